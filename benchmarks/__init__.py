@@ -1,0 +1,1 @@
+"""The benchmark suite: definitions, runner and recorded results."""

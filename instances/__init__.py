@@ -1,0 +1,1 @@
+"""Bundled illustrative instances (one folder each) and generators for any size."""

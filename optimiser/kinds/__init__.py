@@ -1,0 +1,24 @@
+"""Instance kinds: each names its tables and parameters, builds its model input, solves, writes.
+
+A kind is registered in :data:`KINDS` by its ``kind:`` word in ``instance.yaml``.
+"""
+
+from __future__ import annotations
+
+from optimiser.kinds.base import Kind, LoadedInstance, RunSettings, load_instance, validate_instance
+
+__all__ = ["KINDS", "Kind", "LoadedInstance", "RunSettings", "get_kind", "load_instance", "validate_instance"]
+
+
+def _registry() -> dict[str, Kind]:
+    from optimiser.kinds import sact
+
+    kinds = [sact.KIND]
+    return {k.name: k for k in kinds}
+
+
+KINDS = _registry()
+
+
+def get_kind(name: str) -> Kind | None:
+    return KINDS.get(name)

@@ -1,0 +1,99 @@
+"""What every instance kind provides, and the shared load -> validate -> input pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optimiser.errors import InputError, Problem
+from optimiser.instance_files import INSTANCE_FILE, RawInstance, read_instance
+from optimiser.schema import Parameter, TableSchema, check_references, validate_parameters, validate_table
+from solvers import SolveOptions
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How the user asked to solve: backend name and solver options."""
+
+    backend: str = "highs"
+    options: SolveOptions = field(default_factory=SolveOptions)
+    progress: Callable[[float, float | None, float | None], None] | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of instance.
+
+    build_input(tables, parameters, files) -> model input; raises InputError for problems that
+    span tables (e.g. a travel time missing for a needed pair).
+    solve(model_input, settings) -> plan; write(plan, folder) writes the plan's files;
+    summary(plan) -> text for the terminal; plan_found(plan) -> whether the plan is usable.
+    """
+
+    name: str
+    description: str
+    tables: tuple[TableSchema, ...]
+    parameters: tuple[Parameter, ...]
+    build_input: Callable[[dict[str, pd.DataFrame], dict[str, Any], dict[str, str]], Any]
+    solve: Callable[[Any, RunSettings], Any]
+    write: Callable[[Any, Path], list[str]]
+    summary: Callable[[Any], str]
+    summary_json: Callable[[Any], dict[str, Any]]
+    plan_found: Callable[[Any], bool]
+    backends: tuple[str, ...] = ("highs",)
+
+
+@dataclass(frozen=True)
+class LoadedInstance:
+    raw: RawInstance
+    kind: Kind
+    parameters: dict[str, Any]
+    model_input: Any
+
+
+def validate_instance(raw: RawInstance, kind: Kind) -> tuple[dict[str, pd.DataFrame], dict[str, Any], list[Problem]]:
+    """Type every table and parameter; return them with every problem found."""
+    yaml_file = str(raw.path / INSTANCE_FILE)
+    parameters, problems = validate_parameters(raw.parameters, kind.parameters, yaml_file)
+    schemas = {t.name: t for t in kind.tables}
+    tables: dict[str, pd.DataFrame] = {}
+    files = dict(raw.files)
+    for name in raw.tables:
+        if name not in schemas:
+            problems.append(
+                Problem(raw.files[name], f"unknown table '{name}' for kind '{kind.name}'; expected: {', '.join(schemas)}")
+            )
+    for schema in kind.tables:
+        files.setdefault(schema.name, str(raw.path / f"{schema.name}.csv"))
+        if schema.name not in raw.tables:
+            if schema.required:
+                problems.append(Problem(files[schema.name], f"required table '{schema.name}' is missing"))
+            continue
+        frame, found = validate_table(raw.tables[schema.name], schema, files[schema.name])
+        tables[schema.name] = frame
+        problems += found
+    if not problems:
+        problems += check_references(tables, schemas, files)
+    return tables, parameters, problems
+
+
+def load_instance(path: str | Path, kinds: dict[str, Kind] | None = None) -> LoadedInstance:
+    """Read, validate and build the model input of the instance at ``path``; raise InputError."""
+    if kinds is None:
+        from optimiser.kinds import KINDS as kinds
+    raw = read_instance(path)
+    kind = kinds.get(raw.kind)
+    if kind is None:
+        raise InputError(
+            [Problem(str(raw.path / INSTANCE_FILE), f"unknown kind '{raw.kind}'; known: {', '.join(sorted(kinds))}", column="kind")]
+        )
+    tables, parameters, problems = validate_instance(raw, kind)
+    if problems:
+        raise InputError(problems)
+    files = {name: raw.files.get(name, str(raw.path / f"{name}.csv")) for name in (t.name for t in kind.tables)}
+    model_input = kind.build_input(tables, parameters, files)
+    return LoadedInstance(raw=raw, kind=kind, parameters=parameters, model_input=model_input)

@@ -1,0 +1,133 @@
+"""Solve a :class:`MatrixModel` with HiGHS through highspy, handing over arrays directly."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from solvers.matrix import MatrixModel
+from solvers.options import SolveOptions
+from solvers.result import SolveResult, Status, relative_gap
+
+Progress = Callable[[float, float | None, float | None], None]
+"""Called with (seconds so far, best objective, best bound) when a better plan is found."""
+
+
+def _status(model_status: object, has_solution: bool) -> tuple[Status, str]:
+    import highspy
+
+    ms = highspy.HighsModelStatus
+    name = str(model_status).split(".")[-1]
+    if model_status == ms.kOptimal:
+        return Status.OPTIMAL, name
+    if model_status == ms.kInfeasible:
+        return Status.INFEASIBLE, name
+    if model_status in (ms.kUnbounded, ms.kUnboundedOrInfeasible):
+        return (Status.FEASIBLE if has_solution else Status.UNBOUNDED), name
+    if model_status in (
+        ms.kTimeLimit,
+        ms.kIterationLimit,
+        ms.kSolutionLimit,
+        ms.kInterrupt,
+        ms.kHighsInterrupt,
+        ms.kObjectiveBound,
+        ms.kObjectiveTarget,
+        ms.kMemoryLimit,
+        ms.kUnknown,
+    ):
+        return (Status.FEASIBLE if has_solution else Status.NO_SOLUTION), name
+    return Status.ERROR, name
+
+
+def solve_matrix(
+    model: MatrixModel,
+    options: SolveOptions | None = None,
+    *,
+    build_seconds: float = 0.0,
+    start: np.ndarray | None = None,
+    progress: Progress | None = None,
+) -> tuple[SolveResult, np.ndarray | None]:
+    """Solve ``model`` with HiGHS; return the uniform result and the solution vector (or None).
+
+    ``start`` is an optional feasible plan to warm-start from (full column vector).
+    """
+    import highspy
+
+    options = options or SolveOptions()
+    t0 = time.perf_counter()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(options.verbose or options.log_file))
+    h.setOptionValue("log_to_console", bool(options.verbose))
+    if options.log_file:
+        h.setOptionValue("log_file", str(options.log_file))
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", float(options.time_limit))
+    h.setOptionValue("mip_rel_gap", float(options.gap))
+    h.setOptionValue("random_seed", int(options.seed))
+    if options.threads is not None:
+        h.setOptionValue("threads", int(options.threads))
+    for key, value in options.extra.items():
+        h.setOptionValue(str(key), value)
+
+    a = model.matrix()
+    lp = highspy.HighsLp()
+    lp.num_col_ = model.num_cols
+    lp.num_row_ = model.num_rows
+    lp.col_cost_ = model.cost
+    lp.col_lower_ = model.col_lower
+    lp.col_upper_ = model.col_upper
+    lp.row_lower_ = model.row_lower
+    lp.row_upper_ = model.row_upper
+    lp.offset_ = model.objective_offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data.astype(float)
+    integer = model.integer
+    if integer.any():
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer
+        ]
+    h.passModel(lp)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(np.asarray(start, dtype=float))
+        h.setSolution(sol)
+    if progress is not None:
+
+        def _on_improving(event: object) -> None:
+            out = event.data_out  # type: ignore[attr-defined]
+            bound = out.mip_dual_bound
+            progress(out.running_time, out.objective_function_value, bound if np.isfinite(bound) else None)
+
+        h.cbMipImprovingSolution.subscribe(_on_improving)
+    handoff = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    h.run()
+    solve_seconds = time.perf_counter() - t1
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == 2
+    status, message = _status(h.getModelStatus(), has_solution)
+    x = np.asarray(h.getSolution().col_value, dtype=float) if has_solution else None
+    objective = float(info.objective_function_value) if has_solution else None
+    if integer.any():
+        bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
+    else:
+        bound = objective if status is Status.OPTIMAL else None
+    if status is Status.OPTIMAL and bound is None:
+        bound = objective
+    result = SolveResult(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        build_seconds=build_seconds + handoff,
+        solve_seconds=solve_seconds,
+        backend="highs",
+        message=message,
+        options=options.as_dict(),
+    )
+    return result, x

@@ -1,0 +1,160 @@
+"""A MILP held as arrays: the vectorised build path shared by every large formulation.
+
+A formulation adds *blocks* of variables and of constraints, each with a name, from numpy
+arrays at once; nothing loops over single variables.  The finished model is one sparse matrix
+``A`` with ``row_lower <= A x <= row_upper``, ``col_lower <= x <= col_upper``, integrality
+flags, and the cost vector, minimised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+INF = float("inf")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A named, contiguous range of variables or constraint rows."""
+
+    name: str
+    start: int
+    size: int
+
+    @property
+    def index(self) -> np.ndarray:
+        return np.arange(self.start, self.start + self.size, dtype=np.int64)
+
+
+class MatrixModel:
+    """A minimisation MILP assembled from blocks of numpy arrays."""
+
+    def __init__(self, name: str = "model") -> None:
+        self.name = name
+        self.variable_blocks: dict[str, Block] = {}
+        self.constraint_blocks: dict[str, Block] = {}
+        self._cost: list[np.ndarray] = []
+        self._col_lower: list[np.ndarray] = []
+        self._col_upper: list[np.ndarray] = []
+        self._integer: list[np.ndarray] = []
+        self._rows: list[np.ndarray] = []
+        self._cols: list[np.ndarray] = []
+        self._vals: list[np.ndarray] = []
+        self._row_lower: list[np.ndarray] = []
+        self._row_upper: list[np.ndarray] = []
+        self.num_cols = 0
+        self.num_rows = 0
+        self.objective_offset = 0.0
+
+    def add_variables(
+        self,
+        name: str,
+        size: int,
+        *,
+        lower: float | np.ndarray = 0.0,
+        upper: float | np.ndarray = INF,
+        cost: float | np.ndarray = 0.0,
+        integer: bool = False,
+    ) -> np.ndarray:
+        """Add ``size`` variables named ``name[0..size)``; return their global column indices."""
+        if name in self.variable_blocks:
+            raise ValueError(f"variable block {name!r} already exists")
+        block = Block(name, self.num_cols, int(size))
+        self.variable_blocks[name] = block
+        self._cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (size,)).copy())
+        self._col_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (size,)).copy())
+        self._col_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (size,)).copy())
+        self._integer.append(np.full(size, integer, dtype=bool))
+        self.num_cols += int(size)
+        return block.index
+
+    def add_constraints(
+        self,
+        name: str,
+        size: int,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        vals: np.ndarray | float,
+        *,
+        lower: float | np.ndarray = -INF,
+        upper: float | np.ndarray = INF,
+    ) -> np.ndarray:
+        """Add ``size`` rows ``lower <= sum(vals * x[cols]) <= upper``.
+
+        ``rows`` are local row numbers in ``0..size``; repeated (row, col) entries are summed.
+        Returns the global row indices.
+        """
+        if name in self.constraint_blocks:
+            raise ValueError(f"constraint block {name!r} already exists")
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        vals = np.broadcast_to(np.asarray(vals, dtype=float), rows.shape)
+        if rows.size and (rows.min() < 0 or rows.max() >= size):
+            raise ValueError(f"constraint block {name!r}: row numbers outside 0..{size}")
+        block = Block(name, self.num_rows, int(size))
+        self.constraint_blocks[name] = block
+        self._rows.append(rows + self.num_rows)
+        self._cols.append(cols)
+        self._vals.append(vals.copy())
+        self._row_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (size,)).copy())
+        self._row_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (size,)).copy())
+        self.num_rows += int(size)
+        return block.index
+
+    def _concat(self, parts: list[np.ndarray], dtype: type = float) -> np.ndarray:
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+    @property
+    def cost(self) -> np.ndarray:
+        return self._concat(self._cost)
+
+    @property
+    def col_lower(self) -> np.ndarray:
+        return self._concat(self._col_lower)
+
+    @property
+    def col_upper(self) -> np.ndarray:
+        return self._concat(self._col_upper)
+
+    @property
+    def integer(self) -> np.ndarray:
+        return self._concat(self._integer, bool)
+
+    @property
+    def row_lower(self) -> np.ndarray:
+        return self._concat(self._row_lower)
+
+    @property
+    def row_upper(self) -> np.ndarray:
+        return self._concat(self._row_upper)
+
+    def matrix(self) -> sp.csc_matrix:
+        """The constraint matrix, column-wise, duplicates summed."""
+        a = sp.coo_matrix(
+            (self._concat(self._vals), (self._concat(self._rows, np.int64), self._concat(self._cols, np.int64))),
+            shape=(self.num_rows, self.num_cols),
+        ).tocsc()
+        a.sum_duplicates()
+        return a
+
+    def values(self, x: np.ndarray, block: str) -> np.ndarray:
+        """The slice of a solution vector that belongs to variable block ``block``."""
+        b = self.variable_blocks[block]
+        return x[b.start : b.start + b.size]
+
+    def objective_value(self, x: np.ndarray) -> float:
+        return float(self.cost @ x + self.objective_offset)
+
+    def max_violation(self, x: np.ndarray) -> float:
+        """Largest violation of any bound or row by ``x`` (0.0 when feasible)."""
+        ax = self.matrix() @ x
+        viol = [
+            np.maximum(self.row_lower - ax, 0.0),
+            np.maximum(ax - self.row_upper, 0.0),
+            np.maximum(self.col_lower - x, 0.0),
+            np.maximum(x - self.col_upper, 0.0),
+        ]
+        return float(max((v.max() if v.size else 0.0) for v in viol))

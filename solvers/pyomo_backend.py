@@ -1,0 +1,180 @@
+"""Solve a pyomo model with HiGHS (pyomo's own HiGHS interface) or any installed MILP solver.
+
+Backends are named ``"highs"`` (default), ``"cbc"``, ``"glpk"`` and ``"scip"``; the last three
+are optional executables that pyomo drives when they are on the PATH.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from solvers.options import SolveOptions
+from solvers.result import SolveResult, Status, relative_gap
+
+PYOMO_BACKENDS = ("highs", "cbc", "glpk", "scip")
+
+# How each legacy solver spells the common options.
+_LEGACY_OPTION_NAMES: dict[str, dict[str, str]] = {
+    "cbc": {"time_limit": "sec", "gap": "ratio", "threads": "threads", "seed": "randomCbcSeed"},
+    "glpk": {"time_limit": "tmlim", "gap": "mipgap"},
+    "scip": {"time_limit": "limits/time", "gap": "limits/gap", "seed": "randomization/randomseedshift"},
+}
+
+
+def pyomo_backend_available(name: str) -> bool:
+    """Whether pyomo can reach backend ``name`` on this machine."""
+    import pyomo.environ as pyo
+
+    if name == "highs":
+        from pyomo.contrib.solver.solvers.highs import Highs
+
+        return bool(Highs().available())
+    if name not in _LEGACY_OPTION_NAMES:
+        return False
+    try:
+        return bool(pyo.SolverFactory(name).available(exception_flag=False))
+    except Exception:
+        return False
+
+
+def solve_pyomo(
+    model: Any,
+    backend: str = "highs",
+    options: SolveOptions | None = None,
+    *,
+    build_seconds: float = 0.0,
+) -> SolveResult:
+    """Solve ``model`` (a pyomo ConcreteModel with one objective) and load the best plan into it."""
+    options = options or SolveOptions()
+    if backend not in PYOMO_BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(PYOMO_BACKENDS)}")
+    if not pyomo_backend_available(backend):
+        raise RuntimeError(f"solver backend {backend!r} is not installed on this machine")
+    if backend == "highs":
+        return _solve_highs(model, options, build_seconds)
+    return _solve_legacy(model, backend, options, build_seconds)
+
+
+def _sense_is_max(model: Any) -> bool:
+    import pyomo.environ as pyo
+
+    obj = next(model.component_data_objects(pyo.Objective, active=True))
+    return obj.sense == pyo.maximize
+
+
+def _solve_highs(model: Any, options: SolveOptions, build_seconds: float) -> SolveResult:
+    from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
+    from pyomo.contrib.solver.solvers.highs import Highs
+
+    solver_options: dict[str, object] = {"random_seed": int(options.seed)}
+    solver_options.update(options.extra)
+    if options.log_file:
+        solver_options["log_file"] = str(options.log_file)
+    kwargs: dict[str, object] = {
+        "load_solutions": False,
+        "raise_exception_on_nonoptimal_result": False,
+        "rel_gap": float(options.gap),
+        "tee": bool(options.verbose),
+        "solver_options": solver_options,
+    }
+    if options.time_limit is not None:
+        kwargs["time_limit"] = float(options.time_limit)
+    if options.threads is not None:
+        kwargs["threads"] = int(options.threads)
+    t0 = time.perf_counter()
+    res = Highs().solve(model, **kwargs)
+    solve_seconds = time.perf_counter() - t0
+    tc = res.termination_condition
+    has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
+    if has_solution:
+        res.solution_loader.load_vars()
+    if tc == TerminationCondition.convergenceCriteriaSatisfied and has_solution:
+        status = Status.OPTIMAL
+    elif tc == TerminationCondition.provenInfeasible:
+        status = Status.INFEASIBLE
+    elif tc == TerminationCondition.unbounded:
+        status = Status.UNBOUNDED
+    elif tc in (TerminationCondition.infeasibleOrUnbounded,) and not has_solution:
+        status = Status.INFEASIBLE
+    elif has_solution:
+        status = Status.FEASIBLE
+    elif tc == TerminationCondition.error:
+        status = Status.ERROR
+    else:
+        status = Status.NO_SOLUTION
+    objective = res.incumbent_objective if has_solution else None
+    bound = res.objective_bound
+    bound = float(bound) if bound is not None and math.isfinite(bound) else None
+    if status is Status.OPTIMAL and bound is None:
+        bound = objective
+    return SolveResult(
+        status=status,
+        objective=None if objective is None else float(objective),
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
+        backend="pyomo-highs",
+        message=str(tc).split(".")[-1],
+        options=options.as_dict(),
+    )
+
+
+def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds: float) -> SolveResult:
+    import pyomo.environ as pyo
+    from pyomo.opt import SolutionStatus, TerminationCondition
+
+    solver = pyo.SolverFactory(backend)
+    names = _LEGACY_OPTION_NAMES[backend]
+    values = {"time_limit": options.time_limit, "gap": options.gap, "threads": options.threads, "seed": options.seed}
+    for key, value in values.items():
+        if value is not None and key in names:
+            solver.options[names[key]] = int(value) if key in ("threads", "seed") or backend == "glpk" and key == "time_limit" else value
+    for key, value in options.extra.items():
+        solver.options[key] = value
+    t0 = time.perf_counter()
+    res = solver.solve(model, load_solutions=False, tee=bool(options.verbose), logfile=str(options.log_file) if options.log_file else None)
+    solve_seconds = time.perf_counter() - t0
+    tc = res.solver.termination_condition
+    has_solution = len(res.solution) > 0 and res.solution(0).status in (
+        SolutionStatus.optimal,
+        SolutionStatus.feasible,
+        SolutionStatus.stoppedByLimit,
+        SolutionStatus.other,
+    )
+    if has_solution:
+        model.solutions.load_from(res)
+    if tc == TerminationCondition.optimal and has_solution:
+        status = Status.OPTIMAL
+    elif tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded) and not has_solution:
+        status = Status.INFEASIBLE
+    elif tc == TerminationCondition.unbounded:
+        status = Status.UNBOUNDED
+    elif has_solution:
+        status = Status.FEASIBLE
+    elif tc == TerminationCondition.error:
+        status = Status.ERROR
+    else:
+        status = Status.NO_SOLUTION
+    objective = None
+    if has_solution:
+        obj = next(model.component_data_objects(pyo.Objective, active=True))
+        objective = float(pyo.value(obj))
+    maximise = _sense_is_max(model)
+    raw = res.problem.upper_bound if maximise else res.problem.lower_bound
+    bound = float(raw) if raw is not None and math.isfinite(float(raw)) else None
+    if status is Status.OPTIMAL and bound is None:
+        bound = objective
+    return SolveResult(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        build_seconds=build_seconds,
+        solve_seconds=solve_seconds,
+        backend=f"pyomo-{backend}",
+        message=str(tc),
+        options=options.as_dict(),
+    )
