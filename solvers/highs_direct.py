@@ -15,6 +15,31 @@ Progress = Callable[[float, float | None, float | None], None]
 """Called with (seconds so far, best objective, best bound) when a better plan is found."""
 
 
+_BANNER_SHOWN = False
+
+
+def new_highs() -> object:
+    """A ``highspy.Highs``; the banner HiGHS prints on its first construction is kept off stdout."""
+    global _BANNER_SHOWN
+    import os
+    import sys
+
+    import highspy
+
+    if _BANNER_SHOWN:
+        return highspy.Highs()
+    _BANNER_SHOWN = True
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _status(model_status: object, has_solution: bool) -> tuple[Status, str]:
     import highspy
 
@@ -57,7 +82,7 @@ def solve_matrix(
 
     options = options or SolveOptions()
     t0 = time.perf_counter()
-    h = highspy.Highs()
+    h = new_highs()
     h.setOptionValue("output_flag", bool(options.verbose or options.log_file))
     h.setOptionValue("log_to_console", bool(options.verbose))
     if options.log_file:

@@ -10,6 +10,7 @@ import math
 import time
 from typing import Any
 
+from solvers.highs_direct import new_highs
 from solvers.options import SolveOptions
 from solvers.result import SolveResult, Status, relative_gap
 
@@ -83,6 +84,7 @@ def _solve_highs(model: Any, options: SolveOptions, build_seconds: float) -> Sol
         kwargs["time_limit"] = float(options.time_limit)
     if options.threads is not None:
         kwargs["threads"] = int(options.threads)
+    new_highs()  # keeps HiGHS's first-use banner off stdout
     t0 = time.perf_counter()
     res = Highs().solve(model, **kwargs)
     solve_seconds = time.perf_counter() - t0
