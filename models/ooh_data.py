@@ -1,0 +1,371 @@
+"""Input of the out-of-hours rota consolidation model: tables, parameters, and the candidate arcs.
+
+:class:`OohInput` holds the tables (validated and normalised on construction), :class:`OohParameters`
+every policy figure with its unit and default, and :func:`candidate_arcs` the (service, site, hub)
+pairs a plan may use: the one place where response times, trust boundaries, sites that keep their
+own rota and sites that cannot host are applied.  The formulation, the diagnosis and the plan all
+read the arcs from here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+TIERS = ("resident", "non-resident")
+
+# Columns each table must have, and optional columns with the default they take when absent.
+_REQUIRED = {
+    "sites": ("site_id", "name", "trust"),
+    "services": (
+        "service_id",
+        "name",
+        "tier",
+        "max_response_minutes",
+        "min_rota_size",
+        "salary",
+        "cost_per_night",
+        "supplement_category",
+    ),
+    "rotas": (
+        "site_id",
+        "service_id",
+        "calls_per_night",
+        "attendances_per_night",
+        "calls_per_weekend_day",
+        "attendances_per_weekend_day",
+    ),
+    "travel": ("from_site", "to_site", "minutes"),
+    "bands": ("category", "band", "min_size", "max_size", "salary_share"),
+    "clinicians": ("clinician_id", "site_id", "service_id"),
+}
+_OPTIONAL: dict[str, dict[str, object]] = {
+    "sites": {"keeps_own_rota": False, "lat": math.nan, "lon": math.nan},
+    "services": {"max_rota_size": math.nan, "max_sites_per_rota": math.nan},
+    "rotas": {"current_hub": None, "can_host": True},
+    "clinicians": {"name": ""},
+}
+
+
+@dataclass(frozen=True)
+class OohParameters:
+    """Policy switches and figures of the OOH model; every figure has a unit and a default.
+
+    Attributes
+    ----------
+    allow_cross_trust : bool
+        Whether one rota may cover sites of different trusts (default False).
+    max_attendances_per_night : float
+        Most expected attendances per night one on-call clinician can carry, summed over the
+        sites of the rota (attendances per night; default 3.0).
+    nights_per_year : float
+        Nights of cover a year (default 365).
+    weekend_days_per_year : float
+        Weekend and bank-holiday days with daytime on-call a year (default 112: 104 + 8).
+    travel_cost_per_minute : float
+        Cost of one minute of a clinician's travel to attend, time and mileage (GBP per minute;
+        default 1.40).
+    trips_per_attendance : float
+        Journeys per attendance at a site other than the hub (default 2: there and back).
+    cost_per_change : float
+        Annualised cost of moving one site-service to another rota than today's (GBP a year per
+        site-service; default 0, no charge).
+    non_resident_mobilisation_minutes : float
+        Minutes a non-resident clinician needs before setting off, added to every response time
+        of non-resident services, the hub's own included (default 0: response times are measured
+        from the hub).
+    """
+
+    allow_cross_trust: bool = False
+    max_attendances_per_night: float = 3.0
+    nights_per_year: float = 365.0
+    weekend_days_per_year: float = 112.0
+    travel_cost_per_minute: float = 1.40
+    trips_per_attendance: float = 2.0
+    cost_per_change: float = 0.0
+    non_resident_mobilisation_minutes: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in (
+            "max_attendances_per_night",
+            "nights_per_year",
+            "weekend_days_per_year",
+            "travel_cost_per_minute",
+            "trips_per_attendance",
+            "cost_per_change",
+            "non_resident_mobilisation_minutes",
+        ):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"parameter {name} must be a finite number >= 0, not {value!r}")
+
+
+def _with_optional(frame: pd.DataFrame, table: str, problems: list[str]) -> pd.DataFrame:
+    missing = [c for c in _REQUIRED[table] if c not in frame.columns]
+    if missing:
+        problems.append(f"table '{table}' lacks column(s) {', '.join(missing)}")
+    out = frame.copy().reset_index(drop=True)
+    for column, default in _OPTIONAL.get(table, {}).items():
+        if column not in out.columns:
+            out[column] = default
+    return out
+
+
+def _duplicates(frame: pd.DataFrame, keys: list[str], table: str, problems: list[str]) -> None:
+    dup = frame[frame.duplicated(keys, keep=False)]
+    if len(dup):
+        first = ", ".join(str(v) for v in dup.iloc[0][keys])
+        problems.append(f"table '{table}' repeats key ({', '.join(keys)}) = ({first})")
+
+
+def _negative(frame: pd.DataFrame, columns: tuple[str, ...], table: str, problems: list[str]) -> None:
+    for column in columns:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = frame[values.isna() | (values < 0)]
+        if len(bad):
+            problems.append(f"table '{table}', column '{column}': {bad[column].iloc[0]!r} is not a number >= 0")
+
+
+@dataclass(frozen=True)
+class OohInput:
+    """Sites, services, today's rotas, travel times and supplement bands; validated, never mutated.
+
+    Attributes
+    ----------
+    sites : DataFrame
+        ``site_id, name, trust``; optional ``keeps_own_rota`` (bool, default False: the site may
+        only be covered by a rota based at itself, e.g. it has inpatient oncology beds), ``lat``,
+        ``lon`` (degrees; descriptive only).
+    services : DataFrame
+        ``service_id, name, tier`` (``resident`` or ``non-resident``), ``max_response_minutes``
+        (minutes), ``min_rota_size`` (N of the 1-in-N limit: least members of a rota),
+        ``salary`` (GBP a year per clinician), ``cost_per_night`` (GBP per rota per night of
+        cover), ``supplement_category`` (a category of ``bands``); optional ``max_rota_size`` and
+        ``max_sites_per_rota`` (blank = no limit).
+    rotas : DataFrame
+        Today: one row per site and service that needs cover: ``site_id, service_id``,
+        ``clinicians`` (members the site contributes; optional when ``clinicians`` is given),
+        ``calls_per_night, attendances_per_night, calls_per_weekend_day,
+        attendances_per_weekend_day`` (expected numbers); optional ``current_hub`` (site whose
+        rota covers it today; default the site itself) and ``can_host`` (whether a rota of this
+        service may be based here; default True).
+    travel : DataFrame
+        ``from_site, to_site, minutes``: travel minutes; a pair absent is unreachable; a site to
+        itself is 0 unless given.
+    bands : DataFrame
+        On-call availability supplement: ``category, band, min_size, max_size, salary_share``.
+        A rota of ``m`` members pays each member ``salary * salary_share`` of the band whose
+        ``min_size <= m <= max_size`` (blank ``max_size`` = no upper limit).  The bands of one
+        category must cover 1, 2, 3, ... without gaps or overlaps.
+    clinicians : DataFrame or None
+        Optional named members: ``clinician_id, site_id, service_id``, optional ``name``.
+    name : str
+        Label of the instance.
+    """
+
+    sites: pd.DataFrame
+    services: pd.DataFrame
+    rotas: pd.DataFrame
+    travel: pd.DataFrame
+    bands: pd.DataFrame
+    clinicians: pd.DataFrame | None = None
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        problems: list[str] = []
+        sites = _with_optional(self.sites, "sites", problems)
+        services = _with_optional(self.services, "services", problems)
+        rotas = _with_optional(self.rotas, "rotas", problems)
+        travel = _with_optional(self.travel, "travel", problems)
+        bands = _with_optional(self.bands, "bands", problems)
+        clinicians = None if self.clinicians is None else _with_optional(self.clinicians, "clinicians", problems)
+        if clinicians is None and "clinicians" not in rotas.columns:
+            problems.append("table 'rotas' needs a 'clinicians' column unless a clinicians table is given")
+        if problems:
+            raise ValueError("invalid OOH input:\n- " + "\n- ".join(problems))
+        if clinicians is not None:
+            counts = clinicians.groupby(["site_id", "service_id"]).size().rename("named")
+            rotas = rotas.merge(counts, left_on=["site_id", "service_id"], right_index=True, how="left")
+            rotas["named"] = rotas["named"].fillna(0).astype(int)
+            if "clinicians" in rotas.columns:
+                bad = rotas[rotas["clinicians"] != rotas["named"]]
+                for row in bad.itertuples():
+                    problems.append(
+                        f"rotas says {row.clinicians} clinicians at {row.site_id} for {row.service_id}, "
+                        f"the clinicians table names {row.named}"
+                    )
+            rotas["clinicians"] = rotas.pop("named")
+            orphan = clinicians.merge(rotas[["site_id", "service_id"]], how="left", indicator=True)
+            for row in orphan[orphan["_merge"] == "left_only"].itertuples():
+                problems.append(f"clinician {row.clinician_id} is on {row.service_id} at {row.site_id}, not in rotas")
+            _duplicates(clinicians, ["clinician_id"], "clinicians", problems)
+        rotas["current_hub"] = rotas["current_hub"].where(rotas["current_hub"].notna(), rotas["site_id"])
+        sites["keeps_own_rota"] = sites["keeps_own_rota"].fillna(False).astype(bool)
+        rotas["can_host"] = rotas["can_host"].fillna(True).astype(bool)
+        _duplicates(sites, ["site_id"], "sites", problems)
+        _duplicates(services, ["service_id"], "services", problems)
+        _duplicates(rotas, ["site_id", "service_id"], "rotas", problems)
+        _duplicates(travel, ["from_site", "to_site"], "travel", problems)
+        _duplicates(bands, ["category", "band"], "bands", problems)
+        _negative(services, ("max_response_minutes", "salary", "cost_per_night"), "services", problems)
+        _negative(rotas, _REQUIRED["rotas"][2:] + ("clinicians",), "rotas", problems)
+        _negative(travel, ("minutes",), "travel", problems)
+        _negative(bands, ("min_size", "salary_share"), "bands", problems)
+        _check_references(sites, services, rotas, travel, problems)
+        _check_services(services, bands, problems)
+        if not problems:
+            _check_current(rotas, travel, problems)
+        if problems:
+            raise ValueError("invalid OOH input:\n- " + "\n- ".join(problems))
+        rotas["clinicians"] = rotas["clinicians"].astype(int)
+        for column in ("min_rota_size", "max_rota_size", "max_sites_per_rota"):
+            services[column] = services[column].astype(float)
+        object.__setattr__(self, "sites", sites)
+        object.__setattr__(self, "services", services)
+        object.__setattr__(self, "rotas", rotas.sort_values(["service_id", "site_id"]).reset_index(drop=True))
+        object.__setattr__(self, "travel", travel)
+        object.__setattr__(self, "bands", bands.sort_values(["category", "min_size"]).reset_index(drop=True))
+        object.__setattr__(self, "clinicians", clinicians)
+
+    def members(self) -> pd.DataFrame:
+        """One row per clinician: ``clinician_id, name, site_id, service_id`` (numbered when unnamed)."""
+        if self.clinicians is not None:
+            return self.clinicians[["clinician_id", "name", "site_id", "service_id"]].copy()
+        rows = self.rotas.loc[self.rotas.index.repeat(self.rotas["clinicians"]), ["site_id", "service_id"]]
+        number = rows.groupby(["site_id", "service_id"]).cumcount() + 1
+        rows = rows.assign(clinician_id=rows["service_id"] + "-" + rows["site_id"] + "-" + number.astype(str), name="")
+        return rows[["clinician_id", "name", "site_id", "service_id"]].reset_index(drop=True)
+
+
+def _check_references(
+    sites: pd.DataFrame, services: pd.DataFrame, rotas: pd.DataFrame, travel: pd.DataFrame, problems: list[str]
+) -> None:
+    site_ids = set(sites["site_id"])
+    for table, frame, column in (
+        ("rotas", rotas, "site_id"),
+        ("rotas", rotas, "current_hub"),
+        ("travel", travel, "from_site"),
+        ("travel", travel, "to_site"),
+    ):
+        unknown = sorted(set(frame[column]) - site_ids)
+        if unknown:
+            problems.append(f"table '{table}', column '{column}': unknown site(s) {', '.join(map(str, unknown[:5]))}")
+    unknown = sorted(set(rotas["service_id"]) - set(services["service_id"]))
+    if unknown:
+        problems.append(f"table 'rotas': unknown service(s) {', '.join(map(str, unknown[:5]))}")
+
+
+def _check_services(services: pd.DataFrame, bands: pd.DataFrame, problems: list[str]) -> None:
+    for row in services.itertuples():
+        if row.tier not in TIERS:
+            problems.append(f"service {row.service_id}: tier {row.tier!r} is not one of {', '.join(TIERS)}")
+        if not (row.min_rota_size >= 1 and float(row.min_rota_size).is_integer()):
+            problems.append(f"service {row.service_id}: min_rota_size must be a whole number >= 1")
+        if pd.notna(row.max_rota_size) and row.max_rota_size < row.min_rota_size:
+            problems.append(f"service {row.service_id}: max_rota_size {row.max_rota_size} < min_rota_size")
+        if pd.notna(row.max_sites_per_rota) and row.max_sites_per_rota < 1:
+            problems.append(f"service {row.service_id}: max_sites_per_rota must be >= 1")
+        if row.supplement_category not in set(bands["category"]):
+            problems.append(f"service {row.service_id}: supplement category {row.supplement_category!r} has no bands")
+    for category, group in bands.groupby("category"):
+        group = group.sort_values("min_size")
+        upper = group["max_size"].fillna(np.inf).to_numpy(float)
+        lower = group["min_size"].to_numpy(float)
+        expected = np.concatenate([[1.0], upper[:-1] + 1])
+        if not (np.array_equal(lower, expected) and math.isinf(upper[-1]) and (upper >= lower).all()):
+            problems.append(
+                f"supplement bands of category {category!r} must run 1..a, a+1..b, ..., z..(blank) without gaps"
+            )
+
+
+def _check_current(rotas: pd.DataFrame, travel: pd.DataFrame, problems: list[str]) -> None:
+    hubs = rotas.merge(
+        rotas[["site_id", "service_id", "current_hub"]].rename(
+            columns={"site_id": "current_hub", "current_hub": "hub_of_hub"}
+        ),
+        on=["current_hub", "service_id"],
+        how="left",
+    )
+    for row in hubs[hubs["hub_of_hub"] != hubs["current_hub"]].itertuples():
+        problems.append(
+            f"today {row.site_id} is covered for {row.service_id} by {row.current_hub}, which has no rota of its own"
+        )
+    size = rotas.groupby(["current_hub", "service_id"])["clinicians"].sum()
+    for (hub, service), members in size.items():
+        if members < 1:
+            problems.append(f"today's {service} rota at {hub} has no clinicians")
+    away = rotas[rotas["current_hub"] != rotas["site_id"]]
+    known = away.merge(travel, left_on=["current_hub", "site_id"], right_on=["from_site", "to_site"], how="left")
+    for row in known[known["minutes"].isna()].itertuples():
+        problems.append(f"no travel time from {row.current_hub} to {row.site_id}, which it covers today")
+
+
+def travel_lookup(inp: OohInput) -> dict[tuple[str, str], float]:
+    """Travel minutes by (from, to); a site to itself is 0 unless the table says otherwise."""
+    out = {(s, s): 0.0 for s in inp.sites["site_id"]}
+    out.update(zip(zip(inp.travel["from_site"], inp.travel["to_site"], strict=True), inp.travel["minutes"], strict=True))
+    return out
+
+
+def response_minutes(inp: OohInput, params: OohParameters) -> pd.DataFrame:
+    """Every (service, site, hub) with a travel time: ``minutes`` hub to site and ``response``.
+
+    ``response`` adds the mobilisation minutes of non-resident services.  Hubs are limited to
+    site-services that need cover and may host; no eligibility rule other than reachability.
+    """
+    rotas = inp.rotas
+    need = rotas[["service_id", "site_id", "clinicians", "attendances_per_night", "current_hub"]]
+    hosts = rotas.loc[rotas["can_host"], ["service_id", "site_id"]].rename(columns={"site_id": "hub_id"})
+    pairs = need.merge(hosts, on="service_id")
+    lookup = travel_lookup(inp)
+    pairs["minutes"] = [lookup.get((h, s), math.nan) for h, s in zip(pairs["hub_id"], pairs["site_id"], strict=True)]
+    pairs = pairs[pairs["minutes"].notna()]
+    tier = pairs["service_id"].map(inp.services.set_index("service_id")["tier"])
+    extra = np.where(tier == "non-resident", params.non_resident_mobilisation_minutes, 0.0)
+    return pairs.assign(response=pairs["minutes"] + extra).reset_index(drop=True)
+
+
+def candidate_arcs(inp: OohInput, params: OohParameters) -> pd.DataFrame:
+    """The (service, site, hub) arcs a plan may use, with the annual travel cost of each.
+
+    An arc needs: the hub hosts the service and may cover itself; response within the service's
+    limit; the same trust unless ``allow_cross_trust``; hub = site when the site keeps its own
+    rota.  Columns: ``service_id, site_id, hub_id, minutes, response, clinicians,
+    attendances_per_night, current_hub, travel_cost`` (GBP a year).
+    """
+    pairs = response_minutes(inp, params)
+    sites = inp.sites.set_index("site_id")
+    limit = pairs["service_id"].map(inp.services.set_index("service_id")["max_response_minutes"])
+    ok = pairs["response"] <= limit + 1e-9
+    if not params.allow_cross_trust:
+        ok &= pairs["site_id"].map(sites["trust"]).to_numpy() == pairs["hub_id"].map(sites["trust"]).to_numpy()
+    ok &= ~pairs["site_id"].map(sites["keeps_own_rota"]).astype(bool) | (pairs["site_id"] == pairs["hub_id"])
+    arcs = pairs[ok]
+    # A hub must cover itself: drop arcs into hubs that cannot.
+    selfs = arcs.loc[arcs["site_id"] == arcs["hub_id"], ["service_id", "hub_id"]]
+    arcs = arcs.merge(selfs, on=["service_id", "hub_id"])
+    yearly = annual_attendances(inp, params).rename("yearly")
+    arcs = arcs.merge(yearly, left_on=["site_id", "service_id"], right_index=True)
+    cost = arcs["yearly"] * params.trips_per_attendance * arcs["minutes"] * params.travel_cost_per_minute
+    arcs = arcs.assign(travel_cost=cost.where(arcs["site_id"] != arcs["hub_id"], 0.0)).drop(columns="yearly")
+    return arcs.sort_values(["service_id", "site_id", "hub_id"]).reset_index(drop=True)
+
+
+def annual_attendances(inp: OohInput, params: OohParameters) -> pd.Series:
+    """Expected attendances a year per (site_id, service_id): nights plus weekend days."""
+    r = inp.rotas.set_index(["site_id", "service_id"])
+    return r["attendances_per_night"] * params.nights_per_year + (
+        r["attendances_per_weekend_day"] * params.weekend_days_per_year
+    )
+
+
+def band_of(inp: OohInput, category: str, size: float) -> tuple[str, float]:
+    """The supplement band (name, salary share) of a rota of ``size`` members."""
+    bands = inp.bands[inp.bands["category"] == category]
+    row = bands[(bands["min_size"] <= size) & (bands["max_size"].fillna(np.inf) >= size)]
+    if row.empty:
+        return "", 0.0
+    return str(row["band"].iloc[0]), float(row["salary_share"].iloc[0])

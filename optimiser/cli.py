@@ -1,0 +1,145 @@
+"""Command line: ``optimiser solve | validate | generate | import | instances``.
+
+A thin shell: parse, call a pure function, write files atomically, print a summary.  Exit codes:
+0 a plan was found, 1 no plan exists or none was found in time, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from optimiser import __version__
+from optimiser.errors import InputError
+from optimiser.outputs import OutputExistsError, atomic_folder, write_json
+
+EXIT_PLAN, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _fail_input(exc: InputError, what: str = "The instance has problems") -> None:
+    click.echo(f"{what} ({len(exc.problems)}):", err=True)
+    for problem in exc.problems:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def resolve_instance(path: str) -> Path:
+    """A folder path, or the name of a bundled instance."""
+    from instances import bundled_path
+
+    candidate = Path(path)
+    if candidate.exists():
+        return candidate
+    bundled = bundled_path(path)
+    return bundled if bundled is not None else candidate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="optimiser")
+def main() -> None:
+    """Optimisation engine for NHS cancer service configuration and workforce rostering."""
+
+
+@main.command()
+@click.argument("path")
+@click.option("--solver", "backend", default="highs", show_default=True,
+              help="highs (direct, vectorised), pyomo-highs, pyomo-cbc, pyomo-glpk, pyomo-scip; cpsat for rotas.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds; the best plan found by then is returned with its gap.")
+@click.option("--gap", type=click.FloatRange(min=0), default=1e-4, show_default=True, help="Relative gap to stop at.")
+@click.option("--threads", type=click.IntRange(min=1), default=None, help="Solver threads.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default runs/<instance>-<time>). Never replaced without --force.")
+@click.option("--force", is_flag=True, help="Replace an existing output folder.")
+@click.option("--log", "log_file", type=click.Path(path_type=Path), default=None, help="Write the solver's log here.")
+@click.option("--verbose", is_flag=True, help="Stream the solver's log.")
+def solve(path: str, backend: str, time_limit: float | None, gap: float, threads: int | None, seed: int,
+          out: Path | None, force: bool, log_file: Path | None, verbose: bool) -> None:
+    """Solve the instance at PATH (a folder, or a bundled name such as lsc-sact)."""
+    from optimiser.kinds import RunSettings, load_instance
+    from optimiser.progress import SolveProgress
+    from solvers import SolveOptions
+
+    folder = resolve_instance(path)
+    try:
+        loaded = load_instance(folder)
+    except InputError as exc:
+        _fail_input(exc)
+    kind = loaded.kind
+    if backend not in kind.backends:
+        click.echo(f"solver '{backend}' does not solve '{kind.name}' instances; choose one of: {', '.join(kind.backends)}",
+                   err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    out = out or _default_out(loaded.raw.name)
+    if out.exists() and not force:
+        click.echo(f"{out} already exists; choose another --out or add --force to replace it", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    options = SolveOptions(time_limit=time_limit, gap=gap, threads=threads, seed=seed, log_file=log_file, verbose=verbose)
+    click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
+    with SolveProgress(enabled=not verbose) as progress:
+        try:
+            plan = kind.solve(loaded.model_input, RunSettings(backend=backend, options=options, progress=progress.update))
+        except RuntimeError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+    try:
+        with atomic_folder(out, force=force) as tmp:
+            written = kind.write(plan, tmp)
+            meta: dict[str, Any] = {"instance": str(folder), "name": loaded.raw.name, "kind": kind.name,
+                                    "version": __version__, "files": written}
+            write_json(tmp / "run.json", meta)
+    except OutputExistsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(kind.summary(plan))
+    click.echo(f"\nWrote {', '.join(written)} to {out}")
+    sys.exit(EXIT_PLAN if kind.plan_found(plan) else EXIT_NO_PLAN)
+
+
+def _default_out(name: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path("runs") / f"{name}-{stamp}"
+    n = 1
+    while out.exists():
+        n += 1
+        out = Path("runs") / f"{name}-{stamp}-{n}"
+    return out
+
+
+@main.command()
+@click.argument("path")
+def validate(path: str) -> None:
+    """Check the instance at PATH and list every problem (file, row, column)."""
+    from optimiser.kinds import load_instance
+
+    try:
+        loaded = load_instance(resolve_instance(path))
+    except InputError as exc:
+        _fail_input(exc)
+    click.echo(f"{loaded.raw.name}: a valid '{loaded.kind.name}' instance")
+
+
+@main.command("instances")
+def list_instances() -> None:
+    """List the bundled instances."""
+    from instances import bundled_instances, bundled_path
+    from optimiser.instance_files import read_yaml
+
+    for name in bundled_instances():
+        meta = read_yaml(bundled_path(name) / "instance.yaml")  # type: ignore[operator]
+        click.echo(f"{name:24} {meta.get('kind', ''):8} {meta.get('description', '')}")
+
+
+def _register_subcommands() -> None:
+    from optimiser.commands import generate, import_data
+
+    main.add_command(generate.generate)
+    main.add_command(import_data.import_group)
+
+
+_register_subcommands()

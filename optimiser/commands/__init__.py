@@ -1,0 +1,1 @@
+"""Sub-commands of the CLI that take kind-specific options."""

@@ -1,0 +1,211 @@
+"""``kind: sact``: SACT site location instances: typed input, solve, files and summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models.sact import SactPlan, solve_sact
+from models.sact_location import SactInput, SactParameters
+from optimiser.errors import InputError, Problem
+from optimiser.kinds.base import Kind, RunSettings
+from optimiser.kinds.sact_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
+from optimiser.outputs import write_json
+from optimiser.travel import great_circle_km, road_minutes
+
+MAX_LISTED = 20
+
+
+def _rows(frame: pd.DataFrame) -> pd.Series:
+    return frame.attrs.get("rows", pd.Series(np.arange(len(frame)) + 2, index=frame.index))
+
+
+def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> SactInput:
+    """Typed :class:`SactInput` from validated tables; raise InputError for cross-table problems."""
+    problems: list[Problem] = []
+    zones = tables["zones"].copy()
+    sites = tables["sites"].copy()
+    zrows, srows = _rows(zones), _rows(sites)
+
+    att = zones["attendances"].astype(float)
+    estimated = att.isna()
+    att = att.where(~estimated, zones["population"].astype(float) * params["attendances_per_1000"] / 1000.0)
+    zones["attendances"] = att * (1.0 + params["demand_growth"])
+    zones["quintile"] = zones["quintile"].fillna(0).astype(int)
+    for idx in sites.index[sites["min_chairs"] > sites["max_chairs"]]:
+        problems.append(Problem(files["sites"], f"min_chairs {sites.at[idx, 'min_chairs']} is above max_chairs "
+                                f"{sites.at[idx, 'max_chairs']}", int(srows[idx]), "min_chairs"))
+    for idx in sites.index[sites["is_hub"].astype(bool) & (sites["hub_capacity"] <= 0)]:
+        problems.append(Problem(files["sites"], "is_hub is true but hub_capacity is 0", int(srows[idx]), "hub_capacity"))
+
+    zone_xy = _coordinates(zones, "zone_id", files["zones"], zrows)
+    site_xy = _coordinates(sites, "site_id", files["sites"], srows)
+    kw = {k: params[k] for k in ("road_factor", "speed_kmh", "overhead_minutes")}
+    travel = _complete_pairs(
+        tables.get("travel"), zones["zone_id"].to_numpy(), sites["site_id"].to_numpy(), ("zone_id", "site_id"),
+        zone_xy, site_xy, kw, files["travel"], "zone", "site", problems,
+    )
+    hubs = sites.loc[sites["is_hub"].astype(bool), "site_id"].to_numpy()
+    site_travel = _complete_pairs(
+        tables.get("site_travel"), hubs, sites["site_id"].to_numpy(), ("from_site", "to_site"),
+        site_xy, site_xy, kw, files["site_travel"], "hub", "site", problems,
+        required=bool(params["require_aseptic_supply"]),
+    )
+    nurses = tables.get("nurses")
+    if nurses is not None:
+        known = set(sites["trust"])
+        nrows = _rows(nurses)
+        for idx in nurses.index[~nurses["trust"].isin(known)]:
+            problems.append(Problem(files["nurses"], f"trust '{nurses.at[idx, 'trust']}' runs none of the sites",
+                                    int(nrows[idx]), "trust"))
+    if problems:
+        raise InputError(problems)
+    model_params = SactParameters(**{k: params[k] for k in MODEL_PARAMETERS})
+    return SactInput(
+        zones=zones.set_index("zone_id"),
+        sites=sites.set_index("site_id"),
+        travel=travel,
+        site_travel=site_travel,
+        parameters=model_params,
+        nurses=None if nurses is None else nurses.reset_index(drop=True),
+    )
+
+
+def _coordinates(frame: pd.DataFrame, key: str, file: str, rows: pd.Series) -> pd.DataFrame | None:
+    """lat/lon by id when every row has both; None when coordinates are absent."""
+    if frame["lat"].isna().all() and frame["lon"].isna().all():
+        return None
+    return frame.set_index(key)[["lat", "lon"]].astype(float)
+
+
+def _complete_pairs(
+    given: pd.DataFrame | None,
+    origins: np.ndarray,
+    destinations: np.ndarray,
+    keys: tuple[str, str],
+    origin_xy: pd.DataFrame | None,
+    dest_xy: pd.DataFrame | None,
+    kw: dict[str, float],
+    file: str,
+    origin_word: str,
+    dest_word: str,
+    problems: list[Problem],
+    required: bool = True,
+) -> pd.DataFrame:
+    """Every origin x destination pair: the user's minutes where given, else computed from coordinates."""
+    a, b = keys
+    full = pd.MultiIndex.from_product([origins, destinations], names=[a, b])
+    if given is not None and len(given):
+        rows = _rows(given)
+        dup = given.duplicated([a, b], keep="first")
+        for idx in given.index[dup][:MAX_LISTED]:
+            problems.append(Problem(file, f"pair {given.at[idx, a]} -> {given.at[idx, b]} is listed twice", int(rows[idx]), b))
+        user = given.loc[~dup].set_index([a, b])["minutes"]
+    else:
+        user = pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []], names=[a, b]))
+    minutes = user.reindex(full)
+    missing = minutes.isna().to_numpy()
+    if missing.any():
+        o = full.get_level_values(0).to_numpy()[missing]
+        d = full.get_level_values(1).to_numpy()[missing]
+        computed = np.full(len(o), np.nan)
+        if origin_xy is not None and dest_xy is not None:
+            oxy = origin_xy.reindex(o).to_numpy()
+            dxy = dest_xy.reindex(d).to_numpy()
+            ok = ~np.isnan(oxy).any(axis=1) & ~np.isnan(dxy).any(axis=1)
+            if ok.any():
+                computed[ok] = _pairwise(oxy[ok], dxy[ok], kw)
+        values = minutes.to_numpy().copy()
+        values[missing] = computed
+        minutes = pd.Series(values, index=full)
+        still = np.flatnonzero(np.isnan(computed))
+        if len(still) and required:
+            for i in still[:MAX_LISTED]:
+                problems.append(Problem(file, f"travel minutes missing from {origin_word} {o[i]} to {dest_word} {d[i]}, "
+                                        f"and no coordinates to compute them", column="minutes"))
+            if len(still) > MAX_LISTED:
+                problems.append(Problem(file, f"... and {len(still) - MAX_LISTED} more pairs missing", column="minutes"))
+    out = minutes.rename("minutes").reset_index()
+    return out[out["minutes"].notna()].reset_index(drop=True)
+
+
+def _pairwise(oxy: np.ndarray, dxy: np.ndarray, kw: dict[str, float]) -> np.ndarray:
+    km = great_circle_km(oxy[:, 0], oxy[:, 1], dxy[:, 0], dxy[:, 1])
+    return road_minutes(km, kw["road_factor"], kw["speed_kmh"], kw["overhead_minutes"])
+
+
+def solve(data: SactInput, settings: RunSettings) -> SactPlan:
+    return solve_sact(data, settings.backend, settings.options, progress=settings.progress)
+
+
+def write(plan: SactPlan, folder: Path) -> list[str]:
+    """Plan tables as CSV and the summary as JSON; returns the file names written."""
+    written = []
+    if plan.found:
+        for name in ("sites", "allocation", "hub_links", "unserved", "access_by_quintile"):
+            getattr(plan, name).to_csv(folder / f"{name}.csv", index=False)
+            written.append(f"{name}.csv")
+    write_json(folder / "summary.json", summary_json(plan))
+    written.append("summary.json")
+    return written
+
+
+def summary_json(plan: SactPlan) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": "sact", "solver": plan.result.to_dict(), "explanation": list(plan.explanation)}
+    if plan.found:
+        s = plan.sites
+        out["costs"] = plan.costs
+        out["access"] = plan.access
+        out["sites_open"] = int(s["open"].sum())
+        out["chairs"] = int(s["chairs"].sum())
+        out["chairs_today"] = int(s["current_chairs"].sum())
+        out["changes"] = {label: s.loc[s["change"] == label, "site_id"].tolist() for label in ("opened", "closed", "resized")}
+        out["unserved_attendances"] = float(plan.unserved["attendances"].sum()) if len(plan.unserved) else 0.0
+    return out
+
+
+def summary(plan: SactPlan) -> str:
+    r = plan.result
+    lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
+    if not plan.found:
+        lines += ["No plan:"] + [f"  - {e}" for e in plan.explanation]
+        return "\n".join(lines)
+    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    lines.append(f"Objective {r.objective:,.0f}   bound {r.bound:,.0f}   gap {gap}   "
+                 f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})")
+    s = plan.sites[plan.sites["open"] | (plan.sites["current_chairs"] > 0)]
+    lines.append("")
+    lines.append(f"{'Site':34} {'Type':15} {'Chairs':>7} {'Today':>6} {'Use':>6}  {'Change':9} Hub")
+    for _, row in s.sort_values(["open", "chairs"], ascending=False).iterrows():
+        lines.append(f"{str(row['name'])[:34]:34} {row['type']:15} {row['chairs']:>7} {row['current_chairs']:>6} "
+                     f"{row['utilisation']:>6.0%}  {row['change']:9} {row['supplied_by']}")
+    c, a = plan.costs, plan.access
+    lines.append("")
+    lines.append(f"Annual cost: sites £{c['fixed']:,.0f} + chairs £{c['chairs']:,.0f} + patient travel "
+                 f"£{c['patient_travel']:,.0f}" + (f" + unserved penalty £{c['unserved_penalty']:,.0f}" if c["unserved_penalty"] else "")
+                 + f" = £{c['total']:,.0f}")
+    lines.append(f"Access: mean {a['mean_minutes']:.1f} min, 95th percentile {a['p95_minutes']:.1f} min, worst "
+                 f"{a['worst_minutes']:.1f} min; within 30/45/60 min: {a['within_30']:.1%} / {a['within_45']:.1%} / "
+                 f"{a['within_60']:.1%}")
+    if len(plan.unserved):
+        lines.append(f"Unserved: {plan.unserved['attendances'].sum():,.0f} attendances a year in "
+                     f"{plan.unserved['zone_id'].nunique()} zones (see unserved.csv)")
+    return "\n".join(lines)
+
+
+KIND = Kind(
+    name="sact",
+    description="SACT site location: open sites, chairs, zone allocation, aseptic supply",
+    tables=TABLES,
+    parameters=PARAMETERS,
+    build_input=build_input,
+    solve=solve,
+    write=write,
+    summary=summary,
+    summary_json=summary_json,
+    plan_found=lambda plan: plan.found,
+    backends=("highs", "pyomo-highs", "pyomo-cbc", "pyomo-glpk", "pyomo-scip"),
+)
