@@ -70,7 +70,9 @@ def solve_sact(
     prepare_seconds = time.perf_counter() - t0
     problems = diagnose(data, arrays)
     if problems:
-        result = SolveResult(Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving")
+        result = SolveResult(
+            Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
+        )
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds})
     if backend == "highs":
         t1 = time.perf_counter()
@@ -102,7 +104,9 @@ def solve_sact(
     return extract(data, arrays, values, result, timings)
 
 
-def _empty_plan(data: SactInput, result: SolveResult, explanation: list[str], timings: dict[str, float]) -> SactPlan:
+def _empty_plan(
+    data: SactInput, result: SolveResult, explanation: list[str], timings: dict[str, float]
+) -> SactPlan:
     empty = pd.DataFrame()
     return SactPlan(result, empty, empty, empty, empty, {}, {}, empty, tuple(explanation), timings)
 
@@ -126,14 +130,24 @@ def access_statistics(minutes: np.ndarray, attendances: np.ndarray, total: float
         "attendances": float(total),
         "mean_minutes": float((minutes * attendances).sum() / served) if served > 0 else float("nan"),
         "p95_minutes": weighted_quantile(minutes, attendances, 0.95),
-        "worst_minutes": float(minutes[attendances > 1e-9].max()) if (attendances > 1e-9).any() else float("nan"),
+        "worst_minutes": float(minutes[attendances > 1e-9].max())
+        if (attendances > 1e-9).any()
+        else float("nan"),
     }
     for band in ACCESS_BANDS:
-        stats[f"within_{band}"] = float(attendances[minutes <= band].sum() / total) if total > 0 else float("nan")
+        stats[f"within_{band}"] = (
+            float(attendances[minutes <= band].sum() / total) if total > 0 else float("nan")
+        )
     return stats
 
 
-def extract(data: SactInput, a: SactArrays, values: dict[str, np.ndarray], result: SolveResult, timings: dict[str, float]) -> SactPlan:
+def extract(
+    data: SactInput,
+    a: SactArrays,
+    values: dict[str, np.ndarray],
+    result: SolveResult,
+    timings: dict[str, float],
+) -> SactPlan:
     """Turn solution arrays into the plan's tables, costs and access statistics."""
     p: SactParameters = data.parameters
     is_open = values["open"] > 0.5
@@ -162,7 +176,9 @@ def extract(data: SactInput, a: SactArrays, values: dict[str, np.ndarray], resul
     site_att = np.bincount(a.arc_site, weights=a.arc_demand * x, minlength=a.num_sites)
     hours_used = site_att * p.mean_chair_hours
     hours_avail = chairs * p.chair_hours_per_year
-    sites = data.sites.reset_index()[["site_id", "name", "trust", "type", "existing", "current_chairs"]].copy()
+    sites = data.sites.reset_index()[
+        ["site_id", "name", "trust", "type", "existing", "current_chairs"]
+    ].copy()
     sites["open"] = is_open
     sites["chairs"] = chairs
     sites["chair_change"] = chairs - sites["current_chairs"].to_numpy(int)
@@ -170,7 +186,9 @@ def extract(data: SactInput, a: SactArrays, values: dict[str, np.ndarray], resul
     sites["attendances"] = np.round(site_att, 3)
     sites["chair_hours_used"] = np.round(hours_used, 3)
     sites["chair_hours_available"] = np.round(hours_avail, 3)
-    sites["utilisation"] = np.round(np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4)
+    sites["utilisation"] = np.round(
+        np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4
+    )
     links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses"])
     supplied_by = np.full(a.num_sites, "", dtype=object)
     if p.require_aseptic_supply and "supply" in values:
@@ -198,7 +216,9 @@ def extract(data: SactInput, a: SactArrays, values: dict[str, np.ndarray], resul
     costs["total"] = costs["site_cost"] + costs["patient_travel"] + costs["unserved_penalty"]
     costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
 
-    access = access_statistics(alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float), a.total_demand)
+    access = access_statistics(
+        alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float), a.total_demand
+    )
     zone_q = data.zones["quintile"] if "quintile" in data.zones else pd.Series(0, index=data.zones.index)
     rows = []
     dem_q = a.dem_quintile

@@ -114,7 +114,9 @@ def prepare(data: SactInput) -> SactArrays:
     links = pd.DataFrame({"s": ls[ok], "h": lh[ok], "m": lm[ok]}).drop_duplicates(["s", "h"], keep="last")
     links = links.sort_values(["s", "h"])
     max_chairs = sites["max_chairs"].to_numpy(float)
-    site_max_doses = p.doses_per_attendance * p.chair_hours_per_year * max_chairs / max(p.mean_chair_hours, 1e-9)
+    site_max_doses = (
+        p.doses_per_attendance * p.chair_hours_per_year * max_chairs / max(p.mean_chair_hours, 1e-9)
+    )
     link_site = links["s"].to_numpy(np.int64)
     link_hub = links["h"].to_numpy(np.int64)
     big_m = np.minimum(hub_capacity[link_hub], site_max_doses[link_site])
@@ -172,16 +174,16 @@ def diagnose(data: SactInput, arrays: SactArrays) -> list[str]:
             if klass == "complex":
                 pairs = pairs[pairs["site_id"].map(data.sites["type"]).isin(COMPLEX_SITE_TYPES)]
             pairs = pairs[pairs["site_id"].map(data.sites["max_chairs"]) > 0]
+            what = "centre or hospital unit" if klass == "complex" else "site"
             if len(pairs):
                 best = pairs.loc[pairs["minutes"].idxmin()]
-                nearest = f"the nearest is {best['site_id']} at {best['minutes']:.0f} min"
+                over = float(best["minutes"]) - p.max_travel_minutes
+                nearest = f"nearest {best['site_id']} at {best['minutes']:.0f} min, {over:.0f} min over"
             else:
                 nearest = "no travel time to any such site is given"
-            what = "centre or hospital unit" if klass == "complex" else "site"
             found.append(
                 f"zone {zone}: no {what} within the {p.max_travel_minutes:g}-minute travel limit for its "
-                f"{a.dem_amount[row]:.0f} {klass} attendances a year ({nearest}, "
-                f"{float(best['minutes']) - p.max_travel_minutes if len(pairs) else float('nan'):.0f} min over)"
+                f"{a.dem_amount[row]:.0f} {klass} attendances a year ({nearest})"
             )
         missing = int((~has_arc).sum())
         if missing > 20:
@@ -195,11 +197,15 @@ def diagnose(data: SactInput, arrays: SactArrays) -> list[str]:
                 f"{p.drug_stability_minutes:g}-minute drug-stability transport time"
             )
     for s in np.flatnonzero(a.must_open & (a.max_chairs < np.maximum(a.min_chairs, 1))):
-        found.append(f"site {a.site_ids[s]} must stay open but may have no chairs (max_chairs {a.max_chairs[s]:g})")
+        found.append(
+            f"site {a.site_ids[s]} must stay open but may have no chairs (max_chairs {a.max_chairs[s]:g})"
+        )
     n_must = int(a.must_open.sum())
     limit = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
     if limit is not None and n_must > limit:
-        found.append(f"{n_must} sites must stay open but at most {limit} may be open ({n_must - limit} too many)")
+        found.append(
+            f"{n_must} sites must stay open but at most {limit} may be open ({n_must - limit} too many)"
+        )
     if p.max_new_sites is not None and int((a.must_open & a.is_new).sum()) > p.max_new_sites:
         found.append(f"more new sites must open than the limit of {p.max_new_sites} new sites")
     if p.exact_open_sites is not None and p.exact_open_sites > a.num_sites:
@@ -207,7 +213,10 @@ def diagnose(data: SactInput, arrays: SactArrays) -> list[str]:
     if p.budget is not None:
         floor = float((a.fixed_cost + a.chair_cost * a.min_chairs)[a.must_open].sum())
         if floor > p.budget + 1e-6:
-            found.append(f"the sites that must stay open cost at least £{floor:,.0f} a year; the budget is £{p.budget:,.0f}")
+            found.append(
+                f"the sites that must stay open cost at least £{floor:,.0f} a year; "
+                f"the budget is £{p.budget:,.0f}"
+            )
     need_hours = a.total_demand * p.mean_chair_hours
     have_hours = float(a.max_chairs.sum()) * p.chair_hours_per_year
     if not p.allow_unserved and need_hours > have_hours + 1e-6:
@@ -220,7 +229,9 @@ def diagnose(data: SactInput, arrays: SactArrays) -> list[str]:
         within[a.arc_dem[a.arc_minutes <= p.access_minutes]] = True
         groups = [("all zones", np.ones(len(a.dem_amount), bool))]
         if p.access_by_quintile:
-            groups += [(f"deprivation quintile {q}", a.dem_quintile == q) for q in np.unique(a.dem_quintile) if q > 0]
+            groups += [
+                (f"deprivation quintile {q}", a.dem_quintile == q) for q in np.unique(a.dem_quintile) if q > 0
+            ]
         for label, mask in groups:
             total = a.dem_amount[mask].sum()
             if total <= 0:

@@ -34,8 +34,17 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
         cost=a.fixed_cost if site_cost else 0.0,
         integer=True,
     )
-    n = m.add_variables("chairs", a.num_sites, lower=0.0, upper=a.max_chairs, cost=a.chair_cost if site_cost else 0.0, integer=True)
-    x = m.add_variables("serve", len(a.arc_dem), lower=0.0, upper=1.0, cost=arc_objective(a, p), integer=p.single_source)
+    n = m.add_variables(
+        "chairs",
+        a.num_sites,
+        lower=0.0,
+        upper=a.max_chairs,
+        cost=a.chair_cost if site_cost else 0.0,
+        integer=True,
+    )
+    x = m.add_variables(
+        "serve", len(a.arc_dem), lower=0.0, upper=1.0, cost=arc_objective(a, p), integer=p.single_source
+    )
     u = m.add_variables(
         "unserved",
         len(a.dem_amount),
@@ -73,13 +82,27 @@ def demand_served(m: MatrixModel, a: SactArrays, x: np.ndarray, u: np.ndarray) -
 def chairs_when_open(m: MatrixModel, a: SactArrays, y: np.ndarray, n: np.ndarray) -> None:
     """(2) min_chairs[s] y[s] <= n[s] <= max_chairs[s] y[s]."""
     s = np.arange(a.num_sites)
-    m.add_constraints("chairs_min", a.num_sites, np.concatenate([s, s]), np.concatenate([n, y]),
-                      np.concatenate([np.ones(a.num_sites), -a.min_chairs]), lower=0.0)
-    m.add_constraints("chairs_max", a.num_sites, np.concatenate([s, s]), np.concatenate([n, y]),
-                      np.concatenate([np.ones(a.num_sites), -a.max_chairs]), upper=0.0)
+    m.add_constraints(
+        "chairs_min",
+        a.num_sites,
+        np.concatenate([s, s]),
+        np.concatenate([n, y]),
+        np.concatenate([np.ones(a.num_sites), -a.min_chairs]),
+        lower=0.0,
+    )
+    m.add_constraints(
+        "chairs_max",
+        a.num_sites,
+        np.concatenate([s, s]),
+        np.concatenate([n, y]),
+        np.concatenate([np.ones(a.num_sites), -a.max_chairs]),
+        upper=0.0,
+    )
 
 
-def chair_hours_capacity(m: MatrixModel, a: SactArrays, p: SactParameters, n: np.ndarray, x: np.ndarray) -> None:
+def chair_hours_capacity(
+    m: MatrixModel, a: SactArrays, p: SactParameters, n: np.ndarray, x: np.ndarray
+) -> None:
     """(3) sum_a eta d[a] x[a] - C n[s] <= 0 for every site."""
     s = np.arange(a.num_sites)
     rows = np.concatenate([a.arc_site, s])
@@ -92,8 +115,14 @@ def serve_only_open(m: MatrixModel, a: SactArrays, x: np.ndarray, y: np.ndarray)
     """(4) x[a] - y[s(a)] <= 0 for every arc."""
     na = len(x)
     r = np.arange(na)
-    m.add_constraints("serve_open", na, np.concatenate([r, r]), np.concatenate([x, y[a.arc_site]]),
-                      np.concatenate([np.ones(na), -np.ones(na)]), upper=0.0)
+    m.add_constraints(
+        "serve_open",
+        na,
+        np.concatenate([r, r]),
+        np.concatenate([x, y[a.arc_site]]),
+        np.concatenate([np.ones(na), -np.ones(na)]),
+        upper=0.0,
+    )
 
 
 def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
@@ -111,8 +140,14 @@ def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarra
         cols.append(x[arcs])
         vals.append(a.arc_demand[arcs])
         lower.append(p.access_target * a.dem_amount[mask].sum())
-    m.add_constraints("access", len(groups), np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
-                      lower=np.array(lower))
+    m.add_constraints(
+        "access",
+        len(groups),
+        np.concatenate(rows),
+        np.concatenate(cols),
+        np.concatenate(vals),
+        lower=np.array(lower),
+    )
 
 
 def open_site_limits(m: MatrixModel, a: SactArrays, p: SactParameters, y: np.ndarray) -> None:
@@ -128,15 +163,27 @@ def open_site_limits(m: MatrixModel, a: SactArrays, p: SactParameters, y: np.nda
 
 def budget(m: MatrixModel, a: SactArrays, p: SactParameters, y: np.ndarray, n: np.ndarray) -> None:
     """(7) sum F[s] y[s] + c[s] n[s] <= B."""
-    m.add_constraints("budget", 1, np.zeros(2 * a.num_sites), np.concatenate([y, n]),
-                      np.concatenate([a.fixed_cost, a.chair_cost]), upper=float(p.budget))
+    m.add_constraints(
+        "budget",
+        1,
+        np.zeros(2 * a.num_sites),
+        np.concatenate([y, n]),
+        np.concatenate([a.fixed_cost, a.chair_cost]),
+        upper=float(p.budget),
+    )
 
 
 def safe_volume(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, y: np.ndarray) -> None:
     """(8) sum_a d[a] x[a] - V y[s] >= 0 for every site."""
     s = np.arange(a.num_sites)
-    m.add_constraints("safe_volume", a.num_sites, np.concatenate([a.arc_site, s]), np.concatenate([x, y]),
-                      np.concatenate([a.arc_demand, np.full(a.num_sites, -p.min_site_attendances)]), lower=0.0)
+    m.add_constraints(
+        "safe_volume",
+        a.num_sites,
+        np.concatenate([a.arc_site, s]),
+        np.concatenate([x, y]),
+        np.concatenate([a.arc_demand, np.full(a.num_sites, -p.min_site_attendances)]),
+        lower=0.0,
+    )
 
 
 def aseptic_supply(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, y: np.ndarray) -> None:
@@ -146,20 +193,52 @@ def aseptic_supply(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarr
     v = m.add_variables("supply", nl, lower=0.0, upper=1.0, integer=True)
     f = m.add_variables("doses", nl, lower=0.0, upper=a.link_big_m)
     s = np.arange(ns)
-    m.add_constraints("one_hub", ns, np.concatenate([a.link_site, s]), np.concatenate([v, y]),
-                      np.concatenate([np.ones(nl), -np.ones(ns)]), lower=0.0, upper=0.0)
+    m.add_constraints(
+        "one_hub",
+        ns,
+        np.concatenate([a.link_site, s]),
+        np.concatenate([v, y]),
+        np.concatenate([np.ones(nl), -np.ones(ns)]),
+        lower=0.0,
+        upper=0.0,
+    )
     r = np.arange(nl)
-    m.add_constraints("hub_open", nl, np.concatenate([r, r]), np.concatenate([v, y[a.link_hub]]),
-                      np.concatenate([np.ones(nl), -np.ones(nl)]), upper=0.0)
-    m.add_constraints("doses_balance", ns, np.concatenate([a.link_site, a.arc_site]), np.concatenate([f, x]),
-                      np.concatenate([np.ones(nl), -p.doses_per_attendance * a.arc_demand]), lower=0.0, upper=0.0)
-    m.add_constraints("doses_link", nl, np.concatenate([r, r]), np.concatenate([f, v]),
-                      np.concatenate([np.ones(nl), -a.link_big_m]), upper=0.0)
+    m.add_constraints(
+        "hub_open",
+        nl,
+        np.concatenate([r, r]),
+        np.concatenate([v, y[a.link_hub]]),
+        np.concatenate([np.ones(nl), -np.ones(nl)]),
+        upper=0.0,
+    )
+    m.add_constraints(
+        "doses_balance",
+        ns,
+        np.concatenate([a.link_site, a.arc_site]),
+        np.concatenate([f, x]),
+        np.concatenate([np.ones(nl), -p.doses_per_attendance * a.arc_demand]),
+        lower=0.0,
+        upper=0.0,
+    )
+    m.add_constraints(
+        "doses_link",
+        nl,
+        np.concatenate([r, r]),
+        np.concatenate([f, v]),
+        np.concatenate([np.ones(nl), -a.link_big_m]),
+        upper=0.0,
+    )
     hubs = np.flatnonzero(a.is_hub)
     hub_row = np.full(ns, -1)
     hub_row[hubs] = np.arange(len(hubs))
-    m.add_constraints("hub_capacity", len(hubs), np.concatenate([hub_row[a.link_hub], np.arange(len(hubs))]),
-                      np.concatenate([f, y[hubs]]), np.concatenate([np.ones(nl), -a.hub_capacity[hubs]]), upper=0.0)
+    m.add_constraints(
+        "hub_capacity",
+        len(hubs),
+        np.concatenate([hub_row[a.link_hub], np.arange(len(hubs))]),
+        np.concatenate([f, y[hubs]]),
+        np.concatenate([np.ones(nl), -a.hub_capacity[hubs]]),
+        upper=0.0,
+    )
 
 
 def nurse_staffing(m: MatrixModel, a: SactArrays, n: np.ndarray) -> None:

@@ -43,11 +43,16 @@ def build_pyomo(a: SactArrays, p: SactParameters) -> Any:
     arc_cost = arc_objective(a, p)
     dem_hours = p.mean_chair_hours * a.arc_demand
 
-    m.demand = pyo.Constraint(D, rule=lambda m, d: sum(m.serve[i] for i in arcs_of_dem[d]) + m.unserved[d] == 1)
+    m.demand = pyo.Constraint(
+        D, rule=lambda m, d: sum(m.serve[i] for i in arcs_of_dem[d]) + m.unserved[d] == 1
+    )
     m.chairs_min = pyo.Constraint(S, rule=lambda m, s: m.chairs[s] >= a.min_chairs[s] * m.open[s])
     m.chairs_max = pyo.Constraint(S, rule=lambda m, s: m.chairs[s] <= a.max_chairs[s] * m.open[s])
     m.chair_hours = pyo.Constraint(
-        S, rule=lambda m, s: sum(dem_hours[i] * m.serve[i] for i in arcs_of_site[s]) <= p.chair_hours_per_year * m.chairs[s]
+        S,
+        rule=lambda m, s: (
+            sum(dem_hours[i] * m.serve[i] for i in arcs_of_site[s]) <= p.chair_hours_per_year * m.chairs[s]
+        ),
     )
     if p.strong_linking:
         m.serve_open = pyo.Constraint(A, rule=lambda m, i: m.serve[i] <= m.open[int(a.arc_site[i])])
@@ -60,19 +65,30 @@ def build_pyomo(a: SactArrays, p: SactParameters) -> Any:
         for mask in groups.values():
             arcs = np.flatnonzero(near & mask[a.arc_dem])
             m.access.add(
-                sum(a.arc_demand[i] * m.serve[int(i)] for i in arcs) >= p.access_target * a.dem_amount[mask].sum()
+                sum(a.arc_demand[i] * m.serve[int(i)] for i in arcs)
+                >= p.access_target * a.dem_amount[mask].sum()
             )
     k = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
     if k is not None:
         total_open = sum(m.open[s] for s in S)
-        m.open_sites = pyo.Constraint(expr=total_open == k if p.exact_open_sites is not None else total_open <= k)
+        m.open_sites = pyo.Constraint(
+            expr=total_open == k if p.exact_open_sites is not None else total_open <= k
+        )
     if p.max_new_sites is not None:
-        m.new_sites = pyo.Constraint(expr=sum(m.open[int(s)] for s in np.flatnonzero(a.is_new)) <= p.max_new_sites)
+        m.new_sites = pyo.Constraint(
+            expr=sum(m.open[int(s)] for s in np.flatnonzero(a.is_new)) <= p.max_new_sites
+        )
     if p.budget is not None:
-        m.budget = pyo.Constraint(expr=sum(a.fixed_cost[s] * m.open[s] + a.chair_cost[s] * m.chairs[s] for s in S) <= p.budget)
+        m.budget = pyo.Constraint(
+            expr=sum(a.fixed_cost[s] * m.open[s] + a.chair_cost[s] * m.chairs[s] for s in S) <= p.budget
+        )
     if p.min_site_attendances > 0:
         m.safe_volume = pyo.Constraint(
-            S, rule=lambda m, s: sum(a.arc_demand[i] * m.serve[i] for i in arcs_of_site[s]) >= p.min_site_attendances * m.open[s]
+            S,
+            rule=lambda m, s: (
+                sum(a.arc_demand[i] * m.serve[i] for i in arcs_of_site[s])
+                >= p.min_site_attendances * m.open[s]
+            ),
         )
     if p.require_aseptic_supply:
         _aseptic_supply(m, a, p, arcs_of_site)
@@ -107,8 +123,10 @@ def _aseptic_supply(m: Any, a: SactArrays, p: SactParameters, arcs_of_site: list
     m.hub_open = pyo.Constraint(L, rule=lambda m, i: m.supply[i] <= m.open[int(a.link_hub[i])])
     m.doses_balance = pyo.Constraint(
         S,
-        rule=lambda m, s: sum(m.doses[i] for i in links_of_site[s])
-        == p.doses_per_attendance * sum(a.arc_demand[i] * m.serve[i] for i in arcs_of_site[s]),
+        rule=lambda m, s: (
+            sum(m.doses[i] for i in links_of_site[s])
+            == p.doses_per_attendance * sum(a.arc_demand[i] * m.serve[i] for i in arcs_of_site[s])
+        ),
     )
     m.doses_link = pyo.Constraint(L, rule=lambda m, i: m.doses[i] <= a.link_big_m[i] * m.supply[i])
     hubs = [int(h) for h in np.flatnonzero(a.is_hub)]
@@ -120,6 +138,7 @@ def _aseptic_supply(m: Any, a: SactArrays, p: SactParameters, arcs_of_site: list
 
 def pyomo_values(m: Any, a: SactArrays, p: SactParameters) -> dict[str, np.ndarray]:
     """The solution of a solved pyomo model as arrays keyed like the matrix blocks."""
+
     def vals(var: Any, n: int) -> np.ndarray:
         return np.array([var[i].value if var[i].value is not None else 0.0 for i in range(n)], dtype=float)
 

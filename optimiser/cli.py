@@ -46,20 +46,48 @@ def main() -> None:
 
 @main.command()
 @click.argument("path")
-@click.option("--solver", "backend", default="highs", show_default=True,
-              help="highs (direct, vectorised), pyomo-highs, pyomo-cbc, pyomo-glpk, pyomo-scip; cpsat for rotas.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Seconds; the best plan found by then is returned with its gap.")
-@click.option("--gap", type=click.FloatRange(min=0), default=1e-4, show_default=True, help="Relative gap to stop at.")
+@click.option(
+    "--solver",
+    "backend",
+    default="highs",
+    show_default=True,
+    help="highs (direct, vectorised), pyomo-highs, pyomo-cbc, pyomo-glpk, pyomo-scip; cpsat for rotas.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds; the best plan found by then is returned with its gap.",
+)
+@click.option(
+    "--gap", type=click.FloatRange(min=0), default=1e-4, show_default=True, help="Relative gap to stop at."
+)
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="Solver threads.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default runs/<instance>-<time>). Never replaced without --force.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default runs/<instance>-<time>). Never replaced without --force.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing output folder.")
-@click.option("--log", "log_file", type=click.Path(path_type=Path), default=None, help="Write the solver's log here.")
+@click.option(
+    "--log", "log_file", type=click.Path(path_type=Path), default=None, help="Write the solver's log here."
+)
 @click.option("--verbose", is_flag=True, help="Stream the solver's log.")
-def solve(path: str, backend: str, time_limit: float | None, gap: float, threads: int | None, seed: int,
-          out: Path | None, force: bool, log_file: Path | None, verbose: bool) -> None:
+def solve(
+    path: str,
+    backend: str,
+    time_limit: float | None,
+    gap: float,
+    threads: int | None,
+    seed: int,
+    out: Path | None,
+    force: bool,
+    log_file: Path | None,
+    verbose: bool,
+) -> None:
     """Solve the instance at PATH (a folder, or a bundled name such as lsc-sact)."""
     from optimiser.kinds import RunSettings, load_instance
     from optimiser.progress import SolveProgress
@@ -72,26 +100,38 @@ def solve(path: str, backend: str, time_limit: float | None, gap: float, threads
         _fail_input(exc)
     kind = loaded.kind
     if backend not in kind.backends:
-        click.echo(f"solver '{backend}' does not solve '{kind.name}' instances; choose one of: {', '.join(kind.backends)}",
-                   err=True)
+        click.echo(
+            f"solver '{backend}' does not solve '{kind.name}' instances; "
+            f"choose one of: {', '.join(kind.backends)}",
+            err=True,
+        )
         sys.exit(EXIT_BAD_INPUT)
     out = out or _default_out(loaded.raw.name)
     if out.exists() and not force:
         click.echo(f"{out} already exists; choose another --out or add --force to replace it", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    options = SolveOptions(time_limit=time_limit, gap=gap, threads=threads, seed=seed, log_file=log_file, verbose=verbose)
+    options = SolveOptions(
+        time_limit=time_limit, gap=gap, threads=threads, seed=seed, log_file=log_file, verbose=verbose
+    )
     click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
     with SolveProgress(enabled=not verbose) as progress:
         try:
-            plan = kind.solve(loaded.model_input, RunSettings(backend=backend, options=options, progress=progress.update))
+            plan = kind.solve(
+                loaded.model_input, RunSettings(backend=backend, options=options, progress=progress.update)
+            )
         except RuntimeError as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_BAD_INPUT)
     try:
         with atomic_folder(out, force=force) as tmp:
             written = kind.write(plan, tmp)
-            meta: dict[str, Any] = {"instance": str(folder), "name": loaded.raw.name, "kind": kind.name,
-                                    "version": __version__, "files": written}
+            meta: dict[str, Any] = {
+                "instance": str(folder),
+                "name": loaded.raw.name,
+                "kind": kind.name,
+                "version": __version__,
+                "files": written,
+            }
             write_json(tmp / "run.json", meta)
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)

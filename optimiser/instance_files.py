@@ -63,14 +63,20 @@ def read_instance(path: str | Path, table_names: tuple[str, ...] | None = None) 
     if not path.exists():
         raise InputError([Problem(str(path), "no such instance folder")])
     if not path.is_dir():
-        raise InputError([Problem(str(path), f"an instance is a folder holding {INSTANCE_FILE} and its tables")])
+        raise InputError(
+            [Problem(str(path), f"an instance is a folder holding {INSTANCE_FILE} and its tables")]
+        )
     meta_file = path / INSTANCE_FILE
     meta = read_yaml(meta_file)
     shown = str(meta_file)
     problems: list[Problem] = []
     for key in meta:
         if key not in _TOP_KEYS:
-            problems.append(Problem(shown, f"unknown key '{key}'; expected: {', '.join(sorted(_TOP_KEYS))}", column=str(key)))
+            problems.append(
+                Problem(
+                    shown, f"unknown key '{key}'; expected: {', '.join(sorted(_TOP_KEYS))}", column=str(key)
+                )
+            )
     kind = meta.get("kind")
     if not isinstance(kind, str) or not kind:
         problems.append(Problem(shown, "the instance's kind is missing", column="kind"))
@@ -93,24 +99,37 @@ def read_instance(path: str | Path, table_names: tuple[str, ...] | None = None) 
     )
 
 
-def _read_tables(folder: Path, workbook: Any, shown_yaml: str) -> tuple[dict[str, pd.DataFrame], dict[str, str], list[Problem]]:
+def _read_tables(
+    folder: Path, workbook: Any, shown_yaml: str
+) -> tuple[dict[str, pd.DataFrame], dict[str, str], list[Problem]]:
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     problems: list[Problem] = []
-    books = [Path(workbook)] if workbook else sorted(p.name for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+    books = (
+        [Path(workbook)]
+        if workbook
+        else sorted(p.name for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+    )
     books = [Path(b) for b in books]
     if workbook and not (folder / books[0]).is_file():
         problems.append(Problem(shown_yaml, f"workbook '{workbook}' not found beside it", column="workbook"))
         books = []
     if len(books) > 1:
-        problems.append(Problem(str(folder), f"more than one workbook ({', '.join(map(str, books))}); name one with 'workbook:'"))
+        problems.append(
+            Problem(
+                str(folder),
+                f"more than one workbook ({', '.join(map(str, books))}); name one with 'workbook:'",
+            )
+        )
         books = []
     if books:
         book = folder / books[0]
         try:
             sheets = pd.read_excel(book, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            problems.append(Problem(str(book), f"cannot be read as an Excel workbook ({exc.__class__.__name__})"))
+            problems.append(
+                Problem(str(book), f"cannot be read as an Excel workbook ({exc.__class__.__name__})")
+            )
             sheets = {}
         for sheet, frame in sheets.items():
             tables[str(sheet).strip()] = frame
@@ -152,7 +171,9 @@ def write_instance(
         meta["description"] = description
     meta["parameters"] = dict(parameters)
     with atomic_folder(Path(folder), force=force) as tmp:
-        (tmp / INSTANCE_FILE).write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        (tmp / INSTANCE_FILE).write_text(
+            yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
         for table, frame in tables.items():
             frame.to_csv(tmp / f"{table}.csv", index=False)
     return Path(folder)

@@ -97,7 +97,9 @@ def _convert(series: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
         return values, bad
     if column.kind == "bool":
         low = text.str.lower()
-        values = pd.Series(np.where(low.isin(_TRUE), True, np.where(low.isin(_FALSE), False, None)), index=series.index)
+        values = pd.Series(
+            np.where(low.isin(_TRUE), True, np.where(low.isin(_FALSE), False, None)), index=series.index
+        )
         bad = ~(low.isin(_TRUE) | low.isin(_FALSE)) & ~blank
         return values, bad
     if column.kind == "date":
@@ -107,7 +109,12 @@ def _convert(series: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     raise ValueError(f"unknown column kind {column.kind!r}")
 
 
-_KIND_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "date": "a date (YYYY-MM-DD)"}
+_KIND_WORDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "date": "a date (YYYY-MM-DD)",
+}
 
 
 def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -120,7 +127,13 @@ def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[p
         if name not in known:
             hint = difflib.get_close_matches(name, sorted(known), n=1)
             extra = f" (did you mean '{hint[0]}'?)" if hint else ""
-            problems.append(Problem(file, f"unknown column{extra}; expected: {', '.join(c.name for c in schema.columns)}", column=name))
+            problems.append(
+                Problem(
+                    file,
+                    f"unknown column{extra}; expected: {', '.join(c.name for c in schema.columns)}",
+                    column=name,
+                )
+            )
     out = pd.DataFrame(index=raw.index)
     rows = pd.Series(np.arange(len(raw)) + FIRST_DATA_ROW, index=raw.index)
     for column in schema.columns:
@@ -133,7 +146,12 @@ def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[p
         blank = _blank(raw[column.name])
         for idx in raw.index[bad]:
             problems.append(
-                Problem(file, f"'{raw.at[idx, column.name]}' is not {_KIND_WORDS[column.kind]}", int(rows[idx]), column.name)
+                Problem(
+                    file,
+                    f"'{raw.at[idx, column.name]}' is not {_KIND_WORDS[column.kind]}",
+                    int(rows[idx]),
+                    column.name,
+                )
             )
         if not column.allow_blank:
             if column.required and column.default is None:
@@ -146,20 +164,46 @@ def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[p
             numeric = pd.to_numeric(values, errors="coerce")
             if column.minimum is not None:
                 for idx in raw.index[ok & (numeric < column.minimum)]:
-                    problems.append(Problem(file, f"{numeric[idx]:g} is below the minimum {column.minimum:g}", int(rows[idx]), column.name))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{numeric[idx]:g} is below the minimum {column.minimum:g}",
+                            int(rows[idx]),
+                            column.name,
+                        )
+                    )
             if column.maximum is not None:
                 for idx in raw.index[ok & (numeric > column.maximum)]:
-                    problems.append(Problem(file, f"{numeric[idx]:g} is above the maximum {column.maximum:g}", int(rows[idx]), column.name))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{numeric[idx]:g} is above the maximum {column.maximum:g}",
+                            int(rows[idx]),
+                            column.name,
+                        )
+                    )
         if column.choices is not None:
             for idx in raw.index[ok & ~values.isin(column.choices)]:
                 problems.append(
-                    Problem(file, f"'{values[idx]}' is not one of: {', '.join(column.choices)}", int(rows[idx]), column.name)
+                    Problem(
+                        file,
+                        f"'{values[idx]}' is not one of: {', '.join(column.choices)}",
+                        int(rows[idx]),
+                        column.name,
+                    )
                 )
         if column.unique:
             dup = values.duplicated(keep="first") & values.notna()
             for idx in raw.index[dup]:
                 first = int(rows[values[values == values[idx]].index[0]])
-                problems.append(Problem(file, f"duplicate id '{values[idx]}' (first at row {first})", int(rows[idx]), column.name))
+                problems.append(
+                    Problem(
+                        file,
+                        f"duplicate id '{values[idx]}' (first at row {first})",
+                        int(rows[idx]),
+                        column.name,
+                    )
+                )
         if column.kind == "int" and not values.isna().any():
             values = values.astype("int64")
         out[column.name] = values
@@ -167,7 +211,9 @@ def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[p
     return out, problems
 
 
-def check_references(tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], files: dict[str, str]) -> list[Problem]:
+def check_references(
+    tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], files: dict[str, str]
+) -> list[Problem]:
     """Every ``references`` column must name an existing id of the referenced table."""
     problems: list[Problem] = []
     for name, schema in schemas.items():
@@ -187,12 +233,19 @@ def check_references(tables: dict[str, pd.DataFrame], schemas: dict[str, TableSc
             present = values.notna()
             for idx in frame.index[present & ~values.astype(str).isin(valid)]:
                 problems.append(
-                    Problem(files[name], f"'{values[idx]}' is not a known {table} {key}", int(rows[idx]), column.name)
+                    Problem(
+                        files[name],
+                        f"'{values[idx]}' is not a known {table} {key}",
+                        int(rows[idx]),
+                        column.name,
+                    )
                 )
     return problems
 
 
-def validate_parameters(given: dict[str, Any] | None, specs: tuple[Parameter, ...], file: str) -> tuple[dict[str, Any], list[Problem]]:
+def validate_parameters(
+    given: dict[str, Any] | None, specs: tuple[Parameter, ...], file: str
+) -> tuple[dict[str, Any], list[Problem]]:
     """Fill defaults, reject unknown names (with a suggestion), check types and ranges."""
     given = dict(given or {})
     problems: list[Problem] = []
@@ -234,6 +287,8 @@ def validate_parameters(given: dict[str, Any] | None, specs: tuple[Parameter, ..
         if spec.maximum is not None and value > spec.maximum:
             problems.append(Problem(file, f"{value} is above the maximum {spec.maximum}", column=where))
         if spec.choices is not None and value not in spec.choices:
-            problems.append(Problem(file, f"'{value}' is not one of: {', '.join(map(str, spec.choices))}", column=where))
+            problems.append(
+                Problem(file, f"'{value}' is not one of: {', '.join(map(str, spec.choices))}", column=where)
+            )
         values[spec.name] = value
     return values, problems

@@ -21,7 +21,9 @@ def great_circle_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: 
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
-def road_minutes(km: np.ndarray, road_factor: float = 1.3, speed_kmh: float = 45.0, overhead_minutes: float = 5.0) -> np.ndarray:
+def road_minutes(
+    km: np.ndarray, road_factor: float = 1.3, speed_kmh: float = 45.0, overhead_minutes: float = 5.0
+) -> np.ndarray:
     """Estimated road travel minutes for straight-line distances ``km``."""
     return overhead_minutes + road_factor * np.asarray(km, dtype=float) / speed_kmh * 60.0
 

@@ -134,7 +134,10 @@ class MatrixModel:
     def matrix(self) -> sp.csc_matrix:
         """The constraint matrix, column-wise, duplicates summed."""
         a = sp.coo_matrix(
-            (self._concat(self._vals), (self._concat(self._rows, np.int64), self._concat(self._cols, np.int64))),
+            (
+                self._concat(self._vals),
+                (self._concat(self._rows, np.int64), self._concat(self._cols, np.int64)),
+            ),
             shape=(self.num_rows, self.num_cols),
         ).tocsc()
         a.sum_duplicates()

@@ -130,14 +130,28 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
 
     solver = pyo.SolverFactory(backend)
     names = _LEGACY_OPTION_NAMES[backend]
-    values = {"time_limit": options.time_limit, "gap": options.gap, "threads": options.threads, "seed": options.seed}
+    values = {
+        "time_limit": options.time_limit,
+        "gap": options.gap,
+        "threads": options.threads,
+        "seed": options.seed,
+    }
     for key, value in values.items():
         if value is not None and key in names:
-            solver.options[names[key]] = int(value) if key in ("threads", "seed") or backend == "glpk" and key == "time_limit" else value
+            solver.options[names[key]] = (
+                int(value)
+                if key in ("threads", "seed") or backend == "glpk" and key == "time_limit"
+                else value
+            )
     for key, value in options.extra.items():
         solver.options[key] = value
     t0 = time.perf_counter()
-    res = solver.solve(model, load_solutions=False, tee=bool(options.verbose), logfile=str(options.log_file) if options.log_file else None)
+    res = solver.solve(
+        model,
+        load_solutions=False,
+        tee=bool(options.verbose),
+        logfile=str(options.log_file) if options.log_file else None,
+    )
     solve_seconds = time.perf_counter() - t0
     tc = res.solver.termination_condition
     has_solution = len(res.solution) > 0 and res.solution(0).status in (
@@ -150,7 +164,10 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
         model.solutions.load_from(res)
     if tc == TerminationCondition.optimal and has_solution:
         status = Status.OPTIMAL
-    elif tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded) and not has_solution:
+    elif (
+        tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded)
+        and not has_solution
+    ):
         status = Status.INFEASIBLE
     elif tc == TerminationCondition.unbounded:
         status = Status.UNBOUNDED

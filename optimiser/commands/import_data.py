@@ -17,16 +17,28 @@ def import_group() -> None:
 
 
 @import_group.command("sact")
-@click.option("--population", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="ONS MSOA population with centroids (msoa11cd, msoa11nm, lad11_name, lat, lon, population_mid2020).")
-@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="NHS website hospital export (OrganisationCode, OrganisationName, SubType, ParentODSCode, lat, lon, ...).")
+@click.option(
+    "--population",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="ONS MSOA population with centroids (msoa11cd, msoa11nm, lad11_name, lat, lon, population_mid2020).",
+)
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="NHS hospital export (OrganisationCode, OrganisationName, SubType, ParentODSCode, lat, lon).",
+)
 @click.option("--region", default=None, help="Name of the instance (default: from the population file).")
-@click.option("--centre", "centres", multiple=True, help="ODS site code of a cancer centre (aseptic hub, must open).")
+@click.option(
+    "--centre", "centres", multiple=True, help="ODS site code of a cancer centre (aseptic hub, must open)."
+)
 @click.option("--force", is_flag=True, help="Replace an existing folder.")
 @click.argument("out", type=click.Path(path_type=Path))
-def import_sact(population: Path, sites_file: Path, region: str | None, centres: tuple[str, ...], force: bool,
-                out: Path) -> None:
+def import_sact(
+    population: Path, sites_file: Path, region: str | None, centres: tuple[str, ...], force: bool, out: Path
+) -> None:
     """Write a SACT instance to OUT from public population and site files."""
     from optimiser.importers.sact import import_sact as build
     from optimiser.instance_files import write_instance

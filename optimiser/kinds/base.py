@@ -55,7 +55,9 @@ class LoadedInstance:
     model_input: Any
 
 
-def validate_instance(raw: RawInstance, kind: Kind) -> tuple[dict[str, pd.DataFrame], dict[str, Any], list[Problem]]:
+def validate_instance(
+    raw: RawInstance, kind: Kind
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any], list[Problem]]:
     """Type every table and parameter; return them with every problem found."""
     yaml_file = str(raw.path / INSTANCE_FILE)
     parameters, problems = validate_parameters(raw.parameters, kind.parameters, yaml_file)
@@ -65,7 +67,10 @@ def validate_instance(raw: RawInstance, kind: Kind) -> tuple[dict[str, pd.DataFr
     for name in raw.tables:
         if name not in schemas:
             problems.append(
-                Problem(raw.files[name], f"unknown table '{name}' for kind '{kind.name}'; expected: {', '.join(schemas)}")
+                Problem(
+                    raw.files[name],
+                    f"unknown table '{name}' for kind '{kind.name}'; expected: {', '.join(schemas)}",
+                )
             )
     for schema in kind.tables:
         files.setdefault(schema.name, str(raw.path / f"{schema.name}.csv"))
@@ -89,11 +94,19 @@ def load_instance(path: str | Path, kinds: dict[str, Kind] | None = None) -> Loa
     kind = kinds.get(raw.kind)
     if kind is None:
         raise InputError(
-            [Problem(str(raw.path / INSTANCE_FILE), f"unknown kind '{raw.kind}'; known: {', '.join(sorted(kinds))}", column="kind")]
+            [
+                Problem(
+                    str(raw.path / INSTANCE_FILE),
+                    f"unknown kind '{raw.kind}'; known: {', '.join(sorted(kinds))}",
+                    column="kind",
+                )
+            ]
         )
     tables, parameters, problems = validate_instance(raw, kind)
     if problems:
         raise InputError(problems)
-    files = {name: raw.files.get(name, str(raw.path / f"{name}.csv")) for name in (t.name for t in kind.tables)}
+    files = {
+        name: raw.files.get(name, str(raw.path / f"{name}.csv")) for name in (t.name for t in kind.tables)
+    }
     model_input = kind.build_input(tables, parameters, files)
     return LoadedInstance(raw=raw, kind=kind, parameters=parameters, model_input=model_input)

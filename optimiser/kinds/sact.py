@@ -36,22 +36,48 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     zones["attendances"] = att * (1.0 + params["demand_growth"])
     zones["quintile"] = zones["quintile"].fillna(0).astype(int)
     for idx in sites.index[sites["min_chairs"] > sites["max_chairs"]]:
-        problems.append(Problem(files["sites"], f"min_chairs {sites.at[idx, 'min_chairs']} is above max_chairs "
-                                f"{sites.at[idx, 'max_chairs']}", int(srows[idx]), "min_chairs"))
+        problems.append(
+            Problem(
+                files["sites"],
+                f"min_chairs {sites.at[idx, 'min_chairs']} is above max_chairs {sites.at[idx, 'max_chairs']}",
+                int(srows[idx]),
+                "min_chairs",
+            )
+        )
     for idx in sites.index[sites["is_hub"].astype(bool) & (sites["hub_capacity"] <= 0)]:
-        problems.append(Problem(files["sites"], "is_hub is true but hub_capacity is 0", int(srows[idx]), "hub_capacity"))
+        problems.append(
+            Problem(files["sites"], "is_hub is true but hub_capacity is 0", int(srows[idx]), "hub_capacity")
+        )
 
     zone_xy = _coordinates(zones, "zone_id", files["zones"], zrows)
     site_xy = _coordinates(sites, "site_id", files["sites"], srows)
     kw = {k: params[k] for k in ("road_factor", "speed_kmh", "overhead_minutes")}
     travel = _complete_pairs(
-        tables.get("travel"), zones["zone_id"].to_numpy(), sites["site_id"].to_numpy(), ("zone_id", "site_id"),
-        zone_xy, site_xy, kw, files["travel"], "zone", "site", problems,
+        tables.get("travel"),
+        zones["zone_id"].to_numpy(),
+        sites["site_id"].to_numpy(),
+        ("zone_id", "site_id"),
+        zone_xy,
+        site_xy,
+        kw,
+        files["travel"],
+        "zone",
+        "site",
+        problems,
     )
     hubs = sites.loc[sites["is_hub"].astype(bool), "site_id"].to_numpy()
     site_travel = _complete_pairs(
-        tables.get("site_travel"), hubs, sites["site_id"].to_numpy(), ("from_site", "to_site"),
-        site_xy, site_xy, kw, files["site_travel"], "hub", "site", problems,
+        tables.get("site_travel"),
+        hubs,
+        sites["site_id"].to_numpy(),
+        ("from_site", "to_site"),
+        site_xy,
+        site_xy,
+        kw,
+        files["site_travel"],
+        "hub",
+        "site",
+        problems,
         required=bool(params["require_aseptic_supply"]),
     )
     nurses = tables.get("nurses")
@@ -59,8 +85,14 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         known = set(sites["trust"])
         nrows = _rows(nurses)
         for idx in nurses.index[~nurses["trust"].isin(known)]:
-            problems.append(Problem(files["nurses"], f"trust '{nurses.at[idx, 'trust']}' runs none of the sites",
-                                    int(nrows[idx]), "trust"))
+            problems.append(
+                Problem(
+                    files["nurses"],
+                    f"trust '{nurses.at[idx, 'trust']}' runs none of the sites",
+                    int(nrows[idx]),
+                    "trust",
+                )
+            )
     if problems:
         raise InputError(problems)
     model_params = SactParameters(**{k: params[k] for k in MODEL_PARAMETERS})
@@ -102,7 +134,11 @@ def _complete_pairs(
         rows = _rows(given)
         dup = given.duplicated([a, b], keep="first")
         for idx in given.index[dup][:MAX_LISTED]:
-            problems.append(Problem(file, f"pair {given.at[idx, a]} -> {given.at[idx, b]} is listed twice", int(rows[idx]), b))
+            problems.append(
+                Problem(
+                    file, f"pair {given.at[idx, a]} -> {given.at[idx, b]} is listed twice", int(rows[idx]), b
+                )
+            )
         user = given.loc[~dup].set_index([a, b])["minutes"]
     else:
         user = pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []], names=[a, b]))
@@ -124,10 +160,18 @@ def _complete_pairs(
         still = np.flatnonzero(np.isnan(computed))
         if len(still) and required:
             for i in still[:MAX_LISTED]:
-                problems.append(Problem(file, f"travel minutes missing from {origin_word} {o[i]} to {dest_word} {d[i]}, "
-                                        f"and no coordinates to compute them", column="minutes"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"travel minutes missing from {origin_word} {o[i]} to {dest_word} {d[i]}, "
+                        f"and no coordinates to compute them",
+                        column="minutes",
+                    )
+                )
             if len(still) > MAX_LISTED:
-                problems.append(Problem(file, f"... and {len(still) - MAX_LISTED} more pairs missing", column="minutes"))
+                problems.append(
+                    Problem(file, f"... and {len(still) - MAX_LISTED} more pairs missing", column="minutes")
+                )
     out = minutes.rename("minutes").reset_index()
     return out[out["minutes"].notna()].reset_index(drop=True)
 
@@ -154,7 +198,11 @@ def write(plan: SactPlan, folder: Path) -> list[str]:
 
 
 def summary_json(plan: SactPlan) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": "sact", "solver": plan.result.to_dict(), "explanation": list(plan.explanation)}
+    out: dict[str, Any] = {
+        "kind": "sact",
+        "solver": plan.result.to_dict(),
+        "explanation": list(plan.explanation),
+    }
     if plan.found:
         s = plan.sites
         out["costs"] = plan.costs
@@ -162,7 +210,10 @@ def summary_json(plan: SactPlan) -> dict[str, Any]:
         out["sites_open"] = int(s["open"].sum())
         out["chairs"] = int(s["chairs"].sum())
         out["chairs_today"] = int(s["current_chairs"].sum())
-        out["changes"] = {label: s.loc[s["change"] == label, "site_id"].tolist() for label in ("opened", "closed", "resized")}
+        out["changes"] = {
+            label: s.loc[s["change"] == label, "site_id"].tolist()
+            for label in ("opened", "closed", "resized")
+        }
         out["unserved_attendances"] = float(plan.unserved["attendances"].sum()) if len(plan.unserved) else 0.0
     return out
 
@@ -174,25 +225,36 @@ def summary(plan: SactPlan) -> str:
         lines += ["No plan:"] + [f"  - {e}" for e in plan.explanation]
         return "\n".join(lines)
     gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
-    lines.append(f"Objective {r.objective:,.0f}   bound {r.bound:,.0f}   gap {gap}   "
-                 f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})")
+    lines.append(
+        f"Objective {r.objective:,.0f}   bound {r.bound:,.0f}   gap {gap}   "
+        f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})"
+    )
     s = plan.sites[plan.sites["open"] | (plan.sites["current_chairs"] > 0)]
     lines.append("")
     lines.append(f"{'Site':34} {'Type':15} {'Chairs':>7} {'Today':>6} {'Use':>6}  {'Change':9} Hub")
     for _, row in s.sort_values(["open", "chairs"], ascending=False).iterrows():
-        lines.append(f"{str(row['name'])[:34]:34} {row['type']:15} {row['chairs']:>7} {row['current_chairs']:>6} "
-                     f"{row['utilisation']:>6.0%}  {row['change']:9} {row['supplied_by']}")
+        lines.append(
+            f"{str(row['name'])[:34]:34} {row['type']:15} {row['chairs']:>7} {row['current_chairs']:>6} "
+            f"{row['utilisation']:>6.0%}  {row['change']:9} {row['supplied_by']}"
+        )
     c, a = plan.costs, plan.access
     lines.append("")
-    lines.append(f"Annual cost: sites £{c['fixed']:,.0f} + chairs £{c['chairs']:,.0f} + patient travel "
-                 f"£{c['patient_travel']:,.0f}" + (f" + unserved penalty £{c['unserved_penalty']:,.0f}" if c["unserved_penalty"] else "")
-                 + f" = £{c['total']:,.0f}")
-    lines.append(f"Access: mean {a['mean_minutes']:.1f} min, 95th percentile {a['p95_minutes']:.1f} min, worst "
-                 f"{a['worst_minutes']:.1f} min; within 30/45/60 min: {a['within_30']:.1%} / {a['within_45']:.1%} / "
-                 f"{a['within_60']:.1%}")
+    lines.append(
+        f"Annual cost: sites £{c['fixed']:,.0f} + chairs £{c['chairs']:,.0f} + patient travel "
+        f"£{c['patient_travel']:,.0f}"
+        + (f" + unserved penalty £{c['unserved_penalty']:,.0f}" if c["unserved_penalty"] else "")
+        + f" = £{c['total']:,.0f}"
+    )
+    lines.append(
+        f"Access: mean {a['mean_minutes']:.1f} min, 95th percentile {a['p95_minutes']:.1f} min, worst "
+        f"{a['worst_minutes']:.1f} min; within 30/45/60 min: {a['within_30']:.1%} / {a['within_45']:.1%} / "
+        f"{a['within_60']:.1%}"
+    )
     if len(plan.unserved):
-        lines.append(f"Unserved: {plan.unserved['attendances'].sum():,.0f} attendances a year in "
-                     f"{plan.unserved['zone_id'].nunique()} zones (see unserved.csv)")
+        lines.append(
+            f"Unserved: {plan.unserved['attendances'].sum():,.0f} attendances a year in "
+            f"{plan.unserved['zone_id'].nunique()} zones (see unserved.csv)"
+        )
     return "\n".join(lines)
 
 

@@ -1,0 +1,1 @@
+"""Importers that build instances from public data files."""
