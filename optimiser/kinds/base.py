@@ -110,3 +110,25 @@ def load_instance(path: str | Path, kinds: dict[str, Kind] | None = None) -> Loa
     }
     model_input = kind.build_input(tables, parameters, files)
     return LoadedInstance(raw=raw, kind=kind, parameters=parameters, model_input=model_input)
+
+
+def input_from_tables(
+    kind: Kind, tables: dict[str, pd.DataFrame], parameters: dict[str, Any], name: str = "generated"
+) -> Any:
+    """Model input from in-memory tables (as a generator returns them), validated like files are."""
+    from optimiser.instance_files import RawInstance
+
+    raw = RawInstance(
+        path=Path(name),
+        kind=kind.name,
+        name=name,
+        description="",
+        parameters=dict(parameters),
+        tables={k: v.astype(str).replace({"nan": "", "None": ""}) for k, v in tables.items()},
+        files={k: f"{name}/{k}" for k in tables},
+    )
+    typed, params, problems = validate_instance(raw, kind)
+    if problems:
+        raise InputError(problems)
+    files = {t.name: raw.files.get(t.name, f"{name}/{t.name}") for t in kind.tables}
+    return kind.build_input(typed, params, files)

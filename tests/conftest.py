@@ -1,0 +1,60 @@
+"""Shared fixtures: a tiny SACT instance folder whose optimum is worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+
+TINY_YAML = """\
+kind: sact
+name: tiny
+description: three zones, two candidate sites; optimum worked out by hand
+parameters:
+  complex_share: 0.0
+  require_aseptic_supply: false
+  chair_hours_per_day: 10
+  days_per_week: 5
+  weeks_per_year: 50
+  utilisation: 0.8
+  mean_chair_hours: 2.0
+  travel_cost_per_minute: 1.0
+  trips_per_attendance: 1.0
+"""
+# One chair gives 10*5*50*0.8 = 2000 chair hours = 1000 attendances a year.
+TINY_ZONES = "zone_id,name,population,attendances,quintile\nZ1,North,1000,600,1\nZ2,Middle,1000,300,2\nZ3,South,1000,500,3\n"
+TINY_SITES = (
+    "site_id,name,trust,type,existing,current_chairs,min_chairs,max_chairs,fixed_cost,chair_cost,must_open\n"
+    "A,Centre,T1,cancer_centre,true,2,1,3,10000,5000,true\n"
+    "B,Community,T1,community_site,false,0,1,2,4000,5000,false\n"
+)
+TINY_TRAVEL = "zone_id,site_id,minutes\nZ1,A,10\nZ2,A,20\nZ3,A,30\nZ1,B,40\nZ2,B,15\nZ3,B,5\n"
+# Only A open: 1400 attendances -> 2 chairs; cost 10000 + 2*5000 + 600*10 + 300*20 + 500*30 = 47000.
+# A and B: Z1->A, Z2->B (15), Z3->B; A 600 -> 1 chair, B 800 -> 1 chair:
+#   10000 + 4000 + 2*5000 + 6000 + 4500 + 2500 = 37000 (Z2->A would cost 6000 > 4500).
+TINY_OPTIMUM = 37000.0
+
+
+def write_tiny(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "instance.yaml").write_text(TINY_YAML, encoding="utf-8")
+    (folder / "zones.csv").write_text(TINY_ZONES, encoding="utf-8")
+    (folder / "sites.csv").write_text(TINY_SITES, encoding="utf-8")
+    (folder / "travel.csv").write_text(TINY_TRAVEL, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_instance(tmp_path: Path) -> Path:
+    """A three-zone, two-site SACT instance folder with optimum :data:`TINY_OPTIMUM`."""
+    return write_tiny(tmp_path / "tiny")
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} (public data and benchmarks) is absent on this machine")
+    return SHARED

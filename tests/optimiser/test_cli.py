@@ -1,0 +1,160 @@
+"""The CLI end to end: exit codes, outputs, no overwrite, clear errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from optimiser import __version__
+from optimiser.cli import main
+from tests.conftest import TINY_OPTIMUM
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_version_and_help() -> None:
+    assert __version__ in run("--version").output
+    for command in (["solve"], ["validate"], ["generate", "sact"], ["import", "sact"], ["instances"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage" in result.output
+
+
+def test_solve_writes_plan_and_summary(tiny_instance: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = run("solve", str(tiny_instance), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["solver"]["status"] == "optimal"
+    assert summary["solver"]["objective"] == pytest.approx(TINY_OPTIMUM)
+    assert summary["costs"]["total"] == pytest.approx(TINY_OPTIMUM)
+    sites = (out / "sites.csv").read_text()
+    assert "B,Community" in sites
+    assert {p.name for p in out.iterdir()} >= {"sites.csv", "allocation.csv", "summary.json", "run.json"}
+    assert "Annual cost" in result.output
+
+
+def test_solve_never_overwrites_without_force(tiny_instance: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "mine.txt").write_text("the user's own file")
+    result = run("solve", str(tiny_instance), "--out", str(out))
+    assert result.exit_code == 2
+    assert "already exists" in result.output
+    assert (out / "mine.txt").read_text() == "the user's own file"
+    result = run("solve", str(tiny_instance), "--out", str(out), "--force")
+    assert result.exit_code == 0
+    assert not (out / "mine.txt").exists()
+    assert (out / "summary.json").exists()
+
+
+@pytest.mark.parametrize("backend", ["pyomo-highs"])
+def test_solve_with_pyomo_backend(tiny_instance: Path, tmp_path: Path, backend: str) -> None:
+    result = run("solve", str(tiny_instance), "--solver", backend, "--out", str(tmp_path / "r"))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "r" / "summary.json").read_text())["solver"]["objective"] == pytest.approx(TINY_OPTIMUM)
+
+
+def test_unknown_solver_is_a_usage_error(tiny_instance: Path, tmp_path: Path) -> None:
+    result = run("solve", str(tiny_instance), "--solver", "gurobi", "--out", str(tmp_path / "r"))
+    assert result.exit_code == 2
+    assert "gurobi" in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_infeasible_instance_exits_1_with_explanation(tiny_instance: Path, tmp_path: Path) -> None:
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text() + "  max_travel_minutes: 8\n")
+    result = run("solve", str(tiny_instance), "--out", str(tmp_path / "r"))
+    assert result.exit_code == 1
+    assert "zone Z2" in result.output and "travel limit" in result.output
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["solver"]["status"] == "infeasible"
+    assert any("Z2" in line for line in summary["explanation"])
+
+
+def test_validate_lists_every_problem_with_file_row_column(tiny_instance: Path) -> None:
+    (tiny_instance / "sites.csv").write_text(
+        "site_id,name,trust,type,existing,current_chairs,min_chairs,max_chairs,fixed_cost,chair_cost,must_open,colour\n"
+        "A,Centre,T1,cancer_centre,true,2,1,3,10000,5000,true,red\n"
+        "A,Community,T1,hospice,maybe,0,1,2,-4000,5000,false,blue\n"
+    )
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text() + "  utilisaton: 0.9\n")
+    result = run("validate", str(tiny_instance))
+    assert result.exit_code == 2
+    out = result.output
+    assert "Traceback" not in out
+    assert "sites.csv, column 'colour': unknown column" in out
+    assert "sites.csv, row 3, column 'site_id': duplicate id 'A' (first at row 2)" in out
+    assert "sites.csv, row 3, column 'type': 'hospice' is not one of" in out
+    assert "sites.csv, row 3, column 'existing': 'maybe' is not true or false" in out
+    assert "sites.csv, row 3, column 'fixed_cost': -4000 is below the minimum 0" in out
+    assert "unknown parameter 'utilisaton' (did you mean 'utilisation'?)" in out
+
+
+def test_validate_reports_unknown_reference_and_missing_travel(tiny_instance: Path) -> None:
+    (tiny_instance / "travel.csv").write_text("zone_id,site_id,minutes\nZ1,A,10\nZ9,A,5\n")
+    result = run("validate", str(tiny_instance))
+    assert result.exit_code == 2
+    assert "travel.csv, row 3, column 'zone_id': 'Z9' is not a known zones zone_id" in result.output
+    (tiny_instance / "travel.csv").write_text("zone_id,site_id,minutes\nZ1,A,10\n")
+    result = run("validate", str(tiny_instance))
+    assert result.exit_code == 2
+    assert "travel minutes missing from zone Z2 to site A, and no coordinates to compute them" in result.output
+
+
+def test_bad_yaml_and_missing_folder_exit_2(tmp_path: Path) -> None:
+    result = run("validate", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and "no such instance folder" in result.output
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "instance.yaml").write_text("kind: sact\nparameters: [1, 2\n")
+    result = run("validate", str(folder))
+    assert result.exit_code == 2 and "not valid YAML" in result.output
+
+
+def test_missing_table_and_unknown_kind(tiny_instance: Path) -> None:
+    (tiny_instance / "zones.csv").unlink()
+    result = run("validate", str(tiny_instance))
+    assert result.exit_code == 2 and "required table 'zones' is missing" in result.output
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("kind: sact", "kind: sakt"))
+    result = run("validate", str(tiny_instance))
+    assert result.exit_code == 2 and "unknown kind 'sakt'" in result.output
+
+
+def test_workbook_instance_matches_csv(tiny_instance: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    book = tmp_path / "wb"
+    book.mkdir()
+    (book / "instance.yaml").write_text((tiny_instance / "instance.yaml").read_text())
+    with pd.ExcelWriter(book / "tables.xlsx") as writer:
+        for table in ("zones", "sites", "travel"):
+            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(writer, sheet_name=table, index=False)
+    result = run("solve", str(book), "--out", str(tmp_path / "r"))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "r" / "summary.json").read_text())["solver"]["objective"] == pytest.approx(TINY_OPTIMUM)
+
+
+def test_workbook_errors_name_the_sheet(tiny_instance: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    book = tmp_path / "wb"
+    book.mkdir()
+    (book / "instance.yaml").write_text((tiny_instance / "instance.yaml").read_text())
+    zones = pd.read_csv(tiny_instance / "zones.csv", dtype=str)
+    zones.loc[1, "attendances"] = "lots"
+    with pd.ExcelWriter(book / "tables.xlsx") as writer:
+        zones.to_excel(writer, sheet_name="zones", index=False)
+        for table in ("sites", "travel"):
+            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(writer, sheet_name=table, index=False)
+    result = run("validate", str(book))
+    assert result.exit_code == 2
+    assert "tables.xlsx[zones], row 3, column 'attendances': 'lots' is not a number" in result.output
