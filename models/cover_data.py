@@ -34,7 +34,13 @@ COLUMNS: dict[str, dict[str, str]] = {
         "cost_per_pa": "float",
     },
     "specialisms": {"oncologist_id": "str", "tumour_site_id": "str"},
-    "absences": {"oncologist_id": "str", "first_day": "date", "last_day": "date", "kind": "str", "share": "float"},
+    "absences": {
+        "oncologist_id": "str",
+        "first_day": "date",
+        "last_day": "date",
+        "kind": "str",
+        "share": "float",
+    },
     "demand": {"trust_id": "str", "tumour_site_id": "str", "week": "int", "pas": "float"},
     "mdts": {
         "mdt_id": "str",
@@ -79,7 +85,7 @@ class CoverParameters:
         Stages solved one after another (default), or one weighted objective.
     stage_rel_tolerance, stage_abs_tolerance : float
         A later stage may let an earlier stage's value rise by
-        ``max(abs, rel * |value|)`` (defaults 1e-6 and 1e-3, in that stage's units).
+        ``max(abs, rel * |value|)`` (defaults 1e-6 and 1e-6, in that stage's units).
     fairness_weight : float
         Stage-3 weight on the largest away burden of one oncologist, per PA (default 1.0).
     continuity_weight : float
@@ -105,7 +111,7 @@ class CoverParameters:
     default_locum_cost_per_pa: float = 700.0
     mode: Literal["lexicographic", "weighted"] = "lexicographic"
     stage_rel_tolerance: float = 1e-6
-    stage_abs_tolerance: float = 1e-3
+    stage_abs_tolerance: float = 1e-6
     fairness_weight: float = 1.0
     continuity_weight: float = 1.0
     run_stage3: bool = True
@@ -134,7 +140,9 @@ class CoverParameters:
             if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0):
                 raise ValueError(f"parameter {name} must be a finite number >= 0, got {value!r}")
         if not (isinstance(self.max_trips_per_site, int) and self.max_trips_per_site >= 1):
-            raise ValueError(f"parameter max_trips_per_site must be an integer >= 1, got {self.max_trips_per_site!r}")
+            raise ValueError(
+                f"parameter max_trips_per_site must be an integer >= 1, got {self.max_trips_per_site!r}"
+            )
         if self.mode not in ("lexicographic", "weighted"):
             raise ValueError(f"parameter mode must be 'lexicographic' or 'weighted', got {self.mode!r}")
 
@@ -236,7 +244,16 @@ def _typed(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> pd.DataF
 def _to_bool(s: pd.Series) -> np.ndarray:
     if s.dtype == bool:
         return s.to_numpy(dtype=bool)
-    words = {"true": True, "yes": True, "1": True, "y": True, "false": False, "no": False, "0": False, "n": False}
+    words = {
+        "true": True,
+        "yes": True,
+        "1": True,
+        "y": True,
+        "false": False,
+        "no": False,
+        "0": False,
+        "n": False,
+    }
     text = s.astype(str).str.strip().str.lower()
     bad = ~text.isin(list(words))
     if bad.any():
@@ -246,7 +263,14 @@ def _to_bool(s: pd.Series) -> np.ndarray:
 
 def _normalise_weekdays(mdts: pd.DataFrame) -> pd.DataFrame:
     names = {d.lower(): d for d in WEEKDAYS}
-    names.update({full: d for full, d in zip(("monday", "tuesday", "wednesday", "thursday", "friday"), WEEKDAYS, strict=True)})
+    names.update(
+        {
+            full: d
+            for full, d in zip(
+                ("monday", "tuesday", "wednesday", "thursday", "friday"), WEEKDAYS, strict=True
+            )
+        }
+    )
     text = mdts["weekday"].astype(str).str.strip().str.lower()
     bad = ~text.isin(list(names))
     if bad.any():
@@ -269,10 +293,14 @@ def _unique(frame: pd.DataFrame, table: str, key: list[str]) -> None:
 def _refs(frame: pd.DataFrame, table: str, col: str, known: pd.Series, target: str) -> None:
     bad = ~frame[col].isin(set(known))
     if bad.any():
-        raise ValueError(f"table {table!r}, column {col!r}: unknown {target} {sorted(set(frame.loc[bad, col]))[:5]}")
+        raise ValueError(
+            f"table {table!r}, column {col!r}: unknown {target} {sorted(set(frame.loc[bad, col]))[:5]}"
+        )
 
 
-def _range(frame: pd.DataFrame, table: str, col: str, ok: np.ndarray, rule: str, id_col: str | None = None) -> None:
+def _range(
+    frame: pd.DataFrame, table: str, col: str, ok: np.ndarray, rule: str, id_col: str | None = None
+) -> None:
     if not np.all(ok):
         bad = ~np.asarray(ok)
         who = list(frame.loc[bad, id_col])[:5] if id_col else list(np.flatnonzero(bad)[:5])
@@ -290,7 +318,11 @@ def _check(inst: CoverInstance) -> None:
     _unique(inst.mdts, "mdts", ["mdt_id"])
     _unique(inst.locums, "locums", ["trust_id", "tumour_site_id"])
     _unique(inst.travel, "travel", ["from_site", "to_site"])
-    trusts, sites, tumours = inst.trusts["trust_id"], inst.sites["site_id"], inst.tumour_sites["tumour_site_id"]
+    trusts, sites, tumours = (
+        inst.trusts["trust_id"],
+        inst.sites["site_id"],
+        inst.tumour_sites["tumour_site_id"],
+    )
     onc = inst.oncologists["oncologist_id"]
     _refs(inst.sites, "sites", "trust_id", trusts, "trust(s)")
     _refs(inst.oncologists, "oncologists", "home_site", sites, "site(s)")
@@ -307,16 +339,27 @@ def _check(inst: CoverInstance) -> None:
     _range(s, "sites", "lat", (s["lat"] >= -90) & (s["lat"] <= 90), "a latitude in [-90, 90]", "site_id")
     _range(s, "sites", "lon", (s["lon"] >= -180) & (s["lon"] <= 180), "a longitude in [-180, 180]", "site_id")
     o = inst.oncologists
-    _range(o, "oncologists", "dcc_pas", (o["dcc_pas"] >= 0) & (o["dcc_pas"] <= 20), "in [0, 20] PAs", "oncologist_id")
+    _range(
+        o,
+        "oncologists",
+        "dcc_pas",
+        (o["dcc_pas"] >= 0) & (o["dcc_pas"] <= 20),
+        "in [0, 20] PAs",
+        "oncologist_id",
+    )
     _range(o, "oncologists", "max_away_pas", o["max_away_pas"] >= 0, ">= 0", "oncologist_id")
     _range(o, "oncologists", "max_sites", o["max_sites"] >= 1, ">= 1", "oncologist_id")
     _range(o, "oncologists", "cost_per_pa", o["cost_per_pa"] >= 0, ">= 0", "oncologist_id")
     no_spec = ~o["oncologist_id"].isin(set(inst.specialisms["oncologist_id"]))
     if no_spec.any():
-        raise ValueError(f"oncologist(s) {list(o.loc[no_spec, 'oncologist_id'])[:5]} have no tumour-site specialism")
+        raise ValueError(
+            f"oncologist(s) {list(o.loc[no_spec, 'oncologist_id'])[:5]} have no tumour-site specialism"
+        )
     a = inst.absences
     _range(a, "absences", "share", (a["share"] > 0) & (a["share"] <= 1), "in (0, 1]", "oncologist_id")
-    _range(a, "absences", "last_day", a["last_day"] >= a["first_day"], "on or after first_day", "oncologist_id")
+    _range(
+        a, "absences", "last_day", a["last_day"] >= a["first_day"], "on or after first_day", "oncologist_id"
+    )
     bad_kind = ~a["kind"].isin(ABSENCE_KINDS)
     if bad_kind.any():
         raise ValueError(
@@ -340,7 +383,10 @@ def _check_travel_pairs(inst: CoverInstance) -> None:
     given = set(zip(inst.travel["from_site"], inst.travel["to_site"], strict=True))
     homes = sorted(set(inst.oncologists["home_site"]))
     missing = [
-        (h, s) for h in homes for s in inst.sites["site_id"] if s != h and (h, s) not in given and (s, h) not in given
+        (h, s)
+        for h in homes
+        for s in inst.sites["site_id"]
+        if s != h and (h, s) not in given and (s, h) not in given
     ]
     if missing:
         raise ValueError(

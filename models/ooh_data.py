@@ -1,10 +1,7 @@
-"""Input of the out-of-hours rota consolidation model: tables, parameters, and the candidate arcs.
+"""Input of the out-of-hours rota consolidation model: the tables and the parameters.
 
-:class:`OohInput` holds the tables (validated and normalised on construction), :class:`OohParameters`
-every policy figure with its unit and default, and :func:`candidate_arcs` the (service, site, hub)
-pairs a plan may use: the one place where response times, trust boundaries, sites that keep their
-own rota and sites that cannot host are applied.  The formulation, the diagnosis and the plan all
-read the arcs from here.
+:class:`OohInput` holds the tables, validated and normalised on construction;
+:class:`OohParameters` every policy figure with its unit and default.
 """
 
 from __future__ import annotations
@@ -126,7 +123,9 @@ def _negative(frame: pd.DataFrame, columns: tuple[str, ...], table: str, problem
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = frame[values.isna() | (values < 0)]
         if len(bad):
-            problems.append(f"table '{table}', column '{column}': {bad[column].iloc[0]!r} is not a number >= 0")
+            problems.append(
+                f"table '{table}', column '{column}': {bad[column].iloc[0]!r} is not a number >= 0"
+            )
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ class OohInput:
         service may be based here; default True).
     travel : DataFrame
         ``from_site, to_site, minutes``: travel minutes; a pair absent is unreachable; a site to
-        itself is 0 unless given.
+        itself is 0 unless given (such rows are added on construction).
     bands : DataFrame
         On-call availability supplement: ``category, band, min_size, max_size, salary_share``.
         A rota of ``m`` members pays each member ``salary * salary_share`` of the band whose
@@ -181,7 +180,9 @@ class OohInput:
         rotas = _with_optional(self.rotas, "rotas", problems)
         travel = _with_optional(self.travel, "travel", problems)
         bands = _with_optional(self.bands, "bands", problems)
-        clinicians = None if self.clinicians is None else _with_optional(self.clinicians, "clinicians", problems)
+        clinicians = (
+            None if self.clinicians is None else _with_optional(self.clinicians, "clinicians", problems)
+        )
         if clinicians is None and "clinicians" not in rotas.columns:
             problems.append("table 'rotas' needs a 'clinicians' column unless a clinicians table is given")
         if problems:
@@ -200,7 +201,9 @@ class OohInput:
             rotas["clinicians"] = rotas.pop("named")
             orphan = clinicians.merge(rotas[["site_id", "service_id"]], how="left", indicator=True)
             for row in orphan[orphan["_merge"] == "left_only"].itertuples():
-                problems.append(f"clinician {row.clinician_id} is on {row.service_id} at {row.site_id}, not in rotas")
+                problems.append(
+                    f"clinician {row.clinician_id} is on {row.service_id} at {row.site_id}, not in rotas"
+                )
             _duplicates(clinicians, ["clinician_id"], "clinicians", problems)
         rotas["current_hub"] = rotas["current_hub"].where(rotas["current_hub"].notna(), rotas["site_id"])
         sites["keeps_own_rota"] = sites["keeps_own_rota"].fillna(False).astype(bool)
@@ -226,7 +229,13 @@ class OohInput:
         object.__setattr__(self, "sites", sites)
         object.__setattr__(self, "services", services)
         object.__setattr__(self, "rotas", rotas.sort_values(["service_id", "site_id"]).reset_index(drop=True))
-        object.__setattr__(self, "travel", travel)
+        ids = sites["site_id"]
+        selfs = pd.DataFrame({"from_site": ids, "to_site": ids, "minutes": 0.0})
+        travel = pd.concat([travel[["from_site", "to_site", "minutes"]], selfs], ignore_index=True)
+        travel["minutes"] = travel["minutes"].astype(float)
+        object.__setattr__(
+            self, "travel", travel.drop_duplicates(["from_site", "to_site"], ignore_index=True)
+        )
         object.__setattr__(self, "bands", bands.sort_values(["category", "min_size"]).reset_index(drop=True))
         object.__setattr__(self, "clinicians", clinicians)
 
@@ -236,12 +245,18 @@ class OohInput:
             return self.clinicians[["clinician_id", "name", "site_id", "service_id"]].copy()
         rows = self.rotas.loc[self.rotas.index.repeat(self.rotas["clinicians"]), ["site_id", "service_id"]]
         number = rows.groupby(["site_id", "service_id"]).cumcount() + 1
-        rows = rows.assign(clinician_id=rows["service_id"] + "-" + rows["site_id"] + "-" + number.astype(str), name="")
+        rows = rows.assign(
+            clinician_id=rows["service_id"] + "-" + rows["site_id"] + "-" + number.astype(str), name=""
+        )
         return rows[["clinician_id", "name", "site_id", "service_id"]].reset_index(drop=True)
 
 
 def _check_references(
-    sites: pd.DataFrame, services: pd.DataFrame, rotas: pd.DataFrame, travel: pd.DataFrame, problems: list[str]
+    sites: pd.DataFrame,
+    services: pd.DataFrame,
+    rotas: pd.DataFrame,
+    travel: pd.DataFrame,
+    problems: list[str],
 ) -> None:
     site_ids = set(sites["site_id"])
     for table, frame, column in (
@@ -252,7 +267,9 @@ def _check_references(
     ):
         unknown = sorted(set(frame[column]) - site_ids)
         if unknown:
-            problems.append(f"table '{table}', column '{column}': unknown site(s) {', '.join(map(str, unknown[:5]))}")
+            problems.append(
+                f"table '{table}', column '{column}': unknown site(s) {', '.join(map(str, unknown[:5]))}"
+            )
     unknown = sorted(set(rotas["service_id"]) - set(services["service_id"]))
     if unknown:
         problems.append(f"table 'rotas': unknown service(s) {', '.join(map(str, unknown[:5]))}")
@@ -269,7 +286,9 @@ def _check_services(services: pd.DataFrame, bands: pd.DataFrame, problems: list[
         if pd.notna(row.max_sites_per_rota) and row.max_sites_per_rota < 1:
             problems.append(f"service {row.service_id}: max_sites_per_rota must be >= 1")
         if row.supplement_category not in set(bands["category"]):
-            problems.append(f"service {row.service_id}: supplement category {row.supplement_category!r} has no bands")
+            problems.append(
+                f"service {row.service_id}: supplement category {row.supplement_category!r} has no bands"
+            )
     for category, group in bands.groupby("category"):
         group = group.sort_values("min_size")
         upper = group["max_size"].fillna(np.inf).to_numpy(float)
@@ -277,7 +296,8 @@ def _check_services(services: pd.DataFrame, bands: pd.DataFrame, problems: list[
         expected = np.concatenate([[1.0], upper[:-1] + 1])
         if not (np.array_equal(lower, expected) and math.isinf(upper[-1]) and (upper >= lower).all()):
             problems.append(
-                f"supplement bands of category {category!r} must run 1..a, a+1..b, ..., z..(blank) without gaps"
+                f"supplement bands of category {category!r} must run 1..a, a+1..b, ..., z..(blank), "
+                "without gaps or overlaps"
             )
 
 
@@ -291,81 +311,16 @@ def _check_current(rotas: pd.DataFrame, travel: pd.DataFrame, problems: list[str
     )
     for row in hubs[hubs["hub_of_hub"] != hubs["current_hub"]].itertuples():
         problems.append(
-            f"today {row.site_id} is covered for {row.service_id} by {row.current_hub}, which has no rota of its own"
+            f"today {row.site_id} is covered for {row.service_id} by {row.current_hub}, "
+            "which has no rota of its own"
         )
     size = rotas.groupby(["current_hub", "service_id"])["clinicians"].sum()
     for (hub, service), members in size.items():
         if members < 1:
             problems.append(f"today's {service} rota at {hub} has no clinicians")
     away = rotas[rotas["current_hub"] != rotas["site_id"]]
-    known = away.merge(travel, left_on=["current_hub", "site_id"], right_on=["from_site", "to_site"], how="left")
+    known = away.merge(
+        travel, left_on=["current_hub", "site_id"], right_on=["from_site", "to_site"], how="left"
+    )
     for row in known[known["minutes"].isna()].itertuples():
         problems.append(f"no travel time from {row.current_hub} to {row.site_id}, which it covers today")
-
-
-def travel_lookup(inp: OohInput) -> dict[tuple[str, str], float]:
-    """Travel minutes by (from, to); a site to itself is 0 unless the table says otherwise."""
-    out = {(s, s): 0.0 for s in inp.sites["site_id"]}
-    out.update(zip(zip(inp.travel["from_site"], inp.travel["to_site"], strict=True), inp.travel["minutes"], strict=True))
-    return out
-
-
-def response_minutes(inp: OohInput, params: OohParameters) -> pd.DataFrame:
-    """Every (service, site, hub) with a travel time: ``minutes`` hub to site and ``response``.
-
-    ``response`` adds the mobilisation minutes of non-resident services.  Hubs are limited to
-    site-services that need cover and may host; no eligibility rule other than reachability.
-    """
-    rotas = inp.rotas
-    need = rotas[["service_id", "site_id", "clinicians", "attendances_per_night", "current_hub"]]
-    hosts = rotas.loc[rotas["can_host"], ["service_id", "site_id"]].rename(columns={"site_id": "hub_id"})
-    pairs = need.merge(hosts, on="service_id")
-    lookup = travel_lookup(inp)
-    pairs["minutes"] = [lookup.get((h, s), math.nan) for h, s in zip(pairs["hub_id"], pairs["site_id"], strict=True)]
-    pairs = pairs[pairs["minutes"].notna()]
-    tier = pairs["service_id"].map(inp.services.set_index("service_id")["tier"])
-    extra = np.where(tier == "non-resident", params.non_resident_mobilisation_minutes, 0.0)
-    return pairs.assign(response=pairs["minutes"] + extra).reset_index(drop=True)
-
-
-def candidate_arcs(inp: OohInput, params: OohParameters) -> pd.DataFrame:
-    """The (service, site, hub) arcs a plan may use, with the annual travel cost of each.
-
-    An arc needs: the hub hosts the service and may cover itself; response within the service's
-    limit; the same trust unless ``allow_cross_trust``; hub = site when the site keeps its own
-    rota.  Columns: ``service_id, site_id, hub_id, minutes, response, clinicians,
-    attendances_per_night, current_hub, travel_cost`` (GBP a year).
-    """
-    pairs = response_minutes(inp, params)
-    sites = inp.sites.set_index("site_id")
-    limit = pairs["service_id"].map(inp.services.set_index("service_id")["max_response_minutes"])
-    ok = pairs["response"] <= limit + 1e-9
-    if not params.allow_cross_trust:
-        ok &= pairs["site_id"].map(sites["trust"]).to_numpy() == pairs["hub_id"].map(sites["trust"]).to_numpy()
-    ok &= ~pairs["site_id"].map(sites["keeps_own_rota"]).astype(bool) | (pairs["site_id"] == pairs["hub_id"])
-    arcs = pairs[ok]
-    # A hub must cover itself: drop arcs into hubs that cannot.
-    selfs = arcs.loc[arcs["site_id"] == arcs["hub_id"], ["service_id", "hub_id"]]
-    arcs = arcs.merge(selfs, on=["service_id", "hub_id"])
-    yearly = annual_attendances(inp, params).rename("yearly")
-    arcs = arcs.merge(yearly, left_on=["site_id", "service_id"], right_index=True)
-    cost = arcs["yearly"] * params.trips_per_attendance * arcs["minutes"] * params.travel_cost_per_minute
-    arcs = arcs.assign(travel_cost=cost.where(arcs["site_id"] != arcs["hub_id"], 0.0)).drop(columns="yearly")
-    return arcs.sort_values(["service_id", "site_id", "hub_id"]).reset_index(drop=True)
-
-
-def annual_attendances(inp: OohInput, params: OohParameters) -> pd.Series:
-    """Expected attendances a year per (site_id, service_id): nights plus weekend days."""
-    r = inp.rotas.set_index(["site_id", "service_id"])
-    return r["attendances_per_night"] * params.nights_per_year + (
-        r["attendances_per_weekend_day"] * params.weekend_days_per_year
-    )
-
-
-def band_of(inp: OohInput, category: str, size: float) -> tuple[str, float]:
-    """The supplement band (name, salary share) of a rota of ``size`` members."""
-    bands = inp.bands[inp.bands["category"] == category]
-    row = bands[(bands["min_size"] <= size) & (bands["max_size"].fillna(np.inf) >= size)]
-    if row.empty:
-        return "", 0.0
-    return str(row["band"].iloc[0]), float(row["salary_share"].iloc[0])

@@ -24,7 +24,6 @@ def generate() -> None:
 def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> None:
     """A SACT location instance with ZONES zones and SITES candidate sites."""
     from instances.generators.sact import generate as make
-
     from optimiser.instance_files import write_instance
 
     inst = make(zones=zones, sites=sites, seed=seed)
