@@ -1,0 +1,1 @@
+"""Exports into the tools planners already use: CSV, Excel workbooks, iCalendar."""

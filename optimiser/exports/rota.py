@@ -1,0 +1,227 @@
+"""Rota exports: the long CSV, a coloured Excel workbook, and iCalendar files per person.
+
+The rota table has one row per shift worked: ``staff``, ``name``, ``group``, ``date``,
+``shift``, ``start``, ``end`` (timezone-aware, Europe/London), ``hours``, ``night``, ``on_call``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optimiser.exports.safe import safe_frame, safe_text, write_csv
+from optimiser.exports.workbook import _plain
+
+TIMEZONE = "Europe/London"
+PALETTE = ("#BDD7EE", "#F8CBAD", "#C6E0B4", "#FFE699", "#D9D2E9", "#B4C6E7", "#F4B084", "#A9D08E")
+NIGHT_COLOUR = "#8EA9DB"
+LEAVE_COLOUR = "#D9D9D9"
+SHORT_COLOUR = "#FF9999"
+
+
+def rota_long(rota: pd.DataFrame) -> pd.DataFrame:
+    """The long table as exported: ISO local times with their UTC offset."""
+    out = rota[["staff", "name", "group", "date", "shift", "start", "end", "hours"]].copy()
+    out["date"] = pd.to_datetime(out["date"]).dt.date.astype(str)
+    out["start"] = out["start"].map(_iso)
+    out["end"] = out["end"].map(_iso)
+    return out
+
+
+def _iso(value: Any) -> str:
+    return pd.Timestamp(value).isoformat()
+
+
+def write_rota_csv(rota: pd.DataFrame, path: Path) -> None:
+    write_csv(rota_long(rota), path)
+
+
+def write_rota_workbook(
+    path: Path,
+    rota: pd.DataFrame,
+    dates: list[dt.date],
+    staff: pd.DataFrame,
+    staff_summary: pd.DataFrame,
+    cover: pd.DataFrame,
+    penalties: pd.DataFrame,
+    leave: pd.DataFrame | None = None,
+) -> None:
+    """Sheets: Rota (staff x day grid coloured by shift type), Totals, Cover (shortfalls in red),
+    Penalties (every soft-rule penalty by rule and person), Shifts (the long table)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    try:
+        bold = book.add_format({"bold": True})
+        shift_ids = sorted(rota["shift"].unique().tolist()) if len(rota) else []
+        night = set(rota.loc[rota["night"].astype(bool), "shift"]) if len(rota) else set()
+        formats = {
+            s: book.add_format(
+                {
+                    "bg_color": NIGHT_COLOUR if s in night else PALETTE[i % len(PALETTE)],
+                    "align": "center",
+                    "border": 1,
+                }
+            )
+            for i, s in enumerate(shift_ids)
+        }
+        off = book.add_format({"align": "center", "border": 1, "font_color": "#808080"})
+        leave_fmt = book.add_format(
+            {"bg_color": LEAVE_COLOUR, "align": "center", "border": 1, "italic": True}
+        )
+        _grid_sheet(book, rota, dates, staff, leave, bold, formats, off, leave_fmt)
+        _table_sheet(book, "Totals", staff_summary, bold)
+        short = book.add_format({"bg_color": SHORT_COLOUR})
+        ws = _table_sheet(book, "Cover", cover, bold)
+        if len(cover) and "under" in cover:
+            under = cover.columns.get_loc("under")
+            ws.conditional_format(
+                1,
+                0,
+                len(cover),
+                len(cover.columns) - 1,
+                {
+                    "type": "formula",
+                    "criteria": f"=${xlsxwriter.utility.xl_col_to_name(under)}2>0",
+                    "format": short,
+                },
+            )
+        _table_sheet(book, "Penalties", penalties, bold)
+        _table_sheet(book, "Shifts", rota_long(rota) if len(rota) else pd.DataFrame(), bold)
+        if len(shift_ids):
+            legend = book.get_worksheet_by_name("Rota")
+            col = len(dates) + 3
+            legend.write(0, col, "Shift", bold)
+            for i, s in enumerate(shift_ids):
+                legend.write(i + 1, col, safe_text(str(s)), formats[s])
+    finally:
+        book.close()
+
+
+def _grid_sheet(
+    book: Any,
+    rota: pd.DataFrame,
+    dates: list[dt.date],
+    staff: pd.DataFrame,
+    leave: pd.DataFrame | None,
+    bold: Any,
+    formats: dict[str, Any],
+    off: Any,
+    leave_fmt: Any,
+) -> None:
+    ws = book.add_worksheet("Rota")
+    ws.write(0, 0, "Staff", bold)
+    ws.write(0, 1, "Name", bold)
+    for j, day in enumerate(dates):
+        ws.write(0, j + 2, day.strftime("%a %d %b"), bold)
+    ws.freeze_panes(1, 2)
+    ws.set_column(0, 1, 16)
+    ws.set_column(2, len(dates) + 1, 9)
+    cell = {(str(r.staff), str(pd.Timestamp(r.date).date())): str(r.shift) for r in rota.itertuples()}
+    on_leave = set()
+    if leave is not None and len(leave):
+        on_leave = {
+            (str(s), str(pd.Timestamp(d).date()))
+            for s, d in zip(leave["staff_id"], leave["date"], strict=True)
+        }
+    for i, person in enumerate(staff.itertuples()):
+        sid = str(person.staff_id)
+        ws.write(i + 1, 0, safe_text(sid))
+        ws.write(i + 1, 1, safe_text(str(getattr(person, "name", sid))))
+        for j, day in enumerate(dates):
+            key = (sid, day.isoformat())
+            if key in cell:
+                ws.write(i + 1, j + 2, safe_text(cell[key]), formats[cell[key]])
+            elif key in on_leave:
+                ws.write(i + 1, j + 2, "leave", leave_fmt)
+            else:
+                ws.write(i + 1, j + 2, "", off)
+
+
+def _table_sheet(book: Any, name: str, frame: pd.DataFrame, bold: Any) -> Any:
+    ws = book.add_worksheet(name)
+    table = safe_frame(_plain(frame)) if len(frame.columns) else frame
+    for j, column in enumerate(table.columns):
+        ws.write(0, j, str(column), bold)
+        ws.set_column(j, j, max(10, min(40, len(str(column)) + 2)))
+    for i, row in enumerate(table.itertuples(index=False), start=1):
+        for j, value in enumerate(row):
+            ws.write(i, j, _cell(value))
+    ws.freeze_panes(1, 0)
+    return ws
+
+
+def _cell(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return str(value)
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _calendar(name: str) -> Any:
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//nhs-cancer-optimiser//rota//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", TIMEZONE)
+    return cal
+
+
+def _event(row: Any, stamp: dt.datetime) -> Any:
+    import icalendar
+
+    event = icalendar.Event()
+    event.add(
+        "uid", f"{row.staff}-{pd.Timestamp(row.date).date().isoformat()}-{row.shift}@nhs-cancer-optimiser"
+    )
+    event.add("summary", f"{row.shift} shift" + (f" ({row.name})" if getattr(row, "name", "") else ""))
+    event.add("dtstart", _local(row.start))
+    event.add("dtend", _local(row.end))
+    event.add("dtstamp", stamp)
+    event.add(
+        "description",
+        f"{row.hours:g} paid hours" + (", on call" if bool(getattr(row, "on_call", False)) else ""),
+    )
+    return event
+
+
+def _local(value: Any) -> dt.datetime:
+    from zoneinfo import ZoneInfo
+
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(TIMEZONE)
+    return ts.tz_convert(TIMEZONE).to_pydatetime().astimezone(ZoneInfo(TIMEZONE))
+
+
+def _file_name(staff_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", staff_id).strip("._") or "staff"
+
+
+def write_rota_calendars(rota: pd.DataFrame, folder: Path, name: str) -> list[str]:
+    """``rota.ics`` for the whole rota and ``calendars/<staff>.ics`` per person; returns names."""
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    written = []
+    whole = _calendar(name)
+    (folder / "calendars").mkdir(exist_ok=True)
+    for staff_id, rows in rota.groupby("staff", sort=True):
+        person = _calendar(f"{name}: {staff_id}")
+        for row in rows.itertuples():
+            person.add_component(_event(row, stamp))
+            whole.add_component(_event(row, stamp))
+        person.add_missing_timezones()
+        file = f"calendars/{_file_name(str(staff_id))}.ics"
+        (folder / file).write_bytes(person.to_ical())
+        written.append(file)
+    whole.add_missing_timezones()
+    (folder / "rota.ics").write_bytes(whole.to_ical())
+    return ["rota.ics", *written]

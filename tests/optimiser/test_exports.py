@@ -1,0 +1,113 @@
+"""Exports: formula-injection safety, Excel content, iCalendar local times across clock changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import icalendar
+import openpyxl
+import pandas as pd
+import pytest
+
+from optimiser.exports.rota import write_rota_calendars, write_rota_csv, write_rota_workbook
+from optimiser.exports.safe import safe_frame, safe_text, write_csv
+from optimiser.exports.workbook import write_workbook
+
+LONDON = "Europe/London"
+
+
+def shift(staff: str, name: str, day: str, code: str, start: str, hours: float, night: bool = False) -> dict:
+    begin = pd.Timestamp(f"{day} {start}").tz_localize(LONDON)
+    # wall-clock end: start + length in local time, as the ward reads it
+    end = (pd.Timestamp(f"{day} {start}") + pd.Timedelta(hours=hours)).tz_localize(LONDON)
+    return {"staff": staff, "name": name, "group": "nurses", "date": pd.Timestamp(day).date(), "shift": code,
+            "start": begin, "end": end, "hours": hours, "night": night, "on_call": False}
+
+
+@pytest.fixture
+def rota() -> pd.DataFrame:
+    return pd.DataFrame([
+        # the night of Saturday 24 October 2026 spans the clock change (BST -> GMT at 02:00)
+        shift("N1", "=HYPERLINK(\"http://x\")", "2026-10-24", "N", "20:00", 12, night=True),
+        shift("N1", "=HYPERLINK(\"http://x\")", "2026-10-26", "E", "07:30", 8),
+        # a day shift on Sunday 29 March 2026 (GMT -> BST at 01:00)
+        shift("N2", "Ann Smith", "2026-03-29", "E", "07:30", 8),
+    ])
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+44 1772", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_starts_are_neutralised(text: str) -> None:
+    assert safe_text(text) == "'" + text
+
+
+def test_plain_text_and_numbers_untouched() -> None:
+    assert safe_text("Ann") == "Ann"
+    assert safe_text(-3) == -3
+    frame = safe_frame(pd.DataFrame({"name": ["=cmd", "ok"], "n": [-1, 2]}))
+    assert frame["name"].tolist() == ["'=cmd", "ok"]
+    assert frame["n"].tolist() == [-1, 2]
+
+
+def test_csv_is_safe(tmp_path: Path) -> None:
+    write_csv(pd.DataFrame({"name": ["=2+3", "@x"]}), tmp_path / "a.csv")
+    assert (tmp_path / "a.csv").read_text().splitlines()[1:] == ["'=2+3", "'@x"]
+
+
+def test_workbook_cells_are_text_not_formulas(tmp_path: Path) -> None:
+    write_workbook(tmp_path / "w.xlsx", {"people": pd.DataFrame({"name": ["=1+1", "Bob"], "pas": [1.5, 2]})})
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["people"]
+    assert ws["A2"].value == "'=1+1"
+    assert ws["A2"].data_type == "s"
+    assert ws["B3"].value == 2
+
+
+def test_rota_csv_has_local_times_with_offsets(rota: pd.DataFrame, tmp_path: Path) -> None:
+    write_rota_csv(rota, tmp_path / "rota.csv")
+    out = pd.read_csv(tmp_path / "rota.csv", dtype=str)
+    night = out.iloc[0]
+    assert night["name"].startswith("'=")
+    assert night["start"] == "2026-10-24T20:00:00+01:00"
+    assert night["end"] == "2026-10-25T08:00:00+00:00"
+    assert out.iloc[2]["start"] == "2026-03-29T07:30:00+01:00"
+
+
+def test_rota_workbook_grid_cover_and_penalties(rota: pd.DataFrame, tmp_path: Path) -> None:
+    dates = [dt.date(2026, 10, 24) + dt.timedelta(days=i) for i in range(3)]
+    staff = pd.DataFrame({"staff_id": ["N1", "N2"], "name": ["=evil()", "Ann Smith"]})
+    summary = pd.DataFrame({"staff_id": ["N1", "N2"], "shifts": [2, 1], "hours": [20.0, 8.0]})
+    cover = pd.DataFrame({"date": dates, "shift_id": ["E"] * 3, "minimum": [1, 1, 1], "assigned": [0, 0, 1],
+                          "under": [1, 1, 0]})
+    penalties = pd.DataFrame({"rule": ["cover_under"], "staff": [""], "date": [dates[0]], "amount": [1],
+                              "weight": [100], "cost": [100]})
+    leave = pd.DataFrame({"staff_id": ["N2"], "date": [dates[1]]})
+    path = tmp_path / "rota.xlsx"
+    write_rota_workbook(path, rota, dates, staff, summary, cover, penalties, leave)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Rota", "Totals", "Cover", "Penalties", "Shifts"]
+    grid = book["Rota"]
+    assert grid["B2"].value == "'=evil()"
+    assert grid["C2"].value == "N"  # N1 on 24 October
+    assert grid["E2"].value == "E"  # N1 on 26 October
+    assert grid["D3"].value == "leave"
+    assert grid["C2"].fill.fgColor.rgb != grid["E2"].fill.fgColor.rgb  # coloured by shift type
+    assert book["Cover"].conditional_formatting  # shortfalls highlighted
+    assert book["Penalties"]["A2"].value == "cover_under"
+
+
+def test_calendars_keep_local_times_across_clock_changes(rota: pd.DataFrame, tmp_path: Path) -> None:
+    written = write_rota_calendars(rota, tmp_path, "SACT nurses")
+    assert written == ["rota.ics", "calendars/N1.ics", "calendars/N2.ics"]
+    whole = icalendar.Calendar.from_ical((tmp_path / "rota.ics").read_bytes())
+    assert len(whole.walk("VEVENT")) == 3
+    assert whole.walk("VTIMEZONE")[0]["TZID"] == LONDON
+    night = icalendar.Calendar.from_ical((tmp_path / "calendars" / "N1.ics").read_bytes()).walk("VEVENT")[0]
+    start, end = night.decoded("dtstart"), night.decoded("dtend")
+    assert (start.hour, start.minute, end.hour) == (20, 0, 8)
+    assert start.utcoffset() == dt.timedelta(hours=1) and end.utcoffset() == dt.timedelta(0)
+    # the night the clocks go back is an hour longer in real (UTC) time
+    assert end.astimezone(dt.UTC) - start.astimezone(dt.UTC) == dt.timedelta(hours=13)
+    raw = (tmp_path / "calendars" / "N1.ics").read_text()
+    assert "DTSTART;TZID=Europe/London:20261024T200000" in raw
+    spring = icalendar.Calendar.from_ical((tmp_path / "calendars" / "N2.ics").read_bytes()).walk("VEVENT")[0]
+    assert spring.decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
