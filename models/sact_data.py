@@ -196,9 +196,10 @@ def diagnose(data: SactInput, arrays: SactArrays) -> list[str]:
                 f"site {a.site_ids[s]} must stay open but no aseptic hub is within the "
                 f"{p.drug_stability_minutes:g}-minute drug-stability transport time"
             )
-    for s in np.flatnonzero(a.must_open & (a.max_chairs < np.maximum(a.min_chairs, 1))):
+    for s in np.flatnonzero(a.must_open & (a.max_chairs < a.min_chairs)):
         found.append(
-            f"site {a.site_ids[s]} must stay open but may have no chairs (max_chairs {a.max_chairs[s]:g})"
+            f"site {a.site_ids[s]} must stay open but needs at least {a.min_chairs[s]:g} chairs and may have "
+            f"at most {a.max_chairs[s]:g}"
         )
     n_must = int(a.must_open.sum())
     limit = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites

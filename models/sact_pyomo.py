@@ -24,6 +24,15 @@ def _groups(keys: np.ndarray, size: int) -> list[list[int]]:
     return out
 
 
+def _add(block: Any, expr: Any) -> None:
+    """Add ``expr`` to a ConstraintList; a relation over no variables is checked, not added."""
+    if isinstance(expr, bool):
+        if not expr:
+            raise ValueError("a constraint over no variables cannot hold; diagnose() should have said why")
+        return
+    block.add(expr)
+
+
 def build_pyomo(a: SactArrays, p: SactParameters) -> Any:
     """A pyomo ConcreteModel of the formulation."""
     import pyomo.environ as pyo
@@ -64,9 +73,10 @@ def build_pyomo(a: SactArrays, p: SactParameters) -> Any:
         m.access = pyo.ConstraintList()
         for mask in groups.values():
             arcs = np.flatnonzero(near & mask[a.arc_dem])
-            m.access.add(
+            _add(
+                m.access,
                 sum(a.arc_demand[i] * m.serve[int(i)] for i in arcs)
-                >= p.access_target * a.dem_amount[mask].sum()
+                >= p.access_target * a.dem_amount[mask].sum(),
             )
     k = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
     if k is not None:
@@ -75,9 +85,8 @@ def build_pyomo(a: SactArrays, p: SactParameters) -> Any:
             expr=total_open == k if p.exact_open_sites is not None else total_open <= k
         )
     if p.max_new_sites is not None:
-        m.new_sites = pyo.Constraint(
-            expr=sum(m.open[int(s)] for s in np.flatnonzero(a.is_new)) <= p.max_new_sites
-        )
+        m.new_sites = pyo.ConstraintList()
+        _add(m.new_sites, sum(m.open[int(s)] for s in np.flatnonzero(a.is_new)) <= p.max_new_sites)
     if p.budget is not None:
         m.budget = pyo.Constraint(
             expr=sum(a.fixed_cost[s] * m.open[s] + a.chair_cost[s] * m.chairs[s] for s in S) <= p.budget

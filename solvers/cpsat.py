@@ -44,7 +44,7 @@ def solve_cpsat(
         cp_model.MODEL_INVALID: Status.ERROR,
     }.get(code, Status.NO_SOLUTION)
     has_plan = status.has_plan
-    has_objective = model.proto.HasField("objective") or model.proto.HasField("floating_point_objective")
+    has_objective = model.has_objective()
     objective = float(solver.objective_value) if has_plan and has_objective else (0.0 if has_plan else None)
     bound = float(solver.best_objective_bound) if has_plan and has_objective else objective
     if status is Status.OPTIMAL:

@@ -49,8 +49,10 @@ def _status(model_status: object, has_solution: bool) -> tuple[Status, str]:
         return Status.OPTIMAL, name
     if model_status == ms.kInfeasible:
         return Status.INFEASIBLE, name
-    if model_status in (ms.kUnbounded, ms.kUnboundedOrInfeasible):
-        return (Status.FEASIBLE if has_solution else Status.UNBOUNDED), name
+    if model_status == ms.kUnbounded:
+        return Status.UNBOUNDED, name
+    if model_status == ms.kUnboundedOrInfeasible:
+        return (Status.UNBOUNDED if has_solution else Status.INFEASIBLE), name
     if model_status in (
         ms.kTimeLimit,
         ms.kIterationLimit,
@@ -92,6 +94,8 @@ def solve_matrix(
     h.setOptionValue("mip_rel_gap", float(options.gap))
     h.setOptionValue("random_seed", int(options.seed))
     if options.threads is not None:
+        # HiGHS keeps one thread pool per process; a new thread count needs a fresh pool.
+        highspy.Highs.resetGlobalScheduler(True)
         h.setOptionValue("threads", int(options.threads))
     for key, value in options.extra.items():
         h.setOptionValue(str(key), value)
@@ -136,8 +140,8 @@ def solve_matrix(
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2
     status, message = _status(h.getModelStatus(), has_solution)
-    x = np.asarray(h.getSolution().col_value, dtype=float) if has_solution else None
-    objective = float(info.objective_function_value) if has_solution else None
+    x = np.asarray(h.getSolution().col_value, dtype=float) if status.has_plan else None
+    objective = float(info.objective_function_value) if status.has_plan else None
     if integer.any():
         bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
     else:

@@ -1,0 +1,258 @@
+"""Infeasible SACT instances are explained in planners' words; time-limited solves never crash."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.checks.sact import check_sact_plan
+from models.sact import solve_sact
+from models.sact_location import SactInput, SactParameters
+from solvers import SolveOptions, Status, available_backends
+
+BACKENDS = available_backends()
+
+# zones x sites minutes: Z4 is 100-120 minutes from every site
+MINUTES = np.array(
+    [
+        [10.0, 35.0, 60.0],
+        [25.0, 15.0, 50.0],
+        [55.0, 40.0, 20.0],
+        [100.0, 110.0, 120.0],
+    ]
+)
+HUB_MINUTES = {("S1", "S2"): 30.0, ("S1", "S3"): 150.0}
+
+
+def instance(
+    minutes: np.ndarray = MINUTES, attendances: list[float] | None = None, **params: object
+) -> SactInput:
+    """Three sites (S1 a hub cancer centre, S2 a hospital unit, S3 a community site), len(minutes) zones.
+
+    One chair serves 10 attendances a year; every site may have up to 3 chairs.
+    """
+    nz, ns = minutes.shape
+    zone_ids = [f"Z{i + 1}" for i in range(nz)]
+    site_ids = [f"S{j + 1}" for j in range(ns)]
+    zones = pd.DataFrame(
+        {
+            "attendances": attendances or [8.0] * nz,
+            "quintile": [1 + i % 2 for i in range(nz)],
+            "population": 0,
+        },
+        index=pd.Index(zone_ids, name="zone_id"),
+    )
+    sites = pd.DataFrame(
+        {
+            "name": site_ids,
+            "trust": "T1",
+            "type": [("cancer_centre", "hospital_unit", "community_site")[j % 3] for j in range(ns)],
+            "existing": True,
+            "current_chairs": 0,
+            "min_chairs": 0,
+            "max_chairs": 3,
+            "fixed_cost": [(500.0, 300.0, 200.0)[j % 3] for j in range(ns)],
+            "chair_cost": 10.0,
+            "is_hub": [j == 0 for j in range(ns)],
+            "hub_capacity": [1000.0 if j == 0 else 0.0 for j in range(ns)],
+            "must_open": False,
+        },
+        index=pd.Index(site_ids, name="site_id"),
+    )
+    travel = pd.DataFrame(
+        {
+            "zone_id": np.repeat(zone_ids, ns),
+            "site_id": np.tile(site_ids, nz),
+            "minutes": minutes.ravel(),
+        }
+    )
+    site_travel = pd.DataFrame(
+        [(h, s, m) for (h, s), m in HUB_MINUTES.items()], columns=["from_site", "to_site", "minutes"]
+    )
+    base = SactParameters(
+        chair_hours_per_day=10.0,
+        days_per_week=1.0,
+        weeks_per_year=1.0,
+        utilisation=1.0,
+        mean_chair_hours=1.0,
+        complex_share=0.0,
+        require_aseptic_supply=False,
+    )
+    return SactInput(zones, sites, travel, site_travel, replace(base, **params))
+
+
+def reachable(**params: object) -> SactInput:
+    """The first three zones only: every one of them can be served."""
+    return instance(MINUTES[:3], **params)
+
+
+def must_open(data: SactInput, *site_ids: str) -> SactInput:
+    sites = data.sites.copy()
+    sites.loc[list(site_ids), "must_open"] = True
+    return replace(data, sites=sites)
+
+
+def explained(data: SactInput, backend: str = "highs") -> str:
+    """Solve ``data``, expect INFEASIBLE with no plan, return the explanation as one string."""
+    plan = solve_sact(data, backend)
+    assert plan.result.status is Status.INFEASIBLE
+    assert not plan.found
+    assert plan.sites.empty and plan.allocation.empty
+    assert plan.explanation
+    return " | ".join(plan.explanation)
+
+
+def test_feasible_base_instance_solves() -> None:
+    data = reachable(require_aseptic_supply=True)
+    plan = solve_sact(data)
+    assert plan.result.status is Status.OPTIMAL
+    assert check_sact_plan(data, plan).violations == []
+
+
+def test_zone_beyond_travel_limit_names_zone_and_minutes_over() -> None:
+    text = explained(instance(max_travel_minutes=90.0))
+    assert "zone Z4" in text
+    assert "90-minute" in text
+    assert "S1 at 100 min" in text
+    assert "10 min over" in text
+    for zone in ("Z1", "Z2", "Z3"):
+        assert f"zone {zone}" not in text
+
+
+def test_zone_beyond_limit_is_served_when_unserved_is_allowed() -> None:
+    data = instance(max_travel_minutes=90.0, allow_unserved=True, unserved_penalty=50.0)
+    plan = solve_sact(data)
+    assert plan.result.status is Status.OPTIMAL
+    assert plan.unserved.set_index("zone_id")["attendances"].to_dict() == pytest.approx({"Z4": 8.0})
+    assert check_sact_plan(data, plan).violations == []
+
+
+def test_complex_demand_beyond_limit_of_any_centre() -> None:
+    """Z3 reaches the community site S3 in 20 minutes but no centre within 30."""
+    text = explained(reachable(max_travel_minutes=30.0, complex_share=0.5))
+    assert "zone Z3" in text
+    assert "centre or hospital unit" in text
+    assert "S2 at 40 min" in text
+    assert "10 min over" in text
+
+
+def test_unreachable_access_target_names_share_and_target() -> None:
+    # within 20 minutes: Z1 (S1, 10 min), Z2 (S2, 15), Z3 (S3, 20) -> 3 of 4 zones = 75%
+    text = explained(instance(max_travel_minutes=200.0, access_minutes=20.0, access_target=0.9))
+    assert "access target" in text
+    assert "75.0%" in text
+    assert "90%" in text
+
+
+def test_unreachable_access_target_by_quintile() -> None:
+    # quintile 2 is Z2 and Z4: only Z2 within 20 minutes -> 50%; overall 75% meets 70%
+    data = instance(max_travel_minutes=200.0, access_minutes=20.0, access_target=0.7, access_by_quintile=True)
+    text = explained(data)
+    assert "deprivation quintile 2" in text
+    assert "50.0%" in text
+    assert "70%" in text
+    assert "quintile 1" not in text
+
+
+def test_must_open_site_without_hub_within_stability_time() -> None:
+    data = must_open(reachable(require_aseptic_supply=True, drug_stability_minutes=120.0), "S3")
+    text = explained(data)
+    assert "site S3 must stay open" in text
+    assert "120-minute drug-stability" in text
+
+
+def test_budget_below_cost_of_must_open_sites() -> None:
+    data = must_open(reachable(budget=600.0), "S1", "S2")
+    text = explained(data)
+    assert "£800" in text
+    assert "£600" in text
+
+
+def test_too_many_must_open_sites() -> None:
+    data = must_open(reachable(max_open_sites=2), "S1", "S2", "S3")
+    text = explained(data)
+    assert "3 sites must stay open" in text
+    assert "at most 2" in text
+    assert "1 too many" in text
+
+
+def test_capacity_short() -> None:
+    # 3 zones x 40 attendances = 120 chair hours; 3 sites x 3 chairs x 10 hours = 90
+    text = explained(reachable(attendances=[40.0, 40.0, 40.0]))
+    assert "120 chair hours" in text
+    assert "gives 90" in text
+    assert "30 short" in text
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_jointly_infeasible_requirements_are_reported_by_the_solver(backend: str) -> None:
+    """Each rule can be met alone, not together: the budget pays for two sites at most (S2 and S3),
+    but 90% within 20 minutes needs every zone's nearest site, S1, S2 and S3."""
+    data = reachable(budget=600.0, access_minutes=20.0, access_target=0.9)
+    plan = solve_sact(data, backend)
+    assert plan.result.status is Status.INFEASIBLE
+    assert not plan.found
+    assert plan.explanation and "together" in plan.explanation[0]
+
+
+def test_must_open_hub_without_chairs_is_feasible() -> None:
+    data = must_open(reachable(require_aseptic_supply=True), "S1")
+    sites = data.sites.copy()
+    sites.loc["S1", "max_chairs"] = 0
+    data = replace(data, sites=sites)
+    plan = solve_sact(data)
+    assert plan.result.status is Status.OPTIMAL, plan.explanation
+    assert check_sact_plan(data, plan).violations == []
+
+
+def _hard_instance() -> SactInput:
+    """60 zones, 15 sites, single-sourced, tight chairs: minutes to prove optimal, not seconds."""
+    rng = np.random.default_rng(1)
+    z = rng.uniform(0, 60, (60, 2))
+    s = rng.uniform(0, 60, (15, 2))
+    minutes = np.round(np.hypot(*(z[:, None, :] - s[None, :, :]).transpose(2, 0, 1))) + 5
+    att = rng.integers(5, 40, 60).astype(float)
+    data = instance(
+        minutes,
+        att.tolist(),
+        single_source=True,
+        max_travel_minutes=60.0,
+        chair_hours_per_day=float(np.ceil(att.sum() * 1.4 / (2.5 * 15))),
+    )
+    sites = pd.DataFrame(
+        {
+            "name": [f"S{j + 1}" for j in range(15)],
+            "trust": "T1",
+            "type": "cancer_centre",
+            "existing": True,
+            "current_chairs": 0,
+            "min_chairs": 0,
+            "max_chairs": rng.integers(1, 5, 15),
+            "fixed_cost": rng.integers(200, 900, 15).astype(float),
+            "chair_cost": 30.0,
+            "is_hub": False,
+            "hub_capacity": 0.0,
+            "must_open": False,
+        },
+        index=pd.Index([f"S{j + 1}" for j in range(15)], name="site_id"),
+    )
+    return replace(data, sites=sites)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_time_limited_solve_returns_plan_with_gap_or_no_solution(backend: str) -> None:
+    data = _hard_instance()
+    plan = solve_sact(data, backend, SolveOptions(time_limit=0.5, seed=1))
+    assert plan.result.status in (Status.FEASIBLE, Status.NO_SOLUTION)
+    if plan.result.status is Status.NO_SOLUTION:
+        assert not plan.found
+        assert "time limit" in plan.explanation[0]
+        return
+    assert check_sact_plan(data, plan).violations == []
+    if backend in ("highs", "pyomo-highs", "pyomo-cbc"):  # glpk reports no bound through pyomo
+        assert plan.result.bound is not None
+        assert plan.result.gap is not None and plan.result.gap > 0
+        assert plan.result.bound <= plan.result.objective + 1e-6
