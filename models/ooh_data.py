@@ -124,7 +124,7 @@ def _negative(frame: pd.DataFrame, columns: tuple[str, ...], table: str, problem
         bad = frame[values.isna() | (values < 0)]
         if len(bad):
             problems.append(
-                f"table '{table}', column '{column}': {bad[column].iloc[0]!r} is not a number >= 0"
+                f"table '{table}', column '{column}': '{bad[column].iloc[0]}' is not a number >= 0"
             )
 
 
@@ -183,28 +183,14 @@ class OohInput:
         clinicians = (
             None if self.clinicians is None else _with_optional(self.clinicians, "clinicians", problems)
         )
+        if rotas.empty:
+            problems.append("table 'rotas' is empty: no site-service needs cover")
         if clinicians is None and "clinicians" not in rotas.columns:
             problems.append("table 'rotas' needs a 'clinicians' column unless a clinicians table is given")
         if problems:
             raise ValueError("invalid OOH input:\n- " + "\n- ".join(problems))
         if clinicians is not None:
-            counts = clinicians.groupby(["site_id", "service_id"]).size().rename("named")
-            rotas = rotas.merge(counts, left_on=["site_id", "service_id"], right_index=True, how="left")
-            rotas["named"] = rotas["named"].fillna(0).astype(int)
-            if "clinicians" in rotas.columns:
-                bad = rotas[rotas["clinicians"] != rotas["named"]]
-                for row in bad.itertuples():
-                    problems.append(
-                        f"rotas says {row.clinicians} clinicians at {row.site_id} for {row.service_id}, "
-                        f"the clinicians table names {row.named}"
-                    )
-            rotas["clinicians"] = rotas.pop("named")
-            orphan = clinicians.merge(rotas[["site_id", "service_id"]], how="left", indicator=True)
-            for row in orphan[orphan["_merge"] == "left_only"].itertuples():
-                problems.append(
-                    f"clinician {row.clinician_id} is on {row.service_id} at {row.site_id}, not in rotas"
-                )
-            _duplicates(clinicians, ["clinician_id"], "clinicians", problems)
+            rotas = _counts_from_named(rotas, clinicians, problems)
         rotas["current_hub"] = rotas["current_hub"].where(rotas["current_hub"].notna(), rotas["site_id"])
         sites["keeps_own_rota"] = sites["keeps_own_rota"].fillna(False).astype(bool)
         rotas["can_host"] = rotas["can_host"].fillna(True).astype(bool)
@@ -215,6 +201,11 @@ class OohInput:
         _duplicates(bands, ["category", "band"], "bands", problems)
         _negative(services, ("max_response_minutes", "salary", "cost_per_night"), "services", problems)
         _negative(rotas, _REQUIRED["rotas"][2:] + ("clinicians",), "rotas", problems)
+        fractional = (pd.to_numeric(rotas["clinicians"], errors="coerce") % 1).fillna(0) != 0
+        if fractional.any():
+            problems.append(
+                f"table 'rotas', column 'clinicians': {rotas['clinicians'][fractional].iloc[0]} is not whole"
+            )
         _negative(travel, ("minutes",), "travel", problems)
         _negative(bands, ("min_size", "salary_share"), "bands", problems)
         _check_references(sites, services, rotas, travel, problems)
@@ -223,19 +214,13 @@ class OohInput:
             _check_current(rotas, travel, problems)
         if problems:
             raise ValueError("invalid OOH input:\n- " + "\n- ".join(problems))
-        rotas["clinicians"] = rotas["clinicians"].astype(int)
+        rotas["clinicians"] = rotas["clinicians"].astype(int)  # whole numbers: checked above
         for column in ("min_rota_size", "max_rota_size", "max_sites_per_rota"):
             services[column] = services[column].astype(float)
         object.__setattr__(self, "sites", sites)
         object.__setattr__(self, "services", services)
         object.__setattr__(self, "rotas", rotas.sort_values(["service_id", "site_id"]).reset_index(drop=True))
-        ids = sites["site_id"]
-        selfs = pd.DataFrame({"from_site": ids, "to_site": ids, "minutes": 0.0})
-        travel = pd.concat([travel[["from_site", "to_site", "minutes"]], selfs], ignore_index=True)
-        travel["minutes"] = travel["minutes"].astype(float)
-        object.__setattr__(
-            self, "travel", travel.drop_duplicates(["from_site", "to_site"], ignore_index=True)
-        )
+        object.__setattr__(self, "travel", _with_self_pairs(sites, travel))
         object.__setattr__(self, "bands", bands.sort_values(["category", "min_size"]).reset_index(drop=True))
         object.__setattr__(self, "clinicians", clinicians)
 
@@ -249,6 +234,34 @@ class OohInput:
             clinician_id=rows["service_id"] + "-" + rows["site_id"] + "-" + number.astype(str), name=""
         )
         return rows[["clinician_id", "name", "site_id", "service_id"]].reset_index(drop=True)
+
+
+def _counts_from_named(rotas: pd.DataFrame, clinicians: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+    """``rotas`` with ``clinicians`` counted from the named table (which must agree with any count)."""
+    counts = clinicians.groupby(["site_id", "service_id"]).size().rename("named")
+    rotas = rotas.merge(counts, left_on=["site_id", "service_id"], right_index=True, how="left")
+    rotas["named"] = rotas["named"].fillna(0).astype(int)
+    if "clinicians" in rotas.columns:
+        for row in rotas[rotas["clinicians"] != rotas["named"]].itertuples():
+            problems.append(
+                f"rotas says {row.clinicians} clinicians at {row.site_id} for {row.service_id}, "
+                f"the clinicians table names {row.named}"
+            )
+    rotas["clinicians"] = rotas.pop("named")
+    orphan = clinicians.merge(rotas[["site_id", "service_id"]], how="left", indicator=True)
+    for row in orphan[orphan["_merge"] == "left_only"].itertuples():
+        problems.append(f"clinician {row.clinician_id} is on {row.service_id} at {row.site_id}, not in rotas")
+    _duplicates(clinicians, ["clinician_id"], "clinicians", problems)
+    return rotas
+
+
+def _with_self_pairs(sites: pd.DataFrame, travel: pd.DataFrame) -> pd.DataFrame:
+    """``travel`` plus a 0-minute row from each site to itself where none is given."""
+    ids = sites["site_id"]
+    selfs = pd.DataFrame({"from_site": ids, "to_site": ids, "minutes": 0.0})
+    out = pd.concat([travel[["from_site", "to_site", "minutes"]], selfs], ignore_index=True)
+    out["minutes"] = out["minutes"].astype(float)
+    return out.drop_duplicates(["from_site", "to_site"], ignore_index=True)
 
 
 def _check_references(

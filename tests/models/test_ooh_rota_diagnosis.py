@@ -1,0 +1,166 @@
+"""OOH instances without a plan are explained in users' words: which site, service, rule and by how much."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from instances.generators.ooh import lsc_ooh, supplement_bands
+from models.ooh_data import OohInput, OohParameters
+from models.ooh_diagnosis import diagnose
+from models.ooh_matrix import build_matrix
+from models.ooh_pyomo import build
+from models.ooh_rota import solve_ooh
+from solvers import Status
+
+
+def lsc_with(services: dict[str, dict] | None = None, rotas: dict[tuple[str, str], dict] | None = None,
+             sites: dict[str, dict] | None = None) -> OohInput:  # fmt: skip
+    """The LSC instance with some figures changed: {key: {column: value}}."""
+    base = lsc_ooh()
+    frames = {"services": base.services.copy(), "rotas": base.rotas.copy(), "sites": base.sites.copy()}
+    keys = {"services": ["service_id"], "rotas": ["site_id", "service_id"], "sites": ["site_id"]}
+    for table, changes in (("services", services), ("rotas", rotas), ("sites", sites)):
+        frame = frames[table].set_index(keys[table])
+        for key, values in (changes or {}).items():
+            for column, value in values.items():
+                frame.loc[key, column] = value
+        frames[table] = frame.reset_index()
+    return OohInput(
+        sites=frames["sites"],
+        services=frames["services"],
+        rotas=frames["rotas"],
+        travel=base.travel,
+        bands=base.bands,
+    )
+
+
+def test_response_time_and_rota_size_shortfall_are_named() -> None:
+    # With a 45-minute standard, Furness (3 consultants) and Kendal (2) can reach no one:
+    # Lancaster is 49.6 and 51.3 min away; Lancaster's own 5 are left alone too.
+    inp = lsc_with(services={"AO2": {"max_response_minutes": 45}})
+    plan = solve_ooh(inp)
+    assert not plan.found and plan.result.status is Status.INFEASIBLE
+    assert plan.result.message == "diagnosed before solving"
+    found = {(f.site_id, f.service_id): f for f in plan.findings}
+    assert set(found) == {("RTX02", "AO2"), ("RTXBU", "AO2"), ("RTXBW", "AO2")}
+    furness = found["RTXBU", "AO2"]
+    assert furness.requirement == "min_rota_size" and furness.shortfall == 5
+    for words in (
+        "Furness General Hospital (RTXBU), Acute oncology second on-call (consultant): no rota can cover it.",
+        "Its own rota: could gather at most 3 clinicians, 5 short of the 8 that 1-in-8 needs.",
+        "A rota at Royal Lancaster Infirmary: 50 min away, 5 min over the 45-minute response time",
+    ):
+        assert words in furness.message
+    # Today's state is still described; there is nothing after.
+    assert plan.costs["before"].notna().all() and plan.costs["after"].isna().all()
+    assert len(plan.rotas_before) == 26 and plan.rotas.empty and plan.coverage.empty
+
+
+def test_site_that_must_keep_its_own_rota_but_is_too_small() -> None:
+    plan = solve_ooh(lsc_with(rotas={("RXL01", "AO2"): {"clinicians": 5}}))
+    (finding,) = plan.findings
+    assert (finding.site_id, finding.service_id, finding.requirement, finding.shortfall) == (
+        "RXL01", "AO2", "min_rota_size", 3,
+    )  # fmt: skip
+    assert "The site must keep its own rota." in finding.message
+    assert "Royal Preston" not in finding.message  # no other hub is offered
+
+
+def test_workload_limit_is_named_with_the_excess() -> None:
+    plan = solve_ooh(lsc_ooh(), OohParameters(max_attendances_per_night=1.9))
+    preston = [f for f in plan.findings if (f.site_id, f.service_id) == ("RXN02", "ONC1")]
+    assert len(preston) == 1 and preston[0].requirement == "workload"
+    assert preston[0].shortfall == pytest.approx(0.1)
+    assert (
+        "would carry at least 2.00 attendances a night, 0.10 over the 1.9 one on-call clinician can carry"
+        in (preston[0].message)
+    )
+
+
+def test_trust_boundary_is_named() -> None:
+    inp = lsc_with(sites={"RXL01": {"keeps_own_rota": False}}, rotas={("RXL01", "PALL"): {"clinicians": 3}})
+    (finding,) = solve_ooh(inp).findings
+    assert finding.site_id == "RXL01" and finding.service_id == "PALL"
+    assert "could gather at most 3 clinicians, 2 short of the 5" in finding.message
+    assert (
+        "in another trust (Lancashire Teaching Hospitals), and cross-trust rotas are not allowed"
+        in finding.message
+    )
+    # Allowing cross-trust rotas removes the problem.
+    assert diagnose(inp, OohParameters(allow_cross_trust=True)) == ()
+
+
+def test_largest_rota_size_is_named() -> None:
+    inp = lsc_with(rotas={("RXN02", "ONC1"): {"clinicians": 15}})
+    found = {(f.site_id, f.service_id): f for f in diagnose(inp, OohParameters())}
+    # Preston's 15 registrars exceed 14, and Chorley, whose only possible hub is Preston, with them.
+    assert set(found) == {("RXN02", "ONC1"), ("RXN01", "ONC1")}
+    finding = found["RXN02", "ONC1"]
+    assert finding.requirement == "max_rota_size" and finding.shortfall == 1
+    assert "would have at least 15 members, 1 over the largest rota size 14" in finding.message
+
+
+def test_site_without_any_host_is_named() -> None:
+    inp = lsc_with(rotas={("RXN01", "ONC1"): {"can_host": True}, ("RXN02", "ONC1"): {"can_host": False}})
+    found = {(f.site_id, f.service_id): f for f in diagnose(inp, OohParameters())}
+    # Preston must keep its own rota but may not host one.
+    assert found["RXN02", "ONC1"].requirement == "own_rota"
+    assert "may not host a rota of this service" in found["RXN02", "ONC1"].message
+
+
+def three_small_sites() -> OohInput:
+    """Three sites of 3 clinicians, 1-in-6 needed, at most 2 sites a rota: every site alone
+    could join a rota of 6, but the three together cannot be split into rotas of 6."""
+    ids = ["A", "B", "C"]
+    sites = pd.DataFrame({"site_id": ids, "name": ["Ash", "Birch", "Cedar"], "trust": "T"})
+    services = pd.DataFrame(
+        [("HA", "Haematology", "non-resident", 60, 6, math.nan, 2, 100_000, 100, "A")],
+        columns=[
+            "service_id", "name", "tier", "max_response_minutes", "min_rota_size", "max_rota_size",
+            "max_sites_per_rota", "salary", "cost_per_night", "supplement_category",
+        ],
+    )  # fmt: skip
+    rotas = pd.DataFrame(
+        {"site_id": ids, "service_id": "HA", "clinicians": 3, "calls_per_night": 1.0, "attendances_per_night": 0.2,
+         "calls_per_weekend_day": 1.0, "attendances_per_weekend_day": 0.2}
+    )  # fmt: skip
+    travel = pd.DataFrame(
+        [(a, b, 15.0) for a in ids for b in ids if a != b], columns=["from_site", "to_site", "minutes"]
+    )
+    return OohInput(sites=sites, services=services, rotas=rotas, travel=travel, bands=supplement_bands())
+
+
+@pytest.mark.parametrize("backend", ["highs", "pyomo-highs"])
+def test_combined_infeasibility_is_explained_by_the_elastic_form(backend: str) -> None:
+    inp = three_small_sites()
+    assert diagnose(inp, OohParameters()) == ()
+    plan = solve_ooh(inp, backend=backend)
+    assert not plan.found and plan.result.status is Status.INFEASIBLE
+    # The least-broken plan puts all three sites on one rota: one site over the limit of 2.
+    (finding,) = plan.findings
+    assert finding.requirement == "max_sites" and finding.shortfall == pytest.approx(1)
+    assert finding.message.startswith("No plan meets every requirement at once")
+    assert (
+        "Haematology: the rota at" in finding.message
+        and "1 site(s) more than the 2 allowed" in finding.message
+    )
+
+
+def test_builders_refuse_a_site_service_without_candidates() -> None:
+    # Chorley may not host first on-call, and Preston is 28 min away: over a 20-minute limit.
+    inp = lsc_with(
+        services={"ONC1": {"max_response_minutes": 20}}, rotas={("RXN01", "ONC1"): {"can_host": False}}
+    )
+    found = {(f.site_id, f.service_id): f for f in diagnose(inp, OohParameters())}
+    assert found["RXN01", "ONC1"].requirement == "response"
+    assert (
+        "A rota at Royal Preston Hospital: 28 min away, 8 min over the 20-minute"
+        in found["RXN01", "ONC1"].message
+    )
+    with pytest.raises(ValueError, match="no candidate rota can cover"):
+        build(inp, OohParameters())
+    with pytest.raises(ValueError, match="no candidate rota can cover"):
+        build_matrix(inp, OohParameters())
