@@ -1,0 +1,147 @@
+"""``optimiser import sact``: an MSOA-level instance from the public ONS and NHS file formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from optimiser.cli import main
+from optimiser.errors import InputError
+from optimiser.importers.sact import import_sact
+
+POP_HEADER = "msoa11cd,msoa11nm,lad11_name,lat,lon,population_mid2020\n"
+SITES_HEADER = "OrganisationCode,OrganisationName,SubType,Sector,ParentODSCode,ParentName,lat,lon\n"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _lsc(shared_dir: Path) -> tuple[Path, Path]:
+    data = shared_dir / "data"
+    return (
+        data / "population" / "msoa_lancashire_south_cumbria.csv",
+        data / "nhs-sites" / "hospitals_lancashire_south_cumbria.csv",
+    )
+
+
+def _small_files(tmp_path: Path, pop_rows: str, site_rows: str) -> tuple[Path, Path]:
+    pop, sites = tmp_path / "pop.csv", tmp_path / "sites.csv"
+    pop.write_text(POP_HEADER + pop_rows, encoding="utf-8")
+    sites.write_text(SITES_HEADER + site_rows, encoding="utf-8")
+    return pop, sites
+
+
+GOOD_POP = "E1,Town 001,Town,53.80,-2.70,8000\nE2,Town 002,Town,53.85,-2.60,6000\n"
+GOOD_SITES = (
+    "RAA01,Town General Hospital,Hospital,NHS Sector,RAA,Town Hospitals NHS Trust,53.81,-2.69\n"
+    "RBB02,Hilltop Community Hospital,Hospital,NHS Sector,RBB,Town Community NHS Trust,53.86,-2.61\n"
+    "NT001,Private Clinic,Hospital,Independent Sector,NT0,Clinics Ltd,53.80,-2.70\n"
+)
+
+
+def test_lsc_import_builds_215_msoa_zones(shared_dir: Path) -> None:
+    population, sites_file = _lsc(shared_dir)
+    inst = import_sact(population, sites_file)
+    zones, sites = inst.tables["zones"], inst.tables["sites"]
+    assert inst.kind == "sact" and len(zones) == 215
+    assert zones["population"].sum() == pd.read_csv(population)["population_mid2020"].sum()
+    assert zones["attendances"].isna().all() and inst.parameters["attendances_per_1000"] == 50
+    nhs = pd.read_csv(sites_file).set_index("OrganisationCode")
+    assert nhs.loc[sites["site_id"], "ParentODSCode"].str.startswith("R").all()
+    by_id = sites.set_index("site_id")
+    assert by_id.loc["RXN02", "type"] == "cancer_centre" and by_id.loc["RXN02", "must_open"]
+    assert by_id.loc["RXN02", "is_hub"] and by_id.loc["RXN02", "hub_capacity"] > 0
+    for unit in ("RXL01", "RXR20", "RXR10", "RTX02", "RTXBU", "RTXBW"):
+        assert by_id.loc[unit, "type"] == "hospital_unit"
+    assert (sites["type"] == "community_site").sum() >= 10
+    assert by_id.loc["RXL01", "lat"] == pytest.approx(nhs.loc["RXL01", "lat"], abs=1e-5)
+
+
+def test_lsc_import_and_solve_through_the_cli(shared_dir: Path, tmp_path: Path) -> None:
+    population, sites_file = _lsc(shared_dir)
+    out = tmp_path / "lsc-msoa"
+    result = run("import", "sact", "--population", str(population), "--sites", str(sites_file), str(out))
+    assert result.exit_code == 0, result.output
+    assert "215 zones" in result.output
+    assert run("validate", str(out)).exit_code == 0
+    runs = tmp_path / "run"
+    result = run("solve", str(out), "--out", str(runs), "--time-limit", "60", "--gap", "0.005")
+    assert result.exit_code == 0, result.output
+    summary = json.loads((runs / "summary.json").read_text())
+    assert summary["solver"]["status"] in ("optimal", "feasible")
+    assert summary["solver"]["gap"] <= 0.005 + 1e-9
+    assert "RXN02" not in summary["changes"]["closed"]
+
+
+def test_centre_option_and_rules(tmp_path: Path) -> None:
+    pop, sites = _small_files(tmp_path, GOOD_POP, GOOD_SITES)
+    inst = import_sact(pop, sites, region="town", centres=("RAA01",))
+    table = inst.tables["sites"].set_index("site_id")
+    assert inst.name == "town"
+    assert list(table.index) == ["RAA01", "RBB02"]  # the independent clinic is no candidate
+    assert table.loc["RAA01", "type"] == "cancer_centre" and table.loc["RAA01", "must_open"]
+    assert table.loc["RBB02", "type"] == "community_site" and not table.loc["RBB02", "existing"]
+    result = run("import", "sact", "--population", str(pop), "--sites", str(sites), "--centre", "RAA01",
+                 str(tmp_path / "out"))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert run("validate", str(tmp_path / "out")).exit_code == 0
+
+
+def test_no_centre_is_a_clear_error(tmp_path: Path) -> None:
+    pop, sites = _small_files(tmp_path, GOOD_POP, GOOD_SITES)
+    with pytest.raises(InputError, match="--centre"):
+        import_sact(pop, sites)
+    result = run("import", "sact", "--population", str(pop), "--sites", str(sites), "--centre", "NT001",
+                 str(tmp_path / "out"))  # fmt: skip
+    assert result.exit_code == 2
+    assert "row 4, column 'ParentODSCode'" in result.output and "not an NHS trust site" in result.output
+
+
+@pytest.mark.parametrize(
+    ("pop_rows", "site_rows", "expected"),
+    [
+        (
+            "E1,Town 001,Town,53.80,-2.70,8000\nE2,Town 002,Town,north,-2.60,6000\n",
+            GOOD_SITES,
+            ["pop.csv, row 3, column 'lat'", "is not a number"],
+        ),
+        (
+            "E1,Town 001,Town,53.80,-2.70,8000\nE1,Town 002,Town,53.85,-2.60,many\n",
+            GOOD_SITES,
+            ["pop.csv, row 3, column 'msoa11cd'", "duplicate", "pop.csv, row 3, column 'population_mid2020'"],
+        ),
+        (
+            GOOD_POP,
+            "RAA01,Town General Hospital,Hospital,NHS Sector,RAA,Town Hospitals NHS Trust,91,-2.69\n",
+            ["sites.csv, row 2, column 'lat'", "above the maximum"],
+        ),
+    ],
+)
+def test_bad_cells_exit_2_with_file_row_and_column(
+    tmp_path: Path, pop_rows: str, site_rows: str, expected: list[str]
+) -> None:
+    pop, sites = _small_files(tmp_path, pop_rows, site_rows)
+    result = run("import", "sact", "--population", str(pop), "--sites", str(sites), "--centre", "RAA01",
+                 str(tmp_path / "out"))  # fmt: skip
+    assert result.exit_code == 2
+    for text in expected:
+        assert text in result.output
+    assert not (tmp_path / "out").exists()
+    assert "Traceback" not in result.output
+
+
+def test_missing_column_and_unreadable_file(tmp_path: Path) -> None:
+    pop = tmp_path / "pop.csv"
+    pop.write_text("msoa11cd,lat,population_mid2020\nE1,53.8,8000\n", encoding="utf-8")
+    sites = tmp_path / "sites.csv"
+    sites.write_text('OrganisationCode,OrganisationName\n"RAA01,Town\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        import_sact(pop, sites)
+    messages = [str(p) for p in caught.value.problems]
+    assert any("pop.csv, column 'lon': required column is missing" in m for m in messages)
+    assert any("sites.csv: cannot be read as CSV" in m for m in messages)
