@@ -24,6 +24,38 @@ _LEGACY_OPTION_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+FEASIBILITY_TOLERANCE = 1e-5
+
+
+def point_violation(model: Any) -> float:
+    """Largest violation of a bound, integrality or constraint by the values loaded in ``model``."""
+    import pyomo.environ as pyo
+
+    worst = 0.0
+    for var in model.component_data_objects(pyo.Var, active=True):
+        value = var.value
+        if value is None:
+            if not var.fixed:
+                return math.inf
+            continue
+        if var.lb is not None:
+            worst = max(worst, var.lb - value)
+        if var.ub is not None:
+            worst = max(worst, value - var.ub)
+        if var.is_integer() or var.is_binary():
+            worst = max(worst, abs(value - round(value)))
+    for con in model.component_data_objects(pyo.Constraint, active=True):
+        body = pyo.value(con.body, exception=False)
+        if body is None:
+            return math.inf
+        scale = max(1.0, abs(body))
+        if con.has_lb():
+            worst = max(worst, (pyo.value(con.lower) - body) / scale)
+        if con.has_ub():
+            worst = max(worst, (body - pyo.value(con.upper)) / scale)
+    return worst
+
+
 def pyomo_backend_available(name: str) -> bool:
     """Whether pyomo can reach backend ``name`` on this machine."""
     import pyomo.environ as pyo
@@ -162,6 +194,9 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
     )
     if has_solution:
         model.solutions.load_from(res)
+        if tc != TerminationCondition.optimal and point_violation(model) > FEASIBILITY_TOLERANCE:
+            # Stopped by a limit, some solvers report their last relaxation point, not a plan.
+            has_solution = False
     if tc == TerminationCondition.optimal and has_solution:
         status = Status.OPTIMAL
     elif (

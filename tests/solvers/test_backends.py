@@ -205,3 +205,24 @@ def test_status_and_result() -> None:
     assert out["build_seconds"] == 0.1235
     assert out["options"] == {"seed": 1}
     assert result.has_plan
+
+
+def test_point_violation_sees_fractional_and_broken_rows() -> None:
+    """A point a solver reports when stopped by a limit is checked before it counts as a plan."""
+    import pyomo.environ as pyo
+
+    from solvers.pyomo_backend import point_violation
+
+    m = pyo.ConcreteModel()
+    m.y = pyo.Var(domain=pyo.Binary)
+    m.x = pyo.Var(bounds=(0, 1))
+    m.link = pyo.Constraint(expr=m.x <= m.y)
+    m.obj = pyo.Objective(expr=m.x)
+    m.y.value, m.x.value = 1, 0.5
+    assert point_violation(m) == 0.0
+    m.y.value = 0.4
+    assert point_violation(m) == pytest.approx(0.4)  # fractional binary
+    m.y.value, m.x.value = 0, 0.7
+    assert point_violation(m) == pytest.approx(0.7)  # serves a closed site
+    m.x.value = None
+    assert point_violation(m) == float("inf")
