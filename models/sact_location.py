@@ -40,7 +40,11 @@ Constraints
    :math:`d_{zk} > 0`.
 2. Chairs when open: :math:`\underline n_s y_s \le n_s \le \overline n_s y_s`.
 3. Chair-hours capacity: :math:`\sum_{(z,k)} \eta d_{zk} x_{zsk} \le C n_s`.
-4. Linking (strong, option ``strong_linking``): :math:`x_{zsk} \le y_s`.
+4. Linking: :math:`\sum_{a \in A_s} x_a \le |A_s| y_s` (enough for integer plans) and, with
+   ``strong_linking``, :math:`x_{zsk} \le y_s` for every arc, which gives the tight relaxation.
+   With ``lazy_linking`` the vectorised HiGHS path adds the per-arc rows only where the linear
+   relaxation violates them (repeating until none is), so the root bound is that of the strong
+   formulation while the model carries only the rows that matter.
 5. Access: :math:`\sum_{a: t_a \le T} d_a x_a \ge \alpha \sum d_{zk}`; with
    ``access_by_quintile`` the same over the zones of every quintile :math:`q`.
 6. Open sites: :math:`\sum_s y_s \le K` (or :math:`= K`); :math:`\sum_{s \in S^N} y_s \le K'`;
@@ -107,7 +111,8 @@ class SactParameters:
     objective: str = "cost"  # "cost" or "travel"
     travel_cost_per_minute: float = 0.30  # pounds per patient-minute of travel
     trips_per_attendance: float = 2.0  # one-way trips per attendance (there and back)
-    strong_linking: bool = True  # add x <= y for every arc (tighter LP, more rows)
+    strong_linking: bool = True  # x <= y for every arc (tight relaxation)
+    lazy_linking: bool = True  # add those rows only where the relaxation breaks them (HiGHS direct)
 
     @property
     def chair_hours_per_year(self) -> float:

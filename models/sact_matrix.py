@@ -55,8 +55,12 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
     demand_served(m, a, x, u)
     chairs_when_open(m, a, y, n)
     chair_hours_capacity(m, a, p, n, x)
-    if p.strong_linking:
+    if p.strong_linking and not p.lazy_linking:
         serve_only_open(m, a, x, y)
+    else:
+        serve_only_open_aggregated(m, a, x, y)
+        if p.strong_linking:
+            serve_only_open(m, a, x, y, lazy=True)
     if p.access_target is not None:
         access_target(m, a, p, x)
     open_site_limits(m, a, p, y)
@@ -111,8 +115,8 @@ def chair_hours_capacity(
     m.add_constraints("chair_hours", a.num_sites, rows, cols, vals, upper=0.0)
 
 
-def serve_only_open(m: MatrixModel, a: SactArrays, x: np.ndarray, y: np.ndarray) -> None:
-    """(4) x[a] - y[s(a)] <= 0 for every arc."""
+def serve_only_open(m: MatrixModel, a: SactArrays, x: np.ndarray, y: np.ndarray, lazy: bool = False) -> None:
+    """(4) x[a] - y[s(a)] <= 0 for every arc (``lazy``: a pool added where the relaxation breaks it)."""
     na = len(x)
     r = np.arange(na)
     m.add_constraints(
@@ -121,6 +125,21 @@ def serve_only_open(m: MatrixModel, a: SactArrays, x: np.ndarray, y: np.ndarray)
         np.concatenate([r, r]),
         np.concatenate([x, y[a.arc_site]]),
         np.concatenate([np.ones(na), -np.ones(na)]),
+        upper=0.0,
+        lazy=lazy,
+    )
+
+
+def serve_only_open_aggregated(m: MatrixModel, a: SactArrays, x: np.ndarray, y: np.ndarray) -> None:
+    """(4') sum_{a at s} x[a] - |A_s| y[s] <= 0 for every site: enough for integer plans on its own."""
+    s = np.arange(a.num_sites)
+    arcs_at = np.bincount(a.arc_site, minlength=a.num_sites).astype(float)
+    m.add_constraints(
+        "serve_open_sum",
+        a.num_sites,
+        np.concatenate([a.arc_site, s]),
+        np.concatenate([x, y]),
+        np.concatenate([np.ones(len(x)), -arcs_at]),
         upper=0.0,
     )
 

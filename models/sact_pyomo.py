@@ -65,6 +65,10 @@ def build_pyomo(a: SactArrays, p: SactParameters) -> Any:
     )
     if p.strong_linking:
         m.serve_open = pyo.Constraint(A, rule=lambda m, i: m.serve[i] <= m.open[int(a.arc_site[i])])
+    else:
+        m.serve_open_sum = pyo.Constraint(
+            S, rule=lambda m, s: sum(m.serve[i] for i in arcs_of_site[s]) <= len(arcs_of_site[s]) * m.open[s]
+        )
     if p.access_target is not None:
         near = a.arc_minutes <= p.access_minutes
         groups = {"all": np.ones(len(D), bool)}

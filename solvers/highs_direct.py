@@ -68,6 +68,51 @@ def _status(model_status: object, has_solution: bool) -> tuple[Status, str]:
     return Status.ERROR, name
 
 
+LAZY_TOLERANCE = 1e-6
+MAX_CUT_ROUNDS = 50
+
+
+def _root_cut_loop(h: object, model: MatrixModel, options: SolveOptions) -> int:
+    """Solve the linear relaxation, add the lazy rows it violates, repeat until none is violated.
+
+    The relaxation then has the bound of the model with every lazy row, with only the rows that
+    matter.  Returns how many rows were added.
+    """
+    import highspy
+
+    pool, lower, upper = model.lazy_pool()
+    added = np.zeros(pool.shape[0], dtype=bool)
+    start = time.perf_counter()
+    for _ in range(MAX_CUT_ROUNDS):
+        if options.time_limit is not None:
+            left = float(options.time_limit) - (time.perf_counter() - start)
+            if left <= 0:
+                break
+            h.setOptionValue("time_limit", left)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            break
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        activity = pool @ x
+        scale = LAZY_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(upper), upper, 0.0)))
+        violated = ~added & ((activity > upper + scale) | (activity < lower - scale))
+        rows = np.flatnonzero(violated)
+        if rows.size == 0:
+            break
+        block = pool[rows]
+        h.addRows(
+            rows.size,
+            lower[rows],
+            upper[rows],
+            block.nnz,
+            block.indptr[:-1].astype(np.int32),
+            block.indices.astype(np.int32),
+            block.data.astype(float),
+        )
+        added[rows] = True
+    return int(added.sum())
+
+
 def solve_matrix(
     model: MatrixModel,
     options: SolveOptions | None = None,
@@ -115,11 +160,25 @@ def solve_matrix(
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data.astype(float)
     integer = model.integer
-    if integer.any():
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer
-        ]
+    kinds = np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
+    lazy = model.num_lazy > 0
+    if integer.any() and not lazy:
+        lp.integrality_ = list(kinds)
     h.passModel(lp)
+    handoff = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    cuts = 0
+    if lazy:
+        cuts = _root_cut_loop(h, model, options)
+        if integer.any():
+            h.changeColsIntegrality(
+                model.num_cols,
+                np.arange(model.num_cols, dtype=np.int32),
+                np.array([int(k) for k in kinds], dtype=np.uint8),
+            )
+        if options.time_limit is not None:
+            h.setOptionValue("time_limit", max(float(options.time_limit) - (time.perf_counter() - t1), 1e-3))
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(np.asarray(start, dtype=float))
@@ -132,9 +191,6 @@ def solve_matrix(
             progress(out.running_time, out.objective_function_value, bound if np.isfinite(bound) else None)
 
         h.cbMipImprovingSolution.subscribe(_on_improving)
-    handoff = time.perf_counter() - t0
-
-    t1 = time.perf_counter()
     h.run()
     solve_seconds = time.perf_counter() - t1
     info = h.getInfo()
@@ -156,7 +212,7 @@ def solve_matrix(
         build_seconds=build_seconds + handoff,
         solve_seconds=solve_seconds,
         backend="highs",
-        message=message,
+        message=message + (f"; {cuts} lazy rows added at the root" if lazy else ""),
         options=options.as_dict(),
     )
     return result, x

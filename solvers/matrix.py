@@ -4,6 +4,11 @@ A formulation adds *blocks* of variables and of constraints, each with a name, f
 arrays at once; nothing loops over single variables.  The finished model is one sparse matrix
 ``A`` with ``row_lower <= A x <= row_upper``, ``col_lower <= x <= col_upper``, integrality
 flags, and the cost vector, minimised.
+
+A constraint block may be *lazy*: a pool of valid rows that the backend adds only where the
+linear relaxation violates them (see :func:`solvers.highs_direct.solve_matrix`).  Lazy rows must
+not be needed for the correctness of integer solutions, only for the strength of the bound; the
+model they are left out of must still be a correct formulation.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ class MatrixModel:
         self._vals: list[np.ndarray] = []
         self._row_lower: list[np.ndarray] = []
         self._row_upper: list[np.ndarray] = []
+        self.lazy_blocks: dict[str, Block] = {}
+        self._lazy: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.num_lazy = 0
         self.num_cols = 0
         self.num_rows = 0
         self.objective_offset = 0.0
@@ -81,19 +89,28 @@ class MatrixModel:
         *,
         lower: float | np.ndarray = -INF,
         upper: float | np.ndarray = INF,
+        lazy: bool = False,
     ) -> np.ndarray:
         """Add ``size`` rows ``lower <= sum(vals * x[cols]) <= upper``.
 
         ``rows`` are local row numbers in ``0..size``; repeated (row, col) entries are summed.
-        Returns the global row indices.
+        Returns the global row indices (of the lazy pool when ``lazy``).
         """
-        if name in self.constraint_blocks:
+        if name in self.constraint_blocks or name in self.lazy_blocks:
             raise ValueError(f"constraint block {name!r} already exists")
         rows = np.asarray(rows, dtype=np.int64)
         cols = np.asarray(cols, dtype=np.int64)
         vals = np.broadcast_to(np.asarray(vals, dtype=float), rows.shape)
         if rows.size and (rows.min() < 0 or rows.max() >= size):
             raise ValueError(f"constraint block {name!r}: row numbers outside 0..{size}")
+        if lazy:
+            block = Block(name, self.num_lazy, int(size))
+            self.lazy_blocks[name] = block
+            lo = np.broadcast_to(np.asarray(lower, dtype=float), (size,)).copy()
+            up = np.broadcast_to(np.asarray(upper, dtype=float), (size,)).copy()
+            self._lazy.append((rows + self.num_lazy, cols, vals.copy(), lo, up))
+            self.num_lazy += int(size)
+            return block.index
         block = Block(name, self.num_rows, int(size))
         self.constraint_blocks[name] = block
         self._rows.append(rows + self.num_rows)
@@ -143,6 +160,15 @@ class MatrixModel:
         a.sum_duplicates()
         return a
 
+    def lazy_pool(self) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+        """The lazy rows as one CSR matrix with their lower and upper bounds."""
+        if not self._lazy:
+            return sp.csr_matrix((0, self.num_cols)), np.zeros(0), np.zeros(0)
+        rows, cols, vals, lo, up = (np.concatenate(part) for part in zip(*self._lazy, strict=True))
+        pool = sp.coo_matrix((vals, (rows, cols)), shape=(self.num_lazy, self.num_cols)).tocsr()
+        pool.sum_duplicates()
+        return pool, lo, up
+
     def values(self, x: np.ndarray, block: str) -> np.ndarray:
         """The slice of a solution vector that belongs to variable block ``block``."""
         b = self.variable_blocks[block]
@@ -152,11 +178,15 @@ class MatrixModel:
         return float(self.cost @ x + self.objective_offset)
 
     def max_violation(self, x: np.ndarray) -> float:
-        """Largest violation of any bound or row by ``x`` (0.0 when feasible)."""
+        """Largest violation of any bound or row, lazy rows included, by ``x`` (0.0 when feasible)."""
         ax = self.matrix() @ x
+        pool, lo, up = self.lazy_pool()
+        px = pool @ x
         viol = [
             np.maximum(self.row_lower - ax, 0.0),
             np.maximum(ax - self.row_upper, 0.0),
+            np.maximum(lo - px, 0.0),
+            np.maximum(px - up, 0.0),
             np.maximum(self.col_lower - x, 0.0),
             np.maximum(x - self.col_upper, 0.0),
         ]

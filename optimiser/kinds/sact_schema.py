@@ -237,7 +237,10 @@ PARAMETERS = (
         minimum=0,
     ),
     Parameter("trips_per_attendance", _F, 2.0, "trips", "one-way trips per attendance", minimum=0),
-    Parameter("strong_linking", _B, True, "", "add x <= y per allocation (tighter, larger model)"),
+    Parameter("strong_linking", _B, True, "", "x <= y for every allocation (tight relaxation)"),
+    Parameter(
+        "lazy_linking", _B, True, "", "add those rows only where the relaxation breaks them (HiGHS direct)"
+    ),
     Parameter(
         "road_factor",
         _F,
