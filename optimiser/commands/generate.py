@@ -33,3 +33,29 @@ def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> 
         click.echo(str(exc), err=True)
         sys.exit(2)
     click.echo(f"Wrote {out} ({zones} zones x {sites} sites, seed {seed})")
+
+
+@generate.command("ooh")
+@click.option("--sites", type=click.IntRange(min=1), required=True, help="Hospital sites.")
+@click.option("--services", type=click.IntRange(min=1), required=True, help="Out-of-hours services.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing folder.")
+@click.argument("out", type=click.Path(path_type=Path))
+def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -> None:
+    """An out-of-hours rota instance with SITES sites and SERVICES services (default parameters)."""
+    from instances.generators.ooh import generate as make
+    from optimiser.exports.safe import safe_frame
+    from optimiser.instance_files import write_instance
+    from optimiser.kinds.ooh_schema import tables_of
+
+    inst = make(sites=sites, services=services, seed=seed)
+    tables = {name: safe_frame(frame) for name, frame in tables_of(inst).items()}
+    description = (
+        f"ILLUSTRATIVE generated out-of-hours rota instance: {sites} sites, {services} services, seed {seed}"
+    )
+    try:
+        write_instance(out, "ooh", inst.name, {}, tables, description, force=force)
+    except OutputExistsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(f"Wrote {out} ({sites} sites x {services} services, seed {seed})")

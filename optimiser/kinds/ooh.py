@@ -1,0 +1,431 @@
+"""``kind: ooh``: out-of-hours rota consolidation instances: typed input, solve, files and summary.
+
+Problems that span tables (a site-service listed twice, supplement bands with a gap, today's rota
+based at a site that runs none, a travel time that is needed but neither given nor computable)
+are found here, with file, row and column, before :class:`models.ooh_data.OohInput` is built.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models.ooh_data import OohInput, OohParameters
+from models.ooh_plan import OohPlan
+from models.ooh_rota import solve_ooh
+from optimiser.errors import InputError, Problem
+from optimiser.exports.safe import write_csv
+from optimiser.kinds.base import Kind, RunSettings
+from optimiser.kinds.ooh_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
+from optimiser.outputs import write_json
+from optimiser.travel import great_circle_km, road_minutes
+
+MAX_LISTED = 20
+PLAN_TABLES = ("rotas", "rotas_before", "coverage", "response_worse", "clinicians", "costs")
+
+
+@dataclass(frozen=True)
+class OohCase:
+    """What :func:`solve` needs: the validated input and the model's parameters."""
+
+    data: OohInput
+    parameters: OohParameters
+
+
+def _rows(frame: pd.DataFrame) -> pd.Series:
+    return frame.attrs.get("rows", pd.Series(np.arange(len(frame)) + 2, index=frame.index))
+
+
+def _row(rows: pd.Series | None, idx: Any) -> int | None:
+    return None if rows is None else int(rows[idx])
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy without the row numbers validation attached (they must not travel into the model)."""
+    out = frame.copy()
+    out.attrs = {}
+    return out
+
+
+def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> OohCase:
+    """Typed :class:`OohCase` from validated tables; raise InputError for cross-table problems."""
+    problems: list[Problem] = []
+    # Row numbers apart: pandas compares attrs on every merge, and a Series there cannot be compared.
+    rows = {name: _rows(frame) for name, frame in tables.items()}
+    tables = {name: _plain(frame) for name, frame in tables.items()}
+    sites, services, bands = tables["sites"], tables["services"], tables["bands"]
+    clinicians = tables.get("clinicians")
+    for idx in services.index[services["max_rota_size"] < services["min_rota_size"]]:
+        problems.append(
+            Problem(
+                files["services"],
+                f"max_rota_size {services.at[idx, 'max_rota_size']:g} is below min_rota_size "
+                f"{services.at[idx, 'min_rota_size']:g}",
+                int(rows["services"][idx]),
+                "max_rota_size",
+            )
+        )
+    _check_bands(bands, rows["bands"], files["bands"], problems)
+    rotas = _check_rotas(tables["rotas"], clinicians, rows, files, problems)
+    travel = _complete_travel(tables.get("travel"), rows.get("travel"), sites, rotas, params, files, problems)
+    if problems:
+        raise InputError(problems)
+    try:
+        data = OohInput(
+            sites=sites,
+            services=services,
+            rotas=rotas,
+            travel=travel,
+            bands=bands,
+            clinicians=clinicians,
+            name=Path(files["sites"]).parent.name,
+        )
+    except ValueError as exc:  # a rule checked only by the model: report it against its table
+        raise InputError(_model_problems(str(exc), files)) from None
+    return OohCase(data, OohParameters(**{k: params[k] for k in MODEL_PARAMETERS}))
+
+
+def _check_bands(bands: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:
+    """Each category's bands must run 1..a, a+1..b, ..., z..(blank): no gap, overlap or repeat."""
+    for idx in bands.index[bands.duplicated(["category", "band"])]:
+        problems.append(
+            Problem(file, f"band '{bands.at[idx, 'band']}' is listed twice", int(rows[idx]), "band")
+        )
+    for category, group in bands.sort_values("min_size").groupby("category", sort=False):
+        expected = 1
+        for n, idx in enumerate(group.index):
+            lo, hi = int(group.at[idx, "min_size"]), group.at[idx, "max_size"]
+            last = n == len(group) - 1
+            where = f"band '{group.at[idx, 'band']}' of category '{category}'"
+            if lo != expected:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{where} starts at {lo}, not {expected}: bands must run 1..a, a+1..b, ... "
+                        "without gaps or overlaps",
+                        int(rows[idx]),
+                        "min_size",
+                    )
+                )
+            if pd.isna(hi) != last:
+                words = "must have a blank max_size (no upper limit)" if last else "needs a max_size"
+                problems.append(Problem(file, f"{where} {words}", int(rows[idx]), "max_size"))
+            elif not last and hi < lo:
+                problems.append(
+                    Problem(file, f"{where}: max_size below min_size", int(rows[idx]), "max_size")
+                )
+            expected = int(hi) + 1 if pd.notna(hi) else expected
+
+
+def _check_rotas(
+    rotas: pd.DataFrame,
+    clinicians: pd.DataFrame | None,
+    all_rows: dict[str, pd.Series],
+    files: dict[str, str],
+    problems: list[Problem],
+) -> pd.DataFrame:
+    """``rotas`` with clinicians counted and today's hubs filled in; cross-table problems listed."""
+    file, rows = files["rotas"], all_rows["rotas"]
+    rotas = rotas.copy()
+    if rotas.empty:
+        problems.append(Problem(file, "no rows: no site needs out-of-hours cover"))
+        return rotas
+    key = ["site_id", "service_id"]
+    for idx in rotas.index[rotas.duplicated(key)]:
+        first = rows[rotas.index[(rotas[key] == rotas.loc[idx, key]).all(axis=1)][0]]
+        problems.append(
+            Problem(
+                file,
+                f"site {rotas.at[idx, 'site_id']} and service {rotas.at[idx, 'service_id']} are listed "
+                f"twice (first at row {first})",
+                int(rows[idx]),
+                "service_id",
+            )
+        )
+    blank = rotas["clinicians"].isna()
+    if clinicians is None:
+        for idx in rotas.index[blank]:
+            problems.append(
+                Problem(file, "value is missing (or give a clinicians table)", int(rows[idx]), "clinicians")
+            )
+    else:
+        crows = all_rows["clinicians"]
+        named = clinicians.groupby(key).size()
+        counts = pd.Series(
+            named.reindex(pd.MultiIndex.from_frame(rotas[key])).fillna(0).astype(int).to_numpy(),
+            index=rotas.index,
+        )
+        for idx in rotas.index[~blank & (rotas["clinicians"] != counts)]:
+            problems.append(
+                Problem(
+                    file,
+                    f"{int(rotas.at[idx, 'clinicians'])} clinicians, but {files['clinicians']} names "
+                    f"{counts[idx]} at {rotas.at[idx, 'site_id']} for {rotas.at[idx, 'service_id']}",
+                    int(rows[idx]),
+                    "clinicians",
+                )
+            )
+        listed = pd.MultiIndex.from_frame(rotas[key])
+        for idx in clinicians.index[~pd.MultiIndex.from_frame(clinicians[key]).isin(listed)]:
+            problems.append(
+                Problem(
+                    files["clinicians"],
+                    f"{clinicians.at[idx, 'site_id']} has no {clinicians.at[idx, 'service_id']} row in rotas",
+                    int(crows[idx]),
+                    "service_id",
+                )
+            )
+        rotas["clinicians"] = rotas["clinicians"].where(~blank, counts)
+    rotas["current_hub"] = rotas["current_hub"].where(rotas["current_hub"].notna(), rotas["site_id"])
+    own = dict(
+        zip(zip(rotas["site_id"], rotas["service_id"], strict=True), rotas["current_hub"], strict=True)
+    )
+    for idx in rotas.index[rotas["current_hub"] != rotas["site_id"]]:
+        s, k, h = rotas.at[idx, "site_id"], rotas.at[idx, "service_id"], rotas.at[idx, "current_hub"]
+        if own.get((h, k)) != h:
+            why = f"has no {k} row" if (h, k) not in own else f"is itself covered by {own[h, k]}"
+            problems.append(
+                Problem(
+                    file,
+                    f"today {s} is covered for {k} by {h}, which {why}, so runs no {k} rota",
+                    int(rows[idx]),
+                    "current_hub",
+                )
+            )
+    if not problems:
+        today = rotas.groupby(["current_hub", "service_id"])["clinicians"].sum()
+        for h, k in today[today < 1].index:
+            idx = rotas.index[(rotas["site_id"] == h) & (rotas["service_id"] == k)][0]
+            problems.append(
+                Problem(file, f"today's {k} rota at {h} has no clinicians", int(rows[idx]), "clinicians")
+            )
+    return rotas
+
+
+def _needed_pairs(sites: pd.DataFrame, rotas: pd.DataFrame, cross_trust: bool) -> pd.DataFrame:
+    """(hub, site, why) pairs whose travel minutes the model reads: possible rotas and today's."""
+    need = rotas[["site_id", "service_id"]]
+    hosts = rotas.loc[rotas["can_host"].astype(bool), ["site_id", "service_id"]]
+    pairs = need.merge(hosts.rename(columns={"site_id": "hub_id"}), on="service_id")
+    pairs = pairs[pairs["site_id"] != pairs["hub_id"]]
+    info = sites.set_index("site_id")
+    if not cross_trust:
+        pairs = pairs[
+            pairs["site_id"].map(info["trust"]).to_numpy() == pairs["hub_id"].map(info["trust"]).to_numpy()
+        ]
+    pairs = pairs[~pairs["site_id"].map(info["keeps_own_rota"]).astype(bool)]
+    pairs = pairs.assign(why="a " + pairs["service_id"] + " rota at " + pairs["hub_id"] + " could cover it")
+    today = rotas[rotas["current_hub"] != rotas["site_id"]]
+    today = today.assign(
+        hub_id=today["current_hub"], why="today's " + today["service_id"] + " rota covers it"
+    )
+    both = pd.concat([today[["hub_id", "site_id", "why"]], pairs[["hub_id", "site_id", "why"]]])
+    return both.drop_duplicates(["hub_id", "site_id"]).reset_index(drop=True)
+
+
+def _complete_travel(
+    given: pd.DataFrame | None,
+    rows: pd.Series | None,
+    sites: pd.DataFrame,
+    rotas: pd.DataFrame,
+    params: dict[str, Any],
+    files: dict[str, str],
+    problems: list[Problem],
+) -> pd.DataFrame:
+    """The user's travel minutes plus every needed pair left out, estimated from coordinates."""
+    file = files["travel"]
+    columns = ["from_site", "to_site", "minutes"]
+    given = pd.DataFrame(columns=columns) if given is None else given[columns]
+    dup = given.duplicated(["from_site", "to_site"])
+    for idx in given.index[dup]:
+        pair = f"{given.at[idx, 'from_site']} -> {given.at[idx, 'to_site']}"
+        problems.append(Problem(file, f"pair {pair} is listed twice", _row(rows, idx), "to_site"))
+    given = given.loc[~dup]
+    if rotas.empty or problems:
+        return given
+    pairs = _needed_pairs(sites, rotas, bool(params["allow_cross_trust"]))
+    known = pd.MultiIndex.from_frame(given[["from_site", "to_site"]])
+    missing = pairs[~pd.MultiIndex.from_frame(pairs[["hub_id", "site_id"]]).isin(known)]
+    xy = sites.set_index("site_id")[["lat", "lon"]].astype(float)
+    a, b = xy.reindex(missing["hub_id"]).to_numpy(), xy.reindex(missing["site_id"]).to_numpy()
+    ok = ~np.isnan(a).any(axis=1) & ~np.isnan(b).any(axis=1)
+    km = great_circle_km(a[ok, 0], a[ok, 1], b[ok, 0], b[ok, 1])
+    minutes = road_minutes(km, params["road_factor"], params["speed_kmh"], params["overhead_minutes"])
+    estimated = pd.DataFrame(
+        {"from_site": missing["hub_id"][ok], "to_site": missing["site_id"][ok], "minutes": minutes}
+    )
+    lacking = missing[~ok]
+    for row in lacking.head(MAX_LISTED).itertuples():
+        problems.append(
+            Problem(
+                file,
+                f"travel minutes missing from {row.hub_id} to {row.site_id} ({row.why}), and "
+                f"{files['sites']} gives no lat/lon to estimate them; add the pair (a large number of "
+                "minutes if it cannot be travelled)",
+            )
+        )
+    if len(lacking) > MAX_LISTED:
+        problems.append(Problem(file, f"... and {len(lacking) - MAX_LISTED} more pairs missing"))
+    if given.empty:
+        return estimated.reset_index(drop=True)
+    return pd.concat([given, estimated], ignore_index=True) if len(estimated) else given
+
+
+def _model_problems(text: str, files: dict[str, str]) -> list[Problem]:
+    """The model's own ValueError lines as problems, each against the table it names."""
+    out = []
+    for line in text.splitlines()[1:] or [text]:
+        named = re.search(r"table '(\w+)'", line)
+        table = named.group(1) if named else ("bands" if "band" in line else "rotas")
+        out.append(Problem(files.get(table, table), line.removeprefix("- ")))
+    return out
+
+
+def solve(case: OohCase, settings: RunSettings) -> OohPlan:
+    """Solve with the backend and options asked for (the OOH model reports no progress while solving)."""
+    return solve_ooh(case.data, case.parameters, settings.backend, settings.options)
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Floats to 2 decimals (pence, hundredths of a minute), so sums read cleanly."""
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{c: frame[c].round(2) for c in floats})
+
+
+def write(plan: OohPlan, folder: Path) -> list[str]:
+    """Plan tables as formula-safe CSV and the summary as JSON; returns the file names written."""
+    written = []
+    if plan.found:
+        for name in PLAN_TABLES:
+            frame = getattr(plan, name)
+            if name == "costs":
+                frame = frame.rename_axis("component").reset_index()
+            write_csv(_rounded(frame), folder / f"{name}.csv")
+            written.append(f"{name}.csv")
+    write_json(folder / "summary.json", summary_json(plan))
+    written.append("summary.json")
+    return written
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def summary_json(plan: OohPlan) -> dict[str, Any]:
+    findings = [{**dataclasses.asdict(f), "shortfall": _number(f.shortfall)} for f in plan.findings]
+    out: dict[str, Any] = {
+        "kind": "ooh",
+        "solver": plan.result.to_dict(),
+        "timings": {k: round(v, 4) for k, v in plan.timings.items()},
+        "explanation": plan.explanation,
+        "findings": findings,
+    }
+    if plan.found:
+        out["costs"] = {
+            component: {k: _number(round(v, 2)) for k, v in row.items()}
+            for component, row in plan.costs.iterrows()
+        }
+        out["rotas"] = {"before": len(plan.rotas_before), "after": len(plan.rotas)}
+        out["site_services_moved"] = int(plan.coverage["changed"].sum())
+        out["responses_worse"] = len(plan.response_worse)
+        worst = plan.response_worse["response_change"].max() if len(plan.response_worse) else 0.0
+        out["largest_response_increase_minutes"] = float(worst)
+    return out
+
+
+def _money(value: float | None) -> str:
+    if value is None or pd.isna(value):
+        return "n/a"
+    return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
+
+
+def _rota_lines(rotas: pd.DataFrame) -> list[str]:
+    hub_width = max(12, *(len(str(n)) for n in rotas["hub_name"]))
+    lines = [
+        f"{'Service':8} {'Hub':{hub_width}} {'Members':>7}  {'1-in-N':8} {'Calls/att a night':>17}  "
+        f"{'Worst min':>9}  Also covers"
+    ]
+    indent = " " * (8 + hub_width + 2 + 7 + 2 + 8 + 1 + 17 + 2 + 9 + 2)
+    for row in rotas.sort_values(["service_id", "hub_id"]).itertuples():
+        others = [s for s in str(row.sites).split("; ") if s != row.hub_name]
+        covers = textwrap.wrap("; ".join(others), 60) or ["(its own site only)"]
+        load = f"{row.calls_per_night:.1f} / {row.attendances_per_night:.1f}"
+        lines.append(
+            f"{row.service_id:8} {row.hub_name:{hub_width}} {row.members:>7}  {row.frequency:8} {load:>17}  "
+            f"{row.worst_response_minutes:>9.1f}  {covers[0]}"
+        )
+        lines += [indent + more for more in covers[1:]]
+    return lines
+
+
+def summary(plan: OohPlan) -> str:
+    r = plan.result
+    lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
+    stages = ", ".join(f"{k} {v:.2f} s" for k, v in plan.timings.items())
+    if not plan.found:
+        lines.append(f"Stages: {stages}")
+        lines += ["", "No plan:"]
+        notes = [f.message for f in plan.findings] or [plan.explanation]
+        for note in notes:
+            lines += textwrap.wrap(note, 100, initial_indent="  - ", subsequent_indent="    ")
+        return "\n".join(lines)
+    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    lines.append(
+        f"Objective {_money(r.objective)} a year   bound {_money(r.bound)}   gap {gap}   "
+        f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})"
+    )
+    lines.append(f"Stages: {stages}")
+    if plan.explanation:
+        lines.append(plan.explanation)
+    moved = int(plan.coverage["changed"].sum())
+    lines += [
+        "",
+        f"Rotas: {len(plan.rotas_before)} today -> {len(plan.rotas)} in the plan; "
+        f"{moved} of {len(plan.coverage)} site-services move to another rota",
+        "",
+        *_rota_lines(plan.rotas),
+        "",
+        f"{'Annual cost':14} {'Today':>12} {'Plan':>12} {'Saving':>12}",
+    ]
+    for component, row in plan.costs.iterrows():
+        money = [_money(row[when]) for when in ("before", "after", "saving")]
+        lines.append(f"{component:14} " + " ".join(f"{m:>12}" for m in money))
+    worse = plan.response_worse
+    lines.append("")
+    if worse.empty:
+        lines.append("No site's response time grows.")
+        return "\n".join(lines)
+    lines.append(f"Response times that grow ({len(worse)} site-services):")
+    hubs = dict(zip(plan.rotas["hub_id"], plan.rotas["hub_name"], strict=True))
+    for row in worse.head(MAX_LISTED).itertuples():
+        lines.append(
+            f"  {row.site_name} ({row.site_id}), {row.service_id}: {row.response_before:.1f} -> "
+            f"{row.response_after:.1f} min (+{row.response_change:.1f}), "
+            f"now from {hubs.get(row.hub_after, row.hub_after)}"
+        )
+    if len(worse) > MAX_LISTED:
+        lines.append(f"  ... and {len(worse) - MAX_LISTED} more (see response_worse.csv)")
+    return "\n".join(lines)
+
+
+KIND = Kind(
+    name="ooh",
+    description="Out-of-hours rota consolidation: which on-call rotas to merge, hubs, sites covered",
+    tables=TABLES,
+    parameters=PARAMETERS,
+    build_input=build_input,
+    solve=solve,
+    write=write,
+    summary=summary,
+    summary_json=summary_json,
+    plan_found=lambda plan: plan.found,
+    backends=("highs", "pyomo-highs", "pyomo-cbc", "pyomo-glpk", "pyomo-scip"),
+)
