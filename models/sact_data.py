@@ -201,6 +201,16 @@ def diagnose(data: SactInput, arrays: SactArrays) -> list[str]:
             f"site {a.site_ids[s]} must stay open but needs at least {a.min_chairs[s]:g} chairs and may have "
             f"at most {a.max_chairs[s]:g}"
         )
+    if p.min_site_attendances > 0:
+        reachable = np.zeros(a.num_sites)
+        first = np.unique(np.c_[a.arc_site, a.arc_dem], axis=0) if len(a.arc_dem) else np.zeros((0, 2), int)
+        np.add.at(reachable, first[:, 0], a.dem_amount[first[:, 1]])
+        for s in np.flatnonzero(a.must_open & (reachable < p.min_site_attendances - 1e-9)):
+            found.append(
+                f"site {a.site_ids[s]} must stay open but only {reachable[s]:,.0f} attendances a year live "
+                f"within reach of it, below the safe minimum of {p.min_site_attendances:,.0f} "
+                f"({p.min_site_attendances - reachable[s]:,.0f} short)"
+            )
     n_must = int(a.must_open.sum())
     limit = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
     if limit is not None and n_must > limit:

@@ -256,3 +256,44 @@ def test_time_limited_solve_returns_plan_with_gap_or_no_solution(backend: str) -
         assert plan.result.bound is not None
         assert plan.result.gap is not None and plan.result.gap > 0
         assert plan.result.bound <= plan.result.objective + 1e-6
+
+
+def test_must_open_site_below_safe_volume_is_explained() -> None:
+    """A must-open site that cannot reach the safe minimum activity is named with the shortfall."""
+    zones = pd.DataFrame(
+        {"attendances": [600.0, 300.0], "quintile": [1, 2], "population": [1000, 1000]},
+        index=pd.Index(["Z1", "Z2"], name="zone_id"),
+    )
+    sites = pd.DataFrame(
+        {
+            "name": ["Centre", "Unit"],
+            "trust": ["T", "T"],
+            "type": ["cancer_centre", "hospital_unit"],
+            "existing": [True, True],
+            "current_chairs": [1, 1],
+            "min_chairs": [0, 0],
+            "max_chairs": [5, 5],
+            "fixed_cost": [0.0, 0.0],
+            "chair_cost": [0.0, 0.0],
+            "is_hub": [False, False],
+            "hub_capacity": [0.0, 0.0],
+            "must_open": [True, False],
+        },
+        index=pd.Index(["A", "B"], name="site_id"),
+    )
+    travel = pd.DataFrame(
+        {"zone_id": ["Z1", "Z2", "Z2"], "site_id": ["B", "A", "B"], "minutes": [10.0, 20.0, 30.0]}
+    )
+    data = SactInput(
+        zones,
+        sites,
+        travel,
+        pd.DataFrame(columns=["from_site", "to_site", "minutes"]),
+        SactParameters(require_aseptic_supply=False, min_site_attendances=500, complex_share=0.0),
+    )
+    plan = solve_sact(data)
+    assert plan.result.status is Status.INFEASIBLE
+    assert plan.explanation == (
+        "site A must stay open but only 300 attendances a year live within reach of it, below the safe "
+        "minimum of 500 (200 short)",
+    )
