@@ -72,16 +72,17 @@ LAZY_TOLERANCE = 1e-6
 MAX_CUT_ROUNDS = 50
 
 
-def _root_cut_loop(h: object, model: MatrixModel, options: SolveOptions) -> int:
+def _root_cut_loop(h: object, model: MatrixModel, options: SolveOptions) -> tuple[int, float | None]:
     """Solve the linear relaxation, add the lazy rows it violates, repeat until none is violated.
 
     The relaxation then has the bound of the model with every lazy row, with only the rows that
-    matter.  Returns how many rows were added.
+    matter.  Returns how many rows were added and the last relaxation's optimum (a valid bound).
     """
     import highspy
 
     pool, lower, upper = model.lazy_pool()
     added = np.zeros(pool.shape[0], dtype=bool)
+    bound: float | None = None
     start = time.perf_counter()
     for _ in range(MAX_CUT_ROUNDS):
         if options.time_limit is not None:
@@ -92,6 +93,7 @@ def _root_cut_loop(h: object, model: MatrixModel, options: SolveOptions) -> int:
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
+        bound = float(h.getInfo().objective_function_value)
         x = np.asarray(h.getSolution().col_value, dtype=float)
         activity = pool @ x
         scale = LAZY_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(upper), upper, 0.0)))
@@ -110,7 +112,7 @@ def _root_cut_loop(h: object, model: MatrixModel, options: SolveOptions) -> int:
             block.data.astype(float),
         )
         added[rows] = True
-    return int(added.sum())
+    return int(added.sum()), bound
 
 
 def solve_matrix(
@@ -169,16 +171,33 @@ def solve_matrix(
 
     t1 = time.perf_counter()
     cuts = 0
+    root_bound: float | None = None
     if lazy:
-        cuts = _root_cut_loop(h, model, options)
+        cuts, root_bound = _root_cut_loop(h, model, options)
+        left = None if options.time_limit is None else float(options.time_limit) - (time.perf_counter() - t1)
+        if left is not None and left <= 0 and integer.any():
+            return (
+                SolveResult(
+                    status=Status.NO_SOLUTION,
+                    objective=None,
+                    bound=root_bound,
+                    gap=None,
+                    build_seconds=build_seconds + handoff,
+                    solve_seconds=time.perf_counter() - t1,
+                    backend="highs",
+                    message=f"time limit reached in the root relaxation ({cuts} lazy rows added)",
+                    options=options.as_dict(),
+                ),
+                None,
+            )
         if integer.any():
             h.changeColsIntegrality(
                 model.num_cols,
                 np.arange(model.num_cols, dtype=np.int32),
                 np.array([int(k) for k in kinds], dtype=np.uint8),
             )
-        if options.time_limit is not None:
-            h.setOptionValue("time_limit", max(float(options.time_limit) - (time.perf_counter() - t1), 1e-3))
+        if left is not None:
+            h.setOptionValue("time_limit", left)
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(np.asarray(start, dtype=float))
@@ -200,6 +219,8 @@ def solve_matrix(
     objective = float(info.objective_function_value) if status.has_plan else None
     if integer.any():
         bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
+        if root_bound is not None and (bound is None or root_bound > bound):
+            bound = root_bound
     else:
         bound = objective if status is Status.OPTIMAL else None
     if status is Status.OPTIMAL and bound is None:

@@ -235,3 +235,66 @@ def test_warm_start_and_progress_callback() -> None:
     assert result.status is Status.OPTIMAL
     assert result.objective == pytest.approx(-knapsack_optimum())
     assert all(obj is not None for _, obj, _ in seen)
+
+
+def _facility_model(lazy: bool | None) -> MatrixModel:
+    """Uncapacitated facility location, 3 sites x 4 customers: fixed 10 each, costs below.
+
+    Optimum by enumeration: open site 0 and 2: 10 + 10 + (1 + 2) + (1 + 1) = 25.
+    ``lazy`` None: aggregated linking only; False: per-arc rows up front; True: per-arc rows lazy.
+    """
+    cost = np.array([[1, 9, 9], [2, 9, 8], [9, 9, 1], [9, 7, 1]], dtype=float)
+    m = MatrixModel()
+    y = m.add_variables("open", 3, upper=1.0, cost=10.0, integer=True)
+    x = m.add_variables("serve", 12, upper=1.0, cost=cost.ravel())
+    cust = np.repeat(np.arange(4), 3)
+    site = np.tile(np.arange(3), 4)
+    m.add_constraints("demand", 4, cust, x, 1.0, lower=1.0, upper=1.0)
+    m.add_constraints(
+        "link_sum",
+        3,
+        np.concatenate([site, np.arange(3)]),
+        np.concatenate([x, y]),
+        np.concatenate([np.ones(12), -4.0 * np.ones(3)]),
+        upper=0.0,
+    )
+    if lazy is not None:
+        r = np.arange(12)
+        m.add_constraints(
+            "link",
+            12,
+            np.concatenate([r, r]),
+            np.concatenate([x, y[site]]),
+            np.concatenate([np.ones(12), -np.ones(12)]),
+            upper=0.0,
+            lazy=lazy,
+        )
+    return m
+
+
+@pytest.mark.parametrize("lazy", [None, False, True])
+def test_lazy_rows_keep_the_optimum(lazy: bool | None) -> None:
+    model = _facility_model(lazy)
+    result, x = solve_matrix(model)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == pytest.approx(25.0)
+    assert model.max_violation(x) <= 1e-7
+    if lazy:
+        assert model.num_rows == 7 and model.num_lazy == 12
+        assert "lazy rows added at the root" in result.message
+
+
+def test_lazy_rows_tighten_the_relaxation() -> None:
+    """With the per-arc rows found lazily, the relaxation's bound is the strong one (25 here)."""
+    model = _facility_model(True)
+    pool, lower, upper = model.lazy_pool()
+    assert pool.shape == (12, 15) and np.all(upper == 0.0) and np.all(np.isinf(lower))
+    result, _ = solve_matrix(_relaxed(_facility_model(True)))
+    weak, _ = solve_matrix(_relaxed(_facility_model(None)))
+    assert result.objective == pytest.approx(25.0)
+    assert weak.objective < 25.0 - 1.0
+
+
+def _relaxed(model: MatrixModel) -> MatrixModel:
+    model._integer = [np.zeros(b.size, bool) for b in model.variable_blocks.values()]
+    return model
