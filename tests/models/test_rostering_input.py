@@ -1,0 +1,143 @@
+"""Bad rota input is refused with a message that names the table, the row and the problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from models.rostering_input import RULES, RosterInput, RosterParameters, rules_table, weekly_cover
+
+MONDAY = dt.date(2025, 3, 3)
+
+
+def base(**changes: object) -> RosterInput:
+    tables: dict[str, object] = {
+        "staff": pd.DataFrame([{"staff_id": "A"}, {"staff_id": "B", "group": "night"}]),
+        "shifts": pd.DataFrame([{"shift_id": "D", "start": "09:00", "length_minutes": 480}]),
+        "first_date": MONDAY,
+        "days": 7,
+        "cover": pd.DataFrame([{"date": MONDAY, "shift_id": "D", "preferred": 1}]),
+        "rules": rules_table("*", {"min_rest_hours": (11, True, 1)}),
+    }
+    tables.update(changes)
+    return RosterInput(**tables)  # type: ignore[arg-type]
+
+
+def test_a_good_input_is_normalised_without_touching_the_callers_frames() -> None:
+    staff = pd.DataFrame([{"staff_id": "A"}, {"staff_id": "B", "group": "night"}])
+    inp = base(staff=staff, cover=pd.DataFrame([{"date": "2025-03-03", "shift_id": "D", "preferred": 1}]))
+    assert list(staff.columns) == ["staff_id", "group"]
+    assert inp.staff["group"].tolist() == ["staff", "night"] and inp.staff["name"].tolist() == ["A", "B"]
+    assert inp.cover["date"].iloc[0] == MONDAY and inp.cover["maximum"].iloc[0] == -1
+    assert inp.shifts["paid_minutes"].iloc[0] == 480
+    assert inp.leave.empty and inp.history_days() == 0
+    assert inp.weekends() == [(5, 6)]
+    assert inp.rules_for("night")[("min_rest_hours", "")].limit == 11
+
+
+def test_group_rules_override_the_all_groups_row() -> None:
+    rules = pd.concat(
+        [
+            rules_table("*", {"max_weekends": (2, True, 1)}),
+            rules_table("night", {"max_weekends": (1, False, 7)}),
+        ]
+    )
+    inp = base(rules=rules)
+    assert inp.rules_for("staff")[("max_weekends", "")].limit == 2
+    night = inp.rules_for("night")[("max_weekends", "")]
+    assert (night.limit, night.hard, night.weight) == (1, False, 7)
+
+
+def test_weekly_cover_expands_a_pattern() -> None:
+    pattern = pd.DataFrame(
+        [
+            {"weekday": "Mon", "shift_id": "D", "preferred": 2},
+            {"weekday": "Sat", "shift_id": "D", "preferred": 1},
+        ]
+    )
+    cover = weekly_cover(pattern, MONDAY, 14)
+    assert cover["date"].tolist() == [
+        MONDAY,
+        MONDAY + dt.timedelta(5),
+        MONDAY + dt.timedelta(7),
+        MONDAY + dt.timedelta(12),
+    ]
+    with pytest.raises(ValueError, match="weekday 'Funday'"):
+        weekly_cover(pattern.assign(weekday="Funday"), MONDAY, 7)
+
+
+BAD = [
+    ({"first_date": dt.datetime(2025, 3, 3, 9)}, "first_date must be a datetime.date"),
+    ({"days": 0}, "days must be a positive whole number"),
+    ({"staff": pd.DataFrame([{"staff_id": "A"}, {"staff_id": "A"}])}, "staff_id 'A' appears more than once"),
+    ({"staff": pd.DataFrame([{"name": "no id"}])}, "staff: missing required column"),
+    ({"staff": pd.DataFrame([{"staff_id": "A", "contract_hours_week": -3}])}, "contract_hours_week -3"),
+    ({"staff": pd.DataFrame([{"staff_id": "A", "fixed_days_off": "Sunday"}])}, "fixed_days_off 'Sunday'"),
+    (
+        {"shifts": pd.DataFrame([{"shift_id": "D", "start": "25:00", "length_minutes": 480}])},
+        "not a time of day",
+    ),
+    (
+        {"shifts": pd.DataFrame([{"shift_id": "D", "start": "09:00", "length_minutes": 0}])},
+        "length_minutes 0 must be at least 1",
+    ),
+    ({"shifts": pd.DataFrame([{"shift_id": "D", "length_minutes": 480}])}, "needs every shift's start time"),
+    (
+        {"cover": pd.DataFrame([{"date": MONDAY, "shift_id": "X", "preferred": 1}])},
+        "cover, row 1: unknown shift 'X'",
+    ),
+    (
+        {"cover": pd.DataFrame([{"date": MONDAY + dt.timedelta(7), "shift_id": "D", "preferred": 1}])},
+        "outside the horizon",
+    ),
+    (
+        {
+            "cover": pd.DataFrame(
+                [{"date": MONDAY, "shift_id": "D", "preferred": 1, "minimum": 3, "maximum": 2}]
+            )
+        },
+        "minimum 3 is above maximum 2",
+    ),
+    (
+        {"cover": pd.DataFrame([{"date": MONDAY, "shift_id": "D", "preferred": 1, "under_weight": -1}])},
+        "under_weight -1 must be at least 0",
+    ),
+    (
+        {"cover": pd.DataFrame([{"date": MONDAY, "shift_id": "D", "preferred": 1.5}])},
+        "must be a whole number",
+    ),
+    ({"rules": rules_table("*", {"max_naps": (1, True, 1)})}, "unknown rule 'max_naps'"),
+    ({"rules": rules_table("day", {"max_weekends": (1, True, 1)})}, "group 'day' has no staff"),
+    ({"rules": rules_table("*", [("max_shifts_of_type", "", 1, True, 1)])}, "needs a known shift type"),
+    ({"rules": rules_table("*", {"max_weekends": (-1, True, 1)})}, "limit -1 must be a number >= 0"),
+    ({"rules": pd.concat([rules_table("*", {"max_weekends": (1, True, 1)})] * 2)}, "appears more than once"),
+    ({"leave": pd.DataFrame([{"staff_id": "Z", "date": MONDAY}])}, "leave, row 1: unknown staff_id 'Z'"),
+    ({"leave": pd.DataFrame([{"staff_id": "A", "date": "not a date"}])}, "is not a date"),
+    (
+        {
+            "leave": pd.DataFrame([{"staff_id": "A", "date": MONDAY, "reason": "annual leave"}]),
+            "preassigned": pd.DataFrame([{"staff_id": "A", "date": MONDAY, "shift_id": "D"}]),
+        },
+        "A is pre-assigned shift D on 2025-03-03 but is on annual leave",
+    ),
+    (
+        {"requests": pd.DataFrame([{"staff_id": "A", "date": MONDAY, "kind": "maybe", "weight": 1}])},
+        "kind 'maybe' must be 'on' or 'off'",
+    ),
+    ({"history": pd.DataFrame([{"staff_id": "A", "date": MONDAY, "shift_id": "D"}])}, "is not before"),
+    ({"parameters": RosterParameters(max_changes=-1)}, "max_changes must be >= 0"),
+    ({"staff": "staff.csv"}, "expected a pandas DataFrame"),
+]
+
+
+@pytest.mark.parametrize(("changes", "message"), BAD, ids=[m for _, m in BAD])
+def test_bad_input_is_refused_clearly(changes: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        base(**changes)
+
+
+def test_every_rule_is_documented() -> None:
+    for name, spec in RULES.items():
+        assert spec.name == name and spec.description and spec.penalty_unit and spec.limit_unit
