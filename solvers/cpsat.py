@@ -33,7 +33,12 @@ def solve_cpsat(
     params.random_seed = int(options.seed)
     params.log_search_progress = bool(options.verbose)
     for key, value in options.extra.items():
-        setattr(params, key, value)
+        if isinstance(value, (list, tuple)):  # repeated fields (e.g. subsolvers) are extended, not set
+            field = getattr(params, key)
+            field.clear()
+            field.extend(value)
+        else:
+            setattr(params, key, value)
     t0 = time.perf_counter()
     code = solver.solve(model)
     solve_seconds = time.perf_counter() - t0

@@ -226,3 +226,14 @@ def test_point_violation_sees_fractional_and_broken_rows() -> None:
     assert point_violation(m) == pytest.approx(0.7)  # serves a closed site
     m.x.value = None
     assert point_violation(m) == float("inf")
+
+
+def test_cpsat_takes_list_valued_parameters() -> None:
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 5, "x")
+    model.maximize(x)
+    result, solver = solve_cpsat(model, SolveOptions(threads=2, extra={"subsolvers": ["default_lp", "max_lp"]}))
+    assert result.status is Status.OPTIMAL and result.objective == 5
+    assert list(solver.parameters.subsolvers) == ["default_lp", "max_lp"]
