@@ -49,9 +49,9 @@ def main() -> None:
 @click.option(
     "--solver",
     "backend",
-    default="highs",
-    show_default=True,
-    help="highs (direct, vectorised), pyomo-highs, pyomo-cbc, pyomo-glpk, pyomo-scip; cpsat for rotas.",
+    default=None,
+    help="Backend (default: the kind's first): highs (direct, vectorised), pyomo-highs, pyomo-cbc, "
+    "pyomo-glpk, pyomo-scip for the MILP kinds; cpsat for rotas.",
 )
 @click.option(
     "--time-limit",
@@ -78,7 +78,7 @@ def main() -> None:
 @click.option("--verbose", is_flag=True, help="Stream the solver's log.")
 def solve(
     path: str,
-    backend: str,
+    backend: str | None,
     time_limit: float | None,
     gap: float,
     threads: int | None,
@@ -99,6 +99,7 @@ def solve(
     except InputError as exc:
         _fail_input(exc)
     kind = loaded.kind
+    backend = backend or kind.backends[0]
     if backend not in kind.backends:
         click.echo(
             f"solver '{backend}' does not solve '{kind.name}' instances; "
