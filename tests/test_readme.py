@@ -1,0 +1,56 @@
+"""The README's quick start stays true: two commands, the test one is what CI runs, the first works."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def quick_start() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert block, "the quick start has a bash block"
+    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_quick_start_is_two_commands() -> None:
+    commands = quick_start()
+    assert len(commands) == 2
+    assert commands[0].startswith("python -m pip install") and "optimiser solve" in commands[0]
+    assert commands[1].startswith("python -m pip install") and "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert quick_start()[1] in ci.splitlines()
+
+
+def test_first_command_solves_the_default_instance(tmp_path: Path) -> None:
+    """The solve half of the first command (the install half is what CI itself does)."""
+    solve = quick_start()[0].split("&&", 1)[1].split()
+    assert solve[:2] == ["optimiser", "solve"]
+    exe = shutil.which("optimiser") or str(Path(sys.executable).with_name("optimiser"))
+    if not Path(exe).exists():
+        pytest.skip("the optimiser console script is not installed in this environment")
+    done = subprocess.run(
+        [exe, *solve[1:], "--out", str(tmp_path / "run")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Annual cost" in done.stdout and "Traceback" not in done.stderr
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["solver"]["status"] == "optimal"
+    assert summary["sites_open"] >= 8
