@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -59,3 +60,41 @@ def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -
         click.echo(str(exc), err=True)
         sys.exit(2)
     click.echo(f"Wrote {out} ({sites} sites x {services} services, seed {seed})")
+
+
+@generate.command("roster")
+@click.option("--staff", type=click.IntRange(min=2), required=True, help="People on the rota.")
+@click.option("--days", type=click.IntRange(min=1), required=True, help="Days in the rota.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--first-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default="2025-01-06",
+    show_default=True,
+    help="First day of the rota (YYYY-MM-DD).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing folder.")
+@click.argument("out", type=click.Path(path_type=Path))
+def generate_roster(
+    staff: int, days: int, seed: int, first_date: dt.datetime, force: bool, out: Path
+) -> None:
+    """A ward-style rota instance (early, late, night shifts) of STAFF people over DAYS days."""
+    from instances.generators.rostering import generate as make
+    from optimiser.exports.safe import safe_frame
+    from optimiser.instance_files import write_instance
+    from optimiser.kinds.roster_schema import tables_of
+
+    inst = make(staff, days, seed, first_date=first_date.date())
+    tables, parameters = tables_of(inst)
+    description = (
+        f"ILLUSTRATIVE generated rota: {staff} staff, {days} days from {first_date.date()}, seed {seed}"
+    )
+    try:
+        write_instance(
+            out, "roster", inst.name, parameters, {k: safe_frame(v) for k, v in tables.items()}, description,
+            force=force,
+        )  # fmt: skip
+    except OutputExistsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(f"Wrote {out} ({staff} staff x {days} days, seed {seed})")

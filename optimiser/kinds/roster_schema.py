@@ -1,0 +1,365 @@
+"""Tables and parameters of a ``kind: roster`` instance (detailed staff rota), with defaults.
+
+The tables mirror :class:`models.rostering_input.RosterInput`; cover may be given per date
+(``cover``), as a weekday pattern (``cover_pattern``, expanded over the horizon by
+:func:`models.rostering_catalogue.weekly_cover`), or both: a dated row then replaces the
+pattern's row for the same date, shift and skill (e.g. a bank holiday). The parameters are the
+horizon (``first_date``, ``days``), every field of :class:`models.rostering_input.RosterParameters`
+and the time limit used when the command line gives none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from models.rostering_catalogue import WEEKDAYS, weekly_cover
+from models.rostering_input import RosterInput
+from optimiser.schema import Column, Parameter, TableSchema
+
+_STAFF_REF = "staff.staff_id"
+_SHIFT_REF = "shifts.shift_id"
+
+
+def _who(doc: str = "staff member") -> Column:
+    return Column("staff_id", "str", references=_STAFF_REF, doc=doc)
+
+
+def _date(doc: str) -> Column:
+    return Column("date", "date", doc=doc)
+
+
+def _shift(doc: str = "shift type", **kw: Any) -> Column:
+    return Column("shift_id", "str", references=_SHIFT_REF, doc=doc, **kw)
+
+
+STAFF = TableSchema(
+    "staff",
+    (
+        Column("staff_id", "str", unique=True, doc="staff id (e.g. an ESR or rostering-system number)"),
+        Column("name", "str", required=False, default="", doc="name as shown on the rota (blank: the id)"),
+        Column(
+            "group",
+            "str",
+            required=False,
+            default="staff",
+            doc="rule group (e.g. band6, registrars): the rules table's rows for it apply",
+        ),
+        Column("skills", "str", required=False, default="", doc="skills, separated by | (e.g. charge|PICC)"),
+        Column(
+            "contract_hours_week",
+            "float",
+            required=False,
+            default=0.0,
+            minimum=0,
+            maximum=168,
+            doc="contracted hours a week (0: no contract band applies)",
+        ),
+        Column(
+            "fixed_days_off",
+            "str",
+            required=False,
+            default="",
+            doc="weekdays never rostered, separated by | (e.g. Sat|Sun)",
+        ),
+        Column(
+            "preferred_shifts",
+            "str",
+            required=False,
+            default="",
+            doc="shift types preferred, separated by | (see rule preferred_shifts)",
+        ),
+    ),
+    doc="the people on the rota",
+)
+
+SHIFTS = TableSchema(
+    "shifts",
+    (
+        Column("shift_id", "str", unique=True, doc="shift type id (e.g. E, L, N)"),
+        Column("name", "str", required=False, default="", doc="shift name (e.g. early)"),
+        Column(
+            "start",
+            "str",
+            required=False,
+            allow_blank=True,
+            doc="local start time HH:MM (blank: unknown; only when no rest rule needs it)",
+        ),
+        Column("length_minutes", "int", minimum=1, maximum=24 * 60, doc="minutes from start to end"),
+        Column(
+            "paid_minutes",
+            "int",
+            required=False,
+            allow_blank=True,
+            minimum=0,
+            doc="paid minutes (length less unpaid breaks); blank: the length",
+        ),
+        Column("night", "bool", required=False, default=False, doc="a night shift (night rules apply)"),
+        Column("on_call", "bool", required=False, default=False, doc="an on-call shift (fair_on_calls)"),
+    ),
+    doc="shift types",
+)
+
+_COVER_COLUMNS = (
+    _shift(),
+    Column("skill", "str", required=False, default="", doc="skill counted (blank: anyone)"),
+    Column("minimum", "int", required=False, default=0, minimum=0, doc="least people (hard)"),
+    Column("preferred", "int", minimum=0, doc="people wanted; each short or above is paid"),
+    Column(
+        "maximum",
+        "int",
+        required=False,
+        allow_blank=True,
+        minimum=0,
+        doc="most people (hard; blank: no maximum)",
+    ),
+    Column(
+        "under_weight",
+        "int",
+        required=False,
+        default=1,
+        minimum=0,
+        doc="penalty points per person short of preferred",
+    ),
+    Column(
+        "over_weight",
+        "int",
+        required=False,
+        default=0,
+        minimum=0,
+        doc="penalty points per person above preferred",
+    ),
+)
+
+COVER = TableSchema(
+    "cover",
+    (_date("date of the shift (its start)"), *_COVER_COLUMNS),
+    required=False,
+    doc="people needed per date, shift and skill (replaces cover_pattern's row for the same key)",
+)
+
+COVER_PATTERN = TableSchema(
+    "cover_pattern",
+    (Column("weekday", "str", choices=WEEKDAYS, doc="Mon .. Sun"), *_COVER_COLUMNS),
+    required=False,
+    doc="people needed per weekday, shift and skill, repeated every week of the horizon",
+)
+
+RULES = TableSchema(
+    "rules",
+    (
+        Column(
+            "group",
+            "str",
+            required=False,
+            default="*",
+            doc="staff group the rule applies to (*: every group; a group's own row overrides it)",
+        ),
+        Column("rule", "str", doc="rule name (see the rule list in README.md)"),
+        Column(
+            "shift",
+            "str",
+            required=False,
+            default="",
+            doc="shift type, for min_shifts_of_type / max_shifts_of_type only",
+        ),
+        Column("limit", "float", required=False, default=0.0, minimum=0, doc="limit, in the rule's unit"),
+        Column("hard", "bool", required=False, default=True, doc="true: must hold; false: penalised"),
+        Column(
+            "weight",
+            "int",
+            required=False,
+            default=1,
+            minimum=0,
+            doc="penalty points per unit of a soft rule's breach",
+        ),
+    ),
+    doc="working-time and fairness rules per staff group",
+)
+
+LEAVE = TableSchema(
+    "leave",
+    (
+        _who(),
+        _date("day of leave (outside the horizon: ignored)"),
+        Column("reason", "str", required=False, default="leave", doc="e.g. annual leave, sickness, study"),
+        Column(
+            "credit_hours",
+            "float",
+            required=False,
+            default=0.0,
+            minimum=0,
+            maximum=24,
+            doc="hours counted towards the contract for the day",
+        ),
+    ),
+    required=False,
+    doc="leave and absence: never rostered",
+)
+
+PREASSIGNED = TableSchema(
+    "preassigned",
+    (_who(), _date("date"), _shift()),
+    required=False,
+    doc="assignments fixed in advance",
+)
+
+REQUESTS = TableSchema(
+    "requests",
+    (
+        _who(),
+        _date("date"),
+        _shift("shift type (blank: the whole day)", required=False, allow_blank=True),
+        Column("kind", "str", choices=("on", "off"), doc="on: wants to work it; off: wants it off"),
+        Column("weight", "int", minimum=0, doc="penalty points if the request is denied"),
+    ),
+    required=False,
+    doc="staff requests, granted unless cover or rules weigh more",
+)
+
+HISTORY = TableSchema(
+    "history",
+    (_who(), _date("date before first_date"), _shift()),
+    required=False,
+    doc="the previous rota's last days (rest, runs and nights across the horizon's start)",
+)
+
+FORBIDDEN_SUCCESSIONS = TableSchema(
+    "forbidden_successions",
+    (
+        Column("first", "str", references=_SHIFT_REF, doc="shift type on one day"),
+        Column("second", "str", references=_SHIFT_REF, doc="shift type not allowed the next day"),
+    ),
+    required=False,
+    doc="shift pairs that may not follow on consecutive days (besides min_rest_hours)",
+)
+
+PUBLISHED = TableSchema(
+    "published",
+    (_who(), _date("date"), _shift()),
+    required=False,
+    doc="the published rota (a run's assignments.csv) to re-roster against with fewest changes",
+)
+
+TABLES = (
+    STAFF,
+    SHIFTS,
+    COVER,
+    COVER_PATTERN,
+    RULES,
+    LEAVE,
+    PREASSIGNED,
+    REQUESTS,
+    HISTORY,
+    FORBIDDEN_SUCCESSIONS,
+    PUBLISHED,
+)
+ASSIGNMENT_TABLES = ("preassigned", "history", "published")
+
+PARAMETERS = (
+    Parameter("first_date", str, None, "date", "first day of the rota, YYYY-MM-DD (required)"),
+    Parameter("days", int, None, "days", "length of the rota in days (required)", minimum=1, maximum=731),
+    Parameter(
+        "change_weight",
+        int,
+        10,
+        "points/change",
+        "re-rostering: penalty per assignment changed against the published rota",
+        minimum=0,
+    ),
+    Parameter(
+        "max_changes",
+        int,
+        None,
+        "changes",
+        "re-rostering: most assignments changed against the published rota (blank: no limit)",
+        minimum=0,
+        optional=True,
+    ),
+    Parameter(
+        "hard_violation_weight",
+        int,
+        1,
+        "points/unit",
+        "weight of one unit of a broken hard rule when explaining an infeasible instance",
+        minimum=1,
+    ),
+    Parameter("timezone", str, "Europe/London", "", "time zone of the shift times (IANA name)"),
+    Parameter(
+        "time_limit",
+        float,
+        60.0,
+        "seconds",
+        "solve time limit when the command line gives no --time-limit (blank: none)",
+        minimum=0,
+        optional=True,
+    ),
+)
+MODEL_PARAMETERS = ("change_weight", "max_changes", "hard_violation_weight", "timezone")
+
+
+def _whole(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Whole-number columns written as such (8, not 8.0); blanks stay blank."""
+    ints = [c.name for c in schema.columns if c.kind == "int" and c.name in frame]
+    return frame.astype({c: "Int64" for c in ints})
+
+
+def cover_pattern_of(cover: pd.DataFrame, first_date: dt.date, days: int) -> pd.DataFrame | None:
+    """The weekday pattern that expands to exactly ``cover``, or None when the weeks differ."""
+    if cover.empty or days < 7:
+        return None
+    dates = pd.to_datetime(cover["date"]).dt.date
+    week = cover.assign(weekday=[WEEKDAYS[d.weekday()] for d in dates])
+    columns = [c for c in cover.columns if c != "date"]
+    first_week = [first_date + dt.timedelta(days=k) for k in range(7)]
+    pattern = week[dates.isin(first_week).to_numpy()]
+    pattern = pattern.sort_values("date", kind="stable")[["weekday", *columns]].reset_index(drop=True)
+    again = weekly_cover(pattern, first_date, days)
+    key = ["date", "shift_id", "skill"]
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.assign(date=pd.to_datetime(frame["date"]).dt.date)
+        return frame.sort_values(key).reset_index(drop=True)[["date", *columns]].astype(str)
+
+    if len(again) != len(cover) or not ordered(again).equals(ordered(cover)):
+        return None
+    return pattern
+
+
+def tables_of(inp: RosterInput) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """The tables and parameters of an instance folder holding ``inp``.
+
+    Cover is written as a weekday pattern when every week is the same, else per date; optional
+    tables are left out when empty; blanks stand for defaults (no maximum, paid = length).
+    """
+    shifts = inp.shifts.copy()
+    paid = shifts["paid_minutes"].astype(int)
+    shifts["paid_minutes"] = paid.where(paid != shifts["length_minutes"].astype(int), None)
+    shifts = shifts[[c.name for c in SHIFTS.columns]]
+    tables: dict[str, pd.DataFrame] = {"staff": inp.staff, "shifts": shifts}
+    pattern = cover_pattern_of(inp.cover, inp.first_date, inp.days)
+    cover_name, cover = ("cover", inp.cover) if pattern is None else ("cover_pattern", pattern)
+    tables[cover_name] = cover.assign(maximum=cover["maximum"].where(cover["maximum"].astype(int) >= 0, None))
+    tables["rules"] = inp.rules
+    for name in ("leave", "preassigned", "requests", "history", "forbidden_successions", "published"):
+        frame = getattr(inp, name)
+        if frame is not None and len(frame):
+            tables[name] = frame
+    schemas = {t.name: t for t in TABLES}
+    out = {}
+    for name, frame in tables.items():
+        frame = _whole(frame.copy(), schemas[name])
+        frame.attrs = {}
+        out[name] = frame
+    p = inp.parameters
+    parameters: dict[str, Any] = {
+        "first_date": inp.first_date.isoformat(),
+        "days": inp.days,
+        "change_weight": p.change_weight,
+        "max_changes": p.max_changes,
+        "hard_violation_weight": p.hard_violation_weight,
+        "timezone": p.timezone,
+    }
+    return out, parameters

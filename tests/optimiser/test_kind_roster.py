@@ -1,0 +1,365 @@
+"""``kind: roster`` end to end: bundled rotas, generate, validation messages, exports, re-rostering.
+
+Rotas are not proved optimal here (the bundled ones take minutes to prove): each solve has a short
+time limit, and every rota returned is held against :func:`models.checks.rostering.check_roster`,
+which does not use the model. The model's optima are pinned in ``tests/models/test_rostering*.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+from instances import bundled_path
+from instances.generators.rostering import generate, lsc_registrar_oncall, lsc_sact_nurses
+from models.checks.rostering import check_roster
+from models.rostering_input import RosterInput
+from optimiser.cli import main
+from optimiser.kinds import load_instance
+
+PLAN_FILES = {
+    "rota.csv",
+    "assignments.csv",
+    "rota.xlsx",
+    "rota.ics",
+    "calendars",
+    "penalties.csv",
+    "cover.csv",
+    "staff_summary.csv",
+    "summary.json",
+    "run.json",
+}
+TABLES = ("staff", "shifts", "cover", "rules", "leave", "requests", "history")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def edit(folder: Path, file: str, old: str, new: str) -> None:
+    path = folder / file
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def make(folder: Path, staff: int = 6, days: int = 14, seed: int = 1, first: str = "2025-01-06") -> Path:
+    args = ["--staff", str(staff), "--days", str(days), "--seed", str(seed), "--first-date", first]
+    result = run("generate", "roster", *args, str(folder))
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def solve(folder: Path, out: Path, limit: str = "5") -> Result:
+    return run("solve", str(folder), "--solver", "cpsat", "--time-limit", limit, "--out", str(out))
+
+
+def data_of(folder: Path) -> RosterInput:
+    return load_instance(folder).model_input.data
+
+
+def assignments(out: Path) -> pd.DataFrame:
+    frame = pd.read_csv(out / "assignments.csv", dtype=str)
+    return frame.assign(date=pd.to_datetime(frame["date"]).dt.date)
+
+
+def assert_legal(folder: Path, out: Path) -> pd.DataFrame:
+    """The rota in ``out`` breaks no hard rule of the instance in ``folder``, and scores as reported."""
+    plan = assignments(out)
+    check = check_roster(data_of(folder), plan)
+    assert check.feasible, check.hard.head(10)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["solver"]["objective"] == check.score
+    assert summary["check"] == {
+        "hard_rules_broken": 0,
+        "score": check.score,
+        "score_equals_objective": True,
+        "hard_breaches": [],
+    }
+    return plan
+
+
+# --------------------------------------------------------------------------- bundled instances
+
+
+@pytest.mark.parametrize("name, make_input", [("lsc-sact-nurses", lsc_sact_nurses), ("lsc-registrar-oncall", lsc_registrar_oncall)])  # fmt: skip
+def test_bundled_files_hold_the_generators_rotas(name: str, make_input: object) -> None:
+    folder = bundled_path(name)
+    assert folder is not None and "ILLUSTRATIVE" in (folder / "instance.yaml").read_text()
+    assert (folder / "README.md").is_file() and (folder / "cover_pattern.csv").is_file()
+    mine, expected = data_of(folder), make_input()  # type: ignore[operator]
+    assert (mine.first_date, mine.days, mine.parameters) == (
+        expected.first_date,
+        expected.days,
+        expected.parameters,
+    )
+    for table in TABLES:
+        a, b = getattr(mine, table), getattr(expected, table)
+        key = list(a.columns[:3])
+        a, b = (f.sort_values(key).reset_index(drop=True).astype(str) for f in (a, b))
+        pd.testing.assert_frame_equal(a, b, obj=table)
+
+
+@pytest.mark.parametrize("name", ["lsc-sact-nurses", "lsc-registrar-oncall"])
+def test_bundled_rota_is_found_and_legal(name: str, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = run("solve", name, "--solver", "cpsat", "--time-limit", "20", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == PLAN_FILES
+    folder = bundled_path(name)
+    assert folder is not None
+    plan = assert_legal(folder, out)
+    data = data_of(folder)
+    assert plan.merge(data.leave, on=["staff_id", "date"]).empty
+    text = result.output
+    assert "Status: feasible" in text or "Status: optimal" in text
+    assert "Independent check: every hard rule holds" in text and "Penalties by rule" in text
+    for person in data.staff["name"]:
+        assert person in text
+    assert len(list((out / "calendars").glob("*.ics"))) == plan["staff_id"].nunique()
+
+
+# --------------------------------------------------------------------------- generate and exports
+
+
+def test_generate_roster_is_reproducible(tmp_path: Path) -> None:
+    a, b = make(tmp_path / "a"), make(tmp_path / "b")
+    files = sorted(p.name for p in a.iterdir())
+    tables = ["cover_pattern", "leave", "requests", "rules", "shifts", "staff"]
+    assert files == sorted([f"{t}.csv" for t in tables] + ["instance.yaml"])
+    for name in files:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert (make(tmp_path / "c", seed=2) / "requests.csv").read_bytes() != (a / "requests.csv").read_bytes()
+    assert (
+        run("generate", "roster", "--staff", "6", "--days", "14", str(a)).exit_code == 2
+    )  # never over a folder
+    loaded = data_of(a)
+    expected = generate(6, 14, 1)
+    pd.testing.assert_frame_equal(
+        loaded.cover.astype(str), expected.cover.astype(str), obj="cover expanded from cover_pattern.csv"
+    )
+
+
+def test_solve_needs_cpsat(tmp_path: Path) -> None:
+    result = run("solve", str(make(tmp_path / "g")), "--solver", "highs", "--out", str(tmp_path / "run"))
+    assert result.exit_code == 2 and "choose one of: cpsat" in result.output
+
+
+def test_night_across_the_october_clock_change_has_local_times(tmp_path: Path) -> None:
+    # Sunday 26 October 2025: clocks go back at 02:00 BST. The 21:30 night of Saturday 25th ends 07:30 GMT.
+    folder = make(tmp_path / "dst", staff=6, days=7, first="2025-10-20")
+    out = tmp_path / "run"
+    result = solve(folder, out)
+    assert result.exit_code == 0, result.output
+    rota = pd.read_csv(out / "rota.csv", dtype=str)
+    night = rota[(rota["date"] == "2025-10-25") & (rota["shift"] == "N")]
+    assert len(night) == 1  # the night cover is exactly one person
+    assert night["start"].iloc[0] == "2025-10-25T21:30:00+01:00"
+    assert night["end"].iloc[0] == "2025-10-26T07:30:00+00:00"
+    who = night["staff"].iloc[0]
+    ics = (out / "calendars" / f"{who}.ics").read_text()
+    assert "DTSTART;TZID=Europe/London:20251025T213000" in ics
+    assert "DTEND;TZID=Europe/London:20251026T073000" in ics
+    assert "BEGIN:VTIMEZONE" in ics and "TZOFFSETTO:+0000" in ics and "TZOFFSETTO:+0100" in ics
+    assert f"UID:{who}-2025-10-25-N@" in (out / "rota.ics").read_text()
+
+
+def test_formula_in_a_name_is_exported_as_text(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    evil = '=HYPERLINK("http://example.com/x","click")'
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    staff.loc[0, "name"] = evil
+    staff.to_csv(folder / "staff.csv", index=False)
+    out = tmp_path / "run"
+    assert solve(folder, out).exit_code == 0
+    for file in ("rota.csv", "staff_summary.csv"):
+        names = set(pd.read_csv(out / file, dtype=str)["name"])
+        assert "'" + evil in names and evil not in names, file
+    book = openpyxl.load_workbook(out / "rota.xlsx")
+    cell = book["Rota"]["B2"]
+    assert cell.value == "'" + evil and cell.data_type == "s"
+    totals = [c.value for c in book["Totals"]["B"]]
+    assert "'" + evil in totals
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(c.data_type != "f" for c in row), sheet.title
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def test_validate_names_file_row_and_column(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    edit(folder, "staff.csv", "S002,", "S001,")
+    edit(folder, "instance.yaml", "change_weight:", "change_wieght:")
+    result = run("validate", str(folder))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (
+        f"{folder / 'staff.csv'}, row 3, column 'staff_id': duplicate id 'S001' (first at row 2)"
+        in result.output
+    )
+    assert "unknown parameter 'change_wieght' (did you mean 'change_weight'?)" in result.output
+
+    folder = make(tmp_path / "h")
+    edit(folder, "leave.csv", "\nS0", "\nX9")
+    result = run("validate", str(folder))
+    assert result.exit_code == 2
+    assert f"{folder / 'leave.csv'}, row 2, column 'staff_id': 'X9" in result.output
+    assert "is not a known staff staff_id" in result.output
+
+    folder = make(tmp_path / "i")
+    edit(folder, "rules.csv", "max_consecutive_days,", "max_consecutive_dayz,")
+    edit(folder, "shifts.csv", "14:00", "2pm")
+    result = run("validate", str(folder))
+    assert result.exit_code == 2
+    out = result.output
+    assert (
+        f"{folder / 'rules.csv'}, row 3, column 'rule': unknown rule 'max_consecutive_dayz' "
+        "(did you mean 'max_consecutive_days'?)" in out
+    )
+    assert f"{folder / 'shifts.csv'}, row 3, column 'start': shift start '2pm' is not a time HH:MM" in out
+
+
+def test_model_refusals_name_table_row_and_column(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    staff.loc[2, "fixed_days_off"] = "Sunday"
+    staff.to_csv(folder / "staff.csv", index=False)
+    result = run("validate", str(folder))
+    assert result.exit_code == 2
+    assert (
+        f"{folder / 'staff.csv'}, row 4, column 'fixed_days_off': fixed_days_off 'Sunday' is not one of"
+        in (result.output)
+    )
+
+
+def test_horizon_and_cover_problems_are_all_listed(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    edit(folder, "instance.yaml", "  days: 14\n", "")
+    (folder / "cover_pattern.csv").rename(folder / "spare.txt")
+    result = run("validate", str(folder))
+    assert result.exit_code == 2
+    assert "column 'parameters.days': a value is required" in result.output
+    assert "no cover: give cover.csv (per date) or cover_pattern.csv (per weekday)" in result.output
+    folder = make(tmp_path / "h")
+    (folder / "preassigned.csv").write_text("staff_id,date,shift_id\nS001,2025-02-01,E\n")
+    (folder / "cover.csv").write_text("date,shift_id,minimum,preferred,maximum\n2025-01-07,E,3,2,4\n")
+    result = run("validate", str(folder))
+    assert result.exit_code == 2
+    out = result.output
+    assert f"{folder / 'preassigned.csv'}, row 2, column 'date': 2025-02-01 is outside the rota" in out
+    assert (
+        f"{folder / 'cover.csv'}, row 2, column 'preferred': preferred is outside minimum .. maximum" in out
+    )
+
+
+def test_dated_cover_replaces_the_pattern_on_its_day(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    (folder / "cover.csv").write_text("date,shift_id,minimum,preferred\n2025-01-08,E,0,0\n")
+    data = data_of(folder)
+    rows = data.cover[(data.cover["date"] == dt.date(2025, 1, 8)) & (data.cover["shift_id"] == "E")]
+    assert sorted(zip(rows["skill"], rows["preferred"], strict=True)) == [("", 0), ("lead", 1)]
+    assert len(data.cover) == 14 * 4
+
+
+# --------------------------------------------------------------------------- no rota
+
+
+def test_cover_minimum_above_the_staff_exits_1_explained(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    (folder / "cover.csv").write_text("date,shift_id,minimum,preferred\n2025-01-08,E,7,7\n")
+    out = tmp_path / "run"
+    result = solve(folder, out)
+    assert result.exit_code == 1, result.output
+    text = flat(result.output)
+    assert "No rota:" in text
+    assert "cover E on Wed 2025-01-08: needs at least 7 staff but only 6 of 6 can work it" in text
+    assert {p.name for p in out.iterdir()} == {"summary.json", "violations.csv", "run.json"}
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["solver"]["status"] == "infeasible"
+    assert "cover E on Wed 2025-01-08: needs at least 7" in summary["explanation"][0]
+
+
+def test_conflicting_hard_rules_list_the_breaches(tmp_path: Path) -> None:
+    # Nights need one person every night, but nobody may work a night: the elastic model names them.
+    folder = make(tmp_path / "g")
+    with (folder / "rules.csv").open("a") as rules:
+        rules.write("*,max_shifts_of_type,N,2,true,1\n")
+    out = tmp_path / "run"
+    result = solve(folder, out)
+    assert result.exit_code == 1, result.output
+    violations = pd.read_csv(out / "violations.csv")
+    assert set(violations["rule"]) <= {"cover_minimum", "max_shifts_of_type"} and len(violations)
+    assert "the hard rules cannot all hold together" in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert len(summary["violations"]) == len(violations)
+
+
+# --------------------------------------------------------------------------- re-rostering
+
+
+def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g", staff=8, days=14, seed=3)
+    first = tmp_path / "first"
+    assert solve(folder, first).exit_code == 0
+    published = assert_legal(folder, first)
+    # The planner's steps: the run's assignments become the published rota, the sickness is added.
+    shutil.copy(first / "assignments.csv", folder / "published.csv")
+    edit(folder, "instance.yaml", "change_weight: 10", "change_weight: 20")
+    week = [dt.date(2025, 1, 13) + dt.timedelta(days=k) for k in range(7)]
+    in_week = published[published["date"].isin(week)]
+    sick = in_week["staff_id"].value_counts().index[0]  # the person with most shifts that week
+    lost = int((in_week["staff_id"] == sick).sum())
+    staff = pd.read_csv(folder / "staff.csv").set_index("staff_id")
+    daily = staff.at[sick, "contract_hours_week"] / 5  # sick pay credits the contract on weekdays
+    sickness = pd.DataFrame(
+        {
+            "staff_id": sick,
+            "date": [d.isoformat() for d in week],
+            "reason": "sickness",
+            "credit_hours": [daily if d.weekday() < 5 else 0.0 for d in week],
+        }
+    )
+    leave = pd.read_csv(folder / "leave.csv", dtype=str, keep_default_na=False)
+    pd.concat([leave, sickness.astype(str)]).to_csv(folder / "leave.csv", index=False)
+
+    again = tmp_path / "again"
+    result = solve(folder, again, limit="10")
+    assert result.exit_code == 0, result.output
+    plan = assert_legal(folder, again)
+    assert plan[(plan["staff_id"] == sick) & plan["date"].isin(week)].empty
+    changes = pd.read_csv(again / "changes.csv", dtype=str, keep_default_na=False)
+    changes["date"] = pd.to_datetime(changes["date"]).dt.date
+    assert ((changes["staff_id"] == sick) & changes["date"].isin(week)).sum() == lost  # each lost shift
+    # Every other change pays for itself: the rota scores no worse than the least repair (the published
+    # rota less the lost shifts, which breaks no hard rule here), change penalties included.
+    data = data_of(folder)
+    repair = published[~((published["staff_id"] == sick) & published["date"].isin(week))]
+    least = check_roster(data, repair)
+    assert least.feasible
+    summary = json.loads((again / "summary.json").read_text())
+    assert summary["solver"]["objective"] <= least.score
+    assert summary["counts"]["changes"] == len(changes)
+    assert summary["objective_by_rule"]["change"]["cost"] == 20 * len(changes)
+    # Few changes: a handful per lost shift at most, fewer than a rota made afresh would change.
+    (folder / "published.csv").rename(tmp_path / "published.csv")
+    scratch = tmp_path / "scratch"
+    assert solve(folder, scratch).exit_code == 0
+    assert not (scratch / "changes.csv").exists()
+    key = ["staff_id", "date", "shift_id"]
+    fresh = pd.concat([published[key], assignments(scratch)[key]]).drop_duplicates(keep=False)
+    assert len(changes) <= 4 * lost and len(changes) < len(fresh.drop_duplicates(key[:2]))
+    assert f"Changes against the published rota: {len(changes)}" in result.output
+    first_change = changes.iloc[0]
+    assert f"{first_change['staff_id']} {first_change['date']:%a %Y-%m-%d}:" in result.output
