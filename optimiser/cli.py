@@ -177,10 +177,11 @@ def list_instances() -> None:
 
 
 def _register_subcommands() -> None:
-    from optimiser.commands import generate, import_data
+    from optimiser.commands import bench, generate, import_data
 
     main.add_command(generate.generate)
     main.add_command(import_data.import_group)
+    main.add_command(bench.bench)
 
 
 _register_subcommands()

@@ -1,0 +1,82 @@
+"""Curtois & Qu employee shift scheduling instances, solved by the rota model with CP-SAT.
+
+Family ``curtois-qu``: Instance1..Instance12 from ``<data>/shift-scheduling/``, read by
+:func:`models.curtois_qu.read_instance` and mapped onto the rota model by
+:func:`models.curtois_qu.to_roster_input` (every benchmark rule hard, the objective the
+benchmark's soft penalties). Entry key ``instances`` (``all`` or names).
+
+Each rota found is re-scored by the benchmark's own penalty function
+(:func:`models.curtois_qu.score_roster`, written without the model); a rota that breaks a hard
+rule or scores differently from the solver's objective is an error, not a result.
+``size_value`` is employees x days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from benchmarks.suite.backends import CPSAT
+from benchmarks.suite.registry import Case, Context, Family, data_folder, select_names, with_published
+from solvers import SolveOptions, SolveResult
+
+
+def families() -> list[Family]:
+    return [
+        Family(
+            name="curtois-qu",
+            model="rostering",
+            description="Curtois & Qu employee shift scheduling Instance1-12",
+            backends=(CPSAT,),
+            expand=expand_curtois_qu,
+            solve=solve_curtois_qu,
+        )
+    ]
+
+
+def expand_curtois_qu(entry: Mapping[str, Any], context: Context) -> list[Case]:
+    from models.curtois_qu import read_instance
+
+    folder = data_folder(context, "shift-scheduling", "curtois-qu")
+    available = sorted(
+        (p.stem for p in folder.glob("Instance*.txt")), key=lambda s: int(s.removeprefix("Instance"))
+    )
+    cases = []
+    for name in select_names(entry, available, "curtois-qu"):
+        inst = read_instance(folder / f"{name}.txt")
+        people = len(inst.employees)
+        case = Case(
+            family="curtois-qu",
+            name=name,
+            model="rostering",
+            size=f"{people}x{inst.horizon}",
+            size_value=float(people * inst.horizon),
+            params={"file": f"shift-scheduling/{name}.txt"},
+        )
+        cases.append(with_published(case, "curtois-qu"))
+    return cases
+
+
+def solve_curtois_qu(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
+    from models.curtois_qu import read_instance, roster_from_assignments, score_roster, to_roster_input
+    from models.rostering import solve_roster
+
+    if backend != CPSAT:
+        raise ValueError(f"{case.key}: the rota model is solved by {CPSAT} only, not {backend}")
+    if context.data_dir is None:
+        raise ValueError(f"{case.key}: no folder of public benchmark sets")
+    inst = read_instance(context.data_dir / str(case.params["file"]))
+    plan = solve_roster(to_roster_input(inst), options)
+    if plan.found:
+        score = score_roster(inst, roster_from_assignments(inst, plan.assignments))
+        if score.violations:
+            raise ValueError(
+                f"{case.key}: the rota breaks {len(score.violations)} benchmark rule(s), e.g. "
+                f"{score.violations[0]}"
+            )
+        objective = plan.result.objective
+        if objective is None or abs(score.penalty - objective) > 1e-6:
+            raise ValueError(
+                f"{case.key}: the benchmark scores the rota {score.penalty}, the solver said {objective}"
+            )
+    return plan.result

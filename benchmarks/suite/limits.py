@@ -1,0 +1,121 @@
+"""Run one command under a wall-clock and a memory limit, measuring its peak memory.
+
+The command runs in its own session (process group), so that a solver it starts (CBC, GLPK
+through pyomo) is measured and killed with it.  Resident memory of the whole process tree is
+sampled with psutil every :data:`POLL_SECONDS`; above the limit the group is killed (status
+``killed``), and so it is when the wall-clock limit passes (status ``timeout``).  Peak memory is
+the larger of the sampled peak and what the case reports of itself (``ru_maxrss``), which also
+catches a peak shorter than the sampling interval.
+
+Processes still running when the caller is interrupted are killed by :func:`kill_all`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+POLL_SECONDS = 0.1
+
+_LIVE: dict[int, subprocess.Popen[bytes]] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Limited:
+    """How a limited command ended.
+
+    status : ``finished`` (exited by itself, see ``returncode``), ``timeout`` or ``killed``.
+    """
+
+    status: str
+    returncode: int | None
+    wall_seconds: float
+    peak_memory_mb: float
+    note: str = ""
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        members = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for member in members:
+        with contextlib.suppress(psutil.Error):
+            total += member.memory_info().rss
+    return total
+
+
+def _kill_group(popen: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(popen.pid, signal.SIGKILL)
+    popen.wait()
+
+
+def run_limited(
+    command: list[str],
+    *,
+    wall_seconds: float,
+    memory_mb: float | None,
+    log_file: Path,
+    env: dict[str, str] | None = None,
+) -> Limited:
+    """Run ``command`` (output to ``log_file``) until it exits or breaks a limit."""
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    with log_file.open("wb") as log:
+        popen = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
+        )
+        with _LOCK:
+            _LIVE[popen.pid] = popen
+        try:
+            proc = psutil.Process(popen.pid)
+            peak = 0
+            status, note = "finished", ""
+            while popen.poll() is None:
+                rss = _tree_rss(proc)
+                peak = max(peak, rss)
+                elapsed = time.perf_counter() - t0
+                if memory_mb is not None and rss > memory_mb * 2**20:
+                    status = "killed"
+                    note = f"killed: resident memory {rss / 2**20:.0f} MB above the limit of {memory_mb:g} MB"
+                    _kill_group(popen)
+                    break
+                if elapsed > wall_seconds:
+                    status = "timeout"
+                    note = f"killed: still running after the wall-clock limit of {wall_seconds:g} s"
+                    _kill_group(popen)
+                    break
+                time.sleep(POLL_SECONDS)
+            else:
+                # the case may have left solver processes behind in its group
+                _kill_group(popen)
+        finally:
+            with _LOCK:
+                _LIVE.pop(popen.pid, None)
+    wall = time.perf_counter() - t0
+    code = popen.returncode if status == "finished" else None
+    return Limited(status, code, wall, peak / 2**20, note)
+
+
+def kill_all() -> None:
+    """Kill every limited command still running in this process (after an interruption)."""
+    with _LOCK:
+        live = list(_LIVE.values())
+    for popen in live:
+        _kill_group(popen)

@@ -1,0 +1,135 @@
+"""``optimiser bench SUITE``: run a benchmark suite, resumably, and write its results and report.
+
+Exit codes: 0 the suite ran (cases may have timed out: see the report), 2 bad usage (unknown
+suite or backend, settings that differ from the finished tasks in ``--out``), 3 a result
+contradicts a published optimum (the cases are named).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH = 0, 2, 3
+
+
+@click.command("bench")
+@click.argument("suite")
+@click.option(
+    "--backends",
+    default=None,
+    help="Comma-separated backends for every case (highs, pyomo-highs, pyomo-cbc, pyomo-glpk, "
+    "pyomo-scip, cpsat, spopt-pulp-cbc), or 'all' for every installed one. Default: the suite's.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Solver seconds per case (overrides the suite).",
+)
+@click.option("--repeat", type=click.IntRange(min=1), default=None, help="Runs of every case and backend.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Results folder (default benchmarks/results/SUITE). A rerun resumes what it holds.",
+)
+@click.option(
+    "--scheduler", default=None, help="Address of an existing Dask scheduler (default: a local one)."
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="Cases at once on the local cluster."
+)
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the public sets (pmed/, cap/, shift-scheduling/); default $OPTIMISER_BENCH_DATA "
+    "or ../shared/benchmarks.",
+)
+@click.option("--fresh", is_flag=True, help="Forget the results in --out and run every case again.")
+@click.option(
+    "--retry",
+    default="",
+    help="Run again the tasks that last ended with these statuses, e.g. timeout,killed,error "
+    "('mismatch': those that contradicted a published optimum).",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the suite's tasks and exit.")
+def bench(
+    suite: str,
+    backends: str | None,
+    time_limit: float | None,
+    repeat: int | None,
+    out: Path | None,
+    scheduler: str | None,
+    workers: int | None,
+    data: Path | None,
+    fresh: bool,
+    retry: str,
+    list_only: bool,
+) -> None:
+    """Run benchmark SUITE (a shipped suite name, e.g. smoke, pmed, cap, or a suite YAML file)."""
+    from benchmarks.suite import PublishedValueMismatch, SettingsChanged, load_suite, run_suite
+    from benchmarks.suite.backends import KNOWN_BACKENDS
+    from benchmarks.suite.registry import Context, default_data_dir
+    from benchmarks.suite.tasks import plan_suite
+
+    try:
+        chosen = load_suite(suite)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    names = None
+    if backends and backends != "all":
+        names = tuple(b.strip() for b in backends.split(",") if b.strip())
+        unknown = [b for b in names if b not in KNOWN_BACKENDS]
+        if unknown:
+            click.echo(
+                f"unknown backend(s) {', '.join(unknown)}; known: {', '.join(KNOWN_BACKENDS)}", err=True
+            )
+            sys.exit(EXIT_BAD_INPUT)
+    chosen = chosen.overridden(
+        backends=names,
+        all_backends=backends == "all",
+        settings={"time_limit": time_limit, "repeat": repeat},
+    )
+    context = Context(data if data is not None else default_data_dir())
+    if list_only:
+        plan = plan_suite(chosen, context)
+        for task in plan.tasks:
+            click.echo(f"{task.key:48} {task.case.size:14} time limit {task.settings.time_limit}")
+        for row in plan.skipped:
+            click.echo(f"{row['key']:48} skipped: {row['note']}")
+        for note in plan.notes:
+            click.echo(f"note: {note}", err=True)
+        return
+    out = out or Path("benchmarks") / "results" / chosen.name
+    try:
+        outcome = run_suite(
+            chosen,
+            out,
+            context=context,
+            scheduler=scheduler,
+            workers=workers,
+            fresh=fresh,
+            retry=tuple(r.strip() for r in retry.split(",") if r.strip()),
+            echo=lambda text: click.echo(text, err=True),
+        )
+    except SettingsChanged as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except PublishedValueMismatch as exc:
+        click.echo(f"FAILED: {exc}", err=True)
+        if exc.outcome is not None:
+            click.echo(f"Results and report written to {exc.outcome.out}", err=True)
+        sys.exit(EXIT_MISMATCH)
+    rows = outcome.rows
+    ran = rows[rows["status"] != "skipped"]
+    click.echo(
+        f"{chosen.name}: {outcome.ran} task(s) run now, {outcome.resumed} resumed; "
+        f"{int((ran['status'] == 'optimal').sum())} of {len(ran)} optimal; "
+        f"{int((ran['check'] == 'ok').sum())} matched a published optimum"
+    )
+    click.echo(f"Wrote {', '.join(str(p) for p in outcome.files)}")

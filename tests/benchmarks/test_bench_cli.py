@@ -1,0 +1,70 @@
+"""``optimiser bench``: usage errors, listing, a run that resumes, and a mismatch that exits 3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from optimiser.commands.bench import EXIT_BAD_INPUT, EXIT_MISMATCH, bench
+
+SETTINGS = {"time_limit": 10, "gap": 0, "threads": 1, "wall_limit": 60, "memory_limit_mb": 1500}
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(bench, list(args), catch_exceptions=False)
+
+
+def write_suite(folder: Path, probes: list[dict]) -> Path:
+    path = folder / "probes.yaml"
+    data = {
+        "name": "probes",
+        "settings": SETTINGS,
+        "backends": ["highs"],
+        "cases": [{"family": "probe", "probes": probes}],
+    }
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_help_and_usage_errors() -> None:
+    assert invoke("--help").exit_code == 0
+    unknown = invoke("no-such-suite")
+    assert (
+        unknown.exit_code == EXIT_BAD_INPUT
+        and "shipped suites: " in unknown.output
+        and "smoke" in unknown.output
+    )
+    bad = invoke("smoke", "--backends", "highs,gurobi")
+    assert bad.exit_code == EXIT_BAD_INPUT and "unknown backend(s) gurobi" in bad.output
+
+
+def test_list_shows_tasks_without_running(tmp_path: Path) -> None:
+    result = invoke("smoke", "--list", "--data", str(tmp_path), "--backends", "highs", "--time-limit", "5")
+    assert result.exit_code == 0
+    assert "sact-generated/sact-20x4-s0|highs|0" in result.output and "time limit 5.0" in result.output
+    assert "pmed: " in result.output and "not found" in result.output
+
+
+def test_run_then_resume(probes: None, tmp_path: Path) -> None:
+    suite = write_suite(tmp_path, [{"name": "a", "objective": 3, "published": 3}])
+    out = tmp_path / "out"
+    first = invoke(str(suite), "--out", str(out), "--workers", "1")
+    assert first.exit_code == 0, first.output
+    assert (
+        "probes: 1 task(s) run now, 0 resumed; 1 of 1 optimal; 1 matched a published optimum" in first.output
+    )
+    assert (out / "report.md").is_file() and (out / "results.csv").is_file()
+    again = invoke(str(suite), "--out", str(out))
+    assert "0 task(s) run now, 1 resumed" in again.output
+    changed = invoke(str(suite), "--out", str(out), "--time-limit", "3")
+    assert changed.exit_code == EXIT_BAD_INPUT and "--fresh" in changed.output
+
+
+def test_mismatch_exits_3_naming_the_case(probes: None, tmp_path: Path) -> None:
+    suite = write_suite(tmp_path, [{"name": "off-by-one", "objective": 8, "published": 7}])
+    result = invoke(str(suite), "--out", str(tmp_path / "out"), "--workers", "1")
+    assert result.exit_code == EXIT_MISMATCH
+    assert "FAILED: 1 result(s) contradict the published optimum" in result.output
+    assert "off-by-one with highs: proven optimal objective 8" in result.output

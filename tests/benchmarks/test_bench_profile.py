@@ -1,0 +1,120 @@
+"""Performance profile and growth exponent on hand-made tables."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarks.suite.profile import growth_exponent, performance_profile, performance_ratios, solve_times
+from benchmarks.suite.report import shifted_geometric_mean, write_report
+from benchmarks.suite.tasks import COLUMNS
+
+INF = math.inf
+# p1: A fastest; p2: B fastest (A twice as slow); p3: only A solves; p4: nobody solves.
+TIMES = pd.DataFrame({"A": [1.0, 4.0, 3.0, INF], "B": [2.0, 2.0, INF, INF]}, index=["p1", "p2", "p3", "p4"])
+
+
+def test_ratios_by_hand() -> None:
+    r = performance_ratios(TIMES)
+    assert r["A"].tolist() == [1.0, 2.0, 1.0, INF]
+    assert r["B"].tolist() == [2.0, 1.0, INF, INF]
+
+
+def test_profile_by_hand() -> None:
+    prof = performance_profile(TIMES, np.array([1.0, 1.5, 2.0, 100.0, INF]))
+    assert prof["A"].tolist() == [0.5, 0.5, 0.75, 0.75, 0.75]
+    assert prof["B"].tolist() == [0.25, 0.25, 0.5, 0.5, 0.5]
+    default = performance_profile(TIMES)
+    assert default.index.tolist() == [1.0, 2.0]
+
+
+def test_problems_not_attempted_by_every_backend_are_left_out() -> None:
+    times = TIMES.copy()
+    times.loc["p5"] = [1.0, np.nan]
+    assert len(performance_ratios(times)) == 4
+
+
+def _row(case: str, backend: str, status: str, seconds: float, repeat: int = 0, size: float = 1.0) -> dict:
+    row = dict.fromkeys(COLUMNS)
+    row.update(
+        key=f"f/{case}|{backend}|{repeat}",
+        family="f",
+        case=case,
+        model="m",
+        size=str(size),
+        size_value=size,
+        backend=backend,
+        repeat=repeat,
+        status=status,
+        build_seconds=0.0,
+        solve_seconds=seconds,
+        wall_seconds=seconds + 1,
+        peak_memory_mb=100.0,
+        check="-",
+        note="",
+    )
+    return row
+
+
+HAND_TABLE = pd.DataFrame(
+    [
+        _row("p1", "A", "optimal", 1.0, size=10),
+        _row("p1", "B", "optimal", 2.0, size=10),
+        _row("p2", "A", "optimal", 3.0, size=100),
+        _row("p2", "A", "optimal", 5.0, repeat=1, size=100),
+        _row("p2", "B", "optimal", 2.0, size=100),
+        _row("p3", "A", "optimal", 3.0, size=1000),
+        _row("p3", "B", "timeout", 9.0, size=1000),
+        _row("p4", "A", "feasible", 9.0, size=1000),
+        _row("p4", "B", "error", 0.0, size=1000),
+        _row("p5", "A", "optimal", 1.0),
+        _row("p5", "B", "skipped", 0.0),
+    ],
+    columns=list(COLUMNS),
+)
+
+
+def test_solve_times_from_rows_match_the_hand_table() -> None:
+    times = solve_times(HAND_TABLE)
+    assert times.loc["f/p2", "A"] == 4.0  # median of two repeats
+    pd.testing.assert_frame_equal(
+        times.drop(index="f/p5").rename(index=lambda p: p.removeprefix("f/")),
+        TIMES,
+        check_names=False,
+    )
+
+
+def test_growth_exponent_of_a_power_law() -> None:
+    n = np.array([10.0, 100.0, 1000.0])
+    exponent, coefficient = growth_exponent(n, 3.0 * n**2)
+    assert exponent == pytest.approx(2.0) and coefficient == pytest.approx(3.0)
+    assert growth_exponent(np.array([5.0, 5.0]), np.array([1.0, 2.0])) is None
+
+
+def test_shifted_geometric_mean() -> None:
+    assert shifted_geometric_mean([1.0, 3.0]) == pytest.approx(math.sqrt(2 * 4) - 1)
+
+
+def test_report_writes_markdown_and_png(tmp_path: Path) -> None:
+    files = write_report(HAND_TABLE, tmp_path, title="Hand-made", notes=["pyomo-scip skipped: not installed"])
+    names = {f.name for f in files}
+    assert names == {"report.md", "profile.png", "scaling-m.png"}
+    for f in files:
+        if f.suffix == ".png":
+            assert f.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = (tmp_path / "report.md").read_text()
+    for heading in (
+        "# Hand-made",
+        "## Summary by family and backend",
+        "## Performance profile",
+        "## Time against size",
+        "## Every row",
+        "## Notes",
+    ):
+        assert heading in text
+    assert "pyomo-scip skipped" in text
+    assert "| 1     | 0.50" in text  # rho_A(1) in the profile table

@@ -1,0 +1,190 @@
+"""The runner on a local Dask cluster: rows, resume, limits, skipped backends, published checks.
+
+Most cases are probes (tests/benchmarks/probe_families.py) that sleep, hold memory or return a
+given objective, so that the harness is tested in seconds; one test solves a real generated
+SACT instance and one a real OR-Library instance.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks.suite import PublishedValueMismatch, SettingsChanged, run_suite
+from benchmarks.suite.backends import MILP_BACKENDS, unavailable_reason
+from benchmarks.suite.registry import Context, Published
+from benchmarks.suite.runner import RESULTS_LOG, read_rows
+from benchmarks.suite.tasks import COLUMNS
+
+FAST = {"time_limit": 20, "gap": 0, "threads": 1, "wall_limit": 60, "memory_limit_mb": 1500}
+
+
+def probe_suite(probes: list[dict], backends: list[str] | None = None, **settings: object) -> dict:
+    return {
+        "settings": FAST | settings,
+        "backends": backends or ["highs"],
+        "cases": [{"family": "probe", "probes": probes}],
+    }
+
+
+def test_rows_with_every_column_from_a_local_cluster(probes: None, make_suite, tmp_path: Path) -> None:
+    suite = make_suite(
+        {
+            "settings": FAST | {"gap": 1e-4},
+            "backends": ["highs"],
+            "cases": [
+                {"family": "sact-generated", "sizes": ["20x4"], "seeds": [0]},
+                {"family": "probe", "probes": [{"name": "p1", "objective": 7, "published": 7, "size": 10}]},
+            ],
+        }
+    )
+    out = tmp_path / "out"
+    lines: list[str] = []
+    outcome = run_suite(suite, out, context=Context(None), workers=2, report=False, echo=lines.append)
+    table = pd.read_csv(out / "results.csv")
+    assert list(table.columns) == list(COLUMNS)
+    assert outcome.ran == 2 and len(table) == 2 and len(read_rows(out / RESULTS_LOG)) == 2
+    by_case = table.set_index("case")
+    sact = by_case.loc["sact-20x4-s0"]
+    assert sact["status"] == "optimal" and sact["model"] == "sact" and sact["size"] == "20x4"
+    assert sact["objective"] > 0 and sact["bound"] <= sact["objective"] + 1e-6
+    assert sact["build_seconds"] > 0 and sact["solve_seconds"] >= 0 and sact["wall_seconds"] > 0
+    assert sact["peak_memory_mb"] > 10 and sact["check"] == "-"
+    probe = by_case.loc["p1"]
+    assert probe["check"] == "ok" and probe["relative_error"] == 0 and probe["published"] == 7
+    assert any("sact-20x4-s0 highs#0: optimal" in line for line in lines)
+    assert json.loads((out / "run.json").read_text())["suite"] == "test"
+
+
+def test_resume_skips_finished_tasks(probes: None, make_suite, tmp_path: Path) -> None:
+    suite = make_suite(probe_suite([{"name": "a"}, {"name": "b"}]))
+    out = tmp_path / "out"
+    first = run_suite(suite, out, context=Context(None), workers=2, report=False)
+    assert first.ran == 2
+    # an interruption after the first row: only "a" reached the log (and half a line of "b")
+    log = out / RESULTS_LOG
+    rows = read_rows(log)
+    kept = next(r for r in rows if r["case"] == "a")
+    log.write_text(json.dumps(kept) + "\n" + '{"key": "probe/b|hi', encoding="utf-8")
+    second = run_suite(suite, out, context=Context(None), workers=2, report=False)
+    assert (second.ran, second.resumed) == (1, 1)
+    assert sorted(second.rows["case"]) == ["a", "b"]
+    assert second.rows.set_index("case").loc["a", "finished_at"] == kept["finished_at"]
+    third = run_suite(suite, out, context=Context(None), report=False)
+    assert (third.ran, third.resumed) == (0, 2)
+    retried = run_suite(suite, out, context=Context(None), retry=("timeout", "optimal"), report=False)
+    assert (retried.ran, retried.resumed) == (2, 0) and len(retried.rows) == 2
+    changed = make_suite(probe_suite([{"name": "a"}, {"name": "b"}], time_limit=5))
+    with pytest.raises(SettingsChanged, match="time_limit 20.0 -> 5.0"):
+        run_suite(changed, out, context=Context(None), report=False)
+
+
+def test_wrong_published_optimum_fails_loudly(probes: None, make_suite, tmp_path: Path) -> None:
+    suite = make_suite(
+        probe_suite(
+            [
+                {"name": "right", "objective": 10, "published": 10},
+                {"name": "wrong", "objective": 10, "published": 9.5},
+                {"name": "best-known", "objective": 10, "published": 9.5, "kind": "best_known"},
+            ]
+        )
+    )
+    out = tmp_path / "out"
+    with pytest.raises(
+        PublishedValueMismatch,
+        match=r"wrong with highs: proven optimal objective 10 \(bound 10\) differs from the published optimum 9.5",
+    ) as exc:
+        run_suite(suite, out, context=Context(None), workers=2)
+    assert [r["case"] for r in exc.value.rows] == ["wrong"]
+    table = pd.read_csv(out / "results.csv").set_index("case")  # everything was written first
+    assert table["check"].to_dict() == {"right": "ok", "wrong": "mismatch", "best-known": "-"}
+    assert (out / "report.md").is_file()
+
+
+def test_wrong_published_value_on_a_real_proven_optimum(
+    shared_dir: Path, make_suite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.suite import registry
+
+    monkeypatch.setattr(
+        registry, "published_values", lambda: {("pmed", "pmed1"): Published(5818, "optimum", 1e-3, "wrong")}
+    )
+    suite = make_suite(
+        {"settings": FAST, "backends": ["highs"], "cases": [{"family": "pmed", "instances": ["pmed1"]}]}
+    )
+    with pytest.raises(PublishedValueMismatch, match=r"pmed1 with highs: .*5819.* published optimum 5818"):
+        run_suite(suite, tmp_path / "out", context=Context(shared_dir / "benchmarks"), report=False)
+
+
+def test_missing_backend_is_skipped_with_a_note(probes: None, make_suite, tmp_path: Path) -> None:
+    missing = next(
+        (b for b in MILP_BACKENDS if unavailable_reason(b) and b in ("pyomo-highs", "pyomo-scip")), None
+    )
+    if missing is None:
+        pytest.skip("every probe backend is installed here")
+    suite = make_suite(probe_suite([{"name": "a"}], backends=["highs", missing, "cpsat"]))
+    notes: list[str] = []
+    outcome = run_suite(suite, tmp_path / "out", context=Context(None), report=False, echo=notes.append)
+    table = outcome.rows.set_index("backend")
+    assert table.loc["highs", "status"] == "optimal"
+    assert table.loc[missing, "status"] == "skipped" and "not installed" in table.loc[missing, "note"]
+    assert (
+        table.loc["cpsat", "status"] == "skipped" and "cannot solve probe cases" in table.loc["cpsat", "note"]
+    )
+    assert any(missing in n for n in notes)
+    # a skipped task is tried again next time, a finished one is not
+    again = run_suite(suite, tmp_path / "out", context=Context(None), report=False)
+    assert (again.ran, again.resumed) == (0, 1) and len(again.rows) == 3
+
+
+def test_all_backends_means_the_installed_ones_and_notes_the_rest(probes: None, make_suite) -> None:
+    from benchmarks.suite.tasks import plan_suite
+
+    data = probe_suite([{"name": "a"}])
+    data["backends"] = "all"
+    plan = plan_suite(make_suite(data), Context(None))
+    usable = ("highs", "pyomo-highs", "pyomo-scip")
+    assert [t.backend for t in plan.tasks] == [b for b in usable if unavailable_reason(b) is None]
+    assert not plan.skipped
+    assert list(plan.notes) == [unavailable_reason(b) for b in usable if unavailable_reason(b)]
+
+
+def test_wall_clock_and_memory_limits_kill_the_case(probes: None, make_suite, tmp_path: Path) -> None:
+    suite = make_suite(
+        probe_suite(
+            [{"name": "sleeper", "seconds": 60}, {"name": "hog", "memory_mb": 600, "seconds": 60}],
+            wall_limit=6,
+            memory_limit_mb=300,
+        )
+    )
+    outcome = run_suite(suite, tmp_path / "out", context=Context(None), workers=2, report=False)
+    table = outcome.rows.set_index("case")
+    assert (
+        table.loc["sleeper", "status"] == "timeout"
+        and "wall-clock limit of 6 s" in table.loc["sleeper", "note"]
+    )
+    assert table.loc["sleeper", "wall_seconds"] < 20
+    assert table.loc["hog", "status"] == "killed" and "above the limit of 300 MB" in table.loc["hog", "note"]
+    assert table.loc["hog", "peak_memory_mb"] > 300
+    assert (tmp_path / "out" / "logs").is_dir()
+
+
+def test_runs_on_an_existing_cluster_by_address(probes: None, make_suite, tmp_path: Path) -> None:
+    from dask.distributed import LocalCluster
+
+    suite = make_suite(probe_suite([{"name": "a"}, {"name": "b"}]))
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        dashboard_address=":0",
+        scheduler_kwargs={"dashboard": False},
+    ) as cluster:
+        outcome = run_suite(
+            suite, tmp_path / "out", context=Context(None), scheduler=cluster.scheduler_address, report=False
+        )
+        assert any(prefix.startswith("bench") for prefix in cluster.scheduler.task_prefixes)
+    assert outcome.ran == 2 and set(outcome.rows["status"]) == {"optimal"}
