@@ -275,8 +275,8 @@ def _normalise_weekdays(mdts: pd.DataFrame) -> pd.DataFrame:
     bad = ~text.isin(list(names))
     if bad.any():
         raise ValueError(
-            f"table 'mdts', column 'weekday': {sorted(set(mdts['weekday'][bad]))[:3]} are not weekdays Mon..Fri "
-            f"(MDT(s) {list(mdts['mdt_id'][bad])[:5]})"
+            f"table 'mdts', column 'weekday': {sorted(set(mdts['weekday'][bad]))[:3]} "
+            f"are not weekdays Mon..Fri (MDT(s) {list(mdts['mdt_id'][bad])[:5]})"
         )
     out = mdts.copy()
     out["weekday"] = text.map(names).to_numpy(dtype=object)
@@ -363,7 +363,8 @@ def _check(inst: CoverInstance) -> None:
     bad_kind = ~a["kind"].isin(ABSENCE_KINDS)
     if bad_kind.any():
         raise ValueError(
-            f"table 'absences', column 'kind': {sorted(set(a.loc[bad_kind, 'kind']))[:3]} not one of {', '.join(ABSENCE_KINDS)}"
+            f"table 'absences', column 'kind': {sorted(set(a.loc[bad_kind, 'kind']))[:3]} "
+            f"not one of {', '.join(ABSENCE_KINDS)}"
         )
     d = inst.demand
     _range(d, "demand", "pas", d["pas"] >= 0, ">= 0")
