@@ -124,7 +124,9 @@ def test_bundled_rota_is_found_and_legal(name: str, tmp_path: Path) -> None:
     assert plan.merge(data.leave, on=["staff_id", "date"]).empty
     text = result.output
     assert "Status: feasible" in text or "Status: optimal" in text
-    assert "Independent check: every hard rule holds" in text and "Penalties by rule" in text
+    assert "Independent check: every hard rule holds" in text
+    # a rota that meets every soft rule (found on a quiet machine) says so instead of listing rules
+    assert "Penalties by rule" in text or "Penalties: none: every soft rule and request is met." in text
     for person in data.staff["name"]:
         assert person in text
     assert len(list((out / "calendars").glob("*.ics"))) == plan["staff_id"].nunique()
