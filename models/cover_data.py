@@ -65,6 +65,9 @@ class CoverParameters:
         Pounds per mile driven (default 0.56, the NHS car mileage rate).
     minutes_per_pa : float
         Minutes in one programmed activity (default 240 = 4 hours); converts travel time to PAs.
+    travel_pa_step : float
+        Travel time of a return trip is charged in steps of this many PAs, rounded up (default
+        0.25 = one hour, as job plans count travel; 0 charges the exact time).
     pas_per_trip : float
         Most clinical PAs one trip to a site covers (default 2.0: a morning and an afternoon
         session on one day).  A week at a site with ``p`` PAs needs ``ceil(p / pas_per_trip)`` trips.
@@ -74,7 +77,8 @@ class CoverParameters:
         Longest one-way journey in minutes an oncologist is asked to make (default 90); sites
         farther from the oncologist's home site are not offered.
     mdt_pas : float
-        PAs an MDT meeting takes from the attending oncologist's week (default 0.5).
+        PAs attending another trust's MDT takes from the oncologist's week (default 0.5); the
+        home trust's MDTs are already in the job plan, outside ``dcc_pas``.
     mdt_shortfall_penalty : float
         Stage-1 weight of one missing quorum member at one weekly MDT, in uncovered-PA
         equivalents (default 10.0).
@@ -85,24 +89,26 @@ class CoverParameters:
         Stages solved one after another (default), or one weighted objective.
     stage_rel_tolerance, stage_abs_tolerance : float
         A later stage may let an earlier stage's value rise by
-        ``max(abs, rel * |value|)`` (defaults 1e-6 and 1e-6, in that stage's units).
+        ``max(abs, rel * |value|)`` (defaults 1e-7 and 1e-6, in that stage's units).
     fairness_weight : float
         Stage-3 weight on the largest away burden of one oncologist, per PA (default 1.0).
     continuity_weight : float
         Stage-3 weight per distinct oncologist covering a trust and tumour site (default 1.0).
     run_stage3 : bool
-        Solve the fairness and continuity stage (default True).
+        Solve the fairness and continuity stage (default True): week by week, each week
+        holding its f1 and f2 and counting the away burden and cover pairs of earlier weeks.
+    stage3_polish : bool
+        Then solve stage 3 over the whole horizon from that plan, for a proven bound (default
+        True; slow on large instances, where the weekly plan is kept when the limit is reached).
     weighted_stage1 : float
         Weighted mode: pounds per stage-1 unit (uncovered PA equivalent; default 10,000).
     weighted_stage3 : float
         Weighted mode: pounds per stage-3 unit (default 10.0).
-    compute_baseline : bool
-        Also solve the baseline (everyone at home, unlimited locums) to cost the plan against
-        (default True).
     """
 
     cost_per_mile: float = 0.56
     minutes_per_pa: float = 240.0
+    travel_pa_step: float = 0.25
     pas_per_trip: float = 2.0
     max_trips_per_site: int = 5
     max_trip_minutes: float = 90.0
@@ -110,14 +116,14 @@ class CoverParameters:
     mdt_shortfall_penalty: float = 10.0
     default_locum_cost_per_pa: float = 700.0
     mode: Literal["lexicographic", "weighted"] = "lexicographic"
-    stage_rel_tolerance: float = 1e-6
+    stage_rel_tolerance: float = 1e-7
     stage_abs_tolerance: float = 1e-6
     fairness_weight: float = 1.0
     continuity_weight: float = 1.0
     run_stage3: bool = True
+    stage3_polish: bool = True
     weighted_stage1: float = 10_000.0
     weighted_stage3: float = 10.0
-    compute_baseline: bool = True
 
     def __post_init__(self) -> None:
         positive = ("minutes_per_pa", "pas_per_trip", "mdt_shortfall_penalty", "weighted_stage1")
@@ -126,6 +132,7 @@ class CoverParameters:
                 raise ValueError(f"parameter {name} must be positive, got {getattr(self, name)!r}")
         non_negative = (
             "cost_per_mile",
+            "travel_pa_step",
             "max_trip_minutes",
             "mdt_pas",
             "default_locum_cost_per_pa",
@@ -157,9 +164,10 @@ class CoverInstance:
     * ``sites``: site_id, name, trust_id, lat, lon (degrees).
     * ``tumour_sites``: tumour_site_id, name (breast, lung, ...).
     * ``oncologists``: oncologist_id, name, home_site, dcc_pas (direct clinical care PAs a
-      week), max_away_pas (most clinical PAs a week away from the home site), max_sites (most
-      distinct sites worked in a week, home included), cost_per_pa (pounds; reported as the
-      recharge for PAs worked for another trust).
+      week for clinics, SACT review and ward, outside the home trust's MDTs), max_away_pas (most
+      clinical PAs a week away from the home site), max_sites (most distinct sites a week, the
+      home site counted always), cost_per_pa (pounds; reported as the recharge for PAs worked
+      for another trust).
     * ``specialisms``: oncologist_id, tumour_site_id (one row per specialism).
     * ``absences``: oncologist_id, first_day, last_day (inclusive dates), kind (annual_leave,
       study, sickness, maternity, other), share (of each working week between the dates that
@@ -275,8 +283,8 @@ def _normalise_weekdays(mdts: pd.DataFrame) -> pd.DataFrame:
     bad = ~text.isin(list(names))
     if bad.any():
         raise ValueError(
-            f"table 'mdts', column 'weekday': {sorted(set(mdts['weekday'][bad]))[:3]} "
-            f"are not weekdays Mon..Fri (MDT(s) {list(mdts['mdt_id'][bad])[:5]})"
+            f"table 'mdts', column 'weekday': {sorted(set(mdts['weekday'][bad]))[:3]} are not weekdays "
+            f"Mon..Fri (MDT(s) {list(mdts['mdt_id'][bad])[:5]})"
         )
     out = mdts.copy()
     out["weekday"] = text.map(names).to_numpy(dtype=object)
@@ -363,8 +371,8 @@ def _check(inst: CoverInstance) -> None:
     bad_kind = ~a["kind"].isin(ABSENCE_KINDS)
     if bad_kind.any():
         raise ValueError(
-            f"table 'absences', column 'kind': {sorted(set(a.loc[bad_kind, 'kind']))[:3]} "
-            f"not one of {', '.join(ABSENCE_KINDS)}"
+            f"table 'absences', column 'kind': {sorted(set(a.loc[bad_kind, 'kind']))[:3]} not one of "
+            f"{', '.join(ABSENCE_KINDS)}"
         )
     d = inst.demand
     _range(d, "demand", "pas", d["pas"] >= 0, ">= 0")
