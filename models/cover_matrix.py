@@ -204,12 +204,13 @@ def away_burden(mm: MatrixModel, idx: CoverIndex, col: Columns) -> None:
 
 
 def continuity(mm: MatrixModel, idx: CoverIndex, col: Columns) -> None:
-    """(13) sum_{s in S_k} x_osuw - c_ow v_oku <= 0."""
+    """(13) sum_{s in S_k} x_osuw - min(c_ow, sum_s xbar_osuw) v_oku <= 0."""
     nw = idx.num_weeks
     keys = idx.x["cr"].to_numpy() * nw + idx.x["w"].to_numpy()
     rows, first = _group(keys)
     cr, w = keys[first] // nw, keys[first] % nw
-    cap = idx.capacity[idx.c["o"].to_numpy()[cr], w]
+    most = np.bincount(rows, weights=idx.x["ub"].to_numpy(float) / 2, minlength=len(first))
+    cap = np.minimum(idx.capacity[idx.c["o"].to_numpy()[cr], w], most)
     rows = np.concatenate([rows, np.arange(len(first))])
     cols = np.concatenate([col["n"], col["c"][cr]])
     vals = np.concatenate([np.full(len(idx.x), 0.5), -cap])

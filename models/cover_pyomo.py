@@ -261,16 +261,15 @@ def away_burden(m: Any, idx: CoverIndex, v: Vars) -> None:
 
 
 def continuity(m: Any, idx: CoverIndex, v: Vars, keys: dict[str, list[tuple]]) -> None:
-    """(13) sum_{s in S_k} x_osuw <= c_ow v_oku."""
+    """(13) sum_{s in S_k} x_osuw <= min(c_ow, sum_s xbar_osuw) v_oku."""
     groups = _group_positions(idx.x, ["cr", "w"])
     rows = {(*keys["c"][cr], int(w) + 1): (cr, w) for cr, w in groups}
     co = idx.c["o"].to_numpy()
+    ub = idx.x["ub"].to_numpy(float) / 2
+    most = {g: min(float(idx.capacity[co[g[0]], g[1]]), float(ub[pos].sum())) for g, pos in groups.items()}
     m.continuity = pyo.Constraint(
         list(rows),
-        rule=lambda _m, *k: (
-            _sum(v["n"], groups[rows[k]], 0.5)
-            <= float(idx.capacity[co[rows[k][0]], rows[k][1]]) * v["c"][rows[k][0]]
-        ),
+        rule=lambda _m, *k: _sum(v["n"], groups[rows[k]], 0.5) <= most[rows[k]] * v["c"][rows[k][0]],
     )
 
 

@@ -74,7 +74,8 @@ Constraints (one function each in :mod:`models.cover_matrix` and :mod:`models.co
 11. One MDT a day: :math:`\sum_{m : \delta_m = \delta} a_{omw} \le 1`.
 12. Away burden: :math:`B_o + \sum_w \big(\sum_{s \ne h(o), u} x_{osuw} + \sum_s \pi_{os}
     z_{osw}\big) \le F` (:math:`B_o` = 0, or the burden of earlier weeks in the weekly stage 3).
-13. Continuity: :math:`\sum_{s} x_{osuw} \le c_{ow} v_{ok(s)u}`.
+13. Continuity: :math:`\sum_{s} x_{osuw} \le \min(c_{ow}, \sum_s \bar n_{osuw}/2)\, v_{ok(s)u}`
+    (the tightest big-M: the most the arcs can carry that week).
 14. Stage fixing (lexicographic): :math:`f_j \le f_j^* + \max(\epsilon_{abs}, \epsilon_{rel}
     |f_j^*|)` for every earlier stage :math:`j`, :math:`f_j^*` the value that stage reached.
 

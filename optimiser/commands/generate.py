@@ -98,3 +98,36 @@ def generate_roster(
         click.echo(str(exc), err=True)
         sys.exit(2)
     click.echo(f"Wrote {out} ({staff} staff x {days} days, seed {seed})")
+
+
+@generate.command("cover")
+@click.option("--oncologists", type=click.IntRange(min=1), required=True, help="Consultant oncologists.")
+@click.option("--trusts", type=click.IntRange(min=1), required=True, help="Trusts (a site or two each).")
+@click.option(
+    "--tumour-sites", type=click.IntRange(min=1, max=10), required=True, help="Tumour sites (1-10)."
+)
+@click.option("--weeks", type=click.IntRange(min=1, max=104), required=True, help="Weeks in the horizon.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing folder.")
+@click.argument("out", type=click.Path(path_type=Path))
+def generate_cover(
+    oncologists: int, trusts: int, tumour_sites: int, weeks: int, seed: int, force: bool, out: Path
+) -> None:
+    """A cross-trust oncologist cover instance (leave, sickness, demand, MDTs, locums) of any size."""
+    from instances.generators.cover import generate as make
+    from optimiser.exports.safe import safe_frame
+    from optimiser.instance_files import write_instance
+    from optimiser.kinds.cover_schema import tables_of
+
+    inst = make(oncologists, trusts, tumour_sites, weeks, seed=seed)
+    tables, parameters = tables_of(inst)
+    try:
+        write_instance(
+            out, "cover", inst.name, parameters, {k: safe_frame(v) for k, v in tables.items()},
+            inst.description or f"ILLUSTRATIVE generated cover instance, seed {seed}", force=force,
+        )  # fmt: skip
+    except OutputExistsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    size = f"{oncologists} oncologists x {trusts} trusts x {tumour_sites} tumour sites x {weeks} weeks"
+    click.echo(f"Wrote {out} ({size})")

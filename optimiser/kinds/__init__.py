@@ -11,9 +11,9 @@ __all__ = ["KINDS", "Kind", "LoadedInstance", "RunSettings", "get_kind", "load_i
 
 
 def _registry() -> dict[str, Kind]:
-    from optimiser.kinds import ooh, roster, sact
+    from optimiser.kinds import cover, ooh, roster, sact
 
-    kinds = [sact.KIND, ooh.KIND, roster.KIND]
+    kinds = [sact.KIND, ooh.KIND, roster.KIND, cover.KIND]
     return {k.name: k for k in kinds}
 
 
