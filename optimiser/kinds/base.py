@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from optimiser.errors import InputError, Problem
@@ -132,3 +134,48 @@ def input_from_tables(
         raise InputError(problems)
     files = {t.name: raw.files.get(t.name, f"{name}/{t.name}") for t in kind.tables}
     return kind.build_input(typed, params, files)
+
+
+def row_numbers(frame: pd.DataFrame) -> pd.Series:
+    """The spreadsheet row of each record validation attached (header = row 1), else 2, 3, ..."""
+    return frame.attrs.get("rows", pd.Series(np.arange(len(frame)) + 2, index=frame.index))
+
+
+def without_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy without the row numbers validation attached (they must not travel into the model)."""
+    out = frame.copy()
+    out.attrs = {}
+    return out
+
+
+def date_parameter(
+    params: dict[str, Any], name: str, yaml_file: str, problems: list[Problem], *, monday: bool = False
+) -> dt.date | None:
+    """The ISO date parameter ``name`` (required; a Monday when ``monday``), or None with a problem."""
+    where = f"parameters.{name}"
+    value = params.get(name)
+    if value is None:
+        problems.append(
+            Problem(
+                yaml_file, f"a value is required (YYYY-MM-DD{', a Monday' if monday else ''})", column=where
+            )
+        )
+        return None
+    try:
+        day = dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        problems.append(Problem(yaml_file, f"'{value}' is not a date (YYYY-MM-DD)", column=where))
+        return None
+    if monday and day.weekday() != 0:
+        problems.append(Problem(yaml_file, f"{day} is a {day:%A}, not a Monday", column=where))
+        return None
+    return day
+
+
+def required_parameter(
+    params: dict[str, Any], name: str, what: str, yaml_file: str, problems: list[Problem]
+) -> Any:
+    """Parameter ``name``, with a problem when it has no value (``what`` says what it counts)."""
+    if params.get(name) is None:
+        problems.append(Problem(yaml_file, f"a value is required ({what})", column=f"parameters.{name}"))
+    return params.get(name)

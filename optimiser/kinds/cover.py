@@ -11,7 +11,6 @@ speed plus an overhead; miles = road km / 1.609).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 import textwrap
 from pathlib import Path
@@ -25,7 +24,14 @@ from models.oncologist_cover import CoverPlan, solve_cover
 from optimiser.errors import InputError, Problem
 from optimiser.exports.safe import write_csv
 from optimiser.exports.workbook import write_workbook
-from optimiser.kinds.base import Kind, RunSettings
+from optimiser.kinds.base import (
+    Kind,
+    RunSettings,
+    date_parameter,
+    required_parameter,
+    row_numbers,
+    without_rows,
+)
 from optimiser.kinds.cover_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 from optimiser.outputs import write_json
 from optimiser.travel import great_circle_km, road_minutes
@@ -58,14 +64,8 @@ _KEYS = {
 }
 
 
-def _rows(frame: pd.DataFrame) -> pd.Series:
-    return frame.attrs.get("rows", pd.Series(np.arange(len(frame)) + 2, index=frame.index))
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    out.attrs = {}
-    return out
 
 
 def _empty(table: str) -> pd.DataFrame:
@@ -77,13 +77,14 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     """Typed :class:`CoverInstance` and :class:`CoverParameters`; InputError for cross-table problems."""
     problems: list[Problem] = []
     yaml_file = str(Path(files["trusts"]).parent / "instance.yaml")
-    rows = {name: _rows(frame) for name, frame in tables.items()}
-    tables = {name: _plain(frame) for name, frame in tables.items()}
+    rows = {name: row_numbers(frame) for name, frame in tables.items()}
+    tables = {name: without_rows(frame) for name, frame in tables.items()}
     for name in ("absences", "mdts", "locums"):
         if name not in tables:
             tables[name] = _empty(name)
             rows[name] = pd.Series(dtype=int)
-    first, weeks = _horizon(params, yaml_file, problems)
+    first = date_parameter(params, "first_week", yaml_file, problems, monday=True)
+    weeks = required_parameter(params, "weeks", "weeks in the horizon", yaml_file, problems)
     for table, key in _KEYS.items():
         if table in tables:
             _duplicates(tables[table], key, rows[table], files[table], problems)
@@ -138,35 +139,6 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     return {"instance": instance, "parameters": parameters, "time_limit": params["time_limit_per_solve"]}
 
 
-def _horizon(
-    params: dict[str, Any], yaml_file: str, problems: list[Problem]
-) -> tuple[dt.date | None, int | None]:
-    first = None
-    if params["first_week"] is None:
-        problems.append(
-            Problem(yaml_file, "a value is required (YYYY-MM-DD, a Monday)", column="parameters.first_week")
-        )
-    else:
-        try:
-            first = dt.date.fromisoformat(str(params["first_week"]).strip())
-        except ValueError:
-            problems.append(
-                Problem(
-                    yaml_file,
-                    f"'{params['first_week']}' is not a date (YYYY-MM-DD)",
-                    column="parameters.first_week",
-                )
-            )
-        if first is not None and first.weekday() != 0:
-            problems.append(
-                Problem(yaml_file, f"{first} is a {first:%A}, not a Monday", column="parameters.first_week")
-            )
-            first = None
-    if params["weeks"] is None:
-        problems.append(
-            Problem(yaml_file, "a value is required (weeks in the horizon)", column="parameters.weeks")
-        )
-    return first, params["weeks"]
 
 
 def _duplicates(

@@ -23,7 +23,7 @@ from models.ooh_plan import OohPlan
 from models.ooh_rota import solve_ooh
 from optimiser.errors import InputError, Problem
 from optimiser.exports.safe import write_csv
-from optimiser.kinds.base import Kind, RunSettings
+from optimiser.kinds.base import Kind, RunSettings, row_numbers, without_rows
 from optimiser.kinds.ooh_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 from optimiser.outputs import write_json
 from optimiser.travel import great_circle_km, road_minutes
@@ -40,27 +40,20 @@ class OohCase:
     parameters: OohParameters
 
 
-def _rows(frame: pd.DataFrame) -> pd.Series:
-    return frame.attrs.get("rows", pd.Series(np.arange(len(frame)) + 2, index=frame.index))
 
 
 def _row(rows: pd.Series | None, idx: Any) -> int | None:
     return None if rows is None else int(rows[idx])
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy without the row numbers validation attached (they must not travel into the model)."""
-    out = frame.copy()
-    out.attrs = {}
-    return out
 
 
 def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> OohCase:
     """Typed :class:`OohCase` from validated tables; raise InputError for cross-table problems."""
     problems: list[Problem] = []
     # Row numbers apart: pandas compares attrs on every merge, and a Series there cannot be compared.
-    rows = {name: _rows(frame) for name, frame in tables.items()}
-    tables = {name: _plain(frame) for name, frame in tables.items()}
+    rows = {name: row_numbers(frame) for name, frame in tables.items()}
+    tables = {name: without_rows(frame) for name, frame in tables.items()}
     sites, services, bands = tables["sites"], tables["services"], tables["bands"]
     clinicians = tables.get("clinicians")
     for idx in services.index[services["max_rota_size"] < services["min_rota_size"]]:

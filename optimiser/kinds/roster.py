@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import numpy as np
 import pandas as pd
 
 from models.checks.rostering import RosterCheck, check_roster
@@ -28,7 +27,14 @@ from models.rostering_input import RosterInput, RosterParameters, parse_time
 from optimiser.errors import InputError, Problem
 from optimiser.exports.rota import write_rota_calendars, write_rota_csv, write_rota_workbook
 from optimiser.exports.safe import write_csv
-from optimiser.kinds.base import Kind, RunSettings
+from optimiser.kinds.base import (
+    Kind,
+    RunSettings,
+    date_parameter,
+    required_parameter,
+    row_numbers,
+    without_rows,
+)
 from optimiser.kinds.roster_schema import ASSIGNMENT_TABLES, MODEL_PARAMETERS, PARAMETERS, TABLES
 from optimiser.outputs import write_json
 
@@ -58,15 +64,8 @@ class RosterRun:
         return self.plan.found
 
 
-def _rows(frame: pd.DataFrame) -> pd.Series:
-    return frame.attrs.get("rows", pd.Series(np.arange(len(frame)) + 2, index=frame.index))
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy without the row numbers validation attached (they must not travel into the model)."""
-    out = frame.copy()
-    out.attrs = {}
-    return out
 
 
 # ---- build_input ---------------------------------------------------------------------------------
@@ -75,10 +74,11 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> RosterCase:
     """Typed :class:`RosterCase` from validated tables; raise InputError naming file, row and column."""
     problems: list[Problem] = []
-    rows = {name: _rows(frame) for name, frame in tables.items()}
-    tables = {name: _plain(frame) for name, frame in tables.items()}
+    rows = {name: row_numbers(frame) for name, frame in tables.items()}
+    tables = {name: without_rows(frame) for name, frame in tables.items()}
     yaml_file = str(Path(files["staff"]).parent / "instance.yaml")
-    first, days = _horizon(params, yaml_file, problems)
+    first = date_parameter(params, "first_date", yaml_file, problems)
+    days = required_parameter(params, "days", "days in the rota", yaml_file, problems)
     try:
         ZoneInfo(str(params["timezone"]))
     except (ZoneInfoNotFoundError, ValueError):
@@ -126,30 +126,6 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     return RosterCase(data, params["time_limit"])
 
 
-def _horizon(
-    params: dict[str, Any], yaml_file: str, problems: list[Problem]
-) -> tuple[dt.date | None, int | None]:
-    first = None
-    if params["first_date"] is None:
-        problems.append(
-            Problem(yaml_file, "a value is required (YYYY-MM-DD)", column="parameters.first_date")
-        )
-    else:
-        try:
-            first = dt.date.fromisoformat(str(params["first_date"]).strip())
-        except ValueError:
-            problems.append(
-                Problem(
-                    yaml_file,
-                    f"'{params['first_date']}' is not a date (YYYY-MM-DD)",
-                    column="parameters.first_date",
-                )
-            )
-    if params["days"] is None:
-        problems.append(
-            Problem(yaml_file, "a value is required (days in the rota)", column="parameters.days")
-        )
-    return first, params["days"]
 
 
 def _check_rules(
