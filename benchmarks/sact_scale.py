@@ -6,6 +6,8 @@ Each case runs in its own process so that peak memory belongs to that case alone
         [--gap 0.01] [--seed 0] [--pyomo-build-up-to 40000] [--out benchmarks/results]
 
 Writes ``sact_scale.csv`` and ``sact_scale.md`` (with the machine description) to ``--out``.
+``path`` is the solve path :func:`models.sact.solve_sact` chose (``direct``, or ``priced``: see
+:mod:`models.sact_large`).
 """
 
 from __future__ import annotations
@@ -51,9 +53,12 @@ def run_case(zones: int, sites: int, seed: int, time_limit: float, gap: float, p
         t1 = time.perf_counter()
         build_pyomo(arrays, data.parameters)
         row["pyomo_build_seconds"] = time.perf_counter() - t1
+    from models.sact_large import use_priced_path
+
     plan = solve_sact(data, "highs", SolveOptions(time_limit=time_limit, gap=gap, threads=2))
     r = plan.result
     row.update(
+        path="priced" if use_priced_path(arrays, data.parameters) else "direct",
         status=r.status.value,
         objective=r.objective,
         bound=r.bound,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from models.sact_data import SactArrays, diagnose, prepare
+from models.sact_large import solve_priced, use_priced_path
 from models.sact_location import CLASSES, SactInput, SactParameters
 from models.sact_matrix import build_matrix
 from solvers import SolveOptions, SolveResult, Status, solve_matrix, solve_pyomo
@@ -61,8 +62,14 @@ def solve_sact(
     options: SolveOptions | None = None,
     *,
     progress: Any = None,
+    method: str = "auto",
 ) -> SactPlan:
-    """Solve ``data`` with ``backend`` (``highs`` direct, or a pyomo backend name)."""
+    """Solve ``data`` with ``backend`` (``highs`` direct, or a pyomo backend name).
+
+    ``method`` (HiGHS only): ``direct`` solves the whole model; ``priced`` takes the path of
+    :mod:`models.sact_large` (strong relaxation by pricing, plans from restricted MILPs, a valid
+    bound); ``auto`` takes it above :data:`models.sact_large.PRICED_PATH_ARCS` arcs.
+    """
     options = options or SolveOptions()
     p = data.parameters
     t0 = time.perf_counter()
@@ -74,7 +81,10 @@ def solve_sact(
             Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
         )
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds})
-    if backend == "highs":
+    if backend == "highs" and use_priced_path(arrays, p, method):
+        result, x, model = solve_priced(arrays, p, options, build_seconds=prepare_seconds, progress=progress)
+        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
+    elif backend == "highs":
         t1 = time.perf_counter()
         model = build_matrix(arrays, p)
         build_seconds = prepare_seconds + time.perf_counter() - t1

@@ -68,7 +68,8 @@ or (``objective = "travel"``, attendance-minutes a year, usually with a budget)
 
 Two builders give the same model: :mod:`models.sact_matrix` (vectorised, straight into highspy,
 for any size) and :mod:`models.sact_pyomo` (pyomo, for other solvers).  Both read the arrays of
-:func:`models.sact_data.prepare`.
+:func:`models.sact_data.prepare`.  Large instances are solved by :mod:`models.sact_large` (strong
+relaxation by pricing arcs, plans from restricted MILPs, a bound valid for the whole model).
 """
 
 from __future__ import annotations

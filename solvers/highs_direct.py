@@ -128,10 +128,12 @@ def solve_matrix(
     build_seconds: float = 0.0,
     start: np.ndarray | None = None,
     progress: Progress | None = None,
+    stop_at: float | None = None,
 ) -> tuple[SolveResult, np.ndarray | None]:
     """Solve ``model`` with HiGHS; return the uniform result and the solution vector (or None).
 
-    ``start`` is an optional feasible plan to warm-start from (full column vector).
+    ``start`` is an optional feasible plan to warm-start from (full column vector).  ``stop_at``
+    stops a MILP as soon as a plan of at most that objective is found (status ``feasible``).
     """
     import highspy
 
@@ -216,6 +218,13 @@ def solve_matrix(
             progress(out.running_time, out.objective_function_value, bound if np.isfinite(bound) else None)
 
         h.cbMipImprovingSolution.subscribe(_on_improving)
+    if stop_at is not None and integer.any():
+
+        def _on_interrupt(event: object) -> None:
+            if event.data_out.objective_function_value <= stop_at:  # type: ignore[attr-defined]
+                event.interrupt()  # type: ignore[attr-defined]
+
+        h.cbMipInterrupt.subscribe(_on_interrupt)
     h.run()
     solve_seconds = time.perf_counter() - t1
     info = h.getInfo()

@@ -56,6 +56,7 @@ class MatrixModel:
         self.num_cols = 0
         self.num_rows = 0
         self.objective_offset = 0.0
+        self.parent_columns: np.ndarray | None = None  # set by :meth:`restricted`
 
     def add_variables(
         self,
@@ -168,6 +169,86 @@ class MatrixModel:
         pool = sp.coo_matrix((vals, (rows, cols)), shape=(self.num_lazy, self.num_cols)).tocsr()
         pool.sum_duplicates()
         return pool, lo, up
+
+    def restricted(
+        self,
+        columns: np.ndarray,
+        *,
+        lazy_rows: np.ndarray | None = None,
+        keep_lazy: bool = True,
+        col_lower: np.ndarray | None = None,
+        col_upper: np.ndarray | None = None,
+    ) -> MatrixModel:
+        """The model over the columns where ``columns`` (a mask) is true, every other column fixed at 0.
+
+        Every other column must allow 0 (``lower <= 0 <= upper``): its entries are dropped from
+        every row, which is exact for the restricted model.  Lazy rows where ``lazy_rows`` (a mask
+        over the pool) is true become ordinary rows (block ``<name>``); the others stay lazy (block
+        ``<name>:lazy``) when ``keep_lazy``, else are left out (allowed: lazy rows never decide
+        feasibility).  ``col_lower`` / ``col_upper`` (full length) replace the bounds, e.g. to fix
+        some integers.  Blocks keep their names and order, shrunk to the columns kept; the new
+        model's ``parent_columns`` maps its columns to this model's (see :meth:`expand`).
+        """
+        keep = np.asarray(columns, dtype=bool)
+        lower = self.col_lower if col_lower is None else np.asarray(col_lower, dtype=float)
+        upper = self.col_upper if col_upper is None else np.asarray(col_upper, dtype=float)
+        dropped = ~keep
+        if ((lower[dropped] > 0) | (upper[dropped] < 0)).any():
+            raise ValueError("a column left out of a restricted model must allow the value 0")
+        new_index = np.full(self.num_cols, -1, dtype=np.int64)
+        new_index[keep] = np.arange(int(keep.sum()))
+        sub = MatrixModel(self.name)
+        cost, integer = self.cost, self.integer
+        for name, block in self.variable_blocks.items():
+            idx = block.index[keep[block.index]]
+            sub.add_variables(
+                name,
+                len(idx),
+                lower=lower[idx],
+                upper=upper[idx],
+                cost=cost[idx],
+                integer=bool(integer[block.start]) if block.size else False,
+            )
+            sub._integer[-1] = integer[idx].copy()
+        sub.objective_offset = self.objective_offset
+        a = self.matrix().tocsr()
+        row_lower, row_upper = self.row_lower, self.row_upper
+        for name, block in self.constraint_blocks.items():
+            part = a[block.start : block.start + block.size][:, np.flatnonzero(keep)].tocoo()
+            sub.add_constraints(
+                name,
+                block.size,
+                part.row,
+                part.col,
+                part.data,
+                lower=row_lower[block.index],
+                upper=row_upper[block.index],
+            )
+        if self.num_lazy:
+            pool, lo, up = self.lazy_pool()
+            chosen = np.zeros(self.num_lazy, bool) if lazy_rows is None else np.asarray(lazy_rows, bool)
+            for name, block in self.lazy_blocks.items():
+                rows = block.index
+                for pick, label, lazy in ((chosen[rows], name, False), (~chosen[rows], f"{name}:lazy", True)):
+                    if lazy and not keep_lazy:
+                        continue
+                    r = rows[pick]
+                    if r.size == 0:
+                        continue
+                    part = pool[r][:, np.flatnonzero(keep)].tocoo()
+                    sub.add_constraints(
+                        label, len(r), part.row, part.col, part.data, lower=lo[r], upper=up[r], lazy=lazy
+                    )
+        sub.parent_columns = np.flatnonzero(keep)
+        return sub
+
+    def expand(self, x: np.ndarray, num_parent_cols: int) -> np.ndarray:
+        """A solution of this restricted model as a full column vector of its parent (0 elsewhere)."""
+        if self.parent_columns is None:
+            raise ValueError("not a restricted model")
+        full = np.zeros(num_parent_cols)
+        full[self.parent_columns] = x
+        return full
 
     def values(self, x: np.ndarray, block: str) -> np.ndarray:
         """The slice of a solution vector that belongs to variable block ``block``."""

@@ -1,0 +1,285 @@
+r"""The linear relaxation of a large :class:`MatrixModel` by column generation and row separation.
+
+Many columns of a large model are never used at the optimum of its linear relaxation (an
+allocation to a far site, say), and many of its lazy rows are never binding.  :func:`price_relaxation`
+solves the relaxation over a *restricted* set of columns and rows and grows both until neither
+a column nor a row is missing:
+
+1. Solve the LP over the active columns, every ordinary row and the lazy rows added so far
+   (left-out columns sit at 0, which they must allow).
+2. *Pricing*: with the row duals :math:`\pi` (a lazy row not in the LP has dual 0), the reduced
+   cost of every column is :math:`d = c - A^\top \pi`, one sparse matrix-vector product over the
+   whole model; a left-out column with :math:`d_j < 0` could improve the LP and is added (the
+   most negative first, at most ``max_columns`` a round).
+3. *Separation*: the LP solution, extended by zeros, is checked against every lazy row not yet
+   in the LP; violated ones are added (the most violated first, at most ``max_rows`` a round).
+4. Repeat until nothing is added, the time is up, or the bound stalls (``stall_rounds`` rounds
+   in a row each raising it by less than ``stall_tolerance``, relative).
+
+A valid lower bound at every round, converged or not (Lagrangian bound).  For any row multipliers
+:math:`\pi` and :math:`d = c - A^\top \pi` over *all* rows and columns of the model,
+
+.. math:: c^\top x = d^\top x + \pi^\top A x
+          \ge \sum_j \min(d_j l_j, d_j u_j) + \sum_i \min(\pi_i L_i, \pi_i U_i)
+
+for every :math:`x` with :math:`l \le x \le u`, :math:`L \le Ax \le U`: a lower bound on the LP, hence
+on the MILP.  (A multiplier whose side is infinite is set to 0 first, so the bound stays finite
+when it can.)  At convergence it equals the LP optimum; before, it is the best bound that the
+duals prove.  Nothing here depends on simplex tolerances: the bound is recomputed from the model.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from solvers.matrix import MatrixModel
+
+
+@dataclass
+class PricedRelaxation:
+    """Outcome of :func:`price_relaxation`.
+
+    status : ``optimal`` (nothing left to add), ``stalled`` (bound no longer moving), ``time_limit``,
+        ``round_limit``, ``infeasible`` (the restricted LP, with every column, has no solution),
+        or the HiGHS model status of a failed solve.
+    bound : valid lower bound on the model's optimum (None when no LP was solved).
+    objective : optimum of the last restricted LP (an upper bound on the LP over every column).
+    x : the last restricted LP solution as a full column vector (0 where left out), or None.
+    active : mask of the columns in the restricted LP; ``lazy_added``: mask of the lazy rows added.
+    rounds, seconds : LP solves and wall-clock seconds.
+    history : per round (seconds so far, restricted LP objective, bound, columns added, rows added).
+    """
+
+    status: str
+    bound: float | None
+    objective: float | None
+    x: np.ndarray | None
+    active: np.ndarray
+    lazy_added: np.ndarray
+    rounds: int
+    seconds: float
+    history: list[tuple[float, float, float, int, int]] = field(default_factory=list)
+
+    @property
+    def converged(self) -> bool:
+        return self.status == "optimal"
+
+
+def lagrangian_bound(
+    cost: np.ndarray,
+    col_lower: np.ndarray,
+    col_upper: np.ndarray,
+    a: sp.spmatrix,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    dual: np.ndarray,
+    offset: float = 0.0,
+) -> tuple[float, np.ndarray]:
+    """The bound of the module docstring for multipliers ``dual``; also the reduced costs ``d``."""
+    y = np.asarray(dual, dtype=float).copy()
+    y[(y > 0) & ~np.isfinite(row_lower)] = 0.0
+    y[(y < 0) & ~np.isfinite(row_upper)] = 0.0
+    d = cost - a.T @ y
+    with np.errstate(invalid="ignore"):
+        col_part = np.where(d > 0, d * col_lower, np.where(d < 0, d * col_upper, 0.0))
+        row_part = np.where(y > 0, y * row_lower, np.where(y < 0, y * row_upper, 0.0))
+    total = float(offset + col_part.sum() + row_part.sum())
+    return (total if np.isfinite(total) else -np.inf), d
+
+
+def price_relaxation(
+    model: MatrixModel,
+    priced: np.ndarray,
+    initial: np.ndarray,
+    *,
+    time_limit: float | None = None,
+    threads: int | None = None,
+    max_rounds: int = 200,
+    max_columns: int | None = None,
+    max_rows: int | None = None,
+    tolerance: float = 1e-7,
+    stall_rounds: int = 3,
+    stall_tolerance: float = 1e-5,
+    verbose: bool = False,
+) -> PricedRelaxation:
+    """Solve the linear relaxation of ``model`` by pricing columns and separating its lazy rows.
+
+    ``priced`` marks the columns that may be left out (each must allow 0); ``initial`` those of
+    them to start with.  Every other column is always in.  See the module docstring.
+    """
+    import highspy
+
+    from solvers.highs_direct import new_highs
+
+    t0 = time.perf_counter()
+    a = model.matrix()
+    pool, pool_lo, pool_up = model.lazy_pool()
+    everything = sp.vstack([a, pool]).tocsr()
+    all_lo = np.concatenate([model.row_lower, pool_lo])
+    all_up = np.concatenate([model.row_upper, pool_up])
+    pool_csc = pool.tocsc()
+    cost, lo, up = model.cost, model.col_lower, model.col_upper
+    priced = np.asarray(priced, dtype=bool)
+    if ((lo[priced] > 0) | (up[priced] < 0)).any():
+        raise ValueError("a priced column must allow the value 0")
+    n, m = model.num_cols, model.num_rows
+    active = ~priced | np.asarray(initial, dtype=bool)
+    added = np.zeros(model.num_lazy, dtype=bool)
+    col_order = np.flatnonzero(active)
+    row_order = np.zeros(0, dtype=np.int64)  # lazy row of LP row m + i
+
+    h = new_highs()
+    h.setOptionValue("output_flag", bool(verbose))
+    if threads is not None:
+        h.setOptionValue("threads", int(threads))
+    sub = a[:, col_order].tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(col_order)
+    lp.num_row_ = m
+    lp.col_cost_ = cost[col_order]
+    lp.col_lower_ = lo[col_order]
+    lp.col_upper_ = up[col_order]
+    lp.row_lower_ = model.row_lower
+    lp.row_upper_ = model.row_upper
+    lp.offset_ = model.objective_offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
+    lp.a_matrix_.value_ = sub.data.astype(float)
+    h.passModel(lp)
+
+    bound: float | None = None
+    objective: float | None = None
+    x_full: np.ndarray | None = None
+    history: list[tuple[float, float, float, int, int]] = []
+    status = "round_limit"
+    stalled = 0
+    rounds = 0
+    row_tol = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(pool_up), pool_up, 0.0)))
+    for rounds in range(1, max_rounds + 1):
+        if time_limit is not None:
+            left = time_limit - (time.perf_counter() - t0)
+            if left <= 0:
+                status = "time_limit"
+                rounds -= 1
+                break
+            h.setOptionValue("time_limit", float(left))
+        h.run()
+        ms = h.getModelStatus()
+        if ms != highspy.HighsModelStatus.kOptimal:
+            if ms == highspy.HighsModelStatus.kInfeasible and not active.all():
+                # the restricted LP cannot meet the rows: bring in every column and try again
+                missing = np.flatnonzero(~active)
+                _add_columns(h, a, pool_csc, cost, lo, up, missing, row_order, m)
+                col_order = np.concatenate([col_order, missing])
+                active[missing] = True
+                continue
+            status = "infeasible" if ms == highspy.HighsModelStatus.kInfeasible else str(ms).split(".")[-1]
+            if ms == highspy.HighsModelStatus.kTimeLimit:
+                status = "time_limit"
+            break
+        sol = h.getSolution()
+        objective = float(h.getInfo().objective_function_value)
+        x_full = np.zeros(n)
+        x_full[col_order] = np.asarray(sol.col_value, dtype=float)
+        duals = np.zeros(m + model.num_lazy)
+        rd = np.asarray(sol.row_dual, dtype=float)
+        duals[:m] = rd[:m]
+        duals[m + row_order] = rd[m:]
+        value, d = lagrangian_bound(cost, lo, up, everything, all_lo, all_up, duals, model.objective_offset)
+        previous = bound
+        bound = value if bound is None else max(bound, value)
+        cand = np.flatnonzero(priced & ~active & (d < -tolerance * np.maximum(1.0, np.abs(cost))))
+        activity = pool @ x_full
+        viol = np.flatnonzero(~added & ((activity > pool_up + row_tol) | (activity < pool_lo - row_tol)))
+        if max_columns is not None and cand.size > max_columns:
+            cand = np.sort(cand[np.argsort(d[cand], kind="stable")[:max_columns]])
+        if max_rows is not None and viol.size > max_rows:
+            amount = np.maximum(activity[viol] - pool_up[viol], pool_lo[viol] - activity[viol])
+            viol = np.sort(viol[np.argsort(-amount, kind="stable")[:max_rows]])
+        history.append((time.perf_counter() - t0, objective, value, int(cand.size), int(viol.size)))
+        if cand.size == 0 and viol.size == 0:
+            status = "optimal"
+            break
+        if previous is not None and bound - previous <= stall_tolerance * max(1.0, abs(bound)):
+            stalled += 1
+            if stalled >= stall_rounds:
+                status = "stalled"
+                break
+        else:
+            stalled = 0
+        if cand.size:
+            _add_columns(h, a, pool_csc, cost, lo, up, cand, row_order, m)
+            col_order = np.concatenate([col_order, cand])
+            active[cand] = True
+        if viol.size:
+            lp_col = np.full(n, -1, dtype=np.int64)
+            lp_col[col_order] = np.arange(len(col_order))
+            block = pool[viol].tocoo()
+            keep = lp_col[block.col] >= 0
+            rows = sp.csr_matrix(
+                (block.data[keep], (block.row[keep], lp_col[block.col[keep]])),
+                shape=(len(viol), len(col_order)),
+            )
+            h.addRows(
+                len(viol),
+                pool_lo[viol],
+                pool_up[viol],
+                rows.nnz,
+                rows.indptr[:-1].astype(np.int32),
+                rows.indices.astype(np.int32),
+                rows.data.astype(float),
+            )
+            row_order = np.concatenate([row_order, viol])
+            added[viol] = True
+    return PricedRelaxation(
+        status=status,
+        bound=bound,
+        objective=objective,
+        x=x_full,
+        active=active,
+        lazy_added=added,
+        rounds=rounds,
+        seconds=time.perf_counter() - t0,
+        history=history,
+    )
+
+
+def _add_columns(
+    h: object,
+    a: sp.csc_matrix,
+    pool_csc: sp.csc_matrix,
+    cost: np.ndarray,
+    lo: np.ndarray,
+    up: np.ndarray,
+    cols: np.ndarray,
+    row_order: np.ndarray,
+    m: int,
+) -> None:
+    """Add ``cols`` to the LP in ``h`` with their entries in the ordinary rows and the lazy rows in it."""
+    lp_row = np.full(pool_csc.shape[0], -1, dtype=np.int64)
+    lp_row[row_order] = m + np.arange(len(row_order))
+    core = a[:, cols].tocoo()
+    lazy = pool_csc[:, cols].tocoo()
+    keep = lp_row[lazy.row] >= 0
+    block = sp.csc_matrix(
+        (
+            np.concatenate([core.data, lazy.data[keep]]),
+            (np.concatenate([core.row, lp_row[lazy.row[keep]]]), np.concatenate([core.col, lazy.col[keep]])),
+        ),
+        shape=(m + len(row_order), len(cols)),
+    )
+    h.addCols(  # type: ignore[attr-defined]
+        len(cols),
+        cost[cols],
+        lo[cols],
+        up[cols],
+        block.nnz,
+        block.indptr[:-1].astype(np.int32),
+        block.indices.astype(np.int32),
+        block.data.astype(float),
+    )

@@ -1,0 +1,178 @@
+"""Column generation for the linear relaxation (solvers.pricing) and restricted models (MatrixModel)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from solvers import MatrixModel, SolveOptions, Status, solve_matrix
+from solvers.pricing import lagrangian_bound, price_relaxation
+
+
+def facility(num_customers: int = 30, num_sites: int = 8, seed: int = 0, lazy: bool = True) -> MatrixModel:
+    """Capacitated facility location, per-arc linking rows in the lazy pool (or none)."""
+    rng = np.random.default_rng(seed)
+    cust = rng.uniform(0, 10, (num_customers, 2))
+    site = rng.uniform(0, 10, (num_sites, 2))
+    dist = np.hypot(*(cust[:, None, :] - site[None, :, :]).transpose(2, 0, 1))
+    demand = rng.integers(1, 5, num_customers).astype(float)
+    m = MatrixModel("facility")
+    y = m.add_variables("open", num_sites, upper=1.0, cost=rng.uniform(20, 40, num_sites), integer=True)
+    c = np.repeat(np.arange(num_customers), num_sites)
+    s = np.tile(np.arange(num_sites), num_customers)
+    x = m.add_variables("serve", len(c), upper=1.0, cost=(demand[:, None] * dist).ravel())
+    m.add_constraints("demand", num_customers, c, x, 1.0, lower=1.0, upper=1.0)
+    cap = np.full(num_sites, 1.6 * demand.sum() / num_sites)
+    m.add_constraints(
+        "capacity",
+        num_sites,
+        np.concatenate([s, np.arange(num_sites)]),
+        np.concatenate([x, y]),
+        np.concatenate([demand[c], -cap]),
+        upper=0.0,
+    )
+    if lazy:
+        r = np.arange(len(c))
+        m.add_constraints(
+            "link",
+            len(c),
+            np.concatenate([r, r]),
+            np.concatenate([x, y[s]]),
+            np.concatenate([np.ones(len(c)), -np.ones(len(c))]),
+            upper=0.0,
+            lazy=True,
+        )
+    return m
+
+
+def relaxed(model: MatrixModel) -> MatrixModel:
+    model._integer = [np.zeros(b.size, bool) for b in model.variable_blocks.values()]
+    return model
+
+
+def strong_lp(model: MatrixModel) -> float:
+    """The LP with every lazy row as an ordinary row."""
+    whole = relaxed(model.restricted(np.ones(model.num_cols, bool), lazy_rows=np.ones(model.num_lazy, bool)))
+    result, _ = solve_matrix(whole)
+    assert result.status is Status.OPTIMAL
+    return float(result.objective)
+
+
+def nearest(model: MatrixModel, k: int) -> np.ndarray:
+    """The k cheapest arcs of every customer (arcs are customer-major, 8 sites each)."""
+    x = model.variable_blocks["serve"]
+    cost = model.cost[x.index].reshape(-1, 8)
+    rank = np.argsort(np.argsort(cost, axis=1), axis=1).ravel()
+    mask = np.zeros(model.num_cols, bool)
+    mask[x.index[rank < k]] = True
+    return mask
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("k", [1, 3])
+def test_pricing_reaches_the_strong_relaxation(seed: int, k: int) -> None:
+    model = facility(seed=seed)
+    priced = np.zeros(model.num_cols, bool)
+    priced[model.variable_blocks["serve"].index] = True
+    r = price_relaxation(model, priced, nearest(model, k), stall_rounds=1000)
+    assert r.status == "optimal"
+    assert r.bound == pytest.approx(strong_lp(model), rel=1e-7)
+    assert r.objective == pytest.approx(strong_lp(model), rel=1e-7)
+    assert r.lazy_added.sum() < model.num_lazy
+    assert model.max_violation(r.x) <= 1e-6  # the LP point, extended by zeros, meets every row
+    if k == 3:  # (one arc each cannot meet capacity: then every column comes in)
+        assert r.active.sum() < model.num_cols
+
+
+def test_bound_is_valid_before_convergence() -> None:
+    model = facility(seed=3)
+    optimum = strong_lp(model)
+    priced = np.zeros(model.num_cols, bool)
+    priced[model.variable_blocks["serve"].index] = True
+    for rounds in (1, 2, 3):
+        r = price_relaxation(model, priced, nearest(model, 3), max_rounds=rounds, max_rows=5, max_columns=3)
+        assert r.bound is not None and r.bound <= optimum + 1e-7
+
+
+def test_lagrangian_bound_for_any_multipliers() -> None:
+    """Whatever the multipliers, the bound never exceeds the LP optimum."""
+    model = relaxed(facility(seed=4, lazy=False))
+    optimum, _ = solve_matrix(model)
+    rng = np.random.default_rng(0)
+    a = model.matrix()
+    for _ in range(20):
+        duals = rng.normal(0, 5, model.num_rows)
+        value, d = lagrangian_bound(
+            model.cost, model.col_lower, model.col_upper, a, model.row_lower, model.row_upper, duals
+        )
+        assert value <= optimum.objective + 1e-7
+        assert d.shape == (model.num_cols,)
+
+
+def test_infeasible_restriction_brings_in_every_column() -> None:
+    """Each customer's one cheapest arc cannot meet capacity: pricing must widen, not fail."""
+    model = facility(seed=5, lazy=False)
+    model.add_constraints("tight", 1, np.zeros(8), model.variable_blocks["open"].index, 1.0, upper=3.0)
+    priced = np.zeros(model.num_cols, bool)
+    priced[model.variable_blocks["serve"].index] = True
+    r = price_relaxation(model, priced, nearest(model, 1))
+    full, _ = solve_matrix(relaxed(facility(seed=5, lazy=False)))
+    assert r.status in ("optimal", "infeasible")
+    if r.status == "optimal":
+        assert r.bound is not None and r.bound >= full.objective - 1e-6
+
+
+def test_priced_columns_must_allow_zero() -> None:
+    model = facility(lazy=False)
+    priced = np.zeros(model.num_cols, bool)
+    priced[model.variable_blocks["open"].index[0]] = True
+    lower = model._col_lower[0]
+    lower[0] = 1.0
+    with pytest.raises(ValueError, match="allow the value 0"):
+        price_relaxation(model, priced, np.zeros(model.num_cols, bool))
+
+
+# --------------------------------------------------------------------------- restricted models
+
+
+def test_restricted_model_keeps_blocks_and_maps_back() -> None:
+    model = facility(num_customers=6, seed=6)
+    keep = nearest(model, 2) | ~np.isin(np.arange(model.num_cols), model.variable_blocks["serve"].index)
+    sub = model.restricted(keep, lazy_rows=np.arange(model.num_lazy) < 4)
+    assert list(sub.variable_blocks) == ["open", "serve"]
+    assert sub.variable_blocks["serve"].size == 12
+    assert list(sub.constraint_blocks) == ["demand", "capacity", "link"]
+    assert sub.constraint_blocks["link"].size == 4 and sub.lazy_blocks["link:lazy"].size == model.num_lazy - 4
+    result, xs = solve_matrix(sub, SolveOptions(gap=0.0))
+    assert result.status is Status.OPTIMAL
+    x = sub.expand(xs, model.num_cols)
+    assert model.max_violation(x) <= 1e-7  # a plan of the restriction is a plan of the model
+    assert model.objective_value(x) == pytest.approx(result.objective)
+    whole, _ = solve_matrix(model, SolveOptions(gap=0.0))
+    assert whole.objective <= result.objective + 1e-7
+
+
+def test_restricted_model_with_fixed_integers() -> None:
+    model = facility(num_customers=6, seed=7)
+    lower, upper = model.col_lower, model.col_upper
+    y = model.variable_blocks["open"].index
+    lower[y[:6]] = 1.0
+    upper[y[6:]] = 0.0
+    sub = model.restricted(np.ones(model.num_cols, bool), keep_lazy=False, col_lower=lower, col_upper=upper)
+    assert sub.num_lazy == 0
+    result, xs = solve_matrix(sub, SolveOptions(gap=0.0))
+    assert result.status is Status.OPTIMAL
+    np.testing.assert_allclose(sub.values(xs, "open"), [1, 1, 1, 1, 1, 1, 0, 0])
+    with pytest.raises(ValueError, match="allow the value 0"):
+        model.restricted(~np.isin(np.arange(model.num_cols), y[:1]), col_lower=lower)
+    with pytest.raises(ValueError, match="not a restricted model"):
+        model.expand(np.zeros(model.num_cols), model.num_cols)
+
+
+def test_stop_at_ends_a_milp_at_a_good_enough_plan() -> None:
+    model = facility(num_customers=40, num_sites=8, seed=8)
+    best, _ = solve_matrix(model, SolveOptions(gap=0.0))
+    result, x = solve_matrix(model, SolveOptions(gap=0.0), stop_at=best.objective * 1.5)
+    assert result.has_plan and x is not None
+    assert result.objective <= best.objective * 1.5 + 1e-6
+    assert model.max_violation(x) <= 1e-6
