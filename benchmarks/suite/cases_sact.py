@@ -11,6 +11,15 @@ Families
     Entry keys: ``instances`` (``all`` or names of bundled instance folders), ``kinds`` (only
     instances of these kinds; default every kind). Any kind registered in
     :mod:`optimiser.kinds` is solved through the kind's own ``solve``; its backends are the kind's.
+    An instance of a kind this version cannot solve, and a kind asked for that no bundled
+    instance has, are left out with a note; the other instances still run.
+
+    Sizes: zones x sites (``sact``), sites x services (``ooh``), staff x days (``roster``),
+    oncologists x weeks (``cover``); for any other kind, the rows of its tables. Results: an
+    ``ooh`` plan, a ``roster`` rota and a ``cover`` plan are checked and reported exactly as the
+    generated families do (:mod:`benchmarks.suite.cases_ooh`, :mod:`~benchmarks.suite.cases_roster`,
+    :mod:`~benchmarks.suite.cases_cover`: for ``cover`` the last stage's objective, bound and
+    gap, the others in ``extra``); a ``sact`` plan as the solver reports it.
 """
 
 from __future__ import annotations
@@ -19,7 +28,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from benchmarks.suite.backends import MILP_BACKENDS
-from benchmarks.suite.registry import Case, CasesUnavailable, Context, Family, select_names
+from benchmarks.suite.registry import (
+    Case,
+    CasesUnavailable,
+    Context,
+    Family,
+    PartlyUnavailable,
+    select_names,
+)
 from solvers import SolveOptions, SolveResult
 
 
@@ -92,17 +108,21 @@ def expand_bundled(entry: Mapping[str, Any], context: Context) -> list[Case]:
     if not available:
         raise CasesUnavailable("bundled: no bundled instances in this version of the package")
     kinds = entry.get("kinds")
-    cases = []
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    cases: list[Case] = []
+    left_out: list[str] = []
+    seen_kinds: set[str] = set()
     for name in select_names(entry, available, "bundled"):
         raw = read_instance(bundled_path(name))  # type: ignore[arg-type]
         if kinds is not None and raw.kind not in kinds:
             continue
+        seen_kinds.add(raw.kind)
         kind = KINDS.get(raw.kind)
         if kind is None:
-            raise CasesUnavailable(
-                f"bundled: {name} is of kind {raw.kind!r}, which this version cannot solve"
-            )
-        size, value = _bundled_size(raw.kind, raw.tables)
+            left_out.append(f"{name} is of kind {raw.kind!r}, which this version cannot solve")
+            continue
+        size, value = _bundled_size(raw.kind, raw.tables, raw.parameters)
         cases.append(
             Case(
                 family="bundled",
@@ -114,16 +134,41 @@ def expand_bundled(entry: Mapping[str, Any], context: Context) -> list[Case]:
                 backends=tuple(kind.backends),
             )
         )
+    for missing in [k for k in (kinds or []) if k not in seen_kinds]:
+        left_out.append(f"no bundled instance of kind {missing!r} in this version")
+    if left_out:
+        message = "bundled: " + "; ".join(left_out)
+        if not cases:
+            raise CasesUnavailable(message)
+        raise PartlyUnavailable(message, cases)
     return cases
 
 
-def _bundled_size(kind: str, tables: Mapping[str, Any]) -> tuple[str, float]:
-    """zones x sites for a SACT instance; otherwise the rows of its tables."""
-    if kind == "sact" and "zones" in tables and "sites" in tables:
-        zones, sites = len(tables["zones"]), len(tables["sites"])
-        return f"{zones}x{sites}", float(zones * sites)
+def _bundled_size(kind: str, tables: Mapping[str, Any], parameters: Mapping[str, Any]) -> tuple[str, float]:
+    """A size and a number growing with it, per kind (see the module docstring)."""
+    pairs = {"sact": ("zones", "sites"), "ooh": ("sites", "services")}
+    if kind in pairs and all(t in tables for t in pairs[kind]):
+        first, second = (len(tables[t]) for t in pairs[kind])
+        return f"{first}x{second}", float(first * second)
+    if kind == "roster" and "staff" in tables and _whole(parameters.get("days")):
+        staff, days = len(tables["staff"]), int(parameters["days"])
+        return f"{staff}x{days}", float(staff * days)
+    if kind == "cover" and "oncologists" in tables:
+        weeks = parameters.get("weeks")
+        if not _whole(weeks) and "demand" in tables and "week" in tables["demand"]:
+            weeks = max((int(w) for w in tables["demand"]["week"] if _whole(w)), default=None)
+        if _whole(weeks):
+            onc = len(tables["oncologists"])
+            return f"{onc} onc x {int(weeks)} wk", float(onc * int(weeks))
     rows = sum(len(t) for t in tables.values())
     return f"{rows} rows", float(rows)
+
+
+def _whole(value: Any) -> bool:
+    try:
+        return value is not None and float(value) == int(float(value)) and int(float(value)) > 0
+    except (TypeError, ValueError):
+        return False
 
 
 def solve_bundled(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
@@ -135,7 +180,45 @@ def solve_bundled(case: Case, backend: str, options: SolveOptions, context: Cont
         raise ValueError(f"bundled instance {case.params['instance']!r} not found")
     loaded = load_instance(path)
     plan = loaded.kind.solve(loaded.model_input, RunSettings(backend=backend, options=options))
-    result = getattr(plan, "result", None)
-    if not isinstance(result, SolveResult):
-        raise TypeError(f"the {loaded.kind.name} kind's plan has no SolveResult in .result")
-    return result
+    return bundled_result(loaded.kind.name, loaded.model_input, plan, case.key)
+
+
+def bundled_result(kind: str, model_input: Any, plan: Any, key: str) -> SolveResult:
+    """The result of a kind's plan, checked and with the figures its generated family reports.
+
+    ``ooh``: the kind's input holds ``data`` and ``parameters``; ``roster``: the kind returns a
+    run holding ``data`` and ``plan``; ``cover``: the input is a mapping (or object) holding
+    ``instance`` and ``parameters``, or the instance itself, and the plan a cover plan or a run
+    holding one (``plan``). Anything else: the plan's ``result`` (or its ``plan.result``).
+    """
+    if kind == "ooh":
+        from benchmarks.suite.cases_ooh import ooh_result
+
+        return ooh_result(model_input.data, model_input.parameters, plan, key)
+    if kind == "roster":
+        from benchmarks.suite.cases_roster import roster_result
+
+        run_plan = getattr(plan, "plan", plan)
+        return roster_result(getattr(plan, "data", getattr(model_input, "data", None)), run_plan, key)
+    if kind == "cover":
+        from benchmarks.suite.cases_cover import cover_result
+        from models.cover_data import CoverInstance, CoverParameters
+
+        inst, params = _cover_input(model_input)
+        cover_plan = plan if hasattr(plan, "stages") else getattr(plan, "plan", None)
+        if not isinstance(inst, CoverInstance) or cover_plan is None:
+            raise TypeError(f"{key}: no cover instance and plan in the cover kind's input and plan")
+        return cover_result(inst, params or CoverParameters(), cover_plan, key)
+    for result in (getattr(plan, "result", None), getattr(getattr(plan, "plan", None), "result", None)):
+        if isinstance(result, SolveResult):
+            return result
+    raise TypeError(f"the {kind} kind's plan has no SolveResult in .result or .plan.result")
+
+
+def _cover_input(model_input: Any) -> tuple[Any, Any]:
+    """(instance, parameters) of the cover kind's input, whichever shape it has."""
+    if isinstance(model_input, Mapping):
+        return model_input.get("instance"), model_input.get("parameters")
+    if hasattr(model_input, "instance"):
+        return model_input.instance, getattr(model_input, "parameters", None)
+    return model_input, None

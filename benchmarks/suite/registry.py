@@ -10,8 +10,11 @@ fresh process as JSON:
 
 * ``expand(entry, context) -> list[Case]`` turns one entry of a suite file (a mapping such as
   ``{"family": "pmed", "instances": "all"}``) into cases, each carrying its published value;
+  it raises :class:`CasesUnavailable` when none can be made here, and
+  :class:`PartlyUnavailable` (holding the others) when some cannot: either becomes a note;
 * ``solve(case, backend, options, context) -> SolveResult`` loads, builds and solves one case
   with one backend (the runner calls it in a subprocess under wall-clock and memory limits).
+  A :class:`CaseResult` (a SolveResult) adds further figures to the row, as JSON in ``extra``.
 
 Published optimal or best-known values live in ``benchmarks/published.csv`` (set, instance,
 value, kind, absolute tolerance, source), copied from the sets' own tables.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +38,9 @@ FAMILY_MODULES = (
     "benchmarks.suite.cases_sact",
     "benchmarks.suite.cases_orlib",
     "benchmarks.suite.cases_shift",
+    "benchmarks.suite.cases_ooh",
+    "benchmarks.suite.cases_cover",
+    "benchmarks.suite.cases_roster",
 )
 """Modules that contribute families; each defines ``families() -> list[Family]``."""
 
@@ -48,6 +55,17 @@ DATA_ENV = "OPTIMISER_BENCH_DATA"
 
 class CasesUnavailable(Exception):
     """A suite entry whose cases cannot be made here (e.g. the public files are absent)."""
+
+
+class PartlyUnavailable(CasesUnavailable):
+    """Some of an entry's cases cannot be made here: ``cases`` holds the others, to be run.
+
+    The message (a note in the report) says what was left out and why.
+    """
+
+    def __init__(self, message: str, cases: list[Case]) -> None:
+        super().__init__(message)
+        self.cases = cases
 
 
 @dataclass(frozen=True)
@@ -122,6 +140,42 @@ class Case:
         if values.get("backends") is not None:
             values["backends"] = tuple(values["backends"])
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class CaseResult(SolveResult):
+    """A :class:`~solvers.SolveResult` with further figures of the case, for its results row.
+
+    extra : JSON-able figures a family reports beside status, objective, bound and gap (e.g. the
+        other stages of a lexicographic model, the independent check's verdict, seconds of a
+        stage outside build and solve). The runner writes them, as JSON, to the row's ``extra``
+        column, and the report tabulates them per family.
+    """
+
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, result: SolveResult, **extra: Any) -> CaseResult:
+        """``result`` with ``extra`` figures (added to any it already carries)."""
+        fields_ = {name: getattr(result, name) for name in SolveResult.__dataclass_fields__}
+        before = dict(result.extra) if isinstance(result, CaseResult) else {}
+        return cls(**fields_, extra={**before, **extra})
+
+    def to_dict(self) -> dict[str, object]:
+        return {**super().to_dict(), "extra": plain(dict(self.extra))}
+
+
+def plain(value: Any) -> Any:
+    """``value`` with numpy scalars as Python numbers, NaN as None and tuples as lists (JSON-able)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 Expand = Callable[[Mapping[str, Any], Context], list[Case]]

@@ -39,6 +39,8 @@ def shifted_geometric_mean(values: Iterable[float], shift: float = SHIFT_SECONDS
 def _fmt(value: Any, spec: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
     if isinstance(value, int | float | np.integer | np.floating):
         return format(float(value), spec)
     return str(value)
@@ -97,6 +99,35 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
     order = list(dict.fromkeys(frame["problem"]))
     pivot = frame.pivot_table(index="problem", columns="backend", values="cell", aggfunc=" / ".join)
     return pivot.reindex(order).reset_index().rename(columns={"problem": "case"})
+
+
+def extra_tables(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Per family (and model, where a family has several) whose rows carry ``extra`` figures: a
+    title and a table of case, size, backend, repeat and one column per figure (in the order
+    first seen); rows without figures are left out."""
+    out: list[tuple[str, pd.DataFrame]] = []
+    if "extra" not in table.columns:
+        return out
+    models_per_family = table.groupby("family", sort=False)["model"].nunique()
+    for (family, model), g in table.groupby(["family", "model"], sort=False):
+        rows = []
+        for row in g.itertuples(index=False):
+            text = row.extra
+            if not isinstance(text, str) or not text.strip():
+                continue
+            figures = json.loads(text)
+            head = {"case": row.case, "size": row.size, "backend": row.backend, "repeat": row.repeat}
+            rows.append(head | {k: _cell(v) for k, v in figures.items()})
+        if rows:
+            title = str(family) if models_per_family[family] == 1 else f"{family} ({model})"
+            out.append((title, pd.DataFrame(rows)))
+    return out
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
 
 
 def _canvas_figure(width: float = 6.4, height: float = 4.4) -> Any:
@@ -294,6 +325,18 @@ def write_report(
         ]
     else:
         lines += ["(no case solved to optimality)", ""]
+    further = extra_tables(frame)
+    if further:
+        lines += [
+            "## Further figures",
+            "",
+            "Figures a family reports beside status, objective, bound and gap (its docstring says what "
+            "each means), from the rows' `extra` column.",
+            "",
+        ]
+        for family, figures in further:
+            formats = {c: ".7g" for c in figures.columns} | {"repeat": ".0f"}
+            lines += [f"### {family}", "", _markdown(figures, formats), ""]
     cols = [
         "case",
         "family",

@@ -14,15 +14,17 @@ Files in ``OUT``: ``results.jsonl`` (the append-only log that makes a rerun resu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,6 +119,7 @@ def execute_task(payload: dict[str, Any]) -> dict[str, Any]:
                 gap=r["gap"],
                 build_seconds=r["build_seconds"],
                 solve_seconds=r["solve_seconds"],
+                extra=json.dumps(r["extra"], default=_jsonable) if r.get("extra") else "",
             )
         if report is not None:
             peak = max(peak, float(report.get("peak_memory_mb", 0.0)))
@@ -301,6 +304,37 @@ def _execute(
     on_row: Callable[[dict[str, Any], str, int], None],
 ) -> None:
     """Run ``todo`` on a Dask cluster; call ``on_row`` in this process as each task finishes."""
+    with _terminate_as_exit():
+        _execute_on_cluster(todo, context, scheduler, workers, on_row)
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """Within: SIGTERM raises SystemExit, so that the cases' processes (each in its own session,
+    which a signal to this process does not reach) are killed on the way out, as on Ctrl-C.
+    Only the main thread can set a handler; elsewhere SIGTERM keeps its handler."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _exit_on_terminate)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_terminate(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _execute_on_cluster(
+    todo: list[Task],
+    context: Context,
+    scheduler: str | None,
+    workers: int,
+    on_row: Callable[[dict[str, Any], str, int], None],
+) -> None:
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None

@@ -14,7 +14,7 @@ from typing import Any
 
 from benchmarks.suite.backends import installed_backends, unavailable_reason
 from benchmarks.suite.definition import Settings, Suite
-from benchmarks.suite.registry import Case, CasesUnavailable, Context, get_family
+from benchmarks.suite.registry import Case, CasesUnavailable, Context, PartlyUnavailable, get_family
 
 COLUMNS = (
     "key",
@@ -39,13 +39,15 @@ COLUMNS = (
     "relative_error",
     "check",
     "note",
+    "extra",
     "time_limit",
     "gap_limit",
     "threads",
     "seed",
     "finished_at",
 )
-"""Columns of every results row, in order."""
+"""Columns of every results row, in order. ``extra``: a family's further figures as a JSON object
+(see :class:`~benchmarks.suite.registry.CaseResult`), empty when it has none."""
 
 NOT_RUN = ("skipped",)
 """Statuses of rows that do not count as finished (a later run tries them again)."""
@@ -115,6 +117,9 @@ def plan_suite(suite: Suite, context: Context) -> SuitePlan:
         family = get_family(entry.family)
         try:
             cases = family.expand(entry.spec, context)
+        except PartlyUnavailable as exc:
+            notes.append(f"{exc} (skipped)")
+            cases = exc.cases
         except CasesUnavailable as exc:
             notes.append(f"{exc} (cases skipped)")
             continue
@@ -165,6 +170,7 @@ def base_row(task: Task) -> dict[str, Any]:
         published=c.published,
         published_kind=c.published_kind,
         note="",
+        extra="",
         check="",
         time_limit=s.time_limit,
         gap_limit=s.gap,

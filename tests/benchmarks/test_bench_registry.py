@@ -12,7 +12,16 @@ from benchmarks.suite.tasks import plan_suite
 
 
 def test_families_of_every_model_are_registered() -> None:
-    assert {"sact-generated", "bundled", "pmed", "cap", "curtois-qu"} <= set(families())
+    assert {
+        "sact-generated",
+        "bundled",
+        "pmed",
+        "cap",
+        "curtois-qu",
+        "ooh-generated",
+        "cover-generated",
+        "roster-generated",
+    } <= set(families())
     assert "spopt-pulp-cbc" in get_family("pmed").backends
     assert get_family("curtois-qu").backends == ("cpsat",)
 
@@ -51,7 +60,12 @@ def test_absent_public_sets_are_a_note_not_an_error(tmp_path: Path) -> None:
     suite = load_suite("smoke")
     plan = plan_suite(suite, Context(tmp_path / "nowhere"))
     assert any("pmed" in n and "not found" in n for n in plan.notes)
-    assert {t.case.family for t in plan.tasks} == {"sact-generated"}
+    assert {t.case.family for t in plan.tasks} == {
+        "sact-generated",
+        "ooh-generated",
+        "cover-generated",
+        "roster-generated",
+    }
 
 
 @pytest.mark.parametrize("name", suite_names())
@@ -63,6 +77,9 @@ def test_every_shipped_suite_loads_and_plans(name: str) -> None:
 
 def test_required_suites_are_shipped() -> None:
     assert {"smoke", "pmed", "cap", "sact-scale", "regions", "shift", "backends"} <= set(suite_names())
+    assert {"ooh-scale", "cover-scale", "roster-scale"} <= set(suite_names())
+    smoke = {e.family for e in load_suite("smoke").entries}
+    assert {"ooh-generated", "cover-generated", "roster-generated"} <= smoke
     sizes = load_suite("sact-scale").entries[0].spec["sizes"]
     assert sizes == ["200x20", "2000x100", "10000x300"]
 

@@ -188,3 +188,42 @@ def test_runs_on_an_existing_cluster_by_address(probes: None, make_suite, tmp_pa
         )
         assert any(prefix.startswith("bench") for prefix in cluster.scheduler.task_prefixes)
     assert outcome.ran == 2 and set(outcome.rows["status"]) == {"optimal"}
+
+
+def test_terminating_the_runner_kills_its_cases(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+    import yaml
+
+    from benchmarks.suite.registry import MODULES_ENV, REPO_ROOT
+
+    suite = tmp_path / "sleepy.yaml"
+    data = probe_suite([{"name": "sleeper", "seconds": 120}], wall_limit=200)
+    suite.write_text(yaml.safe_dump(data), encoding="utf-8")
+    code = (
+        "from pathlib import Path; from benchmarks.suite import load_suite, run_suite; "
+        "from benchmarks.suite.registry import Context; "
+        f"run_suite(load_suite({str(suite)!r}), Path({str(tmp_path / 'out')!r}), context=Context(None), "
+        "workers=1, report=False)"
+    )
+    env = dict(os.environ, **{MODULES_ENV: "tests.benchmarks.probe_families"})
+    runner = subprocess.Popen([sys.executable, "-c", code], cwd=REPO_ROOT, env=env)
+    try:
+        deadline, cases = time.monotonic() + 60, []
+        while not cases and time.monotonic() < deadline:
+            time.sleep(0.5)
+            kids = psutil.Process(runner.pid).children(recursive=True)
+            cases = [p for p in kids if "benchmarks.suite.worker" in " ".join(p.cmdline())]
+        assert cases, "the case process did not start"
+        runner.send_signal(signal.SIGTERM)
+        assert runner.wait(timeout=30) != 0
+        gone, alive = psutil.wait_procs(cases, timeout=10)
+        assert not alive, f"case process(es) {[p.pid for p in alive]} outlived the runner"
+    finally:
+        if runner.poll() is None:
+            runner.kill()
