@@ -129,11 +129,13 @@ def solve_matrix(
     start: np.ndarray | None = None,
     progress: Progress | None = None,
     stop_at: float | None = None,
+    relax: bool = False,
 ) -> tuple[SolveResult, np.ndarray | None]:
     """Solve ``model`` with HiGHS; return the uniform result and the solution vector (or None).
 
     ``start`` is an optional feasible plan to warm-start from (full column vector).  ``stop_at``
     stops a MILP as soon as a plan of at most that objective is found (status ``feasible``).
+    ``relax`` solves the linear relaxation instead (every integrality flag dropped).
     """
     import highspy
 
@@ -170,6 +172,8 @@ def solve_matrix(
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data.astype(float)
     integer = model.integer
+    if relax:
+        integer = np.zeros_like(integer)
     kinds = np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
     lazy = model.num_lazy > 0
     if integer.any() and not lazy:

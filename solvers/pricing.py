@@ -135,6 +135,8 @@ def price_relaxation(
     h = new_highs()
     h.setOptionValue("output_flag", bool(verbose))
     if threads is not None:
+        # HiGHS keeps one thread pool per process; a new thread count needs a fresh pool.
+        highspy.Highs.resetGlobalScheduler(True)
         h.setOptionValue("threads", int(threads))
     sub = a[:, col_order].tocsc()
     lp = highspy.HighsLp()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 import models.sact_large as sact_large
@@ -17,9 +18,11 @@ from models.checks.sact import check_sact_plan
 from models.sact import solve_sact
 from models.sact_data import prepare
 from models.sact_large import PRICED_PATH_ARCS, use_priced_path
+from models.sact_matrix import build_matrix
 from optimiser.kinds import get_kind
 from optimiser.kinds.base import input_from_tables
 from solvers import SolveOptions, Status
+from solvers.pricing import price_relaxation
 from tests.models.test_sact_enumeration import CASES, EXACT, optimum
 
 
@@ -97,3 +100,77 @@ def test_plan_at_a_short_time_limit_on_a_medium_instance() -> None:
     exact = solve_sact(data, "highs", SolveOptions(gap=1e-6, threads=1), method="direct")
     assert plan.result.bound <= exact.result.objective * (1 + 1e-7)
     assert plan.result.objective >= exact.result.bound * (1 - 1e-7)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_fix_and_transport_plan_is_a_checked_plan(name: str) -> None:
+    """At a gap of 99.9 % the first plan in hand stands: fix-and-transport's when it finds one.
+
+    Whichever plan comes back passes the independent checker and costs at least the optimum.
+    """
+    data = CASES[name].data
+    loose = SolveOptions(gap=0.999, seed=1)
+    plan = solve_sact(data, "highs", loose, method="priced")
+    best = optimum(name)
+    assert plan.found, plan.result.message
+    heuristic = "fix-and-transport (" in plan.result.message
+    if heuristic:
+        assert "restricted MILP" not in plan.result.message  # returned without a MILP
+    elif name != "single_source":
+        pytest.fail(f"fix-and-transport found no plan: {plan.result.message}")
+    assert plan.result.objective >= best * (1 - 1e-6) - 1e-6
+    assert plan.result.bound <= best * (1 + 1e-6) + 1e-6
+    report = check_sact_plan(data, plan)
+    assert report.violations == []
+    assert report.objective == pytest.approx(plan.result.objective, rel=1e-6)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_fix_and_transport_point_meets_every_row(name: str) -> None:
+    """The heuristic's point, straight from it, breaks no row or bound of the whole model and is integral."""
+    data = CASES[name].data
+    a = prepare(data)
+    p = data.parameters
+    model = build_matrix(a, p)
+    serve = model.variable_blocks["serve"].index
+    initial = np.zeros(model.num_cols, dtype=bool)
+    initial[serve[sact_large.nearest_arcs(a, 1)]] = True
+    priced = np.zeros(model.num_cols, dtype=bool)
+    priced[serve] = True
+    relaxation = price_relaxation(model, priced, initial)
+    assert relaxation.x is not None
+    x, note = sact_large.fix_and_transport(model, a, p, relaxation.x, relaxation.active, EXACT, None)
+    if x is None:
+        assert p.single_source, note
+        return
+    assert model.max_violation(x) <= sact_large.HEURISTIC_TOLERANCE
+    ints = model.integer
+    assert np.allclose(x[ints], np.round(x[ints]))
+    assert model.objective_value(x) >= optimum(name) * (1 - 1e-6) - 1e-6
+
+
+def test_fix_and_transport_warm_starts_the_restricted_milp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The heuristic's plan is a plan of the restricted MILP it warm-starts, and the answer is the
+    best of the two: never worse than the heuristic's own objective."""
+    inst = generate(zones=400, sites=30, seed=2)
+    data = input_from_tables(get_kind("sact"), inst.tables, inst.parameters, inst.name)
+    seen: dict[str, float] = {}
+    original = sact_large.fix_and_transport
+
+    def spy(model, a, p, x_lp, active, options, time_limit):  # type: ignore[no-untyped-def]
+        x, note = original(model, a, p, x_lp, active, options, time_limit)
+        assert x is not None, note
+        seen["objective"] = model.objective_value(x)
+        y_lp = x_lp[model.variable_blocks["open"].index]
+        sub = sact_large._restricted_mip(model, a, active, np.zeros(model.num_lazy, bool), y_lp, plan=x)
+        start = x[sub.parent_columns]
+        assert np.allclose(sub.expand(start, model.num_cols), x)
+        assert sub.max_violation(start) <= sact_large.HEURISTIC_TOLERANCE
+        return x, note
+
+    monkeypatch.setattr(sact_large, "fix_and_transport", spy)
+    monkeypatch.setattr(sact_large, "FULL_MODEL_ARCS", 0)
+    plan = solve_sact(data, "highs", SolveOptions(time_limit=20.0, gap=1e-4, threads=1), method="priced")
+    assert plan.found and "objective" in seen
+    assert plan.result.objective <= seen["objective"] * (1 + 1e-9)
+    assert check_sact_plan(data, plan).violations == []

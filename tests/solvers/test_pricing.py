@@ -176,3 +176,26 @@ def test_stop_at_ends_a_milp_at_a_good_enough_plan() -> None:
     assert result.has_plan and x is not None
     assert result.objective <= best.objective * 1.5 + 1e-6
     assert model.max_violation(x) <= 1e-6
+
+
+def test_relax_solves_the_linear_relaxation() -> None:
+    """``relax=True`` drops integrality: the LP optimum, at most the MILP's, with fractional opens."""
+    model = facility(lazy=False)
+    lp, x_lp = solve_matrix(model, SolveOptions(threads=1), relax=True)
+    mip, _ = solve_matrix(model, SolveOptions(threads=1))
+    assert lp.status is Status.OPTIMAL and mip.status is Status.OPTIMAL
+    assert lp.objective == pytest.approx(lp.bound)
+    assert lp.objective <= mip.objective + 1e-6
+    y = model.values(x_lp, "open")
+    assert not np.allclose(y, np.round(y))
+
+
+def test_pricing_with_a_new_thread_count_after_another_solve() -> None:
+    """HiGHS keeps one thread pool per process: pricing with threads=1 after a default solve works."""
+    model = facility()
+    solve_matrix(facility(lazy=False), SolveOptions())
+    priced = np.zeros(model.num_cols, bool)
+    priced[model.variable_blocks["serve"].index] = True
+    out = price_relaxation(model, priced, nearest(model, 3), threads=1, stall_rounds=1000)
+    assert out.status == "optimal"
+    assert out.bound == pytest.approx(strong_lp(model), rel=1e-7)
