@@ -62,13 +62,14 @@ def solve_sact(
     options: SolveOptions | None = None,
     *,
     progress: Any = None,
-    method: str = "auto",
+    method: str | None = None,
 ) -> SactPlan:
     """Solve ``data`` with ``backend`` (``highs`` direct, or a pyomo backend name).
 
-    ``method`` (HiGHS only): ``direct`` solves the whole model; ``priced`` takes the path of
-    :mod:`models.sact_large` (strong relaxation by pricing, plans from restricted MILPs, a valid
-    bound); ``auto`` takes it above :data:`models.sact_large.PRICED_PATH_ARCS` arcs.
+    ``method`` (HiGHS only; default the instance's ``solve_method``): ``direct`` solves the whole
+    model; ``priced`` takes the path of :mod:`models.sact_large` (strong relaxation by pricing,
+    plans from restricted MILPs, a valid bound); ``auto`` takes it above
+    :data:`models.sact_large.PRICED_PATH_ARCS` arcs.
     """
     options = options or SolveOptions()
     p = data.parameters
@@ -81,7 +82,7 @@ def solve_sact(
             Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
         )
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds})
-    if backend == "highs" and use_priced_path(arrays, p, method):
+    if backend == "highs" and use_priced_path(arrays, p, method or p.solve_method):
         result, x, model = solve_priced(arrays, p, options, build_seconds=prepare_seconds, progress=progress)
         values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     elif backend == "highs":

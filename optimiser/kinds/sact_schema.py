@@ -242,6 +242,15 @@ PARAMETERS = (
         "lazy_linking", _B, True, "", "add those rows only where the relaxation breaks them (HiGHS direct)"
     ),
     Parameter(
+        "solve_method",
+        str,
+        "auto",
+        "",
+        "HiGHS path: direct (whole model), priced (strong LP by pricing, plans from it; for large "
+        "instances) or auto (priced above 100,000 zone-site pairs)",
+        choices=("auto", "direct", "priced"),
+    ),
+    Parameter(
         "road_factor",
         _F,
         1.3,

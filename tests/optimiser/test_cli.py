@@ -39,6 +39,23 @@ def test_solve_writes_plan_and_summary(tiny_instance: Path, tmp_path: Path) -> N
     assert "Annual cost" in result.output
 
 
+@pytest.mark.parametrize("method", ["direct", "priced"])
+def test_solve_method_parameter_reaches_the_same_optimum(tiny_instance: Path, tmp_path: Path, method: str) -> None:
+    """``solve_method: priced`` (the large-instance path) and ``direct`` agree on the tiny optimum."""
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("parameters:\n", f"parameters:\n  solve_method: {method}\n", 1))
+    out = tmp_path / "run"
+    result = run("solve", str(tiny_instance), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["solver"]["objective"] == pytest.approx(TINY_OPTIMUM)
+    assert summary["solver"]["bound"] <= TINY_OPTIMUM + 1e-6
+    yaml.write_text(yaml.read_text().replace(f"solve_method: {method}", "solve_method: fastest"))
+    bad = run("validate", str(tiny_instance))
+    assert bad.exit_code == 2
+    assert "parameters.solve_method" in bad.output and "not one of: auto, direct, priced" in bad.output
+
+
 def test_solve_never_overwrites_without_force(tiny_instance: Path, tmp_path: Path) -> None:
     out = tmp_path / "run"
     out.mkdir()
