@@ -237,3 +237,24 @@ def test_cpsat_takes_list_valued_parameters() -> None:
     result, solver = solve_cpsat(model, SolveOptions(threads=2, extra={"subsolvers": ["default_lp", "max_lp"]}))
     assert result.status is Status.OPTIMAL and result.objective == 5
     assert list(solver.parameters.subsolvers) == ["default_lp", "max_lp"]
+
+
+@pytest.mark.parametrize(
+    ("objective", "reported", "gap", "maximise", "expected"),
+    [
+        (8079.28, 7247.72, 0.01, False, 8079.28 - 0.01 * 8079.28),  # root LP reported: the claim wins
+        (100.0, 99.5, 0.01, False, 99.5),  # a closer proven bound is kept
+        (100.0, None, 0.0, False, 100.0),  # exact optimum without a reported bound
+        (100.0, None, 0.05, False, 95.0),
+        (100.0, 130.0, 0.01, True, 101.3),  # maximising: scale from the larger magnitude
+        (-50.0, -80.0, 0.01, False, -50.8),  # negative objective: |reported| is the larger scale
+    ],
+)
+def test_bound_claimed_by_an_optimal_legacy_solver(
+    objective: float, reported: float | None, gap: float, maximise: bool, expected: float
+) -> None:
+    from solvers.pyomo_backend import _claimed_bound
+
+    bound = _claimed_bound(objective, reported, gap, maximise)
+    assert bound == pytest.approx(expected)
+    assert (bound >= objective) if maximise else (bound <= objective)
