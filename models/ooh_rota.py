@@ -153,17 +153,21 @@ def _solve_by_service(
 
     No constraint links two services and the objective is a sum over services, so the blocks'
     optima add up to the whole model's optimum (and their bounds to a bound).  A time limit is
-    shared: each block gets what is left of it.
+    shared in proportion to the blocks' candidate arcs: block ``i`` may use ``left x arcs_i /
+    (arcs_i + arcs of the blocks after it)``, so no block is starved by those before it, and time a
+    block does not use passes to the next ones.
     """
     t0 = time.perf_counter()
     arcs = candidate_arcs(inp, params)
     results: list[SolveResult] = []
     pieces: list[pd.DataFrame] = []
-    for service in inp.services["service_id"]:
-        if not (inp.rotas["service_id"] == service).any():
-            continue
+    blocks = [k for k in inp.services["service_id"] if (inp.rotas["service_id"] == k).any()]
+    weight = arcs.groupby("service_id").size().reindex(blocks).fillna(0).to_numpy(float) + 1.0
+    for i, service in enumerate(blocks):
         left = (
-            None if options.time_limit is None else max(options.time_limit - (time.perf_counter() - t0), 0.0)
+            None
+            if options.time_limit is None
+            else max(options.time_limit - (time.perf_counter() - t0), 0.0) * weight[i] / weight[i:].sum()
         )
         t1 = time.perf_counter()
         matrix, a = build_matrix(inp, params, service=service, arcs=arcs)

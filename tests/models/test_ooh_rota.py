@@ -289,3 +289,28 @@ def test_solver_stopping_without_plan_is_reported(monkeypatch: pytest.MonkeyPatc
     assert plan.findings[0].requirement == "solver"
     assert "allow more time" in plan.explanation
     assert plan.rotas.empty and plan.costs["after"].isna().all()
+
+
+def test_time_limit_is_shared_so_no_service_block_is_starved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each block's limit is its share of what is left: a slow first block cannot take it all."""
+    import time as clock
+
+    import models.ooh_rota as rota
+    from solvers import SolveOptions
+
+    real = rota.solve_matrix
+    limits: list[float] = []
+
+    def slow(matrix, options, **kw):  # type: ignore[no-untyped-def]
+        limits.append(options.time_limit)
+        if len(limits) == 1:
+            clock.sleep(min(options.time_limit, 0.6))  # the first block uses its whole share
+        return real(matrix, options, **kw)
+
+    monkeypatch.setattr(rota, "solve_matrix", slow)
+    inp = generate(sites=8, services=3, seed=0)
+    plan = rota.solve_ooh(inp, options=SolveOptions(time_limit=2.0))
+    assert len(limits) == 3
+    assert all(limit > 0.2 for limit in limits), limits
+    assert limits[0] < 1.5  # its share, not the whole limit
+    assert plan.found
