@@ -22,7 +22,7 @@ import pandas as pd
 
 from models.checks.rostering import RosterCheck, check_roster
 from models.rostering import RosterPlan, solve_roster
-from models.rostering_catalogue import ALL_GROUPS, RULES, WEEKDAYS, weekly_cover
+from models.rostering_catalogue import ALL_GROUPS, RULES, weekly_cover
 from models.rostering_input import RosterInput, RosterParameters, parse_time
 from optimiser.errors import InputError, Problem
 from optimiser.exports.rota import write_rota_calendars, write_rota_csv, write_rota_workbook
@@ -36,10 +36,9 @@ from optimiser.kinds.base import (
     without_rows,
 )
 from optimiser.kinds.roster_schema import ASSIGNMENT_TABLES, MODEL_PARAMETERS, PARAMETERS, TABLES
+from optimiser.kinds.roster_summary import by_rule, summary
 from optimiser.outputs import write_json
 
-MAX_LISTED = 20
-MAX_STAFF_LISTED = 40
 _COVER_KEY = ["date", "shift_id", "skill"]
 
 
@@ -62,10 +61,6 @@ class RosterRun:
     @property
     def found(self) -> bool:
         return self.plan.found
-
-
-
-
 
 
 # ---- build_input ---------------------------------------------------------------------------------
@@ -124,8 +119,6 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             direct["cover"] = rows["cover"]
         raise InputError([_model_problem(str(exc), files, direct, yaml_file)]) from None
     return RosterCase(data, params["time_limit"])
-
-
 
 
 def _check_rules(
@@ -308,15 +301,6 @@ def write(run: RosterRun, folder: Path) -> list[str]:
 # ---- summaries -----------------------------------------------------------------------------------
 
 
-def _by_rule(penalties: pd.DataFrame) -> pd.DataFrame:
-    if penalties.empty:
-        return pd.DataFrame(columns=["units", "items", "cost"])
-    grouped = penalties.groupby("rule").agg(
-        units=("amount", "sum"), items=("amount", "size"), cost=("cost", "sum")
-    )
-    return grouped.sort_values(["cost", "units"], ascending=False)
-
-
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
 
@@ -334,7 +318,7 @@ def summary_json(run: RosterRun) -> dict[str, Any]:
     if not plan.found:
         out["violations"] = _records(plan.violations)
         return out
-    rules = _by_rule(plan.penalties)
+    rules = by_rule(plan.penalties)
     out["objective_by_rule"] = {
         rule: {"units": int(r.units), "items": int(r["items"]), "cost": int(r.cost)}
         for rule, r in rules.iterrows()
@@ -364,115 +348,6 @@ def summary_json(run: RosterRun) -> dict[str, Any]:
             "hard_breaches": _records(run.check.hard),
         }
     return out
-
-
-def _day(date: Any) -> str:
-    date = pd.Timestamp(date).date()
-    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
-
-
-def _staff_lines(s: pd.DataFrame) -> list[str]:
-    lines = [
-        f"{'Staff':8} {'Name':20} {'Group':11} {'Shifts':>6} {'Hours':>7} {'Contract':>8} {'Diff':>6} "
-        f"{'Nights':>6} {'W/ends':>6} {'OnCall':>6} {'Leave':>5} {'Denied':>6}"
-    ]
-    for r in s.head(MAX_STAFF_LISTED).itertuples(index=False):
-        lines.append(
-            f"{str(r.staff_id)[:8]:8} {str(r.name)[:20]:20} {str(r.group)[:11]:11} {r.shifts:>6} "
-            f"{r.hours:>7.1f} {r.contract_hours:>8.1f} {r.hours - r.contract_hours:>+6.1f} {r.nights:>6} "
-            f"{r.weekends:>6} {r.on_calls:>6} {r.leave_days:>5} {r.requests_denied:>6}"
-        )
-    if len(s) > MAX_STAFF_LISTED:
-        lines.append(f"... and {len(s) - MAX_STAFF_LISTED} more (see staff_summary.csv)")
-    lines.append("Contract: contracted hours over the rota less leave credit; W/ends: weekends worked.")
-    return lines
-
-
-def _cover_lines(cover: pd.DataFrame) -> list[str]:
-    short = cover[cover["under"] > 0]
-    if short.empty:
-        return ["Cover: every shift has its preferred number of staff."]
-    lines = [
-        f"Cover: {len(short)} of {len(cover)} cover rows below preferred, {int(short['under'].sum())} "
-        "people short in all (minimum cover always met):"
-    ]
-    worst = short.sort_values(["under", "date"], ascending=[False, True]).head(MAX_LISTED // 2)
-    for r in worst.itertuples(index=False):
-        skill = f" {r.skill}" if r.skill else ""
-        lines.append(
-            f"  {_day(r.date)} {r.shift_id}{skill}: {r.assigned} of {r.preferred} preferred "
-            f"(minimum {r.minimum}), {r.under} short"
-        )
-    if len(short) > len(worst):
-        lines.append(f"  ... and {len(short) - len(worst)} more (see cover.csv)")
-    return lines
-
-
-def _penalty_lines(penalties: pd.DataFrame, objective: float) -> list[str]:
-    rules = _by_rule(penalties)
-    if rules.empty:
-        return ["Penalties: none: every soft rule and request is met."]
-    lines = [
-        f"Penalties by rule (top {min(len(rules), 10)}):",
-        f"  {'rule':28} {'units':>6} {'cost':>8} {'share':>6}",
-    ]
-    for rule, r in rules.head(10).iterrows():
-        share = r.cost / objective if objective else 0.0
-        lines.append(f"  {str(rule):28} {int(r.units):>6} {int(r.cost):>8} {share:>6.0%}")
-    return lines
-
-
-def _change_lines(data: RosterInput, changes: pd.DataFrame) -> list[str]:
-    if data.published is None or data.published.empty:
-        return []
-    if changes.empty:
-        return ["Changes against the published rota: none."]
-    lines = [f"Changes against the published rota: {len(changes)}"]
-    for r in changes.head(MAX_LISTED).itertuples(index=False):
-        lines.append(f"  {r.staff_id} {_day(r.date)}: {r.published or 'off'} -> {r.new or 'off'}")
-    if len(changes) > MAX_LISTED:
-        lines.append(f"  ... and {len(changes) - MAX_LISTED} more (see changes.csv)")
-    return lines
-
-
-def summary(run: RosterRun) -> str:
-    plan, data = run.plan, run.data
-    r = plan.result
-    lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
-    stages = ", ".join(f"{k} {v:.2f} s" for k, v in plan.timings.items())
-    lines.append(
-        f"{data.name}: {len(data.staff)} staff, {data.days} days, "
-        f"{_day(data.first_date)} to {_day(data.last_date)}"
-    )
-    if not plan.found:
-        lines += [f"Stages: {stages}", "", "No rota:"]
-        notes = list(plan.explanation)
-        if len(notes) > 1 and notes[0].endswith(":"):  # a heading, then the breaches it introduces
-            lines.append(f"  {notes.pop(0)}")
-            lines += [f"    - {e}" for e in notes]
-        else:
-            lines += [f"  - {e}" for e in notes]
-        return "\n".join(lines)
-    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
-    bound = f"{r.bound:,.0f}" if r.bound is not None else "n/a"
-    lines.append(
-        f"Objective {r.objective:,.0f} penalty points   bound {bound}   gap {gap}   "
-        f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})"
-    )
-    lines.append(f"Stages: {stages}")
-    if run.check is not None:
-        if run.check.feasible:
-            same = "equals" if run.check.score == r.objective else "DIFFERS FROM"
-            lines.append(
-                "Independent check: every hard rule holds; "
-                f"penalty score {run.check.score} {same} the objective"
-            )
-        else:
-            lines.append(f"Independent check: {len(run.check.hard)} HARD RULE BREACHES (see summary.json)")
-    lines += ["", *_staff_lines(plan.staff_summary), "", *_cover_lines(plan.cover), ""]
-    lines += _penalty_lines(plan.penalties, r.objective or 0.0)
-    changes = _change_lines(data, plan.changes)
-    return "\n".join(lines + ([""] + changes if changes else []))
 
 
 KIND = Kind(

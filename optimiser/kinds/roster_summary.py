@@ -1,0 +1,135 @@
+"""The terminal summary of a ``kind: roster`` run: staff, cover, penalties and changes as text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from models.rostering_catalogue import WEEKDAYS
+
+if TYPE_CHECKING:
+    from models.rostering_input import RosterInput
+    from optimiser.kinds.roster import RosterRun
+
+MAX_LISTED = 20
+MAX_STAFF_LISTED = 40
+
+
+def by_rule(penalties: pd.DataFrame) -> pd.DataFrame:
+    """Penalties summed per rule (units, items, cost), costliest first."""
+    if penalties.empty:
+        return pd.DataFrame(columns=["units", "items", "cost"])
+    grouped = penalties.groupby("rule").agg(
+        units=("amount", "sum"), items=("amount", "size"), cost=("cost", "sum")
+    )
+    return grouped.sort_values(["cost", "units"], ascending=False)
+
+
+def _day(date: Any) -> str:
+    date = pd.Timestamp(date).date()
+    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
+
+
+def _staff_lines(s: pd.DataFrame) -> list[str]:
+    lines = [
+        f"{'Staff':8} {'Name':20} {'Group':11} {'Shifts':>6} {'Hours':>7} {'Contract':>8} {'Diff':>6} "
+        f"{'Nights':>6} {'W/ends':>6} {'OnCall':>6} {'Leave':>5} {'Denied':>6}"
+    ]
+    for r in s.head(MAX_STAFF_LISTED).itertuples(index=False):
+        lines.append(
+            f"{str(r.staff_id)[:8]:8} {str(r.name)[:20]:20} {str(r.group)[:11]:11} {r.shifts:>6} "
+            f"{r.hours:>7.1f} {r.contract_hours:>8.1f} {r.hours - r.contract_hours:>+6.1f} {r.nights:>6} "
+            f"{r.weekends:>6} {r.on_calls:>6} {r.leave_days:>5} {r.requests_denied:>6}"
+        )
+    if len(s) > MAX_STAFF_LISTED:
+        lines.append(f"... and {len(s) - MAX_STAFF_LISTED} more (see staff_summary.csv)")
+    lines.append("Contract: contracted hours over the rota less leave credit; W/ends: weekends worked.")
+    return lines
+
+
+def _cover_lines(cover: pd.DataFrame) -> list[str]:
+    short = cover[cover["under"] > 0]
+    if short.empty:
+        return ["Cover: every shift has its preferred number of staff."]
+    lines = [
+        f"Cover: {len(short)} of {len(cover)} cover rows below preferred, {int(short['under'].sum())} "
+        "people short in all (minimum cover always met):"
+    ]
+    worst = short.sort_values(["under", "date"], ascending=[False, True]).head(MAX_LISTED // 2)
+    for r in worst.itertuples(index=False):
+        skill = f" {r.skill}" if r.skill else ""
+        lines.append(
+            f"  {_day(r.date)} {r.shift_id}{skill}: {r.assigned} of {r.preferred} preferred "
+            f"(minimum {r.minimum}), {r.under} short"
+        )
+    if len(short) > len(worst):
+        lines.append(f"  ... and {len(short) - len(worst)} more (see cover.csv)")
+    return lines
+
+
+def _penalty_lines(penalties: pd.DataFrame, objective: float) -> list[str]:
+    rules = by_rule(penalties)
+    if rules.empty:
+        return ["Penalties: none: every soft rule and request is met."]
+    lines = [
+        f"Penalties by rule (top {min(len(rules), 10)}):",
+        f"  {'rule':28} {'units':>6} {'cost':>8} {'share':>6}",
+    ]
+    for rule, r in rules.head(10).iterrows():
+        share = r.cost / objective if objective else 0.0
+        lines.append(f"  {str(rule):28} {int(r.units):>6} {int(r.cost):>8} {share:>6.0%}")
+    return lines
+
+
+def _change_lines(data: RosterInput, changes: pd.DataFrame) -> list[str]:
+    if data.published is None or data.published.empty:
+        return []
+    if changes.empty:
+        return ["Changes against the published rota: none."]
+    lines = [f"Changes against the published rota: {len(changes)}"]
+    for r in changes.head(MAX_LISTED).itertuples(index=False):
+        lines.append(f"  {r.staff_id} {_day(r.date)}: {r.published or 'off'} -> {r.new or 'off'}")
+    if len(changes) > MAX_LISTED:
+        lines.append(f"  ... and {len(changes) - MAX_LISTED} more (see changes.csv)")
+    return lines
+
+
+def summary(run: RosterRun) -> str:
+    plan, data = run.plan, run.data
+    r = plan.result
+    lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
+    stages = ", ".join(f"{k} {v:.2f} s" for k, v in plan.timings.items())
+    lines.append(
+        f"{data.name}: {len(data.staff)} staff, {data.days} days, "
+        f"{_day(data.first_date)} to {_day(data.last_date)}"
+    )
+    if not plan.found:
+        lines += [f"Stages: {stages}", "", "No rota:"]
+        notes = list(plan.explanation)
+        if len(notes) > 1 and notes[0].endswith(":"):  # a heading, then the breaches it introduces
+            lines.append(f"  {notes.pop(0)}")
+            lines += [f"    - {e}" for e in notes]
+        else:
+            lines += [f"  - {e}" for e in notes]
+        return "\n".join(lines)
+    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    bound = f"{r.bound:,.0f}" if r.bound is not None else "n/a"
+    lines.append(
+        f"Objective {r.objective:,.0f} penalty points   bound {bound}   gap {gap}   "
+        f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})"
+    )
+    lines.append(f"Stages: {stages}")
+    if run.check is not None:
+        if run.check.feasible:
+            same = "equals" if run.check.score == r.objective else "DIFFERS FROM"
+            lines.append(
+                "Independent check: every hard rule holds; "
+                f"penalty score {run.check.score} {same} the objective"
+            )
+        else:
+            lines.append(f"Independent check: {len(run.check.hard)} HARD RULE BREACHES (see summary.json)")
+    lines += ["", *_staff_lines(plan.staff_summary), "", *_cover_lines(plan.cover), ""]
+    lines += _penalty_lines(plan.penalties, r.objective or 0.0)
+    changes = _change_lines(data, plan.changes)
+    return "\n".join(lines + ([""] + changes if changes else []))
