@@ -33,6 +33,7 @@ from optimiser.kinds.base import (
     without_rows,
 )
 from optimiser.kinds.cover_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
+from optimiser.kinds.figures import money, number_or_none, rounded_floats
 from optimiser.outputs import write_json
 from optimiser.travel import great_circle_km, road_minutes
 
@@ -252,12 +253,9 @@ def grid(plan: CoverPlan) -> pd.DataFrame:
 
 
 def _tables(plan: CoverPlan) -> dict[str, pd.DataFrame]:
-    out = {}
-    for name in PLAN_TABLES:
-        frame = grid(plan) if name == "grid" else getattr(plan, name)
-        floats = frame.select_dtypes("float").columns
-        out[name] = frame.assign(**{c: frame[c].round(4) for c in floats})
-    return out
+    return {
+        name: rounded_floats(grid(plan) if name == "grid" else getattr(plan, name), 4) for name in PLAN_TABLES
+    }
 
 
 def write(plan: CoverPlan, folder: Path) -> list[str]:
@@ -275,8 +273,6 @@ def write(plan: CoverPlan, folder: Path) -> list[str]:
     return written
 
 
-def _number(value: Any) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
 
 
 def summary_json(plan: CoverPlan) -> dict[str, Any]:
@@ -301,9 +297,9 @@ def summary_json(plan: CoverPlan) -> dict[str, Any]:
         out["costs"] = {
             row.metric: {
                 "unit": row.unit,
-                "plan": _number(row.plan),
-                "baseline": _number(row.baseline),
-                "change": _number(row.change),
+                "plan": number_or_none(row.plan),
+                "baseline": number_or_none(row.baseline),
+                "change": number_or_none(row.change),
             }
             for row in plan.costs.itertuples()
         }
@@ -314,7 +310,7 @@ def _figure(value: float, unit: str) -> str:
     if pd.isna(value):
         return "n/a"
     if unit == "GBP":
-        return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
+        return money(value)
     return f"{value:,.1f}" if value != round(value) else f"{value:,.0f}"
 
 

@@ -8,7 +8,6 @@ are found here, with file, row and column, before :class:`models.ooh_data.OohInp
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from models.ooh_rota import solve_ooh
 from optimiser.errors import InputError, Problem
 from optimiser.exports.safe import write_csv
 from optimiser.kinds.base import Kind, RunSettings, row_numbers, without_rows
+from optimiser.kinds.figures import money, number_or_none, rounded_floats
 from optimiser.kinds.ooh_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 from optimiser.outputs import write_json
 from optimiser.travel import great_circle_km, road_minutes
@@ -287,10 +287,6 @@ def solve(case: OohCase, settings: RunSettings) -> OohPlan:
     return solve_ooh(case.data, case.parameters, settings.backend, settings.options)
 
 
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    """Floats to 2 decimals (pence, hundredths of a minute), so sums read cleanly."""
-    floats = frame.select_dtypes("float").columns
-    return frame.assign(**{c: frame[c].round(2) for c in floats})
 
 
 def write(plan: OohPlan, folder: Path) -> list[str]:
@@ -301,19 +297,17 @@ def write(plan: OohPlan, folder: Path) -> list[str]:
             frame = getattr(plan, name)
             if name == "costs":
                 frame = frame.rename_axis("component").reset_index()
-            write_csv(_rounded(frame), folder / f"{name}.csv")
+            write_csv(rounded_floats(frame, 2), folder / f"{name}.csv")
             written.append(f"{name}.csv")
     write_json(folder / "summary.json", summary_json(plan))
     written.append("summary.json")
     return written
 
 
-def _number(value: Any) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
 def summary_json(plan: OohPlan) -> dict[str, Any]:
-    findings = [{**dataclasses.asdict(f), "shortfall": _number(f.shortfall)} for f in plan.findings]
+    findings = [{**dataclasses.asdict(f), "shortfall": number_or_none(f.shortfall)} for f in plan.findings]
     out: dict[str, Any] = {
         "kind": "ooh",
         "solver": plan.result.to_dict(),
@@ -323,7 +317,7 @@ def summary_json(plan: OohPlan) -> dict[str, Any]:
     }
     if plan.found:
         out["costs"] = {
-            component: {k: _number(round(v, 2)) for k, v in row.items()}
+            component: {k: number_or_none(round(v, 2)) for k, v in row.items()}
             for component, row in plan.costs.iterrows()
         }
         out["rotas"] = {"before": len(plan.rotas_before), "after": len(plan.rotas)}
@@ -334,10 +328,6 @@ def summary_json(plan: OohPlan) -> dict[str, Any]:
     return out
 
 
-def _money(value: float | None) -> str:
-    if value is None or pd.isna(value):
-        return "n/a"
-    return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
 
 
 def _rota_lines(rotas: pd.DataFrame) -> list[str]:
@@ -372,7 +362,7 @@ def summary(plan: OohPlan) -> str:
         return "\n".join(lines)
     gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
     lines.append(
-        f"Objective {_money(r.objective)} a year   bound {_money(r.bound)}   gap {gap}   "
+        f"Objective {money(r.objective)} a year   bound {money(r.bound)}   gap {gap}   "
         f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})"
     )
     lines.append(f"Stages: {stages}")
@@ -389,8 +379,8 @@ def summary(plan: OohPlan) -> str:
         f"{'Annual cost':14} {'Today':>12} {'Plan':>12} {'Saving':>12}",
     ]
     for component, row in plan.costs.iterrows():
-        money = [_money(row[when]) for when in ("before", "after", "saving")]
-        lines.append(f"{component:14} " + " ".join(f"{m:>12}" for m in money))
+        pounds = [money(row[when]) for when in ("before", "after", "saving")]
+        lines.append(f"{component:14} " + " ".join(f"{m:>12}" for m in pounds))
     worse = plan.response_worse
     lines.append("")
     if worse.empty:

@@ -35,6 +35,7 @@ from optimiser.kinds.base import (
     row_numbers,
     without_rows,
 )
+from optimiser.kinds.figures import rounded_floats
 from optimiser.kinds.roster_schema import ASSIGNMENT_TABLES, MODEL_PARAMETERS, PARAMETERS, TABLES
 from optimiser.kinds.roster_summary import by_rule, summary
 from optimiser.outputs import write_json
@@ -260,9 +261,6 @@ def solve(case: RosterCase, settings: RunSettings) -> RosterRun:
     return RosterRun(case.data, plan, check)
 
 
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    floats = frame.select_dtypes("float").columns
-    return frame.assign(**{c: frame[c].round(2) for c in floats})
 
 
 def write(run: RosterRun, folder: Path) -> list[str]:
@@ -280,7 +278,7 @@ def write(run: RosterRun, folder: Path) -> list[str]:
         plan.rota,
         data.dates,
         data.staff,
-        _rounded(plan.staff_summary),
+        rounded_floats(plan.staff_summary, 2),
         plan.cover,
         plan.penalties,
         data.leave,
@@ -288,7 +286,11 @@ def write(run: RosterRun, folder: Path) -> list[str]:
     written += ["rota.csv", "assignments.csv", "rota.xlsx"]
     timed = plan.rota[plan.rota["start"].notna()]
     written += write_rota_calendars(timed, folder, data.name)
-    tables = {"penalties": plan.penalties, "cover": plan.cover, "staff_summary": _rounded(plan.staff_summary)}
+    tables = {
+        "penalties": plan.penalties,
+        "cover": plan.cover,
+        "staff_summary": rounded_floats(plan.staff_summary, 2),
+    }
     if data.published is not None and len(data.published):
         tables["changes"] = plan.changes
     for name, frame in tables.items():

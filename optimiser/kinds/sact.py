@@ -11,7 +11,7 @@ import pandas as pd
 from models.sact import SactPlan, solve_sact
 from models.sact_location import SactInput, SactParameters
 from optimiser.errors import InputError, Problem
-from optimiser.kinds.base import Kind, RunSettings
+from optimiser.kinds.base import Kind, RunSettings, row_numbers
 from optimiser.kinds.sact_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 from optimiser.outputs import write_json
 from optimiser.travel import great_circle_km, road_minutes
@@ -19,8 +19,6 @@ from optimiser.travel import great_circle_km, road_minutes
 MAX_LISTED = 20
 
 
-def _rows(frame: pd.DataFrame) -> pd.Series:
-    return frame.attrs.get("rows", pd.Series(np.arange(len(frame)) + 2, index=frame.index))
 
 
 def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> SactInput:
@@ -28,7 +26,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     problems: list[Problem] = []
     zones = tables["zones"].copy()
     sites = tables["sites"].copy()
-    zrows, srows = _rows(zones), _rows(sites)
+    zrows, srows = row_numbers(zones), row_numbers(sites)
 
     att = zones["attendances"].astype(float)
     estimated = att.isna()
@@ -83,7 +81,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     nurses = tables.get("nurses")
     if nurses is not None:
         known = set(sites["trust"])
-        nrows = _rows(nurses)
+        nrows = row_numbers(nurses)
         for idx in nurses.index[~nurses["trust"].isin(known)]:
             problems.append(
                 Problem(
@@ -131,7 +129,7 @@ def _complete_pairs(
     a, b = keys
     full = pd.MultiIndex.from_product([origins, destinations], names=[a, b])
     if given is not None and len(given):
-        rows = _rows(given)
+        rows = row_numbers(given)
         dup = given.duplicated([a, b], keep="first")
         for idx in given.index[dup][:MAX_LISTED]:
             problems.append(
