@@ -21,9 +21,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import machine_description, run_conditions  # noqa: E402
 from instances.generators.cover import generate  # noqa: E402
 from models.checks.oncologist_cover import check_cover_plan  # noqa: E402
 from models.cover_data import CoverParameters  # noqa: E402
@@ -139,32 +137,6 @@ def run(
     }
 
 
-def _machine() -> str:
-    import highspy
-    import pyomo
-
-    git = ["git", "rev-parse", "--short", "HEAD"]
-    try:
-        commit = subprocess.run(git, cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
-    except OSError:
-        commit = ""
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    highs = getattr(highspy, "__version__", None) or _version("highspy")
-    return (
-        f"{platform.platform()}, {os.cpu_count()} CPUs, load average {load} at the end; "
-        f"Python {platform.python_version()}, highspy {highs}, pyomo {pyomo.version.version}, "
-        f"pandas {pd.__version__}; commit {commit or 'unknown'} plus working-tree changes"
-    )
-
-
-def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "?"
-
 
 def _table(frame: pd.DataFrame) -> str:
     def fmt(v: object) -> str:
@@ -188,7 +160,7 @@ def write(res: dict, out: Path) -> None:
         "# Oncologist cover: scale benchmark",
         "",
         f"Run {dt.datetime.now():%Y-%m-%d %H:%M} by `benchmarks/cover_scale.py --case {res['case']}`.",
-        f"Machine: {_machine()}.",
+        f"{machine_description()} {run_conditions(ROOT)}",
         "",
         f"Instance: `generate({size})` (oncologists x trusts x tumour sites x weeks); index sizes "
         f"{res['model']} (x allocations, v visits, dem demand rows, mw MDT meetings, a attendance "

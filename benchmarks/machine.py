@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import subprocess
+from pathlib import Path
 
 
 def machine_description() -> str:
@@ -34,6 +36,17 @@ def machine_description() -> str:
         f"Python {platform.python_version()}; highspy {highs_version}, pyomo {pyomo.version.version}, "
         f"ortools {ortools.__version__}. Recorded {dt.date.today().isoformat()}."
     )
+
+
+def run_conditions(repo: Path) -> str:
+    """One sentence: the load average when the run ended and the commit of ``repo`` it ran."""
+    try:
+        git = ["git", "rev-parse", "--short", "HEAD"]
+        commit = subprocess.run(git, cwd=repo, capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        commit = ""
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return f"Load average {load} at the end; commit {commit or 'unknown'} plus working-tree changes."
 
 
 def _dist_version(name: str) -> str:
