@@ -6,12 +6,12 @@ Usage::
     .venv/bin/python benchmarks/cover_scale.py --case smoke  # 12 x 3 x 4 x 4, seconds
 
 Protocol: the instance is ``instances.generators.cover.generate(...)`` with ``--seed`` (default
-0); default :class:`~models.cover_data.CoverParameters`; HiGHS (vectorised build) with relative
+0); default :class:`~models.cover.input.CoverParameters`; HiGHS (vectorised build) with relative
 gap ``--gap`` (default 1 %) and ``--time-limit`` seconds per solve (each weekly sub-model of
 stages 1-2, each week of stage 3, and the whole-horizon stage-3 polish).  Builds are timed
 separately for the vectorised and the pyomo formulation of the whole horizon and of one week
 (pyomo's hand-off to HiGHS is timed by a solve with a zero time limit).  The plan is re-checked
-by :func:`models.checks.oncologist_cover.check_cover_plan`.  Results go to
+by :func:`models.cover.check.check_cover_plan`.  Results go to
 ``benchmarks/results/cover_scale.md`` and ``.csv`` (``--out`` to change), with the machine,
 versions and commit; times on a shared machine vary with its load.
 """
@@ -33,11 +33,11 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 
 from benchmarks.machine import machine_description, run_conditions  # noqa: E402
 from instances.generators.cover import generate  # noqa: E402
-from models.checks.oncologist_cover import check_cover_plan  # noqa: E402
-from models.cover_data import CoverParameters  # noqa: E402
-from models.cover_index import prepare, week_slice  # noqa: E402
-from models.cover_matrix import build_matrix  # noqa: E402
-from models.oncologist_cover import solve_cover  # noqa: E402
+from models.cover.check import check_cover_plan  # noqa: E402
+from models.cover.index import prepare, week_slice  # noqa: E402
+from models.cover.input import CoverParameters  # noqa: E402
+from models.cover.matrix import build_matrix  # noqa: E402
+from models.cover.solve import solve_cover  # noqa: E402
 from solvers import SolveOptions  # noqa: E402
 
 CASES = {
@@ -57,7 +57,7 @@ def measure_builds(idx, params: CoverParameters, pyomo: bool) -> list[dict[str, 
              "handoff_seconds": None, "columns": mm.num_cols, "rows": mm.num_rows}
         )  # fmt: skip
         if pyomo:
-            from models.cover_pyomo import build_pyomo, set_stage
+            from models.cover.pyomo_build import build_pyomo, set_stage
             from solvers import solve_pyomo
 
             t0 = time.perf_counter()

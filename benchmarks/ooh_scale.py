@@ -4,7 +4,7 @@ Protocol: generated instances (``instances.generators.ooh.generate``, planted fe
 SITES x SERVICES, several seeds, rotas within trusts only and across trusts; each solved with
 ``highs`` (vectorised build, one HiGHS solve per service block) and ``pyomo-highs`` (one pyomo
 model of every service), relative gap 0 by default, a time limit per case.  Every plan is
-re-verified by ``models.checks.ooh_rota`` and its recomputed cost compared with the objective.
+re-verified by ``models.ooh.check`` and its recomputed cost compared with the objective.
 Each case runs in its own process so that peak memory belongs to it alone.  Usage::
 
     python -m benchmarks.ooh_scale [--sizes 60x6] [--seeds 0,1,2] [--backends highs,pyomo-highs]
@@ -42,10 +42,10 @@ def run_case(
     import resource
 
     from instances.generators.ooh import generate
-    from models.checks.ooh_rota import check_ooh_plan
-    from models.ooh_data import OohParameters
-    from models.ooh_rota import solve_ooh
-    from models.ooh_sets import candidate_arcs
+    from models.ooh.check import check_ooh_plan
+    from models.ooh.input import OohParameters
+    from models.ooh.sets import candidate_arcs
+    from models.ooh.solve import solve_ooh
     from solvers import SolveOptions
 
     inp = generate(sites, services, seed)

@@ -8,10 +8,10 @@ Usage::
 
 Each instance is read, mapped onto the rota model (every benchmark rule hard), solved with a fixed
 time limit, and its rota re-scored by the benchmark's own penalty function
-(:func:`models.curtois_qu.score_roster`, independent of the model). Writes
+(:func:`models.roster.curtois_qu.score_roster`, independent of the model). Writes
 ``<name>.csv`` and ``<name>.md`` (with the machine and the commit) to ``--out``.
 
-Defaults: one CP-SAT worker with ``linearization_level`` 2 (:func:`models.rostering.proof_options`),
+Defaults: one CP-SAT worker with ``linearization_level`` 2 (:func:`models.roster.solve.proof_options`),
 the setting that proves the small instances optimal fastest; ``--workers 2 --linearization 1`` runs
 CP-SAT's default portfolio instead.
 """
@@ -65,8 +65,8 @@ def parse_instances(text: str) -> list[int]:
 
 def run_instance(path: Path, time_limit: float, workers: int, linearization: int, seed: int) -> dict:
     """Solve one instance and re-score its rota; return one results row."""
-    from models.curtois_qu import read_instance, roster_from_assignments, score_roster, to_roster_input
-    from models.rostering import solve_roster
+    from models.roster.curtois_qu import read_instance, roster_from_assignments, score_roster, to_roster_input
+    from models.roster.solve import solve_roster
     from solvers import SolveOptions
 
     inst = read_instance(path)
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from models.curtois_qu import best_known
+    from models.roster.curtois_qu import best_known
 
     published = best_known(args.data / "best_known.csv").set_index("instance")
     rows = []

@@ -6,8 +6,8 @@ Each case runs in its own process so that peak memory belongs to that case alone
         [--gap 0.01] [--seed 0] [--pyomo-build-up-to 40000] [--out benchmarks/results]
 
 Writes ``sact_scale.csv`` and ``sact_scale.md`` (with the machine description) to ``--out``.
-``path`` is the solve path :func:`models.sact.solve_sact` chose (``direct``, or ``priced``: see
-:mod:`models.sact_large`).
+``path`` is the solve path :func:`models.sact.solve.solve_sact` chose (``direct``, or ``priced``: see
+:mod:`models.sact.large`).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ def run_case(zones: int, sites: int, seed: int, time_limit: float, gap: float, p
     import resource
 
     from instances.generators.sact import generate
-    from models.sact import solve_sact
-    from models.sact_data import prepare
+    from models.sact.arrays import prepare
+    from models.sact.solve import solve_sact
     from optimiser.kinds import get_kind
     from optimiser.kinds.base import input_from_tables
     from solvers import SolveOptions
@@ -48,12 +48,12 @@ def run_case(zones: int, sites: int, seed: int, time_limit: float, gap: float, p
         "load_seconds": load_seconds,
     }
     if pyomo_build:
-        from models.sact_pyomo import build_pyomo
+        from models.sact.pyomo_build import build_pyomo
 
         t1 = time.perf_counter()
         build_pyomo(arrays, data.parameters)
         row["pyomo_build_seconds"] = time.perf_counter() - t1
-    from models.sact_large import use_priced_path
+    from models.sact.large import use_priced_path
 
     plan = solve_sact(data, "highs", SolveOptions(time_limit=time_limit, gap=gap, threads=2))
     r = plan.result

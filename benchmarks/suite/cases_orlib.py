@@ -3,13 +3,13 @@
 Families
 --------
 ``pmed``
-    Uncapacitated p-median pmed1..pmed20 (Beasley 1990), read by :func:`models.orlibrary.read_pmed`
+    Uncapacitated p-median pmed1..pmed20 (Beasley 1990), read by :func:`models.sact.orlibrary.read_pmed`
     from ``<data>/pmed/``. Entry key ``instances`` (``all`` or names). Besides the engine's
     backends, ``spopt-pulp-cbc`` solves the same distance matrix with pysal spopt's own p-median
     (``PMedian.from_cost_matrix``) through PuLP's bundled CBC, for a side-by-side comparison.
 ``cap``
     Capacitated warehouse location cap41..cap104 (Beasley 1988), split demand, read by
-    :func:`models.orlibrary.read_cap` from ``<data>/cap/``.
+    :func:`models.sact.orlibrary.read_cap` from ``<data>/cap/``.
 
 ``size_value`` is the number of zone-site pairs (n^2 for pmed, customers x warehouses for cap).
 """
@@ -103,8 +103,8 @@ def _path(case: Case, context: Context) -> Path:
 
 
 def solve_pmed(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
-    from models.orlibrary import read_pmed
-    from models.sact import solve_sact
+    from models.sact.orlibrary import read_pmed
+    from models.sact.solve import solve_sact
 
     if backend == SPOPT:
         return solve_pmed_spopt(_path(case, context), options)
@@ -112,8 +112,8 @@ def solve_pmed(case: Case, backend: str, options: SolveOptions, context: Context
 
 
 def solve_cap(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
-    from models.orlibrary import read_cap
-    from models.sact import solve_sact
+    from models.sact.orlibrary import read_cap
+    from models.sact.solve import solve_sact
 
     return solve_sact(read_cap(_path(case, context)), backend, options).result
 
@@ -129,7 +129,7 @@ def solve_pmed_spopt(path: Path, options: SolveOptions) -> SolveResult:
     import pulp
     from spopt.locate import PMedian
 
-    from models.orlibrary import pmed_distances
+    from models.sact.orlibrary import pmed_distances
 
     t0 = time.perf_counter()
     dist, p = pmed_distances(path)

@@ -89,7 +89,7 @@ def expand_generated(entry: Mapping[str, Any], context: Context) -> list[Case]:
 
 def solve_generated(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
     from instances.generators.sact import generate
-    from models.sact import solve_sact
+    from models.sact.solve import solve_sact
     from optimiser.kinds import get_kind
     from optimiser.kinds.base import input_from_tables
 
@@ -202,7 +202,7 @@ def bundled_result(kind: str, model_input: Any, plan: Any, key: str) -> SolveRes
         return roster_result(getattr(plan, "data", getattr(model_input, "data", None)), run_plan, key)
     if kind == "cover":
         from benchmarks.suite.cases_cover import cover_result
-        from models.cover_data import CoverInstance, CoverParameters
+        from models.cover.input import CoverInstance, CoverParameters
 
         inst, params = _cover_input(model_input)
         cover_plan = plan if hasattr(plan, "stages") else getattr(plan, "plan", None)

@@ -1,12 +1,12 @@
 """Curtois & Qu employee shift scheduling instances, solved by the rota model with CP-SAT.
 
 Family ``curtois-qu``: Instance1..Instance12 from ``<data>/shift-scheduling/``, read by
-:func:`models.curtois_qu.read_instance` and mapped onto the rota model by
-:func:`models.curtois_qu.to_roster_input` (every benchmark rule hard, the objective the
+:func:`models.roster.curtois_qu.read_instance` and mapped onto the rota model by
+:func:`models.roster.curtois_qu.to_roster_input` (every benchmark rule hard, the objective the
 benchmark's soft penalties). Entry key ``instances`` (``all`` or names).
 
 Each rota found is re-scored by the benchmark's own penalty function
-(:func:`models.curtois_qu.score_roster`, written without the model); a rota that breaks a hard
+(:func:`models.roster.curtois_qu.score_roster`, written without the model); a rota that breaks a hard
 rule or scores differently from the solver's objective is an error, not a result.
 ``size_value`` is employees x days.
 """
@@ -35,7 +35,7 @@ def families() -> list[Family]:
 
 
 def expand_curtois_qu(entry: Mapping[str, Any], context: Context) -> list[Case]:
-    from models.curtois_qu import read_instance
+    from models.roster.curtois_qu import read_instance
 
     folder = data_folder(context, "shift-scheduling", "curtois-qu")
     available = sorted(
@@ -58,8 +58,8 @@ def expand_curtois_qu(entry: Mapping[str, Any], context: Context) -> list[Case]:
 
 
 def solve_curtois_qu(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
-    from models.curtois_qu import read_instance, roster_from_assignments, score_roster, to_roster_input
-    from models.rostering import solve_roster
+    from models.roster.curtois_qu import read_instance, roster_from_assignments, score_roster, to_roster_input
+    from models.roster.solve import solve_roster
 
     if backend != CPSAT:
         raise ValueError(f"{case.key}: the rota model is solved by {CPSAT} only, not {backend}")

@@ -15,7 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from models.cover_data import COLUMNS, WEEKDAYS, CoverInstance
+from models.cover.input import COLUMNS, WEEKDAYS, CoverInstance
 from optimiser.travel import great_circle_km
 
 ROAD_FACTOR = 1.3

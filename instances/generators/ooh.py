@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from models.ooh_data import OohInput, OohParameters
+from models.ooh.input import OohInput, OohParameters
 from optimiser.travel import minutes_matrix
 
 ROAD_FACTOR = 1.3

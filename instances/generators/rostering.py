@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from models.rostering_input import (
+from models.roster.input import (
     WEEKDAYS,
     RosterInput,
     RosterParameters,

@@ -3,7 +3,7 @@
 Problems that span tables or need the horizon (a demand week past the horizon, an absence that
 ends before it starts, an oncologist with no specialism, the same pair listed twice, a weekday
 that is not Mon..Fri) are found here with file, row and column, before
-:class:`models.cover_data.CoverInstance` is built.  Journeys the ``travel`` table leaves out are
+:class:`models.cover.input.CoverInstance` is built.  Journeys the ``travel`` table leaves out are
 estimated from the sites' coordinates (straight-line km x road factor; minutes at a road
 speed plus an overhead; miles = road km / 1.609).
 """
@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.cover_data import WEEKDAYS, CoverInstance, CoverParameters
-from models.oncologist_cover import CoverPlan, solve_cover
+from models.cover.input import WEEKDAYS, CoverInstance, CoverParameters
+from models.cover.solve import CoverPlan, solve_cover
 from optimiser.errors import InputError, Problem
 from optimiser.exports.safe import write_csv
 from optimiser.exports.workbook import write_workbook

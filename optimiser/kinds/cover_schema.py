@@ -1,7 +1,7 @@
 """Tables and parameters of a ``kind: cover`` instance (cross-trust oncologist cover), with defaults.
 
-The tables mirror :class:`models.cover_data.CoverInstance`; the parameters are the horizon
-(``first_week``, ``weeks``), every field of :class:`models.cover_data.CoverParameters`, and the
+The tables mirror :class:`models.cover.input.CoverInstance`; the parameters are the horizon
+(``first_week``, ``weeks``), every field of :class:`models.cover.input.CoverParameters`, and the
 three figures used to estimate travel from coordinates where the ``travel`` table leaves a
 needed pair out.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from models.cover_data import ABSENCE_KINDS, CoverInstance, CoverParameters
+from models.cover.input import ABSENCE_KINDS, CoverInstance, CoverParameters
 from optimiser.schema import Column, Parameter, TableSchema
 
 

@@ -2,7 +2,7 @@
 
 Problems that span tables (a site-service listed twice, supplement bands with a gap, today's rota
 based at a site that runs none, a travel time that is needed but neither given nor computable)
-are found here, with file, row and column, before :class:`models.ooh_data.OohInput` is built.
+are found here, with file, row and column, before :class:`models.ooh.input.OohInput` is built.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.ooh_data import OohInput, OohParameters
-from models.ooh_plan import OohPlan
-from models.ooh_rota import solve_ooh
+from models.ooh.input import OohInput, OohParameters
+from models.ooh.plan import OohPlan
+from models.ooh.solve import solve_ooh
 from optimiser.errors import InputError, Problem
 from optimiser.exports.safe import write_csv
 from optimiser.kinds.base import Kind, RunSettings, row_numbers, without_rows

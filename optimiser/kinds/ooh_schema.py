@@ -1,7 +1,7 @@
 """Tables and parameters of a ``kind: ooh`` instance (out-of-hours rota consolidation), with defaults.
 
-The tables mirror :class:`models.ooh_data.OohInput`; the parameters are every field of
-:class:`models.ooh_data.OohParameters` plus the three figures used to estimate travel minutes
+The tables mirror :class:`models.ooh.input.OohInput`; the parameters are every field of
+:class:`models.ooh.input.OohParameters` plus the three figures used to estimate travel minutes
 from coordinates where the ``travel`` table leaves a needed pair out.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from models.ooh_data import TIERS, OohInput
+from models.ooh.input import TIERS, OohInput
 from optimiser.schema import Column, Parameter, TableSchema
 
 _LAT = Column("lat", "float", required=False, minimum=-90, maximum=90, allow_blank=True, doc="latitude")

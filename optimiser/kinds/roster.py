@@ -2,9 +2,9 @@
 
 Problems that span tables or need the horizon (a start time that is not HH:MM, an unknown rule
 or group, a date outside the horizon, cover minimum above maximum) are found here with file, row
-and column, all in one pass; anything :class:`models.rostering_input.RosterInput` still refuses
+and column, all in one pass; anything :class:`models.roster.input.RosterInput` still refuses
 is reported against the table (and row) its message names. Every rota found is re-checked by
-:func:`models.checks.rostering.check_roster`, which does not use the model.
+:func:`models.roster.check.check_roster`, which does not use the model.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from models.checks.rostering import RosterCheck, check_roster
-from models.rostering import RosterPlan, solve_roster
-from models.rostering_catalogue import ALL_GROUPS, RULES, weekly_cover
-from models.rostering_input import RosterInput, RosterParameters, parse_time
+from models.roster.catalogue import ALL_GROUPS, RULES, weekly_cover
+from models.roster.check import RosterCheck, check_roster
+from models.roster.input import RosterInput, RosterParameters, parse_time
+from models.roster.solve import RosterPlan, solve_roster
 from optimiser.errors import InputError, Problem
 from optimiser.exports.rota import write_rota_calendars, write_rota_csv, write_rota_workbook
 from optimiser.exports.safe import write_csv

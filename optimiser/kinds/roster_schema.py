@@ -1,10 +1,10 @@
 """Tables and parameters of a ``kind: roster`` instance (detailed staff rota), with defaults.
 
-The tables mirror :class:`models.rostering_input.RosterInput`; cover may be given per date
+The tables mirror :class:`models.roster.input.RosterInput`; cover may be given per date
 (``cover``), as a weekday pattern (``cover_pattern``, expanded over the horizon by
-:func:`models.rostering_catalogue.weekly_cover`), or both: a dated row then replaces the
+:func:`models.roster.catalogue.weekly_cover`), or both: a dated row then replaces the
 pattern's row for the same date, shift and skill (e.g. a bank holiday). The parameters are the
-horizon (``first_date``, ``days``), every field of :class:`models.rostering_input.RosterParameters`
+horizon (``first_date``, ``days``), every field of :class:`models.roster.input.RosterParameters`
 and the time limit used when the command line gives none.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from models.rostering_catalogue import WEEKDAYS, weekly_cover
-from models.rostering_input import RosterInput
+from models.roster.catalogue import WEEKDAYS, weekly_cover
+from models.roster.input import RosterInput
 from optimiser.schema import Column, Parameter, TableSchema
 
 _STAFF_REF = "staff.staff_id"

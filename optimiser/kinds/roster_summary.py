@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from models.rostering_catalogue import WEEKDAYS
+from models.roster.catalogue import WEEKDAYS
 
 if TYPE_CHECKING:
-    from models.rostering_input import RosterInput
+    from models.roster.input import RosterInput
     from optimiser.kinds.roster import RosterRun
 
 MAX_LISTED = 20

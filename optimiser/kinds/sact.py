@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from models.sact import SactPlan, solve_sact
-from models.sact_location import SactInput, SactParameters
+from models.sact.input import SactInput, SactParameters
+from models.sact.solve import SactPlan, solve_sact
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, RunSettings, row_numbers
 from optimiser.kinds.sact_schema import MODEL_PARAMETERS, PARAMETERS, TABLES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.sact_location import SITE_TYPES
+from models.sact.input import SITE_TYPES
 from optimiser.schema import Column, Parameter, TableSchema
 
 ZONES = TableSchema(

@@ -27,7 +27,7 @@ OPTIONS = SolveOptions(time_limit=20, gap=1e-4, threads=1)
 
 
 def test_the_model_families_are_registered_with_their_backends() -> None:
-    from models.cover_solve import BACKENDS as COVER_BACKENDS
+    from models.cover.stages import BACKENDS as COVER_BACKENDS
 
     assert get_family("ooh-generated").backends == MILP_BACKENDS
     assert get_family("cover-generated").backends == COVER_BACKENDS
@@ -132,8 +132,8 @@ def test_tiny_roster_case_solves_with_cpsat_parameters() -> None:
 
 
 def test_a_plan_the_checker_rejects_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import models.checks.oncologist_cover as cover_check
-    import models.checks.ooh_rota as ooh_check
+    import models.cover.check as cover_check
+    import models.ooh.check as ooh_check
 
     monkeypatch.setattr(ooh_check, "check_ooh_plan", lambda *a: ooh_check.OohCheck(("site X uncovered",)))
     monkeypatch.setattr(
@@ -222,9 +222,9 @@ def test_bundled_instances_report_as_their_generated_families() -> None:
     from instances import bundled_path
     from instances.generators.cover import generate as generate_cover
     from instances.generators.rostering import generate as generate_roster
-    from models.cover_data import CoverParameters
-    from models.oncologist_cover import solve_cover
-    from models.rostering import solve_roster
+    from models.cover.input import CoverParameters
+    from models.cover.solve import solve_cover
+    from models.roster.solve import solve_roster
     from optimiser.kinds import RunSettings, load_instance
 
     loaded = load_instance(bundled_path("lsc-ooh"))

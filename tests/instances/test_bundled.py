@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from instances import DEFAULT_INSTANCE, bundled_instances, bundled_path
-from models.sact import solve_sact
+from models.sact.solve import solve_sact
 from optimiser.kinds import load_instance
 from solvers import SolveOptions, Status
 

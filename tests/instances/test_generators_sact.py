@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from instances.generators.sact import generate, site_counts
-from models.sact import solve_sact
+from models.sact.solve import solve_sact
 from optimiser.instance_files import write_instance
 from optimiser.kinds import load_instance
 from optimiser.travel import minutes_matrix

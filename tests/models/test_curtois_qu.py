@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from models.checks.rostering import check_roster
-from models.curtois_qu import (
+from models.roster.check import check_roster
+from models.roster.curtois_qu import (
     best_known,
     read_instance,
     read_roster,
@@ -17,7 +17,7 @@ from models.curtois_qu import (
     to_roster_input,
     write_roster,
 )
-from models.rostering import proof_options, solve_roster
+from models.roster.solve import proof_options, solve_roster
 from solvers import SolveOptions, Status
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"

@@ -12,8 +12,8 @@ import datetime as dt
 import pytest
 from test_oncologist_cover_fixtures import MONDAY, PARAMS, absence, maternity_case, oncologist, tiny
 
-from models.checks.oncologist_cover import check_cover_plan
-from models.oncologist_cover import CoverPlan, solve_cover
+from models.cover.check import check_cover_plan
+from models.cover.solve import CoverPlan, solve_cover
 from solvers import Status
 
 
@@ -187,7 +187,7 @@ def test_locums_within_availability_and_gap_reported() -> None:
 
 def test_no_plan_is_reported_not_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """A solver that stops without a plan gives empty tables, a no-plan status and the reason."""
-    import models.cover_solve as cover_solve
+    import models.cover.stages as cover_solve
     from solvers import SolveResult
 
     def no_plan(*_args: object, **_kw: object) -> tuple[SolveResult, None]:

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from test_oncologist_cover_fixtures import PARAMS, maternity_case
 
 from instances.generators.cover import generate, lsc_cover
-from models.checks.oncologist_cover import check_cover_plan
-from models.oncologist_cover import CoverPlan, solve_cover
+from models.cover.check import check_cover_plan
+from models.cover.solve import CoverPlan, solve_cover
 from solvers import SolveOptions, pyomo_backend_available
 
 EXACT = SolveOptions(gap=1e-9)

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from models.cover_data import CoverInstance, CoverParameters
+from models.cover.input import CoverInstance, CoverParameters
 
 MONDAY = dt.date(2026, 1, 5)
 PARAMS = CoverParameters(cost_per_mile=0.5, minutes_per_pa=240.0, pas_per_trip=2.0, mdt_pas=0.5)

@@ -11,7 +11,7 @@ import pytest
 from test_oncologist_cover_fixtures import MONDAY, PARAMS, absence, maternity_case, oncologist, tiny
 
 from instances.generators.cover import LSC_SITES, generate, lsc_cover, travel_table
-from models.oncologist_cover import CoverInstance, CoverParameters, solve_cover
+from models.cover.solve import CoverInstance, CoverParameters, solve_cover
 
 
 def replace_table(inst: CoverInstance, table: str, frame: pd.DataFrame) -> CoverInstance:

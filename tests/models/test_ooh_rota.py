@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from instances.generators.ooh import generate, lsc_ooh, supplement_bands
-from models.checks.ooh_rota import check_ooh_plan
-from models.ooh_data import OohInput, OohParameters
-from models.ooh_diagnosis import diagnose
-from models.ooh_rota import solve_ooh
+from models.ooh.check import check_ooh_plan
+from models.ooh.diagnosis import diagnose
+from models.ooh.input import OohInput, OohParameters
+from models.ooh.solve import solve_ooh
 from solvers import SolveOptions, SolveResult, Status, pyomo_backend_available
 
 
@@ -278,7 +278,7 @@ def test_generated_instance_both_builds_agree() -> None:
 
 
 def test_solver_stopping_without_plan_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    import models.ooh_rota as ooh_rota
+    import models.ooh.solve as ooh_rota
 
     def no_plan(model: object, backend: str, options: object, build_seconds: float = 0.0) -> SolveResult:
         return SolveResult(Status.NO_SOLUTION, None, None, None, build_seconds, 1.0, backend, "time limit")
@@ -295,7 +295,7 @@ def test_time_limit_is_shared_so_no_service_block_is_starved(monkeypatch: pytest
     """Each block's limit is its share of what is left: a slow first block cannot take it all."""
     import time as clock
 
-    import models.ooh_rota as rota
+    import models.ooh.solve as rota
     from solvers import SolveOptions
 
     real = rota.solve_matrix

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from instances.generators.ooh import lsc_ooh, supplement_bands
-from models.ooh_data import OohInput, OohParameters
-from models.ooh_diagnosis import diagnose
-from models.ooh_matrix import build_matrix
-from models.ooh_pyomo import build
-from models.ooh_rota import solve_ooh
+from models.ooh.diagnosis import diagnose
+from models.ooh.input import OohInput, OohParameters
+from models.ooh.matrix import build_matrix
+from models.ooh.pyomo_build import build
+from models.ooh.solve import solve_ooh
 from solvers import Status
 
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from instances.generators.ooh import generate, lsc_ooh, travel_minutes
-from models.checks.ooh_rota import check_ooh_plan
-from models.ooh_data import OohInput, OohParameters
-from models.ooh_diagnosis import diagnose
-from models.ooh_rota import solve_ooh
+from models.ooh.check import check_ooh_plan
+from models.ooh.diagnosis import diagnose
+from models.ooh.input import OohInput, OohParameters
+from models.ooh.solve import solve_ooh
 from solvers import Status
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.checks.sact import check_sact_plan
-from models.orlibrary import pmed_distances, read_cap, read_optima, read_pmed
-from models.sact import solve_sact
+from models.sact.check import check_sact_plan
+from models.sact.orlibrary import pmed_distances, read_cap, read_optima, read_pmed
+from models.sact.solve import solve_sact
 from solvers import SolveOptions, Status
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from models.checks.rostering import check_roster
-from models.rostering import RosterPlan, build_roster_model, solve_roster
-from models.rostering_input import RosterInput, RosterParameters, rules_table
+from models.roster.check import check_roster
+from models.roster.input import RosterInput, RosterParameters, rules_table
+from models.roster.solve import RosterPlan, build_roster_model, solve_roster
 from solvers import SolveOptions, Status
 
 MONDAY = dt.date(2025, 3, 3)

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from instances.generators.rostering import generate, lsc_registrar_oncall, lsc_sact_nurses
-from models.checks.rostering import check_roster
-from models.rostering import solve_roster
-from models.rostering_report import diagnose
+from models.roster.check import check_roster
+from models.roster.report import diagnose
+from models.roster.solve import solve_roster
 from solvers import SolveOptions, Status
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from models.rostering_input import RULES, RosterInput, RosterParameters, rules_table, weekly_cover
+from models.roster.input import RULES, RosterInput, RosterParameters, rules_table, weekly_cover
 
 MONDAY = dt.date(2025, 3, 3)
 

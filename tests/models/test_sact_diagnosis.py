@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.checks.sact import check_sact_plan
-from models.sact import solve_sact
-from models.sact_location import SactInput, SactParameters
+from models.sact.check import check_sact_plan
+from models.sact.input import SactInput, SactParameters
+from models.sact.solve import solve_sact
 from solvers import SolveOptions, Status, available_backends
 
 BACKENDS = available_backends()

@@ -4,7 +4,7 @@ Each case is small enough (3-4 sites, 5-8 zones) that :func:`enumerated_optimum`
 set of open sites, every useful chair count, every hub assignment (and, with single sourcing,
 every assignment of zones to sites), solving what is left, the share of demand sent along each
 arc, as an LP with :func:`scipy.optimize.linprog`.  It is written from the formulation in
-:mod:`models.sact_location`, not from the builders.  Every case also has a ``relaxed`` twin
+:mod:`models.sact.input`, not from the builders.  Every case also has a ``relaxed`` twin
 without its feature, whose optimum must differ: the feature really bites.
 """
 
@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from models.checks.sact import check_sact_plan
-from models.sact import solve_sact
-from models.sact_location import COMPLEX_SITE_TYPES, SactInput, SactParameters
+from models.sact.check import check_sact_plan
+from models.sact.input import COMPLEX_SITE_TYPES, SactInput, SactParameters
+from models.sact.solve import solve_sact
 from solvers import SolveOptions, Status, available_backends
 
 EXACT = SolveOptions(gap=0.0, seed=1)
@@ -131,7 +131,7 @@ def with_params(data: SactInput, **params: object) -> SactInput:
 
 @dataclass(frozen=True)
 class Tiny:
-    """The instance as plain arrays, read straight from its tables (not from models.sact_data)."""
+    """The instance as plain arrays, read straight from its tables (not from models.sact.arrays)."""
 
     demand: np.ndarray  # attendances per (zone, regimen) row with demand
     quintile: np.ndarray

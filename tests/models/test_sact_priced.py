@@ -1,4 +1,4 @@
-"""The priced path of the SACT model (models.sact_large) against the enumerated optima.
+"""The priced path of the SACT model (models.sact.large) against the enumerated optima.
 
 Forced on every hand-made case (``method="priced"``) it must reach the same optimum as the direct
 path; with its last, whole-model stage switched off it must still return plans of the whole model
@@ -12,13 +12,13 @@ import math
 import numpy as np
 import pytest
 
-import models.sact_large as sact_large
+import models.sact.large as sact_large
 from instances.generators.sact import generate
-from models.checks.sact import check_sact_plan
-from models.sact import solve_sact
-from models.sact_data import prepare
-from models.sact_large import PRICED_PATH_ARCS, use_priced_path
-from models.sact_matrix import build_matrix
+from models.sact.arrays import prepare
+from models.sact.check import check_sact_plan
+from models.sact.large import PRICED_PATH_ARCS, use_priced_path
+from models.sact.matrix import build_matrix
+from models.sact.solve import solve_sact
 from optimiser.kinds import get_kind
 from optimiser.kinds.base import input_from_tables
 from solvers import SolveOptions, Status

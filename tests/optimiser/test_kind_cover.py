@@ -18,8 +18,8 @@ from click.testing import CliRunner, Result
 
 from instances import bundled_path
 from instances.generators.cover import generate, lsc_cover
-from models.cover_data import CoverParameters
-from models.oncologist_cover import solve_cover
+from models.cover.input import CoverParameters
+from models.cover.solve import solve_cover
 from optimiser.cli import main
 from optimiser.kinds import load_instance
 from optimiser.kinds.cover import PLAN_TABLES, WORKBOOK

@@ -1,6 +1,6 @@
 """``kind: ooh`` end to end: the bundled lsc-ooh instance, validation messages, infeasibility, generate.
 
-The optimum is not restated here: it is whatever :func:`models.ooh_rota.solve_ooh` finds for
+The optimum is not restated here: it is whatever :func:`models.ooh.solve.solve_ooh` finds for
 :func:`instances.generators.ooh.lsc_ooh` (pinned and re-checked in the model's own tests), and
 the instance files must give exactly the same.
 """
@@ -17,9 +17,9 @@ from click.testing import CliRunner, Result
 
 from instances import bundled_path
 from instances.generators.ooh import generate, lsc_ooh
-from models.ooh_data import OohParameters
-from models.ooh_plan import OohPlan
-from models.ooh_rota import solve_ooh
+from models.ooh.input import OohParameters
+from models.ooh.plan import OohPlan
+from models.ooh.solve import solve_ooh
 from optimiser.cli import main
 from optimiser.kinds import load_instance
 

@@ -1,7 +1,7 @@
 """``kind: roster`` end to end: bundled rotas, generate, validation messages, exports, re-rostering.
 
 Rotas are not proved optimal here (the bundled ones take minutes to prove): each solve has a short
-time limit, and every rota returned is held against :func:`models.checks.rostering.check_roster`,
+time limit, and every rota returned is held against :func:`models.roster.check.check_roster`,
 which does not use the model. The model's optima are pinned in ``tests/models/test_rostering*.py``.
 """
 
@@ -19,8 +19,8 @@ from click.testing import CliRunner, Result
 
 from instances import bundled_path
 from instances.generators.rostering import generate, lsc_registrar_oncall, lsc_sact_nurses
-from models.checks.rostering import check_roster
-from models.rostering_input import RosterInput
+from models.roster.check import check_roster
+from models.roster.input import RosterInput
 from optimiser.cli import main
 from optimiser.kinds import load_instance
 

@@ -1,1 +1,0 @@
-"""Independent checkers: re-check a returned plan against the raw input, without the model code."""

@@ -1,0 +1,157 @@
+"""Independent check of an OOH rota plan: every rule re-verified and the cost recomputed.
+
+It reads only the input (:class:`models.ooh.input.OohInput`, :class:`OohParameters`) and the
+plan's tables (``coverage``, ``rotas``, ``clinicians``), and re-derives everything with plain
+loops, without the formulation, the candidate arcs or the plan's own cost code, so that a
+mistake in those cannot hide itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.ooh.input import OohInput, OohParameters
+
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class OohCheck:
+    """What the checker found.
+
+    Attributes
+    ----------
+    violations : tuple of str
+        Every broken rule or inconsistent figure, in words (empty when the plan is valid).
+    costs : dict
+        Recomputed annual cost (GBP) by component: ``cover``, ``supplements``, ``travel``,
+        ``changes``, and ``total``.
+    """
+
+    violations: tuple[str, ...]
+    costs: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    @property
+    def total(self) -> float:
+        return self.costs.get("total", math.nan)
+
+
+def _band(inp: OohInput, category: str, size: int) -> tuple[str, float] | None:
+    for row in inp.bands.itertuples():
+        upper = math.inf if row.max_size != row.max_size else row.max_size  # NaN: no upper limit
+        if row.category == category and row.min_size <= size <= upper:
+            return str(row.band), float(row.salary_share)
+    return None
+
+
+def check_ooh_plan(inp: OohInput, params: OohParameters, plan: Any) -> OohCheck:
+    """Re-verify ``plan`` (an OohPlan with a plan) against ``inp`` and ``params``; recompute its cost."""
+    bad: list[str] = []
+    sites = {r.site_id: r for r in inp.sites.itertuples()}
+    services = {r.service_id: r for r in inp.services.itertuples()}
+    need = {(r.service_id, r.site_id): r for r in inp.rotas.itertuples()}
+    minutes = {(r.from_site, r.to_site): float(r.minutes) for r in inp.travel.itertuples()}
+
+    def travel(h: str, s: str) -> float:
+        return minutes.get((h, s), 0.0 if h == s else math.inf)
+
+    hub_of: dict[tuple[str, str], str] = {}
+    for r in plan.coverage.itertuples():
+        key = (r.service_id, r.site_id)
+        if key in hub_of:
+            bad.append(f"{r.site_id} is covered twice for {r.service_id}")
+        hub_of[key] = r.hub_after
+    for key in need.keys() - hub_of.keys():
+        bad.append(f"{key[1]} is not covered for {key[0]}")
+    for key in hub_of.keys() - need.keys():
+        bad.append(f"{key[1]} is covered for {key[0]}, which it does not need")
+
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for (k, s), h in hub_of.items():
+        members[k, h].append(s)
+    costs = {"cover": 0.0, "supplements": 0.0, "travel": 0.0, "changes": 0.0}
+    for (k, h), covered in sorted(members.items()):
+        svc = services[k]
+        label = f"rota {k} at {h}"
+        if hub_of.get((k, h)) != h:
+            bad.append(f"{label}: its hub is not covered by it")
+        if (k, h) not in need or not need[k, h].can_host:
+            bad.append(f"{label}: {h} may not host a rota of {k}")
+        size = sum(int(need[k, s].clinicians) for s in covered if (k, s) in need)
+        load = sum(float(need[k, s].attendances_per_night) for s in covered if (k, s) in need)
+        if size < svc.min_rota_size:
+            bad.append(f"{label}: {size} members, fewer than 1-in-{svc.min_rota_size:.0f} allows")
+        if svc.max_rota_size == svc.max_rota_size and size > svc.max_rota_size:
+            bad.append(f"{label}: {size} members, more than {svc.max_rota_size:.0f}")
+        if svc.max_sites_per_rota == svc.max_sites_per_rota and len(covered) > svc.max_sites_per_rota:
+            bad.append(f"{label}: {len(covered)} sites, more than {svc.max_sites_per_rota:.0f}")
+        if load > params.max_attendances_per_night + TOLERANCE:
+            bad.append(f"{label}: {load:.2f} attendances a night, over {params.max_attendances_per_night}")
+        mobilise = params.non_resident_mobilisation_minutes if svc.tier == "non-resident" else 0.0
+        for s in covered:
+            response = travel(h, s) + mobilise
+            if response > svc.max_response_minutes + TOLERANCE:
+                bad.append(f"{label}: {s} is {response:.1f} min away, over {svc.max_response_minutes:.0f}")
+            if sites[s].trust != sites[h].trust and not params.allow_cross_trust:
+                bad.append(f"{label}: {s} is in another trust")
+            if sites[s].keeps_own_rota and s != h:
+                bad.append(f"{label}: {s} must keep its own rota")
+            if s != h and (k, s) in need:
+                r = need[k, s]
+                yearly = (
+                    r.attendances_per_night * params.nights_per_year
+                    + r.attendances_per_weekend_day * params.weekend_days_per_year
+                )
+                costs["travel"] += (
+                    yearly * params.trips_per_attendance * travel(h, s) * params.travel_cost_per_minute
+                )
+        costs["cover"] += svc.cost_per_night * params.nights_per_year
+        band = _band(inp, svc.supplement_category, size)
+        if band is None:
+            bad.append(f"{label}: no supplement band for {size} members")
+            band = ("", 0.0)
+        costs["supplements"] += size * svc.salary * band[1]
+        _compare_row(plan, k, h, covered, size, band[0], bad)
+    moved = sum(1 for key, r in need.items() if hub_of.get(key, r.current_hub) != r.current_hub)
+    costs["changes"] = params.cost_per_change * moved
+    costs["total"] = sum(costs.values())
+    if len(plan.rotas) != len(members):
+        bad.append(f"the plan lists {len(plan.rotas)} rotas, its coverage runs {len(members)}")
+    _compare_clinicians(plan, members, need, bad)
+    return OohCheck(violations=tuple(bad), costs=costs)
+
+
+def _compare_row(plan: Any, k: str, h: str, covered: list[str], size: int, band: str, bad: list[str]) -> None:
+    """The plan's rota row must state the members, sites and band recomputed here."""
+    rows = plan.rotas[(plan.rotas["service_id"] == k) & (plan.rotas["hub_id"] == h)]
+    if len(rows) != 1:
+        bad.append(f"rota {k} at {h} appears {len(rows)} times in the rota table")
+        return
+    row = rows.iloc[0]
+    if int(row["members"]) != size or int(row["site_count"]) != len(covered) or row["band"] != band:
+        bad.append(
+            f"rota {k} at {h}: table says {row['members']} members, {row['site_count']} sites, band "
+            f"{row['band']!r}; recomputed {size}, {len(covered)}, {band!r}"
+        )
+
+
+def _compare_clinicians(plan: Any, members: dict, need: dict, bad: list[str]) -> None:
+    """Each clinician's 'after' frequency must be the size of the rota covering their site."""
+    size = {key: sum(int(need[key[0], s].clinicians) for s in sites) for key, sites in members.items()}
+    hub_of = {(k, s): h for (k, h), sites in members.items() for s in sites}
+    expected = sum(int(r.clinicians) for r in need.values())
+    if len(plan.clinicians) != expected:
+        bad.append(f"the plan lists {len(plan.clinicians)} clinicians, the input {expected}")
+    for r in plan.clinicians.itertuples():
+        hub = hub_of.get((r.service_id, r.site_id))
+        if hub is None or int(r.frequency_after) != size[r.service_id, hub]:
+            bad.append(
+                f"clinician {r.clinician_id}: frequency 1-in-{r.frequency_after} does not match the rota"
+            )

@@ -1,0 +1,212 @@
+"""The OOH formulation of :mod:`models.ooh.solve` built as arrays and handed straight to HiGHS.
+
+The same variables, constraints (numbered as in the docstring of :mod:`models.ooh.solve`) and
+objective as :mod:`models.ooh.pyomo_build`, assembled block by block from numpy arrays without a loop
+over single variables.  Columns: ``x`` (one per candidate arc), ``z`` and ``w`` (one per
+rota-band pair).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models.ooh.input import OohInput, OohParameters
+from models.ooh.sets import band_table, candidate_arcs, rota_table
+from solvers import MatrixModel
+
+
+@dataclass(frozen=True)
+class OohArrays:
+    """The formulation's data as aligned arrays; ``arcs``, ``rotas``, ``bands`` keep their keys."""
+
+    arcs: pd.DataFrame  # + cover (row of (1)), rota (index into rotas), own (index of the hub's own arc)
+    rotas: pd.DataFrame  # + own (index of the arc (k, h, h))
+    bands: pd.DataFrame  # + rota
+    n_cover: int
+
+
+def arrays(
+    inp: OohInput, params: OohParameters, *, service: str | None = None, arcs: pd.DataFrame | None = None
+) -> OohArrays:
+    """Number the site-services, arcs, rotas and bands, and link them by position.
+
+    ``service`` keeps one service only (the model splits into one independent block per
+    service); ``arcs`` passes :func:`candidate_arcs` when already computed.
+    """
+    arcs = candidate_arcs(inp, params) if arcs is None else arcs
+    cover = inp.rotas[["service_id", "site_id"]]
+    if service is not None:
+        arcs = arcs[arcs["service_id"] == service].reset_index(drop=True)
+        cover = cover[cover["service_id"] == service]
+    rotas = rota_table(inp, params, arcs)
+    bands = band_table(inp, rotas, prune=True)
+    cover = cover.reset_index(drop=True)
+    cover["cover"] = np.arange(len(cover))
+    arcs = arcs.merge(cover, on=["service_id", "site_id"], how="left")
+    missing = cover[~cover["cover"].isin(arcs["cover"])]
+    if len(missing):
+        keys = list(missing[["service_id", "site_id"]].itertuples(index=False, name=None))
+        raise ValueError(f"no candidate rota can cover {keys[:3]}; see models.ooh.diagnosis.diagnose")
+    own = arcs.index[arcs["site_id"] == arcs["hub_id"]]
+    own_of = pd.Series(own, index=pd.MultiIndex.from_frame(arcs.loc[own, ["service_id", "hub_id"]]))
+    rotas = rotas.assign(
+        own=own_of.loc[list(rotas[["service_id", "hub_id"]].itertuples(index=False))].to_numpy()
+    )
+    rota_of = pd.Series(
+        np.arange(len(rotas)), index=pd.MultiIndex.from_frame(rotas[["service_id", "hub_id"]])
+    )
+    arcs["rota"] = rota_of.loc[list(arcs[["service_id", "hub_id"]].itertuples(index=False))].to_numpy()
+    arcs["own"] = rotas["own"].to_numpy()[arcs["rota"].to_numpy()]
+    bands = bands.assign(
+        rota=rota_of.loc[list(bands[["service_id", "hub_id"]].itertuples(index=False))].to_numpy()
+    )
+    return OohArrays(arcs=arcs, rotas=rotas, bands=bands, n_cover=len(cover))
+
+
+def cover_once(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
+    """(1) sum_h x_ksh = 1 for every site-service needing cover."""
+    mm.add_constraints("cover", a.n_cover, a.arcs["cover"].to_numpy(), x, 1.0, lower=1.0, upper=1.0)
+
+
+def hub_open(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
+    """(2) x_ksh - x_khh <= 0 for arcs into another site's rota."""
+    away = np.flatnonzero(a.arcs.index.to_numpy() != a.arcs["own"].to_numpy())
+    rows = np.arange(away.size)
+    mm.add_constraints(
+        "hub_open",
+        away.size,
+        np.concatenate([rows, rows]),
+        np.concatenate([x[away], x[a.arcs["own"].to_numpy()[away]]]),
+        np.concatenate([np.ones(away.size), -np.ones(away.size)]),
+        upper=0.0,
+    )
+
+
+def _rota_rows(
+    mm: MatrixModel,
+    name: str,
+    a: OohArrays,
+    x: np.ndarray,
+    coef: np.ndarray,
+    rhs: np.ndarray,
+    keep: np.ndarray,
+    lower: float,
+    upper: float,
+) -> None:
+    """Rows ``lower <= sum_s coef_s x_ksh - rhs_kh x_khh <= upper`` for the rotas where ``keep``."""
+    rotas = np.flatnonzero(keep)
+    row_of = np.full(len(a.rotas), -1)
+    row_of[rotas] = np.arange(rotas.size)
+    arc_rota = a.arcs["rota"].to_numpy()
+    members = np.flatnonzero(row_of[arc_rota] >= 0)
+    rows = np.concatenate([row_of[arc_rota[members]], np.arange(rotas.size)])
+    cols = np.concatenate([x[members], x[a.rotas["own"].to_numpy()[rotas]]])
+    vals = np.concatenate([coef[members], -rhs[rotas]])
+    mm.add_constraints(name, rotas.size, rows, cols, vals, lower=lower, upper=upper)
+
+
+def min_rota_size(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
+    """(3) sum_s c_ks x_ksh - N_k x_khh >= 0."""
+    clinicians = a.arcs["clinicians"].to_numpy(float)
+    need = a.rotas["min_rota_size"].to_numpy(float)
+    _rota_rows(mm, "min_rota_size", a, x, clinicians, need, np.ones(len(a.rotas), bool), 0.0, np.inf)
+
+
+def max_rota_size(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
+    """(4) sum_s c_ks x_ksh - M_k x_khh <= 0 where M_k is finite."""
+    cap = a.rotas["max_rota_size"].to_numpy(float)
+    clinicians = a.arcs["clinicians"].to_numpy(float)
+    _rota_rows(mm, "max_rota_size", a, x, clinicians, np.nan_to_num(cap), ~np.isnan(cap), -np.inf, 0.0)
+
+
+def max_sites(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
+    """(5) sum_s x_ksh - L_k x_khh <= 0 where L_k is finite."""
+    cap = a.rotas["max_sites_per_rota"].to_numpy(float)
+    _rota_rows(mm, "max_sites", a, x, np.ones(len(a.arcs)), np.nan_to_num(cap), ~np.isnan(cap), -np.inf, 0.0)
+
+
+def workload(mm: MatrixModel, a: OohArrays, x: np.ndarray, limit: float) -> None:
+    """(6) sum_s a_ks x_ksh - W x_khh <= 0."""
+    load = a.arcs["attendances_per_night"].to_numpy(float)
+    cap = np.full(len(a.rotas), limit)
+    _rota_rows(mm, "workload", a, x, load, cap, np.ones(len(a.rotas), bool), -np.inf, 0.0)
+
+
+def band_choice(mm: MatrixModel, a: OohArrays, x: np.ndarray, z: np.ndarray) -> None:
+    """(7) sum_b z_khb - x_khh = 0."""
+    nr, nb = len(a.rotas), len(a.bands)
+    mm.add_constraints(
+        "band_choice",
+        nr,
+        np.concatenate([a.bands["rota"].to_numpy(), np.arange(nr)]),
+        np.concatenate([z, x[a.rotas["own"].to_numpy()]]),
+        np.concatenate([np.ones(nb), -np.ones(nr)]),
+        lower=0.0,
+        upper=0.0,
+    )
+
+
+def band_members(mm: MatrixModel, a: OohArrays, x: np.ndarray, w: np.ndarray) -> None:
+    """(8) sum_b w_khb - sum_s c_ks x_ksh = 0."""
+    mm.add_constraints(
+        "band_members",
+        len(a.rotas),
+        np.concatenate([a.bands["rota"].to_numpy(), a.arcs["rota"].to_numpy()]),
+        np.concatenate([w, x]),
+        np.concatenate([np.ones(len(a.bands)), -a.arcs["clinicians"].to_numpy(float)]),
+        lower=0.0,
+        upper=0.0,
+    )
+
+
+def band_range(mm: MatrixModel, a: OohArrays, z: np.ndarray, w: np.ndarray) -> None:
+    """(9) w_khb - lo_b z_khb >= 0 and w_khb - hi_b z_khb <= 0."""
+    nb = len(a.bands)
+    rows = np.concatenate([np.arange(nb), np.arange(nb)])
+    for name, bound, lower, upper in (("band_lower", "lo", 0.0, np.inf), ("band_upper", "hi", -np.inf, 0.0)):
+        vals = np.concatenate([np.ones(nb), -a.bands[bound].to_numpy(float)])
+        mm.add_constraints(name, nb, rows, np.concatenate([w, z]), vals, lower=lower, upper=upper)
+
+
+def annual_cost(inp: OohInput, params: OohParameters, a: OohArrays) -> tuple[np.ndarray, np.ndarray, float]:
+    """Cost of each x and w column (GBP a year) and the constant part of the change cost."""
+    x_cost = a.arcs["travel_cost"].to_numpy(float).copy()
+    np.add.at(x_cost, a.rotas["own"].to_numpy(), a.rotas["cover_cost"].to_numpy(float))
+    offset = 0.0
+    if params.cost_per_change:
+        today = a.arcs["hub_id"].to_numpy() == a.arcs["current_hub"].to_numpy()
+        x_cost[today] -= params.cost_per_change
+        offset = params.cost_per_change * a.n_cover
+    return x_cost, a.bands["unit_cost"].to_numpy(float), offset
+
+
+def build_matrix(
+    inp: OohInput, params: OohParameters, *, service: str | None = None, arcs: pd.DataFrame | None = None
+) -> tuple[MatrixModel, OohArrays]:
+    """The MILP (of one ``service`` only, if given) as a :class:`MatrixModel` and its arrays."""
+    a = arrays(inp, params, service=service, arcs=arcs)
+    x_cost, w_cost, offset = annual_cost(inp, params, a)
+    mm = MatrixModel(f"ooh_rota {inp.name}".strip())
+    x = mm.add_variables("x", len(a.arcs), upper=1.0, cost=x_cost, integer=True)
+    z = mm.add_variables("z", len(a.bands), upper=1.0, integer=True)
+    w = mm.add_variables("w", len(a.bands), cost=w_cost)
+    mm.objective_offset = offset
+    cover_once(mm, a, x)
+    hub_open(mm, a, x)
+    min_rota_size(mm, a, x)
+    max_rota_size(mm, a, x)
+    max_sites(mm, a, x)
+    workload(mm, a, x, params.max_attendances_per_night)
+    band_choice(mm, a, x, z)
+    band_members(mm, a, x, w)
+    band_range(mm, a, z, w)
+    return mm, a
+
+
+def assignment_from(mm: MatrixModel, a: OohArrays, solution: np.ndarray) -> pd.DataFrame:
+    """The chosen arcs of a solution vector: ``service_id, site_id, hub_id``."""
+    chosen = mm.values(solution, "x") > 0.5
+    return a.arcs.loc[chosen, ["service_id", "site_id", "hub_id"]].reset_index(drop=True)

@@ -1,0 +1,258 @@
+"""The plan of the OOH rota model: rotas, site coverage, clinicians' frequency and cost, before and after.
+
+Every table is computed from an *assignment* (``service_id, site_id, hub_id``: which rota covers
+each site-service), so today's rotas (``current_hub``) and the optimised ones are described by
+the same code and compare like for like.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from models.ooh.diagnosis import Finding
+from models.ooh.input import OohInput, OohParameters
+from models.ooh.sets import annual_attendances, bands_of, hub_minutes
+from solvers import SolveResult, Status
+
+COMPONENTS = ("cover", "supplements", "travel", "changes")
+
+ROTA_COLUMNS = [
+    "rota_id",
+    "service_id",
+    "service_name",
+    "hub_id",
+    "hub_name",
+    "sites",
+    "site_count",
+    "members",
+    "frequency",
+    "band",
+    "calls_per_night",
+    "attendances_per_night",
+    "calls_per_weekend_day",
+    "attendances_per_weekend_day",
+    "worst_response_minutes",
+    "cover_cost",
+    "supplement_cost",
+    "travel_cost",
+]
+COVERAGE_COLUMNS = [
+    "service_id",
+    "site_id",
+    "site_name",
+    "hub_before",
+    "hub_after",
+    "rota_before",
+    "rota_after",
+    "response_before",
+    "response_after",
+    "response_change",
+    "changed",
+]
+CLINICIAN_COLUMNS = [
+    "clinician_id",
+    "name",
+    "site_id",
+    "service_id",
+    "rota_before",
+    "frequency_before",
+    "band_before",
+    "rota_after",
+    "frequency_after",
+    "band_after",
+]
+
+
+@dataclass(frozen=True)
+class OohPlan:
+    """Consolidated rotas and what they change, or why there are none.
+
+    Attributes
+    ----------
+    result : SolveResult
+        Status, objective (GBP a year), bound, gap and times of the solve.
+    rotas : DataFrame
+        One row per rota run (``ROTA_COLUMNS``): hub, sites covered, members, frequency
+        (1-in-N with N = members), supplement band, nightly calls and attendances, worst response
+        minutes and its annual costs (GBP).  Empty without a plan.
+    rotas_before : DataFrame
+        Today's rotas, same columns.
+    coverage : DataFrame
+        One row per site-service (``COVERAGE_COLUMNS``): rota before and after, response minutes
+        before and after and the change.  Empty without a plan.
+    response_worse : DataFrame
+        The rows of ``coverage`` whose response time grows, largest increase first.
+    clinicians : DataFrame
+        One row per clinician (``CLINICIAN_COLUMNS``): rota, N of the 1-in-N frequency and
+        supplement band, before and after.
+        Empty without a plan.
+    costs : DataFrame
+        Index ``cover, supplements, travel, changes, total``; columns ``before``, ``after``,
+        ``saving`` (GBP a year; ``after`` and ``saving`` NaN without a plan).
+    findings : tuple of Finding
+        Why there is no plan (empty when there is one).
+    explanation : str
+        The findings as text, or a note when the plan is not proven optimal; empty otherwise.
+    timings : dict
+        Seconds of each stage: ``diagnose``, ``build``, ``solve``, ``extract``.
+    """
+
+    result: SolveResult
+    rotas: pd.DataFrame
+    rotas_before: pd.DataFrame
+    coverage: pd.DataFrame
+    response_worse: pd.DataFrame
+    clinicians: pd.DataFrame
+    costs: pd.DataFrame
+    findings: tuple[Finding, ...] = ()
+    explanation: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        """Whether the plan holds rotas (optimal or at least feasible)."""
+        return self.result.has_plan
+
+
+def _mobilisation(inp: OohInput, params: OohParameters, assignment: pd.DataFrame) -> np.ndarray:
+    tier = assignment["service_id"].map(inp.services.set_index("service_id")["tier"])
+    return np.where(tier == "non-resident", params.non_resident_mobilisation_minutes, 0.0)
+
+
+def _responses(inp: OohInput, params: OohParameters, assignment: pd.DataFrame) -> pd.Series:
+    """Response minutes from each row's hub to its site (travel plus any mobilisation)."""
+    minutes = hub_minutes(inp, assignment) + _mobilisation(inp, params, assignment)
+    return pd.Series(minutes, index=assignment.index)
+
+
+def rota_summary(inp: OohInput, params: OohParameters, assignment: pd.DataFrame) -> pd.DataFrame:
+    """The rotas an assignment runs, with their figures and annual costs (``ROTA_COLUMNS``)."""
+    if assignment.empty:
+        return pd.DataFrame(columns=ROTA_COLUMNS)
+    a = assignment.merge(inp.rotas.drop(columns=["current_hub", "can_host"]), on=["service_id", "site_id"])
+    minutes = hub_minutes(inp, a)
+    a["response"] = minutes + _mobilisation(inp, params, a)
+    yearly = annual_attendances(inp, params)
+    away = a["site_id"] != a["hub_id"]
+    a["travel_cost"] = np.where(
+        away,
+        yearly.loc[list(zip(a["site_id"], a["service_id"], strict=True))].to_numpy()
+        * params.trips_per_attendance
+        * minutes
+        * params.travel_cost_per_minute,
+        0.0,
+    )
+    names = inp.sites.set_index("site_id")["name"]
+    a = a.assign(away=away, site_name=a["site_id"].map(names))
+    a = a.sort_values(["service_id", "hub_id", "away", "site_id"])  # the hub listed first
+    out = (
+        a.groupby(["service_id", "hub_id"], sort=True)
+        .agg(
+            sites=("site_name", "; ".join),
+            site_count=("site_id", "size"),
+            members=("clinicians", "sum"),
+            calls_per_night=("calls_per_night", "sum"),
+            attendances_per_night=("attendances_per_night", "sum"),
+            calls_per_weekend_day=("calls_per_weekend_day", "sum"),
+            attendances_per_weekend_day=("attendances_per_weekend_day", "sum"),
+            worst_response_minutes=("response", "max"),
+            travel_cost=("travel_cost", "sum"),
+        )
+        .reset_index()
+    )
+    services = inp.services.set_index("service_id")
+    out["rota_id"] = out["service_id"] + "@" + out["hub_id"]
+    out["service_name"] = out["service_id"].map(services["name"])
+    out["hub_name"] = out["hub_id"].map(names)
+    out["frequency"] = out["members"].map(lambda n: f"1-in-{n}")
+    bands = bands_of(inp, out["service_id"].map(services["supplement_category"]), out["members"])
+    out["band"] = bands["band"].to_numpy()
+    share = bands["salary_share"].to_numpy(float)
+    out["supplement_cost"] = out["members"] * out["service_id"].map(services["salary"]) * share
+    out["cover_cost"] = out["service_id"].map(services["cost_per_night"]) * params.nights_per_year
+    return out[ROTA_COLUMNS]
+
+
+def cost_components(inp: OohInput, params: OohParameters, rotas: pd.DataFrame, changes: int) -> pd.Series:
+    """Annual cost by component and total (GBP) of the rotas of one assignment."""
+    values = [
+        float(rotas["cover_cost"].sum()),
+        float(rotas["supplement_cost"].sum()),
+        float(rotas["travel_cost"].sum()),
+        params.cost_per_change * changes,
+    ]
+    return pd.Series([*values, sum(values)], index=[*COMPONENTS, "total"], dtype=float)
+
+
+def current_assignment(inp: OohInput) -> pd.DataFrame:
+    """Today's assignment: each site-service with the hub of the rota that covers it now."""
+    return inp.rotas[["service_id", "site_id", "current_hub"]].rename(columns={"current_hub": "hub_id"})
+
+
+def _costs(before: pd.Series, after: pd.Series | None) -> pd.DataFrame:
+    frame = pd.DataFrame({"before": before, "after": after if after is not None else math.nan})
+    frame["saving"] = frame["before"] - frame["after"]
+    return frame
+
+
+def make_plan(inp: OohInput, params: OohParameters, assignment: pd.DataFrame, result: SolveResult) -> OohPlan:
+    """Describe the rotas of ``assignment`` against today's."""
+    before_assign = current_assignment(inp)
+    rotas_before = rota_summary(inp, params, before_assign)
+    rotas_after = rota_summary(inp, params, assignment)
+    cover = before_assign.merge(assignment, on=["service_id", "site_id"], suffixes=("_before", "_after"))
+    cover = cover.rename(columns={"hub_id_before": "hub_before", "hub_id_after": "hub_after"})
+    cover["site_name"] = cover["site_id"].map(inp.sites.set_index("site_id")["name"])
+    for when in ("before", "after"):
+        cover[f"rota_{when}"] = cover["service_id"] + "@" + cover[f"hub_{when}"]
+        cover[f"response_{when}"] = _responses(inp, params, cover.rename(columns={f"hub_{when}": "hub_id"}))
+    cover["response_change"] = cover["response_after"] - cover["response_before"]
+    cover["changed"] = cover["hub_before"] != cover["hub_after"]
+    coverage = cover[COVERAGE_COLUMNS].sort_values(["service_id", "site_id"]).reset_index(drop=True)
+    worse = coverage[coverage["response_change"] > 1e-9].sort_values("response_change", ascending=False)
+
+    people = inp.members().merge(coverage[["service_id", "site_id", "rota_before", "rota_after"]])
+    for when, rotas in (("before", rotas_before), ("after", rotas_after)):
+        by_id = rotas.set_index("rota_id")
+        people[f"frequency_{when}"] = people[f"rota_{when}"].map(by_id["members"]).astype(int)
+        people[f"band_{when}"] = people[f"rota_{when}"].map(by_id["band"])
+    costs = _costs(
+        cost_components(inp, params, rotas_before, 0),
+        cost_components(inp, params, rotas_after, int(coverage["changed"].sum())),
+    )
+    note = ""
+    if result.status is not Status.OPTIMAL:
+        gap = "unknown" if result.gap is None else f"{100 * result.gap:.2f} %"
+        note = f"plan not proven optimal ({result.status.value}, {result.message}); gap to the bound {gap}"
+    return OohPlan(
+        result=result,
+        rotas=rotas_after,
+        rotas_before=rotas_before,
+        coverage=coverage,
+        response_worse=worse.reset_index(drop=True),
+        clinicians=people[CLINICIAN_COLUMNS].reset_index(drop=True),
+        costs=costs,
+        explanation=note,
+    )
+
+
+def no_plan(
+    inp: OohInput, params: OohParameters, result: SolveResult, findings: tuple[Finding, ...]
+) -> OohPlan:
+    """A plan without rotas: today's state and costs, and the findings that explain why."""
+    rotas_before = rota_summary(inp, params, current_assignment(inp))
+    return OohPlan(
+        result=result,
+        rotas=pd.DataFrame(columns=ROTA_COLUMNS),
+        rotas_before=rotas_before,
+        coverage=pd.DataFrame(columns=COVERAGE_COLUMNS),
+        response_worse=pd.DataFrame(columns=COVERAGE_COLUMNS),
+        clinicians=pd.DataFrame(columns=CLINICIAN_COLUMNS),
+        costs=_costs(cost_components(inp, params, rotas_before, 0), None),
+        findings=tuple(findings),
+        explanation="No plan: " + " ".join(f.message for f in findings),
+    )

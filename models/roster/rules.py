@@ -1,0 +1,390 @@
+"""Constraint families of the detailed-rota model, one function each (numbered as in :mod:`models.roster.solve`).
+
+Every family reads the rules of each person's group, and for each rule either adds hard
+constraints or named penalty terms (:meth:`RosterModel.pattern`, :meth:`RosterModel.limit`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from models.roster.input import parse_list
+from models.roster.vars import BIG, RosterModel
+
+
+def _minutes(hours: float) -> int:
+    return round(hours * 60)
+
+
+def _as_int(lit: object) -> object:
+    """A literal as a 0-1 term of a linear constraint (CP-SAT reads a negated literal as ``1 - v``)."""
+    if isinstance(lit, bool):
+        return int(lit)
+    return lit
+
+
+def cover(rm: RosterModel) -> None:
+    """(2) ``m_r <= n_r = sum_{p has skill k} x[p, d, s] <= M_r``;
+    ``under_r = max(0, q_r - n_r)``, ``over_r = max(0, n_r - q_r)``."""
+    skills = [set(parse_list(s)) for s in rm.inp.staff["skills"]]
+    for r in rm.inp.cover.itertuples(index=False):
+        d = rm.inp.day_index(r.date)
+        who = [p for p in range(len(rm.staff)) if not r.skill or r.skill in skills[p]]
+        n = sum(rm.x[(p, d, r.shift_id)] for p in who if (p, d, r.shift_id) in rm.x)
+        detail = f"{r.shift_id}" + (f" ({r.skill})" if r.skill else "")
+        hi = r.maximum if r.maximum >= 0 else None
+        if r.minimum > 0:
+            rm.limit(rm.hard_structural(), "cover_minimum", None, d, detail, n, lo=r.minimum)
+        if hi is not None:
+            rm.limit(rm.hard_structural(), "cover_maximum", None, d, detail, n, hi=hi)
+        if not rm.elastic:
+            rm.limit(("soft", r.under_weight), "under_cover", None, d, detail, n, lo=r.preferred)
+            rm.limit(("soft", r.over_weight), "over_cover", None, d, detail, n, hi=r.preferred)
+
+
+def rest_between_shifts(rm: RosterModel) -> None:
+    """(3) ``x[p, d, a] + x[p, d+k, b] <= 1`` when ``1440 k + start_b - end_a < 60 R``
+    (rule ``min_rest_hours``), and for every listed succession ``(a, b)`` with ``k = 1``."""
+    succ = list(rm.inp.forbidden_successions.itertuples(index=False))
+    for p in range(len(rm.staff)):
+        pairs: list[tuple[str, str, int, str, tuple[str, int]]] = [
+            (r.first, r.second, 1, "forbidden_succession", rm.hard_structural()) for r in succ
+        ]
+        rule = rm.rule(p, "min_rest_hours")
+        if rule is not None:
+            need = _minutes(rule.limit)
+            last_end = max(i.end for i in rm.shifts.values())
+            for k in range(1, math.ceil((last_end + need) / 1440) + 1):
+                for a, ia in rm.shifts.items():
+                    for b, ib in rm.shifts.items():
+                        if 1440 * k + (ib.start or 0) - ia.end < need:
+                            pairs.append((a, b, k, "min_rest_hours", rm.mode(rule)))
+        for a, b, k, name, mode in pairs:
+            for d in range(rm.first_known_day, rm.inp.days - k):
+                if d + k < 0:
+                    continue
+                rm.pattern(
+                    mode,
+                    name,
+                    p,
+                    d,
+                    f"{a} then {b}" + (f" {k} days later" if k > 1 else ""),
+                    [rm.assign(p, d, a), rm.assign(p, d + k, b)],
+                )
+
+
+def _runs(
+    rm: RosterModel,
+    p: int,
+    seq: dict[tuple[int, int], object],
+    what: str,
+    max_rule: str | None,
+    min_rule: str | None,
+    off: bool = False,
+) -> None:
+    """Max and min run lengths of ``seq`` (True = in the run; ``off`` flips it) over the known days.
+
+    Max ``L``: every window of ``L + 1`` known days touching the horizon holds at most ``L`` (soft:
+    one unit per window fully in the run). Min ``L``: no run of length ``l < L`` framed by two
+    known days outside the run (soft: ``L - l`` units); runs touching the edge of the known days
+    are exempt, as the benchmark's boundary rule says.
+    """
+    first, last = rm.first_known_day, rm.inp.days - 1
+
+    def lit(d: int) -> object:
+        v = seq[(p, d)]
+        if not off:
+            return v
+        return (not v) if isinstance(v, bool) else v.Not()
+
+    def neg(d: int) -> object:
+        v = seq[(p, d)]
+        if off:
+            return v
+        return (not v) if isinstance(v, bool) else v.Not()
+
+    rule = rm.rule(p, max_rule) if max_rule else None
+    if rule is not None:
+        limit = int(rule.limit)
+        mode = rm.mode(rule)
+        for start in range(max(first, -limit), last - limit + 1):
+            window = list(range(start, start + limit + 1))
+            if mode[0] == "hard" and not off:
+                rm.limit(mode, max_rule, p, start + limit, what, sum(lit(d) for d in window), hi=limit)
+            else:
+                rm.pattern(mode, max_rule, p, start + limit, what, [lit(d) for d in window])
+    rule = rm.rule(p, min_rule) if min_rule else None
+    if rule is not None:
+        limit = int(math.ceil(rule.limit))
+        mode = rm.mode(rule)
+        if mode[0] == "hard":
+            # A run starting on d >= 0 (framed by d - 1) lasts limit days or reaches the last day:
+            # lit(d + j) >= lit(d) - lit(d - 1), j < limit: the same rotas as forbidding short framed
+            # runs, with a tighter LP. A run begun in the history binds only if it reaches day 0.
+            for start in range(first + 1, last + 1):
+                if start < 0:
+                    begun = lit(start - 1) is False and all(lit(d) is True for d in range(start, 0))
+                    if not begun:
+                        continue
+                for j in range(1, min(limit, last - start + 1)):
+                    if start + j <= 0:
+                        continue
+                    a = lit(start + j)
+                    rise = lit(0) if start < 0 else lit(start)
+                    fall = False if start < 0 else lit(start - 1)
+                    terms = (_as_int(a), _as_int(rise), _as_int(fall))
+                    if all(isinstance(t, int) for t in terms):
+                        if terms[0] < terms[1] - terms[2]:
+                            rm.model.add_bool_or([])  # fixed by leave and history: infeasible
+                        continue
+                    rm.model.add(terms[0] >= terms[1] - terms[2])
+            return
+        for length in range(1, limit):
+            for start in range(first + 1, last - length + 1):
+                if start + length - 1 < 0:
+                    continue
+                lits = (
+                    [neg(start - 1)] + [lit(d) for d in range(start, start + length)] + [neg(start + length)]
+                )
+                rm.pattern(
+                    mode, min_rule, p, max(start, 0), f"{what} run of {length}", lits, amount=limit - length
+                )
+
+
+def consecutive_days(rm: RosterModel) -> None:
+    """(4) Runs of working days (``max_consecutive_days``, ``min_consecutive_days``) and of days off
+    (``min_consecutive_days_off``) on ``work[p, d]``."""
+    for p in range(len(rm.staff)):
+        _runs(rm, p, rm.work, "working days", "max_consecutive_days", "min_consecutive_days")
+        _runs(rm, p, rm.work, "days off", None, "min_consecutive_days_off", off=True)
+
+
+def night_blocks(rm: RosterModel) -> None:
+    """(5) ``max_consecutive_nights`` on ``night[p, d]``; ``rest_after_nights_hours``: no
+    ``x[p, d, a] ∧ ¬night[p, d+1] ∧ x[p, d+k, b]`` (a night) with ``1440 k + start_b - end_a < 60 R``."""
+    nights = [s for s, i in rm.shifts.items() if i.night]
+    if not nights:
+        return
+    for p in range(len(rm.staff)):
+        _runs(rm, p, rm.night, "nights", "max_consecutive_nights", None)
+        rule = rm.rule(p, "rest_after_nights_hours")
+        if rule is None:
+            continue
+        need, mode = _minutes(rule.limit), rm.mode(rule)
+        for a in nights:
+            ia = rm.shifts[a]
+            for k in range(1, math.ceil((ia.end + need) / 1440) + 1):
+                for b, ib in rm.shifts.items():
+                    if 1440 * k + (ib.start or 0) - ia.end >= need or (k == 1 and ib.night):
+                        continue
+                    for d in range(rm.first_known_day, rm.inp.days - k):
+                        if d + k < 0:
+                            continue
+                        after = rm.night[(p, d + 1)]
+                        gap = [] if k == 1 else [(not after) if isinstance(after, bool) else after.Not()]
+                        rm.pattern(
+                            mode,
+                            "rest_after_nights_hours",
+                            p,
+                            d + k,
+                            f"{b} after nights ending {a}",
+                            [rm.assign(p, d, a), *gap, rm.assign(p, d + k, b)],
+                        )
+
+
+def paid_hours(rm: RosterModel) -> None:
+    """(6) Paid minutes ``h[p, d] = sum_s paid_s x[p, d, s]``: every 7-day window ``<= 60 L``
+    (``max_hours_7_days``, history included); horizon total ``<= 60 L D / 7``
+    (``max_average_weekly_hours``), within ``60 (c D / 7 - credit) ± 60 t D / 7``
+    (``contract_hours_tolerance``), within ``max_total_hours``/``min_total_hours``."""
+    days = rm.inp.days
+    credit: dict[str, float] = rm.inp.leave.groupby("staff_id")["credit_hours"].sum().to_dict()
+    contract = rm.inp.staff["contract_hours_week"].tolist()
+    for p in range(len(rm.staff)):
+        total = sum(rm.paid_minutes(p, d) for d in range(days))
+        rule = rm.rule(p, "max_hours_7_days")
+        if rule is not None:
+            for start in range(rm.first_known_day, max(rm.first_known_day, days - 7) + 1):
+                window = range(start, min(start + 7, days))
+                if window[-1] < 0:
+                    continue
+                rm.limit(
+                    rm.mode(rule),
+                    "max_hours_7_days",
+                    p,
+                    start,
+                    "7 days from this date",
+                    sum(rm.paid_minutes(p, d) for d in window),
+                    hi=_minutes(rule.limit),
+                    unit=60,
+                )
+        rule = rm.rule(p, "max_average_weekly_hours")
+        if rule is not None:
+            hi = math.floor(rule.limit * 60 * days / 7 + 1e-6)
+            rm.limit(rm.mode(rule), "max_average_weekly_hours", p, None, "", total, hi=hi, unit=60)
+        rule = rm.rule(p, "contract_hours_tolerance")
+        if rule is not None and contract[p] > 0:
+            target = contract[p] * 60 * days / 7 - 60 * credit.get(rm.staff[p], 0.0)
+            band = rule.limit * 60 * days / 7
+            lo, hi = math.ceil(target - band - 1e-6), math.floor(target + band + 1e-6)
+            rm.limit(
+                rm.mode(rule), "contract_hours_tolerance", p, None, "", total, lo=max(lo, 0), hi=hi, unit=60
+            )
+        for name, side in (("max_total_hours", "hi"), ("min_total_hours", "lo")):
+            rule = rm.rule(p, name)
+            if rule is not None:
+                rm.limit(rm.mode(rule), name, p, None, "", total, unit=60, **{side: _minutes(rule.limit)})
+
+
+def weekend_literals(rm: RosterModel, p: int) -> list[tuple[int, object]]:
+    """(Saturday-or-Sunday index, literal "works that weekend") for every weekend touching the horizon."""
+    if p in rm.weekend_cache:
+        return rm.weekend_cache[p]
+    out: list[tuple[int, object]] = []
+    for sat, sun in rm.inp.weekends():
+        days = [d for d in (sat, sun) if d is not None]
+        lits = [rm.work[(p, d)] for d in days]
+        lits = [v for v in lits if v is not False]
+        if not lits:
+            out.append((days[0], False))
+        elif len(lits) == 1:
+            out.append((days[0], lits[0]))
+        else:
+            b = rm.model.new_bool_var(f"weekend[{rm.staff[p]},{days[0]}]")
+            rm.model.add_max_equality(b, lits)
+            out.append((days[0], b))
+    rm.weekend_cache[p] = out
+    return out
+
+
+def weekends(rm: RosterModel) -> None:
+    """(7) ``sum_w weekend[p, w] <= L`` (``max_weekends``);
+    ``work[p, sat] = work[p, sun]`` (``whole_weekends``)."""
+    for p in range(len(rm.staff)):
+        rule = rm.rule(p, "max_weekends")
+        if rule is not None:
+            worked = sum(lit for _, lit in weekend_literals(rm, p))
+            rm.limit(rm.mode(rule), "max_weekends", p, None, "", worked, hi=int(rule.limit))
+        rule = rm.rule(p, "whole_weekends")
+        if rule is not None:
+            mode = rm.mode(rule)
+            for sat, sun in rm.inp.weekends():
+                if sat is None or sun is None:
+                    continue
+                ws, wu = rm.work[(p, sat)], rm.work[(p, sun)]
+                nws = (not ws) if isinstance(ws, bool) else ws.Not()
+                nwu = (not wu) if isinstance(wu, bool) else wu.Not()
+                rm.pattern(mode, "whole_weekends", p, sat, "Saturday only", [ws, nwu])
+                rm.pattern(mode, "whole_weekends", p, sat, "Sunday only", [nws, wu])
+
+
+def shift_types(rm: RosterModel) -> None:
+    """(8) ``sum_d x[p, d, s]`` within ``min/max_shifts_of_type``; shifts longer than ``max_shift_hours``
+    and (``preferred_shifts``) outside the person's preferred types counted against the rule."""
+    preferred = [parse_list(v) for v in rm.inp.staff["preferred_shifts"]]
+    for p in range(len(rm.staff)):
+        counts = {s: sum(rm.x[(p, d, s)] for d in range(rm.inp.days) if (p, d, s) in rm.x) for s in rm.shifts}
+        for s, count in counts.items():
+            for name, side in (("max_shifts_of_type", "hi"), ("min_shifts_of_type", "lo")):
+                rule = rm.rule(p, name, s)
+                if rule is not None:
+                    rm.limit(rm.mode(rule), name, p, None, s, count, **{side: int(rule.limit)})
+        rule = rm.rule(p, "max_shift_hours")
+        if rule is not None:
+            long = [s for s, i in rm.shifts.items() if i.length > math.floor(rule.limit * 60 + 1e-9)]
+            rm.limit(
+                rm.mode(rule), "max_shift_hours", p, None, "|".join(long), sum(counts[s] for s in long), hi=0
+            )
+        rule = rm.rule(p, "preferred_shifts")
+        if rule is not None and preferred[p]:
+            other = [s for s in rm.shifts if s not in preferred[p]]
+            rm.limit(
+                rm.mode(rule),
+                "preferred_shifts",
+                p,
+                None,
+                "|".join(other),
+                sum(counts[s] for s in other),
+                hi=0,
+            )
+
+
+def requests(rm: RosterModel) -> None:
+    """(9) Denied requests: on ``s`` pays ``w (1 - x[p, d, s])``, on any shift ``w (1 - work)``,
+    off ``s`` pays ``w x[p, d, s]``, off the day ``w work[p, d]``."""
+    if rm.elastic:
+        return
+    pos = {s: i for i, s in enumerate(rm.staff)}
+    for r in rm.inp.requests.itertuples(index=False):
+        p, d = pos[r.staff_id], rm.inp.day_index(r.date)
+        lit = rm.assign(p, d, r.shift_id) if r.shift_id else rm.work[(p, d)]
+        denied = 1 - lit if r.kind == "on" else lit
+        rule = "shift_on_request" if r.kind == "on" else "shift_off_request"
+        rm.add_term(
+            rule, p, d, r.shift_id or "day", int(denied) if isinstance(denied, bool) else denied, r.weight
+        )
+
+
+def fairness(rm: RosterModel) -> None:
+    """(10) Within each group of two or more: ``max_p n_p - min_p n_p <= L`` for nights, weekends and
+    on-call shifts (``fair_nights``, ``fair_weekends``, ``fair_on_calls``)."""
+    members: dict[str, list[int]] = {}
+    for p, g in enumerate(rm.groups):
+        members.setdefault(g, []).append(p)
+    for group, people in members.items():
+        if len(people) < 2:
+            continue
+        for name in ("fair_nights", "fair_weekends", "fair_on_calls"):
+            rule = rm.rule(people[0], name)
+            if rule is None or rm.mode(rule)[0] == "skip":
+                continue
+            counts = []
+            for p in people:
+                if name == "fair_weekends":
+                    counts.append(sum(lit for _, lit in weekend_literals(rm, p)))
+                else:
+                    flag = "night" if name == "fair_nights" else "on_call"
+                    counts.append(sum(rm.x[k] for k in rm.x if k[0] == p and getattr(rm.shifts[k[2]], flag)))
+            most, least = rm.model.new_int_var(0, BIG, "most"), rm.model.new_int_var(0, BIG, "least")
+            rm.model.add_max_equality(most, counts)
+            rm.model.add_min_equality(least, counts)
+            rm.limit(rm.mode(rule), name, None, None, f"group {group}", most - least, hi=int(rule.limit))
+
+
+def changes(rm: RosterModel) -> None:
+    """(11) Re-rostering: ``c[p, d] = 1 - x[p, d, s0]`` (published shift ``s0``) or ``work[p, d]`` (was off);
+    pay ``change_weight`` each and keep ``sum c <= max_changes``."""
+    published = rm.inp.published
+    if published is None or published.empty:
+        return
+    pos = {s: i for i, s in enumerate(rm.staff)}
+    before = {
+        (pos[r.staff_id], rm.inp.day_index(r.date)): r.shift_id for r in published.itertuples(index=False)
+    }
+    total = 0
+    for p in range(len(rm.staff)):
+        for d in range(rm.inp.days):
+            s0 = before.get((p, d))
+            changed = 1 - rm.assign(p, d, s0) if s0 else rm.work[(p, d)]
+            changed = int(changed) if isinstance(changed, bool) else changed
+            total = total + changed
+            if not rm.elastic:
+                rm.add_term("change", p, d, f"was {s0 or 'off'}", changed, rm.inp.parameters.change_weight)
+    limit = rm.inp.parameters.max_changes
+    if limit is not None:
+        rm.limit(rm.hard_structural(), "max_changes", None, None, "", total, hi=limit)
+
+
+FAMILIES = (
+    cover,
+    rest_between_shifts,
+    consecutive_days,
+    night_blocks,
+    paid_hours,
+    weekends,
+    shift_types,
+    requests,
+    fairness,
+    changes,
+)
+"""Every constraint family, in the order of the formulation."""

@@ -1,0 +1,285 @@
+"""Variables of the detailed-rota model and the helpers every constraint family uses.
+
+:class:`RosterModel` holds the CP-SAT model, the assignment literals ``x[p, d, s]``, the derived
+work and night literals (constants on history days), and the named penalty terms the families
+add. A *literal* here is a CP-SAT Boolean variable or a Python ``bool`` constant (a history day,
+or an assignment that cannot happen), so patterns that cross the horizon's start need no special
+case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from models.roster.input import WEEKDAYS, RosterInput, Rule, parse_list, parse_time
+
+Lit = Any  # a cp_model BoolVar or a Python bool
+BIG = 10**7  # upper bound of auxiliary integer variables (minutes, counts)
+
+
+@dataclass(frozen=True)
+class PenaltyTerm:
+    """``weight * amount`` in the objective: one rule's violation for one person (or cover row)."""
+
+    rule: str
+    staff: str
+    date: dt.date | None
+    detail: str
+    amount: Any  # linear expression, literal or int
+    weight: int
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    shift_id: str
+    start: int | None  # minutes after midnight
+    length: int  # minutes
+    paid: int  # minutes
+    night: bool
+    on_call: bool
+
+    @property
+    def end(self) -> int:
+        """End in minutes after the start day's midnight (may exceed 1440)."""
+        return (self.start or 0) + self.length
+
+
+@dataclass
+class RosterModel:
+    """A built (not solved) rota model: ``model`` plus the handles needed to read a solution."""
+
+    inp: RosterInput
+    elastic: bool
+    model: cp_model.CpModel
+    staff: list[str]
+    groups: list[str]
+    shifts: dict[str, ShiftInfo]
+    rules: list[dict[tuple[str, str], Rule]]
+    x: dict[tuple[int, int, str], Any] = field(default_factory=dict)
+    history: dict[tuple[int, int], str] = field(default_factory=dict)  # (p, d < 0) -> shift
+    work: dict[tuple[int, int], Lit] = field(default_factory=dict)
+    night: dict[tuple[int, int], Lit] = field(default_factory=dict)
+    terms: list[PenaltyTerm] = field(default_factory=list)
+    weekend_cache: dict[int, list[tuple[int, Lit]]] = field(default_factory=dict)
+
+    @property
+    def first_known_day(self) -> int:
+        return -self.inp.history_days()
+
+    def date(self, d: int) -> dt.date:
+        return self.inp.first_date + dt.timedelta(days=d)
+
+    # ---- literals ----------------------------------------------------------------------
+    def assign(self, p: int, d: int, s: str) -> Lit:
+        """``x[p, d, s]`` on a horizon day, the history's constant before it."""
+        if d < 0:
+            return self.history.get((p, d)) == s
+        return self.x.get((p, d, s), False)
+
+    def paid_minutes(self, p: int, d: int) -> Any:
+        """Paid minutes of person p on day d (expression, or int on history days)."""
+        if d < 0:
+            s = self.history.get((p, d))
+            return self.shifts[s].paid if s else 0
+        return sum(info.paid * self.x[(p, d, s)] for s, info in self.shifts.items() if (p, d, s) in self.x)
+
+    def rule(self, p: int, name: str, shift: str = "") -> Rule | None:
+        return self.rules[p].get((name, shift))
+
+    def mode(self, rule: Rule) -> tuple[str, int]:
+        """How ``rule`` enters the model: ("hard", 0), ("soft", weight) or ("skip", 0)."""
+        if self.elastic:
+            return ("soft", self.inp.parameters.hard_violation_weight) if rule.hard else ("skip", 0)
+        if rule.hard:
+            return "hard", 0
+        return ("soft", rule.weight) if rule.weight > 0 else ("skip", 0)
+
+    def hard_structural(self) -> tuple[str, int]:
+        """Mode of requirements that are always hard (cover limits, explicit successions, max changes)."""
+        return ("soft", self.inp.parameters.hard_violation_weight) if self.elastic else ("hard", 0)
+
+    def conj(self, lits: list[Lit]) -> Lit:
+        """A literal equal to the AND of ``lits`` (a constant when it is decided already)."""
+        vs = []
+        for lit in lits:
+            if lit is True:
+                continue
+            if lit is False:
+                return False
+            vs.append(lit)
+        if not vs:
+            return True
+        if len(vs) == 1:
+            return vs[0]
+        b = self.model.new_bool_var("and")
+        for v in vs:
+            self.model.add_implication(b, v)
+        self.model.add_bool_or([v.Not() for v in vs] + [b])
+        return b
+
+    def pattern(
+        self,
+        mode: tuple[str, int],
+        rule: str,
+        p: int | None,
+        d: int | None,
+        detail: str,
+        lits: list[Lit],
+        amount: int = 1,
+    ) -> None:
+        """Forbid the conjunction of ``lits`` (hard) or pay ``weight * amount`` when it holds (soft)."""
+        kind, weight = mode
+        if kind == "skip" or (kind == "soft" and weight <= 0):
+            return
+        if kind == "hard":
+            vs = [v for v in lits if v is not True]
+            if any(v is False for v in vs):
+                return
+            self.model.add_bool_or([v.Not() for v in vs])  # empty: a fixed violation, infeasible
+            return
+        lit = self.conj(lits)
+        if lit is not False:
+            self.add_term(rule, p, d, detail, amount * lit if lit is not True else amount, weight)
+
+    def limit(
+        self,
+        mode: tuple[str, int],
+        rule: str,
+        p: int | None,
+        d: int | None,
+        detail: str,
+        expr: Any,
+        lo: int | None = None,
+        hi: int | None = None,
+        unit: int = 1,
+    ) -> None:
+        """``lo <= expr <= hi`` (hard), or pay per started ``unit`` outside it (soft)."""
+        kind, weight = mode
+        if kind == "skip" or (kind == "soft" and weight <= 0):
+            return
+        if kind == "hard":
+            if isinstance(expr, int):
+                if (lo is not None and expr < lo) or (hi is not None and expr > hi):
+                    self.model.add_bool_or([])
+                return
+            if lo is not None:
+                self.model.add(expr >= lo)
+            if hi is not None:
+                self.model.add(expr <= hi)
+            return
+        for bound, gap in ((lo, None if lo is None else lo - expr), (hi, None if hi is None else expr - hi)):
+            if bound is None:
+                continue
+            if isinstance(gap, int):
+                units = -(-max(gap, 0) // unit)
+                if units:
+                    self.add_term(rule, p, d, detail, units, weight)
+                continue
+            excess = self.model.new_int_var(0, BIG, "excess")
+            self.model.add_max_equality(excess, [gap, 0])  # exact, so the objective is the rota's score
+            if unit == 1:
+                self.add_term(rule, p, d, detail, excess, weight)
+                continue
+            units = self.model.new_int_var(0, BIG, "units")
+            self.model.add(unit * units >= excess)
+            self.model.add(unit * units <= excess + unit - 1)
+            self.add_term(rule, p, d, detail, units, weight)
+
+    def add_term(
+        self, rule: str, p: int | None, d: int | None, detail: str, amount: Any, weight: int
+    ) -> None:
+        if weight > 0:
+            staff = "" if p is None else self.staff[p]
+            self.terms.append(
+                PenaltyTerm(rule, staff, None if d is None else self.date(d), detail, amount, weight)
+            )
+
+
+def make_variables(inp: RosterInput, elastic: bool) -> RosterModel:
+    """Create ``x[p, d, s]`` for every assignment that may happen, and the work/night literals.
+
+    No variable is made for leave, fixed days off, days pre-assigned to another shift, or a shift
+    a hard rule bans outright (``max_shifts_of_type`` 0, ``max_shift_hours``, ``preferred_shifts``);
+    a pre-assigned shift is fixed to 1. One shift a day: ``sum_s x[p, d, s] = work[p, d] <= 1``.
+    """
+    m = cp_model.CpModel()
+    staff_ids = inp.staff["staff_id"].tolist()
+    groups = inp.staff["group"].tolist()
+    shifts = {
+        r.shift_id: ShiftInfo(
+            r.shift_id,
+            parse_time(r.start),
+            int(r.length_minutes),
+            int(r.paid_minutes),
+            bool(r.night),
+            bool(r.on_call),
+        )
+        for r in inp.shifts.itertuples(index=False)
+    }
+    rm = RosterModel(inp, elastic, m, staff_ids, groups, shifts, [inp.rules_for(g) for g in groups])
+    pos = {s: i for i, s in enumerate(staff_ids)}
+    off = {(pos[r.staff_id], inp.day_index(r.date)) for r in inp.leave.itertuples(index=False)}
+    pre = {
+        (pos[r.staff_id], inp.day_index(r.date)): r.shift_id for r in inp.preassigned.itertuples(index=False)
+    }
+    for r in inp.history.itertuples(index=False):
+        rm.history[(pos[r.staff_id], inp.day_index(r.date))] = r.shift_id
+    for p, row in enumerate(inp.staff.itertuples(index=False)):
+        fixed_off = parse_list(row.fixed_days_off)
+        banned = {s for s in shifts if _banned(rm, p, s, parse_list(row.preferred_shifts))}
+        for d in range(inp.days):
+            if (p, d) in off or WEEKDAYS[rm.date(d).weekday()] in fixed_off:
+                continue
+            for s in shifts:
+                if (p, d) in pre and pre[(p, d)] != s:
+                    continue
+                if s in banned and (p, d) not in pre:
+                    continue
+                rm.x[(p, d, s)] = m.new_bool_var(f"x[{staff_ids[p]},{d},{s}]")
+            if (p, d) in pre:
+                m.add(rm.x[(p, d, pre[(p, d)])] == 1)
+    for p in range(len(staff_ids)):
+        for d in range(rm.first_known_day, 0):
+            s = rm.history.get((p, d))
+            rm.work[(p, d)] = s is not None
+            rm.night[(p, d)] = s is not None and shifts[s].night
+        for d in range(inp.days):
+            day = [rm.x[(p, d, s)] for s in shifts if (p, d, s) in rm.x]
+            nights = [rm.x[(p, d, s)] for s in shifts if (p, d, s) in rm.x and shifts[s].night]
+            rm.work[(p, d)] = _indicator(m, day, f"work[{staff_ids[p]},{d}]")
+            rm.night[(p, d)] = (
+                _indicator(m, nights, f"night[{staff_ids[p]},{d}]")
+                if len(nights) < len(day)
+                else rm.work[(p, d)]
+            )
+    return rm
+
+
+def _indicator(m: cp_model.CpModel, lits: list[Any], name: str) -> Lit:
+    """A literal equal to ``sum(lits)`` (which is at most 1), or False when ``lits`` is empty."""
+    if not lits:
+        return False
+    if len(lits) == 1:
+        return lits[0]
+    b = m.new_bool_var(name)
+    m.add(sum(lits) == b)
+    return b
+
+
+def _banned(rm: RosterModel, p: int, s: str, preferred: tuple[str, ...]) -> bool:
+    """Whether a hard rule forbids person p ever working shift type s (never when elastic)."""
+    if rm.elastic:
+        return False
+    r = rm.rule(p, "max_shifts_of_type", s)
+    if r is not None and r.hard and r.limit < 1:
+        return True
+    r = rm.rule(p, "max_shift_hours")
+    if r is not None and r.hard and rm.shifts[s].length > math.floor(r.limit * 60 + 1e-9):
+        return True
+    r = rm.rule(p, "preferred_shifts")
+    return r is not None and r.hard and bool(preferred) and s not in preferred

@@ -1,0 +1,268 @@
+"""Vectorised build of the SACT location model (see :mod:`models.sact.input` for the maths).
+
+Every constraint family is one call that adds all its rows from arrays; the same arrays feed the
+pyomo builder in :mod:`models.sact.pyomo_build`.  Variable blocks: ``open[s]``, ``chairs[s]``,
+``serve[a]``, ``unserved[d]``, ``supply[l]``, ``doses[l]``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.sact.arrays import SactArrays
+from models.sact.input import SactParameters
+from solvers import MatrixModel
+
+INF = float("inf")
+
+
+def arc_objective(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """Objective coefficient of every arc: valued travel (cost) or attendance-minutes (travel)."""
+    weight = p.travel_cost_per_minute * p.trips_per_attendance if p.objective == "cost" else 1.0
+    return weight * a.arc_demand * a.arc_minutes
+
+
+def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
+    """The whole model as a :class:`MatrixModel`."""
+    m = MatrixModel("sact_location")
+    site_cost = p.objective == "cost"
+    y = m.add_variables(
+        "open",
+        a.num_sites,
+        lower=a.must_open.astype(float),
+        upper=1.0,
+        cost=a.fixed_cost if site_cost else 0.0,
+        integer=True,
+    )
+    n = m.add_variables(
+        "chairs",
+        a.num_sites,
+        lower=0.0,
+        upper=a.max_chairs,
+        cost=a.chair_cost if site_cost else 0.0,
+        integer=True,
+    )
+    x = m.add_variables(
+        "serve", len(a.arc_dem), lower=0.0, upper=1.0, cost=arc_objective(a, p), integer=p.single_source
+    )
+    u = m.add_variables(
+        "unserved",
+        len(a.dem_amount),
+        lower=0.0,
+        upper=1.0 if p.allow_unserved else 0.0,
+        cost=p.unserved_penalty * a.dem_amount,
+    )
+    demand_served(m, a, x, u)
+    chairs_when_open(m, a, y, n)
+    chair_hours_capacity(m, a, p, n, x)
+    if p.strong_linking and not p.lazy_linking:
+        serve_only_open(m, a, x, y)
+    else:
+        serve_only_open_aggregated(m, a, x, y)
+        if p.strong_linking:
+            serve_only_open(m, a, x, y, lazy=True)
+    if p.access_target is not None:
+        access_target(m, a, p, x)
+    open_site_limits(m, a, p, y)
+    if p.budget is not None:
+        budget(m, a, p, y, n)
+    if p.min_site_attendances > 0:
+        safe_volume(m, a, p, x, y)
+    if p.require_aseptic_supply:
+        aseptic_supply(m, a, p, x, y)
+    if len(a.nurse_trusts):
+        nurse_staffing(m, a, n)
+    return m
+
+
+def demand_served(m: MatrixModel, a: SactArrays, x: np.ndarray, u: np.ndarray) -> None:
+    """(1) sum_s x[z,s,k] + u[z,k] = 1 for every demand row."""
+    nd = len(a.dem_amount)
+    rows = np.concatenate([a.arc_dem, np.arange(nd)])
+    cols = np.concatenate([x, u])
+    m.add_constraints("demand", nd, rows, cols, 1.0, lower=1.0, upper=1.0)
+
+
+def chairs_when_open(m: MatrixModel, a: SactArrays, y: np.ndarray, n: np.ndarray) -> None:
+    """(2) min_chairs[s] y[s] <= n[s] <= max_chairs[s] y[s]."""
+    s = np.arange(a.num_sites)
+    m.add_constraints(
+        "chairs_min",
+        a.num_sites,
+        np.concatenate([s, s]),
+        np.concatenate([n, y]),
+        np.concatenate([np.ones(a.num_sites), -a.min_chairs]),
+        lower=0.0,
+    )
+    m.add_constraints(
+        "chairs_max",
+        a.num_sites,
+        np.concatenate([s, s]),
+        np.concatenate([n, y]),
+        np.concatenate([np.ones(a.num_sites), -a.max_chairs]),
+        upper=0.0,
+    )
+
+
+def chair_hours_capacity(
+    m: MatrixModel, a: SactArrays, p: SactParameters, n: np.ndarray, x: np.ndarray
+) -> None:
+    """(3) sum_a eta d[a] x[a] - C n[s] <= 0 for every site."""
+    s = np.arange(a.num_sites)
+    rows = np.concatenate([a.arc_site, s])
+    cols = np.concatenate([x, n])
+    vals = np.concatenate([p.mean_chair_hours * a.arc_demand, np.full(a.num_sites, -p.chair_hours_per_year)])
+    m.add_constraints("chair_hours", a.num_sites, rows, cols, vals, upper=0.0)
+
+
+def serve_only_open(m: MatrixModel, a: SactArrays, x: np.ndarray, y: np.ndarray, lazy: bool = False) -> None:
+    """(4) x[a] - y[s(a)] <= 0 for every arc (``lazy``: a pool added where the relaxation breaks it)."""
+    na = len(x)
+    r = np.arange(na)
+    m.add_constraints(
+        "serve_open",
+        na,
+        np.concatenate([r, r]),
+        np.concatenate([x, y[a.arc_site]]),
+        np.concatenate([np.ones(na), -np.ones(na)]),
+        upper=0.0,
+        lazy=lazy,
+    )
+
+
+def serve_only_open_aggregated(m: MatrixModel, a: SactArrays, x: np.ndarray, y: np.ndarray) -> None:
+    """(4') sum_{a at s} x[a] - |A_s| y[s] <= 0 for every site: enough for integer plans on its own."""
+    s = np.arange(a.num_sites)
+    arcs_at = np.bincount(a.arc_site, minlength=a.num_sites).astype(float)
+    m.add_constraints(
+        "serve_open_sum",
+        a.num_sites,
+        np.concatenate([a.arc_site, s]),
+        np.concatenate([x, y]),
+        np.concatenate([np.ones(len(x)), -arcs_at]),
+        upper=0.0,
+    )
+
+
+def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
+    """(5) sum_{a: t <= T} d[a] x[a] >= alpha * total demand, overall or per quintile."""
+    near = a.arc_minutes <= p.access_minutes
+    if p.access_by_quintile:
+        quintiles = np.array([q for q in np.unique(a.dem_quintile) if q > 0], dtype=int)
+    else:
+        quintiles = np.array([], dtype=int)
+    groups = [np.ones(len(a.dem_amount), bool)] + [a.dem_quintile == q for q in quintiles]
+    rows, cols, vals, lower = [], [], [], []
+    for g, mask in enumerate(groups):
+        arcs = np.flatnonzero(near & mask[a.arc_dem])
+        rows.append(np.full(len(arcs), g))
+        cols.append(x[arcs])
+        vals.append(a.arc_demand[arcs])
+        lower.append(p.access_target * a.dem_amount[mask].sum())
+    m.add_constraints(
+        "access",
+        len(groups),
+        np.concatenate(rows),
+        np.concatenate(cols),
+        np.concatenate(vals),
+        lower=np.array(lower),
+    )
+
+
+def open_site_limits(m: MatrixModel, a: SactArrays, p: SactParameters, y: np.ndarray) -> None:
+    """(6) sum y <= K (or = K); sum of new sites' y <= K'."""
+    if p.exact_open_sites is not None or p.max_open_sites is not None:
+        k = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
+        lower = float(k) if p.exact_open_sites is not None else -INF
+        m.add_constraints("open_sites", 1, np.zeros(a.num_sites), y, 1.0, lower=lower, upper=float(k))
+    if p.max_new_sites is not None:
+        new = np.flatnonzero(a.is_new)
+        m.add_constraints("new_sites", 1, np.zeros(len(new)), y[new], 1.0, upper=float(p.max_new_sites))
+
+
+def budget(m: MatrixModel, a: SactArrays, p: SactParameters, y: np.ndarray, n: np.ndarray) -> None:
+    """(7) sum F[s] y[s] + c[s] n[s] <= B."""
+    m.add_constraints(
+        "budget",
+        1,
+        np.zeros(2 * a.num_sites),
+        np.concatenate([y, n]),
+        np.concatenate([a.fixed_cost, a.chair_cost]),
+        upper=float(p.budget),
+    )
+
+
+def safe_volume(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, y: np.ndarray) -> None:
+    """(8) sum_a d[a] x[a] - V y[s] >= 0 for every site."""
+    s = np.arange(a.num_sites)
+    m.add_constraints(
+        "safe_volume",
+        a.num_sites,
+        np.concatenate([a.arc_site, s]),
+        np.concatenate([x, y]),
+        np.concatenate([a.arc_demand, np.full(a.num_sites, -p.min_site_attendances)]),
+        lower=0.0,
+    )
+
+
+def aseptic_supply(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, y: np.ndarray) -> None:
+    """(10) one open hub supplies every open site, within stability time and hub capacity."""
+    nl = len(a.link_site)
+    ns = a.num_sites
+    v = m.add_variables("supply", nl, lower=0.0, upper=1.0, integer=True)
+    f = m.add_variables("doses", nl, lower=0.0, upper=a.link_big_m)
+    s = np.arange(ns)
+    m.add_constraints(
+        "one_hub",
+        ns,
+        np.concatenate([a.link_site, s]),
+        np.concatenate([v, y]),
+        np.concatenate([np.ones(nl), -np.ones(ns)]),
+        lower=0.0,
+        upper=0.0,
+    )
+    r = np.arange(nl)
+    m.add_constraints(
+        "hub_open",
+        nl,
+        np.concatenate([r, r]),
+        np.concatenate([v, y[a.link_hub]]),
+        np.concatenate([np.ones(nl), -np.ones(nl)]),
+        upper=0.0,
+    )
+    m.add_constraints(
+        "doses_balance",
+        ns,
+        np.concatenate([a.link_site, a.arc_site]),
+        np.concatenate([f, x]),
+        np.concatenate([np.ones(nl), -p.doses_per_attendance * a.arc_demand]),
+        lower=0.0,
+        upper=0.0,
+    )
+    m.add_constraints(
+        "doses_link",
+        nl,
+        np.concatenate([r, r]),
+        np.concatenate([f, v]),
+        np.concatenate([np.ones(nl), -a.link_big_m]),
+        upper=0.0,
+    )
+    hubs = np.flatnonzero(a.is_hub)
+    hub_row = np.full(ns, -1)
+    hub_row[hubs] = np.arange(len(hubs))
+    m.add_constraints(
+        "hub_capacity",
+        len(hubs),
+        np.concatenate([hub_row[a.link_hub], np.arange(len(hubs))]),
+        np.concatenate([f, y[hubs]]),
+        np.concatenate([np.ones(nl), -a.hub_capacity[hubs]]),
+        upper=0.0,
+    )
+
+
+def nurse_staffing(m: MatrixModel, a: SactArrays, n: np.ndarray) -> None:
+    """(11) sum_{s in trust r} n[s] <= kappa N[r]."""
+    trust_row = {t: i for i, t in enumerate(a.nurse_trusts)}
+    rows = np.array([trust_row.get(t, -1) for t in a.site_trust])
+    sel = np.flatnonzero(rows >= 0)
+    m.add_constraints("nurses", len(a.nurse_trusts), rows[sel], n[sel], 1.0, upper=a.nurse_chairs)

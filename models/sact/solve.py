@@ -1,0 +1,260 @@
+"""Solve the SACT location model and read its plan (the maths is in :mod:`models.sact.input`).
+
+Stages, each timed: prepare arrays -> diagnose what cannot be met -> build (vectorised for
+HiGHS, pyomo for other backends) -> solve -> extract the plan.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models.sact.arrays import SactArrays, diagnose, prepare
+from models.sact.input import CLASSES, SactInput, SactParameters
+from models.sact.large import solve_priced, use_priced_path
+from models.sact.matrix import build_matrix
+from solvers import SolveOptions, SolveResult, Status, solve_matrix, solve_pyomo
+
+ACCESS_BANDS = (30, 45, 60)
+
+
+@dataclass(frozen=True)
+class SactPlan:
+    """The proposed configuration, or the reasons there is none.
+
+    sites : one row per candidate site: ``open``, ``chairs``, ``current_chairs``,
+        ``chair_change``, ``change`` (opened / closed / kept / resized / not used),
+        ``attendances``, ``chair_hours_used``, ``chair_hours_available``, ``utilisation``,
+        ``supplied_by``.
+    allocation : zone_id, site_id, regimen, share, attendances, minutes.
+    hub_links : site_id, hub_id, minutes, doses.
+    unserved : zone_id, regimen, attendances.
+    costs : pounds a year by component (fixed, chairs, patient_travel, unserved_penalty) and
+        the objective.
+    access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
+        the same per deprivation quintile.
+    explanation : when no plan exists, every requirement that cannot be met, in planners' words.
+    """
+
+    result: SolveResult
+    sites: pd.DataFrame
+    allocation: pd.DataFrame
+    hub_links: pd.DataFrame
+    unserved: pd.DataFrame
+    costs: dict[str, float]
+    access: dict[str, float]
+    access_by_quintile: pd.DataFrame
+    explanation: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        return self.result.has_plan
+
+
+def solve_sact(
+    data: SactInput,
+    backend: str = "highs",
+    options: SolveOptions | None = None,
+    *,
+    progress: Any = None,
+    method: str | None = None,
+) -> SactPlan:
+    """Solve ``data`` with ``backend`` (``highs`` direct, or a pyomo backend name).
+
+    ``method`` (HiGHS only; default the instance's ``solve_method``): ``direct`` solves the whole
+    model; ``priced`` takes the path of :mod:`models.sact.large` (strong relaxation by pricing,
+    plans from restricted MILPs, a valid bound); ``auto`` takes it above
+    :data:`models.sact.large.PRICED_PATH_ARCS` arcs.
+    """
+    options = options or SolveOptions()
+    p = data.parameters
+    t0 = time.perf_counter()
+    arrays = prepare(data)
+    prepare_seconds = time.perf_counter() - t0
+    problems = diagnose(data, arrays)
+    if problems:
+        result = SolveResult(
+            Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
+        )
+        return _empty_plan(data, result, problems, {"prepare": prepare_seconds})
+    if backend == "highs" and use_priced_path(arrays, p, method or p.solve_method):
+        result, x, model = solve_priced(arrays, p, options, build_seconds=prepare_seconds, progress=progress)
+        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
+    elif backend == "highs":
+        t1 = time.perf_counter()
+        model = build_matrix(arrays, p)
+        build_seconds = prepare_seconds + time.perf_counter() - t1
+        result, x = solve_matrix(model, options, build_seconds=build_seconds, progress=progress)
+        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
+    else:
+        from models.sact.pyomo_build import build_pyomo, pyomo_values
+
+        name = backend.removeprefix("pyomo-")
+        t1 = time.perf_counter()
+        pm = build_pyomo(arrays, p)
+        build_seconds = prepare_seconds + time.perf_counter() - t1
+        result = solve_pyomo(pm, name, options, build_seconds=build_seconds)
+        values = pyomo_values(pm, arrays, p) if result.has_plan else None
+    timings = {"build": result.build_seconds, "solve": result.solve_seconds}
+    if values is None:
+        explanation = []
+        if result.status is Status.INFEASIBLE:
+            explanation = [
+                "no single requirement is impossible on its own, but together they are: relax the access "
+                "target, the budget, the open-site limits, the safe-volume minimum or hub capacity, or allow "
+                "unserved demand (allow_unserved) to see where demand is left over"
+            ]
+        elif result.status is Status.NO_SOLUTION:
+            explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
+        return _empty_plan(data, result, explanation, timings)
+    return extract(data, arrays, values, result, timings)
+
+
+def _empty_plan(
+    data: SactInput, result: SolveResult, explanation: list[str], timings: dict[str, float]
+) -> SactPlan:
+    empty = pd.DataFrame()
+    return SactPlan(result, empty, empty, empty, empty, {}, {}, empty, tuple(explanation), timings)
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The smallest value v with at least a share q of the weight at or below v."""
+    if len(values) == 0 or weights.sum() <= 0:
+        return float("nan")
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order]) / weights.sum()
+    return float(values[order][np.searchsorted(cum, q - 1e-12)])
+
+
+def access_statistics(minutes: np.ndarray, attendances: np.ndarray, total: float) -> dict[str, float]:
+    """Mean, 95th percentile, worst travel and share within each band, weighted by attendances.
+
+    ``total`` includes unserved attendances, which count as not within any band.
+    """
+    served = attendances.sum()
+    stats = {
+        "attendances": float(total),
+        "mean_minutes": float((minutes * attendances).sum() / served) if served > 0 else float("nan"),
+        "p95_minutes": weighted_quantile(minutes, attendances, 0.95),
+        "worst_minutes": float(minutes[attendances > 1e-9].max())
+        if (attendances > 1e-9).any()
+        else float("nan"),
+    }
+    for band in ACCESS_BANDS:
+        stats[f"within_{band}"] = (
+            float(attendances[minutes <= band].sum() / total) if total > 0 else float("nan")
+        )
+    return stats
+
+
+def extract(
+    data: SactInput,
+    a: SactArrays,
+    values: dict[str, np.ndarray],
+    result: SolveResult,
+    timings: dict[str, float],
+) -> SactPlan:
+    """Turn solution arrays into the plan's tables, costs and access statistics."""
+    p: SactParameters = data.parameters
+    is_open = values["open"] > 0.5
+    chairs = np.where(is_open, np.round(values["chairs"]), 0).astype(int)
+    x = values["serve"]
+    used = x > 1e-7
+    alloc = pd.DataFrame(
+        {
+            "zone_id": a.zone_ids[a.arc_zone[used]],
+            "site_id": a.site_ids[a.arc_site[used]],
+            "regimen": np.array(CLASSES)[a.arc_class[used]],
+            "share": np.round(x[used], 6),
+            "attendances": a.arc_demand[used] * x[used],
+            "minutes": a.arc_minutes[used],
+        }
+    )
+    u = values["unserved"]
+    lost = u > 1e-7
+    unserved = pd.DataFrame(
+        {
+            "zone_id": a.zone_ids[a.dem_zone[lost]],
+            "regimen": np.array(CLASSES)[a.dem_class[lost]],
+            "attendances": a.dem_amount[lost] * u[lost],
+        }
+    )
+    site_att = np.bincount(a.arc_site, weights=a.arc_demand * x, minlength=a.num_sites)
+    hours_used = site_att * p.mean_chair_hours
+    hours_avail = chairs * p.chair_hours_per_year
+    sites = data.sites.reset_index()[
+        ["site_id", "name", "trust", "type", "existing", "current_chairs"]
+    ].copy()
+    sites["open"] = is_open
+    sites["chairs"] = chairs
+    sites["chair_change"] = chairs - sites["current_chairs"].to_numpy(int)
+    sites["change"] = _change_labels(sites)
+    sites["attendances"] = np.round(site_att, 3)
+    sites["chair_hours_used"] = np.round(hours_used, 3)
+    sites["chair_hours_available"] = np.round(hours_avail, 3)
+    sites["utilisation"] = np.round(
+        np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4
+    )
+    links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses"])
+    supplied_by = np.full(a.num_sites, "", dtype=object)
+    if p.require_aseptic_supply and "supply" in values:
+        chosen = values["supply"] > 0.5
+        links = pd.DataFrame(
+            {
+                "site_id": a.site_ids[a.link_site[chosen]],
+                "hub_id": a.site_ids[a.link_hub[chosen]],
+                "minutes": a.link_minutes[chosen],
+                "doses": np.round(values["doses"][chosen], 3),
+            }
+        )
+        supplied_by[a.link_site[chosen]] = a.site_ids[a.link_hub[chosen]]
+    sites["supplied_by"] = supplied_by
+
+    travel_minutes = float((a.arc_demand * a.arc_minutes * x).sum())
+    costs = {
+        "fixed": float((a.fixed_cost * is_open).sum()),
+        "chairs": float((a.chair_cost * chairs).sum()),
+        "patient_travel": travel_minutes * p.travel_cost_per_minute * p.trips_per_attendance,
+        "unserved_penalty": float((p.unserved_penalty * a.dem_amount * u).sum()),
+        "attendance_minutes": travel_minutes,
+    }
+    costs["site_cost"] = costs["fixed"] + costs["chairs"]
+    costs["total"] = costs["site_cost"] + costs["patient_travel"] + costs["unserved_penalty"]
+    costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
+
+    access = access_statistics(
+        alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float), a.total_demand
+    )
+    zone_q = data.zones["quintile"] if "quintile" in data.zones else pd.Series(0, index=data.zones.index)
+    rows = []
+    dem_q = a.dem_quintile
+    alloc_q = alloc["zone_id"].map(zone_q).to_numpy()
+    for q in sorted(set(dem_q.tolist())):
+        mask = alloc_q == q
+        row = {"quintile": int(q)}
+        row.update(
+            access_statistics(
+                alloc["minutes"].to_numpy(float)[mask],
+                alloc["attendances"].to_numpy(float)[mask],
+                float(a.dem_amount[dem_q == q].sum()),
+            )
+        )
+        rows.append(row)
+    by_q = pd.DataFrame(rows)
+    return SactPlan(result, sites, alloc, links, unserved, costs, access, by_q, (), timings)
+
+
+def _change_labels(sites: pd.DataFrame) -> np.ndarray:
+    existing = sites["existing"].to_numpy(bool) & (sites["current_chairs"].to_numpy() > 0)
+    is_open = sites["open"].to_numpy(bool)
+    same = sites["chair_change"].to_numpy() == 0
+    return np.select(
+        [existing & ~is_open, ~existing & is_open, existing & is_open & same, existing & is_open],
+        ["closed", "opened", "kept", "resized"],
+        default="not used",
+    )
