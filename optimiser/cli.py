@@ -99,11 +99,11 @@ def solve(
     except InputError as exc:
         _fail_input(exc)
     kind = loaded.kind
-    backend = backend or kind.backends[0]
-    if backend not in kind.backends:
+    backend = backend or kind.backend_names[0]
+    if backend not in kind.backend_names:
         click.echo(
             f"solver '{backend}' does not solve '{kind.name}' instances; "
-            f"choose one of: {', '.join(kind.backends)}",
+            f"choose one of: {', '.join(kind.backend_names)}",
             err=True,
         )
         sys.exit(EXIT_BAD_INPUT)
@@ -115,9 +115,11 @@ def solve(
         time_limit=time_limit, gap=gap, threads=threads, seed=seed, log_file=log_file, verbose=verbose
     )
     click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
+    if kind.model is not None:
+        _solve_contract(loaded, folder, backend, options, out, force, verbose)
     with SolveProgress(enabled=not verbose) as progress:
         try:
-            plan = kind.solve(
+            plan = kind.solve(  # type: ignore[misc]
                 loaded.model_input, RunSettings(backend=backend, options=options, progress=progress.update)
             )
         except RuntimeError as exc:
@@ -125,21 +127,48 @@ def solve(
             sys.exit(EXIT_BAD_INPUT)
     try:
         with atomic_folder(out, force=force) as tmp:
-            written = kind.write(plan, tmp)
-            meta: dict[str, Any] = {
-                "instance": str(folder),
-                "name": loaded.raw.name,
-                "kind": kind.name,
-                "version": __version__,
-                "files": written,
-            }
-            write_json(tmp / "run.json", meta)
+            written = kind.write(plan, tmp)  # type: ignore[misc]
+            write_json(tmp / "run.json", _run_meta(folder, loaded, written))
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(kind.summary(plan))
     click.echo(f"\nWrote {', '.join(written)} to {out}")
-    sys.exit(EXIT_PLAN if kind.plan_found(plan) else EXIT_NO_PLAN)
+    sys.exit(EXIT_PLAN if kind.plan_found(plan) else EXIT_NO_PLAN)  # type: ignore[misc]
+
+
+def _run_meta(folder: Path, loaded: Any, written: list[str]) -> dict[str, Any]:
+    return {
+        "instance": str(folder),
+        "name": loaded.raw.name,
+        "kind": loaded.kind.name,
+        "version": __version__,
+        "files": written,
+    }
+
+
+def _solve_contract(
+    loaded: Any, folder: Path, backend: str, options: Any, out: Path, force: bool, verbose: bool
+) -> None:
+    """Solve, check, write and summarise under the model contract; exits."""
+    from optimiser.progress import SolveProgress
+    from optimiser.run import check_lines, solve_loaded, write_outcome
+
+    with SolveProgress(enabled=not verbose) as progress:
+        outcome = solve_loaded(loaded, backend, options, progress.update)
+    try:
+        with atomic_folder(out, force=force) as tmp:
+            written = write_outcome(outcome, tmp)
+            write_json(tmp / "run.json", _run_meta(folder, loaded, written))
+    except OutputExistsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(loaded.kind.summary(outcome.plan))
+    lines = check_lines(outcome)
+    if lines:
+        click.echo("\n".join(["", *lines]))
+    click.echo(f"\nWrote {', '.join(written)} to {out}")
+    sys.exit(EXIT_PLAN if outcome.usable else EXIT_NO_PLAN)
 
 
 def _default_out(name: str) -> Path:

@@ -47,7 +47,24 @@ def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, indent=2, default=_json_default) + "\n", encoding="utf-8")
+    """Strict JSON (RFC 8259): NaN and infinities are written as null, never as NaN/Infinity."""
+    text = json.dumps(strict(data), indent=2, default=_json_default, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def strict(value: Any) -> Any:
+    """``value`` with every non-finite float (also numpy's) replaced by None, recursively."""
+    import math
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    return value
 
 
 def _json_default(value: Any) -> Any:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -27,13 +28,26 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
-class Kind:
-    """One kind of instance.
+class ModelCase:
+    """What ``build_input`` returns under the model contract: the model's input and parameters."""
 
-    build_input(tables, parameters, files) -> model input; raises InputError for problems that
-    span tables (e.g. a travel time missing for a needed pair).
-    solve(model_input, settings) -> plan; write(plan, folder) writes the plan's files;
-    summary(plan) -> text for the terminal; plan_found(plan) -> whether the plan is usable.
+    input: Any
+    parameters: Any
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of instance: what differs between kinds; the shell does the rest once.
+
+    Under the model contract (``model`` set, see :mod:`models.common.contract`):
+    ``build_input(tables, parameters, files) -> ModelCase``; the shell calls
+    ``model.solve(case.input, case.parameters, backend=..., options=..., progress=...)``, runs
+    ``model.check(case.input, plan)``, writes ``plan.tables()`` formula-safe and atomically,
+    ``summary.json`` from ``plan.figures()``, and then ``write_extra(plan, case, folder)`` (a
+    workbook, calendars); ``summary(plan) -> str`` is the terminal summary.
+
+    Kinds not yet moved to the contract leave ``model`` None and give solve/write/summary_json/
+    plan_found as before.
     """
 
     name: str
@@ -41,12 +55,19 @@ class Kind:
     tables: tuple[TableSchema, ...]
     parameters: tuple[Parameter, ...]
     build_input: Callable[[dict[str, pd.DataFrame], dict[str, Any], dict[str, str]], Any]
-    solve: Callable[[Any, RunSettings], Any]
-    write: Callable[[Any, Path], list[str]]
     summary: Callable[[Any], str]
-    summary_json: Callable[[Any], dict[str, Any]]
-    plan_found: Callable[[Any], bool]
+    model: ModuleType | None = None
+    write_extra: Callable[[Any, Any, Path], list[str]] | None = None
+    solve: Callable[[Any, RunSettings], Any] | None = None
+    write: Callable[[Any, Path], list[str]] | None = None
+    summary_json: Callable[[Any], dict[str, Any]] | None = None
+    plan_found: Callable[[Any], bool] | None = None
     backends: tuple[str, ...] = ("highs",)
+
+    @property
+    def backend_names(self) -> tuple[str, ...]:
+        """The backends of the kind's model (the default first)."""
+        return tuple(self.model.BACKENDS) if self.model is not None else self.backends
 
 
 @dataclass(frozen=True)
