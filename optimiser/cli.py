@@ -259,6 +259,20 @@ def validate(path: str) -> None:
     click.echo(f"{loaded.raw.name}: a valid '{loaded.kind.name}' instance")
 
 
+@main.command("report")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def report(folder: Path) -> None:
+    """Write report.html for a run folder or a comparison (scenarios, frontier, regret) folder."""
+    from optimiser.report import write_report
+
+    try:
+        path = write_report(folder)
+    except FileNotFoundError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"Wrote {path}")
+
+
 @main.command("instances")
 def list_instances() -> None:
     """List the bundled instances."""
@@ -271,8 +285,9 @@ def list_instances() -> None:
 
 
 def _register_subcommands() -> None:
-    from optimiser.commands import bench, generate, import_data
+    from optimiser.commands import bench, generate, import_data, scenarios
 
+    scenarios.register(main)
     main.add_command(generate.generate)
     main.add_command(import_data.import_group)
     main.add_command(bench.bench)

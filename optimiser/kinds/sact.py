@@ -19,8 +19,6 @@ from optimiser.travel import great_circle_km, road_minutes
 MAX_LISTED = 20
 
 
-
-
 def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> SactInput:
     """Typed :class:`SactInput` from validated tables; raise InputError for cross-table problems."""
     problems: list[Problem] = []
