@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimiser.errors import InputError
 from optimiser.report import svgmap
 
 
@@ -78,7 +79,7 @@ def sact_map(run: Path, instance: Path, colour_by: str = "travel") -> str | None
         return None
     try:
         data = load_instance(instance).model_input.input
-    except Exception:
+    except InputError:  # the instance moved or changed since the run
         return None
     zones_in = data.zones
     if not {"lat", "lon"} <= set(zones_in.columns):
@@ -132,7 +133,7 @@ def ooh_map(run: Path, instance: Path) -> str | None:
         return None
     try:
         raw_sites = load_instance(instance).raw.tables["sites"]
-    except Exception:
+    except InputError:  # the instance moved or changed since the run
         return None
     cover = pd.read_csv(coverage, dtype=str)
     hub_column = next((c for c in cover.columns if re.fullmatch(r"hub(_after|_id)?", c)), None)
