@@ -9,6 +9,7 @@ from solvers.highs_direct import solve_matrix
 from solvers.matrix import MatrixModel
 from solvers.options import SolveOptions
 from solvers.pyomo_backend import PYOMO_BACKENDS, pyomo_backend_available, solve_pyomo
+from solvers.pyomo_matrix import solve_matrix_pyomo, solve_model
 from solvers.result import SolveResult, Status, relative_gap
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "relative_gap",
     "solve_cpsat",
     "solve_matrix",
+    "solve_matrix_pyomo",
+    "solve_model",
     "solve_pyomo",
 ]
 

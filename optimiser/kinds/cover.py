@@ -65,10 +65,6 @@ _KEYS = {
 }
 
 
-
-
-
-
 def _empty(table: str) -> pd.DataFrame:
     schema = next(t for t in TABLES if t.name == table)
     return pd.DataFrame({c.name: pd.Series(dtype=object) for c in schema.columns})
@@ -138,8 +134,6 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         where = files.get(named.group(1), yaml_file) if named else yaml_file
         raise InputError([Problem(where, str(exc))]) from None
     return {"instance": instance, "parameters": parameters, "time_limit": params["time_limit_per_solve"]}
-
-
 
 
 def _duplicates(
@@ -271,8 +265,6 @@ def write(plan: CoverPlan, folder: Path) -> list[str]:
     write_json(folder / "summary.json", summary_json(plan))
     written.append("summary.json")
     return written
-
-
 
 
 def summary_json(plan: CoverPlan) -> dict[str, Any]:

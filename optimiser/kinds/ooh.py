@@ -40,12 +40,8 @@ class OohCase:
     parameters: OohParameters
 
 
-
-
 def _row(rows: pd.Series | None, idx: Any) -> int | None:
     return None if rows is None else int(rows[idx])
-
-
 
 
 def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> OohCase:
@@ -287,8 +283,6 @@ def solve(case: OohCase, settings: RunSettings) -> OohPlan:
     return solve_ooh(case.data, case.parameters, settings.backend, settings.options)
 
 
-
-
 def write(plan: OohPlan, folder: Path) -> list[str]:
     """Plan tables as formula-safe CSV and the summary as JSON; returns the file names written."""
     written = []
@@ -302,8 +296,6 @@ def write(plan: OohPlan, folder: Path) -> list[str]:
     write_json(folder / "summary.json", summary_json(plan))
     written.append("summary.json")
     return written
-
-
 
 
 def summary_json(plan: OohPlan) -> dict[str, Any]:
@@ -326,8 +318,6 @@ def summary_json(plan: OohPlan) -> dict[str, Any]:
         worst = plan.response_worse["response_change"].max() if len(plan.response_worse) else 0.0
         out["largest_response_increase_minutes"] = float(worst)
     return out
-
-
 
 
 def _rota_lines(rotas: pd.DataFrame) -> list[str]:
