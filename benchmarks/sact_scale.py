@@ -49,10 +49,11 @@ def run_case(zones: int, sites: int, seed: int, time_limit: float, gap: float, p
         "load_seconds": load_seconds,
     }
     if pyomo_build:
-        from models.sact.pyomo_build import build_pyomo
+        from models.sact.matrix import build_matrix
+        from solvers.pyomo_matrix import to_pyomo
 
         t1 = time.perf_counter()
-        build_pyomo(arrays, data.parameters)
+        to_pyomo(build_matrix(arrays, data.parameters))
         row["pyomo_build_seconds"] = time.perf_counter() - t1
     options = SolveOptions(time_limit=time_limit, gap=gap, threads=2)
     plan = models.sact.solve(data, case.parameters, backend="highs", options=options)

@@ -73,9 +73,9 @@ or (``objective = "travel"``, attendance-minutes a year, usually with a budget)
 
 Solving
 -------
-Two builders give the same model: :mod:`models.sact.matrix` (vectorised, straight into highspy,
-for any size) and :mod:`models.sact.pyomo_build` (pyomo, for the ``pyomo-*`` backends).  Both
-read the arrays of :func:`models.sact.arrays.prepare`.  Large instances are solved by
+The model is built once, as arrays (:mod:`models.sact.matrix`, from the arrays of
+:func:`models.sact.arrays.prepare`): HiGHS takes it straight, the ``pyomo-*`` backends through
+:mod:`solvers.pyomo_matrix`, so every backend solves the same constraints.  Large instances are solved by
 :mod:`models.sact.large` (strong relaxation by pricing arcs, plans from restricted MILPs, a bound
 valid for the whole model); the ``solve_method`` parameter chooses (``auto``, ``direct``,
 ``priced``) and the plan's figures record the path that ran (``solve_path``).

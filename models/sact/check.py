@@ -1,12 +1,12 @@
 """Re-check a SACT location plan against the raw input, without the code that built the model.
 
 :func:`check_sact_plan` reads only the input tables of a :class:`~models.sact.input.SactInput`
-and the tables of a :class:`~models.sact.solve.SactPlan` (sites, allocation, hub links, unserved) and
-tests every constraint of the formulation in :mod:`models.sact.input` afresh, with pandas
-joins on ids.  It deliberately imports nothing from :mod:`models.sact.arrays`,
-:mod:`models.sact.matrix` or :mod:`models.sact.pyomo_build`: a mistake there cannot hide itself
-here.  It also recomputes the objective and its parts; :func:`check_plan` (the contract's
-``check``) compares them with the plan's own figures.
+and the tables of a :class:`~models.sact.solve.SactPlan` (sites, allocation, hub links, unserved)
+and tests every constraint of the formulation in :mod:`models.sact` afresh, with pandas joins on
+ids.  It deliberately imports nothing from :mod:`models.sact.arrays`, :mod:`models.sact.matrix`
+or :mod:`models.sact.large`: a mistake there cannot hide itself here.  It also recomputes the
+objective and its parts; :func:`check_plan` (the contract's ``check``) compares them with the
+plan's own figures.
 
 Tolerances: a quantity ``lhs`` is over its limit ``rhs`` when ``lhs > rhs + tol * max(1, |rhs|)``.
 Where the travel tables list a pair more than once, the shortest time listed counts.

@@ -1,7 +1,8 @@
 """Solve the SACT location model and read its plan (the maths is in :mod:`models.sact`).
 
-Stages, each timed: prepare arrays -> diagnose what cannot be met -> build (vectorised for
-HiGHS, pyomo for other backends) -> solve -> extract the plan.
+Stages, each timed: prepare arrays -> diagnose what cannot be met -> build the matrix model
+(:mod:`models.sact.matrix`) -> solve (HiGHS direct, the priced path of :mod:`models.sact.large`,
+or any pyomo backend through :mod:`solvers.pyomo_matrix`) -> extract the plan.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from models.sact.arrays import SactArrays, diagnose, prepare
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
-from solvers import SolveOptions, SolveResult, Status, solve_matrix, solve_pyomo
+from solvers import SolveOptions, SolveResult, Status, solve_model
 
 ACCESS_BANDS = (30, 45, 60)
 
@@ -118,27 +119,16 @@ def solve_sact(
             Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
         )
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
-    path = "pyomo"
     if backend == "highs" and use_priced_path(arrays, p, p.solve_method):
         path = "priced"
         result, x, model = solve_priced(arrays, p, options, build_seconds=prepare_seconds, progress=progress)
-        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
-    elif backend == "highs":
-        path = "direct"
+    else:
+        path = "direct" if backend == "highs" else "pyomo"
         t1 = time.perf_counter()
         model = build_matrix(arrays, p)
         build_seconds = prepare_seconds + time.perf_counter() - t1
-        result, x = solve_matrix(model, options, build_seconds=build_seconds, progress=progress)
-        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
-    else:
-        from models.sact.pyomo_build import build_pyomo, pyomo_values
-
-        name = backend.removeprefix("pyomo-")
-        t1 = time.perf_counter()
-        pm = build_pyomo(arrays, p)
-        build_seconds = prepare_seconds + time.perf_counter() - t1
-        result = solve_pyomo(pm, name, options, build_seconds=build_seconds)
-        values = pyomo_values(pm, arrays, p) if result.has_plan else None
+        result, x = solve_model(model, backend, options, build_seconds=build_seconds, progress=progress)
+    values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if values is None:
         explanation = []
