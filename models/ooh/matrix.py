@@ -1,6 +1,6 @@
-"""The OOH formulation of :mod:`models.ooh.solve` built as arrays and handed straight to HiGHS.
+"""The OOH formulation of :mod:`models.ooh` built as arrays and handed straight to HiGHS.
 
-The same variables, constraints (numbered as in the docstring of :mod:`models.ooh.solve`) and
+The same variables, constraints (numbered as in the docstring of :mod:`models.ooh`) and
 objective as :mod:`models.ooh.pyomo_build`, assembled block by block from numpy arrays without a loop
 over single variables.  Columns: ``x`` (one per candidate arc), ``z`` and ``w`` (one per
 rota-band pair).

@@ -1,4 +1,4 @@
-"""The OOH formulation of :mod:`models.ooh.solve` built with pyomo, one function per constraint family.
+"""The OOH formulation of :mod:`models.ooh` built with pyomo, one function per constraint family.
 
 Used for every pyomo backend (``pyomo-highs``, ``pyomo-cbc``, ``pyomo-glpk``, ``pyomo-scip``) and
 for the elastic form that explains an infeasible instance.
