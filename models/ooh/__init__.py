@@ -7,9 +7,10 @@ members), at the price of longer response times and travel to attend.
 This package states the MILP (below) and keeps the model contract (:mod:`models.common.contract`):
 ``Input``, ``Parameters``, ``BACKENDS``, ``solve``, ``check`` and ``Plan``.  The pieces: input
 types in :mod:`models.ooh.input`; sets and data in :mod:`models.ooh.sets`; the stages diagnose ->
-build -> solve -> extract in :mod:`models.ooh.pipeline`; the pyomo build, one function per constraint
-family, in :mod:`models.ooh.pyomo_build`; the same build as arrays for HiGHS direct in
-:mod:`models.ooh.matrix`; the plan in :mod:`models.ooh.plan`; why an instance has no plan in
+build -> solve -> extract in :mod:`models.ooh.pipeline`; the build as arrays, one function per
+numbered constraint, in :mod:`models.ooh.matrix` (HiGHS takes the arrays directly, the pyomo
+backends the pyomo model :mod:`solvers.pyomo_matrix` generates from them); the elastic form in
+:mod:`models.ooh.elastic`; the plan in :mod:`models.ooh.plan`; why an instance has no plan in
 :mod:`models.ooh.diagnosis`; an independent checker in :mod:`models.ooh.checker`.
 
 Sets
@@ -66,10 +67,10 @@ Objective (GBP a year, minimised)
   + sum_(k,s) in C  gamma (1 - x_ks(o_ks))                    changes against today (x = 0 if no arc)
 
 Structure: no constraint links two services and the objective is a sum over services, so the
-model splits into one independent block per service; the ``highs`` backend solves the blocks one
-by one (their optima and bounds add up), the pyomo backends solve the whole model at once.
+model splits into one independent block per service; every backend solves the blocks one by one
+(their optima and bounds add up).
 
-Elastic form (``models.ooh.pyomo_build.build(..., elastic=True)``), used only to explain an
+Elastic form (:func:`models.ooh.elastic.build_elastic`), used only to explain an
 infeasible instance: (1), (3)-(6) get non-negative slacks (site-service uncovered, members
 short, members over, sites over, attendances over), bands are not pruned below N_k, and the
 objective is the weighted sum of slacks.  A positive slack in its optimum names a requirement

@@ -13,17 +13,17 @@ import pandas as pd
 
 from models.common.contract import Progress
 from models.ooh.diagnosis import Finding, diagnose, explain_slacks
+from models.ooh.elastic import build_elastic, slack_table
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.matrix import assignment_from, build_matrix
 from models.ooh.plan import OohPlan, make_plan, no_plan
-from models.ooh.pyomo_build import build, extract_assignment, slack_table
 from models.ooh.sets import candidate_arcs
-from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_matrix, solve_pyomo
+from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_model
 
 __all__ = ["BACKENDS", "solve"]
 
 BACKENDS = ("highs", "pyomo-highs", "pyomo-cbc", "pyomo-glpk", "pyomo-scip")
-"""``highs`` (the vectorised build straight to HiGHS, one service block at a time) first."""
+"""``highs`` (the arrays straight to HiGHS) first; the others get the same arrays as a pyomo model."""
 
 
 def _diagnosed(backend: str, seconds: float) -> SolveResult:
@@ -40,11 +40,12 @@ def solve(
 ) -> OohPlan:
     """Diagnose, build, solve and extract: the consolidated rotas, or why there can be none.
 
-    ``backend`` is ``highs`` (the vectorised build handed straight to HiGHS) or a pyomo backend
-    (``pyomo-highs``, ``pyomo-cbc``, ``pyomo-glpk``, ``pyomo-scip``).  An instance the pre-solve
-    diagnosis proves impossible is not solved; one the solver proves infeasible is explained
-    by the elastic form.  ``plan.timings`` holds the seconds of each stage.  ``progress`` is
-    accepted for the contract and not called: the service blocks solve in seconds.
+    ``backend`` is ``highs`` (the arrays of :mod:`models.ooh.matrix` handed straight to HiGHS)
+    or a pyomo backend (``pyomo-highs``, ``pyomo-cbc``, ``pyomo-glpk``, ``pyomo-scip``: the same
+    arrays as a pyomo model, :mod:`solvers.pyomo_matrix`); either way one service block at a time.
+    An instance the pre-solve diagnosis proves impossible is not solved; one the solver proves
+    infeasible is explained by the elastic form.  ``plan.timings`` holds the seconds of each
+    stage.  ``progress`` is accepted for the contract and not called: the blocks solve in seconds.
     """
     if backend not in BACKENDS:
         choose = ", ".join(BACKENDS)
@@ -58,16 +59,8 @@ def solve(
     if findings:
         plan = no_plan(inp, params, _diagnosed(backend, timings["diagnose"]), findings)
         return dataclasses.replace(plan, timings=timings)
-    t0 = time.perf_counter()
-    if backend == "highs":
-        result, assignment = _solve_by_service(inp, params, options)
-        timings["build"] = result.build_seconds
-    else:
-        name = backend.removeprefix("pyomo-")
-        model = build(inp, params)
-        timings["build"] = time.perf_counter() - t0
-        result = solve_pyomo(model, name, options, build_seconds=timings["build"])
-        assignment = extract_assignment(model) if result.has_plan else None
+    result, assignment = _solve_by_service(inp, params, backend, options)
+    timings["build"] = result.build_seconds
     timings["solve"] = result.solve_seconds
     t0 = time.perf_counter()
     if result.has_plan and assignment is not None:
@@ -85,9 +78,9 @@ def solve(
 
 
 def _solve_by_service(
-    inp: OohInput, params: OohParameters, options: SolveOptions
+    inp: OohInput, params: OohParameters, backend: str, options: SolveOptions
 ) -> tuple[SolveResult, pd.DataFrame | None]:
-    """Solve each service's block with HiGHS direct; combine into one result and one assignment.
+    """Solve each service's block with ``backend``; combine into one result and one assignment.
 
     No constraint links two services and the objective is a sum over services, so the blocks'
     optima add up to the whole model's optimum (and their bounds to a bound).  A time limit is
@@ -109,18 +102,17 @@ def _solve_by_service(
         )
         t1 = time.perf_counter()
         matrix, a = build_matrix(inp, params, service=service, arcs=arcs)
-        result, solution = solve_matrix(
-            matrix, dataclasses.replace(options, time_limit=left), build_seconds=time.perf_counter() - t1
-        )
+        limited = dataclasses.replace(options, time_limit=left)
+        result, solution = solve_model(matrix, backend, limited, build_seconds=time.perf_counter() - t1)
         results.append(result)
         if solution is not None:
             pieces.append(assignment_from(matrix, a, solution))
         if not result.has_plan:
             break
-    return _combined(results), (pd.concat(pieces, ignore_index=True) if pieces else None)
+    return _combined(results, backend), (pd.concat(pieces, ignore_index=True) if pieces else None)
 
 
-def _combined(results: list[SolveResult]) -> SolveResult:
+def _combined(results: list[SolveResult], backend: str) -> SolveResult:
     """One result for blocks solved one by one: sums of objectives, bounds and times."""
     statuses = [r.status for r in results]
     if all(s is Status.OPTIMAL for s in statuses):
@@ -141,7 +133,7 @@ def _combined(results: list[SolveResult]) -> SolveResult:
         gap=relative_gap(objective, bound),
         build_seconds=sum(r.build_seconds for r in results),
         solve_seconds=sum(r.solve_seconds for r in results),
-        backend="highs",
+        backend=backend,
         message=f"{len(results)} service block(s): {', '.join(words)}",
         options=results[0].options if results else {},
     )
@@ -150,11 +142,10 @@ def _combined(results: list[SolveResult]) -> SolveResult:
 def _explain_infeasible(
     inp: OohInput, params: OohParameters, backend: str, options: SolveOptions
 ) -> tuple[Finding, ...]:
-    """Solve the elastic form (pyomo; HiGHS for the direct backend) and name its positive slacks."""
-    elastic = build(inp, params, elastic=True)
-    name = "highs" if backend == "highs" else backend.removeprefix("pyomo-")
-    relaxed = solve_pyomo(elastic, name, options)
-    if not relaxed.has_plan:
+    """Solve the elastic form (:mod:`models.ooh.elastic`) with ``backend`` and name its positive slacks."""
+    elastic, a = build_elastic(inp, params)
+    relaxed, solution = solve_model(elastic, backend, options)
+    if solution is None:
         message = f"the instance is infeasible and its elastic form could not be solved ({relaxed.message})"
         return (Finding("", "", "solver", math.nan, message),)
-    return explain_slacks(inp, params, slack_table(elastic))
+    return explain_slacks(inp, params, slack_table(elastic, a, solution))

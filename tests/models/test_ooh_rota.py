@@ -285,10 +285,11 @@ def test_generated_instance_both_builds_agree() -> None:
 def test_solver_stopping_without_plan_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     import models.ooh.pipeline as ooh_rota
 
-    def no_plan(model: object, backend: str, options: object, build_seconds: float = 0.0) -> SolveResult:
-        return SolveResult(Status.NO_SOLUTION, None, None, None, build_seconds, 1.0, backend, "time limit")
+    def no_plan(model: object, backend: str, options: object, build_seconds: float = 0.0) -> tuple:
+        stopped = SolveResult(Status.NO_SOLUTION, None, None, None, build_seconds, 1.0, backend, "time limit")
+        return stopped, None
 
-    monkeypatch.setattr(ooh_rota, "solve_pyomo", no_plan)
+    monkeypatch.setattr(ooh_rota, "solve_model", no_plan)
     plan = ooh.solve(two_sites(), backend="pyomo-highs", options=SolveOptions(time_limit=1))
     assert not plan.found
     assert plan.findings[0].requirement == "solver"
@@ -303,16 +304,16 @@ def test_time_limit_is_shared_so_no_service_block_is_starved(monkeypatch: pytest
     import models.ooh.pipeline as rota
     from solvers import SolveOptions
 
-    real = rota.solve_matrix
+    real = rota.solve_model
     limits: list[float] = []
 
-    def slow(matrix, options, **kw):  # type: ignore[no-untyped-def]
+    def slow(matrix, backend, options, **kw):  # type: ignore[no-untyped-def]
         limits.append(options.time_limit)
         if len(limits) == 1:
             clock.sleep(min(options.time_limit, 0.6))  # the first block uses its whole share
-        return real(matrix, options, **kw)
+        return real(matrix, backend, options, **kw)
 
-    monkeypatch.setattr(rota, "solve_matrix", slow)
+    monkeypatch.setattr(rota, "solve_model", slow)
     inp = generate(sites=8, services=3, seed=0)
     plan = rota.solve(inp, options=SolveOptions(time_limit=2.0))
     assert len(limits) == 3

@@ -12,7 +12,6 @@ from instances.generators.ooh import lsc_ooh, supplement_bands
 from models.ooh.diagnosis import diagnose
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.matrix import build_matrix
-from models.ooh.pyomo_build import build
 from solvers import Status
 
 
@@ -160,7 +159,5 @@ def test_builders_refuse_a_site_service_without_candidates() -> None:
         "A rota at Royal Preston Hospital: 28 min away, 8 min over the 20-minute"
         in found["RXN01", "ONC1"].message
     )
-    with pytest.raises(ValueError, match="no candidate rota can cover"):
-        build(inp, OohParameters())
     with pytest.raises(ValueError, match="no candidate rota can cover"):
         build_matrix(inp, OohParameters())
