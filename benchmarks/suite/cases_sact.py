@@ -216,7 +216,7 @@ def solve_bundled(case: Case, backend: str, options: SolveOptions, context: Cont
 def bundled_result(kind: str, model_input: Any, plan: Any, key: str) -> SolveResult:
     """The result of a kind's plan, checked and with the figures its generated family reports.
 
-    ``ooh``: the kind's input holds ``data`` and ``parameters``; ``roster``: the kind returns a
+    ``ooh``: the kind's input is a ModelCase holding ``input``; ``roster``: the kind returns a
     run holding ``data`` and ``plan``; ``cover``: the input is a mapping (or object) holding
     ``instance`` and ``parameters``, or the instance itself, and the plan a cover plan or a run
     holding one (``plan``). Anything else: the plan's ``result`` (or its ``plan.result``).
@@ -224,7 +224,7 @@ def bundled_result(kind: str, model_input: Any, plan: Any, key: str) -> SolveRes
     if kind == "ooh":
         from benchmarks.suite.cases_ooh import ooh_result
 
-        return ooh_result(model_input.data, model_input.parameters, plan, key)
+        return ooh_result(model_input.input, plan, key)
     if kind == "roster":
         from benchmarks.suite.cases_roster import roster_result
 
