@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import models.roster
 from models.roster.check import check_roster
 from models.roster.curtois_qu import (
     best_known,
@@ -17,7 +18,7 @@ from models.roster.curtois_qu import (
     to_roster_input,
     write_roster,
 )
-from models.roster.solve import proof_options, solve_roster
+from models.roster.solve import proof_options
 from solvers import SolveOptions, Status
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -80,7 +81,7 @@ def test_tiny_instance_by_hand() -> None:
     # cheapest is A: days 2-4 (off-request denied, 5), B: days 0-2 and 5-6 (one over on day 6, 1) = 6,
     # confirmed by enumerating all 2^13 rosters with the independent scorer.
     inst = read_instance(TINY)
-    plan = solve_roster(to_roster_input(inst), SolveOptions(time_limit=10, threads=2))
+    plan = models.roster.solve(to_roster_input(inst), options=SolveOptions(time_limit=10, threads=2))
     assert plan.result.status is Status.OPTIMAL
     assert plan.result.objective == 6
     score = score_roster(inst, roster_from_assignments(inst, plan.assignments))
@@ -140,7 +141,7 @@ def test_reader_errors_are_clear() -> None:
 
 def test_instance1_reaches_the_published_optimum() -> None:
     inst = instance("Instance1")
-    plan = solve_roster(to_roster_input(inst), SolveOptions(time_limit=60, threads=2, seed=0))
+    plan = models.roster.solve(to_roster_input(inst), options=SolveOptions(time_limit=60, threads=2, seed=0))
     assert plan.result.status is Status.OPTIMAL
     assert plan.result.objective == 607
     roster = roster_from_assignments(inst, plan.assignments)
@@ -155,7 +156,7 @@ def test_instance1_reaches_the_published_optimum() -> None:
 
 def test_instance2_is_proven_optimal() -> None:
     inst = instance("Instance2")
-    plan = solve_roster(to_roster_input(inst), proof_options(time_limit=90))
+    plan = models.roster.solve(to_roster_input(inst), options=proof_options(time_limit=90))
     assert plan.result.status is Status.OPTIMAL, plan.result
     assert plan.result.objective == 828
     score = score_roster(inst, roster_from_assignments(inst, plan.assignments))
@@ -172,7 +173,7 @@ SLOW = pytest.mark.skipif(
 @pytest.mark.parametrize(("name", "optimum"), [("Instance3", 1001), ("Instance4", 1716)])
 def test_instances_3_and_4_are_proven_optimal(name: str, optimum: int) -> None:
     inst = instance(name)
-    plan = solve_roster(to_roster_input(inst), proof_options(time_limit=600))
+    plan = models.roster.solve(to_roster_input(inst), options=proof_options(time_limit=600))
     assert plan.result.status is Status.OPTIMAL
     assert plan.result.objective == optimum
     assert score_roster(inst, roster_from_assignments(inst, plan.assignments)).penalty == optimum
