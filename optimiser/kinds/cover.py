@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.common.travel import great_circle_km, road_minutes
 from models.cover.input import WEEKDAYS, CoverInstance, CoverParameters
 from models.cover.solve import CoverPlan, solve_cover
 from optimiser.errors import InputError, Problem
@@ -35,7 +36,6 @@ from optimiser.kinds.base import (
 from optimiser.kinds.cover_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 from optimiser.kinds.figures import money, number_or_none, rounded_floats
 from optimiser.outputs import write_json
-from optimiser.travel import great_circle_km, road_minutes
 
 KM_PER_MILE = 1.609344
 MAX_LISTED = 20
