@@ -19,9 +19,7 @@ from models.roster.curtois_qu import (
 )
 from models.roster.solve import proof_options, solve_roster
 from solvers import SolveOptions, Status
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-FOLDER = SHARED / "benchmarks" / "shift-scheduling"
+from tests.conftest import benchmark_file
 
 TINY = """\
 # two people, one shift, one week
@@ -56,10 +54,7 @@ SECTION_COVER
 
 
 def instance(name: str):
-    path = FOLDER / f"{name}.txt"
-    if not path.exists():
-        pytest.skip(f"benchmark file {path} is absent (shared benchmark folder not present)")
-    return read_instance(path)
+    return read_instance(benchmark_file("shift-scheduling", f"{name}.txt"))
 
 
 def test_reads_text_and_maps_limits_to_rule_groups() -> None:
@@ -149,7 +144,7 @@ def test_instance1_reaches_the_published_optimum() -> None:
     assert score.penalty == 607
     assert check_roster(to_roster_input(inst), plan.assignments).score == 607
     assert score_roster(inst, read_roster(inst, write_roster(inst, roster))).penalty == 607
-    published = best_known(FOLDER / "best_known.csv").set_index("instance")
+    published = best_known(benchmark_file("shift-scheduling", "best_known.csv")).set_index("instance")
     assert published.loc["Instance1", "best_known_solution"] == 607
 
 
