@@ -3,7 +3,7 @@
 Every ``import`` statement counts: at module level, inside functions and under ``TYPE_CHECKING``.
 The layers (a module belongs to the first that matches):
 
-* ``commands``: ``optimiser/cli.py`` and ``optimiser/commands/``, the only modules that reach
+* ``commands``: ``optimiser/cli.py``, ``optimiser/__main__.py`` and ``optimiser/commands/``, the only modules that reach
   ``instances`` and ``benchmarks``;
 * ``benchmarks``, ``instances``: may use the core, ``models`` and ``solvers`` (benchmarks also
   build generated instances);
@@ -45,7 +45,8 @@ def layer(module: str) -> str | None:
     if top not in PACKAGES:
         return None
     if top == "optimiser":
-        return "commands" if module == "optimiser.cli" or module.startswith("optimiser.commands") else "core"
+        command = module in ("optimiser.cli", "optimiser.__main__") or module.startswith("optimiser.commands")
+        return "commands" if command else "core"
     return top
 
 
