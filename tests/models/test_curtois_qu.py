@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -157,17 +156,5 @@ def test_instance2_is_proven_optimal() -> None:
     assert score.feasible and score.penalty == 828
 
 
-SLOW = pytest.mark.skipif(
-    not os.environ.get("ROSTERING_SLOW_TESTS"),
-    reason="takes 10 s to a few minutes on 2 cores; set ROSTERING_SLOW_TESTS=1 to run",
-)
-
-
-@SLOW
-@pytest.mark.parametrize(("name", "optimum"), [("Instance3", 1001), ("Instance4", 1716)])
-def test_instances_3_and_4_are_proven_optimal(name: str, optimum: int) -> None:
-    inst = instance(name)
-    plan = solve_roster(to_roster_input(inst), proof_options(time_limit=600))
-    assert plan.result.status is Status.OPTIMAL
-    assert plan.result.objective == optimum
-    assert score_roster(inst, roster_from_assignments(inst, plan.assignments)).penalty == optimum
+# Instances 3 and 4 (proven optima 1001 and 1716) take from 10 s to minutes on two cores: the
+# benchmark suite checks them, with 5-12, against the published values (`optimiser bench shift`).
