@@ -137,7 +137,6 @@ def run(
     }
 
 
-
 def _table(frame: pd.DataFrame) -> str:
     def fmt(v: object) -> str:
         if isinstance(v, float):

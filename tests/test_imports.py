@@ -156,7 +156,11 @@ def test_the_allowed_layers_have_no_cycle() -> None:
             "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from instances import bundled_path\n",
             "optimiser.kinds.sact (core) imports instances",
         ),
-        ("models.cover.input", "from models.roster.input import RosterInput", "share it through models.common"),
+        (
+            "models.cover.input",
+            "from models.roster.input import RosterInput",
+            "share it through models.common",
+        ),
         ("models.cover", "from ..roster import input", "share it through models.common"),
     ],
 )
@@ -183,4 +187,6 @@ def test_a_right_way_import_passes(source: str, code: str) -> None:
 
 
 def test_a_cycle_is_found() -> None:
-    assert cycles({"core": {"models"}, "models": {"solvers", "core"}, "solvers": set()}) == [["core", "models"]]
+    assert cycles({"core": {"models"}, "models": {"solvers", "core"}, "solvers": set()}) == [
+        ["core", "models"]
+    ]

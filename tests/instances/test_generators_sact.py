@@ -112,6 +112,15 @@ def test_generator_defaults_are_the_sact_kinds_defaults() -> None:
     assert defaults["road_factor"] == travel.ROAD_FACTOR
     assert defaults["speed_kmh"] == travel.SPEED_KMH
     assert defaults["overhead_minutes"] == travel.OVERHEAD_MINUTES
-    for name in ("chair_hours_per_day", "days_per_week", "weeks_per_year", "utilisation", "mean_chair_hours",
-                 "doses_per_attendance", "max_travel_minutes", "access_minutes", "drug_stability_minutes"):
+    for name in (
+        "chair_hours_per_day",
+        "days_per_week",
+        "weeks_per_year",
+        "utilisation",
+        "mean_chair_hours",
+        "doses_per_attendance",
+        "max_travel_minutes",
+        "access_minutes",
+        "drug_stability_minutes",
+    ):
         assert getattr(gen._DEFAULTS, name) == defaults[name], name

@@ -199,7 +199,9 @@ def test_cpsat_takes_list_valued_parameters() -> None:
     model = cp_model.CpModel()
     x = model.new_int_var(0, 5, "x")
     model.maximize(x)
-    result, solver = solve_cpsat(model, SolveOptions(threads=2, extra={"subsolvers": ["default_lp", "max_lp"]}))
+    result, solver = solve_cpsat(
+        model, SolveOptions(threads=2, extra={"subsolvers": ["default_lp", "max_lp"]})
+    )
     assert result.status is Status.OPTIMAL and result.objective == 5
     assert list(solver.parameters.subsolvers) == ["default_lp", "max_lp"]
 
