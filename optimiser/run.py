@@ -13,6 +13,7 @@ plan found, which is checked and written like any other with ``"interrupted": tr
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,9 @@ def solve_loaded(
             case.input, case.parameters, backend=backend, options=options, progress=progress
         )
         interrupted = stop_requested() or plan.result.interrupted
+    if interrupted and not plan.found and dataclasses.is_dataclass(plan):
+        # the model may blame the time limit; the true reason is the interruption
+        plan = dataclasses.replace(plan, explanation=(INTERRUPTED_NO_PLAN,))
     start = time.perf_counter()
     check = kind.model.check(case.input, plan) if plan.found else None
     return RunOutcome(kind, case, plan, check, time.perf_counter() - start, interrupted)
@@ -118,4 +122,6 @@ def interrupt_lines(outcome: RunOutcome) -> list[str]:
         return []
     if outcome.found:
         return ["Interrupted: the best plan found so far is kept (it may not be optimal; see its gap)."]
+    if INTERRUPTED_NO_PLAN in outcome.plan.explanation:
+        return []  # the kind's summary says it
     return [f"No plan: {INTERRUPTED_NO_PLAN}."]
