@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +15,9 @@ import pytest
 
 from solvers import SolveOptions, Status, solve_cpsat, solve_matrix, solve_pyomo, staged
 from solvers.interrupt import (
+    FORCE_AFTER_SECONDS,
     INTERRUPTED_NO_PLAN,
+    STOP_MESSAGE,
     on_stop,
     request_stop,
     stop_on_signals,
@@ -21,6 +25,7 @@ from solvers.interrupt import (
 )
 from solvers.pricing import price_relaxation
 from solvers.pyomo_backend import pyomo_backend_available
+from tests.conftest import REPO_ROOT
 from tests.solvers.test_deadline import _cp_market_split
 from tests.solvers.test_matrix import market_split
 from tests.solvers.test_pricing import facility, nearest
@@ -148,6 +153,37 @@ def test_signal_during_a_highs_solve_keeps_the_plan() -> None:
         result, x = solve_matrix(market_split(), LONG)
     assert time.perf_counter() - t0 < QUICK
     assert result.status is Status.FEASIBLE and result.interrupted and x is not None
+
+
+STUCK_IN_C = """
+import hashlib, signal, sys
+from solvers.interrupt import stop_on_signals
+with stop_on_signals():
+    print("ready", flush=True)
+    hashlib.pbkdf2_hmac("sha256", b"p", b"s", 100_000_000)  # minutes in C, no Python code runs
+print("not stopped", flush=True)
+"""
+
+
+def test_second_signal_ends_a_process_stuck_in_a_solver() -> None:
+    """The main thread never returns to Python: the second signal still ends the process at once."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    with subprocess.Popen(
+        [sys.executable, "-c", STUCK_IN_C], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as proc:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        t0 = time.monotonic()
+        try:
+            code = proc.wait(timeout=30)
+        finally:
+            proc.kill()
+        out, err = proc.communicate()
+    assert code == 128 + signal.SIGINT
+    assert time.monotonic() - t0 < FORCE_AFTER_SECONDS + 8.0
+    assert STOP_MESSAGE in err and "Stopped at once" in err and "not stopped" not in out
 
 
 def test_staged_progress_passes_the_stage_only_to_callbacks_that_take_it() -> None:
