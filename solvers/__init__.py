@@ -12,6 +12,7 @@ from solvers.matrix import MatrixModel
 from solvers.options import SolveOptions
 from solvers.progress import staged
 from solvers.pyomo_backend import PYOMO_BACKENDS, pyomo_backend_available, solve_pyomo
+from solvers.pyomo_matrix import solve_matrix_pyomo, solve_model
 from solvers.result import SolveResult, Status, relative_gap
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "request_stop",
     "solve_cpsat",
     "solve_matrix",
+    "solve_matrix_pyomo",
+    "solve_model",
     "solve_pyomo",
     "staged",
     "stop_on_signals",

@@ -261,8 +261,6 @@ def solve(case: RosterCase, settings: RunSettings) -> RosterRun:
     return RosterRun(case.data, plan, check)
 
 
-
-
 def write(run: RosterRun, folder: Path) -> list[str]:
     """The rota as CSV, workbook and calendars, its tables, and summary.json; returns the files."""
     plan, data = run.plan, run.data

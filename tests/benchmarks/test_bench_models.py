@@ -8,6 +8,7 @@ bundled instance, and leaves out with a note what it cannot solve.
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -132,10 +133,11 @@ def test_tiny_roster_case_solves_with_cpsat_parameters() -> None:
 
 
 def test_a_plan_the_checker_rejects_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import models.cover.check as cover_check
-    import models.ooh.check as ooh_check
+    cover_check = importlib.import_module("models.cover.check")  # models.cover.check is the contract's function
+    import models.ooh
+    from models.common.contract import CheckReport
 
-    monkeypatch.setattr(ooh_check, "check_ooh_plan", lambda *a: ooh_check.OohCheck(("site X uncovered",)))
+    monkeypatch.setattr(models.ooh, "check", lambda *a: CheckReport(violations=("site X uncovered",)))
     monkeypatch.setattr(
         cover_check, "check_cover_plan", lambda *a: cover_check.CoverCheck(("too many PAs",), {}, {})
     )
@@ -222,13 +224,13 @@ def test_bundled_instances_report_as_their_generated_families() -> None:
     from instances import bundled_path
     from instances.generators.cover import generate as generate_cover
     from instances.generators.rostering import generate as generate_roster
+    from models.cover import solve as solve_cover
     from models.cover.input import CoverParameters
-    from models.cover.solve import solve_cover
     from models.roster.solve import solve_roster
-    from optimiser.kinds import RunSettings, load_instance
+    from optimiser.kinds import load_instance
 
     loaded = load_instance(bundled_path("lsc-ooh"))
-    plan = loaded.kind.solve(loaded.model_input, RunSettings("highs", OPTIONS))
+    plan = loaded.kind.model.solve(loaded.model_input.input, loaded.model_input.parameters, options=OPTIONS)
     ooh = bundled_result("ooh", loaded.model_input, plan, "bundled/lsc-ooh")
     assert ooh.status is Status.OPTIMAL and ooh.extra["check"] == "passed"
     # the cover kind's input is a mapping holding the instance and parameters; its plan a CoverPlan

@@ -55,7 +55,7 @@ def test_sizes_and_site_mix(zones: int, sites: int) -> None:
 
 def test_generated_instance_loads_and_is_reachable(tmp_path: Path) -> None:
     inst = generate(300, 30, seed=4)
-    data = _load(inst, tmp_path / "g").model_input
+    data = _load(inst, tmp_path / "g").model_input.input
     p = data.parameters
     assert len(data.zones) == 300 and len(data.sites) == 30
     demand = data.zones["attendances"].sum()
@@ -87,7 +87,7 @@ def test_large_instance_is_travel_limited_sparse() -> None:
 
 @pytest.mark.parametrize(("zones", "sites", "seed"), [(1, 1, 0), (30, 6, 0), (50, 10, 1)])
 def test_small_instances_solve_to_optimality(tmp_path: Path, zones: int, sites: int, seed: int) -> None:
-    data = _load(generate(zones, sites, seed), tmp_path / "g").model_input
+    data = _load(generate(zones, sites, seed), tmp_path / "g").model_input.input
     plan = solve_sact(data, options=SolveOptions(time_limit=60))
     assert plan.result.status is Status.OPTIMAL, plan.explanation
     total = data.zones["attendances"].sum()

@@ -175,3 +175,48 @@ def test_workbook_errors_name_the_sheet(tiny_instance: Path, tmp_path: Path) -> 
     result = run("validate", str(book))
     assert result.exit_code == 2
     assert "tables.xlsx[zones], row 3, column 'attendances': 'lots' is not a number" in result.output
+
+
+def test_sact_ids_that_look_like_formulas_are_written_as_text(tiny_instance: Path, tmp_path: Path) -> None:
+    """A site ``=1+1`` (an aseptic hub) and a zone ``@x`` reach every CSV of the run as text ('-prefixed)."""
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("require_aseptic_supply: false", "require_aseptic_supply: true"))
+    sites = (tiny_instance / "sites.csv").read_text().splitlines()
+    sites[0] += ",is_hub,hub_capacity"
+    sites[1] = sites[1].replace("A,", "=1+1,", 1) + ",true,100000"
+    sites[2] += ",false,0"
+    (tiny_instance / "sites.csv").write_text("\n".join(sites) + "\n")
+    for name in ("zones.csv", "travel.csv"):
+        text = (tiny_instance / name).read_text().replace("Z3,", "@x,").replace(",A,", ",=1+1,")
+        (tiny_instance / name).write_text(text)
+    (tiny_instance / "site_travel.csv").write_text("from_site,to_site,minutes\n=1+1,B,20\n")
+    out = tmp_path / "run"
+    result = run("solve", str(tiny_instance), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Independent check: passed" in result.output
+    written = {p.name: p.read_text() for p in out.glob("*.csv")}
+    assert set(written) == {
+        "sites.csv",
+        "allocation.csv",
+        "hub_links.csv",
+        "unserved.csv",
+        "access_by_quintile.csv",
+    }
+    for name, text in written.items():
+        cells = [cell for line in text.splitlines() for cell in line.split(",")]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@") and not _number(c)], name
+    assert "'=1+1,Centre" in written["sites.csv"]
+    assert ",'=1+1" in written["sites.csv"]  # supplied_by
+    assert "'@x,B,standard" in written["allocation.csv"]
+    assert written["hub_links.csv"].count("'=1+1") == 3  # A supplies itself and B
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["check"]["passed"] is True
+    assert summary["solve_path"] == "direct"
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
