@@ -14,7 +14,15 @@ import pandas as pd
 
 from optimiser.errors import InputError, Problem
 from optimiser.instance_files import INSTANCE_FILE, RawInstance, read_instance
-from optimiser.schema import Parameter, TableSchema, check_references, validate_parameters, validate_table
+from optimiser.schema import (
+    FIRST_DATE,
+    LAST_DATE,
+    Parameter,
+    TableSchema,
+    check_references,
+    validate_parameters,
+    validate_table,
+)
 from solvers import SolveOptions
 
 
@@ -186,6 +194,10 @@ def date_parameter(
         day = dt.date.fromisoformat(str(value).strip())
     except ValueError:
         problems.append(Problem(yaml_file, f"'{value}' is not a date (YYYY-MM-DD)", column=where))
+        return None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        allowed = f"{day} is outside the dates allowed ({FIRST_DATE} to {LAST_DATE})"
+        problems.append(Problem(yaml_file, allowed, column=where))
         return None
     if monday and day.weekday() != 0:
         problems.append(Problem(yaml_file, f"{day} is a {day:%A}, not a Monday", column=where))

@@ -177,3 +177,32 @@ def test_summary_json_is_strict(tmp_path: Path) -> None:
     text = (tmp_path / "s.json").read_text()
     doc = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-strict constant {c}"))
     assert doc == {"a": None, "b": [None, None], "c": {"d": None}, "e": [1.0, None], "f": 1.5}
+
+
+def test_workbook_text_is_a_string_cell_without_apostrophe(tmp_path: Path) -> None:
+    """Item 12: in a workbook the cell's type protects text; the apostrophe stays in CSV only."""
+    import zipfile
+
+    import openpyxl
+    import pandas as pd
+
+    from optimiser.exports.safe import write_csv
+    from optimiser.exports.workbook import write_workbook
+
+    frame = pd.DataFrame({"=head": ["=1+1", "@SUM(A1)", "http://evil.example", "-2"], "n": [1, 2.5, -3, 4]})
+    write_workbook(tmp_path / "w.xlsx", {"t": frame})
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["t"]
+    cells = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows()]
+    assert cells == [
+        [("=head", "s"), ("n", "s")],
+        [("=1+1", "s"), (1, "n")],
+        [("@SUM(A1)", "s"), (2.5, "n")],
+        [("http://evil.example", "s"), (-3, "n")],
+        [("-2", "s"), (4, "n")],
+    ]
+    assert all(c.hyperlink is None for row in ws.iter_rows() for c in row)
+    with zipfile.ZipFile(tmp_path / "w.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "'=" not in sheet
+    write_csv(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text().splitlines()[1] == "'=1+1,1.0"
