@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from optimiser.errors import InputError
+from optimiser.importers.tables import ImportedInstance
 from optimiser.outputs import OutputExistsError
 
 
@@ -34,25 +35,47 @@ def import_group() -> None:
 @click.option(
     "--centre", "centres", multiple=True, help="ODS site code of a cancer centre (aseptic hub, must open)."
 )
+@click.option(
+    "--deprivation",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the IMD 2019 LSOA files (default: ../deprivation beside the population file's folder).",
+)
 @click.option("--force", is_flag=True, help="Replace an existing folder.")
 @click.argument("out", type=click.Path(path_type=Path))
 def import_sact(
-    population: Path, sites_file: Path, region: str | None, centres: tuple[str, ...], force: bool, out: Path
+    population: Path,
+    sites_file: Path,
+    region: str | None,
+    centres: tuple[str, ...],
+    deprivation: Path | None,
+    force: bool,
+    out: Path,
 ) -> None:
     """Write a SACT instance to OUT from public population and site files."""
     from optimiser.importers.sact import import_sact as build
-    from optimiser.instance_files import write_instance
 
     try:
-        inst = build(population, sites_file, region=region, centres=centres)
+        inst = build(population, sites_file, region=region, centres=centres, deprivation=deprivation)
     except InputError as exc:
         click.echo(f"The input files have problems ({len(exc.problems)}):", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(2)
+    _write(inst, out, force)
+
+
+def _write(inst: ImportedInstance, out: Path, force: bool) -> None:
+    """Write the instance folder and print the importer's findings; exit 2 if OUT exists."""
+    from optimiser.instance_files import write_instance
+
     try:
         write_instance(out, "sact", inst.name, inst.parameters, inst.tables, inst.description, force=force)
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
     click.echo(f"Wrote {out}: {len(inst.tables['zones'])} zones, {len(inst.tables['sites'])} candidate sites")
+    if inst.findings:
+        click.echo(f"Findings ({len(inst.findings)}; check them before trusting the instance):")
+        for finding in inst.findings:
+            click.echo(f"  - {finding}")
