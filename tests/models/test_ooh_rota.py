@@ -86,7 +86,14 @@ def test_two_sites_merge_at_the_busier_site(backend: str) -> None:
     assert plan.result.status is Status.OPTIMAL
     assert plan.result.objective == pytest.approx(86_720.0)
     assert plan.costs["before"].to_dict() == pytest.approx(
-        {"cover": 73_000.0, "supplements": 64_000.0, "travel": 0.0, "changes": 0.0, "total": 137_000.0}
+        {
+            "cover": 73_000.0,
+            "supplements": 64_000.0,
+            "temporary_staff": 0.0,
+            "travel": 0.0,
+            "changes": 0.0,
+            "total": 137_000.0,
+        }
     )
     assert plan.rotas[["hub_id", "members", "frequency", "band"]].values.tolist() == [
         ["A", 8, "1-in-8", "1-in-5 to 1-in-8"]
