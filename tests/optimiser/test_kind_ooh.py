@@ -263,3 +263,20 @@ def test_model_input_problems_name_file_row_and_column(lsc: Path) -> None:
         f"{lsc / 'rotas.csv'}, row 3, column 'vacancies': 2 vacancies, but service AO2 has no "
         "locum_premium_per_night" in result.output
     )
+
+
+def test_summary_puts_headline_figures_first_in_under_25_lines(reference: OohPlan) -> None:
+    from optimiser.kinds.ooh import summary
+
+    lines = summary(reference).splitlines()
+    assert len(lines) < 25 and max(map(len, lines)) <= 100
+    assert lines[0].startswith("Status: optimal   objective £1,494,461 a year")
+    assert lines[1] == "Saving £1,254,747 a year (45.6%): £2,749,208 today -> £1,494,461 in the plan"
+    assert (
+        lines[2] == "Rotas: 26 today -> 14; locum slots 11 -> 0; 12 of 28 site-services move to another rota"
+    )
+    assert "temporary staff      £557,233           £0     £557,233" in lines
+    impossible = ooh.solve(lsc_ooh(), OohParameters(non_resident_mobilisation_minutes=500))
+    lines = summary(impossible).splitlines()
+    assert len(impossible.findings) > 3 and len(lines) < 25
+    assert lines[-1] == f"  ... and {len(impossible.findings) - 3} more (see findings.csv)"
