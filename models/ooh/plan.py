@@ -146,7 +146,8 @@ class OohPlan:
         """Headline figures (strict JSON): costs by component, rotas, moves, response times.
 
         ``costs``: ``{component: {before, after, saving}}`` (GBP a year; after and saving None
-        without a plan); ``rotas``: ``{before, after}``; ``site_services`` and
+        without a plan); ``rotas`` and ``temporary_slots`` (slots filled by locum or agency
+        staff): ``{before, after}``; ``site_services`` and
         ``site_services_moved``; ``responses_worse`` (site-services whose response time grows),
         ``largest_response_increase_minutes`` and ``worst_response_minutes`` (after); without a
         plan, ``findings``: one ``{site_id, service_id, requirement, shortfall}`` per finding.
@@ -158,6 +159,10 @@ class OohPlan:
         out: dict[str, Any] = {
             "costs": costs,
             "rotas": {"before": len(self.rotas_before), "after": len(self.rotas) if self.found else None},
+            "temporary_slots": {
+                "before": int(self.rotas_before["temporary_slots"].sum()),
+                "after": int(self.rotas["temporary_slots"].sum()) if self.found else None,
+            },
             "site_services": len(self.coverage) if self.found else None,
         }
         if self.found:

@@ -79,8 +79,9 @@ def test_a_dear_locum_premium_makes_the_sites_merge(backend: str) -> None:
         2, 2, "1-in-4",
     ]  # fmt: skip
     assert check_ooh_plan(inp, plan.parameters, plan).costs["temporary_staff"] == 0.0
-    figures = plan.figures()["costs"]["temporary_staff"]
-    assert figures == {"before": 36_500.0, "after": 0.0, "saving": 36_500.0}
+    figures = plan.figures()
+    assert figures["costs"]["temporary_staff"] == {"before": 36_500.0, "after": 0.0, "saving": 36_500.0}
+    assert figures["temporary_slots"] == {"before": 2, "after": 0}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
