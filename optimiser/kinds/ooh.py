@@ -19,13 +19,13 @@ import pandas as pd
 
 import models.ooh
 from models.common.contract import ModelInputError
+from models.common.travel import great_circle_km, road_minutes
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.plan import OohPlan
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, ModelCase, row_numbers, without_rows
 from optimiser.kinds.figures import money
 from optimiser.kinds.ooh_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
-from optimiser.travel import great_circle_km, road_minutes
 
 MAX_LISTED = 20
 
