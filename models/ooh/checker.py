@@ -201,7 +201,7 @@ def check(inp: OohInput, plan: Any) -> CheckReport:
     """
     found = check_ooh_plan(inp, plan.parameters, plan)
     mismatches: list[str] = []
-    figures = {f"{component}_cost": value for component, value in found.costs.items()}
+    figures = {f"{component}_cost": round(value, 2) for component, value in found.costs.items()}
     claims = {f"{c} cost (cost table)": (found.costs[c], plan.costs.loc[c, "after"]) for c in found.costs}
     if plan.result.objective is not None:
         claims["total cost (solver objective)"] = (found.total, float(plan.result.objective))
