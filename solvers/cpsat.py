@@ -39,6 +39,9 @@ def solve_cpsat(
     params.num_workers = int(options.threads) if options.threads else 2
     params.random_seed = int(options.seed)
     params.log_search_progress = bool(options.verbose)
+    # Ctrl-C is this process's stop request (solvers.interrupt), not CP-SAT's: its own handler
+    # would replace ours during the search, and the run could not tell it was interrupted.
+    params.catch_sigint_signal = False
     for key, value in options.extra.items():
         if isinstance(value, (list, tuple)):  # repeated fields (e.g. subsolvers) are extended, not set
             field = getattr(params, key)
