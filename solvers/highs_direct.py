@@ -184,15 +184,17 @@ def solve_matrix(
 
     The call ends by ``options.call_limit()`` seconds from its start (its time limit or the
     deadline, whichever is first), or at a stop request (:mod:`solvers.interrupt`), with the best
-    plan found.  ``start`` is an optional feasible plan to warm-start from (full column vector).
-    ``stop_at`` stops a MILP as soon as a plan of at most that objective is found (status
-    ``feasible``).  ``relax`` solves the linear relaxation instead (every integrality flag dropped).
+    plan found; once the deadline is spent or the stop requested it returns at once without a
+    plan, unless given a ``start``, which it then returns.  ``start`` is an optional feasible plan
+    to warm-start from (full column vector).  ``stop_at`` stops a MILP as soon as a plan of at most
+    that objective is found (status ``feasible``).  ``relax`` solves the linear relaxation instead
+    (every integrality flag dropped).
     """
     import highspy
 
     options = options or SolveOptions()
     limit = options.call_limit()
-    if start is None and (stop_requested() or limit == 0.0):
+    if start is None and (stop_requested() or options.remaining() == 0.0):
         return _not_started(options, build_seconds, None, "time limit reached before the solve started"), None
     t0 = time.perf_counter()
     h = new_highs()

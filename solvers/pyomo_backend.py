@@ -93,7 +93,7 @@ def solve_pyomo(
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(PYOMO_BACKENDS)}")
     if not pyomo_backend_available(backend):
         raise RuntimeError(f"solver backend {backend!r} is not installed on this machine")
-    if stop_requested() or options.call_limit() == 0.0:
+    if stop_requested() or options.remaining() == 0.0:
         return _not_started(backend, options, build_seconds)
     if backend == "highs":
         return _solve_highs(model, options, build_seconds)
