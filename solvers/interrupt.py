@@ -43,7 +43,7 @@ INTERRUPTED_PLAN = "interrupted; the best plan found so far is kept"
 STOP_MESSAGE = "Stopping: the best plan found so far will be kept (press Ctrl-C again to quit at once)."
 
 _REQUEST = threading.Event()
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entrant: the signal handler may run while the main thread holds it
 _ACTIONS: list[Callable[[], None]] = []
 _ACTIVE = False
 
@@ -112,17 +112,12 @@ class _Handler:
         self.watcher = threading.Thread(target=self._watch, name="stop-on-signals", daemon=True)
 
     def handle(self, signum: int, frame: FrameType | None) -> None:
+        """Python's handler (main thread, when it runs Python): a stop request, then KeyboardInterrupt."""
         self.calls += 1
         self.last_signal = signum
         if max(self.calls, self.received) >= 2:
             raise KeyboardInterrupt
-        self._first()
-
-    def _first(self) -> None:
-        if not stop_requested():
-            request_stop()
-            if self.notify is not None:
-                self.notify(STOP_MESSAGE)
+        request_stop()  # no output here: the main thread may be inside a write to stderr
 
     def _watch(self) -> None:
         while True:
@@ -136,7 +131,9 @@ class _Handler:
                 self.received += 1
                 self.last_signal = byte
                 if self.received == 1:
-                    self._first()
+                    request_stop()
+                    if self.notify is not None:
+                        self.notify(STOP_MESSAGE)
                 elif self.received == 2:
                     self.force.start()
 
