@@ -138,7 +138,6 @@ def run(
     }
 
 
-
 def _table(frame: pd.DataFrame) -> str:
     def fmt(v: object) -> str:
         if isinstance(v, float):
