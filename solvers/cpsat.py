@@ -42,13 +42,13 @@ def solve_cpsat(
     # Ctrl-C is this process's stop request (solvers.interrupt), not CP-SAT's: its own handler
     # would replace ours during the search, and the run could not tell it was interrupted.
     params.catch_sigint_signal = False
-    for key, value in options.extra.items():
-        if isinstance(value, (list, tuple)):  # repeated fields (e.g. subsolvers) are extended, not set
+    for key, setting in options.extra.items():
+        if isinstance(setting, (list, tuple)):  # repeated fields (e.g. subsolvers) are extended, not set
             field = getattr(params, key)
             field.clear()
-            field.extend(value)
+            field.extend(setting)
         else:
-            setattr(params, key, value)
+            setattr(params, key, setting)
     t0 = time.perf_counter()
     with on_stop(solver.stop_search):
         code = solver.solve(model)

@@ -108,7 +108,7 @@ class _Handler:
         os.set_blocking(self.write_fd, False)
         self.force = threading.Timer(FORCE_AFTER_SECONDS, self._force_exit)
         self.force.daemon = True
-        self.last_signal = signal.SIGINT
+        self.last_signal: int = int(signal.SIGINT)
         self.watcher = threading.Thread(target=self._watch, name="stop-on-signals", daemon=True)
 
     def handle(self, signum: int, frame: FrameType | None) -> None:

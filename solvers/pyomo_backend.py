@@ -156,7 +156,7 @@ def _stoppable_highs(end: float | None) -> Any:
 
     logging.getLogger("pyomo.contrib.solver.solvers.highs").addFilter(_quiet_interrupt)
 
-    class StoppableHighs(Highs):  # type: ignore[misc, valid-type]
+    class StoppableHighs(Highs):
         def _solve(self) -> Any:
             # pyomo builds a fresh highspy object per solve (set_instance) and runs it here
             if getattr(self, "_solver_model", None) is not None:
@@ -247,8 +247,8 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
                 if key in ("threads", "seed") or backend == "glpk" and key == "time_limit"
                 else value
             )
-    for key, value in options.extra.items():
-        solver.options[key] = value
+    for key, setting in options.extra.items():
+        solver.options[key] = setting
     t0 = time.perf_counter()
     res = solver.solve(
         model,
