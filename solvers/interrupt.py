@@ -170,14 +170,18 @@ def stop_on_signals(
     clear_stop()
     handler = _Handler(signals, notify)
     previous = {sig: signal.signal(sig, handler.handle) for sig in signals}
-    previous_fd = signal.set_wakeup_fd(handler.write_fd, warn_on_full_buffer=False)
+    try:
+        previous_fd: int | None = signal.set_wakeup_fd(handler.write_fd, warn_on_full_buffer=False)
+    except ValueError:  # Windows takes only a socket: the handler alone, when Python runs
+        previous_fd = None
     handler.watcher.start()
     _ACTIVE = True
     try:
         yield
     finally:
         _ACTIVE = False
-        signal.set_wakeup_fd(previous_fd)
+        if previous_fd is not None:
+            signal.set_wakeup_fd(previous_fd)
         for sig, old in previous.items():
             signal.signal(sig, old)
         handler.close()
