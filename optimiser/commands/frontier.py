@@ -30,7 +30,7 @@ from optimiser.commands.parallel import Job
 from optimiser.commands.scenarios import _fail, batch_options, default_out, run_batch, solve_arguments
 from optimiser.errors import InputError
 
-AXES = {"access": "access_target", "worst_quintile": "access_target"}
+AXES = {"access": "sact", "worst_quintile": "sact", "response": "ooh"}
 
 
 def within_standard(run: Path, minutes: float) -> tuple[float, float]:
@@ -125,7 +125,8 @@ def frontier(
     memory_limit: float,
     report: bool,
 ) -> None:
-    """Cost against access (sact): every point the least-cost plan for its target, checked."""
+    """Cost against access (sact; --x access or worst_quintile) or against the worst response
+    time (ooh; --x response): every point the least-cost plan for its target, checked."""
     from optimiser.cli import resolve_instance
     from optimiser.comparison import write_comparison
     from optimiser.kinds import load_instance
@@ -135,11 +136,25 @@ def frontier(
         loaded = load_instance(instance)
     except InputError as exc:
         _fail(exc)
-    if loaded.kind.name != "sact":
-        click.echo(f"frontier --x {axis} is for sact instances, not '{loaded.kind.name}'", err=True)
+    if loaded.kind.name != AXES[axis]:
+        click.echo(f"frontier --x {axis} is for {AXES[axis]} instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)
     out = out or default_out("frontier", loaded.raw.name)
     args = solve_arguments(instance, backend, time_limit, gap)
+    if axis == "response":
+        from optimiser.commands.frontier_ooh import response_chart, response_frontier
+
+        table = response_frontier(loaded, args, out, points, (time_limit, memory_limit, workers, scheduler))
+        click.echo(table.to_string(index=False))
+        response_chart(table, out)
+        runs = {
+            "base" if i == 0 else f"point-{i:02d}": out / "runs" / ("base" if i == 0 else f"point-{i:02d}")
+            for i in range(len(table))
+        }
+        title = f"Cost against the worst response: {loaded.raw.name}"
+        files = write_comparison(out, "ooh", runs, title=title, report=report, extra={"frontier": table})
+        click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
+        return
     quintile = ("--set", "access_by_quintile=true") if axis == "worst_quintile" else ()
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
     run_batch([base], time_limit, memory_limit, 1, scheduler)
