@@ -102,8 +102,9 @@ Objective
 * :math:`f_3 = \phi F + \psi \sum v_{oku}` (fairness and continuity; :math:`\phi, \psi` =
   ``fairness_weight``, ``continuity_weight``).
 
-``mode="lexicographic"`` (default) minimises :math:`f_1`, then :math:`f_2` holding
-:math:`f_1` (14), then :math:`f_3` holding both; ``mode="weighted"`` minimises
+``mode="lexicographic"`` (default) minimises :math:`f_1 + \varepsilon f_2` (:math:`\varepsilon`
+= ``stage1_cost_weight``, 1e-6 per pound: a tie-break, so the stage-1 plan is already cheap),
+then :math:`f_2` holding :math:`f_1` (14), then :math:`f_3` holding both; ``mode="weighted"`` minimises
 :math:`W_1 f_1 + f_2 + W_3 f_3` (``weighted_stage1``, ``weighted_stage3``, pounds per unit).
 
 Solving (:mod:`models.cover.stages`): (1)-(11), :math:`f_1` and :math:`f_2` involve one week
@@ -115,6 +116,9 @@ proven bound.  Each solve has the gap of :class:`~solvers.SolveOptions`; one tim
 covers the run (``time_budget``, or the options' time limit), shared among the solves by
 weight, each at most ``time_limit_per_solve``; stage 3 uses what stages 1-2 and the baseline
 leave, and a week it cannot reach keeps its stage-2 plan.  Ctrl-C keeps the weeks done.
+The baseline is solved first; each week's stage 1 starts from the baseline's plan of that week
+(feasible for the plan's model: a subset of its allocations), so the plan never leaves more
+uncovered PA equivalents than the baseline, however short the time.
 
 Baseline: the same model with every oncologist at the home site only (no travel) and locums
 within the same availability :math:`L_{ku}` (8), solved for :math:`f_1` then :math:`f_2`

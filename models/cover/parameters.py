@@ -44,6 +44,10 @@ class CoverParameters:
         holiday either way.
     mode : {"lexicographic", "weighted"}
         Stages solved one after another (default), or one weighted objective.
+    stage1_cost_weight : float
+        Weight of the stage-2 cost (per pound) in stage 1's objective, a tie-break so the
+        stage-1 plan is already a cheap one when stage 2 gets little time (default 1e-6: a
+        million pounds weigh as one uncovered PA, so no uncovered PA is traded for cost).
     stage_rel_tolerance, stage_abs_tolerance : float
         A later stage may let an earlier stage's value rise by
         ``max(abs, rel * |value|)`` (defaults 1e-7 and 1e-6, in that stage's units).
@@ -81,6 +85,7 @@ class CoverParameters:
     mdt_shortfall_penalty: float = 10.0
     holiday_pro_rata: bool = True
     mode: Literal["lexicographic", "weighted"] = "lexicographic"
+    stage1_cost_weight: float = 1e-6
     stage_rel_tolerance: float = 1e-7
     stage_abs_tolerance: float = 1e-6
     fairness_weight: float = 1.0
@@ -111,6 +116,7 @@ class CoverParameters:
             "travel_pa_step",
             "max_trip_minutes",
             "mdt_pas",
+            "stage1_cost_weight",
             "stage_rel_tolerance",
             "stage_abs_tolerance",
             "fairness_weight",
