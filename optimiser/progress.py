@@ -19,6 +19,7 @@ class SolveProgress:
         self._status = None
         self._best: float | None = None
         self._bound: float | None = None
+        self._stage: str | None = None
         self._start = time.perf_counter()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -26,15 +27,21 @@ class SolveProgress:
     def _text(self) -> str:
         elapsed = time.perf_counter() - self._start
         text = f"solving ... {elapsed:,.0f} s"
+        if self._stage:
+            text += f"   {self._stage}"
         if self._best is not None:
             text += f"   best plan {self._best:,.0f}"
         if self._bound is not None:
             text += f"   bound {self._bound:,.0f}"
         return text
 
-    def update(self, seconds: float, best: float | None, bound: float | None) -> None:
-        """Record a better plan (called from the solver's callback)."""
+    def update(
+        self, seconds: float, best: float | None, bound: float | None, *, stage: str | None = None
+    ) -> None:
+        """Record a better plan (called from the solver's callback); ``stage`` names the part being solved."""
         self._best, self._bound = best, bound
+        if stage is not None:
+            self._stage = stage
 
     def _tick(self) -> None:
         while not self._stop.wait(0.5):

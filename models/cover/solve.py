@@ -54,7 +54,7 @@ def solve(
         )
     budget = options.time_limit if options.time_limit is not None else params.time_budget
     t0 = time.perf_counter()
-    run = Run(params, backend, options, t0 + budget, planned_weight(params, instance.weeks), progress)
+    run = Run(params, backend, options, t0 + budget, planned_weight(params, instance.weeks), progress, budget)
     base = solve_weeks(instance, params, run, baseline=True)
     t1 = time.perf_counter()
     solved = solve_weeks(instance, params, run, start_from=None if run.interrupted else base)
@@ -133,7 +133,7 @@ def _result(run: Run, solved: Solved, found: bool) -> SolveResult:
         solve_seconds=float(sum(r["solve_seconds"] for r in plan_rows)),
         backend=run.backend,
         message=f"{len(plan_rows)} solves; objective and bound: {main.message or 'see stages'}",
-        options=run.options.as_dict() | {"time_budget": run.deadline - run.started},
+        options=run.options.as_dict() | {"time_budget": run.budget},
     )
 
 
@@ -148,7 +148,7 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
     limited = [r for r in run.rows if r["model"] == "plan" and r["status"] != Status.OPTIMAL.value]
     if limited:
         out.append(
-            f"{len(limited)} solve(s) stopped at their time limit (budget {run.deadline - run.started:g} s); "
+            f"{len(limited)} solve(s) stopped at their time limit (budget {run.budget:g} s); "
             "the plan is the best found, with the gap shown"
         )
     return tuple(out)

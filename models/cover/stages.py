@@ -77,6 +77,7 @@ class Run:
     deadline: float
     planned: float
     progress: Callable[..., None] | None = None
+    budget: float = 0.0
     started: float = field(default_factory=time.perf_counter)
     made: float = 0.0
     rows: list[dict[str, Any]] = field(default_factory=list)
