@@ -16,6 +16,7 @@ import click
 from optimiser import __version__
 from optimiser.errors import InputError
 from optimiser.outputs import OutputExistsError, atomic_folder, write_json
+from optimiser.overrides import Overrides
 
 EXIT_PLAN, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -76,6 +77,35 @@ def main() -> None:
     "--log", "log_file", type=click.Path(path_type=Path), default=None, help="Write the solver's log here."
 )
 @click.option("--verbose", is_flag=True, help="Stream the solver's log.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a parameter, e.g. --set demand_growth=0.68 (repeatable).",
+)
+@click.option(
+    "--open",
+    "open_sites",
+    multiple=True,
+    metavar="SITE",
+    help="Force a site open (sact; ooh: keeps its own rota).",
+)
+@click.option(
+    "--close",
+    "close_sites",
+    multiple=True,
+    metavar="SITE",
+    help="Force a site closed (sact; ooh: hosts no rota).",
+)
+@click.option(
+    "--scenarios",
+    "scenario_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Scenario file (default: the instance's scenarios.yaml) for --scenario.",
+)
+@click.option("--scenario", "scenario", default=None, help="Solve this named scenario of the scenario file.")
 def solve(
     path: str,
     backend: str | None,
@@ -87,6 +117,11 @@ def solve(
     force: bool,
     log_file: Path | None,
     verbose: bool,
+    assignments: tuple[str, ...],
+    open_sites: tuple[str, ...],
+    close_sites: tuple[str, ...],
+    scenario_file: Path | None,
+    scenario: str | None,
 ) -> None:
     """Solve the instance at PATH (a folder, or a bundled name such as lsc-sact)."""
     from optimiser.kinds import RunSettings, load_instance
@@ -95,7 +130,8 @@ def solve(
 
     folder = resolve_instance(path)
     try:
-        loaded = load_instance(folder)
+        overrides = _overrides(folder, assignments, open_sites, close_sites, scenario_file, scenario)
+        loaded = load_instance(folder, overrides=overrides)
     except InputError as exc:
         _fail_input(exc)
     kind = loaded.kind
@@ -135,6 +171,35 @@ def solve(
     click.echo(kind.summary(plan))
     click.echo(f"\nWrote {', '.join(written)} to {out}")
     sys.exit(EXIT_PLAN if kind.plan_found(plan) else EXIT_NO_PLAN)  # type: ignore[misc]
+
+
+def _overrides(
+    folder: Path,
+    assignments: tuple[str, ...],
+    open_sites: tuple[str, ...],
+    close_sites: tuple[str, ...],
+    scenario_file: Path | None,
+    scenario: str | None,
+) -> Overrides:
+    """The scenario named (if any), then the command line's own overrides on top."""
+    from optimiser.errors import Problem
+    from optimiser.overrides import parse_assignments
+    from optimiser.scenarios import find_scenario_file, read_scenarios
+
+    result = Overrides()
+    if scenario is not None:
+        file = find_scenario_file(folder, scenario_file)
+        scenarios = read_scenarios(file)
+        if scenario not in scenarios:
+            known = ", ".join(scenarios)
+            raise InputError(
+                [Problem(str(file), f"no scenario '{scenario}'; it has: {known}", column=scenario)]
+            )
+        result = scenarios[scenario]
+    elif scenario_file is not None:
+        raise InputError([Problem("--scenarios", "name the scenario to solve with --scenario NAME")])
+    given = Overrides(source="--set", set=parse_assignments(assignments), open=open_sites, close=close_sites)
+    return result.merged(given) if not given.empty else result
 
 
 def _run_meta(folder: Path, loaded: Any, written: list[str]) -> dict[str, Any]:
@@ -194,6 +259,20 @@ def validate(path: str) -> None:
     click.echo(f"{loaded.raw.name}: a valid '{loaded.kind.name}' instance")
 
 
+@main.command("report")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def report(folder: Path) -> None:
+    """Write report.html for a run folder or a comparison (scenarios, frontier, regret) folder."""
+    from optimiser.report import write_report
+
+    try:
+        path = write_report(folder)
+    except FileNotFoundError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"Wrote {path}")
+
+
 @main.command("instances")
 def list_instances() -> None:
     """List the bundled instances."""
@@ -206,8 +285,9 @@ def list_instances() -> None:
 
 
 def _register_subcommands() -> None:
-    from optimiser.commands import bench, generate, import_data
+    from optimiser.commands import bench, generate, import_data, scenarios
 
+    scenarios.register(main)
     main.add_command(generate.generate)
     main.add_command(import_data.import_group)
     main.add_command(bench.bench)

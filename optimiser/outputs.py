@@ -79,3 +79,11 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def safe_name(name: str, fallback: str = "instance") -> str:
+    """``name`` as one safe folder name: no separators, no leading dots, at most 64 characters."""
+    import re
+
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(name)).strip("-.")
+    return slug[:64] or fallback

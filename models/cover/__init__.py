@@ -64,8 +64,8 @@ Variables
 * :math:`v_{oku} \in \{0,1\}` :math:`o` covers trust :math:`k`, tumour site :math:`u` at least
   once; :math:`F \ge 0` largest away burden (PAs over the horizon).
 
-Constraints (each built by the one function of :mod:`models.cover.matrix` named; the pyomo
-build :mod:`models.cover.pyomo_build` mirrors them)
+Constraints (each built by the one function of :mod:`models.cover.matrix` named; every backend
+solves those arrays)
 
 1. Demand: :math:`\sum_{o,s: k(s) = k} x_{osuw} + l_{kuw} + g_{kuw} = d_{kuw}` for
    :math:`(k,u,w) \in D` (``demand_balance``).
@@ -125,10 +125,10 @@ within the same availability :math:`L_{ku}` (8), solved for :math:`f_1` then :ma
 (:func:`models.cover.stages.solve_weeks`); the plan's uncovered PAs and costs are reported
 against it.
 
-Backends: ``"highs"`` builds the model as arrays (:mod:`models.cover.matrix`) and warm-starts
-each solve from the previous stage's plan; ``"pyomo-highs"``, ``"pyomo-cbc"``, ``"pyomo-glpk"``
-build the same model in pyomo (:mod:`models.cover.pyomo_build`).  Both read the index sets of
-:mod:`models.cover.index`.
+Backends: ``"highs"`` solves the arrays of :mod:`models.cover.matrix` with HiGHS directly,
+warm-starting each solve from the previous stage's plan; ``"pyomo-highs"``, ``"pyomo-cbc"``,
+``"pyomo-glpk"`` solve the same arrays through pyomo
+(:func:`solvers.pyomo_matrix.solve_matrix_pyomo`), so one formulation serves every backend.
 """
 
 from models.cover.check import check

@@ -35,8 +35,9 @@ def solve(
     ``"pyomo-glpk"``.  ``options.time_limit`` is the budget of the whole run (default
     ``params.time_budget``); each solve also stops at ``params.time_limit_per_solve``; the gap,
     threads and seed apply to every solve.  ``progress(elapsed, best, bound)`` is called after
-    each solve (with ``stage=`` the week and stage as text when it takes that keyword).
-    Ctrl-C keeps the weeks planned so far: the plan is ``feasible`` and its explanation says so.
+    each solve (with ``stage=`` the week and stage as text when it takes that keyword).  A stop
+    request (Ctrl-C in the shell) keeps the weeks planned so far: the plan is ``feasible``, its
+    result ``interrupted`` and its explanation says so.
     """
     params = params or CoverParameters()
     options = options or SolveOptions()
@@ -54,7 +55,8 @@ def solve(
         )
     budget = options.time_limit if options.time_limit is not None else params.time_budget
     t0 = time.perf_counter()
-    run = Run(params, backend, options, t0 + budget, planned_weight(params, instance.weeks), progress, budget)
+    options = options.with_deadline(budget)  # an earlier deadline (the shell's) is kept
+    run = Run(params, backend, options, planned_weight(params, instance.weeks), progress, budget)
     base = solve_weeks(instance, params, run, baseline=True)
     t1 = time.perf_counter()
     solved = solve_weeks(instance, params, run, start_from=None if run.interrupted else base)
@@ -134,6 +136,7 @@ def _result(run: Run, solved: Solved, found: bool) -> SolveResult:
         backend=run.backend,
         message=f"{len(plan_rows)} solves; objective and bound: {main.message or 'see stages'}",
         options=run.options.as_dict() | {"time_budget": run.budget},
+        interrupted=run.interrupted is not None,
     )
 
 
@@ -142,7 +145,7 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
     if run.interrupted:
         done = f"{solved.weeks_done} of {solved.weeks} weeks planned"
         out.append(
-            f"interrupted (Ctrl-C) during {run.interrupted}: {done}; weeks not planned show their "
+            f"interrupted during {run.interrupted}: {done}; weeks not planned show their "
             "demand uncovered" + ("" if base is not None else "; no baseline")
         )
     limited = [r for r in run.rows if r["model"] == "plan" and r["status"] != Status.OPTIMAL.value]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from optimiser.errors import InputError, Problem
 from optimiser.instance_files import INSTANCE_FILE, RawInstance, read_instance
+from optimiser.overrides import Overrides, apply_overrides
 from optimiser.schema import Parameter, TableSchema, check_references, validate_parameters, validate_table
 from solvers import SolveOptions
 
@@ -109,8 +110,14 @@ def validate_instance(
     return tables, parameters, problems
 
 
-def load_instance(path: str | Path, kinds: dict[str, Kind] | None = None) -> LoadedInstance:
-    """Read, validate and build the model input of the instance at ``path``; raise InputError."""
+def load_instance(
+    path: str | Path, kinds: dict[str, Kind] | None = None, overrides: Overrides | None = None
+) -> LoadedInstance:
+    """Read, validate and build the model input of the instance at ``path``; raise InputError.
+
+    ``overrides`` (parameters, sites forced open or closed, demand scaled) are applied to the
+    tables as read, so they are validated exactly as the files are.
+    """
     if kinds is None:
         from optimiser.kinds import KINDS as kinds
     raw = read_instance(path)
@@ -125,6 +132,8 @@ def load_instance(path: str | Path, kinds: dict[str, Kind] | None = None) -> Loa
                 )
             ]
         )
+    if overrides is not None:
+        raw = apply_overrides(raw, kind.parameters, overrides)
     tables, parameters, problems = validate_instance(raw, kind)
     if problems:
         raise InputError(problems)

@@ -19,6 +19,7 @@ import pandas as pd
 
 import models.cover
 from models.common.contract import ModelInputError
+from models.common.travel import great_circle_km, road_minutes
 from models.cover.input import WEEKDAYS, CoverInstance, CoverParameters
 from models.cover.plan import CoverPlan
 from models.cover.report import TABLES as PLAN_TABLES
@@ -34,7 +35,6 @@ from optimiser.kinds.base import (
 )
 from optimiser.kinds.cover_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 from optimiser.kinds.figures import money
-from optimiser.travel import great_circle_km, road_minutes
 
 __all__ = ["KIND", "PLAN_TABLES", "WORKBOOK", "build_input", "summary", "write_extra"]
 

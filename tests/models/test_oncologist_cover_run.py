@@ -1,4 +1,6 @@
-"""A cover run (issue 11 item 10): one time budget, progress after each solve, Ctrl-C keeps the weeks done.
+"""A cover run (issue 11 item 10): one time budget, progress after each solve, a stop keeps the weeks done.
+
+A stop request is what the first Ctrl-C makes in the shell (:mod:`solvers.interrupt`).
 
 Two weeks, trusts A and B: O1 (A1) covers A's 2 PAs and B's 3 each week (as in the maternity case).
 The solves are made in this order: baseline weeks 1-2 (stages 1 and 2), plan weeks 1-2 (stages 1
@@ -16,6 +18,7 @@ from test_oncologist_cover_fixtures import MONDAY, PARAMS, absence, oncologist, 
 import models.cover.stages as stages
 from models.cover import check, solve
 from solvers import SolveOptions, Status, solve_matrix
+from solvers.interrupt import clear_stop, request_stop
 
 
 def two_weeks():  # type: ignore[no-untyped-def]
@@ -28,21 +31,32 @@ def two_weeks():  # type: ignore[no-untyped-def]
     )
 
 
-def test_ctrl_c_keeps_the_weeks_done(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ctrl-C in the 7th solve (plan week 2, stage 1): week 1 is planned, week 2 shows uncovered."""
-    calls = []
+@pytest.fixture
+def stop_at(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """``stop_at(n)``: a stop is requested as the n-th solve ends (as Ctrl-C would during it)."""
+    calls: list[int] = []
 
-    def interrupted(*args: object, **kw: object):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        if len(calls) == 7:
-            raise KeyboardInterrupt
-        return solve_matrix(*args, **kw)
+    def arm(n: int) -> None:
+        def solving(*args: object, **kw: object):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            out = solve_matrix(*args, **kw)
+            if len(calls) == n:
+                request_stop()
+            return out
 
-    monkeypatch.setattr(stages, "solve_matrix", interrupted)
+        monkeypatch.setattr(stages, "solve_matrix", solving)
+
+    yield arm
+    clear_stop()
+
+
+def test_a_stop_keeps_the_weeks_done(stop_at) -> None:  # type: ignore[no-untyped-def]
+    """Stop after the 6th solve (plan week 1, stage 2): week 1 is planned, week 2 shows uncovered."""
+    stop_at(6)
     inst = two_weeks()
     plan = solve(inst, PARAMS)
-    assert plan.found and plan.result.status is Status.FEASIBLE
-    assert "interrupted (Ctrl-C) during plan, week 2 of 2: 1 of 2 weeks planned" in plan.explanation[0]
+    assert plan.found and plan.result.status is Status.FEASIBLE and plan.result.interrupted
+    assert "interrupted during plan, week 2 of 2: 1 of 2 weeks planned" in plan.explanation[0]
     cover = plan.cover.set_index(["trust_id", "week"])
     assert cover.loc[("TB", 1), "covered_pas"] == 3.0 and cover.loc[("TB", 2), "gap_pas"] == 3.0
     assert set(plan.rota["week"]) == {1}
@@ -51,14 +65,19 @@ def test_ctrl_c_keeps_the_weeks_done(monkeypatch: pytest.MonkeyPatch) -> None:
     assert check(inst, plan).passed
 
 
-def test_ctrl_c_before_any_week_is_no_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(*args: object, **kw: object):  # type: ignore[no-untyped-def]
-        raise KeyboardInterrupt
+def test_a_stop_within_a_week_keeps_its_stage_1_plan(stop_at) -> None:  # type: ignore[no-untyped-def]
+    """Stop after the 5th solve (plan week 1, stage 1): week 1 keeps stage 1's plan (nothing uncovered)."""
+    stop_at(5)
+    plan = solve(two_weeks(), PARAMS)
+    assert plan.found and plan.cover.set_index(["trust_id", "week"]).loc[("TB", 1), "gap_pas"] == 0.0
+    assert len(plan.solves) == 5
 
-    monkeypatch.setattr(stages, "solve_matrix", interrupted)
+
+def test_a_stop_before_any_plan_week_leaves_no_plan(stop_at) -> None:  # type: ignore[no-untyped-def]
+    stop_at(1)
     plan = solve(two_weeks(), PARAMS)
     assert not plan.found and plan.tables() == {}
-    assert plan.explanation[0].startswith("interrupted (Ctrl-C) during baseline, week 1 of 2")
+    assert plan.explanation[0].startswith("interrupted during baseline, week 1 of 2: 0 of 2 weeks planned")
 
 
 def test_progress_names_the_week_and_stage() -> None:

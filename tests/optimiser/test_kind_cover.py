@@ -134,18 +134,66 @@ def test_folder_and_model_agree_with_and_without_travel_table(tiny: Path) -> Non
 @pytest.mark.parametrize(
     ("file", "old", "new", "where", "words"),
     [
-        ("demand.csv", "TB,lung,1,3", "TB,lung,3,3", "demand.csv, row 3, column 'week'", "past the horizon of 1 weeks"),
-        ("specialisms.csv", "O2,lung", "O1,lung", "specialisms.csv, row 3, column 'tumour_site_id'", "listed twice"),
-        ("specialisms.csv", "O2,lung", "O1,lung", "oncologists.csv, row 3, column 'oncologist_id'", "no row in"),
-        ("absences.csv", "2026-01-05,2026-01-09", "2026-01-09,2026-01-05", "absences.csv, row 2, column 'last_day'", "before first_day"),
+        (
+            "demand.csv",
+            "TB,lung,1,3",
+            "TB,lung,3,3",
+            "demand.csv, row 3, column 'week'",
+            "past the horizon of 1 weeks",
+        ),
+        (
+            "specialisms.csv",
+            "O2,lung",
+            "O1,lung",
+            "specialisms.csv, row 3, column 'tumour_site_id'",
+            "listed twice",
+        ),
+        (
+            "specialisms.csv",
+            "O2,lung",
+            "O1,lung",
+            "oncologists.csv, row 3, column 'oncologist_id'",
+            "no row in",
+        ),
+        (
+            "absences.csv",
+            "2026-01-05,2026-01-09",
+            "2026-01-09,2026-01-05",
+            "absences.csv, row 2, column 'last_day'",
+            "before first_day",
+        ),
         ("absences.csv", "maternity,1", "maternity,0", "absences.csv, row 2, column 'share'", "above 0"),
         ("absences.csv", "maternity,1", "holiday,1", "absences.csv, row 2, column 'kind'", "'holiday'"),
-        ("instance.yaml", "'2026-01-05'", "'2026-01-06'", "instance.yaml, column 'parameters.first_week'", "not a Monday"),
-        ("instance.yaml", "weeks: 1", "weeks: 0", "instance.yaml, column 'parameters.weeks'", "below the minimum"),
-        ("instance.yaml", "cost_per_mile", "cost_per_mil", "instance.yaml, column 'parameters.cost_per_mil'", "did you mean 'cost_per_mile'"),
+        (
+            "instance.yaml",
+            "'2026-01-05'",
+            "'2026-01-06'",
+            "instance.yaml, column 'parameters.first_week'",
+            "not a Monday",
+        ),
+        (
+            "instance.yaml",
+            "weeks: 1",
+            "weeks: 0",
+            "instance.yaml, column 'parameters.weeks'",
+            "below the minimum",
+        ),
+        (
+            "instance.yaml",
+            "cost_per_mile",
+            "cost_per_mil",
+            "instance.yaml, column 'parameters.cost_per_mil'",
+            "did you mean 'cost_per_mile'",
+        ),
         ("oncologists.csv", "O1,Dr O1,A1", "O1,Dr O1,Z9", "oncologists.csv, row 2, column 'home_site'", "Z9"),
         ("travel.csv", "A1,B1,30,20", "A1,B1,-30,20", "travel.csv, row 2, column 'minutes'", "below"),
-        ("locums.csv", "TB,lung,1,600", "TB,lung,1,600\nTB,lung,2,500", "locums.csv, row 3, column 'tumour_site_id'", "listed twice"),
+        (
+            "locums.csv",
+            "TB,lung,1,600",
+            "TB,lung,1,600\nTB,lung,2,500",
+            "locums.csv, row 3, column 'tumour_site_id'",
+            "listed twice",
+        ),
     ],
 )
 def test_bad_input_names_file_row_and_column(
@@ -229,7 +277,9 @@ def test_workbook_instance_loads_the_same(tiny: Path, tmp_path: Path) -> None:
     plain = load_instance(tiny).model_input.input
     other = load_instance(book).model_input.input
     for schema in TABLES:
-        pd.testing.assert_frame_equal(getattr(other, schema.name), getattr(plain, schema.name), obj=schema.name)
+        pd.testing.assert_frame_equal(
+            getattr(other, schema.name), getattr(plain, schema.name), obj=schema.name
+        )
 
 
 def test_cover_is_listed_and_a_copy_of_lsc_cover_validates(tmp_path: Path) -> None:
