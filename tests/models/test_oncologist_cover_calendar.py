@@ -53,7 +53,11 @@ def test_without_pro_rata_demand_and_capacity_stay_as_given() -> None:
 def test_holidays_table_adds_a_local_holiday_and_removes_a_worked_one() -> None:
     """Closed Tuesday 14 April (a local holiday); Easter Monday worked as a normal day."""
     table = pd.DataFrame(
-        {"date": [dt.date(2026, 4, 14), EASTER_MONDAY], "name": ["trust closure", ""], "closed": [True, False]}
+        {
+            "date": [dt.date(2026, 4, 14), EASTER_MONDAY],
+            "name": ["trust closure", ""],
+            "closed": [True, False],
+        }
     )
     inst = easter(table)
     assert inst.holiday_dates() == {dt.date(2026, 4, 14): "local holiday"}

@@ -38,8 +38,18 @@ def test_home_mdt_takes_no_spare_pa_and_another_trusts_takes_half() -> None:
     plan = solve(inst, PARAMS)
     assert check(inst, plan).passed
     work = plan.workload.set_index("oncologist_id")
-    assert work.loc["O1", ["clinical_pas", "mdt_meetings", "mdt_pas", "spare_pas"]].tolist() == [6.0, 1, 0.0, 0.0]
-    assert work.loc["O2", ["clinical_pas", "mdt_meetings", "mdt_pas", "spare_pas"]].tolist() == [4.0, 2, 0.5, 1.5]
+    assert work.loc["O1", ["clinical_pas", "mdt_meetings", "mdt_pas", "spare_pas"]].tolist() == [
+        6.0,
+        1,
+        0.0,
+        0.0,
+    ]
+    assert work.loc["O2", ["clinical_pas", "mdt_meetings", "mdt_pas", "spare_pas"]].tolist() == [
+        4.0,
+        2,
+        0.5,
+        1.5,
+    ]
     assert plan.mdts["quorate"].all()
 
 
@@ -50,7 +60,9 @@ def test_spare_is_never_negative_and_adds_up(seed: int) -> None:
     plan = solve(inst, PARAMS)
     work = plan.workload
     attendance = plan.mdt_attendance.merge(inst.mdts[["mdt_id", "trust_id"]], on="mdt_id")
-    home = inst.oncologists.merge(inst.sites[["site_id", "trust_id"]], left_on="home_site", right_on="site_id")
+    home = inst.oncologists.merge(
+        inst.sites[["site_id", "trust_id"]], left_on="home_site", right_on="site_id"
+    )
     home_trust = dict(zip(home["oncologist_id"], home["trust_id"], strict=True))
     other = attendance[attendance["trust_id"] != attendance["oncologist_id"].map(home_trust)]
     other_pas = other.groupby(["oncologist_id", "week"]).size() * PARAMS.mdt_pas
