@@ -145,8 +145,12 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
     if run.interrupted:
         done = f"{solved.weeks_done} of {solved.weeks} weeks planned"
         out.append(
-            f"interrupted during {run.interrupted}: {done}; weeks not planned show their "
-            "demand uncovered" + ("" if base is not None else "; no baseline")
+            f"interrupted during {run.interrupted}: {done}; "
+            + (
+                "the weeks not planned keep the baseline (everyone at home)"
+                if base is not None
+                else "no baseline; the weeks not planned show their demand uncovered"
+            )
         )
     limited = [r for r in run.rows if r["model"] == "plan" and r["status"] != Status.OPTIMAL.value]
     if limited:

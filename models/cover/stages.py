@@ -200,7 +200,7 @@ def solve_weeks(
 
     Each week's first solve starts from ``start_from``'s plan of that week (the baseline's, for
     the plan: so the plan is never worse than the baseline in stage 1), else from the plan that
-    covers nothing.
+    covers nothing; weeks a stop request leaves unsolved keep that plan.
     """
     idx = prepare(inst, params, home_only=baseline)
     first = None
@@ -208,7 +208,10 @@ def solve_weeks(
         first = transfer(start_from.idx, start_from.values, idx)
     model = "baseline" if baseline else "plan"
     weekly = weekly_stages(params, baseline)
-    assembled = [nothing_done(idx) for _ in weekly]
+    # weeks a stop leaves unplanned keep the start's plan (the baseline's, for the plan)
+    assembled = [
+        nothing_done(idx) if first is None else {f: v.copy() for f, v in first.items()} for _ in weekly
+    ]
     per_stage: list[list[SolveResult]] = [[] for _ in weekly]
     weeks = sorted(set(idx.dem["w"]) | set(idx.mw["w"]))
     done, failed = 0, False

@@ -51,15 +51,20 @@ def stop_at(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 
 def test_a_stop_keeps_the_weeks_done(stop_at) -> None:  # type: ignore[no-untyped-def]
-    """Stop after the 6th solve (plan week 1, stage 2): week 1 is planned, week 2 shows uncovered."""
+    """Stop after the 6th solve (plan week 1, stage 2): week 1 is planned, week 2 keeps the baseline.
+
+    In the baseline O1 stays at A: B has its one locum PA and 2 PAs uncovered.
+    """
     stop_at(6)
     inst = two_weeks()
     plan = solve(inst, PARAMS)
     assert plan.found and plan.result.status is Status.FEASIBLE and plan.result.interrupted
     assert "interrupted during plan, week 2 of 2: 1 of 2 weeks planned" in plan.explanation[0]
     cover = plan.cover.set_index(["trust_id", "week"])
-    assert cover.loc[("TB", 1), "covered_pas"] == 3.0 and cover.loc[("TB", 2), "gap_pas"] == 3.0
-    assert set(plan.rota["week"]) == {1}
+    assert cover.loc[("TB", 1), "covered_pas"] == 3.0
+    assert cover.loc[("TB", 2), ["covered_pas", "locum_pas", "gap_pas"]].tolist() == [0.0, 1.0, 2.0]
+    assert plan.rota.groupby("week")["site_id"].apply(set).to_dict() == {1: {"A1", "B1"}, 2: {"A1"}}
+    assert "the weeks not planned keep the baseline" in plan.explanation[0]
     assert len(plan.stages) == 2 and all(st.result.status is Status.FEASIBLE for st in plan.stages)
     assert plan.metric("uncovered_pas", "baseline") == 4.0  # the baseline was finished first
     assert check(inst, plan).passed
