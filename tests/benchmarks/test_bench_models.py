@@ -218,7 +218,7 @@ def test_regions_suite_solves_every_bundled_instance_with_its_kinds_backend() ->
     solvable = {name for name, kind in kinds.items() if kind in KINDS}
     assert set(planned) == solvable
     for name, task in planned.items():
-        assert task.backend in KINDS[kinds[name]].backends
+        assert task.backend in KINDS[kinds[name]].backend_names
     assert {"sact", "ooh", "roster"} <= {kinds[n] for n in planned}
     if "cover" in KINDS and "lsc-cover" in kinds:
         assert planned["lsc-cover"].case.model == "cover"

@@ -67,9 +67,9 @@ def test_solve_never_overwrites_without_force(tiny_instance: Path, tmp_path: Pat
     assert "already exists" in result.output
     assert (out / "mine.txt").read_text() == "the user's own file"
     result = run("solve", str(tiny_instance), "--out", str(out), "--force")
-    assert result.exit_code == 0
-    assert not (out / "mine.txt").exists()
-    assert (out / "summary.json").exists()
+    assert result.exit_code == 2  # --force replaces only run folders the engine wrote
+    assert (out / "mine.txt").read_text() == "the user's own file"
+    assert not (out / "summary.json").exists()
 
 
 @pytest.mark.parametrize("backend", ["pyomo-highs"])
