@@ -34,7 +34,7 @@ and then (``polish``) over the whole horizon.
 
 **The time limit is the budget of the whole run** (``options.time_limit``, as in the model: it
 replaces ``time_budget``), shared among the weekly solves, each at most
-``time_limit_per_solve`` (10 s); without one the model's default budget (45 s) applies.
+``time_limit_per_solve`` (10 s); without one the model's default budget (40 s) applies.
 
 Every plan is re-verified by ``models.cover.check`` (the independent checker); a plan it rejects
 is an error, not a result.

@@ -69,7 +69,7 @@ class CoverParameters:
         Seconds one solve (one week of one stage, or the whole-horizon polish) may take at most
         (default 10).
     time_budget : float
-        Seconds the whole run may take when the solve options give no time limit (default 45;
+        Seconds the whole run may take when the solve options give no time limit (default 40;
         a time limit in the options replaces it).  Each solve gets at most its share of what is
         left; stages 1 and 2 and the baseline come first, stage 3 uses the rest, and a stage-3
         week that gets no time keeps its stage-2 plan.
@@ -95,7 +95,7 @@ class CoverParameters:
     weighted_stage1: float = 10_000.0
     weighted_stage3: float = 10.0
     time_limit_per_solve: float = 10.0
-    time_budget: float = 45.0
+    time_budget: float = 40.0
 
     def __post_init__(self) -> None:
         problems = []
