@@ -31,6 +31,11 @@ class YearModel:
     offset: int
     discount: float
 
+    @property
+    def year(self) -> int | str:
+        """The year as the years table has it (a whole number where it is one)."""
+        return int(self.label) if self.label.lstrip("-").isdigit() else self.label
+
     def columns(self, block: str) -> np.ndarray:
         return self.model.variable_blocks[block].index + self.offset
 
@@ -64,7 +69,12 @@ def year_input(data: RolloutInput, t: int) -> SactInput:
     if target is not None and not math.isnan(float(target)):
         params = replace(params, access_target=float(target))
     return replace(
-        base, zones=zones, sites=sites, nurses=nurses, parameters=params, name=f"{base.name} {row['year']}"
+        base,
+        zones=zones,
+        sites=sites,
+        nurses=nurses,
+        parameters=params,
+        name=f"{base.name} {data.years['year'].iloc[t]}",
     )
 
 
@@ -76,7 +86,7 @@ def build(data: RolloutInput) -> RolloutModel:
         year_data = year_input(data, t)
         arrays = prepare(year_data)
         parts.append(
-            (str(data.years.iloc[t]["year"]), arrays, year_data, build_matrix(arrays, year_data.parameters))
+            (str(data.years["year"].iloc[t]), arrays, year_data, build_matrix(arrays, year_data.parameters))
         )
     m, offsets = stack([(label, model) for label, _, _, model in parts], name="sact_rollout")
     for t, (label, arrays, year_data, model) in enumerate(parts):

@@ -31,7 +31,7 @@ class RolloutPlan:
 
     result: SolveResult
     years: tuple[SactPlan, ...]
-    labels: tuple[str, ...]
+    labels: tuple[int | str, ...]
     schedule: pd.DataFrame
     costs: pd.DataFrame
     access: pd.DataFrame
@@ -72,10 +72,10 @@ class RolloutPlan:
             "capital_total": finite_or_none(self.costs["capital"].sum()),
             "sites_open_final_year": int(last.sites["open"].sum()),
             "chairs_by_year": {
-                lab: int(p.sites["chairs"].sum()) for lab, p in zip(self.labels, self.years, strict=True)
+                str(lab): int(p.sites["chairs"].sum()) for lab, p in zip(self.labels, self.years, strict=True)
             },
             "within_30_by_year": {
-                lab: finite_or_none(p.access.get("within_30"))
+                str(lab): finite_or_none(p.access.get("within_30"))
                 for lab, p in zip(self.labels, self.years, strict=True)
             },
             "openings": {str(r.site_id): str(r.year) for r in opened.itertuples()},
@@ -91,7 +91,7 @@ def solve_rollout(
     t0 = time.perf_counter()
     built = build(data)
     build_seconds = time.perf_counter() - t0
-    labels = tuple(y.label for y in built.years)
+    labels = tuple(y.year for y in built.years)
     problems = [f"year {y.label}: {text}" for y in built.years for text in diagnose(y.data, y.arrays)]
     if problems:
         result = SolveResult(
@@ -117,7 +117,7 @@ def solve_rollout(
 
 
 def _empty(
-    result: SolveResult, labels: tuple[str, ...], why: tuple[str, ...], data: RolloutInput
+    result: SolveResult, labels: tuple[int | str, ...], why: tuple[str, ...], data: RolloutInput
 ) -> RolloutPlan:
     empty = pd.DataFrame()
     return RolloutPlan(result, (), labels, empty, empty, empty, why, {}, data.parameters)
@@ -137,7 +137,7 @@ def read_plan(
     return RolloutPlan(
         result,
         tuple(plans),
-        tuple(y.label for y in built.years),
+        tuple(y.year for y in built.years),
         schedule,
         costs,
         _access(built.years, plans),
@@ -170,7 +170,7 @@ def _schedule(data: RolloutInput, years: tuple[YearModel, ...], plans: list[Sact
                 {
                     "site_id": site_id,
                     "name": sites.at[site_id, "name"],
-                    "year": year.label,
+                    "year": year.year,
                     "open": bool(is_open[i]),
                     "chairs": int(chairs[i]),
                     "chairs_added": int(max(chairs[i] - before_chairs[i], 0)),
@@ -188,7 +188,7 @@ def _costs(
     p = data.parameters
     rows = []
     for year, plan in zip(years, plans, strict=True):
-        events = schedule[schedule["year"] == year.label]
+        events = schedule[schedule["year"] == year.year]
         capital = (
             p.capital_per_chair * events["chairs_added"].sum()
             + p.capital_per_new_site * (events["event"] == "opens").sum()
@@ -199,7 +199,7 @@ def _costs(
         total = running + c["patient_travel"] + c["unserved_penalty"] + capital + closures
         rows.append(
             {
-                "year": year.label,
+                "year": year.year,
                 "running": running,
                 "patient_travel": c["patient_travel"],
                 "unserved_penalty": c["unserved_penalty"],
@@ -216,9 +216,9 @@ def _costs(
 def _access(years: tuple[YearModel, ...], plans: list[SactPlan]) -> pd.DataFrame:
     rows = []
     for year, plan in zip(years, plans, strict=True):
-        rows.append({"year": year.label, "quintile": 0, **plan.access})
+        rows.append({"year": year.year, "quintile": 0, **plan.access})
         for _, q in plan.access_by_quintile.iterrows():
-            rows.append({"year": year.label, **q.to_dict()})
+            rows.append({"year": year.year, **q.to_dict()})
     return pd.DataFrame(rows)
 
 
