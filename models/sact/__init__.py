@@ -10,8 +10,8 @@ Sets
 * :math:`K = \{\text{standard}, \text{complex}\}` regimen classes.
 * Arcs :math:`A = \{(z,s,k) : t_{zs} \le T^{max},\ k = \text{complex} \Rightarrow s \in S^C\}`,
   the only allocations built (travel-limited sparse arcs, :func:`models.sact.arrays.prepare`).
-* Supply links :math:`L = \{(s,h) : h \in H,\ \tau_{hs} \le T^{stab}\}` (a hub supplies itself
-  at :math:`\tau_{hh} = 0`).
+* Supply links :math:`L = \{(s,h) : h \in H,\ \tau_{hs} \le T^{stab}\}`: a site is supplied
+  straight from a hub, never through another site; a hub reaches itself in :math:`\tau_{hh} = 0`.
 
 Data
 
@@ -25,6 +25,8 @@ Data
   chairs per nurse; :math:`V` least attendances a year at an open site.
 * :math:`\beta` value of patient travel (pounds per minute), :math:`\theta` one-way trips per
   attendance; :math:`P` penalty per unserved attendance (objective units).
+* :math:`\gamma` = ``transport_cost_per_minute``, pounds to carry one dose one minute from its hub
+  (default 0.02); :math:`\tau_{hs}` hub -> site transport minutes.
 
 Variables
 
@@ -60,16 +62,27 @@ Constraints (each built by the one function of :mod:`models.sact.matrix` named)
     :math:`v_{sh} \le y_h`; :math:`\sum_h f_{sh} = \delta \sum_{(z,k)} d_{zk} x_{zsk}`;
     :math:`f_{sh} \le M_{sh} v_{sh}` with :math:`M_{sh} = \min(Q_h, \delta C \overline n_s / \eta)`;
     :math:`\sum_s f_{sh} \le Q_h y_h`.
+10'. An open hub supplies itself: :math:`v_{hh} = y_h` for every :math:`h \in H`
+    (``hub_supplies_itself``).  With (10) an open hub has no other supplier, so a site's hub is
+    never itself supplied by another hub (no chains), and a hub's own doses use its own capacity.
 11. Nurses (when a nurses table is given): :math:`\sum_{s \in S_r} n_s \le \kappa N_r`
     (``nurse_staffing``).
 
 Objective (``objective = "cost"``, pounds a year)
 
-.. math:: \min \sum_s (F_s y_s + c_s n_s) + \beta\theta \sum_a d_a t_a x_a + P \sum d_{zk} u_{zk}
+.. math:: \min \sum_s (F_s y_s + c_s n_s) + \beta\theta \sum_a d_a t_a x_a
+    + \gamma \sum_{(s,h) \in L} \tau_{hs} f_{sh} + P \sum d_{zk} u_{zk}
 
 or (``objective = "travel"``, attendance-minutes a year, usually with a budget)
 
-.. math:: \min \sum_a d_a t_a x_a + P \sum d_{zk} u_{zk}.
+.. math:: \min \sum_a d_a t_a x_a + \frac{\gamma}{\beta\theta} \sum_{(s,h) \in L} \tau_{hs} f_{sh}
+    + P \sum d_{zk} u_{zk}
+
+(drug transport in attendance-minutes at the value of patient travel; at :math:`\gamma` when
+:math:`\beta\theta = 0`).  Drug transport is priced per dose-minute rather than settled in a
+second, lexicographic stage: one solve, and every dose pays for its journey, so for the sites
+and loads chosen each site is linked to the nearest open hub that capacity allows, and a site
+far from every hub carries that cost into the choice of sites.
 
 Solving
 -------

@@ -37,6 +37,8 @@ RULES = (
     "budget",
     "safe volume",
     "aseptic supply",
+    "hub supplies itself",
+    "no chains",
     "nurses",
     "objective",
 )
@@ -139,8 +141,9 @@ def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> PlanC
     _check_sites(data, is_open, chairs, site_att, tol, out)
     if p.access_target is not None:
         _check_access(data, alloc, demand, tol, out)
+    dose_minutes = 0.0
     if p.require_aseptic_supply:
-        _check_supply(data, plan.hub_links, is_open, site_att, tol, out)
+        dose_minutes = _check_supply(data, plan.hub_links, is_open, site_att, tol, out)
 
     minutes = float((alloc["attendances"] * alloc["minutes"].fillna(0.0)).sum())
     lost = float(unserved["attendances"].sum())
@@ -148,14 +151,16 @@ def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> PlanC
         "fixed": float((sites["fixed_cost"].astype(float) * is_open).sum()),
         "chairs": float((sites["chair_cost"].astype(float) * chairs).sum()),
         "attendance_minutes": minutes,
+        "dose_minutes": dose_minutes,
         "unserved_attendances": lost,
     }
     penalty = p.unserved_penalty * lost
+    patient = p.travel_cost_per_minute * p.trips_per_attendance
+    transport = p.transport_cost_per_minute * dose_minutes
     if p.objective == "cost":
-        travel_cost = p.travel_cost_per_minute * p.trips_per_attendance * minutes
-        objective = components["fixed"] + components["chairs"] + travel_cost + penalty
-    else:
-        objective = minutes + penalty
+        objective = components["fixed"] + components["chairs"] + patient * minutes + transport + penalty
+    else:  # drug transport in attendance-minutes at the value of patient travel
+        objective = minutes + penalty + (transport / patient if patient > 0 else transport)
     return PlanCheck(out.lines, float(objective), components)
 
 
@@ -374,8 +379,10 @@ def _check_supply(
     site_att: pd.Series,
     tol: float,
     out: _Findings,
-) -> None:
-    """(10) one open hub per open site, within drug-stability time, hub doses within capacity."""
+) -> float:
+    """(10) one open hub per open site, within drug-stability time, hub doses within capacity;
+    (10') an open hub supplies itself, so no site is supplied through another (no chains).
+    Returns the dose-minutes of transport a year (doses recomputed from the allocation)."""
     p = data.parameters
     s = data.sites
     if links is None or links.empty:
@@ -400,10 +407,29 @@ def _check_supply(
         "aseptic supply",
         [f"site {r.site_id} is supplied by {r.hub_id}, which is not a hub" for r in not_hub.itertuples()],
     )
-    hub_shut = links[~is_open.reindex(links["hub_id"]).to_numpy()]
+    hub_shut = links[~is_open.reindex(links["hub_id"]).eq(True).to_numpy()]
     out.add(
         "aseptic supply",
-        [f"site {r.site_id} is supplied by closed hub {r.hub_id}" for r in hub_shut.itertuples()],
+        [f"site {r.site_id} is supplied by hub {r.hub_id}, which is not open" for r in hub_shut.itertuples()],
+    )
+    first_hub = links.drop_duplicates("site_id").set_index("site_id")["hub_id"]
+    open_hubs = s.index[is_open.to_numpy() & s["is_hub"].astype(bool).to_numpy()]
+    out.add(
+        "hub supplies itself",
+        [
+            f"open hub {h} is supplied by {first_hub.get(h, 'no hub')}, not by itself"
+            for h in open_hubs
+            if first_hub.get(h) != h
+        ],
+    )
+    upstream = links["hub_id"].map(first_hub)
+    chain = links[upstream.notna().to_numpy() & (upstream != links["hub_id"]).to_numpy()]
+    out.add(
+        "no chains",
+        [
+            f"site {r.site_id} is supplied by {r.hub_id}, which is itself supplied by {first_hub[r.hub_id]}"
+            for r in chain.itertuples()
+        ],
     )
     transport = _pair_minutes(data.site_travel, "from_site", "to_site")
     minutes = transport.reindex(pd.MultiIndex.from_arrays([links["hub_id"], links["site_id"]])).to_numpy()
@@ -443,6 +469,8 @@ def _check_supply(
             "aseptic supply",
             [f"site {i}: doses reported differ from its attendances by {d:g}" for i, d in off.items()],
         )
+    first = ~links["site_id"].duplicated().to_numpy()
+    return float(np.nansum(minutes[first] * doses.reindex(links["site_id"][first]).to_numpy()))
 
 
 def check_plan(data: SactInput, plan: SactPlan) -> CheckReport:
@@ -454,9 +482,12 @@ def check_plan(data: SactInput, plan: SactPlan) -> CheckReport:
         return CheckReport(violations=tuple(found.violations))
     p = plan.parameters
     travel = p.travel_cost_per_minute * p.trips_per_attendance * found.components["attendance_minutes"]
-    figures = {**found.components, "patient_travel": travel, "objective": found.objective}
+    transport = p.transport_cost_per_minute * found.components["dose_minutes"]
+    figures = {**found.components, "patient_travel": travel, "drug_transport": transport}
+    figures["objective"] = found.objective
     pairs = [("objective", found.objective, plan.result.objective)]
-    pairs += [(k, found.components[k], plan.costs.get(k)) for k in ("fixed", "chairs", "attendance_minutes")]
+    parts = ("fixed", "chairs", "attendance_minutes", "dose_minutes")
+    pairs += [(k, found.components[k], plan.costs.get(k)) for k in parts]
     mismatches = [
         f"{name}: the plan says {claimed:,.6g}, recomputed from its tables {value:,.6g}"
         for name, value, claimed in pairs

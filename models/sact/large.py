@@ -462,14 +462,17 @@ def _assign_hubs(
     doses: np.ndarray,
     options: SolveOptions,
 ) -> np.ndarray | None:
-    """One open hub in reach for every open site (a supply link each) for the sites' ``load``: a small
-    assignment MILP within hub capacities, keeping the LP's split of ``doses`` where it can (then
-    the nearest hub); if it has no plan, greedily, biggest sites first, the hub that sends a site
-    most doses among those with room (the one with most room when none has).  None when some open
-    site has no open hub in reach."""
+    """One open hub in reach for every open site (a supply link each) for the sites' ``load``; an
+    open hub supplies itself: a small assignment MILP within hub capacities, least transport
+    dose-minutes first, keeping the LP's split of ``doses`` among equals; if it has no plan,
+    greedily, biggest sites first, the nearest hub with room (the one with most room when none
+    has).  None when some open site has no open hub in reach."""
     need = p.doses_per_attendance * load
     slack = 1e-9 * np.maximum(1.0, need)  # a site at its most chairs has need = big M
-    links = np.flatnonzero(is_open[a.link_site] & is_open[a.link_hub])
+    own = a.link_site == a.link_hub
+    hub_site = np.zeros(a.num_sites, dtype=bool)
+    hub_site[a.link_site[own]] = True
+    links = np.flatnonzero(is_open[a.link_site] & is_open[a.link_hub] & (own | ~hub_site[a.link_site]))
     sites = np.flatnonzero(is_open)
     if (np.bincount(a.link_site[links], minlength=a.num_sites)[sites] == 0).any():
         return None
@@ -482,7 +485,7 @@ def _assign_hubs(
             "supply",
             len(fit),
             upper=1.0,
-            cost=need[a.link_site[fit]] * (1.0 - share) + 1e-3 * a.link_minutes[fit],
+            cost=need[a.link_site[fit]] * (a.link_minutes[fit] + 1e-3 * (1.0 - share)),
             integer=True,
         )
         site_row = np.full(a.num_sites, -1)
@@ -505,11 +508,12 @@ def _assign_hubs(
             chosen[fit[xs > 0.5]] = True
             return chosen
     room = np.where(is_open, a.hub_capacity, 0.0).astype(float)
-    for s in sites[np.argsort(-need[sites], kind="stable")]:
-        own = links[a.link_site[links] == s]
-        own = own[np.lexsort((a.link_minutes[own], -doses[own]))]
-        fits = own[(room[a.link_hub[own]] + slack[s] >= need[s]) & (a.link_big_m[own] + slack[s] >= need[s])]
-        pick = fits[0] if fits.size else own[np.argmax(room[a.link_hub[own]])]
+    for s in sites[np.lexsort((-need[sites], ~hub_site[sites]))]:  # hubs (themselves) first
+        mine = links[a.link_site[links] == s]
+        mine = mine[np.lexsort((-doses[mine], a.link_minutes[mine]))]
+        room_ok = room[a.link_hub[mine]] + slack[s] >= need[s]
+        fits = mine[room_ok & (a.link_big_m[mine] + slack[s] >= need[s])]
+        pick = fits[0] if fits.size else mine[np.argmax(room[a.link_hub[mine]])]
         chosen[pick] = True
         room[a.link_hub[pick]] -= need[s]
     return chosen

@@ -33,10 +33,12 @@ class SactPlan:
         ``attendances``, ``chair_hours_used``, ``chair_hours_available``, ``utilisation``,
         ``supplied_by``.
     allocation : zone_id, site_id, regimen, share, attendances, minutes.
-    hub_links : site_id, hub_id, minutes, doses.
+    hub_links : site_id, hub_id, minutes (hub -> site transport), doses (a year),
+        transport_cost (pounds a year).
     unserved : zone_id, regimen, attendances.
-    costs : pounds a year by component (fixed, chairs, patient_travel, unserved_penalty) and
-        the objective.
+    costs : pounds a year by component (fixed, chairs, patient_travel, drug_transport,
+        unserved_penalty), their ``total``, ``attendance_minutes`` and ``dose_minutes`` a year,
+        and the objective.
     access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
         the same per deprivation quintile.
     explanation : when no plan exists, every requirement that cannot be met, in planners' words.
@@ -231,19 +233,23 @@ def extract(
     sites["utilisation"] = np.round(
         np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4
     )
-    links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses"])
+    links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses", "transport_cost"])
     supplied_by = np.full(a.num_sites, "", dtype=object)
+    dose_minutes = 0.0
     if p.require_aseptic_supply and "supply" in values:
         chosen = values["supply"] > 0.5
+        doses = values["doses"][chosen]
         links = pd.DataFrame(
             {
                 "site_id": a.site_ids[a.link_site[chosen]],
                 "hub_id": a.site_ids[a.link_hub[chosen]],
-                "minutes": a.link_minutes[chosen],
-                "doses": np.round(values["doses"][chosen], 3),
+                "minutes": np.round(a.link_minutes[chosen], 2),
+                "doses": np.round(doses, 3),
+                "transport_cost": np.round(p.transport_cost_per_minute * a.link_minutes[chosen] * doses, 2),
             }
         )
         supplied_by[a.link_site[chosen]] = a.site_ids[a.link_hub[chosen]]
+        dose_minutes = float((a.link_minutes * values["doses"]).sum())
     sites["supplied_by"] = supplied_by
 
     travel_minutes = float((a.arc_demand * a.arc_minutes * x).sum())
@@ -251,11 +257,15 @@ def extract(
         "fixed": float((a.fixed_cost * is_open).sum()),
         "chairs": float((a.chair_cost * chairs).sum()),
         "patient_travel": travel_minutes * p.travel_cost_per_minute * p.trips_per_attendance,
+        "drug_transport": p.transport_cost_per_minute * dose_minutes,
         "unserved_penalty": float((p.unserved_penalty * a.dem_amount * u).sum()),
         "attendance_minutes": travel_minutes,
+        "dose_minutes": dose_minutes,
     }
     costs["site_cost"] = costs["fixed"] + costs["chairs"]
-    costs["total"] = costs["site_cost"] + costs["patient_travel"] + costs["unserved_penalty"]
+    costs["total"] = (
+        costs["site_cost"] + costs["patient_travel"] + costs["drug_transport"] + costs["unserved_penalty"]
+    )
     costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
 
     access = access_statistics(

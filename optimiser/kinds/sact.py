@@ -208,6 +208,7 @@ def summary(plan: SactPlan) -> str:
     lines.append(
         f"Annual cost: sites £{c['fixed']:,.0f} + chairs £{c['chairs']:,.0f} + patient travel "
         f"£{c['patient_travel']:,.0f}"
+        + (f" + drug transport £{c['drug_transport']:,.0f}" if c.get("drug_transport") else "")
         + (f" + unserved penalty £{c['unserved_penalty']:,.0f}" if c["unserved_penalty"] else "")
         + f" = £{c['total']:,.0f}"
     )
