@@ -51,6 +51,9 @@ Constraints (each built by the one function of :mod:`models.sact.matrix` named)
    root bound is that of the strong formulation while the model carries only the rows that matter.
 5. Access: :math:`\sum_{a: t_a \le T} d_a x_a \ge \alpha \sum d_{zk}`; with
    ``access_by_quintile`` the same over the zones of every quintile :math:`q` (``access_target``).
+   With ``allow_unserved`` the target is a share of the *served* attendances,
+   :math:`\sum_a d_a (\mathbb 1[t_a \le T] - \alpha) x_a \ge 0`: unserved attendances are
+   reported and penalised (:math:`P`), not counted as far; without it both forms are the same.
 6. Open sites: :math:`\sum_s y_s \le K` (or :math:`= K`); :math:`\sum_{s \in S^N} y_s \le K'`
    (``open_site_limits``); :math:`y_s = 1` for sites that must stay open (the lower bound of
    :math:`y_s` in ``build_matrix``).
@@ -83,6 +86,15 @@ or (``objective = "travel"``, attendance-minutes a year, usually with a budget)
 second, lexicographic stage: one solve, and every dose pays for its journey, so for the sites
 and loads chosen each site is linked to the nearest open hub that capacity allows, and a site
 far from every hub carries that cost into the choice of sites.
+
+Unserved demand and infeasibility
+---------------------------------
+Unserved attendances (``allow_unserved``) need no chairs, doses or nurses, and the access target
+is over the served ones, so with ``allow_unserved`` every instance has a plan unless what the
+sites themselves fix cannot be met (must-open sites with their least chairs, safe volume and hub,
+the open-site limits, the budget); :mod:`models.sact.diagnose` names those before solving, and,
+when all demand must be served, the aggregate shortfalls (chair hours, complex chair hours, hub
+doses, nurses, the least cost of the chairs needed against the budget) with their numbers.
 
 Solving
 -------

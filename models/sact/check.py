@@ -345,28 +345,29 @@ def _check_sites(
 def _check_access(
     data: SactInput, alloc: pd.DataFrame, demand: pd.DataFrame, tol: float, out: _Findings
 ) -> None:
-    """(5) share of attendances within the access standard, overall and per quintile."""
+    """(5) share of attendances within the access standard, overall and per quintile: of all
+    attendances, or of the served ones when unserved demand is allowed."""
     p = data.parameters
-    near = alloc[alloc["minutes"] <= p.access_minutes]
     quintile = demand.groupby("zone_id")["quintile"].first()
-    groups = [("all zones", demand, near)]
+    alloc_q = alloc["zone_id"].map(quintile)
+    groups = [("all zones", demand, alloc)]
     if p.access_by_quintile:
-        near_q = near["zone_id"].map(quintile)
         for q in sorted(demand["quintile"].unique()):
             if q > 0:
                 groups.append(
-                    (f"deprivation quintile {q}", demand[demand["quintile"] == q], near[near_q == q])
+                    (f"deprivation quintile {q}", demand[demand["quintile"] == q], alloc[alloc_q == q])
                 )
-    for label, dem, within in groups:
-        total = float(dem["demand"].sum())
+    basis = "served attendances" if p.allow_unserved else "attendances"
+    for label, dem, served in groups:
+        total = float(served["attendances"].sum() if p.allow_unserved else dem["demand"].sum())
         if total <= 0:
             continue
-        share = float(within["attendances"].sum()) / total
+        share = float(served.loc[served["minutes"] <= p.access_minutes, "attendances"].sum()) / total
         if share < p.access_target - tol:
             out.add(
                 "access target",
                 [
-                    f"{share:.4%} of attendances ({label}) within {p.access_minutes:g} min, "
+                    f"{share:.4%} of {basis} ({label}) within {p.access_minutes:g} min, "
                     f"target {p.access_target:.2%}"
                 ],
             )

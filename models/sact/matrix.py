@@ -155,13 +155,13 @@ def serve_only_open_aggregated(m: MatrixModel, a: SactArrays, x: np.ndarray, y: 
 
 
 def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
-    """(5) sum_{a: t <= T} d[a] x[a] >= alpha * total demand, overall or per quintile."""
+    """(5) sum_{a: t <= T} d[a] x[a] >= alpha * total demand, overall or per quintile; with
+    ``allow_unserved`` over the served attendances: sum_a d[a] (1[t <= T] - alpha) x[a] >= 0."""
+    if p.allow_unserved:
+        _access_of_served(m, a, p, x)
+        return
     near = a.arc_minutes <= p.access_minutes
-    if p.access_by_quintile:
-        quintiles = np.array([q for q in np.unique(a.dem_quintile) if q > 0], dtype=int)
-    else:
-        quintiles = np.array([], dtype=int)
-    groups = [np.ones(len(a.dem_amount), bool)] + [a.dem_quintile == q for q in quintiles]
+    groups = _access_groups(a, p)
     rows, cols, vals, lower = [], [], [], []
     for g, mask in enumerate(groups):
         arcs = np.flatnonzero(near & mask[a.arc_dem])
@@ -177,6 +177,29 @@ def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarra
         np.concatenate(vals),
         lower=np.array(lower),
     )
+
+
+def _access_of_served(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
+    """(5) with unserved demand allowed: a share alpha of the served attendances within T."""
+    groups = _access_groups(a, p)
+    weight = a.arc_demand * ((a.arc_minutes <= p.access_minutes) - p.access_target)
+    rows, cols, vals = [], [], []
+    for g, mask in enumerate(groups):
+        arcs = np.flatnonzero(mask[a.arc_dem])
+        rows.append(np.full(len(arcs), g))
+        cols.append(x[arcs])
+        vals.append(weight[arcs])
+    m.add_constraints(
+        "access", len(groups), np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), lower=0.0
+    )
+
+
+def _access_groups(a: SactArrays, p: SactParameters) -> list[np.ndarray]:
+    """Demand-row masks the access target applies to: all, then each known quintile if asked."""
+    groups = [np.ones(len(a.dem_amount), bool)]
+    if p.access_by_quintile:
+        groups += [a.dem_quintile == q for q in np.unique(a.dem_quintile) if q > 0]
+    return groups
 
 
 def open_site_limits(m: MatrixModel, a: SactArrays, p: SactParameters, y: np.ndarray) -> None:

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from models.common.contract import finite_or_none
-from models.sact.arrays import SactArrays, diagnose, prepare
+from models.sact.arrays import SactArrays, prepare
+from models.sact.diagnose import diagnose
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
@@ -135,15 +136,32 @@ def solve_sact(
     if values is None:
         explanation = []
         if result.status is Status.INFEASIBLE:
-            explanation = [
-                "no single requirement is impossible on its own, but together they are: relax the access "
-                "target, the budget, the open-site limits, the safe-volume minimum or hub capacity, or allow "
-                "unserved demand (allow_unserved) to see where demand is left over"
-            ]
+            explanation = [jointly_infeasible(p)]
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
         return _empty_plan(data, result, explanation, timings, path)
     return replace(extract(data, arrays, values, result, timings), solve_path=path)
+
+
+def jointly_infeasible(p: SactParameters) -> str:
+    """Why the solver found no plan when no single requirement is impossible: the requirements in
+    force that could be relaxed, never a setting that is already on."""
+    levers = []
+    if p.access_target is not None:
+        levers.append(f"the access target ({p.access_target:.0%} within {p.access_minutes:g} min)")
+    if p.budget is not None:
+        levers.append(f"the budget (£{p.budget:,.0f})")
+    if p.max_open_sites is not None or p.exact_open_sites is not None or p.max_new_sites is not None:
+        levers.append("the open-site limits")
+    if p.min_site_attendances > 0:
+        levers.append(f"the safe-volume minimum ({p.min_site_attendances:,.0f} attendances)")
+    if p.require_aseptic_supply:
+        levers.append(f"hub capacity or the {p.drug_stability_minutes:g}-minute drug-stability time")
+    levers.append("the chairs, nurses or must-open sites")
+    text = "no single requirement is impossible on its own, but together they are: relax " + ", ".join(levers)
+    if p.allow_unserved:
+        return text + " (unserved demand is already allowed: what cannot be met is fixed by the sites)"
+    return text + ", or allow unserved demand (allow_unserved) to see where demand is left over"
 
 
 def _empty_plan(

@@ -303,9 +303,15 @@ def _allocation(
         if p.access_by_quintile:
             groups += [t.quintile == q for q in np.unique(t.quintile) if q > 0]
         near = np.concatenate([d * (minutes <= p.access_minutes), np.zeros(nu)])
+        served = np.concatenate([d, np.zeros(nu)])
         for mask in groups:
-            ub_rows.append(-(near * np.concatenate([mask[row], np.zeros(nu, bool)]))[None, :])
-            ub_rhs.append(np.array([-p.access_target * t.demand[mask].sum()]))
+            arcs_in = np.concatenate([mask[row], np.zeros(nu, bool)])
+            if p.allow_unserved:  # a share of the served attendances
+                ub_rows.append(-((near - p.access_target * served) * arcs_in)[None, :])
+                ub_rhs.append(np.zeros(1))
+            else:
+                ub_rows.append(-(near * arcs_in)[None, :])
+                ub_rhs.append(np.array([-p.access_target * t.demand[mask].sum()]))
     a_ub, b_ub = np.vstack(ub_rows), np.concatenate(ub_rhs)
     if not p.single_source:
         res = linprog(

@@ -82,14 +82,15 @@ def test_method_choice() -> None:
 
 
 def test_infeasible_instance_is_reported() -> None:
-    """Budget too small for any plan (not caught before solving): infeasible, no plan."""
+    """Budget too small for any plan, not caught before solving (4 chairs need two sites, at least
+    490 a year; the check before solving bounds it at 323): infeasible, no plan."""
     data = CASES["budget_travel"].data
     tight = data.__class__(
         data.zones,
         data.sites,
         data.travel,
         data.site_travel,
-        data.parameters.__class__(**{**data.parameters.__dict__, "budget": 150.0}),
+        data.parameters.__class__(**{**data.parameters.__dict__, "budget": 400.0}),
         data.nurses,
         data.name,
     )
