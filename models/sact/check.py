@@ -494,4 +494,23 @@ def check_plan(data: SactInput, plan: SactPlan) -> CheckReport:
         for name, value, claimed in pairs
         if claimed is None or not np.isclose(value, claimed, rtol=MATCH_TOLERANCE, atol=MATCH_TOLERANCE)
     ]
-    return CheckReport(tuple(found.violations), tuple(mismatches), figures, RULES)
+    return CheckReport(tuple(found.violations), tuple(mismatches), figures, rules_in_force(data))
+
+
+def rules_in_force(data: SactInput) -> tuple[str, ...]:
+    """The rules of :data:`RULES` that apply to ``data`` (those of unset options left out)."""
+    p = data.parameters
+    off = set()
+    if p.access_target is None:
+        off.add("access target")
+    if p.budget is None:
+        off.add("budget")
+    if p.max_open_sites is None and p.exact_open_sites is None and p.max_new_sites is None:
+        off.add("open sites")
+    if p.min_site_attendances <= 0:
+        off.add("safe volume")
+    if not p.require_aseptic_supply:
+        off |= {"aseptic supply", "hub supplies itself", "no chains"}
+    if data.nurses is None or not len(data.nurses):
+        off.add("nurses")
+    return tuple(rule for rule in RULES if rule not in off)
