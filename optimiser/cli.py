@@ -15,7 +15,14 @@ import click
 
 from optimiser import __version__
 from optimiser.errors import InputError
-from optimiser.outputs import OutputExistsError, atomic_folder, write_json
+from optimiser.outputs import (
+    OutputExistsError,
+    new_run_id,
+    run_folder,
+    run_folder_refusal,
+    safe_slug,
+    write_json,
+)
 from optimiser.overrides import Overrides
 
 EXIT_PLAN, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
@@ -72,7 +79,13 @@ def main() -> None:
     default=None,
     help="Output folder (default runs/<instance>-<time>). Never replaced without --force.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing output folder.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an earlier run's folder: only a folder optimiser wrote (it holds a .optimiser-run "
+    "file), and only the files its run.json lists; other files there are kept. Never a folder "
+    "holding an instance, the instance's parents, or the working folder and its parents.",
+)
 @click.option(
     "--log", "log_file", type=click.Path(path_type=Path), default=None, help="Write the solver's log here."
 )
@@ -124,8 +137,7 @@ def solve(
     scenario: str | None,
 ) -> None:
     """Solve the instance at PATH (a folder, or a bundled name such as lsc-sact)."""
-    from optimiser.kinds import RunSettings, load_instance
-    from optimiser.progress import SolveProgress
+    from optimiser.kinds import load_instance
     from solvers import SolveOptions
 
     folder = resolve_instance(path)
@@ -144,33 +156,15 @@ def solve(
         )
         sys.exit(EXIT_BAD_INPUT)
     out = out or _default_out(loaded.raw.name)
-    if out.exists() and not force:
-        click.echo(f"{out} already exists; choose another --out or add --force to replace it", err=True)
+    refusal = run_folder_refusal(out, force=force, instance=folder)
+    if refusal is not None:
+        click.echo(refusal, err=True)
         sys.exit(EXIT_BAD_INPUT)
     options = SolveOptions(
         time_limit=time_limit, gap=gap, threads=threads, seed=seed, log_file=log_file, verbose=verbose
     )
     click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
-    if kind.model is not None:
-        _solve_contract(loaded, folder, backend, options, out, force, verbose)
-    with SolveProgress(enabled=not verbose) as progress:
-        try:
-            plan = kind.solve(  # type: ignore[misc]
-                loaded.model_input, RunSettings(backend=backend, options=options, progress=progress.update)
-            )
-        except RuntimeError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(EXIT_BAD_INPUT)
-    try:
-        with atomic_folder(out, force=force) as tmp:
-            written = kind.write(plan, tmp)  # type: ignore[misc]
-            write_json(tmp / "run.json", _run_meta(folder, loaded, written))
-    except OutputExistsError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(kind.summary(plan))
-    click.echo(f"\nWrote {', '.join(written)} to {out}")
-    sys.exit(EXIT_PLAN if kind.plan_found(plan) else EXIT_NO_PLAN)  # type: ignore[misc]
+    _solve_contract(loaded, folder, backend, options, out, force, verbose)
 
 
 def _overrides(
@@ -202,8 +196,9 @@ def _overrides(
     return result.merged(given) if not given.empty else result
 
 
-def _run_meta(folder: Path, loaded: Any, written: list[str]) -> dict[str, Any]:
+def _run_meta(folder: Path, loaded: Any, written: list[str], run_id: str) -> dict[str, Any]:
     return {
+        "run_id": run_id,
         "instance": str(folder),
         "name": loaded.raw.name,
         "kind": loaded.kind.name,
@@ -221,10 +216,11 @@ def _solve_contract(
 
     with SolveProgress(enabled=not verbose) as progress:
         outcome = solve_loaded(loaded, backend, options, progress.update)
+    run_id = new_run_id()
     try:
-        with atomic_folder(out, force=force) as tmp:
+        with run_folder(out, run_id, force=force, instance=folder) as tmp:
             written = write_outcome(outcome, tmp)
-            write_json(tmp / "run.json", _run_meta(folder, loaded, written))
+            write_json(tmp / "run.json", _run_meta(folder, loaded, written, run_id))
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -237,12 +233,14 @@ def _solve_contract(
 
 
 def _default_out(name: str) -> Path:
+    """``runs/<name>-<time>``, the name made one harmless folder name (never ``..`` or a path)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path("runs") / f"{name}-{stamp}"
+    slug = safe_slug(name)
+    out = Path("runs") / f"{slug}-{stamp}"
     n = 1
-    while out.exists():
+    while out.exists() or out.is_symlink():
         n += 1
-        out = Path("runs") / f"{name}-{stamp}-{n}"
+        out = Path("runs") / f"{slug}-{stamp}-{n}"
     return out
 
 

@@ -198,57 +198,14 @@ def _whole(value: Any) -> bool:
 
 def solve_bundled(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
     from instances import bundled_path
-    from optimiser.kinds import RunSettings, load_instance
+    from optimiser.kinds import load_instance
 
     path = bundled_path(str(case.params["instance"]))
     if path is None:
         raise ValueError(f"bundled instance {case.params['instance']!r} not found")
     loaded = load_instance(path)
-    model = loaded.kind.model
-    if model is not None:
-        model_case = loaded.model_input
-        plan = model.solve(model_case.input, model_case.parameters, backend=backend, options=options)
-        return contract_result(model, model_case.input, plan, case.key)
-    plan = loaded.kind.solve(loaded.model_input, RunSettings(backend=backend, options=options))
-    return bundled_result(loaded.kind.name, loaded.model_input, plan, case.key)
+    model, model_case = loaded.kind.model, loaded.model_input
+    plan = model.solve(model_case.input, model_case.parameters, backend=backend, options=options)
+    return contract_result(model, model_case.input, plan, case.key)
 
 
-def bundled_result(kind: str, model_input: Any, plan: Any, key: str) -> SolveResult:
-    """The result of a kind's plan, checked and with the figures its generated family reports.
-
-    ``ooh``: the kind's input holds ``data`` and ``parameters``; ``roster``: the kind returns a
-    run holding ``data`` and ``plan``; ``cover``: the input is a mapping (or object) holding
-    ``instance`` and ``parameters``, or the instance itself, and the plan a cover plan or a run
-    holding one (``plan``). Anything else: the plan's ``result`` (or its ``plan.result``).
-    """
-    if kind == "ooh":
-        from benchmarks.suite.cases_ooh import ooh_result
-
-        return ooh_result(model_input.data, model_input.parameters, plan, key)
-    if kind == "roster":
-        from benchmarks.suite.cases_roster import roster_result
-
-        run_plan = getattr(plan, "plan", plan)
-        return roster_result(getattr(plan, "data", getattr(model_input, "data", None)), run_plan, key)
-    if kind == "cover":
-        from benchmarks.suite.cases_cover import cover_result
-        from models.cover.input import CoverInstance, CoverParameters
-
-        inst, params = _cover_input(model_input)
-        cover_plan = plan if hasattr(plan, "stages") else getattr(plan, "plan", None)
-        if not isinstance(inst, CoverInstance) or cover_plan is None:
-            raise TypeError(f"{key}: no cover instance and plan in the cover kind's input and plan")
-        return cover_result(inst, params or CoverParameters(), cover_plan, key)
-    for result in (getattr(plan, "result", None), getattr(getattr(plan, "plan", None), "result", None)):
-        if isinstance(result, SolveResult):
-            return result
-    raise TypeError(f"the {kind} kind's plan has no SolveResult in .result or .plan.result")
-
-
-def _cover_input(model_input: Any) -> tuple[Any, Any]:
-    """(instance, parameters) of the cover kind's input, whichever shape it has."""
-    if isinstance(model_input, Mapping):
-        return model_input.get("instance"), model_input.get("parameters")
-    if hasattr(model_input, "instance"):
-        return model_input.instance, getattr(model_input, "parameters", None)
-    return model_input, None

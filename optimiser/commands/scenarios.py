@@ -115,10 +115,10 @@ def run_batch(
 def default_out(prefix: str, instance_name: str) -> Path:
     import datetime as dt
 
-    from optimiser.outputs import safe_name
+    from optimiser.outputs import safe_slug
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path("runs") / f"{prefix}-{safe_name(instance_name)}-{stamp}"
+    return Path("runs") / f"{prefix}-{safe_slug(instance_name)}-{stamp}"
 
 
 @click.command("scenarios")

@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 
 import models.sact
+from models.common.travel import great_circle_km, road_minutes
 from models.sact.input import SactInput, SactParameters
 from models.sact.solve import SactPlan
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, ModelCase, row_numbers
 from optimiser.kinds.figures import money
 from optimiser.kinds.sact_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
-from optimiser.travel import great_circle_km, road_minutes
 
 MAX_LISTED = 20
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from instances.generators.sact import generate, site_counts
+from models.common.travel import minutes_matrix
 from models.sact.solve import solve_sact
 from optimiser.instance_files import write_instance
 from optimiser.kinds import load_instance
-from optimiser.travel import minutes_matrix
 from solvers import SolveOptions, Status
 
 
@@ -98,3 +98,29 @@ def test_small_instances_solve_to_optimality(tmp_path: Path, zones: int, sites: 
     opened = plan.sites[plan.sites["open"]]
     assert "cancer_centre" in set(opened["type"])
     assert np.all(opened["attendances"] >= data.parameters.min_site_attendances - 1e-6)
+
+
+def test_generator_defaults_are_the_sact_kinds_defaults() -> None:
+    # the generator takes its figures from the model and models.common.travel, not from the shell;
+    # they must stay the defaults of the shell's parameter table
+    from instances.generators import sact as gen
+    from models.common import travel
+    from optimiser.kinds.sact_schema import PARAMETERS
+
+    defaults = {p.name: p.default for p in PARAMETERS}
+    assert defaults["attendances_per_1000"] == gen.ATTENDANCES_PER_1000
+    assert defaults["road_factor"] == travel.ROAD_FACTOR
+    assert defaults["speed_kmh"] == travel.SPEED_KMH
+    assert defaults["overhead_minutes"] == travel.OVERHEAD_MINUTES
+    for name in (
+        "chair_hours_per_day",
+        "days_per_week",
+        "weeks_per_year",
+        "utilisation",
+        "mean_chair_hours",
+        "doses_per_attendance",
+        "max_travel_minutes",
+        "access_minutes",
+        "drug_stability_minutes",
+    ):
+        assert getattr(gen._DEFAULTS, name) == defaults[name], name

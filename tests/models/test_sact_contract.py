@@ -48,7 +48,9 @@ def test_check_reports_a_cost_the_tables_do_not_give() -> None:
     assert not report.passed and not report.violations
     assert any(m.startswith("objective: the plan says") for m in report.mismatches)
     chairs = dict(plan.costs, chairs=plan.costs["chairs"] + 40.0)
-    assert any(m.startswith("chairs:") for m in models.sact.check(data, replace(plan, costs=chairs)).mismatches)
+    assert any(
+        m.startswith("chairs:") for m in models.sact.check(data, replace(plan, costs=chairs)).mismatches
+    )
 
 
 def test_plan_without_a_solution_has_no_tables() -> None:

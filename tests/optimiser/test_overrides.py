@@ -58,8 +58,9 @@ def test_bad_overrides_are_named_by_key(
 
 
 def test_open_and_close_edit_the_sites_as_read(tiny_instance: Path) -> None:
-    sites = load_instance(tiny_instance, overrides=Overrides(open=("B",), close=("A",))).model_input
-    table = sites.input.sites if hasattr(sites, "input") else sites.sites
+    table = load_instance(
+        tiny_instance, overrides=Overrides(open=("B",), close=("A",))
+    ).model_input.input.sites
     assert bool(table.loc["B", "must_open"]) is True
     assert bool(table.loc["A", "must_open"]) is False
     assert int(table.loc["A", "max_chairs"]) == 0 and int(table.loc["A", "min_chairs"]) == 0
@@ -67,7 +68,7 @@ def test_open_and_close_edit_the_sites_as_read(tiny_instance: Path) -> None:
 
 def test_scale_demand_multiplies_the_named_zones(tiny_instance: Path) -> None:
     case = load_instance(tiny_instance, overrides=Overrides(scale_demand={"Z1": 1.5, "*": 2.0})).model_input
-    zones = case.input.zones if hasattr(case, "input") else case.zones
+    zones = case.input.zones
     assert zones.loc["Z1", "attendances"] == pytest.approx(600 * 1.5 * 2.0)
     assert zones.loc["Z2", "attendances"] == pytest.approx(300 * 2.0)
 
