@@ -213,5 +213,6 @@ def _plan(
         staff_count=len(inp.staff),
         requests=len(inp.requests),
         re_rostering=re_rostering,
+        change_from=inp.first_changeable(params.change_from),
         **tables,
     )

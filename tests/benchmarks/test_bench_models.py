@@ -218,13 +218,13 @@ def test_regions_suite_solves_every_bundled_instance_with_its_kinds_backend() ->
 
 
 def test_bundled_instances_report_as_their_generated_families() -> None:
+    import models.roster
     from benchmarks.suite.cases_sact import bundled_result
     from instances import bundled_path
     from instances.generators.cover import generate as generate_cover
     from instances.generators.rostering import generate as generate_roster
     from models.cover.input import CoverParameters
     from models.cover.solve import solve_cover
-    from models.roster.solve import solve_roster
     from optimiser.kinds import RunSettings, load_instance
 
     loaded = load_instance(bundled_path("lsc-ooh"))
@@ -239,7 +239,7 @@ def test_bundled_instances_report_as_their_generated_families() -> None:
 
     class Run:  # the roster kind's run: the input, the plan and its check
         data = generate_roster(4, 7, 0)
-        plan = solve_roster(data, SolveOptions(time_limit=20, gap=0, threads=1))
+        plan = models.roster.solve(data, options=SolveOptions(time_limit=20, gap=0, threads=1))
 
     roster = bundled_result("roster", None, Run(), "bundled/y")
     assert roster.status is Status.OPTIMAL and roster.extra["check"] == "passed"

@@ -21,19 +21,31 @@ def shift(staff: str, name: str, day: str, code: str, start: str, hours: float, 
     begin = pd.Timestamp(f"{day} {start}").tz_localize(LONDON)
     # wall-clock end: start + length in local time, as the ward reads it
     end = (pd.Timestamp(f"{day} {start}") + pd.Timedelta(hours=hours)).tz_localize(LONDON)
-    return {"staff": staff, "name": name, "group": "nurses", "date": pd.Timestamp(day).date(), "shift": code,
-            "start": begin, "end": end, "hours": hours, "night": night, "on_call": False}
+    return {
+        "staff": staff,
+        "name": name,
+        "group": "nurses",
+        "date": pd.Timestamp(day).date(),
+        "shift": code,
+        "start": begin,
+        "end": end,
+        "hours": hours,
+        "night": night,
+        "on_call": False,
+    }
 
 
 @pytest.fixture
 def rota() -> pd.DataFrame:
-    return pd.DataFrame([
-        # the night of Saturday 24 October 2026 spans the clock change (BST -> GMT at 02:00)
-        shift("N1", "=HYPERLINK(\"http://x\")", "2026-10-24", "N", "20:00", 12, night=True),
-        shift("N1", "=HYPERLINK(\"http://x\")", "2026-10-26", "E", "07:30", 8),
-        # a day shift on Sunday 29 March 2026 (GMT -> BST at 01:00)
-        shift("N2", "Ann Smith", "2026-03-29", "E", "07:30", 8),
-    ])
+    return pd.DataFrame(
+        [
+            # the night of Saturday 24 October 2026 spans the clock change (BST -> GMT at 02:00)
+            shift("N1", '=HYPERLINK("http://x")', "2026-10-24", "N", "20:00", 12, night=True),
+            shift("N1", '=HYPERLINK("http://x")', "2026-10-26", "E", "07:30", 8),
+            # a day shift on Sunday 29 March 2026 (GMT -> BST at 01:00)
+            shift("N2", "Ann Smith", "2026-03-29", "E", "07:30", 8),
+        ]
+    )
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+44 1772", "-2", "@SUM(A1)", "\tx", "\rx"])
@@ -76,10 +88,25 @@ def test_rota_workbook_grid_cover_and_penalties(rota: pd.DataFrame, tmp_path: Pa
     dates = [dt.date(2026, 10, 24) + dt.timedelta(days=i) for i in range(3)]
     staff = pd.DataFrame({"staff_id": ["N1", "N2"], "name": ["=evil()", "Ann Smith"]})
     summary = pd.DataFrame({"staff_id": ["N1", "N2"], "shifts": [2, 1], "hours": [20.0, 8.0]})
-    cover = pd.DataFrame({"date": dates, "shift_id": ["E"] * 3, "minimum": [1, 1, 1], "assigned": [0, 0, 1],
-                          "under": [1, 1, 0]})
-    penalties = pd.DataFrame({"rule": ["cover_under"], "staff": [""], "date": [dates[0]], "amount": [1],
-                              "weight": [100], "cost": [100]})
+    cover = pd.DataFrame(
+        {
+            "date": dates,
+            "shift_id": ["E"] * 3,
+            "minimum": [1, 1, 1],
+            "assigned": [0, 0, 1],
+            "under": [1, 1, 0],
+        }
+    )
+    penalties = pd.DataFrame(
+        {
+            "rule": ["cover_under"],
+            "staff": [""],
+            "date": [dates[0]],
+            "amount": [1],
+            "weight": [100],
+            "cost": [100],
+        }
+    )
     leave = pd.DataFrame({"staff_id": ["N2"], "date": [dates[1]]})
     path = tmp_path / "rota.xlsx"
     write_rota_workbook(path, rota, dates, staff, summary, cover, penalties, leave)
@@ -111,3 +138,37 @@ def test_calendars_keep_local_times_across_clock_changes(rota: pd.DataFrame, tmp
     assert "DTSTART;TZID=Europe/London:20261024T200000" in raw
     spring = icalendar.Calendar.from_ical((tmp_path / "calendars" / "N2.ics").read_bytes()).walk("VEVENT")[0]
     assert spring.decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
+
+
+def test_calendar_names_are_unique_text_escaped_and_zoned(rota: pd.DataFrame, tmp_path: Path) -> None:
+    # "S 005" and "S_005" clean to the same file name; each keeps its own calendar.
+    odd = rota.assign(staff=["S 005", "S 005", "S_005"], name=["Lee, Ann; RN\nline two", "x", "y"])
+    stamp = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    written = write_rota_calendars(odd, tmp_path, "ward", timezone="Europe/Dublin", stamp=stamp)
+    assert written == ["rota.ics", "calendars/S_005.ics", "calendars/S_005-2.ics"]
+    assert len(set(written)) == len(written) and len(list((tmp_path / "calendars").iterdir())) == 2
+    first = icalendar.Calendar.from_ical((tmp_path / "calendars" / "S_005.ics").read_bytes())
+    events = first.walk("VEVENT")
+    assert {str(e["uid"]).split("-")[0] for e in events} == {"S 005"}
+    assert str(events[0]["summary"]) == "N shift (Lee, Ann; RN\nline two)"  # escaped and read back whole
+    raw = (tmp_path / "calendars" / "S_005.ics").read_text()
+    assert "Lee\\, Ann\\; RN\\nline two" in raw and "TZID=Europe/Dublin" in raw and "Europe/London" not in raw
+    assert first.walk("VTIMEZONE")[0]["TZID"] == "Europe/Dublin"
+    assert {e.decoded("dtstamp") for e in events} == {stamp}
+
+
+def test_exports_take_the_run_timestamp(
+    rota: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_rota_calendars(rota, tmp_path / folder, "SACT nurses")
+        days = [pd.Timestamp("2026-03-29").date()]
+        write_rota_workbook(tmp_path / folder / "rota.xlsx", rota, days, pd.DataFrame({"staff_id": ["N1", "N2"]}),
+                            pd.DataFrame(), pd.DataFrame(), pd.DataFrame())  # fmt: skip
+    assert (tmp_path / "a" / "rota.ics").read_bytes() == (tmp_path / "b" / "rota.ics").read_bytes()
+    assert "DTSTAMP:20260101T000000Z" in (tmp_path / "a" / "rota.ics").read_text()
+    created = openpyxl.load_workbook(tmp_path / "a" / "rota.xlsx").properties.created
+    assert created == dt.datetime(2026, 1, 1, 0, 0)
+    assert (tmp_path / "a" / "rota.xlsx").read_bytes() == (tmp_path / "b" / "rota.xlsx").read_bytes()
