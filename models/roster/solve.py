@@ -91,6 +91,7 @@ def solve(
     if backend not in BACKENDS:
         raise ValueError(f"the rota model is solved with {', '.join(BACKENDS)}, not {backend!r}")
     params = params or RosterParameters()
+    reproducible = params.reproducible and options is not None and options.threads is not None
     options = solver_options(params, options)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -101,7 +102,10 @@ def solve(
             Status.INFEASIBLE, None, None, None, timings["diagnose"], 0.0, "cpsat",
             "diagnosed before solving", options.as_dict(),
         )  # fmt: skip
-        return _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings)
+        return replace(
+            _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings),
+            reproducible=reproducible,
+        )
     t0 = time.perf_counter()
     rm = build_roster_model(inp, params)
     timings["build"] = time.perf_counter() - t0
@@ -113,19 +117,23 @@ def solve(
         tables = extract_tables(rm, solver)
         timings["extract"] = time.perf_counter() - t0
         result = _rescored(result, int(tables["penalties"]["cost"].sum()))
-        return _plan(inp, params, result, tables, penalty_table([]), (), timings)
+        return replace(
+            _plan(inp, params, result, tables, penalty_table([]), (), timings), reproducible=reproducible
+        )
     if result.status is Status.INFEASIBLE:
         t0 = time.perf_counter()
         lines, violations = _explain_infeasible(inp, params, options)
         timings["explain"] = time.perf_counter() - t0
-        return _no_plan(inp, params, result, lines, violations, timings)
+        return replace(_no_plan(inp, params, result, lines, violations, timings), reproducible=reproducible)
     limit = options.time_limit
     why = (
         f"no rota was found within the time limit of {limit:g} s; allow more time"
         if limit is not None
         else f"the solver stopped without a rota ({result.message})"
     )
-    return _no_plan(inp, params, result, (why,), penalty_table([]), timings)
+    return replace(
+        _no_plan(inp, params, result, (why,), penalty_table([]), timings), reproducible=reproducible
+    )
 
 
 def _rescored(result: SolveResult, score: int) -> SolveResult:

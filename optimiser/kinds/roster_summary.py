@@ -36,7 +36,8 @@ def _staff_lines(s: pd.DataFrame) -> list[str]:
 
 
 def _cover_lines(cover: pd.DataFrame) -> list[str]:
-    short, over = cover[cover["under"] > 0], cover[cover["over"] > 0]
+    short = cover[cover["under"] > 0]
+    over = cover[(cover["over"] > 0) & (cover["skill"] == "")]  # skill rows: holders among the staff
     if short.empty and over.empty:
         return [
             "Cover: every shift has exactly its preferred number of staff (no shift without a cover row)."
@@ -52,7 +53,7 @@ def _cover_lines(cover: pd.DataFrame) -> list[str]:
         lines += _worst(short, "under", "short")
     if len(over):
         lines.append(
-            f"Over-cover: {len(over)} of {len(cover)} cover rows above preferred, {int(over['over'].sum())} "
+            f"Over-cover: {len(over)} shifts staffed above preferred, {int(over['over'].sum())} "
             "people more than wanted in all (within the maximum):"
         )
         lines += _worst(over, "over", "over")

@@ -376,3 +376,41 @@ def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: P
     assert f"Changes against the published rota: {len(changes)}" in result.output
     first_change = changes.iloc[0]
     assert f"{first_change['staff_id']} {first_change['date']:%a %Y-%m-%d}:" in result.output
+
+
+# --------------------------------------------------------------------------- ids, names and calendars (issue 17)
+
+
+def test_control_characters_in_ids_and_names_exit_2_naming_the_cell(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    staff.loc[1, "name"] = "Bob\x1b[2J"
+    staff.to_csv(folder / "staff.csv", index=False)
+    result = run("solve", str(folder), "--solver", "cpsat", "--out", str(tmp_path / "run"))
+    assert result.exit_code == 2 and not (tmp_path / "run").exists()
+    assert (
+        f"{folder / 'staff.csv'}, row 3, column 'name': name 'Bob\\x1b[2J' holds a control character"
+        in result.output
+    )
+
+
+def test_ids_that_clean_to_one_file_name_get_their_own_calendars(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    for file in folder.glob("*.csv"):
+        file.write_text(file.read_text().replace("S005", "S 005").replace("S006", "S_005"))
+    edit(folder, "instance.yaml", "timezone: Europe/London", "timezone: Europe/Dublin")
+    out = tmp_path / "run"
+    assert solve(folder, out, limit="10").exit_code == 0
+    files = json.loads((out / "run.json").read_text())["files"]
+    assert len(files) == len(set(files))
+    calendars = sorted(f for f in files if f.startswith("calendars/"))
+    assert {"calendars/S_005.ics", "calendars/S_005-2.ics"} <= set(calendars)
+    assert sorted(f"calendars/{p.name}" for p in (out / "calendars").iterdir()) == calendars
+    uids = {
+        line.split(":", 1)[1].split("@")[0].rsplit("-", 4)[0]
+        for line in (out / "calendars" / "S_005-2.ics").read_text().splitlines()
+        if line.startswith("UID:")
+    }
+    assert uids == {"S_005"}
+    ics = (out / "rota.ics").read_text()
+    assert "TZID:Europe/Dublin" in ics and "Europe/London" not in ics

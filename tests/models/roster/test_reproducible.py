@@ -27,4 +27,5 @@ def test_two_solves_with_a_seed_and_two_workers_give_the_same_rota() -> None:
     first, second = (models.roster.solve(inp, options=options) for _ in range(2))
     assert first.found and second.found
     assert first.result.objective == second.result.objective
+    assert first.figures()["solve"] == {"seed": 7, "workers": 2, "reproducible": True}
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
