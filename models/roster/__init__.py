@@ -34,7 +34,8 @@ Variables
 Constraints by family (hard: as written; soft: each violation unit paid at weight :math:`w`;
 (n) is the function in :mod:`models.roster.rules`)
 
-1. One shift a day: :math:`y_{pd} \le 1` (by construction of :math:`y`).
+1. One shift a day: :math:`y_{pd} \le 1` (by construction of :math:`y`, ``make_variables`` in
+   :mod:`models.roster.vars`).
 2. Cover, per date, shift and skill :math:`k` (blank: anyone): :math:`m \le c = \sum_{p: k \in K_p}
    x_{pds} \le M` (hard); under :math:`= \max(0, q - c)`, over :math:`= \max(0, c - q)` against the
    preferred :math:`q`, at the row's under/over weights (``cover``).

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from models.roster.validate import parse_time
+from models.roster.columns import parse_time
 
 
 def utc_minutes(origin: dt.date, tz: ZoneInfo, date: dt.date, minute: int) -> int:

@@ -26,8 +26,9 @@ from models.roster.catalogue import (
     rules_table,
     weekly_cover,
 )
+from models.roster.columns import empty_table, parse_list, parse_time
 from models.roster.parameters import RosterParameters
-from models.roster.validate import empty_table, parse_list, parse_time, validate
+from models.roster.validate import validate
 
 __all__ = [
     "ALL_GROUPS",

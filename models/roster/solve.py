@@ -46,15 +46,16 @@ def proof_options(time_limit: float | None = None, seed: int = 0) -> SolveOption
 def solver_options(params: RosterParameters, options: SolveOptions | None) -> SolveOptions:
     """The options CP-SAT runs with: the caller's, else the parameters' time limit, and
     ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller fixes the
-    workers, the limit is counted in deterministic time (wall-clock backstop ``wall_clock_factor``
-    times it) and several workers interleave, so the same seed and workers give the same rota."""
+    workers, the limit is counted in deterministic time (``work_per_second`` units a second;
+    wall-clock backstop ``wall_clock_factor`` times the limit) and several workers interleave,
+    so the same seed and workers give the same rota."""
     options = options or SolveOptions()
     limit = options.time_limit if options.time_limit is not None else params.time_limit
     threads = options.threads or DEFAULT_WORKERS
     extra = dict(options.extra)
     if params.reproducible and options.threads is not None:
         if limit is not None:
-            extra.setdefault("max_deterministic_time", float(limit))
+            extra.setdefault("max_deterministic_time", float(limit) * params.work_per_second)
             limit = float(limit) * params.wall_clock_factor
         if threads > 1:
             extra.setdefault("interleave_search", True)
