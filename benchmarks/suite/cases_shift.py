@@ -58,15 +58,16 @@ def expand_curtois_qu(entry: Mapping[str, Any], context: Context) -> list[Case]:
 
 
 def solve_curtois_qu(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
+    import models.roster
     from models.roster.curtois_qu import read_instance, roster_from_assignments, score_roster, to_roster_input
-    from models.roster.solve import solve_roster
 
     if backend != CPSAT:
         raise ValueError(f"{case.key}: the rota model is solved by {CPSAT} only, not {backend}")
     if context.data_dir is None:
         raise ValueError(f"{case.key}: no folder of public benchmark sets")
     inst = read_instance(context.data_dir / str(case.params["file"]))
-    plan = solve_roster(to_roster_input(inst), options)
+    params = models.roster.Parameters(reproducible=False)  # the suite's limits are wall-clock seconds
+    plan = models.roster.solve(to_roster_input(inst), params, options=options)
     if plan.found:
         score = score_roster(inst, roster_from_assignments(inst, plan.assignments))
         if score.violations:

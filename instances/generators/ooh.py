@@ -14,8 +14,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from models.common.travel import minutes_matrix
 from models.ooh.input import OohInput, OohParameters
-from optimiser.travel import minutes_matrix
 
 ROAD_FACTOR = 1.3
 SPEED_KMH = 50.0

@@ -15,7 +15,6 @@ import pandas as pd
 from models.roster.input import (
     WEEKDAYS,
     RosterInput,
-    RosterParameters,
     doctors_working_time_rules,
     rules_table,
     weekly_cover,
@@ -305,6 +304,5 @@ def generate(
         leave=pd.DataFrame(leave, columns=["staff_id", "date", "reason", "credit_hours"]),
         requests=pd.DataFrame(requests, columns=["staff_id", "date", "shift_id", "kind", "weight"]),
         history=pd.DataFrame(history, columns=["staff_id", "date", "shift_id"]),
-        parameters=RosterParameters(),
         name=f"generated-{staff}x{days}-seed{seed}",
     )

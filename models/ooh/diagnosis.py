@@ -6,7 +6,7 @@ must keep its own rota, too few clinicians within reach for 1-in-N, too many for
 too many attendances a night).  When every hub is ruled out the site-service cannot be covered,
 and the finding says by how many minutes, members or attendances it fails.  These checks are
 necessary conditions only; when they pass but the solver still proves the instance infeasible,
-:func:`explain_slacks` turns the slacks of the elastic model (see :mod:`models.ooh.solve`) into
+:func:`explain_slacks` turns the slacks of the elastic model (see :mod:`models.ooh`) into
 the same kind of findings.
 """
 

@@ -1,9 +1,11 @@
-"""The OOH formulation of :mod:`models.ooh.solve` built as arrays and handed straight to HiGHS.
+"""The OOH formulation of :mod:`models.ooh` as arrays: one function per numbered constraint.
 
-The same variables, constraints (numbered as in the docstring of :mod:`models.ooh.solve`) and
-objective as :mod:`models.ooh.pyomo_build`, assembled block by block from numpy arrays without a loop
-over single variables.  Columns: ``x`` (one per candidate arc), ``z`` and ``w`` (one per
-rota-band pair).
+The variables, constraints (numbered as in the docstring of :mod:`models.ooh`) and objective,
+assembled block by block from numpy arrays without a loop over single variables, as one
+:class:`solvers.MatrixModel`: HiGHS takes it directly, every pyomo backend through
+:mod:`solvers.pyomo_matrix`.  Columns: ``x`` (one per candidate arc), ``z`` and ``w`` (one per
+rota-band pair).  Each constraint function takes optional ``slack`` columns, one per row, used
+only by the elastic form (:mod:`models.ooh.elastic`).
 """
 
 from __future__ import annotations
@@ -26,15 +28,23 @@ class OohArrays:
     rotas: pd.DataFrame  # + own (index of the arc (k, h, h))
     bands: pd.DataFrame  # + rota
     n_cover: int
+    cover: pd.DataFrame  # service_id, site_id of each row of (1)
 
 
 def arrays(
-    inp: OohInput, params: OohParameters, *, service: str | None = None, arcs: pd.DataFrame | None = None
+    inp: OohInput,
+    params: OohParameters,
+    *,
+    service: str | None = None,
+    arcs: pd.DataFrame | None = None,
+    elastic: bool = False,
 ) -> OohArrays:
     """Number the site-services, arcs, rotas and bands, and link them by position.
 
     ``service`` keeps one service only (the model splits into one independent block per
-    service); ``arcs`` passes :func:`candidate_arcs` when already computed.
+    service); ``arcs`` passes :func:`candidate_arcs` when already computed.  ``elastic`` keeps
+    bands below N_k and site-services without any candidate rota (the elastic form leaves them
+    uncovered); otherwise such a site-service raises ValueError.
     """
     arcs = candidate_arcs(inp, params) if arcs is None else arcs
     cover = inp.rotas[["service_id", "site_id"]]
@@ -42,12 +52,12 @@ def arrays(
         arcs = arcs[arcs["service_id"] == service].reset_index(drop=True)
         cover = cover[cover["service_id"] == service]
     rotas = rota_table(inp, params, arcs)
-    bands = band_table(inp, rotas, prune=True)
+    bands = band_table(inp, rotas, prune=not elastic)
     cover = cover.reset_index(drop=True)
     cover["cover"] = np.arange(len(cover))
     arcs = arcs.merge(cover, on=["service_id", "site_id"], how="left")
     missing = cover[~cover["cover"].isin(arcs["cover"])]
-    if len(missing):
+    if len(missing) and not elastic:
         keys = list(missing[["service_id", "site_id"]].itertuples(index=False, name=None))
         raise ValueError(f"no candidate rota can cover {keys[:3]}; see models.ooh.diagnosis.diagnose")
     own = arcs.index[arcs["site_id"] == arcs["hub_id"]]
@@ -63,12 +73,15 @@ def arrays(
     bands = bands.assign(
         rota=rota_of.loc[list(bands[["service_id", "hub_id"]].itertuples(index=False))].to_numpy()
     )
-    return OohArrays(arcs=arcs, rotas=rotas, bands=bands, n_cover=len(cover))
+    return OohArrays(arcs=arcs, rotas=rotas, bands=bands, n_cover=len(cover), cover=cover)
 
 
-def cover_once(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
-    """(1) sum_h x_ksh = 1 for every site-service needing cover."""
-    mm.add_constraints("cover", a.n_cover, a.arcs["cover"].to_numpy(), x, 1.0, lower=1.0, upper=1.0)
+def cover_once(mm: MatrixModel, a: OohArrays, x: np.ndarray, slack: np.ndarray | None = None) -> None:
+    """(1) sum_h x_ksh (+ uncovered_ks) = 1 for every site-service needing cover."""
+    rows, cols = a.arcs["cover"].to_numpy(), x
+    if slack is not None:
+        rows, cols = np.concatenate([rows, np.arange(a.n_cover)]), np.concatenate([cols, slack])
+    mm.add_constraints("cover", a.n_cover, rows, cols, 1.0, lower=1.0, upper=1.0)
 
 
 def hub_open(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
@@ -95,8 +108,12 @@ def _rota_rows(
     keep: np.ndarray,
     lower: float,
     upper: float,
+    slack: np.ndarray | None = None,
 ) -> None:
-    """Rows ``lower <= sum_s coef_s x_ksh - rhs_kh x_khh <= upper`` for the rotas where ``keep``."""
+    """Rows ``lower <= sum_s coef_s x_ksh - rhs_kh x_khh (+- slack) <= upper`` for the rotas where ``keep``.
+
+    ``slack`` (one column per kept rota) enters with +1 on ``>=`` rows and -1 on ``<=`` rows.
+    """
     rotas = np.flatnonzero(keep)
     row_of = np.full(len(a.rotas), -1)
     row_of[rotas] = np.arange(rotas.size)
@@ -105,34 +122,48 @@ def _rota_rows(
     rows = np.concatenate([row_of[arc_rota[members]], np.arange(rotas.size)])
     cols = np.concatenate([x[members], x[a.rotas["own"].to_numpy()[rotas]]])
     vals = np.concatenate([coef[members], -rhs[rotas]])
+    if slack is not None:
+        rows = np.concatenate([rows, np.arange(rotas.size)])
+        cols = np.concatenate([cols, slack])
+        vals = np.concatenate([vals, np.full(rotas.size, 1.0 if np.isinf(upper) else -1.0)])
     mm.add_constraints(name, rotas.size, rows, cols, vals, lower=lower, upper=upper)
 
 
-def min_rota_size(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
-    """(3) sum_s c_ks x_ksh - N_k x_khh >= 0."""
+def capped(a: OohArrays, column: str) -> np.ndarray:
+    """Which rotas have a finite ``column`` (``max_rota_size``, ``max_sites_per_rota``): rows of (4), (5)."""
+    return ~np.isnan(a.rotas[column].to_numpy(float))
+
+
+def min_rota_size(mm: MatrixModel, a: OohArrays, x: np.ndarray, slack: np.ndarray | None = None) -> None:
+    """(3) sum_s c_ks x_ksh - N_k x_khh (+ short_kh) >= 0."""
     clinicians = a.arcs["clinicians"].to_numpy(float)
     need = a.rotas["min_rota_size"].to_numpy(float)
-    _rota_rows(mm, "min_rota_size", a, x, clinicians, need, np.ones(len(a.rotas), bool), 0.0, np.inf)
+    every = np.ones(len(a.rotas), bool)
+    _rota_rows(mm, "min_rota_size", a, x, clinicians, need, every, 0.0, np.inf, slack)
 
 
-def max_rota_size(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
-    """(4) sum_s c_ks x_ksh - M_k x_khh <= 0 where M_k is finite."""
-    cap = a.rotas["max_rota_size"].to_numpy(float)
+def max_rota_size(mm: MatrixModel, a: OohArrays, x: np.ndarray, slack: np.ndarray | None = None) -> None:
+    """(4) sum_s c_ks x_ksh - M_k x_khh (- over_size_kh) <= 0 where M_k is finite."""
+    cap = np.nan_to_num(a.rotas["max_rota_size"].to_numpy(float))
     clinicians = a.arcs["clinicians"].to_numpy(float)
-    _rota_rows(mm, "max_rota_size", a, x, clinicians, np.nan_to_num(cap), ~np.isnan(cap), -np.inf, 0.0)
+    keep = capped(a, "max_rota_size")
+    _rota_rows(mm, "max_rota_size", a, x, clinicians, cap, keep, -np.inf, 0.0, slack)
 
 
-def max_sites(mm: MatrixModel, a: OohArrays, x: np.ndarray) -> None:
-    """(5) sum_s x_ksh - L_k x_khh <= 0 where L_k is finite."""
-    cap = a.rotas["max_sites_per_rota"].to_numpy(float)
-    _rota_rows(mm, "max_sites", a, x, np.ones(len(a.arcs)), np.nan_to_num(cap), ~np.isnan(cap), -np.inf, 0.0)
+def max_sites(mm: MatrixModel, a: OohArrays, x: np.ndarray, slack: np.ndarray | None = None) -> None:
+    """(5) sum_s x_ksh - L_k x_khh (- extra_sites_kh) <= 0 where L_k is finite."""
+    cap = np.nan_to_num(a.rotas["max_sites_per_rota"].to_numpy(float))
+    keep = capped(a, "max_sites_per_rota")
+    _rota_rows(mm, "max_sites", a, x, np.ones(len(a.arcs)), cap, keep, -np.inf, 0.0, slack)
 
 
-def workload(mm: MatrixModel, a: OohArrays, x: np.ndarray, limit: float) -> None:
-    """(6) sum_s a_ks x_ksh - W x_khh <= 0."""
+def workload(
+    mm: MatrixModel, a: OohArrays, x: np.ndarray, limit: float, slack: np.ndarray | None = None
+) -> None:
+    """(6) sum_s a_ks x_ksh - W x_khh (- overload_kh) <= 0."""
     load = a.arcs["attendances_per_night"].to_numpy(float)
     cap = np.full(len(a.rotas), limit)
-    _rota_rows(mm, "workload", a, x, load, cap, np.ones(len(a.rotas), bool), -np.inf, 0.0)
+    _rota_rows(mm, "workload", a, x, load, cap, np.ones(len(a.rotas), bool), -np.inf, 0.0, slack)
 
 
 def band_choice(mm: MatrixModel, a: OohArrays, x: np.ndarray, z: np.ndarray) -> None:

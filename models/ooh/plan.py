@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from models.common.contract import finite_or_none
 from models.ooh.diagnosis import Finding
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.sets import annual_attendances, bands_of, hub_minutes
@@ -75,6 +77,8 @@ class OohPlan:
     ----------
     result : SolveResult
         Status, objective (GBP a year), bound, gap and times of the solve.
+    parameters : OohParameters
+        The parameters the plan was made with (the checker needs nothing else).
     rotas : DataFrame
         One row per rota run (``ROTA_COLUMNS``): hub, sites covered, members, frequency
         (1-in-N with N = members), supplement band, nightly calls and attendances, worst response
@@ -95,13 +99,14 @@ class OohPlan:
         ``saving`` (GBP a year; ``after`` and ``saving`` NaN without a plan).
     findings : tuple of Finding
         Why there is no plan (empty when there is one).
-    explanation : str
+    explanation : tuple of str
         The findings as text, or a note when the plan is not proven optimal; empty otherwise.
     timings : dict
         Seconds of each stage: ``diagnose``, ``build``, ``solve``, ``extract``.
     """
 
     result: SolveResult
+    parameters: OohParameters
     rotas: pd.DataFrame
     rotas_before: pd.DataFrame
     coverage: pd.DataFrame
@@ -109,13 +114,77 @@ class OohPlan:
     clinicians: pd.DataFrame
     costs: pd.DataFrame
     findings: tuple[Finding, ...] = ()
-    explanation: str = ""
+    explanation: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
         """Whether the plan holds rotas (optimal or at least feasible)."""
         return self.result.has_plan
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The CSV files of a run, by stem, money and minutes to 2 decimals.
+
+        With a plan: ``rotas, rotas_before, coverage, response_worse, clinicians, costs`` (costs
+        with its ``component`` as a column).  Without: ``findings`` (why there is none), if any.
+        """
+        if not self.found:
+            if not self.findings:
+                return {}
+            frame = pd.DataFrame([f.__dict__ for f in self.findings], columns=FINDING_COLUMNS)
+            return {"findings": _rounded(frame)}
+        out = {name: getattr(self, name) for name in PLAN_TABLES}
+        out["costs"] = self.costs.rename_axis("component").reset_index()
+        return {name: _rounded(frame) for name, frame in out.items()}
+
+    def figures(self) -> dict[str, Any]:
+        """Headline figures (strict JSON): costs by component, rotas, moves, response times.
+
+        ``costs``: ``{component: {before, after, saving}}`` (GBP a year; after and saving None
+        without a plan); ``rotas``: ``{before, after}``; ``site_services`` and
+        ``site_services_moved``; ``responses_worse`` (site-services whose response time grows),
+        ``largest_response_increase_minutes`` and ``worst_response_minutes`` (after); without a
+        plan, ``findings``: one ``{site_id, service_id, requirement, shortfall}`` per finding.
+        """
+        costs = {
+            str(component): {k: finite_or_none(round(float(v), 2)) for k, v in row.items()}
+            for component, row in self.costs.iterrows()
+        }
+        out: dict[str, Any] = {
+            "costs": costs,
+            "rotas": {"before": len(self.rotas_before), "after": len(self.rotas) if self.found else None},
+            "site_services": len(self.coverage) if self.found else None,
+        }
+        if self.found:
+            worse = self.response_worse["response_change"]
+            largest = float(worse.max()) if len(worse) else 0.0
+            out |= {
+                "site_services_moved": int(self.coverage["changed"].sum()),
+                "responses_worse": len(worse),
+                "largest_response_increase_minutes": finite_or_none(largest),
+                "worst_response_minutes": finite_or_none(float(self.coverage["response_after"].max())),
+            }
+        else:
+            out["findings"] = [
+                {
+                    "site_id": f.site_id,
+                    "service_id": f.service_id,
+                    "requirement": f.requirement,
+                    "shortfall": finite_or_none(f.shortfall),
+                }
+                for f in self.findings
+            ]
+        return out
+
+
+PLAN_TABLES = ("rotas", "rotas_before", "coverage", "response_worse", "clinicians", "costs")
+FINDING_COLUMNS = ["site_id", "service_id", "requirement", "shortfall", "message"]
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns to 2 decimals (pounds to the penny, minutes to a hundredth)."""
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{c: frame[c].round(2) for c in floats})
 
 
 def _mobilisation(inp: OohInput, params: OohParameters, assignment: pd.DataFrame) -> np.ndarray:
@@ -224,19 +293,21 @@ def make_plan(inp: OohInput, params: OohParameters, assignment: pd.DataFrame, re
         cost_components(inp, params, rotas_before, 0),
         cost_components(inp, params, rotas_after, int(coverage["changed"].sum())),
     )
-    note = ""
+    notes: tuple[str, ...] = ()
     if result.status is not Status.OPTIMAL:
         gap = "unknown" if result.gap is None else f"{100 * result.gap:.2f} %"
-        note = f"plan not proven optimal ({result.status.value}, {result.message}); gap to the bound {gap}"
+        why = f"{result.status.value}, {result.message}"
+        notes = (f"plan not proven optimal ({why}); gap to the bound {gap}",)
     return OohPlan(
         result=result,
+        parameters=params,
         rotas=rotas_after,
         rotas_before=rotas_before,
         coverage=coverage,
         response_worse=worse.reset_index(drop=True),
         clinicians=people[CLINICIAN_COLUMNS].reset_index(drop=True),
         costs=costs,
-        explanation=note,
+        explanation=notes,
     )
 
 
@@ -247,6 +318,7 @@ def no_plan(
     rotas_before = rota_summary(inp, params, current_assignment(inp))
     return OohPlan(
         result=result,
+        parameters=params,
         rotas=pd.DataFrame(columns=ROTA_COLUMNS),
         rotas_before=rotas_before,
         coverage=pd.DataFrame(columns=COVERAGE_COLUMNS),
@@ -254,5 +326,5 @@ def no_plan(
         clinicians=pd.DataFrame(columns=CLINICIAN_COLUMNS),
         costs=_costs(cost_components(inp, params, rotas_before, 0), None),
         findings=tuple(findings),
-        explanation="No plan: " + " ".join(f.message for f in findings),
+        explanation=tuple(f.message for f in findings),
     )

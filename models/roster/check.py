@@ -1,7 +1,7 @@
 """Independent checker of a rota: hard-rule breaches and the soft-penalty score, from the raw input.
 
 Written from the rule definitions in :data:`models.roster.input.RULES` and the formulation in
-:mod:`models.roster.solve`'s docstring, run by run and day by day, without the model's build code:
+:mod:`models.roster`'s docstring, run by run and day by day, without the model's build code:
 only the input dataclass is imported. A test holds the two against each other (score equals the
 solver's objective, no hard breach).
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from models.roster.input import WEEKDAYS, RosterInput, parse_list, parse_time
+from models.roster.parameters import RosterParameters
 
 COLUMNS = ["rule", "staff", "date", "detail", "amount", "weight", "cost"]
 
@@ -57,8 +58,11 @@ class _Person:
         return out
 
 
-def check_roster(inp: RosterInput, assignments: pd.DataFrame) -> RosterCheck:
-    """Check ``assignments`` (``staff_id``, ``date``, ``shift_id``) against ``inp``."""
+def check_roster(
+    inp: RosterInput, assignments: pd.DataFrame, params: RosterParameters | None = None
+) -> RosterCheck:
+    """Check ``assignments`` (``staff_id``, ``date``, ``shift_id``) against ``inp`` under ``params``."""
+    params = params or RosterParameters()
     found: list[
         tuple[str, str, object, str, int, bool, int]
     ] = []  # rule, staff, date, detail, amount, hard, weight
@@ -281,10 +285,10 @@ def check_roster(inp: RosterInput, assignments: pd.DataFrame) -> RosterCheck:
                         f"was {before.get((s, d)) or 'off'}",
                         1,
                         False,
-                        inp.parameters.change_weight,
+                        params.change_weight,
                     )
-        if inp.parameters.max_changes is not None:
-            add("max_changes", "", None, "", changed - inp.parameters.max_changes, True)
+        if params.max_changes is not None:
+            add("max_changes", "", None, "", changed - params.max_changes, True)
 
     hard = pd.DataFrame([f[:5] for f in found if f[5]], columns=COLUMNS[:5])
     soft = pd.DataFrame(

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.roster.input import RosterInput, RosterParameters
+from models.roster.input import RosterInput
 
 FIRST_MONDAY = dt.date(2024, 1, 1)
 """Date given to day 0 when mapping onto the rota model (any Monday gives the same rota)."""
@@ -252,7 +252,7 @@ def to_roster_input(inst: CurtoisQuInstance, first_date: dt.date = FIRST_MONDAY)
             [{"first": s.shift_id, "second": n} for s in inst.shifts for n in s.not_followed_by],
             columns=["first", "second"],
         ),
-        parameters=RosterParameters(),
+        timezone="UTC",  # the benchmark's days have no clock changes
         name=inst.name,
     )
 

@@ -1,7 +1,8 @@
 """Input of the detailed-rota model: a validated, frozen :class:`RosterInput` and its rule vocabulary.
 
-The maths is in :mod:`models.roster.solve`; this module only says what the data mean and refuses
-data that cannot mean anything (``ValueError`` naming the table, the row and what is wrong).
+The maths is in :mod:`models.roster`; this module only says what the data mean and refuses
+data that cannot mean anything (:class:`~models.common.contract.ModelInputError` naming the
+table, the row and the column).
 Tables are normalised on construction (optional columns filled with their defaults, dates made
 ``datetime.date``, ids made ``str``) into new frames; the caller's frames are never modified.
 """
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from models.common.contract import InputProblem, ModelInputError
 from models.roster.catalogue import (
     ALL_GROUPS,
     RULES,
@@ -23,6 +26,7 @@ from models.roster.catalogue import (
     rules_table,
     weekly_cover,
 )
+from models.roster.parameters import RosterParameters
 from models.roster.validate import empty_table, parse_list, parse_time, validate
 
 __all__ = [
@@ -54,29 +58,6 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class RosterParameters:
-    """Figures of the rota model that are not per-group rules.
-
-    Attributes
-    ----------
-    change_weight : int
-        Penalty per assignment changed against the published rota (re-rostering; default 10).
-    max_changes : int or None
-        Hard limit on assignments changed against the published rota (None: no limit).
-    hard_violation_weight : int
-        Weight of one unit of a hard rule's violation in the elastic re-solve that explains an
-        infeasible instance (default 1; every hard rule counts alike).
-    timezone : str
-        Time zone of the shift times, for the rota's start and end datetimes (Europe/London).
-    """
-
-    change_weight: int = 10
-    max_changes: int | None = None
-    hard_violation_weight: int = 1
-    timezone: str = "Europe/London"
-
-
-@dataclass(frozen=True)
 class RosterInput:
     """A validated detailed-rota instance.
 
@@ -104,6 +85,9 @@ class RosterInput:
         the next day (hard), besides those derived from ``min_rest_hours``.
     published : the published rota (``staff_id``, ``date``, ``shift_id``) for re-rostering;
         staff on dates not listed were off.
+    timezone : IANA name of the time zone of the shift times (default Europe/London); rest,
+        shift lengths and hours are measured in elapsed (UTC) time across clock changes.
+    name : the instance's name (files, calendars).
     """
 
     staff: pd.DataFrame
@@ -118,21 +102,35 @@ class RosterInput:
     history: pd.DataFrame | None = None
     forbidden_successions: pd.DataFrame | None = None
     published: pd.DataFrame | None = None
-    parameters: RosterParameters = field(default_factory=RosterParameters)
+    timezone: str = "Europe/London"
     name: str = "roster"
 
     def __post_init__(self) -> None:
         if isinstance(self.first_date, dt.datetime) or not isinstance(self.first_date, dt.date):
-            raise ValueError(f"first_date must be a datetime.date, got {self.first_date!r}")
+            raise ModelInputError(
+                InputProblem(
+                    "parameters", f"first_date must be a date, got {self.first_date!r}", None, "first_date"
+                )
+            )
         if not isinstance(self.days, int) or self.days < 1:
-            raise ValueError(f"days must be a positive whole number, got {self.days!r}")
+            raise ModelInputError(
+                InputProblem(
+                    "parameters", f"days must be a positive whole number, got {self.days!r}", None, "days"
+                )
+            )
+        try:
+            ZoneInfo(str(self.timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ModelInputError(
+                InputProblem("parameters", f"unknown time zone {self.timezone!r}", None, "timezone")
+            ) from None
         tables = validate(self)
         for key, value in tables.items():
             object.__setattr__(self, key, value)
 
     def replace(self, **changes: object) -> RosterInput:
         """A new, re-validated input with some fields changed (e.g. re-rostering: new ``leave``,
-        ``published=old_plan.assignments``, ``parameters=RosterParameters(max_changes=4)``)."""
+        ``published=old_plan.assignments``)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     # ---- derived facts -------------------------------------------------------------------

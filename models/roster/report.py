@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from models.roster.input import RULES, WEEKDAYS, RosterInput, parse_list, parse_time
+from models.roster.parameters import RosterParameters
 
 PENALTY_COLUMNS = ["rule", "staff", "date", "detail", "amount", "weight", "cost"]
 ASSIGNMENT_COLUMNS = ["staff_id", "date", "shift_id"]
@@ -47,7 +48,7 @@ def _can_work(rules: dict, preferred: tuple[str, ...], shift: pd.Series) -> bool
     return not (r is not None and r.hard and preferred and shift["shift_id"] not in preferred)
 
 
-def diagnose(inp: RosterInput) -> list[str]:
+def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[str]:
     """Requirements that cannot be met whatever the rota (cover minima above the people available,
     pre-assignments above a cover maximum, hard minimum hours or shifts above what the days allow)."""
     problems: list[str] = []
@@ -171,7 +172,7 @@ def extract_tables(rm: Any, solver: Any, inp: RosterInput | None = None) -> dict
 
 def rota_table(inp: RosterInput, assignments: pd.DataFrame) -> pd.DataFrame:
     """The long table: one row per shift worked with local start and end datetimes."""
-    tz = ZoneInfo(inp.parameters.timezone)
+    tz = ZoneInfo(inp.timezone)
     staff = inp.staff.set_index("staff_id")
     shifts = inp.shifts.set_index("shift_id")
     rows = []

@@ -1,4 +1,4 @@
-"""Constraint families of the detailed-rota model, one function each (numbered as in :mod:`models.roster.solve`).
+"""Constraint families of the detailed-rota model, one function each (numbered as in :mod:`models.roster`).
 
 Every family reads the rules of each person's group, and for each rule either adds hard
 constraints or named penalty terms (:meth:`RosterModel.pattern`, :meth:`RosterModel.limit`).
@@ -369,8 +369,8 @@ def changes(rm: RosterModel) -> None:
             changed = int(changed) if isinstance(changed, bool) else changed
             total = total + changed
             if not rm.elastic:
-                rm.add_term("change", p, d, f"was {s0 or 'off'}", changed, rm.inp.parameters.change_weight)
-    limit = rm.inp.parameters.max_changes
+                rm.add_term("change", p, d, f"was {s0 or 'off'}", changed, rm.params.change_weight)
+    limit = rm.params.max_changes
     if limit is not None:
         rm.limit(rm.hard_structural(), "max_changes", None, None, "", total, hi=limit)
 

@@ -17,6 +17,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from models.roster.input import WEEKDAYS, RosterInput, Rule, parse_list, parse_time
+from models.roster.parameters import RosterParameters
 
 Lit = Any  # a cp_model BoolVar or a Python bool
 BIG = 10**7  # upper bound of auxiliary integer variables (minutes, counts)
@@ -54,6 +55,7 @@ class RosterModel:
     """A built (not solved) rota model: ``model`` plus the handles needed to read a solution."""
 
     inp: RosterInput
+    params: RosterParameters
     elastic: bool
     model: cp_model.CpModel
     staff: list[str]
@@ -94,14 +96,14 @@ class RosterModel:
     def mode(self, rule: Rule) -> tuple[str, int]:
         """How ``rule`` enters the model: ("hard", 0), ("soft", weight) or ("skip", 0)."""
         if self.elastic:
-            return ("soft", self.inp.parameters.hard_violation_weight) if rule.hard else ("skip", 0)
+            return ("soft", self.params.hard_violation_weight) if rule.hard else ("skip", 0)
         if rule.hard:
             return "hard", 0
         return ("soft", rule.weight) if rule.weight > 0 else ("skip", 0)
 
     def hard_structural(self) -> tuple[str, int]:
         """Mode of requirements that are always hard (cover limits, explicit successions, max changes)."""
-        return ("soft", self.inp.parameters.hard_violation_weight) if self.elastic else ("hard", 0)
+        return ("soft", self.params.hard_violation_weight) if self.elastic else ("hard", 0)
 
     def conj(self, lits: list[Lit]) -> Lit:
         """A literal equal to the AND of ``lits`` (a constant when it is decided already)."""
@@ -200,7 +202,7 @@ class RosterModel:
             )
 
 
-def make_variables(inp: RosterInput, elastic: bool) -> RosterModel:
+def make_variables(inp: RosterInput, params: RosterParameters, elastic: bool) -> RosterModel:
     """Create ``x[p, d, s]`` for every assignment that may happen, and the work/night literals.
 
     No variable is made for leave, fixed days off, days pre-assigned to another shift, or a shift
@@ -221,7 +223,7 @@ def make_variables(inp: RosterInput, elastic: bool) -> RosterModel:
         )
         for r in inp.shifts.itertuples(index=False)
     }
-    rm = RosterModel(inp, elastic, m, staff_ids, groups, shifts, [inp.rules_for(g) for g in groups])
+    rm = RosterModel(inp, params, elastic, m, staff_ids, groups, shifts, [inp.rules_for(g) for g in groups])
     pos = {s: i for i, s in enumerate(staff_ids)}
     off = {(pos[r.staff_id], inp.day_index(r.date)) for r in inp.leave.itertuples(index=False)}
     pre = {

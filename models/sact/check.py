@@ -1,10 +1,12 @@
 """Re-check a SACT location plan against the raw input, without the code that built the model.
 
 :func:`check_sact_plan` reads only the input tables of a :class:`~models.sact.input.SactInput`
-and the tables of a :class:`~models.sact.solve.SactPlan` (sites, allocation, hub links, unserved) and
-tests every constraint of the formulation in :mod:`models.sact.input` afresh, with pandas
-joins on ids.  It deliberately imports nothing from ``sact_data``, ``sact_matrix`` or
-``sact_pyomo``: a mistake there cannot hide itself here.  It also recomputes the objective.
+and the tables of a :class:`~models.sact.solve.SactPlan` (sites, allocation, hub links, unserved)
+and tests every constraint of the formulation in :mod:`models.sact` afresh, with pandas joins on
+ids.  It deliberately imports nothing from :mod:`models.sact.arrays`, :mod:`models.sact.matrix`
+or :mod:`models.sact.large`: a mistake there cannot hide itself here.  It also recomputes the
+objective and its parts; :func:`check_plan` (the contract's ``check``) compares them with the
+plan's own figures.
 
 Tolerances: a quantity ``lhs`` is over its limit ``rhs`` when ``lhs > rhs + tol * max(1, |rhs|)``.
 Where the travel tables list a pair more than once, the shortest time listed counts.
@@ -12,20 +14,37 @@ Where the travel tables list a pair more than once, the shortest time listed cou
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from models.common.contract import CheckReport
 from models.sact.input import COMPLEX_SITE_TYPES, SactInput
 from models.sact.solve import SactPlan
 
 MAX_LISTED = 10  # violations listed per rule; the rest are counted
+MATCH_TOLERANCE = 1e-6  # relative: a recomputed figure agrees with the plan's within this
+RULES = (
+    "demand",
+    "chairs",
+    "chair hours",
+    "serve only open sites",
+    "travel limit",
+    "complex regimens",
+    "access target",
+    "open sites",
+    "budget",
+    "safe volume",
+    "aseptic supply",
+    "nurses",
+    "objective",
+)
 
 
 @dataclass(frozen=True)
-class CheckReport:
-    """Outcome of a check.
+class PlanCheck:
+    """Outcome of :func:`check_sact_plan`.
 
     violations : every broken rule, in words, with the amounts involved (empty when feasible).
     objective : the objective recomputed from the plan's tables, in the model's units.
@@ -87,12 +106,12 @@ def _demand(data: SactInput) -> pd.DataFrame:
     return rows[rows["demand"] > 0].reset_index(drop=True)
 
 
-def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> CheckReport:
+def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> PlanCheck:
     """Every rule of the SACT formulation, re-tested on ``plan``; and the plan's objective."""
     p = data.parameters
     out = _Findings()
     if not plan.found or plan.sites.empty:
-        return CheckReport([f"no plan to check (status {plan.result.status.value})"], float("nan"))
+        return PlanCheck([f"no plan to check (status {plan.result.status.value})"], float("nan"))
 
     sites = data.sites
     plan_sites = plan.sites.set_index("site_id")
@@ -137,7 +156,7 @@ def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> Check
         objective = components["fixed"] + components["chairs"] + travel_cost + penalty
     else:
         objective = minutes + penalty
-    return CheckReport(out.lines, float(objective), components)
+    return PlanCheck(out.lines, float(objective), components)
 
 
 def _check_allocation(
@@ -424,3 +443,23 @@ def _check_supply(
             "aseptic supply",
             [f"site {i}: doses reported differ from its attendances by {d:g}" for i, d in off.items()],
         )
+
+
+def check_plan(data: SactInput, plan: SactPlan) -> CheckReport:
+    """The contract's ``check``: every rule re-tested under the plan's own parameters, and the
+    recomputed objective and cost components compared with the plan's (``mismatches``)."""
+    data = replace(data, parameters=plan.parameters)
+    found = check_sact_plan(data, plan)
+    if not plan.found:
+        return CheckReport(violations=tuple(found.violations))
+    p = plan.parameters
+    travel = p.travel_cost_per_minute * p.trips_per_attendance * found.components["attendance_minutes"]
+    figures = {**found.components, "patient_travel": travel, "objective": found.objective}
+    pairs = [("objective", found.objective, plan.result.objective)]
+    pairs += [(k, found.components[k], plan.costs.get(k)) for k in ("fixed", "chairs", "attendance_minutes")]
+    mismatches = [
+        f"{name}: the plan says {claimed:,.6g}, recomputed from its tables {value:,.6g}"
+        for name, value, claimed in pairs
+        if claimed is None or not np.isclose(value, claimed, rtol=MATCH_TOLERANCE, atol=MATCH_TOLERANCE)
+    ]
+    return CheckReport(tuple(found.violations), tuple(mismatches), figures, RULES)

@@ -1,7 +1,7 @@
-"""Vectorised build of the SACT location model (see :mod:`models.sact.input` for the maths).
+"""Vectorised build of the SACT location model (the mathematics is in :mod:`models.sact`).
 
-Every constraint family is one call that adds all its rows from arrays; the same arrays feed the
-pyomo builder in :mod:`models.sact.pyomo_build`.  Variable blocks: ``open[s]``, ``chairs[s]``,
+Every constraint family is one call that adds all its rows from arrays; the pyomo backends solve
+the same model through :mod:`solvers.pyomo_matrix`.  Variable blocks: ``open[s]``, ``chairs[s]``,
 ``serve[a]``, ``unserved[d]``, ``supply[l]``, ``doses[l]``.
 """
 

@@ -1,23 +1,25 @@
-"""Solve the SACT location model and read its plan (the maths is in :mod:`models.sact.input`).
+"""Solve the SACT location model and read its plan (the maths is in :mod:`models.sact`).
 
-Stages, each timed: prepare arrays -> diagnose what cannot be met -> build (vectorised for
-HiGHS, pyomo for other backends) -> solve -> extract the plan.
+Stages, each timed: prepare arrays -> diagnose what cannot be met -> build the matrix model
+(:mod:`models.sact.matrix`) -> solve (HiGHS direct, the priced path of :mod:`models.sact.large`,
+or any pyomo backend through :mod:`solvers.pyomo_matrix`) -> extract the plan.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from models.common.contract import finite_or_none
 from models.sact.arrays import SactArrays, diagnose, prepare
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
-from solvers import SolveOptions, SolveResult, Status, solve_matrix, solve_pyomo
+from solvers import SolveOptions, SolveResult, Status, solve_model
 
 ACCESS_BANDS = (30, 45, 60)
 
@@ -38,6 +40,9 @@ class SactPlan:
     access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
         the same per deprivation quintile.
     explanation : when no plan exists, every requirement that cannot be met, in planners' words.
+    parameters : the parameters solved under (so the plan can be checked with the input alone).
+    solve_path : ``direct`` (the whole model), ``priced`` (:mod:`models.sact.large`), ``pyomo``,
+        or ``diagnosed`` (no solve: a requirement cannot be met).
     """
 
     result: SolveResult
@@ -50,10 +55,43 @@ class SactPlan:
     access_by_quintile: pd.DataFrame
     explanation: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    parameters: SactParameters = field(default_factory=SactParameters)
+    solve_path: str = ""
 
     @property
     def found(self) -> bool:
         return self.result.has_plan
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The CSV files of a run, by file stem (none without a plan)."""
+        if not self.found:
+            return {}
+        return {
+            "sites": self.sites,
+            "allocation": self.allocation,
+            "hub_links": self.hub_links,
+            "unserved": self.unserved,
+            "access_by_quintile": self.access_by_quintile,
+        }
+
+    def figures(self) -> dict[str, Any]:
+        """Headline figures (JSON-ready): costs by component, access, site and chair counts,
+        the changes from today, unserved attendances and the solve path that ran."""
+        out: dict[str, Any] = {"solve_path": self.solve_path}
+        if not self.found:
+            return out
+        s = self.sites
+        out["costs"] = {k: finite_or_none(v) for k, v in self.costs.items()}
+        out["access"] = {k: finite_or_none(v) for k, v in self.access.items()}
+        out["sites_open"] = int(s["open"].sum())
+        out["chairs"] = int(s["chairs"].sum())
+        out["chairs_today"] = int(s["current_chairs"].sum())
+        out["changes"] = {
+            label: [str(v) for v in s.loc[s["change"] == label, "site_id"]]
+            for label in ("opened", "closed", "resized")
+        }
+        out["unserved_attendances"] = float(self.unserved["attendances"].sum()) if len(self.unserved) else 0.0
+        return out
 
 
 def solve_sact(
@@ -62,13 +100,12 @@ def solve_sact(
     options: SolveOptions | None = None,
     *,
     progress: Any = None,
-    method: str | None = None,
 ) -> SactPlan:
-    """Solve ``data`` with ``backend`` (``highs`` direct, or a pyomo backend name).
+    """Solve ``data`` under its own parameters with ``backend`` (``highs``, or ``pyomo-<solver>``).
 
-    ``method`` (HiGHS only; default the instance's ``solve_method``): ``direct`` solves the whole
-    model; ``priced`` takes the path of :mod:`models.sact.large` (strong relaxation by pricing,
-    plans from restricted MILPs, a valid bound); ``auto`` takes it above
+    The parameter ``solve_method`` (HiGHS only): ``direct`` solves the whole model; ``priced``
+    takes the path of :mod:`models.sact.large` (strong relaxation by pricing, plans from
+    restricted MILPs, a valid bound); ``auto`` takes it above
     :data:`models.sact.large.PRICED_PATH_ARCS` arcs.
     """
     options = options or SolveOptions()
@@ -81,25 +118,17 @@ def solve_sact(
         result = SolveResult(
             Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
         )
-        return _empty_plan(data, result, problems, {"prepare": prepare_seconds})
-    if backend == "highs" and use_priced_path(arrays, p, method or p.solve_method):
+        return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
+    if backend == "highs" and use_priced_path(arrays, p, p.solve_method):
+        path = "priced"
         result, x, model = solve_priced(arrays, p, options, build_seconds=prepare_seconds, progress=progress)
-        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
-    elif backend == "highs":
+    else:
+        path = "direct" if backend == "highs" else "pyomo"
         t1 = time.perf_counter()
         model = build_matrix(arrays, p)
         build_seconds = prepare_seconds + time.perf_counter() - t1
-        result, x = solve_matrix(model, options, build_seconds=build_seconds, progress=progress)
-        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
-    else:
-        from models.sact.pyomo_build import build_pyomo, pyomo_values
-
-        name = backend.removeprefix("pyomo-")
-        t1 = time.perf_counter()
-        pm = build_pyomo(arrays, p)
-        build_seconds = prepare_seconds + time.perf_counter() - t1
-        result = solve_pyomo(pm, name, options, build_seconds=build_seconds)
-        values = pyomo_values(pm, arrays, p) if result.has_plan else None
+        result, x = solve_model(model, backend, options, build_seconds=build_seconds, progress=progress)
+    values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if values is None:
         explanation = []
@@ -111,15 +140,17 @@ def solve_sact(
             ]
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
-        return _empty_plan(data, result, explanation, timings)
-    return extract(data, arrays, values, result, timings)
+        return _empty_plan(data, result, explanation, timings, path)
+    return replace(extract(data, arrays, values, result, timings), solve_path=path)
 
 
 def _empty_plan(
-    data: SactInput, result: SolveResult, explanation: list[str], timings: dict[str, float]
+    data: SactInput, result: SolveResult, explanation: list[str], timings: dict[str, float], path: str
 ) -> SactPlan:
     empty = pd.DataFrame()
-    return SactPlan(result, empty, empty, empty, empty, {}, {}, empty, tuple(explanation), timings)
+    return SactPlan(
+        result, empty, empty, empty, empty, {}, {}, empty, tuple(explanation), timings, data.parameters, path
+    )
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -246,7 +277,7 @@ def extract(
         )
         rows.append(row)
     by_q = pd.DataFrame(rows)
-    return SactPlan(result, sites, alloc, links, unserved, costs, access, by_q, (), timings)
+    return SactPlan(result, sites, alloc, links, unserved, costs, access, by_q, (), timings, p)
 
 
 def _change_labels(sites: pd.DataFrame) -> np.ndarray:

@@ -1,12 +1,16 @@
 """Rota exports: the long CSV, a coloured Excel workbook, and iCalendar files per person.
 
 The rota table has one row per shift worked: ``staff``, ``name``, ``group``, ``date``,
-``shift``, ``start``, ``end`` (timezone-aware, Europe/London), ``hours``, ``night``, ``on_call``.
+``shift``, ``start``, ``end`` (timezone-aware, in the instance's time zone), ``hours``, ``night``,
+``on_call``. Files are reproducible: the calendars' DTSTAMP and the workbook's creation time come
+from the run timestamp passed in (:func:`run_timestamp`), and calendar text is escaped by the
+``icalendar`` library.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,7 @@ from optimiser.exports.safe import safe_frame, safe_text, write_csv
 from optimiser.exports.workbook import _plain
 
 TIMEZONE = "Europe/London"
+"""Time zone of calendars when none is given."""
 PALETTE = ("#BDD7EE", "#F8CBAD", "#C6E0B4", "#FFE699", "#D9D2E9", "#B4C6E7", "#F4B084", "#A9D08E")
 NIGHT_COLOUR = "#8EA9DB"
 LEAVE_COLOUR = "#D9D9D9"
@@ -49,12 +54,18 @@ def write_rota_workbook(
     cover: pd.DataFrame,
     penalties: pd.DataFrame,
     leave: pd.DataFrame | None = None,
+    *,
+    created: dt.datetime | None = None,
 ) -> None:
     """Sheets: Rota (staff x day grid coloured by shift type), Totals, Cover (shortfalls in red),
-    Penalties (every soft-rule penalty by rule and person), Shifts (the long table)."""
+    Penalties (every soft-rule penalty by rule and person), Shifts (the long table).
+
+    ``created``: the workbook's creation time (default :func:`run_timestamp`).
+    """
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    book.set_properties({"created": (created or run_timestamp()).replace(tzinfo=None)})
     try:
         bold = book.add_format({"bold": True})
         shift_ids = sorted(rota["shift"].unique().tolist()) if len(rota) else []
@@ -165,18 +176,27 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _calendar(name: str) -> Any:
+def run_timestamp() -> dt.datetime:
+    """The run's timestamp (UTC, whole seconds): ``SOURCE_DATE_EPOCH`` when set (reproducible
+    builds' convention), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _calendar(name: str, timezone: str) -> Any:
     import icalendar
 
     cal = icalendar.Calendar()
     cal.add("prodid", "-//nhs-cancer-optimiser//rota//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", TIMEZONE)
+    cal.add("x-wr-timezone", timezone)
     return cal
 
 
-def _event(row: Any, stamp: dt.datetime) -> Any:
+def _event(row: Any, stamp: dt.datetime, timezone: str) -> Any:
     import icalendar
 
     event = icalendar.Event()
@@ -184,8 +204,8 @@ def _event(row: Any, stamp: dt.datetime) -> Any:
         "uid", f"{row.staff}-{pd.Timestamp(row.date).date().isoformat()}-{row.shift}@nhs-cancer-optimiser"
     )
     event.add("summary", f"{row.shift} shift" + (f" ({row.name})" if getattr(row, "name", "") else ""))
-    event.add("dtstart", _local(row.start))
-    event.add("dtend", _local(row.end))
+    event.add("dtstart", _local(row.start, timezone))
+    event.add("dtend", _local(row.end, timezone))
     event.add("dtstamp", stamp)
     event.add(
         "description",
@@ -194,32 +214,60 @@ def _event(row: Any, stamp: dt.datetime) -> Any:
     return event
 
 
-def _local(value: Any) -> dt.datetime:
+def _local(value: Any, timezone: str) -> dt.datetime:
     from zoneinfo import ZoneInfo
 
     ts = pd.Timestamp(value)
     if ts.tzinfo is None:
-        ts = ts.tz_localize(TIMEZONE)
-    return ts.tz_convert(TIMEZONE).to_pydatetime().astimezone(ZoneInfo(TIMEZONE))
+        ts = ts.tz_localize(timezone)
+    return ts.tz_convert(timezone).to_pydatetime().astimezone(ZoneInfo(timezone))
 
 
 def _file_name(staff_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", staff_id).strip("._") or "staff"
 
 
-def write_rota_calendars(rota: pd.DataFrame, folder: Path, name: str) -> list[str]:
-    """``rota.ics`` for the whole rota and ``calendars/<staff>.ics`` per person; returns names."""
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+def calendar_file_names(staff_ids: list[str]) -> dict[str, str]:
+    """``calendars/<name>.ics`` per staff id, unique: ids that clean to the same name (``S 005``
+    and ``S_005``) get numbered suffixes (``S_005.ics``, ``S_005-2.ics``) in the ids' sorted order."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for staff_id in sorted(dict.fromkeys(staff_ids)):
+        base = _file_name(staff_id)
+        name, n = base, 1
+        while name.lower() in taken:  # case-insensitive file systems
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name.lower())
+        out[staff_id] = f"calendars/{name}.ics"
+    return out
+
+
+def write_rota_calendars(
+    rota: pd.DataFrame,
+    folder: Path,
+    name: str,
+    *,
+    timezone: str = TIMEZONE,
+    stamp: dt.datetime | None = None,
+) -> list[str]:
+    """``rota.ics`` for the whole rota and one calendar per person; returns the files, each once.
+
+    Times are in ``timezone`` (the instance's, with its VTIMEZONE); DTSTAMP is ``stamp`` (default
+    :func:`run_timestamp`).
+    """
+    stamp = stamp or run_timestamp()
     written = []
-    whole = _calendar(name)
+    whole = _calendar(name, timezone)
     (folder / "calendars").mkdir(exist_ok=True)
+    files = calendar_file_names([str(s) for s in rota["staff"].unique()])
     for staff_id, rows in rota.groupby("staff", sort=True):
-        person = _calendar(f"{name}: {staff_id}")
+        person = _calendar(f"{name}: {staff_id}", timezone)
         for row in rows.itertuples():
-            person.add_component(_event(row, stamp))
-            whole.add_component(_event(row, stamp))
+            person.add_component(_event(row, stamp, timezone))
+            whole.add_component(_event(row, stamp, timezone))
         person.add_missing_timezones()
-        file = f"calendars/{_file_name(str(staff_id))}.ics"
+        file = files[str(staff_id)]
         (folder / file).write_bytes(person.to_ical())
         written.append(file)
     whole.add_missing_timezones()

@@ -5,9 +5,9 @@ A kind is registered in :data:`KINDS` by its ``kind:`` word in ``instance.yaml``
 
 from __future__ import annotations
 
-from optimiser.kinds.base import Kind, LoadedInstance, RunSettings, load_instance, validate_instance
+from optimiser.kinds.base import Kind, LoadedInstance, ModelCase, load_instance, validate_instance
 
-__all__ = ["KINDS", "Kind", "LoadedInstance", "RunSettings", "get_kind", "load_instance", "validate_instance"]
+__all__ = ["KINDS", "Kind", "LoadedInstance", "ModelCase", "get_kind", "load_instance", "validate_instance"]
 
 
 def _registry() -> dict[str, Kind]:

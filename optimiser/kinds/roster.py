@@ -3,72 +3,47 @@
 Problems that span tables or need the horizon (a start time that is not HH:MM, an unknown rule
 or group, a date outside the horizon, cover minimum above maximum) are found here with file, row
 and column, all in one pass; anything :class:`models.roster.input.RosterInput` still refuses
-is reported against the table (and row) its message names. Every rota found is re-checked by
-:func:`models.roster.check.check_roster`, which does not use the model.
+is reported from its :class:`~models.common.contract.ModelInputError` (table, row and column).
+The shell solves through :mod:`optimiser.run` (the model contract); this module adds the rota
+workbook and calendars (:func:`write_extra`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+import models.roster
+from models.common.contract import ModelInputError
 from models.roster.catalogue import ALL_GROUPS, RULES, weekly_cover
-from models.roster.check import RosterCheck, check_roster
 from models.roster.input import RosterInput, RosterParameters, parse_time
-from models.roster.solve import RosterPlan, solve_roster
+from models.roster.plan import RosterPlan
 from optimiser.errors import InputError, Problem
-from optimiser.exports.rota import write_rota_calendars, write_rota_csv, write_rota_workbook
-from optimiser.exports.safe import write_csv
+from optimiser.exports.rota import run_timestamp, write_rota_calendars, write_rota_workbook
 from optimiser.kinds.base import (
     Kind,
-    RunSettings,
+    ModelCase,
     date_parameter,
     required_parameter,
     row_numbers,
     without_rows,
 )
-from optimiser.kinds.figures import rounded_floats
 from optimiser.kinds.roster_schema import ASSIGNMENT_TABLES, MODEL_PARAMETERS, PARAMETERS, TABLES
-from optimiser.kinds.roster_summary import by_rule, summary
-from optimiser.outputs import write_json
+from optimiser.kinds.roster_summary import summary
 
 _COVER_KEY = ["date", "shift_id", "skill"]
-
-
-@dataclass(frozen=True)
-class RosterCase:
-    """What :func:`solve` needs: the validated input and the default time limit (seconds)."""
-
-    data: RosterInput
-    time_limit: float | None
-
-
-@dataclass(frozen=True)
-class RosterRun:
-    """A solve's outcome: the input, the model's plan and the independent check of its rota."""
-
-    data: RosterInput
-    plan: RosterPlan
-    check: RosterCheck | None
-
-    @property
-    def found(self) -> bool:
-        return self.plan.found
 
 
 # ---- build_input ---------------------------------------------------------------------------------
 
 
-def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> RosterCase:
-    """Typed :class:`RosterCase` from validated tables; raise InputError naming file, row and column."""
+def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> ModelCase:
+    """The model's input and parameters from validated tables; InputError names file, row and column."""
     problems: list[Problem] = []
     rows = {name: row_numbers(frame) for name, frame in tables.items()}
     tables = {name: without_rows(frame) for name, frame in tables.items()}
@@ -101,8 +76,8 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     if problems:
         raise InputError(problems)
     assert first is not None and days is not None
-    model_params = RosterParameters(**{k: params[k] for k in MODEL_PARAMETERS})
     try:
+        model_params = RosterParameters(**{k: params[k] for k in MODEL_PARAMETERS})
         data = RosterInput(
             staff=tables["staff"],
             shifts=shifts,
@@ -110,16 +85,16 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             days=days,
             cover=cover,
             rules=tables["rules"],
-            parameters=model_params,
+            timezone=str(params["timezone"]),
             name=Path(yaml_file).absolute().parent.name,
             **{k: tables.get(k) for k in (*ASSIGNMENT_TABLES, "leave", "requests", "forbidden_successions")},
         )
-    except ValueError as exc:  # a rule checked only by the model: report it against its table and row
+    except ModelInputError as exc:  # a rule checked only by the model: its table, row and column
         direct = {name: rows[name] for name in tables if name not in ("cover", "cover_pattern")}
         if "cover" in tables and "cover_pattern" not in tables:
             direct["cover"] = rows["cover"]
-        raise InputError([_model_problem(str(exc), files, direct, yaml_file)]) from None
-    return RosterCase(data, params["time_limit"])
+        raise InputError([_problem(p, files, direct, yaml_file) for p in exc.problems]) from None
+    return ModelCase(data, model_params)
 
 
 def _check_rules(
@@ -228,128 +203,47 @@ def _cover(
     return both.sort_values(["date"], kind="stable").reset_index(drop=True)
 
 
-def _model_problem(text: str, files: dict[str, str], rows: dict[str, pd.Series], yaml_file: str) -> Problem:
-    """The model's ValueError ("table, row n: ...") as a problem against that table's file."""
-    match = re.match(r"(\w+)(?:, row (\d+))?: (.*)", text, re.S)
-    if match is None:
-        return Problem(yaml_file, text)
-    table, row, message = match.group(1), match.group(2), match.group(3)
-    if table == "parameters":
-        return Problem(yaml_file, message)
-    file = files.get(table, yaml_file)
+def _problem(problem: Any, files: dict[str, str], rows: dict[str, pd.Series], yaml_file: str) -> Problem:
+    """A model's :class:`~models.common.contract.InputProblem` against the file, row and column it names.
+
+    Rows of tables passed to the model as read map to their spreadsheet rows; cover expanded from
+    a pattern is reported against the pattern's file without a row.
+    """
+    if problem.table == "parameters":
+        return Problem(
+            yaml_file, problem.message, column=f"parameters.{problem.column}" if problem.column else None
+        )
+    table = problem.table
+    if table == "cover" and table not in rows and "cover_pattern" in files:
+        table = "cover_pattern"
     line = None
-    if row is not None and table in rows and int(row) - 1 < len(rows[table]):
-        line = int(rows[table].iloc[int(row) - 1])
-    schema = next((t for t in TABLES if t.name == table), None)
-    words = set(re.findall(r"\w+", message))
-    column = next((c.name for c in schema.columns if c.name in words), None) if schema else None
-    return Problem(file, message, line, column)
+    if problem.row is not None and table in rows and problem.row - 1 < len(rows[table]):
+        line = int(rows[table].iloc[problem.row - 1])
+    return Problem(files.get(table, yaml_file), problem.message, line, problem.column)
 
 
-# ---- solve and write -----------------------------------------------------------------------------
+# ---- extra files -------------------------------------------------------------------------------
 
 
-def solve(case: RosterCase, settings: RunSettings) -> RosterRun:
-    """Solve with CP-SAT (the instance's ``time_limit`` when none is given) and check the rota found."""
-    if settings.backend != "cpsat":
-        raise RuntimeError(f"roster instances are solved with cpsat, not '{settings.backend}'")
-    options = settings.options
-    if options.time_limit is None and case.time_limit:
-        options = dataclasses.replace(options, time_limit=case.time_limit)
-    plan = solve_roster(case.data, options)
-    check = check_roster(case.data, plan.assignments) if plan.found else None
-    return RosterRun(case.data, plan, check)
-
-
-
-
-def write(run: RosterRun, folder: Path) -> list[str]:
-    """The rota as CSV, workbook and calendars, its tables, and summary.json; returns the files."""
-    plan, data = run.plan, run.data
-    written: list[str] = []
+def write_extra(plan: RosterPlan, case: ModelCase, folder: Path) -> list[str]:
+    """The rota workbook and calendars (``rota.xlsx``, ``rota.ics``, ``calendars/``); returns the files."""
     if not plan.found:
-        write_csv(plan.violations, folder / "violations.csv")
-        write_json(folder / "summary.json", summary_json(run))
-        return ["violations.csv", "summary.json"]
-    write_rota_csv(plan.rota, folder / "rota.csv")
-    write_csv(plan.assignments, folder / "assignments.csv")
+        return []
+    data: RosterInput = case.input
+    stamp = run_timestamp()
     write_rota_workbook(
         folder / "rota.xlsx",
         plan.rota,
         data.dates,
         data.staff,
-        rounded_floats(plan.staff_summary, 2),
+        plan.tables()["staff_summary"],
         plan.cover,
         plan.penalties,
         data.leave,
+        created=stamp,
     )
-    written += ["rota.csv", "assignments.csv", "rota.xlsx"]
     timed = plan.rota[plan.rota["start"].notna()]
-    written += write_rota_calendars(timed, folder, data.name)
-    tables = {
-        "penalties": plan.penalties,
-        "cover": plan.cover,
-        "staff_summary": rounded_floats(plan.staff_summary, 2),
-    }
-    if data.published is not None and len(data.published):
-        tables["changes"] = plan.changes
-    for name, frame in tables.items():
-        write_csv(frame, folder / f"{name}.csv")
-        written.append(f"{name}.csv")
-    write_json(folder / "summary.json", summary_json(run))
-    return [*written, "summary.json"]
-
-
-# ---- summaries -----------------------------------------------------------------------------------
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
-
-
-def summary_json(run: RosterRun) -> dict[str, Any]:
-    plan, data = run.plan, run.data
-    out: dict[str, Any] = {
-        "kind": "roster",
-        "name": data.name,
-        "horizon": {"first_date": data.first_date, "last_date": data.last_date, "days": data.days},
-        "solver": plan.result.to_dict(),
-        "timings": {k: round(v, 4) for k, v in plan.timings.items()},
-        "explanation": list(plan.explanation),
-    }
-    if not plan.found:
-        out["violations"] = _records(plan.violations)
-        return out
-    rules = by_rule(plan.penalties)
-    out["objective_by_rule"] = {
-        rule: {"units": int(r.units), "items": int(r["items"]), "cost": int(r.cost)}
-        for rule, r in rules.iterrows()
-    }
-    cover, s = plan.cover, plan.staff_summary
-    re_rostering = data.published is not None and len(data.published) > 0
-    out["counts"] = {
-        "staff": len(data.staff),
-        "shifts_assigned": len(plan.assignments),
-        "hours_assigned": round(float(s["hours"].sum()), 2),
-        "nights": int(s["nights"].sum()),
-        "on_calls": int(s["on_calls"].sum()),
-        "leave_days": int(s["leave_days"].sum()),
-        "cover_rows": len(cover),
-        "cover_rows_under_preferred": int((cover["under"] > 0).sum()),
-        "people_short_of_preferred": int(cover["under"].sum()),
-        "cover_rows_over_preferred": int((cover["over"] > 0).sum()),
-        "requests": len(data.requests),
-        "requests_denied": int(s["requests_denied"].sum()),
-        "changes": len(plan.changes) if re_rostering else None,
-    }
-    if run.check is not None:
-        out["check"] = {
-            "hard_rules_broken": len(run.check.hard),
-            "score": run.check.score,
-            "score_equals_objective": plan.result.objective == run.check.score,
-            "hard_breaches": _records(run.check.hard),
-        }
-    return out
+    return ["rota.xlsx", *write_rota_calendars(timed, folder, data.name, timezone=data.timezone, stamp=stamp)]
 
 
 KIND = Kind(
@@ -358,10 +252,7 @@ KIND = Kind(
     tables=TABLES,
     parameters=PARAMETERS,
     build_input=build_input,
-    solve=solve,
-    write=write,
     summary=summary,
-    summary_json=summary_json,
-    plan_found=lambda run: run.found,
-    backends=("cpsat",),
+    model=models.roster,
+    write_extra=write_extra,
 )

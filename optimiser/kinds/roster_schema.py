@@ -4,8 +4,9 @@ The tables mirror :class:`models.roster.input.RosterInput`; cover may be given p
 (``cover``), as a weekday pattern (``cover_pattern``, expanded over the horizon by
 :func:`models.roster.catalogue.weekly_cover`), or both: a dated row then replaces the
 pattern's row for the same date, shift and skill (e.g. a bank holiday). The parameters are the
-horizon (``first_date``, ``days``), every field of :class:`models.roster.input.RosterParameters`
-and the time limit used when the command line gives none.
+horizon (``first_date``, ``days``), the time zone, and the fields of
+:class:`models.roster.parameters.RosterParameters` (the time limit used when the command line
+gives none among them).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 
 from models.roster.catalogue import WEEKDAYS, weekly_cover
 from models.roster.input import RosterInput
+from models.roster.parameters import RosterParameters
 from optimiser.schema import Column, Parameter, TableSchema
 
 _STAFF_REF = "staff.staff_id"
@@ -297,7 +299,8 @@ PARAMETERS = (
         optional=True,
     ),
 )
-MODEL_PARAMETERS = ("change_weight", "max_changes", "hard_violation_weight", "timezone")
+MODEL_PARAMETERS = ("change_weight", "max_changes", "hard_violation_weight", "time_limit")
+"""Instance parameters that are fields of :class:`models.roster.parameters.RosterParameters`."""
 
 
 def _whole(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
@@ -353,13 +356,13 @@ def tables_of(inp: RosterInput) -> tuple[dict[str, pd.DataFrame], dict[str, Any]
         frame = _whole(frame.copy(), schemas[name])
         frame.attrs = {}
         out[name] = frame
-    p = inp.parameters
+    p = RosterParameters()
     parameters: dict[str, Any] = {
         "first_date": inp.first_date.isoformat(),
         "days": inp.days,
         "change_weight": p.change_weight,
         "max_changes": p.max_changes,
         "hard_violation_weight": p.hard_violation_weight,
-        "timezone": p.timezone,
+        "timezone": inp.timezone,
     }
     return out, parameters

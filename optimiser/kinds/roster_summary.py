@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from models.roster.catalogue import WEEKDAYS
-
-if TYPE_CHECKING:
-    from models.roster.input import RosterInput
-    from optimiser.kinds.roster import RosterRun
+from models.roster.plan import RosterPlan, by_rule
 
 MAX_LISTED = 20
 MAX_STAFF_LISTED = 40
-
-
-def by_rule(penalties: pd.DataFrame) -> pd.DataFrame:
-    """Penalties summed per rule (units, items, cost), costliest first."""
-    if penalties.empty:
-        return pd.DataFrame(columns=["units", "items", "cost"])
-    grouped = penalties.groupby("rule").agg(
-        units=("amount", "sum"), items=("amount", "size"), cost=("cost", "sum")
-    )
-    return grouped.sort_values(["cost", "units"], ascending=False)
 
 
 def _day(date: Any) -> str:
@@ -82,8 +69,8 @@ def _penalty_lines(penalties: pd.DataFrame, objective: float) -> list[str]:
     return lines
 
 
-def _change_lines(data: RosterInput, changes: pd.DataFrame) -> list[str]:
-    if data.published is None or data.published.empty:
+def _change_lines(plan: RosterPlan, changes: pd.DataFrame) -> list[str]:
+    if not plan.re_rostering:
         return []
     if changes.empty:
         return ["Changes against the published rota: none."]
@@ -95,14 +82,14 @@ def _change_lines(data: RosterInput, changes: pd.DataFrame) -> list[str]:
     return lines
 
 
-def summary(run: RosterRun) -> str:
-    plan, data = run.plan, run.data
+def summary(plan: RosterPlan) -> str:
+    """The terminal summary: status and objective first, then staff, cover, penalties, changes."""
     r = plan.result
     lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in plan.timings.items())
     lines.append(
-        f"{data.name}: {len(data.staff)} staff, {data.days} days, "
-        f"{_day(data.first_date)} to {_day(data.last_date)}"
+        f"{plan.name}: {plan.staff_count} staff, {plan.days} days, "
+        f"{_day(plan.first_date)} to {_day(plan.last_date)}"
     )
     if not plan.found:
         lines += [f"Stages: {stages}", "", "No rota:"]
@@ -120,16 +107,7 @@ def summary(run: RosterRun) -> str:
         f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})"
     )
     lines.append(f"Stages: {stages}")
-    if run.check is not None:
-        if run.check.feasible:
-            same = "equals" if run.check.score == r.objective else "DIFFERS FROM"
-            lines.append(
-                "Independent check: every hard rule holds; "
-                f"penalty score {run.check.score} {same} the objective"
-            )
-        else:
-            lines.append(f"Independent check: {len(run.check.hard)} HARD RULE BREACHES (see summary.json)")
     lines += ["", *_staff_lines(plan.staff_summary), "", *_cover_lines(plan.cover), ""]
     lines += _penalty_lines(plan.penalties, r.objective or 0.0)
-    changes = _change_lines(data, plan.changes)
+    changes = _change_lines(plan, plan.changes)
     return "\n".join(lines + ([""] + changes if changes else []))

@@ -1,28 +1,29 @@
-"""``kind: sact``: SACT site location instances: typed input, solve, files and summary."""
+"""``kind: sact``: SACT site location instances: typed input and the terminal summary.
+
+The model is :mod:`models.sact` (under the model contract): the shell solves, checks the plan
+independently and writes its tables through :mod:`optimiser.run`.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+import models.sact
+from models.common.travel import great_circle_km, road_minutes
 from models.sact.input import SactInput, SactParameters
-from models.sact.solve import SactPlan, solve_sact
+from models.sact.solve import SactPlan
 from optimiser.errors import InputError, Problem
-from optimiser.kinds.base import Kind, RunSettings, row_numbers
+from optimiser.kinds.base import Kind, ModelCase, row_numbers
 from optimiser.kinds.sact_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
-from optimiser.outputs import write_json
-from optimiser.travel import great_circle_km, road_minutes
 
 MAX_LISTED = 20
 
 
-
-
-def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> SactInput:
-    """Typed :class:`SactInput` from validated tables; raise InputError for cross-table problems."""
+def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> ModelCase:
+    """The model's input and parameters from validated tables; raise InputError for cross-table problems."""
     problems: list[Problem] = []
     zones = tables["zones"].copy()
     sites = tables["sites"].copy()
@@ -94,7 +95,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     if problems:
         raise InputError(problems)
     model_params = SactParameters(**{k: params[k] for k in MODEL_PARAMETERS})
-    return SactInput(
+    data = SactInput(
         zones=zones.set_index("zone_id"),
         sites=sites.set_index("site_id"),
         travel=travel,
@@ -102,6 +103,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         parameters=model_params,
         nurses=None if nurses is None else nurses.reset_index(drop=True),
     )
+    return ModelCase(data, model_params)
 
 
 def _coordinates(frame: pd.DataFrame, key: str, file: str, rows: pd.Series) -> pd.DataFrame | None:
@@ -125,7 +127,8 @@ def _complete_pairs(
     problems: list[Problem],
     required: bool = True,
 ) -> pd.DataFrame:
-    """Every origin x destination pair: the user's minutes where given, else computed from coordinates."""
+    """Every origin x destination pair: the user's minutes where given, else computed from coordinates
+    (a site to itself: 0 minutes)."""
     a, b = keys
     full = pd.MultiIndex.from_product([origins, destinations], names=[a, b])
     if given is not None and len(given):
@@ -141,6 +144,8 @@ def _complete_pairs(
     else:
         user = pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []], names=[a, b]))
     minutes = user.reindex(full)
+    same = full.get_level_values(0).to_numpy() == full.get_level_values(1).to_numpy()
+    minutes = minutes.where(~(same & minutes.isna().to_numpy()), 0.0)
     missing = minutes.isna().to_numpy()
     if missing.any():
         o = full.get_level_values(0).to_numpy()[missing]
@@ -177,43 +182,6 @@ def _complete_pairs(
 def _pairwise(oxy: np.ndarray, dxy: np.ndarray, kw: dict[str, float]) -> np.ndarray:
     km = great_circle_km(oxy[:, 0], oxy[:, 1], dxy[:, 0], dxy[:, 1])
     return road_minutes(km, kw["road_factor"], kw["speed_kmh"], kw["overhead_minutes"])
-
-
-def solve(data: SactInput, settings: RunSettings) -> SactPlan:
-    return solve_sact(data, settings.backend, settings.options, progress=settings.progress)
-
-
-def write(plan: SactPlan, folder: Path) -> list[str]:
-    """Plan tables as CSV and the summary as JSON; returns the file names written."""
-    written = []
-    if plan.found:
-        for name in ("sites", "allocation", "hub_links", "unserved", "access_by_quintile"):
-            getattr(plan, name).to_csv(folder / f"{name}.csv", index=False)
-            written.append(f"{name}.csv")
-    write_json(folder / "summary.json", summary_json(plan))
-    written.append("summary.json")
-    return written
-
-
-def summary_json(plan: SactPlan) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "kind": "sact",
-        "solver": plan.result.to_dict(),
-        "explanation": list(plan.explanation),
-    }
-    if plan.found:
-        s = plan.sites
-        out["costs"] = plan.costs
-        out["access"] = plan.access
-        out["sites_open"] = int(s["open"].sum())
-        out["chairs"] = int(s["chairs"].sum())
-        out["chairs_today"] = int(s["current_chairs"].sum())
-        out["changes"] = {
-            label: s.loc[s["change"] == label, "site_id"].tolist()
-            for label in ("opened", "closed", "resized")
-        }
-        out["unserved_attendances"] = float(plan.unserved["attendances"].sum()) if len(plan.unserved) else 0.0
-    return out
 
 
 def summary(plan: SactPlan) -> str:
@@ -262,10 +230,6 @@ KIND = Kind(
     tables=TABLES,
     parameters=PARAMETERS,
     build_input=build_input,
-    solve=solve,
-    write=write,
     summary=summary,
-    summary_json=summary_json,
-    plan_found=lambda plan: plan.found,
-    backends=("highs", "pyomo-highs", "pyomo-cbc", "pyomo-glpk", "pyomo-scip"),
+    model=models.sact,
 )

@@ -8,6 +8,7 @@ bundled instance, and leaves out with a note what it cannot solve.
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -132,10 +133,11 @@ def test_tiny_roster_case_solves_with_cpsat_parameters() -> None:
 
 
 def test_a_plan_the_checker_rejects_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import models.cover.check as cover_check
-    import models.ooh.check as ooh_check
+    cover_check = importlib.import_module("models.cover.check")  # models.cover.check is the contract's function
+    import models.ooh
+    from models.common.contract import CheckReport
 
-    monkeypatch.setattr(ooh_check, "check_ooh_plan", lambda *a: ooh_check.OohCheck(("site X uncovered",)))
+    monkeypatch.setattr(models.ooh, "check", lambda *a: CheckReport(violations=("site X uncovered",)))
     monkeypatch.setattr(
         cover_check, "check_cover_plan", lambda *a: cover_check.CoverCheck(("too many PAs",), {}, {})
     )
@@ -217,31 +219,28 @@ def test_regions_suite_solves_every_bundled_instance_with_its_kinds_backend() ->
         assert any("cover" in note for note in plan.notes)
 
 
-def test_bundled_instances_report_as_their_generated_families() -> None:
-    from benchmarks.suite.cases_sact import bundled_result
+def test_every_bundled_kind_reports_through_the_contract() -> None:
+    """One path for every kind: the package's solve, its check, the plan's figures in ``extra``."""
+    import models.cover
+    import models.ooh
+    import models.roster
+    from benchmarks.suite.cases_sact import contract_result
     from instances import bundled_path
     from instances.generators.cover import generate as generate_cover
     from instances.generators.rostering import generate as generate_roster
-    from models.cover.input import CoverParameters
-    from models.cover.solve import solve_cover
-    from models.roster.solve import solve_roster
-    from optimiser.kinds import RunSettings, load_instance
+    from optimiser.kinds import load_instance
 
     loaded = load_instance(bundled_path("lsc-ooh"))
-    plan = loaded.kind.solve(loaded.model_input, RunSettings("highs", OPTIONS))
-    ooh = bundled_result("ooh", loaded.model_input, plan, "bundled/lsc-ooh")
+    plan = models.ooh.solve(loaded.model_input.input, loaded.model_input.parameters, options=OPTIONS)
+    ooh = contract_result(models.ooh, loaded.model_input.input, plan, "bundled/lsc-ooh")
     assert ooh.status is Status.OPTIMAL and ooh.extra["check"] == "passed"
-    # the cover kind's input is a mapping holding the instance and parameters; its plan a CoverPlan
-    inst, params = generate_cover(6, 2, 3, 2, seed=0), CoverParameters(run_stage3=False)
-    cover_plan = solve_cover(inst, params, options=OPTIONS)
-    cover = bundled_result("cover", {"instance": inst, "parameters": params}, cover_plan, "bundled/x")
-    assert cover.objective == cover.extra["stage2_objective"] and cover.extra["check"] == "passed"
-
-    class Run:  # the roster kind's run: the input, the plan and its check
-        data = generate_roster(4, 7, 0)
-        plan = solve_roster(data, SolveOptions(time_limit=20, gap=0, threads=1))
-
-    roster = bundled_result("roster", None, Run(), "bundled/y")
+    inst, params = generate_cover(6, 2, 3, 2, seed=0), models.cover.Parameters(run_stage3=False)
+    cover_plan = models.cover.solve(inst, params, options=OPTIONS)
+    cover = contract_result(models.cover, inst, cover_plan, "generated/cover")
+    assert cover.extra["check"] == "passed" and cover.objective == pytest.approx(cover_plan.result.objective)
+    rota_input = generate_roster(4, 7, 0)
+    rota = models.roster.solve(rota_input, options=SolveOptions(time_limit=20, gap=0, threads=1))
+    roster = contract_result(models.roster, rota_input, rota, "generated/roster")
     assert roster.status is Status.OPTIMAL and roster.extra["check"] == "passed"
 
 

@@ -7,9 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+import models.roster
 from models.roster.check import check_roster
 from models.roster.input import RosterInput, RosterParameters, rules_table
-from models.roster.solve import RosterPlan, build_roster_model, solve_roster
+from models.roster.plan import RosterPlan
+from models.roster.solve import build_roster_model
 from solvers import SolveOptions, Status
 
 MONDAY = dt.date(2025, 3, 3)
@@ -57,13 +59,23 @@ def make(
     )  # type: ignore[arg-type]
 
 
-def solved(inp: RosterInput, options: SolveOptions = OPTIONS) -> RosterPlan:
-    """Solve, and hold the plan against the independent checker."""
-    plan = solve_roster(inp, options)
+def solve_roster(
+    inp: RosterInput, options: SolveOptions = OPTIONS, params: RosterParameters | None = None
+) -> RosterPlan:
+    return models.roster.solve(inp, params, options=options)
+
+
+def solved(
+    inp: RosterInput, options: SolveOptions = OPTIONS, params: RosterParameters | None = None
+) -> RosterPlan:
+    """Solve, and hold the plan against the independent checker (through the contract's check too)."""
+    plan = solve_roster(inp, options, params)
     assert plan.found, plan.explanation
-    check = check_roster(inp, plan.assignments)
+    check = check_roster(inp, plan.assignments, plan.parameters)
     assert check.feasible, check.hard
     assert check.score == pytest.approx(plan.result.objective)
+    report = models.roster.check(inp, plan)
+    assert report.passed and report.figures["score"] == check.score
     assert plan.penalties["cost"].sum() == pytest.approx(plan.result.objective)
     assert plan.result.bound is not None and plan.result.bound <= plan.result.objective + 1e-9
     return plan
@@ -229,17 +241,14 @@ def test_reroster_after_new_leave_changes_few_assignments() -> None:
     # P1 falls ill on the two days of their first shifts; re-roster against the published rota.
     p1_days = sorted(first.assignments.loc[first.assignments["staff_id"] == "P1", "date"])[:2]
     leave = pd.DataFrame([{"staff_id": "P1", "date": d, "reason": "sickness"} for d in p1_days])
-    again = base.replace(
-        leave=leave, published=first.assignments, parameters=RosterParameters(change_weight=1)
-    )
-    plan = solved(again)
+    again = base.replace(leave=leave, published=first.assignments)
+    plan = solved(again, params=RosterParameters(change_weight=1))
     assert not ((plan.assignments["staff_id"] == "P1") & plan.assignments["date"].isin(p1_days)).any()
     # 2 removed shifts, each covered by someone who was off (a change each) unless rest or runs forbid it.
     assert 4 <= len(plan.changes) <= 6
     assert plan.result.objective == plan.costs()["change"] == len(plan.changes)
     # A hard limit of one change cannot hold: the two sick days alone are two changes.
-    strict = again.replace(parameters=RosterParameters(change_weight=1, max_changes=1))
-    plan = solve_roster(strict, OPTIONS)
+    plan = solve_roster(again, OPTIONS, RosterParameters(change_weight=1, max_changes=1))
     assert plan.result.status is Status.INFEASIBLE
     assert any("max_changes" in line for line in plan.explanation)
 

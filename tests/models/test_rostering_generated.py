@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import models.roster
 from instances.generators.rostering import generate, lsc_registrar_oncall, lsc_sact_nurses
 from models.roster.check import check_roster
 from models.roster.report import diagnose
-from models.roster.solve import solve_roster
 from solvers import SolveOptions, Status
 
 
@@ -48,7 +48,7 @@ def test_lsc_sact_nurses_solves_to_a_checked_rota() -> None:
     inp = lsc_sact_nurses()
     # The first rota found is enough to hold against the checker (a bounded wait, even on a busy machine).
     options = SolveOptions(time_limit=30, threads=2, seed=0, extra={"stop_after_first_solution": True})
-    plan = solve_roster(inp, options)
+    plan = models.roster.solve(inp, options=options)
     assert plan.found, plan.explanation
     check = check_roster(inp, plan.assignments)
     assert check.feasible, check.hard.head()
@@ -70,7 +70,7 @@ def test_generate_refuses_nonsense() -> None:
 def test_any_rota_found_is_legal_and_scored_exactly(staff: int, days: int, seed: int, history: int) -> None:
     # Starts on a Saturday, with a random previous rota: rules across the horizon's edges are exercised.
     inp = generate(staff, days, seed, first_date=dt.date(2025, 1, 4), history_days=history)
-    plan = solve_roster(inp, SolveOptions(time_limit=2, threads=2, seed=0))
+    plan = models.roster.solve(inp, options=SolveOptions(time_limit=2, threads=2, seed=0))
     if not plan.found:
         assert plan.explanation
         return

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from models.common.contract import InputProblem, ModelInputError
 from models.roster.input import RULES, RosterInput, RosterParameters, rules_table, weekly_cover
 
 MONDAY = dt.date(2025, 3, 3)
@@ -69,10 +70,10 @@ def test_weekly_cover_expands_a_pattern() -> None:
 
 
 BAD = [
-    ({"first_date": dt.datetime(2025, 3, 3, 9)}, "first_date must be a datetime.date"),
+    ({"first_date": dt.datetime(2025, 3, 3, 9)}, "first_date must be a date"),
     ({"days": 0}, "days must be a positive whole number"),
     ({"staff": pd.DataFrame([{"staff_id": "A"}, {"staff_id": "A"}])}, "staff_id 'A' appears more than once"),
-    ({"staff": pd.DataFrame([{"name": "no id"}])}, "staff: missing required column"),
+    ({"staff": pd.DataFrame([{"name": "no id"}])}, "staff column staff_id: missing required column"),
     ({"staff": pd.DataFrame([{"staff_id": "A", "contract_hours_week": -3}])}, "contract_hours_week -3"),
     ({"staff": pd.DataFrame([{"staff_id": "A", "fixed_days_off": "Sunday"}])}, "fixed_days_off 'Sunday'"),
     (
@@ -86,7 +87,7 @@ BAD = [
     ({"shifts": pd.DataFrame([{"shift_id": "D", "length_minutes": 480}])}, "needs every shift's start time"),
     (
         {"cover": pd.DataFrame([{"date": MONDAY, "shift_id": "X", "preferred": 1}])},
-        "cover, row 1: unknown shift 'X'",
+        "cover row 1 column shift_id: unknown shift 'X'",
     ),
     (
         {"cover": pd.DataFrame([{"date": MONDAY + dt.timedelta(7), "shift_id": "D", "preferred": 1}])},
@@ -113,7 +114,10 @@ BAD = [
     ({"rules": rules_table("*", [("max_shifts_of_type", "", 1, True, 1)])}, "needs a known shift type"),
     ({"rules": rules_table("*", {"max_weekends": (-1, True, 1)})}, "limit -1 must be a number >= 0"),
     ({"rules": pd.concat([rules_table("*", {"max_weekends": (1, True, 1)})] * 2)}, "appears more than once"),
-    ({"leave": pd.DataFrame([{"staff_id": "Z", "date": MONDAY}])}, "leave, row 1: unknown staff_id 'Z'"),
+    (
+        {"leave": pd.DataFrame([{"staff_id": "Z", "date": MONDAY}])},
+        "leave row 1 column staff_id: unknown staff_id 'Z'",
+    ),
     ({"leave": pd.DataFrame([{"staff_id": "A", "date": "not a date"}])}, "is not a date"),
     (
         {
@@ -127,7 +131,6 @@ BAD = [
         "kind 'maybe' must be 'on' or 'off'",
     ),
     ({"history": pd.DataFrame([{"staff_id": "A", "date": MONDAY, "shift_id": "D"}])}, "is not before"),
-    ({"parameters": RosterParameters(max_changes=-1)}, "max_changes must be >= 0"),
     ({"staff": "staff.csv"}, "expected a pandas DataFrame"),
 ]
 
@@ -136,6 +139,26 @@ BAD = [
 def test_bad_input_is_refused_clearly(changes: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         base(**changes)
+
+
+def test_refusals_name_table_row_and_column() -> None:
+    staff = pd.DataFrame([{"staff_id": "A"}, {"staff_id": "B", "name": "Bea\x1b[31m"}])
+    with pytest.raises(ModelInputError) as caught:
+        base(staff=staff)
+    assert caught.value.problems == (
+        InputProblem(
+            "staff", "name 'Bea\\x1b[31m' holds a control character (tab, newline or similar)", 2, "name"
+        ),
+    )
+    with pytest.raises(ModelInputError) as caught:
+        base(staff=pd.DataFrame([{"staff_id": "A\tB"}]))
+    assert (caught.value.problems[0].row, caught.value.problems[0].column) == (1, "staff_id")
+    with pytest.raises(ModelInputError) as caught:
+        RosterParameters(max_changes=-1, hard_violation_weight=0)
+    assert [(p.table, p.column) for p in caught.value.problems] == [
+        ("parameters", "max_changes"),
+        ("parameters", "hard_violation_weight"),
+    ]
 
 
 def test_every_rule_is_documented() -> None:

@@ -527,7 +527,7 @@ def small_instances(draw: st.DrawFn) -> SactInput:
 )
 @given(small_instances())
 def test_builds_agree_with_each_other_and_enumeration(data: SactInput) -> None:
-    """highs (vectorised build) and pyomo-highs (pyomo build) reach the enumerated optimum."""
+    """highs (direct) and pyomo-highs (the same matrix through pyomo) reach the enumerated optimum."""
     best = enumerated_optimum(data)
     for backend in ("highs", "pyomo-highs"):
         plan = solve_sact(data, backend, EXACT)

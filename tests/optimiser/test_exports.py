@@ -21,19 +21,31 @@ def shift(staff: str, name: str, day: str, code: str, start: str, hours: float, 
     begin = pd.Timestamp(f"{day} {start}").tz_localize(LONDON)
     # wall-clock end: start + length in local time, as the ward reads it
     end = (pd.Timestamp(f"{day} {start}") + pd.Timedelta(hours=hours)).tz_localize(LONDON)
-    return {"staff": staff, "name": name, "group": "nurses", "date": pd.Timestamp(day).date(), "shift": code,
-            "start": begin, "end": end, "hours": hours, "night": night, "on_call": False}
+    return {
+        "staff": staff,
+        "name": name,
+        "group": "nurses",
+        "date": pd.Timestamp(day).date(),
+        "shift": code,
+        "start": begin,
+        "end": end,
+        "hours": hours,
+        "night": night,
+        "on_call": False,
+    }
 
 
 @pytest.fixture
 def rota() -> pd.DataFrame:
-    return pd.DataFrame([
-        # the night of Saturday 24 October 2026 spans the clock change (BST -> GMT at 02:00)
-        shift("N1", "=HYPERLINK(\"http://x\")", "2026-10-24", "N", "20:00", 12, night=True),
-        shift("N1", "=HYPERLINK(\"http://x\")", "2026-10-26", "E", "07:30", 8),
-        # a day shift on Sunday 29 March 2026 (GMT -> BST at 01:00)
-        shift("N2", "Ann Smith", "2026-03-29", "E", "07:30", 8),
-    ])
+    return pd.DataFrame(
+        [
+            # the night of Saturday 24 October 2026 spans the clock change (BST -> GMT at 02:00)
+            shift("N1", '=HYPERLINK("http://x")', "2026-10-24", "N", "20:00", 12, night=True),
+            shift("N1", '=HYPERLINK("http://x")', "2026-10-26", "E", "07:30", 8),
+            # a day shift on Sunday 29 March 2026 (GMT -> BST at 01:00)
+            shift("N2", "Ann Smith", "2026-03-29", "E", "07:30", 8),
+        ]
+    )
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+44 1772", "-2", "@SUM(A1)", "\tx", "\rx"])
@@ -57,7 +69,7 @@ def test_csv_is_safe(tmp_path: Path) -> None:
 def test_workbook_cells_are_text_not_formulas(tmp_path: Path) -> None:
     write_workbook(tmp_path / "w.xlsx", {"people": pd.DataFrame({"name": ["=1+1", "Bob"], "pas": [1.5, 2]})})
     ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["people"]
-    assert ws["A2"].value == "'=1+1"
+    assert ws["A2"].value == "=1+1"  # a string cell: shown as written, no apostrophe, never run
     assert ws["A2"].data_type == "s"
     assert ws["B3"].value == 2
 
@@ -76,10 +88,25 @@ def test_rota_workbook_grid_cover_and_penalties(rota: pd.DataFrame, tmp_path: Pa
     dates = [dt.date(2026, 10, 24) + dt.timedelta(days=i) for i in range(3)]
     staff = pd.DataFrame({"staff_id": ["N1", "N2"], "name": ["=evil()", "Ann Smith"]})
     summary = pd.DataFrame({"staff_id": ["N1", "N2"], "shifts": [2, 1], "hours": [20.0, 8.0]})
-    cover = pd.DataFrame({"date": dates, "shift_id": ["E"] * 3, "minimum": [1, 1, 1], "assigned": [0, 0, 1],
-                          "under": [1, 1, 0]})
-    penalties = pd.DataFrame({"rule": ["cover_under"], "staff": [""], "date": [dates[0]], "amount": [1],
-                              "weight": [100], "cost": [100]})
+    cover = pd.DataFrame(
+        {
+            "date": dates,
+            "shift_id": ["E"] * 3,
+            "minimum": [1, 1, 1],
+            "assigned": [0, 0, 1],
+            "under": [1, 1, 0],
+        }
+    )
+    penalties = pd.DataFrame(
+        {
+            "rule": ["cover_under"],
+            "staff": [""],
+            "date": [dates[0]],
+            "amount": [1],
+            "weight": [100],
+            "cost": [100],
+        }
+    )
     leave = pd.DataFrame({"staff_id": ["N2"], "date": [dates[1]]})
     path = tmp_path / "rota.xlsx"
     write_rota_workbook(path, rota, dates, staff, summary, cover, penalties, leave)

@@ -3,7 +3,8 @@
 It reads only the input (:class:`models.ooh.input.OohInput`, :class:`OohParameters`) and the
 plan's tables (``coverage``, ``rotas``, ``clinicians``), and re-derives everything with plain
 loops, without the formulation, the candidate arcs or the plan's own cost code, so that a
-mistake in those cannot hide itself.
+mistake in those cannot hide itself.  :func:`check` is the package's contract checker: it wraps
+:func:`check_ooh_plan` and compares the recomputed cost with the plan's objective and cost table.
 """
 
 from __future__ import annotations
@@ -13,9 +14,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.common.contract import CheckReport
 from models.ooh.input import OohInput, OohParameters
 
 TOLERANCE = 1e-6
+COST_TOLERANCE = 1e-6
+"""Relative difference allowed between the recomputed annual cost and the plan's own."""
+RULES = (
+    "cover",
+    "hubs",
+    "rota sizes",
+    "sites per rota",
+    "workload",
+    "response times",
+    "trusts",
+    "own rotas",
+    "bands",
+    "frequencies",
+    "cost",
+)
+"""What :func:`check` re-verifies, in short words for the run's summary."""
 
 
 @dataclass(frozen=True)
@@ -155,3 +173,23 @@ def _compare_clinicians(plan: Any, members: dict, need: dict, bad: list[str]) ->
             bad.append(
                 f"clinician {r.clinician_id}: frequency 1-in-{r.frequency_after} does not match the rota"
             )
+
+
+def check(inp: OohInput, plan: Any) -> CheckReport:
+    """The contract check of ``plan``: broken rules, and the recomputed cost against the plan's.
+
+    ``mismatches`` names any cost component whose recomputed figure differs from the plan's cost
+    table, and the total when it differs from the solver's objective, by more than
+    ``COST_TOLERANCE`` of it.
+    """
+    found = check_ooh_plan(inp, plan.parameters, plan)
+    mismatches: list[str] = []
+    figures = {f"{component}_cost": value for component, value in found.costs.items()}
+    claims = {f"{c} cost (cost table)": (found.costs[c], plan.costs.loc[c, "after"]) for c in found.costs}
+    if plan.result.objective is not None:
+        claims["total cost (solver objective)"] = (found.total, float(plan.result.objective))
+    for what, (recomputed, claimed) in claims.items():
+        if not abs(recomputed - claimed) <= COST_TOLERANCE * max(abs(claimed), 1.0):
+            words = f"the plan says {claimed:,.2f}, recomputed {recomputed:,.2f} GBP a year"
+            mismatches.append(f"{what}: {words}")
+    return CheckReport(found.violations, tuple(mismatches), figures, RULES)

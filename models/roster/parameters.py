@@ -1,0 +1,74 @@
+"""Parameters of the detailed-rota model: the figures that are not per-group rules or input data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from models.common.contract import InputProblem, ModelInputError
+
+
+@dataclass(frozen=True)
+class RosterParameters:
+    """Figures of the rota model that are not per-group rules.
+
+    Attributes
+    ----------
+    change_weight : int
+        Re-rostering: penalty points per assignment changed against the published rota (default 10).
+    max_changes : int or None
+        Re-rostering: hard limit on assignments changed against the published rota (None: no limit).
+    change_from : datetime.date or None
+        Re-rostering: the first date that may change; every assignment before it stays as
+        published (hard). None (default): the first date on which the published rota has someone
+        working who is now on leave (the first shift the new absence takes away), or the rota's
+        first date when no published shift clashes with leave.
+    hard_violation_weight : int
+        Weight of one unit of a hard rule's violation in the elastic re-solve that explains an
+        infeasible instance (default 1; every hard rule counts alike).
+    time_limit : float or None
+        Seconds allowed to the solver when the caller's options give none (default None: no limit;
+        instances set 60).
+    reproducible : bool
+        True (default): when the caller fixes the number of workers (``--threads``), the time
+        limit is counted in CP-SAT's deterministic time (work units of roughly a second each on
+        an idle machine) and several workers interleave their search, so the same seed and
+        worker count give the same rota on every run; a wall-clock backstop of
+        ``wall_clock_factor`` times the limit still applies (a run stopped by it may differ).
+        Without a worker count, or with False: the limit is wall-clock seconds and workers race
+        (often better rotas in the time, but two runs may differ).
+    wall_clock_factor : float
+        Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3).
+    """
+
+    change_weight: int = 10
+    max_changes: int | None = None
+    change_from: dt.date | None = None
+    hard_violation_weight: int = 1
+    time_limit: float | None = None
+    reproducible: bool = True
+    wall_clock_factor: float = 3.0
+
+    def __post_init__(self) -> None:
+        problems = []
+
+        def bad(column: str, message: str) -> None:
+            problems.append(InputProblem("parameters", message, None, column))
+
+        if self.change_weight < 0:
+            bad("change_weight", f"change_weight {self.change_weight} must be >= 0")
+        if self.max_changes is not None and self.max_changes < 0:
+            bad("max_changes", f"max_changes {self.max_changes} must be >= 0")
+        if self.hard_violation_weight < 1:
+            bad("hard_violation_weight", f"hard_violation_weight {self.hard_violation_weight} must be >= 1")
+        if self.time_limit is not None and not (math.isfinite(self.time_limit) and self.time_limit > 0):
+            bad("time_limit", f"time_limit {self.time_limit} must be a positive number of seconds")
+        if not (math.isfinite(self.wall_clock_factor) and self.wall_clock_factor >= 1):
+            bad("wall_clock_factor", f"wall_clock_factor {self.wall_clock_factor} must be >= 1")
+        if self.change_from is not None and (
+            isinstance(self.change_from, dt.datetime) or not isinstance(self.change_from, dt.date)
+        ):
+            bad("change_from", f"change_from {self.change_from!r} must be a date")
+        if problems:
+            raise ModelInputError(problems)

@@ -1,0 +1,159 @@
+"""The rota model's plan: the rota and its tables, or the reasons there is none; headline figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from models.common.contract import finite_or_none
+from models.roster.parameters import RosterParameters
+from solvers import SolveResult
+
+ROTA_EXPORT_COLUMNS = ["staff", "name", "group", "date", "shift", "start", "end", "hours"]
+
+
+@dataclass(frozen=True)
+class RosterPlan:
+    """A rota, or the reasons there is none.
+
+    assignments : ``staff_id``, ``date``, ``shift_id``, one row per shift worked (the input
+        tables' shape: usable as ``published``, ``history`` or ``preassigned``).
+    rota : the long table for exports: ``staff``, ``name``, ``group``, ``date``, ``shift``,
+        ``start``, ``end`` (timezone-aware local times), ``hours`` (paid, elapsed time), ``night``,
+        ``on_call``.
+    penalties : ``rule``, ``staff``, ``date``, ``detail``, ``amount``, ``weight``, ``cost``: every
+        penalty the rota pays (their costs sum to the objective).
+    cover : per cover row: ``date``, ``shift_id``, ``skill``, ``minimum``, ``preferred``,
+        ``maximum``, ``assigned``, ``under``, ``over``.
+    staff_summary : per person: ``staff_id``, ``name``, ``group``, ``shifts``, ``hours``,
+        ``nights``, ``weekends``, ``on_calls``, ``leave_days``, ``contract_hours`` (over the
+        horizon, less leave credit), ``requests_denied``.
+    changes : ``staff_id``, ``date``, ``published``, ``new`` ("" = off) against the published rota.
+    violations : when infeasible, the hard rules the elastic model had to break (columns as
+        ``penalties``); empty otherwise.
+    parameters : the parameters solved with (the checker reads them).
+    explanation : when there is no plan, why, in planners' words.
+    timings : seconds per stage.
+    name, first_date, days, staff_count, requests, re_rostering : facts of the input the summary
+        and figures need.
+    change_from : re-rostering: the first date that could change (None otherwise).
+    """
+
+    result: SolveResult
+    assignments: pd.DataFrame
+    rota: pd.DataFrame
+    penalties: pd.DataFrame
+    cover: pd.DataFrame
+    staff_summary: pd.DataFrame
+    changes: pd.DataFrame
+    violations: pd.DataFrame
+    parameters: RosterParameters = field(default_factory=RosterParameters)
+    explanation: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    name: str = "roster"
+    first_date: dt.date | None = None
+    days: int = 0
+    staff_count: int = 0
+    requests: int = 0
+    re_rostering: bool = False
+    change_from: dt.date | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.result.has_plan
+
+    @property
+    def last_date(self) -> dt.date | None:
+        return None if self.first_date is None else self.first_date + dt.timedelta(days=self.days - 1)
+
+    def costs(self) -> pd.Series:
+        """Penalty cost by rule (sums to the objective)."""
+        if self.penalties.empty:
+            return pd.Series(dtype=float, name="cost")
+        return self.penalties.groupby("rule")["cost"].sum().sort_values(ascending=False)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The run's CSV files by stem: the rota's tables, or ``violations`` when there is no rota."""
+        if not self.found:
+            return {"violations": self.violations}
+        out = {
+            "rota": rota_export(self.rota),
+            "assignments": self.assignments,
+            "penalties": self.penalties,
+            "cover": self.cover,
+            "staff_summary": _rounded(self.staff_summary, 2),
+        }
+        if self.re_rostering:
+            out["changes"] = self.changes
+        return out
+
+    def figures(self) -> dict[str, Any]:
+        """Headline figures (JSON-ready): the horizon, penalty by rule, counts, cover, solve settings."""
+        options = self.result.options or {}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "horizon": {
+                "first_date": None if self.first_date is None else self.first_date.isoformat(),
+                "last_date": None if self.last_date is None else self.last_date.isoformat(),
+                "days": self.days,
+            },
+            "solve": {
+                "seed": options.get("seed"),
+                "workers": options.get("threads"),
+                "reproducible": self.parameters.reproducible,
+            },
+        }
+        if not self.found:
+            out["violations"] = len(self.violations)
+            return out
+        out["objective_by_rule"] = {
+            str(rule): {"units": int(r.units), "items": int(r["items"]), "cost": int(r.cost)}
+            for rule, r in by_rule(self.penalties).iterrows()
+        }
+        cover, s = self.cover, self.staff_summary
+        out["counts"] = {
+            "staff": self.staff_count,
+            "shifts_assigned": len(self.assignments),
+            "hours_assigned": finite_or_none(round(float(s["hours"].sum()), 2)),
+            "nights": int(s["nights"].sum()),
+            "on_calls": int(s["on_calls"].sum()),
+            "leave_days": int(s["leave_days"].sum()),
+            "cover_rows": len(cover),
+            "cover_rows_under_preferred": int((cover["under"] > 0).sum()),
+            "people_short_of_preferred": int(cover["under"].sum()),
+            "cover_rows_over_preferred": int((cover["over"] > 0).sum()),
+            "people_over_preferred": int(cover["over"].sum()),
+            "requests": self.requests,
+            "requests_denied": int(s["requests_denied"].sum()),
+            "changes": len(self.changes) if self.re_rostering else None,
+        }
+        if self.re_rostering:
+            out["change_from"] = None if self.change_from is None else self.change_from.isoformat()
+        return out
+
+
+def by_rule(penalties: pd.DataFrame) -> pd.DataFrame:
+    """Penalties summed per rule (units, items, cost), costliest first."""
+    if penalties.empty:
+        return pd.DataFrame(columns=["units", "items", "cost"])
+    grouped = penalties.groupby("rule").agg(
+        units=("amount", "sum"), items=("amount", "size"), cost=("cost", "sum")
+    )
+    return grouped.sort_values(["cost", "units"], ascending=False)
+
+
+def rota_export(rota: pd.DataFrame) -> pd.DataFrame:
+    """The long rota as written to ``rota.csv``: ISO dates, local times with their UTC offset."""
+    out = rota[ROTA_EXPORT_COLUMNS].copy()
+    out["date"] = pd.to_datetime(out["date"]).dt.date.astype(str)
+    for column in ("start", "end"):
+        out[column] = out[column].map(lambda v: "" if pd.isna(v) else pd.Timestamp(v).isoformat())
+    return out
+
+
+def _rounded(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].round(digits) for c in floats}) if floats else frame
