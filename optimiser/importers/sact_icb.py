@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from models.common.travel import great_circle_km
 from optimiser.errors import InputError, Problem
 from optimiser.geography import stroke_maps
 from optimiser.geography.calibration import Calibration, fit_straight_line
@@ -50,7 +51,6 @@ from optimiser.importers.deprivation import AGE_BANDS, read_lsoas
 from optimiser.importers.sact import POPULATION_FORMAT, SITES_FORMAT, _read
 from optimiser.importers.sites import SITE_DEFAULTS, candidate_sites, zones_beyond_reach
 from optimiser.importers.tables import ImportedInstance
-from optimiser.travel import great_circle_km
 
 ENGLAND = "england"
 MATCH_METRES = 500.0
