@@ -373,7 +373,9 @@ def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: P
     key = ["staff_id", "date", "shift_id"]
     fresh = pd.concat([published[key], assignments(scratch)[key]]).drop_duplicates(keep=False)
     assert len(changes) <= 4 * lost and len(changes) < len(fresh.drop_duplicates(key[:2]))
-    assert f"Changes against the published rota: {len(changes)}" in result.output
+    assert f"Changes against the published rota: {len(changes)}; nothing before " in result.output
+    first_lost = min(in_week.loc[in_week["staff_id"] == sick, "date"])  # the default change_from
+    assert summary["change_from"] == first_lost.isoformat() and (changes["date"] >= first_lost).all()
     first_change = changes.iloc[0]
     assert f"{first_change['staff_id']} {first_change['date']:%a %Y-%m-%d}:" in result.output
 
