@@ -6,8 +6,8 @@ Each case runs in its own process so that peak memory belongs to that case alone
         [--gap 0.01] [--seed 0] [--pyomo-build-up-to 40000] [--out benchmarks/results]
 
 Writes ``sact_scale.csv`` and ``sact_scale.md`` (with the machine description) to ``--out``.
-``path`` is the solve path :func:`models.sact.solve.solve_sact` chose (``direct``, or ``priced``: see
-:mod:`models.sact.large`).
+``path`` is the solve path that ran (the plan's ``solve_path`` figure: ``direct``, or ``priced``:
+see :mod:`models.sact.large`); ``check`` the independent check's verdict (:func:`models.sact.check`).
 """
 
 from __future__ import annotations
@@ -28,16 +28,17 @@ def run_case(zones: int, sites: int, seed: int, time_limit: float, gap: float, p
     """Generate, build and solve one case in this process; return its figures."""
     import resource
 
+    import models.sact
     from instances.generators.sact import generate
     from models.sact.arrays import prepare
-    from models.sact.solve import solve_sact
     from optimiser.kinds import get_kind
     from optimiser.kinds.base import input_from_tables
     from solvers import SolveOptions
 
     t0 = time.perf_counter()
     inst = generate(zones=zones, sites=sites, seed=seed)
-    data = input_from_tables(get_kind("sact"), inst.tables, inst.parameters, inst.name)
+    case = input_from_tables(get_kind("sact"), inst.tables, inst.parameters, inst.name)
+    data = case.input
     load_seconds = time.perf_counter() - t0
     arrays = prepare(data)
     row = {
@@ -48,17 +49,20 @@ def run_case(zones: int, sites: int, seed: int, time_limit: float, gap: float, p
         "load_seconds": load_seconds,
     }
     if pyomo_build:
-        from models.sact.pyomo_build import build_pyomo
+        from models.sact.matrix import build_matrix
+        from solvers.pyomo_matrix import to_pyomo
 
         t1 = time.perf_counter()
-        build_pyomo(arrays, data.parameters)
+        to_pyomo(build_matrix(arrays, data.parameters))
         row["pyomo_build_seconds"] = time.perf_counter() - t1
-    from models.sact.large import use_priced_path
-
-    plan = solve_sact(data, "highs", SolveOptions(time_limit=time_limit, gap=gap, threads=2))
+    options = SolveOptions(time_limit=time_limit, gap=gap, threads=2)
+    plan = models.sact.solve(data, case.parameters, backend="highs", options=options)
+    figures = plan.figures()
+    check = models.sact.check(data, plan) if plan.found else None
     r = plan.result
     row.update(
-        path="priced" if use_priced_path(arrays, data.parameters) else "direct",
+        path=figures["solve_path"],
+        check=None if check is None else ("passed" if check.passed else "FAILED"),
         status=r.status.value,
         objective=r.objective,
         bound=r.bound,
@@ -66,7 +70,7 @@ def run_case(zones: int, sites: int, seed: int, time_limit: float, gap: float, p
         build_seconds=r.build_seconds,
         solve_seconds=r.solve_seconds,
         build_share=r.build_seconds / max(r.build_seconds + r.solve_seconds, 1e-9),
-        sites_open=int(plan.sites["open"].sum()) if plan.found else None,
+        sites_open=figures.get("sites_open"),
         peak_memory_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )
     return row

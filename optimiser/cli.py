@@ -15,7 +15,15 @@ import click
 
 from optimiser import __version__
 from optimiser.errors import InputError
-from optimiser.outputs import OutputExistsError, atomic_folder, write_json
+from optimiser.outputs import (
+    OutputExistsError,
+    new_run_id,
+    run_folder,
+    run_folder_refusal,
+    safe_slug,
+    write_json,
+)
+from optimiser.overrides import Overrides
 
 EXIT_PLAN, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -71,11 +79,46 @@ def main() -> None:
     default=None,
     help="Output folder (default runs/<instance>-<time>). Never replaced without --force.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing output folder.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an earlier run's folder: only a folder optimiser wrote (it holds a .optimiser-run "
+    "file), and only the files its run.json lists; other files there are kept. Never a folder "
+    "holding an instance, the instance's parents, or the working folder and its parents.",
+)
 @click.option(
     "--log", "log_file", type=click.Path(path_type=Path), default=None, help="Write the solver's log here."
 )
 @click.option("--verbose", is_flag=True, help="Stream the solver's log.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a parameter, e.g. --set demand_growth=0.68 (repeatable).",
+)
+@click.option(
+    "--open",
+    "open_sites",
+    multiple=True,
+    metavar="SITE",
+    help="Force a site open (sact; ooh: keeps its own rota).",
+)
+@click.option(
+    "--close",
+    "close_sites",
+    multiple=True,
+    metavar="SITE",
+    help="Force a site closed (sact; ooh: hosts no rota).",
+)
+@click.option(
+    "--scenarios",
+    "scenario_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Scenario file (default: the instance's scenarios.yaml) for --scenario.",
+)
+@click.option("--scenario", "scenario", default=None, help="Solve this named scenario of the scenario file.")
 def solve(
     path: str,
     backend: str | None,
@@ -87,15 +130,20 @@ def solve(
     force: bool,
     log_file: Path | None,
     verbose: bool,
+    assignments: tuple[str, ...],
+    open_sites: tuple[str, ...],
+    close_sites: tuple[str, ...],
+    scenario_file: Path | None,
+    scenario: str | None,
 ) -> None:
     """Solve the instance at PATH (a folder, or a bundled name such as lsc-sact)."""
-    from optimiser.kinds import RunSettings, load_instance
-    from optimiser.progress import SolveProgress
+    from optimiser.kinds import load_instance
     from solvers import SolveOptions
 
     folder = resolve_instance(path)
     try:
-        loaded = load_instance(folder)
+        overrides = _overrides(folder, assignments, open_sites, close_sites, scenario_file, scenario)
+        loaded = load_instance(folder, overrides=overrides)
     except InputError as exc:
         _fail_input(exc)
     kind = loaded.kind
@@ -108,37 +156,49 @@ def solve(
         )
         sys.exit(EXIT_BAD_INPUT)
     out = out or _default_out(loaded.raw.name)
-    if out.exists() and not force:
-        click.echo(f"{out} already exists; choose another --out or add --force to replace it", err=True)
+    refusal = run_folder_refusal(out, force=force, instance=folder)
+    if refusal is not None:
+        click.echo(refusal, err=True)
         sys.exit(EXIT_BAD_INPUT)
     options = SolveOptions(
         time_limit=time_limit, gap=gap, threads=threads, seed=seed, log_file=log_file, verbose=verbose
     )
     click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
-    if kind.model is not None:
-        _solve_contract(loaded, folder, backend, options, out, force, verbose)
-    with SolveProgress(enabled=not verbose) as progress:
-        try:
-            plan = kind.solve(  # type: ignore[misc]
-                loaded.model_input, RunSettings(backend=backend, options=options, progress=progress.update)
+    _solve_contract(loaded, folder, backend, options, out, force, verbose)
+
+
+def _overrides(
+    folder: Path,
+    assignments: tuple[str, ...],
+    open_sites: tuple[str, ...],
+    close_sites: tuple[str, ...],
+    scenario_file: Path | None,
+    scenario: str | None,
+) -> Overrides:
+    """The scenario named (if any), then the command line's own overrides on top."""
+    from optimiser.errors import Problem
+    from optimiser.overrides import parse_assignments
+    from optimiser.scenarios import find_scenario_file, read_scenarios
+
+    result = Overrides()
+    if scenario is not None:
+        file = find_scenario_file(folder, scenario_file)
+        scenarios = read_scenarios(file)
+        if scenario not in scenarios:
+            known = ", ".join(scenarios)
+            raise InputError(
+                [Problem(str(file), f"no scenario '{scenario}'; it has: {known}", column=scenario)]
             )
-        except RuntimeError as exc:
-            click.echo(str(exc), err=True)
-            sys.exit(EXIT_BAD_INPUT)
-    try:
-        with atomic_folder(out, force=force) as tmp:
-            written = kind.write(plan, tmp)  # type: ignore[misc]
-            write_json(tmp / "run.json", _run_meta(folder, loaded, written))
-    except OutputExistsError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(kind.summary(plan))
-    click.echo(f"\nWrote {', '.join(written)} to {out}")
-    sys.exit(EXIT_PLAN if kind.plan_found(plan) else EXIT_NO_PLAN)  # type: ignore[misc]
+        result = scenarios[scenario]
+    elif scenario_file is not None:
+        raise InputError([Problem("--scenarios", "name the scenario to solve with --scenario NAME")])
+    given = Overrides(source="--set", set=parse_assignments(assignments), open=open_sites, close=close_sites)
+    return result.merged(given) if not given.empty else result
 
 
-def _run_meta(folder: Path, loaded: Any, written: list[str]) -> dict[str, Any]:
+def _run_meta(folder: Path, loaded: Any, written: list[str], run_id: str) -> dict[str, Any]:
     return {
+        "run_id": run_id,
         "instance": str(folder),
         "name": loaded.raw.name,
         "kind": loaded.kind.name,
@@ -156,10 +216,11 @@ def _solve_contract(
 
     with SolveProgress(enabled=not verbose) as progress:
         outcome = solve_loaded(loaded, backend, options, progress.update)
+    run_id = new_run_id()
     try:
-        with atomic_folder(out, force=force) as tmp:
+        with run_folder(out, run_id, force=force, instance=folder) as tmp:
             written = write_outcome(outcome, tmp)
-            write_json(tmp / "run.json", _run_meta(folder, loaded, written))
+            write_json(tmp / "run.json", _run_meta(folder, loaded, written, run_id))
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -172,12 +233,14 @@ def _solve_contract(
 
 
 def _default_out(name: str) -> Path:
+    """``runs/<name>-<time>``, the name made one harmless folder name (never ``..`` or a path)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path("runs") / f"{name}-{stamp}"
+    slug = safe_slug(name)
+    out = Path("runs") / f"{slug}-{stamp}"
     n = 1
-    while out.exists():
+    while out.exists() or out.is_symlink():
         n += 1
-        out = Path("runs") / f"{name}-{stamp}-{n}"
+        out = Path("runs") / f"{slug}-{stamp}-{n}"
     return out
 
 
@@ -194,6 +257,20 @@ def validate(path: str) -> None:
     click.echo(f"{loaded.raw.name}: a valid '{loaded.kind.name}' instance")
 
 
+@main.command("report")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def report(folder: Path) -> None:
+    """Write report.html for a run folder or a comparison (scenarios, frontier, regret) folder."""
+    from optimiser.report import write_report
+
+    try:
+        path = write_report(folder)
+    except FileNotFoundError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"Wrote {path}")
+
+
 @main.command("instances")
 def list_instances() -> None:
     """List the bundled instances."""
@@ -206,8 +283,9 @@ def list_instances() -> None:
 
 
 def _register_subcommands() -> None:
-    from optimiser.commands import bench, generate, import_data
+    from optimiser.commands import bench, generate, import_data, scenarios
 
+    scenarios.register(main)
     main.add_command(generate.generate)
     main.add_command(import_data.import_group)
     main.add_command(bench.bench)

@@ -8,10 +8,17 @@ An instance folder holds
   workbook in the folder) with one sheet per table.
 
 Cells are read as text and typed by the kind's schema, so a bad cell is reported, not guessed.
+
+Hostile input is refused with a problem, never followed: every file must resolve (symbolic links
+followed) inside the instance folder; ``instance.yaml`` may not use YAML anchors or aliases (``&``,
+``*``: a few lines of them expand to gigabytes) and is at most :data:`MAX_YAML_BYTES`; a workbook
+is at most :data:`MAX_WORKBOOK_BYTES` uncompressed and each sheet at most :data:`MAX_SHEET_ROWS`
+rows.
 """
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +29,9 @@ import yaml
 from optimiser.errors import InputError, Problem
 
 INSTANCE_FILE = "instance.yaml"
+MAX_YAML_BYTES = 1_000_000  # bytes of instance.yaml
+MAX_WORKBOOK_BYTES = 128 * 1024 * 1024  # bytes of a workbook's contents once uncompressed (128 MiB)
+MAX_SHEET_ROWS = 1_000_000  # data rows of one workbook sheet
 _TOP_KEYS = {"kind", "name", "description", "workbook", "parameters", "source", "licence"}
 
 
@@ -39,20 +49,61 @@ class RawInstance:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
+    """The mapping in the YAML file ``path``; anchors and aliases are refused, not expanded."""
     shown = str(path)
     if not path.is_file():
         raise InputError([Problem(shown, "file not found")])
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise InputError([Problem(shown, f"larger than {MAX_YAML_BYTES:,} bytes; is it the right file?")])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        _refuse_aliases(text, shown)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         raise InputError([Problem(shown, f"not valid YAML: {getattr(exc, 'problem', exc)}", row)]) from None
     except UnicodeDecodeError:
         raise InputError([Problem(shown, "not a UTF-8 text file")]) from None
+    except RecursionError:
+        raise InputError([Problem(shown, "nested too deeply to be an instance file")]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(shown, "expected a mapping of keys (kind, name, parameters, ...)")])
     return data
+
+
+def _refuse_aliases(text: str, shown: str) -> None:
+    """Raise InputError at the first anchor (``&a``) or alias (``*a``): parsed, never expanded."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise InputError(
+                [
+                    Problem(
+                        shown,
+                        "YAML anchors and aliases (& and *) are not allowed; write each value out",
+                        event.start_mark.line + 1,
+                    )
+                ]
+            )
+
+
+def _inside(folder: Path, file: Path) -> bool:
+    """Whether ``file`` (symbolic links followed) lies inside ``folder``."""
+    try:
+        file.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _outside_problem(folder: Path, file: Path, shown: str, column: str | None = None) -> Problem | None:
+    """A problem when ``file`` is outside ``folder`` or not a regular file, else None."""
+    if not _inside(folder, file):
+        where = f"'{file}' lies outside the instance folder {folder}; copy it in"
+        return Problem(shown, where, column=column)
+    if not file.is_file():
+        return Problem(shown, f"'{file}' is not a regular file", column=column)
+    return None
 
 
 def read_instance(path: str | Path, table_names: tuple[str, ...] | None = None) -> RawInstance:
@@ -67,6 +118,8 @@ def read_instance(path: str | Path, table_names: tuple[str, ...] | None = None) 
             [Problem(str(path), f"an instance is a folder holding {INSTANCE_FILE} and its tables")]
         )
     meta_file = path / INSTANCE_FILE
+    if meta_file.exists() and (outside := _outside_problem(path, meta_file, str(meta_file))) is not None:
+        raise InputError([outside])
     meta = read_yaml(meta_file)
     shown = str(meta_file)
     problems: list[Problem] = []
@@ -105,39 +158,25 @@ def _read_tables(
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     problems: list[Problem] = []
-    books = (
-        [Path(workbook)]
-        if workbook
-        else sorted(p.name for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
-    )
-    books = [Path(b) for b in books]
-    if workbook and not (folder / books[0]).is_file():
-        problems.append(Problem(shown_yaml, f"workbook '{workbook}' not found beside it", column="workbook"))
-        books = []
-    if len(books) > 1:
-        problems.append(
-            Problem(
-                str(folder),
-                f"more than one workbook ({', '.join(map(str, books))}); name one with 'workbook:'",
-            )
-        )
-        books = []
-    if books:
-        book = folder / books[0]
-        try:
-            sheets = pd.read_excel(book, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            problems.append(
-                Problem(str(book), f"cannot be read as an Excel workbook ({exc.__class__.__name__})")
-            )
-            sheets = {}
+    book, problems = _find_workbook(folder, workbook, shown_yaml)
+    if book is not None:
+        sheets, problem = _read_workbook(book)
+        if problem is not None:
+            problems.append(problem)
         for sheet, frame in sheets.items():
-            tables[str(sheet).strip()] = frame
-            files[str(sheet).strip()] = f"{book}[{sheet}]"
+            name = str(sheet).strip()
+            if name in tables:
+                problems.append(Problem(f"{book}[{sheet}]", f"sheet '{name}' appears twice in the workbook"))
+                continue
+            tables[name] = frame
+            files[name] = f"{book}[{sheet}]"
     for csv in sorted(folder.glob("*.csv")):
         name = csv.stem
         if name in tables:
             problems.append(Problem(str(csv), f"table '{name}' is also a sheet of {files[name]}; keep one"))
+            continue
+        if (outside := _outside_problem(folder, csv, str(csv))) is not None:
+            problems.append(outside)
             continue
         try:
             tables[name] = pd.read_csv(csv, dtype=str, keep_default_na=False, skipinitialspace=True)
@@ -148,6 +187,53 @@ def _read_tables(
             continue
         files[name] = str(csv)
     return tables, files, problems
+
+
+def _find_workbook(folder: Path, workbook: Any, shown_yaml: str) -> tuple[Path | None, list[Problem]]:
+    """The workbook to read (named by ``workbook:`` or the only one in the folder), or None."""
+    if workbook:
+        book = folder / str(workbook)
+        if not (book.exists() or book.is_symlink()):
+            missing = f"workbook '{workbook}' not found beside it"
+            return None, [Problem(shown_yaml, missing, column="workbook")]
+        outside = _outside_problem(folder, book, shown_yaml, column="workbook")
+        return (None, [outside]) if outside is not None else (book, [])
+    books = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+    if len(books) > 1:
+        listed = ", ".join(p.name for p in books)
+        return None, [Problem(str(folder), f"more than one workbook ({listed}); name one with 'workbook:'")]
+    if not books:
+        return None, []
+    outside = _outside_problem(folder, books[0], str(books[0]))
+    return (None, [outside]) if outside is not None else (books[0], [])
+
+
+def _read_workbook(book: Path) -> tuple[dict[str, pd.DataFrame], Problem | None]:
+    """Every sheet of ``book`` as text, within :data:`MAX_WORKBOOK_BYTES` and :data:`MAX_SHEET_ROWS`."""
+    try:
+        with zipfile.ZipFile(book) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return {}, Problem(str(book), "cannot be read as an Excel workbook (not an .xlsx file)")
+    if size > MAX_WORKBOOK_BYTES:
+        return {}, Problem(
+            str(book),
+            f"unpacks to {size:,} bytes, above the limit of {MAX_WORKBOOK_BYTES:,}; "
+            "split it, or give the large tables as CSV files",
+        )
+    try:
+        sheets = pd.read_excel(
+            book, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl",
+            nrows=MAX_SHEET_ROWS + 1,
+        )
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        return {}, Problem(str(book), f"cannot be read as an Excel workbook ({exc.__class__.__name__})")
+    for sheet, frame in sheets.items():
+        if len(frame) > MAX_SHEET_ROWS:
+            return {}, Problem(
+                f"{book}[{sheet}]", f"more than {MAX_SHEET_ROWS:,} rows; give the large tables as CSV files"
+            )
+    return sheets, None
 
 
 def write_instance(

@@ -1,42 +1,192 @@
-"""Atomic output folders: a run's files appear together or not at all, and nothing is overwritten
-unless the user says ``--force``."""
+"""Output folders: a run's files appear together or not at all, and nothing the engine did not write
+is ever deleted.
+
+Two kinds of folder are written:
+
+* a *run folder* (:func:`run_folder`, ``optimiser solve``): it holds a marker file
+  :data:`RUN_MARKER` with the run's id and ``run.json`` listing the files the run wrote.  With
+  ``--force`` an existing run folder is replaced only if it carries the marker; only the files its
+  ``run.json`` lists (and ``run.json`` and the marker) are replaced; any other file a user put
+  there is kept, at the same place.  A folder holding an instance, an ancestor of the instance
+  folder, the working directory or one of its ancestors is never replaced.
+* a plain folder (:func:`atomic_folder`, generated and imported instances), replaced whole with
+  ``force``, except the working directory and its ancestors.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import os
+import re
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+RUN_MARKER = ".optimiser-run"
+"""The file that marks a folder as a run folder written by the engine; it holds the run's id."""
+RUN_FILE = "run.json"
+INSTANCE_FILE = "instance.yaml"
+SLUG_LENGTH = 60  # characters kept of an instance name in a default run folder name
+
 
 class OutputExistsError(Exception):
-    """The output folder exists and the user did not ask to replace it."""
+    """The output folder may not be written: it exists, is a file, or is not the engine's to replace."""
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """A run id: local time to the second and 8 random hex digits (``20260101-120000-1a2b3c4d``)."""
+    now = now or dt.datetime.now()
+    return f"{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def safe_slug(name: str, fallback: str = "run") -> str:
+    """``name`` as one harmless file name: letters, digits, ``-`` and ``_`` only, no leading dot.
+
+    ``../../escaped`` -> ``escaped``; ``/tmp/x y`` -> ``tmp-x-y``; at most :data:`SLUG_LENGTH`
+    characters; ``fallback`` when nothing readable is left.
+    """
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-_")[:SLUG_LENGTH].strip("-_")
+    return slug or fallback
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _existing_ancestor(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists() or candidate.is_symlink():
+            return candidate
+    return Path(path.anchor)
+
+
+def _common_refusal(target: Path) -> str | None:
+    """Why no folder may be written at ``target`` at all (whatever ``force`` says), or None."""
+    if target.is_symlink():
+        return f"{target} is a symbolic link; give the folder itself"
+    if target.exists() and not target.is_dir():
+        return f"{target} exists and is not a folder; it is left as it is"
+    if not target.exists():
+        parent = _existing_ancestor(target.parent)
+        if not parent.is_dir():
+            return f"{target} cannot be made: {parent} is not a folder"
+    absolute = target.resolve()
+    if target.exists() and _is_within(Path.cwd().resolve(), absolute):
+        return f"{target} is the working folder or holds it; it is never replaced"
+    return None
+
+
+def run_folder_refusal(target: Path, *, force: bool, instance: Path | None = None) -> str | None:
+    """Why ``target`` may not become a run folder, or None.  Checked before a solve and again when
+    the run is written."""
+    target = Path(target)
+    reason = _common_refusal(target)
+    if reason is not None or not target.exists():
+        return reason
+    if not force:
+        return f"{target} already exists; choose another --out or add --force to replace it"
+    absolute = target.resolve()
+    if (target / INSTANCE_FILE).exists():
+        return f"{target} holds an instance ({INSTANCE_FILE}); --force never replaces it"
+    if instance is not None and _is_within(Path(instance).resolve(), absolute):
+        return f"{target} holds the instance {instance}; --force never replaces it"
+    if not (target / RUN_MARKER).is_file():
+        return (
+            f"{target} was not written by optimiser (it has no {RUN_MARKER} file); "
+            "--force replaces only run folders; choose another --out"
+        )
+    return None
 
 
 @contextmanager
-def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
-    """Yield a temporary folder beside ``target``; on success it replaces ``target`` in one rename.
+def run_folder(
+    target: Path, run_id: str, *, force: bool = False, instance: Path | None = None
+) -> Iterator[Path]:
+    """Yield a temporary folder beside ``target``; on success it becomes ``target`` in one rename.
 
-    An existing ``target`` is refused unless ``force``; with ``force`` it is moved aside and
-    deleted only after the new folder is in place.  On any error the temporary folder is removed
-    and ``target`` is untouched.
+    The marker :data:`RUN_MARKER` (holding ``run_id``) is added.  An existing ``target`` is
+    replaced only with ``force`` and only when :func:`run_folder_refusal` allows it; the files
+    its ``run.json`` does not list are moved into the new folder first, so a user's notes stay.
+    On any error the temporary folder is removed and ``target`` is untouched.
     """
-    target = Path(target)
-    if target.exists() and not force:
-        raise OutputExistsError(f"{target} already exists; choose another --out or add --force to replace it")
-    if target.exists() and not target.is_dir():
-        raise OutputExistsError(f"{target} exists and is not a folder; it is left as it is")
+    target = Path(os.path.abspath(target))
+    reason = run_folder_refusal(target, force=force, instance=instance)
+    if reason is not None:
+        raise OutputExistsError(reason)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield tmp
+        (tmp / RUN_MARKER).write_text(run_id + "\n", encoding="utf-8")
+        reason = run_folder_refusal(target, force=force, instance=instance)
+        if reason is not None:
+            raise OutputExistsError(reason)
+        if target.exists():
+            _keep_user_files(target, tmp, _owned_files(target))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    _swap(target, tmp)
+
+
+def _owned_files(folder: Path) -> set[str]:
+    """The files (relative, ``/``-separated) an earlier run wrote into ``folder``: its run.json's list."""
+    owned = {RUN_MARKER, RUN_FILE}
+    try:
+        meta = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return owned
+    files = meta.get("files") if isinstance(meta, dict) else None
+    if isinstance(files, list):
+        owned |= {f for f in files if isinstance(f, str)}
+    return owned
+
+
+def _user_entries(folder: Path, owned: set[str], prefix: str = "") -> list[str]:
+    """Entries of ``folder`` (relative paths) that hold no owned file: whole user folders, user files."""
+    entries: list[str] = []
+    for entry in sorted(os.listdir(folder / prefix if prefix else folder)):
+        rel = f"{prefix}{entry}"
+        path = folder / rel
+        if path.is_dir() and not path.is_symlink():
+            if any(o.startswith(rel + "/") for o in owned):
+                entries += _user_entries(folder, owned, rel + "/")
+            else:
+                entries.append(rel)
+        elif rel not in owned:
+            entries.append(rel)
+    return entries
+
+
+def _keep_user_files(old: Path, new: Path, owned: set[str]) -> None:
+    """Move the user's files from ``old`` into ``new`` at the same places; refuse a clash."""
+    entries = _user_entries(old, owned)
+    clashes = [e for e in entries if (new / e).exists() or (new / e).is_symlink()]
+    if clashes:
+        raise OutputExistsError(
+            f"{old} holds files of yours with the names of this run's files ({', '.join(clashes[:5])}); "
+            "nothing was replaced: move them, or choose another --out"
+        )
+    moved: list[str] = []
+    try:
+        for rel in entries:
+            (new / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(old / rel, new / rel)
+            moved.append(rel)
+    except OSError:
+        for rel in reversed(moved):
+            os.rename(new / rel, old / rel)
+        raise
+
+
+def _swap(target: Path, tmp: Path) -> None:
+    """``tmp`` becomes ``target``; an old ``target`` (only engine files left in it) is deleted after."""
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
@@ -44,6 +194,31 @@ def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
     os.rename(tmp, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside ``target``; on success it replaces ``target`` in one rename.
+
+    An existing ``target`` is refused unless ``force``; with ``force`` it is moved aside and
+    deleted only after the new folder is in place.  The working folder and its ancestors, a file
+    and a symbolic link are always refused.  On any error the temporary folder is removed and
+    ``target`` is untouched.
+    """
+    target = Path(os.path.abspath(target))
+    reason = _common_refusal(target)
+    if reason is None and target.exists() and not force:
+        reason = f"{target} already exists; choose another --out or add --force to replace it"
+    if reason is not None:
+        raise OutputExistsError(reason)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap(target, tmp)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -54,8 +229,6 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 def strict(value: Any) -> Any:
     """``value`` with every non-finite float (also numpy's) replaced by None, recursively."""
-    import math
-
     import numpy as np
 
     if isinstance(value, dict):
@@ -73,9 +246,12 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating):
-        return float(value)
+        return strict(float(value))
     if isinstance(value, np.bool_):
         return bool(value)
+    if isinstance(value, np.ndarray):
+        return strict(value.tolist())
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+

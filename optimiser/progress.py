@@ -1,4 +1,4 @@
-"""Progress of a long solve on the terminal: elapsed time, best plan and bound (stderr only)."""
+"""Progress of a long solve on the terminal: stage, elapsed time, best plan and bound (stderr only)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import sys
 import threading
 import time
 from types import TracebackType
+
+from solvers import stop_requested
 
 
 class SolveProgress:
@@ -19,21 +21,31 @@ class SolveProgress:
         self._status = None
         self._best: float | None = None
         self._bound: float | None = None
+        self._stage: str | None = None
         self._start = time.perf_counter()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def _text(self) -> str:
         elapsed = time.perf_counter() - self._start
-        text = f"solving ... {elapsed:,.0f} s"
+        doing = "stopping, keeping the best plan" if stop_requested() else "solving"
+        stage = f" [{self._stage}]" if self._stage else ""
+        text = f"{doing}{stage} ... {elapsed:,.0f} s"
         if self._best is not None:
             text += f"   best plan {self._best:,.0f}"
         if self._bound is not None:
             text += f"   bound {self._bound:,.0f}"
         return text
 
-    def update(self, seconds: float, best: float | None, bound: float | None) -> None:
-        """Record a better plan (called from the solver's callback)."""
+    def update(
+        self, seconds: float, best: float | None, bound: float | None, *, stage: str | None = None
+    ) -> None:
+        """Record a better plan (called from the solver's callback), in ``stage`` when a model names one.
+
+        A model announces a new stage (e.g. ``"week 3"``) with ``best`` and ``bound`` None.
+        """
+        if stage is not None:
+            self._stage = stage
         self._best, self._bound = best, bound
 
     def _tick(self) -> None:

@@ -5,10 +5,15 @@ model solves; its independent checker re-verifies the plan; the plan's tables ar
 formula-safe into an atomic run folder with ``summary.json`` (strict JSON) built from the plan's
 figures, timings and the check; the kind adds only its extra files and its terminal summary.
 A plan that fails its check is never presented as a plan: the run exits 1 with the failures.
+
+The solve runs under :func:`solvers.stop_on_signals` with one deadline (``--time-limit`` is the
+wall clock of the whole solve, shared by every phase): Ctrl-C or SIGTERM stops it with the best
+plan found, which is checked and written like any other with ``"interrupted": true``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +23,8 @@ from models.common.contract import CheckReport
 from optimiser.exports.safe import write_csv
 from optimiser.kinds.base import Kind, LoadedInstance
 from optimiser.outputs import write_json
-from solvers import SolveOptions
+from solvers import SolveOptions, stop_on_signals, stop_requested
+from solvers.interrupt import INTERRUPTED_NO_PLAN
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class RunOutcome:
     plan: Any
     check: CheckReport | None
     check_seconds: float
+    interrupted: bool = False
 
     @property
     def found(self) -> bool:
@@ -44,13 +51,25 @@ class RunOutcome:
 def solve_loaded(
     loaded: LoadedInstance, backend: str, options: SolveOptions, progress: Any = None
 ) -> RunOutcome:
-    """Solve a loaded instance with its kind's model and check the plan found."""
+    """Solve a loaded instance with its kind's model and check the plan found.
+
+    ``options.time_limit`` becomes the deadline of the whole solve; the first Ctrl-C or SIGTERM
+    stops it with the best plan found, a second raises KeyboardInterrupt.
+    """
     kind, case = loaded.kind, loaded.model_input
     assert kind.model is not None
-    plan = kind.model.solve(case.input, case.parameters, backend=backend, options=options, progress=progress)
+    with stop_on_signals():
+        options = options.with_deadline()
+        plan = kind.model.solve(
+            case.input, case.parameters, backend=backend, options=options, progress=progress
+        )
+        interrupted = stop_requested() or plan.result.interrupted
+    if interrupted and not plan.found and dataclasses.is_dataclass(plan):
+        # the model may blame the time limit; the true reason is the interruption
+        plan = dataclasses.replace(plan, explanation=(INTERRUPTED_NO_PLAN,))
     start = time.perf_counter()
     check = kind.model.check(case.input, plan) if plan.found else None
-    return RunOutcome(kind, case, plan, check, time.perf_counter() - start)
+    return RunOutcome(kind, case, plan, check, time.perf_counter() - start, interrupted)
 
 
 def summary_document(outcome: RunOutcome) -> dict[str, Any]:
@@ -61,6 +80,7 @@ def summary_document(outcome: RunOutcome) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "kind": outcome.kind.name,
         "plan_found": outcome.found,
+        "interrupted": outcome.interrupted,
         "solver": plan.result.to_dict(),
         "explanation": list(plan.explanation),
         "timings": timings,
@@ -83,13 +103,25 @@ def write_outcome(outcome: RunOutcome, folder: Path) -> list[str]:
 
 
 def check_lines(outcome: RunOutcome) -> list[str]:
-    """The independent check in the terminal summary's words."""
+    """The interruption and the independent check in the terminal summary's words."""
+    lines = interrupt_lines(outcome)
     check = outcome.check
     if check is None:
-        return []
+        return lines
     if check.passed:
         what = f" ({', '.join(check.checked)})" if check.checked else ""
-        return [f"Independent check: passed{what}."]
-    lines = [f"Independent check: FAILED ({len(check.violations) + len(check.mismatches)} findings):"]
+        return [*lines, f"Independent check: passed{what}."]
+    lines += [f"Independent check: FAILED ({len(check.violations) + len(check.mismatches)} findings):"]
     lines += [f"  - {v}" for v in (*check.violations, *check.mismatches)[:20]]
     return lines
+
+
+def interrupt_lines(outcome: RunOutcome) -> list[str]:
+    """Why the solve ended early, when it was interrupted (Ctrl-C or SIGTERM)."""
+    if not outcome.interrupted:
+        return []
+    if outcome.found:
+        return ["Interrupted: the best plan found so far is kept (it may not be optimal; see its gap)."]
+    if INTERRUPTED_NO_PLAN in outcome.plan.explanation:
+        return []  # the kind's summary says it
+    return [f"No plan: {INTERRUPTED_NO_PLAN}."]

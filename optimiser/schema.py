@@ -3,11 +3,18 @@
 A kind of instance declares its tables (columns, types, ranges, keys, references) and its
 parameters (type, unit, default, range, meaning).  Validation collects every problem with file,
 row and column, so the user fixes them all in one pass.
+
+Sane ranges hold unless a column or parameter declares its own: numbers are finite (no ``inf``,
+``nan``, ``1e309``) and within +-:data:`NUMBER_LIMIT`; dates lie from :data:`FIRST_DATE` to
+:data:`LAST_DATE`.  Headers are unique once surrounding spaces are trimmed, and a required table
+has at least ``min_rows`` rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +24,9 @@ import pandas as pd
 from optimiser.errors import Problem
 
 FIRST_DATA_ROW = 2  # the header is row 1 in a spreadsheet or editor
+NUMBER_LIMIT = 1e12  # largest magnitude of a number cell or parameter without a declared range
+FIRST_DATE = dt.date(1900, 1, 1)  # earliest date accepted in a date column or parameter
+LAST_DATE = dt.date(2200, 12, 31)  # latest date accepted
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class TableSchema:
     columns: tuple[Column, ...]
     required: bool = True
     doc: str = ""
+    min_rows: int = 1  # least data rows of a required table (0: an empty table is allowed)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -78,35 +89,48 @@ _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 
 
-def _blank(series: pd.Series) -> pd.Series:
-    return series.isna() | (series.astype(str).str.strip() == "")
-
-
-def _convert(series: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    """Convert a raw column; return the converted values and a mask of cells that failed."""
-    blank = _blank(series)
-    text = series.astype(str).str.strip()
+def _convert(text: pd.Series, blank: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
+    """Convert a raw column (``text``: cells trimmed; ``blank``: empty cells); return the converted
+    values and a mask of cells that failed."""
     if column.kind == "str":
-        return text.where(~blank, None), pd.Series(False, index=series.index)
+        return text.where(~blank, None), pd.Series(False, index=text.index)
     if column.kind in ("int", "float"):
         values = pd.to_numeric(text.where(~blank), errors="coerce")
-        bad = values.isna() & ~blank
+        finite = np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
+        bad = ~finite & ~blank
         if column.kind == "int":
-            frac = (values - np.round(values)).abs() > 1e-9
-            bad |= frac.fillna(False)
-        return values, bad
+            with np.errstate(invalid="ignore"):
+                bad |= np.abs(values - np.round(values)) > 1e-9
+        return values.where(~bad), bad
     if column.kind == "bool":
         low = text.str.lower()
-        values = pd.Series(
-            np.where(low.isin(_TRUE), True, np.where(low.isin(_FALSE), False, None)), index=series.index
-        )
-        bad = ~(low.isin(_TRUE) | low.isin(_FALSE)) & ~blank
-        return values, bad
+        true, false = low.isin(_TRUE), low.isin(_FALSE)
+        values = pd.Series(np.where(true, True, np.where(false, False, None)), index=text.index)
+        return values, ~(true | false) & ~blank
     if column.kind == "date":
         values = pd.to_datetime(text.where(~blank), errors="coerce", format="ISO8601")
         bad = values.isna() & ~blank
-        return values, bad
+        in_range = (values >= pd.Timestamp(FIRST_DATE)) & (values <= pd.Timestamp(LAST_DATE))
+        out_of_range = values.notna() & ~in_range
+        return values.where(~out_of_range), bad | out_of_range
     raise ValueError(f"unknown column kind {column.kind!r}")
+
+
+def _bad_cell_message(cell: Any, column: Column) -> str:
+    """Why the raw ``cell`` cannot be read as ``column``'s kind, in the user's words."""
+    text = str(cell).strip()
+    if column.kind in ("int", "float"):
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+        if number is not None and not math.isfinite(number):
+            return f"'{text}' is not a finite number"
+    if column.kind == "date":
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        if not pd.isna(parsed):
+            return f"'{text}' is outside the dates allowed ({FIRST_DATE} to {LAST_DATE})"
+    return f"'{text}' is not {_KIND_WORDS[column.kind]}"
 
 
 _KIND_WORDS = {
@@ -117,13 +141,23 @@ _KIND_WORDS = {
 }
 
 
-def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check one raw table (all cells as read) against ``schema``; return typed frame and problems."""
+def _header_problems(raw: pd.DataFrame, schema: TableSchema, file: str) -> list[Problem]:
+    """Headers repeated once trimmed, unknown columns, and a required table without rows."""
     problems: list[Problem] = []
-    raw = raw.copy()
-    raw.columns = [str(c).strip() for c in raw.columns]
+    names = [str(c).strip() for c in raw.columns]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name in seen:
+            problems.append(
+                Problem(
+                    file,
+                    f"column '{name}' appears twice (columns {seen[name]} and {position}, spaces trimmed)",
+                    column=name,
+                )
+            )
+        seen.setdefault(name, position)
     known = {c.name for c in schema.columns}
-    for name in raw.columns:
+    for name in dict.fromkeys(names):
         if name not in known:
             hint = difflib.get_close_matches(name, sorted(known), n=1)
             extra = f" (did you mean '{hint[0]}'?)" if hint else ""
@@ -134,80 +168,91 @@ def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[p
                     column=name,
                 )
             )
-    out = pd.DataFrame(index=raw.index)
-    rows = pd.Series(np.arange(len(raw)) + FIRST_DATA_ROW, index=raw.index)
+    if schema.required and len(raw) < schema.min_rows:
+        problems.append(Problem(file, f"the table has {len(raw)} rows; at least {schema.min_rows} needed"))
+    return problems
+
+
+def _range_problems(
+    values: pd.Series, ok: np.ndarray, text: pd.Series, rows: np.ndarray, column: Column, file: str
+) -> list[Problem]:
+    """Numbers below the column's minimum or above its maximum (+-NUMBER_LIMIT when not declared)."""
+    problems: list[Problem] = []
+    numeric = values.to_numpy(dtype=float, na_value=np.nan)
+    for bound, sign, word in (
+        (column.minimum, -1, "below the minimum"),
+        (column.maximum, 1, "above the maximum"),
+    ):
+        limit = bound if bound is not None else sign * NUMBER_LIMIT
+        with np.errstate(invalid="ignore"):
+            beyond = numeric < limit if sign < 0 else numeric > limit
+        for i in np.flatnonzero(ok & beyond):
+            if bound is not None:
+                message = f"{numeric[i]:g} is {word} {bound:g}"
+            else:
+                message = f"'{text.iat[i]}' is {word} {limit:g} (numbers are limited to +-{NUMBER_LIMIT:g})"
+            problems.append(Problem(file, message, int(rows[i]), column.name))
+    return problems
+
+
+def _check_column(
+    cells: pd.Series, column: Column, rows: np.ndarray, file: str
+) -> tuple[pd.Series, list[Problem]]:
+    """One present column: its typed values and every problem in its cells."""
+    problems: list[Problem] = []
+    text = cells.astype(str).str.strip()
+    blank = cells.isna() | (text == "")
+    values, bad = _convert(text, blank, column)
+    bad_at, blank_at = bad.to_numpy(dtype=bool), blank.to_numpy(dtype=bool)
+    for i in np.flatnonzero(bad_at):
+        problems.append(Problem(file, _bad_cell_message(cells.iat[i], column), int(rows[i]), column.name))
+    if not column.allow_blank:
+        if column.required and column.default is None:
+            for i in np.flatnonzero(blank_at):
+                problems.append(Problem(file, "value is missing", int(rows[i]), column.name))
+        elif column.default is not None and blank_at.any():
+            values = values.where(~blank, column.default)
+    ok = ~bad_at & values.notna().to_numpy(dtype=bool)
+    if column.kind in ("int", "float"):
+        problems += _range_problems(values, ok, text, rows, column, file)
+    if column.choices is not None:
+        ok &= values.astype(str).str.strip().to_numpy() != ""
+        for i in np.flatnonzero(ok & ~values.isin(column.choices).to_numpy(dtype=bool)):
+            message = f"'{values.iat[i]}' is not one of: {', '.join(column.choices)}"
+            problems.append(Problem(file, message, int(rows[i]), column.name))
+    if column.unique:
+        first_row: dict[Any, int] = {}
+        for i, value in enumerate(values.tolist()):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            if value in first_row:
+                message = f"duplicate id '{value}' (first at row {first_row[value]})"
+                problems.append(Problem(file, message, int(rows[i]), column.name))
+            else:
+                first_row[value] = int(rows[i])
+    if column.kind == "int" and not problems and not values.isna().any():
+        values = values.astype("int64")
+    return values, problems
+
+
+def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check one raw table (all cells as read) against ``schema``; return typed frame and problems."""
+    problems = _header_problems(raw, schema, file)
+    raw = raw.set_axis([str(c).strip() for c in raw.columns], axis=1)
+    if raw.columns.duplicated().any():
+        return pd.DataFrame(index=raw.index), problems
+    rows = np.arange(len(raw)) + FIRST_DATA_ROW
+    columns: dict[str, Any] = {}
     for column in schema.columns:
         if column.name not in raw.columns:
             if column.required:
                 problems.append(Problem(file, "required column is missing", column=column.name))
-            out[column.name] = column.default
+            columns[column.name] = column.default
             continue
-        values, bad = _convert(raw[column.name], column)
-        blank = _blank(raw[column.name])
-        for idx in raw.index[bad]:
-            problems.append(
-                Problem(
-                    file,
-                    f"'{raw.at[idx, column.name]}' is not {_KIND_WORDS[column.kind]}",
-                    int(rows[idx]),
-                    column.name,
-                )
-            )
-        if not column.allow_blank:
-            if column.required and column.default is None:
-                for idx in raw.index[blank]:
-                    problems.append(Problem(file, "value is missing", int(rows[idx]), column.name))
-            elif column.default is not None:
-                values = values.where(~blank, column.default)
-        ok = ~bad & ~_blank(values.astype(object).where(values.notna(), ""))
-        if column.kind in ("int", "float"):
-            numeric = pd.to_numeric(values, errors="coerce")
-            if column.minimum is not None:
-                for idx in raw.index[ok & (numeric < column.minimum)]:
-                    problems.append(
-                        Problem(
-                            file,
-                            f"{numeric[idx]:g} is below the minimum {column.minimum:g}",
-                            int(rows[idx]),
-                            column.name,
-                        )
-                    )
-            if column.maximum is not None:
-                for idx in raw.index[ok & (numeric > column.maximum)]:
-                    problems.append(
-                        Problem(
-                            file,
-                            f"{numeric[idx]:g} is above the maximum {column.maximum:g}",
-                            int(rows[idx]),
-                            column.name,
-                        )
-                    )
-        if column.choices is not None:
-            for idx in raw.index[ok & ~values.isin(column.choices)]:
-                problems.append(
-                    Problem(
-                        file,
-                        f"'{values[idx]}' is not one of: {', '.join(column.choices)}",
-                        int(rows[idx]),
-                        column.name,
-                    )
-                )
-        if column.unique:
-            dup = values.duplicated(keep="first") & values.notna()
-            for idx in raw.index[dup]:
-                first = int(rows[values[values == values[idx]].index[0]])
-                problems.append(
-                    Problem(
-                        file,
-                        f"duplicate id '{values[idx]}' (first at row {first})",
-                        int(rows[idx]),
-                        column.name,
-                    )
-                )
-        if column.kind == "int" and not values.isna().any():
-            values = values.astype("int64")
-        out[column.name] = values
-    out.attrs["rows"] = rows
+        columns[column.name], found = _check_column(raw[column.name], column, rows, file)
+        problems += found
+    out = pd.DataFrame(columns, index=raw.index) if columns else pd.DataFrame(index=raw.index)
+    out.attrs["rows"] = pd.Series(rows, index=raw.index)
     return out, problems
 
 
@@ -265,30 +310,54 @@ def validate_parameters(
             values[spec.name] = None
             continue
         try:
-            if spec.kind is bool:
-                if not isinstance(value, bool):
-                    raise TypeError
-            elif spec.kind is float:
-                if isinstance(value, bool):
-                    raise TypeError
-                value = float(value)
-            elif spec.kind is int:
-                if isinstance(value, bool) or float(value) != int(float(value)):
-                    raise TypeError
-                value = int(value)
-            elif spec.kind is str:
-                value = str(value)
-        except (TypeError, ValueError):
+            value = _typed_parameter(value, spec.kind)
+        except (TypeError, ValueError, OverflowError):
             kind = {bool: "true or false", float: "a number", int: "a whole number", str: "text"}[spec.kind]
-            problems.append(Problem(file, f"'{value}' is not {kind}", column=where))
+            problems.append(Problem(file, f"'{given.get(spec.name)}' is not {kind}", column=where))
             continue
-        if spec.minimum is not None and value < spec.minimum:
-            problems.append(Problem(file, f"{value} is below the minimum {spec.minimum}", column=where))
-        if spec.maximum is not None and value > spec.maximum:
-            problems.append(Problem(file, f"{value} is above the maximum {spec.maximum}", column=where))
+        if spec.kind in (int, float):
+            problems += _parameter_range(value, spec, given.get(spec.name), file, where)
         if spec.choices is not None and value not in spec.choices:
             problems.append(
                 Problem(file, f"'{value}' is not one of: {', '.join(map(str, spec.choices))}", column=where)
             )
         values[spec.name] = value
     return values, problems
+
+
+def _typed_parameter(value: Any, kind: type) -> Any:
+    """``value`` as ``kind``; raise TypeError, ValueError or OverflowError when it is not one."""
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise TypeError
+        return value
+    if kind is str:
+        if isinstance(value, dict | list | tuple | set):
+            raise TypeError
+        return str(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError
+    if kind is int:
+        if isinstance(value, int):
+            return value
+        if number != int(number):
+            raise ValueError
+        return int(number)
+    return number
+
+
+def _parameter_range(value: float, spec: Parameter, given: Any, file: str, where: str) -> list[Problem]:
+    """The parameter's declared range, else +-NUMBER_LIMIT (then shown as the user wrote it)."""
+    sane = f"(numbers are limited to +-{NUMBER_LIMIT:g})"
+    if spec.minimum is not None and value < spec.minimum:
+        return [Problem(file, f"{value} is below the minimum {spec.minimum}", column=where)]
+    if spec.maximum is not None and value > spec.maximum:
+        return [Problem(file, f"{value} is above the maximum {spec.maximum}", column=where)]
+    if spec.minimum is None and value < -NUMBER_LIMIT:
+        return [Problem(file, f"{given} is below the minimum {-NUMBER_LIMIT:g} {sane}", column=where)]
+    if spec.maximum is None and value > NUMBER_LIMIT:
+        return [Problem(file, f"{given} is above the maximum {NUMBER_LIMIT:g} {sane}", column=where)]
+    return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from solvers.interrupt import on_stop, stop_requested, stopped_early_message
 from solvers.options import SolveOptions
 from solvers.result import SolveResult, Status, relative_gap
 
@@ -16,31 +17,41 @@ def solve_cpsat(
     build_seconds: float = 0.0,
     hint: dict[Any, int] | None = None,
 ) -> tuple[SolveResult, Any]:
-    """Solve ``model`` (a ``cp_model.CpModel``); return the result and the solver for values."""
+    """Solve ``model`` (a ``cp_model.CpModel``); return the result and the solver for values.
+
+    The search ends within ``options.call_limit()`` seconds (its time limit or the deadline,
+    whichever is first), and at once on a stop request (:mod:`solvers.interrupt`), with the best
+    plan found.
+    """
     from ortools.sat.python import cp_model
 
     options = options or SolveOptions()
+    limit = options.call_limit()
     if hint:
         model.clear_hints()
         for var, value in hint.items():
             model.add_hint(var, value)
     solver = cp_model.CpSolver()
     params = solver.parameters
-    if options.time_limit is not None:
-        params.max_time_in_seconds = float(options.time_limit)
+    if limit is not None:
+        params.max_time_in_seconds = max(float(limit), 0.0)
     params.relative_gap_limit = float(options.gap)
     params.num_workers = int(options.threads) if options.threads else 2
     params.random_seed = int(options.seed)
     params.log_search_progress = bool(options.verbose)
-    for key, value in options.extra.items():
-        if isinstance(value, (list, tuple)):  # repeated fields (e.g. subsolvers) are extended, not set
+    # Ctrl-C is this process's stop request (solvers.interrupt), not CP-SAT's: its own handler
+    # would replace ours during the search, and the run could not tell it was interrupted.
+    params.catch_sigint_signal = False
+    for key, setting in options.extra.items():
+        if isinstance(setting, (list, tuple)):  # repeated fields (e.g. subsolvers) are extended, not set
             field = getattr(params, key)
             field.clear()
-            field.extend(value)
+            field.extend(setting)
         else:
-            setattr(params, key, value)
+            setattr(params, key, setting)
     t0 = time.perf_counter()
-    code = solver.solve(model)
+    with on_stop(solver.stop_search):
+        code = solver.solve(model)
     solve_seconds = time.perf_counter() - t0
     status = {
         cp_model.OPTIMAL: Status.OPTIMAL,
@@ -54,6 +65,7 @@ def solve_cpsat(
     bound = float(solver.best_objective_bound) if has_plan and has_objective else objective
     if status is Status.OPTIMAL:
         bound = objective
+    interrupted = status in (Status.FEASIBLE, Status.NO_SOLUTION) and stop_requested()
     result = SolveResult(
         status=status,
         objective=objective,
@@ -62,7 +74,8 @@ def solve_cpsat(
         build_seconds=build_seconds,
         solve_seconds=solve_seconds,
         backend="cpsat",
-        message=solver.status_name(code),
+        message=stopped_early_message(has_plan) if interrupted else solver.status_name(code),
         options=options.as_dict(),
+        interrupted=interrupted,
     )
     return result, solver

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
+from solvers.highs_stop import HighsStop
+from solvers.interrupt import INTERRUPTED_NO_PLAN, stop_requested, stopped_early_message
 from solvers.matrix import MatrixModel
 from solvers.options import SolveOptions
+from solvers.progress import Progress
 from solvers.result import SolveResult, Status, relative_gap
-
-Progress = Callable[[float, float | None, float | None], None]
-"""Called with (seconds so far, best objective, best bound) when a better plan is found."""
-
 
 _BANNER_SHOWN = False
 
 
-def new_highs() -> object:
+def new_highs() -> Any:
     """A ``highspy.Highs``; the banner HiGHS prints on its first construction is kept off stdout."""
     global _BANNER_SHOWN
     import os
@@ -58,7 +58,7 @@ def _status(model_status: object, has_solution: bool) -> tuple[Status, str]:
         ms.kIterationLimit,
         ms.kSolutionLimit,
         ms.kInterrupt,
-        ms.kHighsInterrupt,
+        ms.kHighsInterrupt,  # type: ignore[attr-defined]
         ms.kObjectiveBound,
         ms.kObjectiveTarget,
         ms.kMemoryLimit,
@@ -72,14 +72,7 @@ LAZY_TOLERANCE = 1e-6
 MAX_CUT_ROUNDS = 50
 
 
-def _highs_time_limit(h: object, budget: float, start: float) -> float:
-    """HiGHS compares ``time_limit`` with its own run time summed over every ``run()`` of the
-    object, so the wall-clock budget is reduced only by the time spent outside HiGHS."""
-    outside = (time.perf_counter() - start) - h.getRunTime()  # type: ignore[attr-defined]
-    return max(budget - outside, 1e-3)
-
-
-def _root_cut_loop(h: object, model: MatrixModel, options: SolveOptions) -> tuple[int, float | None]:
+def _root_cut_loop(h: Any, model: MatrixModel, stop: HighsStop) -> tuple[int, float | None]:
     """Solve the linear relaxation, add the lazy rows it violates, repeat until none is violated.
 
     The relaxation then has the bound of the model with every lazy row, with only the rows that
@@ -90,12 +83,10 @@ def _root_cut_loop(h: object, model: MatrixModel, options: SolveOptions) -> tupl
     pool, lower, upper = model.lazy_pool()
     added = np.zeros(pool.shape[0], dtype=bool)
     bound: float | None = None
-    start = time.perf_counter()
     for _ in range(MAX_CUT_ROUNDS):
-        if options.time_limit is not None:
-            if time.perf_counter() - start >= float(options.time_limit):
-                break
-            h.setOptionValue("time_limit", _highs_time_limit(h, float(options.time_limit), start))
+        if stop.spent():
+            break
+        stop.arm(mip=False)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
@@ -121,33 +112,13 @@ def _root_cut_loop(h: object, model: MatrixModel, options: SolveOptions) -> tupl
     return int(added.sum()), bound
 
 
-def solve_matrix(
-    model: MatrixModel,
-    options: SolveOptions | None = None,
-    *,
-    build_seconds: float = 0.0,
-    start: np.ndarray | None = None,
-    progress: Progress | None = None,
-    stop_at: float | None = None,
-    relax: bool = False,
-) -> tuple[SolveResult, np.ndarray | None]:
-    """Solve ``model`` with HiGHS; return the uniform result and the solution vector (or None).
-
-    ``start`` is an optional feasible plan to warm-start from (full column vector).  ``stop_at``
-    stops a MILP as soon as a plan of at most that objective is found (status ``feasible``).
-    ``relax`` solves the linear relaxation instead (every integrality flag dropped).
-    """
+def _configure(h: Any, options: SolveOptions) -> None:
     import highspy
 
-    options = options or SolveOptions()
-    t0 = time.perf_counter()
-    h = new_highs()
     h.setOptionValue("output_flag", bool(options.verbose or options.log_file))
     h.setOptionValue("log_to_console", bool(options.verbose))
     if options.log_file:
         h.setOptionValue("log_file", str(options.log_file))
-    if options.time_limit is not None:
-        h.setOptionValue("time_limit", float(options.time_limit))
     h.setOptionValue("mip_rel_gap", float(options.gap))
     h.setOptionValue("random_seed", int(options.seed))
     if options.threads is not None:
@@ -156,6 +127,11 @@ def solve_matrix(
         h.setOptionValue("threads", int(options.threads))
     for key, value in options.extra.items():
         h.setOptionValue(str(key), value)
+
+
+def _pass_model(h: Any, model: MatrixModel, integer: np.ndarray, lazy: bool) -> list[Any]:
+    """Hand the arrays to HiGHS (integrality only when no lazy rows are to be added first)."""
+    import highspy
 
     a = model.matrix()
     lp = highspy.HighsLp()
@@ -171,72 +147,124 @@ def solve_matrix(
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data.astype(float)
-    integer = model.integer
-    if relax:
-        integer = np.zeros_like(integer)
-    kinds = np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
-    lazy = model.num_lazy > 0
+    var = highspy.HighsVarType
+    kinds: list[Any] = [var.kInteger if flag else var.kContinuous for flag in integer.tolist()]
     if integer.any() and not lazy:
-        lp.integrality_ = list(kinds)
+        lp.integrality_ = kinds
     h.passModel(lp)
+    return kinds
+
+
+def _not_started(options: SolveOptions, build_seconds: float, bound: float | None, why: str) -> SolveResult:
+    """The result of a call whose time was spent, or whose stop was requested, before it could run."""
+    interrupted = stop_requested()
+    return SolveResult(
+        status=Status.NO_SOLUTION,
+        objective=None,
+        bound=bound,
+        gap=None,
+        build_seconds=build_seconds,
+        solve_seconds=0.0,
+        backend="highs",
+        message=INTERRUPTED_NO_PLAN if interrupted else why,
+        options=options.as_dict(),
+        interrupted=interrupted,
+    )
+
+
+def solve_matrix(
+    model: MatrixModel,
+    options: SolveOptions | None = None,
+    *,
+    build_seconds: float = 0.0,
+    start: np.ndarray | None = None,
+    progress: Progress | None = None,
+    stop_at: float | None = None,
+    relax: bool = False,
+) -> tuple[SolveResult, np.ndarray | None]:
+    """Solve ``model`` with HiGHS; return the uniform result and the solution vector (or None).
+
+    The call ends by ``options.call_limit()`` seconds from its start (its time limit or the
+    deadline, whichever is first), or at a stop request (:mod:`solvers.interrupt`), with the best
+    plan found; once the deadline is spent or the stop requested it returns at once without a
+    plan, unless given a ``start``, which it then returns.  ``start`` is an optional feasible plan
+    to warm-start from (full column vector).  ``stop_at`` stops a MILP as soon as a plan of at most
+    that objective is found (status ``feasible``).  ``relax`` solves the linear relaxation instead
+    (every integrality flag dropped).
+    """
+    import highspy
+
+    options = options or SolveOptions()
+    limit = options.call_limit()
+    if start is None and (stop_requested() or options.remaining() == 0.0):
+        return _not_started(options, build_seconds, None, "time limit reached before the solve started"), None
+    t0 = time.perf_counter()
+    h = new_highs()
+    stop = HighsStop(h, None if limit is None else time.monotonic() + limit)
+    _configure(h, options)
+    integer = np.zeros(model.num_cols, dtype=bool) if relax else model.integer
+    lazy = model.num_lazy > 0
+    kinds = _pass_model(h, model, integer, lazy)
     handoff = time.perf_counter() - t0
 
     t1 = time.perf_counter()
     cuts = 0
     root_bound: float | None = None
     if lazy:
-        cuts, root_bound = _root_cut_loop(h, model, options)
-        left = None if options.time_limit is None else float(options.time_limit) - (time.perf_counter() - t1)
-        if left is not None and left <= 0 and integer.any():
-            return (
-                SolveResult(
-                    status=Status.NO_SOLUTION,
-                    objective=None,
-                    bound=root_bound,
-                    gap=None,
-                    build_seconds=build_seconds + handoff,
-                    solve_seconds=time.perf_counter() - t1,
-                    backend="highs",
-                    message=f"time limit reached in the root relaxation ({cuts} lazy rows added)",
-                    options=options.as_dict(),
-                ),
-                None,
-            )
+        cuts, root_bound = _root_cut_loop(h, model, stop)
+        if stop.spent() and integer.any() and start is None:
+            why = f"time limit reached in the root relaxation ({cuts} lazy rows added)"
+            return _not_started(options, build_seconds + handoff, root_bound, why), None
         if integer.any():
             h.changeColsIntegrality(
                 model.num_cols,
                 np.arange(model.num_cols, dtype=np.int32),
                 np.array([int(k) for k in kinds], dtype=np.uint8),
             )
-        if left is not None:
-            h.setOptionValue("time_limit", _highs_time_limit(h, float(options.time_limit), t1))
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = list(np.asarray(start, dtype=float))
         h.setSolution(sol)
+    _subscribe(h, progress, stop_at if integer.any() else None)
+    stop.arm(mip=bool(integer.any()))
+    h.run()
+    solve_seconds = time.perf_counter() - t1
+    result, x = _result(h, bool(integer.any()), root_bound, stop, options)
+    message = result.message + (f"; {cuts} lazy rows added at the root" if lazy else "")
+    return replace(
+        result, message=message, build_seconds=build_seconds + handoff, solve_seconds=solve_seconds
+    ), x
+
+
+def _subscribe(h: Any, progress: Progress | None, stop_at: float | None) -> None:
+    """Report each better plan to ``progress``; stop once a plan reaches ``stop_at``."""
     if progress is not None:
 
-        def _on_improving(event: object) -> None:
-            out = event.data_out  # type: ignore[attr-defined]
+        def _on_improving(event: Any) -> None:
+            out = event.data_out
             bound = out.mip_dual_bound
             progress(out.running_time, out.objective_function_value, bound if np.isfinite(bound) else None)
 
         h.cbMipImprovingSolution.subscribe(_on_improving)
-    if stop_at is not None and integer.any():
+    if stop_at is not None:
 
-        def _on_interrupt(event: object) -> None:
-            if event.data_out.objective_function_value <= stop_at:  # type: ignore[attr-defined]
-                event.interrupt()  # type: ignore[attr-defined]
+        def _on_interrupt(event: Any) -> None:
+            if event.data_out.objective_function_value <= stop_at:
+                event.interrupt()
 
         h.cbMipInterrupt.subscribe(_on_interrupt)
-    h.run()
-    solve_seconds = time.perf_counter() - t1
+
+
+def _result(
+    h: Any, mip: bool, root_bound: float | None, stop: HighsStop, options: SolveOptions
+) -> tuple[SolveResult, np.ndarray | None]:
+    """The uniform result of the last ``run()`` (times left for the caller to fill in)."""
     info = h.getInfo()
     has_solution = info.primal_solution_status == 2
     status, message = _status(h.getModelStatus(), has_solution)
     x = np.asarray(h.getSolution().col_value, dtype=float) if status.has_plan else None
     objective = float(info.objective_function_value) if status.has_plan else None
-    if integer.any():
+    if mip:
         bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None
         if root_bound is not None and (bound is None or root_bound > bound):
             bound = root_bound
@@ -244,15 +272,21 @@ def solve_matrix(
         bound = objective if status is Status.OPTIMAL else None
     if status is Status.OPTIMAL and bound is None:
         bound = objective
+    interrupted = status in (Status.FEASIBLE, Status.NO_SOLUTION) and stop_requested()
+    if interrupted:
+        message = stopped_early_message(status.has_plan)
+    elif stop.reason == "time" and message == "kInterrupt":
+        message = "kTimeLimit"
     result = SolveResult(
         status=status,
         objective=objective,
         bound=bound,
         gap=relative_gap(objective, bound),
-        build_seconds=build_seconds + handoff,
-        solve_seconds=solve_seconds,
+        build_seconds=0.0,
+        solve_seconds=0.0,
         backend="highs",
-        message=message + (f"; {cuts} lazy rows added at the root" if lazy else ""),
+        message=message,
         options=options.as_dict(),
+        interrupted=interrupted,
     )
     return result, x

@@ -1,9 +1,13 @@
-"""Options every backend understands."""
+"""Options every backend understands, and the one deadline that every phase of a solve shares."""
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from solvers.interrupt import stop_requested
 
 
 @dataclass(frozen=True)
@@ -13,7 +17,8 @@ class SolveOptions:
     Attributes
     ----------
     time_limit : float or None
-        Wall-clock seconds; on reaching it the best plan found is returned with its gap.
+        Seconds a single backend call may take; on reaching it the best plan found is returned
+        with its gap.  A model with several phases may give each a share.
     gap : float
         Relative optimality gap at which to stop (default 1e-4, i.e. 0.01 %).
     threads : int or None
@@ -26,6 +31,9 @@ class SolveOptions:
         Stream the backend's log to the terminal.
     extra : dict
         Backend-specific options passed through untouched.
+    deadline : float or None
+        The end of the whole solve, in :func:`time.monotonic` seconds (None: no deadline).  Every
+        backend call stops by it, whatever its ``time_limit``; :meth:`with_deadline` sets it.
     """
 
     time_limit: float | None = None
@@ -35,6 +43,37 @@ class SolveOptions:
     log_file: Path | None = None
     verbose: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    deadline: float | None = None
+
+    def with_deadline(self, seconds: float | None = None) -> SolveOptions:
+        """These options with the deadline ``seconds`` from now (default ``time_limit``).
+
+        An earlier deadline already set is kept; without either figure nothing changes.
+        """
+        seconds = self.time_limit if seconds is None else seconds
+        if seconds is None:
+            return self
+        deadline = time.monotonic() + max(float(seconds), 0.0)
+        if self.deadline is not None:
+            deadline = min(deadline, self.deadline)
+        return dataclasses.replace(self, deadline=deadline)
+
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (0 once passed); None without a deadline."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline - time.monotonic(), 0.0)
+
+    def call_limit(self) -> float | None:
+        """Seconds the next backend call may take: ``min(time_limit, remaining())``; None for no limit."""
+        left = self.remaining()
+        if self.time_limit is None:
+            return left
+        return float(self.time_limit) if left is None else min(float(self.time_limit), left)
+
+    def should_stop(self) -> bool:
+        """Whether a model should stop now and return its best plan: deadline passed or stop requested."""
+        return stop_requested() or (self.deadline is not None and time.monotonic() >= self.deadline)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -13,8 +13,9 @@ a column nor a row is missing:
    most negative first, at most ``max_columns`` a round).
 3. *Separation*: the LP solution, extended by zeros, is checked against every lazy row not yet
    in the LP; violated ones are added (the most violated first, at most ``max_rows`` a round).
-4. Repeat until nothing is added, the time is up, or the bound stalls (``stall_rounds`` rounds
-   in a row each raising it by less than ``stall_tolerance``, relative).
+4. Repeat until nothing is added, the time is up (``time_limit`` or ``deadline``), a stop is
+   requested (:mod:`solvers.interrupt`), or the bound stalls (``stall_rounds`` rounds in a row
+   each raising it by less than ``stall_tolerance``, relative).
 
 A valid lower bound at every round, converged or not (Lagrangian bound).  For any row multipliers
 :math:`\pi` and :math:`d = c - A^\top \pi` over *all* rows and columns of the model,
@@ -32,10 +33,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from solvers.highs_stop import HighsStop
+from solvers.interrupt import stop_requested
 from solvers.matrix import MatrixModel
 
 
@@ -44,8 +48,8 @@ class PricedRelaxation:
     """Outcome of :func:`price_relaxation`.
 
     status : ``optimal`` (nothing left to add), ``stalled`` (bound no longer moving), ``time_limit``,
-        ``round_limit``, ``infeasible`` (the restricted LP, with every column, has no solution),
-        or the HiGHS model status of a failed solve.
+        ``interrupted`` (stop requested), ``round_limit``, ``infeasible`` (the restricted LP, with
+        every column, has no solution), or the HiGHS model status of a failed solve.
     bound : valid lower bound on the model's optimum (None when no LP was solved).
     objective : optimum of the last restricted LP (an upper bound on the LP over every column).
     x : the last restricted LP solution as a full column vector (0 where left out), or None.
@@ -97,6 +101,7 @@ def price_relaxation(
     initial: np.ndarray,
     *,
     time_limit: float | None = None,
+    deadline: float | None = None,
     threads: int | None = None,
     max_rounds: int = 200,
     max_columns: int | None = None,
@@ -109,13 +114,18 @@ def price_relaxation(
     """Solve the linear relaxation of ``model`` by pricing columns and separating its lazy rows.
 
     ``priced`` marks the columns that may be left out (each must allow 0); ``initial`` those of
-    them to start with.  Every other column is always in.  See the module docstring.
+    them to start with.  Every other column is always in.  It ends within ``time_limit`` seconds
+    and by ``deadline`` (:func:`time.monotonic` seconds, e.g. ``SolveOptions.deadline``), whichever
+    is first.  See the module docstring.
     """
     import highspy
 
     from solvers.highs_direct import new_highs
 
     t0 = time.perf_counter()
+    ends = [] if deadline is None else [deadline]
+    if time_limit is not None:
+        ends.append(time.monotonic() + time_limit)
     a = model.matrix()
     pool, pool_lo, pool_up = model.lazy_pool()
     everything = sp.vstack([a, pool]).tocsr()
@@ -133,6 +143,7 @@ def price_relaxation(
     row_order = np.zeros(0, dtype=np.int64)  # lazy row of LP row m + i
 
     h = new_highs()
+    stop = HighsStop(h, min(ends) if ends else None)
     h.setOptionValue("output_flag", bool(verbose))
     if threads is not None:
         # HiGHS keeps one thread pool per process; a new thread count needs a fresh pool.
@@ -163,13 +174,11 @@ def price_relaxation(
     rounds = 0
     row_tol = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(pool_up), pool_up, 0.0)))
     for rounds in range(1, max_rounds + 1):
-        if time_limit is not None:
-            left = time_limit - (time.perf_counter() - t0)
-            if left <= 0:
-                status = "time_limit"
-                rounds -= 1
-                break
-            h.setOptionValue("time_limit", float(left))
+        if stop.spent():
+            status = "interrupted" if stop_requested() else "time_limit"
+            rounds -= 1
+            break
+        stop.arm(mip=False)
         h.run()
         ms = h.getModelStatus()
         if ms != highspy.HighsModelStatus.kOptimal:
@@ -181,8 +190,8 @@ def price_relaxation(
                 active[missing] = True
                 continue
             status = "infeasible" if ms == highspy.HighsModelStatus.kInfeasible else str(ms).split(".")[-1]
-            if ms == highspy.HighsModelStatus.kTimeLimit:
-                status = "time_limit"
+            if ms in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
+                status = "interrupted" if stop_requested() else "time_limit"
             break
         sol = h.getSolution()
         objective = float(h.getInfo().objective_function_value)
@@ -252,7 +261,7 @@ def price_relaxation(
 
 
 def _add_columns(
-    h: object,
+    h: Any,
     a: sp.csc_matrix,
     pool_csc: sp.csc_matrix,
     cost: np.ndarray,
@@ -275,7 +284,7 @@ def _add_columns(
         ),
         shape=(m + len(row_order), len(cols)),
     )
-    h.addCols(  # type: ignore[attr-defined]
+    h.addCols(
         len(cols),
         cost[cols],
         lo[cols],

@@ -2,15 +2,23 @@
 
 Backends are named ``"highs"`` (default), ``"cbc"``, ``"glpk"`` and ``"scip"``; the last three
 are optional executables that pyomo drives when they are on the PATH.
+
+Every solve ends within ``options.call_limit()`` seconds (its time limit or the deadline).  A stop
+request (:mod:`solvers.interrupt`) ends pyomo's HiGHS at its next callback; the legacy solvers
+are not started once it is set (Ctrl-C at a terminal reaches their process too, and they stop
+themselves with their best plan).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from typing import Any
 
 from solvers.highs_direct import new_highs
+from solvers.highs_stop import MIN_TIME_LIMIT, HighsStop
+from solvers.interrupt import INTERRUPTED_NO_PLAN, stop_requested, stopped_early_message
 from solvers.options import SolveOptions
 from solvers.result import SolveResult, Status, relative_gap
 
@@ -85,9 +93,32 @@ def solve_pyomo(
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(PYOMO_BACKENDS)}")
     if not pyomo_backend_available(backend):
         raise RuntimeError(f"solver backend {backend!r} is not installed on this machine")
+    if stop_requested() or options.remaining() == 0.0:
+        return _not_started(backend, options, build_seconds)
     if backend == "highs":
         return _solve_highs(model, options, build_seconds)
     return _solve_legacy(model, backend, options, build_seconds)
+
+
+def _not_started(backend: str, options: SolveOptions, build_seconds: float) -> SolveResult:
+    interrupted = stop_requested()
+    return SolveResult(
+        status=Status.NO_SOLUTION,
+        objective=None,
+        bound=None,
+        gap=None,
+        build_seconds=build_seconds,
+        solve_seconds=0.0,
+        backend=f"pyomo-{backend}",
+        message=INTERRUPTED_NO_PLAN if interrupted else "time limit reached before the solve started",
+        options=options.as_dict(),
+        interrupted=interrupted,
+    )
+
+
+def _interrupted(status: Status) -> bool:
+    """Whether a solve that ended with ``status`` was cut short by a stop request."""
+    return status in (Status.FEASIBLE, Status.NO_SOLUTION) and stop_requested()
 
 
 def _claimed_bound(objective: float, reported: float | None, gap: float, maximise: bool) -> float:
@@ -114,9 +145,29 @@ def _sense_is_max(model: Any) -> bool:
     return obj.sense == pyo.maximize
 
 
+def _quiet_interrupt(record: logging.LogRecord) -> bool:
+    """Drop pyomo's warning about HiGHS's interrupt status: it is how a requested stop ends."""
+    return "kInterrupt" not in record.getMessage()
+
+
+def _stoppable_highs(end: float | None) -> Any:
+    """Pyomo's HiGHS interface with the stop rules of :class:`solvers.highs_stop.HighsStop` attached."""
+    from pyomo.contrib.solver.solvers.highs import Highs
+
+    logging.getLogger("pyomo.contrib.solver.solvers.highs").addFilter(_quiet_interrupt)
+
+    class StoppableHighs(Highs):
+        def _solve(self) -> Any:
+            # pyomo builds a fresh highspy object per solve (set_instance) and runs it here
+            if getattr(self, "_solver_model", None) is not None:
+                HighsStop(self._solver_model, end)
+            return super()._solve()
+
+    return StoppableHighs()
+
+
 def _solve_highs(model: Any, options: SolveOptions, build_seconds: float) -> SolveResult:
     from pyomo.contrib.solver.common.results import SolutionStatus, TerminationCondition
-    from pyomo.contrib.solver.solvers.highs import Highs
 
     solver_options: dict[str, object] = {"random_seed": int(options.seed)}
     solver_options.update(options.extra)
@@ -129,13 +180,14 @@ def _solve_highs(model: Any, options: SolveOptions, build_seconds: float) -> Sol
         "tee": bool(options.verbose),
         "solver_options": solver_options,
     }
-    if options.time_limit is not None:
-        kwargs["time_limit"] = float(options.time_limit)
+    limit = options.call_limit()
+    if limit is not None:
+        kwargs["time_limit"] = max(float(limit), MIN_TIME_LIMIT)
     if options.threads is not None:
         kwargs["threads"] = int(options.threads)
     new_highs()  # keeps HiGHS's first-use banner off stdout
     t0 = time.perf_counter()
-    res = Highs().solve(model, **kwargs)
+    res = _stoppable_highs(None if limit is None else time.monotonic() + limit).solve(model, **kwargs)
     solve_seconds = time.perf_counter() - t0
     tc = res.termination_condition
     has_solution = res.solution_status in (SolutionStatus.optimal, SolutionStatus.feasible)
@@ -160,6 +212,7 @@ def _solve_highs(model: Any, options: SolveOptions, build_seconds: float) -> Sol
     bound = float(bound) if bound is not None and math.isfinite(bound) else None
     if status is Status.OPTIMAL and bound is None:
         bound = objective
+    interrupted = _interrupted(status)
     return SolveResult(
         status=status,
         objective=None if objective is None else float(objective),
@@ -168,8 +221,9 @@ def _solve_highs(model: Any, options: SolveOptions, build_seconds: float) -> Sol
         build_seconds=build_seconds,
         solve_seconds=solve_seconds,
         backend="pyomo-highs",
-        message=str(tc).split(".")[-1],
+        message=stopped_early_message(has_solution) if interrupted else str(tc).split(".")[-1],
         options=options.as_dict(),
+        interrupted=interrupted,
     )
 
 
@@ -179,8 +233,9 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
 
     solver = pyo.SolverFactory(backend)
     names = _LEGACY_OPTION_NAMES[backend]
+    limit = options.call_limit()
     values = {
-        "time_limit": options.time_limit,
+        "time_limit": None if limit is None else (max(1, math.ceil(limit)) if backend == "glpk" else limit),
         "gap": options.gap,
         "threads": options.threads,
         "seed": options.seed,
@@ -192,8 +247,8 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
                 if key in ("threads", "seed") or backend == "glpk" and key == "time_limit"
                 else value
             )
-    for key, value in options.extra.items():
-        solver.options[key] = value
+    for key, setting in options.extra.items():
+        solver.options[key] = setting
     t0 = time.perf_counter()
     res = solver.solve(
         model,
@@ -238,6 +293,7 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
     bound = float(raw) if raw is not None and math.isfinite(float(raw)) else None
     if status is Status.OPTIMAL and objective is not None:
         bound = _claimed_bound(objective, bound, options.gap or 0.0, maximise)
+    interrupted = _interrupted(status)
     return SolveResult(
         status=status,
         objective=objective,
@@ -246,6 +302,7 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
         build_seconds=build_seconds,
         solve_seconds=solve_seconds,
         backend=f"pyomo-{backend}",
-        message=str(tc),
+        message=stopped_early_message(has_solution) if interrupted else str(tc),
         options=options.as_dict(),
+        interrupted=interrupted,
     )

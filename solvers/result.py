@@ -14,7 +14,7 @@ class Status(enum.Enum):
     FEASIBLE = "feasible"  # a plan was found, optimality not proven (time or gap limit)
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
-    NO_SOLUTION = "no_solution"  # limit reached before any plan was found
+    NO_SOLUTION = "no_solution"  # limit reached or stop requested before any plan was found
     ERROR = "error"
 
     @property
@@ -53,6 +53,11 @@ class SolveResult:
         Name of the backend that solved, e.g. ``"highs"`` or ``"pyomo-cbc"``.
     message : str
         The backend's own word on how it stopped.
+    options : dict
+        The options the solve ran with (:meth:`SolveOptions.as_dict`).
+    interrupted : bool
+        The solve was cut short by a stop request (Ctrl-C, SIGTERM or
+        :func:`solvers.interrupt.request_stop`); its plan, if any, is the best found by then.
     """
 
     status: Status
@@ -64,6 +69,7 @@ class SolveResult:
     backend: str
     message: str = ""
     options: dict[str, object] = field(default_factory=dict)
+    interrupted: bool = False
 
     @property
     def has_plan(self) -> bool:
@@ -80,4 +86,5 @@ class SolveResult:
             "backend": self.backend,
             "message": self.message,
             "options": dict(self.options),
+            "interrupted": self.interrupted,
         }

@@ -1,13 +1,32 @@
-"""Shared fixtures: a tiny SACT instance folder whose optimum is worked out by hand."""
+"""Shared fixtures: a tiny SACT instance folder whose optimum is worked out by hand, and public data.
+
+Public benchmark files are read from ``tests/data/`` (small files kept with the tests, see its
+README) and otherwise from the shared folder beside the repository, ``../shared``, which holds the
+large sets and the public data.  Set ``OPTIMISER_SHARED`` to another folder, or to ``none`` to run
+as a fresh clone without it; tests that need an absent file skip and say which.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
+TEST_DATA = REPO_ROOT / "tests" / "data"
+SHARED_ENV = "OPTIMISER_SHARED"
+
+
+def _shared() -> Path | None:
+    """The shared data folder (``../shared`` unless ``OPTIMISER_SHARED`` says otherwise), or None."""
+    chosen = os.environ.get(SHARED_ENV)
+    if chosen is None:
+        return REPO_ROOT.parent / "shared"
+    return None if chosen.strip().lower() in ("", "none") else Path(chosen)
+
+
+SHARED = _shared()
 
 TINY_YAML = """\
 kind: sact
@@ -55,6 +74,21 @@ def tiny_instance(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} (public data and benchmarks) is absent on this machine")
+    """The shared public data and benchmarks folder; the test skips where it is absent."""
+    if SHARED is None or not SHARED.is_dir():
+        pytest.skip(f"{SHARED or SHARED_ENV + '=none'} (public data and large benchmark sets) is absent")
     return SHARED
+
+
+def benchmark_file(folder: str, name: str) -> Path:
+    """A public benchmark file: ``tests/data/<folder>/<name>``, else the shared benchmarks folder.
+
+    Skips the calling test, naming both places, when neither has it.
+    """
+    kept = TEST_DATA / folder / name
+    if kept.is_file():
+        return kept
+    if SHARED is not None and (SHARED / "benchmarks" / folder / name).is_file():
+        return SHARED / "benchmarks" / folder / name
+    shared = f"{SHARED_ENV}=none" if SHARED is None else f"nor in {SHARED / 'benchmarks' / folder}"
+    pytest.skip(f"public benchmark file {name} is not in tests/data/{folder} ({shared})")

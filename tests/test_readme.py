@@ -34,6 +34,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert quick_start()[1] in ci.splitlines()
 
 
+@pytest.mark.slow
 def test_first_command_solves_the_default_instance(tmp_path: Path) -> None:
     """The solve half of the first command (the install half is what CI itself does)."""
     solve = quick_start()[0].split("&&", 1)[1].split()

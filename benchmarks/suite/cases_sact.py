@@ -19,7 +19,8 @@ Families
     ``ooh`` plan, a ``roster`` rota and a ``cover`` plan are checked and reported exactly as the
     generated families do (:mod:`benchmarks.suite.cases_ooh`, :mod:`~benchmarks.suite.cases_roster`,
     :mod:`~benchmarks.suite.cases_cover`: for ``cover`` the last stage's objective, bound and
-    gap, the others in ``extra``); a ``sact`` plan as the solver reports it.
+    gap, the others in ``extra``); a kind under the contract (``sact``) as its solver reports it,
+    once its check passes, with its scalar figures in ``extra``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 from benchmarks.suite.backends import MILP_BACKENDS
 from benchmarks.suite.registry import (
     Case,
+    CaseResult,
     CasesUnavailable,
     Context,
     Family,
@@ -88,15 +90,38 @@ def expand_generated(entry: Mapping[str, Any], context: Context) -> list[Case]:
 
 
 def solve_generated(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
+    import models.sact
     from instances.generators.sact import generate
-    from models.sact.solve import solve_sact
     from optimiser.kinds import get_kind
     from optimiser.kinds.base import input_from_tables
 
     p = case.params
     inst = generate(zones=int(p["zones"]), sites=int(p["sites"]), seed=int(p["seed"]))
-    data = input_from_tables(get_kind("sact"), inst.tables, inst.parameters, inst.name)
-    return solve_sact(data, backend, options).result
+    model_case = input_from_tables(get_kind("sact"), inst.tables, inst.parameters, inst.name)
+    plan = models.sact.solve(model_case.input, model_case.parameters, backend=backend, options=options)
+    return contract_result(models.sact, model_case.input, plan, case.key)
+
+
+def contract_result(model: Any, model_input: Any, plan: Any, key: str) -> CaseResult:
+    """The plan's result of a package under the model contract, after its ``check`` accepts it,
+    with the plan's scalar figures (counts, the solve path) in ``extra``.
+
+    Raises ValueError when the check finds a broken rule or a figure that disagrees with the plan.
+    """
+    scalar = (int, float, str)
+    extra: dict[str, Any] = {
+        k: v for k, v in plan.figures().items() if isinstance(v, scalar) and not isinstance(v, bool)
+    }
+    if plan.found:
+        check = model.check(model_input, plan)
+        if not check.passed:
+            findings = (*check.violations, *check.mismatches)
+            raise ValueError(
+                f"{key}: the independent check rejects the plan ({len(findings)} finding(s)), "
+                f"e.g. {findings[0]}"
+            )
+        extra["check"] = "passed"
+    return CaseResult.of(plan.result, **extra)
 
 
 def expand_bundled(entry: Mapping[str, Any], context: Context) -> list[Case]:
@@ -131,7 +156,7 @@ def expand_bundled(entry: Mapping[str, Any], context: Context) -> list[Case]:
                 size=size,
                 size_value=value,
                 params={"instance": name},
-                backends=tuple(kind.backends),
+                backends=tuple(kind.backend_names),
             )
         )
     for missing in [k for k in (kinds or []) if k not in seen_kinds]:
@@ -173,52 +198,14 @@ def _whole(value: Any) -> bool:
 
 def solve_bundled(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
     from instances import bundled_path
-    from optimiser.kinds import RunSettings, load_instance
+    from optimiser.kinds import load_instance
 
     path = bundled_path(str(case.params["instance"]))
     if path is None:
         raise ValueError(f"bundled instance {case.params['instance']!r} not found")
     loaded = load_instance(path)
-    plan = loaded.kind.solve(loaded.model_input, RunSettings(backend=backend, options=options))
-    return bundled_result(loaded.kind.name, loaded.model_input, plan, case.key)
+    model, model_case = loaded.kind.model, loaded.model_input
+    plan = model.solve(model_case.input, model_case.parameters, backend=backend, options=options)
+    return contract_result(model, model_case.input, plan, case.key)
 
 
-def bundled_result(kind: str, model_input: Any, plan: Any, key: str) -> SolveResult:
-    """The result of a kind's plan, checked and with the figures its generated family reports.
-
-    ``ooh``: the kind's input holds ``data`` and ``parameters``; ``roster``: the kind returns a
-    run holding ``data`` and ``plan``; ``cover``: the input is a mapping (or object) holding
-    ``instance`` and ``parameters``, or the instance itself, and the plan a cover plan or a run
-    holding one (``plan``). Anything else: the plan's ``result`` (or its ``plan.result``).
-    """
-    if kind == "ooh":
-        from benchmarks.suite.cases_ooh import ooh_result
-
-        return ooh_result(model_input.data, model_input.parameters, plan, key)
-    if kind == "roster":
-        from benchmarks.suite.cases_roster import roster_result
-
-        run_plan = getattr(plan, "plan", plan)
-        return roster_result(getattr(plan, "data", getattr(model_input, "data", None)), run_plan, key)
-    if kind == "cover":
-        from benchmarks.suite.cases_cover import cover_result
-        from models.cover.input import CoverInstance, CoverParameters
-
-        inst, params = _cover_input(model_input)
-        cover_plan = plan if hasattr(plan, "stages") else getattr(plan, "plan", None)
-        if not isinstance(inst, CoverInstance) or cover_plan is None:
-            raise TypeError(f"{key}: no cover instance and plan in the cover kind's input and plan")
-        return cover_result(inst, params or CoverParameters(), cover_plan, key)
-    for result in (getattr(plan, "result", None), getattr(getattr(plan, "plan", None), "result", None)):
-        if isinstance(result, SolveResult):
-            return result
-    raise TypeError(f"the {kind} kind's plan has no SolveResult in .result or .plan.result")
-
-
-def _cover_input(model_input: Any) -> tuple[Any, Any]:
-    """(instance, parameters) of the cover kind's input, whichever shape it has."""
-    if isinstance(model_input, Mapping):
-        return model_input.get("instance"), model_input.get("parameters")
-    if hasattr(model_input, "instance"):
-        return model_input.instance, getattr(model_input, "parameters", None)
-    return model_input, None

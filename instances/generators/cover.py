@@ -15,8 +15,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from models.common.travel import great_circle_km
 from models.cover.input import COLUMNS, WEEKDAYS, CoverInstance
-from optimiser.travel import great_circle_km
 
 ROAD_FACTOR = 1.3
 SPEED_KMH = 50.0

@@ -33,8 +33,15 @@ import numpy as np
 import pandas as pd
 
 from instances.generators import GeneratedInstance
-from optimiser.kinds.sact_schema import PARAMETERS
-from optimiser.travel import EARTH_RADIUS_KM, great_circle_km, road_minutes
+from models.common.travel import (
+    EARTH_RADIUS_KM,
+    OVERHEAD_MINUTES,
+    ROAD_FACTOR,
+    SPEED_KMH,
+    great_circle_km,
+    road_minutes,
+)
+from models.sact.input import SactParameters
 
 CELL_KM = 25.0  # side of the square served by one complex-capable site
 ORIGIN = (53.5, -3.2)  # south-west corner of the region (lat, lon)
@@ -43,8 +50,10 @@ MEAN_ZONE_POPULATION = 8_000.0
 CAPACITY_MARGIN = 0.6  # demand is at most this share of the sites' most chairs
 ACCESS_MARGIN = 0.05  # access target this far below the best achievable share
 MIN_SITE_ATTENDANCES = 500.0  # least attendances a year at an open site (half the demand if less)
+# the sact kind's default attendances a year per 1000 residents (the shell's parameter table)
+ATTENDANCES_PER_1000 = 50.0
 
-_DEFAULTS = {p.name: p.default for p in PARAMETERS}
+_DEFAULTS = SactParameters()
 
 # per site type: least/most chairs, chairs today (low, high), fixed cost (low, high) pounds a year,
 # weight as a town zones cluster round, spread of its zones (km)
@@ -94,7 +103,7 @@ def generate(zones: int, sites: int, seed: int) -> GeneratedInstance:
 
     chair_att = _chair_attendances()
     capacity = float(site_frame["max_chairs"].sum()) * chair_att
-    demand = zone_frame["population"].sum() * _DEFAULTS["attendances_per_1000"] / 1000.0
+    demand = zone_frame["population"].sum() * ATTENDANCES_PER_1000 / 1000.0
     if demand > CAPACITY_MARGIN * capacity:
         zone_frame["population"] *= CAPACITY_MARGIN * capacity / demand
     zone_frame["population"] = np.maximum(1, np.round(zone_frame["population"])).astype(int)
@@ -118,9 +127,7 @@ def generate(zones: int, sites: int, seed: int) -> GeneratedInstance:
 
 def _chair_attendances() -> float:
     """Attendances a year one chair can give at the default chair hours and utilisation."""
-    d = _DEFAULTS
-    hours = d["chair_hours_per_day"] * d["days_per_week"] * d["weeks_per_year"] * d["utilisation"]
-    return hours / d["mean_chair_hours"]
+    return _DEFAULTS.chair_hours_per_year / _DEFAULTS.mean_chair_hours
 
 
 def _grid(n_cells: int) -> tuple[np.ndarray, np.ndarray]:
@@ -262,7 +269,7 @@ def _hub_capacity(
     sites: pd.DataFrame, zones: pd.DataFrame, zone_cell: np.ndarray, cells: pd.DataFrame
 ) -> None:
     """Each hub prepares 1.5 x the doses of its 2 x 2 block of cells (the centre: of the region)."""
-    rate = _DEFAULTS["attendances_per_1000"] / 1000.0 * _DEFAULTS["doses_per_attendance"]
+    rate = ATTENDANCES_PER_1000 / 1000.0 * _DEFAULTS.doses_per_attendance
     doses = zones["population"].to_numpy(float) * rate
     cell = sites["cell"].to_numpy()
     block = cells["block"].to_numpy()
@@ -278,8 +285,7 @@ def _parameters(
     zones: pd.DataFrame, sites: pd.DataFrame, zone_xy: np.ndarray, site_xy: np.ndarray
 ) -> dict[str, object]:
     """Travel limit, drug-stability time and access target that this instance can meet."""
-    d = _DEFAULTS
-    kw = dict(road_factor=d["road_factor"], speed_kmh=d["speed_kmh"], overhead_minutes=d["overhead_minutes"])
+    kw = dict(road_factor=ROAD_FACTOR, speed_kmh=SPEED_KMH, overhead_minutes=OVERHEAD_MINUTES)
 
     def minutes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         km = great_circle_km(a[:, None, 0], a[:, None, 1], b[None, :, 0], b[None, :, 1])
@@ -287,7 +293,7 @@ def _parameters(
 
     complex_sites = site_xy[sites["type"].isin(("cancer_centre", "hospital_unit")).to_numpy()]
     hubs = site_xy[sites["is_hub"].to_numpy(bool)]
-    attendances = zones["population"].to_numpy(float) * d["attendances_per_1000"] / 1000.0
+    attendances = zones["population"].to_numpy(float) * ATTENDANCES_PER_1000 / 1000.0
     nearest_complex = np.empty(len(zone_xy))
     nearest_any = np.empty(len(zone_xy))
     for start in range(0, len(zone_xy), 2_000):  # bounded memory at any size
@@ -295,14 +301,14 @@ def _parameters(
         nearest_complex[start : start + 2_000] = minutes(part, complex_sites).min(axis=1)
         nearest_any[start : start + 2_000] = minutes(part, site_xy).min(axis=1)
     nearest_hub = minutes(site_xy, hubs).min(axis=1)
-    max_travel = max(d["max_travel_minutes"], math.ceil(nearest_complex.max() + 10.0))
-    stability = max(d["drug_stability_minutes"], math.ceil(nearest_hub.max() + 10.0))
-    best = float(attendances[nearest_any <= d["access_minutes"]].sum() / attendances.sum())
+    max_travel = max(_DEFAULTS.max_travel_minutes, math.ceil(nearest_complex.max() + 10.0))
+    stability = max(_DEFAULTS.drug_stability_minutes, math.ceil(nearest_hub.max() + 10.0))
+    best = float(attendances[nearest_any <= _DEFAULTS.access_minutes].sum() / attendances.sum())
     target = math.floor(min(0.85, best - ACCESS_MARGIN) * 100) / 100
     return {
-        "attendances_per_1000": d["attendances_per_1000"],
+        "attendances_per_1000": ATTENDANCES_PER_1000,
         "max_travel_minutes": float(max_travel),
-        "access_minutes": d["access_minutes"],
+        "access_minutes": _DEFAULTS.access_minutes,
         "access_target": target if target >= 0.3 else None,
         "drug_stability_minutes": float(stability),
         # a site too small to be safe; never above what the must-open centre can reach

@@ -1,8 +1,11 @@
 """Independent check of a cover plan: re-verify it from the instance and the plan's tables only.
 
-Nothing here uses the model's index sets, builders or extraction: absences are re-read day by
-day, travel re-looked up, every limit re-applied to the plan's own rows, and the costs summed
-again.  :func:`check_cover_plan` returns every violation in words, and the recomputed costs.
+Nothing here uses the model's index sets, builders or extraction: absences and holidays are
+re-read day by day, travel re-looked up, every limit re-applied to the plan's own rows, and the
+costs summed again.  :func:`check_cover_plan` returns every violation in words, and the
+recomputed costs; :func:`check` (the contract's) wraps it in a
+:class:`~models.common.contract.CheckReport`, with the differences from the plan's own figures
+as mismatches.
 """
 
 from __future__ import annotations
@@ -15,39 +18,76 @@ from typing import Any
 
 import pandas as pd
 
+from models.common.contract import CheckReport
 from models.cover.input import WEEKDAYS, CoverInstance, CoverParameters
 
 TOL = 1e-6
+CHECKED = (
+    "specialisms",
+    "absences and holidays",
+    "capacity",
+    "away PAs and sites",
+    "trips and travel",
+    "MDT attendance and quorum",
+    "demand balance",
+    "locum availability (plan and baseline)",
+    "workload spare PAs",
+    "costs",
+)
 
 
 @dataclass(frozen=True)
 class CoverCheck:
-    """Violations found (empty when the plan is valid) and costs recomputed from the plan's rows."""
+    """Violations found (empty when the plan is valid), mismatches between the plan's figures and
+    the recomputed ones, and costs recomputed from the plan's rows."""
 
     violations: tuple[str, ...]
     costs: dict[str, float]
     baseline_costs: dict[str, float]
+    mismatches: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.violations
+        return not self.violations and not self.mismatches
 
 
-def _absence(inst: CoverInstance) -> tuple[dict[tuple[str, int], float], set[tuple[str, dt.date]]]:
-    """Share of each (oncologist, week) absent, and every (oncologist, working day) touched by an absence."""
+def check(instance: CoverInstance, plan: Any) -> CheckReport:
+    """The contract's check: :func:`check_cover_plan` with the plan's own parameters."""
+    found = check_cover_plan(instance, plan.parameters, plan)
+    figures = {name: value for name, value in found.costs.items()}
+    figures.update({f"baseline_{name}": value for name, value in found.baseline_costs.items()})
+    return CheckReport(found.violations, found.mismatches, figures, CHECKED)
+
+
+def _open_days(inst: CoverInstance) -> dict[int, list[dt.date]]:
+    """Working days of each week (1-based) that are not holidays."""
+    holidays = set(inst.holiday_dates())
+    out = {}
+    for w in range(1, inst.weeks + 1):
+        monday = inst.first_week + dt.timedelta(days=7 * (w - 1))
+        out[w] = [d for d in (monday + dt.timedelta(days=k) for k in range(5)) if d not in holidays]
+    return out
+
+
+def _absence(
+    inst: CoverInstance, open_days: dict[int, list[dt.date]]
+) -> tuple[dict[tuple[str, int], float], set[tuple[str, dt.date]]]:
+    """Share of each (oncologist, week)'s open working days absent, and every (oncologist, day) absent."""
     share: dict[tuple[str, int], float] = defaultdict(float)
     days: set[tuple[str, dt.date]] = set()
-    first = inst.first_week
-    last = first + dt.timedelta(days=7 * inst.weeks - 1)
-    for r in inst.absences.itertuples(index=False):
-        day = max(pd.Timestamp(r.first_day).date(), first)
-        end = min(pd.Timestamp(r.last_day).date(), last)
-        while day <= end:
-            if day.weekday() < 5:
-                share[(r.oncologist_id, (day - first).days // 7 + 1)] += r.share / 5.0
-                days.add((r.oncologist_id, day))
-            day += dt.timedelta(days=1)
+    for w, open_w in open_days.items():
+        for r in inst.absences.itertuples(index=False):
+            first, last = pd.Timestamp(r.first_day).date(), pd.Timestamp(r.last_day).date()
+            hit = [d for d in open_w if first <= d <= last]
+            if hit:
+                share[(r.oncologist_id, w)] += r.share * len(hit) / len(open_w)
+                days.update((r.oncologist_id, d) for d in hit)
     return {k: min(v, 1.0) for k, v in share.items()}, days
+
+
+def _scale(params: CoverParameters, open_days: dict[int, list[dt.date]]) -> dict[int, float]:
+    """Share of a normal week's demand and capacity in each week (holidays pro rata)."""
+    return {w: (len(d) / 5.0 if params.holiday_pro_rata else 1.0) for w, d in open_days.items()}
 
 
 def _journeys(inst: CoverInstance) -> dict[tuple[str, str], tuple[float, float]]:
@@ -72,11 +112,13 @@ def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) ->
     onc = inst.oncologists.set_index("oncologist_id")
     site_trust = dict(zip(inst.sites["site_id"], inst.sites["trust_id"], strict=True))
     specs = set(zip(inst.specialisms["oncologist_id"], inst.specialisms["tumour_site_id"], strict=True))
-    share, absent_days = _absence(inst)
+    open_days = _open_days(inst)
+    share, absent_days = _absence(inst, open_days)
+    scale = _scale(params, open_days)
     journeys = _journeys(inst)
 
     def capacity(o: str, w: int) -> float:
-        return float(onc.at[o, "dcc_pas"]) * (1.0 - share.get((o, w), 0.0))
+        return float(onc.at[o, "dcc_pas"]) * scale[w] * (1.0 - share.get((o, w), 0.0))
 
     rota, visits = plan.rota, plan.visits
     for r in rota.itertuples(index=False):
@@ -130,6 +172,8 @@ def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) ->
             bad.append(f"{who}: not a {m['tumour_site_id']} specialist")
         if (r.oncologist_id, date) in absent_days or capacity(r.oncologist_id, r.week) <= TOL:
             bad.append(f"{who}: absent on {date}")
+        if date not in open_days[r.week]:
+            bad.append(f"{who}: {date} is a holiday, no MDT meets")
         home_trust = site_trust[onc.at[r.oncologist_id, "home_site"]]
         if home_trust != m["trust_id"]:
             mdt_pas[(r.oncologist_id, r.week)] += params.mdt_pas
@@ -154,39 +198,49 @@ def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) ->
         if away_sites.get((o, w), 0) + 1 > onc.at[o, "max_sites"]:
             bad.append(f"{o} week {w}: {away_sites[(o, w)] + 1} sites, over {onc.at[o, 'max_sites']}")
 
-    costs, found = _cover(inst, params, plan.cover, rota, bad, "plan")
-    quorum = _quorum(inst, plan.mdts, att, bad)
+    costs, found = _cover(inst, scale, plan.cover, rota, bad, "plan")
+    quorum = _quorum(inst, open_days, plan.mdts, att, bad, found)
     costs.update(quorum)
     costs.update({"travel_cost": travel_cost, "travel_miles": miles})
     costs["total_cost"] = costs["locum_cost"] + travel_cost
-    base, _ = _cover(inst, params, plan.baseline_cover, None, bad, "baseline")
+    base, _ = _cover(inst, scale, plan.baseline_cover, None, bad, "baseline")
     base["total_cost"] = base["locum_cost"]
+    differ: list[str] = []
     if found:
+        _workload(plan.workload, capacity, clinical, travel_pas, mdt_pas, bad, differ)
         for name in ("locum_cost", "travel_cost", "total_cost", "uncovered_pas", "mdt_shortfall"):
-            _compare(bad, plan, name, "plan", costs[name])
-        _compare(bad, plan, "total_cost", "baseline", base["total_cost"])
-    return CoverCheck(tuple(bad), costs, base)
+            _compare(differ, plan, name, "plan", costs[name])
+        if len(plan.baseline_cover):
+            for name in ("total_cost", "uncovered_pas"):
+                _compare(differ, plan, name, "baseline", base[name])
+    return CoverCheck(tuple(bad), costs, base, tuple(differ))
 
 
 def _cover(
     inst: CoverInstance,
-    params: CoverParameters,
+    scale: dict[int, float],
     cover: pd.DataFrame,
     rota: pd.DataFrame | None,
     bad: list[str],
     what: str,
 ) -> tuple[dict[str, float], bool]:
-    """Demand balance and locum limits of a cover table; its locum cost and uncovered PAs."""
+    """Demand balance and locum limits of a cover table; its locum cost and uncovered PAs.
+
+    A week's demand is the given PAs times its ``scale`` (holidays), to the nearest half PA.
+    """
     rates = {
         (r.trust_id, r.tumour_site_id): (r.pas_per_week, r.cost_per_pa)
         for r in inst.locums.itertuples(index=False)
     }
-    demand = inst.demand[inst.demand["pas"] > 0]
+    known = {
+        (r.trust_id, r.tumour_site_id, r.week): round(2 * r.pas * scale[r.week]) / 2
+        for r in inst.demand.itertuples(index=False)
+    }
+    known = {k: v for k, v in known.items() if v > 0}
     found = len(cover) > 0
-    if found and len(cover) != len(demand):
-        bad.append(f"{what}: cover table has {len(cover)} rows for {len(demand)} demand rows")
+    if found and len(cover) != len(known):
+        bad.append(f"{what}: cover table has {len(cover)} rows for {len(known)} demand rows")
     by_rota = rota.groupby(["trust_id", "tumour_site_id", "week"])["pas"].sum() if rota is not None else None
-    known = {(r.trust_id, r.tumour_site_id, r.week): r.pas for r in demand.itertuples(index=False)}
     locum_cost = uncovered = 0.0
     for r in cover.itertuples(index=False):
         key = (r.trust_id, r.tumour_site_id, r.week)
@@ -199,19 +253,39 @@ def _cover(
             bad.append(f"{who}: covered {r.covered_pas:g} PAs but the rota has {by_rota.get(key, 0.0):g}")
         if abs(r.covered_pas + r.locum_pas + r.gap_pas - d) > 1e-3 or min(r.locum_pas, r.gap_pas) < -TOL:
             bad.append(f"{who}: covered + locum + gap != demand {d:g}")
-        avail, rate = rates.get(key[:2], (0.0, params.default_locum_cost_per_pa))
-        if what == "plan" and r.locum_pas > avail + TOL:
+        avail, rate = rates.get(key[:2], (0.0, 0.0))
+        if r.locum_pas > avail + TOL:
             bad.append(f"{who}: {r.locum_pas:g} locum PAs, only {avail:g} available")
         locum_cost += r.locum_pas * rate
         uncovered += r.gap_pas
     return {"locum_cost": locum_cost, "uncovered_pas": uncovered}, found
 
 
-def _quorum(inst: CoverInstance, mdts: pd.DataFrame, att: pd.DataFrame, bad: list[str]) -> dict[str, float]:
-    """Attendance counts against quorum; every short meeting named with its missing specialism."""
+def _quorum(
+    inst: CoverInstance,
+    open_days: dict[int, list[dt.date]],
+    mdts: pd.DataFrame,
+    att: pd.DataFrame,
+    bad: list[str],
+    found: bool,
+) -> dict[str, float]:
+    """Attendance counts against quorum; every short meeting named with its missing specialism.
+
+    Every MDT meets weekly on its weekday unless that day is a holiday.
+    """
     count = att.groupby(["mdt_id", "week"]).size()
     shortfall = 0.0
     quorum = inst.mdts.set_index("mdt_id")["quorum"]
+    expected = {
+        (m.mdt_id, w)
+        for m in inst.mdts.itertuples(index=False)
+        for w, days in open_days.items()
+        if (inst.first_week + dt.timedelta(days=7 * (w - 1) + WEEKDAYS.index(m.weekday))) in days
+    }
+    listed = set(zip(mdts["mdt_id"], mdts["week"], strict=True))
+    if found and listed != expected:
+        extra, missing = sorted(listed - expected)[:3], sorted(expected - listed)[:3]
+        bad.append(f"MDT meetings: listed on a holiday or unknown {extra}, left out {missing}")
     for r in mdts.itertuples(index=False):
         short = max(0, int(quorum[r.mdt_id]) - int(count.get((r.mdt_id, r.week), 0)))
         shortfall += short
@@ -220,6 +294,27 @@ def _quorum(inst: CoverInstance, mdts: pd.DataFrame, att: pd.DataFrame, bad: lis
         if short and not r.missing_specialism:
             bad.append(f"MDT {r.mdt_id} week {r.week}: not quorate but no missing specialism named")
     return {"mdt_shortfall": shortfall}
+
+
+def _workload(
+    workload: pd.DataFrame,
+    capacity: Any,
+    clinical: pd.Series,
+    travel_pas: dict[tuple[str, int], float],
+    mdt_pas: dict[tuple[str, int], float],
+    bad: list[str],
+    differ: list[str],
+) -> None:
+    """Spare PAs = capacity - clinical - travel - other trusts' MDT PAs, never negative, as reported."""
+    for r in workload.itertuples(index=False):
+        key = (r.oncologist_id, r.week)
+        spare = capacity(*key) - clinical.get(key, 0.0) - travel_pas.get(key, 0.0) - mdt_pas.get(key, 0.0)
+        if spare < -TOL:
+            bad.append(f"{r.oncologist_id} week {r.week}: {spare:g} spare PAs (over capacity)")
+        if abs(spare - r.spare_pas) > 1e-3:
+            differ.append(
+                f"{r.oncologist_id} week {r.week}: spare_pas reported {r.spare_pas:g}, recomputed {spare:g}"
+            )
 
 
 def _compare(bad: list[str], plan: Any, metric: str, column: str, value: float) -> None:

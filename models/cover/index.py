@@ -58,7 +58,6 @@ class CoverIndex:
     a: pd.DataFrame
     c: pd.DataFrame
     home_only: bool
-    unlimited_locums: bool
     burden_offset: np.ndarray | None = None  # (O,) away burden already committed (rolling stage 3)
     pair_used: np.ndarray | None = None  # per ``c`` row: pair already used earlier (rolling stage 3)
 
@@ -87,23 +86,41 @@ class CoverIndex:
         }
 
 
-def weekly_absence(inst: CoverInstance) -> tuple[np.ndarray, np.ndarray]:
-    """Share of each week absent, (O, W), and absence on each working day, (O, W, 5) bool.
+def open_days(inst: CoverInstance) -> np.ndarray:
+    """(W, 5) bool: working days that are not holidays (:meth:`CoverInstance.holiday_dates`)."""
+    days = np.datetime64(inst.first_week, "D") + (7 * np.arange(inst.weeks)[:, None] + np.arange(5)[None, :])
+    holidays = np.array(sorted(inst.holiday_dates()), dtype="datetime64[D]")
+    return ~np.isin(days, holidays)
 
-    A week's share is ``min(1, sum over absences of share * working days covered / 5)``.
+
+def week_scale(inst: CoverInstance, params: CoverParameters) -> np.ndarray:
+    """(W,) share of a normal week's demand and capacity: open working days / 5 with ``holiday_pro_rata``."""
+    if not params.holiday_pro_rata:
+        return np.ones(inst.weeks)
+    return open_days(inst).sum(axis=1) / 5.0
+
+
+def weekly_absence(inst: CoverInstance) -> tuple[np.ndarray, np.ndarray]:
+    """Share of each week's open working days absent, (O, W), and absence or holiday per day, (O, W, 5).
+
+    A week's share is ``min(1, sum over absences of share * open days covered / open days)``;
+    a holiday is never an absence (nobody works it).
     """
     onc = inst.oncologists["oncologist_id"].to_numpy()
     n_o, n_w = len(onc), inst.weeks
     days = np.datetime64(inst.first_week, "D") + (7 * np.arange(n_w)[:, None] + np.arange(5)[None, :])
+    is_open = open_days(inst)
+    n_open = np.maximum(is_open.sum(axis=1), 1)
     ab = inst.absences
     pos = pd.Index(onc).get_indexer(ab["oncologist_id"])
     first = ab["first_day"].to_numpy("datetime64[D]")[:, None, None]
     last = ab["last_day"].to_numpy("datetime64[D]")[:, None, None]
-    covered = (days[None] >= first) & (days[None] <= last)  # (A, W, 5)
+    covered = (days[None] >= first) & (days[None] <= last) & is_open[None]  # (A, W, 5)
     share = np.zeros((n_o, n_w))
-    np.add.at(share, pos, ab["share"].to_numpy(float)[:, None] * covered.sum(axis=2) / 5.0)
+    np.add.at(share, pos, ab["share"].to_numpy(float)[:, None] * covered.sum(axis=2) / n_open[None, :])
     blocked = np.zeros((n_o, n_w, 5), dtype=bool)
     np.logical_or.at(blocked, pos, covered)
+    blocked |= ~is_open[None]
     return np.minimum(np.round(share, 9), 1.0), blocked
 
 
@@ -127,9 +144,8 @@ def prepare(
     params: CoverParameters,
     *,
     home_only: bool = False,
-    unlimited_locums: bool = False,
 ) -> CoverIndex:
-    """Build every index table of the model; ``home_only`` and ``unlimited_locums`` give the baseline."""
+    """Build every index table of the model; ``home_only`` (nobody travels) gives the baseline."""
     onc_ids = inst.oncologists["oncologist_id"].to_numpy()
     site_ids = inst.sites["site_id"].to_numpy()
     trust_ids = inst.trusts["trust_id"].to_numpy()
@@ -143,7 +159,8 @@ def prepare(
     n_w = inst.weeks
 
     share, blocked = weekly_absence(inst)
-    capacity = np.round(o_tab["dcc_pas"].to_numpy(float)[:, None] * (1.0 - share), 9)
+    scale = week_scale(inst, params)
+    capacity = np.round(o_tab["dcc_pas"].to_numpy(float)[:, None] * scale[None, :] * (1.0 - share), 9)
     minutes, miles = travel_matrices(inst)
     trip_minutes, trip_miles = minutes[home], miles[home]  # (O, S)
     reach = _clinic_sites(trip_minutes, site_trust, home, home_trust)
@@ -152,7 +169,7 @@ def prepare(
         reach[:] = False
     reach[np.arange(len(home)), home] = True
 
-    dem = _demand_rows(inst, params, trust_ix, tum_ix, unlimited_locums)
+    dem = _demand_rows(inst, trust_ix, tum_ix, scale)
     mw = _mdt_rows(inst, trust_ix, tum_ix)
     spec = pd.DataFrame(
         {
@@ -223,7 +240,6 @@ def prepare(
         a=a,
         c=c,
         home_only=home_only,
-        unlimited_locums=unlimited_locums,
     )
 
 
@@ -287,17 +303,20 @@ def _row_of(frame: pd.DataFrame, table: pd.DataFrame, key: list[str]) -> np.ndar
 
 
 def _demand_rows(
-    inst: CoverInstance, params: CoverParameters, trust_ix: pd.Index, tum_ix: pd.Index, unlimited: bool
+    inst: CoverInstance, trust_ix: pd.Index, tum_ix: pd.Index, scale: np.ndarray
 ) -> pd.DataFrame:
-    d = inst.demand[inst.demand["pas"] > 0]
+    """Demand rows, PAs scaled by the week's ``scale`` to the nearest half PA; locums within availability."""
+    d = inst.demand
+    w = d["week"].to_numpy(np.int64) - 1
+    pas = np.round(2.0 * d["pas"].to_numpy(float) * scale[w]) / 2.0
     dem = pd.DataFrame(
         {
             "k": trust_ix.get_indexer(d["trust_id"]),
             "u": tum_ix.get_indexer(d["tumour_site_id"]),
-            "w": d["week"].to_numpy(np.int64) - 1,
-            "pas": d["pas"].to_numpy(float),
+            "w": w,
+            "pas": pas,
         }
-    )
+    )[pas > 0]
     loc = pd.DataFrame(
         {
             "k": trust_ix.get_indexer(inst.locums["trust_id"]),
@@ -307,20 +326,18 @@ def _demand_rows(
         }
     )
     dem = dem.merge(loc, on=["k", "u"], how="left")
-    dem["locum_cost"] = dem["locum_cost"].fillna(params.default_locum_cost_per_pa)
-    avail = dem["avail"].fillna(0.0).to_numpy(float)
-    dem["locum_ub"] = (
-        dem["pas"].to_numpy(float) if unlimited else np.minimum(avail, dem["pas"].to_numpy(float))
-    )
+    dem["locum_cost"] = dem["locum_cost"].fillna(0.0)
+    dem["locum_ub"] = np.minimum(dem["avail"].fillna(0.0).to_numpy(float), dem["pas"].to_numpy(float))
     return dem.drop(columns="avail").sort_values(["k", "u", "w"]).reset_index(drop=True)
 
 
 def _mdt_rows(inst: CoverInstance, trust_ix: pd.Index, tum_ix: pd.Index) -> pd.DataFrame:
+    """One row per MDT meeting; none on a holiday (:meth:`CoverInstance.holiday_dates`)."""
     m = inst.mdts
     n_m, n_w = len(m), inst.weeks
     day = pd.Index(WEEKDAYS).get_indexer(m["weekday"])
     mm, ww = np.repeat(np.arange(n_m), n_w), np.tile(np.arange(n_w), n_m)
-    return pd.DataFrame(
+    rows = pd.DataFrame(
         {
             "m": mm,
             "k": trust_ix.get_indexer(m["trust_id"])[mm],
@@ -332,6 +349,7 @@ def _mdt_rows(inst: CoverInstance, trust_ix: pd.Index, tum_ix: pd.Index) -> pd.D
             "date": np.datetime64(inst.first_week, "D") + 7 * ww + day[mm],
         }
     )
+    return rows[open_days(inst)[ww, day[mm]]].reset_index(drop=True)
 
 
 def _attendance(

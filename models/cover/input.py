@@ -1,20 +1,26 @@
-"""Input of the cross-trust oncologist cover model: the instance tables and the parameters.
+"""Input of the cross-trust oncologist cover model: the instance tables.
 
 :class:`CoverInstance` holds the facts (trusts, sites, staff, leave, demand, MDTs, locums,
-travel, horizon) as pandas tables, checked and typed when it is made; :class:`CoverParameters`
-holds every planning figure with its unit and default.  Both are frozen; nothing downstream
-writes to them.  Every problem is raised as a ``ValueError`` naming the table, column and
-offending ids.
+travel, holidays, horizon) as pandas tables, checked and typed when it is made;
+:class:`~models.cover.parameters.CoverParameters` holds every planning figure.  Both are
+frozen; nothing downstream writes to them.  Every problem is raised as a
+:class:`~models.common.contract.ModelInputError` whose problems name the table, the row
+(1 = first data row), the column and the offending ids.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import pandas as pd
+
+from models.common.calendar import bank_holidays
+from models.common.contract import InputProblem, ModelInputError
+from models.cover.parameters import CoverParameters
+
+__all__ = ["ABSENCE_KINDS", "COLUMNS", "WEEKDAYS", "CoverInstance", "CoverParameters"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
 ABSENCE_KINDS = ("annual_leave", "study", "sickness", "maternity", "other")
@@ -52,106 +58,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
     "locums": {"trust_id": "str", "tumour_site_id": "str", "pas_per_week": "float", "cost_per_pa": "float"},
     "travel": {"from_site": "str", "to_site": "str", "minutes": "float", "miles": "float"},
+    "holidays": {"date": "date", "name": "str", "closed": "bool"},
 }
-
-
-@dataclass(frozen=True)
-class CoverParameters:
-    """Planning figures of the cover model; every one can be changed per run.
-
-    Attributes
-    ----------
-    cost_per_mile : float
-        Pounds per mile driven (default 0.56, the NHS car mileage rate).
-    minutes_per_pa : float
-        Minutes in one programmed activity (default 240 = 4 hours); converts travel time to PAs.
-    travel_pa_step : float
-        Travel time of a return trip is charged in steps of this many PAs, rounded up (default
-        0.25 = one hour, as job plans count travel; 0 charges the exact time).
-    pas_per_trip : float
-        Most clinical PAs one trip to a site covers (default 2.0: a morning and an afternoon
-        session on one day).  A week at a site with ``p`` PAs needs ``ceil(p / pas_per_trip)`` trips.
-    max_trips_per_site : int
-        Most trips to one site in a week (default 5, one a working day).
-    max_trip_minutes : float
-        Longest one-way journey in minutes an oncologist is asked to make (default 90); sites
-        farther from the oncologist's home site are not offered.
-    mdt_pas : float
-        PAs attending another trust's MDT takes from the oncologist's week (default 0.5); the
-        home trust's MDTs are already in the job plan, outside ``dcc_pas``.
-    mdt_shortfall_penalty : float
-        Stage-1 weight of one missing quorum member at one weekly MDT, in uncovered-PA
-        equivalents (default 10.0).
-    default_locum_cost_per_pa : float
-        Pounds per locum PA where the locums table names no rate (default 700); used by the
-        baseline, in which locums fill every gap.
-    mode : {"lexicographic", "weighted"}
-        Stages solved one after another (default), or one weighted objective.
-    stage_rel_tolerance, stage_abs_tolerance : float
-        A later stage may let an earlier stage's value rise by
-        ``max(abs, rel * |value|)`` (defaults 1e-7 and 1e-6, in that stage's units).
-    fairness_weight : float
-        Stage-3 weight on the largest away burden of one oncologist, per PA (default 1.0).
-    continuity_weight : float
-        Stage-3 weight per distinct oncologist covering a trust and tumour site (default 1.0).
-    run_stage3 : bool
-        Solve the fairness and continuity stage (default True): week by week, each week
-        holding its f1 and f2 and counting the away burden and cover pairs of earlier weeks.
-    stage3_polish : bool
-        Then solve stage 3 over the whole horizon from that plan, for a proven bound (default
-        True; slow on large instances, where the weekly plan is kept when the limit is reached).
-    weighted_stage1 : float
-        Weighted mode: pounds per stage-1 unit (uncovered PA equivalent; default 10,000).
-    weighted_stage3 : float
-        Weighted mode: pounds per stage-3 unit (default 10.0).
-    """
-
-    cost_per_mile: float = 0.56
-    minutes_per_pa: float = 240.0
-    travel_pa_step: float = 0.25
-    pas_per_trip: float = 2.0
-    max_trips_per_site: int = 5
-    max_trip_minutes: float = 90.0
-    mdt_pas: float = 0.5
-    mdt_shortfall_penalty: float = 10.0
-    default_locum_cost_per_pa: float = 700.0
-    mode: Literal["lexicographic", "weighted"] = "lexicographic"
-    stage_rel_tolerance: float = 1e-7
-    stage_abs_tolerance: float = 1e-6
-    fairness_weight: float = 1.0
-    continuity_weight: float = 1.0
-    run_stage3: bool = True
-    stage3_polish: bool = True
-    weighted_stage1: float = 10_000.0
-    weighted_stage3: float = 10.0
-
-    def __post_init__(self) -> None:
-        positive = ("minutes_per_pa", "pas_per_trip", "mdt_shortfall_penalty", "weighted_stage1")
-        for name in positive:
-            if not getattr(self, name) > 0:
-                raise ValueError(f"parameter {name} must be positive, got {getattr(self, name)!r}")
-        non_negative = (
-            "cost_per_mile",
-            "travel_pa_step",
-            "max_trip_minutes",
-            "mdt_pas",
-            "default_locum_cost_per_pa",
-            "stage_rel_tolerance",
-            "stage_abs_tolerance",
-            "fairness_weight",
-            "continuity_weight",
-            "weighted_stage3",
-        )
-        for name in non_negative:
-            value = getattr(self, name)
-            if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0):
-                raise ValueError(f"parameter {name} must be a finite number >= 0, got {value!r}")
-        if not (isinstance(self.max_trips_per_site, int) and self.max_trips_per_site >= 1):
-            raise ValueError(
-                f"parameter max_trips_per_site must be an integer >= 1, got {self.max_trips_per_site!r}"
-            )
-        if self.mode not in ("lexicographic", "weighted"):
-            raise ValueError(f"parameter mode must be 'lexicographic' or 'weighted', got {self.mode!r}")
 
 
 @dataclass(frozen=True)
@@ -178,8 +86,14 @@ class CoverInstance:
     * ``locums``: trust_id, tumour_site_id, pas_per_week (available), cost_per_pa (pounds).
     * ``travel``: from_site, to_site, minutes and miles one way; a pair given one way is used
       both ways.  Every (home site, other site) pair must be present.
+    * ``holidays`` (optional): date, name, closed -- changes to the England bank holidays of
+      :func:`models.common.calendar.bank_holidays`, for every trust: ``closed`` yes adds a
+      local holiday (no clinics, no MDTs), no removes a bank holiday the service works as a
+      normal day.
 
-    ``first_week`` is the Monday the horizon starts; ``weeks`` its length.
+    ``first_week`` is the Monday the horizon starts; ``weeks`` its length.  A holiday on a
+    working day holds no MDT meeting and (with ``holiday_pro_rata``) scales that week's
+    demand and capacity by the working days left.
     """
 
     trusts: pd.DataFrame
@@ -196,6 +110,7 @@ class CoverInstance:
     weeks: int
     name: str = "cover"
     description: str = field(default="")
+    holidays: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["holidays"])))
 
     def __post_init__(self) -> None:
         for table, columns in COLUMNS.items():
@@ -203,13 +118,31 @@ class CoverInstance:
         if isinstance(self.first_week, dt.datetime):
             object.__setattr__(self, "first_week", self.first_week.date())
         if not isinstance(self.first_week, dt.date):
-            raise ValueError(f"first_week must be a date, got {self.first_week!r}")
+            _fail("parameters", f"first_week must be a date, got {self.first_week!r}", column="first_week")
         if self.first_week.weekday() != 0:
-            raise ValueError(f"first_week must be a Monday, got {self.first_week} ({self.first_week:%A})")
+            _fail(
+                "parameters",
+                f"first_week must be a Monday, got {self.first_week} ({self.first_week:%A})",
+                column="first_week",
+            )
         if isinstance(self.weeks, bool) or not isinstance(self.weeks, int | np.integer) or self.weeks < 1:
-            raise ValueError(f"weeks must be a whole number >= 1, got {self.weeks!r}")
+            _fail("parameters", f"weeks must be a whole number >= 1, got {self.weeks!r}", column="weeks")
         object.__setattr__(self, "mdts", _normalise_weekdays(self.mdts))
         _check(self)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The Sunday the horizon ends."""
+        return self.first_week + dt.timedelta(days=7 * self.weeks - 1)
+
+    def holiday_dates(self) -> dict[dt.date, str]:
+        """Holidays in the horizon, by date with their names: bank holidays, as the table changes them."""
+        h = self.holidays
+        days = pd.to_datetime(h["date"]).dt.date
+        closed = h["closed"].to_numpy(bool)
+        return bank_holidays(
+            self.first_week, self.last_day, add=list(days[closed]), remove=list(days[~closed])
+        )
 
     def week_start(self, week: int) -> dt.date:
         """Monday of week ``week`` (1-based)."""
@@ -218,16 +151,18 @@ class CoverInstance:
 
 def _typed(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"table {table!r} must be a pandas DataFrame, got {type(frame).__name__}")
+        _fail(table, f"table {table!r} must be a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"table {table!r} lacks column(s) {', '.join(repr(c) for c in missing)}")
+        _fail(
+            table, f"table {table!r} lacks column(s) {', '.join(repr(c) for c in missing)}", column=missing[0]
+        )
     out = {}
     for col, kind in columns.items():
         s = frame[col]
         if s.isna().any():
-            rows = list(np.flatnonzero(s.isna().to_numpy())[:5])
-            raise ValueError(f"table {table!r}, column {col!r}: empty value(s) in row(s) {rows}")
+            rows = [int(r) + 1 for r in np.flatnonzero(s.isna().to_numpy())[:5]]
+            _fail(table, f"{col!r}: empty value(s) in row(s) {rows}", rows[0], col)
         try:
             if kind == "str":
                 out[col] = s.astype(str).to_numpy(dtype=object)
@@ -236,16 +171,17 @@ def _typed(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> pd.DataF
             elif kind == "int":
                 v = pd.to_numeric(s).to_numpy(dtype=float)
                 if not np.all(v == np.round(v)):
-                    raise ValueError("not whole numbers")
+                    raise ValueError("not whole numbers")  # caught below: reported as expected int
                 out[col] = v.astype(np.int64)
             elif kind == "bool":
                 out[col] = _to_bool(s)
             else:
                 out[col] = pd.to_datetime(s).dt.normalize().to_numpy(dtype="datetime64[D]")
         except (ValueError, TypeError) as err:
-            raise ValueError(f"table {table!r}, column {col!r}: expected {kind} values ({err})") from None
+            _fail(table, f"{col!r}: expected {kind} values ({err})", column=col)
         if kind == "float" and not np.all(np.isfinite(out[col])):
-            raise ValueError(f"table {table!r}, column {col!r}: values must be finite")
+            row = int(np.flatnonzero(~np.isfinite(out[col]))[0]) + 1
+            _fail(table, f"{col!r}: values must be finite", row, col)
     return pd.DataFrame(out)
 
 
@@ -265,7 +201,7 @@ def _to_bool(s: pd.Series) -> np.ndarray:
     text = s.astype(str).str.strip().str.lower()
     bad = ~text.isin(list(words))
     if bad.any():
-        raise ValueError(f"not yes/no: {sorted(set(text[bad]))[:3]}")
+        raise ValueError(f"not yes/no: {sorted(set(text[bad]))[:3]}")  # caught in _typed
     return text.map(words).to_numpy(dtype=bool)
 
 
@@ -282,9 +218,12 @@ def _normalise_weekdays(mdts: pd.DataFrame) -> pd.DataFrame:
     text = mdts["weekday"].astype(str).str.strip().str.lower()
     bad = ~text.isin(list(names))
     if bad.any():
-        raise ValueError(
-            f"table 'mdts', column 'weekday': {sorted(set(mdts['weekday'][bad]))[:3]} are not weekdays "
-            f"Mon..Fri (MDT(s) {list(mdts['mdt_id'][bad])[:5]})"
+        _fail(
+            "mdts",
+            f"'weekday': {sorted(set(mdts['weekday'][bad]))[:3]} are not weekdays "
+            f"Mon..Fri (MDT(s) {list(mdts['mdt_id'][bad])[:5]})",
+            _first(bad),
+            "weekday",
         )
     out = mdts.copy()
     out["weekday"] = text.map(names).to_numpy(dtype=object)
@@ -295,15 +234,14 @@ def _unique(frame: pd.DataFrame, table: str, key: list[str]) -> None:
     dup = frame.duplicated(key, keep=False)
     if dup.any():
         rows = frame.loc[dup, key].drop_duplicates().head(5).to_numpy().tolist()
-        raise ValueError(f"table {table!r}: duplicate {'/'.join(key)} {rows}")
+        later = frame.duplicated(key).to_numpy()
+        _fail(table, f"duplicate {'/'.join(key)} {rows}", _first(later), key[-1])
 
 
 def _refs(frame: pd.DataFrame, table: str, col: str, known: pd.Series, target: str) -> None:
     bad = ~frame[col].isin(set(known))
     if bad.any():
-        raise ValueError(
-            f"table {table!r}, column {col!r}: unknown {target} {sorted(set(frame.loc[bad, col]))[:5]}"
-        )
+        _fail(table, f"{col!r}: unknown {target} {sorted(set(frame.loc[bad, col]))[:5]}", _first(bad), col)
 
 
 def _range(
@@ -312,11 +250,11 @@ def _range(
     if not np.all(ok):
         bad = ~np.asarray(ok)
         who = list(frame.loc[bad, id_col])[:5] if id_col else list(np.flatnonzero(bad)[:5])
-        raise ValueError(f"table {table!r}, column {col!r} must be {rule}; offending: {who}")
+        _fail(table, f"{col!r} must be {rule}; offending: {who}", _first(bad), col)
 
 
 def _check(inst: CoverInstance) -> None:
-    """Uniqueness, references, ranges and travel completeness; raise ValueError on the first problem."""
+    """Uniqueness, references, ranges and travel completeness; ModelInputError on the first problem."""
     _unique(inst.trusts, "trusts", ["trust_id"])
     _unique(inst.sites, "sites", ["site_id"])
     _unique(inst.tumour_sites, "tumour_sites", ["tumour_site_id"])
@@ -326,6 +264,7 @@ def _check(inst: CoverInstance) -> None:
     _unique(inst.mdts, "mdts", ["mdt_id"])
     _unique(inst.locums, "locums", ["trust_id", "tumour_site_id"])
     _unique(inst.travel, "travel", ["from_site", "to_site"])
+    _unique(inst.holidays, "holidays", ["date"])
     trusts, sites, tumours = (
         inst.trusts["trust_id"],
         inst.sites["site_id"],
@@ -360,8 +299,11 @@ def _check(inst: CoverInstance) -> None:
     _range(o, "oncologists", "cost_per_pa", o["cost_per_pa"] >= 0, ">= 0", "oncologist_id")
     no_spec = ~o["oncologist_id"].isin(set(inst.specialisms["oncologist_id"]))
     if no_spec.any():
-        raise ValueError(
-            f"oncologist(s) {list(o.loc[no_spec, 'oncologist_id'])[:5]} have no tumour-site specialism"
+        _fail(
+            "oncologists",
+            f"oncologist(s) {list(o.loc[no_spec, 'oncologist_id'])[:5]} have no tumour-site specialism",
+            _first(no_spec),
+            "oncologist_id",
         )
     a = inst.absences
     _range(a, "absences", "share", (a["share"] > 0) & (a["share"] <= 1), "in (0, 1]", "oncologist_id")
@@ -370,9 +312,11 @@ def _check(inst: CoverInstance) -> None:
     )
     bad_kind = ~a["kind"].isin(ABSENCE_KINDS)
     if bad_kind.any():
-        raise ValueError(
-            f"table 'absences', column 'kind': {sorted(set(a.loc[bad_kind, 'kind']))[:3]} not one of "
-            f"{', '.join(ABSENCE_KINDS)}"
+        _fail(
+            "absences",
+            f"'kind': {sorted(set(a.loc[bad_kind, 'kind']))[:3]} not one of {', '.join(ABSENCE_KINDS)}",
+            _first(bad_kind),
+            "kind",
         )
     d = inst.demand
     _range(d, "demand", "pas", d["pas"] >= 0, ">= 0")
@@ -398,7 +342,16 @@ def _check_travel_pairs(inst: CoverInstance) -> None:
         if s != h and (h, s) not in given and (s, h) not in given
     ]
     if missing:
-        raise ValueError(
-            f"table 'travel': no journey given between home site and site for {len(missing)} pair(s), "
-            f"e.g. {missing[:5]}"
+        _fail(
+            "travel",
+            f"no journey given between home site and site for {len(missing)} pair(s), e.g. {missing[:5]}",
         )
+
+
+def _first(mask: np.ndarray | pd.Series) -> int:
+    """The first offending row, 1 = first data row."""
+    return int(np.flatnonzero(np.asarray(mask))[0]) + 1
+
+
+def _fail(table: str, message: str, row: int | None = None, column: str | None = None) -> None:
+    raise ModelInputError(InputProblem(table, message, row, column))

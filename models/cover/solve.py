@@ -1,199 +1,97 @@
-r"""Cross-trust oncologist cover: who covers which clinics, where and when, keeping MDTs quorate.
+"""Plan cross-trust cover: prepare -> diagnose -> solve the stages -> baseline -> extract.
 
-Illustrative planning model for a Cancer Alliance: when oncologists are on leave (maternity,
-long-term sickness, annual and study leave), oncologists of other trusts cover clinics, SACT
-review and ward PAs in half-PA steps, travelling between sites, and locums fill what is left.
-
-Formulation
------------
-Sets
-
-* :math:`O` oncologists, home site :math:`h(o)`, home trust :math:`k(o)`, specialisms
-  :math:`U_o \subseteq U` (tumour sites: breast, lung, ...).
-* :math:`K` trusts; :math:`S` sites, :math:`k(s)` a site's trust; :math:`W` weeks of the
-  horizon; :math:`\Delta` = Mon..Fri.
-* :math:`M` weekly MDTs: trust :math:`k_m`, tumour site :math:`u_m`, weekday :math:`\delta_m`,
-  quorum :math:`q_m`, remote attendance counts :math:`\rho_m \in \{0,1\}`.
-* Demand rows :math:`D = \{(k,u,w) : d_{kuw} > 0\}`.
-* Clinic site :math:`s(o,k)`: demand is given per trust, so an oncologist covers a trust at one
-  site -- the home site for the home trust, else the trust's site nearest :math:`h(o)`.
-* Allocation arcs :math:`X = \{(o,s,u,w) : s = s(o,k(s)),\ u \in U_o,\ (s = h(o) \lor \tau_{os}
-  \le T^{max}),\ c_{ow} > 0,\ (k(s),u,w) \in D\}` -- the only allocations built.  An
-  oncologist absent all week (:math:`c_{ow} = 0`) has none, so is never allocated.
-* Attendance options :math:`R = \{(o,m,w) : u_m \in U_o,\ c_{ow} > 0,\ \neg b_{o,w,\delta_m},\
-  (k(o) = k_m \lor \rho_m \lor s(o,k_m) \text{ within } T^{max})\}`.
-* Visits :math:`V`: away :math:`(o,s,w)` of an arc in :math:`X`, or of an in-person attendance
-  option (a visit may be made for an MDT alone).
-
-Data (units)
-
-* :math:`c_{ow} = D_o (1 - \alpha_{ow})` PAs: direct clinical care PAs :math:`D_o` (clinics,
-  SACT review, ward; the home trust's MDTs are outside them) net of the absent share
-  :math:`\alpha_{ow} = \min(1, \sum_{absences} \text{share} \times \text{working days
-  covered} / 5)`; :math:`b_{ow\delta}` absent on that day (any share).
-* :math:`A_o` most clinical PAs a week away from the home site; :math:`N_o` most distinct sites
-  a week (the home site always counts).
-* :math:`\tau_{os}` one-way minutes and :math:`\mu_{os}` one-way miles from :math:`h(o)` to
-  :math:`s`.  A trip is a return journey: :math:`\pi_{os}` = 2 :math:`\tau_{os}` / ``minutes_per_pa``
-  PAs rounded up to ``travel_pa_step``, and :math:`2\mu_{os}\kappa` pounds (:math:`\kappa` =
-  ``cost_per_mile``).  :math:`P` = ``pas_per_trip`` clinical PAs one trip covers (a day's
-  sessions); :math:`T` = ``max_trips_per_site`` a week; :math:`T^{max}` = ``max_trip_minutes``.
-* :math:`d_{kuw}` PAs demanded; :math:`L_{ku}` locum PAs available a week at :math:`p_{ku}`
-  pounds a PA; :math:`e_{om}` = ``mdt_pas`` if :math:`k(o) \ne k_m` else 0 (PAs an MDT takes);
-  :math:`\theta` = ``mdt_shortfall_penalty``.
-
-Variables
-
-* :math:`n_{osuw} \in \{0, 1, .., \bar n_{osuw}\}` half-PAs on arc :math:`(o,s,u,w) \in X`,
-  :math:`\bar n = \lfloor 2 \min(c_{ow}, d_{k(s)uw}, A_o \text{ if away}) \rfloor`;
-  :math:`x_{osuw} = n_{osuw}/2` PAs.
-* :math:`y_{osw} \in \{0,1\}` visit and :math:`z_{osw} \in \{0..T\}` trips, for
-  :math:`(o,s,w) \in V`.
-* :math:`l_{kuw} \in [0, \min(L_{ku}, d_{kuw})]` locum PAs; :math:`g_{kuw} \ge 0` uncovered PAs.
-* :math:`a_{omw} \in \{0,1\}` attends MDT :math:`m` in week :math:`w`; :math:`\sigma_{mw} \in
-  [0, q_m]` quorum shortfall.
-* :math:`v_{oku} \in \{0,1\}` :math:`o` covers trust :math:`k`, tumour site :math:`u` at least
-  once; :math:`F \ge 0` largest away burden (PAs over the horizon).
-
-Constraints (one function each in :mod:`models.cover.matrix` and :mod:`models.cover.pyomo_build`)
-
-1. Demand: :math:`\sum_{o,s: k(s) = k} x_{osuw} + l_{kuw} + g_{kuw} = d_{kuw}` for
-   :math:`(k,u,w) \in D`.
-2. Capacity net of absence and travel: :math:`\sum_{s,u} x_{osuw} + \sum_{s} \pi_{os}
-   z_{osw} + \sum_m e_{om} a_{omw} \le c_{ow}`.
-3. Away PAs: :math:`\sum_{s \ne h(o), u} x_{osuw} \le A_o`.
-4. Trips cover the PAs: :math:`\sum_u x_{osuw} \le P z_{osw}` for :math:`(o,s,w) \in V`.
-5. Strong visit link: :math:`n_{osuw} \le \bar n_{osuw}\, y_{osw}` for away arcs.
-6. A visit is a trip: :math:`y_{osw} \le z_{osw} \le T y_{osw}`.
-7. Sites a week: :math:`\sum_{s \ne h(o)} y_{osw} \le N_o - 1`.
-8. Locums within availability: the bound :math:`l_{kuw} \le L_{ku}`.
-9. MDT quorum: :math:`\sum_o a_{omw} + \sigma_{mw} \ge q_m`.
-10. In-person attendance needs a visit: :math:`a_{omw} \le y_{o,s(o,k_m),w}` when
-    :math:`k(o) \ne k_m` and not :math:`\rho_m` (a visit that week is assumed to be arranged
-    on the MDT's day; a home-trust oncologist attends from whichever site of the trust).
-11. One MDT a day: :math:`\sum_{m : \delta_m = \delta} a_{omw} \le 1`.
-12. Away burden: :math:`B_o + \sum_w \big(\sum_{s \ne h(o), u} x_{osuw} + \sum_s \pi_{os}
-    z_{osw}\big) \le F` (:math:`B_o` = 0, or the burden of earlier weeks in the weekly stage 3).
-13. Continuity: :math:`\sum_{s} x_{osuw} \le \min(c_{ow}, \sum_s \bar n_{osuw}/2)\, v_{ok(s)u}`
-    (the tightest big-M: the most the arcs can carry that week).
-14. Stage fixing (lexicographic): :math:`f_j \le f_j^* + \max(\epsilon_{abs}, \epsilon_{rel}
-    |f_j^*|)` for every earlier stage :math:`j`, :math:`f_j^*` the value that stage reached.
-
-Objective
-
-* :math:`f_1 = \sum g_{kuw} + \theta \sum \sigma_{mw}` (uncovered PA equivalents);
-* :math:`f_2 = \sum p_{ku} l_{kuw} + \sum 2\mu_{os}\kappa z_{osw}` (pounds: locums + travel);
-* :math:`f_3 = \phi F + \psi \sum v_{oku}` (fairness and continuity; :math:`\phi, \psi` =
-  ``fairness_weight``, ``continuity_weight``).
-
-``mode="lexicographic"`` (default) minimises :math:`f_1`, then :math:`f_2` holding
-:math:`f_1` (14), then :math:`f_3` holding both; ``mode="weighted"`` minimises
-:math:`W_1 f_1 + f_2 + W_3 f_3` (``weighted_stage1``, ``weighted_stage3``, pounds per unit).
-
-Solving (:mod:`models.cover.stages`): (1)-(11), :math:`f_1` and :math:`f_2` involve one week
-at a time, so stages 1 and 2 are solved exactly week by week (holding each week's :math:`f_1`
-holds their sum).  Stage 3 couples the weeks through (12) and (13): it is solved week by week,
-each week holding its :math:`f_1, f_2` and carrying the burden and cover pairs of earlier
-weeks (a heuristic), then, with ``stage3_polish``, over the whole horizon from that plan for a
-proven bound.  Each solve has the gap and time limit of :class:`~solvers.SolveOptions`.
-
-Baseline: the same model with every oncologist at the home site only (no travel) and locums
-unlimited at the trust's rate (``default_locum_cost_per_pa`` where none is given), solved for
-:math:`f_1` then :math:`f_2`; the plan's costs are reported against it.
-
-Backends: ``"highs"`` builds the model as arrays (:mod:`models.cover.matrix`) and warm-starts
-each solve from the previous stage's plan; ``"pyomo-highs"``, ``"pyomo-cbc"``, ``"pyomo-glpk"``
-build the same model in pyomo (:mod:`models.cover.pyomo_build`).  Both read the index sets of
-:mod:`models.cover.index`.
+The formulation is in the docstring of :mod:`models.cover`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import replace
 
 import pandas as pd
 
+from models.common.contract import InputProblem, ModelInputError
+from models.cover.extract import costs_table, empty_tables, metrics, plan_tables, shortfall_messages
 from models.cover.index import diagnose
-from models.cover.input import ABSENCE_KINDS, WEEKDAYS, CoverInstance, CoverParameters
-from models.cover.plan import (
-    CoverPlan,
-    StageOutcome,
-    costs_table,
-    empty_tables,
-    metrics,
-    plan_tables,
-    shortfall_messages,
-)
-from models.cover.stages import BACKENDS, solve_all
-from solvers import SolveOptions, Status
-
-__all__ = [
-    "ABSENCE_KINDS",
-    "BACKENDS",
-    "WEEKDAYS",
-    "CoverInstance",
-    "CoverParameters",
-    "CoverPlan",
-    "StageOutcome",
-    "solve_cover",
-]
+from models.cover.input import CoverInstance
+from models.cover.parameters import CoverParameters
+from models.cover.plan import CoverPlan, StageOutcome
+from models.cover.stages import BACKENDS, Run, Solved, improve, planned_weight, solve_weeks, solves_table
+from solvers import SolveOptions, SolveResult, Status, relative_gap
 
 
-def solve_cover(
+def solve(
     instance: CoverInstance,
     params: CoverParameters | None = None,
     *,
-    backend: str = "highs",
+    backend: str = BACKENDS[0],
     options: SolveOptions | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> CoverPlan:
-    """Plan cross-trust cover for ``instance``: prepare -> diagnose -> build -> solve -> extract.
+    """Plan cross-trust cover for ``instance``; never raises for an instance without a plan.
 
     ``backend`` is ``"highs"`` (vectorised, default) or ``"pyomo-highs"``, ``"pyomo-cbc"``,
-    ``"pyomo-glpk"``.  ``options`` (gap, time limit, threads, seed) apply to every solve: each
-    weekly sub-model of stages 1 and 2 and the whole-horizon stage 3.
+    ``"pyomo-glpk"``.  ``options.time_limit`` is the budget of the whole run (default
+    ``params.time_budget``); each solve also stops at ``params.time_limit_per_solve``; the gap,
+    threads and seed apply to every solve.  ``progress(elapsed, best, bound)`` is called after
+    each solve (with ``stage=`` the week and stage as text when it takes that keyword).  A stop
+    request (Ctrl-C in the shell) keeps the weeks planned so far: the plan is ``feasible``, its
+    result ``interrupted`` and its explanation says so.
     """
     params = params or CoverParameters()
     options = options or SolveOptions()
     if not isinstance(instance, CoverInstance):
-        raise ValueError(f"instance must be a CoverInstance, got {type(instance).__name__}")
-    if not isinstance(params, CoverParameters):
-        raise ValueError(f"params must be CoverParameters, got {type(params).__name__}")
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    t0 = time.perf_counter()
-    solved = solve_all(instance, params, backend, options)
-    t1 = time.perf_counter()
-    base = solve_all(instance, params, backend, options, baseline=True)
-    t2 = time.perf_counter()
-    idx = solved.idx
-    cannot = diagnose(instance, idx)
-    found = solved.values is not None
-    tables = (
-        plan_tables(instance, params, idx, solved.values) if found else empty_tables(instance, params, idx)
-    )
-    base_tables = plan_tables(instance, params, base.idx, base.values) if base.values is not None else None
-    with_plan = [st.result for st in solved.stages if st.result.has_plan]
-    if not found:
-        status = next(
-            (st.result.status for st in solved.stages if not st.result.has_plan), Status.NO_SOLUTION
+        raise ModelInputError(
+            InputProblem("instance", f"must be a CoverInstance, got {type(instance).__name__}")
         )
-    elif len(with_plan) < len(solved.stages) or any(r.status is not Status.OPTIMAL for r in with_plan):
-        status = Status.FEASIBLE  # a limit was reached, or a later stage stopped: the last plan stands
-    else:
-        status = Status.OPTIMAL
-    solves = pd.concat(
-        [solved.solves.assign(model="plan"), base.solves.assign(model="baseline")], ignore_index=True
-    )
+    if not isinstance(params, CoverParameters):
+        raise ModelInputError(
+            InputProblem("parameters", f"must be CoverParameters, got {type(params).__name__}")
+        )
+    if backend not in BACKENDS:
+        raise ModelInputError(
+            InputProblem("parameters", f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        )
+    budget = options.time_limit if options.time_limit is not None else params.time_budget
+    t0 = time.perf_counter()
+    options = options.with_deadline(budget)  # an earlier deadline (the shell's) is kept
+    run = Run(params, backend, options, planned_weight(params, instance.weeks), progress, budget)
+    base = solve_weeks(instance, params, run, baseline=True)
+    t1 = time.perf_counter()
+    solved = solve_weeks(instance, params, run, start_from=None if run.interrupted else base)
+    base = base if base.values is not None and base.weeks_done == base.weeks else None
+    solved = improve(params, run, solved)
+    t3 = time.perf_counter()
+    plan = _plan(instance, params, run, solved, base)
+    solves = solves_table(run)
     timings = {
-        "solve_plan": t1 - t0,
-        "solve_baseline": t2 - t1,
+        "solve_plan": t3 - t1,
+        "solve_baseline": t1 - t0,
         "build": float(solves["build_seconds"].sum()),
         "solve": float(solves["solve_seconds"].sum()),
-        "extract": time.perf_counter() - t2,
+        "extract": time.perf_counter() - t3,
     }
+    return replace(plan, solves=solves, timings=timings)
+
+
+def _plan(
+    inst: CoverInstance, params: CoverParameters, run: Run, solved: Solved, base: Solved | None
+) -> CoverPlan:
+    """The plan's tables, costs against the baseline, result and explanation."""
+    idx = solved.idx
+    found = solved.values is not None
+    tables = (
+        plan_tables(inst, params, idx, solved.values) if found else empty_tables(inst, params, idx)  # type: ignore[arg-type]
+    )
+    base_tables = plan_tables(inst, params, base.idx, base.values) if base is not None else None  # type: ignore[arg-type]
+    cannot = tuple(diagnose(inst, idx))
+    shortfalls = tuple(shortfall_messages(inst, tables)) if found else _no_plan(solved.stages)
+    notes = _notes(run, solved, base)
+    base_cover = base_tables["cover"] if base_tables is not None else empty_tables(inst, params, idx)["cover"]
     return CoverPlan(
-        status=status,
-        mode=params.mode,
+        result=_result(run, solved, found),
+        parameters=params,
         stages=solved.stages,
         rota=tables["rota"],
         visits=tables["visits"],
@@ -202,18 +100,65 @@ def solve_cover(
         mdts=tables["mdts"],
         mdt_attendance=tables["mdt_attendance"],
         travel=tables["travel"],
-        costs=costs_table(
-            metrics(tables) if found else {}, metrics(base_tables) if base_tables is not None else {}
-        ),
-        baseline_stages=base.stages,
-        baseline_cover=base_tables["cover"]
-        if base_tables is not None
-        else empty_tables(instance, params, base.idx)["cover"],
-        solves=solves,
-        cannot_meet=tuple(cannot),
-        shortfalls=tuple(shortfall_messages(instance, tables)) if found else _no_plan(solved.stages),
-        timings=timings,
+        costs=costs_table(metrics(tables) if found else {}, metrics(base_tables) if base_tables else {}),
+        baseline_stages=base.stages if base is not None else (),
+        baseline_cover=base_cover,
+        solves=pd.DataFrame(),
+        cannot_meet=cannot,
+        shortfalls=shortfalls,
+        explanation=(*notes, *cannot, *shortfalls),
+        timings={},
+        holidays=inst.holiday_dates(),
     )
+
+
+def _result(run: Run, solved: Solved, found: bool) -> SolveResult:
+    """One result for the run: the status over every stage, stage 2's (or the weighted) objective."""
+    stages = solved.stages
+    if not found:
+        failed = next((st.result for st in stages if not st.result.has_plan), None)
+        status = failed.status if failed is not None else Status.NO_SOLUTION
+    elif run.interrupted or any(st.result.status is not Status.OPTIMAL for st in stages):
+        status = Status.FEASIBLE  # a limit was reached, a stage has no bound, or the run was stopped
+    else:
+        status = Status.OPTIMAL
+    main = stages[1].result if len(stages) > 1 and stages[1].name.startswith("stage 2") else stages[-1].result
+    plan_rows = [r for r in run.rows if r["model"] == "plan"]
+    objective = main.objective if found else None
+    bound = main.bound if found else None
+    return SolveResult(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        build_seconds=float(sum(r["build_seconds"] for r in plan_rows)),
+        solve_seconds=float(sum(r["solve_seconds"] for r in plan_rows)),
+        backend=run.backend,
+        message=f"{len(plan_rows)} solves; objective and bound: {main.message or 'see stages'}",
+        options=run.options.as_dict() | {"time_budget": run.budget},
+        interrupted=run.interrupted is not None,
+    )
+
+
+def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
+    out = []
+    if run.interrupted:
+        done = f"{solved.weeks_done} of {solved.weeks} weeks planned"
+        out.append(
+            f"interrupted during {run.interrupted}: {done}; "
+            + (
+                "the weeks not planned keep the baseline (everyone at home)"
+                if base is not None
+                else "no baseline; the weeks not planned show their demand uncovered"
+            )
+        )
+    limited = [r for r in run.rows if r["model"] == "plan" and r["status"] != Status.OPTIMAL.value]
+    if limited:
+        out.append(
+            f"{len(limited)} solve(s) stopped at their time limit (budget {run.budget:g} s); "
+            "the plan is the best found, with the gap shown"
+        )
+    return tuple(out)
 
 
 def _no_plan(stages: tuple[StageOutcome, ...]) -> tuple[str, ...]:

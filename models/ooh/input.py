@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from models.common.contract import InputProblem, ModelInputError
+
 TIERS = ("resident", "non-resident")
 
 # Columns each table must have, and optional columns with the default they take when absent.
@@ -41,8 +43,12 @@ _REQUIRED = {
 }
 _OPTIONAL: dict[str, dict[str, object]] = {
     "sites": {"keeps_own_rota": False, "lat": math.nan, "lon": math.nan},
-    "services": {"max_rota_size": math.nan, "max_sites_per_rota": math.nan},
-    "rotas": {"current_hub": None, "can_host": True},
+    "services": {
+        "max_rota_size": math.nan,
+        "max_sites_per_rota": math.nan,
+        "locum_premium_per_night": math.nan,
+    },
+    "rotas": {"current_hub": None, "can_host": True, "vacancies": 0},
     "clinicians": {"name": ""},
 }
 
@@ -74,6 +80,10 @@ class OohParameters:
         Minutes a non-resident clinician needs before setting off, added to every response time
         of non-resident services, the hub's own included (default 0: response times are measured
         from the hub).
+    response_cap_minutes : float or None
+        A cap on every service's response time (minutes; default None: each service's own
+        ``max_response_minutes``).  The knob of the cost-response trade-off
+        (``optimiser frontier --x response``).
     """
 
     allow_cross_trust: bool = False
@@ -84,6 +94,12 @@ class OohParameters:
     trips_per_attendance: float = 2.0
     cost_per_change: float = 0.0
     non_resident_mobilisation_minutes: float = 0.0
+    response_cap_minutes: float | None = None
+
+    def response_limit(self, service_limit: float) -> float:
+        """The response time allowed for a service whose own limit is ``service_limit``."""
+        cap = self.response_cap_minutes
+        return float(service_limit) if cap is None else min(float(service_limit), float(cap))
 
     def __post_init__(self) -> None:
         for name in (
@@ -97,13 +113,20 @@ class OohParameters:
         ):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
-                raise ValueError(f"parameter {name} must be a finite number >= 0, not {value!r}")
+                message = f"must be a finite number >= 0, not {value!r}"
+                raise ModelInputError(InputProblem("parameters", message, None, name))
+        cap = self.response_cap_minutes
+        if cap is not None and not (isinstance(cap, int | float) and math.isfinite(cap) and cap >= 0):
+            message = f"must be a finite number >= 0, not {cap!r}"
+            raise ModelInputError(InputProblem("parameters", message, None, "response_cap_minutes"))
 
 
-def _with_optional(frame: pd.DataFrame, table: str, problems: list[str]) -> pd.DataFrame:
-    missing = [c for c in _REQUIRED[table] if c not in frame.columns]
-    if missing:
-        problems.append(f"table '{table}' lacks column(s) {', '.join(missing)}")
+Problems = list[InputProblem]
+
+
+def _with_optional(frame: pd.DataFrame, table: str, problems: Problems) -> pd.DataFrame:
+    for column in (c for c in _REQUIRED[table] if c not in frame.columns):
+        problems.append(InputProblem(table, "required column is missing", None, column))
     out = frame.copy().reset_index(drop=True)
     for column, default in _OPTIONAL.get(table, {}).items():
         if column not in out.columns:
@@ -111,21 +134,24 @@ def _with_optional(frame: pd.DataFrame, table: str, problems: list[str]) -> pd.D
     return out
 
 
-def _duplicates(frame: pd.DataFrame, keys: list[str], table: str, problems: list[str]) -> None:
-    dup = frame[frame.duplicated(keys, keep=False)]
-    if len(dup):
-        first = ", ".join(str(v) for v in dup.iloc[0][keys])
-        problems.append(f"table '{table}' repeats key ({', '.join(keys)}) = ({first})")
+def _row(frame: pd.DataFrame, label: object) -> int:
+    """The data row (1 = first) of index ``label`` of a frame indexed 0, 1, 2, ..."""
+    return int(frame.index.get_loc(label)) + 1
 
 
-def _negative(frame: pd.DataFrame, columns: tuple[str, ...], table: str, problems: list[str]) -> None:
+def _duplicates(frame: pd.DataFrame, keys: list[str], table: str, problems: Problems) -> None:
+    for label in frame.index[frame.duplicated(keys)]:
+        key = ", ".join(str(v) for v in frame.loc[label, keys])
+        message = f"repeats key ({', '.join(keys)}) = ({key})"
+        problems.append(InputProblem(table, message, _row(frame, label), keys[-1]))
+
+
+def _negative(frame: pd.DataFrame, columns: tuple[str, ...], table: str, problems: Problems) -> None:
     for column in columns:
         values = pd.to_numeric(frame[column], errors="coerce")
-        bad = frame[values.isna() | (values < 0)]
-        if len(bad):
-            problems.append(
-                f"table '{table}', column '{column}': '{bad[column].iloc[0]}' is not a number >= 0"
-            )
+        for label in frame.index[values.isna() | (values < 0)]:
+            message = f"'{frame.at[label, column]}' is not a number >= 0"
+            problems.append(InputProblem(table, message, _row(frame, label), column))
 
 
 @dataclass(frozen=True)
@@ -143,21 +169,27 @@ class OohInput:
         (minutes), ``min_rota_size`` (N of the 1-in-N limit: least members of a rota),
         ``salary`` (GBP a year per clinician), ``cost_per_night`` (GBP per rota per night of
         cover), ``supplement_category`` (a category of ``bands``); optional ``max_rota_size`` and
-        ``max_sites_per_rota`` (blank = no limit).
+        ``max_sites_per_rota`` (blank = no limit), and ``locum_premium_per_night`` (GBP per night
+        of on-call covered by temporary, locum or agency, staff, over what a substantive member
+        costs; blank (the default) = temporary staff may not fill this service's rota slots, so
+        every rota needs N substantive members).
     rotas : DataFrame
         Today: one row per site and service that needs cover: ``site_id, service_id``,
         ``clinicians`` (members the site contributes; optional when ``clinicians`` is given),
         ``calls_per_night, attendances_per_night, calls_per_weekend_day,
         attendances_per_weekend_day`` (expected numbers); optional ``current_hub`` (site whose
-        rota covers it today; default the site itself) and ``can_host`` (whether a rota of this
-        service may be based here; default True).
+        rota covers it today; default the site itself), ``can_host`` (whether a rota of this
+        service may be based here; default True) and ``vacancies`` (slots of today's rota the
+        site funds but has no substantive clinician for, filled by temporary staff today; whole
+        number, default 0; needs the service's ``locum_premium_per_night``).
     travel : DataFrame
         ``from_site, to_site, minutes``: travel minutes; a pair absent is unreachable; a site to
         itself is 0 unless given (such rows are added on construction).
     bands : DataFrame
         On-call availability supplement: ``category, band, min_size, max_size, salary_share``.
-        A rota of ``m`` members pays each member ``salary * salary_share`` of the band whose
-        ``min_size <= m <= max_size`` (blank ``max_size`` = no upper limit).  The bands of one
+        A rota of ``m`` slots (members plus temporary slots; 1-in-m) pays ``salary * salary_share``
+        per slot, of the band whose ``min_size <= m <= max_size`` (blank ``max_size`` = no upper
+        limit).  The bands of one
         category must cover 1, 2, 3, ... without gaps or overlaps.
     clinicians : DataFrame or None
         Optional named members: ``clinician_id, site_id, service_id``, optional ``name``.
@@ -174,7 +206,7 @@ class OohInput:
     name: str = ""
 
     def __post_init__(self) -> None:
-        problems: list[str] = []
+        problems: Problems = []
         sites = _with_optional(self.sites, "sites", problems)
         services = _with_optional(self.services, "services", problems)
         rotas = _with_optional(self.rotas, "rotas", problems)
@@ -184,38 +216,42 @@ class OohInput:
             None if self.clinicians is None else _with_optional(self.clinicians, "clinicians", problems)
         )
         if rotas.empty:
-            problems.append("table 'rotas' is empty: no site-service needs cover")
+            problems.append(InputProblem("rotas", "the table is empty: no site-service needs cover"))
         if clinicians is None and "clinicians" not in rotas.columns:
-            problems.append("table 'rotas' needs a 'clinicians' column unless a clinicians table is given")
+            message = "required column is missing (unless a clinicians table is given)"
+            problems.append(InputProblem("rotas", message, None, "clinicians"))
         if problems:
-            raise ValueError("invalid OOH input:\n- " + "\n- ".join(problems))
+            raise ModelInputError(problems)
         if clinicians is not None:
             rotas = _counts_from_named(rotas, clinicians, problems)
         rotas["current_hub"] = rotas["current_hub"].where(rotas["current_hub"].notna(), rotas["site_id"])
         sites["keeps_own_rota"] = sites["keeps_own_rota"].fillna(False).astype(bool)
         rotas["can_host"] = rotas["can_host"].fillna(True).astype(bool)
+        rotas["vacancies"] = rotas["vacancies"].fillna(0)
         _duplicates(sites, ["site_id"], "sites", problems)
         _duplicates(services, ["service_id"], "services", problems)
         _duplicates(rotas, ["site_id", "service_id"], "rotas", problems)
         _duplicates(travel, ["from_site", "to_site"], "travel", problems)
         _duplicates(bands, ["category", "band"], "bands", problems)
         _negative(services, ("max_response_minutes", "salary", "cost_per_night"), "services", problems)
-        _negative(rotas, _REQUIRED["rotas"][2:] + ("clinicians",), "rotas", problems)
-        fractional = (pd.to_numeric(rotas["clinicians"], errors="coerce") % 1).fillna(0) != 0
-        if fractional.any():
-            problems.append(
-                f"table 'rotas', column 'clinicians': {rotas['clinicians'][fractional].iloc[0]} is not whole"
-            )
+        _negative(rotas, _REQUIRED["rotas"][2:] + ("clinicians", "vacancies"), "rotas", problems)
+        for column in ("clinicians", "vacancies"):
+            fractional = (pd.to_numeric(rotas[column], errors="coerce") % 1).fillna(0) != 0
+            for label in rotas.index[fractional]:
+                message = f"{rotas.at[label, column]} is not whole"
+                problems.append(InputProblem("rotas", message, _row(rotas, label), column))
         _negative(travel, ("minutes",), "travel", problems)
         _negative(bands, ("min_size", "salary_share"), "bands", problems)
         _check_references(sites, services, rotas, travel, problems)
         _check_services(services, bands, problems)
         if not problems:
             _check_current(rotas, travel, problems)
+            _check_vacancies(rotas, services, problems)
         if problems:
-            raise ValueError("invalid OOH input:\n- " + "\n- ".join(problems))
+            raise ModelInputError(problems)
         rotas["clinicians"] = rotas["clinicians"].astype(int)  # whole numbers: checked above
-        for column in ("min_rota_size", "max_rota_size", "max_sites_per_rota"):
+        rotas["vacancies"] = rotas["vacancies"].astype(int)
+        for column in ("min_rota_size", "max_rota_size", "max_sites_per_rota", "locum_premium_per_night"):
             services[column] = services[column].astype(float)
         object.__setattr__(self, "sites", sites)
         object.__setattr__(self, "services", services)
@@ -236,21 +272,25 @@ class OohInput:
         return rows[["clinician_id", "name", "site_id", "service_id"]].reset_index(drop=True)
 
 
-def _counts_from_named(rotas: pd.DataFrame, clinicians: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+def _counts_from_named(rotas: pd.DataFrame, clinicians: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     """``rotas`` with ``clinicians`` counted from the named table (which must agree with any count)."""
     counts = clinicians.groupby(["site_id", "service_id"]).size().rename("named")
     rotas = rotas.merge(counts, left_on=["site_id", "service_id"], right_index=True, how="left")
     rotas["named"] = rotas["named"].fillna(0).astype(int)
     if "clinicians" in rotas.columns:
-        for row in rotas[rotas["clinicians"] != rotas["named"]].itertuples():
-            problems.append(
-                f"rotas says {row.clinicians} clinicians at {row.site_id} for {row.service_id}, "
-                f"the clinicians table names {row.named}"
+        for label in rotas.index[rotas["clinicians"] != rotas["named"]]:
+            r = rotas.loc[label]
+            message = (
+                f"{r['clinicians']} clinicians at {r['site_id']} for {r['service_id']}, "
+                f"the clinicians table names {r['named']}"
             )
+            problems.append(InputProblem("rotas", message, _row(rotas, label), "clinicians"))
     rotas["clinicians"] = rotas.pop("named")
     orphan = clinicians.merge(rotas[["site_id", "service_id"]], how="left", indicator=True)
-    for row in orphan[orphan["_merge"] == "left_only"].itertuples():
-        problems.append(f"clinician {row.clinician_id} is on {row.service_id} at {row.site_id}, not in rotas")
+    for label in orphan.index[orphan["_merge"] == "left_only"]:
+        r = orphan.loc[label]
+        message = f"clinician {r['clinician_id']} is on {r['service_id']} at {r['site_id']}, not in rotas"
+        problems.append(InputProblem("clinicians", message, _row(orphan, label), "service_id"))
     _duplicates(clinicians, ["clinician_id"], "clinicians", problems)
     return rotas
 
@@ -269,7 +309,7 @@ def _check_references(
     services: pd.DataFrame,
     rotas: pd.DataFrame,
     travel: pd.DataFrame,
-    problems: list[str],
+    problems: Problems,
 ) -> None:
     site_ids = set(sites["site_id"])
     for table, frame, column in (
@@ -278,62 +318,78 @@ def _check_references(
         ("travel", travel, "from_site"),
         ("travel", travel, "to_site"),
     ):
-        unknown = sorted(set(frame[column]) - site_ids)
-        if unknown:
-            problems.append(
-                f"table '{table}', column '{column}': unknown site(s) {', '.join(map(str, unknown[:5]))}"
-            )
-    unknown = sorted(set(rotas["service_id"]) - set(services["service_id"]))
-    if unknown:
-        problems.append(f"table 'rotas': unknown service(s) {', '.join(map(str, unknown[:5]))}")
+        for label in frame.index[~frame[column].isin(site_ids)]:
+            message = f"unknown site {frame.at[label, column]}"
+            problems.append(InputProblem(table, message, _row(frame, label), column))
+    for label in rotas.index[~rotas["service_id"].isin(set(services["service_id"]))]:
+        message = f"unknown service {rotas.at[label, 'service_id']}"
+        problems.append(InputProblem("rotas", message, _row(rotas, label), "service_id"))
 
 
-def _check_services(services: pd.DataFrame, bands: pd.DataFrame, problems: list[str]) -> None:
-    for row in services.itertuples():
-        if row.tier not in TIERS:
-            problems.append(f"service {row.service_id}: tier {row.tier!r} is not one of {', '.join(TIERS)}")
-        if not (row.min_rota_size >= 1 and float(row.min_rota_size).is_integer()):
-            problems.append(f"service {row.service_id}: min_rota_size must be a whole number >= 1")
-        if pd.notna(row.max_rota_size) and row.max_rota_size < row.min_rota_size:
-            problems.append(f"service {row.service_id}: max_rota_size {row.max_rota_size} < min_rota_size")
-        if pd.notna(row.max_sites_per_rota) and row.max_sites_per_rota < 1:
-            problems.append(f"service {row.service_id}: max_sites_per_rota must be >= 1")
-        if row.supplement_category not in set(bands["category"]):
-            problems.append(
-                f"service {row.service_id}: supplement category {row.supplement_category!r} has no bands"
-            )
+def _check_services(services: pd.DataFrame, bands: pd.DataFrame, problems: Problems) -> None:
+    def add(label: object, message: str, column: str) -> None:
+        problems.append(InputProblem("services", message, _row(services, label), column))
+
+    for label, row in services.iterrows():
+        k = row["service_id"]
+        if row["tier"] not in TIERS:
+            add(label, f"service {k}: tier {row['tier']!r} is not one of {', '.join(TIERS)}", "tier")
+        if not (row["min_rota_size"] >= 1 and float(row["min_rota_size"]).is_integer()):
+            add(label, f"service {k}: min_rota_size must be a whole number >= 1", "min_rota_size")
+        if pd.notna(row["max_rota_size"]) and row["max_rota_size"] < row["min_rota_size"]:
+            add(label, f"service {k}: max_rota_size {row['max_rota_size']} < min_rota_size", "max_rota_size")
+        if pd.notna(row["max_sites_per_rota"]) and row["max_sites_per_rota"] < 1:
+            add(label, f"service {k}: max_sites_per_rota must be >= 1", "max_sites_per_rota")
+        if row["supplement_category"] not in set(bands["category"]):
+            message = f"service {k}: supplement category {row['supplement_category']!r} has no bands"
+            add(label, message, "supplement_category")
     for category, group in bands.groupby("category"):
         group = group.sort_values("min_size")
         upper = group["max_size"].fillna(np.inf).to_numpy(float)
         lower = group["min_size"].to_numpy(float)
         expected = np.concatenate([[1.0], upper[:-1] + 1])
         if not (np.array_equal(lower, expected) and math.isinf(upper[-1]) and (upper >= lower).all()):
-            problems.append(
+            message = (
                 f"supplement bands of category {category!r} must run 1..a, a+1..b, ..., z..(blank), "
                 "without gaps or overlaps"
             )
+            problems.append(InputProblem("bands", message, _row(bands, group.index[0]), "min_size"))
 
 
-def _check_current(rotas: pd.DataFrame, travel: pd.DataFrame, problems: list[str]) -> None:
-    hubs = rotas.merge(
-        rotas[["site_id", "service_id", "current_hub"]].rename(
-            columns={"site_id": "current_hub", "current_hub": "hub_of_hub"}
-        ),
-        on=["current_hub", "service_id"],
-        how="left",
+def _check_current(rotas: pd.DataFrame, travel: pd.DataFrame, problems: Problems) -> None:
+    hub_of = dict(
+        zip(zip(rotas["site_id"], rotas["service_id"], strict=True), rotas["current_hub"], strict=True)
     )
-    for row in hubs[hubs["hub_of_hub"] != hubs["current_hub"]].itertuples():
-        problems.append(
-            f"today {row.site_id} is covered for {row.service_id} by {row.current_hub}, "
-            "which has no rota of its own"
-        )
+    for label, row in rotas.iterrows():
+        h, k = row["current_hub"], row["service_id"]
+        if hub_of.get((h, k)) != h:
+            message = f"today {row['site_id']} is covered for {k} by {h}, which has no rota of its own"
+            problems.append(InputProblem("rotas", message, _row(rotas, label), "current_hub"))
     size = rotas.groupby(["current_hub", "service_id"])["clinicians"].sum()
     for (hub, service), members in size.items():
         if members < 1:
-            problems.append(f"today's {service} rota at {hub} has no clinicians")
-    away = rotas[rotas["current_hub"] != rotas["site_id"]]
-    known = away.merge(
-        travel, left_on=["current_hub", "site_id"], right_on=["from_site", "to_site"], how="left"
-    )
-    for row in known[known["minutes"].isna()].itertuples():
-        problems.append(f"no travel time from {row.current_hub} to {row.site_id}, which it covers today")
+            label = rotas.index[(rotas["site_id"] == hub) & (rotas["service_id"] == service)][0]
+            message = f"today's {service} rota at {hub} has no clinicians"
+            problems.append(InputProblem("rotas", message, _row(rotas, label), "clinicians"))
+    known = set(zip(travel["from_site"], travel["to_site"], strict=True))
+    for _, row in rotas[rotas["current_hub"] != rotas["site_id"]].iterrows():
+        if (row["current_hub"], row["site_id"]) not in known:
+            message = f"no travel time from {row['current_hub']} to {row['site_id']}, which it covers today"
+            problems.append(InputProblem("travel", message, None, "minutes"))
+
+
+def _check_vacancies(rotas: pd.DataFrame, services: pd.DataFrame, problems: Problems) -> None:
+    """Premiums are numbers >= 0 or blank; vacancies need their service's premium to be costed."""
+    premium = pd.to_numeric(services["locum_premium_per_night"], errors="coerce")
+    for label in services.index[
+        (premium < 0) | (premium.isna() & services["locum_premium_per_night"].notna())
+    ]:
+        message = f"'{services.at[label, 'locum_premium_per_night']}' is not a number >= 0 (or blank)"
+        problems.append(InputProblem("services", message, _row(services, label), "locum_premium_per_night"))
+    allowed = set(services.loc[premium.notna(), "service_id"])
+    for label in rotas.index[(rotas["vacancies"] > 0) & ~rotas["service_id"].isin(allowed)]:
+        message = (
+            f"{rotas.at[label, 'vacancies']} vacancies, but service {rotas.at[label, 'service_id']} has "
+            "no locum_premium_per_night to cost the temporary staff who fill them"
+        )
+        problems.append(InputProblem("rotas", message, _row(rotas, label), "vacancies"))

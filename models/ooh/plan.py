@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from models.common.contract import finite_or_none
 from models.ooh.diagnosis import Finding
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.sets import annual_attendances, bands_of, hub_minutes
 from solvers import SolveResult, Status
 
-COMPONENTS = ("cover", "supplements", "travel", "changes")
+COMPONENTS = ("cover", "supplements", "temporary_staff", "travel", "changes")
 
 ROTA_COLUMNS = [
     "rota_id",
@@ -29,6 +31,8 @@ ROTA_COLUMNS = [
     "sites",
     "site_count",
     "members",
+    "temporary_slots",
+    "slots",
     "frequency",
     "band",
     "calls_per_night",
@@ -38,6 +42,7 @@ ROTA_COLUMNS = [
     "worst_response_minutes",
     "cover_cost",
     "supplement_cost",
+    "temporary_staff_cost",
     "travel_cost",
 ]
 COVERAGE_COLUMNS = [
@@ -75,33 +80,38 @@ class OohPlan:
     ----------
     result : SolveResult
         Status, objective (GBP a year), bound, gap and times of the solve.
+    parameters : OohParameters
+        The parameters the plan was made with (the checker needs nothing else).
     rotas : DataFrame
-        One row per rota run (``ROTA_COLUMNS``): hub, sites covered, members, frequency
-        (1-in-N with N = members), supplement band, nightly calls and attendances, worst response
-        minutes and its annual costs (GBP).  Empty without a plan.
+        One row per rota run (``ROTA_COLUMNS``): hub, sites covered, substantive members,
+        temporary slots (filled by locum or agency staff), slots (members + temporary), frequency
+        (1-in-N with N = slots), supplement band, nightly calls and attendances, worst response
+        minutes and its annual costs (GBP).  In the plan a rota has max(N_k, members) slots
+        (temporary slots only where the service's premium is given); empty without a plan.
     rotas_before : DataFrame
-        Today's rotas, same columns.
+        Today's rotas, same columns; a rota's temporary slots are the vacancies of its sites.
     coverage : DataFrame
         One row per site-service (``COVERAGE_COLUMNS``): rota before and after, response minutes
         before and after and the change.  Empty without a plan.
     response_worse : DataFrame
         The rows of ``coverage`` whose response time grows, largest increase first.
     clinicians : DataFrame
-        One row per clinician (``CLINICIAN_COLUMNS``): rota, N of the 1-in-N frequency and
-        supplement band, before and after.
+        One row per clinician (``CLINICIAN_COLUMNS``): rota, N of the 1-in-N frequency (the
+        rota's slots) and supplement band, before and after.
         Empty without a plan.
     costs : DataFrame
-        Index ``cover, supplements, travel, changes, total``; columns ``before``, ``after``,
+        Index ``cover, supplements, temporary_staff, travel, changes, total``; columns ``before``, ``after``,
         ``saving`` (GBP a year; ``after`` and ``saving`` NaN without a plan).
     findings : tuple of Finding
         Why there is no plan (empty when there is one).
-    explanation : str
+    explanation : tuple of str
         The findings as text, or a note when the plan is not proven optimal; empty otherwise.
     timings : dict
         Seconds of each stage: ``diagnose``, ``build``, ``solve``, ``extract``.
     """
 
     result: SolveResult
+    parameters: OohParameters
     rotas: pd.DataFrame
     rotas_before: pd.DataFrame
     coverage: pd.DataFrame
@@ -109,13 +119,82 @@ class OohPlan:
     clinicians: pd.DataFrame
     costs: pd.DataFrame
     findings: tuple[Finding, ...] = ()
-    explanation: str = ""
+    explanation: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
         """Whether the plan holds rotas (optimal or at least feasible)."""
         return self.result.has_plan
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The CSV files of a run, by stem, money and minutes to 2 decimals.
+
+        With a plan: ``rotas, rotas_before, coverage, response_worse, clinicians, costs`` (costs
+        with its ``component`` as a column).  Without: ``findings`` (why there is none), if any.
+        """
+        if not self.found:
+            if not self.findings:
+                return {}
+            frame = pd.DataFrame([f.__dict__ for f in self.findings], columns=FINDING_COLUMNS)
+            return {"findings": _rounded(frame)}
+        out = {name: getattr(self, name) for name in PLAN_TABLES}
+        out["costs"] = self.costs.rename_axis("component").reset_index()
+        return {name: _rounded(frame) for name, frame in out.items()}
+
+    def figures(self) -> dict[str, Any]:
+        """Headline figures (strict JSON): costs by component, rotas, moves, response times.
+
+        ``costs``: ``{component: {before, after, saving}}`` (GBP a year; after and saving None
+        without a plan); ``rotas`` and ``temporary_slots`` (slots filled by locum or agency
+        staff): ``{before, after}``; ``site_services`` and
+        ``site_services_moved``; ``responses_worse`` (site-services whose response time grows),
+        ``largest_response_increase_minutes`` and ``worst_response_minutes`` (after); without a
+        plan, ``findings``: one ``{site_id, service_id, requirement, shortfall}`` per finding.
+        """
+        costs = {
+            str(component): {k: finite_or_none(round(float(v), 2)) for k, v in row.items()}
+            for component, row in self.costs.iterrows()
+        }
+        out: dict[str, Any] = {
+            "costs": costs,
+            "rotas": {"before": len(self.rotas_before), "after": len(self.rotas) if self.found else None},
+            "temporary_slots": {
+                "before": int(self.rotas_before["temporary_slots"].sum()),
+                "after": int(self.rotas["temporary_slots"].sum()) if self.found else None,
+            },
+            "site_services": len(self.coverage) if self.found else None,
+        }
+        if self.found:
+            worse = self.response_worse["response_change"]
+            largest = float(worse.max()) if len(worse) else 0.0
+            out |= {
+                "site_services_moved": int(self.coverage["changed"].sum()),
+                "responses_worse": len(worse),
+                "largest_response_increase_minutes": finite_or_none(largest),
+                "worst_response_minutes": finite_or_none(float(self.coverage["response_after"].max())),
+            }
+        else:
+            out["findings"] = [
+                {
+                    "site_id": f.site_id,
+                    "service_id": f.service_id,
+                    "requirement": f.requirement,
+                    "shortfall": finite_or_none(f.shortfall),
+                }
+                for f in self.findings
+            ]
+        return out
+
+
+PLAN_TABLES = ("rotas", "rotas_before", "coverage", "response_worse", "clinicians", "costs")
+FINDING_COLUMNS = ["site_id", "service_id", "requirement", "shortfall", "message"]
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns to 2 decimals (pounds to the penny, minutes to a hundredth)."""
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{c: frame[c].round(2) for c in floats})
 
 
 def _mobilisation(inp: OohInput, params: OohParameters, assignment: pd.DataFrame) -> np.ndarray:
@@ -129,8 +208,16 @@ def _responses(inp: OohInput, params: OohParameters, assignment: pd.DataFrame) -
     return pd.Series(minutes, index=assignment.index)
 
 
-def rota_summary(inp: OohInput, params: OohParameters, assignment: pd.DataFrame) -> pd.DataFrame:
-    """The rotas an assignment runs, with their figures and annual costs (``ROTA_COLUMNS``)."""
+def rota_summary(
+    inp: OohInput, params: OohParameters, assignment: pd.DataFrame, *, today: bool = False
+) -> pd.DataFrame:
+    """The rotas an assignment runs, with their figures and annual costs (``ROTA_COLUMNS``).
+
+    Temporary slots: ``today``, the vacancies of the rota's sites; in a plan, those that bring
+    the rota up to N_k slots (none beyond the members, and none where the service has no
+    premium).  Each slot is paid the band's supplement; temporary staff cover nights x temporary
+    slots / slots nights a year at the service's premium.
+    """
     if assignment.empty:
         return pd.DataFrame(columns=ROTA_COLUMNS)
     a = assignment.merge(inp.rotas.drop(columns=["current_hub", "can_host"]), on=["service_id", "site_id"])
@@ -155,6 +242,7 @@ def rota_summary(inp: OohInput, params: OohParameters, assignment: pd.DataFrame)
             sites=("site_name", "; ".join),
             site_count=("site_id", "size"),
             members=("clinicians", "sum"),
+            vacancies=("vacancies", "sum"),
             calls_per_night=("calls_per_night", "sum"),
             attendances_per_night=("attendances_per_night", "sum"),
             calls_per_weekend_day=("calls_per_weekend_day", "sum"),
@@ -168,11 +256,18 @@ def rota_summary(inp: OohInput, params: OohParameters, assignment: pd.DataFrame)
     out["rota_id"] = out["service_id"] + "@" + out["hub_id"]
     out["service_name"] = out["service_id"].map(services["name"])
     out["hub_name"] = out["hub_id"].map(names)
-    out["frequency"] = out["members"].map(lambda n: f"1-in-{n}")
-    bands = bands_of(inp, out["service_id"].map(services["supplement_category"]), out["members"])
+    premium = out["service_id"].map(services["locum_premium_per_night"])
+    short = (out["service_id"].map(services["min_rota_size"]) - out["members"]).clip(lower=0)
+    temporary = out["vacancies"] if today else short.where(premium.notna(), 0.0)
+    out["temporary_slots"] = temporary.astype(int)
+    out["slots"] = out["members"] + out["temporary_slots"]
+    out["frequency"] = out["slots"].map(lambda n: f"1-in-{n}")
+    bands = bands_of(inp, out["service_id"].map(services["supplement_category"]), out["slots"])
     out["band"] = bands["band"].to_numpy()
     share = bands["salary_share"].to_numpy(float)
-    out["supplement_cost"] = out["members"] * out["service_id"].map(services["salary"]) * share
+    out["supplement_cost"] = out["slots"] * out["service_id"].map(services["salary"]) * share
+    nights = params.nights_per_year * out["temporary_slots"] / out["slots"]
+    out["temporary_staff_cost"] = (premium.fillna(0.0) * nights).where(out["temporary_slots"] > 0, 0.0)
     out["cover_cost"] = out["service_id"].map(services["cost_per_night"]) * params.nights_per_year
     return out[ROTA_COLUMNS]
 
@@ -182,6 +277,7 @@ def cost_components(inp: OohInput, params: OohParameters, rotas: pd.DataFrame, c
     values = [
         float(rotas["cover_cost"].sum()),
         float(rotas["supplement_cost"].sum()),
+        float(rotas["temporary_staff_cost"].sum()),
         float(rotas["travel_cost"].sum()),
         params.cost_per_change * changes,
     ]
@@ -202,7 +298,7 @@ def _costs(before: pd.Series, after: pd.Series | None) -> pd.DataFrame:
 def make_plan(inp: OohInput, params: OohParameters, assignment: pd.DataFrame, result: SolveResult) -> OohPlan:
     """Describe the rotas of ``assignment`` against today's."""
     before_assign = current_assignment(inp)
-    rotas_before = rota_summary(inp, params, before_assign)
+    rotas_before = rota_summary(inp, params, before_assign, today=True)
     rotas_after = rota_summary(inp, params, assignment)
     cover = before_assign.merge(assignment, on=["service_id", "site_id"], suffixes=("_before", "_after"))
     cover = cover.rename(columns={"hub_id_before": "hub_before", "hub_id_after": "hub_after"})
@@ -218,25 +314,27 @@ def make_plan(inp: OohInput, params: OohParameters, assignment: pd.DataFrame, re
     people = inp.members().merge(coverage[["service_id", "site_id", "rota_before", "rota_after"]])
     for when, rotas in (("before", rotas_before), ("after", rotas_after)):
         by_id = rotas.set_index("rota_id")
-        people[f"frequency_{when}"] = people[f"rota_{when}"].map(by_id["members"]).astype(int)
+        people[f"frequency_{when}"] = people[f"rota_{when}"].map(by_id["slots"]).astype(int)
         people[f"band_{when}"] = people[f"rota_{when}"].map(by_id["band"])
     costs = _costs(
         cost_components(inp, params, rotas_before, 0),
         cost_components(inp, params, rotas_after, int(coverage["changed"].sum())),
     )
-    note = ""
+    notes: tuple[str, ...] = ()
     if result.status is not Status.OPTIMAL:
         gap = "unknown" if result.gap is None else f"{100 * result.gap:.2f} %"
-        note = f"plan not proven optimal ({result.status.value}, {result.message}); gap to the bound {gap}"
+        why = f"{result.status.value}, {result.message}"
+        notes = (f"plan not proven optimal ({why}); gap to the bound {gap}",)
     return OohPlan(
         result=result,
+        parameters=params,
         rotas=rotas_after,
         rotas_before=rotas_before,
         coverage=coverage,
         response_worse=worse.reset_index(drop=True),
         clinicians=people[CLINICIAN_COLUMNS].reset_index(drop=True),
         costs=costs,
-        explanation=note,
+        explanation=notes,
     )
 
 
@@ -244,9 +342,10 @@ def no_plan(
     inp: OohInput, params: OohParameters, result: SolveResult, findings: tuple[Finding, ...]
 ) -> OohPlan:
     """A plan without rotas: today's state and costs, and the findings that explain why."""
-    rotas_before = rota_summary(inp, params, current_assignment(inp))
+    rotas_before = rota_summary(inp, params, current_assignment(inp), today=True)
     return OohPlan(
         result=result,
+        parameters=params,
         rotas=pd.DataFrame(columns=ROTA_COLUMNS),
         rotas_before=rotas_before,
         coverage=pd.DataFrame(columns=COVERAGE_COLUMNS),
@@ -254,5 +353,5 @@ def no_plan(
         clinicians=pd.DataFrame(columns=CLINICIAN_COLUMNS),
         costs=_costs(cost_components(inp, params, rotas_before, 0), None),
         findings=tuple(findings),
-        explanation="No plan: " + " ".join(f.message for f in findings),
+        explanation=tuple(f.message for f in findings),
     )

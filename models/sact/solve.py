@@ -1,23 +1,26 @@
-"""Solve the SACT location model and read its plan (the maths is in :mod:`models.sact.input`).
+"""Solve the SACT location model and read its plan (the maths is in :mod:`models.sact`).
 
-Stages, each timed: prepare arrays -> diagnose what cannot be met -> build (vectorised for
-HiGHS, pyomo for other backends) -> solve -> extract the plan.
+Stages, each timed: prepare arrays -> diagnose what cannot be met -> build the matrix model
+(:mod:`models.sact.matrix`) -> solve (HiGHS direct, the priced path of :mod:`models.sact.large`,
+or any pyomo backend through :mod:`solvers.pyomo_matrix`) -> extract the plan.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from models.sact.arrays import SactArrays, diagnose, prepare
+from models.common.contract import finite_or_none
+from models.sact.arrays import SactArrays, prepare
+from models.sact.diagnose import diagnose
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
-from solvers import SolveOptions, SolveResult, Status, solve_matrix, solve_pyomo
+from solvers import SolveOptions, SolveResult, Status, solve_model
 
 ACCESS_BANDS = (30, 45, 60)
 
@@ -31,13 +34,18 @@ class SactPlan:
         ``attendances``, ``chair_hours_used``, ``chair_hours_available``, ``utilisation``,
         ``supplied_by``.
     allocation : zone_id, site_id, regimen, share, attendances, minutes.
-    hub_links : site_id, hub_id, minutes, doses.
+    hub_links : site_id, hub_id, minutes (hub -> site transport), doses (a year),
+        transport_cost (pounds a year).
     unserved : zone_id, regimen, attendances.
-    costs : pounds a year by component (fixed, chairs, patient_travel, unserved_penalty) and
-        the objective.
+    costs : pounds a year by component (fixed, chairs, patient_travel, drug_transport,
+        unserved_penalty), their ``total``, ``attendance_minutes`` and ``dose_minutes`` a year,
+        and the objective.
     access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
         the same per deprivation quintile.
     explanation : when no plan exists, every requirement that cannot be met, in planners' words.
+    parameters : the parameters solved under (so the plan can be checked with the input alone).
+    solve_path : ``direct`` (the whole model), ``priced`` (:mod:`models.sact.large`), ``pyomo``,
+        or ``diagnosed`` (no solve: a requirement cannot be met).
     """
 
     result: SolveResult
@@ -50,10 +58,43 @@ class SactPlan:
     access_by_quintile: pd.DataFrame
     explanation: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    parameters: SactParameters = field(default_factory=SactParameters)
+    solve_path: str = ""
 
     @property
     def found(self) -> bool:
         return self.result.has_plan
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The CSV files of a run, by file stem (none without a plan)."""
+        if not self.found:
+            return {}
+        return {
+            "sites": self.sites,
+            "allocation": self.allocation,
+            "hub_links": self.hub_links,
+            "unserved": self.unserved,
+            "access_by_quintile": self.access_by_quintile,
+        }
+
+    def figures(self) -> dict[str, Any]:
+        """Headline figures (JSON-ready): costs by component, access, site and chair counts,
+        the changes from today, unserved attendances and the solve path that ran."""
+        out: dict[str, Any] = {"solve_path": self.solve_path}
+        if not self.found:
+            return out
+        s = self.sites
+        out["costs"] = {k: finite_or_none(v) for k, v in self.costs.items()}
+        out["access"] = {k: finite_or_none(v) for k, v in self.access.items()}
+        out["sites_open"] = int(s["open"].sum())
+        out["chairs"] = int(s["chairs"].sum())
+        out["chairs_today"] = int(s["current_chairs"].sum())
+        out["changes"] = {
+            label: [str(v) for v in s.loc[s["change"] == label, "site_id"]]
+            for label in ("opened", "closed", "resized")
+        }
+        out["unserved_attendances"] = float(self.unserved["attendances"].sum()) if len(self.unserved) else 0.0
+        return out
 
 
 def solve_sact(
@@ -62,13 +103,12 @@ def solve_sact(
     options: SolveOptions | None = None,
     *,
     progress: Any = None,
-    method: str | None = None,
 ) -> SactPlan:
-    """Solve ``data`` with ``backend`` (``highs`` direct, or a pyomo backend name).
+    """Solve ``data`` under its own parameters with ``backend`` (``highs``, or ``pyomo-<solver>``).
 
-    ``method`` (HiGHS only; default the instance's ``solve_method``): ``direct`` solves the whole
-    model; ``priced`` takes the path of :mod:`models.sact.large` (strong relaxation by pricing,
-    plans from restricted MILPs, a valid bound); ``auto`` takes it above
+    The parameter ``solve_method`` (HiGHS only): ``direct`` solves the whole model; ``priced``
+    takes the path of :mod:`models.sact.large` (strong relaxation by pricing, plans from
+    restricted MILPs, a valid bound); ``auto`` takes it above
     :data:`models.sact.large.PRICED_PATH_ARCS` arcs.
     """
     options = options or SolveOptions()
@@ -81,45 +121,56 @@ def solve_sact(
         result = SolveResult(
             Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
         )
-        return _empty_plan(data, result, problems, {"prepare": prepare_seconds})
-    if backend == "highs" and use_priced_path(arrays, p, method or p.solve_method):
+        return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
+    if backend == "highs" and use_priced_path(arrays, p, p.solve_method):
+        path = "priced"
         result, x, model = solve_priced(arrays, p, options, build_seconds=prepare_seconds, progress=progress)
-        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
-    elif backend == "highs":
+    else:
+        path = "direct" if backend == "highs" else "pyomo"
         t1 = time.perf_counter()
         model = build_matrix(arrays, p)
         build_seconds = prepare_seconds + time.perf_counter() - t1
-        result, x = solve_matrix(model, options, build_seconds=build_seconds, progress=progress)
-        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
-    else:
-        from models.sact.pyomo_build import build_pyomo, pyomo_values
-
-        name = backend.removeprefix("pyomo-")
-        t1 = time.perf_counter()
-        pm = build_pyomo(arrays, p)
-        build_seconds = prepare_seconds + time.perf_counter() - t1
-        result = solve_pyomo(pm, name, options, build_seconds=build_seconds)
-        values = pyomo_values(pm, arrays, p) if result.has_plan else None
+        result, x = solve_model(model, backend, options, build_seconds=build_seconds, progress=progress)
+    values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if values is None:
         explanation = []
         if result.status is Status.INFEASIBLE:
-            explanation = [
-                "no single requirement is impossible on its own, but together they are: relax the access "
-                "target, the budget, the open-site limits, the safe-volume minimum or hub capacity, or allow "
-                "unserved demand (allow_unserved) to see where demand is left over"
-            ]
+            explanation = [jointly_infeasible(p)]
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
-        return _empty_plan(data, result, explanation, timings)
-    return extract(data, arrays, values, result, timings)
+        return _empty_plan(data, result, explanation, timings, path)
+    return replace(extract(data, arrays, values, result, timings), solve_path=path)
+
+
+def jointly_infeasible(p: SactParameters) -> str:
+    """Why the solver found no plan when no single requirement is impossible: the requirements in
+    force that could be relaxed, never a setting that is already on."""
+    levers = []
+    if p.access_target is not None:
+        levers.append(f"the access target ({p.access_target:.0%} within {p.access_minutes:g} min)")
+    if p.budget is not None:
+        levers.append(f"the budget (£{p.budget:,.0f})")
+    if p.max_open_sites is not None or p.exact_open_sites is not None or p.max_new_sites is not None:
+        levers.append("the open-site limits")
+    if p.min_site_attendances > 0:
+        levers.append(f"the safe-volume minimum ({p.min_site_attendances:,.0f} attendances)")
+    if p.require_aseptic_supply:
+        levers.append(f"hub capacity or the {p.drug_stability_minutes:g}-minute drug-stability time")
+    levers.append("the chairs, nurses or must-open sites")
+    text = "no single requirement is impossible on its own, but together they are: relax " + ", ".join(levers)
+    if p.allow_unserved:
+        return text + " (unserved demand is already allowed: what cannot be met is fixed by the sites)"
+    return text + ", or allow unserved demand (allow_unserved) to see where demand is left over"
 
 
 def _empty_plan(
-    data: SactInput, result: SolveResult, explanation: list[str], timings: dict[str, float]
+    data: SactInput, result: SolveResult, explanation: list[str], timings: dict[str, float], path: str
 ) -> SactPlan:
     empty = pd.DataFrame()
-    return SactPlan(result, empty, empty, empty, empty, {}, {}, empty, tuple(explanation), timings)
+    return SactPlan(
+        result, empty, empty, empty, empty, {}, {}, empty, tuple(explanation), timings, data.parameters, path
+    )
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -200,19 +251,23 @@ def extract(
     sites["utilisation"] = np.round(
         np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4
     )
-    links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses"])
+    links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses", "transport_cost"])
     supplied_by = np.full(a.num_sites, "", dtype=object)
+    dose_minutes = 0.0
     if p.require_aseptic_supply and "supply" in values:
         chosen = values["supply"] > 0.5
+        doses = values["doses"][chosen]
         links = pd.DataFrame(
             {
                 "site_id": a.site_ids[a.link_site[chosen]],
                 "hub_id": a.site_ids[a.link_hub[chosen]],
-                "minutes": a.link_minutes[chosen],
-                "doses": np.round(values["doses"][chosen], 3),
+                "minutes": np.round(a.link_minutes[chosen], 2),
+                "doses": np.round(doses, 3),
+                "transport_cost": np.round(p.transport_cost_per_minute * a.link_minutes[chosen] * doses, 2),
             }
         )
         supplied_by[a.link_site[chosen]] = a.site_ids[a.link_hub[chosen]]
+        dose_minutes = float((a.link_minutes * values["doses"]).sum())
     sites["supplied_by"] = supplied_by
 
     travel_minutes = float((a.arc_demand * a.arc_minutes * x).sum())
@@ -220,11 +275,15 @@ def extract(
         "fixed": float((a.fixed_cost * is_open).sum()),
         "chairs": float((a.chair_cost * chairs).sum()),
         "patient_travel": travel_minutes * p.travel_cost_per_minute * p.trips_per_attendance,
+        "drug_transport": p.transport_cost_per_minute * dose_minutes,
         "unserved_penalty": float((p.unserved_penalty * a.dem_amount * u).sum()),
         "attendance_minutes": travel_minutes,
+        "dose_minutes": dose_minutes,
     }
     costs["site_cost"] = costs["fixed"] + costs["chairs"]
-    costs["total"] = costs["site_cost"] + costs["patient_travel"] + costs["unserved_penalty"]
+    costs["total"] = (
+        costs["site_cost"] + costs["patient_travel"] + costs["drug_transport"] + costs["unserved_penalty"]
+    )
     costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
 
     access = access_statistics(
@@ -246,7 +305,7 @@ def extract(
         )
         rows.append(row)
     by_q = pd.DataFrame(rows)
-    return SactPlan(result, sites, alloc, links, unserved, costs, access, by_q, (), timings)
+    return SactPlan(result, sites, alloc, links, unserved, costs, access, by_q, (), timings, p)
 
 
 def _change_labels(sites: pd.DataFrame) -> np.ndarray:

@@ -1,4 +1,9 @@
-"""Excel workbooks with one sheet per table (xlsxwriter), safe against formula injection."""
+"""Excel workbooks with one sheet per table (xlsxwriter), safe against formula injection.
+
+Text is stored in string cells (the cell's type, not an apostrophe prefix): Excel shows ``=1+1``
+as the text ``=1+1`` and never runs it.  The apostrophe prefix belongs to CSV only
+(:mod:`optimiser.exports.safe`).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimiser.exports.safe import safe_frame
-
 MAX_SHEET_NAME = 31
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+"""xlsxwriter options: every str is written as a string cell, never as a formula, link or number."""
 
 
 def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """One sheet per table, header bold and frozen, columns sized to their contents.
 
-    xlsxwriter is told never to turn strings into formulas, and every text cell is also
-    prefixed as :func:`optimiser.exports.safe.safe_text` does, so the workbook is safe whichever
-    program later re-saves it as CSV.
+    Every text cell and header is a string cell (:data:`WORKBOOK_OPTIONS`), shown exactly as
+    written, without a visible apostrophe.
     """
-    with pd.ExcelWriter(
-        path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}
-    ) as writer:
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": WORKBOOK_OPTIONS}) as writer:
         bold = writer.book.add_format({"bold": True})
         for name, frame in sheets.items():
             sheet_name = name[:MAX_SHEET_NAME]
-            table = safe_frame(_plain(frame))
+            table = _plain(frame)
+            table.columns = [str(c) for c in table.columns]
             table.to_excel(writer, sheet_name=sheet_name, index=False)
             ws = writer.sheets[sheet_name]
             ws.freeze_panes(1, 0)

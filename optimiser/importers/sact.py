@@ -11,38 +11,34 @@ Inputs (columns as in ``../shared/data/README.md``)
 Rules (documented defaults; edit the written tables to refine them)
 
 * Zones are the MSOAs. ``attendances`` is left blank so that the instance parameter
-  ``attendances_per_1000`` (50 a year per 1000 residents) applies; ``quintile`` is 0
-  (unknown: the files carry no deprivation index).
-* Candidate sites are the sites of NHS trusts (``ParentODSCode`` starting with ``R``; the
-  export's ``Sector`` field is unreliable). Sites whose names mark children's, dental or
-  mental-health services are left out, as are second entries at the same coordinates (the
-  first listed is kept, a cancer centre or hospital unit before a community site).
-* Type: a site named in ``centres`` is a ``cancer_centre`` (aseptic hub, must stay open). With
-  no ``centres``, the known regional cancer centres of :data:`KNOWN_CENTRES` found in the file
-  are taken; if there are none, an :class:`~optimiser.errors.InputError` asks for one. A site
-  is a ``hospital_unit`` (an acute hospital that may give complex regimens and delivers SACT
-  today) when its name says so (General, Royal, Infirmary, University, Teaching, District) or
-  when it is its trust's namesake hospital (its name starts with the trust's first word, as
-  "Blackpool Victoria Hospital" of "Blackpool Teaching Hospitals"); every other site is a new
-  candidate ``community_site``. The export has no size or service fields, so some acute sites
-  (e.g. Chorley and South Ribble Hospital) are typed as community sites: correct ``type`` and
-  ``existing`` in ``sites.csv`` where local knowledge says otherwise.
-* Chairs and costs by type: :data:`SITE_DEFAULTS` (pounds a year, ILLUSTRATIVE). A centre's hub
-  capacity defaults to the region's whole demand in doses, so it binds only when edited.
-* Travel is not written: the loader computes it from the coordinates.
+  ``attendances_per_1000`` (50 a year per 1000 residents) applies. ``quintile`` is the English
+  IMD 2019 quintile of the MSOA, the population-weighted mean of its LSOAs' quintiles
+  (:mod:`optimiser.importers.deprivation`); 0 (unknown) without the deprivation files.
+* Candidate sites and their types: :mod:`optimiser.importers.sites` (NHS trust sites; mental-
+  health trusts left out; community trusts offer community sites only; likely duplicates within
+  200 m left out; a centre from ``centres`` or :data:`~optimiser.importers.sites.KNOWN_CENTRES`).
+  The export has no size or service fields, so types are guesses: each is reported.
+* Chairs and costs by type: :data:`~optimiser.importers.sites.SITE_DEFAULTS` (pounds a year,
+  ILLUSTRATIVE). A centre's hub capacity defaults to the region's whole demand in doses, so it
+  binds only when edited.
+* Travel is not written: the loader computes it from the coordinates. Zones with no centre or
+  hospital unit within the default ``max_travel_minutes`` by that estimate are reported.
+
+Every judgement and warning is returned in ``ImportedInstance.findings``; the command prints them.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from instances.generators import GeneratedInstance
+from models.common.travel import minutes_matrix
 from optimiser.errors import InputError, Problem
+from optimiser.importers.deprivation import msoa_quintiles, read_lsoas
+from optimiser.importers.sites import candidate_sites, zones_beyond_reach
+from optimiser.importers.tables import ImportedInstance
 from optimiser.kinds.sact_schema import PARAMETERS
 from optimiser.schema import Column, TableSchema, validate_table
 
@@ -70,52 +66,17 @@ SITES_FORMAT = TableSchema(
     ),
 )
 
-KNOWN_CENTRES = {
-    "RXN02": "Royal Preston Hospital (Rosemere Cancer Centre), Lancashire & South Cumbria",
-    "RHQWP": "Weston Park Hospital (Weston Park Cancer Centre), Sheffield",
-    "RJE01": "Royal Stoke University Hospital, Staffordshire",
-    "RHM01": "Southampton General Hospital, Wessex",
-    "RHU03": "Queen Alexandra Hospital, Portsmouth",
-    "RD304": "Poole Hospital (Dorset Cancer Centre)",
-}
-"""Regional cancer centres by ODS site code, used when no centre is named."""
-
-SITE_DEFAULTS: dict[str, dict[str, Any]] = {
-    "cancer_centre": dict(
-        existing=True,
-        current_chairs=30,
-        min_chairs=10,
-        max_chairs=60,
-        fixed_cost=600_000.0,
-        chair_cost=28_000.0,
-    ),
-    "hospital_unit": dict(
-        existing=True,
-        current_chairs=8,
-        min_chairs=4,
-        max_chairs=24,
-        fixed_cost=200_000.0,
-        chair_cost=30_000.0,
-    ),
-    "community_site": dict(
-        existing=False,
-        current_chairs=0,
-        min_chairs=2,
-        max_chairs=8,
-        fixed_cost=100_000.0,
-        chair_cost=38_000.0,
-    ),
-}
-"""Chairs (today, least and most when open) and costs (pounds a year) by site type."""
-
-ACUTE_WORDS = re.compile(r"\b(?:general|royal|infirmary|university|teaching|district)\b", re.IGNORECASE)
-EXCLUDED_WORDS = re.compile(r"child|dental|mental health|psychiatr|learning disabilit", re.IGNORECASE)
 _RATE = next(p.default for p in PARAMETERS if p.name == "attendances_per_1000")
+_LIMIT = next(p.default for p in PARAMETERS if p.name == "max_travel_minutes")
 
 
 def import_sact(
-    population: Path, sites_file: Path, region: str | None = None, centres: tuple[str, ...] = ()
-) -> GeneratedInstance:
+    population: Path,
+    sites_file: Path,
+    region: str | None = None,
+    centres: tuple[str, ...] = (),
+    deprivation: Path | None = None,
+) -> ImportedInstance:
     """A ``kind: sact`` instance: MSOA zones, NHS trust sites as candidates (see the module rules).
 
     Parameters
@@ -124,6 +85,9 @@ def import_sact(
     sites_file : NHS website hospital export for the same region.
     region : name of the instance; default from the population file's name.
     centres : ODS site codes of the cancer centres; default the known centres in the file.
+    deprivation : folder of the English Indices of Deprivation 2019 files; default
+        ``../deprivation`` beside the population file's folder when it exists, else quintiles
+        stay 0 (a finding says so).
 
     Raises
     ------
@@ -140,14 +104,15 @@ def import_sact(
         problems.append(Problem(str(population), "no MSOA rows"))
     if problems:
         raise InputError(problems)
-    sites = _candidate_sites(nhs, centres, str(sites_file))
+    sites, findings = candidate_sites(nhs, centres, str(sites_file))
+    quintiles, quintile_findings = _quintiles(pop, population, deprivation)
     zones = pd.DataFrame(
         {
             "zone_id": pop["msoa11cd"].to_numpy(),
             "name": pop["msoa11nm"].fillna("").to_numpy(),
             "population": _whole(pop["population_mid2020"].to_numpy(float)),
             "attendances": np.nan,  # blank: population x attendances_per_1000 / 1000
-            "quintile": 0,
+            "quintile": quintiles,
             "lat": np.round(pop["lat"].to_numpy(float), 6),
             "lon": np.round(pop["lon"].to_numpy(float), 6),
         }
@@ -155,6 +120,11 @@ def import_sact(
     doses = float(zones["population"].sum()) * _RATE / 1000.0
     centre = sites["type"] == "cancer_centre"
     sites.loc[centre, "hub_capacity"] = float(np.ceil(doses / 1000.0) * 1000.0)
+    minutes = minutes_matrix(
+        zones["lat"].to_numpy(float), zones["lon"].to_numpy(float),
+        sites["lat"].to_numpy(float), sites["lon"].to_numpy(float),
+    )  # fmt: skip
+    findings += quintile_findings + zones_beyond_reach(zones, sites, minutes, _LIMIT)
     name = region or _region_name(population)
     counts = sites["type"].value_counts()
     description = (
@@ -164,13 +134,34 @@ def import_sact(
         f"{counts.get('community_site', 0)} community candidates (NHS trust sites). Chairs and costs are "
         "ILLUSTRATIVE defaults; source data Open Government Licence v3.0."
     )
-    return GeneratedInstance(
+    return ImportedInstance(
         kind="sact",
         name=name,
         tables={"zones": zones, "sites": sites},
         parameters={"attendances_per_1000": _RATE},
         description=description,
+        findings=tuple(findings),
     )
+
+
+def _quintiles(pop: pd.DataFrame, population: Path, deprivation: Path | None) -> tuple[np.ndarray, list[str]]:
+    """IMD 2019 quintile of each MSOA (population-weighted from its LSOAs); 0 where unknown."""
+    folder = Path(deprivation) if deprivation else population.resolve().parent.parent / "deprivation"
+    if deprivation is None and not folder.is_dir():
+        return np.zeros(len(pop), dtype=int), [
+            "deprivation quintiles are 0 (unknown): no --deprivation folder, none beside the population file"
+        ]
+    by_name = msoa_quintiles(read_lsoas(folder))
+    known = pop["msoa11nm"].isin(by_name.index) & (pop["msoa11nm"] != "")
+    quintiles = pop["msoa11nm"].map(by_name).fillna(0).astype(int).to_numpy()
+    findings = []
+    if not known.all():
+        missing = pop.loc[~known, "msoa11cd"].tolist()
+        findings.append(
+            f"{len(missing)} MSOAs have no IMD 2019 LSOA by name, quintile 0 (unknown): "
+            + ", ".join(missing[:10])
+        )
+    return quintiles, findings
 
 
 def _read(path: Path, schema: TableSchema) -> tuple[pd.DataFrame, list[Problem]]:
@@ -188,90 +179,6 @@ def _read(path: Path, schema: TableSchema) -> tuple[pd.DataFrame, list[Problem]]
     known = [c.name for c in schema.columns]
     frame, problems = validate_table(raw[[c for c in raw.columns if c in known]], schema, shown)
     return frame, problems
-
-
-def _candidate_sites(nhs: pd.DataFrame, centres: tuple[str, ...], file: str) -> pd.DataFrame:
-    """NHS trust sites typed by the module's rules; raise InputError for unusable centre codes."""
-    rows = nhs.attrs["rows"]
-    trust = nhs["ParentODSCode"].str.upper().str.startswith("R")
-    codes = nhs["OrganisationCode"]
-    problems = []
-    wanted = [c.strip() for c in centres if c.strip()]
-    for code in wanted:
-        match = nhs.index[codes == code]
-        if not len(match):
-            problems.append(
-                Problem(
-                    file,
-                    f"centre '{code}' is not an OrganisationCode in this file",
-                    column="OrganisationCode",
-                )
-            )
-        elif not trust[match[0]]:
-            problems.append(
-                Problem(
-                    file,
-                    f"centre '{code}' is not an NHS trust site (ParentODSCode "
-                    f"'{nhs.at[match[0], 'ParentODSCode']}' does not start with R)",
-                    int(rows[match[0]]),
-                    "ParentODSCode",
-                )
-            )
-    if problems:
-        raise InputError(problems)
-    if not wanted:
-        wanted = [c for c in KNOWN_CENTRES if c in set(codes[trust])]
-    is_centre = codes.isin(wanted)
-    names = nhs["OrganisationName"].str.strip()
-    keep = trust & (is_centre | ~names.str.contains(EXCLUDED_WORDS))
-    first_word = nhs["ParentName"].str.replace(r"^the\s+", "", case=False, regex=True).str.split().str[0]
-    namesake = (names.str.split().str[0].str.lower() == first_word.str.lower()) & first_word.notna()
-    acute = names.str.contains(ACUTE_WORDS) | namesake
-    kind = np.where(is_centre, "cancer_centre", np.where(acute, "hospital_unit", "community_site"))
-    sites = nhs.assign(type=kind)[keep]
-    if not len(sites):
-        raise InputError(
-            [Problem(file, "no NHS trust sites (ParentODSCode starting with R)", column="ParentODSCode")]
-        )
-    if not is_centre.any():
-        units = sites.loc[sites["type"] == "hospital_unit", "OrganisationCode"].tolist()[:8]
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    "no cancer centre: none of the known centres ("
-                    + ", ".join(KNOWN_CENTRES)
-                    + ") is in this file; name one with --centre CODE"
-                    + (f" (hospital units here: {', '.join(units)})" if units else ""),
-                    column="OrganisationCode",
-                )
-            ]
-        )
-    # one site per location: centres, then hospital units, then community sites; file order within
-    rank = sites["type"].map({"cancer_centre": 0, "hospital_unit": 1, "community_site": 2})
-    place = sites["lat"].round(4).astype(str) + "," + sites["lon"].round(4).astype(str)
-    order = sites.assign(_rank=rank, _place=place).sort_values("_rank", kind="stable")
-    sites = order[~order.duplicated("_place")].sort_index()
-    defaults = pd.DataFrame(SITE_DEFAULTS).T.loc[sites["type"]].reset_index(drop=True)
-    parent = sites["ParentName"].where(
-        sites["ParentName"].fillna("").str.strip() != "", sites["ParentODSCode"]
-    )
-    out = pd.DataFrame(
-        {
-            "site_id": sites["OrganisationCode"].to_numpy(),
-            "name": sites["OrganisationName"].str.strip().to_numpy(),
-            "trust": parent.to_numpy(),
-            "type": sites["type"].to_numpy(),
-        }
-    )
-    for column in ("existing", "current_chairs", "min_chairs", "max_chairs", "fixed_cost", "chair_cost"):
-        out[column] = defaults[column].to_numpy()
-    out["is_hub"] = out["type"] == "cancer_centre"
-    out["hub_capacity"] = 0.0
-    out["must_open"] = out["type"] == "cancer_centre"
-    out["lat"] = np.round(sites["lat"].to_numpy(float), 6)
-    out["lon"] = np.round(sites["lon"].to_numpy(float), 6)
-    return out
 
 
 def _whole(values: np.ndarray) -> np.ndarray:

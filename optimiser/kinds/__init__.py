@@ -5,15 +5,15 @@ A kind is registered in :data:`KINDS` by its ``kind:`` word in ``instance.yaml``
 
 from __future__ import annotations
 
-from optimiser.kinds.base import Kind, LoadedInstance, RunSettings, load_instance, validate_instance
+from optimiser.kinds.base import Kind, LoadedInstance, ModelCase, load_instance, validate_instance
 
-__all__ = ["KINDS", "Kind", "LoadedInstance", "RunSettings", "get_kind", "load_instance", "validate_instance"]
+__all__ = ["KINDS", "Kind", "LoadedInstance", "ModelCase", "get_kind", "load_instance", "validate_instance"]
 
 
 def _registry() -> dict[str, Kind]:
-    from optimiser.kinds import cover, ooh, roster, sact
+    from optimiser.kinds import cover, ooh, rollout, roster, sact
 
-    kinds = [sact.KIND, ooh.KIND, roster.KIND, cover.KIND]
+    kinds = [sact.KIND, ooh.KIND, roster.KIND, cover.KIND, rollout.KIND]
     return {k.name: k for k in kinds}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -14,17 +14,16 @@ import pandas as pd
 
 from optimiser.errors import InputError, Problem
 from optimiser.instance_files import INSTANCE_FILE, RawInstance, read_instance
-from optimiser.schema import Parameter, TableSchema, check_references, validate_parameters, validate_table
-from solvers import SolveOptions
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """How the user asked to solve: backend name and solver options."""
-
-    backend: str = "highs"
-    options: SolveOptions = field(default_factory=SolveOptions)
-    progress: Callable[[float, float | None, float | None], None] | None = None
+from optimiser.overrides import Overrides, apply_overrides
+from optimiser.schema import (
+    FIRST_DATE,
+    LAST_DATE,
+    Parameter,
+    TableSchema,
+    check_references,
+    validate_parameters,
+    validate_table,
+)
 
 
 @dataclass(frozen=True)
@@ -37,37 +36,29 @@ class ModelCase:
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of instance: what differs between kinds; the shell does the rest once.
+    """One kind of instance: only what differs between kinds; the shell does the rest once.
 
-    Under the model contract (``model`` set, see :mod:`models.common.contract`):
+    ``model`` is the formulation package (:mod:`models.common.contract`);
     ``build_input(tables, parameters, files) -> ModelCase``; the shell calls
     ``model.solve(case.input, case.parameters, backend=..., options=..., progress=...)``, runs
-    ``model.check(case.input, plan)``, writes ``plan.tables()`` formula-safe and atomically,
-    ``summary.json`` from ``plan.figures()``, and then ``write_extra(plan, case, folder)`` (a
-    workbook, calendars); ``summary(plan) -> str`` is the terminal summary.
-
-    Kinds not yet moved to the contract leave ``model`` None and give solve/write/summary_json/
-    plan_found as before.
+    ``model.check(case.input, plan)``, writes ``plan.tables()`` formula-safe and atomically and
+    ``summary.json`` from ``plan.figures()``, then ``write_extra(plan, case, folder)`` (a workbook,
+    calendars); ``summary(plan) -> str`` is the terminal summary.
     """
 
     name: str
     description: str
     tables: tuple[TableSchema, ...]
     parameters: tuple[Parameter, ...]
-    build_input: Callable[[dict[str, pd.DataFrame], dict[str, Any], dict[str, str]], Any]
+    build_input: Callable[[dict[str, pd.DataFrame], dict[str, Any], dict[str, str]], ModelCase]
     summary: Callable[[Any], str]
-    model: ModuleType | None = None
+    model: ModuleType
     write_extra: Callable[[Any, Any, Path], list[str]] | None = None
-    solve: Callable[[Any, RunSettings], Any] | None = None
-    write: Callable[[Any, Path], list[str]] | None = None
-    summary_json: Callable[[Any], dict[str, Any]] | None = None
-    plan_found: Callable[[Any], bool] | None = None
-    backends: tuple[str, ...] = ("highs",)
 
     @property
     def backend_names(self) -> tuple[str, ...]:
         """The backends of the kind's model (the default first)."""
-        return tuple(self.model.BACKENDS) if self.model is not None else self.backends
+        return tuple(self.model.BACKENDS)
 
 
 @dataclass(frozen=True)
@@ -109,8 +100,14 @@ def validate_instance(
     return tables, parameters, problems
 
 
-def load_instance(path: str | Path, kinds: dict[str, Kind] | None = None) -> LoadedInstance:
-    """Read, validate and build the model input of the instance at ``path``; raise InputError."""
+def load_instance(
+    path: str | Path, kinds: dict[str, Kind] | None = None, overrides: Overrides | None = None
+) -> LoadedInstance:
+    """Read, validate and build the model input of the instance at ``path``; raise InputError.
+
+    ``overrides`` (parameters, sites forced open or closed, demand scaled) are applied to the
+    tables as read, so they are validated exactly as the files are.
+    """
     if kinds is None:
         from optimiser.kinds import KINDS as kinds
     raw = read_instance(path)
@@ -125,6 +122,8 @@ def load_instance(path: str | Path, kinds: dict[str, Kind] | None = None) -> Loa
                 )
             ]
         )
+    if overrides is not None:
+        raw = apply_overrides(raw, kind.parameters, overrides)
     tables, parameters, problems = validate_instance(raw, kind)
     if problems:
         raise InputError(problems)
@@ -186,6 +185,10 @@ def date_parameter(
         day = dt.date.fromisoformat(str(value).strip())
     except ValueError:
         problems.append(Problem(yaml_file, f"'{value}' is not a date (YYYY-MM-DD)", column=where))
+        return None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        allowed = f"{day} is outside the dates allowed ({FIRST_DATE} to {LAST_DATE})"
+        problems.append(Problem(yaml_file, allowed, column=where))
         return None
     if monday and day.weekday() != 0:
         problems.append(Problem(yaml_file, f"{day} is a {day:%A}, not a Monday", column=where))

@@ -1,57 +1,46 @@
-"""``kind: cover``: cross-trust oncologist cover instances: typed input, solve, files and summary.
+"""``kind: cover``: cross-trust oncologist cover instances: typed input, terminal summary and workbook.
 
 Problems that span tables or need the horizon (a demand week past the horizon, an absence that
 ends before it starts, an oncologist with no specialism, the same pair listed twice, a weekday
 that is not Mon..Fri) are found here with file, row and column, before
-:class:`models.cover.input.CoverInstance` is built.  Journeys the ``travel`` table leaves out are
-estimated from the sites' coordinates (straight-line km x road factor; minutes at a road
-speed plus an overhead; miles = road km / 1.609).
+:class:`models.cover.input.CoverInstance` is built; a rule only the model checks comes back as
+a :class:`~models.common.contract.ModelInputError` whose problems name the table, row and
+column.  Journeys the ``travel`` table leaves out are estimated from the sites' coordinates
+(straight-line km x road factor; minutes at a road speed plus an overhead; miles = road km /
+1.609).  Solving, checking and writing the plan's tables go through :mod:`optimiser.run`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
-import textwrap
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+import models.cover
+from models.common.contract import ModelInputError
+from models.common.travel import great_circle_km, road_minutes
 from models.cover.input import WEEKDAYS, CoverInstance, CoverParameters
-from models.cover.solve import CoverPlan, solve_cover
+from models.cover.plan import CoverPlan
+from models.cover.report import TABLES as PLAN_TABLES
 from optimiser.errors import InputError, Problem
-from optimiser.exports.safe import write_csv
 from optimiser.exports.workbook import write_workbook
 from optimiser.kinds.base import (
     Kind,
-    RunSettings,
+    ModelCase,
     date_parameter,
     required_parameter,
     row_numbers,
     without_rows,
 )
 from optimiser.kinds.cover_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
-from optimiser.kinds.figures import money, number_or_none, rounded_floats
-from optimiser.outputs import write_json
-from optimiser.travel import great_circle_km, road_minutes
+from optimiser.kinds.figures import money
+
+__all__ = ["KIND", "PLAN_TABLES", "WORKBOOK", "build_input", "summary", "write_extra"]
 
 KM_PER_MILE = 1.609344
-MAX_LISTED = 20
-PLAN_TABLES = (
-    "grid",
-    "rota",
-    "cover",
-    "mdts",
-    "mdt_attendance",
-    "travel",
-    "visits",
-    "workload",
-    "costs",
-    "baseline_cover",
-    "solves",
-)
+MAX_LISTED = 5
+"""Shortfalls named in the terminal summary; every one is in cover.csv, mdts.csv and summary.json."""
 WORKBOOK = "cover.xlsx"
 _DAY_NAMES = {d.lower(): d for d in WEEKDAYS} | {
     full: d
@@ -65,22 +54,18 @@ _KEYS = {
 }
 
 
-
-
-
-
 def _empty(table: str) -> pd.DataFrame:
     schema = next(t for t in TABLES if t.name == table)
     return pd.DataFrame({c.name: pd.Series(dtype=object) for c in schema.columns})
 
 
-def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> dict:
-    """Typed :class:`CoverInstance` and :class:`CoverParameters`; InputError for cross-table problems."""
+def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> ModelCase:
+    """Typed :class:`CoverInstance` and :class:`CoverParameters`; InputError for every problem found."""
     problems: list[Problem] = []
     yaml_file = str(Path(files["trusts"]).parent / "instance.yaml")
     rows = {name: row_numbers(frame) for name, frame in tables.items()}
     tables = {name: without_rows(frame) for name, frame in tables.items()}
-    for name in ("absences", "mdts", "locums"):
+    for name in ("absences", "mdts", "locums", "holidays"):
         if name not in tables:
             tables[name] = _empty(name)
             rows[name] = pd.Series(dtype=int)
@@ -128,18 +113,26 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             mdts=tables["mdts"],
             locums=tables["locums"],
             travel=travel,
+            holidays=tables["holidays"],
             first_week=first,
             weeks=weeks,
             name=Path(files["trusts"]).parent.name,
         )
         parameters = CoverParameters(**{k: params[k] for k in MODEL_PARAMETERS})
-    except ValueError as exc:  # a rule checked only by the model: report it against its table
-        named = re.search(r"table '(\w+)'", str(exc))
-        where = files.get(named.group(1), yaml_file) if named else yaml_file
-        raise InputError([Problem(where, str(exc))]) from None
-    return {"instance": instance, "parameters": parameters, "time_limit": params["time_limit_per_solve"]}
+    except ModelInputError as exc:  # a rule checked only by the model: its table, row and column
+        raise InputError([_problem(p, rows, files, yaml_file) for p in exc.problems]) from None
+    return ModelCase(input=instance, parameters=parameters)
 
 
+def _problem(problem: Any, rows: dict[str, pd.Series], files: dict[str, str], yaml_file: str) -> Problem:
+    """The model's :class:`~models.common.contract.InputProblem` as the shell's file/row/column problem."""
+    if problem.table not in files:  # the horizon, parameters or the instance as a whole
+        return Problem(yaml_file, problem.message, column=f"parameters.{problem.column or problem.table}")
+    numbers = rows.get(problem.table, pd.Series(dtype=int))
+    row = None
+    if problem.row is not None and problem.row <= len(numbers):  # estimated travel rows have none
+        row = int(numbers.iloc[problem.row - 1])
+    return Problem(files[problem.table], problem.message, row, problem.column)
 
 
 def _duplicates(
@@ -204,106 +197,12 @@ def _complete_travel(
     )
 
 
-def solve(case: dict, settings: RunSettings) -> CoverPlan:
-    """Solve with the backend and options asked for (every weekly sub-model gets the options).
-
-    Without ``--time-limit`` each solve stops after the instance's ``time_limit_per_solve``
-    (default 60 s) with the best plan found and its gap: the fairness and continuity stage
-    can otherwise run for hours on a large instance.
-    """
-    options = settings.options
-    if options.time_limit is None:
-        options = dataclasses.replace(options, time_limit=case["time_limit"])
-    return solve_cover(case["instance"], case["parameters"], backend=settings.backend, options=options)
-
-
-def grid(plan: CoverPlan) -> pd.DataFrame:
-    """One row per oncologist, one column per week: where, for which tumour site, how many PAs.
-
-    A cell reads e.g. ``RXN02 breast 5.5 | RXL01 lung 2`` (home site first), prefixed with the
-    absence of that week (``maternity``) and the share absent when it is partial.
-    """
-    w = plan.workload
-    labels = (
-        w["week"].map(lambda k: f"wk{k:02d}") + " " + pd.to_datetime(w["week_start"]).dt.strftime("%d %b")
-    )
-    r = plan.rota.sort_values(["oncologist_id", "week", "away", "site_id", "tumour_site_id"])
-    work = (
-        (r["site_id"] + " " + r["tumour_site_id"] + " " + r["pas"].map("{:g}".format))
-        .groupby([r["oncologist_id"], r["week"]])
-        .agg(" | ".join)
-    )
-    key = pd.MultiIndex.from_arrays([w["oncologist_id"], w["week"]])
-    cell = pd.Series(work.reindex(key).fillna("").to_numpy(), index=w.index)
-    share = w["absent_share"].to_numpy(float)
-    absent = np.where(
-        share >= 1,
-        w["absence"],
-        np.where(share > 0, w["absence"] + " " + (share * 100).round().astype(int).astype(str) + "%", ""),
-    )
-    text = np.where((absent != "") & (cell != ""), absent + ": " + cell, np.where(absent != "", absent, cell))
-    table = pd.DataFrame({"oncologist_id": w["oncologist_id"], "week": labels, "cell": text})
-    wide = table.pivot(index="oncologist_id", columns="week", values="cell")
-    wide = wide[sorted(wide.columns)]
-    homes = w.drop_duplicates("oncologist_id").set_index("oncologist_id")["home_site"]
-    wide.insert(0, "home_site", homes.reindex(wide.index))
-    names = plan.rota.drop_duplicates("oncologist_id").set_index("oncologist_id")["oncologist"]
-    wide.insert(0, "oncologist", names.reindex(wide.index).fillna(""))
-    return wide.reset_index().rename_axis(columns=None)
-
-
-def _tables(plan: CoverPlan) -> dict[str, pd.DataFrame]:
-    return {
-        name: rounded_floats(grid(plan) if name == "grid" else getattr(plan, name), 4) for name in PLAN_TABLES
-    }
-
-
-def write(plan: CoverPlan, folder: Path) -> list[str]:
-    """Plan tables as formula-safe CSV, the same tables as sheets of one workbook, and the summary."""
-    written = []
-    if plan.found:
-        tables = _tables(plan)
-        for name, frame in tables.items():
-            write_csv(frame, folder / f"{name}.csv")
-            written.append(f"{name}.csv")
-        write_workbook(folder / WORKBOOK, tables)
-        written.append(WORKBOOK)
-    write_json(folder / "summary.json", summary_json(plan))
-    written.append("summary.json")
-    return written
-
-
-
-
-def summary_json(plan: CoverPlan) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "kind": "cover",
-        "status": plan.status.value,
-        "mode": plan.mode,
-        "stages": [
-            {
-                "name": st.name,
-                **{k: v for k, v in st.result.to_dict().items() if k != "message"},
-                "message": st.result.message,
-                "values": {k: round(float(v), 6) for k, v in st.values.items()},
-            }
-            for st in plan.stages
-        ],
-        "timings": {k: round(v, 4) for k, v in plan.timings.items()},
-        "cannot_meet": list(plan.cannot_meet),
-        "shortfalls": list(plan.shortfalls),
-    }
-    if plan.found:
-        out["costs"] = {
-            row.metric: {
-                "unit": row.unit,
-                "plan": number_or_none(row.plan),
-                "baseline": number_or_none(row.baseline),
-                "change": number_or_none(row.change),
-            }
-            for row in plan.costs.itertuples()
-        }
-    return out
+def write_extra(plan: CoverPlan, case: ModelCase, folder: Path) -> list[str]:
+    """The plan's tables as the sheets of one workbook, beside the CSV files the shell writes."""
+    if not plan.found:
+        return []
+    write_workbook(folder / WORKBOOK, plan.tables())
+    return [WORKBOOK]
 
 
 def _figure(value: float, unit: str) -> str:
@@ -314,54 +213,65 @@ def _figure(value: float, unit: str) -> str:
     return f"{value:,.1f}" if value != round(value) else f"{value:,.0f}"
 
 
+HEADLINES = (
+    ("uncovered_pas", "Uncovered PAs", "PA"),
+    ("non_quorate_meetings", "MDT meetings not quorate", "meetings"),
+    ("locum_cost", "Locum cost", "GBP"),
+    ("travel_cost", "Travel cost", "GBP"),
+    ("total_cost", "Total cost", "GBP"),
+)
+
+
 def summary(plan: CoverPlan) -> str:
-    lines = [f"Status: {plan.status.value} ({plan.mode})"]
-    lines.append(f"{'Stage':48} {'status':9} {'objective':>12} {'bound':>12} {'gap':>7}")
-    for st in plan.stages:
-        r = st.result
-        gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
-        obj = f"{r.objective:,.2f}" if r.objective is not None else "n/a"
-        bound = f"{r.bound:,.2f}" if r.bound is not None else "n/a"
-        lines.append(f"{st.name[:48]:48} {r.status.value:9} {obj:>12} {bound:>12} {gap:>7}")
-    t = plan.timings
-    lines.append(
-        f"Time: plan {t['solve_plan']:.1f} s, baseline {t['solve_baseline']:.1f} s (build {t['build']:.1f} s)"
-    )
-    if plan.cannot_meet:
-        lines += ["", "Cannot be met by any plan:"]
-        lines += [f"  - {m}" for m in plan.cannot_meet[:MAX_LISTED]]
+    """Headline figures first, under 25 lines; the details are in the run's files."""
+    r = plan.result
+    gap = f", gap {r.gap:.2%}" if r.gap is not None else ""
+    lines = [f"Status: {r.status.value} ({plan.mode}{gap}); {_seconds(plan)}"]
+    lines += [f"  ! {note}" for note in plan.explanation[: len(plan.explanation) - _listed(plan)]]
     if not plan.found:
-        lines += ["", "No plan:"]
-        for note in plan.shortfalls:
-            lines += textwrap.wrap(note, 100, initial_indent="  - ", subsequent_indent="    ")
+        lines += [f"  - {note}" for note in plan.shortfalls]
         return "\n".join(lines)
-    lines += [
-        "",
-        f"{'Against the baseline (all at home, locums fill gaps)':54} "
-        f"{'plan':>12} {'baseline':>12} {'change':>12}",
-    ]
-    for row in plan.costs.itertuples():
-        label = f"{row.metric} ({row.unit})"
-        figures = [_figure(v, row.unit) for v in (row.plan, row.baseline, row.change)]
-        lines.append(f"{label[:54]:54} " + " ".join(f"{f:>12}" for f in figures))
-    travel = plan.travel.sort_values("away_burden_pas", ascending=False).head(5)
-    travel = travel[travel["away_burden_pas"] > 0]
-    if len(travel):
-        lines += ["", "Largest away burdens (PAs away + travel over the horizon):"]
-        for row in travel.itertuples():
-            lines.append(
-                f"  {row.oncologist_id}: {row.away_burden_pas:g} PAs, {row.trips:g} trips, "
-                f"{row.miles:,.0f} miles"
-            )
+    lines += ["", f"{'':28} {'plan':>12} {'baseline':>12}"]
+    for metric, label, unit in HEADLINES:
+        lines.append(f"{label:28} {_figure(plan.metric(metric), unit):>12} "
+                     f"{_figure(plan.metric(metric, 'baseline'), unit):>12}")  # fmt: skip
+    saving = plan.metric("total_cost", "baseline") - plan.metric("total_cost")
+    if saving >= 0:
+        lines.append(f"{'Saving against the baseline':28} {_figure(saving, 'GBP'):>12}")
+    else:
+        more = plan.metric("uncovered_pas", "baseline") - plan.metric("uncovered_pas")
+        lines.append(
+            f"{'Cost above the baseline':28} {_figure(-saving, 'GBP'):>12}  (to cover {more:,.1f} more PAs)"
+        )
+    lines.append("(baseline: everyone at home, locums within availability; costs.csv has every figure)")
+    top = plan.travel.sort_values("away_burden_pas", ascending=False).head(1)
+    if len(top) and top["away_burden_pas"].iloc[0] > 0:
+        t = top.iloc[0]
+        lines.append(
+            f"Largest away burden: {t['oncologist_id']}, {t['away_burden_pas']:g} PAs away and travelling, "
+            f"{int(t['trips'])} trips, {t['miles']:,.0f} miles (travel.csv)"
+        )
     lines.append("")
+    if plan.cannot_meet:
+        lines.append(f"{len(plan.cannot_meet)} shortfall(s) no plan can avoid (summary.json, explanation).")
     if plan.shortfalls:
-        lines.append(f"Uncovered demand and non-quorate MDTs ({len(plan.shortfalls)}):")
+        lines.append(f"Uncovered demand and non-quorate MDTs ({len(plan.shortfalls)}; cover.csv, mdts.csv):")
         lines += [f"  - {m}" for m in plan.shortfalls[:MAX_LISTED]]
         if len(plan.shortfalls) > MAX_LISTED:
-            lines.append(f"  ... and {len(plan.shortfalls) - MAX_LISTED} more (see cover.csv and mdts.csv)")
+            lines.append(f"  ... and {len(plan.shortfalls) - MAX_LISTED} more")
     else:
         lines.append("All demand is covered and every MDT is quorate.")
     return "\n".join(lines)
+
+
+def _listed(plan: CoverPlan) -> int:
+    """How many entries at the end of the explanation are what cannot be met and the shortfalls."""
+    return len(plan.cannot_meet) + len(plan.shortfalls)
+
+
+def _seconds(plan: CoverPlan) -> str:
+    t = plan.timings
+    return f"{t.get('solve_plan', 0) + t.get('solve_baseline', 0):.1f} s ({len(plan.solves)} solves)"
 
 
 KIND = Kind(
@@ -370,10 +280,7 @@ KIND = Kind(
     tables=TABLES,
     parameters=PARAMETERS,
     build_input=build_input,
-    solve=solve,
-    write=write,
     summary=summary,
-    summary_json=summary_json,
-    plan_found=lambda plan: plan.found,
-    backends=("highs", "pyomo-highs", "pyomo-cbc", "pyomo-glpk"),
+    model=models.cover,
+    write_extra=write_extra,
 )

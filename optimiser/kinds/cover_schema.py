@@ -155,7 +155,36 @@ TRAVEL = TableSchema(
     doc="journeys between sites (one way, used both ways); pairs left out are estimated from coordinates",
 )
 
-TABLES = (TRUSTS, SITES, TUMOUR_SITES, ONCOLOGISTS, SPECIALISMS, ABSENCES, DEMAND, MDTS, LOCUMS, TRAVEL)
+HOLIDAYS = TableSchema(
+    "holidays",
+    (
+        Column("date", "date", unique=True, doc="a day (YYYY-MM-DD)"),
+        Column("name", "str", required=False, default="", doc="what the day is (shown in summary.json)"),
+        Column(
+            "closed",
+            "bool",
+            required=False,
+            default=True,
+            doc="yes: a local holiday (no clinics, no MDTs); no: a bank holiday worked as a normal day",
+        ),
+    ),
+    required=False,
+    doc="changes to the England bank holidays, for every trust (the bank holidays need no row)",
+)
+
+TABLES = (
+    TRUSTS,
+    SITES,
+    TUMOUR_SITES,
+    ONCOLOGISTS,
+    SPECIALISMS,
+    ABSENCES,
+    DEMAND,
+    MDTS,
+    LOCUMS,
+    TRAVEL,
+    HOLIDAYS,
+)
 
 # Units and meanings of CoverParameters' fields, in the order of its docstring.
 _MODEL_DOCS: dict[str, tuple[str, str]] = {
@@ -170,8 +199,12 @@ _MODEL_DOCS: dict[str, tuple[str, str]] = {
         "uncovered PAs",
         "stage-1 weight of one missing quorum member at one weekly MDT",
     ),
-    "default_locum_cost_per_pa": ("pounds/PA", "locum rate where the locums table names none (baseline)"),
+    "holiday_pro_rata": (
+        "",
+        "scale a week's demand and capacity by its working days left after holidays / 5 (demand: half PAs)",
+    ),
     "mode": ("", "lexicographic (stages in turn) or weighted (one objective)"),
+    "stage1_cost_weight": ("per pound", "tie-break weight of the locum and travel cost in stage 1"),
     "stage_rel_tolerance": ("ratio", "a later stage may let an earlier stage's value rise by this share"),
     "stage_abs_tolerance": ("stage units", "... or by this much, whichever is larger"),
     "fairness_weight": ("per PA", "stage-3 weight on the largest away burden of one oncologist"),
@@ -183,6 +216,11 @@ _MODEL_DOCS: dict[str, tuple[str, str]] = {
     "stage3_polish": ("", "then solve stage 3 over the whole horizon for a proven bound (slow when large)"),
     "weighted_stage1": ("pounds", "weighted mode: pounds per uncovered PA equivalent"),
     "weighted_stage3": ("pounds", "weighted mode: pounds per stage-3 unit"),
+    "time_limit_per_solve": ("seconds", "most time one solve (a week of one stage, or the polish) may take"),
+    "time_budget": (
+        "seconds",
+        "time the whole run may take when the run gives no --time-limit (which replaces it)",
+    ),
 }
 
 _MINIMUM = {
@@ -191,6 +229,8 @@ _MINIMUM = {
     "mdt_shortfall_penalty": 1e-9,
     "weighted_stage1": 1e-9,
     "max_trips_per_site": 1,
+    "time_limit_per_solve": 1e-3,
+    "time_budget": 1e-3,
 }
 
 
@@ -211,14 +251,6 @@ PARAMETERS = (
         "weeks", int, None, "weeks", "length of the horizon in weeks (required)", minimum=1, maximum=104
     ),
     *_model_parameters(),
-    Parameter(
-        "time_limit_per_solve",
-        float,
-        60.0,
-        "seconds",
-        "time limit of each weekly and whole-horizon solve when the run gives no --time-limit",
-        minimum=1e-3,
-    ),
     Parameter(
         "road_factor",
         float,
@@ -243,8 +275,11 @@ MODEL_PARAMETERS = tuple(f.name for f in dataclasses.fields(CoverParameters))
 
 
 def tables_of(inst: CoverInstance) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """The tables and horizon parameters of an instance folder holding ``inst``."""
+    """The tables and horizon parameters of an instance folder holding ``inst`` (holidays if any)."""
     tables = {t.name: getattr(inst, t.name).copy() for t in TABLES}
     for column in ("first_day", "last_day"):
         tables["absences"][column] = pd.to_datetime(tables["absences"][column]).dt.strftime("%Y-%m-%d")
+    tables["holidays"]["date"] = pd.to_datetime(tables["holidays"]["date"]).dt.strftime("%Y-%m-%d")
+    if tables["holidays"].empty:
+        del tables["holidays"]
     return tables, {"first_week": inst.first_week.isoformat(), "weeks": int(inst.weeks)}

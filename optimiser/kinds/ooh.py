@@ -1,55 +1,41 @@
-"""``kind: ooh``: out-of-hours rota consolidation instances: typed input, solve, files and summary.
+"""``kind: ooh``: out-of-hours rota consolidation instances: typed input and terminal summary.
 
-Problems that span tables (a site-service listed twice, supplement bands with a gap, today's rota
-based at a site that runs none, a travel time that is needed but neither given nor computable)
-are found here, with file, row and column, before :class:`models.ooh.input.OohInput` is built.
+The kind keeps the model contract: :mod:`models.ooh` solves, checks and gives the plan's tables
+and figures; the shell (:mod:`optimiser.run`) writes them.  Problems that span tables (a
+site-service listed twice, supplement bands with a gap, today's rota based at a site that runs
+none, a travel time that is needed but neither given nor computable) are found here, with file,
+row and column, before :class:`models.ooh.input.OohInput` is built; what only the model checks
+comes back as :class:`models.common.contract.ModelInputError` and is mapped table -> file.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+import models.ooh
+from models.common.contract import ModelInputError
+from models.common.travel import great_circle_km, road_minutes
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.plan import OohPlan
-from models.ooh.solve import solve_ooh
 from optimiser.errors import InputError, Problem
-from optimiser.exports.safe import write_csv
-from optimiser.kinds.base import Kind, RunSettings, row_numbers, without_rows
-from optimiser.kinds.figures import money, number_or_none, rounded_floats
+from optimiser.kinds.base import Kind, ModelCase, row_numbers, without_rows
+from optimiser.kinds.figures import money
 from optimiser.kinds.ooh_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
-from optimiser.outputs import write_json
-from optimiser.travel import great_circle_km, road_minutes
 
 MAX_LISTED = 20
-PLAN_TABLES = ("rotas", "rotas_before", "coverage", "response_worse", "clinicians", "costs")
-
-
-@dataclass(frozen=True)
-class OohCase:
-    """What :func:`solve` needs: the validated input and the model's parameters."""
-
-    data: OohInput
-    parameters: OohParameters
-
-
 
 
 def _row(rows: pd.Series | None, idx: Any) -> int | None:
     return None if rows is None else int(rows[idx])
 
 
-
-
-def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> OohCase:
-    """Typed :class:`OohCase` from validated tables; raise InputError for cross-table problems."""
+def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> ModelCase:
+    """The model's input and parameters from validated tables; raise InputError naming file and row."""
     problems: list[Problem] = []
     # Row numbers apart: pandas compares attrs on every merge, and a Series there cannot be compared.
     rows = {name: row_numbers(frame) for name, frame in tables.items()}
@@ -81,9 +67,9 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             clinicians=clinicians,
             name=Path(files["sites"]).parent.name,
         )
-    except ValueError as exc:  # a rule checked only by the model: report it against its table
-        raise InputError(_model_problems(str(exc), files)) from None
-    return OohCase(data, OohParameters(**{k: params[k] for k in MODEL_PARAMETERS}))
+    except ModelInputError as exc:  # a rule checked only by the model: report it against its file
+        raise InputError(_model_problems(exc, rows, files)) from None
+    return ModelCase(data, OohParameters(**{k: params[k] for k in MODEL_PARAMETERS}))
 
 
 def _check_bands(bands: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:
@@ -272,130 +258,99 @@ def _complete_travel(
     return pd.concat([given, estimated], ignore_index=True) if len(estimated) else given
 
 
-def _model_problems(text: str, files: dict[str, str]) -> list[Problem]:
-    """The model's own ValueError lines as problems, each against the table it names."""
+def _model_problems(exc: ModelInputError, rows: dict[str, pd.Series], files: dict[str, str]) -> list[Problem]:
+    """The model's problems against their files: table -> file, data row -> spreadsheet row."""
     out = []
-    for line in text.splitlines()[1:] or [text]:
-        named = re.search(r"table '(\w+)'", line)
-        table = named.group(1) if named else ("bands" if "band" in line else "rotas")
-        out.append(Problem(files.get(table, table), line.removeprefix("- ")))
+    for p in exc.problems:
+        numbers = rows.get(p.table)
+        row = None
+        if p.row is not None and numbers is not None and p.row <= len(numbers):
+            row = int(numbers.iloc[p.row - 1])
+        out.append(Problem(files.get(p.table, p.table), p.message, row, p.column))
     return out
 
 
-def solve(case: OohCase, settings: RunSettings) -> OohPlan:
-    """Solve with the backend and options asked for (the OOH model reports no progress while solving)."""
-    return solve_ooh(case.data, case.parameters, settings.backend, settings.options)
+MERGED_SHOWN = 5
+"""Rotas that pool several sites listed in the terminal summary (all of them are in rotas.csv)."""
+FINDINGS_SHOWN = 3
+"""Reasons for no plan shown in the terminal summary (all of them are in findings.csv)."""
+WIDTH = 100
+"""Characters per line of the terminal summary."""
 
 
+def _status_line(plan: OohPlan) -> str:
+    r = plan.result
+    words = f"Status: {r.status.value}"
+    if not plan.found:
+        return words + (f" ({r.message})" if r.message else "")
+    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    seconds = sum(plan.timings.values())
+    return f"{words}   objective {money(r.objective)} a year   gap {gap}   ({r.backend}, {seconds:.1f} s)"
 
 
-def write(plan: OohPlan, folder: Path) -> list[str]:
-    """Plan tables as formula-safe CSV and the summary as JSON; returns the file names written."""
-    written = []
-    if plan.found:
-        for name in PLAN_TABLES:
-            frame = getattr(plan, name)
-            if name == "costs":
-                frame = frame.rename_axis("component").reset_index()
-            write_csv(rounded_floats(frame, 2), folder / f"{name}.csv")
-            written.append(f"{name}.csv")
-    write_json(folder / "summary.json", summary_json(plan))
-    written.append("summary.json")
-    return written
-
-
-
-
-def summary_json(plan: OohPlan) -> dict[str, Any]:
-    findings = [{**dataclasses.asdict(f), "shortfall": number_or_none(f.shortfall)} for f in plan.findings]
-    out: dict[str, Any] = {
-        "kind": "ooh",
-        "solver": plan.result.to_dict(),
-        "timings": {k: round(v, 4) for k, v in plan.timings.items()},
-        "explanation": plan.explanation,
-        "findings": findings,
-    }
-    if plan.found:
-        out["costs"] = {
-            component: {k: number_or_none(round(v, 2)) for k, v in row.items()}
-            for component, row in plan.costs.iterrows()
-        }
-        out["rotas"] = {"before": len(plan.rotas_before), "after": len(plan.rotas)}
-        out["site_services_moved"] = int(plan.coverage["changed"].sum())
-        out["responses_worse"] = len(plan.response_worse)
-        worst = plan.response_worse["response_change"].max() if len(plan.response_worse) else 0.0
-        out["largest_response_increase_minutes"] = float(worst)
-    return out
-
-
-
-
-def _rota_lines(rotas: pd.DataFrame) -> list[str]:
-    hub_width = max(12, *(len(str(n)) for n in rotas["hub_name"]))
+def _headline(plan: OohPlan) -> list[str]:
+    """Saving, rotas and locum slots, and the longest response: the figures a reader wants first."""
+    total = plan.costs.loc["total"]
+    share = f" ({total['saving'] / total['before']:.1%})" if total["before"] else ""
+    moved = int(plan.coverage["changed"].sum())
+    locums = (int(plan.rotas_before["temporary_slots"].sum()), int(plan.rotas["temporary_slots"].sum()))
     lines = [
-        f"{'Service':8} {'Hub':{hub_width}} {'Members':>7}  {'1-in-N':8} {'Calls/att a night':>17}  "
-        f"{'Worst min':>9}  Also covers"
+        f"Saving {money(total['saving'])} a year{share}: {money(total['before'])} today -> "
+        f"{money(total['after'])} in the plan",
+        f"Rotas: {len(plan.rotas_before)} today -> {len(plan.rotas)}; locum slots {locums[0]} -> "
+        f"{locums[1]}; {moved} of {len(plan.coverage)} site-services move to another rota",
     ]
-    indent = " " * (8 + hub_width + 2 + 7 + 2 + 8 + 1 + 17 + 2 + 9 + 2)
-    for row in rotas.sort_values(["service_id", "hub_id"]).itertuples():
-        others = [s for s in str(row.sites).split("; ") if s != row.hub_name]
-        covers = textwrap.wrap("; ".join(others), 60) or ["(its own site only)"]
-        load = f"{row.calls_per_night:.1f} / {row.attendances_per_night:.1f}"
-        lines.append(
-            f"{row.service_id:8} {row.hub_name:{hub_width}} {row.members:>7}  {row.frequency:8} {load:>17}  "
-            f"{row.worst_response_minutes:>9.1f}  {covers[0]}"
+    worse = plan.response_worse
+    if worse.empty:
+        return [*lines, "Longer responses: none."]
+    row = worse.iloc[0]
+    return [
+        *lines,
+        f"Longer responses: {len(worse)} site-services; worst {row['site_name']} ({row['site_id']}), "
+        f"{row['service_id']}: {row['response_before']:.1f} -> {row['response_after']:.1f} min",
+    ]
+
+
+def _cost_lines(costs: pd.DataFrame) -> list[str]:
+    lines = [f"{'Annual cost':16} {'Today':>12} {'Plan':>12} {'Saving':>12}"]
+    for component, row in costs.iterrows():
+        pounds = [money(row[when]) for when in ("before", "after", "saving")]
+        lines.append(f"{str(component).replace('_', ' '):16} " + " ".join(f"{m:>12}" for m in pounds))
+    return lines
+
+
+def _merged_lines(plan: OohPlan) -> list[str]:
+    merged = plan.rotas[plan.rotas["site_count"] > 1].sort_values(["site_count", "members"], ascending=False)
+    lines = [f"Rotas pooling several sites ({len(merged)}):"] if len(merged) else []
+    for row in merged.head(MERGED_SHOWN).itertuples():
+        others = "; ".join(s for s in str(row.sites).split("; ") if s != row.hub_name)
+        text = f"{row.service_id} at {row.hub_name}: {row.members} members, {row.frequency}, also {others}"
+        lines.append("  " + textwrap.shorten(text, WIDTH - 2, placeholder=" ..."))
+    if len(merged) > MERGED_SHOWN:
+        lines.append(f"  ... and {len(merged) - MERGED_SHOWN} more (see rotas.csv)")
+    return lines
+
+
+def _no_plan_lines(plan: OohPlan) -> list[str]:
+    lines = ["", "No plan:"]
+    for note in plan.explanation[:FINDINGS_SHOWN]:
+        lines += textwrap.wrap(
+            note, WIDTH, initial_indent="  - ", subsequent_indent="    ", max_lines=4, placeholder=" ..."
         )
-        lines += [indent + more for more in covers[1:]]
+    if len(plan.explanation) > FINDINGS_SHOWN:
+        lines.append(f"  ... and {len(plan.explanation) - FINDINGS_SHOWN} more (see findings.csv)")
     return lines
 
 
 def summary(plan: OohPlan) -> str:
-    r = plan.result
-    lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
-    stages = ", ".join(f"{k} {v:.2f} s" for k, v in plan.timings.items())
+    """The terminal summary: headline figures first, under 25 lines; the details are in the files."""
+    lines = [_status_line(plan)]
     if not plan.found:
-        lines.append(f"Stages: {stages}")
-        lines += ["", "No plan:"]
-        notes = [f.message for f in plan.findings] or [plan.explanation]
-        for note in notes:
-            lines += textwrap.wrap(note, 100, initial_indent="  - ", subsequent_indent="    ")
-        return "\n".join(lines)
-    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+        return "\n".join(lines + _no_plan_lines(plan))
+    lines += [*plan.explanation, *_headline(plan), "", *_cost_lines(plan.costs), "", *_merged_lines(plan)]
     lines.append(
-        f"Objective {money(r.objective)} a year   bound {money(r.bound)}   gap {gap}   "
-        f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})"
+        "Details: rotas.csv, rotas_before.csv, coverage.csv, response_worse.csv, clinicians.csv, costs.csv"
     )
-    lines.append(f"Stages: {stages}")
-    if plan.explanation:
-        lines.append(plan.explanation)
-    moved = int(plan.coverage["changed"].sum())
-    lines += [
-        "",
-        f"Rotas: {len(plan.rotas_before)} today -> {len(plan.rotas)} in the plan; "
-        f"{moved} of {len(plan.coverage)} site-services move to another rota",
-        "",
-        *_rota_lines(plan.rotas),
-        "",
-        f"{'Annual cost':14} {'Today':>12} {'Plan':>12} {'Saving':>12}",
-    ]
-    for component, row in plan.costs.iterrows():
-        pounds = [money(row[when]) for when in ("before", "after", "saving")]
-        lines.append(f"{component:14} " + " ".join(f"{m:>12}" for m in pounds))
-    worse = plan.response_worse
-    lines.append("")
-    if worse.empty:
-        lines.append("No site's response time grows.")
-        return "\n".join(lines)
-    lines.append(f"Response times that grow ({len(worse)} site-services):")
-    hubs = dict(zip(plan.rotas["hub_id"], plan.rotas["hub_name"], strict=True))
-    for row in worse.head(MAX_LISTED).itertuples():
-        lines.append(
-            f"  {row.site_name} ({row.site_id}), {row.service_id}: {row.response_before:.1f} -> "
-            f"{row.response_after:.1f} min (+{row.response_change:.1f}), "
-            f"now from {hubs.get(row.hub_after, row.hub_after)}"
-        )
-    if len(worse) > MAX_LISTED:
-        lines.append(f"  ... and {len(worse) - MAX_LISTED} more (see response_worse.csv)")
     return "\n".join(lines)
 
 
@@ -405,10 +360,6 @@ KIND = Kind(
     tables=TABLES,
     parameters=PARAMETERS,
     build_input=build_input,
-    solve=solve,
-    write=write,
     summary=summary,
-    summary_json=summary_json,
-    plan_found=lambda plan: plan.found,
-    backends=("highs", "pyomo-highs", "pyomo-cbc", "pyomo-glpk", "pyomo-scip"),
+    model=models.ooh,
 )

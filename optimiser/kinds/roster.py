@@ -273,5 +273,4 @@ KIND = Kind(
     summary=summary,
     model=models.roster,
     write_extra=write_extra,
-    backends=models.roster.BACKENDS,
 )

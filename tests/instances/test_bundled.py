@@ -31,7 +31,7 @@ def test_bundled_list_and_default() -> None:
 
 @pytest.mark.parametrize("name", REGIONS)
 def test_bundled_solves_to_optimality_with_a_real_trade_off(name: str) -> None:
-    data = load_instance(_folder(name)).model_input
+    data = load_instance(_folder(name)).model_input.input
     plan = solve_sact(data, options=SolveOptions(time_limit=120))
     assert plan.result.status is Status.OPTIMAL, plan.explanation
     sites = plan.sites
@@ -46,7 +46,7 @@ def test_bundled_solves_to_optimality_with_a_real_trade_off(name: str) -> None:
 
 
 def test_lsc_contents() -> None:
-    data = load_instance(_folder("lsc-sact")).model_input
+    data = load_instance(_folder("lsc-sact")).model_input.input
     zones, sites = data.zones, data.sites
     assert len(zones) >= 16 and zones["population"].sum() == pytest.approx(1_687_118)
     existing = sites[sites["existing"]]
@@ -62,7 +62,7 @@ def test_lsc_contents() -> None:
 
 
 def test_syb_contents() -> None:
-    sites = load_instance(_folder("syb-sact")).model_input.sites
+    sites = load_instance(_folder("syb-sact")).model_input.input.sites
     assert sites.loc["RHQWP", "type"] == "cancer_centre" and sites.loc["RHQWP", "must_open"]
     units = sites[sites["existing"] & (sites["type"] == "hospital_unit")]
     towns = " ".join(units["name"])

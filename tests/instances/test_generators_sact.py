@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from instances.generators.sact import generate, site_counts
+from models.common.travel import minutes_matrix
 from models.sact.solve import solve_sact
 from optimiser.instance_files import write_instance
 from optimiser.kinds import load_instance
-from optimiser.travel import minutes_matrix
 from solvers import SolveOptions, Status
 
 
@@ -55,7 +55,7 @@ def test_sizes_and_site_mix(zones: int, sites: int) -> None:
 
 def test_generated_instance_loads_and_is_reachable(tmp_path: Path) -> None:
     inst = generate(300, 30, seed=4)
-    data = _load(inst, tmp_path / "g").model_input
+    data = _load(inst, tmp_path / "g").model_input.input
     p = data.parameters
     assert len(data.zones) == 300 and len(data.sites) == 30
     demand = data.zones["attendances"].sum()
@@ -87,7 +87,7 @@ def test_large_instance_is_travel_limited_sparse() -> None:
 
 @pytest.mark.parametrize(("zones", "sites", "seed"), [(1, 1, 0), (30, 6, 0), (50, 10, 1)])
 def test_small_instances_solve_to_optimality(tmp_path: Path, zones: int, sites: int, seed: int) -> None:
-    data = _load(generate(zones, sites, seed), tmp_path / "g").model_input
+    data = _load(generate(zones, sites, seed), tmp_path / "g").model_input.input
     plan = solve_sact(data, options=SolveOptions(time_limit=60))
     assert plan.result.status is Status.OPTIMAL, plan.explanation
     total = data.zones["attendances"].sum()
@@ -98,3 +98,29 @@ def test_small_instances_solve_to_optimality(tmp_path: Path, zones: int, sites: 
     opened = plan.sites[plan.sites["open"]]
     assert "cancer_centre" in set(opened["type"])
     assert np.all(opened["attendances"] >= data.parameters.min_site_attendances - 1e-6)
+
+
+def test_generator_defaults_are_the_sact_kinds_defaults() -> None:
+    # the generator takes its figures from the model and models.common.travel, not from the shell;
+    # they must stay the defaults of the shell's parameter table
+    from instances.generators import sact as gen
+    from models.common import travel
+    from optimiser.kinds.sact_schema import PARAMETERS
+
+    defaults = {p.name: p.default for p in PARAMETERS}
+    assert defaults["attendances_per_1000"] == gen.ATTENDANCES_PER_1000
+    assert defaults["road_factor"] == travel.ROAD_FACTOR
+    assert defaults["speed_kmh"] == travel.SPEED_KMH
+    assert defaults["overhead_minutes"] == travel.OVERHEAD_MINUTES
+    for name in (
+        "chair_hours_per_day",
+        "days_per_week",
+        "weeks_per_year",
+        "utilisation",
+        "mean_chair_hours",
+        "doses_per_attendance",
+        "max_travel_minutes",
+        "access_minutes",
+        "drug_stability_minutes",
+    ):
+        assert getattr(gen._DEFAULTS, name) == defaults[name], name

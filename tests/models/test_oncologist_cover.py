@@ -12,13 +12,13 @@ import datetime as dt
 import pytest
 from test_oncologist_cover_fixtures import MONDAY, PARAMS, absence, maternity_case, oncologist, tiny
 
+from models.cover import CoverPlan, solve
 from models.cover.check import check_cover_plan
-from models.cover.solve import CoverPlan, solve_cover
 from solvers import Status
 
 
 def checked(inst, params=PARAMS, **kw) -> CoverPlan:  # type: ignore[no-untyped-def]
-    plan = solve_cover(inst, params, **kw)
+    plan = solve(inst, params, **kw)
     check = check_cover_plan(inst, params, plan)
     assert check.ok, check.violations
     assert check.costs["total_cost"] == pytest.approx(plan.metric("total_cost"), abs=1e-6)
@@ -37,8 +37,8 @@ def test_travel_beats_locum_on_maternity_cover() -> None:
     travel, and 2 + 3 + 0.5 = 5.5 <= 6, 3 away <= 4, so nothing is uncovered (f1 = 0).
     Stage 2: 3 PAs by O1 (2 trips, 40 pounds) beats 2 PAs + 1 locum (20 + 600) and 2.5 PAs +
     0.5 locum (40 + 300): f2 = 40.  Stage 3: O1's away burden 3 + 0.5 = 3.5, and O1 covers two
-    (trust, tumour site) pairs: f3 = 3.5 + 2 = 5.5.  Baseline: everyone at home, B's 3 PAs by
-    locums at 600 = 1800.
+    (trust, tumour site) pairs: f3 = 3.5 + 2 = 5.5.  Baseline: everyone at home; B has one locum
+    PA a week (600 pounds), so 2 of its 3 PAs stay uncovered.
     """
     plan = checked(maternity_case())
     assert plan.status is Status.OPTIMAL
@@ -49,8 +49,9 @@ def test_travel_beats_locum_on_maternity_cover() -> None:
     assert rota.to_dict() == {("O1", "A1"): 2.0, ("O1", "B1"): 3.0}
     assert plan.visits["trips"].tolist() == [2]
     assert plan.metric("locum_pas") == 0.0
-    assert plan.metric("total_cost", "baseline") == pytest.approx(1800.0)
-    assert plan.metric("total_cost", "change") == pytest.approx(-1760.0)
+    assert plan.metric("total_cost", "baseline") == pytest.approx(600.0)
+    assert plan.metric("uncovered_pas", "baseline") == pytest.approx(2.0)
+    assert plan.metric("total_cost", "change") == pytest.approx(-560.0)
     assert plan.travel.set_index("oncologist_id").at["O1", "miles"] == pytest.approx(80.0)
     assert plan.travel.set_index("oncologist_id").at["O1", "hours"] == pytest.approx(2.0)
     assert len(plan.stages) == 3 and all(s.result.has_plan for s in plan.stages)
@@ -174,15 +175,38 @@ def test_weighted_mode_reaches_the_same_plan() -> None:
 def test_locums_within_availability_and_gap_reported() -> None:
     """No oncologist for B (O2 absent, O1 needed at home: 6 PAs at A); B has 3 PAs, 1 locum PA.
 
-    Locums are used up to availability (1 PA), the other 2 PAs are uncovered; the baseline's
-    unlimited locums cover all 3 at 600.
+    Locums are used up to availability (1 PA), the other 2 PAs are uncovered; the baseline (all
+    at home) is held to the same availability: also 1 locum PA and 2 uncovered.
     """
     inst = dataclasses.replace(maternity_case(), demand=maternity_case().demand.assign(pas=[6.0, 3.0]))
     plan = checked(inst)
     cover = plan.cover.set_index("trust_id")
     assert (cover.at["TB", "locum_pas"], cover.at["TB", "gap_pas"]) == (1.0, 2.0)
-    assert plan.baseline_cover.set_index("trust_id").at["TB", "locum_pas"] == 3.0
-    assert plan.metric("uncovered_pas") == 2.0
+    base = plan.baseline_cover.set_index("trust_id")
+    assert (base.at["TB", "locum_pas"], base.at["TB", "gap_pas"]) == (1.0, 2.0)
+    assert plan.metric("uncovered_pas") == plan.metric("uncovered_pas", "baseline") == 2.0
+
+
+def test_baseline_uses_only_the_locums_that_exist() -> None:
+    """Issue 11 item 9, by hand: A needs 2 PAs, B 3; O1 (A1) is the only oncologist at work.
+
+    locums.csv offers B one PA at 600 and A none.  Baseline (everyone home): O1 covers A's 2 PAs
+    at home, B gets its one locum PA (600 pounds) and 2 PAs stay uncovered -- not 3 locum PAs at
+    1,800 pounds as when locums were unlimited.  Without B's locum row the baseline leaves all
+    3 PAs uncovered at no cost.  The plan (O1 visits B twice, 40 pounds) leaves nothing uncovered.
+    """
+    plan = checked(maternity_case())
+    base = plan.baseline_cover.set_index("trust_id")
+    assert base[["covered_pas", "locum_pas", "gap_pas"]].to_dict("index") == {
+        "TA": {"covered_pas": 2.0, "locum_pas": 0.0, "gap_pas": 0.0},
+        "TB": {"covered_pas": 0.0, "locum_pas": 1.0, "gap_pas": 2.0},
+    }
+    costs = plan.costs.set_index("metric")
+    assert costs.loc["uncovered_pas", ["plan", "baseline"]].tolist() == [0.0, 2.0]
+    assert costs.loc["locum_cost", ["plan", "baseline"]].tolist() == [0.0, 600.0]
+    none = checked(dataclasses.replace(maternity_case(), locums=maternity_case().locums.iloc[0:0]))
+    assert none.metric("uncovered_pas", "baseline") == 3.0 and none.metric("locum_cost", "baseline") == 0.0
+    assert none.metric("uncovered_pas") == 0.0
 
 
 def test_no_plan_is_reported_not_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,7 +218,7 @@ def test_no_plan_is_reported_not_passed_on(monkeypatch: pytest.MonkeyPatch) -> N
         return SolveResult(Status.NO_SOLUTION, None, None, None, 0.0, 0.0, "highs", "kTimeLimit"), None
 
     monkeypatch.setattr(cover_solve, "solve_matrix", no_plan)
-    plan = solve_cover(maternity_case(), PARAMS)
+    plan = solve(maternity_case(), PARAMS)
     assert not plan.found and plan.status is Status.NO_SOLUTION
     assert plan.rota.empty and "pas" in plan.rota.columns and len(plan.stages) == 1
     assert "no plan was found: stage 1" in plan.shortfalls[0]

@@ -14,7 +14,9 @@ import pandas as pd
 from models.cover.input import CoverInstance, CoverParameters
 
 MONDAY = dt.date(2026, 1, 5)
-PARAMS = CoverParameters(cost_per_mile=0.5, minutes_per_pa=240.0, pas_per_trip=2.0, mdt_pas=0.5)
+PARAMS = CoverParameters(
+    cost_per_mile=0.5, minutes_per_pa=240.0, pas_per_trip=2.0, mdt_pas=0.5, stage3_polish=True
+)
 
 
 def oncologist(oid: str, home: str, dcc: float = 6.0, max_away: float = 4.0, max_sites: int = 2) -> dict:

@@ -11,7 +11,8 @@ import pytest
 from test_oncologist_cover_fixtures import MONDAY, PARAMS, absence, maternity_case, oncologist, tiny
 
 from instances.generators.cover import LSC_SITES, generate, lsc_cover, travel_table
-from models.cover.solve import CoverInstance, CoverParameters, solve_cover
+from models.common.contract import ModelInputError
+from models.cover import CoverInstance, CoverParameters, solve
 
 
 def replace_table(inst: CoverInstance, table: str, frame: pd.DataFrame) -> CoverInstance:
@@ -92,10 +93,23 @@ def test_bad_parameters_raise_value_error(field: str, value: object, message: st
 
 
 def test_solve_rejects_unknown_backend_and_wrong_input() -> None:
-    with pytest.raises(ValueError, match="unknown backend 'gurobi'"):
-        solve_cover(maternity_case(), PARAMS, backend="gurobi")
-    with pytest.raises(ValueError, match="instance must be a CoverInstance"):
-        solve_cover({"trusts": None}, PARAMS)  # type: ignore[arg-type]
+    with pytest.raises(ModelInputError, match="unknown backend 'gurobi'"):
+        solve(maternity_case(), PARAMS, backend="gurobi")
+    with pytest.raises(ModelInputError, match="must be a CoverInstance") as err:
+        solve({"trusts": None}, PARAMS)  # type: ignore[arg-type]
+    assert err.value.problems[0].table == "instance"
+
+
+def test_bad_input_names_table_row_and_column() -> None:
+    """The model's problems carry the table, the row (1 = first data row) and the column."""
+    inst = maternity_case()
+    with pytest.raises(ModelInputError) as err:
+        replace_table(inst, "oncologists", inst.oncologists.assign(max_sites=[2, 0]))
+    (problem,) = err.value.problems
+    assert (problem.table, problem.row, problem.column) == ("oncologists", 2, "max_sites")
+    with pytest.raises(ModelInputError) as err:
+        CoverParameters(time_budget=0)
+    assert (err.value.problems[0].table, err.value.problems[0].column) == ("parameters", "time_budget")
 
 
 def test_input_frames_are_copied_not_changed() -> None:
@@ -163,7 +177,7 @@ def test_absence_share_and_partial_weeks() -> None:
         ],
         weeks=2,
     )
-    plan = solve_cover(inst, dataclasses.replace(PARAMS, run_stage3=False))
+    plan = solve(inst, dataclasses.replace(PARAMS, run_stage3=False))
     share = plan.workload.set_index(["oncologist_id", "week"])["absent_share"]
     assert share[("O1", 1)] == pytest.approx(0.5) and share[("O1", 2)] == 0.0
     assert share[("O2", 1)] == pytest.approx(0.4) and share[("O2", 2)] == pytest.approx(0.6)

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import models.ooh as ooh
 from instances.generators.ooh import generate, lsc_ooh, supplement_bands
-from models.ooh.check import check_ooh_plan
+from models.ooh.checker import check_ooh_plan
 from models.ooh.diagnosis import diagnose
 from models.ooh.input import OohInput, OohParameters
-from models.ooh.solve import solve_ooh
 from solvers import SolveOptions, SolveResult, Status, pyomo_backend_available
 
 
@@ -67,10 +67,14 @@ def two_sites(*, current_b: str = "B", clinicians: tuple[int, int] = (4, 4)) -> 
 
 def assert_checked(inp: OohInput, params: OohParameters, plan: object) -> None:
     """The checker finds nothing wrong and its cost equals the solver's objective."""
+    assert plan.parameters == params
     check = check_ooh_plan(inp, params, plan)
     assert check.ok, check.violations
     assert check.total == pytest.approx(plan.result.objective, rel=1e-9, abs=1e-6)
     assert plan.costs.loc["total", "after"] == pytest.approx(check.total, rel=1e-9)
+    report = ooh.check(inp, plan)
+    assert report.passed, (report.violations, report.mismatches)
+    assert report.figures["total_cost"] == pytest.approx(check.total)
 
 
 @pytest.mark.parametrize("backend", ALL_BACKENDS)
@@ -78,11 +82,18 @@ def test_two_sites_merge_at_the_busier_site(backend: str) -> None:
     # Apart: 2 x 36,500 cover + 2 x 4 x 100,000 x 8 % = 137,000.  Merged at A: 36,500 cover +
     # 8 x 100,000 x 5 % + B's 182.5 attendances x 2 trips x 20 min x 1.40 = 86,720 (at B: 96,940).
     inp, params = two_sites(), OohParameters()
-    plan = solve_ooh(inp, params, backend=backend)
+    plan = ooh.solve(inp, params, backend=backend)
     assert plan.result.status is Status.OPTIMAL
     assert plan.result.objective == pytest.approx(86_720.0)
     assert plan.costs["before"].to_dict() == pytest.approx(
-        {"cover": 73_000.0, "supplements": 64_000.0, "travel": 0.0, "changes": 0.0, "total": 137_000.0}
+        {
+            "cover": 73_000.0,
+            "supplements": 64_000.0,
+            "temporary_staff": 0.0,
+            "travel": 0.0,
+            "changes": 0.0,
+            "total": 137_000.0,
+        }
     )
     assert plan.rotas[["hub_id", "members", "frequency", "band"]].values.tolist() == [
         ["A", 8, "1-in-8", "1-in-5 to 1-in-8"]
@@ -94,7 +105,7 @@ def test_two_sites_merge_at_the_busier_site(backend: str) -> None:
 
 def test_change_cost_keeps_todays_rotas_when_dear() -> None:
     params = OohParameters(cost_per_change=1_000_000)
-    plan = solve_ooh(two_sites(), params)
+    plan = ooh.solve(two_sites(), params)
     assert plan.result.objective == pytest.approx(137_000.0)
     assert not plan.coverage["changed"].any()
     assert plan.costs.loc["total", "saving"] == pytest.approx(0.0)
@@ -104,7 +115,7 @@ def test_change_cost_keeps_todays_rotas_when_dear() -> None:
 def test_today_shared_rota_is_described_and_unchanged_costs_nothing() -> None:
     # Today B is already covered from A: before and after are the same plan.
     inp, params = two_sites(current_b="A"), OohParameters(cost_per_change=5_000)
-    plan = solve_ooh(inp, params)
+    plan = ooh.solve(inp, params)
     assert plan.costs.loc["total", "before"] == pytest.approx(86_720.0)
     assert plan.costs.loc["changes", "after"] == 0.0
     assert plan.rotas_before["members"].tolist() == [8]
@@ -147,7 +158,9 @@ def _cost_if_valid(facts: _Facts, params: OohParameters, svc: object, rows: dict
     for h, members in rotas.items():
         size = sum(rows[s].clinicians for s in members)
         load = sum(rows[s].attendances_per_night for s in members)
-        if hub_of[h] != h or size < svc.min_rota_size or load > params.max_attendances_per_night + 1e-9:
+        locums = not pd.isna(svc.locum_premium_per_night)  # temporary staff fill the rota up to N
+        slots = max(size, int(svc.min_rota_size)) if locums else size
+        if hub_of[h] != h or slots < svc.min_rota_size or load > params.max_attendances_per_night + 1e-9:
             return math.inf
         if (not pd.isna(svc.max_rota_size) and size > svc.max_rota_size) or (
             not pd.isna(svc.max_sites_per_rota) and len(members) > svc.max_sites_per_rota
@@ -165,8 +178,12 @@ def _cost_if_valid(facts: _Facts, params: OohParameters, svc: object, rows: dict
                     + rows[s].attendances_per_weekend_day * params.weekend_days_per_year
                 )
                 cost += yearly * params.trips_per_attendance * t * params.travel_cost_per_minute
-        share = next(sh for c, lo, hi, sh in facts.bands if c == svc.supplement_category and lo <= size <= hi)
-        cost += svc.cost_per_night * params.nights_per_year + size * svc.salary * share
+        share = next(
+            sh for c, lo, hi, sh in facts.bands if c == svc.supplement_category and lo <= slots <= hi
+        )
+        cost += svc.cost_per_night * params.nights_per_year + slots * svc.salary * share
+        if slots > size:
+            cost += svc.locum_premium_per_night * params.nights_per_year * (slots - size) / slots
     return cost
 
 
@@ -196,7 +213,8 @@ def tiny_case(seed: int) -> tuple[OohInput, OohParameters, float | None]:
 
 
 def random_tiny(seed: int) -> tuple[OohInput, OohParameters]:
-    """5 sites x 3 services with random clinicians, demand and policies: feasible or not."""
+    """5 sites x 3 services with random clinicians, demand, policies and locum premiums (none,
+    cheap or dear; temporary staff allowed about half the time): feasible or not."""
     rng = np.random.default_rng(seed)
     g = generate(5, 3, seed)
     sites = g.sites.assign(keeps_own_rota=rng.random(5) < 0.1)
@@ -213,17 +231,21 @@ def random_tiny(seed: int) -> tuple[OohInput, OohParameters]:
         non_resident_mobilisation_minutes=float(rng.choice([0.0, 10.0])),
         max_attendances_per_night=float(rng.choice([2.0, 3.0])),
     )
-    return OohInput(sites=sites, services=g.services, rotas=rotas, travel=g.travel, bands=g.bands), params
+    # drawn last, so the figures above are those of the seeds before temporary staff were modelled
+    premium = rng.choice([math.nan, math.nan, 40.0, 400.0], size=len(g.services))
+    services = g.services.assign(locum_premium_per_night=premium)
+    return OohInput(sites=sites, services=services, rotas=rotas, travel=g.travel, bands=g.bands), params
 
 
 @pytest.mark.parametrize("backend", FAST_BACKENDS)
 @pytest.mark.parametrize("seed", range(12))
 def test_optimum_equals_brute_force(seed: int, backend: str) -> None:
     inp, params, best = tiny_case(seed)
-    plan = solve_ooh(inp, params, backend=backend)
+    plan = ooh.solve(inp, params, backend=backend)
     if best is None:
         assert not plan.found and plan.findings, "an impossible instance must be explained"
-        assert plan.explanation.startswith("No plan")
+        assert plan.explanation == tuple(f.message for f in plan.findings)
+        assert set(plan.tables()) == {"findings"} and len(plan.tables()["findings"]) == len(plan.findings)
     else:
         assert plan.result.status is Status.OPTIMAL
         assert plan.result.objective == pytest.approx(best, rel=1e-6)
@@ -233,11 +255,15 @@ def test_optimum_equals_brute_force(seed: int, backend: str) -> None:
 def test_brute_force_cases_cover_every_outcome() -> None:
     # The seeds above must exercise feasible instances, instances the diagnosis rules out, and
     # instances only the solver proves infeasible (explained by the elastic form).
-    outcomes = set()
+    # Some optima must fill slots with temporary staff, so the enumeration checks their cost too.
+    outcomes, locum_slots = set(), 0
     for seed in range(12):
         inp, params, best = tiny_case(seed)
         outcomes.add("feasible" if best is not None else "diagnosed" if diagnose(inp, params) else "elastic")
+        if best is not None:
+            locum_slots += int(ooh.solve(inp, params).rotas["temporary_slots"].sum())
     assert outcomes == {"feasible", "diagnosed", "elastic"}
+    assert locum_slots >= 5
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +272,7 @@ def test_brute_force_cases_cover_every_outcome() -> None:
 @pytest.mark.parametrize("backend", ALL_BACKENDS)
 def test_lsc_ooh_consolidates_and_checks(backend: str) -> None:
     inp, params = lsc_ooh(), OohParameters()
-    plan = solve_ooh(inp, params, backend=backend)
+    plan = ooh.solve(inp, params, backend=backend)
     assert plan.result.status is Status.OPTIMAL
     assert_checked(inp, params, plan)
     assert plan.result.objective == pytest.approx(1_494_460.564, rel=1e-6)
@@ -262,32 +288,33 @@ def test_lsc_ooh_consolidates_and_checks(backend: str) -> None:
 
 def test_lsc_cross_trust_is_cheaper() -> None:
     inp = lsc_ooh()
-    within = solve_ooh(inp, OohParameters())
-    across = solve_ooh(inp, OohParameters(allow_cross_trust=True))
+    within = ooh.solve(inp, OohParameters())
+    across = ooh.solve(inp, OohParameters(allow_cross_trust=True))
     assert across.result.objective < within.result.objective
     assert_checked(inp, OohParameters(allow_cross_trust=True), across)
 
 
 def test_generated_instance_both_builds_agree() -> None:
     inp, params = generate(14, 3, 3), OohParameters(allow_cross_trust=True, cost_per_change=1_000)
-    direct = solve_ooh(inp, params, backend="highs")
-    viapyomo = solve_ooh(inp, params, backend="pyomo-highs")
+    direct = ooh.solve(inp, params, backend="highs")
+    viapyomo = ooh.solve(inp, params, backend="pyomo-highs")
     assert direct.result.objective == pytest.approx(viapyomo.result.objective, rel=1e-6)
     assert_checked(inp, params, direct)
     assert set(direct.timings) == {"diagnose", "build", "solve", "extract"}
 
 
 def test_solver_stopping_without_plan_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    import models.ooh.solve as ooh_rota
+    import models.ooh.pipeline as ooh_rota
 
-    def no_plan(model: object, backend: str, options: object, build_seconds: float = 0.0) -> SolveResult:
-        return SolveResult(Status.NO_SOLUTION, None, None, None, build_seconds, 1.0, backend, "time limit")
+    def no_plan(model: object, backend: str, options: object, build_seconds: float = 0.0) -> tuple:
+        stopped = SolveResult(Status.NO_SOLUTION, None, None, None, build_seconds, 1.0, backend, "time limit")
+        return stopped, None
 
-    monkeypatch.setattr(ooh_rota, "solve_pyomo", no_plan)
-    plan = solve_ooh(two_sites(), backend="pyomo-highs", options=SolveOptions(time_limit=1))
+    monkeypatch.setattr(ooh_rota, "solve_model", no_plan)
+    plan = ooh.solve(two_sites(), backend="pyomo-highs", options=SolveOptions(time_limit=1))
     assert not plan.found
     assert plan.findings[0].requirement == "solver"
-    assert "allow more time" in plan.explanation
+    assert "allow more time" in plan.explanation[0]
     assert plan.rotas.empty and plan.costs["after"].isna().all()
 
 
@@ -295,21 +322,21 @@ def test_time_limit_is_shared_so_no_service_block_is_starved(monkeypatch: pytest
     """Each block's limit is its share of what is left: a slow first block cannot take it all."""
     import time as clock
 
-    import models.ooh.solve as rota
+    import models.ooh.pipeline as rota
     from solvers import SolveOptions
 
-    real = rota.solve_matrix
+    real = rota.solve_model
     limits: list[float] = []
 
-    def slow(matrix, options, **kw):  # type: ignore[no-untyped-def]
+    def slow(matrix, backend, options, **kw):  # type: ignore[no-untyped-def]
         limits.append(options.time_limit)
         if len(limits) == 1:
             clock.sleep(min(options.time_limit, 0.6))  # the first block uses its whole share
-        return real(matrix, options, **kw)
+        return real(matrix, backend, options, **kw)
 
-    monkeypatch.setattr(rota, "solve_matrix", slow)
+    monkeypatch.setattr(rota, "solve_model", slow)
     inp = generate(sites=8, services=3, seed=0)
-    plan = rota.solve_ooh(inp, options=SolveOptions(time_limit=2.0))
+    plan = rota.solve(inp, options=SolveOptions(time_limit=2.0))
     assert len(limits) == 3
     assert all(limit > 0.2 for limit in limits), limits
     assert limits[0] < 1.5  # its share, not the whole limit

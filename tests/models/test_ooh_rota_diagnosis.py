@@ -7,20 +7,24 @@ import math
 import pandas as pd
 import pytest
 
+import models.ooh as ooh
 from instances.generators.ooh import lsc_ooh, supplement_bands
 from models.ooh.diagnosis import diagnose
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.matrix import build_matrix
-from models.ooh.pyomo_build import build
-from models.ooh.solve import solve_ooh
 from solvers import Status
 
 
 def lsc_with(services: dict[str, dict] | None = None, rotas: dict[tuple[str, str], dict] | None = None,
              sites: dict[str, dict] | None = None) -> OohInput:  # fmt: skip
-    """The LSC instance with some figures changed: {key: {column: value}}."""
+    """The LSC instance without temporary staff (no premiums, no vacancies: every rota needs N
+    substantive members), with some figures changed: {key: {column: value}}."""
     base = lsc_ooh()
-    frames = {"services": base.services.copy(), "rotas": base.rotas.copy(), "sites": base.sites.copy()}
+    frames = {
+        "services": base.services.assign(locum_premium_per_night=math.nan),
+        "rotas": base.rotas.assign(vacancies=0),
+        "sites": base.sites.copy(),
+    }
     keys = {"services": ["service_id"], "rotas": ["site_id", "service_id"], "sites": ["site_id"]}
     for table, changes in (("services", services), ("rotas", rotas), ("sites", sites)):
         frame = frames[table].set_index(keys[table])
@@ -41,7 +45,7 @@ def test_response_time_and_rota_size_shortfall_are_named() -> None:
     # With a 45-minute standard, Furness (3 consultants) and Kendal (2) can reach no one:
     # Lancaster is 49.6 and 51.3 min away; Lancaster's own 5 are left alone too.
     inp = lsc_with(services={"AO2": {"max_response_minutes": 45}})
-    plan = solve_ooh(inp)
+    plan = ooh.solve(inp)
     assert not plan.found and plan.result.status is Status.INFEASIBLE
     assert plan.result.message == "diagnosed before solving"
     found = {(f.site_id, f.service_id): f for f in plan.findings}
@@ -60,7 +64,7 @@ def test_response_time_and_rota_size_shortfall_are_named() -> None:
 
 
 def test_site_that_must_keep_its_own_rota_but_is_too_small() -> None:
-    plan = solve_ooh(lsc_with(rotas={("RXL01", "AO2"): {"clinicians": 5}}))
+    plan = ooh.solve(lsc_with(rotas={("RXL01", "AO2"): {"clinicians": 5}}))
     (finding,) = plan.findings
     assert (finding.site_id, finding.service_id, finding.requirement, finding.shortfall) == (
         "RXL01", "AO2", "min_rota_size", 3,
@@ -70,7 +74,7 @@ def test_site_that_must_keep_its_own_rota_but_is_too_small() -> None:
 
 
 def test_workload_limit_is_named_with_the_excess() -> None:
-    plan = solve_ooh(lsc_ooh(), OohParameters(max_attendances_per_night=1.9))
+    plan = ooh.solve(lsc_ooh(), OohParameters(max_attendances_per_night=1.9))
     preston = [f for f in plan.findings if (f.site_id, f.service_id) == ("RXN02", "ONC1")]
     assert len(preston) == 1 and preston[0].requirement == "workload"
     assert preston[0].shortfall == pytest.approx(0.1)
@@ -82,7 +86,7 @@ def test_workload_limit_is_named_with_the_excess() -> None:
 
 def test_trust_boundary_is_named() -> None:
     inp = lsc_with(sites={"RXL01": {"keeps_own_rota": False}}, rotas={("RXL01", "PALL"): {"clinicians": 3}})
-    (finding,) = solve_ooh(inp).findings
+    (finding,) = ooh.solve(inp).findings
     assert finding.site_id == "RXL01" and finding.service_id == "PALL"
     assert "could gather at most 3 clinicians, 2 short of the 5" in finding.message
     assert (
@@ -137,7 +141,7 @@ def three_small_sites() -> OohInput:
 def test_combined_infeasibility_is_explained_by_the_elastic_form(backend: str) -> None:
     inp = three_small_sites()
     assert diagnose(inp, OohParameters()) == ()
-    plan = solve_ooh(inp, backend=backend)
+    plan = ooh.solve(inp, backend=backend)
     assert not plan.found and plan.result.status is Status.INFEASIBLE
     # The least-broken plan puts all three sites on one rota: one site over the limit of 2.
     (finding,) = plan.findings
@@ -161,6 +165,13 @@ def test_builders_refuse_a_site_service_without_candidates() -> None:
         in found["RXN01", "ONC1"].message
     )
     with pytest.raises(ValueError, match="no candidate rota can cover"):
-        build(inp, OohParameters())
-    with pytest.raises(ValueError, match="no candidate rota can cover"):
         build_matrix(inp, OohParameters())
+
+
+def test_no_site_within_reach_even_of_itself_is_explained_not_crashed() -> None:
+    # 500 minutes to set off: no rota can respond anywhere, so there is no candidate arc at all.
+    plan = ooh.solve(lsc_ooh(), OohParameters(non_resident_mobilisation_minutes=500))
+    assert not plan.found and plan.result.message == "diagnosed before solving"
+    found = {(f.site_id, f.service_id): f.requirement for f in plan.findings}
+    assert found["RXN02", "AO2"] == "response" and ("RXN02", "ONC1") not in found  # ONC1 is resident
+    assert set(plan.tables()) == {"findings"}

@@ -8,11 +8,12 @@ import math
 import pandas as pd
 import pytest
 
+import models.ooh as ooh
 from instances.generators.ooh import generate, lsc_ooh, travel_minutes
-from models.ooh.check import check_ooh_plan
+from models.common.contract import ModelInputError
+from models.ooh.checker import check_ooh_plan
 from models.ooh.diagnosis import diagnose
 from models.ooh.input import OohInput, OohParameters
-from models.ooh.solve import solve_ooh
 from solvers import Status
 
 
@@ -63,32 +64,36 @@ def _max_below_min(t: dict) -> None:
 
 
 @pytest.mark.parametrize(
-    ("mutate", "words"),
+    ("mutate", "where", "words"),
     [
-        (_drop_column, "table 'services' lacks column(s) salary"),
-        (_unknown_site, "unknown site(s) NOWHERE"),
-        (_band_gap, "supplement bands of category 'A' must run"),
-        (_duplicate_rota, "table 'rotas' repeats key"),
-        (_negative_clinicians, "column 'clinicians': '-1' is not a number >= 0"),
-        (_hub_without_rota, "covered for ONC1 by RTX02, which has no rota of its own"),
-        (_bad_tier, "tier 'sometimes' is not one of resident, non-resident"),
-        (_no_rotas, "table 'rotas' is empty"),
-        (_half_clinician, "column 'clinicians': 2.5 is not whole"),
-        (_max_below_min, "service ONC1: max_rota_size 4.0 < min_rota_size"),
+        (_drop_column, ("services", None, "salary"), "required column is missing"),
+        (_unknown_site, ("rotas", 1, "site_id"), "unknown site NOWHERE"),
+        (_band_gap, ("bands", 1, "min_size"), "supplement bands of category 'A' must run"),
+        (_duplicate_rota, ("rotas", 29, "service_id"), "repeats key (site_id, service_id)"),
+        (_negative_clinicians, ("rotas", 1, "clinicians"), "'-1' is not a number >= 0"),
+        (_hub_without_rota, ("rotas", 19, "current_hub"), "covered for ONC1 by RTX02, which has no rota"),
+        (_bad_tier, ("services", 1, "tier"), "tier 'sometimes' is not one of resident, non-resident"),
+        (_no_rotas, ("rotas", None, None), "the table is empty"),
+        (_half_clinician, ("rotas", 1, "clinicians"), "2.5 is not whole"),
+        (_max_below_min, ("services", 3, "max_rota_size"), "service ONC1: max_rota_size 4.0 < min_rota_size"),
     ],
 )
-def test_invalid_input_is_refused_with_the_reason(mutate: object, words: str) -> None:
+def test_invalid_input_is_refused_naming_table_row_and_column(
+    mutate: object, where: tuple, words: str
+) -> None:
     t = tables(lsc_ooh())
     mutate(t)
-    with pytest.raises(ValueError, match="invalid OOH input") as error:
+    with pytest.raises(ModelInputError) as error:
         OohInput(**t)
-    assert words in str(error.value)
+    found = [(p.table, p.row, p.column) for p in error.value.problems if words in p.message]
+    assert found == [where], error.value.problems
 
 
 @pytest.mark.parametrize("field", ["max_attendances_per_night", "nights_per_year", "travel_cost_per_minute"])
 def test_negative_parameters_are_refused(field: str) -> None:
-    with pytest.raises(ValueError, match=field):
+    with pytest.raises(ModelInputError, match=field) as error:
         OohParameters(**{field: -1.0})
+    assert [(p.table, p.column) for p in error.value.problems] == [("parameters", field)]
 
 
 def test_input_is_not_mutated_and_defaults_are_filled() -> None:
@@ -124,7 +129,7 @@ def named_two_site_input(extra: int = 0) -> OohInput:
 
 def test_named_clinicians_get_their_frequency_before_and_after() -> None:
     inp = named_two_site_input()
-    plan = solve_ooh(inp)
+    plan = ooh.solve(inp)
     assert plan.result.status is Status.OPTIMAL
     chorley = plan.clinicians[plan.clinicians["site_id"] == "RXN01"].iloc[0]
     assert chorley["name"] == "Dr RXN01 0"
@@ -178,7 +183,7 @@ def test_generate_is_deterministic_and_sized() -> None:
 def test_generated_instances_are_feasible_by_construction(sites: int, services: int, seed: int) -> None:
     inp = generate(sites, services, seed)
     assert diagnose(inp, OohParameters()) == ()
-    plan = solve_ooh(inp)
+    plan = ooh.solve(inp)
     assert plan.result.status is Status.OPTIMAL
     assert check_ooh_plan(inp, OohParameters(), plan).ok
 
@@ -193,7 +198,7 @@ def test_generate_refuses_empty_sizes() -> None:
 
 @pytest.fixture(scope="module")
 def lsc_plan() -> object:
-    return solve_ooh(lsc_ooh())
+    return ooh.solve(lsc_ooh())
 
 
 def test_checker_catches_a_site_moved_out_of_reach(lsc_plan: object) -> None:

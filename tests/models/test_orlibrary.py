@@ -1,6 +1,7 @@
 """OR-Library p-median and capacitated warehouse benchmarks reproduce their published optima.
 
-The files live in ``../shared/benchmarks`` (see its README); the tests skip where it is absent.
+The files are read from ``tests/data`` or ``../shared/benchmarks`` (see tests/conftest.py); a test
+skips where its file is in neither.
 Each plan is re-checked by the independent checker.
 """
 
@@ -15,9 +16,8 @@ from models.sact.check import check_sact_plan
 from models.sact.orlibrary import pmed_distances, read_cap, read_optima, read_pmed
 from models.sact.solve import solve_sact
 from solvers import SolveOptions, Status
+from tests.conftest import benchmark_file
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-BENCHMARKS = REPO_ROOT.parent / "shared" / "benchmarks"
 # pmed1-5 (n = 100) take 1-4 s each; pmed6-20 from seconds to minutes (pmed6 over 120 s with
 # HiGHS), so they are left to the benchmark runs
 PMED = [f"pmed{i}" for i in range(1, 6)]
@@ -26,13 +26,6 @@ CAP = [
 ]
 CAP += ["cap101", "cap102", "cap103", "cap104"]
 EXACT = SolveOptions(gap=0.0, seed=0)
-
-
-def benchmark_file(folder: str, name: str) -> Path:
-    path = BENCHMARKS / folder / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the shared public benchmarks are not on this machine")
-    return path
 
 
 # --------------------------------------------------------------------------- readers, no solver

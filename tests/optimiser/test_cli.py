@@ -40,7 +40,9 @@ def test_solve_writes_plan_and_summary(tiny_instance: Path, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("method", ["direct", "priced"])
-def test_solve_method_parameter_reaches_the_same_optimum(tiny_instance: Path, tmp_path: Path, method: str) -> None:
+def test_solve_method_parameter_reaches_the_same_optimum(
+    tiny_instance: Path, tmp_path: Path, method: str
+) -> None:
     """``solve_method: priced`` (the large-instance path) and ``direct`` agree on the tiny optimum."""
     yaml = tiny_instance / "instance.yaml"
     yaml.write_text(yaml.read_text().replace("parameters:\n", f"parameters:\n  solve_method: {method}\n", 1))
@@ -65,16 +67,18 @@ def test_solve_never_overwrites_without_force(tiny_instance: Path, tmp_path: Pat
     assert "already exists" in result.output
     assert (out / "mine.txt").read_text() == "the user's own file"
     result = run("solve", str(tiny_instance), "--out", str(out), "--force")
-    assert result.exit_code == 0
-    assert not (out / "mine.txt").exists()
-    assert (out / "summary.json").exists()
+    assert result.exit_code == 2  # --force replaces only run folders the engine wrote
+    assert (out / "mine.txt").read_text() == "the user's own file"
+    assert not (out / "summary.json").exists()
 
 
 @pytest.mark.parametrize("backend", ["pyomo-highs"])
 def test_solve_with_pyomo_backend(tiny_instance: Path, tmp_path: Path, backend: str) -> None:
     result = run("solve", str(tiny_instance), "--solver", backend, "--out", str(tmp_path / "r"))
     assert result.exit_code == 0, result.output
-    assert json.loads((tmp_path / "r" / "summary.json").read_text())["solver"]["objective"] == pytest.approx(TINY_OPTIMUM)
+    assert json.loads((tmp_path / "r" / "summary.json").read_text())["solver"]["objective"] == pytest.approx(
+        TINY_OPTIMUM
+    )
 
 
 def test_unknown_solver_is_a_usage_error(tiny_instance: Path, tmp_path: Path) -> None:
@@ -123,7 +127,9 @@ def test_validate_reports_unknown_reference_and_missing_travel(tiny_instance: Pa
     (tiny_instance / "travel.csv").write_text("zone_id,site_id,minutes\nZ1,A,10\n")
     result = run("validate", str(tiny_instance))
     assert result.exit_code == 2
-    assert "travel minutes missing from zone Z2 to site A, and no coordinates to compute them" in result.output
+    assert (
+        "travel minutes missing from zone Z2 to site A, and no coordinates to compute them" in result.output
+    )
 
 
 def test_bad_yaml_and_missing_folder_exit_2(tmp_path: Path) -> None:
@@ -154,10 +160,14 @@ def test_workbook_instance_matches_csv(tiny_instance: Path, tmp_path: Path) -> N
     (book / "instance.yaml").write_text((tiny_instance / "instance.yaml").read_text())
     with pd.ExcelWriter(book / "tables.xlsx") as writer:
         for table in ("zones", "sites", "travel"):
-            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(writer, sheet_name=table, index=False)
+            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(
+                writer, sheet_name=table, index=False
+            )
     result = run("solve", str(book), "--out", str(tmp_path / "r"))
     assert result.exit_code == 0, result.output
-    assert json.loads((tmp_path / "r" / "summary.json").read_text())["solver"]["objective"] == pytest.approx(TINY_OPTIMUM)
+    assert json.loads((tmp_path / "r" / "summary.json").read_text())["solver"]["objective"] == pytest.approx(
+        TINY_OPTIMUM
+    )
 
 
 def test_workbook_errors_name_the_sheet(tiny_instance: Path, tmp_path: Path) -> None:
@@ -171,7 +181,74 @@ def test_workbook_errors_name_the_sheet(tiny_instance: Path, tmp_path: Path) -> 
     with pd.ExcelWriter(book / "tables.xlsx") as writer:
         zones.to_excel(writer, sheet_name="zones", index=False)
         for table in ("sites", "travel"):
-            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(writer, sheet_name=table, index=False)
+            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(
+                writer, sheet_name=table, index=False
+            )
     result = run("validate", str(book))
     assert result.exit_code == 2
     assert "tables.xlsx[zones], row 3, column 'attendances': 'lots' is not a number" in result.output
+
+
+def test_sact_ids_that_look_like_formulas_are_written_as_text(tiny_instance: Path, tmp_path: Path) -> None:
+    """A site ``=1+1`` (an aseptic hub) and a zone ``@x`` reach every CSV of the run as text ('-prefixed)."""
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("require_aseptic_supply: false", "require_aseptic_supply: true"))
+    sites = (tiny_instance / "sites.csv").read_text().splitlines()
+    sites[0] += ",is_hub,hub_capacity"
+    sites[1] = sites[1].replace("A,", "=1+1,", 1) + ",true,100000"
+    sites[2] += ",false,0"
+    (tiny_instance / "sites.csv").write_text("\n".join(sites) + "\n")
+    for name in ("zones.csv", "travel.csv"):
+        text = (tiny_instance / name).read_text().replace("Z3,", "@x,").replace(",A,", ",=1+1,")
+        (tiny_instance / name).write_text(text)
+    (tiny_instance / "site_travel.csv").write_text("from_site,to_site,minutes\n=1+1,B,20\n")
+    out = tmp_path / "run"
+    result = run("solve", str(tiny_instance), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Independent check: passed" in result.output
+    written = {p.name: p.read_text() for p in out.glob("*.csv")}
+    assert set(written) == {
+        "sites.csv",
+        "allocation.csv",
+        "hub_links.csv",
+        "unserved.csv",
+        "access_by_quintile.csv",
+    }
+    for name, text in written.items():
+        cells = [cell for line in text.splitlines() for cell in line.split(",")]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@") and not _number(c)], name
+    assert "'=1+1,Centre" in written["sites.csv"]
+    assert ",'=1+1" in written["sites.csv"]  # supplied_by
+    assert "'@x,B,standard" in written["allocation.csv"]
+    assert written["hub_links.csv"].count("'=1+1") == 3  # A supplies itself and B
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["check"]["passed"] is True
+    assert summary["solve_path"] == "direct"
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_sact_summary_puts_headline_figures_first_and_says_what_use_means(
+    tiny_instance: Path, tmp_path: Path
+) -> None:
+    result = run("solve", str(tiny_instance), "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0, result.output
+    text = result.output[result.output.index("Plan: ") : result.output.index("\nIndependent check")]
+    summary = text.strip().splitlines()
+    assert summary[0] == "Plan: 2 sites open (1 opened, 1 resized), 2 chairs (today 2); annual cost £37,000"
+    assert summary[1] == (
+        "Annual cost: sites £14,000 + chairs £10,000 + patient travel £13,000 + drug transport £0 = £37,000"
+    )
+    assert summary[2] == "Access: 100.0% of attendances within 30 min, 100.0% within 45, 100.0% within 60"
+    assert summary[3] == "Journeys: mean 9.3 min, 95th percentile 15.0 min, worst 15.0 min"
+    use = next(line for line in summary if line.startswith("Use = "))
+    assert "after the 80% utilisation factor" in use
+    assert "(2,000 usable hours a chair a year)" in result.output
+    assert summary[-1].startswith("Solver: optimal, objective 37,000 (pounds a year)")
+    assert len(summary) <= 25

@@ -69,7 +69,7 @@ def test_csv_is_safe(tmp_path: Path) -> None:
 def test_workbook_cells_are_text_not_formulas(tmp_path: Path) -> None:
     write_workbook(tmp_path / "w.xlsx", {"people": pd.DataFrame({"name": ["=1+1", "Bob"], "pas": [1.5, 2]})})
     ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["people"]
-    assert ws["A2"].value == "'=1+1"
+    assert ws["A2"].value == "=1+1"  # a string cell: shown as written, no apostrophe, never run
     assert ws["A2"].data_type == "s"
     assert ws["B3"].value == 2
 

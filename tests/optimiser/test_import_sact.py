@@ -145,3 +145,91 @@ def test_missing_column_and_unreadable_file(tmp_path: Path) -> None:
     messages = [str(p) for p in caught.value.problems]
     assert any("pop.csv, column 'lon': required column is missing" in m for m in messages)
     assert any("sites.csv: cannot be read as CSV" in m for m in messages)
+
+
+IMD_HEADER = (
+    "\ufeffLSOA code (2011),LSOA name (2011),Local Authority District code (2019),"
+    "Local Authority District name (2019),Index of Multiple Deprivation (IMD) Rank,"
+    "Index of Multiple Deprivation (IMD) Decile\n"
+)
+IOD_HEADER = (
+    "\ufeffLSOA code (2011),LSOA name (2011),Local Authority District code (2019),"
+    "Local Authority District name (2019),Total population: mid 2015 (excluding prisoners),"
+    "Dependent Children aged 0-15: mid 2015 (excluding prisoners),"
+    "Population aged 16-59: mid 2015 (excluding prisoners),"
+    "Older population aged 60 and over: mid 2015 (excluding prisoners),"
+    "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)\n"
+)
+
+
+def _deprivation(tmp_path: Path, rows: list[tuple[str, str, int, int]]) -> Path:
+    """IMD and population files (gzipped, BOM, thousands separators) for LSOAs (code, name, decile, pop)."""
+    import gzip
+
+    folder = tmp_path / "deprivation"
+    folder.mkdir()
+    imd = IMD_HEADER + "".join(f'{c},{n},X,Town,"1,{d}00",{d}\n' for c, n, d, _ in rows)
+    iod = IOD_HEADER + "".join(f'{c},{n},X,Town,"{p:,}",0,0,0,0\n' for c, n, _, p in rows)
+    (folder / "imd2019_lsoa11_england.csv.gz").write_bytes(gzip.compress(imd.encode("utf-8")))
+    (folder / "iod2019_population_lsoa11_england.csv.gz").write_bytes(gzip.compress(iod.encode("utf-8")))
+    return folder
+
+
+def test_msoa_quintile_is_the_population_weighted_mean_of_its_lsoas(tmp_path: Path) -> None:
+    from optimiser.importers.deprivation import msoa_quintiles, read_lsoas
+
+    # Town 001: deciles 1 (quintile 1, 3,000 people) and 9 (quintile 5, 1,000): mean 2.0 -> 2
+    # Town 002: deciles 5 and 6 (quintiles 3 and 3): 3
+    folder = _deprivation(
+        tmp_path,
+        [("L1", "Town 001A", 1, 3000), ("L2", "Town 001B", 9, 1000), ("L3", "Town 002A", 5, 1500),
+         ("L4", "Town 002B", 6, 1500)],
+    )  # fmt: skip
+    lsoas = read_lsoas(folder)
+    assert lsoas.loc["L1", "population_2015"] == 3000 and lsoas.loc["L2", "quintile"] == 5
+    assert msoa_quintiles(lsoas).to_dict() == {"Town 001": 2, "Town 002": 3}
+    pop, sites = _small_files(tmp_path, GOOD_POP, GOOD_SITES)
+    inst = import_sact(pop, sites, centres=("RAA01",), deprivation=folder)
+    assert inst.tables["zones"]["quintile"].tolist() == [2, 3]
+
+
+def test_findings_name_guesses_duplicates_non_acute_trusts_and_zones_out_of_reach(tmp_path: Path) -> None:
+    pop_rows = GOOD_POP + "E3,Far 001,Far,55.90,-2.70,500\n"  # about 230 km north of every site
+    site_rows = (
+        GOOD_SITES
+        + "RAA02,County Hospital,Hospital,NHS Sector,RAA,Town Hospitals NHS Trust,53.70,-2.60\n"
+        + "RAA03,Town Annexe,Hospital,NHS Sector,RAA,Town Hospitals NHS Trust,53.8109,-2.6900\n"
+        + "RLY01,Hill House,Hospital,NHS Sector,RLY,Town Combined Healthcare NHS Trust,53.75,-2.65\n"
+        + "RRE01,Valley Hospital,Hospital,NHS Sector,RRE,Valley Partnership NHS Foundation Trust,53.9,-2.5\n"
+    )
+    pop, sites = _small_files(tmp_path, pop_rows, site_rows)
+    inst = import_sact(pop, sites, centres=("RAA01",))
+    table = inst.tables["sites"].set_index("site_id")
+    assert table.loc["RAA02", "type"] == "hospital_unit"  # County Hospital Stafford was a community site
+    assert "RLY01" not in table.index and "RAA03" not in table.index  # mental-health trust; 100 m duplicate
+    assert table.loc["RRE01", "type"] == "community_site"
+    text = "\n".join(inst.findings)
+    assert "type guess RAA02 County Hospital: hospital_unit (name says 'County')" in text
+    assert "left out RLY01 Hill House: Town Combined Healthcare NHS Trust is a mental-health trust" in text
+    assert "likely duplicate RAA03 Town Annexe: 100 m from RAA01 Town General Hospital" in text
+    assert "RRE01 Valley Hospital: community_site only" in text
+    assert "1 zones have no complex-capable site within 90 minutes" in text and "Far 001" in text
+    assert "deprivation quintiles are 0" in text
+    result = run("import", "sact", "--population", str(pop), "--sites", str(sites), "--centre", "RAA01",
+                 str(tmp_path / "out"))  # fmt: skip
+    assert result.exit_code == 0 and "Findings (" in result.output and "Far 001" in result.output
+
+
+def test_staffordshire_import_reports_what_was_silent(shared_dir: Path) -> None:
+    data = shared_dir / "data"
+    inst = import_sact(
+        data / "population" / "msoa_staffordshire_stoke.csv",
+        data / "nhs-sites" / "hospitals_staffordshire_stoke.csv",
+    )
+    table = inst.tables["sites"].set_index("site_id")
+    assert table.loc["RJE09", "type"] == "hospital_unit"  # County Hospital, Stafford
+    assert "RLY88" not in table.index  # Harplands, a mental-health trust's hospital
+    assert sum(f.startswith("likely duplicate") for f in inst.findings) == 2
+    zones = inst.tables["zones"]
+    assert set(zones["quintile"]) == {1, 2, 3, 4, 5}
+    assert not any("no complex-capable site" in f for f in inst.findings)

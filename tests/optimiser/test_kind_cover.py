@@ -3,11 +3,13 @@
 The tiny folder below is the maternity case of tests/models/test_oncologist_cover.py written as
 files: O2 (B1, trust TB) is on maternity leave; O1 (A1, trust TA: 6 PAs, 4 away) covers A's 2
 PAs and B's 3 PAs with two trips (2 x 20 miles x 2 ways x 0.5 = 40 pounds), beating B's one
-600-pound locum PA: f1 = 0, f2 = 40, f3 = 3.5 + 2 = 5.5; the baseline pays 3 x 600 = 1,800.
+600-pound locum PA: f1 = 0, f2 = 40, f3 = 3.5 + 2 = 5.5; the baseline (all at home) pays for
+B's one locum PA (600) and leaves B's other 2 PAs uncovered.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -16,10 +18,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+import models.cover
 from instances import bundled_path
 from instances.generators.cover import generate, lsc_cover
+from models.cover import solve
 from models.cover.input import CoverParameters
-from models.cover.solve import solve_cover
 from optimiser.cli import main
 from optimiser.kinds import load_instance
 from optimiser.kinds.cover import PLAN_TABLES, WORKBOOK
@@ -72,19 +75,21 @@ def test_tiny_folder_solves_to_the_hand_checked_optimum(tiny: Path, tmp_path: Pa
     out = tmp_path / "run"
     result = run("solve", str(tiny), "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {
+    assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == {
         *(f"{t}.csv" for t in PLAN_TABLES),
         WORKBOOK,
         "summary.json",
         "run.json",
     }
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["status"] == "optimal"
-    assert [s["values"]["f1"] for s in summary["stages"]] == pytest.approx([0.0, 0.0, 0.0], abs=1e-6)
-    assert [s["values"]["f2"] for s in summary["stages"][1:]] == pytest.approx([40.0, 40.0])
-    assert summary["stages"][2]["values"]["f3"] == pytest.approx(5.5)
-    assert summary["costs"]["total_cost"]["plan"] == pytest.approx(40.0)
-    assert summary["costs"]["total_cost"]["baseline"] == pytest.approx(1800.0)
+    assert summary["solver"]["status"] == "optimal" and summary["check"]["passed"]
+    assert summary["solver"]["objective"] == pytest.approx(40.0)
+    assert [s["f1"] for s in summary["stages"]] == pytest.approx([0.0, 0.0, 0.0], abs=1e-6)
+    assert [s["f2"] for s in summary["stages"][1:]] == pytest.approx([40.0, 40.0])
+    assert summary["stages"][2]["f3"] == pytest.approx(5.5)
+    assert summary["total_cost"] == pytest.approx({"plan": 40.0, "baseline": 600.0})
+    assert summary["uncovered_pas"] == pytest.approx({"plan": 0.0, "baseline": 2.0})
+    assert summary["saving"] == pytest.approx(560.0)
     rota = pd.read_csv(out / "rota.csv")
     assert set(rota["oncologist_id"]) == {"O1"}  # O2 is on maternity leave: never allocated
     assert rota.groupby("site_id")["pas"].sum().to_dict() == {"A1": 2.0, "B1": 3.0}
@@ -93,7 +98,9 @@ def test_tiny_folder_solves_to_the_hand_checked_optimum(tiny: Path, tmp_path: Pa
     assert grid.at["O1", week] == "A1 lung 2 | B1 lung 3"
     assert grid.at["O2", week] == "maternity"
     assert "All demand is covered and every MDT is quorate." in result.output
-    assert "£40" in result.output and "£1,800" in result.output
+    assert "£40" in result.output and "£600" in result.output and "£560" in result.output
+    assert "Independent check: passed" in result.output
+    assert len(result.output.strip().splitlines()) <= 25
 
 
 def test_workbook_holds_every_csv_table(tiny: Path, tmp_path: Path) -> None:
@@ -111,11 +118,11 @@ def test_workbook_holds_every_csv_table(tiny: Path, tmp_path: Path) -> None:
 
 def test_folder_and_model_agree_with_and_without_travel_table(tiny: Path) -> None:
     case = load_instance(tiny).model_input
-    assert case["parameters"] == CoverParameters(cost_per_mile=0.5)
-    plan = solve_cover(case["instance"], case["parameters"])
+    assert case.parameters == CoverParameters(cost_per_mile=0.5)
+    plan = solve(case.input, case.parameters)
     assert plan.metric("total_cost") == pytest.approx(40.0)
     (tiny / "travel.csv").unlink()
-    estimated = load_instance(tiny).model_input["instance"].travel
+    estimated = load_instance(tiny).model_input.input.travel
     assert list(estimated[["from_site", "to_site"]].itertuples(index=False, name=None)) == [
         ("A1", "B1"),
         ("B1", "A1"),
@@ -128,18 +135,66 @@ def test_folder_and_model_agree_with_and_without_travel_table(tiny: Path) -> Non
 @pytest.mark.parametrize(
     ("file", "old", "new", "where", "words"),
     [
-        ("demand.csv", "TB,lung,1,3", "TB,lung,3,3", "demand.csv, row 3, column 'week'", "past the horizon of 1 weeks"),
-        ("specialisms.csv", "O2,lung", "O1,lung", "specialisms.csv, row 3, column 'tumour_site_id'", "listed twice"),
-        ("specialisms.csv", "O2,lung", "O1,lung", "oncologists.csv, row 3, column 'oncologist_id'", "no row in"),
-        ("absences.csv", "2026-01-05,2026-01-09", "2026-01-09,2026-01-05", "absences.csv, row 2, column 'last_day'", "before first_day"),
+        (
+            "demand.csv",
+            "TB,lung,1,3",
+            "TB,lung,3,3",
+            "demand.csv, row 3, column 'week'",
+            "past the horizon of 1 weeks",
+        ),
+        (
+            "specialisms.csv",
+            "O2,lung",
+            "O1,lung",
+            "specialisms.csv, row 3, column 'tumour_site_id'",
+            "listed twice",
+        ),
+        (
+            "specialisms.csv",
+            "O2,lung",
+            "O1,lung",
+            "oncologists.csv, row 3, column 'oncologist_id'",
+            "no row in",
+        ),
+        (
+            "absences.csv",
+            "2026-01-05,2026-01-09",
+            "2026-01-09,2026-01-05",
+            "absences.csv, row 2, column 'last_day'",
+            "before first_day",
+        ),
         ("absences.csv", "maternity,1", "maternity,0", "absences.csv, row 2, column 'share'", "above 0"),
         ("absences.csv", "maternity,1", "holiday,1", "absences.csv, row 2, column 'kind'", "'holiday'"),
-        ("instance.yaml", "'2026-01-05'", "'2026-01-06'", "instance.yaml, column 'parameters.first_week'", "not a Monday"),
-        ("instance.yaml", "weeks: 1", "weeks: 0", "instance.yaml, column 'parameters.weeks'", "below the minimum"),
-        ("instance.yaml", "cost_per_mile", "cost_per_mil", "instance.yaml, column 'parameters.cost_per_mil'", "did you mean 'cost_per_mile'"),
+        (
+            "instance.yaml",
+            "'2026-01-05'",
+            "'2026-01-06'",
+            "instance.yaml, column 'parameters.first_week'",
+            "not a Monday",
+        ),
+        (
+            "instance.yaml",
+            "weeks: 1",
+            "weeks: 0",
+            "instance.yaml, column 'parameters.weeks'",
+            "below the minimum",
+        ),
+        (
+            "instance.yaml",
+            "cost_per_mile",
+            "cost_per_mil",
+            "instance.yaml, column 'parameters.cost_per_mil'",
+            "did you mean 'cost_per_mile'",
+        ),
         ("oncologists.csv", "O1,Dr O1,A1", "O1,Dr O1,Z9", "oncologists.csv, row 2, column 'home_site'", "Z9"),
         ("travel.csv", "A1,B1,30,20", "A1,B1,-30,20", "travel.csv, row 2, column 'minutes'", "below"),
-        ("locums.csv", "TB,lung,1,600", "TB,lung,1,600\nTB,lung,2,500", "locums.csv, row 3, column 'tumour_site_id'", "listed twice"),
+        (
+            "locums.csv",
+            "TB,lung,1,600",
+            "TB,lung,1,600\nTB,lung,2,500",
+            "locums.csv, row 3, column 'tumour_site_id'",
+            "listed twice",
+        ),
     ],
 )
 def test_bad_input_names_file_row_and_column(
@@ -156,7 +211,7 @@ def test_bad_input_names_file_row_and_column(
 def test_mdt_weekday_words_and_a_bad_day(tiny: Path) -> None:
     mdts = "mdt_id,trust_id,tumour_site_id,weekday,quorum,remote_counts\nM1,TB,lung,tuesday,1,yes\n"
     (tiny / "mdts.csv").write_text(mdts)
-    assert load_instance(tiny).model_input["instance"].mdts["weekday"].tolist() == ["Tue"]
+    assert load_instance(tiny).model_input.input.mdts["weekday"].tolist() == ["Tue"]
     (tiny / "mdts.csv").write_text(mdts.replace("tuesday", "Sat"))
     result = run("validate", str(tiny))
     assert result.exit_code == 2
@@ -172,7 +227,7 @@ def test_mdt_that_cannot_be_quorate_is_named(tiny: Path, tmp_path: Path) -> None
     result = run("solve", str(tiny), "--out", str(out))
     assert result.exit_code == 0, result.output
     flat = " ".join(result.output.split())
-    assert "M1" in flat and "week 1" in flat and "lung" in flat
+    assert "M1" in flat and "week 1" in flat and "Lung" in flat
     mdts = pd.read_csv(out / "mdts.csv")
     assert mdts["quorate"].tolist() == [False]
     assert mdts["shortfall"].tolist() == [1]
@@ -184,14 +239,14 @@ def test_lsc_cover_files_hold_lsc_cover() -> None:
     case = load_instance(folder).model_input
     expected = lsc_cover()
     for schema in TABLES:
-        mine, theirs = getattr(case["instance"], schema.name), getattr(expected, schema.name)
+        mine, theirs = getattr(case.input, schema.name), getattr(expected, schema.name)
         pd.testing.assert_frame_equal(mine, theirs, check_dtype=False, obj=schema.name)
-    assert (case["instance"].first_week, case["instance"].weeks) == (expected.first_week, expected.weeks)
-    assert case["parameters"] == CoverParameters()
+    assert (case.input.first_week, case.input.weeks) == (expected.first_week, expected.weeks)
+    assert case.parameters == CoverParameters()
     assert "ILLUSTRATIVE" in (folder / "instance.yaml").read_text()
-    onc = case["instance"].oncologists
-    assert len(onc) >= 30 and len(case["instance"].tumour_sites) >= 8 and case["instance"].weeks == 26
-    kinds = case["instance"].absences.groupby("kind").size()
+    onc = case.input.oncologists
+    assert len(onc) >= 30 and len(case.input.tumour_sites) >= 8 and case.input.weeks == 26
+    kinds = case.input.absences.groupby("kind").size()
     assert {"maternity", "sickness", "annual_leave"} <= set(kinds.index)
 
 
@@ -202,7 +257,7 @@ def test_generate_cover_is_reproducible_and_loads(tmp_path: Path) -> None:
     assert run(*args, "--seed", "3", str(second)).exit_code == 0
     for name in (p.name for p in first.iterdir()):
         assert (first / name).read_text() == (second / name).read_text(), name
-    case = load_instance(first).model_input["instance"]
+    case = load_instance(first).model_input.input
     expected = generate(8, 2, 3, 2, seed=3)
     pd.testing.assert_frame_equal(case.demand, expected.demand, check_dtype=False)
     result = run(*args, str(first))
@@ -220,10 +275,12 @@ def test_workbook_instance_loads_the_same(tiny: Path, tmp_path: Path) -> None:
             if file.endswith(".csv"):
                 frame = pd.read_csv(tiny / file, dtype=str, keep_default_na=False)
                 frame.to_excel(writer, sheet_name=file[:-4], index=False)
-    plain = load_instance(tiny).model_input["instance"]
-    other = load_instance(book).model_input["instance"]
+    plain = load_instance(tiny).model_input.input
+    other = load_instance(book).model_input.input
     for schema in TABLES:
-        pd.testing.assert_frame_equal(getattr(other, schema.name), getattr(plain, schema.name), obj=schema.name)
+        pd.testing.assert_frame_equal(
+            getattr(other, schema.name), getattr(plain, schema.name), obj=schema.name
+        )
 
 
 def test_cover_is_listed_and_a_copy_of_lsc_cover_validates(tmp_path: Path) -> None:
@@ -235,20 +292,60 @@ def test_cover_is_listed_and_a_copy_of_lsc_cover_validates(tmp_path: Path) -> No
     assert run("validate", str(copy)).exit_code == 0
 
 
-@pytest.mark.parametrize(("given", "expected"), [((), 12.5), (("--time-limit", "3"), 3.0)])
-def test_each_solve_has_a_time_limit(
-    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: tuple[str, ...], expected: float
+@pytest.mark.parametrize(("given", "expected"), [((), None), (("--time-limit", "3"), 3.0)])
+def test_time_budget_and_per_solve_limit_reach_the_model(
+    tiny: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    given: tuple[str, ...],
+    expected: float | None,
 ) -> None:
-    """Without --time-limit the instance's time_limit_per_solve bounds every solve."""
-    import optimiser.kinds.cover as kind
-
+    """time_limit_per_solve reaches the model's parameters; --time-limit is the run's budget."""
     seen = []
 
-    def spy(instance, params, *, backend, options):  # type: ignore[no-untyped-def]
-        seen.append(options.time_limit)
-        return solve_cover(instance, params, backend=backend, options=options)
+    def spy(instance, params, *, backend, options, progress):  # type: ignore[no-untyped-def]
+        seen.append((params.time_limit_per_solve, options.time_limit))
+        return solve(instance, params, backend=backend, options=options, progress=progress)
 
-    monkeypatch.setattr(kind, "solve_cover", spy)
+    monkeypatch.setattr(models.cover, "solve", spy)
     edit(tiny, "instance.yaml", "weeks: 1", "weeks: 1\n  time_limit_per_solve: 12.5")
     assert run("solve", str(tiny), "--out", str(tmp_path / "run"), *given).exit_code == 0
-    assert seen == [expected]
+    assert seen == [(12.5, expected)]
+
+
+def test_holidays_table_is_read_and_a_bad_date_named(tiny: Path, tmp_path: Path) -> None:
+    """A local holiday on Tuesday 6 January: the week keeps 4/5 of its demand, to the half PA."""
+    (tiny / "holidays.csv").write_text("date,name,closed\n2026-01-06,trust closure,yes\n")
+    case = load_instance(tiny).model_input
+    assert case.input.holiday_dates() == {dt.date(2026, 1, 6): "local holiday"}
+    out = tmp_path / "run"
+    assert run("solve", str(tiny), "--out", str(out)).exit_code == 0
+    cover = pd.read_csv(out / "cover.csv").set_index("trust_id")
+    assert cover["demand_pas"].to_dict() == {"TA": 1.5, "TB": 2.5}  # 2 x 0.8 = 1.6, 3 x 0.8 = 2.4
+    (tiny / "holidays.csv").write_text(
+        "date,name,closed\n2026-01-06,trust closure,yes\n2026-01-06,again,no\n"
+    )
+    result = run("validate", str(tiny))
+    assert result.exit_code == 2 and "holidays.csv, row 3, column 'date'" in result.output
+
+
+def test_a_rule_only_the_model_checks_names_file_row_and_column(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model's problem (table, row 2 = second data row, column) becomes file, row 3, column."""
+    import optimiser.kinds.cover as kind
+    from models.common.contract import InputProblem, ModelInputError
+
+    def refuse(**_: object) -> None:
+        raise ModelInputError(
+            [
+                InputProblem("oncologists", "too busy", 2, "dcc_pas"),
+                InputProblem("parameters", "bad", None, "weeks"),
+            ]
+        )
+
+    monkeypatch.setattr(kind, "CoverInstance", refuse)
+    result = run("validate", str(tiny))
+    assert result.exit_code == 2
+    assert "oncologists.csv, row 3, column 'dcc_pas': too busy" in result.output
+    assert "instance.yaml, column 'parameters.weeks': bad" in result.output

@@ -1,6 +1,6 @@
 """``kind: ooh`` end to end: the bundled lsc-ooh instance, validation messages, infeasibility, generate.
 
-The optimum is not restated here: it is whatever :func:`models.ooh.solve.solve_ooh` finds for
+The optimum is not restated here: it is whatever :func:`models.ooh.solve` finds for
 :func:`instances.generators.ooh.lsc_ooh` (pinned and re-checked in the model's own tests), and
 the instance files must give exactly the same.
 """
@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+import models.ooh as ooh
 from instances import bundled_path
 from instances.generators.ooh import generate, lsc_ooh
 from models.ooh.input import OohParameters
 from models.ooh.plan import OohPlan
-from models.ooh.solve import solve_ooh
 from optimiser.cli import main
 from optimiser.kinds import load_instance
 
@@ -46,7 +46,7 @@ def edit(folder: Path, file: str, old: str, new: str) -> None:
 @pytest.fixture(scope="module")
 def reference() -> OohPlan:
     """The model's own optimum of the illustrative Lancashire & South Cumbria case."""
-    return solve_ooh(lsc_ooh())
+    return ooh.solve(lsc_ooh())
 
 
 @pytest.fixture
@@ -60,9 +60,9 @@ def test_lsc_ooh_files_hold_lsc_ooh() -> None:
     case = load_instance("lsc-ooh" if LSC is None else LSC).model_input
     expected = lsc_ooh()
     for table in TABLES:
-        mine, theirs = getattr(case.data, table), getattr(expected, table)
+        mine, theirs = getattr(case.input, table), getattr(expected, table)
         pd.testing.assert_frame_equal(mine[theirs.columns], theirs, check_dtype=False, obj=table)
-    assert case.data.clinicians is None
+    assert case.input.clinicians is None
     assert case.parameters == OohParameters()
     assert "ILLUSTRATIVE" in (LSC / "instance.yaml").read_text()  # type: ignore[operator]
 
@@ -71,7 +71,7 @@ def test_solve_lsc_ooh_gives_the_model_optimum(reference: OohPlan, tmp_path: Pat
     out = tmp_path / "run"
     result = run("solve", "lsc-ooh", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {
+    assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == {
         *(
             f"{name}.csv"
             for name in ("rotas", "rotas_before", "coverage", "response_worse", "clinicians", "costs")
@@ -84,11 +84,13 @@ def test_solve_lsc_ooh_gives_the_model_optimum(reference: OohPlan, tmp_path: Pat
     assert summary["solver"]["objective"] == pytest.approx(reference.result.objective, rel=1e-9)
     assert summary["costs"]["total"]["after"] == pytest.approx(reference.result.objective, abs=0.01)
     assert summary["rotas"] == {"before": len(reference.rotas_before), "after": len(reference.rotas)}
+    assert summary["check"]["passed"] is True
+    assert summary["check"]["figures"]["total_cost"] == pytest.approx(reference.result.objective)
     assert len(pd.read_csv(out / "rotas.csv")) == len(reference.rotas)
     costs = pd.read_csv(out / "costs.csv").set_index("component")
     assert costs.loc["total", "saving"] == pytest.approx(reference.costs.loc["total", "saving"], abs=0.01)
     text = result.output
-    assert "Status: optimal" in text and "Annual cost" in text and "Response times that grow" in text
+    assert "Status: optimal" in text and "Annual cost" in text and "Independent check: passed" in text
     assert "Westmorland General Hospital (RTXBW), AO2: 0.0 -> 51.3 min" in text
     assert "Royal Lancaster Infirmary" in text and "1-in-10" in text
 
@@ -157,7 +159,14 @@ def test_missing_travel_is_estimated_from_coordinates_or_named(lsc: Path) -> Non
 
 
 def test_infeasible_instance_exits_1_naming_site_service_and_shortfall(lsc: Path, tmp_path: Path) -> None:
+    # 20 minutes from Westmorland to its rota's hub, and Westmorland may not host acute oncology
     edit(lsc, "services.csv", "(consultant),non-resident,60,", "(consultant),non-resident,20,")
+    edit(
+        lsc,
+        "rotas.csv",
+        "RTXBW,AO2,2,0.6,0.2,0.8,0.3,RTXBW,True,",
+        "RTXBW,AO2,2,0.6,0.2,0.8,0.3,RTXBW,False,",
+    )
     out = tmp_path / "run"
     result = run("solve", str(lsc), "--out", str(out))
     assert result.exit_code == 1, result.output
@@ -167,14 +176,21 @@ def test_infeasible_instance_exits_1_naming_site_service_and_shortfall(lsc: Path
         "Westmorland General Hospital (RTXBW), Acute oncology second on-call (consultant): no rota can cover it"
         in text
     )
-    assert "could gather at most 2 clinicians, 6 short of the 8 that 1-in-8 needs" in text
-    assert "51 min away, 31 min over the 20-minute response time" in text
-    assert {p.name for p in out.iterdir()} == {"summary.json", "run.json"}
+    assert "A rota at Royal Lancaster Infirmary: 51 min away, 31 min over the 20-minute response time" in text
+    assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == {
+        "findings.csv",
+        "summary.json",
+        "run.json",
+    }
+    findings = pd.read_csv(out / "findings.csv")
+    assert findings.set_index(["site_id", "service_id"]).loc[("RTXBW", "AO2"), "shortfall"] == 31.3
     summary = json.loads((out / "summary.json").read_text())
     assert summary["solver"]["status"] == "infeasible"
-    assert "Westmorland General Hospital (RTXBW)" in summary["explanation"]
+    assert any("Westmorland General Hospital (RTXBW)" in line for line in summary["explanation"])
+    assert summary["plan_found"] is False and summary["check"] is None
     finding = next(f for f in summary["findings"] if f["site_id"] == "RTXBW")
-    assert finding["service_id"] == "AO2" and finding["shortfall"] == 6.0
+    assert finding["service_id"] == "AO2" and finding["requirement"] == "response"
+    assert finding["shortfall"] == pytest.approx(31.3)
 
 
 def test_generate_ooh_is_reproducible_and_solves(tmp_path: Path) -> None:
@@ -193,7 +209,7 @@ def test_generate_ooh_is_reproducible_and_solves(tmp_path: Path) -> None:
     result = run("solve", str(tmp_path / "a"), "--out", str(tmp_path / "run"))
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
-    expected = solve_ooh(generate(6, 2, 3)).result.objective
+    expected = ooh.solve(generate(6, 2, 3)).result.objective
     assert summary["solver"]["objective"] == pytest.approx(expected, rel=1e-9)
 
 
@@ -210,7 +226,7 @@ def test_workbook_variant_loads_the_same(lsc: Path, tmp_path: Path) -> None:
     assert from_book.parameters == from_csv.parameters
     for table in TABLES:
         pd.testing.assert_frame_equal(
-            getattr(from_book.data, table), getattr(from_csv.data, table), obj=table
+            getattr(from_book.input, table), getattr(from_csv.input, table), obj=table
         )
 
 
@@ -226,8 +242,8 @@ def test_named_clinicians_replace_the_counts(lsc: Path) -> None:
     named.to_csv(lsc / "clinicians.csv", index=False)
     rotas.drop(columns="clinicians").to_csv(lsc / "rotas.csv", index=False)
     case = load_instance(lsc).model_input
-    assert case.data.rotas["clinicians"].tolist() == lsc_ooh().rotas["clinicians"].tolist()
-    assert len(case.data.members()) == len(named)
+    assert case.input.rotas["clinicians"].tolist() == lsc_ooh().rotas["clinicians"].tolist()
+    assert len(case.input.members()) == len(named)
     edit(lsc, "clinicians.csv", "C000,RTX02,AO2", "C000,RXL01,ONC1")
     result = run("validate", str(lsc))
     assert result.exit_code == 2
@@ -235,3 +251,36 @@ def test_named_clinicians_replace_the_counts(lsc: Path) -> None:
         f"{lsc / 'clinicians.csv'}, row 2, column 'service_id': RXL01 has no ONC1 row in rotas"
         in result.output
     )
+
+
+def test_model_input_problems_name_file_row_and_column(lsc: Path) -> None:
+    # Vacancies with no premium to cost them: a rule only the model checks (ModelInputError).
+    edit(
+        lsc,
+        "services.csv",
+        "(consultant),non-resident,60,8,,4,118000,150,A,600",
+        "(consultant),non-resident,60,8,,4,118000,150,A,",
+    )
+    result = run("validate", str(lsc))
+    assert result.exit_code == 2
+    assert (
+        f"{lsc / 'rotas.csv'}, row 3, column 'vacancies': 2 vacancies, but service AO2 has no "
+        "locum_premium_per_night" in result.output
+    )
+
+
+def test_summary_puts_headline_figures_first_in_under_25_lines(reference: OohPlan) -> None:
+    from optimiser.kinds.ooh import summary
+
+    lines = summary(reference).splitlines()
+    assert len(lines) < 25 and max(map(len, lines)) <= 100
+    assert lines[0].startswith("Status: optimal   objective £1,494,461 a year")
+    assert lines[1] == "Saving £1,254,747 a year (45.6%): £2,749,208 today -> £1,494,461 in the plan"
+    assert (
+        lines[2] == "Rotas: 26 today -> 14; locum slots 11 -> 0; 12 of 28 site-services move to another rota"
+    )
+    assert "temporary staff      £557,233           £0     £557,233" in lines
+    impossible = ooh.solve(lsc_ooh(), OohParameters(non_resident_mobilisation_minutes=500))
+    lines = summary(impossible).splitlines()
+    assert len(impossible.findings) > 3 and len(lines) < 25
+    assert lines[-1] == f"  ... and {len(impossible.findings) - 3} more (see findings.csv)"

@@ -1,0 +1,199 @@
+"""``optimiser scenarios | frontier | regret``: options appraisal, many solves compared at once.
+
+* ``scenarios PATH``: every scenario of a scenario file, solved in parallel, compared.
+* ``frontier PATH --x access --points N``: the exact trade-off between cost and access
+  (epsilon-constraint: the access target stepped from today's optimum to the most any plan can
+  reach, each point solved to the stated gap and checked).
+* ``regret PATH``: for every candidate site, the optimum with the site forced the other way
+  (open if the optimum closes it, closed if it opens it), ranked by what that costs.
+
+Each writes its run folders under ``OUT/runs/``, a comparison (CSV, workbook, Markdown) and,
+with ``--report``, one self-contained HTML report.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from optimiser.commands.parallel import Job, JobOutcome, run_jobs
+from optimiser.errors import InputError
+
+
+def _fail(exc: InputError) -> None:
+    click.echo(f"The request has problems ({len(exc.problems)}):", err=True)
+    for problem in exc.problems:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(2)
+
+
+def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every multi-solve command shares."""
+    options = [
+        click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder."),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            default=120.0,
+            show_default=True,
+            help="Seconds per solve.",
+        ),
+        click.option(
+            "--gap", type=click.FloatRange(min=0), default=1e-4, show_default=True, help="Relative gap."
+        ),
+        click.option("--solver", "backend", default=None, help="Backend (default: the kind's first)."),
+        click.option(
+            "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Solves at once."
+        ),
+        click.option("--scheduler", default=None, help="Address of a running Dask scheduler."),
+        click.option(
+            "--memory-limit",
+            type=click.FloatRange(min=100),
+            default=8000.0,
+            show_default=True,
+            help="MB per solve; above it the solve is stopped.",
+        ),
+        click.option("--report/--no-report", default=True, show_default=True, help="Write report.html."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+class BatchProgress:
+    """Scenarios done, running and failed, and the best objective so far, on one line (stderr)."""
+
+    def __init__(self, jobs: list[Job], workers: int) -> None:
+        self.folders = {job.name: job.folder for job in jobs}
+        self.workers = workers
+        self.failed = 0
+        self.best: tuple[float, str] | None = None
+
+    def _objective(self, name: str) -> float | None:
+        import json
+
+        summary = self.folders[name] / "summary.json"
+        if not summary.is_file():
+            return None
+        value = (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("objective")
+        return None if value is None else float(value)
+
+    def __call__(self, outcome: JobOutcome, done: int, total: int) -> None:
+        ok = outcome.status in ("finished", "resumed") and outcome.returncode in (0, None)
+        if not ok and outcome.returncode != 1:
+            self.failed += 1
+        running = min(self.workers, total - done)
+        text = (
+            f"[{done}/{total}] done, {running} running, {self.failed} failed: {outcome.name} {outcome.status}"
+        )
+        if outcome.note and not ok:
+            text += f" ({outcome.note.splitlines()[-1][:120]})"
+        value = self._objective(outcome.name) if outcome.name in self.folders else None
+        if value is not None and (self.best is None or value < self.best[0]):
+            self.best = (value, outcome.name)
+        if self.best is not None:
+            text += f"; best so far {self.best[0]:,.0f} ({self.best[1]})"
+        click.echo(text, err=True)
+
+
+def solve_arguments(instance: Path, backend: str | None, time_limit: float, gap: float) -> tuple[str, ...]:
+    args = [str(instance), "--time-limit", str(time_limit), "--gap", str(gap), "--threads", "1"]
+    if backend:
+        args += ["--solver", backend]
+    return tuple(args)
+
+
+def run_batch(
+    jobs: list[Job], time_limit: float, memory_mb: float, workers: int, scheduler: str | None
+) -> list[JobOutcome]:
+    """Run the jobs with a progress line per finished solve; Ctrl-C keeps what finished."""
+    progress = BatchProgress(jobs, workers)
+    # the whole solve's wall clock plus room to load, check and write
+    try:
+        return run_jobs(
+            jobs,
+            wall_seconds=time_limit * 1.2 + 60,
+            memory_mb=memory_mb,
+            workers=workers,
+            scheduler=scheduler,
+            on_done=progress,
+        )
+    except KeyboardInterrupt:
+        click.echo("Interrupted: finished solves are kept; run the same command again to resume.", err=True)
+        sys.exit(130)
+
+
+def default_out(prefix: str, instance_name: str) -> Path:
+    import datetime as dt
+
+    from optimiser.outputs import safe_slug
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{prefix}-{safe_slug(instance_name)}-{stamp}"
+
+
+@click.command("scenarios")
+@click.argument("path")
+@click.option(
+    "--scenarios",
+    "scenario_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Scenario file (default: the instance's scenarios.yaml).",
+)
+@batch_options
+def scenarios(
+    path: str,
+    scenario_file: Path | None,
+    out: Path | None,
+    time_limit: float,
+    gap: float,
+    backend: str | None,
+    workers: int,
+    scheduler: str | None,
+    memory_limit: float,
+    report: bool,
+) -> None:
+    """Solve every scenario of a scenario file and compare them (CSV, XLSX, Markdown, report)."""
+    from optimiser.cli import resolve_instance
+    from optimiser.comparison import write_comparison
+    from optimiser.kinds import load_instance
+    from optimiser.scenarios import find_scenario_file, read_scenarios
+
+    instance = resolve_instance(path)
+    try:
+        file = find_scenario_file(instance, scenario_file)
+        named = read_scenarios(file)
+        loaded = {name: load_instance(instance, overrides=ov) for name, ov in named.items()}
+    except InputError as exc:
+        _fail(exc)
+    first = next(iter(loaded.values()))
+    out = out or default_out("scenarios", first.raw.name)
+    base_args = solve_arguments(instance, backend, time_limit, gap)
+    jobs = [
+        Job(
+            name,
+            out / "runs" / name,
+            (*base_args, "--scenarios", str(file.resolve()), "--scenario", name),
+            {"scenario": ov.to_dict(), "arguments": list(base_args)},
+        )
+        for name, ov in named.items()
+    ]
+    run_batch(jobs, time_limit, memory_limit, workers, scheduler)
+    runs = {job.name: job.folder for job in jobs}
+    files = write_comparison(
+        out, first.kind.name, runs, title=f"Scenarios of {first.raw.name}", report=report
+    )
+    click.echo(f"Wrote {', '.join(files)} to {out}")
+
+
+def register(main: click.Group) -> None:
+    from optimiser.commands.frontier import frontier, regret
+
+    main.add_command(scenarios)
+    main.add_command(frontier)
+    main.add_command(regret)

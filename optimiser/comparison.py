@@ -1,0 +1,79 @@
+"""Write a comparison of solved variants: one table as CSV, workbook and Markdown, and the report."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from optimiser.exports.safe import write_csv
+from optimiser.exports.workbook import write_workbook
+from optimiser.scenarios import compare_runs, plan_differences
+
+HEADLINE = (
+    "scenario",
+    "status",
+    "check",
+    "gap",
+    "costs.total",
+    "sites_open",
+    "chairs",
+    "access.mean_minutes",
+    "access.p95_minutes",
+    "access.within_30",
+    "access.within_45",
+    "access.within_60",
+    "unserved_attendances",
+)
+"""Columns shown first (those a run reports); every other figure follows."""
+
+
+def ordered(table: pd.DataFrame) -> pd.DataFrame:
+    first = [c for c in HEADLINE if c in table.columns]
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+def markdown(table: pd.DataFrame, columns: int = 12) -> str:
+    """A Markdown table of the first ``columns`` columns (the full table is in the CSV)."""
+    from optimiser.report import readable
+
+    shown = table.iloc[:, :columns].copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(readable)
+    return shown.to_markdown(index=False, disable_numparse=True)
+
+
+def write_comparison(
+    out: Path,
+    kind: str,
+    runs: Mapping[str, Path],
+    *,
+    title: str,
+    report: bool = True,
+    extra: Mapping[str, pd.DataFrame] | None = None,
+) -> list[str]:
+    """comparison.csv/.xlsx/.md and differences.csv (and report.html) in ``out``; the names written."""
+    out.mkdir(parents=True, exist_ok=True)
+    table = ordered(compare_runs(runs))
+    differences = plan_differences(kind, runs)
+    write_csv(table, out / "comparison.csv")
+    write_csv(differences, out / "differences.csv")
+    sheets = {"comparison": table, "differences": differences, **dict(extra or {})}
+    for name, frame in (extra or {}).items():
+        write_csv(frame, out / f"{name}.csv")
+    write_workbook(out / "comparison.xlsx", sheets)
+    lines = [f"# {title}", "", markdown(table), ""]
+    if len(differences):
+        lines += ["## Plan differences against the first", "", markdown(differences, 6), ""]
+    for name, frame in (extra or {}).items():
+        lines += [f"## {name}", "", markdown(frame), ""]
+    (out / "comparison.md").write_text("\n".join(lines), encoding="utf-8")
+    files = ["comparison.csv", "comparison.xlsx", "comparison.md", "differences.csv"]
+    files += [f"{name}.csv" for name in extra or {}]
+    if report:
+        from optimiser.report import write_report
+
+        files.append(write_report(out).name)
+    return files

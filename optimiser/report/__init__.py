@@ -1,0 +1,67 @@
+"""``optimiser report``: one self-contained HTML file a board can read, from a run or a comparison.
+
+The page holds everything it shows: figures and tables as HTML, the map and charts as inline SVG
+(:mod:`optimiser.report.svgmap`, matplotlib for charts), styles inline, no script and nothing
+fetched, so it opens offline, from an e-mail attachment, and prints.  Jinja2 renders it (with
+autoescaping, so names from the instance cannot inject markup).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+
+from optimiser.report.context import comparison_context, run_context
+
+REPORT_FILE = "report.html"
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("optimiser.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def write_report(folder: Path, out: Path | None = None) -> Path:
+    """Write ``report.html`` for the run or comparison folder ``folder``; return its path."""
+    folder = Path(folder)
+    if (folder / "comparison.csv").is_file():
+        context = comparison_context(folder)
+    elif (folder / "run.json").is_file():
+        context = run_context(folder)
+    else:
+        raise FileNotFoundError(f"{folder} holds neither a run (run.json) nor a comparison (comparison.csv)")
+    html = _environment().get_template("report.html.j2").render(**context)
+    path = out or folder / REPORT_FILE
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def table_html(frame: pd.DataFrame, limit: int = 200) -> str:
+    """A plain HTML table (escaped), numbers formatted for reading."""
+    shown = frame.head(limit).copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(readable)
+    return shown.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
+
+
+def readable(value: float) -> str:
+    """A number as a reader wants it: thousands separated, four significant figures below 1,000."""
+    if pd.isna(value):
+        return ""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

@@ -1,0 +1,357 @@
+"""What the report shows, gathered from a run folder or a comparison folder."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optimiser.errors import InputError
+from optimiser.report import svgmap
+
+
+def _json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _table(frame: pd.DataFrame, limit: int = 200) -> str:
+    from optimiser.report import table_html
+
+    return table_html(frame, limit)
+
+
+def _svg_file(path: Path) -> str | None:
+    """An SVG file's markup without its XML prologue, for inlining."""
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    return text[text.find("<svg") :]
+
+
+def _money(value: Any) -> str:
+    return "n/a" if value is None else f"£{float(value):,.0f}"
+
+
+def _percent(value: Any) -> str:
+    return "n/a" if value is None else f"{float(value):.1%}"
+
+
+def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the figures a board reads first."""
+    solver = summary.get("solver") or {}
+    check = summary.get("check")
+    items = [("Status", str(solver.get("status", "n/a")))]
+    if solver.get("gap") is not None:
+        items.append(("Gap to the bound", f"{solver['gap']:.2%}"))
+    items.append(("Independent check", "passed" if check and check.get("passed") else "FAILED or not run"))
+    costs = summary.get("costs")
+    if isinstance(costs, dict) and "total" in costs:
+        items.append(("Annual cost", _money(costs["total"])))
+    elif solver.get("objective") is not None:
+        from optimiser.report import readable
+
+        items.append(("Objective", readable(float(solver["objective"]))))
+    access = summary.get("access") or {}
+    if access:
+        items.append(("Mean travel", f"{access.get('mean_minutes', 0):.1f} min"))
+        items.append(
+            ("Within 30 / 45 / 60 min", " / ".join(_percent(access.get(f"within_{m}")) for m in (30, 45, 60)))
+        )
+    for key, label in (
+        ("sites_open", "Sites open"),
+        ("chairs", "Chairs"),
+        ("unserved_attendances", "Unserved"),
+    ):
+        if summary.get(key) is not None:
+            items.append(
+                (
+                    label,
+                    f"{summary[key]:,.0f}" if isinstance(summary[key], int | float) else str(summary[key]),
+                )
+            )
+    return items
+
+
+def sact_map(run: Path, instance: Path, colour_by: str = "travel") -> str | None:
+    """The SVG map of a SACT run: zones by attendance-weighted travel minutes, sites, hub links."""
+    from optimiser.kinds import load_instance
+
+    if not (run / "sites.csv").is_file():
+        return None
+    try:
+        data = load_instance(instance).model_input.input
+    except InputError:  # the instance moved or changed since the run
+        return None
+    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
+    plan = pd.read_csv(run / "sites.csv", dtype={"site_id": str})
+    hub = run / "hub_links.csv"
+    links = pd.read_csv(hub, dtype={"site_id": str, "hub_id": str}) if hub.is_file() else None
+    return network_map(data, allocation, plan, links, colour_by)
+
+
+def network_map(
+    data: Any, allocation: pd.DataFrame, plan: pd.DataFrame, hub_links: pd.DataFrame | None, colour_by: str
+) -> str | None:
+    """The map of one SACT network: ``plan`` has site_id, open, chairs, current_chairs, change."""
+    zones_in = data.zones
+    if not {"lat", "lon"} <= set(zones_in.columns):
+        return None
+    weighted = allocation.assign(w=allocation["attendances"] * allocation["minutes"]).groupby("zone_id")
+    minutes = weighted["w"].sum() / weighted["attendances"].sum().where(lambda s: s > 0)
+    zones = [
+        svgmap.Zone(
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            weight=float(row["attendances"]),
+            minutes=None if zone_id not in minutes.index else float(minutes[zone_id]),
+            quintile=int(row.get("quintile", 0) or 0),
+            label=f"{row.get('name', zone_id)} ({zone_id}): {row['attendances']:,.0f} attendances a year, "
+            + (f"{minutes[zone_id]:.0f} min mean travel" if zone_id in minutes.index else "unserved"),
+        )
+        for zone_id, row in zones_in.iterrows()
+        if pd.notna(row["lat"]) and pd.notna(row["lon"])
+    ]
+    plan = plan.set_index("site_id")
+    sites = []
+    for site_id, row in data.sites.iterrows():
+        if site_id not in plan.index or pd.isna(row.get("lat")):
+            continue
+        p = plan.loc[site_id]
+        shown = bool(p["open"]) or p.get("change") == "closed"
+        state = str(p.get("change", "unchanged")) if shown else "not open"
+        chairs = int(p["chairs"])
+        label = f"{row['name']} ({site_id}): {state}, {chairs} chairs (today {int(p['current_chairs'])})"
+        sites.append(svgmap.Site(str(site_id), float(row["lat"]), float(row["lon"]), state, chairs, label))
+    links = []
+    if hub_links is not None:
+        links = [
+            (r["hub_id"], r["site_id"], f"{r['hub_id']} supplies {r['site_id']}: {r['minutes']:.0f} min")
+            for _, r in hub_links.iterrows()
+        ]
+    return svgmap.draw_map(zones, sites, links, colour_by=colour_by)
+
+
+def rollout_views(run: Path, instance: Path) -> tuple[str | None, list[tuple[str, str]]]:
+    """A roll-out run: the map of its last year, and the timeline of chairs by site and year."""
+    import html
+
+    from optimiser.kinds import load_instance
+
+    schedule_file = run / "schedule.csv"
+    if not schedule_file.is_file():
+        return None, []
+    schedule = pd.read_csv(schedule_file, dtype={"site_id": str})
+    years = list(dict.fromkeys(schedule["year"]))
+    head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
+    rows = []
+    for site_id, site in schedule.groupby("site_id", sort=False):
+        if not site["open"].any():
+            continue
+        cells = []
+        for _, r in site.iterrows():
+            shade = "#005EB8" if r["open"] else "#ffffff"
+            mark = {"opens": "new", "closes": "closed", "grows": "+", "shrinks": "-"}.get(str(r["event"]), "")
+            text = f"{int(r['chairs'])} {mark}".strip() if r["open"] else mark
+            style = f"background:{shade};color:#fff" if r["open"] else "color:#DA291C"
+            cells.append(f'<td style="{style}">{html.escape(text)}</td>')
+        label = f"{site['name'].iloc[0]} ({site_id})"
+        rows.append(f"<tr><th>{html.escape(label)}</th>{''.join(cells)}</tr>")
+    table = f'<table class="data grid"><tr><th>site</th>{head}</tr>{"".join(rows)}</table>'
+    timeline = [("Roll-out: chairs by site and year (new: opens; +/-: chairs added or removed)", table)]
+    try:
+        data = load_instance(instance).model_input.input.base
+    except InputError:
+        return None, timeline
+    last = years[-1]
+    year_plan = schedule[schedule["year"] == last].copy()
+    today = data.sites["current_chairs"].where(data.sites["existing"].astype(bool), 0)
+    year_plan["current_chairs"] = year_plan["site_id"].map(today).fillna(0)
+    year_plan["change"] = year_plan["event"].fillna("").replace("", "unchanged")
+    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
+    links = pd.read_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
+    return (
+        network_map(
+            data,
+            allocation[allocation["year"] == last],
+            year_plan,
+            links[links["year"] == last],
+            "travel",
+        ),
+        timeline,
+    )
+
+
+def ooh_map(run: Path, instance: Path) -> str | None:
+    """The SVG map of an OOH run: sites, and a line from each rota's hub to every site it covers."""
+    from optimiser.kinds import load_instance
+
+    coverage = run / "coverage.csv"
+    if not coverage.is_file():
+        return None
+    try:
+        raw_sites = load_instance(instance).raw.tables["sites"]
+    except InputError:  # the instance moved or changed since the run
+        return None
+    cover = pd.read_csv(coverage, dtype=str)
+    hub_column = next((c for c in cover.columns if re.fullmatch(r"hub(_after|_id)?", c)), None)
+    hubs = set(cover[hub_column]) if hub_column else set()
+    sites = [
+        svgmap.Site(
+            r["site_id"],
+            float(r["lat"]),
+            float(r["lon"]),
+            "open" if r["site_id"] in hubs else "not open",
+            9 if r["site_id"] in hubs else 0,
+            f"{r['name']} ({r['site_id']})",
+        )
+        for _, r in raw_sites.iterrows()
+    ]
+    links = []
+    if hub_column:
+        for _, r in cover.iterrows():
+            links.append(
+                (
+                    r[hub_column],
+                    r["site_id"],
+                    f"{r.get('service_id', '')}: {r['site_id']} covered from {r[hub_column]}",
+                )
+            )
+    return svgmap.draw_map([], sites, links)
+
+
+SHIFT_COLOURS = ("#41B6E6", "#FFB81C", "#330072", "#009639", "#ED8B00", "#AE2573", "#768692", "#00A499")
+
+
+def rota_grid(run: Path) -> str | None:
+    """The rota as a staff x date grid, one colour per shift type (escaped HTML)."""
+    import html
+
+    path = run / "assignments.csv"
+    if not path.is_file():
+        return None
+    shifts = pd.read_csv(path, dtype=str)
+    if shifts.empty:
+        return None
+    colour = {
+        s: SHIFT_COLOURS[i % len(SHIFT_COLOURS)] for i, s in enumerate(sorted(shifts["shift_id"].unique()))
+    }
+    grid = shifts.pivot_table(index="staff_id", columns="date", values="shift_id", aggfunc="first")
+    dates = sorted(grid.columns)
+    head = "".join(f"<th>{html.escape(pd.Timestamp(d).strftime('%a %d %b'))}</th>" for d in dates)
+    rows = []
+    for staff, row in grid.iterrows():
+        cells = []
+        for d in dates:
+            shift = row.get(d)
+            if isinstance(shift, str):
+                cells.append(f'<td style="background:{colour[shift]};color:#fff">{html.escape(shift)}</td>')
+            else:
+                cells.append("<td></td>")
+        rows.append(f"<tr><th>{html.escape(str(staff))}</th>{''.join(cells)}</tr>")
+    table = f'<table class="data grid"><tr><th>staff</th>{head}</tr>{"".join(rows)}</table>'
+    return f'<div class="scroll">{table}</div>'
+
+
+def run_context(run: Path) -> dict[str, Any]:
+    """A single run: headline, map, the plan's tables."""
+    meta = _json(run / "run.json")
+    summary = _json(run / "summary.json")
+    kind = meta.get("kind", summary.get("kind", ""))
+    instance = Path(meta.get("instance", ""))
+    tables = []
+    for name in meta.get("files", []):
+        if name.endswith(".csv") and (run / name).is_file():
+            frame = pd.read_csv(run / name)
+            tables.append((name.removesuffix(".csv").replace("_", " "), _table(frame), len(frame)))
+    charts: list[tuple[str, str]] = [("Rota", grid)] if (grid := rota_grid(run)) else []
+    if kind == "rollout":
+        map_svg, timeline = rollout_views(run, instance)
+        charts += timeline
+    else:
+        map_svg = (
+            sact_map(run, instance) if kind == "sact" else ooh_map(run, instance) if kind == "ooh" else None
+        )
+    return {
+        "title": f"{meta.get('name', run.name)}: {kind} plan",
+        "subtitle": f"Run folder {run.name}",
+        "headline": headline(summary),
+        "explanation": summary.get("explanation") or [],
+        "check": summary.get("check"),
+        "map_svg": map_svg,
+        "legend": svgmap.legend("travel") if kind in ("sact", "rollout") else [],
+        "charts": charts,
+        "tables": tables,
+        "version": meta.get("version", ""),
+    }
+
+
+def _regret_chart(regret: pd.DataFrame, out: Path) -> str | None:
+    ok = regret[regret["regret"].notna()] if "regret" in regret.columns else regret.iloc[0:0]
+    if ok.empty:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ok = ok.sort_values("regret")
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(ok) + 1.2))
+    colours = ["#DA291C" if f == "closed" else "#009639" for f in ok["forced"]]
+    ax.barh(
+        [f"{n} ({f})" for n, f in zip(ok["name"].str[:30], ok["forced"], strict=True)],
+        ok["regret"] / 1e3,
+        color=colours,
+    )
+    ax.set_xlabel("extra annual cost against the optimum (£ thousand)")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    path = out / "regret.svg"
+    fig.savefig(path)
+    plt.close(fig)
+    return _svg_file(path)
+
+
+def comparison_context(folder: Path) -> dict[str, Any]:
+    """A comparison (scenarios, frontier or regret): the table, charts, and the first plan's map."""
+    table = pd.read_csv(folder / "comparison.csv")
+    charts = []
+    frontier_svg = _svg_file(folder / "frontier.svg")
+    if frontier_svg:
+        charts.append(("Cost against access", frontier_svg))
+    tables = [("comparison", _table(table), len(table))]
+    if (folder / "regret.csv").is_file():
+        regret = pd.read_csv(folder / "regret.csv")
+        chart = _regret_chart(regret, folder)
+        if chart:
+            charts.append(("What forcing each site costs", chart))
+        tables.insert(0, ("regret", _table(regret), len(regret)))
+    if (folder / "frontier.csv").is_file():
+        frontier = pd.read_csv(folder / "frontier.csv")
+        tables.insert(0, ("frontier", _table(frontier), len(frontier)))
+    differences = pd.read_csv(folder / "differences.csv") if (folder / "differences.csv").is_file() else None
+    if differences is not None and len(differences):
+        tables.append(("plan differences against the first", _table(differences), len(differences)))
+    runs = sorted((folder / "runs").glob("*/run.json"))
+    first = runs[0].parent if runs else None
+    meta = _json(first / "run.json") if first else {}
+    map_svg = None
+    if first is not None and meta.get("kind") == "sact":
+        map_svg = sact_map(first, Path(meta.get("instance", "")))
+    return {
+        "title": f"{folder.name}",
+        "subtitle": f"{len(table)} solves compared" + (f"; map: {first.name}" if first is not None else ""),
+        "headline": [
+            ("Solves", str(len(table))),
+            ("Checked", str(int((table.get("check") == "passed").sum()))),
+        ],
+        "explanation": [],
+        "check": None,
+        "map_svg": map_svg,
+        "legend": svgmap.legend("travel") if map_svg else [],
+        "charts": charts,
+        "tables": tables,
+        "version": meta.get("version", ""),
+    }

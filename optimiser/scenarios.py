@@ -1,0 +1,173 @@
+"""Scenario files and the comparison of solved scenarios.
+
+A scenario file (``scenarios.yaml`` in the instance folder, or any file given with
+``--scenarios``) names scenarios as overrides of the instance (see :mod:`optimiser.overrides`)::
+
+    scenarios:
+      base: {}
+      growth-68: {set: {demand_growth: 0.68}}
+      keep-furness: {open: [RTXBU]}
+      access-90: {set: {access_target: 0.9}, close: [RXN01]}
+
+Each scenario is solved into its own run folder; :func:`compare_runs` reads the run folders back
+(``summary.json`` and the plan tables) into one row per scenario, one column per headline figure,
+and :func:`plan_differences` lists what differs between each scenario's plan and the first's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optimiser.errors import InputError, Problem
+from optimiser.instance_files import read_yaml
+from optimiser.overrides import Overrides, overrides_from_mapping
+
+SCENARIO_FILE = "scenarios.yaml"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def read_scenarios(path: Path) -> dict[str, Overrides]:
+    """The scenarios of ``path`` in file order; raise InputError naming file and scenario."""
+    data = read_yaml(path)
+    shown = str(path)
+    problems: list[Problem] = []
+    unknown = [k for k in data if k != "scenarios"]
+    problems += [Problem(shown, f"unknown key '{k}'; expected: scenarios", column=str(k)) for k in unknown]
+    entries = data.get("scenarios")
+    if not isinstance(entries, Mapping) or not entries:
+        problems.append(
+            Problem(shown, "expected 'scenarios:' with at least one named scenario", column="scenarios")
+        )
+        raise InputError(problems)
+    scenarios: dict[str, Overrides] = {}
+    for name, entry in entries.items():
+        label = str(name)
+        if not _NAME.match(label):
+            problems.append(
+                Problem(
+                    shown, f"scenario name '{label}': letters, digits, '.', '_' or '-' only", column=label
+                )
+            )
+            continue
+        try:
+            scenarios[label] = overrides_from_mapping(entry, f"{shown}: scenario '{label}'")
+        except InputError as exc:
+            problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return scenarios
+
+
+def find_scenario_file(instance: Path, given: Path | None) -> Path:
+    """``given``, else the instance folder's ``scenarios.yaml``; InputError when neither exists."""
+    path = given if given is not None else instance / SCENARIO_FILE
+    if not path.is_file():
+        raise InputError([Problem(str(path), "scenario file not found (give one with --scenarios)")])
+    return path
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), inner, out)
+    elif isinstance(value, list):
+        out[prefix] = len(value) if all(isinstance(v, str) for v in value) else json.dumps(value)
+    else:
+        out[prefix] = value
+
+
+_SKIP = {"kind", "explanation", "timings", "check", "solver", "plan_found"}
+
+
+def scenario_row(name: str, folder: Path) -> dict[str, Any]:
+    """One comparison row from a run folder: status, gap, the check and every headline figure."""
+    row: dict[str, Any] = {"scenario": name}
+    summary_file = folder / "summary.json"
+    if not summary_file.is_file():
+        row["status"] = "not run"
+        return row
+    doc = json.loads(summary_file.read_text(encoding="utf-8"))
+    solver = doc.get("solver") or {}
+    check = doc.get("check") or {}
+    row.update(
+        status=solver.get("status"),
+        objective=solver.get("objective"),
+        gap=solver.get("gap"),
+        solve_seconds=solver.get("solve_seconds"),
+        check="passed" if check.get("passed") else ("failed" if check else "not run"),
+        interrupted=bool(doc.get("interrupted", False)),
+        explanation=" ".join(doc.get("explanation") or [])[:500],
+    )
+    figures: dict[str, Any] = {}
+    _flatten("", {k: v for k, v in doc.items() if k not in _SKIP and k not in row}, figures)
+    row.update(figures)
+    quintiles = folder / "access_by_quintile.csv"
+    if quintiles.is_file():
+        table = pd.read_csv(quintiles)
+        for _, q in table.iterrows():
+            for column in table.columns:
+                if column != "quintile":
+                    row[f"quintile_{q['quintile']}.{column}"] = q[column]
+    return row
+
+
+def compare_runs(runs: Mapping[str, Path]) -> pd.DataFrame:
+    """One row per scenario (in the order given), one column per figure any run reports."""
+    rows = [scenario_row(name, folder) for name, folder in runs.items()]
+    return pd.DataFrame(rows)
+
+
+PLAN_KEYS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "sact": ("sites.csv", ("site_id",), ("open", "chairs")),
+    "ooh": ("coverage.csv", ("site_id", "service_id"), ("hub_after",)),
+}
+"""Per kind: the plan table, its key columns and the columns whose change is a plan difference."""
+
+
+def plan_differences(kind: str, runs: Mapping[str, Path]) -> pd.DataFrame:
+    """What differs between each scenario's plan and the first scenario's (the reference)."""
+    spec = PLAN_KEYS.get(kind)
+    names = list(runs)
+    columns = ["scenario", "reference", "key", "what", "reference_value", "scenario_value"]
+    if spec is None or len(names) < 2:
+        return pd.DataFrame(columns=columns)
+    table, keys, values = spec
+    frames = {n: _plan_table(runs[n] / table, keys, values) for n in names}
+    reference = names[0]
+    base = frames[reference]
+    rows = []
+    for name in names[1:]:
+        other = frames[name]
+        if base is None or other is None:
+            continue
+        joined = base.join(other, how="outer", lsuffix="_ref", rsuffix="_new")
+        for key, record in joined.iterrows():
+            for value in values:
+                a, b = record.get(f"{value}_ref"), record.get(f"{value}_new")
+                if not _same(a, b):
+                    label = "|".join(map(str, key)) if isinstance(key, tuple) else str(key)
+                    rows.append([name, reference, label, value, a, b])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _plan_table(path: Path, keys: tuple[str, ...], values: tuple[str, ...]) -> pd.DataFrame | None:
+    if not path.is_file():
+        return None
+    frame = pd.read_csv(path, dtype={k: str for k in keys})
+    present = [v for v in values if v in frame.columns]
+    return frame.set_index(list(keys))[present]
+
+
+def _same(a: Any, b: Any) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    try:
+        return abs(float(a) - float(b)) < 1e-9
+    except (TypeError, ValueError):
+        return str(a) == str(b)

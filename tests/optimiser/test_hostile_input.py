@@ -1,0 +1,223 @@
+"""Hostile and broken input is exit 2 naming file, row and column: never a traceback, never followed.
+
+Issue 17, items 4 and 7-11: files outside the instance folder, numbers that are not numbers,
+dates out of range, headers repeated up to spaces, empty tables, YAML aliases, workbook bombs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from instances import bundled_path
+from optimiser import instance_files
+from optimiser.cli import main
+
+
+def validate(folder: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def set_cell(csv: Path, row: int, column: str, value: str) -> None:
+    """Put ``value`` in spreadsheet row ``row`` (header = 1) of ``column``."""
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    frame.loc[row - 2, column] = value
+    frame.to_csv(csv, index=False)
+
+
+def add_parameter(instance: Path, line: str) -> None:
+    yaml = instance / "instance.yaml"
+    text = yaml.read_text()
+    yaml.write_text(text.replace("parameters:\n", f"parameters:\n  {line}\n", 1))
+
+
+# --------------------------------------------------------------------------- item 4: files stay inside
+
+
+def test_table_symlinked_outside_is_refused(tiny_instance: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.move(tiny_instance / "travel.csv", outside / "secret.csv")
+    (tiny_instance / "travel.csv").symlink_to(outside / "secret.csv")
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert f"{tiny_instance / 'travel.csv'}: '{tiny_instance / 'travel.csv'}' lies outside the instance folder" in out
+
+
+@pytest.mark.parametrize("named", ["../outside/stolen.xlsx", "ABSOLUTE"])
+def test_workbook_outside_the_folder_is_refused(tiny_instance: Path, tmp_path: Path, named: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    book = outside / "stolen.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"a": [1]}).to_excel(writer, sheet_name="zones", index=False)
+    named = str(book) if named == "ABSOLUTE" else named
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(f"workbook: '{named}'\n" + yaml.read_text())
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert "column 'workbook'" in out and "lies outside the instance folder" in out
+    assert "zones" not in out.split("lies outside")[1]  # the workbook was never read
+
+
+def test_a_folder_named_like_a_table_is_refused(tiny_instance: Path) -> None:
+    (tiny_instance / "nurses.csv").mkdir()
+    code, out = validate(tiny_instance)
+    assert code == 2 and "nurses.csv' is not a regular file" in out
+
+
+# --------------------------------------------------------------------------- item 7: numbers
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e309", "nan", "NaN", "-Infinity"])
+def test_non_finite_number_cell(tiny_instance: Path, value: str) -> None:
+    set_cell(tiny_instance / "zones.csv", 3, "attendances", value)
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert f"zones.csv, row 3, column 'attendances': '{value}' is not a finite number" in out
+
+
+def test_number_beyond_the_sane_range_is_reported_as_written(tiny_instance: Path) -> None:
+    set_cell(tiny_instance / "sites.csv", 2, "max_chairs", "1e20")  # an integer column
+    set_cell(tiny_instance / "zones.csv", 4, "attendances", "-2e13")
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert "sites.csv, row 2, column 'max_chairs': '1e20' is above the maximum 1e+12" in out
+    assert "zones.csv, row 4, column 'attendances'" in out  # declared minimum 0 wins
+    assert "-9223372036854775808" not in out
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("attendances_per_1000: .inf", "'inf' is not a number"),
+        ("attendances_per_1000: .nan", "'nan' is not a number"),
+        ("attendances_per_1000: 1e309", "'1e309' is not a number"),
+        ("budget: 1.0e+20", "1e+20 is above the maximum 1e+12"),
+        ("max_open_sites: 1e309", "'1e309' is not a whole number"),
+        ("max_open_sites: 100000000000000000000", "100000000000000000000 is above the maximum 1e+12"),
+        ("max_open_sites: [1, 2]", "'[1, 2]' is not a whole number"),
+    ],
+)
+def test_bad_number_parameter(tiny_instance: Path, line: str, message: str) -> None:
+    add_parameter(tiny_instance, line)
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert f"column 'parameters.{line.split(':')[0]}': {message}" in out
+
+
+# --------------------------------------------------------------------------- item 8: dates
+
+
+@pytest.fixture
+def nurses(tmp_path: Path) -> Path:
+    folder = tmp_path / "nurses"
+    shutil.copytree(bundled_path("lsc-sact-nurses"), folder)
+    return folder
+
+
+def test_first_date_far_in_the_future(nurses: Path) -> None:
+    yaml = nurses / "instance.yaml"
+    text = yaml.read_text()
+    start = text.index("first_date:")
+    end = text.index("\n", start)
+    yaml.write_text(text[:start] + "first_date: 9999-12-28" + text[end:])
+    code, out = validate(nurses)
+    assert code == 2
+    assert "column 'parameters.first_date': 9999-12-28 is outside the dates allowed (1900-01-01 to 2200-12-31)" in out
+
+
+@pytest.mark.parametrize("value", ["-1253", "0001-01-01", "2999-01-01"])
+def test_leave_date_out_of_range(nurses: Path, value: str) -> None:
+    set_cell(nurses / "leave.csv", 2, "date", value)
+    code, out = validate(nurses)
+    assert code == 2
+    assert f"leave.csv, row 2, column 'date': '{value}' is outside the dates allowed" in out
+
+
+# --------------------------------------------------------------------------- items 9-10: headers, empty tables
+
+
+def test_header_repeated_up_to_spaces(tiny_instance: Path) -> None:
+    zones = tiny_instance / "zones.csv"
+    lines = zones.read_text().splitlines()
+    zones.write_text("\n".join([lines[0] + ",zone_id ", *(line + ",Zx" for line in lines[1:])]) + "\n")
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert "zones.csv, column 'zone_id': column 'zone_id' appears twice (columns 1 and 6, spaces trimmed)" in out
+
+
+def test_required_table_with_only_a_header(tiny_instance: Path) -> None:
+    zones = tiny_instance / "zones.csv"
+    zones.write_text(zones.read_text().splitlines()[0] + "\n")
+    (tiny_instance / "travel.csv").unlink()
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert "zones.csv: the table has 0 rows; at least 1 needed" in out
+
+
+def test_required_column_dropped(tiny_instance: Path) -> None:
+    sites = pd.read_csv(tiny_instance / "sites.csv", dtype=str)
+    sites.drop(columns=["max_chairs"]).to_csv(tiny_instance / "sites.csv", index=False)
+    code, out = validate(tiny_instance)
+    assert code == 2 and "sites.csv, column 'max_chairs': required column is missing" in out
+
+
+# --------------------------------------------------------------------------- item 11: resource attacks
+
+LAUGHS = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+"""
+
+
+def test_yaml_aliases_are_refused_not_expanded(tiny_instance: Path) -> None:
+    yaml = tiny_instance / "instance.yaml"
+    text = yaml.read_text()
+    yaml.write_text(text + "".join(f"  {line}\n" for line in LAUGHS.splitlines()))
+    code, out = validate(tiny_instance)
+    assert code == 2
+    first_line = len(text.splitlines()) + 1
+    assert f"instance.yaml, row {first_line}: YAML anchors and aliases (& and *) are not allowed" in out
+
+
+def test_workbook_larger_than_the_limit_unpacked(
+    tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(instance_files, "MAX_WORKBOOK_BYTES", 100_000)
+    book = tmp_path / "wb"
+    book.mkdir()
+    (book / "instance.yaml").write_text((tiny_instance / "instance.yaml").read_text())
+    with zipfile.ZipFile(book / "tables.xlsx", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * 1_000_000)  # inflates 1000-fold
+    assert (book / "tables.xlsx").stat().st_size < 5_000
+    code, out = validate(book)
+    assert code == 2
+    assert "tables.xlsx: unpacks to 1,000,000 bytes, above the limit of 100,000" in out
+
+
+def test_workbook_sheet_with_too_many_rows(tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(instance_files, "MAX_SHEET_ROWS", 2)
+    book = tmp_path / "wb"
+    book.mkdir()
+    (book / "instance.yaml").write_text((tiny_instance / "instance.yaml").read_text())
+    with pd.ExcelWriter(book / "tables.xlsx") as writer:
+        for table in ("zones", "sites"):
+            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(writer, sheet_name=table, index=False)
+    code, out = validate(book)
+    assert code == 2 and "tables.xlsx[zones]: more than 2 rows" in out
+
+
+def test_not_a_workbook(tiny_instance: Path) -> None:
+    (tiny_instance / "tables.xlsx").write_text("not a zip")
+    code, out = validate(tiny_instance)
+    assert code == 2 and "tables.xlsx: cannot be read as an Excel workbook" in out

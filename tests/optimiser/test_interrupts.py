@@ -1,0 +1,209 @@
+"""Ctrl-C and SIGTERM during ``optimiser solve``: the best plan is kept, written and checked.
+
+Each test runs the CLI in a subprocess on a generated SACT instance that takes minutes to prove
+(600 zones, 60 sites, ``--gap 0``; HiGHS has a plan after about 5 s of its own time and proves
+nothing in 40 s here), sends a signal and reads the run folder.  The solver log (``--verbose``)
+tells when the solve has started and when HiGHS holds a plan.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from optimiser.kinds.base import Kind, LoadedInstance, ModelCase
+from optimiser.run import check_lines, solve_loaded, summary_document
+from solvers import SolveOptions, SolveResult, Status, request_stop
+from solvers.interrupt import clear_stop
+from tests.conftest import REPO_ROOT
+
+CLI = [sys.executable, "-c", "from optimiser.cli import main; main()"]
+STOPPED_WITHIN = 90.0
+"""Seconds from the signal to the end of the run (generous: a loaded machine; about 5 s idle)."""
+
+PLAN_LINE = re.compile(r"^\s*[A-Za-z]\s+\d+\s+\d+\s+\d+\s+[\d.]+%\s+\S+\s+[-+\d.e]+\s")
+"""A HiGHS branch-and-bound log line of a new plan: source letter, nodes, ..., a finite best plan."""
+SOLVE_STARTED = re.compile(r"Coefficient ranges|Presolving model")
+"""The first lines of a HiGHS log: the solve has started (the handlers are in place)."""
+
+
+@dataclass(frozen=True)
+class FakePlan:
+    """The smallest plan under the model contract."""
+
+    result: SolveResult
+    explanation: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        return self.result.has_plan
+
+    def tables(self) -> dict[str, Any]:
+        return {}
+
+    def figures(self) -> dict[str, Any]:
+        return {"plans": int(self.found)}
+
+
+def _fake_loaded(solve: Any) -> LoadedInstance:
+    model = SimpleNamespace(BACKENDS=("highs",), solve=solve, check=lambda inp, plan: None)
+    kind = Kind("fake", "a model that only records", (), (), lambda *a: None, lambda plan: "", model=model)
+    return LoadedInstance(raw=None, kind=kind, parameters={}, model_input=ModelCase("input", None))  # type: ignore[arg-type]
+
+
+def _no_plan(message: str) -> FakePlan:
+    result = SolveResult(Status.NO_SOLUTION, None, None, None, 0.0, 0.0, "highs", message)
+    return FakePlan(result, ("no plan was found within the time limit; allow more time",))
+
+
+def test_the_time_limit_is_the_deadline_of_the_whole_solve() -> None:
+    seen: list[SolveOptions] = []
+
+    def solve(inp: Any, params: Any, *, backend: str, options: SolveOptions, progress: Any) -> FakePlan:
+        seen.append(options)
+        return _no_plan("kTimeLimit")
+
+    before = time.monotonic()
+    outcome = solve_loaded(_fake_loaded(solve), "highs", SolveOptions(time_limit=30.0))
+    deadline = seen[0].deadline
+    assert deadline is not None and before + 30.0 <= deadline <= time.monotonic() + 30.0
+    assert outcome.interrupted is False and summary_document(outcome)["interrupted"] is False
+    assert outcome.plan.explanation == ("no plan was found within the time limit; allow more time",)
+
+
+def test_an_interrupted_solve_without_a_plan_gives_the_true_reason() -> None:
+    def solve(inp: Any, params: Any, *, backend: str, options: SolveOptions, progress: Any) -> FakePlan:
+        request_stop()  # as the first Ctrl-C would
+        return _no_plan("kInterrupt")
+
+    outcome = solve_loaded(_fake_loaded(solve), "highs", SolveOptions())
+    doc = summary_document(outcome)
+    assert outcome.interrupted and doc["interrupted"] is True and doc["plan_found"] is False
+    assert doc["explanation"] == ["interrupted before any plan was found"]
+    assert json.loads(json.dumps(doc, allow_nan=False))["plans"] == 0
+    assert check_lines(outcome) == []  # the kind's summary prints the explanation
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@pytest.fixture(scope="module")
+def long_sact(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from optimiser.kinds import get_kind
+
+    sact = get_kind("sact")
+    if sact is None or sact.model is None:
+        pytest.skip("the sact kind does not solve through optimiser.run (the model contract) yet")
+    folder = tmp_path_factory.mktemp("interrupt") / "sact-600x60"
+    done = subprocess.run(
+        [*CLI, "generate", "sact", "--zones", "600", "--sites", "60", "--seed", "0", str(folder)],
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def _strict_json(path: Path) -> dict:
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{path.name} holds {constant}, which is not JSON")
+
+    return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+
+
+def _solve_until(instance: Path, out: Path, wait_for: re.Pattern[str], sig: int) -> tuple[int, str, float]:
+    """Run a solve, send ``sig`` once a log line matches ``wait_for``; exit code, output, seconds after."""
+    seen = threading.Event()
+    lines: list[str] = []
+    command = [*CLI, "solve", str(instance), "--time-limit", "600", "--gap", "0", "--verbose"]
+    with subprocess.Popen(
+        [*command, "--out", str(out)],
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=out.parent,
+    ) as proc:
+
+        def read() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line)
+                if wait_for.search(line):
+                    seen.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            assert seen.wait(240), "the solve never reached the awaited point:\n" + "".join(lines[-30:])
+            sent = time.monotonic()
+            proc.send_signal(sig)
+            code = proc.wait(timeout=STOPPED_WITHIN + 60)
+            after = time.monotonic() - sent
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            reader.join(timeout=5)
+    return code, "".join(lines), after
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_best_plan(long_sact: Path) -> None:
+    out = long_sact.parent / "run-sigint"
+    code, output, after = _solve_until(long_sact, out, PLAN_LINE, signal.SIGINT)
+    assert code == 0, output[-3000:]
+    assert after < STOPPED_WITHIN
+    summary = _strict_json(out / "summary.json")
+    assert summary["interrupted"] is True and summary["plan_found"] is True
+    assert summary["solver"]["status"] in ("feasible", "optimal")
+    assert summary["check"]["passed"] is True
+    assert "Interrupted: the best plan found so far is kept" in output
+
+
+@pytest.mark.slow
+def test_sigterm_before_any_plan_says_so(long_sact: Path) -> None:
+    out = long_sact.parent / "run-sigterm"
+    code, output, after = _solve_until(long_sact, out, SOLVE_STARTED, signal.SIGTERM)
+    summary = _strict_json(out / "summary.json")
+    assert summary["interrupted"] is True
+    assert after < STOPPED_WITHIN
+    if summary["plan_found"]:  # HiGHS found a plan between the log line and the signal
+        assert code == 0
+    else:
+        assert code == 1
+        assert "interrupted before any plan was found" in output
+        assert "time limit" not in output.lower()
+
+
+def test_progress_line_names_the_stage_and_the_stop() -> None:
+    from optimiser.progress import SolveProgress
+
+    progress = SolveProgress(enabled=False)
+    progress.update(3.0, 1234.0, 1000.0)  # the three-argument form still works
+    assert "best plan 1,234" in progress._text() and "bound 1,000" in progress._text()
+    progress.update(4.0, None, None, stage="plan week 3 of 26")
+    assert progress._text().startswith("solving [plan week 3 of 26] ...")
+    request_stop()
+    try:
+        assert progress._text().startswith("stopping, keeping the best plan [plan week 3 of 26] ...")
+    finally:
+        clear_stop()

@@ -1,0 +1,208 @@
+"""Run folders: --force replaces only what the engine wrote; --out and default names stay put.
+
+Issue 17, items 1-3 and 7 (strict summary.json).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from optimiser.cli import main
+from optimiser.outputs import RUN_MARKER, OutputExistsError, run_folder, safe_slug, write_json
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def solve(instance: Path, out: Path | str, *extra: str) -> object:
+    return run("solve", str(instance), "--out", str(out), *extra)
+
+
+def test_every_run_folder_is_marked_with_its_run_id(tiny_instance: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert solve(tiny_instance, out).exit_code == 0
+    meta = json.loads((out / "run.json").read_text())
+    assert (out / RUN_MARKER).read_text().strip() == meta["run_id"]
+    assert "summary.json" in meta["files"] and "sites.csv" in meta["files"]
+
+
+def test_force_replaces_the_runs_files_and_keeps_the_users(tiny_instance: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert solve(tiny_instance, out).exit_code == 0
+    first_id = (out / RUN_MARKER).read_text()
+    (out / "notes.txt").write_text("my notes")
+    (out / "mine").mkdir()
+    (out / "mine" / "a.txt").write_text("kept")
+    (out / "sites.csv").write_text("stale")
+    result = solve(tiny_instance, out, "--force")
+    assert result.exit_code == 0, result.output
+    assert (out / "notes.txt").read_text() == "my notes"
+    assert (out / "mine" / "a.txt").read_text() == "kept"
+    assert (out / "sites.csv").read_text().startswith("site_id")
+    assert (out / RUN_MARKER).read_text() != first_id
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run", "tiny"]  # no hidden leftovers
+
+
+def test_force_refuses_a_folder_the_engine_did_not_write(tiny_instance: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("years of work")
+    result = solve(tiny_instance, out, "--force")
+    assert result.exit_code == 2
+    assert f"has no {RUN_MARKER} file" in result.output
+    assert (out / "thesis.docx").read_text() == "years of work"
+    assert [p.name for p in out.iterdir()] == ["thesis.docx"]
+
+
+@pytest.mark.parametrize("where", ["instance", "parent"])
+def test_force_never_replaces_the_instance_or_its_parents(tiny_instance: Path, where: str) -> None:
+    target = tiny_instance if where == "instance" else tiny_instance.parent
+    (target / RUN_MARKER).write_text("forged")  # even a marker does not make it the engine's
+    before = sorted(p.name for p in target.iterdir())
+    result = solve(tiny_instance, target, "--force")
+    assert result.exit_code == 2
+    assert "--force never replaces it" in result.output
+    assert sorted(p.name for p in target.iterdir()) == before
+    assert (tiny_instance / "zones.csv").exists()
+
+
+@pytest.mark.parametrize("out", [".", ".."])
+def test_force_never_replaces_the_working_folder_or_its_parents(
+    tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / RUN_MARKER).write_text("forged")
+    (work / "notes.txt").write_text("mine")
+    monkeypatch.chdir(work)
+    result = CliRunner().invoke(main, ["solve", str(tiny_instance), "--out", out, "--force"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "working folder" in result.output
+    assert sorted(p.name for p in work.iterdir()) == [RUN_MARKER, "notes.txt"]
+
+
+def test_out_dot_without_force_is_refused_cleanly(
+    tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["solve", str(tiny_instance), "--out", "."])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "working folder" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny"]
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_out_naming_a_file_is_refused_before_the_solve(tiny_instance: Path, tmp_path: Path, force: bool) -> None:
+    target = tmp_path / "report.pdf"
+    target.write_text("a file")
+    result = solve(tiny_instance, target, *(["--force"] if force else []))
+    assert result.exit_code == 2
+    assert "is not a folder" in result.output
+    assert "Solving" not in result.output  # refused before the solve started
+    assert target.read_text() == "a file"
+
+
+def test_out_below_a_file_is_refused_before_the_solve(tiny_instance: Path, tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    result = solve(tiny_instance, tmp_path / "f" / "run")
+    assert result.exit_code == 2 and "Solving" not in result.output
+    assert "is not a folder" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("../../escaped", "escaped"), ("/tmp/abs name", "tmp-abs-name"), ("..", "run"), (".hidden", "hidden"),
+     ("LSC SACT 2026", "LSC-SACT-2026"), ("a\\..\\b", "a-b")],
+)
+def test_safe_slug(name: str, slug: str) -> None:
+    assert safe_slug(name) == slug
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "/tmp/escaped-abs", "..\\..\\escaped"])
+def test_default_run_folder_stays_under_runs(
+    tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("name: tiny", f"name: '{name}'"))
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    result = CliRunner().invoke(main, ["solve", str(tiny_instance)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    runs = list((work / "runs").iterdir())
+    assert len(runs) == 1 and "escaped" in runs[0].name and "." not in runs[0].name
+    assert not (tmp_path / "escaped").exists() and not Path("/tmp/escaped-abs").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "tiny"]
+
+
+def test_a_clash_with_a_users_file_replaces_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    with run_folder(out, "one") as tmp:
+        (tmp / "a.csv").write_text("1")
+        write_json(tmp / "run.json", {"files": ["a.csv"]})
+    (out / "b.csv").write_text("the user's own b")
+    with pytest.raises(OutputExistsError, match="b.csv"), run_folder(out, "two", force=True) as tmp:
+        (tmp / "b.csv").write_text("2")
+        write_json(tmp / "run.json", {"files": ["b.csv"]})
+    assert (out / "b.csv").read_text() == "the user's own b"
+    assert (out / "a.csv").read_text() == "1"
+    assert sorted(os.listdir(tmp_path)) == ["run"]
+
+
+def test_a_failed_run_leaves_the_old_one(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    with run_folder(out, "one") as tmp:
+        (tmp / "a.csv").write_text("1")
+    with pytest.raises(RuntimeError), run_folder(out, "two", force=True) as tmp:
+        raise RuntimeError("solver crashed")
+    assert (out / "a.csv").read_text() == "1" and (out / RUN_MARKER).read_text().strip() == "one"
+    assert sorted(os.listdir(tmp_path)) == ["run"]
+
+
+def test_summary_json_is_strict(tmp_path: Path) -> None:
+    write_json(
+        tmp_path / "s.json",
+        {"a": math.inf, "b": [np.float64("nan"), -math.inf], "c": {"d": np.float32("inf")}, "e": np.array([1.0, np.nan]),
+         "f": 1.5},
+    )
+    text = (tmp_path / "s.json").read_text()
+    doc = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-strict constant {c}"))
+    assert doc == {"a": None, "b": [None, None], "c": {"d": None}, "e": [1.0, None], "f": 1.5}
+
+
+def test_workbook_text_is_a_string_cell_without_apostrophe(tmp_path: Path) -> None:
+    """Item 12: in a workbook the cell's type protects text; the apostrophe stays in CSV only."""
+    import zipfile
+
+    import openpyxl
+    import pandas as pd
+
+    from optimiser.exports.safe import write_csv
+    from optimiser.exports.workbook import write_workbook
+
+    frame = pd.DataFrame({"=head": ["=1+1", "@SUM(A1)", "http://evil.example", "-2"], "n": [1, 2.5, -3, 4]})
+    write_workbook(tmp_path / "w.xlsx", {"t": frame})
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["t"]
+    cells = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows()]
+    assert cells == [
+        [("=head", "s"), ("n", "s")],
+        [("=1+1", "s"), (1, "n")],
+        [("@SUM(A1)", "s"), (2.5, "n")],
+        [("http://evil.example", "s"), (-3, "n")],
+        [("-2", "s"), (4, "n")],
+    ]
+    assert all(c.hyperlink is None for row in ws.iter_rows() for c in row)
+    with zipfile.ZipFile(tmp_path / "w.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "'=" not in sheet
+    write_csv(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text().splitlines()[1] == "'=1+1,1.0"

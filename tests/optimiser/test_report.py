@@ -1,0 +1,99 @@
+"""The HTML report: self-contained, offline, and shown by a real headless browser with its map."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from optimiser.cli import main
+from optimiser.report import write_report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+]
+
+
+@pytest.fixture(scope="module")
+def sact_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A solved generated SACT instance (coordinates on every zone and site)."""
+    root = tmp_path_factory.mktemp("report")
+    runner = CliRunner()
+    made = runner.invoke(
+        main, ["generate", "sact", "--zones", "40", "--sites", "6", "--seed", "3", str(root / "inst")]
+    )
+    assert made.exit_code == 0, made.output
+    solved = runner.invoke(
+        main, ["solve", str(root / "inst"), "--out", str(root / "run"), "--time-limit", "30"]
+    )
+    assert solved.exit_code in (0, 1), solved.output
+    assert (root / "run" / "sites.csv").is_file(), solved.output
+    return root / "run"
+
+
+def test_report_is_self_contained(sact_run: Path) -> None:
+    html = write_report(sact_run).read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    fetched = re.findall(r"""(?:src|href)\s*=\s*["']?(https?:)""", html)
+    assert fetched == []
+    assert html.count("<circle") == 40  # one mark per zone
+    assert len(re.findall(r'class="site site-', html)) >= 1
+    assert "Headline figures" in html and "Annual cost" in html
+
+
+def test_report_escapes_names_from_the_instance(sact_run: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "run"
+    shutil.copytree(sact_run, copy)
+    sites = copy / "sites.csv"
+    sites.write_text(sites.read_text(encoding="utf-8").replace(",", ",<b>x</b>", 1), encoding="utf-8")
+    html = write_report(copy).read_text(encoding="utf-8")
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_report_command_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == 2 and "neither a run" in result.output
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package chromium)")
+def test_report_opens_in_a_headless_browser(sact_run: Path, tmp_path: Path) -> None:
+    report = write_report(sact_run)
+    shot = tmp_path / "report.png"
+    profile = tmp_path / "profile"
+    run = subprocess.run(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--window-size=1300,1400",
+            f"--screenshot={shot}",
+            report.resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shot.is_file() and shot.stat().st_size > 20_000, run.stderr[-2000:]
+    console = [line for line in run.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert console == []
+    dom = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", report.resolve().as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert dom.count("<circle") == 40 and 'class="map"' in dom
