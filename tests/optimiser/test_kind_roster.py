@@ -108,10 +108,12 @@ def test_bundled_files_hold_the_generators_rotas(name: str, make_input: object) 
         pd.testing.assert_frame_equal(a, b, obj=table)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["lsc-sact-nurses", "lsc-registrar-oncall"])
 def test_bundled_rota_is_found_and_legal(name: str, tmp_path: Path) -> None:
     out = tmp_path / "run"
-    result = run("solve", name, "--solver", "cpsat", "--time-limit", "20", "--out", str(out))
+    # 40 s: the registrars' first rota can take 20 s on a busy two-core machine
+    result = run("solve", name, "--solver", "cpsat", "--time-limit", "40", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == PLAN_FILES
     folder = bundled_path(name)
