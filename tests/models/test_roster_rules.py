@@ -145,6 +145,17 @@ def test_min_rest_hours_across_the_start_of_the_horizon() -> None:
     assert cost(inp, rules.rest_between_shifts, {"P1": "L."}) == 0
 
 
+def test_min_rest_hours_in_elapsed_time_across_clock_changes() -> None:
+    """L (to 22:00) then E (07:00) is 9 h on the clock: 8 h elapsed the night of 29-30 March 2025
+    (clocks go forward), 10 h the night of 25-26 October 2025 (clocks go back)."""
+    spring = tiny([("min_rest_hours", "", 9, True, 1)], days=2, shifts="EL", first=dt.date(2025, 3, 29))
+    assert cost(spring, rules.rest_between_shifts, {"P1": "LE"}) is INFEASIBLE
+    autumn = tiny([("min_rest_hours", "", 10, True, 1)], days=2, shifts="EL", first=dt.date(2025, 10, 25))
+    assert cost(autumn, rules.rest_between_shifts, {"P1": "LE"}) == 0
+    normal = tiny([("min_rest_hours", "", 10, True, 1)], days=2, shifts="EL")
+    assert cost(normal, rules.rest_between_shifts, {"P1": "LE"}) is INFEASIBLE
+
+
 def test_forbidden_succession_is_hard() -> None:
     succ = pd.DataFrame({"first": ["E"], "second": ["L"]})
     inp = tiny([], days=2, shifts="EL", forbidden_successions=succ)
@@ -161,6 +172,13 @@ def test_max_consecutive_days_hard_and_per_day_beyond_soft() -> None:
     assert cost(hard, rules.consecutive_days, {"P1": "DDD-D"}) == 0
     soft = tiny([("max_consecutive_days", "", 3, False, 7)], days=5)
     assert cost(soft, rules.consecutive_days, {"P1": "DDDDD"}) == 2 * 7
+
+
+def test_max_consecutive_days_counts_the_history() -> None:
+    history = pd.DataFrame({"staff_id": ["P1"] * 2, "date": [day(-2), day(-1)], "shift_id": ["D"] * 2})
+    inp = tiny([("max_consecutive_days", "", 3, True, 1)], days=3, history=history)
+    assert cost(inp, rules.consecutive_days, {"P1": "DD."}) is INFEASIBLE
+    assert cost(inp, rules.consecutive_days, {"P1": "D-D"}) == 0
 
 
 def test_min_consecutive_days_exempts_runs_at_the_edges() -> None:
