@@ -21,6 +21,7 @@ import pandas as pd
 
 from models.common.contract import CheckReport
 from models.sact.input import COMPLEX_SITE_TYPES, SactInput
+from models.sact.objectives import TIE_BROKEN, check_objective
 from models.sact.solve import SactPlan
 
 MAX_LISTED = 10  # violations listed per rule; the rest are counted
@@ -38,6 +39,7 @@ RULES = (
     "safe volume",
     "aseptic supply",
     "nurses",
+    "longest journey",
     "objective",
 )
 
@@ -151,9 +153,14 @@ def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> PlanC
         "unserved_attendances": lost,
     }
     penalty = p.unserved_penalty * lost
+    travel_cost = p.travel_cost_per_minute * p.trips_per_attendance * minutes
     if p.objective == "cost":
-        travel_cost = p.travel_cost_per_minute * p.trips_per_attendance * minutes
         objective = components["fixed"] + components["chairs"] + travel_cost + penalty
+    elif p.objective in TIE_BROKEN:
+        terms = {**components, "patient_travel": travel_cost}
+        claimed = plan.costs.get("worst_bound_minutes")
+        objective, lines = check_objective(data, alloc.fillna({"minutes": 0.0}), lost, terms, claimed)
+        out.add("longest journey", lines)
     else:
         objective = minutes + penalty
     return PlanCheck(out.lines, float(objective), components)
