@@ -50,6 +50,8 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     costs = summary.get("costs")
     if isinstance(costs, dict) and "total" in costs:
         items.append(("Annual cost", _money(costs["total"])))
+    elif solver.get("objective") is not None:
+        items.append(("Objective", f"{solver['objective']:,.6g}"))
     access = summary.get("access") or {}
     if access:
         items.append(("Mean travel", f"{access.get('mean_minutes', 0):.1f} min"))
@@ -162,6 +164,39 @@ def ooh_map(run: Path, instance: Path) -> str | None:
     return svgmap.draw_map([], sites, links)
 
 
+SHIFT_COLOURS = ("#41B6E6", "#FFB81C", "#330072", "#009639", "#ED8B00", "#AE2573", "#768692", "#00A499")
+
+
+def rota_grid(run: Path) -> str | None:
+    """The rota as a staff x date grid, one colour per shift type (escaped HTML)."""
+    import html
+
+    path = run / "assignments.csv"
+    if not path.is_file():
+        return None
+    shifts = pd.read_csv(path, dtype=str)
+    if shifts.empty:
+        return None
+    colour = {
+        s: SHIFT_COLOURS[i % len(SHIFT_COLOURS)] for i, s in enumerate(sorted(shifts["shift_id"].unique()))
+    }
+    grid = shifts.pivot_table(index="staff_id", columns="date", values="shift_id", aggfunc="first")
+    dates = sorted(grid.columns)
+    head = "".join(f"<th>{html.escape(pd.Timestamp(d).strftime('%a %d %b'))}</th>" for d in dates)
+    rows = []
+    for staff, row in grid.iterrows():
+        cells = []
+        for d in dates:
+            shift = row.get(d)
+            if isinstance(shift, str):
+                cells.append(f'<td style="background:{colour[shift]};color:#fff">{html.escape(shift)}</td>')
+            else:
+                cells.append("<td></td>")
+        rows.append(f"<tr><th>{html.escape(str(staff))}</th>{''.join(cells)}</tr>")
+    table = f'<table class="data grid"><tr><th>staff</th>{head}</tr>{"".join(rows)}</table>'
+    return f'<div class="scroll">{table}</div>'
+
+
 def run_context(run: Path) -> dict[str, Any]:
     """A single run: headline, map, the plan's tables."""
     meta = _json(run / "run.json")
@@ -182,7 +217,7 @@ def run_context(run: Path) -> dict[str, Any]:
         "check": summary.get("check"),
         "map_svg": map_svg,
         "legend": svgmap.legend("travel") if kind == "sact" else [],
-        "charts": [],
+        "charts": [("Rota", grid)] if (grid := rota_grid(run)) else [],
         "tables": tables,
         "version": meta.get("version", ""),
     }
