@@ -110,10 +110,10 @@ In both, :math:`\mathrm{cost}^{-P}` is the cost objective without its penalty an
 (:func:`models.sact.objectives.tie_break_weight`; :math:`D` all attendances, :math:`e` =
 ``objective_tie_break``, default 0.001): the cost terms add less than :math:`e` attendances or
 minutes, a tie-break only, so among plans equally good on coverage or the longest journey the
-cheapest is returned.  The plan reports the objective's own value beside its costs (``figures()``
-``objective``: covered share, or the longest journey :math:`W`).  These two objectives take the
-direct path (``solve_method`` ``auto`` becomes ``direct``; ``priced`` is refused): the priced
-path of :mod:`models.sact.large` assumes the cost structure.
+cheapest is returned.  The plan reports the objective's own value beside its costs
+(``figures()["objective_figures"]``: covered share, or the longest journey :math:`W`).  These two
+objectives take the direct path (``solve_method`` ``auto`` becomes ``direct``; ``priced`` is
+refused): the priced path of :mod:`models.sact.large` assumes the cost structure.
 
 Solving
 -------

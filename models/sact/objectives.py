@@ -162,9 +162,9 @@ def objective_terms(a: SactArrays, p: SactParameters, values: dict[str, np.ndarr
 
 
 def objective_figures(p: SactParameters, costs: dict[str, float], total: float) -> dict[str, object]:
-    """The figures of ``summary.json``'s ``objective``: its name, unit and own value (covered share,
-    or longest journey in minutes), beside the costs."""
-    out: dict[str, object] = {"name": p.objective, "unit": OBJECTIVE_UNITS.get(p.objective, "")}
+    """``summary.json``'s ``objective_figures``: the objective's name, unit and own value (covered
+    share, or longest journey in minutes), beside the costs."""
+    out: dict[str, object] = {"objective": p.objective, "unit": OBJECTIVE_UNITS.get(p.objective, "")}
     if p.objective == "coverage":
         out["access_minutes"] = p.access_minutes
         out["covered_attendances"] = costs.get("covered_attendances")

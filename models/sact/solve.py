@@ -92,7 +92,9 @@ class SactPlan:
             for label in ("opened", "closed", "resized")
         }
         out["unserved_attendances"] = float(self.unserved["attendances"].sum()) if len(self.unserved) else 0.0
-        out["objective"] = objective_figures(self.parameters, self.costs, self.access.get("attendances", 0.0))
+        out["objective_figures"] = objective_figures(
+            self.parameters, self.costs, self.access.get("attendances", 0.0)
+        )
         return out
 
 

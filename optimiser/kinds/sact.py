@@ -216,6 +216,14 @@ def summary(plan: SactPlan) -> str:
         f"{a['worst_minutes']:.1f} min; within 30/45/60 min: {a['within_30']:.1%} / {a['within_45']:.1%} / "
         f"{a['within_60']:.1%}"
     )
+    own = plan.figures()["objective_figures"]
+    if own["objective"] == "coverage":
+        lines.append(
+            f"Coverage (objective): {own['covered_share']:.1%} of attendances "
+            f"({own['covered_attendances']:,.0f} a year) within {own['access_minutes']:g} min"
+        )
+    elif own["objective"] == "worst":
+        lines.append(f"Longest journey (objective): {own['worst_minutes']:.1f} min")
     if len(plan.unserved):
         lines.append(
             f"Unserved: {plan.unserved['attendances'].sum():,.0f} attendances a year in "

@@ -204,8 +204,8 @@ def test_coverage_matches_brute_force(backend: str, limit: str) -> None:
     total = sum(ATTENDANCES)
     assert plan.costs["uncovered_attendances"] == pytest.approx(expected, abs=1e-4)
     assert plan.result.objective == pytest.approx(expected, abs=2 * data.parameters.objective_tie_break)
-    figures = plan.figures()["objective"]
-    assert figures["name"] == "coverage"
+    figures = plan.figures()["objective_figures"]
+    assert figures["objective"] == "coverage"
     assert figures["covered_share"] == pytest.approx((total - expected) / total, abs=1e-6)
     if "budget" in LIMITS[limit]:
         assert plan.costs["site_cost"] <= 450.0 + 1e-6
@@ -218,7 +218,7 @@ def test_worst_matches_brute_force(backend: str, limit: str) -> None:
     expected = brute("worst", limit)
     plan = solved(data, backend)
     assert plan.access["worst_minutes"] == pytest.approx(expected)
-    assert plan.figures()["objective"]["worst_minutes"] == pytest.approx(expected)
+    assert plan.figures()["objective_figures"]["worst_minutes"] == pytest.approx(expected)
     assert plan.result.objective == pytest.approx(expected, abs=2 * data.parameters.objective_tie_break)
 
 
@@ -241,7 +241,7 @@ def test_worst_counts_a_split_share_in_full(backend: str) -> None:
     sites["max_chairs"] = [1, 1]
     data = SactInput(data.zones, sites, data.travel, data.site_travel, data.parameters, None, "split")
     plan = solved(data, backend)
-    assert plan.figures()["objective"]["worst_minutes"] == pytest.approx(50.0)
+    assert plan.figures()["objective_figures"]["worst_minutes"] == pytest.approx(50.0)
     assert plan.access["worst_minutes"] == pytest.approx(50.0)
     assert plan.allocation.set_index("site_id")["attendances"].to_dict() == pytest.approx(
         {"S1": 10.0, "S2": 5.0}
