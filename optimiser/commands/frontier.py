@@ -10,6 +10,16 @@ one more percentage point at least doubles.  ``--x worst_quintile`` applies the 
 deprivation quintile (``access_by_quintile``), so the frontier prices the worst-served
 quintile's access.
 
+``--x worst`` prices the longest journey instead: cost against the longest journey of any
+attendance served.  Its epsilon-constraint is the parameter ``max_travel_minutes`` (no allocation
+beyond it), which is exactly "every journey at most epsilon", so no new parameter is needed.  The
+ends are the cost-minimal plan's longest journey ``w0`` and the least any plan can reach, ``w*``
+(the SACT ``worst`` objective, a p-centre solve, under the instance's own limits); the points are
+travel times of the instance between them (only those can be a longest journey), at most
+``--points`` of them, both ends always included, from ``w0`` down to ``w*``.  Costs must not fall
+as the bound tightens; a knee is a point after which the cost of one more minute saved at least
+doubles.
+
 Regret.  For every candidate site, the optimum with the site forced the other way (closed if
 the optimum opens it, open if it closes it): what keeping or closing it costs against the
 optimum, and which other sites change with it.  Rows within ``--within`` of the optimum are
@@ -30,7 +40,7 @@ from optimiser.commands.parallel import Job
 from optimiser.commands.scenarios import _fail, batch_options, default_out, run_batch, solve_arguments
 from optimiser.errors import InputError
 
-AXES = {"access": "access_target", "worst_quintile": "access_target"}
+AXES = {"access": "access_target", "worst_quintile": "access_target", "worst": "max_travel_minutes"}
 
 
 def within_standard(run: Path, minutes: float) -> tuple[float, float]:
@@ -68,10 +78,11 @@ def reachable_share(sact_input: Any) -> tuple[float, float]:
     return share, min(by_q) if by_q else share
 
 
-def knees(frontier: pd.DataFrame) -> list[int]:
-    """Points after which the marginal cost of access at least doubles."""
+def knees(frontier: pd.DataFrame, x: str = "achieved", per: float = 100.0) -> list[int]:
+    """Points after which the marginal cost of the axis ``x`` (per ``per`` of it: a percentage
+    point of a share, or one minute) at least doubles."""
     ok = frontier[frontier["cost"].notna()].reset_index(drop=True)
-    slope = ok["cost"].diff() / (100 * ok["achieved"].diff()).replace(0, np.nan)
+    slope = ok["cost"].diff() / (per * ok[x].diff()).replace(0, np.nan)
     marks = []
     for i in range(1, len(ok) - 1):
         before, after = slope.iloc[i], slope.iloc[i + 1]
@@ -88,14 +99,18 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     import matplotlib.pyplot as plt
 
     ok = frontier[frontier["cost"].notna()]
+    scale = 1.0 if axis == "worst" else 100.0
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.plot(100 * ok["achieved"], ok["cost"] / 1e6, marker="o", color="#005EB8")
+    ax.plot(scale * ok["achieved"], ok["cost"] / 1e6, marker="o", color="#005EB8")
     knee = ok[ok["knee"]]
     ax.scatter(
-        100 * knee["achieved"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C", zorder=3
+        scale * knee["achieved"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C", zorder=3
     )
-    label = "worst quintile's share" if axis == "worst_quintile" else "share of attendances"
-    ax.set_xlabel(f"{label} within the access standard (%)")
+    if axis == "worst":
+        ax.set_xlabel("longest journey of any attendance (minutes)")
+    else:
+        label = "worst quintile's share" if axis == "worst_quintile" else "share of attendances"
+        ax.set_xlabel(f"{label} within the access standard (%)")
     ax.set_ylabel("annual cost (£ million)")
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -123,7 +138,8 @@ def frontier(
     memory_limit: float,
     report: bool,
 ) -> None:
-    """Cost against access (sact): every point the least-cost plan for its target, checked."""
+    """Cost against access or the longest journey (sact): every point the least-cost plan for its
+    target, checked."""
     from optimiser.cli import resolve_instance
     from optimiser.comparison import write_comparison
     from optimiser.kinds import load_instance
@@ -138,6 +154,10 @@ def frontier(
         raise SystemExit(2)
     out = out or default_out("frontier", loaded.raw.name)
     args = solve_arguments(instance, backend, time_limit, gap)
+    if axis == "worst":
+        batch = (time_limit, memory_limit, workers, scheduler)
+        worst_frontier(loaded, args, out, points, batch, report)
+        return
     quintile = ("--set", "access_by_quintile=true") if axis == "worst_quintile" else ()
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
     run_batch([base], time_limit, memory_limit, 1, scheduler)
@@ -189,6 +209,91 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
     gaps = table["gap"].astype(float).fillna(0.0)
     table["monotone"] = ~(costs < costs.shift(1) * (1 - gaps - 1e-9)).fillna(False)
     table["knee"] = table["point"].isin(knees(table))
+    return table
+
+
+def travel_levels(sact_input: Any, low: float, high: float, points: int) -> list[float]:
+    """At most ``points`` of the instance's distinct travel minutes in ``[low, high]``, from
+    ``high`` down to ``low`` (both kept), evenly spread by rank."""
+    minutes = np.unique(sact_input.travel["minutes"].to_numpy(float))
+    inside = minutes[(minutes >= low - 1e-9) & (minutes <= high + 1e-9)]
+    if len(inside) == 0:
+        return [float(high)]
+    picks = np.unique(np.round(np.linspace(0, len(inside) - 1, min(points, len(inside)))).astype(int))
+    return [float(v) for v in inside[picks][::-1]]
+
+
+def _worst(run: Path, key: str) -> float | None:
+    """The longest journey in a run folder: the plan's (``access``) or the objective's own."""
+    path = run / "summary.json"
+    doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if not doc.get("plan_found"):
+        return None
+    value = (doc.get("objective_figures") or {}).get("worst_minutes") if key == "objective" else None
+    return float(value if value is not None else doc["access"]["worst_minutes"])
+
+
+def worst_frontier(
+    loaded: Any, args: tuple[str, ...], out: Path, points: int, batch: tuple, report: bool
+) -> pd.DataFrame:
+    """``--x worst``: the cost-minimal plan, the least longest journey, and the points between."""
+    from optimiser.comparison import write_comparison
+
+    time_limit, memory_limit, workers, scheduler = batch
+    base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
+    least_args = (*args, "--set", "objective=worst")
+    least = Job("least-worst", out / "runs" / "least-worst", least_args, {"a": list(least_args)})
+    run_batch([base, least], time_limit, memory_limit, min(workers, 2), scheduler)
+    w0, w_star = _worst(base.folder, "plan"), _worst(least.folder, "objective")
+    if w0 is None or w_star is None:
+        which = base.folder if w0 is None else least.folder
+        click.echo(f"No plan for an end of the frontier; see {which}", err=True)
+        raise SystemExit(1)
+    levels = travel_levels(loaded.model_input.input, w_star, w0, points)
+    jobs = []
+    for i, level in enumerate(levels):
+        extra = ("--set", f"max_travel_minutes={level!r}")
+        name = f"point-{i:02d}"
+        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
+    run_batch(jobs, time_limit, memory_limit, workers, scheduler)
+    table = worst_frontier_table(jobs, levels)
+    click.echo(table.to_string(index=False))
+    frontier_chart(table, out, "worst")
+    runs = {job.name: job.folder for job in jobs}
+    title = f"Cost against the longest journey: {loaded.raw.name}"
+    files = write_comparison(out, "sact", runs, title=title, report=report, extra={"frontier": table})
+    click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
+    return table
+
+
+def worst_frontier_table(jobs: list[Job], levels: list[float]) -> pd.DataFrame:
+    """One row per point: the bound on journeys, the longest reached, cost, status, gap, check,
+    monotone (cost does not fall as the bound tightens, within the gap), knee."""
+    rows = []
+    for i, (job, level) in enumerate(zip(jobs, levels, strict=True)):
+        summary = job.folder / "summary.json"
+        doc = json.loads(summary.read_text(encoding="utf-8")) if summary.is_file() else {}
+        solver = doc.get("solver") or {}
+        found = bool(doc.get("plan_found"))
+        rows.append(
+            {
+                "point": i,
+                "max_travel_minutes": level,
+                "achieved": _worst(job.folder, "plan") if found else None,
+                "cost": (doc.get("costs") or {}).get("total") if found else None,
+                "status": solver.get("status", "not run"),
+                "gap": solver.get("gap"),
+                "check": "passed" if (doc.get("check") or {}).get("passed") else "failed or none",
+                "sites_open": doc.get("sites_open"),
+                "chairs": doc.get("chairs"),
+            }
+        )
+    table = pd.DataFrame(rows)
+    costs = table["cost"].astype(float)
+    gaps = table["gap"].astype(float).fillna(0.0)
+    table["monotone"] = ~(costs < costs.shift(1) * (1 - gaps - 1e-9)).fillna(False)
+    table["minutes_saved"] = levels[0] - table["achieved"].astype(float)
+    table["knee"] = table["point"].isin(knees(table, x="minutes_saved", per=1.0))
     return table
 
 
