@@ -240,6 +240,7 @@ def worst_frontier(
     from optimiser.comparison import write_comparison
 
     time_limit, memory_limit, workers, scheduler = batch
+    args = (*args, "--set", "objective=cost")  # whatever the instance's own objective
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
     least_args = (*args, "--set", "objective=worst")
     least = Job("least-worst", out / "runs" / "least-worst", least_args, {"a": list(least_args)})

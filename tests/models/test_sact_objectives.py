@@ -177,6 +177,31 @@ def brute_worst(data: SactInput) -> float:
     return best
 
 
+def brute_single_source(data: SactInput) -> float:
+    """Coverage or worst with every zone at one site: every assignment of zones to open sites."""
+    t = minutes_of(data)
+    d = data.zones["attendances"].to_numpy(float)
+    cap = data.sites["max_chairs"].to_numpy(float) * CHAIR_CAP
+    rows = np.arange(len(d))
+    best = math.inf
+    for y in _allowed(data):
+        opened = np.flatnonzero(y)
+        if len(opened) == 0:
+            continue
+        pick = opened[np.array(list(itertools.product(range(len(opened)), repeat=len(d))))]
+        load = np.zeros((len(pick), len(y)))
+        np.add.at(load, (np.arange(len(pick))[:, None], pick), d[None, :])
+        ok = (load <= cap + 1e-9).all(axis=1)
+        minutes = t[rows[None, :], pick][ok]
+        if data.parameters.objective == "coverage":
+            values = (d[None, :] * (minutes > data.parameters.access_minutes)).sum(axis=1)
+        else:
+            values = minutes.max(axis=1)
+        if len(values):
+            best = min(best, float(values.min()))
+    return best
+
+
 @functools.cache
 def brute(objective: str, limit: str) -> float:
     """The brute-force optimum of ``objective`` under one of :data:`LIMITS` (cached)."""
@@ -220,6 +245,32 @@ def test_worst_matches_brute_force(backend: str, limit: str) -> None:
     assert plan.access["worst_minutes"] == pytest.approx(expected)
     assert plan.figures()["objective_figures"]["worst_minutes"] == pytest.approx(expected)
     assert plan.result.objective == pytest.approx(expected, abs=2 * data.parameters.objective_tie_break)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("objective", ["coverage", "worst"])
+def test_single_source_matches_brute_force(backend: str, objective: str) -> None:
+    """Every zone at one site (binary shares), two sites at most: coverage loses 20 attendances
+    against split shares (60 uncovered), the longest journey stays 35 minutes."""
+    data = instance(objective=objective, max_open_sites=2, single_source=True)
+    expected = brute_single_source(data)
+    assert expected == {"coverage": 80.0, "worst": 35.0}[objective]
+    plan = solved(data, backend)
+    own = plan.figures()["objective_figures"]
+    value = plan.costs["uncovered_attendances"] if objective == "coverage" else own["worst_minutes"]
+    assert value == pytest.approx(expected, abs=1e-4)
+    assert plan.allocation.groupby("zone_id")["site_id"].nunique().max() == 1
+
+
+def test_unserved_attendances_count_as_not_covered() -> None:
+    """One site at most, unserved allowed: S1 (the largest, 250) serves most; 100 attendances are
+    left unserved; only Z1 and Z2 (100) are within 30 minutes of S1, so 250 are not covered."""
+    data = instance(objective="coverage", max_open_sites=1, allow_unserved=True)
+    plan = solved(data, "highs")
+    assert plan.sites.loc[plan.sites["open"], "site_id"].tolist() == ["S1"]
+    assert plan.figures()["unserved_attendances"] == pytest.approx(100.0)
+    assert plan.costs["uncovered_attendances"] == pytest.approx(250.0)
+    assert plan.result.objective == pytest.approx(250.0 + 10_000.0 * 100.0, abs=0.01)
 
 
 def test_the_brute_force_values_differ_between_limits() -> None:
