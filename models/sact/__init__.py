@@ -93,24 +93,27 @@ budget :math:`B` set by constraints 6 and 7; kept a minimisation of the attendan
 
 .. math:: \min W + P \sum d_{zk} u_{zk} + \epsilon\,\mathrm{cost}^{-P}
 
-13. Longest journey (``longest_journey``): with the distinct arc minutes
+13. Longest journey (:func:`models.sact.objectives.longest_journey`): with the distinct arc minutes
     :math:`t^{(1)} < \dots < t^{(L)}` and binary :math:`z_j` (:math:`j \ge 2`, "journeys of
     :math:`t^{(j)}` allowed"), :math:`W = t^{(1)} + \sum_{j \ge 2} (t^{(j)} - t^{(j-1)}) z_j`,
     :math:`z_{j+1} \le z_j` and :math:`x_a \le z_{j(a)}` for every arc (:math:`t_a = t^{(j(a))}`).
     Why this and not the textbook :math:`W \ge t_a x_a`: allocations are shares, and
     :math:`W \ge t_a x_a` lets a 90-minute arc carry 1 % of a zone for 0.9 minutes of
     :math:`W`; here any :math:`x_a > 0` forces :math:`z_{j(a)} = 1`, so :math:`W \ge t_a` for
-    every arc an attendance is actually sent on, split or single-sourced alike (it is the
-    sorted-distance p-centre formulation of Elloumi, Labbe and Pochet, 2004, whose relaxation is
-    stronger).  Levels up to the largest of the demand rows' shortest arcs are fixed to 1 (no plan
-    can do better) and their arcs need no row.
+    every arc an attendance is actually sent on, split or single-sourced alike (the sorted
+    distance levels of Elloumi, Labbe and Pochet's p-centre formulation, INFORMS J. Computing
+    2004, with allocation rows in place of their covering rows, so capacity and the rest apply).
+    Levels up to the largest of the demand rows' shortest arcs are fixed to 1 (no plan can do
+    better) and their arcs need no row.
 
 In both, :math:`\mathrm{cost}^{-P}` is the cost objective without its penalty and
 :math:`\epsilon = e / (\sum_s (F_s + c_s \overline n_s) + \beta\theta D T^{max})`
 (:func:`models.sact.objectives.tie_break_weight`; :math:`D` all attendances, :math:`e` =
 ``objective_tie_break``, default 0.001): the cost terms add less than :math:`e` attendances or
 minutes, a tie-break only, so among plans equally good on coverage or the longest journey the
-cheapest is returned.  The plan reports the objective's own value beside its costs
+cheapest is returned (when solved to a relative gap below :math:`e` over the objective; with a
+larger gap the solver may stop at a dearer one of them, the objective's own value still within
+the gap).  The plan reports the objective's own value beside its costs
 (``figures()["objective_figures"]``: covered share, or the longest journey :math:`W`).  These two
 objectives take the direct path (``solve_method`` ``auto`` becomes ``direct``; ``priced`` is
 refused): the priced path of :mod:`models.sact.large` assumes the cost structure.
