@@ -93,18 +93,20 @@ budget :math:`B` set by constraints 6 and 7; kept a minimisation of the attendan
 
 .. math:: \min W + P \sum d_{zk} u_{zk} + \epsilon\,\mathrm{cost}^{-P}
 
-13. Longest journey (:func:`models.sact.objectives.longest_journey`): with the distinct arc minutes
-    :math:`t^{(1)} < \dots < t^{(L)}` and binary :math:`z_j` (:math:`j \ge 2`, "journeys of
-    :math:`t^{(j)}` allowed"), :math:`W = t^{(1)} + \sum_{j \ge 2} (t^{(j)} - t^{(j-1)}) z_j`,
-    :math:`z_{j+1} \le z_j` and :math:`x_a \le z_{j(a)}` for every arc (:math:`t_a = t^{(j(a))}`).
-    Why this and not the textbook :math:`W \ge t_a x_a`: allocations are shares, and
-    :math:`W \ge t_a x_a` lets a 90-minute arc carry 1 % of a zone for 0.9 minutes of
-    :math:`W`; here any :math:`x_a > 0` forces :math:`z_{j(a)} = 1`, so :math:`W \ge t_a` for
-    every arc an attendance is actually sent on, split or single-sourced alike (the sorted
-    distance levels of Elloumi, Labbe and Pochet's p-centre formulation, INFORMS J. Computing
-    2004, with allocation rows in place of their covering rows, so capacity and the rest apply).
-    Levels up to the largest of the demand rows' shortest arcs are fixed to 1 (no plan can do
-    better) and their arcs need no row.
+13. Longest journey (:func:`models.sact.objectives.longest_journey`): :math:`W \ge F`, with
+    :math:`F` the largest over demand rows of the row's shortest arc (no plan does better; the
+    shortest arc of all with ``allow_unserved``); for every distinct arc minutes
+    :math:`t^{(j)} > F` a binary :math:`z_j` ("journeys of :math:`t^{(j)}` used"),
+    :math:`W \ge F + (t^{(j)} - F) z_j`, and :math:`x_a \le z_{j(a)}` for every arc with
+    :math:`t_a = t^{(j(a))} > F`.  Why this and not the textbook :math:`W \ge t_a x_a`:
+    allocations are shares, and :math:`W \ge t_a x_a` lets a 90-minute arc carry 1 % of a zone
+    for 0.9 minutes of :math:`W`; here any :math:`x_a > 0` forces :math:`z_{j(a)} = 1`, so
+    :math:`W \ge t_a` for every arc an attendance is actually sent on, split or single-sourced
+    alike.  Its relaxation gives :math:`W \ge F + (t_a - F) x_a`, as the sorted-distance levels
+    of Elloumi, Labbe and Pochet's p-centre formulation (INFORMS J. Computing 2004) would, without
+    their chain :math:`z_{j+1} \le z_j`, whose thousands of levels (travel times that are not
+    whole minutes) made HiGHS's presolve probing run for minutes; allocation rows take the place of
+    their covering rows, so capacity and the rest apply.
 
 In both, :math:`\mathrm{cost}^{-P}` is the cost objective without its penalty and
 :math:`\epsilon = e / (\sum_s (F_s + c_s \overline n_s) + \beta\theta D T^{max})`

@@ -96,47 +96,39 @@ def forced_minutes(a: SactArrays, p: SactParameters) -> float:
 
 
 def longest_journey(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> np.ndarray:
-    r"""(13) ``worst``: levels :math:`t^{(1)} < \dots < t^{(L)}` (the distinct arc minutes), binary
-    :math:`z_j`, :math:`W = t^{(1)} + \sum_{j \ge 2} (t^{(j)} - t^{(j-1)}) z_j`,
-    :math:`z_{j+1} \le z_j`, :math:`x_a \le z_{j(a)}`; returns the column of :math:`W`.
+    r"""(13) ``worst``: :math:`W \ge F` with :math:`F` the :func:`forced_minutes` (or the shortest
+    arc); for every distinct arc minutes :math:`t^{(j)} > F` a binary :math:`z_j`,
+    :math:`W \ge F + (t^{(j)} - F) z_j` and :math:`x_a \le z_{j(a)}` for its arcs; returns the
+    column of :math:`W`.
 
-    Levels up to :func:`forced_minutes` are fixed open (:math:`z_j = 1`) and their arcs get no row.
+    No chain :math:`z_{j+1} \le z_j` is needed (each level bounds :math:`W` on its own), which
+    keeps HiGHS's presolve probing cheap: with a chain it probes along it, thousands of levels
+    deep when travel times are not whole minutes.
     """
     levels = np.unique(a.arc_minutes)
     if len(levels) == 0:
         return m.add_variables("worst", 1, lower=0.0, upper=0.0, cost=1.0)
-    steps = np.diff(levels)
-    forced = levels[1:] <= forced_minutes(a, p)
-    z = m.add_variables("level", len(steps), lower=forced.astype(float), upper=1.0, integer=True)
-    w = m.add_variables("worst", 1, lower=levels[0], upper=levels[-1], cost=1.0)
+    floor = max(float(levels[0]), forced_minutes(a, p))
+    free = levels[levels > floor]
+    z = m.add_variables("level", len(free), lower=0.0, upper=1.0, integer=True)
+    w = m.add_variables("worst", 1, lower=floor, upper=float(levels[-1]), cost=1.0)
+    r = np.arange(len(free))
     m.add_constraints(
         "worst_levels",
-        1,
-        np.zeros(len(z) + 1, dtype=np.int64),
-        np.concatenate([w, z]),
-        np.concatenate([[1.0], -steps]),
-        lower=levels[0],
-        upper=levels[0],
+        len(free),
+        np.concatenate([r, r]),
+        np.concatenate([np.full(len(free), w[0]), z]),
+        np.concatenate([np.ones(len(free)), -(free - floor)]),
+        lower=floor,
     )
-    if len(z) > 1:
-        r = np.arange(len(z) - 1)
-        m.add_constraints(
-            "level_order",
-            len(z) - 1,
-            np.concatenate([r, r]),
-            np.concatenate([z[1:], z[:-1]]),
-            np.concatenate([np.ones(len(r)), -np.ones(len(r))]),
-            upper=0.0,
-        )
-    level = np.searchsorted(levels, a.arc_minutes) - 1  # z index of the arc's level (-1: the first)
-    arcs = np.flatnonzero(level >= 0)
-    arcs = arcs[~forced[level[arcs]]]
+    arcs = np.flatnonzero(a.arc_minutes > floor)
+    level = np.searchsorted(free, a.arc_minutes[arcs])
     r = np.arange(len(arcs))
     m.add_constraints(
         "worst_arcs",
         len(arcs),
         np.concatenate([r, r]),
-        np.concatenate([x[arcs], z[level[arcs]]]),
+        np.concatenate([x[arcs], z[level]]),
         np.concatenate([np.ones(len(arcs)), -np.ones(len(arcs))]),
         upper=0.0,
     )
