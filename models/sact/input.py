@@ -36,6 +36,7 @@ class SactParameters:
     require_aseptic_supply: bool = True
     drug_stability_minutes: float = 120.0  # most hub -> site transport minutes
     doses_per_attendance: float = 1.0
+    transport_cost_per_minute: float = 0.02  # pounds per dose per minute of hub -> site transport
     chairs_per_nurse: float = 3.5
     objective: str = "cost"  # "cost", "travel", "coverage" or "worst" (models.sact.objectives)
     objective_tie_break: float = 0.001  # coverage, worst: most the cost terms add, attendances or minutes

@@ -36,16 +36,20 @@ OBJECTIVE_UNITS = {
 def tie_break_weight(
     p: SactParameters, fixed: np.ndarray, chair_cost: np.ndarray, max_chairs: np.ndarray, demand: float
 ) -> float:
-    r""":math:`\epsilon = e / (\sum_s (F_s + c_s \overline n_s) + \beta\theta D T^{max})`, the weight
-    of one pound under ``coverage`` and ``worst`` (0 under ``cost`` and ``travel``).
+    r""":math:`\epsilon = e / (\sum_s (F_s + c_s \overline n_s) + \beta\theta D T^{max}
+    + \gamma \delta D T^{stab})`, the weight of one pound under ``coverage`` and ``worst`` (0 under
+    ``cost`` and ``travel``; the last term only with aseptic supply).
 
     The denominator bounds every plan's cost (D the attendances a year, :math:`T^{max}` the travel
-    limit), so the cost terms together add less than :math:`e` = ``objective_tie_break``.
+    limit, :math:`T^{stab}` the drug-stability time), so the cost terms together add less than
+    :math:`e` = ``objective_tie_break``.
     """
     if p.objective not in TIE_BROKEN:
         return 0.0
     bound = float((fixed + chair_cost * max_chairs).sum())
     bound += p.travel_cost_per_minute * p.trips_per_attendance * demand * p.max_travel_minutes
+    if p.require_aseptic_supply:
+        bound += p.transport_cost_per_minute * p.doses_per_attendance * demand * p.drug_stability_minutes
     return p.objective_tie_break / bound if bound > 0 else 0.0
 
 
@@ -76,6 +80,23 @@ def arc_objective(a: SactArrays, p: SactParameters) -> np.ndarray:
     if p.objective == "coverage":
         out = out + a.arc_demand * (a.arc_minutes > p.access_minutes)
     return out
+
+
+def transport_weight(p: SactParameters) -> float:
+    """Objective weight of one dose-minute of drug transport: pounds (cost), or attendance-minutes
+    at the value of patient travel (travel; pounds when patient travel has no value)."""
+    if p.objective == "cost":
+        return p.transport_cost_per_minute
+    patient = p.travel_cost_per_minute * p.trips_per_attendance
+    return p.transport_cost_per_minute / patient if patient > 0 else p.transport_cost_per_minute
+
+
+def dose_objective(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """Objective coefficient of every supply link's doses: its transport minutes at
+    :func:`transport_weight` (cost, travel) or in pounds at the tie-break weight (coverage, worst)."""
+    if p.objective in TIE_BROKEN:
+        return _weight(a, p) * p.transport_cost_per_minute * a.link_minutes
+    return transport_weight(p) * a.link_minutes
 
 
 def unserved_objective(a: SactArrays, p: SactParameters) -> np.ndarray:
@@ -170,9 +191,9 @@ def check_objective(
     data: SactInput, alloc: pd.DataFrame, lost: float, costs: dict[str, float], claimed_worst: float | None
 ) -> tuple[float, list[str]]:
     """The objective of ``coverage`` or ``worst`` recomputed from a plan's tables and the input
-    (``alloc``: attendances and the input's minutes per allocation; ``costs``: fixed, chairs and
-    valued travel), and the plan's breaches of constraint 13 (a journey longer than the claimed
-    :math:`W`)."""
+    (``alloc``: attendances and the input's minutes per allocation; ``costs``: fixed, chairs,
+    valued patient travel and drug transport in pounds), and the plan's breaches of constraint 13
+    (a journey longer than the claimed :math:`W`)."""
     p = data.parameters
     sites = data.sites
     w = tie_break_weight(
@@ -182,7 +203,7 @@ def check_objective(
         sites["max_chairs"].to_numpy(float),
         float(data.zones["attendances"].astype(float).sum()),
     )
-    tie = w * (costs["fixed"] + costs["chairs"] + costs["patient_travel"])
+    tie = w * (costs["fixed"] + costs["chairs"] + costs["patient_travel"] + costs["drug_transport"])
     if p.objective == "coverage":
         total = float(data.zones["attendances"].astype(float).sum())
         near = float(alloc.loc[alloc["minutes"] <= p.access_minutes, "attendances"].sum())
