@@ -113,7 +113,8 @@ def forced_minutes(a: SactArrays, p: SactParameters) -> float:
         return -np.inf
     shortest = np.full(len(a.dem_amount), np.inf)
     np.minimum.at(shortest, a.arc_dem, a.arc_minutes)
-    return float(shortest.max())
+    reached = shortest[np.isfinite(shortest)]  # a row with no arc at all is diagnosed before solving
+    return float(reached.max()) if len(reached) else -np.inf
 
 
 def longest_journey(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> np.ndarray:
