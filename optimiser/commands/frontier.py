@@ -16,9 +16,11 @@ beyond it), which is exactly "every journey at most epsilon", so no new paramete
 ends are the cost-minimal plan's longest journey ``w0`` and the least any plan can reach, ``w*``
 (the SACT ``worst`` objective, a p-centre solve, under the instance's own limits); the points are
 travel times of the instance between them (only those can be a longest journey), at most
-``--points`` of them, both ends always included, from ``w0`` down to ``w*``.  Costs must not fall
-as the bound tightens; a knee is a point after which the cost of one more minute saved at least
-doubles.
+``--points`` of them, both ends always included, from ``w0`` down to ``w*``, solved in two rounds:
+half spread evenly, then the rest spread over the levels those leave unsettled (a plan solved at
+bound ``e`` with longest journey ``a`` is the least-cost plan for every bound in ``[a, e]``, so
+no point is spent on a plan already found).  Costs must not fall as the bound tightens; a knee is
+a point after which the cost of one more minute saved at least doubles.
 
 Regret.  For every candidate site, the optimum with the site forced the other way (closed if
 the optimum opens it, open if it closes it): what keeping or closing it costs against the
@@ -228,25 +230,42 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
     return table
 
 
-def travel_levels(sact_input: Any, low: float, high: float, points: int) -> list[float]:
-    """At most ``points`` of the instance's distinct travel minutes in ``[low, high]``, from
-    ``high`` down to ``low`` (both kept), evenly spread by rank."""
+def spread(values: np.ndarray, k: int) -> list[float]:
+    """At most ``k`` of the sorted ``values``, evenly spread by rank, first and last kept; largest
+    first."""
+    if len(values) == 0 or k <= 0:
+        return []
+    picks = np.unique(np.round(np.linspace(0, len(values) - 1, min(k, len(values)))).astype(int))
+    return [float(v) for v in values[picks][::-1]]
+
+
+def candidate_levels(sact_input: Any, low: float, high: float) -> np.ndarray:
+    """The instance's distinct travel minutes in ``[low, high]``, ascending (only these can be a
+    plan's longest journey)."""
     minutes = np.unique(sact_input.travel["minutes"].to_numpy(float))
-    inside = minutes[(minutes >= low - 1e-9) & (minutes <= high + 1e-9)]
-    if len(inside) == 0:
-        return [float(high)]
-    picks = np.unique(np.round(np.linspace(0, len(inside) - 1, min(points, len(inside)))).astype(int))
-    return [float(v) for v in inside[picks][::-1]]
+    return minutes[(minutes >= low - 1e-9) & (minutes <= high + 1e-9)]
 
 
-def _worst(run: Path, key: str) -> float | None:
-    """The longest journey in a run folder: the plan's (``access``) or the objective's own."""
+def travel_levels(sact_input: Any, low: float, high: float, points: int) -> list[float]:
+    """At most ``points`` of :func:`candidate_levels`, from ``high`` down to ``low`` (both kept)."""
+    return spread(candidate_levels(sact_input, low, high), points) or [float(high)]
+
+
+def uncovered(candidates: np.ndarray, solved: dict[float, float | None]) -> np.ndarray:
+    """The candidate levels no solved point settles.  The plan solved at bound ``e`` with longest
+    journey ``a`` is the least-cost plan for every bound in ``[a, e]`` too (it keeps to the tighter
+    bound, and the tighter bound cannot be cheaper), so those levels need no solve."""
+    known = [(a, e) for e, a in solved.items() if a is not None]
+    keep = [v for v in candidates if v not in solved and not any(a - 1e-9 <= v <= e + 1e-9 for a, e in known)]
+    return np.array(keep, dtype=float)
+
+
+def _worst(run: Path) -> float | None:
+    """The longest journey of the plan in a run folder (its allocation's, so exactly one of the
+    instance's travel times), None without a plan."""
     path = run / "summary.json"
     doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    if not doc.get("plan_found"):
-        return None
-    value = (doc.get("objective_figures") or {}).get("worst_minutes") if key == "objective" else None
-    return float(value if value is not None else doc["access"]["worst_minutes"])
+    return float(doc["access"]["worst_minutes"]) if doc.get("plan_found") else None
 
 
 def worst_frontier(
@@ -261,18 +280,20 @@ def worst_frontier(
     least_args = (*args, "--set", "objective=worst")
     least = Job("least-worst", out / "runs" / "least-worst", least_args, {"a": list(least_args)})
     run_batch([base, least], time_limit, memory_limit, min(workers, 2), scheduler)
-    w0, w_star = _worst(base.folder, "plan"), _worst(least.folder, "objective")
+    w0, w_star = _worst(base.folder), _worst(least.folder)
     if w0 is None or w_star is None:
         which = base.folder if w0 is None else least.folder
         click.echo(f"No plan for an end of the frontier; see {which}", err=True)
         raise SystemExit(1)
-    levels = travel_levels(loaded.model_input.input, w_star, w0, points)
-    jobs = []
-    for i, level in enumerate(levels):
-        extra = ("--set", f"max_travel_minutes={level!r}")
-        name = f"point-{i:02d}"
-        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
-    run_batch(jobs, time_limit, memory_limit, workers, scheduler)
+    candidates = candidate_levels(loaded.model_input.input, w_star, w0)
+    first = spread(candidates, max(2, points // 2)) or [w0]
+    jobs = _solve_levels(first, args, out, batch)
+    solved = {level: _worst(job.folder) for level, job in zip(first, jobs, strict=True)}
+    second = spread(uncovered(candidates, solved), points - len(first))
+    jobs += _solve_levels(second, args, out, batch)
+    order = np.argsort([-level for level in first + second], kind="stable")
+    levels = [(first + second)[i] for i in order]
+    jobs = [jobs[i] for i in order]
     table = worst_frontier_table(jobs, levels)
     click.echo(table.to_string(index=False))
     frontier_chart(table, out, "worst")
@@ -281,6 +302,19 @@ def worst_frontier(
     files = write_comparison(out, "sact", runs, title=title, report=report, extra={"frontier": table})
     click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
     return table
+
+
+def _solve_levels(levels: list[float], args: tuple[str, ...], out: Path, batch: tuple) -> list[Job]:
+    """One cost-minimal solve per bound on journeys (``max_travel_minutes``), in parallel."""
+    jobs = []
+    for level in levels:
+        extra = ("--set", f"max_travel_minutes={level!r}")
+        name = f"within-{level:.4f}"
+        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
+    if jobs:
+        time_limit, memory_limit, workers, scheduler = batch
+        run_batch(jobs, time_limit, memory_limit, workers, scheduler)
+    return jobs
 
 
 def worst_frontier_table(jobs: list[Job], levels: list[float]) -> pd.DataFrame:
@@ -296,7 +330,7 @@ def worst_frontier_table(jobs: list[Job], levels: list[float]) -> pd.DataFrame:
             {
                 "point": i,
                 "max_travel_minutes": level,
-                "achieved": _worst(job.folder, "plan") if found else None,
+                "achieved": _worst(job.folder) if found else None,
                 "cost": (doc.get("costs") or {}).get("total") if found else None,
                 "status": solver.get("status", "not run"),
                 "gap": solver.get("gap"),

@@ -25,13 +25,14 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 import models.sact as sact
 from optimiser.cli import main
-from optimiser.commands.frontier import travel_levels
+from optimiser.commands.frontier import travel_levels, uncovered
 from optimiser.kinds import load_instance
 from optimiser.overrides import Overrides
 
@@ -81,6 +82,13 @@ def test_travel_levels_keep_both_ends_and_step_down() -> None:
     assert travel_levels(data, 10, 50, 15) == [50.0, 40.0, 30.0, 20.0, 10.0]
     assert travel_levels(data, 10, 50, 3) == [50.0, 30.0, 10.0]
     assert travel_levels(data, 10, 50, 2) == [50.0, 10.0]
+
+
+def test_levels_a_solved_plan_settles_need_no_solve() -> None:
+    """The plan at 50 reaches 35: it is the optimum for 40 too; 30 and 20 stay open; 10 solved."""
+    candidates = np.array([10.0, 20.0, 30.0, 35.0, 40.0, 50.0])
+    assert uncovered(candidates, {50.0: 35.0, 10.0: 10.0}).tolist() == [20.0, 30.0]
+    assert uncovered(candidates, {50.0: None}).tolist() == [10.0, 20.0, 30.0, 35.0, 40.0]
 
 
 @pytest.mark.parametrize(("level", "expected"), sorted(BY_HAND.items()))
