@@ -16,11 +16,13 @@ beyond it), which is exactly "every journey at most epsilon", so no new paramete
 ends are the cost-minimal plan's longest journey ``w0`` and the least any plan can reach, ``w*``
 (the SACT ``worst`` objective, a p-centre solve, under the instance's own limits); the points are
 travel times of the instance between them (only those can be a longest journey), at most
-``--points`` of them, both ends always included, from ``w0`` down to ``w*``, solved in two rounds:
-half spread evenly, then the rest spread over the levels those leave unsettled (a plan solved at
-bound ``e`` with longest journey ``a`` is the least-cost plan for every bound in ``[a, e]``, so
-no point is spent on a plan already found).  Costs must not fall as the bound tightens; a knee is
-a point after which the cost of one more minute saved at least doubles.
+``--points`` of them.  A plan solved at bound ``e`` with longest journey ``a`` is the least-cost
+plan for every bound in ``[a, e]`` (it keeps to them, and a tighter bound is never cheaper), so
+those need no solve: after both ends, each round (at most ``--workers`` solves at once) takes the
+top of each run of travel times still unsettled, the next frontier point below a known one.  With
+enough points every travel time between the ends is settled and the frontier is complete (the
+command says whether it is).  Costs must not fall as the bound tightens; a knee is a point after
+which the cost of one more minute saved at least doubles.
 
 Regret.  For every candidate site, the optimum with the site forced the other way (closed if
 the optimum opens it, open if it closes it): what keeping or closing it costs against the
@@ -246,11 +248,6 @@ def candidate_levels(sact_input: Any, low: float, high: float) -> np.ndarray:
     return minutes[(minutes >= low - 1e-9) & (minutes <= high + 1e-9)]
 
 
-def travel_levels(sact_input: Any, low: float, high: float, points: int) -> list[float]:
-    """At most ``points`` of :func:`candidate_levels`, from ``high`` down to ``low`` (both kept)."""
-    return spread(candidate_levels(sact_input, low, high), points) or [float(high)]
-
-
 def uncovered(candidates: np.ndarray, solved: dict[float, float | None]) -> np.ndarray:
     """The candidate levels no solved point settles.  The plan solved at bound ``e`` with longest
     journey ``a`` is the least-cost plan for every bound in ``[a, e]`` too (it keeps to the tighter
@@ -286,14 +283,7 @@ def worst_frontier(
         click.echo(f"No plan for an end of the frontier; see {which}", err=True)
         raise SystemExit(1)
     candidates = candidate_levels(loaded.model_input.input, w_star, w0)
-    first = spread(candidates, max(2, points // 2)) or [w0]
-    jobs = _solve_levels(first, args, out, batch)
-    solved = {level: _worst(job.folder) for level, job in zip(first, jobs, strict=True)}
-    second = spread(uncovered(candidates, solved), points - len(first))
-    jobs += _solve_levels(second, args, out, batch)
-    order = np.argsort([-level for level in first + second], kind="stable")
-    levels = [(first + second)[i] for i in order]
-    jobs = [jobs[i] for i in order]
+    levels, jobs = worst_points(candidates, points, args, out, batch)
     table = worst_frontier_table(jobs, levels)
     click.echo(table.to_string(index=False))
     frontier_chart(table, out, "worst")
@@ -302,6 +292,43 @@ def worst_frontier(
     files = write_comparison(out, "sact", runs, title=title, report=report, extra={"frontier": table})
     click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
     return table
+
+
+def chunk_tops(candidates: np.ndarray, solved: dict[float, float | None]) -> list[float]:
+    """The top level of every run of :func:`uncovered` levels, longest run first: solving there
+    gives a plan no solved point has (its bound is below every settled interval above it)."""
+    rest = uncovered(candidates, solved)
+    if len(rest) == 0:
+        return []
+    where = np.searchsorted(candidates, rest)
+    runs = np.split(rest, np.flatnonzero(np.diff(where) > 1) + 1)
+    runs.sort(key=len, reverse=True)
+    return [float(run[-1]) for run in runs]
+
+
+def worst_points(
+    candidates: np.ndarray, points: int, args: tuple[str, ...], out: Path, batch: tuple
+) -> tuple[list[float], list[Job]]:
+    """Solve at most ``points`` bounds: both ends first, then rounds of at most ``workers`` at the
+    tops of the unsettled runs; the (bound, job) pairs from the largest bound down."""
+    workers = batch[2]
+    todo = spread(candidates, min(2, points))
+    solved: dict[float, float | None] = {}
+    done: list[tuple[float, Job]] = []
+    while todo:
+        jobs = _solve_levels(todo, args, out, batch)
+        done += list(zip(todo, jobs, strict=True))
+        solved.update({level: _worst(job.folder) for level, job in zip(todo, jobs, strict=True)})
+        todo = chunk_tops(candidates, solved)[: min(workers, points - len(done))]
+    left = len(uncovered(candidates, solved))
+    click.echo(
+        "The frontier is complete: every travel time between its ends is settled."
+        if left == 0
+        else f"{left} travel times between the ends are not settled (more --points would settle them).",
+        err=True,
+    )
+    done.sort(key=lambda pair: -pair[0])
+    return [level for level, _ in done], [job for _, job in done]
 
 
 def _solve_levels(levels: list[float], args: tuple[str, ...], out: Path, batch: tuple) -> list[Job]:

@@ -23,7 +23,6 @@ Minutes saved against 50: 0, 10, 20, 40, 40; cost per minute saved 1, 4, 1.5: th
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -32,7 +31,7 @@ from click.testing import CliRunner
 
 import models.sact as sact
 from optimiser.cli import main
-from optimiser.commands.frontier import travel_levels, uncovered
+from optimiser.commands.frontier import chunk_tops, spread, uncovered
 from optimiser.kinds import load_instance
 from optimiser.overrides import Overrides
 
@@ -77,11 +76,20 @@ def worst_tiny(tmp_path: Path) -> Path:
     return folder
 
 
-def test_travel_levels_keep_both_ends_and_step_down() -> None:
-    data = SimpleNamespace(travel=pd.DataFrame({"minutes": [5, 10, 10, 20, 30, 40, 50, 60, 70]}))
-    assert travel_levels(data, 10, 50, 15) == [50.0, 40.0, 30.0, 20.0, 10.0]
-    assert travel_levels(data, 10, 50, 3) == [50.0, 30.0, 10.0]
-    assert travel_levels(data, 10, 50, 2) == [50.0, 10.0]
+def test_spread_keeps_both_ends_largest_first() -> None:
+    levels = np.array([10.0, 20.0, 30.0, 40.0, 50.0])
+    assert spread(levels, 15) == [50.0, 40.0, 30.0, 20.0, 10.0]
+    assert spread(levels, 3) == [50.0, 30.0, 10.0]
+    assert spread(levels, 2) == [50.0, 10.0]
+
+
+def test_each_round_solves_the_top_of_every_unsettled_run() -> None:
+    """60 reached 45 (settles 45, 60), 30 reached 25 (settles 25), 10 reached 10: the runs left
+    are 35-40 and 20, longest first; a plan at 40 reaching 20 settles both."""
+    candidates = np.array([10.0, 20.0, 25.0, 35.0, 40.0, 45.0, 60.0])
+    solved = {60.0: 45.0, 30.0: 25.0, 10.0: 10.0}
+    assert chunk_tops(candidates, solved) == [40.0, 20.0]
+    assert chunk_tops(candidates, {**solved, 40.0: 20.0}) == []
 
 
 def test_levels_a_solved_plan_settles_need_no_solve() -> None:
