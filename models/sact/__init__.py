@@ -161,7 +161,10 @@ The contract (:mod:`models.common.contract`): :data:`Input`, :data:`Parameters`,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+
+import pandas as pd
 
 from models.common.contract import CheckReport, InputProblem, ModelInputError, Progress
 from models.sact.check import check_plan as check
@@ -186,8 +189,16 @@ def solve(
     backend: str = BACKENDS[0],
     options: SolveOptions | None = None,
     progress: Progress | None = None,
+    start: Mapping[str, int] | pd.DataFrame | None = None,
 ) -> SactPlan:
     """Solve ``input`` under ``params`` (None: ``input.parameters``) with ``backend``.
+
+    ``start`` (a keyword beyond the contract's, which the shell passes only when given, since
+    :class:`~solvers.SolveOptions` has no room for a plan): a plan's sites and chairs to
+    warm-start from, as a mapping ``site_id -> chairs`` or a ``sites`` table (``site_id``,
+    ``open``, ``chairs``).  Its site decisions are fixed and the rest solved
+    (:mod:`models.sact.start`); the point is the solver's MIP start.  One that cannot be completed
+    is ignored with a note (the plan's ``warm_start`` figure says which), never an error.
 
     Never raises for an instance without a plan (the plan's ``explanation`` says why); raises
     :class:`~models.common.contract.ModelInputError` for parameters outside their choices.
@@ -219,4 +230,4 @@ def solve(
     if params.objective in TIE_BROKEN and params.solve_method == "auto":
         params = replace(params, solve_method="direct")
     data = input if params is input.parameters else replace(input, parameters=params)
-    return solve_sact(data, backend, options, progress=progress)
+    return solve_sact(data, backend, options, progress=progress, start=start)

@@ -60,6 +60,7 @@ from models.sact.arrays import SactArrays
 from models.sact.heuristic import FIX_TOLERANCE, HEURISTIC_TOLERANCE, fix_and_transport
 from models.sact.input import SactParameters
 from models.sact.matrix import build_matrix
+from models.sact.start import start_point
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_matrix
 from solvers.pricing import PricedRelaxation, price_relaxation
 
@@ -174,8 +175,10 @@ def solve_priced(
     *,
     build_seconds: float = 0.0,
     progress: Any = None,
+    start: Any = None,
 ) -> tuple[SolveResult, np.ndarray | None, MatrixModel]:
-    """Solve the model of ``a`` by the four stages of the module docstring.
+    """Solve the model of ``a`` by the four stages of the module docstring; ``start`` (a plan's sites
+    and chairs, :mod:`models.sact.start`) completed first, when given, is the first plan offered.
 
     Returns the result (bound valid for the whole model), the plan as a full column vector of the
     returned model (None without a plan) and that model (:func:`models.sact.matrix.build_matrix`).
@@ -183,6 +186,11 @@ def solve_priced(
     t_build = time.perf_counter()
     model = build_matrix(a, p)
     run = _Search(model, options, build_seconds + time.perf_counter() - t_build, progress)
+    if start is not None:
+        x0, note = start_point(model, a, start, options)
+        run.notes.append(note)
+        if x0 is not None:
+            run.offer(x0)
     relaxation = _relax(run, a)
     if relaxation.status == "infeasible":
         return run.finish(Status.INFEASIBLE)

@@ -21,6 +21,7 @@ from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
 from models.sact.objectives import objective_figures, objective_terms
+from models.sact.start import start_point
 from solvers import SolveOptions, SolveResult, Status, solve_model
 
 ACCESS_BANDS = (30, 45, 60)
@@ -61,6 +62,7 @@ class SactPlan:
     timings: dict[str, float] = field(default_factory=dict)
     parameters: SactParameters = field(default_factory=SactParameters)
     solve_path: str = ""
+    warm_start: str = ""
 
     @property
     def found(self) -> bool:
@@ -82,6 +84,8 @@ class SactPlan:
         """Headline figures (JSON-ready): costs by component, access, site and chair counts,
         the changes from today, unserved attendances and the solve path that ran."""
         out: dict[str, Any] = {"solve_path": self.solve_path}
+        if self.warm_start:
+            out["warm_start"] = self.warm_start
         if not self.found:
             return out
         s = self.sites
@@ -107,8 +111,12 @@ def solve_sact(
     options: SolveOptions | None = None,
     *,
     progress: Any = None,
+    start: Any = None,
 ) -> SactPlan:
     """Solve ``data`` under its own parameters with ``backend`` (``highs``, or ``pyomo-<solver>``).
+
+    ``start`` (optional) is a plan's sites and chairs to warm-start from
+    (:func:`models.sact.start.start_point`); one that cannot be completed is ignored with a note.
 
     The parameter ``solve_method`` (HiGHS only): ``direct`` solves the whole model; ``priced``
     takes the path of :mod:`models.sact.large` (strong relaxation by pricing, plans from
@@ -128,13 +136,20 @@ def solve_sact(
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
     if backend == "highs" and use_priced_path(arrays, p, p.solve_method):
         path = "priced"
-        result, x, model = solve_priced(arrays, p, options, build_seconds=prepare_seconds, progress=progress)
+        result, x, model = solve_priced(
+            arrays, p, options, build_seconds=prepare_seconds, progress=progress, start=start
+        )
+        note = _start_note(result.message)
     else:
         path = "direct" if backend == "highs" else "pyomo"
         t1 = time.perf_counter()
         model = build_matrix(arrays, p)
         build_seconds = prepare_seconds + time.perf_counter() - t1
-        result, x = solve_model(model, backend, options, build_seconds=build_seconds, progress=progress)
+        x0, note = (None, "") if start is None else start_point(model, arrays, start, options)
+        result, x = solve_model(
+            model, backend, options, build_seconds=build_seconds, progress=progress, start=x0
+        )
+        result = replace(result, message="; ".join(m for m in (note, result.message) if m))
     values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if values is None:
@@ -143,8 +158,13 @@ def solve_sact(
             explanation = [jointly_infeasible(p)]
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
-        return _empty_plan(data, result, explanation, timings, path)
-    return replace(extract(data, arrays, values, result, timings), solve_path=path)
+        return replace(_empty_plan(data, result, explanation, timings, path), warm_start=note)
+    return replace(extract(data, arrays, values, result, timings), solve_path=path, warm_start=note)
+
+
+def _start_note(message: str) -> str:
+    """The warm-start note among a result message's parts (empty without one)."""
+    return next((part for part in message.split("; ") if part.startswith("warm start")), "")
 
 
 def jointly_infeasible(p: SactParameters) -> str:
