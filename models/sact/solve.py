@@ -134,6 +134,7 @@ def solve_sact(
             Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
         )
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
+    start_seconds = 0.0  # completing the start on the direct and pyomo paths (the priced path times its own)
     if backend == "highs" and use_priced_path(arrays, p, p.solve_method):
         path = "priced"
         result, x, model = solve_priced(
@@ -145,13 +146,17 @@ def solve_sact(
         t1 = time.perf_counter()
         model = build_matrix(arrays, p)
         build_seconds = prepare_seconds + time.perf_counter() - t1
+        t2 = time.perf_counter()
         x0, note = (None, "") if start is None else start_point(model, arrays, start, options)
+        start_seconds = time.perf_counter() - t2
         result, x = solve_model(
             model, backend, options, build_seconds=build_seconds, progress=progress, start=x0
         )
         result = replace(result, message="; ".join(m for m in (note, result.message) if m))
     values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
+    if start is not None and path != "priced":  # the priced path counts it in its solve
+        timings["warm_start"] = start_seconds
     if values is None:
         explanation = []
         if result.status is Status.INFEASIBLE:

@@ -35,7 +35,8 @@ def test_start_from_the_optimum_reaches_the_optimum(tiny_instance: Path, method:
         warm.figures()["warm_start"]
         == f"warm start used: 2 sites and their chairs, objective {TINY_OPTIMUM:,.2f}"
     )
-    assert "warm_start" not in cold.figures()
+    assert "warm_start" not in cold.figures() and "warm_start" not in cold.timings
+    assert ("warm_start" in warm.timings) == (method == "direct")  # the priced path times it in its solve
     assert models.sact.check(data, warm).passed
 
 
