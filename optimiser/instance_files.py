@@ -223,7 +223,11 @@ def _read_workbook(book: Path) -> tuple[dict[str, pd.DataFrame], Problem | None]
         )
     try:
         sheets = pd.read_excel(
-            book, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl",
+            book,
+            sheet_name=None,
+            dtype=str,
+            keep_default_na=False,
+            engine="openpyxl",
             nrows=MAX_SHEET_ROWS + 1,
         )
     except Exception as exc:  # openpyxl raises many types for a damaged file

@@ -48,7 +48,10 @@ def test_table_symlinked_outside_is_refused(tiny_instance: Path, tmp_path: Path)
     (tiny_instance / "travel.csv").symlink_to(outside / "secret.csv")
     code, out = validate(tiny_instance)
     assert code == 2
-    assert f"{tiny_instance / 'travel.csv'}: '{tiny_instance / 'travel.csv'}' lies outside the instance folder" in out
+    assert (
+        f"{tiny_instance / 'travel.csv'}: '{tiny_instance / 'travel.csv'}' lies outside the instance folder"
+        in out
+    )
 
 
 @pytest.mark.parametrize("named", ["../outside/stolen.xlsx", "ABSOLUTE"])
@@ -131,7 +134,10 @@ def test_first_date_far_in_the_future(nurses: Path) -> None:
     yaml.write_text(text[:start] + "first_date: 9999-12-28" + text[end:])
     code, out = validate(nurses)
     assert code == 2
-    assert "column 'parameters.first_date': 9999-12-28 is outside the dates allowed (1900-01-01 to 2200-12-31)" in out
+    assert (
+        "column 'parameters.first_date': 9999-12-28 is outside the dates allowed (1900-01-01 to 2200-12-31)"
+        in out
+    )
 
 
 @pytest.mark.parametrize("value", ["-1253", "0001-01-01", "2999-01-01"])
@@ -151,7 +157,9 @@ def test_header_repeated_up_to_spaces(tiny_instance: Path) -> None:
     zones.write_text("\n".join([lines[0] + ",zone_id ", *(line + ",Zx" for line in lines[1:])]) + "\n")
     code, out = validate(tiny_instance)
     assert code == 2
-    assert "zones.csv, column 'zone_id': column 'zone_id' appears twice (columns 1 and 6, spaces trimmed)" in out
+    assert (
+        "zones.csv, column 'zone_id': column 'zone_id' appears twice (columns 1 and 6, spaces trimmed)" in out
+    )
 
 
 def test_required_table_with_only_a_header(tiny_instance: Path) -> None:
@@ -205,14 +213,18 @@ def test_workbook_larger_than_the_limit_unpacked(
     assert "tables.xlsx: unpacks to 1,000,000 bytes, above the limit of 100,000" in out
 
 
-def test_workbook_sheet_with_too_many_rows(tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workbook_sheet_with_too_many_rows(
+    tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(instance_files, "MAX_SHEET_ROWS", 2)
     book = tmp_path / "wb"
     book.mkdir()
     (book / "instance.yaml").write_text((tiny_instance / "instance.yaml").read_text())
     with pd.ExcelWriter(book / "tables.xlsx") as writer:
         for table in ("zones", "sites"):
-            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(writer, sheet_name=table, index=False)
+            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(
+                writer, sheet_name=table, index=False
+            )
     code, out = validate(book)
     assert code == 2 and "tables.xlsx[zones]: more than 2 rows" in out
 

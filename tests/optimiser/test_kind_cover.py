@@ -293,7 +293,11 @@ def test_cover_is_listed_and_a_copy_of_lsc_cover_validates(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(("given", "expected"), [((), None), (("--time-limit", "3"), 3.0)])
 def test_time_budget_and_per_solve_limit_reach_the_model(
-    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: tuple[str, ...], expected: float | None
+    tiny: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    given: tuple[str, ...],
+    expected: float | None,
 ) -> None:
     """time_limit_per_solve reaches the model's parameters; --time-limit is the run's budget."""
     seen = []

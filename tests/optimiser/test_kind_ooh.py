@@ -171,7 +171,11 @@ def test_infeasible_instance_exits_1_naming_site_service_and_shortfall(lsc: Path
     )
     assert "could gather at most 2 clinicians, 6 short of the 8 that 1-in-8 needs" in text
     assert "51 min away, 31 min over the 20-minute response time" in text
-    assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == {"findings.csv", "summary.json", "run.json"}
+    assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == {
+        "findings.csv",
+        "summary.json",
+        "run.json",
+    }
     findings = pd.read_csv(out / "findings.csv")
     assert findings.set_index(["site_id", "service_id"]).loc[("RTXBW", "AO2"), "shortfall"] == 6.0
     summary = json.loads((out / "summary.json").read_text())

@@ -101,7 +101,9 @@ def test_out_dot_without_force_is_refused_cleanly(
 
 
 @pytest.mark.parametrize("force", [False, True])
-def test_out_naming_a_file_is_refused_before_the_solve(tiny_instance: Path, tmp_path: Path, force: bool) -> None:
+def test_out_naming_a_file_is_refused_before_the_solve(
+    tiny_instance: Path, tmp_path: Path, force: bool
+) -> None:
     target = tmp_path / "report.pdf"
     target.write_text("a file")
     result = solve(tiny_instance, target, *(["--force"] if force else []))
@@ -120,8 +122,14 @@ def test_out_below_a_file_is_refused_before_the_solve(tiny_instance: Path, tmp_p
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("../../escaped", "escaped"), ("/tmp/abs name", "tmp-abs-name"), ("..", "run"), (".hidden", "hidden"),
-     ("LSC SACT 2026", "LSC-SACT-2026"), ("a\\..\\b", "a-b")],
+    [
+        ("../../escaped", "escaped"),
+        ("/tmp/abs name", "tmp-abs-name"),
+        ("..", "run"),
+        (".hidden", "hidden"),
+        ("LSC SACT 2026", "LSC-SACT-2026"),
+        ("a\\..\\b", "a-b"),
+    ],
 )
 def test_safe_slug(name: str, slug: str) -> None:
     assert safe_slug(name) == slug
@@ -171,8 +179,13 @@ def test_a_failed_run_leaves_the_old_one(tmp_path: Path) -> None:
 def test_summary_json_is_strict(tmp_path: Path) -> None:
     write_json(
         tmp_path / "s.json",
-        {"a": math.inf, "b": [np.float64("nan"), -math.inf], "c": {"d": np.float32("inf")}, "e": np.array([1.0, np.nan]),
-         "f": 1.5},
+        {
+            "a": math.inf,
+            "b": [np.float64("nan"), -math.inf],
+            "c": {"d": np.float32("inf")},
+            "e": np.array([1.0, np.nan]),
+            "f": 1.5,
+        },
     )
     text = (tmp_path / "s.json").read_text()
     doc = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-strict constant {c}"))
