@@ -233,3 +233,16 @@ def test_not_a_workbook(tiny_instance: Path) -> None:
     (tiny_instance / "tables.xlsx").write_text("not a zip")
     code, out = validate(tiny_instance)
     assert code == 2 and "tables.xlsx: cannot be read as an Excel workbook" in out
+
+
+def test_a_key_given_twice_is_refused(tiny_instance: Path) -> None:
+    """YAML keeps only the last of two equal keys; the user meant one of them."""
+    add_parameter(tiny_instance, "utilisation: 0.5")  # the instance already sets utilisation: 0.8
+    code, out = validate(tiny_instance)
+    assert code == 2
+    row = next(
+        i
+        for i, line in enumerate((tiny_instance / "instance.yaml").read_text().splitlines(), 1)
+        if "utilisation: 0.8" in line
+    )
+    assert f"instance.yaml, row {row}, column 'utilisation': key 'utilisation' is given twice" in out
