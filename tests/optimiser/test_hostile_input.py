@@ -107,6 +107,7 @@ def test_number_beyond_the_sane_range_is_reported_as_written(tiny_instance: Path
         ("max_open_sites: 1e309", "'1e309' is not a whole number"),
         ("max_open_sites: 100000000000000000000", "100000000000000000000 is above the maximum 1e+12"),
         ("max_open_sites: [1, 2]", "'[1, 2]' is not a whole number"),
+        ("objective: {a: 1}", "'{'a': 1}' is not text"),
     ],
 )
 def test_bad_number_parameter(tiny_instance: Path, line: str, message: str) -> None:
