@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.machine import machine_description
+from models.common.travel import great_circle_km
 from optimiser.geography.roads import read_graph, shortest_minutes, shortest_minutes_networkx, snap
-from optimiser.travel import great_circle_km
 
 ORIGIN = (53.6, -3.0)  # south-west corner (degrees)
 SPAN_DEG = (0.54, 0.9)  # about 60 km north and 60 km east

@@ -108,13 +108,30 @@ _ROTA_COLUMNS = [
 ]
 
 
+LSC_LOCUM_PREMIUM = {"AO2": 600.0, "HAEM": 600.0, "ONC1": 400.0, "PALL": 500.0}
+"""ILLUSTRATIVE premium of a night covered by a locum or agency clinician, GBP over a substantive one."""
+LSC_VACANCIES = {
+    ("RXN01", "AO2"): 2,
+    ("RTXBU", "AO2"): 2,
+    ("RTXBW", "AO2"): 1,
+    ("RXR10", "AO2"): 1,
+    ("RTXBU", "HAEM"): 1,
+    ("RXR10", "HAEM"): 1,
+    ("RXR10", "ONC1"): 2,
+    ("RTXBU", "PALL"): 1,
+}
+"""ILLUSTRATIVE vacancies (site, service): slots of today's rota filled by locums."""
+
+
 def lsc_ooh() -> OohInput:
     """Lancashire & South Cumbria's 8 acute sites and 4 OOH services (ILLUSTRATIVE figures).
 
     Royal Preston (Rosemere Cancer Centre) and Blackpool Victoria have inpatient oncology or
     haematology beds and keep their own rotas.  Chorley has no oncology registrars (Preston's
     first on-call covers it today) and Westmorland General no haematologists (covered from
-    Lancaster).  Several rotas today are more frequent than 1-in-8.
+    Lancaster).  Several rotas today are more frequent than 1-in-8.  Some small sites carry
+    vacancies filled by locums today (``LSC_VACANCIES``), at the premiums of
+    ``LSC_LOCUM_PREMIUM`` (GBP per night over a substantive member).
     """
     sites = pd.DataFrame(
         [
@@ -181,6 +198,7 @@ def lsc_ooh() -> OohInput:
     services = pd.DataFrame(
         [row for row in _SERVICES if row[0] in ("AO2", "HAEM", "ONC1", "PALL")], columns=_SERVICE_COLUMNS
     )
+    services["locum_premium_per_night"] = services["service_id"].map(LSC_LOCUM_PREMIUM)
     # site, service, clinicians, calls and attendances per night, the same per weekend day, today's hub
     rotas = pd.DataFrame(
         [
@@ -215,6 +233,8 @@ def lsc_ooh() -> OohInput:
         ],
         columns=_ROTA_COLUMNS,
     )
+    keys = zip(rotas["site_id"], rotas["service_id"], strict=True)
+    rotas["vacancies"] = [LSC_VACANCIES.get(key, 0) for key in keys]
     return OohInput(
         sites=sites,
         services=services,

@@ -45,8 +45,8 @@ class OohCheck:
     violations : tuple of str
         Every broken rule or inconsistent figure, in words (empty when the plan is valid).
     costs : dict
-        Recomputed annual cost (GBP) by component: ``cover``, ``supplements``, ``travel``,
-        ``changes``, and ``total``.
+        Recomputed annual cost (GBP) by component: ``cover``, ``supplements``,
+        ``temporary_staff``, ``travel``, ``changes``, and ``total``.
     """
 
     violations: tuple[str, ...]
@@ -94,7 +94,7 @@ def check_ooh_plan(inp: OohInput, params: OohParameters, plan: Any) -> OohCheck:
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
     for (k, s), h in hub_of.items():
         members[k, h].append(s)
-    costs = {"cover": 0.0, "supplements": 0.0, "travel": 0.0, "changes": 0.0}
+    costs = {"cover": 0.0, "supplements": 0.0, "temporary_staff": 0.0, "travel": 0.0, "changes": 0.0}
     for (k, h), covered in sorted(members.items()):
         svc = services[k]
         label = f"rota {k} at {h}"
@@ -104,7 +104,9 @@ def check_ooh_plan(inp: OohInput, params: OohParameters, plan: Any) -> OohCheck:
             bad.append(f"{label}: {h} may not host a rota of {k}")
         size = sum(int(need[k, s].clinicians) for s in covered if (k, s) in need)
         load = sum(float(need[k, s].attendances_per_night) for s in covered if (k, s) in need)
-        if size < svc.min_rota_size:
+        slots = _slots(need, svc, covered)
+        temporary = slots - size
+        if slots < svc.min_rota_size:
             bad.append(f"{label}: {size} members, fewer than 1-in-{svc.min_rota_size:.0f} allows")
         if svc.max_rota_size == svc.max_rota_size and size > svc.max_rota_size:
             bad.append(f"{label}: {size} members, more than {svc.max_rota_size:.0f}")
@@ -115,8 +117,9 @@ def check_ooh_plan(inp: OohInput, params: OohParameters, plan: Any) -> OohCheck:
         mobilise = params.non_resident_mobilisation_minutes if svc.tier == "non-resident" else 0.0
         for s in covered:
             response = travel(h, s) + mobilise
-            if response > svc.max_response_minutes + TOLERANCE:
-                bad.append(f"{label}: {s} is {response:.1f} min away, over {svc.max_response_minutes:.0f}")
+            limit = params.response_limit(svc.max_response_minutes)
+            if response > limit + TOLERANCE:
+                bad.append(f"{label}: {s} is {response:.1f} min away, over {limit:.0f}")
             if sites[s].trust != sites[h].trust and not params.allow_cross_trust:
                 bad.append(f"{label}: {s} is in another trust")
             if sites[s].keeps_own_rota and s != h:
@@ -131,38 +134,53 @@ def check_ooh_plan(inp: OohInput, params: OohParameters, plan: Any) -> OohCheck:
                     yearly * params.trips_per_attendance * travel(h, s) * params.travel_cost_per_minute
                 )
         costs["cover"] += svc.cost_per_night * params.nights_per_year
-        band = _band(inp, svc.supplement_category, size)
+        band = _band(inp, svc.supplement_category, slots)
         if band is None:
-            bad.append(f"{label}: no supplement band for {size} members")
+            bad.append(f"{label}: no supplement band for {slots} slots")
             band = ("", 0.0)
-        costs["supplements"] += size * svc.salary * band[1]
-        _compare_row(plan, k, h, covered, size, band[0], bad)
+        costs["supplements"] += slots * svc.salary * band[1]
+        if temporary:
+            nights = params.nights_per_year * temporary / slots
+            costs["temporary_staff"] += svc.locum_premium_per_night * nights
+        _compare_row(plan, k, h, covered, (size, temporary), band[0], bad)
     moved = sum(1 for key, r in need.items() if hub_of.get(key, r.current_hub) != r.current_hub)
     costs["changes"] = params.cost_per_change * moved
     costs["total"] = sum(costs.values())
     if len(plan.rotas) != len(members):
         bad.append(f"the plan lists {len(plan.rotas)} rotas, its coverage runs {len(members)}")
-    _compare_clinicians(plan, members, need, bad)
+    _compare_clinicians(plan, members, need, services, bad)
     return OohCheck(violations=tuple(bad), costs=costs)
 
 
-def _compare_row(plan: Any, k: str, h: str, covered: list[str], size: int, band: str, bad: list[str]) -> None:
-    """The plan's rota row must state the members, sites and band recomputed here."""
+def _compare_row(
+    plan: Any, k: str, h: str, covered: list[str], size: tuple[int, int], band: str, bad: list[str]
+) -> None:
+    """The plan's rota row must state the members, temporary slots, sites and band recomputed here."""
     rows = plan.rotas[(plan.rotas["service_id"] == k) & (plan.rotas["hub_id"] == h)]
     if len(rows) != 1:
         bad.append(f"rota {k} at {h} appears {len(rows)} times in the rota table")
         return
     row = rows.iloc[0]
-    if int(row["members"]) != size or int(row["site_count"]) != len(covered) or row["band"] != band:
+    stated = (int(row["members"]), int(row["temporary_slots"]), int(row["site_count"]), row["band"])
+    if stated != (*size, len(covered), band):
         bad.append(
-            f"rota {k} at {h}: table says {row['members']} members, {row['site_count']} sites, band "
-            f"{row['band']!r}; recomputed {size}, {len(covered)}, {band!r}"
+            f"rota {k} at {h}: table says {stated[0]} members, {stated[1]} temporary slots, {stated[2]} "
+            f"sites, band {stated[3]!r}; recomputed {size[0]}, {size[1]}, {len(covered)}, {band!r}"
         )
 
 
-def _compare_clinicians(plan: Any, members: dict, need: dict, bad: list[str]) -> None:
-    """Each clinician's 'after' frequency must be the size of the rota covering their site."""
-    size = {key: sum(int(need[key[0], s].clinicians) for s in sites) for key, sites in members.items()}
+def _slots(need: dict, service: Any, sites: list[str]) -> int:
+    """Slots of a planned rota over ``sites``: its members, or N_k if more and temporary staff may fill."""
+    k = service.service_id
+    members = sum(int(need[k, s].clinicians) for s in sites if (k, s) in need)
+    if service.locum_premium_per_night != service.locum_premium_per_night:  # NaN: no temporary staff
+        return members
+    return max(members, int(service.min_rota_size))
+
+
+def _compare_clinicians(plan: Any, members: dict, need: dict, services: dict, bad: list[str]) -> None:
+    """Each clinician's 'after' frequency must be the slots of the rota covering their site."""
+    size = {key: _slots(need, services[key[0]], sites) for key, sites in members.items()}
     hub_of = {(k, s): h for (k, h), sites in members.items() for s in sites}
     expected = sum(int(r.clinicians) for r in need.values())
     if len(plan.clinicians) != expected:
@@ -184,7 +202,7 @@ def check(inp: OohInput, plan: Any) -> CheckReport:
     """
     found = check_ooh_plan(inp, plan.parameters, plan)
     mismatches: list[str] = []
-    figures = {f"{component}_cost": value for component, value in found.costs.items()}
+    figures = {f"{component}_cost": round(value, 2) for component, value in found.costs.items()}
     claims = {f"{c} cost (cost table)": (found.costs[c], plan.costs.loc[c, "after"]) for c in found.costs}
     if plan.result.objective is not None:
         claims["total cost (solver objective)"] = (found.total, float(plan.result.objective))

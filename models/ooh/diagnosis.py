@@ -2,9 +2,10 @@
 
 :func:`diagnose` runs before any solve: for every site-service it tries every site that could
 host the service's rota and lists what rules each out (response time, trust boundary, a site that
-must keep its own rota, too few clinicians within reach for 1-in-N, too many for the largest rota,
-too many attendances a night).  When every hub is ruled out the site-service cannot be covered,
-and the finding says by how many minutes, members or attendances it fails.  These checks are
+must keep its own rota, too few clinicians within reach for 1-in-N unless temporary staff may
+fill the slots left, too many for the largest rota, too many attendances a night).  When every
+hub is ruled out the site-service cannot be covered, and the finding says by how many minutes,
+members or attendances it fails.  These checks are
 necessary conditions only; when they pass but the solver still proves the instance infeasible,
 :func:`explain_slacks` turns the slacks of the elastic model (see :mod:`models.ooh`) into
 the same kind of findings.
@@ -96,7 +97,8 @@ def _capacity_reasons(look: _Lookups, service: Any, s: str, h: str, params: OohP
     max_sites = math.inf if pd.isna(service.max_sites_per_rota) else float(service.max_sites_per_rota)
     pool = _pool(look, k, h, s, max_sites)
     need = float(service.min_rota_size)
-    if pool < need:
+    temporary = pd.notna(service.locum_premium_per_night)  # temporary staff may fill the slots left
+    if pool < need and not temporary:
         phrase = (
             f"could gather at most {pool} clinicians, {need - pool:.0f} short of the {need:.0f} "
             f"that 1-in-{need:.0f} needs"
@@ -124,7 +126,7 @@ def _reach_reasons(
 ) -> list[Reason]:
     """Response-time and trust reasons a rota at ``h`` cannot cover ``s``."""
     reasons: list[Reason] = []
-    limit = float(service.max_response_minutes)
+    limit = params.response_limit(service.max_response_minutes)
     if response > limit + 1e-9:
         over = response - limit
         where = "its own site" if s == h else f"{response:.0f} min away"

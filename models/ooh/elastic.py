@@ -17,16 +17,18 @@ import pandas as pd
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.matrix import (
     OohArrays,
+    add_columns,
     arrays,
     band_choice,
-    band_members,
     band_range,
+    band_slots,
     capped,
     cover_once,
     hub_open,
     max_rota_size,
     max_sites,
     min_rota_size,
+    temporary_slots,
     workload,
 )
 from solvers import MatrixModel
@@ -58,22 +60,22 @@ def build_elastic(inp: OohInput, params: OohParameters) -> tuple[MatrixModel, Oo
     a = arrays(inp, params, elastic=True)
     rows = slack_rows(a)
     mm = MatrixModel(f"ooh_rota_elastic {inp.name}".strip())
-    x = mm.add_variables("x", len(a.arcs), upper=1.0, integer=True)
-    z = mm.add_variables("z", len(a.bands), upper=1.0, integer=True)
-    w = mm.add_variables("w", len(a.bands))
+    c = add_columns(mm, params, a, priced=False)
+    x = c.x
     slack = {
         name: mm.add_variables(name, len(keys), upper=1.0 if name == "uncovered" else np.inf, cost=weight)
         for (name, keys), weight in zip(rows.items(), ELASTIC_WEIGHTS.values(), strict=True)
     }
     cover_once(mm, a, x, slack["uncovered"])
     hub_open(mm, a, x)
-    min_rota_size(mm, a, x, slack["short"])
+    min_rota_size(mm, a, x, c.u, slack["short"])
     max_rota_size(mm, a, x, slack["over_size"])
     max_sites(mm, a, x, slack["extra_sites"])
     workload(mm, a, x, params.max_attendances_per_night, slack["overload"])
-    band_choice(mm, a, x, z)
-    band_members(mm, a, x, w)
-    band_range(mm, a, z, w)
+    band_choice(mm, a, x, c.z)
+    band_slots(mm, a, x, c.w, c.u)
+    band_range(mm, a, c.z, c.w)
+    temporary_slots(mm, a, c.z, c.u)
     return mm, a
 
 

@@ -43,8 +43,12 @@ _REQUIRED = {
 }
 _OPTIONAL: dict[str, dict[str, object]] = {
     "sites": {"keeps_own_rota": False, "lat": math.nan, "lon": math.nan},
-    "services": {"max_rota_size": math.nan, "max_sites_per_rota": math.nan},
-    "rotas": {"current_hub": None, "can_host": True},
+    "services": {
+        "max_rota_size": math.nan,
+        "max_sites_per_rota": math.nan,
+        "locum_premium_per_night": math.nan,
+    },
+    "rotas": {"current_hub": None, "can_host": True, "vacancies": 0},
     "clinicians": {"name": ""},
 }
 
@@ -76,6 +80,10 @@ class OohParameters:
         Minutes a non-resident clinician needs before setting off, added to every response time
         of non-resident services, the hub's own included (default 0: response times are measured
         from the hub).
+    response_cap_minutes : float or None
+        A cap on every service's response time (minutes; default None: each service's own
+        ``max_response_minutes``).  The knob of the cost-response trade-off
+        (``optimiser frontier --x response``).
     """
 
     allow_cross_trust: bool = False
@@ -86,6 +94,12 @@ class OohParameters:
     trips_per_attendance: float = 2.0
     cost_per_change: float = 0.0
     non_resident_mobilisation_minutes: float = 0.0
+    response_cap_minutes: float | None = None
+
+    def response_limit(self, service_limit: float) -> float:
+        """The response time allowed for a service whose own limit is ``service_limit``."""
+        cap = self.response_cap_minutes
+        return float(service_limit) if cap is None else min(float(service_limit), float(cap))
 
     def __post_init__(self) -> None:
         for name in (
@@ -101,6 +115,10 @@ class OohParameters:
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 message = f"must be a finite number >= 0, not {value!r}"
                 raise ModelInputError(InputProblem("parameters", message, None, name))
+        cap = self.response_cap_minutes
+        if cap is not None and not (isinstance(cap, int | float) and math.isfinite(cap) and cap >= 0):
+            message = f"must be a finite number >= 0, not {cap!r}"
+            raise ModelInputError(InputProblem("parameters", message, None, "response_cap_minutes"))
 
 
 Problems = list[InputProblem]
@@ -151,21 +169,27 @@ class OohInput:
         (minutes), ``min_rota_size`` (N of the 1-in-N limit: least members of a rota),
         ``salary`` (GBP a year per clinician), ``cost_per_night`` (GBP per rota per night of
         cover), ``supplement_category`` (a category of ``bands``); optional ``max_rota_size`` and
-        ``max_sites_per_rota`` (blank = no limit).
+        ``max_sites_per_rota`` (blank = no limit), and ``locum_premium_per_night`` (GBP per night
+        of on-call covered by temporary, locum or agency, staff, over what a substantive member
+        costs; blank (the default) = temporary staff may not fill this service's rota slots, so
+        every rota needs N substantive members).
     rotas : DataFrame
         Today: one row per site and service that needs cover: ``site_id, service_id``,
         ``clinicians`` (members the site contributes; optional when ``clinicians`` is given),
         ``calls_per_night, attendances_per_night, calls_per_weekend_day,
         attendances_per_weekend_day`` (expected numbers); optional ``current_hub`` (site whose
-        rota covers it today; default the site itself) and ``can_host`` (whether a rota of this
-        service may be based here; default True).
+        rota covers it today; default the site itself), ``can_host`` (whether a rota of this
+        service may be based here; default True) and ``vacancies`` (slots of today's rota the
+        site funds but has no substantive clinician for, filled by temporary staff today; whole
+        number, default 0; needs the service's ``locum_premium_per_night``).
     travel : DataFrame
         ``from_site, to_site, minutes``: travel minutes; a pair absent is unreachable; a site to
         itself is 0 unless given (such rows are added on construction).
     bands : DataFrame
         On-call availability supplement: ``category, band, min_size, max_size, salary_share``.
-        A rota of ``m`` members pays each member ``salary * salary_share`` of the band whose
-        ``min_size <= m <= max_size`` (blank ``max_size`` = no upper limit).  The bands of one
+        A rota of ``m`` slots (members plus temporary slots; 1-in-m) pays ``salary * salary_share``
+        per slot, of the band whose ``min_size <= m <= max_size`` (blank ``max_size`` = no upper
+        limit).  The bands of one
         category must cover 1, 2, 3, ... without gaps or overlaps.
     clinicians : DataFrame or None
         Optional named members: ``clinician_id, site_id, service_id``, optional ``name``.
@@ -203,27 +227,31 @@ class OohInput:
         rotas["current_hub"] = rotas["current_hub"].where(rotas["current_hub"].notna(), rotas["site_id"])
         sites["keeps_own_rota"] = sites["keeps_own_rota"].fillna(False).astype(bool)
         rotas["can_host"] = rotas["can_host"].fillna(True).astype(bool)
+        rotas["vacancies"] = rotas["vacancies"].fillna(0)
         _duplicates(sites, ["site_id"], "sites", problems)
         _duplicates(services, ["service_id"], "services", problems)
         _duplicates(rotas, ["site_id", "service_id"], "rotas", problems)
         _duplicates(travel, ["from_site", "to_site"], "travel", problems)
         _duplicates(bands, ["category", "band"], "bands", problems)
         _negative(services, ("max_response_minutes", "salary", "cost_per_night"), "services", problems)
-        _negative(rotas, _REQUIRED["rotas"][2:] + ("clinicians",), "rotas", problems)
-        fractional = (pd.to_numeric(rotas["clinicians"], errors="coerce") % 1).fillna(0) != 0
-        for label in rotas.index[fractional]:
-            message = f"{rotas.at[label, 'clinicians']} is not whole"
-            problems.append(InputProblem("rotas", message, _row(rotas, label), "clinicians"))
+        _negative(rotas, _REQUIRED["rotas"][2:] + ("clinicians", "vacancies"), "rotas", problems)
+        for column in ("clinicians", "vacancies"):
+            fractional = (pd.to_numeric(rotas[column], errors="coerce") % 1).fillna(0) != 0
+            for label in rotas.index[fractional]:
+                message = f"{rotas.at[label, column]} is not whole"
+                problems.append(InputProblem("rotas", message, _row(rotas, label), column))
         _negative(travel, ("minutes",), "travel", problems)
         _negative(bands, ("min_size", "salary_share"), "bands", problems)
         _check_references(sites, services, rotas, travel, problems)
         _check_services(services, bands, problems)
         if not problems:
             _check_current(rotas, travel, problems)
+            _check_vacancies(rotas, services, problems)
         if problems:
             raise ModelInputError(problems)
         rotas["clinicians"] = rotas["clinicians"].astype(int)  # whole numbers: checked above
-        for column in ("min_rota_size", "max_rota_size", "max_sites_per_rota"):
+        rotas["vacancies"] = rotas["vacancies"].astype(int)
+        for column in ("min_rota_size", "max_rota_size", "max_sites_per_rota", "locum_premium_per_night"):
             services[column] = services[column].astype(float)
         object.__setattr__(self, "sites", sites)
         object.__setattr__(self, "services", services)
@@ -348,3 +376,20 @@ def _check_current(rotas: pd.DataFrame, travel: pd.DataFrame, problems: Problems
         if (row["current_hub"], row["site_id"]) not in known:
             message = f"no travel time from {row['current_hub']} to {row['site_id']}, which it covers today"
             problems.append(InputProblem("travel", message, None, "minutes"))
+
+
+def _check_vacancies(rotas: pd.DataFrame, services: pd.DataFrame, problems: Problems) -> None:
+    """Premiums are numbers >= 0 or blank; vacancies need their service's premium to be costed."""
+    premium = pd.to_numeric(services["locum_premium_per_night"], errors="coerce")
+    for label in services.index[
+        (premium < 0) | (premium.isna() & services["locum_premium_per_night"].notna())
+    ]:
+        message = f"'{services.at[label, 'locum_premium_per_night']}' is not a number >= 0 (or blank)"
+        problems.append(InputProblem("services", message, _row(services, label), "locum_premium_per_night"))
+    allowed = set(services.loc[premium.notna(), "service_id"])
+    for label in rotas.index[(rotas["vacancies"] > 0) & ~rotas["service_id"].isin(allowed)]:
+        message = (
+            f"{rotas.at[label, 'vacancies']} vacancies, but service {rotas.at[label, 'service_id']} has "
+            "no locum_premium_per_night to cost the temporary staff who fill them"
+        )
+        problems.append(InputProblem("rotas", message, _row(rotas, label), "vacancies"))

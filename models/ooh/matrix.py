@@ -109,10 +109,12 @@ def _rota_rows(
     lower: float,
     upper: float,
     slack: np.ndarray | None = None,
+    extra: np.ndarray | None = None,
 ) -> None:
-    """Rows ``lower <= sum_s coef_s x_ksh - rhs_kh x_khh (+- slack) <= upper`` for the rotas where ``keep``.
+    """Rows ``lower <= sum_s coef_s x_ksh (+ extra_kh) - rhs_kh x_khh (+- slack) <= upper``, kept rotas.
 
-    ``slack`` (one column per kept rota) enters with +1 on ``>=`` rows and -1 on ``<=`` rows.
+    ``slack`` (one column per kept rota) enters with +1 on ``>=`` rows and -1 on ``<=`` rows;
+    ``extra`` (one column per rota) with +1.
     """
     rotas = np.flatnonzero(keep)
     row_of = np.full(len(a.rotas), -1)
@@ -122,6 +124,10 @@ def _rota_rows(
     rows = np.concatenate([row_of[arc_rota[members]], np.arange(rotas.size)])
     cols = np.concatenate([x[members], x[a.rotas["own"].to_numpy()[rotas]]])
     vals = np.concatenate([coef[members], -rhs[rotas]])
+    if extra is not None:
+        rows = np.concatenate([rows, np.arange(rotas.size)])
+        cols = np.concatenate([cols, extra[rotas]])
+        vals = np.concatenate([vals, np.ones(rotas.size)])
     if slack is not None:
         rows = np.concatenate([rows, np.arange(rotas.size)])
         cols = np.concatenate([cols, slack])
@@ -134,12 +140,14 @@ def capped(a: OohArrays, column: str) -> np.ndarray:
     return ~np.isnan(a.rotas[column].to_numpy(float))
 
 
-def min_rota_size(mm: MatrixModel, a: OohArrays, x: np.ndarray, slack: np.ndarray | None = None) -> None:
-    """(3) sum_s c_ks x_ksh - N_k x_khh (+ short_kh) >= 0."""
+def min_rota_size(
+    mm: MatrixModel, a: OohArrays, x: np.ndarray, u: np.ndarray, slack: np.ndarray | None = None
+) -> None:
+    """(3) sum_s c_ks x_ksh + u_kh - N_k x_khh (+ short_kh) >= 0: slots, substantive and temporary."""
     clinicians = a.arcs["clinicians"].to_numpy(float)
     need = a.rotas["min_rota_size"].to_numpy(float)
     every = np.ones(len(a.rotas), bool)
-    _rota_rows(mm, "min_rota_size", a, x, clinicians, need, every, 0.0, np.inf, slack)
+    _rota_rows(mm, "min_rota_size", a, x, clinicians, need, every, 0.0, np.inf, slack, extra=u)
 
 
 def max_rota_size(mm: MatrixModel, a: OohArrays, x: np.ndarray, slack: np.ndarray | None = None) -> None:
@@ -180,14 +188,15 @@ def band_choice(mm: MatrixModel, a: OohArrays, x: np.ndarray, z: np.ndarray) -> 
     )
 
 
-def band_members(mm: MatrixModel, a: OohArrays, x: np.ndarray, w: np.ndarray) -> None:
-    """(8) sum_b w_khb - sum_s c_ks x_ksh = 0."""
+def band_slots(mm: MatrixModel, a: OohArrays, x: np.ndarray, w: np.ndarray, u: np.ndarray) -> None:
+    """(8) sum_b w_khb - sum_s c_ks x_ksh - u_kh = 0: the rota's slots, disaggregated by band."""
+    nr = len(a.rotas)
     mm.add_constraints(
-        "band_members",
-        len(a.rotas),
-        np.concatenate([a.bands["rota"].to_numpy(), a.arcs["rota"].to_numpy()]),
-        np.concatenate([w, x]),
-        np.concatenate([np.ones(len(a.bands)), -a.arcs["clinicians"].to_numpy(float)]),
+        "band_slots",
+        nr,
+        np.concatenate([a.bands["rota"].to_numpy(), a.arcs["rota"].to_numpy(), np.arange(nr)]),
+        np.concatenate([w, x, u]),
+        np.concatenate([np.ones(len(a.bands)), -a.arcs["clinicians"].to_numpy(float), -np.ones(nr)]),
         lower=0.0,
         upper=0.0,
     )
@@ -202,8 +211,24 @@ def band_range(mm: MatrixModel, a: OohArrays, z: np.ndarray, w: np.ndarray) -> N
         mm.add_constraints(name, nb, rows, np.concatenate([w, z]), vals, lower=lower, upper=upper)
 
 
-def annual_cost(inp: OohInput, params: OohParameters, a: OohArrays) -> tuple[np.ndarray, np.ndarray, float]:
-    """Cost of each x and w column (GBP a year) and the constant part of the change cost."""
+def temporary_slots(mm: MatrixModel, a: OohArrays, z: np.ndarray, u: np.ndarray) -> None:
+    """(10) u_kh - N_k sum_{b in B_kh, lo_b <= N_k} z_khb <= 0: temporary staff fill a rota up to N_k only."""
+    nr = len(a.rotas)
+    fills = np.flatnonzero(a.bands["fills"].to_numpy(bool))
+    need = a.rotas["min_rota_size"].to_numpy(float)
+    rota = a.bands["rota"].to_numpy()[fills]
+    mm.add_constraints(
+        "temporary_slots",
+        nr,
+        np.concatenate([np.arange(nr), rota]),
+        np.concatenate([u, z[fills]]),
+        np.concatenate([np.ones(nr), -need[rota]]),
+        upper=0.0,
+    )
+
+
+def annual_cost(params: OohParameters, a: OohArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Cost of each x, w and u column (GBP a year) and the constant part of the change cost."""
     x_cost = a.arcs["travel_cost"].to_numpy(float).copy()
     np.add.at(x_cost, a.rotas["own"].to_numpy(), a.rotas["cover_cost"].to_numpy(float))
     offset = 0.0
@@ -211,7 +236,37 @@ def annual_cost(inp: OohInput, params: OohParameters, a: OohArrays) -> tuple[np.
         today = a.arcs["hub_id"].to_numpy() == a.arcs["current_hub"].to_numpy()
         x_cost[today] -= params.cost_per_change
         offset = params.cost_per_change * a.n_cover
-    return x_cost, a.bands["unit_cost"].to_numpy(float), offset
+    u_cost = np.nan_to_num(a.rotas["temporary_cost"].to_numpy(float))
+    return x_cost, a.bands["unit_cost"].to_numpy(float), u_cost, offset
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Column indices of the variable blocks ``x``, ``z``, ``w`` and ``u``."""
+
+    x: np.ndarray
+    z: np.ndarray
+    w: np.ndarray
+    u: np.ndarray
+
+
+def add_columns(mm: MatrixModel, params: OohParameters, a: OohArrays, *, priced: bool = True) -> Columns:
+    """The variables, with their annual cost when ``priced`` (the elastic form prices only slacks).
+
+    ``u_kh`` (temporary slots) is bounded by N_k where the service's premium is given, else by 0.
+    """
+    x_cost, w_cost, u_cost, offset = annual_cost(params, a)
+    if not priced:
+        x_cost, w_cost, u_cost, offset = 0.0 * x_cost, 0.0 * w_cost, 0.0 * u_cost, 0.0
+    allowed = a.rotas["temporary_cost"].notna().to_numpy()
+    u_upper = np.where(allowed, a.rotas["min_rota_size"].to_numpy(float), 0.0)
+    mm.objective_offset = offset
+    return Columns(
+        x=mm.add_variables("x", len(a.arcs), upper=1.0, cost=x_cost, integer=True),
+        z=mm.add_variables("z", len(a.bands), upper=1.0, integer=True),
+        w=mm.add_variables("w", len(a.bands), cost=w_cost),
+        u=mm.add_variables("u", len(a.rotas), upper=u_upper, cost=u_cost),
+    )
 
 
 def build_matrix(
@@ -219,21 +274,18 @@ def build_matrix(
 ) -> tuple[MatrixModel, OohArrays]:
     """The MILP (of one ``service`` only, if given) as a :class:`MatrixModel` and its arrays."""
     a = arrays(inp, params, service=service, arcs=arcs)
-    x_cost, w_cost, offset = annual_cost(inp, params, a)
     mm = MatrixModel(f"ooh_rota {inp.name}".strip())
-    x = mm.add_variables("x", len(a.arcs), upper=1.0, cost=x_cost, integer=True)
-    z = mm.add_variables("z", len(a.bands), upper=1.0, integer=True)
-    w = mm.add_variables("w", len(a.bands), cost=w_cost)
-    mm.objective_offset = offset
-    cover_once(mm, a, x)
-    hub_open(mm, a, x)
-    min_rota_size(mm, a, x)
-    max_rota_size(mm, a, x)
-    max_sites(mm, a, x)
-    workload(mm, a, x, params.max_attendances_per_night)
-    band_choice(mm, a, x, z)
-    band_members(mm, a, x, w)
-    band_range(mm, a, z, w)
+    c = add_columns(mm, params, a)
+    cover_once(mm, a, c.x)
+    hub_open(mm, a, c.x)
+    min_rota_size(mm, a, c.x, c.u)
+    max_rota_size(mm, a, c.x)
+    max_sites(mm, a, c.x)
+    workload(mm, a, c.x, params.max_attendances_per_night)
+    band_choice(mm, a, c.x, c.z)
+    band_slots(mm, a, c.x, c.w, c.u)
+    band_range(mm, a, c.z, c.w)
+    temporary_slots(mm, a, c.z, c.u)
     return mm, a
 
 

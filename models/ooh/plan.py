@@ -20,7 +20,7 @@ from models.ooh.input import OohInput, OohParameters
 from models.ooh.sets import annual_attendances, bands_of, hub_minutes
 from solvers import SolveResult, Status
 
-COMPONENTS = ("cover", "supplements", "travel", "changes")
+COMPONENTS = ("cover", "supplements", "temporary_staff", "travel", "changes")
 
 ROTA_COLUMNS = [
     "rota_id",
@@ -31,6 +31,8 @@ ROTA_COLUMNS = [
     "sites",
     "site_count",
     "members",
+    "temporary_slots",
+    "slots",
     "frequency",
     "band",
     "calls_per_night",
@@ -40,6 +42,7 @@ ROTA_COLUMNS = [
     "worst_response_minutes",
     "cover_cost",
     "supplement_cost",
+    "temporary_staff_cost",
     "travel_cost",
 ]
 COVERAGE_COLUMNS = [
@@ -80,22 +83,24 @@ class OohPlan:
     parameters : OohParameters
         The parameters the plan was made with (the checker needs nothing else).
     rotas : DataFrame
-        One row per rota run (``ROTA_COLUMNS``): hub, sites covered, members, frequency
-        (1-in-N with N = members), supplement band, nightly calls and attendances, worst response
-        minutes and its annual costs (GBP).  Empty without a plan.
+        One row per rota run (``ROTA_COLUMNS``): hub, sites covered, substantive members,
+        temporary slots (filled by locum or agency staff), slots (members + temporary), frequency
+        (1-in-N with N = slots), supplement band, nightly calls and attendances, worst response
+        minutes and its annual costs (GBP).  In the plan a rota has max(N_k, members) slots
+        (temporary slots only where the service's premium is given); empty without a plan.
     rotas_before : DataFrame
-        Today's rotas, same columns.
+        Today's rotas, same columns; a rota's temporary slots are the vacancies of its sites.
     coverage : DataFrame
         One row per site-service (``COVERAGE_COLUMNS``): rota before and after, response minutes
         before and after and the change.  Empty without a plan.
     response_worse : DataFrame
         The rows of ``coverage`` whose response time grows, largest increase first.
     clinicians : DataFrame
-        One row per clinician (``CLINICIAN_COLUMNS``): rota, N of the 1-in-N frequency and
-        supplement band, before and after.
+        One row per clinician (``CLINICIAN_COLUMNS``): rota, N of the 1-in-N frequency (the
+        rota's slots) and supplement band, before and after.
         Empty without a plan.
     costs : DataFrame
-        Index ``cover, supplements, travel, changes, total``; columns ``before``, ``after``,
+        Index ``cover, supplements, temporary_staff, travel, changes, total``; columns ``before``, ``after``,
         ``saving`` (GBP a year; ``after`` and ``saving`` NaN without a plan).
     findings : tuple of Finding
         Why there is no plan (empty when there is one).
@@ -141,7 +146,8 @@ class OohPlan:
         """Headline figures (strict JSON): costs by component, rotas, moves, response times.
 
         ``costs``: ``{component: {before, after, saving}}`` (GBP a year; after and saving None
-        without a plan); ``rotas``: ``{before, after}``; ``site_services`` and
+        without a plan); ``rotas`` and ``temporary_slots`` (slots filled by locum or agency
+        staff): ``{before, after}``; ``site_services`` and
         ``site_services_moved``; ``responses_worse`` (site-services whose response time grows),
         ``largest_response_increase_minutes`` and ``worst_response_minutes`` (after); without a
         plan, ``findings``: one ``{site_id, service_id, requirement, shortfall}`` per finding.
@@ -153,6 +159,10 @@ class OohPlan:
         out: dict[str, Any] = {
             "costs": costs,
             "rotas": {"before": len(self.rotas_before), "after": len(self.rotas) if self.found else None},
+            "temporary_slots": {
+                "before": int(self.rotas_before["temporary_slots"].sum()),
+                "after": int(self.rotas["temporary_slots"].sum()) if self.found else None,
+            },
             "site_services": len(self.coverage) if self.found else None,
         }
         if self.found:
@@ -198,8 +208,16 @@ def _responses(inp: OohInput, params: OohParameters, assignment: pd.DataFrame) -
     return pd.Series(minutes, index=assignment.index)
 
 
-def rota_summary(inp: OohInput, params: OohParameters, assignment: pd.DataFrame) -> pd.DataFrame:
-    """The rotas an assignment runs, with their figures and annual costs (``ROTA_COLUMNS``)."""
+def rota_summary(
+    inp: OohInput, params: OohParameters, assignment: pd.DataFrame, *, today: bool = False
+) -> pd.DataFrame:
+    """The rotas an assignment runs, with their figures and annual costs (``ROTA_COLUMNS``).
+
+    Temporary slots: ``today``, the vacancies of the rota's sites; in a plan, those that bring
+    the rota up to N_k slots (none beyond the members, and none where the service has no
+    premium).  Each slot is paid the band's supplement; temporary staff cover nights x temporary
+    slots / slots nights a year at the service's premium.
+    """
     if assignment.empty:
         return pd.DataFrame(columns=ROTA_COLUMNS)
     a = assignment.merge(inp.rotas.drop(columns=["current_hub", "can_host"]), on=["service_id", "site_id"])
@@ -224,6 +242,7 @@ def rota_summary(inp: OohInput, params: OohParameters, assignment: pd.DataFrame)
             sites=("site_name", "; ".join),
             site_count=("site_id", "size"),
             members=("clinicians", "sum"),
+            vacancies=("vacancies", "sum"),
             calls_per_night=("calls_per_night", "sum"),
             attendances_per_night=("attendances_per_night", "sum"),
             calls_per_weekend_day=("calls_per_weekend_day", "sum"),
@@ -237,11 +256,18 @@ def rota_summary(inp: OohInput, params: OohParameters, assignment: pd.DataFrame)
     out["rota_id"] = out["service_id"] + "@" + out["hub_id"]
     out["service_name"] = out["service_id"].map(services["name"])
     out["hub_name"] = out["hub_id"].map(names)
-    out["frequency"] = out["members"].map(lambda n: f"1-in-{n}")
-    bands = bands_of(inp, out["service_id"].map(services["supplement_category"]), out["members"])
+    premium = out["service_id"].map(services["locum_premium_per_night"])
+    short = (out["service_id"].map(services["min_rota_size"]) - out["members"]).clip(lower=0)
+    temporary = out["vacancies"] if today else short.where(premium.notna(), 0.0)
+    out["temporary_slots"] = temporary.astype(int)
+    out["slots"] = out["members"] + out["temporary_slots"]
+    out["frequency"] = out["slots"].map(lambda n: f"1-in-{n}")
+    bands = bands_of(inp, out["service_id"].map(services["supplement_category"]), out["slots"])
     out["band"] = bands["band"].to_numpy()
     share = bands["salary_share"].to_numpy(float)
-    out["supplement_cost"] = out["members"] * out["service_id"].map(services["salary"]) * share
+    out["supplement_cost"] = out["slots"] * out["service_id"].map(services["salary"]) * share
+    nights = params.nights_per_year * out["temporary_slots"] / out["slots"]
+    out["temporary_staff_cost"] = (premium.fillna(0.0) * nights).where(out["temporary_slots"] > 0, 0.0)
     out["cover_cost"] = out["service_id"].map(services["cost_per_night"]) * params.nights_per_year
     return out[ROTA_COLUMNS]
 
@@ -251,6 +277,7 @@ def cost_components(inp: OohInput, params: OohParameters, rotas: pd.DataFrame, c
     values = [
         float(rotas["cover_cost"].sum()),
         float(rotas["supplement_cost"].sum()),
+        float(rotas["temporary_staff_cost"].sum()),
         float(rotas["travel_cost"].sum()),
         params.cost_per_change * changes,
     ]
@@ -271,7 +298,7 @@ def _costs(before: pd.Series, after: pd.Series | None) -> pd.DataFrame:
 def make_plan(inp: OohInput, params: OohParameters, assignment: pd.DataFrame, result: SolveResult) -> OohPlan:
     """Describe the rotas of ``assignment`` against today's."""
     before_assign = current_assignment(inp)
-    rotas_before = rota_summary(inp, params, before_assign)
+    rotas_before = rota_summary(inp, params, before_assign, today=True)
     rotas_after = rota_summary(inp, params, assignment)
     cover = before_assign.merge(assignment, on=["service_id", "site_id"], suffixes=("_before", "_after"))
     cover = cover.rename(columns={"hub_id_before": "hub_before", "hub_id_after": "hub_after"})
@@ -287,7 +314,7 @@ def make_plan(inp: OohInput, params: OohParameters, assignment: pd.DataFrame, re
     people = inp.members().merge(coverage[["service_id", "site_id", "rota_before", "rota_after"]])
     for when, rotas in (("before", rotas_before), ("after", rotas_after)):
         by_id = rotas.set_index("rota_id")
-        people[f"frequency_{when}"] = people[f"rota_{when}"].map(by_id["members"]).astype(int)
+        people[f"frequency_{when}"] = people[f"rota_{when}"].map(by_id["slots"]).astype(int)
         people[f"band_{when}"] = people[f"rota_{when}"].map(by_id["band"])
     costs = _costs(
         cost_components(inp, params, rotas_before, 0),
@@ -315,7 +342,7 @@ def no_plan(
     inp: OohInput, params: OohParameters, result: SolveResult, findings: tuple[Finding, ...]
 ) -> OohPlan:
     """A plan without rotas: today's state and costs, and the findings that explain why."""
-    rotas_before = rota_summary(inp, params, current_assignment(inp))
+    rotas_before = rota_summary(inp, params, current_assignment(inp), today=True)
     return OohPlan(
         result=result,
         parameters=params,

@@ -50,7 +50,8 @@ def candidate_arcs(inp: OohInput, params: OohParameters) -> pd.DataFrame:
     """
     pairs = response_minutes(inp, params)
     sites = inp.sites.set_index("site_id")
-    limit = pairs["service_id"].map(inp.services.set_index("service_id")["max_response_minutes"])
+    own = pairs["service_id"].map(inp.services.set_index("service_id")["max_response_minutes"])
+    limit = own if params.response_cap_minutes is None else own.clip(upper=params.response_cap_minutes)
     ok = pairs["response"] <= limit + 1e-9
     if not params.allow_cross_trust:
         ok &= (
@@ -61,8 +62,8 @@ def candidate_arcs(inp: OohInput, params: OohParameters) -> pd.DataFrame:
     # A hub must cover itself: drop arcs into hubs that cannot.
     selfs = arcs.loc[arcs["site_id"] == arcs["hub_id"], ["service_id", "hub_id"]]
     arcs = arcs.merge(selfs, on=["service_id", "hub_id"])
-    yearly = annual_attendances(inp, params).rename("yearly")
-    arcs = arcs.merge(yearly, left_on=["site_id", "service_id"], right_index=True)
+    yearly = annual_attendances(inp, params).rename("yearly").reset_index()
+    arcs = arcs.merge(yearly, on=["site_id", "service_id"])
     cost = arcs["yearly"] * params.trips_per_attendance * arcs["minutes"] * params.travel_cost_per_minute
     arcs = arcs.assign(travel_cost=cost.where(arcs["site_id"] != arcs["hub_id"], 0.0)).drop(columns="yearly")
     return arcs.sort_values(["service_id", "site_id", "hub_id"]).reset_index(drop=True)
@@ -96,8 +97,22 @@ def keyed(frame: pd.DataFrame, keys: list[str], value: str) -> dict[tuple, float
     return dict(zip(frame[keys].itertuples(index=False, name=None), frame[value].astype(float), strict=True))
 
 
+def temporary_slot_cost(inp: OohInput, params: OohParameters) -> pd.Series:
+    """e_k by service: premium per night x nights / N_k, GBP a year per temporary slot (NaN: none allowed).
+
+    A temporary slot is only ever needed to bring a rota up to N_k slots (constraint (10)), so it
+    covers nights / N_k nights a year.
+    """
+    services = inp.services.set_index("service_id")
+    return services["locum_premium_per_night"] * params.nights_per_year / services["min_rota_size"]
+
+
 def rota_table(inp: OohInput, params: OohParameters, arcs: pd.DataFrame) -> pd.DataFrame:
-    """Candidate rotas R with their figures: N_k, M_k, L_k, P_kh, F_k, S_k and category."""
+    """Candidate rotas R with their figures: N_k, M_k, L_k, P_kh, F_k, S_k, e_k and category.
+
+    ``slots_cap`` is the most slots the rota can have: P_kh, or N_k if more and temporary staff
+    may fill slots (``temporary_cost`` e_k not NaN).
+    """
     hubs = arcs.loc[arcs["site_id"] == arcs["hub_id"], ["service_id", "hub_id"]]
     pool = arcs.groupby(["service_id", "hub_id"])["clinicians"].sum().rename("pool")
     services = inp.services.set_index("service_id")
@@ -107,17 +122,23 @@ def rota_table(inp: OohInput, params: OohParameters, arcs: pd.DataFrame) -> pd.D
     )
     out["cover_cost"] = out["service_id"].map(services["cost_per_night"]) * params.nights_per_year
     out["category"] = out["service_id"].map(services["supplement_category"])
+    out["temporary_cost"] = out["service_id"].map(temporary_slot_cost(inp, params))
+    allowed = out["temporary_cost"].notna().to_numpy()
+    out["slots_cap"] = np.where(allowed, np.fmax(out["pool"], out["min_rota_size"]), out["pool"])
     return out.reset_index(drop=True)
 
 
 def band_table(inp: OohInput, rotas: pd.DataFrame, *, prune: bool) -> pd.DataFrame:
-    """B_kh: one row per (rota, band) with ``lo``, ``hi`` (finite) and ``unit_cost`` = share x salary."""
+    """B_kh: one row per (rota, band) with ``lo``, ``hi`` (finite), ``unit_cost`` = share x salary
+    and ``fills`` (lo_b <= N_k: a band temporary staff may fill a rota up to, constraint (10))."""
     bands = inp.bands.rename(columns={"min_size": "lo"})
     out = rotas.merge(bands, on="category")
-    cap = np.fmin(out["max_rota_size"].to_numpy(float), out["pool"].to_numpy(float))
+    cap = np.fmin(out["max_rota_size"].to_numpy(float), out["slots_cap"].to_numpy(float))
     out["hi"] = np.fmin(out["max_size"].fillna(np.inf).to_numpy(float), cap)
     out["unit_cost"] = out["salary_share"] * out["salary"]
+    out["fills"] = out["lo"] <= out["min_rota_size"]
     keep = out["lo"] <= out["hi"]
     if prune:
         keep &= out["hi"] >= out["min_rota_size"]
-    return out.loc[keep, ["service_id", "hub_id", "band", "lo", "hi", "unit_cost"]].reset_index(drop=True)
+    columns = ["service_id", "hub_id", "band", "lo", "hi", "unit_cost", "fills"]
+    return out.loc[keep, columns].reset_index(drop=True)

@@ -10,8 +10,8 @@ Sets
 * :math:`K = \{\text{standard}, \text{complex}\}` regimen classes.
 * Arcs :math:`A = \{(z,s,k) : t_{zs} \le T^{max},\ k = \text{complex} \Rightarrow s \in S^C\}`,
   the only allocations built (travel-limited sparse arcs, :func:`models.sact.arrays.prepare`).
-* Supply links :math:`L = \{(s,h) : h \in H,\ \tau_{hs} \le T^{stab}\}` (a hub supplies itself
-  at :math:`\tau_{hh} = 0`).
+* Supply links :math:`L = \{(s,h) : h \in H,\ \tau_{hs} \le T^{stab}\}`: a site is supplied
+  straight from a hub, never through another site; a hub reaches itself in :math:`\tau_{hh} = 0`.
 
 Data
 
@@ -25,6 +25,8 @@ Data
   chairs per nurse; :math:`V` least attendances a year at an open site.
 * :math:`\beta` value of patient travel (pounds per minute), :math:`\theta` one-way trips per
   attendance; :math:`P` penalty per unserved attendance (objective units).
+* :math:`\gamma` = ``transport_cost_per_minute``, pounds to carry one dose one minute from its hub
+  (default 0.02); :math:`\tau_{hs}` hub -> site transport minutes.
 
 Variables
 
@@ -49,6 +51,9 @@ Constraints (each built by the one function of :mod:`models.sact.matrix` named)
    root bound is that of the strong formulation while the model carries only the rows that matter.
 5. Access: :math:`\sum_{a: t_a \le T} d_a x_a \ge \alpha \sum d_{zk}`; with
    ``access_by_quintile`` the same over the zones of every quintile :math:`q` (``access_target``).
+   With ``allow_unserved`` the target is a share of the *served* attendances,
+   :math:`\sum_a d_a (\mathbb 1[t_a \le T] - \alpha) x_a \ge 0`: unserved attendances are
+   reported and penalised (:math:`P`), not counted as far; without it both forms are the same.
 6. Open sites: :math:`\sum_s y_s \le K` (or :math:`= K`); :math:`\sum_{s \in S^N} y_s \le K'`
    (``open_site_limits``); :math:`y_s = 1` for sites that must stay open (the lower bound of
    :math:`y_s` in ``build_matrix``).
@@ -60,16 +65,36 @@ Constraints (each built by the one function of :mod:`models.sact.matrix` named)
     :math:`v_{sh} \le y_h`; :math:`\sum_h f_{sh} = \delta \sum_{(z,k)} d_{zk} x_{zsk}`;
     :math:`f_{sh} \le M_{sh} v_{sh}` with :math:`M_{sh} = \min(Q_h, \delta C \overline n_s / \eta)`;
     :math:`\sum_s f_{sh} \le Q_h y_h`.
+10'. An open hub supplies itself: :math:`v_{hh} = y_h` for every :math:`h \in H`
+    (``hub_supplies_itself``).  With (10) an open hub has no other supplier, so a site's hub is
+    never itself supplied by another hub (no chains), and a hub's own doses use its own capacity.
 11. Nurses (when a nurses table is given): :math:`\sum_{s \in S_r} n_s \le \kappa N_r`
     (``nurse_staffing``).
 
 Objective (``objective = "cost"``, pounds a year)
 
-.. math:: \min \sum_s (F_s y_s + c_s n_s) + \beta\theta \sum_a d_a t_a x_a + P \sum d_{zk} u_{zk}
+.. math:: \min \sum_s (F_s y_s + c_s n_s) + \beta\theta \sum_a d_a t_a x_a
+    + \gamma \sum_{(s,h) \in L} \tau_{hs} f_{sh} + P \sum d_{zk} u_{zk}
 
 or (``objective = "travel"``, attendance-minutes a year, usually with a budget)
 
-.. math:: \min \sum_a d_a t_a x_a + P \sum d_{zk} u_{zk}.
+.. math:: \min \sum_a d_a t_a x_a + \frac{\gamma}{\beta\theta} \sum_{(s,h) \in L} \tau_{hs} f_{sh}
+    + P \sum d_{zk} u_{zk}
+
+(drug transport in attendance-minutes at the value of patient travel; at :math:`\gamma` when
+:math:`\beta\theta = 0`).  Drug transport is priced per dose-minute rather than settled in a
+second, lexicographic stage: one solve, and every dose pays for its journey, so for the sites
+and loads chosen each site is linked to the nearest open hub that capacity allows, and a site
+far from every hub carries that cost into the choice of sites.
+
+Unserved demand and infeasibility
+---------------------------------
+Unserved attendances (``allow_unserved``) need no chairs, doses or nurses, and the access target
+is over the served ones, so with ``allow_unserved`` every instance has a plan unless what the
+sites themselves fix cannot be met (must-open sites with their least chairs, safe volume and hub,
+the open-site limits, the budget); :mod:`models.sact.diagnose` names those before solving, and,
+when all demand must be served, the aggregate shortfalls (chair hours, complex chair hours, hub
+doses, nurses, the least cost of the chairs needed against the budget) with their numbers.
 
 Solving
 -------

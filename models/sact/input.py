@@ -36,6 +36,7 @@ class SactParameters:
     require_aseptic_supply: bool = True
     drug_stability_minutes: float = 120.0  # most hub -> site transport minutes
     doses_per_attendance: float = 1.0
+    transport_cost_per_minute: float = 0.02  # pounds per dose per minute of hub -> site transport
     chairs_per_nurse: float = 3.5
     objective: str = "cost"  # "cost" or "travel"
     travel_cost_per_minute: float = 0.30  # pounds per patient-minute of travel

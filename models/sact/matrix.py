@@ -22,6 +22,15 @@ def arc_objective(a: SactArrays, p: SactParameters) -> np.ndarray:
     return weight * a.arc_demand * a.arc_minutes
 
 
+def transport_weight(p: SactParameters) -> float:
+    """Objective weight of one dose-minute of drug transport: pounds (cost), or attendance-minutes
+    at the value of patient travel (travel; pounds when patient travel has no value)."""
+    if p.objective == "cost":
+        return p.transport_cost_per_minute
+    patient = p.travel_cost_per_minute * p.trips_per_attendance
+    return p.transport_cost_per_minute / patient if patient > 0 else p.transport_cost_per_minute
+
+
 def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
     """The whole model as a :class:`MatrixModel`."""
     m = MatrixModel("sact_location")
@@ -69,7 +78,8 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
     if p.min_site_attendances > 0:
         safe_volume(m, a, p, x, y)
     if p.require_aseptic_supply:
-        aseptic_supply(m, a, p, x, y)
+        v = aseptic_supply(m, a, p, x, y)
+        hub_supplies_itself(m, a, v, y)
     if len(a.nurse_trusts):
         nurse_staffing(m, a, n)
     return m
@@ -145,13 +155,13 @@ def serve_only_open_aggregated(m: MatrixModel, a: SactArrays, x: np.ndarray, y: 
 
 
 def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
-    """(5) sum_{a: t <= T} d[a] x[a] >= alpha * total demand, overall or per quintile."""
+    """(5) sum_{a: t <= T} d[a] x[a] >= alpha * total demand, overall or per quintile; with
+    ``allow_unserved`` over the served attendances: sum_a d[a] (1[t <= T] - alpha) x[a] >= 0."""
+    if p.allow_unserved:
+        _access_of_served(m, a, p, x)
+        return
     near = a.arc_minutes <= p.access_minutes
-    if p.access_by_quintile:
-        quintiles = np.array([q for q in np.unique(a.dem_quintile) if q > 0], dtype=int)
-    else:
-        quintiles = np.array([], dtype=int)
-    groups = [np.ones(len(a.dem_amount), bool)] + [a.dem_quintile == q for q in quintiles]
+    groups = _access_groups(a, p)
     rows, cols, vals, lower = [], [], [], []
     for g, mask in enumerate(groups):
         arcs = np.flatnonzero(near & mask[a.arc_dem])
@@ -167,6 +177,29 @@ def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarra
         np.concatenate(vals),
         lower=np.array(lower),
     )
+
+
+def _access_of_served(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
+    """(5) with unserved demand allowed: a share alpha of the served attendances within T."""
+    groups = _access_groups(a, p)
+    weight = a.arc_demand * ((a.arc_minutes <= p.access_minutes) - p.access_target)
+    rows, cols, vals = [], [], []
+    for g, mask in enumerate(groups):
+        arcs = np.flatnonzero(mask[a.arc_dem])
+        rows.append(np.full(len(arcs), g))
+        cols.append(x[arcs])
+        vals.append(weight[arcs])
+    m.add_constraints(
+        "access", len(groups), np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), lower=0.0
+    )
+
+
+def _access_groups(a: SactArrays, p: SactParameters) -> list[np.ndarray]:
+    """Demand-row masks the access target applies to: all, then each known quintile if asked."""
+    groups = [np.ones(len(a.dem_amount), bool)]
+    if p.access_by_quintile:
+        groups += [a.dem_quintile == q for q in np.unique(a.dem_quintile) if q > 0]
+    return groups
 
 
 def open_site_limits(m: MatrixModel, a: SactArrays, p: SactParameters, y: np.ndarray) -> None:
@@ -205,12 +238,15 @@ def safe_volume(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray,
     )
 
 
-def aseptic_supply(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, y: np.ndarray) -> None:
-    """(10) one open hub supplies every open site, within stability time and hub capacity."""
+def aseptic_supply(
+    m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, y: np.ndarray
+) -> np.ndarray:
+    """(10) one open hub supplies every open site, within stability time and hub capacity; every
+    dose carries its transport minutes into the objective.  Returns the supply-link columns."""
     nl = len(a.link_site)
     ns = a.num_sites
     v = m.add_variables("supply", nl, lower=0.0, upper=1.0, integer=True)
-    f = m.add_variables("doses", nl, lower=0.0, upper=a.link_big_m)
+    f = m.add_variables("doses", nl, lower=0.0, upper=a.link_big_m, cost=transport_weight(p) * a.link_minutes)
     s = np.arange(ns)
     m.add_constraints(
         "one_hub",
@@ -256,6 +292,23 @@ def aseptic_supply(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarr
         np.concatenate([hub_row[a.link_hub], np.arange(len(hubs))]),
         np.concatenate([f, y[hubs]]),
         np.concatenate([np.ones(nl), -a.hub_capacity[hubs]]),
+        upper=0.0,
+    )
+    return v
+
+
+def hub_supplies_itself(m: MatrixModel, a: SactArrays, v: np.ndarray, y: np.ndarray) -> None:
+    """(10') v[h,h] - y[h] = 0 for every hub: an open hub supplies itself, so no site is supplied
+    through another site (no chains) and a hub's own doses count against its own capacity."""
+    own = np.flatnonzero(a.link_site == a.link_hub)
+    r = np.arange(len(own))
+    m.add_constraints(
+        "hub_self",
+        len(own),
+        np.concatenate([r, r]),
+        np.concatenate([v[own], y[a.link_hub[own]]]),
+        np.concatenate([np.ones(len(own)), -np.ones(len(own))]),
+        lower=0.0,
         upper=0.0,
     )
 

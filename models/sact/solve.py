@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from models.common.contract import finite_or_none
-from models.sact.arrays import SactArrays, diagnose, prepare
+from models.sact.arrays import SactArrays, prepare
+from models.sact.diagnose import diagnose
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
@@ -33,10 +34,12 @@ class SactPlan:
         ``attendances``, ``chair_hours_used``, ``chair_hours_available``, ``utilisation``,
         ``supplied_by``.
     allocation : zone_id, site_id, regimen, share, attendances, minutes.
-    hub_links : site_id, hub_id, minutes, doses.
+    hub_links : site_id, hub_id, minutes (hub -> site transport), doses (a year),
+        transport_cost (pounds a year).
     unserved : zone_id, regimen, attendances.
-    costs : pounds a year by component (fixed, chairs, patient_travel, unserved_penalty) and
-        the objective.
+    costs : pounds a year by component (fixed, chairs, patient_travel, drug_transport,
+        unserved_penalty), their ``total``, ``attendance_minutes`` and ``dose_minutes`` a year,
+        and the objective.
     access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
         the same per deprivation quintile.
     explanation : when no plan exists, every requirement that cannot be met, in planners' words.
@@ -133,15 +136,32 @@ def solve_sact(
     if values is None:
         explanation = []
         if result.status is Status.INFEASIBLE:
-            explanation = [
-                "no single requirement is impossible on its own, but together they are: relax the access "
-                "target, the budget, the open-site limits, the safe-volume minimum or hub capacity, or allow "
-                "unserved demand (allow_unserved) to see where demand is left over"
-            ]
+            explanation = [jointly_infeasible(p)]
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
         return _empty_plan(data, result, explanation, timings, path)
     return replace(extract(data, arrays, values, result, timings), solve_path=path)
+
+
+def jointly_infeasible(p: SactParameters) -> str:
+    """Why the solver found no plan when no single requirement is impossible: the requirements in
+    force that could be relaxed, never a setting that is already on."""
+    levers = []
+    if p.access_target is not None:
+        levers.append(f"the access target ({p.access_target:.0%} within {p.access_minutes:g} min)")
+    if p.budget is not None:
+        levers.append(f"the budget (£{p.budget:,.0f})")
+    if p.max_open_sites is not None or p.exact_open_sites is not None or p.max_new_sites is not None:
+        levers.append("the open-site limits")
+    if p.min_site_attendances > 0:
+        levers.append(f"the safe-volume minimum ({p.min_site_attendances:,.0f} attendances)")
+    if p.require_aseptic_supply:
+        levers.append(f"hub capacity or the {p.drug_stability_minutes:g}-minute drug-stability time")
+    levers.append("the chairs, nurses or must-open sites")
+    text = "no single requirement is impossible on its own, but together they are: relax " + ", ".join(levers)
+    if p.allow_unserved:
+        return text + " (unserved demand is already allowed: what cannot be met is fixed by the sites)"
+    return text + ", or allow unserved demand (allow_unserved) to see where demand is left over"
 
 
 def _empty_plan(
@@ -231,19 +251,23 @@ def extract(
     sites["utilisation"] = np.round(
         np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4
     )
-    links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses"])
+    links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses", "transport_cost"])
     supplied_by = np.full(a.num_sites, "", dtype=object)
+    dose_minutes = 0.0
     if p.require_aseptic_supply and "supply" in values:
         chosen = values["supply"] > 0.5
+        doses = values["doses"][chosen]
         links = pd.DataFrame(
             {
                 "site_id": a.site_ids[a.link_site[chosen]],
                 "hub_id": a.site_ids[a.link_hub[chosen]],
-                "minutes": a.link_minutes[chosen],
-                "doses": np.round(values["doses"][chosen], 3),
+                "minutes": np.round(a.link_minutes[chosen], 2),
+                "doses": np.round(doses, 3),
+                "transport_cost": np.round(p.transport_cost_per_minute * a.link_minutes[chosen] * doses, 2),
             }
         )
         supplied_by[a.link_site[chosen]] = a.site_ids[a.link_hub[chosen]]
+        dose_minutes = float((a.link_minutes * values["doses"]).sum())
     sites["supplied_by"] = supplied_by
 
     travel_minutes = float((a.arc_demand * a.arc_minutes * x).sum())
@@ -251,11 +275,15 @@ def extract(
         "fixed": float((a.fixed_cost * is_open).sum()),
         "chairs": float((a.chair_cost * chairs).sum()),
         "patient_travel": travel_minutes * p.travel_cost_per_minute * p.trips_per_attendance,
+        "drug_transport": p.transport_cost_per_minute * dose_minutes,
         "unserved_penalty": float((p.unserved_penalty * a.dem_amount * u).sum()),
         "attendance_minutes": travel_minutes,
+        "dose_minutes": dose_minutes,
     }
     costs["site_cost"] = costs["fixed"] + costs["chairs"]
-    costs["total"] = costs["site_cost"] + costs["patient_travel"] + costs["unserved_penalty"]
+    costs["total"] = (
+        costs["site_cost"] + costs["patient_travel"] + costs["drug_transport"] + costs["unserved_penalty"]
+    )
     costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
 
     access = access_statistics(

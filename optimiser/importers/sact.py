@@ -34,13 +34,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from models.common.travel import minutes_matrix
 from optimiser.errors import InputError, Problem
 from optimiser.importers.deprivation import msoa_quintiles, read_lsoas
 from optimiser.importers.sites import candidate_sites, zones_beyond_reach
 from optimiser.importers.tables import ImportedInstance
 from optimiser.kinds.sact_schema import PARAMETERS
 from optimiser.schema import Column, TableSchema, validate_table
-from optimiser.travel import minutes_matrix
 
 POPULATION_FORMAT = TableSchema(
     "population",

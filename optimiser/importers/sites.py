@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.common.travel import great_circle_km
 from optimiser.errors import InputError, Problem
-from optimiser.travel import great_circle_km
 
 KNOWN_CENTRES = {
     "RXN02": "Royal Preston Hospital (Rosemere Cancer Centre), Lancashire & South Cumbria",

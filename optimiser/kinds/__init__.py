@@ -11,9 +11,9 @@ __all__ = ["KINDS", "Kind", "LoadedInstance", "ModelCase", "get_kind", "load_ins
 
 
 def _registry() -> dict[str, Kind]:
-    from optimiser.kinds import cover, ooh, roster, sact
+    from optimiser.kinds import cover, ooh, rollout, roster, sact
 
-    kinds = [sact.KIND, ooh.KIND, roster.KIND, cover.KIND]
+    kinds = [sact.KIND, ooh.KIND, roster.KIND, cover.KIND, rollout.KIND]
     return {k.name: k for k in kinds}
 
 

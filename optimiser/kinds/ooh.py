@@ -270,8 +270,12 @@ def _model_problems(exc: ModelInputError, rows: dict[str, pd.Series], files: dic
     return out
 
 
-MERGED_SHOWN = 6
+MERGED_SHOWN = 5
 """Rotas that pool several sites listed in the terminal summary (all of them are in rotas.csv)."""
+FINDINGS_SHOWN = 3
+"""Reasons for no plan shown in the terminal summary (all of them are in findings.csv)."""
+WIDTH = 100
+"""Characters per line of the terminal summary."""
 
 
 def _status_line(plan: OohPlan) -> str:
@@ -284,11 +288,34 @@ def _status_line(plan: OohPlan) -> str:
     return f"{words}   objective {money(r.objective)} a year   gap {gap}   ({r.backend}, {seconds:.1f} s)"
 
 
+def _headline(plan: OohPlan) -> list[str]:
+    """Saving, rotas and locum slots, and the longest response: the figures a reader wants first."""
+    total = plan.costs.loc["total"]
+    share = f" ({total['saving'] / total['before']:.1%})" if total["before"] else ""
+    moved = int(plan.coverage["changed"].sum())
+    locums = (int(plan.rotas_before["temporary_slots"].sum()), int(plan.rotas["temporary_slots"].sum()))
+    lines = [
+        f"Saving {money(total['saving'])} a year{share}: {money(total['before'])} today -> "
+        f"{money(total['after'])} in the plan",
+        f"Rotas: {len(plan.rotas_before)} today -> {len(plan.rotas)}; locum slots {locums[0]} -> "
+        f"{locums[1]}; {moved} of {len(plan.coverage)} site-services move to another rota",
+    ]
+    worse = plan.response_worse
+    if worse.empty:
+        return [*lines, "Longer responses: none."]
+    row = worse.iloc[0]
+    return [
+        *lines,
+        f"Longer responses: {len(worse)} site-services; worst {row['site_name']} ({row['site_id']}), "
+        f"{row['service_id']}: {row['response_before']:.1f} -> {row['response_after']:.1f} min",
+    ]
+
+
 def _cost_lines(costs: pd.DataFrame) -> list[str]:
     lines = [f"{'Annual cost':16} {'Today':>12} {'Plan':>12} {'Saving':>12}"]
     for component, row in costs.iterrows():
         pounds = [money(row[when]) for when in ("before", "after", "saving")]
-        lines.append(f"{component:16} " + " ".join(f"{m:>12}" for m in pounds))
+        lines.append(f"{str(component).replace('_', ' '):16} " + " ".join(f"{m:>12}" for m in pounds))
     return lines
 
 
@@ -298,47 +325,32 @@ def _merged_lines(plan: OohPlan) -> list[str]:
     for row in merged.head(MERGED_SHOWN).itertuples():
         others = "; ".join(s for s in str(row.sites).split("; ") if s != row.hub_name)
         text = f"{row.service_id} at {row.hub_name}: {row.members} members, {row.frequency}, also {others}"
-        lines.append("  " + textwrap.shorten(text, 104, placeholder=" ..."))
+        lines.append("  " + textwrap.shorten(text, WIDTH - 2, placeholder=" ..."))
     if len(merged) > MERGED_SHOWN:
         lines.append(f"  ... and {len(merged) - MERGED_SHOWN} more (see rotas.csv)")
     return lines
 
 
-def _response_line(plan: OohPlan) -> str:
-    worse = plan.response_worse
-    if worse.empty:
-        return "Response times: none grows."
-    row = worse.iloc[0]
-    return (
-        f"Response times: {len(worse)} site-services grow; the most: {row['site_name']} ({row['site_id']}), "
-        f"{row['service_id']}: {row['response_before']:.1f} -> {row['response_after']:.1f} min"
-    )
+def _no_plan_lines(plan: OohPlan) -> list[str]:
+    lines = ["", "No plan:"]
+    for note in plan.explanation[:FINDINGS_SHOWN]:
+        lines += textwrap.wrap(
+            note, WIDTH, initial_indent="  - ", subsequent_indent="    ", max_lines=4, placeholder=" ..."
+        )
+    if len(plan.explanation) > FINDINGS_SHOWN:
+        lines.append(f"  ... and {len(plan.explanation) - FINDINGS_SHOWN} more (see findings.csv)")
+    return lines
 
 
 def summary(plan: OohPlan) -> str:
     """The terminal summary: headline figures first, under 25 lines; the details are in the files."""
     lines = [_status_line(plan)]
     if not plan.found:
-        lines += ["", "No plan:"]
-        for note in plan.explanation:
-            lines += textwrap.wrap(note, 100, initial_indent="  - ", subsequent_indent="    ")
-        return "\n".join(lines)
-    lines += list(plan.explanation)
-    total = plan.costs.loc["total"]
-    share = total["saving"] / total["before"] if total["before"] else float("nan")
-    moved = int(plan.coverage["changed"].sum())
-    lines += [
-        f"Saving {money(total['saving'])} a year ({share:.1%}): {money(total['before'])} today -> "
-        f"{money(total['after'])} in the plan",
-        f"Rotas: {len(plan.rotas_before)} today -> {len(plan.rotas)} in the plan; "
-        f"{moved} of {len(plan.coverage)} site-services move to another rota",
-        _response_line(plan),
-        "",
-        *_cost_lines(plan.costs),
-        "",
-        *_merged_lines(plan),
-        "Details: rotas.csv, coverage.csv, response_worse.csv, clinicians.csv, costs.csv",
-    ]
+        return "\n".join(lines + _no_plan_lines(plan))
+    lines += [*plan.explanation, *_headline(plan), "", *_cost_lines(plan.costs), "", *_merged_lines(plan)]
+    lines.append(
+        "Details: rotas.csv, rotas_before.csv, coverage.csv, response_worse.csv, clinicians.csv, costs.csv"
+    )
     return "\n".join(lines)
 
 

@@ -61,6 +61,15 @@ SERVICES = TableSchema(
         Column("salary", "float", minimum=0, doc="pounds a year per clinician (basic salary)"),
         Column("cost_per_night", "float", minimum=0, doc="pounds per rota per night of cover"),
         Column(
+            "locum_premium_per_night",
+            "float",
+            required=False,
+            minimum=0,
+            allow_blank=True,
+            doc="pounds per night of on-call covered by temporary (locum, agency) staff, over what a "
+            "substantive member costs (blank: temporary staff may not fill this rota's slots)",
+        ),
+        Column(
             "supplement_category",
             "str",
             references="bands.category",
@@ -101,6 +110,15 @@ ROTAS = TableSchema(
             required=False,
             default=True,
             doc="a rota of this service may be based here",
+        ),
+        Column(
+            "vacancies",
+            "int",
+            required=False,
+            default=0,
+            minimum=0,
+            doc="slots of today's rota with no substantive clinician, filled by temporary staff "
+            "(needs the service's locum_premium_per_night)",
         ),
     ),
     doc="today's cover: one row per site and service that needs it",
@@ -194,6 +212,15 @@ PARAMETERS = (
         "pounds/year per site-service",
         "annualised cost of moving a site-service to another rota than today's",
         minimum=0,
+    ),
+    Parameter(
+        "response_cap_minutes",
+        _F,
+        None,
+        "minutes",
+        "a cap on every service's response time; none: each service's own max_response_minutes",
+        minimum=0,
+        optional=True,
     ),
     Parameter(
         "non_resident_mobilisation_minutes",

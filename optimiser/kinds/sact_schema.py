@@ -219,6 +219,14 @@ PARAMETERS = (
         "drug_stability_minutes", _F, 120.0, "minutes", "most transport minutes from hub to site", minimum=0
     ),
     Parameter("doses_per_attendance", _F, 1.0, "doses", "aseptic doses prepared per attendance", minimum=0),
+    Parameter(
+        "transport_cost_per_minute",
+        _F,
+        0.02,
+        "pounds/dose-minute",
+        "cost of carrying one dose one minute from its hub to the site (links go to near hubs)",
+        minimum=0,
+    ),
     Parameter("chairs_per_nurse", _F, 3.5, "chairs", "chairs one SACT nurse can staff", minimum=0.1),
     Parameter(
         "objective",

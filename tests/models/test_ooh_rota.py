@@ -86,7 +86,14 @@ def test_two_sites_merge_at_the_busier_site(backend: str) -> None:
     assert plan.result.status is Status.OPTIMAL
     assert plan.result.objective == pytest.approx(86_720.0)
     assert plan.costs["before"].to_dict() == pytest.approx(
-        {"cover": 73_000.0, "supplements": 64_000.0, "travel": 0.0, "changes": 0.0, "total": 137_000.0}
+        {
+            "cover": 73_000.0,
+            "supplements": 64_000.0,
+            "temporary_staff": 0.0,
+            "travel": 0.0,
+            "changes": 0.0,
+            "total": 137_000.0,
+        }
     )
     assert plan.rotas[["hub_id", "members", "frequency", "band"]].values.tolist() == [
         ["A", 8, "1-in-8", "1-in-5 to 1-in-8"]
@@ -151,7 +158,9 @@ def _cost_if_valid(facts: _Facts, params: OohParameters, svc: object, rows: dict
     for h, members in rotas.items():
         size = sum(rows[s].clinicians for s in members)
         load = sum(rows[s].attendances_per_night for s in members)
-        if hub_of[h] != h or size < svc.min_rota_size or load > params.max_attendances_per_night + 1e-9:
+        locums = not pd.isna(svc.locum_premium_per_night)  # temporary staff fill the rota up to N
+        slots = max(size, int(svc.min_rota_size)) if locums else size
+        if hub_of[h] != h or slots < svc.min_rota_size or load > params.max_attendances_per_night + 1e-9:
             return math.inf
         if (not pd.isna(svc.max_rota_size) and size > svc.max_rota_size) or (
             not pd.isna(svc.max_sites_per_rota) and len(members) > svc.max_sites_per_rota
@@ -169,8 +178,12 @@ def _cost_if_valid(facts: _Facts, params: OohParameters, svc: object, rows: dict
                     + rows[s].attendances_per_weekend_day * params.weekend_days_per_year
                 )
                 cost += yearly * params.trips_per_attendance * t * params.travel_cost_per_minute
-        share = next(sh for c, lo, hi, sh in facts.bands if c == svc.supplement_category and lo <= size <= hi)
-        cost += svc.cost_per_night * params.nights_per_year + size * svc.salary * share
+        share = next(
+            sh for c, lo, hi, sh in facts.bands if c == svc.supplement_category and lo <= slots <= hi
+        )
+        cost += svc.cost_per_night * params.nights_per_year + slots * svc.salary * share
+        if slots > size:
+            cost += svc.locum_premium_per_night * params.nights_per_year * (slots - size) / slots
     return cost
 
 
@@ -200,7 +213,8 @@ def tiny_case(seed: int) -> tuple[OohInput, OohParameters, float | None]:
 
 
 def random_tiny(seed: int) -> tuple[OohInput, OohParameters]:
-    """5 sites x 3 services with random clinicians, demand and policies: feasible or not."""
+    """5 sites x 3 services with random clinicians, demand, policies and locum premiums (none,
+    cheap or dear; temporary staff allowed about half the time): feasible or not."""
     rng = np.random.default_rng(seed)
     g = generate(5, 3, seed)
     sites = g.sites.assign(keeps_own_rota=rng.random(5) < 0.1)
@@ -217,7 +231,10 @@ def random_tiny(seed: int) -> tuple[OohInput, OohParameters]:
         non_resident_mobilisation_minutes=float(rng.choice([0.0, 10.0])),
         max_attendances_per_night=float(rng.choice([2.0, 3.0])),
     )
-    return OohInput(sites=sites, services=g.services, rotas=rotas, travel=g.travel, bands=g.bands), params
+    # drawn last, so the figures above are those of the seeds before temporary staff were modelled
+    premium = rng.choice([math.nan, math.nan, 40.0, 400.0], size=len(g.services))
+    services = g.services.assign(locum_premium_per_night=premium)
+    return OohInput(sites=sites, services=services, rotas=rotas, travel=g.travel, bands=g.bands), params
 
 
 @pytest.mark.parametrize("backend", FAST_BACKENDS)
@@ -238,11 +255,15 @@ def test_optimum_equals_brute_force(seed: int, backend: str) -> None:
 def test_brute_force_cases_cover_every_outcome() -> None:
     # The seeds above must exercise feasible instances, instances the diagnosis rules out, and
     # instances only the solver proves infeasible (explained by the elastic form).
-    outcomes = set()
+    # Some optima must fill slots with temporary staff, so the enumeration checks their cost too.
+    outcomes, locum_slots = set(), 0
     for seed in range(12):
         inp, params, best = tiny_case(seed)
         outcomes.add("feasible" if best is not None else "diagnosed" if diagnose(inp, params) else "elastic")
+        if best is not None:
+            locum_slots += int(ooh.solve(inp, params).rotas["temporary_slots"].sum())
     assert outcomes == {"feasible", "diagnosed", "elastic"}
+    assert locum_slots >= 5
 
 
 # ---------------------------------------------------------------------------------------------

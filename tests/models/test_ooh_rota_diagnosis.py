@@ -17,9 +17,14 @@ from solvers import Status
 
 def lsc_with(services: dict[str, dict] | None = None, rotas: dict[tuple[str, str], dict] | None = None,
              sites: dict[str, dict] | None = None) -> OohInput:  # fmt: skip
-    """The LSC instance with some figures changed: {key: {column: value}}."""
+    """The LSC instance without temporary staff (no premiums, no vacancies: every rota needs N
+    substantive members), with some figures changed: {key: {column: value}}."""
     base = lsc_ooh()
-    frames = {"services": base.services.copy(), "rotas": base.rotas.copy(), "sites": base.sites.copy()}
+    frames = {
+        "services": base.services.assign(locum_premium_per_night=math.nan),
+        "rotas": base.rotas.assign(vacancies=0),
+        "sites": base.sites.copy(),
+    }
     keys = {"services": ["service_id"], "rotas": ["site_id", "service_id"], "sites": ["site_id"]}
     for table, changes in (("services", services), ("rotas", rotas), ("sites", sites)):
         frame = frames[table].set_index(keys[table])
@@ -161,3 +166,12 @@ def test_builders_refuse_a_site_service_without_candidates() -> None:
     )
     with pytest.raises(ValueError, match="no candidate rota can cover"):
         build_matrix(inp, OohParameters())
+
+
+def test_no_site_within_reach_even_of_itself_is_explained_not_crashed() -> None:
+    # 500 minutes to set off: no rota can respond anywhere, so there is no candidate arc at all.
+    plan = ooh.solve(lsc_ooh(), OohParameters(non_resident_mobilisation_minutes=500))
+    assert not plan.found and plan.result.message == "diagnosed before solving"
+    found = {(f.site_id, f.service_id): f.requirement for f in plan.findings}
+    assert found["RXN02", "AO2"] == "response" and ("RXN02", "ONC1") not in found  # ONC1 is resident
+    assert set(plan.tables()) == {"findings"}

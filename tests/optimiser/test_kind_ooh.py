@@ -159,7 +159,14 @@ def test_missing_travel_is_estimated_from_coordinates_or_named(lsc: Path) -> Non
 
 
 def test_infeasible_instance_exits_1_naming_site_service_and_shortfall(lsc: Path, tmp_path: Path) -> None:
+    # 20 minutes from Westmorland to its rota's hub, and Westmorland may not host acute oncology
     edit(lsc, "services.csv", "(consultant),non-resident,60,", "(consultant),non-resident,20,")
+    edit(
+        lsc,
+        "rotas.csv",
+        "RTXBW,AO2,2,0.6,0.2,0.8,0.3,RTXBW,True,",
+        "RTXBW,AO2,2,0.6,0.2,0.8,0.3,RTXBW,False,",
+    )
     out = tmp_path / "run"
     result = run("solve", str(lsc), "--out", str(out))
     assert result.exit_code == 1, result.output
@@ -169,21 +176,21 @@ def test_infeasible_instance_exits_1_naming_site_service_and_shortfall(lsc: Path
         "Westmorland General Hospital (RTXBW), Acute oncology second on-call (consultant): no rota can cover it"
         in text
     )
-    assert "could gather at most 2 clinicians, 6 short of the 8 that 1-in-8 needs" in text
-    assert "51 min away, 31 min over the 20-minute response time" in text
+    assert "A rota at Royal Lancaster Infirmary: 51 min away, 31 min over the 20-minute response time" in text
     assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == {
         "findings.csv",
         "summary.json",
         "run.json",
     }
     findings = pd.read_csv(out / "findings.csv")
-    assert findings.set_index(["site_id", "service_id"]).loc[("RTXBW", "AO2"), "shortfall"] == 6.0
+    assert findings.set_index(["site_id", "service_id"]).loc[("RTXBW", "AO2"), "shortfall"] == 31.3
     summary = json.loads((out / "summary.json").read_text())
     assert summary["solver"]["status"] == "infeasible"
     assert any("Westmorland General Hospital (RTXBW)" in line for line in summary["explanation"])
     assert summary["plan_found"] is False and summary["check"] is None
     finding = next(f for f in summary["findings"] if f["site_id"] == "RTXBW")
-    assert finding["service_id"] == "AO2" and finding["shortfall"] == 6.0
+    assert finding["service_id"] == "AO2" and finding["requirement"] == "response"
+    assert finding["shortfall"] == pytest.approx(31.3)
 
 
 def test_generate_ooh_is_reproducible_and_solves(tmp_path: Path) -> None:
@@ -244,3 +251,36 @@ def test_named_clinicians_replace_the_counts(lsc: Path) -> None:
         f"{lsc / 'clinicians.csv'}, row 2, column 'service_id': RXL01 has no ONC1 row in rotas"
         in result.output
     )
+
+
+def test_model_input_problems_name_file_row_and_column(lsc: Path) -> None:
+    # Vacancies with no premium to cost them: a rule only the model checks (ModelInputError).
+    edit(
+        lsc,
+        "services.csv",
+        "(consultant),non-resident,60,8,,4,118000,150,A,600",
+        "(consultant),non-resident,60,8,,4,118000,150,A,",
+    )
+    result = run("validate", str(lsc))
+    assert result.exit_code == 2
+    assert (
+        f"{lsc / 'rotas.csv'}, row 3, column 'vacancies': 2 vacancies, but service AO2 has no "
+        "locum_premium_per_night" in result.output
+    )
+
+
+def test_summary_puts_headline_figures_first_in_under_25_lines(reference: OohPlan) -> None:
+    from optimiser.kinds.ooh import summary
+
+    lines = summary(reference).splitlines()
+    assert len(lines) < 25 and max(map(len, lines)) <= 100
+    assert lines[0].startswith("Status: optimal   objective £1,494,461 a year")
+    assert lines[1] == "Saving £1,254,747 a year (45.6%): £2,749,208 today -> £1,494,461 in the plan"
+    assert (
+        lines[2] == "Rotas: 26 today -> 14; locum slots 11 -> 0; 12 of 28 site-services move to another rota"
+    )
+    assert "temporary staff      £557,233           £0     £557,233" in lines
+    impossible = ooh.solve(lsc_ooh(), OohParameters(non_resident_mobilisation_minutes=500))
+    lines = summary(impossible).splitlines()
+    assert len(impossible.findings) > 3 and len(lines) < 25
+    assert lines[-1] == f"  ... and {len(impossible.findings) - 3} more (see findings.csv)"

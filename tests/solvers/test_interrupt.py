@@ -25,6 +25,7 @@ from solvers.interrupt import (
 )
 from solvers.pricing import price_relaxation
 from solvers.pyomo_backend import pyomo_backend_available
+from solvers.pyomo_matrix import to_pyomo
 from tests.conftest import REPO_ROOT
 from tests.solvers.test_deadline import _cp_market_split
 from tests.solvers.test_matrix import market_split
@@ -94,9 +95,8 @@ def test_cpsat_stops_on_request_with_its_plan() -> None:
 
 def test_pyomo_highs_stops_on_request_with_its_plan() -> None:
     pyo = pytest.importorskip("pyomo.environ")
-    from tests.solvers.test_backends import market_split as pyomo_market_split
 
-    model = pyomo_market_split()
+    model = to_pyomo(market_split())[0]
     t0 = time.perf_counter()
     with after(1.5, request_stop):
         result = solve_pyomo(model, "highs", LONG)
@@ -109,10 +109,9 @@ def test_pyomo_highs_stops_on_request_with_its_plan() -> None:
 def test_legacy_solver_is_not_started_after_a_stop_request(backend: str) -> None:
     if not pyomo_backend_available(backend):
         pytest.skip(f"pyomo backend {backend!r} is not installed on this machine")
-    from tests.solvers.test_backends import market_split as pyomo_market_split
 
     request_stop()
-    result = solve_pyomo(pyomo_market_split(), backend, LONG)
+    result = solve_pyomo(to_pyomo(market_split())[0], backend, LONG)
     assert result.status is Status.NO_SOLUTION and result.interrupted
     assert result.message == INTERRUPTED_NO_PLAN
 
@@ -121,7 +120,7 @@ def test_first_signal_requests_a_stop_second_raises() -> None:
     seen: list[str] = []
     with stop_on_signals(notify=seen.append):
         os.kill(os.getpid(), signal.SIGINT)
-        _wait_for(stop_requested)
+        _wait_for(lambda: len(seen) == 1)  # the watcher thread tells the user
         assert stop_requested() and len(seen) == 1
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGTERM)

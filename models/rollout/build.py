@@ -1,0 +1,208 @@
+"""The roll-out MILP: the single-period SACT model once per year, stacked, and the linking rows.
+
+Every constraint of a year is built by :func:`models.sact.matrix.build_matrix` from that year's
+data (:func:`year_input`), so the SACT formulation is written once; this module adds only the
+linking variables and rows (numbered as in :mod:`models.rollout`) and the discounting.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from models.rollout.input import RolloutInput
+from models.sact.arrays import SactArrays, prepare
+from models.sact.input import SactInput
+from models.sact.matrix import build_matrix
+from solvers.matrix import MatrixModel
+from solvers.stack import scale_costs, stack
+
+
+@dataclass(frozen=True)
+class YearModel:
+    """One year's data, arrays and single-period model, and where its columns start."""
+
+    label: str
+    data: SactInput
+    arrays: SactArrays
+    model: MatrixModel
+    offset: int
+    discount: float
+
+    @property
+    def year(self) -> int | str:
+        """The year as the years table has it (a whole number where it is one)."""
+        return int(self.label) if self.label.lstrip("-").isdigit() else self.label
+
+    def columns(self, block: str) -> np.ndarray:
+        return self.model.variable_blocks[block].index + self.offset
+
+
+@dataclass(frozen=True)
+class RolloutModel:
+    model: MatrixModel
+    years: tuple[YearModel, ...]
+
+
+def _factor(value: object, default: float = 1.0) -> float:
+    number = float(value) if value is not None else math.nan  # type: ignore[arg-type]
+    return default if math.isnan(number) else number
+
+
+def year_input(data: RolloutInput, t: int) -> SactInput:
+    """The SACT instance of year ``t`` (0-based): demand, nurses and hub capacity scaled, that
+    year's access target."""
+    row = data.years.iloc[t]
+    base = data.base
+    zones = base.zones.copy()
+    zones["attendances"] = zones["attendances"] * _factor(row["demand_factor"])
+    sites = base.sites.copy()
+    sites["hub_capacity"] = sites["hub_capacity"] * _factor(row["hub_capacity_factor"])
+    nurses = None
+    if base.nurses is not None:
+        nurses = base.nurses.copy()
+        nurses["nurses"] = nurses["nurses"] * _factor(row["nurse_factor"])
+    target = row["access_target"]
+    params = base.parameters
+    if target is not None and not math.isnan(float(target)):
+        params = replace(params, access_target=float(target))
+    return replace(
+        base,
+        zones=zones,
+        sites=sites,
+        nurses=nurses,
+        parameters=params,
+        name=f"{base.name} {data.years['year'].iloc[t]}",
+    )
+
+
+def build(data: RolloutInput) -> RolloutModel:
+    """The stacked model with constraints (R1)-(R6) and discounted costs."""
+    r = data.parameters.discount_rate
+    parts, years = [], []
+    for t in range(data.num_years):
+        year_data = year_input(data, t)
+        arrays = prepare(year_data)
+        parts.append(
+            (str(data.years["year"].iloc[t]), arrays, year_data, build_matrix(arrays, year_data.parameters))
+        )
+    m, offsets = stack([(label, model) for label, _, _, model in parts], name="sact_rollout")
+    for t, (label, arrays, year_data, model) in enumerate(parts):
+        discount = 1.0 / (1.0 + r) ** t
+        years.append(YearModel(label, year_data, arrays, model, offsets[label], discount))
+        scale_costs(m, np.arange(offsets[label], offsets[label] + model.num_cols), discount)
+    linking(m, data, tuple(years))
+    return RolloutModel(m, tuple(years))
+
+
+def linking(m: MatrixModel, data: RolloutInput, years: tuple[YearModel, ...]) -> None:
+    """Opening, closing, chair changes and capital: (R1)-(R6)."""
+    sites = data.base.sites
+    num_sites, num_years = len(sites), len(years)
+    existing = sites["existing"].to_numpy(bool).astype(float)
+    today_chairs = np.where(existing > 0, sites["current_chairs"].to_numpy(float), 0.0)
+    closable = np.isin(sites.index.to_numpy(), list(data.closable()))
+    p = data.parameters
+    discount = np.array([y.discount for y in years])
+    size = num_sites * num_years
+    # opening o[s,t]: only sites not delivering today; closing w[s,t]: only closable sites
+    o = m.add_variables(
+        "opening",
+        size,
+        upper=np.tile(1.0 - existing, num_years),
+        cost=np.repeat(discount, num_sites) * p.capital_per_new_site,
+        integer=True,
+    )
+    w = m.add_variables(
+        "closing",
+        size,
+        upper=np.tile(closable.astype(float), num_years),
+        cost=np.repeat(discount, num_sites) * p.closure_cost,
+        integer=True,
+    )
+    most = sites["max_chairs"].to_numpy(float)
+    add = m.add_variables(
+        "chairs_added",
+        size,
+        upper=np.tile(most, num_years),
+        cost=np.repeat(discount, num_sites) * p.capital_per_chair,
+        integer=True,
+    )
+    rem = m.add_variables(
+        "chairs_removed", size, upper=np.tile(np.maximum(most, today_chairs), num_years), integer=True
+    )
+    y = np.stack([yr.columns("open") for yr in years])  # (T, S)
+    n = np.stack([yr.columns("chairs") for yr in years])
+    grid = np.arange(size).reshape(num_years, num_sites)
+    opening_and_closing(m, y, o[grid], w[grid], existing)
+    chair_changes(m, n, add[grid], rem[grid], today_chairs)
+    opened_at_most_once(m, o[grid], w[grid])
+    capital_budgets(m, data, o[grid], add[grid])
+
+
+def opening_and_closing(
+    m: MatrixModel, y: np.ndarray, o: np.ndarray, w: np.ndarray, existing: np.ndarray
+) -> None:
+    """(R1) y[s,t] - y[s,t-1] <= o[s,t];  (R2) y[s,t-1] - y[s,t] <= w[s,t];  y[s,0] = today."""
+    num_years, num_sites = y.shape
+    rows = np.arange(num_years * num_sites)
+    prev = np.vstack([np.full((1, num_sites), -1), y[:-1]])
+    first = np.repeat(np.arange(num_years) == 0, num_sites)
+    flat_y, flat_prev, flat_o, flat_w = y.ravel(), prev.ravel(), o.ravel(), w.ravel()
+    later = ~first
+    today = np.tile(existing, num_years)
+    # (R1): y_t - y_{t-1} - o_t <= 0 (t > 1);  y_1 - o_1 <= today
+    r1_rows = np.r_[rows, rows, rows[later]]
+    r1_cols = np.r_[flat_y, flat_o, flat_prev[later]]
+    r1_vals = np.r_[np.ones(len(rows)), -np.ones(len(rows)), -np.ones(later.sum())]
+    m.add_constraints("opening", len(rows), r1_rows, r1_cols, r1_vals, upper=np.where(first, today, 0.0))
+    # (R2): y_{t-1} - y_t - w_t <= 0 (t > 1);  -y_1 - w_1 <= -today
+    r2_rows = np.r_[rows, rows, rows[later]]
+    r2_cols = np.r_[flat_y, flat_w, flat_prev[later]]
+    r2_vals = np.r_[-np.ones(len(rows)), -np.ones(len(rows)), np.ones(later.sum())]
+    m.add_constraints("closing", len(rows), r2_rows, r2_cols, r2_vals, upper=np.where(first, -today, 0.0))
+
+
+def chair_changes(m: MatrixModel, n: np.ndarray, add: np.ndarray, rem: np.ndarray, today: np.ndarray) -> None:
+    """(R4) n[s,t] - n[s,t-1] - added[s,t] + removed[s,t] = 0;  n[s,0] = today's chairs."""
+    num_years, num_sites = n.shape
+    rows = np.arange(num_years * num_sites)
+    first = np.repeat(np.arange(num_years) == 0, num_sites)
+    later = ~first
+    prev = np.vstack([np.full((1, num_sites), -1), n[:-1]]).ravel()
+    r_rows = np.r_[rows, rows, rows, rows[later]]
+    r_cols = np.r_[n.ravel(), add.ravel(), rem.ravel(), prev[later]]
+    r_vals = np.r_[np.ones(len(rows)), -np.ones(len(rows)), np.ones(len(rows)), -np.ones(later.sum())]
+    rhs = np.where(first, np.tile(today, num_years), 0.0)
+    m.add_constraints("chair_changes", len(rows), r_rows, r_cols, r_vals, lower=rhs, upper=rhs)
+
+
+def opened_at_most_once(m: MatrixModel, o: np.ndarray, w: np.ndarray) -> None:
+    """(R3) sum_t o[s,t] <= 1 and sum_t w[s,t] <= 1: a site opens once and then stays (a closable
+    site closes once and does not reopen: it cannot open, as it delivered SACT today)."""
+    num_years, num_sites = o.shape
+    rows = np.tile(np.arange(num_sites), num_years)
+    m.add_constraints("open_once", num_sites, rows, o.ravel(), 1.0, upper=1.0)
+    m.add_constraints("close_once", num_sites, rows, w.ravel(), 1.0, upper=1.0)
+
+
+def capital_budgets(m: MatrixModel, data: RolloutInput, o: np.ndarray, add: np.ndarray) -> None:
+    """(R5) capital of year t within its budget; (R6) capital of all years within the total."""
+    p = data.parameters
+    num_years, num_sites = o.shape
+    budgets = data.years["capital_budget"].astype(float).to_numpy()
+    limited = np.flatnonzero(~np.isnan(budgets))
+    if len(limited):
+        rows = np.repeat(np.arange(len(limited)), 2 * num_sites)
+        cols = np.concatenate([np.r_[o[t], add[t]] for t in limited])
+        vals = np.tile(
+            np.r_[np.full(num_sites, p.capital_per_new_site), np.full(num_sites, p.capital_per_chair)],
+            len(limited),
+        )
+        m.add_constraints("capital_budget", len(limited), rows, cols, vals, upper=budgets[limited])
+    if p.total_capital_budget is not None:
+        cols = np.r_[o.ravel(), add.ravel()]
+        vals = np.r_[np.full(o.size, p.capital_per_new_site), np.full(add.size, p.capital_per_chair)]
+        m.add_constraints("total_capital", 1, np.zeros(len(cols)), cols, vals, upper=p.total_capital_budget)

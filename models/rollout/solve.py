@@ -1,0 +1,251 @@
+"""Solve the roll-out and read the schedule, the costs by year and the access by year."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models.common.contract import finite_or_none
+from models.rollout.build import RolloutModel, YearModel, build
+from models.rollout.input import RolloutInput, RolloutParameters
+from models.sact.diagnose import diagnose
+from models.sact.solve import SactPlan, extract
+from solvers import SolveOptions, SolveResult, Status, solve_model
+
+
+@dataclass(frozen=True)
+class RolloutPlan:
+    """The roll-out: one SACT plan per year and the schedule that links them.
+
+    schedule : one row per site and year: ``open``, ``chairs``, ``chairs_added``,
+        ``chairs_removed``, ``event`` (opens / closes / grows / shrinks / blank).
+    costs : one row per year: running (sites and chairs), patient travel, unserved penalty,
+        capital (chairs and new sites), closures, total, discount factor, discounted total.
+    access : one row per year (and deprivation quintile, 0 = all): mean minutes and shares within
+        30, 45 and 60 minutes.
+    """
+
+    result: SolveResult
+    years: tuple[SactPlan, ...]
+    labels: tuple[int | str, ...]
+    schedule: pd.DataFrame
+    costs: pd.DataFrame
+    access: pd.DataFrame
+    explanation: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    parameters: RolloutParameters = field(default_factory=RolloutParameters)
+
+    @property
+    def found(self) -> bool:
+        return self.result.has_plan
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        if not self.found:
+            return {}
+        allocation = pd.concat(
+            [plan.allocation.assign(year=label) for label, plan in zip(self.labels, self.years, strict=True)]
+        )
+        hub_links = pd.concat(
+            [plan.hub_links.assign(year=label) for label, plan in zip(self.labels, self.years, strict=True)]
+        )
+        return {
+            "schedule": self.schedule,
+            "costs_by_year": self.costs,
+            "access_by_year": self.access,
+            "allocation": allocation,
+            "hub_links": hub_links,
+        }
+
+    def figures(self) -> dict[str, Any]:
+        if not self.found:
+            return {"years": len(self.labels)}
+        last = self.years[-1]
+        opened = self.schedule.loc[self.schedule["event"] == "opens", ["site_id", "year"]]
+        closed = self.schedule.loc[self.schedule["event"] == "closes", ["site_id", "year"]]
+        return {
+            "years": len(self.labels),
+            "discounted_total": finite_or_none(self.costs["discounted_total"].sum()),
+            "capital_total": finite_or_none(self.costs["capital"].sum()),
+            "sites_open_final_year": int(last.sites["open"].sum()),
+            "chairs_by_year": {
+                str(lab): int(p.sites["chairs"].sum()) for lab, p in zip(self.labels, self.years, strict=True)
+            },
+            "within_30_by_year": {
+                str(lab): finite_or_none(p.access.get("within_30"))
+                for lab, p in zip(self.labels, self.years, strict=True)
+            },
+            "openings": {str(r.site_id): str(r.year) for r in opened.itertuples()},
+            "closures": {str(r.site_id): str(r.year) for r in closed.itertuples()},
+        }
+
+
+def solve_rollout(
+    data: RolloutInput, backend: str = "highs", options: SolveOptions | None = None, *, progress: Any = None
+) -> RolloutPlan:
+    """Build the stacked model, solve it, and read every year's plan."""
+    options = options or SolveOptions()
+    t0 = time.perf_counter()
+    built = build(data)
+    build_seconds = time.perf_counter() - t0
+    labels = tuple(y.year for y in built.years)
+    problems = [f"year {y.label}: {text}" for y in built.years for text in diagnose(y.data, y.arrays)]
+    if problems:
+        result = SolveResult(
+            Status.INFEASIBLE, None, None, None, build_seconds, 0.0, backend, "diagnosed before solving"
+        )
+        return _empty(result, labels, tuple(problems), data)
+    start = None
+    if backend == "highs" and data.num_years > 1:
+        start = forward_plan(data, built, options)
+    kwargs: dict[str, Any] = {"start": start} if start is not None else {}
+    result, x = solve_model(
+        built.model, backend, options, build_seconds=build_seconds, progress=progress, **kwargs
+    )
+    timings = {"build": result.build_seconds, "solve": result.solve_seconds}
+    if x is None:
+        why = {
+            Status.INFEASIBLE: "no roll-out meets every year's requirements: relax a year's access target, "
+            "capital budget or growth, or allow unserved demand (allow_unserved)",
+            Status.NO_SOLUTION: "no roll-out was found within the time limit; allow more time (--time-limit)",
+        }.get(result.status, f"the solver stopped: {result.message}")
+        return _empty(result, labels, (why,), data)
+    return read_plan(data, built, x, result, timings)
+
+
+def _empty(
+    result: SolveResult, labels: tuple[int | str, ...], why: tuple[str, ...], data: RolloutInput
+) -> RolloutPlan:
+    empty = pd.DataFrame()
+    return RolloutPlan(result, (), labels, empty, empty, empty, why, {}, data.parameters)
+
+
+def read_plan(
+    data: RolloutInput, built: RolloutModel, x: np.ndarray, result: SolveResult, timings: dict[str, float]
+) -> RolloutPlan:
+    """Each year's SACT plan from its slice of ``x``, then the schedule, costs and access."""
+    plans = []
+    for year in built.years:
+        part = x[year.offset : year.offset + year.model.num_cols]
+        values = {name: year.model.values(part, name) for name in year.model.variable_blocks}
+        plans.append(extract(year.data, year.arrays, values, result, timings))
+    schedule = _schedule(data, built.years, plans)
+    costs = _costs(data, built.years, plans, schedule)
+    return RolloutPlan(
+        result,
+        tuple(plans),
+        tuple(y.year for y in built.years),
+        schedule,
+        costs,
+        _access(built.years, plans),
+        (),
+        timings,
+        data.parameters,
+    )
+
+
+def _schedule(data: RolloutInput, years: tuple[YearModel, ...], plans: list[SactPlan]) -> pd.DataFrame:
+    sites = data.base.sites
+    today_open = sites["existing"].to_numpy(bool)
+    rows = []
+    before_open, before_chairs = today_open, np.where(today_open, sites["current_chairs"].to_numpy(int), 0)
+    for year, plan in zip(years, plans, strict=True):
+        frame = plan.sites.set_index("site_id").reindex(sites.index)
+        is_open = frame["open"].to_numpy(bool)
+        chairs = frame["chairs"].to_numpy(int)
+        for i, site_id in enumerate(sites.index):
+            event = ""
+            if is_open[i] and not before_open[i]:
+                event = "opens"
+            elif before_open[i] and not is_open[i]:
+                event = "closes"
+            elif chairs[i] > before_chairs[i]:
+                event = "grows"
+            elif chairs[i] < before_chairs[i]:
+                event = "shrinks"
+            rows.append(
+                {
+                    "site_id": site_id,
+                    "name": sites.at[site_id, "name"],
+                    "year": year.year,
+                    "open": bool(is_open[i]),
+                    "chairs": int(chairs[i]),
+                    "chairs_added": int(max(chairs[i] - before_chairs[i], 0)),
+                    "chairs_removed": int(max(before_chairs[i] - chairs[i], 0)),
+                    "event": event,
+                }
+            )
+        before_open, before_chairs = is_open, chairs
+    return pd.DataFrame(rows)
+
+
+def _costs(
+    data: RolloutInput, years: tuple[YearModel, ...], plans: list[SactPlan], schedule: pd.DataFrame
+) -> pd.DataFrame:
+    p = data.parameters
+    rows = []
+    for year, plan in zip(years, plans, strict=True):
+        events = schedule[schedule["year"] == year.year]
+        capital = (
+            p.capital_per_chair * events["chairs_added"].sum()
+            + p.capital_per_new_site * (events["event"] == "opens").sum()
+        )
+        closures = p.closure_cost * (events["event"] == "closes").sum()
+        c = plan.costs
+        running = c["fixed"] + c["chairs"]
+        total = running + c["patient_travel"] + c["unserved_penalty"] + capital + closures
+        rows.append(
+            {
+                "year": year.year,
+                "running": running,
+                "patient_travel": c["patient_travel"],
+                "unserved_penalty": c["unserved_penalty"],
+                "capital": capital,
+                "closures": closures,
+                "total": total,
+                "discount_factor": year.discount,
+                "discounted_total": total * year.discount,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _access(years: tuple[YearModel, ...], plans: list[SactPlan]) -> pd.DataFrame:
+    rows = []
+    for year, plan in zip(years, plans, strict=True):
+        rows.append({"year": year.year, "quintile": 0, **plan.access})
+        for _, q in plan.access_by_quintile.iterrows():
+            rows.append({"year": year.year, **q.to_dict()})
+    return pd.DataFrame(rows)
+
+
+def forward_plan(data: RolloutInput, built: RolloutModel, options: SolveOptions) -> np.ndarray | None:
+    """A first roll-out by rolling forward: year t solved with years 1..t-1 fixed.
+
+    Each step is the stacked model of years 1..t (the same linking rows) with the earlier years'
+    columns fixed at the values found, so the last step is a feasible roll-out of the whole model
+    (a myopic one: no step sees later years' growth).  It warm-starts the whole model, which on
+    its own can take long to find any plan.  None when a step finds no plan (e.g. a capital
+    budget that only foresight can meet).
+    """
+    from dataclasses import replace
+
+    share = (options.time_limit or 60.0) / (3.0 * data.num_years)
+    fixed: np.ndarray | None = None
+    for t in range(1, data.num_years + 1):
+        prefix = replace(data, years=data.years.iloc[:t].reset_index(drop=True))
+        part = build(prefix).model
+        lower, upper = part.col_lower, part.col_upper
+        if fixed is not None:
+            done = built.years[t - 2].offset + built.years[t - 2].model.num_cols
+            lower[:done], upper[:done] = fixed[:done], fixed[:done]
+        model = part.restricted(np.ones(part.num_cols, bool), col_lower=lower, col_upper=upper)
+        step = replace(options, time_limit=share, gap=max(options.gap, 1e-3))
+        _, x = solve_model(model, "highs", step)
+        if x is None:
+            return None
+        fixed = x  # a prefix lays out years 1..t as the whole model does, linking blocks after
+    return fixed

@@ -1,0 +1,180 @@
+"""``kind: rollout``: phased roll-out of SACT sites over years (``models.rollout``).
+
+An instance is a SACT instance (the same tables and parameters as ``kind: sact``: today's
+network and demand) plus a ``years`` table and the roll-out parameters (discount rate, capital
+per chair and per new site, closure cost, total capital budget).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import models.rollout
+from models.common.contract import ModelInputError
+from models.rollout.input import RolloutInput, RolloutParameters
+from optimiser.errors import InputError, Problem
+from optimiser.kinds import sact as sact_kind
+from optimiser.kinds.base import Kind, ModelCase
+from optimiser.kinds.figures import money
+from optimiser.kinds.sact_schema import PARAMETERS as SACT_PARAMETERS
+from optimiser.kinds.sact_schema import TABLES as SACT_TABLES
+from optimiser.schema import Column, Parameter, TableSchema
+
+YEARS = TableSchema(
+    "years",
+    (
+        Column("year", "int", unique=True, minimum=1900, maximum=2200, doc="the year, in order"),
+        Column(
+            "demand_factor", "float", minimum=0, doc="attendances that year relative to the zones table's"
+        ),
+        Column(
+            "capital_budget",
+            "float",
+            required=False,
+            minimum=0,
+            allow_blank=True,
+            doc="pounds of capital that year; blank: no limit",
+        ),
+        Column(
+            "access_target",
+            "float",
+            required=False,
+            minimum=0,
+            maximum=1,
+            allow_blank=True,
+            doc="share within the access standard that year; blank: the access_target parameter",
+        ),
+        Column(
+            "nurse_factor", "float", required=False, default=1.0, minimum=0, doc="nurses relative to today"
+        ),
+        Column(
+            "hub_capacity_factor",
+            "float",
+            required=False,
+            default=1.0,
+            minimum=0,
+            doc="aseptic hub capacity relative to today",
+        ),
+    ),
+    doc="the years of the roll-out",
+)
+
+_F, _B = float, bool
+ROLLOUT_PARAMETERS = (
+    Parameter(
+        "discount_rate",
+        _F,
+        0.035,
+        "a year",
+        "discount rate (HM Treasury Green Book: 3.5 %)",
+        minimum=0,
+        maximum=1,
+    ),
+    Parameter("capital_per_chair", _F, 0.0, "pounds", "capital per chair added", minimum=0),
+    Parameter(
+        "capital_per_new_site", _F, 0.0, "pounds", "capital per site opened that has no SACT today", minimum=0
+    ),
+    Parameter("closure_cost", _F, 0.0, "pounds", "cost of closing a site", minimum=0),
+    Parameter(
+        "total_capital_budget",
+        _F,
+        None,
+        "pounds",
+        "capital over the whole roll-out; none: no limit",
+        minimum=0,
+        optional=True,
+    ),
+    Parameter(
+        "existing_may_close", _B, True, "", "sites delivering SACT today may close (new sites never do)"
+    ),
+    Parameter(
+        "final_demand_factor",
+        _F,
+        None,
+        "",
+        "demand of the last year relative to the first; given, it replaces the years' demand_factor "
+        "by steady (compound) growth from 1 (a scenario knob: 1.4, 1.68, 1.9)",
+        minimum=0,
+        optional=True,
+    ),
+)
+SACT_NAMES = {p.name for p in SACT_PARAMETERS}
+
+
+def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: dict[str, str]) -> ModelCase:
+    """Today's SACT instance (built as ``kind: sact`` builds it) and the years."""
+    base = sact_kind.build_input(tables, {k: v for k, v in params.items() if k in SACT_NAMES}, files).input
+    years = tables["years"].copy()
+    years.attrs = {}
+    problems = []
+    if not years["year"].is_monotonic_increasing:
+        problems.append(Problem(files["years"], "years must be in increasing order", column="year"))
+    if problems:
+        raise InputError(problems)
+    for column in ("capital_budget", "access_target"):
+        years[column] = years[column].astype(float)
+    final = params.get("final_demand_factor")
+    if final is not None and len(years) > 1:
+        steps = np.arange(len(years)) / (len(years) - 1)
+        years["demand_factor"] = float(final) ** steps
+    names = {f.name for f in dataclasses.fields(RolloutParameters)}
+    rollout = RolloutParameters(**{p.name: params[p.name] for p in ROLLOUT_PARAMETERS if p.name in names})
+    try:
+        data = RolloutInput(base=base, years=years.reset_index(drop=True), parameters=rollout, name=base.name)
+    except ModelInputError as exc:
+        raise InputError(
+            [Problem(files.get(p.table, p.table), p.message, p.row, p.column) for p in exc.problems]
+        ) from None
+    return ModelCase(data, rollout)
+
+
+def summary(plan: models.rollout.Plan) -> str:
+    r = plan.result
+    lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
+    if not plan.found:
+        return "\n".join([*lines, "No roll-out:", *[f"  - {e}" for e in plan.explanation]])
+    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    lines.append(
+        f"Present value {money(r.objective)}   bound {money(r.bound)}   gap {gap}   "
+        f"solve {r.solve_seconds:.1f} s"
+    )
+    lines.append("")
+    lines.append(
+        f"{'Year':6} {'Sites':>5} {'Chairs':>6} {'Capital':>11} {'Cost':>12} {'Within 30':>9}  Changes"
+    )
+    events = plan.schedule[plan.schedule["event"] != ""]
+    for label, year_plan, (_, cost) in zip(plan.labels, plan.years, plan.costs.iterrows(), strict=True):
+        happened = (
+            events[events["year"] == int(label)] if str(label).isdigit() else events[events["year"] == label]
+        )
+        text = ", ".join(
+            f"{e.site_id} {e.event}" + (f" +{e.chairs_added}" if e.chairs_added else "")
+            for e in happened.itertuples()
+        )
+        lines.append(
+            f"{label!s:6} {int(year_plan.sites['open'].sum()):>5} {int(year_plan.sites['chairs'].sum()):>6} "
+            f"{money(cost['capital']):>11} {money(cost['total']):>12} {year_plan.access['within_30']:>9.1%}  "
+            f"{text[:60]}{'...' if len(text) > 60 else ''}"
+        )
+    lines.append("")
+    lines.append(
+        "Schedule by site and year in schedule.csv; costs in costs_by_year.csv; access in access_by_year.csv."
+    )
+    return "\n".join(lines)
+
+
+KIND = Kind(
+    name="rollout",
+    description="phased roll-out of SACT sites and chairs over years as demand grows",
+    tables=(*SACT_TABLES, YEARS),
+    parameters=(*SACT_PARAMETERS, *ROLLOUT_PARAMETERS),
+    build_input=build_input,
+    summary=summary,
+    model=models.rollout,
+)
+
+__all__ = ["KIND", "ROLLOUT_PARAMETERS", "YEARS", "build_input", "summary"]

@@ -1,0 +1,135 @@
+"""The phased roll-out: consistent with the single-period model, and right on cases solved by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import models.rollout as rollout
+import models.sact as sact
+from optimiser.cli import main
+from optimiser.kinds import load_instance
+from solvers import SolveOptions, Status
+from tests.conftest import TINY_OPTIMUM
+
+EXACT = SolveOptions(gap=0.0, seed=0)
+
+
+def years(count: int, demand: list[float] | None = None, budget: list[float] | None = None) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": np.arange(2026, 2026 + count),
+            "demand_factor": demand or [1.0] * count,
+            "capital_budget": budget or [np.nan] * count,
+            "access_target": [np.nan] * count,
+            "nurse_factor": [1.0] * count,
+            "hub_capacity_factor": [1.0] * count,
+        }
+    )
+
+
+@pytest.fixture
+def tiny_base(tiny_instance: Path) -> sact.Input:
+    return load_instance(tiny_instance).model_input.input
+
+
+def test_one_year_is_the_single_period_optimum(tiny_base: sact.Input) -> None:
+    data = rollout.Input(base=tiny_base, years=years(1))
+    plan = rollout.solve(data, options=EXACT)
+    assert plan.result.objective == pytest.approx(TINY_OPTIMUM)
+    assert plan.result.objective == pytest.approx(sact.solve(tiny_base, options=EXACT).result.objective)
+    assert rollout.check(data, plan).passed
+
+
+def test_without_growth_or_capital_limits_year_one_is_kept(tiny_base: sact.Input) -> None:
+    data = rollout.Input(base=tiny_base, years=years(3), parameters=rollout.Parameters(discount_rate=0.0))
+    plan = rollout.solve(data, options=EXACT)
+    assert plan.result.objective == pytest.approx(3 * TINY_OPTIMUM)
+    events = plan.schedule[plan.schedule["event"] != ""]
+    assert set(events["year"]) == {2026}  # B opens (and chairs settle) in the first year only
+    assert plan.schedule.query("site_id == 'B'")["open"].tolist() == [True, True, True]
+
+
+def test_a_capital_budget_delays_the_new_site(tiny_base: sact.Input) -> None:
+    """No capital in 2026: only A (47,000); B opens in 2027 (37,000 + 1,000 capital): 85,000."""
+    params = rollout.Parameters(discount_rate=0.0, capital_per_new_site=1000.0)
+    data = rollout.Input(base=tiny_base, years=years(2, budget=[0.0, np.nan]), parameters=params)
+    plan = rollout.solve(data, options=EXACT)
+    assert plan.result.status is Status.OPTIMAL
+    assert plan.result.objective == pytest.approx(85_000.0)
+    b = plan.schedule.query("site_id == 'B'").set_index("year")
+    assert b.loc[2026, "open"] == False and b.loc[2027, "event"] == "opens"  # noqa: E712
+    assert plan.costs.set_index("year").loc[2027, "capital"] == pytest.approx(1000.0)
+    assert rollout.check(data, plan).passed
+
+
+def test_discounting_weighs_later_years_less(tiny_base: sact.Input) -> None:
+    data = rollout.Input(base=tiny_base, years=years(2), parameters=rollout.Parameters(discount_rate=0.1))
+    plan = rollout.solve(data, options=EXACT)
+    assert plan.result.objective == pytest.approx(TINY_OPTIMUM * (1 + 1 / 1.1))
+    assert plan.costs["discount_factor"].tolist() == pytest.approx([1.0, 1 / 1.1])
+
+
+def test_growth_beyond_a_sites_chairs_opens_more_capacity(tiny_base: sact.Input) -> None:
+    data = rollout.Input(
+        base=tiny_base, years=years(2, demand=[1.0, 1.5]), parameters=rollout.Parameters(discount_rate=0.0)
+    )
+    plan = rollout.solve(data, options=EXACT)
+    chairs = plan.schedule.groupby("year")["chairs"].sum()
+    assert chairs[2027] > chairs[2026]
+    # each year's plan is that year's single-period optimum here (nothing links them but the chairs)
+    second = sact.solve(
+        replace(tiny_base, zones=tiny_base.zones.assign(attendances=tiny_base.zones["attendances"] * 1.5)),
+        options=EXACT,
+    )
+    assert plan.costs.set_index("year").loc[2027, "total"] == pytest.approx(second.result.objective)
+    assert rollout.check(data, plan).passed
+
+
+def test_the_checker_catches_a_new_site_that_closes(tiny_base: sact.Input) -> None:
+    data = rollout.Input(base=tiny_base, years=years(2), parameters=rollout.Parameters(discount_rate=0.0))
+    plan = rollout.solve(data, options=EXACT)
+    schedule = plan.schedule.copy()
+    schedule.loc[(schedule["site_id"] == "B") & (schedule["year"] == 2027), ["open", "chairs"]] = [False, 0]
+    report = rollout.check(data, replace(plan, schedule=schedule))
+    assert any("B closes but may not close" in v for v in report.violations)
+
+
+def test_bad_years_are_named() -> None:
+    from models.common.contract import ModelInputError
+
+    with pytest.raises(ModelInputError, match="demand_factor"):
+        rollout.Input(base=None, years=years(2, demand=[1.0, -1.0]))  # type: ignore[arg-type]
+
+
+def test_rollout_instance_through_the_cli(tiny_instance: Path, tmp_path: Path) -> None:
+    (tiny_instance / "instance.yaml").write_text(
+        (tiny_instance / "instance.yaml").read_text().replace("kind: sact", "kind: rollout")
+        + "  discount_rate: 0.0\n  capital_per_new_site: 1000\n",
+        encoding="utf-8",
+    )
+    years(2, budget=[0.0, np.nan]).to_csv(tiny_instance / "years.csv", index=False)
+    result = CliRunner().invoke(main, ["solve", str(tiny_instance), "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    assert "Independent check: passed" in result.output
+    schedule = pd.read_csv(tmp_path / "run" / "schedule.csv")
+    assert schedule.query("site_id == 'B' and year == 2027")["event"].item() == "opens"
+    costs = pd.read_csv(tmp_path / "run" / "costs_by_year.csv")
+    assert costs["discounted_total"].sum() == pytest.approx(85_000.0)
+
+
+def test_final_demand_factor_sets_steady_growth() -> None:
+    from optimiser.cli import resolve_instance
+    from optimiser.overrides import Overrides
+
+    loaded = load_instance(
+        resolve_instance("lsc-sact-rollout"), overrides=Overrides(set={"final_demand_factor": 1.4})
+    )
+    factors = loaded.model_input.input.years["demand_factor"].to_numpy()
+    assert factors[0] == pytest.approx(1.0) and factors[-1] == pytest.approx(1.4)
+    assert np.allclose(factors[1:] / factors[:-1], 1.4 ** (1 / 9))
