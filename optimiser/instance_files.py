@@ -271,7 +271,8 @@ def write_instance(
 ) -> Path:
     """Write an instance folder (instance.yaml + one CSV per table) atomically.
 
-    Refuses to replace an existing folder unless ``force``; the folder appears whole or not at all.
+    Refuses to replace an existing folder unless ``force``, and even then unless it holds an
+    ``instance.yaml``; the folder appears whole or not at all.
     """
     from optimiser.outputs import atomic_folder
 
@@ -279,7 +280,7 @@ def write_instance(
     if description:
         meta["description"] = description
     meta["parameters"] = dict(parameters)
-    with atomic_folder(Path(folder), force=force) as tmp:
+    with atomic_folder(Path(folder), force=force, holds=INSTANCE_FILE) as tmp:
         (tmp / INSTANCE_FILE).write_text(
             yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )

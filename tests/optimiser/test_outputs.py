@@ -219,3 +219,23 @@ def test_workbook_text_is_a_string_cell_without_apostrophe(tmp_path: Path) -> No
     assert "<f>" not in sheet and "'=" not in sheet
     write_csv(frame, tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_text().splitlines()[1] == "'=1+1,1.0"
+
+
+def test_generate_force_replaces_only_an_instance_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``generate --force`` (a plain atomic folder) never replaces a user's folder or the working one."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    args = ["generate", "sact", "--zones", "3", "--sites", "2", "--force"]
+    result = CliRunner().invoke(main, [*args, str(mine)])
+    assert result.exit_code == 2 and "has no instance.yaml" in result.output
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    first = tmp_path / "inst"
+    assert CliRunner().invoke(main, [*args, str(first)]).exit_code == 0
+    assert CliRunner().invoke(main, [*args, str(first)]).exit_code == 0  # an instance folder: replaced
+    monkeypatch.chdir(first)
+    result = CliRunner().invoke(main, [*args, "."])
+    assert result.exit_code == 2 and "working folder" in result.output
+    assert (first / "instance.yaml").exists()
