@@ -261,4 +261,4 @@ def _edit_ooh(
     return tables
 
 
-_EDITS = {"sact": _edit_sact, "ooh": _edit_ooh}
+_EDITS = {"sact": _edit_sact, "rollout": _edit_sact, "ooh": _edit_ooh}

@@ -29,7 +29,7 @@ class SolveProgress:
     def _text(self) -> str:
         elapsed = time.perf_counter() - self._start
         doing = "stopping, keeping the best plan" if stop_requested() else "solving"
-        stage = f" {self._stage}" if self._stage else ""
+        stage = f" [{self._stage}]" if self._stage else ""
         text = f"{doing}{stage} ... {elapsed:,.0f} s"
         if self._best is not None:
             text += f"   best plan {self._best:,.0f}"

@@ -39,13 +39,16 @@ def solve_cpsat(
     params.num_workers = int(options.threads) if options.threads else 2
     params.random_seed = int(options.seed)
     params.log_search_progress = bool(options.verbose)
-    for key, value in options.extra.items():
-        if isinstance(value, (list, tuple)):  # repeated fields (e.g. subsolvers) are extended, not set
+    # Ctrl-C is this process's stop request (solvers.interrupt), not CP-SAT's: its own handler
+    # would replace ours during the search, and the run could not tell it was interrupted.
+    params.catch_sigint_signal = False
+    for key, setting in options.extra.items():
+        if isinstance(setting, (list, tuple)):  # repeated fields (e.g. subsolvers) are extended, not set
             field = getattr(params, key)
             field.clear()
-            field.extend(value)
+            field.extend(setting)
         else:
-            setattr(params, key, value)
+            setattr(params, key, setting)
     t0 = time.perf_counter()
     with on_stop(solver.stop_search):
         code = solver.solve(model)

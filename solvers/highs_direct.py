@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from solvers.result import SolveResult, Status, relative_gap
 _BANNER_SHOWN = False
 
 
-def new_highs() -> object:
+def new_highs() -> Any:
     """A ``highspy.Highs``; the banner HiGHS prints on its first construction is kept off stdout."""
     global _BANNER_SHOWN
     import os
@@ -57,7 +58,7 @@ def _status(model_status: object, has_solution: bool) -> tuple[Status, str]:
         ms.kIterationLimit,
         ms.kSolutionLimit,
         ms.kInterrupt,
-        ms.kHighsInterrupt,
+        ms.kHighsInterrupt,  # type: ignore[attr-defined]
         ms.kObjectiveBound,
         ms.kObjectiveTarget,
         ms.kMemoryLimit,
@@ -71,7 +72,7 @@ LAZY_TOLERANCE = 1e-6
 MAX_CUT_ROUNDS = 50
 
 
-def _root_cut_loop(h: object, model: MatrixModel, stop: HighsStop) -> tuple[int, float | None]:
+def _root_cut_loop(h: Any, model: MatrixModel, stop: HighsStop) -> tuple[int, float | None]:
     """Solve the linear relaxation, add the lazy rows it violates, repeat until none is violated.
 
     The relaxation then has the bound of the model with every lazy row, with only the rows that
@@ -111,24 +112,24 @@ def _root_cut_loop(h: object, model: MatrixModel, stop: HighsStop) -> tuple[int,
     return int(added.sum()), bound
 
 
-def _configure(h: object, options: SolveOptions) -> None:
+def _configure(h: Any, options: SolveOptions) -> None:
     import highspy
 
-    h.setOptionValue("output_flag", bool(options.verbose or options.log_file))  # type: ignore[attr-defined]
-    h.setOptionValue("log_to_console", bool(options.verbose))  # type: ignore[attr-defined]
+    h.setOptionValue("output_flag", bool(options.verbose or options.log_file))
+    h.setOptionValue("log_to_console", bool(options.verbose))
     if options.log_file:
-        h.setOptionValue("log_file", str(options.log_file))  # type: ignore[attr-defined]
-    h.setOptionValue("mip_rel_gap", float(options.gap))  # type: ignore[attr-defined]
-    h.setOptionValue("random_seed", int(options.seed))  # type: ignore[attr-defined]
+        h.setOptionValue("log_file", str(options.log_file))
+    h.setOptionValue("mip_rel_gap", float(options.gap))
+    h.setOptionValue("random_seed", int(options.seed))
     if options.threads is not None:
         # HiGHS keeps one thread pool per process; a new thread count needs a fresh pool.
         highspy.Highs.resetGlobalScheduler(True)
-        h.setOptionValue("threads", int(options.threads))  # type: ignore[attr-defined]
+        h.setOptionValue("threads", int(options.threads))
     for key, value in options.extra.items():
-        h.setOptionValue(str(key), value)  # type: ignore[attr-defined]
+        h.setOptionValue(str(key), value)
 
 
-def _pass_model(h: object, model: MatrixModel, integer: np.ndarray, lazy: bool) -> list[object]:
+def _pass_model(h: Any, model: MatrixModel, integer: np.ndarray, lazy: bool) -> list[Any]:
     """Hand the arrays to HiGHS (integrality only when no lazy rows are to be added first)."""
     import highspy
 
@@ -146,10 +147,11 @@ def _pass_model(h: object, model: MatrixModel, integer: np.ndarray, lazy: bool) 
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data.astype(float)
-    kinds = list(np.where(integer, highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous))
+    var = highspy.HighsVarType
+    kinds: list[Any] = [var.kInteger if flag else var.kContinuous for flag in integer.tolist()]
     if integer.any() and not lazy:
         lp.integrality_ = kinds
-    h.passModel(lp)  # type: ignore[attr-defined]
+    h.passModel(lp)
     return kinds
 
 
@@ -184,15 +186,17 @@ def solve_matrix(
 
     The call ends by ``options.call_limit()`` seconds from its start (its time limit or the
     deadline, whichever is first), or at a stop request (:mod:`solvers.interrupt`), with the best
-    plan found.  ``start`` is an optional feasible plan to warm-start from (full column vector).
-    ``stop_at`` stops a MILP as soon as a plan of at most that objective is found (status
-    ``feasible``).  ``relax`` solves the linear relaxation instead (every integrality flag dropped).
+    plan found; once the deadline is spent or the stop requested it returns at once without a
+    plan, unless given a ``start``, which it then returns.  ``start`` is an optional feasible plan
+    to warm-start from (full column vector).  ``stop_at`` stops a MILP as soon as a plan of at most
+    that objective is found (status ``feasible``).  ``relax`` solves the linear relaxation instead
+    (every integrality flag dropped).
     """
     import highspy
 
     options = options or SolveOptions()
     limit = options.call_limit()
-    if start is None and (stop_requested() or limit == 0.0):
+    if start is None and (stop_requested() or options.remaining() == 0.0):
         return _not_started(options, build_seconds, None, "time limit reached before the solve started"), None
     t0 = time.perf_counter()
     h = new_highs()
@@ -225,39 +229,40 @@ def solve_matrix(
     stop.arm(mip=bool(integer.any()))
     h.run()
     solve_seconds = time.perf_counter() - t1
-    result, x = _result(h, integer.any(), root_bound, stop, options)
+    result, x = _result(h, bool(integer.any()), root_bound, stop, options)
     message = result.message + (f"; {cuts} lazy rows added at the root" if lazy else "")
-    times = {"build_seconds": build_seconds + handoff, "solve_seconds": solve_seconds}
-    return replace(result, message=message, **times), x
+    return replace(
+        result, message=message, build_seconds=build_seconds + handoff, solve_seconds=solve_seconds
+    ), x
 
 
-def _subscribe(h: object, progress: Progress | None, stop_at: float | None) -> None:
+def _subscribe(h: Any, progress: Progress | None, stop_at: float | None) -> None:
     """Report each better plan to ``progress``; stop once a plan reaches ``stop_at``."""
     if progress is not None:
 
-        def _on_improving(event: object) -> None:
-            out = event.data_out  # type: ignore[attr-defined]
+        def _on_improving(event: Any) -> None:
+            out = event.data_out
             bound = out.mip_dual_bound
             progress(out.running_time, out.objective_function_value, bound if np.isfinite(bound) else None)
 
-        h.cbMipImprovingSolution.subscribe(_on_improving)  # type: ignore[attr-defined]
+        h.cbMipImprovingSolution.subscribe(_on_improving)
     if stop_at is not None:
 
-        def _on_interrupt(event: object) -> None:
-            if event.data_out.objective_function_value <= stop_at:  # type: ignore[attr-defined]
-                event.interrupt()  # type: ignore[attr-defined]
+        def _on_interrupt(event: Any) -> None:
+            if event.data_out.objective_function_value <= stop_at:
+                event.interrupt()
 
-        h.cbMipInterrupt.subscribe(_on_interrupt)  # type: ignore[attr-defined]
+        h.cbMipInterrupt.subscribe(_on_interrupt)
 
 
 def _result(
-    h: object, mip: bool, root_bound: float | None, stop: HighsStop, options: SolveOptions
+    h: Any, mip: bool, root_bound: float | None, stop: HighsStop, options: SolveOptions
 ) -> tuple[SolveResult, np.ndarray | None]:
     """The uniform result of the last ``run()`` (times left for the caller to fill in)."""
-    info = h.getInfo()  # type: ignore[attr-defined]
+    info = h.getInfo()
     has_solution = info.primal_solution_status == 2
-    status, message = _status(h.getModelStatus(), has_solution)  # type: ignore[attr-defined]
-    x = np.asarray(h.getSolution().col_value, dtype=float) if status.has_plan else None  # type: ignore[attr-defined]
+    status, message = _status(h.getModelStatus(), has_solution)
+    x = np.asarray(h.getSolution().col_value, dtype=float) if status.has_plan else None
     objective = float(info.objective_function_value) if status.has_plan else None
     if mip:
         bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else None

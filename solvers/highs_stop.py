@@ -13,6 +13,7 @@ wall-clock end of the call, and at the stop request.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from solvers.interrupt import stop_requested
 
@@ -23,11 +24,11 @@ MIN_TIME_LIMIT = 1e-3
 class HighsStop:
     """The stop rules of one ``Highs`` object for one backend call ending at ``end`` (monotonic s)."""
 
-    def __init__(self, h: object, end: float | None) -> None:
+    def __init__(self, h: Any, end: float | None) -> None:
         self.h = h
         self.end = end
         self.reason: str | None = None  # "stop" or "time" once a callback has interrupted
-        for hook in (h.cbMipInterrupt, h.cbSimplexInterrupt, h.cbIpmInterrupt):  # type: ignore[attr-defined]
+        for hook in (h.cbMipInterrupt, h.cbSimplexInterrupt, h.cbIpmInterrupt):
             hook.subscribe(self._check)
 
     def left(self) -> float | None:
@@ -42,13 +43,13 @@ class HighsStop:
         """Set HiGHS's ``time_limit`` for the next ``run()`` (of a MILP if ``mip``) to end with the call."""
         left = self.left()
         if left is not None:
-            counted = 0.0 if mip else float(self.h.getRunTime())  # type: ignore[attr-defined]
-            self.h.setOptionValue("time_limit", counted + max(left, MIN_TIME_LIMIT))  # type: ignore[attr-defined]
+            counted = 0.0 if mip else float(self.h.getRunTime())
+            self.h.setOptionValue("time_limit", counted + max(left, MIN_TIME_LIMIT))
 
-    def _check(self, event: object) -> None:
+    def _check(self, event: Any) -> None:
         if stop_requested():
             self.reason = "stop"
-            event.interrupt()  # type: ignore[attr-defined]
+            event.interrupt()
         elif self.end is not None and time.monotonic() >= self.end:
             self.reason = "time"
-            event.interrupt()  # type: ignore[attr-defined]
+            event.interrupt()

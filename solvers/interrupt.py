@@ -43,7 +43,7 @@ INTERRUPTED_PLAN = "interrupted; the best plan found so far is kept"
 STOP_MESSAGE = "Stopping: the best plan found so far will be kept (press Ctrl-C again to quit at once)."
 
 _REQUEST = threading.Event()
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entrant: the signal handler may run while the main thread holds it
 _ACTIONS: list[Callable[[], None]] = []
 _ACTIVE = False
 
@@ -108,21 +108,16 @@ class _Handler:
         os.set_blocking(self.write_fd, False)
         self.force = threading.Timer(FORCE_AFTER_SECONDS, self._force_exit)
         self.force.daemon = True
-        self.last_signal = signal.SIGINT
+        self.last_signal: int = int(signal.SIGINT)
         self.watcher = threading.Thread(target=self._watch, name="stop-on-signals", daemon=True)
 
     def handle(self, signum: int, frame: FrameType | None) -> None:
+        """Python's handler (main thread, when it runs Python): a stop request, then KeyboardInterrupt."""
         self.calls += 1
         self.last_signal = signum
         if max(self.calls, self.received) >= 2:
             raise KeyboardInterrupt
-        self._first()
-
-    def _first(self) -> None:
-        if not stop_requested():
-            request_stop()
-            if self.notify is not None:
-                self.notify(STOP_MESSAGE)
+        request_stop()  # no output here: the main thread may be inside a write to stderr
 
     def _watch(self) -> None:
         while True:
@@ -136,7 +131,9 @@ class _Handler:
                 self.received += 1
                 self.last_signal = byte
                 if self.received == 1:
-                    self._first()
+                    request_stop()
+                    if self.notify is not None:
+                        self.notify(STOP_MESSAGE)
                 elif self.received == 2:
                     self.force.start()
 
@@ -173,14 +170,18 @@ def stop_on_signals(
     clear_stop()
     handler = _Handler(signals, notify)
     previous = {sig: signal.signal(sig, handler.handle) for sig in signals}
-    previous_fd = signal.set_wakeup_fd(handler.write_fd, warn_on_full_buffer=False)
+    try:
+        previous_fd: int | None = signal.set_wakeup_fd(handler.write_fd, warn_on_full_buffer=False)
+    except ValueError:  # Windows takes only a socket: the handler alone, when Python runs
+        previous_fd = None
     handler.watcher.start()
     _ACTIVE = True
     try:
         yield
     finally:
         _ACTIVE = False
-        signal.set_wakeup_fd(previous_fd)
+        if previous_fd is not None:
+            signal.set_wakeup_fd(previous_fd)
         for sig, old in previous.items():
             signal.signal(sig, old)
         handler.close()

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -260,7 +261,7 @@ def price_relaxation(
 
 
 def _add_columns(
-    h: object,
+    h: Any,
     a: sp.csc_matrix,
     pool_csc: sp.csc_matrix,
     cost: np.ndarray,
@@ -283,7 +284,7 @@ def _add_columns(
         ),
         shape=(m + len(row_order), len(cols)),
     )
-    h.addCols(  # type: ignore[attr-defined]
+    h.addCols(
         len(cols),
         cost[cols],
         lo[cols],

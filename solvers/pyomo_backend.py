@@ -93,7 +93,7 @@ def solve_pyomo(
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(PYOMO_BACKENDS)}")
     if not pyomo_backend_available(backend):
         raise RuntimeError(f"solver backend {backend!r} is not installed on this machine")
-    if stop_requested() or options.call_limit() == 0.0:
+    if stop_requested() or options.remaining() == 0.0:
         return _not_started(backend, options, build_seconds)
     if backend == "highs":
         return _solve_highs(model, options, build_seconds)
@@ -156,7 +156,7 @@ def _stoppable_highs(end: float | None) -> Any:
 
     logging.getLogger("pyomo.contrib.solver.solvers.highs").addFilter(_quiet_interrupt)
 
-    class StoppableHighs(Highs):  # type: ignore[misc, valid-type]
+    class StoppableHighs(Highs):
         def _solve(self) -> Any:
             # pyomo builds a fresh highspy object per solve (set_instance) and runs it here
             if getattr(self, "_solver_model", None) is not None:
@@ -247,8 +247,8 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
                 if key in ("threads", "seed") or backend == "glpk" and key == "time_limit"
                 else value
             )
-    for key, value in options.extra.items():
-        solver.options[key] = value
+    for key, setting in options.extra.items():
+        solver.options[key] = setting
     t0 = time.perf_counter()
     res = solver.solve(
         model,

@@ -30,7 +30,7 @@ from optimiser.commands.parallel import Job
 from optimiser.commands.scenarios import _fail, batch_options, default_out, run_batch, solve_arguments
 from optimiser.errors import InputError
 
-AXES = {"access": "access_target", "worst_quintile": "access_target"}
+AXES = {"access": "sact", "worst_quintile": "sact", "response": "ooh"}
 
 
 def within_standard(run: Path, minutes: float) -> tuple[float, float]:
@@ -52,18 +52,20 @@ def within_standard(run: Path, minutes: float) -> tuple[float, float]:
 
 
 def reachable_share(sact_input: Any) -> tuple[float, float]:
-    """(share, worst quintile's share) of attendances with some candidate site within the standard."""
-    p = sact_input.parameters
-    travel = sact_input.travel
-    near = travel.loc[travel["minutes"] <= p.access_minutes + 1e-9, "zone_id"].unique()
-    zones = sact_input.zones
-    covered = zones.index.isin(near)
-    att = zones["attendances"].astype(float)
-    share = float(att[covered].sum() / max(att.sum(), 1e-9))
+    """(share, worst quintile's share) of attendances that some candidate able to treat them can
+    serve within the standard (complex regimens only at centres and hospital units): no plan can
+    do better, and capacity may keep a plan below it."""
+    from models.sact.arrays import prepare
+
+    a = prepare(sact_input)
+    minutes = sact_input.parameters.access_minutes
+    near = np.zeros(len(a.dem_amount), bool)
+    near[a.arc_dem[a.arc_minutes <= minutes + 1e-9]] = True
+    share = float(a.dem_amount[near].sum() / max(a.dem_amount.sum(), 1e-9))
     by_q = [
-        float(att[covered & (zones["quintile"] == q)].sum() / att[zones["quintile"] == q].sum())
-        for q in sorted(zones["quintile"].unique())
-        if q > 0 and att[zones["quintile"] == q].sum() > 0
+        float(a.dem_amount[near & (a.dem_quintile == q)].sum() / a.dem_amount[a.dem_quintile == q].sum())
+        for q in np.unique(a.dem_quintile)
+        if q > 0 and a.dem_amount[a.dem_quintile == q].sum() > 0
     ]
     return share, min(by_q) if by_q else share
 
@@ -123,7 +125,8 @@ def frontier(
     memory_limit: float,
     report: bool,
 ) -> None:
-    """Cost against access (sact): every point the least-cost plan for its target, checked."""
+    """Cost against access (sact; --x access or worst_quintile) or against the worst response
+    time (ooh; --x response): every point the least-cost plan for its target, checked."""
     from optimiser.cli import resolve_instance
     from optimiser.comparison import write_comparison
     from optimiser.kinds import load_instance
@@ -133,11 +136,25 @@ def frontier(
         loaded = load_instance(instance)
     except InputError as exc:
         _fail(exc)
-    if loaded.kind.name != "sact":
-        click.echo(f"frontier --x {axis} is for sact instances, not '{loaded.kind.name}'", err=True)
+    if loaded.kind.name != AXES[axis]:
+        click.echo(f"frontier --x {axis} is for {AXES[axis]} instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)
     out = out or default_out("frontier", loaded.raw.name)
     args = solve_arguments(instance, backend, time_limit, gap)
+    if axis == "response":
+        from optimiser.commands.frontier_ooh import response_chart, response_frontier
+
+        table = response_frontier(loaded, args, out, points, (time_limit, memory_limit, workers, scheduler))
+        click.echo(table.to_string(index=False))
+        response_chart(table, out)
+        runs = {
+            "base" if i == 0 else f"point-{i:02d}": out / "runs" / ("base" if i == 0 else f"point-{i:02d}")
+            for i in range(len(table))
+        }
+        title = f"Cost against the worst response: {loaded.raw.name}"
+        files = write_comparison(out, "ooh", runs, title=title, report=report, extra={"frontier": table})
+        click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
+        return
     quintile = ("--set", "access_by_quintile=true") if axis == "worst_quintile" else ()
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
     run_batch([base], time_limit, memory_limit, 1, scheduler)
@@ -179,7 +196,7 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
             cost=(doc.get("costs") or {}).get("total") if found else None,
             status=solver.get("status", "not run"),
             gap=solver.get("gap"),
-            check="passed" if (doc.get("check") or {}).get("passed") else "failed or none",
+            check=_check_word(doc),
             sites_open=doc.get("sites_open"),
             chairs=doc.get("chairs"),
         )
@@ -280,7 +297,7 @@ def regret_table(sites: pd.DataFrame, jobs: list[Job], within: float) -> pd.Data
                 also_closes=" ".join(sorted(was_open - now_open)),
                 status=(doc.get("solver") or {}).get("status"),
                 gap=(doc.get("solver") or {}).get("gap"),
-                check="passed" if (doc.get("check") or {}).get("passed") else "failed or none",
+                check=_check_word(doc),
             )
             row["near_optimal"] = row["regret_share"] <= within
         else:
@@ -290,3 +307,10 @@ def regret_table(sites: pd.DataFrame, jobs: list[Job], within: float) -> pd.Data
         rows.append(row)
     table = pd.DataFrame(rows)
     return table.sort_values("regret", na_position="last").reset_index(drop=True)
+
+
+def _check_word(summary: dict[str, Any]) -> str:
+    check = summary.get("check")
+    if not check:
+        return "no plan"
+    return "passed" if check.get("passed") else "FAILED"

@@ -67,10 +67,20 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
 class BatchProgress:
     """Scenarios done, running and failed, and the best objective so far, on one line (stderr)."""
 
-    def __init__(self, total: int, workers: int) -> None:
-        self.total, self.workers = total, workers
+    def __init__(self, jobs: list[Job], workers: int) -> None:
+        self.folders = {job.name: job.folder for job in jobs}
+        self.workers = workers
         self.failed = 0
-        self.best: float | None = None
+        self.best: tuple[float, str] | None = None
+
+    def _objective(self, name: str) -> float | None:
+        import json
+
+        summary = self.folders[name] / "summary.json"
+        if not summary.is_file():
+            return None
+        value = (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("objective")
+        return None if value is None else float(value)
 
     def __call__(self, outcome: JobOutcome, done: int, total: int) -> None:
         ok = outcome.status in ("finished", "resumed") and outcome.returncode in (0, None)
@@ -82,6 +92,11 @@ class BatchProgress:
         )
         if outcome.note and not ok:
             text += f" ({outcome.note.splitlines()[-1][:120]})"
+        value = self._objective(outcome.name) if outcome.name in self.folders else None
+        if value is not None and (self.best is None or value < self.best[0]):
+            self.best = (value, outcome.name)
+        if self.best is not None:
+            text += f"; best so far {self.best[0]:,.0f} ({self.best[1]})"
         click.echo(text, err=True)
 
 
@@ -96,7 +111,7 @@ def run_batch(
     jobs: list[Job], time_limit: float, memory_mb: float, workers: int, scheduler: str | None
 ) -> list[JobOutcome]:
     """Run the jobs with a progress line per finished solve; Ctrl-C keeps what finished."""
-    progress = BatchProgress(len(jobs), workers)
+    progress = BatchProgress(jobs, workers)
     # the whole solve's wall clock plus room to load, check and write
     try:
         return run_jobs(

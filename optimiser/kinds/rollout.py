@@ -7,8 +7,10 @@ per chair and per new site, closure cost, total capital budget).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import models.rollout
@@ -89,6 +91,16 @@ ROLLOUT_PARAMETERS = (
     Parameter(
         "existing_may_close", _B, True, "", "sites delivering SACT today may close (new sites never do)"
     ),
+    Parameter(
+        "final_demand_factor",
+        _F,
+        None,
+        "",
+        "demand of the last year relative to the first; given, it replaces the years' demand_factor "
+        "by steady (compound) growth from 1 (a scenario knob: 1.4, 1.68, 1.9)",
+        minimum=0,
+        optional=True,
+    ),
 )
 SACT_NAMES = {p.name for p in SACT_PARAMETERS}
 
@@ -105,7 +117,12 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         raise InputError(problems)
     for column in ("capital_budget", "access_target"):
         years[column] = years[column].astype(float)
-    rollout = RolloutParameters(**{p.name: params[p.name] for p in ROLLOUT_PARAMETERS})
+    final = params.get("final_demand_factor")
+    if final is not None and len(years) > 1:
+        steps = np.arange(len(years)) / (len(years) - 1)
+        years["demand_factor"] = float(final) ** steps
+    names = {f.name for f in dataclasses.fields(RolloutParameters)}
+    rollout = RolloutParameters(**{p.name: params[p.name] for p in ROLLOUT_PARAMETERS if p.name in names})
     try:
         data = RolloutInput(base=base, years=years.reset_index(drop=True), parameters=rollout, name=base.name)
     except ModelInputError as exc:

@@ -51,7 +51,9 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     if isinstance(costs, dict) and "total" in costs:
         items.append(("Annual cost", _money(costs["total"])))
     elif solver.get("objective") is not None:
-        items.append(("Objective", f"{solver['objective']:,.6g}"))
+        from optimiser.report import readable
+
+        items.append(("Objective", readable(float(solver["objective"]))))
     access = summary.get("access") or {}
     if access:
         items.append(("Mean travel", f"{access.get('mean_minutes', 0):.1f} min"))
@@ -83,10 +85,20 @@ def sact_map(run: Path, instance: Path, colour_by: str = "travel") -> str | None
         data = load_instance(instance).model_input.input
     except InputError:  # the instance moved or changed since the run
         return None
+    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
+    plan = pd.read_csv(run / "sites.csv", dtype={"site_id": str})
+    hub = run / "hub_links.csv"
+    links = pd.read_csv(hub, dtype={"site_id": str, "hub_id": str}) if hub.is_file() else None
+    return network_map(data, allocation, plan, links, colour_by)
+
+
+def network_map(
+    data: Any, allocation: pd.DataFrame, plan: pd.DataFrame, hub_links: pd.DataFrame | None, colour_by: str
+) -> str | None:
+    """The map of one SACT network: ``plan`` has site_id, open, chairs, current_chairs, change."""
     zones_in = data.zones
     if not {"lat", "lon"} <= set(zones_in.columns):
         return None
-    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
     weighted = allocation.assign(w=allocation["attendances"] * allocation["minutes"]).groupby("zone_id")
     minutes = weighted["w"].sum() / weighted["attendances"].sum().where(lambda s: s > 0)
     zones = [
@@ -102,28 +114,74 @@ def sact_map(run: Path, instance: Path, colour_by: str = "travel") -> str | None
         for zone_id, row in zones_in.iterrows()
         if pd.notna(row["lat"]) and pd.notna(row["lon"])
     ]
-    plan = pd.read_csv(run / "sites.csv", dtype={"site_id": str}).set_index("site_id")
+    plan = plan.set_index("site_id")
     sites = []
     for site_id, row in data.sites.iterrows():
         if site_id not in plan.index or pd.isna(row.get("lat")):
             continue
         p = plan.loc[site_id]
-        state = (
-            str(p.get("change", "unchanged"))
-            if bool(p["open"]) or p.get("change") == "closed"
-            else "not open"
-        )
+        shown = bool(p["open"]) or p.get("change") == "closed"
+        state = str(p.get("change", "unchanged")) if shown else "not open"
         chairs = int(p["chairs"])
         label = f"{row['name']} ({site_id}): {state}, {chairs} chairs (today {int(p['current_chairs'])})"
         sites.append(svgmap.Site(str(site_id), float(row["lat"]), float(row["lon"]), state, chairs, label))
     links = []
-    if (run / "hub_links.csv").is_file():
-        hub = pd.read_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
+    if hub_links is not None:
         links = [
             (r["hub_id"], r["site_id"], f"{r['hub_id']} supplies {r['site_id']}: {r['minutes']:.0f} min")
-            for _, r in hub.iterrows()
+            for _, r in hub_links.iterrows()
         ]
     return svgmap.draw_map(zones, sites, links, colour_by=colour_by)
+
+
+def rollout_views(run: Path, instance: Path) -> tuple[str | None, list[tuple[str, str]]]:
+    """A roll-out run: the map of its last year, and the timeline of chairs by site and year."""
+    import html
+
+    from optimiser.kinds import load_instance
+
+    schedule_file = run / "schedule.csv"
+    if not schedule_file.is_file():
+        return None, []
+    schedule = pd.read_csv(schedule_file, dtype={"site_id": str})
+    years = list(dict.fromkeys(schedule["year"]))
+    head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
+    rows = []
+    for site_id, site in schedule.groupby("site_id", sort=False):
+        if not site["open"].any():
+            continue
+        cells = []
+        for _, r in site.iterrows():
+            shade = "#005EB8" if r["open"] else "#ffffff"
+            mark = {"opens": "new", "closes": "closed", "grows": "+", "shrinks": "-"}.get(str(r["event"]), "")
+            text = f"{int(r['chairs'])} {mark}".strip() if r["open"] else mark
+            style = f"background:{shade};color:#fff" if r["open"] else "color:#DA291C"
+            cells.append(f'<td style="{style}">{html.escape(text)}</td>')
+        label = f"{site['name'].iloc[0]} ({site_id})"
+        rows.append(f"<tr><th>{html.escape(label)}</th>{''.join(cells)}</tr>")
+    table = f'<table class="data grid"><tr><th>site</th>{head}</tr>{"".join(rows)}</table>'
+    timeline = [("Roll-out: chairs by site and year (new: opens; +/-: chairs added or removed)", table)]
+    try:
+        data = load_instance(instance).model_input.input.base
+    except InputError:
+        return None, timeline
+    last = years[-1]
+    year_plan = schedule[schedule["year"] == last].copy()
+    today = data.sites["current_chairs"].where(data.sites["existing"].astype(bool), 0)
+    year_plan["current_chairs"] = year_plan["site_id"].map(today).fillna(0)
+    year_plan["change"] = year_plan["event"].fillna("").replace("", "unchanged")
+    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
+    links = pd.read_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
+    return (
+        network_map(
+            data,
+            allocation[allocation["year"] == last],
+            year_plan,
+            links[links["year"] == last],
+            "travel",
+        ),
+        timeline,
+    )
 
 
 def ooh_map(run: Path, instance: Path) -> str | None:
@@ -208,7 +266,14 @@ def run_context(run: Path) -> dict[str, Any]:
         if name.endswith(".csv") and (run / name).is_file():
             frame = pd.read_csv(run / name)
             tables.append((name.removesuffix(".csv").replace("_", " "), _table(frame), len(frame)))
-    map_svg = sact_map(run, instance) if kind == "sact" else ooh_map(run, instance) if kind == "ooh" else None
+    charts: list[tuple[str, str]] = [("Rota", grid)] if (grid := rota_grid(run)) else []
+    if kind == "rollout":
+        map_svg, timeline = rollout_views(run, instance)
+        charts += timeline
+    else:
+        map_svg = (
+            sact_map(run, instance) if kind == "sact" else ooh_map(run, instance) if kind == "ooh" else None
+        )
     return {
         "title": f"{meta.get('name', run.name)}: {kind} plan",
         "subtitle": f"Run folder {run.name}",
@@ -216,8 +281,8 @@ def run_context(run: Path) -> dict[str, Any]:
         "explanation": summary.get("explanation") or [],
         "check": summary.get("check"),
         "map_svg": map_svg,
-        "legend": svgmap.legend("travel") if kind == "sact" else [],
-        "charts": [("Rota", grid)] if (grid := rota_grid(run)) else [],
+        "legend": svgmap.legend("travel") if kind in ("sact", "rollout") else [],
+        "charts": charts,
         "tables": tables,
         "version": meta.get("version", ""),
     }

@@ -121,3 +121,15 @@ def test_rollout_instance_through_the_cli(tiny_instance: Path, tmp_path: Path) -
     assert schedule.query("site_id == 'B' and year == 2027")["event"].item() == "opens"
     costs = pd.read_csv(tmp_path / "run" / "costs_by_year.csv")
     assert costs["discounted_total"].sum() == pytest.approx(85_000.0)
+
+
+def test_final_demand_factor_sets_steady_growth() -> None:
+    from optimiser.cli import resolve_instance
+    from optimiser.overrides import Overrides
+
+    loaded = load_instance(
+        resolve_instance("lsc-sact-rollout"), overrides=Overrides(set={"final_demand_factor": 1.4})
+    )
+    factors = loaded.model_input.input.years["demand_factor"].to_numpy()
+    assert factors[0] == pytest.approx(1.0) and factors[-1] == pytest.approx(1.4)
+    assert np.allclose(factors[1:] / factors[:-1], 1.4 ** (1 / 9))

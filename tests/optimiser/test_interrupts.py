@@ -26,6 +26,7 @@ import pytest
 from optimiser.kinds.base import Kind, LoadedInstance, ModelCase
 from optimiser.run import check_lines, solve_loaded, summary_document
 from solvers import SolveOptions, SolveResult, Status, request_stop
+from solvers.interrupt import clear_stop
 from tests.conftest import REPO_ROOT
 
 CLI = [sys.executable, "-c", "from optimiser.cli import main; main()"]
@@ -191,3 +192,18 @@ def test_sigterm_before_any_plan_says_so(long_sact: Path) -> None:
         assert code == 1
         assert "interrupted before any plan was found" in output
         assert "time limit" not in output.lower()
+
+
+def test_progress_line_names_the_stage_and_the_stop() -> None:
+    from optimiser.progress import SolveProgress
+
+    progress = SolveProgress(enabled=False)
+    progress.update(3.0, 1234.0, 1000.0)  # the three-argument form still works
+    assert "best plan 1,234" in progress._text() and "bound 1,000" in progress._text()
+    progress.update(4.0, None, None, stage="plan week 3 of 26")
+    assert progress._text().startswith("solving [plan week 3 of 26] ...")
+    request_stop()
+    try:
+        assert progress._text().startswith("stopping, keeping the best plan [plan week 3 of 26] ...")
+    finally:
+        clear_stop()

@@ -119,6 +119,19 @@ def test_bundled_rota_is_found_and_legal(name: str, tmp_path: Path) -> None:
     plan = assert_legal(folder, out)
     data = data_of(folder)
     assert plan.merge(data.leave, on=["staff_id", "date"]).empty
+    # issue 11: no shift on a date without a cover row for it (the unit's closed days, weekday-only shifts)
+    demand = set(zip(data.cover["date"], data.cover["shift_id"], strict=True))
+    assert set(zip(plan["date"], plan["shift_id"], strict=True)) <= demand
+    weekdays = {(s, d.weekday()) for d, s in zip(plan["date"], plan["shift_id"], strict=True)}
+    if name == "lsc-sact-nurses":
+        assert all(day < 6 for _, day in weekdays)  # Monday to Saturday only
+        closed = {dt.date(2025, 4, 18), dt.date(2025, 4, 21)}  # Good Friday, Easter Monday
+        assert not set(plan["date"]) & closed
+    else:
+        assert {day for s, day in weekdays if s == "D"} <= set(range(5))
+        weekend_or_holiday = {d for d in data.dates if d.weekday() >= 5} | {dt.date(2025, 8, 25)}
+        assert set(plan.loc[plan["shift_id"] == "OC", "date"]) == weekend_or_holiday  # one on-call each
+        assert not set(plan.loc[plan["shift_id"] == "D", "date"]) & weekend_or_holiday
     text = result.output
     assert "Status: feasible" in text or "Status: optimal" in text
     assert "Independent check: passed" in text
@@ -311,7 +324,7 @@ def test_conflicting_hard_rules_list_the_breaches(tmp_path: Path) -> None:
 def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: Path) -> None:
     folder = make(tmp_path / "g", staff=8, days=14, seed=3)
     first = tmp_path / "first"
-    assert solve(folder, first).exit_code == 0
+    assert solve(folder, first, limit="10").exit_code == 0
     published = assert_legal(folder, first)
     # The planner's steps: the run's assignments become the published rota, the sickness is added.
     shutil.copy(first / "assignments.csv", folder / "published.csv")
@@ -363,3 +376,41 @@ def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: P
     assert f"Changes against the published rota: {len(changes)}" in result.output
     first_change = changes.iloc[0]
     assert f"{first_change['staff_id']} {first_change['date']:%a %Y-%m-%d}:" in result.output
+
+
+# --------------------------------------------------------------------------- ids, names and calendars (issue 17)
+
+
+def test_control_characters_in_ids_and_names_exit_2_naming_the_cell(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    staff.loc[1, "name"] = "Bob\x1b[2J"
+    staff.to_csv(folder / "staff.csv", index=False)
+    result = run("solve", str(folder), "--solver", "cpsat", "--out", str(tmp_path / "run"))
+    assert result.exit_code == 2 and not (tmp_path / "run").exists()
+    assert (
+        f"{folder / 'staff.csv'}, row 3, column 'name': name 'Bob\\x1b[2J' holds a control character"
+        in result.output
+    )
+
+
+def test_ids_that_clean_to_one_file_name_get_their_own_calendars(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    for file in folder.glob("*.csv"):
+        file.write_text(file.read_text().replace("S005", "S 005").replace("S006", "S_005"))
+    edit(folder, "instance.yaml", "timezone: Europe/London", "timezone: Europe/Dublin")
+    out = tmp_path / "run"
+    assert solve(folder, out, limit="10").exit_code == 0
+    files = json.loads((out / "run.json").read_text())["files"]
+    assert len(files) == len(set(files))
+    calendars = sorted(f for f in files if f.startswith("calendars/"))
+    assert {"calendars/S_005.ics", "calendars/S_005-2.ics"} <= set(calendars)
+    assert sorted(f"calendars/{p.name}" for p in (out / "calendars").iterdir()) == calendars
+    uids = {
+        line.split(":", 1)[1].split("@")[0].rsplit("-", 4)[0]
+        for line in (out / "calendars" / "S_005-2.ics").read_text().splitlines()
+        if line.startswith("UID:")
+    }
+    assert uids == {"S_005"}
+    ics = (out / "rota.ics").read_text()
+    assert "TZID:Europe/Dublin" in ics and "Europe/London" not in ics

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from solvers import SolveOptions, Status, solve_cpsat, solve_matrix
+from solvers import SolveOptions, Status, solve_cpsat, solve_matrix, solve_pyomo
 from solvers.interrupt import request_stop
 from solvers.pricing import price_relaxation
 from tests.solvers.test_matrix import market_split
@@ -107,3 +107,18 @@ def _cp_market_split(cp_model: object, rows: int = 4, items: int = 30, seed: int
         deviation += [over, under]
     model.minimize(sum(deviation))
     return model
+
+
+def test_a_zero_time_limit_without_a_deadline_still_starts_the_backend() -> None:
+    """``time_limit=0`` hands the model over (benchmarks time pyomo's handoff so); only a spent
+    deadline or a stop request skips the backend."""
+    pytest.importorskip("pyomo.environ")
+    from tests.solvers.test_backends import knapsack
+
+    result = solve_pyomo(knapsack(), "highs", SolveOptions(time_limit=0.0))
+    assert result.message != "time limit reached before the solve started"
+    skipped = solve_pyomo(knapsack(), "highs", SolveOptions(deadline=time.monotonic() - 1.0))
+    assert (
+        skipped.status is Status.NO_SOLUTION
+        and skipped.message == "time limit reached before the solve started"
+    )

@@ -120,7 +120,7 @@ def test_first_signal_requests_a_stop_second_raises() -> None:
     seen: list[str] = []
     with stop_on_signals(notify=seen.append):
         os.kill(os.getpid(), signal.SIGINT)
-        _wait_for(stop_requested)
+        _wait_for(lambda: len(seen) == 1)  # the watcher thread tells the user
         assert stop_requested() and len(seen) == 1
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGTERM)

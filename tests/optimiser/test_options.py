@@ -1,0 +1,111 @@
+"""Options appraisal end to end: scenarios, the cost-access frontier and site regret, checked by hand.
+
+Each command solves its variants in their own processes (``python -m optimiser solve``) on an
+embedded Dask cluster; these tests use the three-zone instance of ``tests/conftest.py`` so every
+number below is worked out by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from optimiser.cli import main
+from tests.conftest import TINY_OPTIMUM
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_regret_ranks_every_site_against_solves_by_hand(tiny_instance: Path, tmp_path: Path) -> None:
+    """Optimum: A and B open (37,000). Forcing A closed leaves B alone with 2 chairs:
+    4,000 + 2 x 5,000 + 600 x 40 + 300 x 15 + 500 x 5 = 45,000 (regret 8,000); forcing B closed
+    leaves A alone: 47,000 (regret 10,000)."""
+    out = tmp_path / "regret"
+    result = run("regret", str(tiny_instance), "--out", str(out), "--time-limit", "30", "--no-report")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "regret.csv")
+    assert table["site_id"].tolist() == ["A", "B"]
+    assert table["regret"].tolist() == pytest.approx([8000.0, 10000.0])
+    assert table["forced"].tolist() == ["closed", "closed"]
+    # nothing else opens or closes with either forced change (B alone or A alone serves everyone)
+    assert table[["also_opens", "also_closes"]].isna().all().all()
+    comparison = pd.read_csv(out / "comparison.csv")
+    assert comparison.loc[comparison["scenario"] == "optimum", "costs.total"].item() == pytest.approx(
+        TINY_OPTIMUM
+    )
+    assert set(comparison["check"]) == {"passed"}
+
+
+def test_frontier_prices_access_point_by_point(tiny_instance: Path, tmp_path: Path) -> None:
+    """Standard 12 minutes. A third site C next to Z2 (5 min) costs 20,000 + a chair: the optimum
+    leaves Z2 at 15 minutes from B (1,100 of 1,400 within 12: 78.6 %). Full access needs C:
+    10,000 + 4,000 + 20,000 + 3 x 5,000 + 6,000 + 300 x 5 + 2,500 = 59,000, as does any target
+    above 78.6 % (sending all of Z2 to C is cheaper than part)."""
+    sites = tiny_instance / "sites.csv"
+    sites.write_text(sites.read_text() + "C,Clinic,T1,community_site,false,0,1,1,20000,5000,false\n")
+    travel = tiny_instance / "travel.csv"
+    travel.write_text(travel.read_text() + "Z1,C,50\nZ2,C,5\nZ3,C,50\n")
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text() + "  access_minutes: 12\n")
+    out = tmp_path / "frontier"
+    result = run("frontier", str(tiny_instance), "--points", "3", "--out", str(out), "--time-limit", "30")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert table["target"].tolist() == pytest.approx([1100 / 1400, (1100 / 1400 + 1) / 2, 1.0], abs=1e-6)
+    assert table["cost"].tolist() == pytest.approx([37000.0, 59000.0, 59000.0])
+    assert table["achieved"].tolist() == pytest.approx([1100 / 1400, 1.0, 1.0])
+    assert table["monotone"].all() and set(table["check"]) == {"passed"}
+    assert (out / "frontier.svg").is_file() and (out / "report.html").is_file()
+
+
+def test_scenarios_compare_and_resume(tiny_instance: Path, tmp_path: Path) -> None:
+    (tiny_instance / "scenarios.yaml").write_text(
+        "scenarios:\n  base: {}\n  no-b: {close: [B]}\n  dearer-travel: {set: {travel_cost_per_minute: 2.0}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scenarios"
+    first = run("scenarios", str(tiny_instance), "--out", str(out), "--time-limit", "30", "--no-report")
+    assert first.exit_code == 0, first.output
+    table = pd.read_csv(out / "comparison.csv").set_index("scenario")
+    assert table.loc["base", "costs.total"] == pytest.approx(TINY_OPTIMUM)
+    assert table.loc["no-b", "costs.total"] == pytest.approx(47000.0)
+    # twice the travel cost: 37,000 + 15,000 more travel (6,000 + 4,500 + 2,500 at 1.0 a minute)
+    assert table.loc["dearer-travel", "costs.total"] == pytest.approx(37000.0 + 13000.0)
+    differences = pd.read_csv(out / "differences.csv")
+    closed = differences[(differences["scenario"] == "no-b") & (differences["what"] == "open")]
+    assert closed["key"].tolist() == ["B"]
+    assert (out / "comparison.md").read_text().startswith("# Scenarios of tiny")
+    again = run("scenarios", str(tiny_instance), "--out", str(out), "--time-limit", "30", "--no-report")
+    assert again.exit_code == 0 and again.output.count("resumed") == 3
+
+
+def test_ooh_frontier_trades_cost_against_the_worst_response(tmp_path: Path) -> None:
+    out = tmp_path / "ooh"
+    result = run("frontier", "lsc-ooh", "--x", "response", "--points", "3", "--out", str(out), "--no-report")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert table.loc[0, "cost"] == pytest.approx(1_494_460.56, abs=0.01)  # the recorded optimum
+    assert table["cost"].is_monotonic_increasing and table["monotone"].all()
+    assert table["worst_response_minutes"].iloc[-1] == 0.0  # every site its own rota
+    assert (table["worst_response_minutes"].iloc[1:] <= table["cap_minutes"].iloc[1:] + 1e-6).all()
+    assert set(table["check"]) == {"passed"}
+
+
+def test_a_response_cap_of_zero_keeps_every_site_on_its_own_rota() -> None:
+    from dataclasses import replace
+
+    import models.ooh
+    from optimiser.cli import resolve_instance
+    from optimiser.kinds import load_instance
+
+    case = load_instance(resolve_instance("lsc-ooh")).model_input
+    plan = models.ooh.solve(case.input, replace(case.parameters, response_cap_minutes=0.0))
+    assert plan.found and (plan.coverage["hub_after"] == plan.coverage["site_id"]).all()
+    assert models.ooh.check(case.input, plan).passed
