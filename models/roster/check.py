@@ -130,9 +130,17 @@ def check_roster(
         if on[r.staff_id].get((r.date - first_date).days) != r.shift_id:
             add("preassigned", r.staff_id, r.date, r.shift_id, 1, True)
 
-    # cover; a shift may be worked only on a date with a cover row for it (or pre-assigned)
+    # cover; a shift may be worked only on a date with a cover row for it, unless it is fixed:
+    # pre-assigned, or published before the first changeable date of a re-rostering
     demand = {(r.date, r.shift_id) for r in inp.cover.itertuples(index=False)}
     fixed = {(r.staff_id, r.date, r.shift_id) for r in inp.preassigned.itertuples(index=False)}
+    kept_until = inp.first_changeable(params.change_from)
+    if kept_until is not None:
+        fixed |= {
+            (r.staff_id, r.date, r.shift_id)
+            for r in inp.published.itertuples(index=False)
+            if r.date < kept_until
+        }
     for s in on:
         for d, x in on[s].items():
             if (date_of(d), x) not in demand and (s, date_of(d), x) not in fixed:

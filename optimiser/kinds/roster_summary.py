@@ -91,9 +91,10 @@ def _penalty_lines(penalties: pd.DataFrame, objective: float) -> list[str]:
 def _change_lines(plan: RosterPlan, changes: pd.DataFrame) -> list[str]:
     if not plan.re_rostering:
         return []
+    kept = f"; nothing before {_day(plan.change_from)} changed (change_from)" if plan.change_from else ""
     if changes.empty:
-        return ["Changes against the published rota: none."]
-    lines = [f"Changes against the published rota: {len(changes)}"]
+        return [f"Changes against the published rota: none{kept}."]
+    lines = [f"Changes against the published rota: {len(changes)}{kept}"]
     for r in changes.head(MAX_LISTED).itertuples(index=False):
         lines.append(f"  {r.staff_id} {_day(r.date)}: {r.published or 'off'} -> {r.new or 'off'}")
     if len(changes) > MAX_LISTED:

@@ -108,10 +108,12 @@ def test_bundled_files_hold_the_generators_rotas(name: str, make_input: object) 
         pd.testing.assert_frame_equal(a, b, obj=table)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["lsc-sact-nurses", "lsc-registrar-oncall"])
 def test_bundled_rota_is_found_and_legal(name: str, tmp_path: Path) -> None:
     out = tmp_path / "run"
-    result = run("solve", name, "--solver", "cpsat", "--time-limit", "20", "--out", str(out))
+    # 40 s: the registrars' first rota can take 20 s on a busy two-core machine
+    result = run("solve", name, "--solver", "cpsat", "--time-limit", "40", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == PLAN_FILES
     folder = bundled_path(name)
@@ -373,7 +375,9 @@ def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: P
     key = ["staff_id", "date", "shift_id"]
     fresh = pd.concat([published[key], assignments(scratch)[key]]).drop_duplicates(keep=False)
     assert len(changes) <= 4 * lost and len(changes) < len(fresh.drop_duplicates(key[:2]))
-    assert f"Changes against the published rota: {len(changes)}" in result.output
+    assert f"Changes against the published rota: {len(changes)}; nothing before " in result.output
+    first_lost = min(in_week.loc[in_week["staff_id"] == sick, "date"])  # the default change_from
+    assert summary["change_from"] == first_lost.isoformat() and (changes["date"] >= first_lost).all()
     first_change = changes.iloc[0]
     assert f"{first_change['staff_id']} {first_change['date']:%a %Y-%m-%d}:" in result.output
 

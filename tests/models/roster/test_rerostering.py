@@ -90,3 +90,26 @@ def test_a_change_from_after_a_lost_shift_is_named_before_solving() -> None:
     assert (
         f"{sick} is published on" in plan.explanation[0] and "is on sickness that day" in plan.explanation[0]
     )
+
+
+def test_an_old_published_shift_without_demand_stays_before_change_from_and_goes_after() -> None:
+    # A rota published before its Sunday lates lost their cover rows: the one before the first
+    # changeable date is kept as published (and passes the check), the one after it is dropped.
+    inp = base()
+    sundays = [MONDAY + dt.timedelta(days=6), MONDAY + dt.timedelta(days=13)]
+    cover = inp.cover[~(inp.cover["date"].isin(sundays) & (inp.cover["shift_id"] == "L"))]
+    first = models.roster.solve(inp, options=OPTIONS)
+    published = pd.concat(
+        [
+            first.assignments[
+                ~(first.assignments["date"].isin(sundays) & (first.assignments["shift_id"] == "L"))
+            ],
+            pd.DataFrame([("P5", d, "L") for d in sundays], columns=["staff_id", "date", "shift_id"]),
+        ]
+    ).drop_duplicates(["staff_id", "date"], keep="last")
+    params = models.roster.Parameters(change_from=SICK_FROM)
+    again = inp.replace(cover=cover, published=published)
+    plan = models.roster.solve(again, params, options=OPTIONS)
+    assert plan.found and models.roster.check(again, plan).passed
+    lates = plan.assignments[(plan.assignments["shift_id"] == "L") & plan.assignments["date"].isin(sundays)]
+    assert lates[["staff_id", "date"]].values.tolist() == [["P5", sundays[0]]]
