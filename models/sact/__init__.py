@@ -71,12 +71,16 @@ Constraints (each built by the one function of :mod:`models.sact.matrix` named)
 11. Nurses (when a nurses table is given): :math:`\sum_{s \in S_r} n_s \le \kappa N_r`
     (``nurse_staffing``).
 
-Objective (``objective = "cost"``, pounds a year)
+Constraints 12 and 13 belong to the objectives below.
 
-.. math:: \min \sum_s (F_s y_s + c_s n_s) + \beta\theta \sum_a d_a t_a x_a
+Objectives (``objective``; vectors and rows built by :mod:`models.sact.objectives`)
+
+``cost`` (pounds a year, the default)
+
+.. math:: \min\ \mathrm{cost} = \sum_s (F_s y_s + c_s n_s) + \beta\theta \sum_a d_a t_a x_a
     + \gamma \sum_{(s,h) \in L} \tau_{hs} f_{sh} + P \sum d_{zk} u_{zk}
 
-or (``objective = "travel"``, attendance-minutes a year, usually with a budget)
+``travel`` (attendance-minutes a year, usually with a budget)
 
 .. math:: \min \sum_a d_a t_a x_a + \frac{\gamma}{\beta\theta} \sum_{(s,h) \in L} \tau_{hs} f_{sh}
     + P \sum d_{zk} u_{zk}
@@ -86,6 +90,52 @@ or (``objective = "travel"``, attendance-minutes a year, usually with a budget)
 second, lexicographic stage: one solve, and every dose pays for its journey, so for the sites
 and loads chosen each site is linked to the nearest open hub that capacity allows, and a site
 far from every hub carries that cost into the choice of sites.
+
+``coverage`` (maximal covering, as in spopt's MCLP and ArcGIS's "maximize coverage": most
+attendances served within the access standard :math:`T`, for a number of sites :math:`K` or a
+budget :math:`B` set by constraints 6 and 7; kept a minimisation of the attendances *not* covered)
+
+.. math:: \min \sum_{a: t_a > T} d_a x_a + \sum d_{zk} u_{zk} + P \sum d_{zk} u_{zk}
+   + \epsilon\,\mathrm{cost}^{-P}
+
+12. No new variable or row: by constraint 1 the attendances not covered are exactly
+    :math:`\sum_{a: t_a > T} d_a x_a + \sum d_{zk} u_{zk}` (served beyond :math:`T`, or not at
+    all), so the objective vector is all (:func:`models.sact.objectives.arc_objective`,
+    ``unserved_objective``).  Capacity, chairs, supply, nurses and the rest still bind, so a
+    site's coverage is what its chairs can take, not its whole catchment.
+
+``worst`` (p-centre: least longest journey of any attendance served, for :math:`K` or :math:`B`)
+
+.. math:: \min W + P \sum d_{zk} u_{zk} + \epsilon\,\mathrm{cost}^{-P}
+
+13. Longest journey (:func:`models.sact.objectives.longest_journey`): :math:`W \ge F`, with
+    :math:`F` the largest over demand rows of the row's shortest arc (no plan does better; the
+    shortest arc of all with ``allow_unserved``); for every distinct arc minutes
+    :math:`t^{(j)} > F` a binary :math:`z_j` ("journeys of :math:`t^{(j)}` used"),
+    :math:`W \ge F + (t^{(j)} - F) z_j`, and :math:`x_a \le z_{j(a)}` for every arc with
+    :math:`t_a = t^{(j(a))} > F`.  Why this and not the textbook :math:`W \ge t_a x_a`:
+    allocations are shares, and :math:`W \ge t_a x_a` lets a 90-minute arc carry 1 % of a zone
+    for 0.9 minutes of :math:`W`; here any :math:`x_a > 0` forces :math:`z_{j(a)} = 1`, so
+    :math:`W \ge t_a` for every arc an attendance is actually sent on, split or single-sourced
+    alike.  Its relaxation gives :math:`W \ge F + (t_a - F) x_a` for every arc, the per-arc
+    bound of the sorted-distance levels of Elloumi, Labbe and Pochet's p-centre formulation
+    (INFORMS J. Computing 2004); their chain :math:`z_{j+1} \le z_j` is left out (it can tighten
+    the relaxation when several levels are partly used, but with thousands of levels, travel times
+    that are not whole minutes, HiGHS's presolve probing along it ran for minutes: a 500-zone
+    instance stalled past 120 s that now solves in 11 s).  Allocation rows take the place of their
+    covering rows, so capacity and the rest apply.
+
+In both, :math:`\mathrm{cost}^{-P}` is the cost objective without its penalty and
+:math:`\epsilon = e / (\sum_s (F_s + c_s \overline n_s) + \beta\theta D T^{max} + \gamma\delta D
+T^{stab})` (:func:`models.sact.objectives.tie_break_weight`; :math:`D` all attendances, :math:`e` =
+``objective_tie_break``, default 0.001): the cost terms add less than :math:`e` attendances or
+minutes, a tie-break only, so among plans equally good on coverage or the longest journey the
+cheapest is returned (when solved to a relative gap below :math:`e` over the objective; with a
+larger gap the solver may stop at a dearer one of them, the objective's own value still within
+the gap).  The plan reports the objective's own value beside its costs
+(``figures()["objective_figures"]``: covered share, or the longest journey :math:`W`).  These two
+objectives take the direct path (``solve_method`` ``auto`` becomes ``direct``; ``priced`` is
+refused): the priced path of :mod:`models.sact.large` assumes the cost structure.
 
 Unserved demand and infeasibility
 ---------------------------------
@@ -116,6 +166,7 @@ from dataclasses import replace
 from models.common.contract import CheckReport, InputProblem, ModelInputError, Progress
 from models.sact.check import check_plan as check
 from models.sact.input import SactInput, SactParameters
+from models.sact.objectives import OBJECTIVES, TIE_BROKEN
 from models.sact.solve import SactPlan, solve_sact
 from solvers import SolveOptions
 
@@ -124,7 +175,6 @@ Parameters = SactParameters
 Plan = SactPlan
 BACKENDS: tuple[str, ...] = ("highs", "pyomo-highs", "pyomo-cbc", "pyomo-glpk", "pyomo-scip")
 SOLVE_METHODS = ("auto", "direct", "priced")
-OBJECTIVES = ("cost", "travel")
 
 __all__ = ["BACKENDS", "CheckReport", "Input", "Parameters", "Plan", "check", "solve"]
 
@@ -152,9 +202,21 @@ def solve(
         problems.append(
             InputProblem("parameters", f"not one of: {', '.join(OBJECTIVES)}", column="objective")
         )
+    if params.objective in TIE_BROKEN and params.solve_method == "priced":
+        problems.append(
+            InputProblem(
+                "parameters",
+                f"the priced path solves cost and travel, not {params.objective}",
+                column="solve_method",
+            )
+        )
+    if params.objective_tie_break < 0:
+        problems.append(InputProblem("parameters", "must be at least 0", column="objective_tie_break"))
     if backend not in BACKENDS:
         problems.append(InputProblem("backend", f"not one of: {', '.join(BACKENDS)}"))
     if problems:
         raise ModelInputError(problems)
+    if params.objective in TIE_BROKEN and params.solve_method == "auto":
+        params = replace(params, solve_method="direct")
     data = input if params is input.parameters else replace(input, parameters=params)
     return solve_sact(data, backend, options, progress=progress)

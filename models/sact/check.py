@@ -22,6 +22,7 @@ import pandas as pd
 from models.common.contract import CheckReport
 from models.sact.check_supply import check_supply, over, pair_minutes
 from models.sact.input import COMPLEX_SITE_TYPES, SactInput
+from models.sact.objectives import TIE_BROKEN, check_objective
 from models.sact.solve import SactPlan
 
 MAX_LISTED = 10  # violations listed per rule; the rest are counted
@@ -41,6 +42,7 @@ RULES = (
     "hub supplies itself",
     "no chains",
     "nurses",
+    "longest journey",
     "objective",
 )
 
@@ -146,6 +148,11 @@ def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> PlanC
     transport = p.transport_cost_per_minute * dose_minutes
     if p.objective == "cost":
         objective = components["fixed"] + components["chairs"] + patient * minutes + transport + penalty
+    elif p.objective in TIE_BROKEN:
+        terms = {**components, "patient_travel": patient * minutes, "drug_transport": transport}
+        claimed = plan.costs.get("worst_bound_minutes")
+        objective, lines = check_objective(data, alloc.fillna({"minutes": 0.0}), lost, terms, claimed)
+        out.add("longest journey", lines)
     else:  # drug transport in attendance-minutes at the value of patient travel
         objective = minutes + penalty + (transport / patient if patient > 0 else transport)
     return PlanCheck(out.lines, float(objective), components)
@@ -399,4 +406,6 @@ def rules_in_force(data: SactInput) -> tuple[str, ...]:
         off |= {"aseptic supply", "hub supplies itself", "no chains"}
     if data.nurses is None or not len(data.nurses):
         off.add("nurses")
+    if p.objective != "worst":
+        off.add("longest journey")
     return tuple(rule for rule in RULES if rule not in off)

@@ -38,7 +38,8 @@ class SactParameters:
     doses_per_attendance: float = 1.0
     transport_cost_per_minute: float = 0.02  # pounds per dose per minute of hub -> site transport
     chairs_per_nurse: float = 3.5
-    objective: str = "cost"  # "cost" or "travel"
+    objective: str = "cost"  # "cost", "travel", "coverage" or "worst" (models.sact.objectives)
+    objective_tie_break: float = 0.001  # coverage, worst: most the cost terms add, attendances or minutes
     travel_cost_per_minute: float = 0.30  # pounds per patient-minute of travel
     trips_per_attendance: float = 2.0  # one-way trips per attendance (there and back)
     strong_linking: bool = True  # x <= y for every arc (tight relaxation)

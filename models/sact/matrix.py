@@ -11,36 +11,28 @@ import numpy as np
 
 from models.sact.arrays import SactArrays
 from models.sact.input import SactParameters
+from models.sact.objectives import (
+    arc_objective,
+    dose_objective,
+    objective_rows,
+    site_objective,
+    unserved_objective,
+)
 from solvers import MatrixModel
 
 INF = float("inf")
 
 
-def arc_objective(a: SactArrays, p: SactParameters) -> np.ndarray:
-    """Objective coefficient of every arc: valued travel (cost) or attendance-minutes (travel)."""
-    weight = p.travel_cost_per_minute * p.trips_per_attendance if p.objective == "cost" else 1.0
-    return weight * a.arc_demand * a.arc_minutes
-
-
-def transport_weight(p: SactParameters) -> float:
-    """Objective weight of one dose-minute of drug transport: pounds (cost), or attendance-minutes
-    at the value of patient travel (travel; pounds when patient travel has no value)."""
-    if p.objective == "cost":
-        return p.transport_cost_per_minute
-    patient = p.travel_cost_per_minute * p.trips_per_attendance
-    return p.transport_cost_per_minute / patient if patient > 0 else p.transport_cost_per_minute
-
-
 def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
     """The whole model as a :class:`MatrixModel`."""
     m = MatrixModel("sact_location")
-    site_cost = p.objective == "cost"
+    fixed_cost, chair_cost = site_objective(a, p)
     y = m.add_variables(
         "open",
         a.num_sites,
         lower=a.must_open.astype(float),
         upper=1.0,
-        cost=a.fixed_cost if site_cost else 0.0,
+        cost=fixed_cost,
         integer=True,
     )
     n = m.add_variables(
@@ -48,7 +40,7 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
         a.num_sites,
         lower=0.0,
         upper=a.max_chairs,
-        cost=a.chair_cost if site_cost else 0.0,
+        cost=chair_cost,
         integer=True,
     )
     x = m.add_variables(
@@ -59,7 +51,7 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
         len(a.dem_amount),
         lower=0.0,
         upper=1.0 if p.allow_unserved else 0.0,
-        cost=p.unserved_penalty * a.dem_amount,
+        cost=unserved_objective(a, p),
     )
     demand_served(m, a, x, u)
     chairs_when_open(m, a, y, n)
@@ -82,6 +74,7 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
         hub_supplies_itself(m, a, v, y)
     if len(a.nurse_trusts):
         nurse_staffing(m, a, n)
+    objective_rows(m, a, p, x)
     return m
 
 
@@ -246,7 +239,7 @@ def aseptic_supply(
     nl = len(a.link_site)
     ns = a.num_sites
     v = m.add_variables("supply", nl, lower=0.0, upper=1.0, integer=True)
-    f = m.add_variables("doses", nl, lower=0.0, upper=a.link_big_m, cost=transport_weight(p) * a.link_minutes)
+    f = m.add_variables("doses", nl, lower=0.0, upper=a.link_big_m, cost=dose_objective(a, p))
     s = np.arange(ns)
     m.add_constraints(
         "one_hub",

@@ -20,6 +20,7 @@ from models.sact.diagnose import diagnose
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
+from models.sact.objectives import objective_figures, objective_terms
 from solvers import SolveOptions, SolveResult, Status, solve_model
 
 ACCESS_BANDS = (30, 45, 60)
@@ -39,7 +40,7 @@ class SactPlan:
     unserved : zone_id, regimen, attendances.
     costs : pounds a year by component (fixed, chairs, patient_travel, drug_transport,
         unserved_penalty), their ``total``, ``attendance_minutes`` and ``dose_minutes`` a year,
-        and the objective.
+        the objective and its own terms (:func:`models.sact.objectives.objective_terms`).
     access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
         the same per deprivation quintile.
     explanation : when no plan exists, every requirement that cannot be met, in planners' words.
@@ -94,6 +95,9 @@ class SactPlan:
             for label in ("opened", "closed", "resized")
         }
         out["unserved_attendances"] = float(self.unserved["attendances"].sum()) if len(self.unserved) else 0.0
+        out["objective_figures"] = objective_figures(
+            self.parameters, self.costs, self.access.get("attendances", 0.0)
+        )
         return out
 
 
@@ -252,6 +256,7 @@ def extract(
         costs["site_cost"] + costs["patient_travel"] + costs["drug_transport"] + costs["unserved_penalty"]
     )
     costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
+    costs.update(objective_terms(a, p, values))
     access = access_statistics(
         alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float), a.total_demand
     )

@@ -79,7 +79,11 @@ class BatchProgress:
         summary = self.folders[name] / "summary.json"
         if not summary.is_file():
             return None
-        value = (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("objective")
+        doc = json.loads(summary.read_text(encoding="utf-8"))
+        total = (doc.get("costs") or {}).get("total")
+        if isinstance(total, dict):  # ooh: today, plan, saving
+            total = total.get("after")
+        value = total if total is not None else (doc.get("solver") or {}).get("objective")
         return None if value is None else float(value)
 
     def __call__(self, outcome: JobOutcome, done: int, total: int) -> None:
@@ -96,7 +100,7 @@ class BatchProgress:
         if value is not None and (self.best is None or value < self.best[0]):
             self.best = (value, outcome.name)
         if self.best is not None:
-            text += f"; best so far {self.best[0]:,.0f} ({self.best[1]})"
+            text += f"; least cost so far {self.best[0]:,.0f} ({self.best[1]})"
         click.echo(text, err=True)
 
 

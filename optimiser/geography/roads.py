@@ -177,3 +177,36 @@ def with_graph_travel(inst: ImportedInstance, path: str | Path) -> ImportedInsta
     """The instance with every zone-site minute from the road graph (replacing its travel table)."""
     travel, findings = graph_minutes(path, inst.tables["zones"], inst.tables["sites"])
     return replace(inst, tables={**inst.tables, "travel": travel}, findings=(*inst.findings, *findings))
+
+
+def instance_graph_travel(
+    folder: str | Path, spec: object, zones: pd.DataFrame, sites: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """The ``travel`` table of an instance whose ``instance.yaml`` says ``travel: {graph: FILE}``.
+
+    ``FILE`` is a GraphML file inside the instance folder (a path leading outside is refused).
+    User ``travel`` rows, where given, should still win: merge them over this table.
+
+    Raises
+    ------
+    InputError
+        ``spec`` is not ``{graph: FILE}``, the file is outside the folder or absent, or unreadable.
+    """
+    where = "instance.yaml"
+    if not isinstance(spec, dict) or set(spec) != {"graph"} or not isinstance(spec["graph"], str):
+        raise InputError(
+            [Problem(where, "travel must be {graph: FILE} (a GraphML file in the folder)", column="travel")]
+        )
+    root = Path(folder).resolve()
+    path = (root / spec["graph"]).resolve()
+    if not path.is_relative_to(root):
+        raise InputError(
+            [
+                Problem(
+                    where, f"travel graph '{spec['graph']}' lies outside the instance folder", column="travel"
+                )
+            ]
+        )
+    if not path.is_file():
+        raise InputError([Problem(where, f"travel graph '{spec['graph']}' not found", column="travel")])
+    return graph_minutes(path, zones, sites)

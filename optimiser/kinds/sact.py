@@ -14,6 +14,7 @@ import pandas as pd
 import models.sact
 from models.common.travel import great_circle_km, road_minutes
 from models.sact.input import SactInput, SactParameters
+from models.sact.objectives import OBJECTIVE_UNITS
 from models.sact.solve import SactPlan
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, ModelCase, row_numbers
@@ -206,6 +207,15 @@ def summary(plan: SactPlan) -> str:
         + f" = {money(cost)}",
         _access_line(a, p),
     ]
+    own = f["objective_figures"]
+    if own["objective"] == "coverage":
+        lines.insert(
+            1,
+            f"Coverage (the objective): {own['covered_share']:.1%} of attendances "
+            f"({own['covered_attendances']:,.0f} a year) within {own['access_minutes']:g} min",
+        )
+    elif own["objective"] == "worst":
+        lines.insert(1, f"Longest journey (the objective): {own['worst_minutes']:.1f} min")
     if len(plan.unserved):
         lines.append(
             f"Unserved: {f['unserved_attendances']:,.0f} attendances a year in "
@@ -214,7 +224,7 @@ def summary(plan: SactPlan) -> str:
         )
     lines += ["", *_site_lines(plan), _use_note(p), ""]
     gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
-    unit = "pounds a year" if p.objective == "cost" else "attendance-minutes a year"
+    unit = OBJECTIVE_UNITS.get(p.objective, "")
     bound = f"{r.bound:,.0f}" if r.bound is not None else "n/a"
     lines.append(
         f"Solver: {r.status.value}, objective {r.objective:,.0f} ({unit}), bound {bound}, gap {gap}; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from models.sact.input import SITE_TYPES
+from models.sact.objectives import OBJECTIVES
 from optimiser.schema import Column, Parameter, TableSchema
 
 ZONES = TableSchema(
@@ -233,8 +234,18 @@ PARAMETERS = (
         _S,
         "cost",
         "",
-        "'cost': least annual cost; 'travel': least patient travel",
-        choices=("cost", "travel"),
+        "'cost': least annual cost; 'travel': least patient travel; 'coverage': most attendances "
+        "within access_minutes (maximal covering); 'worst': least longest journey (p-centre); the "
+        "last two for a number of sites (max_open_sites, exact_open_sites) or a budget",
+        choices=OBJECTIVES,
+    ),
+    Parameter(
+        "objective_tie_break",
+        _F,
+        0.001,
+        "attendances or minutes",
+        "coverage and worst: most the cost terms add to the objective, as a tie-break for the cheapest plan",
+        minimum=0,
     ),
     Parameter(
         "travel_cost_per_minute",

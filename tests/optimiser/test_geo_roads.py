@@ -127,3 +127,22 @@ def test_import_with_a_road_graph_writes_its_minutes(tmp_path: Path) -> None:
         {"zone_id": "E1", "site_id": "RAA01", "minutes": 3.0}
     ]
     assert "road graph roads.graphml: 5 nodes" in result.output
+
+
+def test_instance_graph_travel_reads_a_graph_inside_the_folder_only(tmp_path: Path) -> None:
+    from optimiser.geography.roads import instance_graph_travel
+
+    folder = tmp_path / "inst"
+    folder.mkdir()
+    _graphml(folder)
+    zones = pd.DataFrame({"zone_id": ["Z1"], "lat": [53.0005], "lon": [-2.0005]})
+    sites = pd.DataFrame({"site_id": ["S3"], "lat": [53.0], "lon": [-1.9801]})
+    travel, _ = instance_graph_travel(folder, {"graph": "roads.graphml"}, zones, sites)
+    assert travel["minutes"].tolist() == [3.0]
+    _graphml(tmp_path)  # a graph beside, not inside, the folder
+    with pytest.raises(InputError, match="lies outside the instance folder"):
+        instance_graph_travel(folder, {"graph": "../roads.graphml"}, zones, sites)
+    with pytest.raises(InputError, match="not found"):
+        instance_graph_travel(folder, {"graph": "none.graphml"}, zones, sites)
+    with pytest.raises(InputError, match="travel must be"):
+        instance_graph_travel(folder, "roads.graphml", zones, sites)

@@ -299,7 +299,11 @@ def test_cover_minimum_above_the_staff_exits_1_explained(tmp_path: Path) -> None
     text = flat(result.output)
     assert "No rota:" in text
     assert "cover E on Wed 2025-01-08: needs at least 7 staff but only 6 of 6 can work it" in text
-    assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == {"summary.json", "violations.csv", "run.json"}
+    assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == {
+        "summary.json",
+        "violations.csv",
+        "run.json",
+    }
     summary = json.loads((out / "summary.json").read_text())
     assert summary["solver"]["status"] == "infeasible"
     assert "cover E on Wed 2025-01-08: needs at least 7" in summary["explanation"][0]
