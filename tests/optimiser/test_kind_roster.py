@@ -202,9 +202,9 @@ def test_formula_in_a_name_is_exported_as_text(tmp_path: Path) -> None:
         assert "'" + evil in names and evil not in names, file
     book = openpyxl.load_workbook(out / "rota.xlsx")
     cell = book["Rota"]["B2"]
-    assert cell.value == "'" + evil and cell.data_type == "s"
+    assert cell.value == evil and cell.data_type == "s"  # a string cell: shown as written, never run
     totals = [c.value for c in book["Totals"]["B"]]
-    assert "'" + evil in totals
+    assert evil in totals
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             assert all(c.data_type != "f" for c in row), sheet.title
