@@ -86,7 +86,7 @@ class RosterPlan:
             "rota": rota_export(self.rota),
             "assignments": self.assignments,
             "penalties": self.penalties,
-            "cover": self.cover,
+            "cover": _blank_no_maximum(self.cover),
             "staff_summary": _rounded(self.staff_summary, 2),
         }
         if self.re_rostering:
@@ -161,3 +161,12 @@ def rota_export(rota: pd.DataFrame) -> pd.DataFrame:
 def _rounded(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
     floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     return frame.assign(**{c: frame[c].round(digits) for c in floats}) if floats else frame
+
+
+def _blank_no_maximum(cover: pd.DataFrame) -> pd.DataFrame:
+    """cover.csv writes "no maximum" as a blank cell, never as -1 (the model's internal code)."""
+    if "maximum" not in cover.columns:
+        return cover
+    out = cover.copy()
+    out["maximum"] = out["maximum"].astype(object).where(out["maximum"] >= 0, "")
+    return out

@@ -45,9 +45,39 @@ def check_supply(
     (10') an open hub supplies itself, so no site is supplied through another (no chains).
     Returns the dose-minutes of transport a year (doses recomputed from the allocation)."""
     p = data.parameters
-    s = data.sites
     if links is None or links.empty:
         links = pd.DataFrame({"site_id": [], "hub_id": [], "doses": []})
+    links = _check_links(data, links, is_open, out)
+    minutes = _check_transport(data, links, out)
+    # doses recomputed from the allocation, charged to each site's (first) hub
+    hub_of = links.drop_duplicates("site_id").set_index("site_id")["hub_id"]
+    doses = (p.doses_per_attendance * site_att).reindex(hub_of.index)
+    load = doses.groupby(hub_of.to_numpy()).sum()
+    cap = data.sites["hub_capacity"].astype(float).reindex(load.index)
+    full = over(load, cap, tol)
+    out.add(
+        "hub capacity",
+        [
+            f"hub {h} supplies {load[h]:,.2f} doses a year, over its capacity {cap[h]:,.2f}"
+            for h in load.index[full]
+        ],
+    )
+    if "doses" in links:
+        reported = links.groupby("site_id")["doses"].sum().astype(float)
+        diff = np.abs(reported - doses.reindex(reported.index).fillna(0.0))
+        off = diff[diff > 1e-3 * np.maximum(1.0, reported.abs())]
+        out.add(
+            "aseptic supply",
+            [f"site {i}: doses reported differ from its attendances by {d:g}" for i, d in off.items()],
+        )
+    first = ~links["site_id"].duplicated().to_numpy()
+    return float(np.nansum(minutes[first] * doses.reindex(links["site_id"][first]).to_numpy()))
+
+
+def _check_links(data: SactInput, links: pd.DataFrame, is_open: pd.Series, out: Findings) -> pd.DataFrame:
+    """One hub per open site, each an open hub; open hubs supply themselves; no chains.  Returns
+    the links between known sites."""
+    s = data.sites
     count = links.groupby("site_id")["hub_id"].count().reindex(s.index, fill_value=0)
     open_sites = s.index[is_open.to_numpy()]
     out.add(
@@ -92,6 +122,12 @@ def check_supply(
             for r in chain.itertuples()
         ],
     )
+    return links
+
+
+def _check_transport(data: SactInput, links: pd.DataFrame, out: Findings) -> np.ndarray:
+    """Every link within drug-stability time (a hub to itself: 0 min); returns the link minutes."""
+    p = data.parameters
     transport = pair_minutes(data.site_travel, "from_site", "to_site")
     minutes = transport.reindex(pd.MultiIndex.from_arrays([links["hub_id"], links["site_id"]])).to_numpy()
     minutes = np.where(links["hub_id"].to_numpy() == links["site_id"].to_numpy(), 0.0, minutes)
@@ -109,26 +145,4 @@ def check_supply(
             for r, t in zip(links[slow].itertuples(), minutes[slow], strict=True)
         ],
     )
-    # doses recomputed from the allocation, charged to each site's (first) hub
-    hub_of = links.drop_duplicates("site_id").set_index("site_id")["hub_id"]
-    doses = (p.doses_per_attendance * site_att).reindex(hub_of.index)
-    load = doses.groupby(hub_of.to_numpy()).sum()
-    cap = s["hub_capacity"].astype(float).reindex(load.index)
-    full = over(load, cap, tol)
-    out.add(
-        "hub capacity",
-        [
-            f"hub {h} supplies {load[h]:,.2f} doses a year, over its capacity {cap[h]:,.2f}"
-            for h in load.index[full]
-        ],
-    )
-    if "doses" in links:
-        reported = links.groupby("site_id")["doses"].sum().astype(float)
-        diff = np.abs(reported - doses.reindex(reported.index).fillna(0.0))
-        off = diff[diff > 1e-3 * np.maximum(1.0, reported.abs())]
-        out.add(
-            "aseptic supply",
-            [f"site {i}: doses reported differ from its attendances by {d:g}" for i, d in off.items()],
-        )
-    first = ~links["site_id"].duplicated().to_numpy()
-    return float(np.nansum(minutes[first] * doses.reindex(links["site_id"][first]).to_numpy()))
+    return minutes

@@ -243,8 +243,8 @@ def extract(
     p: SactParameters = data.parameters
     is_open = values["open"] > 0.5
     chairs = np.where(is_open, np.round(values["chairs"]), 0).astype(int)
-    x = values["serve"]
-    used = x > 1e-7
+    x, u = values["serve"], values["unserved"]
+    used, lost = x > 1e-7, u > 1e-7
     alloc = pd.DataFrame(
         {
             "zone_id": a.zone_ids[a.arc_zone[used]],
@@ -255,8 +255,6 @@ def extract(
             "minutes": a.arc_minutes[used],
         }
     )
-    u = values["unserved"]
-    lost = u > 1e-7
     unserved = pd.DataFrame(
         {
             "zone_id": a.zone_ids[a.dem_zone[lost]],
@@ -264,41 +262,10 @@ def extract(
             "attendances": a.dem_amount[lost] * u[lost],
         }
     )
-    site_att = np.bincount(a.arc_site, weights=a.arc_demand * x, minlength=a.num_sites)
-    hours_used = site_att * p.mean_chair_hours
-    hours_avail = chairs * p.chair_hours_per_year
-    sites = data.sites.reset_index()[
-        ["site_id", "name", "trust", "type", "existing", "current_chairs"]
-    ].copy()
-    sites["open"] = is_open
-    sites["chairs"] = chairs
-    sites["chair_change"] = chairs - sites["current_chairs"].to_numpy(int)
-    sites["change"] = _change_labels(sites)
-    sites["attendances"] = np.round(site_att, 3)
-    sites["chair_hours_used"] = np.round(hours_used, 3)
-    sites["chair_hours_available"] = np.round(hours_avail, 3)
-    sites["utilisation"] = np.round(
-        np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4
-    )
-    links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses", "transport_cost"])
-    supplied_by = np.full(a.num_sites, "", dtype=object)
-    dose_minutes = 0.0
-    if p.require_aseptic_supply and "supply" in values:
-        chosen = values["supply"] > 0.5
-        doses = values["doses"][chosen]
-        links = pd.DataFrame(
-            {
-                "site_id": a.site_ids[a.link_site[chosen]],
-                "hub_id": a.site_ids[a.link_hub[chosen]],
-                "minutes": np.round(a.link_minutes[chosen], 2),
-                "doses": np.round(doses, 3),
-                "transport_cost": np.round(p.transport_cost_per_minute * a.link_minutes[chosen] * doses, 2),
-            }
-        )
-        supplied_by[a.link_site[chosen]] = a.site_ids[a.link_hub[chosen]]
-        dose_minutes = float((a.link_minutes * values["doses"]).sum())
-    sites["supplied_by"] = supplied_by
-
+    sites = _sites_table(data, a, is_open, chairs, x)
+    links, dose_minutes = _supply_links(a, p, values)
+    supplied_by = links.set_index("site_id")["hub_id"] if len(links) else pd.Series(dtype=object)
+    sites["supplied_by"] = sites["site_id"].map(supplied_by).fillna("")
     travel_minutes = float((a.arc_demand * a.arc_minutes * x).sum())
     costs = {
         "fixed": float((a.fixed_cost * is_open).sum()),
@@ -315,27 +282,68 @@ def extract(
     )
     costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
     costs.update(objective_terms(a, p, values))
-
     access = access_statistics(
         alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float), a.total_demand
     )
-    zone_q = data.zones["quintile"] if "quintile" in data.zones else pd.Series(0, index=data.zones.index)
-    rows = []
-    dem_q = a.dem_quintile
-    alloc_q = alloc["zone_id"].map(zone_q).to_numpy()
-    for q in sorted(set(dem_q.tolist())):
-        mask = alloc_q == q
-        row = {"quintile": int(q)}
-        row.update(
-            access_statistics(
-                alloc["minutes"].to_numpy(float)[mask],
-                alloc["attendances"].to_numpy(float)[mask],
-                float(a.dem_amount[dem_q == q].sum()),
-            )
-        )
-        rows.append(row)
-    by_q = pd.DataFrame(rows)
+    by_q = _access_by_quintile(data, a, alloc)
     return SactPlan(result, sites, alloc, links, unserved, costs, access, by_q, (), timings, p)
+
+
+def _sites_table(
+    data: SactInput, a: SactArrays, is_open: np.ndarray, chairs: np.ndarray, x: np.ndarray
+) -> pd.DataFrame:
+    """One row per candidate site: open, chairs, the change from today, load and utilisation."""
+    p = data.parameters
+    site_att = np.bincount(a.arc_site, weights=a.arc_demand * x, minlength=a.num_sites)
+    hours_used = site_att * p.mean_chair_hours
+    hours_avail = chairs * p.chair_hours_per_year
+    sites = data.sites.reset_index()[
+        ["site_id", "name", "trust", "type", "existing", "current_chairs"]
+    ].copy()
+    sites["open"] = is_open
+    sites["chairs"] = chairs
+    sites["chair_change"] = chairs - sites["current_chairs"].to_numpy(int)
+    sites["change"] = _change_labels(sites)
+    sites["attendances"] = np.round(site_att, 3)
+    sites["chair_hours_used"] = np.round(hours_used, 3)
+    sites["chair_hours_available"] = np.round(hours_avail, 3)
+    sites["utilisation"] = np.round(
+        np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4
+    )
+    return sites
+
+
+def _supply_links(
+    a: SactArrays, p: SactParameters, values: dict[str, np.ndarray]
+) -> tuple[pd.DataFrame, float]:
+    """The hub links chosen (site, hub, minutes, doses, transport cost) and the dose-minutes a year."""
+    if not (p.require_aseptic_supply and "supply" in values):
+        return pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses", "transport_cost"]), 0.0
+    chosen = values["supply"] > 0.5
+    doses = values["doses"][chosen]
+    links = pd.DataFrame(
+        {
+            "site_id": a.site_ids[a.link_site[chosen]],
+            "hub_id": a.site_ids[a.link_hub[chosen]],
+            "minutes": np.round(a.link_minutes[chosen], 2),
+            "doses": np.round(doses, 3),
+            "transport_cost": np.round(p.transport_cost_per_minute * a.link_minutes[chosen] * doses, 2),
+        }
+    )
+    return links, float((a.link_minutes * values["doses"]).sum())
+
+
+def _access_by_quintile(data: SactInput, a: SactArrays, alloc: pd.DataFrame) -> pd.DataFrame:
+    """Access statistics per deprivation quintile (unserved attendances count as not within)."""
+    zone_q = data.zones["quintile"] if "quintile" in data.zones else pd.Series(0, index=data.zones.index)
+    alloc_q = alloc["zone_id"].map(zone_q).to_numpy()
+    minutes, attendances = alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float)
+    rows = []
+    for q in sorted(set(a.dem_quintile.tolist())):
+        mask = alloc_q == q
+        total = float(a.dem_amount[a.dem_quintile == q].sum())
+        rows.append({"quintile": int(q), **access_statistics(minutes[mask], attendances[mask], total)})
+    return pd.DataFrame(rows)
 
 
 def _change_labels(sites: pd.DataFrame) -> np.ndarray:

@@ -45,7 +45,14 @@ import numpy as np
 import pandas as pd
 
 from optimiser.commands.parallel import Job
-from optimiser.commands.scenarios import _fail, batch_options, default_out, run_batch, solve_arguments
+from optimiser.commands.scenarios import (
+    _fail,
+    batch_options,
+    claim_out,
+    default_out,
+    run_batch,
+    solve_arguments,
+)
 from optimiser.errors import InputError
 
 AXES = {"access": "sact", "worst_quintile": "sact", "worst": "sact", "response": "ooh"}
@@ -170,7 +177,7 @@ def frontier(
     if loaded.kind.name != AXES[axis]:
         click.echo(f"frontier --x {axis} is for {AXES[axis]} instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)
-    out = out or default_out("frontier", loaded.raw.name)
+    out = claim_out(out or default_out("frontier", loaded.raw.name))
     args = solve_arguments(instance, backend, time_limit, gap)
     if axis == "worst":
         worst_frontier(loaded, args, out, points, (time_limit, memory_limit, workers, scheduler), report)
@@ -441,7 +448,7 @@ def regret(
     if loaded.kind.name != "sact":
         click.echo(f"regret is for sact instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)
-    out = out or default_out("regret", loaded.raw.name)
+    out = claim_out(out or default_out("regret", loaded.raw.name))
     args = solve_arguments(instance, backend, time_limit, gap)
     base = Job("optimum", out / "runs" / "optimum", args, {"arguments": list(args)})
     run_batch([base], time_limit, memory_limit, 1, scheduler)

@@ -74,7 +74,7 @@ def import_group() -> None:
     default=None,
     help="GraphML road graph (as osmnx writes it): every zone-site minute from shortest paths on it.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing folder.")
+@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
 @click.argument("out", type=click.Path(path_type=Path))
 def import_sact(
     icb: str | None,

@@ -131,6 +131,23 @@ def run_batch(
         sys.exit(130)
 
 
+BATCH_MARKER = ".optimiser-batch"
+
+
+def claim_out(out: Path) -> Path:
+    """``out`` for a batch: new, empty, or one an earlier batch wrote (its marker), so a rerun resumes;
+    any other existing folder is refused (exit 2), never written into."""
+    if out.exists() and not out.is_dir():
+        click.echo(f"{out} exists and is not a folder; choose another --out", err=True)
+        sys.exit(2)
+    if out.is_dir() and any(out.iterdir()) and not (out / BATCH_MARKER).is_file():
+        click.echo(f"{out} holds files optimiser did not write; choose another --out", err=True)
+        sys.exit(2)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BATCH_MARKER).write_text("written by optimiser scenarios / frontier / regret\n", encoding="utf-8")
+    return out
+
+
 def default_out(prefix: str, instance_name: str) -> Path:
     import datetime as dt
 
@@ -176,7 +193,7 @@ def scenarios(
     except InputError as exc:
         _fail(exc)
     first = next(iter(loaded.values()))
-    out = out or default_out("scenarios", first.raw.name)
+    out = claim_out(out or default_out("scenarios", first.raw.name))
     base_args = solve_arguments(instance, backend, time_limit, gap)
     jobs = [
         Job(

@@ -36,6 +36,16 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     att = att.where(~estimated, zones["population"].astype(float) * params["attendances_per_1000"] / 1000.0)
     zones["attendances"] = att * (1.0 + params["demand_growth"])
     zones["quintile"] = zones["quintile"].fillna(0).astype(int)
+    if len(zones) and not (att > 0).any():
+        missing = "population" if estimated.all() else "attendances"
+        problems.append(
+            Problem(
+                files["zones"],
+                "no zone has any demand: give attendances, or population with attendances left blank "
+                "(estimated from attendances_per_1000)",
+                column=missing,
+            )
+        )
     for idx in sites.index[sites["min_chairs"] > sites["max_chairs"]]:
         problems.append(
             Problem(

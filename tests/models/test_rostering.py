@@ -343,3 +343,16 @@ def test_checker_names_every_broken_hard_rule() -> None:
         "cover_maximum",
         "no_cover_row",
     }
+
+
+
+def test_cover_csv_writes_no_maximum_as_blank() -> None:
+    """Issue 11 item 12: a cover row without a maximum is blank in cover.csv, never -1."""
+    from instances.generators.rostering import generate
+
+    inp = generate(4, 7, 0)
+    plan = models.roster.solve(inp, options=SolveOptions(time_limit=10, threads=1))
+    cover = plan.tables()["cover"]
+    unlimited = plan.cover["maximum"].to_numpy() < 0
+    assert unlimited.any() and (cover["maximum"][unlimited] == "").all()
+    assert (cover["maximum"][~unlimited].astype(int) >= 0).all()

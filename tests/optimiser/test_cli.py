@@ -252,3 +252,12 @@ def test_sact_summary_puts_headline_figures_first_and_says_what_use_means(
     assert "(2,000 usable hours a chair a year)" in result.output
     assert summary[-1].startswith("Solver: optimal, objective 37,000 (pounds a year)")
     assert len(summary) <= 25
+
+
+def test_zones_without_population_or_attendances_are_refused(tiny_instance: Path) -> None:
+    """Issue 17 item 10: a zones table whose demand columns are dropped is a validation error."""
+    zones = tiny_instance / "zones.csv"
+    zones.write_text("zone_id,name,quintile\nZ1,North,1\nZ2,Middle,2\nZ3,South,3\n", encoding="utf-8")
+    result = run("validate", str(tiny_instance))
+    assert result.exit_code == 2
+    assert "zones.csv, column 'population': no zone has any demand" in result.output

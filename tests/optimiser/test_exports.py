@@ -113,7 +113,7 @@ def test_rota_workbook_grid_cover_and_penalties(rota: pd.DataFrame, tmp_path: Pa
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Rota", "Totals", "Cover", "Penalties", "Shifts"]
     grid = book["Rota"]
-    assert grid["B2"].value == "'=evil()"
+    assert grid["B2"].value == "=evil()" and grid["B2"].data_type == "s"  # text, shown as written, never run
     assert grid["C2"].value == "N"  # N1 on 24 October
     assert grid["E2"].value == "E"  # N1 on 26 October
     assert grid["D3"].value == "leave"

@@ -109,3 +109,12 @@ def test_a_response_cap_of_zero_keeps_every_site_on_its_own_rota() -> None:
     plan = models.ooh.solve(case.input, replace(case.parameters, response_cap_minutes=0.0))
     assert plan.found and (plan.coverage["hub_after"] == plan.coverage["site_id"]).all()
     assert models.ooh.check(case.input, plan).passed
+
+
+def test_a_batch_never_writes_into_a_users_folder(tiny_instance: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = run("regret", str(tiny_instance), "--out", str(mine), "--no-report")
+    assert result.exit_code == 2 and "holds files optimiser did not write" in result.output
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
