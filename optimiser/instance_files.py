@@ -32,7 +32,7 @@ INSTANCE_FILE = "instance.yaml"
 MAX_YAML_BYTES = 1_000_000  # bytes of instance.yaml
 MAX_WORKBOOK_BYTES = 128 * 1024 * 1024  # bytes of a workbook's contents once uncompressed (128 MiB)
 MAX_SHEET_ROWS = 1_000_000  # data rows of one workbook sheet
-_TOP_KEYS = {"kind", "name", "description", "workbook", "parameters", "source", "licence"}
+_TOP_KEYS = {"kind", "name", "description", "workbook", "parameters", "source", "licence", "travel"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class RawInstance:
     parameters: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     files: dict[str, str]  # table name -> where it came from, as shown in messages
+    travel: Any = None  # ``{graph: FILE}``: travel minutes from a road graph in the folder
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -168,6 +169,7 @@ def read_instance(path: str | Path, table_names: tuple[str, ...] | None = None) 
         parameters=parameters,
         tables=tables,
         files=files,
+        travel=meta.get("travel"),
     )
 
 

@@ -131,7 +131,7 @@ def check(inp: RosterInput, plan: RosterPlan) -> CheckReport:
         for r in found.hard.itertuples(index=False)
     )  # fmt: skip
     objective = plan.result.objective
-    mismatches = ()
+    mismatches: tuple[str, ...] = ()
     if objective is None or abs(objective - found.score) > 1e-6:
         mismatches = (
             f"penalty score {found.score} recomputed from the rota differs from the objective {objective}",

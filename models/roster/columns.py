@@ -63,7 +63,7 @@ def to_date(value: object, table: str, row: int, column: str = "date") -> dt.dat
     if isinstance(value, dt.date):
         return value
     try:
-        return pd.Timestamp(value).date()  # type: ignore[arg-type]
+        return pd.Timestamp(value).date()
     except (ValueError, TypeError):
         fail(table, f"{value!r} is not a date", row, column)
 

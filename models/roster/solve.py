@@ -220,7 +220,7 @@ def _plan(
         first_date=inp.first_date,
         days=inp.days,
         staff_count=len(inp.staff),
-        requests=len(inp.requests),
+        requests=0 if inp.requests is None else len(inp.requests),
         re_rostering=re_rostering,
         change_from=inp.first_changeable(params.change_from),
         **tables,

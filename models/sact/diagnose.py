@@ -44,7 +44,7 @@ def diagnose(data: SactInput, a: SactArrays) -> list[str]:
     found += _limits(data, a)
     if not p.allow_unserved:
         found += _capacity(data, a)
-        if p.access_target is not None:
+        if p.access_targets():
             found += _access(data, a)
     return found
 
@@ -231,18 +231,16 @@ def _access(data: SactInput, a: SactArrays) -> list[str]:
     found = []
     within = np.zeros(len(a.dem_amount), bool)
     within[a.arc_dem[a.arc_minutes <= p.access_minutes]] = True
-    groups = [("all zones", np.ones(len(a.dem_amount), bool))]
-    if p.access_by_quintile:
-        quintiles = [q for q in np.unique(a.dem_quintile) if q > 0]
-        groups += [(f"deprivation quintile {q}", a.dem_quintile == q) for q in quintiles]
-    for label, mask in groups:
+    for q, target in p.access_targets().items():
+        label = "all zones" if q == 0 else f"deprivation quintile {q}"
+        mask = np.ones(len(a.dem_amount), bool) if q == 0 else a.dem_quintile == q
         total = a.dem_amount[mask].sum()
         if total <= 0:
             continue
         best = a.dem_amount[mask & within].sum() / total
-        if best < p.access_target - 1e-9:
+        if best < target - 1e-9:
             found.append(
                 f"access target: at most {best:.1%} of attendances ({label}) can be within "
-                f"{p.access_minutes:g} min of any candidate site, below the target {p.access_target:.0%}"
+                f"{p.access_minutes:g} min of any candidate site, below the target {target:.0%}"
             )
     return found

@@ -166,9 +166,10 @@ def _transport(
     for relax in (True, True, False):
         opts = options
         if options.time_limit is not None:
-            opts = replace(options, time_limit=options.time_limit - (time.perf_counter() - t0))
-            if opts.time_limit <= 0.05:
+            left = options.time_limit - (time.perf_counter() - t0)
+            if left <= 0.05:
                 return None
+            opts = replace(options, time_limit=left)
         if chosen is not None:
             lower[v] = upper[v] = chosen.astype(float)
         sub = model.restricted(columns, keep_lazy=False, col_lower=lower, col_upper=upper)

@@ -62,7 +62,7 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
         serve_only_open_aggregated(m, a, x, y)
         if p.strong_linking:
             serve_only_open(m, a, x, y, lazy=True)
-    if p.access_target is not None:
+    if p.access_targets():
         access_target(m, a, p, x)
     open_site_limits(m, a, p, y)
     if p.budget is not None:
@@ -156,12 +156,12 @@ def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarra
     near = a.arc_minutes <= p.access_minutes
     groups = _access_groups(a, p)
     rows, cols, vals, lower = [], [], [], []
-    for g, mask in enumerate(groups):
+    for g, (mask, target) in enumerate(groups):
         arcs = np.flatnonzero(near & mask[a.arc_dem])
         rows.append(np.full(len(arcs), g))
         cols.append(x[arcs])
         vals.append(a.arc_demand[arcs])
-        lower.append(p.access_target * a.dem_amount[mask].sum())
+        lower.append(target * a.dem_amount[mask].sum())
     m.add_constraints(
         "access",
         len(groups),
@@ -175,23 +175,28 @@ def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarra
 def _access_of_served(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
     """(5) with unserved demand allowed: a share alpha of the served attendances within T."""
     groups = _access_groups(a, p)
-    weight = a.arc_demand * ((a.arc_minutes <= p.access_minutes) - p.access_target)
+    near = (a.arc_minutes <= p.access_minutes).astype(float)
     rows, cols, vals = [], [], []
-    for g, mask in enumerate(groups):
+    for g, (mask, target) in enumerate(groups):
         arcs = np.flatnonzero(mask[a.arc_dem])
         rows.append(np.full(len(arcs), g))
         cols.append(x[arcs])
-        vals.append(weight[arcs])
+        vals.append(a.arc_demand[arcs] * (near[arcs] - target))
     m.add_constraints(
         "access", len(groups), np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), lower=0.0
     )
 
 
-def _access_groups(a: SactArrays, p: SactParameters) -> list[np.ndarray]:
-    """Demand-row masks the access target applies to: all, then each known quintile if asked."""
-    groups = [np.ones(len(a.dem_amount), bool)]
-    if p.access_by_quintile:
-        groups += [a.dem_quintile == q for q in np.unique(a.dem_quintile) if q > 0]
+def _access_groups(a: SactArrays, p: SactParameters) -> list[tuple[np.ndarray, float]]:
+    """(demand-row mask, target) of every access target in force: all zones, then each quintile
+    present with a target of its own or the overall one under ``access_by_quintile``."""
+    groups = []
+    present = set(np.unique(a.dem_quintile).tolist())
+    for q, target in p.access_targets().items():
+        if q == 0:
+            groups.append((np.ones(len(a.dem_amount), bool), target))
+        elif q in present:
+            groups.append((a.dem_quintile == q, target))
     return groups
 
 

@@ -167,6 +167,19 @@ PARAMETERS = (
         optional=True,
     ),
     Parameter("access_by_quintile", _B, False, "", "apply the access target in every deprivation quintile"),
+    *(
+        Parameter(
+            f"access_target_q{q}",
+            _F,
+            None,
+            "share",
+            f"access target of deprivation quintile {q} (1 most deprived); none: the overall one",
+            minimum=0,
+            maximum=1,
+            optional=True,
+        )
+        for q in range(1, 6)
+    ),
     Parameter("single_source", _B, False, "", "each zone's regimen class is served by one site"),
     Parameter("allow_unserved", _B, False, "", "allow unserved demand at unserved_penalty (and report it)"),
     Parameter(
