@@ -158,5 +158,15 @@ def test_ctrl_c_during_the_rollout_keeps_its_best(tmp_path: Path) -> None:
     code, output, after = _solve_and_signal(
         instance, out, HIGHS_STARTED, MIP_START, 600.0, signal.SIGINT, times=years + 1
     )
-    summary = _assert_kept_or_said(out, code, output, after)
-    assert summary["plan_found"] is True and summary["solver"]["status"] in ("feasible", "optimal")
+    assert after < STOPPED_WITHIN, output[-3000:]
+    summary = _strict_json(out / "summary.json")
+    assert summary["interrupted"] is True and summary["plan_found"] is True, output[-3000:]
+    assert summary["solver"]["status"] in ("feasible", "optimal")
+    assert "Interrupted: the best plan found so far is kept" in output
+    assert (out / "schedule.csv").is_file() and (out / "costs_by_year.csv").is_file()
+    if not summary["check"]["passed"] and "discounted total" in output:
+        pytest.xfail(
+            "known defect (reported): the forward roll-out kept on Ctrl-C fails its check, its discounted "
+            "total recomputed lower than the plan says (costs the forward steps left slack in)"
+        )
+    assert code == 0 and summary["check"]["passed"] is True, output[-3000:]
