@@ -7,6 +7,8 @@ display needed) into ``out``:
   peak memory), the published-value check, every row;
 * ``profile.png``: the Dolan-Moré performance profile across backends (when two or more
   backends attempted the same problems), with its values at a few ratios;
+* the cases whose solve ran past its time limit by more than 10 % + 2 s
+  (:mod:`benchmarks.suite.overrun`);
 * ``scaling-<model>.png``: log-log time against size per model, one line per family and
   backend, with the fitted growth exponent (cases solved to optimality only).
 """
@@ -22,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from benchmarks.suite.overrun import overrun_lines
 from benchmarks.suite.profile import case_seconds, growth_exponent, performance_profile, solve_times
 
 PROFILE_TAUS = (1.0, 1.5, 2.0, 5.0, 10.0, 100.0, math.inf)
@@ -325,6 +328,7 @@ def write_report(
         ]
     else:
         lines += ["(no case solved to optimality)", ""]
+    lines += overrun_lines(frame)
     further = extra_tables(frame)
     if further:
         lines += [
@@ -351,6 +355,7 @@ def write_report(
         "build_seconds",
         "solve_seconds",
         "wall_seconds",
+        "overrun_seconds",
         "peak_memory_mb",
         "published",
         "relative_error",
@@ -371,6 +376,7 @@ def write_report(
                 "build_seconds": ".3g",
                 "solve_seconds": ".4g",
                 "wall_seconds": ".3g",
+                "overrun_seconds": ".3g",
                 "peak_memory_mb": ".0f",
                 "repeat": ".0f",
                 "time_limit": ".4g",

@@ -33,6 +33,7 @@ import pandas as pd
 
 from benchmarks.suite.definition import Suite
 from benchmarks.suite.limits import kill_all, run_limited
+from benchmarks.suite.overrun import overrun_seconds
 from benchmarks.suite.registry import REPO_ROOT, Context, default_data_dir
 from benchmarks.suite.tasks import (
     COLUMNS,
@@ -123,6 +124,9 @@ def execute_task(payload: dict[str, Any]) -> dict[str, Any]:
             )
         if report is not None:
             peak = max(peak, float(report.get("peak_memory_mb", 0.0)))
+        solve_wall = report.get("seconds") if report is not None else limited.wall_seconds
+        overrun = overrun_seconds(solve_wall, task.settings.time_limit)
+        row["overrun_seconds"] = None if overrun is None else round(overrun, 3)
         row["peak_memory_mb"] = round(peak, 1)
         row["finished_at"] = dt.datetime.now().isoformat(timespec="seconds")
         check_published(row, task.case)

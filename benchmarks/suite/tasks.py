@@ -33,6 +33,7 @@ COLUMNS = (
     "build_seconds",
     "solve_seconds",
     "wall_seconds",
+    "overrun_seconds",
     "peak_memory_mb",
     "published",
     "published_kind",
@@ -47,7 +48,8 @@ COLUMNS = (
     "finished_at",
 )
 """Columns of every results row, in order. ``extra``: a family's further figures as a JSON object
-(see :class:`~benchmarks.suite.registry.CaseResult`), empty when it has none."""
+(see :class:`~benchmarks.suite.registry.CaseResult`), empty when it has none. ``overrun_seconds``:
+seconds the case's solve ran past its time limit (:mod:`benchmarks.suite.overrun`)."""
 
 NOT_RUN = ("skipped",)
 """Statuses of rows that do not count as finished (a later run tries them again)."""

@@ -233,9 +233,11 @@ def forward_plan(data: RolloutInput, built: RolloutModel, options: SolveOptions)
     """
     from dataclasses import replace
 
-    share = (options.time_limit or 60.0) / (3.0 * data.num_years)
+    share = (options.call_limit() or 60.0) / (3.0 * data.num_years)
     fixed: np.ndarray | None = None
     for t in range(1, data.num_years + 1):
+        if options.should_stop():
+            return None  # deadline passed or Ctrl-C: a part roll-out is no warm start
         prefix = replace(data, years=data.years.iloc[:t].reset_index(drop=True))
         part = build(prefix).model
         lower, upper = part.col_lower, part.col_upper
@@ -243,7 +245,7 @@ def forward_plan(data: RolloutInput, built: RolloutModel, options: SolveOptions)
             done = built.years[t - 2].offset + built.years[t - 2].model.num_cols
             lower[:done], upper[:done] = fixed[:done], fixed[:done]
         model = part.restricted(np.ones(part.num_cols, bool), col_lower=lower, col_upper=upper)
-        step = replace(options, time_limit=share, gap=max(options.gap, 1e-3))
+        step = replace(options, time_limit=share, gap=max(options.gap, 1e-3))  # the deadline is kept
         _, x = solve_model(model, "highs", step)
         if x is None:
             return None

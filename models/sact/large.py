@@ -108,8 +108,11 @@ class _Search:
     exact: bool = False  # the whole model was solved to its asked gap
 
     def left(self) -> float | None:
+        """Seconds left: the search's own time limit less the time spent, and never past the deadline."""
         limit = self.options.time_limit
-        return None if limit is None else float(limit) - (time.perf_counter() - self.t0)
+        own = None if limit is None else float(limit) - (time.perf_counter() - self.t0)
+        shared = self.options.remaining()
+        return shared if own is None else own if shared is None else min(own, shared)
 
     def options_for(self, reserve: float = 0.0) -> SolveOptions | None:
         """Options for a stage with the time left less ``reserve``; None when too little is left."""
@@ -219,11 +222,13 @@ def _relax(run: _Search, a: SactArrays) -> PricedRelaxation:
     priced[serve] = True
     initial = np.zeros(model.num_cols, dtype=bool)
     initial[serve[nearest_arcs(a, NEAREST)]] = True
+    limit = options.call_limit()
     relaxation = price_relaxation(
         model,
         priced,
         initial,
-        time_limit=None if options.time_limit is None else LP_SHARE * float(options.time_limit),
+        time_limit=None if limit is None else LP_SHARE * limit,
+        deadline=options.deadline,
         threads=options.threads,
         verbose=options.verbose,
     )
