@@ -27,17 +27,18 @@ def check_rollout(data: RolloutInput, plan: RolloutPlan, tol: float = 1e-6) -> C
         return CheckReport(violations=(f"no plan to check (status {plan.result.status.value})",))
     violations: list[str] = []
     mismatches: list[str] = []
+    yearly = []
     for t, (label, year_plan) in enumerate(zip(plan.labels, plan.years, strict=True)):
         report = check_year(year_input(data, t), year_plan)
         violations += [f"year {label}: {v}" for v in report.violations]
-    violations += _links(data, plan)
+        yearly.append(float(report.figures.get("objective", math.nan)))  # recomputed from the tables
+    link_violations, spent, closures = _links(data, plan)
+    violations += link_violations
     p = data.parameters
     recomputed = 0.0
-    for t, row in enumerate(plan.costs.itertuples()):
+    for t, (label, sact_cost) in enumerate(zip(plan.labels, yearly, strict=True)):
         discount = 1.0 / (1.0 + p.discount_rate) ** t
-        recomputed += discount * (
-            row.running + row.patient_travel + row.unserved_penalty + row.capital + row.closures
-        )
+        recomputed += discount * (sact_cost + spent.get(label, 0.0) + closures.get(label, 0.0))
     if plan.result.objective is not None and not math.isclose(
         recomputed, plan.result.objective, rel_tol=1e-6, abs_tol=1e-3
     ):
@@ -57,7 +58,9 @@ def check_rollout(data: RolloutInput, plan: RolloutPlan, tol: float = 1e-6) -> C
     )
 
 
-def _links(data: RolloutInput, plan: RolloutPlan) -> list[str]:
+def _links(data: RolloutInput, plan: RolloutPlan) -> tuple[list[str], dict, dict]:
+    """Breaches of the rules between years, and the capital and closure cost of each year
+    recomputed from the schedule."""
     out: list[str] = []
     sites = data.base.sites
     closable = data.closable()
@@ -96,4 +99,5 @@ def _links(data: RolloutInput, plan: RolloutPlan) -> list[str]:
     total = float(spent.sum())
     if p.total_capital_budget is not None and total > p.total_capital_budget + 1e-6:
         out.append(f"capital £{total:,.0f} above the total budget £{p.total_capital_budget:,.0f}")
-    return out
+    closed = (p.closure_cost * schedule["event"].eq("closes")).groupby(schedule["year"], sort=False).sum()
+    return out, spent.to_dict(), closed.to_dict()

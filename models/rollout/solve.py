@@ -14,7 +14,7 @@ from models.rollout.build import RolloutModel, YearModel, build
 from models.rollout.input import RolloutInput, RolloutParameters
 from models.sact.diagnose import diagnose
 from models.sact.solve import SactPlan, extract
-from solvers import SolveOptions, SolveResult, Status, solve_model
+from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_model
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,7 @@ def read_plan(
         plans.append(extract(year.data, year.arrays, values, result, timings))
     schedule = _schedule(data, built.years, plans)
     costs = _costs(data, built.years, plans, schedule)
+    result = _tightened(result, float(costs["discounted_total"].sum()))
     return RolloutPlan(
         result,
         tuple(plans),
@@ -145,6 +146,21 @@ def read_plan(
         timings,
         data.parameters,
     )
+
+
+def _tightened(result: SolveResult, cost: float) -> SolveResult:
+    """The result with the plan's own cost as its objective when it is lower than the solver's.
+
+    A plan found before optimality can carry slack in the linking variables (a site "opened"
+    twice, chairs added and removed in one year) that the solver's objective pays for; the
+    schedule read from the years' networks has none, is feasible (budgets only loosen), and costs
+    what the tables say, so that is the objective reported and checked.
+    """
+    from dataclasses import replace
+
+    if result.objective is None or cost >= result.objective - 1e-6:
+        return result
+    return replace(result, objective=cost, gap=relative_gap(cost, result.bound))
 
 
 def _schedule(data: RolloutInput, years: tuple[YearModel, ...], plans: list[SactPlan]) -> pd.DataFrame:
@@ -196,12 +212,14 @@ def _costs(
         closures = p.closure_cost * (events["event"] == "closes").sum()
         c = plan.costs
         running = c["fixed"] + c["chairs"]
-        total = running + c["patient_travel"] + c["unserved_penalty"] + capital + closures
+        transport = c.get("drug_transport", 0.0)
+        total = running + c["patient_travel"] + transport + c["unserved_penalty"] + capital + closures
         rows.append(
             {
                 "year": year.year,
                 "running": running,
                 "patient_travel": c["patient_travel"],
+                "drug_transport": transport,
                 "unserved_penalty": c["unserved_penalty"],
                 "capital": capital,
                 "closures": closures,
