@@ -17,6 +17,7 @@ HEADLINE = (
     "check",
     "gap",
     "costs.total",
+    "unserved_attendances",
     "sites_open",
     "chairs",
     "access.mean_minutes",
@@ -24,7 +25,6 @@ HEADLINE = (
     "access.within_30",
     "access.within_45",
     "access.within_60",
-    "unserved_attendances",
 )
 """Columns shown first (those a run reports); every other figure follows."""
 
@@ -34,7 +34,7 @@ def ordered(table: pd.DataFrame) -> pd.DataFrame:
     return table[first + [c for c in table.columns if c not in first]]
 
 
-def markdown(table: pd.DataFrame, columns: int = 12) -> str:
+def markdown(table: pd.DataFrame, columns: int = 13) -> str:
     """A Markdown table of the first ``columns`` columns (the full table is in the CSV)."""
     from optimiser.report import readable
 
