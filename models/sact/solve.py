@@ -19,6 +19,7 @@ from models.sact.arrays import SactArrays, diagnose, prepare
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
+from models.sact.radius import solve_radius, use_radius_path
 from solvers import SolveOptions, SolveResult, Status, solve_model
 
 ACCESS_BANDS = (30, 45, 60)
@@ -41,7 +42,8 @@ class SactPlan:
         the same per deprivation quintile.
     explanation : when no plan exists, every requirement that cannot be met, in planners' words.
     parameters : the parameters solved under (so the plan can be checked with the input alone).
-    solve_path : ``direct`` (the whole model), ``priced`` (:mod:`models.sact.large`), ``pyomo``,
+    solve_path : ``direct`` (the whole model), ``priced`` (:mod:`models.sact.large`), ``radius``
+        (:mod:`models.sact.radius`), ``pyomo``,
         or ``diagnosed`` (no solve: a requirement cannot be met).
     """
 
@@ -106,7 +108,11 @@ def solve_sact(
     The parameter ``solve_method`` (HiGHS only): ``direct`` solves the whole model; ``priced``
     takes the path of :mod:`models.sact.large` (strong relaxation by pricing, plans from
     restricted MILPs, a valid bound); ``auto`` takes it above
-    :data:`models.sact.large.PRICED_PATH_ARCS` arcs.
+    :data:`models.sact.large.PRICED_PATH_ARCS` arcs.  ``radius`` solves by the radius formulation
+    of :mod:`models.sact.radius`, and ``auto`` does on p-median instances: backend ``highs``,
+    objective ``travel``, ``exact_open_sites`` or ``max_open_sites`` set, and no chair-hours
+    capacity that can bind, access target, budget, safe volume, aseptic supply, nurse limit or
+    unserved demand (:func:`models.sact.radius.use_radius_path`).
     """
     options = options or SolveOptions()
     p = data.parameters
@@ -119,16 +125,22 @@ def solve_sact(
             Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
         )
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
-    if backend == "highs" and use_priced_path(arrays, p, p.solve_method):
+    if use_radius_path(arrays, p, backend):
+        path = "radius"
+        result, values = solve_radius(
+            arrays, p, backend, options, build_seconds=prepare_seconds, progress=progress
+        )
+    elif backend == "highs" and use_priced_path(arrays, p, p.solve_method):
         path = "priced"
         result, x, model = solve_priced(arrays, p, options, build_seconds=prepare_seconds, progress=progress)
+        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     else:
         path = "direct" if backend == "highs" else "pyomo"
         t1 = time.perf_counter()
         model = build_matrix(arrays, p)
         build_seconds = prepare_seconds + time.perf_counter() - t1
         result, x = solve_model(model, backend, options, build_seconds=build_seconds, progress=progress)
-    values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
+        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if values is None:
         explanation = []

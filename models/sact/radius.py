@@ -1,0 +1,449 @@
+r"""The radius (covering) formulation of the p-median, for SACT instances of that structure.
+
+Why.  The SACT model (:mod:`models.sact`) carries one allocation variable per zone-site pair; on
+p-median instances (every zone served by its nearest open site, nothing but the number of open
+sites limiting the choice) its relaxation is weak for small :math:`p` and HiGHS spends minutes
+branching (pmed16, :math:`n = 400, p = 5`: 540 s).  The radius formulation of Elloumi (2010) and
+García, Labbé and Marín (2011) describes a customer's cost by the *distance levels* it is not yet
+served within: its relaxation is much tighter and it is smaller after the reductions below.
+
+When (:func:`radius_obstacles` returns no reason).  Objective ``travel`` (or ``cost`` whose site
+cost is a fixed sum per open site: no chair cost that depends on the load); no chair-hours
+capacity that can bind (every site's most chairs carry every attendance that can reach it); no
+access target, budget, safe volume, aseptic supply or nurse limit; all demand served
+(``allow_unserved`` off).  Then some optimal plan serves every demand row wholly from its nearest
+open site, and the plan depends on the open sites alone.
+
+Sets and data.  Customers :math:`I`: the demand rows of :func:`models.sact.arrays.prepare`, rows
+with the same arcs (same sites at the same minutes) merged into one, with weight :math:`w_i` =
+the sum of their objective weights (attendances, or valued attendances for ``cost``).  For
+customer :math:`i`, :math:`D_{i1} < D_{i2} < \dots < D_{iK_i}` the distinct minutes of its arcs,
+:math:`J_{ik} = \{j : t_{ij} = D_{ik}\}` the sites at level :math:`k`, :math:`N_{ik} = |\{j :
+t_{ij} \le D_{ik}\}|`.  :math:`S` the candidate sites, :math:`F_j` the cost of an open site
+(``cost`` objective: fixed cost plus its least chairs; else 0).
+
+Variables.  :math:`y_j \in \{0,1\}` site open; :math:`z_{ik} \in [0,1]` for :math:`k < K_i`:
+customer :math:`i` is farther than :math:`D_{ik}` from every open site (integral at integer
+:math:`y` in every optimal solution, so continuous).
+
+Objective
+
+.. math:: \min \sum_j F_j y_j + \sum_i w_i \Big(D_{i1} + \sum_{k < K_i} (D_{i,k+1} - D_{ik}) z_{ik}\Big)
+
+Constraints (each built by the one function named)
+
+1. Covering, written telescopically (Elloumi 2010): :math:`z_{i1} + \sum_{j \in J_{i1}} y_j \ge 1`
+   and :math:`z_{ik} + \sum_{j \in J_{ik}} y_j \ge z_{i,k-1}` for :math:`1 < k \le K_i`, with
+   :math:`z_{iK_i} \equiv 0` (every customer served).  Summed over :math:`k' \le k` they give
+   :math:`z_{ik} + \sum_{j: t_{ij} \le D_{ik}} y_j \ge 1`, with :math:`O(\text{arcs})` non-zeros
+   instead of :math:`O(\text{arcs} \cdot K)` (``covering``).  :math:`z_{ik} \le z_{i,k-1}` is
+   not needed: the objective keeps every :math:`z` at its least value.
+2. Open sites: :math:`\sum_j y_j \le K` (or :math:`= K`), new sites :math:`\le K'`
+   (:func:`models.sact.matrix.open_site_limits`); :math:`y_j = 1` for sites that must stay open
+   and :math:`y_j = 0` for sites whose least chairs exceed their most (the bounds of
+   :math:`y`, ``build_radius``).
+
+Reductions (``radius_levels``)
+
+* Identical customers merged (García et al.): demand rows with the same arcs are one customer.
+* Levels past the :math:`p`-th farthest site (Elloumi 2010): with exactly :math:`p` sites open,
+  once :math:`N_{ik} \ge |S| - p + 1` fewer than :math:`p` sites lie farther than :math:`D_{ik}`,
+  so an open site lies within it: :math:`K_i` is cut to the first such level (its row then
+  holds for every integer plan, so it stays valid) and every farther arc is left out.  Applied
+  with ``exact_open_sites``, and with ``max_open_sites`` :math:`K` when opening a site never
+  costs (objective ``travel``, no new-site limit): then some optimum opens exactly
+  :math:`\min(K, |S|)`.
+* Levels beyond a plan's radius bound (reduced-cost fixing, García et al.): with a plan of cost
+  :math:`UB` (greedy and interchange, :func:`interchange_heuristic`) and the relaxation's optimum
+  :math:`LB` with reduced costs :math:`r_{ik}`, every plan with :math:`z_{ik} = 1` costs at least
+  :math:`LB + r_{ik}`; where that exceeds :math:`UB` customer :math:`i` is within :math:`D_{ik}` of an
+  open site in every better plan, so :math:`K_i` is cut to :math:`k` (``reduce_by_bound``).  The
+  heuristic plan stays the incumbent, so the answer is exact.
+
+The plan (:func:`assign_nearest`) serves every demand row from its nearest open site (ties: the
+first site in the input) and gives every open site its least chairs, raised to carry its load
+(:math:`\lceil \eta \cdot load / C \rceil`), so :func:`models.sact.solve.extract` reads it as a plan
+of the whole model.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from models.common.contract import InputProblem, ModelInputError
+from models.sact.arrays import SactArrays
+from models.sact.input import SactParameters
+from models.sact.matrix import open_site_limits
+from solvers import MatrixModel, SolveOptions, SolveResult, relative_gap, solve_model
+
+HEURISTIC_MAX_ENTRIES = (
+    30_000_000  # the interchange heuristic runs on dense customer x site matrices up to this
+)
+HEURISTIC_MAX_SWEEPS = 200  # most best-improvement swaps of the interchange heuristic
+HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
+BIG = 1e30  # minutes of a pair with no arc, in the heuristic's dense matrix
+
+
+def radius_obstacles(a: SactArrays, p: SactParameters) -> list[str]:
+    """Why the radius formulation is not exact for this instance (empty: it is)."""
+    why = []
+    if p.objective == "cost" and p.mean_chair_hours > 0 and (a.chair_cost > 0).any():
+        why.append("chair costs depend on each site's load (cost objective with chair costs)")
+    if p.mean_chair_hours > 0:
+        reach = np.bincount(a.arc_site, weights=a.arc_demand, minlength=a.num_sites)
+        if (p.mean_chair_hours * reach > p.chair_hours_per_year * a.max_chairs + 1e-9).any():
+            why.append("chair-hours capacity may bind at some site")
+    for flag, text in (
+        (p.access_target is not None, "an access target"),
+        (p.budget is not None, "a budget"),
+        (p.min_site_attendances > 0, "a safe-volume minimum"),
+        (p.require_aseptic_supply, "aseptic supply"),
+        (len(a.nurse_trusts) > 0, "nurse limits"),
+        (p.allow_unserved, "unserved demand allowed"),
+    ):
+        if flag:
+            why.append(text)
+    return why
+
+
+def open_count(a: SactArrays, p: SactParameters) -> int | None:
+    """The number of open sites some optimal plan has, when the parameters fix it (else None)."""
+    if p.exact_open_sites is not None:
+        return int(p.exact_open_sites)
+    site_costs = p.objective == "cost" and (a.fixed_cost > 0).any()
+    if p.max_open_sites is not None and not site_costs and p.max_new_sites is None:
+        return min(int(p.max_open_sites), a.num_sites)
+    return None
+
+
+@dataclass(frozen=True)
+class RadiusLevels:
+    """Customers, their distance levels and the arcs at each level (positions, not ids)."""
+
+    dem_customer: np.ndarray  # customer of every demand row
+    weight: np.ndarray  # w_i per customer
+    level_customer: np.ndarray  # customer of every level (levels sorted by customer, distance)
+    level_minutes: np.ndarray  # D_ik
+    level_last: np.ndarray  # whether the level is its customer's last kept one (no z)
+    arc_level: np.ndarray  # level of every kept customer arc
+    arc_site: np.ndarray  # site of every kept customer arc
+    num_sites: int
+
+    @property
+    def num_customers(self) -> int:
+        return len(self.weight)
+
+
+def merge_identical_rows(a: SactArrays, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Customers from demand rows: rows with the same arcs (sites and minutes) merged.
+
+    Returns the customer of every demand row, each customer's representative row and weight.
+    Arcs are sorted by demand row, then site (:func:`models.sact.arrays.prepare`).
+    """
+    nd = len(a.dem_amount)
+    starts = np.searchsorted(a.arc_dem, np.arange(nd))
+    lengths = np.bincount(a.arc_dem, minlength=nd)
+    customer = np.empty(nd, np.int64)
+    reps: list[np.ndarray] = []
+    count = 0
+    for length in np.unique(lengths):  # one pass per distinct row length, not per row
+        rows = np.flatnonzero(lengths == length)
+        idx = starts[rows, None] + np.arange(length)[None, :]
+        key = np.hstack([a.arc_site[idx].astype(float), a.arc_minutes[idx]])
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        customer[rows] = count + inverse.ravel()
+        reps.append(rows[first])
+        count += len(first)
+    rep = np.concatenate(reps) if reps else np.zeros(0, np.int64)
+    weight = np.bincount(customer, weights=weights, minlength=count)
+    return customer, rep, weight
+
+
+def radius_levels(a: SactArrays, p: SactParameters) -> RadiusLevels:
+    """The customers' distance levels after the merging and p-th-site reductions."""
+    customer, rep, weight = merge_identical_rows(a, _row_weight(a, p))
+    rep_customer = np.full(len(a.dem_amount), -1, np.int64)
+    rep_customer[rep] = np.arange(len(rep))
+    arc_cust = rep_customer[a.arc_dem]
+    keep = arc_cust >= 0
+    cust, site, minutes = arc_cust[keep], a.arc_site[keep], a.arc_minutes[keep]
+    order = np.lexsort((site, minutes, cust))
+    cust, site, minutes = cust[order], site[order], minutes[order]
+    new_cust = np.r_[True, cust[1:] != cust[:-1]]
+    new_level = new_cust | np.r_[True, minutes[1:] != minutes[:-1]]
+    arc_level = np.cumsum(new_level) - 1
+    level_start = np.flatnonzero(new_level)
+    level_customer, level_minutes = cust[level_start], minutes[level_start]
+    cust_start = np.flatnonzero(new_cust)
+    level_end = np.r_[level_start[1:], len(cust)] - 1
+    covered = level_end - cust_start[level_customer] + 1  # N_ik
+    num_levels = len(level_start)
+    cust_first_level = np.searchsorted(level_customer, np.arange(len(weight)))
+    last = np.r_[cust_first_level[1:], num_levels] - 1  # the customer's last level
+    count = open_count(a, p)
+    if count is not None and count >= 1:
+        enough = np.flatnonzero(covered >= a.num_sites - count + 1)
+        # the first level of each customer at which fewer than p sites lie farther
+        first_enough = np.full(len(weight), num_levels, np.int64)
+        np.minimum.at(first_enough, level_customer[enough], enough)
+        last = np.minimum(last, first_enough)
+    return _cut_levels(weight, customer, level_customer, level_minutes, arc_level, site, last, a.num_sites)
+
+
+def _row_weight(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """Objective weight of every demand row per minute of travel (attendances, or valued)."""
+    scale = p.travel_cost_per_minute * p.trips_per_attendance if p.objective == "cost" else 1.0
+    return scale * a.dem_amount
+
+
+def _cut_levels(
+    weight: np.ndarray,
+    dem_customer: np.ndarray,
+    level_customer: np.ndarray,
+    level_minutes: np.ndarray,
+    arc_level: np.ndarray,
+    arc_site: np.ndarray,
+    last: np.ndarray,
+    num_sites: int,
+) -> RadiusLevels:
+    """Keep every customer's levels up to ``last[customer]`` (a level index) and their arcs."""
+    kept = np.arange(len(level_customer)) <= last[level_customer]
+    new_index = np.cumsum(kept) - 1
+    arcs = kept[arc_level]
+    level_last = np.zeros(len(level_customer), bool)
+    level_last[last] = True
+    return RadiusLevels(
+        dem_customer=dem_customer,
+        weight=weight,
+        level_customer=level_customer[kept],
+        level_minutes=level_minutes[kept],
+        level_last=level_last[kept],
+        arc_level=new_index[arc_level[arcs]],
+        arc_site=arc_site[arcs],
+        num_sites=num_sites,
+    )
+
+
+def site_costs(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """:math:`F_j`: the cost of an open site (fixed cost and least chairs; 0 unless ``cost``)."""
+    if p.objective != "cost":
+        return np.zeros(a.num_sites)
+    return a.fixed_cost + a.chair_cost * a.min_chairs
+
+
+def build_radius(levels: RadiusLevels, a: SactArrays, p: SactParameters) -> MatrixModel:
+    """The radius formulation of ``levels`` as a :class:`MatrixModel` (blocks ``open``, ``radius``)."""
+    m = MatrixModel("sact_radius")
+    upper = np.where(a.min_chairs > a.max_chairs, 0.0, 1.0)
+    y = m.add_variables(
+        "open",
+        a.num_sites,
+        lower=np.minimum(a.must_open.astype(float), upper),
+        upper=upper,
+        cost=site_costs(a, p),
+        integer=True,
+    )
+    has_z = ~levels.level_last
+    step = np.zeros(len(has_z))
+    step[has_z] = levels.level_minutes[np.flatnonzero(has_z) + 1] - levels.level_minutes[has_z]
+    z_cost = levels.weight[levels.level_customer[has_z]] * step[has_z]
+    z = np.full(len(has_z), -1, np.int64)
+    z[has_z] = m.add_variables("radius", int(has_z.sum()), lower=0.0, upper=1.0, cost=z_cost)
+    first = np.r_[True, levels.level_customer[1:] != levels.level_customer[:-1]]
+    m.objective_offset = float(
+        (levels.weight[levels.level_customer[first]] * levels.level_minutes[first]).sum()
+    )
+    covering(m, levels, y, z, first)
+    open_site_limits(m, a, p, y)
+    return m
+
+
+def covering(m: MatrixModel, levels: RadiusLevels, y: np.ndarray, z: np.ndarray, first: np.ndarray) -> None:
+    """(1) z[i,k] + sum_{j in J_ik} y[j] - z[i,k-1] >= 1 at k = 1, >= 0 after (z at the last level 0)."""
+    n = len(z)
+    own = np.flatnonzero(z >= 0)
+    prev = np.flatnonzero(~first)
+    rows = np.concatenate([levels.arc_level, own, prev])
+    cols = np.concatenate([y[levels.arc_site], z[own], z[prev - 1]])
+    vals = np.concatenate([np.ones(len(levels.arc_level)), np.ones(len(own)), -np.ones(len(prev))])
+    m.add_constraints("covering", n, rows, cols, vals, lower=first.astype(float))
+
+
+def interchange_heuristic(
+    levels: RadiusLevels, a: SactArrays, p: SactParameters, count: int
+) -> np.ndarray | None:
+    """Open sites of a good plan with ``count`` open: greedy adding, then best-improvement swaps.
+
+    Runs on a dense customers x sites matrix of weighted minutes (none above
+    :data:`HEURISTIC_MAX_ENTRIES` entries: returns None); sites that must stay open are never
+    swapped out, sites that cannot open never in.
+    """
+    nc, ns = levels.num_customers, a.num_sites
+    if nc * ns > HEURISTIC_MAX_ENTRIES or count < 1 or p.max_new_sites is not None:
+        return None
+    cost = np.full((nc, ns), BIG)
+    arc_cust = levels.level_customer[levels.arc_level]
+    cost[arc_cust, levels.arc_site] = levels.weight[arc_cust] * levels.level_minutes[levels.arc_level]
+    fixed = site_costs(a, p)
+    can_open = a.min_chairs <= a.max_chairs
+    is_open = a.must_open & can_open
+    if is_open.sum() > count or can_open.sum() < count:
+        return None
+    near = cost[:, is_open].min(axis=1) if is_open.any() else np.full(nc, BIG)
+    while is_open.sum() < count:
+        total = np.minimum(near[:, None], cost).sum(axis=0) + fixed
+        total[is_open | ~can_open] = np.inf
+        j = int(np.argmin(total))
+        is_open[j] = True
+        near = np.minimum(near, cost[:, j])
+    for _ in range(HEURISTIC_MAX_SWEEPS):
+        if not _best_swap(cost, fixed, is_open, a.must_open, can_open):
+            break
+    return is_open
+
+
+def _best_swap(
+    cost: np.ndarray, fixed: np.ndarray, is_open: np.ndarray, must_open: np.ndarray, can_open: np.ndarray
+) -> bool:
+    """Make the best improving swap (one site in, one out) in place; False when none improves."""
+    opened = np.flatnonzero(is_open)
+    sub = cost[:, opened]
+    order = np.argsort(sub, axis=1)
+    nearest = opened[order[:, 0]]
+    d1 = sub[np.arange(len(sub)), order[:, 0]]
+    d2 = sub[np.arange(len(sub)), order[:, 1]] if len(opened) > 1 else np.full(len(sub), BIG)
+    now = d1.sum() + fixed[opened].sum()
+    m1 = np.minimum(d1[:, None], cost)
+    m2 = np.minimum(d2[:, None], cost)
+    owner = sp.csr_matrix(
+        (np.ones(len(nearest)), (nearest, np.arange(len(nearest)))), shape=(len(fixed), len(d1))
+    )
+    loss = owner @ (m2 - m1)  # loss[r, j]: extra cost of r's customers when r closes and j opens
+    total = m1.sum(axis=0)[None, :] + np.asarray(loss) + fixed[None, :] - fixed[:, None] + fixed[opened].sum()
+    out_ok = is_open & ~must_open
+    in_ok = ~is_open & can_open
+    total[~out_ok, :] = np.inf
+    total[:, ~in_ok] = np.inf
+    r, j = np.unravel_index(int(np.argmin(total)), total.shape)
+    if not total[r, j] < now - 1e-9 * max(1.0, abs(now)):
+        return False
+    is_open[r], is_open[j] = False, True
+    return True
+
+
+def start_vector(model: MatrixModel, levels: RadiusLevels, is_open: np.ndarray) -> np.ndarray:
+    """The column vector of the plan that opens ``is_open``: z[i,k] = 1 while no open site is within D_ik."""
+    arc_cust = levels.level_customer[levels.arc_level]
+    reach = np.full(levels.num_customers, np.inf)
+    hit = is_open[levels.arc_site]
+    np.minimum.at(reach, arc_cust[hit], levels.level_minutes[levels.arc_level[hit]])
+    x = np.zeros(model.num_cols)
+    x[model.variable_blocks["open"].index] = is_open
+    has_z = ~levels.level_last
+    x[model.variable_blocks["radius"].index] = (
+        levels.level_minutes[has_z] < reach[levels.level_customer[has_z]]
+    )
+    return x
+
+
+def assign_nearest(a: SactArrays, p: SactParameters, is_open: np.ndarray) -> dict[str, np.ndarray]:
+    """The standard solution arrays of the plan that opens ``is_open``: every demand row served
+    wholly by its nearest open site (ties: the first site), least chairs raised to the load."""
+    minutes = np.where(is_open[a.arc_site], a.arc_minutes, np.inf)
+    order = np.lexsort((a.arc_site, minutes, a.arc_dem))
+    first = order[np.r_[True, a.arc_dem[order][1:] != a.arc_dem[order][:-1]]]
+    serve = np.zeros(len(a.arc_dem))
+    serve[first[np.isfinite(minutes[first])]] = 1.0
+    load = np.bincount(a.arc_site, weights=a.arc_demand * serve, minlength=a.num_sites)
+    need = (
+        np.ceil(p.mean_chair_hours * load / p.chair_hours_per_year - 1e-9)
+        if p.chair_hours_per_year > 0
+        else 0
+    )
+    chairs = np.where(is_open, np.minimum(np.maximum(a.min_chairs, need), a.max_chairs), 0.0)
+    return {
+        "open": is_open.astype(float),
+        "chairs": chairs,
+        "serve": serve,
+        "unserved": np.zeros(len(a.dem_amount)),
+    }
+
+
+def plan_objective(a: SactArrays, p: SactParameters, values: dict[str, np.ndarray]) -> float:
+    """The SACT objective of standard solution arrays, as :func:`models.sact.matrix.build_matrix` has it."""
+    scale = p.travel_cost_per_minute * p.trips_per_attendance if p.objective == "cost" else 1.0
+    travel = scale * float((a.arc_demand * a.arc_minutes * values["serve"]).sum())
+    if p.objective != "cost":
+        return travel
+    return travel + float(a.fixed_cost @ values["open"] + a.chair_cost @ values["chairs"])
+
+
+def solve_radius(
+    a: SactArrays,
+    p: SactParameters,
+    backend: str,
+    options: SolveOptions,
+    *,
+    build_seconds: float = 0.0,
+    progress: Any = None,
+) -> tuple[SolveResult, dict[str, np.ndarray] | None]:
+    """Solve by the radius formulation; return the result and the standard solution arrays (or None)."""
+    t0 = time.perf_counter()
+    levels = radius_levels(a, p)
+    model = build_radius(levels, a, p)
+    count = open_count(a, p)
+    is_open = None if count is None else interchange_heuristic(levels, a, p, count)
+    start = None if is_open is None else start_vector(model, levels, is_open)
+    build = build_seconds + time.perf_counter() - t0
+    if backend == "highs":
+        options = replace(options, extra={**HIGHS_OPTIONS, **options.extra})
+    result, x = solve_model(model, backend, options, build_seconds=build, start=start, progress=progress)
+    words = (
+        f"radius formulation: {levels.num_customers} customers of {len(a.dem_amount)} demand rows, "
+        f"{len(levels.level_minutes)} levels, {len(levels.arc_site)} of {len(a.arc_dem)} arcs"
+    )
+    if x is None:
+        return replace(result, message=f"{result.message}; {words}"), None
+    values = assign_nearest(a, p, model.values(x, "open") > 0.5)
+    objective = plan_objective(a, p, values)
+    message = f"{result.message}; {words}"
+    return replace(
+        result, objective=objective, gap=relative_gap(objective, result.bound), message=message
+    ), values
+
+
+def use_radius_path(a: SactArrays, p: SactParameters, backend: str) -> bool:
+    """Whether :func:`models.sact.solve.solve_sact` solves by this formulation.
+
+    ``solve_method: radius`` forces it (any backend; an instance it is not exact for raises
+    :class:`~models.common.contract.ModelInputError` naming why).  ``auto`` takes it exactly when
+    the backend is ``highs``, the objective is ``travel``, ``exact_open_sites`` or
+    ``max_open_sites`` is set and :func:`radius_obstacles` finds nothing (no chair-hours capacity
+    that can bind, no access target, budget, safe volume, aseptic supply, nurse limit or unserved
+    demand): the p-median structure.
+    """
+    if p.solve_method == "radius":
+        why = radius_obstacles(a, p)
+        if why:
+            raise ModelInputError(
+                [
+                    InputProblem(
+                        "parameters", f"the radius formulation is not exact with {w}", column="solve_method"
+                    )
+                    for w in why
+                ]
+            )
+        return True
+    limited = p.exact_open_sites is not None or p.max_open_sites is not None
+    return (
+        p.solve_method == "auto"
+        and backend == "highs"
+        and p.objective == "travel"
+        and limited
+        and not radius_obstacles(a, p)
+    )
