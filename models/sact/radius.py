@@ -79,13 +79,14 @@ from models.common.contract import InputProblem, ModelInputError
 from models.sact.arrays import SactArrays
 from models.sact.input import SactParameters
 from models.sact.matrix import open_site_limits
-from solvers import MatrixModel, SolveOptions, SolveResult, relative_gap, solve_model
+from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_model
 
 HEURISTIC_MAX_ENTRIES = (
     30_000_000  # the interchange heuristic runs on dense customer x site matrices up to this
 )
 HEURISTIC_MAX_SWEEPS = 200  # most best-improvement swaps of the interchange heuristic
 HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
+REDUCED_COST_TOLERANCE = 1e-6  # relative: a reduced cost must exceed the plan's slack by this to fix
 BIG = 1e30  # minutes of a pair with no arc, in the heuristic's dense matrix
 
 
@@ -139,22 +140,24 @@ class RadiusLevels:
         return len(self.weight)
 
 
-def merge_identical_rows(a: SactArrays, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def merge_identical_rows(
+    arc_dem: np.ndarray, arc_site: np.ndarray, arc_minutes: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Customers from demand rows: rows with the same arcs (sites and minutes) merged.
 
     Returns the customer of every demand row, each customer's representative row and weight.
-    Arcs are sorted by demand row, then site (:func:`models.sact.arrays.prepare`).
+    Arcs are sorted by demand row, then site (as :func:`models.sact.arrays.prepare` sorts them).
     """
-    nd = len(a.dem_amount)
-    starts = np.searchsorted(a.arc_dem, np.arange(nd))
-    lengths = np.bincount(a.arc_dem, minlength=nd)
+    nd = len(weights)
+    starts = np.searchsorted(arc_dem, np.arange(nd))
+    lengths = np.bincount(arc_dem, minlength=nd)
     customer = np.empty(nd, np.int64)
     reps: list[np.ndarray] = []
     count = 0
     for length in np.unique(lengths):  # one pass per distinct row length, not per row
         rows = np.flatnonzero(lengths == length)
         idx = starts[rows, None] + np.arange(length)[None, :]
-        key = np.hstack([a.arc_site[idx].astype(float), a.arc_minutes[idx]])
+        key = np.hstack([arc_site[idx].astype(float), arc_minutes[idx]])
         _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
         customer[rows] = count + inverse.ravel()
         reps.append(rows[first])
@@ -164,14 +167,24 @@ def merge_identical_rows(a: SactArrays, weights: np.ndarray) -> tuple[np.ndarray
     return customer, rep, weight
 
 
-def radius_levels(a: SactArrays, p: SactParameters) -> RadiusLevels:
-    """The customers' distance levels after the merging and p-th-site reductions."""
-    customer, rep, weight = merge_identical_rows(a, _row_weight(a, p))
+def radius_levels(
+    a: SactArrays, p: SactParameters, shut: np.ndarray | None = None, fixed_open: np.ndarray | None = None
+) -> RadiusLevels:
+    """The customers' distance levels after the merging and p-th-site reductions.
+
+    Sites where ``shut`` is true are left out (their arcs dropped, levels with only them merged
+    away); a customer's levels end at its nearest site that must stay open or ``fixed_open``.
+    """
+    shut = np.zeros(a.num_sites, bool) if shut is None else shut
+    always = a.must_open if fixed_open is None else a.must_open | fixed_open
+    live = ~shut[a.arc_site]
+    arc_dem, arc_site, arc_minutes = a.arc_dem[live], a.arc_site[live], a.arc_minutes[live]
+    customer, rep, weight = merge_identical_rows(arc_dem, arc_site, arc_minutes, _row_weight(a, p))
     rep_customer = np.full(len(a.dem_amount), -1, np.int64)
     rep_customer[rep] = np.arange(len(rep))
-    arc_cust = rep_customer[a.arc_dem]
+    arc_cust = rep_customer[arc_dem]
     keep = arc_cust >= 0
-    cust, site, minutes = arc_cust[keep], a.arc_site[keep], a.arc_minutes[keep]
+    cust, site, minutes = arc_cust[keep], arc_site[keep], arc_minutes[keep]
     order = np.lexsort((site, minutes, cust))
     cust, site, minutes = cust[order], site[order], minutes[order]
     new_cust = np.r_[True, cust[1:] != cust[:-1]]
@@ -187,11 +200,14 @@ def radius_levels(a: SactArrays, p: SactParameters) -> RadiusLevels:
     last = np.r_[cust_first_level[1:], num_levels] - 1  # the customer's last level
     count = open_count(a, p)
     if count is not None and count >= 1:
-        enough = np.flatnonzero(covered >= a.num_sites - count + 1)
+        enough = np.flatnonzero(covered >= a.num_sites - int(shut.sum()) - count + 1)
         # the first level of each customer at which fewer than p sites lie farther
         first_enough = np.full(len(weight), num_levels, np.int64)
         np.minimum.at(first_enough, level_customer[enough], enough)
         last = np.minimum(last, first_enough)
+    held = np.flatnonzero(always[site])
+    if held.size:
+        np.minimum.at(last, cust[held], arc_level[held])
     return _cut_levels(weight, customer, level_customer, level_minutes, arc_level, site, last, a.num_sites)
 
 
@@ -236,14 +252,24 @@ def site_costs(a: SactArrays, p: SactParameters) -> np.ndarray:
     return a.fixed_cost + a.chair_cost * a.min_chairs
 
 
-def build_radius(levels: RadiusLevels, a: SactArrays, p: SactParameters) -> MatrixModel:
-    """The radius formulation of ``levels`` as a :class:`MatrixModel` (blocks ``open``, ``radius``)."""
+def build_radius(
+    levels: RadiusLevels,
+    a: SactArrays,
+    p: SactParameters,
+    shut: np.ndarray | None = None,
+    fixed_open: np.ndarray | None = None,
+) -> MatrixModel:
+    """The radius formulation of ``levels`` as a :class:`MatrixModel` (blocks ``open``, ``radius``);
+    sites where ``shut`` is true stay shut, where ``fixed_open`` is true open."""
     m = MatrixModel("sact_radius")
     upper = np.where(a.min_chairs > a.max_chairs, 0.0, 1.0)
+    if shut is not None:
+        upper[shut] = 0.0
+    lower = a.must_open if fixed_open is None else a.must_open | fixed_open
     y = m.add_variables(
         "open",
         a.num_sites,
-        lower=np.minimum(a.must_open.astype(float), upper),
+        lower=np.minimum(lower.astype(float), upper),
         upper=upper,
         cost=site_costs(a, p),
         integer=True,
@@ -392,21 +418,45 @@ def solve_radius(
     build_seconds: float = 0.0,
     progress: Any = None,
 ) -> tuple[SolveResult, dict[str, np.ndarray] | None]:
-    """Solve by the radius formulation; return the result and the standard solution arrays (or None)."""
+    """Solve by the radius formulation; return the result and the standard solution arrays (or None).
+
+    With a heuristic plan (exactly :math:`p` open, HiGHS): its relaxation first; when that proves
+    the plan within the asked gap no MIP runs, else the levels and sites its reduced costs rule
+    out are dropped (``reduce_by_bound``) and the MIP starts from the plan.
+    """
     t0 = time.perf_counter()
     levels = radius_levels(a, p)
     model = build_radius(levels, a, p)
     count = open_count(a, p)
     is_open = None if count is None else interchange_heuristic(levels, a, p, count)
     start = None if is_open is None else start_vector(model, levels, is_open)
-    build = build_seconds + time.perf_counter() - t0
     if backend == "highs":
         options = replace(options, extra={**HIGHS_OPTIONS, **options.extra})
-    result, x = solve_model(model, backend, options, build_seconds=build, start=start, progress=progress)
     words = (
         f"radius formulation: {levels.num_customers} customers of {len(a.dem_amount)} demand rows, "
         f"{len(levels.level_minutes)} levels, {len(levels.arc_site)} of {len(a.arc_dem)} arcs"
     )
+    lp_bound = None
+    if start is not None and backend == "highs":
+        upper = model.objective_value(start)
+        lp_bound, reduced = relaxation(model, options)
+        if lp_bound is not None and _proven(upper, lp_bound, options.gap):
+            values = assign_nearest(a, p, is_open)
+            seconds = time.perf_counter() - t0
+            return _heuristic_result(a, p, values, lp_bound, options, build_seconds, seconds, words), values
+        if lp_bound is not None:
+            shut, fixed_open = reduce_by_bound(model, reduced, upper - lp_bound)
+            levels = radius_levels(a, p, shut, fixed_open)
+            model = build_radius(levels, a, p, shut, fixed_open)
+            start = start_vector(model, levels, is_open)
+            words += (
+                f"; after the plan's bound {len(levels.level_minutes)} levels, {int(shut.sum())} sites shut, "
+                f"{int(fixed_open.sum())} open"
+            )
+    build = build_seconds + time.perf_counter() - t0
+    result, x = solve_model(model, backend, options, build_seconds=build, start=start, progress=progress)
+    if lp_bound is not None and result.bound is not None and result.bound < lp_bound:
+        result = replace(result, bound=lp_bound)
     if x is None:
         return replace(result, message=f"{result.message}; {words}"), None
     values = assign_nearest(a, p, model.values(x, "open") > 0.5)
@@ -415,6 +465,82 @@ def solve_radius(
     return replace(
         result, objective=objective, gap=relative_gap(objective, result.bound), message=message
     ), values
+
+
+def _proven(upper: float, bound: float, gap: float) -> bool:
+    """Whether a plan of cost ``upper`` is within ``gap`` of the bound (integer costs: of its ceiling)."""
+    if relative_gap(upper, bound) is not None and relative_gap(upper, bound) <= gap:
+        return True
+    return float(upper).is_integer() and np.ceil(bound - 1e-6) >= upper
+
+
+def _heuristic_result(
+    a: SactArrays,
+    p: SactParameters,
+    values: dict[str, np.ndarray],
+    bound: float,
+    options: SolveOptions,
+    build_seconds: float,
+    seconds: float,
+    words: str,
+) -> SolveResult:
+    objective = plan_objective(a, p, values)
+    return SolveResult(
+        status=Status.OPTIMAL,
+        objective=objective,
+        bound=min(bound, objective),
+        gap=relative_gap(objective, min(bound, objective)),
+        build_seconds=build_seconds,
+        solve_seconds=seconds,
+        backend="highs",
+        message=f"the heuristic plan is proven by the relaxation; {words}",
+        options=options.as_dict(),
+    )
+
+
+def relaxation(model: MatrixModel, options: SolveOptions) -> tuple[float | None, np.ndarray]:
+    """The linear relaxation's optimum (None if not solved in time) and every column's reduced cost."""
+    import highspy
+
+    from solvers.highs_direct import new_highs
+
+    h = new_highs()
+    h.setOptionValue("output_flag", bool(options.verbose))
+    if options.threads is not None:
+        h.setOptionValue("threads", int(options.threads))
+    limit = options.call_limit()
+    if limit is not None:
+        h.setOptionValue("time_limit", max(float(limit), 0.0))
+    a = model.matrix()
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = model.num_cols, model.num_rows
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = model.cost, model.col_lower, model.col_upper
+    lp.row_lower_, lp.row_upper_, lp.offset_ = model.row_lower, model.row_upper, model.objective_offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data.astype(float)
+    h.passModel(lp)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None, np.zeros(model.num_cols)
+    solution = h.getSolution()
+    return float(h.getInfo().objective_function_value), np.asarray(solution.col_dual, dtype=float)
+
+
+def reduce_by_bound(model: MatrixModel, reduced: np.ndarray, slack: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sites that stay shut, and sites that stay open, in every plan better than one ``slack`` above
+    the relaxation's optimum (reduced-cost fixing).
+
+    A site's :math:`y_j` at 0 in the relaxation whose reduced cost exceeds ``slack`` is 0 in every
+    better plan; at 1 with a reduced cost below ``-slack``, 1.  Shut sites then leave the levels
+    (:func:`radius_levels`: levels of only shut sites merge, fewer sites lie beyond the
+    :math:`p`-th) and an open one ends every customer's levels at its distance.
+    """
+    tol = REDUCED_COST_TOLERANCE * max(1.0, abs(slack))
+    block = model.variable_blocks["open"]
+    rc = reduced[block.start : block.start + block.size]
+    return rc > slack + tol, rc < -slack - tol
 
 
 def use_radius_path(a: SactArrays, p: SactParameters, backend: str) -> bool:
