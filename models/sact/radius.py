@@ -5,7 +5,8 @@ p-median instances (every zone served by its nearest open site, nothing but the 
 sites limiting the choice) its relaxation is weak for small :math:`p` and HiGHS spends minutes
 branching (pmed16, :math:`n = 400, p = 5`: 540 s).  The radius formulation of Elloumi (2010) and
 García, Labbé and Marín (2011) describes a customer's cost by the *distance levels* it is not yet
-served within: its relaxation is much tighter and it is smaller after the reductions below.
+served within: it has the strong relaxation (that of :math:`x_{ij} \le y_j`) with far fewer
+non-zeros, and the reductions below shrink it further.
 
 When (:func:`radius_obstacles` returns no reason).  Objective ``travel`` (or ``cost`` whose site
 cost is a fixed sum per open site: no chair cost that depends on the load); no chair-hours
@@ -53,12 +54,14 @@ Reductions (``radius_levels``)
   with ``exact_open_sites``, and with ``max_open_sites`` :math:`K` when opening a site never
   costs (objective ``travel``, no new-site limit): then some optimum opens exactly
   :math:`\min(K, |S|)`.
-* Levels beyond a plan's radius bound (reduced-cost fixing, García et al.): with a plan of cost
-  :math:`UB` (greedy and interchange, :func:`interchange_heuristic`) and the relaxation's optimum
-  :math:`LB` with reduced costs :math:`r_{ik}`, every plan with :math:`z_{ik} = 1` costs at least
-  :math:`LB + r_{ik}`; where that exceeds :math:`UB` customer :math:`i` is within :math:`D_{ik}` of an
-  open site in every better plan, so :math:`K_i` is cut to :math:`k` (``reduce_by_bound``).  The
-  heuristic plan stays the incumbent, so the answer is exact.
+* Sites and levels beyond a plan's bound (Lagrangian fixing, :func:`lagrangian_fixing`): with a
+  plan of cost :math:`UB` (greedy and interchange, :func:`interchange_heuristic`), a Lagrangian
+  bound (assignment rows relaxed, subgradient steps) prices opening or closing each site; a site
+  whose forced opening (closing) costs more than :math:`UB` stays shut (open) in every better
+  plan.  Shut sites leave the levels (levels with only shut sites merge away, fewer sites lie
+  beyond the :math:`p`-th) and an open one ends every customer's levels at its distance.  When
+  the bound already proves the plan no MIP runs; else the plan is the MIP's start, so the
+  answer is exact.  With integer costs the MIP stops once within 1 of its bound.
 
 The plan (:func:`assign_nearest`) serves every demand row from its nearest open site (ties: the
 first site in the input) and gives every open site its least chairs, raised to carry its load
@@ -86,7 +89,12 @@ HEURISTIC_MAX_ENTRIES = (
 )
 HEURISTIC_MAX_SWEEPS = 200  # most best-improvement swaps of the interchange heuristic
 HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
-REDUCED_COST_TOLERANCE = 1e-6  # relative: a reduced cost must exceed the plan's slack by this to fix
+REDUCED_COST_TOLERANCE = 1e-6  # relative: a Lagrangian bound must exceed the plan's cost by this to fix
+LAGRANGIAN_STEPS = 2000  # most subgradient steps of the Lagrangian bound
+LAGRANGIAN_START_STEP = 2.0  # first step multiplier (Polyak steps towards the plan's cost)
+LAGRANGIAN_LEAST_STEP = 1e-4  # stop once the multiplier has been halved below this
+LAGRANGIAN_PATIENCE = 30  # steps without a better bound before the multiplier is halved
+INTEGRAL_ABS_GAP = 0.999  # HiGHS stops within this of the bound when every cost is an integer
 BIG = 1e30  # minutes of a pair with no arc, in the heuristic's dense matrix
 
 
@@ -300,6 +308,74 @@ def covering(m: MatrixModel, levels: RadiusLevels, y: np.ndarray, z: np.ndarray,
     m.add_constraints("covering", n, rows, cols, vals, lower=first.astype(float))
 
 
+def dense_costs(levels: RadiusLevels) -> np.ndarray:
+    """Customers x sites matrix of :math:`w_i t_{ij}` over the kept arcs (:data:`BIG` elsewhere)."""
+    cost = np.full((levels.num_customers, levels.num_sites), BIG)
+    arc_cust = levels.level_customer[levels.arc_level]
+    cost[arc_cust, levels.arc_site] = levels.weight[arc_cust] * levels.level_minutes[levels.arc_level]
+    return cost
+
+
+def lagrangian_fixing(
+    levels: RadiusLevels, a: SactArrays, p: SactParameters, count: int, upper: float
+) -> tuple[float, np.ndarray, np.ndarray]:
+    r"""A Lagrangian bound and the sites it fixes, given a plan of cost ``upper`` (Beasley 1993).
+
+    The assignment rows :math:`\sum_j x_{ij} = 1` of the kept arcs relaxed with multipliers
+    :math:`\lambda_i`: :math:`L(\lambda) = \sum_i \lambda_i + \min \{\sum_j \rho_j y_j :
+    \sum_j y_j = p\}` with :math:`\rho_j = F_j + \sum_i \min(0, w_i t_{ij} - \lambda_i)` (the
+    must-open sites and then the :math:`p` lowest :math:`\rho_j`), a lower bound for every
+    :math:`\lambda`, raised by subgradient steps (:data:`LAGRANGIAN_STEPS` at most).  Opening a
+    site left out costs at least :math:`L + \rho_j - \rho_{out}` (it replaces the dearest chosen
+    site); closing a chosen one :math:`L - \rho_j + \rho_{in}`: above ``upper`` the site stays shut
+    (open) in every better plan.  Returns the best bound and the masks shut, open.
+    """
+    cost = dense_costs(levels)
+    fixed = site_costs(a, p)
+    can_open = a.min_chairs <= a.max_chairs
+    free = can_open & ~a.must_open
+    room = count - int(a.must_open.sum())
+    none = np.zeros(a.num_sites, bool)
+    if room < 0 or room > int(free.sum()):
+        return -np.inf, none, none
+    lam = np.partition(cost, 1, axis=1)[:, 1] if cost.shape[1] > 1 else cost[:, 0].copy()
+    lam = np.minimum(lam, BIG / 2)
+    best, best_rho, step = -np.inf, None, LAGRANGIAN_START_STEP
+    stall = 0
+    for _ in range(LAGRANGIAN_STEPS):
+        below = cost < lam[:, None]
+        rho = fixed + np.where(below, cost - lam[:, None], 0.0).sum(axis=0)
+        chosen = a.must_open.copy()
+        if room:
+            candidates = np.flatnonzero(free)
+            chosen[candidates[np.argsort(rho[candidates], kind="stable")[:room]]] = True
+        bound = float(lam.sum() + rho[chosen].sum())
+        if best_rho is None or bound > best + 1e-9 * max(1.0, abs(best)):
+            best, best_rho, stall = bound, rho, 0
+        else:
+            stall += 1
+            if stall >= LAGRANGIAN_PATIENCE:
+                step, stall = step / 2, 0
+        if upper - best <= 1e-9 * max(1.0, abs(upper)) or step < LAGRANGIAN_LEAST_STEP:
+            break
+        g = 1.0 - below[:, chosen].sum(axis=1)
+        norm = float(g @ g)
+        if norm == 0:
+            break
+        lam = lam + step * (upper - bound) / norm * g
+    if best_rho is None or room == 0:
+        return best, none, none
+    tol = REDUCED_COST_TOLERANCE * max(1.0, abs(upper))
+    candidates = np.flatnonzero(free)
+    order = candidates[np.argsort(best_rho[candidates], kind="stable")]
+    worst_in, best_out = best_rho[order[room - 1]], (best_rho[order[room]] if room < len(order) else np.inf)
+    inside = np.zeros(a.num_sites, bool)
+    inside[order[:room]] = True
+    shut = free & ~inside & (best + best_rho - worst_in > upper + tol)
+    held = free & inside & (best - best_rho + best_out > upper + tol)
+    return best, shut | ~can_open, held
+
+
 def interchange_heuristic(
     levels: RadiusLevels, a: SactArrays, p: SactParameters, count: int
 ) -> np.ndarray | None:
@@ -312,9 +388,7 @@ def interchange_heuristic(
     nc, ns = levels.num_customers, a.num_sites
     if nc * ns > HEURISTIC_MAX_ENTRIES or count < 1 or p.max_new_sites is not None:
         return None
-    cost = np.full((nc, ns), BIG)
-    arc_cust = levels.level_customer[levels.arc_level]
-    cost[arc_cust, levels.arc_site] = levels.weight[arc_cust] * levels.level_minutes[levels.arc_level]
+    cost = dense_costs(levels)
     fixed = site_costs(a, p)
     can_open = a.min_chairs <= a.max_chairs
     is_open = a.must_open & can_open
@@ -420,9 +494,10 @@ def solve_radius(
 ) -> tuple[SolveResult, dict[str, np.ndarray] | None]:
     """Solve by the radius formulation; return the result and the standard solution arrays (or None).
 
-    With a heuristic plan (exactly :math:`p` open, HiGHS): its relaxation first; when that proves
-    the plan within the asked gap no MIP runs, else the levels and sites its reduced costs rule
-    out are dropped (``reduce_by_bound``) and the MIP starts from the plan.
+    With a heuristic plan (exactly :math:`p` open, HiGHS): the Lagrangian bound first; when it
+    proves the plan within the asked gap no MIP runs, else the sites it fixes leave the levels
+    and the MIP starts from the plan.  With integer costs the MIP stops within
+    :data:`INTEGRAL_ABS_GAP` of its bound and the bound reported is rounded up.
     """
     t0 = time.perf_counter()
     levels = radius_levels(a, p)
@@ -436,34 +511,37 @@ def solve_radius(
         f"radius formulation: {levels.num_customers} customers of {len(a.dem_amount)} demand rows, "
         f"{len(levels.level_minutes)} levels, {len(levels.arc_site)} of {len(a.arc_dem)} arcs"
     )
-    lp_bound = None
+    integral = False
     if start is not None and backend == "highs":
         upper = model.objective_value(start)
-        lp_bound, reduced = relaxation(model, options)
-        if lp_bound is not None and _proven(upper, lp_bound, options.gap):
+        lagrange, shut, held = lagrangian_fixing(levels, a, p, count, upper)
+        if _proven(upper, lagrange, options.gap):
             values = assign_nearest(a, p, is_open)
             seconds = time.perf_counter() - t0
-            return _heuristic_result(a, p, values, lp_bound, options, build_seconds, seconds, words), values
-        if lp_bound is not None:
-            shut, fixed_open = reduce_by_bound(model, reduced, upper - lp_bound)
-            levels = radius_levels(a, p, shut, fixed_open)
-            model = build_radius(levels, a, p, shut, fixed_open)
+            return _heuristic_result(a, p, values, lagrange, options, build_seconds, seconds, words), values
+        if shut.any() or held.any():
+            levels = radius_levels(a, p, shut, held)
+            model = build_radius(levels, a, p, shut, held)
             start = start_vector(model, levels, is_open)
             words += (
-                f"; after the plan's bound {len(levels.level_minutes)} levels, {int(shut.sum())} sites shut, "
-                f"{int(fixed_open.sum())} open"
+                f"; after the Lagrangian bound {len(levels.level_minutes)} levels, "
+                f"{int(shut.sum())} sites shut, {int(held.sum())} open"
             )
+        integral = _integral_objective(model)
+        if integral and "mip_abs_gap" not in options.extra:
+            options = replace(options, extra={**options.extra, "mip_abs_gap": INTEGRAL_ABS_GAP})
     build = build_seconds + time.perf_counter() - t0
     result, x = solve_model(model, backend, options, build_seconds=build, start=start, progress=progress)
-    if lp_bound is not None and result.bound is not None and result.bound < lp_bound:
-        result = replace(result, bound=lp_bound)
     if x is None:
         return replace(result, message=f"{result.message}; {words}"), None
     values = assign_nearest(a, p, model.values(x, "open") > 0.5)
     objective = plan_objective(a, p, values)
+    bound = result.bound
+    if integral and bound is not None:
+        bound = min(float(np.ceil(bound - 1e-6)), objective)  # integer costs: no plan costs less
     message = f"{result.message}; {words}"
     return replace(
-        result, objective=objective, gap=relative_gap(objective, result.bound), message=message
+        result, objective=objective, bound=bound, gap=relative_gap(objective, bound), message=message
     ), values
 
 
@@ -493,54 +571,15 @@ def _heuristic_result(
         build_seconds=build_seconds,
         solve_seconds=seconds,
         backend="highs",
-        message=f"the heuristic plan is proven by the relaxation; {words}",
+        message=f"the heuristic plan is proven by the bound; {words}",
         options=options.as_dict(),
     )
 
 
-def relaxation(model: MatrixModel, options: SolveOptions) -> tuple[float | None, np.ndarray]:
-    """The linear relaxation's optimum (None if not solved in time) and every column's reduced cost."""
-    import highspy
-
-    from solvers.highs_direct import new_highs
-
-    h = new_highs()
-    h.setOptionValue("output_flag", bool(options.verbose))
-    if options.threads is not None:
-        h.setOptionValue("threads", int(options.threads))
-    limit = options.call_limit()
-    if limit is not None:
-        h.setOptionValue("time_limit", max(float(limit), 0.0))
-    a = model.matrix()
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = model.num_cols, model.num_rows
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = model.cost, model.col_lower, model.col_upper
-    lp.row_lower_, lp.row_upper_, lp.offset_ = model.row_lower, model.row_upper, model.objective_offset
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data.astype(float)
-    h.passModel(lp)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None, np.zeros(model.num_cols)
-    solution = h.getSolution()
-    return float(h.getInfo().objective_function_value), np.asarray(solution.col_dual, dtype=float)
-
-
-def reduce_by_bound(model: MatrixModel, reduced: np.ndarray, slack: float) -> tuple[np.ndarray, np.ndarray]:
-    """Sites that stay shut, and sites that stay open, in every plan better than one ``slack`` above
-    the relaxation's optimum (reduced-cost fixing).
-
-    A site's :math:`y_j` at 0 in the relaxation whose reduced cost exceeds ``slack`` is 0 in every
-    better plan; at 1 with a reduced cost below ``-slack``, 1.  Shut sites then leave the levels
-    (:func:`radius_levels`: levels of only shut sites merge, fewer sites lie beyond the
-    :math:`p`-th) and an open one ends every customer's levels at its distance.
-    """
-    tol = REDUCED_COST_TOLERANCE * max(1.0, abs(slack))
-    block = model.variable_blocks["open"]
-    rc = reduced[block.start : block.start + block.size]
-    return rc > slack + tol, rc < -slack - tol
+def _integral_objective(model: MatrixModel) -> bool:
+    """Whether every plan's cost is an integer (integer costs and offset)."""
+    cost = model.cost
+    return bool(np.all(cost == np.round(cost)) and float(model.objective_offset).is_integer())
 
 
 def use_radius_path(a: SactArrays, p: SactParameters, backend: str) -> bool:
