@@ -19,7 +19,14 @@ from models.common.contract import ModelInputError
 from models.sact.arrays import prepare
 from models.sact.input import SactInput, SactParameters
 from models.sact.orlibrary import read_optima, read_pmed
-from models.sact.radius import radius_levels, use_radius_path
+from models.sact.radius import (
+    dense_costs,
+    interchange_heuristic,
+    lagrangian_fixing,
+    open_count,
+    radius_levels,
+    use_radius_path,
+)
 from solvers import SolveOptions, Status
 from tests.conftest import benchmark_file
 
@@ -186,3 +193,37 @@ def test_pmed_proven_at_published_optimum_by_radius(name: str) -> None:
     report = models.sact.check(data, plan)
     assert report.violations == () and report.mismatches == ()
     assert seconds < 30  # about 1 s each on a quiet two-core machine
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_lagrangian_bound_and_fixing_keep_every_optimum(name: str) -> None:
+    """The Lagrangian bound never exceeds the optimum and no optimal set holds a site it shuts."""
+    data = random_instance(**CASES[name])
+    a, p = prepare(data), data.parameters
+    levels = radius_levels(a, p)
+    count = open_count(a, p)
+    is_open = interchange_heuristic(levels, a, p, count)
+    upper = float(dense_costs(levels)[:, is_open].min(axis=1).sum())
+    bound, shut, held = lagrangian_fixing(levels, a, p, count, upper)
+    best = enumerate_optimum(data)
+    assert upper >= best - 1e-9
+    assert bound <= best + 1e-6 * best
+    for subset in optimal_sets(data, best):
+        assert not shut[list(subset)].any()
+        assert held[np.setdiff1d(np.arange(len(shut)), subset)].sum() == 0
+
+
+def optimal_sets(data: SactInput, best: float) -> list[tuple[int, ...]]:
+    """Every set of p sites (with the must-open ones) whose plan costs ``best``."""
+    p = data.parameters
+    travel = data.travel[data.travel["minutes"] <= p.max_travel_minutes]
+    matrix = travel.pivot(index="zone_id", columns="site_id", values="minutes")
+    matrix = matrix.reindex(index=data.zones.index, columns=data.sites.index).to_numpy(float)
+    matrix = np.where(np.isnan(matrix), np.inf, matrix)
+    weights = data.zones["attendances"].to_numpy(float)
+    must = set(np.flatnonzero(data.sites["must_open"].to_numpy(bool)).tolist())
+    return [
+        subset
+        for subset in itertools.combinations(range(matrix.shape[1]), p.exact_open_sites)
+        if must <= set(subset) and float(weights @ matrix[:, subset].min(axis=1)) <= best * (1 + 1e-12)
+    ]
