@@ -90,6 +90,7 @@ HEURISTIC_MAX_ENTRIES = (
 HEURISTIC_MAX_SWEEPS = 200  # most best-improvement swaps of the interchange heuristic
 HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
 REDUCED_COST_TOLERANCE = 1e-6  # relative: a Lagrangian bound must exceed the plan's cost by this to fix
+STAGE_SHARE = 0.2  # of the time left, for each of the heuristic and the Lagrangian bound
 LAGRANGIAN_STEPS = 2000  # most subgradient steps of the Lagrangian bound
 LAGRANGIAN_START_STEP = 2.0  # first step multiplier (Polyak steps towards the plan's cost)
 LAGRANGIAN_LEAST_STEP = 1e-4  # stop once the multiplier has been halved below this
@@ -317,7 +318,12 @@ def dense_costs(levels: RadiusLevels) -> np.ndarray:
 
 
 def lagrangian_fixing(
-    levels: RadiusLevels, a: SactArrays, p: SactParameters, count: int, upper: float
+    levels: RadiusLevels,
+    a: SactArrays,
+    p: SactParameters,
+    count: int,
+    upper: float,
+    deadline: float | None = None,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     r"""A Lagrangian bound and the sites it fixes, given a plan of cost ``upper`` (Beasley 1993).
 
@@ -328,7 +334,8 @@ def lagrangian_fixing(
     :math:`\lambda`, raised by subgradient steps (:data:`LAGRANGIAN_STEPS` at most).  Opening a
     site left out costs at least :math:`L + \rho_j - \rho_{out}` (it replaces the dearest chosen
     site); closing a chosen one :math:`L - \rho_j + \rho_{in}`: above ``upper`` the site stays shut
-    (open) in every better plan.  Returns the best bound and the masks shut, open.
+    (open) in every better plan.  Steps stop at ``deadline`` (:func:`time.monotonic` seconds).
+    Returns the best bound and the masks shut, open.
     """
     cost = dense_costs(levels)
     fixed = site_costs(a, p)
@@ -343,6 +350,8 @@ def lagrangian_fixing(
     best, best_rho, step = -np.inf, None, LAGRANGIAN_START_STEP
     stall = 0
     for _ in range(LAGRANGIAN_STEPS):
+        if deadline is not None and time.monotonic() > deadline:
+            break
         below = cost < lam[:, None]
         rho = fixed + np.where(below, cost - lam[:, None], 0.0).sum(axis=0)
         chosen = a.must_open.copy()
@@ -377,13 +386,14 @@ def lagrangian_fixing(
 
 
 def interchange_heuristic(
-    levels: RadiusLevels, a: SactArrays, p: SactParameters, count: int
+    levels: RadiusLevels, a: SactArrays, p: SactParameters, count: int, deadline: float | None = None
 ) -> np.ndarray | None:
     """Open sites of a good plan with ``count`` open: greedy adding, then best-improvement swaps.
 
     Runs on a dense customers x sites matrix of weighted minutes (none above
     :data:`HEURISTIC_MAX_ENTRIES` entries: returns None); sites that must stay open are never
-    swapped out, sites that cannot open never in.
+    swapped out, sites that cannot open never in.  Swapping stops at ``deadline``
+    (:func:`time.monotonic` seconds).
     """
     nc, ns = levels.num_customers, a.num_sites
     if nc * ns > HEURISTIC_MAX_ENTRIES or count < 1 or p.max_new_sites is not None:
@@ -402,6 +412,8 @@ def interchange_heuristic(
         is_open[j] = True
         near = np.minimum(near, cost[:, j])
     for _ in range(HEURISTIC_MAX_SWEEPS):
+        if deadline is not None and time.monotonic() > deadline:
+            break
         if not _best_swap(cost, fixed, is_open, a.must_open, can_open):
             break
     return is_open
@@ -503,7 +515,7 @@ def solve_radius(
     levels = radius_levels(a, p)
     model = build_radius(levels, a, p)
     count = open_count(a, p)
-    is_open = None if count is None else interchange_heuristic(levels, a, p, count)
+    is_open = None if count is None else interchange_heuristic(levels, a, p, count, _share(options))
     start = None if is_open is None else start_vector(model, levels, is_open)
     if backend == "highs":
         options = replace(options, extra={**HIGHS_OPTIONS, **options.extra})
@@ -514,7 +526,7 @@ def solve_radius(
     integral = False
     if start is not None and backend == "highs":
         upper = model.objective_value(start)
-        lagrange, shut, held = lagrangian_fixing(levels, a, p, count, upper)
+        lagrange, shut, held = lagrangian_fixing(levels, a, p, count, upper, _share(options))
         if _proven(upper, lagrange, options.gap):
             values = assign_nearest(a, p, is_open)
             seconds = time.perf_counter() - t0
@@ -574,6 +586,12 @@ def _heuristic_result(
         message=f"the heuristic plan is proven by the bound; {words}",
         options=options.as_dict(),
     )
+
+
+def _share(options: SolveOptions) -> float | None:
+    """The deadline of a bounding stage: :data:`STAGE_SHARE` of the time left (None: no limit)."""
+    left = options.call_limit()
+    return None if left is None else time.monotonic() + STAGE_SHARE * left
 
 
 def _integral_objective(model: MatrixModel) -> bool:
