@@ -405,7 +405,7 @@ def interchange_heuristic(
     if is_open.sum() > count or can_open.sum() < count:
         return None
     near = cost[:, is_open].min(axis=1) if is_open.any() else np.full(nc, BIG)
-    while is_open.sum() < count:
+    while is_open.sum() < count:  # greedy: p steps of one customers x sites pass each
         total = np.minimum(near[:, None], cost).sum(axis=0) + fixed
         total[is_open | ~can_open] = np.inf
         j = int(np.argmin(total))
@@ -512,6 +512,7 @@ def solve_radius(
     :data:`INTEGRAL_ABS_GAP` of its bound and the bound reported is rounded up.
     """
     t0 = time.perf_counter()
+    options = options.with_deadline()  # the heuristic, the bound and the MIP share one time limit
     levels = radius_levels(a, p)
     model = build_radius(levels, a, p)
     count = open_count(a, p)
