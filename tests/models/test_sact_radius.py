@@ -19,14 +19,8 @@ from models.common.contract import ModelInputError
 from models.sact.arrays import prepare
 from models.sact.input import SactInput, SactParameters
 from models.sact.orlibrary import read_optima, read_pmed
-from models.sact.radius import (
-    dense_costs,
-    interchange_heuristic,
-    lagrangian_fixing,
-    open_count,
-    radius_levels,
-    use_radius_path,
-)
+from models.sact.pmedian_bounds import dense_costs, interchange_heuristic, lagrangian_fixing
+from models.sact.radius import open_count, radius_levels, use_radius_path
 from solvers import SolveOptions, Status
 from tests.conftest import benchmark_file
 
