@@ -9,7 +9,9 @@ Families
     (``PMedian.from_cost_matrix``) through PuLP's bundled CBC, for a side-by-side comparison.
 ``cap``
     Capacitated warehouse location cap41..cap104 (Beasley 1988), split demand, read by
-    :func:`models.sact.orlibrary.read_cap` from ``<data>/cap/``.
+    :func:`models.sact.orlibrary.read_cap` from ``<data>/cap/``.  Entry key ``capacity`` (a
+    number or a list): the capacity that replaces the word ``capacity`` in the large sets capa,
+    capb and capc, one case ``<name>-<capacity>`` per value.
 
 ``size_value`` is the number of zone-site pairs (n^2 for pmed, customers x warehouses for cap).
 """
@@ -21,6 +23,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from benchmarks.suite.backends import MILP_BACKENDS, SPOPT, bundled_cbc
 from benchmarks.suite.registry import Case, Context, Family, data_folder, select_names, with_published
@@ -82,17 +86,20 @@ def expand_pmed(entry: Mapping[str, Any], context: Context) -> list[Case]:
 def expand_cap(entry: Mapping[str, Any], context: Context) -> list[Case]:
     folder = data_folder(context, "cap", "cap")
     cases = []
+    capacities = entry.get("capacity")
+    capacities = [None] if capacities is None else list(np.atleast_1d(capacities).tolist())
     for name in select_names(entry, _instances(folder, "cap"), "cap"):
         m, n = _header(folder / f"{name}.txt", 2)
-        case = Case(
-            family="cap",
-            name=name,
-            model="sact",
-            size=f"{n}x{m}",
-            size_value=float(n * m),
-            params={"file": f"cap/{name}.txt"},
-        )
-        cases.append(with_published(case, "cap"))
+        for capacity in capacities:
+            case = Case(
+                family="cap",
+                name=name if capacity is None else f"{name}-{float(capacity):g}",
+                model="sact",
+                size=f"{n}x{m}",
+                size_value=float(n * m),
+                params={"file": f"cap/{name}.txt", **({} if capacity is None else {"capacity": capacity})},
+            )
+            cases.append(with_published(case, "cap"))
     return cases
 
 
@@ -115,7 +122,7 @@ def solve_cap(case: Case, backend: str, options: SolveOptions, context: Context)
     from models.sact.orlibrary import read_cap
     from models.sact.solve import solve_sact
 
-    return solve_sact(read_cap(_path(case, context)), backend, options).result
+    return solve_sact(read_cap(_path(case, context), case.params.get("capacity")), backend, options).result
 
 
 def solve_pmed_spopt(path: Path, options: SolveOptions) -> SolveResult:

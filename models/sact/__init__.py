@@ -152,8 +152,9 @@ The model is built once, as arrays (:mod:`models.sact.matrix`, from the arrays o
 :func:`models.sact.arrays.prepare`): HiGHS takes it straight, the ``pyomo-*`` backends through
 :mod:`solvers.pyomo_matrix`, so every backend solves the same constraints.  Large instances are solved by
 :mod:`models.sact.large` (strong relaxation by pricing arcs, plans from restricted MILPs, a bound
-valid for the whole model); the ``solve_method`` parameter chooses (``auto``, ``direct``,
-``priced``) and the plan's figures record the path that ran (``solve_path``).
+valid for the whole model); p-median instances by the radius formulation of
+:mod:`models.sact.radius`; the ``solve_method`` parameter chooses (``auto``, ``direct``,
+``priced``, ``radius``) and the plan's figures record the path that ran (``solve_path``).
 
 The contract (:mod:`models.common.contract`): :data:`Input`, :data:`Parameters`, :data:`BACKENDS`,
 :func:`solve`, :func:`check`, :data:`Plan`.
@@ -177,7 +178,7 @@ Input = SactInput
 Parameters = SactParameters
 Plan = SactPlan
 BACKENDS: tuple[str, ...] = ("highs", "pyomo-highs", "pyomo-cbc", "pyomo-glpk", "pyomo-scip")
-SOLVE_METHODS = ("auto", "direct", "priced")
+SOLVE_METHODS = ("auto", "direct", "priced", "radius")
 
 __all__ = ["BACKENDS", "CheckReport", "Input", "Parameters", "Plan", "check", "solve"]
 

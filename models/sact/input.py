@@ -49,7 +49,7 @@ class SactParameters:
     trips_per_attendance: float = 2.0  # one-way trips per attendance (there and back)
     strong_linking: bool = True  # x <= y for every arc (tight relaxation)
     lazy_linking: bool = True  # add those rows only where the relaxation breaks them (HiGHS direct)
-    solve_method: str = "auto"  # HiGHS: auto, direct (whole model) or priced (models.sact.large)
+    solve_method: str = "auto"  # auto, direct (whole model), priced (sact.large), radius (sact.radius)
 
     def access_targets(self) -> dict[int, float]:
         """The access targets in force: 0 = all zones; 1..5 = a deprivation quintile's own target

@@ -126,16 +126,31 @@ def read_pmed(path: str | Path) -> SactInput:
     )
 
 
-def read_cap(path: str | Path) -> SactInput:
+def read_cap(path: str | Path, capacity: float | None = None) -> SactInput:
     """An OR-Library capacitated warehouse instance (split demand) as a :class:`SactInput`.
 
     Tokens: ``m n``; ``m`` pairs ``capacity fixed_cost``; per customer ``demand`` then ``m``
     costs of serving all of its demand.  Numbers may end in a dot (``7500.``).  A customer with
     no demand gets one attendance's worth of minutes (its cost) and no arcs are built for it.
+
+    In the large sets (``capa``, ``capb``, ``capc``) every warehouse's capacity is the literal
+    word ``capacity``, to be replaced by one value per variant (capa 8000, 10000, 12000, 14000;
+    capb 5000, 6000, 7000, 8000; capc 5000, 5750, 6500, 7250): ``capacity`` (demand units) is
+    that value, and the instance is named ``<file>-<capacity>``.  A file with the word and no
+    ``capacity`` given raises ``ValueError``; numeric capacities in a file are kept as they are.
     """
     tok = _tokens(path)
     m, n = int(tok[0]), int(tok[1])
-    values = np.array([float(t) for t in tok[2:]], dtype=float)
+    words = [i for i, t in enumerate(tok[2 : 2 + 2 * m : 2]) if t.lower() == "capacity"]
+    if words and capacity is None:
+        raise ValueError(
+            f"{path}: the capacity of {len(words)} warehouses is the word 'capacity'; "
+            "give the variant's capacity (read_cap(path, capacity=...), suite key 'capacity')"
+        )
+    body = list(tok[2:])
+    for i in words:
+        body[2 * i] = str(capacity)
+    values = np.array([float(t) for t in body], dtype=float)
     expected = 2 * m + n * (1 + m)
     if len(values) != expected:
         raise ValueError(f"{path}: {expected} numbers expected after 'm n', found {len(values)}")
@@ -164,7 +179,7 @@ def read_cap(path: str | Path) -> SactInput:
         travel=_travel(zone_ids, site_ids, per_unit),
         site_travel=_no_site_travel(),
         parameters=params,
-        name=Path(path).stem,
+        name=Path(path).stem if not words else f"{Path(path).stem}-{float(capacity):g}",
     )
 
 

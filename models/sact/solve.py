@@ -21,6 +21,7 @@ from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
 from models.sact.objectives import objective_figures, objective_terms
+from models.sact.radius import solve_radius, use_radius_path
 from models.sact.start import start_point
 from solvers import SolveOptions, SolveResult, Status, solve_model
 
@@ -46,7 +47,8 @@ class SactPlan:
         the same per deprivation quintile.
     explanation : when no plan exists, every requirement that cannot be met, in planners' words.
     parameters : the parameters solved under (so the plan can be checked with the input alone).
-    solve_path : ``direct`` (the whole model), ``priced`` (:mod:`models.sact.large`), ``pyomo``,
+    solve_path : ``direct`` (the whole model), ``priced`` (:mod:`models.sact.large`), ``radius``
+        (:mod:`models.sact.radius`), ``pyomo``,
         or ``diagnosed`` (no solve: a requirement cannot be met).
     """
 
@@ -121,7 +123,11 @@ def solve_sact(
     The parameter ``solve_method`` (HiGHS only): ``direct`` solves the whole model; ``priced``
     takes the path of :mod:`models.sact.large` (strong relaxation by pricing, plans from
     restricted MILPs, a valid bound); ``auto`` takes it above
-    :data:`models.sact.large.PRICED_PATH_ARCS` arcs.
+    :data:`models.sact.large.PRICED_PATH_ARCS` arcs.  ``radius`` solves by the radius formulation
+    of :mod:`models.sact.radius`, and ``auto`` does on p-median instances: backend ``highs``,
+    objective ``travel``, ``exact_open_sites`` or ``max_open_sites`` set, and no chair-hours
+    capacity that can bind, access target, budget, safe volume, aseptic supply, nurse limit or
+    unserved demand (:func:`models.sact.radius.use_radius_path`).
     """
     options = options or SolveOptions()
     p = data.parameters
@@ -135,12 +141,19 @@ def solve_sact(
         )
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
     start_seconds = 0.0  # completing the start on the direct and pyomo paths (the priced path times its own)
-    if backend == "highs" and use_priced_path(arrays, p, p.solve_method):
+    note = ""
+    if use_radius_path(arrays, p, backend):
+        path = "radius"
+        result, values = solve_radius(
+            arrays, p, backend, options, build_seconds=prepare_seconds, progress=progress
+        )
+    elif backend == "highs" and use_priced_path(arrays, p, p.solve_method):
         path = "priced"
         result, x, model = solve_priced(
             arrays, p, options, build_seconds=prepare_seconds, progress=progress, start=start
         )
         note = _start_note(result.message)
+        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     else:
         path = "direct" if backend == "highs" else "pyomo"
         t1 = time.perf_counter()
@@ -153,7 +166,7 @@ def solve_sact(
             model, backend, options, build_seconds=build_seconds, progress=progress, start=x0
         )
         result = replace(result, message="; ".join(m for m in (note, result.message) if m))
-    values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
+        values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if start is not None and path != "priced":  # the priced path counts it in its solve
         timings["warm_start"] = start_seconds

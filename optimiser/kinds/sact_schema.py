@@ -279,8 +279,9 @@ PARAMETERS = (
         "auto",
         "",
         "HiGHS path: direct (whole model), priced (strong LP by pricing, plans from it; for large "
-        "instances) or auto (priced above 100,000 zone-site pairs)",
-        choices=("auto", "direct", "priced"),
+        "instances), radius (p-median radius formulation) or auto (radius on p-median instances, "
+        "else priced above 100,000 zone-site pairs)",
+        choices=("auto", "direct", "priced", "radius"),
     ),
     Parameter(
         "road_factor",

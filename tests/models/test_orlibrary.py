@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from models.sact.check import check_sact_plan
@@ -67,6 +68,26 @@ def test_cap_reader_trailing_dots_and_zero_demand(tmp_path: Path) -> None:
     report = check_sact_plan(data, plan)
     assert report.violations == []
     assert report.objective == pytest.approx(64.0)
+
+
+def test_cap_reader_replaces_the_word_capacity(tmp_path: Path) -> None:
+    """capa/capb/capc write the word ``capacity`` for every warehouse: the variant's value replaces it."""
+    path = tmp_path / "capx.txt"
+    # 2 warehouses (fixed 100. and 0.), 3 customers of demand 8, 12, 5
+    path.write_text("2 3\ncapacity 100.\ncapacity 0.\n8 16. 40.\n12\n60. 24.\n5 10. 10.\n")
+    with pytest.raises(ValueError, match="the word 'capacity'"):
+        read_cap(path)
+    tight, loose = read_cap(path, capacity=15), read_cap(path, capacity=30.0)
+    assert tight.name == "capx-15" and loose.name == "capx-30"
+    assert tight.sites["max_chairs"].tolist() == [15, 15]
+    numeric = tmp_path / "numeric.txt"
+    numeric.write_text(path.read_text().replace("capacity", "15"))
+    pd.testing.assert_frame_equal(read_cap(numeric).travel, tight.travel)
+    pd.testing.assert_frame_equal(read_cap(numeric).sites, tight.sites)
+    # 25 units need both warehouses at 15: fixed 100 + every customer at its cheaper one (16 + 24 + 10)
+    assert solve_sact(tight, "highs", EXACT).result.objective == pytest.approx(150.0)
+    # at 30 the free warehouse carries all: 40 + 24 + 10
+    assert solve_sact(loose, "highs", EXACT).result.objective == pytest.approx(74.0)
 
 
 def test_read_optima(tmp_path: Path) -> None:

@@ -1,0 +1,478 @@
+r"""The radius (covering) formulation of the p-median, for SACT instances of that structure.
+
+Why.  The SACT model (:mod:`models.sact`) carries one allocation variable per zone-site pair; on
+p-median instances (every zone served by its nearest open site, nothing but the number of open
+sites limiting the choice) its relaxation is weak for small :math:`p` and HiGHS spends minutes
+branching (pmed16, :math:`n = 400, p = 5`: 540 s).  The radius formulation of Elloumi (2010) and
+García, Labbé and Marín (2011) describes a customer's cost by the *distance levels* it is not yet
+served within: it has the strong relaxation (that of :math:`x_{ij} \le y_j`) with far fewer
+non-zeros, and the reductions below shrink it further.
+
+When (:func:`radius_obstacles` returns no reason).  Objective ``travel`` (or ``cost`` whose site
+cost is a fixed sum per open site: no chair cost that depends on the load); no chair-hours
+capacity that can bind (every site's most chairs carry every attendance that can reach it); no
+access target, budget, safe volume, aseptic supply or nurse limit; all demand served
+(``allow_unserved`` off).  Then some optimal plan serves every demand row wholly from its nearest
+open site, and the plan depends on the open sites alone.
+
+Sets and data.  Customers :math:`I`: the demand rows of :func:`models.sact.arrays.prepare`, rows
+with the same arcs (same sites at the same minutes) merged into one, with weight :math:`w_i` =
+the sum of their objective weights (attendances, or valued attendances for ``cost``).  For
+customer :math:`i`, :math:`D_{i1} < D_{i2} < \dots < D_{iK_i}` the distinct minutes of its arcs,
+:math:`J_{ik} = \{j : t_{ij} = D_{ik}\}` the sites at level :math:`k`, :math:`N_{ik} = |\{j :
+t_{ij} \le D_{ik}\}|`.  :math:`S` the candidate sites, :math:`F_j` the cost of an open site
+(``cost`` objective: fixed cost plus its least chairs; else 0).
+
+Variables.  :math:`y_j \in \{0,1\}` site open; :math:`z_{ik} \in [0,1]` for :math:`k < K_i`:
+customer :math:`i` is farther than :math:`D_{ik}` from every open site (integral at integer
+:math:`y` in every optimal solution, so continuous).
+
+Objective
+
+.. math:: \min \sum_j F_j y_j + \sum_i w_i \Big(D_{i1} + \sum_{k < K_i} (D_{i,k+1} - D_{ik}) z_{ik}\Big)
+
+Constraints (each built by the one function named)
+
+1. Covering, written telescopically (Elloumi 2010): :math:`z_{i1} + \sum_{j \in J_{i1}} y_j \ge 1`
+   and :math:`z_{ik} + \sum_{j \in J_{ik}} y_j \ge z_{i,k-1}` for :math:`1 < k \le K_i`, with
+   :math:`z_{iK_i} \equiv 0` (every customer served).  Summed over :math:`k' \le k` they give
+   :math:`z_{ik} + \sum_{j: t_{ij} \le D_{ik}} y_j \ge 1`, with :math:`O(\text{arcs})` non-zeros
+   instead of :math:`O(\text{arcs} \cdot K)` (``covering``).  :math:`z_{ik} \le z_{i,k-1}` is
+   not needed: the objective keeps every :math:`z` at its least value.
+2. Open sites: :math:`\sum_j y_j \le K` (or :math:`= K`), new sites :math:`\le K'`
+   (:func:`models.sact.matrix.open_site_limits`); :math:`y_j = 1` for sites that must stay open
+   and :math:`y_j = 0` for sites whose least chairs exceed their most (the bounds of
+   :math:`y`, ``build_radius``).
+
+Reductions (``radius_levels``)
+
+* Identical customers merged (García et al.): demand rows with the same arcs are one customer.
+* Levels past the :math:`p`-th farthest site (Elloumi 2010): with exactly :math:`p` sites open,
+  once :math:`N_{ik} \ge |S| - p + 1` fewer than :math:`p` sites lie farther than :math:`D_{ik}`,
+  so an open site lies within it: :math:`K_i` is cut to the first such level (its row then
+  holds for every integer plan, so it stays valid) and every farther arc is left out.  Applied
+  with ``exact_open_sites``, and with ``max_open_sites`` :math:`K` when opening a site never
+  costs (objective ``travel``, no new-site limit): then some optimum opens exactly
+  :math:`\min(K, |S|)`.
+* Sites and levels beyond a plan's bound (Lagrangian fixing,
+  :func:`models.sact.pmedian_bounds.lagrangian_fixing`): with a plan of cost :math:`UB` (greedy
+  and interchange, :func:`models.sact.pmedian_bounds.interchange_heuristic`), a Lagrangian
+  bound (assignment rows relaxed, subgradient steps) prices opening or closing each site; a site
+  whose forced opening (closing) costs more than :math:`UB` stays shut (open) in every better
+  plan.  Shut sites leave the levels (levels with only shut sites merge away, fewer sites lie
+  beyond the :math:`p`-th) and an open one ends every customer's levels at its distance.  When
+  the bound already proves the plan no MIP runs; else the plan is the MIP's start, so the
+  answer is exact.  With integer costs the MIP stops once within 1 of its bound.
+
+The plan (:func:`assign_nearest`) serves every demand row from its nearest open site (ties: the
+first site in the input) and gives every open site its least chairs, raised to carry its load
+(:math:`\lceil \eta \cdot load / C \rceil`), so :func:`models.sact.solve.extract` reads it as a plan
+of the whole model.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from models.common.contract import InputProblem, ModelInputError
+from models.sact.arrays import SactArrays
+from models.sact.input import SactParameters
+from models.sact.matrix import open_site_limits
+from models.sact.pmedian_bounds import interchange_heuristic, lagrangian_fixing, site_costs
+from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_model
+
+HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
+STAGE_SHARE = 0.2  # of the time left, for each of the heuristic and the Lagrangian bound
+INTEGRAL_ABS_GAP = 0.999  # HiGHS stops within this of the bound when every cost is an integer
+
+
+def radius_obstacles(a: SactArrays, p: SactParameters) -> list[str]:
+    """Why the radius formulation is not exact for this instance (empty: it is)."""
+    why = []
+    if p.objective == "cost" and p.mean_chair_hours > 0 and (a.chair_cost > 0).any():
+        why.append("chair costs depend on each site's load (cost objective with chair costs)")
+    if p.mean_chair_hours > 0:
+        reach = np.bincount(a.arc_site, weights=a.arc_demand, minlength=a.num_sites)
+        if (p.mean_chair_hours * reach > p.chair_hours_per_year * a.max_chairs + 1e-9).any():
+            why.append("chair-hours capacity may bind at some site")
+    for flag, text in (
+        (p.access_target is not None, "an access target"),
+        (p.budget is not None, "a budget"),
+        (p.min_site_attendances > 0, "a safe-volume minimum"),
+        (p.require_aseptic_supply, "aseptic supply"),
+        (len(a.nurse_trusts) > 0, "nurse limits"),
+        (p.allow_unserved, "unserved demand allowed"),
+    ):
+        if flag:
+            why.append(text)
+    return why
+
+
+def open_count(a: SactArrays, p: SactParameters) -> int | None:
+    """The number of open sites some optimal plan has, when the parameters fix it (else None)."""
+    if p.exact_open_sites is not None:
+        return int(p.exact_open_sites)
+    site_costs = p.objective == "cost" and (a.fixed_cost > 0).any()
+    if p.max_open_sites is not None and not site_costs and p.max_new_sites is None:
+        return min(int(p.max_open_sites), a.num_sites)
+    return None
+
+
+@dataclass(frozen=True)
+class RadiusLevels:
+    """Customers, their distance levels and the arcs at each level (positions, not ids)."""
+
+    dem_customer: np.ndarray  # customer of every demand row
+    weight: np.ndarray  # w_i per customer
+    level_customer: np.ndarray  # customer of every level (levels sorted by customer, distance)
+    level_minutes: np.ndarray  # D_ik
+    level_last: np.ndarray  # whether the level is its customer's last kept one (no z)
+    arc_level: np.ndarray  # level of every kept customer arc
+    arc_site: np.ndarray  # site of every kept customer arc
+    num_sites: int
+
+    @property
+    def num_customers(self) -> int:
+        return len(self.weight)
+
+
+def merge_identical_rows(
+    arc_dem: np.ndarray, arc_site: np.ndarray, arc_minutes: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Customers from demand rows: rows with the same arcs (sites and minutes) merged.
+
+    Returns the customer of every demand row, each customer's representative row and weight.
+    Arcs are sorted by demand row, then site (as :func:`models.sact.arrays.prepare` sorts them).
+    """
+    nd = len(weights)
+    starts = np.searchsorted(arc_dem, np.arange(nd))
+    lengths = np.bincount(arc_dem, minlength=nd)
+    customer = np.empty(nd, np.int64)
+    reps: list[np.ndarray] = []
+    count = 0
+    for length in np.unique(lengths):  # one pass per distinct row length, not per row
+        rows = np.flatnonzero(lengths == length)
+        idx = starts[rows, None] + np.arange(length)[None, :]
+        key = np.hstack([arc_site[idx].astype(float), arc_minutes[idx]])
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        customer[rows] = count + inverse.ravel()
+        reps.append(rows[first])
+        count += len(first)
+    rep = np.concatenate(reps) if reps else np.zeros(0, np.int64)
+    weight = np.bincount(customer, weights=weights, minlength=count)
+    return customer, rep, weight
+
+
+def radius_levels(
+    a: SactArrays, p: SactParameters, shut: np.ndarray | None = None, fixed_open: np.ndarray | None = None
+) -> RadiusLevels:
+    """The customers' distance levels after the merging and p-th-site reductions.
+
+    Sites where ``shut`` is true are left out (their arcs dropped, levels with only them merged
+    away); a customer's levels end at its nearest site that must stay open or ``fixed_open``.
+    """
+    shut = np.zeros(a.num_sites, bool) if shut is None else shut
+    always = a.must_open if fixed_open is None else a.must_open | fixed_open
+    live = ~shut[a.arc_site]
+    arc_dem, arc_site, arc_minutes = a.arc_dem[live], a.arc_site[live], a.arc_minutes[live]
+    customer, rep, weight = merge_identical_rows(arc_dem, arc_site, arc_minutes, _row_weight(a, p))
+    rep_customer = np.full(len(a.dem_amount), -1, np.int64)
+    rep_customer[rep] = np.arange(len(rep))
+    arc_cust = rep_customer[arc_dem]
+    keep = arc_cust >= 0
+    cust, site, minutes = arc_cust[keep], arc_site[keep], arc_minutes[keep]
+    order = np.lexsort((site, minutes, cust))
+    cust, site, minutes = cust[order], site[order], minutes[order]
+    new_cust = np.r_[True, cust[1:] != cust[:-1]]
+    new_level = new_cust | np.r_[True, minutes[1:] != minutes[:-1]]
+    arc_level = np.cumsum(new_level) - 1
+    level_start = np.flatnonzero(new_level)
+    level_customer, level_minutes = cust[level_start], minutes[level_start]
+    cust_start = np.flatnonzero(new_cust)
+    level_end = np.r_[level_start[1:], len(cust)] - 1
+    covered = level_end - cust_start[level_customer] + 1  # N_ik
+    num_levels = len(level_start)
+    cust_first_level = np.searchsorted(level_customer, np.arange(len(weight)))
+    last = np.r_[cust_first_level[1:], num_levels] - 1  # the customer's last level
+    count = open_count(a, p)
+    if count is not None and count >= 1:
+        enough = np.flatnonzero(covered >= a.num_sites - int(shut.sum()) - count + 1)
+        # the first level of each customer at which fewer than p sites lie farther
+        first_enough = np.full(len(weight), num_levels, np.int64)
+        np.minimum.at(first_enough, level_customer[enough], enough)
+        last = np.minimum(last, first_enough)
+    held = np.flatnonzero(always[site])
+    if held.size:
+        np.minimum.at(last, cust[held], arc_level[held])
+    return _cut_levels(weight, customer, level_customer, level_minutes, arc_level, site, last, a.num_sites)
+
+
+def _row_weight(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """Objective weight of every demand row per minute of travel (attendances, or valued)."""
+    scale = p.travel_cost_per_minute * p.trips_per_attendance if p.objective == "cost" else 1.0
+    return scale * a.dem_amount
+
+
+def _cut_levels(
+    weight: np.ndarray,
+    dem_customer: np.ndarray,
+    level_customer: np.ndarray,
+    level_minutes: np.ndarray,
+    arc_level: np.ndarray,
+    arc_site: np.ndarray,
+    last: np.ndarray,
+    num_sites: int,
+) -> RadiusLevels:
+    """Keep every customer's levels up to ``last[customer]`` (a level index) and their arcs."""
+    kept = np.arange(len(level_customer)) <= last[level_customer]
+    new_index = np.cumsum(kept) - 1
+    arcs = kept[arc_level]
+    level_last = np.zeros(len(level_customer), bool)
+    level_last[last] = True
+    return RadiusLevels(
+        dem_customer=dem_customer,
+        weight=weight,
+        level_customer=level_customer[kept],
+        level_minutes=level_minutes[kept],
+        level_last=level_last[kept],
+        arc_level=new_index[arc_level[arcs]],
+        arc_site=arc_site[arcs],
+        num_sites=num_sites,
+    )
+
+
+def build_radius(
+    levels: RadiusLevels,
+    a: SactArrays,
+    p: SactParameters,
+    shut: np.ndarray | None = None,
+    fixed_open: np.ndarray | None = None,
+) -> MatrixModel:
+    """The radius formulation of ``levels`` as a :class:`MatrixModel` (blocks ``open``, ``radius``);
+    sites where ``shut`` is true stay shut, where ``fixed_open`` is true open."""
+    m = MatrixModel("sact_radius")
+    upper = np.where(a.min_chairs > a.max_chairs, 0.0, 1.0)
+    if shut is not None:
+        upper[shut] = 0.0
+    lower = a.must_open if fixed_open is None else a.must_open | fixed_open
+    y = m.add_variables(
+        "open",
+        a.num_sites,
+        lower=np.minimum(lower.astype(float), upper),
+        upper=upper,
+        cost=site_costs(a, p),
+        integer=True,
+    )
+    has_z = ~levels.level_last
+    step = np.zeros(len(has_z))
+    step[has_z] = levels.level_minutes[np.flatnonzero(has_z) + 1] - levels.level_minutes[has_z]
+    z_cost = levels.weight[levels.level_customer[has_z]] * step[has_z]
+    z = np.full(len(has_z), -1, np.int64)
+    z[has_z] = m.add_variables("radius", int(has_z.sum()), lower=0.0, upper=1.0, cost=z_cost)
+    first = np.r_[True, levels.level_customer[1:] != levels.level_customer[:-1]]
+    m.objective_offset = float(
+        (levels.weight[levels.level_customer[first]] * levels.level_minutes[first]).sum()
+    )
+    covering(m, levels, y, z, first)
+    open_site_limits(m, a, p, y)
+    return m
+
+
+def covering(m: MatrixModel, levels: RadiusLevels, y: np.ndarray, z: np.ndarray, first: np.ndarray) -> None:
+    """(1) z[i,k] + sum_{j in J_ik} y[j] - z[i,k-1] >= 1 at k = 1, >= 0 after (z at the last level 0)."""
+    n = len(z)
+    own = np.flatnonzero(z >= 0)
+    prev = np.flatnonzero(~first)
+    rows = np.concatenate([levels.arc_level, own, prev])
+    cols = np.concatenate([y[levels.arc_site], z[own], z[prev - 1]])
+    vals = np.concatenate([np.ones(len(levels.arc_level)), np.ones(len(own)), -np.ones(len(prev))])
+    m.add_constraints("covering", n, rows, cols, vals, lower=first.astype(float))
+
+
+def start_vector(model: MatrixModel, levels: RadiusLevels, is_open: np.ndarray) -> np.ndarray:
+    """The column vector of the plan that opens ``is_open``: z[i,k] = 1 while no open site is within D_ik."""
+    arc_cust = levels.level_customer[levels.arc_level]
+    reach = np.full(levels.num_customers, np.inf)
+    hit = is_open[levels.arc_site]
+    np.minimum.at(reach, arc_cust[hit], levels.level_minutes[levels.arc_level[hit]])
+    x = np.zeros(model.num_cols)
+    x[model.variable_blocks["open"].index] = is_open
+    has_z = ~levels.level_last
+    x[model.variable_blocks["radius"].index] = (
+        levels.level_minutes[has_z] < reach[levels.level_customer[has_z]]
+    )
+    return x
+
+
+def assign_nearest(a: SactArrays, p: SactParameters, is_open: np.ndarray) -> dict[str, np.ndarray]:
+    """The standard solution arrays of the plan that opens ``is_open``: every demand row served
+    wholly by its nearest open site (ties: the first site), least chairs raised to the load."""
+    minutes = np.where(is_open[a.arc_site], a.arc_minutes, np.inf)
+    order = np.lexsort((a.arc_site, minutes, a.arc_dem))
+    first = order[np.r_[True, a.arc_dem[order][1:] != a.arc_dem[order][:-1]]]
+    serve = np.zeros(len(a.arc_dem))
+    serve[first[np.isfinite(minutes[first])]] = 1.0
+    load = np.bincount(a.arc_site, weights=a.arc_demand * serve, minlength=a.num_sites)
+    need = (
+        np.ceil(p.mean_chair_hours * load / p.chair_hours_per_year - 1e-9)
+        if p.chair_hours_per_year > 0
+        else 0
+    )
+    chairs = np.where(is_open, np.minimum(np.maximum(a.min_chairs, need), a.max_chairs), 0.0)
+    return {
+        "open": is_open.astype(float),
+        "chairs": chairs,
+        "serve": serve,
+        "unserved": np.zeros(len(a.dem_amount)),
+    }
+
+
+def plan_objective(a: SactArrays, p: SactParameters, values: dict[str, np.ndarray]) -> float:
+    """The SACT objective of standard solution arrays, as :func:`models.sact.matrix.build_matrix` has it."""
+    scale = p.travel_cost_per_minute * p.trips_per_attendance if p.objective == "cost" else 1.0
+    travel = scale * float((a.arc_demand * a.arc_minutes * values["serve"]).sum())
+    if p.objective != "cost":
+        return travel
+    return travel + float(a.fixed_cost @ values["open"] + a.chair_cost @ values["chairs"])
+
+
+def solve_radius(
+    a: SactArrays,
+    p: SactParameters,
+    backend: str,
+    options: SolveOptions,
+    *,
+    build_seconds: float = 0.0,
+    progress: Any = None,
+) -> tuple[SolveResult, dict[str, np.ndarray] | None]:
+    """Solve by the radius formulation; return the result and the standard solution arrays (or None).
+
+    With a heuristic plan (exactly :math:`p` open, HiGHS): the Lagrangian bound first; when it
+    proves the plan within the asked gap no MIP runs, else the sites it fixes leave the levels
+    and the MIP starts from the plan.  With integer costs the MIP stops within
+    :data:`INTEGRAL_ABS_GAP` of its bound and the bound reported is rounded up.
+    """
+    t0 = time.perf_counter()
+    options = options.with_deadline()  # the heuristic, the bound and the MIP share one time limit
+    levels = radius_levels(a, p)
+    model = build_radius(levels, a, p)
+    count = open_count(a, p)
+    is_open = None if count is None else interchange_heuristic(levels, a, p, count, _share(options))
+    start = None if is_open is None else start_vector(model, levels, is_open)
+    if backend == "highs":
+        options = replace(options, extra={**HIGHS_OPTIONS, **options.extra})
+    words = (
+        f"radius formulation: {levels.num_customers} customers of {len(a.dem_amount)} demand rows, "
+        f"{len(levels.level_minutes)} levels, {len(levels.arc_site)} of {len(a.arc_dem)} arcs"
+    )
+    integral = False
+    if start is not None and backend == "highs":
+        upper = model.objective_value(start)
+        lagrange, shut, held = lagrangian_fixing(levels, a, p, count, upper, _share(options))
+        if _proven(upper, lagrange, options.gap):
+            values = assign_nearest(a, p, is_open)
+            seconds = time.perf_counter() - t0
+            return _heuristic_result(a, p, values, lagrange, options, build_seconds, seconds, words), values
+        if shut.any() or held.any():
+            levels = radius_levels(a, p, shut, held)
+            model = build_radius(levels, a, p, shut, held)
+            start = start_vector(model, levels, is_open)
+            words += (
+                f"; after the Lagrangian bound {len(levels.level_minutes)} levels, "
+                f"{int(shut.sum())} sites shut, {int(held.sum())} open"
+            )
+        integral = _integral_objective(model)
+        if integral and "mip_abs_gap" not in options.extra:
+            options = replace(options, extra={**options.extra, "mip_abs_gap": INTEGRAL_ABS_GAP})
+    build = build_seconds + time.perf_counter() - t0
+    result, x = solve_model(model, backend, options, build_seconds=build, start=start, progress=progress)
+    if x is None:
+        return replace(result, message=f"{result.message}; {words}"), None
+    values = assign_nearest(a, p, model.values(x, "open") > 0.5)
+    objective = plan_objective(a, p, values)
+    bound = result.bound
+    if integral and bound is not None:
+        bound = min(float(np.ceil(bound - 1e-6)), objective)  # integer costs: no plan costs less
+    message = f"{result.message}; {words}"
+    return replace(
+        result, objective=objective, bound=bound, gap=relative_gap(objective, bound), message=message
+    ), values
+
+
+def _proven(upper: float, bound: float, gap: float) -> bool:
+    """Whether a plan of cost ``upper`` is within ``gap`` of the bound (integer costs: of its ceiling)."""
+    if relative_gap(upper, bound) is not None and relative_gap(upper, bound) <= gap:
+        return True
+    return float(upper).is_integer() and np.ceil(bound - 1e-6) >= upper
+
+
+def _heuristic_result(
+    a: SactArrays,
+    p: SactParameters,
+    values: dict[str, np.ndarray],
+    bound: float,
+    options: SolveOptions,
+    build_seconds: float,
+    seconds: float,
+    words: str,
+) -> SolveResult:
+    objective = plan_objective(a, p, values)
+    return SolveResult(
+        status=Status.OPTIMAL,
+        objective=objective,
+        bound=min(bound, objective),
+        gap=relative_gap(objective, min(bound, objective)),
+        build_seconds=build_seconds,
+        solve_seconds=seconds,
+        backend="highs",
+        message=f"the heuristic plan is proven by the bound; {words}",
+        options=options.as_dict(),
+    )
+
+
+def _share(options: SolveOptions) -> float | None:
+    """The deadline of a bounding stage: :data:`STAGE_SHARE` of the time left (None: no limit)."""
+    left = options.call_limit()
+    return None if left is None else time.monotonic() + STAGE_SHARE * left
+
+
+def _integral_objective(model: MatrixModel) -> bool:
+    """Whether every plan's cost is an integer (integer costs and offset)."""
+    cost = model.cost
+    return bool(np.all(cost == np.round(cost)) and float(model.objective_offset).is_integer())
+
+
+def use_radius_path(a: SactArrays, p: SactParameters, backend: str) -> bool:
+    """Whether :func:`models.sact.solve.solve_sact` solves by this formulation.
+
+    ``solve_method: radius`` forces it (any backend; an instance it is not exact for raises
+    :class:`~models.common.contract.ModelInputError` naming why).  ``auto`` takes it exactly when
+    the backend is ``highs``, the objective is ``travel``, ``exact_open_sites`` or
+    ``max_open_sites`` is set and :func:`radius_obstacles` finds nothing (no chair-hours capacity
+    that can bind, no access target, budget, safe volume, aseptic supply, nurse limit or unserved
+    demand): the p-median structure.
+    """
+    if p.solve_method == "radius":
+        why = radius_obstacles(a, p)
+        if why:
+            raise ModelInputError(
+                [
+                    InputProblem(
+                        "parameters", f"the radius formulation is not exact with {w}", column="solve_method"
+                    )
+                    for w in why
+                ]
+            )
+        return True
+    limited = p.exact_open_sites is not None or p.max_open_sites is not None
+    return (
+        p.solve_method == "auto"
+        and backend == "highs"
+        and p.objective == "travel"
+        and limited
+        and not radius_obstacles(a, p)
+    )
