@@ -7,12 +7,13 @@ range, formulas, control characters, ids of other rows) and
 :class:`optimiser.errors.InputError` naming the problem: never a traceback.
 
 :data:`CI_EXAMPLES` examples per kind run in every test run (derandomised, so CI is repeatable);
-the ``slow``-marked variant runs :data:`SLOW_EXAMPLES` random ones.
+the ``slow``-marked variant runs :data:`SLOW_EXAMPLES` random ones when ``OPTIMISER_FUZZ_MANY`` is set.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -253,6 +254,10 @@ def test_fuzzed_instance_loads_or_is_refused(name: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("OPTIMISER_FUZZ_MANY"),
+    reason="1,000 random examples a kind take minutes: set OPTIMISER_FUZZ_MANY=1 for a slow run",
+)
 @pytest.mark.parametrize("name", KINDS)
 def test_fuzzed_instance_loads_or_is_refused_many(name: str) -> None:
     fuzz(name, SLOW_EXAMPLES, derandomize=False)
