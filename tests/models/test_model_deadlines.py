@@ -74,7 +74,9 @@ def test_the_forward_plan_stops_once_the_deadline_has_passed(
     assert steps == []  # no step was started
 
 
-def test_the_forward_plan_stops_on_ctrl_c(three_years: rollout.Input, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_forward_plan_stops_on_ctrl_c(
+    three_years: rollout.Input, monkeypatch: pytest.MonkeyPatch
+) -> None:
     steps = _record_steps(monkeypatch)
     built = build(three_years)
     request_stop()

@@ -345,7 +345,6 @@ def test_checker_names_every_broken_hard_rule() -> None:
     }
 
 
-
 def test_cover_csv_writes_no_maximum_as_blank() -> None:
     """Issue 11 item 12: a cover row without a maximum is blank in cover.csv, never -1."""
     from instances.generators.rostering import generate

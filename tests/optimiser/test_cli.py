@@ -55,7 +55,9 @@ def test_solve_method_parameter_reaches_the_same_optimum(
     yaml.write_text(yaml.read_text().replace(f"solve_method: {method}", "solve_method: fastest"))
     bad = run("validate", str(tiny_instance))
     assert bad.exit_code == 2
-    assert "parameters.solve_method" in bad.output and "not one of: auto, direct, priced, radius" in bad.output
+    assert (
+        "parameters.solve_method" in bad.output and "not one of: auto, direct, priced, radius" in bad.output
+    )
 
 
 def test_solve_never_overwrites_without_force(tiny_instance: Path, tmp_path: Path) -> None:

@@ -62,7 +62,12 @@ def _solve_and_signal(
     plans = [0]
     command = [*CLI, "solve", str(instance), "--time-limit", "600", "--verbose", "--out", str(out)]
     with subprocess.Popen(
-        command, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=out.parent
+        command,
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=out.parent,
     ) as proc:
 
         def read() -> None:
@@ -135,7 +140,16 @@ def test_ctrl_c_keeps_the_cover_weeks_done(tmp_path: Path) -> None:
     """A 26-week cross-trust cover: the baseline (two lexicographic solves a week, 52) then the plan
     week by week.  Ctrl-C two weeks into the plan keeps the weeks done; the rest keep the baseline."""
     instance = _generate(
-        "cover", tmp_path / "cover", "--oncologists", "40", "--trusts", "6", "--tumour-sites", "8", "--weeks", "26"
+        "cover",
+        tmp_path / "cover",
+        "--oncologists",
+        "40",
+        "--trusts",
+        "6",
+        "--tumour-sites",
+        "8",
+        "--weeks",
+        "26",
     )
     out = tmp_path / "run"
     code, output, after = _solve_and_signal(
