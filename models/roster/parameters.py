@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from models.common.contract import InputProblem, ModelInputError
 
+SEARCHES = ("cpsat", "lns")
+"""The ways of searching for a rota (:attr:`RosterParameters.search`)."""
+
 
 @dataclass(frozen=True)
 class RosterParameters:
@@ -40,6 +43,10 @@ class RosterParameters:
         (often better rotas in the time, but two runs may differ).
     wall_clock_factor : float
         Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3).
+    search : str
+        How the rota is searched for: ``"cpsat"`` (default: one CP-SAT solve of the whole model)
+        or ``"lns"`` (large-neighbourhood search, :mod:`models.roster.search`: a first rota, then
+        re-solving a few people or a window of days at a time with the rest fixed).
     """
 
     change_weight: int = 10
@@ -49,6 +56,7 @@ class RosterParameters:
     time_limit: float | None = None
     reproducible: bool = True
     wall_clock_factor: float = 3.0
+    search: str = "cpsat"
 
     def __post_init__(self) -> None:
         problems = []
@@ -66,6 +74,8 @@ class RosterParameters:
             bad("time_limit", f"time_limit {self.time_limit} must be a positive number of seconds")
         if not (math.isfinite(self.wall_clock_factor) and self.wall_clock_factor >= 1):
             bad("wall_clock_factor", f"wall_clock_factor {self.wall_clock_factor} must be >= 1")
+        if self.search not in SEARCHES:
+            bad("search", f"search {self.search!r} must be one of {', '.join(SEARCHES)}")
         if self.change_from is not None and (
             isinstance(self.change_from, dt.datetime) or not isinstance(self.change_from, dt.date)
         ):

@@ -23,6 +23,7 @@ from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
 from models.roster.report import diagnose, explain, extract_tables, penalty_table
 from models.roster.rules import FAMILIES
+from models.roster.search import lns_solve
 from models.roster.vars import RosterModel, make_variables
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
@@ -61,6 +62,14 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
     return dataclasses.replace(options, time_limit=limit, threads=threads, extra=extra)
 
 
+def lns_options(params: RosterParameters, given: SolveOptions, options: SolveOptions) -> SolveOptions:
+    """Options for :func:`lns_solve`: the budget in the caller's unit (deterministic seconds when
+    reproducible; :func:`lns_solve` counts it) and the workers :func:`solver_options` chose."""
+    limit = given.time_limit if given.time_limit is not None else params.time_limit
+    extra = {k: v for k, v in given.extra.items() if k not in ("max_deterministic_time", "interleave_search")}
+    return dataclasses.replace(options, time_limit=limit, extra=extra)
+
+
 def build_roster_model(
     inp: RosterInput, params: RosterParameters | None = None, *, elastic: bool = False
 ) -> RosterModel:
@@ -91,6 +100,7 @@ def solve(
     if backend not in BACKENDS:
         raise ValueError(f"the rota model is solved with {', '.join(BACKENDS)}, not {backend!r}")
     params = params or RosterParameters()
+    given = options or SolveOptions()
     options = solver_options(params, options)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -106,7 +116,16 @@ def solve(
     rm = build_roster_model(inp, params)
     timings["build"] = time.perf_counter() - t0
     start = hint if hint is not None else inp.published
-    result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
+    if params.search == "lns":
+        result, solver = lns_solve(
+            rm,
+            lns_options(params, given, options),
+            hint=_hint(rm, start),
+            deterministic=params.reproducible and given.threads is not None,
+            build_seconds=timings["build"],
+        )
+    else:
+        result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
     timings["solve"] = result.solve_seconds
     if result.has_plan:
         t0 = time.perf_counter()

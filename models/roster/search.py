@@ -1,0 +1,250 @@
+"""Large-neighbourhood search (LNS) for the rota model: good rotas fast on large instances.
+
+The search runs on the model :func:`models.roster.solve.build_roster_model` builds, in three
+phases that share the caller's time limit and deadline (every CP-SAT call takes
+:meth:`SolveOptions.call_limit` and the loop ends on :meth:`SolveOptions.should_stop`):
+
+1. *First rota* (:func:`_full_solve`): the whole model, hinted with the caller's rota if any,
+   for ``first_share`` of the time (longer if no rota is found yet). Its proven bound is kept.
+2. *Neighbourhoods* (:func:`_neighbourhood`): relax the assignments of a few people, or of every
+   person over a window of days, fix every other ``x[p, d, s]`` to the incumbent (domain ``{v}``
+   in a copy of the model), hint the incumbent and re-solve for at most ``step_seconds``. A
+   rota at least as good becomes the incumbent. The share of the rota relaxed adapts: it grows by
+   ``grow`` when the sub-model was solved to optimality (nothing better nearby) and shrinks by
+   ``1 / grow`` when the step ran out of time.
+3. *Polish* (:func:`_full_solve`): the whole model hinted with the incumbent for the last
+   ``polish_share`` of the time; it may prove optimality and tightens the bound.
+
+The bound reported is the best of the bounds CP-SAT proves on the *whole* model (phases 1 and
+3); a neighbourhood's bound holds only for its fixed part and is never reported.
+
+Determinism: neighbourhoods are drawn from ``random.Random(seed)``; in reproducible mode
+(``deterministic``) each step's limit and the budget are counted in CP-SAT's deterministic time
+and several workers interleave, so a seed and a worker count give the same rota (unless the
+wall-clock deadline cuts the run short).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from models.roster.vars import RosterModel
+from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
+
+__all__ = ["LnsSettings", "lns_solve"]
+
+
+@dataclass(frozen=True)
+class LnsSettings:
+    """Figures of the neighbourhood search (times are fractions of the limit, or seconds).
+
+    first_share : float
+        Share of the time limit for the first whole-model solve (default 0.2).
+    polish_share : float
+        Share of the time limit kept for the last whole-model solve (default 0.15).
+    step_seconds : float
+        Most seconds (deterministic seconds when reproducible) one neighbourhood may take (default 3).
+    start_fraction : float
+        Share of the people (or days) relaxed by the first neighbourhood (default 0.15).
+    min_fraction, max_fraction : float
+        Bounds of that share (defaults 0.03 and 0.6).
+    grow : float
+        Factor by which the share grows after a neighbourhood solved to optimality (default 1.2).
+    first_rota_only : bool
+        End the first whole-model solve at its first rota (default False: use its whole share).
+    linearization_level : int
+        CP-SAT's ``linearization_level`` in the whole-model solves (default 2: the full LP
+        relaxation, which proves much better bounds on rotas; 1 is CP-SAT's default).
+    """
+
+    first_share: float = 0.2
+    polish_share: float = 0.15
+    step_seconds: float = 3.0
+    start_fraction: float = 0.15
+    min_fraction: float = 0.03
+    max_fraction: float = 0.6
+    grow: float = 1.2
+    first_rota_only: bool = False
+    linearization_level: int = 2
+
+
+@dataclass
+class _Incumbent:
+    values: dict[tuple[int, int, str], int]
+    objective: float
+    solver: Any
+
+
+def lns_solve(
+    rm: RosterModel,
+    options: SolveOptions,
+    *,
+    hint: dict[Any, int] | None = None,
+    deterministic: bool = False,
+    settings: LnsSettings | None = None,
+    build_seconds: float = 0.0,
+) -> tuple[SolveResult, Any]:
+    """Solve ``rm`` by LNS; return the result (whole-model bound) and a solver holding the best rota.
+
+    ``options.time_limit`` is the budget (deterministic seconds when ``deterministic``, else wall
+    clock); ``options.deadline`` and stop requests end it early. The solver returned reads values
+    of ``rm``'s variables (its model is a copy of ``rm.model`` with the same variable indices).
+    """
+    settings = settings or LnsSettings()
+    budget = options.time_limit
+    options = options.with_deadline() if not deterministic else options
+    if deterministic and budget is not None and options.deadline is None:
+        options = options.with_deadline(budget * 3.0)
+    clock = _Clock(deterministic, budget)
+    t0 = time.perf_counter()
+    options = dataclasses.replace(
+        options, extra={**options.extra, "linearization_level": settings.linearization_level}
+    )
+    first = options
+    if settings.first_rota_only:
+        first = dataclasses.replace(options, extra={**options.extra, "stop_after_first_solution": True})
+    result, solver = _full_solve(rm, first, clock, settings.first_share, hint)
+    bound = result.bound if result.has_plan else None
+    if not result.has_plan:
+        if result.status is Status.INFEASIBLE or options.should_stop() or clock.left() == 0:
+            return result, solver
+        result, solver = _full_solve(rm, options, clock, 1.0, hint)  # no rota yet: go on with the whole model
+        return result, solver
+    best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver)
+    if result.status is not Status.OPTIMAL:
+        best = _search(rm, options, clock, settings, best)
+        final, solver = _full_solve(rm, options, clock, 1.0, {rm.x[k]: v for k, v in best.values.items()})
+        if final.has_plan and final.bound is not None:
+            bound = max(bound if bound is not None else final.bound, final.bound)
+        if final.has_plan and float(solver.objective_value) <= best.objective:
+            best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver)
+        status = Status.OPTIMAL if final.status is Status.OPTIMAL else Status.FEASIBLE
+        if bound is not None and bound >= best.objective - 1e-9:
+            status = Status.OPTIMAL
+    else:
+        status = Status.OPTIMAL
+    if status is Status.OPTIMAL:
+        bound = best.objective
+    result = dataclasses.replace(
+        result,
+        status=status,
+        objective=best.objective,
+        bound=bound,
+        gap=relative_gap(best.objective, bound),
+        build_seconds=build_seconds,
+        solve_seconds=time.perf_counter() - t0,
+        options={**options.as_dict(), "time_limit": budget},
+        message=f"large-neighbourhood search: {clock.steps} neighbourhoods, {clock.improved} improving",
+    )
+    return result, best.solver
+
+
+class _Clock:
+    """The budget, in wall-clock or deterministic seconds, and the search's counters."""
+
+    def __init__(self, deterministic: bool, budget: float | None) -> None:
+        self.deterministic = deterministic
+        self.budget = budget
+        self.used = 0.0
+        self.start = time.monotonic()
+        self.steps = 0
+        self.improved = 0
+
+    def spend(self, solver: cp_model.CpSolver) -> None:
+        self.used += solver.deterministic_time if self.deterministic else solver.wall_time
+
+    def left(self) -> float | None:
+        if self.budget is None:
+            return None
+        spent = self.used if self.deterministic else time.monotonic() - self.start
+        return max(self.budget - spent, 0.0)
+
+    def share(self, fraction: float) -> float | None:
+        """Limit for a call given ``fraction`` of the whole budget (never more than what is left)."""
+        left = self.left()
+        if left is None:
+            return None
+        return min(left, fraction * self.budget) if fraction < 1 else left
+
+
+def _call_options(options: SolveOptions, clock: _Clock, limit: float | None) -> SolveOptions:
+    extra = dict(options.extra)
+    if clock.deterministic:
+        if limit is not None:
+            extra["max_deterministic_time"] = float(limit)
+        if (options.threads or 2) > 1:
+            extra.setdefault("interleave_search", True)
+        return dataclasses.replace(options, time_limit=None, extra=extra)
+    return dataclasses.replace(options, time_limit=limit, extra=extra)
+
+
+def _full_solve(
+    rm: RosterModel, options: SolveOptions, clock: _Clock, fraction: float, hint: dict[Any, int] | None
+) -> tuple[SolveResult, Any]:
+    model = rm.model.clone()
+    result, solver = solve_cpsat(model, _call_options(options, clock, clock.share(fraction)), hint=hint)
+    clock.spend(solver)
+    return result, solver
+
+
+def _values(rm: RosterModel, solver: cp_model.CpSolver) -> dict[tuple[int, int, str], int]:
+    solution = solver.response_proto.solution
+    return {k: int(solution[v.index]) for k, v in rm.x.items()}
+
+
+def _search(
+    rm: RosterModel, options: SolveOptions, clock: _Clock, settings: LnsSettings, best: _Incumbent
+) -> _Incumbent:
+    """Phase 2: neighbourhoods until only ``polish_share`` of the budget is left."""
+    rng = random.Random(options.seed)
+    fraction = settings.start_fraction
+    reserve = settings.polish_share * clock.budget if clock.budget is not None else 0.0
+    people = len(rm.staff)
+    while not options.should_stop():
+        left = clock.left()
+        if left is not None and left <= reserve:
+            break
+        free = _neighbourhood(rm, rng, clock.steps, fraction, people)
+        limit = settings.step_seconds if left is None else min(settings.step_seconds, left - reserve)
+        model = rm.model.clone()
+        step = dataclasses.replace(
+            options, extra={k: v for k, v in options.extra.items() if k != "linearization_level"}
+        )
+        for key, var in rm.x.items():
+            if key not in free:
+                value = best.values[key]
+                domain = model.proto.variables[var.index].domain
+                domain[0] = domain[1] = value
+        hint = {var: best.values[key] for key, var in rm.x.items()}
+        result, solver = solve_cpsat(model, _call_options(step, clock, limit), hint=hint)
+        clock.spend(solver)
+        clock.steps += 1
+        if result.has_plan and float(solver.objective_value) <= best.objective:
+            if float(solver.objective_value) < best.objective:
+                clock.improved += 1
+            best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver)
+        if result.status is Status.OPTIMAL:
+            fraction = min(fraction * settings.grow, settings.max_fraction)
+        else:
+            fraction = max(fraction / settings.grow, settings.min_fraction)
+    return best
+
+
+def _neighbourhood(
+    rm: RosterModel, rng: random.Random, step: int, fraction: float, people: int
+) -> set[tuple[int, int, str]]:
+    """The assignments relaxed at ``step``: a random set of people (even steps) or a window of
+    days for every person (odd steps), each ``fraction`` of the whole (at least one)."""
+    days = rm.inp.days
+    if step % 2 == 0 or days < 2:
+        chosen = set(rng.sample(range(people), max(1, min(people, round(fraction * people)))))
+        return {k for k in rm.x if k[0] in chosen}
+    width = max(2, min(days, round(fraction * days * 2)))
+    first = rng.randrange(0, days - width + 1)
+    return {k for k in rm.x if first <= k[1] < first + width}
