@@ -4,8 +4,12 @@ The search runs on the model :func:`models.roster.solve.build_roster_model` buil
 phases that share the caller's time limit and deadline (every CP-SAT call takes
 :meth:`SolveOptions.call_limit` and the loop ends on :meth:`SolveOptions.should_stop`):
 
-1. *First rota* (:func:`_full_solve`): the whole model, hinted with the caller's rota if any,
-   for ``first_share`` of the time (longer if no rota is found yet). Its proven bound is kept.
+1. *First rota*: without a caller's rota, each person's own line of work is solved alone
+   (:func:`first_lines`: their model without cover, fairness or any rule that couples people,
+   at most ``line_seconds`` each); together these lines are the hint of the whole model, solved
+   for ``first_share`` of the time (longer if no rota is found yet). When no hard rule couples
+   people (the Curtois & Qu instances: cover is soft), the lines are a legal rota at once.
+   The whole model's proven bound is kept.
 2. *Neighbourhoods* (:func:`_neighbourhood`): relax the assignments of a few people, or of every
    person over a window of days, fix every other ``x[p, d, s]`` to the incumbent (domain ``{v}``
    in a copy of the model), hint the incumbent and re-solve for at most ``step_seconds``. A
@@ -32,12 +36,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from ortools.sat.python import cp_model
 
+from models.roster.input import RosterInput
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
-__all__ = ["LnsSettings", "lns_solve"]
+__all__ = ["LnsSettings", "first_lines", "lns_solve", "person_input"]
 
 
 @dataclass(frozen=True)
@@ -49,29 +55,40 @@ class LnsSettings:
     polish_share : float
         Share of the time limit kept for the last whole-model solve (default 0.15).
     step_seconds : float
-        Most seconds (deterministic seconds when reproducible) one neighbourhood may take (default 3).
+        Most seconds (deterministic seconds when reproducible) one neighbourhood may take (default 0.5).
     start_fraction : float
         Share of the people (or days) relaxed by the first neighbourhood (default 0.15).
     min_fraction, max_fraction : float
         Bounds of that share (defaults 0.03 and 0.6).
     grow : float
         Factor by which the share grows after a neighbourhood solved to optimality (default 1.2).
+    line_seconds : float
+        Most seconds (deterministic seconds when reproducible) for one person's line of work in
+        the first rota (default 1; 0: no per-person first lines).
+    lines_share : float
+        Most share of the time limit for all the people's first lines together (default 0.1).
     first_rota_only : bool
         End the first whole-model solve at its first rota (default False: use its whole share).
+    step_workers : int
+        CP-SAT workers in each neighbourhood (default 1: small sub-models gain little from more,
+        and one worker is deterministic without interleaving).
     linearization_level : int
-        CP-SAT's ``linearization_level`` in the whole-model solves (default 2: the full LP
-        relaxation, which proves much better bounds on rotas; 1 is CP-SAT's default).
+        CP-SAT's ``linearization_level`` in the whole-model solves (default 1, CP-SAT's own; 2, the
+        full LP relaxation, found no first rota of Instances 6-8 in 1.6 deterministic seconds).
     """
 
     first_share: float = 0.2
     polish_share: float = 0.15
-    step_seconds: float = 3.0
+    step_seconds: float = 0.5
     start_fraction: float = 0.15
     min_fraction: float = 0.03
     max_fraction: float = 0.6
     grow: float = 1.2
+    line_seconds: float = 1.0
+    lines_share: float = 0.1
     first_rota_only: bool = False
-    linearization_level: int = 2
+    linearization_level: int = 1
+    step_workers: int = 1
 
 
 @dataclass
@@ -89,23 +106,30 @@ def lns_solve(
     deterministic: bool = False,
     settings: LnsSettings | None = None,
     build_seconds: float = 0.0,
+    wall_clock_factor: float = 3.0,
 ) -> tuple[SolveResult, Any]:
     """Solve ``rm`` by LNS; return the result (whole-model bound) and a solver holding the best rota.
 
     ``options.time_limit`` is the budget (deterministic seconds when ``deterministic``, else wall
-    clock); ``options.deadline`` and stop requests end it early. The solver returned reads values
+    clock); ``options.deadline`` and stop requests end it early (deterministic runs without a
+    deadline get one at ``wall_clock_factor`` times the budget). The solver returned reads values
     of ``rm``'s variables (its model is a copy of ``rm.model`` with the same variable indices).
     """
     settings = settings or LnsSettings()
     budget = options.time_limit
     options = options.with_deadline() if not deterministic else options
     if deterministic and budget is not None and options.deadline is None:
-        options = options.with_deadline(budget * 3.0)
+        options = options.with_deadline(budget * wall_clock_factor)
     clock = _Clock(deterministic, budget)
     t0 = time.perf_counter()
     options = dataclasses.replace(
         options, extra={**options.extra, "linearization_level": settings.linearization_level}
     )
+    if hint is None and settings.line_seconds > 0:
+        each = settings.line_seconds
+        if budget is not None:
+            each = min(each, settings.lines_share * budget / max(len(rm.staff), 1))
+        hint = first_lines(rm, options, clock, each)
     first = options
     if settings.first_rota_only:
         first = dataclasses.replace(options, extra={**options.extra, "stop_after_first_solution": True})
@@ -193,6 +217,55 @@ def _full_solve(
     return result, solver
 
 
+def person_input(inp: RosterInput, staff_id: str) -> RosterInput:
+    """``inp`` restricted to one person: their rows of every per-person table, and no cover."""
+
+    def own(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        if frame is None:
+            return None
+        return frame[frame["staff_id"].astype(str) == staff_id].reset_index(drop=True)
+
+    staff = own(inp.staff)
+    groups = {"*", *staff["group"].astype(str)}
+    return inp.replace(
+        staff=staff,
+        rules=inp.rules[inp.rules["group"].astype(str).isin(groups)].reset_index(drop=True),
+        cover=inp.cover.iloc[0:0],
+        leave=own(inp.leave),
+        preassigned=own(inp.preassigned),
+        requests=own(inp.requests),
+        history=own(inp.history),
+        published=own(inp.published),
+    )
+
+
+def first_lines(
+    rm: RosterModel, options: SolveOptions, clock: _Clock, seconds: float
+) -> dict[Any, int] | None:
+    """A hint for every ``x[p, d, s]``: each person's best line of work found alone in
+    ``seconds`` (their own rules and requests; no cover, fairness or other coupling rule).
+    People without a line in the time are left out of the hint; None if the search must stop."""
+    from models.roster.solve import build_roster_model
+
+    hint: dict[Any, int] = {}
+    single = dataclasses.replace(options, threads=1)
+    for p, staff_id in enumerate(rm.staff):
+        if options.should_stop():
+            return None
+        own = build_roster_model(person_input(rm.inp, str(staff_id)), rm.params)
+        left = clock.left()
+        limit = seconds if left is None else min(seconds, left)
+        result, solver = solve_cpsat(own.model, _call_options(single, clock, limit))
+        clock.spend(solver)
+        if not result.has_plan:
+            continue
+        solution = solver.response_proto.solution
+        for (_, d, s), var in own.x.items():
+            if (p, d, s) in rm.x:
+                hint[rm.x[(p, d, s)]] = int(solution[var.index])
+    return hint
+
+
 def _values(rm: RosterModel, solver: cp_model.CpSolver) -> dict[tuple[int, int, str], int]:
     solution = solver.response_proto.solution
     return {k: int(solution[v.index]) for k, v in rm.x.items()}
@@ -214,7 +287,9 @@ def _search(
         limit = settings.step_seconds if left is None else min(settings.step_seconds, left - reserve)
         model = rm.model.clone()
         step = dataclasses.replace(
-            options, extra={k: v for k, v in options.extra.items() if k != "linearization_level"}
+            options,
+            threads=settings.step_workers,
+            extra={k: v for k, v in options.extra.items() if k != "linearization_level"},
         )
         for key, var in rm.x.items():
             if key not in free:

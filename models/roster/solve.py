@@ -3,7 +3,8 @@
 Solving: :func:`solve` passes :class:`solvers.SolveOptions` (time limit, workers, seed) to CP-SAT;
 with :attr:`RosterParameters.reproducible` and a worker count given, the limit is CP-SAT's
 deterministic time and workers interleave, so a seed and a worker count fix the rota
-(:func:`solver_options`).
+(:func:`solver_options`). With ``params.search == "lns"`` the model is searched by
+:func:`models.roster.search.lns_solve` within the same limit.
 :func:`proof_options` gives the setting that proves small instances optimal fastest. The objective
 reported is the sum of the returned rota's penalties (see :func:`_rescored`).
 """
@@ -123,6 +124,7 @@ def solve(
             hint=_hint(rm, start),
             deterministic=params.reproducible and given.threads is not None,
             build_seconds=timings["build"],
+            wall_clock_factor=params.wall_clock_factor,
         )
     else:
         result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
