@@ -55,7 +55,7 @@ class LnsSettings:
     polish_share : float
         Share of the time limit kept for the last whole-model solve (default 0.15).
     step_seconds : float
-        Most seconds (deterministic seconds when reproducible) one neighbourhood may take (default 0.5).
+        Most seconds (deterministic seconds when reproducible) one neighbourhood may take (default 0.3).
     start_fraction : float
         Share of the people (or days) relaxed by the first neighbourhood (default 0.15).
     min_fraction, max_fraction : float
@@ -79,7 +79,7 @@ class LnsSettings:
 
     first_share: float = 0.2
     polish_share: float = 0.15
-    step_seconds: float = 0.5
+    step_seconds: float = 0.3
     start_fraction: float = 0.15
     min_fraction: float = 0.03
     max_fraction: float = 0.6
