@@ -119,6 +119,14 @@ def main() -> None:
     help="Scenario file (default: the instance's scenarios.yaml) for --scenario.",
 )
 @click.option("--scenario", "scenario", default=None, help="Solve this named scenario of the scenario file.")
+@click.option(
+    "--start",
+    "start_run",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="RUN_FOLDER",
+    help="Warm-start from the plan of an earlier run of the same instance (sact).",
+)
 def solve(
     path: str,
     backend: str | None,
@@ -135,18 +143,24 @@ def solve(
     close_sites: tuple[str, ...],
     scenario_file: Path | None,
     scenario: str | None,
+    start_run: Path | None,
 ) -> None:
     """Solve the instance at PATH (a folder, or a bundled name such as lsc-sact)."""
     from optimiser.kinds import load_instance
+    from optimiser.warm_start import START_KINDS, read_start
     from solvers import SolveOptions
 
     folder = resolve_instance(path)
     try:
         overrides = _overrides(folder, assignments, open_sites, close_sites, scenario_file, scenario)
         loaded = load_instance(folder, overrides=overrides)
+        start = None if start_run is None else read_start(start_run)
     except InputError as exc:
         _fail_input(exc)
     kind = loaded.kind
+    if start is not None and kind.name not in START_KINDS:
+        click.echo(f"--start is for {', '.join(START_KINDS)} instances, not '{kind.name}'", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     backend = backend or kind.backend_names[0]
     if backend not in kind.backend_names:
         click.echo(
@@ -164,7 +178,7 @@ def solve(
         time_limit=time_limit, gap=gap, threads=threads, seed=seed, log_file=log_file, verbose=verbose
     )
     click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
-    _solve_contract(loaded, folder, backend, options, out, force, verbose)
+    _solve_contract(loaded, folder, backend, options, out, force, verbose, start)
 
 
 def _overrides(
@@ -208,14 +222,21 @@ def _run_meta(folder: Path, loaded: Any, written: list[str], run_id: str) -> dic
 
 
 def _solve_contract(
-    loaded: Any, folder: Path, backend: str, options: Any, out: Path, force: bool, verbose: bool
+    loaded: Any,
+    folder: Path,
+    backend: str,
+    options: Any,
+    out: Path,
+    force: bool,
+    verbose: bool,
+    start: Any = None,
 ) -> None:
     """Solve, check, write and summarise under the model contract; exits."""
     from optimiser.progress import SolveProgress
     from optimiser.run import check_lines, solve_loaded, write_outcome
 
     with SolveProgress(enabled=not verbose) as progress:
-        outcome = solve_loaded(loaded, backend, options, progress.update)
+        outcome = solve_loaded(loaded, backend, options, progress.update, start)
     run_id = new_run_id()
     try:
         with run_folder(out, run_id, force=force, instance=folder) as tmp:

@@ -11,9 +11,9 @@ Cells are read as text and typed by the kind's schema, so a bad cell is reported
 
 Hostile input is refused with a problem, never followed: every file must resolve (symbolic links
 followed) inside the instance folder; ``instance.yaml`` may not use YAML anchors or aliases (``&``,
-``*``: a few lines of them expand to gigabytes) and is at most :data:`MAX_YAML_BYTES`; a workbook
-is at most :data:`MAX_WORKBOOK_BYTES` uncompressed and each sheet at most :data:`MAX_SHEET_ROWS`
-rows.
+``*``: a few lines of them expand to gigabytes) nor give a key twice, and is at most
+:data:`MAX_YAML_BYTES`; a workbook is at most :data:`MAX_WORKBOOK_BYTES` uncompressed and each
+sheet at most :data:`MAX_SHEET_ROWS` rows.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ INSTANCE_FILE = "instance.yaml"
 MAX_YAML_BYTES = 1_000_000  # bytes of instance.yaml
 MAX_WORKBOOK_BYTES = 128 * 1024 * 1024  # bytes of a workbook's contents once uncompressed (128 MiB)
 MAX_SHEET_ROWS = 1_000_000  # data rows of one workbook sheet
-_TOP_KEYS = {"kind", "name", "description", "workbook", "parameters", "source", "licence"}
+_TOP_KEYS = {"kind", "name", "description", "workbook", "parameters", "source", "licence", "travel"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class RawInstance:
     parameters: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     files: dict[str, str]  # table name -> where it came from, as shown in messages
+    travel: Any = None  # ``{graph: FILE}``: travel minutes from a road graph in the folder
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -58,6 +59,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
         _refuse_aliases(text, shown)
+        _refuse_repeated_keys(yaml.compose(text, Loader=yaml.SafeLoader), shown)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -85,6 +87,24 @@ def _refuse_aliases(text: str, shown: str) -> None:
                     )
                 ]
             )
+
+
+def _refuse_repeated_keys(node: yaml.Node | None, shown: str) -> None:
+    """Raise InputError at a key given twice in one mapping (YAML would keep only the last)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    row = key.start_mark.line + 1
+                    raise InputError(
+                        [Problem(shown, f"key '{key.value}' is given twice", row, str(key.value))]
+                    )
+                seen.add(key.value)
+            _refuse_repeated_keys(value, shown)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_repeated_keys(item, shown)
 
 
 def _inside(folder: Path, file: Path) -> bool:
@@ -149,6 +169,7 @@ def read_instance(path: str | Path, table_names: tuple[str, ...] | None = None) 
         parameters=parameters,
         tables=tables,
         files=files,
+        travel=meta.get("travel"),
     )
 
 
@@ -223,7 +244,11 @@ def _read_workbook(book: Path) -> tuple[dict[str, pd.DataFrame], Problem | None]
         )
     try:
         sheets = pd.read_excel(
-            book, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl",
+            book,
+            sheet_name=None,
+            dtype=str,
+            keep_default_na=False,
+            engine="openpyxl",
             nrows=MAX_SHEET_ROWS + 1,
         )
     except Exception as exc:  # openpyxl raises many types for a damaged file
@@ -248,7 +273,8 @@ def write_instance(
 ) -> Path:
     """Write an instance folder (instance.yaml + one CSV per table) atomically.
 
-    Refuses to replace an existing folder unless ``force``; the folder appears whole or not at all.
+    Refuses to replace an existing folder unless ``force``, and even then unless it holds an
+    ``instance.yaml``; the folder appears whole or not at all.
     """
     from optimiser.outputs import atomic_folder
 
@@ -256,7 +282,7 @@ def write_instance(
     if description:
         meta["description"] = description
     meta["parameters"] = dict(parameters)
-    with atomic_folder(Path(folder), force=force) as tmp:
+    with atomic_folder(Path(folder), force=force, holds=INSTANCE_FILE) as tmp:
         (tmp / INSTANCE_FILE).write_text(
             yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )

@@ -197,18 +197,21 @@ def _swap(target: Path, tmp: Path) -> None:
 
 
 @contextmanager
-def atomic_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
+def atomic_folder(target: Path, *, force: bool = False, holds: str | None = None) -> Iterator[Path]:
     """Yield a temporary folder beside ``target``; on success it replaces ``target`` in one rename.
 
     An existing ``target`` is refused unless ``force``; with ``force`` it is moved aside and
-    deleted only after the new folder is in place.  The working folder and its ancestors, a file
-    and a symbolic link are always refused.  On any error the temporary folder is removed and
-    ``target`` is untouched.
+    deleted only after the new folder is in place, and only if it holds the file ``holds`` (when
+    given: e.g. ``instance.yaml``, so that only an instance folder is replaced by an instance).  The
+    working folder and its ancestors, a file and a symbolic link are always refused.  On any error
+    the temporary folder is removed and ``target`` is untouched.
     """
     target = Path(os.path.abspath(target))
     reason = _common_refusal(target)
     if reason is None and target.exists() and not force:
         reason = f"{target} already exists; choose another --out or add --force to replace it"
+    if reason is None and target.exists() and holds is not None and not (target / holds).is_file():
+        reason = f"{target} has no {holds}; --force replaces only such a folder, choose another"
     if reason is not None:
         raise OutputExistsError(reason)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -254,4 +257,3 @@ def _json_default(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
-

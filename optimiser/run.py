@@ -49,9 +49,10 @@ class RunOutcome:
 
 
 def solve_loaded(
-    loaded: LoadedInstance, backend: str, options: SolveOptions, progress: Any = None
+    loaded: LoadedInstance, backend: str, options: SolveOptions, progress: Any = None, start: Any = None
 ) -> RunOutcome:
-    """Solve a loaded instance with its kind's model and check the plan found.
+    """Solve a loaded instance with its kind's model and check the plan found; ``start`` (a plan to
+    warm-start from, :mod:`optimiser.warm_start`) is passed to the model only when given.
 
     ``options.time_limit`` becomes the deadline of the whole solve; the first Ctrl-C or SIGTERM
     stops it with the best plan found, a second raises KeyboardInterrupt.
@@ -60,8 +61,9 @@ def solve_loaded(
     assert kind.model is not None
     with stop_on_signals():
         options = options.with_deadline()
+        extra = {} if start is None else {"start": start}
         plan = kind.model.solve(
-            case.input, case.parameters, backend=backend, options=options, progress=progress
+            case.input, case.parameters, backend=backend, options=options, progress=progress, **extra
         )
         interrupted = stop_requested() or plan.result.interrupted
     if interrupted and not plan.found and dataclasses.is_dataclass(plan):

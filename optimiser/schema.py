@@ -174,85 +174,85 @@ def _header_problems(raw: pd.DataFrame, schema: TableSchema, file: str) -> list[
 
 
 def _range_problems(
-    values: pd.Series, ok: pd.Series, raw: pd.Series, rows: pd.Series, column: Column, file: str
+    values: pd.Series, ok: np.ndarray, text: pd.Series, rows: np.ndarray, column: Column, file: str
 ) -> list[Problem]:
     """Numbers below the column's minimum or above its maximum (+-NUMBER_LIMIT when not declared)."""
     problems: list[Problem] = []
-    numeric = pd.to_numeric(values, errors="coerce")
+    numeric = values.to_numpy(dtype=float, na_value=np.nan)
     for bound, sign, word in (
         (column.minimum, -1, "below the minimum"),
         (column.maximum, 1, "above the maximum"),
     ):
         limit = bound if bound is not None else sign * NUMBER_LIMIT
-        beyond = numeric < limit if sign < 0 else numeric > limit
-        for idx in numeric.index[ok & beyond]:
+        with np.errstate(invalid="ignore"):
+            beyond = numeric < limit if sign < 0 else numeric > limit
+        for i in np.flatnonzero(ok & beyond):
             if bound is not None:
-                text = f"{numeric[idx]:g} is {word} {bound:g}"
+                message = f"{numeric[i]:g} is {word} {bound:g}"
             else:
-                written = str(raw[idx]).strip()
-                text = f"'{written}' is {word} {limit:g} (numbers are limited to +-{NUMBER_LIMIT:g})"
-            problems.append(Problem(file, text, int(rows[idx]), column.name))
+                message = f"'{text.iat[i]}' is {word} {limit:g} (numbers are limited to +-{NUMBER_LIMIT:g})"
+            problems.append(Problem(file, message, int(rows[i]), column.name))
     return problems
+
+
+def _check_column(
+    cells: pd.Series, column: Column, rows: np.ndarray, file: str
+) -> tuple[pd.Series, list[Problem]]:
+    """One present column: its typed values and every problem in its cells."""
+    problems: list[Problem] = []
+    text = cells.astype(str).str.strip()
+    blank = cells.isna() | (text == "")
+    values, bad = _convert(text, blank, column)
+    bad_at, blank_at = bad.to_numpy(dtype=bool), blank.to_numpy(dtype=bool)
+    for i in np.flatnonzero(bad_at):
+        problems.append(Problem(file, _bad_cell_message(cells.iat[i], column), int(rows[i]), column.name))
+    if not column.allow_blank:
+        if column.required and column.default is None:
+            for i in np.flatnonzero(blank_at):
+                problems.append(Problem(file, "value is missing", int(rows[i]), column.name))
+        elif column.default is not None and blank_at.any():
+            values = values.where(~blank, column.default)
+    ok = ~bad_at & values.notna().to_numpy(dtype=bool)
+    if column.kind in ("int", "float"):
+        problems += _range_problems(values, ok, text, rows, column, file)
+    if column.choices is not None:
+        ok &= values.astype(str).str.strip().to_numpy() != ""
+        for i in np.flatnonzero(ok & ~values.isin(column.choices).to_numpy(dtype=bool)):
+            message = f"'{values.iat[i]}' is not one of: {', '.join(column.choices)}"
+            problems.append(Problem(file, message, int(rows[i]), column.name))
+    if column.unique:
+        first_row: dict[Any, int] = {}
+        for i, value in enumerate(values.tolist()):
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            if value in first_row:
+                message = f"duplicate id '{value}' (first at row {first_row[value]})"
+                problems.append(Problem(file, message, int(rows[i]), column.name))
+            else:
+                first_row[value] = int(rows[i])
+    if column.kind == "int" and not problems and not values.isna().any():
+        values = values.astype("int64")
+    return values, problems
 
 
 def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Check one raw table (all cells as read) against ``schema``; return typed frame and problems."""
     problems = _header_problems(raw, schema, file)
-    raw = raw.copy()
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw = raw.set_axis([str(c).strip() for c in raw.columns], axis=1)
     if raw.columns.duplicated().any():
         return pd.DataFrame(index=raw.index), problems
-    out = pd.DataFrame(index=raw.index)
-    rows = pd.Series(np.arange(len(raw)) + FIRST_DATA_ROW, index=raw.index)
+    rows = np.arange(len(raw)) + FIRST_DATA_ROW
+    columns: dict[str, Any] = {}
     for column in schema.columns:
         if column.name not in raw.columns:
             if column.required:
                 problems.append(Problem(file, "required column is missing", column=column.name))
-            out[column.name] = column.default
+            columns[column.name] = column.default
             continue
-        text = raw[column.name].astype(str).str.strip()
-        blank = raw[column.name].isna() | (text == "")
-        values, bad = _convert(text, blank, column)
-        for idx in raw.index[bad]:
-            message = _bad_cell_message(raw.at[idx, column.name], column)
-            problems.append(Problem(file, message, int(rows[idx]), column.name))
-        if not column.allow_blank:
-            if column.required and column.default is None:
-                for idx in raw.index[blank]:
-                    problems.append(Problem(file, "value is missing", int(rows[idx]), column.name))
-            elif column.default is not None:
-                values = values.where(~blank, column.default)
-        ok = ~bad & values.notna()
-        if column.kind == "str":
-            ok &= values.astype(str).str.strip() != ""
-        if column.kind in ("int", "float"):
-            problems += _range_problems(values, ok, raw[column.name], rows, column, file)
-        if column.choices is not None:
-            for idx in raw.index[ok & ~values.isin(column.choices)]:
-                problems.append(
-                    Problem(
-                        file,
-                        f"'{values[idx]}' is not one of: {', '.join(column.choices)}",
-                        int(rows[idx]),
-                        column.name,
-                    )
-                )
-        if column.unique:
-            dup = values.duplicated(keep="first") & values.notna()
-            for idx in raw.index[dup]:
-                first = int(rows[values[values == values[idx]].index[0]])
-                problems.append(
-                    Problem(
-                        file,
-                        f"duplicate id '{values[idx]}' (first at row {first})",
-                        int(rows[idx]),
-                        column.name,
-                    )
-                )
-        if column.kind == "int" and not values.isna().any() and not problems:
-            values = values.astype("int64")
-        out[column.name] = values
-    out.attrs["rows"] = rows
+        columns[column.name], found = _check_column(raw[column.name], column, rows, file)
+        problems += found
+    out = pd.DataFrame(columns, index=raw.index) if columns else pd.DataFrame(index=raw.index)
+    out.attrs["rows"] = pd.Series(rows, index=raw.index)
     return out, problems
 
 
@@ -335,6 +335,8 @@ def _typed_parameter(value: Any, kind: type) -> Any:
         if isinstance(value, dict | list | tuple | set):
             raise TypeError
         return str(value)
+    if kind not in (int, float):
+        return value  # a kind this module does not type: the kind's own code checks it
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise TypeError
     number = float(value)

@@ -27,13 +27,14 @@ and then (``polish``) over the whole horizon.
 * ``build_seconds``, ``solve_seconds``: totals over every solve ``models.cover.solve`` made, the
   plan's stages and the baseline (everyone at home, locums within availability: two more
   stages, a small share of the time).
-* ``extra``: each stage's status, objective, bound, gap and seconds (``stage1_*``,
-  ``stage2_*``, ``stage3_*``), the plan's f1, f2 and f3 recomputed from its tables, the
+* ``extra``: each stage's status, objective, bound, gap, seconds and the f1, f2, f3 of its plan
+  (``stage1_*``, ``stage2_*``, ``stage3_*``; stage 1's objective is f1 + 1e-6 x f2, the cost
+  tie-break), the last plan's f1, f2 and f3 recomputed from its tables, the
   baseline's stage-2 cost, the weekly solves that stopped at a limit, and the check.
 
 **The time limit is the budget of the whole run** (``options.time_limit``, as in the model: it
 replaces ``time_budget``), shared among the weekly solves, each at most
-``time_limit_per_solve`` (10 s); without one the model's default budget (45 s) applies.
+``time_limit_per_solve`` (10 s); without one the model's default budget (40 s) applies.
 
 Every plan is re-verified by ``models.cover.check`` (the independent checker); a plan it rejects
 is an error, not a result.
@@ -146,6 +147,7 @@ def cover_result(inst: Any, params: Any, plan: Any, key: str) -> CaseResult:
             f"stage{number}_bound": r.bound,
             f"stage{number}_gap": r.gap,
             f"stage{number}_seconds": round(r.build_seconds + r.solve_seconds, 4),
+            **{f"stage{number}_{name}": value for name, value in stage.values.items()},
         }
     solves = plan.solves
     weekly = solves[(solves["model"] == "plan") & (solves["week"] > 0)]

@@ -207,5 +207,3 @@ def solve_bundled(case: Case, backend: str, options: SolveOptions, context: Cont
     model, model_case = loaded.kind.model, loaded.model_input
     plan = model.solve(model_case.input, model_case.parameters, backend=backend, options=options)
     return contract_result(model, model_case.input, plan, case.key)
-
-

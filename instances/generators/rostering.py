@@ -12,6 +12,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from models.common.calendar import bank_holidays
+from models.roster.catalogue import BANK_HOLIDAY
 from models.roster.input import (
     WEEKDAYS,
     RosterInput,
@@ -48,10 +50,15 @@ def _pattern(rows: list[tuple]) -> pd.DataFrame:
 MON_FRI, ALL_WEEK = WEEKDAYS[:5], WEEKDAYS
 
 
+def _holidays(first: dt.date, days: int) -> dict[dt.date, str]:
+    return bank_holidays(first, first + dt.timedelta(days=days - 1))
+
+
 def lsc_sact_nurses() -> RosterInput:
     """14 SACT nurses of a chemotherapy day unit, 8 weeks, early / late / long-day shifts.
 
-    The unit opens Monday to Saturday (Saturday mornings only); every shift needs a nurse in
+    The unit opens Monday to Saturday (Saturday mornings only) and closes on bank holidays
+    (Good Friday and Easter Monday 2025); every shift needs a nurse in
     charge (band 6) and each weekday shift a PICC-trained nurse. Agenda for Change style rules:
     11 h rest, at most 5 days in a row, 48 h in any 7 days, at most 4 Saturdays (one in two), all
     hard; soft: contract hours within 3 h a week, runs of at least 2 days on and off, preferred
@@ -85,6 +92,7 @@ def lsc_sact_nurses() -> RosterInput:
         (MON_FRI, "E", "charge", 1, 1, -1, 40, 0), (MON_FRI, "L", "charge", 1, 1, -1, 40, 0),
         (MON_FRI, "E", "PICC", 0, 1, -1, 40, 0), (MON_FRI, "L", "PICC", 0, 1, -1, 40, 0),
         (("Sat",), "E", "", 2, 3, 3, 60, 10), (("Sat",), "E", "charge", 1, 1, -1, 60, 0),
+        ((BANK_HOLIDAY,), "E", "", 0, 0, 0, 0, 0),  # closed on bank holidays: nobody works
     ])
     rules = rules_table("*", {
         "min_rest_hours": (11, True, 1), "max_consecutive_days": (5, True, 1),
@@ -110,7 +118,7 @@ def lsc_sact_nurses() -> RosterInput:
         ("N07", dt.date(2025, 4, 25), "", "off", 3), ("N14", dt.date(2025, 3, 19), "L", "on", 2),
     ])
     # fmt: on
-    cover = weekly_cover(pattern, first, days)
+    cover = weekly_cover(pattern, first, days, _holidays(first, days))
     return RosterInput(staff=staff, shifts=shifts, first_date=first, days=days, cover=cover, rules=rules,
                        leave=leave, requests=requests, name="lsc-sact-nurses")  # fmt: skip
 
@@ -118,11 +126,14 @@ def lsc_sact_nurses() -> RosterInput:
 def lsc_registrar_oncall() -> RosterInput:
     """12 oncology registrars, 13 weeks: day shifts, resident nights and weekend on-call.
 
-    Doctors' working-time rules (DOMAIN.md defaults, hard): 48 h average, 11 h rest, 72 h in any
+    Bank holidays (25 August 2025) are covered like a weekend day: a night and an on-call, no
+    day shifts. Doctors' working-time rules (DOMAIN.md defaults, hard): 48 h average, 11 h rest, 72 h in any
     7 days, 13 h longest shift, at most 4 nights in a row then 46 h off, at most 7 shifts in a
     row, at most 1-in-2 weekends (6 of 13); leave is never rostered. Soft: nights, weekends and
     on-calls spread evenly, whole weekends, contract hours within 4 h a week. The previous rota
-    ends with R02 on two nights and R05 on a day shift.
+    ends with R02 on two nights and R05 on a day shift. Nights run 20:30-08:30 (12 h on the
+    clock) so that the night of Saturday 25 October, an hour longer as the clocks go back, still
+    keeps to the 13 h longest shift.
     """
     first, days = REGISTRAR_FIRST_DATE, 91
     names = ["Adebayo", "Bryony", "Callum", "Dimitra", "Eoin", "Farah", "George", "Harriet", "Ifeoma", "Jack",
@@ -134,12 +145,13 @@ def lsc_registrar_oncall() -> RosterInput:
     })  # fmt: skip
     # fmt: off
     shifts = _table("shift_id name start length_minutes paid_minutes night on_call", [
-        ("D", "day", "08:00", 540, 510, False, False), ("N", "night", "20:00", 750, 720, True, False),
+        ("D", "day", "08:00", 540, 510, False, False), ("N", "night", "20:30", 720, 690, True, False),
         ("OC", "weekend on-call", "09:00", 720, 480, False, True),
     ])
     pattern = _pattern([
         (MON_FRI, "D", "", 3, 5, 7, 30, 5), (MON_FRI, "D", "ST6+", 1, 1, -1, 20, 0),
         (ALL_WEEK, "N", "", 1, 1, 1, 0, 0), (("Sat", "Sun"), "OC", "", 1, 1, 1, 0, 0),
+        ((BANK_HOLIDAY,), "N", "", 1, 1, 1, 0, 0), ((BANK_HOLIDAY,), "OC", "", 1, 1, 1, 0, 0),
     ])
     rules = pd.concat([doctors_working_time_rules("*", max_weekends=6), rules_table("*", {
         "fair_nights": (1, False, 20), "fair_weekends": (1, False, 20), "fair_on_calls": (1, False, 10),
@@ -169,7 +181,7 @@ def lsc_registrar_oncall() -> RosterInput:
         shifts=shifts,
         first_date=first,
         days=days,
-        cover=weekly_cover(pattern, first, days),
+        cover=weekly_cover(pattern, first, days, _holidays(first, days)),
         rules=rules,
         leave=_leave(leave_rows),
         requests=requests,

@@ -64,8 +64,8 @@ Variables
 * :math:`v_{oku} \in \{0,1\}` :math:`o` covers trust :math:`k`, tumour site :math:`u` at least
   once; :math:`F \ge 0` largest away burden (PAs over the horizon).
 
-Constraints (each built by the one function of :mod:`models.cover.matrix` named; the pyomo
-build :mod:`models.cover.pyomo_build` mirrors them)
+Constraints (each built by the one function of :mod:`models.cover.matrix` named; every backend
+solves those arrays)
 
 1. Demand: :math:`\sum_{o,s: k(s) = k} x_{osuw} + l_{kuw} + g_{kuw} = d_{kuw}` for
    :math:`(k,u,w) \in D` (``demand_balance``).
@@ -102,8 +102,9 @@ Objective
 * :math:`f_3 = \phi F + \psi \sum v_{oku}` (fairness and continuity; :math:`\phi, \psi` =
   ``fairness_weight``, ``continuity_weight``).
 
-``mode="lexicographic"`` (default) minimises :math:`f_1`, then :math:`f_2` holding
-:math:`f_1` (14), then :math:`f_3` holding both; ``mode="weighted"`` minimises
+``mode="lexicographic"`` (default) minimises :math:`f_1 + \varepsilon f_2` (:math:`\varepsilon`
+= ``stage1_cost_weight``, 1e-6 per pound: a tie-break, so the stage-1 plan is already cheap),
+then :math:`f_2` holding :math:`f_1` (14), then :math:`f_3` holding both; ``mode="weighted"`` minimises
 :math:`W_1 f_1 + f_2 + W_3 f_3` (``weighted_stage1``, ``weighted_stage3``, pounds per unit).
 
 Solving (:mod:`models.cover.stages`): (1)-(11), :math:`f_1` and :math:`f_2` involve one week
@@ -115,16 +116,19 @@ proven bound.  Each solve has the gap of :class:`~solvers.SolveOptions`; one tim
 covers the run (``time_budget``, or the options' time limit), shared among the solves by
 weight, each at most ``time_limit_per_solve``; stage 3 uses what stages 1-2 and the baseline
 leave, and a week it cannot reach keeps its stage-2 plan.  Ctrl-C keeps the weeks done.
+The baseline is solved first; each week's stage 1 starts from the baseline's plan of that week
+(feasible for the plan's model: a subset of its allocations), so the plan never leaves more
+uncovered PA equivalents than the baseline, however short the time.
 
 Baseline: the same model with every oncologist at the home site only (no travel) and locums
 within the same availability :math:`L_{ku}` (8), solved for :math:`f_1` then :math:`f_2`
 (:func:`models.cover.stages.solve_weeks`); the plan's uncovered PAs and costs are reported
 against it.
 
-Backends: ``"highs"`` builds the model as arrays (:mod:`models.cover.matrix`) and warm-starts
-each solve from the previous stage's plan; ``"pyomo-highs"``, ``"pyomo-cbc"``, ``"pyomo-glpk"``
-build the same model in pyomo (:mod:`models.cover.pyomo_build`).  Both read the index sets of
-:mod:`models.cover.index`.
+Backends: ``"highs"`` solves the arrays of :mod:`models.cover.matrix` with HiGHS directly,
+warm-starting each solve from the previous stage's plan; ``"pyomo-highs"``, ``"pyomo-cbc"``,
+``"pyomo-glpk"`` solve the same arrays through pyomo
+(:func:`solvers.pyomo_matrix.solve_matrix_pyomo`), so one formulation serves every backend.
 """
 
 from models.cover.check import check

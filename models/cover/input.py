@@ -110,11 +110,9 @@ class CoverInstance:
     weeks: int
     name: str = "cover"
     description: str = field(default="")
-    holidays: pd.DataFrame | None = None
+    holidays: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(COLUMNS["holidays"])))
 
     def __post_init__(self) -> None:
-        if self.holidays is None:
-            object.__setattr__(self, "holidays", pd.DataFrame(columns=list(COLUMNS["holidays"])))
         for table, columns in COLUMNS.items():
             object.__setattr__(self, table, _typed(getattr(self, table), table, columns))
         if isinstance(self.first_week, dt.datetime):

@@ -1,4 +1,4 @@
-"""Vectorised build of the cover MILP (constraint numbers as in :mod:`models.cover.solve`).
+"""Vectorised build of the cover MILP (constraint numbers as in :mod:`models.cover`).
 
 Every family is added as one block of rows from numpy arrays; nothing loops over variables.
 Column blocks, in this order: ``n`` half-PAs, ``y`` visits, ``z`` trips, ``l`` locum PAs, ``g``

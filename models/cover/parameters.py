@@ -44,6 +44,10 @@ class CoverParameters:
         holiday either way.
     mode : {"lexicographic", "weighted"}
         Stages solved one after another (default), or one weighted objective.
+    stage1_cost_weight : float
+        Weight of the stage-2 cost (per pound) in stage 1's objective, a tie-break so the
+        stage-1 plan is already a cheap one when stage 2 gets little time (default 1e-6: a
+        million pounds weigh as one uncovered PA, so no uncovered PA is traded for cost).
     stage_rel_tolerance, stage_abs_tolerance : float
         A later stage may let an earlier stage's value rise by
         ``max(abs, rel * |value|)`` (defaults 1e-7 and 1e-6, in that stage's units).
@@ -65,7 +69,7 @@ class CoverParameters:
         Seconds one solve (one week of one stage, or the whole-horizon polish) may take at most
         (default 10).
     time_budget : float
-        Seconds the whole run may take when the solve options give no time limit (default 45;
+        Seconds the whole run may take when the solve options give no time limit (default 40;
         a time limit in the options replaces it).  Each solve gets at most its share of what is
         left; stages 1 and 2 and the baseline come first, stage 3 uses the rest, and a stage-3
         week that gets no time keeps its stage-2 plan.
@@ -81,6 +85,7 @@ class CoverParameters:
     mdt_shortfall_penalty: float = 10.0
     holiday_pro_rata: bool = True
     mode: Literal["lexicographic", "weighted"] = "lexicographic"
+    stage1_cost_weight: float = 1e-6
     stage_rel_tolerance: float = 1e-7
     stage_abs_tolerance: float = 1e-6
     fairness_weight: float = 1.0
@@ -90,7 +95,7 @@ class CoverParameters:
     weighted_stage1: float = 10_000.0
     weighted_stage3: float = 10.0
     time_limit_per_solve: float = 10.0
-    time_budget: float = 45.0
+    time_budget: float = 40.0
 
     def __post_init__(self) -> None:
         problems = []
@@ -111,6 +116,7 @@ class CoverParameters:
             "travel_pa_step",
             "max_trip_minutes",
             "mdt_pas",
+            "stage1_cost_weight",
             "stage_rel_tolerance",
             "stage_abs_tolerance",
             "fairness_weight",

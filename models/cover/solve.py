@@ -35,8 +35,9 @@ def solve(
     ``"pyomo-glpk"``.  ``options.time_limit`` is the budget of the whole run (default
     ``params.time_budget``); each solve also stops at ``params.time_limit_per_solve``; the gap,
     threads and seed apply to every solve.  ``progress(elapsed, best, bound)`` is called after
-    each solve (with ``stage=`` the week and stage as text when it takes that keyword).
-    Ctrl-C keeps the weeks planned so far: the plan is ``feasible`` and its explanation says so.
+    each solve (with ``stage=`` the week and stage as text when it takes that keyword).  A stop
+    request (Ctrl-C in the shell) keeps the weeks planned so far: the plan is ``feasible``, its
+    result ``interrupted`` and its explanation says so.
     """
     params = params or CoverParameters()
     options = options or SolveOptions()
@@ -54,19 +55,19 @@ def solve(
         )
     budget = options.time_limit if options.time_limit is not None else params.time_budget
     t0 = time.perf_counter()
-    run = Run(params, backend, options, t0 + budget, planned_weight(params, instance.weeks), progress)
-    solved = solve_weeks(instance, params, run)
+    options = options.with_deadline(budget)  # an earlier deadline (the shell's) is kept
+    run = Run(params, backend, options, planned_weight(params, instance.weeks), progress, budget)
+    base = solve_weeks(instance, params, run, baseline=True)
     t1 = time.perf_counter()
-    base = None if run.interrupted else solve_weeks(instance, params, run, baseline=True)
-    base = base if base is not None and not run.interrupted and base.values is not None else None
-    t2 = time.perf_counter()
+    solved = solve_weeks(instance, params, run, start_from=None if run.interrupted else base)
+    base = base if base.values is not None and base.weeks_done == base.weeks else None
     solved = improve(params, run, solved)
     t3 = time.perf_counter()
     plan = _plan(instance, params, run, solved, base)
     solves = solves_table(run)
     timings = {
-        "solve_plan": (t1 - t0) + (t3 - t2),
-        "solve_baseline": t2 - t1,
+        "solve_plan": t3 - t1,
+        "solve_baseline": t1 - t0,
         "build": float(solves["build_seconds"].sum()),
         "solve": float(solves["solve_seconds"].sum()),
         "extract": time.perf_counter() - t3,
@@ -134,7 +135,8 @@ def _result(run: Run, solved: Solved, found: bool) -> SolveResult:
         solve_seconds=float(sum(r["solve_seconds"] for r in plan_rows)),
         backend=run.backend,
         message=f"{len(plan_rows)} solves; objective and bound: {main.message or 'see stages'}",
-        options=run.options.as_dict() | {"time_budget": run.deadline - run.started},
+        options=run.options.as_dict() | {"time_budget": run.budget},
+        interrupted=run.interrupted is not None,
     )
 
 
@@ -143,13 +145,17 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
     if run.interrupted:
         done = f"{solved.weeks_done} of {solved.weeks} weeks planned"
         out.append(
-            f"interrupted (Ctrl-C) during {run.interrupted}: {done}; weeks not planned show their "
-            "demand uncovered" + ("" if base is not None else "; no baseline")
+            f"interrupted during {run.interrupted}: {done}; "
+            + (
+                "the weeks not planned keep the baseline (everyone at home)"
+                if base is not None
+                else "no baseline; the weeks not planned show their demand uncovered"
+            )
         )
     limited = [r for r in run.rows if r["model"] == "plan" and r["status"] != Status.OPTIMAL.value]
     if limited:
         out.append(
-            f"{len(limited)} solve(s) stopped at their time limit (budget {run.deadline - run.started:g} s); "
+            f"{len(limited)} solve(s) stopped at their time limit (budget {run.budget:g} s); "
             "the plan is the best found, with the gap shown"
         )
     return tuple(out)

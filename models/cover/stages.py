@@ -9,16 +9,16 @@ before (a heuristic: no bound), then ``stage3_polish`` solves the whole horizon,
 totals of f1 and f2, warm-started from that plan, for a proven bound.  The weighted mode solves
 ``W1 f1 + f2`` week by week, then ``W1 f1 + f2 + W3 f3`` over the horizon from that plan.
 
-Time: one budget covers the run (:class:`Run`); each solve gets at most ``time_limit_per_solve``
-and at most an equal share of the time left among the solves still to make.  Stage 1 starts
-from the plan that covers nothing, stage 2 from stage 1's plan, so every weekly solve of stages
-1-2 has a plan whenever it stops.  Ctrl-C (KeyboardInterrupt) between or during weekly solves
-stops the run and keeps the weeks done.
+Time: one budget covers the run (:class:`Run`), its end the deadline of the solve options; each
+solve gets at most ``time_limit_per_solve`` and at most its weighted share of the time left.
+Stage 1 starts from the baseline's plan of the week (or the plan that covers nothing), stage 2
+from stage 1's, so every weekly solve of stages 1-2 has a plan whenever it stops, even at the
+deadline.  A stop request (the first Ctrl-C in the shell, :mod:`solvers.interrupt`) ends the run
+after the current solve, keeping the weeks done and the plan of the week being solved.
 """
 
 from __future__ import annotations
 
-import inspect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -43,8 +43,12 @@ from models.cover.values import (
     objective_values,
     scatter,
     stage_value,
+    transfer,
 )
-from solvers import SolveOptions, SolveResult, Status, solve_matrix, solve_pyomo
+from solvers import SolveOptions, SolveResult, Status, solve_matrix
+from solvers.interrupt import stop_requested
+from solvers.progress import takes_stage
+from solvers.pyomo_matrix import solve_matrix_pyomo
 
 BACKENDS = ("highs", "pyomo-highs", "pyomo-cbc", "pyomo-glpk")
 STAGE_NAMES = {
@@ -54,9 +58,10 @@ STAGE_NAMES = {
 }
 MIN_SOLVE_SECONDS = 0.25
 """Least time limit of one solve, even when the budget is spent (stages 1-2 always have a plan)."""
-WEIGHTS = {"stage 1": 1.0, "stage 2": 4.0, "baseline": 0.25, "stage 3": 1.5, "whole horizon": 10.0}
-"""Relative time each kind of solve may claim of the budget (stage 2's weekly solves are the
-hardest to prove; the baseline's, with nobody travelling, the easiest)."""
+WEIGHTS = {"stage 1": 3.0, "stage 2": 4.0, "baseline": 0.25, "stage 3": 1.0, "whole horizon": 10.0}
+"""Relative time each kind of solve may claim of the budget: stages 1 and 2 decide what is
+covered and what it costs; stage 3 is a heuristic; the baseline, with nobody travelling, solves
+in hundredths of a second."""
 
 
 @dataclass
@@ -65,23 +70,32 @@ class Run:
 
     ``planned`` adds up the :data:`WEIGHTS` of the solves the run expects to make, ``made``
     those of the solves made; a solve of weight ``q`` gets ``min(time_limit_per_solve, time left
-    * q / (planned - made))`` seconds, at least :data:`MIN_SOLVE_SECONDS`.  ``interrupted`` says
-    where Ctrl-C stopped the run.
+    * q / (planned - made))`` seconds, at least :data:`MIN_SOLVE_SECONDS`, and never past the
+    deadline of ``options`` (the end of the budget).  ``interrupted`` says where a stop request
+    (Ctrl-C, :func:`solvers.interrupt.stop_requested`) stopped the run.
     """
 
     params: CoverParameters
     backend: str
     options: SolveOptions
-    deadline: float
     planned: float
     progress: Callable[..., None] | None = None
+    budget: float = 0.0
     started: float = field(default_factory=time.perf_counter)
     made: float = 0.0
     rows: list[dict[str, Any]] = field(default_factory=list)
     interrupted: str | None = None
 
     def left(self) -> float:
-        return self.deadline - time.perf_counter()
+        """Seconds before the deadline (infinite without one)."""
+        left = self.options.remaining()
+        return float("inf") if left is None else left
+
+    def stop(self, where: str) -> bool:
+        """Whether a stop was requested; if so, remember ``where`` the run stopped (the first place)."""
+        if self.interrupted is None and stop_requested():
+            self.interrupted = where
+        return self.interrupted is not None
 
     def solve_options(self, weight: float) -> SolveOptions:
         share = max(self.left(), 0.0) * weight / max(self.planned - self.made, weight)
@@ -107,14 +121,6 @@ class Run:
             self.progress(elapsed, best, bound)
 
 
-def takes_stage(progress: Callable[..., None]) -> bool:
-    """Whether ``progress`` accepts a ``stage`` keyword (the week and stage being solved, as text)."""
-    try:
-        return "stage" in inspect.signature(progress).parameters
-    except (TypeError, ValueError):  # a builtin without a signature: the contract's three arguments
-        return False
-
-
 @dataclass(frozen=True)
 class Solved:
     """Outcome of one model's solves: the index, each stage, the plan's values and the weeks done."""
@@ -133,38 +139,32 @@ def solve_once(
     weights: dict[int, float],
     fixed: list[tuple[int, float]],
     start: Values | None,
-    cache: dict[str, Any],
 ) -> tuple[SolveResult, Values | None]:
-    """One solve of ``idx`` (vectorised HiGHS, or pyomo; ``cache`` keeps the pyomo model).
+    """One solve of ``idx``: the arrays of :mod:`models.cover.matrix`, by HiGHS or through pyomo.
 
-    ``claim`` is the solve's weight in the time budget (:data:`WEIGHTS`).
+    ``claim`` is the solve's weight in the time budget (:data:`WEIGHTS`).  The pyomo backends
+    solve the same arrays (:func:`solvers.pyomo_matrix.solve_matrix_pyomo`).
     """
     t0 = time.perf_counter()
     options = run.solve_options(claim)
+    mm = build_matrix(idx, run.params, weights, fixed)
+    x0 = None if start is None else column_vector(idx, start)
+    build = time.perf_counter() - t0
     if run.backend == "highs":
-        mm = build_matrix(idx, run.params, weights, fixed)
-        x0 = None if start is None else column_vector(idx, start)
-        result, x = solve_matrix(mm, options, build_seconds=time.perf_counter() - t0, start=x0)
-        return result, (None if x is None else {f: mm.values(x, f) for f in FAMILIES})
-    from models.cover.pyomo_build import build_pyomo, pyomo_values, set_stage
-
-    if "pyomo" not in cache:
-        cache["pyomo"] = build_pyomo(idx, run.params)
-    set_stage(cache["pyomo"], weights, fixed)
-    result = solve_pyomo(
-        cache["pyomo"].model,
-        run.backend.removeprefix("pyomo-"),
-        options,
-        build_seconds=time.perf_counter() - t0,
-    )
-    return result, (pyomo_values(cache["pyomo"]) if result.has_plan else None)
+        result, x = solve_matrix(mm, options, build_seconds=build, start=x0)
+    else:
+        result, x = solve_matrix_pyomo(
+            mm, run.backend.removeprefix("pyomo-"), options, build_seconds=build, start=x0
+        )
+    return result, (None if x is None else {f: mm.values(x, f) for f in FAMILIES})
 
 
 def weekly_stages(params: CoverParameters, baseline: bool) -> list[tuple[str, dict[int, float], int | None]]:
     """(name, objective weights, stage to hold next, budget weight) of each solve made week by week."""
+    first = {1: 1.0, 2: params.stage1_cost_weight}  # f1, with the cost as a tie-break
     if baseline:
         return [
-            (STAGE_NAMES[1], {1: 1.0}, 1, WEIGHTS["baseline"]),
+            (STAGE_NAMES[1], first, 1, WEIGHTS["baseline"]),
             (STAGE_NAMES[2], {2: 1.0}, 2, WEIGHTS["baseline"]),
         ]
     if params.mode == "weighted":
@@ -173,7 +173,7 @@ def weekly_stages(params: CoverParameters, baseline: bool) -> list[tuple[str, di
             ("weighted: W1 f1 + f2, week by week", weights, None, WEIGHTS["stage 1"] + WEIGHTS["stage 2"])
         ]
     return [
-        (STAGE_NAMES[1], {1: 1.0}, 1, WEIGHTS["stage 1"]),
+        (STAGE_NAMES[1], first, 1, WEIGHTS["stage 1"]),
         (STAGE_NAMES[2], {2: 1.0}, 2, WEIGHTS["stage 2"]),
     ]
 
@@ -188,42 +188,61 @@ def planned_weight(params: CoverParameters, weeks: int) -> float:
     return total
 
 
-def solve_weeks(inst: CoverInstance, params: CoverParameters, run: Run, *, baseline: bool = False) -> Solved:
-    """Stages 1-2 (or the weighted weekly solve) week by week; ``baseline``: everyone at home."""
+def solve_weeks(
+    inst: CoverInstance,
+    params: CoverParameters,
+    run: Run,
+    *,
+    baseline: bool = False,
+    start_from: Solved | None = None,
+) -> Solved:
+    """Stages 1-2 (or the weighted weekly solve) week by week; ``baseline``: everyone at home.
+
+    Each week's first solve starts from ``start_from``'s plan of that week (the baseline's, for
+    the plan: so the plan is never worse than the baseline in stage 1), else from the plan that
+    covers nothing; weeks a stop request leaves unsolved keep that plan.
+    """
     idx = prepare(inst, params, home_only=baseline)
+    first = None
+    if start_from is not None and start_from.values is not None:
+        first = transfer(start_from.idx, start_from.values, idx)
     model = "baseline" if baseline else "plan"
     weekly = weekly_stages(params, baseline)
-    assembled = [nothing_done(idx) for _ in weekly]
+    # weeks a stop leaves unplanned keep the start's plan (the baseline's, for the plan)
+    assembled = [
+        nothing_done(idx) if first is None else {f: v.copy() for f, v in first.items()} for _ in weekly
+    ]
     per_stage: list[list[SolveResult]] = [[] for _ in weekly]
     weeks = sorted(set(idx.dem["w"]) | set(idx.mw["w"]))
     done, failed = 0, False
     for w in weeks:
+        where = f"{model}, week {w + 1} of {inst.weeks}"
+        if run.stop(where):
+            break
         part, part_rows = week_slice(idx, w)
         fixed: list[tuple[int, float]] = []
-        start: Values | None = nothing_done(part)
-        cache: dict[str, Any] = {}
-        try:
-            for s, (name, weights, held, claim) in enumerate(weekly):
-                result, vals = solve_once(part, run, claim, weights, fixed, start, cache)
-                per_stage[s].append(result)
-                run.record(model, name, w + 1, result, claim)
-                if vals is None:
-                    failed = True
-                    break
-                scatter(part_rows, vals, assembled[s])
-                start = vals
-                if held is not None:
-                    fixed.append((held, hold(params, stage_value(part, params, vals, held))))
-                run.tell(
-                    f"{model} week {w + 1} of {inst.weeks}, {name}",
-                    sum(r.objective or 0.0 for r in per_stage[s]),
-                    None
-                    if any(r.bound is None for r in per_stage[s])
-                    else sum(r.bound for r in per_stage[s]),
-                )
-        except KeyboardInterrupt:
-            run.interrupted = f"{model}, week {w + 1} of {inst.weeks}"
-            break
+        start: Values | None = nothing_done(part) if first is None else gather(part, part_rows, first)
+        for s, (name, weights, held, claim) in enumerate(weekly):
+            if run.stop(where):  # keep this week's plan so far: later stages take it as theirs
+                for later in assembled[s:]:
+                    scatter(part_rows, start, later)  # type: ignore[arg-type]
+                break
+            result, vals = solve_once(part, run, claim, weights, fixed, start)
+            per_stage[s].append(result)
+            run.record(model, name, w + 1, result, claim)
+            if vals is None:
+                failed = True
+                break
+            scatter(part_rows, vals, assembled[s])
+            start = vals
+            if held is not None:
+                fixed.append((held, hold(params, stage_value(part, params, vals, held))))
+            bounds = [r.bound for r in per_stage[s]]
+            run.tell(
+                f"{model} week {w + 1} of {inst.weeks}, {name}",
+                sum(r.objective or 0.0 for r in per_stage[s]),
+                None if any(b is None for b in bounds) else sum(bounds),  # type: ignore[misc]
+            )
         if failed:
             break
         done += 1
@@ -253,11 +272,7 @@ def improve(params: CoverParameters, run: Run, solved: Solved) -> Solved:
     if params.mode == "weighted":
         name = "weighted: W1 f1 + f2 + W3 f3, whole horizon"
         weights = {1: params.weighted_stage1, 2: 1.0, 3: params.weighted_stage3}
-        try:
-            result, vals = solve_once(idx, run, WEIGHTS["whole horizon"], weights, [], values, {})
-        except KeyboardInterrupt:
-            run.interrupted = "the whole-horizon weighted solve"
-            return solved
+        result, vals = solve_once(idx, run, WEIGHTS["whole horizon"], weights, [], values)
         run.record("plan", name, 0, result, WEIGHTS["whole horizon"])
         values = vals if vals is not None else values
         outcome = StageOutcome(name, result, objective_values(idx, params, values))
@@ -284,17 +299,13 @@ def _stage3(
         part = replace(part, burden_offset=offset.copy(), pair_used=used[c_rows])
         start = gather(part, part_rows, values)
         vals = start
-        if run.left() > MIN_SOLVE_SECONDS and not run.interrupted:
+        if run.left() > MIN_SOLVE_SECONDS and not run.stop(f"stage 3, week {w + 1}"):
             fixed = [(k, hold(params, stage_value(part, params, start, k))) for k in (1, 2)]
-            try:
-                result, new = solve_once(part, run, WEIGHTS["stage 3"], {3: 1.0}, fixed, start, {})
-            except KeyboardInterrupt:
-                run.interrupted = f"stage 3, week {w + 1}"
-            else:
-                results.append(result)
-                run.record("plan", f"{name} (week by week)", w + 1, result, WEIGHTS["stage 3"])
-                run.tell(f"plan week {w + 1} of {idx.num_weeks}, {name}", result.objective, result.bound)
-                vals = new if new is not None else start
+            result, new = solve_once(part, run, WEIGHTS["stage 3"], {3: 1.0}, fixed, start)
+            results.append(result)
+            run.record("plan", f"{name} (week by week)", w + 1, result, WEIGHTS["stage 3"])
+            run.tell(f"plan week {w + 1} of {idx.num_weeks}, {name}", result.objective, result.bound)
+            vals = new if new is not None else start
         if vals is start:
             kept += 1
         scatter(part_rows, vals, out)
@@ -313,7 +324,7 @@ def _stage3(
         gap=None,
         message=f"week by week ({weekly.message}){note}; no bound on f3 over the horizon",
     )
-    if params.stage3_polish and not run.interrupted and run.left() > MIN_SOLVE_SECONDS:
+    if params.stage3_polish and not run.stop("the whole-horizon stage 3") and run.left() > MIN_SOLVE_SECONDS:
         out, result = _polish(params, run, idx, out, result)
     return out, StageOutcome(name, result, objective_values(idx, params, out))
 
@@ -325,11 +336,7 @@ def _polish(
     name = STAGE_NAMES[3]
     f3 = stage_value(idx, params, out, 3)
     fixed = [(k, hold(params, stage_value(idx, params, out, k))) for k in (1, 2)]
-    try:
-        polish, vals = solve_once(idx, run, WEIGHTS["whole horizon"], {3: 1.0}, fixed, out, {})
-    except KeyboardInterrupt:
-        run.interrupted = "the whole-horizon stage 3"
-        return out, weekly
+    polish, vals = solve_once(idx, run, WEIGHTS["whole horizon"], {3: 1.0}, fixed, out)
     run.record("plan", f"{name} (whole horizon)", 0, polish, WEIGHTS["whole horizon"])
     if vals is not None and stage_value(idx, params, vals, 3) <= f3 + 1e-9:
         out = vals

@@ -120,3 +120,27 @@ def combine(results: list[SolveResult], backend: str, what: str = "weekly solves
         message=f"{len(results)} {what}: {n_opt} optimal, {len(results) - n_opt} stopped at a limit",
         options=dict(results[0].options) if results else {},
     )
+
+
+def transfer(source: CoverIndex, values: Values, target: CoverIndex) -> Values:
+    """``values`` of one model of an instance carried into another of the same instance (by keys).
+
+    The baseline (everyone at home) has a subset of the plan's allocations and visits, the same
+    demand rows, locum bounds and meetings, so its plan is a feasible start for the plan's model:
+    allocations, visits and attendance it lacks are 0.
+    """
+    out = zeros(target)
+    keys = {
+        "n": (source.x, target.x, ["o", "s", "u", "w"]),
+        "y": (source.v, target.v, ["o", "s", "w"]),
+        "z": (source.v, target.v, ["o", "s", "w"]),
+        "l": (source.dem, target.dem, ["k", "u", "w"]),
+        "g": (source.dem, target.dem, ["k", "u", "w"]),
+        "a": (source.a, target.a, ["o", "mw"]),
+        "short": (source.mw, target.mw, ["m", "w"]),
+    }
+    for family, (src, dst, key) in keys.items():
+        to, source_rows = dst[key].assign(_to=np.arange(len(dst))), src[key].assign(_from=np.arange(len(src)))
+        pairs = to.merge(source_rows, on=key)
+        out[family][pairs["_to"].to_numpy()] = values[family][pairs["_from"].to_numpy()]
+    return complete(target, out)

@@ -117,8 +117,9 @@ def check_ooh_plan(inp: OohInput, params: OohParameters, plan: Any) -> OohCheck:
         mobilise = params.non_resident_mobilisation_minutes if svc.tier == "non-resident" else 0.0
         for s in covered:
             response = travel(h, s) + mobilise
-            if response > svc.max_response_minutes + TOLERANCE:
-                bad.append(f"{label}: {s} is {response:.1f} min away, over {svc.max_response_minutes:.0f}")
+            limit = params.response_limit(svc.max_response_minutes)
+            if response > limit + TOLERANCE:
+                bad.append(f"{label}: {s} is {response:.1f} min away, over {limit:.0f}")
             if sites[s].trust != sites[h].trust and not params.allow_cross_trust:
                 bad.append(f"{label}: {s} is in another trust")
             if sites[s].keeps_own_rota and s != h:

@@ -126,7 +126,7 @@ def _reach_reasons(
 ) -> list[Reason]:
     """Response-time and trust reasons a rota at ``h`` cannot cover ``s``."""
     reasons: list[Reason] = []
-    limit = float(service.max_response_minutes)
+    limit = params.response_limit(service.max_response_minutes)
     if response > limit + 1e-9:
         over = response - limit
         where = "its own site" if s == h else f"{response:.0f} min away"

@@ -80,6 +80,10 @@ class OohParameters:
         Minutes a non-resident clinician needs before setting off, added to every response time
         of non-resident services, the hub's own included (default 0: response times are measured
         from the hub).
+    response_cap_minutes : float or None
+        A cap on every service's response time (minutes; default None: each service's own
+        ``max_response_minutes``).  The knob of the cost-response trade-off
+        (``optimiser frontier --x response``).
     """
 
     allow_cross_trust: bool = False
@@ -90,6 +94,12 @@ class OohParameters:
     trips_per_attendance: float = 2.0
     cost_per_change: float = 0.0
     non_resident_mobilisation_minutes: float = 0.0
+    response_cap_minutes: float | None = None
+
+    def response_limit(self, service_limit: float) -> float:
+        """The response time allowed for a service whose own limit is ``service_limit``."""
+        cap = self.response_cap_minutes
+        return float(service_limit) if cap is None else min(float(service_limit), float(cap))
 
     def __post_init__(self) -> None:
         for name in (
@@ -105,6 +115,10 @@ class OohParameters:
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 message = f"must be a finite number >= 0, not {value!r}"
                 raise ModelInputError(InputProblem("parameters", message, None, name))
+        cap = self.response_cap_minutes
+        if cap is not None and not (isinstance(cap, int | float) and math.isfinite(cap) and cap >= 0):
+            message = f"must be a finite number >= 0, not {cap!r}"
+            raise ModelInputError(InputProblem("parameters", message, None, "response_cap_minutes"))
 
 
 Problems = list[InputProblem]

@@ -50,7 +50,8 @@ def candidate_arcs(inp: OohInput, params: OohParameters) -> pd.DataFrame:
     """
     pairs = response_minutes(inp, params)
     sites = inp.sites.set_index("site_id")
-    limit = pairs["service_id"].map(inp.services.set_index("service_id")["max_response_minutes"])
+    own = pairs["service_id"].map(inp.services.set_index("service_id")["max_response_minutes"])
+    limit = own if params.response_cap_minutes is None else own.clip(upper=params.response_cap_minutes)
     ok = pairs["response"] <= limit + 1e-9
     if not params.allow_cross_trust:
         ok &= (

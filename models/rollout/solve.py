@@ -12,7 +12,7 @@ import pandas as pd
 from models.common.contract import finite_or_none
 from models.rollout.build import RolloutModel, YearModel, build
 from models.rollout.input import RolloutInput, RolloutParameters
-from models.sact.arrays import diagnose
+from models.sact.diagnose import diagnose
 from models.sact.solve import SactPlan, extract
 from solvers import SolveOptions, SolveResult, Status, solve_model
 

@@ -10,8 +10,16 @@ Sets
 * :math:`D = \{0..H-1\}` the horizon's dates; history days :math:`-h..-1` hold the previous
   rota as constants ("known days" :math:`-h..H-1`); :math:`W` weekends (Saturday, Sunday) that
   touch the horizon.
-* :math:`A \subseteq P \times D \times S` assignments that may happen: not on leave, not a fixed
-  day off, not a day pre-assigned to another shift, not a shift a hard rule bans outright.
+* :math:`A \subseteq P \times D \times S` assignments that may happen (``make_variables``): the
+  date has a cover row for the shift (no row: no demand, nobody works it; a row with minimum 0
+  and a blank maximum allows it freely), not on leave, not a fixed day off, not a day
+  pre-assigned to another shift (a pre-assigned shift is always allowed), not a shift a hard rule
+  bans (``max_shifts_of_type`` 0, ``preferred_shifts``, or longer than ``max_shift_hours`` on that
+  date).
+* Times (:mod:`models.roster.clock`): shift :math:`s` on day :math:`d` starts at
+  :math:`b_{ds}` and ends at :math:`e_{ds}`, elapsed (UTC) minutes, from its local start and the
+  local wall-clock end ``start + length`` in the instance's time zone; its paid minutes are
+  :math:`\pi_{ds} = \pi_s + (e_{ds} - b_{ds}) - \lambda_s` (a clock change adds or takes an hour).
 * Rules: for each group a set of named rules (:data:`models.roster.input.RULES`), each with a
   limit :math:`L`, hard or soft, and a weight :math:`w` per penalty unit.
 
@@ -26,13 +34,14 @@ Variables
 Constraints by family (hard: as written; soft: each violation unit paid at weight :math:`w`;
 (n) is the function in :mod:`models.roster.rules`)
 
-1. One shift a day: :math:`y_{pd} \le 1` (by construction of :math:`y`).
+1. One shift a day: :math:`y_{pd} \le 1` (by construction of :math:`y`, ``make_variables`` in
+   :mod:`models.roster.vars`).
 2. Cover, per date, shift and skill :math:`k` (blank: anyone): :math:`m \le c = \sum_{p: k \in K_p}
    x_{pds} \le M` (hard); under :math:`= \max(0, q - c)`, over :math:`= \max(0, c - q)` against the
    preferred :math:`q`, at the row's under/over weights (``cover``).
-3. Rest: :math:`x_{pda} + x_{p,d+k,b} \le 1` when :math:`1440k + \sigma_b - (\sigma_a+\lambda_a) < 60L`
-   (``min_rest_hours``; across midnight and the horizon's start), and for each listed succession
-   (``rest_between_shifts``).
+3. Rest: :math:`x_{pda} + x_{p,d+k,b} \le 1` when :math:`b_{d+k,b} - e_{da} < 60L` (elapsed;
+   ``min_rest_hours``; across midnight, clock changes and the horizon's start), and for each
+   listed succession (``rest_between_shifts``).
 4. Runs of working days: every :math:`L+1` consecutive known days hold at most :math:`L` working
    days (``max_consecutive_days``; soft: one unit per window fully worked, i.e. per day beyond);
    no run of working days (``min_consecutive_days``) or days off (``min_consecutive_days_off``)
@@ -40,17 +49,17 @@ Constraints by family (hard: as written; soft: each violation unit paid at weigh
    first or last known day are exempt (``consecutive_days``).
 5. Nights: the same window rule on :math:`n_{pd}` (``max_consecutive_nights``); after a night
    :math:`a` on day :math:`d` with :math:`n_{p,d+1}=0`, no shift :math:`b` on day :math:`d+k`
-   with :math:`1440k + \sigma_b - (\sigma_a + \lambda_a) < 60L` (``rest_after_nights_hours``)
-   (``night_blocks``).
-6. Paid minutes :math:`h_{pd} = \sum_s \pi_s x_{pds}`: every 7 consecutive known days touching the
-   horizon :math:`\le 60L` (``max_hours_7_days``); :math:`\sum_d h_{pd} \le 60 L H/7`
+   with :math:`b_{d+k,b} - e_{da} < 60L` (``rest_after_nights_hours``) (``night_blocks``).
+6. Paid minutes :math:`h_{pd} = \sum_s \pi_{ds} x_{pds}` (elapsed): every 7 consecutive known days
+   touching the horizon :math:`\le 60L` (``max_hours_7_days``); :math:`\sum_d h_{pd} \le 60 L H/7`
    (``max_average_weekly_hours``); :math:`|\sum_d h_{pd} + 60\,\text{credit}_p - 60 c_p H/7| \le
    60 L H / 7` for contract :math:`c_p > 0` (``contract_hours_tolerance``); :math:`\sum_d h_{pd}`
    within ``min_total_hours``/``max_total_hours``. Soft: per started hour outside (``paid_hours``).
 7. Weekends: :math:`\sum_w v_{pw} \le L` (``max_weekends``); :math:`y_{p,sat} = y_{p,sun}`
    (``whole_weekends``) (``weekends``).
-8. Shift types: :math:`\sum_d x_{pds}` within ``min/max_shifts_of_type``; no shift longer than
-   ``max_shift_hours``; only preferred types (``preferred_shifts``) (``shift_types``).
+8. Shift types: :math:`\sum_d x_{pds}` within ``min/max_shifts_of_type``; no shift lasting longer
+   than ``max_shift_hours`` on its date (:math:`e_{ds} - b_{ds}`); only preferred types
+   (``preferred_shifts``) (``shift_types``).
 9. Requests (soft, weight per row): on :math:`s`: :math:`1 - x_{pds}`; on the day: :math:`1 - y_{pd}`;
    off :math:`s`: :math:`x_{pds}`; off the day: :math:`y_{pd}` (``requests``).
 10. Fairness within each group of two or more: :math:`\max_p N_p - \min_p N_p \le L` for night
@@ -59,6 +68,9 @@ Constraints by family (hard: as written; soft: each violation unit paid at weigh
 11. Re-rostering against a published rota :math:`x^0`: changed :math:`c_{pd} = 1 - x_{pds_0}`
     (published shift :math:`s_0`) or :math:`y_{pd}` (was off); each paid at ``change_weight``;
     :math:`\sum c_{pd} \le` ``max_changes``; the published rota is the solver's hint (``changes``).
+    Before the first changeable date :math:`d_0` (``change_from``; by default the first date a
+    published shift clashes with leave, see :meth:`RosterInput.first_changeable`) nothing
+    changes: :math:`x_{pds} = x^0_{pds}` for :math:`d < d_0` (hard, ``make_variables``).
 
 Objective (penalty points, integers)
 
@@ -73,8 +85,8 @@ solving; otherwise an *elastic* model, where every hard rule becomes a penalty o
 to break are reported (:attr:`RosterPlan.violations`, :attr:`RosterPlan.explanation`).
 
 Units: minutes inside the model, hours in rules and outputs; dates are ``datetime.date``; shift
-times are local (``RosterInput.timezone``); a shift's end is its wall-clock start plus its
-length, so across a clock change the elapsed time differs by an hour.
+times are local (``RosterInput.timezone``) and every rest, length and hour rule is measured in
+elapsed (UTC) time, so the night the clocks go back lasts an hour longer (and is paid so).
 
 Modules: :mod:`models.roster.input` (the input dataclass; vocabulary in
 :mod:`models.roster.catalogue`, validation in :mod:`models.roster.validate`),
@@ -119,7 +131,7 @@ def check(inp: RosterInput, plan: RosterPlan) -> CheckReport:
         for r in found.hard.itertuples(index=False)
     )  # fmt: skip
     objective = plan.result.objective
-    mismatches = ()
+    mismatches: tuple[str, ...] = ()
     if objective is None or abs(objective - found.score) > 1e-6:
         mismatches = (
             f"penalty score {found.score} recomputed from the rota differs from the objective {objective}",

@@ -7,7 +7,7 @@ entry's ``limit_unit`` and a soft rule pays its weight per ``penalty_unit``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -149,17 +149,33 @@ RULE_COLUMNS = {"group": ALL_GROUPS, "rule": ..., "shift": "", "limit": 0.0, "ha
 """Columns of the rules table and their defaults (``...``: required)."""
 
 
-def weekly_cover(pattern: pd.DataFrame, first_date: dt.date, days: int) -> pd.DataFrame:
-    """Expand a weekday pattern (column ``weekday``: Mon..Sun, and the cover columns) to dates."""
+BANK_HOLIDAY = "bank_holiday"
+"""The ``weekday`` of cover-pattern rows that apply on bank holidays."""
+
+
+def weekly_cover(
+    pattern: pd.DataFrame, first_date: dt.date, days: int, holidays: Collection[dt.date] = ()
+) -> pd.DataFrame:
+    """Expand a weekday pattern (column ``weekday``: Mon..Sun or ``bank_holiday``, and the cover
+    columns) to dates.
+
+    On a date in ``holidays`` the pattern's ``bank_holiday`` rows replace all of that weekday's
+    rows (a shift without a ``bank_holiday`` row is not worked that day); a pattern without
+    ``bank_holiday`` rows treats bank holidays as ordinary weekdays.
+    """
     if "weekday" not in pattern.columns:
         raise ValueError("cover pattern: missing column 'weekday'")
-    bad = sorted(set(pattern["weekday"]) - set(WEEKDAYS))
+    bad = sorted(set(pattern["weekday"]) - {*WEEKDAYS, BANK_HOLIDAY})
     if bad:
-        raise ValueError(f"cover pattern: weekday {bad[0]!r} is not one of {', '.join(WEEKDAYS)}")
+        raise ValueError(
+            f"cover pattern: weekday {bad[0]!r} is not one of {', '.join(WEEKDAYS)}, {BANK_HOLIDAY}"
+        )
+    special = (pattern["weekday"] == BANK_HOLIDAY).any()
     rows = []
     for d in range(days):
         date = first_date + dt.timedelta(days=d)
-        day = pattern[pattern["weekday"] == WEEKDAYS[date.weekday()]]
+        key = BANK_HOLIDAY if special and date in holidays else WEEKDAYS[date.weekday()]
+        day = pattern[pattern["weekday"] == key]
         for rec in day.drop(columns="weekday").to_dict("records"):
             rows.append({"date": date, **rec})
     columns = ["date"] + [c for c in pattern.columns if c != "weekday"]

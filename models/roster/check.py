@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -32,6 +33,12 @@ class RosterCheck:
     @property
     def feasible(self) -> bool:
         return self.hard.empty
+
+
+def _instant(date: dt.date, minute: int, tz: ZoneInfo) -> dt.datetime:
+    """The UTC instant of local wall-clock time ``date`` + ``minute`` minutes (naive, UTC)."""
+    local = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minute)
+    return local.replace(tzinfo=tz).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _ceil_hours(minutes: float) -> int:
@@ -75,8 +82,26 @@ def check_roster(
 
     first_date, days = inp.first_date, inp.days
     shifts = {r.shift_id: r for r in inp.shifts.itertuples(index=False)}
-    start = {s: parse_time(r.start) or 0 for s, r in shifts.items()}
-    end = {s: start[s] + int(r.length_minutes) for s, r in shifts.items()}
+    tz = ZoneInfo(inp.timezone)
+
+    def span(d: int, s: str) -> tuple[dt.datetime, dt.datetime]:
+        """Start and end (UTC) of shift s on day d: local start, local end = start + length on the clock."""
+        begin = parse_time(shifts[s].start) or 0
+        date = first_date + dt.timedelta(days=d)
+        return _instant(date, begin, tz), _instant(date, begin + int(shifts[s].length_minutes), tz)
+
+    def rest(d: int, a: str, e: int, b: str) -> float:
+        """Minutes from the end of a on day d to the start of b on day e (elapsed)."""
+        return (span(e, b)[0] - span(d, a)[1]).total_seconds() / 60
+
+    def lasts(d: int, s: str) -> float:
+        begin, end = span(d, s)
+        return (end - begin).total_seconds() / 60
+
+    def paid(d: int, s: str) -> float:
+        """Paid minutes: the shift's, plus or minus the hour a clock change adds or takes."""
+        return int(shifts[s].paid_minutes) + lasts(d, s) - int(shifts[s].length_minutes)
+
     staff = inp.staff.set_index("staff_id", drop=False)
     on: dict[str, dict[int, str]] = {s: {} for s in staff.index}
     for a in assignments.itertuples(index=False):
@@ -105,7 +130,21 @@ def check_roster(
         if on[r.staff_id].get((r.date - first_date).days) != r.shift_id:
             add("preassigned", r.staff_id, r.date, r.shift_id, 1, True)
 
-    # cover
+    # cover; a shift may be worked only on a date with a cover row for it, unless it is fixed:
+    # pre-assigned, or published before the first changeable date of a re-rostering
+    demand = {(r.date, r.shift_id) for r in inp.cover.itertuples(index=False)}
+    fixed = {(r.staff_id, r.date, r.shift_id) for r in inp.preassigned.itertuples(index=False)}
+    kept_until = inp.first_changeable(params.change_from)
+    if kept_until is not None:
+        fixed |= {
+            (r.staff_id, r.date, r.shift_id)
+            for r in inp.published.itertuples(index=False)
+            if r.date < kept_until
+        }
+    for s in on:
+        for d, x in on[s].items():
+            if (date_of(d), x) not in demand and (s, date_of(d), x) not in fixed:
+                add("no_cover_row", s, date_of(d), f"{x} has no cover row that day", 1, True)
     skills = {s: set(parse_list(v)) for s, v in zip(staff.index, staff["skills"], strict=True)}
     for r in inp.cover.itertuples(index=False):
         d = (r.date - first_date).days
@@ -165,14 +204,14 @@ def check_roster(
             limit = rule.limit
             if name == "min_rest_hours":
                 need = round(limit * 60)
+                reach = math.ceil(need / 1440) + 2  # days after which no shift can be too close
                 for d in range(person.first, days):
                     a = seq[d]
-                    k = 1
-                    while a and d + k < days and 1440 * k - end[a] < need:
-                        b = seq[d + k]
-                        if d + k >= 0 and b and 1440 * k + start[b] - end[a] < need:
-                            amounts.append((date_of(d), f"{a} then {b}", 1))
-                        k += 1
+                    for e in range(max(d + 1, 0), min(days, d + reach + 1)) if a else ():
+                        b = seq[e]
+                        if b and rest(d, a, e, b) < need:
+                            later = f" {e - d} days later" if e > d + 1 else ""
+                            amounts.append((date_of(d), f"{a} then {b}{later}", 1))
             elif name in ("max_consecutive_days", "max_consecutive_nights"):
                 flag = {
                     d: bool(seq[d]) and (name == "max_consecutive_days" or shifts[seq[d]].night) for d in seq
@@ -196,14 +235,14 @@ def check_roster(
                         continue
                     for e in range(d + 1, days):
                         b = seq[e]
-                        if e >= 0 and b and 1440 * (e - d) + start[b] - end[a] < need:
+                        if e >= 0 and b and rest(d, a, e, b) < need:
                             amounts.append((date_of(e), f"{b} after nights", 1))
             elif name == "max_hours_7_days":
                 for j in range(person.first, max(person.first, days - 7) + 1):
                     window = [d for d in range(j, min(j + 7, days))]
                     if window[-1] < 0:
                         continue
-                    minutes = sum(int(shifts[seq[d]].paid_minutes) for d in window if seq[d])
+                    minutes = sum(paid(d, seq[d]) for d in window if seq[d])
                     amounts.append((date_of(j), "", _ceil_hours(minutes - round(limit * 60))))
             elif name in (
                 "max_average_weekly_hours",
@@ -211,7 +250,7 @@ def check_roster(
                 "max_total_hours",
                 "min_total_hours",
             ):
-                total = sum(int(shifts[x].paid_minutes) for x in mine)
+                total = sum(paid(d, seq[d]) for d in range(days) if seq[d])
                 if name == "max_average_weekly_hours":
                     amounts.append((None, "", _ceil_hours(total - math.floor(limit * 60 * days / 7 + 1e-6))))
                 elif name == "max_total_hours":
@@ -235,7 +274,7 @@ def check_roster(
                 amounts.append((None, shift, int(limit) - mine.count(shift)))
             elif name == "max_shift_hours":
                 amounts.append(
-                    (None, "", sum(1 for x in mine if int(shifts[x].length_minutes) > limit * 60 + 1e-9))
+                    (None, "", sum(1 for d in range(days) if seq[d] and lasts(d, seq[d]) > limit * 60 + 1e-9))
                 )
             elif name == "preferred_shifts":
                 preferred = parse_list(row["preferred_shifts"])
@@ -289,6 +328,14 @@ def check_roster(
                     )
         if params.max_changes is not None:
             add("max_changes", "", None, "", changed - params.max_changes, True)
+        first = inp.first_changeable(params.change_from) or first_date
+        for (s, d), was in before.items():
+            if date_of(d) < first and on[s].get(d) != was:
+                add("change_before_change_from", s, date_of(d), f"was {was}", 1, True)
+        for s in staff.index:
+            for d, now in on[s].items():
+                if date_of(d) < first and (s, d) not in before:
+                    add("change_before_change_from", s, date_of(d), f"was off, now {now}", 1, True)
 
     hard = pd.DataFrame([f[:5] for f in found if f[5]], columns=COLUMNS[:5])
     soft = pd.DataFrame(

@@ -26,8 +26,9 @@ from models.roster.catalogue import (
     rules_table,
     weekly_cover,
 )
+from models.roster.columns import empty_table, parse_list, parse_time
 from models.roster.parameters import RosterParameters
-from models.roster.validate import empty_table, parse_list, parse_time, validate
+from models.roster.validate import validate
 
 __all__ = [
     "ALL_GROUPS",
@@ -156,6 +157,25 @@ class RosterInput:
             elif date.weekday() == 6 and d == 0:
                 out.append((None, 0))
         return out
+
+    def first_changeable(self, change_from: dt.date | None = None) -> dt.date | None:
+        """Re-rostering: the first date that may differ from the published rota (None without one).
+
+        ``change_from`` when given; else the first date on which the published rota has someone
+        working who is now on leave (the first shift the new absence takes away); else, when no
+        published shift clashes with leave, the rota's first date.
+        """
+        if self.published is None or self.published.empty:
+            return None
+        if change_from is not None:
+            return change_from
+        away = set(zip(self.leave["staff_id"], self.leave["date"], strict=True))
+        clashes = [
+            d
+            for s, d in zip(self.published["staff_id"], self.published["date"], strict=True)
+            if (s, d) in away
+        ]
+        return min(clashes, default=self.first_date)
 
     def history_days(self) -> int:
         """How many days before ``first_date`` the history covers (0 without history)."""

@@ -35,12 +35,17 @@ class RosterParameters:
         instances set 60).
     reproducible : bool
         True (default): when the caller fixes the number of workers (``--threads``), the time
-        limit is counted in CP-SAT's deterministic time (work units of roughly a second each on
-        an idle machine) and several workers interleave their search, so the same seed and
-        worker count give the same rota on every run; a wall-clock backstop of
+        limit is turned into CP-SAT deterministic time (``work_per_second`` units per second)
+        and several workers interleave their search, so the same seed and worker count give the
+        same rota on every run, however busy the machine; a wall-clock backstop of
         ``wall_clock_factor`` times the limit still applies (a run stopped by it may differ).
         Without a worker count, or with False: the limit is wall-clock seconds and workers race
         (often better rotas in the time, but two runs may differ).
+    work_per_second : float
+        Reproducible runs: CP-SAT deterministic time units granted per second of the time limit
+        (default 0.2). Measured on the bundled registrar rota on a busy 2-core machine, one unit
+        took about 10 s of wall-clock time, so 0.2 keeps a run within about twice its limit there
+        and inside it on a quiet machine.
     wall_clock_factor : float
         Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3).
     search : str
@@ -55,6 +60,7 @@ class RosterParameters:
     hard_violation_weight: int = 1
     time_limit: float | None = None
     reproducible: bool = True
+    work_per_second: float = 0.2
     wall_clock_factor: float = 3.0
     search: str = "cpsat"
 
@@ -72,6 +78,8 @@ class RosterParameters:
             bad("hard_violation_weight", f"hard_violation_weight {self.hard_violation_weight} must be >= 1")
         if self.time_limit is not None and not (math.isfinite(self.time_limit) and self.time_limit > 0):
             bad("time_limit", f"time_limit {self.time_limit} must be a positive number of seconds")
+        if not (math.isfinite(self.work_per_second) and self.work_per_second > 0):
+            bad("work_per_second", f"work_per_second {self.work_per_second} must be a positive number")
         if not (math.isfinite(self.wall_clock_factor) and self.wall_clock_factor >= 1):
             bad("wall_clock_factor", f"wall_clock_factor {self.wall_clock_factor} must be >= 1")
         if self.search not in SEARCHES:

@@ -40,6 +40,8 @@ class RosterPlan:
     name, first_date, days, staff_count, requests, re_rostering : facts of the input the summary
         and figures need.
     change_from : re-rostering: the first date that could change (None otherwise).
+    reproducible : the solve counted deterministic time with fixed workers (same seed and
+        workers, same rota); False when it raced against the wall clock.
     """
 
     result: SolveResult
@@ -60,6 +62,7 @@ class RosterPlan:
     requests: int = 0
     re_rostering: bool = False
     change_from: dt.date | None = None
+    reproducible: bool = False
 
     @property
     def found(self) -> bool:
@@ -83,7 +86,7 @@ class RosterPlan:
             "rota": rota_export(self.rota),
             "assignments": self.assignments,
             "penalties": self.penalties,
-            "cover": self.cover,
+            "cover": _blank_no_maximum(self.cover),
             "staff_summary": _rounded(self.staff_summary, 2),
         }
         if self.re_rostering:
@@ -103,7 +106,7 @@ class RosterPlan:
             "solve": {
                 "seed": options.get("seed"),
                 "workers": options.get("threads"),
-                "reproducible": self.parameters.reproducible,
+                "reproducible": self.reproducible,
             },
         }
         if not self.found:
@@ -114,6 +117,7 @@ class RosterPlan:
             for rule, r in by_rule(self.penalties).iterrows()
         }
         cover, s = self.cover, self.staff_summary
+        headcount = cover[cover["skill"] == ""]  # a skill row counts holders among the staff: not over-cover
         out["counts"] = {
             "staff": self.staff_count,
             "shifts_assigned": len(self.assignments),
@@ -124,8 +128,8 @@ class RosterPlan:
             "cover_rows": len(cover),
             "cover_rows_under_preferred": int((cover["under"] > 0).sum()),
             "people_short_of_preferred": int(cover["under"].sum()),
-            "cover_rows_over_preferred": int((cover["over"] > 0).sum()),
-            "people_over_preferred": int(cover["over"].sum()),
+            "cover_rows_over_preferred": int((headcount["over"] > 0).sum()),
+            "people_over_preferred": int(headcount["over"].sum()),
             "requests": self.requests,
             "requests_denied": int(s["requests_denied"].sum()),
             "changes": len(self.changes) if self.re_rostering else None,
@@ -157,3 +161,12 @@ def rota_export(rota: pd.DataFrame) -> pd.DataFrame:
 def _rounded(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
     floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
     return frame.assign(**{c: frame[c].round(digits) for c in floats}) if floats else frame
+
+
+def _blank_no_maximum(cover: pd.DataFrame) -> pd.DataFrame:
+    """cover.csv writes "no maximum" as a blank cell, never as -1 (the model's internal code)."""
+    if "maximum" not in cover.columns:
+        return cover
+    out = cover.copy()
+    out["maximum"] = out["maximum"].astype(object).where(out["maximum"] >= 0, "")
+    return out

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from models.roster.clock import ShiftClock
 from models.roster.input import RULES, WEEKDAYS, RosterInput, parse_list, parse_time
 from models.roster.parameters import RosterParameters
 
@@ -38,20 +39,25 @@ STRUCTURAL_UNITS = {
 
 
 def _can_work(rules: dict, preferred: tuple[str, ...], shift: pd.Series) -> bool:
+    """Whether no hard rule bans the shift type outright (shift lengths are judged per date)."""
     r = rules.get(("max_shifts_of_type", shift["shift_id"]))
     if r is not None and r.hard and r.limit < 1:
-        return False
-    r = rules.get(("max_shift_hours", ""))
-    if r is not None and r.hard and shift["length_minutes"] > r.limit * 60 + 1e-9:
         return False
     r = rules.get(("preferred_shifts", ""))
     return not (r is not None and r.hard and preferred and shift["shift_id"] not in preferred)
 
 
+def _too_long(rules: dict, minutes: int) -> bool:
+    r = rules.get(("max_shift_hours", ""))
+    return r is not None and r.hard and minutes > r.limit * 60 + 1e-9
+
+
 def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[str]:
     """Requirements that cannot be met whatever the rota (cover minima above the people available,
-    pre-assignments above a cover maximum, hard minimum hours or shifts above what the days allow)."""
+    pre-assignments above a cover maximum, hard minimum hours or shifts above what the days allow,
+    a first changeable date after a published shift the new leave takes away)."""
     problems: list[str] = []
+    clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
     shifts = inp.shifts.set_index("shift_id", drop=False)
     away = {(r.staff_id, r.date): r.reason for r in inp.leave.itertuples(index=False)}
     pre = {(r.staff_id, r.date): r.shift_id for r in inp.preassigned.itertuples(index=False)}
@@ -65,19 +71,27 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
         who = f" with skill {r.skill}" if r.skill else ""
         fit = [p for p in people if not r.skill or r.skill in p[1]]
         if r.minimum > 0:
+            lasts = clock.elapsed(inp.day_index(r.date), r.shift_id)
             free = [
                 p
                 for p in fit
                 if (p[0].staff_id, r.date) not in away
                 and WEEKDAYS[r.date.weekday()] not in p[2]
                 and r.shift_id in p[4]
+                and not _too_long(p[3], lasts)
                 and pre.get((p[0].staff_id, r.date), r.shift_id) == r.shift_id
             ]
             if len(free) < r.minimum:
                 gone = sum((p[0].staff_id, r.date) in away for p in fit)
+                long = sum(_too_long(p[3], lasts) for p in fit)
+                why = f"{gone} on leave or unavailable" + (
+                    f"; the shift lasts {lasts / 60:g} h that day, longer than {long} may work"
+                    if long
+                    else ""
+                )
                 problems.append(
                     f"cover {r.shift_id} on {day}: needs at least {r.minimum} staff{who} but only "
-                    f"{len(free)} of {len(fit)} can work it ({gone} on leave or unavailable)"
+                    f"{len(free)} of {len(fit)} can work it ({why})"
                 )
         if r.maximum >= 0:
             fixed = sum(pre.get((p[0].staff_id, r.date)) == r.shift_id for p in fit)
@@ -86,6 +100,7 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
                     f"cover {r.shift_id} on {day}: {fixed} staff{who} are pre-assigned but at most "
                     f"{r.maximum} may work it"
                 )
+    problems += _frozen_clashes(inp, params or RosterParameters(), away, pre)
     for row, _skills, fixed_off, rules, able in people:
         free_days = [
             d for d in inp.dates if (row.staff_id, d) not in away and WEEKDAYS[d.weekday()] not in fixed_off
@@ -104,6 +119,33 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
                     f"{len(free_days) if s in able else 0} days available for them"
                 )
     return problems
+
+
+def _frozen_clashes(inp: RosterInput, params: RosterParameters, away: dict, pre: dict) -> list[str]:
+    """Published shifts before the first changeable date that cannot stay: on leave, on a fixed day
+    off, or pre-assigned differently."""
+    first = inp.first_changeable(params.change_from)
+    if first is None:
+        return []
+    fixed_off = dict(zip(inp.staff["staff_id"], inp.staff["fixed_days_off"], strict=True))
+    out = []
+    for r in inp.published.itertuples(index=False):
+        if r.date >= first:
+            continue
+        day = f"{WEEKDAYS[r.date.weekday()]} {r.date}"
+        if (r.staff_id, r.date) in away:
+            why = f"is on {away[(r.staff_id, r.date)]} that day"
+        elif WEEKDAYS[r.date.weekday()] in parse_list(fixed_off[r.staff_id]):
+            why = "that is one of their fixed days off"
+        elif pre.get((r.staff_id, r.date), r.shift_id) != r.shift_id:
+            why = f"is pre-assigned {pre[(r.staff_id, r.date)]}"
+        else:
+            continue
+        out.append(
+            f"{r.staff_id} is published on {r.shift_id} on {day}, before the first changeable date "
+            f"{first} (change_from), but {why}; move change_from to {r.date} or earlier"
+        )
+    return out
 
 
 def penalty_table(pairs: list[tuple[Any, int]]) -> pd.DataFrame:
@@ -173,6 +215,7 @@ def extract_tables(rm: Any, solver: Any, inp: RosterInput | None = None) -> dict
 def rota_table(inp: RosterInput, assignments: pd.DataFrame) -> pd.DataFrame:
     """The long table: one row per shift worked with local start and end datetimes."""
     tz = ZoneInfo(inp.timezone)
+    clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
     staff = inp.staff.set_index("staff_id")
     shifts = inp.shifts.set_index("shift_id")
     rows = []
@@ -193,7 +236,7 @@ def rota_table(inp: RosterInput, assignments: pd.DataFrame) -> pd.DataFrame:
                 "shift": a.shift_id,
                 "start": start,
                 "end": end,
-                "hours": int(sh["paid_minutes"]) / 60,
+                "hours": clock.paid(inp.day_index(a.date), a.shift_id) / 60,
                 "night": bool(sh["night"]),
                 "on_call": bool(sh["on_call"]),
             }
@@ -227,6 +270,7 @@ def cover_table(inp: RosterInput, assignments: pd.DataFrame) -> pd.DataFrame:
 
 def staff_summary(inp: RosterInput, assignments: pd.DataFrame, penalties: pd.DataFrame) -> pd.DataFrame:
     shifts = inp.shifts.set_index("shift_id")
+    clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
     credit = inp.leave.groupby("staff_id")["credit_hours"].sum()
     leave_days = inp.leave.groupby("staff_id").size()
     denied = (
@@ -243,7 +287,11 @@ def staff_summary(inp: RosterInput, assignments: pd.DataFrame, penalties: pd.Dat
                 "name": s.name,
                 "group": s.group,
                 "shifts": len(mine),
-                "hours": float(kinds["paid_minutes"].sum()) / 60,
+                "hours": sum(
+                    clock.paid(inp.day_index(d), x)
+                    for d, x in zip(mine["date"], mine["shift_id"], strict=True)
+                )
+                / 60,
                 "nights": int(kinds["night"].sum()),
                 "weekends": len(weekend_days),
                 "on_calls": int(kinds["on_call"].sum()),

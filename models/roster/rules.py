@@ -42,35 +42,44 @@ def cover(rm: RosterModel) -> None:
             rm.limit(("soft", r.over_weight), "over_cover", None, d, detail, n, hi=r.preferred)
 
 
+def _close_pairs(rm: RosterModel, need: int) -> list[tuple[str, str, int, int]]:
+    """(a, b, k, d): shift ``b`` on day ``d + k`` starts less than ``need`` minutes (elapsed)
+    after shift ``a`` on day ``d`` ends, for every known ``d`` with ``d + k`` in the horizon."""
+    clock = rm.clock
+    reach = math.ceil((clock.longest_reach() + need + 60) / 1440)
+    out = []
+    for k in range(1, reach + 1):
+        for d in range(max(rm.first_known_day, -k), rm.inp.days - k):
+            for a in rm.shifts:
+                for b in rm.shifts:
+                    if clock.gap(d, a, k, b) < need:
+                        out.append((a, b, k, d))
+    return out
+
+
 def rest_between_shifts(rm: RosterModel) -> None:
-    """(3) ``x[p, d, a] + x[p, d+k, b] <= 1`` when ``1440 k + start_b - end_a < 60 R``
-    (rule ``min_rest_hours``), and for every listed succession ``(a, b)`` with ``k = 1``."""
-    succ = list(rm.inp.forbidden_successions.itertuples(index=False))
+    """(3) ``x[p, d, a] + x[p, d+k, b] <= 1`` when ``start(d+k, b) - end(d, a) < 60 R`` in elapsed
+    (UTC) minutes (rule ``min_rest_hours``), and for every listed succession ``(a, b)`` with ``k = 1``."""
+    succ = [(r.first, r.second) for r in rm.inp.forbidden_successions.itertuples(index=False)]
+    pairs_by_need: dict[int, list[tuple[str, str, int, int]]] = {}
     for p in range(len(rm.staff)):
-        pairs: list[tuple[str, str, int, str, tuple[str, int]]] = [
-            (r.first, r.second, 1, "forbidden_succession", rm.hard_structural()) for r in succ
-        ]
-        rule = rm.rule(p, "min_rest_hours")
-        if rule is not None:
-            need = _minutes(rule.limit)
-            last_end = max(i.end for i in rm.shifts.values())
-            for k in range(1, math.ceil((last_end + need) / 1440) + 1):
-                for a, ia in rm.shifts.items():
-                    for b, ib in rm.shifts.items():
-                        if 1440 * k + (ib.start or 0) - ia.end < need:
-                            pairs.append((a, b, k, "min_rest_hours", rm.mode(rule)))
-        for a, b, k, name, mode in pairs:
-            for d in range(rm.first_known_day, rm.inp.days - k):
-                if d + k < 0:
-                    continue
+        for a, b in succ:
+            for d in range(max(rm.first_known_day, -1), rm.inp.days - 1):
                 rm.pattern(
-                    mode,
-                    name,
-                    p,
-                    d,
-                    f"{a} then {b}" + (f" {k} days later" if k > 1 else ""),
-                    [rm.assign(p, d, a), rm.assign(p, d + k, b)],
-                )
+                    rm.hard_structural(), "forbidden_succession", p, d, f"{a} then {b}",
+                    [rm.assign(p, d, a), rm.assign(p, d + 1, b)],
+                )  # fmt: skip
+        rule = rm.rule(p, "min_rest_hours")
+        if rule is None:
+            continue
+        need, mode = _minutes(rule.limit), rm.mode(rule)
+        if need not in pairs_by_need:
+            pairs_by_need[need] = _close_pairs(rm, need)
+        for a, b, k, d in pairs_by_need[need]:
+            rm.pattern(
+                mode, "min_rest_hours", p, d, f"{a} then {b}" + (f" {k} days later" if k > 1 else ""),
+                [rm.assign(p, d, a), rm.assign(p, d + k, b)],
+            )  # fmt: skip
 
 
 def _runs(
@@ -161,35 +170,35 @@ def consecutive_days(rm: RosterModel) -> None:
 
 def night_blocks(rm: RosterModel) -> None:
     """(5) ``max_consecutive_nights`` on ``night[p, d]``; ``rest_after_nights_hours``: no
-    ``x[p, d, a] ∧ ¬night[p, d+1] ∧ x[p, d+k, b]`` (a night) with ``1440 k + start_b - end_a < 60 R``."""
+    ``x[p, d, a] ∧ ¬night[p, d+1] ∧ x[p, d+k, b]`` (a night) with ``start(d+k, b) - end(d, a) < 60 R``
+    in elapsed minutes."""
     nights = [s for s, i in rm.shifts.items() if i.night]
     if not nights:
         return
+    pairs_by_need: dict[int, list[tuple[str, str, int, int]]] = {}
     for p in range(len(rm.staff)):
         _runs(rm, p, rm.night, "nights", "max_consecutive_nights", None)
         rule = rm.rule(p, "rest_after_nights_hours")
         if rule is None:
             continue
         need, mode = _minutes(rule.limit), rm.mode(rule)
-        for a in nights:
-            ia = rm.shifts[a]
-            for k in range(1, math.ceil((ia.end + need) / 1440) + 1):
-                for b, ib in rm.shifts.items():
-                    if 1440 * k + (ib.start or 0) - ia.end >= need or (k == 1 and ib.night):
-                        continue
-                    for d in range(rm.first_known_day, rm.inp.days - k):
-                        if d + k < 0:
-                            continue
-                        after = rm.night[(p, d + 1)]
-                        gap = [] if k == 1 else [(not after) if isinstance(after, bool) else after.Not()]
-                        rm.pattern(
-                            mode,
-                            "rest_after_nights_hours",
-                            p,
-                            d + k,
-                            f"{b} after nights ending {a}",
-                            [rm.assign(p, d, a), *gap, rm.assign(p, d + k, b)],
-                        )
+        if need not in pairs_by_need:
+            pairs_by_need[need] = [
+                q
+                for q in _close_pairs(rm, need)
+                if q[0] in nights and not (q[2] == 1 and rm.shifts[q[1]].night)
+            ]
+        for a, b, k, d in pairs_by_need[need]:
+            after = rm.night[(p, d + 1)]
+            gap = [] if k == 1 else [(not after) if isinstance(after, bool) else after.Not()]
+            rm.pattern(
+                mode,
+                "rest_after_nights_hours",
+                p,
+                d + k,
+                f"{b} after nights ending {a}",
+                [rm.assign(p, d, a), *gap, rm.assign(p, d + k, b)],
+            )
 
 
 def paid_hours(rm: RosterModel) -> None:
@@ -279,8 +288,9 @@ def weekends(rm: RosterModel) -> None:
 
 
 def shift_types(rm: RosterModel) -> None:
-    """(8) ``sum_d x[p, d, s]`` within ``min/max_shifts_of_type``; shifts longer than ``max_shift_hours``
-    and (``preferred_shifts``) outside the person's preferred types counted against the rule."""
+    """(8) ``sum_d x[p, d, s]`` within ``min/max_shifts_of_type``; shifts lasting longer than
+    ``max_shift_hours`` on their date (elapsed time) and (``preferred_shifts``) outside the
+    person's preferred types counted against the rule."""
     preferred = [parse_list(v) for v in rm.inp.staff["preferred_shifts"]]
     for p in range(len(rm.staff)):
         counts = {s: sum(rm.x[(p, d, s)] for d in range(rm.inp.days) if (p, d, s) in rm.x) for s in rm.shifts}
@@ -291,10 +301,10 @@ def shift_types(rm: RosterModel) -> None:
                     rm.limit(rm.mode(rule), name, p, None, s, count, **{side: int(rule.limit)})
         rule = rm.rule(p, "max_shift_hours")
         if rule is not None:
-            long = [s for s, i in rm.shifts.items() if i.length > math.floor(rule.limit * 60 + 1e-9)]
-            rm.limit(
-                rm.mode(rule), "max_shift_hours", p, None, "|".join(long), sum(counts[s] for s in long), hi=0
-            )
+            most = math.floor(rule.limit * 60 + 1e-9)
+            long = [k for k in rm.x if k[0] == p and rm.clock.elapsed(k[1], k[2]) > most]
+            detail = "|".join(sorted({k[2] for k in long}))
+            rm.limit(rm.mode(rule), "max_shift_hours", p, None, detail, sum(rm.x[k] for k in long), hi=0)
         rule = rm.rule(p, "preferred_shifts")
         if rule is not None and preferred[p]:
             other = [s for s in rm.shifts if s not in preferred[p]]
@@ -353,7 +363,8 @@ def fairness(rm: RosterModel) -> None:
 
 def changes(rm: RosterModel) -> None:
     """(11) Re-rostering: ``c[p, d] = 1 - x[p, d, s0]`` (published shift ``s0``) or ``work[p, d]`` (was off);
-    pay ``change_weight`` each and keep ``sum c <= max_changes``."""
+    pay ``change_weight`` each and keep ``sum c <= max_changes``. Days before the first changeable
+    date are fixed as published when the variables are made (:func:`make_variables`)."""
     published = rm.inp.published
     if published is None or published.empty:
         return

@@ -48,27 +48,35 @@ def proof_options(time_limit: float | None = None, seed: int = 0) -> SolveOption
 def solver_options(params: RosterParameters, options: SolveOptions | None) -> SolveOptions:
     """The options CP-SAT runs with: the caller's, else the parameters' time limit, and
     ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller fixes the
-    workers, the limit is counted in deterministic time (wall-clock backstop ``wall_clock_factor``
-    times it) and several workers interleave, so the same seed and workers give the same rota."""
+    workers, the limit is counted in deterministic time (``work_per_second`` units a second;
+    wall-clock backstop ``wall_clock_factor`` times the limit) and several workers interleave,
+    so the same seed and workers give the same rota."""
     options = options or SolveOptions()
     limit = options.time_limit if options.time_limit is not None else params.time_limit
     threads = options.threads or DEFAULT_WORKERS
     extra = dict(options.extra)
     if params.reproducible and options.threads is not None:
         if limit is not None:
-            extra.setdefault("max_deterministic_time", float(limit))
+            extra.setdefault("max_deterministic_time", float(limit) * params.work_per_second)
             limit = float(limit) * params.wall_clock_factor
         if threads > 1:
             extra.setdefault("interleave_search", True)
     return dataclasses.replace(options, time_limit=limit, threads=threads, extra=extra)
 
 
-def lns_options(params: RosterParameters, given: SolveOptions, options: SolveOptions) -> SolveOptions:
-    """Options for :func:`lns_solve`: the budget in the caller's unit (deterministic seconds when
-    reproducible; :func:`lns_solve` counts it) and the workers :func:`solver_options` chose."""
+def lns_options(
+    params: RosterParameters, given: SolveOptions, options: SolveOptions, reproducible: bool
+) -> SolveOptions:
+    """Options for :func:`lns_solve` with the workers :func:`solver_options` chose: the budget in
+    wall-clock seconds, or when ``reproducible`` in deterministic units (``work_per_second`` a
+    second, counted by :func:`lns_solve`) with a deadline ``wall_clock_factor`` times the limit."""
     limit = given.time_limit if given.time_limit is not None else params.time_limit
     extra = {k: v for k, v in given.extra.items() if k not in ("max_deterministic_time", "interleave_search")}
-    return dataclasses.replace(options, time_limit=limit, extra=extra)
+    out = dataclasses.replace(options, time_limit=limit, extra=extra)
+    if reproducible and limit is not None:
+        out = out.with_deadline(float(limit) * params.wall_clock_factor)
+        out = dataclasses.replace(out, time_limit=float(limit) * params.work_per_second)
+    return out
 
 
 def build_roster_model(
@@ -102,6 +110,7 @@ def solve(
         raise ValueError(f"the rota model is solved with {', '.join(BACKENDS)}, not {backend!r}")
     params = params or RosterParameters()
     given = options or SolveOptions()
+    reproducible = params.reproducible and options is not None and options.threads is not None
     options = solver_options(params, options)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -112,7 +121,10 @@ def solve(
             Status.INFEASIBLE, None, None, None, timings["diagnose"], 0.0, "cpsat",
             "diagnosed before solving", options.as_dict(),
         )  # fmt: skip
-        return _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings)
+        return replace(
+            _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings),
+            reproducible=reproducible,
+        )
     t0 = time.perf_counter()
     rm = build_roster_model(inp, params)
     timings["build"] = time.perf_counter() - t0
@@ -120,9 +132,9 @@ def solve(
     if params.search == "lns":
         result, solver = lns_solve(
             rm,
-            lns_options(params, given, options),
+            lns_options(params, given, options, reproducible),
             hint=_hint(rm, start),
-            deterministic=params.reproducible and given.threads is not None,
+            deterministic=reproducible,
             build_seconds=timings["build"],
             wall_clock_factor=params.wall_clock_factor,
         )
@@ -134,19 +146,23 @@ def solve(
         tables = extract_tables(rm, solver)
         timings["extract"] = time.perf_counter() - t0
         result = _rescored(result, int(tables["penalties"]["cost"].sum()))
-        return _plan(inp, params, result, tables, penalty_table([]), (), timings)
+        return replace(
+            _plan(inp, params, result, tables, penalty_table([]), (), timings), reproducible=reproducible
+        )
     if result.status is Status.INFEASIBLE:
         t0 = time.perf_counter()
         lines, violations = _explain_infeasible(inp, params, options)
         timings["explain"] = time.perf_counter() - t0
-        return _no_plan(inp, params, result, lines, violations, timings)
+        return replace(_no_plan(inp, params, result, lines, violations, timings), reproducible=reproducible)
     limit = options.time_limit
     why = (
         f"no rota was found within the time limit of {limit:g} s; allow more time"
         if limit is not None
         else f"the solver stopped without a rota ({result.message})"
     )
-    return _no_plan(inp, params, result, (why,), penalty_table([]), timings)
+    return replace(
+        _no_plan(inp, params, result, (why,), penalty_table([]), timings), reproducible=reproducible
+    )
 
 
 def _rescored(result: SolveResult, score: int) -> SolveResult:
@@ -232,7 +248,8 @@ def _plan(
         first_date=inp.first_date,
         days=inp.days,
         staff_count=len(inp.staff),
-        requests=len(inp.requests),
+        requests=0 if inp.requests is None else len(inp.requests),
         re_rostering=re_rostering,
+        change_from=inp.first_changeable(params.change_from),
         **tables,
     )

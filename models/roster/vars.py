@@ -16,6 +16,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from models.roster.clock import ShiftClock
 from models.roster.input import WEEKDAYS, RosterInput, Rule, parse_list, parse_time
 from models.roster.parameters import RosterParameters
 
@@ -62,6 +63,7 @@ class RosterModel:
     groups: list[str]
     shifts: dict[str, ShiftInfo]
     rules: list[dict[tuple[str, str], Rule]]
+    clock: ShiftClock
     x: dict[tuple[int, int, str], Any] = field(default_factory=dict)
     history: dict[tuple[int, int], str] = field(default_factory=dict)  # (p, d < 0) -> shift
     work: dict[tuple[int, int], Lit] = field(default_factory=dict)
@@ -84,11 +86,11 @@ class RosterModel:
         return self.x.get((p, d, s), False)
 
     def paid_minutes(self, p: int, d: int) -> Any:
-        """Paid minutes of person p on day d (expression, or int on history days)."""
+        """Paid minutes of person p on day d, in elapsed time (expression, or int on history days)."""
         if d < 0:
             s = self.history.get((p, d))
-            return self.shifts[s].paid if s else 0
-        return sum(info.paid * self.x[(p, d, s)] for s, info in self.shifts.items() if (p, d, s) in self.x)
+            return self.clock.paid(d, s) if s else 0
+        return sum(self.clock.paid(d, s) * self.x[(p, d, s)] for s in self.shifts if (p, d, s) in self.x)
 
     def rule(self, p: int, name: str, shift: str = "") -> Rule | None:
         return self.rules[p].get((name, shift))
@@ -205,9 +207,12 @@ class RosterModel:
 def make_variables(inp: RosterInput, params: RosterParameters, elastic: bool) -> RosterModel:
     """Create ``x[p, d, s]`` for every assignment that may happen, and the work/night literals.
 
-    No variable is made for leave, fixed days off, days pre-assigned to another shift, or a shift
-    a hard rule bans outright (``max_shifts_of_type`` 0, ``max_shift_hours``, ``preferred_shifts``);
-    a pre-assigned shift is fixed to 1. One shift a day: ``sum_s x[p, d, s] = work[p, d] <= 1``.
+    No variable is made for a date and shift without a cover row (no demand: nobody works it),
+    leave, fixed days off, days pre-assigned to another shift, a day before the first changeable
+    date of a re-rostering (its published shift is fixed, or it stays off), or a shift a hard rule bans
+    (``max_shifts_of_type`` 0, ``max_shift_hours`` on that date in elapsed time,
+    ``preferred_shifts``); a pre-assigned shift is fixed to 1 whatever the cover. One shift a
+    day: ``sum_s x[p, d, s] = work[p, d] <= 1``.
     """
     m = cp_model.CpModel()
     staff_ids = inp.staff["staff_id"].tolist()
@@ -223,28 +228,33 @@ def make_variables(inp: RosterInput, params: RosterParameters, elastic: bool) ->
         )
         for r in inp.shifts.itertuples(index=False)
     }
-    rm = RosterModel(inp, params, elastic, m, staff_ids, groups, shifts, [inp.rules_for(g) for g in groups])
+    clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
+    rules = [inp.rules_for(g) for g in groups]
+    rm = RosterModel(inp, params, elastic, m, staff_ids, groups, shifts, rules, clock)
     pos = {s: i for i, s in enumerate(staff_ids)}
     off = {(pos[r.staff_id], inp.day_index(r.date)) for r in inp.leave.itertuples(index=False)}
     pre = {
         (pos[r.staff_id], inp.day_index(r.date)): r.shift_id for r in inp.preassigned.itertuples(index=False)
     }
+    demand = {(inp.day_index(r.date), r.shift_id) for r in inp.cover.itertuples(index=False)}
+    frozen = _frozen(inp, params, pos, pre)
     for r in inp.history.itertuples(index=False):
         rm.history[(pos[r.staff_id], inp.day_index(r.date))] = r.shift_id
     for p, row in enumerate(inp.staff.itertuples(index=False)):
         fixed_off = parse_list(row.fixed_days_off)
         banned = {s for s in shifts if _banned(rm, p, s, parse_list(row.preferred_shifts))}
         for d in range(inp.days):
-            if (p, d) in off or WEEKDAYS[rm.date(d).weekday()] in fixed_off:
+            if (p, d) in off or WEEKDAYS[rm.date(d).weekday()] in fixed_off or (p, d) in frozen:
                 continue
             for s in shifts:
-                if (p, d) in pre and pre[(p, d)] != s:
+                if (p, d) in pre:
+                    if pre[(p, d)] == s:
+                        rm.x[(p, d, s)] = m.new_bool_var(f"x[{staff_ids[p]},{d},{s}]")
+                        m.add(rm.x[(p, d, s)] == 1)
                     continue
-                if s in banned and (p, d) not in pre:
+                if (d, s) not in demand or s in banned or _too_long(rm, p, d, s):
                     continue
                 rm.x[(p, d, s)] = m.new_bool_var(f"x[{staff_ids[p]},{d},{s}]")
-            if (p, d) in pre:
-                m.add(rm.x[(p, d, pre[(p, d)])] == 1)
     for p in range(len(staff_ids)):
         for d in range(rm.first_known_day, 0):
             s = rm.history.get((p, d))
@@ -260,6 +270,28 @@ def make_variables(inp: RosterInput, params: RosterParameters, elastic: bool) ->
                 else rm.work[(p, d)]
             )
     return rm
+
+
+def _frozen(
+    inp: RosterInput, params: RosterParameters, pos: dict[str, int], pre: dict[tuple[int, int], str]
+) -> set[tuple[int, int]]:
+    """Re-rostering: the (person, day) pairs before the first changeable date that are off as
+    published; the published shifts of those days join ``pre`` (fixed)."""
+    first = inp.first_changeable(params.change_from)
+    if first is None:
+        return set()
+    until = min(max(inp.day_index(first), 0), inp.days)
+    published = {
+        (pos[r.staff_id], inp.day_index(r.date)): r.shift_id for r in inp.published.itertuples(index=False)
+    }
+    off = set()
+    for p in range(len(pos)):
+        for d in range(until):
+            if (p, d) in published:
+                pre[(p, d)] = published[(p, d)]
+            else:
+                off.add((p, d))
+    return off
 
 
 def _indicator(m: cp_model.CpModel, lits: list[Any], name: str) -> Lit:
@@ -280,8 +312,16 @@ def _banned(rm: RosterModel, p: int, s: str, preferred: tuple[str, ...]) -> bool
     r = rm.rule(p, "max_shifts_of_type", s)
     if r is not None and r.hard and r.limit < 1:
         return True
-    r = rm.rule(p, "max_shift_hours")
-    if r is not None and r.hard and rm.shifts[s].length > math.floor(r.limit * 60 + 1e-9):
-        return True
     r = rm.rule(p, "preferred_shifts")
     return r is not None and r.hard and bool(preferred) and s not in preferred
+
+
+def _too_long(rm: RosterModel, p: int, d: int, s: str) -> bool:
+    """Whether a hard ``max_shift_hours`` forbids shift s on day d (elapsed time; never when elastic)."""
+    r = rm.rule(p, "max_shift_hours")
+    return (
+        not rm.elastic
+        and r is not None
+        and r.hard
+        and rm.clock.elapsed(d, s) > math.floor(r.limit * 60 + 1e-9)
+    )

@@ -1,8 +1,8 @@
-"""Arrays of the SACT location model, shared by both builders, and checks made before solving.
+"""Arrays of the SACT location model: the index sets and data the builder reads.
 
 :func:`prepare` turns a :class:`~models.sact.input.SactInput` into flat numpy arrays (arcs,
-demand rows, sites, supply links) with pandas joins, never a Python loop per arc.
-:func:`diagnose` names every requirement that cannot be met whatever the solver does.
+demand rows, sites, supply links) with pandas joins, never a Python loop per arc.  What cannot be
+met whatever the solver does is named by :mod:`models.sact.diagnose`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models.sact.input import CLASSES, COMPLEX_SITE_TYPES, SactInput
+from models.sact.input import COMPLEX_SITE_TYPES, SactInput
 
 
 @dataclass(frozen=True)
@@ -156,101 +156,3 @@ def prepare(data: SactInput) -> SactArrays:
         nurse_trusts=nurse_trusts,
         nurse_chairs=nurse_chairs,
     )
-
-
-def diagnose(data: SactInput, arrays: SactArrays) -> list[str]:
-    """Requirements that no plan can meet, each said in the planners' words with its shortfall."""
-    p = data.parameters
-    a = arrays
-    found: list[str] = []
-    has_arc = np.zeros(len(a.dem_amount), bool)
-    has_arc[a.arc_dem] = True
-    if not p.allow_unserved:
-        travel = data.travel
-        for row in np.flatnonzero(~has_arc)[:20]:
-            zone = a.zone_ids[a.dem_zone[row]]
-            klass = CLASSES[a.dem_class[row]]
-            pairs = travel[travel["zone_id"] == zone]
-            if klass == "complex":
-                pairs = pairs[pairs["site_id"].map(data.sites["type"]).isin(COMPLEX_SITE_TYPES)]
-            pairs = pairs[pairs["site_id"].map(data.sites["max_chairs"]) > 0]
-            what = "centre or hospital unit" if klass == "complex" else "site"
-            if len(pairs):
-                best = pairs.loc[pairs["minutes"].idxmin()]
-                over = float(best["minutes"]) - p.max_travel_minutes
-                nearest = f"nearest {best['site_id']} at {best['minutes']:.0f} min, {over:.0f} min over"
-            else:
-                nearest = "no travel time to any such site is given"
-            found.append(
-                f"zone {zone}: no {what} within the {p.max_travel_minutes:g}-minute travel limit for its "
-                f"{a.dem_amount[row]:.0f} {klass} attendances a year ({nearest})"
-            )
-        missing = int((~has_arc).sum())
-        if missing > 20:
-            found.append(f"... and {missing - 20} more zone/regimen pairs with no site within reach")
-    if p.require_aseptic_supply:
-        supplied = np.zeros(a.num_sites, bool)
-        supplied[a.link_site] = True
-        for s in np.flatnonzero(a.must_open & ~supplied):
-            found.append(
-                f"site {a.site_ids[s]} must stay open but no aseptic hub is within the "
-                f"{p.drug_stability_minutes:g}-minute drug-stability transport time"
-            )
-    for s in np.flatnonzero(a.must_open & (a.max_chairs < a.min_chairs)):
-        found.append(
-            f"site {a.site_ids[s]} must stay open but needs at least {a.min_chairs[s]:g} chairs and may have "
-            f"at most {a.max_chairs[s]:g}"
-        )
-    if p.min_site_attendances > 0:
-        reachable = np.zeros(a.num_sites)
-        first = np.unique(np.c_[a.arc_site, a.arc_dem], axis=0) if len(a.arc_dem) else np.zeros((0, 2), int)
-        np.add.at(reachable, first[:, 0], a.dem_amount[first[:, 1]])
-        for s in np.flatnonzero(a.must_open & (reachable < p.min_site_attendances - 1e-9)):
-            found.append(
-                f"site {a.site_ids[s]} must stay open but only {reachable[s]:,.0f} attendances a year live "
-                f"within reach of it, below the safe minimum of {p.min_site_attendances:,.0f} "
-                f"({p.min_site_attendances - reachable[s]:,.0f} short)"
-            )
-    n_must = int(a.must_open.sum())
-    limit = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
-    if limit is not None and n_must > limit:
-        found.append(
-            f"{n_must} sites must stay open but at most {limit} may be open ({n_must - limit} too many)"
-        )
-    if p.max_new_sites is not None and int((a.must_open & a.is_new).sum()) > p.max_new_sites:
-        found.append(f"more new sites must open than the limit of {p.max_new_sites} new sites")
-    if p.exact_open_sites is not None and p.exact_open_sites > a.num_sites:
-        found.append(f"exactly {p.exact_open_sites} open sites asked for, but only {a.num_sites} candidates")
-    if p.budget is not None:
-        floor = float((a.fixed_cost + a.chair_cost * a.min_chairs)[a.must_open].sum())
-        if floor > p.budget + 1e-6:
-            found.append(
-                f"the sites that must stay open cost at least £{floor:,.0f} a year; "
-                f"the budget is £{p.budget:,.0f}"
-            )
-    need_hours = a.total_demand * p.mean_chair_hours
-    have_hours = float(a.max_chairs.sum()) * p.chair_hours_per_year
-    if not p.allow_unserved and need_hours > have_hours + 1e-6:
-        found.append(
-            f"demand needs {need_hours:,.0f} chair hours a year but every candidate site at its most chairs "
-            f"gives {have_hours:,.0f} ({need_hours - have_hours:,.0f} short)"
-        )
-    if p.access_target is not None:
-        within = np.zeros(len(a.dem_amount), bool)
-        within[a.arc_dem[a.arc_minutes <= p.access_minutes]] = True
-        groups = [("all zones", np.ones(len(a.dem_amount), bool))]
-        if p.access_by_quintile:
-            groups += [
-                (f"deprivation quintile {q}", a.dem_quintile == q) for q in np.unique(a.dem_quintile) if q > 0
-            ]
-        for label, mask in groups:
-            total = a.dem_amount[mask].sum()
-            if total <= 0:
-                continue
-            best = a.dem_amount[mask & within].sum() / total
-            if best < p.access_target - 1e-9:
-                found.append(
-                    f"access target: at most {best:.1%} of attendances ({label}) can be within "
-                    f"{p.access_minutes:g} min of any candidate site, below the target {p.access_target:.0%}"
-                )
-    return found

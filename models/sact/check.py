@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from models.common.contract import CheckReport
+from models.sact.check_supply import check_supply, over, pair_minutes
 from models.sact.input import COMPLEX_SITE_TYPES, SactInput
+from models.sact.objectives import TIE_BROKEN, check_objective
 from models.sact.solve import SactPlan
 
 MAX_LISTED = 10  # violations listed per rule; the rest are counted
@@ -37,7 +39,10 @@ RULES = (
     "budget",
     "safe volume",
     "aseptic supply",
+    "hub supplies itself",
+    "no chains",
     "nurses",
+    "longest journey",
     "objective",
 )
 
@@ -61,13 +66,6 @@ class PlanCheck:
         return not self.violations
 
 
-def _over(lhs: float | np.ndarray, rhs: float | np.ndarray, tol: float) -> np.ndarray:
-    """Whether ``lhs`` exceeds ``rhs`` beyond a tolerance relative to ``rhs``."""
-    rhs = np.asarray(rhs, dtype=float)
-    finite = np.where(np.isfinite(rhs), rhs, 0.0)  # no slack on an infinite limit (0 x inf is nan)
-    return np.asarray(lhs) > rhs + tol * np.maximum(1.0, np.abs(finite))
-
-
 class _Findings:
     """Collects violations per rule, listing the first few and counting the rest."""
 
@@ -79,13 +77,6 @@ class _Findings:
             self.lines.append(f"{rule}: {text}")
         if len(messages) > MAX_LISTED:
             self.lines.append(f"{rule}: ... and {len(messages) - MAX_LISTED} more")
-
-
-def _pair_minutes(frame: pd.DataFrame, a: str, b: str) -> pd.Series:
-    """Shortest listed minutes per (a, b) pair."""
-    if frame is None or len(frame) == 0:
-        return pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []], names=[a, b]))
-    return frame.groupby([a, b])["minutes"].min().astype(float)
 
 
 def _demand(data: SactInput) -> pd.DataFrame:
@@ -126,7 +117,7 @@ def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> PlanC
         alloc = pd.DataFrame({"zone_id": [], "site_id": [], "regimen": [], "attendances": []})
     alloc = alloc[["zone_id", "site_id", "regimen", "attendances"]].copy()
     alloc["attendances"] = alloc["attendances"].astype(float)
-    travel = _pair_minutes(data.travel, "zone_id", "site_id")
+    travel = pair_minutes(data.travel, "zone_id", "site_id")
     alloc["minutes"] = travel.reindex(pd.MultiIndex.from_frame(alloc[["zone_id", "site_id"]])).to_numpy()
     unserved = plan.unserved
     if unserved.empty:
@@ -137,10 +128,11 @@ def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> PlanC
     demand = _check_demand(data, alloc, unserved, tol, out)
     site_att = alloc.groupby("site_id")["attendances"].sum().reindex(sites.index, fill_value=0.0)
     _check_sites(data, is_open, chairs, site_att, tol, out)
-    if p.access_target is not None:
+    if p.access_targets():
         _check_access(data, alloc, demand, tol, out)
+    dose_minutes = 0.0
     if p.require_aseptic_supply:
-        _check_supply(data, plan.hub_links, is_open, site_att, tol, out)
+        dose_minutes = check_supply(data, plan.hub_links, is_open, site_att, tol, out)
 
     minutes = float((alloc["attendances"] * alloc["minutes"].fillna(0.0)).sum())
     lost = float(unserved["attendances"].sum())
@@ -148,14 +140,21 @@ def check_sact_plan(data: SactInput, plan: SactPlan, tol: float = 1e-6) -> PlanC
         "fixed": float((sites["fixed_cost"].astype(float) * is_open).sum()),
         "chairs": float((sites["chair_cost"].astype(float) * chairs).sum()),
         "attendance_minutes": minutes,
+        "dose_minutes": dose_minutes,
         "unserved_attendances": lost,
     }
     penalty = p.unserved_penalty * lost
+    patient = p.travel_cost_per_minute * p.trips_per_attendance
+    transport = p.transport_cost_per_minute * dose_minutes
     if p.objective == "cost":
-        travel_cost = p.travel_cost_per_minute * p.trips_per_attendance * minutes
-        objective = components["fixed"] + components["chairs"] + travel_cost + penalty
-    else:
-        objective = minutes + penalty
+        objective = components["fixed"] + components["chairs"] + patient * minutes + transport + penalty
+    elif p.objective in TIE_BROKEN:
+        terms = {**components, "patient_travel": patient * minutes, "drug_transport": transport}
+        claimed = plan.costs.get("worst_bound_minutes")
+        objective, lines = check_objective(data, alloc.fillna({"minutes": 0.0}), lost, terms, claimed)
+        out.add("longest journey", lines)
+    else:  # drug transport in attendance-minutes at the value of patient travel
+        objective = minutes + penalty + (transport / patient if patient > 0 else transport)
     return PlanCheck(out.lines, float(objective), components)
 
 
@@ -192,7 +191,7 @@ def _check_allocation(
         "travel",
         [f"no travel time is given from zone {r.zone_id} to site {r.site_id}" for r in no_time.itertuples()],
     )
-    far = a[_over(a["minutes"].fillna(-np.inf), p.max_travel_minutes, 0.0)]
+    far = a[over(a["minutes"].fillna(-np.inf), p.max_travel_minutes, 0.0)]
     out.add(
         "travel limit",
         [
@@ -273,7 +272,7 @@ def _check_sites(
         "chairs",
         [f"site {i} is open with {chairs[i]:g} chairs, below its least {lo[i]:g}" for i in s.index[few]],
     )
-    many = is_open & _over(chairs, hi, tol)
+    many = is_open & over(chairs, hi, tol)
     out.add(
         "chairs",
         [f"site {i} is open with {chairs[i]:g} chairs, above its most {hi[i]:g}" for i in s.index[many]],
@@ -285,7 +284,7 @@ def _check_sites(
 
     need = site_att * p.mean_chair_hours
     have = chairs * p.chair_hours_per_year
-    short = _over(need, have, tol)
+    short = over(need, have, tol)
     out.add(
         "chair hours",
         [
@@ -309,7 +308,7 @@ def _check_sites(
         spend = float(
             (s["fixed_cost"].astype(float) * is_open + s["chair_cost"].astype(float) * chairs).sum()
         )
-        if _over(spend, p.budget, tol):
+        if over(spend, p.budget, tol):
             out.add(
                 "budget", [f"sites and chairs cost £{spend:,.2f} a year, over the budget £{p.budget:,.2f}"]
             )
@@ -330,7 +329,7 @@ def _check_sites(
         ):
             used = float(by_trust.get(trust, 0.0))
             cap = nurses * p.chairs_per_nurse
-            if _over(used, cap, tol):
+            if over(used, cap, tol):
                 out.add(
                     "nurses",
                     [f"trust {trust} staffs {used:g} chairs but its {nurses:g} nurses staff {cap:g}"],
@@ -340,109 +339,30 @@ def _check_sites(
 def _check_access(
     data: SactInput, alloc: pd.DataFrame, demand: pd.DataFrame, tol: float, out: _Findings
 ) -> None:
-    """(5) share of attendances within the access standard, overall and per quintile."""
+    """(5) share of attendances within the access standard, overall and per quintile: of all
+    attendances, or of the served ones when unserved demand is allowed."""
     p = data.parameters
-    near = alloc[alloc["minutes"] <= p.access_minutes]
     quintile = demand.groupby("zone_id")["quintile"].first()
-    groups = [("all zones", demand, near)]
-    if p.access_by_quintile:
-        near_q = near["zone_id"].map(quintile)
-        for q in sorted(demand["quintile"].unique()):
-            if q > 0:
-                groups.append(
-                    (f"deprivation quintile {q}", demand[demand["quintile"] == q], near[near_q == q])
-                )
-    for label, dem, within in groups:
-        total = float(dem["demand"].sum())
+    alloc_q = alloc["zone_id"].map(quintile)
+    groups = []
+    for q, target in p.access_targets().items():
+        if q == 0:
+            groups.append(("all zones", demand, alloc, target))
+        else:
+            groups.append(
+                (f"deprivation quintile {q}", demand[demand["quintile"] == q], alloc[alloc_q == q], target)
+            )
+    basis = "served attendances" if p.allow_unserved else "attendances"
+    for label, dem, served, target in groups:
+        total = float(served["attendances"].sum() if p.allow_unserved else dem["demand"].sum())
         if total <= 0:
             continue
-        share = float(within["attendances"].sum()) / total
-        if share < p.access_target - tol:
+        share = float(served.loc[served["minutes"] <= p.access_minutes, "attendances"].sum()) / total
+        if share < target - tol:
             out.add(
                 "access target",
-                [
-                    f"{share:.4%} of attendances ({label}) within {p.access_minutes:g} min, "
-                    f"target {p.access_target:.2%}"
-                ],
+                [f"{share:.4%} of {basis} ({label}) within {p.access_minutes:g} min, target {target:.2%}"],
             )
-
-
-def _check_supply(
-    data: SactInput,
-    links: pd.DataFrame,
-    is_open: pd.Series,
-    site_att: pd.Series,
-    tol: float,
-    out: _Findings,
-) -> None:
-    """(10) one open hub per open site, within drug-stability time, hub doses within capacity."""
-    p = data.parameters
-    s = data.sites
-    if links is None or links.empty:
-        links = pd.DataFrame({"site_id": [], "hub_id": [], "doses": []})
-    count = links.groupby("site_id")["hub_id"].count().reindex(s.index, fill_value=0)
-    open_sites = s.index[is_open.to_numpy()]
-    out.add(
-        "aseptic supply",
-        [
-            f"open site {i} is supplied by {count[i]} hubs, not exactly one"
-            for i in open_sites
-            if count[i] != 1
-        ],
-    )
-    shut = links[~links["site_id"].map(is_open).eq(True)]
-    out.add("aseptic supply", [f"closed or unknown site {i} has a hub link" for i in shut["site_id"]])
-    hub_known = links["hub_id"].isin(s.index)
-    out.add("aseptic supply", [f"unknown hub {h}" for h in links.loc[~hub_known, "hub_id"]])
-    links = links[hub_known & links["site_id"].isin(s.index)]
-    not_hub = links[~s["is_hub"].astype(bool).reindex(links["hub_id"]).to_numpy()]
-    out.add(
-        "aseptic supply",
-        [f"site {r.site_id} is supplied by {r.hub_id}, which is not a hub" for r in not_hub.itertuples()],
-    )
-    hub_shut = links[~is_open.reindex(links["hub_id"]).to_numpy()]
-    out.add(
-        "aseptic supply",
-        [f"site {r.site_id} is supplied by closed hub {r.hub_id}" for r in hub_shut.itertuples()],
-    )
-    transport = _pair_minutes(data.site_travel, "from_site", "to_site")
-    minutes = transport.reindex(pd.MultiIndex.from_arrays([links["hub_id"], links["site_id"]])).to_numpy()
-    minutes = np.where(links["hub_id"].to_numpy() == links["site_id"].to_numpy(), 0.0, minutes)
-    gone = np.isnan(minutes)
-    out.add(
-        "drug stability",
-        [f"no transport time from hub {r.hub_id} to site {r.site_id}" for r in links[gone].itertuples()],
-    )
-    slow = np.nan_to_num(minutes, nan=-np.inf) > p.drug_stability_minutes
-    out.add(
-        "drug stability",
-        [
-            f"hub {r.hub_id} -> site {r.site_id} takes {t:g} min, "
-            f"over the {p.drug_stability_minutes:g}-minute limit"
-            for r, t in zip(links[slow].itertuples(), minutes[slow], strict=True)
-        ],
-    )
-    # doses recomputed from the allocation, charged to each site's (first) hub
-    hub_of = links.drop_duplicates("site_id").set_index("site_id")["hub_id"]
-    doses = (p.doses_per_attendance * site_att).reindex(hub_of.index)
-    load = doses.groupby(hub_of.to_numpy()).sum()
-    cap = s["hub_capacity"].astype(float).reindex(load.index)
-    full = _over(load, cap, tol)
-    out.add(
-        "hub capacity",
-        [
-            f"hub {h} supplies {load[h]:,.2f} doses a year, over its capacity {cap[h]:,.2f}"
-            for h in load.index[full]
-        ],
-    )
-    if "doses" in links:
-        reported = links.groupby("site_id")["doses"].sum().astype(float)
-        diff = np.abs(reported - doses.reindex(reported.index).fillna(0.0))
-        off = diff[diff > 1e-3 * np.maximum(1.0, reported.abs())]
-        out.add(
-            "aseptic supply",
-            [f"site {i}: doses reported differ from its attendances by {d:g}" for i, d in off.items()],
-        )
 
 
 def check_plan(data: SactInput, plan: SactPlan) -> CheckReport:
@@ -454,12 +374,36 @@ def check_plan(data: SactInput, plan: SactPlan) -> CheckReport:
         return CheckReport(violations=tuple(found.violations))
     p = plan.parameters
     travel = p.travel_cost_per_minute * p.trips_per_attendance * found.components["attendance_minutes"]
-    figures = {**found.components, "patient_travel": travel, "objective": found.objective}
+    transport = p.transport_cost_per_minute * found.components["dose_minutes"]
+    figures = {**found.components, "patient_travel": travel, "drug_transport": transport}
+    figures["objective"] = found.objective
     pairs = [("objective", found.objective, plan.result.objective)]
-    pairs += [(k, found.components[k], plan.costs.get(k)) for k in ("fixed", "chairs", "attendance_minutes")]
+    parts = ("fixed", "chairs", "attendance_minutes", "dose_minutes")
+    pairs += [(k, found.components[k], plan.costs.get(k)) for k in parts]
     mismatches = [
         f"{name}: the plan says {claimed:,.6g}, recomputed from its tables {value:,.6g}"
         for name, value, claimed in pairs
         if claimed is None or not np.isclose(value, claimed, rtol=MATCH_TOLERANCE, atol=MATCH_TOLERANCE)
     ]
-    return CheckReport(tuple(found.violations), tuple(mismatches), figures, RULES)
+    return CheckReport(tuple(found.violations), tuple(mismatches), figures, rules_in_force(data))
+
+
+def rules_in_force(data: SactInput) -> tuple[str, ...]:
+    """The rules of :data:`RULES` that apply to ``data`` (those of unset options left out)."""
+    p = data.parameters
+    off = set()
+    if p.access_target is None:
+        off.add("access target")
+    if p.budget is None:
+        off.add("budget")
+    if p.max_open_sites is None and p.exact_open_sites is None and p.max_new_sites is None:
+        off.add("open sites")
+    if p.min_site_attendances <= 0:
+        off.add("safe volume")
+    if not p.require_aseptic_supply:
+        off |= {"aseptic supply", "hub supplies itself", "no chains"}
+    if data.nurses is None or not len(data.nurses):
+        off.add("nurses")
+    if p.objective != "worst":
+        off.add("longest journey")
+    return tuple(rule for rule in RULES if rule not in off)

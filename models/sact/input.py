@@ -24,6 +24,11 @@ class SactParameters:
     max_travel_minutes: float = 90.0  # no allocation beyond this travel time
     access_minutes: float = 30.0  # the access standard T
     access_target: float | None = None  # share of attendances within T (None: no target)
+    access_target_q1: float | None = None  # own target of deprivation quintile 1 (most deprived)
+    access_target_q2: float | None = None
+    access_target_q3: float | None = None
+    access_target_q4: float | None = None
+    access_target_q5: float | None = None  # quintile 5 (least deprived)
     access_by_quintile: bool = False  # apply the access target in every deprivation quintile
     single_source: bool = False  # each zone's class served by one site
     allow_unserved: bool = False  # permit unserved demand at a penalty
@@ -36,13 +41,29 @@ class SactParameters:
     require_aseptic_supply: bool = True
     drug_stability_minutes: float = 120.0  # most hub -> site transport minutes
     doses_per_attendance: float = 1.0
+    transport_cost_per_minute: float = 0.02  # pounds per dose per minute of hub -> site transport
     chairs_per_nurse: float = 3.5
-    objective: str = "cost"  # "cost" or "travel"
+    objective: str = "cost"  # "cost", "travel", "coverage" or "worst" (models.sact.objectives)
+    objective_tie_break: float = 0.001  # coverage, worst: most the cost terms add, attendances or minutes
     travel_cost_per_minute: float = 0.30  # pounds per patient-minute of travel
     trips_per_attendance: float = 2.0  # one-way trips per attendance (there and back)
     strong_linking: bool = True  # x <= y for every arc (tight relaxation)
     lazy_linking: bool = True  # add those rows only where the relaxation breaks them (HiGHS direct)
     solve_method: str = "auto"  # HiGHS: auto, direct (whole model) or priced (models.sact.large)
+
+    def access_targets(self) -> dict[int, float]:
+        """The access targets in force: 0 = all zones; 1..5 = a deprivation quintile's own target
+        (``access_target_q<k>``), else ``access_target`` when ``access_by_quintile``."""
+        out: dict[int, float] = {}
+        if self.access_target is not None:
+            out[0] = float(self.access_target)
+        for q in range(1, 6):
+            own = getattr(self, f"access_target_q{q}")
+            if own is not None:
+                out[q] = float(own)
+            elif self.access_by_quintile and self.access_target is not None:
+                out[q] = float(self.access_target)
+        return out
 
     @property
     def chair_hours_per_year(self) -> float:

@@ -2,8 +2,8 @@ r"""Large SACT location instances: the strong relaxation by pricing, plans from 
 
 Why.  At 10,000 zones x 300 sites (about 485,000 arcs) HiGHS on the whole model does not finish
 even its root relaxation in two minutes: the per-arc linking rows :math:`x_a \le y_s` that make
-the bound strong (see :mod:`models.sact.input`, constraint 4) make that LP large and degenerate,
-and the solver never reaches a plan.  Yet the relaxation uses few arcs: at its optimum each demand
+the bound strong (see :mod:`models.sact`, constraint 4') make that LP large and degenerate, and
+the solver never reaches a plan.  Yet the relaxation uses few arcs: at its optimum each demand
 row is served by one or two of its nearest sites (about 25,000 arcs of 485,000 at that size, none
 beyond the 13th nearest), and few linking rows bind (those of sites opened fractionally).
 
@@ -16,74 +16,62 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    The *Lagrangian bound* of every round is a valid lower bound on the whole model (proof in
    :mod:`solvers.pricing`), converged or not, and equals the strong LP bound at convergence.  The
    stage gets :data:`LP_SHARE` of the time limit.
-2. *A plan at once: fix and transport* (:func:`fix_and_transport`, no full-size LP).  From the
-   stage-1 LP point: open every site with :math:`y_s \ge` a threshold (:data:`HEURISTIC_THRESHOLDS`,
-   tried in turn until one gives a plan), the must-open sites and those the LP opens fully; repair
-   the set so that every demand row reaches an open site (its nearest site opens) and the open
-   sites' most chairs cover all and all complex demand (:data:`HEURISTIC_SPARE`; sites added by
-   the LP's :math:`y`), shed sites (lowest :math:`y` first) while their least cost breaks the
-   budget, keep the open-site limits (:math:`K`, :math:`K'`; highest :math:`y` kept) and open the
-   nearest hub of any site with no open hub in reach.  With the sites fixed, solve the LP over
-   every demand row's :data:`HEURISTIC_NEAREST` nearest *open* arcs (and the priced ones to open
-   sites): chairs continuous in :math:`[\underline n_s, \overline n_s]`, hub links continuous
-   over open hubs -- a transportation-like LP of about a quarter of the arcs, seconds at 10,000
-   zones.  Then give every open site one hub (a small assignment MILP within hub capacities,
-   keeping the LP's split where it can; greedy if it has none), make every demand row exact,
-   set chairs to :math:`\lceil \eta \cdot load / C \rceil` within their least and most and doses to
-   the load.  The point is kept only if :meth:`MatrixModel.max_violation` of the whole model is
-   at most :data:`HEURISTIC_TOLERANCE` (every row and integrality by construction); if not, the
-   LP is solved again with the hub links fixed, then with chairs integer (nurse or budget rows
-   that rounding up breaks).  It gets at most half the time left; it is skipped with
-   ``single_source`` (fractional allocations).  Its plan, with its gap against the stage-1 bound,
-   is returned as it stands when within the asked gap.
+2. *A plan at once: fix and transport* (:func:`models.sact.heuristic.fix_and_transport`, no
+   full-size LP), with at most half the time left.  Its plan, with its gap against the stage-1
+   bound, is returned as it stands when within the asked gap.
 3. *A better plan from a restricted MILP* (RINS-like), warm-started from the plan of stage 2:
    the model over the arcs priced in (and those of that plan), with the linking rows found as
    ordinary rows, every site the LP opens fully (:math:`y_s \ge 1 - \epsilon`) fixed open, every
    site it leaves shut (:math:`y_s \le \epsilon`) and the plan leaves shut fixed shut
    (:data:`FIX_TOLERANCE`) and their arcs dropped, so the plan is a plan of it.  Its plans are
    plans of the whole model (a left-out arc is an allocation of 0), so the best of its plan and
-   stage 2's is returned whatever happens; it stops as soon as the gap *against the valid bound*
+   stage 2's is kept whatever happens; it stops as soon as the gap *against the valid bound*
    reaches the asked gap.  If neither stage has a plan, the same MILP without the fixings is
-   tried with the time left.
-4. *Exactness on models of moderate size*: with at most :data:`FULL_MODEL_ARCS` arcs, the whole
-   model (every arc; linking rows found so far as ordinary rows, the rest lazy) is solved last,
-   warm-started from the best plan so far; its bound is valid, so the answer is exact given time.
+   tried.  On a model of at most :data:`FULL_MODEL_ARCS` arcs a quarter of the time left is kept
+   back for stage 4.
+4. *The whole model, until the gap or the time limit* (issue 16): whenever the asked gap is not
+   met and time is left -- a restricted MILP proves only its own optimum, and stopping there
+   would return early with the gap unmet -- the whole model (every arc; linking rows found so far
+   as ordinary rows, the rest lazy) is solved with all the time left, warm-started from the best
+   plan so far and stopped once the gap against the valid bound is met.  Its bound is valid, so
+   the answer is exact given time.
 
 The reported bound is the best of the stage-1 bound and, when stage 4 ran, the whole model's own
-MILP bound; never the bound of a restricted MILP or LP (valid only for that restriction).  Gap and status
-are computed against it: ``optimal`` when within the asked gap, else ``feasible``.
+MILP bound; never the bound of a restricted MILP or LP (valid only for that restriction).  Gap and
+status are computed against it: ``optimal`` when within the asked gap, else ``feasible``.  The
+result's message lists each stage and its outcome; the plan's ``solve_path`` figure is ``priced``.
 
 When.  :func:`models.sact.solve.solve_sact` takes this path for HiGHS when the model has more than
-:data:`PRICED_PATH_ARCS` arcs (``method="auto"``); ``method="priced"`` forces it, ``"direct"``
-the whole-model path.  Every feature of the formulation keeps working (the stages only leave
-columns out and fix integers); the path is not used with ``strong_linking`` on but
-``lazy_linking`` off (every per-arc row asked for up front), where the direct path applies.
+:data:`PRICED_PATH_ARCS` arcs (``solve_method="auto"``); ``priced`` forces it, ``direct`` the
+whole-model path.  Every feature of the formulation keeps working (the stages only leave columns
+out and fix integers); the path is not used with ``strong_linking`` on but ``lazy_linking`` off
+(every per-arc row asked for up front), where the direct path applies.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from models.sact.arrays import SactArrays
+from models.sact.heuristic import FIX_TOLERANCE, HEURISTIC_TOLERANCE, fix_and_transport
 from models.sact.input import SactParameters
 from models.sact.matrix import build_matrix
+from models.sact.start import start_point
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_matrix
-from solvers.pricing import price_relaxation
+from solvers.pricing import PricedRelaxation, price_relaxation
 
-PRICED_PATH_ARCS = 100_000  # method "auto": the priced path above this many arcs
+__all__ = ["HEURISTIC_TOLERANCE", "fix_and_transport", "solve_priced", "use_priced_path"]
+
+PRICED_PATH_ARCS = 100_000  # solve_method "auto": the priced path above this many arcs
 NEAREST = 5  # arcs per demand row in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
-FIX_TOLERANCE = 0.01  # stage 3 fixes y to 1 at or above 1 - this, to 0 at or below it
-FULL_MODEL_ARCS = 20_000  # stage 4 (the whole model) only up to this many arcs
+FULL_MODEL_ARCS = 20_000  # up to this many arcs stage 3 keeps a quarter of the time left for stage 4
+WHOLE_MODEL_STAGE = True  # stage 4 runs whenever the gap is unmet and time is left (tests switch it off)
 METHODS = ("auto", "direct", "priced")
-HEURISTIC_THRESHOLDS = (0.5, 0.1, 1e-6, 0.99)  # fix-and-transport opens sites with y >= these, in turn
-HEURISTIC_NEAREST = 5  # open arcs per demand row in its transport LP (besides the priced ones)
-HEURISTIC_SPARE = 1.0  # the open sites' most chairs cover the demand this many times over
-HEURISTIC_TOLERANCE = 1e-6  # largest row violation (MatrixModel.max_violation) of a plan it returns
 
 
 def use_priced_path(arrays: SactArrays, p: SactParameters, method: str = "auto") -> bool:
@@ -104,6 +92,82 @@ def nearest_arcs(a: SactArrays, k: int) -> np.ndarray:
     return rank < k
 
 
+@dataclass
+class _Search:
+    """The state the stages share: the whole model, the clock, the valid bound and the best plan."""
+
+    model: MatrixModel
+    options: SolveOptions
+    build_seconds: float
+    progress: Any
+    t0: float = field(default_factory=time.perf_counter)
+    notes: list[str] = field(default_factory=list)
+    bound: float | None = None
+    best_x: np.ndarray | None = None
+    best_obj: float | None = None
+    exact: bool = False  # the whole model was solved to its asked gap
+
+    def left(self) -> float | None:
+        limit = self.options.time_limit
+        return None if limit is None else float(limit) - (time.perf_counter() - self.t0)
+
+    def options_for(self, reserve: float = 0.0) -> SolveOptions | None:
+        """Options for a stage with the time left less ``reserve``; None when too little is left."""
+        rest = self.left()
+        if rest is not None:
+            rest -= reserve
+            if rest <= 0.05:
+                return None
+        return replace(self.options, time_limit=rest)
+
+    def stop_at(self) -> float | None:
+        """The objective at which the asked gap is met against the valid bound."""
+        return (
+            None
+            if self.bound is None or not np.isfinite(self.bound)
+            else _target(self.bound, self.options.gap)
+        )
+
+    def gap_met(self) -> bool:
+        gap = relative_gap(self.best_obj, self.bound)
+        return gap is not None and gap <= self.options.gap + 1e-12
+
+    def offer(self, x: np.ndarray) -> None:
+        """Keep the full point ``x`` if it is the best plan so far."""
+        value = self.model.objective_value(x)
+        if self.best_obj is None or value < self.best_obj:
+            self.best_x, self.best_obj = x, value
+
+    def report(self, seconds: float, objective: float | None, sub_bound: float | None) -> None:
+        if self.progress is not None:
+            self.progress(time.perf_counter() - self.t0, objective, self.bound)
+
+    def finish(self, status: Status | None = None) -> tuple[SolveResult, np.ndarray | None, MatrixModel]:
+        """The result against the valid bound (``status`` given: infeasible, the plan dropped)."""
+        x, objective, bound = self.best_x, self.best_obj, self.bound
+        if status is None:
+            if x is None:
+                status = Status.NO_SOLUTION
+            else:
+                if bound is not None:
+                    bound = min(bound, objective)  # an LP bound a hair above the plan is rounding
+                status = Status.OPTIMAL if self.exact or self.gap_met() else Status.FEASIBLE
+        else:
+            x = objective = bound = None
+        result = SolveResult(
+            status=status,
+            objective=objective,
+            bound=bound,
+            gap=relative_gap(objective, bound),
+            build_seconds=self.build_seconds,
+            solve_seconds=time.perf_counter() - self.t0,
+            backend="highs",
+            message="; ".join(self.notes),
+            options=self.options.as_dict(),
+        )
+        return result, x, self.model
+
+
 def solve_priced(
     a: SactArrays,
     p: SactParameters,
@@ -111,21 +175,45 @@ def solve_priced(
     *,
     build_seconds: float = 0.0,
     progress: Any = None,
+    start: Any = None,
 ) -> tuple[SolveResult, np.ndarray | None, MatrixModel]:
-    """Solve the model of ``a`` by the four stages of the module docstring.
+    """Solve the model of ``a`` by the four stages of the module docstring; ``start`` (a plan's sites
+    and chairs, :mod:`models.sact.start`) completed first, when given, is the first plan offered.
 
     Returns the result (bound valid for the whole model), the plan as a full column vector of the
     returned model (None without a plan) and that model (:func:`models.sact.matrix.build_matrix`).
     """
     t_build = time.perf_counter()
     model = build_matrix(a, p)
-    build_seconds += time.perf_counter() - t_build
-    t0 = time.perf_counter()
-    limit = None if options.time_limit is None else float(options.time_limit)
+    run = _Search(model, options, build_seconds + time.perf_counter() - t_build, progress)
+    if start is not None:
+        x0, note = start_point(model, a, start, options)
+        run.notes.append(note)
+        if x0 is not None:
+            run.offer(x0)
+    relaxation = _relax(run, a)
+    if relaxation.status == "infeasible":
+        return run.finish(Status.INFEASIBLE)
+    if relaxation.x is not None:
+        t_h = time.perf_counter()
+        rest = run.left()
+        x, note = fix_and_transport(
+            model, a, p, relaxation.x, relaxation.active, options, None if rest is None else 0.5 * rest
+        )
+        run.notes.append(f"{note} in {time.perf_counter() - t_h:.1f} s")
+        if x is not None:
+            run.offer(x)
+            run.report(0.0, run.best_obj, None)
+        if not run.gap_met():
+            _restricted_stage(run, a, relaxation)
+    if WHOLE_MODEL_STAGE and not run.gap_met() and _whole_model_stage(run, relaxation):
+        return run.finish(Status.INFEASIBLE)
+    return run.finish()
 
-    def left() -> float | None:
-        return None if limit is None else limit - (time.perf_counter() - t0)
 
+def _relax(run: _Search, a: SactArrays) -> PricedRelaxation:
+    """Stage 1: the strong relaxation by pricing; sets the valid bound."""
+    model, options = run.model, run.options
     serve = model.variable_blocks["serve"].index
     priced = np.zeros(model.num_cols, dtype=bool)
     priced[serve] = True
@@ -135,110 +223,60 @@ def solve_priced(
         model,
         priced,
         initial,
-        time_limit=None if limit is None else LP_SHARE * limit,
+        time_limit=None if options.time_limit is None else LP_SHARE * float(options.time_limit),
         threads=options.threads,
         verbose=options.verbose,
     )
-    bound = relaxation.bound
-    notes = [
+    run.bound = relaxation.bound
+    run.notes.append(
         f"relaxation by pricing: {relaxation.status} after {relaxation.rounds} rounds "
         f"({int(relaxation.active[serve].sum())} of {len(serve)} arcs, "
         f"{int(relaxation.lazy_added.sum())} linking rows)"
-    ]
+    )
+    return relaxation
 
-    def finish(status: Status, objective: float | None, x: np.ndarray | None, bnd: float | None) -> tuple:
-        gap = relative_gap(objective, bnd)
-        if status is Status.FEASIBLE and gap is not None and gap <= options.gap + 1e-12:
-            status = Status.OPTIMAL
-        result = SolveResult(
-            status=status,
-            objective=objective,
-            bound=bnd,
-            gap=gap,
-            build_seconds=build_seconds,
-            solve_seconds=time.perf_counter() - t0,
-            backend="highs",
-            message="; ".join(notes),
-            options=options.as_dict(),
+
+def _restricted_stage(run: _Search, a: SactArrays, relaxation: PricedRelaxation) -> None:
+    """Stage 3: the restricted MILP with the LP's sites fixed; without the fixings if no plan yet."""
+    model = run.model
+    y_lp = relaxation.x[model.variable_blocks["open"].index]
+    small = model.variable_blocks["serve"].size <= FULL_MODEL_ARCS
+    for fixed in (True, False):
+        rest = run.left()
+        opts = run.options_for(0.25 * rest if (small and rest is not None and WHOLE_MODEL_STAGE) else 0.0)
+        if opts is None:
+            return
+        sub = _restricted_mip(
+            model, a, relaxation.active, relaxation.lazy_added, y_lp if fixed else None, plan=run.best_x
         )
-        return result, x, model
+        start = None if run.best_x is None else run.best_x[sub.parent_columns]
+        result, xs = solve_matrix(sub, opts, start=start, progress=run.report, stop_at=run.stop_at())
+        run.notes.append(f"restricted MILP{' (LP-fixed sites)' if fixed else ''}: {result.status.value}")
+        if xs is not None:
+            run.offer(sub.expand(xs, model.num_cols))
+        if run.best_x is not None:
+            return  # a plan in hand: the whole model (stage 4) goes on from it
 
-    if relaxation.status == "infeasible":
-        return finish(Status.INFEASIBLE, None, None, None)
-    full_stage = len(serve) <= FULL_MODEL_ARCS
 
-    def sub_options(reserve: float) -> SolveOptions | None:
-        rest = left()
-        if rest is not None:
-            rest -= reserve
-            if rest <= 0.05:
-                return None
-        return replace(options, time_limit=rest)
-
-    def report(seconds: float, objective: float | None, sub_bound: float | None) -> None:
-        if progress is not None:
-            progress(time.perf_counter() - t0, objective, bound)
-
-    best_x: np.ndarray | None = None
-    best_obj: float | None = None
-    stop_at = None if bound is None or not np.isfinite(bound) else _target(bound, options.gap)
-    if relaxation.x is not None:
-        t_h = time.perf_counter()
-        rest = left()
-        best_x, note = fix_and_transport(
-            model, a, p, relaxation.x, relaxation.active, options, None if rest is None else 0.5 * rest
-        )
-        notes.append(f"{note} in {time.perf_counter() - t_h:.1f} s")
-        if best_x is not None:
-            best_obj = model.objective_value(best_x)
-            report(0.0, best_obj, None)
-    within = best_obj is not None and stop_at is not None and best_obj <= stop_at
-    if relaxation.x is not None and not within:
-        y_lp = relaxation.x[model.variable_blocks["open"].index]
-        for fixed in (True, False):
-            opts = sub_options(0.25 * left() if (full_stage and left() is not None) else 0.0)
-            if opts is None:
-                break
-            sub = _restricted_mip(
-                model, a, relaxation.active, relaxation.lazy_added, y_lp if fixed else None, plan=best_x
-            )
-            start = None if best_x is None else best_x[sub.parent_columns]
-            result, xs = solve_matrix(sub, opts, start=start, progress=report, stop_at=stop_at)
-            notes.append(f"restricted MILP{' (LP-fixed sites)' if fixed else ''}: {result.status.value}")
-            if xs is not None:
-                x_sub = sub.expand(xs, model.num_cols)
-                value = model.objective_value(x_sub)
-                if best_obj is None or value < best_obj:
-                    best_x, best_obj = x_sub, value
-                break
-            if best_x is not None:
-                break  # the plan in hand stands; no second try without the fixings
-    gap = relative_gap(best_obj, bound)
-    if full_stage and (gap is None or gap > options.gap):
-        opts = sub_options(0.0)
-        if opts is not None:
-            whole = model.restricted(
-                np.ones(model.num_cols, dtype=bool), lazy_rows=relaxation.lazy_added, keep_lazy=True
-            )
-            result, xs = solve_matrix(whole, opts, start=best_x, progress=report)
-            notes.append(f"whole model: {result.status.value}")
-            if result.status is Status.INFEASIBLE:
-                return finish(Status.INFEASIBLE, None, None, None)
-            if result.bound is not None and (bound is None or result.bound > bound):
-                bound = result.bound
-            if xs is not None:
-                x_full = whole.expand(xs, model.num_cols)
-                value = model.objective_value(x_full)
-                if best_obj is None or value < best_obj:
-                    best_x, best_obj = x_full, value
-            if result.status is Status.OPTIMAL and best_obj is not None:
-                bound = max(bound if bound is not None else -np.inf, result.bound or -np.inf)
-                return finish(Status.OPTIMAL, best_obj, best_x, min(bound, best_obj))
-    if best_x is None:
-        return finish(Status.NO_SOLUTION, None, None, bound)
-    if bound is not None:
-        bound = min(bound, best_obj)  # an LP bound a hair above the plan is rounding
-    return finish(Status.FEASIBLE, best_obj, best_x, bound)
+def _whole_model_stage(run: _Search, relaxation: PricedRelaxation) -> bool:
+    """Stage 4: the whole model with the time left, from the best plan; True if it is infeasible."""
+    opts = run.options_for()
+    if opts is None:
+        return False
+    model = run.model
+    whole = model.restricted(
+        np.ones(model.num_cols, dtype=bool), lazy_rows=relaxation.lazy_added, keep_lazy=True
+    )
+    result, xs = solve_matrix(whole, opts, start=run.best_x, progress=run.report, stop_at=run.stop_at())
+    run.notes.append(f"whole model: {result.status.value}")
+    if result.status is Status.INFEASIBLE:
+        return True
+    if result.bound is not None and (run.bound is None or result.bound > run.bound):
+        run.bound = result.bound
+    if xs is not None:
+        run.offer(whole.expand(xs, model.num_cols))
+    run.exact = result.status is Status.OPTIMAL and run.best_x is not None
+    return False
 
 
 def _target(bound: float, gap: float) -> float:
@@ -275,252 +313,3 @@ def _restricted_mip(
         upper[y[shut]] = 0.0
         columns[serve[shut[a.arc_site]]] = False
     return model.restricted(columns, lazy_rows=lazy_added, keep_lazy=False, col_lower=lower, col_upper=upper)
-
-
-def fix_and_transport(
-    model: MatrixModel,
-    a: SactArrays,
-    p: SactParameters,
-    x_lp: np.ndarray,
-    active: np.ndarray,
-    options: SolveOptions,
-    time_limit: float | None,
-) -> tuple[np.ndarray | None, str]:
-    """A plan of the whole model from the relaxation's point ``x_lp`` (the heuristic of the module
-    docstring), or None; with a note on what was tried.  Never returns a point that breaks a row."""
-    if p.single_source:
-        return None, "fix-and-transport: skipped (single-source allocation)"
-    t0 = time.perf_counter()
-    y_lp = x_lp[model.variable_blocks["open"].index]
-    load_lp = np.bincount(
-        a.arc_site, weights=a.arc_demand * x_lp[model.variable_blocks["serve"].index], minlength=a.num_sites
-    )
-    tried = []
-    seen: list[np.ndarray] = []
-    for threshold in HEURISTIC_THRESHOLDS:
-        left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
-        if left is not None and left <= 0.05:
-            break
-        is_open = _heuristic_sites(a, p, y_lp, load_lp, threshold)
-        if is_open is None or any((is_open == s).all() for s in seen):
-            continue
-        seen.append(is_open)
-        x = _transport(model, a, p, is_open, active, replace(options, time_limit=left))
-        tried.append(f"y >= {threshold:g}: {int(is_open.sum())} sites, {'plan' if x is not None else 'none'}")
-        if x is not None:
-            return x, f"fix-and-transport ({'; '.join(tried)})"
-    return None, f"fix-and-transport: no plan ({'; '.join(tried) or 'nothing tried'})"
-
-
-def _heuristic_sites(
-    a: SactArrays, p: SactParameters, y_lp: np.ndarray, load_lp: np.ndarray, threshold: float
-) -> np.ndarray | None:
-    """Sites to open: ``y_lp >= threshold`` and the must-open ones, repaired for reach, capacity,
-    budget, open-site limits and hub cover; None when the limits cannot be met this way."""
-    is_open = (y_lp >= threshold) | a.must_open | (y_lp >= 1.0 - FIX_TOLERANCE)
-    # priority to add or keep: must-open, then by the relaxation's y, then by most chairs
-    priority = np.lexsort((-a.max_chairs, -y_lp, ~a.must_open))
-    if not p.allow_unserved:  # every demand row reaches an open site: open its nearest site
-        reached = np.bincount(a.arc_dem[is_open[a.arc_site]], minlength=len(a.dem_amount)) > 0
-        if not reached.all():
-            order = np.lexsort((a.arc_minutes, a.arc_dem))
-            first = order[np.r_[0, np.flatnonzero(np.diff(a.arc_dem[order])) + 1]]
-            is_open[a.arc_site[first[~reached[a.arc_dem[first]]]]] = True
-        per_chair = p.chair_hours_per_year / max(p.mean_chair_hours, 1e-9)
-        complex_ok = np.bincount(a.arc_site[a.arc_class == 1], minlength=a.num_sites) > 0
-        complex_demand = float(a.dem_amount[a.dem_class == 1].sum())
-        for need, can in ((a.total_demand, np.ones(a.num_sites, bool)), (complex_demand, complex_ok)):
-            for s in priority:
-                if (a.max_chairs * per_chair)[is_open & can].sum() >= HEURISTIC_SPARE * need:
-                    break
-                if can[s]:
-                    is_open[s] = True
-    if p.budget is not None:  # close the last sites in priority while their least cost breaks it
-        per_chair = p.chair_hours_per_year / max(p.mean_chair_hours, 1e-9)
-        chairs = np.clip(np.ceil(load_lp / per_chair), a.min_chairs, a.max_chairs)
-        least = a.fixed_cost + a.chair_cost * chairs
-        for s in priority[::-1]:
-            if (least * is_open).sum() <= p.budget:
-                break
-            if not a.must_open[s]:
-                is_open[s] = False
-    k = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
-    if k is not None:
-        ranked = priority[is_open[priority]]
-        is_open[ranked[int(k) :]] = False
-        if p.exact_open_sites is not None:
-            closed = priority[~is_open[priority]]
-            is_open[closed[: max(0, int(k) - int(is_open.sum()))]] = True
-    if p.max_new_sites is not None:
-        ranked_new = priority[(is_open & a.is_new)[priority]]
-        is_open[ranked_new[int(p.max_new_sites) :]] = False
-    if p.require_aseptic_supply:
-        for _ in range(3):  # a site without an open hub in reach opens its nearest hub
-            hub_open = is_open[a.link_hub]
-            covered = np.bincount(a.link_site[hub_open], minlength=a.num_sites) > 0
-            bare = np.flatnonzero(is_open & ~covered)
-            if bare.size == 0:
-                break
-            for s in bare:
-                links = np.flatnonzero(a.link_site == s)
-                if links.size == 0:
-                    return None
-                is_open[a.link_hub[links[np.argmin(a.link_minutes[links])]]] = True
-    if (is_open < a.must_open).any():
-        return None
-    return is_open
-
-
-def _transport(
-    model: MatrixModel,
-    a: SactArrays,
-    p: SactParameters,
-    is_open: np.ndarray,
-    active: np.ndarray,
-    options: SolveOptions,
-) -> np.ndarray | None:
-    """Fix the open sites, solve the LP in chairs, allocations, hub links and doses over the nearest
-    open arcs, give every site one hub, round chairs up to the load; the full point if it meets
-    every row, else the same with the hubs fixed, then also chairs integer; else None."""
-    t0 = time.perf_counter()
-    lower, upper = model.col_lower.copy(), model.col_upper.copy()
-    blocks = model.variable_blocks
-    y, n, serve = blocks["open"].index, blocks["chairs"].index, blocks["serve"].index
-    if (is_open & (upper[y] < 0.5)).any() or (~is_open & (lower[y] > 0.5)).any():
-        return None
-    lower[y] = upper[y] = is_open.astype(float)
-    lower[n] = a.min_chairs * is_open
-    upper[n] = a.max_chairs * is_open
-    if p.require_aseptic_supply:
-        v = blocks["supply"].index
-        lower[v] = 0.0
-        upper[v] = (is_open[a.link_site] & is_open[a.link_hub]).astype(float)
-    open_arc = is_open[a.arc_site]
-    arcs = open_arc & (_nearest_among(a, open_arc, HEURISTIC_NEAREST) | active[serve])
-    columns = np.ones(model.num_cols, dtype=bool)
-    columns[serve] = arcs
-    chosen = None
-    # hub links free then fixed, chairs continuous (rounded up); last, chairs integer (nurses, budget)
-    for relax in (True, True, False):
-        opts = options
-        if options.time_limit is not None:
-            opts = replace(options, time_limit=options.time_limit - (time.perf_counter() - t0))
-            if opts.time_limit <= 0.05:
-                return None
-        if chosen is not None:
-            lower[v] = upper[v] = chosen.astype(float)
-        sub = model.restricted(columns, keep_lazy=False, col_lower=lower, col_upper=upper)
-        result, xs = solve_matrix(sub, opts, relax=relax)
-        if xs is None or (relax and result.status is not Status.OPTIMAL):
-            return None
-        x = sub.expand(xs, model.num_cols)
-        if p.require_aseptic_supply and chosen is None:
-            load = np.bincount(a.arc_site, weights=a.arc_demand * x[serve], minlength=a.num_sites)
-            chosen = _assign_hubs(a, p, is_open, load, x[blocks["doses"].index], opts)
-            if chosen is None:
-                return None
-        x = _polish(model, a, p, x, is_open, chosen, upper)
-        if model.max_violation(x) <= HEURISTIC_TOLERANCE:
-            return x
-    return None
-
-
-def _polish(
-    model: MatrixModel,
-    a: SactArrays,
-    p: SactParameters,
-    x: np.ndarray,
-    is_open: np.ndarray,
-    chosen: np.ndarray | None,
-    upper: np.ndarray,
-) -> np.ndarray:
-    """Exact demand rows, chairs rounded up to the load (within least and most), doses = load."""
-    blocks = model.variable_blocks
-    y, n, serve = blocks["open"].index, blocks["chairs"].index, blocks["serve"].index
-    xa = np.clip(x[serve], 0.0, 1.0)
-    unserved = blocks["unserved"].index
-    u = np.clip(x[unserved], 0.0, upper[unserved])
-    total = np.bincount(a.arc_dem, weights=xa, minlength=len(a.dem_amount)) + u
-    scale = np.divide(1.0, total, out=np.ones_like(total), where=total > 0)
-    xa *= scale[a.arc_dem]
-    x[serve], x[unserved] = xa, u * scale
-    load = np.bincount(a.arc_site, weights=a.arc_demand * xa, minlength=a.num_sites)
-    chairs = np.ceil(load * p.mean_chair_hours / p.chair_hours_per_year - 1e-9)
-    x[n] = np.clip(chairs, a.min_chairs, a.max_chairs) * is_open
-    x[y] = is_open.astype(float)
-    if chosen is not None:
-        x[blocks["supply"].index] = chosen.astype(float)
-        x[blocks["doses"].index] = np.where(chosen, p.doses_per_attendance * load[a.link_site], 0.0)
-    return x
-
-
-def _assign_hubs(
-    a: SactArrays,
-    p: SactParameters,
-    is_open: np.ndarray,
-    load: np.ndarray,
-    doses: np.ndarray,
-    options: SolveOptions,
-) -> np.ndarray | None:
-    """One open hub in reach for every open site (a supply link each) for the sites' ``load``: a small
-    assignment MILP within hub capacities, keeping the LP's split of ``doses`` where it can (then
-    the nearest hub); if it has no plan, greedily, biggest sites first, the hub that sends a site
-    most doses among those with room (the one with most room when none has).  None when some open
-    site has no open hub in reach."""
-    need = p.doses_per_attendance * load
-    slack = 1e-9 * np.maximum(1.0, need)  # a site at its most chairs has need = big M
-    links = np.flatnonzero(is_open[a.link_site] & is_open[a.link_hub])
-    sites = np.flatnonzero(is_open)
-    if (np.bincount(a.link_site[links], minlength=a.num_sites)[sites] == 0).any():
-        return None
-    chosen = np.zeros(len(a.link_site), dtype=bool)
-    fit = links[a.link_big_m[links] + slack[a.link_site[links]] >= need[a.link_site[links]]]
-    if (np.bincount(a.link_site[fit], minlength=a.num_sites)[sites] > 0).all():
-        share = doses[fit] / np.maximum(need[a.link_site[fit]], 1e-9)
-        m = MatrixModel("hub_assignment")
-        cols = m.add_variables(
-            "supply",
-            len(fit),
-            upper=1.0,
-            cost=need[a.link_site[fit]] * (1.0 - share) + 1e-3 * a.link_minutes[fit],
-            integer=True,
-        )
-        site_row = np.full(a.num_sites, -1)
-        site_row[sites] = np.arange(len(sites))
-        m.add_constraints("one_hub", len(sites), site_row[a.link_site[fit]], cols, 1.0, lower=1.0, upper=1.0)
-        hubs = np.unique(a.link_hub[fit])
-        hub_row = np.full(a.num_sites, -1)
-        hub_row[hubs] = np.arange(len(hubs))
-        m.add_constraints(
-            "hub_capacity",
-            len(hubs),
-            hub_row[a.link_hub[fit]],
-            cols,
-            need[a.link_site[fit]],
-            upper=a.hub_capacity[hubs],
-        )
-        limit = 10.0 if options.time_limit is None else min(10.0, 0.25 * options.time_limit)
-        _, xs = solve_matrix(m, replace(options, time_limit=limit, gap=1e-3))
-        if xs is not None:
-            chosen[fit[xs > 0.5]] = True
-            return chosen
-    room = np.where(is_open, a.hub_capacity, 0.0).astype(float)
-    for s in sites[np.argsort(-need[sites], kind="stable")]:
-        own = links[a.link_site[links] == s]
-        own = own[np.lexsort((a.link_minutes[own], -doses[own]))]
-        fits = own[(room[a.link_hub[own]] + slack[s] >= need[s]) & (a.link_big_m[own] + slack[s] >= need[s])]
-        pick = fits[0] if fits.size else own[np.argmax(room[a.link_hub[own]])]
-        chosen[pick] = True
-        room[a.link_hub[pick]] -= need[s]
-    return chosen
-
-
-def _nearest_among(a: SactArrays, mask: np.ndarray, k: int) -> np.ndarray:
-    """Mask of every demand row's ``k`` shortest arcs among those where ``mask`` is true."""
-    idx = np.flatnonzero(mask)
-    order = idx[np.lexsort((a.arc_site[idx], a.arc_minutes[idx], a.arc_dem[idx]))]
-    dem = a.arc_dem[order]
-    rank = np.arange(len(order)) - np.searchsorted(dem, dem)
-    out = np.zeros(len(mask), dtype=bool)
-    out[order[rank < k]] = True
-    return out

@@ -11,27 +11,28 @@ import numpy as np
 
 from models.sact.arrays import SactArrays
 from models.sact.input import SactParameters
+from models.sact.objectives import (
+    arc_objective,
+    dose_objective,
+    objective_rows,
+    site_objective,
+    unserved_objective,
+)
 from solvers import MatrixModel
 
 INF = float("inf")
 
 
-def arc_objective(a: SactArrays, p: SactParameters) -> np.ndarray:
-    """Objective coefficient of every arc: valued travel (cost) or attendance-minutes (travel)."""
-    weight = p.travel_cost_per_minute * p.trips_per_attendance if p.objective == "cost" else 1.0
-    return weight * a.arc_demand * a.arc_minutes
-
-
 def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
     """The whole model as a :class:`MatrixModel`."""
     m = MatrixModel("sact_location")
-    site_cost = p.objective == "cost"
+    fixed_cost, chair_cost = site_objective(a, p)
     y = m.add_variables(
         "open",
         a.num_sites,
         lower=a.must_open.astype(float),
         upper=1.0,
-        cost=a.fixed_cost if site_cost else 0.0,
+        cost=fixed_cost,
         integer=True,
     )
     n = m.add_variables(
@@ -39,7 +40,7 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
         a.num_sites,
         lower=0.0,
         upper=a.max_chairs,
-        cost=a.chair_cost if site_cost else 0.0,
+        cost=chair_cost,
         integer=True,
     )
     x = m.add_variables(
@@ -50,7 +51,7 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
         len(a.dem_amount),
         lower=0.0,
         upper=1.0 if p.allow_unserved else 0.0,
-        cost=p.unserved_penalty * a.dem_amount,
+        cost=unserved_objective(a, p),
     )
     demand_served(m, a, x, u)
     chairs_when_open(m, a, y, n)
@@ -61,7 +62,7 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
         serve_only_open_aggregated(m, a, x, y)
         if p.strong_linking:
             serve_only_open(m, a, x, y, lazy=True)
-    if p.access_target is not None:
+    if p.access_targets():
         access_target(m, a, p, x)
     open_site_limits(m, a, p, y)
     if p.budget is not None:
@@ -69,9 +70,11 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
     if p.min_site_attendances > 0:
         safe_volume(m, a, p, x, y)
     if p.require_aseptic_supply:
-        aseptic_supply(m, a, p, x, y)
+        v = aseptic_supply(m, a, p, x, y)
+        hub_supplies_itself(m, a, v, y)
     if len(a.nurse_trusts):
         nurse_staffing(m, a, n)
+    objective_rows(m, a, p, x)
     return m
 
 
@@ -145,20 +148,20 @@ def serve_only_open_aggregated(m: MatrixModel, a: SactArrays, x: np.ndarray, y: 
 
 
 def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
-    """(5) sum_{a: t <= T} d[a] x[a] >= alpha * total demand, overall or per quintile."""
+    """(5) sum_{a: t <= T} d[a] x[a] >= alpha * total demand, overall or per quintile; with
+    ``allow_unserved`` over the served attendances: sum_a d[a] (1[t <= T] - alpha) x[a] >= 0."""
+    if p.allow_unserved:
+        _access_of_served(m, a, p, x)
+        return
     near = a.arc_minutes <= p.access_minutes
-    if p.access_by_quintile:
-        quintiles = np.array([q for q in np.unique(a.dem_quintile) if q > 0], dtype=int)
-    else:
-        quintiles = np.array([], dtype=int)
-    groups = [np.ones(len(a.dem_amount), bool)] + [a.dem_quintile == q for q in quintiles]
+    groups = _access_groups(a, p)
     rows, cols, vals, lower = [], [], [], []
-    for g, mask in enumerate(groups):
+    for g, (mask, target) in enumerate(groups):
         arcs = np.flatnonzero(near & mask[a.arc_dem])
         rows.append(np.full(len(arcs), g))
         cols.append(x[arcs])
         vals.append(a.arc_demand[arcs])
-        lower.append(p.access_target * a.dem_amount[mask].sum())
+        lower.append(target * a.dem_amount[mask].sum())
     m.add_constraints(
         "access",
         len(groups),
@@ -167,6 +170,34 @@ def access_target(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarra
         np.concatenate(vals),
         lower=np.array(lower),
     )
+
+
+def _access_of_served(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
+    """(5) with unserved demand allowed: a share alpha of the served attendances within T."""
+    groups = _access_groups(a, p)
+    near = (a.arc_minutes <= p.access_minutes).astype(float)
+    rows, cols, vals = [], [], []
+    for g, (mask, target) in enumerate(groups):
+        arcs = np.flatnonzero(mask[a.arc_dem])
+        rows.append(np.full(len(arcs), g))
+        cols.append(x[arcs])
+        vals.append(a.arc_demand[arcs] * (near[arcs] - target))
+    m.add_constraints(
+        "access", len(groups), np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), lower=0.0
+    )
+
+
+def _access_groups(a: SactArrays, p: SactParameters) -> list[tuple[np.ndarray, float]]:
+    """(demand-row mask, target) of every access target in force: all zones, then each quintile
+    present with a target of its own or the overall one under ``access_by_quintile``."""
+    groups = []
+    present = set(np.unique(a.dem_quintile).tolist())
+    for q, target in p.access_targets().items():
+        if q == 0:
+            groups.append((np.ones(len(a.dem_amount), bool), target))
+        elif q in present:
+            groups.append((a.dem_quintile == q, target))
+    return groups
 
 
 def open_site_limits(m: MatrixModel, a: SactArrays, p: SactParameters, y: np.ndarray) -> None:
@@ -205,12 +236,15 @@ def safe_volume(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray,
     )
 
 
-def aseptic_supply(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, y: np.ndarray) -> None:
-    """(10) one open hub supplies every open site, within stability time and hub capacity."""
+def aseptic_supply(
+    m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, y: np.ndarray
+) -> np.ndarray:
+    """(10) one open hub supplies every open site, within stability time and hub capacity; every
+    dose carries its transport minutes into the objective.  Returns the supply-link columns."""
     nl = len(a.link_site)
     ns = a.num_sites
     v = m.add_variables("supply", nl, lower=0.0, upper=1.0, integer=True)
-    f = m.add_variables("doses", nl, lower=0.0, upper=a.link_big_m)
+    f = m.add_variables("doses", nl, lower=0.0, upper=a.link_big_m, cost=dose_objective(a, p))
     s = np.arange(ns)
     m.add_constraints(
         "one_hub",
@@ -256,6 +290,23 @@ def aseptic_supply(m: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarr
         np.concatenate([hub_row[a.link_hub], np.arange(len(hubs))]),
         np.concatenate([f, y[hubs]]),
         np.concatenate([np.ones(nl), -a.hub_capacity[hubs]]),
+        upper=0.0,
+    )
+    return v
+
+
+def hub_supplies_itself(m: MatrixModel, a: SactArrays, v: np.ndarray, y: np.ndarray) -> None:
+    """(10') v[h,h] - y[h] = 0 for every hub: an open hub supplies itself, so no site is supplied
+    through another site (no chains) and a hub's own doses count against its own capacity."""
+    own = np.flatnonzero(a.link_site == a.link_hub)
+    r = np.arange(len(own))
+    m.add_constraints(
+        "hub_self",
+        len(own),
+        np.concatenate([r, r]),
+        np.concatenate([v[own], y[a.link_hub[own]]]),
+        np.concatenate([np.ones(len(own)), -np.ones(len(own))]),
+        lower=0.0,
         upper=0.0,
     )
 

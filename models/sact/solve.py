@@ -15,10 +15,13 @@ import numpy as np
 import pandas as pd
 
 from models.common.contract import finite_or_none
-from models.sact.arrays import SactArrays, diagnose, prepare
+from models.sact.arrays import SactArrays, prepare
+from models.sact.diagnose import diagnose
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
+from models.sact.objectives import objective_figures, objective_terms
+from models.sact.start import start_point
 from solvers import SolveOptions, SolveResult, Status, solve_model
 
 ACCESS_BANDS = (30, 45, 60)
@@ -33,10 +36,12 @@ class SactPlan:
         ``attendances``, ``chair_hours_used``, ``chair_hours_available``, ``utilisation``,
         ``supplied_by``.
     allocation : zone_id, site_id, regimen, share, attendances, minutes.
-    hub_links : site_id, hub_id, minutes, doses.
+    hub_links : site_id, hub_id, minutes (hub -> site transport), doses (a year),
+        transport_cost (pounds a year).
     unserved : zone_id, regimen, attendances.
-    costs : pounds a year by component (fixed, chairs, patient_travel, unserved_penalty) and
-        the objective.
+    costs : pounds a year by component (fixed, chairs, patient_travel, drug_transport,
+        unserved_penalty), their ``total``, ``attendance_minutes`` and ``dose_minutes`` a year,
+        the objective and its own terms (:func:`models.sact.objectives.objective_terms`).
     access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
         the same per deprivation quintile.
     explanation : when no plan exists, every requirement that cannot be met, in planners' words.
@@ -57,6 +62,7 @@ class SactPlan:
     timings: dict[str, float] = field(default_factory=dict)
     parameters: SactParameters = field(default_factory=SactParameters)
     solve_path: str = ""
+    warm_start: str = ""
 
     @property
     def found(self) -> bool:
@@ -78,6 +84,8 @@ class SactPlan:
         """Headline figures (JSON-ready): costs by component, access, site and chair counts,
         the changes from today, unserved attendances and the solve path that ran."""
         out: dict[str, Any] = {"solve_path": self.solve_path}
+        if self.warm_start:
+            out["warm_start"] = self.warm_start
         if not self.found:
             return out
         s = self.sites
@@ -91,6 +99,9 @@ class SactPlan:
             for label in ("opened", "closed", "resized")
         }
         out["unserved_attendances"] = float(self.unserved["attendances"].sum()) if len(self.unserved) else 0.0
+        out["objective_figures"] = objective_figures(
+            self.parameters, self.costs, self.access.get("attendances", 0.0)
+        )
         return out
 
 
@@ -100,8 +111,12 @@ def solve_sact(
     options: SolveOptions | None = None,
     *,
     progress: Any = None,
+    start: Any = None,
 ) -> SactPlan:
     """Solve ``data`` under its own parameters with ``backend`` (``highs``, or ``pyomo-<solver>``).
+
+    ``start`` (optional) is a plan's sites and chairs to warm-start from
+    (:func:`models.sact.start.start_point`); one that cannot be completed is ignored with a note.
 
     The parameter ``solve_method`` (HiGHS only): ``direct`` solves the whole model; ``priced``
     takes the path of :mod:`models.sact.large` (strong relaxation by pricing, plans from
@@ -119,29 +134,63 @@ def solve_sact(
             Status.INFEASIBLE, None, None, None, prepare_seconds, 0.0, backend, "diagnosed before solving"
         )
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
+    start_seconds = 0.0  # completing the start on the direct and pyomo paths (the priced path times its own)
     if backend == "highs" and use_priced_path(arrays, p, p.solve_method):
         path = "priced"
-        result, x, model = solve_priced(arrays, p, options, build_seconds=prepare_seconds, progress=progress)
+        result, x, model = solve_priced(
+            arrays, p, options, build_seconds=prepare_seconds, progress=progress, start=start
+        )
+        note = _start_note(result.message)
     else:
         path = "direct" if backend == "highs" else "pyomo"
         t1 = time.perf_counter()
         model = build_matrix(arrays, p)
         build_seconds = prepare_seconds + time.perf_counter() - t1
-        result, x = solve_model(model, backend, options, build_seconds=build_seconds, progress=progress)
+        t2 = time.perf_counter()
+        x0, note = (None, "") if start is None else start_point(model, arrays, start, options)
+        start_seconds = time.perf_counter() - t2
+        result, x = solve_model(
+            model, backend, options, build_seconds=build_seconds, progress=progress, start=x0
+        )
+        result = replace(result, message="; ".join(m for m in (note, result.message) if m))
     values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
+    if start is not None and path != "priced":  # the priced path counts it in its solve
+        timings["warm_start"] = start_seconds
     if values is None:
         explanation = []
         if result.status is Status.INFEASIBLE:
-            explanation = [
-                "no single requirement is impossible on its own, but together they are: relax the access "
-                "target, the budget, the open-site limits, the safe-volume minimum or hub capacity, or allow "
-                "unserved demand (allow_unserved) to see where demand is left over"
-            ]
+            explanation = [jointly_infeasible(p)]
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
-        return _empty_plan(data, result, explanation, timings, path)
-    return replace(extract(data, arrays, values, result, timings), solve_path=path)
+        return replace(_empty_plan(data, result, explanation, timings, path), warm_start=note)
+    return replace(extract(data, arrays, values, result, timings), solve_path=path, warm_start=note)
+
+
+def _start_note(message: str) -> str:
+    """The warm-start note among a result message's parts (empty without one)."""
+    return next((part for part in message.split("; ") if part.startswith("warm start")), "")
+
+
+def jointly_infeasible(p: SactParameters) -> str:
+    """Why the solver found no plan when no single requirement is impossible: the requirements in
+    force that could be relaxed, never a setting that is already on."""
+    levers = []
+    if p.access_target is not None:
+        levers.append(f"the access target ({p.access_target:.0%} within {p.access_minutes:g} min)")
+    if p.budget is not None:
+        levers.append(f"the budget (£{p.budget:,.0f})")
+    if p.max_open_sites is not None or p.exact_open_sites is not None or p.max_new_sites is not None:
+        levers.append("the open-site limits")
+    if p.min_site_attendances > 0:
+        levers.append(f"the safe-volume minimum ({p.min_site_attendances:,.0f} attendances)")
+    if p.require_aseptic_supply:
+        levers.append(f"hub capacity or the {p.drug_stability_minutes:g}-minute drug-stability time")
+    levers.append("the chairs, nurses or must-open sites")
+    text = "no single requirement is impossible on its own, but together they are: relax " + ", ".join(levers)
+    if p.allow_unserved:
+        return text + " (unserved demand is already allowed: what cannot be met is fixed by the sites)"
+    return text + ", or allow unserved demand (allow_unserved) to see where demand is left over"
 
 
 def _empty_plan(
@@ -194,8 +243,8 @@ def extract(
     p: SactParameters = data.parameters
     is_open = values["open"] > 0.5
     chairs = np.where(is_open, np.round(values["chairs"]), 0).astype(int)
-    x = values["serve"]
-    used = x > 1e-7
+    x, u = values["serve"], values["unserved"]
+    used, lost = x > 1e-7, u > 1e-7
     alloc = pd.DataFrame(
         {
             "zone_id": a.zone_ids[a.arc_zone[used]],
@@ -206,8 +255,6 @@ def extract(
             "minutes": a.arc_minutes[used],
         }
     )
-    u = values["unserved"]
-    lost = u > 1e-7
     unserved = pd.DataFrame(
         {
             "zone_id": a.zone_ids[a.dem_zone[lost]],
@@ -215,6 +262,38 @@ def extract(
             "attendances": a.dem_amount[lost] * u[lost],
         }
     )
+    sites = _sites_table(data, a, is_open, chairs, x)
+    links, dose_minutes = _supply_links(a, p, values)
+    supplied_by = links.set_index("site_id")["hub_id"] if len(links) else pd.Series(dtype=object)
+    sites["supplied_by"] = sites["site_id"].map(supplied_by).fillna("")
+    travel_minutes = float((a.arc_demand * a.arc_minutes * x).sum())
+    costs = {
+        "fixed": float((a.fixed_cost * is_open).sum()),
+        "chairs": float((a.chair_cost * chairs).sum()),
+        "patient_travel": travel_minutes * p.travel_cost_per_minute * p.trips_per_attendance,
+        "drug_transport": p.transport_cost_per_minute * dose_minutes,
+        "unserved_penalty": float((p.unserved_penalty * a.dem_amount * u).sum()),
+        "attendance_minutes": travel_minutes,
+        "dose_minutes": dose_minutes,
+    }
+    costs["site_cost"] = costs["fixed"] + costs["chairs"]
+    costs["total"] = (
+        costs["site_cost"] + costs["patient_travel"] + costs["drug_transport"] + costs["unserved_penalty"]
+    )
+    costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
+    costs.update(objective_terms(a, p, values))
+    access = access_statistics(
+        alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float), a.total_demand
+    )
+    by_q = _access_by_quintile(data, a, alloc)
+    return SactPlan(result, sites, alloc, links, unserved, costs, access, by_q, (), timings, p)
+
+
+def _sites_table(
+    data: SactInput, a: SactArrays, is_open: np.ndarray, chairs: np.ndarray, x: np.ndarray
+) -> pd.DataFrame:
+    """One row per candidate site: open, chairs, the change from today, load and utilisation."""
+    p = data.parameters
     site_att = np.bincount(a.arc_site, weights=a.arc_demand * x, minlength=a.num_sites)
     hours_used = site_att * p.mean_chair_hours
     hours_avail = chairs * p.chair_hours_per_year
@@ -231,53 +310,40 @@ def extract(
     sites["utilisation"] = np.round(
         np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4
     )
-    links = pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses"])
-    supplied_by = np.full(a.num_sites, "", dtype=object)
-    if p.require_aseptic_supply and "supply" in values:
-        chosen = values["supply"] > 0.5
-        links = pd.DataFrame(
-            {
-                "site_id": a.site_ids[a.link_site[chosen]],
-                "hub_id": a.site_ids[a.link_hub[chosen]],
-                "minutes": a.link_minutes[chosen],
-                "doses": np.round(values["doses"][chosen], 3),
-            }
-        )
-        supplied_by[a.link_site[chosen]] = a.site_ids[a.link_hub[chosen]]
-    sites["supplied_by"] = supplied_by
+    return sites
 
-    travel_minutes = float((a.arc_demand * a.arc_minutes * x).sum())
-    costs = {
-        "fixed": float((a.fixed_cost * is_open).sum()),
-        "chairs": float((a.chair_cost * chairs).sum()),
-        "patient_travel": travel_minutes * p.travel_cost_per_minute * p.trips_per_attendance,
-        "unserved_penalty": float((p.unserved_penalty * a.dem_amount * u).sum()),
-        "attendance_minutes": travel_minutes,
-    }
-    costs["site_cost"] = costs["fixed"] + costs["chairs"]
-    costs["total"] = costs["site_cost"] + costs["patient_travel"] + costs["unserved_penalty"]
-    costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
 
-    access = access_statistics(
-        alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float), a.total_demand
+def _supply_links(
+    a: SactArrays, p: SactParameters, values: dict[str, np.ndarray]
+) -> tuple[pd.DataFrame, float]:
+    """The hub links chosen (site, hub, minutes, doses, transport cost) and the dose-minutes a year."""
+    if not (p.require_aseptic_supply and "supply" in values):
+        return pd.DataFrame(columns=["site_id", "hub_id", "minutes", "doses", "transport_cost"]), 0.0
+    chosen = values["supply"] > 0.5
+    doses = values["doses"][chosen]
+    links = pd.DataFrame(
+        {
+            "site_id": a.site_ids[a.link_site[chosen]],
+            "hub_id": a.site_ids[a.link_hub[chosen]],
+            "minutes": np.round(a.link_minutes[chosen], 2),
+            "doses": np.round(doses, 3),
+            "transport_cost": np.round(p.transport_cost_per_minute * a.link_minutes[chosen] * doses, 2),
+        }
     )
+    return links, float((a.link_minutes * values["doses"]).sum())
+
+
+def _access_by_quintile(data: SactInput, a: SactArrays, alloc: pd.DataFrame) -> pd.DataFrame:
+    """Access statistics per deprivation quintile (unserved attendances count as not within)."""
     zone_q = data.zones["quintile"] if "quintile" in data.zones else pd.Series(0, index=data.zones.index)
-    rows = []
-    dem_q = a.dem_quintile
     alloc_q = alloc["zone_id"].map(zone_q).to_numpy()
-    for q in sorted(set(dem_q.tolist())):
+    minutes, attendances = alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float)
+    rows = []
+    for q in sorted(set(a.dem_quintile.tolist())):
         mask = alloc_q == q
-        row = {"quintile": int(q)}
-        row.update(
-            access_statistics(
-                alloc["minutes"].to_numpy(float)[mask],
-                alloc["attendances"].to_numpy(float)[mask],
-                float(a.dem_amount[dem_q == q].sum()),
-            )
-        )
-        rows.append(row)
-    by_q = pd.DataFrame(rows)
-    return SactPlan(result, sites, alloc, links, unserved, costs, access, by_q, (), timings, p)
+        total = float(a.dem_amount[a.dem_quintile == q].sum())
+        rows.append({"quintile": int(q), **access_statistics(minutes[mask], attendances[mask], total)})
+    return pd.DataFrame(rows)
 
 
 def _change_labels(sites: pd.DataFrame) -> np.ndarray:

@@ -8,7 +8,24 @@ to the stated gap and independently checked.  Costs must not fall as the target 
 that does (possible only within the gap) is flagged.  A knee is a point after which the cost of
 one more percentage point at least doubles.  ``--x worst_quintile`` applies the target in every
 deprivation quintile (``access_by_quintile``), so the frontier prices the worst-served
-quintile's access.
+quintile's access.  A plan that meets a target meets every lower one, so the points are solved
+from the highest target down, one chain per worker, each warm-started (``solve --start``) from
+the plan of the point above it in its chain (``--cold``: every point from scratch);
+``frontier.csv`` says which points were (``warm_started``) and how long each solve took.
+
+``--x worst`` prices the longest journey instead: cost against the longest journey of any
+attendance served.  Its epsilon-constraint is the parameter ``max_travel_minutes`` (no allocation
+beyond it), which is exactly "every journey at most epsilon", so no new parameter is needed.  The
+ends are the cost-minimal plan's longest journey ``w0`` and the least any plan can reach, ``w*``
+(the SACT ``worst`` objective, a p-centre solve, under the instance's own limits); the points are
+travel times of the instance between them (only those can be a longest journey), at most
+``--points`` of them.  A plan solved at bound ``e`` with longest journey ``a`` is the least-cost
+plan for every bound in ``[a, e]`` (it keeps to them, and a tighter bound is never cheaper), so
+those need no solve: after both ends, each round (at most ``--workers`` solves at once) takes the
+top of each run of travel times still unsettled, the next frontier point below a known one.  With
+enough points every travel time between the ends is settled and the frontier is complete (the
+command says whether it is).  Costs must not fall as the bound tightens; a knee is a point after
+which the cost of one more minute saved at least doubles.
 
 Regret.  For every candidate site, the optimum with the site forced the other way (closed if
 the optimum opens it, open if it closes it): what keeping or closing it costs against the
@@ -19,6 +36,7 @@ near-optimal alternatives that differ in at least that site.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +45,17 @@ import numpy as np
 import pandas as pd
 
 from optimiser.commands.parallel import Job
-from optimiser.commands.scenarios import _fail, batch_options, default_out, run_batch, solve_arguments
+from optimiser.commands.scenarios import (
+    _fail,
+    batch_options,
+    claim_out,
+    default_out,
+    run_batch,
+    solve_arguments,
+)
 from optimiser.errors import InputError
 
-AXES = {"access": "access_target", "worst_quintile": "access_target"}
+AXES = {"access": "sact", "worst_quintile": "sact", "worst": "sact", "response": "ooh"}
 
 
 def within_standard(run: Path, minutes: float) -> tuple[float, float]:
@@ -70,10 +95,11 @@ def reachable_share(sact_input: Any) -> tuple[float, float]:
     return share, min(by_q) if by_q else share
 
 
-def knees(frontier: pd.DataFrame) -> list[int]:
-    """Points after which the marginal cost of access at least doubles."""
+def knees(frontier: pd.DataFrame, x: str = "achieved", per: float = 100.0) -> list[int]:
+    """Points after which the marginal cost of the axis ``x`` (per ``per`` of it: a percentage
+    point of a share, or one minute) at least doubles."""
     ok = frontier[frontier["cost"].notna()].reset_index(drop=True)
-    slope = ok["cost"].diff() / (100 * ok["achieved"].diff()).replace(0, np.nan)
+    slope = ok["cost"].diff() / (per * ok[x].diff()).replace(0, np.nan)
     marks = []
     for i in range(1, len(ok) - 1):
         before, after = slope.iloc[i], slope.iloc[i + 1]
@@ -90,14 +116,18 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     import matplotlib.pyplot as plt
 
     ok = frontier[frontier["cost"].notna()]
+    scale = 1.0 if axis == "worst" else 100.0
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.plot(100 * ok["achieved"], ok["cost"] / 1e6, marker="o", color="#005EB8")
+    ax.plot(scale * ok["achieved"], ok["cost"] / 1e6, marker="o", color="#005EB8")
     knee = ok[ok["knee"]]
     ax.scatter(
-        100 * knee["achieved"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C", zorder=3
+        scale * knee["achieved"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C", zorder=3
     )
-    label = "worst quintile's share" if axis == "worst_quintile" else "share of attendances"
-    ax.set_xlabel(f"{label} within the access standard (%)")
+    if axis == "worst":
+        ax.set_xlabel("longest journey of any attendance (minutes)")
+    else:
+        label = "worst quintile's share" if axis == "worst_quintile" else "share of attendances"
+        ax.set_xlabel(f"{label} within the access standard (%)")
     ax.set_ylabel("annual cost (£ million)")
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -111,11 +141,18 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
 @click.argument("path")
 @click.option("--x", "axis", type=click.Choice(sorted(AXES)), default="access", show_default=True)
 @click.option("--points", type=click.IntRange(min=2, max=101), default=15, show_default=True)
+@click.option(
+    "--warm/--cold",
+    default=True,
+    show_default=True,
+    help="Warm-start each access point from the next higher one (--x access, worst_quintile).",
+)
 @batch_options
 def frontier(
     path: str,
     axis: str,
     points: int,
+    warm: bool,
     out: Path | None,
     time_limit: float,
     gap: float,
@@ -125,7 +162,9 @@ def frontier(
     memory_limit: float,
     report: bool,
 ) -> None:
-    """Cost against access (sact): every point the least-cost plan for its target, checked."""
+    """Cost against access (sact; --x access or worst_quintile), against the longest journey
+    (sact; --x worst) or against the worst response time (ooh; --x response): every point the
+    least-cost plan for its target, checked."""
     from optimiser.cli import resolve_instance
     from optimiser.comparison import write_comparison
     from optimiser.kinds import load_instance
@@ -135,11 +174,28 @@ def frontier(
         loaded = load_instance(instance)
     except InputError as exc:
         _fail(exc)
-    if loaded.kind.name != "sact":
-        click.echo(f"frontier --x {axis} is for sact instances, not '{loaded.kind.name}'", err=True)
+    if loaded.kind.name != AXES[axis]:
+        click.echo(f"frontier --x {axis} is for {AXES[axis]} instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)
-    out = out or default_out("frontier", loaded.raw.name)
+    out = claim_out(out or default_out("frontier", loaded.raw.name))
     args = solve_arguments(instance, backend, time_limit, gap)
+    if axis == "worst":
+        worst_frontier(loaded, args, out, points, (time_limit, memory_limit, workers, scheduler), report)
+        return
+    if axis == "response":
+        from optimiser.commands.frontier_ooh import response_chart, response_frontier
+
+        table = response_frontier(loaded, args, out, points, (time_limit, memory_limit, workers, scheduler))
+        click.echo(table.to_string(index=False))
+        response_chart(table, out)
+        runs = {
+            "base" if i == 0 else f"point-{i:02d}": out / "runs" / ("base" if i == 0 else f"point-{i:02d}")
+            for i in range(len(table))
+        }
+        title = f"Cost against the worst response: {loaded.raw.name}"
+        files = write_comparison(out, "ooh", runs, title=title, report=report, extra={"frontier": table})
+        click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
+        return
     quintile = ("--set", "access_by_quintile=true") if axis == "worst_quintile" else ()
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
     run_batch([base], time_limit, memory_limit, 1, scheduler)
@@ -150,13 +206,8 @@ def frontier(
     s0 = within_standard(base.folder, params.access_minutes)[1 if axis == "worst_quintile" else 0]
     s_max = reachable_share(loaded.model_input.input)[1 if axis == "worst_quintile" else 0]
     targets = np.linspace(s0, max(s0, s_max), points)
-    jobs = []
-    for i, target in enumerate(targets):
-        extra = ("--set", f"access_target={target:.6f}", *quintile)
-        jobs.append(
-            Job(f"point-{i:02d}", out / "runs" / f"point-{i:02d}", (*args, *extra), {"a": [*args, *extra]})
-        )
-    run_batch(jobs, time_limit, memory_limit, workers, scheduler)
+    jobs = access_jobs(targets, args, quintile, out, workers if warm else 0)
+    run_batch(jobs[::-1], time_limit, memory_limit, workers, scheduler)  # highest target first
     table = frontier_table(jobs, targets, params.access_minutes, axis)
     click.echo(table.to_string(index=False))
     frontier_chart(table, out, axis)
@@ -166,8 +217,31 @@ def frontier(
     click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
 
 
+def access_jobs(
+    targets: np.ndarray, args: tuple[str, ...], quintile: tuple[str, ...], out: Path, chains: int
+) -> list[Job]:
+    """One solve per target, in the targets' order.  With ``chains`` > 0 the points are solved
+    from the highest target down in that many interleaved chains (one per worker), each point
+    warm-started from the previous point of its chain: a plan meeting a higher target meets every
+    lower one, so it is a feasible start (``--start``; a neighbour without a plan leaves the
+    point cold)."""
+    jobs: list[Job] = []
+    for i, target in enumerate(targets):
+        extra = ("--set", f"access_target={target:.6f}", *quintile)
+        name = f"point-{i:02d}"
+        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
+    if chains <= 0:
+        return jobs
+    linked = list(jobs)
+    for i in range(len(jobs) - 1 - chains, -1, -1):
+        before = jobs[i + chains]
+        linked[i] = replace(jobs[i], after=before.name, start=before.folder)
+    return linked
+
+
 def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: str) -> pd.DataFrame:
-    """One row per point: target, share reached, cost, status, gap, check, monotone, knee."""
+    """One row per point: target, share reached, cost, status, gap, check, whether it was
+    warm-started from its neighbour's plan, solve seconds, monotone, knee."""
     rows = []
     for i, (job, target) in enumerate(zip(jobs, targets, strict=True)):
         row: dict[str, Any] = {"point": i, "target": round(float(target), 6)}
@@ -184,6 +258,8 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
             check=_check_word(doc),
             sites_open=doc.get("sites_open"),
             chairs=doc.get("chairs"),
+            warm_started=str(doc.get("warm_start", "")).startswith("warm start used"),
+            solve_seconds=_solve_seconds(doc),
         )
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -191,6 +267,149 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
     gaps = table["gap"].astype(float).fillna(0.0)
     table["monotone"] = ~(costs < costs.shift(1) * (1 - gaps - 1e-9)).fillna(False)
     table["knee"] = table["point"].isin(knees(table))
+    return table
+
+
+def spread(values: np.ndarray, k: int) -> list[float]:
+    """At most ``k`` of the sorted ``values``, evenly spread by rank, first and last kept; largest
+    first."""
+    if len(values) == 0 or k <= 0:
+        return []
+    picks = np.unique(np.round(np.linspace(0, len(values) - 1, min(k, len(values)))).astype(int))
+    return [float(v) for v in values[picks][::-1]]
+
+
+def candidate_levels(sact_input: Any, low: float, high: float) -> np.ndarray:
+    """The instance's distinct travel minutes in ``[low, high]``, ascending (only these can be a
+    plan's longest journey)."""
+    minutes = np.unique(sact_input.travel["minutes"].to_numpy(float))
+    return minutes[(minutes >= low - 1e-9) & (minutes <= high + 1e-9)]
+
+
+def uncovered(candidates: np.ndarray, solved: dict[float, float | None]) -> np.ndarray:
+    """The candidate levels no solved point settles.  The plan solved at bound ``e`` with longest
+    journey ``a`` is the least-cost plan for every bound in ``[a, e]`` too (it keeps to the tighter
+    bound, and the tighter bound cannot be cheaper), so those levels need no solve."""
+    known = [(a, e) for e, a in solved.items() if a is not None]
+    keep = [v for v in candidates if v not in solved and not any(a - 1e-9 <= v <= e + 1e-9 for a, e in known)]
+    return np.array(keep, dtype=float)
+
+
+def _worst(run: Path) -> float | None:
+    """The longest journey of the plan in a run folder (its allocation's, so exactly one of the
+    instance's travel times), None without a plan."""
+    path = run / "summary.json"
+    doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return float(doc["access"]["worst_minutes"]) if doc.get("plan_found") else None
+
+
+def worst_frontier(
+    loaded: Any, args: tuple[str, ...], out: Path, points: int, batch: tuple, report: bool
+) -> pd.DataFrame:
+    """``--x worst``: the cost-minimal plan, the least longest journey, and the points between."""
+    from optimiser.comparison import write_comparison
+
+    time_limit, memory_limit, workers, scheduler = batch
+    args = (*args, "--set", "objective=cost")  # whatever the instance's own objective
+    base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
+    least_args = (*args, "--set", "objective=worst")
+    least = Job("least-worst", out / "runs" / "least-worst", least_args, {"a": list(least_args)})
+    run_batch([base, least], time_limit, memory_limit, min(workers, 2), scheduler)
+    w0, w_star = _worst(base.folder), _worst(least.folder)
+    if w0 is None or w_star is None:
+        which = base.folder if w0 is None else least.folder
+        click.echo(f"No plan for an end of the frontier; see {which}", err=True)
+        raise SystemExit(1)
+    candidates = candidate_levels(loaded.model_input.input, w_star, w0)
+    levels, jobs = worst_points(candidates, points, args, out, batch)
+    table = worst_frontier_table(jobs, levels)
+    click.echo(table.to_string(index=False))
+    frontier_chart(table, out, "worst")
+    runs = {job.name: job.folder for job in jobs}
+    title = f"Cost against the longest journey: {loaded.raw.name}"
+    files = write_comparison(out, "sact", runs, title=title, report=report, extra={"frontier": table})
+    click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
+    return table
+
+
+def chunk_tops(candidates: np.ndarray, solved: dict[float, float | None]) -> list[float]:
+    """The top level of every run of :func:`uncovered` levels, longest run first: solving there
+    gives a plan no solved point has (its bound is below every settled interval above it)."""
+    rest = uncovered(candidates, solved)
+    if len(rest) == 0:
+        return []
+    where = np.searchsorted(candidates, rest)
+    runs = np.split(rest, np.flatnonzero(np.diff(where) > 1) + 1)
+    runs.sort(key=len, reverse=True)
+    return [float(run[-1]) for run in runs]
+
+
+def worst_points(
+    candidates: np.ndarray, points: int, args: tuple[str, ...], out: Path, batch: tuple
+) -> tuple[list[float], list[Job]]:
+    """Solve at most ``points`` bounds: both ends first, then rounds of at most ``workers`` at the
+    tops of the unsettled runs; the (bound, job) pairs from the largest bound down."""
+    workers = batch[2]
+    todo = spread(candidates, min(2, points))
+    solved: dict[float, float | None] = {}
+    done: list[tuple[float, Job]] = []
+    while todo:
+        jobs = _solve_levels(todo, args, out, batch)
+        done += list(zip(todo, jobs, strict=True))
+        solved.update({level: _worst(job.folder) for level, job in zip(todo, jobs, strict=True)})
+        todo = chunk_tops(candidates, solved)[: min(workers, points - len(done))]
+    left = len(uncovered(candidates, solved))
+    click.echo(
+        "The frontier is complete: every travel time between its ends is settled."
+        if left == 0
+        else f"{left} travel times between the ends are not settled (more --points would settle them).",
+        err=True,
+    )
+    done.sort(key=lambda pair: -pair[0])
+    return [level for level, _ in done], [job for _, job in done]
+
+
+def _solve_levels(levels: list[float], args: tuple[str, ...], out: Path, batch: tuple) -> list[Job]:
+    """One cost-minimal solve per bound on journeys (``max_travel_minutes``), in parallel."""
+    jobs = []
+    for level in levels:
+        extra = ("--set", f"max_travel_minutes={level!r}")
+        name = f"within-{level:.4f}"
+        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
+    if jobs:
+        time_limit, memory_limit, workers, scheduler = batch
+        run_batch(jobs, time_limit, memory_limit, workers, scheduler)
+    return jobs
+
+
+def worst_frontier_table(jobs: list[Job], levels: list[float]) -> pd.DataFrame:
+    """One row per point: the bound on journeys, the longest reached, cost, status, gap, check,
+    monotone (cost does not fall as the bound tightens, within the gap), knee."""
+    rows = []
+    for i, (job, level) in enumerate(zip(jobs, levels, strict=True)):
+        summary = job.folder / "summary.json"
+        doc = json.loads(summary.read_text(encoding="utf-8")) if summary.is_file() else {}
+        solver = doc.get("solver") or {}
+        found = bool(doc.get("plan_found"))
+        rows.append(
+            {
+                "point": i,
+                "max_travel_minutes": level,
+                "achieved": _worst(job.folder) if found else None,
+                "cost": (doc.get("costs") or {}).get("total") if found else None,
+                "status": solver.get("status", "not run"),
+                "gap": solver.get("gap"),
+                "check": "passed" if (doc.get("check") or {}).get("passed") else "failed or none",
+                "sites_open": doc.get("sites_open"),
+                "chairs": doc.get("chairs"),
+            }
+        )
+    table = pd.DataFrame(rows)
+    costs = table["cost"].astype(float)
+    gaps = table["gap"].astype(float).fillna(0.0)
+    table["monotone"] = ~(costs < costs.shift(1) * (1 - gaps - 1e-9)).fillna(False)
+    table["minutes_saved"] = levels[0] - table["achieved"].astype(float)
+    table["knee"] = table["point"].isin(knees(table, x="minutes_saved", per=1.0))
     return table
 
 
@@ -229,7 +448,7 @@ def regret(
     if loaded.kind.name != "sact":
         click.echo(f"regret is for sact instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)
-    out = out or default_out("regret", loaded.raw.name)
+    out = claim_out(out or default_out("regret", loaded.raw.name))
     args = solve_arguments(instance, backend, time_limit, gap)
     base = Job("optimum", out / "runs" / "optimum", args, {"arguments": list(args)})
     run_batch([base], time_limit, memory_limit, 1, scheduler)
@@ -292,6 +511,14 @@ def regret_table(sites: pd.DataFrame, jobs: list[Job], within: float) -> pd.Data
         rows.append(row)
     table = pd.DataFrame(rows)
     return table.sort_values("regret", na_position="last").reset_index(drop=True)
+
+
+def _solve_seconds(summary: dict[str, Any]) -> float | None:
+    """The seconds a run spent solving, completing its warm start included (None if unsolved)."""
+    timings = summary.get("timings") or {}
+    if "solve" not in timings:
+        return None
+    return round(float(timings["solve"]) + float(timings.get("warm_start", 0.0)), 4)
 
 
 def _check_word(summary: dict[str, Any]) -> str:

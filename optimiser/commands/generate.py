@@ -20,7 +20,7 @@ def generate() -> None:
 @click.option("--zones", type=click.IntRange(min=1), required=True, help="Demand zones.")
 @click.option("--sites", type=click.IntRange(min=1), required=True, help="Candidate sites.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--force", is_flag=True, help="Replace an existing folder.")
+@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> None:
     """A SACT location instance with ZONES zones and SITES candidate sites."""
@@ -40,7 +40,7 @@ def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> 
 @click.option("--sites", type=click.IntRange(min=1), required=True, help="Hospital sites.")
 @click.option("--services", type=click.IntRange(min=1), required=True, help="Out-of-hours services.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--force", is_flag=True, help="Replace an existing folder.")
+@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -> None:
     """An out-of-hours rota instance with SITES sites and SERVICES services (default parameters)."""
@@ -73,7 +73,7 @@ def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -
     show_default=True,
     help="First day of the rota (YYYY-MM-DD).",
 )
-@click.option("--force", is_flag=True, help="Replace an existing folder.")
+@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_roster(
     staff: int, days: int, seed: int, first_date: dt.datetime, force: bool, out: Path
@@ -108,7 +108,7 @@ def generate_roster(
 )
 @click.option("--weeks", type=click.IntRange(min=1, max=104), required=True, help="Weeks in the horizon.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--force", is_flag=True, help="Replace an existing folder.")
+@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_cover(
     oncologists: int, trusts: int, tumour_sites: int, weeks: int, seed: int, force: bool, out: Path

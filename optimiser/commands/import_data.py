@@ -41,6 +41,13 @@ def import_group() -> None:
     help="NHS hospital export (OrganisationCode, OrganisationName, SubType, ParentODSCode, lat, lon); "
     "required without --icb; with --icb it adds community candidates.",
 )
+@click.option(
+    "--candidates",
+    type=_FILE,
+    default=None,
+    help="With --icb: a sites table in the instance format (e.g. a bundled instance's sites.csv), "
+    "kept as it is and matched to the matrix hospitals, instead of --sites and the defaults.",
+)
 @click.option("--region", default=None, help="Name of the instance (default: from the files or the ICB).")
 @click.option(
     "--centre",
@@ -67,12 +74,13 @@ def import_group() -> None:
     default=None,
     help="GraphML road graph (as osmnx writes it): every zone-site minute from shortest paths on it.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing folder.")
+@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
 @click.argument("out", type=click.Path(path_type=Path))
 def import_sact(
     icb: str | None,
     population: Path | None,
     sites_file: Path | None,
+    candidates: Path | None,
     region: str | None,
     centres: tuple[str, ...],
     deprivation: Path | None,
@@ -85,7 +93,9 @@ def import_sact(
     """Write a SACT instance to OUT from public data files."""
     try:
         if icb:
-            inst = _icb(icb, population, sites_file, region, centres, deprivation, year, age_weights)
+            inst = _icb(
+                icb, population, sites_file, candidates, region, centres, deprivation, year, age_weights
+            )
         else:
             inst = _msoa(population, sites_file, region, centres, deprivation)
         if road_graph is not None:
@@ -118,6 +128,7 @@ def _icb(
     icb: str,
     population: Path | None,
     sites_file: Path | None,
+    candidates: Path | None,
     region: str | None,
     centres: tuple[str, ...],
     deprivation: Path | None,
@@ -142,6 +153,7 @@ def _icb(
         age_weights=_weights(age_weights),
         centres=centres,
         name=region,
+        candidates=candidates,
     )
 
 

@@ -7,6 +7,11 @@ on a Dask cluster (an embedded local one by default, ``--scheduler ADDRESS`` for
 a crash or a runaway solve costs one job, not the batch.  A job whose run folder already holds a
 ``summary.json`` written for the same request is not run again (a rerun resumes); Ctrl-C kills
 the running jobs and keeps every finished folder.
+
+A job may name another of the batch to run ``after`` and an earlier run folder to ``start`` from:
+it waits for that job (a Dask dependency, so chains of warm-started solves run in order while
+other chains run beside them) and passes ``--start FOLDER`` only if the folder then holds a plan,
+so a neighbour without one leaves the job a cold solve rather than a failed one.
 """
 
 from __future__ import annotations
@@ -25,12 +30,16 @@ REQUEST_FILE = "request.json"
 
 @dataclass(frozen=True)
 class Job:
-    """One solve: a name, its run folder, and the ``optimiser solve`` arguments after the path."""
+    """One solve: a name, its run folder, and the ``optimiser solve`` arguments after the path;
+    optionally the job of the batch to wait for (``after``) and the run folder to warm-start from
+    (``start``, used only if it holds a plan by then)."""
 
     name: str
     folder: Path
     arguments: tuple[str, ...]
     request: dict[str, Any] = field(default_factory=dict)
+    after: str | None = None
+    start: Path | None = None
 
     def done(self) -> bool:
         """Finished before with the same request (so a rerun skips it)."""
@@ -50,12 +59,16 @@ class JobOutcome:
     note: str = ""
 
 
-def _run_job(payload: dict[str, Any]) -> dict[str, Any]:
-    """Run one job in its own process under its limits (on a Dask worker thread)."""
+def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
+    """Run one job in its own process under its limits (on a Dask worker thread); ``after`` are
+    the outcomes of the jobs it waited for (unused: the dependency is the point)."""
     from benchmarks.suite.limits import run_limited
 
     folder = Path(payload["folder"])
     command = [sys.executable, "-m", "optimiser", "solve", *payload["arguments"], "--out", str(folder)]
+    start = payload.get("start")
+    if start and (Path(start) / "sites.csv").is_file() and (Path(start) / "allocation.csv").is_file():
+        command += ["--start", str(start)]
     if folder.exists():
         command.append("--force")
     log = Path(tempfile.mkdtemp(prefix="optimiser-job-")) / "job.log"
@@ -109,22 +122,24 @@ def run_jobs(
         try:
             from dask.distributed import as_completed
 
-            futures = {
-                client.submit(
-                    _run_job,
-                    {
-                        "name": job.name,
-                        "folder": str(job.folder),
-                        "arguments": list(job.arguments),
-                        "request": job.request,
-                        "wall_seconds": wall_seconds,
-                        "memory_mb": memory_mb,
-                    },
-                    key=f"solve-{job.name}-{os.getpid()}",
-                    pure=False,
-                ): job
-                for job in todo
-            }
+            futures: dict[Any, Job] = {}
+            by_name: dict[str, Any] = {}
+            for job in todo:  # a job's ``after`` is submitted before it (the caller's order)
+                payload = {
+                    "name": job.name,
+                    "folder": str(job.folder),
+                    "arguments": list(job.arguments),
+                    "request": job.request,
+                    "wall_seconds": wall_seconds,
+                    "memory_mb": memory_mb,
+                    "start": None if job.start is None else str(job.start),
+                }
+                waits = [by_name[job.after]] if job.after in by_name else []
+                future = client.submit(
+                    _run_job, payload, *waits, key=f"solve-{job.name}-{os.getpid()}", pure=False
+                )
+                futures[future] = job
+                by_name[job.name] = future
             for future in as_completed(futures):
                 try:
                     outcome = JobOutcome(**future.result())

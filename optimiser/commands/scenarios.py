@@ -67,10 +67,24 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
 class BatchProgress:
     """Scenarios done, running and failed, and the best objective so far, on one line (stderr)."""
 
-    def __init__(self, total: int, workers: int) -> None:
-        self.total, self.workers = total, workers
+    def __init__(self, jobs: list[Job], workers: int) -> None:
+        self.folders = {job.name: job.folder for job in jobs}
+        self.workers = workers
         self.failed = 0
-        self.best: float | None = None
+        self.best: tuple[float, str] | None = None
+
+    def _objective(self, name: str) -> float | None:
+        import json
+
+        summary = self.folders[name] / "summary.json"
+        if not summary.is_file():
+            return None
+        doc = json.loads(summary.read_text(encoding="utf-8"))
+        total = (doc.get("costs") or {}).get("total")
+        if isinstance(total, dict):  # ooh: today, plan, saving
+            total = total.get("after")
+        value = total if total is not None else (doc.get("solver") or {}).get("objective")
+        return None if value is None else float(value)
 
     def __call__(self, outcome: JobOutcome, done: int, total: int) -> None:
         ok = outcome.status in ("finished", "resumed") and outcome.returncode in (0, None)
@@ -82,6 +96,11 @@ class BatchProgress:
         )
         if outcome.note and not ok:
             text += f" ({outcome.note.splitlines()[-1][:120]})"
+        value = self._objective(outcome.name) if outcome.name in self.folders else None
+        if value is not None and (self.best is None or value < self.best[0]):
+            self.best = (value, outcome.name)
+        if self.best is not None:
+            text += f"; least cost so far {self.best[0]:,.0f} ({self.best[1]})"
         click.echo(text, err=True)
 
 
@@ -96,7 +115,7 @@ def run_batch(
     jobs: list[Job], time_limit: float, memory_mb: float, workers: int, scheduler: str | None
 ) -> list[JobOutcome]:
     """Run the jobs with a progress line per finished solve; Ctrl-C keeps what finished."""
-    progress = BatchProgress(len(jobs), workers)
+    progress = BatchProgress(jobs, workers)
     # the whole solve's wall clock plus room to load, check and write
     try:
         return run_jobs(
@@ -110,6 +129,23 @@ def run_batch(
     except KeyboardInterrupt:
         click.echo("Interrupted: finished solves are kept; run the same command again to resume.", err=True)
         sys.exit(130)
+
+
+BATCH_MARKER = ".optimiser-batch"
+
+
+def claim_out(out: Path) -> Path:
+    """``out`` for a batch: new, empty, or one an earlier batch wrote (its marker), so a rerun resumes;
+    any other existing folder is refused (exit 2), never written into."""
+    if out.exists() and not out.is_dir():
+        click.echo(f"{out} exists and is not a folder; choose another --out", err=True)
+        sys.exit(2)
+    if out.is_dir() and any(out.iterdir()) and not (out / BATCH_MARKER).is_file():
+        click.echo(f"{out} holds files optimiser did not write; choose another --out", err=True)
+        sys.exit(2)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BATCH_MARKER).write_text("written by optimiser scenarios / frontier / regret\n", encoding="utf-8")
+    return out
 
 
 def default_out(prefix: str, instance_name: str) -> Path:
@@ -157,7 +193,7 @@ def scenarios(
     except InputError as exc:
         _fail(exc)
     first = next(iter(loaded.values()))
-    out = out or default_out("scenarios", first.raw.name)
+    out = claim_out(out or default_out("scenarios", first.raw.name))
     base_args = solve_arguments(instance, backend, time_limit, gap)
     jobs = [
         Job(

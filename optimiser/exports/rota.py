@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from optimiser.exports.safe import safe_frame, safe_text, write_csv
-from optimiser.exports.workbook import _plain
+from optimiser.exports.safe import write_csv
+from optimiser.exports.workbook import WORKBOOK_OPTIONS, _plain
 
 TIMEZONE = "Europe/London"
 """Time zone of calendars when none is given."""
@@ -64,7 +64,7 @@ def write_rota_workbook(
     """
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
+    book = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     book.set_properties({"created": (created or run_timestamp()).replace(tzinfo=None)})
     try:
         bold = book.add_format({"bold": True})
@@ -108,7 +108,7 @@ def write_rota_workbook(
             col = len(dates) + 3
             legend.write(0, col, "Shift", bold)
             for i, s in enumerate(shift_ids):
-                legend.write(i + 1, col, safe_text(str(s)), formats[s])
+                legend.write_string(i + 1, col, str(s), formats[s])
     finally:
         book.close()
 
@@ -141,12 +141,12 @@ def _grid_sheet(
         }
     for i, person in enumerate(staff.itertuples()):
         sid = str(person.staff_id)
-        ws.write(i + 1, 0, safe_text(sid))
-        ws.write(i + 1, 1, safe_text(str(getattr(person, "name", sid))))
+        ws.write_string(i + 1, 0, sid)
+        ws.write_string(i + 1, 1, str(getattr(person, "name", sid)))
         for j, day in enumerate(dates):
             key = (sid, day.isoformat())
             if key in cell:
-                ws.write(i + 1, j + 2, safe_text(cell[key]), formats[cell[key]])
+                ws.write_string(i + 1, j + 2, cell[key], formats[cell[key]])
             elif key in on_leave:
                 ws.write(i + 1, j + 2, "leave", leave_fmt)
             else:
@@ -155,13 +155,17 @@ def _grid_sheet(
 
 def _table_sheet(book: Any, name: str, frame: pd.DataFrame, bold: Any) -> Any:
     ws = book.add_worksheet(name)
-    table = safe_frame(_plain(frame)) if len(frame.columns) else frame
+    table = _plain(frame) if len(frame.columns) else frame
     for j, column in enumerate(table.columns):
         ws.write(0, j, str(column), bold)
         ws.set_column(j, j, max(10, min(40, len(str(column)) + 2)))
     for i, row in enumerate(table.itertuples(index=False), start=1):
         for j, value in enumerate(row):
-            ws.write(i, j, _cell(value))
+            value = _cell(value)
+            if isinstance(value, str):
+                ws.write_string(i, j, value)  # text stays text: no formula, link or apostrophe
+            else:
+                ws.write(i, j, value)
     ws.freeze_panes(1, 0)
     return ws
 

@@ -36,6 +36,7 @@ from scipy.spatial import cKDTree
 
 from optimiser.errors import InputError, Problem
 from optimiser.importers.tables import ImportedInstance
+from optimiser.instance_files import RawInstance
 
 DEFAULT_SPEED_KMH = 48.0
 """Speed of an edge with a length and no usable ``maxspeed`` (km/h; 30 mph)."""
@@ -177,3 +178,81 @@ def with_graph_travel(inst: ImportedInstance, path: str | Path) -> ImportedInsta
     """The instance with every zone-site minute from the road graph (replacing its travel table)."""
     travel, findings = graph_minutes(path, inst.tables["zones"], inst.tables["sites"])
     return replace(inst, tables={**inst.tables, "travel": travel}, findings=(*inst.findings, *findings))
+
+
+def raw_with_graph_travel(raw: RawInstance) -> RawInstance:
+    """``raw`` (a :class:`~optimiser.instance_files.RawInstance` whose ``instance.yaml`` says
+    ``travel: {graph: FILE}``) with its ``travel`` table completed from the road graph: every
+    zone-site pair the graph connects, a user's own ``travel`` rows winning. Zones or sites whose
+    coordinates are not numbers are left to validation, which names them."""
+    import dataclasses
+
+    if raw.kind not in ("sact", "rollout"):
+        where = f"{raw.path}/instance.yaml"
+        raise InputError(
+            [Problem(where, "travel: {graph: FILE} applies to sact and rollout instances", column="travel")]
+        )
+    points = {}
+    for table, key in (("zones", "zone_id"), ("sites", "site_id")):
+        frame = raw.tables.get(table, pd.DataFrame())
+        if not {key, "lat", "lon"} <= set(frame.columns):
+            shown = raw.files.get(table, f"{raw.path}/{table}.csv")
+            message = "travel: {graph: FILE} needs lat and lon of every zone and site"
+            raise InputError([Problem(shown, message, column="lat")])
+        typed = pd.DataFrame(
+            {
+                key: frame[key].astype(str).str.strip(),
+                "lat": pd.to_numeric(frame["lat"], errors="coerce"),
+                "lon": pd.to_numeric(frame["lon"], errors="coerce"),
+            }
+        )
+        points[table] = typed.dropna()
+    travel, _ = instance_graph_travel(raw.path, raw.travel, points["zones"], points["sites"])
+    travel = travel[np.isfinite(travel["minutes"])]
+    user = raw.tables.get("travel")
+    if user is not None and {"zone_id", "site_id"} <= set(user.columns):
+        given = set(
+            zip(user["zone_id"].astype(str).str.strip(), user["site_id"].astype(str).str.strip(), strict=True)
+        )
+        travel = travel[
+            [pair not in given for pair in zip(travel["zone_id"], travel["site_id"], strict=True)]
+        ]
+        merged = pd.concat([user, travel.astype(str)], ignore_index=True)
+    else:
+        merged = travel.astype(str)
+    files = dict(raw.files)
+    files.setdefault("travel", f"{raw.path}/{raw.travel['graph']}")
+    return dataclasses.replace(raw, tables={**raw.tables, "travel": merged}, files=files)
+
+
+def instance_graph_travel(
+    folder: str | Path, spec: object, zones: pd.DataFrame, sites: pd.DataFrame
+) -> tuple[pd.DataFrame, list[str]]:
+    """The ``travel`` table of an instance whose ``instance.yaml`` says ``travel: {graph: FILE}``.
+
+    ``FILE`` is a GraphML file inside the instance folder (a path leading outside is refused).
+    User ``travel`` rows, where given, should still win: merge them over this table.
+
+    Raises
+    ------
+    InputError
+        ``spec`` is not ``{graph: FILE}``, the file is outside the folder or absent, or unreadable.
+    """
+    where = "instance.yaml"
+    if not isinstance(spec, dict) or set(spec) != {"graph"} or not isinstance(spec["graph"], str):
+        raise InputError(
+            [Problem(where, "travel must be {graph: FILE} (a GraphML file in the folder)", column="travel")]
+        )
+    root = Path(folder).resolve()
+    path = (root / spec["graph"]).resolve()
+    if not path.is_relative_to(root):
+        raise InputError(
+            [
+                Problem(
+                    where, f"travel graph '{spec['graph']}' lies outside the instance folder", column="travel"
+                )
+            ]
+        )
+    if not path.is_file():
+        raise InputError([Problem(where, f"travel graph '{spec['graph']}' not found", column="travel")])
+    return graph_minutes(path, zones, sites)

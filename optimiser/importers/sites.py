@@ -41,6 +41,8 @@ MENTAL_HEALTH_TRUSTS = {"RLY", "RHA", "RVN", "RXG", "RXE"}
 """Trust codes of the regions' mental-health trusts (their names do not always say so)."""
 COMMUNITY_TRUSTS = {"RW5", "RRE", "RDY", "RW1", "R1C"}
 """Trust codes of community and mental-health-and-community trusts: community sites only."""
+CHAIR_HEADROOM = 1.5
+"""Without a curated sites table, acute sites' most chairs together give this multiple of demand."""
 DUPLICATE_METRES = 200.0
 """Sites closer than this (metres, straight line) are taken as one place."""
 
@@ -240,3 +242,40 @@ def zones_beyond_reach(
         f"{len(far)} zones have no complex-capable site within {limit:g} minutes "
         f"(max_travel_minutes): {shown}{more}"
     ]
+
+
+def size_acute_chairs(sites: pd.DataFrame, attendances: float, findings: list[str]) -> None:
+    """Raise acute sites' ``max_chairs`` so that together they could give CHAIR_HEADROOM x demand."""
+    from optimiser.kinds.sact_schema import PARAMETERS
+
+    d = {p.name: p.default for p in PARAMETERS}
+    per_chair = d["chair_hours_per_day"] * d["days_per_week"] * d["weeks_per_year"] * d["utilisation"]
+    per_chair /= d["mean_chair_hours"]  # attendances a chair gives in a year at the kind's defaults
+    acute = sites["type"].isin(["cancer_centre", "hospital_unit"])
+    if not acute.any():
+        return
+    need = int(np.ceil(CHAIR_HEADROOM * attendances / per_chair / int(acute.sum())))
+    low = acute & (sites["max_chairs"] < need)
+    if low.any():
+        sites.loc[low, "max_chairs"] = need
+        findings.append(
+            f"max_chairs raised to {need} at {int(low.sum())} acute sites so that they could give "
+            f"{CHAIR_HEADROOM:g} x the region's {attendances:,.0f} attendances (ILLUSTRATIVE)"
+        )
+
+
+def reach_limit(
+    sites: pd.DataFrame, minutes: np.ndarray, limit: float, findings: list[str]
+) -> dict[str, float]:
+    """``max_travel_minutes`` raised to the next 5 minutes when a zone has no acute site within ``limit``."""
+    capable = sites["type"].isin(["cancer_centre", "hospital_unit"]).to_numpy()
+    if not capable.any() or not len(minutes):
+        return {}
+    worst = float(minutes[:, capable].min(axis=1).max())
+    if worst <= limit:
+        return {}
+    raised = float(np.ceil(worst / 5.0) * 5.0)
+    findings.append(
+        f"max_travel_minutes set to {raised:g} so that every zone can be served (farthest {worst:.0f} min)"
+    )
+    return {"max_travel_minutes": raised}

@@ -124,6 +124,10 @@ def load_instance(
         )
     if overrides is not None:
         raw = apply_overrides(raw, kind.parameters, overrides)
+    if raw.travel is not None:
+        from optimiser.geography.roads import raw_with_graph_travel
+
+        raw = raw_with_graph_travel(raw)
     tables, parameters, problems = validate_instance(raw, kind)
     if problems:
         raise InputError(problems)

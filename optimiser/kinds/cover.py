@@ -236,7 +236,13 @@ def summary(plan: CoverPlan) -> str:
         lines.append(f"{label:28} {_figure(plan.metric(metric), unit):>12} "
                      f"{_figure(plan.metric(metric, 'baseline'), unit):>12}")  # fmt: skip
     saving = plan.metric("total_cost", "baseline") - plan.metric("total_cost")
-    lines.append(f"{'Saving against the baseline':28} {_figure(saving, 'GBP'):>12}")
+    if saving >= 0:
+        lines.append(f"{'Saving against the baseline':28} {_figure(saving, 'GBP'):>12}")
+    else:
+        more = plan.metric("uncovered_pas", "baseline") - plan.metric("uncovered_pas")
+        lines.append(
+            f"{'Cost above the baseline':28} {_figure(-saving, 'GBP'):>12}  (to cover {more:,.1f} more PAs)"
+        )
     lines.append("(baseline: everyone at home, locums within availability; costs.csv has every figure)")
     top = plan.travel.sort_values("away_burden_pas", ascending=False).head(1)
     if len(top) and top["away_burden_pas"].iloc[0] > 0:

@@ -204,6 +204,7 @@ _MODEL_DOCS: dict[str, tuple[str, str]] = {
         "scale a week's demand and capacity by its working days left after holidays / 5 (demand: half PAs)",
     ),
     "mode": ("", "lexicographic (stages in turn) or weighted (one objective)"),
+    "stage1_cost_weight": ("per pound", "tie-break weight of the locum and travel cost in stage 1"),
     "stage_rel_tolerance": ("ratio", "a later stage may let an earlier stage's value rise by this share"),
     "stage_abs_tolerance": ("stage units", "... or by this much, whichever is larger"),
     "fairness_weight": ("per PA", "stage-3 weight on the largest away burden of one oncologist"),

@@ -214,6 +214,15 @@ PARAMETERS = (
         minimum=0,
     ),
     Parameter(
+        "response_cap_minutes",
+        _F,
+        None,
+        "minutes",
+        "a cap on every service's response time; none: each service's own max_response_minutes",
+        minimum=0,
+        optional=True,
+    ),
+    Parameter(
         "non_resident_mobilisation_minutes",
         _F,
         0.0,

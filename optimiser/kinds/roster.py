@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 import models.roster
+from models.common.calendar import bank_holidays
 from models.common.contract import ModelInputError
 from models.roster.catalogue import ALL_GROUPS, RULES, weekly_cover
 from models.roster.input import RosterInput, RosterParameters, parse_time
@@ -76,8 +77,13 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     if problems:
         raise InputError(problems)
     assert first is not None and days is not None
+    change_from = None
+    if params.get("change_from") is not None:
+        change_from = date_parameter(params, "change_from", yaml_file, problems)
+        if problems:
+            raise InputError(problems)
     try:
-        model_params = RosterParameters(**{k: params[k] for k in MODEL_PARAMETERS})
+        model_params = RosterParameters(**{k: params[k] for k in MODEL_PARAMETERS}, change_from=change_from)
         data = RosterInput(
             staff=tables["staff"],
             shifts=shifts,
@@ -195,12 +201,24 @@ def _cover(
         dated = dated.assign(date=dated["date"].dt.date)
     if "cover_pattern" not in tables:
         return dated
-    expanded = weekly_cover(tables["cover_pattern"], first, days)
+    expanded = weekly_cover(
+        tables["cover_pattern"], first, days, holidays_of(tables.get("bank_holidays"), first, days)
+    )
     if dated is None or dated.empty:
         return expanded
     keep = ~pd.MultiIndex.from_frame(expanded[_COVER_KEY]).isin(pd.MultiIndex.from_frame(dated[_COVER_KEY]))
     both = pd.concat([expanded[keep], dated[expanded.columns]], ignore_index=True)
     return both.sort_values(["date"], kind="stable").reset_index(drop=True)
+
+
+def holidays_of(changes: pd.DataFrame | None, first: dt.date, days: int) -> dict[dt.date, str]:
+    """England's bank holidays in the rota, with the instance's ``bank_holidays`` rows added
+    (``holiday`` true) or removed (false)."""
+    add, remove = [], []
+    if changes is not None:
+        for date, holiday in zip(changes["date"].dt.date, changes["holiday"], strict=True):
+            (add if bool(holiday) else remove).append(date)
+    return bank_holidays(first, first + dt.timedelta(days=days - 1), add=add, remove=remove)
 
 
 def _problem(problem: Any, files: dict[str, str], rows: dict[str, pd.Series], yaml_file: str) -> Problem:

@@ -3,7 +3,9 @@
 The tables mirror :class:`models.roster.input.RosterInput`; cover may be given per date
 (``cover``), as a weekday pattern (``cover_pattern``, expanded over the horizon by
 :func:`models.roster.catalogue.weekly_cover`), or both: a dated row then replaces the
-pattern's row for the same date, shift and skill (e.g. a bank holiday). The parameters are the
+pattern's row for the same date, shift and skill. On England's bank holidays
+(:func:`models.common.calendar.bank_holidays`, changed per instance by ``bank_holidays``) the
+pattern's ``bank_holiday`` rows replace the weekday's, when it has any. The parameters are the
 horizon (``first_date``, ``days``), the time zone, and the fields of
 :class:`models.roster.parameters.RosterParameters` (the time limit used when the command line
 gives none among them).
@@ -16,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from models.roster.catalogue import WEEKDAYS, weekly_cover
+from models.roster.catalogue import BANK_HOLIDAY, WEEKDAYS, weekly_cover
 from models.roster.input import RosterInput
 from models.roster.parameters import SEARCHES, RosterParameters
 from optimiser.schema import Column, Parameter, TableSchema
@@ -144,9 +146,34 @@ COVER = TableSchema(
 
 COVER_PATTERN = TableSchema(
     "cover_pattern",
-    (Column("weekday", "str", choices=WEEKDAYS, doc="Mon .. Sun"), *_COVER_COLUMNS),
+    (
+        Column(
+            "weekday",
+            "str",
+            choices=(*WEEKDAYS, BANK_HOLIDAY),
+            doc="Mon .. Sun, or bank_holiday: rows that replace the weekday's on bank holidays",
+        ),
+        *_COVER_COLUMNS,
+    ),
     required=False,
     doc="people needed per weekday, shift and skill, repeated every week of the horizon",
+)
+
+BANK_HOLIDAYS = TableSchema(
+    "bank_holidays",
+    (
+        _date("a date to add to or remove from England's bank holidays"),
+        Column(
+            "holiday",
+            "bool",
+            required=False,
+            default=True,
+            doc="true: a local holiday (bank_holiday cover applies); false: worked as a normal weekday",
+        ),
+        Column("name", "str", required=False, default="", doc="e.g. trust closure day"),
+    ),
+    required=False,
+    doc="changes to England's bank holidays (known by default) for this instance",
 )
 
 RULES = TableSchema(
@@ -250,6 +277,7 @@ TABLES = (
     SHIFTS,
     COVER,
     COVER_PATTERN,
+    BANK_HOLIDAYS,
     RULES,
     LEAVE,
     PREASSIGNED,
@@ -281,6 +309,23 @@ PARAMETERS = (
         optional=True,
     ),
     Parameter(
+        "change_from",
+        str,
+        None,
+        "date",
+        "re-rostering: first date that may change, YYYY-MM-DD; every assignment before it stays as "
+        "published (blank: the first date a published shift clashes with leave)",
+        optional=True,
+    ),
+    Parameter(
+        "reproducible",
+        bool,
+        True,
+        "",
+        "with --threads: count the time limit in CP-SAT deterministic time so that the same seed and "
+        "threads give the same rota (false: wall-clock seconds)",
+    ),
+    Parameter(
         "hard_violation_weight",
         int,
         1,
@@ -308,7 +353,14 @@ PARAMETERS = (
         choices=SEARCHES,
     ),
 )
-MODEL_PARAMETERS = ("change_weight", "max_changes", "hard_violation_weight", "time_limit", "search")
+MODEL_PARAMETERS = (
+    "change_weight",
+    "max_changes",
+    "hard_violation_weight",
+    "time_limit",
+    "reproducible",
+    "search",
+)
 """Instance parameters that are fields of :class:`models.roster.parameters.RosterParameters`."""
 
 

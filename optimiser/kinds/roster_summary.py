@@ -37,21 +37,40 @@ def _staff_lines(s: pd.DataFrame) -> list[str]:
 
 def _cover_lines(cover: pd.DataFrame) -> list[str]:
     short = cover[cover["under"] > 0]
+    over = cover[(cover["over"] > 0) & (cover["skill"] == "")]  # skill rows: holders among the staff
+    if short.empty and over.empty:
+        return [
+            "Cover: every shift has exactly its preferred number of staff (no shift without a cover row)."
+        ]
+    lines = []
     if short.empty:
-        return ["Cover: every shift has its preferred number of staff."]
-    lines = [
-        f"Cover: {len(short)} of {len(cover)} cover rows below preferred, {int(short['under'].sum())} "
-        "people short in all (minimum cover always met):"
-    ]
-    worst = short.sort_values(["under", "date"], ascending=[False, True]).head(MAX_LISTED // 2)
+        lines.append("Cover: no shift below its preferred number of staff.")
+    else:
+        lines.append(
+            f"Cover: {len(short)} of {len(cover)} cover rows below preferred, {int(short['under'].sum())} "
+            "people short in all (minimum cover always met):"
+        )
+        lines += _worst(short, "under", "short")
+    if len(over):
+        lines.append(
+            f"Over-cover: {len(over)} shifts staffed above preferred, {int(over['over'].sum())} "
+            "people more than wanted in all (within the maximum):"
+        )
+        lines += _worst(over, "over", "over")
+    return lines
+
+
+def _worst(rows: pd.DataFrame, column: str, word: str) -> list[str]:
+    worst = rows.sort_values([column, "date"], ascending=[False, True]).head(MAX_LISTED // 4)
+    lines = []
     for r in worst.itertuples(index=False):
         skill = f" {r.skill}" if r.skill else ""
         lines.append(
-            f"  {_day(r.date)} {r.shift_id}{skill}: {r.assigned} of {r.preferred} preferred "
-            f"(minimum {r.minimum}), {r.under} short"
+            f"  {_day(r.date)} {r.shift_id}{skill}: {r.assigned} for {r.preferred} preferred "
+            f"(minimum {r.minimum}), {getattr(r, column)} {word}"
         )
-    if len(short) > len(worst):
-        lines.append(f"  ... and {len(short) - len(worst)} more (see cover.csv)")
+    if len(rows) > len(worst):
+        lines.append(f"  ... and {len(rows) - len(worst)} more (see cover.csv)")
     return lines
 
 
@@ -72,9 +91,10 @@ def _penalty_lines(penalties: pd.DataFrame, objective: float) -> list[str]:
 def _change_lines(plan: RosterPlan, changes: pd.DataFrame) -> list[str]:
     if not plan.re_rostering:
         return []
+    kept = f"; nothing before {_day(plan.change_from)} changed (change_from)" if plan.change_from else ""
     if changes.empty:
-        return ["Changes against the published rota: none."]
-    lines = [f"Changes against the published rota: {len(changes)}"]
+        return [f"Changes against the published rota: none{kept}."]
+    lines = [f"Changes against the published rota: {len(changes)}{kept}"]
     for r in changes.head(MAX_LISTED).itertuples(index=False):
         lines.append(f"  {r.staff_id} {_day(r.date)}: {r.published or 'off'} -> {r.new or 'off'}")
     if len(changes) > MAX_LISTED:

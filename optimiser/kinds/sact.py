@@ -14,9 +14,11 @@ import pandas as pd
 import models.sact
 from models.common.travel import great_circle_km, road_minutes
 from models.sact.input import SactInput, SactParameters
+from models.sact.objectives import OBJECTIVE_UNITS
 from models.sact.solve import SactPlan
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, ModelCase, row_numbers
+from optimiser.kinds.figures import money
 from optimiser.kinds.sact_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 
 MAX_LISTED = 20
@@ -34,6 +36,16 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     att = att.where(~estimated, zones["population"].astype(float) * params["attendances_per_1000"] / 1000.0)
     zones["attendances"] = att * (1.0 + params["demand_growth"])
     zones["quintile"] = zones["quintile"].fillna(0).astype(int)
+    if len(zones) and not (att > 0).any():
+        missing = "population" if estimated.all() else "attendances"
+        problems.append(
+            Problem(
+                files["zones"],
+                "no zone has any demand: give attendances, or population with attendances left blank "
+                "(estimated from attendances_per_1000)",
+                column=missing,
+            )
+        )
     for idx in sites.index[sites["min_chairs"] > sites["max_chairs"]]:
         problems.append(
             Problem(
@@ -184,44 +196,104 @@ def _pairwise(oxy: np.ndarray, dxy: np.ndarray, kw: dict[str, float]) -> np.ndar
     return road_minutes(km, kw["road_factor"], kw["speed_kmh"], kw["overhead_minutes"])
 
 
+SUMMARY_SITES = 12  # site rows in the terminal summary; the rest are in sites.csv
+
+
 def summary(plan: SactPlan) -> str:
-    r = plan.result
-    lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
+    """The terminal summary: headline figures first, then the sites, then the solver."""
+    r, p = plan.result, plan.parameters
     if not plan.found:
-        lines += ["No plan:"] + [f"  - {e}" for e in plan.explanation]
-        return "\n".join(lines)
-    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
-    lines.append(
-        f"Objective {r.objective:,.0f}   bound {r.bound:,.0f}   gap {gap}   "
-        f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})"
-    )
-    s = plan.sites[plan.sites["open"] | (plan.sites["current_chairs"] > 0)]
-    lines.append("")
-    lines.append(f"{'Site':34} {'Type':15} {'Chairs':>7} {'Today':>6} {'Use':>6}  {'Change':9} Hub")
-    for _, row in s.sort_values(["open", "chairs"], ascending=False).iterrows():
-        lines.append(
-            f"{str(row['name'])[:34]:34} {row['type']:15} {row['chairs']:>7} {row['current_chairs']:>6} "
-            f"{row['utilisation']:>6.0%}  {row['change']:9} {row['supplied_by']}"
-        )
+        why = f"{r.status.value}" + (f": {r.message}" if r.message else "")
+        return "\n".join([f"No plan ({why}):", *[f"  - {e}" for e in plan.explanation]])
+    f = plan.figures()
     c, a = plan.costs, plan.access
-    lines.append("")
-    lines.append(
-        f"Annual cost: sites £{c['fixed']:,.0f} + chairs £{c['chairs']:,.0f} + patient travel "
-        f"£{c['patient_travel']:,.0f}"
-        + (f" + unserved penalty £{c['unserved_penalty']:,.0f}" if c["unserved_penalty"] else "")
-        + f" = £{c['total']:,.0f}"
-    )
-    lines.append(
-        f"Access: mean {a['mean_minutes']:.1f} min, 95th percentile {a['p95_minutes']:.1f} min, worst "
-        f"{a['worst_minutes']:.1f} min; within 30/45/60 min: {a['within_30']:.1%} / {a['within_45']:.1%} / "
-        f"{a['within_60']:.1%}"
-    )
+    cost = c["total"] - c["unserved_penalty"]
+    changes = ", ".join(f"{len(v)} {k}" for k, v in f["changes"].items() if v)
+    lines = [
+        f"Plan: {f['sites_open']} sites open{f' ({changes})' if changes else ''}, {f['chairs']} chairs "
+        f"(today {f['chairs_today']}); annual cost {money(cost)}",
+        "Annual cost: "
+        + " + ".join(f"{label} {money(c[key])}" for key, label in _COST_PARTS)
+        + f" = {money(cost)}",
+        _access_line(a, p),
+    ]
+    own = f["objective_figures"]
+    if own["objective"] == "coverage":
+        lines.insert(
+            1,
+            f"Coverage (the objective): {own['covered_share']:.1%} of attendances "
+            f"({own['covered_attendances']:,.0f} a year) within {own['access_minutes']:g} min",
+        )
+    elif own["objective"] == "worst":
+        lines.insert(1, f"Longest journey (the objective): {own['worst_minutes']:.1f} min")
     if len(plan.unserved):
         lines.append(
-            f"Unserved: {plan.unserved['attendances'].sum():,.0f} attendances a year in "
-            f"{plan.unserved['zone_id'].nunique()} zones (see unserved.csv)"
+            f"Unserved: {f['unserved_attendances']:,.0f} attendances a year in "
+            f"{plan.unserved['zone_id'].nunique()} zones (unserved.csv), penalised "
+            f"{money(c['unserved_penalty'])} in the objective; they need no chairs, doses or nurses"
         )
+    lines += ["", *_site_lines(plan), _use_note(p), ""]
+    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    unit = OBJECTIVE_UNITS.get(p.objective, "")
+    bound = f"{r.bound:,.0f}" if r.bound is not None else "n/a"
+    lines.append(
+        f"Solver: {r.status.value}, objective {r.objective:,.0f} ({unit}), bound {bound}, gap {gap}; "
+        f"build {r.build_seconds:.2f} s, solve {r.solve_seconds:.2f} s ({r.backend}, {plan.solve_path} path)"
+    )
     return "\n".join(lines)
+
+
+_COST_PARTS = (
+    ("fixed", "sites"),
+    ("chairs", "chairs"),
+    ("patient_travel", "patient travel"),
+    ("drug_transport", "drug transport"),
+)
+
+
+def _access_line(a: dict[str, float], p: SactParameters) -> str:
+    """Share within 30/45/60 minutes (of every attendance, unserved ones counting as not within),
+    the target if one is set, and the mean, 95th percentile and worst journey of the served."""
+    target = ""
+    if p.access_target is not None:
+        of = "served attendances" if p.allow_unserved else "attendances"
+        target = f" (target {p.access_target:.0%} of {of} within {p.access_minutes:g} min)"
+    return (
+        f"Access: {a['within_30']:.1%} of attendances within 30 min, {a['within_45']:.1%} within 45, "
+        f"{a['within_60']:.1%} within 60{target}\nJourneys: mean {a['mean_minutes']:.1f} min, "
+        f"95th percentile {a['p95_minutes']:.1f} min, worst {a['worst_minutes']:.1f} min"
+    )
+
+
+def _site_lines(plan: SactPlan) -> list[str]:
+    """The open sites and those that close, biggest first; the rest counted."""
+    s = plan.sites[plan.sites["open"] | (plan.sites["current_chairs"] > 0)]
+    s = s.sort_values(["open", "chairs"], ascending=False)
+    minutes = (
+        plan.hub_links.set_index("site_id")["minutes"] if len(plan.hub_links) else pd.Series(dtype=float)
+    )
+    lines = [f"{'Site':34} {'Type':14} {'Chairs':>6} {'Today':>5} {'Use':>5}  {'Change':8} Aseptic hub"]
+    for _, row in s.head(SUMMARY_SITES).iterrows():
+        hub = str(row["supplied_by"])
+        if hub and hub != row["site_id"]:
+            hub += f" ({minutes.get(row['site_id'], float('nan')):.0f} min)"
+        elif hub:
+            hub = "itself"
+        lines.append(
+            f"{str(row['name'])[:34]:34} {str(row['type'])[:14]:14} {row['chairs']:>6} "
+            f"{row['current_chairs']:>5} {row['utilisation']:>5.0%}  {row['change']:8} {hub}"
+        )
+    if len(s) > SUMMARY_SITES:
+        lines.append(f"... and {len(s) - SUMMARY_SITES} more sites (sites.csv)")
+    return lines
+
+
+def _use_note(p: SactParameters) -> str:
+    return (
+        f"Use = chair hours booked / usable chair hours of the planned chairs, after the {p.utilisation:.0%} "
+        f"utilisation factor\n({p.chair_hours_per_year:,.0f} usable hours a chair a year): 100% is full "
+        f"at that utilisation, not every open hour."
+    )
 
 
 KIND = Kind(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from models.sact.input import SITE_TYPES
+from models.sact.objectives import OBJECTIVES
 from optimiser.schema import Column, Parameter, TableSchema
 
 ZONES = TableSchema(
@@ -166,6 +167,19 @@ PARAMETERS = (
         optional=True,
     ),
     Parameter("access_by_quintile", _B, False, "", "apply the access target in every deprivation quintile"),
+    *(
+        Parameter(
+            f"access_target_q{q}",
+            _F,
+            None,
+            "share",
+            f"access target of deprivation quintile {q} (1 most deprived); none: the overall one",
+            minimum=0,
+            maximum=1,
+            optional=True,
+        )
+        for q in range(1, 6)
+    ),
     Parameter("single_source", _B, False, "", "each zone's regimen class is served by one site"),
     Parameter("allow_unserved", _B, False, "", "allow unserved demand at unserved_penalty (and report it)"),
     Parameter(
@@ -219,14 +233,32 @@ PARAMETERS = (
         "drug_stability_minutes", _F, 120.0, "minutes", "most transport minutes from hub to site", minimum=0
     ),
     Parameter("doses_per_attendance", _F, 1.0, "doses", "aseptic doses prepared per attendance", minimum=0),
+    Parameter(
+        "transport_cost_per_minute",
+        _F,
+        0.02,
+        "pounds/dose-minute",
+        "cost of carrying one dose one minute from its hub to the site (links go to near hubs)",
+        minimum=0,
+    ),
     Parameter("chairs_per_nurse", _F, 3.5, "chairs", "chairs one SACT nurse can staff", minimum=0.1),
     Parameter(
         "objective",
         _S,
         "cost",
         "",
-        "'cost': least annual cost; 'travel': least patient travel",
-        choices=("cost", "travel"),
+        "'cost': least annual cost; 'travel': least patient travel; 'coverage': most attendances "
+        "within access_minutes (maximal covering); 'worst': least longest journey (p-centre); the "
+        "last two for a number of sites (max_open_sites, exact_open_sites) or a budget",
+        choices=OBJECTIVES,
+    ),
+    Parameter(
+        "objective_tie_break",
+        _F,
+        0.001,
+        "attendances or minutes",
+        "coverage and worst: most the cost terms add to the objective, as a tie-break for the cheapest plan",
+        minimum=0,
     ),
     Parameter(
         "travel_cost_per_minute",

@@ -320,7 +320,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
     charts = []
     frontier_svg = _svg_file(folder / "frontier.svg")
     if frontier_svg:
-        charts.append(("Cost against access", frontier_svg))
+        charts.append(("Trade-off frontier (points in the frontier table below)", frontier_svg))
     tables = [("comparison", _table(table), len(table))]
     if (folder / "regret.csv").is_file():
         regret = pd.read_csv(folder / "regret.csv")

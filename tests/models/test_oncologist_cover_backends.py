@@ -82,6 +82,12 @@ def test_generated_plans_pass_the_independent_checker(
     f = [s.values for s in plan.stages]
     assert f[1]["f1"] <= f[0]["f1"] + 1e-5 and f[2]["f2"] <= f[1]["f2"] * (1 + 1e-6) + 1e-5
     assert f[1]["f2"] <= f[0]["f2"] + 1e-5
+    # stage 1 starts from the baseline's plan: never more uncovered demand and MDT shortfall
+    # (up to the 1e-6 per pound cost tie-break)
+    assert (
+        f[0]["f1"]
+        <= plan.baseline_stages[0].values["f1"] + 1e-6 * plan.baseline_stages[0].values["f2"] + 1e-6
+    )
 
 
 def test_checker_rejects_tampered_plans() -> None:

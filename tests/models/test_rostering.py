@@ -306,7 +306,7 @@ def test_rota_table_has_local_times_across_the_clock_change() -> None:
     first, second = rota.iloc[0], rota.iloc[1]
     assert first["start"].utcoffset() == dt.timedelta(0) and first["end"].utcoffset() == dt.timedelta(hours=1)
     assert first["end"].hour == 7 and second["start"].hour == 22
-    assert first["hours"] == 9.0
+    assert first["hours"] == 8.0  # 9 h on the clock, 8 h elapsed: the lost hour is not paid
 
 
 # --------------------------------------------------------------------------- the checker on its own
@@ -341,4 +341,18 @@ def test_checker_names_every_broken_hard_rule() -> None:
         "invalid_assignment",
         "preassigned",
         "cover_maximum",
+        "no_cover_row",
     }
+
+
+
+def test_cover_csv_writes_no_maximum_as_blank() -> None:
+    """Issue 11 item 12: a cover row without a maximum is blank in cover.csv, never -1."""
+    from instances.generators.rostering import generate
+
+    inp = generate(4, 7, 0)
+    plan = models.roster.solve(inp, options=SolveOptions(time_limit=10, threads=1))
+    cover = plan.tables()["cover"]
+    unlimited = plan.cover["maximum"].to_numpy() < 0
+    assert unlimited.any() and (cover["maximum"][unlimited] == "").all()
+    assert (cover["maximum"][~unlimited].astype(int) >= 0).all()

@@ -139,6 +139,7 @@ class Tiny:
     arc_site: np.ndarray
     arc_minutes: np.ndarray
     hub_ok: np.ndarray  # hub_ok[h, s]: hub h may supply site s within drug-stability time
+    hub_time: np.ndarray  # hub_time[h, s]: transport minutes (0 from a hub to itself)
     chair_options: list[list[int]]
 
 
@@ -182,6 +183,9 @@ def tiny_arrays(data: SactInput) -> Tiny:
             for h in site_ids
         ]
     )
+    hub_time = np.array(
+        [[0.0 if h == s else transport.get((h, s), math.inf) for s in site_ids] for h in site_ids]
+    )
     total = sum(r[2] for r in rows)
     need = math.ceil(p.mean_chair_hours * total / p.chair_hours_per_year - 1e-9)
     lo, hi = sites["min_chairs"].astype(int).tolist(), sites["max_chairs"].astype(int).tolist()
@@ -196,6 +200,7 @@ def tiny_arrays(data: SactInput) -> Tiny:
         arc_site=arc[:, 1].astype(int),
         arc_minutes=arc[:, 2],
         hub_ok=hub_ok,
+        hub_time=hub_time,
         chair_options=options,
     )
 
@@ -235,8 +240,12 @@ def enumerated_optimum(data: SactInput) -> float:
         if not math.isfinite(floor):
             continue  # some demand has no open site within reach
         hub_options = [[-1]] * ns
-        if p.require_aseptic_supply:
-            hub_options = [list(np.flatnonzero(t.hub_ok[:, s] & yv)) if y[s] else [-1] for s in range(ns)]
+        if p.require_aseptic_supply:  # an open hub supplies itself; any other site an open hub in reach
+            is_hub = sites["is_hub"].to_numpy(bool)
+            hub_options = [
+                ([s] if is_hub[s] else list(np.flatnonzero(t.hub_ok[:, s] & yv))) if y[s] else [-1]
+                for s in range(ns)
+            ]
         for n in itertools.product(*(t.chair_options[j] if y[j] else [0] for j in range(ns))):
             nv = np.array(n, float)
             site_cost = float(fixed @ yv + chair_cost @ nv)
@@ -263,7 +272,14 @@ def _allocation(
     nd, na = len(t.demand), len(arcs)
     nu = nd if p.allow_unserved else 0
     d = t.demand[row]
-    cost = np.concatenate([weight * d * minutes, p.unserved_penalty * t.demand[:nu]])
+    arc_cost = weight * d * minutes
+    if p.require_aseptic_supply:  # every dose carries its hub -> site minutes
+        patient = p.travel_cost_per_minute * p.trips_per_attendance
+        per_dose_minute = p.transport_cost_per_minute
+        if p.objective == "travel" and patient > 0:
+            per_dose_minute /= patient
+        arc_cost = arc_cost + per_dose_minute * p.doses_per_attendance * d * t.hub_time[hubs[site], site]
+    cost = np.concatenate([arc_cost, p.unserved_penalty * t.demand[:nu]])
     a_eq = np.zeros((nd, na + nu))
     a_eq[row, np.arange(na)] = 1.0
     a_eq[np.arange(nu), na + np.arange(nu)] = 1.0
@@ -287,9 +303,15 @@ def _allocation(
         if p.access_by_quintile:
             groups += [t.quintile == q for q in np.unique(t.quintile) if q > 0]
         near = np.concatenate([d * (minutes <= p.access_minutes), np.zeros(nu)])
+        served = np.concatenate([d, np.zeros(nu)])
         for mask in groups:
-            ub_rows.append(-(near * np.concatenate([mask[row], np.zeros(nu, bool)]))[None, :])
-            ub_rhs.append(np.array([-p.access_target * t.demand[mask].sum()]))
+            arcs_in = np.concatenate([mask[row], np.zeros(nu, bool)])
+            if p.allow_unserved:  # a share of the served attendances
+                ub_rows.append(-((near - p.access_target * served) * arcs_in)[None, :])
+                ub_rhs.append(np.zeros(1))
+            else:
+                ub_rows.append(-(near * arcs_in)[None, :])
+                ub_rhs.append(np.array([-p.access_target * t.demand[mask].sum()]))
     a_ub, b_ub = np.vstack(ub_rows), np.concatenate(ub_rhs)
     if not p.single_source:
         res = linprog(

@@ -232,3 +232,32 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_sact_summary_puts_headline_figures_first_and_says_what_use_means(
+    tiny_instance: Path, tmp_path: Path
+) -> None:
+    result = run("solve", str(tiny_instance), "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0, result.output
+    text = result.output[result.output.index("Plan: ") : result.output.index("\nIndependent check")]
+    summary = text.strip().splitlines()
+    assert summary[0] == "Plan: 2 sites open (1 opened, 1 resized), 2 chairs (today 2); annual cost £37,000"
+    assert summary[1] == (
+        "Annual cost: sites £14,000 + chairs £10,000 + patient travel £13,000 + drug transport £0 = £37,000"
+    )
+    assert summary[2] == "Access: 100.0% of attendances within 30 min, 100.0% within 45, 100.0% within 60"
+    assert summary[3] == "Journeys: mean 9.3 min, 95th percentile 15.0 min, worst 15.0 min"
+    use = next(line for line in summary if line.startswith("Use = "))
+    assert "after the 80% utilisation factor" in use
+    assert "(2,000 usable hours a chair a year)" in result.output
+    assert summary[-1].startswith("Solver: optimal, objective 37,000 (pounds a year)")
+    assert len(summary) <= 25
+
+
+def test_zones_without_population_or_attendances_are_refused(tiny_instance: Path) -> None:
+    """Issue 17 item 10: a zones table whose demand columns are dropped is a validation error."""
+    zones = tiny_instance / "zones.csv"
+    zones.write_text("zone_id,name,quintile\nZ1,North,1\nZ2,Middle,2\nZ3,South,3\n", encoding="utf-8")
+    result = run("validate", str(tiny_instance))
+    assert result.exit_code == 2
+    assert "zones.csv, column 'population': no zone has any demand" in result.output

@@ -113,7 +113,7 @@ def test_rota_workbook_grid_cover_and_penalties(rota: pd.DataFrame, tmp_path: Pa
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Rota", "Totals", "Cover", "Penalties", "Shifts"]
     grid = book["Rota"]
-    assert grid["B2"].value == "'=evil()"
+    assert grid["B2"].value == "=evil()" and grid["B2"].data_type == "s"  # text, shown as written, never run
     assert grid["C2"].value == "N"  # N1 on 24 October
     assert grid["E2"].value == "E"  # N1 on 26 October
     assert grid["D3"].value == "leave"
@@ -138,3 +138,37 @@ def test_calendars_keep_local_times_across_clock_changes(rota: pd.DataFrame, tmp
     assert "DTSTART;TZID=Europe/London:20261024T200000" in raw
     spring = icalendar.Calendar.from_ical((tmp_path / "calendars" / "N2.ics").read_bytes()).walk("VEVENT")[0]
     assert spring.decoded("dtstart").utcoffset() == dt.timedelta(hours=1)
+
+
+def test_calendar_names_are_unique_text_escaped_and_zoned(rota: pd.DataFrame, tmp_path: Path) -> None:
+    # "S 005" and "S_005" clean to the same file name; each keeps its own calendar.
+    odd = rota.assign(staff=["S 005", "S 005", "S_005"], name=["Lee, Ann; RN\nline two", "x", "y"])
+    stamp = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    written = write_rota_calendars(odd, tmp_path, "ward", timezone="Europe/Dublin", stamp=stamp)
+    assert written == ["rota.ics", "calendars/S_005.ics", "calendars/S_005-2.ics"]
+    assert len(set(written)) == len(written) and len(list((tmp_path / "calendars").iterdir())) == 2
+    first = icalendar.Calendar.from_ical((tmp_path / "calendars" / "S_005.ics").read_bytes())
+    events = first.walk("VEVENT")
+    assert {str(e["uid"]).split("-")[0] for e in events} == {"S 005"}
+    assert str(events[0]["summary"]) == "N shift (Lee, Ann; RN\nline two)"  # escaped and read back whole
+    raw = (tmp_path / "calendars" / "S_005.ics").read_text()
+    assert "Lee\\, Ann\\; RN\\nline two" in raw and "TZID=Europe/Dublin" in raw and "Europe/London" not in raw
+    assert first.walk("VTIMEZONE")[0]["TZID"] == "Europe/Dublin"
+    assert {e.decoded("dtstamp") for e in events} == {stamp}
+
+
+def test_exports_take_the_run_timestamp(
+    rota: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_rota_calendars(rota, tmp_path / folder, "SACT nurses")
+        days = [pd.Timestamp("2026-03-29").date()]
+        write_rota_workbook(tmp_path / folder / "rota.xlsx", rota, days, pd.DataFrame({"staff_id": ["N1", "N2"]}),
+                            pd.DataFrame(), pd.DataFrame(), pd.DataFrame())  # fmt: skip
+    assert (tmp_path / "a" / "rota.ics").read_bytes() == (tmp_path / "b" / "rota.ics").read_bytes()
+    assert "DTSTAMP:20260101T000000Z" in (tmp_path / "a" / "rota.ics").read_text()
+    created = openpyxl.load_workbook(tmp_path / "a" / "rota.xlsx").properties.created
+    assert created == dt.datetime(2026, 1, 1, 0, 0)
+    assert (tmp_path / "a" / "rota.xlsx").read_bytes() == (tmp_path / "b" / "rota.xlsx").read_bytes()

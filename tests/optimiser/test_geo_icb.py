@@ -151,3 +151,22 @@ def test_lsc_icb_instance_validates_and_solves_through_the_cli(shared_dir: Path,
     assert result.exit_code == 0, result.output
     summary = json.loads((run / "summary.json").read_text())
     assert summary["solver"]["gap"] <= 0.01 + 1e-9
+
+
+def test_acute_chairs_and_travel_limit_are_raised_so_that_a_plan_exists() -> None:
+    from optimiser.importers.sites import reach_limit, size_acute_chairs
+
+    sites = pd.DataFrame(
+        {"type": ["hospital_unit", "cancer_centre", "community_site"], "max_chairs": [24, 60, 8]}
+    )
+    findings: list[str] = []
+    # a chair gives 10 h x 5 x 50 x 0.85 / 2.5 h = 850 attendances; 1.5 x 68,000 / 850 / 2 acute = 60
+    size_acute_chairs(sites, 68_000.0, findings)
+    assert sites["max_chairs"].tolist() == [60, 60, 8]
+    assert findings == [
+        "max_chairs raised to 60 at 1 acute sites so that they could give 1.5 x the region's 68,000 "
+        "attendances (ILLUSTRATIVE)"
+    ]
+    minutes = np.array([[30.0, 50.0, 1.0], [96.0, 91.0, 5.0]])  # zone 2: nearest acute site 91 minutes
+    assert reach_limit(sites, minutes, 90.0, findings) == {"max_travel_minutes": 95.0}
+    assert reach_limit(sites, minutes[:1], 90.0, findings) == {}

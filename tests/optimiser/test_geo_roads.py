@@ -127,3 +127,74 @@ def test_import_with_a_road_graph_writes_its_minutes(tmp_path: Path) -> None:
         {"zone_id": "E1", "site_id": "RAA01", "minutes": 3.0}
     ]
     assert "road graph roads.graphml: 5 nodes" in result.output
+
+
+def test_instance_graph_travel_reads_a_graph_inside_the_folder_only(tmp_path: Path) -> None:
+    from optimiser.geography.roads import instance_graph_travel
+
+    folder = tmp_path / "inst"
+    folder.mkdir()
+    _graphml(folder)
+    zones = pd.DataFrame({"zone_id": ["Z1"], "lat": [53.0005], "lon": [-2.0005]})
+    sites = pd.DataFrame({"site_id": ["S3"], "lat": [53.0], "lon": [-1.9801]})
+    travel, _ = instance_graph_travel(folder, {"graph": "roads.graphml"}, zones, sites)
+    assert travel["minutes"].tolist() == [3.0]
+    _graphml(tmp_path)  # a graph beside, not inside, the folder
+    with pytest.raises(InputError, match="lies outside the instance folder"):
+        instance_graph_travel(folder, {"graph": "../roads.graphml"}, zones, sites)
+    with pytest.raises(InputError, match="not found"):
+        instance_graph_travel(folder, {"graph": "none.graphml"}, zones, sites)
+    with pytest.raises(InputError, match="travel must be"):
+        instance_graph_travel(folder, "roads.graphml", zones, sites)
+
+
+def test_an_instance_names_its_road_graph(tiny_instance: Path) -> None:
+    """``travel: {graph: roads.graphml}`` in instance.yaml: minutes from the graph for the pairs a
+    user's travel.csv leaves out; the user's rows win."""
+    from optimiser.kinds import load_instance
+
+    _graphml(tiny_instance)
+    zones = tiny_instance / "zones.csv"
+    zones.write_text(
+        "zone_id,name,population,attendances,quintile,lat,lon\n"
+        "Z1,North,1000,600,1,53.0005,-2.0005\nZ2,Middle,1000,300,2,53.0,-1.99\nZ3,South,1000,500,3,53.0,-1.98\n",
+        encoding="utf-8",
+    )
+    sites = tiny_instance / "sites.csv"
+    lines = sites.read_text().splitlines()
+    lines[0] += ",lat,lon"
+    lines[1] += ",53.0,-1.9801"  # A at node 3
+    lines[2] += ",53.01,-1.99"  # B at node 4
+    sites.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tiny_instance / "travel.csv").write_text("zone_id,site_id,minutes\nZ1,A,10\n", encoding="utf-8")
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("parameters:", "travel: {graph: roads.graphml}\nparameters:"))
+    travel = load_instance(tiny_instance).model_input.input.travel.set_index(["zone_id", "site_id"])[
+        "minutes"
+    ]
+    assert travel[("Z1", "A")] == 10.0  # the user's row wins over the graph's 3 minutes
+    assert travel[("Z2", "A")] == pytest.approx(2.0)  # node 2 -> node 3: 2 minutes by road
+    assert travel[("Z1", "B")] == pytest.approx(1.0)  # node 1 -> node 4: 1 mile at 60 mph
+
+
+def test_a_road_graph_outside_the_folder_is_refused(tiny_instance: Path, tmp_path: Path) -> None:
+    from optimiser.kinds import load_instance
+
+    _graphml(tmp_path)
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("parameters:", "travel: {graph: ../roads.graphml}\nparameters:"))
+    with pytest.raises(InputError, match="needs lat and lon"):
+        load_instance(tiny_instance)  # the tiny instance has no coordinates
+    zones = tiny_instance / "zones.csv"
+    zones.write_text(
+        zones.read_text()
+        .replace("quintile\n", "quintile,lat,lon\n")
+        .replace(",1\n", ",1,53,-2\n")
+        .replace(",2\n", ",2,53,-2\n")
+        .replace(",3\n", ",3,53,-2\n")
+    )
+    sites = tiny_instance / "sites.csv"
+    rows = sites.read_text().splitlines()
+    sites.write_text("\n".join([rows[0] + ",lat,lon"] + [r + ",53,-2" for r in rows[1:]]) + "\n")
+    with pytest.raises(InputError, match="outside the instance folder"):
+        load_instance(tiny_instance)

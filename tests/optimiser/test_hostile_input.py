@@ -48,7 +48,10 @@ def test_table_symlinked_outside_is_refused(tiny_instance: Path, tmp_path: Path)
     (tiny_instance / "travel.csv").symlink_to(outside / "secret.csv")
     code, out = validate(tiny_instance)
     assert code == 2
-    assert f"{tiny_instance / 'travel.csv'}: '{tiny_instance / 'travel.csv'}' lies outside the instance folder" in out
+    assert (
+        f"{tiny_instance / 'travel.csv'}: '{tiny_instance / 'travel.csv'}' lies outside the instance folder"
+        in out
+    )
 
 
 @pytest.mark.parametrize("named", ["../outside/stolen.xlsx", "ABSOLUTE"])
@@ -104,6 +107,7 @@ def test_number_beyond_the_sane_range_is_reported_as_written(tiny_instance: Path
         ("max_open_sites: 1e309", "'1e309' is not a whole number"),
         ("max_open_sites: 100000000000000000000", "100000000000000000000 is above the maximum 1e+12"),
         ("max_open_sites: [1, 2]", "'[1, 2]' is not a whole number"),
+        ("objective: {a: 1}", "'{'a': 1}' is not text"),
     ],
 )
 def test_bad_number_parameter(tiny_instance: Path, line: str, message: str) -> None:
@@ -131,7 +135,10 @@ def test_first_date_far_in_the_future(nurses: Path) -> None:
     yaml.write_text(text[:start] + "first_date: 9999-12-28" + text[end:])
     code, out = validate(nurses)
     assert code == 2
-    assert "column 'parameters.first_date': 9999-12-28 is outside the dates allowed (1900-01-01 to 2200-12-31)" in out
+    assert (
+        "column 'parameters.first_date': 9999-12-28 is outside the dates allowed (1900-01-01 to 2200-12-31)"
+        in out
+    )
 
 
 @pytest.mark.parametrize("value", ["-1253", "0001-01-01", "2999-01-01"])
@@ -151,7 +158,9 @@ def test_header_repeated_up_to_spaces(tiny_instance: Path) -> None:
     zones.write_text("\n".join([lines[0] + ",zone_id ", *(line + ",Zx" for line in lines[1:])]) + "\n")
     code, out = validate(tiny_instance)
     assert code == 2
-    assert "zones.csv, column 'zone_id': column 'zone_id' appears twice (columns 1 and 6, spaces trimmed)" in out
+    assert (
+        "zones.csv, column 'zone_id': column 'zone_id' appears twice (columns 1 and 6, spaces trimmed)" in out
+    )
 
 
 def test_required_table_with_only_a_header(tiny_instance: Path) -> None:
@@ -205,14 +214,18 @@ def test_workbook_larger_than_the_limit_unpacked(
     assert "tables.xlsx: unpacks to 1,000,000 bytes, above the limit of 100,000" in out
 
 
-def test_workbook_sheet_with_too_many_rows(tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_workbook_sheet_with_too_many_rows(
+    tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(instance_files, "MAX_SHEET_ROWS", 2)
     book = tmp_path / "wb"
     book.mkdir()
     (book / "instance.yaml").write_text((tiny_instance / "instance.yaml").read_text())
     with pd.ExcelWriter(book / "tables.xlsx") as writer:
         for table in ("zones", "sites"):
-            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(writer, sheet_name=table, index=False)
+            pd.read_csv(tiny_instance / f"{table}.csv", dtype=str).to_excel(
+                writer, sheet_name=table, index=False
+            )
     code, out = validate(book)
     assert code == 2 and "tables.xlsx[zones]: more than 2 rows" in out
 
@@ -221,3 +234,16 @@ def test_not_a_workbook(tiny_instance: Path) -> None:
     (tiny_instance / "tables.xlsx").write_text("not a zip")
     code, out = validate(tiny_instance)
     assert code == 2 and "tables.xlsx: cannot be read as an Excel workbook" in out
+
+
+def test_a_key_given_twice_is_refused(tiny_instance: Path) -> None:
+    """YAML keeps only the last of two equal keys; the user meant one of them."""
+    add_parameter(tiny_instance, "utilisation: 0.5")  # the instance already sets utilisation: 0.8
+    code, out = validate(tiny_instance)
+    assert code == 2
+    row = next(
+        i
+        for i, line in enumerate((tiny_instance / "instance.yaml").read_text().splitlines(), 1)
+        if "utilisation: 0.8" in line
+    )
+    assert f"instance.yaml, row {row}, column 'utilisation': key 'utilisation' is given twice" in out

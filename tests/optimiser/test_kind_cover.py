@@ -9,6 +9,7 @@ B's one locum PA (600) and leaves B's other 2 PAs uncovered.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -293,7 +294,11 @@ def test_cover_is_listed_and_a_copy_of_lsc_cover_validates(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(("given", "expected"), [((), None), (("--time-limit", "3"), 3.0)])
 def test_time_budget_and_per_solve_limit_reach_the_model(
-    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: tuple[str, ...], expected: float | None
+    tiny: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    given: tuple[str, ...],
+    expected: float | None,
 ) -> None:
     """time_limit_per_solve reaches the model's parameters; --time-limit is the run's budget."""
     seen = []
@@ -306,3 +311,41 @@ def test_time_budget_and_per_solve_limit_reach_the_model(
     edit(tiny, "instance.yaml", "weeks: 1", "weeks: 1\n  time_limit_per_solve: 12.5")
     assert run("solve", str(tiny), "--out", str(tmp_path / "run"), *given).exit_code == 0
     assert seen == [(12.5, expected)]
+
+
+def test_holidays_table_is_read_and_a_bad_date_named(tiny: Path, tmp_path: Path) -> None:
+    """A local holiday on Tuesday 6 January: the week keeps 4/5 of its demand, to the half PA."""
+    (tiny / "holidays.csv").write_text("date,name,closed\n2026-01-06,trust closure,yes\n")
+    case = load_instance(tiny).model_input
+    assert case.input.holiday_dates() == {dt.date(2026, 1, 6): "local holiday"}
+    out = tmp_path / "run"
+    assert run("solve", str(tiny), "--out", str(out)).exit_code == 0
+    cover = pd.read_csv(out / "cover.csv").set_index("trust_id")
+    assert cover["demand_pas"].to_dict() == {"TA": 1.5, "TB": 2.5}  # 2 x 0.8 = 1.6, 3 x 0.8 = 2.4
+    (tiny / "holidays.csv").write_text(
+        "date,name,closed\n2026-01-06,trust closure,yes\n2026-01-06,again,no\n"
+    )
+    result = run("validate", str(tiny))
+    assert result.exit_code == 2 and "holidays.csv, row 3, column 'date'" in result.output
+
+
+def test_a_rule_only_the_model_checks_names_file_row_and_column(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model's problem (table, row 2 = second data row, column) becomes file, row 3, column."""
+    import optimiser.kinds.cover as kind
+    from models.common.contract import InputProblem, ModelInputError
+
+    def refuse(**_: object) -> None:
+        raise ModelInputError(
+            [
+                InputProblem("oncologists", "too busy", 2, "dcc_pas"),
+                InputProblem("parameters", "bad", None, "weeks"),
+            ]
+        )
+
+    monkeypatch.setattr(kind, "CoverInstance", refuse)
+    result = run("validate", str(tiny))
+    assert result.exit_code == 2
+    assert "oncologists.csv, row 3, column 'dcc_pas': too busy" in result.output
+    assert "instance.yaml, column 'parameters.weeks': bad" in result.output

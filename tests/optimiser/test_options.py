@@ -84,3 +84,37 @@ def test_scenarios_compare_and_resume(tiny_instance: Path, tmp_path: Path) -> No
     assert (out / "comparison.md").read_text().startswith("# Scenarios of tiny")
     again = run("scenarios", str(tiny_instance), "--out", str(out), "--time-limit", "30", "--no-report")
     assert again.exit_code == 0 and again.output.count("resumed") == 3
+
+
+def test_ooh_frontier_trades_cost_against_the_worst_response(tmp_path: Path) -> None:
+    out = tmp_path / "ooh"
+    result = run("frontier", "lsc-ooh", "--x", "response", "--points", "3", "--out", str(out), "--no-report")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert table.loc[0, "cost"] == pytest.approx(1_494_460.56, abs=0.01)  # the recorded optimum
+    assert table["cost"].is_monotonic_increasing and table["monotone"].all()
+    assert table["worst_response_minutes"].iloc[-1] == 0.0  # every site its own rota
+    assert (table["worst_response_minutes"].iloc[1:] <= table["cap_minutes"].iloc[1:] + 1e-6).all()
+    assert set(table["check"]) == {"passed"}
+
+
+def test_a_response_cap_of_zero_keeps_every_site_on_its_own_rota() -> None:
+    from dataclasses import replace
+
+    import models.ooh
+    from optimiser.cli import resolve_instance
+    from optimiser.kinds import load_instance
+
+    case = load_instance(resolve_instance("lsc-ooh")).model_input
+    plan = models.ooh.solve(case.input, replace(case.parameters, response_cap_minutes=0.0))
+    assert plan.found and (plan.coverage["hub_after"] == plan.coverage["site_id"]).all()
+    assert models.ooh.check(case.input, plan).passed
+
+
+def test_a_batch_never_writes_into_a_users_folder(tiny_instance: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    result = run("regret", str(tiny_instance), "--out", str(mine), "--no-report")
+    assert result.exit_code == 2 and "holds files optimiser did not write" in result.output
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]

@@ -101,7 +101,9 @@ def test_out_dot_without_force_is_refused_cleanly(
 
 
 @pytest.mark.parametrize("force", [False, True])
-def test_out_naming_a_file_is_refused_before_the_solve(tiny_instance: Path, tmp_path: Path, force: bool) -> None:
+def test_out_naming_a_file_is_refused_before_the_solve(
+    tiny_instance: Path, tmp_path: Path, force: bool
+) -> None:
     target = tmp_path / "report.pdf"
     target.write_text("a file")
     result = solve(tiny_instance, target, *(["--force"] if force else []))
@@ -120,8 +122,14 @@ def test_out_below_a_file_is_refused_before_the_solve(tiny_instance: Path, tmp_p
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("../../escaped", "escaped"), ("/tmp/abs name", "tmp-abs-name"), ("..", "run"), (".hidden", "hidden"),
-     ("LSC SACT 2026", "LSC-SACT-2026"), ("a\\..\\b", "a-b")],
+    [
+        ("../../escaped", "escaped"),
+        ("/tmp/abs name", "tmp-abs-name"),
+        ("..", "run"),
+        (".hidden", "hidden"),
+        ("LSC SACT 2026", "LSC-SACT-2026"),
+        ("a\\..\\b", "a-b"),
+    ],
 )
 def test_safe_slug(name: str, slug: str) -> None:
     assert safe_slug(name) == slug
@@ -171,8 +179,13 @@ def test_a_failed_run_leaves_the_old_one(tmp_path: Path) -> None:
 def test_summary_json_is_strict(tmp_path: Path) -> None:
     write_json(
         tmp_path / "s.json",
-        {"a": math.inf, "b": [np.float64("nan"), -math.inf], "c": {"d": np.float32("inf")}, "e": np.array([1.0, np.nan]),
-         "f": 1.5},
+        {
+            "a": math.inf,
+            "b": [np.float64("nan"), -math.inf],
+            "c": {"d": np.float32("inf")},
+            "e": np.array([1.0, np.nan]),
+            "f": 1.5,
+        },
     )
     text = (tmp_path / "s.json").read_text()
     doc = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-strict constant {c}"))
@@ -206,3 +219,23 @@ def test_workbook_text_is_a_string_cell_without_apostrophe(tmp_path: Path) -> No
     assert "<f>" not in sheet and "'=" not in sheet
     write_csv(frame, tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_text().splitlines()[1] == "'=1+1,1.0"
+
+
+def test_generate_force_replaces_only_an_instance_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``generate --force`` (a plain atomic folder) never replaces a user's folder or the working one."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    args = ["generate", "sact", "--zones", "3", "--sites", "2", "--force"]
+    result = CliRunner().invoke(main, [*args, str(mine)])
+    assert result.exit_code == 2 and "has no instance.yaml" in result.output
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    first = tmp_path / "inst"
+    assert CliRunner().invoke(main, [*args, str(first)]).exit_code == 0
+    assert CliRunner().invoke(main, [*args, str(first)]).exit_code == 0  # an instance folder: replaced
+    monkeypatch.chdir(first)
+    result = CliRunner().invoke(main, [*args, "."])
+    assert result.exit_code == 2 and "working folder" in result.output
+    assert (first / "instance.yaml").exists()

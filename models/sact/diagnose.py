@@ -1,0 +1,246 @@
+"""What no SACT plan can meet, named in planners' words with the shortfall in numbers, before solving.
+
+:func:`diagnose` runs cheap, exact tests on the arrays of :func:`models.sact.arrays.prepare`; each
+finding is a requirement that no plan meets, whatever the solver does:
+
+* reach: a zone's regimen class with no site within the travel limit;
+* the sites that must stay open: no hub within drug-stability time, least chairs above most,
+  too few attendances within reach for the safe volume, more chairs needed for the safe volume
+  than they may have, their least chairs beyond their trust's nurses;
+* the limits on sites: more must-open sites than may open, more new ones than allowed, and the
+  budget below what the must-open sites cost at their least;
+* aggregate capacity (only when all demand must be served, i.e. without ``allow_unserved``):
+  chair hours of every candidate at its most chairs against the demand's, the same for complex
+  regimens at centres and hospital units, the doses the aseptic hubs can prepare against the
+  doses the demand needs, the chairs the nurses can staff against the chairs the demand needs,
+  and the budget against the least that those chairs and the must-open sites cost;
+* the access target, when every attendance must be served, against the share of attendances
+  that live within the access standard of any candidate.
+
+With ``allow_unserved`` demand may go unserved and unserved attendances need no chairs, doses or
+nurses, so the aggregate tests do not apply: only the requirements fixed by the must-open sites
+and the limits remain.  No finding suggests a setting that is already on.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from models.sact.arrays import SactArrays
+from models.sact.input import CLASSES, COMPLEX_SITE_TYPES, SactInput
+
+MAX_LISTED = 20  # zone/regimen pairs named one by one; the rest are counted
+
+
+def diagnose(data: SactInput, a: SactArrays) -> list[str]:
+    """Requirements that no plan can meet, each said in the planners' words with its shortfall."""
+    p = data.parameters
+    found: list[str] = []
+    if not p.allow_unserved:
+        found += _reach(data, a)
+    found += _must_open(data, a)
+    found += _limits(data, a)
+    if not p.allow_unserved:
+        found += _capacity(data, a)
+        if p.access_targets():
+            found += _access(data, a)
+    return found
+
+
+def _reach(data: SactInput, a: SactArrays) -> list[str]:
+    """Zone/regimen pairs with no site within the travel limit."""
+    p = data.parameters
+    has_arc = np.zeros(len(a.dem_amount), bool)
+    has_arc[a.arc_dem] = True
+    found = []
+    travel = data.travel
+    for row in np.flatnonzero(~has_arc)[:MAX_LISTED]:
+        zone = a.zone_ids[a.dem_zone[row]]
+        klass = CLASSES[a.dem_class[row]]
+        pairs = travel[travel["zone_id"] == zone]
+        if klass == "complex":
+            pairs = pairs[pairs["site_id"].map(data.sites["type"]).isin(COMPLEX_SITE_TYPES)]
+        pairs = pairs[pairs["site_id"].map(data.sites["max_chairs"]) > 0]
+        what = "centre or hospital unit" if klass == "complex" else "site"
+        if len(pairs):
+            best = pairs.loc[pairs["minutes"].idxmin()]
+            over = float(best["minutes"]) - p.max_travel_minutes
+            nearest = f"nearest {best['site_id']} at {best['minutes']:.0f} min, {over:.0f} min over"
+        else:
+            nearest = "no travel time to any such site is given"
+        found.append(
+            f"zone {zone}: no {what} within the {p.max_travel_minutes:g}-minute travel limit for its "
+            f"{a.dem_amount[row]:.0f} {klass} attendances a year ({nearest})"
+        )
+    missing = int((~has_arc).sum())
+    if missing > MAX_LISTED:
+        found.append(f"... and {missing - MAX_LISTED} more zone/regimen pairs with no site within reach")
+    return found
+
+
+def _must_open(data: SactInput, a: SactArrays) -> list[str]:
+    """What the sites that must stay open cannot have: a hub, chairs, their safe volume, nurses."""
+    p = data.parameters
+    found = []
+    if p.require_aseptic_supply:
+        supplied = np.zeros(a.num_sites, bool)
+        supplied[a.link_site] = True
+        for s in np.flatnonzero(a.must_open & ~supplied):
+            found.append(
+                f"site {a.site_ids[s]} must stay open but no aseptic hub is within the "
+                f"{p.drug_stability_minutes:g}-minute drug-stability transport time"
+            )
+    for s in np.flatnonzero(a.must_open & (a.max_chairs < a.min_chairs)):
+        found.append(
+            f"site {a.site_ids[s]} must stay open but needs at least {a.min_chairs[s]:g} chairs and may have "
+            f"at most {a.max_chairs[s]:g}"
+        )
+    if p.min_site_attendances > 0:
+        reachable = np.zeros(a.num_sites)
+        first = np.unique(np.c_[a.arc_site, a.arc_dem], axis=0) if len(a.arc_dem) else np.zeros((0, 2), int)
+        np.add.at(reachable, first[:, 0], a.dem_amount[first[:, 1]])
+        for s in np.flatnonzero(a.must_open & (reachable < p.min_site_attendances - 1e-9)):
+            found.append(
+                f"site {a.site_ids[s]} must stay open but only {reachable[s]:,.0f} attendances a year live "
+                f"within reach of it, below the safe minimum of {p.min_site_attendances:,.0f} "
+                f"({p.min_site_attendances - reachable[s]:,.0f} short)"
+            )
+        need = p.min_site_attendances * p.mean_chair_hours
+        have = a.max_chairs * p.chair_hours_per_year
+        for s in np.flatnonzero(a.must_open & (have < need - 1e-9)):
+            found.append(
+                f"site {a.site_ids[s]} must stay open and give at least {p.min_site_attendances:,.0f} "
+                f"attendances a year (the safe minimum), which need {need:,.0f} chair hours, but its "
+                f"{a.max_chairs[s]:g} chairs at most give {have[s]:,.0f}"
+            )
+    for trust, chairs in zip(a.nurse_trusts, a.nurse_chairs, strict=True):
+        least = float(a.min_chairs[a.must_open & (a.site_trust == trust)].sum())
+        if least > chairs + 1e-9:
+            found.append(
+                f"trust {trust}: its sites that must stay open need at least {least:g} chairs but its "
+                f"nurses staff {chairs:g} ({least - chairs:g} short)"
+            )
+    return found
+
+
+def _limits(data: SactInput, a: SactArrays) -> list[str]:
+    """Open-site limits and the budget against the sites that must stay open."""
+    p = data.parameters
+    found = []
+    n_must = int(a.must_open.sum())
+    limit = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
+    if limit is not None and n_must > limit:
+        found.append(
+            f"{n_must} sites must stay open but at most {limit} may be open ({n_must - limit} too many)"
+        )
+    if p.max_new_sites is not None and int((a.must_open & a.is_new).sum()) > p.max_new_sites:
+        found.append(f"more new sites must open than the limit of {p.max_new_sites} new sites")
+    if p.exact_open_sites is not None and p.exact_open_sites > a.num_sites:
+        found.append(f"exactly {p.exact_open_sites} open sites asked for, but only {a.num_sites} candidates")
+    if p.budget is not None:
+        floor = float((a.fixed_cost + a.chair_cost * a.min_chairs)[a.must_open].sum())
+        if floor > p.budget + 1e-6:
+            found.append(
+                f"the sites that must stay open cost at least £{floor:,.0f} a year; "
+                f"the budget is £{p.budget:,.0f}"
+            )
+    return found
+
+
+def _capacity(data: SactInput, a: SactArrays) -> list[str]:
+    """Aggregate capacity against serving every attendance: chair hours, hub doses, nurses, budget."""
+    p = data.parameters
+    found = []
+    usable = f"usable chair hours a year after the {p.utilisation:.0%} utilisation"
+    need_hours = a.total_demand * p.mean_chair_hours
+    have_hours = float(a.max_chairs.sum()) * p.chair_hours_per_year
+    if need_hours > have_hours + 1e-6:
+        found.append(
+            f"demand needs {need_hours:,.0f} chair hours a year but every candidate site at its most chairs "
+            f"gives {have_hours:,.0f} ({need_hours - have_hours:,.0f} short; {usable})"
+        )
+    complex_need = float(a.dem_amount[a.dem_class == 1].sum()) * p.mean_chair_hours
+    centres = np.isin(data.sites["type"].to_numpy(), COMPLEX_SITE_TYPES)
+    complex_have = float(a.max_chairs[centres].sum()) * p.chair_hours_per_year
+    if complex_need > complex_have + 1e-6:
+        found.append(
+            f"complex regimens need {complex_need:,.0f} chair hours a year but the cancer centres and "
+            f"hospital units at their most chairs give {complex_have:,.0f} "
+            f"({complex_need - complex_have:,.0f} short)"
+        )
+    if p.require_aseptic_supply:
+        doses = a.total_demand * p.doses_per_attendance
+        prepared = float(a.hub_capacity.sum())
+        if doses > prepared + 1e-6:
+            found.append(
+                f"aseptic hubs can prepare {prepared:,.0f} doses a year; the served demand needs "
+                f"{doses:,.0f} ({doses - prepared:,.0f} short): raise hub_capacity or allow unserved "
+                f"demand (allow_unserved)"
+            )
+    chairs_needed = need_hours / p.chair_hours_per_year if p.chair_hours_per_year > 0 else 0.0
+    if len(a.nurse_trusts):
+        staffed = _staffable_chairs(a)
+        if chairs_needed > staffed + 1e-6:
+            found.append(
+                f"demand needs {chairs_needed:,.1f} chairs ({usable}) but the nurses, with sites of trusts "
+                f"not in the nurses table at their most chairs, staff at most {staffed:,.1f} "
+                f"({chairs_needed - staffed:,.1f} short)"
+            )
+    if p.budget is not None:
+        least = _least_cost(a, math.ceil(chairs_needed - 1e-9))
+        if least > p.budget + 1e-6:
+            found.append(
+                f"serving all demand needs at least {math.ceil(chairs_needed - 1e-9)} chairs, which with the "
+                f"sites that must stay open cost at least £{least:,.0f} a year; the budget is "
+                f"£{p.budget:,.0f} (£{least - p.budget:,.0f} short)"
+            )
+    return found
+
+
+def _staffable_chairs(a: SactArrays) -> float:
+    """Most chairs that can be staffed: per trust in the nurses table the lesser of its nurses'
+    chairs and its sites' most chairs; the sites of other trusts at their most."""
+    limited = np.isin(a.site_trust, a.nurse_trusts)
+    total = float(a.max_chairs[~limited].sum())
+    for trust, chairs in zip(a.nurse_trusts, a.nurse_chairs, strict=True):
+        total += min(float(chairs), float(a.max_chairs[a.site_trust == trust].sum()))
+    return total
+
+
+def _least_cost(a: SactArrays, chairs: int) -> float:
+    """A lower bound on the annual cost of ``chairs`` chairs: the must-open sites at their least
+    chairs, then the cheapest chairs left, each charged at least ``chair cost + fixed / most chairs``
+    (a site with n chairs costs F + c n >= n (F / most + c)); the must-open sites' fixed cost once."""
+    must = a.must_open
+    base = float((a.fixed_cost + a.chair_cost * a.min_chairs)[must].sum())
+    left = chairs - float(a.min_chairs[must].sum())
+    if left <= 0:
+        return base
+    spare = np.where(must, a.max_chairs - a.min_chairs, a.max_chairs).clip(min=0)
+    per_chair = np.where(must, a.chair_cost, a.chair_cost + a.fixed_cost / np.maximum(a.max_chairs, 1.0))
+    order = np.argsort(per_chair, kind="stable")
+    taken = np.minimum(spare[order], np.maximum(left - np.r_[0.0, np.cumsum(spare[order])[:-1]], 0.0))
+    return base + float((taken * per_chair[order]).sum())
+
+
+def _access(data: SactInput, a: SactArrays) -> list[str]:
+    """The access target against the share of attendances within the standard of any candidate."""
+    p = data.parameters
+    found = []
+    within = np.zeros(len(a.dem_amount), bool)
+    within[a.arc_dem[a.arc_minutes <= p.access_minutes]] = True
+    for q, target in p.access_targets().items():
+        label = "all zones" if q == 0 else f"deprivation quintile {q}"
+        mask = np.ones(len(a.dem_amount), bool) if q == 0 else a.dem_quintile == q
+        total = a.dem_amount[mask].sum()
+        if total <= 0:
+            continue
+        best = a.dem_amount[mask & within].sum() / total
+        if best < target - 1e-9:
+            found.append(
+                f"access target: at most {best:.1%} of attendances ({label}) can be within "
+                f"{p.access_minutes:g} min of any candidate site, below the target {target:.0%}"
+            )
+    return found

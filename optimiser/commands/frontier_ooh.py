@@ -1,0 +1,107 @@
+"""``optimiser frontier --x response`` for out-of-hours rotas: annual cost against the worst response.
+
+Epsilon-constraint on ``response_cap_minutes`` (a cap on every service's response time): the
+least-cost plan has some worst response ``w0``; the cap is stepped from ``w0`` down to the least
+any plan could meet (every site-service's nearest eligible host, its own site included), each
+point solved to the stated gap and independently checked.  Tighter caps cost more (fewer merged
+rotas, more temporary staff); a point where the cost falls is flagged, as is a knee (the cost of
+one minute less at least doubles).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+import pandas as pd
+
+from optimiser.commands.parallel import Job
+from optimiser.commands.scenarios import run_batch
+
+
+def least_cap(loaded: Any) -> float:
+    """The smallest response cap some plan might meet: every site-service's nearest host."""
+    from models.ooh.sets import response_minutes
+
+    case = loaded.model_input
+    pairs = response_minutes(case.input, case.parameters)
+    return float(pairs.groupby(["service_id", "site_id"])["response"].min().max())
+
+
+def _read(folder: Path) -> dict[str, Any]:
+    summary = folder / "summary.json"
+    return json.loads(summary.read_text(encoding="utf-8")) if summary.is_file() else {}
+
+
+def response_frontier(
+    loaded: Any, args: tuple[str, ...], out: Path, points: int, limits: tuple[float, float, int, str | None]
+) -> pd.DataFrame:
+    """Solve the base and every cap; return the frontier table (also written by the caller)."""
+    time_limit, memory, workers, scheduler = limits
+    base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
+    run_batch([base], time_limit, memory, 1, scheduler)
+    doc = _read(base.folder)
+    if not doc.get("plan_found"):
+        click.echo(f"The instance has no plan without a cap; see {base.folder}", err=True)
+        raise SystemExit(1)
+    worst = float(doc["worst_response_minutes"])
+    caps = np.linspace(worst, min(worst, least_cap(loaded)), points)
+    jobs = [base]
+    for i, cap in enumerate(caps[1:], start=1):
+        extra = ("--set", f"response_cap_minutes={cap:.4f}")
+        name = f"point-{i:02d}"
+        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
+    run_batch(jobs[1:], time_limit, memory, workers, scheduler)
+    rows = []
+    for i, (job, cap) in enumerate(zip(jobs, caps, strict=True)):
+        d = _read(job.folder)
+        found = bool(d.get("plan_found"))
+        check = d.get("check")
+        rows.append(
+            {
+                "point": i,
+                "cap_minutes": None if i == 0 else round(float(cap), 2),
+                "worst_response_minutes": d.get("worst_response_minutes") if found else None,
+                "cost": ((d.get("costs") or {}).get("total") or {}).get("after") if found else None,
+                "rotas": (d.get("rotas") or {}).get("after") if found else None,
+                "temporary_slots": (d.get("temporary_slots") or {}).get("after") if found else None,
+                "status": (d.get("solver") or {}).get("status", "not run"),
+                "gap": (d.get("solver") or {}).get("gap"),
+                "check": "no plan" if not check else ("passed" if check.get("passed") else "FAILED"),
+            }
+        )
+    table = pd.DataFrame(rows)
+    cost = table["cost"].astype(float)
+    gaps = table["gap"].astype(float).fillna(0.0)
+    table["monotone"] = ~(cost < cost.shift(1) * (1 - gaps - 1e-9)).fillna(False)
+    slope = cost.diff() / (-table["worst_response_minutes"].astype(float).diff()).replace(0, np.nan)
+    table["knee"] = (slope.shift(-1) >= 2 * slope) & (slope > 0)
+    return table
+
+
+def response_chart(table: pd.DataFrame, out: Path) -> Path:
+    """frontier.svg: annual cost against the worst response time."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ok = table[table["cost"].notna()]
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.plot(ok["worst_response_minutes"], ok["cost"] / 1e6, marker="o", color="#005EB8")
+    knee = ok[ok["knee"]]
+    ax.scatter(
+        knee["worst_response_minutes"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C"
+    )
+    ax.invert_xaxis()
+    ax.set_xlabel("worst response time of any site-service (minutes)")
+    ax.set_ylabel("annual cost of out-of-hours cover (£ million)")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    path = out / "frontier.svg"
+    fig.savefig(path)
+    plt.close(fig)
+    return path

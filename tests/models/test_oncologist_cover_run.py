@@ -1,0 +1,118 @@
+"""A cover run (issue 11 item 10): one time budget, progress after each solve, a stop keeps the weeks done.
+
+A stop request is what the first Ctrl-C makes in the shell (:mod:`solvers.interrupt`).
+
+Two weeks, trusts A and B: O1 (A1) covers A's 2 PAs and B's 3 each week (as in the maternity case).
+The solves are made in this order: baseline weeks 1-2 (stages 1 and 2), plan weeks 1-2 (stages 1
+and 2), then stage 3 week by week.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from test_oncologist_cover_fixtures import MONDAY, PARAMS, absence, oncologist, tiny
+
+import models.cover.stages as stages
+from models.cover import check, solve
+from solvers import SolveOptions, Status, solve_matrix
+from solvers.interrupt import clear_stop, request_stop
+
+
+def two_weeks():  # type: ignore[no-untyped-def]
+    return tiny(
+        [oncologist("O1", "A1"), oncologist("O2", "B1")],
+        [("TA", 1, 2.0), ("TB", 1, 3.0), ("TA", 2, 2.0), ("TB", 2, 3.0)],
+        absences=[absence("O2", MONDAY, MONDAY + dt.timedelta(days=11), "maternity")],
+        locums=[("TB", 1.0, 600.0)],
+        weeks=2,
+    )
+
+
+@pytest.fixture
+def stop_at(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """``stop_at(n)``: a stop is requested as the n-th solve ends (as Ctrl-C would during it)."""
+    calls: list[int] = []
+
+    def arm(n: int) -> None:
+        def solving(*args: object, **kw: object):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            out = solve_matrix(*args, **kw)
+            if len(calls) == n:
+                request_stop()
+            return out
+
+        monkeypatch.setattr(stages, "solve_matrix", solving)
+
+    yield arm
+    clear_stop()
+
+
+def test_a_stop_keeps_the_weeks_done(stop_at) -> None:  # type: ignore[no-untyped-def]
+    """Stop after the 6th solve (plan week 1, stage 2): week 1 is planned, week 2 keeps the baseline.
+
+    In the baseline O1 stays at A: B has its one locum PA and 2 PAs uncovered.
+    """
+    stop_at(6)
+    inst = two_weeks()
+    plan = solve(inst, PARAMS)
+    assert plan.found and plan.result.status is Status.FEASIBLE and plan.result.interrupted
+    assert "interrupted during plan, week 2 of 2: 1 of 2 weeks planned" in plan.explanation[0]
+    cover = plan.cover.set_index(["trust_id", "week"])
+    assert cover.loc[("TB", 1), "covered_pas"] == 3.0
+    assert cover.loc[("TB", 2), ["covered_pas", "locum_pas", "gap_pas"]].tolist() == [0.0, 1.0, 2.0]
+    assert plan.rota.groupby("week")["site_id"].apply(set).to_dict() == {1: {"A1", "B1"}, 2: {"A1"}}
+    assert "the weeks not planned keep the baseline" in plan.explanation[0]
+    assert len(plan.stages) == 2 and all(st.result.status is Status.FEASIBLE for st in plan.stages)
+    assert plan.metric("uncovered_pas", "baseline") == 4.0  # the baseline was finished first
+    assert check(inst, plan).passed
+
+
+def test_a_stop_within_a_week_keeps_its_stage_1_plan(stop_at) -> None:  # type: ignore[no-untyped-def]
+    """Stop after the 5th solve (plan week 1, stage 1): week 1 keeps stage 1's plan (nothing uncovered)."""
+    stop_at(5)
+    plan = solve(two_weeks(), PARAMS)
+    assert plan.found and plan.cover.set_index(["trust_id", "week"]).loc[("TB", 1), "gap_pas"] == 0.0
+    assert len(plan.solves) == 5
+
+
+def test_a_stop_before_any_plan_week_leaves_no_plan(stop_at) -> None:  # type: ignore[no-untyped-def]
+    stop_at(1)
+    plan = solve(two_weeks(), PARAMS)
+    assert not plan.found and plan.tables() == {}
+    assert plan.explanation[0].startswith("interrupted during baseline, week 1 of 2: 0 of 2 weeks planned")
+
+
+def test_progress_names_the_week_and_stage() -> None:
+    seen: list[tuple[float, float | None, float | None, str]] = []
+    plain: list[tuple[float, float | None, float | None]] = []
+
+    def with_stage(elapsed: float, best: float | None, bound: float | None, *, stage: str) -> None:
+        seen.append((elapsed, best, bound, stage))
+
+    solve(two_weeks(), PARAMS, progress=with_stage)
+    labels = [s for *_, s in seen]
+    assert labels[:2] == [
+        "baseline week 1 of 2, stage 1: uncovered demand and MDT shortfall",
+        "baseline week 1 of 2, stage 2: locum and travel cost",
+    ]
+    assert "plan week 2 of 2, stage 2: locum and travel cost" in labels
+    assert labels[-1] == "plan week 2 of 2, stage 3: fairness and continuity"
+    after = next(s for s in seen if s[3] == "plan week 2 of 2, stage 2: locum and travel cost")
+    assert after[1] == pytest.approx(80.0) and after[2] == pytest.approx(80.0)  # 2 weeks x 40 pounds
+    elapsed = [s[0] for s in seen]
+    assert elapsed == sorted(elapsed)
+    solve(two_weeks(), PARAMS, progress=lambda e, best, bound: plain.append((e, best, bound)))
+    assert len(plain) == len(seen)
+
+
+def test_budget_is_shared_and_each_solve_capped() -> None:
+    """A 2-second budget: no solve may be given more than its share; the run stays near the budget."""
+    params = dataclasses.replace(PARAMS, time_limit_per_solve=0.75)
+    plan = solve(two_weeks(), params, options=SolveOptions(time_limit=2.0))
+    limits = [r["options"]["time_limit"] for _, r in plan.solves.iterrows()]
+    assert all(stages.MIN_SOLVE_SECONDS <= t <= 0.75 for t in limits)
+    assert plan.result.options["time_budget"] == pytest.approx(2.0)
+    assert plan.timings["solve_plan"] + plan.timings["solve_baseline"] < 2.0 + 10 * stages.MIN_SOLVE_SECONDS

@@ -1,0 +1,134 @@
+"""``optimiser frontier --x worst``: cost against the longest journey, on an instance solved by hand.
+
+Two zones, three sites, every site free of chair cost (£0.01 a patient-minute of travel):
+
+=====  ===  ===  ===   Z1 has 100 attendances, Z2 50; fixed costs S1 £100, S2 £100, S3 £150.
+zone    S1   S2   S3
+=====  ===  ===  ===
+Z1      10   40   20
+Z2      50   10   30
+=====  ===  ===  ===
+
+Least cost with every journey at most epsilon (travel in pounds = minutes x attendances / 100):
+
+* 50: S1 alone, 100 + (1000 + 2500)/100 = 135 (S2 alone 145, S3 alone 185); longest 50.
+* 40: Z2 can no longer reach S1: S2 alone, 100 + (4000 + 500)/100 = 145; longest 40.
+* 30: Z1 loses S2: S3 alone, 150 + (2000 + 1500)/100 = 185; longest 30.
+* 20: Z2 reaches only S2 and Z1 only S1 or S3: S1 + S2, 200 + (1000 + 500)/100 = 215; longest 10.
+* 10: S1 + S2, 215; longest 10 (the least any plan reaches: the p-centre optimum).
+
+Minutes saved against 50: 0, 10, 20, 40, 40; cost per minute saved 1, 4, 1.5: the knee is point 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import models.sact as sact
+from optimiser.cli import main
+from optimiser.commands.frontier import chunk_tops, spread, uncovered
+from optimiser.kinds import load_instance
+from optimiser.overrides import Overrides
+
+YAML = """\
+kind: sact
+name: worst-tiny
+description: two zones, three sites; cost against the longest journey worked out by hand
+parameters:
+  complex_share: 0.0
+  require_aseptic_supply: false
+  travel_cost_per_minute: 0.01
+  trips_per_attendance: 1.0
+"""
+ZONES = "zone_id,name,population,attendances,quintile\nZ1,West,0,100,1\nZ2,East,0,50,2\n"
+SITES = (
+    "site_id,name,trust,type,existing,current_chairs,min_chairs,max_chairs,fixed_cost,chair_cost\n"
+    "S1,One,T1,cancer_centre,true,1,1,5,100,0\n"
+    "S2,Two,T1,cancer_centre,true,1,1,5,100,0\n"
+    "S3,Three,T1,cancer_centre,false,0,1,5,150,0\n"
+)
+TRAVEL = "zone_id,site_id,minutes\nZ1,S1,10\nZ1,S2,40\nZ1,S3,20\nZ2,S1,50\nZ2,S2,10\nZ2,S3,30\n"
+BY_HAND = {  # max_travel_minutes: (cost, longest journey)
+    50.0: (135.0, 50.0),
+    40.0: (145.0, 40.0),
+    30.0: (185.0, 30.0),
+    20.0: (215.0, 10.0),
+    10.0: (215.0, 10.0),
+}
+
+
+@pytest.fixture
+def worst_tiny(tmp_path: Path) -> Path:
+    folder = tmp_path / "worst-tiny"
+    folder.mkdir()
+    for name, text in (
+        ("instance.yaml", YAML),
+        ("zones.csv", ZONES),
+        ("sites.csv", SITES),
+        ("travel.csv", TRAVEL),
+    ):
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_spread_keeps_both_ends_largest_first() -> None:
+    levels = np.array([10.0, 20.0, 30.0, 40.0, 50.0])
+    assert spread(levels, 15) == [50.0, 40.0, 30.0, 20.0, 10.0]
+    assert spread(levels, 3) == [50.0, 30.0, 10.0]
+    assert spread(levels, 2) == [50.0, 10.0]
+
+
+def test_each_round_solves_the_top_of_every_unsettled_run() -> None:
+    """60 reached 45 (settles 45, 60), 30 reached 25 (settles 25), 10 reached 10: the runs left
+    are 35-40 and 20, longest first; a plan at 40 reaching 20 settles both."""
+    candidates = np.array([10.0, 20.0, 25.0, 35.0, 40.0, 45.0, 60.0])
+    solved = {60.0: 45.0, 30.0: 25.0, 10.0: 10.0}
+    assert chunk_tops(candidates, solved) == [40.0, 20.0]
+    assert chunk_tops(candidates, {**solved, 40.0: 20.0}) == []
+
+
+def test_levels_a_solved_plan_settles_need_no_solve() -> None:
+    """The plan at 50 reaches 35: it is the optimum for 40 too; 30 and 20 stay open; 10 solved."""
+    candidates = np.array([10.0, 20.0, 30.0, 35.0, 40.0, 50.0])
+    assert uncovered(candidates, {50.0: 35.0, 10.0: 10.0}).tolist() == [20.0, 30.0]
+    assert uncovered(candidates, {50.0: None}).tolist() == [10.0, 20.0, 30.0, 35.0, 40.0]
+
+
+@pytest.mark.parametrize(("level", "expected"), sorted(BY_HAND.items()))
+def test_each_point_is_the_hand_optimum(
+    worst_tiny: Path, level: float, expected: tuple[float, float]
+) -> None:
+    loaded = load_instance(worst_tiny, overrides=Overrides(set={"max_travel_minutes": level}))
+    data = loaded.model_input.input
+    plan = sact.solve(data)
+    assert sact.check(data, plan).passed
+    assert (plan.costs["total"], plan.access["worst_minutes"]) == pytest.approx(expected)
+
+
+def test_the_least_longest_journey_is_ten_minutes(worst_tiny: Path) -> None:
+    loaded = load_instance(worst_tiny, overrides=Overrides(set={"objective": "worst"}))
+    data = loaded.model_input.input
+    plan = sact.solve(data)
+    assert sact.check(data, plan).passed
+    assert plan.figures()["objective_figures"]["worst_minutes"] == pytest.approx(10.0)
+    assert sorted(plan.sites.loc[plan.sites["open"], "site_id"]) == ["S1", "S2"]
+
+
+@pytest.mark.slow
+def test_frontier_worst_command_writes_the_hand_frontier(worst_tiny: Path, tmp_path: Path) -> None:
+    out = tmp_path / "frontier"
+    args = ["frontier", str(worst_tiny), "--x", "worst", "--points", "5", "--out", str(out), "--no-report"]
+    result = CliRunner().invoke(main, [*args, "--time-limit", "30"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert table["max_travel_minutes"].tolist() == list(BY_HAND)
+    assert table["cost"].tolist() == pytest.approx([cost for cost, _ in BY_HAND.values()])
+    assert table["achieved"].tolist() == pytest.approx([worst for _, worst in BY_HAND.values()])
+    assert table["check"].eq("passed").all() and table["monotone"].all()
+    assert table.loc[table["knee"], "point"].tolist() == [1]
+    assert (out / "frontier.svg").is_file()

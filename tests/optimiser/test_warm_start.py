@@ -1,0 +1,75 @@
+"""``optimiser solve --start RUN_FOLDER`` on the hand-solved tiny instance (optimum 37,000)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from optimiser.cli import main
+from tests.conftest import TINY_OPTIMUM
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_solve_starts_from_an_earlier_run(tiny_instance: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run("solve", str(tiny_instance), "--out", str(first)).exit_code == 0
+    result = run("solve", str(tiny_instance), "--out", str(second), "--start", str(first))
+    assert result.exit_code == 0, result.output
+    doc = json.loads((second / "summary.json").read_text())
+    assert doc["warm_start"] == f"warm start used: 2 sites and their chairs, objective {TINY_OPTIMUM:,.2f}"
+    assert doc["costs"]["total"] == TINY_OPTIMUM and doc["check"]["passed"]
+
+
+def test_a_start_without_a_plan_is_refused(tiny_instance: Path, tmp_path: Path) -> None:
+    result = run("solve", str(tiny_instance), "--out", str(tmp_path / "x"), "--start", str(tmp_path))
+    assert result.exit_code == 2
+    assert "is not a run folder with a plan" in result.output
+
+
+def three_site_instance(tiny: Path) -> Path:
+    """The tiny instance with a third site C 5 minutes from Z2 and a 12-minute standard (the
+    frontier of tests/optimiser/test_options.py: 37,000 at 78.6 % within 12, 59,000 above)."""
+    sites = tiny / "sites.csv"
+    sites.write_text(sites.read_text() + "C,Clinic,T1,community_site,false,0,1,1,20000,5000,false\n")
+    travel = tiny / "travel.csv"
+    travel.write_text(travel.read_text() + "Z1,C,50\nZ2,C,5\nZ3,C,50\n")
+    yaml = tiny / "instance.yaml"
+    yaml.write_text(yaml.read_text() + "  access_minutes: 12\n")
+    return tiny
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("workers", "warm"), [("1", [True, True, False]), ("2", [True, False, False])])
+def test_frontier_warm_starts_each_point_from_the_next_higher(
+    tiny_instance: Path, tmp_path: Path, workers: str, warm: list[bool]
+) -> None:
+    """From the highest target down, one chain per worker: with one worker point 1 starts from
+    point 2 and point 0 from point 1; with two, point 0 from point 2.  Costs as solved cold."""
+    out = tmp_path / "frontier"
+    instance = str(three_site_instance(tiny_instance))
+    result = run(
+        "frontier", instance, "--points", "3", "--out", str(out), "--workers", workers, "--no-report"
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert table["warm_started"].tolist() == warm
+    assert table["cost"].tolist() == pytest.approx([37000.0, 59000.0, 59000.0])
+    assert (table["solve_seconds"] >= 0).all() and set(table["check"]) == {"passed"}
+
+
+@pytest.mark.slow
+def test_a_cold_frontier_starts_no_point(tiny_instance: Path, tmp_path: Path) -> None:
+    out = tmp_path / "frontier"
+    instance = str(three_site_instance(tiny_instance))
+    result = run("frontier", instance, "--points", "3", "--out", str(out), "--cold", "--no-report")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert not table["warm_started"].any()
+    assert table["cost"].tolist() == pytest.approx([37000.0, 59000.0, 59000.0])
