@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from models.common.contract import InputProblem, ModelInputError
 
+SEARCHES = ("cpsat", "lns")
+"""The ways of searching for a rota (:attr:`RosterParameters.search`)."""
+
 
 @dataclass(frozen=True)
 class RosterParameters:
@@ -45,6 +48,10 @@ class RosterParameters:
         and inside it on a quiet machine.
     wall_clock_factor : float
         Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3).
+    search : str
+        How the rota is searched for: ``"cpsat"`` (default: one CP-SAT solve of the whole model)
+        or ``"lns"`` (large-neighbourhood search, :mod:`models.roster.search`: a first rota, then
+        re-solving a few people or a window of days at a time with the rest fixed).
     """
 
     change_weight: int = 10
@@ -55,6 +62,7 @@ class RosterParameters:
     reproducible: bool = True
     work_per_second: float = 0.2
     wall_clock_factor: float = 3.0
+    search: str = "cpsat"
 
     def __post_init__(self) -> None:
         problems = []
@@ -74,6 +82,8 @@ class RosterParameters:
             bad("work_per_second", f"work_per_second {self.work_per_second} must be a positive number")
         if not (math.isfinite(self.wall_clock_factor) and self.wall_clock_factor >= 1):
             bad("wall_clock_factor", f"wall_clock_factor {self.wall_clock_factor} must be >= 1")
+        if self.search not in SEARCHES:
+            bad("search", f"search {self.search!r} must be one of {', '.join(SEARCHES)}")
         if self.change_from is not None and (
             isinstance(self.change_from, dt.datetime) or not isinstance(self.change_from, dt.date)
         ):

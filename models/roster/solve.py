@@ -3,7 +3,8 @@
 Solving: :func:`solve` passes :class:`solvers.SolveOptions` (time limit, workers, seed) to CP-SAT;
 with :attr:`RosterParameters.reproducible` and a worker count given, the limit is CP-SAT's
 deterministic time and workers interleave, so a seed and a worker count fix the rota
-(:func:`solver_options`).
+(:func:`solver_options`). With ``params.search == "lns"`` the model is searched by
+:func:`models.roster.search.lns_solve` within the same limit.
 :func:`proof_options` gives the setting that proves small instances optimal fastest. The objective
 reported is the sum of the returned rota's penalties (see :func:`_rescored`).
 """
@@ -23,6 +24,7 @@ from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
 from models.roster.report import diagnose, explain, extract_tables, penalty_table
 from models.roster.rules import FAMILIES
+from models.roster.search import lns_solve
 from models.roster.vars import RosterModel, make_variables
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
@@ -62,6 +64,21 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
     return dataclasses.replace(options, time_limit=limit, threads=threads, extra=extra)
 
 
+def lns_options(
+    params: RosterParameters, given: SolveOptions, options: SolveOptions, reproducible: bool
+) -> SolveOptions:
+    """Options for :func:`lns_solve` with the workers :func:`solver_options` chose: the budget in
+    wall-clock seconds, or when ``reproducible`` in deterministic units (``work_per_second`` a
+    second, counted by :func:`lns_solve`) with a deadline ``wall_clock_factor`` times the limit."""
+    limit = given.time_limit if given.time_limit is not None else params.time_limit
+    extra = {k: v for k, v in given.extra.items() if k not in ("max_deterministic_time", "interleave_search")}
+    out = dataclasses.replace(options, time_limit=limit, extra=extra)
+    if reproducible and limit is not None:
+        out = out.with_deadline(float(limit) * params.wall_clock_factor)
+        out = dataclasses.replace(out, time_limit=float(limit) * params.work_per_second)
+    return out
+
+
 def build_roster_model(
     inp: RosterInput, params: RosterParameters | None = None, *, elastic: bool = False
 ) -> RosterModel:
@@ -92,6 +109,7 @@ def solve(
     if backend not in BACKENDS:
         raise ValueError(f"the rota model is solved with {', '.join(BACKENDS)}, not {backend!r}")
     params = params or RosterParameters()
+    given = options or SolveOptions()
     reproducible = params.reproducible and options is not None and options.threads is not None
     options = solver_options(params, options)
     timings: dict[str, float] = {}
@@ -111,7 +129,17 @@ def solve(
     rm = build_roster_model(inp, params)
     timings["build"] = time.perf_counter() - t0
     start = hint if hint is not None else inp.published
-    result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
+    if params.search == "lns":
+        result, solver = lns_solve(
+            rm,
+            lns_options(params, given, options, reproducible),
+            hint=_hint(rm, start),
+            deterministic=reproducible,
+            build_seconds=timings["build"],
+            wall_clock_factor=params.wall_clock_factor,
+        )
+    else:
+        result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
     timings["solve"] = result.solve_seconds
     if result.has_plan:
         t0 = time.perf_counter()

@@ -20,7 +20,7 @@ import pandas as pd
 
 from models.roster.catalogue import BANK_HOLIDAY, WEEKDAYS, weekly_cover
 from models.roster.input import RosterInput
-from models.roster.parameters import RosterParameters
+from models.roster.parameters import SEARCHES, RosterParameters
 from optimiser.schema import Column, Parameter, TableSchema
 
 _STAFF_REF = "staff.staff_id"
@@ -343,8 +343,24 @@ PARAMETERS = (
         minimum=0,
         optional=True,
     ),
+    Parameter(
+        "search",
+        str,
+        RosterParameters().search,
+        "",
+        "how the rota is searched for: cpsat (one solve of the whole model) or lns "
+        "(large-neighbourhood search: a few people or days re-solved at a time)",
+        choices=SEARCHES,
+    ),
 )
-MODEL_PARAMETERS = ("change_weight", "max_changes", "hard_violation_weight", "time_limit", "reproducible")
+MODEL_PARAMETERS = (
+    "change_weight",
+    "max_changes",
+    "hard_violation_weight",
+    "time_limit",
+    "reproducible",
+    "search",
+)
 """Instance parameters that are fields of :class:`models.roster.parameters.RosterParameters`."""
 
 

@@ -1,0 +1,77 @@
+"""Large-neighbourhood search of the rota model (:mod:`models.roster.search`): legal, optimal on a
+small instance, and the same rota for the same seed and workers."""
+
+from __future__ import annotations
+
+import pytest
+
+import models.roster
+from models.common.contract import ModelInputError
+from models.roster.check import check_roster
+from models.roster.curtois_qu import read_instance, roster_from_assignments, score_roster, to_roster_input
+from models.roster.report import extract_tables
+from models.roster.search import LnsSettings, lns_solve
+from models.roster.solve import build_roster_model
+from solvers import SolveOptions, Status
+from tests.conftest import benchmark_file
+
+# Neighbourhoods from the start: the first whole-model solve ends at its first rota.
+EAGER = LnsSettings(first_rota_only=True, polish_share=0.1, step_seconds=0.3)
+# Deterministic budgets below (0.2 units per second of limit through solve) take a few seconds
+# on an idle machine; a loose wall-clock backstop keeps the results independent of the load.
+LOOSE = 30.0
+
+
+def instance(name: str):
+    return read_instance(benchmark_file("shift-scheduling", f"{name}.txt"))
+
+
+@pytest.mark.slow  # 5 deterministic seconds: about 7 s idle, minutes on a loaded machine
+def test_lns_reaches_the_optimum_of_instance1_and_the_checker_agrees() -> None:
+    inst = instance("Instance1")
+    inp = to_roster_input(inst)
+    rm = build_roster_model(inp)
+    options = SolveOptions(time_limit=5.0, threads=2, seed=3)
+    result, solver = lns_solve(rm, options, deterministic=True, settings=EAGER, wall_clock_factor=LOOSE)
+    assert "neighbourhoods" in result.message and not result.message.startswith(
+        "large-neighbourhood search: 0 "
+    )
+    assert result.objective == 607
+    tables = extract_tables(rm, solver)
+    assert int(tables["penalties"]["cost"].sum()) == 607
+    found = check_roster(inp, tables["assignments"])
+    assert found.feasible and found.score == 607
+    score = score_roster(inst, roster_from_assignments(inst, tables["assignments"]))
+    assert score.feasible and score.penalty == 607
+
+
+def test_lns_rota_is_legal_and_its_score_is_the_objective() -> None:
+    inst = instance("Instance2")
+    inp = to_roster_input(inst)
+    params = models.roster.Parameters(search="lns", wall_clock_factor=LOOSE)
+    plan = models.roster.solve(inp, params, options=SolveOptions(time_limit=15.0, threads=2, seed=1))
+    assert plan.found
+    report = models.roster.check(inp, plan)
+    assert not report.violations and not report.mismatches
+    assert plan.result.bound is not None and 0 < plan.result.bound <= plan.result.objective
+    assert plan.result.objective >= 828  # the proven optimum
+    assert (
+        score_roster(inst, roster_from_assignments(inst, plan.assignments)).penalty == plan.result.objective
+    )
+
+
+def test_same_seed_and_workers_give_the_same_rota() -> None:
+    inp = to_roster_input(instance("Instance2"))
+    params = models.roster.Parameters(search="lns", wall_clock_factor=LOOSE)
+    runs = [
+        models.roster.solve(inp, params, options=SolveOptions(time_limit=10.0, threads=2, seed=7))
+        for _ in range(2)
+    ]
+    assert runs[0].found and runs[0].result.status in (Status.OPTIMAL, Status.FEASIBLE)
+    assert runs[0].assignments.equals(runs[1].assignments)
+    assert runs[0].result.objective == runs[1].result.objective
+
+
+def test_unknown_search_is_refused() -> None:
+    with pytest.raises(ModelInputError, match="search 'tabu' must be one of cpsat, lns"):
+        models.roster.Parameters(search="tabu")
