@@ -192,8 +192,8 @@ class _Clock:
     def share(self, fraction: float) -> float | None:
         """Limit for a call given ``fraction`` of the whole budget (never more than what is left)."""
         left = self.left()
-        if left is None:
-            return None
+        if left is None or self.budget is None:
+            return left
         return min(left, fraction * self.budget) if fraction < 1 else left
 
 
@@ -225,7 +225,7 @@ def person_input(inp: RosterInput, staff_id: str) -> RosterInput:
             return None
         return frame[frame["staff_id"].astype(str) == staff_id].reset_index(drop=True)
 
-    staff = own(inp.staff)
+    staff = inp.staff[inp.staff["staff_id"].astype(str) == staff_id].reset_index(drop=True)
     groups = {"*", *staff["group"].astype(str)}
     return inp.replace(
         staff=staff,

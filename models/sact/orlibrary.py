@@ -179,7 +179,7 @@ def read_cap(path: str | Path, capacity: float | None = None) -> SactInput:
         travel=_travel(zone_ids, site_ids, per_unit),
         site_travel=_no_site_travel(),
         parameters=params,
-        name=Path(path).stem if not words else f"{Path(path).stem}-{float(capacity):g}",
+        name=Path(path).stem if not words else f"{Path(path).stem}-{capacity:g}",
     )
 
 

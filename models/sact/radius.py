@@ -370,7 +370,7 @@ def solve_radius(
         f"{len(levels.level_minutes)} levels, {len(levels.arc_site)} of {len(a.arc_dem)} arcs"
     )
     integral = False
-    if start is not None and backend == "highs":
+    if start is not None and count is not None and is_open is not None and backend == "highs":
         upper = model.objective_value(start)
         lagrange, shut, held = lagrangian_fixing(levels, a, p, count, upper, _share(options))
         if _proven(upper, lagrange, options.gap):
@@ -405,7 +405,8 @@ def solve_radius(
 
 def _proven(upper: float, bound: float, gap: float) -> bool:
     """Whether a plan of cost ``upper`` is within ``gap`` of the bound (integer costs: of its ceiling)."""
-    if relative_gap(upper, bound) is not None and relative_gap(upper, bound) <= gap:
+    within = relative_gap(upper, bound)
+    if within is not None and within <= gap:
         return True
     return float(upper).is_integer() and np.ceil(bound - 1e-6) >= upper
 
