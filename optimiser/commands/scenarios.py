@@ -213,7 +213,8 @@ def scenarios(
 
 
 def register(main: click.Group) -> None:
-    from optimiser.commands.frontier import frontier, regret
+    from optimiser.commands.frontier import frontier
+    from optimiser.commands.regret import regret
 
     main.add_command(scenarios)
     main.add_command(frontier)

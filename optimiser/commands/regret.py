@@ -1,0 +1,128 @@
+"""``optimiser regret``: what keeping or closing each candidate site costs, and what changes with it.
+
+For every candidate site, the optimum with the site forced the other way (closed if the optimum
+opens it, open if it closes it): what keeping or closing it costs against the optimum, and which
+other sites change with it.  Rows within ``--within`` of the optimum are near-optimal
+alternatives that differ in at least that site.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from optimiser.commands.frontier import _check_word
+from optimiser.commands.parallel import Job
+from optimiser.commands.scenarios import (
+    _fail,
+    batch_options,
+    claim_out,
+    default_out,
+    run_batch,
+    solve_arguments,
+)
+from optimiser.errors import InputError
+
+
+@click.command("regret")
+@click.argument("path")
+@click.option(
+    "--within",
+    type=click.FloatRange(min=0),
+    default=0.01,
+    show_default=True,
+    help="Share of the optimum within which a forced plan counts as a near-optimal alternative.",
+)
+@batch_options
+def regret(
+    path: str,
+    within: float,
+    out: Path | None,
+    time_limit: float,
+    gap: float,
+    backend: str | None,
+    workers: int,
+    scheduler: str | None,
+    memory_limit: float,
+    report: bool,
+) -> None:
+    """For every candidate site: the cost of forcing it open or closed, and what else changes."""
+    from optimiser.cli import resolve_instance
+    from optimiser.comparison import write_comparison
+    from optimiser.kinds import load_instance
+
+    instance = resolve_instance(path)
+    try:
+        loaded = load_instance(instance)
+    except InputError as exc:
+        _fail(exc)
+    if loaded.kind.name != "sact":
+        click.echo(f"regret is for sact instances, not '{loaded.kind.name}'", err=True)
+        raise SystemExit(2)
+    out = claim_out(out or default_out("regret", loaded.raw.name))
+    args = solve_arguments(instance, backend, time_limit, gap)
+    base = Job("optimum", out / "runs" / "optimum", args, {"arguments": list(args)})
+    run_batch([base], time_limit, memory_limit, 1, scheduler)
+    if not (base.folder / "sites.csv").is_file():
+        click.echo(f"The instance has no plan; see {base.folder}", err=True)
+        raise SystemExit(1)
+    sites = pd.read_csv(base.folder / "sites.csv", dtype={"site_id": str})
+    jobs = [base]
+    for _, site in sites.iterrows():
+        flag = "--close" if bool(site["open"]) else "--open"
+        name = f"{'close' if flag == '--close' else 'open'}-{site['site_id']}"
+        extra = (flag, str(site["site_id"]))
+        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
+    run_batch(jobs[1:], time_limit, memory_limit, workers, scheduler)
+    table = regret_table(sites, jobs, within)
+    click.echo(table.drop(columns=["scenario"]).to_string(index=False))
+    runs = {job.name: job.folder for job in jobs}
+    title = f"Site regret: {loaded.raw.name}"
+    files = write_comparison(out, "sact", runs, title=title, report=report, extra={"regret": table})
+    click.echo(f"Wrote {', '.join(files)} to {out}")
+
+
+def regret_table(sites: pd.DataFrame, jobs: list[Job], within: float) -> pd.DataFrame:
+    """One row per site, cheapest forced change first."""
+    base_doc = json.loads((jobs[0].folder / "summary.json").read_text(encoding="utf-8"))
+    optimum = float(base_doc["costs"]["total"])
+    base_open = set(sites.loc[sites["open"].astype(bool), "site_id"])
+    rows = []
+    for job, (_, site) in zip(jobs[1:], sites.iterrows(), strict=True):
+        row: dict[str, Any] = {
+            "site_id": site["site_id"],
+            "name": site["name"],
+            "optimum": "open" if site["site_id"] in base_open else "closed",
+            "forced": "closed" if site["site_id"] in base_open else "open",
+            "scenario": job.name,
+        }
+        summary = job.folder / "summary.json"
+        doc = json.loads(summary.read_text(encoding="utf-8")) if summary.is_file() else {}
+        forced_sites = job.folder / "sites.csv"
+        if forced_sites.is_file() and doc.get("costs"):
+            cost = float(doc["costs"]["total"])
+            other = pd.read_csv(forced_sites, dtype={"site_id": str})
+            now_open = set(other.loc[other["open"].astype(bool), "site_id"]) - {site["site_id"]}
+            was_open = base_open - {site["site_id"]}
+            row.update(
+                cost=cost,
+                regret=cost - optimum,
+                regret_share=(cost - optimum) / optimum,
+                also_opens=" ".join(sorted(now_open - was_open)),
+                also_closes=" ".join(sorted(was_open - now_open)),
+                status=(doc.get("solver") or {}).get("status"),
+                gap=(doc.get("solver") or {}).get("gap"),
+                check=_check_word(doc),
+            )
+            row["near_optimal"] = row["regret_share"] <= within
+        else:
+            explanation = " ".join(doc.get("explanation") or [])[:300]
+            row.update(cost=None, regret=None, status=(doc.get("solver") or {}).get("status", "no plan"))
+            row["also_opens"] = explanation
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    return table.sort_values("regret", na_position="last").reset_index(drop=True)
