@@ -9,6 +9,7 @@ single-period builder, and the linking rows are the only new mathematics.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -33,35 +34,48 @@ def stack(
                 f"{block_name}@{label}", block.size, lower=lower[idx], upper=upper[idx], cost=cost[idx]
             )
             out._integer[-1] = integer[idx].copy()
-        a = part.matrix().tocsr()
-        row_lower, row_upper = part.row_lower, part.row_upper
-        for block_name, block in part.constraint_blocks.items():
-            rows = a[block.start : block.start + block.size].tocoo()
-            out.add_constraints(
-                f"{block_name}@{label}",
-                block.size,
-                rows.row,
-                rows.col + offsets[label],
-                rows.data,
-                lower=row_lower[block.index],
-                upper=row_upper[block.index],
-            )
+        rows = part.matrix().tocsr()
+        _copy_rows(
+            out,
+            label,
+            offsets[label],
+            part.constraint_blocks,
+            rows,
+            part.row_lower,
+            part.row_upper,
+            lazy=False,
+        )
         if part.num_lazy:
             pool, lo, up = part.lazy_pool()
-            for block_name, block in part.lazy_blocks.items():
-                rows = pool[block.start : block.start + block.size].tocoo()
-                out.add_constraints(
-                    f"{block_name}@{label}",
-                    block.size,
-                    rows.row,
-                    rows.col + offsets[label],
-                    rows.data,
-                    lower=lo[block.index],
-                    upper=up[block.index],
-                    lazy=True,
-                )
+            _copy_rows(out, label, offsets[label], part.lazy_blocks, pool, lo, up, lazy=True)
         out.objective_offset += part.objective_offset
     return out, offsets
+
+
+def _copy_rows(
+    out: MatrixModel,
+    label: str,
+    offset: int,
+    blocks: dict[str, Any],
+    rows: Any,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    *,
+    lazy: bool,
+) -> None:
+    """Every block of ``rows`` (CSR) as block ``name@label`` of ``out``, columns shifted by ``offset``."""
+    for name, block in blocks.items():
+        part = rows[block.start : block.start + block.size].tocoo()
+        out.add_constraints(
+            f"{name}@{label}",
+            block.size,
+            part.row,
+            part.col + offset,
+            part.data,
+            lower=lower[block.index],
+            upper=upper[block.index],
+            lazy=lazy,
+        )
 
 
 def scale_costs(model: MatrixModel, columns: np.ndarray, factor: float) -> None:
