@@ -130,13 +130,26 @@ def _strict_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
 
 
-def _solve_until(instance: Path, out: Path, wait_for: re.Pattern[str], sig: int) -> tuple[int, str, float]:
-    """Run a solve, send ``sig`` once a log line matches ``wait_for``; exit code, output, seconds after."""
-    seen = threading.Event()
+def _solve_and_signal(
+    instance: Path,
+    out: Path,
+    started: re.Pattern[str],
+    plan: re.Pattern[str] | None,
+    grace: float,
+    sig: int,
+    times: int = 1,
+    extra: tuple[str, ...] = (),
+) -> tuple[int, str, float]:
+    """Solve; once ``started`` matches, wait for ``plan`` to match ``times`` times (at most ``grace`` s), send ``sig``.
+
+    Returns the exit code, the output and the seconds from the signal to the end of the run.
+    """
+    seen_start, seen_plan = threading.Event(), threading.Event()
     lines: list[str] = []
-    command = [*CLI, "solve", str(instance), "--time-limit", "600", "--gap", "0", "--verbose"]
+    plans = [0]
+    command = [*CLI, "solve", str(instance), "--time-limit", "600", "--verbose", *extra, "--out", str(out)]
     with subprocess.Popen(
-        [*command, "--out", str(out)],
+        command,
         env=_environment(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -148,13 +161,18 @@ def _solve_until(instance: Path, out: Path, wait_for: re.Pattern[str], sig: int)
             assert proc.stdout is not None
             for line in proc.stdout:
                 lines.append(line)
-                if wait_for.search(line):
-                    seen.set()
+                if started.search(line):
+                    seen_start.set()
+                if seen_start.is_set() and plan is not None and plan.search(line):
+                    plans[0] += 1
+                    if plans[0] >= times:
+                        seen_plan.set()
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
         try:
-            assert seen.wait(240), "the solve never reached the awaited point:\n" + "".join(lines[-30:])
+            assert seen_start.wait(300), "the solve never started:\n" + "".join(lines[-30:])
+            seen_plan.wait(grace)
             sent = time.monotonic()
             proc.send_signal(sig)
             code = proc.wait(timeout=STOPPED_WITHIN + 60)
@@ -164,6 +182,11 @@ def _solve_until(instance: Path, out: Path, wait_for: re.Pattern[str], sig: int)
                 proc.kill()
             reader.join(timeout=5)
     return code, "".join(lines), after
+
+
+def _solve_until(instance: Path, out: Path, wait_for: re.Pattern[str], sig: int) -> tuple[int, str, float]:
+    """Run an exact solve, send ``sig`` once a log line matches ``wait_for``; exit code, output, seconds after."""
+    return _solve_and_signal(instance, out, wait_for, None, 0.0, sig, extra=("--gap", "0"))
 
 
 @pytest.mark.slow

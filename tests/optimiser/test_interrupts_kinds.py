@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,7 @@ from click.testing import CliRunner
 
 from optimiser.cli import main
 from tests.conftest import REPO_ROOT
-from tests.optimiser.test_interrupts import CLI, STOPPED_WITHIN, _environment, _strict_json
+from tests.optimiser.test_interrupts import STOPPED_WITHIN, _solve_and_signal, _strict_json
 
 pytestmark = pytest.mark.slow
 
@@ -42,59 +39,6 @@ def _generate(kind: str, folder: Path, *args: str) -> Path:
     done = CliRunner().invoke(main, ["generate", kind, *args, str(folder)], catch_exceptions=False)
     assert done.exit_code == 0, done.output
     return folder
-
-
-def _solve_and_signal(
-    instance: Path,
-    out: Path,
-    started: re.Pattern[str],
-    plan: re.Pattern[str] | None,
-    grace: float,
-    sig: int,
-    times: int = 1,
-) -> tuple[int, str, float]:
-    """Solve; once ``started`` matches, wait for ``plan`` to match ``times`` times (at most ``grace`` s), send ``sig``.
-
-    Returns the exit code, the output and the seconds from the signal to the end of the run.
-    """
-    seen_start, seen_plan = threading.Event(), threading.Event()
-    lines: list[str] = []
-    plans = [0]
-    command = [*CLI, "solve", str(instance), "--time-limit", "600", "--verbose", "--out", str(out)]
-    with subprocess.Popen(
-        command,
-        env=_environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=out.parent,
-    ) as proc:
-
-        def read() -> None:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                lines.append(line)
-                if started.search(line):
-                    seen_start.set()
-                if seen_start.is_set() and plan is not None and plan.search(line):
-                    plans[0] += 1
-                    if plans[0] >= times:
-                        seen_plan.set()
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        try:
-            assert seen_start.wait(300), "the solve never started:\n" + "".join(lines[-30:])
-            seen_plan.wait(grace)
-            sent = time.monotonic()
-            proc.send_signal(sig)
-            code = proc.wait(timeout=STOPPED_WITHIN + 60)
-            after = time.monotonic() - sent
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            reader.join(timeout=5)
-    return code, "".join(lines), after
 
 
 def _assert_kept_or_said(out: Path, code: int, output: str, after: float) -> dict:
