@@ -280,13 +280,20 @@ def validate(path: str) -> None:
 
 @main.command("report")
 @click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
-def report(folder: Path) -> None:
+@click.option(
+    "--years",
+    default=None,
+    help="Roll-out runs: the years to map, comma-separated, each a year (2030) or a position "
+    "(1 = the first year); default the first, middle and last.",
+)
+def report(folder: Path, years: str | None) -> None:
     """Write report.html for a run folder or a comparison (scenarios, frontier, regret) folder."""
     from optimiser.report import write_report
+    from optimiser.report.rollout import parse_years
 
     try:
-        path = write_report(folder)
-    except FileNotFoundError as exc:
+        path = write_report(folder, years=parse_years(years))
+    except (FileNotFoundError, ValueError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"Wrote {path}")

@@ -9,6 +9,7 @@ autoescaping, so names from the instance cannot inject markup).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,13 +31,19 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def write_report(folder: Path, out: Path | None = None) -> Path:
-    """Write ``report.html`` for the run or comparison folder ``folder``; return its path."""
+def write_report(folder: Path, out: Path | None = None, years: Sequence[int] | None = None) -> Path:
+    """Write ``report.html`` for the run or comparison folder ``folder``; return its path.
+
+    ``years``: the years of a roll-out run to map, each a year or a position 1..T (None: the
+    first, middle and last).  Raises ValueError for years of another kind of run or not in it.
+    """
     folder = Path(folder)
     if (folder / "comparison.csv").is_file():
+        if years is not None:
+            raise ValueError("years apply to a roll-out run, not to a comparison")
         context = comparison_context(folder)
     elif (folder / "run.json").is_file():
-        context = run_context(folder)
+        context = run_context(folder, years)
     else:
         raise FileNotFoundError(f"{folder} holds neither a run (run.json) nor a comparison (comparison.csv)")
     html = _environment().get_template("report.html.j2").render(**context)

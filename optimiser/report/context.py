@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -134,56 +135,6 @@ def network_map(
     return svgmap.draw_map(zones, sites, links, colour_by=colour_by)
 
 
-def rollout_views(run: Path, instance: Path) -> tuple[str | None, list[tuple[str, str]]]:
-    """A roll-out run: the map of its last year, and the timeline of chairs by site and year."""
-    import html
-
-    from optimiser.kinds import load_instance
-
-    schedule_file = run / "schedule.csv"
-    if not schedule_file.is_file():
-        return None, []
-    schedule = pd.read_csv(schedule_file, dtype={"site_id": str})
-    years = list(dict.fromkeys(schedule["year"]))
-    head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
-    rows = []
-    for site_id, site in schedule.groupby("site_id", sort=False):
-        if not site["open"].any():
-            continue
-        cells = []
-        for _, r in site.iterrows():
-            shade = "#005EB8" if r["open"] else "#ffffff"
-            mark = {"opens": "new", "closes": "closed", "grows": "+", "shrinks": "-"}.get(str(r["event"]), "")
-            text = f"{int(r['chairs'])} {mark}".strip() if r["open"] else mark
-            style = f"background:{shade};color:#fff" if r["open"] else "color:#DA291C"
-            cells.append(f'<td style="{style}">{html.escape(text)}</td>')
-        label = f"{site['name'].iloc[0]} ({site_id})"
-        rows.append(f"<tr><th>{html.escape(label)}</th>{''.join(cells)}</tr>")
-    table = f'<table class="data grid"><tr><th>site</th>{head}</tr>{"".join(rows)}</table>'
-    timeline = [("Roll-out: chairs by site and year (new: opens; +/-: chairs added or removed)", table)]
-    try:
-        data = load_instance(instance).model_input.input.base
-    except InputError:
-        return None, timeline
-    last = years[-1]
-    year_plan = schedule[schedule["year"] == last].copy()
-    today = data.sites["current_chairs"].where(data.sites["existing"].astype(bool), 0)
-    year_plan["current_chairs"] = year_plan["site_id"].map(today).fillna(0)
-    year_plan["change"] = year_plan["event"].fillna("").replace("", "unchanged")
-    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
-    links = pd.read_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
-    return (
-        network_map(
-            data,
-            allocation[allocation["year"] == last],
-            year_plan,
-            links[links["year"] == last],
-            "travel",
-        ),
-        timeline,
-    )
-
-
 def ooh_map(run: Path, instance: Path) -> str | None:
     """The SVG map of an OOH run: sites, and a line from each rota's hub to every site it covers."""
     from optimiser.kinds import load_instance
@@ -255,8 +206,14 @@ def rota_grid(run: Path) -> str | None:
     return f'<div class="scroll">{table}</div>'
 
 
-def run_context(run: Path) -> dict[str, Any]:
-    """A single run: headline, map, the plan's tables."""
+def _map_section(title: str, svg: str | None, figures: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """One map of the report: its heading, the figures shown above it, the inline SVG."""
+    return {"title": title, "figures": list(figures), "svg": svg}
+
+
+def run_context(run: Path, years: Sequence[int] | None = None) -> dict[str, Any]:
+    """A single run: headline, map (a roll-out: one per year in ``years``, see
+    :func:`optimiser.report.rollout.choose_years`), the plan's tables."""
     meta = _json(run / "run.json")
     summary = _json(run / "summary.json")
     kind = meta.get("kind", summary.get("kind", ""))
@@ -267,20 +224,26 @@ def run_context(run: Path) -> dict[str, Any]:
             frame = pd.read_csv(run / name)
             tables.append((name.removesuffix(".csv").replace("_", " "), _table(frame), len(frame)))
     charts: list[tuple[str, str]] = [("Rota", grid)] if (grid := rota_grid(run)) else []
+    if years is not None and kind != "rollout":
+        raise ValueError(f"years apply to a roll-out run; {run.name} is a {kind or 'unknown'} run")
     if kind == "rollout":
-        map_svg, timeline = rollout_views(run, instance)
+        from optimiser.report.rollout import rollout_views
+
+        year_maps, timeline = rollout_views(run, instance, years)
+        maps = [_map_section(m.title, m.svg, m.figures) for m in year_maps if m.svg]
         charts += timeline
     else:
         map_svg = (
             sact_map(run, instance) if kind == "sact" else ooh_map(run, instance) if kind == "ooh" else None
         )
+        maps = [_map_section("Map", map_svg)] if map_svg else []
     return {
         "title": f"{meta.get('name', run.name)}: {kind} plan",
         "subtitle": f"Run folder {run.name}",
         "headline": headline(summary),
         "explanation": summary.get("explanation") or [],
         "check": summary.get("check"),
-        "map_svg": map_svg,
+        "maps": maps,
         "legend": svgmap.legend("travel") if kind in ("sact", "rollout") else [],
         "charts": charts,
         "tables": tables,
@@ -337,9 +300,15 @@ def comparison_context(folder: Path) -> dict[str, Any]:
     runs = sorted((folder / "runs").glob("*/run.json"))
     first = runs[0].parent if runs else None
     meta = _json(first / "run.json") if first else {}
-    map_svg = None
+    maps = []
     if first is not None and meta.get("kind") == "sact":
         map_svg = sact_map(first, Path(meta.get("instance", "")))
+        maps = [_map_section("Map", map_svg)] if map_svg else []
+    elif first is not None and meta.get("kind") == "rollout":
+        from optimiser.report.rollout import rollout_views
+
+        year_maps, _ = rollout_views(first, Path(meta.get("instance", "")))
+        maps = [_map_section(m.title, m.svg, m.figures) for m in year_maps if m.svg]
     return {
         "title": f"{folder.name}",
         "subtitle": f"{len(table)} solves compared" + (f"; map: {first.name}" if first is not None else ""),
@@ -349,8 +318,8 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         ],
         "explanation": [],
         "check": None,
-        "map_svg": map_svg,
-        "legend": svgmap.legend("travel") if map_svg else [],
+        "maps": maps,
+        "legend": svgmap.legend("travel") if maps else [],
         "charts": charts,
         "tables": tables,
         "version": meta.get("version", ""),

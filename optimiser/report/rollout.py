@@ -1,0 +1,191 @@
+"""The report of a roll-out run: a timeline of chairs by site and year, and a map per chosen year.
+
+Each map is the single-period SACT map (:func:`optimiser.report.context.network_map`) of one
+year: zones coloured by that year's travel, sites by their state against today (new since
+today, closed since today, open), aseptic supply links of that year.  Its title carries the
+year's headline figures: sites open, chairs, the share within the access standard and what
+opened or closed that year.  The years are chosen by position (1 = the first year) or by the
+year itself; by default the first, the middle and the last year.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from optimiser.errors import InputError
+
+EVENT_MARKS = {"opens": "new", "closes": "closed", "grows": "+", "shrinks": "-"}
+
+
+@dataclass(frozen=True)
+class YearMap:
+    """One year's map: its heading, its headline figures as (label, value) and the SVG (None when
+    the instance has no coordinates)."""
+
+    year: int | str
+    title: str
+    figures: tuple[tuple[str, str], ...]
+    svg: str | None
+
+
+def default_years(labels: Sequence[int | str]) -> list[int | str]:
+    """The first, middle and last year (fewer when there are fewer years)."""
+    if not labels:
+        return []
+    picks = (0, (len(labels) - 1) // 2, len(labels) - 1)
+    return [labels[i] for i in sorted(set(picks))]
+
+
+def choose_years(labels: Sequence[int | str], asked: Sequence[int] | None) -> list[int | str]:
+    """The years to map: each asked number is a year of ``labels`` or, if none is, a position
+    1..T; None: :func:`default_years`.  Raises ValueError naming a number that is neither."""
+    if asked is None:
+        return default_years(labels)
+    text = [str(label) for label in labels]
+    chosen: list[int | str] = []
+    for number in asked:
+        if str(number) in text:
+            label = labels[text.index(str(number))]
+        elif 1 <= number <= len(labels):
+            label = labels[number - 1]
+        else:
+            raise ValueError(
+                f"year {number} is not in this roll-out: give a year ({labels[0]}-{labels[-1]}) "
+                f"or a position 1-{len(labels)}"
+            )
+        if label not in chosen:
+            chosen.append(label)
+    return chosen
+
+
+def parse_years(text: str | None) -> list[int] | None:
+    """``"1,5,10"`` -> [1, 5, 10]; None or blank -> None.  Raises ValueError on anything else."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError(f"--years {text!r}: give whole numbers separated by commas, e.g. 1,5,10") from None
+
+
+def timeline(schedule: pd.DataFrame) -> str:
+    """Chairs by site (rows, sites ever open) and year (columns) as an escaped HTML table."""
+    years = list(dict.fromkeys(schedule["year"]))
+    head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
+    rows = []
+    for site_id, site in schedule.groupby("site_id", sort=False):
+        if not site["open"].any():
+            continue
+        cells = []
+        for _, r in site.iterrows():
+            mark = EVENT_MARKS.get(str(r["event"]), "")
+            text = f"{int(r['chairs'])} {mark}".strip() if r["open"] else mark
+            style = "background:#005EB8;color:#fff" if r["open"] else "color:#DA291C"
+            cells.append(f'<td style="{style}">{html.escape(text)}</td>')
+        label = f"{site['name'].iloc[0]} ({site_id})"
+        rows.append(f"<tr><th>{html.escape(label)}</th>{''.join(cells)}</tr>")
+    return f'<table class="data grid"><tr><th>site</th>{head}</tr>{"".join(rows)}</table>'
+
+
+def year_figures(
+    year: pd.DataFrame, access: pd.DataFrame | None, access_minutes: float
+) -> tuple[tuple[str, str], ...]:
+    """Sites open, chairs, access and the year's openings and closures, as (label, value)."""
+    open_sites = year[year["open"].astype(bool)]
+    figures = [("Sites open", f"{len(open_sites)}"), ("Chairs", f"{int(open_sites['chairs'].sum()):,}")]
+    if access is not None and len(access):
+        column = f"within_{access_minutes:g}"
+        if column not in access.columns:
+            column = "within_30"
+        if column in access.columns:
+            share = float(access[column].iloc[0])
+            figures.append((f"Within {column.removeprefix('within_')} min", f"{share:.1%}"))
+        if "mean_minutes" in access.columns:
+            figures.append(("Mean travel", f"{float(access['mean_minutes'].iloc[0]):.1f} min"))
+    for event, label in (("opens", "Opens"), ("closes", "Closes")):
+        ids = year.loc[year["event"] == event, "site_id"].astype(str).tolist()
+        if ids:
+            figures.append((label, ", ".join(ids)))
+    return tuple(figures)
+
+
+def year_title(label: int | str, position: int, count: int, figures: Sequence[tuple[str, str]]) -> str:
+    """``"2030 (year 5 of 10): 14 sites open, 160 chairs, 93.1% within 30 min"``."""
+    parts = [
+        f"{value} {name.lower()}"
+        for name, value in figures
+        if name in ("Sites open", "Chairs") or name.startswith("Within")
+    ]
+    return f"{label} (year {position} of {count}): " + ", ".join(parts)
+
+
+def map_states(year: pd.DataFrame, base_sites: pd.DataFrame) -> pd.DataFrame:
+    """The year's sites with the columns the SACT map reads, states against today: ``opened``
+    (not delivering today), ``closed`` (delivering today, not this year), ``resized`` (other
+    chairs than today), ``unchanged``."""
+    existing = base_sites["existing"].astype(bool)
+    today = base_sites["current_chairs"].where(existing, 0)
+    plan = year[["site_id", "open", "chairs"]].copy()
+    plan["open"] = plan["open"].astype(bool)
+    was_open = plan["site_id"].map(existing).fillna(False).astype(bool)
+    plan["current_chairs"] = plan["site_id"].map(today).fillna(0).astype(int)
+    plan["change"] = "unchanged"
+    plan.loc[plan["open"] & (plan["chairs"] != plan["current_chairs"]), "change"] = "resized"
+    plan.loc[plan["open"] & ~was_open, "change"] = "opened"
+    plan.loc[~plan["open"] & was_open, "change"] = "closed"
+    return plan
+
+
+def rollout_views(
+    run: Path, instance: Path, years: Sequence[int] | None = None
+) -> tuple[list[YearMap], list[tuple[str, str]]]:
+    """The maps of the chosen years (``years``: see :func:`choose_years`) and the timeline.
+
+    Raises ValueError when an asked year is not in the run.  Maps are left out (the timeline
+    kept) when the instance cannot be read any more.
+    """
+    from optimiser.kinds import load_instance
+    from optimiser.report.context import network_map
+
+    schedule_file = run / "schedule.csv"
+    if not schedule_file.is_file():
+        return [], []
+    schedule = pd.read_csv(schedule_file, dtype={"site_id": str})
+    labels = list(dict.fromkeys(schedule["year"].tolist()))
+    chosen = choose_years(labels, years)
+    charts = [
+        (
+            "Roll-out: chairs by site and year (new: opens; +/-: chairs added or removed)",
+            timeline(schedule),
+        )
+    ]
+    try:
+        data = load_instance(instance).model_input.input.base
+    except InputError:  # the instance moved or changed since the run
+        return [], charts
+    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
+    links = pd.read_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
+    access_file = run / "access_by_year.csv"
+    access = pd.read_csv(access_file) if access_file.is_file() else None
+    maps = []
+    for label in chosen:
+        year = schedule[schedule["year"] == label]
+        year_access = None
+        if access is not None:
+            year_access = access[(access["year"] == label) & (access["quintile"] == 0)]
+        figures = year_figures(year, year_access, float(data.parameters.access_minutes))
+        svg = network_map(
+            data,
+            allocation[allocation["year"] == label],
+            map_states(year, data.sites),
+            links[links["year"] == label],
+            "travel",
+        )
+        title = year_title(label, labels.index(label) + 1, len(labels), figures)
+        maps.append(YearMap(label, title, figures, svg))
+    return maps, charts
