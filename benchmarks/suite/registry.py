@@ -41,6 +41,7 @@ FAMILY_MODULES = (
     "benchmarks.suite.cases_ooh",
     "benchmarks.suite.cases_cover",
     "benchmarks.suite.cases_roster",
+    "benchmarks.suite.cases_rollout",
 )
 """Modules that contribute families; each defines ``families() -> list[Family]``."""
 

@@ -12,6 +12,7 @@ import pandas as pd
 from models.common.contract import finite_or_none
 from models.rollout.build import RolloutModel, YearModel, build
 from models.rollout.input import RolloutInput, RolloutParameters
+from models.rollout.large import solve_priced, use_priced_path
 from models.sact.diagnose import diagnose
 from models.sact.solve import SactPlan, extract
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_model
@@ -98,13 +99,16 @@ def solve_rollout(
             Status.INFEASIBLE, None, None, None, build_seconds, 0.0, backend, "diagnosed before solving"
         )
         return _empty(result, labels, tuple(problems), data)
-    start = None
-    if backend == "highs" and data.num_years > 1:
-        start = forward_plan(data, built, options)
-    kwargs: dict[str, Any] = {"start": start} if start is not None else {}
-    result, x = solve_model(
-        built.model, backend, options, build_seconds=build_seconds, progress=progress, **kwargs
-    )
+    if backend == "highs" and use_priced_path(built, data.base.parameters.solve_method):
+        result, x = solve_priced(built, options, build_seconds=build_seconds, progress=progress)
+    else:
+        start = None
+        if backend == "highs" and data.num_years > 1:
+            start = forward_plan(data, built, options)
+        kwargs: dict[str, Any] = {"start": start} if start is not None else {}
+        result, x = solve_model(
+            built.model, backend, options, build_seconds=build_seconds, progress=progress, **kwargs
+        )
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if x is None:
         why = {
