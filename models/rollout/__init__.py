@@ -21,9 +21,10 @@ Sets and data
 Variables
 
 * Per year, every variable of :mod:`models.sact`: :math:`y_{st}, n_{st}, x_{at}, u_{zkt}, v, f`.
-* :math:`o_{st} \in \{0,1\}` site :math:`s` opens in year :math:`t` (only sites not delivering
-  today); :math:`w_{st} \in \{0,1\}` closes (only :math:`s \in S^w`); :math:`a_{st}, b_{st} \in
-  \mathbb Z_{\ge 0}` chairs added and removed.
+* :math:`o_{st} \in [0,1]` site :math:`s` opens in year :math:`t` (only sites not delivering
+  today); :math:`w_{st} \in [0,1]` closes (only :math:`s \in S^w`); :math:`a_{st}, b_{st} \ge 0`
+  chairs added and removed.  Continuous, yet whole at an optimum: with :math:`y, n` integer the
+  least values meeting (1), (2) and (4) are whole and only loosen (3), (5) and (6).
 
 Constraints
 

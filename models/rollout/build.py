@@ -98,7 +98,12 @@ def build(data: RolloutInput) -> RolloutModel:
 
 
 def linking(m: MatrixModel, data: RolloutInput, years: tuple[YearModel, ...]) -> None:
-    """Opening, closing, chair changes and capital: (R1)-(R6)."""
+    """Opening, closing, chair changes and capital: (R1)-(R6).
+
+    The linking variables are continuous: with every year's :math:`y, n` integer, the least
+    :math:`o, w, a, b` meeting (R1)-(R4) are whole numbers and only loosen (R3), (R5), (R6), so
+    the optimum is the same, and HiGHS branches on the years' decisions only.
+    """
     sites = data.base.sites
     num_sites, num_years = len(sites), len(years)
     existing = sites["existing"].to_numpy(bool).astype(float)
@@ -113,14 +118,14 @@ def linking(m: MatrixModel, data: RolloutInput, years: tuple[YearModel, ...]) ->
         size,
         upper=np.tile(1.0 - existing, num_years),
         cost=np.repeat(discount, num_sites) * p.capital_per_new_site,
-        integer=True,
+        integer=False,
     )
     w = m.add_variables(
         "closing",
         size,
         upper=np.tile(closable.astype(float), num_years),
         cost=np.repeat(discount, num_sites) * p.closure_cost,
-        integer=True,
+        integer=False,
     )
     most = sites["max_chairs"].to_numpy(float)
     add = m.add_variables(
@@ -128,10 +133,10 @@ def linking(m: MatrixModel, data: RolloutInput, years: tuple[YearModel, ...]) ->
         size,
         upper=np.tile(most, num_years),
         cost=np.repeat(discount, num_sites) * p.capital_per_chair,
-        integer=True,
+        integer=False,
     )
     rem = m.add_variables(
-        "chairs_removed", size, upper=np.tile(np.maximum(most, today_chairs), num_years), integer=True
+        "chairs_removed", size, upper=np.tile(np.maximum(most, today_chairs), num_years), integer=False
     )
     y = np.stack([yr.columns("open") for yr in years])  # (T, S)
     n = np.stack([yr.columns("chairs") for yr in years])
