@@ -1,4 +1,5 @@
-"""``optimiser generate KIND ... OUT``: reproducible instances of any size."""
+"""``optimiser generate KIND ... OUT``: reproducible instances of any size (and ``rollout-lsoa``, built
+from two bundled instances)."""
 
 from __future__ import annotations
 
@@ -131,3 +132,27 @@ def generate_cover(
         sys.exit(2)
     size = f"{oncologists} oncologists x {trusts} trusts x {tumour_sites} tumour sites x {weeks} weeks"
     click.echo(f"Wrote {out} ({size})")
+
+
+@generate.command("rollout-lsoa")
+@click.option(
+    "--years",
+    type=click.IntRange(min=1, max=10),
+    default=10,
+    show_default=True,
+    help="The first this many years of lsc-sact-rollout (2026-2035).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
+@click.argument("out", type=click.Path(path_type=Path))
+def generate_rollout_lsoa(years: int, force: bool, out: Path) -> None:
+    """The LSOA-level LSC roll-out: lsc-sact-lsoa's network with lsc-sact-rollout's years and capital."""
+    from instances.generators.rollout import lsoa_rollout
+    from optimiser.instance_files import write_instance
+
+    inst = lsoa_rollout(years)
+    try:
+        write_instance(out, "rollout", inst.name, inst.parameters, inst.tables, inst.description, force=force)
+    except OutputExistsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(f"Wrote {out} (1,058 LSOAs x 21 sites x {years} years)")

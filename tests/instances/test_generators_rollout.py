@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -33,3 +35,17 @@ def test_rollout_scale_family_makes_one_case_per_number_of_years() -> None:
     cases = expand_rollout({"years": [1, 10]}, Context(None))
     assert [c.name for c in cases] == ["lsc-lsoa-rollout-1y", "lsc-lsoa-rollout-10y"]
     assert [c.size_value for c in cases] == [1058 * 21, 1058 * 21 * 10]
+
+
+def test_generate_rollout_lsoa_writes_a_valid_instance_folder(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from optimiser.cli import main
+    from optimiser.kinds import load_instance
+
+    result = CliRunner().invoke(main, ["generate", "rollout-lsoa", "--years", "2", str(tmp_path / "inst")])
+    assert result.exit_code == 0, result.output
+    loaded = load_instance(tmp_path / "inst")
+    assert loaded.kind.name == "rollout"
+    assert loaded.model_input.input.years["demand_factor"].tolist() == pytest.approx([1.0, 1.0593])
+    assert len(loaded.model_input.input.base.zones) == 1058
