@@ -40,7 +40,9 @@ from solvers.pricing import PricedRelaxation, price_relaxation
 NEAREST = 5  # arcs per demand row and year in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
 FIX_TOLERANCE = 1e-6  # a site-year the LP opens at least 1 - this (or at most this) is fixed in stage 2
-PRICED_PATH_ARCS = 100_000  # solve_method "auto": the priced path above this many arcs in all years
+PRICED_PATH_ARCS = 40_000  # solve_method "auto": the priced path above this many arcs in all years
+# (below one year's 100,000: LSOA x 1 year, 29,500 arcs, solves directly to 0.6 % in 18 s; LSOA x 3
+# years, 88,000 arcs, directly 3.98 % in 300 s, priced 1.40 %: benchmarks/results/rollout_lsoa.md)
 
 
 def use_priced_path(built: RolloutModel, method: str) -> bool:
