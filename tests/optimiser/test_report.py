@@ -64,6 +64,11 @@ def test_report_escapes_names_from_the_instance(sact_run: Path, tmp_path: Path) 
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
 
 
+def test_years_to_map_apply_to_a_roll_out_run_only(sact_run: Path) -> None:
+    with pytest.raises(ValueError, match="years apply to a roll-out run; run is a sact run"):
+        write_report(sact_run, years=[1])
+
+
 def test_report_command_refuses_a_folder_without_a_run(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert result.exit_code == 2 and "neither a run" in result.output

@@ -98,3 +98,15 @@ def test_choosing_years() -> None:
         parse_years("first")
     with pytest.raises(ValueError, match="position 1-10"):
         choose_years(labels, [11])
+
+
+def test_a_comparison_of_roll_outs_maps_the_first_runs_years(rollout_run: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "compare"
+    shutil.copytree(rollout_run, folder / "runs" / "a-growth-68")
+    pd.DataFrame({"scenario": ["a-growth-68"], "check": ["passed"]}).to_csv(folder / "comparison.csv")
+    sections = map_sections(write_report(folder).read_text(encoding="utf-8"))
+    assert [re.search(r"<h2>(\d+)", s).group(1) for s in sections] == ["2026", "2027", "2029"]  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="not to a comparison"):
+        write_report(folder, years=[1])
