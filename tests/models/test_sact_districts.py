@@ -22,12 +22,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import models.rollout
 import models.sact
 from models.sact.access import DISTRICT_COLUMNS, NO_DISTRICT, access_by_district
 from optimiser.kinds import load_instance
 from solvers import SolveOptions
 
 EXACT = SolveOptions(gap=0.0)
+REPO = Path(__file__).resolve().parents[2]
 DISTRICTS = (
     "zone_id,name,district,population,attendances,quintile\n"
     "Z1,North,Northshire,1000,600,1\nZ2,Middle,Southshire,1000,300,2\nZ3,South,Southshire,1000,500,3\n"
@@ -95,3 +97,49 @@ def test_zones_with_a_blank_district_are_grouped_together() -> None:
     assert blank["mean_minutes"] == pytest.approx((20 * 50 + 30 * 20) / 50)
     assert blank["within_access_standard"] == pytest.approx(30 / 60)
     assert blank["within_60"] == pytest.approx(50 / 60)
+
+
+def test_the_rollout_gives_access_by_district_for_every_year(with_districts: models.sact.Input) -> None:
+    """Demand doubled in 2027: every district's attendances double."""
+    years = pd.DataFrame(
+        {"year": [2026, 2027], "demand_factor": [1.0, 2.0], "capital_budget": np.nan, "access_target": np.nan}
+    ).assign(nurse_factor=1.0, hub_capacity_factor=1.0)
+    plan = models.rollout.solve(models.rollout.Input(base=with_districts, years=years), options=EXACT)
+    table = plan.tables()["access_by_district"]
+    assert list(table.columns) == ["year", *DISTRICT_COLUMNS]
+    assert table[["year", "district"]].values.tolist() == [
+        [2026, "Northshire"], [2026, "Southshire"], [2027, "Northshire"], [2027, "Southshire"]
+    ]  # fmt: skip
+    assert table["attendances"].tolist() == pytest.approx([600.0, 800.0, 1200.0, 1600.0])
+
+
+def test_lsc_lsoa_zones_give_access_for_each_of_their_18_districts() -> None:
+    """Every LSOA served at its nearest site (a plan's allocation, without the solve): the
+    district table covers all 1,058 LSOAs and their attendances, district by district."""
+    data = load_instance(REPO / "instances" / "lsc-sact-lsoa").model_input.input
+    nearest = data.travel.loc[data.travel.groupby("zone_id")["minutes"].idxmin(), ["zone_id", "minutes"]]
+    attendances = data.zones["attendances"]
+    alloc = nearest.assign(attendances=nearest["zone_id"].map(attendances).to_numpy())
+    table = access_by_district(data.zones, alloc, attendances, access_minutes=30.0).set_index("district")
+    assert len(table) == 18 and table["zones"].sum() == 1058
+    assert table.loc["South Lakeland", "zones"] == 59 and table.loc["Craven", "zones"] == 3
+    assert table["attendances"].sum() == pytest.approx(attendances.sum())
+    assert (table["unserved"] == 0).all()
+    kendal = alloc[alloc["zone_id"].map(data.zones["district"]) == "South Lakeland"]
+    assert table.loc["South Lakeland", "worst_minutes"] == kendal["minutes"].max()
+
+
+@pytest.mark.slow
+def test_solving_lsc_lsoa_writes_access_by_district(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from optimiser.cli import main
+
+    out = tmp_path / "run"
+    args = ["solve", str(REPO / "instances" / "lsc-sact-lsoa"), "--out", str(out), "--gap", "0.01"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "access_by_district.csv")
+    assert len(table) == 18 and table["zones"].sum() == 1058
+    quintiles = pd.read_csv(out / "access_by_quintile.csv")
+    assert table["attendances"].sum() == pytest.approx(quintiles["attendances"].sum())
