@@ -255,28 +255,17 @@ def rota_grid(run: Path) -> str | None:
     return f'<div class="scroll">{table}</div>'
 
 
-ACCESS_FILES = {
-    "access_by_quintile.csv": "by deprivation quintile (0: unknown)",
-    "access_by_year.csv": "by year and deprivation quintile (0: all zones)",
-    "access_by_district.csv": "by district",
-}
-"""The access tables of a run, shown side by side in one section, with their headings."""
-
-
 def run_context(run: Path) -> dict[str, Any]:
-    """A single run: headline, map, the access tables side by side, the plan's other tables."""
+    """A single run: headline, map, the plan's tables."""
     meta = _json(run / "run.json")
     summary = _json(run / "summary.json")
     kind = meta.get("kind", summary.get("kind", ""))
     instance = Path(meta.get("instance", ""))
-    tables, access = [], []
+    tables = []
     for name in meta.get("files", []):
         if name.endswith(".csv") and (run / name).is_file():
             frame = pd.read_csv(run / name)
-            if name in ACCESS_FILES:
-                access.append((ACCESS_FILES[name], _table(frame), len(frame)))
-            else:
-                tables.append((name.removesuffix(".csv").replace("_", " "), _table(frame), len(frame)))
+            tables.append((name.removesuffix(".csv").replace("_", " "), _table(frame), len(frame)))
     charts: list[tuple[str, str]] = [("Rota", grid)] if (grid := rota_grid(run)) else []
     if kind == "rollout":
         map_svg, timeline = rollout_views(run, instance)
@@ -294,9 +283,24 @@ def run_context(run: Path) -> dict[str, Any]:
         "map_svg": map_svg,
         "legend": svgmap.legend("travel") if kind in ("sact", "rollout") else [],
         "charts": charts,
-        "access": access,
-        "tables": tables,
+        **split_access(tables),
         "version": meta.get("version", ""),
+    }
+
+
+ACCESS_TABLES = {
+    "access by quintile": "by deprivation quintile (0: unknown)",
+    "access by year": "by year and deprivation quintile (0: all zones)",
+    "access by district": "by district",
+}
+"""A run's access tables (by the name of their file), shown side by side under these headings."""
+
+
+def split_access(tables: list[tuple[str, str, int]]) -> dict[str, list[tuple[str, str, int]]]:
+    """The report's ``access`` tables (:data:`ACCESS_TABLES`, side by side) and its other ``tables``."""
+    return {
+        "access": [(ACCESS_TABLES[name], html, rows) for name, html, rows in tables if name in ACCESS_TABLES],
+        "tables": [t for t in tables if t[0] not in ACCESS_TABLES],
     }
 
 
@@ -364,7 +368,6 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         "map_svg": map_svg,
         "legend": svgmap.legend("travel") if map_svg else [],
         "charts": charts,
-        "access": [],
         "tables": tables,
         "version": meta.get("version", ""),
     }
