@@ -3,8 +3,11 @@
 A task is matched by ``(case, backend, repeat)``. Its verdict:
 
 - ``same``: proven optimal in both runs with the same objective (relative tolerance ``rel_tol``);
-- ``changed``: proven optimal in both with different objectives (the model or the instance
-  changed: a regression unless the change is by design, and then the recorded run is stale);
+- ``same within gap``: proven optimal in both to a gap limit, with different objectives whose
+  intervals ``[bound, objective]`` overlap (both can be right: a suite run to 1 % gap);
+- ``changed``: proven optimal in both with objectives that cannot both be right (the model or
+  the instance changed: a regression unless the change is by design, and then the recorded run
+  is stale);
 - ``now optimal`` / ``no longer optimal``: one run proved it and the other did not;
 - ``time-limited``: proven in neither (objectives of time-limited runs are not expected to agree;
   both are shown);
@@ -32,7 +35,7 @@ def read_results(path: Path) -> pd.DataFrame:
 
 def compare_runs(recorded: pd.DataFrame, new: pd.DataFrame, rel_tol: float = 1e-6) -> pd.DataFrame:
     """One row per task of either run: both statuses and objectives, and the verdict (module doc)."""
-    columns = [*KEY, "status", "objective"]
+    columns = [*KEY, "status", "objective", "bound"]
     both = pd.merge(
         recorded[columns],
         new[columns],
@@ -55,12 +58,25 @@ def _verdict(row: tuple, rel_tol: float) -> str:
     new_optimal = row.status_new == "optimal"  # type: ignore[attr-defined]
     if old_optimal and new_optimal:
         a, b = float(row.objective_recorded), float(row.objective_new)  # type: ignore[attr-defined]
-        return "same" if math.isclose(a, b, rel_tol=rel_tol, abs_tol=rel_tol) else "changed"
+        if math.isclose(a, b, rel_tol=rel_tol, abs_tol=rel_tol):
+            return "same"
+        low_a, low_b = _bound(row.bound_recorded, a), _bound(row.bound_new, b)  # type: ignore[attr-defined]
+        slack = rel_tol * max(1.0, abs(a), abs(b))
+        return "same within gap" if b >= low_a - slack and a >= low_b - slack else "changed"
     if old_optimal:
         return "no longer optimal"
     if new_optimal:
         return "now optimal"
     return "time-limited"
+
+
+def _bound(value: object, objective: float) -> float:
+    """The run's bound (a minimisation's lower bound), or its objective when none was recorded."""
+    try:
+        bound = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return objective
+    return objective if math.isnan(bound) else bound
 
 
 def describe(comparison: pd.DataFrame) -> str:

@@ -7,9 +7,14 @@ import pandas as pd
 from benchmarks.suite.compare import FAILURES, compare_runs, describe
 
 
-def run(rows: list[tuple[str, str, float | None]]) -> pd.DataFrame:
+def run(rows: list[tuple]) -> pd.DataFrame:
+    """Rows ``(case, status, objective[, bound])``; the bound is the objective when not given."""
     return pd.DataFrame(
-        [{"case": c, "backend": "highs", "repeat": 0, "status": s, "objective": o} for c, s, o in rows]
+        [
+            {"case": r[0], "backend": "highs", "repeat": 0, "status": r[1], "objective": r[2]}
+            | {"bound": r[3] if len(r) > 3 else r[2]}
+            for r in rows
+        ]
     )
 
 
@@ -22,6 +27,8 @@ def test_every_verdict() -> None:
             ("gained", "feasible", 120.0),
             ("limited", "feasible", 120.0),
             ("dropped", "optimal", 1.0),
+            ("gap-consistent", "optimal", 100.0, 99.0),
+            ("gap-disjoint", "optimal", 100.0, 99.0),
         ]
     )
     new = run(
@@ -32,6 +39,8 @@ def test_every_verdict() -> None:
             ("gained", "optimal", 100.0),
             ("limited", "no_solution", None),
             ("added", "optimal", 2.0),
+            ("gap-consistent", "optimal", 99.5, 98.6),
+            ("gap-disjoint", "optimal", 101.5, 100.5),
         ]
     )
     verdicts = dict(compare_runs(recorded, new)[["case", "verdict"]].itertuples(index=False))
@@ -43,6 +52,8 @@ def test_every_verdict() -> None:
         "limited": "time-limited",
         "dropped": "only recorded",
         "added": "only new",
+        "gap-consistent": "same within gap",
+        "gap-disjoint": "changed",
     }
     assert {v for v in verdicts.values() if v in FAILURES} == {"changed", "no longer optimal"}
     text = describe(compare_runs(recorded, new))
