@@ -1,9 +1,11 @@
 """Build, solve and explain the detailed-rota model (the formulation is in :mod:`models.roster`).
 
 Solving: :func:`solve` passes :class:`solvers.SolveOptions` (time limit, workers, seed) to CP-SAT;
-with :attr:`RosterParameters.reproducible` and a worker count given, the limit is CP-SAT's
-deterministic time and workers interleave, so a seed and a worker count fix the rota
-(:func:`solver_options`). With ``params.search == "lns"`` the model is searched by
+with :attr:`RosterParameters.reproducible` (the default) the limit is counted in CP-SAT's
+deterministic time (``work_per_second`` units per second of the limit) and workers interleave, so
+a seed and a worker count (``DEFAULT_WORKERS`` when none is named) fix the rota
+(:func:`solver_options`); the wall-clock limit stays a backstop, and the plan records which of
+the two stopped the search (:func:`stop_reason`). With ``params.search == "lns"`` the model is searched by
 :func:`models.roster.search.lns_solve` within the same limit.
 :func:`proof_options` gives the setting that proves small instances optimal fastest. The objective
 reported is the sum of the returned rota's penalties (see :func:`_rescored`).
@@ -28,7 +30,7 @@ from models.roster.search import lns_solve
 from models.roster.vars import RosterModel, make_variables
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
-__all__ = ["BACKENDS", "build_roster_model", "proof_options", "solve", "solver_options"]
+__all__ = ["BACKENDS", "build_roster_model", "proof_options", "solve", "solver_options", "stop_reason"]
 
 BACKENDS = ("cpsat",)
 """The rota model is solved by OR-Tools CP-SAT only."""
@@ -47,15 +49,15 @@ def proof_options(time_limit: float | None = None, seed: int = 0) -> SolveOption
 
 def solver_options(params: RosterParameters, options: SolveOptions | None) -> SolveOptions:
     """The options CP-SAT runs with: the caller's, else the parameters' time limit, and
-    ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller fixes the
-    workers, the limit is counted in deterministic time (``work_per_second`` units a second;
-    wall-clock backstop ``wall_clock_factor`` times the limit) and several workers interleave,
-    so the same seed and workers give the same rota."""
+    ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible``, the limit is counted in
+    deterministic time (``work_per_second`` units a second; wall-clock backstop
+    ``wall_clock_factor`` times the limit, or the caller's deadline when sooner) and several
+    workers interleave, so the same seed and workers give the same rota."""
     options = options or SolveOptions()
     limit = options.time_limit if options.time_limit is not None else params.time_limit
     threads = options.threads or DEFAULT_WORKERS
     extra = dict(options.extra)
-    if params.reproducible and options.threads is not None:
+    if params.reproducible:
         if limit is not None:
             extra.setdefault("max_deterministic_time", float(limit) * params.work_per_second)
             limit = float(limit) * params.wall_clock_factor
@@ -110,7 +112,7 @@ def solve(
         raise ValueError(f"the rota model is solved with {', '.join(BACKENDS)}, not {backend!r}")
     params = params or RosterParameters()
     given = options or SolveOptions()
-    reproducible = params.reproducible and options is not None and options.threads is not None
+    reproducible = params.reproducible
     options = solver_options(params, options)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -121,48 +123,78 @@ def solve(
             Status.INFEASIBLE, None, None, None, timings["diagnose"], 0.0, "cpsat",
             "diagnosed before solving", options.as_dict(),
         )  # fmt: skip
-        return replace(
-            _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings),
-            reproducible=reproducible,
-        )
+        plan = _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings)
+        return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, None, None))
     t0 = time.perf_counter()
     rm = build_roster_model(inp, params)
     timings["build"] = time.perf_counter() - t0
     start = hint if hint is not None else inp.published
     if params.search == "lns":
+        run = lns_options(params, given, options, reproducible)
         result, solver = lns_solve(
             rm,
-            lns_options(params, given, options, reproducible),
+            run,
             hint=_hint(rm, start),
             deterministic=reproducible,
             build_seconds=timings["build"],
             wall_clock_factor=params.wall_clock_factor,
         )
+        spent = result.options.get("deterministic_time")
+        budget = run.time_limit if reproducible else None
     else:
         result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
+        spent = float(solver.deterministic_time)
+        budget = options.extra.get("max_deterministic_time")
     timings["solve"] = result.solve_seconds
+    limit = given.time_limit if given.time_limit is not None else params.time_limit
+    result = replace(result, options={**result.options, "time_limit": limit})  # not the backstop
+    record = {
+        "reproducible": reproducible,
+        "deterministic_limit": None if budget is None else float(budget),
+        "deterministic_time": None if spent is None else round(float(spent), 3),
+        "stopped_by": stop_reason(result, None if budget is None else float(budget), spent),
+    }
     if result.has_plan:
         t0 = time.perf_counter()
         tables = extract_tables(rm, solver)
         timings["extract"] = time.perf_counter() - t0
         result = _rescored(result, int(tables["penalties"]["cost"].sum()))
-        return replace(
-            _plan(inp, params, result, tables, penalty_table([]), (), timings), reproducible=reproducible
-        )
+        return replace(_plan(inp, params, result, tables, penalty_table([]), (), timings), **record)
     if result.status is Status.INFEASIBLE:
         t0 = time.perf_counter()
         lines, violations = _explain_infeasible(inp, params, options)
         timings["explain"] = time.perf_counter() - t0
-        return replace(_no_plan(inp, params, result, lines, violations, timings), reproducible=reproducible)
-    limit = options.time_limit
+        return replace(_no_plan(inp, params, result, lines, violations, timings), **record)
     why = (
         f"no rota was found within the time limit of {limit:g} s; allow more time"
         if limit is not None
         else f"the solver stopped without a rota ({result.message})"
     )
-    return replace(
-        _no_plan(inp, params, result, (why,), penalty_table([]), timings), reproducible=reproducible
-    )
+    return replace(_no_plan(inp, params, result, (why,), penalty_table([]), timings), **record)
+
+
+STOP_REASONS = ("proven optimal", "infeasible", "interrupted", "deterministic limit", "wall clock")
+"""Why a rota search ended (:attr:`RosterPlan.stopped_by`)."""
+
+
+def stop_reason(result: SolveResult, budget: float | None, spent: float | None) -> str:
+    """Why the search ended, one of :data:`STOP_REASONS`.
+
+    ``budget`` is the deterministic limit (None: the limit was wall-clock seconds) and ``spent`` the
+    deterministic time used. A reproducible run that reached ``budget`` (within 2 %: CP-SAT checks
+    its limit between steps) stopped where every run with the same seed and workers stops; one
+    stopped earlier by the wall clock (the machine was too busy to do the work in the time) or a
+    wall-clock run may give a different rota next time.
+    """
+    if result.status is Status.OPTIMAL:
+        return "proven optimal"
+    if result.status is Status.INFEASIBLE:
+        return "infeasible"
+    if result.interrupted:
+        return "interrupted"
+    if budget is not None and spent is not None and spent >= 0.98 * budget:
+        return "deterministic limit"
+    return "wall clock"
 
 
 def _rescored(result: SolveResult, score: int) -> SolveResult:
@@ -199,9 +231,14 @@ def _hint(rm: RosterModel, rota: pd.DataFrame | None) -> dict[Any, int] | None:
 def _explain_infeasible(
     inp: RosterInput, params: RosterParameters, options: SolveOptions
 ) -> tuple[tuple[str, ...], pd.DataFrame]:
-    """Solve the elastic model; name the hard rules that cannot all hold, and by how much."""
+    """Solve the elastic model; name the hard rules that cannot all hold, and by how much.
+
+    One worker with the full LP relaxation (as :func:`proof_options`): the smallest set of breaches
+    must be proven, and one worker is deterministic without interleaving."""
     rm = build_roster_model(inp, params, elastic=True)
-    result, solver = solve_cpsat(rm.model, options)
+    extra = {k: v for k, v in options.extra.items() if k != "interleave_search"}
+    proof = dataclasses.replace(options, threads=1, extra={**extra, "linearization_level": 2})
+    result, solver = solve_cpsat(rm.model, proof)
     if not result.has_plan:
         return (
             "the hard rules cannot all hold; the elastic re-solve found no rota to say which "
