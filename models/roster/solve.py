@@ -36,6 +36,8 @@ BACKENDS = ("cpsat",)
 """The rota model is solved by OR-Tools CP-SAT only."""
 DEFAULT_WORKERS = 2
 """CP-SAT workers when the options name none."""
+WALL_MARGIN = 0.5
+"""Seconds: a search ending this close to its wall-clock allowance was stopped by the wall clock."""
 
 
 def proof_options(time_limit: float | None = None, seed: int = 0) -> SolveOptions:
@@ -124,7 +126,7 @@ def solve(
             "diagnosed before solving", options.as_dict(),
         )  # fmt: skip
         plan = _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings)
-        return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, None, None))
+        return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, False, False))
     t0 = time.perf_counter()
     rm = build_roster_model(inp, params)
     timings["build"] = time.perf_counter() - t0
@@ -141,10 +143,14 @@ def solve(
         )
         spent = result.options.get("deterministic_time")
         budget = run.time_limit if reproducible else None
+        left = run.remaining()
+        cut = left is not None and left < WALL_MARGIN
     else:
+        allowed = options.call_limit()
         result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
         spent = float(solver.deterministic_time)
         budget = options.extra.get("max_deterministic_time")
+        cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
     timings["solve"] = result.solve_seconds
     limit = given.time_limit if given.time_limit is not None else params.time_limit
     result = replace(result, options={**result.options, "time_limit": limit})  # not the backstop
@@ -152,7 +158,7 @@ def solve(
         "reproducible": reproducible,
         "deterministic_limit": None if budget is None else float(budget),
         "deterministic_time": None if spent is None else round(float(spent), 3),
-        "stopped_by": stop_reason(result, None if budget is None else float(budget), spent),
+        "stopped_by": stop_reason(result, budget is not None, cut),
     }
     if result.has_plan:
         t0 = time.perf_counter()
@@ -177,14 +183,14 @@ STOP_REASONS = ("proven optimal", "infeasible", "interrupted", "deterministic li
 """Why a rota search ended (:attr:`RosterPlan.stopped_by`)."""
 
 
-def stop_reason(result: SolveResult, budget: float | None, spent: float | None) -> str:
+def stop_reason(result: SolveResult, deterministic: bool, wall_clock: bool) -> str:
     """Why the search ended, one of :data:`STOP_REASONS`.
 
-    ``budget`` is the deterministic limit (None: the limit was wall-clock seconds) and ``spent`` the
-    deterministic time used. A reproducible run that reached ``budget`` (within 2 %: CP-SAT checks
-    its limit between steps) stopped where every run with the same seed and workers stops; one
-    stopped earlier by the wall clock (the machine was too busy to do the work in the time) or a
-    wall-clock run may give a different rota next time.
+    ``deterministic``: the search had a deterministic limit; ``wall_clock``: it ran until its
+    wall-clock allowance (the limit's backstop or the run's deadline) was spent. A reproducible
+    search that ended before the wall clock stopped at its deterministic limit, where every run with
+    the same seed and workers stops; one stopped by the wall clock (the machine was too busy to do
+    the work in the time) or a wall-clock search may give a different rota next time.
     """
     if result.status is Status.OPTIMAL:
         return "proven optimal"
@@ -192,7 +198,7 @@ def stop_reason(result: SolveResult, budget: float | None, spent: float | None) 
         return "infeasible"
     if result.interrupted:
         return "interrupted"
-    if budget is not None and spent is not None and spent >= 0.98 * budget:
+    if deterministic and not wall_clock:
         return "deterministic limit"
     return "wall clock"
 
