@@ -1,12 +1,15 @@
 """Build, solve and explain the detailed-rota model (the formulation is in :mod:`models.roster`).
 
 Solving: :func:`solve` passes :class:`solvers.SolveOptions` (time limit, workers, seed) to CP-SAT;
-with :attr:`RosterParameters.reproducible` (the default) the limit is counted in CP-SAT's
-deterministic time (``work_per_second`` units per second of the limit) and workers interleave, so
-a seed and a worker count (``DEFAULT_WORKERS`` when none is named) fix the rota
-(:func:`solver_options`); the wall-clock limit stays a backstop, and the plan records which of
-the two stopped the search (:func:`stop_reason`). With ``params.search == "lns"`` the model is searched by
-:func:`models.roster.search.lns_solve` within the same limit.
+with :attr:`RosterParameters.reproducible` (the default) and a worker count named (``--threads``),
+the limit is counted in CP-SAT's deterministic time (``work_per_second`` units per second of the
+limit) and workers interleave, so a seed and a worker count fix the rota (:func:`solver_options`);
+the wall-clock limit stays a backstop, and the plan records which of the two stopped the search
+(:func:`stop_reason`). Without a worker count, ``DEFAULT_WORKERS`` race against the wall clock:
+measured on the bundled rotas (``benchmarks/results/roster_search.md``, 2026-12-02) racing
+found rotas 2 to 8 times better in 60 s on a busy machine, so it stays the default. With
+``params.search == "lns"`` the model is searched by :func:`models.roster.search.lns_solve`
+within the same limit.
 :func:`proof_options` gives the setting that proves small instances optimal fastest. The objective
 reported is the sum of the returned rota's penalties (see :func:`_rescored`).
 """
@@ -51,15 +54,15 @@ def proof_options(time_limit: float | None = None, seed: int = 0) -> SolveOption
 
 def solver_options(params: RosterParameters, options: SolveOptions | None) -> SolveOptions:
     """The options CP-SAT runs with: the caller's, else the parameters' time limit, and
-    ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible``, the limit is counted in
-    deterministic time (``work_per_second`` units a second; wall-clock backstop
-    ``wall_clock_factor`` times the limit, or the caller's deadline when sooner) and several
-    workers interleave, so the same seed and workers give the same rota."""
+    ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller names
+    the workers, the limit is counted in deterministic time (``work_per_second`` units a second;
+    wall-clock backstop ``wall_clock_factor`` times the limit, or the caller's deadline when
+    sooner) and several workers interleave, so the same seed and workers give the same rota."""
     options = options or SolveOptions()
     limit = options.time_limit if options.time_limit is not None else params.time_limit
     threads = options.threads or DEFAULT_WORKERS
     extra = dict(options.extra)
-    if params.reproducible:
+    if params.reproducible and options.threads is not None:
         if limit is not None:
             extra.setdefault("max_deterministic_time", float(limit) * params.work_per_second)
             limit = float(limit) * params.wall_clock_factor
@@ -114,7 +117,7 @@ def solve(
         raise ValueError(f"the rota model is solved with {', '.join(BACKENDS)}, not {backend!r}")
     params = params or RosterParameters()
     given = options or SolveOptions()
-    reproducible = params.reproducible
+    reproducible = params.reproducible and options is not None and options.threads is not None
     options = solver_options(params, options)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -15,13 +15,13 @@ from optimiser.cli import main
 from solvers import SolveOptions
 
 
-def test_options_count_deterministic_time_with_or_without_a_worker_count() -> None:
+def test_options_count_deterministic_time_when_the_workers_are_named() -> None:
     params = models.roster.Parameters(time_limit=30.0)
     fixed = solver_options(params, SolveOptions(threads=2, seed=4))
     assert (fixed.time_limit, fixed.threads, fixed.seed) == (90.0, 2, 4)  # the wall-clock backstop: 3 x
     assert fixed.extra == {"max_deterministic_time": 6.0, "interleave_search": True}  # 0.2 units a second
-    default = solver_options(params, SolveOptions(seed=4))  # --time-limit alone: two workers, the same rule
-    assert (default.time_limit, default.threads, default.extra) == (90.0, 2, fixed.extra)
+    racing = solver_options(params, SolveOptions(seed=4))  # --time-limit alone: two workers race
+    assert (racing.time_limit, racing.threads, racing.extra) == (30.0, 2, {})
     one = solver_options(params, SolveOptions(threads=1))
     assert one.extra == {"max_deterministic_time": 6.0}  # one worker is deterministic without interleaving
     off = solver_options(models.roster.Parameters(reproducible=False), SolveOptions(time_limit=5, threads=2))
@@ -45,19 +45,26 @@ def test_two_solves_with_a_seed_and_two_workers_give_the_same_rota() -> None:
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
 
 
-def test_a_rota_run_records_its_seed_workers_and_deterministic_time(tmp_path: Path) -> None:
-    folder, out = tmp_path / "g", tmp_path / "run"
+def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path) -> None:
+    folder = tmp_path / "g"
     runner = CliRunner()
     made = runner.invoke(main, ["generate", "roster", "--staff", "4", "--days", "7", str(folder)])
     assert made.exit_code == 0, made.output
-    result = runner.invoke(
-        main, ["solve", str(folder), "--time-limit", "30", "--seed", "3", "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
-    meta = json.loads((out / "run.json").read_text())["solve"]
-    assert (meta["time_limit"], meta["seed"], meta["threads"], meta["workers"]) == (30.0, 3, None, 2)
-    assert meta["reproducible"] is True and meta["deterministic_limit"] == 6.0  # 0.2 units a second
-    assert meta["stopped_by"] in ("deterministic limit", "proven optimal")
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["solve"] == {k: v for k, v in meta.items() if k not in ("time_limit", "threads")}
-    assert "Search: seed 3, 2 workers, stopped by" in result.output
+    metas = {}
+    for threads in ([], ["--threads", "2"]):
+        out = tmp_path / f"run{len(threads)}"
+        args = ["solve", str(folder), "--time-limit", "30", "--seed", "3", "--out", str(out), *threads]
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert "Search: seed 3, 2 workers, stopped by" in result.output
+        meta = json.loads((out / "run.json").read_text())["solve"]
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["solve"] == {k: v for k, v in meta.items() if k not in ("time_limit", "threads")}
+        metas[len(threads)] = meta
+    racing, fixed = metas[0], metas[2]
+    assert (racing["time_limit"], racing["seed"], racing["threads"], racing["workers"]) == (30.0, 3, None, 2)
+    assert racing["reproducible"] is False and racing["deterministic_limit"] is None
+    assert racing["stopped_by"] in ("wall clock", "proven optimal")
+    assert (fixed["threads"], fixed["workers"], fixed["reproducible"]) == (2, 2, True)
+    assert fixed["deterministic_limit"] == 6.0  # 0.2 units a second of the limit
+    assert fixed["stopped_by"] in ("deterministic limit", "proven optimal")
