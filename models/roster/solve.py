@@ -144,7 +144,8 @@ def solve(
             build_seconds=timings["build"],
             wall_clock_factor=params.wall_clock_factor,
         )
-        spent = result.options.get("deterministic_time")
+        used = result.options.get("deterministic_time")
+        spent: float | None = None if used is None else float(str(used))
         budget = run.time_limit if reproducible else None
         left = run.remaining()
         cut = left is not None and left < WALL_MARGIN
@@ -152,14 +153,15 @@ def solve(
         allowed = options.call_limit()
         result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
         spent = float(solver.deterministic_time)
-        budget = options.extra.get("max_deterministic_time")
+        limit_given = options.extra.get("max_deterministic_time")
+        budget = None if limit_given is None else float(str(limit_given))
         cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
     timings["solve"] = result.solve_seconds
     limit = given.time_limit if given.time_limit is not None else params.time_limit
     result = replace(result, options={**result.options, "time_limit": limit})  # not the backstop
-    record = {
+    record: dict[str, Any] = {
         "reproducible": reproducible,
-        "deterministic_limit": None if budget is None else float(budget),
+        "deterministic_limit": budget,
         "deterministic_time": None if spent is None else round(float(spent), 3),
         "stopped_by": stop_reason(result, budget is not None, cut),
     }
