@@ -210,15 +210,26 @@ def _overrides(
     return result.merged(given) if not given.empty else result
 
 
-def _run_meta(folder: Path, loaded: Any, written: list[str], run_id: str) -> dict[str, Any]:
+def _run_meta(
+    folder: Path, loaded: Any, written: list[str], run_id: str, solve: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "run_id": run_id,
         "instance": str(folder),
         "name": loaded.raw.name,
         "kind": loaded.kind.name,
         "version": __version__,
+        "solve": solve,
         "files": written,
     }
+
+
+def _solve_meta(options: Any, plan: Any) -> dict[str, Any]:
+    """The settings that reproduce a run (time limit, seed, threads), with the plan's own record
+    of them (its ``solve`` figures: e.g. the rota's workers and deterministic time) when it has one."""
+    meta = {"time_limit": options.time_limit, "seed": options.seed, "threads": options.threads}
+    figures = plan.figures() if hasattr(plan, "figures") else {}
+    return {**meta, **(figures.get("solve") or {})}
 
 
 def _solve_contract(
@@ -241,7 +252,8 @@ def _solve_contract(
     try:
         with run_folder(out, run_id, force=force, instance=folder) as tmp:
             written = write_outcome(outcome, tmp)
-            write_json(tmp / "run.json", _run_meta(folder, loaded, written, run_id))
+            meta = _run_meta(folder, loaded, written, run_id, _solve_meta(options, outcome.plan))
+            write_json(tmp / "run.json", meta)
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -42,6 +42,10 @@ class RosterPlan:
     change_from : re-rostering: the first date that could change (None otherwise).
     reproducible : the solve counted deterministic time with fixed workers (same seed and
         workers, same rota); False when it raced against the wall clock.
+    deterministic_limit : the search's limit in CP-SAT deterministic time (None: wall clock only).
+    deterministic_time : deterministic time the search used (None when not measured).
+    stopped_by : why the search ended (:data:`models.roster.solve.STOP_REASONS`); a reproducible
+        run gives the same rota again when it says ``deterministic limit`` or ``proven optimal``.
     """
 
     result: SolveResult
@@ -63,6 +67,9 @@ class RosterPlan:
     re_rostering: bool = False
     change_from: dt.date | None = None
     reproducible: bool = False
+    deterministic_limit: float | None = None
+    deterministic_time: float | None = None
+    stopped_by: str = ""
 
     @property
     def found(self) -> bool:
@@ -107,6 +114,9 @@ class RosterPlan:
                 "seed": options.get("seed"),
                 "workers": options.get("threads"),
                 "reproducible": self.reproducible,
+                "deterministic_limit": self.deterministic_limit,
+                "deterministic_time": self.deterministic_time,
+                "stopped_by": self.stopped_by,
             },
         }
         if not self.found:

@@ -1,10 +1,15 @@
 """Build, solve and explain the detailed-rota model (the formulation is in :mod:`models.roster`).
 
 Solving: :func:`solve` passes :class:`solvers.SolveOptions` (time limit, workers, seed) to CP-SAT;
-with :attr:`RosterParameters.reproducible` and a worker count given, the limit is CP-SAT's
-deterministic time and workers interleave, so a seed and a worker count fix the rota
-(:func:`solver_options`). With ``params.search == "lns"`` the model is searched by
-:func:`models.roster.search.lns_solve` within the same limit.
+with :attr:`RosterParameters.reproducible` (the default) and a worker count named (``--threads``),
+the limit is counted in CP-SAT's deterministic time (``work_per_second`` units per second of the
+limit) and workers interleave, so a seed and a worker count fix the rota (:func:`solver_options`);
+the wall-clock limit stays a backstop, and the plan records which of the two stopped the search
+(:func:`stop_reason`). Without a worker count, ``DEFAULT_WORKERS`` race against the wall clock:
+measured on the bundled rotas (``benchmarks/results/roster_search.md``, 2026-12-02) racing
+found rotas 2 to 8 times better in 60 s on a busy machine, so it stays the default. With
+``params.search == "lns"`` the model is searched by :func:`models.roster.search.lns_solve`
+within the same limit.
 :func:`proof_options` gives the setting that proves small instances optimal fastest. The objective
 reported is the sum of the returned rota's penalties (see :func:`_rescored`).
 """
@@ -28,12 +33,14 @@ from models.roster.search import lns_solve
 from models.roster.vars import RosterModel, make_variables
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
-__all__ = ["BACKENDS", "build_roster_model", "proof_options", "solve", "solver_options"]
+__all__ = ["BACKENDS", "build_roster_model", "proof_options", "solve", "solver_options", "stop_reason"]
 
 BACKENDS = ("cpsat",)
 """The rota model is solved by OR-Tools CP-SAT only."""
 DEFAULT_WORKERS = 2
 """CP-SAT workers when the options name none."""
+WALL_MARGIN = 0.5
+"""Seconds: a search ending this close to its wall-clock allowance was stopped by the wall clock."""
 
 
 def proof_options(time_limit: float | None = None, seed: int = 0) -> SolveOptions:
@@ -47,10 +54,10 @@ def proof_options(time_limit: float | None = None, seed: int = 0) -> SolveOption
 
 def solver_options(params: RosterParameters, options: SolveOptions | None) -> SolveOptions:
     """The options CP-SAT runs with: the caller's, else the parameters' time limit, and
-    ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller fixes the
-    workers, the limit is counted in deterministic time (``work_per_second`` units a second;
-    wall-clock backstop ``wall_clock_factor`` times the limit) and several workers interleave,
-    so the same seed and workers give the same rota."""
+    ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller names
+    the workers, the limit is counted in deterministic time (``work_per_second`` units a second;
+    wall-clock backstop ``wall_clock_factor`` times the limit, or the caller's deadline when
+    sooner) and several workers interleave, so the same seed and workers give the same rota."""
     options = options or SolveOptions()
     limit = options.time_limit if options.time_limit is not None else params.time_limit
     threads = options.threads or DEFAULT_WORKERS
@@ -121,48 +128,84 @@ def solve(
             Status.INFEASIBLE, None, None, None, timings["diagnose"], 0.0, "cpsat",
             "diagnosed before solving", options.as_dict(),
         )  # fmt: skip
-        return replace(
-            _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings),
-            reproducible=reproducible,
-        )
+        plan = _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings)
+        return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, False, False))
     t0 = time.perf_counter()
     rm = build_roster_model(inp, params)
     timings["build"] = time.perf_counter() - t0
     start = hint if hint is not None else inp.published
     if params.search == "lns":
+        run = lns_options(params, given, options, reproducible)
         result, solver = lns_solve(
             rm,
-            lns_options(params, given, options, reproducible),
+            run,
             hint=_hint(rm, start),
             deterministic=reproducible,
             build_seconds=timings["build"],
             wall_clock_factor=params.wall_clock_factor,
         )
+        used = result.options.get("deterministic_time")
+        spent: float | None = None if used is None else float(str(used))
+        budget = run.time_limit if reproducible else None
+        left = run.remaining()
+        cut = left is not None and left < WALL_MARGIN
     else:
+        allowed = options.call_limit()
         result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
+        spent = float(solver.deterministic_time)
+        limit_given = options.extra.get("max_deterministic_time")
+        budget = None if limit_given is None else float(str(limit_given))
+        cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
     timings["solve"] = result.solve_seconds
+    limit = given.time_limit if given.time_limit is not None else params.time_limit
+    result = replace(result, options={**result.options, "time_limit": limit})  # not the backstop
+    record: dict[str, Any] = {
+        "reproducible": reproducible,
+        "deterministic_limit": budget,
+        "deterministic_time": None if spent is None else round(float(spent), 3),
+        "stopped_by": stop_reason(result, budget is not None, cut),
+    }
     if result.has_plan:
         t0 = time.perf_counter()
         tables = extract_tables(rm, solver)
         timings["extract"] = time.perf_counter() - t0
         result = _rescored(result, int(tables["penalties"]["cost"].sum()))
-        return replace(
-            _plan(inp, params, result, tables, penalty_table([]), (), timings), reproducible=reproducible
-        )
+        return replace(_plan(inp, params, result, tables, penalty_table([]), (), timings), **record)
     if result.status is Status.INFEASIBLE:
         t0 = time.perf_counter()
         lines, violations = _explain_infeasible(inp, params, options)
         timings["explain"] = time.perf_counter() - t0
-        return replace(_no_plan(inp, params, result, lines, violations, timings), reproducible=reproducible)
-    limit = options.time_limit
+        return replace(_no_plan(inp, params, result, lines, violations, timings), **record)
     why = (
         f"no rota was found within the time limit of {limit:g} s; allow more time"
         if limit is not None
         else f"the solver stopped without a rota ({result.message})"
     )
-    return replace(
-        _no_plan(inp, params, result, (why,), penalty_table([]), timings), reproducible=reproducible
-    )
+    return replace(_no_plan(inp, params, result, (why,), penalty_table([]), timings), **record)
+
+
+STOP_REASONS = ("proven optimal", "infeasible", "interrupted", "deterministic limit", "wall clock")
+"""Why a rota search ended (:attr:`RosterPlan.stopped_by`)."""
+
+
+def stop_reason(result: SolveResult, deterministic: bool, wall_clock: bool) -> str:
+    """Why the search ended, one of :data:`STOP_REASONS`.
+
+    ``deterministic``: the search had a deterministic limit; ``wall_clock``: it ran until its
+    wall-clock allowance (the limit's backstop or the run's deadline) was spent. A reproducible
+    search that ended before the wall clock stopped at its deterministic limit, where every run with
+    the same seed and workers stops; one stopped by the wall clock (the machine was too busy to do
+    the work in the time) or a wall-clock search may give a different rota next time.
+    """
+    if result.status is Status.OPTIMAL:
+        return "proven optimal"
+    if result.status is Status.INFEASIBLE:
+        return "infeasible"
+    if result.interrupted:
+        return "interrupted"
+    if deterministic and not wall_clock:
+        return "deterministic limit"
+    return "wall clock"
 
 
 def _rescored(result: SolveResult, score: int) -> SolveResult:
@@ -199,9 +242,14 @@ def _hint(rm: RosterModel, rota: pd.DataFrame | None) -> dict[Any, int] | None:
 def _explain_infeasible(
     inp: RosterInput, params: RosterParameters, options: SolveOptions
 ) -> tuple[tuple[str, ...], pd.DataFrame]:
-    """Solve the elastic model; name the hard rules that cannot all hold, and by how much."""
+    """Solve the elastic model; name the hard rules that cannot all hold, and by how much.
+
+    One worker with the full LP relaxation (as :func:`proof_options`): the smallest set of breaches
+    must be proven, and one worker is deterministic without interleaving."""
     rm = build_roster_model(inp, params, elastic=True)
-    result, solver = solve_cpsat(rm.model, options)
+    extra = {k: v for k, v in options.extra.items() if k != "interleave_search"}
+    proof = dataclasses.replace(options, threads=1, extra={**extra, "linearization_level": 2})
+    result, solver = solve_cpsat(rm.model, proof)
     if not result.has_plan:
         return (
             "the hard rules cannot all hold; the elastic re-solve found no rota to say which "

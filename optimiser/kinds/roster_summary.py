@@ -102,6 +102,21 @@ def _change_lines(plan: RosterPlan, changes: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _search_line(plan: RosterPlan) -> str:
+    """Seed, workers and why the search stopped: whether the same command gives the same rota."""
+    solve = plan.figures()["solve"]
+    line = f"Search: seed {solve['seed']}, {solve['workers']} workers, stopped by {plan.stopped_by or 'n/a'}"
+    if plan.deterministic_limit is not None:
+        line += f" ({plan.deterministic_time or 0:.1f} of {plan.deterministic_limit:.1f} deterministic s)"
+    if plan.stopped_by in ("deterministic limit", "proven optimal") and plan.reproducible:
+        return line + ": the same seed and workers give the same rota."
+    if plan.reproducible and plan.stopped_by == "wall clock":
+        return line + ": the machine was busy; a rerun may give another rota (allow more time)."
+    if not plan.reproducible and plan.stopped_by == "wall clock":
+        return line + ": workers raced the clock; name --threads for the same rota on every run."
+    return line + "."
+
+
 def summary(plan: RosterPlan) -> str:
     """The terminal summary: status and objective first, then staff, cover, penalties, changes."""
     r = plan.result
@@ -127,6 +142,7 @@ def summary(plan: RosterPlan) -> str:
         f"build {r.build_seconds:.2f} s   solve {r.solve_seconds:.2f} s   ({r.backend})"
     )
     lines.append(f"Stages: {stages}")
+    lines.append(_search_line(plan))
     lines += ["", *_staff_lines(plan.staff_summary), "", *_cover_lines(plan.cover), ""]
     lines += _penalty_lines(plan.penalties, r.objective or 0.0)
     changes = _change_lines(plan, plan.changes)

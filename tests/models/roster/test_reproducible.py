@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
+from click.testing import CliRunner
 
 import models.roster
 from instances.generators.rostering import generate
 from models.roster.solve import solver_options
+from optimiser.cli import main
 from solvers import SolveOptions
 
 
-def test_options_count_deterministic_time_only_when_the_workers_are_fixed() -> None:
+def test_options_count_deterministic_time_when_the_workers_are_named() -> None:
     params = models.roster.Parameters(time_limit=30.0)
     fixed = solver_options(params, SolveOptions(threads=2, seed=4))
     assert (fixed.time_limit, fixed.threads, fixed.seed) == (90.0, 2, 4)  # the wall-clock backstop: 3 x
     assert fixed.extra == {"max_deterministic_time": 6.0, "interleave_search": True}  # 0.2 units a second
-    racing = solver_options(params, SolveOptions(seed=4))
+    racing = solver_options(params, SolveOptions(seed=4))  # --time-limit alone: two workers race
     assert (racing.time_limit, racing.threads, racing.extra) == (30.0, 2, {})
+    one = solver_options(params, SolveOptions(threads=1))
+    assert one.extra == {"max_deterministic_time": 6.0}  # one worker is deterministic without interleaving
     off = solver_options(models.roster.Parameters(reproducible=False), SolveOptions(time_limit=5, threads=2))
     assert (off.time_limit, off.extra) == (5, {})
 
@@ -24,8 +31,40 @@ def test_options_count_deterministic_time_only_when_the_workers_are_fixed() -> N
 def test_two_solves_with_a_seed_and_two_workers_give_the_same_rota() -> None:
     inp = generate(5, 7, 2)  # stopped by the limit before optimality, so the search path matters
     options = SolveOptions(time_limit=5.0, threads=2, seed=7, gap=0)  # 1 unit of deterministic time
-    first, second = (models.roster.solve(inp, options=options) for _ in range(2))
+    loose = models.roster.Parameters(wall_clock_factor=30.0)  # the backstop never cuts, however busy
+    first, second = (models.roster.solve(inp, loose, options=options) for _ in range(2))
     assert first.found and second.found
     assert first.result.objective == second.result.objective
-    assert first.figures()["solve"] == {"seed": 7, "workers": 2, "reproducible": True}
+    solve = first.figures()["solve"]
+    assert {k: solve[k] for k in ("seed", "workers", "reproducible", "deterministic_limit")} == {
+        "seed": 7, "workers": 2, "reproducible": True, "deterministic_limit": 1.0,
+    }  # fmt: skip
+    assert solve["stopped_by"] in ("deterministic limit", "proven optimal")
+    assert 0 < solve["deterministic_time"] < 2  # CP-SAT checks the limit between batches of work
+    assert second.figures()["solve"] == solve
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
+
+
+def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path) -> None:
+    folder = tmp_path / "g"
+    runner = CliRunner()
+    made = runner.invoke(main, ["generate", "roster", "--staff", "4", "--days", "7", str(folder)])
+    assert made.exit_code == 0, made.output
+    metas = {}
+    for threads in ([], ["--threads", "2"]):
+        out = tmp_path / f"run{len(threads)}"
+        args = ["solve", str(folder), "--time-limit", "30", "--seed", "3", "--out", str(out), *threads]
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert "Search: seed 3, 2 workers, stopped by" in result.output
+        meta = json.loads((out / "run.json").read_text())["solve"]
+        summary = json.loads((out / "summary.json").read_text())
+        assert summary["solve"] == {k: v for k, v in meta.items() if k not in ("time_limit", "threads")}
+        metas[len(threads)] = meta
+    racing, fixed = metas[0], metas[2]
+    assert (racing["time_limit"], racing["seed"], racing["threads"], racing["workers"]) == (30.0, 3, None, 2)
+    assert racing["reproducible"] is False and racing["deterministic_limit"] is None
+    assert racing["stopped_by"] in ("wall clock", "proven optimal")
+    assert (fixed["threads"], fixed["workers"], fixed["reproducible"]) == (2, 2, True)
+    assert fixed["deterministic_limit"] == 6.0  # 0.2 units a second of the limit
+    assert fixed["stopped_by"] in ("deterministic limit", "proven optimal")
