@@ -36,6 +36,7 @@ from solvers import SolveOptions, SolveResult
 
 FAMILY_MODULES = (
     "benchmarks.suite.cases_sact",
+    "benchmarks.suite.cases_imported",
     "benchmarks.suite.cases_orlib",
     "benchmarks.suite.cases_shift",
     "benchmarks.suite.cases_ooh",

@@ -308,7 +308,8 @@ def write_report(
     else:
         lines += ["(needs two or more backends on the same problems)", ""]
     lines += ["## Time against size", ""]
-    solved = frame[frame["status"] == "optimal"]
+    # A size known only once the case is built (size_value NaN, e.g. sact-imported) is not plotted.
+    solved = frame[(frame["status"] == "optimal") & frame["size_value"].notna()]
     fits = []
     for model, g in solved.groupby("model", sort=False):
         path = out / f"scaling-{model}.png"

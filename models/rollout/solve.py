@@ -26,7 +26,8 @@ class RolloutPlan:
     costs : one row per year: running (sites and chairs), patient travel, unserved penalty,
         capital (chairs and new sites), closures, total, discount factor, discounted total.
     access : one row per year (and deprivation quintile, 0 = all): mean minutes and shares within
-        30, 45 and 60 minutes.
+        30, 45 and 60 minutes. Each year's plan also holds its ``access_by_district``; ``tables()``
+        gives them together as ``access_by_district`` (year first) when the zones name districts.
     """
 
     result: SolveResult
@@ -52,10 +53,16 @@ class RolloutPlan:
         hub_links = pd.concat(
             [plan.hub_links.assign(year=label) for label, plan in zip(self.labels, self.years, strict=True)]
         )
+        by_district = [
+            plan.access_by_district.assign(year=label)
+            for label, plan in zip(self.labels, self.years, strict=True)
+            if len(plan.access_by_district)
+        ]
         return {
             "schedule": self.schedule,
             "costs_by_year": self.costs,
             "access_by_year": self.access,
+            **({"access_by_district": _year_first(pd.concat(by_district))} if by_district else {}),
             "allocation": allocation,
             "hub_links": hub_links,
         }
@@ -238,6 +245,10 @@ def _access(years: tuple[YearModel, ...], plans: list[SactPlan]) -> pd.DataFrame
         for _, q in plan.access_by_quintile.iterrows():
             rows.append({"year": year.year, **q.to_dict()})
     return pd.DataFrame(rows)
+
+
+def _year_first(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[["year", *(c for c in frame.columns if c != "year")]].reset_index(drop=True)
 
 
 def forward_plan(data: RolloutInput, built: RolloutModel, options: SolveOptions) -> np.ndarray | None:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from models.common.contract import finite_or_none
+from models.sact.access import access_by_district, access_by_quintile, access_statistics
 from models.sact.arrays import SactArrays, prepare
 from models.sact.diagnose import diagnose
 from models.sact.input import CLASSES, SactInput, SactParameters
@@ -24,8 +25,6 @@ from models.sact.objectives import objective_figures, objective_terms
 from models.sact.radius import solve_radius, use_radius_path
 from models.sact.start import start_point
 from solvers import SolveOptions, SolveResult, Status, solve_model
-
-ACCESS_BANDS = (30, 45, 60)
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,8 @@ class SactPlan:
         unserved_penalty), their ``total``, ``attendance_minutes`` and ``dose_minutes`` a year,
         the objective and its own terms (:func:`models.sact.objectives.objective_terms`).
     access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
-        the same per deprivation quintile.
+        the same per deprivation quintile; ``access_by_district`` per district of the zones
+        (:func:`models.sact.access.access_by_district`; no rows when no zone names its district).
     explanation : when no plan exists, every requirement that cannot be met, in planners' words.
     parameters : the parameters solved under (so the plan can be checked with the input alone).
     solve_path : ``direct`` (the whole model), ``priced`` (:mod:`models.sact.large`), ``radius``
@@ -65,6 +65,7 @@ class SactPlan:
     parameters: SactParameters = field(default_factory=SactParameters)
     solve_path: str = ""
     warm_start: str = ""
+    access_by_district: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def found(self) -> bool:
@@ -80,6 +81,7 @@ class SactPlan:
             "hub_links": self.hub_links,
             "unserved": self.unserved,
             "access_by_quintile": self.access_by_quintile,
+            **({"access_by_district": self.access_by_district} if len(self.access_by_district) else {}),
         }
 
     def figures(self) -> dict[str, Any]:
@@ -215,36 +217,6 @@ def _empty_plan(
     )
 
 
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    """The smallest value v with at least a share q of the weight at or below v."""
-    if len(values) == 0 or weights.sum() <= 0:
-        return float("nan")
-    order = np.argsort(values, kind="stable")
-    cum = np.cumsum(weights[order]) / weights.sum()
-    return float(values[order][np.searchsorted(cum, q - 1e-12)])
-
-
-def access_statistics(minutes: np.ndarray, attendances: np.ndarray, total: float) -> dict[str, float]:
-    """Mean, 95th percentile, worst travel and share within each band, weighted by attendances.
-
-    ``total`` includes unserved attendances, which count as not within any band.
-    """
-    served = attendances.sum()
-    stats = {
-        "attendances": float(total),
-        "mean_minutes": float((minutes * attendances).sum() / served) if served > 0 else float("nan"),
-        "p95_minutes": weighted_quantile(minutes, attendances, 0.95),
-        "worst_minutes": float(minutes[attendances > 1e-9].max())
-        if (attendances > 1e-9).any()
-        else float("nan"),
-    }
-    for band in ACCESS_BANDS:
-        stats[f"within_{band}"] = (
-            float(attendances[minutes <= band].sum() / total) if total > 0 else float("nan")
-        )
-    return stats
-
-
 def extract(
     data: SactInput,
     a: SactArrays,
@@ -298,8 +270,12 @@ def extract(
     access = access_statistics(
         alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float), a.total_demand
     )
-    by_q = _access_by_quintile(data, a, alloc)
-    return SactPlan(result, sites, alloc, links, unserved, costs, access, by_q, (), timings, p)
+    by_q = access_by_quintile(data.zones, alloc, a.dem_quintile, a.dem_amount)
+    demand = pd.Series(np.bincount(a.dem_zone, a.dem_amount, len(a.zone_ids)), index=a.zone_ids)
+    by_d = access_by_district(data.zones, alloc, demand, p.access_minutes)
+    return SactPlan(
+        result, sites, alloc, links, unserved, costs, access, by_q, (), timings, p, access_by_district=by_d
+    )
 
 
 def _sites_table(
@@ -344,19 +320,6 @@ def _supply_links(
         }
     )
     return links, float((a.link_minutes * values["doses"]).sum())
-
-
-def _access_by_quintile(data: SactInput, a: SactArrays, alloc: pd.DataFrame) -> pd.DataFrame:
-    """Access statistics per deprivation quintile (unserved attendances count as not within)."""
-    zone_q = data.zones["quintile"] if "quintile" in data.zones else pd.Series(0, index=data.zones.index)
-    alloc_q = alloc["zone_id"].map(zone_q).to_numpy()
-    minutes, attendances = alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float)
-    rows = []
-    for q in sorted(set(a.dem_quintile.tolist())):
-        mask = alloc_q == q
-        total = float(a.dem_amount[a.dem_quintile == q].sum())
-        rows.append({"quintile": int(q), **access_statistics(minutes[mask], attendances[mask], total)})
-    return pd.DataFrame(rows)
 
 
 def _change_labels(sites: pd.DataFrame) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 Exit codes: 0 the suite ran (cases may have timed out: see the report), 2 bad usage (unknown
 suite or backend, settings that differ from the finished tasks in ``--out``), 3 a result
-contradicts a published optimum (the cases are named).
+contradicts a published optimum (the cases are named), 4 with ``--against``: a task proven
+optimal in the recorded run is not reproduced (another optimum, or no longer proven).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH = 0, 2, 3
+EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED = 0, 2, 3, 4
 
 
 @click.command("bench")
@@ -57,6 +58,13 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH = 0, 2, 3
     "('mismatch': those that contradicted a published optimum).",
 )
 @click.option("--list", "list_only", is_flag=True, help="List the suite's tasks and exit.")
+@click.option(
+    "--against",
+    type=click.Path(path_type=Path, exists=True),
+    default=None,
+    help="A recorded run (its folder or results.csv): say, task by task, whether this run "
+    "reproduces it (exit 4 if a recorded optimum is not reproduced).",
+)
 def bench(
     suite: str,
     backends: str | None,
@@ -69,6 +77,7 @@ def bench(
     fresh: bool,
     retry: str,
     list_only: bool,
+    against: Path | None,
 ) -> None:
     """Run benchmark SUITE (a shipped suite name, e.g. smoke, pmed, cap, or a suite YAML file)."""
     from benchmarks.suite import PublishedValueMismatch, SettingsChanged, load_suite, run_suite
@@ -133,3 +142,10 @@ def bench(
         f"{int((ran['check'] == 'ok').sum())} matched a published optimum"
     )
     click.echo(f"Wrote {', '.join(str(p) for p in outcome.files)}")
+    if against is not None:
+        from benchmarks.suite.compare import FAILURES, compare_runs, describe, read_results
+
+        comparison = compare_runs(read_results(against), rows[rows["status"] != "skipped"])
+        click.echo(describe(comparison))
+        if comparison["verdict"].isin(FAILURES).any():
+            sys.exit(EXIT_NOT_REPRODUCED)

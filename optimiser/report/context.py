@@ -283,8 +283,24 @@ def run_context(run: Path) -> dict[str, Any]:
         "map_svg": map_svg,
         "legend": svgmap.legend("travel") if kind in ("sact", "rollout") else [],
         "charts": charts,
-        "tables": tables,
+        **split_access(tables),
         "version": meta.get("version", ""),
+    }
+
+
+ACCESS_TABLES = {
+    "access by quintile": "by deprivation quintile (0: unknown)",
+    "access by year": "by year and deprivation quintile (0: all zones)",
+    "access by district": "by district",
+}
+"""A run's access tables (by the name of their file), shown side by side under these headings."""
+
+
+def split_access(tables: list[tuple[str, str, int]]) -> dict[str, list[tuple[str, str, int]]]:
+    """The report's ``access`` tables (:data:`ACCESS_TABLES`, side by side) and its other ``tables``."""
+    return {
+        "access": [(ACCESS_TABLES[name], html, rows) for name, html, rows in tables if name in ACCESS_TABLES],
+        "tables": [t for t in tables if t[0] not in ACCESS_TABLES],
     }
 
 

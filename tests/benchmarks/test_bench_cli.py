@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from optimiser.commands.bench import EXIT_BAD_INPUT, EXIT_MISMATCH, bench
+from optimiser.commands.bench import EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED, bench
 
 SETTINGS = {"time_limit": 10, "gap": 0, "threads": 1, "wall_limit": 60, "memory_limit_mb": 1500}
 
@@ -68,3 +68,28 @@ def test_mismatch_exits_3_naming_the_case(probes: None, tmp_path: Path) -> None:
     assert result.exit_code == EXIT_MISMATCH
     assert "FAILED: 1 result(s) contradict the published optimum" in result.output
     assert "off-by-one with highs: proven optimal objective 8" in result.output
+
+
+def test_against_a_recorded_run_names_what_is_not_reproduced(probes: None, tmp_path: Path) -> None:
+    recorded = tmp_path / "recorded"
+    assert (
+        invoke(str(write_suite(tmp_path, [{"name": "a", "objective": 3}])), "--out", str(recorded)).exit_code
+        == 0
+    )
+    same = invoke(
+        str(write_suite(tmp_path, [{"name": "a", "objective": 3}])),
+        "--out",
+        str(tmp_path / "same"),
+        "--against",
+        str(recorded),
+    )
+    assert same.exit_code == 0 and "Against the recorded run: 1 same" in same.output
+    other = invoke(
+        str(write_suite(tmp_path, [{"name": "a", "objective": 4}])),
+        "--out",
+        str(tmp_path / "other"),
+        "--against",
+        str(recorded / "results.csv"),
+    )
+    assert other.exit_code == EXIT_NOT_REPRODUCED
+    assert "a highs#0: changed (recorded optimal 3, now optimal 4)" in other.output

@@ -118,3 +118,12 @@ def test_report_writes_markdown_and_png(tmp_path: Path) -> None:
         assert heading in text
     assert "pyomo-scip skipped" in text
     assert "| 1     | 0.50" in text  # rho_A(1) in the profile table
+
+
+def test_report_of_cases_without_a_size_writes_no_fit(tmp_path: Path) -> None:
+    """A case whose size is known only once built (size_value NaN) is tabulated, not plotted."""
+    table = HAND_TABLE.copy()
+    table["size_value"] = np.nan
+    files = write_report(table, tmp_path, title="Sizes unknown")
+    assert (tmp_path / "report.md") in files
+    assert "## Every row" in (tmp_path / "report.md").read_text()

@@ -73,10 +73,9 @@ def test_generate_refuses_nonsense() -> None:
 def test_any_rota_found_is_legal_and_scored_exactly(staff: int, days: int, seed: int, history: int) -> None:
     # Starts on a Saturday, with a random previous rota: rules across the horizon's edges are exercised.
     inp = generate(staff, days, seed, first_date=dt.date(2025, 1, 4), history_days=history)
-    plan = models.roster.solve(inp, WALL_CLOCK, options=SolveOptions(time_limit=2, threads=2, seed=0))
-    if not plan.found:
-        assert plan.explanation
-        return
+    # Deterministic time (the default parameters): the same examples give the same rotas on any machine.
+    plan = models.roster.solve(inp, options=SolveOptions(time_limit=2, threads=2, seed=0))
+    assert plan.found, plan.explanation  # the four derandomized examples all have legal rotas
     check = check_roster(inp, plan.assignments)
     assert check.feasible, check.hard
     assert check.score == plan.result.objective

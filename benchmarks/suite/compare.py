@@ -1,0 +1,100 @@
+"""Compare a suite's rerun with a recorded run: is every recorded result reproduced?
+
+A task is matched by ``(case, backend, repeat)``. Its verdict:
+
+- ``same``: proven optimal in both runs with the same objective (relative tolerance ``rel_tol``);
+- ``same within gap``: proven optimal in both to a gap limit, with different objectives whose
+  intervals ``[bound, objective]`` overlap (both can be right: a suite run to 1 % gap);
+- ``changed``: proven optimal in both with objectives that cannot both be right (the model or
+  the instance changed: a regression unless the change is by design, and then the recorded run
+  is stale);
+- ``now optimal`` / ``no longer optimal``: one run proved it and the other did not;
+- ``time-limited``: proven in neither (objectives of time-limited runs are not expected to agree;
+  both are shown);
+- ``only recorded`` / ``only new``: the task is in one run only (a case added or dropped).
+
+Only ``changed`` and ``no longer optimal`` are failures of reproduction.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+KEY = ["case", "backend", "repeat"]
+FAILURES = ("changed", "no longer optimal")
+
+
+def read_results(path: Path) -> pd.DataFrame:
+    """A run's ``results.csv``, from the file or the results folder that holds it."""
+    path = Path(path)
+    return pd.read_csv(path / "results.csv" if path.is_dir() else path)
+
+
+def compare_runs(recorded: pd.DataFrame, new: pd.DataFrame, rel_tol: float = 1e-6) -> pd.DataFrame:
+    """One row per task of either run: both statuses and objectives, and the verdict (module doc)."""
+    columns = [*KEY, "status", "objective", "bound"]
+    both = pd.merge(
+        recorded[columns],
+        new[columns],
+        on=KEY,
+        how="outer",
+        suffixes=("_recorded", "_new"),
+        indicator="found_in",
+    )
+    both["verdict"] = [_verdict(row, rel_tol) for row in both.itertuples(index=False)]
+    return both.drop(columns="found_in").sort_values(KEY, kind="stable").reset_index(drop=True)
+
+
+def _verdict(row: tuple, rel_tol: float) -> str:
+    where = row.found_in  # type: ignore[attr-defined]
+    if where == "left_only":
+        return "only recorded"
+    if where == "right_only":
+        return "only new"
+    old_optimal = row.status_recorded == "optimal"  # type: ignore[attr-defined]
+    new_optimal = row.status_new == "optimal"  # type: ignore[attr-defined]
+    if old_optimal and new_optimal:
+        a, b = float(row.objective_recorded), float(row.objective_new)  # type: ignore[attr-defined]
+        if math.isclose(a, b, rel_tol=rel_tol, abs_tol=rel_tol):
+            return "same"
+        low_a, low_b = _bound(row.bound_recorded, a), _bound(row.bound_new, b)  # type: ignore[attr-defined]
+        slack = rel_tol * max(1.0, abs(a), abs(b))
+        return "same within gap" if b >= low_a - slack and a >= low_b - slack else "changed"
+    if old_optimal:
+        return "no longer optimal"
+    if new_optimal:
+        return "now optimal"
+    return "time-limited"
+
+
+def _bound(value: object, objective: float) -> float:
+    """The run's bound (a minimisation's lower bound), or its objective when none was recorded."""
+    try:
+        bound = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return objective
+    return objective if math.isnan(bound) else bound
+
+
+def describe(comparison: pd.DataFrame) -> str:
+    """A short text: the count of each verdict, then every row that is not ``same``."""
+    counts = comparison["verdict"].value_counts()
+    lines = ["Against the recorded run: " + ", ".join(f"{n} {v}" for v, n in counts.items())]
+    for row in comparison[comparison["verdict"] != "same"].itertuples(index=False):
+        lines.append(
+            f"  {row.case} {row.backend}#{row.repeat}: {row.verdict} "
+            f"(recorded {row.status_recorded} {_number(row.objective_recorded)}, "
+            f"now {row.status_new} {_number(row.objective_new)})"
+        )
+    return "\n".join(lines)
+
+
+def _number(value: object) -> str:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "-"
+    return "-" if math.isnan(number) else f"{number:,.6g}"

@@ -1,0 +1,126 @@
+"""Access statistics of a SACT plan: overall, per deprivation quintile and per district.
+
+For a group :math:`G` of zones with demand :math:`D_G = \\sum_{z \\in G,k} d_{zk}` (unserved
+attendances included) and the served allocations :math:`a` of its zones, attendances
+:math:`w_a` at :math:`t_a` minutes:
+
+* ``mean_minutes`` :math:`= \\sum_a w_a t_a / \\sum_a w_a`; ``p95_minutes`` the smallest
+  :math:`t` with at least 95 % of the served attendances at or below it; ``worst_minutes`` the
+  longest journey of any served attendance;
+* ``within_<b>`` :math:`= \\sum_{a: t_a \\le b} w_a / D_G` for each band :math:`b` of
+  :data:`ACCESS_BANDS` (unserved attendances count as not within);
+* per district also ``within_access_standard`` (the same share within ``access_minutes``, the
+  standard :math:`T` of the access target) and ``unserved`` attendances :math:`D_G - \\sum_a w_a`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+ACCESS_BANDS = (30, 45, 60)
+"""Minutes of the ``within_<b>`` shares every access table reports."""
+NO_DISTRICT = "(no district)"
+"""The district row of zones whose ``district`` is blank, when other zones have one."""
+DISTRICT_COLUMNS = (
+    "district",
+    "zones",
+    "attendances",
+    "mean_minutes",
+    "p95_minutes",
+    "worst_minutes",
+    *(f"within_{band}" for band in ACCESS_BANDS),
+    "within_access_standard",
+    "unserved",
+)
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The smallest value v with at least a share q of the weight at or below v."""
+    if len(values) == 0 or weights.sum() <= 0:
+        return float("nan")
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order]) / weights.sum()
+    return float(values[order][np.searchsorted(cum, q - 1e-12)])
+
+
+def access_statistics(minutes: np.ndarray, attendances: np.ndarray, total: float) -> dict[str, float]:
+    """Mean, 95th percentile, worst travel and share within each band, weighted by attendances.
+
+    ``total`` includes unserved attendances, which count as not within any band.
+    """
+    served = attendances.sum()
+    stats = {
+        "attendances": float(total),
+        "mean_minutes": float((minutes * attendances).sum() / served) if served > 0 else float("nan"),
+        "p95_minutes": weighted_quantile(minutes, attendances, 0.95),
+        "worst_minutes": float(minutes[attendances > 1e-9].max())
+        if (attendances > 1e-9).any()
+        else float("nan"),
+    }
+    for band in ACCESS_BANDS:
+        stats[f"within_{band}"] = (
+            float(attendances[minutes <= band].sum() / total) if total > 0 else float("nan")
+        )
+    return stats
+
+
+def access_by_quintile(
+    zones: pd.DataFrame, alloc: pd.DataFrame, dem_quintile: np.ndarray, dem_amount: np.ndarray
+) -> pd.DataFrame:
+    """Access statistics per deprivation quintile (unserved attendances count as not within).
+
+    ``dem_quintile`` and ``dem_amount`` are the quintile and attendances of every demand row.
+    """
+    zone_q = zones["quintile"] if "quintile" in zones else pd.Series(0, index=zones.index)
+    alloc_q = alloc["zone_id"].map(zone_q).to_numpy()
+    minutes, attendances = alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float)
+    rows = []
+    for q in sorted(set(dem_quintile.tolist())):
+        mask = alloc_q == q
+        total = float(dem_amount[dem_quintile == q].sum())
+        rows.append({"quintile": int(q), **access_statistics(minutes[mask], attendances[mask], total)})
+    return pd.DataFrame(rows)
+
+
+def zone_districts(zones: pd.DataFrame) -> pd.Series | None:
+    """Each zone's district by zone id (blank: :data:`NO_DISTRICT`); None when no zone has one."""
+    if "district" not in zones:
+        return None
+    names = zones["district"].fillna("").astype(str).str.strip()
+    if not (names != "").any():
+        return None
+    return names.where(names != "", NO_DISTRICT)
+
+
+def access_by_district(
+    zones: pd.DataFrame, alloc: pd.DataFrame, demand: pd.Series, access_minutes: float
+) -> pd.DataFrame:
+    """Access statistics per district (columns :data:`DISTRICT_COLUMNS`, districts by name).
+
+    ``zones`` is indexed by zone id with an optional ``district`` column; ``alloc`` has
+    ``zone_id``, ``attendances`` and ``minutes`` of every served allocation; ``demand`` is each
+    zone's attendances a year by zone id, unserved included. No rows when no zone has a district.
+    """
+    district = zone_districts(zones)
+    if district is None:
+        return pd.DataFrame(columns=list(DISTRICT_COLUMNS))
+    alloc_d = alloc["zone_id"].map(district).to_numpy()
+    minutes, attendances = alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float)
+    totals = demand.groupby(demand.index.map(district)).sum()
+    rows = []
+    for name, count in district.value_counts().sort_index().items():
+        mask = alloc_d == name
+        total = float(totals.get(name, 0.0))
+        served = float(attendances[mask].sum())
+        within = attendances[mask][minutes[mask] <= access_minutes].sum()
+        rows.append(
+            {
+                "district": name,
+                "zones": int(count),
+                **access_statistics(minutes[mask], attendances[mask], total),
+                "within_access_standard": float(within / total) if total > 0 else float("nan"),
+                "unserved": round(max(0.0, total - served), 6),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(DISTRICT_COLUMNS))

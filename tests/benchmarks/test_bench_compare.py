@@ -1,0 +1,62 @@
+"""Comparing a rerun with a recorded run: each verdict on a hand-made pair of runs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from benchmarks.suite.compare import FAILURES, compare_runs, describe
+
+
+def run(rows: list[tuple]) -> pd.DataFrame:
+    """Rows ``(case, status, objective[, bound])``; the bound is the objective when not given."""
+    return pd.DataFrame(
+        [
+            {"case": r[0], "backend": "highs", "repeat": 0, "status": r[1], "objective": r[2]}
+            | {"bound": r[3] if len(r) > 3 else r[2]}
+            for r in rows
+        ]
+    )
+
+
+def test_every_verdict() -> None:
+    recorded = run(
+        [
+            ("same", "optimal", 100.0),
+            ("changed", "optimal", 100.0),
+            ("lost", "optimal", 100.0),
+            ("gained", "feasible", 120.0),
+            ("limited", "feasible", 120.0),
+            ("dropped", "optimal", 1.0),
+            ("gap-consistent", "optimal", 100.0, 99.0),
+            ("gap-disjoint", "optimal", 100.0, 99.0),
+        ]
+    )
+    new = run(
+        [
+            ("same", "optimal", 100.00000001),
+            ("changed", "optimal", 101.0),
+            ("lost", "feasible", 100.0),
+            ("gained", "optimal", 100.0),
+            ("limited", "no_solution", None),
+            ("added", "optimal", 2.0),
+            ("gap-consistent", "optimal", 99.5, 98.6),
+            ("gap-disjoint", "optimal", 101.5, 100.5),
+        ]
+    )
+    verdicts = dict(compare_runs(recorded, new)[["case", "verdict"]].itertuples(index=False))
+    assert verdicts == {
+        "same": "same",
+        "changed": "changed",
+        "lost": "no longer optimal",
+        "gained": "now optimal",
+        "limited": "time-limited",
+        "dropped": "only recorded",
+        "added": "only new",
+        "gap-consistent": "same within gap",
+        "gap-disjoint": "changed",
+    }
+    assert {v for v in verdicts.values() if v in FAILURES} == {"changed", "no longer optimal"}
+    text = describe(compare_runs(recorded, new))
+    assert "changed highs#0: changed (recorded optimal 100, now optimal 101)" in text
+    assert "limited highs#0: time-limited (recorded feasible 120, now no_solution -)" in text
+    assert "  same highs#0" not in text
