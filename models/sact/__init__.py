@@ -71,7 +71,17 @@ Constraints (each built by the one function of :mod:`models.sact.matrix` named)
 11. Nurses (when a nurses table is given): :math:`\sum_{s \in S_r} n_s \le \kappa N_r`
     (``nurse_staffing``).
 
-Constraints 12 and 13 belong to the objectives below.
+Constraints 12 and 13 belong to the objectives below; 14-16 are valid inequalities that only
+strengthen the relaxation (:mod:`models.sact.cuts`, with their proofs):
+
+14. Chair rounding: :math:`\sum_s n_s \ge \lceil \eta D / C \rceil`, and over :math:`S^C` for the
+    complex attendances (``chair_rounding``).
+15. Hub cover: :math:`\sum_h Q_h y_h \ge \delta D`; a hub without which the others fall short is
+    fixed open (``cover_rows``, ``opened_by_cover``).
+16. Chair cover: :math:`\sum_s \overline n_s y_s \ge \lceil \eta D / C \rceil`, and over
+    :math:`S^C`; sites fixed open likewise (``cover_rows``, ``opened_by_cover``).
+
+All three need every attendance served (not with ``allow_unserved``).
 
 Objectives (``objective``; vectors and rows built by :mod:`models.sact.objectives`)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.sact.arrays import SactArrays
+from models.sact.cuts import chair_rounding, cover_rows, opened_by_cover
 from models.sact.input import SactParameters
 from models.sact.objectives import (
     arc_objective,
@@ -30,7 +31,7 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
     y = m.add_variables(
         "open",
         a.num_sites,
-        lower=a.must_open.astype(float),
+        lower=(a.must_open | opened_by_cover(a, p)).astype(float),
         upper=1.0,
         cost=fixed_cost,
         integer=True,
@@ -56,6 +57,8 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
     demand_served(m, a, x, u)
     chairs_when_open(m, a, y, n)
     chair_hours_capacity(m, a, p, n, x)
+    chair_rounding(m, a, p, n)
+    cover_rows(m, a, p, y)
     if p.strong_linking and not p.lazy_linking:
         serve_only_open(m, a, x, y)
     else:
