@@ -5,7 +5,7 @@ INSTANCE`` once per worker count (each solve is its own process; the workers onl
 and records the whole command's wall time, the number of solves and how many passed their
 independent check.  Usage::
 
-    python -m benchmarks.options_appraisal [--instance lsc-sact] [--points 15] [--workers 1,2]
+    python -m benchmarks.options_appraisal [--instance lsc-sact-districts] [--points 15] [--workers 1,2]
         [--time-limit 120] [--out benchmarks/results]
 
 Writes ``options_appraisal.csv`` and ``options_appraisal.md`` (with the machine) to ``--out``.
@@ -58,7 +58,7 @@ def measure(instance: str, points: int, workers: int, time_limit: float, scratch
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instance", default="lsc-sact")
+    parser.add_argument("--instance", default="lsc-sact-districts")
     parser.add_argument("--points", type=int, default=15)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--time-limit", type=float, default=120.0)

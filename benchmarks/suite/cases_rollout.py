@@ -3,7 +3,7 @@
 Family ``rollout-scale``
     Entry key ``years`` (list of ints, default ``[10]``): one case per number of years, built at
     run time by :func:`instances.generators.rollout.lsoa_rollout` from the bundled
-    ``lsc-sact-lsoa`` (1,058 LSOAs x 21 sites) and ``lsc-sact-rollout`` (years 2026-2035, demand
+    ``lsc-sact`` (1,058 LSOAs x 21 sites) and ``lsc-sact-rollout`` (years 2026-2035, demand
     x 1.68 by 2035, capital) instances, so nothing large is stored twice.  Solved through
     ``models.rollout`` (the priced path above 40,000 arcs in all years); every plan must pass
     :func:`models.rollout.check`, its scalar figures go in ``extra``.  ``size_value`` is

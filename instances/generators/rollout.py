@@ -1,6 +1,6 @@
 """The LSOA-level roll-out instance, built from two bundled instances when it is needed.
 
-``lsoa_rollout()`` joins the network and demand of ``lsc-sact-lsoa`` (1,058 LSOAs x 21 sites,
+``lsoa_rollout()`` joins the network and demand of ``lsc-sact`` (1,058 LSOAs x 21 sites,
 its road minutes, site-to-site minutes and SACT parameters) with the years and capital
 assumptions of ``lsc-sact-rollout`` (2026-2035, demand x 1.68 by 2035, £900,000 capital a year,
 £6m in total, £25,000 a chair, £400,000 a new unit, £50,000 a closure, 3.5 % discount rate).
@@ -15,7 +15,7 @@ from typing import Any
 
 from instances.generators import GeneratedInstance
 
-BASE = "lsc-sact-lsoa"
+BASE = "lsc-sact"
 YEARS_FROM = "lsc-sact-rollout"
 ROLLOUT_KEYS = (
     "discount_rate",
@@ -50,7 +50,7 @@ def lsoa_rollout(num_years: int | None = None) -> GeneratedInstance:
     first, last = years["year"].iloc[0], years["year"].iloc[-1]
     return GeneratedInstance(
         kind="rollout",
-        name=f"lsc-sact-lsoa-rollout-{len(years)}y",
+        name=f"lsc-sact-rollout-{len(years)}y",
         tables=tables,
         parameters=parameters,
         description=(

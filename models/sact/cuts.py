@@ -13,7 +13,7 @@ keeps every optimum and can only raise the bound of the linear relaxation.  Symb
     :math:`C \sum_{s \in S^C} n_s \ge \eta D^c`.  The chairs are integers, so the sums are at
     least the ceilings.  The relaxation, with fractional chairs, otherwise buys exactly
     :math:`\eta D / C` chairs; the integer plan needs the next whole chair, and on
-    ``lsc-sact-lsoa`` that chair is half the gap between the strong relaxation and the optimum.
+    ``lsc-sact`` that chair is half the gap between the strong relaxation and the optimum.
     The ceiling is taken of the quotient less :data:`ROUNDING_SLACK`, so that a quotient a
     rounding error above a whole number never asks for a chair too many.
 15. Hub cover (:func:`hub_cover`), with aseptic supply and all demand served:
@@ -22,7 +22,7 @@ keeps every optimum and can only raise the bound of the linear relaxation.  Symb
     using constraint 1 with :math:`u = 0` gives :math:`\sum_{s,h} f_{sh} = \delta D`, and each
     hub sends at most :math:`Q_h y_h`.  With :math:`y` binary it is a knapsack cover: a hub
     without which the others' capacity falls short of :math:`\delta D` is open in every plan, and
-    its :math:`y_h` is fixed at 1 (:func:`opened_by_cover`; on ``lsc-sact-lsoa`` the three hubs
+    its :math:`y_h` is fixed at 1 (:func:`opened_by_cover`; on ``lsc-sact`` the three hubs
     hold 115,000 doses a year for 85,084, so the Blackburn and Lancaster hubs must both open,
     where the relaxation opens Blackburn 0.8).
 16. Chair cover (:func:`chair_cover`), with all demand served:

@@ -2,7 +2,7 @@ r"""A plan for the priced path by diving on the open flags of the relaxation (st
 :mod:`models.sact.large`).
 
 Why.  The sites the strong relaxation opens fully are not always those of the optimum: on
-``lsc-sact-lsoa`` it opens Ulverston fully and Westmorland 0.4, where the optimum opens Furness
+``lsc-sact`` it opens Ulverston fully and Westmorland 0.4, where the optimum opens Furness
 instead; fixing what the relaxation opens (stage 3) then finds a plan 0.8 % dear, and the whole model
 (stage 4) must find the optimum itself before it can prove it.
 

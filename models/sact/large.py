@@ -21,7 +21,7 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    bound, is returned as it stands when within the asked gap.
 3a. *A plan from a dive* (:mod:`models.sact.dive`): fractional diving on the open flags over the
    arcs priced in, then the restricted MILP with every open flag fixed; when it finds a plan,
-   stage 3 is skipped.  On ``lsc-sact-lsoa`` it finds the optimum, where stage 3 stopped 0.8 % above.
+   stage 3 is skipped.  On ``lsc-sact`` it finds the optimum, where stage 3 stopped 0.8 % above.
 3. *A better plan from a restricted MILP* (RINS-like), warm-started from the plan of stage 2:
    the model over the arcs priced in (and those of that plan), with the linking rows found as
    ordinary rows, every site the LP opens fully (:math:`y_s \ge 1 - \epsilon`) fixed open, every
@@ -39,7 +39,7 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    plan so far and stopped once the gap against the valid bound is met.  Its bound is valid, so
    the answer is exact given time.  HiGHS runs it with :data:`WHOLE_MODEL_OPTIONS` (no restarts:
    with a good plan in hand it fixed many columns by reduced cost and repeated its root three
-   times, 29 s CPU on ``lsc-sact-lsoa`` against 19 s without) and, with a plan in hand, without
+   times, 29 s CPU on ``lsc-sact`` against 19 s without) and, with a plan in hand, without
    its sub-MIP heuristics (:data:`WITH_PLAN_OPTIONS`; 19 s -> 6 s CPU there: the stage proves).
 
 The reported bound is the best of the stage-1 bound and, when stage 4 ran, the whole model's own
@@ -82,7 +82,7 @@ METHODS = ("auto", "direct", "priced")
 # HiGHS options of stage 4 (options.extra wins): no restarts -- with a good plan in hand HiGHS fixes
 # many columns by reduced cost and restarted its root (presolve, cut rounds) three times over
 WHOLE_MODEL_OPTIONS: dict[str, object] = {"mip_allow_restart": False}
-# and, when stages 2-3 have a plan, none of HiGHS's sub-MIP heuristics: on lsc-sact-lsoa, with the
+# and, when stages 2-3 have a plan, none of HiGHS's sub-MIP heuristics: on lsc-sact, with the
 # optimum in hand from the dive, fourteen sub-MIPs took two thirds of stage 4 and found nothing
 WITH_PLAN_OPTIONS: dict[str, object] = {
     "mip_heuristic_run_rins": False,

@@ -145,7 +145,7 @@ def generate_cover(
 @click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_rollout_lsoa(years: int, force: bool, out: Path) -> None:
-    """The LSOA-level LSC roll-out: lsc-sact-lsoa's network with lsc-sact-rollout's years and capital."""
+    """The LSOA-level LSC roll-out: lsc-sact's network with lsc-sact-rollout's years and capital."""
     from instances.generators.rollout import lsoa_rollout
     from optimiser.instance_files import write_instance
 

@@ -12,7 +12,7 @@ from models.sact.solve import solve_sact
 from optimiser.kinds import load_instance
 from solvers import SolveOptions, Status
 
-REGIONS = ("lsc-sact", "syb-sact")
+REGIONS = ("lsc-sact-districts", "syb-sact-districts")
 
 
 def _folder(name: str) -> Path:
@@ -46,7 +46,7 @@ def test_bundled_solves_to_optimality_with_a_real_trade_off(name: str) -> None:
 
 
 def test_lsc_contents() -> None:
-    data = load_instance(_folder("lsc-sact")).model_input.input
+    data = load_instance(_folder("lsc-sact-districts")).model_input.input
     zones, sites = data.zones, data.sites
     assert len(zones) >= 16 and zones["population"].sum() == pytest.approx(1_687_118)
     existing = sites[sites["existing"]]
@@ -62,7 +62,7 @@ def test_lsc_contents() -> None:
 
 
 def test_syb_contents() -> None:
-    sites = load_instance(_folder("syb-sact")).model_input.input.sites
+    sites = load_instance(_folder("syb-sact-districts")).model_input.input.sites
     assert sites.loc["RHQWP", "type"] == "cancer_centre" and sites.loc["RHQWP", "must_open"]
     units = sites[sites["existing"] & (sites["type"] == "hospital_unit")]
     towns = " ".join(units["name"])
@@ -83,8 +83,8 @@ def _district_facts(msoa_file: Path) -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("name", "msoa", "hospitals"),
     [
-        ("lsc-sact", "msoa_lancashire_south_cumbria.csv", "hospitals_lancashire_south_cumbria.csv"),
-        ("syb-sact", "msoa_south_yorkshire.csv", "hospitals_south_yorkshire.csv"),
+        ("lsc-sact-districts", "msoa_lancashire_south_cumbria.csv", "hospitals_lancashire_south_cumbria.csv"),
+        ("syb-sact-districts", "msoa_south_yorkshire.csv", "hospitals_south_yorkshire.csv"),
     ],
 )
 def test_facts_match_the_public_files(shared_dir: Path, name: str, msoa: str, hospitals: str) -> None:

@@ -116,7 +116,7 @@ def test_the_rollout_gives_access_by_district_for_every_year(with_districts: mod
 def test_lsc_lsoa_zones_give_access_for_each_of_their_18_districts() -> None:
     """Every LSOA served at its nearest site (a plan's allocation, without the solve): the
     district table covers all 1,058 LSOAs and their attendances, district by district."""
-    data = load_instance(REPO / "instances" / "lsc-sact-lsoa").model_input.input
+    data = load_instance(REPO / "instances" / "lsc-sact").model_input.input
     nearest = data.travel.loc[data.travel.groupby("zone_id")["minutes"].idxmin(), ["zone_id", "minutes"]]
     attendances = data.zones["attendances"]
     alloc = nearest.assign(attendances=nearest["zone_id"].map(attendances).to_numpy())
@@ -136,7 +136,7 @@ def test_solving_lsc_lsoa_writes_access_by_district(tmp_path: Path) -> None:
     from optimiser.cli import main
 
     out = tmp_path / "run"
-    args = ["solve", str(REPO / "instances" / "lsc-sact-lsoa"), "--out", str(out), "--gap", "0.01"]
+    args = ["solve", str(REPO / "instances" / "lsc-sact"), "--out", str(out), "--gap", "0.01"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "access_by_district.csv")

@@ -134,9 +134,9 @@ def test_access_target_applies_to_the_served_attendances_when_unserved_is_allowe
 
 
 def test_lsc_growth_names_the_hub_shortfall_and_solves_with_unserved_allowed() -> None:
-    """lsc-sact with 68% more demand: its three hubs prepare 115,000 doses a year."""
+    """lsc-sact-districts with 68% more demand: its three hubs prepare 115,000 doses a year."""
     case = load_instance(
-        bundled_path("lsc-sact"), overrides=Overrides(set={"demand_growth": 0.68})
+        bundled_path("lsc-sact-districts"), overrides=Overrides(set={"demand_growth": 0.68})
     ).model_input
     plan = models.sact.solve(case.input, case.parameters, options=OPTIONS)
     assert plan.explanation == (

@@ -42,7 +42,7 @@ def nearer_hubs_with_room(data: SactInput, plan: SactPlan, site: str) -> list[st
 
 @pytest.mark.parametrize(
     ("name", "site", "hub"),
-    [("lsc-sact", "RTXBW", "RTX02"), ("syb-sact", "RP5DR", "RP5DR")],  # Westmorland; Doncaster (a hub)
+    [("lsc-sact-districts", "RTXBW", "RTX02"), ("syb-sact-districts", "RP5DR", "RP5DR")],  # Westmorland; Doncaster (a hub)
 )
 def test_links_go_to_the_nearest_open_hub_and_hubs_supply_themselves(name: str, site: str, hub: str) -> None:
     data, plan = solved(name)
@@ -64,7 +64,7 @@ def test_links_go_to_the_nearest_open_hub_and_hubs_supply_themselves(name: str, 
 
 
 def test_check_reports_self_supply_chains_and_links_to_hubs_not_open() -> None:
-    data, plan = solved("syb-sact")
+    data, plan = solved("syb-sact-districts")
     links = plan.hub_links.copy()
     links.loc[links["site_id"] == "RP5DR", ["hub_id", "minutes"]] = [
         "RFSDA",
@@ -86,7 +86,7 @@ def test_check_reports_self_supply_chains_and_links_to_hubs_not_open() -> None:
 
 def test_drug_transport_moves_a_link_to_a_nearer_hub() -> None:
     """Without a transport cost nothing ties a site to its nearest hub; with it, the link moves."""
-    data, plan = solved("lsc-sact")
+    data, plan = solved("lsc-sact-districts")
     free = models.sact.solve(data, replace(plan.parameters, transport_cost_per_minute=0.0), options=OPTIONS)
     far = pd.to_numeric(free.hub_links["minutes"]).mul(free.hub_links["doses"]).sum()
     near = pd.to_numeric(plan.hub_links["minutes"]).mul(plan.hub_links["doses"]).sum()

