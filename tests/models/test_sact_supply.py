@@ -42,7 +42,10 @@ def nearer_hubs_with_room(data: SactInput, plan: SactPlan, site: str) -> list[st
 
 @pytest.mark.parametrize(
     ("name", "site", "hub"),
-    [("lsc-sact-districts", "RTXBW", "RTX02"), ("syb-sact-districts", "RP5DR", "RP5DR")],  # Westmorland; Doncaster (a hub)
+    [
+        ("lsc-sact-districts", "RTXBW", "RTX02"),
+        ("syb-sact-districts", "RP5DR", "RP5DR"),
+    ],  # Westmorland; Doncaster (a hub)
 )
 def test_links_go_to_the_nearest_open_hub_and_hubs_supply_themselves(name: str, site: str, hub: str) -> None:
     data, plan = solved(name)
