@@ -82,10 +82,22 @@ from models.common.contract import InputProblem, ModelInputError
 from models.sact.arrays import SactArrays
 from models.sact.input import SactParameters
 from models.sact.matrix import open_site_limits
-from models.sact.pmedian_bounds import interchange_heuristic, lagrangian_fixing, site_costs
+from models.sact.pmedian_bounds import interchange_heuristic, lagrangian_reduction, site_costs
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_model
 
 HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
+# With the interchange plan as the start HiGHS's own primal heuristics (sub-MIPs above all) rarely
+# better it and took two thirds of pmed6's time (2.7 s of CPU against 1.0 s without them); the
+# bound closes in a handful of nodes, where strong branching costs more than it saves (pmed16:
+# 8.9 s of CPU with it, 6.2 s without)
+STARTED_HIGHS_OPTIONS = {
+    "mip_pscost_minreliable": 0,
+    "mip_heuristic_effort": 0.0,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_heuristic_run_feasibility_jump": False,
+}
 STAGE_SHARE = 0.2  # of the time left, for each of the heuristic and the Lagrangian bound
 INTEGRAL_ABS_GAP = 0.999  # HiGHS stops within this of the bound when every cost is an integer
 
@@ -168,12 +180,17 @@ def merge_identical_rows(
 
 
 def radius_levels(
-    a: SactArrays, p: SactParameters, shut: np.ndarray | None = None, fixed_open: np.ndarray | None = None
+    a: SactArrays,
+    p: SactParameters,
+    shut: np.ndarray | None = None,
+    fixed_open: np.ndarray | None = None,
+    within: np.ndarray | None = None,
 ) -> RadiusLevels:
     """The customers' distance levels after the merging and p-th-site reductions.
 
     Sites where ``shut`` is true are left out (their arcs dropped, levels with only them merged
-    away); a customer's levels end at its nearest site that must stay open or ``fixed_open``.
+    away); a customer's levels end at its nearest site that must stay open or ``fixed_open``, and
+    at its last level within ``within`` minutes (one radius per demand row; ``inf``: none).
     """
     shut = np.zeros(a.num_sites, bool) if shut is None else shut
     always = a.must_open if fixed_open is None else a.must_open | fixed_open
@@ -208,7 +225,26 @@ def radius_levels(
     held = np.flatnonzero(always[site])
     if held.size:
         np.minimum.at(last, cust[held], arc_level[held])
+    if within is not None:
+        _cut_at_radius(last, customer, within, level_customer, level_minutes)
     return _cut_levels(weight, customer, level_customer, level_minutes, arc_level, site, last, a.num_sites)
+
+
+def _cut_at_radius(
+    last: np.ndarray,
+    row_customer: np.ndarray,
+    within: np.ndarray,
+    level_customer: np.ndarray,
+    level_minutes: np.ndarray,
+) -> None:
+    """End every customer's levels (``last``, in place) at its last level within its rows' least radius."""
+    radius = np.full(len(last), np.inf)
+    np.minimum.at(radius, row_customer, within)
+    inside = np.flatnonzero(level_minutes <= radius[level_customer])
+    last_inside = np.full(len(last), -1, np.int64)
+    np.maximum.at(last_inside, level_customer[inside], inside)
+    cut = last_inside >= 0
+    last[cut] = np.minimum(last[cut], last_inside[cut])
 
 
 def _row_weight(a: SactArrays, p: SactParameters) -> np.ndarray:
@@ -353,8 +389,9 @@ def solve_radius(
 
     With a heuristic plan (exactly :math:`p` open, HiGHS): the Lagrangian bound first; when it
     proves the plan within the asked gap no MIP runs, else the sites it fixes leave the levels
-    and the MIP starts from the plan.  With integer costs the MIP stops within
-    :data:`INTEGRAL_ABS_GAP` of its bound and the bound reported is rounded up.
+    and the MIP starts from the plan, with HiGHS's own primal heuristics off
+    (:data:`STARTED_HIGHS_OPTIONS`; an option in ``options.extra`` wins).  With integer costs
+    the MIP stops within :data:`INTEGRAL_ABS_GAP` of its bound and the bound reported is rounded up.
     """
     t0 = time.perf_counter()
     options = options.with_deadline()  # the heuristic, the bound and the MIP share one time limit
@@ -372,22 +409,25 @@ def solve_radius(
     integral = False
     if start is not None and count is not None and is_open is not None and backend == "highs":
         upper = model.objective_value(start)
-        lagrange, shut, held = lagrangian_fixing(levels, a, p, count, upper, _share(options))
+        lagrange, shut, held, radius = lagrangian_reduction(levels, a, p, count, upper, _share(options))
         if _proven(upper, lagrange, options.gap):
             values = assign_nearest(a, p, is_open)
             seconds = time.perf_counter() - t0
             return _heuristic_result(a, p, values, lagrange, options, build_seconds, seconds, words), values
-        if shut.any() or held.any():
-            levels = radius_levels(a, p, shut, held)
+        if shut.any() or held.any() or np.isfinite(radius).any():
+            within = radius[levels.dem_customer]
+            levels = radius_levels(a, p, shut, held, within)
             model = build_radius(levels, a, p, shut, held)
             start = start_vector(model, levels, is_open)
             words += (
                 f"; after the Lagrangian bound {len(levels.level_minutes)} levels, "
-                f"{int(shut.sum())} sites shut, {int(held.sum())} open"
+                f"{int(shut.sum())} sites shut, {int(held.sum())} open, "
+                f"{int(np.isfinite(radius).sum())} customers within a radius"
             )
         integral = _integral_objective(model)
         if integral and "mip_abs_gap" not in options.extra:
             options = replace(options, extra={**options.extra, "mip_abs_gap": INTEGRAL_ABS_GAP})
+        options = replace(options, extra={**STARTED_HIGHS_OPTIONS, **options.extra})
     build = build_seconds + time.perf_counter() - t0
     result, x = solve_model(model, backend, options, build_seconds=build, start=start, progress=progress)
     if x is None:
