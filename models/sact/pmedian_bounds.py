@@ -90,7 +90,7 @@ def lagrangian_reduction(
     good as ``upper`` serves :math:`i` within :math:`D_{ik}` (its radius; ``inf`` where none).
     Returns the best bound, the masks shut and open, and the radius of every customer.
     """
-    cost = dense_costs(levels)
+    cost = np.minimum(dense_costs(levels), 2.0 * abs(upper) + 1.0)  # no better plan has a dearer pair
     fixed = site_costs(a, p)
     can_open = a.min_chairs <= a.max_chairs
     free = can_open & ~a.must_open
