@@ -63,6 +63,13 @@ Reductions (``radius_levels``)
   beyond the :math:`p`-th) and an open one ends every customer's levels at its distance.  When
   the bound already proves the plan no MIP runs; else the plan is the MIP's start, so the
   answer is exact.  With integer costs the MIP stops once within 1 of its bound.
+* Radii (the same bound, :func:`models.sact.pmedian_bounds.lagrangian_radii`): customer
+  :math:`i` farther than :math:`D_{ik}` from every open site shuts every site within
+  :math:`D_{ik}`; where that raises the bound above :math:`UB` every plan as good serves
+  :math:`i` within :math:`D_{ik}`, and its levels end there (the first such level).
+* Lagrangian branch and bound (:mod:`models.sact.pmedian_branch`), for at most
+  :data:`BRANCH_MAX_OPEN` open sites, on the sites left: when it ends the plan is proven and no
+  MIP runs; else its best plan is the MIP's start.
 
 The plan (:func:`assign_nearest`) serves every demand row from its nearest open site (ties: the
 first site in the input) and gives every open site its least chairs, raised to carry its load
