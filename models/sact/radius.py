@@ -90,7 +90,7 @@ from models.sact.arrays import SactArrays
 from models.sact.input import SactParameters
 from models.sact.matrix import open_site_limits
 from models.sact.pmedian_bounds import interchange_heuristic, lagrangian_reduction, site_costs
-from models.sact.pmedian_branch import branch_on_levels
+from models.sact.pmedian_branch import BranchResult, branch_on_levels
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_model
 
 HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
@@ -418,7 +418,7 @@ def solve_radius(
         f"radius formulation: {levels.num_customers} customers of {len(a.dem_amount)} demand rows, "
         f"{len(levels.level_minutes)} levels, {len(levels.arc_site)} of {len(a.arc_dem)} arcs"
     )
-    integral = False
+    integral, branch_bound = False, -np.inf  # the branch and bound's bound, where it stopped short
     if start is not None and count is not None and is_open is not None and backend == "highs":
         upper = model.objective_value(start)
         lagrange, shut, held, radius = lagrangian_reduction(levels, a, p, count, upper, _share(options))
@@ -437,13 +437,7 @@ def solve_radius(
                 f"{int(np.isfinite(radius).sum())} customers within a radius"
             )
         integral = _integral_objective(model)
-        gain = INTEGRAL_ABS_GAP if integral else max(options.gap, 1e-9) * max(1.0, abs(upper))
-        deadline = _share(options, BRANCH_SHARE)
-        branched = (
-            branch_on_levels(levels, a, p, count, is_open, shut, held, least_gain=gain, deadline=deadline)
-            if count <= BRANCH_MAX_OPEN
-            else None
-        )
+        branched = _branch_stage(levels, a, p, count, is_open, shut, held, integral, upper, options)
         if branched is not None:
             words += f"; Lagrangian branch and bound: {branched.nodes} nodes"
         if branched is not None and branched.finished:
@@ -452,7 +446,7 @@ def solve_radius(
             seconds = time.perf_counter() - t0
             return _heuristic_result(a, p, values, bound, options, build_seconds, seconds, words), values
         if branched is not None:
-            is_open = branched.is_open
+            is_open, branch_bound = branched.is_open, branched.bound
             start = start_vector(model, levels, is_open)
         if integral and "mip_abs_gap" not in options.extra:
             options = replace(options, extra={**options.extra, "mip_abs_gap": INTEGRAL_ABS_GAP})
@@ -463,13 +457,34 @@ def solve_radius(
         return replace(result, message=f"{result.message}; {words}"), None
     values = assign_nearest(a, p, model.values(x, "open") > 0.5)
     objective = plan_objective(a, p, values)
-    bound = result.bound
+    bound = result.bound if result.bound is None else max(result.bound, branch_bound)
     if integral and bound is not None:
         bound = min(float(np.ceil(bound - 1e-6)), objective)  # integer costs: no plan costs less
     message = f"{result.message}; {words}"
     return replace(
         result, objective=objective, bound=bound, gap=relative_gap(objective, bound), message=message
     ), values
+
+
+def _branch_stage(
+    levels: RadiusLevels,
+    a: SactArrays,
+    p: SactParameters,
+    count: int,
+    is_open: np.ndarray,
+    shut: np.ndarray,
+    held: np.ndarray,
+    integral: bool,
+    upper: float,
+    options: SolveOptions,
+) -> BranchResult | None:
+    """The Lagrangian branch and bound with :data:`BRANCH_SHARE` of the time left, when at most
+    :data:`BRANCH_MAX_OPEN` sites open (else None); an improvement counts from 1 with integer costs."""
+    if count > BRANCH_MAX_OPEN:
+        return None
+    gain = INTEGRAL_ABS_GAP if integral else max(options.gap, 1e-9) * max(1.0, abs(upper))
+    deadline = _share(options, BRANCH_SHARE)
+    return branch_on_levels(levels, a, p, count, is_open, shut, held, least_gain=gain, deadline=deadline)
 
 
 def _proven(upper: float, bound: float, gap: float) -> bool:
