@@ -107,11 +107,14 @@ def lagrangian_reduction(
     best, best_rho, lam = -np.inf, None, None
     for steps in LAGRANGIAN_PHASES:  # the sites a phase shuts leave the next phase's matrix
         cols = np.flatnonzero(~shut)
-        best, rho, lam = _subgradient(
+        bound, rho, lam = _subgradient(
             cost[:, cols], fixed[cols], a.must_open[cols], free[cols], room, upper, deadline, steps, lam
         )
-        if rho is None or room == 0:
-            return best, none, none, far
+        if rho is None or room == 0:  # out of time before a step (keep the last phase's), or nothing to fix
+            if best_rho is None or room == 0:
+                return max(best, bound), none, none, far
+            break
+        best = bound
         best_rho = np.full(a.num_sites, np.inf)
         best_rho[cols] = rho
         shut_now, held, inside = _fixed_sites(best, best_rho, free & ~shut, room, upper + tol)

@@ -42,3 +42,19 @@ def test_branch_and_bound_stops_at_its_deadline() -> None:
     found = branch_on_levels(levels, a, p, 3, start, none, none, least_gain=1e-9, deadline=0.0)
     assert not found.finished and found.nodes == 0
     assert (found.is_open == start).all() and found.bound == -np.inf
+
+
+def test_a_phase_without_steps_keeps_the_last_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A root phase that runs out of time before its first step keeps the previous phase's bound."""
+    import models.sact.pmedian_bounds as bounds
+
+    data = random_instance(**CASES["square"])
+    a, p = prepare(data), data.parameters
+    levels = radius_levels(a, p)
+    best = enumerate_optimum(data)
+    monkeypatch.setattr(bounds, "LAGRANGIAN_PHASES", (50,))
+    one = bounds.lagrangian_reduction(levels, a, p, 3, best)
+    monkeypatch.setattr(bounds, "LAGRANGIAN_PHASES", (50, 0))
+    two = bounds.lagrangian_reduction(levels, a, p, 3, best)
+    assert np.isfinite(one[0]) and two[0] == one[0]
+    assert (two[1] == one[1]).all() and (two[2] == one[2]).all()
