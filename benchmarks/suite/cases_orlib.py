@@ -7,6 +7,12 @@ Families
     from ``<data>/pmed/``. Entry key ``instances`` (``all`` or names). Besides the engine's
     backends, ``spopt-pulp-cbc`` solves the same distance matrix with pysal spopt's own p-median
     (``PMedian.from_cost_matrix``) through PuLP's bundled CBC, for a side-by-side comparison.
+``pmed-beasley``
+    Graphs built the way Beasley built pmed1-40 (:mod:`instances.generators.pmedian`), in the
+    OR-Library format and read by the same reader.  Entry keys ``sizes`` (vertex counts ``n``,
+    default 100 to 900 by 100), ``p`` (numbers or the shares ``n/10``, ``n/5``, ``n/3``, rounded
+    down; default ``[5, 10, n/10, n/5, n/3]``; a value met twice for one ``n`` is one case) and
+    ``seed`` (default 0).  No published values: each case's own bound proves it.
 ``cap``
     Capacitated warehouse location cap41..cap104 (Beasley 1988), split demand, read by
     :func:`models.sact.orlibrary.read_cap` from ``<data>/cap/``.  Entry key ``capacity`` (a
@@ -19,6 +25,7 @@ Families
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,6 +47,14 @@ def families() -> list[Family]:
             backends=(*MILP_BACKENDS, SPOPT),
             expand=expand_pmed,
             solve=solve_pmed,
+        ),
+        Family(
+            name="pmed-beasley",
+            model="sact",
+            description="p-median graphs generated the way Beasley built pmed1-40 (seeded)",
+            backends=(*MILP_BACKENDS, SPOPT),
+            expand=expand_beasley,
+            solve=solve_beasley,
         ),
         Family(
             name="cap",
@@ -81,6 +96,52 @@ def expand_pmed(entry: Mapping[str, Any], context: Context) -> list[Case]:
         )
         cases.append(with_published(case, "pmed"))
     return cases
+
+
+BEASLEY_SIZES = tuple(range(100, 1000, 100))  # vertices n of the default cases
+BEASLEY_P = (5, 10, "n/10", "n/5", "n/3")  # medians p of the default cases
+
+
+def beasley_p(value: int | str, n: int) -> int:
+    """A number of medians: an integer, or ``n/k`` (n divided by k, rounded down)."""
+    text = str(value).replace(" ", "")
+    if text.startswith("n/"):
+        return int(n // int(text[2:]))
+    return int(text)
+
+
+def expand_beasley(entry: Mapping[str, Any], context: Context) -> list[Case]:
+    seed = int(entry.get("seed", 0))
+    cases = []
+    for n in (int(v) for v in entry.get("sizes", BEASLEY_SIZES)):
+        for p in dict.fromkeys(beasley_p(v, n) for v in entry.get("p", BEASLEY_P)):
+            cases.append(
+                Case(
+                    family="pmed-beasley",
+                    name=f"beasley-n{n}-p{p}-s{seed}",
+                    model="sact",
+                    size=f"n={n} p={p}",
+                    size_value=float(n * n),
+                    params={"n": n, "p": p, "seed": seed},
+                )
+            )
+    return cases
+
+
+def solve_beasley(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:
+    """Generate the graph, write it in the OR-Library format to a temporary file, solve it as pmed."""
+    from instances.generators.pmedian import beasley_text
+
+    params = case.params
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{case.name}.txt"
+        path.write_text(beasley_text(int(params["n"]), int(params["p"]), int(params["seed"])))
+        if backend == SPOPT:
+            return solve_pmed_spopt(path, options)
+        from models.sact.orlibrary import read_pmed
+        from models.sact.solve import solve_sact
+
+        return solve_sact(read_pmed(path), backend, options).result
 
 
 def expand_cap(entry: Mapping[str, Any], context: Context) -> list[Case]:

@@ -63,6 +63,13 @@ Reductions (``radius_levels``)
   beyond the :math:`p`-th) and an open one ends every customer's levels at its distance.  When
   the bound already proves the plan no MIP runs; else the plan is the MIP's start, so the
   answer is exact.  With integer costs the MIP stops once within 1 of its bound.
+* Radii (the same bound, :func:`models.sact.pmedian_bounds.lagrangian_radii`): customer
+  :math:`i` farther than :math:`D_{ik}` from every open site shuts every site within
+  :math:`D_{ik}`; where that raises the bound above :math:`UB` every plan as good serves
+  :math:`i` within :math:`D_{ik}`, and its levels end there (the first such level).
+* Lagrangian branch and bound (:mod:`models.sact.pmedian_branch`), for at most
+  :data:`BRANCH_MAX_OPEN` open sites, on the sites left: when it ends the plan is proven and no
+  MIP runs; else its best plan is the MIP's start.
 
 The plan (:func:`assign_nearest`) serves every demand row from its nearest open site (ties: the
 first site in the input) and gives every open site its least chairs, raised to carry its load
@@ -82,11 +89,28 @@ from models.common.contract import InputProblem, ModelInputError
 from models.sact.arrays import SactArrays
 from models.sact.input import SactParameters
 from models.sact.matrix import open_site_limits
-from models.sact.pmedian_bounds import interchange_heuristic, lagrangian_fixing, site_costs
+from models.sact.pmedian_bounds import interchange_heuristic, lagrangian_reduction, site_costs
+from models.sact.pmedian_branch import BranchResult, branch_on_levels
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_model
 
 HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
+# With the interchange plan as the start HiGHS's own primal heuristics (sub-MIPs above all) rarely
+# better it and took two thirds of pmed6's time (2.7 s of CPU against 1.0 s without them); the
+# bound closes in a handful of nodes, where strong branching costs more than it saves (pmed16:
+# 8.9 s of CPU with it, 6.2 s without)
+STARTED_HIGHS_OPTIONS = {
+    "mip_pscost_minreliable": 0,
+    "mip_heuristic_effort": 0.0,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_heuristic_run_feasibility_jump": False,
+}
 STAGE_SHARE = 0.2  # of the time left, for each of the heuristic and the Lagrangian bound
+BRANCH_SHARE = 0.5  # of the time left, for the Lagrangian branch and bound before the MIP
+# most open sites for the branch and bound: it proves pmed16 (p = 5) in 1 s of CPU against 6 s
+# for the MIP, but spends minutes where p is large (pmed19, p = 80) and the MIP takes seconds
+BRANCH_MAX_OPEN = 10
 INTEGRAL_ABS_GAP = 0.999  # HiGHS stops within this of the bound when every cost is an integer
 
 
@@ -168,12 +192,17 @@ def merge_identical_rows(
 
 
 def radius_levels(
-    a: SactArrays, p: SactParameters, shut: np.ndarray | None = None, fixed_open: np.ndarray | None = None
+    a: SactArrays,
+    p: SactParameters,
+    shut: np.ndarray | None = None,
+    fixed_open: np.ndarray | None = None,
+    within: np.ndarray | None = None,
 ) -> RadiusLevels:
     """The customers' distance levels after the merging and p-th-site reductions.
 
     Sites where ``shut`` is true are left out (their arcs dropped, levels with only them merged
-    away); a customer's levels end at its nearest site that must stay open or ``fixed_open``.
+    away); a customer's levels end at its nearest site that must stay open or ``fixed_open``, and
+    at its last level within ``within`` minutes (one radius per demand row; ``inf``: none).
     """
     shut = np.zeros(a.num_sites, bool) if shut is None else shut
     always = a.must_open if fixed_open is None else a.must_open | fixed_open
@@ -208,7 +237,26 @@ def radius_levels(
     held = np.flatnonzero(always[site])
     if held.size:
         np.minimum.at(last, cust[held], arc_level[held])
+    if within is not None:
+        _cut_at_radius(last, customer, within, level_customer, level_minutes)
     return _cut_levels(weight, customer, level_customer, level_minutes, arc_level, site, last, a.num_sites)
+
+
+def _cut_at_radius(
+    last: np.ndarray,
+    row_customer: np.ndarray,
+    within: np.ndarray,
+    level_customer: np.ndarray,
+    level_minutes: np.ndarray,
+) -> None:
+    """End every customer's levels (``last``, in place) at its last level within its rows' least radius."""
+    radius = np.full(len(last), np.inf)
+    np.minimum.at(radius, row_customer, within)
+    inside = np.flatnonzero(level_minutes <= radius[level_customer])
+    last_inside = np.full(len(last), -1, np.int64)
+    np.maximum.at(last_inside, level_customer[inside], inside)
+    cut = last_inside >= 0
+    last[cut] = np.minimum(last[cut], last_inside[cut])
 
 
 def _row_weight(a: SactArrays, p: SactParameters) -> np.ndarray:
@@ -353,8 +401,9 @@ def solve_radius(
 
     With a heuristic plan (exactly :math:`p` open, HiGHS): the Lagrangian bound first; when it
     proves the plan within the asked gap no MIP runs, else the sites it fixes leave the levels
-    and the MIP starts from the plan.  With integer costs the MIP stops within
-    :data:`INTEGRAL_ABS_GAP` of its bound and the bound reported is rounded up.
+    and the MIP starts from the plan, with HiGHS's own primal heuristics off
+    (:data:`STARTED_HIGHS_OPTIONS`; an option in ``options.extra`` wins).  With integer costs
+    the MIP stops within :data:`INTEGRAL_ABS_GAP` of its bound and the bound reported is rounded up.
     """
     t0 = time.perf_counter()
     options = options.with_deadline()  # the heuristic, the bound and the MIP share one time limit
@@ -369,38 +418,73 @@ def solve_radius(
         f"radius formulation: {levels.num_customers} customers of {len(a.dem_amount)} demand rows, "
         f"{len(levels.level_minutes)} levels, {len(levels.arc_site)} of {len(a.arc_dem)} arcs"
     )
-    integral = False
+    integral, branch_bound = False, -np.inf  # the branch and bound's bound, where it stopped short
     if start is not None and count is not None and is_open is not None and backend == "highs":
         upper = model.objective_value(start)
-        lagrange, shut, held = lagrangian_fixing(levels, a, p, count, upper, _share(options))
+        lagrange, shut, held, radius = lagrangian_reduction(levels, a, p, count, upper, _share(options))
         if _proven(upper, lagrange, options.gap):
             values = assign_nearest(a, p, is_open)
             seconds = time.perf_counter() - t0
             return _heuristic_result(a, p, values, lagrange, options, build_seconds, seconds, words), values
-        if shut.any() or held.any():
-            levels = radius_levels(a, p, shut, held)
+        if shut.any() or held.any() or np.isfinite(radius).any():
+            within = radius[levels.dem_customer]
+            levels = radius_levels(a, p, shut, held, within)
             model = build_radius(levels, a, p, shut, held)
             start = start_vector(model, levels, is_open)
             words += (
                 f"; after the Lagrangian bound {len(levels.level_minutes)} levels, "
-                f"{int(shut.sum())} sites shut, {int(held.sum())} open"
+                f"{int(shut.sum())} sites shut, {int(held.sum())} open, "
+                f"{int(np.isfinite(radius).sum())} customers within a radius"
             )
         integral = _integral_objective(model)
+        branched = _branch_stage(levels, a, p, count, is_open, shut, held, integral, upper, options)
+        if branched is not None:
+            words += f"; Lagrangian branch and bound: {branched.nodes} nodes"
+        if branched is not None and branched.finished:
+            values = assign_nearest(a, p, branched.is_open)
+            bound = float(np.ceil(branched.bound - 1e-6)) if integral else branched.bound
+            seconds = time.perf_counter() - t0
+            return _heuristic_result(a, p, values, bound, options, build_seconds, seconds, words), values
+        if branched is not None:
+            is_open, branch_bound = branched.is_open, branched.bound
+            start = start_vector(model, levels, is_open)
         if integral and "mip_abs_gap" not in options.extra:
             options = replace(options, extra={**options.extra, "mip_abs_gap": INTEGRAL_ABS_GAP})
+        options = replace(options, extra={**STARTED_HIGHS_OPTIONS, **options.extra})
     build = build_seconds + time.perf_counter() - t0
     result, x = solve_model(model, backend, options, build_seconds=build, start=start, progress=progress)
     if x is None:
         return replace(result, message=f"{result.message}; {words}"), None
     values = assign_nearest(a, p, model.values(x, "open") > 0.5)
     objective = plan_objective(a, p, values)
-    bound = result.bound
+    bound = result.bound if result.bound is None else max(result.bound, branch_bound)
     if integral and bound is not None:
         bound = min(float(np.ceil(bound - 1e-6)), objective)  # integer costs: no plan costs less
     message = f"{result.message}; {words}"
     return replace(
         result, objective=objective, bound=bound, gap=relative_gap(objective, bound), message=message
     ), values
+
+
+def _branch_stage(
+    levels: RadiusLevels,
+    a: SactArrays,
+    p: SactParameters,
+    count: int,
+    is_open: np.ndarray,
+    shut: np.ndarray,
+    held: np.ndarray,
+    integral: bool,
+    upper: float,
+    options: SolveOptions,
+) -> BranchResult | None:
+    """The Lagrangian branch and bound with :data:`BRANCH_SHARE` of the time left, when at most
+    :data:`BRANCH_MAX_OPEN` sites open (else None); an improvement counts from 1 with integer costs."""
+    if count > BRANCH_MAX_OPEN:
+        return None
+    gain = INTEGRAL_ABS_GAP if integral else max(options.gap, 1e-9) * max(1.0, abs(upper))
+    deadline = _share(options, BRANCH_SHARE)
+    return branch_on_levels(levels, a, p, count, is_open, shut, held, least_gain=gain, deadline=deadline)
 
 
 def _proven(upper: float, bound: float, gap: float) -> bool:
@@ -430,15 +514,15 @@ def _heuristic_result(
         build_seconds=build_seconds,
         solve_seconds=seconds,
         backend="highs",
-        message=f"the heuristic plan is proven by the bound; {words}",
+        message=f"the plan is proven by the Lagrangian bound; {words}",
         options=options.as_dict(),
     )
 
 
-def _share(options: SolveOptions) -> float | None:
-    """The deadline of a bounding stage: :data:`STAGE_SHARE` of the time left (None: no limit)."""
+def _share(options: SolveOptions, share: float = STAGE_SHARE) -> float | None:
+    """The deadline of a stage: ``share`` of the time left (None: no limit)."""
     left = options.call_limit()
-    return None if left is None else time.monotonic() + STAGE_SHARE * left
+    return None if left is None else time.monotonic() + share * left
 
 
 def _integral_objective(model: MatrixModel) -> bool:

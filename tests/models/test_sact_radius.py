@@ -19,7 +19,12 @@ from models.common.contract import ModelInputError
 from models.sact.arrays import prepare
 from models.sact.input import SactInput, SactParameters
 from models.sact.orlibrary import read_optima, read_pmed
-from models.sact.pmedian_bounds import dense_costs, interchange_heuristic, lagrangian_fixing
+from models.sact.pmedian_bounds import (
+    dense_costs,
+    interchange_heuristic,
+    lagrangian_fixing,
+    lagrangian_reduction,
+)
 from models.sact.radius import open_count, radius_levels, use_radius_path
 from solvers import SolveOptions, Status
 from tests.conftest import benchmark_file
@@ -205,6 +210,23 @@ def test_lagrangian_bound_and_fixing_keep_every_optimum(name: str) -> None:
     for subset in optimal_sets(data, best):
         assert not shut[list(subset)].any()
         assert held[np.setdiff1d(np.arange(len(shut)), subset)].sum() == 0
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_lagrangian_radii_keep_every_optimum(name: str) -> None:
+    """Every optimal set serves every customer within the radius the Lagrangian bound gives it."""
+    data = random_instance(**CASES[name])
+    a, p = prepare(data), data.parameters
+    levels = radius_levels(a, p)
+    count = open_count(a, p)
+    best = enumerate_optimum(data)
+    _, _, _, radius = lagrangian_reduction(levels, a, p, count, best)
+    minutes = np.full((levels.num_customers, levels.num_sites), np.inf)
+    arc_cust = levels.level_customer[levels.arc_level]
+    minutes[arc_cust, levels.arc_site] = levels.level_minutes[levels.arc_level]
+    assert np.isfinite(radius).any()  # the reduction bites
+    for subset in optimal_sets(data, best):
+        assert (minutes[:, list(subset)].min(axis=1) <= radius).all()
 
 
 def optimal_sets(data: SactInput, best: float) -> list[tuple[int, ...]]:
