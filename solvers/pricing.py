@@ -95,6 +95,9 @@ def lagrangian_bound(
     return (total if np.isfinite(total) else -np.inf), d
 
 
+_RETRY = "retry"  # _solve_restricted_lp: every column was brought in, solve again
+
+
 @dataclass
 class _RestrictedLP:
     """The restricted LP held in HiGHS and the model data it is grown from.
@@ -192,9 +195,6 @@ def price_relaxation(
         seconds=time.perf_counter() - t0,
         history=history,
     )
-
-
-_RETRY = "retry"  # _solve_restricted_lp: every column was brought in, solve again
 
 
 def _first_end(time_limit: float | None, deadline: float | None) -> float | None:

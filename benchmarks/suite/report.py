@@ -1,7 +1,8 @@
 """The report of a suite run: markdown tables, a performance profile and time-against-size plots.
 
-``write_report(table, out)`` writes ``report.md`` and PNG figures (matplotlib's Agg canvas, no
-display needed) into ``out``:
+``write_report(table, out)`` writes ``report.md`` and PNG figures (drawn by
+:mod:`benchmarks.suite.plots` on matplotlib's Agg canvas, no display needed) into ``out``, one
+function per section:
 
 * a summary per family and backend (tasks, solved, total and shifted-geometric-mean seconds,
   peak memory), the published-value check, every row;
