@@ -95,6 +95,33 @@ def lagrangian_bound(
     return (total if np.isfinite(total) else -np.inf), d
 
 
+_RETRY = "retry"  # _solve_restricted_lp: every column was brought in, solve again
+
+
+@dataclass
+class _RestrictedLP:
+    """The restricted LP held in HiGHS and the model data it is grown from.
+
+    ``col_order[k]`` is the model column of LP column ``k``; ``row_order[i]`` the lazy row of LP
+    row ``m + i``; ``active`` and ``added`` mark the columns and lazy rows in the LP.
+    """
+
+    h: Any
+    model: MatrixModel
+    a: sp.csc_matrix
+    pool: sp.csr_matrix
+    pool_csc: sp.csc_matrix
+    everything: sp.csr_matrix
+    all_lo: np.ndarray
+    all_up: np.ndarray
+    row_tol: np.ndarray
+    priced: np.ndarray
+    active: np.ndarray
+    added: np.ndarray
+    col_order: np.ndarray
+    row_order: np.ndarray
+
+
 def price_relaxation(
     model: MatrixModel,
     priced: np.ndarray,
@@ -118,53 +145,9 @@ def price_relaxation(
     and by ``deadline`` (:func:`time.monotonic` seconds, e.g. ``SolveOptions.deadline``), whichever
     is first.  See the module docstring.
     """
-    import highspy
-
-    from solvers.highs_direct import new_highs
-
     t0 = time.perf_counter()
-    ends = [] if deadline is None else [deadline]
-    if time_limit is not None:
-        ends.append(time.monotonic() + time_limit)
-    a = model.matrix()
-    pool, pool_lo, pool_up = model.lazy_pool()
-    everything = sp.vstack([a, pool]).tocsr()
-    all_lo = np.concatenate([model.row_lower, pool_lo])
-    all_up = np.concatenate([model.row_upper, pool_up])
-    pool_csc = pool.tocsc()
-    cost, lo, up = model.cost, model.col_lower, model.col_upper
-    priced = np.asarray(priced, dtype=bool)
-    if ((lo[priced] > 0) | (up[priced] < 0)).any():
-        raise ValueError("a priced column must allow the value 0")
-    n, m = model.num_cols, model.num_rows
-    active = ~priced | np.asarray(initial, dtype=bool)
-    added = np.zeros(model.num_lazy, dtype=bool)
-    col_order = np.flatnonzero(active)
-    row_order = np.zeros(0, dtype=np.int64)  # lazy row of LP row m + i
-
-    h = new_highs()
-    stop = HighsStop(h, min(ends) if ends else None)
-    h.setOptionValue("output_flag", bool(verbose))
-    if threads is not None:
-        # HiGHS keeps one thread pool per process; a new thread count needs a fresh pool.
-        highspy.Highs.resetGlobalScheduler(True)
-        h.setOptionValue("threads", int(threads))
-    sub = a[:, col_order].tocsc()
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(col_order)
-    lp.num_row_ = m
-    lp.col_cost_ = cost[col_order]
-    lp.col_lower_ = lo[col_order]
-    lp.col_upper_ = up[col_order]
-    lp.row_lower_ = model.row_lower
-    lp.row_upper_ = model.row_upper
-    lp.offset_ = model.objective_offset
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
-    lp.a_matrix_.value_ = sub.data.astype(float)
-    h.passModel(lp)
-
+    end = _first_end(time_limit, deadline)
+    lp, stop = _open_restricted_lp(model, priced, initial, end, threads, verbose)
     bound: float | None = None
     objective: float | None = None
     x_full: np.ndarray | None = None
@@ -172,110 +155,196 @@ def price_relaxation(
     status = "round_limit"
     stalled = 0
     rounds = 0
-    row_tol = 1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(pool_up), pool_up, 0.0)))
     for rounds in range(1, max_rounds + 1):
         if stop.spent():
-            status = "interrupted" if stop_requested() else "time_limit"
+            status = _stop_status()
             rounds -= 1
             break
-        stop.arm(mip=False)
-        h.run()
-        ms = h.getModelStatus()
-        if ms != highspy.HighsModelStatus.kOptimal:
-            if ms == highspy.HighsModelStatus.kInfeasible and not active.all():
-                # the restricted LP cannot meet the rows: bring in every column and try again
-                missing = np.flatnonzero(~active)
-                _add_columns(h, a, pool_csc, cost, lo, up, missing, row_order, m)
-                col_order = np.concatenate([col_order, missing])
-                active[missing] = True
-                continue
-            status = "infeasible" if ms == highspy.HighsModelStatus.kInfeasible else str(ms).split(".")[-1]
-            if ms in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
-                status = "interrupted" if stop_requested() else "time_limit"
+        failure = _solve_restricted_lp(lp, stop)
+        if failure == _RETRY:
+            continue
+        if failure is not None:
+            status = failure
             break
-        sol = h.getSolution()
-        objective = float(h.getInfo().objective_function_value)
-        x_full = np.zeros(n)
-        x_full[col_order] = np.asarray(sol.col_value, dtype=float)
-        duals = np.zeros(m + model.num_lazy)
-        rd = np.asarray(sol.row_dual, dtype=float)
-        duals[:m] = rd[:m]
-        duals[m + row_order] = rd[m:]
-        value, d = lagrangian_bound(cost, lo, up, everything, all_lo, all_up, duals, model.objective_offset)
+        objective, x_full, value, d = _read_solution(lp)
         previous = bound
         bound = value if bound is None else max(bound, value)
-        cand = np.flatnonzero(priced & ~active & (d < -tolerance * np.maximum(1.0, np.abs(cost))))
-        activity = pool @ x_full
-        viol = np.flatnonzero(~added & ((activity > pool_up + row_tol) | (activity < pool_lo - row_tol)))
-        if max_columns is not None and cand.size > max_columns:
-            cand = np.sort(cand[np.argsort(d[cand], kind="stable")[:max_columns]])
-        if max_rows is not None and viol.size > max_rows:
-            amount = np.maximum(activity[viol] - pool_up[viol], pool_lo[viol] - activity[viol])
-            viol = np.sort(viol[np.argsort(-amount, kind="stable")[:max_rows]])
+        cand = _price_columns(lp, d, tolerance, max_columns)
+        viol = _separate_rows(lp, x_full, max_rows)
         history.append((time.perf_counter() - t0, objective, value, int(cand.size), int(viol.size)))
         if cand.size == 0 and viol.size == 0:
             status = "optimal"
             break
-        if previous is not None and bound - previous <= stall_tolerance * max(1.0, abs(bound)):
+        if _bound_stalled(previous, bound, stall_tolerance):
             stalled += 1
             if stalled >= stall_rounds:
                 status = "stalled"
                 break
         else:
             stalled = 0
-        if cand.size:
-            _add_columns(h, a, pool_csc, cost, lo, up, cand, row_order, m)
-            col_order = np.concatenate([col_order, cand])
-            active[cand] = True
-        if viol.size:
-            lp_col = np.full(n, -1, dtype=np.int64)
-            lp_col[col_order] = np.arange(len(col_order))
-            block = pool[viol].tocoo()
-            keep = lp_col[block.col] >= 0
-            rows = sp.csr_matrix(
-                (block.data[keep], (block.row[keep], lp_col[block.col[keep]])),
-                shape=(len(viol), len(col_order)),
-            )
-            h.addRows(
-                len(viol),
-                pool_lo[viol],
-                pool_up[viol],
-                rows.nnz,
-                rows.indptr[:-1].astype(np.int32),
-                rows.indices.astype(np.int32),
-                rows.data.astype(float),
-            )
-            row_order = np.concatenate([row_order, viol])
-            added[viol] = True
+        _add_columns(lp, cand)
+        _add_lazy_rows(lp, viol)
     return PricedRelaxation(
         status=status,
         bound=bound,
         objective=objective,
         x=x_full,
-        active=active,
-        lazy_added=added,
+        active=lp.active,
+        lazy_added=lp.added,
         rounds=rounds,
         seconds=time.perf_counter() - t0,
         history=history,
     )
 
 
-def _add_columns(
-    h: Any,
-    a: sp.csc_matrix,
-    pool_csc: sp.csc_matrix,
-    cost: np.ndarray,
-    lo: np.ndarray,
-    up: np.ndarray,
-    cols: np.ndarray,
-    row_order: np.ndarray,
-    m: int,
-) -> None:
-    """Add ``cols`` to the LP in ``h`` with their entries in the ordinary rows and the lazy rows in it."""
-    lp_row = np.full(pool_csc.shape[0], -1, dtype=np.int64)
+def _first_end(time_limit: float | None, deadline: float | None) -> float | None:
+    """The earlier of ``deadline`` and ``time_limit`` seconds from now (:func:`time.monotonic`), if any."""
+    ends = [] if deadline is None else [deadline]
+    if time_limit is not None:
+        ends.append(time.monotonic() + time_limit)
+    return min(ends) if ends else None
+
+
+def _stop_status() -> str:
+    """``interrupted`` when a stop was requested, else ``time_limit``."""
+    return "interrupted" if stop_requested() else "time_limit"
+
+
+def _open_restricted_lp(
+    model: MatrixModel,
+    priced: np.ndarray,
+    initial: np.ndarray,
+    end: float | None,
+    threads: int | None,
+    verbose: bool,
+) -> tuple[_RestrictedLP, HighsStop]:
+    """Pass the LP over the always-in and ``initial`` columns and every ordinary row to a new HiGHS."""
+    import highspy
+
+    from solvers.highs_direct import new_highs
+
+    a = model.matrix()
+    pool, pool_lo, pool_up = model.lazy_pool()
+    priced = np.asarray(priced, dtype=bool)
+    if ((model.col_lower[priced] > 0) | (model.col_upper[priced] < 0)).any():
+        raise ValueError("a priced column must allow the value 0")
+    active = ~priced | np.asarray(initial, dtype=bool)
+    h = new_highs()
+    stop = HighsStop(h, end)
+    h.setOptionValue("output_flag", bool(verbose))
+    if threads is not None:
+        # HiGHS keeps one thread pool per process; a new thread count needs a fresh pool.
+        highspy.Highs.resetGlobalScheduler(True)
+        h.setOptionValue("threads", int(threads))
+    lp = _RestrictedLP(
+        h=h,
+        model=model,
+        a=a,
+        pool=pool,
+        pool_csc=pool.tocsc(),
+        everything=sp.vstack([a, pool]).tocsr(),
+        all_lo=np.concatenate([model.row_lower, pool_lo]),
+        all_up=np.concatenate([model.row_upper, pool_up]),
+        row_tol=1e-6 * np.maximum(1.0, np.abs(np.where(np.isfinite(pool_up), pool_up, 0.0))),
+        priced=priced,
+        active=active,
+        added=np.zeros(model.num_lazy, dtype=bool),
+        col_order=np.flatnonzero(active),
+        row_order=np.zeros(0, dtype=np.int64),
+    )
+    h.passModel(_highs_lp(model, a, lp.col_order))
+    return lp, stop
+
+
+def _highs_lp(model: MatrixModel, a: sp.spmatrix, col_order: np.ndarray) -> Any:
+    """The ``highspy.HighsLp`` over columns ``col_order`` of ``model`` and its ordinary rows."""
+    import highspy
+
+    sub = a[:, col_order].tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(col_order)
+    lp.num_row_ = model.num_rows
+    lp.col_cost_ = model.cost[col_order]
+    lp.col_lower_ = model.col_lower[col_order]
+    lp.col_upper_ = model.col_upper[col_order]
+    lp.row_lower_ = model.row_lower
+    lp.row_upper_ = model.row_upper
+    lp.offset_ = model.objective_offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
+    lp.a_matrix_.value_ = sub.data.astype(float)
+    return lp
+
+
+def _solve_restricted_lp(lp: _RestrictedLP, stop: HighsStop) -> str | None:
+    """Solve the restricted LP: None when optimal, :data:`_RETRY` or the status to stop with."""
+    import highspy
+
+    stop.arm(mip=False)
+    lp.h.run()
+    ms = lp.h.getModelStatus()
+    if ms == highspy.HighsModelStatus.kOptimal:
+        return None
+    if ms == highspy.HighsModelStatus.kInfeasible and not lp.active.all():
+        # the restricted LP cannot meet the rows: bring in every column and try again
+        _add_columns(lp, np.flatnonzero(~lp.active))
+        return _RETRY
+    if ms in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
+        return _stop_status()
+    return "infeasible" if ms == highspy.HighsModelStatus.kInfeasible else str(ms).split(".")[-1]
+
+
+def _read_solution(lp: _RestrictedLP) -> tuple[float, np.ndarray, float, np.ndarray]:
+    """The LP objective, its solution over every column, and the Lagrangian bound and reduced costs."""
+    model, m = lp.model, lp.model.num_rows
+    sol = lp.h.getSolution()
+    objective = float(lp.h.getInfo().objective_function_value)
+    x_full = np.zeros(model.num_cols)
+    x_full[lp.col_order] = np.asarray(sol.col_value, dtype=float)
+    duals = np.zeros(m + model.num_lazy)
+    rd = np.asarray(sol.row_dual, dtype=float)
+    duals[:m] = rd[:m]
+    duals[m + lp.row_order] = rd[m:]
+    bounds = (model.col_lower, model.col_upper, lp.everything, lp.all_lo, lp.all_up)
+    value, d = lagrangian_bound(model.cost, *bounds, duals, model.objective_offset)
+    return objective, x_full, value, d
+
+
+def _price_columns(lp: _RestrictedLP, d: np.ndarray, tolerance: float, max_columns: int | None) -> np.ndarray:
+    """Left-out columns of negative reduced cost ``d``, at most ``max_columns`` (most negative first)."""
+    cost = lp.model.cost
+    cand = np.flatnonzero(lp.priced & ~lp.active & (d < -tolerance * np.maximum(1.0, np.abs(cost))))
+    if max_columns is not None and cand.size > max_columns:
+        cand = np.sort(cand[np.argsort(d[cand], kind="stable")[:max_columns]])
+    return cand
+
+
+def _separate_rows(lp: _RestrictedLP, x_full: np.ndarray, max_rows: int | None) -> np.ndarray:
+    """Lazy rows not in the LP that ``x_full`` violates, at most ``max_rows`` (most violated first)."""
+    pool_lo, pool_up = lp.all_lo[lp.model.num_rows :], lp.all_up[lp.model.num_rows :]
+    activity = lp.pool @ x_full
+    viol = np.flatnonzero(~lp.added & ((activity > pool_up + lp.row_tol) | (activity < pool_lo - lp.row_tol)))
+    if max_rows is not None and viol.size > max_rows:
+        amount = np.maximum(activity[viol] - pool_up[viol], pool_lo[viol] - activity[viol])
+        viol = np.sort(viol[np.argsort(-amount, kind="stable")[:max_rows]])
+    return viol
+
+
+def _bound_stalled(previous: float | None, bound: float, stall_tolerance: float) -> bool:
+    """Whether this round raised the bound by no more than ``stall_tolerance`` (relative)."""
+    return previous is not None and bound - previous <= stall_tolerance * max(1.0, abs(bound))
+
+
+def _add_columns(lp: _RestrictedLP, cols: np.ndarray) -> None:
+    """Add ``cols`` to the LP with their entries in the ordinary rows and the lazy rows in it."""
+    if not cols.size:
+        return
+    model, m, row_order = lp.model, lp.model.num_rows, lp.row_order
+    lp_row = np.full(lp.pool_csc.shape[0], -1, dtype=np.int64)
     lp_row[row_order] = m + np.arange(len(row_order))
-    core = a[:, cols].tocoo()
-    lazy = pool_csc[:, cols].tocoo()
+    core = lp.a[:, cols].tocoo()
+    lazy = lp.pool_csc[:, cols].tocoo()
     keep = lp_row[lazy.row] >= 0
     block = sp.csc_matrix(
         (
@@ -284,13 +353,41 @@ def _add_columns(
         ),
         shape=(m + len(row_order), len(cols)),
     )
-    h.addCols(
+    lp.h.addCols(
         len(cols),
-        cost[cols],
-        lo[cols],
-        up[cols],
+        model.cost[cols],
+        model.col_lower[cols],
+        model.col_upper[cols],
         block.nnz,
         block.indptr[:-1].astype(np.int32),
         block.indices.astype(np.int32),
         block.data.astype(float),
     )
+    lp.col_order = np.concatenate([lp.col_order, cols])
+    lp.active[cols] = True
+
+
+def _add_lazy_rows(lp: _RestrictedLP, viol: np.ndarray) -> None:
+    """Add lazy rows ``viol`` to the LP, over the columns in it."""
+    if not viol.size:
+        return
+    lp_col = np.full(lp.model.num_cols, -1, dtype=np.int64)
+    lp_col[lp.col_order] = np.arange(len(lp.col_order))
+    block = lp.pool[viol].tocoo()
+    keep = lp_col[block.col] >= 0
+    rows = sp.csr_matrix(
+        (block.data[keep], (block.row[keep], lp_col[block.col[keep]])),
+        shape=(len(viol), len(lp.col_order)),
+    )
+    m = lp.model.num_rows
+    lp.h.addRows(
+        len(viol),
+        lp.all_lo[m + viol],
+        lp.all_up[m + viol],
+        rows.nnz,
+        rows.indptr[:-1].astype(np.int32),
+        rows.indices.astype(np.int32),
+        rows.data.astype(float),
+    )
+    lp.row_order = np.concatenate([lp.row_order, viol])
+    lp.added[viol] = True

@@ -1,7 +1,8 @@
 """The report of a suite run: markdown tables, a performance profile and time-against-size plots.
 
-``write_report(table, out)`` writes ``report.md`` and PNG figures (matplotlib's Agg canvas, no
-display needed) into ``out``:
+``write_report(table, out)`` writes ``report.md`` and PNG figures (drawn by
+:mod:`benchmarks.suite.plots` on matplotlib's Agg canvas, no display needed) into ``out``, one
+function per section:
 
 * a summary per family and backend (tasks, solved, total and shifted-geometric-mean seconds,
   peak memory), the published-value check, every row;
@@ -25,9 +26,56 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.suite.overrun import overrun_lines
-from benchmarks.suite.profile import case_seconds, growth_exponent, performance_profile, solve_times
+from benchmarks.suite.plots import PROFILE_TAUS, plot_profile, plot_scaling
+from benchmarks.suite.profile import case_seconds, solve_times
 
-PROFILE_TAUS = (1.0, 1.5, 2.0, 5.0, 10.0, 100.0, math.inf)
+__all__ = [
+    "PROFILE_TAUS",
+    "SHIFT_SECONDS",
+    "extra_tables",
+    "plot_profile",
+    "plot_scaling",
+    "shifted_geometric_mean",
+    "side_by_side",
+    "summary_table",
+    "write_report",
+]
+
+PUBLISHED_COLUMNS = [
+    "case",
+    "size",
+    "backend",
+    "repeat",
+    "status",
+    "objective",
+    "bound",
+    "published",
+    "published_kind",
+    "relative_error",
+    "check",
+    "seconds",
+]
+ROW_COLUMNS = [
+    "case",
+    "family",
+    "size",
+    "backend",
+    "repeat",
+    "time_limit",
+    "status",
+    "objective",
+    "bound",
+    "gap",
+    "build_seconds",
+    "solve_seconds",
+    "wall_seconds",
+    "overrun_seconds",
+    "peak_memory_mb",
+    "published",
+    "relative_error",
+    "check",
+    "note",
+]
 SHIFT_SECONDS = 1.0  # shift of the shifted geometric mean, so that tiny times do not dominate
 
 
@@ -133,92 +181,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _canvas_figure(width: float = 6.4, height: float = 4.4) -> Any:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=110)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def plot_profile(times: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Draw the performance profile of ``times`` to ``path``; return it at :data:`PROFILE_TAUS`."""
-    profile = performance_profile(times)
-    fig = _canvas_figure()
-    ax = fig.add_subplot()
-    finite = profile.index[np.isfinite(profile.index)]
-    right = max(2.0, float(finite.max()) * 1.25) if len(finite) else 2.0
-    for backend in profile.columns:
-        taus = np.append(profile.index.to_numpy(), right)
-        rho = np.append(profile[backend].to_numpy(), profile[backend].iloc[-1])
-        ax.step(taus, rho, where="post", label=backend)
-    ax.set_xscale("log", base=2)
-    ax.set_xlim(1.0, right)
-    ax.set_ylim(0.0, 1.02)
-    ax.set_xlabel("tau: time within this factor of the fastest backend")
-    ax.set_ylabel("share of problems solved to optimality")
-    ax.set_title(f"Performance profile ({len(profile.columns)} backends, {len(times.dropna())} problems)")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path)
-    return performance_profile(times, np.array(PROFILE_TAUS))
-
-
-def plot_scaling(frame: pd.DataFrame, model: str, path: Path) -> pd.DataFrame:
-    """Log-log seconds against size for ``model``; one line per family and backend, with exponents."""
-    fig = _canvas_figure()
-    ax = fig.add_subplot()
-    fits = []
-    for (family, backend), g in frame.groupby(["family", "backend"], sort=False):
-        points = g.groupby("size_value")["seconds"].median().sort_index()
-        x, y = points.index.to_numpy(float), points.to_numpy(float)
-        fit = growth_exponent(x, y)
-        label = f"{family} / {backend}"
-        if fit is not None:
-            label += f" (t ~ n^{fit[0]:.2f})"
-            xs = np.geomspace(x.min(), x.max(), 20)
-            ax.plot(xs, fit[1] * xs ** fit[0], linestyle="--", linewidth=0.8, color="grey")
-        ax.plot(x, y, marker="o", label=label)
-        fits.append(
-            {
-                "model": model,
-                "family": family,
-                "backend": backend,
-                "sizes": len(x),
-                "smallest": x.min(),
-                "largest": x.max(),
-                "exponent": None if fit is None else fit[0],
-                "coefficient": None if fit is None else fit[1],
-            }
-        )
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("size (zone-site pairs for location models; see the size column)")
-    ax.set_ylabel("build + solve seconds (solved to optimality)")
-    ax.set_title(f"{model}: time against size")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path)
-    return pd.DataFrame(fits)
-
-
 def _run_meta(out: Path) -> dict[str, Any]:
     path = out / "run.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def write_report(
-    table: pd.DataFrame, out: Path, *, title: str = "Benchmark results", notes: Iterable[str] = ()
-) -> list[Path]:
-    """Write ``report.md`` and the figures for ``table`` (rows of :data:`COLUMNS`) into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    meta = _run_meta(out)
-    frame = table.copy()
-    frame["seconds"] = case_seconds(frame)
-    written: list[Path] = []
+def _preamble_lines(title: str, meta: dict[str, Any]) -> list[str]:
+    """The title, the run's description, machine and settings, and what the seconds mean."""
     lines = [f"# {title}", ""]
     if meta.get("description"):
         lines += [str(meta["description"]), ""]
@@ -233,161 +202,168 @@ def write_report(
             f"({meta.get('workers') or 'default'} workers).",
             "",
         ]
-    lines += [
+    return lines + [
         "Seconds are wall-clock: build (read + formulate + hand-off) plus solve, as each backend "
         "reports them; `wall s` is the case's whole process. Peak memory is the resident memory "
         "of the case's process tree. Timings on a shared machine are noisy.",
         "",
-        "## Summary by family and backend",
+    ]
+
+
+def _summary_lines(frame: pd.DataFrame) -> list[str]:
+    """The summary section: :func:`summary_table` per family and backend."""
+    formats = {
+        "total s": ".2f",
+        "total s (optimal)": ".2f",
+        "wall s": ".1f",
+        "sgm s": ".3g",
+        "peak MB": ".0f",
+    }
+    return ["## Summary by family and backend", "", _markdown(summary_table(frame), formats), ""]
+
+
+def _published_lines(frame: pd.DataFrame) -> list[str]:
+    """The published-value section: rows that ran on a case with a published value (none: no section)."""
+    published = frame[frame["published"].notna() & (frame["status"] != "skipped")]
+    if published.empty:
+        return []
+    formats = {
+        "objective": ".10g",
+        "bound": ".10g",
+        "published": ".10g",
+        "relative_error": ".2e",
+        "seconds": ".3g",
+    }
+    return ["## Published values", "", _markdown(published[PUBLISHED_COLUMNS], formats), ""]
+
+
+def _side_by_side_lines(frame: pd.DataFrame) -> list[str]:
+    """The side-by-side section: :func:`side_by_side`, when two or more backends ran."""
+    if frame.loc[frame["status"] != "skipped", "backend"].nunique() < 2:
+        return []
+    return [
+        "## Side by side",
         "",
-        _markdown(
-            summary_table(frame),
-            {"total s": ".2f", "total s (optimal)": ".2f", "wall s": ".1f", "sgm s": ".3g", "peak MB": ".0f"},
-        ),
+        "Build + solve seconds of each backend on each case (repeats separated by /); a status "
+        "is shown where the case was not solved to optimality.",
+        "",
+        _markdown(side_by_side(frame)),
         "",
     ]
-    published = frame[frame["published"].notna() & (frame["status"] != "skipped")]
-    if not published.empty:
-        cols = [
-            "case",
-            "size",
-            "backend",
-            "repeat",
-            "status",
-            "objective",
-            "bound",
-            "published",
-            "published_kind",
-            "relative_error",
-            "check",
-            "seconds",
-        ]
-        lines += [
-            "## Published values",
-            "",
-            _markdown(
-                published[cols],
-                {
-                    "objective": ".10g",
-                    "bound": ".10g",
-                    "published": ".10g",
-                    "relative_error": ".2e",
-                    "seconds": ".3g",
-                },
-            ),
-            "",
-        ]
-    if frame.loc[frame["status"] != "skipped", "backend"].nunique() >= 2:
-        lines += [
-            "## Side by side",
-            "",
-            "Build + solve seconds of each backend on each case (repeats separated by /); a status "
-            "is shown where the case was not solved to optimality.",
-            "",
-            _markdown(side_by_side(frame)),
-            "",
-        ]
+
+
+def _profile_lines(frame: pd.DataFrame, out: Path) -> tuple[list[str], list[Path]]:
+    """The performance-profile section and ``profile.png`` (when two or more backends share problems)."""
     times = solve_times(frame)
     complete = times.dropna(how="any") if not times.empty else times
-    lines += ["## Performance profile", ""]
-    if times.shape[1] >= 2 and len(complete):
-        path = out / "profile.png"
-        at = plot_profile(times, path)
-        written.append(path)
-        shown = at.reset_index()
-        shown["tau"] = [f"{t:g}" for t in shown["tau"]]
-        lines += [
-            f"![performance profile]({path.name})",
-            "",
-            f"Share of the {len(complete)} problems every backend attempted that each solved to "
-            "optimality within tau times the fastest backend's seconds (tau = inf: solved at all).",
-            "",
-            _markdown(shown, {c: ".2f" for c in at.columns}),
-            "",
-        ]
-    else:
-        lines += ["(needs two or more backends on the same problems)", ""]
-    lines += ["## Time against size", ""]
+    lines = ["## Performance profile", ""]
+    if times.shape[1] < 2 or not len(complete):
+        return lines + ["(needs two or more backends on the same problems)", ""], []
+    path = out / "profile.png"
+    at = plot_profile(times, path)
+    shown = at.reset_index()
+    shown["tau"] = [f"{t:g}" for t in shown["tau"]]
+    lines += [
+        f"![performance profile]({path.name})",
+        "",
+        f"Share of the {len(complete)} problems every backend attempted that each solved to "
+        "optimality within tau times the fastest backend's seconds (tau = inf: solved at all).",
+        "",
+        _markdown(shown, {c: ".2f" for c in at.columns}),
+        "",
+    ]
+    return lines, [path]
+
+
+def _scaling_lines(frame: pd.DataFrame, out: Path) -> tuple[list[str], list[Path]]:
+    """The time-against-size section and one ``scaling-<model>.png`` per model, with growth exponents."""
+    lines = ["## Time against size", ""]
     # A size known only once the case is built (size_value NaN, e.g. sact-imported) is not plotted.
     solved = frame[(frame["status"] == "optimal") & frame["size_value"].notna()]
     fits = []
+    written: list[Path] = []
     for model, g in solved.groupby("model", sort=False):
         path = out / f"scaling-{model}.png"
         fits.append(plot_scaling(g, str(model), path))
         written.append(path)
         lines += [f"![{model}: time against size]({path.name})", ""]
-    if fits:
-        lines += [
-            "Growth exponent b of the least-squares fit log t = a + b log n (numpy.polyfit), cases "
-            "solved to optimality; median over repeats.",
-            "",
-            _markdown(
-                pd.concat(fits, ignore_index=True),
-                {"exponent": ".2f", "coefficient": ".3g", "smallest": ".6g", "largest": ".6g"},
-            ),
-            "",
-        ]
-    else:
-        lines += ["(no case solved to optimality)", ""]
-    lines += overrun_lines(frame)
-    further = extra_tables(frame)
-    if further:
-        lines += [
-            "## Further figures",
-            "",
-            "Figures a family reports beside status, objective, bound and gap (its docstring says what "
-            "each means), from the rows' `extra` column.",
-            "",
-        ]
-        for family, figures in further:
-            formats = {c: ".7g" for c in figures.columns} | {"repeat": ".0f"}
-            lines += [f"### {family}", "", _markdown(figures, formats), ""]
-    cols = [
-        "case",
-        "family",
-        "size",
-        "backend",
-        "repeat",
-        "time_limit",
-        "status",
-        "objective",
-        "bound",
-        "gap",
-        "build_seconds",
-        "solve_seconds",
-        "wall_seconds",
-        "overrun_seconds",
-        "peak_memory_mb",
-        "published",
-        "relative_error",
-        "check",
-        "note",
-    ]
+    if not fits:
+        return lines + ["(no case solved to optimality)", ""], written
+    formats = {"exponent": ".2f", "coefficient": ".3g", "smallest": ".6g", "largest": ".6g"}
     lines += [
-        "## Every row",
+        "Growth exponent b of the least-squares fit log t = a + b log n (numpy.polyfit), cases "
+        "solved to optimality; median over repeats.",
         "",
-        _markdown(
-            frame[cols],
-            {
-                "objective": ".10g",
-                "bound": ".10g",
-                "published": ".10g",
-                "gap": ".2e",
-                "relative_error": ".2e",
-                "build_seconds": ".3g",
-                "solve_seconds": ".4g",
-                "wall_seconds": ".3g",
-                "overrun_seconds": ".3g",
-                "peak_memory_mb": ".0f",
-                "repeat": ".0f",
-                "time_limit": ".4g",
-            },
-        ),
+        _markdown(pd.concat(fits, ignore_index=True), formats),
         "",
     ]
+    return lines, written
+
+
+def _further_lines(frame: pd.DataFrame) -> list[str]:
+    """The further-figures section: one table per :func:`extra_tables` entry (none: no section)."""
+    further = extra_tables(frame)
+    if not further:
+        return []
+    lines = [
+        "## Further figures",
+        "",
+        "Figures a family reports beside status, objective, bound and gap (its docstring says what "
+        "each means), from the rows' `extra` column.",
+        "",
+    ]
+    for family, figures in further:
+        formats = {c: ".7g" for c in figures.columns} | {"repeat": ".0f"}
+        lines += [f"### {family}", "", _markdown(figures, formats), ""]
+    return lines
+
+
+def _row_lines(frame: pd.DataFrame) -> list[str]:
+    """The every-row section: :data:`ROW_COLUMNS` of every row."""
+    formats = {
+        "objective": ".10g",
+        "bound": ".10g",
+        "published": ".10g",
+        "gap": ".2e",
+        "relative_error": ".2e",
+        "build_seconds": ".3g",
+        "solve_seconds": ".4g",
+        "wall_seconds": ".3g",
+        "overrun_seconds": ".3g",
+        "peak_memory_mb": ".0f",
+        "repeat": ".0f",
+        "time_limit": ".4g",
+    }
+    return ["## Every row", "", _markdown(frame[ROW_COLUMNS], formats), ""]
+
+
+def _notes_lines(notes: Iterable[str]) -> list[str]:
+    """The notes section, one bullet per note (none: no section)."""
     notes = list(notes)
-    if notes:
-        lines += ["## Notes", "", *[f"- {n}" for n in notes], ""]
+    return ["## Notes", "", *[f"- {n}" for n in notes], ""] if notes else []
+
+
+def write_report(
+    table: pd.DataFrame, out: Path, *, title: str = "Benchmark results", notes: Iterable[str] = ()
+) -> list[Path]:
+    """Write ``report.md`` and the figures for ``table`` (rows of :data:`COLUMNS`) into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    frame = table.copy()
+    frame["seconds"] = case_seconds(frame)
+    profile, profile_figures = _profile_lines(frame, out)
+    scaling, scaling_figures = _scaling_lines(frame, out)
+    lines = [
+        *_preamble_lines(title, _run_meta(out)),
+        *_summary_lines(frame),
+        *_published_lines(frame),
+        *_side_by_side_lines(frame),
+        *profile,
+        *scaling,
+        *overrun_lines(frame),
+        *_further_lines(frame),
+        *_row_lines(frame),
+        *_notes_lines(notes),
+    ]
     path = out / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")
-    return [path, *written]
+    return [path, *profile_figures, *scaling_figures]

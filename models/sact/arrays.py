@@ -63,25 +63,46 @@ class SactArrays:
 
 def prepare(data: SactInput) -> SactArrays:
     """Index the instance: arcs within the travel limit, demand rows, supply links."""
-    p = data.parameters
-    zones, sites = data.zones, data.sites
-    zone_ids = zones.index.to_numpy()
-    site_ids = sites.index.to_numpy()
-    zpos = pd.Series(np.arange(len(zone_ids)), index=zones.index)
-    spos = pd.Series(np.arange(len(site_ids)), index=sites.index)
+    zpos = pd.Series(np.arange(len(data.zones)), index=data.zones.index)
+    spos = pd.Series(np.arange(len(data.sites)), index=data.sites.index)
+    demand = _demand_rows(data)
+    sites = _site_data(data)
+    return SactArrays(
+        zone_ids=data.zones.index.to_numpy(),
+        site_ids=data.sites.index.to_numpy(),
+        **demand,
+        **_arcs(data, zpos, spos, demand),
+        **sites,
+        **_supply_links(data, spos, sites),
+        **_nurse_limits(data),
+    )
 
+
+def _demand_rows(data: SactInput) -> dict[str, np.ndarray]:
+    """Demand rows (zone, class) with attendances a year above 0: the ``dem_*`` fields."""
+    p, zones = data.parameters, data.zones
     attendances = zones["attendances"].to_numpy(float)
     shares = np.array([1.0 - p.complex_share, p.complex_share])
-    dz = np.repeat(np.arange(len(zone_ids)), 2)
-    dk = np.tile(np.arange(2), len(zone_ids))
+    dz = np.repeat(np.arange(len(zones)), 2)
+    dk = np.tile(np.arange(2), len(zones))
     amount = attendances[dz] * shares[dk]
     keep = amount > 0
-    dem_zone, dem_class, dem_amount = dz[keep], dk[keep], amount[keep]
-    dem_row = np.full((len(zone_ids), 2), -1, dtype=np.int64)
-    dem_row[dem_zone, dem_class] = np.arange(len(dem_zone))
-    quintile = zones["quintile"].to_numpy(int) if "quintile" in zones else np.zeros(len(zone_ids), int)
+    quintile = zones["quintile"].to_numpy(int) if "quintile" in zones else np.zeros(len(zones), int)
+    return {
+        "dem_zone": dz[keep],
+        "dem_class": dk[keep],
+        "dem_amount": amount[keep],
+        "dem_quintile": quintile[dz[keep]],
+    }
 
-    travel = data.travel
+
+def _arcs(
+    data: SactInput, zpos: pd.Series, spos: pd.Series, demand: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Arcs (zone, site, class) within the travel limit to a site that may treat the class: ``arc_*``."""
+    p, sites, travel = data.parameters, data.sites, data.travel
+    dem_row = np.full((len(zpos), 2), -1, dtype=np.int64)
+    dem_row[demand["dem_zone"], demand["dem_class"]] = np.arange(len(demand["dem_zone"]))
     tz = zpos.reindex(travel["zone_id"].to_numpy()).to_numpy()
     ts = spos.reindex(travel["site_id"].to_numpy()).to_numpy()
     tm = travel["minutes"].to_numpy(float)
@@ -96,11 +117,37 @@ def prepare(data: SactInput) -> SactArrays:
     keep = (arc_d >= 0) & ((arc_k == 0) | complex_ok[arc_s]) & (sites["max_chairs"].to_numpy()[arc_s] > 0)
     arc_z, arc_s, arc_k, arc_t, arc_d = arc_z[keep], arc_s[keep], arc_k[keep], arc_t[keep], arc_d[keep]
     order = np.lexsort((arc_s, arc_d))
-    arc_z, arc_s, arc_k, arc_t, arc_d = arc_z[order], arc_s[order], arc_k[order], arc_t[order], arc_d[order]
+    return {
+        "arc_dem": arc_d[order],
+        "arc_zone": arc_z[order],
+        "arc_site": arc_s[order],
+        "arc_class": arc_k[order],
+        "arc_minutes": arc_t[order],
+        "arc_demand": demand["dem_amount"][arc_d[order]],
+    }
 
+
+def _site_data(data: SactInput) -> dict[str, np.ndarray]:
+    """Chairs, costs and roles of each site, in site order."""
+    sites = data.sites
     is_hub = sites["is_hub"].to_numpy(bool)
-    hub_capacity = np.where(is_hub, sites["hub_capacity"].to_numpy(float), 0.0)
-    st = data.site_travel
+    return {
+        "min_chairs": sites["min_chairs"].to_numpy(float),
+        "max_chairs": sites["max_chairs"].to_numpy(float),
+        "fixed_cost": sites["fixed_cost"].to_numpy(float),
+        "chair_cost": sites["chair_cost"].to_numpy(float),
+        "must_open": sites["must_open"].to_numpy(bool),
+        "is_new": ~sites["existing"].to_numpy(bool),
+        "is_hub": is_hub,
+        "hub_capacity": np.where(is_hub, sites["hub_capacity"].to_numpy(float), 0.0),
+        "site_trust": sites["trust"].astype(str).to_numpy(),
+    }
+
+
+def _supply_links(data: SactInput, spos: pd.Series, sites: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Supply links (spoke, hub) within the drug-stability time, each hub to itself: ``link_*``."""
+    p, st = data.parameters, data.site_travel
+    is_hub = sites["is_hub"]
     lh = spos.reindex(st["from_site"].to_numpy()).to_numpy()
     ls = spos.reindex(st["to_site"].to_numpy()).to_numpy()
     lm = st["minutes"].to_numpy(float)
@@ -113,46 +160,24 @@ def prepare(data: SactInput) -> SactArrays:
     ok = is_hub[lh] & (lm <= p.drug_stability_minutes)
     links = pd.DataFrame({"s": ls[ok], "h": lh[ok], "m": lm[ok]}).drop_duplicates(["s", "h"], keep="last")
     links = links.sort_values(["s", "h"])
-    max_chairs = sites["max_chairs"].to_numpy(float)
     site_max_doses = (
-        p.doses_per_attendance * p.chair_hours_per_year * max_chairs / max(p.mean_chair_hours, 1e-9)
+        p.doses_per_attendance * p.chair_hours_per_year * sites["max_chairs"] / max(p.mean_chair_hours, 1e-9)
     )
     link_site = links["s"].to_numpy(np.int64)
     link_hub = links["h"].to_numpy(np.int64)
-    big_m = np.minimum(hub_capacity[link_hub], site_max_doses[link_site])
+    return {
+        "link_site": link_site,
+        "link_hub": link_hub,
+        "link_minutes": links["m"].to_numpy(float),
+        "link_big_m": np.minimum(sites["hub_capacity"][link_hub], site_max_doses[link_site]),
+    }
 
+
+def _nurse_limits(data: SactInput) -> dict[str, np.ndarray]:
+    """Trusts with a nurse count and the most chairs their nurses can staff: ``nurse_*``."""
     if data.nurses is not None and len(data.nurses):
-        nurse_trusts = data.nurses["trust"].astype(str).to_numpy()
-        nurse_chairs = data.nurses["nurses"].to_numpy(float) * p.chairs_per_nurse
-    else:
-        nurse_trusts, nurse_chairs = np.array([], dtype=object), np.array([], dtype=float)
-
-    return SactArrays(
-        zone_ids=zone_ids,
-        site_ids=site_ids,
-        dem_zone=dem_zone,
-        dem_class=dem_class,
-        dem_amount=dem_amount,
-        dem_quintile=quintile[dem_zone],
-        arc_dem=arc_d,
-        arc_zone=arc_z,
-        arc_site=arc_s,
-        arc_class=arc_k,
-        arc_minutes=arc_t,
-        arc_demand=dem_amount[arc_d],
-        min_chairs=sites["min_chairs"].to_numpy(float),
-        max_chairs=max_chairs,
-        fixed_cost=sites["fixed_cost"].to_numpy(float),
-        chair_cost=sites["chair_cost"].to_numpy(float),
-        must_open=sites["must_open"].to_numpy(bool),
-        is_new=~sites["existing"].to_numpy(bool),
-        is_hub=is_hub,
-        hub_capacity=hub_capacity,
-        site_trust=sites["trust"].astype(str).to_numpy(),
-        link_site=link_site,
-        link_hub=link_hub,
-        link_minutes=links["m"].to_numpy(float),
-        link_big_m=big_m,
-        nurse_trusts=nurse_trusts,
-        nurse_chairs=nurse_chairs,
-    )
+        return {
+            "nurse_trusts": data.nurses["trust"].astype(str).to_numpy(),
+            "nurse_chairs": data.nurses["nurses"].to_numpy(float) * data.parameters.chairs_per_nurse,
+        }
+    return {"nurse_trusts": np.array([], dtype=object), "nurse_chairs": np.array([], dtype=float)}

@@ -29,81 +29,12 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     problems: list[Problem] = []
     zones = tables["zones"].copy()
     sites = tables["sites"].copy()
-    zrows, srows = row_numbers(zones), row_numbers(sites)
-
-    att = zones["attendances"].astype(float)
-    estimated = att.isna()
-    att = att.where(~estimated, zones["population"].astype(float) * params["attendances_per_1000"] / 1000.0)
-    zones["attendances"] = att * (1.0 + params["demand_growth"])
-    zones["quintile"] = zones["quintile"].fillna(0).astype(int)
-    if len(zones) and not (att > 0).any():
-        missing = "population" if estimated.all() else "attendances"
-        problems.append(
-            Problem(
-                files["zones"],
-                "no zone has any demand: give attendances, or population with attendances left blank "
-                "(estimated from attendances_per_1000)",
-                column=missing,
-            )
-        )
-    for idx in sites.index[sites["min_chairs"] > sites["max_chairs"]]:
-        problems.append(
-            Problem(
-                files["sites"],
-                f"min_chairs {sites.at[idx, 'min_chairs']} is above max_chairs {sites.at[idx, 'max_chairs']}",
-                int(srows[idx]),
-                "min_chairs",
-            )
-        )
-    for idx in sites.index[sites["is_hub"].astype(bool) & (sites["hub_capacity"] <= 0)]:
-        problems.append(
-            Problem(files["sites"], "is_hub is true but hub_capacity is 0", int(srows[idx]), "hub_capacity")
-        )
-
-    zone_xy = _coordinates(zones, "zone_id", files["zones"], zrows)
-    site_xy = _coordinates(sites, "site_id", files["sites"], srows)
-    kw = {k: params[k] for k in ("road_factor", "speed_kmh", "overhead_minutes")}
-    travel = _complete_pairs(
-        tables.get("travel"),
-        zones["zone_id"].to_numpy(),
-        sites["site_id"].to_numpy(),
-        ("zone_id", "site_id"),
-        zone_xy,
-        site_xy,
-        kw,
-        files["travel"],
-        "zone",
-        "site",
-        problems,
-    )
-    hubs = sites.loc[sites["is_hub"].astype(bool), "site_id"].to_numpy()
-    site_travel = _complete_pairs(
-        tables.get("site_travel"),
-        hubs,
-        sites["site_id"].to_numpy(),
-        ("from_site", "to_site"),
-        site_xy,
-        site_xy,
-        kw,
-        files["site_travel"],
-        "hub",
-        "site",
-        problems,
-        required=bool(params["require_aseptic_supply"]),
-    )
+    _zone_demand(zones, params, files["zones"], problems)
+    _site_problems(sites, files["sites"], problems)
+    travel, site_travel = _travel_tables(tables, zones, sites, params, files, problems)
     nurses = tables.get("nurses")
     if nurses is not None:
-        known = set(sites["trust"])
-        nrows = row_numbers(nurses)
-        for idx in nurses.index[~nurses["trust"].isin(known)]:
-            problems.append(
-                Problem(
-                    files["nurses"],
-                    f"trust '{nurses.at[idx, 'trust']}' runs none of the sites",
-                    int(nrows[idx]),
-                    "trust",
-                )
-            )
+        _nurse_problems(nurses, sites, files, problems)
     if problems:
         raise InputError(problems)
     model_params = SactParameters(**{k: params[k] for k in MODEL_PARAMETERS})
@@ -116,6 +47,86 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         nurses=None if nurses is None else nurses.reset_index(drop=True),
     )
     return ModelCase(data, model_params)
+
+
+def _zone_demand(zones: pd.DataFrame, params: dict[str, Any], file: str, problems: list[Problem]) -> None:
+    """Fill ``zones`` attendances (estimated from population where blank, grown) and quintiles."""
+    att = zones["attendances"].astype(float)
+    estimated = att.isna()
+    att = att.where(~estimated, zones["population"].astype(float) * params["attendances_per_1000"] / 1000.0)
+    zones["attendances"] = att * (1.0 + params["demand_growth"])
+    zones["quintile"] = zones["quintile"].fillna(0).astype(int)
+    if len(zones) and not (att > 0).any():
+        missing = "population" if estimated.all() else "attendances"
+        problems.append(
+            Problem(
+                file,
+                "no zone has any demand: give attendances, or population with attendances left blank "
+                "(estimated from attendances_per_1000)",
+                column=missing,
+            )
+        )
+
+
+def _site_problems(sites: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    """Sites whose minimum chairs exceed their maximum, and hubs with no capacity."""
+    srows = row_numbers(sites)
+    for idx in sites.index[sites["min_chairs"] > sites["max_chairs"]]:
+        problems.append(
+            Problem(
+                file,
+                f"min_chairs {sites.at[idx, 'min_chairs']} is above max_chairs {sites.at[idx, 'max_chairs']}",
+                int(srows[idx]),
+                "min_chairs",
+            )
+        )
+    for idx in sites.index[sites["is_hub"].astype(bool) & (sites["hub_capacity"] <= 0)]:
+        problems.append(
+            Problem(file, "is_hub is true but hub_capacity is 0", int(srows[idx]), "hub_capacity")
+        )
+
+
+def _travel_tables(
+    tables: dict[str, pd.DataFrame],
+    zones: pd.DataFrame,
+    sites: pd.DataFrame,
+    params: dict[str, Any],
+    files: dict[str, str],
+    problems: list[Problem],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Minutes of every zone-site pair and of every hub-site pair (given, else from coordinates)."""
+    zone_xy = _coordinates(zones, "zone_id", files["zones"], row_numbers(zones))
+    site_xy = _coordinates(sites, "site_id", files["sites"], row_numbers(sites))
+    kw = {k: params[k] for k in ("road_factor", "speed_kmh", "overhead_minutes")}
+    site_ids = sites["site_id"].to_numpy()
+    travel = _complete_pairs(
+        tables.get("travel"), zones["zone_id"].to_numpy(), site_ids, ("zone_id", "site_id"),
+        zone_xy, site_xy, kw, files["travel"], "zone", "site", problems,
+    )  # fmt: skip
+    hubs = sites.loc[sites["is_hub"].astype(bool), "site_id"].to_numpy()
+    site_travel = _complete_pairs(
+        tables.get("site_travel"), hubs, site_ids, ("from_site", "to_site"),
+        site_xy, site_xy, kw, files["site_travel"], "hub", "site", problems,
+        required=bool(params["require_aseptic_supply"]),
+    )  # fmt: skip
+    return travel, site_travel
+
+
+def _nurse_problems(
+    nurses: pd.DataFrame, sites: pd.DataFrame, files: dict[str, str], problems: list[Problem]
+) -> None:
+    """Nurse rows of a trust that runs none of the sites."""
+    known = set(sites["trust"])
+    nrows = row_numbers(nurses)
+    for idx in nurses.index[~nurses["trust"].isin(known)]:
+        problems.append(
+            Problem(
+                files["nurses"],
+                f"trust '{nurses.at[idx, 'trust']}' runs none of the sites",
+                int(nrows[idx]),
+                "trust",
+            )
+        )
 
 
 def _coordinates(frame: pd.DataFrame, key: str, file: str, rows: pd.Series) -> pd.DataFrame | None:
