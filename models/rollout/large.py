@@ -101,7 +101,7 @@ class _Search:
         elif x is None:
             status = Status.NO_SOLUTION
         else:
-            bound = None if bound is None else min(bound, objective)  # a hair above is rounding
+            bound = None if bound is None or objective is None else min(bound, objective)  # a hair above is rounding
             status = Status.OPTIMAL if self.gap_met() else Status.FEASIBLE
         result = SolveResult(
             status=status,
