@@ -175,6 +175,53 @@ def to_roster_input(inst: CurtoisQuInstance, first_date: dt.date = FIRST_MONDAY)
     """The rota model's input: one rule group per distinct set of employee limits, all rules hard."""
     if first_date.weekday() != 0:
         raise ValueError(f"first_date {first_date} must be a Monday (the benchmark's day 0 is a Monday)")
+    staff, rules = _limit_groups(inst)
+
+    def date(day: int) -> dt.date:
+        return first_date + dt.timedelta(days=day)
+
+    cover = [
+        {
+            "date": date(c.day),
+            "shift_id": c.shift_id,
+            "preferred": c.requirement,
+            "under_weight": c.under_weight,
+            "over_weight": c.over_weight,
+        }
+        for c in inst.cover
+    ]
+    leave = [{"staff_id": e, "date": date(d), "reason": "day off"} for e, days in inst.days_off for d in days]
+    requests = [
+        {
+            "staff_id": r.employee_id,
+            "date": date(r.day),
+            "shift_id": r.shift_id,
+            "kind": kind,
+            "weight": r.weight,
+        }
+        for kind, asked in (("on", inst.on_requests), ("off", inst.off_requests))
+        for r in asked
+    ]
+    return RosterInput(
+        staff=staff,
+        shifts=pd.DataFrame([{"shift_id": s.shift_id, "length_minutes": s.minutes} for s in inst.shifts]),
+        first_date=first_date,
+        days=inst.horizon,
+        cover=pd.DataFrame(cover),
+        rules=rules,
+        leave=pd.DataFrame(leave, columns=["staff_id", "date", "reason"]),
+        requests=pd.DataFrame(requests, columns=["staff_id", "date", "shift_id", "kind", "weight"]),
+        forbidden_successions=pd.DataFrame(
+            [{"first": s.shift_id, "second": n} for s in inst.shifts for n in s.not_followed_by],
+            columns=["first", "second"],
+        ),
+        timezone="UTC",  # the benchmark's days have no clock changes
+        name=inst.name,
+    )
+
+
+def _limit_groups(inst: CurtoisQuInstance) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The staff and rules tables: one rule group per distinct set of employee limits, all hard."""
     groups: dict[tuple, str] = {}
     staff, rules = [], []
     for e in inst.employees:
@@ -190,71 +237,10 @@ def to_roster_input(inst: CurtoisQuInstance, first_date: dt.date = FIRST_MONDAY)
                 (group, "max_weekends", "", e.max_weekends),
             ]
         staff.append({"staff_id": e.employee_id, "group": groups[e.limits()]})
-
-    def date(day: int) -> dt.date:
-        return first_date + dt.timedelta(days=day)
-
-    return RosterInput(
-        staff=pd.DataFrame(staff),
-        shifts=pd.DataFrame([{"shift_id": s.shift_id, "length_minutes": s.minutes} for s in inst.shifts]),
-        first_date=first_date,
-        days=inst.horizon,
-        cover=pd.DataFrame(
-            [
-                {
-                    "date": date(c.day),
-                    "shift_id": c.shift_id,
-                    "preferred": c.requirement,
-                    "under_weight": c.under_weight,
-                    "over_weight": c.over_weight,
-                }
-                for c in inst.cover
-            ]
-        ),
-        rules=pd.DataFrame(
-            [
-                {"group": g, "rule": r, "shift": s, "limit": v, "hard": True, "weight": 1}
-                for g, r, s, v in rules
-            ]
-        ),
-        leave=pd.DataFrame(
-            [
-                {"staff_id": e, "date": date(d), "reason": "day off"}
-                for e, days in inst.days_off
-                for d in days
-            ],
-            columns=["staff_id", "date", "reason"],
-        ),
-        requests=pd.DataFrame(
-            [
-                {
-                    "staff_id": r.employee_id,
-                    "date": date(r.day),
-                    "shift_id": r.shift_id,
-                    "kind": "on",
-                    "weight": r.weight,
-                }
-                for r in inst.on_requests
-            ]
-            + [
-                {
-                    "staff_id": r.employee_id,
-                    "date": date(r.day),
-                    "shift_id": r.shift_id,
-                    "kind": "off",
-                    "weight": r.weight,
-                }
-                for r in inst.off_requests
-            ],
-            columns=["staff_id", "date", "shift_id", "kind", "weight"],
-        ),
-        forbidden_successions=pd.DataFrame(
-            [{"first": s.shift_id, "second": n} for s in inst.shifts for n in s.not_followed_by],
-            columns=["first", "second"],
-        ),
-        timezone="UTC",  # the benchmark's days have no clock changes
-        name=inst.name,
-    )
+    table = [
+        {"group": g, "rule": r, "shift": s, "limit": v, "hard": True, "weight": 1} for g, r, s, v in rules
+    ]
+    return pd.DataFrame(staff), pd.DataFrame(table)
 
 
 def roster_from_assignments(

@@ -124,16 +124,46 @@ def solve(
     problems = diagnose(inp, params)
     timings["diagnose"] = time.perf_counter() - t0
     if problems:
-        result = SolveResult(
-            Status.INFEASIBLE, None, None, None, timings["diagnose"], 0.0, "cpsat",
-            "diagnosed before solving", options.as_dict(),
-        )  # fmt: skip
-        plan = _no_plan(inp, params, result, tuple(problems), penalty_table([]), timings)
-        return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, False, False))
+        return _diagnosed(inp, params, tuple(problems), options, timings, reproducible)
     t0 = time.perf_counter()
     rm = build_roster_model(inp, params)
     timings["build"] = time.perf_counter() - t0
     start = hint if hint is not None else inp.published
+    result, solver, record = _search(rm, params, given, options, reproducible, start, timings["build"])
+    timings["solve"] = result.solve_seconds
+    limit = given.time_limit if given.time_limit is not None else params.time_limit
+    result = replace(result, options={**result.options, "time_limit": limit})  # not the backstop
+    return replace(_outcome(rm, params, result, solver, options, limit, timings), **record)
+
+
+def _diagnosed(
+    inp: RosterInput,
+    params: RosterParameters,
+    problems: tuple[str, ...],
+    options: SolveOptions,
+    timings: dict[str, float],
+    reproducible: bool,
+) -> RosterPlan:
+    """The plan without a rota when :func:`diagnose` finds ``problems`` before solving."""
+    result = SolveResult(
+        Status.INFEASIBLE, None, None, None, timings["diagnose"], 0.0, "cpsat",
+        "diagnosed before solving", options.as_dict(),
+    )  # fmt: skip
+    plan = _no_plan(inp, params, result, problems, penalty_table([]), timings)
+    return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, False, False))
+
+
+def _search(
+    rm: RosterModel,
+    params: RosterParameters,
+    given: SolveOptions,
+    options: SolveOptions,
+    reproducible: bool,
+    start: pd.DataFrame | None,
+    build_seconds: float,
+) -> tuple[SolveResult, Any, dict[str, Any]]:
+    """Search for a rota from ``start`` by CP-SAT or LNS (``params.search``): the result, the solver
+    holding the rota, and what the plan records of the search (deterministic limit and time, stop)."""
     if params.search == "lns":
         run = lns_options(params, given, options, reproducible)
         result, solver = lns_solve(
@@ -141,7 +171,7 @@ def solve(
             run,
             hint=_hint(rm, start),
             deterministic=reproducible,
-            build_seconds=timings["build"],
+            build_seconds=build_seconds,
             wall_clock_factor=params.wall_clock_factor,
         )
         used = result.options.get("deterministic_time")
@@ -151,37 +181,48 @@ def solve(
         cut = left is not None and left < WALL_MARGIN
     else:
         allowed = options.call_limit()
-        result, solver = solve_cpsat(rm.model, options, build_seconds=timings["build"], hint=_hint(rm, start))
+        result, solver = solve_cpsat(rm.model, options, build_seconds=build_seconds, hint=_hint(rm, start))
         spent = float(solver.deterministic_time)
         limit_given = options.extra.get("max_deterministic_time")
         budget = None if limit_given is None else float(str(limit_given))
         cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
-    timings["solve"] = result.solve_seconds
-    limit = given.time_limit if given.time_limit is not None else params.time_limit
-    result = replace(result, options={**result.options, "time_limit": limit})  # not the backstop
     record: dict[str, Any] = {
         "reproducible": reproducible,
         "deterministic_limit": budget,
         "deterministic_time": None if spent is None else round(float(spent), 3),
         "stopped_by": stop_reason(result, budget is not None, cut),
     }
+    return result, solver, record
+
+
+def _outcome(
+    rm: RosterModel,
+    params: RosterParameters,
+    result: SolveResult,
+    solver: Any,
+    options: SolveOptions,
+    limit: float | None,
+    timings: dict[str, float],
+) -> RosterPlan:
+    """The plan of a finished search: the rota found, else why there is none (``limit``: seconds)."""
+    inp = rm.inp
     if result.has_plan:
         t0 = time.perf_counter()
         tables = extract_tables(rm, solver)
         timings["extract"] = time.perf_counter() - t0
         result = _rescored(result, int(tables["penalties"]["cost"].sum()))
-        return replace(_plan(inp, params, result, tables, penalty_table([]), (), timings), **record)
+        return _plan(inp, params, result, tables, penalty_table([]), (), timings)
     if result.status is Status.INFEASIBLE:
         t0 = time.perf_counter()
         lines, violations = _explain_infeasible(inp, params, options)
         timings["explain"] = time.perf_counter() - t0
-        return replace(_no_plan(inp, params, result, lines, violations, timings), **record)
+        return _no_plan(inp, params, result, lines, violations, timings)
     why = (
         f"no rota was found within the time limit of {limit:g} s; allow more time"
         if limit is not None
         else f"the solver stopped without a rota ({result.message})"
     )
-    return replace(_no_plan(inp, params, result, (why,), penalty_table([]), timings), **record)
+    return _no_plan(inp, params, result, (why,), penalty_table([]), timings)
 
 
 STOP_REASONS = ("proven optimal", "infeasible", "interrupted", "deterministic limit", "wall clock")
