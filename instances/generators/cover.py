@@ -104,6 +104,7 @@ def travel_table(
 
 
 def _half(v: np.ndarray | float) -> np.ndarray:
+    """``v`` rounded to the nearest half."""
     return np.round(np.asarray(v, dtype=float) * 2) / 2
 
 
@@ -121,6 +122,7 @@ def _annual_leave(rng: np.random.Generator, onc: str, first: dt.date, weeks: int
 
 
 def _absence(onc: str, first: dt.date, last: dt.date, kind: str, share: float) -> dict:
+    """One absences row: ``share`` of ``onc``'s time away from ``first`` to ``last`` inclusive."""
     return {"oncologist_id": onc, "first_day": first, "last_day": last, "kind": kind, "share": share}
 
 
@@ -180,6 +182,24 @@ def _demand_and_services(
     )
 
 
+# (home site, specialisms, DCC PAs): the cancer centre at Preston holds most of the staff.
+_LSC_STAFF = (
+    ("RXN02", "breast", 7.5), ("RXN02", "breast", 7.5), ("RXN02", "lung", 7.5), ("RXN02", "lung", 7.5),
+    ("RXN02", "colorectal", 7.5), ("RXN02", "colorectal upper_gi", 7.5), ("RXN02", "urology", 7.5),
+    ("RXN02", "urology", 6.0), ("RXN02", "head_neck", 7.5), ("RXN02", "gynae", 7.5),
+    ("RXN02", "cns", 7.5), ("RXN02", "skin", 7.5), ("RXN02", "upper_gi", 7.5),
+    ("RXN01", "breast gynae", 7.5), ("RXN01", "colorectal", 6.0),
+    ("RXL01", "breast", 7.5), ("RXL01", "breast", 7.5), ("RXL01", "lung", 7.5),
+    ("RXL01", "colorectal upper_gi", 7.5), ("RXL01", "urology", 7.5), ("RXL01", "skin head_neck", 7.5),
+    ("RXR20", "breast", 7.5), ("RXR20", "lung", 7.5), ("RXR20", "colorectal", 7.5),
+    ("RXR20", "urology gynae", 7.5), ("RXR20", "upper_gi", 6.0),
+    ("RXR10", "breast lung", 7.5), ("RXR10", "colorectal", 7.5),
+    ("RTX02", "breast", 7.5), ("RTX02", "lung", 7.5), ("RTX02", "colorectal urology", 7.5),
+    ("RTX02", "gynae upper_gi", 7.5),
+    ("RTXBU", "breast lung", 7.5), ("RTXBW", "colorectal skin", 6.0),
+)  # fmt: skip
+
+
 def lsc_cover() -> CoverInstance:
     """ILLUSTRATIVE Lancashire & South Cumbria cover problem: 4 trusts, 8 sites, 34 oncologists.
 
@@ -193,53 +213,8 @@ def lsc_cover() -> CoverInstance:
     sites = pd.DataFrame(LSC_SITES, columns=["site_id", "name", "trust_id", "trust", "lat", "lon"])
     trusts = sites[["trust_id", "trust"]].drop_duplicates().rename(columns={"trust": "name"})
     tumours = [t for t, _ in TUMOUR_SITES[:9]]
-    # (home site, specialisms, DCC PAs): the cancer centre at Preston holds most of the staff.
-    staff = [
-        ("RXN02", "breast", 7.5), ("RXN02", "breast", 7.5), ("RXN02", "lung", 7.5), ("RXN02", "lung", 7.5),
-        ("RXN02", "colorectal", 7.5), ("RXN02", "colorectal upper_gi", 7.5), ("RXN02", "urology", 7.5),
-        ("RXN02", "urology", 6.0), ("RXN02", "head_neck", 7.5), ("RXN02", "gynae", 7.5),
-        ("RXN02", "cns", 7.5), ("RXN02", "skin", 7.5), ("RXN02", "upper_gi", 7.5),
-        ("RXN01", "breast gynae", 7.5), ("RXN01", "colorectal", 6.0),
-        ("RXL01", "breast", 7.5), ("RXL01", "breast", 7.5), ("RXL01", "lung", 7.5),
-        ("RXL01", "colorectal upper_gi", 7.5), ("RXL01", "urology", 7.5), ("RXL01", "skin head_neck", 7.5),
-        ("RXR20", "breast", 7.5), ("RXR20", "lung", 7.5), ("RXR20", "colorectal", 7.5),
-        ("RXR20", "urology gynae", 7.5), ("RXR20", "upper_gi", 6.0),
-        ("RXR10", "breast lung", 7.5), ("RXR10", "colorectal", 7.5),
-        ("RTX02", "breast", 7.5), ("RTX02", "lung", 7.5), ("RTX02", "colorectal urology", 7.5),
-        ("RTX02", "gynae upper_gi", 7.5),
-        ("RTXBU", "breast lung", 7.5), ("RTXBW", "colorectal skin", 6.0),
-    ]  # fmt: skip
-    ids = [f"ONC{i + 1:02d}" for i in range(len(staff))]
-    oncologists = pd.DataFrame(
-        {
-            "oncologist_id": ids,
-            "name": [f"Consultant {i}" for i in ids],
-            "home_site": [s[0] for s in staff],
-            "dcc_pas": [s[2] for s in staff],
-            "max_away_pas": [3.0 if s[2] >= 7.5 else 2.0 for s in staff],
-            "max_sites": [3 if s[0] == "RXN02" else 2 for s in staff],
-            "cost_per_pa": 360.0,
-        }
-    )
-    specialisms = pd.DataFrame([(i, u) for i, s in zip(ids, staff, strict=True) for u in s[1].split()])
-    specialisms.columns = ["oncologist_id", "tumour_site_id"]
-    absences = [row for i in ids for row in _annual_leave(rng, i, first, weeks, 3)]
-    maternity, sick = "ONC16", "ONC30"  # Blackpool breast; Royal Lancaster lung
-    absences = [a for a in absences if a["oncologist_id"] != maternity]
-    absences.append(_absence(maternity, first, first + dt.timedelta(days=7 * weeks - 3), "maternity", 1.0))
-    absences = [
-        a
-        for a in absences
-        if not (a["oncologist_id"] == sick and a["first_day"] < first + dt.timedelta(days=140))
-    ]
-    absences.append(
-        _absence(sick, first + dt.timedelta(days=14), first + dt.timedelta(days=7 * 16 - 3), "sickness", 1.0)
-    )
-    absences.append(
-        _absence(
-            sick, first + dt.timedelta(days=7 * 16), first + dt.timedelta(days=7 * 20 - 3), "sickness", 0.5
-        )
-    )
+    oncologists, specialisms = _lsc_oncologists()
+    absences = _lsc_absences(rng, list(oncologists["oncologist_id"]), first, weeks)
     demand, mdts, locums = _demand_and_services(
         rng, oncologists, specialisms, sites, tumours, weeks, DEMAND_SHARE
     )
@@ -270,6 +245,48 @@ def lsc_cover() -> CoverInstance:
     )
 
 
+def _lsc_oncologists() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The oncologists of ``_LSC_STAFF`` (ONC01...) and their specialisms."""
+    staff = list(_LSC_STAFF)
+    ids = [f"ONC{i + 1:02d}" for i in range(len(staff))]
+    oncologists = pd.DataFrame(
+        {
+            "oncologist_id": ids,
+            "name": [f"Consultant {i}" for i in ids],
+            "home_site": [s[0] for s in staff],
+            "dcc_pas": [s[2] for s in staff],
+            "max_away_pas": [3.0 if s[2] >= 7.5 else 2.0 for s in staff],
+            "max_sites": [3 if s[0] == "RXN02" else 2 for s in staff],
+            "cost_per_pa": 360.0,
+        }
+    )
+    specialisms = pd.DataFrame([(i, u) for i, s in zip(ids, staff, strict=True) for u in s[1].split()])
+    specialisms.columns = ["oncologist_id", "tumour_site_id"]
+    return oncologists, specialisms
+
+
+def _lsc_absences(rng: np.random.Generator, ids: list[str], first: dt.date, weeks: int) -> list[dict]:
+    """Everybody's annual and study leave; maternity leave for ONC16, sickness then half time for ONC30."""
+    absences = [row for i in ids for row in _annual_leave(rng, i, first, weeks, 3)]
+    maternity, sick = "ONC16", "ONC30"  # Blackpool breast; Royal Lancaster lung
+    absences = [a for a in absences if a["oncologist_id"] != maternity]
+    absences.append(_absence(maternity, first, first + dt.timedelta(days=7 * weeks - 3), "maternity", 1.0))
+    absences = [
+        a
+        for a in absences
+        if not (a["oncologist_id"] == sick and a["first_day"] < first + dt.timedelta(days=140))
+    ]
+    absences.append(
+        _absence(sick, first + dt.timedelta(days=14), first + dt.timedelta(days=7 * 16 - 3), "sickness", 1.0)
+    )
+    absences.append(
+        _absence(
+            sick, first + dt.timedelta(days=7 * 16), first + dt.timedelta(days=7 * 20 - 3), "sickness", 0.5
+        )
+    )
+    return absences
+
+
 def generate(oncologists: int, trusts: int, tumour_sites: int, weeks: int, seed: int = 0) -> CoverInstance:
     """A synthetic cover instance of any size (deterministic in ``seed``).
 
@@ -280,25 +297,10 @@ def generate(oncologists: int, trusts: int, tumour_sites: int, weeks: int, seed:
     takes a leave week in eight.  Demand is 0.7 x each trust's own specialist supply, +-10 %
     a week; MDTs, locums (0-3 PAs a week at 600-900 pounds) and travel follow.
     """
-    for name, value, least in (
-        ("oncologists", oncologists, 1),
-        ("trusts", trusts, 1),
-        ("tumour_sites", tumour_sites, 1),
-    ):
-        if int(value) < least:
-            raise ValueError(f"{name} must be at least {least}, got {value}")
-    if weeks < 1:
-        raise ValueError(f"weeks must be at least 1, got {weeks}")
+    _check_sizes(oncologists, trusts, tumour_sites, weeks)
     rng = np.random.default_rng(seed)
     first = dt.date(2026, 4, 6)
-    centres = np.column_stack([rng.uniform(53.6, 54.15, trusts), rng.uniform(-3.1, -2.2, trusts)])
-    site_rows = []
-    for t in range(trusts):
-        for j in range(int(rng.integers(1, 4))):
-            lat, lon = centres[t] + (rng.normal(0, 0.07, 2) if j else 0.0)
-            site_rows.append({"site_id": f"S{t + 1}{chr(97 + j)}", "name": f"Site {t + 1}{chr(97 + j)}",
-                              "trust_id": f"T{t + 1}", "lat": float(lat), "lon": float(lon)})  # fmt: skip
-    sites = pd.DataFrame(site_rows)
+    sites = _random_sites(rng, trusts)
     trusts_t = pd.DataFrame(
         {"trust_id": [f"T{t + 1}" for t in range(trusts)], "name": [f"Trust {t + 1}" for t in range(trusts)]}
     )
@@ -307,43 +309,9 @@ def generate(oncologists: int, trusts: int, tumour_sites: int, weeks: int, seed:
     ]
     tum = pd.DataFrame(names[:tumour_sites], columns=["tumour_site_id", "name"])
     ids = [f"O{i + 1:03d}" for i in range(oncologists)]
-    first_sites = sites.groupby("trust_id")["site_id"].first().to_numpy()
-    home = [
-        first_sites[i % trusts]
-        if rng.random() < 0.6
-        else sites["site_id"].iloc[int(rng.integers(len(sites)))]
-        for i in range(oncologists)
-    ]
-    dcc = _half(rng.uniform(6.0, 8.0, oncologists))
-    onc = pd.DataFrame(
-        {
-            "oncologist_id": ids,
-            "name": ids,
-            "home_site": home,
-            "dcc_pas": dcc,
-            "max_away_pas": _half(rng.uniform(2.0, 4.0, oncologists)),
-            "max_sites": rng.integers(2, 4, oncologists),
-            "cost_per_pa": np.round(rng.uniform(330, 400, oncologists)),
-        }
-    )
-    spec = []
-    for i, o in enumerate(ids):
-        first_u = i % tumour_sites
-        spec.append((o, tum["tumour_site_id"].iloc[first_u]))
-        if tumour_sites > 1 and rng.random() < 0.5:
-            second = (first_u + int(rng.integers(1, tumour_sites))) % tumour_sites
-            spec.append((o, tum["tumour_site_id"].iloc[second]))
-    specialisms = pd.DataFrame(spec, columns=["oncologist_id", "tumour_site_id"])
-    absences = [
-        row
-        for i, o in enumerate(ids)
-        if i >= 2
-        for row in _annual_leave(rng, o, first, weeks, max(1, weeks // 8))
-    ]
-    absences.append(_absence(ids[0], first, first + dt.timedelta(days=7 * weeks - 3), "maternity", 1.0))
-    if oncologists > 1:
-        half = max(1, weeks // 2)
-        absences.append(_absence(ids[1], first, first + dt.timedelta(days=7 * half - 3), "sickness", 1.0))
+    onc = _random_oncologists(rng, ids, sites, trusts)
+    specialisms = _random_specialisms(rng, ids, list(tum["tumour_site_id"]))
+    absences = _generated_absences(rng, ids, first, weeks)
     demand, mdts, locums = _demand_and_services(
         rng, onc, specialisms, sites, list(tum["tumour_site_id"]), weeks, DEMAND_SHARE
     )
@@ -363,3 +331,82 @@ def generate(oncologists: int, trusts: int, tumour_sites: int, weeks: int, seed:
         name=f"cover-{oncologists}x{trusts}x{tumour_sites}x{weeks}-seed{seed}",
         description="Synthetic (illustrative) cross-trust cover instance from instances.generators.cover.",
     )
+
+
+def _check_sizes(oncologists: int, trusts: int, tumour_sites: int, weeks: int) -> None:
+    """Raise ValueError unless every size is at least 1."""
+    for name, value, least in (
+        ("oncologists", oncologists, 1),
+        ("trusts", trusts, 1),
+        ("tumour_sites", tumour_sites, 1),
+    ):
+        if int(value) < least:
+            raise ValueError(f"{name} must be at least {least}, got {value}")
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, got {weeks}")
+
+
+def _random_sites(rng: np.random.Generator, trusts: int) -> pd.DataFrame:
+    """1-3 sites per trust: the first at the trust centre, others about 8 km (sd) from it."""
+    centres = np.column_stack([rng.uniform(53.6, 54.15, trusts), rng.uniform(-3.1, -2.2, trusts)])
+    site_rows = []
+    for t in range(trusts):
+        for j in range(int(rng.integers(1, 4))):
+            lat, lon = centres[t] + (rng.normal(0, 0.07, 2) if j else 0.0)
+            site_rows.append({"site_id": f"S{t + 1}{chr(97 + j)}", "name": f"Site {t + 1}{chr(97 + j)}",
+                              "trust_id": f"T{t + 1}", "lat": float(lat), "lon": float(lon)})  # fmt: skip
+    return pd.DataFrame(site_rows)
+
+
+def _random_oncologists(
+    rng: np.random.Generator, ids: list[str], sites: pd.DataFrame, trusts: int
+) -> pd.DataFrame:
+    """Home at a trust's first site (chance 0.6, trusts in turn) or any site; random PAs and limits."""
+    n = len(ids)
+    first_sites = sites.groupby("trust_id")["site_id"].first().to_numpy()
+    home = [
+        first_sites[i % trusts]
+        if rng.random() < 0.6
+        else sites["site_id"].iloc[int(rng.integers(len(sites)))]
+        for i in range(n)
+    ]
+    dcc = _half(rng.uniform(6.0, 8.0, n))
+    return pd.DataFrame(
+        {
+            "oncologist_id": ids,
+            "name": ids,
+            "home_site": home,
+            "dcc_pas": dcc,
+            "max_away_pas": _half(rng.uniform(2.0, 4.0, n)),
+            "max_sites": rng.integers(2, 4, n),
+            "cost_per_pa": np.round(rng.uniform(330, 400, n)),
+        }
+    )
+
+
+def _random_specialisms(rng: np.random.Generator, ids: list[str], tumours: list[str]) -> pd.DataFrame:
+    """Tumour sites in turn as first specialism; a random second one with chance 0.5."""
+    n_u = len(tumours)
+    spec = []
+    for i, o in enumerate(ids):
+        first_u = i % n_u
+        spec.append((o, tumours[first_u]))
+        if n_u > 1 and rng.random() < 0.5:
+            second = (first_u + int(rng.integers(1, n_u))) % n_u
+            spec.append((o, tumours[second]))
+    return pd.DataFrame(spec, columns=["oncologist_id", "tumour_site_id"])
+
+
+def _generated_absences(rng: np.random.Generator, ids: list[str], first: dt.date, weeks: int) -> list[dict]:
+    """A leave week in eight for all but the first two: the first on maternity, the second sick half time."""
+    absences = [
+        row
+        for i, o in enumerate(ids)
+        if i >= 2
+        for row in _annual_leave(rng, o, first, weeks, max(1, weeks // 8))
+    ]
+    absences.append(_absence(ids[0], first, first + dt.timedelta(days=7 * weeks - 3), "maternity", 1.0))
+    if len(ids) > 1:
+        half = max(1, weeks // 2)
+        absences.append(_absence(ids[1], first, first + dt.timedelta(days=7 * half - 3), "sickness", 1.0))
+    return absences

@@ -123,6 +123,101 @@ LSC_VACANCIES = {
 """ILLUSTRATIVE vacancies (site, service): slots of today's rota filled by locums."""
 
 
+_LSC_SITES = (
+    ("RXN02", "Royal Preston Hospital", "Lancashire Teaching Hospitals", 53.79151, -2.70683, True),
+    (
+        "RXN01",
+        "Chorley and South Ribble Hospital",
+        "Lancashire Teaching Hospitals",
+        53.66609,
+        -2.63645,
+        False,
+    ),
+    (
+        "RXL01",
+        "Blackpool Victoria Hospital",
+        "Blackpool Teaching Hospitals",
+        53.82061,
+        -3.01585,
+        True,
+    ),
+    (
+        "RXR20",
+        "Royal Blackburn Teaching Hospital",
+        "East Lancashire Hospitals",
+        53.73557,
+        -2.46270,
+        False,
+    ),
+    (
+        "RXR10",
+        "Burnley General Teaching Hospital",
+        "East Lancashire Hospitals",
+        53.81043,
+        -2.22786,
+        False,
+    ),
+    (
+        "RTX02",
+        "Royal Lancaster Infirmary",
+        "University Hospitals of Morecambe Bay",
+        54.04273,
+        -2.79922,
+        False,
+    ),
+    (
+        "RTXBU",
+        "Furness General Hospital",
+        "University Hospitals of Morecambe Bay",
+        54.13640,
+        -3.20788,
+        False,
+    ),
+    (
+        "RTXBW",
+        "Westmorland General Hospital",
+        "University Hospitals of Morecambe Bay",
+        54.30671,
+        -2.73254,
+        False,
+    ),
+)
+"""Lancashire & South Cumbria's acute sites: id, name, trust, lat, lon (degrees), keeps its own rota."""
+
+_LSC_ROTAS = (
+    ("RXN02", "AO2", 9, 4.0, 1.2, 5.0, 1.5, "RXN02"),
+    ("RXN01", "AO2", 3, 1.5, 0.4, 2.0, 0.5, "RXN01"),
+    ("RXL01", "AO2", 8, 3.0, 0.9, 4.0, 1.2, "RXL01"),
+    ("RXR20", "AO2", 6, 2.5, 0.8, 3.5, 1.0, "RXR20"),
+    ("RXR10", "AO2", 4, 1.5, 0.5, 2.0, 0.6, "RXR10"),
+    ("RTX02", "AO2", 5, 2.0, 0.6, 2.5, 0.8, "RTX02"),
+    ("RTXBU", "AO2", 3, 1.0, 0.4, 1.5, 0.5, "RTXBU"),
+    ("RTXBW", "AO2", 2, 0.6, 0.2, 0.8, 0.3, "RTXBW"),
+    ("RXN02", "HAEM", 6, 2.0, 0.5, 2.5, 0.6, "RXN02"),
+    ("RXN01", "HAEM", 2, 0.6, 0.2, 0.8, 0.2, "RXN01"),
+    ("RXL01", "HAEM", 7, 1.8, 0.4, 2.2, 0.5, "RXL01"),
+    ("RXR20", "HAEM", 5, 1.5, 0.4, 2.0, 0.5, "RXR20"),
+    ("RXR10", "HAEM", 2, 0.6, 0.2, 0.8, 0.2, "RXR10"),
+    ("RTX02", "HAEM", 4, 1.2, 0.3, 1.5, 0.4, "RTX02"),
+    ("RTXBU", "HAEM", 2, 0.6, 0.2, 0.8, 0.2, "RTXBU"),
+    ("RTXBW", "HAEM", 0, 0.3, 0.1, 0.4, 0.1, "RTX02"),
+    ("RXN02", "ONC1", 8, 6.0, 2.0, 7.0, 2.4, "RXN02"),
+    ("RXN01", "ONC1", 0, 2.0, 0.6, 2.5, 0.7, "RXN02"),
+    ("RXR20", "ONC1", 5, 4.0, 1.5, 5.0, 1.8, "RXR20"),
+    ("RXR10", "ONC1", 3, 2.0, 0.8, 2.5, 1.0, "RXR10"),
+    ("RXN02", "PALL", 4, 2.0, 0.3, 2.5, 0.4, "RXN02"),
+    ("RXN01", "PALL", 1, 0.8, 0.1, 1.0, 0.1, "RXN01"),
+    ("RXL01", "PALL", 5, 1.5, 0.2, 2.0, 0.3, "RXL01"),
+    ("RXR20", "PALL", 3, 1.2, 0.2, 1.5, 0.2, "RXR20"),
+    ("RXR10", "PALL", 2, 0.8, 0.1, 1.0, 0.1, "RXR10"),
+    ("RTX02", "PALL", 3, 1.0, 0.2, 1.2, 0.2, "RTX02"),
+    ("RTXBU", "PALL", 2, 0.6, 0.1, 0.8, 0.1, "RTXBU"),
+    ("RTXBW", "PALL", 1, 0.4, 0.1, 0.5, 0.1, "RTXBW"),
+)
+"""ILLUSTRATIVE rota needs: site, service, clinicians, calls and attendances per night, the same
+per weekend day, today's hub."""
+
+
 def lsc_ooh() -> OohInput:
     """Lancashire & South Cumbria's 8 acute sites and 4 OOH services (ILLUSTRATIVE figures).
 
@@ -134,105 +229,13 @@ def lsc_ooh() -> OohInput:
     ``LSC_LOCUM_PREMIUM`` (GBP per night over a substantive member).
     """
     sites = pd.DataFrame(
-        [
-            ("RXN02", "Royal Preston Hospital", "Lancashire Teaching Hospitals", 53.79151, -2.70683, True),
-            (
-                "RXN01",
-                "Chorley and South Ribble Hospital",
-                "Lancashire Teaching Hospitals",
-                53.66609,
-                -2.63645,
-                False,
-            ),
-            (
-                "RXL01",
-                "Blackpool Victoria Hospital",
-                "Blackpool Teaching Hospitals",
-                53.82061,
-                -3.01585,
-                True,
-            ),
-            (
-                "RXR20",
-                "Royal Blackburn Teaching Hospital",
-                "East Lancashire Hospitals",
-                53.73557,
-                -2.46270,
-                False,
-            ),
-            (
-                "RXR10",
-                "Burnley General Teaching Hospital",
-                "East Lancashire Hospitals",
-                53.81043,
-                -2.22786,
-                False,
-            ),
-            (
-                "RTX02",
-                "Royal Lancaster Infirmary",
-                "University Hospitals of Morecambe Bay",
-                54.04273,
-                -2.79922,
-                False,
-            ),
-            (
-                "RTXBU",
-                "Furness General Hospital",
-                "University Hospitals of Morecambe Bay",
-                54.13640,
-                -3.20788,
-                False,
-            ),
-            (
-                "RTXBW",
-                "Westmorland General Hospital",
-                "University Hospitals of Morecambe Bay",
-                54.30671,
-                -2.73254,
-                False,
-            ),
-        ],
-        columns=["site_id", "name", "trust", "lat", "lon", "keeps_own_rota"],
+        list(_LSC_SITES), columns=["site_id", "name", "trust", "lat", "lon", "keeps_own_rota"]
     )
     services = pd.DataFrame(
         [row for row in _SERVICES if row[0] in ("AO2", "HAEM", "ONC1", "PALL")], columns=_SERVICE_COLUMNS
     )
     services["locum_premium_per_night"] = services["service_id"].map(LSC_LOCUM_PREMIUM)
-    # site, service, clinicians, calls and attendances per night, the same per weekend day, today's hub
-    rotas = pd.DataFrame(
-        [
-            ("RXN02", "AO2", 9, 4.0, 1.2, 5.0, 1.5, "RXN02"),
-            ("RXN01", "AO2", 3, 1.5, 0.4, 2.0, 0.5, "RXN01"),
-            ("RXL01", "AO2", 8, 3.0, 0.9, 4.0, 1.2, "RXL01"),
-            ("RXR20", "AO2", 6, 2.5, 0.8, 3.5, 1.0, "RXR20"),
-            ("RXR10", "AO2", 4, 1.5, 0.5, 2.0, 0.6, "RXR10"),
-            ("RTX02", "AO2", 5, 2.0, 0.6, 2.5, 0.8, "RTX02"),
-            ("RTXBU", "AO2", 3, 1.0, 0.4, 1.5, 0.5, "RTXBU"),
-            ("RTXBW", "AO2", 2, 0.6, 0.2, 0.8, 0.3, "RTXBW"),
-            ("RXN02", "HAEM", 6, 2.0, 0.5, 2.5, 0.6, "RXN02"),
-            ("RXN01", "HAEM", 2, 0.6, 0.2, 0.8, 0.2, "RXN01"),
-            ("RXL01", "HAEM", 7, 1.8, 0.4, 2.2, 0.5, "RXL01"),
-            ("RXR20", "HAEM", 5, 1.5, 0.4, 2.0, 0.5, "RXR20"),
-            ("RXR10", "HAEM", 2, 0.6, 0.2, 0.8, 0.2, "RXR10"),
-            ("RTX02", "HAEM", 4, 1.2, 0.3, 1.5, 0.4, "RTX02"),
-            ("RTXBU", "HAEM", 2, 0.6, 0.2, 0.8, 0.2, "RTXBU"),
-            ("RTXBW", "HAEM", 0, 0.3, 0.1, 0.4, 0.1, "RTX02"),
-            ("RXN02", "ONC1", 8, 6.0, 2.0, 7.0, 2.4, "RXN02"),
-            ("RXN01", "ONC1", 0, 2.0, 0.6, 2.5, 0.7, "RXN02"),
-            ("RXR20", "ONC1", 5, 4.0, 1.5, 5.0, 1.8, "RXR20"),
-            ("RXR10", "ONC1", 3, 2.0, 0.8, 2.5, 1.0, "RXR10"),
-            ("RXN02", "PALL", 4, 2.0, 0.3, 2.5, 0.4, "RXN02"),
-            ("RXN01", "PALL", 1, 0.8, 0.1, 1.0, 0.1, "RXN01"),
-            ("RXL01", "PALL", 5, 1.5, 0.2, 2.0, 0.3, "RXL01"),
-            ("RXR20", "PALL", 3, 1.2, 0.2, 1.5, 0.2, "RXR20"),
-            ("RXR10", "PALL", 2, 0.8, 0.1, 1.0, 0.1, "RXR10"),
-            ("RTX02", "PALL", 3, 1.0, 0.2, 1.2, 0.2, "RTX02"),
-            ("RTXBU", "PALL", 2, 0.6, 0.1, 0.8, 0.1, "RTXBU"),
-            ("RTXBW", "PALL", 1, 0.4, 0.1, 0.5, 0.1, "RTXBW"),
-        ],
-        columns=_ROTA_COLUMNS,
-    )
+    rotas = pd.DataFrame(list(_LSC_ROTAS), columns=_ROTA_COLUMNS)
     keys = zip(rotas["site_id"], rotas["service_id"], strict=True)
     rotas["vacancies"] = [LSC_VACANCIES.get(key, 0) for key in keys]
     return OohInput(

@@ -27,6 +27,7 @@ REGISTRAR_FIRST_DATE = dt.date(2025, 8, 4)  # a Monday; the 13 weeks cross the c
 
 
 def _table(columns: str, rows: list[tuple]) -> pd.DataFrame:
+    """A frame of ``rows`` with the space-separated ``columns``."""
     return pd.DataFrame(rows, columns=columns.split())
 
 
@@ -51,6 +52,7 @@ MON_FRI, ALL_WEEK = WEEKDAYS[:5], WEEKDAYS
 
 
 def _holidays(first: dt.date, days: int) -> dict[dt.date, str]:
+    """Bank holidays (by date, with names) in the ``days`` days from ``first``."""
     return bank_holidays(first, first + dt.timedelta(days=days - 1))
 
 
@@ -202,16 +204,41 @@ def generate(
     if staff < 2 or days < 1 or history_days < 0:
         raise ValueError(f"generate: need at least 2 staff and 1 day, got staff={staff}, days={days}")
     rng = np.random.default_rng(seed)
-    shifts = pd.DataFrame(
+    people = _ward_staff(rng, staff)
+    ids = people["staff_id"]
+    history = _random_history(rng, ids, first_date, history_days)
+    leave = _random_leave(rng, ids, first_date, days)
+    requests = _random_requests(rng, ids, first_date, days)
+    return RosterInput(
+        staff=people,
+        shifts=_ward_shifts(),
+        first_date=first_date,
+        days=days,
+        cover=_ward_cover(staff, days, first_date),
+        rules=_ward_rules(days),
+        leave=pd.DataFrame(leave, columns=["staff_id", "date", "reason", "credit_hours"]),
+        requests=pd.DataFrame(requests, columns=["staff_id", "date", "shift_id", "kind", "weight"]),
+        history=pd.DataFrame(history, columns=["staff_id", "date", "shift_id"]),
+        name=f"generated-{staff}x{days}-seed{seed}",
+    )
+
+
+def _ward_shifts() -> pd.DataFrame:
+    """Early, late and night shifts of the generated ward."""
+    return pd.DataFrame(
         [
             {"shift_id": "E", "start": "07:00", "length_minutes": 480, "paid_minutes": 450},
             {"shift_id": "L", "start": "14:00", "length_minutes": 480, "paid_minutes": 450},
             {"shift_id": "N", "start": "21:30", "length_minutes": 600, "paid_minutes": 570, "night": True},
         ]
     )
+
+
+def _ward_staff(rng: np.random.Generator, staff: int) -> pd.DataFrame:
+    """Random contracts and preferred shifts; the first third (at least one) are senior leads."""
     contracts = rng.choice([37.5, 30.0, 22.5], size=staff, p=[0.6, 0.25, 0.15])
     leads = max(1, staff // 3)
-    people = pd.DataFrame(
+    return pd.DataFrame(
         {
             "staff_id": [f"S{i + 1:03d}" for i in range(staff)],
             "group": ["senior" if i < leads else "staff" for i in range(staff)],
@@ -220,6 +247,10 @@ def generate(
             "preferred_shifts": [rng.choice(["", "", "E", "L"]) for _ in range(staff)],
         }
     )
+
+
+def _ward_cover(staff: int, days: int, first_date: dt.date) -> pd.DataFrame:
+    """Daily cover: about 22% of staff on early and late, a lead on the early, one night nurse."""
     per_shift = max(1, round(staff * 0.22))
     rows = []
     for d in range(days):
@@ -258,8 +289,12 @@ def generate(
                 "over_weight": 0,
             }
         )
-    cover = pd.DataFrame(rows)
-    rules = rules_table(
+    return pd.DataFrame(rows)
+
+
+def _ward_rules(days: int) -> pd.DataFrame:
+    """Working-time rules for everyone: rest and consecutive days hard, the rest soft and weighted."""
+    return rules_table(
         "*",
         {
             "min_rest_hours": (11, True, 1),
@@ -277,12 +312,24 @@ def generate(
             "fair_weekends": (1, False, 5),
         },
     )
-    leave, requests, history = [], [], []
-    for sid in people["staff_id"]:
+
+
+def _random_history(
+    rng: np.random.Generator, ids: pd.Series, first_date: dt.date, history_days: int
+) -> list[tuple[str, dt.date, str]]:
+    """A previous rota: each person works each of the ``history_days`` days before with chance 0.6."""
+    history = []
+    for sid in ids:
         for k in range(1, history_days + 1):
             if rng.random() < 0.6:
                 history.append((sid, first_date - dt.timedelta(days=k), str(rng.choice(["E", "L", "N"]))))
-    for sid in people["staff_id"]:
+    return history
+
+
+def _random_leave(rng: np.random.Generator, ids: pd.Series, first_date: dt.date, days: int) -> list[dict]:
+    """Annual leave: each person with chance 0.3 takes 1-5 days from a random start."""
+    leave = []
+    for sid in ids:
         if rng.random() < 0.3:
             start = int(rng.integers(0, days))
             for k in range(int(rng.integers(1, 6))):
@@ -295,8 +342,15 @@ def generate(
                             "credit_hours": 7.5,
                         }
                     )
+    return leave
+
+
+def _random_requests(rng: np.random.Generator, ids: pd.Series, first_date: dt.date, days: int) -> list[dict]:
+    """One on/off request per ten person-days (at least one), weighted 1-5."""
+    requests = []
+    staff = len(ids)
     for _ in range(max(1, staff * days // 10)):
-        sid = people["staff_id"].iloc[int(rng.integers(0, staff))]
+        sid = ids.iloc[int(rng.integers(0, staff))]
         requests.append(
             {
                 "staff_id": sid,
@@ -306,15 +360,4 @@ def generate(
                 "weight": int(rng.integers(1, 6)),
             }
         )
-    return RosterInput(
-        staff=people,
-        shifts=shifts,
-        first_date=first_date,
-        days=days,
-        cover=cover,
-        rules=rules,
-        leave=pd.DataFrame(leave, columns=["staff_id", "date", "reason", "credit_hours"]),
-        requests=pd.DataFrame(requests, columns=["staff_id", "date", "shift_id", "kind", "weight"]),
-        history=pd.DataFrame(history, columns=["staff_id", "date", "shift_id"]),
-        name=f"generated-{staff}x{days}-seed{seed}",
-    )
+    return requests

@@ -106,21 +106,86 @@ def _trip_pas(minutes: float, params: CoverParameters) -> float:
     return math.ceil(pas / step - 1e-9) * step if step > 0 else pas
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the check re-reads from the instance: oncologists, sites, specialisms, calendar, travel."""
+
+    onc: pd.DataFrame
+    site_trust: dict[str, str]
+    specs: set[tuple[str, str]]
+    open_days: dict[int, list[dt.date]]
+    share: dict[tuple[str, int], float]
+    absent_days: set[tuple[str, dt.date]]
+    scale: dict[int, float]
+    journeys: dict[tuple[str, str], tuple[float, float]]
+
+    def capacity(self, o: str, w: int) -> float:
+        """Direct clinical care PAs of oncologist ``o`` in week ``w``, net of holidays and absence."""
+        return float(self.onc.at[o, "dcc_pas"]) * self.scale[w] * (1.0 - self.share.get((o, w), 0.0))
+
+
+def _facts(inst: CoverInstance, params: CoverParameters) -> _Facts:
+    """Re-read the instance into the lookups the check needs."""
+    open_days = _open_days(inst)
+    share, absent_days = _absence(inst, open_days)
+    return _Facts(
+        onc=inst.oncologists.set_index("oncologist_id"),
+        site_trust=dict(zip(inst.sites["site_id"], inst.sites["trust_id"], strict=True)),
+        specs=set(zip(inst.specialisms["oncologist_id"], inst.specialisms["tumour_site_id"], strict=True)),
+        open_days=open_days,
+        share=share,
+        absent_days=absent_days,
+        scale=_scale(params, open_days),
+        journeys=_journeys(inst),
+    )
+
+
+@dataclass(frozen=True)
+class _Travel:
+    """Trips recomputed from the visits table: per (oncologist, week, site), PAs, cost and miles."""
+
+    trips: dict[tuple[str, int, str], int]
+    travel_pas: dict[tuple[str, int], float]
+    cost: float
+    miles: float
+
+
 def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) -> CoverCheck:
     """Every rule the plan must keep, checked on its rows; costs recomputed and compared."""
     bad: list[str] = []
-    onc = inst.oncologists.set_index("oncologist_id")
-    site_trust = dict(zip(inst.sites["site_id"], inst.sites["trust_id"], strict=True))
-    specs = set(zip(inst.specialisms["oncologist_id"], inst.specialisms["tumour_site_id"], strict=True))
-    open_days = _open_days(inst)
-    share, absent_days = _absence(inst, open_days)
-    scale = _scale(params, open_days)
-    journeys = _journeys(inst)
+    facts = _facts(inst, params)
+    rota = plan.rota
+    _check_rota_rows(inst, params, facts, rota, bad)
+    travel = _check_trips(params, facts, plan.visits, bad)
+    away = rota[rota["site_id"].to_numpy() != facts.onc.loc[rota["oncologist_id"], "home_site"].to_numpy()]
+    _check_trips_cover_away(params, away, travel.trips, bad)
+    mdt_pas = _check_mdt_attendance(inst, params, facts, plan.mdt_attendance, travel.trips, bad)
+    clinical = rota.groupby(["oncologist_id", "week"])["pas"].sum()
+    _check_weekly_limits(facts, clinical, away, travel.travel_pas, mdt_pas, bad)
 
-    def capacity(o: str, w: int) -> float:
-        return float(onc.at[o, "dcc_pas"]) * scale[w] * (1.0 - share.get((o, w), 0.0))
+    costs, found = _cover(inst, facts.scale, plan.cover, rota, bad, "plan")
+    quorum = _quorum(inst, facts.open_days, plan.mdts, plan.mdt_attendance, bad, found)
+    costs.update(quorum)
+    costs.update({"travel_cost": travel.cost, "travel_miles": travel.miles})
+    costs["total_cost"] = costs["locum_cost"] + travel.cost
+    base, _ = _cover(inst, facts.scale, plan.baseline_cover, None, bad, "baseline")
+    base["total_cost"] = base["locum_cost"]
+    differ: list[str] = []
+    if found:
+        _workload(plan.workload, facts.capacity, clinical, travel.travel_pas, mdt_pas, bad, differ)
+        for name in ("locum_cost", "travel_cost", "total_cost", "uncovered_pas", "mdt_shortfall"):
+            _compare(differ, plan, name, "plan", costs[name])
+        if len(plan.baseline_cover):
+            for name in ("total_cost", "uncovered_pas"):
+                _compare(differ, plan, name, "baseline", base[name])
+    return CoverCheck(tuple(bad), costs, base, tuple(differ))
 
-    rota, visits = plan.rota, plan.visits
+
+def _check_rota_rows(
+    inst: CoverInstance, params: CoverParameters, facts: _Facts, rota: pd.DataFrame, bad: list[str]
+) -> None:
+    """Each rota row: known oncologist and site, right trust, a specialism, half PAs, in reach."""
+    onc, site_trust, journeys = facts.onc, facts.site_trust, facts.journeys
     for r in rota.itertuples(index=False):
         who = f"{r.oncologist_id} week {r.week} at {r.site_id} ({r.tumour_site_id})"
         if r.oncologist_id not in onc.index or r.site_id not in site_trust:
@@ -128,30 +193,38 @@ def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) ->
             continue
         if site_trust[r.site_id] != r.trust_id:
             bad.append(f"{who}: site is not in trust {r.trust_id}")
-        if (r.oncologist_id, r.tumour_site_id) not in specs:
+        if (r.oncologist_id, r.tumour_site_id) not in facts.specs:
             bad.append(f"{who}: not a specialism of the oncologist")
         if r.pas <= 0 or abs(r.pas * 2 - round(r.pas * 2)) > TOL:
             bad.append(f"{who}: {r.pas} PAs is not a positive multiple of 0.5")
         if not 1 <= r.week <= inst.weeks:
             bad.append(f"{who}: week outside the horizon")
-        if capacity(r.oncologist_id, r.week) <= TOL:
+        if facts.capacity(r.oncologist_id, r.week) <= TOL:
             bad.append(f"{who}: allocated while absent all week")
         home = onc.at[r.oncologist_id, "home_site"]
         if r.site_id != home and journeys[(home, r.site_id)][0] > params.max_trip_minutes + TOL:
             bad.append(f"{who}: {journeys[(home, r.site_id)][0]:g} minutes from home, over the limit")
 
-    # trips and travel, recomputed
+
+def _check_trips(params: CoverParameters, facts: _Facts, visits: pd.DataFrame, bad: list[str]) -> _Travel:
+    """Trips per site within 1..max; their travel PAs, cost and miles recomputed."""
     trips = {(v.oncologist_id, v.week, v.site_id): int(v.trips) for v in visits.itertuples(index=False)}
     travel_pas: dict[tuple[str, int], float] = defaultdict(float)
     travel_cost = miles = 0.0
     for (o, w, s), n in trips.items():
-        minutes, m = journeys[(onc.at[o, "home_site"], s)]
+        minutes, m = facts.journeys[(facts.onc.at[o, "home_site"], s)]
         travel_pas[(o, w)] += n * _trip_pas(minutes, params)
         travel_cost += n * 2.0 * m * params.cost_per_mile
         miles += n * 2.0 * m
         if not 1 <= n <= params.max_trips_per_site:
             bad.append(f"{o} week {w}: {n} trips to {s}, outside 1..{params.max_trips_per_site}")
-    away = rota[rota["site_id"].to_numpy() != onc.loc[rota["oncologist_id"], "home_site"].to_numpy()]
+    return _Travel(trips, travel_pas, travel_cost, miles)
+
+
+def _check_trips_cover_away(
+    params: CoverParameters, away: pd.DataFrame, trips: dict[tuple[str, int, str], int], bad: list[str]
+) -> None:
+    """Enough trips to each away site for the PAs worked there (``pas_per_trip`` PAs a trip)."""
     for (o, w, s), pas in away.groupby(["oncologist_id", "week", "site_id"])["pas"].sum().items():
         need = math.ceil(pas / params.pas_per_trip - TOL)
         if trips.get((o, w, s), 0) < need:
@@ -159,22 +232,33 @@ def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) ->
                 f"{o} week {w}: {pas:g} PAs at {s} need {need} trip(s), plan has {trips.get((o, w, s), 0)}"
             )
 
-    # MDT attendance
-    att = plan.mdt_attendance
+
+def _check_mdt_attendance(
+    inst: CoverInstance,
+    params: CoverParameters,
+    facts: _Facts,
+    att: pd.DataFrame,
+    trips: dict[tuple[str, int, str], int],
+    bad: list[str],
+) -> dict[tuple[str, int], float]:
+    """Each attendance: a specialist, present, on an open day, visiting if in person; one MDT a day.
+
+    Returns the PAs each (oncologist, week) spends at other trusts' MDTs.
+    """
     mdts = inst.mdts.set_index("mdt_id")
     mdt_pas: dict[tuple[str, int], float] = defaultdict(float)
-    visited = {(o, w, site_trust[s]) for (o, w, s) in trips}
+    visited = {(o, w, facts.site_trust[s]) for (o, w, s) in trips}
     for r in att.itertuples(index=False):
         m = mdts.loc[r.mdt_id]
         date = inst.first_week + dt.timedelta(days=7 * (r.week - 1) + WEEKDAYS.index(m["weekday"]))
         who = f"{r.oncologist_id} at MDT {r.mdt_id} week {r.week}"
-        if (r.oncologist_id, m["tumour_site_id"]) not in specs:
+        if (r.oncologist_id, m["tumour_site_id"]) not in facts.specs:
             bad.append(f"{who}: not a {m['tumour_site_id']} specialist")
-        if (r.oncologist_id, date) in absent_days or capacity(r.oncologist_id, r.week) <= TOL:
+        if (r.oncologist_id, date) in facts.absent_days or facts.capacity(r.oncologist_id, r.week) <= TOL:
             bad.append(f"{who}: absent on {date}")
-        if date not in open_days[r.week]:
+        if date not in facts.open_days[r.week]:
             bad.append(f"{who}: {date} is a holiday, no MDT meets")
-        home_trust = site_trust[onc.at[r.oncologist_id, "home_site"]]
+        home_trust = facts.site_trust[facts.onc.at[r.oncologist_id, "home_site"]]
         if home_trust != m["trust_id"]:
             mdt_pas[(r.oncologist_id, r.week)] += params.mdt_pas
             if not m["remote_counts"] and (r.oncologist_id, r.week, m["trust_id"]) not in visited:
@@ -184,36 +268,29 @@ def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) ->
     ):
         if n > 1:
             bad.append(f"{o} week {w}: {n} MDTs on {d}")
+    return mdt_pas
 
-    # weekly limits
-    clinical = rota.groupby(["oncologist_id", "week"])["pas"].sum()
+
+def _check_weekly_limits(
+    facts: _Facts,
+    clinical: pd.Series,
+    away: pd.DataFrame,
+    travel_pas: dict[tuple[str, int], float],
+    mdt_pas: dict[tuple[str, int], float],
+    bad: list[str],
+) -> None:
+    """Each (oncologist, week): PAs used within capacity, away PAs and sites within their limits."""
+    onc = facts.onc
     away_pas = away.groupby(["oncologist_id", "week"])["pas"].sum()
     away_sites = away.groupby(["oncologist_id", "week"])["site_id"].nunique()
     for o, w in set(clinical.index) | set(travel_pas) | set(mdt_pas):
         used = clinical.get((o, w), 0.0) + travel_pas.get((o, w), 0.0) + mdt_pas.get((o, w), 0.0)
-        if used > capacity(o, w) + TOL:
-            bad.append(f"{o} week {w}: {used:g} PAs used, capacity net of absence {capacity(o, w):g}")
+        if used > facts.capacity(o, w) + TOL:
+            bad.append(f"{o} week {w}: {used:g} PAs used, capacity net of absence {facts.capacity(o, w):g}")
         if away_pas.get((o, w), 0.0) > onc.at[o, "max_away_pas"] + TOL:
             bad.append(f"{o} week {w}: {away_pas[(o, w)]:g} PAs away, over {onc.at[o, 'max_away_pas']:g}")
         if away_sites.get((o, w), 0) + 1 > onc.at[o, "max_sites"]:
             bad.append(f"{o} week {w}: {away_sites[(o, w)] + 1} sites, over {onc.at[o, 'max_sites']}")
-
-    costs, found = _cover(inst, scale, plan.cover, rota, bad, "plan")
-    quorum = _quorum(inst, open_days, plan.mdts, att, bad, found)
-    costs.update(quorum)
-    costs.update({"travel_cost": travel_cost, "travel_miles": miles})
-    costs["total_cost"] = costs["locum_cost"] + travel_cost
-    base, _ = _cover(inst, scale, plan.baseline_cover, None, bad, "baseline")
-    base["total_cost"] = base["locum_cost"]
-    differ: list[str] = []
-    if found:
-        _workload(plan.workload, capacity, clinical, travel_pas, mdt_pas, bad, differ)
-        for name in ("locum_cost", "travel_cost", "total_cost", "uncovered_pas", "mdt_shortfall"):
-            _compare(differ, plan, name, "plan", costs[name])
-        if len(plan.baseline_cover):
-            for name in ("total_cost", "uncovered_pas"):
-                _compare(differ, plan, name, "baseline", base[name])
-    return CoverCheck(tuple(bad), costs, base, tuple(differ))
 
 
 def _cover(

@@ -156,18 +156,13 @@ def prepare(
     o_tab = inst.oncologists
     home = site_ix.get_indexer(o_tab["home_site"])
     home_trust = site_trust[home]
-    n_w = inst.weeks
 
     share, blocked = weekly_absence(inst)
     scale = week_scale(inst, params)
     capacity = np.round(o_tab["dcc_pas"].to_numpy(float)[:, None] * scale[None, :] * (1.0 - share), 9)
     minutes, miles = travel_matrices(inst)
     trip_minutes, trip_miles = minutes[home], miles[home]  # (O, S)
-    reach = _clinic_sites(trip_minutes, site_trust, home, home_trust)
-    reach &= trip_minutes <= params.max_trip_minutes + EPS
-    if home_only:
-        reach[:] = False
-    reach[np.arange(len(home)), home] = True
+    reach = _reach(params, trip_minutes, site_trust, home, home_trust, home_only)
 
     dem = _demand_rows(inst, trust_ix, tum_ix, scale)
     mw = _mdt_rows(inst, trust_ix, tum_ix)
@@ -177,6 +172,66 @@ def prepare(
             "u": tum_ix.get_indexer(inst.specialisms["tumour_site_id"]),
         }
     )
+    x = _allocation_rows(o_tab, spec, reach, site_trust, home, capacity, dem)
+    cand = _attendance(mw, spec, capacity, blocked, home_trust)
+    v = _visit_rows(params, x, cand, reach, site_trust, trip_minutes, trip_miles)
+    x["vr"] = -1
+    x.loc[x["away"], "vr"] = _row_of(x[x["away"]], v, ["o", "s", "w"])
+    c = x[["o", "k", "u"]].drop_duplicates().sort_values(["o", "k", "u"]).reset_index(drop=True)
+    x["cr"] = _row_of(x, c, ["o", "k", "u"])
+    return CoverIndex(
+        onc_ids=onc_ids,
+        site_ids=site_ids,
+        trust_ids=trust_ids,
+        tumour_ids=tumour_ids,
+        mdt_ids=mdt_ids,
+        site_trust=site_trust,
+        onc_home=home,
+        onc_home_trust=home_trust,
+        max_away=o_tab["max_away_pas"].to_numpy(float),
+        max_sites=o_tab["max_sites"].to_numpy(np.int64),
+        week_start=np.datetime64(inst.first_week, "D") + 7 * np.arange(inst.weeks),
+        absent_share=share,
+        capacity=capacity,
+        trip_minutes=trip_minutes,
+        trip_miles=trip_miles,
+        dem=dem,
+        x=x,
+        v=v,
+        mw=mw,
+        a=_attendance_rows(params, cand, v, home_trust),
+        c=c,
+        home_only=home_only,
+    )
+
+
+def _reach(
+    params: CoverParameters,
+    trip_minutes: np.ndarray,
+    site_trust: np.ndarray,
+    home: np.ndarray,
+    home_trust: np.ndarray,
+    home_only: bool,
+) -> np.ndarray:
+    """(O, S) bool: sites each oncologist may work at (clinic sites within ``max_trip_minutes``)."""
+    reach = _clinic_sites(trip_minutes, site_trust, home, home_trust)
+    reach &= trip_minutes <= params.max_trip_minutes + EPS
+    if home_only:
+        reach[:] = False
+    reach[np.arange(len(home)), home] = True
+    return reach
+
+
+def _allocation_rows(
+    o_tab: pd.DataFrame,
+    spec: pd.DataFrame,
+    reach: np.ndarray,
+    site_trust: np.ndarray,
+    home: np.ndarray,
+    capacity: np.ndarray,
+    dem: pd.DataFrame,
+) -> pd.DataFrame:
+    """The ``x`` rows (without vr, cr): specialist, reachable site, demand, half-PA upper bound."""
     ro, rs = np.nonzero(reach)
     arcs = spec.merge(pd.DataFrame({"o": ro, "s": rs}), on="o")
     arcs["k"] = site_trust[arcs["s"].to_numpy()]
@@ -187,15 +242,24 @@ def prepare(
     limit = np.where(away, np.minimum(limit, o_tab["max_away_pas"].to_numpy(float)[o]), limit)
     x["away"] = away
     x["ub"] = np.floor(2 * limit + EPS)
-    x = (
+    return (
         x[x["ub"] > 0]
         .drop(columns="pas")
         .sort_values(["o", "w", "s", "u"], kind="stable")
         .reset_index(drop=True)
     )
 
-    # Visits: wherever an away arc exists, and wherever a specialist could attend an MDT in person.
-    cand = _attendance(mw, spec, capacity, blocked, home_trust)
+
+def _visit_rows(
+    params: CoverParameters,
+    x: pd.DataFrame,
+    cand: pd.DataFrame,
+    reach: np.ndarray,
+    site_trust: np.ndarray,
+    trip_minutes: np.ndarray,
+    trip_miles: np.ndarray,
+) -> pd.DataFrame:
+    """The ``v`` rows: wherever an away arc exists or a specialist could attend an MDT in person."""
     ro, rs = np.nonzero(reach)
     clinic = pd.DataFrame({"o": ro, "s": rs, "k": site_trust[rs]})
     for_mdt = cand.loc[cand["visit"], ["o", "w", "k"]].drop_duplicates().merge(clinic, on=["o", "k"])
@@ -208,39 +272,18 @@ def prepare(
     v["trip_cost"] = 2.0 * trip_miles[vo, vs] * params.cost_per_mile
     v["miles"] = 2.0 * trip_miles[vo, vs]
     v["hours"] = 2.0 * trip_minutes[vo, vs] / 60.0
-    x["vr"] = -1
-    x.loc[x["away"], "vr"] = _row_of(x[x["away"]], v, ["o", "s", "w"])
-    c = x[["o", "k", "u"]].drop_duplicates().sort_values(["o", "k", "u"]).reset_index(drop=True)
-    x["cr"] = _row_of(x, c, ["o", "k", "u"])
+    return v
 
+
+def _attendance_rows(
+    params: CoverParameters, cand: pd.DataFrame, v: pd.DataFrame, home_trust: np.ndarray
+) -> pd.DataFrame:
+    """The ``a`` rows: candidates who need no visit or have a visit row; ``mdt_pas`` away from home."""
     can = v[["o", "w", "k"]].drop_duplicates().assign(_can=1)
     a = cand.merge(can, on=["o", "w", "k"], how="left")
     a = a[~a["visit"].to_numpy() | a["_can"].notna().to_numpy()].drop(columns="_can").reset_index(drop=True)
     a["pas"] = np.where(home_trust[a["o"].to_numpy()] == a["k"].to_numpy(), 0.0, params.mdt_pas)
-    return CoverIndex(
-        onc_ids=onc_ids,
-        site_ids=site_ids,
-        trust_ids=trust_ids,
-        tumour_ids=tumour_ids,
-        mdt_ids=mdt_ids,
-        site_trust=site_trust,
-        onc_home=home,
-        onc_home_trust=home_trust,
-        max_away=o_tab["max_away_pas"].to_numpy(float),
-        max_sites=o_tab["max_sites"].to_numpy(np.int64),
-        week_start=np.datetime64(inst.first_week, "D") + 7 * np.arange(n_w),
-        absent_share=share,
-        capacity=capacity,
-        trip_minutes=trip_minutes,
-        trip_miles=trip_miles,
-        dem=dem,
-        x=x,
-        v=v,
-        mw=mw,
-        a=a,
-        c=c,
-        home_only=home_only,
-    )
+    return a
 
 
 def week_slice(idx: CoverIndex, week: int) -> tuple[CoverIndex, dict[str, np.ndarray]]:

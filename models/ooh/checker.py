@@ -62,6 +62,7 @@ class OohCheck:
 
 
 def _band(inp: OohInput, category: str, size: int) -> tuple[str, float] | None:
+    """The supplement band (name, salary share) of a rota of ``size`` slots in ``category``."""
     for row in inp.bands.itertuples():
         upper = math.inf if row.max_size != row.max_size else row.max_size  # NaN: no upper limit
         if row.category == category and row.min_size <= size <= upper:
@@ -69,17 +70,48 @@ def _band(inp: OohInput, category: str, size: int) -> tuple[str, float] | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Lookups:
+    """The input re-read as dictionaries: sites, services, rota needs by (service, site), travel."""
+
+    sites: dict[str, Any]
+    services: dict[str, Any]
+    need: dict[tuple[str, str], Any]
+    minutes: dict[tuple[str, str], float]
+
+    def travel(self, h: str, s: str) -> float:
+        """Minutes from hub ``h`` to site ``s`` (0 at the hub itself, infinite if not given)."""
+        return self.minutes.get((h, s), 0.0 if h == s else math.inf)
+
+
 def check_ooh_plan(inp: OohInput, params: OohParameters, plan: Any) -> OohCheck:
     """Re-verify ``plan`` (an OohPlan with a plan) against ``inp`` and ``params``; recompute its cost."""
     bad: list[str] = []
-    sites = {r.site_id: r for r in inp.sites.itertuples()}
-    services = {r.service_id: r for r in inp.services.itertuples()}
-    need = {(r.service_id, r.site_id): r for r in inp.rotas.itertuples()}
-    minutes = {(r.from_site, r.to_site): float(r.minutes) for r in inp.travel.itertuples()}
+    look = _Lookups(
+        sites={r.site_id: r for r in inp.sites.itertuples()},
+        services={r.service_id: r for r in inp.services.itertuples()},
+        need={(r.service_id, r.site_id): r for r in inp.rotas.itertuples()},
+        minutes={(r.from_site, r.to_site): float(r.minutes) for r in inp.travel.itertuples()},
+    )
+    need = look.need
+    hub_of = _check_coverage(plan, need, bad)
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for (k, s), h in hub_of.items():
+        members[k, h].append(s)
+    costs = {"cover": 0.0, "supplements": 0.0, "temporary_staff": 0.0, "travel": 0.0, "changes": 0.0}
+    for (k, h), covered in sorted(members.items()):
+        _check_rota(inp, params, look, plan, k, h, covered, hub_of, costs, bad)
+    moved = sum(1 for key, r in need.items() if hub_of.get(key, r.current_hub) != r.current_hub)
+    costs["changes"] = params.cost_per_change * moved
+    costs["total"] = sum(costs.values())
+    if len(plan.rotas) != len(members):
+        bad.append(f"the plan lists {len(plan.rotas)} rotas, its coverage runs {len(members)}")
+    _compare_clinicians(plan, members, need, look.services, bad)
+    return OohCheck(violations=tuple(bad), costs=costs)
 
-    def travel(h: str, s: str) -> float:
-        return minutes.get((h, s), 0.0 if h == s else math.inf)
 
+def _check_coverage(plan: Any, need: dict, bad: list[str]) -> dict[tuple[str, str], str]:
+    """Every needed (service, site) covered exactly once, nothing else; the hub covering each."""
     hub_of: dict[tuple[str, str], str] = {}
     for r in plan.coverage.itertuples():
         key = (r.service_id, r.site_id)
@@ -90,66 +122,84 @@ def check_ooh_plan(inp: OohInput, params: OohParameters, plan: Any) -> OohCheck:
         bad.append(f"{key[1]} is not covered for {key[0]}")
     for key in hub_of.keys() - need.keys():
         bad.append(f"{key[1]} is covered for {key[0]}, which it does not need")
+    return hub_of
 
-    members: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for (k, s), h in hub_of.items():
-        members[k, h].append(s)
-    costs = {"cover": 0.0, "supplements": 0.0, "temporary_staff": 0.0, "travel": 0.0, "changes": 0.0}
-    for (k, h), covered in sorted(members.items()):
-        svc = services[k]
-        label = f"rota {k} at {h}"
-        if hub_of.get((k, h)) != h:
-            bad.append(f"{label}: its hub is not covered by it")
-        if (k, h) not in need or not need[k, h].can_host:
-            bad.append(f"{label}: {h} may not host a rota of {k}")
-        size = sum(int(need[k, s].clinicians) for s in covered if (k, s) in need)
-        load = sum(float(need[k, s].attendances_per_night) for s in covered if (k, s) in need)
-        slots = _slots(need, svc, covered)
-        temporary = slots - size
-        if slots < svc.min_rota_size:
-            bad.append(f"{label}: {size} members, fewer than 1-in-{svc.min_rota_size:.0f} allows")
-        if svc.max_rota_size == svc.max_rota_size and size > svc.max_rota_size:
-            bad.append(f"{label}: {size} members, more than {svc.max_rota_size:.0f}")
-        if svc.max_sites_per_rota == svc.max_sites_per_rota and len(covered) > svc.max_sites_per_rota:
-            bad.append(f"{label}: {len(covered)} sites, more than {svc.max_sites_per_rota:.0f}")
-        if load > params.max_attendances_per_night + TOLERANCE:
-            bad.append(f"{label}: {load:.2f} attendances a night, over {params.max_attendances_per_night}")
-        mobilise = params.non_resident_mobilisation_minutes if svc.tier == "non-resident" else 0.0
-        for s in covered:
-            response = travel(h, s) + mobilise
-            limit = params.response_limit(svc.max_response_minutes)
-            if response > limit + TOLERANCE:
-                bad.append(f"{label}: {s} is {response:.1f} min away, over {limit:.0f}")
-            if sites[s].trust != sites[h].trust and not params.allow_cross_trust:
-                bad.append(f"{label}: {s} is in another trust")
-            if sites[s].keeps_own_rota and s != h:
-                bad.append(f"{label}: {s} must keep its own rota")
-            if s != h and (k, s) in need:
-                r = need[k, s]
-                yearly = (
-                    r.attendances_per_night * params.nights_per_year
-                    + r.attendances_per_weekend_day * params.weekend_days_per_year
-                )
-                costs["travel"] += (
-                    yearly * params.trips_per_attendance * travel(h, s) * params.travel_cost_per_minute
-                )
-        costs["cover"] += svc.cost_per_night * params.nights_per_year
-        band = _band(inp, svc.supplement_category, slots)
-        if band is None:
-            bad.append(f"{label}: no supplement band for {slots} slots")
-            band = ("", 0.0)
-        costs["supplements"] += slots * svc.salary * band[1]
-        if temporary:
-            nights = params.nights_per_year * temporary / slots
-            costs["temporary_staff"] += svc.locum_premium_per_night * nights
-        _compare_row(plan, k, h, covered, (size, temporary), band[0], bad)
-    moved = sum(1 for key, r in need.items() if hub_of.get(key, r.current_hub) != r.current_hub)
-    costs["changes"] = params.cost_per_change * moved
-    costs["total"] = sum(costs.values())
-    if len(plan.rotas) != len(members):
-        bad.append(f"the plan lists {len(plan.rotas)} rotas, its coverage runs {len(members)}")
-    _compare_clinicians(plan, members, need, services, bad)
-    return OohCheck(violations=tuple(bad), costs=costs)
+
+def _check_rota(
+    inp: OohInput,
+    params: OohParameters,
+    look: _Lookups,
+    plan: Any,
+    k: str,
+    h: str,
+    covered: list[str],
+    hub_of: dict[tuple[str, str], str],
+    costs: dict[str, float],
+    bad: list[str],
+) -> None:
+    """One rota of service ``k`` hubbed at ``h``: its hub, size, sites and load; its costs added up."""
+    svc, need = look.services[k], look.need
+    label = f"rota {k} at {h}"
+    if hub_of.get((k, h)) != h:
+        bad.append(f"{label}: its hub is not covered by it")
+    if (k, h) not in need or not need[k, h].can_host:
+        bad.append(f"{label}: {h} may not host a rota of {k}")
+    size = sum(int(need[k, s].clinicians) for s in covered if (k, s) in need)
+    load = sum(float(need[k, s].attendances_per_night) for s in covered if (k, s) in need)
+    slots = _slots(need, svc, covered)
+    temporary = slots - size
+    if slots < svc.min_rota_size:
+        bad.append(f"{label}: {size} members, fewer than 1-in-{svc.min_rota_size:.0f} allows")
+    if svc.max_rota_size == svc.max_rota_size and size > svc.max_rota_size:
+        bad.append(f"{label}: {size} members, more than {svc.max_rota_size:.0f}")
+    if svc.max_sites_per_rota == svc.max_sites_per_rota and len(covered) > svc.max_sites_per_rota:
+        bad.append(f"{label}: {len(covered)} sites, more than {svc.max_sites_per_rota:.0f}")
+    if load > params.max_attendances_per_night + TOLERANCE:
+        bad.append(f"{label}: {load:.2f} attendances a night, over {params.max_attendances_per_night}")
+    _check_rota_sites(params, look, svc, h, covered, costs, bad)
+    costs["cover"] += svc.cost_per_night * params.nights_per_year
+    band = _band(inp, svc.supplement_category, slots)
+    if band is None:
+        bad.append(f"{label}: no supplement band for {slots} slots")
+        band = ("", 0.0)
+    costs["supplements"] += slots * svc.salary * band[1]
+    if temporary:
+        nights = params.nights_per_year * temporary / slots
+        costs["temporary_staff"] += svc.locum_premium_per_night * nights
+    _compare_row(plan, k, h, covered, (size, temporary), band[0], bad)
+
+
+def _check_rota_sites(
+    params: OohParameters,
+    look: _Lookups,
+    svc: Any,
+    h: str,
+    covered: list[str],
+    costs: dict[str, float],
+    bad: list[str],
+) -> None:
+    """Each site of a rota: response time, trust and own-rota rules; its travel cost added up."""
+    k, need = svc.service_id, look.need
+    label = f"rota {k} at {h}"
+    mobilise = params.non_resident_mobilisation_minutes if svc.tier == "non-resident" else 0.0
+    for s in covered:
+        response = look.travel(h, s) + mobilise
+        limit = params.response_limit(svc.max_response_minutes)
+        if response > limit + TOLERANCE:
+            bad.append(f"{label}: {s} is {response:.1f} min away, over {limit:.0f}")
+        if look.sites[s].trust != look.sites[h].trust and not params.allow_cross_trust:
+            bad.append(f"{label}: {s} is in another trust")
+        if look.sites[s].keeps_own_rota and s != h:
+            bad.append(f"{label}: {s} must keep its own rota")
+        if s != h and (k, s) in need:
+            r = need[k, s]
+            yearly = (
+                r.attendances_per_night * params.nights_per_year
+                + r.attendances_per_weekend_day * params.weekend_days_per_year
+            )
+            costs["travel"] += (
+                yearly * params.trips_per_attendance * look.travel(h, s) * params.travel_cost_per_minute
+            )
 
 
 def _compare_row(

@@ -31,6 +31,7 @@ MAX_LISTED = 20
 
 
 def _row(rows: pd.Series | None, idx: Any) -> int | None:
+    """The file row number of ``idx``, or None when rows are not known."""
     return None if rows is None else int(rows[idx])
 
 
@@ -117,6 +118,21 @@ def _check_rotas(
     if rotas.empty:
         problems.append(Problem(file, "no rows: no site needs out-of-hours cover"))
         return rotas
+    _check_duplicate_rotas(rotas, rows, file, problems)
+    _count_clinicians(rotas, clinicians, all_rows, files, problems)
+    _check_today_hubs(rotas, rows, file, problems)
+    if not problems:
+        today = rotas.groupby(["current_hub", "service_id"])["clinicians"].sum()
+        for h, k in today[today < 1].index:
+            idx = rotas.index[(rotas["site_id"] == h) & (rotas["service_id"] == k)][0]
+            problems.append(
+                Problem(file, f"today's {k} rota at {h} has no clinicians", int(rows[idx]), "clinicians")
+            )
+    return rotas
+
+
+def _check_duplicate_rotas(rotas: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:
+    """Each (site, service) listed once; a repeat names the row of the first."""
     key = ["site_id", "service_id"]
     for idx in rotas.index[rotas.duplicated(key)]:
         first = rows[rotas.index[(rotas[key] == rotas.loc[idx, key]).all(axis=1)][0]]
@@ -129,40 +145,56 @@ def _check_rotas(
                 "service_id",
             )
         )
+
+
+def _count_clinicians(
+    rotas: pd.DataFrame,
+    clinicians: pd.DataFrame | None,
+    all_rows: dict[str, pd.Series],
+    files: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """Fill blank ``clinicians`` counts (in place) from the clinicians table; disagreements listed."""
+    file, rows = files["rotas"], all_rows["rotas"]
+    key = ["site_id", "service_id"]
     blank = rotas["clinicians"].isna()
     if clinicians is None:
         for idx in rotas.index[blank]:
             problems.append(
                 Problem(file, "value is missing (or give a clinicians table)", int(rows[idx]), "clinicians")
             )
-    else:
-        crows = all_rows["clinicians"]
-        named = clinicians.groupby(key).size()
-        counts = pd.Series(
-            named.reindex(pd.MultiIndex.from_frame(rotas[key])).fillna(0).astype(int).to_numpy(),
-            index=rotas.index,
+        return
+    crows = all_rows["clinicians"]
+    named = clinicians.groupby(key).size()
+    counts = pd.Series(
+        named.reindex(pd.MultiIndex.from_frame(rotas[key])).fillna(0).astype(int).to_numpy(),
+        index=rotas.index,
+    )
+    for idx in rotas.index[~blank & (rotas["clinicians"] != counts)]:
+        problems.append(
+            Problem(
+                file,
+                f"{int(rotas.at[idx, 'clinicians'])} clinicians, but {files['clinicians']} names "
+                f"{counts[idx]} at {rotas.at[idx, 'site_id']} for {rotas.at[idx, 'service_id']}",
+                int(rows[idx]),
+                "clinicians",
+            )
         )
-        for idx in rotas.index[~blank & (rotas["clinicians"] != counts)]:
-            problems.append(
-                Problem(
-                    file,
-                    f"{int(rotas.at[idx, 'clinicians'])} clinicians, but {files['clinicians']} names "
-                    f"{counts[idx]} at {rotas.at[idx, 'site_id']} for {rotas.at[idx, 'service_id']}",
-                    int(rows[idx]),
-                    "clinicians",
-                )
+    listed = pd.MultiIndex.from_frame(rotas[key])
+    for idx in clinicians.index[~pd.MultiIndex.from_frame(clinicians[key]).isin(listed)]:
+        problems.append(
+            Problem(
+                files["clinicians"],
+                f"{clinicians.at[idx, 'site_id']} has no {clinicians.at[idx, 'service_id']} row in rotas",
+                int(crows[idx]),
+                "service_id",
             )
-        listed = pd.MultiIndex.from_frame(rotas[key])
-        for idx in clinicians.index[~pd.MultiIndex.from_frame(clinicians[key]).isin(listed)]:
-            problems.append(
-                Problem(
-                    files["clinicians"],
-                    f"{clinicians.at[idx, 'site_id']} has no {clinicians.at[idx, 'service_id']} row in rotas",
-                    int(crows[idx]),
-                    "service_id",
-                )
-            )
-        rotas["clinicians"] = rotas["clinicians"].where(~blank, counts)
+        )
+    rotas["clinicians"] = rotas["clinicians"].where(~blank, counts)
+
+
+def _check_today_hubs(rotas: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:
+    """Fill blank ``current_hub`` (in place) with the site itself; each hub must run its own rota."""
     rotas["current_hub"] = rotas["current_hub"].where(rotas["current_hub"].notna(), rotas["site_id"])
     own = dict(
         zip(zip(rotas["site_id"], rotas["service_id"], strict=True), rotas["current_hub"], strict=True)
@@ -179,14 +211,6 @@ def _check_rotas(
                     "current_hub",
                 )
             )
-    if not problems:
-        today = rotas.groupby(["current_hub", "service_id"])["clinicians"].sum()
-        for h, k in today[today < 1].index:
-            idx = rotas.index[(rotas["site_id"] == h) & (rotas["service_id"] == k)][0]
-            problems.append(
-                Problem(file, f"today's {k} rota at {h} has no clinicians", int(rows[idx]), "clinicians")
-            )
-    return rotas
 
 
 def _needed_pairs(sites: pd.DataFrame, rotas: pd.DataFrame, cross_trust: bool) -> pd.DataFrame:
