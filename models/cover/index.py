@@ -3,8 +3,7 @@
 :func:`prepare` turns a :class:`~models.cover.input.CoverInstance` into integer-coded tables (one
 row per variable or constraint group) with pandas joins and numpy broadcasting, never a Python
 loop per variable.  Positions, not ids, are used throughout; the ``*_ids`` arrays map back.
-:func:`diagnose` names, before solving, every MDT that cannot be quorate and every demand that
-nobody and no locum can cover.
+What no plan can achieve is named before solving by :func:`models.cover.diagnose.diagnose`.
 """
 
 from __future__ import annotations
@@ -409,32 +408,3 @@ def _attendance(
     visit = (home_trust[o] != a["k"].to_numpy()) & ~a["remote"].to_numpy()
     cols = ["o", "mw", "w", "k", "day", "visit"]
     return a.assign(visit=visit)[present][cols].sort_values(["mw", "o"]).reset_index(drop=True)
-
-
-def diagnose(inst: CoverInstance, idx: CoverIndex) -> list[str]:
-    """What no plan can achieve, in planners' words: MDTs short of specialists, uncoverable demand."""
-    names = dict(zip(inst.tumour_sites["tumour_site_id"], inst.tumour_sites["name"], strict=True))
-    trusts = dict(zip(inst.trusts["trust_id"], inst.trusts["name"], strict=True))
-    out: list[str] = []
-    mw = idx.mw
-    can = np.bincount(idx.a["mw"].to_numpy(), minlength=len(mw))
-    m, k, u, w, day, q = (mw[c].to_numpy() for c in ("m", "k", "u", "w", "day", "quorum"))
-    for r in np.flatnonzero(can < q):
-        tum = idx.tumour_ids[u[r]]
-        date = pd.Timestamp(mw["date"].iat[r])
-        out.append(
-            f"MDT {idx.mdt_ids[m[r]]} ({names[tum]}, {trusts[idx.trust_ids[k[r]]]}, {WEEKDAYS[day[r]]}) "
-            f"in week {w[r] + 1} ({date:%Y-%m-%d}) cannot be quorate: it needs {q[r]} {names[tum]} "
-            f"oncologist(s) and at most {can[r]} can attend; missing specialism: {names[tum]} ({tum})"
-        )
-    dem = idx.dem
-    offered = np.bincount(idx.x["dr"].to_numpy(), weights=idx.x["ub"].to_numpy() / 2, minlength=len(dem))
-    pas = dem["pas"].to_numpy()
-    gap = pas - offered - dem["locum_ub"].to_numpy()
-    k, u, w = (dem[c].to_numpy() for c in ("k", "u", "w"))
-    for r in np.flatnonzero(gap > EPS):
-        out.append(
-            f"{trusts[idx.trust_ids[k[r]]]}, {names[idx.tumour_ids[u[r]]]}, week {w[r] + 1}: at least "
-            f"{gap[r]:g} of {pas[r]:g} PAs cannot be covered by any available oncologist or locum"
-        )
-    return out

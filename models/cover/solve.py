@@ -12,8 +12,8 @@ from dataclasses import replace
 import pandas as pd
 
 from models.common.contract import InputProblem, ModelInputError
+from models.cover.diagnose import diagnose
 from models.cover.extract import costs_table, empty_tables, metrics, plan_tables, shortfall_messages
-from models.cover.index import diagnose
 from models.cover.input import CoverInstance
 from models.cover.parameters import CoverParameters
 from models.cover.plan import CoverPlan, StageOutcome
