@@ -121,7 +121,7 @@ def lagrangian_reduction(
         shut |= shut_now
         if upper - best <= 1e-9 * max(1.0, abs(upper)):
             break
-    if radii:
+    if radii and best_rho is not None:  # best_rho is set once a phase has taken a step
         chosen_sum = float(best_rho[inside].sum())
         far = lagrangian_radii(levels, best_rho, free & ~shut, room, upper + tol - (best - chosen_sum))
     return best, shut | ~can_open, held, far
