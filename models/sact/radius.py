@@ -80,7 +80,7 @@ of the whole model.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -88,10 +88,43 @@ import numpy as np
 from models.common.contract import InputProblem, ModelInputError
 from models.sact.arrays import SactArrays
 from models.sact.input import SactParameters
-from models.sact.matrix import open_site_limits
-from models.sact.pmedian_bounds import interchange_heuristic, lagrangian_reduction, site_costs
+from models.sact.pmedian_bounds import interchange_heuristic, lagrangian_reduction
 from models.sact.pmedian_branch import BranchResult, branch_on_levels
+from models.sact.radius_formulation import (
+    assign_nearest,
+    build_radius,
+    covering,
+    plan_objective,
+    start_vector,
+)
+from models.sact.radius_reductions import (
+    RadiusLevels,
+    merge_identical_rows,
+    open_count,
+    radius_levels,
+)
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_model
+
+__all__ = [
+    "BRANCH_MAX_OPEN",
+    "BRANCH_SHARE",
+    "HIGHS_OPTIONS",
+    "INTEGRAL_ABS_GAP",
+    "STAGE_SHARE",
+    "STARTED_HIGHS_OPTIONS",
+    "RadiusLevels",
+    "assign_nearest",
+    "build_radius",
+    "covering",
+    "merge_identical_rows",
+    "open_count",
+    "plan_objective",
+    "radius_levels",
+    "radius_obstacles",
+    "solve_radius",
+    "start_vector",
+    "use_radius_path",
+]
 
 HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
 # With the interchange plan as the start HiGHS's own primal heuristics (sub-MIPs above all) rarely
@@ -134,258 +167,6 @@ def radius_obstacles(a: SactArrays, p: SactParameters) -> list[str]:
         if flag:
             why.append(text)
     return why
-
-
-def open_count(a: SactArrays, p: SactParameters) -> int | None:
-    """The number of open sites some optimal plan has, when the parameters fix it (else None)."""
-    if p.exact_open_sites is not None:
-        return int(p.exact_open_sites)
-    site_costs = p.objective == "cost" and (a.fixed_cost > 0).any()
-    if p.max_open_sites is not None and not site_costs and p.max_new_sites is None:
-        return min(int(p.max_open_sites), a.num_sites)
-    return None
-
-
-@dataclass(frozen=True)
-class RadiusLevels:
-    """Customers, their distance levels and the arcs at each level (positions, not ids)."""
-
-    dem_customer: np.ndarray  # customer of every demand row
-    weight: np.ndarray  # w_i per customer
-    level_customer: np.ndarray  # customer of every level (levels sorted by customer, distance)
-    level_minutes: np.ndarray  # D_ik
-    level_last: np.ndarray  # whether the level is its customer's last kept one (no z)
-    arc_level: np.ndarray  # level of every kept customer arc
-    arc_site: np.ndarray  # site of every kept customer arc
-    num_sites: int
-
-    @property
-    def num_customers(self) -> int:
-        return len(self.weight)
-
-
-def merge_identical_rows(
-    arc_dem: np.ndarray, arc_site: np.ndarray, arc_minutes: np.ndarray, weights: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Customers from demand rows: rows with the same arcs (sites and minutes) merged.
-
-    Returns the customer of every demand row, each customer's representative row and weight.
-    Arcs are sorted by demand row, then site (as :func:`models.sact.arrays.prepare` sorts them).
-    """
-    nd = len(weights)
-    starts = np.searchsorted(arc_dem, np.arange(nd))
-    lengths = np.bincount(arc_dem, minlength=nd)
-    customer = np.empty(nd, np.int64)
-    reps: list[np.ndarray] = []
-    count = 0
-    for length in np.unique(lengths):  # one pass per distinct row length, not per row
-        rows = np.flatnonzero(lengths == length)
-        idx = starts[rows, None] + np.arange(length)[None, :]
-        key = np.hstack([arc_site[idx].astype(float), arc_minutes[idx]])
-        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
-        customer[rows] = count + inverse.ravel()
-        reps.append(rows[first])
-        count += len(first)
-    rep = np.concatenate(reps) if reps else np.zeros(0, np.int64)
-    weight = np.bincount(customer, weights=weights, minlength=count)
-    return customer, rep, weight
-
-
-def radius_levels(
-    a: SactArrays,
-    p: SactParameters,
-    shut: np.ndarray | None = None,
-    fixed_open: np.ndarray | None = None,
-    within: np.ndarray | None = None,
-) -> RadiusLevels:
-    """The customers' distance levels after the merging and p-th-site reductions.
-
-    Sites where ``shut`` is true are left out (their arcs dropped, levels with only them merged
-    away); a customer's levels end at its nearest site that must stay open or ``fixed_open``, and
-    at its last level within ``within`` minutes (one radius per demand row; ``inf``: none).
-    """
-    shut = np.zeros(a.num_sites, bool) if shut is None else shut
-    always = a.must_open if fixed_open is None else a.must_open | fixed_open
-    live = ~shut[a.arc_site]
-    arc_dem, arc_site, arc_minutes = a.arc_dem[live], a.arc_site[live], a.arc_minutes[live]
-    customer, rep, weight = merge_identical_rows(arc_dem, arc_site, arc_minutes, _row_weight(a, p))
-    rep_customer = np.full(len(a.dem_amount), -1, np.int64)
-    rep_customer[rep] = np.arange(len(rep))
-    arc_cust = rep_customer[arc_dem]
-    keep = arc_cust >= 0
-    cust, site, minutes = arc_cust[keep], arc_site[keep], arc_minutes[keep]
-    order = np.lexsort((site, minutes, cust))
-    cust, site, minutes = cust[order], site[order], minutes[order]
-    new_cust = np.r_[True, cust[1:] != cust[:-1]]
-    new_level = new_cust | np.r_[True, minutes[1:] != minutes[:-1]]
-    arc_level = np.cumsum(new_level) - 1
-    level_start = np.flatnonzero(new_level)
-    level_customer, level_minutes = cust[level_start], minutes[level_start]
-    cust_start = np.flatnonzero(new_cust)
-    level_end = np.r_[level_start[1:], len(cust)] - 1
-    covered = level_end - cust_start[level_customer] + 1  # N_ik
-    num_levels = len(level_start)
-    cust_first_level = np.searchsorted(level_customer, np.arange(len(weight)))
-    last = np.r_[cust_first_level[1:], num_levels] - 1  # the customer's last level
-    count = open_count(a, p)
-    if count is not None and count >= 1:
-        enough = np.flatnonzero(covered >= a.num_sites - int(shut.sum()) - count + 1)
-        # the first level of each customer at which fewer than p sites lie farther
-        first_enough = np.full(len(weight), num_levels, np.int64)
-        np.minimum.at(first_enough, level_customer[enough], enough)
-        last = np.minimum(last, first_enough)
-    held = np.flatnonzero(always[site])
-    if held.size:
-        np.minimum.at(last, cust[held], arc_level[held])
-    if within is not None:
-        _cut_at_radius(last, customer, within, level_customer, level_minutes)
-    return _cut_levels(weight, customer, level_customer, level_minutes, arc_level, site, last, a.num_sites)
-
-
-def _cut_at_radius(
-    last: np.ndarray,
-    row_customer: np.ndarray,
-    within: np.ndarray,
-    level_customer: np.ndarray,
-    level_minutes: np.ndarray,
-) -> None:
-    """End every customer's levels (``last``, in place) at its last level within its rows' least radius."""
-    radius = np.full(len(last), np.inf)
-    np.minimum.at(radius, row_customer, within)
-    inside = np.flatnonzero(level_minutes <= radius[level_customer])
-    last_inside = np.full(len(last), -1, np.int64)
-    np.maximum.at(last_inside, level_customer[inside], inside)
-    cut = last_inside >= 0
-    last[cut] = np.minimum(last[cut], last_inside[cut])
-
-
-def _row_weight(a: SactArrays, p: SactParameters) -> np.ndarray:
-    """Objective weight of every demand row per minute of travel (attendances, or valued)."""
-    scale = p.travel_cost_per_minute * p.trips_per_attendance if p.objective == "cost" else 1.0
-    return scale * a.dem_amount
-
-
-def _cut_levels(
-    weight: np.ndarray,
-    dem_customer: np.ndarray,
-    level_customer: np.ndarray,
-    level_minutes: np.ndarray,
-    arc_level: np.ndarray,
-    arc_site: np.ndarray,
-    last: np.ndarray,
-    num_sites: int,
-) -> RadiusLevels:
-    """Keep every customer's levels up to ``last[customer]`` (a level index) and their arcs."""
-    kept = np.arange(len(level_customer)) <= last[level_customer]
-    new_index = np.cumsum(kept) - 1
-    arcs = kept[arc_level]
-    level_last = np.zeros(len(level_customer), bool)
-    level_last[last] = True
-    return RadiusLevels(
-        dem_customer=dem_customer,
-        weight=weight,
-        level_customer=level_customer[kept],
-        level_minutes=level_minutes[kept],
-        level_last=level_last[kept],
-        arc_level=new_index[arc_level[arcs]],
-        arc_site=arc_site[arcs],
-        num_sites=num_sites,
-    )
-
-
-def build_radius(
-    levels: RadiusLevels,
-    a: SactArrays,
-    p: SactParameters,
-    shut: np.ndarray | None = None,
-    fixed_open: np.ndarray | None = None,
-) -> MatrixModel:
-    """The radius formulation of ``levels`` as a :class:`MatrixModel` (blocks ``open``, ``radius``);
-    sites where ``shut`` is true stay shut, where ``fixed_open`` is true open."""
-    m = MatrixModel("sact_radius")
-    upper = np.where(a.min_chairs > a.max_chairs, 0.0, 1.0)
-    if shut is not None:
-        upper[shut] = 0.0
-    lower = a.must_open if fixed_open is None else a.must_open | fixed_open
-    y = m.add_variables(
-        "open",
-        a.num_sites,
-        lower=np.minimum(lower.astype(float), upper),
-        upper=upper,
-        cost=site_costs(a, p),
-        integer=True,
-    )
-    has_z = ~levels.level_last
-    step = np.zeros(len(has_z))
-    step[has_z] = levels.level_minutes[np.flatnonzero(has_z) + 1] - levels.level_minutes[has_z]
-    z_cost = levels.weight[levels.level_customer[has_z]] * step[has_z]
-    z = np.full(len(has_z), -1, np.int64)
-    z[has_z] = m.add_variables("radius", int(has_z.sum()), lower=0.0, upper=1.0, cost=z_cost)
-    first = np.r_[True, levels.level_customer[1:] != levels.level_customer[:-1]]
-    m.objective_offset = float(
-        (levels.weight[levels.level_customer[first]] * levels.level_minutes[first]).sum()
-    )
-    covering(m, levels, y, z, first)
-    open_site_limits(m, a, p, y)
-    return m
-
-
-def covering(m: MatrixModel, levels: RadiusLevels, y: np.ndarray, z: np.ndarray, first: np.ndarray) -> None:
-    """(1) z[i,k] + sum_{j in J_ik} y[j] - z[i,k-1] >= 1 at k = 1, >= 0 after (z at the last level 0)."""
-    n = len(z)
-    own = np.flatnonzero(z >= 0)
-    prev = np.flatnonzero(~first)
-    rows = np.concatenate([levels.arc_level, own, prev])
-    cols = np.concatenate([y[levels.arc_site], z[own], z[prev - 1]])
-    vals = np.concatenate([np.ones(len(levels.arc_level)), np.ones(len(own)), -np.ones(len(prev))])
-    m.add_constraints("covering", n, rows, cols, vals, lower=first.astype(float))
-
-
-def start_vector(model: MatrixModel, levels: RadiusLevels, is_open: np.ndarray) -> np.ndarray:
-    """The column vector of the plan that opens ``is_open``: z[i,k] = 1 while no open site is within D_ik."""
-    arc_cust = levels.level_customer[levels.arc_level]
-    reach = np.full(levels.num_customers, np.inf)
-    hit = is_open[levels.arc_site]
-    np.minimum.at(reach, arc_cust[hit], levels.level_minutes[levels.arc_level[hit]])
-    x = np.zeros(model.num_cols)
-    x[model.variable_blocks["open"].index] = is_open
-    has_z = ~levels.level_last
-    x[model.variable_blocks["radius"].index] = (
-        levels.level_minutes[has_z] < reach[levels.level_customer[has_z]]
-    )
-    return x
-
-
-def assign_nearest(a: SactArrays, p: SactParameters, is_open: np.ndarray) -> dict[str, np.ndarray]:
-    """The standard solution arrays of the plan that opens ``is_open``: every demand row served
-    wholly by its nearest open site (ties: the first site), least chairs raised to the load."""
-    minutes = np.where(is_open[a.arc_site], a.arc_minutes, np.inf)
-    order = np.lexsort((a.arc_site, minutes, a.arc_dem))
-    first = order[np.r_[True, a.arc_dem[order][1:] != a.arc_dem[order][:-1]]]
-    serve = np.zeros(len(a.arc_dem))
-    serve[first[np.isfinite(minutes[first])]] = 1.0
-    load = np.bincount(a.arc_site, weights=a.arc_demand * serve, minlength=a.num_sites)
-    need = (
-        np.ceil(p.mean_chair_hours * load / p.chair_hours_per_year - 1e-9)
-        if p.chair_hours_per_year > 0
-        else 0
-    )
-    chairs = np.where(is_open, np.minimum(np.maximum(a.min_chairs, need), a.max_chairs), 0.0)
-    return {
-        "open": is_open.astype(float),
-        "chairs": chairs,
-        "serve": serve,
-        "unserved": np.zeros(len(a.dem_amount)),
-    }
-
-
-def plan_objective(a: SactArrays, p: SactParameters, values: dict[str, np.ndarray]) -> float:
-    """The SACT objective of standard solution arrays, as :func:`models.sact.matrix.build_matrix` has it."""
-    scale = p.travel_cost_per_minute * p.trips_per_attendance if p.objective == "cost" else 1.0
-    travel = scale * float((a.arc_demand * a.arc_minutes * values["serve"]).sum())
-    if p.objective != "cost":
-        return travel
-    return travel + float(a.fixed_cost @ values["open"] + a.chair_cost @ values["chairs"])
 
 
 def solve_radius(
