@@ -75,21 +75,13 @@ The plan (:func:`assign_nearest`) serves every demand row from its nearest open 
 first site in the input) and gives every open site its least chairs, raised to carry its load
 (:math:`\lceil \eta \cdot load / C \rceil`), so :func:`models.sact.solve.extract` reads it as a plan
 of the whole model.
+
+Code.  :mod:`models.sact.radius_reductions` builds the customers' levels (the reductions),
+:mod:`models.sact.radius_formulation` the matrix model, its start and the plan, and
+:mod:`models.sact.radius_solve` chooses the path and runs the stages; every name is importable
+from this module.
 """
 
-from __future__ import annotations
-
-import time
-from dataclasses import replace
-from typing import Any
-
-import numpy as np
-
-from models.common.contract import InputProblem, ModelInputError
-from models.sact.arrays import SactArrays
-from models.sact.input import SactParameters
-from models.sact.pmedian_bounds import interchange_heuristic, lagrangian_reduction
-from models.sact.pmedian_branch import BranchResult, branch_on_levels
 from models.sact.radius_formulation import (
     assign_nearest,
     build_radius,
@@ -103,7 +95,17 @@ from models.sact.radius_reductions import (
     open_count,
     radius_levels,
 )
-from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_model
+from models.sact.radius_solve import (
+    BRANCH_MAX_OPEN,
+    BRANCH_SHARE,
+    HIGHS_OPTIONS,
+    INTEGRAL_ABS_GAP,
+    STAGE_SHARE,
+    STARTED_HIGHS_OPTIONS,
+    radius_obstacles,
+    solve_radius,
+    use_radius_path,
+)
 
 __all__ = [
     "BRANCH_MAX_OPEN",
@@ -125,220 +127,3 @@ __all__ = [
     "start_vector",
     "use_radius_path",
 ]
-
-HIGHS_OPTIONS = {"presolve": "off"}  # HiGHS's MIP presolve spends seconds on the covering chains, for nothing
-# With the interchange plan as the start HiGHS's own primal heuristics (sub-MIPs above all) rarely
-# better it and took two thirds of pmed6's time (2.7 s of CPU against 1.0 s without them); the
-# bound closes in a handful of nodes, where strong branching costs more than it saves (pmed16:
-# 8.9 s of CPU with it, 6.2 s without)
-STARTED_HIGHS_OPTIONS = {
-    "mip_pscost_minreliable": 0,
-    "mip_heuristic_effort": 0.0,
-    "mip_heuristic_run_rins": False,
-    "mip_heuristic_run_rens": False,
-    "mip_heuristic_run_root_reduced_cost": False,
-    "mip_heuristic_run_feasibility_jump": False,
-}
-STAGE_SHARE = 0.2  # of the time left, for each of the heuristic and the Lagrangian bound
-BRANCH_SHARE = 0.5  # of the time left, for the Lagrangian branch and bound before the MIP
-# most open sites for the branch and bound: it proves pmed16 (p = 5) in 1 s of CPU against 6 s
-# for the MIP, but spends minutes where p is large (pmed19, p = 80) and the MIP takes seconds
-BRANCH_MAX_OPEN = 10
-INTEGRAL_ABS_GAP = 0.999  # HiGHS stops within this of the bound when every cost is an integer
-
-
-def radius_obstacles(a: SactArrays, p: SactParameters) -> list[str]:
-    """Why the radius formulation is not exact for this instance (empty: it is)."""
-    why = []
-    if p.objective == "cost" and p.mean_chair_hours > 0 and (a.chair_cost > 0).any():
-        why.append("chair costs depend on each site's load (cost objective with chair costs)")
-    if p.mean_chair_hours > 0:
-        reach = np.bincount(a.arc_site, weights=a.arc_demand, minlength=a.num_sites)
-        if (p.mean_chair_hours * reach > p.chair_hours_per_year * a.max_chairs + 1e-9).any():
-            why.append("chair-hours capacity may bind at some site")
-    for flag, text in (
-        (p.access_target is not None, "an access target"),
-        (p.budget is not None, "a budget"),
-        (p.min_site_attendances > 0, "a safe-volume minimum"),
-        (p.require_aseptic_supply, "aseptic supply"),
-        (len(a.nurse_trusts) > 0, "nurse limits"),
-        (p.allow_unserved, "unserved demand allowed"),
-    ):
-        if flag:
-            why.append(text)
-    return why
-
-
-def solve_radius(
-    a: SactArrays,
-    p: SactParameters,
-    backend: str,
-    options: SolveOptions,
-    *,
-    build_seconds: float = 0.0,
-    progress: Any = None,
-) -> tuple[SolveResult, dict[str, np.ndarray] | None]:
-    """Solve by the radius formulation; return the result and the standard solution arrays (or None).
-
-    With a heuristic plan (exactly :math:`p` open, HiGHS): the Lagrangian bound first; when it
-    proves the plan within the asked gap no MIP runs, else the sites it fixes leave the levels
-    and the MIP starts from the plan, with HiGHS's own primal heuristics off
-    (:data:`STARTED_HIGHS_OPTIONS`; an option in ``options.extra`` wins).  With integer costs
-    the MIP stops within :data:`INTEGRAL_ABS_GAP` of its bound and the bound reported is rounded up.
-    """
-    t0 = time.perf_counter()
-    options = options.with_deadline()  # the heuristic, the bound and the MIP share one time limit
-    levels = radius_levels(a, p)
-    model = build_radius(levels, a, p)
-    count = open_count(a, p)
-    is_open = None if count is None else interchange_heuristic(levels, a, p, count, _share(options))
-    start = None if is_open is None else start_vector(model, levels, is_open)
-    if backend == "highs":
-        options = replace(options, extra={**HIGHS_OPTIONS, **options.extra})
-    words = (
-        f"radius formulation: {levels.num_customers} customers of {len(a.dem_amount)} demand rows, "
-        f"{len(levels.level_minutes)} levels, {len(levels.arc_site)} of {len(a.arc_dem)} arcs"
-    )
-    integral, branch_bound = False, -np.inf  # the branch and bound's bound, where it stopped short
-    if start is not None and count is not None and is_open is not None and backend == "highs":
-        upper = model.objective_value(start)
-        lagrange, shut, held, radius = lagrangian_reduction(levels, a, p, count, upper, _share(options))
-        if _proven(upper, lagrange, options.gap):
-            values = assign_nearest(a, p, is_open)
-            seconds = time.perf_counter() - t0
-            return _heuristic_result(a, p, values, lagrange, options, build_seconds, seconds, words), values
-        if shut.any() or held.any() or np.isfinite(radius).any():
-            within = radius[levels.dem_customer]
-            levels = radius_levels(a, p, shut, held, within)
-            model = build_radius(levels, a, p, shut, held)
-            start = start_vector(model, levels, is_open)
-            words += (
-                f"; after the Lagrangian bound {len(levels.level_minutes)} levels, "
-                f"{int(shut.sum())} sites shut, {int(held.sum())} open, "
-                f"{int(np.isfinite(radius).sum())} customers within a radius"
-            )
-        integral = _integral_objective(model)
-        branched = _branch_stage(levels, a, p, count, is_open, shut, held, integral, upper, options)
-        if branched is not None:
-            words += f"; Lagrangian branch and bound: {branched.nodes} nodes"
-        if branched is not None and branched.finished:
-            values = assign_nearest(a, p, branched.is_open)
-            bound = float(np.ceil(branched.bound - 1e-6)) if integral else branched.bound
-            seconds = time.perf_counter() - t0
-            return _heuristic_result(a, p, values, bound, options, build_seconds, seconds, words), values
-        if branched is not None:
-            is_open, branch_bound = branched.is_open, branched.bound
-            start = start_vector(model, levels, is_open)
-        if integral and "mip_abs_gap" not in options.extra:
-            options = replace(options, extra={**options.extra, "mip_abs_gap": INTEGRAL_ABS_GAP})
-        options = replace(options, extra={**STARTED_HIGHS_OPTIONS, **options.extra})
-    build = build_seconds + time.perf_counter() - t0
-    result, x = solve_model(model, backend, options, build_seconds=build, start=start, progress=progress)
-    if x is None:
-        return replace(result, message=f"{result.message}; {words}"), None
-    values = assign_nearest(a, p, model.values(x, "open") > 0.5)
-    objective = plan_objective(a, p, values)
-    bound = result.bound if result.bound is None else max(result.bound, branch_bound)
-    if integral and bound is not None:
-        bound = min(float(np.ceil(bound - 1e-6)), objective)  # integer costs: no plan costs less
-    message = f"{result.message}; {words}"
-    return replace(
-        result, objective=objective, bound=bound, gap=relative_gap(objective, bound), message=message
-    ), values
-
-
-def _branch_stage(
-    levels: RadiusLevels,
-    a: SactArrays,
-    p: SactParameters,
-    count: int,
-    is_open: np.ndarray,
-    shut: np.ndarray,
-    held: np.ndarray,
-    integral: bool,
-    upper: float,
-    options: SolveOptions,
-) -> BranchResult | None:
-    """The Lagrangian branch and bound with :data:`BRANCH_SHARE` of the time left, when at most
-    :data:`BRANCH_MAX_OPEN` sites open (else None); an improvement counts from 1 with integer costs."""
-    if count > BRANCH_MAX_OPEN:
-        return None
-    gain = INTEGRAL_ABS_GAP if integral else max(options.gap, 1e-9) * max(1.0, abs(upper))
-    deadline = _share(options, BRANCH_SHARE)
-    return branch_on_levels(levels, a, p, count, is_open, shut, held, least_gain=gain, deadline=deadline)
-
-
-def _proven(upper: float, bound: float, gap: float) -> bool:
-    """Whether a plan of cost ``upper`` is within ``gap`` of the bound (integer costs: of its ceiling)."""
-    within = relative_gap(upper, bound)
-    if within is not None and within <= gap:
-        return True
-    return float(upper).is_integer() and np.ceil(bound - 1e-6) >= upper
-
-
-def _heuristic_result(
-    a: SactArrays,
-    p: SactParameters,
-    values: dict[str, np.ndarray],
-    bound: float,
-    options: SolveOptions,
-    build_seconds: float,
-    seconds: float,
-    words: str,
-) -> SolveResult:
-    objective = plan_objective(a, p, values)
-    return SolveResult(
-        status=Status.OPTIMAL,
-        objective=objective,
-        bound=min(bound, objective),
-        gap=relative_gap(objective, min(bound, objective)),
-        build_seconds=build_seconds,
-        solve_seconds=seconds,
-        backend="highs",
-        message=f"the plan is proven by the Lagrangian bound; {words}",
-        options=options.as_dict(),
-    )
-
-
-def _share(options: SolveOptions, share: float = STAGE_SHARE) -> float | None:
-    """The deadline of a stage: ``share`` of the time left (None: no limit)."""
-    left = options.call_limit()
-    return None if left is None else time.monotonic() + share * left
-
-
-def _integral_objective(model: MatrixModel) -> bool:
-    """Whether every plan's cost is an integer (integer costs and offset)."""
-    cost = model.cost
-    return bool(np.all(cost == np.round(cost)) and float(model.objective_offset).is_integer())
-
-
-def use_radius_path(a: SactArrays, p: SactParameters, backend: str) -> bool:
-    """Whether :func:`models.sact.solve.solve_sact` solves by this formulation.
-
-    ``solve_method: radius`` forces it (any backend; an instance it is not exact for raises
-    :class:`~models.common.contract.ModelInputError` naming why).  ``auto`` takes it exactly when
-    the backend is ``highs``, the objective is ``travel``, ``exact_open_sites`` or
-    ``max_open_sites`` is set and :func:`radius_obstacles` finds nothing (no chair-hours capacity
-    that can bind, no access target, budget, safe volume, aseptic supply, nurse limit or unserved
-    demand): the p-median structure.
-    """
-    if p.solve_method == "radius":
-        why = radius_obstacles(a, p)
-        if why:
-            raise ModelInputError(
-                [
-                    InputProblem(
-                        "parameters", f"the radius formulation is not exact with {w}", column="solve_method"
-                    )
-                    for w in why
-                ]
-            )
-        return True
-    limited = p.exact_open_sites is not None or p.max_open_sites is not None
-    return (
-        p.solve_method == "auto"
-        and backend == "highs"
-        and p.objective == "travel"
-        and limited
-        and not radius_obstacles(a, p)
-    )
