@@ -101,7 +101,8 @@ class _Search:
         elif x is None:
             status = Status.NO_SOLUTION
         else:
-            bound = None if bound is None or objective is None else min(bound, objective)  # a hair above is rounding
+            # a bound a hair above the plan is rounding
+            bound = None if bound is None or objective is None else min(bound, objective)
             status = Status.OPTIMAL if self.gap_met() else Status.FEASIBLE
         result = SolveResult(
             status=status,
