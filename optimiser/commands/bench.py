@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from benchmarks.suite import Suite
+    from benchmarks.suite.registry import Context
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED = 0, 2, 3, 4
 
@@ -83,7 +90,6 @@ def bench(
     from benchmarks.suite import PublishedValueMismatch, SettingsChanged, load_suite, run_suite
     from benchmarks.suite.backends import KNOWN_BACKENDS
     from benchmarks.suite.registry import Context, default_data_dir
-    from benchmarks.suite.tasks import plan_suite
 
     try:
         chosen = load_suite(suite)
@@ -106,13 +112,7 @@ def bench(
     )
     context = Context(data if data is not None else default_data_dir())
     if list_only:
-        plan = plan_suite(chosen, context)
-        for task in plan.tasks:
-            click.echo(f"{task.key:48} {task.case.size:14} time limit {task.settings.time_limit}")
-        for row in plan.skipped:
-            click.echo(f"{row['key']:48} skipped: {row['note']}")
-        for note in plan.notes:
-            click.echo(f"note: {note}", err=True)
+        _list_tasks(chosen, context)
         return
     out = out or Path("benchmarks") / "results" / chosen.name
     try:
@@ -143,9 +143,27 @@ def bench(
     )
     click.echo(f"Wrote {', '.join(str(p) for p in outcome.files)}")
     if against is not None:
-        from benchmarks.suite.compare import FAILURES, compare_runs, describe, read_results
+        _compare(rows[rows["status"] != "skipped"], against)
 
-        comparison = compare_runs(read_results(against), rows[rows["status"] != "skipped"])
-        click.echo(describe(comparison))
-        if comparison["verdict"].isin(FAILURES).any():
-            sys.exit(EXIT_NOT_REPRODUCED)
+
+def _list_tasks(chosen: Suite, context: Context) -> None:
+    """Print the suite's tasks, the ones left out and the planner's notes, without running."""
+    from benchmarks.suite.tasks import plan_suite
+
+    plan = plan_suite(chosen, context)
+    for task in plan.tasks:
+        click.echo(f"{task.key:48} {task.case.size:14} time limit {task.settings.time_limit}")
+    for row in plan.skipped:
+        click.echo(f"{row['key']:48} skipped: {row['note']}")
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
+
+
+def _compare(rows: pd.DataFrame, against: Path) -> None:
+    """Say task by task whether ``rows`` reproduce the recorded run; exit 4 if an optimum is not."""
+    from benchmarks.suite.compare import FAILURES, compare_runs, describe, read_results
+
+    comparison = compare_runs(read_results(against), rows)
+    click.echo(describe(comparison))
+    if comparison["verdict"].isin(FAILURES).any():
+        sys.exit(EXIT_NOT_REPRODUCED)
