@@ -41,6 +41,7 @@ import scipy.sparse as sp
 from solvers.highs_stop import HighsStop
 from solvers.interrupt import stop_requested
 from solvers.matrix import MatrixModel
+from solvers.options import SolveOptions
 
 
 @dataclass
@@ -67,6 +68,14 @@ class PricedRelaxation:
     rounds: int
     seconds: float
     history: list[tuple[float, float, float, int, int]] = field(default_factory=list)
+
+    def summary(self, priced: np.ndarray) -> str:
+        """One line for a plan's notes: status, rounds, ``priced`` columns (a mask) taken in, rows added."""
+        return (
+            f"relaxation by pricing: {self.status} after {self.rounds} rounds "
+            f"({int(self.active[priced].sum())} of {int(priced.sum())} arcs, "
+            f"{int(self.lazy_added.sum())} linking rows)"
+        )
 
     @property
     def converged(self) -> bool:
@@ -194,6 +203,23 @@ def price_relaxation(
         rounds=rounds,
         seconds=time.perf_counter() - t0,
         history=history,
+    )
+
+
+def price_within(
+    model: MatrixModel, priced: np.ndarray, initial: np.ndarray, options: SolveOptions, share: float
+) -> PricedRelaxation:
+    """:func:`price_relaxation` under a run's ``options``: ``share`` of its call limit, its deadline,
+    threads and verbosity."""
+    limit = options.call_limit()
+    return price_relaxation(
+        model,
+        priced,
+        initial,
+        time_limit=None if limit is None else share * limit,
+        deadline=options.deadline,
+        threads=options.threads,
+        verbose=options.verbose,
     )
 
 

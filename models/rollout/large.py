@@ -35,7 +35,7 @@ import numpy as np
 from models.rollout.build import RolloutModel
 from models.sact.large import nearest_arcs
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_matrix
-from solvers.pricing import PricedRelaxation, price_relaxation
+from solvers.pricing import PricedRelaxation, price_within
 
 NEAREST = 5  # arcs per demand row and year in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
@@ -149,22 +149,9 @@ def _relax(run: _Search, built: RolloutModel) -> PricedRelaxation:
         serve = year.columns("serve")
         priced[serve] = True
         initial[serve[nearest_arcs(year.arrays, NEAREST)]] = True
-    limit = run.options.call_limit()
-    relaxation = price_relaxation(
-        model,
-        priced,
-        initial,
-        time_limit=None if limit is None else LP_SHARE * limit,
-        deadline=run.options.deadline,
-        threads=run.options.threads,
-        verbose=run.options.verbose,
-    )
+    relaxation = price_within(model, priced, initial, run.options, LP_SHARE)
     run.bound = relaxation.bound
-    run.notes.append(
-        f"relaxation by pricing: {relaxation.status} after {relaxation.rounds} rounds "
-        f"({int(relaxation.active[priced].sum())} of {int(priced.sum())} arcs, "
-        f"{int(relaxation.lazy_added.sum())} linking rows)"
-    )
+    run.notes.append(relaxation.summary(priced))
     return relaxation
 
 

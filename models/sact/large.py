@@ -69,7 +69,7 @@ from models.sact.input import SactParameters
 from models.sact.matrix import build_matrix
 from models.sact.start import start_point
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_matrix
-from solvers.pricing import PricedRelaxation, price_relaxation
+from solvers.pricing import PricedRelaxation, price_within
 
 __all__ = ["HEURISTIC_TOLERANCE", "fix_and_transport", "solve_priced", "use_priced_path"]
 
@@ -239,22 +239,9 @@ def _relax(run: _Search, a: SactArrays) -> PricedRelaxation:
     priced[serve] = True
     initial = np.zeros(model.num_cols, dtype=bool)
     initial[serve[nearest_arcs(a, NEAREST)]] = True
-    limit = options.call_limit()
-    relaxation = price_relaxation(
-        model,
-        priced,
-        initial,
-        time_limit=None if limit is None else LP_SHARE * limit,
-        deadline=options.deadline,
-        threads=options.threads,
-        verbose=options.verbose,
-    )
+    relaxation = price_within(model, priced, initial, options, LP_SHARE)
     run.bound = relaxation.bound
-    run.notes.append(
-        f"relaxation by pricing: {relaxation.status} after {relaxation.rounds} rounds "
-        f"({int(relaxation.active[serve].sum())} of {len(serve)} arcs, "
-        f"{int(relaxation.lazy_added.sum())} linking rows)"
-    )
+    run.notes.append(relaxation.summary(priced))
     return relaxation
 
 
