@@ -26,16 +26,15 @@ gap against it is within the asked gap, else ``feasible``.
 
 from __future__ import annotations
 
-import time
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from models.rollout.build import RolloutModel
 from models.sact.large import nearest_arcs
-from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_matrix
+from solvers import MatrixModel, SolveOptions, SolveResult, Status, solve_matrix
 from solvers.pricing import PricedRelaxation, price_within
+from solvers.search_state import StagedSearch
 
 NEAREST = 5  # arcs per demand row and year in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
@@ -55,92 +54,29 @@ def use_priced_path(built: RolloutModel, method: str) -> bool:
     return method == "auto" and arcs > PRICED_PATH_ARCS
 
 
-class _Search:
-    """What the stages share: the model, the clock, the valid bound and the best plan."""
-
-    def __init__(self, model: MatrixModel, options: SolveOptions, progress: Any) -> None:
-        self.model, self.options, self.progress = model, options, progress
-        self.t0 = time.perf_counter()
-        self.notes: list[str] = []
-        self.bound: float | None = None
-        self.best_x: np.ndarray | None = None
-        self.best_obj: float | None = None
-
-    def options_left(self) -> SolveOptions | None:
-        """Options with the time left (None when less than a twentieth of a second is)."""
-        limit = self.options.time_limit
-        rest = None if limit is None else float(limit) - (time.perf_counter() - self.t0)
-        shared = self.options.remaining()
-        rest = shared if rest is None else rest if shared is None else min(rest, shared)
-        if rest is not None and rest <= 0.05:
-            return None
-        return replace(self.options, time_limit=rest)
-
-    def stop_at(self) -> float | None:
-        """The objective at which the asked gap is met against the valid bound."""
-        if self.bound is None or not np.isfinite(self.bound):
-            return None
-        gap = self.options.gap
-        return self.bound / (1.0 - gap) if self.bound >= 0 else self.bound / (1.0 + gap)
-
-    def gap_met(self) -> bool:
-        gap = relative_gap(self.best_obj, self.bound)
-        return gap is not None and gap <= self.options.gap + 1e-12
-
-    def offer(self, x: np.ndarray) -> None:
-        value = self.model.objective_value(x)
-        if self.best_obj is None or value < self.best_obj:
-            self.best_x, self.best_obj = x, value
-            if self.progress is not None:
-                self.progress(time.perf_counter() - self.t0, value, self.bound)
-
-    def finish(self, build_seconds: float, infeasible: bool = False) -> tuple[SolveResult, np.ndarray | None]:
-        x, objective, bound = self.best_x, self.best_obj, self.bound
-        if infeasible:
-            status, x, objective, bound = Status.INFEASIBLE, None, None, None
-        elif x is None:
-            status = Status.NO_SOLUTION
-        else:
-            # a bound a hair above the plan is rounding
-            bound = None if bound is None or objective is None else min(bound, objective)
-            status = Status.OPTIMAL if self.gap_met() else Status.FEASIBLE
-        result = SolveResult(
-            status=status,
-            objective=objective,
-            bound=bound,
-            gap=relative_gap(objective, bound),
-            build_seconds=build_seconds,
-            solve_seconds=time.perf_counter() - self.t0,
-            backend="highs",
-            message="; ".join(self.notes),
-            options=self.options.as_dict(),
-        )
-        return result, x
-
-
 def solve_priced(
     built: RolloutModel, options: SolveOptions, *, build_seconds: float = 0.0, progress: Any = None
 ) -> tuple[SolveResult, np.ndarray | None]:
     """Solve the stacked roll-out by the three stages of the module docstring."""
-    run = _Search(built.model, options, progress)
+    run = StagedSearch(built.model, options, build_seconds, progress)
     relaxation = _relax(run, built)
     if relaxation.status == "infeasible":
-        return run.finish(build_seconds, infeasible=True)
+        return run.result(Status.INFEASIBLE)
     if relaxation.x is not None:
         for fixed in (True, False):
-            if run.best_x is not None or (opts := run.options_left()) is None:
+            if run.best_x is not None or (opts := run.options_for()) is None:
                 break
             sub = _restricted_mip(built, relaxation, fixed)
             result, xs = solve_matrix(sub, opts, stop_at=run.stop_at())
             run.notes.append(f"restricted MILP{' (LP-fixed sites)' if fixed else ''}: {result.status.value}")
-            if xs is not None:
-                run.offer(sub.expand(xs, built.model.num_cols))
+            if xs is not None and run.offer(sub.expand(xs, built.model.num_cols)):
+                run.report()
     if not run.gap_met() and _whole_model(run, relaxation):
-        return run.finish(build_seconds, infeasible=True)
-    return run.finish(build_seconds)
+        return run.result(Status.INFEASIBLE)
+    return run.result()
 
 
-def _relax(run: _Search, built: RolloutModel) -> PricedRelaxation:
+def _relax(run: StagedSearch, built: RolloutModel) -> PricedRelaxation:
     """Stage 1: the strong relaxation of the stacked model by pricing; sets the valid bound."""
     model = built.model
     priced = np.zeros(model.num_cols, dtype=bool)
@@ -174,9 +110,9 @@ def _restricted_mip(built: RolloutModel, relaxation: PricedRelaxation, fixed: bo
     )
 
 
-def _whole_model(run: _Search, relaxation: PricedRelaxation) -> bool:
+def _whole_model(run: StagedSearch, relaxation: PricedRelaxation) -> bool:
     """Stage 3: the whole model with the time left, from the best plan; True if it is infeasible."""
-    opts = run.options_left()
+    opts = run.options_for()
     if opts is None:
         return False
     model = run.model
@@ -189,6 +125,6 @@ def _whole_model(run: _Search, relaxation: PricedRelaxation) -> bool:
         return True
     if result.bound is not None and (run.bound is None or result.bound > run.bound):
         run.bound = result.bound
-    if xs is not None:
-        run.offer(whole.expand(xs, model.num_cols))
+    if xs is not None and run.offer(whole.expand(xs, model.num_cols)):
+        run.report()
     return False

@@ -57,7 +57,7 @@ out and fix integers); the path is not used with ``strong_linking`` on but ``laz
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -68,8 +68,9 @@ from models.sact.heuristic import FIX_TOLERANCE, HEURISTIC_TOLERANCE, fix_and_tr
 from models.sact.input import SactParameters
 from models.sact.matrix import build_matrix
 from models.sact.start import start_point
-from solvers import MatrixModel, SolveOptions, SolveResult, Status, relative_gap, solve_matrix
+from solvers import MatrixModel, SolveOptions, SolveResult, Status, solve_matrix
 from solvers.pricing import PricedRelaxation, price_within
+from solvers.search_state import StagedSearch
 
 __all__ = ["HEURISTIC_TOLERANCE", "fix_and_transport", "solve_priced", "use_priced_path"]
 
@@ -109,85 +110,6 @@ def nearest_arcs(a: SactArrays, k: int) -> np.ndarray:
     return rank < k
 
 
-@dataclass
-class _Search:
-    """The state the stages share: the whole model, the clock, the valid bound and the best plan."""
-
-    model: MatrixModel
-    options: SolveOptions
-    build_seconds: float
-    progress: Any
-    t0: float = field(default_factory=time.perf_counter)
-    notes: list[str] = field(default_factory=list)
-    bound: float | None = None
-    best_x: np.ndarray | None = None
-    best_obj: float | None = None
-    exact: bool = False  # the whole model was solved to its asked gap
-
-    def left(self) -> float | None:
-        """Seconds left: the search's own time limit less the time spent, and never past the deadline."""
-        limit = self.options.time_limit
-        own = None if limit is None else float(limit) - (time.perf_counter() - self.t0)
-        shared = self.options.remaining()
-        return shared if own is None else own if shared is None else min(own, shared)
-
-    def options_for(self, reserve: float = 0.0) -> SolveOptions | None:
-        """Options for a stage with the time left less ``reserve``; None when too little is left."""
-        rest = self.left()
-        if rest is not None:
-            rest -= reserve
-            if rest <= 0.05:
-                return None
-        return replace(self.options, time_limit=rest)
-
-    def stop_at(self) -> float | None:
-        """The objective at which the asked gap is met against the valid bound."""
-        return (
-            None
-            if self.bound is None or not np.isfinite(self.bound)
-            else _target(self.bound, self.options.gap)
-        )
-
-    def gap_met(self) -> bool:
-        gap = relative_gap(self.best_obj, self.bound)
-        return gap is not None and gap <= self.options.gap + 1e-12
-
-    def offer(self, x: np.ndarray) -> None:
-        """Keep the full point ``x`` if it is the best plan so far."""
-        value = self.model.objective_value(x)
-        if self.best_obj is None or value < self.best_obj:
-            self.best_x, self.best_obj = x, value
-
-    def report(self, seconds: float, objective: float | None, sub_bound: float | None) -> None:
-        if self.progress is not None:
-            self.progress(time.perf_counter() - self.t0, objective, self.bound)
-
-    def finish(self, status: Status | None = None) -> tuple[SolveResult, np.ndarray | None, MatrixModel]:
-        """The result against the valid bound (``status`` given: infeasible, the plan dropped)."""
-        x, objective, bound = self.best_x, self.best_obj, self.bound
-        if status is None:
-            if x is None:
-                status = Status.NO_SOLUTION
-            else:
-                if bound is not None:
-                    bound = min(bound, objective)  # an LP bound a hair above the plan is rounding
-                status = Status.OPTIMAL if self.exact or self.gap_met() else Status.FEASIBLE
-        else:
-            x = objective = bound = None
-        result = SolveResult(
-            status=status,
-            objective=objective,
-            bound=bound,
-            gap=relative_gap(objective, bound),
-            build_seconds=self.build_seconds,
-            solve_seconds=time.perf_counter() - self.t0,
-            backend="highs",
-            message="; ".join(self.notes),
-            options=self.options.as_dict(),
-        )
-        return result, x, self.model
-
-
 def solve_priced(
     a: SactArrays,
     p: SactParameters,
@@ -205,7 +127,7 @@ def solve_priced(
     """
     t_build = time.perf_counter()
     model = build_matrix(a, p)
-    run = _Search(model, options, build_seconds + time.perf_counter() - t_build, progress)
+    run = StagedSearch(model, options, build_seconds + time.perf_counter() - t_build, progress)
     if start is not None:
         x0, note = start_point(model, a, start, options)
         run.notes.append(note)
@@ -213,7 +135,7 @@ def solve_priced(
             run.offer(x0)
     relaxation = _relax(run, a)
     if relaxation.status == "infeasible":
-        return run.finish(Status.INFEASIBLE)
+        return (*run.result(Status.INFEASIBLE), model)
     if relaxation.x is not None:
         t_h = time.perf_counter()
         rest = run.left()
@@ -227,11 +149,11 @@ def solve_priced(
         if not run.gap_met() and not _dive_stage(run, a, relaxation):
             _restricted_stage(run, a, relaxation)
     if WHOLE_MODEL_STAGE and not run.gap_met() and _whole_model_stage(run, relaxation):
-        return run.finish(Status.INFEASIBLE)
-    return run.finish()
+        return (*run.result(Status.INFEASIBLE), model)
+    return (*run.result(), model)
 
 
-def _relax(run: _Search, a: SactArrays) -> PricedRelaxation:
+def _relax(run: StagedSearch, a: SactArrays) -> PricedRelaxation:
     """Stage 1: the strong relaxation by pricing; sets the valid bound."""
     model, options = run.model, run.options
     serve = model.variable_blocks["serve"].index
@@ -245,7 +167,7 @@ def _relax(run: _Search, a: SactArrays) -> PricedRelaxation:
     return relaxation
 
 
-def _dive_stage(run: _Search, a: SactArrays, relaxation: PricedRelaxation) -> bool:
+def _dive_stage(run: StagedSearch, a: SactArrays, relaxation: PricedRelaxation) -> bool:
     """Stage 3a: the restricted MILP with the open flags of a dive (:mod:`models.sact.dive`) fixed;
     True if it found a plan."""
     opts = run.options_for()
@@ -265,7 +187,7 @@ def _dive_stage(run: _Search, a: SactArrays, relaxation: PricedRelaxation) -> bo
     return xs is not None
 
 
-def _restricted_stage(run: _Search, a: SactArrays, relaxation: PricedRelaxation) -> None:
+def _restricted_stage(run: StagedSearch, a: SactArrays, relaxation: PricedRelaxation) -> None:
     """Stage 3: the restricted MILP with the LP's sites fixed; without the fixings if no plan yet."""
     model = run.model
     y_lp = relaxation.x[model.variable_blocks["open"].index]
@@ -287,7 +209,7 @@ def _restricted_stage(run: _Search, a: SactArrays, relaxation: PricedRelaxation)
             return  # a plan in hand: the whole model (stage 4) goes on from it
 
 
-def _whole_model_stage(run: _Search, relaxation: PricedRelaxation) -> bool:
+def _whole_model_stage(run: StagedSearch, relaxation: PricedRelaxation) -> bool:
     """Stage 4: the whole model with the time left, from the best plan; True if it is infeasible."""
     opts = run.options_for()
     if opts is None:
@@ -308,13 +230,6 @@ def _whole_model_stage(run: _Search, relaxation: PricedRelaxation) -> bool:
         run.offer(whole.expand(xs, model.num_cols))
     run.exact = result.status is Status.OPTIMAL and run.best_x is not None
     return False
-
-
-def _target(bound: float, gap: float) -> float:
-    """The largest objective whose gap to ``bound`` is at most ``gap`` (relative to the objective)."""
-    if bound >= 0:
-        return bound / (1.0 - gap) if gap < 1.0 else np.inf
-    return bound / (1.0 + gap)
 
 
 def _restricted_mip(
