@@ -15,10 +15,10 @@ import models.rollout as rollout
 import models.sact as sact
 from models.rollout.build import build
 from models.rollout.solve import forward_plan
-from models.sact.large import _Search
 from optimiser.kinds import load_instance
 from solvers import SolveOptions, request_stop
 from solvers.interrupt import clear_stop
+from solvers.search_state import StagedSearch as _Search
 
 
 @pytest.fixture
