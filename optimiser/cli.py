@@ -52,6 +52,14 @@ def main() -> None:
     """Optimisation engine for NHS cancer service configuration and workforce rostering."""
 
 
+def console() -> None:
+    """The ``optimiser`` console script: the run's clock starts with the process, then the CLI."""
+    from optimiser.clock import mark_process_start
+
+    mark_process_start()
+    main()
+
+
 @main.command()
 @click.argument("path")
 @click.option(
@@ -146,10 +154,12 @@ def solve(
     start_run: Path | None,
 ) -> None:
     """Solve the instance at PATH (a folder, or a bundled name such as lsc-sact)."""
+    from optimiser.clock import run_started, solve_deadline
     from optimiser.kinds import load_instance
     from optimiser.warm_start import START_KINDS, read_start
     from solvers import SolveOptions
 
+    started = run_started()
     folder = resolve_instance(path)
     try:
         overrides = _overrides(folder, assignments, open_sites, close_sites, scenario_file, scenario)
@@ -175,7 +185,13 @@ def solve(
         click.echo(refusal, err=True)
         sys.exit(EXIT_BAD_INPUT)
     options = SolveOptions(
-        time_limit=time_limit, gap=gap, threads=threads, seed=seed, log_file=log_file, verbose=verbose
+        time_limit=time_limit,
+        gap=gap,
+        threads=threads,
+        seed=seed,
+        log_file=log_file,
+        verbose=verbose,
+        deadline=solve_deadline(started, time_limit),
     )
     click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
     _solve_contract(loaded, folder, backend, options, out, force, verbose, start)
