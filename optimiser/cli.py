@@ -231,7 +231,7 @@ def _run_meta(
 ) -> dict[str, Any]:
     return {
         "run_id": run_id,
-        "instance": str(folder),
+        "instance": str(folder.resolve()),
         "name": loaded.raw.name,
         "kind": loaded.kind.name,
         "version": __version__,
@@ -314,17 +314,26 @@ def validate(path: str) -> None:
     help="Roll-out runs: the years to map, comma-separated, each a year (2030) or a position "
     "(1 = the first year); default the first, middle and last.",
 )
-def report(folder: Path, years: str | None) -> None:
+@click.option(
+    "--instance",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=None,
+    help="Where the run's instance folder is now, when it has moved since the run (for the map).",
+)
+def report(folder: Path, years: str | None, instance: Path | None) -> None:
     """Write report.html for a run folder or a comparison (scenarios, frontier, regret) folder."""
     from optimiser.report import write_report
+    from optimiser.report.instance import run_map_note
     from optimiser.report.rollout import parse_years
 
     try:
-        path = write_report(folder, years=parse_years(years))
+        path = write_report(folder, years=parse_years(years), instance=instance)
     except (FileNotFoundError, ValueError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"Wrote {path}")
+    if (note := run_map_note(folder, instance)) is not None:
+        click.echo(note, err=True)
 
 
 @main.command("instances")

@@ -31,19 +31,22 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def write_report(folder: Path, out: Path | None = None, years: Sequence[int] | None = None) -> Path:
+def write_report(
+    folder: Path, out: Path | None = None, years: Sequence[int] | None = None, instance: Path | None = None
+) -> Path:
     """Write ``report.html`` for the run or comparison folder ``folder``; return its path.
 
     ``years``: the years of a roll-out run to map, each a year or a position 1..T (None: the
     first, middle and last).  Raises ValueError for years of another kind of run or not in it.
+    ``instance``: where a run's instance is now, when it has moved since the run.
     """
     folder = Path(folder)
     if (folder / "comparison.csv").is_file():
-        if years is not None:
-            raise ValueError("years apply to a roll-out run, not to a comparison")
+        if years is not None or instance is not None:
+            raise ValueError("--years and --instance apply to a run folder, not to a comparison")
         context = comparison_context(folder)
     elif (folder / "run.json").is_file():
-        context = run_context(folder, years)
+        context = run_context(folder, years, instance)
     else:
         raise FileNotFoundError(f"{folder} holds neither a run (run.json) nor a comparison (comparison.csv)")
     html = _environment().get_template("report.html.j2").render(**context)

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from optimiser.errors import InputError
 from optimiser.report import svgmap
+from optimiser.report.instance import loaded_instance, run_instance, run_map_note
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -78,14 +78,12 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
 
 def sact_map(run: Path, instance: Path, colour_by: str = "travel") -> str | None:
     """The SVG map of a SACT run: zones by attendance-weighted travel minutes, sites, hub links."""
-    from optimiser.kinds import load_instance
-
     if not (run / "sites.csv").is_file():
         return None
-    try:
-        data = load_instance(instance).model_input.input
-    except InputError:  # the instance moved or changed since the run
+    loaded = loaded_instance(instance)
+    if loaded is None:  # the instance moved or changed since the run: see map_note
         return None
+    data = loaded.model_input.input
     allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
     plan = pd.read_csv(run / "sites.csv", dtype={"site_id": str})
     hub = run / "hub_links.csv"
@@ -137,15 +135,13 @@ def network_map(
 
 def ooh_map(run: Path, instance: Path) -> str | None:
     """The SVG map of an OOH run: sites, and a line from each rota's hub to every site it covers."""
-    from optimiser.kinds import load_instance
-
     coverage = run / "coverage.csv"
     if not coverage.is_file():
         return None
-    try:
-        raw_sites = load_instance(instance).raw.tables["sites"]
-    except InputError:  # the instance moved or changed since the run
+    loaded = loaded_instance(instance)
+    if loaded is None:  # the instance moved or changed since the run: see map_note
         return None
+    raw_sites = loaded.raw.tables["sites"]
     cover = pd.read_csv(coverage, dtype=str)
     hub_column = next((c for c in cover.columns if re.fullmatch(r"hub(_after|_id)?", c)), None)
     hubs = set(cover[hub_column]) if hub_column else set()
@@ -211,13 +207,17 @@ def _map_section(title: str, svg: str | None, figures: Sequence[tuple[str, str]]
     return {"title": title, "figures": list(figures), "svg": svg}
 
 
-def run_context(run: Path, years: Sequence[int] | None = None) -> dict[str, Any]:
+def run_context(
+    run: Path, years: Sequence[int] | None = None, instance: Path | None = None
+) -> dict[str, Any]:
     """A single run: headline, map (a roll-out: one per year in ``years``, see
-    :func:`optimiser.report.rollout.choose_years`), the plan's tables."""
+    :func:`optimiser.report.rollout.choose_years`), the plan's tables.  ``instance``: where the
+    run's instance is now, when not where ``run.json`` says."""
     meta = _json(run / "run.json")
     summary = _json(run / "summary.json")
     kind = meta.get("kind", summary.get("kind", ""))
-    instance = Path(meta.get("instance", ""))
+    instance = run_instance(run, instance)
+    notes = [note] if (note := run_map_note(run, instance)) else []
     tables = []
     for name in meta.get("files", []):
         if name.endswith(".csv") and (run / name).is_file():
@@ -242,6 +242,7 @@ def run_context(run: Path, years: Sequence[int] | None = None) -> dict[str, Any]
         "subtitle": f"Run folder {run.name}",
         "headline": headline(summary),
         "explanation": summary.get("explanation") or [],
+        "notes": notes,
         "check": summary.get("check"),
         "maps": maps,
         "legend": svgmap.legend("travel") if kind in ("sact", "rollout") else [],
@@ -333,6 +334,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
             ("Checked", str(int((table.get("check") == "passed").sum()))),
         ],
         "explanation": [],
+        "notes": [note] if first is not None and (note := run_map_note(first)) else [],
         "check": None,
         "maps": maps,
         "legend": svgmap.legend("travel") if maps else [],

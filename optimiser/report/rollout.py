@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimiser.errors import InputError
-
 EVENT_MARKS = {"opens": "new", "closes": "closed", "grows": "+", "shrinks": "-"}
 
 
@@ -149,8 +147,8 @@ def rollout_views(
     Raises ValueError when an asked year is not in the run.  Maps are left out (the timeline
     kept) when the instance cannot be read any more.
     """
-    from optimiser.kinds import load_instance
     from optimiser.report.context import network_map
+    from optimiser.report.instance import loaded_instance
 
     schedule_file = run / "schedule.csv"
     if not schedule_file.is_file():
@@ -164,10 +162,10 @@ def rollout_views(
             timeline(schedule),
         )
     ]
-    try:
-        data = load_instance(instance).model_input.input.base
-    except InputError:  # the instance moved or changed since the run
+    loaded = loaded_instance(instance)
+    if loaded is None:  # the instance moved or changed since the run: see map_note
         return [], charts
+    data = loaded.model_input.input.base
     allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
     links = pd.read_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
     access_file = run / "access_by_year.csv"

@@ -1,0 +1,68 @@
+"""The instance a run was solved from, as the report's maps need it, or why it cannot be had.
+
+A run folder names its instance (``run.json``: ``instance``); the maps draw zones and sites from
+it.  When that folder has moved or changed since the run, the report is still written, without
+the maps, and says so (:func:`map_note`) rather than dropping them silently; ``optimiser report
+RUN --instance PATH`` names the instance's new place.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from optimiser.errors import InputError
+
+
+@lru_cache(maxsize=2)
+def _load(instance: str) -> Any:
+    from optimiser.kinds import load_instance
+
+    return load_instance(Path(instance))
+
+
+def loaded_instance(instance: Path) -> Any | None:
+    """The loaded instance (read once per report), or None when it cannot be read."""
+    try:
+        return _load(str(instance))
+    except InputError:
+        return None
+
+
+def map_note(instance: Path) -> str | None:
+    """Why the run's instance cannot be mapped (None when it can): a sentence for the report."""
+    if not str(instance) or str(instance) == ".":
+        return "No map: the run does not name its instance; give it with --instance PATH."
+    try:
+        _load(str(instance))
+    except InputError as exc:
+        reason = "it is not there" if not instance.exists() else f"it cannot be read: {exc.problems[0]}"
+        return (
+            f"No map: the instance the run was solved from, {instance}, {reason}. "
+            f"Give its new place with `optimiser report RUN --instance PATH`."
+        )
+    return None
+
+
+MAPPED_KINDS = ("sact", "rollout", "ooh")
+"""Kinds of run whose report draws a map from the run's instance."""
+
+
+def run_instance(run: Path, instance: Path | None = None) -> Path:
+    """Where the run's instance is: ``instance`` when given, else the folder ``run.json`` names."""
+    if instance is not None:
+        return instance
+    meta_file = run / "run.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    return Path(meta.get("instance", ""))
+
+
+def run_map_note(run: Path, instance: Path | None = None) -> str | None:
+    """Why the report of the run folder ``run`` has no map (None when it has one or needs none)."""
+    meta_file = run / "run.json"
+    if not meta_file.is_file():
+        return None
+    kind = json.loads(meta_file.read_text(encoding="utf-8")).get("kind", "")
+    return map_note(run_instance(run, instance)) if kind in MAPPED_KINDS else None

@@ -1,0 +1,56 @@
+"""A run whose instance has moved: the report says why it has no map, and ``--instance`` restores it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from optimiser.cli import main
+
+
+@pytest.fixture(scope="module")
+def moved_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A solved generated SACT run, its instance then moved away: (run folder, new instance place)."""
+    root = tmp_path_factory.mktemp("moved")
+    runner = CliRunner()
+    made = runner.invoke(
+        main, ["generate", "sact", "--zones", "30", "--sites", "5", "--seed", "4", str(root / "inst")]
+    )
+    assert made.exit_code == 0, made.output
+    solved = runner.invoke(
+        main, ["solve", str(root / "inst"), "--out", str(root / "run"), "--time-limit", "30"]
+    )
+    assert solved.exit_code == 0, solved.output
+    assert json.loads((root / "run" / "run.json").read_text())["instance"] == str((root / "inst").resolve())
+    shutil.move(root / "inst", root / "elsewhere")
+    return root / "run", root / "elsewhere"
+
+
+def test_a_report_without_its_instance_says_why_there_is_no_map(moved_run: tuple[Path, Path]) -> None:
+    run, _ = moved_run
+    result = CliRunner().invoke(main, ["report", str(run)])
+    assert result.exit_code == 0, result.output
+    html = (run / "report.html").read_text(encoding="utf-8")
+    assert "<circle" not in html
+    assert "No map: the instance the run was solved from" in html and "it is not there" in html
+    assert "--instance PATH" in result.output  # said on the terminal too (stderr is mixed in)
+
+
+def test_instance_option_draws_the_map_from_the_new_place(moved_run: tuple[Path, Path]) -> None:
+    run, elsewhere = moved_run
+    result = CliRunner().invoke(main, ["report", str(run), "--instance", str(elsewhere)])
+    assert result.exit_code == 0, result.output
+    html = (run / "report.html").read_text(encoding="utf-8")
+    assert html.count("<circle") == 30
+    assert "No map" not in html and "No map" not in result.output
+
+
+def test_instance_option_is_for_a_run_not_a_comparison(tmp_path: Path, moved_run: tuple[Path, Path]) -> None:
+    (tmp_path / "comparison.csv").write_text("scenario,status\na,optimal\n")
+    result = CliRunner().invoke(main, ["report", str(tmp_path), "--instance", str(moved_run[1])])
+    assert result.exit_code == 2
+    assert "apply to a run folder" in result.output
