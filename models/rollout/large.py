@@ -26,18 +26,22 @@ gap against it is within the asked gap, else ``feasible``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from models.rollout.branch import branch_on_sites
 from models.rollout.build import RolloutModel
 from models.sact.large import nearest_arcs
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, solve_matrix
-from solvers.pricing import PricedRelaxation, price_within
+from solvers.pricing import PricedRelaxation, PricingSession
 from solvers.search_state import StagedSearch
 
 NEAREST = 5  # arcs per demand row and year in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
+RESTRICTED_GAP_SHARE = 0.01  # the restricted MILP runs to this share of the asked gap (or stops at it)
+RESTRICTED_TIME_SHARE = 0.5  # of the time left, at most, for the restricted MILP
 FIX_TOLERANCE = 1e-6  # a site-year the LP opens at least 1 - this (or at most this) is fixed in stage 2
 PRICED_PATH_ARCS = 40_000  # solve_method "auto": the priced path above this many arcs in all years
 # (below one year's 100,000: LSOA x 1 year, 29,500 arcs, solves directly to 0.6 % in 18 s; LSOA x 3
@@ -59,7 +63,7 @@ def solve_priced(
 ) -> tuple[SolveResult, np.ndarray | None]:
     """Solve the stacked roll-out by the three stages of the module docstring."""
     run = StagedSearch(built.model, options, build_seconds, progress)
-    relaxation = _relax(run, built)
+    session, relaxation = _relax(run, built)
     if relaxation.status == "infeasible":
         return run.result(Status.INFEASIBLE)
     if relaxation.x is not None:
@@ -67,17 +71,24 @@ def solve_priced(
             if run.best_x is not None or (opts := run.options_for()) is None:
                 break
             sub = _restricted_mip(built, relaxation, fixed)
-            result, xs = solve_matrix(sub, opts, stop_at=run.stop_at())
+            tighter = replace(opts, gap=RESTRICTED_GAP_SHARE * opts.gap)
+            if opts.time_limit is not None:
+                tighter = replace(tighter, time_limit=RESTRICTED_TIME_SHARE * opts.time_limit)
+            result, xs = solve_matrix(sub, tighter, stop_at=run.stop_at())
             run.notes.append(f"restricted MILP{' (LP-fixed sites)' if fixed else ''}: {result.status.value}")
             if xs is not None and run.offer(sub.expand(xs, built.model.num_cols)):
                 run.report()
+    if not run.gap_met():
+        nodes = branch_on_sites(run, built, session, relaxation)
+        run.notes.append(f"branching on part-open sites: {nodes} relaxations")
     if not run.gap_met() and _whole_model(run, relaxation):
         return run.result(Status.INFEASIBLE)
     return run.result()
 
 
-def _relax(run: StagedSearch, built: RolloutModel) -> PricedRelaxation:
-    """Stage 1: the strong relaxation of the stacked model by pricing; sets the valid bound."""
+def _relax(run: StagedSearch, built: RolloutModel) -> tuple[PricingSession, PricedRelaxation]:
+    """Stage 1: the strong relaxation of the stacked model by pricing; sets the valid bound.  The
+    session is kept for the branching (:mod:`models.rollout.branch`)."""
     model = built.model
     priced = np.zeros(model.num_cols, dtype=bool)
     initial = np.zeros(model.num_cols, dtype=bool)
@@ -85,10 +96,13 @@ def _relax(run: StagedSearch, built: RolloutModel) -> PricedRelaxation:
         serve = year.columns("serve")
         priced[serve] = True
         initial[serve[nearest_arcs(year.arrays, NEAREST)]] = True
-    relaxation = price_within(model, priced, initial, run.options, LP_SHARE)
+    opts = run.options
+    session = PricingSession(model, priced, initial, threads=opts.threads, verbose=opts.verbose)
+    limit = opts.call_limit()
+    relaxation = session.price(time_limit=None if limit is None else LP_SHARE * limit, deadline=opts.deadline)
     run.bound = relaxation.bound
     run.notes.append(relaxation.summary(priced))
-    return relaxation
+    return session, relaxation
 
 
 def _restricted_mip(built: RolloutModel, relaxation: PricedRelaxation, fixed: bool) -> MatrixModel:
