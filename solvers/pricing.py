@@ -112,7 +112,8 @@ class _RestrictedLP:
     """The restricted LP held in HiGHS and the model data it is grown from.
 
     ``col_order[k]`` is the model column of LP column ``k``; ``row_order[i]`` the lazy row of LP
-    row ``m + i``; ``active`` and ``added`` mark the columns and lazy rows in the LP.
+    row ``m + i``; ``active`` and ``added`` mark the columns and lazy rows in the LP;
+    ``col_lower``, ``col_upper`` the bounds in force (the model's unless changed).
     """
 
     h: Any
@@ -129,6 +130,8 @@ class _RestrictedLP:
     added: np.ndarray
     col_order: np.ndarray
     row_order: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
 
 
 def price_relaxation(
@@ -154,56 +157,113 @@ def price_relaxation(
     and by ``deadline`` (:func:`time.monotonic` seconds, e.g. ``SolveOptions.deadline``), whichever
     is first.  See the module docstring.
     """
-    t0 = time.perf_counter()
-    end = _first_end(time_limit, deadline)
-    lp, stop = _open_restricted_lp(model, priced, initial, end, threads, verbose)
-    bound: float | None = None
-    objective: float | None = None
-    x_full: np.ndarray | None = None
-    history: list[tuple[float, float, float, int, int]] = []
-    status = "round_limit"
-    stalled = 0
-    rounds = 0
-    for rounds in range(1, max_rounds + 1):
-        if stop.spent():
-            status = _stop_status()
-            rounds -= 1
-            break
-        failure = _solve_restricted_lp(lp, stop)
-        if failure == _RETRY:
-            continue
-        if failure is not None:
-            status = failure
-            break
-        objective, x_full, value, d = _read_solution(lp)
-        previous = bound
-        bound = value if bound is None else max(bound, value)
-        cand = _price_columns(lp, d, tolerance, max_columns)
-        viol = _separate_rows(lp, x_full, max_rows)
-        history.append((time.perf_counter() - t0, objective, value, int(cand.size), int(viol.size)))
-        if cand.size == 0 and viol.size == 0:
-            status = "optimal"
-            break
-        if _bound_stalled(previous, bound, stall_tolerance):
-            stalled += 1
-            if stalled >= stall_rounds:
-                status = "stalled"
-                break
-        else:
-            stalled = 0
-        _add_columns(lp, cand)
-        _add_lazy_rows(lp, viol)
-    return PricedRelaxation(
-        status=status,
-        bound=bound,
-        objective=objective,
-        x=x_full,
-        active=lp.active,
-        lazy_added=lp.added,
-        rounds=rounds,
-        seconds=time.perf_counter() - t0,
-        history=history,
+    session = PricingSession(model, priced, initial, threads=threads, verbose=verbose)
+    return session.price(
+        time_limit=time_limit,
+        deadline=deadline,
+        max_rounds=max_rounds,
+        max_columns=max_columns,
+        max_rows=max_rows,
+        tolerance=tolerance,
+        stall_rounds=stall_rounds,
+        stall_tolerance=stall_tolerance,
     )
+
+
+class PricingSession:
+    """One restricted LP held in HiGHS across calls of :meth:`price`: :func:`price_relaxation` is one
+    call; a branch and bound changes column bounds (:meth:`change_bounds`) and prices again, warm
+    from the last basis, columns and rows (every column and row in the LP stays valid)."""
+
+    def __init__(
+        self,
+        model: MatrixModel,
+        priced: np.ndarray,
+        initial: np.ndarray,
+        *,
+        threads: int | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.lp, self.stop = _open_restricted_lp(model, priced, initial, None, threads, verbose)
+
+    def change_bounds(self, col_lower: np.ndarray, col_upper: np.ndarray) -> None:
+        """Bounds of every column of the model (full length) for the next :meth:`price`."""
+        lp = self.lp
+        lp.col_lower = np.asarray(col_lower, dtype=float).copy()
+        lp.col_upper = np.asarray(col_upper, dtype=float).copy()
+        order = lp.col_order  # LP column k is model column order[k]
+        lp.h.changeColsBounds(
+            len(order), np.arange(len(order), dtype=np.int32), lp.col_lower[order], lp.col_upper[order]
+        )
+
+    def add_columns(self, columns: np.ndarray) -> None:
+        """Bring the columns of mask ``columns`` into the LP now (those already in are skipped)."""
+        lp = self.lp
+        _add_columns(lp, np.flatnonzero(np.asarray(columns, dtype=bool) & ~lp.active))
+
+    def price(
+        self,
+        *,
+        time_limit: float | None = None,
+        deadline: float | None = None,
+        max_rounds: int = 200,
+        max_columns: int | None = None,
+        max_rows: int | None = None,
+        tolerance: float = 1e-7,
+        stall_rounds: int = 3,
+        stall_tolerance: float = 1e-5,
+    ) -> PricedRelaxation:
+        """Price columns and separate rows under the current bounds (see :func:`price_relaxation`)."""
+        t0 = time.perf_counter()
+        lp, stop = self.lp, self.stop
+        stop.end, stop.reason = _first_end(time_limit, deadline), None
+        bound: float | None = None
+        objective: float | None = None
+        x_full: np.ndarray | None = None
+        history: list[tuple[float, float, float, int, int]] = []
+        status = "round_limit"
+        stalled = 0
+        rounds = 0
+        for rounds in range(1, max_rounds + 1):
+            if stop.spent():
+                status = _stop_status()
+                rounds -= 1
+                break
+            failure = _solve_restricted_lp(lp, stop)
+            if failure == _RETRY:
+                continue
+            if failure is not None:
+                status = failure
+                break
+            objective, x_full, value, d = _read_solution(lp)
+            previous = bound
+            bound = value if bound is None else max(bound, value)
+            cand = _price_columns(lp, d, tolerance, max_columns)
+            viol = _separate_rows(lp, x_full, max_rows)
+            history.append((time.perf_counter() - t0, objective, value, int(cand.size), int(viol.size)))
+            if cand.size == 0 and viol.size == 0:
+                status = "optimal"
+                break
+            if _bound_stalled(previous, bound, stall_tolerance):
+                stalled += 1
+                if stalled >= stall_rounds:
+                    status = "stalled"
+                    break
+            else:
+                stalled = 0
+            _add_columns(lp, cand)
+            _add_lazy_rows(lp, viol)
+        return PricedRelaxation(
+            status=status,
+            bound=bound,
+            objective=objective,
+            x=x_full,
+            active=lp.active.copy(),
+            lazy_added=lp.added.copy(),
+            rounds=rounds,
+            seconds=time.perf_counter() - t0,
+            history=history,
+        )
 
 
 def price_within(
@@ -277,6 +337,8 @@ def _open_restricted_lp(
         added=np.zeros(model.num_lazy, dtype=bool),
         col_order=np.flatnonzero(active),
         row_order=np.zeros(0, dtype=np.int64),
+        col_lower=model.col_lower,
+        col_upper=model.col_upper,
     )
     h.passModel(_highs_lp(model, a, lp.col_order))
     return lp, stop
@@ -332,7 +394,7 @@ def _read_solution(lp: _RestrictedLP) -> tuple[float, np.ndarray, float, np.ndar
     rd = np.asarray(sol.row_dual, dtype=float)
     duals[:m] = rd[:m]
     duals[m + lp.row_order] = rd[m:]
-    bounds = (model.col_lower, model.col_upper, lp.everything, lp.all_lo, lp.all_up)
+    bounds = (lp.col_lower, lp.col_upper, lp.everything, lp.all_lo, lp.all_up)
     value, d = lagrangian_bound(model.cost, *bounds, duals, model.objective_offset)
     return objective, x_full, value, d
 
@@ -340,7 +402,10 @@ def _read_solution(lp: _RestrictedLP) -> tuple[float, np.ndarray, float, np.ndar
 def _price_columns(lp: _RestrictedLP, d: np.ndarray, tolerance: float, max_columns: int | None) -> np.ndarray:
     """Left-out columns of negative reduced cost ``d``, at most ``max_columns`` (most negative first)."""
     cost = lp.model.cost
-    cand = np.flatnonzero(lp.priced & ~lp.active & (d < -tolerance * np.maximum(1.0, np.abs(cost))))
+    movable = lp.col_upper > lp.col_lower  # a column fixed (e.g. at 0 by a branch) cannot improve the LP
+    cand = np.flatnonzero(
+        lp.priced & ~lp.active & movable & (d < -tolerance * np.maximum(1.0, np.abs(cost)))
+    )
     if max_columns is not None and cand.size > max_columns:
         cand = np.sort(cand[np.argsort(d[cand], kind="stable")[:max_columns]])
     return cand
@@ -382,8 +447,8 @@ def _add_columns(lp: _RestrictedLP, cols: np.ndarray) -> None:
     lp.h.addCols(
         len(cols),
         model.cost[cols],
-        model.col_lower[cols],
-        model.col_upper[cols],
+        lp.col_lower[cols],
+        lp.col_upper[cols],
         block.nnz,
         block.indptr[:-1].astype(np.int32),
         block.indices.astype(np.int32),

@@ -28,7 +28,8 @@ Variables
 
 Constraints
 
-0. Every year :math:`t`: constraints (1)-(11) of :mod:`models.sact` on that year's data, built by
+0. Every year :math:`t`: constraints (1)-(11) of :mod:`models.sact` on that year's data (and
+   (7)-(9) below), built by
    :func:`models.sact.matrix.build_matrix` (``build`` stacks them with
    :func:`solvers.stack.stack`).
 1. Opening: :math:`y_{st} - y_{s,t-1} \le o_{st}`, :math:`y_{s0} = \bar y_s`
@@ -41,6 +42,25 @@ Constraints
    (``chair_changes``).
 5. Capital of a year: :math:`\sum_s K^c a_{st} + K^o o_{st} \le B_t` (``capital_budgets``).
 6. Capital in total: :math:`\sum_t \sum_s K^c a_{st} + K^o o_{st} \le B` (``capital_budgets``).
+
+Valid inequalities of every year (constraints 14-16 of :mod:`models.sact`, proved in
+:mod:`models.sact.cuts`), on year :math:`t`'s demand :math:`D_t = f_t D`, hub capacity
+:math:`h_t Q` and the same chair limits; built by :func:`models.sact.matrix.build_matrix` with
+the year's other rows, so the ordinary build and the priced path
+(:mod:`models.rollout.large`) both have them.  They hold at every roll-out plan (each year's
+network is a plan of that year's SACT model) and only raise the relaxation's bound: on the
+LSOA-level ten-year instance from £65,068,319 to £65,292,385 (+0.34 %).
+
+7. Chair rounding of year :math:`t`: :math:`\sum_s n_{st} \ge \lceil \eta D_t / C \rceil`, and
+   over :math:`S^C` for the complex attendances (:func:`models.sact.cuts.chair_rounding`).
+8. Hub cover of year :math:`t`: :math:`\sum_h h_t Q_h y_{ht} \ge \delta D_t`; a hub without which
+   the others fall short is open that year (:func:`models.sact.cuts.cover_rows`,
+   :func:`models.sact.cuts.opened_by_cover`).
+9. Chair cover of year :math:`t`: :math:`\sum_s \overline n_s y_{st} \ge \lceil \eta D_t / C
+   \rceil`, and over :math:`S^C`; sites fixed open likewise (:func:`models.sact.cuts.cover_rows`,
+   :func:`models.sact.cuts.opened_by_cover`).
+
+All three need every attendance served (not with ``allow_unserved``).
 
 Objective (pounds, present value)
 

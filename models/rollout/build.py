@@ -1,8 +1,10 @@
 """The roll-out MILP: the single-period SACT model once per year, stacked, and the linking rows.
 
 Every constraint of a year is built by :func:`models.sact.matrix.build_matrix` from that year's
-data (:func:`year_input`), so the SACT formulation is written once; this module adds only the
-linking variables and rows (numbered as in :mod:`models.rollout`) and the discounting.
+data (:func:`year_input`), so the SACT formulation is written once, with its valid inequalities
+(constraints (7)-(9) of :mod:`models.rollout`: the SACT cuts 14-16 on that year's demand); this
+module adds only the linking variables and rows (numbered as in :mod:`models.rollout`) and the
+discounting.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def year_input(data: RolloutInput, t: int) -> SactInput:
 
 
 def build(data: RolloutInput) -> RolloutModel:
-    """The stacked model with constraints (R1)-(R6) and discounted costs."""
+    """The stacked model: every year's SACT rows and cuts (0, 7-9), the links (1)-(6), discounted costs."""
     r = data.parameters.discount_rate
     parts, years = [], []
     for t in range(data.num_years):

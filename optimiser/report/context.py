@@ -246,6 +246,8 @@ def run_context(
         "check": summary.get("check"),
         "maps": maps,
         "legend": svgmap.legend("travel") if kind in ("sact", "rollout") else [],
+        # a roll-out's map marks sites against today, not against the year before
+        "new_site_label": "new since today" if kind == "rollout" else "new site",
         "charts": charts,
         **split_access(tables),
         "version": meta.get("version", ""),
@@ -338,6 +340,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         "check": None,
         "maps": maps,
         "legend": svgmap.legend("travel") if maps else [],
+        "new_site_label": "new since today" if meta.get("kind") == "rollout" else "new site",
         "charts": charts,
         "tables": tables,
         "version": meta.get("version", ""),

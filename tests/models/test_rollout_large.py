@@ -63,3 +63,14 @@ def test_auto_takes_the_priced_path_only_above_the_arc_threshold(growing: rollou
     built = build(growing)
     assert not use_priced_path(built, "auto")  # 3 years x 6 arcs
     assert use_priced_path(built, "priced") and not use_priced_path(built, "direct")
+
+
+def test_one_year_on_the_priced_path_is_the_single_period_optimum(growing: rollout.Input) -> None:
+    """T = 1 by pricing (with the branching) equals the SACT model's own optimum (default roll-out
+    parameters: no capital or closure cost)."""
+    one = rollout.Input(base=growing.base, years=years([1.0], [np.nan]))
+    priced = rollout.solve(with_method(one, "priced"), options=EXACT)
+    single = sact.solve(growing.base, options=EXACT)
+    assert priced.result.status is Status.OPTIMAL
+    assert priced.result.objective == pytest.approx(single.result.objective)
+    assert rollout.check(one, priced).passed

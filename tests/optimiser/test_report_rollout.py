@@ -67,6 +67,7 @@ def test_by_default_the_first_middle_and_last_years_are_mapped(rollout_run: Path
         assert f"{year_plan['chairs'].sum()} chairs" in heading
         assert open_sites_drawn(section) == sorted(year_plan["site_id"])
         assert section.count("<circle") == 40  # every zone, coloured by that year's travel
+        assert "new since today</span>" in section and "new site</span>" not in section
 
 
 def test_the_years_asked_are_mapped_with_their_own_sites(rollout_run: Path, tmp_path: Path) -> None:
@@ -108,5 +109,6 @@ def test_a_comparison_of_roll_outs_maps_the_first_runs_years(rollout_run: Path, 
     pd.DataFrame({"scenario": ["a-growth-68"], "check": ["passed"]}).to_csv(folder / "comparison.csv")
     sections = map_sections(write_report(folder).read_text(encoding="utf-8"))
     assert [re.search(r"<h2>(\d+)", s).group(1) for s in sections] == ["2026", "2027", "2029"]  # type: ignore[union-attr]
+    assert all("new since today</span>" in section for section in sections)
     with pytest.raises(ValueError, match="not to a comparison"):
         write_report(folder, years=[1])

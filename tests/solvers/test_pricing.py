@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from solvers import MatrixModel, SolveOptions, Status, solve_matrix
-from solvers.pricing import lagrangian_bound, price_relaxation
+from solvers.pricing import PricingSession, lagrangian_bound, price_relaxation
 
 
 def facility(num_customers: int = 30, num_sites: int = 8, seed: int = 0, lazy: bool = True) -> MatrixModel:
@@ -82,6 +82,29 @@ def test_pricing_reaches_the_strong_relaxation(seed: int, k: int) -> None:
     assert model.max_violation(r.x) <= 1e-6  # the LP point, extended by zeros, meets every row
     if k == 3:  # (one arc each cannot meet capacity: then every column comes in)
         assert r.active.sum() < model.num_cols
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0])
+def test_a_session_prices_again_under_new_bounds_as_a_fresh_relaxation_would(value: float) -> None:
+    """Fixing a site open or shut in a session that has priced already: the same relaxation as
+    a fresh one of the model with that site fixed, and the bounds come back undone."""
+    model = facility(seed=4)
+    priced = np.zeros(model.num_cols, bool)
+    priced[model.variable_blocks["serve"].index] = True
+    session = PricingSession(model, priced, nearest(model, 3))
+    root = session.price(stall_rounds=1000)
+    site = int(np.argmin(np.abs(model.values(root.x, "open") - 0.5)))
+    assert 1e-4 < root.x[site] < 1 - 1e-4  # the relaxation opens it in part
+    lower, upper = model.col_lower, model.col_upper
+    lower[site] = upper[site] = value
+    session.change_bounds(lower, upper)
+    child = session.price(stall_rounds=1000)
+    fixed = model.restricted(np.ones(model.num_cols, bool), col_lower=lower, col_upper=upper)
+    assert child.status == "optimal" and child.x[site] == pytest.approx(value)
+    assert child.bound == pytest.approx(strong_lp(fixed), rel=1e-7)
+    assert child.bound > root.bound + 1e-6
+    session.change_bounds(model.col_lower, model.col_upper)
+    assert session.price(stall_rounds=1000).bound == pytest.approx(root.bound, rel=1e-7)
 
 
 def test_bound_is_valid_before_convergence() -> None:
