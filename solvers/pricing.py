@@ -403,9 +403,7 @@ def _price_columns(lp: _RestrictedLP, d: np.ndarray, tolerance: float, max_colum
     """Left-out columns of negative reduced cost ``d``, at most ``max_columns`` (most negative first)."""
     cost = lp.model.cost
     movable = lp.col_upper > lp.col_lower  # a column fixed (e.g. at 0 by a branch) cannot improve the LP
-    cand = np.flatnonzero(
-        lp.priced & ~lp.active & movable & (d < -tolerance * np.maximum(1.0, np.abs(cost)))
-    )
+    cand = np.flatnonzero(lp.priced & ~lp.active & movable & (d < -tolerance * np.maximum(1.0, np.abs(cost))))
     if max_columns is not None and cand.size > max_columns:
         cand = np.sort(cand[np.argsort(d[cand], kind="stable")[:max_columns]])
     return cand
