@@ -37,9 +37,11 @@ __all__ = ["COUNTS", "SCALE", "Line", "LineModel", "Priced", "line_of_rota", "pe
 
 SCALE = 1000
 """Multipliers are rounded to 1/SCALE of a penalty point (CP-SAT needs whole-number objectives)."""
-LINEARIZATION = 2
-"""CP-SAT's ``linearization_level`` in pricing: the full LP relaxation proved the registrars'
-91-day pricing problems optimal in 0.7 s each where the default did not in 10 s."""
+LINEARIZATION = (1, 2)
+"""CP-SAT's ``linearization_level`` in pricing: CP-SAT's default first; a person whose pricing
+is not proven in its time switches to the full LP relaxation. The full LP proved the registrars'
+91-day pricing problems in 0.7 s each where the default did not in 10 s, but took 36 rounds
+(35.7 s) instead of 28 (24.9 s) to Curtois & Qu Instance7's bound."""
 COUNTS = ("nights", "weekends", "on_calls", "changes")
 """The counts of a line that rules coupling people read (fairness and ``max_changes``)."""
 
@@ -105,6 +107,7 @@ class LineModel:
         changes = sum(t.amount for t in rm.terms if t.rule == "change")
         self.counts = (nights, weekends, on_calls, changes)
         self.hint: Line | None = None
+        self.linearization = LINEARIZATION[0]
 
     @staticmethod
     def _build(inp: RosterInput, params: RosterParameters) -> RosterModel:
@@ -134,7 +137,7 @@ class LineModel:
                 rm.model.add_hint(v, int(k in self.hint.shifts))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        solver.parameters.linearization_level = LINEARIZATION
+        solver.parameters.linearization_level = self.linearization
         solver.parameters.random_seed = seed
         if seconds is not None:
             solver.parameters.max_time_in_seconds = max(seconds, 0.001)
@@ -143,6 +146,8 @@ class LineModel:
         code = solver.solve(rm.model, found)
         seconds_used = time.perf_counter() - t0
         const = sum(f * c for f, c in zip(phi, self.counts, strict=True) if f and isinstance(c, int))
+        if code != cp_model.OPTIMAL:
+            self.linearization = LINEARIZATION[-1]
         if code == cp_model.INFEASIBLE:
             return Priced((), float("inf"), True, seconds_used)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
