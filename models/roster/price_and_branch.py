@@ -129,6 +129,15 @@ def lines_solve(
     return _finish(result, solver, bound, build_seconds, t0, record)
 
 
+def _columns_note(columns: dict[str, Any]) -> str:
+    """The column generation's word for the result message: its bound, or that it had none yet."""
+    rounds = f"{columns['rounds']} rounds of {columns['lines']} lines"
+    if columns["bound"] is None or columns["bound"] <= 0:
+        return f"; column generation: no useful bound after {rounds}"
+    done = "converged" if columns["converged"] else "stopped early"
+    return f"; column generation: bound {columns['bound']} after {rounds} ({done})"
+
+
 def _record(cg: ColumnGeneration) -> dict[str, Any]:
     return {
         "bound": cg.bound,
@@ -175,11 +184,7 @@ def _finish(
     if bound is not None and bound >= objective - 1e-9:
         status, bound = Status.OPTIMAL, min(bound, objective)
     columns = record.get("columns")
-    note = (
-        ""
-        if columns is None
-        else f"; column generation bound {columns['bound']} in {columns['rounds']} rounds"
-    )
+    note = "" if columns is None else _columns_note(columns)
     result = dataclasses.replace(
         result,
         status=status,
