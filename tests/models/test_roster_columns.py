@@ -81,11 +81,12 @@ def test_fairness_and_cover_rows_hold_in_the_mip_rota() -> None:
     inp = generate(6, 14, seed=5)
     rm = build_roster_model(inp)
     master = Master.of(rm)
-    first, solver = solve_cpsat(build_roster_model(inp).model, SolveOptions(time_limit=3.0, threads=1))
+    first_rota = SolveOptions(threads=1, extra={"stop_after_first_solution": True})
+    first, solver = solve_cpsat(build_roster_model(inp).model, first_rota)
     assert first.has_plan
     for p in range(len(rm.staff)):  # the first rota's lines: the MIP has a rota to find
         master.add(line_of_rota(rm, p, solver.value))
-    cg = generate_columns(rm, master, SolveOptions(time_limit=5.0))
+    cg = generate_columns(rm, master, SolveOptions(time_limit=3.0))
     assert master.count_rows, "the generated ward has fairness rules"
     found = rota_from_columns(master, 8.0)
     assert found is not None and cg.bound is not None
