@@ -21,7 +21,10 @@ Variables: :math:`\lambda_{pl} \in [0, 1]` (integer in the MIP), under :math:`U_
 
 Artificial columns at ``ARTIFICIAL`` points a unit (a line of nothing per person; cover beyond
 its hard limits) keep the restricted LP feasible before enough lines exist; they belong to no
-rota and the MIP fixes them to 0.
+rota. Once the LP uses none of them they are fixed at 0 for good (:meth:`Master.solve_lp`):
+left in, they sit in the basis at level 0 on exact cover rows and set those rows' multipliers
+to about ``ARTIFICIAL``, and pricing then chases them (the registrars' master did not move in
+82 rounds). The MIP fixes them to 0 as well.
 
 Lagrangian bound (:meth:`Master.lagrangian`): for any multipliers :math:`y` of rows 2-4 (signs
 as the rows' senses), with :math:`a_j` the column of a box variable :math:`j` and the rows'
@@ -80,12 +83,18 @@ class Master:
     count_rows: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     seen: set[tuple[int, frozenset[tuple[int, str]]]] = field(default_factory=set)
     columns: int = 0
+    dropped: bool = False  # the artificial columns are fixed at 0 (the lines alone are feasible)
 
     @classmethod
-    def of(cls, rm: RosterModel) -> Master:
+    def of(cls, rm: RosterModel, interior: bool = False) -> Master:
+        """The master of ``rm``; ``interior``: solve the LP by HiGHS's interior point method without
+        crossover, whose multipliers lie inside the optimal face rather than at a vertex of it."""
         h = new_highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)
+        if interior:
+            h.setOptionValue("solver", "ipm")
+            h.setOptionValue("run_crossover", "off")
         master = cls(rm, h)
         master._convexity()
         master._cover_rows()
@@ -199,11 +208,22 @@ class Master:
         h.run()
         if str(h.getModelStatus()).split(".")[-1] != "kOptimal":
             return None
+        if self.artificial and not self.dropped and self._artificial_unused():
+            for col in self.artificial:  # never needed again: the LP stays feasible as lines join
+                h.changeColBounds(col, 0.0, 0.0)
+            self.dropped = True
+            h.run()
+            if str(h.getModelStatus()).split(".")[-1] != "kOptimal":
+                return None
         y = np.round(np.asarray(h.getSolution().row_dual, dtype=float) * SCALE) / SCALE
         lo, hi = np.asarray(self.lo), np.asarray(self.hi)
         y[(y > 0) & ~np.isfinite(lo)] = 0.0
         y[(y < 0) & ~np.isfinite(hi)] = 0.0
         return float(h.getInfo().objective_function_value), y
+
+    def _artificial_unused(self) -> bool:
+        value = np.asarray(self.h.getSolution().col_value)
+        return bool(np.all(value[np.asarray(self.artificial)] <= 1e-9))
 
     def multipliers(self, y: np.ndarray, p: int) -> tuple[dict[tuple[int, str], int], tuple[int, ...]]:
         """Person ``p``'s pricing multipliers in 1/SCALE points: per (day, shift), per count."""

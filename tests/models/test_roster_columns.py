@@ -46,13 +46,17 @@ def test_bound_is_at_most_the_enumerated_optimum_and_above_cpsats_first_bound(se
     assert checked.feasible and checked.score == round(penalty) == optimum
 
 
-def test_an_early_stop_still_gives_a_valid_bound() -> None:
-    """After one round the Lagrangian bound holds although the LP has not converged."""
+@pytest.mark.parametrize("interior", [False, True])
+def test_an_early_stop_still_gives_a_valid_bound(interior: bool) -> None:
+    """After one round the Lagrangian bound holds although the LP has not converged; run to the
+    end, the interior-point master reaches the same bound as the simplex one."""
     inp = tiny(2)
     rm = build_roster_model(inp)
-    cg = generate_columns(rm, Master.of(rm), SolveOptions(time_limit=30.0), max_rounds=1)
+    cg = generate_columns(rm, Master.of(rm, interior=interior), SolveOptions(time_limit=30.0), max_rounds=1)
     assert cg.rounds == 1 and not cg.converged
     assert cg.bound is not None and cg.bound <= 156  # the optimum, enumerated in the test above
+    full = generate_columns(rm, Master.of(rm, interior=interior), SolveOptions(time_limit=30.0))
+    assert full.bound == 156
 
 
 def test_a_line_read_from_a_rota_costs_what_its_person_model_says() -> None:
