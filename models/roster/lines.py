@@ -103,7 +103,8 @@ class LineModel:
         self.x = {(d, s): v for (_, d, s), v in rm.x.items()}
         nights = sum(v for (d, s), v in self.x.items() if rm.shifts[s].night)
         on_calls = sum(v for (d, s), v in self.x.items() if rm.shifts[s].on_call)
-        weekends = sum(lit for _, lit in weekend_literals(rm, 0))
+        worked: list[Any] = [lit for _, lit in weekend_literals(rm, 0)]
+        weekends = sum(worked)
         changes = sum(t.amount for t in rm.terms if t.rule == "change")
         self.counts = (nights, weekends, on_calls, changes)
         self.hint: Line | None = None

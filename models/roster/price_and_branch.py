@@ -120,7 +120,9 @@ def lines_solve(
         model.add(sum(t.weight * t.amount for t in rm.terms) >= cg.bound)
     last = dataclasses.replace(options, time_limit=options.remaining())
     final, final_solver = solve_cpsat(model, last, hint=start)
-    if final.has_plan and (not result.has_plan or final.objective <= result.objective):
+    if final.has_plan and (
+        not result.has_plan or float(final_solver.objective_value) <= float(solver.objective_value)
+    ):
         result, solver = final, final_solver
     if found is not None and (not result.has_plan or found[1] < float(solver.objective_value) - 1e-6):
         result, solver = _fixed(rm, found[0])  # CP-SAT did not reach the MIP's rota in its time
@@ -131,7 +133,8 @@ def lines_solve(
 
 def _columns_note(columns: dict[str, Any]) -> str:
     """The column generation's word for the result message: its bound, or that it had none yet."""
-    rounds = f"{columns['rounds']} rounds of {columns['lines']} lines"
+    n = columns["rounds"]
+    rounds = f"{n} round{'' if n == 1 else 's'} ({columns['lines']} lines)"
     if columns["bound"] is None or columns["bound"] <= 0:
         return f"; column generation: no useful bound after {rounds}"
     done = "converged" if columns["converged"] else "stopped early"

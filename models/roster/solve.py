@@ -165,23 +165,10 @@ def _search(
     start: pd.DataFrame | None,
     build_seconds: float,
 ) -> tuple[SolveResult, Any, dict[str, Any]]:
-    """Search for a rota from ``start`` by CP-SAT or LNS (``params.search``): the result, the solver
+    """Search for a rota from ``start`` by CP-SAT, LNS or lines (``params.search``): the result, the solver
     holding the rota, and what the plan records of the search (deterministic limit and time, stop)."""
     if params.search == "lines":
-        run = dataclasses.replace(given, threads=options.threads)
-        if run.time_limit is None:
-            run = dataclasses.replace(run, time_limit=params.time_limit)
-        result, solver, columns = lines_solve(rm, run, hint=_hint(rm, start), build_seconds=build_seconds)
-        left = run.remaining()
-        cut = left is not None and left < WALL_MARGIN
-        record = {
-            "reproducible": False,
-            "deterministic_limit": None,
-            "deterministic_time": None,
-            "stopped_by": stop_reason(result, False, cut),
-            **columns,
-        }
-        return result, solver, record
+        return _lines_search(rm, params, given, options, start, build_seconds)
     if params.search == "lns":
         run = lns_options(params, given, options, reproducible)
         result, solver = lns_solve(
@@ -209,6 +196,31 @@ def _search(
         "deterministic_limit": budget,
         "deterministic_time": None if spent is None else round(float(spent), 3),
         "stopped_by": stop_reason(result, budget is not None, cut),
+    }
+    return result, solver, record
+
+
+def _lines_search(
+    rm: RosterModel,
+    params: RosterParameters,
+    given: SolveOptions,
+    options: SolveOptions,
+    start: pd.DataFrame | None,
+    build_seconds: float,
+) -> tuple[SolveResult, Any, dict[str, Any]]:
+    """``search: lines`` (:func:`lines_solve`) on the wall clock with the workers ``options`` chose;
+    the record adds its column-generation figures (``columns``)."""
+    run = dataclasses.replace(given, threads=options.threads)
+    if run.time_limit is None:
+        run = dataclasses.replace(run, time_limit=params.time_limit)
+    result, solver, columns = lines_solve(rm, run, hint=_hint(rm, start), build_seconds=build_seconds)
+    left = run.remaining()
+    record = {
+        "reproducible": False,
+        "deterministic_limit": None,
+        "deterministic_time": None,
+        "stopped_by": stop_reason(result, False, left is not None and left < WALL_MARGIN),
+        **columns,
     }
     return result, solver, record
 

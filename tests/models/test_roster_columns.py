@@ -90,9 +90,9 @@ def test_fairness_and_cover_rows_hold_in_the_mip_rota() -> None:
     assert first.has_plan
     for p in range(len(rm.staff)):  # the first rota's lines: the MIP has a rota to find
         master.add(line_of_rota(rm, p, solver.value))
-    cg = generate_columns(rm, master, SolveOptions(time_limit=3.0))
+    cg = generate_columns(rm, master, SolveOptions(), max_rounds=3)  # rounds, not seconds: load-proof
     assert master.count_rows, "the generated ward has fairness rules"
-    found = rota_from_columns(master, 8.0)
+    found = rota_from_columns(master, 2.0)
     assert found is not None and cg.bound is not None
     checked = check_roster(inp, _assignments(rm, found[0]))
     assert checked.feasible and checked.score == round(found[1]) >= cg.bound
