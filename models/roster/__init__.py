@@ -97,7 +97,10 @@ the plan's tables), :mod:`models.roster.plan` (the plan, its tables and figures)
 :mod:`models.roster.check`; the Curtois & Qu benchmark bridge is :mod:`models.roster.curtois_qu`.
 
 Solving: :func:`models.roster.solve.solve` (CP-SAT); the objective reported is the sum of the
-returned rota's penalties. :func:`check` re-verifies a rota from the input alone.
+returned rota's penalties. :func:`check` re-verifies a rota from the input alone. With
+``search: lines`` a lower bound comes from column generation over each person's lines of work
+(:mod:`models.roster.master` holds the master LP and its Lagrangian bound,
+:mod:`models.roster.lines` the pricing, :mod:`models.roster.price_and_branch` the search).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from models.common.contract import InputProblem, ModelInputError
 
-SEARCHES = ("cpsat", "lns")
+SEARCHES = ("cpsat", "lns", "lines")
 """The ways of searching for a rota (:attr:`RosterParameters.search`)."""
 
 
@@ -51,7 +51,9 @@ class RosterParameters:
     search : str
         How the rota is searched for: ``"cpsat"`` (default: one CP-SAT solve of the whole model)
         or ``"lns"`` (large-neighbourhood search, :mod:`models.roster.search`: a first rota, then
-        re-solving a few people or a window of days at a time with the rest fixed).
+        re-solving a few people or a window of days at a time with the rest fixed) or ``"lines"``
+        (:mod:`models.roster.price_and_branch`: a bound from column generation over each person's
+        lines of work, and a rota from the best combination of those lines as CP-SAT's start).
     """
 
     change_weight: int = 10

@@ -46,6 +46,8 @@ class RosterPlan:
     deterministic_time : deterministic time the search used (None when not measured).
     stopped_by : why the search ended (:data:`models.roster.solve.STOP_REASONS`); a reproducible
         run gives the same rota again when it says ``deterministic limit`` or ``proven optimal``.
+    columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
+        ``converged``, ``rounds``, ``lines``, ``seconds``, ``mip_penalty``); None otherwise.
     """
 
     result: SolveResult
@@ -70,6 +72,7 @@ class RosterPlan:
     deterministic_limit: float | None = None
     deterministic_time: float | None = None
     stopped_by: str = ""
+    columns: dict[str, Any] | None = None
 
     @property
     def found(self) -> bool:
@@ -119,6 +122,8 @@ class RosterPlan:
                 "stopped_by": self.stopped_by,
             },
         }
+        if self.columns is not None:
+            out["solve"]["columns"] = self.columns
         if not self.found:
             out["violations"] = len(self.violations)
             return out

@@ -9,7 +9,9 @@ the wall-clock limit stays a backstop, and the plan records which of the two sto
 measured on the bundled rotas (``benchmarks/results/roster_search.md``, 2026-12-02) racing
 found rotas 2 to 8 times better in 60 s on a busy machine, so it stays the default. With
 ``params.search == "lns"`` the model is searched by :func:`models.roster.search.lns_solve`
-within the same limit.
+within the same limit; with ``params.search == "lines"`` by
+:func:`models.roster.price_and_branch.lines_solve` (CP-SAT, a column-generation bound over each
+person's lines of work, and a rota from the HiGHS MIP over those lines as CP-SAT's start).
 :func:`proof_options` gives the setting that proves small instances optimal fastest. The objective
 reported is the sum of the returned rota's penalties (see :func:`_rescored`).
 """
@@ -27,6 +29,7 @@ from models.common.contract import Progress
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
+from models.roster.price_and_branch import lines_solve
 from models.roster.report import diagnose, explain, extract_tables, penalty_table
 from models.roster.rules import FAMILIES
 from models.roster.search import lns_solve
@@ -162,8 +165,10 @@ def _search(
     start: pd.DataFrame | None,
     build_seconds: float,
 ) -> tuple[SolveResult, Any, dict[str, Any]]:
-    """Search for a rota from ``start`` by CP-SAT or LNS (``params.search``): the result, the solver
+    """Search for a rota from ``start`` by CP-SAT, LNS or lines (``params.search``): the result, the solver
     holding the rota, and what the plan records of the search (deterministic limit and time, stop)."""
+    if params.search == "lines":
+        return _lines_search(rm, params, given, options, start, build_seconds)
     if params.search == "lns":
         run = lns_options(params, given, options, reproducible)
         result, solver = lns_solve(
@@ -191,6 +196,31 @@ def _search(
         "deterministic_limit": budget,
         "deterministic_time": None if spent is None else round(float(spent), 3),
         "stopped_by": stop_reason(result, budget is not None, cut),
+    }
+    return result, solver, record
+
+
+def _lines_search(
+    rm: RosterModel,
+    params: RosterParameters,
+    given: SolveOptions,
+    options: SolveOptions,
+    start: pd.DataFrame | None,
+    build_seconds: float,
+) -> tuple[SolveResult, Any, dict[str, Any]]:
+    """``search: lines`` (:func:`lines_solve`) on the wall clock with the workers ``options`` chose;
+    the record adds its column-generation figures (``columns``)."""
+    run = dataclasses.replace(given, threads=options.threads)
+    if run.time_limit is None:
+        run = dataclasses.replace(run, time_limit=params.time_limit)
+    result, solver, columns = lines_solve(rm, run, hint=_hint(rm, start), build_seconds=build_seconds)
+    left = run.remaining()
+    record = {
+        "reproducible": False,
+        "deterministic_limit": None,
+        "deterministic_time": None,
+        "stopped_by": stop_reason(result, False, left is not None and left < WALL_MARGIN),
+        **columns,
     }
     return result, solver, record
 

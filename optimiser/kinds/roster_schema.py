@@ -348,8 +348,9 @@ PARAMETERS = (
         str,
         RosterParameters().search,
         "",
-        "how the rota is searched for: cpsat (one solve of the whole model) or lns "
-        "(large-neighbourhood search: a few people or days re-solved at a time)",
+        "how the rota is searched for: cpsat (one solve of the whole model), lns "
+        "(large-neighbourhood search: a few people or days re-solved at a time) or lines "
+        "(each person's lines of work combined: a proven bound, and a rota from the lines)",
         choices=SEARCHES,
     ),
 )

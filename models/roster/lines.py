@@ -1,0 +1,209 @@
+r"""One person's lines of work: their part of the rota model alone, priced against multipliers.
+
+A *line* is one person's shifts over the horizon. :class:`LineModel` builds the rota model of one
+person with the model's own rule builders (:data:`models.roster.rules.FAMILIES` without the
+families that couple people: ``cover`` and ``fairness``; the hard ``max_changes`` is dropped
+too), so every rule a line must satisfy is the model's own. Its objective is the person's own
+penalty :math:`c_l` (rest, runs, nights, hours, weekends, shift types, requests, changes).
+
+Pricing (:meth:`LineModel.price`) solves
+
+.. math:: \min_{l \in L_p}\; \bar c_l = c_l - \sum_{(d,s)} \mu_{ds}\, x^l_{ds} - \sum_k \phi_k\, N^l_k
+
+over the person's legal lines :math:`L_p`, where :math:`\mu_{ds}` is the sum of the multipliers
+of the cover rows (date, shift, skill) the person counts towards and :math:`\phi_k` the
+multiplier of the person's count :math:`N_k` (nights, weekends worked, on-call shifts, changes
+against a published rota). Multipliers are rounded to ``1 / SCALE`` so the objective is a whole
+number; the caller's bound uses the rounded multipliers, so it stays valid. CP-SAT's proven
+bound on :math:`\min \bar c_l` is returned even when the search stops early.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from models.roster.input import RosterInput
+from models.roster.parameters import RosterParameters
+from models.roster.rules import FAMILIES, cover, fairness, weekend_literals
+from models.roster.vars import RosterModel, make_variables
+
+__all__ = ["COUNTS", "SCALE", "Line", "LineModel", "Priced", "line_of_rota", "person_rota_input"]
+
+SCALE = 1000
+"""Multipliers are rounded to 1/SCALE of a penalty point (CP-SAT needs whole-number objectives)."""
+LINEARIZATION = (1, 2)
+"""CP-SAT's ``linearization_level`` in pricing: CP-SAT's default first; a person whose pricing
+is not proven in its time switches to the full LP relaxation. The full LP proved the registrars'
+91-day pricing problems in 0.7 s each where the default did not in 10 s, but took 36 rounds
+(35.7 s) instead of 28 (24.9 s) to Curtois & Qu Instance7's bound."""
+COUNTS = ("nights", "weekends", "on_calls", "changes")
+"""The counts of a line that rules coupling people read (fairness and ``max_changes``)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One person's line of work: the shifts worked, its own penalty and its counts."""
+
+    person: int
+    shifts: frozenset[tuple[int, str]]  # (day, shift_id)
+    cost: int  # penalty points of the person's own rules and requests
+    counts: tuple[int, ...]  # as COUNTS
+
+
+@dataclass(frozen=True)
+class Priced:
+    """What one pricing call found: lines (best last), and a lower bound on the least priced cost."""
+
+    lines: tuple[Line, ...]
+    bound: float  # lower bound of min over lines of (cost - multipliers), in penalty points
+    optimal: bool
+    seconds: float
+
+
+def person_rota_input(inp: RosterInput, staff_id: str) -> RosterInput:
+    """``inp`` restricted to one person: their rows of every per-person table; cover rows kept
+    (they say which shifts can be worked on which date), every other person left out."""
+
+    def own(frame: Any) -> Any:
+        if frame is None:
+            return None
+        return frame[frame["staff_id"].astype(str) == staff_id].reset_index(drop=True)
+
+    staff = inp.staff[inp.staff["staff_id"].astype(str) == staff_id].reset_index(drop=True)
+    groups = {"*", *staff["group"].astype(str)}
+    return inp.replace(
+        staff=staff,
+        rules=inp.rules[inp.rules["group"].astype(str).isin(groups)].reset_index(drop=True),
+        leave=own(inp.leave),
+        preassigned=own(inp.preassigned),
+        requests=own(inp.requests),
+        history=own(inp.history),
+        published=own(inp.published),
+    )
+
+
+class LineModel:
+    """The CP-SAT model of one person's lines of work (person ``p`` of ``full``)."""
+
+    def __init__(self, full: RosterModel, p: int) -> None:
+        inp = full.inp
+        params = dataclasses.replace(
+            full.params, max_changes=None, change_from=inp.first_changeable(full.params.change_from)
+        )
+        self.p = p
+        self.rm = self._build(person_rota_input(inp, str(full.staff[p])), params)
+        rm = self.rm
+        self.own = sum(t.weight * t.amount for t in rm.terms)
+        self.x = {(d, s): v for (_, d, s), v in rm.x.items()}
+        nights = sum(v for (d, s), v in self.x.items() if rm.shifts[s].night)
+        on_calls = sum(v for (d, s), v in self.x.items() if rm.shifts[s].on_call)
+        worked: list[Any] = [lit for _, lit in weekend_literals(rm, 0)]
+        weekends = sum(worked)
+        changes = sum(t.amount for t in rm.terms if t.rule == "change")
+        self.counts = (nights, weekends, on_calls, changes)
+        self.hint: Line | None = None
+        self.linearization = LINEARIZATION[0]
+
+    @staticmethod
+    def _build(inp: RosterInput, params: RosterParameters) -> RosterModel:
+        rm = make_variables(inp, params, elastic=False)
+        for family in FAMILIES:
+            if family not in (cover, fairness):
+                family(rm)
+        return rm
+
+    def price(
+        self,
+        mu: Mapping[tuple[int, str], int],
+        phi: tuple[int, ...],
+        seconds: float | None,
+        seed: int = 0,
+        pool: int = 5,
+    ) -> Priced:
+        """The best lines against multipliers ``mu`` (per day and shift) and ``phi`` (per count),
+        both in 1/SCALE points; at most ``seconds``; up to ``pool`` improving lines kept."""
+        rm = self.rm
+        objective = SCALE * self.own - sum(mu.get(k, 0) * v for k, v in self.x.items() if mu.get(k, 0))
+        objective -= sum(f * c for f, c in zip(phi, self.counts, strict=True) if f and not isinstance(c, int))
+        rm.model.minimize(objective)
+        rm.model.clear_hints()
+        if self.hint is not None:
+            for k, v in self.x.items():
+                rm.model.add_hint(v, int(k in self.hint.shifts))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = self.linearization
+        solver.parameters.random_seed = seed
+        if seconds is not None:
+            solver.parameters.max_time_in_seconds = max(seconds, 0.001)
+        found = _Collector(self, pool)
+        t0 = time.perf_counter()
+        code = solver.solve(rm.model, found)
+        seconds_used = time.perf_counter() - t0
+        const = sum(f * c for f, c in zip(phi, self.counts, strict=True) if f and isinstance(c, int))
+        if code != cp_model.OPTIMAL:
+            self.linearization = LINEARIZATION[-1]
+        if code == cp_model.INFEASIBLE:
+            return Priced((), float("inf"), True, seconds_used)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return Priced((), (float(solver.best_objective_bound) - const) / SCALE, False, seconds_used)
+        if found.lines:
+            self.hint = found.lines[-1]
+        return Priced(
+            tuple(found.lines),
+            (float(solver.best_objective_bound) - const) / SCALE,
+            code == cp_model.OPTIMAL,
+            seconds_used,
+        )
+
+    def line_of(self, value: Any) -> Line:
+        """The line of a solution, read with ``value`` (a solver's or a callback's ``value``)."""
+        shifts = frozenset(k for k, v in self.x.items() if value(v))
+        cost = int(sum(t.weight * _read(value, t.amount) for t in self.rm.terms))
+        counts = tuple(int(_read(value, c)) for c in self.counts)
+        return Line(self.p, shifts, cost, counts)
+
+
+def _read(value: Any, expr: Any) -> int:
+    if isinstance(expr, (bool, int)):
+        return int(expr)
+    return int(value(expr))
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    """Keeps the last ``pool`` solutions CP-SAT finds (each better than the one before)."""
+
+    def __init__(self, owner: LineModel, pool: int) -> None:
+        super().__init__()
+        self.owner = owner
+        self.pool = pool
+        self.lines: list[Line] = []
+
+    def on_solution_callback(self) -> None:
+        self.lines.append(self.owner.line_of(self.value))
+        if len(self.lines) > self.pool:
+            self.lines.pop(0)
+
+
+def line_of_rota(rm: RosterModel, p: int, value: Any) -> Line:
+    """Person ``p``'s line in a rota of the whole model ``rm`` read with ``value``: their shifts,
+    the penalty of their own terms (every term naming them) and their counts."""
+    staff = rm.staff[p]
+    shifts = frozenset((d, s) for (q, d, s), v in rm.x.items() if q == p and value(v))
+    own = [t for t in rm.terms if t.staff == staff]
+    cost = int(sum(t.weight * _read(value, t.amount) for t in own))
+    days = {d for d, _ in shifts}
+    weekends = sum(1 for sat, sun in rm.inp.weekends() if {sat, sun} & days)
+    counts = (
+        sum(1 for _, s in shifts if rm.shifts[s].night),
+        weekends,
+        sum(1 for _, s in shifts if rm.shifts[s].on_call),
+        int(sum(_read(value, t.amount) for t in own if t.rule == "change")),
+    )
+    return Line(p, shifts, cost, counts)

@@ -1,0 +1,201 @@
+"""The ``lines`` search: CP-SAT, column generation over people's lines of work, and price-and-branch.
+
+Within the caller's time limit (shares of it, :class:`LinesSettings`):
+
+1. *First rota*: CP-SAT on the whole model for ``first_share`` (its proven bound is kept).
+2. *Bound*: column generation (:func:`models.roster.column_generation.generate_columns`) seeded
+   with the first rota's lines (so the master LP is feasible at once), for ``columns_share``; it
+   stops early when its bound reaches the first rota's penalty or the LP can give no more.
+3. *Price-and-branch*: the HiGHS MIP over the generated lines (:func:`rota_from_columns`) for
+   ``mip_share`` of the time left: a legal rota, often close to the bound.
+4. *Polish*: CP-SAT on the whole model for the rest of the time, hinted with the better rota,
+   with the column-generation bound as a constraint on the objective (valid: no rota scores
+   below it), so CP-SAT stops as soon as it reaches the bound. Skipped when the MIP's rota
+   reaches the bound already.
+
+The bound reported is the larger of CP-SAT's and column generation's (both valid lower bounds of
+the whole model; see :mod:`models.roster.master`); when it reaches the rota's penalty the rota is
+proven optimal. Pricing and the master run on the wall clock, so two runs may differ: the plan
+records ``reproducible: false``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
+from models.roster.lines import Line, line_of_rota
+from models.roster.master import Master
+from models.roster.vars import RosterModel
+from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
+
+__all__ = ["LinesSettings", "lines_solve"]
+
+
+@dataclass(frozen=True)
+class LinesSettings:
+    """Figures of the ``lines`` search (shares of the time limit, or seconds).
+
+    first_share : float
+        Share of the time limit for the first whole-model CP-SAT solve (default 0.15).
+    columns_share : float
+        Most share of the time limit for column generation (default 0.5).
+    mip_share : float
+        Share of the time left after column generation for the MIP over the generated lines
+        (default 0.5; the rest polishes with CP-SAT). On Curtois & Qu Instance5 the MIP found a
+        rota of 1244 in 6 s and of 1143 (the optimum) in 20 s.
+    price_seconds : float
+        Most seconds for one person's pricing problem (default 2).
+    pool : int
+        Most lines one pricing call adds to the master (default 5).
+    """
+
+    first_share: float = 0.15
+    columns_share: float = 0.5
+    mip_share: float = 0.5
+    price_seconds: float = 2.0
+    pool: int = 5
+
+
+def lines_solve(
+    rm: RosterModel,
+    options: SolveOptions,
+    *,
+    hint: dict[Any, int] | None = None,
+    settings: LinesSettings | None = None,
+    build_seconds: float = 0.0,
+) -> tuple[SolveResult, Any, dict[str, Any]]:
+    """Solve ``rm`` by the four phases of the module docstring within ``options.time_limit`` (wall
+    clock; None: the first phase stops at its first rota and the others run to their end).
+    Returns the result, a solver holding the best rota (values of ``rm``'s variables) and a record
+    of the column generation (``columns``: bound, LP value, rounds, lines, seconds, MIP penalty)."""
+    settings = settings or LinesSettings()
+    t0 = time.perf_counter()
+    limit = options.time_limit
+    options = options.with_deadline()
+
+    def share(fraction: float) -> SolveOptions:
+        return dataclasses.replace(options, time_limit=None if limit is None else fraction * limit)
+
+    first = share(settings.first_share)
+    if limit is None:
+        first = dataclasses.replace(first, extra={**first.extra, "stop_after_first_solution": True})
+    result, solver = solve_cpsat(rm.model.clone(), first, hint=hint)
+    bound = result.bound if result.has_plan else None
+    record: dict[str, Any] = {}
+    if result.status is Status.INFEASIBLE or options.should_stop():
+        return _finish(result, solver, bound, build_seconds, t0, record)
+    master = Master.of(rm)
+    incumbent = None
+    if result.has_plan:
+        incumbent = float(solver.objective_value)
+        for p in range(len(rm.staff)):
+            master.add(line_of_rota(rm, p, solver.value))
+    cg = generate_columns(
+        rm, master, share(settings.columns_share), price_seconds=settings.price_seconds,
+        pool=settings.pool, stop_at=incumbent,
+    )  # fmt: skip
+    record["columns"] = _record(cg)
+    if cg.bound is not None:
+        bound = cg.bound if bound is None else max(bound, cg.bound)
+    if incumbent is not None and bound is not None and bound >= incumbent - 1e-9:
+        return _finish(result, solver, bound, build_seconds, t0, record)
+    left = options.remaining()
+    mip_limit = None if left is None else settings.mip_share * left
+    found = rota_from_columns(master, mip_limit)
+    record["columns"]["mip_penalty"] = None if found is None else round(found[1])
+    if found is not None and bound is not None and found[1] <= bound + 1e-6:
+        result, solver = _fixed(rm, found[0])  # the MIP's rota reaches the bound: optimal
+        return _finish(result, solver, bound, build_seconds, t0, record)
+    start = hint
+    if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
+        start = _hint_of(rm, found[0])
+    elif result.has_plan:
+        start = {var: int(solver.value(var)) for var in rm.x.values()}
+    model = rm.model.clone()
+    if cg.bound is not None:  # a valid cut: CP-SAT can prove optimality as soon as it reaches it
+        model.add(sum(t.weight * t.amount for t in rm.terms) >= cg.bound)
+    last = dataclasses.replace(options, time_limit=options.remaining())
+    final, final_solver = solve_cpsat(model, last, hint=start)
+    if final.has_plan and (
+        not result.has_plan or float(final_solver.objective_value) <= float(solver.objective_value)
+    ):
+        result, solver = final, final_solver
+    if found is not None and (not result.has_plan or found[1] < float(solver.objective_value) - 1e-6):
+        result, solver = _fixed(rm, found[0])  # CP-SAT did not reach the MIP's rota in its time
+    if final.has_plan and final.bound is not None:
+        bound = final.bound if bound is None else max(bound, final.bound)
+    return _finish(result, solver, bound, build_seconds, t0, record)
+
+
+def _columns_note(columns: dict[str, Any]) -> str:
+    """The column generation's word for the result message: its bound, or that it had none yet."""
+    n = columns["rounds"]
+    rounds = f"{n} round{'' if n == 1 else 's'} ({columns['lines']} lines)"
+    if columns["bound"] is None or columns["bound"] <= 0:
+        return f"; column generation: no useful bound after {rounds}"
+    done = "converged" if columns["converged"] else "stopped early"
+    return f"; column generation: bound {columns['bound']} after {rounds} ({done})"
+
+
+def _record(cg: ColumnGeneration) -> dict[str, Any]:
+    return {
+        "bound": cg.bound,
+        "lp_value": None if cg.lp_value is None else round(cg.lp_value, 3),
+        "converged": cg.converged,
+        "rounds": cg.rounds,
+        "lines": cg.lines,
+        "seconds": round(cg.seconds, 2),
+    }
+
+
+def _hint_of(rm: RosterModel, lines: list[Line]) -> dict[Any, int]:
+    on = {(line.person, d, s) for line in lines for d, s in line.shifts}
+    return {var: int(key in on) for key, var in rm.x.items()}
+
+
+def _fixed(rm: RosterModel, lines: list[Line]) -> tuple[SolveResult, Any]:
+    """The whole model with every assignment fixed to ``lines``: a solver holding that rota (its
+    status is FEASIBLE: fixing proves nothing about other rotas)."""
+    model = rm.model.clone()
+    for key, value in _hint_of(rm, lines).items():
+        domain = model.proto.variables[key.index].domain
+        domain[0] = domain[1] = value
+    result, solver = solve_cpsat(model, SolveOptions(threads=1))
+    if result.has_plan:
+        result = dataclasses.replace(result, status=Status.FEASIBLE)
+    return result, solver
+
+
+def _finish(
+    result: SolveResult,
+    solver: Any,
+    bound: float | None,
+    build_seconds: float,
+    t0: float,
+    record: dict[str, Any],
+) -> tuple[SolveResult, Any, dict[str, Any]]:
+    """The result with the best bound of every phase; optimal when the bound reaches the rota."""
+    if not result.has_plan:
+        seconds = time.perf_counter() - t0
+        return dataclasses.replace(result, build_seconds=build_seconds, solve_seconds=seconds), solver, record
+    objective = float(solver.objective_value)
+    status = result.status
+    if bound is not None and bound >= objective - 1e-9:
+        status, bound = Status.OPTIMAL, min(bound, objective)
+    columns = record.get("columns")
+    note = "" if columns is None else _columns_note(columns)
+    result = dataclasses.replace(
+        result,
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        build_seconds=build_seconds,
+        solve_seconds=time.perf_counter() - t0,
+        message=result.message + note,
+    )
+    return result, solver, record
