@@ -275,7 +275,8 @@ def make_variables(inp: RosterInput, params: RosterParameters, elastic: bool) ->
         for r in inp.shifts.itertuples(index=False)
     }
     clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
-    rules = [inp.rules_for(g) for g in groups]
+    by_group = {g: inp.rules_for(g) for g in set(groups)}  # read once per group, not per person
+    rules = [by_group[g] for g in groups]
     rm = RosterModel(inp, params, elastic, m, staff_ids, groups, shifts, rules, clock)
     pos = {s: i for i, s in enumerate(staff_ids)}
     off = {(pos[r.staff_id], inp.day_index(r.date)) for r in inp.leave.itertuples(index=False)}
