@@ -253,7 +253,8 @@ def constructed_plan(
     options: SolveOptions,
     timings: dict[str, float],
 ) -> RosterPlan | None:
-    """The plan of the constructed rota when the whole model does not fit in the time left: its
+    """The plan of the constructed rota when the whole model does not fit in the time left (or finds
+    no rota in it): its
     tables from the input, its penalties scored by :func:`models.roster.check.check_roster` (the
     rule definitions without the model); None when it breaks a hard rule (never expected)."""
     if rolled.assignments is None:
@@ -275,8 +276,8 @@ def constructed_plan(
         solve_seconds=rolled.seconds,
         backend="cpsat",
         message=(
-            f"rolling-horizon rota ({rolled.windows} windows, hard rules only); the whole model "
-            "did not fit in the time left, so this rota is not improved and has no bound"
+            f"rolling-horizon rota ({rolled.windows} windows, hard rules only), not improved by "
+            "the whole model in the time left (no bound)"
         ),
         options={**options.as_dict(), "threads": options.threads or WINDOW_WORKERS},
         first_solution_seconds=rolled.seconds,
@@ -311,9 +312,9 @@ def first_rota_seconds(plan: RosterPlan) -> float | None:
     t = plan.timings
     if not plan.found:
         return None
-    if "horizon" in t and "build" not in t:
+    if "horizon" in t:  # the construction gave a rota (solve records "horizon_no_rota" otherwise)
         return t.get("diagnose", 0.0) + t["horizon"]
     first = plan.result.first_solution_seconds
     if first is None:
         return None
-    return t.get("diagnose", 0.0) + t.get("horizon", 0.0) + t.get("build", 0.0) + first
+    return t.get("diagnose", 0.0) + t.get("horizon_no_rota", 0.0) + t.get("build", 0.0) + first

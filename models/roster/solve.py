@@ -131,7 +131,8 @@ def solve(
     if (start is None or start.empty) and horizon.applies(inp):  # long: a legal rota first (horizon.py)
         options = options.with_deadline()
         rolled = horizon.rolling_rota(inp, params, options)
-        timings["horizon"], start = rolled.seconds, rolled.assignments
+        start = rolled.assignments
+        timings["horizon" if start is not None else "horizon_no_rota"] = rolled.seconds
         early = (
             None
             if horizon.whole_model_fits(inp, options)

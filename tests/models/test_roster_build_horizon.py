@@ -93,7 +93,5 @@ def test_solve_hints_the_whole_model_with_the_constructed_rota_when_it_fits(
     )
     assert plan.found and "horizon" in plan.timings and "build" in plan.timings
     assert models.roster.check(inp, plan).passed
-    first = horizon.first_rota_seconds(plan)
-    assert first is not None and first <= sum(
-        plan.timings[k] for k in ("diagnose", "horizon", "build", "solve")
-    )
+    first = horizon.first_rota_seconds(plan)  # the constructed rota was legal before the build
+    assert first == pytest.approx(plan.timings["diagnose"] + plan.timings["horizon"])
