@@ -90,7 +90,7 @@ class HorizonSettings:
     history_days : int
         Days of the rota built so far that each window sees as its history (default 14: more than
         any run or 7-day rule of the bundled and generated rotas; at least the longest hard
-        ``max_consecutive_*`` limit plus one is used).
+        ``max_consecutive_*`` or ``min_consecutive_*`` limit plus one is used).
     min_person_days : int
         Staff x days from which :func:`models.roster.solve` builds the first rota this way
         (default 20,000: a 150 x 364 rota is 54,600, a 40 x 56 one 2,240).
@@ -192,8 +192,9 @@ def _window_rules(rules: pd.DataFrame, share: float) -> pd.DataFrame:
 
 
 def _history_days(inp: RosterInput, settings: HorizonSettings) -> int:
-    """Days of history each window needs: the setting, or more for a long hard run limit."""
-    rules = inp.rules[inp.rules["hard"] & inp.rules["rule"].str.startswith("max_consecutive")]
+    """Days of history each window needs: the setting, or one more than the longest hard run limit
+    (``max_consecutive_*``, ``min_consecutive_*``), so no run that binds is cut at its start."""
+    rules = inp.rules[inp.rules["hard"] & inp.rules["rule"].str.contains("_consecutive_")]
     longest = int(rules["limit"].max()) + 1 if len(rules) else 0
     return max(settings.history_days, longest)
 

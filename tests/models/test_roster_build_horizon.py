@@ -95,3 +95,10 @@ def test_solve_hints_the_whole_model_with_the_constructed_rota_when_it_fits(
     assert models.roster.check(inp, plan).passed
     first = horizon.first_rota_seconds(plan)  # the constructed rota was legal before the build
     assert first == pytest.approx(plan.timings["diagnose"] + plan.timings["horizon"])
+
+
+def test_windows_see_enough_history_for_the_longest_hard_run_rule() -> None:
+    inp = generate(4, 56, 0)
+    assert horizon._history_days(inp, HorizonSettings()) == 14  # hard max 6 consecutive days: 14 is enough
+    long_off = rules_table("*", {"min_consecutive_days_off": (20, True, 1)})
+    assert horizon._history_days(inp.replace(rules=long_off), HorizonSettings()) == 21
