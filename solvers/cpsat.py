@@ -86,7 +86,7 @@ def solve_cpsat(
 def _first_solution_timer(cp_model: Any) -> Any:
     """A solution callback that notes the seconds from its creation to the first solution."""
 
-    class FirstSolution(cp_model.CpSolverSolutionCallback):  # type: ignore[misc, name-defined]
+    class FirstSolution(cp_model.CpSolverSolutionCallback):
         def __init__(self) -> None:
             super().__init__()
             self.t0 = time.perf_counter()
