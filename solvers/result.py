@@ -58,6 +58,9 @@ class SolveResult:
     interrupted : bool
         The solve was cut short by a stop request (Ctrl-C, SIGTERM or
         :func:`solvers.interrupt.request_stop`); its plan, if any, is the best found by then.
+    first_solution_seconds : float or None
+        Wall-clock seconds from the start of the solve to its first plan, when the backend
+        reports it (CP-SAT); None otherwise or without a plan.
     """
 
     status: Status
@@ -70,6 +73,7 @@ class SolveResult:
     message: str = ""
     options: dict[str, object] = field(default_factory=dict)
     interrupted: bool = False
+    first_solution_seconds: float | None = None
 
     @property
     def has_plan(self) -> bool:
@@ -87,4 +91,7 @@ class SolveResult:
             "message": self.message,
             "options": dict(self.options),
             "interrupted": self.interrupted,
+            "first_solution_seconds": (
+                None if self.first_solution_seconds is None else round(self.first_solution_seconds, 4)
+            ),
         }

@@ -13,7 +13,9 @@ Family ``roster-generated``
 Backend: ``cpsat`` only. Status, objective (penalty points of the soft rules), bound and gap
 are the model's: the objective is that of the rota returned, re-scored by its penalties table.
 Build and solve seconds are the model's; the diagnosis and extraction are in ``extra``, with the
-shifts assigned and the check.
+shifts assigned, the check, the rolling-horizon construction's seconds (long rotas,
+:mod:`models.roster.horizon`; 0 when not used) and ``first_rota_seconds``, from the start of the
+solve to its first legal rota (:func:`models.roster.horizon.first_rota_seconds`).
 
 Every rota is re-checked by :func:`models.roster.check` (the contract's checker, written from the
 rule definitions without the model): a rota that breaks a hard rule, or whose penalty score
@@ -111,11 +113,15 @@ def roster_result(inp: Any, plan: Any, key: str) -> CaseResult:
     ValueError when the check fails (a hard rule broken, or a score other than the objective).
     """
     import models.roster
+    from models.roster.horizon import first_rota_seconds
 
     timings = plan.timings
+    first = first_rota_seconds(plan)
     extra: dict[str, Any] = {
         "diagnose_seconds": round(float(timings.get("diagnose", 0.0)), 4),
         "extract_seconds": round(float(timings.get("extract", 0.0)), 4),
+        "horizon_seconds": round(float(timings.get("horizon", 0.0)), 4),
+        "first_rota_seconds": None if first is None else round(first, 4),
     }
     if plan.found:
         check = models.roster.check(inp, plan)

@@ -171,7 +171,8 @@ def consecutive_days(rm: RosterModel) -> None:
 def night_blocks(rm: RosterModel) -> None:
     """(5) ``max_consecutive_nights`` on ``night[p, d]``; ``rest_after_nights_hours``: no
     ``x[p, d, a] ∧ ¬night[p, d+1] ∧ x[p, d+k, b]`` (a night) with ``start(d+k, b) - end(d, a) < 60 R``
-    in elapsed minutes."""
+    in elapsed minutes; the shifts ``b`` too close on one day are one pattern on ``work[p, d+k]``
+    (or ``night[p, d+k]``) when they are all the shifts (all the night shifts) p may work then."""
     nights = [s for s, i in rm.shifts.items() if i.night]
     if not nights:
         return
@@ -188,43 +189,68 @@ def night_blocks(rm: RosterModel) -> None:
                 for q in _close_pairs(rm, need)
                 if q[0] in nights and not (q[2] == 1 and rm.shifts[q[1]].night)
             ]
+        grouped: dict[tuple[str, int, int], list[str]] = {}
         for a, b, k, d in pairs_by_need[need]:
+            grouped.setdefault((a, k, d), []).append(b)
+        for (a, k, d), close in grouped.items():
             after = rm.night[(p, d + 1)]
             gap = [] if k == 1 else [(not after) if isinstance(after, bool) else after.Not()]
-            rm.pattern(
-                mode,
-                "rest_after_nights_hours",
-                p,
-                d + k,
-                f"{b} after nights ending {a}",
-                [rm.assign(p, d, a), *gap, rm.assign(p, d + k, b)],
-            )
+            for detail, then in _any_of(rm, p, d + k, close):
+                rm.pattern(
+                    mode,
+                    "rest_after_nights_hours",
+                    p,
+                    d + k,
+                    f"{detail} after nights ending {a}",
+                    [rm.assign(p, d, a), *gap, *then],
+                )
+
+
+def _any_of(rm: RosterModel, p: int, e: int, close: list[str]) -> list[tuple[str, list[object]]]:
+    """Literals "person p works one of the shifts ``close`` on day e", as few conjunctions as
+    possible: ``work[p, e]`` when they are every shift p may work that day, ``night[p, e]`` when
+    every night shift, else one per shift (at most one shift a day, so the patterns' sum is the
+    same either way)."""
+    can = [s for s in rm.shifts if (p, e, s) in rm.x]
+    hit = [s for s in can if s in close]
+    if not hit:
+        return []
+    nights = {s for s in can if rm.shifts[s].night}
+    work, night = rm.work[(p, e)], rm.night[(p, e)]
+    detail = "|".join(hit)
+    if len(hit) == len(can):
+        return [(detail, [work])]
+    if set(hit) == nights:
+        return [(detail, [night])]
+    return [(s, [rm.x[(p, e, s)]]) for s in hit]
 
 
 def paid_hours(rm: RosterModel) -> None:
     """(6) Paid minutes ``h[p, d] = sum_s paid_s x[p, d, s]``: every 7-day window ``<= 60 L``
-    (``max_hours_7_days``, history included); horizon total ``<= 60 L D / 7``
+    (``max_hours_7_days``, history included; a window whose longest possible shifts stay within
+    the limit is left out); horizon total ``<= 60 L D / 7``
     (``max_average_weekly_hours``), within ``60 (c D / 7 - credit) ± 60 t D / 7``
     (``contract_hours_tolerance``), within ``max_total_hours``/``min_total_hours``."""
     days = rm.inp.days
     credit: dict[str, float] = rm.inp.leave.groupby("staff_id")["credit_hours"].sum().to_dict()
     contract = rm.inp.staff["contract_hours_week"].tolist()
     for p in range(len(rm.staff)):
-        total = sum(rm.paid_minutes(p, d) for d in range(days))
+        total = rm.paid_total(p, range(days))
         rule = rm.rule(p, "max_hours_7_days")
         if rule is not None:
+            hi = _minutes(rule.limit)
             for start in range(rm.first_known_day, max(rm.first_known_day, days - 7) + 1):
                 window = range(start, min(start + 7, days))
-                if window[-1] < 0:
-                    continue
+                if window[-1] < 0 or rm.most_paid(p, window) <= hi:
+                    continue  # all history, or cannot exceed the limit (leave, short shifts)
                 rm.limit(
                     rm.mode(rule),
                     "max_hours_7_days",
                     p,
                     start,
                     "7 days from this date",
-                    sum(rm.paid_minutes(p, d) for d in window),
-                    hi=_minutes(rule.limit),
+                    rm.paid_total(p, window),
+                    hi=hi,
                     unit=60,
                 )
         rule = rm.rule(p, "max_average_weekly_hours")

@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from models.common.contract import Progress
+from models.roster import horizon
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
@@ -128,15 +129,33 @@ def solve(
     timings["diagnose"] = time.perf_counter() - t0
     if problems:
         return _diagnosed(inp, params, tuple(problems), options, timings, reproducible)
+    start = hint if hint is not None else inp.published
+    rolled = None
+    if (start is None or start.empty) and horizon.applies(inp):  # long: a legal rota first (horizon.py)
+        options = options.with_deadline()
+        rolled = horizon.rolling_rota(inp, params, options)
+        start = rolled.assignments
+        timings["horizon" if start is not None else "horizon_no_rota"] = rolled.seconds
+        early = (
+            None
+            if horizon.whole_model_fits(inp, options)
+            else horizon.constructed_plan(inp, params, rolled, given, timings)
+        )
+        if early is not None:
+            return early
     t0 = time.perf_counter()
     rm = build_roster_model(inp, params)
     timings["build"] = time.perf_counter() - t0
-    start = hint if hint is not None else inp.published
     result, solver, record = _search(rm, params, given, options, reproducible, start, timings["build"])
     timings["solve"] = result.solve_seconds
     limit = given.time_limit if given.time_limit is not None else params.time_limit
     result = replace(result, options={**result.options, "time_limit": limit})  # not the backstop
-    return replace(_outcome(rm, params, result, solver, options, limit, timings), **record)
+    late = (
+        None
+        if result.has_plan or rolled is None
+        else horizon.constructed_plan(inp, params, rolled, given, timings)
+    )
+    return late or replace(_outcome(rm, params, result, solver, options, limit, timings), **record)
 
 
 def _diagnosed(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,8 @@ class RosterModel:
     night: dict[tuple[int, int], Lit] = field(default_factory=dict)
     terms: list[PenaltyTerm] = field(default_factory=list)
     weekend_cache: dict[int, list[tuple[int, Lit]]] = field(default_factory=dict)
+    and_cache: dict[tuple[int, ...], Any] = field(default_factory=dict)
+    paid_cache: dict[tuple[int, int], tuple[list[Any], list[int]]] = field(default_factory=dict)
 
     @property
     def first_known_day(self) -> int:
@@ -85,12 +88,47 @@ class RosterModel:
             return self.history.get((p, d)) == s
         return self.x.get((p, d, s), False)
 
+    def paid_terms(self, p: int, d: int) -> tuple[list[Any], list[int]]:
+        """``(x[p, d, s] for each s, paid minutes of s on day d)`` of a horizon day (cached)."""
+        key = (p, d)
+        if key not in self.paid_cache:
+            keys = [(p, d, s) for s in self.shifts if (p, d, s) in self.x]
+            self.paid_cache[key] = ([self.x[k] for k in keys], [self.clock.paid(d, k[2]) for k in keys])
+        return self.paid_cache[key]
+
     def paid_minutes(self, p: int, d: int) -> Any:
         """Paid minutes of person p on day d, in elapsed time (expression, or int on history days)."""
-        if d < 0:
-            s = self.history.get((p, d))
-            return self.clock.paid(d, s) if s else 0
-        return sum(self.clock.paid(d, s) * self.x[(p, d, s)] for s in self.shifts if (p, d, s) in self.x)
+        return self.paid_total(p, [d])
+
+    def paid_total(self, p: int, days: Iterable[int]) -> Any:
+        """Paid minutes of person p over ``days`` (history days add their constant): one linear
+        expression, or an int when every day is history."""
+        lits: list[Any] = []
+        coeffs: list[int] = []
+        constant = 0
+        for d in days:
+            if d < 0:
+                s = self.history.get((p, d))
+                constant += self.clock.paid(d, s) if s else 0
+                continue
+            v, c = self.paid_terms(p, d)
+            lits += v
+            coeffs += c
+        if not lits:
+            return constant
+        return cp_model.LinearExpr.weighted_sum(lits, coeffs) + constant
+
+    def most_paid(self, p: int, days: Iterable[int]) -> int:
+        """The most paid minutes person p can have over ``days``: the history's, else the longest
+        shift each day may hold."""
+        most = 0
+        for d in days:
+            if d < 0:
+                s = self.history.get((p, d))
+                most += self.clock.paid(d, s) if s else 0
+            else:
+                most += max(self.paid_terms(p, d)[1], default=0)
+        return most
 
     def rule(self, p: int, name: str, shift: str = "") -> Rule | None:
         return self.rules[p].get((name, shift))
@@ -108,7 +146,12 @@ class RosterModel:
         return ("soft", self.params.hard_violation_weight) if self.elastic else ("hard", 0)
 
     def conj(self, lits: list[Lit]) -> Lit:
-        """A literal equal to the AND of ``lits`` (a constant when it is decided already)."""
+        """A literal equal to the AND of ``lits`` (a constant when it is decided already).
+
+        ``b = AND(v_i)`` is two constraints, ``b -> AND(v_i)`` and ``OR(not v_i) OR b``, so the
+        penalty it carries is the rota's in every solution, not only at the optimum; one literal
+        serves every identical conjunction (``and_cache``, by the literals' indices).
+        """
         vs = []
         for lit in lits:
             if lit is True:
@@ -120,10 +163,13 @@ class RosterModel:
             return True
         if len(vs) == 1:
             return vs[0]
-        b = self.model.new_bool_var("and")
-        for v in vs:
-            self.model.add_implication(b, v)
-        self.model.add_bool_or([v.Not() for v in vs] + [b])
+        key = tuple(sorted({v.index for v in vs}))
+        b = self.and_cache.get(key)
+        if b is None:
+            b = self.model.new_bool_var("and")
+            self.model.add_bool_and(vs).only_enforce_if(b)
+            self.model.add_bool_or([v.Not() for v in vs] + [b])
+            self.and_cache[key] = b
         return b
 
     def pattern(
@@ -229,7 +275,8 @@ def make_variables(inp: RosterInput, params: RosterParameters, elastic: bool) ->
         for r in inp.shifts.itertuples(index=False)
     }
     clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
-    rules = [inp.rules_for(g) for g in groups]
+    by_group = {g: inp.rules_for(g) for g in set(groups)}  # read once per group, not per person
+    rules = [by_group[g] for g in groups]
     rm = RosterModel(inp, params, elastic, m, staff_ids, groups, shifts, rules, clock)
     pos = {s: i for i, s in enumerate(staff_ids)}
     off = {(pos[r.staff_id], inp.day_index(r.date)) for r in inp.leave.itertuples(index=False)}
@@ -301,7 +348,7 @@ def _indicator(m: cp_model.CpModel, lits: list[Any], name: str) -> Lit:
     if len(lits) == 1:
         return lits[0]
     b = m.new_bool_var(name)
-    m.add(sum(lits) == b)
+    m.add(cp_model.LinearExpr.sum(lits) == b)
     return b
 
 

@@ -1,0 +1,321 @@
+"""Rolling-horizon construction of a first legal rota for long horizons (issue 15).
+
+A coordinator's annual rota (150 staff x 364 days) is too large for one CP-SAT model to give a
+rota quickly: building it takes tens of seconds, and CP-SAT's default search found no rota of a
+150 x 28 slice of it in 15 s. Its hard rules, though, are easy to meet. :func:`rolling_rota`
+cuts the horizon at Mondays into windows of ``window_days`` days and solves them in turn, each a
+rota instance of its own (:func:`window_input`):
+
+* its history is the last ``history_days`` days of the rota built so far (with the instance's
+  own history for the first window). The model holds history days as constants, so every rule
+  that crosses the seam (rest, runs of days and nights, hours in 7 days, weekends, which never
+  straddle a Monday) binds as it does in the whole model;
+* it keeps the hard rules, cover (minimum and maximum hard; short of or above the preferred cover
+  paid at its weights) and requests, and leaves out the soft rules (their patterns are most of the
+  build), so each window is a small feasibility model whose first solution CP-SAT finds in about
+  a second (:data:`WINDOW_CPSAT`);
+* a hard limit counted over the whole horizon (``max_weekends``, ``max_total_hours``,
+  ``min_total_hours``, ``min/max_shifts_of_type``) is scaled to the window's share of the days,
+  rounded so that the windows together keep it: a maximum down, a minimum up. Weekly averages
+  (``max_average_weekly_hours``, ``contract_hours_tolerance``) held in every window hold over the
+  horizon.
+
+The windows' rotas together are then a legal rota of the whole horizon. The construction is not
+tried (:func:`applies` is False) when a window cannot promise that: hard fairness (a spread kept
+in every window can exceed the limit over the year), re-rostering against a published rota, or a
+horizon shorter than two windows. A window without a rota (its scaled limits too tight, or the
+time out) ends the construction without one: the whole model is then solved as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from models.roster.check import check_roster
+from models.roster.input import RosterInput
+from models.roster.parameters import RosterParameters
+from models.roster.plan import RosterPlan
+from models.roster.report import change_table, cover_table, penalty_table, rota_table, staff_summary
+from models.roster.rules import FAMILIES
+from models.roster.vars import make_variables
+from solvers import SolveOptions, SolveResult, Status, solve_cpsat
+
+__all__ = [
+    "HorizonRota",
+    "HorizonSettings",
+    "applies",
+    "constructed_plan",
+    "rolling_rota",
+    "whole_model_fits",
+    "window_input",
+]
+
+TOTAL_MAXIMA = ("max_weekends", "max_total_hours", "max_shifts_of_type")
+"""Hard rules counted over the horizon whose limit is a most: scaled down per window."""
+TOTAL_MINIMA = ("min_total_hours", "min_shifts_of_type")
+"""Hard rules counted over the horizon whose limit is a least: scaled up per window."""
+REFUSED = ("fair_nights", "fair_weekends", "fair_on_calls")
+"""Hard rules a window-by-window rota cannot promise over the horizon."""
+WINDOW_CPSAT: dict[str, Any] = {
+    "stop_after_first_solution": True,
+    "cp_model_probing_level": 0,
+    "symmetry_level": 0,
+    "max_presolve_iterations": 1,
+}
+"""CP-SAT settings of a window: its first rota is enough; probing (CP-SAT's slowest presolve step
+on these models, 10 of 16 s on a loaded machine) and symmetry detection are skipped and presolve
+makes one pass (150 x 364: 13 windows in 29 s instead of 42 s at load 4.5-5 without the last
+setting; one window's CP-SAT call 1.35 -> 0.74 s with it)."""
+
+
+WINDOW_WORKERS = 2
+"""CP-SAT workers per window when the run names none (one worker took 4.8 s, not 0.7, to a first rota)."""
+
+
+@dataclass(frozen=True)
+class HorizonSettings:
+    """Figures of the rolling-horizon construction.
+
+    window_days : int
+        Days per window (default 28: four weeks; a multiple of 7 keeps every window after the first
+        starting on a Monday).
+    history_days : int
+        Days of the rota built so far that each window sees as its history (default 14: more than
+        any run or 7-day rule of the bundled and generated rotas; at least the longest hard
+        ``max_consecutive_*`` or ``min_consecutive_*`` limit plus one is used).
+    min_person_days : int
+        Staff x days from which :func:`models.roster.solve` builds the first rota this way
+        (default 20,000: a 150 x 364 rota is 54,600, a 40 x 56 one 2,240).
+    person_days_per_second : float
+        Whole-model speed assumed when deciding whether the whole model fits in the time left:
+        staff x days built, loaded and presolved per second (default 1,000, measured 150 x 364 at
+        about 45 CPU s on the shared 2-core machine). The whole model is solved only when
+        ``3 x staff x days / person_days_per_second`` seconds are left after the construction.
+    """
+
+    window_days: int = 28
+    history_days: int = 14
+    min_person_days: int = 20_000
+    person_days_per_second: float = 1_000.0
+
+
+@dataclass(frozen=True)
+class HorizonRota:
+    """The constructed rota (``staff_id``, ``date``, ``shift_id``), or None when a window failed;
+    the seconds it took and the windows solved."""
+
+    assignments: pd.DataFrame | None
+    seconds: float
+    windows: int
+
+
+def applies(inp: RosterInput, settings: HorizonSettings | None = None) -> bool:
+    """Whether the construction is tried: a long rota without hard fairness or re-rostering."""
+    settings = settings or HorizonSettings()
+    if len(inp.staff) * inp.days < settings.min_person_days or inp.days < 2 * settings.window_days:
+        return False
+    if inp.published is not None and not inp.published.empty:
+        return False
+    rules = inp.rules
+    return not bool((rules["hard"] & rules["rule"].isin(REFUSED)).any())
+
+
+def whole_model_fits(
+    inp: RosterInput, options: SolveOptions, settings: HorizonSettings | None = None
+) -> bool:
+    """Whether the time left allows the whole model (three times its estimated build and presolve)."""
+    settings = settings or HorizonSettings()
+    left = options.remaining()
+    need = 3 * len(inp.staff) * inp.days / settings.person_days_per_second
+    return left is None or left >= need
+
+
+def window_starts(inp: RosterInput, window_days: int) -> list[int]:
+    """Day indices where the windows start: day 0, then every Monday ``window_days`` apart (the
+    first window runs to the first Monday at least ``window_days`` after day 0 less a week)."""
+    first_monday = (7 - inp.first_date.weekday()) % 7
+    starts = [0]
+    d = first_monday + window_days if first_monday else window_days
+    while d < inp.days:
+        starts.append(d)
+        d += window_days
+    if len(starts) > 1 and inp.days - starts[-1] < 7:
+        starts.pop()  # a last window under a week joins the one before
+    return starts
+
+
+def window_input(
+    inp: RosterInput, start: int, days: int, history: pd.DataFrame, history_days: int
+) -> RosterInput:
+    """The rota instance of days ``start .. start + days - 1`` with ``history`` (assignments before
+    ``start``, the rota so far) as its history: hard rules only, horizon-wide limits scaled."""
+    first = inp.first_date + dt.timedelta(days=start)
+    last = first + dt.timedelta(days=days - 1)
+    since = first - dt.timedelta(days=history_days)
+
+    def within(frame: pd.DataFrame | None, lo: dt.date, hi: dt.date) -> pd.DataFrame | None:
+        if frame is None:
+            return None
+        return frame[(frame["date"] >= lo) & (frame["date"] <= hi)].reset_index(drop=True)
+
+    past = within(history, since, first - dt.timedelta(days=1))
+    return dataclasses.replace(
+        inp,
+        first_date=first,
+        days=days,
+        cover=within(inp.cover, first, last),
+        rules=_window_rules(inp.rules, days / inp.days),
+        leave=within(inp.leave, first, last),
+        preassigned=within(inp.preassigned, first, last),
+        requests=within(inp.requests, first, last),
+        history=past,
+        name=f"{inp.name}-{first.isoformat()}",
+    )
+
+
+def _window_rules(rules: pd.DataFrame, share: float) -> pd.DataFrame:
+    """The hard rules, with horizon-wide limits scaled by ``share`` (maxima down, minima up)."""
+    out = rules[rules["hard"]].copy()
+    scale = out["rule"].isin(TOTAL_MAXIMA)
+    out.loc[scale, "limit"] = [math.floor(v * share + 1e-9) for v in out.loc[scale, "limit"]]
+    scale = out["rule"].isin(TOTAL_MINIMA)
+    out.loc[scale, "limit"] = [math.ceil(v * share - 1e-9) for v in out.loc[scale, "limit"]]
+    return out.reset_index(drop=True)
+
+
+def _history_days(inp: RosterInput, settings: HorizonSettings) -> int:
+    """Days of history each window needs: the setting, or one more than the longest hard run limit
+    (``max_consecutive_*``, ``min_consecutive_*``), so no run that binds is cut at its start."""
+    rules = inp.rules[inp.rules["hard"] & inp.rules["rule"].str.contains("_consecutive_")]
+    longest = int(rules["limit"].max()) + 1 if len(rules) else 0
+    return max(settings.history_days, longest)
+
+
+def rolling_rota(
+    inp: RosterInput,
+    params: RosterParameters,
+    options: SolveOptions,
+    settings: HorizonSettings | None = None,
+) -> HorizonRota:
+    """Solve the windows in turn (module docstring); each CP-SAT call stops at its first rota, at
+    the run's deadline or after the time left shared among the windows still to solve."""
+    settings = settings or HorizonSettings()
+    t0 = time.perf_counter()
+    starts = window_starts(inp, settings.window_days)
+    keep = _history_days(inp, settings)
+    history = (
+        inp.history if inp.history is not None else pd.DataFrame(columns=["staff_id", "date", "shift_id"])
+    )
+    parts: list[pd.DataFrame] = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else inp.days
+        window = window_input(inp, start, end - start, history, keep)
+        left = options.remaining()
+        limit = None if left is None else max(left / (len(starts) - i), 0.1)
+        rota = _solve_window(window, params, options, limit)
+        if rota is None:
+            return HorizonRota(None, time.perf_counter() - t0, i)
+        parts.append(rota)
+        history = pd.concat([history, rota], ignore_index=True)
+    assignments = pd.concat(parts, ignore_index=True).sort_values(["staff_id", "date", "shift_id"])
+    return HorizonRota(assignments.reset_index(drop=True), time.perf_counter() - t0, len(starts))
+
+
+def _solve_window(
+    window: RosterInput, params: RosterParameters, options: SolveOptions, limit: float | None
+) -> pd.DataFrame | None:
+    """The first rota CP-SAT finds for ``window`` within ``limit`` seconds (None: none found)."""
+    rm = make_variables(window, params, False)
+    for family in FAMILIES:
+        family(rm)
+    rm.model.minimize(
+        cp_model.LinearExpr.weighted_sum([t.amount for t in rm.terms], [t.weight for t in rm.terms])
+    )
+    run = dataclasses.replace(options, time_limit=limit, extra={**WINDOW_CPSAT}, threads=options.threads or 2)
+    result, solver = solve_cpsat(rm.model, run)
+    if not result.has_plan:
+        return None
+    on = [(rm.staff[p], rm.date(d), s) for (p, d, s), var in rm.x.items() if solver.value(var)]
+    return pd.DataFrame(on, columns=["staff_id", "date", "shift_id"])
+
+
+def constructed_plan(
+    inp: RosterInput,
+    params: RosterParameters,
+    rolled: HorizonRota,
+    options: SolveOptions,
+    timings: dict[str, float],
+) -> RosterPlan | None:
+    """The plan of the constructed rota when the whole model does not fit in the time left (or finds
+    no rota in it): its
+    tables from the input, its penalties scored by :func:`models.roster.check.check_roster` (the
+    rule definitions without the model); None when it breaks a hard rule (never expected)."""
+    if rolled.assignments is None:
+        return None
+    t0 = time.perf_counter()
+    rota = rolled.assignments
+    scored = check_roster(inp, rota, params)
+    if not scored.feasible:
+        return None
+    penalties = scored.penalties.sort_values(["cost", "rule", "staff"], ascending=[False, True, True])
+    penalties = penalties.reset_index(drop=True)
+    timings["extract"] = time.perf_counter() - t0
+    result = SolveResult(
+        status=Status.FEASIBLE,
+        objective=float(scored.score),
+        bound=None,
+        gap=None,
+        build_seconds=0.0,
+        solve_seconds=rolled.seconds,
+        backend="cpsat",
+        message=(
+            f"rolling-horizon rota ({rolled.windows} windows, hard rules only), not improved by "
+            "the whole model in the time left (no bound)"
+        ),
+        options={**options.as_dict(), "threads": options.threads or WINDOW_WORKERS},
+        first_solution_seconds=rolled.seconds,
+    )
+    return RosterPlan(
+        result=result,
+        assignments=rota,
+        rota=rota_table(inp, rota),
+        penalties=penalties,
+        cover=cover_table(inp, rota),
+        staff_summary=staff_summary(inp, rota, penalties),
+        changes=change_table(inp, rota),
+        violations=penalty_table([]),
+        parameters=params,
+        timings=timings,
+        name=inp.name,
+        first_date=inp.first_date,
+        days=inp.days,
+        staff_count=len(inp.staff),
+        requests=0 if inp.requests is None else len(inp.requests),
+        re_rostering=False,
+        change_from=None,
+        reproducible=False,
+        stopped_by="wall clock",
+    )
+
+
+def first_rota_seconds(plan: RosterPlan) -> float | None:
+    """Seconds from the start of :func:`models.roster.solve` to its first legal rota: the diagnosis
+    and the construction when it gave the rota, else the diagnosis, the build and CP-SAT's time to
+    its first solution (None without a rota, or when CP-SAT did not report it)."""
+    t = plan.timings
+    if not plan.found:
+        return None
+    if "horizon" in t:  # the construction gave a rota (solve records "horizon_no_rota" otherwise)
+        return t.get("diagnose", 0.0) + t["horizon"]
+    first = plan.result.first_solution_seconds
+    if first is None:
+        return None
+    return t.get("diagnose", 0.0) + t.get("horizon_no_rota", 0.0) + t.get("build", 0.0) + first

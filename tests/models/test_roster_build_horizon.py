@@ -1,0 +1,104 @@
+"""models.roster.horizon: a long rota built window by window is legal over the whole horizon."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import models.roster
+from instances.generators.rostering import generate
+from models.roster import horizon
+from models.roster.check import check_roster
+from models.roster.horizon import HorizonSettings, applies, rolling_rota, window_input, window_starts
+from models.roster.input import rules_table
+from solvers import SolveOptions
+
+SMALL = HorizonSettings(window_days=14, min_person_days=0)
+
+
+def test_windows_after_the_first_start_on_mondays_and_a_short_tail_joins_the_last() -> None:
+    inp = generate(4, 90, 0, first_date=dt.date(2025, 1, 8))  # a Wednesday
+    starts = window_starts(inp, 28)
+    assert starts == [0, 33, 61]  # 89 would leave a 1-day window: it joins the one before
+    assert all((inp.first_date + dt.timedelta(days=d)).weekday() == 0 for d in starts[1:])
+
+
+def test_a_window_keeps_hard_rules_and_scales_horizon_limits_so_the_windows_keep_them() -> None:
+    inp = generate(4, 56, 0)
+    rules = rules_table(
+        "*",
+        {
+            "max_weekends": (4, True, 1),
+            "min_total_hours": (100, True, 1),
+            "max_consecutive_days": (6, True, 1),
+            "min_consecutive_days": (2, False, 2),
+        },
+    )
+    inp = inp.replace(rules=rules)
+    empty = pd.DataFrame(columns=["staff_id", "date", "shift_id"])
+    w = window_input(inp, 14, 14, empty, 14)
+    limits = dict(zip(w.rules["rule"], w.rules["limit"], strict=True))
+    assert limits == {"max_weekends": 1, "min_total_hours": 25, "max_consecutive_days": 6}  # 4/4 down, 25 up
+    assert (w.first_date, w.days) == (inp.first_date + dt.timedelta(days=14), 14)
+    assert w.cover["date"].min() == w.first_date and w.cover["date"].max() == w.last_date
+
+
+def test_applies_only_to_long_rotas_without_hard_fairness() -> None:
+    inp = generate(6, 56, 0)
+    assert not applies(inp)  # 336 person-days: far below the default 20,000
+    assert applies(inp, SMALL)
+    fair = inp.rules.assign(hard=inp.rules["hard"] | (inp.rules["rule"] == "fair_nights"))
+    assert not applies(inp.replace(rules=fair), SMALL)
+    assert not applies(generate(6, 20, 0), SMALL)  # under two windows
+
+
+def test_the_windows_together_are_legal_across_every_seam_and_the_history() -> None:
+    inp = generate(8, 56, 3, history_days=7)
+    rolled = rolling_rota(inp, models.roster.Parameters(), SolveOptions(threads=2), SMALL)
+    assert rolled.windows == 4 and rolled.assignments is not None
+    assert rolled.assignments["date"].min() >= inp.first_date
+    assert rolled.assignments["date"].max() <= inp.last_date
+    scored = check_roster(inp, rolled.assignments)
+    assert scored.feasible, scored.hard.head().to_string()
+    assert scored.score > 0  # soft rules were left out of the windows: the rota pays for some
+
+
+def test_solve_returns_the_constructed_rota_when_the_whole_model_does_not_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inp = generate(8, 42, 1)
+    monkeypatch.setattr(horizon, "HorizonSettings", lambda: HorizonSettings(14, 14, 0, 0.001))
+    plan = models.roster.solve(
+        inp, models.roster.Parameters(reproducible=False), options=SolveOptions(time_limit=30, threads=2)
+    )
+    assert plan.found and "rolling-horizon" in plan.result.message
+    assert plan.result.bound is None and plan.result.options["threads"] == 2
+    report = models.roster.check(inp, plan)
+    assert report.passed, (report.violations, report.mismatches)
+    assert plan.result.objective == float(plan.penalties["cost"].sum())
+    assert horizon.first_rota_seconds(plan) == pytest.approx(
+        plan.timings["diagnose"] + plan.timings["horizon"]
+    )
+
+
+def test_solve_hints_the_whole_model_with_the_constructed_rota_when_it_fits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inp = generate(8, 42, 1)
+    monkeypatch.setattr(horizon, "HorizonSettings", lambda: HorizonSettings(14, 14, 0, 1e9))
+    plan = models.roster.solve(
+        inp, models.roster.Parameters(reproducible=False), options=SolveOptions(time_limit=4, threads=2)
+    )
+    assert plan.found and "horizon" in plan.timings and "build" in plan.timings
+    assert models.roster.check(inp, plan).passed
+    first = horizon.first_rota_seconds(plan)  # the constructed rota was legal before the build
+    assert first == pytest.approx(plan.timings["diagnose"] + plan.timings["horizon"])
+
+
+def test_windows_see_enough_history_for_the_longest_hard_run_rule() -> None:
+    inp = generate(4, 56, 0)
+    assert horizon._history_days(inp, HorizonSettings()) == 14  # hard max 6 consecutive days: 14 is enough
+    long_off = rules_table("*", {"min_consecutive_days_off": (20, True, 1)})
+    assert horizon._history_days(inp.replace(rules=long_off), HorizonSettings()) == 21

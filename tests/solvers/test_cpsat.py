@@ -1,0 +1,33 @@
+"""solvers.cpsat: the uniform result of a CP-SAT solve, with the time to its first solution."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from solvers import SolveOptions, Status, solve_cpsat
+
+
+def _choose_five() -> cp_model.CpModel:
+    """Pick at least 5 of 30 items, item i costing i: optimum 0 + 1 + 2 + 3 + 4 = 10."""
+    m = cp_model.CpModel()
+    x = [m.new_bool_var(f"x{i}") for i in range(30)]
+    m.add(sum(x) >= 5)
+    m.minimize(sum(i * v for i, v in enumerate(x)))
+    return m
+
+
+def test_the_first_solution_time_is_recorded_and_within_the_solve() -> None:
+    result, _ = solve_cpsat(_choose_five(), SolveOptions(time_limit=10, threads=1))
+    assert result.status is Status.OPTIMAL and result.objective == 10.0
+    assert result.first_solution_seconds is not None
+    assert 0 <= result.first_solution_seconds <= result.solve_seconds
+    assert result.to_dict()["first_solution_seconds"] == round(result.first_solution_seconds, 4)
+
+
+def test_no_first_solution_time_without_a_solution() -> None:
+    m = cp_model.CpModel()
+    v = m.new_bool_var("v")
+    m.add(v + v.Not() == 2)  # infeasible
+    result, _ = solve_cpsat(m, SolveOptions(time_limit=10, threads=1))
+    assert result.status is Status.INFEASIBLE
+    assert result.first_solution_seconds is None
