@@ -14,8 +14,9 @@ a column nor a row is missing:
 3. *Separation*: the LP solution, extended by zeros, is checked against every lazy row not yet
    in the LP; violated ones are added (the most violated first, at most ``max_rows`` a round).
 4. Repeat until nothing is added, the time is up (``time_limit`` or ``deadline``), a stop is
-   requested (:mod:`solvers.interrupt`), or the bound stalls (``stall_rounds`` rounds in a row
-   each raising it by less than ``stall_tolerance``, relative).
+   requested (:mod:`solvers.interrupt`), the bound stalls (``stall_rounds`` rounds in a row
+   each raising it by less than ``stall_tolerance``, relative), or the caller's ``enough`` says
+   the bound so far is all it needs (e.g. a plan is already within the asked gap of it).
 
 A valid lower bound at every round, converged or not (Lagrangian bound).  For any row multipliers
 :math:`\pi` and :math:`d = c - A^\top \pi` over *all* rows and columns of the model,
@@ -32,6 +33,7 @@ duals prove.  Nothing here depends on simplex tolerances: the bound is recompute
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,12 +45,16 @@ from solvers.interrupt import stop_requested
 from solvers.matrix import MatrixModel
 from solvers.options import SolveOptions
 
+# enough(bound, x, active): the caller's stop after a round (see price_relaxation)
+Enough = Callable[[float, np.ndarray, np.ndarray], bool]
+
 
 @dataclass
 class PricedRelaxation:
     """Outcome of :func:`price_relaxation`.
 
-    status : ``optimal`` (nothing left to add), ``stalled`` (bound no longer moving), ``time_limit``,
+    status : ``optimal`` (nothing left to add), ``stalled`` (bound no longer moving), ``enough`` (the
+        caller's ``enough`` said so), ``time_limit``,
         ``interrupted`` (stop requested), ``round_limit``, ``infeasible`` (the restricted LP, with
         every column, has no solution), or the HiGHS model status of a failed solve.
     bound : valid lower bound on the model's optimum (None when no LP was solved).
@@ -149,13 +155,16 @@ def price_relaxation(
     stall_rounds: int = 3,
     stall_tolerance: float = 1e-5,
     verbose: bool = False,
+    enough: Enough | None = None,
 ) -> PricedRelaxation:
     """Solve the linear relaxation of ``model`` by pricing columns and separating its lazy rows.
 
     ``priced`` marks the columns that may be left out (each must allow 0); ``initial`` those of
     them to start with.  Every other column is always in.  It ends within ``time_limit`` seconds
     and by ``deadline`` (:func:`time.monotonic` seconds, e.g. ``SolveOptions.deadline``), whichever
-    is first.  See the module docstring.
+    is first.  ``enough(bound, x, active)``, called after every round that would add columns or
+    rows with the valid bound so far, the restricted LP's point (full columns) and a copy of the
+    active mask, ends the pricing when it returns True.  See the module docstring.
     """
     session = PricingSession(model, priced, initial, threads=threads, verbose=verbose)
     return session.price(
@@ -167,6 +176,7 @@ def price_relaxation(
         tolerance=tolerance,
         stall_rounds=stall_rounds,
         stall_tolerance=stall_tolerance,
+        enough=enough,
     )
 
 
@@ -212,6 +222,7 @@ class PricingSession:
         tolerance: float = 1e-7,
         stall_rounds: int = 3,
         stall_tolerance: float = 1e-5,
+        enough: Enough | None = None,
     ) -> PricedRelaxation:
         """Price columns and separate rows under the current bounds (see :func:`price_relaxation`)."""
         t0 = time.perf_counter()
@@ -244,6 +255,9 @@ class PricingSession:
             if cand.size == 0 and viol.size == 0:
                 status = "optimal"
                 break
+            if enough is not None and enough(bound, x_full, lp.active.copy()):
+                status = "enough"
+                break
             if _bound_stalled(previous, bound, stall_tolerance):
                 stalled += 1
                 if stalled >= stall_rounds:
@@ -267,10 +281,15 @@ class PricingSession:
 
 
 def price_within(
-    model: MatrixModel, priced: np.ndarray, initial: np.ndarray, options: SolveOptions, share: float
+    model: MatrixModel,
+    priced: np.ndarray,
+    initial: np.ndarray,
+    options: SolveOptions,
+    share: float,
+    enough: Enough | None = None,
 ) -> PricedRelaxation:
     """:func:`price_relaxation` under a run's ``options``: ``share`` of its call limit, its deadline,
-    threads and verbosity."""
+    threads and verbosity; ``enough`` as there."""
     limit = options.call_limit()
     return price_relaxation(
         model,
@@ -280,6 +299,7 @@ def price_within(
         deadline=options.deadline,
         threads=options.threads,
         verbose=options.verbose,
+        enough=enough,
     )
 
 

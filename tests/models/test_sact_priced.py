@@ -8,6 +8,7 @@ and a bound that never exceeds the true optimum.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -229,3 +230,56 @@ def test_priced_path_uses_the_time_left_on_a_generated_instance(monkeypatch: pyt
     assert plan.result.status is Status.OPTIMAL and plan.result.gap <= 0.002
     assert "restricted MILP (LP-fixed sites): optimal; whole model: optimal" in plan.result.message
     assert check_sact_plan(data, plan).violations == []
+
+
+def _pricing_rounds(message: str) -> int:
+    found = re.search(r"relaxation by pricing: \w+ after (\d+) rounds", message)
+    assert found, message
+    return int(found.group(1))
+
+
+def test_priced_path_stops_pricing_once_a_plan_meets_the_gap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16 (early stop): 1,000 zones x 40 sites, gap 2 %: a plan from the second round's point is
+    within the gap of that round's bound (0.17 %), so pricing ends there ("enough after 2 rounds")
+    with a checked plan; without early plans it prices on to convergence."""
+    inst = generate(zones=1000, sites=40, seed=0)
+    data = input_from_tables(get_kind("sact"), inst.tables, inst.parameters, inst.name).input
+    options = SolveOptions(time_limit=60.0, gap=0.02, threads=1)
+    plan = solve_by(data, "priced", options)
+    assert "relaxation by pricing: enough after 2 rounds" in plan.result.message
+    assert "during pricing, fix-and-transport" in plan.result.message
+    assert plan.result.status is Status.OPTIMAL and plan.result.gap <= 0.02
+    assert plan.result.bound <= plan.result.objective
+    assert check_sact_plan(data, plan).violations == []
+    monkeypatch.setattr(sact_large, "EARLY_PLANS", 0)
+    late = solve_by(data, "priced", options)
+    assert "enough" not in late.result.message
+    assert _pricing_rounds(late.result.message) > 2
+    assert late.result.bound >= plan.result.bound  # priced further, a bound at least as high
+    assert late.result.bound <= plan.result.objective * (1 + 1e-9)  # and both bounds valid
+
+
+@pytest.mark.parametrize("name", ["access", "capacity"])
+def test_enough_ends_pricing_after_the_round_it_says_so(name: str) -> None:
+    """``enough`` hears the round's valid bound and point; True ends pricing with status ``enough``."""
+    data = CASES[name].data
+    a = prepare(data)
+    model = build_matrix(a, data.parameters)
+    serve = model.variable_blocks["serve"].index
+    priced = np.zeros(model.num_cols, dtype=bool)
+    priced[serve] = True
+    initial = np.zeros(model.num_cols, dtype=bool)
+    initial[serve[sact_large.nearest_arcs(a, 1)]] = True
+    heard: list[float] = []
+
+    def enough(bound: float, x: np.ndarray, active: np.ndarray) -> bool:
+        heard.append(bound)
+        assert x.shape == (model.num_cols,) and active[serve[x[serve] > 0]].all()
+        return True
+
+    relaxation = price_relaxation(model, priced, initial, enough=enough)
+    assert relaxation.status == "enough" and relaxation.rounds == 1
+    assert heard == [relaxation.bound]
+    assert relaxation.bound <= optimum(name) * (1 + 1e-6) + 1e-6
+    full = price_relaxation(model, priced, initial)
+    assert full.rounds > 1 and full.bound >= relaxation.bound
