@@ -44,7 +44,9 @@ def run(task_file: Path, result_file: Path) -> int:
     out: dict[str, object]
     try:
         family = get_family(task.case.family)
-        result = family.solve(task.case, task.backend, task.settings.options(), context)
+        # the time limit is the case's whole wall clock (reading, building, every stage), as for a user
+        options = task.settings.options().with_deadline()
+        result = family.solve(task.case, task.backend, options, context)
         out = {"result": result.to_dict()}
         code = 0
     except Exception as exc:  # the case failed: record why, as a row, not a crash of the suite

@@ -2,7 +2,8 @@
 
 Registered only in tests, through ``$OPTIMISER_BENCH_FAMILIES=tests.benchmarks.probe_families``
 (the runner's case processes inherit it). Entry keys: ``probes``, a list of mappings with
-``name`` and optionally ``seconds`` (sleep), ``memory_mb`` (held while sleeping), ``objective``,
+``name`` and optionally ``seconds`` (sleep; with ``until_deadline``, no later than the options'
+deadline), ``memory_mb`` (held while sleeping), ``objective``,
 ``status``, ``published`` and ``kind`` (``optimum`` or ``best_known``), ``size``.
 """
 
@@ -55,7 +56,11 @@ def solve(case: Case, backend: str, options: SolveOptions, context: Context) -> 
     held = bytearray(int(float(p.get("memory_mb", 0)) * 2**20))
     for i in range(0, len(held), 4096):  # touch every page so it is resident
         held[i] = 1
-    time.sleep(float(p.get("seconds", 0.0)))
+    seconds = float(p.get("seconds", 0.0))
+    left = options.remaining()
+    if p.get("until_deadline") and left is not None:  # a solver that keeps its deadline
+        seconds = min(seconds, left)
+    time.sleep(seconds)
     objective = float(p.get("objective", 1.0))
     return SolveResult(
         status=Status(p.get("status", "optimal")),

@@ -60,3 +60,20 @@ def test_the_runner_records_a_fake_cases_overrun(probes: None, make_suite, tmp_p
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "## Time limit overrun" in report and "1 case(s) ran past their allowance" in report
     assert "- slow with highs (repeat 0): " in report and "- quick" not in report
+
+
+def test_a_case_that_keeps_its_deadline_stops_at_the_time_limit(
+    probes: None, make_suite, tmp_path: Path
+) -> None:
+    """The case's options carry a deadline set when its process starts: a probe that would sleep
+    30 s, but keeps the deadline as every model does, stops at the 1 s limit (no overrun)."""
+    settings = {"time_limit": 1, "gap": 0, "threads": 1, "wall_limit": 60, "memory_limit_mb": 1500}
+    probe = {"name": "keeps", "seconds": 30, "until_deadline": True}
+    suite = make_suite(
+        {"settings": settings, "backends": ["highs"], "cases": [{"family": "probe", "probes": [probe]}]}
+    )
+    out = tmp_path / "out"
+    run_suite(suite, out, context=Context(None), workers=1, report=False)
+    row = pd.read_csv(out / "results.csv").iloc[0]
+    assert row["solve_seconds"] < 5.0
+    assert row["overrun_seconds"] < 0.5  # against 29 s when the case had no deadline
