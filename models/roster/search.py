@@ -36,10 +36,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from ortools.sat.python import cp_model
 
 from models.roster.input import RosterInput
+from models.roster.lines import person_rota_input
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
@@ -227,23 +227,8 @@ def person_input(inp: RosterInput, staff_id: str) -> RosterInput:
     rows) were tried on ``lsc-sact-nurses`` and found no rota in 12 deterministic seconds (the
     lines break the hard minimum cover), against a rota from the empty hint; not kept."""
 
-    def own(frame: pd.DataFrame | None) -> pd.DataFrame | None:
-        if frame is None:
-            return None
-        return frame[frame["staff_id"].astype(str) == staff_id].reset_index(drop=True)
-
-    staff = inp.staff[inp.staff["staff_id"].astype(str) == staff_id].reset_index(drop=True)
-    groups = {"*", *staff["group"].astype(str)}
-    return inp.replace(
-        staff=staff,
-        rules=inp.rules[inp.rules["group"].astype(str).isin(groups)].reset_index(drop=True),
-        cover=inp.cover.iloc[0:0],
-        leave=own(inp.leave),
-        preassigned=own(inp.preassigned),
-        requests=own(inp.requests),
-        history=own(inp.history),
-        published=own(inp.published),
-    )
+    one = person_rota_input(inp, staff_id)
+    return one.replace(cover=one.cover.iloc[0:0])
 
 
 def first_lines(
