@@ -137,6 +137,28 @@ def test_tiny_roster_case_solves_with_cpsat_parameters() -> None:
         family.solve(case, "highs", OPTIONS, Context())
 
 
+def test_a_roster_case_searched_by_lines_is_named_for_it_and_reports_the_columns() -> None:
+    family = get_family("roster-generated")
+    (case,) = family.expand({"sizes": ["4x7"], "search": "lines"}, Context())
+    assert case.name == "roster-4x7-s0-lines" and case.params["search"] == "lines"
+    result = family.solve(case, CPSAT, SolveOptions(time_limit=20, gap=0, threads=1), Context())
+    assert result.status is Status.OPTIMAL and result.extra["search"] == "lines"
+    assert result.extra["cg_rounds"] >= 1 and result.extra["cg_bound"] <= result.objective
+    assert 0 <= result.extra["first_rota_seconds"] <= 20
+    with pytest.raises(ValueError, match="search 'greedy' must be one of cpsat, lns, lines"):
+        family.expand({"sizes": ["4x7"], "search": "greedy"}, Context())
+
+
+def test_a_curtois_qu_case_by_lines_is_proven_at_the_published_optimum() -> None:
+    data = Path(__file__).parents[1] / "data"
+    family = get_family("curtois-qu")
+    (case,) = family.expand({"instances": ["Instance1"], "search": "lines"}, Context(data))
+    assert case.name == "Instance1-lines" and case.published == 607
+    result = family.solve(case, CPSAT, SolveOptions(time_limit=30, gap=0, threads=2), Context(data))
+    assert result.objective == 607 and result.extra["search"] == "lines"
+    assert result.extra["first_rota_seconds"] is not None and result.extra["cg_bound"] is not None
+
+
 def test_a_plan_the_checker_rejects_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     cover_check = importlib.import_module(
         "models.cover.check"
