@@ -283,8 +283,10 @@ def constructed_plan(
         options={**options.as_dict(), "threads": options.threads or WINDOW_WORKERS},
         first_solution_seconds=rolled.seconds,
     )
-    return RosterPlan(
-        result=result,
+    return RosterPlan.of_input(
+        inp,
+        params,
+        result,
         assignments=rota,
         rota=rota_table(inp, rota),
         penalties=penalties,
@@ -292,15 +294,7 @@ def constructed_plan(
         staff_summary=staff_summary(inp, rota, penalties),
         changes=change_table(inp, rota),
         violations=penalty_table([]),
-        parameters=params,
         timings=timings,
-        name=inp.name,
-        first_date=inp.first_date,
-        days=inp.days,
-        staff_count=len(inp.staff),
-        requests=0 if inp.requests is None else len(inp.requests),
-        re_rostering=False,
-        change_from=None,
         reproducible=False,
         stopped_by="wall clock",
     )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from models.common.contract import finite_or_none
 from models.roster.parameters import RosterParameters
 from solvers import SolveResult
+
+if TYPE_CHECKING:
+    from models.roster.input import RosterInput
 
 ROTA_EXPORT_COLUMNS = ["staff", "name", "group", "date", "shift", "start", "end", "hours"]
 
@@ -73,6 +76,25 @@ class RosterPlan:
     deterministic_time: float | None = None
     stopped_by: str = ""
     columns: dict[str, Any] | None = None
+
+    @classmethod
+    def of_input(
+        cls, inp: RosterInput, params: RosterParameters, result: SolveResult, **fields: Any
+    ) -> RosterPlan:
+        """A plan of ``inp`` with the input's facts filled in (name, dates, counts, re-rostering
+        and its first changeable date); ``fields`` are the rest (tables, violations, timings...)."""
+        return cls(
+            result=result,
+            parameters=params,
+            name=inp.name,
+            first_date=inp.first_date,
+            days=inp.days,
+            staff_count=len(inp.staff),
+            requests=0 if inp.requests is None else len(inp.requests),
+            re_rostering=inp.published is not None and len(inp.published) > 0,
+            change_from=inp.first_changeable(params.change_from),
+            **fields,
+        )
 
     @property
     def found(self) -> bool:

@@ -375,19 +375,6 @@ def _plan(
     explanation: tuple[str, ...],
     timings: dict[str, float],
 ) -> RosterPlan:
-    re_rostering = inp.published is not None and len(inp.published) > 0
-    return RosterPlan(
-        result=result,
-        violations=violations,
-        parameters=params,
-        explanation=explanation,
-        timings=timings,
-        name=inp.name,
-        first_date=inp.first_date,
-        days=inp.days,
-        staff_count=len(inp.staff),
-        requests=0 if inp.requests is None else len(inp.requests),
-        re_rostering=re_rostering,
-        change_from=inp.first_changeable(params.change_from),
-        **tables,
+    return RosterPlan.of_input(
+        inp, params, result, violations=violations, explanation=explanation, timings=timings, **tables
     )
