@@ -68,3 +68,18 @@ def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path)
     assert (fixed["threads"], fixed["workers"], fixed["reproducible"]) == (2, 2, True)
     assert fixed["deterministic_limit"] == 6.0  # 0.2 units a second of the limit
     assert fixed["stopped_by"] in ("deterministic limit", "proven optimal")
+
+
+def test_the_summary_never_promises_the_same_rota_from_column_generation() -> None:
+    from dataclasses import replace
+
+    from optimiser.kinds.roster_summary import summary
+
+    params = models.roster.Parameters(search="lines")
+    plan = models.roster.solve(generate(4, 7, 0), params, options=SolveOptions(time_limit=20, threads=2))
+    assert plan.found and not plan.reproducible
+    raced = replace(plan, stopped_by="wall clock")
+    assert "column generation runs on the wall clock; a rerun may give another rota." in summary(raced)
+    assert "name --threads" not in summary(raced)
+    cpsat = replace(raced, parameters=models.roster.Parameters())
+    assert "workers raced the clock; name --threads for the same rota" in summary(cpsat)
