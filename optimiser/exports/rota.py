@@ -10,18 +10,25 @@ from the run timestamp passed in (:func:`run_timestamp`), and calendar text is e
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from optimiser.exports.calendars import TIMEZONE, calendar_file_names, write_rota_calendars
 from optimiser.exports.safe import write_csv
+from optimiser.exports.stamp import run_timestamp
 from optimiser.exports.workbook import WORKBOOK_OPTIONS, _plain
 
-TIMEZONE = "Europe/London"
-"""Time zone of calendars when none is given."""
+__all__ = [
+    "TIMEZONE",
+    "calendar_file_names",
+    "rota_long",
+    "run_timestamp",
+    "write_rota_calendars",
+    "write_rota_csv",
+    "write_rota_workbook",
+]
 PALETTE = ("#BDD7EE", "#F8CBAD", "#C6E0B4", "#FFE699", "#D9D2E9", "#B4C6E7", "#F4B084", "#A9D08E")
 NIGHT_COLOUR = "#8EA9DB"
 LEAVE_COLOUR = "#D9D9D9"
@@ -178,102 +185,3 @@ def _cell(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
-
-
-def run_timestamp() -> dt.datetime:
-    """The run's timestamp (UTC, whole seconds): ``SOURCE_DATE_EPOCH`` when set (reproducible
-    builds' convention), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def _calendar(name: str, timezone: str) -> Any:
-    import icalendar
-
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//nhs-cancer-optimiser//rota//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", timezone)
-    return cal
-
-
-def _event(row: Any, stamp: dt.datetime, timezone: str) -> Any:
-    import icalendar
-
-    event = icalendar.Event()
-    event.add(
-        "uid", f"{row.staff}-{pd.Timestamp(row.date).date().isoformat()}-{row.shift}@nhs-cancer-optimiser"
-    )
-    event.add("summary", f"{row.shift} shift" + (f" ({row.name})" if getattr(row, "name", "") else ""))
-    event.add("dtstart", _local(row.start, timezone))
-    event.add("dtend", _local(row.end, timezone))
-    event.add("dtstamp", stamp)
-    event.add(
-        "description",
-        f"{row.hours:g} paid hours" + (", on call" if bool(getattr(row, "on_call", False)) else ""),
-    )
-    return event
-
-
-def _local(value: Any, timezone: str) -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
-    ts = pd.Timestamp(value)
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(timezone)
-    return ts.tz_convert(timezone).to_pydatetime().astimezone(ZoneInfo(timezone))
-
-
-def _file_name(staff_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", staff_id).strip("._") or "staff"
-
-
-def calendar_file_names(staff_ids: list[str]) -> dict[str, str]:
-    """``calendars/<name>.ics`` per staff id, unique: ids that clean to the same name (``S 005``
-    and ``S_005``) get numbered suffixes (``S_005.ics``, ``S_005-2.ics``) in the ids' sorted order."""
-    out: dict[str, str] = {}
-    taken: set[str] = set()
-    for staff_id in sorted(dict.fromkeys(staff_ids)):
-        base = _file_name(staff_id)
-        name, n = base, 1
-        while name.lower() in taken:  # case-insensitive file systems
-            n += 1
-            name = f"{base}-{n}"
-        taken.add(name.lower())
-        out[staff_id] = f"calendars/{name}.ics"
-    return out
-
-
-def write_rota_calendars(
-    rota: pd.DataFrame,
-    folder: Path,
-    name: str,
-    *,
-    timezone: str = TIMEZONE,
-    stamp: dt.datetime | None = None,
-) -> list[str]:
-    """``rota.ics`` for the whole rota and one calendar per person; returns the files, each once.
-
-    Times are in ``timezone`` (the instance's, with its VTIMEZONE); DTSTAMP is ``stamp`` (default
-    :func:`run_timestamp`).
-    """
-    stamp = stamp or run_timestamp()
-    written = []
-    whole = _calendar(name, timezone)
-    (folder / "calendars").mkdir(exist_ok=True)
-    files = calendar_file_names([str(s) for s in rota["staff"].unique()])
-    for staff_id, rows in rota.groupby("staff", sort=True):
-        person = _calendar(f"{name}: {staff_id}", timezone)
-        for row in rows.itertuples():
-            person.add_component(_event(row, stamp, timezone))
-            whole.add_component(_event(row, stamp, timezone))
-        person.add_missing_timezones()
-        file = files[str(staff_id)]
-        (folder / file).write_bytes(person.to_ical())
-        written.append(file)
-    whole.add_missing_timezones()
-    (folder / "rota.ics").write_bytes(whole.to_ical())
-    return ["rota.ics", *written]
