@@ -99,7 +99,7 @@ def event_texts(rota: pd.DataFrame, stamp: dt.datetime, timezone: str) -> list[b
     shifts = rota["shift"].tolist()
     names = rota["name"].tolist() if "name" in rota else [""] * n
     on_call = rota["on_call"].tolist() if "on_call" in rota else [False] * n
-    dates = _each(rota["date"].tolist(), lambda d: pd.Timestamp(d).date().isoformat())
+    dates = once_per_value(rota["date"].tolist(), lambda d: pd.Timestamp(d).date().isoformat())
     uids = [f"{s}-{d}-{t}@{UID_DOMAIN}" for s, d, t in zip(staff, dates, shifts, strict=True)]
     lines = {
         "summary": _lines("summary", zip(shifts, names, strict=True), lambda k: _summary(*k)),
@@ -140,7 +140,7 @@ def content_line(name: str, value: Any) -> bytes:
     return event.content_line(name.upper(), event[name]).to_ical() + b"\r\n"
 
 
-def _each(keys: Iterable[Hashable], make: Callable[[Any], Any]) -> list[Any]:
+def once_per_value(keys: Iterable[Hashable], make: Callable[[Any], Any]) -> list[Any]:
     """``make(key)`` for each key, computed once per distinct key."""
     done: dict[Hashable, Any] = {}
     out = []
@@ -155,7 +155,7 @@ def _each(keys: Iterable[Hashable], make: Callable[[Any], Any]) -> list[Any]:
 def _lines(name: str, keys: Iterable[Hashable], value: Callable[[Any], Any]) -> list[bytes]:
     """The content line of ``name`` for each key, rendered once per distinct key (a key's line
     depends on the key alone)."""
-    return _each(keys, lambda key: content_line(name, value(key)))
+    return once_per_value(keys, lambda key: content_line(name, value(key)))
 
 
 def _calendar(name: str, timezone: str, zones: bytes, events: list[bytes]) -> bytes:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from optimiser.exports.calendars import TIMEZONE, calendar_file_names, write_rota_calendars
+from optimiser.exports.calendars import TIMEZONE, calendar_file_names, once_per_value, write_rota_calendars
 from optimiser.exports.safe import write_csv
 from optimiser.exports.stamp import run_timestamp
 from optimiser.exports.workbook import WORKBOOK_OPTIONS, _plain
@@ -39,8 +39,12 @@ def rota_long(rota: pd.DataFrame) -> pd.DataFrame:
     """The long table as exported: ISO local times with their UTC offset."""
     out = rota[["staff", "name", "group", "date", "shift", "start", "end", "hours"]].copy()
     out["date"] = pd.to_datetime(out["date"]).dt.date.astype(str)
-    out["start"] = out["start"].map(_iso)
-    out["end"] = out["end"].map(_iso)
+    for column in ("start", "end"):
+        values = out[column].tolist()
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):  # one zone: equal instants, equal text
+            out[column] = once_per_value(values, _iso)
+        else:
+            out[column] = [_iso(v) for v in values]
     return out
 
 
@@ -139,25 +143,35 @@ def _grid_sheet(
     ws.freeze_panes(1, 2)
     ws.set_column(0, 1, 16)
     ws.set_column(2, len(dates) + 1, 9)
-    cell = {(str(r.staff), str(pd.Timestamp(r.date).date())): str(r.shift) for r in rota.itertuples()}
+    cell = dict(
+        zip(
+            zip(map(str, rota["staff"].tolist()), _day_texts(rota["date"]), strict=True),
+            map(str, rota["shift"].tolist()),
+            strict=True,
+        )
+    )
     on_leave = set()
     if leave is not None and len(leave):
-        on_leave = {
-            (str(s), str(pd.Timestamp(d).date()))
-            for s, d in zip(leave["staff_id"], leave["date"], strict=True)
-        }
-    for i, person in enumerate(staff.itertuples()):
-        sid = str(person.staff_id)
-        ws.write_string(i + 1, 0, sid)
-        ws.write_string(i + 1, 1, str(getattr(person, "name", sid)))
-        for j, day in enumerate(dates):
-            key = (sid, day.isoformat())
+        on_leave = set(zip(map(str, leave["staff_id"].tolist()), _day_texts(leave["date"]), strict=True))
+    days = [day.isoformat() for day in dates]
+    names = staff["name"].tolist() if "name" in staff else staff["staff_id"].tolist()
+    for i, (staff_id, name) in enumerate(zip(staff["staff_id"].tolist(), names, strict=True), start=1):
+        sid = str(staff_id)
+        ws.write_string(i, 0, sid)
+        ws.write_string(i, 1, str(name))
+        for j, day in enumerate(days, start=2):
+            key = (sid, day)
             if key in cell:
-                ws.write_string(i + 1, j + 2, cell[key], formats[cell[key]])
+                ws.write_string(i, j, cell[key], formats[cell[key]])
             elif key in on_leave:
-                ws.write(i + 1, j + 2, "leave", leave_fmt)
+                ws.write(i, j, "leave", leave_fmt)
             else:
-                ws.write(i + 1, j + 2, "", off)
+                ws.write(i, j, "", off)
+
+
+def _day_texts(dates: pd.Series) -> list[str]:
+    """``YYYY-MM-DD`` of each date, datetime or text, each distinct value parsed once."""
+    return once_per_value(dates.tolist(), lambda d: str(pd.Timestamp(d).date()))
 
 
 def _table_sheet(book: Any, name: str, frame: pd.DataFrame, bold: Any) -> Any:
@@ -166,13 +180,12 @@ def _table_sheet(book: Any, name: str, frame: pd.DataFrame, bold: Any) -> Any:
     for j, column in enumerate(table.columns):
         ws.write(0, j, str(column), bold)
         ws.set_column(j, j, max(10, min(40, len(str(column)) + 2)))
-    for i, row in enumerate(table.itertuples(index=False), start=1):
+    columns = [[_cell(v) for v in table.iloc[:, j].tolist()] for j in range(len(table.columns))]
+    text, other = ws.write_string, ws.write
+    for i, row in enumerate(zip(*columns, strict=True), start=1):
         for j, value in enumerate(row):
-            value = _cell(value)
-            if isinstance(value, str):
-                ws.write_string(i, j, value)  # text stays text: no formula, link or apostrophe
-            else:
-                ws.write(i, j, value)
+            # text stays text: no formula, link or apostrophe
+            (text if isinstance(value, str) else other)(i, j, value)
     ws.freeze_panes(1, 0)
     return ws
 

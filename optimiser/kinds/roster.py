@@ -254,7 +254,7 @@ def write_extra(plan: RosterPlan, case: ModelCase, folder: Path) -> list[str]:
         plan.rota,
         data.dates,
         data.staff,
-        plan.tables()["staff_summary"],
+        plan.staff_summary.round(2),  # as staff_summary.csv, without building the plan's other tables
         plan.cover,
         plan.penalties,
         data.leave,

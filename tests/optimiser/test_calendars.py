@@ -41,7 +41,9 @@ def reference_calendars(rota: pd.DataFrame, name: str, timezone: str) -> dict[st
 
     def event(row: Any) -> Any:
         e = icalendar.Event()
-        e.add("uid", f"{row.staff}-{pd.Timestamp(row.date).date().isoformat()}-{row.shift}@nhs-cancer-optimiser")
+        e.add(
+            "uid", f"{row.staff}-{pd.Timestamp(row.date).date().isoformat()}-{row.shift}@nhs-cancer-optimiser"
+        )
         e.add("summary", f"{row.shift} shift" + (f" ({row.name})" if getattr(row, "name", "") else ""))
         e.add("dtstart", local(row.start))
         e.add("dtend", local(row.end))
@@ -78,12 +80,24 @@ def shift(staff: str, name: str, start: str, hours: float, code: str = "E", on_c
 
 def odd_rota(zone: str | None) -> pd.DataFrame:
     rows = [
-        shift("Z9", "Zoë Ångström-Łukasiewicz, Consultant; clinical oncology\\night lead", "2025-10-25 21:30", 10, "N"),
+        shift(
+            "Z9",
+            "Zoë Ångström-Łukasiewicz, Consultant; clinical oncology\\night lead",
+            "2025-10-25 21:30",
+            10,
+            "N",
+        ),
         shift("A 1", "Lee, Ann; RN\nline two", "2025-03-30 00:30", 7.5, "LD", on_call=True),
         shift("A 1", "Lee, Ann; RN\nline two", "2025-10-26 01:30", 12, "N"),
         shift("A_1", "", "2025-06-01 08:00", 8.25),
         shift("S" + "x" * 70, "Bo", "2025-06-02 08:00", 8, "E;,\\"),
-        shift("Z9", "Zoë Ångström-Łukasiewicz, Consultant; clinical oncology\\night lead", "2025-10-26 21:30", 10, "N"),
+        shift(
+            "Z9",
+            "Zoë Ångström-Łukasiewicz, Consultant; clinical oncology\\night lead",
+            "2025-10-26 21:30",
+            10,
+            "N",
+        ),
     ]
     rota = pd.DataFrame(rows)
     if zone is None:  # 01:30 on 26 October happens twice: a naive time cannot say which
@@ -104,8 +118,8 @@ def odd_rota(zone: str | None) -> pd.DataFrame:
 )
 def test_calendars_are_those_icalendar_writes(zone: str | None, timezone: str, tmp_path: Path) -> None:
     rota = odd_rota(zone)
-    written = write_rota_calendars(rota, tmp_path, "Ward 7, \"days\"; nights", timezone=timezone, stamp=STAMP)
-    expected = reference_calendars(rota, "Ward 7, \"days\"; nights", timezone)
+    written = write_rota_calendars(rota, tmp_path, 'Ward 7, "days"; nights', timezone=timezone, stamp=STAMP)
+    expected = reference_calendars(rota, 'Ward 7, "days"; nights', timezone)
     assert written == list(expected)
     for file, text in expected.items():
         assert (tmp_path / file).read_bytes() == text, file
@@ -118,5 +132,7 @@ def test_calendars_are_those_icalendar_writes(zone: str | None, timezone: str, t
 def test_a_rota_without_shifts_has_an_empty_whole_calendar(tmp_path: Path) -> None:
     empty = odd_rota("Europe/London").iloc[:0]
     assert write_rota_calendars(empty, tmp_path, "ward", stamp=STAMP) == ["rota.ics"]
-    assert (tmp_path / "rota.ics").read_bytes() == reference_calendars(empty, "ward", "Europe/London")["rota.ics"]
+    assert (tmp_path / "rota.ics").read_bytes() == reference_calendars(empty, "ward", "Europe/London")[
+        "rota.ics"
+    ]
     assert b"VTIMEZONE" not in (tmp_path / "rota.ics").read_bytes()
