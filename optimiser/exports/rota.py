@@ -191,8 +191,8 @@ def _table_sheet(book: Any, name: str, frame: pd.DataFrame, bold: Any) -> Any:
 
 
 def _cell(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""  # missing: an empty cell, never the text "NaT" or "nan"
     if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
         return str(value)
     if hasattr(value, "item"):
