@@ -264,6 +264,16 @@ def write_extra(plan: RosterPlan, case: ModelCase, folder: Path) -> list[str]:
     return ["rota.xlsx", *write_rota_calendars(timed, folder, data.name, timezone=data.timezone, stamp=stamp)]
 
 
+def plan_rows(data: RosterInput) -> int:
+    """The shifts a rota of ``data`` is expected to hold: the preferred headcount of every cover row
+    (rows for a skill count holders among those already counted)."""
+    cover = data.cover
+    if cover is None or cover.empty or "preferred" not in cover:
+        return 0
+    headcount = cover["skill"].fillna("") == "" if "skill" in cover else pd.Series(True, index=cover.index)
+    return int(cover.loc[headcount, "preferred"].clip(lower=0).sum())
+
+
 KIND = Kind(
     name="roster",
     description="Detailed staff rotas: who works which shift on which date, legal and fair",
@@ -273,4 +283,5 @@ KIND = Kind(
     summary=summary,
     model=models.roster,
     write_extra=write_extra,
+    plan_rows=plan_rows,
 )
