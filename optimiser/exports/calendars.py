@@ -36,6 +36,8 @@ UID_DOMAIN = "nhs-cancer-optimiser"
 EVENT_PROPERTIES = ("summary", "dtstart", "dtend", "dtstamp", "uid", "description")
 """A rota event's properties in icalendar's order for a VEVENT (its canonical order, then
 alphabetical)."""
+FOLD_OCTETS = 75
+"""icalendar folds content lines of this many octets or more (RFC 5545 section 3.1)."""
 _END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
@@ -103,8 +105,8 @@ def event_texts(rota: pd.DataFrame, stamp: dt.datetime, timezone: str) -> list[b
     uids = [f"{s}-{d}-{t}@{UID_DOMAIN}" for s, d, t in zip(staff, dates, shifts, strict=True)]
     lines = {
         "summary": _lines("summary", zip(shifts, names, strict=True), lambda k: _summary(*k)),
-        "dtstart": _lines("dtstart", rota["start"].tolist(), lambda v: local_time(v, timezone)),
-        "dtend": _lines("dtend", rota["end"].tolist(), lambda v: local_time(v, timezone)),
+        "dtstart": once_per_time(rota["start"], lambda v: content_line("dtstart", local_time(v, timezone))),
+        "dtend": once_per_time(rota["end"], lambda v: content_line("dtend", local_time(v, timezone))),
         "dtstamp": [content_line("dtstamp", stamp)] * n,
         "uid": [content_line("uid", uid) for uid in uids],
         "description": _lines(
@@ -137,7 +139,10 @@ def content_line(name: str, value: Any) -> bytes:
 
     event = icalendar.Event()
     event.add(name, value)
-    return event.content_line(name.upper(), event[name]).to_ical() + b"\r\n"
+    line = event.content_line(name.upper(), event[name])
+    raw = line.encode()
+    # icalendar folds a line once it reaches 75 octets; a shorter one is left as it is
+    return (raw if len(raw) < FOLD_OCTETS else line.to_ical()) + b"\r\n"
 
 
 def once_per_value(keys: Iterable[Hashable], make: Callable[[Any], Any]) -> list[Any]:
@@ -150,6 +155,17 @@ def once_per_value(keys: Iterable[Hashable], make: Callable[[Any], Any]) -> list
             value = done[key] = make(key)
         out.append(value)
     return out
+
+
+def once_per_time(times: pd.Series, make: Callable[[Any], Any]) -> list[Any]:
+    """``make(time)`` for each time of a column, computed once per distinct time: pandas finds
+    equal times by their numbers, faster than by hashing each timestamp (in a column of one time
+    zone, equal instants are equal local times)."""
+    if not pd.api.types.is_datetime64_any_dtype(times.dtype):
+        return once_per_value(times.tolist(), make)
+    codes, distinct = pd.factorize(times, use_na_sentinel=False)
+    made = [make(t) for t in distinct]
+    return [made[c] for c in codes.tolist()]
 
 
 def _lines(name: str, keys: Iterable[Hashable], value: Callable[[Any], Any]) -> list[bytes]:

@@ -15,7 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from optimiser.exports.calendars import TIMEZONE, calendar_file_names, once_per_value, write_rota_calendars
+from optimiser.exports.calendars import (
+    TIMEZONE,
+    calendar_file_names,
+    once_per_time,
+    once_per_value,
+    write_rota_calendars,
+)
 from optimiser.exports.safe import write_csv
 from optimiser.exports.stamp import run_timestamp
 from optimiser.exports.workbook import WORKBOOK_OPTIONS, _plain
@@ -40,11 +46,10 @@ def rota_long(rota: pd.DataFrame) -> pd.DataFrame:
     out = rota[["staff", "name", "group", "date", "shift", "start", "end", "hours"]].copy()
     out["date"] = pd.to_datetime(out["date"]).dt.date.astype(str)
     for column in ("start", "end"):
-        values = out[column].tolist()
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):  # one zone: equal instants, equal text
-            out[column] = once_per_value(values, _iso)
+            out[column] = once_per_time(out[column], _iso)
         else:
-            out[column] = [_iso(v) for v in values]
+            out[column] = out[column].map(_iso)
     return out
 
 
@@ -180,14 +185,25 @@ def _table_sheet(book: Any, name: str, frame: pd.DataFrame, bold: Any) -> Any:
     for j, column in enumerate(table.columns):
         ws.write(0, j, str(column), bold)
         ws.set_column(j, j, max(10, min(40, len(str(column)) + 2)))
-    columns = [[_cell(v) for v in table.iloc[:, j].tolist()] for j in range(len(table.columns))]
-    text, other = ws.write_string, ws.write
+    columns = [_cells(table.iloc[:, j]) for j in range(len(table.columns))]
+    text, number, other = ws.write_string, ws.write_number, ws.write
     for i, row in enumerate(zip(*columns, strict=True), start=1):
         for j, value in enumerate(row):
-            # text stays text: no formula, link or apostrophe
-            (text if isinstance(value, str) else other)(i, j, value)
+            if isinstance(value, str):
+                text(i, j, value)  # text stays text: no formula, link or apostrophe
+            elif value.__class__ is int or value.__class__ is float:
+                number(i, j, value)  # what write() does with a number, without asking its type again
+            else:
+                other(i, j, value)
     ws.freeze_panes(1, 0)
     return ws
+
+
+def _cells(column: pd.Series) -> list[Any]:
+    """A column's cells as written (:func:`_cell`); integers and booleans, which cannot be missing,
+    as they are."""
+    values = column.tolist()
+    return values if column.dtype.kind in "iub" else [_cell(v) for v in values]
 
 
 def _cell(value: Any) -> Any:
