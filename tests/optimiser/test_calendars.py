@@ -18,7 +18,7 @@ import icalendar
 import pandas as pd
 import pytest
 
-from optimiser.exports.calendars import calendar_file_names, write_rota_calendars
+from optimiser.exports.calendars import calendar_file_names, content_line, write_rota_calendars
 
 STAMP = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 
@@ -136,3 +136,14 @@ def test_a_rota_without_shifts_has_an_empty_whole_calendar(tmp_path: Path) -> No
         "rota.ics"
     ]
     assert b"VTIMEZONE" not in (tmp_path / "rota.ics").read_bytes()
+
+
+@pytest.mark.parametrize("length", range(64, 71))  # "SUMMARY:" and the text: 72 to 78 octets
+@pytest.mark.parametrize("char", ["x", "é", "\\"])  # one octet, two octets, an escape
+def test_lines_fold_exactly_where_icalendar_folds(length: int, char: str) -> None:
+    text = "a" * (length - 2) + char * 2
+    event = icalendar.Event()
+    event.add("summary", text)
+    whole = event.to_ical()
+    expected = whole[len(b"BEGIN:VEVENT\r\n") : -len(b"END:VEVENT\r\n")]
+    assert content_line("summary", text) == expected
