@@ -10,7 +10,7 @@ and for the interpreter's exit:
 5 % of the limit (:data:`CHECK_AND_WRITE_SHARE`), at least :data:`CHECK_AND_WRITE_MIN_SECONDS`
 and at most :data:`CHECK_AND_WRITE_MAX_SECONDS`, plus :data:`CHECK_AND_WRITE_SECONDS_PER_ROW` for
 each row the plan is expected to hold (``rows``: a rota's shifts, from the kind's ``plan_rows``;
-a year's rota for 150 staff takes some 13 s of CPU to extract, check and write), and never more
+a year's rota for 150 staff takes some 12 s of CPU to extract, check and write), and never more
 than a quarter of the limit: the solve keeps at least three quarters, so a limit too short for
 the instance's size can still be overrun by the files.
 
@@ -34,8 +34,8 @@ CHECK_AND_WRITE_MAX_SECONDS = 10.0
 size (seconds)."""
 CHECK_AND_WRITE_SECONDS_PER_ROW = 0.0005
 """Kept back from the solve for each row the plan is expected to hold (seconds per row): a
-150 x 364 rota (24,388 shifts of cover) took 12.6 s of CPU after its solve, 0.52 ms a shift
-(extracting the rota 5.3 s, the independent check 3.2 s, its files 4.1 s); a busy machine
+150 x 364 rota (24,388 shifts of cover) took 11.7 s of CPU after its solve, 0.48 ms a shift
+(extracting the rota 5.3 s, the independent check 3.2 s, its files 3.2 s); a busy machine
 takes longer in wall-clock time."""
 
 _process_started: float | None = None
