@@ -158,14 +158,14 @@ def _grid_sheet(
     on_leave = set()
     if leave is not None and len(leave):
         on_leave = set(zip(map(str, leave["staff_id"].tolist()), _day_texts(leave["date"]), strict=True))
-    days = [day.isoformat() for day in dates]
+    days = [date.isoformat() for date in dates]
     names = staff["name"].tolist() if "name" in staff else staff["staff_id"].tolist()
     for i, (staff_id, name) in enumerate(zip(staff["staff_id"].tolist(), names, strict=True), start=1):
         sid = str(staff_id)
         ws.write_string(i, 0, sid)
         ws.write_string(i, 1, str(name))
-        for j, day in enumerate(days, start=2):
-            key = (sid, day)
+        for j, iso in enumerate(days, start=2):
+            key = (sid, iso)
             if key in cell:
                 ws.write_string(i, j, cell[key], formats[cell[key]])
             elif key in on_leave:

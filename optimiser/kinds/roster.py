@@ -214,7 +214,8 @@ def _cover(
 def holidays_of(changes: pd.DataFrame | None, first: dt.date, days: int) -> dict[dt.date, str]:
     """England's bank holidays in the rota, with the instance's ``bank_holidays`` rows added
     (``holiday`` true) or removed (false)."""
-    add, remove = [], []
+    add: list[dt.date] = []
+    remove: list[dt.date] = []
     if changes is not None:
         for date, holiday in zip(changes["date"].dt.date, changes["holiday"], strict=True):
             (add if bool(holiday) else remove).append(date)
