@@ -191,10 +191,16 @@ def solve(
         seed=seed,
         log_file=log_file,
         verbose=verbose,
-        deadline=solve_deadline(started, time_limit),
+        deadline=solve_deadline(started, time_limit, _plan_rows(loaded)),
     )
     click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
     _solve_contract(loaded, folder, backend, options, out, force, verbose, start)
+
+
+def _plan_rows(loaded: Any) -> int:
+    """The rows the plan is expected to hold (0 when the kind does not say): time kept back to write them."""
+    rows = loaded.kind.plan_rows
+    return 0 if rows is None else int(rows(loaded.model_input.input))
 
 
 def _overrides(

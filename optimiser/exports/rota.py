@@ -10,18 +10,31 @@ from the run timestamp passed in (:func:`run_timestamp`), and calendar text is e
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from optimiser.exports.calendars import (
+    TIMEZONE,
+    calendar_file_names,
+    once_per_time,
+    once_per_value,
+    write_rota_calendars,
+)
 from optimiser.exports.safe import write_csv
+from optimiser.exports.stamp import run_timestamp
 from optimiser.exports.workbook import WORKBOOK_OPTIONS, _plain
 
-TIMEZONE = "Europe/London"
-"""Time zone of calendars when none is given."""
+__all__ = [
+    "TIMEZONE",
+    "calendar_file_names",
+    "rota_long",
+    "run_timestamp",
+    "write_rota_calendars",
+    "write_rota_csv",
+    "write_rota_workbook",
+]
 PALETTE = ("#BDD7EE", "#F8CBAD", "#C6E0B4", "#FFE699", "#D9D2E9", "#B4C6E7", "#F4B084", "#A9D08E")
 NIGHT_COLOUR = "#8EA9DB"
 LEAVE_COLOUR = "#D9D9D9"
@@ -32,8 +45,11 @@ def rota_long(rota: pd.DataFrame) -> pd.DataFrame:
     """The long table as exported: ISO local times with their UTC offset."""
     out = rota[["staff", "name", "group", "date", "shift", "start", "end", "hours"]].copy()
     out["date"] = pd.to_datetime(out["date"]).dt.date.astype(str)
-    out["start"] = out["start"].map(_iso)
-    out["end"] = out["end"].map(_iso)
+    for column in ("start", "end"):
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):  # one zone: equal instants, equal text
+            out[column] = once_per_time(out[column], _iso)
+        else:
+            out[column] = out[column].map(_iso)
     return out
 
 
@@ -132,25 +148,35 @@ def _grid_sheet(
     ws.freeze_panes(1, 2)
     ws.set_column(0, 1, 16)
     ws.set_column(2, len(dates) + 1, 9)
-    cell = {(str(r.staff), str(pd.Timestamp(r.date).date())): str(r.shift) for r in rota.itertuples()}
+    cell = dict(
+        zip(
+            zip(map(str, rota["staff"].tolist()), _day_texts(rota["date"]), strict=True),
+            map(str, rota["shift"].tolist()),
+            strict=True,
+        )
+    )
     on_leave = set()
     if leave is not None and len(leave):
-        on_leave = {
-            (str(s), str(pd.Timestamp(d).date()))
-            for s, d in zip(leave["staff_id"], leave["date"], strict=True)
-        }
-    for i, person in enumerate(staff.itertuples()):
-        sid = str(person.staff_id)
-        ws.write_string(i + 1, 0, sid)
-        ws.write_string(i + 1, 1, str(getattr(person, "name", sid)))
-        for j, day in enumerate(dates):
-            key = (sid, day.isoformat())
+        on_leave = set(zip(map(str, leave["staff_id"].tolist()), _day_texts(leave["date"]), strict=True))
+    days = [date.isoformat() for date in dates]
+    names = staff["name"].tolist() if "name" in staff else staff["staff_id"].tolist()
+    for i, (staff_id, name) in enumerate(zip(staff["staff_id"].tolist(), names, strict=True), start=1):
+        sid = str(staff_id)
+        ws.write_string(i, 0, sid)
+        ws.write_string(i, 1, str(name))
+        for j, iso in enumerate(days, start=2):
+            key = (sid, iso)
             if key in cell:
-                ws.write_string(i + 1, j + 2, cell[key], formats[cell[key]])
+                ws.write_string(i, j, cell[key], formats[cell[key]])
             elif key in on_leave:
-                ws.write(i + 1, j + 2, "leave", leave_fmt)
+                ws.write(i, j, "leave", leave_fmt)
             else:
-                ws.write(i + 1, j + 2, "", off)
+                ws.write(i, j, "", off)
+
+
+def _day_texts(dates: pd.Series) -> list[str]:
+    """``YYYY-MM-DD`` of each date, datetime or text, each distinct value parsed once."""
+    return once_per_value(dates.tolist(), lambda d: str(pd.Timestamp(d).date()))
 
 
 def _table_sheet(book: Any, name: str, frame: pd.DataFrame, bold: Any) -> Any:
@@ -159,121 +185,32 @@ def _table_sheet(book: Any, name: str, frame: pd.DataFrame, bold: Any) -> Any:
     for j, column in enumerate(table.columns):
         ws.write(0, j, str(column), bold)
         ws.set_column(j, j, max(10, min(40, len(str(column)) + 2)))
-    for i, row in enumerate(table.itertuples(index=False), start=1):
+    columns = [_cells(table.iloc[:, j]) for j in range(len(table.columns))]
+    text, number, other = ws.write_string, ws.write_number, ws.write
+    for i, row in enumerate(zip(*columns, strict=True), start=1):
         for j, value in enumerate(row):
-            value = _cell(value)
             if isinstance(value, str):
-                ws.write_string(i, j, value)  # text stays text: no formula, link or apostrophe
+                text(i, j, value)  # text stays text: no formula, link or apostrophe
+            elif value.__class__ is int or value.__class__ is float:
+                number(i, j, value)  # what write() does with a number, without asking its type again
             else:
-                ws.write(i, j, value)
+                other(i, j, value)
     ws.freeze_panes(1, 0)
     return ws
 
 
+def _cells(column: pd.Series) -> list[Any]:
+    """A column's cells as written (:func:`_cell`); integers and booleans, which cannot be missing,
+    as they are."""
+    values = column.tolist()
+    return values if column.dtype.kind in "iub" else [_cell(v) for v in values]
+
+
 def _cell(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""  # missing: an empty cell, never the text "NaT" or "nan"
     if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
         return str(value)
     if hasattr(value, "item"):
         return value.item()
     return value
-
-
-def run_timestamp() -> dt.datetime:
-    """The run's timestamp (UTC, whole seconds): ``SOURCE_DATE_EPOCH`` when set (reproducible
-    builds' convention), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def _calendar(name: str, timezone: str) -> Any:
-    import icalendar
-
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//nhs-cancer-optimiser//rota//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", timezone)
-    return cal
-
-
-def _event(row: Any, stamp: dt.datetime, timezone: str) -> Any:
-    import icalendar
-
-    event = icalendar.Event()
-    event.add(
-        "uid", f"{row.staff}-{pd.Timestamp(row.date).date().isoformat()}-{row.shift}@nhs-cancer-optimiser"
-    )
-    event.add("summary", f"{row.shift} shift" + (f" ({row.name})" if getattr(row, "name", "") else ""))
-    event.add("dtstart", _local(row.start, timezone))
-    event.add("dtend", _local(row.end, timezone))
-    event.add("dtstamp", stamp)
-    event.add(
-        "description",
-        f"{row.hours:g} paid hours" + (", on call" if bool(getattr(row, "on_call", False)) else ""),
-    )
-    return event
-
-
-def _local(value: Any, timezone: str) -> dt.datetime:
-    from zoneinfo import ZoneInfo
-
-    ts = pd.Timestamp(value)
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(timezone)
-    return ts.tz_convert(timezone).to_pydatetime().astimezone(ZoneInfo(timezone))
-
-
-def _file_name(staff_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", staff_id).strip("._") or "staff"
-
-
-def calendar_file_names(staff_ids: list[str]) -> dict[str, str]:
-    """``calendars/<name>.ics`` per staff id, unique: ids that clean to the same name (``S 005``
-    and ``S_005``) get numbered suffixes (``S_005.ics``, ``S_005-2.ics``) in the ids' sorted order."""
-    out: dict[str, str] = {}
-    taken: set[str] = set()
-    for staff_id in sorted(dict.fromkeys(staff_ids)):
-        base = _file_name(staff_id)
-        name, n = base, 1
-        while name.lower() in taken:  # case-insensitive file systems
-            n += 1
-            name = f"{base}-{n}"
-        taken.add(name.lower())
-        out[staff_id] = f"calendars/{name}.ics"
-    return out
-
-
-def write_rota_calendars(
-    rota: pd.DataFrame,
-    folder: Path,
-    name: str,
-    *,
-    timezone: str = TIMEZONE,
-    stamp: dt.datetime | None = None,
-) -> list[str]:
-    """``rota.ics`` for the whole rota and one calendar per person; returns the files, each once.
-
-    Times are in ``timezone`` (the instance's, with its VTIMEZONE); DTSTAMP is ``stamp`` (default
-    :func:`run_timestamp`).
-    """
-    stamp = stamp or run_timestamp()
-    written = []
-    whole = _calendar(name, timezone)
-    (folder / "calendars").mkdir(exist_ok=True)
-    files = calendar_file_names([str(s) for s in rota["staff"].unique()])
-    for staff_id, rows in rota.groupby("staff", sort=True):
-        person = _calendar(f"{name}: {staff_id}", timezone)
-        for row in rows.itertuples():
-            person.add_component(_event(row, stamp, timezone))
-            whole.add_component(_event(row, stamp, timezone))
-        person.add_missing_timezones()
-        file = files[str(staff_id)]
-        (folder / file).write_bytes(person.to_ical())
-        written.append(file)
-    whole.add_missing_timezones()
-    (folder / "rota.ics").write_bytes(whole.to_ical())
-    return ["rota.ics", *written]

@@ -43,7 +43,9 @@ class Kind:
     ``model.solve(case.input, case.parameters, backend=..., options=..., progress=...)``, runs
     ``model.check(case.input, plan)``, writes ``plan.tables()`` formula-safe and atomically and
     ``summary.json`` from ``plan.figures()``, then ``write_extra(plan, case, folder)`` (a workbook,
-    calendars); ``summary(plan) -> str`` is the terminal summary.
+    calendars); ``summary(plan) -> str`` is the terminal summary. ``plan_rows(input) -> int``
+    (optional) is how many rows a plan of the input is expected to hold (a rota: its shifts), so
+    that the run keeps back time to check and write them (:func:`optimiser.clock.solve_deadline`).
     """
 
     name: str
@@ -54,6 +56,7 @@ class Kind:
     summary: Callable[[Any], str]
     model: ModuleType
     write_extra: Callable[[Any, Any, Path], list[str]] | None = None
+    plan_rows: Callable[[Any], int] | None = None
 
     @property
     def backend_names(self) -> tuple[str, ...]:

@@ -214,7 +214,8 @@ def _cover(
 def holidays_of(changes: pd.DataFrame | None, first: dt.date, days: int) -> dict[dt.date, str]:
     """England's bank holidays in the rota, with the instance's ``bank_holidays`` rows added
     (``holiday`` true) or removed (false)."""
-    add, remove = [], []
+    add: list[dt.date] = []
+    remove: list[dt.date] = []
     if changes is not None:
         for date, holiday in zip(changes["date"].dt.date, changes["holiday"], strict=True):
             (add if bool(holiday) else remove).append(date)
@@ -254,7 +255,7 @@ def write_extra(plan: RosterPlan, case: ModelCase, folder: Path) -> list[str]:
         plan.rota,
         data.dates,
         data.staff,
-        plan.tables()["staff_summary"],
+        plan.staff_summary.round(2),  # as staff_summary.csv, without building the plan's other tables
         plan.cover,
         plan.penalties,
         data.leave,
@@ -262,6 +263,16 @@ def write_extra(plan: RosterPlan, case: ModelCase, folder: Path) -> list[str]:
     )
     timed = plan.rota[plan.rota["start"].notna()]
     return ["rota.xlsx", *write_rota_calendars(timed, folder, data.name, timezone=data.timezone, stamp=stamp)]
+
+
+def plan_rows(data: RosterInput) -> int:
+    """The shifts a rota of ``data`` is expected to hold: the preferred headcount of every cover row
+    (rows for a skill count holders among those already counted)."""
+    cover = data.cover
+    if cover is None or cover.empty or "preferred" not in cover:
+        return 0
+    headcount = cover["skill"].fillna("") == "" if "skill" in cover else pd.Series(True, index=cover.index)
+    return int(cover.loc[headcount, "preferred"].clip(lower=0).sum())
 
 
 KIND = Kind(
@@ -273,4 +284,5 @@ KIND = Kind(
     summary=summary,
     model=models.roster,
     write_extra=write_extra,
+    plan_rows=plan_rows,
 )

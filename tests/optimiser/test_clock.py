@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -21,6 +22,59 @@ def test_deadline_keeps_a_reserve_for_check_and_files() -> None:
     assert clock.solve_deadline(100.0, 60) == pytest.approx(100 + 60 - 3)  # 5 %
     assert clock.solve_deadline(100.0, 4) == pytest.approx(100 + 4 - 0.5)  # at least 0.5 s
     assert clock.solve_deadline(100.0, 1) == pytest.approx(100 + 1 - 0.25)  # at most a quarter
+
+
+def test_reserve_grows_with_the_rows_to_write() -> None:
+    per_row = clock.CHECK_AND_WRITE_SECONDS_PER_ROW
+    assert per_row == 0.0005
+    # 5 % of 60 s, plus 0.5 ms for each of 10,000 rows
+    assert clock.solve_deadline(100.0, 60, rows=10_000) == pytest.approx(100 + 60 - (3 + 5))
+    # 10 s at most before the rows: 600 s keeps back 10 + 12.2 s for a year's rota of 24,388 shifts
+    assert clock.solve_deadline(100.0, 600, rows=24_388) == pytest.approx(100 + 600 - (10 + 12.194))
+    # never more than a quarter of the limit: the solve keeps three quarters
+    assert clock.solve_deadline(100.0, 60, rows=24_388) == pytest.approx(100 + 60 - 15)
+    assert clock.solve_deadline(100.0, 60, rows=-5) == clock.solve_deadline(100.0, 60)
+
+
+def test_a_rotas_rows_are_its_shifts_of_cover() -> None:
+    from types import SimpleNamespace
+
+    from optimiser.kinds.roster import plan_rows
+
+    cover = pd.DataFrame(
+        {
+            "date": ["2025-01-06"] * 3 + ["2025-01-07"] * 2,
+            "shift_id": ["E", "E", "N", "E", "N"],
+            "skill": ["", "chemo", "", "", ""],  # holders of a skill are counted in the headcount row
+            "minimum": [3, 1, 1, 2, 1],
+            "preferred": [4, 2, 1, 3, 2],
+        }
+    )
+    assert plan_rows(SimpleNamespace(cover=cover)) == 4 + 1 + 3 + 2
+    assert plan_rows(SimpleNamespace(cover=cover.iloc[:0])) == 0
+
+
+def test_solve_keeps_back_time_for_the_rotas_shifts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``optimiser solve`` passes the kind's expected rows to the deadline (a rota: its shifts)."""
+    from optimiser.kinds import load_instance
+    from optimiser.kinds.roster import plan_rows
+
+    folder = tmp_path / "g"
+    args = ["generate", "roster", "--staff", "5", "--days", "7", "--seed", "2", str(folder)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    asked: list[int] = []
+    real = clock.solve_deadline
+
+    def spy(started: float, time_limit: float | None, rows: int = 0) -> float | None:
+        asked.append(rows)
+        return real(started, time_limit, rows)
+
+    monkeypatch.setattr(clock, "solve_deadline", spy)
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["solve", str(folder), "--time-limit", "8", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    expected = plan_rows(load_instance(folder).model_input.input)
+    assert asked == [expected] and 5 <= expected <= 5 * 7
 
 
 def test_process_age_is_read_from_the_kernel() -> None:
