@@ -28,7 +28,7 @@ from models.sact.solve import SactPlan
 from optimiser.kinds import get_kind
 from optimiser.kinds.base import input_from_tables
 from solvers import SolveOptions, Status
-from solvers.pricing import price_relaxation
+from solvers.pricing import RoundPoint, price_relaxation
 from tests.models.test_sact_enumeration import CASES, EXACT, optimum
 
 
@@ -272,9 +272,10 @@ def test_enough_ends_pricing_after_the_round_it_says_so(name: str) -> None:
     initial[serve[sact_large.nearest_arcs(a, 1)]] = True
     heard: list[float] = []
 
-    def enough(bound: float, x: np.ndarray, active: np.ndarray) -> bool:
-        heard.append(bound)
-        assert x.shape == (model.num_cols,) and active[serve[x[serve] > 0]].all()
+    def enough(point: RoundPoint) -> bool:
+        heard.append(point.bound)
+        assert point.settled and point.unsettled == 0.0
+        assert point.x.shape == (model.num_cols,) and point.active[serve[point.x[serve] > 0]].all()
         return True
 
     relaxation = price_relaxation(model, priced, initial, enough=enough)
