@@ -28,7 +28,7 @@ from models.sact.solve import SactPlan
 from optimiser.kinds import get_kind
 from optimiser.kinds.base import input_from_tables
 from solvers import SolveOptions, Status
-from solvers.pricing import price_relaxation
+from solvers.pricing import RoundPoint, price_relaxation
 from tests.models.test_sact_enumeration import CASES, EXACT, optimum
 
 
@@ -272,9 +272,10 @@ def test_enough_ends_pricing_after_the_round_it_says_so(name: str) -> None:
     initial[serve[sact_large.nearest_arcs(a, 1)]] = True
     heard: list[float] = []
 
-    def enough(bound: float, x: np.ndarray, active: np.ndarray) -> bool:
-        heard.append(bound)
-        assert x.shape == (model.num_cols,) and active[serve[x[serve] > 0]].all()
+    def enough(point: RoundPoint) -> bool:
+        heard.append(point.bound)
+        assert point.settled and point.unsettled == 0.0
+        assert point.x.shape == (model.num_cols,) and point.active[serve[point.x[serve] > 0]].all()
         return True
 
     relaxation = price_relaxation(model, priced, initial, enough=enough)
@@ -283,3 +284,43 @@ def test_enough_ends_pricing_after_the_round_it_says_so(name: str) -> None:
     assert relaxation.bound <= optimum(name) * (1 + 1e-6) + 1e-6
     full = price_relaxation(model, priced, initial)
     assert full.rounds > 1 and full.bound >= relaxation.bound
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_step_bounds_never_exceed_the_enumerated_optimum(name: str) -> None:
+    """Issue 16 (steps): every bound heard during a round's re-solve, one simplex iteration a step,
+    is at most the whole MILP's optimum found by enumeration, and the bounds never fall."""
+    data = CASES[name].data
+    a = prepare(data)
+    model = build_matrix(a, data.parameters)
+    serve = model.variable_blocks["serve"].index
+    priced = np.zeros(model.num_cols, dtype=bool)
+    priced[serve] = True
+    initial = np.zeros(model.num_cols, dtype=bool)
+    initial[serve[sact_large.nearest_arcs(a, 1)]] = True
+    heard: list[RoundPoint] = []
+    relaxation = price_relaxation(
+        model, priced, initial, enough=lambda p: heard.append(p) is not None, check_every=1
+    )
+    bounds = [p.bound for p in heard] + [relaxation.bound]
+    assert all(b <= optimum(name) * (1 + 1e-6) + 1e-6 for b in bounds)
+    assert bounds == sorted(bounds)
+
+
+def test_priced_path_stops_mid_round_once_a_plan_meets_the_gap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16 (steps): 1,000 zones x 40 sites, gap 2 %, a step of 20 iterations: the plan tried
+    from a step's point meets the gap, so pricing ends inside round 2 with a checked plan and a
+    bound no higher than the bound of round 2 solved whole."""
+    inst = generate(zones=1000, sites=40, seed=0)
+    data = input_from_tables(get_kind("sact"), inst.tables, inst.parameters, inst.name).input
+    options = SolveOptions(time_limit=60.0, gap=0.02, threads=1)
+    monkeypatch.setattr(sact_large, "CHECK_EVERY", None)
+    whole = solve_by(data, "priced", options)
+    monkeypatch.setattr(sact_large, "CHECK_EVERY", 20)
+    monkeypatch.setattr(sact_large, "STEP_PLAN_UNSETTLED", 1.0)
+    stepped = solve_by(data, "priced", options)
+    assert "relaxation by pricing: enough after 2 rounds" in stepped.result.message
+    assert stepped.result.status is Status.OPTIMAL and stepped.result.gap <= 0.02
+    assert stepped.result.bound < whole.result.bound  # stopped before round 2 ended
+    assert stepped.result.bound <= stepped.result.objective
+    assert check_sact_plan(data, stepped).violations == []

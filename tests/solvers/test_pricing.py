@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from solvers import MatrixModel, SolveOptions, Status, solve_matrix
-from solvers.pricing import PricingSession, lagrangian_bound, price_relaxation
+from solvers.pricing import PricingSession, RoundPoint, lagrangian_bound, price_relaxation
 
 
 def facility(num_customers: int = 30, num_sites: int = 8, seed: int = 0, lazy: bool = True) -> MatrixModel:
@@ -115,6 +115,38 @@ def test_bound_is_valid_before_convergence() -> None:
     for rounds in (1, 2, 3):
         r = price_relaxation(model, priced, nearest(model, 3), max_rounds=rounds, max_rows=5, max_columns=3)
         assert r.bound is not None and r.bound <= optimum + 1e-7
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_steps_of_a_round_report_valid_bounds_and_end_where_enough_says(seed: int) -> None:
+    """check_every: the re-solves of rounds 2+ run in steps; every step's bound (from the dual
+    simplex's current duals) is valid and never falls; left alone, the relaxation ends as it
+    would without steps; stopped at the first step, it returns that step's point and bound."""
+    model = facility(num_customers=60, seed=seed)
+    optimum = strong_lp(model)
+    priced = np.zeros(model.num_cols, bool)
+    priced[model.variable_blocks["serve"].index] = True
+    heard: list[RoundPoint] = []
+
+    def listen(point: RoundPoint) -> bool:
+        heard.append(point)
+        return False
+
+    whole = price_relaxation(
+        model, priced, nearest(model, 3), stall_rounds=1000, enough=listen, check_every=1
+    )
+    steps = [p for p in heard if not p.settled]
+    assert len(steps) >= 3 and all(p.unsettled >= 0 for p in steps) and steps[0].unsettled > 0
+    assert whole.status == "optimal" and whole.bound == pytest.approx(optimum, rel=1e-7)
+    bounds = [p.bound for p in heard]
+    assert all(b <= optimum + 1e-7 for b in bounds) and bounds == sorted(bounds)
+    first = next(p for p in heard if not p.settled)
+    stopped = price_relaxation(
+        model, priced, nearest(model, 3), enough=lambda p: not p.settled, check_every=1
+    )
+    assert stopped.status == "enough" and stopped.rounds == 2
+    assert stopped.bound == pytest.approx(first.bound) and stopped.bound <= optimum + 1e-7
+    assert np.array_equal(stopped.x, first.x)
 
 
 def test_lagrangian_bound_for_any_multipliers() -> None:
