@@ -257,17 +257,17 @@ class PricingSession:
                 status = failure
                 break
             previous = state.bound
-            value, d = state.read(lp)
+            objective, x, value, d, bound = state.read(lp)
             cand = price_columns(lp, d, tolerance, max_columns)
-            viol = separate_rows(lp, state.x, max_rows)
-            history.append((time.perf_counter() - t0, state.objective, value, int(cand.size), int(viol.size)))
+            viol = separate_rows(lp, x, max_rows)
+            history.append((time.perf_counter() - t0, objective, value, int(cand.size), int(viol.size)))
             if cand.size == 0 and viol.size == 0:
                 status = "optimal"
                 break
             if enough is not None and enough(state.point(lp, settled=True)):
                 status = "enough"
                 break
-            if _bound_stalled(previous, state.bound, stall_tolerance):
+            if _bound_stalled(previous, bound, stall_tolerance):
                 stalled += 1
                 if stalled >= stall_rounds:
                     status = "stalled"
@@ -277,12 +277,12 @@ class PricingSession:
             add_columns(lp, cand)
             add_lazy_rows(lp, viol)
             added = int(cand.size + viol.size)
-        objective, x = state.last(status)
+        last_objective, last_x = state.last(status)
         return PricedRelaxation(
             status=status,
             bound=state.bound,
-            objective=objective,
-            x=x,
+            objective=last_objective,
+            x=last_x,
             active=lp.active.copy(),
             lazy_added=lp.added.copy(),
             rounds=rounds,
@@ -338,13 +338,17 @@ class _Progress:
     x: np.ndarray | None = None
     settled: tuple[float, np.ndarray] | None = None  # objective and point of the last optimal LP
 
-    def read(self, lp: RestrictedLP, *, settled: bool = True) -> tuple[float, np.ndarray]:
-        """Read the LP's point and duals; keep the best bound; the duals' bound and reduced costs."""
-        self.objective, self.x, value, d = read_solution(lp)
-        self.bound = value if self.bound is None else max(self.bound, value)
+    def read(
+        self, lp: RestrictedLP, *, settled: bool = True
+    ) -> tuple[float, np.ndarray, float, np.ndarray, float]:
+        """Read the LP's point and duals and keep the best bound: the LP's objective and point, the
+        duals' bound and reduced costs, and the best bound so far."""
+        objective, x, value, d = read_solution(lp)
+        bound = value if self.bound is None else max(self.bound, value)
+        self.objective, self.x, self.bound = objective, x, bound
         if settled:
-            self.settled = (self.objective, self.x)
-        return value, d
+            self.settled = (objective, x)
+        return objective, x, value, d, bound
 
     def last(self, status: str) -> tuple[float | None, np.ndarray | None]:
         """The objective and point to return: a step's if ``enough`` took it, else the last optimal LP's."""
