@@ -125,7 +125,7 @@ def contract_result(model: Any, model_input: Any, plan: Any, key: str) -> CaseRe
 
 
 def expand_bundled(entry: Mapping[str, Any], context: Context) -> list[Case]:
-    from instances import bundled_instances, bundled_path
+    from instances import bundled_folder, bundled_instances
     from optimiser.instance_files import read_instance
     from optimiser.kinds import KINDS
 
@@ -139,7 +139,7 @@ def expand_bundled(entry: Mapping[str, Any], context: Context) -> list[Case]:
     left_out: list[str] = []
     seen_kinds: set[str] = set()
     for name in select_names(entry, available, "bundled"):
-        raw = read_instance(bundled_path(name))  # type: ignore[arg-type]
+        raw = read_instance(bundled_folder(name))
         if kinds is not None and raw.kind not in kinds:
             continue
         seen_kinds.add(raw.kind)
