@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from benchmarks.machine import machine_description, run_conditions  # noqa: E402
 from instances.generators.cover import generate  # noqa: E402
 from models.cover import CoverParameters, check, solve  # noqa: E402
-from models.cover.index import prepare, week_slice  # noqa: E402
+from models.cover.index import CoverIndex, prepare, week_slice  # noqa: E402
 from models.cover.matrix import build_matrix  # noqa: E402
 from solvers import SolveOptions  # noqa: E402
 
@@ -45,7 +45,7 @@ CASES = {
 }
 
 
-def measure_builds(idx, params: CoverParameters, pyomo: bool) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def measure_builds(idx: CoverIndex, params: CoverParameters, pyomo: bool) -> list[dict[str, object]]:
     """Seconds to build the stage-1 model, whole horizon and week 1, with each builder."""
     rows: list[dict[str, object]] = []
     for scope, part in (("whole horizon", idx), ("one week", week_slice(idx, 0)[0])):

@@ -12,7 +12,6 @@ from pathlib import Path
 def machine_description() -> str:
     """One markdown paragraph: date, CPU, cores, memory, Python and solver versions."""
     import highspy
-    import ortools
     import pyomo
 
     try:
@@ -34,7 +33,7 @@ def machine_description() -> str:
     return (
         f"Machine: {cpu}, {os.cpu_count()} cores, {memory}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}; highspy {highs_version}, pyomo {pyomo.version.version}, "
-        f"ortools {ortools.__version__}. Recorded {dt.date.today().isoformat()}."
+        f"ortools {_dist_version('ortools')}. Recorded {dt.date.today().isoformat()}."
     )
 
 

@@ -77,7 +77,7 @@ def run_case(
     if plan.found:
         check = ooh.check(inp, plan)
         row["check_ok"] = check.passed
-        row["check_delta"] = abs(check.figures["total_cost"] - r.objective)
+        row["check_delta"] = None if r.objective is None else abs(check.figures["total_cost"] - r.objective)
         row["saving_pct"] = 100 * plan.costs.loc["total", "saving"] / plan.costs.loc["total", "before"]
     return row
 

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -41,7 +42,7 @@ def run_case(zones: int, sites: int, seed: int, time_limit: float, gap: float, p
     data = case.input
     load_seconds = time.perf_counter() - t0
     arrays = prepare(data)
-    row = {
+    row: dict[str, Any] = {
         "zones": zones,
         "sites": sites,
         "seed": seed,

@@ -74,10 +74,10 @@ def run_case(side: int, zones: int, sites: int, seed: int) -> dict[str, object]:
         start = time.perf_counter()
         graph = read_graph(path)
         read_s = time.perf_counter() - start
-    pts = lambda n: (  # noqa: E731
-        ORIGIN[0] + SPAN_DEG[0] * rng.random(n),
-        ORIGIN[1] + SPAN_DEG[1] * rng.random(n),
-    )
+
+    def pts(n: int) -> tuple[np.ndarray, np.ndarray]:
+        return ORIGIN[0] + SPAN_DEG[0] * rng.random(n), ORIGIN[1] + SPAN_DEG[1] * rng.random(n)
+
     zlat, zlon = pts(zones)
     slat, slon = pts(sites)
     start = time.perf_counter()

@@ -17,3 +17,11 @@ def bundled_path(name: str) -> Path | None:
     """The folder of bundled instance ``name``, or None."""
     path = BUNDLED_DIR / name
     return path if (path / "instance.yaml").is_file() else None
+
+
+def bundled_folder(name: str) -> Path:
+    """The folder of bundled instance ``name``; ValueError naming the bundled ones when there is none."""
+    path = bundled_path(name)
+    if path is None:
+        raise ValueError(f"no bundled instance {name!r}; bundled: {', '.join(bundled_instances())}")
+    return path

@@ -345,11 +345,11 @@ def report(folder: Path, years: str | None, instance: Path | None) -> None:
 @main.command("instances")
 def list_instances() -> None:
     """List the bundled instances."""
-    from instances import bundled_instances, bundled_path
+    from instances import bundled_folder, bundled_instances
     from optimiser.instance_files import read_yaml
 
     for name in bundled_instances():
-        meta = read_yaml(bundled_path(name) / "instance.yaml")  # type: ignore[operator]
+        meta = read_yaml(bundled_folder(name) / "instance.yaml")
         click.echo(f"{name:24} {meta.get('kind', ''):8} {meta.get('description', '')}")
 
 

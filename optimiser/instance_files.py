@@ -78,12 +78,13 @@ def _refuse_aliases(text: str, shown: str) -> None:
     """Raise InputError at the first anchor (``&a``) or alias (``*a``): parsed, never expanded."""
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            mark = event.start_mark  # the parser always sets it; the stubs allow None
             raise InputError(
                 [
                     Problem(
                         shown,
                         "YAML anchors and aliases (& and *) are not allowed; write each value out",
-                        event.start_mark.line + 1,
+                        None if mark is None else mark.line + 1,
                     )
                 ]
             )

@@ -6,8 +6,12 @@ import sys
 import threading
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from solvers import stop_requested
+
+if TYPE_CHECKING:
+    from rich.status import Status
 
 
 class SolveProgress:
@@ -18,7 +22,7 @@ class SolveProgress:
 
         self.console = Console(stderr=True)
         self.enabled = enabled and sys.stderr.isatty()
-        self._status = None
+        self._status: Status | None = None
         self._best: float | None = None
         self._bound: float | None = None
         self._stage: str | None = None

@@ -66,7 +66,7 @@ def solve_loaded(
             case.input, case.parameters, backend=backend, options=options, progress=progress, **extra
         )
         interrupted = stop_requested() or plan.result.interrupted
-    if interrupted and not plan.found and dataclasses.is_dataclass(plan):
+    if interrupted and not plan.found and dataclasses.is_dataclass(plan) and not isinstance(plan, type):
         # the model may blame the time limit; the true reason is the interruption
         plan = dataclasses.replace(plan, explanation=(INTERRUPTED_NO_PLAN,))
     start = time.perf_counter()

@@ -105,7 +105,10 @@ def _convert(text: pd.Series, blank: pd.Series, column: Column) -> tuple[pd.Seri
     if column.kind == "bool":
         low = text.str.lower()
         true, false = low.isin(_TRUE), low.isin(_FALSE)
-        values = pd.Series(np.where(true, True, np.where(false, False, None)), index=text.index)
+        answers = np.full(len(text), None, dtype=object)
+        answers[true.to_numpy(dtype=bool)] = True
+        answers[false.to_numpy(dtype=bool)] = False
+        values = pd.Series(answers, index=text.index)
         return values, ~(true | false) & ~blank
     if column.kind == "date":
         values = pd.to_datetime(text.where(~blank), errors="coerce", format="ISO8601")
@@ -222,14 +225,14 @@ def _check_column(
             problems.append(Problem(file, message, int(rows[i]), column.name))
     if column.unique:
         first_row: dict[Any, int] = {}
-        for i, value in enumerate(values.tolist()):
+        for position, value in enumerate(values.tolist()):
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 continue
             if value in first_row:
                 message = f"duplicate id '{value}' (first at row {first_row[value]})"
-                problems.append(Problem(file, message, int(rows[i]), column.name))
+                problems.append(Problem(file, message, int(rows[position]), column.name))
             else:
-                first_row[value] = int(rows[i])
+                first_row[value] = int(rows[position])
     if column.kind == "int" and not problems and not values.isna().any():
         values = values.astype("int64")
     return values, problems

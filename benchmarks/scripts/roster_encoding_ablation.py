@@ -94,7 +94,8 @@ def main(argv: list[str]) -> None:
     path, variant, limit = Path(argv[0]), argv[1], float(argv[2])
     if variant != "base":
         new = consecutive_days_by(variant)
-        builder.FAMILIES = tuple(new if f is rules.consecutive_days else f for f in builder.FAMILIES)
+        # the module's globals, which build_roster_model reads at build time
+        vars(builder)["FAMILIES"] = tuple(new if f is rules.consecutive_days else f for f in builder.FAMILIES)
     t0 = time.monotonic()
     rm = builder.build_roster_model(to_roster_input(read_instance(path)))
     build = time.monotonic() - t0

@@ -18,6 +18,7 @@ import dataclasses
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import models.roster.search as search
 from models.roster.curtois_qu import read_instance, to_roster_input
@@ -30,7 +31,7 @@ INTEGER_SETTINGS = ("step_workers", "linearization_level")
 
 def main(argv: list[str]) -> None:
     path, kind, limit = Path(argv[0]), argv[1], float(argv[2])
-    settings = {}
+    settings: dict[str, Any] = {}  # LnsSettings fields from the command line: bool, float or int
     for pair in argv[3:]:
         key, value = pair.split("=")
         settings[key] = value == "True" if value in ("True", "False") else float(value)

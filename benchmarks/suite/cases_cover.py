@@ -78,7 +78,7 @@ def parse_size(text: str) -> tuple[int, int, int, int]:
             f"cover size {text!r} is not ONCOLOGISTSxTRUSTSxTUMOURSITESxWEEKS of whole numbers >= 1, "
             "e.g. 12x3x4x4"
         )
-    return values  # type: ignore[return-value]
+    return values
 
 
 def expand_generated(entry: Mapping[str, Any], context: Context) -> list[Case]:

@@ -125,7 +125,7 @@ def contract_result(model: Any, model_input: Any, plan: Any, key: str) -> CaseRe
 
 
 def expand_bundled(entry: Mapping[str, Any], context: Context) -> list[Case]:
-    from instances import bundled_instances, bundled_path
+    from instances import bundled_folder, bundled_instances
     from optimiser.instance_files import read_instance
     from optimiser.kinds import KINDS
 
@@ -139,7 +139,7 @@ def expand_bundled(entry: Mapping[str, Any], context: Context) -> list[Case]:
     left_out: list[str] = []
     seen_kinds: set[str] = set()
     for name in select_names(entry, available, "bundled"):
-        raw = read_instance(bundled_path(name))  # type: ignore[arg-type]
+        raw = read_instance(bundled_folder(name))
         if kinds is not None and raw.kind not in kinds:
             continue
         seen_kinds.add(raw.kind)
@@ -175,25 +175,28 @@ def _bundled_size(kind: str, tables: Mapping[str, Any], parameters: Mapping[str,
     if kind in pairs and all(t in tables for t in pairs[kind]):
         first, second = (len(tables[t]) for t in pairs[kind])
         return f"{first}x{second}", float(first * second)
-    if kind == "roster" and "staff" in tables and _whole(parameters.get("days")):
-        staff, days = len(tables["staff"]), int(parameters["days"])
+    days = _whole(parameters.get("days"))
+    if kind == "roster" and "staff" in tables and days is not None:
+        staff = len(tables["staff"])
         return f"{staff}x{days}", float(staff * days)
     if kind == "cover" and "oncologists" in tables:
-        weeks = parameters.get("weeks")
-        if not _whole(weeks) and "demand" in tables and "week" in tables["demand"]:
-            weeks = max((int(w) for w in tables["demand"]["week"] if _whole(w)), default=None)
-        if _whole(weeks):
+        weeks = _whole(parameters.get("weeks"))
+        if weeks is None and "demand" in tables and "week" in tables["demand"]:
+            weeks = max((w for w in map(_whole, tables["demand"]["week"]) if w is not None), default=None)
+        if weeks is not None:
             onc = len(tables["oncologists"])
-            return f"{onc} onc x {int(weeks)} wk", float(onc * int(weeks))
+            return f"{onc} onc x {weeks} wk", float(onc * weeks)
     rows = sum(len(t) for t in tables.values())
     return f"{rows} rows", float(rows)
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> int | None:
+    """``value`` as a positive whole number (from 4, 4.0 or "4"), else None (blank, 0, 2.5, text)."""
     try:
-        return value is not None and float(value) == int(float(value)) and int(float(value)) > 0
+        number = float(value)
+        return int(number) if number == int(number) and number > 0 else None
     except (TypeError, ValueError):
-        return False
+        return None
 
 
 def solve_bundled(case: Case, backend: str, options: SolveOptions, context: Context) -> SolveResult:

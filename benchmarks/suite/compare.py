@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -48,19 +49,20 @@ def compare_runs(recorded: pd.DataFrame, new: pd.DataFrame, rel_tol: float = 1e-
     return both.drop(columns="found_in").sort_values(KEY, kind="stable").reset_index(drop=True)
 
 
-def _verdict(row: tuple, rel_tol: float) -> str:
-    where = row.found_in  # type: ignore[attr-defined]
+def _verdict(row: Any, rel_tol: float) -> str:
+    """``row``: one of ``itertuples`` of the merged runs, whose fields are the merged columns."""
+    where = row.found_in
     if where == "left_only":
         return "only recorded"
     if where == "right_only":
         return "only new"
-    old_optimal = row.status_recorded == "optimal"  # type: ignore[attr-defined]
-    new_optimal = row.status_new == "optimal"  # type: ignore[attr-defined]
+    old_optimal = row.status_recorded == "optimal"
+    new_optimal = row.status_new == "optimal"
     if old_optimal and new_optimal:
-        a, b = float(row.objective_recorded), float(row.objective_new)  # type: ignore[attr-defined]
+        a, b = float(row.objective_recorded), float(row.objective_new)
         if math.isclose(a, b, rel_tol=rel_tol, abs_tol=rel_tol):
             return "same"
-        low_a, low_b = _bound(row.bound_recorded, a), _bound(row.bound_new, b)  # type: ignore[attr-defined]
+        low_a, low_b = _bound(row.bound_recorded, a), _bound(row.bound_new, b)
         slack = rel_tol * max(1.0, abs(a), abs(b))
         return "same within gap" if b >= low_a - slack and a >= low_b - slack else "changed"
     if old_optimal:
@@ -70,10 +72,10 @@ def _verdict(row: tuple, rel_tol: float) -> str:
     return "time-limited"
 
 
-def _bound(value: object, objective: float) -> float:
+def _bound(value: Any, objective: float) -> float:
     """The run's bound (a minimisation's lower bound), or its objective when none was recorded."""
     try:
-        bound = float(value)  # type: ignore[arg-type]
+        bound = float(value)
     except (TypeError, ValueError):
         return objective
     return objective if math.isnan(bound) else bound
@@ -92,9 +94,9 @@ def describe(comparison: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def _number(value: object) -> str:
+def _number(value: Any) -> str:
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     except (TypeError, ValueError):
         return "-"
     return "-" if math.isnan(number) else f"{number:,.6g}"

@@ -210,9 +210,9 @@ def check_published(row: dict[str, Any], case: Case) -> dict[str, Any]:
     if obj < pub - tol:
         problem = f"a plan with objective {obj:.10g} is better than the published optimum {pub:.10g}"
     elif row.get("status") == "optimal":
-        has_bound = bound is not None and math.isfinite(bound)
-        if (has_bound and bound > pub + tol) or obj > pub + tol + allowed_gap:
-            shown = f" (bound {bound:.10g})" if has_bound else ""
+        finite_bound = bound if bound is not None and math.isfinite(bound) else None
+        if (finite_bound is not None and finite_bound > pub + tol) or obj > pub + tol + allowed_gap:
+            shown = f" (bound {finite_bound:.10g})" if finite_bound is not None else ""
             problem = (
                 f"proven optimal objective {obj:.10g}{shown} differs from the published optimum "
                 f"{pub:.10g} (relative error {row['relative_error']:+.3g})"

@@ -65,7 +65,8 @@ def supplement_bands() -> pd.DataFrame:
 
 
 # service_id, name, tier, response min, min size, max size, max sites, salary GBP, GBP/night, category
-_SERVICES = [
+_Service = tuple[str, str, str, int, int, float, int, int, int, str]
+_SERVICES: list[_Service] = [
     (
         "AO2",
         "Acute oncology second on-call (consultant)",
@@ -293,11 +294,10 @@ def generate(sites: int, services: int, seed: int) -> OohInput:
     limit = OohParameters().max_attendances_per_night
     service_rows, rota_rows = [], []
     for j in range(services):
-        template = list(_SERVICES[j % len(_SERVICES)])
-        if j >= len(_SERVICES):
-            template[0] = f"{template[0]}{j // len(_SERVICES) + 1}"
-        service_rows.append(template)
-        k, n_min, n_max, l_max, respond = template[0], template[4], template[5], template[6], template[3]
+        template = _SERVICES[j % len(_SERVICES)]
+        k = template[0] if j < len(_SERVICES) else f"{template[0]}{j // len(_SERVICES) + 1}"
+        service_rows.append((k, *template[1:]))
+        n_min, n_max, l_max, respond = template[4], template[5], template[6], template[3]
         need = np.flatnonzero(rng.random(sites) < 0.8)
         if need.size == 0:
             need = np.array([int(rng.integers(sites))])
@@ -314,18 +314,18 @@ def generate(sites: int, services: int, seed: int) -> OohInput:
             if load > limit:
                 for s in members:
                     att[s] *= 0.95 * limit / load
-        for s in need:
-            a = round(att[int(s)], 2)
+        for site in need:
+            a = round(att[int(site)], 2)
             rota_rows.append(
                 (
-                    site_frame["site_id"].iloc[s],
+                    site_frame["site_id"].iloc[site],
                     k,
-                    staff[int(s)],
+                    staff[int(site)],
                     round(3 * a, 2),
                     a,
                     round(4 * a, 2),
                     round(1.2 * a, 2),
-                    site_frame["site_id"].iloc[s],
+                    site_frame["site_id"].iloc[site],
                 )
             )
     return OohInput(

@@ -35,11 +35,11 @@ def lsoa_rollout(num_years: int | None = None) -> GeneratedInstance:
     ----------
     num_years : the first this many years (None: all ten), for smaller cases of the same data.
     """
-    from instances import bundled_path
+    from instances import bundled_folder
     from optimiser.instance_files import read_instance
 
-    base = read_instance(bundled_path(BASE))  # type: ignore[arg-type]
-    plan = read_instance(bundled_path(YEARS_FROM))  # type: ignore[arg-type]
+    base = read_instance(bundled_folder(BASE))
+    plan = read_instance(bundled_folder(YEARS_FROM))
     years = plan.tables["years"]
     if num_years is not None:
         years = years.head(num_years)

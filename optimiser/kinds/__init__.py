@@ -20,5 +20,12 @@ def _registry() -> dict[str, Kind]:
 KINDS = _registry()
 
 
-def get_kind(name: str) -> Kind | None:
-    return KINDS.get(name)
+def get_kind(name: str) -> Kind:
+    """The registered kind called ``name`` (``sact``, ``ooh``, ``roster``, ``cover``, ``rollout``).
+
+    Raises KeyError naming the known kinds when there is none of that name.
+    """
+    kind = KINDS.get(name)
+    if kind is None:
+        raise KeyError(f"unknown kind {name!r}; known: {', '.join(sorted(KINDS))}")
+    return kind

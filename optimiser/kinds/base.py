@@ -112,7 +112,9 @@ def load_instance(
     tables as read, so they are validated exactly as the files are.
     """
     if kinds is None:
-        from optimiser.kinds import KINDS as kinds
+        from optimiser.kinds import KINDS
+
+        kinds = KINDS
     raw = read_instance(path)
     kind = kinds.get(raw.kind)
     if kind is None:

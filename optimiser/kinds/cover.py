@@ -99,7 +99,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             )
         )
     travel = _complete_travel(tables.get("travel"), tables["sites"], onc, params)
-    if problems:
+    if problems or first is None:  # date_parameter reports a problem whenever it gives None
         raise InputError(problems)
     try:
         instance = CoverInstance(
