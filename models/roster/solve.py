@@ -43,6 +43,15 @@ BACKENDS = ("cpsat",)
 """The rota model is solved by OR-Tools CP-SAT only."""
 DEFAULT_WORKERS = 2
 """CP-SAT workers when the options name none."""
+INTERLEAVED_SUBSOLVERS = ("default_lp",)
+"""Full-problem subsolvers of the reproducible search (workers interleaved). CP-SAT's default
+interleaves eight (core, default_lp, max_lp, no_lp, pseudo_costs, quick_restart,
+quick_restart_no_lp, reduced_costs), which spreads two workers' time thin; with ``default_lp``
+alone it runs what two racing workers run (default_lp, feasibility jump, local search and the
+neighbourhood searches). At 20 deterministic seconds on six rotas (bundled nurses and
+registrars, a generated 30 x 28, Curtois & Qu 5, 8, 10) every rota was better (nurses 267 -> 66,
+registrars 1035 -> 914, Instance8 4196 -> 2145) and the bound lower on three (Instance10 4619 ->
+9): ``benchmarks/results/roster_encodings.md``. A caller's ``subsolvers`` option wins."""
 WALL_MARGIN = 0.5
 """Seconds: a search ending this close to its wall-clock allowance was stopped by the wall clock."""
 
@@ -61,7 +70,8 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
     ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller names
     the workers, the limit is counted in deterministic time (``work_per_second`` units a second;
     wall-clock backstop ``wall_clock_factor`` times the limit, or the caller's deadline when
-    sooner) and several workers interleave, so the same seed and workers give the same rota."""
+    sooner) and several workers interleave (:data:`INTERLEAVED_SUBSOLVERS`), so the same seed and
+    workers give the same rota."""
     options = options or SolveOptions()
     limit = options.time_limit if options.time_limit is not None else params.time_limit
     threads = options.threads or DEFAULT_WORKERS
@@ -72,6 +82,7 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
             limit = float(limit) * params.wall_clock_factor
         if threads > 1:
             extra.setdefault("interleave_search", True)
+            extra.setdefault("subsolvers", list(INTERLEAVED_SUBSOLVERS))
     return dataclasses.replace(options, time_limit=limit, threads=threads, extra=extra)
 
 

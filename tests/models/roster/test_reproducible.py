@@ -19,7 +19,11 @@ def test_options_count_deterministic_time_when_the_workers_are_named() -> None:
     params = models.roster.Parameters(time_limit=30.0)
     fixed = solver_options(params, SolveOptions(threads=2, seed=4))
     assert (fixed.time_limit, fixed.threads, fixed.seed) == (90.0, 2, 4)  # the wall-clock backstop: 3 x
-    assert fixed.extra == {"max_deterministic_time": 6.0, "interleave_search": True}  # 0.2 units a second
+    assert fixed.extra == {  # 0.2 units a second; one full-problem subsolver, as two racing workers run
+        "max_deterministic_time": 6.0,
+        "interleave_search": True,
+        "subsolvers": ["default_lp"],
+    }
     racing = solver_options(params, SolveOptions(seed=4))  # --time-limit alone: two workers race
     assert (racing.time_limit, racing.threads, racing.extra) == (30.0, 2, {})
     one = solver_options(params, SolveOptions(threads=1))
