@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
-from models.roster.lines import Line, line_of_rota
+from models.roster.diving import dive
+from models.roster.lines import Line, LineModel, line_of_rota
 from models.roster.master import Master
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
@@ -51,6 +52,11 @@ class LinesSettings:
         Most seconds for one person's pricing problem (default 2).
     pool : int
         Most lines one pricing call adds to the master (default 5).
+    dive_share : float
+        Share of the time left after column generation for diving (default 0.5; 0: no dive).
+    dive_sure, dive_fix, dive_rounds : float, float, int
+        The dive's ``sure``, ``share`` and ``rounds`` (:func:`models.roster.diving.dive`;
+        defaults 0.9, 0.2, 1).
     """
 
     first_share: float = 0.15
@@ -58,6 +64,10 @@ class LinesSettings:
     mip_share: float = 0.5
     price_seconds: float = 2.0
     pool: int = 5
+    dive_share: float = 0.5
+    dive_sure: float = 0.9
+    dive_fix: float = 0.2
+    dive_rounds: int = 1
 
 
 def lines_solve(
@@ -89,6 +99,7 @@ def lines_solve(
     if result.status is Status.INFEASIBLE or options.should_stop():
         return _finish(result, solver, bound, build_seconds, t0, record)
     master = Master.of(rm)
+    people = [LineModel(rm, p) for p in range(len(rm.staff))]
     incumbent = None
     if result.has_plan:
         incumbent = float(solver.objective_value)
@@ -96,19 +107,16 @@ def lines_solve(
             master.add(line_of_rota(rm, p, solver.value))
     cg = generate_columns(
         rm, master, share(settings.columns_share), price_seconds=settings.price_seconds,
-        pool=settings.pool, stop_at=incumbent,
+        pool=settings.pool, stop_at=incumbent, people=people,
     )  # fmt: skip
     record["columns"] = _record(cg)
     if cg.bound is not None:
         bound = cg.bound if bound is None else max(bound, cg.bound)
     if incumbent is not None and bound is not None and bound >= incumbent - 1e-9:
         return _finish(result, solver, bound, build_seconds, t0, record)
-    left = options.remaining()
-    mip_limit = None if left is None else settings.mip_share * left
-    found = rota_from_columns(master, mip_limit)
-    record["columns"]["mip_penalty"] = None if found is None else round(found[1])
+    found = _rota_from_master(master, people, options, settings, record["columns"])
     if found is not None and bound is not None and found[1] <= bound + 1e-6:
-        result, solver = _fixed(rm, found[0])  # the MIP's rota reaches the bound: optimal
+        result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
         return _finish(result, solver, bound, build_seconds, t0, record)
     start = hint
     if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
@@ -129,6 +137,39 @@ def lines_solve(
     if final.has_plan and final.bound is not None:
         bound = final.bound if bound is None else max(bound, final.bound)
     return _finish(result, solver, bound, build_seconds, t0, record)
+
+
+def _rota_from_master(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    settings: LinesSettings,
+    record: dict[str, Any],
+) -> tuple[list[Line], float] | None:
+    """Phase 3: a rota from the generated lines, by diving (:func:`models.roster.diving.dive`, for
+    ``dive_share`` of the time left) and then the MIP over every line (``mip_share`` of the time
+    left after the dive), started from the dive's rota; the better of the two (``record`` gains
+    their penalties, ``dive_penalty`` and ``mip_penalty``)."""
+    workers = options.threads or 2
+    dived = None
+    if settings.dive_share > 0:
+        left = options.remaining()
+        part = dataclasses.replace(options, time_limit=None if left is None else settings.dive_share * left)
+        dived = dive(
+            master, people, part, sure=settings.dive_sure, share=settings.dive_fix,
+            rounds=settings.dive_rounds, price_seconds=settings.price_seconds, pool=settings.pool,
+            workers=workers,
+        )  # fmt: skip
+        record["dive_penalty"] = None if dived is None else round(dived.penalty)
+    found = None
+    if settings.mip_share > 0:
+        left = options.remaining()
+        start = None if dived is None else dived.values
+        found = rota_from_columns(master, None if left is None else settings.mip_share * left, start)
+        record["mip_penalty"] = None if found is None else round(found[1])
+    if dived is not None and (found is None or dived.penalty < found[1] - 1e-6):
+        return list(dived.lines), dived.penalty
+    return found
 
 
 def _columns_note(columns: dict[str, Any]) -> str:
