@@ -30,6 +30,7 @@ from models.roster.column_generation import ColumnGeneration, generate_columns, 
 from models.roster.diving import dive
 from models.roster.lines import Line, LineModel, line_of_rota
 from models.roster.master import Master
+from models.roster.search import LnsSettings, lns_solve
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
@@ -57,6 +58,9 @@ class LinesSettings:
     dive_sure, dive_fix, dive_rounds : float, float, int
         The dive's ``sure``, ``share`` and ``rounds`` (:func:`models.roster.diving.dive`;
         defaults 0.9, 0.2, 1).
+    polish : str
+        The last phase: ``"cpsat"`` (default, the whole model with the bound as a cut) or ``"lns"``
+        (the large-neighbourhood search from the best rota).
     """
 
     first_share: float = 0.15
@@ -68,6 +72,7 @@ class LinesSettings:
     dive_sure: float = 0.9
     dive_fix: float = 0.2
     dive_rounds: int = 1
+    polish: str = "cpsat"
 
 
 def lines_solve(
@@ -123,11 +128,7 @@ def lines_solve(
         start = _hint_of(rm, found[0])
     elif result.has_plan:
         start = {var: int(solver.value(var)) for var in rm.x.values()}
-    model = rm.model.clone()
-    if cg.bound is not None:  # a valid cut: CP-SAT can prove optimality as soon as it reaches it
-        model.add(sum(t.weight * t.amount for t in rm.terms) >= cg.bound)
-    last = dataclasses.replace(options, time_limit=options.remaining())
-    final, final_solver = solve_cpsat(model, last, hint=start)
+    final, final_solver = _polish(rm, options, start, cg.bound, settings.polish)
     if final.has_plan and (
         not result.has_plan or float(final_solver.objective_value) <= float(solver.objective_value)
     ):
@@ -137,6 +138,22 @@ def lines_solve(
     if final.has_plan and final.bound is not None:
         bound = final.bound if bound is None else max(bound, final.bound)
     return _finish(result, solver, bound, build_seconds, t0, record)
+
+
+def _polish(
+    rm: RosterModel, options: SolveOptions, start: dict[Any, int] | None, cut: int | None, how: str
+) -> tuple[SolveResult, Any]:
+    """Phase 4 for the time left, from the rota ``start``: CP-SAT on the whole model with the
+    column-generation bound ``cut`` as a constraint on the objective (``how == "cpsat"``), or the
+    large-neighbourhood search (``"lns"``, :func:`models.roster.search.lns_solve`: a tenth of the
+    time on the whole model, neighbourhoods, the last 15 % on the whole model again)."""
+    last = dataclasses.replace(options, time_limit=options.remaining())
+    if how == "lns":
+        return lns_solve(rm, last, hint=start, settings=LnsSettings(first_share=0.1, line_seconds=0.0))
+    model = rm.model.clone()
+    if cut is not None:  # a valid cut: CP-SAT can prove optimality as soon as it reaches it
+        model.add(sum(t.weight * t.amount for t in rm.terms) >= cut)
+    return solve_cpsat(model, last, hint=start)
 
 
 def _rota_from_master(
