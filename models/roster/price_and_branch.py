@@ -6,12 +6,17 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
 2. *Bound*: column generation (:func:`models.roster.column_generation.generate_columns`) seeded
    with the first rota's lines (so the master LP is feasible at once), for ``columns_share``; it
    stops early when its bound reaches the first rota's penalty or the LP can give no more.
-3. *Price-and-branch*: the HiGHS MIP over the generated lines (:func:`rota_from_columns`) for
-   ``mip_share`` of the time left: a legal rota, often close to the bound.
+3. *A rota from the lines*: a dive (:func:`models.roster.diving.dive`: fix the people whose line
+   the LP is surest of, price the others again, repeat) for ``dive_share`` of the time left, then
+   the HiGHS MIP over every generated line (:func:`rota_from_columns`, price-and-branch) for
+   ``mip_share`` of the time left, started from the dive's rota: a legal rota, often close to
+   the bound.
 4. *Polish*: CP-SAT on the whole model for the rest of the time, hinted with the better rota,
    with the column-generation bound as a constraint on the objective (valid: no rota scores
-   below it), so CP-SAT stops as soon as it reaches the bound. Skipped when the MIP's rota
-   reaches the bound already.
+   below it), so CP-SAT stops as soon as it reaches the bound (or, ``polish: "lns"``, the
+   large-neighbourhood search from that rota). Skipped when the rota reaches the bound already.
+
+Pricing runs ``options.threads`` people at a time (each a one-worker CP-SAT solve).
 
 The bound reported is the larger of CP-SAT's and column generation's (both valid lower bounds of
 the whole model; see :mod:`models.roster.master`); when it reaches the rota's penalty the rota is
