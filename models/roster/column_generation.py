@@ -97,12 +97,13 @@ def generate_columns(
         if least is None:
             break
         rounds += 1
-        bound = master.lagrangian(y, least)
-        if best is None or bound > best:
+        bound = master.lagrangian(y, least)  # -inf when a pricing call proved nothing
+        if math.isfinite(bound) and (best is None or bound > best):
             best, centre = bound, y
         converged = added == 0 and proven and y is y_lp
         smooth = added > 0  # no line priced out at the smoothed multipliers: next round at the LP's
-        if converged or _closed(best, lp_value, stop_at) or rounds == max_rounds:
+        closed = best is not None and _closed(best, lp_value, stop_at)
+        if converged or closed or rounds == max_rounds:
             break
     return ColumnGeneration(
         bound=None if best is None else math.ceil(best - TOLERANCE),
