@@ -14,7 +14,9 @@ from tests.conftest import benchmark_file
 
 
 @pytest.mark.parametrize(("number", "staff", "chosen"), [(1, 8, "lines"), (7, 20, "lines"), (9, 36, "cpsat")])
-def test_curtois_qu_soft_cover_chooses_lines_up_to_the_staff_limit(number: int, staff: int, chosen: str) -> None:
+def test_curtois_qu_soft_cover_chooses_lines_up_to_the_staff_limit(
+    number: int, staff: int, chosen: str
+) -> None:
     inp = to_roster_input(read_instance(benchmark_file("shift-scheduling", f"Instance{number}.txt")))
     assert len(inp.staff) == staff and AUTO_LINES_STAFF == 30
     assert auto_search(inp) == chosen

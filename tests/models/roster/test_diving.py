@@ -28,7 +28,9 @@ def _assignments(rm, lines) -> pd.DataFrame:
 def _seeded(inp):
     """The model, a master holding the lines of CP-SAT's first rota, and the pricing models."""
     rm = build_roster_model(inp)
-    first, solver = solve_cpsat(rm.model.clone(), SolveOptions(threads=1, extra={"stop_after_first_solution": True}))
+    first, solver = solve_cpsat(
+        rm.model.clone(), SolveOptions(threads=1, extra={"stop_after_first_solution": True})
+    )
     assert first.has_plan
     master = Master.of(rm)
     for p in range(len(rm.staff)):
