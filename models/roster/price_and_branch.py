@@ -6,9 +6,9 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
 2. *Bound*: column generation (:func:`models.roster.column_generation.generate_columns`) seeded
    with the first rota's lines (so the master LP is feasible at once), for ``columns_share``; it
    stops early when its bound reaches the first rota's penalty or the LP can give no more.
-3. *A rota from the lines*: optionally a dive (:func:`models.roster.diving.dive`: fix the people
+3. *A rota from the lines*: a dive (:func:`models.roster.diving.dive`: fix the people
    whose line the LP is surest of, price the others again, repeat) for ``dive_share`` of the time
-   left (off by default), then the HiGHS MIP over every generated line (:func:`rota_from_columns`,
+   left, then the HiGHS MIP over every generated line (:func:`rota_from_columns`,
    price-and-branch) for ``mip_share`` of the time left, started from the dive's rota if any: a
    legal rota, often close to the bound.
 4. *Polish*: CP-SAT on the whole model for the rest of the time, hinted with the better rota,
@@ -61,9 +61,10 @@ class LinesSettings:
     pool : int
         Most lines one pricing call adds to the master (default 5).
     dive_share : float
-        Share of the time left after column generation for diving (default 0: no dive; 0.5 gave
-        rotas no better than the MIP given that time on Curtois & Qu Instances 5-9, and much
-        worse on 9, where the dive ran out of time: ``benchmarks/results/roster_search.md``).
+        Share of the time left after column generation for diving (default 0.5; 0: no dive). At
+        60 s on Curtois & Qu the dive gave Instance7 1059, 9 447 and 10 4661-4842 against
+        1067-1068, 578-1105 and 5546-5952 without it, but ran out of time and did worse (9:
+        1855-1917) when the machine gave the run under 40 CPU s (``benchmarks/results/roster_search.md``).
     dive_sure, dive_fix, dive_rounds : float, float, int
         The dive's ``sure``, ``share`` and ``rounds`` (:func:`models.roster.diving.dive`;
         defaults 0.9, 0.2, 3: on Curtois & Qu Instance7, from an LP of 1054, one pricing round
@@ -81,7 +82,7 @@ class LinesSettings:
     mip_share: float = 0.5
     price_seconds: float = 2.0
     pool: int = 5
-    dive_share: float = 0.0
+    dive_share: float = 0.5
     dive_sure: float = 0.9
     dive_fix: float = 0.2
     dive_rounds: int = 3
