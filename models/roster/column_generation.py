@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from models.roster.lines import SCALE, Line, LineModel
+from models.roster.lines import SCALE, Line, LineModel, Priced
 from models.roster.master import ARTIFICIAL, Master
 from models.roster.vars import RosterModel
 from solvers import SolveOptions
 
-__all__ = ["ColumnGeneration", "generate_columns", "rota_from_columns"]
+__all__ = ["ColumnGeneration", "generate_columns", "price_round", "rota_from_columns"]
 
 TOLERANCE = 1e-6
 """Reduced cost (penalty points) below which a line prices out."""
@@ -63,6 +65,8 @@ def generate_columns(
     stop_at: float | None = None,
     max_rounds: int | None = None,
     smoothing: float = 0.0,
+    people: list[LineModel] | None = None,
+    workers: int | None = None,
 ) -> ColumnGeneration:
     """Column generation on ``master`` until convergence, ``options``' time or deadline, the
     bound reaching ``stop_at`` (a known rota's penalty) or ``max_rounds`` full pricing rounds.
@@ -70,10 +74,13 @@ def generate_columns(
     call adds; ``smoothing``: weight of the best multipliers so far in the multipliers priced
     (Wentges smoothing, :func:`_smoothed`; default 0, the LP's own: 0.5 took 26 rounds instead
     of 17 on Curtois & Qu Instance5 and 36 instead of 26 on Instance7, and lsc-sact-nurses
-    converged in neither)."""
+    converged in neither); ``people``: the pricing models, one per person (built when None; pass
+    them to reuse their hints later); ``workers``: people priced at once (default
+    ``options.threads``, else 2; pricing calls are single-threaded CP-SAT solves)."""
     t0 = time.perf_counter()
     options = options.with_deadline()
-    people = [LineModel(rm, p) for p in range(len(rm.staff))]
+    people = people if people is not None else [LineModel(rm, p) for p in range(len(rm.staff))]
+    workers = workers or options.threads or 2
     best: float | None = None
     centre: np.ndarray | None = None
     lp_value: float | None = None
@@ -86,16 +93,17 @@ def generate_columns(
             break
         lp_value, y_lp = solved
         y = y_lp if centre is None or not smooth or smoothing <= 0 else _smoothed(centre, y_lp, smoothing)
-        least, added, proven = _price_round(master, people, y, y_lp, options, price_seconds, pool)
+        least, added, proven = price_round(master, people, y, y_lp, options, price_seconds, pool, workers)
         if least is None:
             break
         rounds += 1
-        bound = master.lagrangian(y, least)
-        if best is None or bound > best:
+        bound = master.lagrangian(y, least)  # -inf when a pricing call proved nothing
+        if math.isfinite(bound) and (best is None or bound > best):
             best, centre = bound, y
         converged = added == 0 and proven and y is y_lp
         smooth = added > 0  # no line priced out at the smoothed multipliers: next round at the LP's
-        if converged or _closed(best, lp_value, stop_at) or rounds == max_rounds:
+        closed = best is not None and _closed(best, lp_value, stop_at)
+        if converged or closed or rounds == max_rounds:
             break
     return ColumnGeneration(
         bound=None if best is None else math.ceil(best - TOLERANCE),
@@ -115,7 +123,7 @@ def _smoothed(centre: np.ndarray, y_lp: np.ndarray, weight: float) -> np.ndarray
     return np.round((weight * centre + (1.0 - weight) * y_lp) * SCALE) / SCALE
 
 
-def _price_round(
+def price_round(
     master: Master,
     people: list[LineModel],
     y: np.ndarray,
@@ -123,27 +131,44 @@ def _price_round(
     options: SolveOptions,
     price_seconds: float,
     pool: int,
+    workers: int = 1,
+    skip: Collection[int] = (),
 ) -> tuple[list[float] | None, int, bool]:
-    """Price every person against ``y``: their least reduced costs (None if the time ran out
-    before the round ended), lines added (those of negative reduced cost at the LP's multipliers
-    ``y_lp``), and whether every pricing was proven optimal."""
-    least: list[float] = []
-    added = 0
-    proven = True
-    for person in people:
+    """Price every person but those in ``skip`` against ``y``, ``workers`` at a time: their least
+    reduced costs (None if the time ran out before the round ended; 0 for a skipped person), lines
+    added (those of negative reduced cost at the LP's multipliers ``y_lp``), and whether every
+    pricing was proven optimal. Lines join the master in the people's order, whatever finished
+    first, so the master does not depend on the threads' timing."""
+    todo = [person for person in people if person.p not in skip]
+
+    def price(person: LineModel) -> Priced | None:
         left = options.remaining()
         if options.should_stop() or (left is not None and left <= 0):
-            return None, added, proven
+            return None
         mu, phi = master.multipliers(y, person.p)
-        priced = person.price(
-            mu, phi, price_seconds if left is None else min(price_seconds, left), options.seed, pool
-        )
+        seconds = price_seconds if left is None else min(price_seconds, left)
+        return person.price(mu, phi, seconds, options.seed, pool)
+
+    if workers > 1 and len(todo) > 1:
+        with ThreadPoolExecutor(min(workers, len(todo))) as threads:
+            found = list(threads.map(price, todo))
+    else:
+        found = [price(person) for person in todo]
+    least = {person.p: 0.0 for person in people}
+    added = 0
+    proven = True
+    for person, priced in zip(todo, found, strict=True):
+        if priced is None:  # out of time: the lines found so far still join the master
+            proven = False
+            continue
         proven = proven and priced.optimal
-        least.append(priced.bound)
+        least[person.p] = priced.bound
         for line in priced.lines:
             if master.reduced_cost(y_lp, line) - y_lp[person.p] < -TOLERANCE and master.add(line):
                 added += 1
-    return least, added, proven
+    if any(priced is None for priced in found):
+        return None, added, proven
+    return [least[person.p] for person in people], added, proven
 
 
 def _closed(bound: float, lp_value: float, stop_at: float | None) -> bool:
@@ -154,9 +179,14 @@ def _closed(bound: float, lp_value: float, stop_at: float | None) -> bool:
     return stop_at is not None and math.ceil(bound - TOLERANCE) >= stop_at
 
 
-def rota_from_columns(master: Master, seconds: float | None) -> tuple[list[Line], float] | None:
+def rota_from_columns(
+    master: Master, seconds: float | None, start: np.ndarray | None = None
+) -> tuple[list[Line], float] | None:
     """Price-and-branch: the master as a MIP over its lines (artificial columns at 0), in at most
-    ``seconds``; one line per person and the MIP's penalty, or None when it found no rota."""
+    ``seconds``, from the column values ``start`` when given (a rota, e.g. a dive's; columns
+    added since are 0); one line per person and the MIP's penalty, or None when it found no rota."""
+    import highspy
+
     h = master.h
     for col in master.artificial:
         h.changeColBounds(col, 0.0, 0.0)
@@ -164,6 +194,11 @@ def rota_from_columns(master: Master, seconds: float | None) -> tuple[list[Line]
     if len(cols) == 0:
         return None
     h.changeColsIntegrality(len(cols), cols, np.ones(len(cols), dtype=np.uint8))
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = [*map(float, start), *([0.0] * (master.columns - len(start)))]
+        solution.value_valid = True
+        h.setSolution(solution)
     h.setOptionValue("time_limit", float(seconds) if seconds is not None else math.inf)
     h.run()
     info = h.getInfo()

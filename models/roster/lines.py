@@ -61,7 +61,7 @@ class Priced:
     """What one pricing call found: lines (best last), and a lower bound on the least priced cost."""
 
     lines: tuple[Line, ...]
-    bound: float  # lower bound of min over lines of (cost - multipliers), in penalty points
+    bound: float  # lower bound of min over lines of (cost - multipliers), in penalty points (-inf: none)
     optimal: bool
     seconds: float
 
@@ -152,7 +152,9 @@ class LineModel:
         if code == cp_model.INFEASIBLE:
             return Priced((), float("inf"), True, seconds_used)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Priced((), (float(solver.best_objective_bound) - const) / SCALE, False, seconds_used)
+            # stopped before any line: CP-SAT then reports a bound of 0 whatever the multipliers
+            # (seen when the time left was a few milliseconds), which is no bound at all
+            return Priced((), float("-inf"), False, seconds_used)
         if found.lines:
             self.hint = found.lines[-1]
         return Priced(

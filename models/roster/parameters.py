@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from models.common.contract import InputProblem, ModelInputError
 
-SEARCHES = ("cpsat", "lns", "lines")
+SEARCHES = ("cpsat", "lns", "lines", "auto")
 """The ways of searching for a rota (:attr:`RosterParameters.search`)."""
 
 
@@ -53,7 +53,10 @@ class RosterParameters:
         or ``"lns"`` (large-neighbourhood search, :mod:`models.roster.search`: a first rota, then
         re-solving a few people or a window of days at a time with the rest fixed) or ``"lines"``
         (:mod:`models.roster.price_and_branch`: a bound from column generation over each person's
-        lines of work, and a rota from the best combination of those lines as CP-SAT's start).
+        lines of work, and a rota from the best combination of those lines as CP-SAT's start)
+        or ``"auto"`` (``lines`` when the input's cover is soft throughout and the rota small
+        enough for column generation to converge in the time, else ``cpsat``:
+        :func:`models.roster.search.auto_search`).
     """
 
     change_weight: int = 10

@@ -6,12 +6,17 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
 2. *Bound*: column generation (:func:`models.roster.column_generation.generate_columns`) seeded
    with the first rota's lines (so the master LP is feasible at once), for ``columns_share``; it
    stops early when its bound reaches the first rota's penalty or the LP can give no more.
-3. *Price-and-branch*: the HiGHS MIP over the generated lines (:func:`rota_from_columns`) for
-   ``mip_share`` of the time left: a legal rota, often close to the bound.
+3. *A rota from the lines*: a dive (:func:`models.roster.diving.dive`: fix the people
+   whose line the LP is surest of, price the others again, repeat) for ``dive_share`` of the time
+   left, then the HiGHS MIP over every generated line (:func:`rota_from_columns`,
+   price-and-branch) for ``mip_share`` of the time left, started from the dive's rota if any: a
+   legal rota, often close to the bound.
 4. *Polish*: CP-SAT on the whole model for the rest of the time, hinted with the better rota,
    with the column-generation bound as a constraint on the objective (valid: no rota scores
-   below it), so CP-SAT stops as soon as it reaches the bound. Skipped when the MIP's rota
-   reaches the bound already.
+   below it), so CP-SAT stops as soon as it reaches the bound (or, ``polish: "lns"``, the
+   large-neighbourhood search from that rota). Skipped when the rota reaches the bound already.
+
+Pricing runs ``options.threads`` people at a time (each a one-worker CP-SAT solve).
 
 The bound reported is the larger of CP-SAT's and column generation's (both valid lower bounds of
 the whole model; see :mod:`models.roster.master`); when it reaches the rota's penalty the rota is
@@ -27,8 +32,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
-from models.roster.lines import Line, line_of_rota
+from models.roster.diving import dive
+from models.roster.lines import Line, LineModel, line_of_rota
 from models.roster.master import Master
+from models.roster.search import LnsSettings, lns_solve
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
@@ -40,7 +47,9 @@ class LinesSettings:
     """Figures of the ``lines`` search (shares of the time limit, or seconds).
 
     first_share : float
-        Share of the time limit for the first whole-model CP-SAT solve (default 0.15).
+        Share of the time limit for the first whole-model CP-SAT solve (default 0.05: 3 s of 60
+        prove Curtois & Qu Instance1 optimal; 0.15 took time from column generation for a rota
+        the later phases improve anyway).
     columns_share : float
         Most share of the time limit for column generation (default 0.5).
     mip_share : float
@@ -51,13 +60,34 @@ class LinesSettings:
         Most seconds for one person's pricing problem (default 2).
     pool : int
         Most lines one pricing call adds to the master (default 5).
+    dive_share : float
+        Share of the time left after column generation for diving (default 0.5; 0: no dive). At
+        60 s on Curtois & Qu the dive gave Instance7 1059, 9 447 and 10 4661-4842 against
+        1067-1068, 578-1105 and 5546-5952 without it, but ran out of time and did worse (9:
+        1855-1917) when the machine gave the run under 40 CPU s (``benchmarks/results/roster_search.md``).
+    dive_sure, dive_fix, dive_rounds : float, float, int
+        The dive's ``sure``, ``share`` and ``rounds`` (:func:`models.roster.diving.dive`;
+        defaults 0.9, 0.2, 3: on Curtois & Qu Instance7, from an LP of 1054, one pricing round
+        after each fixing gave a rota of 1476, three rounds 1173).
+    dive_gap : float
+        Dive only when the column generation's bound is within this share of its LP value
+        (default 0.01, :func:`_closed_to`).
+    polish : str
+        The last phase: ``"cpsat"`` (default, the whole model with the bound as a cut) or ``"lns"``
+        (the large-neighbourhood search from the best rota).
     """
 
-    first_share: float = 0.15
+    first_share: float = 0.05
     columns_share: float = 0.5
     mip_share: float = 0.5
     price_seconds: float = 2.0
     pool: int = 5
+    dive_share: float = 0.5
+    dive_sure: float = 0.9
+    dive_fix: float = 0.2
+    dive_rounds: int = 3
+    dive_gap: float = 0.01
+    polish: str = "cpsat"
 
 
 def lines_solve(
@@ -89,6 +119,7 @@ def lines_solve(
     if result.status is Status.INFEASIBLE or options.should_stop():
         return _finish(result, solver, bound, build_seconds, t0, record)
     master = Master.of(rm)
+    people = [LineModel(rm, p) for p in range(len(rm.staff))]
     incumbent = None
     if result.has_plan:
         incumbent = float(solver.objective_value)
@@ -96,30 +127,24 @@ def lines_solve(
             master.add(line_of_rota(rm, p, solver.value))
     cg = generate_columns(
         rm, master, share(settings.columns_share), price_seconds=settings.price_seconds,
-        pool=settings.pool, stop_at=incumbent,
+        pool=settings.pool, stop_at=incumbent, people=people,
     )  # fmt: skip
     record["columns"] = _record(cg)
     if cg.bound is not None:
         bound = cg.bound if bound is None else max(bound, cg.bound)
     if incumbent is not None and bound is not None and bound >= incumbent - 1e-9:
         return _finish(result, solver, bound, build_seconds, t0, record)
-    left = options.remaining()
-    mip_limit = None if left is None else settings.mip_share * left
-    found = rota_from_columns(master, mip_limit)
-    record["columns"]["mip_penalty"] = None if found is None else round(found[1])
+    closed = _closed_to(cg, settings.dive_gap)
+    found = _rota_from_master(master, people, options, settings, record["columns"], closed)
     if found is not None and bound is not None and found[1] <= bound + 1e-6:
-        result, solver = _fixed(rm, found[0])  # the MIP's rota reaches the bound: optimal
+        result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
         return _finish(result, solver, bound, build_seconds, t0, record)
     start = hint
     if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
         start = _hint_of(rm, found[0])
     elif result.has_plan:
         start = {var: int(solver.value(var)) for var in rm.x.values()}
-    model = rm.model.clone()
-    if cg.bound is not None:  # a valid cut: CP-SAT can prove optimality as soon as it reaches it
-        model.add(sum(t.weight * t.amount for t in rm.terms) >= cg.bound)
-    last = dataclasses.replace(options, time_limit=options.remaining())
-    final, final_solver = solve_cpsat(model, last, hint=start)
+    final, final_solver = _polish(rm, options, start, cg.bound, settings.polish)
     if final.has_plan and (
         not result.has_plan or float(final_solver.objective_value) <= float(solver.objective_value)
     ):
@@ -129,6 +154,67 @@ def lines_solve(
     if final.has_plan and final.bound is not None:
         bound = final.bound if bound is None else max(bound, final.bound)
     return _finish(result, solver, bound, build_seconds, t0, record)
+
+
+def _polish(
+    rm: RosterModel, options: SolveOptions, start: dict[Any, int] | None, cut: int | None, how: str
+) -> tuple[SolveResult, Any]:
+    """Phase 4 for the time left, from the rota ``start``: CP-SAT on the whole model with the
+    column-generation bound ``cut`` as a constraint on the objective (``how == "cpsat"``), or the
+    large-neighbourhood search (``"lns"``, :func:`models.roster.search.lns_solve`: a tenth of the
+    time on the whole model, neighbourhoods, the last 15 % on the whole model again)."""
+    last = dataclasses.replace(options, time_limit=options.remaining())
+    if how == "lns":
+        return lns_solve(rm, last, hint=start, settings=LnsSettings(first_share=0.1, line_seconds=0.0))
+    model = rm.model.clone()
+    if cut is not None:  # a valid cut: CP-SAT can prove optimality as soon as it reaches it
+        model.add(sum(t.weight * t.amount for t in rm.terms) >= cut)
+    return solve_cpsat(model, last, hint=start)
+
+
+def _rota_from_master(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    settings: LinesSettings,
+    record: dict[str, Any],
+    converged: bool,
+) -> tuple[list[Line], float] | None:
+    """Phase 3: a rota from the generated lines, by diving (:func:`models.roster.diving.dive`, for
+    ``dive_share`` of the time left, only when the column generation ``converged`` within
+    ``dive_gap``) and then the MIP over every line (``mip_share`` of the time
+    left after the dive), started from the dive's rota; the better of the two (``record`` gains
+    their penalties, ``dive_penalty`` and ``mip_penalty``)."""
+    workers = options.threads or 2
+    dived = None
+    if settings.dive_share > 0 and converged:
+        left = options.remaining()
+        part = dataclasses.replace(options, time_limit=None if left is None else settings.dive_share * left)
+        dived = dive(
+            master, people, part, sure=settings.dive_sure, share=settings.dive_fix,
+            rounds=settings.dive_rounds, price_seconds=settings.price_seconds, pool=settings.pool,
+            workers=workers,
+        )  # fmt: skip
+        record["dive_penalty"] = None if dived is None else round(dived.penalty)
+    found = None
+    if settings.mip_share > 0:
+        left = options.remaining()
+        start = None if dived is None else dived.values
+        found = rota_from_columns(master, None if left is None else settings.mip_share * left, start)
+        record["mip_penalty"] = None if found is None else round(found[1])
+    if dived is not None and (found is None or dived.penalty < found[1] - 1e-6):
+        return list(dived.lines), dived.penalty
+    return found
+
+
+def _closed_to(cg: ColumnGeneration, gap: float) -> bool:
+    """Whether the column generation's bound is within ``gap`` (a share) of its last LP value: the
+    LP then says which lines a good rota uses; further from it, a dive fixes lines of an LP that
+    is still moving, and on Curtois & Qu Instances 7-8 ran out of time (rotas 40-70 % above the
+    bound, worse than the MIP's)."""
+    if cg.bound is None or cg.lp_value is None:
+        return False
+    return cg.converged or cg.bound >= (1.0 - gap) * cg.lp_value
 
 
 def _columns_note(columns: dict[str, Any]) -> str:

@@ -43,7 +43,10 @@ from models.roster.lines import person_rota_input
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
-__all__ = ["LnsSettings", "first_lines", "lns_solve", "person_input"]
+__all__ = ["AUTO_LINES_STAFF", "LnsSettings", "auto_search", "first_lines", "lns_solve", "person_input"]
+
+AUTO_LINES_STAFF = 30
+"""``search: auto`` chooses ``lines`` for at most this many people (see :func:`auto_search`)."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,21 @@ def _full_solve(
     result, solver = solve_cpsat(model, _call_options(options, clock, clock.share(fraction)), hint=hint)
     clock.spend(solver)
     return result, solver
+
+
+def auto_search(inp: RosterInput, staff_limit: int = AUTO_LINES_STAFF) -> str:
+    """The search ``search: auto`` uses for ``inp``: ``"lines"`` when every cover row is soft (no
+    hard minimum: ``minimum`` 0; no hard maximum: ``maximum`` -1) and there are at most
+    ``staff_limit`` people, else ``"cpsat"``.
+
+    Why: column generation's master is then never infeasible nor degenerate on exact cover rows,
+    and its LP over lines is tight (within 0.2 % of the best known on Curtois & Qu Instances 2-7);
+    with hard exact cover (the bundled ``lsc-sact-nurses`` and ``lsc-registrar-oncall``) it did
+    not converge in 60 s and CP-SAT's rota was better; above about 30 people it did not converge
+    in 60 s on a shared 2-core machine either (``benchmarks/results/roster_search.md``)."""
+    cover = inp.cover
+    soft = bool(len(cover)) and bool((cover["minimum"] <= 0).all() and (cover["maximum"] < 0).all())
+    return "lines" if soft and len(inp.staff) <= staff_limit else "cpsat"
 
 
 def person_input(inp: RosterInput, staff_id: str) -> RosterInput:

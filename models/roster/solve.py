@@ -33,7 +33,7 @@ from models.roster.plan import RosterPlan
 from models.roster.price_and_branch import lines_solve
 from models.roster.report import diagnose, explain, extract_tables, penalty_table
 from models.roster.rules import FAMILIES
-from models.roster.search import lns_solve
+from models.roster.search import auto_search, lns_solve
 from models.roster.vars import RosterModel, make_variables
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
@@ -197,7 +197,7 @@ def _search(
 ) -> tuple[SolveResult, Any, dict[str, Any]]:
     """Search for a rota from ``start`` by CP-SAT, LNS or lines (``params.search``): the result, the solver
     holding the rota, and what the plan records of the search (deterministic limit and time, stop)."""
-    if params.search == "lines":
+    if params.search == "lines" or (params.search == "auto" and auto_search(rm.inp) == "lines"):
         return _lines_search(rm, params, given, options, start, build_seconds)
     if params.search == "lns":
         run = lns_options(params, given, options, reproducible)
