@@ -45,8 +45,11 @@ from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
 __all__ = ["AUTO_LINES_STAFF", "LnsSettings", "auto_search", "first_lines", "lns_solve", "person_input"]
 
-AUTO_LINES_STAFF = 30
-"""``search: auto`` chooses ``lines`` for at most this many people (see :func:`auto_search`)."""
+AUTO_LINES_STAFF = 60
+"""``search: auto`` chooses ``lines`` for at most this many people (see :func:`auto_search`): the
+largest Curtois & Qu instance measured. In one suite run on a quiet machine (``bench shift``, 60 s)
+``lines`` was as good as ``cpsat`` or better on all twelve (36-60 people: 439 vs 450, 4,739 vs
+5,058, 3,445 vs 3,600, 6,022 vs 6,066); at load 5-9 it lost on some above 30 people."""
 
 
 @dataclass(frozen=True)
@@ -230,8 +233,8 @@ def auto_search(inp: RosterInput, staff_limit: int = AUTO_LINES_STAFF) -> str:
     Why: column generation's master is then never infeasible nor degenerate on exact cover rows,
     and its LP over lines is tight (within 0.2 % of the best known on Curtois & Qu Instances 2-7);
     with hard exact cover (the bundled ``lsc-sact-nurses`` and ``lsc-registrar-oncall``) it did
-    not converge in 60 s and CP-SAT's rota was better; above about 30 people it did not converge
-    in 60 s on a shared 2-core machine either (``benchmarks/results/roster_search.md``)."""
+    not converge in 60 s and CP-SAT's rota was better. Above :data:`AUTO_LINES_STAFF` people
+    nothing was measured (``benchmarks/results/roster_search.md``, ``shift/``)."""
     cover = inp.cover
     soft = bool(len(cover)) and bool((cover["minimum"] <= 0).all() and (cover["maximum"] < 0).all())
     return "lines" if soft and len(inp.staff) <= staff_limit else "cpsat"
