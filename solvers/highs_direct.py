@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from solvers.highs_stop import HighsStop
 from solvers.interrupt import INTERRUPTED_NO_PLAN, stop_requested, stopped_early_message
@@ -133,26 +134,37 @@ def _pass_model(h: Any, model: MatrixModel, integer: np.ndarray, lazy: bool) -> 
     """Hand the arrays to HiGHS (integrality only when no lazy rows are to be added first)."""
     import highspy
 
-    a = model.matrix()
-    lp = highspy.HighsLp()
-    lp.num_col_ = model.num_cols
-    lp.num_row_ = model.num_rows
-    lp.col_cost_ = model.cost
-    lp.col_lower_ = model.col_lower
-    lp.col_upper_ = model.col_upper
-    lp.row_lower_ = model.row_lower
-    lp.row_upper_ = model.row_upper
-    lp.offset_ = model.objective_offset
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data.astype(float)
+    lp = highs_lp(model)
     var = highspy.HighsVarType
     kinds: list[Any] = [var.kInteger if flag else var.kContinuous for flag in integer.tolist()]
     if integer.any() and not lazy:
         lp.integrality_ = kinds
     h.passModel(lp)
     return kinds
+
+
+def highs_lp(model: MatrixModel, a: sp.spmatrix | None = None, col_order: np.ndarray | None = None) -> Any:
+    """The ``highspy.HighsLp`` of ``model``'s ordinary rows over its columns, or over columns
+    ``col_order`` of ``a`` (the model's matrix, passed in when already built)."""
+    import highspy
+
+    cols: np.ndarray | slice = slice(None) if col_order is None else col_order
+    whole = model.matrix() if a is None else a
+    sub = whole if col_order is None else whole[:, col_order].tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_ = sub.shape[1]
+    lp.num_row_ = model.num_rows
+    lp.col_cost_ = model.cost[cols]
+    lp.col_lower_ = model.col_lower[cols]
+    lp.col_upper_ = model.col_upper[cols]
+    lp.row_lower_ = model.row_lower
+    lp.row_upper_ = model.row_upper
+    lp.offset_ = model.objective_offset
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
+    lp.a_matrix_.value_ = sub.data.astype(float)
+    return lp
 
 
 def _not_started(options: SolveOptions, build_seconds: float, bound: float | None, why: str) -> SolveResult:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from solvers.highs_direct import highs_lp
 from solvers.highs_stop import HighsStop
 from solvers.matrix import MatrixModel
 
@@ -116,27 +117,6 @@ def open_restricted_lp(
     )
     h.passModel(highs_lp(model, a, lp.col_order))
     return lp, stop
-
-
-def highs_lp(model: MatrixModel, a: sp.spmatrix, col_order: np.ndarray) -> Any:
-    """The ``highspy.HighsLp`` over columns ``col_order`` of ``model`` and its ordinary rows."""
-    import highspy
-
-    sub = a[:, col_order].tocsc()
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(col_order)
-    lp.num_row_ = model.num_rows
-    lp.col_cost_ = model.cost[col_order]
-    lp.col_lower_ = model.col_lower[col_order]
-    lp.col_upper_ = model.col_upper[col_order]
-    lp.row_lower_ = model.row_lower
-    lp.row_upper_ = model.row_upper
-    lp.offset_ = model.objective_offset
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = sub.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = sub.indices.astype(np.int32)
-    lp.a_matrix_.value_ = sub.data.astype(float)
-    return lp
 
 
 def read_solution(lp: RestrictedLP) -> tuple[float, np.ndarray, float, np.ndarray]:
