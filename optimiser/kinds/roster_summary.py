@@ -112,7 +112,8 @@ def _search_line(plan: RosterPlan) -> str:
         return line + ": the same seed and workers give the same rota."
     if plan.reproducible and plan.stopped_by == "wall clock":
         return line + ": the machine was busy; a rerun may give another rota (allow more time)."
-    if plan.parameters.search == "lines" and plan.stopped_by != "proven optimal":
+    generated = plan.parameters.search in ("lines", "auto") and plan.columns is not None
+    if generated and plan.stopped_by != "proven optimal":  # auto records columns when it chose lines
         return line + ": column generation runs on the wall clock; a rerun may give another rota."
     if not plan.reproducible and plan.stopped_by == "wall clock":
         return line + ": workers raced the clock; name --threads for the same rota on every run."
