@@ -129,7 +129,7 @@ def roster_result(inp: Any, plan: Any, key: str) -> CaseResult:
         "diagnose_seconds": round(float(timings.get("diagnose", 0.0)), 4),
         "extract_seconds": round(float(timings.get("extract", 0.0)), 4),
         "horizon_seconds": round(float(timings.get("horizon", 0.0)), 4),
-        **search_figures(plan, plan.parameters.search),
+        **search_figures(plan),
     }
     if plan.found:
         check = models.roster.check(inp, plan)
@@ -142,14 +142,14 @@ def roster_result(inp: Any, plan: Any, key: str) -> CaseResult:
     return CaseResult.of(plan.result, **extra)
 
 
-def search_figures(plan: Any, search: str) -> dict[str, Any]:
-    """The search's figures of a rota plan: ``search``, ``first_rota_seconds`` and, when column
-    generation ran, its bound, rounds and lines."""
+def search_figures(plan: Any) -> dict[str, Any]:
+    """The search's figures of a rota plan: ``search`` (as asked), ``first_rota_seconds`` and, when
+    column generation ran, its bound, rounds and lines."""
     from models.roster.horizon import first_rota_seconds
 
     first = first_rota_seconds(plan)
     figures: dict[str, Any] = {
-        "search": search,
+        "search": plan.parameters.search,
         "first_rota_seconds": None if first is None else round(first, 4),
     }
     if plan.columns is not None:

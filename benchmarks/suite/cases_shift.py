@@ -104,4 +104,4 @@ def solve_curtois_qu(case: Case, backend: str, options: SolveOptions, context: C
             raise ValueError(
                 f"{case.key}: the benchmark scores the rota {score.penalty}, the solver said {objective}"
             )
-    return CaseResult.of(plan.result, **search_figures(plan, search))
+    return CaseResult.of(plan.result, **search_figures(plan))
