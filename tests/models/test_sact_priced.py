@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -262,14 +263,7 @@ def test_priced_path_stops_pricing_once_a_plan_meets_the_gap(monkeypatch: pytest
 @pytest.mark.parametrize("name", ["access", "capacity"])
 def test_enough_ends_pricing_after_the_round_it_says_so(name: str) -> None:
     """``enough`` hears the round's valid bound and point; True ends pricing with status ``enough``."""
-    data = CASES[name].data
-    a = prepare(data)
-    model = build_matrix(a, data.parameters)
-    serve = model.variable_blocks["serve"].index
-    priced = np.zeros(model.num_cols, dtype=bool)
-    priced[serve] = True
-    initial = np.zeros(model.num_cols, dtype=bool)
-    initial[serve[sact_large.nearest_arcs(a, 1)]] = True
+    model, serve, priced, initial = _priced_start(name)
     heard: list[float] = []
 
     def enough(point: RoundPoint) -> bool:
@@ -290,14 +284,7 @@ def test_enough_ends_pricing_after_the_round_it_says_so(name: str) -> None:
 def test_step_bounds_never_exceed_the_enumerated_optimum(name: str) -> None:
     """Issue 16 (steps): every bound heard during a round's re-solve, one simplex iteration a step,
     is at most the whole MILP's optimum found by enumeration, and the bounds never fall."""
-    data = CASES[name].data
-    a = prepare(data)
-    model = build_matrix(a, data.parameters)
-    serve = model.variable_blocks["serve"].index
-    priced = np.zeros(model.num_cols, dtype=bool)
-    priced[serve] = True
-    initial = np.zeros(model.num_cols, dtype=bool)
-    initial[serve[sact_large.nearest_arcs(a, 1)]] = True
+    model, serve, priced, initial = _priced_start(name)
     heard: list[RoundPoint] = []
     relaxation = price_relaxation(
         model, priced, initial, enough=lambda p: heard.append(p) is not None, check_every=1
@@ -324,3 +311,17 @@ def test_priced_path_stops_mid_round_once_a_plan_meets_the_gap(monkeypatch: pyte
     assert stepped.result.bound < whole.result.bound  # stopped before round 2 ended
     assert stepped.result.bound <= stepped.result.objective
     assert check_sact_plan(data, stepped).violations == []
+
+
+def _priced_start(name: str) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """Case ``name``'s whole model, its serve columns, those priced, and each zone's nearest arc
+    to start from."""
+    data = CASES[name].data
+    a = prepare(data)
+    model = build_matrix(a, data.parameters)
+    serve = model.variable_blocks["serve"].index
+    priced = np.zeros(model.num_cols, dtype=bool)
+    priced[serve] = True
+    initial = np.zeros(model.num_cols, dtype=bool)
+    initial[serve[sact_large.nearest_arcs(a, 1)]] = True
+    return model, serve, priced, initial
