@@ -124,16 +124,17 @@ def _fix(master: Master, fixed: dict[int, int], value: np.ndarray, sure: float, 
             best[line.person] = (float(value[col]), i)
     ranked = sorted(best.items(), key=lambda item: -item[1][0])
     least = max(1, math.ceil(share * len(ranked)))
-    count = 0
+    chosen: dict[int, int] = {}  # person -> the line fixed at 1
     for rank, (person, (v, i)) in enumerate(ranked):
         if rank >= least and v < sure:
             break
-        count += 1
-        fixed[person] = i
-        for j, (line, col) in enumerate(zip(master.lines, master.line_cols, strict=True)):
-            if line.person == person:
-                master.h.changeColBounds(col, float(j == i), float(j == i))
-    return count
+        chosen[person] = i
+    for j, (line, col) in enumerate(zip(master.lines, master.line_cols, strict=True)):
+        if line.person in chosen:
+            on = float(j == chosen[line.person])
+            master.h.changeColBounds(col, on, on)
+    fixed.update(chosen)
+    return len(chosen)
 
 
 def _unfix(master: Master, fixed: dict[int, int]) -> None:
