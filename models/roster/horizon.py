@@ -297,6 +297,7 @@ def constructed_plan(
         timings=timings,
         reproducible=False,
         stopped_by="wall clock",
+        search="horizon",
     )
 
 

@@ -49,6 +49,8 @@ class RosterPlan:
     deterministic_time : deterministic time the search used (None when not measured).
     stopped_by : why the search ended (:data:`models.roster.solve.STOP_REASONS`); a reproducible
         run gives the same rota again when it says ``deterministic limit`` or ``proven optimal``.
+    search : the search that ran (``cpsat``, ``lns`` or ``lines``; ``auto`` resolved to the one it
+        chose; ``horizon`` when the rolling-horizon construction is the plan; "" when none ran).
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
         ``converged``, ``rounds``, ``lines``, ``seconds``, ``mip_penalty``); None otherwise.
     """
@@ -75,6 +77,7 @@ class RosterPlan:
     deterministic_limit: float | None = None
     deterministic_time: float | None = None
     stopped_by: str = ""
+    search: str = ""
     columns: dict[str, Any] | None = None
 
     @classmethod
@@ -142,6 +145,7 @@ class RosterPlan:
                 "deterministic_limit": self.deterministic_limit,
                 "deterministic_time": self.deterministic_time,
                 "stopped_by": self.stopped_by,
+                "search": self.search,
             },
         }
         if self.columns is not None:

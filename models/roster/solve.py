@@ -198,7 +198,8 @@ def _search(
     """Search for a rota from ``start`` by CP-SAT, LNS or lines (``params.search``): the result, the solver
     holding the rota, and what the plan records of the search (deterministic limit and time, stop)."""
     if params.search == "lines" or (params.search == "auto" and auto_search(rm.inp) == "lines"):
-        return _lines_search(rm, params, given, options, start, build_seconds)
+        result, solver, lined = _lines_search(rm, params, given, options, start, build_seconds)
+        return result, solver, {**lined, "search": "lines"}
     if params.search == "lns":
         run = lns_options(params, given, options, reproducible)
         result, solver = lns_solve(
@@ -226,6 +227,7 @@ def _search(
         "deterministic_limit": budget,
         "deterministic_time": None if spent is None else round(float(spent), 3),
         "stopped_by": stop_reason(result, budget is not None, cut),
+        "search": "lns" if params.search == "lns" else "cpsat",
     }
     return result, solver, record
 

@@ -105,15 +105,16 @@ def _change_lines(plan: RosterPlan, changes: pd.DataFrame) -> list[str]:
 def _search_line(plan: RosterPlan) -> str:
     """Seed, workers and why the search stopped: whether the same command gives the same rota."""
     solve = plan.figures()["solve"]
-    line = f"Search: seed {solve['seed']}, {solve['workers']} workers, stopped by {plan.stopped_by or 'n/a'}"
+    named = f"{plan.search}, " if plan.search else ""
+    stopped = plan.stopped_by or "n/a"
+    line = f"Search: {named}seed {solve['seed']}, {solve['workers']} workers, stopped by {stopped}"
     if plan.deterministic_limit is not None:
         line += f" ({plan.deterministic_time or 0:.1f} of {plan.deterministic_limit:.1f} deterministic s)"
     if plan.stopped_by in ("deterministic limit", "proven optimal") and plan.reproducible:
         return line + ": the same seed and workers give the same rota."
     if plan.reproducible and plan.stopped_by == "wall clock":
         return line + ": the machine was busy; a rerun may give another rota (allow more time)."
-    generated = plan.parameters.search in ("lines", "auto") and plan.columns is not None
-    if generated and plan.stopped_by != "proven optimal":  # auto records columns when it chose lines
+    if plan.search == "lines" and plan.stopped_by != "proven optimal":
         return line + ": column generation runs on the wall clock; a rerun may give another rota."
     if not plan.reproducible and plan.stopped_by == "wall clock":
         return line + ": workers raced the clock; name --threads for the same rota on every run."

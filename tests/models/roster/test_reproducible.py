@@ -60,7 +60,7 @@ def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path)
         args = ["solve", str(folder), "--time-limit", "30", "--seed", "3", "--out", str(out), *threads]
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
-        assert "Search: seed 3, 2 workers, stopped by" in result.output
+        assert "Search: cpsat, seed 3, 2 workers, stopped by" in result.output
         meta = json.loads((out / "run.json").read_text())["solve"]
         summary = json.loads((out / "summary.json").read_text())
         assert summary["solve"] == {k: v for k, v in meta.items() if k not in ("time_limit", "threads")}
@@ -81,9 +81,20 @@ def test_the_summary_never_promises_the_same_rota_from_column_generation() -> No
 
     params = models.roster.Parameters(search="lines")
     plan = models.roster.solve(generate(4, 7, 0), params, options=SolveOptions(time_limit=20, threads=2))
-    assert plan.found and not plan.reproducible
+    assert plan.found and not plan.reproducible and plan.search == "lines"
     raced = replace(plan, stopped_by="wall clock")
     assert "column generation runs on the wall clock; a rerun may give another rota." in summary(raced)
     assert "name --threads" not in summary(raced)
-    cpsat = replace(raced, parameters=models.roster.Parameters())
+    cpsat = replace(raced, parameters=models.roster.Parameters(), search="cpsat")
     assert "workers raced the clock; name --threads for the same rota" in summary(cpsat)
+
+
+def test_the_plan_names_the_search_auto_chose() -> None:
+    from models.roster.search import auto_search
+
+    inp = generate(4, 7, 0)
+    plan = models.roster.solve(
+        inp, models.roster.Parameters(search="auto"), options=SolveOptions(time_limit=10)
+    )
+    assert plan.search == auto_search(inp) and plan.search in ("lines", "cpsat")
+    assert plan.figures()["solve"]["search"] == plan.search
