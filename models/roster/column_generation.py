@@ -135,7 +135,8 @@ def price_round(
     skip: Collection[int] = (),
 ) -> tuple[list[float] | None, int, bool]:
     """Price every person but those in ``skip`` against ``y``, ``workers`` at a time: their least
-    reduced costs (None if the time ran out before the round ended; 0 for a skipped person), lines
+    reduced costs (None if the time ran out before the round ended; -inf for a skipped person, who
+    was not priced, so a Lagrangian bound from them is -inf, never a wrong one), lines
     added (those of negative reduced cost at the LP's multipliers ``y_lp``), and whether every
     pricing was proven optimal. Lines join the master in the people's order, whatever finished
     first, so the master does not depend on the threads' timing."""
@@ -154,7 +155,7 @@ def price_round(
             found = list(threads.map(price, todo))
     else:
         found = [price(person) for person in todo]
-    least = {person.p: 0.0 for person in people}
+    least = {person.p: -math.inf for person in people}
     added = 0
     proven = True
     for person, priced in zip(todo, found, strict=True):

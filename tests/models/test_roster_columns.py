@@ -4,13 +4,15 @@ the MIP over the lines is legal and scored as the independent checkers score it.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
 import models.roster
 from instances.generators.rostering import generate
 from models.roster.check import check_roster
-from models.roster.column_generation import generate_columns, rota_from_columns
+from models.roster.column_generation import generate_columns, price_round, rota_from_columns
 from models.roster.curtois_qu import read_instance, roster_from_assignments, score_roster, to_roster_input
 from models.roster.lines import LineModel, line_of_rota
 from models.roster.master import Master
@@ -57,6 +59,24 @@ def test_an_early_stop_still_gives_a_valid_bound(interior: bool) -> None:
     assert cg.bound is not None and cg.bound <= 156  # the optimum, enumerated in the test above
     full = generate_columns(rm, Master.of(rm, interior=interior), SolveOptions(time_limit=30.0))
     assert full.bound == 156
+
+
+def test_a_round_that_skips_a_person_gives_no_bound() -> None:
+    """A skipped person was not priced: their least reduced cost is unknown, so the Lagrangian
+    bound of the round is -inf (a least cost of 0 could put the bound above the optimum)."""
+    inp = tiny(2)
+    rm = build_roster_model(inp)
+    master = Master.of(rm)
+    people = [LineModel(rm, p) for p in range(len(rm.staff))]
+    solved = master.solve_lp(10.0)
+    assert solved is not None
+    _, y = solved
+    options = SolveOptions(time_limit=30.0)
+    least, _, _ = price_round(master, people, y, y, options, 2.0, 5, skip={0})
+    assert least is not None and least[0] == -math.inf and all(math.isfinite(v) for v in least[1:])
+    assert master.lagrangian(y, least) == -math.inf
+    everyone, _, _ = price_round(master, people, y, y, options, 2.0, 5)
+    assert everyone is not None and master.lagrangian(y, everyone) <= 156  # the enumerated optimum
 
 
 def test_a_line_read_from_a_rota_costs_what_its_person_model_says() -> None:
