@@ -8,6 +8,12 @@ left, and for a MILP to the seconds left.  HiGHS overruns a MILP's limit by seco
 7.5 s taken, measured on a 60,000-column facility model), so the interrupt callbacks (after
 presolve, at every branch-and-bound node, during simplex iterations) also stop the run at the
 wall-clock end of the call, and at the stop request.
+
+An interrupt is sticky in highspy 1.16: the flag a callback sets stays set in the ``Highs``
+object, so every later ``run()`` of it returns ``kInterrupt`` at once, without an iteration (a
+pricing session stopped by its time could never be solved again: the dive of the priced path
+found "no plan" in 0.8 s on England for that reason).  :meth:`HighsStop._check` therefore clears the
+flag at every callback that does not stop the run.
 """
 
 from __future__ import annotations
@@ -53,3 +59,5 @@ class HighsStop:
         elif self.end is not None and time.monotonic() >= self.end:
             self.reason = "time"
             event.interrupt()
+        else:
+            event.interrupt(False)  # an earlier run's interrupt would otherwise stop this one
