@@ -71,7 +71,7 @@ __all__ = [
     "RoundPoint",
     "lagrangian_bound",
     "price_relaxation",
-    "price_within",
+    "session_within",
 ]
 
 ITERATION_LIMIT = "iteration_limit"  # _solve_restricted_lp: a step of check_every iterations ended
@@ -223,6 +223,7 @@ class PricingSession:
     def price(
         self,
         *,
+        widen: bool = True,
         time_limit: float | None = None,
         deadline: float | None = None,
         max_rounds: int = 200,
@@ -234,9 +235,12 @@ class PricingSession:
         enough: Enough | None = None,
         check_every: int | None = None,
     ) -> PricedRelaxation:
-        """Price columns and separate rows under the current bounds (see :func:`price_relaxation`)."""
+        """Price columns and separate rows under the current bounds (see :func:`price_relaxation`);
+        ``widen=False``: a restricted LP that the columns in cannot solve ends the call as
+        ``infeasible`` (a heuristic's fixing dropped) instead of bringing in every column."""
         t0 = time.perf_counter()
         lp, stop = self.lp, self.stop
+        lp.widen = widen
         stop.end, stop.reason = _first_end(time_limit, deadline), None
         state = _Progress()
         history: list[tuple[float, float, float, int, int]] = []
@@ -291,7 +295,7 @@ class PricingSession:
         )
 
 
-def price_within(
+def session_within(
     model: MatrixModel,
     priced: np.ndarray,
     initial: np.ndarray,
@@ -299,21 +303,19 @@ def price_within(
     share: float,
     enough: Enough | None = None,
     check_every: int | None = None,
-) -> PricedRelaxation:
-    """:func:`price_relaxation` under a run's ``options``: ``share`` of its call limit, its deadline,
-    threads and verbosity; ``enough`` and ``check_every`` as there."""
+) -> tuple[PricingSession, PricedRelaxation]:
+    """:func:`price_relaxation` under a run's ``options`` (``share`` of its call limit, its deadline,
+    threads and verbosity; ``enough`` and ``check_every`` as there), and the session it priced in,
+    kept warm for the caller: a dive or a branch changes bounds and prices again from its basis."""
     limit = options.call_limit()
-    return price_relaxation(
-        model,
-        priced,
-        initial,
+    session = PricingSession(model, priced, initial, threads=options.threads, verbose=options.verbose)
+    relaxation = session.price(
         time_limit=None if limit is None else share * limit,
         deadline=options.deadline,
-        threads=options.threads,
-        verbose=options.verbose,
         enough=enough,
         check_every=check_every,
     )
+    return session, relaxation
 
 
 def _first_end(time_limit: float | None, deadline: float | None) -> float | None:
@@ -403,7 +405,7 @@ def _solve_restricted_lp(lp: RestrictedLP, stop: HighsStop) -> str | None:
         return None
     if ms == highspy.HighsModelStatus.kIterationLimit:
         return ITERATION_LIMIT
-    if ms == highspy.HighsModelStatus.kInfeasible and not lp.active.all():
+    if ms == highspy.HighsModelStatus.kInfeasible and lp.widen and not lp.active.all():
         # the restricted LP cannot meet the rows: bring in every column and try again
         add_columns(lp, np.flatnonzero(~lp.active))
         return RETRY

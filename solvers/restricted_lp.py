@@ -50,7 +50,9 @@ class RestrictedLP:
 
     ``col_order[k]`` is the model column of LP column ``k``; ``row_order[i]`` the lazy row of LP
     row ``m + i``; ``active`` and ``added`` mark the columns and lazy rows in the LP;
-    ``col_lower``, ``col_upper`` the bounds in force (the model's unless changed).
+    ``col_lower``, ``col_upper`` the bounds in force (the model's unless changed);
+    ``widen``: when the restricted LP is infeasible, bring in every column and solve again (True),
+    or report it infeasible (False: a dive's fixing that the columns in cannot meet is dropped).
     """
 
     h: Any
@@ -69,6 +71,7 @@ class RestrictedLP:
     row_order: np.ndarray
     col_lower: np.ndarray
     col_upper: np.ndarray
+    widen: bool = True
 
 
 def open_restricted_lp(

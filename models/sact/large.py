@@ -81,7 +81,7 @@ from models.sact.input import SactParameters
 from models.sact.matrix import build_matrix
 from models.sact.start import start_point
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, solve_matrix
-from solvers.pricing import PricedRelaxation, RoundPoint, price_within
+from solvers.pricing import PricedRelaxation, PricingSession, RoundPoint, session_within
 from solvers.search_state import StagedSearch, target_objective
 
 __all__ = ["HEURISTIC_TOLERANCE", "fix_and_transport", "solve_priced", "use_priced_path"]
@@ -154,7 +154,7 @@ def solve_priced(
         run.notes.append(note)
         if x0 is not None:
             run.offer(x0)
-    relaxation = _relax(run, a, p)
+    session, relaxation = _relax(run, a, p)
     if relaxation.status == "infeasible":
         return (*run.result(Status.INFEASIBLE), model)
     if relaxation.x is not None and not run.gap_met():
@@ -167,15 +167,16 @@ def solve_priced(
         if x is not None:
             run.offer(x)
             run.report(0.0, run.best_obj, None)
-        if not run.gap_met() and not _dive_stage(run, a, relaxation):
+        if not run.gap_met() and not _dive_stage(run, a, session, relaxation):
             _restricted_stage(run, a, relaxation)
     if WHOLE_MODEL_STAGE and not run.gap_met() and _whole_model_stage(run, relaxation):
         return (*run.result(Status.INFEASIBLE), model)
     return (*run.result(), model)
 
 
-def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> PricedRelaxation:
-    """Stage 1: the strong relaxation by pricing; sets the valid bound."""
+def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> tuple[PricingSession, PricedRelaxation]:
+    """Stage 1: the strong relaxation by pricing; sets the valid bound. The session stays warm for
+    the dive."""
     model, options = run.model, run.options
     serve = model.variable_blocks["serve"].index
     priced = np.zeros(model.num_cols, dtype=bool)
@@ -200,12 +201,12 @@ def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> PricedRelaxat
             _early_plan(run, a, p, point.x, point.active)
         return run.gap_met()
 
-    relaxation = price_within(
+    session, relaxation = session_within(
         model, priced, initial, options, LP_SHARE, enough=enough, check_every=CHECK_EVERY
     )
     run.bound = relaxation.bound
     run.notes.append(relaxation.summary(priced))
-    return relaxation
+    return session, relaxation
 
 
 def _early_plan(
@@ -222,21 +223,30 @@ def _early_plan(
         run.report(0.0, run.best_obj, None)
 
 
-def _dive_stage(run: StagedSearch, a: SactArrays, relaxation: PricedRelaxation) -> bool:
-    """Stage 3a: the restricted MILP with the open flags of a dive (:mod:`models.sact.dive`) fixed;
-    True if it found a plan."""
+def _dive_stage(
+    run: StagedSearch, a: SactArrays, session: PricingSession, relaxation: PricedRelaxation
+) -> bool:
+    """Stage 3a: the restricted MILP with the open flags of a dive (:mod:`models.sact.dive`, in
+    stage 1's warm ``session``) fixed, over the arcs priced in by then; True if it found a plan."""
     opts = run.options_for()
     if opts is None:
         return False
     model = run.model
     y_lp = relaxation.x[model.variable_blocks["open"].index]
-    sites = dive_sites(model, relaxation.active, relaxation.lazy_added, y_lp, opts)
-    if sites is None:
-        run.notes.append("dive: no plan")
+    t0 = time.perf_counter()
+    dived = dive_sites(session, model, y_lp, opts)
+    if dived is None:
+        run.notes.append(f"dive: no plan in {time.perf_counter() - t0:.1f} s")
         return False
-    sub = _restricted_mip(model, a, relaxation.active, relaxation.lazy_added, sites)
+    opts = run.options_for()
+    if opts is None:
+        return False
+    sub = _restricted_mip(model, a, dived.active, dived.lazy_added, dived.sites)
     result, xs = solve_matrix(sub, opts, progress=run.report, stop_at=run.stop_at())
-    run.notes.append(f"dive ({int(sites.sum())} sites open): {result.status.value}")
+    run.notes.append(
+        f"dive ({dived.steps} steps in {time.perf_counter() - t0:.1f} s, {int(dived.sites.sum())} sites "
+        f"open): {result.status.value}"
+    )
     if xs is not None:
         run.offer(sub.expand(xs, model.num_cols))
     return xs is not None

@@ -13,7 +13,7 @@ from models.sact.check import check_sact_plan
 from models.sact.dive import dive_sites
 from models.sact.matrix import build_matrix
 from solvers import SolveOptions, Status
-from solvers.pricing import price_relaxation
+from solvers.pricing import PricingSession
 from tests.models.test_sact_enumeration import CASES, EXACT, optimum
 
 
@@ -23,18 +23,40 @@ def relaxation_of(name: str):
     model = build_matrix(a, data.parameters)
     priced = np.zeros(model.num_cols, dtype=bool)
     priced[model.variable_blocks["serve"].index] = True
-    return data, model, price_relaxation(model, priced, np.ones(model.num_cols, dtype=bool))
+    nearest = np.zeros(model.num_cols, dtype=bool)
+    nearest[~priced] = True  # every always-in column, and no arc: the dive must price its own
+    session = PricingSession(model, priced, nearest)
+    return data, model, session, session.price()
 
 
 @pytest.mark.parametrize("name", ["capacity", "access", "aseptic_supply", "complex_at_centres"])
 def test_dive_gives_whole_open_flags_within_bounds(name: str) -> None:
-    data, model, relaxation = relaxation_of(name)
+    data, model, session, relaxation = relaxation_of(name)
     y = model.variable_blocks["open"].index
-    sites = dive_sites(model, relaxation.active, relaxation.lazy_added, relaxation.x[y], SolveOptions())
-    assert sites is not None
+    dived = dive_sites(session, model, relaxation.x[y], SolveOptions())
+    assert dived is not None
+    sites = dived.sites
     assert set(np.unique(sites)) <= {0.0, 1.0}
     assert (sites >= model.col_lower[y]).all() and (sites <= model.col_upper[y]).all()
     assert sites.sum() >= 1
+    assert (dived.active >= relaxation.active).all()  # the dive's arcs include stage 1's
+    # the session's bounds are the model's own again
+    assert (session.lp.col_lower == model.col_lower).all() and (session.lp.col_upper == model.col_upper).all()
+
+
+def test_a_dive_fixing_with_no_plan_over_the_arcs_in_is_dropped_not_widened() -> None:
+    """A restricted LP that its columns cannot solve under a dive's fixing is infeasible for the
+    dive: the session does not bring in every arc (on England that is 1.7 million)."""
+    data, model, session, relaxation = relaxation_of("capacity")
+    y = model.variable_blocks["open"].index
+    lower, upper = model.col_lower.copy(), model.col_upper.copy()
+    upper[y] = 0.0  # every site shut: no zone can be served
+    session.change_bounds(lower, upper)
+    before = session.lp.active.copy()
+    shut = session.price(widen=False)
+    assert shut.status == "infeasible" and (session.lp.active == before).all()
+    widened = session.price()
+    assert widened.status == "infeasible" and session.lp.active.all()
 
 
 @pytest.mark.parametrize("name", ["capacity", "access", "aseptic_supply", "single_source"])
