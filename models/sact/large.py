@@ -227,7 +227,9 @@ def _dive_stage(
     run: StagedSearch, a: SactArrays, session: PricingSession, relaxation: PricedRelaxation
 ) -> bool:
     """Stage 3a: the restricted MILP with the open flags of a dive (:mod:`models.sact.dive`, in
-    stage 1's warm ``session``) fixed, over the arcs priced in by then; True if it found a plan."""
+    stage 1's warm ``session``) fixed, over the arcs priced in by then; True if its plan is the best
+    so far, or ties it (otherwise stage 3 runs: a dive's plan dearer than fix and transport's must
+    not skip it)."""
     opts = run.options_for()
     if opts is None:
         return False
@@ -247,9 +249,11 @@ def _dive_stage(
         f"dive ({dived.steps} steps in {time.perf_counter() - t0:.1f} s, {int(dived.sites.sum())} sites "
         f"open): {result.status.value}"
     )
-    if xs is not None:
-        run.offer(sub.expand(xs, model.num_cols))
-    return xs is not None
+    if xs is None:
+        return False
+    x = sub.expand(xs, model.num_cols)
+    run.offer(x)
+    return run.best_obj is not None and model.objective_value(x) <= run.best_obj * (1 + 1e-9) + 1e-6
 
 
 def _restricted_stage(run: StagedSearch, a: SactArrays, relaxation: PricedRelaxation) -> None:
