@@ -99,6 +99,10 @@ CHECK_EVERY: int | None = 1000
 # infeasibilities per row and column the round added (10,000 x 300: at 0.46 a plan within 1 %)
 STEP_PLAN_UNSETTLED = 0.5
 FULL_MODEL_ARCS = 20_000  # up to this many arcs stage 3 keeps a quarter of the time left for stage 4
+SOLVED_LP = ("optimal", "stalled", "round_limit")
+"""Stage 1 ends with its last restricted LP solved: the dive starts from it. After ``time_limit`` the
+dive's first step would first finish the interrupted LP: on England (327,376 arcs, 43,595 linking
+rows, load 8) that took more than the dive's 134 s, and stage 3 lost that time."""
 WHOLE_MODEL_STAGE = True  # stage 4 runs whenever the gap is unmet and time is left (tests switch it off)
 METHODS = ("auto", "direct", "priced")
 # HiGHS options of stage 4 (options.extra wins): no restarts -- with a good plan in hand HiGHS fixes
@@ -230,6 +234,9 @@ def _dive_stage(
     stage 1's warm ``session``) fixed, over the arcs priced in by then; True if its plan is the best
     so far, or ties it (otherwise stage 3 runs: a dive's plan dearer than fix and transport's must
     not skip it)."""
+    if relaxation.status not in SOLVED_LP:
+        run.notes.append(f"dive: skipped (stage 1 ended by {relaxation.status}: its last LP unsolved)")
+        return False
     opts = run.options_for()
     if opts is None:
         return False

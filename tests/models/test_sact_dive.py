@@ -69,3 +69,17 @@ def test_priced_path_with_the_dive_keeps_the_enumerated_optimum(name: str) -> No
     assert plan.result.objective == pytest.approx(optimum(name), rel=1e-6, abs=1e-6)
     assert "dive (" in plan.result.message and "restricted MILP" not in plan.result.message
     assert check_sact_plan(data, plan).violations == []
+
+
+def test_the_dive_is_skipped_when_stage_1_ended_with_its_lp_unsolved() -> None:
+    """After stage 1's time share the session's LP is mid-solve: the dive would spend its time
+    finishing it (England), so it is skipped and stage 3 keeps the time."""
+    from models.sact import large
+    from solvers.search_state import StagedSearch
+
+    data, model, session, relaxation = relaxation_of("capacity")
+    run = StagedSearch(model, SolveOptions())
+    cut = replace(relaxation, status="time_limit")
+    assert not large._dive_stage(run, prepare(data), session, cut)
+    assert run.notes == ["dive: skipped (stage 1 ended by time_limit: its last LP unsolved)"]
+    assert large._dive_stage(run, prepare(data), session, relaxation)  # solved: it dives
