@@ -3,7 +3,9 @@
 Usage (from the repository root, one CSV line per case)::
 
     python benchmarks/scripts/cap_radius_bounds.py bounds CASE [CASE ...]
-    python benchmarks/scripts/cap_radius_bounds.py start CASE [CASE ...]
+    python benchmarks/scripts/cap_radius_bounds.py start CASE [CASE ...]   # or start-cold, start-radius
+    python benchmarks/scripts/cap_radius_bounds.py cuts CASE [CASE ...]
+    python benchmarks/scripts/cap_radius_bounds.py reduce CASE=UPPER [CASE=UPPER ...]
 
 A CASE is an OR-Library ``capNN.txt`` file or a SACT instance folder; ``NAME@F`` scales every
 site's most chairs by F (tighter capacities below 1).  ``bounds``: the radius relaxation's LP and
@@ -11,8 +13,11 @@ MILP (:mod:`models.sact.radius_bound`), the capacitated model's LP without the p
 rows (weak) and with them (strong: root cut loop over the lazy pool; skipped above
 ``STRONG_MAX_ARCS`` arcs), each with wall and CPU seconds.  ``start``: the capacitated solve cold
 and from the radius optimum's sites repaired by fix and transport
-(:func:`models.sact.heuristic.fix_and_transport`), time to first plan and to the end.
-HiGHS, two threads, gap 0 for cap files and 1 % for SACT folders.
+(:func:`models.sact.heuristic.fix_and_transport`), time to first plan and to the end.  ``cuts``:
+the LP and MILP of the model without per-arc linking rows but with the radius level rows of every
+demand row.  ``reduce``: sites and levels the radius LP's reduced costs fix given a plan's cost.
+HiGHS, two threads, gap 0 for cap files and 1 % for SACT folders.  Results:
+``benchmarks/results/sact_capacitated_radius.md``.
 """
 
 from __future__ import annotations
@@ -193,11 +198,11 @@ def radius_start(a: SactArrays, p: SactParameters, opts: SolveOptions) -> tuple[
     return {str(s): int(n) for s, n, o in zip(a.site_ids, chairs, opened, strict=True) if o}, c()
 
 
-def start(case: str) -> None:
+def start(case: str, labels: tuple[str, ...] = ("cold", "radius")) -> None:
     data, name, is_cap = load(case)
     a, p = prepare(data), data.parameters
     opts = SolveOptions(threads=2, gap=0.0 if is_cap else 0.01, time_limit=600.0)
-    for label in ("cold", "radius"):
+    for label in labels:
         print(f"{name},{label},{solve_from(data, a, p, opts, label == 'radius')}", flush=True)
 
 
@@ -229,4 +234,7 @@ if __name__ == "__main__":
             case, _, value = arg.rpartition("=")
             reduce(case, float(value))
     for arg in sys.argv[2:] if mode != "reduce" else []:
-        {"bounds": bounds, "start": start, "cuts": level_cuts}[mode](arg)
+        if mode.startswith("start-"):  # start-cold or start-radius: one of the two solves
+            start(arg, (mode.removeprefix("start-"),))
+        else:
+            {"bounds": bounds, "start": start, "cuts": level_cuts}[mode](arg)

@@ -32,8 +32,8 @@ chairs of an open site (:math:`n_s \ge \underline n_s y_s`) are dropped: a chair
 by its load.
 
 Not available (:func:`radius_relaxation` returns None): ``allow_unserved`` (the load bound needs
-every row served), objectives other than ``cost`` and ``travel``, and ``single_source`` is
-irrelevant (the relaxation's plans are single-source already).
+every row served) and objectives other than ``cost`` and ``travel``.  ``single_source`` needs
+nothing: the relaxation's plans serve every row from one site already.
 """
 
 from __future__ import annotations
