@@ -204,7 +204,10 @@ class Master:
         """Solve the restricted LP; its value and row multipliers, rounded to ``1 / SCALE`` and with
         the signs of the rows' senses (None if HiGHS stopped without an optimum)."""
         h = self.h
-        h.setOptionValue("time_limit", float(seconds) if seconds is not None else INF)
+        # HiGHS's LP clock sums every run() of the object (solvers.highs_stop): the limit counts on
+        # from what it has already counted, or the master stops for good once its LP seconds so far
+        # exceed the time left
+        h.setOptionValue("time_limit", float(h.getRunTime()) + seconds if seconds is not None else INF)
         h.run()
         if str(h.getModelStatus()).split(".")[-1] != "kOptimal":
             return None

@@ -48,6 +48,23 @@ def test_bound_is_at_most_the_enumerated_optimum_and_above_cpsats_first_bound(se
     assert checked.feasible and checked.score == round(penalty) == optimum
 
 
+def test_the_master_lp_limit_counts_from_what_highs_has_counted() -> None:
+    """HiGHS's LP clock sums every run of the object: a limit shorter than the LP seconds so far
+    stopped the master at once (column generation then ended with time left)."""
+    rm = build_roster_model(tiny(2))
+    master = Master.of(rm)
+    solved = master.solve_lp(None)
+    assert solved is not None
+    people = [LineModel(rm, p) for p in range(len(rm.staff))]
+    _, added, _ = price_round(master, people, solved[1], solved[1], SolveOptions(time_limit=30.0), 2.0, 5)
+    assert added > 0  # the LP must iterate again
+    spent = float(master.h.getRunTime())
+    assert spent > 0
+    master.solve_lp(0.5 * spent)  # a limit of 0.5 * spent stopped HiGHS before an iteration
+    _, limit = master.h.getOptionValue("time_limit")
+    assert limit == pytest.approx(1.5 * spent)
+
+
 @pytest.mark.parametrize("interior", [False, True])
 def test_an_early_stop_still_gives_a_valid_bound(interior: bool) -> None:
     """After one round the Lagrangian bound holds although the LP has not converged; run to the
