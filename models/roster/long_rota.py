@@ -36,14 +36,16 @@ class LongRotaSettings:
     """Figures of :func:`improved_plan`.
 
     bound_share : float
-        Share of the time left after the construction for the bound's pricing (default 0.1; the
-        pricing added 936 to the constant part's 62,239 on 150 x 364, in 221 CPU s).
+        Share of the time left after the construction for the bound's pricing (default 0.05: on
+        150 x 364 every person-window priced added 936 to the constant part's 62,239, in 221 CPU
+        s; the 152 of 1,950 priced in a 600 s run added 56, while the window search saved about
+        25 points a second).
     reserve_seconds : float
         Seconds kept before the deadline for scoring the rota and building the plan (default 15:
         the check of a 150 x 364 rota took 10 s at load 5).
     """
 
-    bound_share: float = 0.1
+    bound_share: float = 0.05
     reserve_seconds: float = 15.0
     bound: WindowBoundSettings = WindowBoundSettings()
     windows: WindowSettings = WindowSettings()

@@ -279,6 +279,8 @@ def window_bound(
     anytime = _never_negative(inp, slopes, per)
 
     def person(p: int) -> tuple[float, bool, int]:
+        if options.should_stop():
+            return (0.0 if anytime else -math.inf), False, 0
         one = person_rota_input(inp, str(inp.staff["staff_id"].iloc[p]))
         one = dataclasses.replace(one, rules=_local_rules(one.rules))
         total, proven, done = 0.0, True, 0

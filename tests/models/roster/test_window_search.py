@@ -3,7 +3,10 @@ sub-model prices a change of the window exactly as the independent checker does.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
+import pytest
 
 from instances.generators.rostering import generate
 from models.roster.check import check_roster
@@ -46,7 +49,7 @@ def test_the_sub_model_prices_a_window_change_as_the_checker_does() -> None:
     rm.model.proto.solution_hint.values.extend(hint)
     result, solver = solve_cpsat(rm.model, SolveOptions(threads=2, time_limit=5.0))
     assert result.has_plan
-    new = _replaced(inp, rota, rm, solver, 14, 28, lo)
+    new = _replaced(inp, rota, rm, list(solver.response_proto.solution), 14, 28, lo)
     old_score, new_check = check_roster(inp, rota, params).score, check_roster(inp, new, params)
     assert new_check.feasible
     again = window_model(inp, params, new, 14, 28, WEEKS)
@@ -57,11 +60,13 @@ def test_the_sub_model_prices_a_window_change_as_the_checker_does() -> None:
     assert new_check.score < old_score  # the constructed rota leaves out soft rules: there is room
 
 
-def test_the_improved_rota_is_legal_and_its_saving_is_at_most_the_checkers() -> None:
+@pytest.mark.parametrize("people", [0, 3])
+def test_the_improved_rota_is_legal_and_its_saving_is_at_most_the_checkers(people: int) -> None:
     inp, rota = constructed(8, 42, 2)
     params = RosterParameters()
     first = check_roster(inp, rota, params).score
-    found = improve_by_windows(inp, params, rota, SolveOptions(threads=2, time_limit=20.0), WEEKS)
+    settings = dataclasses.replace(WEEKS, people=people)
+    found = improve_by_windows(inp, params, rota, SolveOptions(threads=2, time_limit=20.0), settings)
     scored = check_roster(inp, found.assignments, params)
     assert scored.feasible, scored.hard.head().to_string()
     assert found.improved > 0 and found.visits >= 3
