@@ -20,7 +20,8 @@ rota instance of its own (:func:`window_input`):
   (``max_average_weekly_hours``, ``contract_hours_tolerance``) held in every window hold over the
   horizon.
 
-The windows' rotas together are then a legal rota of the whole horizon. The construction is not
+The windows' rotas together are then a legal rota of the whole horizon, which
+:mod:`models.roster.long_rota` bounds and improves in the time left. The construction is not
 tried (:func:`applies` is False) when a window cannot promise that: hard fairness (a spread kept
 in every window can exceed the limit over the year), re-rostering against a published rota, or a
 horizon shorter than two windows. A window without a rota (its scaled limits too tight, or the
