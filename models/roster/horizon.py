@@ -20,7 +20,8 @@ rota instance of its own (:func:`window_input`):
   (``max_average_weekly_hours``, ``contract_hours_tolerance``) held in every window hold over the
   horizon.
 
-The windows' rotas together are then a legal rota of the whole horizon. The construction is not
+The windows' rotas together are then a legal rota of the whole horizon, which
+:mod:`models.roster.long_rota` bounds and improves in the time left. The construction is not
 tried (:func:`applies` is False) when a window cannot promise that: hard fairness (a spread kept
 in every window can exceed the limit over the year), re-rostering against a published rota, or a
 horizon shorter than two windows. A window without a rota (its scaled limits too tight, or the
@@ -46,7 +47,7 @@ from models.roster.plan import RosterPlan
 from models.roster.report import change_table, cover_table, penalty_table, rota_table, staff_summary
 from models.roster.rules import FAMILIES
 from models.roster.vars import make_variables
-from solvers import SolveOptions, SolveResult, Status, solve_cpsat
+from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
 __all__ = [
     "HorizonRota",
@@ -54,7 +55,6 @@ __all__ = [
     "applies",
     "constructed_plan",
     "rolling_rota",
-    "whole_model_fits",
     "window_input",
 ]
 
@@ -94,17 +94,11 @@ class HorizonSettings:
     min_person_days : int
         Staff x days from which :func:`models.roster.solve` builds the first rota this way
         (default 20,000: a 150 x 364 rota is 54,600, a 40 x 56 one 2,240).
-    person_days_per_second : float
-        Whole-model speed assumed when deciding whether the whole model fits in the time left:
-        staff x days built, loaded and presolved per second (default 1,000, measured 150 x 364 at
-        about 45 CPU s on the shared 2-core machine). The whole model is solved only when
-        ``3 x staff x days / person_days_per_second`` seconds are left after the construction.
     """
 
     window_days: int = 28
     history_days: int = 14
     min_person_days: int = 20_000
-    person_days_per_second: float = 1_000.0
 
 
 @dataclass(frozen=True)
@@ -128,16 +122,6 @@ def applies(inp: RosterInput, settings: HorizonSettings | None = None) -> bool:
     return not bool((rules["hard"] & rules["rule"].isin(REFUSED)).any())
 
 
-def whole_model_fits(
-    inp: RosterInput, options: SolveOptions, settings: HorizonSettings | None = None
-) -> bool:
-    """Whether the time left allows the whole model (three times its estimated build and presolve)."""
-    settings = settings or HorizonSettings()
-    left = options.remaining()
-    need = 3 * len(inp.staff) * inp.days / settings.person_days_per_second
-    return left is None or left >= need
-
-
 def window_starts(inp: RosterInput, window_days: int) -> list[int]:
     """Day indices where the windows start: day 0, then every Monday ``window_days`` apart (the
     first window runs to the first Monday at least ``window_days`` after day 0 less a week)."""
@@ -153,10 +137,16 @@ def window_starts(inp: RosterInput, window_days: int) -> list[int]:
 
 
 def window_input(
-    inp: RosterInput, start: int, days: int, history: pd.DataFrame, history_days: int
+    inp: RosterInput,
+    start: int,
+    days: int,
+    history: pd.DataFrame,
+    history_days: int,
+    rules: pd.DataFrame | None = None,
 ) -> RosterInput:
     """The rota instance of days ``start .. start + days - 1`` with ``history`` (assignments before
-    ``start``, the rota so far) as its history: hard rules only, horizon-wide limits scaled."""
+    ``start``, the rota so far) as its history: ``rules``, by default the hard rules only with
+    horizon-wide limits scaled."""
     first = inp.first_date + dt.timedelta(days=start)
     last = first + dt.timedelta(days=days - 1)
     since = first - dt.timedelta(days=history_days)
@@ -172,7 +162,7 @@ def window_input(
         first_date=first,
         days=days,
         cover=within(inp.cover, first, last),
-        rules=_window_rules(inp.rules, days / inp.days),
+        rules=_window_rules(inp.rules, days / inp.days) if rules is None else rules,
         leave=within(inp.leave, first, last),
         preassigned=within(inp.preassigned, first, last),
         requests=within(inp.requests, first, last),
@@ -253,30 +243,36 @@ def constructed_plan(
     rolled: HorizonRota,
     options: SolveOptions,
     timings: dict[str, float],
+    *,
+    rota: pd.DataFrame | None = None,
+    bound: int | None = None,
+    note: str | None = None,
 ) -> RosterPlan | None:
-    """The plan of the constructed rota when the whole model does not fit in the time left (or finds
-    no rota in it): its
+    """The plan of the constructed rota (or of ``rota``, the constructed one improved, with a
+    lower ``bound`` and a ``note`` for the message) when the whole model is not solved: its
     tables from the input, its penalties scored by :func:`models.roster.check.check_roster` (the
     rule definitions without the model); None when it breaks a hard rule (never expected)."""
     if rolled.assignments is None:
         return None
     t0 = time.perf_counter()
-    rota = rolled.assignments
+    rota = rolled.assignments if rota is None else rota
     scored = check_roster(inp, rota, params)
     if not scored.feasible:
         return None
     penalties = scored.penalties.sort_values(["cost", "rule", "staff"], ascending=[False, True, True])
     penalties = penalties.reset_index(drop=True)
     timings["extract"] = time.perf_counter() - t0
+    optimal = bound is not None and bound >= scored.score
     result = SolveResult(
-        status=Status.FEASIBLE,
+        status=Status.OPTIMAL if optimal else Status.FEASIBLE,
         objective=float(scored.score),
-        bound=None,
-        gap=None,
+        bound=None if bound is None else float(min(bound, scored.score)),
+        gap=None if bound is None else relative_gap(float(scored.score), float(min(bound, scored.score))),
         build_seconds=0.0,
-        solve_seconds=rolled.seconds,
+        solve_seconds=rolled.seconds + timings.get("bound", 0.0) + timings.get("windows", 0.0),
         backend="cpsat",
-        message=(
+        message=note
+        or (
             f"rolling-horizon rota ({rolled.windows} windows, hard rules only), not improved by "
             "the whole model in the time left (no bound)"
         ),
@@ -296,8 +292,8 @@ def constructed_plan(
         violations=penalty_table([]),
         timings=timings,
         reproducible=False,
-        stopped_by="wall clock",
-        search="horizon",
+        stopped_by="proven optimal" if optimal else "wall clock",
+        search="horizon" if rota is rolled.assignments else "windows",
     )
 
 

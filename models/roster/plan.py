@@ -50,7 +50,8 @@ class RosterPlan:
     stopped_by : why the search ended (:data:`models.roster.solve.STOP_REASONS`); a reproducible
         run gives the same rota again when it says ``deterministic limit`` or ``proven optimal``.
     search : the search that ran (``cpsat``, ``lns`` or ``lines``; ``auto`` resolved to the one it
-        chose; ``horizon`` when the rolling-horizon construction is the plan; "" when none ran).
+        chose; ``horizon`` when the rolling-horizon construction is the plan, ``windows`` when it was
+        improved window by window, :mod:`models.roster.long_rota`; "" when none ran).
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
         ``converged``, ``rounds``, ``lines``, ``seconds``, ``mip_penalty``); None otherwise.
     """

@@ -230,12 +230,19 @@ def paid_hours(rm: RosterModel) -> None:
     (``max_hours_7_days``, history included; a window whose longest possible shifts stay within
     the limit is left out); horizon total ``<= 60 L D / 7``
     (``max_average_weekly_hours``), within ``60 (c D / 7 - credit) ± 60 t D / 7``
-    (``contract_hours_tolerance``), within ``max_total_hours``/``min_total_hours``."""
+    (``contract_hours_tolerance``), within ``max_total_hours``/``min_total_hours``. A model of some of
+    the horizon's days (``rm.outside``) adds the rota's minutes outside them to the total, and reads
+    ``D`` and the credit of the whole horizon."""
     days = rm.inp.days
     credit: dict[str, float] = rm.inp.leave.groupby("staff_id")["credit_hours"].sum().to_dict()
+    out = rm.outside
+    if out is not None:
+        credit = out.credit
     contract = rm.inp.staff["contract_hours_week"].tolist()
     for p in range(len(rm.staff)):
         total = rm.paid_total(p, range(days))
+        if out is not None:
+            total = total + out.minutes.get(p, 0)
         rule = rm.rule(p, "max_hours_7_days")
         if rule is not None:
             hi = _minutes(rule.limit)
@@ -253,14 +260,15 @@ def paid_hours(rm: RosterModel) -> None:
                     hi=hi,
                     unit=60,
                 )
+        horizon = days if out is None else out.days
         rule = rm.rule(p, "max_average_weekly_hours")
         if rule is not None:
-            hi = math.floor(rule.limit * 60 * days / 7 + 1e-6)
+            hi = math.floor(rule.limit * 60 * horizon / 7 + 1e-6)
             rm.limit(rm.mode(rule), "max_average_weekly_hours", p, None, "", total, hi=hi, unit=60)
         rule = rm.rule(p, "contract_hours_tolerance")
         if rule is not None and contract[p] > 0:
-            target = contract[p] * 60 * days / 7 - 60 * credit.get(rm.staff[p], 0.0)
-            band = rule.limit * 60 * days / 7
+            target = contract[p] * 60 * horizon / 7 - 60 * credit.get(rm.staff[p], 0.0)
+            band = rule.limit * 60 * horizon / 7
             lo, hi = math.ceil(target - band - 1e-6), math.floor(target + band + 1e-6)
             rm.limit(
                 rm.mode(rule), "contract_hours_tolerance", p, None, "", total, lo=max(lo, 0), hi=hi, unit=60
@@ -269,6 +277,11 @@ def paid_hours(rm: RosterModel) -> None:
             rule = rm.rule(p, name)
             if rule is not None:
                 rm.limit(rm.mode(rule), name, p, None, "", total, unit=60, **{side: _minutes(rule.limit)})
+
+
+def _outside(rm: RosterModel, what: str, p: int) -> int:
+    """Person p's count ``what`` (``weekends``, ``nights``, ``on_calls``) outside the model's days."""
+    return 0 if rm.outside is None else int(getattr(rm.outside, what).get(p, 0))
 
 
 def weekend_literals(rm: RosterModel, p: int) -> list[tuple[int, object]]:
@@ -298,7 +311,7 @@ def weekends(rm: RosterModel) -> None:
     for p in range(len(rm.staff)):
         rule = rm.rule(p, "max_weekends")
         if rule is not None:
-            worked = sum(lit for _, lit in weekend_literals(rm, p))
+            worked = sum(lit for _, lit in weekend_literals(rm, p)) + _outside(rm, "weekends", p)
             rm.limit(rm.mode(rule), "max_weekends", p, None, "", worked, hi=int(rule.limit))
         rule = rm.rule(p, "whole_weekends")
         if rule is not None:
@@ -321,6 +334,7 @@ def shift_types(rm: RosterModel) -> None:
     for p in range(len(rm.staff)):
         counts = {s: sum(rm.x[(p, d, s)] for d in range(rm.inp.days) if (p, d, s) in rm.x) for s in rm.shifts}
         for s, count in counts.items():
+            count = count + (0 if rm.outside is None else rm.outside.shifts.get((p, s), 0))
             for name, side in (("max_shifts_of_type", "hi"), ("min_shifts_of_type", "lo")):
                 rule = rm.rule(p, name, s)
                 if rule is not None:
@@ -377,10 +391,13 @@ def fairness(rm: RosterModel) -> None:
             counts = []
             for p in people:
                 if name == "fair_weekends":
-                    counts.append(sum(lit for _, lit in weekend_literals(rm, p)))
+                    counts.append(
+                        sum(lit for _, lit in weekend_literals(rm, p)) + _outside(rm, "weekends", p)
+                    )
                 else:
                     flag = "night" if name == "fair_nights" else "on_call"
-                    counts.append(sum(rm.x[k] for k in rm.x if k[0] == p and getattr(rm.shifts[k[2]], flag)))
+                    mine = sum(rm.x[k] for k in rm.x if k[0] == p and getattr(rm.shifts[k[2]], flag))
+                    counts.append(mine + _outside(rm, "nights" if flag == "night" else "on_calls", p))
             most, least = rm.model.new_int_var(0, BIG, "most"), rm.model.new_int_var(0, BIG, "least")
             rm.model.add_max_equality(most, counts)
             rm.model.add_min_equality(least, counts)

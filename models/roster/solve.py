@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from models.common.contract import Progress
-from models.roster import horizon
+from models.roster import horizon, long_rota
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
@@ -147,11 +147,7 @@ def solve(
         rolled = horizon.rolling_rota(inp, params, options)
         start = rolled.assignments
         timings["horizon" if start is not None else "horizon_no_rota"] = rolled.seconds
-        early = (
-            None
-            if horizon.whole_model_fits(inp, options)
-            else horizon.constructed_plan(inp, params, rolled, given, timings)
-        )
+        early = long_rota.improved_plan(inp, params, rolled, given, options, timings)
         if early is not None:
             return early
     t0 = time.perf_counter()

@@ -52,6 +52,21 @@ class ShiftInfo:
         return (self.start or 0) + self.length
 
 
+@dataclass(frozen=True)
+class Outside:
+    """The rest of the horizon when a model covers only some of its days (the window search of
+    :mod:`models.roster.window_search`): the horizon's days and leave credit, and per person the
+    rota's constants outside the model's days, added to every rule counted over the horizon."""
+
+    days: int
+    credit: dict[str, float]
+    minutes: dict[int, int]
+    weekends: dict[int, int]
+    shifts: dict[tuple[int, str], int]
+    nights: dict[int, int]
+    on_calls: dict[int, int]
+
+
 @dataclass
 class RosterModel:
     """A built (not solved) rota model: ``model`` plus the handles needed to read a solution."""
@@ -73,6 +88,7 @@ class RosterModel:
     weekend_cache: dict[int, list[tuple[int, Lit]]] = field(default_factory=dict)
     and_cache: dict[tuple[int, ...], Any] = field(default_factory=dict)
     paid_cache: dict[tuple[int, int], tuple[list[Any], list[int]]] = field(default_factory=dict)
+    outside: Outside | None = None
 
     @property
     def first_known_day(self) -> int:

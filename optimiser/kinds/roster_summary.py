@@ -102,6 +102,14 @@ def _change_lines(plan: RosterPlan, changes: pd.DataFrame) -> list[str]:
     return lines
 
 
+WALL_CLOCK_SEARCHES = {
+    "lines": "column generation",
+    "horizon": "the window-by-window construction",
+    "windows": "the window-by-window search",
+}
+"""Searches that run on the wall clock whatever --threads says (no promise of the same rota)."""
+
+
 def _search_line(plan: RosterPlan) -> str:
     """Seed, workers and why the search stopped: whether the same command gives the same rota."""
     solve = plan.figures()["solve"]
@@ -114,8 +122,11 @@ def _search_line(plan: RosterPlan) -> str:
         return line + ": the same seed and workers give the same rota."
     if plan.reproducible and plan.stopped_by == "wall clock":
         return line + ": the machine was busy; a rerun may give another rota (allow more time)."
-    if plan.search == "lines" and plan.stopped_by != "proven optimal":
-        return line + ": column generation runs on the wall clock; a rerun may give another rota."
+    if plan.search in WALL_CLOCK_SEARCHES and plan.stopped_by != "proven optimal":
+        return (
+            line
+            + f": {WALL_CLOCK_SEARCHES[plan.search]} runs on the wall clock; a rerun may give another rota."
+        )
     if not plan.reproducible and plan.stopped_by == "wall clock":
         return line + ": workers raced the clock; name --threads for the same rota on every run."
     return line + "."

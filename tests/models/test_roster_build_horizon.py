@@ -9,10 +9,11 @@ import pytest
 
 import models.roster
 from instances.generators.rostering import generate
-from models.roster import horizon
+from models.roster import horizon, long_rota
 from models.roster.check import check_roster
 from models.roster.horizon import HorizonSettings, applies, rolling_rota, window_input, window_starts
 from models.roster.input import rules_table
+from models.roster.window_search import WindowSettings
 from solvers import SolveOptions
 
 SMALL = HorizonSettings(window_days=14, min_person_days=0)
@@ -65,36 +66,33 @@ def test_the_windows_together_are_legal_across_every_seam_and_the_history() -> N
     assert scored.score > 0  # soft rules were left out of the windows: the rota pays for some
 
 
-def test_solve_returns_the_constructed_rota_when_the_whole_model_does_not_fit(
+def test_solve_improves_the_constructed_rota_and_reports_the_window_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inp = generate(8, 42, 1)
-    monkeypatch.setattr(horizon, "HorizonSettings", lambda: HorizonSettings(14, 14, 0, 0.001))
+    monkeypatch.setattr(horizon, "HorizonSettings", lambda: HorizonSettings(14, 14, 0))
+    settings = long_rota.LongRotaSettings(reserve_seconds=1.0, windows=WindowSettings(14, 7, 14, 2.0))
+    monkeypatch.setattr(long_rota, "LongRotaSettings", lambda: settings)
     plan = models.roster.solve(
-        inp, models.roster.Parameters(reproducible=False), options=SolveOptions(time_limit=30, threads=2)
+        inp, models.roster.Parameters(reproducible=False), options=SolveOptions(time_limit=20, threads=2)
     )
-    assert plan.found and "rolling-horizon" in plan.result.message
-    assert plan.result.bound is None and plan.result.options["threads"] == 2
+    assert plan.found and "improved window by window" in plan.result.message
+    assert "build" not in plan.timings and {"horizon", "bound", "windows"} <= set(plan.timings)
     report = models.roster.check(inp, plan)
     assert report.passed, (report.violations, report.mismatches)
     assert plan.result.objective == float(plan.penalties["cost"].sum())
+    constructed = check_roster(
+        inp,
+        horizon.rolling_rota(
+            inp, models.roster.Parameters(), SolveOptions(threads=2), HorizonSettings(14, 14, 0)
+        ).assignments,
+    )
+    assert plan.result.objective < constructed.score  # soft rules the construction left out
+    assert plan.result.bound is not None and 0 <= plan.result.bound <= plan.result.objective
+    assert plan.result.options["threads"] == 2
     assert horizon.first_rota_seconds(plan) == pytest.approx(
         plan.timings["diagnose"] + plan.timings["horizon"]
     )
-
-
-def test_solve_hints_the_whole_model_with_the_constructed_rota_when_it_fits(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    inp = generate(8, 42, 1)
-    monkeypatch.setattr(horizon, "HorizonSettings", lambda: HorizonSettings(14, 14, 0, 1e9))
-    plan = models.roster.solve(
-        inp, models.roster.Parameters(reproducible=False), options=SolveOptions(time_limit=4, threads=2)
-    )
-    assert plan.found and "horizon" in plan.timings and "build" in plan.timings
-    assert models.roster.check(inp, plan).passed
-    first = horizon.first_rota_seconds(plan)  # the constructed rota was legal before the build
-    assert first == pytest.approx(plan.timings["diagnose"] + plan.timings["horizon"])
 
 
 def test_windows_see_enough_history_for_the_longest_hard_run_rule() -> None:

@@ -85,6 +85,9 @@ def test_the_summary_never_promises_the_same_rota_from_column_generation() -> No
     raced = replace(plan, stopped_by="wall clock")
     assert "column generation runs on the wall clock; a rerun may give another rota." in summary(raced)
     assert "name --threads" not in summary(raced)
+    windows = replace(raced, search="windows")  # a long rota improved window by window
+    assert "the window-by-window search runs on the wall clock" in summary(windows)
+    assert "name --threads" not in summary(windows)
     cpsat = replace(raced, parameters=models.roster.Parameters(), search="cpsat")
     assert "workers raced the clock; name --threads for the same rota" in summary(cpsat)
 

@@ -1,0 +1,94 @@
+"""A long rota's plan after the rolling-horizon construction: a lower bound, then the rota
+improved window by window until the time limit (issue 15).
+
+:func:`models.roster.solve` calls :func:`improved_plan` when the construction
+(:mod:`models.roster.horizon`) gave a legal rota: the whole model of a year's rota found no better
+rota and no bound in 600 s (``benchmarks/results/roster_large.md``), so the time left goes to
+
+1. :func:`models.roster.window_bound.window_bound` for ``bound_share`` of it (its constant part
+   is immediate; windows not priced in the time count 0, which keeps it valid), then
+2. :func:`models.roster.window_search.improve_by_windows` until the deadline less
+   ``reserve_seconds`` kept for scoring and writing the plan.
+
+The plan's penalty is the independent checker's score of the rota returned, its bound the window
+bound, and its gap the two's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+
+from models.roster import horizon
+from models.roster.input import RosterInput
+from models.roster.parameters import RosterParameters
+from models.roster.plan import RosterPlan
+from models.roster.window_bound import WindowBoundSettings, window_bound
+from models.roster.window_search import WindowSettings, improve_by_windows
+from solvers import SolveOptions
+
+__all__ = ["LongRotaSettings", "improved_plan"]
+
+
+@dataclass(frozen=True)
+class LongRotaSettings:
+    """Figures of :func:`improved_plan`.
+
+    bound_share : float
+        Share of the time left after the construction for the bound's pricing (default 0.05: on
+        150 x 364 every person-window priced added 936 to the constant part's 62,239, in 221 CPU
+        s; the 152 of 1,950 priced in a 600 s run added 56, while the window search saved about
+        25 points a second).
+    reserve_seconds : float
+        Seconds kept before the deadline for scoring the rota and building the plan (default 15:
+        the check of a 150 x 364 rota took 10 s at load 5).
+    """
+
+    bound_share: float = 0.05
+    reserve_seconds: float = 15.0
+    bound: WindowBoundSettings = WindowBoundSettings()
+    windows: WindowSettings = WindowSettings()
+
+
+def improved_plan(
+    inp: RosterInput,
+    params: RosterParameters,
+    rolled: horizon.HorizonRota,
+    given: SolveOptions,
+    options: SolveOptions,
+    timings: dict[str, float],
+    settings: LongRotaSettings | None = None,
+) -> RosterPlan | None:
+    """The plan of the constructed rota improved within ``options``' deadline, with the window
+    bound (None when the construction gave no rota)."""
+    settings = settings or LongRotaSettings()
+    if rolled.assignments is None:
+        return None
+    options = options.with_deadline()
+    threads = options.threads or 2
+    left = options.remaining()
+    usable = None if left is None else max(left - settings.reserve_seconds, 0.0)
+    t0 = time.perf_counter()
+    share = None if usable is None else settings.bound_share * usable
+    bounded = window_bound(
+        inp,
+        params,
+        dataclasses.replace(options, threads=threads).with_deadline(share),
+        dataclasses.replace(settings.bound, workers=min(settings.bound.workers, threads)),
+    )
+    timings["bound"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rest = None if usable is None else max(usable - timings["bound"], 0.0)
+    search = dataclasses.replace(options, threads=threads, time_limit=None).with_deadline(rest)
+    found = improve_by_windows(inp, params, rolled.assignments, search, settings.windows)
+    timings["windows"] = time.perf_counter() - t0
+    note = (
+        f"rolling-horizon rota ({rolled.windows} windows, hard rules only) improved window by window "
+        f"with every rule ({found.visits} windows re-solved, {found.improved} better, {found.sweeps} "
+        f"full sweeps); bound: cover and contract hours, {bounded.pieces} person-windows priced"
+        + ("" if bounded.proven else " (not all)")
+    )
+    return horizon.constructed_plan(
+        inp, params, rolled, given, timings, rota=found.assignments, bound=bounded.bound, note=note
+    )
