@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from models.roster.best_response import applies, repair
 from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
 from models.roster.diving import dive
 from models.roster.lines import Line, LineModel, line_of_rota
@@ -72,6 +73,17 @@ class LinesSettings:
     dive_gap : float
         Dive only when the column generation's bound is within this share of its LP value
         (default 0.01, :func:`_closed_to`).
+    early_share : float
+        Most share of the time limit for best-response repair of the first rota, before column
+        generation (default 0.1; 0: none): its lines seed the master, its penalty may end column
+        generation early.
+    repair_share : float
+        Most share of the time left after the MIP for best-response repair of the better rota
+        (:func:`models.roster.best_response.repair`; default 0.5; 0: none). It stops at a 1-opt
+        local optimum, usually long before its share is spent.
+    ruin : int
+        People taken out and put back at each ruin-and-recreate step of the repairs (default 4;
+        0: stop at the first 1-opt local optimum).
     polish : str
         The last phase: ``"cpsat"`` (default, the whole model with the bound as a cut) or ``"lns"``
         (the large-neighbourhood search from the best rota).
@@ -87,6 +99,9 @@ class LinesSettings:
     dive_fix: float = 0.2
     dive_rounds: int = 3
     dive_gap: float = 0.01
+    early_share: float = 0.1
+    repair_share: float = 0.5
+    ruin: int = 4
     polish: str = "cpsat"
 
 
@@ -121,21 +136,35 @@ def lines_solve(
     master = Master.of(rm)
     people = [LineModel(rm, p) for p in range(len(rm.staff))]
     incumbent = None
+    early = None  # the first rota's lines after best-response repair
+    notes: dict[str, Any] = {}
     if result.has_plan:
         incumbent = float(solver.objective_value)
-        for p in range(len(rm.staff)):
-            master.add(line_of_rota(rm, p, solver.value))
+        lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
+        for line in lines:
+            master.add(line)
+        early = _repaired(
+            master, people, (lines, incumbent), share(settings.early_share), settings, notes, "early_penalty"
+        )  # fmt: skip
+    known = None if early is None else min(early[1], incumbent or early[1])
     cg = generate_columns(
         rm, master, share(settings.columns_share), price_seconds=settings.price_seconds,
-        pool=settings.pool, stop_at=incumbent, people=people,
+        pool=settings.pool, stop_at=known, people=people,
     )  # fmt: skip
-    record["columns"] = _record(cg)
+    record["columns"] = {**_record(cg), **notes}
     if cg.bound is not None:
         bound = cg.bound if bound is None else max(bound, cg.bound)
-    if incumbent is not None and bound is not None and bound >= incumbent - 1e-9:
-        return _finish(result, solver, bound, build_seconds, t0, record)
     closed = _closed_to(cg, settings.dive_gap)
-    found = _rota_from_master(master, people, options, settings, record["columns"], closed)
+    found = early
+    if known is None or bound is None or bound < known - 1e-9:
+        found = _rota_from_master(master, people, options, settings, record["columns"], closed)
+        if found is not None and found is not early:
+            left = options.remaining()
+            most = None if left is None else settings.repair_share * left
+            part = dataclasses.replace(options, time_limit=most)
+            found = _repaired(master, people, found, part, settings, record["columns"], "repair_penalty")
+        if early is not None and (found is None or early[1] < found[1]):
+            found = early
     if found is not None and bound is not None and found[1] <= bound + 1e-6:
         result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
         return _finish(result, solver, bound, build_seconds, t0, record)
@@ -204,6 +233,28 @@ def _rota_from_master(
         record["mip_penalty"] = None if found is None else round(found[1])
     if dived is not None and (found is None or dived.penalty < found[1] - 1e-6):
         return list(dived.lines), dived.penalty
+    return found
+
+
+def _repaired(
+    master: Master,
+    people: list[LineModel],
+    found: tuple[list[Line], float] | None,
+    options: SolveOptions,
+    settings: LinesSettings,
+    record: dict[str, Any],
+    key: str,
+) -> tuple[list[Line], float] | None:
+    """Best-response repair (:func:`models.roster.best_response.repair`) of the rota ``found``
+    within ``options``' time (none when it is 0), when it applies to the master; ``record[key]``
+    is the repaired penalty. The better of the two rotas."""
+    if found is None or options.time_limit == 0 or not applies(master):
+        return found
+    seconds = settings.price_seconds
+    fixed = repair(master, people, found[0], options, price_seconds=seconds, ruin=settings.ruin)
+    record[key] = round(fixed.penalty)
+    if fixed.penalty < found[1] - 1e-6:
+        return list(fixed.lines), fixed.penalty
     return found
 
 
