@@ -125,13 +125,15 @@ def repair(
     price_seconds: float = 2.0,
     sweeps: int | None = None,
     ruin: int = 0,
+    floor: float | None = None,
 ) -> Repair:
     """Best responses (module docstring) from the rota ``lines`` (one per person, any order)
     within ``options``' time, people visited in their order each sweep; ``price_seconds``: most
     seconds for one person's best response. ``ruin`` > 0: at a local optimum, ruin and recreate
     until the time is up: take ``ruin`` people who may work a cover row that pays a penalty
     (drawn with ``options.seed``) out of the rota, put them back one by one by best response,
-    then each once more; keep the result when the penalty fell (then sweep again), else undo."""
+    then each once more; keep the result when the penalty fell (then sweep again), else undo.
+    ``floor``: a lower bound on the rota's penalty; the repair stops when it reaches it."""
     t0 = time.perf_counter()
     options = options.with_deadline()
     state = _State(master, people, lines, options, price_seconds)
@@ -139,6 +141,8 @@ def repair(
     rng = random.Random(options.seed)
     changes = done = 0
     while not options.should_stop() and (sweeps is None or done < sweeps):
+        if floor is not None and state.penalty() <= floor + 1e-6:
+            break
         changed = sum(state.improve(p) for p in range(len(people)))
         changes += changed
         done += 1
@@ -147,7 +151,8 @@ def repair(
                 continue
             break
         while not options.should_stop() and not _ruined(state, rng, ruin):
-            pass
+            if floor is not None and state.penalty() <= floor + 1e-6:
+                break
     penalty = state.penalty()
     return Repair(tuple(state.current), penalty, start, changes, state.calls, done, time.perf_counter() - t0)
 

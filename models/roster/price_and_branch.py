@@ -27,11 +27,12 @@ records ``reproducible: false``.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from models.roster.best_response import applies, repair
+from models.roster.best_response import HARD, applies, repair
 from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
 from models.roster.diving import dive
 from models.roster.lines import Line, LineModel, line_of_rota
@@ -74,9 +75,10 @@ class LinesSettings:
         Dive only when the column generation's bound is within this share of its LP value
         (default 0.01, :func:`_closed_to`).
     early_share : float
-        Most share of the time limit for best-response repair of the first rota, before column
-        generation (default 0.1; 0: none): its lines seed the master, its penalty may end column
-        generation early.
+        Most share of the time limit for best-response repair of the first rota (CP-SAT's, else
+        each person's own best line), to its 1-opt local optimum, before column generation
+        (default 0.1; 0: none): its lines seed the master, its penalty may end column generation
+        early.
     repair_share : float
         Most share of the time left after the MIP for best-response repair of the better rota
         (:func:`models.roster.best_response.repair`; default 0.5; 0: none). It stops at a 1-opt
@@ -144,8 +146,20 @@ def lines_solve(
         for line in lines:
             master.add(line)
         early = _repaired(
-            master, people, (lines, incumbent), share(settings.early_share), settings, notes, "early_penalty"
+            master, people, (lines, incumbent), share(settings.early_share), settings, notes, "early_penalty",
+            bound, 0,
         )  # fmt: skip
+    elif settings.early_share > 0 and applies(master):
+        own = _own_lines(people, options, settings.price_seconds)
+        if own is not None:
+            for line in own:
+                master.add(line)
+            early = _repaired(
+                master, people, (own, math.inf), share(settings.early_share), settings, notes,
+                "early_penalty", None, 0,
+            )  # fmt: skip
+            if early is not None and early[1] >= HARD:  # a hard cover limit still broken: no rota
+                early = None
     known = None if early is None else min(early[1], incumbent or early[1])
     cg = generate_columns(
         rm, master, share(settings.columns_share), price_seconds=settings.price_seconds,
@@ -162,7 +176,8 @@ def lines_solve(
             left = options.remaining()
             most = None if left is None else settings.repair_share * left
             part = dataclasses.replace(options, time_limit=most)
-            found = _repaired(master, people, found, part, settings, record["columns"], "repair_penalty")
+            notes = record["columns"]
+            found = _repaired(master, people, found, part, settings, notes, "repair_penalty", bound)
         if early is not None and (found is None or early[1] < found[1]):
             found = early
     if found is not None and bound is not None and found[1] <= bound + 1e-6:
@@ -236,6 +251,20 @@ def _rota_from_master(
     return found
 
 
+def _own_lines(people: list[LineModel], options: SolveOptions, seconds: float) -> list[Line] | None:
+    """Each person's best line for their own rules alone (no multipliers): the start of the first
+    repair when CP-SAT found no rota in its share (None if a person has no line in the time)."""
+    lines = []
+    for person in people:
+        if options.should_stop():
+            return None
+        priced = person.price({}, (0,) * len(person.counts), seconds, options.seed, 1)
+        if not priced.lines:
+            return None
+        lines.append(priced.lines[-1])
+    return lines
+
+
 def _repaired(
     master: Master,
     people: list[LineModel],
@@ -244,14 +273,19 @@ def _repaired(
     settings: LinesSettings,
     record: dict[str, Any],
     key: str,
+    floor: float | None = None,
+    ruin: int | None = None,
 ) -> tuple[list[Line], float] | None:
     """Best-response repair (:func:`models.roster.best_response.repair`) of the rota ``found``
     within ``options``' time (none when it is 0), when it applies to the master; ``record[key]``
-    is the repaired penalty. The better of the two rotas."""
+    is the repaired penalty; ``floor``: a bound, where the repair stops; ``ruin``: as
+    :func:`~models.roster.best_response.repair` (default ``settings.ruin``; the first rota's repair
+    stops at its 1-opt local optimum, 0, so column generation starts at once). The better rota."""
     if found is None or options.time_limit == 0 or not applies(master):
         return found
     seconds = settings.price_seconds
-    fixed = repair(master, people, found[0], options, price_seconds=seconds, ruin=settings.ruin)
+    ruin = settings.ruin if ruin is None else ruin
+    fixed = repair(master, people, found[0], options, price_seconds=seconds, ruin=ruin, floor=floor)
     record[key] = round(fixed.penalty)
     if fixed.penalty < found[1] - 1e-6:
         return list(fixed.lines), fixed.penalty

@@ -91,3 +91,19 @@ def test_repair_does_not_apply_when_fairness_couples_people() -> None:
 
     rm = build_roster_model(generate(6, 14, seed=5))
     assert not applies(Master.of(rm))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_lines_search_without_a_first_cpsat_rota_starts_from_repaired_own_lines(seed: int) -> None:
+    """No time for the first CP-SAT solve (``first_share`` 0): the first rota is every person's
+    own best line, repaired; the search still ends at the enumerated optimum, proven."""
+    from models.roster.price_and_branch import LinesSettings, lines_solve
+
+    inp = tiny(seed)
+    rm = build_roster_model(inp)
+    settings = LinesSettings(first_share=0.0)
+    result, solver, record = lines_solve(rm, SolveOptions(time_limit=20.0, threads=1), settings=settings)
+    assert "early_penalty" in record["columns"]
+    optimum = min(every_rota(inp).values())
+    assert record["columns"]["early_penalty"] >= optimum
+    assert result.objective == optimum == result.bound
