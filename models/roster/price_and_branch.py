@@ -2,7 +2,10 @@
 
 Within the caller's time limit (shares of it, :class:`LinesSettings`):
 
-1. *First rota*: CP-SAT on the whole model for ``first_share`` (its proven bound is kept).
+1. *First rota*: CP-SAT on the whole model for ``first_share`` (its proven bound is kept), then
+   best-response repair (:func:`models.roster.best_response.repair`, when only cover couples
+   people) to a 1-opt local optimum for at most ``early_share``; without a CP-SAT rota the repair
+   starts from each person's own best line.
 2. *Bound*: column generation (:func:`models.roster.column_generation.generate_columns`) seeded
    with the first rota's lines (so the master LP is feasible at once), for ``columns_share``; it
    stops early when its bound reaches the first rota's penalty or the LP can give no more.
@@ -10,7 +13,8 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
    whose line the LP is surest of, price the others again, repeat) for ``dive_share`` of the time
    left, then the HiGHS MIP over every generated line (:func:`rota_from_columns`,
    price-and-branch) for ``mip_share`` of the time left, started from the dive's rota if any: a
-   legal rota, often close to the bound.
+   legal rota, often close to the bound; then best-response repair with ruin and recreate of the
+   better of the two for ``repair_share`` of the time left (or until it reaches the bound).
 4. *Polish*: CP-SAT on the whole model for the rest of the time, hinted with the better rota,
    with the column-generation bound as a constraint on the objective (valid: no rota scores
    below it), so CP-SAT stops as soon as it reaches the bound (or, ``polish: "lns"``, the
@@ -81,8 +85,8 @@ class LinesSettings:
         early.
     repair_share : float
         Most share of the time left after the MIP for best-response repair of the better rota
-        (:func:`models.roster.best_response.repair`; default 0.5; 0: none). It stops at a 1-opt
-        local optimum, usually long before its share is spent.
+        (:func:`models.roster.best_response.repair`, with ruin and recreate; default 0.5; 0: none).
+        It ends early when its rota reaches the bound.
     ruin : int
         People taken out and put back at each ruin-and-recreate step of the repairs (default 4;
         0: stop at the first 1-opt local optimum).
@@ -145,10 +149,11 @@ def lines_solve(
         lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
         for line in lines:
             master.add(line)
-        early = _repaired(
-            master, people, (lines, incumbent), share(settings.early_share), settings, notes, "early_penalty",
-            bound, 0,
-        )  # fmt: skip
+        early = (lines, incumbent)
+        if settings.early_share > 0:
+            early = _repaired(
+                master, people, early, share(settings.early_share), settings, notes, "early_penalty", bound, 0
+            )
     elif settings.early_share > 0 and applies(master):
         own = _own_lines(people, options, settings.price_seconds)
         if own is not None:
@@ -172,7 +177,7 @@ def lines_solve(
     found = early
     if known is None or bound is None or bound < known - 1e-9:
         found = _rota_from_master(master, people, options, settings, record["columns"], closed)
-        if found is not None and found is not early:
+        if found is not None and found is not early and settings.repair_share > 0:
             left = options.remaining()
             most = None if left is None else settings.repair_share * left
             part = dataclasses.replace(options, time_limit=most)
@@ -277,11 +282,11 @@ def _repaired(
     ruin: int | None = None,
 ) -> tuple[list[Line], float] | None:
     """Best-response repair (:func:`models.roster.best_response.repair`) of the rota ``found``
-    within ``options``' time (none when it is 0), when it applies to the master; ``record[key]``
+    within ``options``' time, when it applies to the master; ``record[key]``
     is the repaired penalty; ``floor``: a bound, where the repair stops; ``ruin``: as
     :func:`~models.roster.best_response.repair` (default ``settings.ruin``; the first rota's repair
     stops at its 1-opt local optimum, 0, so column generation starts at once). The better rota."""
-    if found is None or options.time_limit == 0 or not applies(master):
+    if found is None or not applies(master):
         return found
     seconds = settings.price_seconds
     ruin = settings.ruin if ruin is None else ruin
