@@ -50,7 +50,8 @@ class RosterPlan:
     stopped_by : why the search ended (:data:`models.roster.solve.STOP_REASONS`); a reproducible
         run gives the same rota again when it says ``deterministic limit`` or ``proven optimal``.
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
-        ``converged``, ``rounds``, ``lines``, ``seconds``, ``mip_penalty``); None otherwise.
+        ``converged``, ``rounds``, ``lines``, ``seconds``, and the rota of each phase that ran:
+        ``early_penalty``, ``dive_penalty``, ``mip_penalty``, ``repair_penalty``); None otherwise.
     """
 
     result: SolveResult
