@@ -210,7 +210,7 @@ class _State:
         seconds = self.price_seconds if left is None else min(self.price_seconds, left)
         person = self.people[p]
         person.hint = self.current[p]
-        priced = person.price(mu, (0, 0, 0, 0), seconds, self.options.seed, 1)
+        priced = person.price(mu, (0,) * len(person.counts), seconds, self.options.seed, 1)
         self.calls += 1
         if not priced.lines:
             return None, mu
