@@ -2,7 +2,10 @@
 
 Within the caller's time limit (shares of it, :class:`LinesSettings`):
 
-1. *First rota*: CP-SAT on the whole model for ``first_share`` (its proven bound is kept).
+1. *First rota*: CP-SAT on the whole model for ``first_share`` (its proven bound is kept), then
+   best-response repair (:func:`models.roster.best_response.repair`, when only cover couples
+   people) to a 1-opt local optimum for at most ``early_share``; without a CP-SAT rota the repair
+   starts from each person's own best line.
 2. *Bound*: column generation (:func:`models.roster.column_generation.generate_columns`) seeded
    with the first rota's lines (so the master LP is feasible at once), for ``columns_share``; it
    stops early when its bound reaches the first rota's penalty or the LP can give no more.
@@ -10,7 +13,8 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
    whose line the LP is surest of, price the others again, repeat) for ``dive_share`` of the time
    left, then the HiGHS MIP over every generated line (:func:`rota_from_columns`,
    price-and-branch) for ``mip_share`` of the time left, started from the dive's rota if any: a
-   legal rota, often close to the bound.
+   legal rota, often close to the bound; then best-response repair with ruin and recreate of the
+   better of the two for ``repair_share`` of the time left (or until it reaches the bound).
 4. *Polish*: CP-SAT on the whole model for the rest of the time, hinted with the better rota,
    with the column-generation bound as a constraint on the objective (valid: no rota scores
    below it), so CP-SAT stops as soon as it reaches the bound (or, ``polish: "lns"``, the
@@ -27,10 +31,12 @@ records ``reproducible: false``.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from models.roster.best_response import HARD, applies, repair
 from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
 from models.roster.diving import dive
 from models.roster.lines import Line, LineModel, line_of_rota
@@ -72,6 +78,18 @@ class LinesSettings:
     dive_gap : float
         Dive only when the column generation's bound is within this share of its LP value
         (default 0.01, :func:`_closed_to`).
+    early_share : float
+        Most share of the time limit for best-response repair of the first rota (CP-SAT's, else
+        each person's own best line), to its 1-opt local optimum, before column generation
+        (default 0.1; 0: none): its lines seed the master, its penalty may end column generation
+        early.
+    repair_share : float
+        Most share of the time left after the MIP for best-response repair of the better rota
+        (:func:`models.roster.best_response.repair`, with ruin and recreate; default 0.5; 0: none).
+        It ends early when its rota reaches the bound.
+    ruin : int
+        People taken out and put back at each ruin-and-recreate step of the repairs (default 4;
+        0: stop at the first 1-opt local optimum).
     polish : str
         The last phase: ``"cpsat"`` (default, the whole model with the bound as a cut) or ``"lns"``
         (the large-neighbourhood search from the best rota).
@@ -87,6 +105,9 @@ class LinesSettings:
     dive_fix: float = 0.2
     dive_rounds: int = 3
     dive_gap: float = 0.01
+    early_share: float = 0.1
+    repair_share: float = 0.5
+    ruin: int = 4
     polish: str = "cpsat"
 
 
@@ -121,21 +142,49 @@ def lines_solve(
     master = Master.of(rm)
     people = [LineModel(rm, p) for p in range(len(rm.staff))]
     incumbent = None
+    early = None  # the first rota's lines after best-response repair
+    notes: dict[str, Any] = {}
     if result.has_plan:
         incumbent = float(solver.objective_value)
-        for p in range(len(rm.staff)):
-            master.add(line_of_rota(rm, p, solver.value))
+        lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
+        for line in lines:
+            master.add(line)
+        early = (lines, incumbent)
+        if settings.early_share > 0:
+            early = _repaired(
+                master, people, early, share(settings.early_share), settings, notes, "early_penalty", bound, 0
+            )
+    elif settings.early_share > 0 and applies(master):
+        own = _own_lines(people, options, settings.price_seconds)
+        if own is not None:
+            for line in own:
+                master.add(line)
+            early = _repaired(
+                master, people, (own, math.inf), share(settings.early_share), settings, notes,
+                "early_penalty", None, 0,
+            )  # fmt: skip
+            if early is not None and early[1] >= HARD:  # a hard cover limit still broken: no rota
+                early = None
+    known = None if early is None else min(early[1], incumbent or early[1])
     cg = generate_columns(
         rm, master, share(settings.columns_share), price_seconds=settings.price_seconds,
-        pool=settings.pool, stop_at=incumbent, people=people,
+        pool=settings.pool, stop_at=known, people=people,
     )  # fmt: skip
-    record["columns"] = _record(cg)
+    record["columns"] = {**_record(cg), **notes}
     if cg.bound is not None:
         bound = cg.bound if bound is None else max(bound, cg.bound)
-    if incumbent is not None and bound is not None and bound >= incumbent - 1e-9:
-        return _finish(result, solver, bound, build_seconds, t0, record)
     closed = _closed_to(cg, settings.dive_gap)
-    found = _rota_from_master(master, people, options, settings, record["columns"], closed)
+    found = early
+    if known is None or bound is None or bound < known - 1e-9:
+        found = _rota_from_master(master, people, options, settings, record["columns"], closed)
+        if found is not None and found is not early and settings.repair_share > 0:
+            left = options.remaining()
+            most = None if left is None else settings.repair_share * left
+            part = dataclasses.replace(options, time_limit=most)
+            notes = record["columns"]
+            found = _repaired(master, people, found, part, settings, notes, "repair_penalty", bound)
+        if early is not None and (found is None or early[1] < found[1]):
+            found = early
     if found is not None and bound is not None and found[1] <= bound + 1e-6:
         result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
         return _finish(result, solver, bound, build_seconds, t0, record)
@@ -204,6 +253,47 @@ def _rota_from_master(
         record["mip_penalty"] = None if found is None else round(found[1])
     if dived is not None and (found is None or dived.penalty < found[1] - 1e-6):
         return list(dived.lines), dived.penalty
+    return found
+
+
+def _own_lines(people: list[LineModel], options: SolveOptions, seconds: float) -> list[Line] | None:
+    """Each person's best line for their own rules alone (no multipliers): the start of the first
+    repair when CP-SAT found no rota in its share (None if a person has no line in the time)."""
+    lines = []
+    for person in people:
+        if options.should_stop():
+            return None
+        priced = person.price({}, (0,) * len(person.counts), seconds, options.seed, 1)
+        if not priced.lines:
+            return None
+        lines.append(priced.lines[-1])
+    return lines
+
+
+def _repaired(
+    master: Master,
+    people: list[LineModel],
+    found: tuple[list[Line], float] | None,
+    options: SolveOptions,
+    settings: LinesSettings,
+    record: dict[str, Any],
+    key: str,
+    floor: float | None = None,
+    ruin: int | None = None,
+) -> tuple[list[Line], float] | None:
+    """Best-response repair (:func:`models.roster.best_response.repair`) of the rota ``found``
+    within ``options``' time, when it applies to the master; ``record[key]``
+    is the repaired penalty; ``floor``: a bound, where the repair stops; ``ruin``: as
+    :func:`~models.roster.best_response.repair` (default ``settings.ruin``; the first rota's repair
+    stops at its 1-opt local optimum, 0, so column generation starts at once). The better rota."""
+    if found is None or not applies(master):
+        return found
+    seconds = settings.price_seconds
+    ruin = settings.ruin if ruin is None else ruin
+    fixed = repair(master, people, found[0], options, price_seconds=seconds, ruin=ruin, floor=floor)
+    record[key] = round(fixed.penalty)
+    if fixed.penalty < found[1] - 1e-6:
+        return list(fixed.lines), fixed.penalty
     return found
 
 

@@ -1,0 +1,244 @@
+r"""Best-response repair of a rota over lines: each person in turn takes their best line given the others.
+
+With every other person's line fixed, the rota's penalty as a function of person :math:`p`'s line
+:math:`l` is separable over cover rows. For a cover row :math:`r` with :math:`c_{-p,r}` of the
+others counting towards it, its penalty
+:math:`f_r(c) = u_r \max(0, q_r - c) + o_r \max(0, c - q_r)` (infinite outside the hard limits
+:math:`[m_r, M_r]`) changes by :math:`f_r(c_{-p,r} + x^l_{ds}) - f_r(c_{-p,r})`, which is *linear*
+in :math:`x^l_{ds} \in \{0, 1\}`. So the person's best line given the others,
+
+.. math:: \min_{l \in L_p}\; c_l + \sum_{(d,s)} x^l_{ds} \sum_{r \ni (d,s),\, p \in P_r}
+          \bigl(f_r(c_{-p,r} + 1) - f_r(c_{-p,r})\bigr),
+
+is exactly the pricing problem (:meth:`models.roster.lines.LineModel.price`) with multipliers
+:math:`\mu_{ds} = \sum_r f_r(c_{-p,r}) - f_r(c_{-p,r} + 1)` (a breach of a hard limit costs
+:data:`HARD` points a unit). :func:`repair` solves it for one person after another, hinted with
+the person's current line (so the answer is never worse), and keeps a strictly better line: the
+rota's penalty falls at every change, and each line found also joins the master (a column for
+the MIP and later pricing). It ends when a sweep over everyone changes nothing (a 1-opt local
+optimum), at the time limit, or after ``sweeps`` sweeps.
+
+It applies to rotas whose only rules coupling people are cover rows (the master has no fairness
+or ``max_changes`` rows, :func:`applies`); the Curtois & Qu instances are such rotas.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.roster.lines import SCALE, Line, LineModel
+from models.roster.master import Master
+from solvers import SolveOptions
+
+__all__ = ["HARD", "Repair", "applies", "repair"]
+
+HARD = 100_000
+"""Penalty points per unit beyond a cover row's hard minimum or maximum (no legal rota pays it)."""
+
+
+@dataclass(frozen=True)
+class Repair:
+    """The outcome of :func:`repair`: one line per person (by person), the rota's penalty (own
+    costs plus cover), the penalty it started from, people changed, pricing calls, sweeps, seconds."""
+
+    lines: tuple[Line, ...]
+    penalty: float
+    start: float
+    changes: int
+    calls: int
+    sweeps: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Each cover row's preferred level, weights and hard limits, as arrays over the rows."""
+
+    index: dict[int, int]  # master row -> position
+    preferred: np.ndarray
+    under: np.ndarray
+    over: np.ndarray
+    least: np.ndarray
+    most: np.ndarray
+
+    def penalty(self, count: np.ndarray) -> np.ndarray:
+        short = np.maximum(self.preferred - count, 0.0)
+        extra = np.maximum(count - self.preferred, 0.0)
+        hard = (count < self.least - 1e-9) | (count > self.most + 1e-9)
+        return self.under * short + self.over * extra + HARD * hard * (1.0 + short + extra)
+
+
+def applies(master: Master) -> bool:
+    """Whether :func:`repair` is exact for ``master``'s rota: no rows but convexity and cover."""
+    return not master.count_rows
+
+
+def _rows(master: Master) -> _Rows:
+    rows = sorted({row for places in master.cover_at.values() for row, _ in places})
+    index = {row: i for i, row in enumerate(rows)}
+    preferred = np.array([master.lo[row] for row in rows])
+    under, over = np.zeros(len(rows)), np.zeros(len(rows))
+    least, most = preferred.copy(), preferred.copy()
+    for box in master.box:
+        if len(box.rows) != 1:
+            continue
+        ((row, sign),) = box.rows.items()
+        if row not in index:
+            continue
+        i = index[row]
+        if sign > 0:
+            under[i], least[i] = box.cost, preferred[i] - box.hi
+        else:
+            over[i], most[i] = box.cost, preferred[i] + box.hi
+    return _Rows(index, preferred, under, over, least, most)
+
+
+def _places(master: Master, rows: _Rows, p: int) -> dict[tuple[int, str], list[int]]:
+    """Person ``p``'s cover rows (positions) per (day, shift)."""
+    out: dict[tuple[int, str], list[int]] = {}
+    for key, places in master.cover_at.items():
+        mine = [rows.index[row] for row, who in places if p in who]
+        if mine:
+            out[key] = mine
+    return out
+
+
+def _counts(lines: list[Line], places: list[dict[tuple[int, str], list[int]]], size: int) -> np.ndarray:
+    count = np.zeros(size)
+    for line in lines:
+        for key in line.shifts:
+            for i in places[line.person].get(key, ()):
+                count[i] += 1.0
+    return count
+
+
+def repair(
+    master: Master,
+    people: list[LineModel],
+    lines: list[Line],
+    options: SolveOptions,
+    *,
+    price_seconds: float = 2.0,
+    sweeps: int | None = None,
+    ruin: int = 0,
+    floor: float | None = None,
+) -> Repair:
+    """Best responses (module docstring) from the rota ``lines`` (one per person, any order)
+    within ``options``' time, people visited in their order each sweep; ``price_seconds``: most
+    seconds for one person's best response. ``ruin`` > 0: at a local optimum, ruin and recreate
+    until the time is up: take ``ruin`` people who may work a cover row that pays a penalty
+    (drawn with ``options.seed``) out of the rota, put them back one by one by best response,
+    then each once more; keep the result when the penalty fell (then sweep again), else undo.
+    ``floor``: a lower bound on the rota's penalty; the repair stops when it reaches it."""
+    t0 = time.perf_counter()
+    options = options.with_deadline()
+    state = _State(master, people, lines, options, price_seconds)
+    start = state.penalty()
+    rng = random.Random(options.seed)
+    changes = done = 0
+    while not options.should_stop() and (sweeps is None or done < sweeps):
+        if floor is not None and state.penalty() <= floor + 1e-6:
+            break
+        changed = sum(state.improve(p) for p in range(len(people)))
+        changes += changed
+        done += 1
+        if changed or ruin <= 0:
+            if changed:
+                continue
+            break
+        while not options.should_stop() and not _ruined(state, rng, ruin):
+            if floor is not None and state.penalty() <= floor + 1e-6:
+                break
+    penalty = state.penalty()
+    return Repair(tuple(state.current), penalty, start, changes, state.calls, done, time.perf_counter() - t0)
+
+
+def _ruined(state: _State, rng: random.Random, size: int) -> bool:
+    """One ruin-and-recreate step (:func:`repair`); whether it lowered the penalty (else undone)."""
+    before, saved, counted = state.penalty(), list(state.current), state.count.copy()
+    bad = np.flatnonzero(state.rows.penalty(state.count) > 0)
+    pool = list(range(len(state.people)))
+    if len(bad):
+        row = int(rng.choice(bad))
+        pool = [p for p in pool if any(row in idx for idx in state.places[p].values())] or pool
+    chosen = rng.sample(pool, min(size, len(pool)))
+    for p in chosen:
+        state.count -= _counts([state.current[p]], state.places, len(state.count))
+    for p in chosen:
+        state.place(p)
+    for p in chosen:
+        state.improve(p)
+    if state.penalty() < before - 1e-6:
+        return True
+    state.current, state.count = saved, counted
+    return False
+
+
+class _State:
+    """A rota during repair: each person's line and every cover row's count."""
+
+    def __init__(
+        self,
+        master: Master,
+        people: list[LineModel],
+        lines: list[Line],
+        options: SolveOptions,
+        price_seconds: float,
+    ) -> None:
+        self.master = master
+        self.people = people
+        self.options = options
+        self.price_seconds = price_seconds
+        self.rows = _rows(master)
+        self.places = [_places(master, self.rows, p) for p in range(len(people))]
+        self.current = sorted(lines, key=lambda line: line.person)
+        self.count = _counts(self.current, self.places, len(self.rows.preferred))
+        self.calls = 0
+
+    def penalty(self) -> float:
+        return sum(line.cost for line in self.current) + float(self.rows.penalty(self.count).sum())
+
+    def _respond(self, p: int, rest: np.ndarray) -> tuple[Line | None, dict[tuple[int, str], int]]:
+        """Person ``p``'s best line given the others' counts ``rest`` (hinted with their line)."""
+        gain = self.rows.penalty(rest) - self.rows.penalty(rest + 1.0)  # what one more person saves
+        mu = {key: round(SCALE * float(gain[idx].sum())) for key, idx in self.places[p].items()}
+        left = self.options.remaining()
+        seconds = self.price_seconds if left is None else min(self.price_seconds, left)
+        person = self.people[p]
+        person.hint = self.current[p]
+        priced = person.price(mu, (0,) * len(person.counts), seconds, self.options.seed, 1)
+        self.calls += 1
+        if not priced.lines:
+            return None, mu
+        self.master.add(priced.lines[-1])
+        return priced.lines[-1], mu
+
+    def improve(self, p: int) -> bool:
+        """Person ``p`` to their best response if strictly better; whether they moved."""
+        if self.options.should_stop():
+            return False
+        line = self.current[p]
+        rest = self.count - _counts([line], self.places, len(self.count))
+        best, mu = self._respond(p, rest)
+        if best is None or _value(best, mu) >= _value(line, mu) - 0.5:
+            return False
+        self.current[p] = best
+        self.count = rest + _counts([best], self.places, len(self.count))
+        return True
+
+    def place(self, p: int) -> None:
+        """Person ``p``, out of the counts, back in with their best response (or their line)."""
+        best = None
+        if not self.options.should_stop():
+            best, _ = self._respond(p, self.count)
+        self.current[p] = best or self.current[p]
+        self.count += _counts([self.current[p]], self.places, len(self.count))
+
+
+def _value(line: Line, mu: dict[tuple[int, str], int]) -> int:
+    """The line's own cost and cover change, in 1/SCALE points, against multipliers ``mu``."""
+    return line.cost * SCALE - sum(mu.get(key, 0) for key in line.shifts)
