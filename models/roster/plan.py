@@ -50,7 +50,9 @@ class RosterPlan:
     stopped_by : why the search ended (:data:`models.roster.solve.STOP_REASONS`); a reproducible
         run gives the same rota again when it says ``deterministic limit`` or ``proven optimal``.
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
-        ``converged``, ``rounds``, ``lines``, ``seconds``, ``mip_penalty``); None otherwise.
+        ``converged``, ``rounds``, ``lines``, ``seconds``, ``mip_penalty``, and when
+        branch-and-price ran ``tree_bound``, ``tree_penalty``, ``tree_proven``, ``tree_nodes``,
+        ``tree_open``, ``tree_depth``, ``tree_seconds``); None otherwise.
     """
 
     result: SolveResult
