@@ -250,8 +250,10 @@ def _columns(
 
 def _lp(master: Master, options: SolveOptions) -> tuple[float, np.ndarray] | None:
     """The node's restricted LP; when the lines allowed at the node cannot meet the rows, the
-    artificial columns come back (:meth:`Master.solve_lp` drops them again once unused)."""
-    solved = master.solve_lp(options.remaining())
+    artificial columns come back (:meth:`Master.solve_lp` drops them again once unused). No time
+    limit (a node's LP takes milliseconds): HiGHS counts a limit from its object's first run,
+    so the limit of the time left stopped node LPs with seconds still to go."""
+    solved = master.solve_lp(None)
     if solved is not None or options.should_stop():
         return solved
     if str(master.h.getModelStatus()).split(".")[-1] != "kInfeasible" or not master.artificial:
@@ -260,7 +262,7 @@ def _lp(master: Master, options: SolveOptions) -> tuple[float, np.ndarray] | Non
     for k, col in enumerate(master.artificial):
         master.h.changeColBounds(col, 0.0, 1.0 if k < staff else math.inf)
     master.dropped = False
-    return master.solve_lp(options.remaining())
+    return master.solve_lp(None)
 
 
 def _values(master: Master) -> np.ndarray:
