@@ -17,7 +17,8 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
    large-neighbourhood search from that rota). Skipped when the rota reaches the bound already.
    It has ``1 - bandp_share`` of the time left.
 5. *Branch-and-price* (:func:`models.roster.branch_and_price.branch_and_price`) for the rest,
-   from the best rota so far and the bound, when the polish did not prove its rota: column
+   from the best rota so far and the bound, when the polish did not prove its rota and its gap
+   is at most ``bandp_gap`` (else the polish goes on from its rota for the rest): column
    generation at every node of a tree that branches on one person's (day, shift); its bound
    (the least over its open nodes) is a proven bound of the whole model, and an exhausted tree
    proves its rota optimal.
@@ -92,6 +93,11 @@ class LinesSettings:
         tree before the polish with all the time left (tried first) lost Curtois & Qu
         Instance1's proof: CP-SAT proves 607 in seconds there, 274 nodes raised the bound only
         from 558 to 600 in 17 s.
+    bandp_gap : float
+        Branch only when the polished rota is within this share of the bound (default 0.01,
+        :func:`solvers.relative_gap`); further, the polish goes on for the rest of the time. At
+        60 s on Curtois & Qu Instance7 the tree got 8 s and 7 nodes after a polish to 1162 against a
+        bound of 1055 (10 %): nothing a tree of that size can close, and time the polish lost.
     bandp : BranchSettings
         The tree's figures (default :class:`models.roster.branch_and_price.BranchSettings`).
     """
@@ -108,6 +114,7 @@ class LinesSettings:
     dive_gap: float = 0.01
     polish: str = "cpsat"
     bandp_share: float = 0.5
+    bandp_gap: float = 0.01
     bandp: BranchSettings = BranchSettings()
 
 
@@ -165,10 +172,37 @@ def lines_solve(
         start = _hint_of(rm, found[0])
     elif result.has_plan:
         start = {var: int(solver.value(var)) for var in rm.x.values()}
-    cut = None if bound is None else math.ceil(bound - 1e-6)
     left = options.remaining()
     polishing = options if left is None else options.with_deadline((1.0 - settings.bandp_share) * left)
-    final, final_solver = _polish(rm, polishing, start, cut, settings.polish)
+    result, solver, bound = _polished(rm, polishing, start, bound, settings.polish, result, solver, found)
+    if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
+        gap = relative_gap(float(solver.objective_value), bound) if result.has_plan else None
+        if result.has_plan and (gap is None or gap > settings.bandp_gap):
+            start = {var: int(solver.value(var)) for var in rm.x.values()}  # too far for the tree
+            result, solver, bound = _polished(
+                rm, options, start, bound, settings.polish, result, solver, None
+            )
+        else:
+            result, solver, bound = _branched(
+                rm, master, people, options, settings, result, solver, bound, record
+            )
+    return _finish(result, solver, bound, build_seconds, t0, record)
+
+
+def _polished(
+    rm: RosterModel,
+    options: SolveOptions,
+    start: dict[Any, int] | None,
+    bound: float | None,
+    how: str,
+    result: SolveResult,
+    solver: Any,
+    found: tuple[list[Line], float] | None,
+) -> tuple[SolveResult, Any, float | None]:
+    """The polish (:func:`_polish`) within ``options``' deadline with ``bound`` as its cut; the
+    best of its rota, ``solver``'s and the lines' rota ``found``, and the better bound."""
+    cut = None if bound is None else math.ceil(bound - 1e-6)
+    final, final_solver = _polish(rm, options, start, cut, how)
     if final.has_plan and (
         not result.has_plan or float(final_solver.objective_value) <= float(solver.objective_value)
     ):
@@ -177,23 +211,38 @@ def lines_solve(
         result, solver = _fixed(rm, found[0])  # CP-SAT did not reach the MIP's rota in its time
     if final.has_plan and final.bound is not None:
         bound = final.bound if bound is None else max(bound, final.bound)
-    if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
-        best = None
-        if result.has_plan:  # the best rota's lines join the master: the tree's first incumbent
-            lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
-            for line in lines:
-                master.add(line)
-            best = lines, float(solver.objective_value)
-        tree = _tree(master, people, options, settings, best, bound)
-        record["columns"] |= _tree_record(tree)
-        bound = tree.bound if bound is None else max(bound, tree.bound)
-        if (
-            tree.lines is not None
-            and tree.penalty is not None
-            and (best is None or tree.penalty < best[1] - 1e-6)
-        ):
-            result, solver = _fixed(rm, list(tree.lines))
-    return _finish(result, solver, bound, build_seconds, t0, record)
+    return result, solver, bound
+
+
+def _branched(
+    rm: RosterModel,
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    settings: LinesSettings,
+    result: SolveResult,
+    solver: Any,
+    bound: float | None,
+    record: dict[str, Any],
+) -> tuple[SolveResult, Any, float | None]:
+    """Phase 5: the tree from the best rota (its lines join the master as the first incumbent)
+    and ``bound``; the better rota and bound (``record`` gains the tree's figures)."""
+    best = None
+    if result.has_plan:
+        lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
+        for line in lines:
+            master.add(line)
+        best = lines, float(solver.objective_value)
+    tree = _tree(master, people, options, settings, best, bound)
+    record["columns"] |= _tree_record(tree)
+    bound = tree.bound if bound is None else max(bound, tree.bound)
+    if (
+        tree.lines is not None
+        and tree.penalty is not None
+        and (best is None or tree.penalty < best[1] - 1e-6)
+    ):
+        result, solver = _fixed(rm, list(tree.lines))
+    return result, solver, bound
 
 
 def _reached(result: SolveResult, solver: Any, bound: float | None) -> bool:
