@@ -144,7 +144,8 @@ def roster_result(inp: Any, plan: Any, key: str) -> CaseResult:
 
 def search_figures(plan: Any) -> dict[str, Any]:
     """The search's figures of a rota plan: ``search`` (as asked), ``first_rota_seconds`` and, when
-    column generation ran, its bound, rounds and lines."""
+    column generation ran, its bound, rounds and lines (and branch-and-price's bound, nodes and
+    whether it proved its rota, when it ran)."""
     from models.roster.horizon import first_rota_seconds
 
     first = first_rota_seconds(plan)
@@ -154,4 +155,7 @@ def search_figures(plan: Any) -> dict[str, Any]:
     }
     if plan.columns is not None:
         figures |= {f"cg_{k}": plan.columns.get(k) for k in ("bound", "rounds", "lines")}
+        figures |= {
+            k: plan.columns[k] for k in ("tree_bound", "tree_nodes", "tree_proven") if k in plan.columns
+        }
     return figures

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +109,31 @@ class LineModel:
         self.counts = (nights, weekends, on_calls, changes)
         self.hint: Line | None = None
         self.linearization = LINEARIZATION[0]
+        self._domains: dict[tuple[int, str], tuple[int, int]] = {}  # (day, shift) -> domain before restrict
+        self._impossible = False
+
+    def restrict(self, on: Collection[tuple[int, str]] = (), off: Collection[tuple[int, str]] = ()) -> None:
+        """Price only lines that work every (day, shift) of ``on`` and none of ``off`` (a
+        branch-and-price node's fixings), until the next call; ``restrict()`` lifts every
+        restriction. The variables' domains are narrowed in place (the model is reused); a
+        fixing outside a variable's own domain (leave, a preassignment) or a (day, shift) the
+        person cannot work leaves no legal line: :meth:`price` then proves infeasibility."""
+        proto = self.rm.model.proto
+        for key, (lo, hi) in self._domains.items():
+            _narrow(proto.variables[self.x[key].index].domain, lo, hi)
+        self._domains = {}
+        self._impossible = False
+        for keys, value in ((on, 1), (off, 0)):
+            for key in keys:
+                if key not in self.x:
+                    self._impossible = self._impossible or value == 1
+                    continue
+                domain = proto.variables[self.x[key].index].domain
+                self._domains.setdefault(key, (domain[0], domain[1]))
+                if not domain[0] <= value <= domain[1] or key in on and key in off:
+                    self._impossible = True
+                    continue
+                _narrow(domain, value, value)
 
     @staticmethod
     def _build(inp: RosterInput, params: RosterParameters) -> RosterModel:
@@ -128,6 +153,8 @@ class LineModel:
     ) -> Priced:
         """The best lines against multipliers ``mu`` (per day and shift) and ``phi`` (per count),
         both in 1/SCALE points; at most ``seconds``; up to ``pool`` improving lines kept."""
+        if self._impossible:
+            return Priced((), float("inf"), True, 0.0)
         rm = self.rm
         objective = SCALE * self.own - sum(mu.get(k, 0) * v for k, v in self.x.items() if mu.get(k, 0))
         objective -= sum(f * c for f, c in zip(phi, self.counts, strict=True) if f and not isinstance(c, int))
@@ -170,6 +197,12 @@ class LineModel:
         cost = int(sum(t.weight * _read(value, t.amount) for t in self.rm.terms))
         counts = tuple(int(_read(value, c)) for c in self.counts)
         return Line(self.p, shifts, cost, counts)
+
+
+def _narrow(domain: Any, lo: int, hi: int) -> None:
+    """Set a Boolean variable's proto domain (two figures, one interval) to ``[lo, hi]``."""
+    domain[0] = lo
+    domain[1] = hi
 
 
 def _read(value: Any, expr: Any) -> int:

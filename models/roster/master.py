@@ -82,6 +82,7 @@ class Master:
     cover_at: dict[tuple[int, str], list[tuple[int, frozenset[int]]]] = field(default_factory=dict)
     count_rows: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     seen: set[tuple[int, frozenset[tuple[int, str]]]] = field(default_factory=set)
+    where: dict[tuple[int, frozenset[tuple[int, str]]], int] = field(default_factory=dict)  # index in lines
     columns: int = 0
     dropped: bool = False  # the artificial columns are fixed at 0 (the lines alone are feasible)
 
@@ -178,13 +179,25 @@ class Master:
             self.count_rows.setdefault((p, COUNTS.index("changes")), []).append(row)
 
     def add(self, line: Line) -> bool:
-        """Add ``line`` as a column (False if the person has it already)."""
+        """Add ``line`` as a column (False if the person has it already at no greater cost)."""
         key = (line.person, line.shifts)
         if key in self.seen:
-            return False
+            return self._cheaper(line)
         self.seen.add(key)
+        self.where[key] = len(self.lines)
         self.line_cols.append(self._col(float(line.cost), 0.0, 1.0, self._coefficients(line)))
         self.lines.append(line)
+        return True
+
+    def _cheaper(self, line: Line) -> bool:
+        """The same shifts as a line already held, at a lower cost: that column now costs the
+        lower figure (a line read from a rota may carry penalty terms above the least its shifts
+        allow; left, the LP over an integral node would stay above the node's optimum)."""
+        i = self.where[(line.person, line.shifts)]
+        if line.cost >= self.lines[i].cost:
+            return False
+        self.lines[i] = line
+        self.h.changeColCost(self.line_cols[i], float(line.cost))
         return True
 
     def _coefficients(self, line: Line) -> dict[int, float]:

@@ -53,8 +53,10 @@ class RosterPlan:
         chose; ``horizon`` when the rolling-horizon construction is the plan, ``windows`` when it was
         improved window by window, :mod:`models.roster.long_rota`; "" when none ran).
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
-        ``converged``, ``rounds``, ``lines``, ``seconds``, and the rota of each phase that ran:
-        ``early_penalty``, ``dive_penalty``, ``mip_penalty``, ``repair_penalty``); None otherwise.
+        ``converged``, ``rounds``, ``lines``, ``seconds``, the rota of each phase that ran:
+        ``early_penalty``, ``dive_penalty``, ``mip_penalty``, ``repair_penalty``, and when
+        branch-and-price ran ``tree_bound``, ``tree_penalty``, ``tree_proven``, ``tree_nodes``,
+        ``tree_open``, ``tree_depth``, ``tree_seconds``); None otherwise.
     """
 
     result: SolveResult

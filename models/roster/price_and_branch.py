@@ -15,14 +15,21 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
    price-and-branch) for ``mip_share`` of the time left, started from the dive's rota if any: a
    legal rota, often close to the bound; then best-response repair with ruin and recreate of the
    better of the two for ``repair_share`` of the time left (or until it reaches the bound).
-4. *Polish*: CP-SAT on the whole model for the rest of the time, hinted with the better rota,
+4. *Polish*: CP-SAT on the whole model for its share of the time, hinted with the better rota,
    with the column-generation bound as a constraint on the objective (valid: no rota scores
    below it), so CP-SAT stops as soon as it reaches the bound (or, ``polish: "lns"``, the
    large-neighbourhood search from that rota). Skipped when the rota reaches the bound already.
+   It has ``1 - bandp_share`` of the time left.
+5. *Branch-and-price* (:func:`models.roster.branch_and_price.branch_and_price`) for the rest,
+   from the best rota so far and the bound, when the polish did not prove its rota and its gap
+   is at most ``bandp_gap`` (else the polish goes on from its rota for the rest): column
+   generation at every node of a tree that branches on one person's (day, shift); its bound
+   (the least over its open nodes) is a proven bound of the whole model, and an exhausted tree
+   proves its rota optimal.
 
 Pricing runs ``options.threads`` people at a time (each a one-worker CP-SAT solve).
 
-The bound reported is the larger of CP-SAT's and column generation's (both valid lower bounds of
+The bound reported is the largest of CP-SAT's, column generation's and the tree's (valid lower bounds of
 the whole model; see :mod:`models.roster.master`); when it reaches the rota's penalty the rota is
 proven optimal. Pricing and the master run on the wall clock, so two runs may differ: the plan
 records ``reproducible: false``.
@@ -36,7 +43,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from models.roster.best_response import HARD, applies, repair
+from models.roster.branch_and_price import BranchSettings, Tree, branch_and_price
 from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
 from models.roster.diving import dive
 from models.roster.lines import Line, LineModel, line_of_rota
@@ -93,6 +103,20 @@ class LinesSettings:
     polish : str
         The last phase: ``"cpsat"`` (default, the whole model with the bound as a cut) or ``"lns"``
         (the large-neighbourhood search from the best rota).
+    bandp_share : float
+        Share of the time left after the MIP for branch-and-price
+        (:func:`models.roster.branch_and_price.branch_and_price`), which runs after the polish
+        and starts from its rota (default 0.5; 0: no tree, the polish has all the time). The
+        tree before the polish with all the time left (tried first) lost Curtois & Qu
+        Instance1's proof: CP-SAT proves 607 in seconds there, 274 nodes raised the bound only
+        from 558 to 600 in 17 s.
+    bandp_gap : float
+        Branch only when the polished rota is within this share of the bound (default 0.01,
+        :func:`solvers.relative_gap`); further, the polish goes on for the rest of the time. At
+        60 s on Curtois & Qu Instance7 the tree got 8 s and 7 nodes after a polish to 1162 against a
+        bound of 1055 (10 %): nothing a tree of that size can close, and time the polish lost.
+    bandp : BranchSettings
+        The tree's figures (default :class:`models.roster.branch_and_price.BranchSettings`).
     """
 
     first_share: float = 0.05
@@ -109,6 +133,9 @@ class LinesSettings:
     repair_share: float = 0.5
     ruin: int = 4
     polish: str = "cpsat"
+    bandp_share: float = 0.5
+    bandp_gap: float = 0.01
+    bandp: BranchSettings = BranchSettings()
 
 
 def lines_solve(
@@ -119,7 +146,7 @@ def lines_solve(
     settings: LinesSettings | None = None,
     build_seconds: float = 0.0,
 ) -> tuple[SolveResult, Any, dict[str, Any]]:
-    """Solve ``rm`` by the four phases of the module docstring within ``options.time_limit`` (wall
+    """Solve ``rm`` by the phases of the module docstring within ``options.time_limit`` (wall
     clock; None: the first phase stops at its first rota and the others run to their end).
     Returns the result, a solver holding the best rota (values of ``rm``'s variables) and a record
     of the column generation (``columns``: bound, LP value, rounds, lines, seconds, MIP penalty)."""
@@ -193,7 +220,37 @@ def lines_solve(
         start = _hint_of(rm, found[0])
     elif result.has_plan:
         start = {var: int(solver.value(var)) for var in rm.x.values()}
-    final, final_solver = _polish(rm, options, start, cg.bound, settings.polish)
+    left = options.remaining()
+    polishing = options if left is None else options.with_deadline((1.0 - settings.bandp_share) * left)
+    result, solver, bound = _polished(rm, polishing, start, bound, settings.polish, result, solver, found)
+    if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
+        gap = relative_gap(float(solver.objective_value), bound) if result.has_plan else None
+        if result.has_plan and (gap is None or gap > settings.bandp_gap):
+            start = {var: int(solver.value(var)) for var in rm.x.values()}  # too far for the tree
+            result, solver, bound = _polished(
+                rm, options, start, bound, settings.polish, result, solver, None
+            )
+        else:
+            result, solver, bound = _branched(
+                rm, master, people, options, settings, result, solver, bound, record
+            )
+    return _finish(result, solver, bound, build_seconds, t0, record)
+
+
+def _polished(
+    rm: RosterModel,
+    options: SolveOptions,
+    start: dict[Any, int] | None,
+    bound: float | None,
+    how: str,
+    result: SolveResult,
+    solver: Any,
+    found: tuple[list[Line], float] | None,
+) -> tuple[SolveResult, Any, float | None]:
+    """The polish (:func:`_polish`) within ``options``' deadline with ``bound`` as its cut; the
+    best of its rota, ``solver``'s and the lines' rota ``found``, and the better bound."""
+    cut = None if bound is None else math.ceil(bound - 1e-6)
+    final, final_solver = _polish(rm, options, start, cut, how)
     if final.has_plan and (
         not result.has_plan or float(final_solver.objective_value) <= float(solver.objective_value)
     ):
@@ -202,7 +259,43 @@ def lines_solve(
         result, solver = _fixed(rm, found[0])  # CP-SAT did not reach the MIP's rota in its time
     if final.has_plan and final.bound is not None:
         bound = final.bound if bound is None else max(bound, final.bound)
-    return _finish(result, solver, bound, build_seconds, t0, record)
+    return result, solver, bound
+
+
+def _branched(
+    rm: RosterModel,
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    settings: LinesSettings,
+    result: SolveResult,
+    solver: Any,
+    bound: float | None,
+    record: dict[str, Any],
+) -> tuple[SolveResult, Any, float | None]:
+    """Phase 5: the tree from the best rota (its lines join the master as the first incumbent)
+    and ``bound``; the better rota and bound (``record`` gains the tree's figures)."""
+    best = None
+    if result.has_plan:
+        lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
+        for line in lines:
+            master.add(line)
+        best = lines, float(solver.objective_value)
+    tree = _tree(master, people, options, settings, best, bound)
+    record["columns"] |= _tree_record(tree)
+    bound = tree.bound if bound is None else max(bound, tree.bound)
+    if (
+        tree.lines is not None
+        and tree.penalty is not None
+        and (best is None or tree.penalty < best[1] - 1e-6)
+    ):
+        result, solver = _fixed(rm, list(tree.lines))
+    return result, solver, bound
+
+
+def _reached(result: SolveResult, solver: Any, bound: float | None) -> bool:
+    """Whether the rota in ``solver`` is proven optimal by ``bound``."""
+    return result.has_plan and bound is not None and bound >= float(solver.objective_value) - 1e-9
 
 
 def _polish(
@@ -295,6 +388,36 @@ def _repaired(
     if fixed.penalty < found[1] - 1e-6:
         return list(fixed.lines), fixed.penalty
     return found
+
+
+def _tree(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    settings: LinesSettings,
+    found: tuple[list[Line], float] | None,
+    bound: float | None,
+) -> Tree:
+    """Branch-and-price for the time left, from the best rota so far and the bound: the master's
+    lines back to continuous columns first (the MIP made them integer)."""
+    cols = np.asarray(master.line_cols, dtype=np.int32)
+    if len(cols):
+        master.h.changeColsIntegrality(len(cols), cols, np.zeros(len(cols), dtype=np.uint8))
+    part = dataclasses.replace(options, time_limit=options.remaining())
+    return branch_and_price(master, people, part, incumbent=found, bound=bound, settings=settings.bandp)
+
+
+def _tree_record(tree: Tree) -> dict[str, Any]:
+    """The tree's figures for the column-generation record (``tree_`` and the name)."""
+    return {
+        "tree_bound": tree.bound,
+        "tree_penalty": None if tree.penalty is None else round(tree.penalty),
+        "tree_proven": tree.proven,
+        "tree_nodes": tree.nodes,
+        "tree_open": tree.open,
+        "tree_depth": tree.depth,
+        "tree_seconds": round(tree.seconds, 2),
+    }
 
 
 def _closed_to(cg: ColumnGeneration, gap: float) -> bool:

@@ -1,0 +1,349 @@
+r"""Branch-and-price over people's lines of work: column generation at every node of a search tree.
+
+The restricted master (:class:`models.roster.master.Master`: one line per person, cover,
+fairness and change rows) and the pricing problems (:class:`models.roster.lines.LineModel`) are
+those of column generation; the tree adds branching on one person's assignment.
+
+**Branching.** For the master LP's values :math:`\lambda`, person :math:`p`'s share of day
+:math:`d`, shift :math:`s` is
+
+.. math:: x^p_{ds} = \sum_{l \in L_p} x^l_{ds}\, \lambda_{pl} .
+
+A node whose LP has a fractional :math:`x^p_{ds}` is split into :math:`x^p_{ds} = 1` (the person
+works that shift that day) and :math:`x^p_{ds} = 0`; the pair :math:`(p, d, s)` is the one whose
+:math:`x^p_{ds}` is nearest 1/2 (``rule="fractional"``) or nearest 1 below 1 (``"certain"``).
+The split is complete: when every :math:`x^p_{ds}` of a person is 0 or 1 every line of theirs
+with :math:`\lambda_{pl} > 0` works the same shifts, and the master holds one line per person and
+set of shifts, so :math:`\lambda` is integral and the LP's value is that rota's penalty (the
+slacks of the cover and fairness rows at their least, as the model charges them).
+
+**A node's fixings** :math:`F = \{(p, d, s, v)\}` act (a) on the master: every line of person
+:math:`p` with :math:`x^l_{ds} \ne v` gets the upper bound 0 (kept, restored when the search
+leaves the node: :func:`_apply`); (b) on pricing: person :math:`p`'s model has :math:`x_{ds}`
+fixed at :math:`v` (:meth:`models.roster.lines.LineModel.restrict`), so every line priced at the
+node obeys the node's fixings, and a person with no legal line proves the node infeasible.
+
+**Node bound.** At the node's LP multipliers :math:`y` of the coupling rows the Lagrangian bound
+of :meth:`models.roster.master.Master.lagrangian`, with each person's least reduced cost taken
+by pricing *under the node's fixings*, is at most the penalty of every rota obeying the fixings
+(the coupling rows relaxed into the objective; valid at any multipliers, converged or not). A
+child's rotas are a subset of its parent's, so a node keeps the larger of its own and its
+parent's bound. Penalties are whole numbers when every line cost and every slack weight is, so
+then the bound is rounded up (:func:`_whole`). A node is pruned when its rounded bound reaches
+the incumbent's penalty; its column generation stops when its rounded bound reaches the LP's
+value rounded up (the LP cannot prove more), when no line prices out, or after ``node_rounds``.
+
+**Order.** Open nodes are kept by rounded bound, then depth (deeper first), then the child the
+LP leans to (the side of 1/2 its :math:`x^p_{ds}` lies on): with whole penalties most nodes
+share the root's rounded bound, so the search dives depth-first for a rota and turns best-bound
+first as soon as the bound can rise. The **tree's bound** is the least bound over the open nodes
+(the node being solved included) and the incumbent: every rota lies in an open node or was
+pruned against the incumbent; when no node is open the incumbent is proven optimal.
+An LP whose lines are integral updates the incumbent.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.roster.column_generation import TOLERANCE, price_round
+from models.roster.lines import Line, LineModel
+from models.roster.master import ARTIFICIAL, Master
+from solvers import SolveOptions
+
+__all__ = ["BranchSettings", "Fixing", "Tree", "branch_and_price"]
+
+Fixing = tuple[int, int, str, int]
+"""(person, day, shift, 0 or 1): the person does (1) or does not (0) work that shift that day."""
+
+
+@dataclass(frozen=True)
+class BranchSettings:
+    """Figures of :func:`branch_and_price`.
+
+    node_rounds : int
+        Most pricing rounds at a node before it branches (default 20; a node whose bound stalls
+        branches rather than tailing off).
+    price_seconds : float
+        Most seconds for one person's pricing problem (default 2, as column generation).
+    pool : int
+        Most lines one pricing call adds (default 5, as column generation).
+    rule : str
+        Branching rule: ``"fractional"`` (default: :math:`x^p_{ds}` nearest 1/2) or
+        ``"certain"`` (nearest 1 below 1).
+    """
+
+    node_rounds: int = 20
+    price_seconds: float = 2.0
+    pool: int = 5
+    rule: str = "fractional"
+
+
+@dataclass(frozen=True)
+class Tree:
+    """The outcome of :func:`branch_and_price`.
+
+    lines, penalty : the best rota (one line per person) and its penalty, None if none is known.
+    bound : the tree's proven lower bound (module docstring; rounded up when penalties are whole).
+    proven : no node is left open (the rota is optimal, or there is none).
+    nodes : nodes solved; open : nodes left open; depth : deepest node solved; seconds : wall.
+    """
+
+    lines: tuple[Line, ...] | None
+    penalty: float | None
+    bound: float
+    proven: bool
+    nodes: int
+    open: int
+    depth: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Node:
+    fixings: tuple[Fixing, ...]
+    bound: float  # a valid lower bound for every rota obeying the fixings (parent's at first)
+
+
+@dataclass(frozen=True)
+class _Solved:
+    """A node's column generation: ``bound`` (-inf: none; inf: infeasible), ``value`` the LP's
+    column values (None: infeasible, pruned or cut short), ``lp`` its value, ``finished`` (not
+    cut by the deadline or a failed LP), ``exact`` (the LP's value rounded is the node's bound
+    rounded: an integral LP is then the node's best rota)."""
+
+    bound: float
+    lp: float
+    value: np.ndarray | None
+    finished: bool
+    exact: bool = False
+
+
+def branch_and_price(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    *,
+    incumbent: tuple[list[Line], float] | None = None,
+    bound: float | None = None,
+    settings: BranchSettings | None = None,
+    workers: int | None = None,
+) -> Tree:
+    """Branch-and-price (module docstring) from ``master`` (its lines the columns so far, every
+    column continuous) within ``options``' time; ``incumbent``: a known rota and its penalty;
+    ``bound``: a known lower bound of the whole model (the root's bound at first); ``workers``:
+    people priced at once (default ``options.threads``, else 2). Every fixing is undone before
+    it returns, so the master and the pricing models serve the caller again."""
+    t0 = time.perf_counter()
+    settings = settings or BranchSettings()
+    options = options.with_deadline()
+    workers = workers or options.threads or 2
+    whole = _whole(master)
+    best_lines = None if incumbent is None else tuple(sorted(incumbent[0], key=lambda line: line.person))
+    best = math.inf if incumbent is None else incumbent[1]
+    counter = itertools.count()
+    root = _Node((), -math.inf if bound is None else bound)
+    heap: list[tuple[float, int, int, int, _Node]] = []
+    _push(heap, root, whole, 0, counter)
+    nodes = depth = 0
+    current: _Node | None = None
+    try:
+        while heap and not options.should_stop():
+            _, _, _, _, node = heapq.heappop(heap)
+            if _rounded(node.bound, whole) >= best - TOLERANCE:
+                continue
+            current = node
+            _apply(master, people, node.fixings)
+            solved = _columns(master, people, options, settings, workers, best, whole)
+            nodes += 1
+            depth = max(depth, len(node.fixings))
+            node_bound = max(node.bound, solved.bound)
+            if solved.value is not None:
+                rota = _integral(master, solved.value)
+                if rota is not None and solved.lp < best - TOLERANCE:
+                    best_lines, best = rota, float(round(solved.lp)) if whole else solved.lp
+            if not solved.finished:
+                current = _Node(node.fixings, node_bound)
+                break
+            current = None
+            if solved.value is None or _rounded(node_bound, whole) >= best - TOLERANCE:
+                continue  # infeasible, or pruned by its bound
+            split = _branch(master, solved.value, node.fixings, settings.rule)
+            if split is None:  # integral: its LP is that rota; the node holds none better if exact
+                if not solved.exact:
+                    _push(heap, _Node(node.fixings, node_bound), whole, 0, counter)
+                continue
+            (p, d, s), share = split
+            for v in (0, 1):
+                leaning = int((share >= 0.5) != bool(v))  # 0: the child the LP leans to
+                _push(heap, _Node((*node.fixings, (p, d, s, v)), node_bound), whole, leaning, counter)
+    finally:
+        _apply(master, people, ())
+    open_bounds = [entry[4].bound for entry in heap]
+    if current is not None:
+        open_bounds.append(current.bound)
+    left = [b for b in open_bounds if _rounded(b, whole) < best - TOLERANCE]
+    tree_bound = min([best, *(_rounded(b, whole) for b in left)])
+    return Tree(
+        lines=best_lines,
+        penalty=None if best_lines is None else best,
+        bound=tree_bound,
+        proven=not left,
+        nodes=nodes,
+        open=len(left),
+        depth=depth,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _columns(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    settings: BranchSettings,
+    workers: int,
+    best: float,
+    whole: bool,
+) -> _Solved:
+    """Column generation at the current node (fixings applied) until the stops of the module
+    docstring; the node's best Lagrangian bound and its last LP."""
+    bound = -math.inf
+    for rounds in itertools.count(1):
+        if options.should_stop():
+            return _Solved(bound, math.inf, None, False)
+        solved = _lp(master, options)
+        if solved is None:  # out of time, or HiGHS failed: the node stays open
+            return _Solved(bound, math.inf, None, False)
+        lp, y = solved
+        value = _values(master)
+        least, added, proven = price_round(
+            master, people, y, y, options, settings.price_seconds, settings.pool, workers
+        )
+        if least is None:
+            return _Solved(bound, lp, None, False)
+        if any(v == math.inf for v in least):
+            return _Solved(math.inf, lp, None, True)  # a person has no line obeying the fixings
+        found = master.lagrangian(y, least)
+        if math.isfinite(found):
+            bound = max(bound, found)
+        if _rounded(bound, whole) >= best - TOLERANCE:
+            return _Solved(bound, lp, None, True)
+        converged = added == 0 and proven
+        if converged and lp >= ARTIFICIAL:
+            return _Solved(math.inf, lp, None, True)  # no lines meet the node's hard rows
+        closed = _rounded(bound, whole) >= _rounded(lp, whole) - TOLERANCE
+        if converged or (closed and lp < ARTIFICIAL):
+            return _Solved(bound, lp, _padded(value, master), True, exact=True)
+        if rounds >= settings.node_rounds:
+            again = _lp(master, options)
+            if again is None:
+                return _Solved(bound, math.inf, None, False)
+            return _Solved(bound, again[0], _values(master), True)
+    raise AssertionError("unreachable")
+
+
+def _lp(master: Master, options: SolveOptions) -> tuple[float, np.ndarray] | None:
+    """The node's restricted LP; when the lines allowed at the node cannot meet the rows, the
+    artificial columns come back (:meth:`Master.solve_lp` drops them again once unused). No time
+    limit (a node's LP takes milliseconds): HiGHS counts a limit from its object's first run,
+    so the limit of the time left stopped node LPs with seconds still to go."""
+    solved = master.solve_lp(None)
+    if solved is not None or options.should_stop():
+        return solved
+    if str(master.h.getModelStatus()).split(".")[-1] != "kInfeasible" or not master.artificial:
+        return None
+    staff = len(master.rm.staff)
+    for k, col in enumerate(master.artificial):
+        master.h.changeColBounds(col, 0.0, 1.0 if k < staff else math.inf)
+    master.dropped = False
+    return master.solve_lp(None)
+
+
+def _values(master: Master) -> np.ndarray:
+    return np.asarray(master.h.getSolution().col_value, dtype=float)
+
+
+def _padded(value: np.ndarray, master: Master) -> np.ndarray:
+    """An LP's column values with 0 for the columns added after it was solved."""
+    return np.concatenate([value, np.zeros(master.columns - len(value))])
+
+
+def _apply(master: Master, people: list[LineModel], fixings: tuple[Fixing, ...]) -> None:
+    """The node's fixings on the master (lines breaking one: upper bound 0, every other line
+    back to [0, 1]) and on each person's pricing model."""
+    on: dict[int, set[tuple[int, str]]] = {}
+    off: dict[int, set[tuple[int, str]]] = {}
+    for p, d, s, v in fixings:
+        (on if v else off).setdefault(p, set()).add((d, s))
+    upper = np.ones(len(master.line_cols))
+    for i, line in enumerate(master.lines):
+        if not on.get(line.person, set()) <= line.shifts or off.get(line.person, set()) & line.shifts:
+            upper[i] = 0.0
+    cols = np.asarray(master.line_cols, dtype=np.int32)
+    if len(cols):
+        master.h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), upper)
+    for person in people:
+        person.restrict(on.get(person.p, ()), off.get(person.p, ()))
+
+
+def _branch(
+    master: Master, value: np.ndarray, fixings: tuple[Fixing, ...], rule: str
+) -> tuple[tuple[int, int, str], float] | None:
+    """The (person, day, shift) to branch on and its :math:`x^p_{ds}`, by ``rule`` (module
+    docstring); None when every :math:`x^p_{ds}` is integral. Ties go to the first in
+    (person, day, shift) order, so the tree does not depend on dictionary order."""
+    share: dict[tuple[int, int, str], float] = {}
+    for line, col in zip(master.lines, master.line_cols, strict=True):
+        v = float(value[col])
+        if v > TOLERANCE:
+            for d, s in line.shifts:
+                key = (line.person, d, s)
+                share[key] = share.get(key, 0.0) + v
+    done = {(p, d, s) for p, d, s, _ in fixings}
+    candidates = [(k, v) for k, v in share.items() if TOLERANCE < v < 1 - TOLERANCE and k not in done]
+    if not candidates:
+        return None
+    if rule == "certain":
+        return min(candidates, key=lambda kv: (1.0 - kv[1], kv[0]))
+    if rule != "fractional":
+        raise ValueError(f"unknown branching rule {rule!r}: 'fractional' or 'certain'")
+    return min(candidates, key=lambda kv: (abs(kv[1] - 0.5), kv[0]))
+
+
+def _integral(master: Master, value: np.ndarray) -> tuple[Line, ...] | None:
+    """One line per person at 1 in the LP (artificial columns at 0): that rota, else None."""
+    if master.artificial and np.any(value[np.asarray(master.artificial)] > TOLERANCE):
+        return None
+    pairs = zip(master.lines, master.line_cols, strict=True)
+    chosen = [line for line, col in pairs if value[col] > 1 - TOLERANCE]
+    if len(chosen) != len(master.rm.staff) or len({line.person for line in chosen}) != len(chosen):
+        return None
+    return tuple(sorted(chosen, key=lambda line: line.person))
+
+
+def _whole(master: Master) -> bool:
+    """Whether every penalty is a whole number (line costs are; the slacks' weights are checked),
+    so that no rota scores between a bound and that bound rounded up."""
+    return all(float(b.cost).is_integer() for b in master.box)
+
+
+def _rounded(bound: float, whole: bool) -> float:
+    return math.ceil(bound - TOLERANCE) if whole and math.isfinite(bound) else bound
+
+
+def _push(
+    heap: list[tuple[float, int, int, int, _Node]],
+    node: _Node,
+    whole: bool,
+    leaning: int,
+    counter: itertools.count[int],
+) -> None:
+    """Open ``node``, ordered by rounded bound, then deeper first, then the side the LP leans to
+    (``leaning`` 0), then first opened."""
+    heapq.heappush(heap, (_rounded(node.bound, whole), -len(node.fixings), leaning, next(counter), node))
