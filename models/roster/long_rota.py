@@ -41,12 +41,14 @@ class LongRotaSettings:
         s; the 152 of 1,950 priced in a 600 s run added 56, while the window search saved about
         25 points a second).
     reserve_seconds : float
-        Seconds kept before the deadline for scoring the rota and building the plan (default 15:
-        the check of a 150 x 364 rota took 10 s at load 5).
+        Seconds kept before the deadline for scoring the rota and building the plan (default 3:
+        the run's clock already keeps back time for extract, check and files in proportion to
+        the rota's size, ``Kind.plan_rows``; 15 here as well left 20 s of a 60 s limit unused on
+        150 x 364, where scoring took 3.1 s).
     """
 
     bound_share: float = 0.05
-    reserve_seconds: float = 15.0
+    reserve_seconds: float = 3.0
     bound: WindowBoundSettings = WindowBoundSettings()
     windows: WindowSettings = WindowSettings()
 
