@@ -136,6 +136,12 @@ def window_starts(inp: RosterInput, window_days: int) -> list[int]:
     return starts
 
 
+def window_spans(inp: RosterInput, window_days: int) -> list[tuple[int, int]]:
+    """The windows of :func:`window_starts` as (first day, day after the last) pairs."""
+    starts = window_starts(inp, window_days)
+    return list(zip(starts, [*starts[1:], inp.days], strict=True))
+
+
 def window_input(
     inp: RosterInput,
     start: int,
@@ -199,24 +205,23 @@ def rolling_rota(
     the run's deadline or after the time left shared among the windows still to solve."""
     settings = settings or HorizonSettings()
     t0 = time.perf_counter()
-    starts = window_starts(inp, settings.window_days)
+    spans = window_spans(inp, settings.window_days)
     keep = _history_days(inp, settings)
     history = (
         inp.history if inp.history is not None else pd.DataFrame(columns=["staff_id", "date", "shift_id"])
     )
     parts: list[pd.DataFrame] = []
-    for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else inp.days
+    for i, (start, end) in enumerate(spans):
         window = window_input(inp, start, end - start, history, keep)
         left = options.remaining()
-        limit = None if left is None else max(left / (len(starts) - i), 0.1)
+        limit = None if left is None else max(left / (len(spans) - i), 0.1)
         rota = _solve_window(window, params, options, limit)
         if rota is None:
             return HorizonRota(None, time.perf_counter() - t0, i)
         parts.append(rota)
         history = pd.concat([history, rota], ignore_index=True)
     assignments = pd.concat(parts, ignore_index=True).sort_values(["staff_id", "date", "shift_id"])
-    return HorizonRota(assignments.reset_index(drop=True), time.perf_counter() - t0, len(starts))
+    return HorizonRota(assignments.reset_index(drop=True), time.perf_counter() - t0, len(spans))
 
 
 def _solve_window(

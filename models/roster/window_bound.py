@@ -24,7 +24,7 @@ bound valid. Person :math:`p`'s penalty is a sum of terms; three changes only lo
    penalty :math:`w \lceil (lo - H)^+ / 60 \rceil + w \lceil (H - hi)^+ / 60 \rceil` in the paid
    minutes :math:`H` is at least :math:`g (lo - H)` for :math:`g = w / 60` per minute, and
    :math:`H = \sum_w H_w` splits over windows;
-2. cut into windows (:func:`models.roster.horizon.window_starts`), each window its own rota of
+2. cut into windows (:func:`models.roster.horizon.window_spans`), each window its own rota of
    the person without history (the instance's own history before day 0 is kept): a term or hard
    rule spanning a seam (runs, rest, 7-day hours) is dropped, which again only removes
    nonnegative penalties or constraints;
@@ -59,7 +59,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from models.roster.clock import ShiftClock
-from models.roster.horizon import window_starts
+from models.roster.horizon import window_spans
 from models.roster.input import RosterInput, parse_list
 from models.roster.lines import person_rota_input
 from models.roster.parameters import RosterParameters
@@ -273,8 +273,7 @@ def window_bound(
     weights, lows = contract_slopes(inp)
     theta, rows, per = _best_rows(inp, weights, lows)
     slopes = [min(theta, g) for g in weights]
-    starts = window_starts(inp, settings.window_days)
-    spans = [(s, (starts[i + 1] if i + 1 < len(starts) else inp.days) - s) for i, s in enumerate(starts)]
+    spans = [(start, end - start) for start, end in window_spans(inp, settings.window_days)]
 
     anytime = _never_negative(inp, slopes, per)
 

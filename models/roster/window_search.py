@@ -3,7 +3,7 @@
 The rolling-horizon rota (:mod:`models.roster.horizon`) keeps hard rules, cover and requests only,
 and each window stops at its first rota; the whole model of a year's rota is too large for CP-SAT
 to improve in minutes. :func:`improve_by_windows` sweeps the horizon's windows (four weeks from a
-Monday, :func:`models.roster.horizon.window_starts`) while time lasts and re-solves each with the
+Monday, :func:`models.roster.horizon.window_spans`) while time lasts and re-solves each with the
 rest of the rota fixed:
 
 * the sub-model covers the window, ``history_days`` before it and ``tail_days`` after it, built by
@@ -42,7 +42,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from models.roster.clock import ShiftClock
-from models.roster.horizon import window_input, window_starts
+from models.roster.horizon import window_input, window_spans
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.rules import FAMILIES
@@ -196,8 +196,7 @@ def improve_by_windows(
     settings = settings or WindowSettings()
     t0 = time.perf_counter()
     options = options.with_deadline()
-    starts = window_starts(inp, settings.window_days)
-    spans = [(s, starts[i + 1] if i + 1 < len(starts) else inp.days) for i, s in enumerate(starts)]
+    spans = window_spans(inp, settings.window_days)
     rota = rota[COLUMNS].reset_index(drop=True)
     saved = visits = improved = sweeps = 0
     rng = random.Random(options.seed)
