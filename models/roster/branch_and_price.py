@@ -251,8 +251,7 @@ def _columns(
 def _lp(master: Master, options: SolveOptions) -> tuple[float, np.ndarray] | None:
     """The node's restricted LP; when the lines allowed at the node cannot meet the rows, the
     artificial columns come back (:meth:`Master.solve_lp` drops them again once unused). No time
-    limit (a node's LP takes milliseconds): HiGHS counts a limit from its object's first run,
-    so the limit of the time left stopped node LPs with seconds still to go."""
+    limit: a node's LP takes milliseconds, and the tree checks the deadline between nodes."""
     solved = master.solve_lp(None)
     if solved is not None or options.should_stop():
         return solved
