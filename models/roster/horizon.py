@@ -27,8 +27,8 @@ rota instance of its own (:func:`window_input`):
   falls back to the model above when that has no rota. The first rota then pays the cover and
   contract hours the window bound's constant part counts (150 x 364: 136,149 against 206,829,
   of which 62,318 cover and contract against 137,352; bound 62,244). ``tight=True`` also holds
-  the soft run and weekend rules :data:`TIGHTENED` hard (76,672; about 6 CPU s a window instead
-  of 1.5), which :mod:`models.roster.long_rota` uses after the first rota.
+  the soft run, weekend and preferred-shift rules :data:`TIGHTENED` hard (69,725; about 6 CPU s
+  a window instead of 1.5), which :mod:`models.roster.long_rota` uses after the first rota.
 
 The windows' rotas together are then a legal rota of the whole horizon, which
 :mod:`models.roster.long_rota` bounds and improves in the time left. The construction is not
@@ -95,9 +95,11 @@ TIGHTENED = (
     "max_consecutive_nights",
     "rest_after_nights_hours",
     "max_hours_7_days",
+    "preferred_shifts",
 )
 """Soft rules a tight window (``rolling_rota(..., tight=True)``) keeps as hard ones, so its first rota
-pays none of them (150 x 364: 62,900 of the 136,149 points of the rota built without them)."""
+pays none of them (150 x 364: 70,337 of the 136,149 points of the rota built without them; the
+rota built with them 69,725, 13 of 13 windows tight, 83 CPU s; 76,672 with preferred shifts soft)."""
 WINDOW_WORKERS = 2
 """CP-SAT workers per window when the run names none (one worker took 4.8 s, not 0.7, to a first rota)."""
 
@@ -240,9 +242,10 @@ def rolling_rota(
     person's hours within the lower end of their contract (:func:`contract_floors`): every extra
     shift then saves more contract-hours penalty than its over-cover costs, and no hour goes to a
     person already at their contract while another is short. With ``tight``, it first tries that
-    with the soft rules :data:`TIGHTENED` hard as well, for at most three times its share of the
-    time left less ``settings.fallback_seconds`` kept for each window from it on. A window falls
-    back to the next looser model when the tighter one finds no rota."""
+    with the soft rules :data:`TIGHTENED` hard as well, for the time left less
+    ``settings.fallback_seconds`` kept for each window from it on (so a short run rebuilds the
+    first windows tight and the rest as before). A window falls back to the next looser model when
+    the tighter one finds no rota."""
     settings = settings or HorizonSettings()
     t0 = time.perf_counter()
     spans = window_spans(inp, settings.window_days)
@@ -270,8 +273,7 @@ def rolling_rota(
             if left is None:
                 limit = None
             elif tight and fill and k == 0:
-                spare = left - settings.fallback_seconds * (later + 1)
-                limit = min(spare, 3 * spare / (later + 1))
+                limit = left - settings.fallback_seconds * (later + 1)
                 if limit < settings.fallback_seconds:
                     continue
             else:

@@ -48,8 +48,8 @@ class LongRotaSettings:
         soft rules :data:`models.roster.horizon.TIGHTENED` hard (``rolling_rota(tight=True)``),
         when the cover's maxima fall short of the contracts (:func:`models.roster.horizon.over_staffed`);
         the rebuilt rota replaces the constructed one when the checker scores it lower (default
-        0.8: on 150 x 364 the rebuild scored 76,672 against the construction's 136,149, in 155 s
-        wall, 78 CPU s, at load 8-9, while the window search re-solved about one window in 50 s
+        0.8: on 150 x 364 the rebuild scored 69,725 against the construction's 136,149, in 162 s
+        wall, 83 CPU s, at load 6-7, while the window search re-solved about one window in 50 s
         at that load; 0: never rebuilt).
     reserve_seconds : float
         Seconds kept before the deadline for scoring the rota and building the plan (default 3:
@@ -100,15 +100,20 @@ def improved_plan(
     t0 = time.perf_counter()
     start, rebuilt = rolled.assignments, ""
     if settings.tight_share > 0 and horizon.over_staffed(inp):
+        before = _score(inp, params, start)
+        scoring = time.perf_counter() - t0  # the rebuilt rota's score takes about as long: kept back
         rest = None if usable is None else max(usable - timings["bound"], 0.0)
-        budget = None if rest is None else settings.tight_share * rest
+        budget = None if rest is None else max(settings.tight_share * rest - 2 * scoring, 0.0)
         run = dataclasses.replace(options, threads=threads, time_limit=None).with_deadline(budget)
         tight = horizon.rolling_rota(inp, params, run, horizon.HorizonSettings(), tight=True)
-        rebuilt = f"{tight.tightest} of {tight.windows} windows rebuilt with the run and weekend rules hard"
+        rebuilt = (
+            f"{tight.tightest} of {tight.windows} windows rebuilt with the run, weekend and "
+            "preferred-shift rules hard"
+        )
         if (
             tight.assignments is not None
             and tight.tightest > 0
-            and _score(inp, params, tight.assignments) < _score(inp, params, start)
+            and _score(inp, params, tight.assignments) < before
         ):
             start = tight.assignments
         else:

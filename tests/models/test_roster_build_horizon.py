@@ -172,7 +172,11 @@ def test_an_over_staffed_long_rota_is_rebuilt_tight_and_scored_as_the_checker_sc
     plan = models.roster.solve(
         inp, models.roster.Parameters(reproducible=False), options=SolveOptions(time_limit=15, threads=2)
     )
-    assert plan.found and "of 3 windows rebuilt with the run and weekend rules hard)" in plan.result.message
+    assert (
+        plan.found
+        and "of 3 windows rebuilt with the run, weekend and preferred-shift rules hard)"
+        in plan.result.message
+    )
     assert "tight" in plan.timings
     report = models.roster.check(inp, plan)
     assert report.passed, (report.violations, report.mismatches)
