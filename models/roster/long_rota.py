@@ -50,7 +50,9 @@ class LongRotaSettings:
         the rebuilt rota replaces the constructed one when the checker scores it lower (default
         0.8: on 150 x 364 the rebuild scored 69,725 against the construction's 136,149, in 162 s
         wall, 83 CPU s, at load 6-7, while the window search re-solved about one window in 50 s
-        at that load; 0: never rebuilt).
+        at that load; 0: never rebuilt). Not tried when the share cannot hold the loose fallback
+        of every window and a first tight one (``HorizonSettings.fallback_seconds``): a 180 s run
+        at load 7.6 spent 58 s rebuilding 0 of 13 windows.
     reserve_seconds : float
         Seconds kept before the deadline for scoring the rota and building the plan (default 3:
         the run's clock already keeps back time for extract, check and files in proportion to
@@ -99,13 +101,19 @@ def improved_plan(
     timings["bound"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     start, rebuilt = rolled.assignments, ""
-    if settings.tight_share > 0 and horizon.over_staffed(inp):
+    construction = horizon.HorizonSettings()
+    spans = len(horizon.window_spans(inp, construction.window_days))
+    share = None if usable is None else settings.tight_share * max(usable - timings["bound"], 0.0)
+    if (
+        settings.tight_share > 0
+        and horizon.over_staffed(inp)
+        and (share is None or share >= construction.fallback_seconds * (spans + 1))
+    ):  # else not even the first window could be tried tight
         before = _score(inp, params, start)
         scoring = time.perf_counter() - t0  # the rebuilt rota's score takes about as long: kept back
-        rest = None if usable is None else max(usable - timings["bound"], 0.0)
-        budget = None if rest is None else max(settings.tight_share * rest - 2 * scoring, 0.0)
+        budget = None if share is None else max(share - 2 * scoring, 0.0)
         run = dataclasses.replace(options, threads=threads, time_limit=None).with_deadline(budget)
-        tight = horizon.rolling_rota(inp, params, run, horizon.HorizonSettings(), tight=True)
+        tight = horizon.rolling_rota(inp, params, run, construction, tight=True)
         rebuilt = (
             f"{tight.tightest} of {tight.windows} windows rebuilt with the run, weekend and "
             "preferred-shift rules hard"
