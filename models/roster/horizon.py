@@ -20,6 +20,16 @@ rota instance of its own (:func:`window_input`):
   (``max_average_weekly_hours``, ``contract_hours_tolerance``) held in every window hold over the
   horizon.
 
+* when the cover's maxima hold fewer paid hours than the contracts' lower limits and an extra
+  shift's over-cover weight is below the contract hours it saves (:func:`over_staffed`, the
+  generated 150 x 364 rota), each window asks for its cover at the maxima and every person's
+  hours at most the lower end of their contract over the window (:func:`contract_floors`), and
+  falls back to the model above when that has no rota. The first rota then pays the cover and
+  contract hours the window bound's constant part counts (150 x 364: 136,149 against 206,829,
+  of which 62,318 cover and contract against 137,352; bound 62,244). ``tight=True`` also holds
+  the soft run, weekend and preferred-shift rules :data:`TIGHTENED` hard (69,725; about 6 CPU s
+  a window instead of 1.5), which :mod:`models.roster.long_rota` uses after the first rota.
+
 The windows' rotas together are then a legal rota of the whole horizon, which
 :mod:`models.roster.long_rota` bounds and improves in the time left. The construction is not
 tried (:func:`applies` is False) when a window cannot promise that: hard fairness (a spread kept
@@ -41,6 +51,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from models.roster.check import check_roster
+from models.roster.clock import ShiftClock
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
@@ -76,6 +87,19 @@ makes one pass (150 x 364: 13 windows in 29 s instead of 42 s at load 4.5-5 with
 setting; one window's CP-SAT call 1.35 -> 0.74 s with it)."""
 
 
+TIGHTENED = (
+    "min_consecutive_days",
+    "min_consecutive_days_off",
+    "whole_weekends",
+    "max_weekends",
+    "max_consecutive_nights",
+    "rest_after_nights_hours",
+    "max_hours_7_days",
+    "preferred_shifts",
+)
+"""Soft rules a tight window (``rolling_rota(..., tight=True)``) keeps as hard ones, so its first rota
+pays none of them (150 x 364: 70,337 of the 136,149 points of the rota built without them; the
+rota built with them 69,725, 13 of 13 windows tight, 83 CPU s; 76,672 with preferred shifts soft)."""
 WINDOW_WORKERS = 2
 """CP-SAT workers per window when the run names none (one worker took 4.8 s, not 0.7, to a first rota)."""
 
@@ -94,21 +118,27 @@ class HorizonSettings:
     min_person_days : int
         Staff x days from which :func:`models.roster.solve` builds the first rota this way
         (default 20,000: a 150 x 364 rota is 54,600, a 40 x 56 one 2,240).
+    fallback_seconds : float
+        Seconds a tight construction keeps for each later window's looser model (default 6: a
+        150 x 28 window filled to its cover maxima took 2.7 s wall, 1.3 CPU s, at load 7.5; a
+        tight one 15-18 s wall, 7-10 CPU s).
     """
 
     window_days: int = 28
     history_days: int = 14
     min_person_days: int = 20_000
+    fallback_seconds: float = 6.0
 
 
 @dataclass(frozen=True)
 class HorizonRota:
     """The constructed rota (``staff_id``, ``date``, ``shift_id``), or None when a window failed;
-    the seconds it took and the windows solved."""
+    the seconds it took, the windows solved and how many of them by their tightest model."""
 
     assignments: pd.DataFrame | None
     seconds: float
     windows: int
+    tightest: int = 0
 
 
 def applies(inp: RosterInput, settings: HorizonSettings | None = None) -> bool:
@@ -177,9 +207,11 @@ def window_input(
     )
 
 
-def _window_rules(rules: pd.DataFrame, share: float) -> pd.DataFrame:
-    """The hard rules, with horizon-wide limits scaled by ``share`` (maxima down, minima up)."""
-    out = rules[rules["hard"]].copy()
+def _window_rules(rules: pd.DataFrame, share: float, harden: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The hard rules and the soft ones named in ``harden`` made hard, with horizon-wide limits
+    scaled by ``share`` (maxima down, minima up)."""
+    out = rules[rules["hard"] | rules["rule"].isin(harden)].copy()
+    out["hard"] = True
     scale = out["rule"].isin(TOTAL_MAXIMA)
     out.loc[scale, "limit"] = [math.floor(v * share + 1e-9) for v in out.loc[scale, "limit"]]
     scale = out["rule"].isin(TOTAL_MINIMA)
@@ -200,9 +232,20 @@ def rolling_rota(
     params: RosterParameters,
     options: SolveOptions,
     settings: HorizonSettings | None = None,
+    tight: bool = False,
 ) -> HorizonRota:
     """Solve the windows in turn (module docstring); each CP-SAT call stops at its first rota, at
-    the run's deadline or after the time left shared among the windows still to solve."""
+    the run's deadline or after the time left shared among the windows still to solve.
+
+    When the cover's maxima hold fewer hours than the contracts' lower limits
+    (:func:`over_staffed`), a window first asks for every cover row at its maximum and each
+    person's hours within the lower end of their contract (:func:`contract_floors`): every extra
+    shift then saves more contract-hours penalty than its over-cover costs, and no hour goes to a
+    person already at their contract while another is short. With ``tight``, it first tries that
+    with the soft rules :data:`TIGHTENED` hard as well, for the time left less
+    ``settings.fallback_seconds`` kept for each window from it on (so a short run rebuilds the
+    first windows tight and the rest as before). A window falls back to the next looser model when
+    the tighter one finds no rota."""
     settings = settings or HorizonSettings()
     t0 = time.perf_counter()
     spans = window_spans(inp, settings.window_days)
@@ -211,26 +254,58 @@ def rolling_rota(
         inp.history if inp.history is not None else pd.DataFrame(columns=["staff_id", "date", "shift_id"])
     )
     parts: list[pd.DataFrame] = []
+    fill = over_staffed(inp)
+    tightest = 0
     for i, (start, end) in enumerate(spans):
         window = window_input(inp, start, end - start, history, keep)
-        left = options.remaining()
-        limit = None if left is None else max(left / (len(spans) - i), 0.1)
-        rota = _solve_window(window, params, options, limit)
+        tries: list[tuple[RosterInput, list[int | None] | None]] = []
+        if fill:
+            floors = contract_floors(inp, start, end - start)
+            if tight:
+                rules = _window_rules(inp.rules, (end - start) / inp.days, TIGHTENED)
+                tries.append((_filled(dataclasses.replace(window, rules=rules)), floors))
+            tries.append((_filled(window), floors))
+        tries.append((window, None))
+        rota = None
+        for k, (model, caps) in enumerate(tries):
+            left = options.remaining()
+            later = len(spans) - i - 1
+            if left is None:
+                limit = None
+            elif tight and fill and k == 0:
+                limit = left - settings.fallback_seconds * (later + 1)
+                if limit < settings.fallback_seconds:
+                    continue
+            else:
+                limit = max(left / (len(spans) - i), 0.1)
+            rota = _solve_window(model, params, options, limit, caps)
+            if rota is not None:
+                tightest += k == 0
+                break
         if rota is None:
             return HorizonRota(None, time.perf_counter() - t0, i)
         parts.append(rota)
         history = pd.concat([history, rota], ignore_index=True)
     assignments = pd.concat(parts, ignore_index=True).sort_values(["staff_id", "date", "shift_id"])
-    return HorizonRota(assignments.reset_index(drop=True), time.perf_counter() - t0, len(spans))
+    return HorizonRota(assignments.reset_index(drop=True), time.perf_counter() - t0, len(spans), tightest)
 
 
 def _solve_window(
-    window: RosterInput, params: RosterParameters, options: SolveOptions, limit: float | None
+    window: RosterInput,
+    params: RosterParameters,
+    options: SolveOptions,
+    limit: float | None,
+    caps: list[int | None] | None = None,
 ) -> pd.DataFrame | None:
-    """The first rota CP-SAT finds for ``window`` within ``limit`` seconds (None: none found)."""
+    """The first rota CP-SAT finds for ``window`` within ``limit`` seconds (None: none found), with
+    each person's paid minutes in the window at most their ``caps`` (None: no cap)."""
     rm = make_variables(window, params, False)
     for family in FAMILIES:
         family(rm)
+    if caps is not None:
+        for p, cap in enumerate(caps):
+            if cap is not None:
+                rm.model.add(rm.paid_total(p, range(window.days)) <= cap)
     rm.model.minimize(
         cp_model.LinearExpr.weighted_sum([t.amount for t in rm.terms], [t.weight for t in rm.terms])
     )
@@ -240,6 +315,55 @@ def _solve_window(
         return None
     on = [(rm.staff[p], rm.date(d), s) for (p, d, s), var in rm.x.items() if solver.value(var)]
     return pd.DataFrame(on, columns=["staff_id", "date", "shift_id"])
+
+
+def contract_floors(inp: RosterInput, start: int = 0, days: int | None = None) -> list[int | None]:
+    """Per person: the lower end of the contract-hours tolerance over ``days`` days of the horizon
+    from ``start`` (default all), less the leave credit of those days, in paid minutes (None when
+    the rule is absent or the person has no contract)."""
+    assert inp.leave is not None
+    days = inp.days - start if days is None else days
+    first = inp.first_date + dt.timedelta(days=start)
+    leave = inp.leave[(inp.leave["date"] >= first) & (inp.leave["date"] < first + dt.timedelta(days=days))]
+    credit: dict[str, float] = leave.groupby("staff_id")["credit_hours"].sum().to_dict()
+    out: list[int | None] = []
+    for row in inp.staff.itertuples(index=False):
+        rule = inp.rules_for(row.group).get(("contract_hours_tolerance", ""))
+        if rule is None or float(row.contract_hours_week) <= 0:
+            out.append(None)
+            continue
+        target = float(row.contract_hours_week) * 60 * days / 7 - 60 * credit.get(row.staff_id, 0.0)
+        out.append(max(math.ceil(target - rule.limit * 60 * days / 7 - 1e-6), 0))
+    return out
+
+
+def over_staffed(inp: RosterInput) -> bool:
+    """Whether the paid hours of the skill-free cover rows at their maxima fall short of the
+    contracts' lower limits, and each such row's over-cover weight is below what its shift's paid
+    hours save at the least contract-hours weight: then a rota short of its contracts gains from
+    every shift up to the maxima."""
+    clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
+    free = inp.cover[inp.cover["skill"].fillna("") == ""]
+    rules = [
+        inp.rules_for(group).get(("contract_hours_tolerance", "")) for group in inp.staff["group"].unique()
+    ]
+    weights = [0 if rule is None or rule.hard else rule.weight for rule in rules]
+    if free.empty or (free["maximum"] < 0).any() or min(weights, default=0) <= 0:
+        return False
+    paid = [clock.paid(inp.day_index(r.date), r.shift_id) for r in free.itertuples(index=False)]
+    if any(o * 60 >= min(weights) * m for o, m in zip(free["over_weight"], paid, strict=True)):
+        return False
+    most = sum(m * int(n) for m, n in zip(paid, free["maximum"], strict=True))
+    return most < sum(f for f in contract_floors(inp) if f is not None)
+
+
+def _filled(window: RosterInput) -> RosterInput:
+    """``window`` with each cover row's minimum and preferred raised to its maximum."""
+    cover = window.cover.copy()
+    has = cover["maximum"] >= 0
+    cover.loc[has, "minimum"] = cover.loc[has, "maximum"]
+    cover.loc[has, "preferred"] = cover.loc[has, "maximum"]
+    return dataclasses.replace(window, cover=cover)
 
 
 def constructed_plan(

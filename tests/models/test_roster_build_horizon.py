@@ -11,8 +11,9 @@ import models.roster
 from instances.generators.rostering import generate
 from models.roster import horizon, long_rota
 from models.roster.check import check_roster
+from models.roster.clock import ShiftClock
 from models.roster.horizon import HorizonSettings, applies, rolling_rota, window_input, window_starts
-from models.roster.input import rules_table
+from models.roster.input import RosterInput, rules_table
 from models.roster.window_search import WindowSettings
 from solvers import SolveOptions
 
@@ -100,3 +101,84 @@ def test_windows_see_enough_history_for_the_longest_hard_run_rule() -> None:
     assert horizon._history_days(inp, HorizonSettings()) == 14  # hard max 6 consecutive days: 14 is enough
     long_off = rules_table("*", {"min_consecutive_days_off": (20, True, 1)})
     assert horizon._history_days(inp.replace(rules=long_off), HorizonSettings()) == 21
+
+
+def _short_staffed_cover(inp: RosterInput) -> RosterInput:
+    """``inp`` with every skill-free cover row's preferred cover and maximum at its minimum: the
+    contracts' lower limits then hold more hours than the cover allows."""
+    free = inp.cover["skill"].fillna("") == ""
+    cover = inp.cover.copy()
+    cover.loc[free, "maximum"] = cover.loc[free, "minimum"]
+    cover.loc[free, "preferred"] = cover.loc[free, "minimum"]
+    return inp.replace(cover=cover)
+
+
+def test_over_staffed_when_the_cover_maxima_hold_fewer_hours_than_the_contracts() -> None:
+    inp = generate(12, 28, 0)
+    assert not horizon.over_staffed(inp)  # up to 5 on each of E and L: room for the contracts
+    tight = _short_staffed_cover(inp)
+    assert horizon.over_staffed(tight)
+    costly = tight.cover.assign(
+        over_weight=tight.cover["over_weight"].where(tight.cover["over_weight"] == 0, 60)
+    )
+    assert not horizon.over_staffed(tight.replace(cover=costly))  # an extra shift costs more than 7.5 h save
+
+
+def test_an_over_staffed_construction_fills_the_cover_maxima_within_the_contract_floors() -> None:
+    inp = _short_staffed_cover(generate(12, 42, 0))
+    rolled = rolling_rota(inp, models.roster.Parameters(), SolveOptions(threads=2, seed=0), SMALL)
+    assert rolled.assignments is not None
+    scored = check_roster(inp, rolled.assignments)
+    assert scored.feasible, scored.hard.head().to_string()
+    worked = rolled.assignments.groupby(["date", "shift_id"]).size()
+    free = inp.cover[inp.cover["skill"].fillna("") == ""]
+    assert all(worked.get((r.date, r.shift_id), 0) == r.maximum for r in free.itertuples())
+    clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
+    for start, end in horizon.window_spans(inp, SMALL.window_days):
+        floors = horizon.contract_floors(inp, start, end - start)
+        days = rolled.assignments["date"].map(inp.day_index)
+        part = rolled.assignments[(days >= start) & (days < end)]
+        for p, staff_id in enumerate(inp.staff["staff_id"]):
+            mine = part[part["staff_id"] == staff_id]
+            paid = sum(
+                clock.paid(inp.day_index(d), s) for d, s in zip(mine["date"], mine["shift_id"], strict=True)
+            )
+            assert floors[p] is not None and paid <= floors[p]
+
+
+def test_a_tight_construction_is_legal_and_pays_less_for_the_rules_it_keeps_hard() -> None:
+    inp = _short_staffed_cover(generate(12, 42, 0))
+    loose = rolling_rota(inp, models.roster.Parameters(), SolveOptions(threads=2, seed=0), SMALL)
+    tight = rolling_rota(inp, models.roster.Parameters(), SolveOptions(threads=2, seed=0), SMALL, tight=True)
+    assert loose.assignments is not None and tight.assignments is not None
+    a, b = check_roster(inp, loose.assignments), check_roster(inp, tight.assignments)
+    assert a.feasible and b.feasible, b.hard.head().to_string()
+    kept = horizon.TIGHTENED
+
+    def paid(scored: object) -> int:
+        pen = scored.penalties  # type: ignore[attr-defined]
+        return int(pen.loc[pen["rule"].isin(kept), "cost"].sum())
+
+    assert paid(b) < paid(a)
+
+
+def test_an_over_staffed_long_rota_is_rebuilt_tight_and_scored_as_the_checker_scores_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inp = _short_staffed_cover(generate(12, 42, 0))
+    monkeypatch.setattr(horizon, "HorizonSettings", lambda: HorizonSettings(14, 14, 0, 1.0))
+    settings = long_rota.LongRotaSettings(reserve_seconds=1.0, windows=WindowSettings(14, 7, 14, 1.0))
+    monkeypatch.setattr(long_rota, "LongRotaSettings", lambda: settings)
+    plan = models.roster.solve(
+        inp, models.roster.Parameters(reproducible=False), options=SolveOptions(time_limit=15, threads=2)
+    )
+    assert (
+        plan.found
+        and "of 3 windows rebuilt with the run, weekend and preferred-shift rules hard)"
+        in plan.result.message
+    )
+    assert "tight" in plan.timings
+    report = models.roster.check(inp, plan)
+    assert report.passed, (report.violations, report.mismatches)
+    assert plan.result.objective == float(plan.penalties["cost"].sum())
+    assert plan.result.bound is not None and 0 <= plan.result.bound <= plan.result.objective
