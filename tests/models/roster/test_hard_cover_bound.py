@@ -22,7 +22,7 @@ from solvers import SolveOptions, Status, solve_cpsat
 CASES = {(3, 2): (147.0, 147), (6, 3): (127 / 3, 52)}
 """(seed, days) of ``generate(3, days, seed)`` with exact early and night cover: (the LP over every
 line, the optimum). Seed 3: the exact rows cost 13 points over soft cover (134) and the LP is
-tight; seed 6: the LP is 42.33, ten points below the optimum."""
+tight; seed 6: the LP is 42.33, 9.67 points below the optimum."""
 
 
 def _exact(seed: int, days: int) -> RosterInput:
