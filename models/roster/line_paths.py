@@ -241,23 +241,35 @@ class LinePaths:
         back = np.where(self.off_end, off, INF).min(axis=(-2, -1))
         weekend_off = int(d in self.sat or d in self.sun)
         weekend_work = int(d in self.sat or (d in self.sun and self.sun[d] is None))
-        top = self.cap_work
+        shared: dict[tuple[Any, ...], np.ndarray] = {}  # types alike today share their states
         for k in range(len(self.types)):
             if not ok[k + 1]:
                 continue
-            before = self.after[k][1:]
-            if before:
-                grow = prev[before].min(axis=0)  # (*resources, runs, 2)
-                run = out[k + 1]
-                run[..., 2 : top + 1, :] = grow[..., 1:top, :]
-                if self.max_run is None:
-                    run[..., top, :] = np.minimum(run[..., top, :], grow[..., top, :])
-                else:
-                    run[..., self.max_run + 1 :, :] = INF
-                out[k + 1] = self._work(run, d, k, weekend_work)
-            out[k + 1, ..., 1, 0] = np.minimum(out[k + 1, ..., 1, 0], self._work(back, d, k, weekend_off))
-            out[k + 1] += cost[d, k + 1]
+            s = self.types[k]
+            key = (tuple(self.after[k]), self.units[(d, s)], s if s in self.tracked else None)
+            if key not in shared:
+                shared[key] = self._worked(prev, back, d, k, weekend_work, weekend_off)
+            out[k + 1] = shared[key] + cost[d, k + 1]
         return out
+
+    def _worked(
+        self, prev: np.ndarray, back: np.ndarray, d: int, k: int, weekend_work: int, weekend_off: int
+    ) -> np.ndarray:
+        """The states of working ``types[k]`` on day ``d`` before its cost: a run of working days
+        grown from the day before, or begun after a run of days off that may end (``back``)."""
+        before = self.after[k][1:]
+        top = self.cap_work
+        run = np.full(self.shape[1:], INF)
+        if before:
+            grow = prev[before].min(axis=0)  # (*resources, runs, 2)
+            run[..., 2 : top + 1, :] = grow[..., 1:top, :]
+            if self.max_run is None:
+                run[..., top, :] = np.minimum(run[..., top, :], grow[..., top, :])
+            else:
+                run[..., self.max_run + 1 :, :] = INF
+            run = self._work(run, d, k, weekend_work)
+        run[..., 1, 0] = np.minimum(run[..., 1, 0], self._work(back, d, k, weekend_off))
+        return run
 
     def _final(self, last: np.ndarray) -> np.ndarray:
         """The last day's states with those breaking a least (minutes, tracked types) dropped."""
