@@ -44,7 +44,10 @@ def settings_of(pairs: list[str]) -> LinesSettings:
             else (lines, LinesSettings())
         )
         kind = type(getattr(default, key))
-        target[key] = text if kind is str else kind(text)
+        if kind is bool:
+            target[key] = text.strip().lower() in ("1", "true", "yes")
+        else:
+            target[key] = text if kind is str else kind(text)
     return dataclasses.replace(LinesSettings(**lines), bandp=BranchSettings(**tree))
 
 

@@ -16,6 +16,11 @@ multiplier of the person's count :math:`N_k` (nights, weekends worked, on-call s
 against a published rota). Multipliers are rounded to ``1 / SCALE`` so the objective is a whole
 number; the caller's bound uses the rounded multipliers, so it stays valid. CP-SAT's proven
 bound on :math:`\min \bar c_l` is returned even when the search stops early.
+
+A person whose rules the dynamic programme of :mod:`models.roster.line_paths` models (the Curtois &
+Qu rules) is priced by it first when the count multipliers :math:`\phi` are 0: its best line is
+the exact optimum when it meets the shift-type counts the programme does not track, else CP-SAT
+prices the person as above.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from models.roster.input import RosterInput
+from models.roster.line_paths import LinePaths
 from models.roster.parameters import RosterParameters
 from models.roster.rules import FAMILIES, cover, fairness, weekend_literals
 from models.roster.vars import RosterModel, make_variables
@@ -89,9 +95,10 @@ def person_rota_input(inp: RosterInput, staff_id: str) -> RosterInput:
 
 
 class LineModel:
-    """The CP-SAT model of one person's lines of work (person ``p`` of ``full``)."""
+    """The CP-SAT model of one person's lines of work (person ``p`` of ``full``); ``paths``: price
+    by the dynamic programme first where it applies (default True; False: CP-SAT alone)."""
 
-    def __init__(self, full: RosterModel, p: int) -> None:
+    def __init__(self, full: RosterModel, p: int, paths: bool = True) -> None:
         inp = full.inp
         params = dataclasses.replace(
             full.params, max_changes=None, change_from=inp.first_changeable(full.params.change_from)
@@ -111,6 +118,8 @@ class LineModel:
         self.linearization = LINEARIZATION[0]
         self._domains: dict[tuple[int, str], tuple[int, int]] = {}  # (day, shift) -> domain before restrict
         self._impossible = False
+        self.paths = LinePaths.of(rm) if paths else None
+        self._read: dict[tuple[int, str], tuple[int, int]] | None = None  # domains, as paths read them
 
     def restrict(self, on: Collection[tuple[int, str]] = (), off: Collection[tuple[int, str]] = ()) -> None:
         """Price only lines that work every (day, shift) of ``on`` and none of ``off`` (a
@@ -119,6 +128,7 @@ class LineModel:
         fixing outside a variable's own domain (leave, a preassignment) or a (day, shift) the
         person cannot work leaves no legal line: :meth:`price` then proves infeasibility."""
         proto = self.rm.model.proto
+        self._read = None
         for key, (lo, hi) in self._domains.items():
             _narrow(proto.variables[self.x[key].index].domain, lo, hi)
         self._domains = {}
@@ -155,6 +165,11 @@ class LineModel:
         both in 1/SCALE points; at most ``seconds``; up to ``pool`` improving lines kept."""
         if self._impossible:
             return Priced((), float("inf"), True, 0.0)
+        if self.paths is not None and not any(phi):
+            t0 = time.perf_counter()
+            priced = self._by_paths(mu, pool)
+            if priced is not None:
+                return dataclasses.replace(priced, seconds=time.perf_counter() - t0)
         rm = self.rm
         objective = SCALE * self.own - sum(mu.get(k, 0) * v for k, v in self.x.items() if mu.get(k, 0))
         objective -= sum(f * c for f, c in zip(phi, self.counts, strict=True) if f and not isinstance(c, int))
@@ -190,6 +205,34 @@ class LineModel:
             code == cp_model.OPTIMAL,
             seconds_used,
         )
+
+    def _by_paths(self, mu: Mapping[tuple[int, str], int], pool: int) -> Priced | None:
+        """Pricing by the dynamic programme within the variables' current domains (a node's
+        fixings); None when its best line breaks an untracked shift-type count."""
+        assert self.paths is not None
+        if self._read is None:
+            proto = self.rm.model.proto
+            self._read = {}
+            for key, var in self.x.items():
+                domain = proto.variables[var.index].domain
+                self._read[key] = (int(domain[0]), int(domain[1]))
+        found, least, exact = self.paths.price(mu, self._read, SCALE, pool)
+        if not exact:
+            return None
+        if not found:
+            return Priced((), float("inf"), True, 0.0)
+        lines = tuple(self._line(path.shifts, path.cost) for path in found)
+        self.hint = lines[-1]
+        return Priced(lines, least / SCALE, True, 0.0)
+
+    def _line(self, shifts: frozenset[tuple[int, str]], cost: int) -> Line:
+        """The line working ``shifts`` at ``cost`` penalty points, with its counts."""
+        rm = self.rm
+        days = {d for d, _ in shifts}
+        weekends = sum(1 for sat, sun in rm.inp.weekends() if {sat, sun} & days)
+        nights = sum(1 for _, s in shifts if rm.shifts[s].night)
+        on_calls = sum(1 for _, s in shifts if rm.shifts[s].on_call)
+        return Line(self.p, shifts, cost, (nights, weekends, on_calls, 0))
 
     def line_of(self, value: Any) -> Line:
         """The line of a solution, read with ``value`` (a solver's or a callback's ``value``)."""

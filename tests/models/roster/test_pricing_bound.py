@@ -14,10 +14,13 @@ from tests.conftest import benchmark_file
 
 def test_a_pricing_stopped_before_any_line_has_no_bound_and_a_finished_one_is_exact() -> None:
     inst = read_instance(benchmark_file("shift-scheduling", "Instance11.txt"))
-    person = LineModel(build_roster_model(to_roster_input(inst)), 0)
+    rm = build_roster_model(to_roster_input(inst))
+    person = LineModel(rm, 0, paths=False)  # CP-SAT alone: the dynamic programme has no time limit
     mu = {key: 300 * SCALE for key in person.x}  # 300 points for every shift worked
     cut = person.price(mu, (0, 0, 0, 0), 1e-4)
     assert not cut.optimal and cut.bound == -math.inf and not cut.lines
     full = person.price(mu, (0, 0, 0, 0), 30.0)
     best = full.lines[-1]
     assert full.optimal and full.bound == best.cost - 300 * len(best.shifts) < 0
+    paths = LineModel(rm, 0).price(mu, (0, 0, 0, 0), 1e-4)  # finishes whatever the limit
+    assert paths.optimal and paths.bound == full.bound
