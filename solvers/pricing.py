@@ -19,13 +19,16 @@ a column nor a row is missing:
    the bound so far is all it needs (e.g. a plan is already within the asked gap of it).
 5. *Steps* (``check_every``, with ``enough``): from the second round on, the re-solve after new
    columns and rows runs in steps of ``check_every``, then twice, three times ... that many
-   simplex iterations; after each, the bound of the
+   simplex iterations (at most ``check_most`` a step); after each, the bound of the
    dual simplex's current row duals (valid: see below) and its current point go to ``enough``,
    which may end the pricing mid-round.  Why: the dual simplex raises its objective from the last
    optimum towards the next one, fast at first -- at 10,000 zones x 300 sites the second round's
    re-solve after 10,562 linking rows gives 99.6 % of its bound rise in 40 % of its CPU seconds
    (``benchmarks/results/sact_capacitated_10k.md``) -- so a caller holding a plan often needs no
    more.  ``stall_rounds`` and the history count whole rounds only.
+6. *Stop from outside* (``stop_when``): a predicate asked at HiGHS's interrupt callbacks during
+   every re-solve; when it holds, the re-solve is interrupted and the pricing ends with status
+   ``enough`` and the last point read (e.g. a plan made in another thread has met the gap).
 
 A valid lower bound at every round, converged or not (Lagrangian bound).  For any row multipliers
 :math:`\pi` and :math:`d = c - A^\top \pi` over *all* rows and columns of the model,
@@ -162,6 +165,8 @@ def price_relaxation(
     verbose: bool = False,
     enough: Enough | None = None,
     check_every: int | None = None,
+    stop_when: Callable[[], bool] | None = None,
+    check_most: int | None = None,
 ) -> PricedRelaxation:
     """Solve the linear relaxation of ``model`` by pricing columns and separating its lazy rows.
 
@@ -186,6 +191,8 @@ def price_relaxation(
         stall_tolerance=stall_tolerance,
         enough=enough,
         check_every=check_every,
+        stop_when=stop_when,
+        check_most=check_most,
     )
 
 
@@ -234,6 +241,8 @@ class PricingSession:
         stall_tolerance: float = 1e-5,
         enough: Enough | None = None,
         check_every: int | None = None,
+        stop_when: Callable[[], bool] | None = None,
+        check_most: int | None = None,
     ) -> PricedRelaxation:
         """Price columns and separate rows under the current bounds (see :func:`price_relaxation`);
         ``widen=False``: a restricted LP that the columns in cannot solve ends the call as
@@ -241,7 +250,7 @@ class PricingSession:
         t0 = time.perf_counter()
         lp, stop = self.lp, self.stop
         lp.widen = widen
-        stop.end, stop.reason = _first_end(time_limit, deadline), None
+        stop.end, stop.reason, stop.stop_when = _first_end(time_limit, deadline), None, stop_when
         state = _Progress()
         history: list[tuple[float, float, float, int, int]] = []
         status = "round_limit"
@@ -254,7 +263,7 @@ class PricingSession:
                 rounds -= 1
                 break
             steps = check_every if (rounds > 1 and enough is not None) else None
-            failure = _solve_in_steps(lp, stop, steps, partial(state.step, lp, enough, added))
+            failure = _solve_in_steps(lp, stop, steps, partial(state.step, lp, enough, added), check_most)
             if failure == RETRY:
                 continue
             if failure is not None:
@@ -303,10 +312,13 @@ def session_within(
     share: float,
     enough: Enough | None = None,
     check_every: int | None = None,
+    stop_when: Callable[[], bool] | None = None,
+    check_most: int | None = None,
 ) -> tuple[PricingSession, PricedRelaxation]:
     """:func:`price_relaxation` under a run's ``options`` (``share`` of its call limit, its deadline,
-    threads and verbosity; ``enough`` and ``check_every`` as there), and the session it priced in,
-    kept warm for the caller: a dive or a branch changes bounds and prices again from its basis."""
+    threads and verbosity; ``enough``, ``check_every`` and ``stop_when`` as there), and the session
+    it priced in, kept warm for the caller: a dive or a branch changes bounds and prices again from
+    its basis."""
     limit = options.call_limit()
     session = PricingSession(model, priced, initial, threads=options.threads, verbose=options.verbose)
     relaxation = session.price(
@@ -314,6 +326,8 @@ def session_within(
         deadline=options.deadline,
         enough=enough,
         check_every=check_every,
+        stop_when=stop_when,
+        check_most=check_most,
     )
     return session, relaxation
 
@@ -372,7 +386,11 @@ class _Progress:
 
 
 def _solve_in_steps(
-    lp: RestrictedLP, stop: HighsStop, check_every: int | None, step: Callable[[], bool]
+    lp: RestrictedLP,
+    stop: HighsStop,
+    check_every: int | None,
+    step: Callable[[], bool],
+    check_most: int | None = None,
 ) -> str | None:
     """Solve the restricted LP, with ``check_every`` in steps of ``k * check_every`` simplex iterations
     (``k`` = 1, 2, ...: each restart of the dual simplex costs a refactorisation and its edge weights,
@@ -382,7 +400,8 @@ def _solve_in_steps(
         return _solve_restricted_lp(lp, stop)
     try:
         for steps in itertools.count(1):
-            lp.h.setOptionValue("simplex_iteration_limit", int(steps * check_every))
+            size = steps * check_every if check_most is None else min(steps * check_every, check_most)
+            lp.h.setOptionValue("simplex_iteration_limit", int(size))
             failure = _solve_restricted_lp(lp, stop)
             if failure != ITERATION_LIMIT:
                 return failure
@@ -409,6 +428,8 @@ def _solve_restricted_lp(lp: RestrictedLP, stop: HighsStop) -> str | None:
         # the restricted LP cannot meet the rows: bring in every column and try again
         add_columns(lp, np.flatnonzero(~lp.active))
         return RETRY
+    if ms == highspy.HighsModelStatus.kInterrupt and stop.reason == "asked":
+        return "enough"
     if ms in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
         return _stop_status()
     return "infeasible" if ms == highspy.HighsModelStatus.kInfeasible else str(ms).split(".")[-1]
