@@ -14,15 +14,11 @@ object, so every later ``run()`` of it returns ``kInterrupt`` at once, without a
 pricing session stopped by its time could never be solved again: the dive of the priced path
 found "no plan" in 0.8 s on England for that reason).  :meth:`HighsStop._check` therefore clears the
 flag at every callback that does not stop the run.
-
-A caller may also stop a run from outside (``stop_when``, a predicate asked at every callback:
-e.g. another thread has found what the run was for); the reason is then ``"asked"``.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from solvers.interrupt import stop_requested
@@ -37,8 +33,7 @@ class HighsStop:
     def __init__(self, h: Any, end: float | None) -> None:
         self.h = h
         self.end = end
-        self.reason: str | None = None  # "stop", "time" or "asked" once a callback has interrupted
-        self.stop_when: Callable[[], bool] | None = None  # the caller's own stop, asked at every callback
+        self.reason: str | None = None  # "stop" or "time" once a callback has interrupted
         for hook in (h.cbMipInterrupt, h.cbSimplexInterrupt, h.cbIpmInterrupt):
             hook.subscribe(self._check)
 
@@ -63,9 +58,6 @@ class HighsStop:
             event.interrupt()
         elif self.end is not None and time.monotonic() >= self.end:
             self.reason = "time"
-            event.interrupt()
-        elif self.stop_when is not None and self.stop_when():
-            self.reason = "asked"
             event.interrupt()
         else:
             event.interrupt(False)  # an earlier run's interrupt would otherwise stop this one

@@ -26,9 +26,6 @@ a column nor a row is missing:
    re-solve after 10,562 linking rows gives 99.6 % of its bound rise in 40 % of its CPU seconds
    (``benchmarks/results/sact_capacitated_10k.md``) -- so a caller holding a plan often needs no
    more.  ``stall_rounds`` and the history count whole rounds only.
-6. *Stop from outside* (``stop_when``): a predicate asked at HiGHS's interrupt callbacks during
-   every re-solve; when it holds, the re-solve is interrupted and the pricing ends with status
-   ``enough`` and the last point read (e.g. a plan made in another thread has met the gap).
 
 A valid lower bound at every round, converged or not (Lagrangian bound).  For any row multipliers
 :math:`\pi` and :math:`d = c - A^\top \pi` over *all* rows and columns of the model,
@@ -165,7 +162,6 @@ def price_relaxation(
     verbose: bool = False,
     enough: Enough | None = None,
     check_every: int | None = None,
-    stop_when: Callable[[], bool] | None = None,
     check_most: int | None = None,
 ) -> PricedRelaxation:
     """Solve the linear relaxation of ``model`` by pricing columns and separating its lazy rows.
@@ -191,7 +187,6 @@ def price_relaxation(
         stall_tolerance=stall_tolerance,
         enough=enough,
         check_every=check_every,
-        stop_when=stop_when,
         check_most=check_most,
     )
 
@@ -241,7 +236,6 @@ class PricingSession:
         stall_tolerance: float = 1e-5,
         enough: Enough | None = None,
         check_every: int | None = None,
-        stop_when: Callable[[], bool] | None = None,
         check_most: int | None = None,
     ) -> PricedRelaxation:
         """Price columns and separate rows under the current bounds (see :func:`price_relaxation`);
@@ -250,7 +244,7 @@ class PricingSession:
         t0 = time.perf_counter()
         lp, stop = self.lp, self.stop
         lp.widen = widen
-        stop.end, stop.reason, stop.stop_when = _first_end(time_limit, deadline), None, stop_when
+        stop.end, stop.reason = _first_end(time_limit, deadline), None
         state = _Progress()
         history: list[tuple[float, float, float, int, int]] = []
         status = "round_limit"
@@ -312,11 +306,10 @@ def session_within(
     share: float,
     enough: Enough | None = None,
     check_every: int | None = None,
-    stop_when: Callable[[], bool] | None = None,
     check_most: int | None = None,
 ) -> tuple[PricingSession, PricedRelaxation]:
     """:func:`price_relaxation` under a run's ``options`` (``share`` of its call limit, its deadline,
-    threads and verbosity; ``enough``, ``check_every`` and ``stop_when`` as there), and the session
+    threads and verbosity; ``enough``, ``check_every`` and ``check_most`` as there), and the session
     it priced in, kept warm for the caller: a dive or a branch changes bounds and prices again from
     its basis."""
     limit = options.call_limit()
@@ -326,7 +319,6 @@ def session_within(
         deadline=options.deadline,
         enough=enough,
         check_every=check_every,
-        stop_when=stop_when,
         check_most=check_most,
     )
     return session, relaxation
@@ -428,8 +420,6 @@ def _solve_restricted_lp(lp: RestrictedLP, stop: HighsStop) -> str | None:
         # the restricted LP cannot meet the rows: bring in every column and try again
         add_columns(lp, np.flatnonzero(~lp.active))
         return RETRY
-    if ms == highspy.HighsModelStatus.kInterrupt and stop.reason == "asked":
-        return "enough"
     if ms in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
         return _stop_status()
     return "infeasible" if ms == highspy.HighsModelStatus.kInfeasible else str(ms).split(".")[-1]

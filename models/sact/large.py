@@ -27,11 +27,8 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    plan is tried from a step's point once it has settled (:data:`STEP_PLAN_UNSETTLED`).  At
    10,000 x 300 the second round stops after 10,000 of its about 15,000 iterations with bound
    134.76 M and plan 136.01 M (0.92 %): 26-28 CPU s instead of 41-45.  A step has at most
-   :data:`CHECK_MOST` iterations.  *Beside the re-solve* (:data:`BACKGROUND_PLANS`, two threads or
-   more): those plans are made in a second thread (:mod:`models.sact.plan_worker`) while the dual
-   simplex, which uses one core, goes on; a plan meeting the gap interrupts the re-solve at once
-   (``stop_when`` of :func:`solvers.pricing.price_relaxation`).  The stop then depends on timing, so
-   two such runs may differ; with one thread the plans are made in turn and the run repeats.
+   :data:`CHECK_MOST` iterations: on seed 1 of that size the plan then comes after 13,000 iterations
+   instead of 15,000 (62.3 -> 51.6-57.7 s wall, load 1.7-2.6; seed 0 unchanged).
 2. *A plan at once: fix and transport* (:func:`models.sact.heuristic.fix_and_transport`, no
    full-size LP), with at most half the time left, unless stage 1 stopped early within the gap.
    Its plan, with its gap against the stage-1 bound, is returned as it stands when within the
@@ -84,7 +81,6 @@ from models.sact.dive import dive_sites
 from models.sact.heuristic import FIX_TOLERANCE, HEURISTIC_TOLERANCE, fix_and_transport
 from models.sact.input import SactParameters
 from models.sact.matrix import build_matrix
-from models.sact.plan_worker import PlanWorker
 from models.sact.start import start_point
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, solve_matrix
 from solvers.pricing import PricedRelaxation, PricingSession, RoundPoint, session_within
@@ -95,19 +91,18 @@ __all__ = ["HEURISTIC_TOLERANCE", "fix_and_transport", "solve_priced", "use_pric
 PRICED_PATH_ARCS = 100_000  # solve_method "auto": the priced path above this many arcs
 NEAREST = 5  # arcs per demand row in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
-EARLY_PLANS = 4  # most plans stage 1 tries from its rounds' points (0: none), to stop once within the gap
+EARLY_PLANS = 2  # most plans stage 1 tries from its rounds' points (0: none), to stop once within the gap
 # ... from the second round on, when a plan this far above the round's LP objective would meet the gap
 EARLY_PLAN_EXCESS = 0.005
 # simplex iterations per step of a round's re-solve: after each the valid bound is read and the gap
 # checked against the best plan (solvers.pricing, point 5); None re-solves each round whole
 CHECK_EVERY: int | None = 1000
-CHECK_MOST: int | None = 2500  # ... and at most this many a step (None: the steps grow without end)
+# ... and at most this many a step (None: the steps grow without end): at 10,000 x 300 seed 1 the
+# fifth step (5,000 iterations, 26 CPU s) ran past points that already gave a plan within 1 %
+CHECK_MOST: int | None = 2500
 # a plan is tried from a step's point only once HiGHS counts at most this many primal
 # infeasibilities per row and column the round added (10,000 x 300: at 0.46 a plan within 1 %)
 STEP_PLAN_UNSETTLED = 0.5
-# plans of stage 1 are made in a second thread beside the re-solve (models.sact.plan_worker) when
-# the run may use two threads or more; with one, in turn as before (and the run is repeatable)
-BACKGROUND_PLANS = True
 FULL_MODEL_ARCS = 20_000  # up to this many arcs stage 3 keeps a quarter of the time left for stage 4
 SOLVED_LP = ("optimal", "stalled", "round_limit")
 """Stage 1 ends with its last restricted LP solved: the dive starts from it. After ``time_limit`` the
@@ -199,15 +194,10 @@ def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> tuple[Pricing
     initial[serve[nearest_arcs(a, NEAREST)]] = True
     tries = 0
     last: list[float] = []
-    beside = BACKGROUND_PLANS and (options.threads is None or options.threads >= 2)
-    worker = PlanWorker(run, a, p, EARLY_PLANS) if beside else None
 
     def enough(point: RoundPoint) -> bool:
         nonlocal tries
-        if worker is not None:
-            worker.raise_bound(point.bound)
-        else:
-            run.bound = point.bound if run.bound is None else max(run.bound, point.bound)
+        run.bound = point.bound if run.bound is None else max(run.bound, point.bound)
         hopeful = (
             (bool(last) or not point.settled)
             and point.unsettled <= STEP_PLAN_UNSETTLED
@@ -215,12 +205,6 @@ def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> tuple[Pricing
         )
         if point.settled:
             last.append(point.objective)
-        if worker is not None:
-            if worker.gap_met():
-                return True
-            if hopeful:
-                worker.submit(point.x, point.active, "round" if point.settled else "step")
-            return False
         if hopeful and tries < EARLY_PLANS and not run.gap_met():
             tries += 1
             _early_plan(run, a, p, point.x, point.active)
@@ -234,11 +218,8 @@ def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> tuple[Pricing
         LP_SHARE,
         enough=enough,
         check_every=CHECK_EVERY,
-        stop_when=None if worker is None else worker.gap_met,
         check_most=CHECK_MOST,
     )
-    if worker is not None:
-        worker.join()
     run.bound = relaxation.bound
     run.notes.append(relaxation.summary(priced))
     return session, relaxation

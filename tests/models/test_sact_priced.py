@@ -325,23 +325,3 @@ def _priced_start(name: str) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
     initial = np.zeros(model.num_cols, dtype=bool)
     initial[serve[sact_large.nearest_arcs(a, 1)]] = True
     return model, serve, priced, initial
-
-
-def test_plans_beside_the_re_solve_meet_the_gap_with_a_valid_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 16 (plans in a second thread): 1,000 zones x 40 sites, gap 2 %, two threads, steps of 20
-    iterations: the plan is made beside the re-solve (models.sact.plan_worker), pricing ends as
-    ``enough`` once it meets the gap, and the plan is checked; both runs' bounds are valid against
-    both runs' plans (however far the re-solve got while the plan was made)."""
-    inst = generate(zones=1000, sites=40, seed=0)
-    data = input_from_tables(get_kind("sact"), inst.tables, inst.parameters, inst.name).input
-    monkeypatch.setattr(sact_large, "CHECK_EVERY", None)
-    whole = solve_by(data, "priced", SolveOptions(time_limit=60.0, gap=0.02, threads=1))
-    monkeypatch.setattr(sact_large, "CHECK_EVERY", 20)
-    monkeypatch.setattr(sact_large, "STEP_PLAN_UNSETTLED", 1.0)
-    beside = solve_by(data, "priced", SolveOptions(time_limit=60.0, gap=0.02, threads=2))
-    message = beside.result.message
-    assert "beside the re-solve" in message and "relaxation by pricing: enough after" in message
-    assert beside.result.status is Status.OPTIMAL and beside.result.gap <= 0.02
-    assert beside.result.bound <= beside.result.objective
-    assert beside.result.bound <= whole.result.objective and whole.result.bound <= beside.result.objective
-    assert check_sact_plan(data, beside).violations == []
