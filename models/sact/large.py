@@ -28,7 +28,8 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    10,000 x 300 the second round stops after 10,000 of its about 15,000 iterations with bound
    134.76 M and plan 136.01 M (0.92 %): 26-28 CPU s instead of 41-45.  A step has at most
    :data:`CHECK_MOST` iterations: on seed 1 of that size the plan then comes after 13,000 iterations
-   instead of 15,000 (62.3 -> 51.6-57.7 s wall, load 1.7-2.6; seed 0 unchanged).
+   instead of 15,000 (62.3 -> 51.6-57.7 s wall, load 1.7-2.6), seed 0 unchanged, seed 3 80 -> 93 s
+   (plans from earlier, poorer points: hence 4 tries, :data:`EARLY_PLANS`).
 2. *A plan at once: fix and transport* (:func:`models.sact.heuristic.fix_and_transport`, no
    full-size LP), with at most half the time left, unless stage 1 stopped early within the gap.
    Its plan, with its gap against the stage-1 bound, is returned as it stands when within the
@@ -91,7 +92,7 @@ __all__ = ["HEURISTIC_TOLERANCE", "fix_and_transport", "solve_priced", "use_pric
 PRICED_PATH_ARCS = 100_000  # solve_method "auto": the priced path above this many arcs
 NEAREST = 5  # arcs per demand row in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
-EARLY_PLANS = 2  # most plans stage 1 tries from its rounds' points (0: none), to stop once within the gap
+EARLY_PLANS = 4  # most plans stage 1 tries from its rounds' points (0: none), to stop once within the gap
 # ... from the second round on, when a plan this far above the round's LP objective would meet the gap
 EARLY_PLAN_EXCESS = 0.005
 # simplex iterations per step of a round's re-solve: after each the valid bound is read and the gap
