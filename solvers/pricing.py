@@ -19,7 +19,7 @@ a column nor a row is missing:
    the bound so far is all it needs (e.g. a plan is already within the asked gap of it).
 5. *Steps* (``check_every``, with ``enough``): from the second round on, the re-solve after new
    columns and rows runs in steps of ``check_every``, then twice, three times ... that many
-   simplex iterations; after each, the bound of the
+   simplex iterations (at most ``check_most`` a step); after each, the bound of the
    dual simplex's current row duals (valid: see below) and its current point go to ``enough``,
    which may end the pricing mid-round.  Why: the dual simplex raises its objective from the last
    optimum towards the next one, fast at first -- at 10,000 zones x 300 sites the second round's
@@ -162,6 +162,7 @@ def price_relaxation(
     verbose: bool = False,
     enough: Enough | None = None,
     check_every: int | None = None,
+    check_most: int | None = None,
 ) -> PricedRelaxation:
     """Solve the linear relaxation of ``model`` by pricing columns and separating its lazy rows.
 
@@ -186,6 +187,7 @@ def price_relaxation(
         stall_tolerance=stall_tolerance,
         enough=enough,
         check_every=check_every,
+        check_most=check_most,
     )
 
 
@@ -234,6 +236,7 @@ class PricingSession:
         stall_tolerance: float = 1e-5,
         enough: Enough | None = None,
         check_every: int | None = None,
+        check_most: int | None = None,
     ) -> PricedRelaxation:
         """Price columns and separate rows under the current bounds (see :func:`price_relaxation`);
         ``widen=False``: a restricted LP that the columns in cannot solve ends the call as
@@ -254,7 +257,7 @@ class PricingSession:
                 rounds -= 1
                 break
             steps = check_every if (rounds > 1 and enough is not None) else None
-            failure = _solve_in_steps(lp, stop, steps, partial(state.step, lp, enough, added))
+            failure = _solve_in_steps(lp, stop, steps, partial(state.step, lp, enough, added), check_most)
             if failure == RETRY:
                 continue
             if failure is not None:
@@ -303,10 +306,12 @@ def session_within(
     share: float,
     enough: Enough | None = None,
     check_every: int | None = None,
+    check_most: int | None = None,
 ) -> tuple[PricingSession, PricedRelaxation]:
     """:func:`price_relaxation` under a run's ``options`` (``share`` of its call limit, its deadline,
-    threads and verbosity; ``enough`` and ``check_every`` as there), and the session it priced in,
-    kept warm for the caller: a dive or a branch changes bounds and prices again from its basis."""
+    threads and verbosity; ``enough``, ``check_every`` and ``check_most`` as there), and the session
+    it priced in, kept warm for the caller: a dive or a branch changes bounds and prices again from
+    its basis."""
     limit = options.call_limit()
     session = PricingSession(model, priced, initial, threads=options.threads, verbose=options.verbose)
     relaxation = session.price(
@@ -314,6 +319,7 @@ def session_within(
         deadline=options.deadline,
         enough=enough,
         check_every=check_every,
+        check_most=check_most,
     )
     return session, relaxation
 
@@ -372,7 +378,11 @@ class _Progress:
 
 
 def _solve_in_steps(
-    lp: RestrictedLP, stop: HighsStop, check_every: int | None, step: Callable[[], bool]
+    lp: RestrictedLP,
+    stop: HighsStop,
+    check_every: int | None,
+    step: Callable[[], bool],
+    check_most: int | None = None,
 ) -> str | None:
     """Solve the restricted LP, with ``check_every`` in steps of ``k * check_every`` simplex iterations
     (``k`` = 1, 2, ...: each restart of the dual simplex costs a refactorisation and its edge weights,
@@ -382,7 +392,8 @@ def _solve_in_steps(
         return _solve_restricted_lp(lp, stop)
     try:
         for steps in itertools.count(1):
-            lp.h.setOptionValue("simplex_iteration_limit", int(steps * check_every))
+            size = steps * check_every if check_most is None else min(steps * check_every, check_most)
+            lp.h.setOptionValue("simplex_iteration_limit", int(size))
             failure = _solve_restricted_lp(lp, stop)
             if failure != ITERATION_LIMIT:
                 return failure

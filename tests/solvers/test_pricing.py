@@ -254,3 +254,27 @@ def test_pricing_with_a_new_thread_count_after_another_solve() -> None:
     out = price_relaxation(model, priced, nearest(model, 3), threads=1, stall_rounds=1000)
     assert out.status == "optimal"
     assert out.bound == pytest.approx(strong_lp(model), rel=1e-7)
+
+
+def test_check_most_caps_the_steps_and_ends_where_the_steps_would() -> None:
+    """check_most: steps of at most that many iterations (here 1, against 1, 2, 3 ... uncapped), so
+    more steps are heard; the relaxation still ends at the strong LP bound."""
+    model = facility(num_customers=60, seed=0)
+    optimum = strong_lp(model)
+    priced = np.zeros(model.num_cols, bool)
+    priced[model.variable_blocks["serve"].index] = True
+    counts = []
+    for most in (None, 1):
+        heard: list[RoundPoint] = []
+        r = price_relaxation(
+            model,
+            priced,
+            nearest(model, 3),
+            stall_rounds=1000,
+            enough=lambda p, heard=heard: heard.append(p) is not None,
+            check_every=1,
+            check_most=most,
+        )
+        assert r.status == "optimal" and r.bound == pytest.approx(optimum, rel=1e-7)
+        counts.append(sum(not p.settled for p in heard))
+    assert counts[1] > counts[0] >= 3
