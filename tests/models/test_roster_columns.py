@@ -151,11 +151,15 @@ def test_instance2_bound_reaches_the_published_optimum() -> None:
 
 
 def test_lines_search_proves_instance1_optimal() -> None:
-    """``search: lines``: the CP-SAT rota and the column-generation bound meet at 607."""
+    """``search: lines``: the CP-SAT rota and the column-generation bound meet at 607.
+
+    About 1.3 s on a quiet machine; the limit is generous because the proof is wall-clock bound
+    and failed at 20 s under a load of 5-10.
+    """
     inst = read_instance(benchmark_file("shift-scheduling", "Instance1.txt"))
     inp = to_roster_input(inst)
     params = RosterParameters(search="lines", reproducible=False)
-    plan = models.roster.solve(inp, params, options=SolveOptions(time_limit=20.0, threads=2))
+    plan = models.roster.solve(inp, params, options=SolveOptions(time_limit=90.0, threads=2))
     assert plan.result.status is Status.OPTIMAL and plan.result.objective == 607 == plan.result.bound
     assert plan.columns is not None and plan.columns["bound"] == 558  # the LP over lines: 8 % below
     assert not models.roster.check(inp, plan).violations
