@@ -67,6 +67,7 @@ def test_the_windows_together_are_legal_across_every_seam_and_the_history() -> N
     assert scored.score > 0  # soft rules were left out of the windows: the rota pays for some
 
 
+@pytest.mark.slow
 def test_solve_improves_the_constructed_rota_and_reports_the_window_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -162,6 +163,7 @@ def test_a_tight_construction_is_legal_and_pays_less_for_the_rules_it_keeps_hard
     assert paid(b) < paid(a)
 
 
+@pytest.mark.slow
 def test_an_over_staffed_long_rota_is_rebuilt_tight_and_scored_as_the_checker_scores_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -45,6 +45,7 @@ def test_lns_reaches_the_optimum_of_instance1_and_the_checker_agrees() -> None:
     assert score.feasible and score.penalty == 607
 
 
+@pytest.mark.slow
 def test_lns_rota_is_legal_and_its_score_is_the_objective() -> None:
     inst = instance("Instance2")
     inp = to_roster_input(inst)
@@ -60,6 +61,7 @@ def test_lns_rota_is_legal_and_its_score_is_the_objective() -> None:
     )
 
 
+@pytest.mark.slow
 def test_same_seed_and_workers_give_the_same_rota() -> None:
     inp = to_roster_input(instance("Instance2"))
     params = models.roster.Parameters(search="lns", wall_clock_factor=LOOSE)

@@ -167,6 +167,7 @@ def test_fix_and_transport_point_meets_every_row(name: str) -> None:
     assert model.objective_value(x) >= optimum(name) * (1 - 1e-6) - 1e-6
 
 
+@pytest.mark.slow
 def test_fix_and_transport_warm_starts_the_restricted_milp(monkeypatch: pytest.MonkeyPatch) -> None:
     """The heuristic's plan is a plan of the restricted MILP it warm-starts, and the answer is the
     best of the two: never worse than the heuristic's own objective."""

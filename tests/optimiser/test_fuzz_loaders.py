@@ -6,8 +6,9 @@ range, formulas, control characters, ids of other rows) and
 :func:`optimiser.kinds.load_instance` must either return a loaded instance or raise
 :class:`optimiser.errors.InputError` naming the problem: never a traceback.
 
-:data:`CI_EXAMPLES` examples per kind run in every test run (derandomised, so CI is repeatable);
-the ``slow``-marked variant runs :data:`SLOW_EXAMPLES` random ones when ``OPTIMISER_FUZZ_MANY`` is set.
+:data:`QUICK_EXAMPLES` examples per kind run in the quick suite and :data:`CI_EXAMPLES` in the
+``slow`` one, which CI runs too (both derandomised, so CI is repeatable); a second ``slow`` variant
+runs :data:`SLOW_EXAMPLES` random ones when ``OPTIMISER_FUZZ_MANY`` is set.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from optimiser.errors import InputError
 from optimiser.kinds import load_instance
 
 KINDS = ("lsc-sact-districts", "lsc-ooh", "lsc-cover", "lsc-sact-nurses")
+QUICK_EXAMPLES = 60
 CI_EXAMPLES = 200
 SLOW_EXAMPLES = 1000
 SMALLER = {"lsc-sact-nurses": {"days": 14}}  # a shorter rota: the same tables, quicker to load
@@ -250,6 +252,12 @@ def test_each_bundled_instance_loads_unchanged(name: str) -> None:
 
 @pytest.mark.parametrize("name", KINDS)
 def test_fuzzed_instance_loads_or_is_refused(name: str) -> None:
+    fuzz(name, QUICK_EXAMPLES, derandomize=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", KINDS)
+def test_fuzzed_instance_loads_or_is_refused_more(name: str) -> None:
     fuzz(name, CI_EXAMPLES, derandomize=True)
 
 

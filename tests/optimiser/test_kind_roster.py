@@ -327,6 +327,7 @@ def test_conflicting_hard_rules_list_the_breaches(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- re-rostering
 
 
+@pytest.mark.slow
 def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: Path) -> None:
     folder = make(tmp_path / "g", staff=8, days=14, seed=3)
     first = tmp_path / "first"

@@ -60,6 +60,7 @@ def test_the_sub_model_prices_a_window_change_as_the_checker_does() -> None:
     assert new_check.score < old_score  # the constructed rota leaves out soft rules: there is room
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("people", [0, 3])
 def test_the_improved_rota_is_legal_and_its_saving_is_at_most_the_checkers(people: int) -> None:
     inp, rota = constructed(8, 42, 2)
