@@ -26,11 +26,11 @@ def test_deadline_keeps_a_reserve_for_check_and_files() -> None:
 
 def test_reserve_grows_with_the_rows_to_write() -> None:
     per_row = clock.CHECK_AND_WRITE_SECONDS_PER_ROW
-    assert per_row == 0.0005
-    # 5 % of 60 s, plus 0.5 ms for each of 10,000 rows
-    assert clock.solve_deadline(100.0, 60, rows=10_000) == pytest.approx(100 + 60 - (3 + 5))
-    # 10 s at most before the rows: 600 s keeps back 10 + 12.2 s for a year's rota of 24,388 shifts
-    assert clock.solve_deadline(100.0, 600, rows=24_388) == pytest.approx(100 + 600 - (10 + 12.194))
+    assert per_row == 0.0015
+    # 5 % of 60 s, plus 1.5 ms for each of 5,000 rows
+    assert clock.solve_deadline(100.0, 60, rows=5_000) == pytest.approx(100 + 60 - (3 + 7.5))
+    # 10 s at most before the rows: 600 s keeps back 10 + 36.6 s for a year's rota of 24,388 shifts
+    assert clock.solve_deadline(100.0, 600, rows=24_388) == pytest.approx(100 + 600 - (10 + 36.582))
     # never more than a quarter of the limit: the solve keeps three quarters
     assert clock.solve_deadline(100.0, 60, rows=24_388) == pytest.approx(100 + 60 - 15)
     assert clock.solve_deadline(100.0, 60, rows=-5) == clock.solve_deadline(100.0, 60)
