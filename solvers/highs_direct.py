@@ -41,6 +41,17 @@ def new_highs() -> Any:
         os.close(saved)
 
 
+def set_highs_threads(h: Any, threads: int) -> None:
+    """Run ``h`` on ``threads`` threads. HiGHS keeps one thread scheduler per process, sized by the
+    first run that needed it; an object asking for another size fails at ``run()`` with an error
+    status and no solution, so a fresh scheduler is made first (no other HiGHS run is in progress
+    in this engine while one starts)."""
+    import highspy
+
+    highspy.Highs.resetGlobalScheduler(True)
+    h.setOptionValue("threads", int(threads))
+
+
 def _status(model_status: object, has_solution: bool) -> tuple[Status, str]:
     import highspy
 
@@ -114,7 +125,6 @@ def _root_cut_loop(h: Any, model: MatrixModel, stop: HighsStop) -> tuple[int, fl
 
 
 def _configure(h: Any, options: SolveOptions) -> None:
-    import highspy
 
     h.setOptionValue("output_flag", bool(options.verbose or options.log_file))
     h.setOptionValue("log_to_console", bool(options.verbose))
@@ -123,9 +133,7 @@ def _configure(h: Any, options: SolveOptions) -> None:
     h.setOptionValue("mip_rel_gap", float(options.gap))
     h.setOptionValue("random_seed", int(options.seed))
     if options.threads is not None:
-        # HiGHS keeps one thread pool per process; a new thread count needs a fresh pool.
-        highspy.Highs.resetGlobalScheduler(True)
-        h.setOptionValue("threads", int(options.threads))
+        set_highs_threads(h, options.threads)
     for key, value in options.extra.items():
         h.setOptionValue(str(key), value)
 

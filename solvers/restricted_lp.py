@@ -83,9 +83,8 @@ def open_restricted_lp(
     verbose: bool,
 ) -> tuple[RestrictedLP, HighsStop]:
     """Pass the LP over the always-in and ``initial`` columns and every ordinary row to a new HiGHS."""
-    import highspy
 
-    from solvers.highs_direct import new_highs
+    from solvers.highs_direct import new_highs, set_highs_threads
 
     a = model.matrix()
     pool, pool_lo, pool_up = model.lazy_pool()
@@ -97,9 +96,7 @@ def open_restricted_lp(
     stop = HighsStop(h, end)
     h.setOptionValue("output_flag", bool(verbose))
     if threads is not None:
-        # HiGHS keeps one thread pool per process; a new thread count needs a fresh pool.
-        highspy.Highs.resetGlobalScheduler(True)
-        h.setOptionValue("threads", int(threads))
+        set_highs_threads(h, threads)
     lp = RestrictedLP(
         h=h,
         model=model,

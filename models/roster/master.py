@@ -49,7 +49,7 @@ import numpy as np
 from models.roster.input import parse_list
 from models.roster.lines import COUNTS, SCALE, Line
 from models.roster.vars import RosterModel
-from solvers.highs_direct import new_highs
+from solvers.highs_direct import new_highs, set_highs_threads
 
 __all__ = ["ARTIFICIAL", "Master"]
 
@@ -92,7 +92,7 @@ class Master:
         crossover, whose multipliers lie inside the optimal face rather than at a vertex of it."""
         h = new_highs()
         h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
+        set_highs_threads(h, 1)  # after another solve of this process on two threads, too
         if interior:
             h.setOptionValue("solver", "ipm")
             h.setOptionValue("run_crossover", "off")
