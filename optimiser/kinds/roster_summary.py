@@ -121,7 +121,10 @@ def _search_line(plan: RosterPlan) -> str:
     if plan.stopped_by in ("deterministic limit", "proven optimal") and plan.reproducible:
         return line + ": the same seed and workers give the same rota."
     if plan.reproducible and plan.stopped_by == "wall clock":
-        return line + ": the machine was busy; a rerun may give another rota (allow more time)."
+        return line + (
+            ": the time ran out before the deterministic limit (a busy machine or a short limit);"
+            " a rerun may give another rota (allow more time)."
+        )
     if plan.search in WALL_CLOCK_SEARCHES and plan.stopped_by != "proven optimal":
         return (
             line
