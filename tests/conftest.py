@@ -9,6 +9,7 @@ as a fresh clone without it; tests that need an absent file skip and say which.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,16 @@ def benchmark_file(folder: str, name: str) -> Path:
         return SHARED / "benchmarks" / folder / name
     shared = f"{SHARED_ENV}=none" if SHARED is None else f"nor in {SHARED / 'benchmarks' / folder}"
     pytest.skip(f"public benchmark file {name} is not in tests/data/{folder} ({shared})")
+
+
+@pytest.fixture(autouse=True)
+def no_stop_request_leaks() -> Iterator[None]:
+    """Every test starts without a stop request, and one it leaves behind fails it: a request left
+    set made later solves in the same worker end at once with no plan."""
+    from solvers.interrupt import clear_stop, stop_requested
+
+    clear_stop()
+    yield
+    leaked = stop_requested()
+    clear_stop()
+    assert not leaked, "the test left a stop request set (solvers.interrupt.request_stop)"
