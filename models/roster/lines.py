@@ -227,12 +227,7 @@ class LineModel:
 
     def _line(self, shifts: frozenset[tuple[int, str]], cost: int) -> Line:
         """The line working ``shifts`` at ``cost`` penalty points, with its counts."""
-        rm = self.rm
-        days = {d for d, _ in shifts}
-        weekends = sum(1 for sat, sun in rm.inp.weekends() if {sat, sun} & days)
-        nights = sum(1 for _, s in shifts if rm.shifts[s].night)
-        on_calls = sum(1 for _, s in shifts if rm.shifts[s].on_call)
-        return Line(self.p, shifts, cost, (nights, weekends, on_calls, 0))
+        return Line(self.p, shifts, cost, (*_shift_counts(self.rm, shifts), 0))
 
     def line_of(self, value: Any) -> Line:
         """The line of a solution, read with ``value`` (a solver's or a callback's ``value``)."""
@@ -276,12 +271,15 @@ def line_of_rota(rm: RosterModel, p: int, value: Any) -> Line:
     shifts = frozenset((d, s) for (q, d, s), v in rm.x.items() if q == p and value(v))
     own = [t for t in rm.terms if t.staff == staff]
     cost = int(sum(t.weight * _read(value, t.amount) for t in own))
+    changes = int(sum(_read(value, t.amount) for t in own if t.rule == "change"))
+    return Line(p, shifts, cost, (*_shift_counts(rm, shifts), changes))
+
+
+def _shift_counts(rm: RosterModel, shifts: frozenset[tuple[int, str]]) -> tuple[int, int, int]:
+    """Nights, weekends worked and on-call shifts of a line working ``shifts``."""
     days = {d for d, _ in shifts}
-    weekends = sum(1 for sat, sun in rm.inp.weekends() if {sat, sun} & days)
-    counts = (
+    return (
         sum(1 for _, s in shifts if rm.shifts[s].night),
-        weekends,
+        sum(1 for sat, sun in rm.inp.weekends() if {sat, sun} & days),
         sum(1 for _, s in shifts if rm.shifts[s].on_call),
-        int(sum(_read(value, t.amount) for t in own if t.rule == "change")),
     )
-    return Line(p, shifts, cost, counts)
