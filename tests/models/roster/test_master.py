@@ -5,11 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from instances.generators.rostering import generate
-from models.roster.lines import line_of_rota
-from models.roster.master import Master
-from models.roster.solve import build_roster_model
-from solvers import SolveOptions, solve_cpsat
 from solvers.highs_direct import new_highs, set_highs_threads
+from tests.models.roster.test_diving import _seeded
 
 
 def test_the_master_solves_after_a_highs_run_on_two_threads() -> None:
@@ -24,14 +21,7 @@ def test_the_master_solves_after_a_highs_run_on_two_threads() -> None:
     other.run()
     assert str(other.getModelStatus()).endswith("kOptimal")
 
-    rm = build_roster_model(generate(3, 7, 1))
-    first, solver = solve_cpsat(
-        rm.model.clone(), SolveOptions(threads=1, extra={"stop_after_first_solution": True})
-    )
-    assert first.has_plan
-    master = Master.of(rm)
-    for p in range(len(rm.staff)):
-        master.add(line_of_rota(rm, p, solver.value))
+    _, master, _ = _seeded(generate(3, 7, 1))
     solved = master.solve_lp(None)
     assert solved is not None
     value, multipliers = solved
