@@ -283,8 +283,31 @@ def _solve_contract(
     lines = check_lines(outcome)
     if lines:
         click.echo("\n".join(["", *lines]))
-    click.echo(f"\nWrote {', '.join(written)} to {out}")
+    click.echo(f"\nWrote {written_listing(written)} to {out}")
     sys.exit(EXIT_PLAN if outcome.usable else EXIT_NO_PLAN)
+
+
+def written_listing(names: list[str]) -> str:
+    """The files a run wrote, for its last line: those in a sub-folder counted, not named (a
+    rota of 150 people writes 150 calendars), e.g. ``rota.csv, calendars/ (150 .ics files)``."""
+    shown: list[str] = []
+    folders: dict[str, list[str]] = {}
+    for name in names:
+        folder, _, rest = name.partition("/")
+        if not rest:
+            shown.append(name)
+            continue
+        if folder not in folders:
+            folders[folder] = []
+            shown.append(folder + "/")
+        folders[folder].append(rest)
+    for i, entry in enumerate(shown):
+        if entry.endswith("/"):
+            inside = folders[entry[:-1]]
+            kinds = {Path(n).suffix for n in inside}
+            what = f"{next(iter(kinds))} files" if len(kinds) == 1 and "" not in kinds else "files"
+            shown[i] = f"{entry} ({len(inside)} {what})" if len(inside) > 1 else f"{entry}{inside[0]}"
+    return ", ".join(shown)
 
 
 def _default_out(name: str) -> Path:

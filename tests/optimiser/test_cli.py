@@ -263,3 +263,12 @@ def test_zones_without_population_or_attendances_are_refused(tiny_instance: Path
     result = run("validate", str(tiny_instance))
     assert result.exit_code == 2
     assert "zones.csv, column 'population': no zone has any demand" in result.output
+
+
+def test_written_listing_counts_a_folders_files_and_names_the_rest() -> None:
+    from optimiser.cli import written_listing
+
+    names = ["rota.csv", "calendars/S001.ics", "rota.ics", "calendars/S002.ics", "summary.json"]
+    assert written_listing(names) == "rota.csv, calendars/ (2 .ics files), rota.ics, summary.json"
+    assert written_listing(["a.csv", "maps/one.png"]) == "a.csv, maps/one.png"
+    assert written_listing(["x/a.png", "x/b.svg"]) == "x/ (2 files)"

@@ -53,7 +53,11 @@ def _assert_kept_or_said(out: Path, code: int, output: str, after: float) -> dic
         written = re.search(r"^Wrote (.+) to ", output, re.MULTILINE)
         assert written is not None, output[-3000:]
         for name in written.group(1).split(", "):
-            assert (out / name).is_file(), name
+            folder = re.fullmatch(r"(\S+)/ \((\d+) .*files\)", name)
+            if folder:  # a sub-folder's files are counted, not named
+                assert len(list((out / folder.group(1)).iterdir())) == int(folder.group(2)), name
+            else:
+                assert (out / name).is_file(), name
     else:
         assert code == 1, output[-3000:]
         assert "interrupted before any plan was found" in output

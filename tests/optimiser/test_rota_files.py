@@ -150,6 +150,9 @@ def test_solved_rotas_workbook_agrees_with_its_csv_files(tmp_path: Path) -> None
     assert runner.invoke(main, args).exit_code == 0
     result = runner.invoke(main, ["solve", str(folder), "--time-limit", "8", "--out", str(out)])
     assert result.exit_code == 0, result.output
+    # the last line counts the five calendars instead of naming each
+    assert "calendars/ (5 .ics files)" in result.output and "S001.ics" not in result.output
+    assert len(list((out / "calendars").glob("*.ics"))) == 5
     book = openpyxl.load_workbook(out / "rota.xlsx")
     for sheet, file in (("Totals", "staff_summary.csv"), ("Shifts", "rota.csv")):
         csv = pd.read_csv(out / file, keep_default_na=False)
