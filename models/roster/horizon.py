@@ -305,9 +305,9 @@ def first_rota(
 
     When over-staffed (:func:`over_staffed`), the windows filled to their cover maxima take two to
     three times as long as the plain ones (150 x 364: 27-28 s against about 11 s quiet), so the
-    plain construction runs first and its rota is the run's first legal rota (kept if the time
-    runs out or the run is stopped); the filled construction follows and replaces it when it
-    gives a rota. ``timings``: ``horizon`` the seconds to the first rota, ``filled`` those of the
+    plain construction runs first and its rota is the run's first legal rota; the filled
+    construction follows and replaces it when it gives a rota (the plain one is kept when it gives
+    none: a window without a rota in its share of the time left, or the run stopped). ``timings``: ``horizon`` the seconds to the first rota, ``filled`` those of the
     filled construction."""
     if not over_staffed(inp):
         rolled = rolling_rota(inp, params, options, settings)
