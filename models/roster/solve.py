@@ -147,9 +147,8 @@ def solve(
     rolled = None
     if (start is None or start.empty) and horizon.applies(inp):  # long: a legal rota first (horizon.py)
         options = options.with_deadline()
-        rolled = horizon.rolling_rota(inp, params, options)
+        rolled = horizon.first_rota(inp, params, options, timings)
         start = rolled.assignments
-        timings["horizon" if start is not None else "horizon_no_rota"] = rolled.seconds
         early = long_rota.improved_plan(inp, params, rolled, given, options, timings)
         if early is not None:
             return early

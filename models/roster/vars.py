@@ -10,6 +10,7 @@ case.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -90,8 +91,10 @@ class RosterModel:
     paid_cache: dict[tuple[int, int], tuple[list[Any], list[int]]] = field(default_factory=dict)
     outside: Outside | None = None
 
-    @property
+    @functools.cached_property
     def first_known_day(self) -> int:
+        """The first day the model knows (the history's first, a negative day; 0 without one):
+        cached, as the rules ask for it per person and the input's history is fixed."""
         return -self.inp.history_days()
 
     def date(self, d: int) -> dt.date:

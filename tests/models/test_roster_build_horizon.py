@@ -147,6 +147,27 @@ def test_an_over_staffed_construction_fills_the_cover_maxima_within_the_contract
             assert floors[p] is not None and paid <= floors[p]
 
 
+def test_an_over_staffed_rota_gets_the_plain_construction_first_then_the_filled_one() -> None:
+    """The first legal rota comes from the plain windows (quicker); the filled one, which pays
+    less contract-hours penalty, replaces it, and the timings keep both."""
+    inp = _short_staffed_cover(generate(12, 42, 0))
+    params, options = models.roster.Parameters(), SolveOptions(threads=2, seed=0)
+    timings: dict[str, float] = {}
+    rolled = horizon.first_rota(inp, params, options, timings, SMALL)
+    plain = rolling_rota(inp, params, options, SMALL, fill=False)
+    assert rolled.assignments is not None and plain.assignments is not None
+    worked = rolled.assignments.groupby(["date", "shift_id"]).size()  # the filled windows' rota
+    free = inp.cover[inp.cover["skill"].fillna("") == ""]
+    assert all(worked.get((r.date, r.shift_id), 0) == r.maximum for r in free.itertuples())
+    assert set(timings) == {"horizon", "filled"} and rolled.first_seconds == timings["horizon"]
+    assert rolled.seconds == pytest.approx(timings["horizon"] + timings["filled"])
+    assert check_roster(inp, rolled.assignments).score < check_roster(inp, plain.assignments).score
+    not_over = generate(12, 42, 0)
+    timings = {}
+    once = horizon.first_rota(not_over, params, options, timings, SMALL)
+    assert set(timings) == {"horizon"} and once.first_seconds is None and once.assignments is not None
+
+
 def test_a_tight_construction_is_legal_and_pays_less_for_the_rules_it_keeps_hard() -> None:
     inp = _short_staffed_cover(generate(12, 42, 0))
     loose = rolling_rota(inp, models.roster.Parameters(), SolveOptions(threads=2, seed=0), SMALL)
