@@ -77,6 +77,9 @@ class Rota:
         self.past: dict[str, dict[int, str]] = {s: {} for s in self.staff.index}
         for r in inp.history.itertuples(index=False):
             self.past[r.staff_id][(r.date - self.first_date).days] = r.shift_id
+        # each (day, shift)'s span, worked out once: a year's rota asks for them millions of times
+        self._spans: dict[tuple[int, str], tuple[dt.datetime, dt.datetime]] = {}
+        self._paid: dict[tuple[int, str], float] = {}
 
     def day(self, date: dt.date) -> int:
         """The day number of ``date`` (0 = the first date)."""
@@ -88,11 +91,15 @@ class Rota:
 
     def span(self, d: int, s: str) -> tuple[dt.datetime, dt.datetime]:
         """Start and end (UTC) of shift s on day d: local start, local end = start + length on the clock."""
-        begin = parse_time(self.shifts[s].start) or 0
-        date = self.date_of(d)
-        return _instant(date, begin, self.tz), _instant(
-            date, begin + int(self.shifts[s].length_minutes), self.tz
-        )
+        key = (d, s)
+        if key not in self._spans:
+            begin = parse_time(self.shifts[s].start) or 0
+            date = self.date_of(d)
+            self._spans[key] = (
+                _instant(date, begin, self.tz),
+                _instant(date, begin + int(self.shifts[s].length_minutes), self.tz),
+            )
+        return self._spans[key]
 
     def rest(self, d: int, a: str, e: int, b: str) -> float:
         """Minutes from the end of a on day d to the start of b on day e (elapsed)."""
@@ -105,7 +112,11 @@ class Rota:
 
     def paid(self, d: int, s: str) -> float:
         """Paid minutes: the shift's, plus or minus the hour a clock change adds or takes."""
-        return int(self.shifts[s].paid_minutes) + self.lasts(d, s) - int(self.shifts[s].length_minutes)
+        key = (d, s)
+        if key not in self._paid:
+            shift = self.shifts[s]
+            self._paid[key] = int(shift.paid_minutes) + self.lasts(d, s) - int(shift.length_minutes)
+        return self._paid[key]
 
 
 class Person:
