@@ -113,6 +113,16 @@ def test_shares_within_a_band_never_exceed_one() -> None:
     assert row["within_30"] == 1.0 and row["within_access_standard"] == 1.0
 
 
+def test_the_rollouts_access_by_year_gives_whole_quintiles(with_districts: models.sact.Input) -> None:
+    years = pd.DataFrame(
+        {"year": [2026], "demand_factor": [1.0], "capital_budget": np.nan, "access_target": np.nan}
+    ).assign(nurse_factor=1.0, hub_capacity_factor=1.0)
+    plan = models.rollout.solve(models.rollout.Input(base=with_districts, years=years), options=EXACT)
+    table = plan.tables()["access_by_year"]
+    assert pd.api.types.is_integer_dtype(table["quintile"])
+    assert table["quintile"].tolist() == [0, 1, 2, 3]
+
+
 def test_the_rollout_gives_access_by_district_for_every_year(with_districts: models.sact.Input) -> None:
     """Demand doubled in 2027: every district's attendances double."""
     years = pd.DataFrame(
