@@ -247,7 +247,8 @@ def _access(years: tuple[YearModel, ...], plans: list[SactPlan]) -> pd.DataFrame
     for year, plan in zip(years, plans, strict=True):
         rows.append({"year": year.year, "quintile": 0, **plan.access})
         for _, q in plan.access_by_quintile.iterrows():
-            rows.append({"year": year.year, **q.to_dict()})
+            # a row of the quintile table is a float Series: the quintile is made whole again
+            rows.append({"year": year.year, **q.to_dict(), "quintile": int(q["quintile"])})
     return pd.DataFrame(rows)
 
 

@@ -8,7 +8,8 @@ attendances included) and the served allocations :math:`a` of its zones, attenda
   :math:`t` with at least 95 % of the served attendances at or below it; ``worst_minutes`` the
   longest journey of any served attendance;
 * ``within_<b>`` :math:`= \\sum_{a: t_a \\le b} w_a / D_G` for each band :math:`b` of
-  :data:`ACCESS_BANDS` (unserved attendances count as not within);
+  :data:`ACCESS_BANDS` (unserved attendances count as not within), kept within [0, 1]
+  (:func:`share`: summing the allocations can overshoot :math:`D_G` by a rounding error);
 * per district also ``within_access_standard`` (the same share within ``access_minutes``, the
   standard :math:`T` of the access target) and ``unserved`` attendances :math:`D_G - \\sum_a w_a`.
 """
@@ -35,6 +36,18 @@ DISTRICT_COLUMNS = (
 )
 
 
+def share(part: float, total: float) -> float:
+    """``part / total`` kept within [0, 1] (NaN when ``total`` is not positive).
+
+    ``part`` is a sum over allocations of attendances whose whole is ``total``; summed in another
+    order it can exceed ``total`` by a rounding error, which would show as a share of
+    1.0000000000000007.  Clipping only removes such errors: every allocation is part of its demand.
+    """
+    if not total > 0:
+        return float("nan")
+    return min(1.0, max(0.0, float(part) / float(total)))
+
+
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
     """The smallest value v with at least a share q of the weight at or below v."""
     if len(values) == 0 or weights.sum() <= 0:
@@ -59,9 +72,7 @@ def access_statistics(minutes: np.ndarray, attendances: np.ndarray, total: float
         else float("nan"),
     }
     for band in ACCESS_BANDS:
-        stats[f"within_{band}"] = (
-            float(attendances[minutes <= band].sum() / total) if total > 0 else float("nan")
-        )
+        stats[f"within_{band}"] = share(attendances[minutes <= band].sum(), total)
     return stats
 
 
@@ -119,7 +130,7 @@ def access_by_district(
                 "district": name,
                 "zones": int(count),
                 **access_statistics(minutes[mask], attendances[mask], total),
-                "within_access_standard": float(within / total) if total > 0 else float("nan"),
+                "within_access_standard": share(within, total),
                 "unserved": round(max(0.0, total - served), 6),
             }
         )

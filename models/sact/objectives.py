@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from models.sact.access import share
 from models.sact.input import SactInput, SactParameters
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ def objective_figures(p: SactParameters, costs: dict[str, float], total: float) 
     if p.objective == "coverage":
         out["access_minutes"] = p.access_minutes
         out["covered_attendances"] = costs.get("covered_attendances")
-        out["covered_share"] = costs.get("covered_attendances", 0.0) / total if total > 0 else None
+        out["covered_share"] = share(costs.get("covered_attendances", 0.0), total) if total > 0 else None
     elif p.objective == "worst":
         out["worst_minutes"] = costs.get("worst_bound_minutes")
     return out

@@ -235,7 +235,7 @@ def extract(
             "zone_id": a.zone_ids[a.arc_zone[used]],
             "site_id": a.site_ids[a.arc_site[used]],
             "regimen": np.array(CLASSES)[a.arc_class[used]],
-            "share": np.round(x[used], 6),
+            "share": np.clip(np.round(x[used], 6), 0.0, 1.0),  # x <= 1 up to the solver's tolerance
             "attendances": a.arc_demand[used] * x[used],
             "minutes": a.arc_minutes[used],
         }

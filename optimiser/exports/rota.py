@@ -22,6 +22,7 @@ from optimiser.exports.calendars import (
     once_per_value,
     write_rota_calendars,
 )
+from optimiser.exports.numbers import rounded_frame
 from optimiser.exports.safe import write_csv
 from optimiser.exports.stamp import run_timestamp
 from optimiser.exports.workbook import WORKBOOK_OPTIONS, _plain
@@ -181,7 +182,7 @@ def _day_texts(dates: pd.Series) -> list[str]:
 
 def _table_sheet(book: Any, name: str, frame: pd.DataFrame, bold: Any) -> Any:
     ws = book.add_worksheet(name)
-    table = _plain(frame) if len(frame.columns) else frame
+    table = _plain(rounded_frame(frame)) if len(frame.columns) else frame
     for j, column in enumerate(table.columns):
         ws.write(0, j, str(column), bold)
         ws.set_column(j, j, max(10, min(40, len(str(column)) + 2)))

@@ -2,7 +2,8 @@
 
 Text is stored in string cells (the cell's type, not an apostrophe prefix): Excel shows ``=1+1``
 as the text ``=1+1`` and never runs it.  The apostrophe prefix belongs to CSV only
-(:mod:`optimiser.exports.safe`).
+(:mod:`optimiser.exports.safe`).  Floats are rounded to their column's decimals as in the CSV
+files (:mod:`optimiser.exports.numbers`), so a sheet and its CSV hold the same figures.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+
+from optimiser.exports.numbers import rounded_frame
 
 MAX_SHEET_NAME = 31
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -20,13 +23,14 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """One sheet per table, header bold and frozen, columns sized to their contents.
 
     Every text cell and header is a string cell (:data:`WORKBOOK_OPTIONS`), shown exactly as
-    written, without a visible apostrophe.
+    written, without a visible apostrophe; every float is rounded to its column's decimals
+    (:func:`optimiser.exports.numbers.rounded_frame`).
     """
     with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": WORKBOOK_OPTIONS}) as writer:
         bold = writer.book.add_format({"bold": True})
         for name, frame in sheets.items():
             sheet_name = name[:MAX_SHEET_NAME]
-            table = _plain(frame)
+            table = _plain(rounded_frame(frame))
             table.columns = [str(c) for c in table.columns]
             table.to_excel(writer, sheet_name=sheet_name, index=False)
             ws = writer.sheets[sheet_name]

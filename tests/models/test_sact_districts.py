@@ -24,7 +24,7 @@ import pytest
 
 import models.rollout
 import models.sact
-from models.sact.access import DISTRICT_COLUMNS, NO_DISTRICT, access_by_district
+from models.sact.access import DISTRICT_COLUMNS, NO_DISTRICT, access_by_district, access_statistics
 from optimiser.kinds import load_instance
 from solvers import SolveOptions
 
@@ -97,6 +97,30 @@ def test_zones_with_a_blank_district_are_grouped_together() -> None:
     assert blank["mean_minutes"] == pytest.approx((20 * 50 + 30 * 20) / 50)
     assert blank["within_access_standard"] == pytest.approx(30 / 60)
     assert blank["within_60"] == pytest.approx(50 / 60)
+
+
+def test_shares_within_a_band_never_exceed_one() -> None:
+    """Allocations summing a hair above their demand (0.1 + 0.2 > 0.3 in floating point) still
+    give a share of exactly 1 within every band, overall and per district."""
+    minutes, attendances = np.array([5.0, 10.0]), np.array([0.1, 0.2])
+    assert attendances.sum() > 0.3
+    stats = access_statistics(minutes, attendances, 0.3)
+    assert [stats[f"within_{b}"] for b in (30, 45, 60)] == [1.0, 1.0, 1.0]
+    zones = pd.DataFrame({"district": ["D", "D"]}, index=["Z1", "Z2"])
+    alloc = pd.DataFrame({"zone_id": ["Z1", "Z2"], "attendances": attendances, "minutes": minutes})
+    demand = pd.Series([0.3, 0.0], index=["Z1", "Z2"])  # the district's 0.3, below the 0.1 + 0.2 served
+    row = access_by_district(zones, alloc, demand, access_minutes=12.0).iloc[0]
+    assert row["within_30"] == 1.0 and row["within_access_standard"] == 1.0
+
+
+def test_the_rollouts_access_by_year_gives_whole_quintiles(with_districts: models.sact.Input) -> None:
+    years = pd.DataFrame(
+        {"year": [2026], "demand_factor": [1.0], "capital_budget": np.nan, "access_target": np.nan}
+    ).assign(nurse_factor=1.0, hub_capacity_factor=1.0)
+    plan = models.rollout.solve(models.rollout.Input(base=with_districts, years=years), options=EXACT)
+    table = plan.tables()["access_by_year"]
+    assert pd.api.types.is_integer_dtype(table["quintile"])
+    assert table["quintile"].tolist() == [0, 1, 2, 3]
 
 
 def test_the_rollout_gives_access_by_district_for_every_year(with_districts: models.sact.Input) -> None:

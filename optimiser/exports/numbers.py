@@ -1,0 +1,80 @@
+"""Numbers in the output tables: every float to a fixed number of decimals, by what its column holds.
+
+The plan's tables hold floats as the solver and the arithmetic left them: ``60.79499999999993``
+attendances, a share of ``1.0000000000000007``.  Planners open the files in Excel, where such
+figures look wrong (a share above one) though the plan is right.  Every table written as CSV
+(:func:`optimiser.exports.safe.write_csv`) or as an Excel sheet
+(:func:`optimiser.exports.workbook.write_workbook`) goes through :func:`rounded_frame` first:
+
+* shares and other fractions, :data:`SHARE_DECIMALS` (6): ``share``, ``utilisation``, ``gap``,
+  ``within_*``, ``*_share``, ``*_factor`` and a frontier's ``target`` and ``achieved``;
+  six decimals keep a frontier's targets (set to six decimals) and an access target's margin
+  (0.949999 is not 0.95) exact;
+* money, :data:`MONEY_DECIMALS` (2, pounds and pence): ``cost``, ``*_cost``, ``saving``,
+  ``penalty``, ``*_penalty``, ``recharge``, ``total``, ``*_total`` and the roll-out's cost
+  components ``running``, ``capital``, ``closures``, ``patient_travel``, ``drug_transport``;
+* everything else, :data:`DEFAULT_DECIMALS` (4): minutes, attendances, doses, chair hours, hours,
+  PAs, miles, seconds, objectives.
+
+A dotted column name (``costs.total``, ``quintile_1.within_30`` of a comparison) is judged by its
+last part.  Integer and boolean columns, text and dates are left as they are; a float cell in a
+column of mixed cells is rounded like a float column.  A float is written as the shortest text
+that reads back as the rounded value, so a whole number stays ``3.0``, not ``3.0000``, and the
+cell never has more decimals than its column's precision; ``-0.0`` is written as ``0.0``.
+
+Rounding happens only when a table is written: the independent checker checks the plan in memory,
+``summary.json`` keeps full precision, and a warm start (:mod:`optimiser.warm_start`) reads only
+``sites.csv``'s whole chairs and open flags.  Shares are kept within [0, 1] where they are
+computed (:mod:`models.sact.access`), so ``summary.json`` and the tables agree.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+SHARE_DECIMALS = 6
+"""Decimals of shares, proportions, utilisation, gaps and factors."""
+MONEY_DECIMALS = 2
+"""Decimals of money (pounds)."""
+DEFAULT_DECIMALS = 4
+"""Decimals of every other float: minutes, attendances, doses, hours, PAs, miles, seconds."""
+
+SHARE_COLUMNS = re.compile(r"^(share|utilisation|gap|target|achieved|within_\w+|\w+_share|\w+_factor)$")
+MONEY_COLUMNS = re.compile(
+    r"^(cost|\w+_cost|saving|penalty|\w+_penalty|recharge|total|\w+_total"
+    r"|running|capital|closures|patient_travel|drug_transport)$"
+)
+
+
+def column_decimals(column: Any) -> int:
+    """The decimals a float in ``column`` is written to (see the module docstring)."""
+    name = str(column).rsplit(".", 1)[-1].strip().lower()
+    if SHARE_COLUMNS.match(name):
+        return SHARE_DECIMALS
+    if MONEY_COLUMNS.match(name):
+        return MONEY_DECIMALS
+    return DEFAULT_DECIMALS
+
+
+def _round_cell(value: Any, decimals: int) -> Any:
+    """A float cell rounded (``-0.0`` as ``0.0``; NaN and infinities as they are); others unchanged."""
+    if isinstance(value, float | np.floating) and math.isfinite(value):
+        return float(round(float(value), decimals)) + 0.0
+    return value
+
+
+def rounded_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every float rounded to its column's decimals."""
+    out = frame.copy()
+    for column in out.columns:
+        series, decimals = out[column], column_decimals(column)
+        if pd.api.types.is_float_dtype(series):
+            out[column] = series.round(decimals) + 0.0
+        elif series.dtype == object:
+            out[column] = series.map(lambda value, d=decimals: _round_cell(value, d))
+    return out
