@@ -57,10 +57,12 @@ def within_standard(run: Path, minutes: float) -> tuple[float, float]:
     """(share of all attendances, worst quintile's share) within ``minutes`` in a run folder."""
     allocation = pd.read_csv(run / "allocation.csv")
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
-    total = float(summary.get("access", {}).get("attendances") or allocation["attendances"].sum())
-    unserved = float(summary.get("unserved_attendances") or 0.0)
+    # the summary's access attendances are all demand, unserved included (models.sact.access)
+    total = summary.get("access", {}).get("attendances")
+    if not total:
+        total = allocation["attendances"].sum() + float(summary.get("unserved_attendances") or 0.0)
     near = float(allocation.loc[allocation["minutes"] <= minutes + 1e-9, "attendances"].sum())
-    share = near / max(total + unserved, 1e-9)
+    share = min(near / max(float(total), 1e-9), 1.0)
     quintiles = run / "access_by_quintile.csv"
     worst = share
     if quintiles.is_file():

@@ -132,3 +132,20 @@ def test_frontier_worst_command_writes_the_hand_frontier(worst_tiny: Path, tmp_p
     assert table["check"].eq("passed").all() and table["monotone"].all()
     assert table.loc[table["knee"], "point"].tolist() == [1]
     assert (out / "frontier.svg").is_file()
+
+
+def test_the_share_within_the_standard_counts_unserved_demand_once(tmp_path: Path) -> None:
+    """A run's summary counts every attendance, unserved ones included, in ``access.attendances``:
+    60 of 100 within 30 minutes is 0.6 when 20 are unserved (was 60 / 120 = 0.5)."""
+    import json
+
+    from optimiser.commands.frontier import within_standard
+
+    pd.DataFrame({"zone_id": ["a", "b"], "attendances": [60.0, 20.0], "minutes": [25.0, 40.0]}).to_csv(
+        tmp_path / "allocation.csv", index=False
+    )
+    summary = {"access": {"attendances": 100.0}, "unserved_attendances": 20.0}
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    assert within_standard(tmp_path, 30) == (pytest.approx(0.6), pytest.approx(0.6))
+    (tmp_path / "summary.json").write_text(json.dumps({"unserved_attendances": 20.0}))  # no access figures
+    assert within_standard(tmp_path, 30)[0] == pytest.approx(0.6)
