@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pandas as pd
 import pytest
@@ -166,6 +167,19 @@ def test_an_over_staffed_rota_gets_the_plain_construction_first_then_the_filled_
     timings = {}
     once = horizon.first_rota(not_over, params, options, timings, SMALL)
     assert set(timings) == {"horizon"} and once.first_seconds is None and once.assignments is not None
+    timings = {}  # under SMALL.plain_first_seconds left: the filled construction alone
+    short = horizon.first_rota(
+        inp, params, SolveOptions(time_limit=60, threads=2).with_deadline(), timings, SMALL
+    )
+    assert set(timings) == {"horizon"} and short.first_seconds is None and short.assignments is not None
+
+
+def test_a_construction_past_its_deadline_builds_no_more_windows() -> None:
+    inp = generate(12, 42, 0)
+    late = SolveOptions(time_limit=0.001, threads=2).with_deadline()
+    time.sleep(0.01)
+    rolled = rolling_rota(inp, models.roster.Parameters(), late, SMALL)
+    assert rolled.assignments is None and rolled.windows == 0 and rolled.seconds < 0.5
 
 
 def test_a_tight_construction_is_legal_and_pays_less_for_the_rules_it_keeps_hard() -> None:
