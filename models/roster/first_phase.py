@@ -9,8 +9,9 @@ bound holds for the hardened model only and is never reported: the bound is phas
 instance has no soft term of those families (or they are hard already) there is one phase, the
 whole model for the whole budget, exactly as before. When phase 1 finds no rota (the hardened
 model is infeasible, which CP-SAT usually proves at once, or none in its share) phase 2 starts
-from the caller's hint with the rest of the budget; when phase 2 finds no rota in its time,
-phase 1's rota is returned (a rota of the instance, its bound unknown).
+from the caller's hint with the rest of the budget. The better of the two phases' rotas is
+returned (phase 2 may not reach, or keep, its hint in its time: a large model under load), with
+phase 2's bound.
 
 Budget. In reproducible runs (``max_deterministic_time`` among ``options.extra``) the phases
 share the deterministic limit: phase 1 gets ``first_hard_share`` of it and phase 2 what phase 1
@@ -30,6 +31,7 @@ rotas (560-569 against a bound of 537) break no ``whole_weekends`` rule, while t
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections.abc import Collection
 from typing import Any
@@ -102,24 +104,40 @@ def two_phase_solve(
     used += float(solver.deterministic_time)
     seconds = time.perf_counter() - t0
     note = f"; first phase with {', '.join(sorted(families))} hard: {_outcome(first_result)}"
-    if not result.has_plan and first_result.has_plan:  # phase 1's rota; its bound is not the model's
-        objective = first_result.objective
+    first_seconds = first_result.first_solution_seconds or result.first_solution_seconds
+    if first_result.has_plan and (not result.has_plan or _score(rm, first_solver) < _score(rm, solver)):
+        # phase 1's rota (CP-SAT did not reach or keep its hint in phase 2's time); the bound is
+        # phase 2's, which holds for the whole model (phase 1's holds for the hardened one only)
+        bound = result.bound if result.has_plan else _bound(solver)
+        objective = float(_score(rm, first_solver))
         result = dataclasses.replace(
             first_result,
             status=Status.FEASIBLE,
-            bound=None,
-            gap=relative_gap(objective, None),
+            objective=objective,
+            bound=bound,
+            gap=relative_gap(objective, bound),
             build_seconds=build_seconds,
-            message="the whole model found no rota in its time" + note,
+            message=f"{result.message} (the first phase's rota is better){note}",
         )
         solver = first_solver
     else:
-        result = dataclasses.replace(
-            result,
-            first_solution_seconds=first_result.first_solution_seconds or result.first_solution_seconds,
-            message=result.message + note,
-        )
+        result = dataclasses.replace(result, message=result.message + note)
+    result = dataclasses.replace(result, first_solution_seconds=first_seconds)
     return dataclasses.replace(result, solve_seconds=seconds, options=options.as_dict()), solver, used, cut
+
+
+def _score(rm: RosterModel, solver: Any) -> int:
+    """The exact penalty of the rota ``solver`` holds (CP-SAT's objective may overstate it:
+    :func:`models.roster.solve._rescored`)."""
+    return sum(
+        t.weight * (t.amount if isinstance(t.amount, int) else solver.value(t.amount)) for t in rm.terms
+    )
+
+
+def _bound(solver: Any) -> float | None:
+    """CP-SAT's proven bound of a search that found no rota (None if it proved none)."""
+    bound = float(solver.best_objective_bound)
+    return bound if math.isfinite(bound) else None
 
 
 def _outcome(result: SolveResult) -> str:

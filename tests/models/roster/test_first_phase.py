@@ -104,3 +104,20 @@ def test_two_runs_with_the_first_phase_give_the_same_rota() -> None:
 def test_bad_first_phase_parameters_are_refused(change: dict[str, object]) -> None:
     with pytest.raises(ModelInputError):
         models.roster.Parameters(**change)  # type: ignore[arg-type]
+
+
+def test_the_better_of_the_two_phases_rotas_is_returned_with_the_whole_models_bound() -> None:
+    """Phase 2 left (almost) no work: the first phase's rota comes back, bound from phase 2."""
+    inp = _weekends_soft()
+    rm = build_roster_model(inp, LOOSE)
+    options = SolveOptions(threads=1, seed=0, extra={"max_deterministic_time": 1.0})
+    first, _ = solve_cpsat(hardened_model(rm, ("whole_weekends",))[0], dataclasses.replace(options, extra={"max_deterministic_time": 0.999}))  # fmt: skip
+    result, solver, _, _ = two_phase_solve(rm, options, ("whole_weekends",), 0.999)
+    assert result.has_plan and first.has_plan
+    score = _score(rm, solver)
+    assert score == result.objective <= first.objective  # exact, and no worse than phase 1's
+    assert check_roster(inp, _rota(rm, solver), LOOSE).feasible
+    whole, _ = solve_cpsat(
+        rm.model.clone(), dataclasses.replace(options, extra={"max_deterministic_time": 30.0})
+    )
+    assert result.bound is None or result.bound <= whole.objective + 1e-9  # a bound of the whole model
