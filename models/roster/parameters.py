@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from models.common.contract import InputProblem, ModelInputError
+from models.roster.catalogue import RULES
 
 SEARCHES = ("cpsat", "lns", "lines", "auto")
 """The ways of searching for a rota (:attr:`RosterParameters.search`)."""
@@ -57,6 +58,17 @@ class RosterParameters:
         or ``"auto"`` (``lines`` when the input's cover is soft throughout and the rota small
         enough for column generation to converge in the time, else ``cpsat``:
         :func:`models.roster.search.auto_search`).
+    first_hard : tuple of str
+        ``search: cpsat``: rule families whose soft terms are made hard in a first phase, whose rota
+        then starts the whole model (:mod:`models.roster.first_phase`; default
+        ``("whole_weekends",)``: the good registrar rotas break none, and hardening it first took
+        ``lsc-registrar-oncall`` from 968 to 790 in the same 12 deterministic units; an instance
+        without such a soft rule is searched in one phase, as with ``()``).
+    first_hard_share : float
+        Share of the time limit (deterministic or wall-clock) for that first phase (default 0.8;
+        0: one phase). On ``lsc-registrar-oncall`` at 12 deterministic units, shares 0.5, 0.67,
+        0.8 and 0.9 gave 834, 801, 790 and 801 (``benchmarks/results/roster_search.md``,
+        2026-12-03).
     """
 
     change_weight: int = 10
@@ -68,6 +80,8 @@ class RosterParameters:
     work_per_second: float = 0.2
     wall_clock_factor: float = 3.0
     search: str = "cpsat"
+    first_hard: tuple[str, ...] = ("whole_weekends",)
+    first_hard_share: float = 0.8
 
     def __post_init__(self) -> None:
         problems = []
@@ -87,6 +101,14 @@ class RosterParameters:
             bad("work_per_second", f"work_per_second {self.work_per_second} must be a positive number")
         if not (math.isfinite(self.wall_clock_factor) and self.wall_clock_factor >= 1):
             bad("wall_clock_factor", f"wall_clock_factor {self.wall_clock_factor} must be >= 1")
+        if not (math.isfinite(self.first_hard_share) and 0 <= self.first_hard_share < 1):
+            bad("first_hard_share", f"first_hard_share {self.first_hard_share} must be >= 0 and < 1")
+        if isinstance(self.first_hard, str) or not all(isinstance(r, str) for r in self.first_hard):
+            bad("first_hard", f"first_hard {self.first_hard!r} must be a tuple of rule names")
+        else:
+            unknown = [r for r in self.first_hard if r not in RULES]
+            if unknown:
+                bad("first_hard", f"first_hard names unknown rules: {', '.join(unknown)}")
         if self.search not in SEARCHES:
             bad("search", f"search {self.search!r} must be one of {', '.join(SEARCHES)}")
         if self.change_from is not None and (

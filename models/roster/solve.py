@@ -7,7 +7,9 @@ limit) and workers interleave, so a seed and a worker count fix the rota (:func:
 the wall-clock limit stays a backstop, and the plan records which of the two stopped the search
 (:func:`stop_reason`). Without a worker count, ``DEFAULT_WORKERS`` race against the wall clock:
 measured on the bundled rotas (``benchmarks/results/roster_search.md``, 2026-12-02) racing
-found rotas 2 to 8 times better in 60 s on a busy machine, so it stays the default. With
+found rotas 2 to 8 times better in 60 s on a busy machine, so it stays the default. The whole
+model is searched after a first phase with some soft rules hard when the instance has them
+(:attr:`RosterParameters.first_hard`, :mod:`models.roster.first_phase`). With
 ``params.search == "lns"`` the model is searched by :func:`models.roster.search.lns_solve`
 within the same limit; with ``params.search == "lines"`` by
 :func:`models.roster.price_and_branch.lines_solve` (CP-SAT, a column-generation bound over each
@@ -27,6 +29,7 @@ import pandas as pd
 
 from models.common.contract import Progress
 from models.roster import horizon, long_rota
+from models.roster.first_phase import two_phase_solve
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
@@ -215,12 +218,18 @@ def _search(
         cut = left is not None and left < WALL_MARGIN or short_of_budget(budget, spent)
     else:
         allowed = options.call_limit()
-        result, solver = solve_cpsat(rm.model, options, build_seconds=build_seconds, hint=_hint(rm, start))
-        spent = float(solver.deterministic_time)
+        result, solver, spent, first_cut = two_phase_solve(
+            rm,
+            options,
+            params.first_hard,
+            params.first_hard_share,
+            hint=_hint(rm, start),
+            build_seconds=build_seconds,
+        )
         limit_given = options.extra.get("max_deterministic_time")
         budget = None if limit_given is None else float(str(limit_given))
         cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
-        cut = cut or short_of_budget(budget, spent)
+        cut = cut or first_cut or short_of_budget(budget, spent)
     record: dict[str, Any] = {
         "reproducible": reproducible,
         "deterministic_limit": budget,

@@ -1,0 +1,146 @@
+"""``search: cpsat`` in two phases: first with chosen soft rules hard, then the whole model.
+
+Formulation. Phase 1 solves the model :func:`models.roster.solve.build_roster_model` builds with
+every penalty term of the rule families in :attr:`RosterParameters.first_hard` constrained to 0
+(``amount == 0``), so a rota of phase 1 is a rota of the instance that never breaks those rules;
+it has :attr:`RosterParameters.first_hard_share` of the budget. Phase 2 solves the whole model
+(unchanged) for the rest, hinted with phase 1's rota (else with the caller's hint). Phase 1's
+bound holds for the hardened model only and is never reported: the bound is phase 2's. When the
+instance has no soft term of those families (or they are hard already) there is one phase, the
+whole model for the whole budget, exactly as before. When phase 1 finds no rota (the hardened
+model is infeasible, which CP-SAT usually proves at once, or none in its share) phase 2 starts
+from the caller's hint with the rest of the budget. The better of the two phases' rotas is
+returned (phase 2 may not reach, or keep, its hint in its time: a large model under load), with
+phase 2's bound.
+
+Budget. In reproducible runs (``max_deterministic_time`` among ``options.extra``) the phases
+share the deterministic limit: phase 1 gets ``first_hard_share`` of it and phase 2 what phase 1
+left, so the two together stop where one search would, and a seed gives the same rota. Each
+phase also gets its share of the wall-clock allowance, so that on a busy machine phase 2 still
+runs; a phase 1 cut by that allowance short of its deterministic share is reported (``cut``), as
+the rota may then differ between runs. Without a deterministic limit the shares are of the
+wall-clock allowance.
+
+Why (``benchmarks/results/roster_search.md``, 2026-12-03): on ``lsc-registrar-oncall`` the good
+rotas (560-569 against a bound of 537) break no ``whole_weekends`` rule, while the whole model's
+60-s search leaves 34 weekends broken (968); with ``whole_weekends`` hard for the first 80 % the same
+12 deterministic units give 790. Hardening a rule the good rotas do break
+(``min_consecutive_days`` on ``lsc-sact-nurses``) makes phase 1 infeasible, hence a short list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Collection
+from typing import Any
+
+from models.roster.vars import RosterModel
+from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
+
+__all__ = ["hardened_model", "two_phase_solve"]
+
+REACHED = 0.99
+"""Share of its deterministic limit a phase must have spent to have stopped at it (as
+:data:`models.roster.solve.DETERMINISTIC_REACHED`)."""
+
+
+def hardened_model(rm: RosterModel, families: Collection[str]) -> tuple[Any, int]:
+    """A copy of ``rm.model`` with every penalty term of ``families`` constrained to 0, and how many
+    terms that constrains (0: nothing to harden). The copy has ``rm``'s variable indices, so its
+    solver reads ``rm``'s variables."""
+    model = rm.model.clone()
+    count = 0
+    for term in rm.terms:
+        if term.rule in families and not isinstance(term.amount, int):
+            model.add(term.amount == 0)
+            count += 1
+    return model, count
+
+
+def two_phase_solve(
+    rm: RosterModel,
+    options: SolveOptions,
+    families: Collection[str],
+    share: float,
+    *,
+    hint: dict[Any, int] | None = None,
+    build_seconds: float = 0.0,
+) -> tuple[SolveResult, Any, float, bool]:
+    """Search ``rm`` in two phases (module docstring); return the result, the solver holding the
+    rota (it reads ``rm``'s variables), the deterministic time of both phases, and whether phase 1
+    was cut by the wall clock short of its deterministic share."""
+    hard, count = hardened_model(rm, families) if share > 0 else (None, 0)
+    if hard is None or count == 0:
+        result, solver = solve_cpsat(rm.model, options, build_seconds=build_seconds, hint=hint)
+        return result, solver, float(solver.deterministic_time), False
+    t0 = time.perf_counter()
+    options = options.with_deadline()  # both phases within the caller's wall-clock allowance
+    allowed = options.call_limit()
+    budget = options.extra.get("max_deterministic_time")
+    extra = dict(options.extra)
+    if budget is not None:
+        extra["max_deterministic_time"] = share * float(str(budget))
+    first = dataclasses.replace(
+        options,
+        time_limit=None if allowed is None else share * allowed,
+        extra=extra,
+        deadline=options.deadline,
+    )
+    first_result, first_solver = solve_cpsat(hard, first, hint=hint)
+    used = float(first_solver.deterministic_time)
+    cut = (
+        budget is not None
+        and first_result.status not in (Status.OPTIMAL, Status.INFEASIBLE)
+        and used < REACHED * share * float(str(budget))
+    )
+    rest = dict(options.extra)
+    if budget is not None:
+        rest["max_deterministic_time"] = max(float(str(budget)) - used, 0.0)
+    second = dataclasses.replace(options, extra=rest)
+    start = {v: int(first_solver.value(v)) for v in rm.x.values()} if first_result.has_plan else hint
+    result, solver = solve_cpsat(rm.model, second, build_seconds=build_seconds, hint=start)
+    used += float(solver.deterministic_time)
+    seconds = time.perf_counter() - t0
+    note = f"; first phase with {', '.join(sorted(families))} hard: {_outcome(first_result)}"
+    first_seconds = first_result.first_solution_seconds or result.first_solution_seconds
+    if first_result.has_plan and (not result.has_plan or _score(rm, first_solver) < _score(rm, solver)):
+        # phase 1's rota (CP-SAT did not reach or keep its hint in phase 2's time); the bound is
+        # phase 2's, which holds for the whole model (phase 1's holds for the hardened one only)
+        bound = result.bound if result.has_plan else _bound(solver)
+        objective = float(_score(rm, first_solver))
+        result = dataclasses.replace(
+            first_result,
+            status=Status.FEASIBLE,
+            objective=objective,
+            bound=bound,
+            gap=relative_gap(objective, bound),
+            build_seconds=build_seconds,
+            message=f"{result.message} (the first phase's rota is better){note}",
+        )
+        solver = first_solver
+    else:
+        result = dataclasses.replace(result, message=result.message + note)
+    result = dataclasses.replace(result, first_solution_seconds=first_seconds)
+    return dataclasses.replace(result, solve_seconds=seconds, options=options.as_dict()), solver, used, cut
+
+
+def _score(rm: RosterModel, solver: Any) -> int:
+    """The exact penalty of the rota ``solver`` holds (CP-SAT's objective may overstate it:
+    :func:`models.roster.solve._rescored`)."""
+    return sum(
+        t.weight * (t.amount if isinstance(t.amount, int) else solver.value(t.amount)) for t in rm.terms
+    )
+
+
+def _bound(solver: Any) -> float | None:
+    """CP-SAT's proven bound of a search that found no rota (None if it proved none)."""
+    bound = float(solver.best_objective_bound)
+    return bound if math.isfinite(bound) else None
+
+
+def _outcome(result: SolveResult) -> str:
+    if result.has_plan:
+        return f"rota of {result.objective:g}"
+    return "infeasible" if result.status is Status.INFEASIBLE else "no rota"

@@ -1,0 +1,123 @@
+"""The first phase of ``search: cpsat``: chosen soft rules hard, then the whole model from its rota."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+import models.roster
+from instances.generators.rostering import generate
+from models.common.contract import ModelInputError
+from models.roster.check import check_roster
+from models.roster.first_phase import hardened_model, two_phase_solve
+from models.roster.solve import build_roster_model
+from models.roster.vars import RosterModel
+from solvers import SolveOptions, Status, solve_cpsat
+
+LOOSE = models.roster.Parameters(wall_clock_factor=30.0)  # the backstop never cuts, however busy
+
+
+def _weekends_soft() -> models.roster.Input:
+    inp = generate(6, 14, 3)  # two weekends; whole_weekends soft (weight 2) as generated
+    rule = inp.rules[inp.rules["rule"] == "whole_weekends"]
+    assert len(rule) == 1 and not bool(rule["hard"].iloc[0])
+    return inp
+
+
+def _rota(rm: RosterModel, solver: object) -> pd.DataFrame:
+    on = [(rm.staff[p], rm.date(d), s) for (p, d, s), var in rm.x.items() if solver.value(var)]  # type: ignore[attr-defined]
+    return pd.DataFrame(on, columns=["staff_id", "date", "shift_id"])
+
+
+def _score(rm: RosterModel, solver: object) -> int:
+    value = solver.value  # type: ignore[attr-defined]
+    return sum(t.weight * (t.amount if isinstance(t.amount, int) else value(t.amount)) for t in rm.terms)
+
+
+def test_the_hardened_model_breaks_no_whole_weekend_and_its_rota_is_one_of_the_instance() -> None:
+    inp = _weekends_soft()
+    rm = build_roster_model(inp, LOOSE)
+    terms = [t for t in rm.terms if t.rule == "whole_weekends" and not isinstance(t.amount, int)]
+    hard, count = hardened_model(rm, ("whole_weekends",))
+    assert count == len(terms) >= 20  # per person and weekend: Saturday only, Sunday only (less leave)
+    options = SolveOptions(threads=1, seed=0, extra={"max_deterministic_time": 2.0})
+    result, solver = solve_cpsat(hard, options)
+    assert result.has_plan
+    assert all(solver.value(t.amount) == 0 for t in terms)  # the copy reads rm's variables
+    checked = check_roster(inp, _rota(rm, solver), LOOSE)
+    assert checked.feasible and checked.score == _score(rm, solver)  # the independent checker agrees
+    saturdays = {(r.staff_id, r.date) for r in _rota(rm, solver).itertuples() if r.date.weekday() == 5}
+    sundays = {
+        (r.staff_id, r.date - pd.Timedelta(days=1))
+        for r in _rota(rm, solver).itertuples()
+        if r.date.weekday() == 6
+    }
+    assert saturdays == sundays  # whole weekends or none
+
+
+def test_the_two_phase_rota_passes_the_checker_and_reports_the_whole_models_bound() -> None:
+    inp = _weekends_soft()
+    rm = build_roster_model(inp, LOOSE)
+    options = SolveOptions(time_limit=60, threads=2, seed=1, extra={"max_deterministic_time": 1.5, "interleave_search": True, "subsolvers": ["default_lp"]})  # fmt: skip
+    result, solver, spent, cut = two_phase_solve(rm, options, ("whole_weekends",), 0.6)
+    assert result.has_plan and not cut
+    assert "first phase with whole_weekends hard: rota of" in result.message
+    assert spent <= 1.5 * 1.1 + 0.2  # both phases within the one deterministic limit
+    checked = check_roster(inp, _rota(rm, solver), LOOSE)
+    assert checked.feasible and checked.score == _score(rm, solver) <= result.objective  # (solve._rescored)
+    whole, _ = solve_cpsat(
+        rm.model.clone(), dataclasses.replace(options, extra={"max_deterministic_time": 30.0})
+    )
+    assert result.bound is not None and result.bound <= whole.bound + 1e-9 <= whole.objective + 1e-9
+
+
+def test_an_instance_without_the_soft_rule_is_searched_in_one_phase_as_before() -> None:
+    inp = _weekends_soft()
+    inp = inp.replace(rules=inp.rules[inp.rules["rule"] != "whole_weekends"].reset_index(drop=True))
+    options = SolveOptions(time_limit=5.0, threads=2, seed=7)
+    one = models.roster.solve(inp, dataclasses.replace(LOOSE, first_hard_share=0.0), options=options)
+    default = models.roster.solve(inp, LOOSE, options=options)
+    assert "first phase" not in default.result.message
+    assert default.result.objective == one.result.objective
+    pd.testing.assert_frame_equal(default.assignments, one.assignments)
+
+
+def test_two_runs_with_the_first_phase_give_the_same_rota() -> None:
+    inp = _weekends_soft()
+    options = SolveOptions(time_limit=8.0, threads=2, seed=5, gap=0)  # 1.6 deterministic units
+    first, second = (models.roster.solve(inp, LOOSE, options=options) for _ in range(2))
+    assert first.found and second.found
+    assert "first phase with whole_weekends hard" in first.result.message
+    assert first.result.status is not Status.OPTIMAL or first.result.bound == first.result.objective
+    assert first.result.objective == second.result.objective
+    assert first.figures()["solve"] == second.figures()["solve"]
+    assert first.stopped_by in ("deterministic limit", "proven optimal")
+    pd.testing.assert_frame_equal(first.assignments, second.assignments)
+    assert check_roster(inp, first.assignments[["staff_id", "date", "shift_id"]], LOOSE).feasible
+
+
+@pytest.mark.parametrize(
+    "change", [{"first_hard_share": 1.0}, {"first_hard_share": -0.1}, {"first_hard": ("whole_weekend",)}]
+)
+def test_bad_first_phase_parameters_are_refused(change: dict[str, object]) -> None:
+    with pytest.raises(ModelInputError):
+        models.roster.Parameters(**change)  # type: ignore[arg-type]
+
+
+def test_the_better_of_the_two_phases_rotas_is_returned_with_the_whole_models_bound() -> None:
+    """Phase 2 left (almost) no work: the first phase's rota comes back, bound from phase 2."""
+    inp = _weekends_soft()
+    rm = build_roster_model(inp, LOOSE)
+    options = SolveOptions(threads=1, seed=0, extra={"max_deterministic_time": 1.0})
+    first, _ = solve_cpsat(hardened_model(rm, ("whole_weekends",))[0], dataclasses.replace(options, extra={"max_deterministic_time": 0.999}))  # fmt: skip
+    result, solver, _, _ = two_phase_solve(rm, options, ("whole_weekends",), 0.999)
+    assert result.has_plan and first.has_plan
+    score = _score(rm, solver)
+    assert score == result.objective <= first.objective  # exact, and no worse than phase 1's
+    assert check_roster(inp, _rota(rm, solver), LOOSE).feasible
+    whole, _ = solve_cpsat(
+        rm.model.clone(), dataclasses.replace(options, extra={"max_deterministic_time": 30.0})
+    )
+    assert result.bound is None or result.bound <= whole.objective + 1e-9  # a bound of the whole model
