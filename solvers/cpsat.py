@@ -50,6 +50,8 @@ def solve_cpsat(
             field.extend(setting)
         else:
             setattr(params, key, setting)
+    if stop_requested():  # CP-SAT forgets a stop_search made before its solve: do not search at all
+        params.max_time_in_seconds = 0.0
     first = _first_solution_timer(cp_model)
     with on_stop(solver.stop_search):
         code = solver.solve(model, first)

@@ -93,6 +93,17 @@ def test_cpsat_stops_on_request_with_its_plan() -> None:
     assert result.objective is not None and result.objective > 0
 
 
+def test_cpsat_requested_before_the_solve_starts_returns_at_once() -> None:
+    """CP-SAT forgets a ``stop_search`` made before its solve: a request already made must still
+    end the solve at once (a second phase started after Ctrl-C ran for its whole limit)."""
+    cp_model = pytest.importorskip("ortools.sat.python.cp_model")
+    request_stop()
+    t0 = time.perf_counter()
+    result, _ = solve_cpsat(_cp_market_split(cp_model), LONG)
+    assert time.perf_counter() - t0 < QUICK
+    assert result.interrupted and result.status in (Status.FEASIBLE, Status.NO_SOLUTION)
+
+
 def test_pyomo_highs_stops_on_request_with_its_plan() -> None:
     pyo = pytest.importorskip("pyomo.environ")
 
