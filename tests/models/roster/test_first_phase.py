@@ -57,6 +57,7 @@ def test_the_hardened_model_breaks_no_whole_weekend_and_its_rota_is_one_of_the_i
     assert saturdays == sundays  # whole weekends or none
 
 
+@pytest.mark.slow  # a 30-unit reference search: 38-61 s
 def test_the_two_phase_rota_passes_the_checker_and_reports_the_whole_models_bound() -> None:
     inp = _weekends_soft()
     rm = build_roster_model(inp, LOOSE)
@@ -106,6 +107,7 @@ def test_bad_first_phase_parameters_are_refused(change: dict[str, object]) -> No
         models.roster.Parameters(**change)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # a 30-unit reference search: 38-61 s
 def test_the_better_of_the_two_phases_rotas_is_returned_with_the_whole_models_bound() -> None:
     """Phase 2 left (almost) no work: the first phase's rota comes back, bound from phase 2."""
     inp = _weekends_soft()
