@@ -39,6 +39,7 @@ import click
 import numpy as np
 import pandas as pd
 
+from models.sact.access import share as access_share
 from optimiser.commands.parallel import Job
 from optimiser.commands.scenarios import (
     _fail,
@@ -62,7 +63,7 @@ def within_standard(run: Path, minutes: float) -> tuple[float, float]:
     if not total:
         total = allocation["attendances"].sum() + float(summary.get("unserved_attendances") or 0.0)
     near = float(allocation.loc[allocation["minutes"] <= minutes + 1e-9, "attendances"].sum())
-    share = min(near / max(float(total), 1e-9), 1.0)
+    share = access_share(near, float(total)) if float(total) > 0 else 0.0
     quintiles = run / "access_by_quintile.csv"
     worst = share
     if quintiles.is_file():
