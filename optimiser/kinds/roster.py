@@ -83,7 +83,11 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         if problems:
             raise InputError(problems)
     try:
-        model_params = RosterParameters(**{k: params[k] for k in MODEL_PARAMETERS}, change_from=change_from)
+        model_params = RosterParameters(
+            **{k: params[k] for k in MODEL_PARAMETERS},
+            change_from=change_from,
+            first_hard=rule_names(params["first_hard"]),
+        )
         data = RosterInput(
             staff=tables["staff"],
             shifts=shifts,
@@ -101,6 +105,11 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             direct["cover"] = rows["cover"]
         raise InputError([_problem(p, files, direct, yaml_file) for p in exc.problems]) from None
     return ModelCase(data, model_params)
+
+
+def rule_names(text: str | None) -> tuple[str, ...]:
+    """The rule families of a comma-separated parameter (``first_hard``); blank: none."""
+    return tuple(name.strip() for name in (text or "").split(",") if name.strip())
 
 
 def _check_rules(

@@ -353,6 +353,23 @@ PARAMETERS = (
         "(each person's lines of work combined: a proven bound, and a rota from the lines)",
         choices=SEARCHES,
     ),
+    Parameter(
+        "first_hard",
+        str,
+        ",".join(RosterParameters().first_hard),
+        "rule names",
+        "search cpsat: soft rule families held hard in a first phase whose rota starts the whole "
+        "model, comma-separated (blank: one phase)",
+        optional=True,
+    ),
+    Parameter(
+        "first_hard_share",
+        float,
+        RosterParameters().first_hard_share,
+        "share of the time limit",
+        "search cpsat: the first phase's share of the time limit, at least 0 and under 1 (0: one phase)",
+        minimum=0,
+    ),
 )
 MODEL_PARAMETERS = (
     "change_weight",
@@ -361,6 +378,7 @@ MODEL_PARAMETERS = (
     "time_limit",
     "reproducible",
     "search",
+    "first_hard_share",
 )
 """Instance parameters that are fields of :class:`models.roster.parameters.RosterParameters`."""
 

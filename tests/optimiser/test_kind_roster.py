@@ -425,3 +425,24 @@ def test_ids_that_clean_to_one_file_name_get_their_own_calendars(tmp_path: Path)
     assert uids == {"S_005"}
     ics = (out / "rota.ics").read_text()
     assert "TZID:Europe/Dublin" in ics and "Europe/London" not in ics
+
+
+def test_first_phase_parameters_reach_the_model_and_bad_ones_exit_2(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    assert load_instance(folder).model_input.parameters.first_hard == ("whole_weekends",)
+    yaml = folder / "instance.yaml"
+    base = yaml.read_text()
+    yaml.write_text(base + "  first_hard: whole_weekends, max_consecutive_days\n  first_hard_share: 0.5\n")
+    parameters = load_instance(folder).model_input.parameters
+    assert parameters.first_hard == ("whole_weekends", "max_consecutive_days")
+    assert parameters.first_hard_share == 0.5
+
+    yaml.write_text(base + "  first_hard: ''\n")
+    assert load_instance(folder).model_input.parameters.first_hard == ()
+
+    yaml.write_text(base + "  first_hard: whole_weekend\n  first_hard_share: 1\n")
+    result = run("validate", str(folder))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    out = flat(result.output)
+    assert f"{yaml}, column 'parameters.first_hard': first_hard names unknown rules: whole_weekend" in out
+    assert f"{yaml}, column 'parameters.first_hard_share': first_hard_share 1.0 must be >= 0 and < 1" in out
