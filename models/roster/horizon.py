@@ -415,6 +415,11 @@ def _filled(window: RosterInput) -> RosterInput:
     return dataclasses.replace(window, cover=cover)
 
 
+def counted(number: int, noun: str) -> str:
+    """``number`` and ``noun``, plural unless one: "1 window", "13 windows"."""
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def constructed_plan(
     inp: RosterInput,
     params: RosterParameters,
@@ -451,7 +456,7 @@ def constructed_plan(
         backend="cpsat",
         message=note
         or (
-            f"rolling-horizon rota ({rolled.windows} windows, hard rules only), not improved by "
+            f"rolling-horizon rota ({counted(rolled.windows, 'window')}, hard rules only), not improved by "
             "the whole model in the time left (no bound)"
         ),
         options={**options.as_dict(), "threads": options.threads or WINDOW_WORKERS},

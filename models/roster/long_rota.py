@@ -115,8 +115,8 @@ def improved_plan(
         run = dataclasses.replace(options, threads=threads, time_limit=None).with_deadline(budget)
         tight = horizon.rolling_rota(inp, params, run, construction, tight=True)
         rebuilt = (
-            f"{tight.tightest} of {tight.windows} windows rebuilt with the run, weekend and "
-            "preferred-shift rules hard"
+            f"{tight.tightest} of {horizon.counted(tight.windows, 'window')} rebuilt with the run, "
+            "weekend and preferred-shift rules hard"
         )
         if (
             tight.assignments is not None
@@ -133,12 +133,12 @@ def improved_plan(
     found = improve_by_windows(inp, params, start, search, settings.windows)
     timings["windows"] = time.perf_counter() - t0
     note = (
-        f"rolling-horizon rota ({rolled.windows} windows, hard rules only"
+        f"rolling-horizon rota ({horizon.counted(rolled.windows, 'window')}, hard rules only"
         + (f"; {rebuilt}" if rebuilt else "")
         + ") improved window by window "
-        f"with every rule ({found.visits} windows re-solved, {found.improved} better, {found.sweeps} "
-        f"full sweeps); bound: cover and contract hours, {bounded.pieces} person-windows priced"
-        + ("" if bounded.proven else " (not all)")
+        f"with every rule ({horizon.counted(found.visits, 'window')} re-solved, {found.improved} better, "
+        f"{horizon.counted(found.sweeps, 'full sweep')}); bound: cover and contract hours, "
+        f"{bounded.pieces} person-windows priced" + ("" if bounded.proven else " (not all)")
     )
     return horizon.constructed_plan(
         inp, params, rolled, given, timings, rota=found.assignments, bound=bounded.bound, note=note

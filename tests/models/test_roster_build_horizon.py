@@ -28,6 +28,11 @@ def test_windows_after_the_first_start_on_mondays_and_a_short_tail_joins_the_las
     assert all((inp.first_date + dt.timedelta(days=d)).weekday() == 0 for d in starts[1:])
 
 
+def test_the_long_rota_messages_count_windows_in_words() -> None:
+    assert horizon.counted(1, "window") == "1 window"
+    assert [horizon.counted(n, "full sweep") for n in (0, 2)] == ["0 full sweeps", "2 full sweeps"]
+
+
 def test_a_window_keeps_hard_rules_and_scales_horizon_limits_so_the_windows_keep_them() -> None:
     inp = generate(4, 56, 0)
     rules = rules_table(
