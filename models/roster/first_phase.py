@@ -127,11 +127,8 @@ def two_phase_solve(
 
 
 def _score(rm: RosterModel, solver: Any) -> int:
-    """The exact penalty of the rota ``solver`` holds (CP-SAT's objective may overstate it:
-    :func:`models.roster.solve._rescored`)."""
-    return sum(
-        t.weight * (t.amount if isinstance(t.amount, int) else solver.value(t.amount)) for t in rm.terms
-    )
+    """The exact penalty of the rota ``solver`` holds."""
+    return rm.penalty_of(solver.value)
 
 
 def _bound(solver: Any) -> float | None:

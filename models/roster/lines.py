@@ -232,7 +232,7 @@ class LineModel:
     def line_of(self, value: Any) -> Line:
         """The line of a solution, read with ``value`` (a solver's or a callback's ``value``)."""
         shifts = frozenset(k for k, v in self.x.items() if value(v))
-        cost = int(sum(t.weight * _read(value, t.amount) for t in self.rm.terms))
+        cost = self.rm.penalty_of(value)
         counts = tuple(int(_read(value, c)) for c in self.counts)
         return Line(self.p, shifts, cost, counts)
 
@@ -269,9 +269,8 @@ def line_of_rota(rm: RosterModel, p: int, value: Any) -> Line:
     the penalty of their own terms (every term naming them) and their counts."""
     staff = rm.staff[p]
     shifts = frozenset((d, s) for (q, d, s), v in rm.x.items() if q == p and value(v))
-    own = [t for t in rm.terms if t.staff == staff]
-    cost = int(sum(t.weight * _read(value, t.amount) for t in own))
-    changes = int(sum(_read(value, t.amount) for t in own if t.rule == "change"))
+    cost = rm.penalty_of(value, staff)
+    changes = int(sum(_read(value, t.amount) for t in rm.terms if t.staff == staff and t.rule == "change"))
     return Line(p, shifts, cost, (*_shift_counts(rm, shifts), changes))
 
 

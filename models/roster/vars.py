@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,6 +258,18 @@ class RosterModel:
             self.model.add(unit * units >= excess)
             self.model.add(unit * units <= excess + unit - 1)
             self.add_term(rule, p, d, detail, units, weight)
+
+    def penalty_of(self, value: Callable[[Any], Any], staff: str | None = None) -> int:
+        """The exact penalty of a rota read with ``value`` (a solver's or a callback's ``value``):
+        every term's weight times its amount; with ``staff``, that person's own terms only.
+        CP-SAT's reported objective may overstate it (:func:`models.roster.solve._rescored`)."""
+        return int(
+            sum(
+                t.weight * (int(t.amount) if isinstance(t.amount, bool | int) else int(value(t.amount)))
+                for t in self.terms
+                if staff is None or t.staff == staff
+            )
+        )
 
     def add_term(
         self, rule: str, p: int | None, d: int | None, detail: str, amount: Any, weight: int
