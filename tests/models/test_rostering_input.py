@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from models.common.contract import InputProblem, ModelInputError
+from models.roster.columns import first_duplicate
 from models.roster.input import RULES, RosterInput, RosterParameters, rules_table, weekly_cover
 
 MONDAY = dt.date(2025, 3, 3)
@@ -164,3 +165,12 @@ def test_refusals_name_table_row_and_column() -> None:
 def test_every_rule_is_documented() -> None:
     for name, spec in RULES.items():
         assert spec.name == name and spec.description and spec.penalty_unit and spec.limit_unit
+
+
+def test_first_duplicate_names_the_first_repeated_key_and_compares_whole_cells() -> None:
+    frame = pd.DataFrame(
+        {"staff_id": ["a/b", "a", "c", "a"], "date": ["c", "b/c", "d", "b/c"], "n": [1, 2, 3, 4]}
+    )
+    assert first_duplicate(frame, ["staff_id", "date"]) == (4, "a/b/c")  # not row 2: "a/b" + "c"
+    assert first_duplicate(frame.iloc[:3], ["staff_id", "date"]) is None
+    assert first_duplicate(frame.iloc[:0], ["staff_id"]) is None
