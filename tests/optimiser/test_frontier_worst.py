@@ -149,3 +149,19 @@ def test_the_share_within_the_standard_counts_unserved_demand_once(tmp_path: Pat
     assert within_standard(tmp_path, 30) == (pytest.approx(0.6), pytest.approx(0.6))
     (tmp_path / "summary.json").write_text(json.dumps({"unserved_attendances": 20.0}))  # no access figures
     assert within_standard(tmp_path, 30)[0] == pytest.approx(0.6)
+
+
+def test_the_share_within_the_standard_is_the_summarys_unrounded_band_when_it_has_one(tmp_path: Path) -> None:
+    """``allocation.csv`` rounds minutes to 4 decimals: a journey of 30.00004 min reads 30.0 there,
+    but the summary's ``within_30`` was worked out on the unrounded minutes."""
+    import json
+
+    from optimiser.commands.frontier import within_standard
+
+    pd.DataFrame({"zone_id": ["a", "b"], "attendances": [60.0, 40.0], "minutes": [25.0, 30.0]}).to_csv(
+        tmp_path / "allocation.csv", index=False
+    )
+    summary = {"access": {"attendances": 100.0, "within_30": 0.6}, "unserved_attendances": 0.0}
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    assert within_standard(tmp_path, 30)[0] == pytest.approx(0.6)
+    assert within_standard(tmp_path, 35)[0] == pytest.approx(1.0)  # no such band: from the table
