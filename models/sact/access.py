@@ -10,8 +10,9 @@ attendances included) and the served allocations :math:`a` of its zones, attenda
 * ``within_<b>`` :math:`= \\sum_{a: t_a \\le b} w_a / D_G` for each band :math:`b` of
   :data:`ACCESS_BANDS` (unserved attendances count as not within), kept within [0, 1]
   (:func:`share`: summing the allocations can overshoot :math:`D_G` by a rounding error);
-* per district also ``within_access_standard`` (the same share within ``access_minutes``, the
-  standard :math:`T` of the access target) and ``unserved`` attendances :math:`D_G - \\sum_a w_a`.
+* ``within_access_standard``, the same share within ``access_minutes`` (the standard :math:`T`
+  of the access target, which need not be a band), overall, per quintile and per district; per
+  district also ``unserved`` attendances :math:`D_G - \\sum_a w_a`.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
     return float(values[order][np.searchsorted(cum, q - 1e-12)])
 
 
-def access_statistics(minutes: np.ndarray, attendances: np.ndarray, total: float) -> dict[str, float]:
-    """Mean, 95th percentile, worst travel and share within each band, weighted by attendances.
+def access_statistics(
+    minutes: np.ndarray, attendances: np.ndarray, total: float, standard: float | None = None
+) -> dict[str, float]:
+    """Mean, 95th percentile, worst travel and share within each band, weighted by attendances;
+    with ``standard`` (minutes) also ``within_access_standard``.
 
     ``total`` includes unserved attendances, which count as not within any band.
     """
@@ -73,15 +77,22 @@ def access_statistics(minutes: np.ndarray, attendances: np.ndarray, total: float
     }
     for band in ACCESS_BANDS:
         stats[f"within_{band}"] = share(attendances[minutes <= band].sum(), total)
+    if standard is not None:
+        stats["within_access_standard"] = share(attendances[minutes <= standard].sum(), total)
     return stats
 
 
 def access_by_quintile(
-    zones: pd.DataFrame, alloc: pd.DataFrame, dem_quintile: np.ndarray, dem_amount: np.ndarray
+    zones: pd.DataFrame,
+    alloc: pd.DataFrame,
+    dem_quintile: np.ndarray,
+    dem_amount: np.ndarray,
+    access_minutes: float | None = None,
 ) -> pd.DataFrame:
     """Access statistics per deprivation quintile (unserved attendances count as not within).
 
-    ``dem_quintile`` and ``dem_amount`` are the quintile and attendances of every demand row.
+    ``dem_quintile`` and ``dem_amount`` are the quintile and attendances of every demand row;
+    with ``access_minutes``, each quintile's ``within_access_standard`` too.
     """
     zone_q = zones["quintile"] if "quintile" in zones else pd.Series(0, index=zones.index)
     alloc_q = alloc["zone_id"].map(zone_q).to_numpy()
@@ -90,7 +101,8 @@ def access_by_quintile(
     for q in sorted(set(dem_quintile.tolist())):
         mask = alloc_q == q
         total = float(dem_amount[dem_quintile == q].sum())
-        rows.append({"quintile": int(q), **access_statistics(minutes[mask], attendances[mask], total)})
+        stats = access_statistics(minutes[mask], attendances[mask], total, access_minutes)
+        rows.append({"quintile": int(q), **stats})
     return pd.DataFrame(rows)
 
 
@@ -124,13 +136,11 @@ def access_by_district(
         mask = alloc_d == name
         total = float(totals.get(name, 0.0))
         served = float(attendances[mask].sum())
-        within = attendances[mask][minutes[mask] <= access_minutes].sum()
         rows.append(
             {
                 "district": name,
                 "zones": int(count),
-                **access_statistics(minutes[mask], attendances[mask], total),
-                "within_access_standard": share(within, total),
+                **access_statistics(minutes[mask], attendances[mask], total, access_minutes),
                 "unserved": round(max(0.0, total - served), 6),
             }
         )

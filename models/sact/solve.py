@@ -268,9 +268,13 @@ def extract(
     costs["objective"] = float(result.objective) if result.objective is not None else float("nan")
     costs.update(objective_terms(a, p, values))
     access = access_statistics(
-        alloc["minutes"].to_numpy(float), alloc["attendances"].to_numpy(float), a.total_demand
+        alloc["minutes"].to_numpy(float),
+        alloc["attendances"].to_numpy(float),
+        a.total_demand,
+        p.access_minutes,
     )
-    by_q = access_by_quintile(data.zones, alloc, a.dem_quintile, a.dem_amount)
+    access["standard_minutes"] = float(p.access_minutes)
+    by_q = access_by_quintile(data.zones, alloc, a.dem_quintile, a.dem_amount, p.access_minutes)
     demand = pd.Series(np.bincount(a.dem_zone, a.dem_amount, len(a.zone_ids)), index=a.zone_ids)
     by_d = access_by_district(data.zones, alloc, demand, p.access_minutes)
     return SactPlan(

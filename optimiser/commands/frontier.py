@@ -57,16 +57,21 @@ AXES = {"access": "sact", "worst_quintile": "sact", "worst": "sact", "response":
 def within_standard(run: Path, minutes: float) -> tuple[float, float]:
     """(share of all attendances, worst quintile's share) within ``minutes`` in a run folder.
 
-    The share is the summary's own ``access.within_<minutes>`` when it reports that band (worked
-    out on the plan's unrounded minutes); else it is summed from ``allocation.csv``, whose minutes
-    are rounded to 4 decimals, so a journey within 0.00005 min above ``minutes`` counts as within."""
-    allocation = pd.read_csv(run / "allocation.csv")
+    Both are the run's own figures, worked out on the plan's unrounded minutes: the band
+    ``within_<minutes>`` of the summary's ``access`` and of ``access_by_quintile.csv``, else
+    ``within_access_standard`` when ``minutes`` is the run's standard (``access.standard_minutes``).
+    Only a run folder without them (an older one) is summed from ``allocation.csv``, whose minutes
+    are rounded to 4 decimals; its worst quintile is then unknown (NaN)."""
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
     access = summary.get("access") or {}
-    exact = access.get(f"within_{minutes:g}")
-    if exact is not None:
-        share = float(exact)
+    names = [f"within_{minutes:g}"]
+    if access.get("standard_minutes") == minutes:
+        names.append("within_access_standard")
+    known = next((access[n] for n in names if access.get(n) is not None), None)
+    if known is not None:
+        share = float(known)
     else:
+        allocation = pd.read_csv(run / "allocation.csv")
         # the summary's access attendances are all demand, unserved included (models.sact.access)
         total = access.get("attendances")
         if not total:
@@ -74,13 +79,14 @@ def within_standard(run: Path, minutes: float) -> tuple[float, float]:
         near = float(allocation.loc[allocation["minutes"] <= minutes + 1e-9, "attendances"].sum())
         share = access_share(near, float(total)) if float(total) > 0 else 0.0
     quintiles = run / "access_by_quintile.csv"
-    worst = share
-    if quintiles.is_file():
-        q = pd.read_csv(quintiles)
-        column = f"within_{int(minutes)}" if f"within_{int(minutes)}" in q.columns else None
-        if column is not None and len(q[q["quintile"] > 0]):
-            worst = float(q.loc[q["quintile"] > 0, column].min())
-    return share, worst
+    if not quintiles.is_file():
+        return share, share
+    q = pd.read_csv(quintiles)
+    ranked = q[q["quintile"] > 0]
+    if ranked.empty:
+        return share, share
+    column = next((n for n in names if n in q.columns), None)
+    return share, float("nan") if column is None else float(ranked[column].min())
 
 
 def reachable_share(sact_input: Any) -> tuple[float, float]:

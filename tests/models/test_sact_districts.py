@@ -62,6 +62,11 @@ def test_access_by_district_matches_the_hand_figures(with_districts: models.sact
     assert south[["within_30", "within_45", "within_60"]].tolist() == pytest.approx([1.0, 1.0, 1.0])
     assert south["unserved"] == 0.0
     assert "access_by_district" in plan.tables()
+    # the 12-minute standard is no band: overall and per quintile as well (Z2's 300 at 15 minutes)
+    assert plan.access["standard_minutes"] == 12.0
+    assert plan.access["within_access_standard"] == pytest.approx(1100 / 1400)
+    by_q = plan.access_by_quintile.set_index("quintile")["within_access_standard"]
+    assert by_q.to_dict() == pytest.approx({1: 1.0, 2: 0.0, 3: 1.0})
 
 
 def test_unserved_attendances_are_counted_in_their_district(with_districts: models.sact.Input) -> None:

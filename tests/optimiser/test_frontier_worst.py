@@ -22,6 +22,7 @@ Minutes saved against 50: 0, 10, 20, 40, 40; cost per minute saved 1, 4, 1.5: th
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -165,3 +166,32 @@ def test_the_share_within_the_standard_is_the_summarys_unrounded_band_when_it_ha
     (tmp_path / "summary.json").write_text(json.dumps(summary))
     assert within_standard(tmp_path, 30)[0] == pytest.approx(0.6)
     assert within_standard(tmp_path, 35)[0] == pytest.approx(1.0)  # no such band: from the table
+
+
+def test_a_standard_off_the_bands_reads_the_runs_within_access_standard_overall_and_by_quintile(
+    tmp_path: Path,
+) -> None:
+    """A 40-minute standard is no band (30/45/60): the run's ``within_access_standard`` is read,
+    not the 30- or 45-minute band; a quintile table without it gives an unknown worst share."""
+    import json
+
+    from optimiser.commands.frontier import within_standard
+
+    pd.DataFrame({"zone_id": ["a", "b"], "attendances": [60.0, 40.0], "minutes": [25.0, 42.0]}).to_csv(
+        tmp_path / "allocation.csv", index=False
+    )
+    access = {"attendances": 100.0, "within_30": 0.6, "within_45": 1.0, "within_access_standard": 0.7}
+    (tmp_path / "summary.json").write_text(json.dumps({"access": {**access, "standard_minutes": 40.0}}))
+    quintiles = pd.DataFrame(
+        {
+            "quintile": [1, 2],
+            "within_30": [0.5, 0.7],
+            "within_45": [1.0, 1.0],
+            "within_access_standard": [0.55, 0.8],
+        }
+    )
+    quintiles.to_csv(tmp_path / "access_by_quintile.csv", index=False)
+    assert within_standard(tmp_path, 40) == (pytest.approx(0.7), pytest.approx(0.55))
+    quintiles.drop(columns="within_access_standard").to_csv(tmp_path / "access_by_quintile.csv", index=False)
+    share, worst = within_standard(tmp_path, 40)
+    assert share == pytest.approx(0.7) and math.isnan(worst)  # was the overall 0.7 under its name
