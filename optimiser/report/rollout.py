@@ -97,12 +97,12 @@ def year_figures(
     open_sites = year[year["open"].astype(bool)]
     figures = [("Sites open", f"{len(open_sites)}"), ("Chairs", f"{int(open_sites['chairs'].sum()):,}")]
     if access is not None and len(access):
-        column = f"within_{access_minutes:g}"
-        if column not in access.columns:
-            column = "within_30"
+        named = (f"within_{access_minutes:g}", "within_access_standard")
+        column = next((c for c in named if c in access.columns), "within_30")
         if column in access.columns:
             share = float(access[column].iloc[0])
-            figures.append((f"Within {column.removeprefix('within_')} min", f"{share:.1%}"))
+            minutes = "30" if column == "within_30" else f"{access_minutes:g}"
+            figures.append((f"Within {minutes} min", f"{share:.1%}"))
         if "mean_minutes" in access.columns:
             figures.append(("Mean travel", f"{float(access['mean_minutes'].iloc[0]):.1f} min"))
     for event, label in (("opens", "Opens"), ("closes", "Closes")):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from optimiser.cli import main
 from optimiser.report import write_report
-from optimiser.report.rollout import choose_years, default_years, parse_years
+from optimiser.report.rollout import choose_years, default_years, parse_years, year_figures
 
 # Access targets rising from 90 % to 98 %: the third site is needed from 2026, a fourth (S5, the
 # only one £100,000 a year buys) from 2027 on.
@@ -112,3 +112,11 @@ def test_a_comparison_of_roll_outs_maps_the_first_runs_years(rollout_run: Path, 
     assert all("new since today</span>" in section for section in sections)
     with pytest.raises(ValueError, match="not to a comparison"):
         write_report(folder, years=[1])
+
+
+def test_a_years_figures_show_the_share_within_the_instances_own_standard() -> None:
+    year = pd.DataFrame({"open": [True], "chairs": [10], "event": [""], "site_id": ["S1"]})
+    access = pd.DataFrame({"within_30": [0.9], "within_45": [0.95], "within_access_standard": [0.93]})
+    assert ("Within 40 min", "93.0%") in year_figures(year, access, 40.0)  # no 40-minute band
+    assert ("Within 45 min", "95.0%") in year_figures(year, access, 45.0)
+    assert ("Within 30 min", "90.0%") in year_figures(year, access[["within_30"]], 40.0)  # an older run
