@@ -45,6 +45,25 @@ def markdown(table: pd.DataFrame, columns: int = 13) -> str:
     return shown.to_markdown(index=False, disable_numparse=True)
 
 
+def text_table(table: pd.DataFrame, widest: int = 40) -> str:
+    """A table for the terminal: numbers as :func:`optimiser.report.readable` writes them
+    (thousands separated, no exponents), blanks for missing values, text cut at ``widest``
+    characters (the CSV and the report hold it whole)."""
+    from optimiser.report import readable
+
+    shown = table.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            shown[column] = values.map(readable)
+        else:
+            text = values.map(lambda v: "" if pd.isna(v) else str(v))
+            shown[column] = text.map(lambda v: v if len(v) <= widest else v[: widest - 3] + "...")
+    return shown.to_string(index=False)
+
+
 def write_comparison(
     out: Path,
     kind: str,

@@ -179,7 +179,7 @@ def frontier(
     (sact; --x worst) or against the worst response time (ooh; --x response): every point the
     least-cost plan for its target, checked."""
     from optimiser.cli import resolve_instance
-    from optimiser.comparison import write_comparison
+    from optimiser.comparison import text_table, write_comparison
     from optimiser.kinds import load_instance
 
     instance = resolve_instance(path)
@@ -199,7 +199,7 @@ def frontier(
         from optimiser.commands.frontier_ooh import response_chart, response_frontier
 
         table = response_frontier(loaded, args, out, points, (time_limit, memory_limit, workers, scheduler))
-        click.echo(table.to_string(index=False))
+        click.echo(text_table(table))
         response_chart(table, out)
         runs = {
             "base" if i == 0 else f"point-{i:02d}": out / "runs" / ("base" if i == 0 else f"point-{i:02d}")
@@ -222,7 +222,7 @@ def frontier(
     jobs = access_jobs(targets, args, quintile, out, workers if warm else 0)
     run_batch(jobs[::-1], time_limit, memory_limit, workers, scheduler)  # highest target first
     table = frontier_table(jobs, targets, params.access_minutes, axis)
-    click.echo(table.to_string(index=False))
+    click.echo(text_table(table))
     frontier_chart(table, out, axis)
     runs = {job.name: job.folder for job in jobs}
     title = f"Cost against access: {loaded.raw.name}"
@@ -320,7 +320,7 @@ def worst_frontier(
     loaded: Any, args: tuple[str, ...], out: Path, points: int, batch: tuple, report: bool
 ) -> pd.DataFrame:
     """``--x worst``: the cost-minimal plan, the least longest journey, and the points between."""
-    from optimiser.comparison import write_comparison
+    from optimiser.comparison import text_table, write_comparison
 
     time_limit, memory_limit, workers, scheduler = batch
     args = (*args, "--set", "objective=cost")  # whatever the instance's own objective
@@ -336,7 +336,7 @@ def worst_frontier(
     candidates = candidate_levels(loaded.model_input.input, w_star, w0)
     levels, jobs = worst_points(candidates, points, args, out, batch)
     table = worst_frontier_table(jobs, levels)
-    click.echo(table.to_string(index=False))
+    click.echo(text_table(table))
     frontier_chart(table, out, "worst")
     runs = {job.name: job.folder for job in jobs}
     title = f"Cost against the longest journey: {loaded.raw.name}"

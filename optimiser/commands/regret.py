@@ -52,7 +52,7 @@ def regret(
 ) -> None:
     """For every candidate site: the cost of forcing it open or closed, and what else changes."""
     from optimiser.cli import resolve_instance
-    from optimiser.comparison import write_comparison
+    from optimiser.comparison import text_table, write_comparison
     from optimiser.kinds import load_instance
 
     instance = resolve_instance(path)
@@ -79,7 +79,9 @@ def regret(
         jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
     run_batch(jobs[1:], time_limit, memory_limit, workers, scheduler)
     table = regret_table(sites, jobs, within)
-    click.echo(table.drop(columns=["scenario"]).to_string(index=False))
+    click.echo(text_table(table.drop(columns=["scenario", "explanation"])))
+    for row in table[table["explanation"].fillna("") != ""].itertuples():
+        click.echo(f"{row.site_id} {row.forced}: {row.status}: {row.explanation}")
     runs = {job.name: job.folder for job in jobs}
     title = f"Site regret: {loaded.raw.name}"
     files = write_comparison(out, "sact", runs, title=title, report=report, extra={"regret": table})
@@ -87,7 +89,8 @@ def regret(
 
 
 def regret_table(sites: pd.DataFrame, jobs: list[Job], within: float) -> pd.DataFrame:
-    """One row per site, cheapest forced change first."""
+    """One row per site, cheapest forced change first; a forced change without a plan has no cost
+    and the run's ``explanation`` (why it is infeasible)."""
     base_doc = json.loads((jobs[0].folder / "summary.json").read_text(encoding="utf-8"))
     optimum = float(base_doc["costs"]["total"])
     base_open = set(sites.loc[sites["open"].astype(bool), "site_id"])
@@ -120,9 +123,10 @@ def regret_table(sites: pd.DataFrame, jobs: list[Job], within: float) -> pd.Data
             )
             row["near_optimal"] = row["regret_share"] <= within
         else:
-            explanation = " ".join(doc.get("explanation") or [])[:300]
             row.update(cost=None, regret=None, status=(doc.get("solver") or {}).get("status", "no plan"))
-            row["also_opens"] = explanation
+            row["explanation"] = " ".join(doc.get("explanation") or [])
         rows.append(row)
     table = pd.DataFrame(rows)
+    if "explanation" not in table:
+        table["explanation"] = None
     return table.sort_values("regret", na_position="last").reset_index(drop=True)

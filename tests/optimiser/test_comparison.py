@@ -1,0 +1,54 @@
+"""Tables shown on the terminal by the options-appraisal commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from optimiser.commands.parallel import Job
+from optimiser.commands.regret import regret_table
+from optimiser.comparison import text_table
+
+
+def test_a_terminal_table_has_no_exponents_and_cuts_long_text() -> None:
+    table = pd.DataFrame(
+        {
+            "site_id": ["A", "B"],
+            "cost": [6_289_669.67, float("nan")],
+            "regret_share": [0.003295, float("nan")],
+            "near_optimal": [True, False],
+            "status": ["optimal", "infeasible: " + "x" * 80],
+        }
+    )
+    text = text_table(table, widest=20)
+    assert "e+" not in text and "6,289,670" in text and "0.003295" in text
+    assert "nan" not in text.lower()
+    assert "infeasible: xxxxx..." in text and "x" * 20 not in text  # 20 characters in all
+    assert "True" in text and "False" in text
+
+
+def test_a_forced_change_without_a_plan_keeps_its_whole_explanation_apart(tmp_path: Path) -> None:
+    def run(name: str, doc: dict[str, object], open_sites: str | None) -> Job:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "summary.json").write_text(json.dumps(doc))
+        if open_sites is not None:
+            pd.DataFrame({"site_id": ["A", "B"], "open": [s in open_sites for s in "AB"]}).to_csv(
+                folder / "sites.csv", index=False
+            )
+        return Job(name, folder, (), {})
+
+    why = "access target: at most 92.0% of attendances can be within 30 min " + "of any site " * 30
+    jobs = [
+        run("optimum", {"costs": {"total": 100.0}}, "AB"),
+        run("close-A", {"solver": {"status": "infeasible"}, "explanation": [why]}, None),
+        run("close-B", {"costs": {"total": 110.0}, "solver": {"status": "optimal", "gap": 0.0}}, "A"),
+    ]
+    sites = pd.DataFrame({"site_id": ["A", "B"], "name": ["Alpha", "Beta"], "open": [True, True]})
+    table = regret_table(sites, jobs, 0.01).set_index("site_id")
+    assert table.loc["B", "regret"] == 10.0 and pd.isna(table.loc["B", "explanation"])
+    assert table.loc["A", "explanation"] == why  # whole, not cut at 300 characters
+    assert pd.isna(table.loc["A", "also_opens"])  # no longer holds the explanation
+    assert list(table.index) == ["B", "A"]  # cheapest first, no plan last
