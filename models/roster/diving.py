@@ -10,7 +10,11 @@ branch-and-price for nurse rostering) builds the rota one group of people at a t
    is how sure the LP is of person :math:`p`'s best line.
 2. Fix every person with :math:`\bar\lambda_p \ge` ``sure`` to that line, and at least the
    ``share`` of the people still free with the largest :math:`\bar\lambda_p` (at least one):
-   :math:`\lambda_{pl^*} = 1` and :math:`\lambda_{pl} = 0` for their other lines.
+   :math:`\lambda_{pl^*} = 1` and :math:`\lambda_{pl} = 0` for their other lines. With
+   ``noise`` :math:`\epsilon > 0` the people are ranked by :math:`\bar\lambda_p - \epsilon u_p`
+   instead, :math:`u_p` uniform on [0, 1) drawn afresh each step from ``seed``: another rounding
+   order among the people the LP is about as sure of (a second dive that does not repeat the
+   first; :func:`models.roster.price_and_branch._rota_from_master` keeps the best).
 3. Price the people still free for at most ``rounds`` rounds against the new multipliers
    (:func:`models.roster.column_generation.price_round`), so their lines fit the fixed ones.
 
@@ -71,18 +75,22 @@ def dive(
     price_seconds: float = 2.0,
     pool: int = 5,
     workers: int = 2,
+    noise: float = 0.0,
+    seed: int = 0,
 ) -> Dive | None:
     """Dive from the master's current LP (module docstring) within ``options``' time.
 
     ``sure``: LP value from which a person's line is fixed at once (default 0.9); ``share``:
     least share of the free people fixed per step (default 0.2); ``rounds``: pricing rounds after
     each fixing (default 1); ``price_seconds``, ``pool``, ``workers`` as
-    :func:`models.roster.column_generation.generate_columns`. None: no rota (see the module)."""
+    :func:`models.roster.column_generation.generate_columns`; ``noise``, ``seed``: the ranking's
+    perturbation of step 2 (default 0: the LP's own order). None: no rota (see the module)."""
     t0 = time.perf_counter()
     options = options.with_deadline()
     before = len(master.lines)
     fixed: dict[int, int] = {}  # person -> index into master.lines
     steps = 0
+    rng = np.random.default_rng(seed)
     try:
         while True:
             solved = master.solve_lp(LP_SECONDS)
@@ -94,7 +102,7 @@ def dive(
                 added = len(master.lines) - before
                 return Dive(chosen, solved[0], value, steps, added, time.perf_counter() - t0)
             late = options.should_stop()  # out of time: every free person to their likeliest line
-            if not _fix(master, fixed, value, sure, 1.0 if late else share):
+            if not _fix(master, fixed, value, sure, 1.0 if late else share, noise, rng):
                 return None  # a free person has no line yet
             steps += 1
             for _ in range(rounds):
@@ -113,22 +121,33 @@ def dive(
         _unfix(master, fixed)
 
 
-def _fix(master: Master, fixed: dict[int, int], value: np.ndarray, sure: float, share: float) -> int:
-    """Step 2 of the module docstring: fix the surest free people to their likeliest lines; how
-    many were fixed (0 when no free person has a line)."""
+def _fix(
+    master: Master,
+    fixed: dict[int, int],
+    value: np.ndarray,
+    sure: float,
+    share: float,
+    noise: float = 0.0,
+    rng: np.random.Generator | None = None,
+) -> int:
+    """Step 2 of the module docstring: fix the surest free people to their likeliest lines
+    (ranked with ``noise`` drawn from ``rng`` when both are given); how many were fixed (0 when
+    no free person has a line)."""
     best: dict[int, tuple[float, int]] = {}
     for i, (line, col) in enumerate(zip(master.lines, master.line_cols, strict=True)):
         if line.person in fixed:
             continue
         if line.person not in best or value[col] > best[line.person][0]:
             best[line.person] = (float(value[col]), i)
-    ranked = sorted(best.items(), key=lambda item: -item[1][0])
+    shift = {p: 0.0 for p in best}
+    if noise > 0 and rng is not None:
+        shift = {p: noise * float(u) for p, u in zip(best, rng.random(len(best)), strict=True)}
+    ranked = sorted(best.items(), key=lambda item: -(item[1][0] - shift[item[0]]))
     least = max(1, math.ceil(share * len(ranked)))
     chosen: dict[int, int] = {}  # person -> the line fixed at 1
     for rank, (person, (v, i)) in enumerate(ranked):
-        if rank >= least and v < sure:
-            break
-        chosen[person] = i
+        if rank < least or v >= sure:  # the ranking may be perturbed: every sure person, wherever
+            chosen[person] = i
     for j, (line, col) in enumerate(zip(master.lines, master.line_cols, strict=True)):
         if line.person in chosen:
             on = float(j == chosen[line.person])

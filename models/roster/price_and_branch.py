@@ -49,7 +49,7 @@ import numpy as np
 from models.roster.best_response import HARD, applies, repair
 from models.roster.branch_and_price import BranchSettings, Tree, branch_and_price
 from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
-from models.roster.diving import dive
+from models.roster.diving import Dive, dive
 from models.roster.lines import Line, LineModel, line_of_rota
 from models.roster.master import Master
 from models.roster.search import LnsSettings, lns_solve
@@ -86,6 +86,13 @@ class LinesSettings:
         The dive's ``sure``, ``share`` and ``rounds`` (:func:`models.roster.diving.dive`;
         defaults 0.9, 0.2, 3: on Curtois & Qu Instance7, from an LP of 1054, one pricing round
         after each fixing gave a rota of 1476, three rounds 1173).
+    dives : int
+        Most dives (:func:`_dived`; default 1). A further dive starts only when the dive's share
+        has at least the first dive's seconds left.
+    dive_noise : float
+        Perturbation of the people's ranking in the dives after the first
+        (:func:`models.roster.diving.dive`'s ``noise``; default 0.2: people the LP holds within
+        about 0.2 of each other may swap places).
     dive_gap : float
         Dive only when the column generation's bound is within this share of its LP value
         (default 0.01, :func:`_closed_to`).
@@ -134,6 +141,8 @@ class LinesSettings:
     dive_sure: float = 0.9
     dive_fix: float = 0.2
     dive_rounds: int = 3
+    dives: int = 1
+    dive_noise: float = 0.2
     dive_gap: float = 0.01
     early_share: float = 0.1
     repair_share: float = 0.5
@@ -329,22 +338,14 @@ def _rota_from_master(
     record: dict[str, Any],
     converged: bool,
 ) -> tuple[list[Line], float] | None:
-    """Phase 3: a rota from the generated lines, by diving (:func:`models.roster.diving.dive`, for
-    ``dive_share`` of the time left, only when the column generation ``converged`` within
-    ``dive_gap``) and then the MIP over every line (``mip_share`` of the time
-    left after the dive), started from the dive's rota; the better of the two (``record`` gains
-    their penalties, ``dive_penalty`` and ``mip_penalty``)."""
-    workers = options.threads or 2
+    """Phase 3: a rota from the generated lines, by diving (:func:`_dived`, for ``dive_share`` of
+    the time left, only when the column generation ``converged`` within ``dive_gap``) and then
+    the MIP over every line (``mip_share`` of the time left after the dives), started from the
+    best dive's rota; the better of the two (``record`` gains their penalties, ``dive_penalty``,
+    ``dive_penalties`` and ``mip_penalty``)."""
     dived = None
     if settings.dive_share > 0 and converged:
-        left = options.remaining()
-        part = dataclasses.replace(options, time_limit=None if left is None else settings.dive_share * left)
-        dived = dive(
-            master, people, part, sure=settings.dive_sure, share=settings.dive_fix,
-            rounds=settings.dive_rounds, price_seconds=settings.price_seconds, pool=settings.pool,
-            workers=workers,
-        )  # fmt: skip
-        record["dive_penalty"] = None if dived is None else round(dived.penalty)
+        dived = _dived(master, people, options, settings, record)
     found = None
     if settings.mip_share > 0:
         left = options.remaining()
@@ -354,6 +355,44 @@ def _rota_from_master(
     if dived is not None and (found is None or dived.penalty < found[1] - 1e-6):
         return list(dived.lines), dived.penalty
     return found
+
+
+def _dived(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    settings: LinesSettings,
+    record: dict[str, Any],
+) -> Dive | None:
+    """Up to ``settings.dives`` dives (:func:`models.roster.diving.dive`) within ``dive_share`` of
+    the time left; the best. The first ranks people by the LP alone; each further one perturbs
+    the ranking by ``dive_noise`` (another seed each) and starts from the master the dives before
+    it enriched, and only when the share has at least the first dive's seconds left (a dive cut
+    short fixes everyone at once: a poor rota). ``record`` gains the best penalty and each one."""
+    left = options.remaining()
+    budget = options if left is None else options.with_deadline(settings.dive_share * left)
+    best: Dive | None = None
+    penalties: list[int | None] = []
+    took = 0.0
+    for k in range(max(settings.dives, 1)):
+        rest = budget.remaining()
+        if k > 0 and (budget.should_stop() or (rest is not None and rest < took)):
+            break
+        part = dataclasses.replace(budget, time_limit=rest)
+        t = time.perf_counter()
+        dived = dive(
+            master, people, part, sure=settings.dive_sure, share=settings.dive_fix,
+            rounds=settings.dive_rounds, price_seconds=settings.price_seconds, pool=settings.pool,
+            workers=options.threads or 2, noise=0.0 if k == 0 else settings.dive_noise,
+            seed=options.seed + k,
+        )  # fmt: skip
+        took = took or time.perf_counter() - t
+        penalties.append(None if dived is None else round(dived.penalty))
+        if dived is not None and (best is None or dived.penalty < best.penalty - 1e-6):
+            best = dived
+    record["dive_penalty"] = None if best is None else round(best.penalty)
+    record["dive_penalties"] = penalties
+    return best
 
 
 def _own_lines(people: list[LineModel], options: SolveOptions, seconds: float) -> list[Line] | None:

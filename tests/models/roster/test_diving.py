@@ -96,3 +96,29 @@ def test_instance6_dive_is_near_the_published_optimum() -> None:
     assert dived is not None and cg.bound is not None and cg.bound <= 1950
     score = score_roster(inst, roster_from_assignments(inst, _assignments(rm, dived.lines)))
     assert score.feasible and cg.bound <= score.penalty == round(dived.penalty) <= 1.25 * 1950
+
+
+def test_a_perturbed_dive_gives_a_legal_rota_and_several_dives_keep_the_best() -> None:
+    """``noise`` reorders the people a dive fixes (another seed, another order) and still gives a
+    legal rota at the penalty it reports; ``_dived`` with three dives records each dive's penalty
+    and returns the least of them."""
+    from models.roster.price_and_branch import LinesSettings, _dived
+
+    inp = generate(6, 14, seed=5)
+    rm, master, people = _seeded(inp)
+    generate_columns(rm, master, SolveOptions(), max_rounds=3, people=people)
+    shaken = dive(master, people, SolveOptions(time_limit=60.0), workers=1, noise=0.5, seed=3)
+    assert shaken is not None
+    checked = check_roster(inp, _assignments(rm, shaken.lines))
+    assert checked.feasible and checked.score == round(shaken.penalty)
+    record: dict = {}
+    settings = LinesSettings(dives=3, dive_share=1.0, dive_noise=0.5)
+    best = _dived(master, people, SolveOptions(time_limit=60.0, threads=1).with_deadline(), settings, record)
+    assert best is not None and len(record["dive_penalties"]) == 3
+    assert (
+        record["dive_penalty"]
+        == round(best.penalty)
+        == min(p for p in record["dive_penalties"] if p is not None)
+    )
+    checked = check_roster(inp, _assignments(rm, best.lines))
+    assert checked.feasible and checked.score == round(best.penalty)
