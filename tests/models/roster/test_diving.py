@@ -113,7 +113,8 @@ def test_a_perturbed_dive_gives_a_legal_rota_and_several_dives_keep_the_best() -
     assert checked.feasible and checked.score == round(shaken.penalty)
     record: dict = {}
     settings = LinesSettings(dives=3, dive_share=1.0, dive_noise=0.5)
-    best = _dived(master, people, SolveOptions(time_limit=60.0, threads=1).with_deadline(), settings, record)
+    options = SolveOptions(time_limit=60.0, threads=1).with_deadline()
+    best = _dived(master, people, options, settings, record, rounds=1)
     assert best is not None and len(record["dive_penalties"]) == 3
     assert (
         record["dive_penalty"]
@@ -122,3 +123,25 @@ def test_a_perturbed_dive_gives_a_legal_rota_and_several_dives_keep_the_best() -
     )
     checked = check_roster(inp, _assignments(rm, best.lines))
     assert checked.feasible and checked.score == round(best.penalty)
+
+
+def test_an_open_column_generation_still_gets_a_rounding_dive_and_the_better_rota() -> None:
+    """Column generation stopped after one round (not closed): the rota from the lines comes from
+    a dive that only rounds the LP (``open_dive_rounds`` 0, the default) and from the MIP started
+    from it; the better one is returned, legal at its penalty; ``open_dive_rounds=-1`` is the MIP
+    alone, as before."""
+    from models.roster.price_and_branch import LinesSettings, _rota_from_master
+
+    inp = generate(6, 14, seed=5)
+    rm, master, people = _seeded(inp)
+    generate_columns(rm, master, SolveOptions(), max_rounds=1, people=people)
+    options = SolveOptions(time_limit=30.0, threads=1).with_deadline()
+    record: dict = {}
+    found = _rota_from_master(master, people, options, LinesSettings(), record, False)
+    assert found is not None and record["dive_penalty"] is not None
+    assert found[1] <= min(record["dive_penalty"], record["mip_penalty"]) + 1e-6
+    checked = check_roster(inp, _assignments(rm, found[0]))
+    assert checked.feasible and checked.score == round(found[1])
+    alone: dict = {}
+    _rota_from_master(master, people, options, LinesSettings(open_dive_rounds=-1), alone, False)
+    assert "dive_penalty" not in alone and alone["mip_penalty"] is not None
