@@ -29,6 +29,7 @@ from dataclasses import replace
 import numpy as np
 
 from models.sact.arrays import SactArrays
+from models.sact.close import close_sites
 from models.sact.input import SactParameters
 from solvers import MatrixModel, SolveOptions, Status, solve_matrix
 
@@ -36,6 +37,7 @@ FIX_TOLERANCE = 0.01  # y at or above 1 - this counts as fully open (and, in sta
 HEURISTIC_THRESHOLDS = (0.5, 0.1, 1e-6, 0.99)  # fix-and-transport opens sites with y >= these, in turn
 HEURISTIC_NEAREST = 5  # open arcs per demand row in its transport LP (besides the priced ones)
 HEURISTIC_SPARE = 1.0  # the open sites' most chairs cover the demand this many times over
+CLOSE_PASS = True  # after a plan, close the sites it keeps open for nothing (models.sact.close)
 HEURISTIC_TOLERANCE = 1e-6  # largest row violation (MatrixModel.max_violation) of a plan it returns
 
 
@@ -70,6 +72,10 @@ def fix_and_transport(
         x = _transport(model, a, p, is_open, active, replace(options, time_limit=left))
         tried.append(f"y >= {threshold:g}: {int(is_open.sum())} sites, {'plan' if x is not None else 'none'}")
         if x is not None:
+            if CLOSE_PASS:
+                left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+                x, closed = close_sites(model, a, p, x, active, options, left)
+                tried.append(closed)
             return x, f"fix-and-transport ({'; '.join(tried)})"
     return None, f"fix-and-transport: no plan ({'; '.join(tried) or 'nothing tried'})"
 

@@ -1,0 +1,91 @@
+"""The site-closing pass after fix and transport (:mod:`models.sact.close`) on tiny instances."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import models.sact.heuristic as sact_heuristic
+from models.sact.arrays import SactArrays, prepare
+from models.sact.close import close_sites, greedy_closes
+from models.sact.input import SactInput
+from models.sact.matrix import build_matrix
+from models.sact.solve import solve_sact
+from solvers import MatrixModel
+from tests.models.test_sact_enumeration import EXACT, make_instance
+
+# Z1, Z2 a minute from S1; Z3 a minute from S2; Z4 a minute from S3 and 1.5 from S2. With all three
+# open each zone goes to its nearest site (380: fixed 300, chairs 40, travel 40); the optimum shuts
+# S3 and serves Z4 from S2 (285: fixed 200, chairs 40, travel 45). A chair serves 10 attendances.
+MINUTES = np.array([[1.0, 5.0, 2.0], [1.0, 5.0, 2.0], [5.0, 1.0, 2.0], [5.0, 1.5, 1.0]])
+ATTENDANCES = [10.0, 10.0, 10.0, 10.0]
+
+
+def _case() -> SactInput:
+    return make_instance(MINUTES, ATTENDANCES)
+
+
+def _partial_point(model: MatrixModel, a: SactArrays) -> np.ndarray:
+    """A relaxation's point that opens every site half-way: fix and transport opens all three."""
+    x = np.zeros(model.num_cols)
+    x[model.variable_blocks["open"].index] = 0.6
+    return x
+
+
+def _plan(data: SactInput, monkeypatch: pytest.MonkeyPatch, close: bool) -> tuple[float, int]:
+    monkeypatch.setattr(sact_heuristic, "CLOSE_PASS", close)
+    a = prepare(data)
+    p = data.parameters
+    model = build_matrix(a, p)
+    x, note = sact_heuristic.fix_and_transport(
+        model, a, p, _partial_point(model, a), np.zeros(model.num_cols, dtype=bool), EXACT, None
+    )
+    assert x is not None, note
+    assert model.max_violation(x) <= sact_heuristic.HEURISTIC_TOLERANCE
+    return model.objective_value(x), int((x[model.variable_blocks["open"].index] > 0.5).sum())
+
+
+def test_closing_pass_shuts_the_site_fix_and_transport_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _case()
+    optimum = solve_sact(data, "highs", EXACT)
+    assert optimum.result.objective is not None
+    kept_obj, kept_sites = _plan(data, monkeypatch, close=False)
+    assert kept_sites == 3 and kept_obj == pytest.approx(380.0)  # fix and transport alone
+    obj, sites = _plan(data, monkeypatch, close=True)
+    assert sites == 2
+    assert obj == pytest.approx(optimum.result.objective, rel=1e-9) and obj == pytest.approx(285.0)
+
+
+def test_greedy_closes_respect_capacity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With chairs for exactly the zones each site serves, no site has room for another's: nothing
+    closes."""
+    monkeypatch.setattr(sact_heuristic, "CLOSE_PASS", False)
+    data = _case()
+    data = replace(data, sites=data.sites.assign(max_chairs=[2, 1, 1]))
+    a = prepare(data)
+    p = data.parameters
+    model = build_matrix(a, p)
+    x, _ = sact_heuristic.fix_and_transport(
+        model, a, p, _partial_point(model, a), np.zeros(model.num_cols, dtype=bool), EXACT, None
+    )
+    assert x is not None
+    assert greedy_closes(model, a, p, x) == []
+
+
+def test_must_open_sites_stay_open() -> None:
+    data = _case()
+    data = replace(data, sites=data.sites.assign(must_open=[False, False, True]))
+    a = prepare(data)
+    p = data.parameters
+    model = build_matrix(a, p)
+    x, _ = sact_heuristic.fix_and_transport(
+        model, a, p, _partial_point(model, a), np.zeros(model.num_cols, dtype=bool), EXACT, None
+    )
+    assert x is not None
+    closed, note = close_sites(model, a, p, x, np.zeros(model.num_cols, dtype=bool), EXACT, None)
+    y = closed[model.variable_blocks["open"].index]
+    assert y[2] > 0.5, note
+    assert model.max_violation(closed) <= sact_heuristic.HEURISTIC_TOLERANCE
+    assert model.objective_value(closed) <= model.objective_value(x)
