@@ -22,29 +22,34 @@ How (:func:`close_sites`).  From a plan :math:`x` of the whole model (every row 
    the plan as changed by the closes before it, and closed (its moves applied) if it still saves.
    Every step is numpy over one site's few hundred arcs: the pass costs about a millisecond per
    open site.
-3. *Verify.*  The transport of fix and transport (:func:`models.sact.heuristic._transport`) is
-   solved over the sites left open: its plan meets every row of the whole model (it is kept only
-   if :meth:`MatrixModel.max_violation` is within tolerance) -- staff limits, aseptic hub supply,
-   access targets, budget and every other rule are the model's own, not the estimate's.  The
-   plan is kept when it costs less than the one in hand; if not, the closes are halved (the
-   first half in the order they were made) and tried again, at most :data:`CLOSE_TRIES`
-   transports in all.
-4. Repeat from the kept plan while a pass closes something and improves it, at most
-   :data:`CLOSE_ROUNDS` passes, within the time given.
+3. *Verify.*  The plan as the greedy pass left it (:func:`direct_plan`: its allocations, hubs by
+   :func:`models.sact.heuristic._assign_hubs`, chairs rounded up to the load) is kept when it
+   meets every row of the whole model (:meth:`MatrixModel.max_violation` within tolerance) --
+   staff limits, aseptic hub supply, access targets, budget and every other rule are the model's
+   own, not the estimate's -- and costs less than the plan in hand: about a second at 10,000
+   zones, where a transport LP takes 5-25 s.  If it breaks a row, the transport of fix and
+   transport (:func:`models.sact.heuristic._transport`) is solved over the sites left open, the
+   closes halved (the first half in the order made) while it gives no better plan.
+4. Repeat from the kept plan while a pass improves it, at most :data:`CLOSE_ROUNDS` passes, within
+   the time given.  Then, if the plan is within :data:`CLOSE_TRANSPORT_REACH` above the objective
+   that meets the asked gap (``target``; always when it is unknown) but not at it, one transport
+   over its sites re-optimises every allocation (the greedy moves only the closed sites').
 5. *Swaps*, when the greedy pass finds no close (every site full, say): every shut site that may
    open (not forced shut, within the new-site limit, an open hub in reach) is estimated
    (:func:`_open_gain`): the demand rows whose cost per attendance now (arc and chair) is above
    their arc to it move to it whole, greatest saving first, up to its most chairs; less its fixed
    cost and least chairs.  The :data:`SWAP_CANDIDATES` best are each opened in a copy of the
-   plan and followed by the greedy closes of step 2 among the sites it took attendances from (the
-   room it freed lets them close); those whose open and closes together save, best first, are
-   verified as in step 3.
+   plan and followed by the greedy closes of step 2 among the sites sharing a demand row with it
+   (its room and the room it freed let them close); those whose open and closes together save,
+   best first, are verified by :func:`direct_plan` (no transport).
 
+The estimate only chooses which sites to try; it cannot make a plan worse or break a rule.
 The estimate only chooses which sites to try; it cannot make a plan worse or break a rule.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 
@@ -55,9 +60,12 @@ from models.sact.input import SactParameters
 from solvers import MatrixModel, SolveOptions
 
 CLOSE_ROUNDS = 3  # passes of estimate, close and verify while each improves the plan
-CLOSE_TRIES = 3  # transports per pass: all the closes, then the first half, then the first quarter ...
-SWAP_CANDIDATES = 4  # shut sites (best estimated gain first) tried as swaps when no close is found
+SWAP_CANDIDATES = 2  # shut sites (best estimated gain first) tried as swaps when no close is found
 CLOSE_MIN_SAVING = 0.0  # a close is made when its estimated saving exceeds this share of F_s + c_s n_s
+# the closed plan's flows are re-optimised by one more transport (seconds at 10,000 zones) only
+# when it is within this share above the objective that meets the asked gap (about 0.1 % gained)
+CLOSE_TRANSPORT_REACH = 0.003
+TIME_FLOOR = 0.05  # seconds: with less time left no transport is started
 FLOW_EPS = 1e-9  # attendances below this on an arc count as none
 
 
@@ -69,65 +77,117 @@ def close_sites(
     active: np.ndarray,
     options: SolveOptions,
     time_limit: float | None,
+    target: float | None = None,
 ) -> tuple[np.ndarray, str]:
     """The plan ``x`` with sites closed (or swapped) by the local search of the module docstring
     (``x`` itself when nothing helps), with a note on what was done.  ``active`` are the columns
     the transport may use besides every demand row's nearest open arcs; ``time_limit`` in seconds
-    bounds it."""
-    from models.sact.heuristic import _transport
+    bounds it; ``target`` is the objective at which a plan meets the asked gap (None: unknown)."""
+    from models.sact.heuristic import _transport  # that module imports this one
 
     t0 = time.perf_counter()
     if p.exact_open_sites is not None or p.single_source:
         return x, "close: skipped"
     y = model.variable_blocks["open"].index
     best, best_obj = x, model.objective_value(x)
+    if target is not None and best_obj <= target:
+        return x, "close: not needed (the plan meets the gap)"
     start_sites, start_obj = int((x[y] > 0.5).sum()), best_obj
-    transports, swaps = 0, 0
+    counts = {"direct": 0, "transport": 0, "swap": 0}
+
+    def left() -> float:
+        return math.inf if time_limit is None else time_limit - (time.perf_counter() - t0)
+
+    def transport(is_open: np.ndarray) -> np.ndarray | None:
+        limit = None if time_limit is None else left()
+        return _transport(model, a, p, is_open, active, replace(options, time_limit=limit))
+
+    def offer(plan: np.ndarray | None, kind: str) -> bool:
+        nonlocal best, best_obj
+        if plan is None or model.objective_value(plan) >= best_obj * (1.0 - 1e-9):
+            return False
+        best, best_obj = plan, model.objective_value(plan)
+        counts[kind] += 1
+        return True
+
+    moved = False
     for _ in range(CLOSE_ROUNDS):
-        moves = [(-1, greedy_closes(model, a, p, best))]
-        if not moves[0][1] and SWAP_CANDIDATES > 0:
-            moves = best_swaps(model, a, p, best)
+        closes, state = greedy_closes(model, a, p, best)
+        moves = [(-1, closes, state)] if closes else []
+        if not moves and SWAP_CANDIDATES > 0:
+            moves = [(o, [], trial) for o, trial in best_swaps(model, a, p, best)]
         improved = False
-        for opened, closes in moves:
-            count = len(closes)
-            for _ in range(CLOSE_TRIES):
-                left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
-                if left is not None and left <= 0.05 or count == 0:
-                    break
+        for opened, closes, state in moves:
+            if offer(direct_plan(model, a, p, best, state, options), "direct"):
+                counts["swap"] += opened >= 0
+                improved = True
+                break
+            if opened >= 0:
+                continue
+            count = len(closes)  # the estimate's plan breaks a row: the transport, closes halved
+            while count > 0 and left() > TIME_FLOOR:
                 is_open = best[y] > 0.5
                 is_open[closes[:count]] = False
-                if opened >= 0:
-                    is_open[opened] = True
-                plan = _transport(model, a, p, is_open, active, replace(options, time_limit=left))
-                transports += 1
-                if plan is not None and model.objective_value(plan) < best_obj * (1.0 - 1e-9):
-                    best, best_obj, improved = plan, model.objective_value(plan), True
-                    swaps += opened >= 0
+                improved = offer(transport(is_open), "transport")
+                if improved:
                     break
                 count //= 2
             if improved:
                 break
-        if not improved:
+        moved |= improved
+        if not improved or left() <= TIME_FLOOR:
             break
+    near = target is None or best_obj <= (1.0 + CLOSE_TRANSPORT_REACH) * target
+    if moved and near and not (target is not None and best_obj <= target) and left() > TIME_FLOOR:
+        is_open = best[y] > 0.5  # the flows of the estimate re-optimised
+        offer(transport(is_open), "transport")
     note = (
-        f"close: {start_sites} -> {int((best[y] > 0.5).sum())} sites ({swaps} swaps), {start_obj:,.0f} -> "
-        f"{best_obj:,.0f} ({transports} transports, {time.perf_counter() - t0:.1f} s)"
+        f"close: {start_sites} -> {int((best[y] > 0.5).sum())} sites, {start_obj:,.0f} -> {best_obj:,.0f} "
+        f"({counts['direct']} direct plans, {counts['swap']} swaps, {counts['transport']} by transport, "
+        f"{time.perf_counter() - t0:.1f} s)"
     )
     return best, note
 
 
-def greedy_closes(model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> list[int]:
-    """Sites to close from plan ``x``, in the order closed (steps 1-2 of the module docstring)."""
+def greedy_closes(
+    model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray
+) -> tuple[list[int], _State]:
+    """Sites to close from plan ``x``, in the order closed (steps 1-2 of the module docstring), and
+    the plan with them closed."""
     state = _State(model, a, p, x)
-    return _close_greedily(a, state, _closable(model, a, p, x))[0]
+    return _close_greedily(a, state, _closable(model, a, p, x))[0], state
+
+
+def direct_plan(
+    model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, state: _State, options: SolveOptions
+) -> np.ndarray | None:
+    """The plan of ``state``'s flows without a transport LP (step 3 of the module docstring): its
+    sites and allocations, hubs given as fix and transport gives them, chairs rounded up to the
+    load; None unless it meets every row of the whole model."""
+    from models.sact.heuristic import HEURISTIC_TOLERANCE, _assign_hubs, _polish
+
+    blocks = model.variable_blocks
+    xs = x.copy()
+    xs[blocks["serve"].index] = np.divide(
+        state.flow, a.arc_demand, out=np.zeros(len(state.flow)), where=a.arc_demand > 0
+    )
+    chosen = None
+    if p.require_aseptic_supply:
+        load = np.bincount(a.arc_site, weights=state.flow, minlength=a.num_sites)
+        chosen = _assign_hubs(a, p, state.is_open, load, x[blocks["doses"].index], options)
+        if chosen is None:
+            return None
+    xs = _polish(model, a, p, xs, state.is_open, chosen, model.col_upper)
+    return xs if model.max_violation(xs) <= HEURISTIC_TOLERANCE else None
 
 
 def best_swaps(
     model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray
-) -> list[tuple[int, list[int]]]:
+) -> list[tuple[int, _State]]:
     """Swaps from plan ``x`` (step 5 of the module docstring): up to :data:`SWAP_CANDIDATES` shut
-    sites, the most promising first, each with the sites to close once it is open, those whose
-    estimated saving with the closes is positive, best first."""
+    sites, the most promising first, each opened in a copy of the plan followed by the greedy
+    closes among its neighbours; those whose open and closes together save, best first, as the
+    site opened and the plan so changed."""
     state = _State(model, a, p, x)
     closable = _closable(model, a, p, x)
     gains = np.full(a.num_sites, -np.inf)
@@ -140,12 +200,21 @@ def best_swaps(
         trial = state.copy()
         gain, rows = _open_gain(a, trial, int(o))
         trial.open(a, int(o), rows)
-        freed = closable & (trial.load < state.load - FLOW_EPS)  # only sites that lost attendances
-        closes, saving = _close_greedily(a, trial, freed)
+        closes, saving = _close_greedily(a, trial, closable & _neighbours(a, state, int(o)))
         if closes and gain + saving > 0.0:
-            found.append((gain + saving, int(o), closes))
+            found.append((gain + saving, int(o), trial))
     found.sort(key=lambda f: -f[0])
-    return [(o, closes) for _, o, closes in found]
+    return [(o, trial) for _, o, trial in found]
+
+
+def _neighbours(a: SactArrays, state: _State, o: int) -> np.ndarray:
+    """Sites sharing a demand row with site ``o`` (an arc of the same row)."""
+    arcs = state.by_site[state.site_start[o] : state.site_start[o + 1]]
+    rows = np.unique(a.arc_dem[arcs])
+    out = np.zeros(a.num_sites, dtype=bool)
+    out[a.arc_site[_ranges(state.dem_start[rows], state.dem_start[rows + 1])[0]]] = True
+    out[o] = False
+    return out
 
 
 def _closable(model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> np.ndarray:

@@ -19,6 +19,10 @@ least and most and doses to the load.  The point is kept only if
 (every row and integrality by construction); if not, the LP is solved again with the hub links
 fixed, then with chairs integer (nurse or budget rows that rounding up breaks).  It is skipped
 with ``single_source`` (fractional allocations).
+
+The plan is then handed to the closing pass of :mod:`models.sact.close` (:data:`CLOSE_PASS`):
+sites it keeps open for nothing are closed, or swapped, where an estimate says it saves and the
+plan so changed still meets every row.
 """
 
 from __future__ import annotations
@@ -49,9 +53,11 @@ def fix_and_transport(
     active: np.ndarray,
     options: SolveOptions,
     time_limit: float | None,
+    target: float | None = None,
 ) -> tuple[np.ndarray | None, str]:
     """A plan of the whole model from the relaxation's point ``x_lp`` (the heuristic of the module
-    docstring), or None; with a note on what was tried.  Never returns a point that breaks a row."""
+    docstring), or None; with a note on what was tried.  Never returns a point that breaks a row.
+    ``target``: the objective at which a plan meets the asked gap, for the closing pass."""
     if p.single_source:
         return None, "fix-and-transport: skipped (single-source allocation)"
     t0 = time.perf_counter()
@@ -74,7 +80,7 @@ def fix_and_transport(
         if x is not None:
             if CLOSE_PASS:
                 left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
-                x, closed = close_sites(model, a, p, x, active, options, left)
+                x, closed = close_sites(model, a, p, x, active, options, left, target)
                 tried.append(closed)
             return x, f"fix-and-transport ({'; '.join(tried)})"
     return None, f"fix-and-transport: no plan ({'; '.join(tried) or 'nothing tried'})"

@@ -171,7 +171,14 @@ def solve_priced(
         t_h = time.perf_counter()
         rest = run.left()
         x, note = fix_and_transport(
-            model, a, p, relaxation.x, relaxation.active, options, None if rest is None else 0.5 * rest
+            model,
+            a,
+            p,
+            relaxation.x,
+            relaxation.active,
+            options,
+            None if rest is None else 0.5 * rest,
+            _target(run),
         )
         run.notes.append(f"{note} in {time.perf_counter() - t_h:.1f} s")
         if x is not None:
@@ -203,6 +210,7 @@ def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> tuple[Pricing
             (bool(last) or not point.settled)
             and point.unsettled <= STEP_PLAN_UNSETTLED
             and target_objective(point.bound, options.gap) >= (1.0 + EARLY_PLAN_EXCESS) * point.objective
+            and (run.best_obj is None or run.best_obj > (1.0 + EARLY_PLAN_EXCESS) * point.objective)
         )
         if point.settled:
             last.append(point.objective)
@@ -233,11 +241,16 @@ def _early_plan(
     rest = run.left()
     t_h = time.perf_counter()
     limit = None if rest is None else 0.5 * rest
-    plan, note = fix_and_transport(run.model, a, p, x, active, run.options, limit)
+    plan, note = fix_and_transport(run.model, a, p, x, active, run.options, limit, _target(run))
     run.notes.append(f"during pricing, {note} in {time.perf_counter() - t_h:.1f} s")
     if plan is not None:
         run.offer(plan)
         run.report(0.0, run.best_obj, None)
+
+
+def _target(run: StagedSearch) -> float | None:
+    """The objective at which a plan meets the asked gap against the bound so far (None without one)."""
+    return None if run.bound is None else target_objective(run.bound, run.options.gap)
 
 
 def _dive_stage(

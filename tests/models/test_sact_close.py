@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+import models.sact.close as sact_close
 import models.sact.heuristic as sact_heuristic
 from models.sact.arrays import SactArrays, prepare
 from models.sact.close import close_sites, greedy_closes
@@ -71,7 +72,7 @@ def test_greedy_closes_respect_capacity(monkeypatch: pytest.MonkeyPatch) -> None
         model, a, p, _partial_point(model, a), np.zeros(model.num_cols, dtype=bool), EXACT, None
     )
     assert x is not None
-    assert greedy_closes(model, a, p, x) == []
+    assert greedy_closes(model, a, p, x)[0] == []
 
 
 def test_must_open_sites_stay_open() -> None:
@@ -89,3 +90,29 @@ def test_must_open_sites_stay_open() -> None:
     assert y[2] > 0.5, note
     assert model.max_violation(closed) <= sact_heuristic.HEURISTIC_TOLERANCE
     assert model.objective_value(closed) <= model.objective_value(x)
+
+
+# Z1, Z2 a minute from S1, Z3, Z4 a minute from S2, all 1.5 minutes from S3. S1 and S2 have two
+# chairs each, S3 four: with S1 and S2 open (280: fixed 200, chairs 40, travel 40) both are full and
+# neither can close; the optimum opens S3 alone (200: fixed 100, chairs 40, travel 60) -- a swap.
+SWAP_MINUTES = np.array([[1.0, 5.0, 1.5], [1.0, 5.0, 1.5], [5.0, 1.0, 1.5], [5.0, 1.0, 1.5]])
+
+
+@pytest.mark.parametrize("candidates", [0, 4])
+def test_swap_opens_the_site_that_lets_two_close(monkeypatch: pytest.MonkeyPatch, candidates: int) -> None:
+    monkeypatch.setattr(sact_close, "SWAP_CANDIDATES", candidates)
+    data = make_instance(SWAP_MINUTES, ATTENDANCES, sites={"max_chairs": [2, 2, 4]})
+    a = prepare(data)
+    p = data.parameters
+    model = build_matrix(a, p)
+    point = np.zeros(model.num_cols)
+    point[model.variable_blocks["open"].index] = [0.6, 0.6, 0.0]
+    x, note = sact_heuristic.fix_and_transport(
+        model, a, p, point, np.zeros(model.num_cols, dtype=bool), EXACT, None
+    )
+    assert x is not None, note
+    assert model.max_violation(x) <= sact_heuristic.HEURISTIC_TOLERANCE
+    optimum = solve_sact(data, "highs", EXACT).result.objective
+    assert optimum == pytest.approx(200.0)
+    expected = 200.0 if candidates else 280.0
+    assert model.objective_value(x) == pytest.approx(expected), note
