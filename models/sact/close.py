@@ -34,7 +34,8 @@ How (:func:`close_sites`).  From a plan :math:`x` of the whole model (every row 
    the time given.  Then, if the plan is within :data:`CLOSE_TRANSPORT_REACH` above the objective
    that meets the asked gap (``target``; always when it is unknown) but not at it, one transport
    over its sites re-optimises every allocation (the greedy moves only the closed sites').
-5. *Swaps*, when the greedy pass finds no close (every site full, say): every shut site that may
+5. *Swaps* (off unless :data:`SWAP_CANDIDATES` > 0: at 10,000 x 300 none was estimated to save),
+   when the greedy pass finds no close (every site full, say): every shut site that may
    open (not forced shut, within the new-site limit, an open hub in reach) is estimated
    (:func:`_open_gain`): the demand rows whose cost per attendance now (arc and chair) is above
    their arc to it move to it whole, greatest saving first, up to its most chairs; less its fixed
@@ -60,10 +61,14 @@ from models.sact.input import SactParameters
 from solvers import MatrixModel, SolveOptions
 
 CLOSE_ROUNDS = 3  # passes of estimate, close and verify while each improves the plan
-SWAP_CANDIDATES = 2  # shut sites (best estimated gain first) tried as swaps when no close is found
+# shut sites (best estimated gain first) tried as swaps when no close is found: none by default --
+# at 10,000 x 300 no swap was estimated to save, and the estimate cost 2-3 s a plan under load
+SWAP_CANDIDATES = 0
 CLOSE_MIN_SAVING = 0.0  # a close is made when its estimated saving exceeds this share of F_s + c_s n_s
-# the closed plan's flows are re-optimised by one more transport (seconds at 10,000 zones) only
-# when it is within this share above the objective that meets the asked gap (about 0.1 % gained)
+# the closed plan's flows are re-optimised by one more transport (5-20 s at 10,000 zones under load)
+# only when it is within this share above the objective that meets the asked gap (0.1-0.3 % gained:
+# seed 3 of 10,000 x 300 137.85 M from the greedy plan, 137.43 M after; at 1 % every stage-1 try of
+# seed 3 ran one, 65 s of tries against main's 27 s, and stage 1 ran out of its time share)
 CLOSE_TRANSPORT_REACH = 0.003
 TIME_FLOOR = 0.05  # seconds: with less time left no transport is started
 FLOW_EPS = 1e-9  # attendances below this on an arc count as none

@@ -29,7 +29,10 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    134.76 M and plan 136.01 M (0.92 %): 26-28 CPU s instead of 41-45.  A step has at most
    :data:`CHECK_MOST` iterations: on seed 1 of that size the plan then comes after 13,000 iterations
    instead of 15,000 (62.3 -> 51.6-57.7 s wall, load 1.7-2.6), seed 0 unchanged, seed 3 80 -> 93 s
-   (plans from earlier, poorer points: hence 4 tries, :data:`EARLY_PLANS`).
+   (plans from earlier, poorer points: hence 4 tries, :data:`EARLY_PLANS`).  Each plan goes
+   through the closing pass of :mod:`models.sact.close` (told the objective that meets the gap),
+   and no plan is tried once the one in hand costs at most :data:`EARLY_PLAN_EXCESS` above the
+   point's LP objective (what a try could hope for).
 2. *A plan at once: fix and transport* (:func:`models.sact.heuristic.fix_and_transport`, no
    full-size LP), with at most half the time left, unless stage 1 stopped early within the gap.
    Its plan, with its gap against the stage-1 bound, is returned as it stands when within the

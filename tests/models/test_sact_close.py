@@ -116,3 +116,34 @@ def test_swap_opens_the_site_that_lets_two_close(monkeypatch: pytest.MonkeyPatch
     assert optimum == pytest.approx(200.0)
     expected = 200.0 if candidates else 280.0
     assert model.objective_value(x) == pytest.approx(expected), note
+
+
+def test_no_pass_when_the_plan_meets_the_gap() -> None:
+    """Told that 400 meets the asked gap, fix and transport returns its 380 plan without closing."""
+    data = _case()
+    a = prepare(data)
+    p = data.parameters
+    model = build_matrix(a, p)
+    x, note = sact_heuristic.fix_and_transport(
+        model, a, p, _partial_point(model, a), np.zeros(model.num_cols, dtype=bool), EXACT, None, 400.0
+    )
+    assert x is not None and "close: not needed" in note
+    assert model.objective_value(x) == pytest.approx(380.0)
+
+
+def test_greedy_plan_is_kept_without_a_transport(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The greedy pass's own plan (Z4 moved to S2, S3 shut: 285) meets every row and is kept; with
+    a target it already meets, no transport follows."""
+    data = _case()
+    a = prepare(data)
+    p = data.parameters
+    model = build_matrix(a, p)
+    monkeypatch.setattr(sact_heuristic, "CLOSE_PASS", False)
+    x, _ = sact_heuristic.fix_and_transport(
+        model, a, p, _partial_point(model, a), np.zeros(model.num_cols, dtype=bool), EXACT, None
+    )
+    assert x is not None
+    closed, note = close_sites(model, a, p, x, np.zeros(model.num_cols, dtype=bool), EXACT, None, 300.0)
+    assert "1 direct plans" in note and "0 by transport" in note, note
+    assert model.objective_value(closed) == pytest.approx(285.0)
+    assert model.max_violation(closed) <= sact_heuristic.HEURISTIC_TOLERANCE
