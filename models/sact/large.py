@@ -29,7 +29,10 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    134.76 M and plan 136.01 M (0.92 %): 26-28 CPU s instead of 41-45.  A step has at most
    :data:`CHECK_MOST` iterations: on seed 1 of that size the plan then comes after 13,000 iterations
    instead of 15,000 (62.3 -> 51.6-57.7 s wall, load 1.7-2.6), seed 0 unchanged, seed 3 80 -> 93 s
-   (plans from earlier, poorer points: hence 4 tries, :data:`EARLY_PLANS`).
+   (plans from earlier, poorer points: hence 4 tries, :data:`EARLY_PLANS`).  Each plan goes
+   through the closing pass of :mod:`models.sact.close` (told the objective that meets the gap),
+   and no plan is tried once the one in hand costs at most :data:`EARLY_PLAN_EXCESS` above the
+   point's LP objective (what a try could hope for).
 2. *A plan at once: fix and transport* (:func:`models.sact.heuristic.fix_and_transport`, no
    full-size LP), with at most half the time left, unless stage 1 stopped early within the gap.
    Its plan, with its gap against the stage-1 bound, is returned as it stands when within the
@@ -171,7 +174,14 @@ def solve_priced(
         t_h = time.perf_counter()
         rest = run.left()
         x, note = fix_and_transport(
-            model, a, p, relaxation.x, relaxation.active, options, None if rest is None else 0.5 * rest
+            model,
+            a,
+            p,
+            relaxation.x,
+            relaxation.active,
+            options,
+            None if rest is None else 0.5 * rest,
+            _target(run),
         )
         run.notes.append(f"{note} in {time.perf_counter() - t_h:.1f} s")
         if x is not None:
@@ -203,6 +213,7 @@ def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> tuple[Pricing
             (bool(last) or not point.settled)
             and point.unsettled <= STEP_PLAN_UNSETTLED
             and target_objective(point.bound, options.gap) >= (1.0 + EARLY_PLAN_EXCESS) * point.objective
+            and (run.best_obj is None or run.best_obj > (1.0 + EARLY_PLAN_EXCESS) * point.objective)
         )
         if point.settled:
             last.append(point.objective)
@@ -233,11 +244,16 @@ def _early_plan(
     rest = run.left()
     t_h = time.perf_counter()
     limit = None if rest is None else 0.5 * rest
-    plan, note = fix_and_transport(run.model, a, p, x, active, run.options, limit)
+    plan, note = fix_and_transport(run.model, a, p, x, active, run.options, limit, _target(run))
     run.notes.append(f"during pricing, {note} in {time.perf_counter() - t_h:.1f} s")
     if plan is not None:
         run.offer(plan)
         run.report(0.0, run.best_obj, None)
+
+
+def _target(run: StagedSearch) -> float | None:
+    """The objective at which a plan meets the asked gap against the bound so far (None without one)."""
+    return None if run.bound is None else target_objective(run.bound, run.options.gap)
 
 
 def _dive_stage(
