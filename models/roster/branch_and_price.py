@@ -40,6 +40,13 @@ first as soon as the bound can rise. The **tree's bound** is the least bound ove
 (the node being solved included) and the incumbent: every rota lies in an open node or was
 pruned against the incumbent; when no node is open the incumbent is proven optimal.
 An LP whose lines are integral updates the incumbent.
+
+**A rota from the pool** (:func:`_pool_rota`): the tree rarely reaches an integral LP, and a node
+is pruned only against an incumbent, so every ``pool_nodes`` nodes, when pricing has added lines
+since, the master's lines so far (none held at 0: the root's rotas) are solved as a MIP
+(:func:`models.roster.column_generation.rota_from_columns`) for at most ``pool_seconds``, started
+from the incumbent; a better rota becomes the incumbent. The lines priced under the nodes'
+fixings are lines no root pricing found, so the pool grows in just the places the LP is unsure of.
 """
 
 from __future__ import annotations
@@ -52,7 +59,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.roster.column_generation import TOLERANCE, price_round
+from models.roster.column_generation import TOLERANCE, price_round, rota_from_columns
 from models.roster.lines import Line, LineModel
 from models.roster.master import ARTIFICIAL, Master
 from solvers import SolveOptions
@@ -77,12 +84,17 @@ class BranchSettings:
     rule : str
         Branching rule: ``"fractional"`` (default: :math:`x^p_{ds}` nearest 1/2) or
         ``"certain"`` (nearest 1 below 1).
+    pool_nodes, pool_seconds : int, float
+        A rota from the pool (module docstring): every ``pool_nodes`` nodes (default 40; 0: never)
+        the MIP over the lines so far, for at most ``pool_seconds`` (default 5).
     """
 
     node_rounds: int = 20
     price_seconds: float = 2.0
     pool: int = 5
     rule: str = "fractional"
+    pool_nodes: int = 40  # nodes between two MIPs over the lines so far (0: none)
+    pool_seconds: float = 5.0  # most seconds of one such MIP (at most a quarter of the time left)
 
 
 @dataclass(frozen=True)
@@ -152,12 +164,24 @@ def branch_and_price(
     heap: list[tuple[float, int, int, int, _Node]] = []
     _push(heap, root, whole, 0, counter)
     nodes = depth = 0
+    pooled = (0, len(master.lines))  # nodes and lines at the last rota from the pool
     current: _Node | None = None
     try:
         while heap and not options.should_stop():
             _, _, _, _, node = heapq.heappop(heap)
             if _rounded(node.bound, whole) >= best - TOLERANCE:
                 continue
+            if (
+                settings.pool_nodes
+                and nodes - pooled[0] >= settings.pool_nodes
+                and len(master.lines) > pooled[1]
+            ):
+                pooled = (nodes, len(master.lines))
+                found = _pool_rota(master, people, options, settings.pool_seconds, best_lines)
+                if found is not None and found[1] < best - TOLERANCE:
+                    best_lines, best = found
+                    if _rounded(node.bound, whole) >= best - TOLERANCE:
+                        continue
             current = node
             _apply(master, people, node.fixings)
             solved = _columns(master, people, options, settings, workers, best, whole)
@@ -262,6 +286,41 @@ def _lp(master: Master, options: SolveOptions) -> tuple[float, np.ndarray] | Non
         master.h.changeColBounds(col, 0.0, 1.0 if k < staff else math.inf)
     master.dropped = False
     return master.solve_lp(None)
+
+
+def _pool_rota(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    seconds: float,
+    incumbent: tuple[Line, ...] | None,
+) -> tuple[tuple[Line, ...], float] | None:
+    """A rota from the pool (module docstring): the MIP over every line of the master (no node's
+    fixings), for at most ``seconds`` and a quarter of the time left, from ``incumbent``; the
+    master's lines are continuous again after it. Its rota and penalty, or None."""
+    left = options.remaining()
+    limit = seconds if left is None else min(seconds, left / 4)
+    if limit <= 0:
+        return None
+    _apply(master, people, ())
+    start = None
+    if incumbent is not None:
+        chosen = {(line.person, line.shifts) for line in incumbent}
+        start = np.zeros(master.columns)
+        for line, col in zip(master.lines, master.line_cols, strict=True):
+            start[col] = float((line.person, line.shifts) in chosen)
+    try:
+        found = rota_from_columns(master, limit, start)
+    finally:
+        cols = np.asarray(master.line_cols, dtype=np.int32)
+        if len(cols):
+            master.h.changeColsIntegrality(len(cols), cols, np.zeros(len(cols), dtype=np.uint8))
+    if found is None:
+        return None
+    lines, penalty = found
+    return tuple(sorted(lines, key=lambda line: line.person)), float(round(penalty)) if _whole(
+        master
+    ) else penalty
 
 
 def _values(master: Master) -> np.ndarray:
