@@ -105,6 +105,8 @@ class Tree:
     bound : the tree's proven lower bound (module docstring; rounded up when penalties are whole).
     proven : no node is left open (the rota is optimal, or there is none).
     nodes : nodes solved; open : nodes left open; depth : deepest node solved; seconds : wall.
+    pool_runs, pool_better : MIPs over the lines so far (a rota from the pool), and how many of
+    them gave a better incumbent.
     """
 
     lines: tuple[Line, ...] | None
@@ -115,6 +117,8 @@ class Tree:
     open: int
     depth: int
     seconds: float
+    pool_runs: int = 0
+    pool_better: int = 0
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,7 @@ def branch_and_price(
     _push(heap, root, whole, 0, counter)
     nodes = depth = 0
     pooled = (0, len(master.lines))  # nodes and lines at the last rota from the pool
+    pool_runs = pool_better = 0
     current: _Node | None = None
     try:
         while heap and not options.should_stop():
@@ -178,8 +183,10 @@ def branch_and_price(
             ):
                 pooled = (nodes, len(master.lines))
                 found = _pool_rota(master, people, options, settings.pool_seconds, best_lines)
+                pool_runs += 1
                 if found is not None and found[1] < best - TOLERANCE:
                     best_lines, best = found
+                    pool_better += 1
                     if _rounded(node.bound, whole) >= best - TOLERANCE:
                         continue
             current = node
@@ -223,6 +230,8 @@ def branch_and_price(
         open=len(left),
         depth=depth,
         seconds=time.perf_counter() - t0,
+        pool_runs=pool_runs,
+        pool_better=pool_better,
     )
 
 

@@ -184,6 +184,9 @@ def test_rotas_from_the_pool_between_nodes_keep_the_proof_and_leave_the_master_c
     tree = branch_and_price(master, people, SolveOptions(time_limit=120.0), settings=settings, workers=1)
     assert tree.proven and tree.penalty == tree.bound == OPTIMUM[seed]
     assert found and min(round(f) for f in found) == OPTIMUM[seed]  # HiGHS's 46.999999 is 47
+    assert tree.pool_runs >= len(found)
+    if seed == 6:  # the tree's first incumbent comes from the pool there (seed 1: an integral LP)
+        assert tree.pool_better >= 1
     lp = master.h.getLp()
     cols = np.asarray(master.line_cols)
     assert np.all(np.asarray(lp.col_upper_)[cols] == 1.0)
