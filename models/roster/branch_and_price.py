@@ -42,11 +42,14 @@ pruned against the incumbent; when no node is open the incumbent is proven optim
 An LP whose lines are integral updates the incumbent.
 
 **A rota from the pool** (:func:`_pool_rota`): the tree rarely reaches an integral LP, and a node
-is pruned only against an incumbent, so every ``pool_nodes`` nodes, when pricing has added lines
-since, the master's lines so far (none held at 0: the root's rotas) are solved as a MIP
-(:func:`models.roster.column_generation.rota_from_columns`) for at most ``pool_seconds``, started
-from the incumbent; a better rota becomes the incumbent. The lines priced under the nodes'
-fixings are lines no root pricing found, so the pool grows in just the places the LP is unsure of.
+is pruned only against an incumbent. With ``pool_nodes`` set, every ``pool_nodes`` nodes, when
+pricing has added lines since, the master's lines so far (none held at 0: the root's rotas) are
+solved as a MIP (:func:`models.roster.column_generation.rota_from_columns`) for at most
+``pool_seconds``, started from the incumbent; a better rota becomes the incumbent. The lines
+priced under the nodes' fixings are lines no root pricing found, so the pool grows where the LP
+is unsure. Off by default: on Curtois & Qu Instance5 at 600 s (every 10 nodes, 3 s each) it ran
+7 times in a 79-node tree and never bettered the polish's rota
+(``benchmarks/results/roster_search.md``).
 """
 
 from __future__ import annotations
@@ -85,16 +88,16 @@ class BranchSettings:
         Branching rule: ``"fractional"`` (default: :math:`x^p_{ds}` nearest 1/2) or
         ``"certain"`` (nearest 1 below 1).
     pool_nodes, pool_seconds : int, float
-        A rota from the pool (module docstring): every ``pool_nodes`` nodes (default 40; 0: never)
-        the MIP over the lines so far, for at most ``pool_seconds`` (default 5).
+        A rota from the pool (module docstring): every ``pool_nodes`` nodes (default 0: never)
+        the MIP over the lines so far, for at most ``pool_seconds`` (default 3).
     """
 
     node_rounds: int = 20
     price_seconds: float = 2.0
     pool: int = 5
     rule: str = "fractional"
-    pool_nodes: int = 40  # nodes between two MIPs over the lines so far (0: none)
-    pool_seconds: float = 5.0  # most seconds of one such MIP (at most a quarter of the time left)
+    pool_nodes: int = 0  # nodes between two MIPs over the lines so far (0: none; measured, not adopted)
+    pool_seconds: float = 3.0  # most seconds of one such MIP (at most a quarter of the time left)
 
 
 @dataclass(frozen=True)
