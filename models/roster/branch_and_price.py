@@ -40,6 +40,16 @@ first as soon as the bound can rise. The **tree's bound** is the least bound ove
 (the node being solved included) and the incumbent: every rota lies in an open node or was
 pruned against the incumbent; when no node is open the incumbent is proven optimal.
 An LP whose lines are integral updates the incumbent.
+
+**A rota from the pool** (:func:`_pool_rota`): the tree rarely reaches an integral LP, and a node
+is pruned only against an incumbent. With ``pool_nodes`` set, every ``pool_nodes`` nodes, when
+pricing has added lines since, the master's lines so far (none held at 0: the root's rotas) are
+solved as a MIP (:func:`models.roster.column_generation.rota_from_columns`) for at most
+``pool_seconds``, started from the incumbent; a better rota becomes the incumbent. The lines
+priced under the nodes' fixings are lines no root pricing found, so the pool grows where the LP
+is unsure. Off by default: on Curtois & Qu Instance5 at 600 s (every 10 nodes, 3 s each) it ran
+7 times in a 79-node tree and never bettered the polish's rota
+(``benchmarks/results/roster_search.md``).
 """
 
 from __future__ import annotations
@@ -52,7 +62,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.roster.column_generation import TOLERANCE, price_round
+from models.roster.column_generation import TOLERANCE, price_round, rota_from_columns
 from models.roster.lines import Line, LineModel
 from models.roster.master import ARTIFICIAL, Master
 from solvers import SolveOptions
@@ -77,12 +87,17 @@ class BranchSettings:
     rule : str
         Branching rule: ``"fractional"`` (default: :math:`x^p_{ds}` nearest 1/2) or
         ``"certain"`` (nearest 1 below 1).
+    pool_nodes, pool_seconds : int, float
+        A rota from the pool (module docstring): every ``pool_nodes`` nodes (default 0: never)
+        the MIP over the lines so far, for at most ``pool_seconds`` (default 3).
     """
 
     node_rounds: int = 20
     price_seconds: float = 2.0
     pool: int = 5
     rule: str = "fractional"
+    pool_nodes: int = 0  # nodes between two MIPs over the lines so far (0: none; measured, not adopted)
+    pool_seconds: float = 3.0  # most seconds of one such MIP (at most a quarter of the time left)
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,8 @@ class Tree:
     bound : the tree's proven lower bound (module docstring; rounded up when penalties are whole).
     proven : no node is left open (the rota is optimal, or there is none).
     nodes : nodes solved; open : nodes left open; depth : deepest node solved; seconds : wall.
+    pool_runs, pool_better : MIPs over the lines so far (a rota from the pool), and how many of
+    them gave a better incumbent.
     """
 
     lines: tuple[Line, ...] | None
@@ -103,6 +120,8 @@ class Tree:
     open: int
     depth: int
     seconds: float
+    pool_runs: int = 0
+    pool_better: int = 0
 
 
 @dataclass(frozen=True)
@@ -152,12 +171,27 @@ def branch_and_price(
     heap: list[tuple[float, int, int, int, _Node]] = []
     _push(heap, root, whole, 0, counter)
     nodes = depth = 0
+    pooled = (0, len(master.lines))  # nodes and lines at the last rota from the pool
+    pool_runs = pool_better = 0
     current: _Node | None = None
     try:
         while heap and not options.should_stop():
             _, _, _, _, node = heapq.heappop(heap)
             if _rounded(node.bound, whole) >= best - TOLERANCE:
                 continue
+            if (
+                settings.pool_nodes
+                and nodes - pooled[0] >= settings.pool_nodes
+                and len(master.lines) > pooled[1]
+            ):
+                pooled = (nodes, len(master.lines))
+                found = _pool_rota(master, people, options, settings.pool_seconds, best_lines)
+                pool_runs += 1
+                if found is not None and found[1] < best - TOLERANCE:
+                    best_lines, best = found
+                    pool_better += 1
+                    if _rounded(node.bound, whole) >= best - TOLERANCE:
+                        continue
             current = node
             _apply(master, people, node.fixings)
             solved = _columns(master, people, options, settings, workers, best, whole)
@@ -199,6 +233,8 @@ def branch_and_price(
         open=len(left),
         depth=depth,
         seconds=time.perf_counter() - t0,
+        pool_runs=pool_runs,
+        pool_better=pool_better,
     )
 
 
@@ -262,6 +298,41 @@ def _lp(master: Master, options: SolveOptions) -> tuple[float, np.ndarray] | Non
         master.h.changeColBounds(col, 0.0, 1.0 if k < staff else math.inf)
     master.dropped = False
     return master.solve_lp(None)
+
+
+def _pool_rota(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    seconds: float,
+    incumbent: tuple[Line, ...] | None,
+) -> tuple[tuple[Line, ...], float] | None:
+    """A rota from the pool (module docstring): the MIP over every line of the master (no node's
+    fixings), for at most ``seconds`` and a quarter of the time left, from ``incumbent``; the
+    master's lines are continuous again after it. Its rota and penalty, or None."""
+    left = options.remaining()
+    limit = seconds if left is None else min(seconds, left / 4)
+    if limit <= 0:
+        return None
+    _apply(master, people, ())
+    start = None
+    if incumbent is not None:
+        chosen = {(line.person, line.shifts) for line in incumbent}
+        start = np.zeros(master.columns)
+        for line, col in zip(master.lines, master.line_cols, strict=True):
+            start[col] = float((line.person, line.shifts) in chosen)
+    try:
+        found = rota_from_columns(master, limit, start)
+    finally:
+        cols = np.asarray(master.line_cols, dtype=np.int32)
+        if len(cols):
+            master.h.changeColsIntegrality(len(cols), cols, np.zeros(len(cols), dtype=np.uint8))
+    if found is None:
+        return None
+    lines, penalty = found
+    return tuple(sorted(lines, key=lambda line: line.person)), float(round(penalty)) if _whole(
+        master
+    ) else penalty
 
 
 def _values(master: Master) -> np.ndarray:

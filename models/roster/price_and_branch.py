@@ -475,6 +475,8 @@ def _tree_record(tree: Tree) -> dict[str, Any]:
         "tree_open": tree.open,
         "tree_depth": tree.depth,
         "tree_seconds": round(tree.seconds, 2),
+        "tree_pool_runs": tree.pool_runs,
+        "tree_pool_better": tree.pool_better,
     }
 
 

@@ -157,3 +157,38 @@ def test_the_optima_by_enumeration(seed: int) -> None:
         if found.feasible and (best is None or found.score < best):
             best = found.score
     assert best == OPTIMUM[seed]
+
+
+@pytest.mark.parametrize("seed", [1, 6])
+def test_rotas_from_the_pool_between_nodes_keep_the_proof_and_leave_the_master_continuous(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The MIP over the lines so far after every node (``pool_nodes`` 1): the same proven optimum,
+    every rota it gives legal and at its penalty, and the master's lines continuous and free after."""
+    import models.roster.branch_and_price as bp
+
+    inp = _ward(seed)
+    rm, master, people, _ = _start(inp, 0)
+    found: list[float] = []
+
+    def watched(master_: Master, seconds: float | None, start: np.ndarray | None = None):
+        result = bp_rota(master_, seconds, start)
+        if result is not None:
+            found.append(result[1])
+            assert check_roster(inp, _assignments(rm, result[0])).score == round(result[1])
+        return result
+
+    bp_rota = bp.rota_from_columns
+    monkeypatch.setattr(bp, "rota_from_columns", watched)
+    settings = BranchSettings(node_rounds=1, pool_nodes=1)
+    tree = branch_and_price(master, people, SolveOptions(time_limit=120.0), settings=settings, workers=1)
+    assert tree.proven and tree.penalty == tree.bound == OPTIMUM[seed]
+    assert found and min(round(f) for f in found) == OPTIMUM[seed]  # HiGHS's 46.999999 is 47
+    assert tree.pool_runs >= len(found)
+    if seed == 6:  # the tree's first incumbent comes from the pool there (seed 1: an integral LP)
+        assert tree.pool_better >= 1
+    lp = master.h.getLp()
+    cols = np.asarray(master.line_cols)
+    assert np.all(np.asarray(lp.col_upper_)[cols] == 1.0)
+    integrality = np.asarray(lp.integrality_)
+    assert len(integrality) == 0 or not np.any(integrality[cols])
