@@ -176,8 +176,8 @@ def test_fix_and_transport_warm_starts_the_restricted_milp(monkeypatch: pytest.M
     seen: dict[str, float] = {}
     original = sact_large.fix_and_transport
 
-    def spy(model, a, p, x_lp, active, options, time_limit):  # type: ignore[no-untyped-def]
-        x, note = original(model, a, p, x_lp, active, options, time_limit)
+    def spy(model, a, p, x_lp, active, options, time_limit, target=None):  # type: ignore[no-untyped-def]
+        x, note = original(model, a, p, x_lp, active, options, time_limit, target)
         assert x is not None, note
         seen["objective"] = model.objective_value(x)
         y_lp = x_lp[model.variable_blocks["open"].index]
