@@ -11,7 +11,7 @@ import models.sact.close as sact_close
 import models.sact.heuristic as sact_heuristic
 from models.sact.arrays import SactArrays, prepare
 from models.sact.close import close_sites, greedy_closes
-from models.sact.input import SactInput
+from models.sact.input import SactInput, SactParameters
 from models.sact.matrix import build_matrix
 from models.sact.solve import solve_sact
 from solvers import MatrixModel
@@ -35,8 +35,8 @@ def _partial_point(model: MatrixModel, a: SactArrays) -> np.ndarray:
     return x
 
 
-def _plan(data: SactInput, monkeypatch: pytest.MonkeyPatch, close: bool) -> tuple[float, int]:
-    monkeypatch.setattr(sact_heuristic, "CLOSE_PASS", close)
+def _fixed(data: SactInput) -> tuple[MatrixModel, SactArrays, SactParameters, np.ndarray]:
+    """The model, arrays, parameters and fix and transport's plan from the partial point."""
     a = prepare(data)
     p = data.parameters
     model = build_matrix(a, p)
@@ -44,6 +44,12 @@ def _plan(data: SactInput, monkeypatch: pytest.MonkeyPatch, close: bool) -> tupl
         model, a, p, _partial_point(model, a), np.zeros(model.num_cols, dtype=bool), EXACT, None
     )
     assert x is not None, note
+    return model, a, p, x
+
+
+def _plan(data: SactInput, monkeypatch: pytest.MonkeyPatch, close: bool) -> tuple[float, int]:
+    monkeypatch.setattr(sact_heuristic, "CLOSE_PASS", close)
+    model, _, _, x = _fixed(data)
     assert model.max_violation(x) <= sact_heuristic.HEURISTIC_TOLERANCE
     return model.objective_value(x), int((x[model.variable_blocks["open"].index] > 0.5).sum())
 
@@ -64,27 +70,13 @@ def test_greedy_closes_respect_capacity(monkeypatch: pytest.MonkeyPatch) -> None
     closes."""
     monkeypatch.setattr(sact_heuristic, "CLOSE_PASS", False)
     data = _case()
-    data = replace(data, sites=data.sites.assign(max_chairs=[2, 1, 1]))
-    a = prepare(data)
-    p = data.parameters
-    model = build_matrix(a, p)
-    x, _ = sact_heuristic.fix_and_transport(
-        model, a, p, _partial_point(model, a), np.zeros(model.num_cols, dtype=bool), EXACT, None
-    )
-    assert x is not None
+    model, a, p, x = _fixed(replace(data, sites=data.sites.assign(max_chairs=[2, 1, 1])))
     assert greedy_closes(model, a, p, x)[0] == []
 
 
 def test_must_open_sites_stay_open() -> None:
     data = _case()
-    data = replace(data, sites=data.sites.assign(must_open=[False, False, True]))
-    a = prepare(data)
-    p = data.parameters
-    model = build_matrix(a, p)
-    x, _ = sact_heuristic.fix_and_transport(
-        model, a, p, _partial_point(model, a), np.zeros(model.num_cols, dtype=bool), EXACT, None
-    )
-    assert x is not None
+    model, a, p, x = _fixed(replace(data, sites=data.sites.assign(must_open=[False, False, True])))
     closed, note = close_sites(model, a, p, x, np.zeros(model.num_cols, dtype=bool), EXACT, None)
     y = closed[model.variable_blocks["open"].index]
     assert y[2] > 0.5, note
