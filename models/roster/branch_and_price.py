@@ -324,15 +324,13 @@ def _pool_rota(
     try:
         found = rota_from_columns(master, limit, start)
     finally:
-        cols = np.asarray(master.line_cols, dtype=np.int32)
-        if len(cols):
-            master.h.changeColsIntegrality(len(cols), cols, np.zeros(len(cols), dtype=np.uint8))
+        master.continuous()
     if found is None:
         return None
     lines, penalty = found
-    return tuple(sorted(lines, key=lambda line: line.person)), float(round(penalty)) if _whole(
-        master
-    ) else penalty
+    if _whole(master):
+        penalty = float(round(penalty))
+    return tuple(sorted(lines, key=lambda line: line.person)), penalty
 
 
 def _values(master: Master) -> np.ndarray:

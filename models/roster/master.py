@@ -237,6 +237,12 @@ class Master:
         y[(y < 0) & ~np.isfinite(hi)] = 0.0
         return float(h.getInfo().objective_function_value), y
 
+    def continuous(self) -> None:
+        """Every line's column continuous again (after the MIP over the lines made them integer)."""
+        cols = np.asarray(self.line_cols, dtype=np.int32)
+        if len(cols):
+            self.h.changeColsIntegrality(len(cols), cols, np.zeros(len(cols), dtype=np.uint8))
+
     def _artificial_unused(self) -> bool:
         value = np.asarray(self.h.getSolution().col_value)
         return bool(np.all(value[np.asarray(self.artificial)] <= 1e-9))

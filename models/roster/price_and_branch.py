@@ -44,8 +44,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from models.roster.best_response import HARD, applies, repair
 from models.roster.branch_and_price import BranchSettings, Tree, branch_and_price
 from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
@@ -458,9 +456,7 @@ def _tree(
 ) -> Tree:
     """Branch-and-price for the time left, from the best rota so far and the bound: the master's
     lines back to continuous columns first (the MIP made them integer)."""
-    cols = np.asarray(master.line_cols, dtype=np.int32)
-    if len(cols):
-        master.h.changeColsIntegrality(len(cols), cols, np.zeros(len(cols), dtype=np.uint8))
+    master.continuous()
     part = dataclasses.replace(options, time_limit=options.remaining())
     return branch_and_price(master, people, part, incumbent=found, bound=bound, settings=settings.bandp)
 

@@ -109,9 +109,10 @@ def close_sites(
 
     def offer(plan: np.ndarray | None, kind: str) -> bool:
         nonlocal best, best_obj
-        if plan is None or model.objective_value(plan) >= best_obj * (1.0 - 1e-9):
+        value = math.inf if plan is None else model.objective_value(plan)
+        if plan is None or value >= best_obj * (1.0 - 1e-9):
             return False
-        best, best_obj = plan, model.objective_value(plan)
+        best, best_obj = plan, value
         counts[kind] += 1
         return True
 
