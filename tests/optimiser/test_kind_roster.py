@@ -411,7 +411,7 @@ def test_ids_that_clean_to_one_file_name_get_their_own_calendars(tmp_path: Path)
         file.write_text(file.read_text().replace("S005", "S 005").replace("S006", "S_005"))
     edit(folder, "instance.yaml", "timezone: Europe/London", "timezone: Europe/Dublin")
     out = tmp_path / "run"
-    assert solve(folder, out, limit="10").exit_code == 0
+    assert solve(folder, out, limit="5").exit_code == 0
     files = json.loads((out / "run.json").read_text())["files"]
     assert len(files) == len(set(files))
     calendars = sorted(f for f in files if f.startswith("calendars/"))

@@ -90,7 +90,7 @@ def test_an_instance_without_the_soft_rule_is_searched_in_one_phase_as_before() 
 
 def test_two_runs_with_the_first_phase_give_the_same_rota() -> None:
     inp = _weekends_soft()
-    options = SolveOptions(time_limit=8.0, threads=2, seed=5, gap=0)  # 1.6 deterministic units
+    options = SolveOptions(time_limit=4.0, threads=2, seed=5, gap=0)  # 0.8 deterministic units
     first, second = (models.roster.solve(inp, LOOSE, options=options) for _ in range(2))
     assert first.found and second.found
     assert "first phase with whole_weekends hard" in first.result.message
