@@ -26,6 +26,8 @@ from models.sact.radius import solve_radius, use_radius_path
 from models.sact.start import start_point
 from solvers import SolveOptions, SolveResult, Status, solve_model
 
+SHARE_NOISE = 1e-7  # a solver's share at most this is zero (its feasibility tolerance)
+
 
 @dataclass(frozen=True)
 class SactPlan:
@@ -228,8 +230,11 @@ def extract(
     p: SactParameters = data.parameters
     is_open = values["open"] > 0.5
     chairs = np.where(is_open, np.round(values["chairs"]), 0).astype(int)
-    x, u = values["serve"], values["unserved"]
-    used, lost = x > 1e-7, u > 1e-7
+    # The solver's values within its tolerance of zero (tiny, even negative, shares) are zero:
+    # the plan's figures must add up from the same allocation rows the checker reads.
+    used, lost = values["serve"] > SHARE_NOISE, values["unserved"] > SHARE_NOISE
+    x, u = np.where(used, values["serve"], 0.0), np.where(lost, values["unserved"], 0.0)
+    values = {**values, "serve": x, "unserved": u}
     alloc = pd.DataFrame(
         {
             "zone_id": a.zone_ids[a.arc_zone[used]],

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import replace
+from typing import Any
 
+import numpy as np
 import pytest
 
 import models.sact
@@ -50,6 +53,38 @@ def test_check_reports_a_cost_the_tables_do_not_give() -> None:
     chairs = dict(plan.costs, chairs=plan.costs["chairs"] + 40.0)
     assert any(
         m.startswith("chairs:") for m in models.sact.check(data, replace(plan, costs=chairs)).mismatches
+    )
+
+
+def test_a_solvers_shares_within_its_tolerance_of_zero_are_no_share_and_the_plan_adds_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A solver may return a share of -1e-5 on an unused arc. The plan's figures were summed over
+    every arc and its allocation table over the shares above 1e-7, so its attendance-minutes
+    disagreed with its own table and the independent check failed a good plan (seen on a frontier
+    point warm-started by HiGHS)."""
+    data = CASES["aseptic_supply"].data
+    params = replace(data.parameters, solve_method="direct")
+    module = importlib.import_module("models.sact.solve")  # the package's `solve` is the function
+    real = module.solve_model
+
+    def noisy(model: Any, *args: Any, **kwargs: Any) -> Any:
+        result, x = real(model, *args, **kwargs)
+        serve = model.variable_blocks["serve"]
+        shares = model.values(x, "serve")
+        unused = np.flatnonzero(shares < 1e-9)
+        assert len(unused), "the case needs an unused arc"
+        x = x.copy()
+        x[serve.start + unused] = -1e-5
+        return result, x
+
+    monkeypatch.setattr(module, "solve_model", noisy)
+    plan = models.sact.solve(data, params, options=EXACT)
+    assert plan.found and (plan.allocation["share"] > 0).all()
+    report = models.sact.check(data, plan)
+    assert report.passed, (report.violations, report.mismatches)
+    assert plan.costs["attendance_minutes"] == pytest.approx(
+        float((plan.allocation["attendances"] * plan.allocation["minutes"]).sum()), rel=1e-12
     )
 
 
