@@ -3,8 +3,14 @@
 Frontier (epsilon-constraint).  The cost-minimal plan reaches some share ``s0`` of attendances
 within the access standard; no plan reaches more than ``s_max``, the share of attendances whose
 nearest candidate site (of a type that may treat them) is within the standard.  The frontier is
-the cost-minimal plan for each target ``s0 = e_0 < e_1 < ... < e_n = s_max``, every point solved
-to the stated gap and independently checked.  Costs must not fall as the target rises; a point
+the cost-minimal plan for each target ``s0 = e_0 < e_1 < ... < e_n = s_top``, every point solved
+to the stated gap and independently checked.  Capacity, staff, budgets and site limits may keep
+every plan below ``s_max``, so under ``--x access`` the top is the share reached by the plan that
+serves the most attendances within the standard (``objective: coverage``, cost as its
+tie-break; run beside the cost-minimal plan as ``runs/top``): ``s_top = s_max`` only when some plan
+reaches every reachable attendance, and no point is spent on a target no plan meets.  Under
+``--x worst_quintile`` no such objective exists, so the top stays ``s_max`` and a target above what
+any plan reaches is reported as such.  Costs must not fall as the target rises; a point
 that does (possible only within the gap) is flagged.  A knee is a point after which the cost of
 one more percentage point at least doubles.  ``--x worst_quintile`` applies the target in every
 deprivation quintile (``access_by_quintile``), so the frontier prices the worst-served
@@ -210,16 +216,27 @@ def frontier(
         click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
         return
     quintile = ("--set", "access_by_quintile=true") if axis == "worst_quintile" else ()
+    side = 1 if axis == "worst_quintile" else 0
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
-    run_batch([base], time_limit, memory_limit, 1, scheduler)
+    ends = [base]
+    if axis == "access":
+        top_args = (*args, "--set", "objective=coverage")
+        ends.append(Job("top", out / "runs" / "top", top_args, {"arguments": list(top_args)}))
+    run_batch(ends, time_limit, memory_limit, min(workers, len(ends)), scheduler)
     if not (base.folder / "allocation.csv").is_file():
         click.echo(f"The instance has no plan without a target; see {base.folder}", err=True)
         raise SystemExit(1)
     params = loaded.model_input.input.parameters
-    s0 = within_standard(base.folder, params.access_minutes)[1 if axis == "worst_quintile" else 0]
-    s_max = reachable_share(loaded.model_input.input)[1 if axis == "worst_quintile" else 0]
-    targets = np.linspace(s0, max(s0, s_max), points)
+    s0 = within_standard(base.folder, params.access_minutes)[side]
+    s_max = reachable_share(loaded.model_input.input)[side]
+    top = ends[-1] if axis == "access" else None
+    s_top, proven = top_share(top.folder, params.access_minutes) if top is not None else (None, False)
+    click.echo(top_line(s0, s_max, s_top, proven, params.access_minutes))
+    high = max(s0, s_max if s_top is None else min(s_max, s_top))
+    targets = np.linspace(s0, high, points) if high > s0 + TARGET_STEP else np.array([s0])
     jobs = access_jobs(targets, args, quintile, out, workers if warm else 0)
+    if warm and top is not None and s_top is not None:
+        jobs[-1] = replace(jobs[-1], start=top.folder)  # the top plan meets the highest target
     run_batch(jobs[::-1], time_limit, memory_limit, workers, scheduler)  # highest target first
     table = frontier_table(jobs, targets, params.access_minutes, axis)
     click.echo(text_table(table))
@@ -228,6 +245,38 @@ def frontier(
     title = f"Cost against access: {loaded.raw.name}"
     files = write_comparison(out, "sact", runs, title=title, report=report, extra={"frontier": table})
     click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
+
+
+TARGET_STEP = 1e-6  # targets are passed to the solves to 6 decimals
+
+
+def floor_target(share: float) -> float:
+    """``share`` rounded down to the 6 decimals a target is passed with: a plan reaching ``share``
+    meets it (rounding to nearest could ask a hair more than the plan it was read from)."""
+    return float(np.floor(share / TARGET_STEP + 1e-6) * TARGET_STEP)
+
+
+def top_share(folder: Path, minutes: float) -> tuple[float | None, bool]:
+    """The share within ``minutes`` of the most-coverage plan in ``folder`` (None: no plan), and
+    whether that plan was proven to reach the most (its solve optimal)."""
+    if not (folder / "allocation.csv").is_file():
+        return None, False
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return within_standard(folder, minutes)[0], (summary.get("solver") or {}).get("status") == "optimal"
+
+
+def top_line(s0: float, s_max: float, s_top: float | None, proven: bool, minutes: float) -> str:
+    """What the frontier's ends are, in one line for the terminal."""
+    first = f"The least-cost plan has {s0:.2%} of attendances within {minutes:g} minutes"
+    if s_top is None:
+        return f"{first}; at most {s_max:.2%} have a candidate site within it (the frontier's top)."
+    if s_top < s_max - TARGET_STEP:
+        most = "the most any plan reaches is" if proven else "the best plan found in the time reaches"
+        return (
+            f"{first}; {s_max:.2%} have a candidate site within it, but {most} {s_top:.2%} "
+            "(runs/top: capacity, staff and limits hold it there), the frontier's top."
+        )
+    return f"{first}; a plan reaches all {s_max:.2%} that have a candidate site within it (runs/top)."
 
 
 def access_jobs(
@@ -240,7 +289,7 @@ def access_jobs(
     point cold)."""
     jobs: list[Job] = []
     for i, target in enumerate(targets):
-        extra = ("--set", f"access_target={target:.6f}", *quintile)
+        extra = ("--set", f"access_target={floor_target(target):.6f}", *quintile)
         name = f"point-{i:02d}"
         jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
     if chains <= 0:

@@ -65,6 +65,36 @@ def test_frontier_prices_access_point_by_point(tiny_instance: Path, tmp_path: Pa
     assert (out / "frontier.svg").is_file() and (out / "report.html").is_file()
 
 
+def test_the_frontier_ends_at_the_most_any_plan_reaches_not_at_the_reachable_share(
+    tiny_instance: Path, tmp_path: Path
+) -> None:
+    """Standard 12 minutes; Z2 has 1,200 attendances, and C (5 min from Z2) has one chair (1,000 a
+    year). Every attendance has a candidate within 12 minutes (reachable share 1.0), but no plan
+    puts more than 1,000 of Z2 within it: the most is (600 + 1,000 + 500) / 2,300 = 91.3 %.
+    Least cost: A and B, Z2 to B at 15 min, B 2 chairs: 10,000 + 4,000 + 3 x 5,000 + 6,000 +
+    18,000 + 2,500 = 55,500 at 1,100 / 2,300. Any target above needs C (20,000 + a chair), and
+    then 1,000 of Z2 go to C (5 min) and 200 to B (15 min), B 1 chair: 65,500."""
+    zones = tiny_instance / "zones.csv"
+    zones.write_text(zones.read_text().replace("Z2,Middle,1000,300,2", "Z2,Middle,1000,1200,2"))
+    sites = tiny_instance / "sites.csv"
+    sites.write_text(sites.read_text() + "C,Clinic,T1,community_site,false,0,1,1,20000,5000,false\n")
+    travel = tiny_instance / "travel.csv"
+    travel.write_text(travel.read_text() + "Z1,C,50\nZ2,C,5\nZ3,C,50\n")
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text() + "  access_minutes: 12\n")
+    out = tmp_path / "frontier"
+    result = run("frontier", str(tiny_instance), "--points", "3", "--out", str(out), "--time-limit", "30")
+    assert result.exit_code == 0, result.output
+    assert "the most any plan reaches is 91.30 %" in result.output.replace("%", " %")
+    table = pd.read_csv(out / "frontier.csv")
+    low, high = 1100 / 2300, 2100 / 2300
+    assert table["target"].tolist() == pytest.approx([low, (low + high) / 2, high], abs=2e-6)
+    assert table["status"].tolist() == ["optimal"] * 3
+    assert table["cost"].tolist() == pytest.approx([55500.0, 65500.0, 65500.0])
+    assert table["achieved"].tolist() == pytest.approx([low, high, high])
+    assert set(table["check"]) == {"passed"}
+
+
 def test_scenarios_compare_and_resume(tiny_instance: Path, tmp_path: Path) -> None:
     (tiny_instance / "scenarios.yaml").write_text(
         "scenarios:\n  base: {}\n  no-b: {close: [B]}\n  dearer-travel: {set: {travel_cost_per_minute: 2.0}}\n",
