@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from optimiser import __version__
+from optimiser.commands.instance_path import resolve_instance
 from optimiser.errors import InputError
 from optimiser.outputs import (
     OutputExistsError,
@@ -33,17 +34,6 @@ def _fail_input(exc: InputError, what: str = "The instance has problems") -> Non
     for problem in exc.problems:
         click.echo(f"  {problem}", err=True)
     sys.exit(EXIT_BAD_INPUT)
-
-
-def resolve_instance(path: str) -> Path:
-    """A folder path, or the name of a bundled instance."""
-    from instances import bundled_path
-
-    candidate = Path(path)
-    if candidate.exists():
-        return candidate
-    bundled = bundled_path(path)
-    return bundled if bundled is not None else candidate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -377,9 +367,11 @@ def list_instances() -> None:
 
 
 def _register_subcommands() -> None:
-    from optimiser.commands import bench, generate, import_data, scenarios
+    from optimiser.commands import bench, frontier, generate, import_data, regret, scenarios
 
-    scenarios.register(main)
+    main.add_command(scenarios.scenarios)
+    main.add_command(frontier.frontier)
+    main.add_command(regret.regret)
     main.add_command(generate.generate)
     main.add_command(import_data.import_group)
     main.add_command(bench.bench)

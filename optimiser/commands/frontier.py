@@ -46,15 +46,17 @@ import numpy as np
 import pandas as pd
 
 from models.sact.access import share as access_share
-from optimiser.commands.parallel import Job
-from optimiser.commands.scenarios import (
-    _fail,
+from optimiser.commands.batch import (
     batch_options,
+    check_word,
     claim_out,
     default_out,
+    fail,
     run_batch,
     solve_arguments,
+    solve_seconds,
 )
+from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 
 AXES = {"access": "sact", "worst_quintile": "sact", "worst": "sact", "response": "ooh"}
@@ -184,7 +186,7 @@ def frontier(
     """Cost against access (sact; --x access or worst_quintile), against the longest journey
     (sact; --x worst) or against the worst response time (ooh; --x response): every point the
     least-cost plan for its target, checked."""
-    from optimiser.cli import resolve_instance
+    from optimiser.commands.instance_path import resolve_instance
     from optimiser.comparison import text_table, write_comparison
     from optimiser.kinds import load_instance
 
@@ -192,7 +194,7 @@ def frontier(
     try:
         loaded = load_instance(instance)
     except InputError as exc:
-        _fail(exc)
+        fail(exc)
     if loaded.kind.name != AXES[axis]:
         click.echo(f"frontier --x {axis} is for {AXES[axis]} instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)
@@ -317,11 +319,11 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
             cost=(doc.get("costs") or {}).get("total") if found else None,
             status=solver.get("status", "not run"),
             gap=solver.get("gap"),
-            check=_check_word(doc),
+            check=check_word(doc),
             sites_open=doc.get("sites_open"),
             chairs=doc.get("chairs"),
             warm_started=str(doc.get("warm_start", "")).startswith("warm start used"),
-            solve_seconds=_solve_seconds(doc),
+            solve_seconds=solve_seconds(doc),
         )
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -473,18 +475,3 @@ def worst_frontier_table(jobs: list[Job], levels: list[float]) -> pd.DataFrame:
     table["minutes_saved"] = levels[0] - table["achieved"].astype(float)
     table["knee"] = table["point"].isin(knees(table, x="minutes_saved", per=1.0))
     return table
-
-
-def _solve_seconds(summary: dict[str, Any]) -> float | None:
-    """The seconds a run spent solving, completing its warm start included (None if unsolved)."""
-    timings = summary.get("timings") or {}
-    if "solve" not in timings:
-        return None
-    return round(float(timings["solve"]) + float(timings.get("warm_start", 0.0)), 4)
-
-
-def _check_word(summary: dict[str, Any]) -> str:
-    check = summary.get("check")
-    if not check:
-        return "no plan"
-    return "passed" if check.get("passed") else "FAILED"

@@ -18,8 +18,8 @@ import click
 import numpy as np
 import pandas as pd
 
+from optimiser.commands.batch import run_batch
 from optimiser.commands.parallel import Job
-from optimiser.commands.scenarios import run_batch
 
 
 def least_cap(loaded: Any) -> float:

@@ -15,16 +15,16 @@ from typing import Any
 import click
 import pandas as pd
 
-from optimiser.commands.frontier import _check_word
-from optimiser.commands.parallel import Job
-from optimiser.commands.scenarios import (
-    _fail,
+from optimiser.commands.batch import (
     batch_options,
+    check_word,
     claim_out,
     default_out,
+    fail,
     run_batch,
     solve_arguments,
 )
+from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 
 
@@ -51,7 +51,7 @@ def regret(
     report: bool,
 ) -> None:
     """For every candidate site: the cost of forcing it open or closed, and what else changes."""
-    from optimiser.cli import resolve_instance
+    from optimiser.commands.instance_path import resolve_instance
     from optimiser.comparison import text_table, write_comparison
     from optimiser.kinds import load_instance
 
@@ -59,7 +59,7 @@ def regret(
     try:
         loaded = load_instance(instance)
     except InputError as exc:
-        _fail(exc)
+        fail(exc)
     if loaded.kind.name != "sact":
         click.echo(f"regret is for sact instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)
@@ -119,7 +119,7 @@ def regret_table(sites: pd.DataFrame, jobs: list[Job], within: float) -> pd.Data
                 also_closes=" ".join(sorted(was_open - now_open)),
                 status=(doc.get("solver") or {}).get("status"),
                 gap=(doc.get("solver") or {}).get("gap"),
-                check=_check_word(doc),
+                check=check_word(doc),
             )
             row["near_optimal"] = row["regret_share"] <= within
         else:

@@ -1,0 +1,165 @@
+"""What the options-appraisal commands (``scenarios``, ``frontier``, ``regret``) share: their
+options, the folder a batch writes into, running its solves with a progress line, and reading a
+run's summary."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from optimiser.commands.parallel import Job, JobOutcome, run_jobs
+from optimiser.errors import InputError
+
+
+def fail(exc: InputError) -> None:
+    """Every problem of a bad request on stderr, then exit 2."""
+    click.echo(f"The request has problems ({len(exc.problems)}):", err=True)
+    for problem in exc.problems:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(2)
+
+
+def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every multi-solve command shares."""
+    options = [
+        click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder."),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            default=120.0,
+            show_default=True,
+            help="Seconds per solve.",
+        ),
+        click.option(
+            "--gap", type=click.FloatRange(min=0), default=1e-4, show_default=True, help="Relative gap."
+        ),
+        click.option("--solver", "backend", default=None, help="Backend (default: the kind's first)."),
+        click.option(
+            "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Solves at once."
+        ),
+        click.option("--scheduler", default=None, help="Address of a running Dask scheduler."),
+        click.option(
+            "--memory-limit",
+            type=click.FloatRange(min=100),
+            default=8000.0,
+            show_default=True,
+            help="MB per solve; above it the solve is stopped.",
+        ),
+        click.option("--report/--no-report", default=True, show_default=True, help="Write report.html."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+class BatchProgress:
+    """Scenarios done, running and failed, and the best objective so far, on one line (stderr)."""
+
+    def __init__(self, jobs: list[Job], workers: int) -> None:
+        self.folders = {job.name: job.folder for job in jobs}
+        self.workers = workers
+        self.failed = 0
+        self.best: tuple[float, str] | None = None
+
+    def _objective(self, name: str) -> float | None:
+        import json
+
+        summary = self.folders[name] / "summary.json"
+        if not summary.is_file():
+            return None
+        doc = json.loads(summary.read_text(encoding="utf-8"))
+        total = (doc.get("costs") or {}).get("total")
+        if isinstance(total, dict):  # ooh: today, plan, saving
+            total = total.get("after")
+        value = total if total is not None else (doc.get("solver") or {}).get("objective")
+        return None if value is None else float(value)
+
+    def __call__(self, outcome: JobOutcome, done: int, total: int) -> None:
+        ok = outcome.status in ("finished", "resumed") and outcome.returncode in (0, None)
+        if not ok and outcome.returncode != 1:
+            self.failed += 1
+        running = min(self.workers, total - done)
+        text = (
+            f"[{done}/{total}] done, {running} running, {self.failed} failed: {outcome.name} {outcome.status}"
+        )
+        if outcome.note and not ok:
+            text += f" ({outcome.note.splitlines()[-1][:120]})"
+        value = self._objective(outcome.name) if outcome.name in self.folders else None
+        if value is not None and (self.best is None or value < self.best[0]):
+            self.best = (value, outcome.name)
+        if self.best is not None:
+            text += f"; least cost so far {self.best[0]:,.0f} ({self.best[1]})"
+        click.echo(text, err=True)
+
+
+def solve_arguments(instance: Path, backend: str | None, time_limit: float, gap: float) -> tuple[str, ...]:
+    args = [str(instance), "--time-limit", str(time_limit), "--gap", str(gap), "--threads", "1"]
+    if backend:
+        args += ["--solver", backend]
+    return tuple(args)
+
+
+def run_batch(
+    jobs: list[Job], time_limit: float, memory_mb: float, workers: int, scheduler: str | None
+) -> list[JobOutcome]:
+    """Run the jobs with a progress line per finished solve; Ctrl-C keeps what finished."""
+    progress = BatchProgress(jobs, workers)
+    # the whole solve's wall clock plus room to load, check and write
+    try:
+        return run_jobs(
+            jobs,
+            wall_seconds=time_limit * 1.2 + 60,
+            memory_mb=memory_mb,
+            workers=workers,
+            scheduler=scheduler,
+            on_done=progress,
+        )
+    except KeyboardInterrupt:
+        click.echo("Interrupted: finished solves are kept; run the same command again to resume.", err=True)
+        sys.exit(130)
+
+
+BATCH_MARKER = ".optimiser-batch"
+
+
+def claim_out(out: Path) -> Path:
+    """``out`` for a batch: new, empty, or one an earlier batch wrote (its marker), so a rerun resumes;
+    any other existing folder is refused (exit 2), never written into."""
+    if out.exists() and not out.is_dir():
+        click.echo(f"{out} exists and is not a folder; choose another --out", err=True)
+        sys.exit(2)
+    if out.is_dir() and any(out.iterdir()) and not (out / BATCH_MARKER).is_file():
+        click.echo(f"{out} holds files optimiser did not write; choose another --out", err=True)
+        sys.exit(2)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BATCH_MARKER).write_text("written by optimiser scenarios / frontier / regret\n", encoding="utf-8")
+    return out
+
+
+def default_out(prefix: str, instance_name: str) -> Path:
+    import datetime as dt
+
+    from optimiser.outputs import safe_slug
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{prefix}-{safe_slug(instance_name)}-{stamp}"
+
+
+def solve_seconds(summary: dict[str, Any]) -> float | None:
+    """The seconds a run spent solving, completing its warm start included (None if unsolved)."""
+    timings = summary.get("timings") or {}
+    if "solve" not in timings:
+        return None
+    return round(float(timings["solve"]) + float(timings.get("warm_start", 0.0)), 4)
+
+
+def check_word(summary: dict[str, Any]) -> str:
+    """The independent check of a run in one word: passed, FAILED or no plan."""
+    check = summary.get("check")
+    if not check:
+        return "no plan"
+    return "passed" if check.get("passed") else "FAILED"
