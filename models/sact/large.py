@@ -32,11 +32,15 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    (plans from earlier, poorer points: hence 4 tries, :data:`EARLY_PLANS`).  Each plan goes
    through the closing pass of :mod:`models.sact.close` (told the objective that meets the gap),
    and no plan is tried once the one in hand costs at most :data:`EARLY_PLAN_EXCESS` above the
-   point's LP objective (what a try could hope for).
+   point's LP objective (what a try could hope for).  When the best plan then misses the gap by
+   at most :data:`REGION_REACH`, it is improved region by region (:mod:`models.sact.regions`: a
+   restricted MILP over the sites of one region at a time, the rest of the plan fixed) for at most
+   :data:`REGION_EARLY_SECONDS`.
 2. *A plan at once: fix and transport* (:func:`models.sact.heuristic.fix_and_transport`, no
    full-size LP), with at most half the time left, unless stage 1 stopped early within the gap.
    Its plan, with its gap against the stage-1 bound, is returned as it stands when within the
-   asked gap.
+   asked gap; else the best plan, when within :data:`REGION_REACH` of the gap, is improved region
+   by region (:mod:`models.sact.regions`) with at most :data:`REGION_SHARE` of the time left.
 3a. *A plan from a dive* (:mod:`models.sact.dive`): fractional diving on the open flags over the
    arcs priced in, then the restricted MILP with every open flag fixed; when it finds a plan,
    stage 3 is skipped.  On ``lsc-sact`` it finds the optimum, where stage 3 stopped 0.8 % above.
@@ -85,6 +89,7 @@ from models.sact.dive import dive_sites
 from models.sact.heuristic import FIX_TOLERANCE, HEURISTIC_TOLERANCE, fix_and_transport
 from models.sact.input import SactParameters
 from models.sact.matrix import build_matrix
+from models.sact.regions import improve_by_regions
 from models.sact.start import start_point
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, solve_matrix
 from solvers.pricing import PricedRelaxation, PricingSession, RoundPoint, session_within
@@ -107,6 +112,12 @@ CHECK_MOST: int | None = 2500
 # a plan is tried from a step's point only once HiGHS counts at most this many primal
 # infeasibilities per row and column the round added (10,000 x 300: at 0.46 a plan within 1 %)
 STEP_PLAN_UNSETTLED = 0.5
+# a plan within this share above the objective that meets the gap is improved region by region
+# (models.sact.regions): from stage 1's tries with at most REGION_EARLY_SECONDS, after stage 2 with
+# at most REGION_SHARE of the time left
+REGION_REACH = 0.01
+REGION_EARLY_SECONDS = 30.0
+REGION_SHARE = 0.5
 FULL_MODEL_ARCS = 20_000  # up to this many arcs stage 3 keeps a quarter of the time left for stage 4
 SOLVED_LP = ("optimal", "stalled", "round_limit")
 """Stage 1 ends with its last restricted LP solved: the dive starts from it. After ``time_limit`` the
@@ -187,6 +198,8 @@ def solve_priced(
         if x is not None:
             run.offer(x)
             run.report(0.0, run.best_obj, None)
+        rest = run.left()
+        _region_stage(run, a, p, None if rest is None else REGION_SHARE * rest)
         if not run.gap_met() and not _dive_stage(run, a, session, relaxation):
             _restricted_stage(run, a, relaxation)
     if WHOLE_MODEL_STAGE and not run.gap_met() and _whole_model_stage(run, relaxation):
@@ -248,6 +261,23 @@ def _early_plan(
     run.notes.append(f"during pricing, {note} in {time.perf_counter() - t_h:.1f} s")
     if plan is not None:
         run.offer(plan)
+        run.report(0.0, run.best_obj, None)
+        rest = run.left()
+        early = REGION_EARLY_SECONDS if rest is None else min(REGION_EARLY_SECONDS, 0.5 * rest)
+        _region_stage(run, a, p, early)
+
+
+def _region_stage(run: StagedSearch, a: SactArrays, p: SactParameters, seconds: float | None) -> None:
+    """The best plan improved region by region (:mod:`models.sact.regions`) for at most ``seconds``,
+    when it misses the gap by at most :data:`REGION_REACH`."""
+    target = _target(run)
+    if run.best_x is None or run.best_obj is None or target is None or run.gap_met():
+        return
+    if run.best_obj > (1.0 + REGION_REACH) * target or (seconds is not None and seconds <= 1.0):
+        return
+    plan, note = improve_by_regions(run.model, a, p, run.best_x, run.options, seconds, target)
+    run.notes.append(note)
+    if run.offer(plan):
         run.report(0.0, run.best_obj, None)
 
 
