@@ -14,28 +14,29 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    only; price every other arc with the row duals (one sparse product) and add those of negative
    reduced cost; separate the per-arc linking rows (the model's lazy pool) the LP breaks; repeat.
    The *Lagrangian bound* of every round is a valid lower bound on the whole model (proof in
-   :mod:`solvers.pricing`), converged or not, and equals the strong LP bound at convergence.  The
-   stage gets :data:`LP_SHARE` of the time limit.  *Early stop* (issue 16): from the second round
-   on, when a plan :data:`EARLY_PLAN_EXCESS` above the round's restricted LP objective would meet
-   the asked gap against the round's bound, fix and transport (stage 2) is tried from the round's
-   point, at most :data:`EARLY_PLANS` times; pricing stops as soon as the best plan is within the
-   gap of the valid bound.  At 10,000 x 300 the second round's bound (134.9 M, 0.5 % under the
-   converged 135.2 M) and its plan (135.8 M) meet a 1 % gap: two rounds instead of nine to eleven,
-   38-48 CPU s instead of 89-95 (``benchmarks/results/sact_capacitated_10k.md``).  *Steps*
-   (:data:`CHECK_EVERY`): a round's re-solve runs in steps of simplex iterations, each giving a
-   valid bound from the dual simplex's current duals; the gap is checked after every step, and a
-   plan is tried from a step's point once it has settled (:data:`STEP_PLAN_UNSETTLED`).  At
-   10,000 x 300 the second round stops after 10,000 of its about 15,000 iterations with bound
-   134.76 M and plan 136.01 M (0.92 %): 26-28 CPU s instead of 41-45.  A step has at most
-   :data:`CHECK_MOST` iterations: on seed 1 of that size the plan then comes after 13,000 iterations
-   instead of 15,000 (62.3 -> 51.6-57.7 s wall, load 1.7-2.6), seed 0 unchanged, seed 3 80 -> 93 s
-   (plans from earlier, poorer points: hence 4 tries, :data:`EARLY_PLANS`).  Each plan goes
-   through the closing pass of :mod:`models.sact.close` (told the objective that meets the gap),
-   and no plan is tried once the one in hand costs at most :data:`EARLY_PLAN_EXCESS` above the
-   point's LP objective (what a try could hope for).  When the best plan then misses the gap by
-   at most :data:`REGION_REACH`, it is improved region by region (:mod:`models.sact.regions`: a
-   restricted MILP over the sites of one region at a time, the rest of the plan fixed) for at most
-   :data:`REGION_EARLY_SECONDS`.
+   :mod:`solvers.pricing`), converged or not, and equals the strong LP bound at convergence. The
+   stage gets :data:`LP_SHARE` of the time limit (wall seconds; with
+   :data:`LP_SHARE_PAUSES_FOR_PLANS`, not counting its plan tries). *Early stop* (issue 16): from
+   the second round on, when a plan :data:`EARLY_PLAN_EXCESS` above the round's restricted LP
+   objective would meet the asked gap against the round's bound, fix and transport (stage 2) is
+   tried from the round's point, at most :data:`EARLY_PLANS` times; pricing stops as soon as the
+   best plan is within the gap of the valid bound. At 10,000 x 300 the second round's bound (134.9
+   M, 0.5 % under the converged 135.2 M) and its plan (135.8 M) meet a 1 % gap: two rounds instead
+   of nine to eleven, 38-48 CPU s instead of 89-95
+   (``benchmarks/results/sact_capacitated_10k.md``). *Steps* (:data:`CHECK_EVERY`): a round's
+   re-solve runs in steps of simplex iterations, each giving a valid bound from the dual simplex's
+   current duals; the gap is checked after every step, and a plan is tried from a step's point once
+   it has settled (:data:`STEP_PLAN_UNSETTLED`). At 10,000 x 300 the second round stops after
+   10,000 of its about 15,000 iterations with bound 134.76 M and plan 136.01 M (0.92 %): 26-28 CPU
+   s instead of 41-45. A step has at most :data:`CHECK_MOST` iterations: on seed 1 of that size the
+   plan then comes after 13,000 iterations instead of 15,000 (62.3 -> 51.6-57.7 s wall, load
+   1.7-2.6), seed 0 unchanged, seed 3 80 -> 93 s (plans from earlier, poorer points: hence 4 tries,
+   :data:`EARLY_PLANS`). Each plan goes through the closing pass of :mod:`models.sact.close` (told
+   the objective that meets the gap), and no plan is tried once the one in hand costs at most
+   :data:`EARLY_PLAN_EXCESS` above the point's LP objective (what a try could hope for). When the
+   best plan then misses the gap by at most :data:`REGION_REACH`, it is improved region by region
+   (:mod:`models.sact.regions`: a restricted MILP over the sites of one region at a time, the rest
+   of the plan fixed) for at most :data:`REGION_EARLY_SECONDS`.
 2. *A plan at once: fix and transport* (:func:`models.sact.heuristic.fix_and_transport`, no
    full-size LP), with at most half the time left, unless stage 1 stopped early within the gap.
    Its plan, with its gap against the stage-1 bound, is returned as it stands when within the
@@ -100,6 +101,8 @@ __all__ = ["HEURISTIC_TOLERANCE", "fix_and_transport", "solve_priced", "use_pric
 PRICED_PATH_ARCS = 100_000  # solve_method "auto": the priced path above this many arcs
 NEAREST = 5  # arcs per demand row in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
+# stage 1's plan tries (fix and transport, closes, regions) do not count against its share
+LP_SHARE_PAUSES_FOR_PLANS = False
 EARLY_PLANS = 4  # most plans stage 1 tries from its rounds' points (0: none), to stop once within the gap
 # ... from the second round on, when a plan this far above the round's LP objective would meet the gap
 EARLY_PLAN_EXCESS = 0.005
@@ -244,6 +247,7 @@ def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> tuple[Pricing
         enough=enough,
         check_every=CHECK_EVERY,
         check_most=CHECK_MOST,
+        pause_for_enough=LP_SHARE_PAUSES_FOR_PLANS,
     )
     run.bound = relaxation.bound
     run.notes.append(relaxation.summary(priced))
