@@ -263,8 +263,7 @@ def _early_plan(
     limit = None if rest is None else 0.5 * rest
     plan, note = fix_and_transport(run.model, a, p, x, active, run.options, limit, _target(run))
     run.notes.append(f"during pricing, {note} in {time.perf_counter() - t_h:.1f} s")
-    if plan is not None:
-        run.offer(plan)
+    if plan is not None and run.offer(plan):  # a plan no better than the best: its regions were searched
         run.report(0.0, run.best_obj, None)
         rest = run.left()
         early = REGION_EARLY_SECONDS if rest is None else min(REGION_EARLY_SECONDS, 0.5 * rest)
