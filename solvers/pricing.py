@@ -16,7 +16,9 @@ a column nor a row is missing:
 4. Repeat until nothing is added, the time is up (``time_limit`` or ``deadline``), a stop is
    requested (:mod:`solvers.interrupt`), the bound stalls (``stall_rounds`` rounds in a row
    each raising it by less than ``stall_tolerance``, relative), or the caller's ``enough`` says
-   the bound so far is all it needs (e.g. a plan is already within the asked gap of it).
+   the bound so far is all it needs (e.g. a plan is already within the asked gap of it).  With
+   ``pause_for_enough`` the seconds ``enough`` takes (a caller's plans) are not counted against
+   ``time_limit``: under load the plans would otherwise take the time the bound needs.
 5. *Steps* (``check_every``, with ``enough``): from the second round on, the re-solve after new
    columns and rows runs in steps of ``check_every``, then twice, three times ... that many
    simplex iterations (at most ``check_most`` a step); after each, the bound of the
@@ -237,14 +239,19 @@ class PricingSession:
         enough: Enough | None = None,
         check_every: int | None = None,
         check_most: int | None = None,
+        pause_for_enough: bool = False,
     ) -> PricedRelaxation:
         """Price columns and separate rows under the current bounds (see :func:`price_relaxation`);
         ``widen=False``: a restricted LP that the columns in cannot solve ends the call as
-        ``infeasible`` (a heuristic's fixing dropped) instead of bringing in every column."""
+        ``infeasible`` (a heuristic's fixing dropped) instead of bringing in every column.
+        ``pause_for_enough``: the seconds spent in ``enough`` (a caller's plans) do not count
+        against ``time_limit`` (the end moves later by them, never past ``deadline``)."""
         t0 = time.perf_counter()
         lp, stop = self.lp, self.stop
         lp.widen = widen
         stop.end, stop.reason = _first_end(time_limit, deadline), None
+        if enough is not None and pause_for_enough:
+            enough = _paused(enough, stop, deadline)
         state = _Progress()
         history: list[tuple[float, float, float, int, int]] = []
         status = "round_limit"
@@ -307,9 +314,11 @@ def session_within(
     enough: Enough | None = None,
     check_every: int | None = None,
     check_most: int | None = None,
+    pause_for_enough: bool = False,
 ) -> tuple[PricingSession, PricedRelaxation]:
     """:func:`price_relaxation` under a run's ``options`` (``share`` of its call limit, its deadline,
-    threads and verbosity; ``enough``, ``check_every`` and ``check_most`` as there), and the session
+    threads and verbosity; ``enough``, ``check_every``, ``check_most`` and ``pause_for_enough`` as
+    in :meth:`PricingSession.price`), and the session
     it priced in, kept warm for the caller: a dive or a branch changes bounds and prices again from
     its basis."""
     limit = options.call_limit()
@@ -320,8 +329,25 @@ def session_within(
         enough=enough,
         check_every=check_every,
         check_most=check_most,
+        pause_for_enough=pause_for_enough,
     )
     return session, relaxation
+
+
+def _paused(enough: Enough, stop: HighsStop, deadline: float | None) -> Enough:
+    """``enough`` whose seconds move ``stop``'s end later by as much (never past ``deadline``)."""
+
+    def call(point: RoundPoint) -> bool:
+        t0 = time.monotonic()
+        try:
+            return enough(point)
+        finally:
+            if stop.end is not None:
+                stop.end += time.monotonic() - t0
+                if deadline is not None:
+                    stop.end = min(stop.end, deadline)
+
+    return call
 
 
 def _first_end(time_limit: float | None, deadline: float | None) -> float | None:

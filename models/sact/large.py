@@ -14,29 +14,34 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    only; price every other arc with the row duals (one sparse product) and add those of negative
    reduced cost; separate the per-arc linking rows (the model's lazy pool) the LP breaks; repeat.
    The *Lagrangian bound* of every round is a valid lower bound on the whole model (proof in
-   :mod:`solvers.pricing`), converged or not, and equals the strong LP bound at convergence.  The
-   stage gets :data:`LP_SHARE` of the time limit.  *Early stop* (issue 16): from the second round
-   on, when a plan :data:`EARLY_PLAN_EXCESS` above the round's restricted LP objective would meet
-   the asked gap against the round's bound, fix and transport (stage 2) is tried from the round's
-   point, at most :data:`EARLY_PLANS` times; pricing stops as soon as the best plan is within the
-   gap of the valid bound.  At 10,000 x 300 the second round's bound (134.9 M, 0.5 % under the
-   converged 135.2 M) and its plan (135.8 M) meet a 1 % gap: two rounds instead of nine to eleven,
-   38-48 CPU s instead of 89-95 (``benchmarks/results/sact_capacitated_10k.md``).  *Steps*
-   (:data:`CHECK_EVERY`): a round's re-solve runs in steps of simplex iterations, each giving a
-   valid bound from the dual simplex's current duals; the gap is checked after every step, and a
-   plan is tried from a step's point once it has settled (:data:`STEP_PLAN_UNSETTLED`).  At
-   10,000 x 300 the second round stops after 10,000 of its about 15,000 iterations with bound
-   134.76 M and plan 136.01 M (0.92 %): 26-28 CPU s instead of 41-45.  A step has at most
-   :data:`CHECK_MOST` iterations: on seed 1 of that size the plan then comes after 13,000 iterations
-   instead of 15,000 (62.3 -> 51.6-57.7 s wall, load 1.7-2.6), seed 0 unchanged, seed 3 80 -> 93 s
-   (plans from earlier, poorer points: hence 4 tries, :data:`EARLY_PLANS`).  Each plan goes
-   through the closing pass of :mod:`models.sact.close` (told the objective that meets the gap),
-   and no plan is tried once the one in hand costs at most :data:`EARLY_PLAN_EXCESS` above the
-   point's LP objective (what a try could hope for).
+   :mod:`solvers.pricing`), converged or not, and equals the strong LP bound at convergence. The
+   stage gets :data:`LP_SHARE` of the time limit (wall seconds; with
+   :data:`LP_SHARE_PAUSES_FOR_PLANS`, not counting its plan tries). *Early stop* (issue 16): from
+   the second round on, when a plan :data:`EARLY_PLAN_EXCESS` above the round's restricted LP
+   objective would meet the asked gap against the round's bound, fix and transport (stage 2) is
+   tried from the round's point, at most :data:`EARLY_PLANS` times; pricing stops as soon as the
+   best plan is within the gap of the valid bound. At 10,000 x 300 the second round's bound (134.9
+   M, 0.5 % under the converged 135.2 M) and its plan (135.8 M) meet a 1 % gap: two rounds instead
+   of nine to eleven, 38-48 CPU s instead of 89-95
+   (``benchmarks/results/sact_capacitated_10k.md``). *Steps* (:data:`CHECK_EVERY`): a round's
+   re-solve runs in steps of simplex iterations, each giving a valid bound from the dual simplex's
+   current duals; the gap is checked after every step, and a plan is tried from a step's point once
+   it has settled (:data:`STEP_PLAN_UNSETTLED`). At 10,000 x 300 the second round stops after
+   10,000 of its about 15,000 iterations with bound 134.76 M and plan 136.01 M (0.92 %): 26-28 CPU
+   s instead of 41-45. A step has at most :data:`CHECK_MOST` iterations: on seed 1 of that size the
+   plan then comes after 13,000 iterations instead of 15,000 (62.3 -> 51.6-57.7 s wall, load
+   1.7-2.6), seed 0 unchanged, seed 3 80 -> 93 s (plans from earlier, poorer points: hence 4 tries,
+   :data:`EARLY_PLANS`). Each plan goes through the closing pass of :mod:`models.sact.close` (told
+   the objective that meets the gap), and no plan is tried once the one in hand costs at most
+   :data:`EARLY_PLAN_EXCESS` above the point's LP objective (what a try could hope for). When the
+   best plan then misses the gap by at most :data:`REGION_REACH`, it is improved region by region
+   (:mod:`models.sact.regions`: a restricted MILP over the sites of one region at a time, the rest
+   of the plan fixed) for at most :data:`REGION_EARLY_SECONDS`.
 2. *A plan at once: fix and transport* (:func:`models.sact.heuristic.fix_and_transport`, no
    full-size LP), with at most half the time left, unless stage 1 stopped early within the gap.
    Its plan, with its gap against the stage-1 bound, is returned as it stands when within the
-   asked gap.
+   asked gap; else the best plan, when within :data:`REGION_REACH` of the gap, is improved region
+   by region (:mod:`models.sact.regions`) with at most :data:`REGION_SHARE` of the time left.
 3a. *A plan from a dive* (:mod:`models.sact.dive`): fractional diving on the open flags over the
    arcs priced in, then the restricted MILP with every open flag fixed; when it finds a plan,
    stage 3 is skipped.  On ``lsc-sact`` it finds the optimum, where stage 3 stopped 0.8 % above.
@@ -85,6 +90,7 @@ from models.sact.dive import dive_sites
 from models.sact.heuristic import FIX_TOLERANCE, HEURISTIC_TOLERANCE, fix_and_transport
 from models.sact.input import SactParameters
 from models.sact.matrix import build_matrix
+from models.sact.regions import improve_by_regions
 from models.sact.start import start_point
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, solve_matrix
 from solvers.pricing import PricedRelaxation, PricingSession, RoundPoint, session_within
@@ -95,6 +101,8 @@ __all__ = ["HEURISTIC_TOLERANCE", "fix_and_transport", "solve_priced", "use_pric
 PRICED_PATH_ARCS = 100_000  # solve_method "auto": the priced path above this many arcs
 NEAREST = 5  # arcs per demand row in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
+# stage 1's plan tries (fix and transport, closes, regions) do not count against its share
+LP_SHARE_PAUSES_FOR_PLANS = False
 EARLY_PLANS = 4  # most plans stage 1 tries from its rounds' points (0: none), to stop once within the gap
 # ... from the second round on, when a plan this far above the round's LP objective would meet the gap
 EARLY_PLAN_EXCESS = 0.005
@@ -107,6 +115,12 @@ CHECK_MOST: int | None = 2500
 # a plan is tried from a step's point only once HiGHS counts at most this many primal
 # infeasibilities per row and column the round added (10,000 x 300: at 0.46 a plan within 1 %)
 STEP_PLAN_UNSETTLED = 0.5
+# a plan within this share above the objective that meets the gap is improved region by region
+# (models.sact.regions): from stage 1's tries with at most REGION_EARLY_SECONDS, after stage 2 with
+# at most REGION_SHARE of the time left
+REGION_REACH = 0.01
+REGION_EARLY_SECONDS = 30.0
+REGION_SHARE = 0.5
 FULL_MODEL_ARCS = 20_000  # up to this many arcs stage 3 keeps a quarter of the time left for stage 4
 SOLVED_LP = ("optimal", "stalled", "round_limit")
 """Stage 1 ends with its last restricted LP solved: the dive starts from it. After ``time_limit`` the
@@ -187,6 +201,8 @@ def solve_priced(
         if x is not None:
             run.offer(x)
             run.report(0.0, run.best_obj, None)
+        rest = run.left()
+        _region_stage(run, a, p, None if rest is None else REGION_SHARE * rest)
         if not run.gap_met() and not _dive_stage(run, a, session, relaxation):
             _restricted_stage(run, a, relaxation)
     if WHOLE_MODEL_STAGE and not run.gap_met() and _whole_model_stage(run, relaxation):
@@ -231,6 +247,7 @@ def _relax(run: StagedSearch, a: SactArrays, p: SactParameters) -> tuple[Pricing
         enough=enough,
         check_every=CHECK_EVERY,
         check_most=CHECK_MOST,
+        pause_for_enough=LP_SHARE_PAUSES_FOR_PLANS,
     )
     run.bound = relaxation.bound
     run.notes.append(relaxation.summary(priced))
@@ -246,8 +263,24 @@ def _early_plan(
     limit = None if rest is None else 0.5 * rest
     plan, note = fix_and_transport(run.model, a, p, x, active, run.options, limit, _target(run))
     run.notes.append(f"during pricing, {note} in {time.perf_counter() - t_h:.1f} s")
-    if plan is not None:
-        run.offer(plan)
+    if plan is not None and run.offer(plan):  # a plan no better than the best: its regions were searched
+        run.report(0.0, run.best_obj, None)
+        rest = run.left()
+        early = REGION_EARLY_SECONDS if rest is None else min(REGION_EARLY_SECONDS, 0.5 * rest)
+        _region_stage(run, a, p, early)
+
+
+def _region_stage(run: StagedSearch, a: SactArrays, p: SactParameters, seconds: float | None) -> None:
+    """The best plan improved region by region (:mod:`models.sact.regions`) for at most ``seconds``,
+    when it misses the gap by at most :data:`REGION_REACH`."""
+    target = _target(run)
+    if run.best_x is None or run.best_obj is None or target is None or run.gap_met():
+        return
+    if run.best_obj > (1.0 + REGION_REACH) * target or (seconds is not None and seconds <= 1.0):
+        return
+    plan, note = improve_by_regions(run.model, a, p, run.best_x, run.options, seconds, target)
+    run.notes.append(note)
+    if run.offer(plan):
         run.report(0.0, run.best_obj, None)
 
 

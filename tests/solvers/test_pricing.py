@@ -278,3 +278,22 @@ def test_check_most_caps_the_steps_and_ends_where_the_steps_would() -> None:
         assert r.status == "optimal" and r.bound == pytest.approx(optimum, rel=1e-7)
         counts.append(sum(not p.settled for p in heard))
     assert counts[1] > counts[0] >= 3
+
+
+def test_paused_enough_moves_the_end_later_by_its_own_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pause_for_enough``: 7 s spent in ``enough`` move the end from 100 to 107, never past the
+    deadline (104 in the second case)."""
+    from types import SimpleNamespace
+
+    import solvers.pricing as pricing
+
+    clock = iter([10.0, 17.0, 20.0, 27.0])
+    monkeypatch.setattr(pricing.time, "monotonic", lambda: next(clock))
+    stop = SimpleNamespace(end=100.0)
+    call = pricing._paused(lambda point: False, stop, None)
+    assert call(None) is False
+    assert stop.end == pytest.approx(107.0)
+    stop.end = 100.0
+    capped = pricing._paused(lambda point: True, stop, 104.0)
+    assert capped(None) is True
+    assert stop.end == pytest.approx(104.0)
