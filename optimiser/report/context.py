@@ -49,8 +49,17 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
         items.append(("Gap to the bound", f"{solver['gap']:.2%}"))
     items.append(("Independent check", "passed" if check and check.get("passed") else "FAILED or not run"))
     costs = summary.get("costs")
-    if isinstance(costs, dict) and "total" in costs:
-        items.append(("Annual cost", _money(costs["total"])))
+    total = costs.get("total") if isinstance(costs, dict) else None
+    cover_cost = summary.get("total_cost")
+    if isinstance(total, dict):  # ooh: today's rotas against the plan's
+        items.append(("Annual cost", _money(total.get("after"))))
+        items.append(("Today", _money(total.get("before"))))
+        items.append(("Saving a year", _money(total.get("saving"))))
+    elif total is not None:
+        items.append(("Annual cost", _money(total)))
+    elif isinstance(cover_cost, dict):  # cover: the plan against everyone at home
+        items.append(("Locum and travel cost", _money(cover_cost.get("plan"))))
+        items.append(("Baseline", _money(cover_cost.get("baseline"))))
     elif solver.get("objective") is not None:
         from optimiser.report import readable
 
@@ -61,6 +70,17 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
         items.append(
             ("Within 30 / 45 / 60 min", " / ".join(_percent(access.get(f"within_{m}")) for m in (30, 45, 60)))
         )
+    uncovered = summary.get("uncovered_pas")
+    if isinstance(uncovered, dict) and uncovered.get("plan") is not None:  # cover
+        items.append(("Uncovered PAs", f"{float(uncovered['plan']):,.1f}"))
+    if isinstance(summary.get("mdts"), dict) and summary["mdts"].get("not_quorate") is not None:
+        items.append(("MDT meetings not quorate", f"{summary['mdts']['not_quorate']:,}"))
+    for key, label in (
+        ("rotas", "Rotas (today -> plan)"),
+        ("temporary_slots", "Locum slots (today -> plan)"),
+    ):
+        if isinstance(summary.get(key), dict):  # ooh
+            items.append((label, f"{summary[key].get('before')} -> {summary[key].get('after')}"))
     for key, label in (
         ("sites_open", "Sites open"),
         ("chairs", "Chairs"),

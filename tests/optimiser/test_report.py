@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -102,3 +103,39 @@ def test_report_opens_in_a_headless_browser(sact_run: Path, tmp_path: Path) -> N
         timeout=120,
     ).stdout
     assert dom.count("<circle") == 40 and 'class="map"' in dom
+
+
+def test_report_of_an_ooh_run_shows_today_the_plan_and_the_saving(tmp_path: Path) -> None:
+    """An OOH summary gives each cost as today / plan / saving; the report once failed on it with a
+    traceback (float() of a dict)."""
+    runner = CliRunner()
+    made = runner.invoke(
+        main, ["generate", "ooh", "--sites", "4", "--services", "2", "--seed", "1", str(tmp_path / "inst")]
+    )
+    assert made.exit_code == 0, made.output
+    solved = runner.invoke(main, ["solve", str(tmp_path / "inst"), "--out", str(tmp_path / "run")])
+    assert solved.exit_code == 0, solved.output
+    result = runner.invoke(main, ["report", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    for label, key in (("Annual cost", "after"), ("Today", "before"), ("Saving a year", "saving")):
+        assert label in html and f"£{summary['costs']['total'][key]:,.0f}" in html
+    rotas = summary["rotas"]
+    assert f"{rotas['before']} -&gt; {rotas['after']}" in html
+
+
+def test_headline_of_a_cover_run_gives_its_cost_uncovered_pas_and_mdts() -> None:
+    from optimiser.report.context import headline
+
+    summary = {
+        "solver": {"status": "optimal", "gap": 0.0, "objective": 165757.0},
+        "check": {"passed": True},
+        "total_cost": {"plan": 165682.5, "baseline": 129365.0},
+        "uncovered_pas": {"plan": 112.5, "baseline": 433.0},
+        "mdts": {"meetings": 808, "quorate": 798, "not_quorate": 10},
+    }
+    items = dict(headline(summary))
+    assert items["Locum and travel cost"] == "£165,682" and items["Baseline"] == "£129,365"
+    assert items["Uncovered PAs"] == "112.5" and items["MDT meetings not quorate"] == "10"
+    assert "Objective" not in items
