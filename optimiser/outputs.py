@@ -224,6 +224,49 @@ def atomic_folder(target: Path, *, force: bool = False, holds: str | None = None
     _swap(target, tmp)
 
 
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """Yield a temporary file beside ``path``; on success it replaces ``path`` in one rename.
+
+    A symbolic link at ``path`` is replaced, never followed, so no file it points to (a user's,
+    anywhere) is written; a reader never sees a half-written file; on any error ``path`` is left
+    as it was.  The file gets the permissions a new file gets (the umask), not ``mkstemp``'s 0600.
+    """
+    path = Path(path)
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def list_in_run(folder: Path, name: str) -> None:
+    """Add ``name`` to the files the run folder ``folder``'s ``run.json`` lists (when it has one),
+    so that ``solve --force`` over the folder replaces it with the run's other files."""
+    path = folder / RUN_FILE
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(meta, dict) or not isinstance(meta.get("files"), list) or name in meta["files"]:
+        return
+    meta["files"] = [*meta["files"], name]
+    with replacing(path) as tmp:
+        write_json(tmp, meta)
+
+
+def owned_by_run(folder: Path, name: str) -> bool:
+    """Whether the run folder ``folder``'s ``run.json`` lists ``name`` among the files it wrote."""
+    return name in _owned_files(folder)
+
+
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Strict JSON (RFC 8259): NaN and infinities are written as null, never as NaN/Infinity."""
     text = json.dumps(strict(data), indent=2, default=_json_default, allow_nan=False)

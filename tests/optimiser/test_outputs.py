@@ -239,3 +239,29 @@ def test_generate_force_replaces_only_an_instance_folder(
     result = CliRunner().invoke(main, [*args, "."])
     assert result.exit_code == 2 and "working folder" in result.output
     assert (first / "instance.yaml").exists()
+
+
+def test_replacing_never_follows_a_symbolic_link(tmp_path: Path) -> None:
+    from optimiser.outputs import replacing
+
+    users = tmp_path / "users.csv"
+    users.write_text("mine", encoding="utf-8")
+    link = tmp_path / "comparison.csv"
+    link.symlink_to(users)
+    with replacing(link) as tmp:
+        tmp.write_text("engine", encoding="utf-8")
+    assert users.read_text(encoding="utf-8") == "mine"
+    assert not link.is_symlink() and link.read_text(encoding="utf-8") == "engine"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_replacing_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    from optimiser.outputs import replacing
+
+    path = tmp_path / "comparison.md"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), replacing(path) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+    assert path.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["comparison.md"]

@@ -139,3 +139,43 @@ def test_headline_of_a_cover_run_gives_its_cost_uncovered_pas_and_mdts() -> None
     assert items["Locum and travel cost"] == "£165,682" and items["Baseline"] == "£129,365"
     assert items["Uncovered PAs"] == "112.5" and items["MDT meetings not quorate"] == "10"
     assert "Objective" not in items
+
+
+def test_report_never_writes_through_a_symbolic_link(sact_run: Path, tmp_path: Path) -> None:
+    """A report.html that is a link to a user's file (anywhere) once had that file overwritten."""
+    run = tmp_path / "run"
+    shutil.copytree(sact_run, run)
+    (run / "report.html").unlink(missing_ok=True)
+    users = tmp_path / "thesis.html"
+    users.write_text("my own work", encoding="utf-8")
+    (run / "report.html").symlink_to(users)
+    result = CliRunner().invoke(main, ["report", str(run)])
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert users.read_text(encoding="utf-8") == "my own work"
+
+
+def test_report_never_replaces_a_report_html_of_yours(sact_run: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(sact_run, run)
+    (run / "report.html").write_text("the board paper", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", str(run)])
+    assert result.exit_code == 2 and "did not write" in result.output
+    assert (run / "report.html").read_text(encoding="utf-8") == "the board paper"
+    (run / "report.html").unlink()
+    assert CliRunner().invoke(main, ["report", str(run)]).exit_code == 0
+    assert CliRunner().invoke(main, ["report", str(run)]).exit_code == 0  # its own report: replaced
+
+
+def test_solve_force_leaves_no_report_of_the_replaced_plan(tiny_instance: Path, tmp_path: Path) -> None:
+    """``solve --force`` over a run with a report once kept the old plan's report.html beside the
+    new plan's files (it was not among the files run.json lists), so a board read the old plan."""
+    run = tmp_path / "run"
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", str(tiny_instance), "--out", str(run)]).exit_code == 0
+    assert runner.invoke(main, ["report", str(run)]).exit_code == 0
+    assert "report.html" in json.loads((run / "run.json").read_text(encoding="utf-8"))["files"]
+    (run / "notes.txt").write_text("mine", encoding="utf-8")
+    again = runner.invoke(main, ["solve", str(tiny_instance), "--out", str(run), "--force"])
+    assert again.exit_code == 0, again.output
+    assert not (run / "report.html").exists()
+    assert (run / "notes.txt").read_text(encoding="utf-8") == "mine"
