@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from models.common.contract import finite_or_none
-from models.sact.access import access_by_district, access_by_quintile, access_statistics
+from models.sact.access import access_by_district, access_by_quintile, access_statistics, percent
 from models.sact.arrays import SactArrays, prepare
 from models.sact.diagnose import diagnose
 from models.sact.input import CLASSES, SactInput, SactParameters
@@ -192,7 +192,7 @@ def jointly_infeasible(p: SactParameters) -> str:
     force that could be relaxed, never a setting that is already on."""
     levers = []
     if p.access_target is not None:
-        levers.append(f"the access target ({p.access_target:.0%} within {p.access_minutes:g} min)")
+        levers.append(f"the access target ({percent(p.access_target)} within {p.access_minutes:g} min)")
     if p.budget is not None:
         levers.append(f"the budget (£{p.budget:,.0f})")
     if p.max_open_sites is not None or p.exact_open_sites is not None or p.max_new_sites is not None:

@@ -306,3 +306,34 @@ def test_must_open_site_below_safe_volume_is_explained() -> None:
         "site A must stay open but only 300 attendances a year live within reach of it, below the safe "
         "minimum of 500 (200 short)",
     )
+
+
+def test_open_site_limit_short_of_chairs_names_the_sites_and_the_shortfall() -> None:
+    """36 attendances need 36 chair hours; every site holds 30 (3 chairs x 10 hours), all three
+    90: one site open cannot serve them.  This was reported as 'no single requirement is
+    impossible on its own' (the capacity test ignored the open-site limit)."""
+    text = explained(reachable(attendances=[12.0, 12.0, 12.0], max_open_sites=1))
+    assert "at most 1 site open" in text
+    assert "hold 3 chairs, 30 usable chair hours (6 short)" in text
+    assert "together" not in text
+
+
+def test_new_site_limit_short_of_chairs() -> None:
+    """S2 and S3 are new; with no new site allowed only S1's 3 chairs (30 hours) are left for 36."""
+    data = reachable(attendances=[12.0, 12.0, 12.0], max_new_sites=0)
+    sites = data.sites.copy()
+    sites.loc[["S2", "S3"], "existing"] = False
+    text = explained(replace(data, sites=sites))
+    assert "at most 0 new" in text and "(S1)" in text and "6 short" in text
+
+
+def test_open_site_limit_with_capacity_enough_is_not_named() -> None:
+    plan = solve_sact(reachable(attendances=[12.0, 12.0, 12.0], max_open_sites=2))
+    assert plan.result.status is Status.OPTIMAL
+    assert not any("open-site limits" in line for line in plan.explanation)
+
+
+def test_access_target_is_never_rounded_up_in_the_explanation() -> None:
+    """A 99.9% target was written 'the target 100%'."""
+    text = explained(instance(max_travel_minutes=200.0, access_minutes=20.0, access_target=0.999))
+    assert "below the target 99.9%" in text and "100%" not in text
