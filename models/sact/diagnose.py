@@ -52,6 +52,22 @@ def diagnose(data: SactInput, a: SactArrays) -> list[str]:
     return found
 
 
+def unserved_reasons(data: SactInput, a: SactArrays) -> list[str]:
+    """Why a plan with ``allow_unserved`` leaves demand unserved: the tests :func:`diagnose` makes
+    when all demand must be served (reach, chair hours, hub doses, nurses, budget), whose
+    shortfalls no plan can serve; when none fails, the unserved demand is a choice of cost or of
+    requirements together, and the one line returned says so."""
+    found = _reach(data, a) + _capacity(data, a)
+    if found:
+        return found
+    p = data.parameters
+    return [
+        "no limit on its own leaves demand unserved: serving it would cost more than its penalty "
+        f"(unserved_penalty, {p.unserved_penalty:,.0f} an attendance) or break the requirements "
+        "together (access target, safe volume, open-site limits, budget)"
+    ]
+
+
 def _reach(data: SactInput, a: SactArrays) -> list[str]:
     """Zone/regimen pairs with no site within the travel limit."""
     p = data.parameters
@@ -185,8 +201,8 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
         if doses > prepared + 1e-6:
             found.append(
                 f"aseptic hubs can prepare {prepared:,.0f} doses a year; the served demand needs "
-                f"{doses:,.0f} ({doses - prepared:,.0f} short): raise hub_capacity or allow unserved "
-                f"demand (allow_unserved)"
+                f"{doses:,.0f} ({doses - prepared:,.0f} short): raise hub_capacity"
+                + ("" if p.allow_unserved else " or allow unserved demand (allow_unserved)")
             )
     chairs_needed = need_hours / p.chair_hours_per_year if p.chair_hours_per_year > 0 else 0.0
     if len(a.nurse_trusts):

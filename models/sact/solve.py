@@ -17,7 +17,7 @@ import pandas as pd
 from models.common.contract import finite_or_none
 from models.sact.access import access_by_district, access_by_quintile, access_statistics, percent
 from models.sact.arrays import SactArrays, prepare
-from models.sact.diagnose import diagnose
+from models.sact.diagnose import diagnose, unserved_reasons
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
@@ -45,7 +45,8 @@ class SactPlan:
     access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
         the same per deprivation quintile; ``access_by_district`` per district of the zones
         (:func:`models.sact.access.access_by_district`; no rows when no zone names its district).
-    explanation : when no plan exists, every requirement that cannot be met, in planners' words.
+    explanation : when no plan exists, every requirement that cannot be met, in planners' words; with
+        a plan that leaves demand unserved (``allow_unserved``), why it is left unserved.
     parameters : the parameters solved under (so the plan can be checked with the input alone).
     solve_path : ``direct`` (the whole model), ``priced`` (:mod:`models.sact.large`), ``radius``
         (:mod:`models.sact.radius`), ``pyomo``,
@@ -179,7 +180,11 @@ def solve_sact(
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
         return replace(_empty_plan(data, result, explanation, timings, path), warm_start=note)
-    return replace(extract(data, arrays, values, result, timings), solve_path=path, warm_start=note)
+    plan = extract(data, arrays, values, result, timings)
+    if len(plan.unserved) and float(plan.unserved["attendances"].sum()) > 1e-6:
+        why = tuple(f"demand left unserved: {reason}" for reason in unserved_reasons(data, arrays))
+        plan = replace(plan, explanation=plan.explanation + why)
+    return replace(plan, solve_path=path, warm_start=note)
 
 
 def _start_note(message: str) -> str:

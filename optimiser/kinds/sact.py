@@ -244,6 +244,7 @@ def summary(plan: SactPlan) -> str:
             f"{plan.unserved['zone_id'].nunique()} zones (unserved.csv), penalised "
             f"{money(c['unserved_penalty'])} in the objective; they need no chairs, doses or nurses"
         )
+        lines += [f"  - {reason}" for reason in plan.explanation]
     lines += ["", *_site_lines(plan), _use_note(p), ""]
     gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
     unit = OBJECTIVE_UNITS.get(p.objective, "")

@@ -337,3 +337,32 @@ def test_access_target_is_never_rounded_up_in_the_explanation() -> None:
     """A 99.9% target was written 'the target 100%'."""
     text = explained(instance(max_travel_minutes=200.0, access_minutes=20.0, access_target=0.999))
     assert "below the target 99.9%" in text and "100%" not in text
+
+
+def test_a_plan_with_unserved_demand_says_why() -> None:
+    """With allow_unserved a plan once left 19% of lsc-sact-districts' demand unserved (growth-68)
+    with an empty explanation; the aseptic hubs' doses were the limit.  Here S1, the only hub,
+    prepares 20 doses a year for 24 attendances."""
+    data = reachable(require_aseptic_supply=True, allow_unserved=True, unserved_penalty=50.0)
+    sites = data.sites.copy()
+    sites.loc["S1", "hub_capacity"] = 20.0
+    plan = solve_sact(replace(data, sites=sites))
+    assert plan.result.status is Status.OPTIMAL
+    assert plan.unserved["attendances"].sum() == pytest.approx(4.0)
+    assert list(plan.explanation) == [
+        "demand left unserved: aseptic hubs can prepare 20 doses a year; the served demand needs 24 "
+        "(4 short): raise hub_capacity"
+    ]
+
+
+def test_unserved_demand_without_a_limit_is_said_to_be_a_choice() -> None:
+    """Every zone is within the 200-minute limit and the chairs and hubs are enough, but a penalty
+    of 10 an attendance is cheaper than serving it (Z4 alone travels 100 minutes)."""
+    data = instance(max_travel_minutes=200.0, allow_unserved=True, unserved_penalty=10.0)
+    plan = solve_sact(data)
+    assert "Z4" in plan.unserved["zone_id"].tolist()
+    assert len(plan.explanation) == 1 and "cost more than its penalty" in plan.explanation[0]
+
+
+def test_a_plan_serving_everyone_has_no_explanation() -> None:
+    assert solve_sact(reachable(allow_unserved=True)).explanation == ()
