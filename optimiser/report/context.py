@@ -316,6 +316,18 @@ def _regret_chart(regret: pd.DataFrame, out: Path) -> str | None:
     return _svg_file(path)
 
 
+def _first_run(folder: Path, table: pd.DataFrame) -> Path | None:
+    """The run folder of the comparison's first row (the reference its differences are taken
+    against: ``base`` of a scenarios file, a frontier's cost-optimal plan, regret's optimum), else
+    the first run folder by name."""
+    if "scenario" in table.columns and len(table):
+        named = folder / "runs" / str(table["scenario"].iloc[0])
+        if (named / "run.json").is_file():
+            return named
+    runs = sorted((folder / "runs").glob("*/run.json"))
+    return runs[0].parent if runs else None
+
+
 def comparison_context(folder: Path) -> dict[str, Any]:
     """A comparison (scenarios, frontier or regret): the table, charts, and the first plan's map."""
     table = pd.read_csv(folder / "comparison.csv")
@@ -336,8 +348,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
     differences = pd.read_csv(folder / "differences.csv") if (folder / "differences.csv").is_file() else None
     if differences is not None and len(differences):
         tables.append(("plan differences against the first", _table(differences), len(differences)))
-    runs = sorted((folder / "runs").glob("*/run.json"))
-    first = runs[0].parent if runs else None
+    first = _first_run(folder, table)
     meta = _json(first / "run.json") if first else {}
     maps = []
     if first is not None and meta.get("kind") == "sact":

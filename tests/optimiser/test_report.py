@@ -179,3 +179,14 @@ def test_solve_force_leaves_no_report_of_the_replaced_plan(tiny_instance: Path, 
     assert again.exit_code == 0, again.output
     assert not (run / "report.html").exists()
     assert (run / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_comparison_maps_its_first_scenario_not_the_first_by_name(tmp_path: Path) -> None:
+    """scenarios' report mapped 'access-90' (first by name) beside a table led by 'base'."""
+    from optimiser.report.context import comparison_context
+
+    (tmp_path / "comparison.csv").write_text("scenario,status\nbase,optimal\naccess-90,optimal\n")
+    for name in ("base", "access-90"):
+        (tmp_path / "runs" / name).mkdir(parents=True)
+        (tmp_path / "runs" / name / "run.json").write_text('{"kind": "cover", "files": []}')
+    assert comparison_context(tmp_path)["subtitle"] == "2 solves compared; map: base"
