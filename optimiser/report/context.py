@@ -364,7 +364,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         "subtitle": f"{len(table)} solves compared" + (f"; map: {first.name}" if first is not None else ""),
         "headline": [
             ("Solves", str(len(table))),
-            ("Checked", str(int((table.get("check") == "passed").sum()))),
+            ("Checked", str(int((table["check"] == "passed").sum()) if "check" in table else 0)),
         ],
         "explanation": [],
         "notes": [note] if first is not None and (note := run_map_note(first)) else [],
