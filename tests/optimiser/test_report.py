@@ -185,7 +185,9 @@ def test_a_comparison_maps_its_first_scenario_not_the_first_by_name(tmp_path: Pa
     """scenarios' report mapped 'access-90' (first by name) beside a table led by 'base'."""
     from optimiser.report.context import comparison_context
 
-    (tmp_path / "comparison.csv").write_text("scenario,status\nbase,optimal\naccess-90,optimal\n")
+    (tmp_path / "comparison.csv").write_text(
+        "scenario,status,check\nbase,optimal,passed\naccess-90,optimal,passed\n"
+    )
     for name in ("base", "access-90"):
         (tmp_path / "runs" / name).mkdir(parents=True)
         (tmp_path / "runs" / name / "run.json").write_text('{"kind": "cover", "files": []}')
