@@ -32,7 +32,7 @@ import numpy as np
 
 from models.sact.access import percent
 from models.sact.arrays import SactArrays
-from models.sact.input import CLASSES, COMPLEX_SITE_TYPES, SactInput
+from models.sact.input import CLASSES, COMPLEX_SITE_TYPES, SactInput, SactParameters
 
 MAX_LISTED = 20  # zone/regimen pairs named one by one; the rest are counted
 
@@ -197,11 +197,19 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
         )
     if p.require_aseptic_supply:
         doses = a.total_demand * p.doses_per_attendance
-        prepared = float(a.hub_capacity.sum())
+        shut = _hubs_that_cannot_open(a, p)
+        prepared = float(a.hub_capacity[~shut].sum())
         if doses > prepared + 1e-6:
+            left_out = ""
+            if (a.hub_capacity[shut] > 0).any():
+                names = ", ".join(str(a.site_ids[h]) for h in np.flatnonzero(shut & (a.hub_capacity > 0)))
+                left_out = (
+                    f" (not counting {names}: its most chairs cannot give the safe minimum of "
+                    f"{p.min_site_attendances:,.0f} attendances, so it cannot open to run its pharmacy)"
+                )
             found.append(
-                f"aseptic hubs can prepare {prepared:,.0f} doses a year; the served demand needs "
-                f"{doses:,.0f} ({doses - prepared:,.0f} short): raise hub_capacity"
+                f"aseptic hubs can prepare {prepared:,.0f} doses a year{left_out}; the served demand "
+                f"needs {doses:,.0f} ({doses - prepared:,.0f} short): raise hub_capacity"
                 + ("" if p.allow_unserved else " or allow unserved demand (allow_unserved)")
             )
     chairs_needed = need_hours / p.chair_hours_per_year if p.chair_hours_per_year > 0 else 0.0
@@ -261,6 +269,14 @@ def _open_limit_capacity(
         f"with the most chairs ({named or 'none'}) hold {most:,.0f} chairs, {have:,.0f} usable chair "
         f"hours ({need_hours - have:,.0f} short): raise the open-site limits or the sites' most chairs"
     ]
+
+
+def _hubs_that_cannot_open(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """Sites that can never open, as a mask: not must-open, and their most chairs give fewer chair
+    hours than the safe volume (``min_site_attendances``) needs, e.g. a site closed by ``--close``
+    (most chairs 0).  A hub among them prepares no doses: a hub prepares only when open."""
+    need = p.min_site_attendances * p.mean_chair_hours
+    return ~a.must_open & (a.max_chairs * p.chair_hours_per_year < need - 1e-9)
 
 
 def _staffable_chairs(a: SactArrays) -> float:

@@ -366,3 +366,17 @@ def test_unserved_demand_without_a_limit_is_said_to_be_a_choice() -> None:
 
 def test_a_plan_serving_everyone_has_no_explanation() -> None:
     assert solve_sact(reachable(allow_unserved=True)).explanation == ()
+
+
+def test_a_closed_hub_prepares_no_doses_in_the_diagnosis() -> None:
+    """syb-sact-districts with --close RHQWP (most chairs 0; the safe volume keeps it shut) was
+    explained as 'no single requirement is impossible on its own': the hub test still counted the
+    closed hub's 80,000 doses.  Here S1, the only hub, is closed the same way."""
+    data = reachable(require_aseptic_supply=True, min_site_attendances=5.0)
+    sites = data.sites.copy()
+    sites.loc["S1", "max_chairs"] = 0
+    sites.loc["S2", "is_hub"] = True
+    sites.loc["S2", "hub_capacity"] = 10.0
+    text = explained(replace(data, sites=sites))
+    assert "aseptic hubs can prepare 10 doses a year (not counting S1" in text
+    assert "needs 24 (14 short)" in text and "together" not in text
