@@ -9,6 +9,7 @@ import pandas as pd
 
 from optimiser.exports.safe import write_csv
 from optimiser.exports.workbook import write_workbook
+from optimiser.outputs import replacing
 from optimiser.scenarios import compare_runs, plan_differences
 
 HEADLINE = (
@@ -77,18 +78,20 @@ def write_comparison(
     out.mkdir(parents=True, exist_ok=True)
     table = ordered(compare_runs(runs))
     differences = plan_differences(kind, runs)
-    write_csv(table, out / "comparison.csv")
-    write_csv(differences, out / "differences.csv")
+    # each file replaces its old self in one rename: a symbolic link there is never followed
+    for name, frame in {"comparison": table, "differences": differences, **dict(extra or {})}.items():
+        with replacing(out / f"{name}.csv") as tmp:
+            write_csv(frame, tmp)
     sheets = {"comparison": table, "differences": differences, **dict(extra or {})}
-    for name, frame in (extra or {}).items():
-        write_csv(frame, out / f"{name}.csv")
-    write_workbook(out / "comparison.xlsx", sheets)
+    with replacing(out / "comparison.xlsx") as tmp:
+        write_workbook(tmp, sheets)
     lines = [f"# {title}", "", markdown(table), ""]
     if len(differences):
         lines += ["## Plan differences against the first", "", markdown(differences, 6), ""]
     for name, frame in (extra or {}).items():
         lines += [f"## {name}", "", markdown(frame), ""]
-    (out / "comparison.md").write_text("\n".join(lines), encoding="utf-8")
+    with replacing(out / "comparison.md") as tmp:
+        tmp.write_text("\n".join(lines), encoding="utf-8")
     files = ["comparison.csv", "comparison.xlsx", "comparison.md", "differences.csv"]
     files += [f"{name}.csv" for name in extra or {}]
     if report:

@@ -274,16 +274,17 @@ def write_instance(
 ) -> Path:
     """Write an instance folder (instance.yaml + one CSV per table) atomically.
 
-    Refuses to replace an existing folder unless ``force``, and even then unless it holds an
-    ``instance.yaml``; the folder appears whole or not at all.
+    Refuses to replace an existing folder unless ``force``, and even then unless ``generate`` or
+    ``import`` wrote it (:func:`optimiser.outputs.instance_folder`: only the files it wrote are
+    replaced, a user's other files kept); the folder appears whole or not at all.
     """
-    from optimiser.outputs import atomic_folder
+    from optimiser.outputs import instance_folder
 
     meta: dict[str, Any] = {"kind": kind, "name": name}
     if description:
         meta["description"] = description
     meta["parameters"] = dict(parameters)
-    with atomic_folder(Path(folder), force=force, holds=INSTANCE_FILE) as tmp:
+    with instance_folder(Path(folder), force=force) as tmp:
         (tmp / INSTANCE_FILE).write_text(
             yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )

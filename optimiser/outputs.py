@@ -9,8 +9,9 @@ Two kinds of folder are written:
   ``run.json`` lists (and ``run.json`` and the marker) are replaced; any other file a user put
   there is kept, at the same place.  A folder holding an instance, an ancestor of the instance
   folder, the working directory or one of its ancestors is never replaced.
-* a plain folder (:func:`atomic_folder`, generated and imported instances), replaced whole with
-  ``force``, except the working directory and its ancestors.
+* an instance folder (:func:`instance_folder`, ``generate`` and ``import``): it holds a marker
+  :data:`INSTANCE_MARKER` listing the files written.  With ``force`` only a folder with the marker
+  is replaced, and only the files it lists; a user's README, scenarios, runs and notes stay.
 """
 
 from __future__ import annotations
@@ -135,11 +136,12 @@ def run_folder(
     _swap(target, tmp)
 
 
-def _owned_files(folder: Path) -> set[str]:
-    """The files (relative, ``/``-separated) an earlier run wrote into ``folder``: its run.json's list."""
-    owned = {RUN_MARKER, RUN_FILE}
+def _owned_files(folder: Path, listing: str = RUN_FILE) -> set[str]:
+    """The files (relative, ``/``-separated) the engine wrote into ``folder``: those the JSON file
+    ``listing`` lists under ``files`` (a run's run.json, a generated instance's marker)."""
+    owned = {RUN_MARKER, RUN_FILE} if listing == RUN_FILE else {listing}
     try:
-        meta = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
+        meta = json.loads((folder / listing).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return owned
     files = meta.get("files") if isinstance(meta, dict) else None
@@ -170,7 +172,7 @@ def _keep_user_files(old: Path, new: Path, owned: set[str]) -> None:
     clashes = [e for e in entries if (new / e).exists() or (new / e).is_symlink()]
     if clashes:
         raise OutputExistsError(
-            f"{old} holds files of yours with the names of this run's files ({', '.join(clashes[:5])}); "
+            f"{old} holds files of yours with the names of files it would write ({', '.join(clashes[:5])}); "
             "nothing was replaced: move them, or choose another --out"
         )
     moved: list[str] = []
@@ -196,32 +198,107 @@ def _swap(target: Path, tmp: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-@contextmanager
-def atomic_folder(target: Path, *, force: bool = False, holds: str | None = None) -> Iterator[Path]:
-    """Yield a temporary folder beside ``target``; on success it replaces ``target`` in one rename.
+INSTANCE_MARKER = ".optimiser-instance"
+"""The file that marks a folder as an instance written by ``generate`` or ``import``; it lists
+the files written (JSON ``{"files": [...]}``)."""
 
-    An existing ``target`` is refused unless ``force``; with ``force`` it is moved aside and
-    deleted only after the new folder is in place, and only if it holds the file ``holds`` (when
-    given: e.g. ``instance.yaml``, so that only an instance folder is replaced by an instance).  The
-    working folder and its ancestors, a file and a symbolic link are always refused.  On any error
-    the temporary folder is removed and ``target`` is untouched.
+
+FORCE_HELP = (
+    "Replace a folder that generate or import wrote (it carries the .optimiser-instance marker): only "
+    "the files it wrote; your README, scenarios, runs and notes there are kept. Never an instance of yours."
+)
+
+
+def instance_folder_refusal(target: Path, *, force: bool) -> str | None:
+    """Why ``target`` may not become a generated or imported instance folder, or None."""
+    target = Path(target)
+    reason = _common_refusal(target)
+    if reason is not None or not target.exists():
+        return reason
+    if not force:
+        return f"{target} already exists; choose another --out or add --force to replace it"
+    if not (target / INSTANCE_MARKER).is_file():
+        return (
+            f"{target} was not written by optimiser generate or import (it has no {INSTANCE_MARKER} "
+            "file); --force replaces only such a folder, never an instance of yours; choose another"
+        )
+    return None
+
+
+@contextmanager
+def instance_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder beside ``target``; on success it becomes ``target`` in one rename.
+
+    The marker :data:`INSTANCE_MARKER` lists the files written.  An existing ``target`` is replaced
+    only with ``force`` and only when it carries the marker (an instance ``generate`` or ``import``
+    wrote, never one a user made); the files its marker does not list (a README, scenarios.yaml,
+    run folders, notes) are moved into the new folder first, so nothing of the user's is lost; a
+    user's file with the name of a file written refuses the whole replacement.  The working folder
+    and its ancestors, a file and a symbolic link are always refused.  On any error the temporary
+    folder is removed and ``target`` is untouched.
     """
     target = Path(os.path.abspath(target))
-    reason = _common_refusal(target)
-    if reason is None and target.exists() and not force:
-        reason = f"{target} already exists; choose another --out or add --force to replace it"
-    if reason is None and target.exists() and holds is not None and not (target / holds).is_file():
-        reason = f"{target} has no {holds}; --force replaces only such a folder, choose another"
+    reason = instance_folder_refusal(target, force=force)
     if reason is not None:
         raise OutputExistsError(reason)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield tmp
+        written = sorted(str(p.relative_to(tmp).as_posix()) for p in tmp.rglob("*") if p.is_file())
+        (tmp / INSTANCE_MARKER).write_text(json.dumps({"files": written}, indent=1) + "\n", encoding="utf-8")
+        reason = instance_folder_refusal(target, force=force)
+        if reason is not None:
+            raise OutputExistsError(reason)
+        if target.exists():
+            _keep_user_files(target, tmp, _owned_files(target, INSTANCE_MARKER))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _swap(target, tmp)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """Yield a temporary file beside ``path``; on success it replaces ``path`` in one rename.
+
+    A symbolic link at ``path`` is replaced, never followed, so no file it points to (a user's,
+    anywhere) is written; a reader never sees a half-written file; on any error ``path`` is left
+    as it was.  The file gets the permissions a new file gets (the umask), not ``mkstemp``'s 0600.
+    """
+    path = Path(path)
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def list_in_run(folder: Path, name: str) -> None:
+    """Add ``name`` to the files the run folder ``folder``'s ``run.json`` lists (when it has one),
+    so that ``solve --force`` over the folder replaces it with the run's other files."""
+    path = folder / RUN_FILE
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(meta, dict) or not isinstance(meta.get("files"), list) or name in meta["files"]:
+        return
+    meta["files"] = [*meta["files"], name]
+    with replacing(path) as tmp:
+        write_json(tmp, meta)
+
+
+def owned_by_run(folder: Path, name: str) -> bool:
+    """Whether the run folder ``folder``'s ``run.json`` lists ``name`` among the files it wrote."""
+    return name in _owned_files(folder)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

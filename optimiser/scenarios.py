@@ -113,7 +113,7 @@ def scenario_row(name: str, folder: Path) -> dict[str, Any]:
         for _, q in table.iterrows():
             for column in table.columns:
                 if column != "quintile":
-                    row[f"quintile_{q['quintile']}.{column}"] = q[column]
+                    row[f"quintile_{int(q['quintile'])}.{column}"] = q[column]
     return row
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from models.common.contract import finite_or_none
 from models.rollout.build import RolloutModel, YearModel, build
+from models.rollout.diagnose import capital_shortfalls
 from models.rollout.input import RolloutInput, RolloutParameters
 from models.rollout.large import solve_priced, use_priced_path
 from models.sact.diagnose import diagnose
@@ -101,6 +102,7 @@ def solve_rollout(
     build_seconds = time.perf_counter() - t0
     labels = tuple(y.year for y in built.years)
     problems = [f"year {y.label}: {text}" for y in built.years for text in diagnose(y.data, y.arrays)]
+    problems += capital_shortfalls(data, built.years)
     if problems:
         result = SolveResult(
             Status.INFEASIBLE, None, None, None, build_seconds, 0.0, backend, "diagnosed before solving"

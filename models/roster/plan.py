@@ -125,7 +125,7 @@ class RosterPlan:
             "rota": rota_export(self.rota),
             "assignments": self.assignments,
             "penalties": self.penalties,
-            "cover": _blank_no_maximum(self.cover),
+            "cover": cover_export(self.cover),
             "staff_summary": _rounded(self.staff_summary, 2),
         }
         if self.re_rostering:
@@ -208,7 +208,7 @@ def _rounded(frame: pd.DataFrame, digits: int) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].round(digits) for c in floats}) if floats else frame
 
 
-def _blank_no_maximum(cover: pd.DataFrame) -> pd.DataFrame:
+def cover_export(cover: pd.DataFrame) -> pd.DataFrame:
     """cover.csv writes "no maximum" as a blank cell, never as -1 (the model's internal code)."""
     if "maximum" not in cover.columns:
         return cover

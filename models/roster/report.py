@@ -66,6 +66,7 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
         rules = inp.rules_for(row.group)
         able = {s for s in shifts.index if _can_work(rules, parse_list(row.preferred_shifts), shifts.loc[s])}
         people.append((row, set(parse_list(row.skills)), parse_list(row.fixed_days_off), rules, able))
+    reported: set[tuple[dt.date, str]] = set()  # (date, skill) of a cover row already named
     for r in inp.cover.itertuples(index=False):
         day = f"{WEEKDAYS[r.date.weekday()]} {r.date}"
         who = f" with skill {r.skill}" if r.skill else ""
@@ -82,6 +83,7 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
                 and pre.get((p[0].staff_id, r.date), r.shift_id) == r.shift_id
             ]
             if len(free) < r.minimum:
+                reported.add((r.date, r.skill or ""))
                 gone = sum((p[0].staff_id, r.date) in away for p in fit)
                 long = sum(_too_long(p[3], lasts) for p in fit)
                 why = f"{gone} on leave or unavailable" + (
@@ -100,6 +102,7 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
                     f"cover {r.shift_id} on {day}: {fixed} staff{who} are pre-assigned but at most "
                     f"{r.maximum} may work it"
                 )
+    problems += _day_minimums(inp, clock, people, away, pre, reported)
     problems += _frozen_clashes(inp, params or RosterParameters(), away, pre)
     for row, _skills, fixed_off, rules, able in people:
         free_days = [
@@ -119,6 +122,48 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
                     f"{len(free_days) if s in able else 0} days available for them"
                 )
     return problems
+
+
+def _day_minimums(
+    inp: RosterInput,
+    clock: ShiftClock,
+    people: list[tuple[Any, set[str], tuple[str, ...], dict, set[str]]],
+    away: dict,
+    pre: dict,
+    reported: set[tuple[dt.date, str]],
+) -> list[str]:
+    """Dates whose shifts' cover minima (for one skill, or anyone) add up to more staff than can
+    work that day: each person works one shift a day, so a day with early 3, late 3 and long day 1
+    needs 7 different people, whatever each shift alone allows."""
+    cover = inp.cover[inp.cover["minimum"] > 0]
+    out = []
+    for (date, skill), rows in cover.groupby(["date", cover["skill"].fillna("")], sort=True):
+        if len(rows) < 2 or (date, skill) in reported:
+            continue
+        need = int(rows["minimum"].sum())
+        day = inp.day_index(date)
+        free = [
+            p
+            for p in people
+            if (not skill or skill in p[1])
+            and (p[0].staff_id, date) not in away
+            and WEEKDAYS[date.weekday()] not in p[2]
+            and any(
+                s in p[4]
+                and not _too_long(p[3], clock.elapsed(day, s))
+                and pre.get((p[0].staff_id, date), s) == s
+                for s in rows["shift_id"]
+            )
+        ]
+        if len(free) < need:
+            who = f" with skill {skill}" if skill else ""
+            minima = ", ".join(f"{r.shift_id} {r.minimum}" for r in rows.itertuples(index=False))
+            out.append(
+                f"cover on {WEEKDAYS[date.weekday()]} {date}: the shifts' minimums ({minima}) need "
+                f"{need} different staff{who} (one shift a day each) but only {len(free)} can work "
+                f"that day ({need - len(free)} short)"
+            )
+    return out
 
 
 def _frozen_clashes(inp: RosterInput, params: RosterParameters, away: dict, pre: dict) -> list[str]:

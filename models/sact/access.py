@@ -37,6 +37,12 @@ DISTRICT_COLUMNS = (
 )
 
 
+def percent(value: float) -> str:
+    """A share as a planner writes it: ``0.95`` -> ``95%``, ``0.999`` -> ``99.9%`` (never rounded to
+    a target it is not: ``0.999`` is not ``100%``)."""
+    return f"{value * 100:.4g}%"
+
+
 def share(part: float, total: float) -> float:
     """``part / total`` kept within [0, 1] (NaN when ``total`` is not positive).
 

@@ -8,7 +8,9 @@ finding is a requirement that no plan meets, whatever the solver does:
   too few attendances within reach for the safe volume, more chairs needed for the safe volume
   than they may have, their least chairs beyond their trust's nurses;
 * the limits on sites: more must-open sites than may open, more new ones than allowed, and the
-  budget below what the must-open sites cost at their least;
+  budget below what the must-open sites cost at their least; the chair hours that the sites
+  with the most chairs the open-site limits allow can give, against the demand's (and the
+  complex regimens' at centres and hospital units);
 * aggregate capacity (only when all demand must be served, i.e. without ``allow_unserved``):
   chair hours of every candidate at its most chairs against the demand's, the same for complex
   regimens at centres and hospital units, the doses the aseptic hubs can prepare against the
@@ -28,8 +30,9 @@ import math
 
 import numpy as np
 
+from models.sact.access import percent
 from models.sact.arrays import SactArrays
-from models.sact.input import CLASSES, COMPLEX_SITE_TYPES, SactInput
+from models.sact.input import CLASSES, COMPLEX_SITE_TYPES, SactInput, SactParameters
 
 MAX_LISTED = 20  # zone/regimen pairs named one by one; the rest are counted
 
@@ -47,6 +50,22 @@ def diagnose(data: SactInput, a: SactArrays) -> list[str]:
         if p.access_targets():
             found += _access(data, a)
     return found
+
+
+def unserved_reasons(data: SactInput, a: SactArrays) -> list[str]:
+    """Why a plan with ``allow_unserved`` leaves demand unserved: the tests :func:`diagnose` makes
+    when all demand must be served (reach, chair hours, hub doses, nurses, budget), whose
+    shortfalls no plan can serve; when none fails, the unserved demand is a choice of cost or of
+    requirements together, and the one line returned says so."""
+    found = _reach(data, a) + _capacity(data, a)
+    if found:
+        return found
+    p = data.parameters
+    return [
+        "no limit on its own leaves demand unserved: serving it would cost more than its penalty "
+        f"(unserved_penalty, {p.unserved_penalty:,.0f} an attendance) or break the requirements "
+        "together (access target, safe volume, open-site limits, budget)"
+    ]
 
 
 def _reach(data: SactInput, a: SactArrays) -> list[str]:
@@ -170,14 +189,28 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
             f"hospital units at their most chairs give {complex_have:,.0f} "
             f"({complex_need - complex_have:,.0f} short)"
         )
+    if need_hours <= have_hours + 1e-6:
+        found += _open_limit_capacity(data, a, need_hours, a.max_chairs, "demand needs")
+    if complex_need <= complex_have + 1e-6:
+        found += _open_limit_capacity(
+            data, a, complex_need, np.where(centres, a.max_chairs, 0.0), "complex regimens need"
+        )
     if p.require_aseptic_supply:
         doses = a.total_demand * p.doses_per_attendance
-        prepared = float(a.hub_capacity.sum())
+        shut = _hubs_that_cannot_open(a, p)
+        prepared = float(a.hub_capacity[~shut].sum())
         if doses > prepared + 1e-6:
+            left_out = ""
+            if (a.hub_capacity[shut] > 0).any():
+                names = ", ".join(str(a.site_ids[h]) for h in np.flatnonzero(shut & (a.hub_capacity > 0)))
+                left_out = (
+                    f" (not counting {names}: its most chairs cannot give the safe minimum of "
+                    f"{p.min_site_attendances:,.0f} attendances, so it cannot open to run its pharmacy)"
+                )
             found.append(
-                f"aseptic hubs can prepare {prepared:,.0f} doses a year; the served demand needs "
-                f"{doses:,.0f} ({doses - prepared:,.0f} short): raise hub_capacity or allow unserved "
-                f"demand (allow_unserved)"
+                f"aseptic hubs can prepare {prepared:,.0f} doses a year{left_out}; the served demand "
+                f"needs {doses:,.0f} ({doses - prepared:,.0f} short): raise hub_capacity"
+                + ("" if p.allow_unserved else " or allow unserved demand (allow_unserved)")
             )
     chairs_needed = need_hours / p.chair_hours_per_year if p.chair_hours_per_year > 0 else 0.0
     if len(a.nurse_trusts):
@@ -197,6 +230,53 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
                 f"£{p.budget:,.0f} (£{least - p.budget:,.0f} short)"
             )
     return found
+
+
+def _open_limit_capacity(
+    data: SactInput, a: SactArrays, need_hours: float, chairs: np.ndarray, what: str
+) -> list[str]:
+    """Chair hours against the open-site limits: the most ``chairs`` (per site) any set of sites
+    the limits allow can hold.  The must-open sites are open; of the others at most
+    ``K - must-open`` more (``max_open_sites`` or ``exact_open_sites`` K) and at most
+    ``max_new_sites`` new ones in all.  Taking the sites with the most chairs first, skipping new
+    ones once the new-site limit is reached, is exact: the sets allowed are the independent sets
+    of a laminar matroid (a limit on all sites and one on the new ones among them)."""
+    p = data.parameters
+    limit = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
+    if limit is None and p.max_new_sites is None:
+        return []
+    chosen = [int(s) for s in np.flatnonzero(a.must_open)]
+    slots = a.num_sites if limit is None else limit - len(chosen)
+    new_left = a.num_sites if p.max_new_sites is None else p.max_new_sites - int(a.is_new[chosen].sum())
+    for s in np.argsort(-chairs, kind="stable"):
+        if slots <= 0 or chairs[s] <= 0:
+            break
+        if a.must_open[s] or (a.is_new[s] and new_left <= 0):
+            continue
+        new_left -= int(a.is_new[s])
+        chosen.append(int(s))
+        slots -= 1
+    most = float(chairs[chosen].sum())
+    have = most * p.chair_hours_per_year
+    if need_hours <= have + 1e-6:
+        return []
+    limits = [f"at most {limit} site{'' if limit == 1 else 's'} open"] if limit is not None else []
+    if p.max_new_sites is not None:
+        limits.append(f"at most {p.max_new_sites} new")
+    named = ", ".join(str(a.site_ids[s]) for s in chosen if chairs[s] > 0)
+    return [
+        f"{what} {need_hours:,.0f} chair hours a year, but with {' and '.join(limits)} the sites "
+        f"with the most chairs ({named or 'none'}) hold {most:,.0f} chairs, {have:,.0f} usable chair "
+        f"hours ({need_hours - have:,.0f} short): raise the open-site limits or the sites' most chairs"
+    ]
+
+
+def _hubs_that_cannot_open(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """Sites that can never open, as a mask: not must-open, and their most chairs give fewer chair
+    hours than the safe volume (``min_site_attendances``) needs, e.g. a site closed by ``--close``
+    (most chairs 0).  A hub among them prepares no doses: a hub prepares only when open."""
+    need = p.min_site_attendances * p.mean_chair_hours
+    return ~a.must_open & (a.max_chairs * p.chair_hours_per_year < need - 1e-9)
 
 
 def _staffable_chairs(a: SactArrays) -> float:
@@ -241,6 +321,6 @@ def _access(data: SactInput, a: SactArrays) -> list[str]:
         if best < target - 1e-9:
             found.append(
                 f"access target: at most {best:.1%} of attendances ({label}) can be within "
-                f"{p.access_minutes:g} min of any candidate site, below the target {target:.0%}"
+                f"{p.access_minutes:g} min of any candidate site, below the target {percent(target)}"
             )
     return found

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from models.common.contract import finite_or_none
-from models.sact.access import access_by_district, access_by_quintile, access_statistics
+from models.sact.access import access_by_district, access_by_quintile, access_statistics, percent
 from models.sact.arrays import SactArrays, prepare
-from models.sact.diagnose import diagnose
+from models.sact.diagnose import diagnose, unserved_reasons
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
@@ -47,7 +47,8 @@ class SactPlan:
     access : mean, p95 and worst minutes, share within 30/45/60 minutes; ``access_by_quintile``
         the same per deprivation quintile; ``access_by_district`` per district of the zones
         (:func:`models.sact.access.access_by_district`; no rows when no zone names its district).
-    explanation : when no plan exists, every requirement that cannot be met, in planners' words.
+    explanation : when no plan exists, every requirement that cannot be met, in planners' words; with
+        a plan that leaves demand unserved (``allow_unserved``), why it is left unserved.
     parameters : the parameters solved under (so the plan can be checked with the input alone).
     solve_path : ``direct`` (the whole model), ``priced`` (:mod:`models.sact.large`), ``radius``
         (:mod:`models.sact.radius`), ``pyomo``,
@@ -181,7 +182,11 @@ def solve_sact(
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
         return replace(_empty_plan(data, result, explanation, timings, path), warm_start=note)
-    return replace(extract(data, arrays, values, result, timings), solve_path=path, warm_start=note)
+    plan = extract(data, arrays, values, result, timings)
+    if len(plan.unserved) and float(plan.unserved["attendances"].sum()) > 1e-6:
+        why = tuple(f"demand left unserved: {reason}" for reason in unserved_reasons(data, arrays))
+        plan = replace(plan, explanation=plan.explanation + why)
+    return replace(plan, solve_path=path, warm_start=note)
 
 
 def _start_note(message: str) -> str:
@@ -194,7 +199,7 @@ def jointly_infeasible(p: SactParameters) -> str:
     force that could be relaxed, never a setting that is already on."""
     levers = []
     if p.access_target is not None:
-        levers.append(f"the access target ({p.access_target:.0%} within {p.access_minutes:g} min)")
+        levers.append(f"the access target ({percent(p.access_target)} within {p.access_minutes:g} min)")
     if p.budget is not None:
         levers.append(f"the budget (£{p.budget:,.0f})")
     if p.max_open_sites is not None or p.exact_open_sites is not None or p.max_new_sites is not None:

@@ -115,6 +115,9 @@ def bench(
         _list_tasks(chosen, context)
         return
     out = out or Path("benchmarks") / "results" / chosen.name
+    if (refusal := out_refusal(out)) is not None:
+        click.echo(refusal, err=True)
+        sys.exit(EXIT_BAD_INPUT)
     try:
         outcome = run_suite(
             chosen,
@@ -144,6 +147,24 @@ def bench(
     click.echo(f"Wrote {', '.join(str(p) for p in outcome.files)}")
     if against is not None:
         _compare(rows[rows["status"] != "skipped"], against)
+
+
+def out_refusal(out: Path) -> str | None:
+    """Why ``out`` may not hold a benchmark run, or None: it must be new, empty, or a folder an
+    earlier run wrote (its ``results.jsonl``), which the run resumes.  A file, a symbolic link or a
+    folder of other files is refused: the run writes results.csv, report.md and run.json there and
+    would replace a user's files of those names."""
+    from benchmarks.suite.runner import RESULTS_LOG
+
+    if out.is_symlink():
+        return f"{out} is a symbolic link; give the folder itself"
+    if out.exists() and not out.is_dir():
+        return f"{out} exists and is not a folder; it is left as it is: choose another --out"
+    if out.is_dir() and any(out.iterdir()) and not (out / RESULTS_LOG).is_file():
+        return (
+            f"{out} holds files optimiser bench did not write (it has no {RESULTS_LOG}); choose another --out"
+        )
+    return None
 
 
 def _list_tasks(chosen: Suite, context: Context) -> None:

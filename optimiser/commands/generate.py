@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from optimiser.outputs import OutputExistsError
+from optimiser.outputs import FORCE_HELP, OutputExistsError
 
 
 @click.group()
@@ -21,7 +21,7 @@ def generate() -> None:
 @click.option("--zones", type=click.IntRange(min=1), required=True, help="Demand zones.")
 @click.option("--sites", type=click.IntRange(min=1), required=True, help="Candidate sites.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> None:
     """A SACT location instance with ZONES zones and SITES candidate sites."""
@@ -41,7 +41,7 @@ def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> 
 @click.option("--sites", type=click.IntRange(min=1), required=True, help="Hospital sites.")
 @click.option("--services", type=click.IntRange(min=1), required=True, help="Out-of-hours services.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -> None:
     """An out-of-hours rota instance with SITES sites and SERVICES services (default parameters)."""
@@ -74,7 +74,7 @@ def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -
     show_default=True,
     help="First day of the rota (YYYY-MM-DD).",
 )
-@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_roster(
     staff: int, days: int, seed: int, first_date: dt.datetime, force: bool, out: Path
@@ -109,7 +109,7 @@ def generate_roster(
 )
 @click.option("--weeks", type=click.IntRange(min=1, max=104), required=True, help="Weeks in the horizon.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_cover(
     oncologists: int, trusts: int, tumour_sites: int, weeks: int, seed: int, force: bool, out: Path
@@ -142,7 +142,7 @@ def generate_cover(
     show_default=True,
     help="The first this many years of lsc-sact-rollout (2026-2035).",
 )
-@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_rollout_lsoa(years: int, force: bool, out: Path) -> None:
     """The LSOA-level LSC roll-out: lsc-sact's network with lsc-sact-rollout's years and capital."""

@@ -9,7 +9,7 @@ import click
 
 from optimiser.errors import InputError
 from optimiser.importers.tables import ImportedInstance
-from optimiser.outputs import OutputExistsError
+from optimiser.outputs import FORCE_HELP, OutputExistsError
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -74,7 +74,7 @@ def import_group() -> None:
     default=None,
     help="GraphML road graph (as osmnx writes it): every zone-site minute from shortest paths on it.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing instance folder (holding instance.yaml).")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
 def import_sact(
     icb: str | None,

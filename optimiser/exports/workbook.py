@@ -42,9 +42,16 @@ def write_workbook(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Excel has no time zones: aware datetimes are written as local wall-clock times."""
+    """Excel has no time zones: aware datetimes are written as local wall-clock times.  A column of
+    dates (every value at midnight) is written as dates, shown ``YYYY-MM-DD`` as in the CSV file,
+    not ``2026-04-13 00:00:00``."""
     out = frame.copy()
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].dt.tz_localize(None)
+        if (
+            pd.api.types.is_datetime64_dtype(out[column])
+            and (out[column].dropna() == out[column].dropna().dt.normalize()).all()
+        ):
+            out[column] = out[column].dt.date
     return out

@@ -23,7 +23,7 @@ from models.common.calendar import bank_holidays
 from models.common.contract import ModelInputError
 from models.roster.catalogue import ALL_GROUPS, RULES, weekly_cover
 from models.roster.input import RosterInput, RosterParameters, parse_time
-from models.roster.plan import RosterPlan
+from models.roster.plan import RosterPlan, cover_export
 from optimiser.errors import InputError, Problem
 from optimiser.exports.rota import run_timestamp, write_rota_calendars, write_rota_workbook
 from optimiser.kinds.base import (
@@ -265,7 +265,7 @@ def write_extra(plan: RosterPlan, case: ModelCase, folder: Path) -> list[str]:
         data.dates,
         data.staff,
         plan.staff_summary.round(2),  # as staff_summary.csv, without building the plan's other tables
-        plan.cover,
+        cover_export(plan.cover),  # as cover.csv: no maximum is a blank cell, not -1
         plan.penalties,
         data.leave,
         created=stamp,

@@ -13,6 +13,7 @@ import pandas as pd
 
 import models.sact
 from models.common.travel import great_circle_km, road_minutes
+from models.sact.access import percent
 from models.sact.input import SactInput, SactParameters
 from models.sact.objectives import OBJECTIVE_UNITS
 from models.sact.solve import SactPlan
@@ -243,6 +244,7 @@ def summary(plan: SactPlan) -> str:
             f"{plan.unserved['zone_id'].nunique()} zones (unserved.csv), penalised "
             f"{money(c['unserved_penalty'])} in the objective; they need no chairs, doses or nurses"
         )
+        lines += [f"  - {reason}" for reason in plan.explanation]
     lines += ["", *_site_lines(plan), _use_note(p), ""]
     gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
     unit = OBJECTIVE_UNITS.get(p.objective, "")
@@ -268,7 +270,7 @@ def _access_line(a: dict[str, float], p: SactParameters) -> str:
     target = ""
     if p.access_target is not None:
         of = "served attendances" if p.allow_unserved else "attendances"
-        target = f" (target {p.access_target:.0%} of {of} within {p.access_minutes:g} min)"
+        target = f" (target {percent(p.access_target)} of {of} within {p.access_minutes:g} min)"
     return (
         f"Access: {a['within_30']:.1%} of attendances within 30 min, {a['within_45']:.1%} within 45, "
         f"{a['within_60']:.1%} within 60{target}\nJourneys: mean {a['mean_minutes']:.1f} min, "

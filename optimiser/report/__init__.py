@@ -16,9 +16,13 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from optimiser.outputs import list_in_run, owned_by_run, replacing
 from optimiser.report.context import comparison_context, run_context
 
 REPORT_FILE = "report.html"
+GENERATOR = '<meta name="generator" content="nhs-cancer-optimiser">'
+"""The mark every report carries in its head, by which a report.html is known to be the engine's."""
+FOOTER = "NHS cancer services optimiser"  # the footer of reports written before the mark
 
 
 def _environment() -> jinja2.Environment:
@@ -51,8 +55,31 @@ def write_report(
         raise FileNotFoundError(f"{folder} holds neither a run (run.json) nor a comparison (comparison.csv)")
     html = _environment().get_template("report.html.j2").render(**context)
     path = out or folder / REPORT_FILE
-    path.write_text(html, encoding="utf-8")
+    if out is None:
+        _refuse_a_report_of_yours(folder, path)
+    with replacing(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    if out is None:
+        list_in_run(folder, REPORT_FILE)
     return path
+
+
+def _refuse_a_report_of_yours(folder: Path, path: Path) -> None:
+    """Raise ValueError when ``path`` is a symbolic link, or a file optimiser did not write (not
+    listed in the run's ``run.json`` and without the report's generator mark)."""
+    if path.is_symlink():
+        raise ValueError(f"{path} is a symbolic link; nothing was written: remove it, or move the run folder")
+    if not path.exists() or owned_by_run(folder, REPORT_FILE):
+        return
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        head = ""
+    if GENERATOR not in head and FOOTER not in head:
+        raise ValueError(
+            f"{path} is a file optimiser did not write; nothing was replaced: "
+            "move it, then run the report again"
+        )
 
 
 def table_html(frame: pd.DataFrame, limit: int = 200) -> str:

@@ -49,8 +49,17 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
         items.append(("Gap to the bound", f"{solver['gap']:.2%}"))
     items.append(("Independent check", "passed" if check and check.get("passed") else "FAILED or not run"))
     costs = summary.get("costs")
-    if isinstance(costs, dict) and "total" in costs:
-        items.append(("Annual cost", _money(costs["total"])))
+    total = costs.get("total") if isinstance(costs, dict) else None
+    cover_cost = summary.get("total_cost")
+    if isinstance(total, dict):  # ooh: today's rotas against the plan's
+        items.append(("Annual cost", _money(total.get("after"))))
+        items.append(("Today", _money(total.get("before"))))
+        items.append(("Saving a year", _money(total.get("saving"))))
+    elif total is not None:
+        items.append(("Annual cost", _money(total)))
+    elif isinstance(cover_cost, dict):  # cover: the plan against everyone at home
+        items.append(("Locum and travel cost", _money(cover_cost.get("plan"))))
+        items.append(("Baseline", _money(cover_cost.get("baseline"))))
     elif solver.get("objective") is not None:
         from optimiser.report import readable
 
@@ -61,6 +70,17 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
         items.append(
             ("Within 30 / 45 / 60 min", " / ".join(_percent(access.get(f"within_{m}")) for m in (30, 45, 60)))
         )
+    uncovered = summary.get("uncovered_pas")
+    if isinstance(uncovered, dict) and uncovered.get("plan") is not None:  # cover
+        items.append(("Uncovered PAs", f"{float(uncovered['plan']):,.1f}"))
+    if isinstance(summary.get("mdts"), dict) and summary["mdts"].get("not_quorate") is not None:
+        items.append(("MDT meetings not quorate", f"{summary['mdts']['not_quorate']:,}"))
+    for key, label in (
+        ("rotas", "Rotas (today -> plan)"),
+        ("temporary_slots", "Locum slots (today -> plan)"),
+    ):
+        if isinstance(summary.get(key), dict):  # ooh
+            items.append((label, f"{summary[key].get('before')} -> {summary[key].get('after')}"))
     for key, label in (
         ("sites_open", "Sites open"),
         ("chairs", "Chairs"),
@@ -296,6 +316,18 @@ def _regret_chart(regret: pd.DataFrame, out: Path) -> str | None:
     return _svg_file(path)
 
 
+def _first_run(folder: Path, table: pd.DataFrame) -> Path | None:
+    """The run folder of the comparison's first row (the reference its differences are taken
+    against: ``base`` of a scenarios file, a frontier's cost-optimal plan, regret's optimum), else
+    the first run folder by name."""
+    if "scenario" in table.columns and len(table):
+        named = folder / "runs" / str(table["scenario"].iloc[0])
+        if (named / "run.json").is_file():
+            return named
+    runs = sorted((folder / "runs").glob("*/run.json"))
+    return runs[0].parent if runs else None
+
+
 def comparison_context(folder: Path) -> dict[str, Any]:
     """A comparison (scenarios, frontier or regret): the table, charts, and the first plan's map."""
     table = pd.read_csv(folder / "comparison.csv")
@@ -316,8 +348,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
     differences = pd.read_csv(folder / "differences.csv") if (folder / "differences.csv").is_file() else None
     if differences is not None and len(differences):
         tables.append(("plan differences against the first", _table(differences), len(differences)))
-    runs = sorted((folder / "runs").glob("*/run.json"))
-    first = runs[0].parent if runs else None
+    first = _first_run(folder, table)
     meta = _json(first / "run.json") if first else {}
     maps = []
     if first is not None and meta.get("kind") == "sact":
@@ -333,7 +364,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         "subtitle": f"{len(table)} solves compared" + (f"; map: {first.name}" if first is not None else ""),
         "headline": [
             ("Solves", str(len(table))),
-            ("Checked", str(int((table.get("check") == "passed").sum()))),
+            ("Checked", str(int((table["check"] == "passed").sum()) if "check" in table else 0)),
         ],
         "explanation": [],
         "notes": [note] if first is not None and (note := run_map_note(first)) else [],

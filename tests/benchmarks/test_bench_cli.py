@@ -93,3 +93,20 @@ def test_against_a_recorded_run_names_what_is_not_reproduced(probes: None, tmp_p
     )
     assert other.exit_code == EXIT_NOT_REPRODUCED
     assert "a highs#0: changed (recorded optimal 3, now optimal 4)" in other.output
+
+
+def test_out_must_be_new_empty_or_an_earlier_run(tmp_path: Path) -> None:
+    """--out naming a file ended in a traceback (FileExistsError); a folder of the user's files was
+    written into, its results.csv, report.md or run.json replaced."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.md").write_text("my report", encoding="utf-8")
+    result = invoke("smoke", "--out", str(mine))
+    assert result.exit_code == EXIT_BAD_INPUT and "did not write" in result.output
+    assert sorted(p.name for p in mine.iterdir()) == ["report.md"]
+    assert (mine / "report.md").read_text(encoding="utf-8") == "my report"
+    file = tmp_path / "notes.txt"
+    file.write_text("keep", encoding="utf-8")
+    result = invoke("smoke", "--out", str(file))
+    assert result.exit_code == EXIT_BAD_INPUT and "is not a folder" in result.output
+    assert file.read_text(encoding="utf-8") == "keep"

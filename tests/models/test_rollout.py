@@ -133,3 +133,33 @@ def test_final_demand_factor_sets_steady_growth() -> None:
     factors = loaded.model_input.input.years["demand_factor"].to_numpy()
     assert factors[0] == pytest.approx(1.0) and factors[-1] == pytest.approx(1.4)
     assert np.allclose(factors[1:] / factors[:-1], 1.4 ** (1 / 9))
+
+
+def test_capital_below_what_the_chairs_need_is_named_before_solving(tiny_base: sact.Input) -> None:
+    """Demand doubles by 2027: 2,800 attendances need 3 chairs, one more than today's 2 at A, so at
+    least £500 of capital; a total budget of £100 was explained only as 'relax a year's access
+    target, capital budget or growth'."""
+    params = rollout.Parameters(discount_rate=0.0, capital_per_chair=500.0, total_capital_budget=100.0)
+    data = rollout.Input(base=tiny_base, years=years(2, demand=[1.0, 2.0]), parameters=params)
+    plan = rollout.solve(data, options=EXACT)
+    assert plan.result.status is Status.INFEASIBLE and plan.result.message == "diagnosed before solving"
+    assert plan.explanation == (
+        "by 2027 demand needs at least 3 chairs, 1 more than today's 2; at £500 a chair added that is "
+        "at least £500 of capital, above the total capital budget of £100 (£400 short)",
+    )
+
+
+def test_yearly_capital_budgets_below_what_the_chairs_need_are_named(tiny_base: sact.Input) -> None:
+    params = rollout.Parameters(discount_rate=0.0, capital_per_chair=500.0)
+    data = rollout.Input(
+        base=tiny_base, years=years(2, demand=[1.0, 2.0], budget=[0.0, 400.0]), parameters=params
+    )
+    plan = rollout.solve(data, options=EXACT)
+    assert plan.result.status is Status.INFEASIBLE
+    assert "above the capital budgets of the years to 2027, £400 in all (£100 short)" in plan.explanation[0]
+
+
+def test_capital_enough_for_the_chairs_is_not_named(tiny_base: sact.Input) -> None:
+    params = rollout.Parameters(discount_rate=0.0, capital_per_chair=500.0, total_capital_budget=500.0)
+    data = rollout.Input(base=tiny_base, years=years(2, demand=[1.0, 2.0]), parameters=params)
+    assert rollout.solve(data, options=EXACT).result.status is Status.OPTIMAL

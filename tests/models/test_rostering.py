@@ -355,3 +355,23 @@ def test_cover_csv_writes_no_maximum_as_blank() -> None:
     unlimited = plan.cover["maximum"].to_numpy() < 0
     assert unlimited.any() and (cover["maximum"][unlimited] == "").all()
     assert (cover["maximum"][~unlimited].astype(int) >= 0).all()
+
+
+def test_a_days_cover_minimums_above_the_staff_are_named_before_solving() -> None:
+    """Early 2 and late 2 on one day need 4 different people (one shift a day each); 3 staff, one
+    on leave, leave 2.  Each shift alone fits, so this was found only by the elastic model, as a
+    list of shortfalls that never said the day needs more people than the unit has."""
+    leave = pd.DataFrame([{"staff_id": "P3", "date": day(0), "reason": "annual leave"}])
+    inp = make(3, 1, [EARLY, LATE], [(0, "E", 2, 1, 0, 2), (0, "L", 2, 1, 0, 2)], leave=leave)
+    plan = solve_roster(inp, OPTIONS)
+    assert plan.result.status is Status.INFEASIBLE
+    assert list(plan.explanation) == [
+        "cover on Mon 2025-03-03: the shifts' minimums (E 2, L 2) need 4 different staff (one shift "
+        "a day each) but only 2 can work that day (2 short)"
+    ]
+
+
+def test_a_days_minimums_the_staff_can_meet_are_not_named() -> None:
+    inp = make(4, 1, [EARLY, LATE], [(0, "E", 2, 1, 0, 2), (0, "L", 2, 1, 0, 2)])
+    plan = solve_roster(inp, OPTIONS)
+    assert plan.result.status is Status.OPTIMAL and not plan.explanation

@@ -306,3 +306,77 @@ def test_must_open_site_below_safe_volume_is_explained() -> None:
         "site A must stay open but only 300 attendances a year live within reach of it, below the safe "
         "minimum of 500 (200 short)",
     )
+
+
+def test_open_site_limit_short_of_chairs_names_the_sites_and_the_shortfall() -> None:
+    """36 attendances need 36 chair hours; every site holds 30 (3 chairs x 10 hours), all three
+    90: one site open cannot serve them.  This was reported as 'no single requirement is
+    impossible on its own' (the capacity test ignored the open-site limit)."""
+    text = explained(reachable(attendances=[12.0, 12.0, 12.0], max_open_sites=1))
+    assert "at most 1 site open" in text
+    assert "hold 3 chairs, 30 usable chair hours (6 short)" in text
+    assert "together" not in text
+
+
+def test_new_site_limit_short_of_chairs() -> None:
+    """S2 and S3 are new; with no new site allowed only S1's 3 chairs (30 hours) are left for 36."""
+    data = reachable(attendances=[12.0, 12.0, 12.0], max_new_sites=0)
+    sites = data.sites.copy()
+    sites.loc[["S2", "S3"], "existing"] = False
+    text = explained(replace(data, sites=sites))
+    assert "at most 0 new" in text and "(S1)" in text and "6 short" in text
+
+
+def test_open_site_limit_with_capacity_enough_is_not_named() -> None:
+    plan = solve_sact(reachable(attendances=[12.0, 12.0, 12.0], max_open_sites=2))
+    assert plan.result.status is Status.OPTIMAL
+    assert not any("open-site limits" in line for line in plan.explanation)
+
+
+def test_access_target_is_never_rounded_up_in_the_explanation() -> None:
+    """A 99.9% target was written 'the target 100%'."""
+    text = explained(instance(max_travel_minutes=200.0, access_minutes=20.0, access_target=0.999))
+    assert "below the target 99.9%" in text and "100%" not in text
+
+
+def test_a_plan_with_unserved_demand_says_why() -> None:
+    """With allow_unserved a plan once left 19% of lsc-sact-districts' demand unserved (growth-68)
+    with an empty explanation; the aseptic hubs' doses were the limit.  Here S1, the only hub,
+    prepares 20 doses a year for 24 attendances."""
+    data = reachable(require_aseptic_supply=True, allow_unserved=True, unserved_penalty=50.0)
+    sites = data.sites.copy()
+    sites.loc["S1", "hub_capacity"] = 20.0
+    plan = solve_sact(replace(data, sites=sites))
+    assert plan.result.status is Status.OPTIMAL
+    assert plan.unserved["attendances"].sum() == pytest.approx(4.0)
+    assert list(plan.explanation) == [
+        "demand left unserved: aseptic hubs can prepare 20 doses a year; the served demand needs 24 "
+        "(4 short): raise hub_capacity"
+    ]
+
+
+def test_unserved_demand_without_a_limit_is_said_to_be_a_choice() -> None:
+    """Every zone is within the 200-minute limit and the chairs and hubs are enough, but a penalty
+    of 10 an attendance is cheaper than serving it (Z4 alone travels 100 minutes)."""
+    data = instance(max_travel_minutes=200.0, allow_unserved=True, unserved_penalty=10.0)
+    plan = solve_sact(data)
+    assert "Z4" in plan.unserved["zone_id"].tolist()
+    assert len(plan.explanation) == 1 and "cost more than its penalty" in plan.explanation[0]
+
+
+def test_a_plan_serving_everyone_has_no_explanation() -> None:
+    assert solve_sact(reachable(allow_unserved=True)).explanation == ()
+
+
+def test_a_closed_hub_prepares_no_doses_in_the_diagnosis() -> None:
+    """syb-sact-districts with --close RHQWP (most chairs 0; the safe volume keeps it shut) was
+    explained as 'no single requirement is impossible on its own': the hub test still counted the
+    closed hub's 80,000 doses.  Here S1, the only hub, is closed the same way."""
+    data = reachable(require_aseptic_supply=True, min_site_attendances=5.0)
+    sites = data.sites.copy()
+    sites.loc["S1", "max_chairs"] = 0
+    sites.loc["S2", "is_hub"] = True
+    sites.loc["S2", "hub_capacity"] = 10.0
+    text = explained(replace(data, sites=sites))
+    assert "aseptic hubs can prepare 10 doses a year (not counting S1" in text
+    assert "needs 24 (14 short)" in text and "together" not in text

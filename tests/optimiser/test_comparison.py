@@ -52,3 +52,18 @@ def test_a_forced_change_without_a_plan_keeps_its_whole_explanation_apart(tmp_pa
     assert table.loc["A", "explanation"] == why  # whole, not cut at 300 characters
     assert pd.isna(table.loc["A", "also_opens"])  # no longer holds the explanation
     assert list(table.index) == ["B", "A"]  # cheapest first, no plan last
+
+
+def test_comparison_names_quintile_columns_by_the_quintile_number(tmp_path: Path) -> None:
+    """comparison.csv's columns read quintile_1.0.within_30 (the quintile read back as a float)."""
+    from optimiser.scenarios import compare_runs
+
+    run = tmp_path / "base"
+    run.mkdir()
+    (run / "summary.json").write_text('{"solver": {"status": "optimal"}}', encoding="utf-8")
+    (run / "access_by_quintile.csv").write_text(
+        "quintile,attendances,within_30\n1,100.5,0.9\n2,80.0,1.0\n", encoding="utf-8"
+    )
+    table = compare_runs({"base": run})
+    assert {"quintile_1.within_30", "quintile_2.attendances"} <= set(table.columns)
+    assert not any(".0." in column for column in table.columns)

@@ -172,3 +172,18 @@ def test_exports_take_the_run_timestamp(
     created = openpyxl.load_workbook(tmp_path / "a" / "rota.xlsx").properties.created
     assert created == dt.datetime(2026, 1, 1, 0, 0)
     assert (tmp_path / "a" / "rota.xlsx").read_bytes() == (tmp_path / "b" / "rota.xlsx").read_bytes()
+
+
+def test_workbook_writes_a_column_of_dates_as_dates(tmp_path: Path) -> None:
+    """cover.xlsx showed every week start as ``2026-04-13 00:00:00``; a column with times keeps them."""
+
+    frame = pd.DataFrame(
+        {
+            "week_start": pd.to_datetime(["2026-04-13", "2026-04-20"]),
+            "at": pd.to_datetime(["2026-04-13 08:00", "2026-04-20 00:00"]),
+        }
+    )
+    write_workbook(tmp_path / "w.xlsx", {"cover": frame})
+    cells = list(openpyxl.load_workbook(tmp_path / "w.xlsx")["cover"].iter_rows(min_row=2, max_row=2))[0]
+    assert [c.number_format for c in cells] == ["YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS"]
+    assert cells[0].value.date().isoformat() == "2026-04-13" and cells[1].value.hour == 8

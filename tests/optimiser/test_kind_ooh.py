@@ -199,7 +199,8 @@ def test_generate_ooh_is_reproducible_and_solves(tmp_path: Path) -> None:
         result = run(*args, str(tmp_path / name))
         assert result.exit_code == 0, result.output
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert files == ["bands.csv", "instance.yaml", "rotas.csv", "services.csv", "sites.csv", "travel.csv"]
+    tables = ["bands.csv", "instance.yaml", "rotas.csv", "services.csv", "sites.csv", "travel.csv"]
+    assert files == [".optimiser-instance", *tables]  # the marker lists what generate wrote
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     assert run(*args[:-1], "4", str(tmp_path / "c")).exit_code == 0

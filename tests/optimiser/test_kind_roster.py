@@ -151,7 +151,7 @@ def test_generate_roster_is_reproducible(tmp_path: Path) -> None:
     a, b = make(tmp_path / "a"), make(tmp_path / "b")
     files = sorted(p.name for p in a.iterdir())
     tables = ["cover_pattern", "leave", "requests", "rules", "shifts", "staff"]
-    assert files == sorted([f"{t}.csv" for t in tables] + ["instance.yaml"])
+    assert files == sorted([f"{t}.csv" for t in tables] + ["instance.yaml", ".optimiser-instance"])
     for name in files:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert (make(tmp_path / "c", seed=2) / "requests.csv").read_bytes() != (a / "requests.csv").read_bytes()

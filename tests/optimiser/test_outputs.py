@@ -224,13 +224,13 @@ def test_workbook_text_is_a_string_cell_without_apostrophe(tmp_path: Path) -> No
 def test_generate_force_replaces_only_an_instance_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``generate --force`` (a plain atomic folder) never replaces a user's folder or the working one."""
+    """``generate --force`` never replaces a user's folder or the working one."""
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep")
     args = ["generate", "sact", "--zones", "3", "--sites", "2", "--force"]
     result = CliRunner().invoke(main, [*args, str(mine)])
-    assert result.exit_code == 2 and "has no instance.yaml" in result.output
+    assert result.exit_code == 2 and "was not written by optimiser generate or import" in result.output
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
     first = tmp_path / "inst"
     assert CliRunner().invoke(main, [*args, str(first)]).exit_code == 0
@@ -239,3 +239,58 @@ def test_generate_force_replaces_only_an_instance_folder(
     result = CliRunner().invoke(main, [*args, "."])
     assert result.exit_code == 2 and "working folder" in result.output
     assert (first / "instance.yaml").exists()
+
+
+def test_replacing_never_follows_a_symbolic_link(tmp_path: Path) -> None:
+    from optimiser.outputs import replacing
+
+    users = tmp_path / "users.csv"
+    users.write_text("mine", encoding="utf-8")
+    link = tmp_path / "comparison.csv"
+    link.symlink_to(users)
+    with replacing(link) as tmp:
+        tmp.write_text("engine", encoding="utf-8")
+    assert users.read_text(encoding="utf-8") == "mine"
+    assert not link.is_symlink() and link.read_text(encoding="utf-8") == "engine"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_replacing_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    from optimiser.outputs import replacing
+
+    path = tmp_path / "comparison.md"
+    path.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError), replacing(path) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+    assert path.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["comparison.md"]
+
+
+def test_generate_force_never_replaces_an_instance_of_yours(tiny_instance: Path) -> None:
+    """An instance a user made (no marker) was once replaced whole by ``generate --force``: its
+    tables, README, scenarios and notes deleted."""
+    (tiny_instance / "README.md").write_text("our assumptions", encoding="utf-8")
+    before = sorted(p.name for p in tiny_instance.iterdir())
+    args = ["generate", "sact", "--zones", "3", "--sites", "2", "--force", str(tiny_instance)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "never an instance of yours" in result.output
+    assert sorted(p.name for p in tiny_instance.iterdir()) == before
+    assert "Z1,North" in (tiny_instance / "zones.csv").read_text(encoding="utf-8")
+
+
+def test_generate_force_keeps_the_files_you_added(tmp_path: Path) -> None:
+    """A generated instance is replaced file by file: what the user added to it stays."""
+    inst = tmp_path / "inst"
+    args = ["generate", "sact", "--zones", "3", "--sites", "2"]
+    assert CliRunner().invoke(main, [*args, "--seed", "1", str(inst)]).exit_code == 0
+    (inst / "scenarios.yaml").write_text("scenarios:\n  base: {}\n", encoding="utf-8")
+    (inst / "runs" / "first").mkdir(parents=True)
+    (inst / "runs" / "first" / "sites.csv").write_text("kept", encoding="utf-8")
+    old_zones = (inst / "zones.csv").read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, [*args, "--seed", "2", "--force", str(inst)])
+    assert result.exit_code == 0, result.output
+    assert (inst / "zones.csv").read_text(encoding="utf-8") != old_zones
+    assert (inst / "scenarios.yaml").read_text(encoding="utf-8") == "scenarios:\n  base: {}\n"
+    assert (inst / "runs" / "first" / "sites.csv").read_text(encoding="utf-8") == "kept"
+    assert CliRunner().invoke(main, ["validate", str(inst)]).exit_code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -102,3 +103,95 @@ def test_report_opens_in_a_headless_browser(sact_run: Path, tmp_path: Path) -> N
         timeout=120,
     ).stdout
     assert dom.count("<circle") == 40 and 'class="map"' in dom
+
+
+def test_report_of_an_ooh_run_shows_today_the_plan_and_the_saving(tmp_path: Path) -> None:
+    """An OOH summary gives each cost as today / plan / saving; the report once failed on it with a
+    traceback (float() of a dict)."""
+    runner = CliRunner()
+    made = runner.invoke(
+        main, ["generate", "ooh", "--sites", "4", "--services", "2", "--seed", "1", str(tmp_path / "inst")]
+    )
+    assert made.exit_code == 0, made.output
+    solved = runner.invoke(main, ["solve", str(tmp_path / "inst"), "--out", str(tmp_path / "run")])
+    assert solved.exit_code == 0, solved.output
+    result = runner.invoke(main, ["report", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
+    for label, key in (("Annual cost", "after"), ("Today", "before"), ("Saving a year", "saving")):
+        assert label in html and f"£{summary['costs']['total'][key]:,.0f}" in html
+    rotas = summary["rotas"]
+    assert f"{rotas['before']} -&gt; {rotas['after']}" in html
+
+
+def test_headline_of_a_cover_run_gives_its_cost_uncovered_pas_and_mdts() -> None:
+    from optimiser.report.context import headline
+
+    summary = {
+        "solver": {"status": "optimal", "gap": 0.0, "objective": 165757.0},
+        "check": {"passed": True},
+        "total_cost": {"plan": 165682.5, "baseline": 129365.0},
+        "uncovered_pas": {"plan": 112.5, "baseline": 433.0},
+        "mdts": {"meetings": 808, "quorate": 798, "not_quorate": 10},
+    }
+    items = dict(headline(summary))
+    assert items["Locum and travel cost"] == "£165,682" and items["Baseline"] == "£129,365"
+    assert items["Uncovered PAs"] == "112.5" and items["MDT meetings not quorate"] == "10"
+    assert "Objective" not in items
+
+
+def test_report_never_writes_through_a_symbolic_link(sact_run: Path, tmp_path: Path) -> None:
+    """A report.html that is a link to a user's file (anywhere) once had that file overwritten."""
+    run = tmp_path / "run"
+    shutil.copytree(sact_run, run)
+    (run / "report.html").unlink(missing_ok=True)
+    users = tmp_path / "thesis.html"
+    users.write_text("my own work", encoding="utf-8")
+    (run / "report.html").symlink_to(users)
+    result = CliRunner().invoke(main, ["report", str(run)])
+    assert result.exit_code == 2 and "symbolic link" in result.output
+    assert users.read_text(encoding="utf-8") == "my own work"
+
+
+def test_report_never_replaces_a_report_html_of_yours(sact_run: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(sact_run, run)
+    meta = json.loads((run / "run.json").read_text(encoding="utf-8"))  # as the run wrote it, before
+    meta["files"] = [f for f in meta["files"] if f != "report.html"]  # any report (module fixture)
+    (run / "run.json").write_text(json.dumps(meta), encoding="utf-8")
+    (run / "report.html").write_text("the board paper", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", str(run)])
+    assert result.exit_code == 2 and "did not write" in result.output
+    assert (run / "report.html").read_text(encoding="utf-8") == "the board paper"
+    (run / "report.html").unlink()
+    assert CliRunner().invoke(main, ["report", str(run)]).exit_code == 0
+    assert CliRunner().invoke(main, ["report", str(run)]).exit_code == 0  # its own report: replaced
+
+
+def test_solve_force_leaves_no_report_of_the_replaced_plan(tiny_instance: Path, tmp_path: Path) -> None:
+    """``solve --force`` over a run with a report once kept the old plan's report.html beside the
+    new plan's files (it was not among the files run.json lists), so a board read the old plan."""
+    run = tmp_path / "run"
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", str(tiny_instance), "--out", str(run)]).exit_code == 0
+    assert runner.invoke(main, ["report", str(run)]).exit_code == 0
+    assert "report.html" in json.loads((run / "run.json").read_text(encoding="utf-8"))["files"]
+    (run / "notes.txt").write_text("mine", encoding="utf-8")
+    again = runner.invoke(main, ["solve", str(tiny_instance), "--out", str(run), "--force"])
+    assert again.exit_code == 0, again.output
+    assert not (run / "report.html").exists()
+    assert (run / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_comparison_maps_its_first_scenario_not_the_first_by_name(tmp_path: Path) -> None:
+    """scenarios' report mapped 'access-90' (first by name) beside a table led by 'base'."""
+    from optimiser.report.context import comparison_context
+
+    (tmp_path / "comparison.csv").write_text(
+        "scenario,status,check\nbase,optimal,passed\naccess-90,optimal,passed\n"
+    )
+    for name in ("base", "access-90"):
+        (tmp_path / "runs" / name).mkdir(parents=True)
+        (tmp_path / "runs" / name / "run.json").write_text('{"kind": "cover", "files": []}')
+    assert comparison_context(tmp_path)["subtitle"] == "2 solves compared; map: base"

@@ -161,3 +161,9 @@ def test_solved_rotas_workbook_agrees_with_its_csv_files(tmp_path: Path) -> None
         assert len(rows) == len(csv) + 1 > 1
         for column, cells in zip(csv.columns, zip(*rows[1:], strict=True), strict=True):
             assert list(cells) == csv[column].tolist(), (sheet, column)
+    # Cover is cover.csv: a blank maximum (none) is a blank cell, never -1
+    cover = pd.read_csv(out / "cover.csv", keep_default_na=False, dtype=str)
+    rows = sheet_rows(book["Cover"])
+    assert rows[0] == list(cover.columns) and (cover["maximum"] == "").any()
+    cells = [["" if v is None else str(v) for v in row] for row in rows[1:]]
+    assert cells == cover.to_numpy().tolist()
