@@ -1,0 +1,130 @@
+"""Pricing in worker processes (:mod:`models.roster.pricing_workers`): the same columns, the same
+dive's rota and the same proven optimum as pricing in the main process, and no worker left after
+a run, whether it ends or raises."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from instances.generators.rostering import generate
+from models.roster import price_and_branch
+from models.roster.branch_and_price import branch_and_price
+from models.roster.column_generation import generate_columns, price_round
+from models.roster.diving import dive
+from models.roster.lines import LineModel, line_of_rota
+from models.roster.master import Master
+from models.roster.price_and_branch import LinesSettings, lines_solve
+from models.roster.pricing_workers import PricingWorkers
+from models.roster.solve import build_roster_model
+from solvers import SolveOptions, solve_cpsat
+from tests.models.roster.test_branch_and_price import OPTIMUM
+
+
+def _seeded(rm):
+    """A master holding the lines of CP-SAT's first rota of ``rm``, and the pricing models."""
+    first, solver = solve_cpsat(
+        rm.model.clone(), SolveOptions(threads=1, extra={"stop_after_first_solution": True})
+    )
+    assert first.has_plan
+    master = Master.of(rm)
+    for p in range(len(rm.staff)):
+        master.add(line_of_rota(rm, p, solver.value))
+    return master, [LineModel(rm, p) for p in range(len(rm.staff))]
+
+
+def _ready(pricers: PricingWorkers) -> None:
+    """Wait until every worker has built its models (else the main process prices everyone)."""
+    for k in range(1, pricers.processes + 1):
+        while not pricers.ready(k):
+            multiprocessing.connection.wait([], 0.05)
+
+
+def test_worker_processes_give_the_same_columns_and_dive_as_the_main_process() -> None:
+    """A generated ward priced by CP-SAT (nights, fairness: count multipliers), 3 rounds of
+    columns (rounds, not seconds: load-proof) and a dive with a pricing round after each fixing
+    (the fixed people skipped): with one worker process pricing every other person, the master
+    gains the same lines in the same order, every pricing model ends in the same state (hint,
+    linearization), and the dive's rota is the same; a round with no time left prices nobody."""
+    rm = build_roster_model(generate(5, 14, seed=2))
+    found = []
+    for processes in (0, 1):
+        master, people = _seeded(rm)
+        with PricingWorkers(rm, processes) if processes else _Serial() as pricers:
+            if pricers is not None:
+                _ready(pricers)
+            cg = generate_columns(
+                rm, master, SolveOptions(), max_rounds=3, people=people, workers=1, pricers=pricers
+            )
+            dived = dive(master, people, SolveOptions(), rounds=1, workers=1, pricers=pricers)
+            assert dived is not None
+            if pricers is not None:
+                _, y = master.solve_lp(None)
+                late = SolveOptions(time_limit=0.0).with_deadline()
+                least, _, proven = price_round(master, people, y, y, late, 2.0, 5, pricers=pricers)
+                assert least is None and not proven
+        state = [(person.hint, person.linearization) for person in people]
+        found.append((cg.bound, cg.rounds, master.lines, state, dived.lines, dived.penalty))
+    assert found[0][1] == 3 and found[0] == found[1]
+
+
+class _Serial:
+    """``with`` stand-in for no worker processes."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@pytest.mark.parametrize("seed", [1, 6])
+def test_the_tree_with_a_worker_process_proves_the_enumerated_optimum(seed: int) -> None:
+    """The 3-person wards of ``test_branch_and_price`` (LP below the optimum, so the tree
+    branches): with a worker pricing person 1 under each node's fixings, the tree still proves
+    the enumerated optimum."""
+    rm = build_roster_model(generate(3, 2, seed))
+    master = Master.of(rm)
+    people = [LineModel(rm, p) for p in range(len(rm.staff))]
+    with PricingWorkers(rm, 1) as pricers:
+        _ready(pricers)
+        cg = generate_columns(rm, master, SolveOptions(), people=people, pricers=pricers)
+        assert cg.converged and cg.bound is not None
+        tree = branch_and_price(
+            master, people, SolveOptions(time_limit=120.0), bound=cg.bound, pricers=pricers
+        )
+    assert tree.proven and tree.nodes > 1 and tree.penalty == tree.bound == OPTIMUM[seed]
+
+
+def test_no_worker_is_left_after_a_lines_search_or_after_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``search: lines`` with worker processes (``process_people`` 0, two threads) on a generated
+    ward: the workers were started, and none is alive after the run; nor after a run whose
+    column generation raises."""
+    rm = build_roster_model(generate(4, 7, seed=3))
+    started: list[PricingWorkers] = []
+    real = price_and_branch.PricingWorkers
+
+    def spied(*args: object, **kwargs: object) -> PricingWorkers:
+        pricers = real(*args, **kwargs)  # type: ignore[arg-type]
+        started.append(pricers)
+        return pricers
+
+    monkeypatch.setattr(price_and_branch, "PricingWorkers", spied)
+    settings = LinesSettings(process_people=0)
+    result, _, _ = lines_solve(rm, SolveOptions(time_limit=5.0, threads=2), settings=settings)
+    assert result.has_plan and len(started) == 1
+    assert not multiprocessing.active_children()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("pricing broke")
+
+    monkeypatch.setattr(price_and_branch, "generate_columns", broken)
+    with pytest.raises(RuntimeError, match="pricing broke"):
+        lines_solve(rm, SolveOptions(time_limit=5.0, threads=2), settings=settings)
+    assert len(started) == 2 and not multiprocessing.active_children()
+    monkeypatch.undo()
+    monkeypatch.setattr(price_and_branch, "PricingWorkers", spied)
+    for threads, settings in ((2, LinesSettings()), (1, LinesSettings(process_people=0))):
+        lines_solve(rm, SolveOptions(time_limit=2.0, threads=threads), settings=settings)
+    assert len(started) == 2  # too few people by default; one thread: no worker
