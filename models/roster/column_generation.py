@@ -30,7 +30,7 @@ from models.roster.lines import SCALE, Line, LineModel, Priced
 from models.roster.master import ARTIFICIAL, Master
 from models.roster.pricing_workers import PricingWorkers, Request, request_of
 from models.roster.vars import RosterModel
-from solvers import SolveOptions
+from solvers import SolveOptions, stop_requested
 
 __all__ = ["ColumnGeneration", "generate_columns", "price_round", "rota_from_columns"]
 
@@ -168,7 +168,7 @@ def price_round(
 
     found: list[Priced | None]
     if pricers is not None:
-        found = pricers.price(todo, request, options.remaining())
+        found = pricers.price(todo, request, options.remaining(), stop_requested)
     elif workers > 1 and len(todo) > 1:
         with ThreadPoolExecutor(min(workers, len(todo))) as threads:
             found = list(threads.map(price, todo))

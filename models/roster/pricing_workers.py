@@ -21,7 +21,8 @@ its worker is not ready yet.
 Deadline and shutdown: a worker prices no person once the deadline sent with the round has
 passed (those come back as None, as in :func:`~models.roster.column_generation.price_round`); a
 worker that does not answer within the time left and :data:`GRACE` seconds is stopped and its
-people go back to the main process. :meth:`PricingWorkers.close` (also on leaving the ``with``
+people go back to the main process; so is one still pricing when a stop is requested (Ctrl-C:
+the round's people it held come back unpriced). :meth:`PricingWorkers.close` (also on leaving the ``with``
 block, whatever the exception) asks each worker to end and terminates any that does not within
 :data:`GRACE`; a worker whose parent has gone reads the end of its pipe and ends; workers ignore
 Ctrl-C (the main process's ``with`` block ends them).
@@ -49,11 +50,14 @@ from models.roster.lines import Line, LineModel, Priced
 from models.roster.parameters import RosterParameters
 from models.roster.vars import RosterModel
 
-__all__ = ["GRACE", "PricingWorkers", "Request"]
+__all__ = ["GRACE", "POLL", "PricingWorkers", "Request"]
 
 GRACE = 2.0
 """Seconds past a round's deadline a worker may take to answer (one pricing call's programme or
 CP-SAT's stop), and a closing worker to end, before it is terminated."""
+
+POLL = 0.05
+"""Seconds between the main process's checks for a stop request while it waits for a worker."""
 
 Fixings = tuple[frozenset[tuple[int, str]], frozenset[tuple[int, str]]]
 
@@ -186,11 +190,14 @@ class PricingWorkers:
         people: list[LineModel],
         requests: Callable[[LineModel], Request | None],
         left: float | None,
+        stop: Callable[[], bool] | None = None,
     ) -> list[Priced | None]:
         """Price ``people`` (a subset of the model's, in order): each worker that is ready gets
         its people's requests (``requests(person)``; None: out of time), the main process prices
         the rest meanwhile, with ``left`` seconds (None: no deadline). Results in ``people``'s
-        order; each person's pricing model takes the state its worker returns."""
+        order; each person's pricing model takes the state its worker returns. When ``stop()`` is
+        true (a stop request, Ctrl-C) once the main process's own people are priced, it does not
+        wait: the workers are ended and their people come back unpriced (None)."""
         deadline = None if left is None else time.monotonic() + left
         sent: dict[int, list[LineModel]] = {}
         for k in range(1, self.processes + 1):
@@ -216,7 +223,7 @@ class PricingWorkers:
             request = requests(person)
             found[person.p] = None if request is None else _apply(person, answer(person, request, deadline))
         for k, theirs in sent.items():
-            answers = self._receive(k, deadline)
+            answers = self._receive(k, deadline, stop)
             if answers is None:  # stopped: its people this round are not priced
                 found.update((person.p, None) for person in theirs)
                 continue
@@ -224,16 +231,25 @@ class PricingWorkers:
                 found[person.p] = _apply(person, got)
         return [found[person.p] for person in people]
 
-    def _receive(self, k: int, deadline: float | None) -> list[Answer] | None:
-        """Worker ``k``'s answers, or None when it did not answer in time (it is stopped)."""
+    def _receive(
+        self, k: int, deadline: float | None, stop: Callable[[], bool] | None
+    ) -> list[Answer] | None:
+        """Worker ``k``'s answers, or None when it did not answer in time or ``stop()`` turned
+        true first (it is stopped)."""
         worker = self._workers[k - 1]
         assert worker is not None
         conn = worker[1]
-        wait = None if deadline is None else max(deadline - time.monotonic(), 0.0) + GRACE
+        end = None if deadline is None else deadline + GRACE
         try:
-            if not conn.poll(wait):
-                self._stop(k)
-                return None
+            while True:
+                if stop is not None and stop():  # a stop request: no waiting, whatever is on its way
+                    self._stop(k)
+                    return None
+                if conn.poll(POLL if end is None else min(POLL, max(end - time.monotonic(), 0.0))):
+                    break
+                if end is not None and time.monotonic() >= end:
+                    self._stop(k)
+                    return None
             message = conn.recv()
         except (EOFError, OSError):
             self._stop(k)

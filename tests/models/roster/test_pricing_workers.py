@@ -16,7 +16,7 @@ from models.roster.diving import dive
 from models.roster.lines import LineModel, line_of_rota
 from models.roster.master import Master
 from models.roster.price_and_branch import LinesSettings, lines_solve
-from models.roster.pricing_workers import PricingWorkers
+from models.roster.pricing_workers import PricingWorkers, request_of
 from models.roster.solve import build_roster_model
 from solvers import SolveOptions, solve_cpsat
 from tests.models.roster.test_branch_and_price import OPTIMUM
@@ -43,10 +43,11 @@ def _ready(pricers: PricingWorkers) -> None:
 
 def test_worker_processes_give_the_same_columns_and_dive_as_the_main_process() -> None:
     """A generated ward priced by CP-SAT (nights, fairness: count multipliers), 3 rounds of
-    columns (rounds, not seconds: load-proof) and a dive with a pricing round after each fixing
+    columns (rounds, not seconds, and pricing calls proven, not cut at 2 s: load-proof) and a dive with a pricing round after each fixing
     (the fixed people skipped): with one worker process pricing every other person, the master
     gains the same lines in the same order, every pricing model ends in the same state (hint,
-    linearization), and the dive's rota is the same; a round with no time left prices nobody."""
+    linearization), and the dive's rota is the same; a round with no time left prices nobody, and
+    a stop request while the main process waits ends the worker, its people unpriced."""
     rm = build_roster_model(generate(5, 14, seed=2))
     found = []
     for processes in (0, 1):
@@ -55,18 +56,31 @@ def test_worker_processes_give_the_same_columns_and_dive_as_the_main_process() -
             if pricers is not None:
                 _ready(pricers)
             cg = generate_columns(
-                rm, master, SolveOptions(), max_rounds=3, people=people, workers=1, pricers=pricers
+                rm, master, SolveOptions(), max_rounds=3, people=people, workers=1, pricers=pricers,
+                price_seconds=60.0,
+            )  # fmt: skip
+            dived = dive(
+                master, people, SolveOptions(), rounds=1, workers=1, pricers=pricers, price_seconds=60.0
             )
-            dived = dive(master, people, SolveOptions(), rounds=1, workers=1, pricers=pricers)
             assert dived is not None
+            state = [(person.hint, person.linearization) for person in people]
+            found.append((cg.bound, cg.rounds, master.lines, state, dived.lines, dived.penalty))
             if pricers is not None:
-                _, y = master.solve_lp(None)
-                late = SolveOptions(time_limit=0.0).with_deadline()
-                least, _, proven = price_round(master, people, y, y, late, 2.0, 5, pricers=pricers)
-                assert least is None and not proven
-        state = [(person.hint, person.linearization) for person in people]
-        found.append((cg.bound, cg.rounds, master.lines, state, dived.lines, dived.penalty))
+                _late_and_stopped(master, people, pricers)
     assert found[0][1] == 3 and found[0] == found[1]
+
+
+def _late_and_stopped(master: Master, people: list[LineModel], pricers: PricingWorkers) -> None:
+    """A round with no time left prices nobody; a stop request while the main process waits
+    ends the worker (person 1, 3, ...: unpriced), the main process's people priced."""
+    _, y = master.solve_lp(None)
+    late = SolveOptions(time_limit=0.0).with_deadline()
+    least, _, proven = price_round(master, people, y, y, late, 2.0, 5, pricers=pricers)
+    assert least is None and not proven
+    asked = {person.p: request_of(person, *master.multipliers(y, person.p), 2.0, 0, 5) for person in people}
+    stopped = pricers.price(people, lambda person: asked[person.p], None, stop=lambda: True)
+    assert [got is None for got in stopped] == [person.p % 2 == 1 for person in people]
+    assert not pricers.ready(1) and not multiprocessing.active_children()
 
 
 class _Serial:
@@ -98,8 +112,8 @@ def test_the_tree_with_a_worker_process_proves_the_enumerated_optimum(seed: int)
 
 
 def test_no_worker_is_left_after_a_lines_search_or_after_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``search: lines`` with worker processes (``process_people`` 0, two threads) on a generated
-    ward: the workers were started, and none is alive after the run; nor after a run whose
+    """``search: lines`` with a worker process (``price_processes`` 1, ``process_people`` 0, two
+    threads) on a generated ward: the workers were started, and none is alive after the run; nor after a run whose
     column generation raises."""
     rm = build_roster_model(generate(4, 7, seed=3))
     started: list[PricingWorkers] = []
@@ -111,7 +125,7 @@ def test_no_worker_is_left_after_a_lines_search_or_after_an_error(monkeypatch: p
         return pricers
 
     monkeypatch.setattr(price_and_branch, "PricingWorkers", spied)
-    settings = LinesSettings(process_people=0)
+    settings = LinesSettings(price_processes=1, process_people=0)
     result, _, _ = lines_solve(rm, SolveOptions(time_limit=5.0, threads=2), settings=settings)
     assert result.has_plan and len(started) == 1
     assert not multiprocessing.active_children()
@@ -125,6 +139,10 @@ def test_no_worker_is_left_after_a_lines_search_or_after_an_error(monkeypatch: p
     assert len(started) == 2 and not multiprocessing.active_children()
     monkeypatch.undo()
     monkeypatch.setattr(price_and_branch, "PricingWorkers", spied)
-    for threads, settings in ((2, LinesSettings()), (1, LinesSettings(process_people=0))):
+    for threads, settings in (
+        (2, LinesSettings()),
+        (2, LinesSettings(price_processes=1)),
+        (1, LinesSettings(price_processes=1, process_people=0)),
+    ):
         lines_solve(rm, SolveOptions(time_limit=2.0, threads=threads), settings=settings)
-    assert len(started) == 2  # too few people by default; one thread: no worker
+    assert len(started) == 2  # off by default; too few people; one thread: no worker
