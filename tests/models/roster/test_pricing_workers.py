@@ -1,11 +1,12 @@
 """Pricing in worker processes (:mod:`models.roster.pricing_workers`): the same columns, the same
-dive's rota and the same proven optimum as pricing in the main process, and no worker left after
-a run, whether it ends or raises."""
+dive's rota and the same proven optimum as pricing in the main process, no worker left after a
+run, whether it ends or raises, and master columns that do not depend on a set's order."""
 
 from __future__ import annotations
 
 import multiprocessing
 
+import highspy
 import pytest
 
 from instances.generators.rostering import generate
@@ -146,3 +147,17 @@ def test_no_worker_is_left_after_a_lines_search_or_after_an_error(monkeypatch: p
     ):
         lines_solve(rm, SolveOptions(time_limit=2.0, threads=threads), settings=settings)
     assert len(started) == 2  # off by default; too few people; one thread: no worker
+
+
+def test_the_masters_columns_hold_their_entries_in_row_order() -> None:
+    """A line's shifts are a set, iterated in an order that follows the process's string hashes;
+    the master gives HiGHS each column's entries sorted by row, so a line priced in a worker (or
+    in another run) makes the same LP, and the same multipliers among equal optima."""
+    rm = build_roster_model(generate(5, 14, seed=2))
+    master, _ = _seeded(rm)
+    matrix = master.h.getLp().a_matrix_
+    assert matrix.format_ == highspy.MatrixFormat.kColwise
+    start, index = list(matrix.start_), list(matrix.index_)
+    columns = [index[start[c] : start[c + 1]] for c in master.line_cols]
+    assert all(len(rows) > 2 for rows in columns)  # the person's row, cover rows, counts
+    assert all(rows == sorted(rows) for rows in columns)
