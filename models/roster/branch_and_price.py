@@ -65,6 +65,7 @@ import numpy as np
 from models.roster.column_generation import TOLERANCE, price_round, rota_from_columns
 from models.roster.lines import Line, LineModel
 from models.roster.master import ARTIFICIAL, Master
+from models.roster.pricing_workers import PricingWorkers
 from solvers import SolveOptions
 
 __all__ = ["BranchSettings", "Fixing", "Tree", "branch_and_price"]
@@ -153,12 +154,14 @@ def branch_and_price(
     bound: float | None = None,
     settings: BranchSettings | None = None,
     workers: int | None = None,
+    pricers: PricingWorkers | None = None,
 ) -> Tree:
     """Branch-and-price (module docstring) from ``master`` (its lines the columns so far, every
     column continuous) within ``options``' time; ``incumbent``: a known rota and its penalty;
     ``bound``: a known lower bound of the whole model (the root's bound at first); ``workers``:
-    people priced at once (default ``options.threads``, else 2). Every fixing is undone before
-    it returns, so the master and the pricing models serve the caller again."""
+    people priced at once (default ``options.threads``, else 2); ``pricers``: worker processes
+    pricing a share of the people instead (:mod:`models.roster.pricing_workers`). Every fixing
+    is undone before it returns, so the master and the pricing models serve the caller again."""
     t0 = time.perf_counter()
     settings = settings or BranchSettings()
     options = options.with_deadline()
@@ -194,7 +197,7 @@ def branch_and_price(
                         continue
             current = node
             _apply(master, people, node.fixings)
-            solved = _columns(master, people, options, settings, workers, best, whole)
+            solved = _columns(master, people, options, settings, workers, best, whole, pricers)
             nodes += 1
             depth = max(depth, len(node.fixings))
             node_bound = max(node.bound, solved.bound)
@@ -246,6 +249,7 @@ def _columns(
     workers: int,
     best: float,
     whole: bool,
+    pricers: PricingWorkers | None = None,
 ) -> _Solved:
     """Column generation at the current node (fixings applied) until the stops of the module
     docstring; the node's best Lagrangian bound and its last LP."""
@@ -259,7 +263,7 @@ def _columns(
         lp, y = solved
         value = _values(master)
         least, added, proven = price_round(
-            master, people, y, y, options, settings.price_seconds, settings.pool, workers
+            master, people, y, y, options, settings.price_seconds, settings.pool, workers, pricers=pricers
         )
         if least is None:
             return _Solved(bound, lp, None, False)

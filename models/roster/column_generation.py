@@ -28,8 +28,9 @@ import numpy as np
 
 from models.roster.lines import SCALE, Line, LineModel, Priced
 from models.roster.master import ARTIFICIAL, Master
+from models.roster.pricing_workers import PricingWorkers, Request, request_of
 from models.roster.vars import RosterModel
-from solvers import SolveOptions
+from solvers import SolveOptions, stop_requested
 
 __all__ = ["ColumnGeneration", "generate_columns", "price_round", "rota_from_columns"]
 
@@ -67,6 +68,7 @@ def generate_columns(
     smoothing: float = 0.0,
     people: list[LineModel] | None = None,
     workers: int | None = None,
+    pricers: PricingWorkers | None = None,
 ) -> ColumnGeneration:
     """Column generation on ``master`` until convergence, ``options``' time or deadline, the
     bound reaching ``stop_at`` (a known rota's penalty) or ``max_rounds`` full pricing rounds.
@@ -76,7 +78,9 @@ def generate_columns(
     of 17 on Curtois & Qu Instance5 and 36 instead of 26 on Instance7, and lsc-sact-nurses
     converged in neither); ``people``: the pricing models, one per person (built when None; pass
     them to reuse their hints later); ``workers``: people priced at once (default
-    ``options.threads``, else 2; pricing calls are single-threaded CP-SAT solves)."""
+    ``options.threads``, else 2; pricing calls are single-threaded CP-SAT solves); ``pricers``:
+    worker processes pricing a share of the people (:mod:`models.roster.pricing_workers`; then
+    ``workers`` is not used)."""
     t0 = time.perf_counter()
     options = options.with_deadline()
     people = people if people is not None else [LineModel(rm, p) for p in range(len(rm.staff))]
@@ -93,7 +97,9 @@ def generate_columns(
             break
         lp_value, y_lp = solved
         y = y_lp if centre is None or not smooth or smoothing <= 0 else _smoothed(centre, y_lp, smoothing)
-        least, added, proven = price_round(master, people, y, y_lp, options, price_seconds, pool, workers)
+        least, added, proven = price_round(
+            master, people, y, y_lp, options, price_seconds, pool, workers, pricers=pricers
+        )
         if least is None:
             break
         rounds += 1
@@ -133,8 +139,10 @@ def price_round(
     pool: int,
     workers: int = 1,
     skip: Collection[int] = (),
+    pricers: PricingWorkers | None = None,
 ) -> tuple[list[float] | None, int, bool]:
-    """Price every person but those in ``skip`` against ``y``, ``workers`` at a time: their least
+    """Price every person but those in ``skip`` against ``y``, ``workers`` threads at a time (or
+    shared between the main process and the worker processes ``pricers``): their least
     reduced costs (None if the time ran out before the round ended; -inf for a skipped person, who
     was not priced, so a Lagrangian bound from them is -inf, never a wrong one), lines
     added (those of negative reduced cost at the LP's multipliers ``y_lp``), and whether every
@@ -142,15 +150,26 @@ def price_round(
     first, so the master does not depend on the threads' timing."""
     todo = [person for person in people if person.p not in skip]
 
-    def price(person: LineModel) -> Priced | None:
+    def request(person: LineModel) -> Request | None:
         left = options.remaining()
         if options.should_stop() or (left is not None and left <= 0):
             return None
         mu, phi = master.multipliers(y, person.p)
         seconds = price_seconds if left is None else min(price_seconds, left)
-        return person.price(mu, phi, seconds, options.seed, pool)
+        return request_of(person, mu, phi, seconds, options.seed, pool)
 
-    if workers > 1 and len(todo) > 1:
+    def price(person: LineModel) -> Priced | None:
+        asked = request(person)
+        return (
+            None
+            if asked is None
+            else person.price(asked.mu, asked.phi, asked.seconds, asked.seed, asked.pool)
+        )
+
+    found: list[Priced | None]
+    if pricers is not None:
+        found = pricers.price(todo, request, options.remaining(), stop_requested)
+    elif workers > 1 and len(todo) > 1:
         with ThreadPoolExecutor(min(workers, len(todo))) as threads:
             found = list(threads.map(price, todo))
     else:

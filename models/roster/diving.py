@@ -39,6 +39,7 @@ import numpy as np
 from models.roster.column_generation import price_round
 from models.roster.lines import Line, LineModel
 from models.roster.master import ARTIFICIAL, Master
+from models.roster.pricing_workers import PricingWorkers
 from solvers import SolveOptions
 
 __all__ = ["Dive", "dive"]
@@ -77,6 +78,7 @@ def dive(
     workers: int = 2,
     noise: float = 0.0,
     seed: int = 0,
+    pricers: PricingWorkers | None = None,
 ) -> Dive | None:
     """Dive from the master's current LP (module docstring) within ``options``' time.
 
@@ -84,7 +86,9 @@ def dive(
     least share of the free people fixed per step (default 0.2); ``rounds``: pricing rounds after
     each fixing (default 1); ``price_seconds``, ``pool``, ``workers`` as
     :func:`models.roster.column_generation.generate_columns`; ``noise``, ``seed``: the ranking's
-    perturbation of step 2 (default 0: the LP's own order). None: no rota (see the module)."""
+    perturbation of step 2 (default 0: the LP's own order); ``pricers``: worker processes
+    pricing a share of the people (:mod:`models.roster.pricing_workers`). None: no rota (see the
+    module)."""
     t0 = time.perf_counter()
     options = options.with_deadline()
     before = len(master.lines)
@@ -113,7 +117,16 @@ def dive(
                     return None
                 y = again[1]
                 _, added, _ = price_round(
-                    master, people, y, y, options, price_seconds, pool, workers, skip=set(fixed)
+                    master,
+                    people,
+                    y,
+                    y,
+                    options,
+                    price_seconds,
+                    pool,
+                    workers,
+                    skip=set(fixed),
+                    pricers=pricers,
                 )
                 if added == 0:
                     break

@@ -110,12 +110,25 @@ class LineModel:
     by the dynamic programme first where it applies (default True; False: CP-SAT alone)."""
 
     def __init__(self, full: RosterModel, p: int, paths: bool = True) -> None:
-        inp = full.inp
+        self._setup(full.inp, full.params, p, str(full.staff[p]), paths)
+
+    @classmethod
+    def of_person(
+        cls, inp: RosterInput, params: RosterParameters, p: int, staff_id: str, paths: bool = True
+    ) -> LineModel:
+        """The model of person ``p`` (``staff_id``) of the whole model's validated input ``inp``
+        and parameters ``params``, without the whole model (a pricing worker process builds its
+        people's models so: :mod:`models.roster.pricing_workers`)."""
+        model = cls.__new__(cls)
+        model._setup(inp, params, p, staff_id, paths)
+        return model
+
+    def _setup(self, inp: RosterInput, params: RosterParameters, p: int, staff_id: str, paths: bool) -> None:
         params = dataclasses.replace(
-            full.params, max_changes=None, change_from=inp.first_changeable(full.params.change_from)
+            params, max_changes=None, change_from=inp.first_changeable(params.change_from)
         )
         self.p = p
-        self.rm = self._build(person_rota_input(inp, str(full.staff[p])), params)
+        self.rm = self._build(person_rota_input(inp, staff_id), params)
         rm = self.rm
         self.own = sum(t.weight * t.amount for t in rm.terms)
         self.x = {(d, s): v for (_, d, s), v in rm.x.items()}
@@ -131,15 +144,21 @@ class LineModel:
         self._impossible = False
         self.paths = LinePaths.of(rm) if paths else None
         self._read: dict[tuple[int, str], tuple[int, int]] | None = None  # domains, as paths read them
+        self.fixings: tuple[frozenset[tuple[int, str]], frozenset[tuple[int, str]]] = (
+            frozenset(),
+            frozenset(),
+        )
 
     def restrict(self, on: Collection[tuple[int, str]] = (), off: Collection[tuple[int, str]] = ()) -> None:
         """Price only lines that work every (day, shift) of ``on`` and none of ``off`` (a
         branch-and-price node's fixings), until the next call; ``restrict()`` lifts every
         restriction. The variables' domains are narrowed in place (the model is reused); a
         fixing outside a variable's own domain (leave, a preassignment) or a (day, shift) the
-        person cannot work leaves no legal line: :meth:`price` then proves infeasibility."""
+        person cannot work leaves no legal line: :meth:`price` then proves infeasibility.
+        ``fixings`` keeps them (a pricing worker process repeats them on its copy)."""
         proto = self.rm.model.proto
         self._read = None
+        self.fixings = (frozenset(on), frozenset(off))
         for key, (lo, hi) in self._domains.items():
             _narrow(proto.variables[self.x[key].index].domain, lo, hi)
         self._domains = {}

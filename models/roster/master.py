@@ -111,6 +111,11 @@ class Master:
         return len(self.lo) - 1
 
     def _col(self, cost: float, lo: float, hi: float, rows: dict[int, float]) -> int:
+        """A column with its entries in row order: a line's shifts are a set, whose order changes
+        with the process (string hashes), and HiGHS's pivots, so the LP's multipliers among equal
+        optima, follow the entries' order; sorted, a line priced in a worker process
+        (:mod:`models.roster.pricing_workers`) or in another run gives the same master."""
+        rows = dict(sorted(rows.items()))
         idx = np.array(list(rows), dtype=np.int32)
         val = np.array(list(rows.values()), dtype=np.double)
         self.h.addCol(cost, lo, hi, len(idx), idx, val)

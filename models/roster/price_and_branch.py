@@ -28,7 +28,11 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
    proves its rota optimal.
 
 Pricing runs ``options.threads`` people at a time (each the dynamic programme of
-:mod:`models.roster.line_paths` where it applies, else a one-worker CP-SAT solve).
+:mod:`models.roster.line_paths` where it applies, else a one-worker CP-SAT solve): in
+``price_processes`` worker processes beside the main one (:mod:`models.roster.pricing_workers`;
+the programme holds the interpreter's lock, so threads take turns), started after the first
+CP-SAT solve and ended when the search ends, when the model has at least ``process_people``
+people and the run more than one thread (off by default); else in threads of the main process.
 
 The bound reported is the largest of CP-SAT's, column generation's and the tree's (valid lower bounds of
 the whole model; see :mod:`models.roster.master`); when it reaches the rota's penalty the rota is
@@ -50,6 +54,7 @@ from models.roster.column_generation import ColumnGeneration, generate_columns, 
 from models.roster.diving import Dive, dive
 from models.roster.lines import Line, LineModel, line_of_rota
 from models.roster.master import Master
+from models.roster.pricing_workers import PricingWorkers
 from models.roster.search import LnsSettings, lns_solve
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
@@ -132,6 +137,17 @@ class LinesSettings:
         applies (default True; False: CP-SAT alone). On Curtois & Qu Instance8 column generation
         reached its bound 1297 in 26 rounds and 13.6 CPU s with it, against 11 rounds and a bound
         of 1174 in 20.4 CPU s (40 s wall, load 8-9) without.
+    price_processes : int
+        Worker processes pricing people beside the main process
+        (:mod:`models.roster.pricing_workers`), at most the run's threads less one (default 0:
+        pricing threads in the main process alone; 1: two threads, two processes). Off by
+        default: in the A/B of 2026-12-03 (60 s, two threads, the machine at load 5-9 from other
+        jobs) it gave no more column-generation rounds on Curtois & Qu Instances 9, 10 and 12
+        (``benchmarks/results/roster_search.md``); to measure on a quiet machine.
+    process_people : int
+        Least people for worker processes (default 25): each worker imports the solvers and
+        builds its people's pricing models (about 2 CPU s on Curtois & Qu Instance12's 60
+        people) while the first phases run, which small models do not win back.
     bandp : BranchSettings
         The tree's figures (default :class:`models.roster.branch_and_price.BranchSettings`).
     """
@@ -156,6 +172,8 @@ class LinesSettings:
     bandp_share: float = 0.5
     bandp_gap: float = 0.01
     paths: bool = True
+    price_processes: int = 0
+    process_people: int = 25
     bandp: BranchSettings = BranchSettings()
 
 
@@ -187,75 +205,98 @@ def lines_solve(
     record: dict[str, Any] = {}
     if result.status is Status.INFEASIBLE or options.should_stop():
         return _finish(result, solver, bound, build_seconds, t0, record)
-    master = Master.of(rm)
-    people = [LineModel(rm, p, paths=settings.paths) for p in range(len(rm.staff))]
-    incumbent = None
-    early = None  # the first rota's lines after best-response repair
-    notes: dict[str, Any] = {}
-    if result.has_plan:
-        incumbent = float(solver.objective_value)
-        lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
-        for line in lines:
-            master.add(line)
-        early = (lines, incumbent)
-        if settings.early_share > 0:
-            early = _repaired(
-                master, people, early, share(settings.early_share), settings, notes, "early_penalty", bound, 0
-            )
-    elif settings.early_share > 0 and applies(master):
-        own = _own_lines(people, options, settings.price_seconds)
-        if own is not None:
-            for line in own:
+    pricers = _pricers(rm, options, settings)
+    try:
+        master = Master.of(rm)
+        people = [LineModel(rm, p, paths=settings.paths) for p in range(len(rm.staff))]
+        incumbent = None
+        early = None  # the first rota's lines after best-response repair
+        notes: dict[str, Any] = {}
+        if result.has_plan:
+            incumbent = float(solver.objective_value)
+            lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
+            for line in lines:
                 master.add(line)
-            early = _repaired(
-                master, people, (own, math.inf), share(settings.early_share), settings, notes,
-                "early_penalty", None, 0,
-            )  # fmt: skip
-            if early is not None and early[1] >= HARD:  # a hard cover limit still broken: no rota
-                early = None
-    known = None if early is None else min(early[1], incumbent or early[1])
-    cg = generate_columns(
-        rm, master, share(settings.columns_share), price_seconds=settings.price_seconds,
-        pool=settings.pool, stop_at=known, people=people,
-    )  # fmt: skip
-    record["columns"] = {**_record(cg), **notes}
-    if cg.bound is not None:
-        bound = cg.bound if bound is None else max(bound, cg.bound)
-    closed = _closed_to(cg, settings.dive_gap)
-    found = early
-    if known is None or bound is None or bound < known - 1e-9:
-        found = _rota_from_master(master, people, options, settings, record["columns"], closed)
-        if found is not None and found is not early and settings.repair_share > 0:
-            left = options.remaining()
-            most = None if left is None else settings.repair_share * left
-            part = dataclasses.replace(options, time_limit=most)
-            notes = record["columns"]
-            found = _repaired(master, people, found, part, settings, notes, "repair_penalty", bound)
-        if early is not None and (found is None or early[1] < found[1]):
-            found = early
-    if found is not None and bound is not None and found[1] <= bound + 1e-6:
-        result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
+            early = (lines, incumbent)
+            if settings.early_share > 0:
+                early = _repaired(
+                    master,
+                    people,
+                    early,
+                    share(settings.early_share),
+                    settings,
+                    notes,
+                    "early_penalty",
+                    bound,
+                    0,
+                )
+        elif settings.early_share > 0 and applies(master):
+            own = _own_lines(people, options, settings.price_seconds)
+            if own is not None:
+                for line in own:
+                    master.add(line)
+                early = _repaired(
+                    master, people, (own, math.inf), share(settings.early_share), settings, notes,
+                    "early_penalty", None, 0,
+                )  # fmt: skip
+                if early is not None and early[1] >= HARD:  # a hard cover limit still broken: no rota
+                    early = None
+        known = None if early is None else min(early[1], incumbent or early[1])
+        cg = generate_columns(
+            rm, master, share(settings.columns_share), price_seconds=settings.price_seconds,
+            pool=settings.pool, stop_at=known, people=people, pricers=pricers,
+        )  # fmt: skip
+        record["columns"] = {**_record(cg), **notes}
+        if cg.bound is not None:
+            bound = cg.bound if bound is None else max(bound, cg.bound)
+        closed = _closed_to(cg, settings.dive_gap)
+        found = early
+        if known is None or bound is None or bound < known - 1e-9:
+            found = _rota_from_master(master, people, options, settings, record["columns"], closed, pricers)
+            if found is not None and found is not early and settings.repair_share > 0:
+                left = options.remaining()
+                most = None if left is None else settings.repair_share * left
+                part = dataclasses.replace(options, time_limit=most)
+                notes = record["columns"]
+                found = _repaired(master, people, found, part, settings, notes, "repair_penalty", bound)
+            if early is not None and (found is None or early[1] < found[1]):
+                found = early
+        if found is not None and bound is not None and found[1] <= bound + 1e-6:
+            result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
+            return _finish(result, solver, bound, build_seconds, t0, record)
+        start = hint
+        if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
+            start = _hint_of(rm, found[0])
+        elif result.has_plan:
+            start = {var: int(solver.value(var)) for var in rm.x.values()}
+        left = options.remaining()
+        polishing = options if left is None else options.with_deadline((1.0 - settings.bandp_share) * left)
+        result, solver, bound = _polished(rm, polishing, start, bound, settings.polish, result, solver, found)
+        if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
+            gap = relative_gap(float(solver.objective_value), bound) if result.has_plan else None
+            if result.has_plan and (gap is None or gap > settings.bandp_gap):
+                start = {var: int(solver.value(var)) for var in rm.x.values()}  # too far for the tree
+                result, solver, bound = _polished(
+                    rm, options, start, bound, settings.polish, result, solver, None
+                )
+            else:
+                result, solver, bound = _branched(
+                    rm, master, people, options, settings, result, solver, bound, record, pricers
+                )
         return _finish(result, solver, bound, build_seconds, t0, record)
-    start = hint
-    if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
-        start = _hint_of(rm, found[0])
-    elif result.has_plan:
-        start = {var: int(solver.value(var)) for var in rm.x.values()}
-    left = options.remaining()
-    polishing = options if left is None else options.with_deadline((1.0 - settings.bandp_share) * left)
-    result, solver, bound = _polished(rm, polishing, start, bound, settings.polish, result, solver, found)
-    if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
-        gap = relative_gap(float(solver.objective_value), bound) if result.has_plan else None
-        if result.has_plan and (gap is None or gap > settings.bandp_gap):
-            start = {var: int(solver.value(var)) for var in rm.x.values()}  # too far for the tree
-            result, solver, bound = _polished(
-                rm, options, start, bound, settings.polish, result, solver, None
-            )
-        else:
-            result, solver, bound = _branched(
-                rm, master, people, options, settings, result, solver, bound, record
-            )
-    return _finish(result, solver, bound, build_seconds, t0, record)
+    finally:
+        if pricers is not None:
+            pricers.close()
+
+
+def _pricers(rm: RosterModel, options: SolveOptions, settings: LinesSettings) -> PricingWorkers | None:
+    """The pricing worker processes of the run (None: price in the main process): at most
+    ``settings.price_processes`` and the run's threads less one, when the model has at least
+    ``settings.process_people`` people."""
+    processes = min(settings.price_processes, (options.threads or 1) - 1)
+    if processes < 1 or len(rm.staff) < settings.process_people:
+        return None
+    return PricingWorkers(rm, processes, paths=settings.paths)
 
 
 def _polished(
@@ -293,6 +334,7 @@ def _branched(
     solver: Any,
     bound: float | None,
     record: dict[str, Any],
+    pricers: PricingWorkers | None = None,
 ) -> tuple[SolveResult, Any, float | None]:
     """Phase 5: the tree from the best rota (its lines join the master as the first incumbent)
     and ``bound``; the better rota and bound (``record`` gains the tree's figures)."""
@@ -302,7 +344,7 @@ def _branched(
         for line in lines:
             master.add(line)
         best = lines, float(solver.objective_value)
-    tree = _tree(master, people, options, settings, best, bound)
+    tree = _tree(master, people, options, settings, best, bound, pricers)
     record["columns"] |= _tree_record(tree)
     bound = tree.bound if bound is None else max(bound, tree.bound)
     if (
@@ -342,6 +384,7 @@ def _rota_from_master(
     settings: LinesSettings,
     record: dict[str, Any],
     converged: bool,
+    pricers: PricingWorkers | None = None,
 ) -> tuple[list[Line], float] | None:
     """Phase 3: a rota from the generated lines, by diving (:func:`_dived`, for ``dive_share`` of
     the time left: with ``dive_rounds`` pricing rounds after each fixing when the column
@@ -353,7 +396,7 @@ def _rota_from_master(
     rounds = settings.dive_rounds if converged else settings.open_dive_rounds
     dived = None
     if settings.dive_share > 0 and rounds >= 0:
-        dived = _dived(master, people, options, settings, record, rounds)
+        dived = _dived(master, people, options, settings, record, rounds, pricers)
     found = None
     if settings.mip_share > 0:
         left = options.remaining()
@@ -372,6 +415,7 @@ def _dived(
     settings: LinesSettings,
     record: dict[str, Any],
     rounds: int,
+    pricers: PricingWorkers | None = None,
 ) -> Dive | None:
     """Up to ``settings.dives`` dives (:func:`models.roster.diving.dive`) within ``dive_share`` of
     the time left; the best. The first ranks people by the LP alone; each further one perturbs
@@ -394,7 +438,7 @@ def _dived(
             master, people, part, sure=settings.dive_sure, share=settings.dive_fix,
             rounds=rounds, price_seconds=settings.price_seconds, pool=settings.pool,
             workers=options.threads or 2, noise=0.0 if k == 0 else settings.dive_noise,
-            seed=options.seed + k,
+            seed=options.seed + k, pricers=pricers,
         )  # fmt: skip
         took = took or time.perf_counter() - t
         penalties.append(None if dived is None else round(dived.penalty))
@@ -453,12 +497,15 @@ def _tree(
     settings: LinesSettings,
     found: tuple[list[Line], float] | None,
     bound: float | None,
+    pricers: PricingWorkers | None = None,
 ) -> Tree:
     """Branch-and-price for the time left, from the best rota so far and the bound: the master's
     lines back to continuous columns first (the MIP made them integer)."""
     master.continuous()
     part = dataclasses.replace(options, time_limit=options.remaining())
-    return branch_and_price(master, people, part, incumbent=found, bound=bound, settings=settings.bandp)
+    return branch_and_price(
+        master, people, part, incumbent=found, bound=bound, settings=settings.bandp, pricers=pricers
+    )
 
 
 def _tree_record(tree: Tree) -> dict[str, Any]:
