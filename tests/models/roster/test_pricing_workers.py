@@ -42,6 +42,7 @@ def _ready(pricers: PricingWorkers) -> None:
             multiprocessing.connection.wait([], 0.05)
 
 
+@pytest.mark.slow  # 9-19 s: worker processes start and build their pricing models
 def test_worker_processes_give_the_same_columns_and_dive_as_the_main_process() -> None:
     """A generated ward priced by CP-SAT (nights, fairness: count multipliers), 3 rounds of
     columns (rounds, not seconds, and pricing calls proven, not cut at 2 s: load-proof) and a dive with a pricing round after each fixing
@@ -112,6 +113,7 @@ def test_the_tree_with_a_worker_process_proves_the_enumerated_optimum(seed: int)
     assert tree.proven and tree.nodes > 1 and tree.penalty == tree.bound == OPTIMUM[seed]
 
 
+@pytest.mark.slow  # 12 s: two lines searches with worker processes
 def test_no_worker_is_left_after_a_lines_search_or_after_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """``search: lines`` with a worker process (``price_processes`` 1, ``process_people`` 0, two
     threads) on a generated ward: the workers were started, and none is alive after the run; nor after a run whose
