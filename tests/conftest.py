@@ -67,6 +67,19 @@ def write_tiny(folder: Path) -> Path:
     return folder
 
 
+def with_clinic(folder: Path) -> Path:
+    """The tiny instance with a third site, clinic C (one chair, £20,000 a year), 5 minutes from Z2
+    and 50 from Z1 and Z3, and a 12-minute access standard: the least-cost plan leaves Z2 at 15
+    minutes from B (1,100 of 1,400 attendances within 12), and every target above that needs C."""
+    sites = folder / "sites.csv"
+    sites.write_text(sites.read_text() + "C,Clinic,T1,community_site,false,0,1,1,20000,5000,false\n")
+    travel = folder / "travel.csv"
+    travel.write_text(travel.read_text() + "Z1,C,50\nZ2,C,5\nZ3,C,50\n")
+    yaml = folder / "instance.yaml"
+    yaml.write_text(yaml.read_text() + "  access_minutes: 12\n")
+    return folder
+
+
 @pytest.fixture
 def tiny_instance(tmp_path: Path) -> Path:
     """A three-zone, two-site SACT instance folder with optimum :data:`TINY_OPTIMUM`."""

@@ -16,18 +16,14 @@ import pytest
 import models.sact
 from optimiser.kinds import load_instance
 from solvers import SolveOptions
+from tests.conftest import with_clinic
 
 EXACT = SolveOptions(gap=0.0)
 
 
 @pytest.fixture
 def three_sites(tiny_instance: Path) -> models.sact.Input:
-    sites = tiny_instance / "sites.csv"
-    sites.write_text(sites.read_text() + "C,Clinic,T1,community_site,false,0,1,1,20000,5000,false\n")
-    travel = tiny_instance / "travel.csv"
-    travel.write_text(travel.read_text() + "Z1,C,50\nZ2,C,5\nZ3,C,50\n")
-    yaml = tiny_instance / "instance.yaml"
-    yaml.write_text(yaml.read_text() + "  access_minutes: 12\n")
+    with_clinic(tiny_instance)
     return load_instance(tiny_instance).model_input.input
 
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from optimiser.cli import main
-from tests.conftest import TINY_OPTIMUM
+from tests.conftest import TINY_OPTIMUM, with_clinic
 
 pytestmark = pytest.mark.slow
 
@@ -48,12 +48,7 @@ def test_frontier_prices_access_point_by_point(tiny_instance: Path, tmp_path: Pa
     leaves Z2 at 15 minutes from B (1,100 of 1,400 within 12: 78.6 %). Full access needs C:
     10,000 + 4,000 + 20,000 + 3 x 5,000 + 6,000 + 300 x 5 + 2,500 = 59,000, as does any target
     above 78.6 % (sending all of Z2 to C is cheaper than part)."""
-    sites = tiny_instance / "sites.csv"
-    sites.write_text(sites.read_text() + "C,Clinic,T1,community_site,false,0,1,1,20000,5000,false\n")
-    travel = tiny_instance / "travel.csv"
-    travel.write_text(travel.read_text() + "Z1,C,50\nZ2,C,5\nZ3,C,50\n")
-    yaml = tiny_instance / "instance.yaml"
-    yaml.write_text(yaml.read_text() + "  access_minutes: 12\n")
+    with_clinic(tiny_instance)
     out = tmp_path / "frontier"
     result = run("frontier", str(tiny_instance), "--points", "3", "--out", str(out), "--time-limit", "30")
     assert result.exit_code == 0, result.output
@@ -76,12 +71,7 @@ def test_the_frontier_ends_at_the_most_any_plan_reaches_not_at_the_reachable_sha
     then 1,000 of Z2 go to C (5 min) and 200 to B (15 min), B 1 chair: 65,500."""
     zones = tiny_instance / "zones.csv"
     zones.write_text(zones.read_text().replace("Z2,Middle,1000,300,2", "Z2,Middle,1000,1200,2"))
-    sites = tiny_instance / "sites.csv"
-    sites.write_text(sites.read_text() + "C,Clinic,T1,community_site,false,0,1,1,20000,5000,false\n")
-    travel = tiny_instance / "travel.csv"
-    travel.write_text(travel.read_text() + "Z1,C,50\nZ2,C,5\nZ3,C,50\n")
-    yaml = tiny_instance / "instance.yaml"
-    yaml.write_text(yaml.read_text() + "  access_minutes: 12\n")
+    with_clinic(tiny_instance)
     out = tmp_path / "frontier"
     result = run("frontier", str(tiny_instance), "--points", "3", "--out", str(out), "--time-limit", "30")
     assert result.exit_code == 0, result.output

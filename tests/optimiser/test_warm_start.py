@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from optimiser.cli import main
-from tests.conftest import TINY_OPTIMUM
+from tests.conftest import TINY_OPTIMUM, with_clinic
 
 
 def run(*args: str) -> object:
@@ -33,18 +33,6 @@ def test_a_start_without_a_plan_is_refused(tiny_instance: Path, tmp_path: Path) 
     assert "is not a run folder with a plan" in result.output
 
 
-def three_site_instance(tiny: Path) -> Path:
-    """The tiny instance with a third site C 5 minutes from Z2 and a 12-minute standard (the
-    frontier of tests/optimiser/test_options.py: 37,000 at 78.6 % within 12, 59,000 above)."""
-    sites = tiny / "sites.csv"
-    sites.write_text(sites.read_text() + "C,Clinic,T1,community_site,false,0,1,1,20000,5000,false\n")
-    travel = tiny / "travel.csv"
-    travel.write_text(travel.read_text() + "Z1,C,50\nZ2,C,5\nZ3,C,50\n")
-    yaml = tiny / "instance.yaml"
-    yaml.write_text(yaml.read_text() + "  access_minutes: 12\n")
-    return tiny
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(("workers", "warm"), [("1", [True, True, True]), ("2", [True, False, True])])
 def test_frontier_warm_starts_each_point_from_the_next_higher(
@@ -54,7 +42,7 @@ def test_frontier_warm_starts_each_point_from_the_next_higher(
     point 2 and point 0 from point 1; with two, point 0 from point 2.  Point 2, the top, starts
     from the most-coverage plan (``runs/top``), which meets it.  Costs as solved cold."""
     out = tmp_path / "frontier"
-    instance = str(three_site_instance(tiny_instance))
+    instance = str(with_clinic(tiny_instance))
     result = run(
         "frontier", instance, "--points", "3", "--out", str(out), "--workers", workers, "--no-report"
     )
@@ -68,7 +56,7 @@ def test_frontier_warm_starts_each_point_from_the_next_higher(
 @pytest.mark.slow
 def test_a_cold_frontier_starts_no_point(tiny_instance: Path, tmp_path: Path) -> None:
     out = tmp_path / "frontier"
-    instance = str(three_site_instance(tiny_instance))
+    instance = str(with_clinic(tiny_instance))
     result = run("frontier", instance, "--points", "3", "--out", str(out), "--cold", "--no-report")
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "frontier.csv")
