@@ -31,6 +31,8 @@ from optimiser.exports.stamp import run_timestamp
 
 TIMEZONE = "Europe/London"
 """Time zone of calendars when none is given."""
+TIMEZONE_YEARS = (dt.date(1970, 1, 1), dt.date(2038, 1, 1))
+"""The span of clock changes a calendar's time zone gives at least (icalendar's default)."""
 PRODID = "-//nhs-cancer-optimiser//rota//EN"
 UID_DOMAIN = "nhs-cancer-optimiser"
 EVENT_PROPERTIES = ("summary", "dtstart", "dtend", "dtstamp", "uid", "description")
@@ -189,7 +191,9 @@ def _calendar(name: str, timezone: str, zones: bytes, events: list[bytes]) -> by
 
 def _timezones(rota: pd.DataFrame, timezone: str) -> bytes:
     """The ``VTIMEZONE`` components that icalendar adds to a calendar of the rota's events: every
-    event's times are in ``timezone``, so one event stands for all."""
+    event's times are in ``timezone``, so one event stands for all.  Their clock changes span
+    icalendar's default years (1970 to 2038) widened to the rota's own dates: a rota after 2037
+    would otherwise be an hour off in summer in a client that reads the calendar's time zone."""
     import icalendar
 
     first = rota.iloc[0]
@@ -198,5 +202,7 @@ def _timezones(rota: pd.DataFrame, timezone: str) -> bytes:
     event.add("dtend", local_time(first["end"], timezone))
     cal = icalendar.Calendar()
     cal.add_component(event)
-    cal.add_missing_timezones()
+    earliest = min(TIMEZONE_YEARS[0], pd.Timestamp(rota["start"].min()).date())
+    latest = max(TIMEZONE_YEARS[1], pd.Timestamp(rota["end"].max()).date() + dt.timedelta(days=366))
+    cal.add_missing_timezones(first_date=earliest, last_date=latest)
     return b"".join(c.to_ical() for c in cal.subcomponents if c is not event)

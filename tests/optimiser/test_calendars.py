@@ -129,6 +129,24 @@ def test_calendars_are_those_icalendar_writes(zone: str | None, timezone: str, t
     assert b"\r\n " in whole  # some lines were long enough to fold
 
 
+def test_a_rota_after_2037_gets_its_years_clock_changes(tmp_path: Path) -> None:
+    """icalendar's time-zone block stops at 2038 by default: a client reading it would put the
+    summer shifts of a 2039 rota an hour late.  The block now gives the rota's own clock changes
+    (2039: 27 March and 30 October)."""
+    rota = odd_rota("Europe/London")
+    for column in ("date", "start", "end"):
+        rota[column] = rota[column] + pd.DateOffset(years=14)
+    assert pd.Timestamp(rota["start"].max()).year == 2039
+    write_rota_calendars(rota, tmp_path, "ward", timezone="Europe/London", stamp=STAMP)
+    calendar = icalendar.Calendar.from_ical((tmp_path / "rota.ics").read_bytes())
+    (zone,) = calendar.walk("VTIMEZONE")
+    text = {"DAYLIGHT": "", "STANDARD": ""}
+    for part in zone.subcomponents:
+        text[part.name] += part.to_ical().decode().replace("\r\n ", "")
+    assert "20390327" in text["DAYLIGHT"]
+    assert "20391030" in text["STANDARD"]
+
+
 def test_a_rota_without_shifts_has_an_empty_whole_calendar(tmp_path: Path) -> None:
     empty = odd_rota("Europe/London").iloc[:0]
     assert write_rota_calendars(empty, tmp_path, "ward", stamp=STAMP) == ["rota.ics"]
