@@ -25,9 +25,8 @@ def _assignments(rm, lines) -> pd.DataFrame:
     return pd.DataFrame(sorted(rows), columns=["staff_id", "date", "shift_id"])
 
 
-def _seeded(inp):
-    """The model, a master holding the lines of CP-SAT's first rota, and the pricing models."""
-    rm = build_roster_model(inp)
+def seeded_master(rm):
+    """A master holding the lines of CP-SAT's first rota of ``rm``, and the pricing models."""
     first, solver = solve_cpsat(
         rm.model.clone(), SolveOptions(threads=1, extra={"stop_after_first_solution": True})
     )
@@ -35,7 +34,13 @@ def _seeded(inp):
     master = Master.of(rm)
     for p in range(len(rm.staff)):
         master.add(line_of_rota(rm, p, solver.value))
-    return rm, master, [LineModel(rm, p) for p in range(len(rm.staff))]
+    return master, [LineModel(rm, p) for p in range(len(rm.staff))]
+
+
+def _seeded(inp):
+    """The model, a master holding the lines of CP-SAT's first rota, and the pricing models."""
+    rm = build_roster_model(inp)
+    return (rm, *seeded_master(rm))
 
 
 def test_the_dive_gives_a_legal_rota_at_its_penalty_and_undoes_its_fixings() -> None:

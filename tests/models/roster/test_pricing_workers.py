@@ -14,25 +14,14 @@ from models.roster import price_and_branch
 from models.roster.branch_and_price import branch_and_price
 from models.roster.column_generation import generate_columns, price_round
 from models.roster.diving import dive
-from models.roster.lines import LineModel, line_of_rota
+from models.roster.lines import LineModel
 from models.roster.master import Master
 from models.roster.price_and_branch import LinesSettings, lines_solve
 from models.roster.pricing_workers import PricingWorkers, request_of
 from models.roster.solve import build_roster_model
-from solvers import SolveOptions, solve_cpsat
+from solvers import SolveOptions
 from tests.models.roster.test_branch_and_price import OPTIMUM
-
-
-def _seeded(rm):
-    """A master holding the lines of CP-SAT's first rota of ``rm``, and the pricing models."""
-    first, solver = solve_cpsat(
-        rm.model.clone(), SolveOptions(threads=1, extra={"stop_after_first_solution": True})
-    )
-    assert first.has_plan
-    master = Master.of(rm)
-    for p in range(len(rm.staff)):
-        master.add(line_of_rota(rm, p, solver.value))
-    return master, [LineModel(rm, p) for p in range(len(rm.staff))]
+from tests.models.roster.test_diving import seeded_master
 
 
 def _ready(pricers: PricingWorkers) -> None:
@@ -53,7 +42,7 @@ def test_worker_processes_give_the_same_columns_and_dive_as_the_main_process() -
     rm = build_roster_model(generate(5, 14, seed=2))
     found = []
     for processes in (0, 1):
-        master, people = _seeded(rm)
+        master, people = seeded_master(rm)
         with PricingWorkers(rm, processes) if processes else _Serial() as pricers:
             if pricers is not None:
                 _ready(pricers)
@@ -156,7 +145,7 @@ def test_the_masters_columns_hold_their_entries_in_row_order() -> None:
     the master gives HiGHS each column's entries sorted by row, so a line priced in a worker (or
     in another run) makes the same LP, and the same multipliers among equal optima."""
     rm = build_roster_model(generate(5, 14, seed=2))
-    master, _ = _seeded(rm)
+    master, _ = seeded_master(rm)
     matrix = master.h.getLp().a_matrix_
     assert matrix.format_ == highspy.MatrixFormat.kColwise
     start, index = list(matrix.start_), list(matrix.index_)
