@@ -314,24 +314,29 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts + np.arange(int(lengths.sum())), owner
 
 
+def _closing(
+    a: SactArrays, state: _State, s: int
+) -> tuple[float, tuple[np.ndarray, np.ndarray, float] | None]:
+    """The estimated saving of closing open site ``s`` in ``state`` (its site cost less the cost of
+    moving its attendances, :func:`_reroute`) and those moves; ``-inf`` and None when they find no
+    room."""
+    moves = _reroute(a, state, s)
+    return (-np.inf, None) if moves is None else (state.site_cost(s) - moves[2], moves)
+
+
 def _close_greedily(a: SactArrays, state: _State, closable: np.ndarray) -> tuple[list[int], float]:
     """Close greedily in ``state`` (changed in place; step 2 of the module docstring): the sites
     closed in order and their estimated saving in all."""
     saving = np.full(a.num_sites, -np.inf)
     for s in np.flatnonzero(closable & state.is_open):
-        moves = _reroute(a, state, int(s))
-        if moves is not None:
-            saving[s] = state.site_cost(int(s)) - moves[2]
+        saving[s] = _closing(a, state, int(s))[0]
     closes: list[int] = []
     total = 0.0
     for s in np.argsort(-saving, kind="stable"):
         if saving[s] <= CLOSE_MIN_SAVING * state.site_cost(int(s)):
             break
-        moves = _reroute(a, state, int(s))
-        if moves is None:
-            continue
-        gain = state.site_cost(int(s)) - moves[2]
-        if gain <= CLOSE_MIN_SAVING * state.site_cost(int(s)):
+        gain, moves = _closing(a, state, int(s))
+        if moves is None or gain <= CLOSE_MIN_SAVING * state.site_cost(int(s)):
             continue
         state.close(a, int(s), moves)
         closes.append(int(s))

@@ -56,7 +56,7 @@ from dataclasses import replace
 import numpy as np
 
 from models.sact.arrays import SactArrays
-from models.sact.close import _closable, _open_gain, _openable, _reroute, _State
+from models.sact.close import _closable, _closing, _open_gain, _openable, _State
 from models.sact.heuristic import HEURISTIC_TOLERANCE, _polish
 from models.sact.input import SactParameters
 from solvers import MatrixModel, SolveOptions, solve_matrix
@@ -92,9 +92,7 @@ def seed_order(model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarr
     state = _State(model, a, p, x)
     closing = []
     for s in np.flatnonzero(_closable(model, a, p, x)):
-        moves = _reroute(a, state, int(s))
-        saving = -math.inf if moves is None else state.site_cost(int(s)) - moves[2]
-        closing.append((-saving, int(s)))
+        closing.append((-_closing(a, state, int(s))[0], int(s)))
     opening = [(-_open_gain(a, state, int(o))[0], int(o)) for o in np.flatnonzero(_openable(model, a, p, x))]
     return [s for _, s in sorted(closing)] + [o for _, o in sorted(opening)]
 
