@@ -167,6 +167,22 @@ def summary(plan: models.rollout.Plan) -> str:
     return "\n".join(lines)
 
 
+ROWS_PER_YEAR = 150
+"""What reading, checking and writing one year of a roll-out costs, in the rows of
+:data:`optimiser.clock.CHECK_AND_WRITE_SECONDS_PER_ROW` (rows a year): a year is a whole SACT plan
+(its allocation, access and hub links read from the solution, every SACT rule re-checked, its
+tables written), about 0.1 s quiet whatever its size, mostly pandas' fixed costs.
+lsc-sact-rollout's 10 years took 1.0 s quiet and 1.6 s at load 4-5 after the solve, which ran
+over a 15 s limit by 2-4 s at load 6-7 when only 0.75 s was kept back. 150 rows is 0.225 s a
+year, twice the quiet figure, so that a loaded machine still ends within the limit."""
+
+
+def plan_rows(data: RolloutInput) -> int:
+    """The rows a roll-out's plan counts as for the time kept back to check and write it: each
+    of its years as :data:`ROWS_PER_YEAR` rows."""
+    return ROWS_PER_YEAR * len(data.years)
+
+
 KIND = Kind(
     name="rollout",
     description="phased roll-out of SACT sites and chairs over years as demand grows",
@@ -175,6 +191,7 @@ KIND = Kind(
     build_input=build_input,
     summary=summary,
     model=models.rollout,
+    plan_rows=plan_rows,
 )
 
-__all__ = ["KIND", "ROLLOUT_PARAMETERS", "YEARS", "build_input", "summary"]
+__all__ = ["KIND", "ROLLOUT_PARAMETERS", "ROWS_PER_YEAR", "YEARS", "build_input", "plan_rows", "summary"]
