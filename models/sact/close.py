@@ -23,12 +23,12 @@ How (:func:`close_sites`).  From a plan :math:`x` of the whole model (every row 
    Every step is numpy over one site's few hundred arcs: the pass costs about a millisecond per
    open site.
 3. *Verify.*  The plan as the greedy pass left it (:func:`direct_plan`: its allocations, hubs by
-   :func:`models.sact.heuristic._assign_hubs`, chairs rounded up to the load) is kept when it
+   :func:`models.sact.transport.assign_hubs`, chairs rounded up to the load) is kept when it
    meets every row of the whole model (:meth:`MatrixModel.max_violation` within tolerance) --
    staff limits, aseptic hub supply, access targets, budget and every other rule are the model's
    own, not the estimate's -- and costs less than the plan in hand: about a second at 10,000
    zones, where a transport LP takes 5-25 s.  If it breaks a row, the transport of fix and
-   transport (:func:`models.sact.heuristic._transport`) is solved over the sites left open, the
+   transport (:func:`models.sact.transport.transport_plan`) is solved over the sites left open, the
    closes halved (the first half in the order made) while it gives no better plan.
 4. Repeat from the kept plan while a pass improves it, at most :data:`CLOSE_ROUNDS` passes, within
    the time given.  Then, if the plan is within :data:`CLOSE_TRANSPORT_REACH` above the objective
@@ -58,6 +58,7 @@ import numpy as np
 
 from models.sact.arrays import SactArrays
 from models.sact.input import SactParameters
+from models.sact.transport import HEURISTIC_TOLERANCE, assign_hubs, polish, transport_plan
 from solvers import MatrixModel, SolveOptions
 
 CLOSE_ROUNDS = 3  # passes of estimate, close and verify while each improves the plan
@@ -88,7 +89,6 @@ def close_sites(
     (``x`` itself when nothing helps), with a note on what was done.  ``active`` are the columns
     the transport may use besides every demand row's nearest open arcs; ``time_limit`` in seconds
     bounds it; ``target`` is the objective at which a plan meets the asked gap (None: unknown)."""
-    from models.sact.heuristic import _transport  # that module imports this one
 
     t0 = time.perf_counter()
     if p.exact_open_sites is not None or p.single_source:
@@ -103,9 +103,9 @@ def close_sites(
     def left() -> float:
         return math.inf if time_limit is None else time_limit - (time.perf_counter() - t0)
 
-    def transport(is_open: np.ndarray) -> np.ndarray | None:
+    def transported(is_open: np.ndarray) -> np.ndarray | None:
         limit = None if time_limit is None else left()
-        return _transport(model, a, p, is_open, active, replace(options, time_limit=limit))
+        return transport_plan(model, a, p, is_open, active, replace(options, time_limit=limit))
 
     def offer(plan: np.ndarray | None, kind: str) -> bool:
         nonlocal best, best_obj
@@ -134,7 +134,7 @@ def close_sites(
             while count > 0 and left() > TIME_FLOOR:
                 is_open = best[y] > 0.5
                 is_open[closes[:count]] = False
-                improved = offer(transport(is_open), "transport")
+                improved = offer(transported(is_open), "transport")
                 if improved:
                     break
                 count //= 2
@@ -146,7 +146,7 @@ def close_sites(
     near = target is None or best_obj <= (1.0 + CLOSE_TRANSPORT_REACH) * target
     if moved and near and not (target is not None and best_obj <= target) and left() > TIME_FLOOR:
         is_open = best[y] > 0.5  # the flows of the estimate re-optimised
-        offer(transport(is_open), "transport")
+        offer(transported(is_open), "transport")
     note = (
         f"close: {start_sites} -> {int((best[y] > 0.5).sum())} sites, {start_obj:,.0f} -> {best_obj:,.0f} "
         f"({counts['direct']} direct plans, {counts['swap']} swaps, {counts['transport']} by transport, "
@@ -170,7 +170,6 @@ def direct_plan(
     """The plan of ``state``'s flows without a transport LP (step 3 of the module docstring): its
     sites and allocations, hubs given as fix and transport gives them, chairs rounded up to the
     load; None unless it meets every row of the whole model."""
-    from models.sact.heuristic import HEURISTIC_TOLERANCE, _assign_hubs, _polish
 
     blocks = model.variable_blocks
     xs = x.copy()
@@ -180,10 +179,10 @@ def direct_plan(
     chosen = None
     if p.require_aseptic_supply:
         load = np.bincount(a.arc_site, weights=state.flow, minlength=a.num_sites)
-        chosen = _assign_hubs(a, p, state.is_open, load, x[blocks["doses"].index], options)
+        chosen = assign_hubs(a, p, state.is_open, load, x[blocks["doses"].index], options)
         if chosen is None:
             return None
-    xs = _polish(model, a, p, xs, state.is_open, chosen, model.col_upper)
+    xs = polish(model, a, p, xs, state.is_open, chosen, model.col_upper)
     return xs if model.max_violation(xs) <= HEURISTIC_TOLERANCE else None
 
 

@@ -87,11 +87,12 @@ import numpy as np
 
 from models.sact.arrays import SactArrays
 from models.sact.dive import dive_sites
-from models.sact.heuristic import FIX_TOLERANCE, HEURISTIC_TOLERANCE, fix_and_transport
+from models.sact.heuristic import FIX_TOLERANCE, fix_and_transport
 from models.sact.input import SactParameters
 from models.sact.matrix import build_matrix
 from models.sact.regions import improve_by_regions
 from models.sact.start import start_point
+from models.sact.transport import HEURISTIC_TOLERANCE
 from solvers import MatrixModel, SolveOptions, SolveResult, Status, solve_matrix
 from solvers.pricing import PricedRelaxation, PricingSession, RoundPoint, session_within
 from solvers.search_state import StagedSearch, target_objective

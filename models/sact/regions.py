@@ -33,8 +33,8 @@ How (:func:`improve_by_regions`).  From a plan :math:`\bar x` of the whole model
    :math:`\bar x` is a plan of it and its warm start; HiGHS runs it for at most
    :data:`REGION_SECONDS`.  Its plan is a plan of the whole model (a left-out arc is an
    allocation of 0) and is kept when it costs less and :meth:`MatrixModel.max_violation` of the
-   whole model is within :data:`models.sact.heuristic.HEURISTIC_TOLERANCE` after
-   :func:`models.sact.heuristic._polish` (exact demand rows, chairs rounded up to the load).
+   whole model is within :data:`models.sact.transport.HEURISTIC_TOLERANCE` after
+   :func:`models.sact.transport.polish` (exact demand rows, chairs rounded up to the load).
 4. Seeds in turn (:func:`seed_order`): the open sites that may close, highest saving first by
    the closing pass's estimate (sites whose attendances find no room last), then the shut sites
    that may open, highest estimated gain first; a seed is skipped when it lies in the nearer half
@@ -57,8 +57,8 @@ import numpy as np
 
 from models.sact.arrays import SactArrays
 from models.sact.close import _closable, _closing, _open_gain, _openable, _State
-from models.sact.heuristic import HEURISTIC_TOLERANCE, _polish
 from models.sact.input import SactParameters
+from models.sact.transport import HEURISTIC_TOLERANCE, polish
 from solvers import MatrixModel, SolveOptions, solve_matrix
 
 REGION_SITES = 8  # sites in a region: the seed and its nearest sites, open or shut
@@ -200,7 +200,7 @@ def improve_by_regions(
             plan = sub.expand(xs, model.num_cols)
             is_open = plan[y] > 0.5
             chosen = plan[blocks["supply"].index] > 0.5 if p.require_aseptic_supply else None
-            plan = _polish(model, a, p, plan, is_open, chosen, model.col_upper)
+            plan = polish(model, a, p, plan, is_open, chosen, model.col_upper)
             value = model.objective_value(plan)
             if value < best_obj * (1.0 - 1e-7) and model.max_violation(plan) <= HEURISTIC_TOLERANCE:
                 best, best_obj, improved = plan, value, True

@@ -14,6 +14,7 @@ from models.sact.close import close_sites, greedy_closes
 from models.sact.input import SactInput, SactParameters
 from models.sact.matrix import build_matrix
 from models.sact.solve import solve_sact
+from models.sact.transport import HEURISTIC_TOLERANCE
 from solvers import MatrixModel
 from tests.models.test_sact_enumeration import EXACT, make_instance
 
@@ -50,7 +51,7 @@ def _fixed(data: SactInput) -> tuple[MatrixModel, SactArrays, SactParameters, np
 def _plan(data: SactInput, monkeypatch: pytest.MonkeyPatch, close: bool) -> tuple[float, int]:
     monkeypatch.setattr(sact_heuristic, "CLOSE_PASS", close)
     model, _, _, x = _fixed(data)
-    assert model.max_violation(x) <= sact_heuristic.HEURISTIC_TOLERANCE
+    assert model.max_violation(x) <= HEURISTIC_TOLERANCE
     return model.objective_value(x), int((x[model.variable_blocks["open"].index] > 0.5).sum())
 
 
@@ -80,7 +81,7 @@ def test_must_open_sites_stay_open() -> None:
     closed, note = close_sites(model, a, p, x, np.zeros(model.num_cols, dtype=bool), EXACT, None)
     y = closed[model.variable_blocks["open"].index]
     assert y[2] > 0.5, note
-    assert model.max_violation(closed) <= sact_heuristic.HEURISTIC_TOLERANCE
+    assert model.max_violation(closed) <= HEURISTIC_TOLERANCE
     assert model.objective_value(closed) <= model.objective_value(x)
 
 
@@ -103,7 +104,7 @@ def test_swap_opens_the_site_that_lets_two_close(monkeypatch: pytest.MonkeyPatch
         model, a, p, point, np.zeros(model.num_cols, dtype=bool), EXACT, None
     )
     assert x is not None, note
-    assert model.max_violation(x) <= sact_heuristic.HEURISTIC_TOLERANCE
+    assert model.max_violation(x) <= HEURISTIC_TOLERANCE
     optimum = solve_sact(data, "highs", EXACT).result.objective
     assert optimum == pytest.approx(200.0)
     expected = 200.0 if candidates else 280.0
@@ -138,4 +139,4 @@ def test_greedy_plan_is_kept_without_a_transport(monkeypatch: pytest.MonkeyPatch
     closed, note = close_sites(model, a, p, x, np.zeros(model.num_cols, dtype=bool), EXACT, None, 300.0)
     assert "1 direct plans" in note and "0 by transport" in note, note
     assert model.objective_value(closed) == pytest.approx(285.0)
-    assert model.max_violation(closed) <= sact_heuristic.HEURISTIC_TOLERANCE
+    assert model.max_violation(closed) <= HEURISTIC_TOLERANCE

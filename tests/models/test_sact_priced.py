@@ -26,6 +26,7 @@ from models.sact.input import SactInput
 from models.sact.large import PRICED_PATH_ARCS, use_priced_path
 from models.sact.matrix import build_matrix
 from models.sact.solve import SactPlan
+from models.sact.transport import HEURISTIC_TOLERANCE
 from optimiser.kinds import get_kind
 from optimiser.kinds.base import input_from_tables
 from solvers import SolveOptions, Status
@@ -161,7 +162,7 @@ def test_fix_and_transport_point_meets_every_row(name: str) -> None:
     if x is None:
         assert p.single_source, note
         return
-    assert model.max_violation(x) <= sact_heuristic.HEURISTIC_TOLERANCE
+    assert model.max_violation(x) <= HEURISTIC_TOLERANCE
     ints = model.integer
     assert np.allclose(x[ints], np.round(x[ints]))
     assert model.objective_value(x) >= optimum(name) * (1 - 1e-6) - 1e-6
@@ -184,7 +185,7 @@ def test_fix_and_transport_warm_starts_the_restricted_milp(monkeypatch: pytest.M
         sub = sact_large._restricted_mip(model, a, active, np.zeros(model.num_lazy, bool), y_lp, plan=x)
         start = x[sub.parent_columns]
         assert np.allclose(sub.expand(start, model.num_cols), x)
-        assert sub.max_violation(start) <= sact_heuristic.HEURISTIC_TOLERANCE
+        assert sub.max_violation(start) <= HEURISTIC_TOLERANCE
         return x, note
 
     monkeypatch.setattr(sact_large, "fix_and_transport", spy)

@@ -13,6 +13,7 @@ from models.sact.arrays import SactArrays, prepare
 from models.sact.input import SactInput, SactParameters
 from models.sact.matrix import build_matrix
 from models.sact.regions import improve_by_regions, region_of
+from models.sact.transport import HEURISTIC_TOLERANCE
 from solvers import MatrixModel
 from tests.models.test_sact_enumeration import EXACT, enumerated_optimum, make_instance
 
@@ -67,7 +68,7 @@ def test_regions_find_the_optimum_the_closing_pass_misses(
     assert model.objective_value(x) == pytest.approx(400.0)  # the closing pass is stuck
     better, note = improve_by_regions(model, a, p, x, EXACT, None)
     assert model.objective_value(better) == pytest.approx(optimum, rel=1e-9), note
-    assert model.max_violation(better) <= sact_heuristic.HEURISTIC_TOLERANCE
+    assert model.max_violation(better) <= HEURISTIC_TOLERANCE
     y = better[model.variable_blocks["open"].index]
     assert list(y > 0.5) == [True, True, False]
 
@@ -114,5 +115,5 @@ def test_the_plan_meets_every_row_with_aseptic_supply() -> None:
     optimum = enumerated_optimum(data)
     model, a, p, x = _closed_plan(data)
     better, note = improve_by_regions(model, a, p, x, EXACT, None)
-    assert model.max_violation(better) <= sact_heuristic.HEURISTIC_TOLERANCE
+    assert model.max_violation(better) <= HEURISTIC_TOLERANCE
     assert model.objective_value(better) == pytest.approx(optimum, rel=1e-9), note
