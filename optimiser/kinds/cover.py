@@ -21,8 +21,8 @@ import models.cover
 from models.common.contract import ModelInputError
 from models.common.travel import great_circle_km, road_minutes
 from models.cover.input import WEEKDAYS, CoverInstance, CoverParameters
+from models.cover.plan import TABLES as PLAN_TABLES
 from models.cover.plan import CoverPlan
-from models.cover.report import TABLES as PLAN_TABLES
 from optimiser.errors import InputError, Problem
 from optimiser.exports.workbook import write_workbook
 from optimiser.kinds.base import (
