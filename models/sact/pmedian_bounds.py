@@ -22,7 +22,7 @@ from models.sact.arrays import SactArrays
 from models.sact.input import SactParameters
 
 if TYPE_CHECKING:
-    from models.sact.radius import RadiusLevels
+    from models.sact.radius_reductions import RadiusLevels
 
 HEURISTIC_MAX_ENTRIES = 30_000_000  # most customers x sites entries of the dense matrix
 HEURISTIC_MAX_SWEEPS = 200  # most best-improvement swaps of the interchange heuristic

@@ -33,7 +33,7 @@ from models.sact.input import SactParameters
 from models.sact.pmedian_bounds import dense_costs, site_costs
 
 if TYPE_CHECKING:
-    from models.sact.radius import RadiusLevels
+    from models.sact.radius_reductions import RadiusLevels
 
 NODE_STEPS = 150  # most subgradient steps at a node (the root: ROOT_STEPS)
 ROOT_STEPS = 1000
