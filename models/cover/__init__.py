@@ -2,7 +2,8 @@ r"""Cross-trust oncologist cover: who covers which clinics, where and when, keep
 
 Illustrative planning model for a Cancer Alliance: when oncologists are on leave (maternity,
 long-term sickness, annual and study leave), oncologists of other trusts cover clinics, SACT
-review and ward PAs in half-PA steps, travelling between sites, and locums fill what is left.
+review and ward PAs in steps of ``pa_step`` (half a PA by default), travelling between sites,
+and locums fill what is left.
 
 Formulation
 -----------
@@ -47,15 +48,16 @@ Data (units)
   ``cost_per_mile``).  :math:`P` = ``pas_per_trip`` clinical PAs one trip covers (a day's
   sessions); :math:`T` = ``max_trips_per_site`` a week; :math:`T^{max}` = ``max_trip_minutes``.
 * :math:`d_{kuw}` PAs demanded: the demand table's PAs times :math:`\lambda_w`, to the nearest
-  half PA; :math:`L_{ku}` locum PAs available a week (0 where the locums table has no row) at
+  :math:`\delta` PAs (:math:`\delta` = ``pa_step``, the unit of an allocation, 0.5 by default);
+  :math:`L_{ku}` locum PAs available a week (0 where the locums table has no row) at
   :math:`p_{ku}` pounds a PA; :math:`e_{om}` = ``mdt_pas`` if :math:`k(o) \ne k_m` else 0 (PAs an MDT takes);
   :math:`\theta` = ``mdt_shortfall_penalty``.
 
 Variables
 
-* :math:`n_{osuw} \in \{0, 1, .., \bar n_{osuw}\}` half-PAs on arc :math:`(o,s,u,w) \in X`,
-  :math:`\bar n = \lfloor 2 \min(c_{ow}, d_{k(s)uw}, A_o \text{ if away}) \rfloor`;
-  :math:`x_{osuw} = n_{osuw}/2` PAs.
+* :math:`n_{osuw} \in \{0, 1, .., \bar n_{osuw}\}` steps of :math:`\delta` PAs on arc
+  :math:`(o,s,u,w) \in X`, :math:`\bar n = \lfloor \min(c_{ow}, d_{k(s)uw}, A_o \text{ if away}) /
+  \delta \rfloor`; :math:`x_{osuw} = \delta n_{osuw}` PAs.
 * :math:`y_{osw} \in \{0,1\}` visit and :math:`z_{osw} \in \{0..T\}` trips, for
   :math:`(o,s,w) \in V`.
 * :math:`l_{kuw} \in [0, \min(L_{ku}, d_{kuw})]` locum PAs; :math:`g_{kuw} \ge 0` uncovered PAs.
@@ -89,7 +91,7 @@ solves those arrays)
 12. Away burden: :math:`B_o + \sum_w \big(\sum_{s \ne h(o), u} x_{osuw} + \sum_s \pi_{os}
     z_{osw}\big) \le F` (:math:`B_o` = 0, or the burden of earlier weeks in the weekly stage 3)
     (``away_burden``).
-13. Continuity: :math:`\sum_{s} x_{osuw} \le \min(c_{ow}, \sum_s \bar n_{osuw}/2)\, v_{ok(s)u}`
+13. Continuity: :math:`\sum_{s} x_{osuw} \le \min(c_{ow}, \delta \sum_s \bar n_{osuw})\, v_{ok(s)u}`
     (the tightest big-M: the most the arcs can carry that week) (``continuity``).
 14. Stage fixing (lexicographic): :math:`f_j \le f_j^* + \max(\epsilon_{abs}, \epsilon_{rel}
     |f_j^*|)` for every earlier stage :math:`j`, :math:`f_j^*` the value that stage reached

@@ -163,12 +163,12 @@ def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) ->
     clinical = rota.groupby(["oncologist_id", "week"])["pas"].sum()
     _check_weekly_limits(facts, clinical, away, travel.travel_pas, mdt_pas, bad)
 
-    costs, found = _cover(inst, facts.scale, plan.cover, rota, bad, "plan")
+    costs, found = _cover(inst, params.pa_step, facts.scale, plan.cover, rota, bad, "plan")
     quorum = _quorum(inst, facts.open_days, plan.mdts, plan.mdt_attendance, bad, found)
     costs.update(quorum)
     costs.update({"travel_cost": travel.cost, "travel_miles": travel.miles})
     costs["total_cost"] = costs["locum_cost"] + travel.cost
-    base, _ = _cover(inst, facts.scale, plan.baseline_cover, None, bad, "baseline")
+    base, _ = _cover(inst, params.pa_step, facts.scale, plan.baseline_cover, None, bad, "baseline")
     base["total_cost"] = base["locum_cost"]
     differ: list[str] = []
     if found:
@@ -184,7 +184,8 @@ def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) ->
 def _check_rota_rows(
     inst: CoverInstance, params: CoverParameters, facts: _Facts, rota: pd.DataFrame, bad: list[str]
 ) -> None:
-    """Each rota row: known oncologist and site, right trust, a specialism, half PAs, in reach."""
+    """Each rota row: known oncologist and site, right trust, a specialism, whole steps of
+    ``pa_step`` PAs, in reach."""
     onc, site_trust, journeys = facts.onc, facts.site_trust, facts.journeys
     for r in rota.itertuples(index=False):
         who = f"{r.oncologist_id} week {r.week} at {r.site_id} ({r.tumour_site_id})"
@@ -195,8 +196,9 @@ def _check_rota_rows(
             bad.append(f"{who}: site is not in trust {r.trust_id}")
         if (r.oncologist_id, r.tumour_site_id) not in facts.specs:
             bad.append(f"{who}: not a specialism of the oncologist")
-        if r.pas <= 0 or abs(r.pas * 2 - round(r.pas * 2)) > TOL:
-            bad.append(f"{who}: {r.pas} PAs is not a positive multiple of 0.5")
+        steps = r.pas / params.pa_step
+        if r.pas <= 0 or abs(steps - round(steps)) > TOL:
+            bad.append(f"{who}: {r.pas} PAs is not a positive multiple of {params.pa_step:g}")
         if not 1 <= r.week <= inst.weeks:
             bad.append(f"{who}: week outside the horizon")
         if facts.capacity(r.oncologist_id, r.week) <= TOL:
@@ -295,6 +297,7 @@ def _check_weekly_limits(
 
 def _cover(
     inst: CoverInstance,
+    step: float,
     scale: dict[int, float],
     cover: pd.DataFrame,
     rota: pd.DataFrame | None,
@@ -303,14 +306,15 @@ def _cover(
 ) -> tuple[dict[str, float], bool]:
     """Demand balance and locum limits of a cover table; its locum cost and uncovered PAs.
 
-    A week's demand is the given PAs times its ``scale`` (holidays), to the nearest half PA.
+    A week's demand is the given PAs times its ``scale`` (holidays), to the nearest ``step`` PAs
+    (``pa_step``).
     """
     rates = {
         (r.trust_id, r.tumour_site_id): (r.pas_per_week, r.cost_per_pa)
         for r in inst.locums.itertuples(index=False)
     }
     known = {
-        (r.trust_id, r.tumour_site_id, r.week): round(2 * r.pas * scale[r.week]) / 2
+        (r.trust_id, r.tumour_site_id, r.week): round(r.pas * scale[r.week] / step) * step
         for r in inst.demand.itertuples(index=False)
     }
     known = {k: v for k, v in known.items() if v > 0}

@@ -27,7 +27,9 @@ def diagnose(inst: CoverInstance, idx: CoverIndex) -> list[str]:
             f"oncologist(s) and at most {can[r]} can attend; missing specialism: {names[tum]} ({tum})"
         )
     dem = idx.dem
-    offered = np.bincount(idx.x["dr"].to_numpy(), weights=idx.x["ub"].to_numpy() / 2, minlength=len(dem))
+    offered = np.bincount(
+        idx.x["dr"].to_numpy(), weights=idx.x["ub"].to_numpy() * idx.pa_step, minlength=len(dem)
+    )
     pas = dem["pas"].to_numpy()
     gap = pas - offered - dem["locum_ub"].to_numpy()
     k, u, w = (dem[c].to_numpy() for c in ("k", "u", "w"))

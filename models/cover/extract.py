@@ -34,12 +34,12 @@ def _names(frame: pd.DataFrame, key: str) -> dict[str, str]:
 def plan_tables(
     inst: CoverInstance, params: CoverParameters, idx: CoverIndex, values: dict[str, np.ndarray]
 ) -> dict[str, pd.DataFrame]:
-    """Every table of the plan from solution ``values`` (index-table order, x in half-PAs)."""
+    """Every table of the plan from solution ``values`` (index-table order, x in steps of ``pa_step``)."""
     oi, si, ti, ui = idx.onc_ids, idx.site_ids, idx.trust_ids, idx.tumour_ids
     onc_name, site_name = _names(inst.oncologists, "oncologist_id"), _names(inst.sites, "site_id")
     tum_name, trust_name = _names(inst.tumour_sites, "tumour_site_id"), _names(inst.trusts, "trust_id")
     ws = idx.week_start
-    pas = np.round(values["n"]) / 2.0
+    pas = np.round(values["n"]) * idx.pa_step
     x = idx.x[pas > 0]
     xp = pas[pas > 0]
     rota = pd.DataFrame(

@@ -25,8 +25,8 @@ class CoverIndex:
     Tables (each row is one variable, or one row of a constraint family):
 
     * ``dem``: k, u, w, pas, locum_ub, locum_cost -- demand rows; variables l and g.
-    * ``x``: o, s, u, w, k, dr (its ``dem`` row), away, ub (upper bound, half-PAs), vr (its
-      ``v`` row, -1 at home), cr (its ``c`` row) -- half-PA allocations.
+    * ``x``: o, s, u, w, k, dr (its ``dem`` row), away, ub (upper bound, in steps of ``pa_step``
+      PAs), vr (its ``v`` row, -1 at home), cr (its ``c`` row) -- allocations in those steps.
     * ``v``: o, s, w, k, trip_pas, trip_cost, miles, hours -- away visits; variables y (visited)
       and z (trips).
     * ``mw``: m, k, u, w, quorum, remote, day, date -- one row per MDT meeting.
@@ -57,6 +57,7 @@ class CoverIndex:
     a: pd.DataFrame
     c: pd.DataFrame
     home_only: bool
+    pa_step: float  # PAs of one step of an allocation (CoverParameters.pa_step)
     burden_offset: np.ndarray | None = None  # (O,) away burden already committed (rolling stage 3)
     pair_used: np.ndarray | None = None  # per ``c`` row: pair already used earlier (rolling stage 3)
 
@@ -70,7 +71,7 @@ class CoverIndex:
         return np.zeros(len(self.onc_ids)) if self.burden_offset is None else self.burden_offset
 
     def stage_costs(self, params: CoverParameters) -> dict[int, dict[str, np.ndarray]]:
-        """Objective coefficients per stage and variable family (x in half-PAs has none).
+        """Objective coefficients per stage and variable family (x in steps of ``pa_step`` has none).
 
         Stage 1 (PA equivalents): g + penalty * short.  Stage 2 (pounds): locum + travel.
         Stage 3: fairness weight * F + continuity weight * sum c (pairs already used cost nothing).
@@ -163,7 +164,7 @@ def prepare(
     trip_minutes, trip_miles = minutes[home], miles[home]  # (O, S)
     reach = _reach(params, trip_minutes, site_trust, home, home_trust, home_only)
 
-    dem = _demand_rows(inst, trust_ix, tum_ix, scale)
+    dem = _demand_rows(inst, trust_ix, tum_ix, scale, params.pa_step)
     mw = _mdt_rows(inst, trust_ix, tum_ix)
     spec = pd.DataFrame(
         {
@@ -171,7 +172,7 @@ def prepare(
             "u": tum_ix.get_indexer(inst.specialisms["tumour_site_id"]),
         }
     )
-    x = _allocation_rows(o_tab, spec, reach, site_trust, home, capacity, dem)
+    x = _allocation_rows(o_tab, spec, reach, site_trust, home, capacity, dem, params.pa_step)
     cand = _attendance(mw, spec, capacity, blocked, home_trust)
     v = _visit_rows(params, x, cand, reach, site_trust, trip_minutes, trip_miles)
     x["vr"] = -1
@@ -201,6 +202,7 @@ def prepare(
         a=_attendance_rows(params, cand, v, home_trust),
         c=c,
         home_only=home_only,
+        pa_step=params.pa_step,
     )
 
 
@@ -229,8 +231,10 @@ def _allocation_rows(
     home: np.ndarray,
     capacity: np.ndarray,
     dem: pd.DataFrame,
+    step: float,
 ) -> pd.DataFrame:
-    """The ``x`` rows (without vr, cr): specialist, reachable site, demand, half-PA upper bound."""
+    """The ``x`` rows (without vr, cr): specialist, reachable site, demand, upper bound in steps
+    of ``step`` PAs."""
     ro, rs = np.nonzero(reach)
     arcs = spec.merge(pd.DataFrame({"o": ro, "s": rs}), on="o")
     arcs["k"] = site_trust[arcs["s"].to_numpy()]
@@ -240,7 +244,7 @@ def _allocation_rows(
     limit = np.minimum(capacity[o, x["w"].to_numpy()], x["pas"].to_numpy(float))
     limit = np.where(away, np.minimum(limit, o_tab["max_away_pas"].to_numpy(float)[o]), limit)
     x["away"] = away
-    x["ub"] = np.floor(2 * limit + EPS)
+    x["ub"] = np.floor(limit / step + EPS)
     return (
         x[x["ub"] > 0]
         .drop(columns="pas")
@@ -345,12 +349,13 @@ def _row_of(frame: pd.DataFrame, table: pd.DataFrame, key: list[str]) -> np.ndar
 
 
 def _demand_rows(
-    inst: CoverInstance, trust_ix: pd.Index, tum_ix: pd.Index, scale: np.ndarray
+    inst: CoverInstance, trust_ix: pd.Index, tum_ix: pd.Index, scale: np.ndarray, step: float
 ) -> pd.DataFrame:
-    """Demand rows, PAs scaled by the week's ``scale`` to the nearest half PA; locums within availability."""
+    """Demand rows, PAs scaled by the week's ``scale`` to the nearest ``step`` PAs; locums within
+    availability."""
     d = inst.demand
     w = d["week"].to_numpy(np.int64) - 1
-    pas = np.round(2.0 * d["pas"].to_numpy(float) * scale[w]) / 2.0
+    pas = np.round(d["pas"].to_numpy(float) * scale[w] / step) * step
     dem = pd.DataFrame(
         {
             "k": trust_ix.get_indexer(d["trust_id"]),

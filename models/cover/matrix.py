@@ -1,8 +1,8 @@
 """Vectorised build of the cover MILP (constraint numbers as in :mod:`models.cover`).
 
 Every family is added as one block of rows from numpy arrays; nothing loops over variables.
-Column blocks, in this order: ``n`` half-PAs, ``y`` visits, ``z`` trips, ``l`` locum PAs, ``g``
-uncovered PAs, ``a`` MDT attendance, ``short`` quorum shortfall, ``c`` cover pairs, ``F``
+Column blocks, in this order: ``n`` steps of ``pa_step`` PAs, ``y`` visits, ``z`` trips, ``l`` locum
+PAs, ``g`` uncovered PAs, ``a`` MDT attendance, ``short`` quorum shortfall, ``c`` cover pairs, ``F``
 largest away burden.
 """
 
@@ -97,7 +97,7 @@ def demand_balance(mm: MatrixModel, idx: CoverIndex, col: Columns) -> None:
     r = np.arange(n_d)
     rows = np.concatenate([idx.x["dr"].to_numpy(), r, r])
     cols = np.concatenate([col["n"], col["l"], col["g"]])
-    vals = np.concatenate([np.full(len(idx.x), 0.5), np.ones(2 * n_d)])
+    vals = np.concatenate([np.full(len(idx.x), idx.pa_step), np.ones(2 * n_d)])
     pas = idx.dem["pas"].to_numpy(float)
     mm.add_constraints("demand", n_d, rows, cols, vals, lower=pas, upper=pas)
 
@@ -110,7 +110,7 @@ def capacity(mm: MatrixModel, idx: CoverIndex, col: Columns) -> None:
     rows, first = _group(keys)
     cols = np.concatenate([col["n"], col["z"], col["a"]])
     vals = np.concatenate(
-        [np.full(len(idx.x), 0.5), idx.v["trip_pas"].to_numpy(float), idx.a["pas"].to_numpy(float)]
+        [np.full(len(idx.x), idx.pa_step), idx.v["trip_pas"].to_numpy(float), idx.a["pas"].to_numpy(float)]
     )
     ok = keys[first]
     mm.add_constraints("capacity", len(first), rows, cols, vals, upper=idx.capacity[ok // nw, ok % nw])
@@ -122,7 +122,7 @@ def away_limit(mm: MatrixModel, idx: CoverIndex, col: Columns) -> None:
     keys = idx.x["o"].to_numpy()[away] * idx.num_weeks + idx.x["w"].to_numpy()[away]
     rows, first = _group(keys)
     upper = idx.max_away[keys[first] // idx.num_weeks]
-    mm.add_constraints("away_limit", len(first), rows, col["n"][away], 0.5, upper=upper)
+    mm.add_constraints("away_limit", len(first), rows, col["n"][away], idx.pa_step, upper=upper)
 
 
 def trips_cover_pas(mm: MatrixModel, idx: CoverIndex, params: CoverParameters, col: Columns) -> None:
@@ -131,12 +131,12 @@ def trips_cover_pas(mm: MatrixModel, idx: CoverIndex, params: CoverParameters, c
     n_v = len(idx.v)
     rows = np.concatenate([idx.x["vr"].to_numpy()[away], np.arange(n_v)])
     cols = np.concatenate([col["n"][away], col["z"]])
-    vals = np.concatenate([np.full(away.sum(), 0.5), np.full(n_v, -params.pas_per_trip)])
+    vals = np.concatenate([np.full(away.sum(), idx.pa_step), np.full(n_v, -params.pas_per_trip)])
     mm.add_constraints("trips", n_v, rows, cols, vals, upper=0.0)
 
 
 def visit_links_arc(mm: MatrixModel, idx: CoverIndex, col: Columns) -> None:
-    """(5) x_osuw - ub_osuw y_osw <= 0 for s != h(o) (in half-PAs)."""
+    """(5) x_osuw - ub_osuw y_osw <= 0 for s != h(o) (in steps of ``pa_step``)."""
     away = np.flatnonzero(idx.x["away"].to_numpy())
     r = np.arange(len(away))
     cols = np.concatenate([col["n"][away], col["y"][idx.x["vr"].to_numpy()[away]]])
@@ -199,7 +199,9 @@ def away_burden(mm: MatrixModel, idx: CoverIndex, col: Columns) -> None:
     away = idx.x["away"].to_numpy()
     rows = np.concatenate([idx.x["o"].to_numpy()[away], idx.v["o"].to_numpy(), np.arange(n_o)])
     cols = np.concatenate([col["n"][away], col["z"], np.repeat(col["F"], n_o)])
-    vals = np.concatenate([np.full(away.sum(), 0.5), idx.v["trip_pas"].to_numpy(float), -np.ones(n_o)])
+    vals = np.concatenate(
+        [np.full(away.sum(), idx.pa_step), idx.v["trip_pas"].to_numpy(float), -np.ones(n_o)]
+    )
     mm.add_constraints("away_burden", n_o, rows, cols, vals, upper=-idx.offset)
 
 
@@ -209,11 +211,11 @@ def continuity(mm: MatrixModel, idx: CoverIndex, col: Columns) -> None:
     keys = idx.x["cr"].to_numpy() * nw + idx.x["w"].to_numpy()
     rows, first = _group(keys)
     cr, w = keys[first] // nw, keys[first] % nw
-    most = np.bincount(rows, weights=idx.x["ub"].to_numpy(float) / 2, minlength=len(first))
+    most = np.bincount(rows, weights=idx.x["ub"].to_numpy(float) * idx.pa_step, minlength=len(first))
     cap = np.minimum(idx.capacity[idx.c["o"].to_numpy()[cr], w], most)
     rows = np.concatenate([rows, np.arange(len(first))])
     cols = np.concatenate([col["n"], col["c"][cr]])
-    vals = np.concatenate([np.full(len(idx.x), 0.5), -cap])
+    vals = np.concatenate([np.full(len(idx.x), idx.pa_step), -cap])
     mm.add_constraints("continuity", len(first), rows, cols, vals, upper=0.0)
 
 

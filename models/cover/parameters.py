@@ -20,6 +20,10 @@ class CoverParameters:
         Pounds per mile driven (default 0.56, the NHS car mileage rate).
     minutes_per_pa : float
         Minutes in one programmed activity (default 240 = 4 hours); converts travel time to PAs.
+    pa_step : float
+        The unit of a rota allocation, in PAs (default 0.5: job plans count half-day sessions).  An
+        oncologist's PAs at one site for one tumour site in a week are whole multiples of it, and
+        a week's demand scaled for holidays is rounded to the nearest multiple.
     travel_pa_step : float
         Travel time of a return trip is charged in steps of this many PAs, rounded up (default
         0.25 = one hour, as job plans count travel; 0 charges the exact time).
@@ -40,7 +44,7 @@ class CoverParameters:
     holiday_pro_rata : bool
         In a week with bank (or local) holidays on working days, clinic demand and every
         oncologist's capacity are scaled by the working days left / 5 (default True; demand
-        rounded to the nearest half PA).  False keeps both as given.  MDTs never meet on a
+        rounded to the nearest ``pa_step``).  False keeps both as given.  MDTs never meet on a
         holiday either way.
     mode : {"lexicographic", "weighted"}
         Stages solved one after another (default), or one weighted objective.
@@ -77,6 +81,7 @@ class CoverParameters:
 
     cost_per_mile: float = 0.56
     minutes_per_pa: float = 240.0
+    pa_step: float = 0.5
     travel_pa_step: float = 0.25
     pas_per_trip: float = 2.0
     max_trips_per_site: int = 5
@@ -101,6 +106,7 @@ class CoverParameters:
         problems = []
         positive = (
             "minutes_per_pa",
+            "pa_step",
             "pas_per_trip",
             "mdt_shortfall_penalty",
             "weighted_stage1",

@@ -1,7 +1,7 @@
 """Solution values of the cover model: objectives, derived variables, weekly pieces and summed results.
 
-Values are numpy vectors per variable family (``n`` half-PAs, ``y``, ``z``, ``l``, ``g``, ``a``,
-``short``, ``c``, ``F``), in the row order of the index tables of :mod:`models.cover.index`.
+Values are numpy vectors per variable family (``n`` steps of ``pa_step`` PAs, ``y``, ``z``, ``l``,
+``g``, ``a``, ``short``, ``c``, ``F``), in the row order of the index tables of :mod:`models.cover.index`.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def burden(idx: CoverIndex, values: Values) -> np.ndarray:
     """Away PAs plus travel PAs per oncologist in ``values`` (rounded decisions)."""
     away = idx.x["away"].to_numpy()
     n_o = len(idx.onc_ids)
-    pas = 0.5 * np.round(values["n"])
+    pas = idx.pa_step * np.round(values["n"])
     trips = np.round(values["z"]) * idx.v["trip_pas"].to_numpy()
     out = np.bincount(idx.x["o"].to_numpy()[away], weights=pas[away], minlength=n_o)
     return out + np.bincount(idx.v["o"].to_numpy(), weights=trips, minlength=n_o)
@@ -70,7 +70,7 @@ def complete(idx: CoverIndex, values: Values) -> Values:
 
 def objective_values(idx: CoverIndex, params: CoverParameters, values: Values) -> dict[str, float]:
     """f1, f2, f3 of a solution, from its rounded decisions (as the plan's tables report them)."""
-    pas = np.round(values["n"]) / 2.0
+    pas = np.round(values["n"]) * idx.pa_step
     dem = idx.dem
     d = dem["pas"].to_numpy(float)
     covered = np.bincount(idx.x["dr"].to_numpy(), weights=pas, minlength=len(dem))

@@ -190,6 +190,7 @@ TABLES = (
 _MODEL_DOCS: dict[str, tuple[str, str]] = {
     "cost_per_mile": ("pounds/mile", "pounds per mile driven (NHS car mileage rate)"),
     "minutes_per_pa": ("minutes", "minutes in one programmed activity; converts travel time to PAs"),
+    "pa_step": ("PA", "the unit of a rota allocation: PAs at a site are whole multiples of it"),
     "travel_pa_step": ("PA", "return-trip travel charged in steps of this many PAs, rounded up (0: exact)"),
     "pas_per_trip": ("PA", "most clinical PAs one trip to a site covers (a day's sessions)"),
     "max_trips_per_site": ("trips", "most trips to one site in a week"),
@@ -201,7 +202,7 @@ _MODEL_DOCS: dict[str, tuple[str, str]] = {
     ),
     "holiday_pro_rata": (
         "",
-        "scale a week's demand and capacity by its working days left after holidays / 5 (demand: half PAs)",
+        "scale a week's demand and capacity by its working days left after holidays / 5 (demand: to pa_step)",
     ),
     "mode": ("", "lexicographic (stages in turn) or weighted (one objective)"),
     "stage1_cost_weight": ("per pound", "tie-break weight of the locum and travel cost in stage 1"),
@@ -225,6 +226,7 @@ _MODEL_DOCS: dict[str, tuple[str, str]] = {
 
 _MINIMUM = {
     "minutes_per_pa": 1e-9,
+    "pa_step": 1e-9,
     "pas_per_trip": 1e-9,
     "mdt_shortfall_penalty": 1e-9,
     "weighted_stage1": 1e-9,

@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from test_oncologist_cover_fixtures import MONDAY, PARAMS, absence, maternity_case, oncologist, tiny
 
+from models.common.contract import ModelInputError
 from models.cover import CoverPlan, solve
 from models.cover.check import check_cover_plan
 from solvers import Status
@@ -222,3 +223,32 @@ def test_no_plan_is_reported_not_passed_on(monkeypatch: pytest.MonkeyPatch) -> N
     assert not plan.found and plan.status is Status.NO_SOLUTION
     assert plan.rota.empty and "pas" in plan.rota.columns and len(plan.stages) == 1
     assert "no plan was found: stage 1" in plan.shortfalls[0]
+
+
+@pytest.mark.parametrize(("pa_step", "covered"), [(0.5, 2.0), (0.25, 2.25), (0.2, 2.4)])
+def test_allocations_come_in_steps_of_pa_step(pa_step: float, covered: float) -> None:
+    """O1 (A1, 6 PAs) is on leave Monday to Wednesday: 6 x 2/5 = 2.4 PAs left for A's 3 PAs, with
+    O2 on maternity leave and no locum.  In half-PA steps O1 covers 2 (1 uncovered); in quarter
+    steps 2.25 (0.75); in fifths all 2.4 (0.6).  The checker holds each plan to its own step and
+    finds 2.25 PAs no multiple of 0.5."""
+    inst = tiny(
+        [oncologist("O1", "A1"), oncologist("O2", "B1")],
+        [("TA", 1, 3.0)],
+        absences=[
+            absence("O2", MONDAY, MONDAY + dt.timedelta(days=4), "maternity"),
+            absence("O1", MONDAY, MONDAY + dt.timedelta(days=2)),
+        ],
+    )
+    params = dataclasses.replace(PARAMS, pa_step=pa_step)
+    plan = checked(inst, params)
+    assert plan.rota.set_index("oncologist_id").at["O1", "pas"] == pytest.approx(covered)
+    assert plan.stages[0].values["f1"] == pytest.approx(3.0 - covered)
+    assert plan.metric("uncovered_pas") == pytest.approx(3.0 - covered)
+    if pa_step == 0.25:
+        halves = check_cover_plan(inst, PARAMS, plan)
+        assert any("2.25 PAs is not a positive multiple of 0.5" in v for v in halves.violations)
+
+
+def test_pa_step_must_be_positive() -> None:
+    with pytest.raises(ModelInputError, match="pa_step"):
+        dataclasses.replace(PARAMS, pa_step=0.0)
