@@ -142,6 +142,16 @@ def _result(run: Run, solved: Solved, found: bool) -> SolveResult:
 
 def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
     out = []
+    if run.timed_out and not run.interrupted:
+        out.append(
+            f"the time limit ended the run at {run.timed_out}: {solved.weeks_done} of {solved.weeks} "
+            "weeks planned; "
+            + (
+                "the weeks not planned keep the baseline (everyone at home)"
+                if base is not None
+                else "no baseline; the weeks not planned show their demand uncovered"
+            )
+        )
     if run.interrupted:
         done = f"{solved.weeks_done} of {solved.weeks} weeks planned"
         out.append(

@@ -72,7 +72,8 @@ class Run:
     those of the solves made; a solve of weight ``q`` gets ``min(time_limit_per_solve, time left
     * q / (planned - made))`` seconds, at least :data:`MIN_SOLVE_SECONDS`, and never past the
     deadline of ``options`` (the end of the budget).  ``interrupted`` says where a stop request
-    (Ctrl-C, :func:`solvers.interrupt.stop_requested`) stopped the run.
+    (Ctrl-C, :func:`solvers.interrupt.stop_requested`) stopped the run; ``timed_out`` where the
+    deadline ended the plan's weeks (:meth:`out_of_time`).
     """
 
     params: CoverParameters
@@ -85,6 +86,7 @@ class Run:
     made: float = 0.0
     rows: list[dict[str, Any]] = field(default_factory=list)
     interrupted: str | None = None
+    timed_out: str | None = None
 
     def left(self) -> float:
         """Seconds before the deadline (infinite without one)."""
@@ -96,6 +98,15 @@ class Run:
         if self.interrupted is None and stop_requested():
             self.interrupted = where
         return self.interrupted is not None
+
+    def out_of_time(self, where: str) -> bool:
+        """Whether the deadline has passed; if so, remember ``where`` (the first place).  Past it
+        every solve would only hand back its start (:func:`solvers.highs_direct.solve_matrix`), so
+        the plan's remaining weeks are left as the start has them rather than built to no end:
+        a user's ``--time-limit`` is the wall clock of the whole run."""
+        if self.timed_out is None and self.options.deadline is not None and self.left() <= 0.0:
+            self.timed_out = where
+        return self.timed_out is not None
 
     def solve_options(self, weight: float) -> SolveOptions:
         share = max(self.left(), 0.0) * weight / max(self.planned - self.made, weight)
@@ -217,7 +228,7 @@ def solve_weeks(
     done, failed = 0, False
     for w in weeks:
         where = f"{model}, week {w + 1} of {inst.weeks}"
-        if run.stop(where):
+        if run.stop(where) or (done and not baseline and run.out_of_time(where)):
             break
         part, part_rows = week_slice(idx, w)
         fixed: list[tuple[int, float]] = []

@@ -274,6 +274,16 @@ def _seconds(plan: CoverPlan) -> str:
     return f"{t.get('solve_plan', 0) + t.get('solve_baseline', 0):.1f} s ({len(plan.solves)} solves)"
 
 
+def plan_rows(data: CoverInstance) -> int:
+    """The rows a cover plan's main tables hold, for the time kept back to check and write it:
+    a row of ``cover`` per demand row, of ``mdts`` per MDT a week and of ``workload`` per
+    oncologist a week (lsc-cover: 832 + 26 x (32 + 34) = 2,548).  Its other tables are smaller or
+    follow these, and every one is written twice (CSV and workbook sheet): after the solve
+    lsc-cover took 3.5-4.5 s at load 5-6 to check and write, about 1.5 ms a row, as a rota's
+    shifts do (:data:`optimiser.clock.CHECK_AND_WRITE_SECONDS_PER_ROW`)."""
+    return len(data.demand) + data.weeks * (len(data.mdts) + len(data.oncologists))
+
+
 KIND = Kind(
     name="cover",
     description="Cross-trust oncologist cover: who covers which clinics where, week by week, MDT quoracy",
@@ -283,4 +293,5 @@ KIND = Kind(
     summary=summary,
     model=models.cover,
     write_extra=write_extra,
+    plan_rows=plan_rows,
 )

@@ -100,6 +100,16 @@ def test_a_rollout_keeps_back_time_for_each_of_its_years(
     assert keep == pytest.approx(0.75 + 10 * ROWS_PER_YEAR * clock.CHECK_AND_WRITE_SECONDS_PER_ROW)
 
 
+def test_a_cover_plans_rows_are_its_demand_mdts_and_workload() -> None:
+    """lsc-cover: 832 demand rows, 32 MDTs and 34 oncologists over 26 weeks."""
+    from optimiser.commands.instance_path import resolve_instance
+    from optimiser.kinds import get_kind, load_instance
+
+    data = load_instance(resolve_instance("lsc-cover")).model_input.input
+    rows = get_kind("cover").plan_rows
+    assert rows is not None and rows(data) == 832 + 26 * (32 + 34)
+
+
 def test_process_age_is_read_from_the_kernel() -> None:
     code = "import time; time.sleep(0.6); from optimiser.clock import process_age_seconds as a; print(a())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
