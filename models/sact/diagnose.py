@@ -30,6 +30,7 @@ import math
 
 import numpy as np
 
+from models.common.words import count
 from models.sact.access import percent
 from models.sact.arrays import SactArrays
 from models.sact.input import CLASSES, COMPLEX_SITE_TYPES, SactInput, SactParameters
@@ -152,12 +153,16 @@ def _limits(data: SactInput, a: SactArrays) -> list[str]:
     limit = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
     if limit is not None and n_must > limit:
         found.append(
-            f"{n_must} sites must stay open but at most {limit} may be open ({n_must - limit} too many)"
+            f"{count(n_must, 'site')} must stay open "
+            f"but at most {limit} may be open ({n_must - limit} too many)"
         )
     if p.max_new_sites is not None and int((a.must_open & a.is_new).sum()) > p.max_new_sites:
-        found.append(f"more new sites must open than the limit of {p.max_new_sites} new sites")
+        found.append(f"more new sites must open than the limit of {count(p.max_new_sites, 'new site')}")
     if p.exact_open_sites is not None and p.exact_open_sites > a.num_sites:
-        found.append(f"exactly {p.exact_open_sites} open sites asked for, but only {a.num_sites} candidates")
+        found.append(
+            f"exactly {count(p.exact_open_sites, 'open site')} asked for, "
+            f"but only {count(a.num_sites, 'candidate')}"
+        )
     if p.budget is not None:
         floor = float((a.fixed_cost + a.chair_cost * a.min_chairs)[a.must_open].sum())
         if floor > p.budget + 1e-6:
@@ -225,7 +230,8 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
         least = _least_cost(a, math.ceil(chairs_needed - 1e-9))
         if least > p.budget + 1e-6:
             found.append(
-                f"serving all demand needs at least {math.ceil(chairs_needed - 1e-9)} chairs, which with the "
+                f"serving all demand needs at least {count(math.ceil(chairs_needed - 1e-9), 'chair')}, "
+                f"which with the "
                 f"sites that must stay open cost at least £{least:,.0f} a year; the budget is "
                 f"£{p.budget:,.0f} (£{least - p.budget:,.0f} short)"
             )

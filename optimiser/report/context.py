@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.common.words import count
 from optimiser.report import svgmap
 from optimiser.report.instance import loaded_instance, run_instance, run_map_note
 
@@ -142,7 +143,9 @@ def network_map(
         shown = bool(p["open"]) or p.get("change") == "closed"
         state = str(p.get("change", "unchanged")) if shown else "not open"
         chairs = int(p["chairs"])
-        label = f"{row['name']} ({site_id}): {state}, {chairs} chairs (today {int(p['current_chairs'])})"
+        label = (
+            f"{row['name']} ({site_id}): {state}, {count(chairs, 'chair')} (today {int(p['current_chairs'])})"
+        )
         sites.append(svgmap.Site(str(site_id), float(row["lat"]), float(row["lon"]), state, chairs, label))
     links = []
     if hub_links is not None:
@@ -361,7 +364,8 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         maps = [_map_section(m.title, m.svg, m.figures) for m in year_maps if m.svg]
     return {
         "title": f"{folder.name}",
-        "subtitle": f"{len(table)} solves compared" + (f"; map: {first.name}" if first is not None else ""),
+        "subtitle": f"{count(len(table), 'solve')} compared"
+        + (f"; map: {first.name}" if first is not None else ""),
         "headline": [
             ("Solves", str(len(table))),
             ("Checked", str(int((table["check"] == "passed").sum()) if "check" in table else 0)),
