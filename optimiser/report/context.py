@@ -271,6 +271,8 @@ def run_context(
         "legend": svgmap.legend("travel") if kind in ("sact", "rollout") else [],
         # a roll-out's map marks sites against today, not against the year before
         "new_site_label": "new since today" if kind == "rollout" else "new site",
+        # the grey marks: an OOH site whose rotas are all based elsewhere, a SACT candidate left shut
+        "unused_site_label": "no rota based here" if kind == "ooh" else "candidate not used",
         "charts": charts,
         **split_access(tables),
         "version": meta.get("version", ""),

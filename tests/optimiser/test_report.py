@@ -123,6 +123,8 @@ def test_report_of_an_ooh_run_shows_today_the_plan_and_the_saving(tmp_path: Path
         assert label in html and f"£{summary['costs']['total'][key]:,.0f}" in html
     rotas = summary["rotas"]
     assert f"{rotas['before']} -&gt; {rotas['after']}" in html
+    # the grey marks of sites covered from elsewhere are in the legend
+    assert 'class="site site-not open"' in html and "no rota based here</span>" in html
 
 
 def test_headline_of_a_cover_run_gives_its_cost_uncovered_pas_and_mdts() -> None:
