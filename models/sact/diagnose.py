@@ -16,8 +16,9 @@ finding is a requirement that no plan meets, whatever the solver does:
   regimens at centres and hospital units, the doses the aseptic hubs can prepare against the
   doses the demand needs, the chairs the nurses can staff against the chairs the demand needs,
   and the budget against the least that those chairs and the must-open sites cost;
-* the access target, when every attendance must be served, against the share of attendances
-  that live within the access standard of any candidate.
+* the access target (overall and each deprivation quintile's), when every attendance must be
+  served, against the share of attendances that live within the access standard of any
+  candidate, and against what the chairs of the sites within the standard of those zones treat.
 
 With ``allow_unserved`` demand may go unserved and unserved attendances need no chairs, doses or
 nurses, so the aggregate tests do not apply: only the requirements fixed by the must-open sites
@@ -329,4 +330,34 @@ def _access(data: SactInput, a: SactArrays) -> list[str]:
                 f"access target: at most {best:.1%} of attendances ({label}) can be within "
                 f"{p.access_minutes:g} min of any candidate site, below the target {percent(target)}"
             )
+            continue
+        found += _access_capacity(data, a, mask, target, label)
     return found
+
+
+def _access_capacity(
+    data: SactInput, a: SactArrays, mask: np.ndarray, target: float, label: str
+) -> list[str]:
+    """The access target of the zones in ``mask`` against the chairs of the sites within the
+    standard of any of them: every attendance counted within it is treated at one of those sites,
+    so they hold at most (their most chairs x usable chair hours / chair hours an attendance)."""
+    p = data.parameters
+    near = a.arc_minutes <= p.access_minutes
+    sites = np.unique(a.arc_site[near & mask[a.arc_dem]])
+    total = float(a.dem_amount[mask].sum())
+    within = np.zeros(len(a.dem_amount), bool)
+    within[a.arc_dem[near]] = True
+    can = min(
+        float(a.dem_amount[mask & within].sum()),
+        float(a.max_chairs[sites].sum()) * p.chair_hours_per_year / p.mean_chair_hours,
+    )
+    if can >= target * total - 1e-6:
+        return []
+    names = ", ".join(str(a.site_ids[s]) for s in sites[:MAX_LISTED])
+    names += f" and {len(sites) - MAX_LISTED} more" if len(sites) > MAX_LISTED else ""
+    chairs = count(float(a.max_chairs[sites].sum()), "chair", spec=",.0f")
+    return [
+        f"access target: the sites within {p.access_minutes:g} min of {label} ({names or 'none'}) have "
+        f"at most {chairs}, which treat at most {can:,.0f} of its {total:,.0f} attendances a year "
+        f"({can / total:.1%}), below the target {percent(target)}"
+    ]
