@@ -335,6 +335,23 @@ def _access(data: SactInput, a: SactArrays) -> list[str]:
     return found
 
 
+def access_ceiling(data: SactInput, a: SactArrays, mask: np.ndarray) -> tuple[float, np.ndarray]:
+    """Most attendances a year of the demand rows in ``mask`` that any plan treats within the
+    access standard, and the sites within the standard of any of them (indices).
+
+    Those attendances live within the standard of a candidate, and are treated at one of those
+    sites, which at their most chairs treat (most chairs x usable chair hours / chair hours an
+    attendance) a year between them: the lesser of the two.
+    """
+    p = data.parameters
+    near = a.arc_minutes <= p.access_minutes
+    sites = np.unique(a.arc_site[near & mask[a.arc_dem]])
+    within = np.zeros(len(a.dem_amount), bool)
+    within[a.arc_dem[near]] = True
+    chairs = float(a.max_chairs[sites].sum()) * p.chair_hours_per_year / p.mean_chair_hours
+    return min(float(a.dem_amount[mask & within].sum()), chairs), sites
+
+
 def _access_capacity(
     data: SactInput, a: SactArrays, mask: np.ndarray, target: float, label: str
 ) -> list[str]:
@@ -342,15 +359,8 @@ def _access_capacity(
     standard of any of them: every attendance counted within it is treated at one of those sites,
     so they hold at most (their most chairs x usable chair hours / chair hours an attendance)."""
     p = data.parameters
-    near = a.arc_minutes <= p.access_minutes
-    sites = np.unique(a.arc_site[near & mask[a.arc_dem]])
+    can, sites = access_ceiling(data, a, mask)
     total = float(a.dem_amount[mask].sum())
-    within = np.zeros(len(a.dem_amount), bool)
-    within[a.arc_dem[near]] = True
-    can = min(
-        float(a.dem_amount[mask & within].sum()),
-        float(a.max_chairs[sites].sum()) * p.chair_hours_per_year / p.mean_chair_hours,
-    )
     if can >= target * total - 1e-6:
         return []
     names = ", ".join(str(a.site_ids[s]) for s in sites[:MAX_LISTED])

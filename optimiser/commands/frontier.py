@@ -119,6 +119,24 @@ def reachable_share(sact_input: Any) -> tuple[float, float]:
     return share, min(by_q) if by_q else share
 
 
+def chair_ceiling(sact_input: Any) -> float:
+    """The most the worst quintile's share within the standard can be as the chairs allow: each
+    quintile's attendances within the standard are treated at the sites within it of the
+    quintile's zones, at most their chairs' worth (:func:`models.sact.diagnose.access_ceiling`).
+    Above it a worst-quintile point has no plan (syq: Bassetlaw's 4 chairs hold quintile 3 at
+    57.5 %, and the frontier spent two of three points on targets of 79 % and 100 %)."""
+    from models.sact.arrays import prepare
+    from models.sact.diagnose import access_ceiling
+
+    a = prepare(sact_input)
+    shares = [
+        access_ceiling(sact_input, a, a.dem_quintile == q)[0] / a.dem_amount[a.dem_quintile == q].sum()
+        for q in np.unique(a.dem_quintile)
+        if q > 0 and a.dem_amount[a.dem_quintile == q].sum() > 0
+    ]
+    return min(shares) if shares else 1.0
+
+
 def knees(frontier: pd.DataFrame, x: str = "achieved", per: float = 100.0) -> list[int]:
     """Points after which the marginal cost of the axis ``x`` (per ``per`` of it: a percentage
     point of a share, or one minute) at least doubles."""
@@ -235,9 +253,12 @@ def frontier(
     if side == 1:  # read from access_by_quintile.csv, rounded to nearest: never ask above the plan
         s0 = max(0.0, s0 - CSV_SHARE_ROUNDING)
     s_max = reachable_share(loaded.model_input.input)[side]
+    ceiling = chair_ceiling(loaded.model_input.input) if axis == "worst_quintile" else 1.0
     top = ends[-1] if axis == "access" else None
     s_top, proven = top_share(top.folder, params.access_minutes) if top is not None else (None, False)
-    click.echo(top_line(s0, s_max, s_top, proven, params.access_minutes, axis))
+    click.echo(top_line(s0, s_max, s_top, proven, params.access_minutes, axis, ceiling))
+    if ceiling < s_max - TARGET_STEP:
+        s_max = max(s0, floor_target(ceiling))
     high = max(s0, s_max if s_top is None else min(s_max, s_top))
     targets = np.linspace(s0, high, points) if high > s0 + TARGET_STEP else np.array([s0])
     settings = quintile_targets(params.access_targets()) if axis == "worst_quintile" else overall_target
@@ -278,13 +299,24 @@ def top_share(folder: Path, minutes: float) -> tuple[float | None, bool]:
 
 
 def top_line(
-    s0: float, s_max: float, s_top: float | None, proven: bool, minutes: float, axis: str = "access"
+    s0: float,
+    s_max: float,
+    s_top: float | None,
+    proven: bool,
+    minutes: float,
+    axis: str = "access",
+    ceiling: float = 1.0,
 ) -> str:
-    """What the frontier's ends are, in one line for the terminal."""
+    """What the frontier's ends are, in one line for the terminal (``ceiling``: :func:`chair_ceiling`)."""
     whose = (
         "the worst-served deprivation quintile's attendances" if axis == "worst_quintile" else "attendances"
     )
     first = f"The least-cost plan has {s0:.2%} of {whose} within {minutes:g} minutes"
+    if s_top is None and ceiling < s_max - TARGET_STEP:
+        return (
+            f"{first}; {s_max:.2%} have a candidate site within it, but the chairs of those sites treat "
+            f"at most {ceiling:.2%} (the frontier's top)."
+        )
     if s_top is None:
         return f"{first}; at most {s_max:.2%} have a candidate site within it (the frontier's top)."
     if s_top < s_max - TARGET_STEP:
