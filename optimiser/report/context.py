@@ -57,7 +57,10 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
         items.append(("Today", _money(total.get("before"))))
         items.append(("Saving a year", _money(total.get("saving"))))
     elif total is not None:
-        items.append(("Annual cost", _money(total)))
+        penalty = (costs or {}).get("unserved_penalty") or 0.0  # sact: unserved demand's price
+        items.append(("Annual cost", _money(total - penalty)))
+        if penalty:
+            items.append(("Unserved penalty (objective only)", _money(penalty)))
     elif isinstance(cover_cost, dict):  # cover: the plan against everyone at home
         items.append(("Locum and travel cost", _money(cover_cost.get("plan"))))
         items.append(("Baseline", _money(cover_cost.get("baseline"))))

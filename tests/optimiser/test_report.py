@@ -143,6 +143,24 @@ def test_headline_of_a_cover_run_gives_its_cost_uncovered_pas_and_mdts() -> None
     assert "Objective" not in items
 
 
+def test_headline_of_a_sact_run_with_unserved_demand_gives_the_cost_without_the_penalty() -> None:
+    """growth-68 of lsc-sact-districts: the objective prices 26,718 unserved attendances at £10,000
+    each; the plan costs £7,376,172 a year, not the £274,555,292 of the objective."""
+    from optimiser.report.context import headline
+
+    summary = {
+        "solver": {"status": "optimal", "gap": 0.0},
+        "check": {"passed": True},
+        "costs": {"total": 274_555_292.0, "unserved_penalty": 267_179_120.0},
+    }
+    items = dict(headline(summary))
+    assert items["Annual cost"] == "£7,376,172"
+    assert items["Unserved penalty (objective only)"] == "£267,179,120"
+    summary["costs"] = {"total": 6_269_014.0, "unserved_penalty": 0.0}
+    items = dict(headline(summary))
+    assert items["Annual cost"] == "£6,269,014" and "Unserved penalty (objective only)" not in items
+
+
 def test_report_never_writes_through_a_symbolic_link(sact_run: Path, tmp_path: Path) -> None:
     """A report.html that is a link to a user's file (anywhere) once had that file overwritten."""
     run = tmp_path / "run"
