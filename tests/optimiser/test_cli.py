@@ -292,3 +292,10 @@ def test_written_listing_counts_a_folders_files_and_names_the_rest() -> None:
     assert written_listing(names) == "rota.csv, calendars/ (2 .ics files), rota.ics, summary.json"
     assert written_listing(["a.csv", "maps/one.png"]) == "a.csv, maps/one.png"
     assert written_listing(["x/a.png", "x/b.svg"]) == "x/ (2 files)"
+
+
+def test_generate_names_one_zone_and_one_day_in_the_singular(tmp_path: Path) -> None:
+    made = run("generate", "sact", "--zones", "1", "--sites", "1", "--seed", "1", str(tmp_path / "s"))
+    assert made.exit_code == 0 and "(1 zone x 1 site, seed 1)" in made.output
+    made = run("generate", "roster", "--staff", "3", "--days", "1", "--seed", "1", str(tmp_path / "r"))
+    assert made.exit_code == 0 and "(3 staff x 1 day, seed 1)" in made.output
