@@ -64,6 +64,10 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     elif isinstance(cover_cost, dict):  # cover: the plan against everyone at home
         items.append(("Locum and travel cost", _money(cover_cost.get("plan"))))
         items.append(("Baseline", _money(cover_cost.get("baseline"))))
+    elif summary.get("discounted_total") is not None:  # rollout: the objective, in pounds
+        items.append(("Present value of costs", _money(summary["discounted_total"])))
+        if summary.get("capital_total") is not None:
+            items.append(("Capital", _money(summary["capital_total"])))
     elif solver.get("objective") is not None:
         from optimiser.report import readable
 

@@ -161,6 +161,21 @@ def test_headline_of_a_sact_run_with_unserved_demand_gives_the_cost_without_the_
     assert items["Annual cost"] == "£6,269,014" and "Unserved penalty (objective only)" not in items
 
 
+def test_headline_of_a_roll_out_gives_its_present_value_in_pounds() -> None:
+    """lsc-sact-rollout's headline read 'Objective 68,471,968', a number without its unit."""
+    from optimiser.report.context import headline
+
+    summary = {
+        "solver": {"status": "optimal", "gap": 0.0001, "objective": 68_471_968.2},
+        "check": {"passed": True},
+        "discounted_total": 68_471_968.2,
+        "capital_total": 3_600_000.0,
+    }
+    items = dict(headline(summary))
+    assert items["Present value of costs"] == "£68,471,968" and items["Capital"] == "£3,600,000"
+    assert "Objective" not in items
+
+
 def test_report_never_writes_through_a_symbolic_link(sact_run: Path, tmp_path: Path) -> None:
     """A report.html that is a link to a user's file (anywhere) once had that file overwritten."""
     run = tmp_path / "run"
