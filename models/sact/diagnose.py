@@ -348,6 +348,8 @@ def access_ceiling(data: SactInput, a: SactArrays, mask: np.ndarray) -> tuple[fl
     sites = np.unique(a.arc_site[near & mask[a.arc_dem]])
     within = np.zeros(len(a.dem_amount), bool)
     within[a.arc_dem[near]] = True
+    if p.mean_chair_hours <= 0:  # attendances take no chair time: chairs hold none back
+        return float(a.dem_amount[mask & within].sum()), sites
     chairs = float(a.max_chairs[sites].sum()) * p.chair_hours_per_year / p.mean_chair_hours
     return min(float(a.dem_amount[mask & within].sum()), chairs), sites
 

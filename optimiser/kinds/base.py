@@ -26,8 +26,8 @@ from optimiser.schema import (
 )
 
 LATER_CHECKS = (
-    "the checks between rows and tables (such as a site's min_chairs against its max_chairs) run "
-    "once these are fixed"
+    "the checks that need every cell right (a minimum against its maximum, a name one table gives "
+    "another, the model's own rules) run once these are fixed"
 )
 """What an instance with cell, header or reference problems has not been checked for yet."""
 

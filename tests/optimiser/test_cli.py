@@ -141,7 +141,7 @@ def test_validate_reports_references_beside_cell_problems_and_says_what_is_left(
     out = run("validate", str(tiny_instance)).output
     assert "travel.csv, row 2, column 'minutes': -10 is below the minimum 0" in out
     assert "travel.csv, row 3, column 'zone_id': 'Z9' is not a known zones zone_id" in out
-    assert "Not yet checked: the checks between rows and tables" in out
+    assert "Not yet checked: the checks that need every cell right" in out
     # a wrong id cell is reported once, as what it is, not again as an unknown reference
     zones = tiny_instance / "zones.csv"
     rows = zones.read_text().splitlines()

@@ -164,7 +164,7 @@ def test_acute_chairs_and_travel_limit_are_raised_so_that_a_plan_exists() -> Non
     size_acute_chairs(sites, 68_000.0, findings)
     assert sites["max_chairs"].tolist() == [60, 60, 8]
     assert findings == [
-        "max_chairs raised to 60 at 1 acute sites so that they could give 1.5 x the region's 68,000 "
+        "max_chairs raised to 60 at 1 acute site so that they could give 1.5 x the region's 68,000 "
         "attendances (ILLUSTRATIVE)"
     ]
     minutes = np.array([[30.0, 50.0, 1.0], [96.0, 91.0, 5.0]])  # zone 2: nearest acute site 91 minutes
