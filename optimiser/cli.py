@@ -33,6 +33,8 @@ def _fail_input(exc: InputError, what: str = "The instance has problems") -> Non
     click.echo(f"{what} ({len(exc.problems)}):", err=True)
     for problem in exc.problems:
         click.echo(f"  {problem}", err=True)
+    if exc.later:
+        click.echo(f"Not yet checked: {exc.later}.", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 

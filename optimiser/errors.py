@@ -28,10 +28,16 @@ class Problem:
 
 
 class InputError(Exception):
-    """Raised with every problem found in an instance, not only the first."""
+    """Raised with every problem found in an instance, not only the first.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    ``later`` says which checks could not run yet because they need these problems fixed first
+    (the model's checks between rows and tables need every cell typed), so that a user does not
+    take the list for complete; None when every check ran.
+    """
+
+    def __init__(self, problems: list[Problem], later: str | None = None) -> None:
         self.problems = list(problems)
+        self.later = later
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -121,7 +121,7 @@ def run_folder(
     if reason is not None:
         raise OutputExistsError(reason)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    tmp = _new_folder(target)
     try:
         yield tmp
         (tmp / RUN_MARKER).write_text(run_id + "\n", encoding="utf-8")
@@ -134,6 +134,25 @@ def run_folder(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _swap(target, tmp)
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set back at once)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _new_folder(target: Path) -> Path:
+    """A new empty folder beside ``target`` that will become it, with the mode a new folder gets.
+
+    ``mkdtemp`` makes its folder 0700, private to its owner: a run folder shared with a colleague
+    (a group-readable umask, a shared drive) came out unreadable to them.  The temporary name is
+    still private by being new; the mode is what ``mkdir`` would give (0777 less the umask).
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    os.chmod(tmp, 0o777 & ~_umask())
+    return tmp
 
 
 def _owned_files(folder: Path, listing: str = RUN_FILE) -> set[str]:
@@ -242,7 +261,7 @@ def instance_folder(target: Path, *, force: bool = False) -> Iterator[Path]:
     if reason is not None:
         raise OutputExistsError(reason)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    tmp = _new_folder(target)
     try:
         yield tmp
         written = sorted(str(p.relative_to(tmp).as_posix()) for p in tmp.rglob("*") if p.is_file())
@@ -272,9 +291,7 @@ def replacing(path: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from models.common.contract import CheckReport
+from models.common.words import count
 from optimiser.exports.safe import write_csv
 from optimiser.kinds.base import Kind, LoadedInstance
 from optimiser.outputs import write_json
@@ -113,7 +114,9 @@ def check_lines(outcome: RunOutcome) -> list[str]:
     if check.passed:
         what = f" ({', '.join(check.checked)})" if check.checked else ""
         return [*lines, f"Independent check: passed{what}."]
-    lines += [f"Independent check: FAILED ({len(check.violations) + len(check.mismatches)} findings):"]
+    lines += [
+        f"Independent check: FAILED ({count(len(check.violations) + len(check.mismatches), 'finding')}):"
+    ]
     lines += [f"  - {v}" for v in (*check.violations, *check.mismatches)[:20]]
     return lines
 

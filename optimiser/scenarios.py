@@ -107,6 +107,10 @@ def scenario_row(name: str, folder: Path) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     _flatten("", {k: v for k, v in doc.items() if k not in _SKIP and k not in row}, figures)
     row.update(figures)
+    total, penalty = figures.get("costs.total"), figures.get("costs.unserved_penalty")
+    if isinstance(total, int | float) and isinstance(penalty, int | float):
+        # what the plan costs a year; the penalty on unserved attendances is the objective's only
+        row["annual_cost"] = total - penalty
     quintiles = folder / "access_by_quintile.csv"
     if quintiles.is_file():
         table = pd.read_csv(quintiles)

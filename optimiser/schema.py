@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -260,9 +261,16 @@ def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[p
 
 
 def check_references(
-    tables: dict[str, pd.DataFrame], schemas: dict[str, TableSchema], files: dict[str, str]
+    tables: dict[str, pd.DataFrame],
+    schemas: dict[str, TableSchema],
+    files: dict[str, str],
+    skip: Collection[tuple[str, str | None]] = (),
 ) -> list[Problem]:
-    """Every ``references`` column must name an existing id of the referenced table."""
+    """Every ``references`` column must name an existing id of the referenced table.
+
+    ``skip``: (file, column) pairs already found wrong; a reference from or to such a column is
+    not checked, so that one wrong cell is not reported twice.
+    """
     problems: list[Problem] = []
     for name, schema in schemas.items():
         frame = tables.get(name)
@@ -275,6 +283,8 @@ def check_references(
             table, key = column.references.split(".")
             target = tables.get(table)
             if target is None or key not in target:
+                continue
+            if (files[name], column.name) in skip or (files.get(table), key) in skip:
                 continue
             valid = set(target[key].dropna().astype(str))
             values = frame[column.name]

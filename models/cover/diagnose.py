@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.common.words import count
 from models.cover.index import EPS, CoverIndex
 from models.cover.input import WEEKDAYS, CoverInstance
 
@@ -23,8 +24,9 @@ def diagnose(inst: CoverInstance, idx: CoverIndex) -> list[str]:
         date = pd.Timestamp(mw["date"].iat[r])
         out.append(
             f"MDT {idx.mdt_ids[m[r]]} ({names[tum]}, {trusts[idx.trust_ids[k[r]]]}, {WEEKDAYS[day[r]]}) "
-            f"in week {w[r] + 1} ({date:%Y-%m-%d}) cannot be quorate: it needs {q[r]} {names[tum]} "
-            f"oncologist(s) and at most {can[r]} can attend; missing specialism: {names[tum]} ({tum})"
+            f"in week {w[r] + 1} ({date:%Y-%m-%d}) cannot be quorate: "
+            f"it needs {count(q[r], f'{names[tum]} oncologist')} "
+            f"and at most {can[r]} can attend; missing specialism: {names[tum]} ({tum})"
         )
     dem = idx.dem
     offered = np.bincount(
@@ -36,6 +38,7 @@ def diagnose(inst: CoverInstance, idx: CoverIndex) -> list[str]:
     for r in np.flatnonzero(gap > EPS):
         out.append(
             f"{trusts[idx.trust_ids[k[r]]]}, {names[idx.tumour_ids[u[r]]]}, week {w[r] + 1}: at least "
-            f"{gap[r]:g} of {pas[r]:g} PAs cannot be covered by any available oncologist or locum"
+            f"{gap[r]:g} of {count(pas[r], 'PA', spec='g')} "
+            f"cannot be covered by any available oncologist or locum"
         )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from models.common.words import count
 from models.cover.index import EPS, CoverIndex
 from models.cover.input import WEEKDAYS, CoverInstance
 from models.cover.parameters import CoverParameters
@@ -293,13 +294,15 @@ def shortfall_messages(inst: CoverInstance, tables: dict[str, pd.DataFrame]) -> 
     for r in tables["mdts"][~tables["mdts"]["quorate"]].itertuples(index=False):
         out.append(
             f"MDT {r.mdt_id} ({tum[r.tumour_site_id]}, {trust[r.trust_id]}, {r.weekday}) in week {r.week} "
-            f"({pd.Timestamp(r.date):%Y-%m-%d}) is not quorate: {r.shortfall} {tum[r.tumour_site_id]} "
-            f"oncologist(s) short of {r.quorum} (attending: {r.attendees or 'nobody'}); "
+            f"({pd.Timestamp(r.date):%Y-%m-%d}) "
+            f"is not quorate: {count(r.shortfall, f'{tum[r.tumour_site_id]} oncologist')} "
+            f"short of {r.quorum} (attending: {r.attendees or 'nobody'}); "
             f"missing specialism: {r.missing_specialism}"
         )
     for r in tables["cover"][tables["cover"]["gap_pas"] > EPS].itertuples(index=False):
         out.append(
-            f"{r.trust}, {r.tumour_site}, week {r.week}: {r.gap_pas:g} of {r.demand_pas:g} PAs uncovered"
+            f"{r.trust}, {r.tumour_site}, week {r.week}: "
+            f"{r.gap_pas:g} of {count(r.demand_pas, 'PA', spec='g')} uncovered"
         )
     return out
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 import pandas as pd
 
 from models.common.contract import InputProblem, ModelInputError
+from models.common.words import count
 from models.cover.diagnose import diagnose
 from models.cover.extract import costs_table, empty_tables, metrics, plan_tables, shortfall_messages
 from models.cover.input import CoverInstance
@@ -134,7 +135,7 @@ def _result(run: Run, solved: Solved, found: bool) -> SolveResult:
         build_seconds=float(sum(r["build_seconds"] for r in plan_rows)),
         solve_seconds=float(sum(r["solve_seconds"] for r in plan_rows)),
         backend=run.backend,
-        message=f"{len(plan_rows)} solves; objective and bound: {main.message or 'see stages'}",
+        message=f"{count(len(plan_rows), 'solve')}; objective and bound: {main.message or 'see stages'}",
         options=run.options.as_dict() | {"time_budget": run.budget},
         interrupted=run.interrupted is not None,
     )
@@ -153,7 +154,7 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
             )
         )
     if run.interrupted:
-        done = f"{solved.weeks_done} of {solved.weeks} weeks planned"
+        done = f"{solved.weeks_done} of {count(solved.weeks, 'week')} planned"
         out.append(
             f"interrupted during {run.interrupted}: {done}; "
             + (
@@ -165,7 +166,8 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
     limited = [r for r in run.rows if r["model"] == "plan" and r["status"] != Status.OPTIMAL.value]
     if limited:
         out.append(
-            f"{len(limited)} solve(s) stopped at their time limit (budget {run.budget:g} s); "
+            f"{count(len(limited), 'solve')} stopped at {'its' if len(limited) == 1 else 'their'} "
+            f"time limit (budget {run.budget:g} s); "
             "the plan is the best found, with the gap shown"
         )
     return tuple(out)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.common.words import count
 from models.cover.index import CoverIndex, prepare, week_slice
 from models.cover.input import CoverInstance
 from models.cover.matrix import FAMILIES, build_matrix, column_vector
@@ -266,7 +267,9 @@ def solve_weeks(
             break
         res = combine(kept, run.backend)
         if done < len(weeks) and res.has_plan:
-            res = replace(res, status=Status.FEASIBLE, message=f"{res.message}; {done} of {len(weeks)} weeks")
+            res = replace(
+                res, status=Status.FEASIBLE, message=f"{res.message}; {done} of {count(len(weeks), 'week')}"
+            )
         vals = complete(idx, assembled[s]) if done else None
         stages.append(
             StageOutcome(name, res, objective_values(idx, params, vals) if vals is not None else {})
@@ -326,7 +329,12 @@ def _stage3(
     weekly = combine(results, run.backend)
     if len(weeks) == 1 and len(results) == 1 and not kept:  # one week: the weekly solve is exact
         return out, StageOutcome(name, results[0], objective_values(idx, params, out))
-    note = f"; {kept} week(s) kept their stage-2 plan (time budget spent or interrupted)" if kept else ""
+    note = (
+        f"; {count(kept, 'week')} kept {'its' if kept == 1 else 'their'} stage-2 plan "
+        "(time budget spent or interrupted)"
+        if kept
+        else ""
+    )
     result = replace(
         weekly,
         status=Status.FEASIBLE,  # a week without a new plan keeps its stage-2 plan

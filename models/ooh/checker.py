@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.common.contract import CheckReport
+from models.common.words import count
 from models.ooh.input import OohInput, OohParameters
 
 TOLERANCE = 1e-6
@@ -149,18 +150,18 @@ def _check_rota(
     slots = _slots(need, svc, covered)
     temporary = slots - size
     if slots < svc.min_rota_size:
-        bad.append(f"{label}: {size} members, fewer than 1-in-{svc.min_rota_size:.0f} allows")
+        bad.append(f"{label}: {count(size, 'member')}, fewer than 1-in-{svc.min_rota_size:.0f} allows")
     if svc.max_rota_size == svc.max_rota_size and size > svc.max_rota_size:
-        bad.append(f"{label}: {size} members, more than {svc.max_rota_size:.0f}")
+        bad.append(f"{label}: {count(size, 'member')}, more than {svc.max_rota_size:.0f}")
     if svc.max_sites_per_rota == svc.max_sites_per_rota and len(covered) > svc.max_sites_per_rota:
-        bad.append(f"{label}: {len(covered)} sites, more than {svc.max_sites_per_rota:.0f}")
+        bad.append(f"{label}: {count(len(covered), 'site')}, more than {svc.max_sites_per_rota:.0f}")
     if load > params.max_attendances_per_night + TOLERANCE:
         bad.append(f"{label}: {load:.2f} attendances a night, over {params.max_attendances_per_night}")
     _check_rota_sites(params, look, svc, h, covered, costs, bad)
     costs["cover"] += svc.cost_per_night * params.nights_per_year
     band = _band(inp, svc.supplement_category, slots)
     if band is None:
-        bad.append(f"{label}: no supplement band for {slots} slots")
+        bad.append(f"{label}: no supplement band for {count(slots, 'slot')}")
         band = ("", 0.0)
     costs["supplements"] += slots * svc.salary * band[1]
     if temporary:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.common.words import count
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.sets import candidate_arcs, response_minutes
 
@@ -100,7 +101,7 @@ def _capacity_reasons(look: _Lookups, service: Any, s: str, h: str, params: OohP
     temporary = pd.notna(service.locum_premium_per_night)  # temporary staff may fill the slots left
     if pool < need and not temporary:
         phrase = (
-            f"could gather at most {pool} clinicians, {need - pool:.0f} short of the {need:.0f} "
+            f"could gather at most {count(pool, 'clinician')}, {need - pool:.0f} short of the {need:.0f} "
             f"that 1-in-{need:.0f} needs"
         )
         reasons.append(("min_rota_size", need - pool, phrase))
@@ -108,7 +109,8 @@ def _capacity_reasons(look: _Lookups, service: Any, s: str, h: str, params: OohP
     if pd.notna(service.max_rota_size) and least > service.max_rota_size:
         over = least - float(service.max_rota_size)
         largest = float(service.max_rota_size)
-        phrase = f"would have at least {least} members, {over:.0f} over the largest rota size {largest:.0f}"
+        members = count(least, "member")
+        phrase = f"would have at least {members}, {over:.0f} over the largest rota size {largest:.0f}"
         reasons.append(("max_rota_size", over, phrase))
     load = look.attendances[k, s] + (look.attendances[k, h] if h != s else 0.0)
     if load > params.max_attendances_per_night + 1e-9:
@@ -198,16 +200,16 @@ def _finding(inp: OohInput, s: str, k: str, ruled_out: list[tuple[str, list[Reas
         parts.append(f"{who}: {'; '.join(phrase for _, _, phrase in reasons)}.")
     rest = len(ruled_out) - _HUBS_SHOWN
     if rest > 0:
-        parts.append(f"{rest} further site(s) are ruled out likewise.")
+        parts.append(f"{count(rest, 'further site')} {'is' if rest == 1 else 'are'} ruled out likewise.")
     requirement, shortfall, _ = next((r[0] for _, r in ruled_out if r), ("cover", math.nan, ""))
     return Finding(s, k, requirement, shortfall, " ".join([head, *parts]))
 
 
 _SLACK_WORDS = {
     "uncovered": ("cover", "cannot be covered together with the other sites' needs"),
-    "short": ("min_rota_size", "would be {v:.0f} member(s) short of the {n:.0f} that 1-in-{n:.0f} needs"),
-    "over_size": ("max_rota_size", "would be {v:.0f} member(s) over the largest rota size {m:.0f}"),
-    "extra_sites": ("max_sites", "would cover {v:.0f} site(s) more than the {l:.0f} allowed"),
+    "short": ("min_rota_size", "would be {members} short of the {n:.0f} that 1-in-{n:.0f} needs"),
+    "over_size": ("max_rota_size", "would be {members} over the largest rota size {m:.0f}"),
+    "extra_sites": ("max_sites", "would cover {sites} more than the {l:.0f} allowed"),
     "overload": ("workload", "would carry {v:.2f} attendances a night more than the {w:g} allowed"),
 }
 
@@ -227,6 +229,8 @@ def explain_slacks(inp: OohInput, params: OohParameters, slacks: pd.DataFrame) -
         service = services.loc[row.service_id]
         text = words.format(
             v=row.value,
+            members=count(round(row.value), "member"),
+            sites=count(round(row.value), "site"),
             n=service["min_rota_size"],
             m=service["max_rota_size"],
             l=service["max_sites_per_rota"],

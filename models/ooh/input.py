@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from models.common.contract import InputProblem, ModelInputError
+from models.common.words import count
 
 TIERS = ("resident", "non-resident")
 
@@ -281,7 +282,7 @@ def _counts_from_named(rotas: pd.DataFrame, clinicians: pd.DataFrame, problems: 
         for label in rotas.index[rotas["clinicians"] != rotas["named"]]:
             r = rotas.loc[label]
             message = (
-                f"{r['clinicians']} clinicians at {r['site_id']} for {r['service_id']}, "
+                f"{count(r['clinicians'], 'clinician')} at {r['site_id']} for {r['service_id']}, "
                 f"the clinicians table names {r['named']}"
             )
             problems.append(InputProblem("rotas", message, _row(rotas, label), "clinicians"))
@@ -389,7 +390,8 @@ def _check_vacancies(rotas: pd.DataFrame, services: pd.DataFrame, problems: Prob
     allowed = set(services.loc[premium.notna(), "service_id"])
     for label in rotas.index[(rotas["vacancies"] > 0) & ~rotas["service_id"].isin(allowed)]:
         message = (
-            f"{rotas.at[label, 'vacancies']} vacancies, but service {rotas.at[label, 'service_id']} has "
+            f"{count(rotas.at[label, 'vacancies'], 'vacancy')}, "
+            f"but service {rotas.at[label, 'service_id']} has "
             "no locum_premium_per_night to cost the temporary staff who fill them"
         )
         problems.append(InputProblem("rotas", message, _row(rotas, label), "vacancies"))

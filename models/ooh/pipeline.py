@@ -12,6 +12,7 @@ import time
 import pandas as pd
 
 from models.common.contract import Progress
+from models.common.words import count
 from models.ooh.diagnosis import Finding, diagnose, explain_slacks
 from models.ooh.elastic import build_elastic, slack_table
 from models.ooh.input import OohInput, OohParameters
@@ -134,7 +135,7 @@ def _combined(results: list[SolveResult], backend: str) -> SolveResult:
         build_seconds=sum(r.build_seconds for r in results),
         solve_seconds=sum(r.solve_seconds for r in results),
         backend=backend,
-        message=f"{len(results)} service block(s): {', '.join(words)}",
+        message=f"{count(len(results), 'service block')}: {', '.join(words)}",
         options=results[0].options if results else {},
     )
 

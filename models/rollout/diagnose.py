@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from models.common.words import count
 from models.rollout.input import RolloutInput
 
 
@@ -44,7 +45,8 @@ def capital_shortfalls(data: RolloutInput, years: Sequence[Any]) -> list[str]:
 
     def finding(label: Any, chairs: int, least: float, budget: str, amount: float) -> str:
         return (
-            f"by {label} demand needs at least {chairs} chairs, {chairs - today:,.0f} more than today's "
+            f"by {label} demand needs at least {count(chairs, 'chair')}, "
+            f"{chairs - today:,.0f} more than today's "
             f"{today:,.0f}; at £{p.capital_per_chair:,.0f} a chair added that is at least £{least:,.0f} of "
             f"capital, above {budget} (£{least - amount:,.0f} short)"
         )

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from models.common.words import count
 from models.roster.clock import ShiftClock
 from models.roster.input import RULES, WEEKDAYS, RosterInput, parse_list, parse_time
 from models.roster.parameters import RosterParameters
@@ -113,13 +114,13 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
         if r is not None and r.hard and len(free_days) * longest < round(r.limit * 60):
             problems.append(
                 f"{row.staff_id} must work at least {r.limit:g} h but can work at most "
-                f"{len(free_days) * longest / 60:g} h in {len(free_days)} available days"
+                f"{len(free_days) * longest / 60:g} h in {count(len(free_days), 'available day')}"
             )
         for (name, s), r in rules.items():
             if name == "min_shifts_of_type" and r.hard and (len(free_days) < r.limit or s not in able):
                 problems.append(
-                    f"{row.staff_id} must work at least {r.limit:g} {s} shifts but has "
-                    f"{len(free_days) if s in able else 0} days available for them"
+                    f"{row.staff_id} must work at least {count(r.limit, f'{s} shift', spec='g')} but has "
+                    f"{count(len(free_days) if s in able else 0, 'day')} available for them"
                 )
     return problems
 

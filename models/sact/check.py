@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from models.common.contract import CheckReport
+from models.common.words import count
 from models.sact.check_supply import check_supply, over, pair_minutes
 from models.sact.input import COMPLEX_SITE_TYPES, SactInput
 from models.sact.objectives import TIE_BROKEN, check_objective
@@ -297,13 +298,13 @@ def _check_sites(
     out.add("must open", [f"site {i} must stay open but is closed" for i in s.index[must]])
     n_open = int(is_open.sum())
     if p.exact_open_sites is not None and n_open != p.exact_open_sites:
-        out.add("open sites", [f"{n_open} sites open, exactly {p.exact_open_sites} required"])
+        out.add("open sites", [f"{count(n_open, 'site')} open, exactly {p.exact_open_sites} required"])
     if p.max_open_sites is not None and n_open > p.max_open_sites:
-        out.add("open sites", [f"{n_open} sites open, at most {p.max_open_sites} allowed"])
+        out.add("open sites", [f"{count(n_open, 'site')} open, at most {p.max_open_sites} allowed"])
     if p.max_new_sites is not None:
         n_new = int((is_open & ~s["existing"].astype(bool)).sum())
         if n_new > p.max_new_sites:
-            out.add("new sites", [f"{n_new} new sites open, at most {p.max_new_sites} allowed"])
+            out.add("new sites", [f"{count(n_new, 'new site')} open, at most {p.max_new_sites} allowed"])
     if p.budget is not None:
         spend = float(
             (s["fixed_cost"].astype(float) * is_open + s["chair_cost"].astype(float) * chairs).sum()

@@ -16,8 +16,9 @@ finding is a requirement that no plan meets, whatever the solver does:
   regimens at centres and hospital units, the doses the aseptic hubs can prepare against the
   doses the demand needs, the chairs the nurses can staff against the chairs the demand needs,
   and the budget against the least that those chairs and the must-open sites cost;
-* the access target, when every attendance must be served, against the share of attendances
-  that live within the access standard of any candidate.
+* the access target (overall and each deprivation quintile's), when every attendance must be
+  served, against the share of attendances that live within the access standard of any
+  candidate, and against what the chairs of the sites within the standard of those zones treat.
 
 With ``allow_unserved`` demand may go unserved and unserved attendances need no chairs, doses or
 nurses, so the aggregate tests do not apply: only the requirements fixed by the must-open sites
@@ -30,6 +31,7 @@ import math
 
 import numpy as np
 
+from models.common.words import count
 from models.sact.access import percent
 from models.sact.arrays import SactArrays
 from models.sact.input import CLASSES, COMPLEX_SITE_TYPES, SactInput, SactParameters
@@ -152,12 +154,16 @@ def _limits(data: SactInput, a: SactArrays) -> list[str]:
     limit = p.exact_open_sites if p.exact_open_sites is not None else p.max_open_sites
     if limit is not None and n_must > limit:
         found.append(
-            f"{n_must} sites must stay open but at most {limit} may be open ({n_must - limit} too many)"
+            f"{count(n_must, 'site')} must stay open "
+            f"but at most {limit} may be open ({n_must - limit} too many)"
         )
     if p.max_new_sites is not None and int((a.must_open & a.is_new).sum()) > p.max_new_sites:
-        found.append(f"more new sites must open than the limit of {p.max_new_sites} new sites")
+        found.append(f"more new sites must open than the limit of {count(p.max_new_sites, 'new site')}")
     if p.exact_open_sites is not None and p.exact_open_sites > a.num_sites:
-        found.append(f"exactly {p.exact_open_sites} open sites asked for, but only {a.num_sites} candidates")
+        found.append(
+            f"exactly {count(p.exact_open_sites, 'open site')} asked for, "
+            f"but only {count(a.num_sites, 'candidate')}"
+        )
     if p.budget is not None:
         floor = float((a.fixed_cost + a.chair_cost * a.min_chairs)[a.must_open].sum())
         if floor > p.budget + 1e-6:
@@ -225,7 +231,8 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
         least = _least_cost(a, math.ceil(chairs_needed - 1e-9))
         if least > p.budget + 1e-6:
             found.append(
-                f"serving all demand needs at least {math.ceil(chairs_needed - 1e-9)} chairs, which with the "
+                f"serving all demand needs at least {count(math.ceil(chairs_needed - 1e-9), 'chair')}, "
+                f"which with the "
                 f"sites that must stay open cost at least £{least:,.0f} a year; the budget is "
                 f"£{p.budget:,.0f} (£{least - p.budget:,.0f} short)"
             )
@@ -323,4 +330,46 @@ def _access(data: SactInput, a: SactArrays) -> list[str]:
                 f"access target: at most {best:.1%} of attendances ({label}) can be within "
                 f"{p.access_minutes:g} min of any candidate site, below the target {percent(target)}"
             )
+            continue
+        found += _access_capacity(data, a, mask, target, label)
     return found
+
+
+def access_ceiling(data: SactInput, a: SactArrays, mask: np.ndarray) -> tuple[float, np.ndarray]:
+    """Most attendances a year of the demand rows in ``mask`` that any plan treats within the
+    access standard, and the sites within the standard of any of them (indices).
+
+    Those attendances live within the standard of a candidate, and are treated at one of those
+    sites, which at their most chairs treat (most chairs x usable chair hours / chair hours an
+    attendance) a year between them: the lesser of the two.
+    """
+    p = data.parameters
+    near = a.arc_minutes <= p.access_minutes
+    sites = np.unique(a.arc_site[near & mask[a.arc_dem]])
+    within = np.zeros(len(a.dem_amount), bool)
+    within[a.arc_dem[near]] = True
+    if p.mean_chair_hours <= 0:  # attendances take no chair time: chairs hold none back
+        return float(a.dem_amount[mask & within].sum()), sites
+    chairs = float(a.max_chairs[sites].sum()) * p.chair_hours_per_year / p.mean_chair_hours
+    return min(float(a.dem_amount[mask & within].sum()), chairs), sites
+
+
+def _access_capacity(
+    data: SactInput, a: SactArrays, mask: np.ndarray, target: float, label: str
+) -> list[str]:
+    """The access target of the zones in ``mask`` against the chairs of the sites within the
+    standard of any of them: every attendance counted within it is treated at one of those sites,
+    so they hold at most (their most chairs x usable chair hours / chair hours an attendance)."""
+    p = data.parameters
+    can, sites = access_ceiling(data, a, mask)
+    total = float(a.dem_amount[mask].sum())
+    if can >= target * total - 1e-6:
+        return []
+    names = ", ".join(str(a.site_ids[s]) for s in sites[:MAX_LISTED])
+    names += f" and {len(sites) - MAX_LISTED} more" if len(sites) > MAX_LISTED else ""
+    chairs = count(float(a.max_chairs[sites].sum()), "chair", spec=",.0f")
+    return [
+        f"access target: the sites within {p.access_minutes:g} min of {label} ({names or 'none'}) have "
+        f"at most {chairs}, which treat at most {can:,.0f} of its {total:,.0f} attendances a year "
+        f"({can / total:.1%}), below the target {percent(target)}"
+    ]

@@ -198,8 +198,13 @@ def jointly_infeasible(p: SactParameters) -> str:
     """Why the solver found no plan when no single requirement is impossible: the requirements in
     force that could be relaxed, never a setting that is already on."""
     levers = []
-    if p.access_target is not None:
-        levers.append(f"the access target ({percent(p.access_target)} within {p.access_minutes:g} min)")
+    targets = p.access_targets()
+    if targets:
+        named = [
+            f"{percent(t)} of {'all attendances' if q == 0 else f'quintile {q}'}" for q, t in targets.items()
+        ]
+        word = "target" if len(targets) == 1 else "targets"
+        levers.append(f"the access {word} ({', '.join(named)} within {p.access_minutes:g} min)")
     if p.budget is not None:
         levers.append(f"the budget (£{p.budget:,.0f})")
     if p.max_open_sites is not None or p.exact_open_sites is not None or p.max_new_sites is not None:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from models.common.words import count
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -140,7 +142,7 @@ def bench(
     rows = outcome.rows
     ran = rows[rows["status"] != "skipped"]
     click.echo(
-        f"{chosen.name}: {outcome.ran} task(s) run now, {outcome.resumed} resumed; "
+        f"{chosen.name}: {count(outcome.ran, 'task')} run now, {outcome.resumed} resumed; "
         f"{int((ran['status'] == 'optimal').sum())} of {len(ran)} optimal; "
         f"{int((ran['check'] == 'ok').sum())} matched a published optimum"
     )

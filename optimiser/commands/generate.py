@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from models.common.words import count
 from optimiser.outputs import FORCE_HELP, OutputExistsError
 
 
@@ -34,7 +35,7 @@ def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> 
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    click.echo(f"Wrote {out} ({zones} zones x {sites} sites, seed {seed})")
+    click.echo(f"Wrote {out} ({count(zones, 'zone')} x {count(sites, 'site')}, seed {seed})")
 
 
 @generate.command("ooh")
@@ -53,14 +54,15 @@ def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -
     inst = make(sites=sites, services=services, seed=seed)
     tables = {name: safe_frame(frame) for name, frame in tables_of(inst).items()}
     description = (
-        f"ILLUSTRATIVE generated out-of-hours rota instance: {sites} sites, {services} services, seed {seed}"
+        f"ILLUSTRATIVE generated out-of-hours rota instance: {count(sites, 'site')}, "
+        f"{count(services, 'service')}, seed {seed}"
     )
     try:
         write_instance(out, "ooh", inst.name, {}, tables, description, force=force)
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    click.echo(f"Wrote {out} ({sites} sites x {services} services, seed {seed})")
+    click.echo(f"Wrote {out} ({count(sites, 'site')} x {count(services, 'service')}, seed {seed})")
 
 
 @generate.command("roster")
@@ -88,7 +90,8 @@ def generate_roster(
     inst = make(staff, days, seed, first_date=first_date.date())
     tables, parameters = tables_of(inst)
     description = (
-        f"ILLUSTRATIVE generated rota: {staff} staff, {days} days from {first_date.date()}, seed {seed}"
+        f"ILLUSTRATIVE generated rota: {staff} staff, {count(days, 'day')} from {first_date.date()}, "
+        f"seed {seed}"
     )
     try:
         write_instance(
@@ -98,7 +101,7 @@ def generate_roster(
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    click.echo(f"Wrote {out} ({staff} staff x {days} days, seed {seed})")
+    click.echo(f"Wrote {out} ({staff} staff x {count(days, 'day')}, seed {seed})")
 
 
 @generate.command("cover")
@@ -130,7 +133,15 @@ def generate_cover(
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    size = f"{oncologists} oncologists x {trusts} trusts x {tumour_sites} tumour sites x {weeks} weeks"
+    size = " x ".join(
+        count(n, noun)
+        for n, noun in (
+            (oncologists, "oncologist"),
+            (trusts, "trust"),
+            (tumour_sites, "tumour site"),
+            (weeks, "week"),
+        )
+    )
     click.echo(f"Wrote {out} ({size})")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from models.common.words import count
 from optimiser.errors import InputError
 from optimiser.importers.tables import ImportedInstance
 from optimiser.outputs import FORCE_HELP, OutputExistsError
@@ -178,7 +179,11 @@ def _write(inst: ImportedInstance, out: Path, force: bool) -> None:
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
-    click.echo(f"Wrote {out}: {len(inst.tables['zones'])} zones, {len(inst.tables['sites'])} candidate sites")
+    zones, sites = (
+        count(len(inst.tables["zones"]), "zone"),
+        count(len(inst.tables["sites"]), "candidate site"),
+    )
+    click.echo(f"Wrote {out}: {zones}, {sites}")
     if inst.findings:
         click.echo(f"Findings ({len(inst.findings)}; check them before trusting the instance):")
         for finding in inst.findings:

@@ -188,7 +188,7 @@ def raw_with_graph_travel(raw: RawInstance) -> RawInstance:
     import dataclasses
 
     if raw.kind not in ("sact", "rollout"):
-        where = f"{raw.path}/instance.yaml"
+        where = str(Path(raw.path) / "instance.yaml")
         raise InputError(
             [Problem(where, "travel: {graph: FILE} applies to sact and rollout instances", column="travel")]
         )
@@ -238,7 +238,7 @@ def instance_graph_travel(
     InputError
         ``spec`` is not ``{graph: FILE}``, the file is outside the folder or absent, or unreadable.
     """
-    where = "instance.yaml"
+    where = str(Path(folder) / "instance.yaml")  # which instance's, for a user with several
     if not isinstance(spec, dict) or set(spec) != {"graph"} or not isinstance(spec["graph"], str):
         raise InputError(
             [Problem(where, "travel must be {graph: FILE} (a GraphML file in the folder)", column="travel")]

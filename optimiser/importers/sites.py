@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from models.common.travel import great_circle_km
+from models.common.words import count
 from optimiser.errors import InputError, Problem
 
 KNOWN_CENTRES = {
@@ -239,7 +240,8 @@ def zones_beyond_reach(
     )
     more = f" and {len(far) - 20} more" if len(far) > 20 else ""
     return [
-        f"{len(far)} zones have no complex-capable site within {limit:g} minutes "
+        f"{count(len(far), 'zone')} {'has' if len(far) == 1 else 'have'} "
+        f"no complex-capable site within {limit:g} minutes "
         f"(max_travel_minutes): {shown}{more}"
     ]
 
@@ -259,7 +261,7 @@ def size_acute_chairs(sites: pd.DataFrame, attendances: float, findings: list[st
     if low.any():
         sites.loc[low, "max_chairs"] = need
         findings.append(
-            f"max_chairs raised to {need} at {int(low.sum())} acute sites so that they could give "
+            f"max_chairs raised to {need} at {count(int(low.sum()), 'acute site')} so that they could give "
             f"{CHAIR_HEADROOM:g} x the region's {attendances:,.0f} attendances (ILLUSTRATIVE)"
         )
 

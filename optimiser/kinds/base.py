@@ -25,6 +25,12 @@ from optimiser.schema import (
     validate_table,
 )
 
+LATER_CHECKS = (
+    "the checks that need every cell right (a minimum against its maximum, a name one table gives "
+    "another, the model's own rules) run once these are fixed"
+)
+"""What an instance with cell, header or reference problems has not been checked for yet."""
+
 
 @dataclass(frozen=True)
 class ModelCase:
@@ -98,8 +104,7 @@ def validate_instance(
         frame, found = validate_table(raw.tables[schema.name], schema, files[schema.name])
         tables[schema.name] = frame
         problems += found
-    if not problems:
-        problems += check_references(tables, schemas, files)
+    problems += check_references(tables, schemas, files, skip={(p.file, p.column) for p in problems})
     return tables, parameters, problems
 
 
@@ -135,7 +140,7 @@ def load_instance(
         raw = raw_with_graph_travel(raw)
     tables, parameters, problems = validate_instance(raw, kind)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, later=LATER_CHECKS)
     files = {
         name: raw.files.get(name, str(raw.path / f"{name}.csv")) for name in (t.name for t in kind.tables)
     }

@@ -20,6 +20,7 @@ import pandas as pd
 import models.cover
 from models.common.contract import ModelInputError
 from models.common.travel import great_circle_km, road_minutes
+from models.common.words import count
 from models.cover.input import WEEKDAYS, CoverInstance, CoverParameters
 from models.cover.plan import TABLES as PLAN_TABLES
 from models.cover.plan import CoverPlan
@@ -81,7 +82,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             problems.append(
                 Problem(
                     files["demand"],
-                    f"week {d.at[idx, 'week']} is past the horizon of {weeks} weeks",
+                    f"week {d.at[idx, 'week']} is past the horizon of {count(weeks, 'week')}",
                     int(rows["demand"][idx]),
                     "week",
                 )
@@ -248,12 +249,15 @@ def summary(plan: CoverPlan) -> str:
     if len(top) and top["away_burden_pas"].iloc[0] > 0:
         t = top.iloc[0]
         lines.append(
-            f"Largest away burden: {t['oncologist_id']}, {t['away_burden_pas']:g} PAs away and travelling, "
-            f"{int(t['trips'])} trips, {t['miles']:,.0f} miles (travel.csv)"
+            f"Largest away burden: {t['oncologist_id']}, "
+            f"{count(t['away_burden_pas'], 'PA', spec='g')} away and travelling, "
+            f"{count(int(t['trips']), 'trip')}, {count(t['miles'], 'mile', spec=',.0f')} (travel.csv)"
         )
     lines.append("")
     if plan.cannot_meet:
-        lines.append(f"{len(plan.cannot_meet)} shortfall(s) no plan can avoid (summary.json, explanation).")
+        lines.append(
+            f"{count(len(plan.cannot_meet), 'shortfall')} no plan can avoid (summary.json, explanation)."
+        )
     if plan.shortfalls:
         lines.append(f"Uncovered demand and non-quorate MDTs ({len(plan.shortfalls)}; cover.csv, mdts.csv):")
         lines += [f"  - {m}" for m in plan.shortfalls[:MAX_LISTED]]
@@ -271,7 +275,7 @@ def _listed(plan: CoverPlan) -> int:
 
 def _seconds(plan: CoverPlan) -> str:
     t = plan.timings
-    return f"{t.get('solve_plan', 0) + t.get('solve_baseline', 0):.1f} s ({len(plan.solves)} solves)"
+    return f"{t.get('solve_plan', 0) + t.get('solve_baseline', 0):.1f} s ({count(len(plan.solves), 'solve')})"
 
 
 def plan_rows(data: CoverInstance) -> int:

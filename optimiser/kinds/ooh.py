@@ -20,6 +20,7 @@ import pandas as pd
 import models.ooh
 from models.common.contract import ModelInputError
 from models.common.travel import great_circle_km, road_minutes
+from models.common.words import count
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.plan import OohPlan
 from optimiser.errors import InputError, Problem
@@ -174,7 +175,7 @@ def _count_clinicians(
         problems.append(
             Problem(
                 file,
-                f"{int(rotas.at[idx, 'clinicians'])} clinicians, but {files['clinicians']} names "
+                f"{count(int(rotas.at[idx, 'clinicians']), 'clinician')}, but {files['clinicians']} names "
                 f"{counts[idx]} at {rotas.at[idx, 'site_id']} for {rotas.at[idx, 'service_id']}",
                 int(rows[idx]),
                 "clinicians",
@@ -348,7 +349,8 @@ def _merged_lines(plan: OohPlan) -> list[str]:
     lines = [f"Rotas pooling several sites ({len(merged)}):"] if len(merged) else []
     for row in merged.head(MERGED_SHOWN).itertuples():
         others = "; ".join(s for s in str(row.sites).split("; ") if s != row.hub_name)
-        text = f"{row.service_id} at {row.hub_name}: {row.members} members, {row.frequency}, also {others}"
+        members = count(row.members, "member")
+        text = f"{row.service_id} at {row.hub_name}: {members}, {row.frequency}, also {others}"
         lines.append("  " + textwrap.shorten(text, WIDTH - 2, placeholder=" ..."))
     if len(merged) > MERGED_SHOWN:
         lines.append(f"  ... and {len(merged) - MERGED_SHOWN} more (see rotas.csv)")

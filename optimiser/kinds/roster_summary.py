@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.common.words import count
 from models.roster.catalogue import WEEKDAYS
 from models.roster.plan import RosterPlan, by_rule
 
@@ -47,14 +48,15 @@ def _cover_lines(cover: pd.DataFrame) -> list[str]:
         lines.append("Cover: no shift below its preferred number of staff.")
     else:
         lines.append(
-            f"Cover: {len(short)} of {len(cover)} cover rows below preferred, {int(short['under'].sum())} "
-            "people short in all (minimum cover always met):"
+            f"Cover: {len(short)} of {count(len(cover), 'cover row')} below preferred, "
+            f"{count(int(short['under'].sum()), 'person', 'people')} short in all (minimum cover always met):"
         )
         lines += _worst(short, "under", "short")
     if len(over):
         lines.append(
-            f"Over-cover: {len(over)} shifts staffed above preferred, {int(over['over'].sum())} "
-            "people more than wanted in all (within the maximum):"
+            f"Over-cover: {count(len(over), 'shift')} staffed above preferred, "
+            f"{count(int(over['over'].sum()), 'person', 'people')} "
+            f"more than wanted in all (within the maximum):"
         )
         lines += _worst(over, "over", "over")
     return lines
@@ -141,7 +143,7 @@ def summary(plan: RosterPlan) -> str:
     lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in plan.timings.items())
     lines.append(
-        f"{plan.name}: {plan.staff_count} staff, {plan.days} days, "
+        f"{plan.name}: {plan.staff_count} staff, {count(plan.days, 'day')}, "
         f"{_day(plan.first_date)} to {_day(plan.last_date)}"
     )
     if not plan.found:

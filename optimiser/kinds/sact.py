@@ -13,6 +13,7 @@ import pandas as pd
 
 import models.sact
 from models.common.travel import great_circle_km, road_minutes
+from models.common.words import count
 from models.sact.access import percent
 from models.sact.input import SactInput, SactParameters
 from models.sact.objectives import OBJECTIVE_UNITS
@@ -222,7 +223,8 @@ def summary(plan: SactPlan) -> str:
     cost = c["total"] - c["unserved_penalty"]
     changes = ", ".join(f"{len(v)} {k}" for k, v in f["changes"].items() if v)
     lines = [
-        f"Plan: {f['sites_open']} sites open{f' ({changes})' if changes else ''}, {f['chairs']} chairs "
+        f"Plan: {count(f['sites_open'], 'site')} open{f' ({changes})' if changes else ''}"
+        f", {count(f['chairs'], 'chair')} "
         f"(today {f['chairs_today']}); annual cost {money(cost)}",
         "Annual cost: "
         + " + ".join(f"{label} {money(c[key])}" for key, label in _COST_PARTS)
@@ -241,7 +243,7 @@ def summary(plan: SactPlan) -> str:
     if len(plan.unserved):
         lines.append(
             f"Unserved: {f['unserved_attendances']:,.0f} attendances a year in "
-            f"{plan.unserved['zone_id'].nunique()} zones (unserved.csv), penalised "
+            f"{count(plan.unserved['zone_id'].nunique(), 'zone')} (unserved.csv), penalised "
             f"{money(c['unserved_penalty'])} in the objective; they need no chairs, doses or nurses"
         )
         lines += [f"  - {reason}" for reason in plan.explanation]
@@ -297,7 +299,7 @@ def _site_lines(plan: SactPlan) -> list[str]:
             f"{row['current_chairs']:>5} {row['utilisation']:>5.0%}  {row['change']:8} {hub}"
         )
     if len(s) > SUMMARY_SITES:
-        lines.append(f"... and {len(s) - SUMMARY_SITES} more sites (sites.csv)")
+        lines.append(f"... and {count(len(s) - SUMMARY_SITES, 'more site')} (sites.csv)")
     return lines
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from models.common.words import count
 from optimiser.outputs import list_in_run, owned_by_run, replacing
 from optimiser.report.context import comparison_context, run_context
 
@@ -26,13 +27,15 @@ FOOTER = "NHS cancer services optimiser"  # the footer of reports written before
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("optimiser.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["count"] = count  # {{ rows | count("row") }}: "1 row", "2 rows"
+    return env
 
 
 def write_report(

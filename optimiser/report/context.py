@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from models.common.words import count
 from optimiser.report import svgmap
 from optimiser.report.instance import loaded_instance, run_instance, run_map_note
 
@@ -56,10 +57,17 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
         items.append(("Today", _money(total.get("before"))))
         items.append(("Saving a year", _money(total.get("saving"))))
     elif total is not None:
-        items.append(("Annual cost", _money(total)))
+        penalty = (costs or {}).get("unserved_penalty") or 0.0  # sact: unserved demand's price
+        items.append(("Annual cost", _money(total - penalty)))
+        if penalty:
+            items.append(("Unserved penalty (objective only)", _money(penalty)))
     elif isinstance(cover_cost, dict):  # cover: the plan against everyone at home
         items.append(("Locum and travel cost", _money(cover_cost.get("plan"))))
         items.append(("Baseline", _money(cover_cost.get("baseline"))))
+    elif summary.get("discounted_total") is not None:  # rollout: the objective, in pounds
+        items.append(("Present value of costs", _money(summary["discounted_total"])))
+        if summary.get("capital_total") is not None:
+            items.append(("Capital", _money(summary["capital_total"])))
     elif solver.get("objective") is not None:
         from optimiser.report import readable
 
@@ -142,7 +150,9 @@ def network_map(
         shown = bool(p["open"]) or p.get("change") == "closed"
         state = str(p.get("change", "unchanged")) if shown else "not open"
         chairs = int(p["chairs"])
-        label = f"{row['name']} ({site_id}): {state}, {chairs} chairs (today {int(p['current_chairs'])})"
+        label = (
+            f"{row['name']} ({site_id}): {state}, {count(chairs, 'chair')} (today {int(p['current_chairs'])})"
+        )
         sites.append(svgmap.Site(str(site_id), float(row["lat"]), float(row["lon"]), state, chairs, label))
     links = []
     if hub_links is not None:
@@ -268,6 +278,8 @@ def run_context(
         "legend": svgmap.legend("travel") if kind in ("sact", "rollout") else [],
         # a roll-out's map marks sites against today, not against the year before
         "new_site_label": "new since today" if kind == "rollout" else "new site",
+        # the grey marks: an OOH site whose rotas are all based elsewhere, a SACT candidate left shut
+        "unused_site_label": "no rota based here" if kind == "ooh" else "candidate not used",
         "charts": charts,
         **split_access(tables),
         "version": meta.get("version", ""),
@@ -361,7 +373,8 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         maps = [_map_section(m.title, m.svg, m.figures) for m in year_maps if m.svg]
     return {
         "title": f"{folder.name}",
-        "subtitle": f"{len(table)} solves compared" + (f"; map: {first.name}" if first is not None else ""),
+        "subtitle": f"{count(len(table), 'solve')} compared"
+        + (f"; map: {first.name}" if first is not None else ""),
         "headline": [
             ("Solves", str(len(table))),
             ("Checked", str(int((table["check"] == "passed").sum()) if "check" in table else 0)),

@@ -114,10 +114,11 @@ def year_figures(
 
 def year_title(label: int | str, position: int, count: int, figures: Sequence[tuple[str, str]]) -> str:
     """``"2030 (year 5 of 10): 14 sites open, 160 chairs, 93.1% within 30 min"``."""
+    singular = {"Sites open": "site open", "Chairs": "chair"}
     parts = [
-        f"{value} {name.lower()}"
+        f"{value} {singular[name] if value == '1' and name in singular else name.lower()}"
         for name, value in figures
-        if name in ("Sites open", "Chairs") or name.startswith("Within")
+        if name in singular or name.startswith("Within")
     ]
     return f"{label} (year {position} of {count}): " + ", ".join(parts)
 

@@ -34,6 +34,13 @@ SITE_STYLE = {
 }
 
 
+LABEL_FONT_PX = 11
+"""Font size of the site labels."""
+LABEL_CHAR_PX = 7.0
+"""Width allowed a label's character at LABEL_FONT_PX (above the ~6.5 px of upper-case letters and
+digits in a sans-serif font), so that a label placed by :func:`label_position` is never clipped."""
+
+
 @dataclass(frozen=True)
 class Zone:
     lat: float
@@ -82,6 +89,18 @@ class Projection:
             round(self.margin + (lon * self.k - self.x0) * self.scale, 1),
             round(self.margin + (self.y1 - lat) * self.scale, 1),
         )
+
+
+def label_position(x: float, y: float, size: float, text: str, width: float) -> tuple[float, float, str]:
+    """Where a site's label goes: right of its mark, or left of it when it would pass the map's edge.
+
+    Returns (x, y, text-anchor).  The SVG clips what lies outside its view box, so a label to the
+    right of a site near the east edge lost its last characters ("RXR1" for RXR10).
+    """
+    right = x + size + 3
+    if right + LABEL_CHAR_PX * len(text) <= width:
+        return right, y + 4, "start"
+    return x - size - 3, y + 4, "end"
 
 
 def draw_map(
@@ -134,9 +153,10 @@ def draw_map(
             f'transform="rotate(45 {x} {y})"><title>{html.escape(s.label)}</title></rect>'
         )
         if s.state != "not open":
+            tx, ty, anchor = label_position(x, y, size, s.site_id, proj.width)
             parts.append(
-                f'<text x="{x + size + 3:.1f}" y="{y + 4:.1f}" font-size="11" fill="#231f20">'
-                f"{html.escape(s.site_id)}</text>"
+                f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{LABEL_FONT_PX}" text-anchor="{anchor}" '
+                f'fill="#231f20">{html.escape(s.site_id)}</text>'
             )
     parts.append("</g></svg>")
     return "".join(parts)

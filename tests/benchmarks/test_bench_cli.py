@@ -52,12 +52,10 @@ def test_run_then_resume(probes: None, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = invoke(str(suite), "--out", str(out), "--workers", "1")
     assert first.exit_code == 0, first.output
-    assert (
-        "probes: 1 task(s) run now, 0 resumed; 1 of 1 optimal; 1 matched a published optimum" in first.output
-    )
+    assert "probes: 1 task run now, 0 resumed; 1 of 1 optimal; 1 matched a published optimum" in first.output
     assert (out / "report.md").is_file() and (out / "results.csv").is_file()
     again = invoke(str(suite), "--out", str(out))
-    assert "0 task(s) run now, 1 resumed" in again.output
+    assert "0 tasks run now, 1 resumed" in again.output
     changed = invoke(str(suite), "--out", str(out), "--time-limit", "3")
     assert changed.exit_code == EXIT_BAD_INPUT and "--fresh" in changed.output
 

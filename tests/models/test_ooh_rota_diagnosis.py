@@ -149,7 +149,7 @@ def test_combined_infeasibility_is_explained_by_the_elastic_form(backend: str) -
     assert finding.message.startswith("No plan meets every requirement at once")
     assert (
         "Haematology: the rota at" in finding.message
-        and "1 site(s) more than the 2 allowed" in finding.message
+        and "would cover 1 site more than the 2 allowed" in finding.message
     )
 
 

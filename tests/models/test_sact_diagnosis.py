@@ -11,7 +11,7 @@ import pytest
 
 from models.sact.check import check_sact_plan
 from models.sact.input import SactInput, SactParameters
-from models.sact.solve import solve_sact
+from models.sact.solve import jointly_infeasible, solve_sact
 from solvers import SolveOptions, Status, available_backends
 
 BACKENDS = available_backends()
@@ -156,6 +156,28 @@ def test_unreachable_access_target_by_quintile() -> None:
     assert "50.0%" in text
     assert "70%" in text
     assert "quintile 1" not in text
+
+
+def test_access_target_beyond_the_chairs_within_the_standard_names_them() -> None:
+    """Quintile 2 is Z2 alone (40 attendances), within 20 minutes of S2 only (15 min), whose 3
+    chairs treat 30 a year: at most 75 % of quintile 2 within 20 minutes, below its own 90 %.
+    Every zone is within 20 minutes of some site, so the reach test alone finds nothing."""
+    data = reachable(attendances=[8.0, 40.0, 8.0], access_minutes=20.0, access_target_q2=0.9)
+    text = explained(data)
+    assert (
+        "access target: the sites within 20 min of deprivation quintile 2 (S2) have at most 3 chairs, "
+        "which treat at most 30 of its 40 attendances a year (75.0%), below the target 90%"
+    ) in text
+    assert "together" not in text
+    assert solve_sact(replace(data, parameters=replace(data.parameters, access_target_q2=0.75))).found
+
+
+def test_jointly_infeasible_names_every_access_target_in_force() -> None:
+    text = jointly_infeasible(SactParameters(access_target=0.95, access_target_q3=0.8))
+    assert "the access targets (95% of all attendances, 80% of quintile 3 within 30 min)" in text
+    assert "the access target (90% of all attendances within 30 min)" in jointly_infeasible(
+        SactParameters(access_target=0.9)
+    )
 
 
 def test_must_open_site_without_hub_within_stability_time() -> None:

@@ -134,6 +134,26 @@ def test_validate_reports_unknown_reference_and_missing_travel(tiny_instance: Pa
     )
 
 
+def test_validate_reports_references_beside_cell_problems_and_says_what_is_left(tiny_instance: Path) -> None:
+    """A wrong cell in one table does not hide an unknown id in another; the list says which
+    checks wait for these to be fixed, so a planner does not take it for complete."""
+    (tiny_instance / "travel.csv").write_text("zone_id,site_id,minutes\nZ1,A,-10\nZ9,A,5\nZ2,A,x\n")
+    out = run("validate", str(tiny_instance)).output
+    assert "travel.csv, row 2, column 'minutes': -10 is below the minimum 0" in out
+    assert "travel.csv, row 3, column 'zone_id': 'Z9' is not a known zones zone_id" in out
+    assert "Not yet checked: the checks that need every cell right" in out
+    # a wrong id cell is reported once, as what it is, not again as an unknown reference
+    zones = tiny_instance / "zones.csv"
+    rows = zones.read_text().splitlines()
+    zones.write_text("\n".join([rows[0], rows[1], "," + rows[2].split(",", 1)[1], *rows[3:]]) + "\n")
+    out = run("validate", str(tiny_instance)).output
+    assert out.count("column 'zone_id'") == 1  # the blank id; travel's Z2 is not called unknown
+    (tiny_instance / "travel.csv").write_text("zone_id,site_id,minutes\nZ1,A,10\n")
+    zones.write_text("\n".join(rows) + "\n")
+    out = run("validate", str(tiny_instance)).output
+    assert "Not yet checked" not in out
+
+
 def test_bad_yaml_and_missing_folder_exit_2(tmp_path: Path) -> None:
     result = run("validate", str(tmp_path / "nowhere"))
     assert result.exit_code == 2 and "no such instance folder" in result.output
@@ -272,3 +292,10 @@ def test_written_listing_counts_a_folders_files_and_names_the_rest() -> None:
     assert written_listing(names) == "rota.csv, calendars/ (2 .ics files), rota.ics, summary.json"
     assert written_listing(["a.csv", "maps/one.png"]) == "a.csv, maps/one.png"
     assert written_listing(["x/a.png", "x/b.svg"]) == "x/ (2 files)"
+
+
+def test_generate_names_one_zone_and_one_day_in_the_singular(tmp_path: Path) -> None:
+    made = run("generate", "sact", "--zones", "1", "--sites", "1", "--seed", "1", str(tmp_path / "s"))
+    assert made.exit_code == 0 and "(1 zone x 1 site, seed 1)" in made.output
+    made = run("generate", "roster", "--staff", "3", "--days", "1", "--seed", "1", str(tmp_path / "r"))
+    assert made.exit_code == 0 and "(3 staff x 1 day, seed 1)" in made.output

@@ -9,7 +9,8 @@ import pandas as pd
 
 from optimiser.commands.parallel import Job
 from optimiser.commands.regret import regret_table
-from optimiser.comparison import text_table
+from optimiser.comparison import HEADLINE, text_table
+from optimiser.scenarios import scenario_row
 
 
 def test_a_terminal_table_has_no_exponents_and_cuts_long_text() -> None:
@@ -67,3 +68,22 @@ def test_comparison_names_quintile_columns_by_the_quintile_number(tmp_path: Path
     table = compare_runs({"base": run})
     assert {"quintile_1.within_30", "quintile_2.attendances"} <= set(table.columns)
     assert not any(".0." in column for column in table.columns)
+
+
+def test_a_scenarios_annual_cost_leaves_out_the_unserved_penalty(tmp_path: Path) -> None:
+    """The comparison's cost column is what the plan costs a year; the objective's penalty on
+    unserved attendances is its own column (growth-68 showed £274,555,292, £267,179,120 of it
+    penalty)."""
+    (tmp_path / "summary.json").write_text(
+        json.dumps(
+            {
+                "solver": {"status": "optimal", "gap": 0.0},
+                "costs": {"total": 274_555_292.0, "unserved_penalty": 267_179_120.0},
+                "unserved_attendances": 26_717.9,
+            }
+        )
+    )
+    row = scenario_row("growth-68", tmp_path)
+    assert row["annual_cost"] == 7_376_172.0
+    assert HEADLINE.index("annual_cost") < HEADLINE.index("costs.unserved_penalty")
+    assert "costs.total" not in HEADLINE

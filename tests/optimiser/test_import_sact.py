@@ -213,7 +213,7 @@ def test_findings_name_guesses_duplicates_non_acute_trusts_and_zones_out_of_reac
     assert "left out RLY01 Hill House: Town Combined Healthcare NHS Trust is a mental-health trust" in text
     assert "likely duplicate RAA03 Town Annexe: 100 m from RAA01 Town General Hospital" in text
     assert "RRE01 Valley Hospital: community_site only" in text
-    assert "1 zones have no complex-capable site within 90 minutes" in text and "Far 001" in text
+    assert "1 zone has no complex-capable site within 90 minutes" in text and "Far 001" in text
     assert "deprivation quintiles are 0" in text
     result = run("import", "sact", "--population", str(pop), "--sites", str(sites), "--centre", "RAA01",
                  str(tmp_path / "out"))  # fmt: skip

@@ -140,7 +140,7 @@ def test_folder_and_model_agree_with_and_without_travel_table(tiny: Path) -> Non
             "TB,lung,1,3",
             "TB,lung,3,3",
             "demand.csv, row 3, column 'week'",
-            "past the horizon of 1 weeks",
+            "past the horizon of 1 week",
         ),
         (
             "specialisms.csv",

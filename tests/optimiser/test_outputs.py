@@ -15,7 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from optimiser.cli import main
-from optimiser.outputs import RUN_MARKER, OutputExistsError, run_folder, safe_slug, write_json
+from optimiser.outputs import (
+    RUN_MARKER,
+    OutputExistsError,
+    instance_folder,
+    run_folder,
+    safe_slug,
+    write_json,
+)
 
 
 def run(*args: str) -> object:
@@ -164,6 +171,21 @@ def test_a_clash_with_a_users_file_replaces_nothing(tmp_path: Path) -> None:
     assert (out / "b.csv").read_text() == "the user's own b"
     assert (out / "a.csv").read_text() == "1"
     assert sorted(os.listdir(tmp_path)) == ["run"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_run_and_instance_folders_get_the_umasks_mode(tmp_path: Path, umask: int) -> None:
+    """A run folder shared with a colleague has the mode any new folder gets, not mkdtemp's 0700."""
+    old = os.umask(umask)
+    try:
+        with run_folder(tmp_path / "run", "one") as tmp:
+            (tmp / "a.csv").write_text("1")
+        with instance_folder(tmp_path / "inst") as tmp:
+            (tmp / "instance.yaml").write_text("kind: sact\n")
+    finally:
+        os.umask(old)
+    for folder in ("run", "inst"):
+        assert (tmp_path / folder).stat().st_mode & 0o777 == 0o777 & ~umask, folder
 
 
 def test_a_failed_run_leaves_the_old_one(tmp_path: Path) -> None:

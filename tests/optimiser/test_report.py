@@ -123,6 +123,8 @@ def test_report_of_an_ooh_run_shows_today_the_plan_and_the_saving(tmp_path: Path
         assert label in html and f"£{summary['costs']['total'][key]:,.0f}" in html
     rotas = summary["rotas"]
     assert f"{rotas['before']} -&gt; {rotas['after']}" in html
+    # the grey marks of sites covered from elsewhere are in the legend
+    assert 'class="site site-not open"' in html and "no rota based here</span>" in html
 
 
 def test_headline_of_a_cover_run_gives_its_cost_uncovered_pas_and_mdts() -> None:
@@ -138,6 +140,39 @@ def test_headline_of_a_cover_run_gives_its_cost_uncovered_pas_and_mdts() -> None
     items = dict(headline(summary))
     assert items["Locum and travel cost"] == "£165,682" and items["Baseline"] == "£129,365"
     assert items["Uncovered PAs"] == "112.5" and items["MDT meetings not quorate"] == "10"
+    assert "Objective" not in items
+
+
+def test_headline_of_a_sact_run_with_unserved_demand_gives_the_cost_without_the_penalty() -> None:
+    """growth-68 of lsc-sact-districts: the objective prices 26,718 unserved attendances at £10,000
+    each; the plan costs £7,376,172 a year, not the £274,555,292 of the objective."""
+    from optimiser.report.context import headline
+
+    summary = {
+        "solver": {"status": "optimal", "gap": 0.0},
+        "check": {"passed": True},
+        "costs": {"total": 274_555_292.0, "unserved_penalty": 267_179_120.0},
+    }
+    items = dict(headline(summary))
+    assert items["Annual cost"] == "£7,376,172"
+    assert items["Unserved penalty (objective only)"] == "£267,179,120"
+    summary["costs"] = {"total": 6_269_014.0, "unserved_penalty": 0.0}
+    items = dict(headline(summary))
+    assert items["Annual cost"] == "£6,269,014" and "Unserved penalty (objective only)" not in items
+
+
+def test_headline_of_a_roll_out_gives_its_present_value_in_pounds() -> None:
+    """lsc-sact-rollout's headline read 'Objective 68,471,968', a number without its unit."""
+    from optimiser.report.context import headline
+
+    summary = {
+        "solver": {"status": "optimal", "gap": 0.0001, "objective": 68_471_968.2},
+        "check": {"passed": True},
+        "discounted_total": 68_471_968.2,
+        "capital_total": 3_600_000.0,
+    }
+    items = dict(headline(summary))
+    assert items["Present value of costs"] == "£68,471,968" and items["Capital"] == "£3,600,000"
     assert "Objective" not in items
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from optimiser.cli import main
 from optimiser.report import write_report
-from optimiser.report.rollout import choose_years, default_years, parse_years, year_figures
+from optimiser.report.rollout import choose_years, default_years, parse_years, year_figures, year_title
 
 # Access targets rising from 90 % to 98 %: the third site is needed from 2026, a fourth (S5, the
 # only one £100,000 a year buys) from 2027 on.
@@ -120,3 +120,12 @@ def test_a_years_figures_show_the_share_within_the_instances_own_standard() -> N
     assert ("Within 40 min", "93.0%") in year_figures(year, access, 40.0)  # no 40-minute band
     assert ("Within 45 min", "95.0%") in year_figures(year, access, 45.0)
     assert ("Within 30 min", "90.0%") in year_figures(year, access[["within_30"]], 40.0)  # an older run
+
+
+def test_a_year_with_one_site_and_one_chair_is_titled_in_the_singular() -> None:
+    figures = [("Sites open", "1"), ("Chairs", "1"), ("Within 30 min", "80.0%")]
+    assert year_title(2026, 1, 2, figures) == "2026 (year 1 of 2): 1 site open, 1 chair, 80.0% within 30 min"
+    figures = [("Sites open", "2"), ("Chairs", "12"), ("Within 30 min", "80.0%")]
+    assert (
+        year_title(2027, 2, 2, figures) == "2027 (year 2 of 2): 2 sites open, 12 chairs, 80.0% within 30 min"
+    )

@@ -1,0 +1,90 @@
+"""``frontier --x worst_quintile``: the worst-served quintile's floor is added to the instance's
+own rules, never put in place of its overall access target."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from optimiser.cli import main
+from optimiser.commands.frontier import chair_ceiling, quintile_targets
+from optimiser.kinds import load_instance
+
+
+def test_a_worst_quintile_point_sets_every_quintile_and_keeps_the_overall_target() -> None:
+    settings = quintile_targets({0: 0.95, 2: 0.8})(0.5)
+    pairs = dict(s.split("=") for s in settings[1::2])
+    assert settings[0::2] == ("--set",) * 5
+    assert pairs == {
+        "access_target_q1": "0.500000",
+        "access_target_q2": "0.800000",  # the quintile's own higher target is kept
+        "access_target_q3": "0.500000",
+        "access_target_q4": "0.500000",
+        "access_target_q5": "0.500000",
+    }
+    assert not any(s.startswith(("access_target=", "access_by_quintile")) for s in settings)
+
+
+@pytest.mark.slow
+def test_the_worst_quintile_frontier_starts_at_the_least_cost_plan(tmp_path: Path) -> None:
+    """syb-sact-districts (95 % of all attendances within 30 minutes): the least-cost plan has
+    28.75 % of quintile 3's within it.  The first point is that plan (£5,385,066); no point is
+    cheaper, as it was when the points' quintile targets replaced the 95 % (£5,356,921 at 86 %
+    overall), nor dearer, as when the first target was read rounded up from
+    access_by_quintile.csv (0.287454 against the plan's 0.2874535: £5,388,758)."""
+    out = tmp_path / "frontier"
+    result = CliRunner().invoke(
+        main,
+        ["frontier", "syb-sact-districts", "--x", "worst_quintile", "--points", "3", "--out", str(out)]
+        + ["--time-limit", "30", "--no-report"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "of the worst-served deprivation quintile's attendances" in result.output
+    table = pd.read_csv(out / "frontier.csv")
+    base = json.loads((out / "runs" / "base" / "summary.json").read_text())["costs"]["total"]
+    assert base == pytest.approx(5_385_066, abs=1)
+    assert table["cost"].iloc[0] == pytest.approx(base, rel=1e-4)
+    assert (table["cost"] >= base * (1 - 1e-4)).all()
+    for point in table["point"]:
+        access = json.loads((out / "runs" / f"point-{point:02d}" / "summary.json").read_text())["access"]
+        assert access["within_access_standard"] >= 0.95 - 1e-9  # the instance's own target holds
+
+
+def _bassetlaw_short_of_chairs(tmp_path: Path) -> Path:
+    """syb-sact-districts without the mobile unit and with Bassetlaw Hospital at 4 chairs at most:
+    quintile 3 (Bassetlaw, 5,914 attendances) has only Bassetlaw Hospital within 30 minutes, whose
+    4 chairs treat 4 x 2,125 / 2.5 = 3,400 a year: 57.5 % of it."""
+    from instances import bundled_folder
+
+    folder = tmp_path / "syq"
+    shutil.copytree(bundled_folder("syb-sact-districts"), folder)
+    (folder / "scenarios.yaml").unlink(missing_ok=True)
+    sites = pd.read_csv(folder / "sites.csv", dtype=str, keep_default_na=False)
+    sites.loc[sites["site_id"] == "RP5BA", "max_chairs"] = "4"
+    sites[sites["site_id"] != "MOB01"].to_csv(folder / "sites.csv", index=False)
+    return folder
+
+
+def test_the_chairs_near_the_worst_placed_quintile_cap_the_frontier(tmp_path: Path) -> None:
+    sact_input = load_instance(_bassetlaw_short_of_chairs(tmp_path)).model_input.input
+    assert chair_ceiling(sact_input) == pytest.approx(3400 / 5914, rel=1e-3)
+
+
+@pytest.mark.slow
+def test_no_worst_quintile_point_is_spent_above_what_the_chairs_allow(tmp_path: Path) -> None:
+    """Before, the points asked 79 % and 100 % of quintile 3 and had no plan."""
+    out = tmp_path / "frontier"
+    folder = _bassetlaw_short_of_chairs(tmp_path)
+    result = CliRunner().invoke(
+        main,
+        ["frontier", str(folder), "--x", "worst_quintile", "--points", "3", "--out", str(out), "--no-report"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "but the chairs of those sites treat at most 57.49% (the frontier's top)" in result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert set(table["status"]) == {"optimal"}
