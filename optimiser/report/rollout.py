@@ -1,6 +1,6 @@
 """The report of a roll-out run: a timeline of chairs by site and year, and a map per chosen year.
 
-Each map is the single-period SACT map (:func:`optimiser.report.context.network_map`) of one
+Each map is the single-period SACT map (:func:`optimiser.report.maps.network_map`) of one
 year: zones coloured by that year's travel, sites by their state against today (new since
 today, closed since today, open), aseptic supply links of that year.  Its title carries the
 year's headline figures: sites open, chairs, the share within the access standard and what
@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from optimiser.report.instance import loaded_instance
+from optimiser.report.maps import network_map
 
 EVENT_MARKS = {"opens": "new", "closes": "closed", "grows": "+", "shrinks": "-"}
 
@@ -148,9 +151,6 @@ def rollout_views(
     Raises ValueError when an asked year is not in the run.  Maps are left out (the timeline
     kept) when the instance cannot be read any more.
     """
-    from optimiser.report.context import network_map
-    from optimiser.report.instance import loaded_instance
-
     schedule_file = run / "schedule.csv"
     if not schedule_file.is_file():
         return [], []

@@ -1,0 +1,109 @@
+"""The report's maps, drawn from a run's files and its instance: a SACT network (one year of a
+roll-out too) and an OOH run's rota hubs (:mod:`optimiser.report.svgmap` draws them)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from models.common.words import count
+from optimiser.report import svgmap
+from optimiser.report.instance import loaded_instance
+
+
+def sact_map(run: Path, instance: Path, colour_by: str = "travel") -> str | None:
+    """The SVG map of a SACT run: zones by attendance-weighted travel minutes, sites, hub links."""
+    if not (run / "sites.csv").is_file():
+        return None
+    loaded = loaded_instance(instance)
+    if loaded is None:  # the instance moved or changed since the run: see map_note
+        return None
+    data = loaded.model_input.input
+    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
+    plan = pd.read_csv(run / "sites.csv", dtype={"site_id": str})
+    hub = run / "hub_links.csv"
+    links = pd.read_csv(hub, dtype={"site_id": str, "hub_id": str}) if hub.is_file() else None
+    return network_map(data, allocation, plan, links, colour_by)
+
+
+def network_map(
+    data: Any, allocation: pd.DataFrame, plan: pd.DataFrame, hub_links: pd.DataFrame | None, colour_by: str
+) -> str | None:
+    """The map of one SACT network: ``plan`` has site_id, open, chairs, current_chairs, change."""
+    zones_in = data.zones
+    if not {"lat", "lon"} <= set(zones_in.columns):
+        return None
+    weighted = allocation.assign(w=allocation["attendances"] * allocation["minutes"]).groupby("zone_id")
+    minutes = weighted["w"].sum() / weighted["attendances"].sum().where(lambda s: s > 0)
+    zones = [
+        svgmap.Zone(
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            weight=float(row["attendances"]),
+            minutes=None if zone_id not in minutes.index else float(minutes[zone_id]),
+            quintile=int(row.get("quintile", 0) or 0),
+            label=f"{row.get('name', zone_id)} ({zone_id}): {row['attendances']:,.0f} attendances a year, "
+            + (f"{minutes[zone_id]:.0f} min mean travel" if zone_id in minutes.index else "unserved"),
+        )
+        for zone_id, row in zones_in.iterrows()
+        if pd.notna(row["lat"]) and pd.notna(row["lon"])
+    ]
+    plan = plan.set_index("site_id")
+    sites = []
+    for site_id, row in data.sites.iterrows():
+        if site_id not in plan.index or pd.isna(row.get("lat")):
+            continue
+        p = plan.loc[site_id]
+        shown = bool(p["open"]) or p.get("change") == "closed"
+        state = str(p.get("change", "unchanged")) if shown else "not open"
+        chairs = int(p["chairs"])
+        label = (
+            f"{row['name']} ({site_id}): {state}, {count(chairs, 'chair')} (today {int(p['current_chairs'])})"
+        )
+        sites.append(svgmap.Site(str(site_id), float(row["lat"]), float(row["lon"]), state, chairs, label))
+    links = []
+    if hub_links is not None:
+        links = [
+            (r["hub_id"], r["site_id"], f"{r['hub_id']} supplies {r['site_id']}: {r['minutes']:.0f} min")
+            for _, r in hub_links.iterrows()
+        ]
+    return svgmap.draw_map(zones, sites, links, colour_by=colour_by)
+
+
+def ooh_map(run: Path, instance: Path) -> str | None:
+    """The SVG map of an OOH run: sites, and a line from each rota's hub to every site it covers."""
+    coverage = run / "coverage.csv"
+    if not coverage.is_file():
+        return None
+    loaded = loaded_instance(instance)
+    if loaded is None:  # the instance moved or changed since the run: see map_note
+        return None
+    raw_sites = loaded.raw.tables["sites"]
+    cover = pd.read_csv(coverage, dtype=str)
+    hub_column = next((c for c in cover.columns if re.fullmatch(r"hub(_after|_id)?", c)), None)
+    hubs = set(cover[hub_column]) if hub_column else set()
+    sites = [
+        svgmap.Site(
+            r["site_id"],
+            float(r["lat"]),
+            float(r["lon"]),
+            "open" if r["site_id"] in hubs else "not open",
+            9 if r["site_id"] in hubs else 0,
+            f"{r['name']} ({r['site_id']})",
+        )
+        for _, r in raw_sites.iterrows()
+    ]
+    links = []
+    if hub_column:
+        for _, r in cover.iterrows():
+            links.append(
+                (
+                    r[hub_column],
+                    r["site_id"],
+                    f"{r.get('service_id', '')}: {r['site_id']} covered from {r[hub_column]}",
+                )
+            )
+    return svgmap.draw_map([], sites, links)
