@@ -165,6 +165,7 @@ def _fix(
         if line.person in chosen:
             on = float(j == chosen[line.person])
             master.h.changeColBounds(col, on, on)
+    master.bounds_changed()
     fixed.update(chosen)
     return len(chosen)
 
@@ -175,3 +176,4 @@ def _unfix(master: Master, fixed: dict[int, int]) -> None:
     for line, col in zip(master.lines, master.line_cols, strict=True):
         if line.person in people:
             master.h.changeColBounds(col, 0.0, 1.0)
+    master.bounds_changed()
