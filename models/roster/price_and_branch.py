@@ -96,6 +96,9 @@ class LinesSettings:
         Perturbation of the people's ranking in the dives after the first
         (:func:`models.roster.diving.dive`'s ``noise``; default 0.2: people the LP holds within
         about 0.2 of each other may swap places).
+    dive_reserve : float
+        Share of a dive's time kept for fixing without pricing (:func:`models.roster.diving.dive`'s
+        ``reserve``; default 0: pricing until the deadline, then every free person fixed at once).
     dive_gap : float
         Dive with ``dive_rounds`` pricing rounds only when the column generation's bound is
         within this share of its LP value (default 0.01, :func:`_closed_to`).
@@ -174,6 +177,7 @@ class LinesSettings:
     dive_rounds: int = 3
     dives: int = 1
     dive_noise: float = 0.2
+    dive_reserve: float = 0.0
     dive_gap: float = 0.01
     open_dive_rounds: int = 0
     early_share: float = 0.1
@@ -452,7 +456,7 @@ def _dived(
             master, people, part, sure=settings.dive_sure, share=settings.dive_fix,
             rounds=rounds, price_seconds=settings.price_seconds, pool=settings.pool,
             workers=options.threads or 2, noise=0.0 if k == 0 else settings.dive_noise,
-            seed=options.seed + k, pricers=pricers,
+            seed=options.seed + k, pricers=pricers, reserve=settings.dive_reserve,
         )  # fmt: skip
         took = took or time.perf_counter() - t
         penalties.append(None if dived is None else round(dived.penalty))
