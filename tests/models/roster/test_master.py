@@ -46,7 +46,7 @@ def test_the_master_re_solves_by_the_primal_method_after_columns_and_by_the_dual
     dual = Master.of(rm, primal=False)
     for line in master.lines:
         dual.add(line)
-    for _ in range(3):
+    for _ in range(2):
         solved = master.solve_lp(None)
         assert solved is not None
         value, y = solved
