@@ -301,6 +301,7 @@ def _lp(master: Master, options: SolveOptions) -> tuple[float, np.ndarray] | Non
     for k, col in enumerate(master.artificial):
         master.h.changeColBounds(col, 0.0, 1.0 if k < staff else math.inf)
     master.dropped = False
+    master.bounds_changed()
     return master.solve_lp(None)
 
 
@@ -360,6 +361,7 @@ def _apply(master: Master, people: list[LineModel], fixings: tuple[Fixing, ...])
     cols = np.asarray(master.line_cols, dtype=np.int32)
     if len(cols):
         master.h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), upper)
+        master.bounds_changed()
     for person in people:
         person.restrict(on.get(person.p, ()), off.get(person.p, ()))
 

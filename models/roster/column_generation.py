@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.roster.lines import SCALE, Line, LineModel, Priced
-from models.roster.master import ARTIFICIAL, Master
+from models.roster.master import ARTIFICIAL, DUAL, Master
 from models.roster.pricing_workers import PricingWorkers, Request, request_of
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, stop_requested
@@ -220,6 +220,8 @@ def rota_from_columns(
         solution.value_valid = True
         h.setSolution(solution)
     h.setOptionValue("time_limit", float(seconds) if seconds is not None else math.inf)
+    h.setOptionValue("simplex_strategy", DUAL)  # the MIP's LPs: bounds change at every node
+    master.bounds_changed()
     h.run()
     info = h.getInfo()
     if info.primal_solution_status != 2:  # kSolutionStatusFeasible

@@ -23,7 +23,9 @@ rules, and the cover and fairness slacks the LP chooses for fixed lines are the 
 model charges (the least under/over and spread that satisfy the rows). The dive does not
 backtrack: it returns None when the LP with the fixed lines is infeasible (a hard cover row the
 fixed lines cannot meet). When time runs out, every free person is fixed to their likeliest line
-at once (a rota without the pricing that would have fitted it better). The fixings are undone
+at once (a rota without the pricing that would have fitted it better); with a ``reserve``, pricing
+stops that share of the time earlier and steps 1-2 go on without step 3 (the LP re-solved
+after each fixing), which loses less than fixing everyone at once. The fixings are undone
 before it returns, so the master (with every line the dive priced) serves the MIP afterwards,
 and :attr:`Dive.values` is a start for it.
 """
@@ -79,6 +81,7 @@ def dive(
     noise: float = 0.0,
     seed: int = 0,
     pricers: PricingWorkers | None = None,
+    reserve: float = 0.0,
 ) -> Dive | None:
     """Dive from the master's current LP (module docstring) within ``options``' time.
 
@@ -87,10 +90,15 @@ def dive(
     each fixing (default 1); ``price_seconds``, ``pool``, ``workers`` as
     :func:`models.roster.column_generation.generate_columns`; ``noise``, ``seed``: the ranking's
     perturbation of step 2 (default 0: the LP's own order); ``pricers``: worker processes
-    pricing a share of the people (:mod:`models.roster.pricing_workers`). None: no rota (see the
-    module)."""
+    pricing a share of the people (:mod:`models.roster.pricing_workers`); ``reserve``: share of
+    the time kept for fixing without pricing (default 0): pricing ends that much before the
+    deadline and the dive goes on fixing ``share`` of the free people a step against the LP
+    re-solved, so a dive short of time rounds the LP step by step instead of fixing everyone at
+    once at the deadline. None: no rota (see the module)."""
     t0 = time.perf_counter()
     options = options.with_deadline()
+    left = options.remaining()
+    pricing = options if left is None else options.with_deadline((1.0 - reserve) * left)
     before = len(master.lines)
     fixed: dict[int, int] = {}  # person -> index into master.lines
     steps = 0
@@ -110,7 +118,7 @@ def dive(
                 return None  # a free person has no line yet
             steps += 1
             for _ in range(rounds):
-                if len(fixed) == len(people) or options.should_stop():
+                if len(fixed) == len(people) or pricing.should_stop():
                     break
                 again = master.solve_lp(LP_SECONDS)
                 if again is None:
@@ -121,7 +129,7 @@ def dive(
                     people,
                     y,
                     y,
-                    options,
+                    pricing,
                     price_seconds,
                     pool,
                     workers,
@@ -165,6 +173,7 @@ def _fix(
         if line.person in chosen:
             on = float(j == chosen[line.person])
             master.h.changeColBounds(col, on, on)
+    master.bounds_changed()
     fixed.update(chosen)
     return len(chosen)
 
@@ -175,3 +184,4 @@ def _unfix(master: Master, fixed: dict[int, int]) -> None:
     for line, col in zip(master.lines, master.line_cols, strict=True):
         if line.person in people:
             master.h.changeColBounds(col, 0.0, 1.0)
+    master.bounds_changed()

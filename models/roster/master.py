@@ -56,6 +56,8 @@ __all__ = ["ARTIFICIAL", "Master"]
 ARTIFICIAL = 100_000.0
 """Penalty points per unit of an artificial column (larger than any rota's penalty per unit)."""
 INF = math.inf
+PRIMAL, DUAL = 4, 1
+"""HiGHS's ``simplex_strategy`` values for the primal and the dual simplex method."""
 
 
 @dataclass
@@ -85,18 +87,22 @@ class Master:
     where: dict[tuple[int, frozenset[tuple[int, str]]], int] = field(default_factory=dict)  # index in lines
     columns: int = 0
     dropped: bool = False  # the artificial columns are fixed at 0 (the lines alone are feasible)
+    primal: bool = True
+    solved_columns: int = -1  # columns at the last solve (-1: none yet)
 
     @classmethod
-    def of(cls, rm: RosterModel, interior: bool = False) -> Master:
+    def of(cls, rm: RosterModel, interior: bool = False, primal: bool = True) -> Master:
         """The master of ``rm``; ``interior``: solve the LP by HiGHS's interior point method without
-        crossover, whose multipliers lie inside the optimal face rather than at a vertex of it."""
+        crossover, whose multipliers lie inside the optimal face rather than at a vertex of it;
+        ``primal``: re-solve by the primal simplex method after columns joined
+        (:meth:`solve_lp`; default True)."""
         h = new_highs()
         h.setOptionValue("output_flag", False)
         set_highs_threads(h, 1)  # after another solve of this process on two threads, too
         if interior:
             h.setOptionValue("solver", "ipm")
             h.setOptionValue("run_crossover", "off")
-        master = cls(rm, h)
+        master = cls(rm, h, primal=primal)
         master._convexity()
         master._cover_rows()
         master._fairness_rows()
@@ -220,12 +226,23 @@ class Master:
     # ---- solving -------------------------------------------------------------------------
     def solve_lp(self, seconds: float | None) -> tuple[float, np.ndarray] | None:
         """Solve the restricted LP; its value and row multipliers, rounded to ``1 / SCALE`` and with
-        the signs of the rows' senses (None if HiGHS stopped without an optimum)."""
+        the signs of the rows' senses (None if HiGHS stopped without an optimum).
+
+        When columns joined since the last solve (and ``primal``), by the primal simplex method:
+        the last basis stays primal feasible with new columns at 0 (HiGHS's default, the dual
+        method, starts over from a basis that is no longer dual feasible); else (bounds changed:
+        a dive's or a tree's fixings) by the dual method, for which the old basis stays dual
+        feasible. Replaying the 15 masters of Curtois & Qu Instance12's column generation (the
+        same columns): 8.7-9.5 s by the primal method against 17.4-18.5 s
+        (``benchmarks/results/roster_search.md``)."""
         h = self.h
         # HiGHS's LP clock sums every run() of the object (solvers.highs_stop): the limit counts on
         # from what it has already counted, or the master stops for good once its LP seconds so far
         # exceed the time left
         h.setOptionValue("time_limit", float(h.getRunTime()) + seconds if seconds is not None else INF)
+        grown = self.primal and 0 <= self.solved_columns < self.columns
+        h.setOptionValue("simplex_strategy", PRIMAL if grown else DUAL)
+        self.solved_columns = self.columns
         h.run()
         if str(h.getModelStatus()).split(".")[-1] != "kOptimal":
             return None
@@ -233,6 +250,7 @@ class Master:
             for col in self.artificial:  # never needed again: the LP stays feasible as lines join
                 h.changeColBounds(col, 0.0, 0.0)
             self.dropped = True
+            h.setOptionValue("simplex_strategy", DUAL)  # bounds changed
             h.run()
             if str(h.getModelStatus()).split(".")[-1] != "kOptimal":
                 return None
@@ -241,6 +259,11 @@ class Master:
         y[(y > 0) & ~np.isfinite(lo)] = 0.0
         y[(y < 0) & ~np.isfinite(hi)] = 0.0
         return float(h.getInfo().objective_function_value), y
+
+    def bounds_changed(self) -> None:
+        """Columns' bounds changed since the last solve: the next by the dual method
+        (:meth:`solve_lp`)."""
+        self.solved_columns = -1
 
     def continuous(self) -> None:
         """Every line's column continuous again (after the MIP over the lines made them integer)."""

@@ -96,6 +96,9 @@ class LinesSettings:
         Perturbation of the people's ranking in the dives after the first
         (:func:`models.roster.diving.dive`'s ``noise``; default 0.2: people the LP holds within
         about 0.2 of each other may swap places).
+    dive_reserve : float
+        Share of a dive's time kept for fixing without pricing (:func:`models.roster.diving.dive`'s
+        ``reserve``; default 0: pricing until the deadline, then every free person fixed at once).
     dive_gap : float
         Dive with ``dive_rounds`` pricing rounds only when the column generation's bound is
         within this share of its LP value (default 0.01, :func:`_closed_to`).
@@ -117,6 +120,13 @@ class LinesSettings:
     ruin : int
         People taken out and put back at each ruin-and-recreate step of the repairs (default 4;
         0: stop at the first 1-opt local optimum).
+    pool_people : int
+        People in the first pool move of the repair after the MIP
+        (:func:`models.roster.best_response.repair`: they re-choose jointly among their lines in
+        the master, the others fixed; in turn with ruin and recreate, the size adapted; default 0:
+        none).
+    pool_seconds : float
+        Most seconds of one pool move's MIP (default 1).
     polish : str
         The last phase: ``"cpsat"`` (default, the whole model with the bound as a cut) or ``"lns"``
         (the large-neighbourhood search from the best rota).
@@ -148,6 +158,10 @@ class LinesSettings:
         Least people for worker processes (default 25): each worker imports the solvers and
         builds its people's pricing models (about 2 CPU s on Curtois & Qu Instance12's 60
         people) while the first phases run, which small models do not win back.
+    primal_lp : bool
+        Re-solve the master LP by the primal simplex method after columns joined
+        (:meth:`models.roster.master.Master.solve_lp`; default True; False: HiGHS's dual method
+        throughout, as before).
     bandp : BranchSettings
         The tree's figures (default :class:`models.roster.branch_and_price.BranchSettings`).
     """
@@ -163,17 +177,21 @@ class LinesSettings:
     dive_rounds: int = 3
     dives: int = 1
     dive_noise: float = 0.2
+    dive_reserve: float = 0.0
     dive_gap: float = 0.01
     open_dive_rounds: int = 0
     early_share: float = 0.1
     repair_share: float = 0.5
     ruin: int = 4
+    pool_people: int = 0
+    pool_seconds: float = 1.0
     polish: str = "cpsat"
     bandp_share: float = 0.5
     bandp_gap: float = 0.01
     paths: bool = True
     price_processes: int = 0
     process_people: int = 25
+    primal_lp: bool = True
     bandp: BranchSettings = BranchSettings()
 
 
@@ -207,7 +225,7 @@ def lines_solve(
         return _finish(result, solver, bound, build_seconds, t0, record)
     pricers = _pricers(rm, options, settings)
     try:
-        master = Master.of(rm)
+        master = Master.of(rm, primal=settings.primal_lp)
         people = [LineModel(rm, p, paths=settings.paths) for p in range(len(rm.staff))]
         incumbent = None
         early = None  # the first rota's lines after best-response repair
@@ -438,7 +456,7 @@ def _dived(
             master, people, part, sure=settings.dive_sure, share=settings.dive_fix,
             rounds=rounds, price_seconds=settings.price_seconds, pool=settings.pool,
             workers=options.threads or 2, noise=0.0 if k == 0 else settings.dive_noise,
-            seed=options.seed + k, pricers=pricers,
+            seed=options.seed + k, pricers=pricers, reserve=settings.dive_reserve,
         )  # fmt: skip
         took = took or time.perf_counter() - t
         penalties.append(None if dived is None else round(dived.penalty))
@@ -477,14 +495,21 @@ def _repaired(
     """Best-response repair (:func:`models.roster.best_response.repair`) of the rota ``found``
     within ``options``' time, when it applies to the master; ``record[key]``
     is the repaired penalty; ``floor``: a bound, where the repair stops; ``ruin``: as
-    :func:`~models.roster.best_response.repair` (default ``settings.ruin``; the first rota's repair
-    stops at its 1-opt local optimum, 0, so column generation starts at once). The better rota."""
+    :func:`~models.roster.best_response.repair` (default ``settings.ruin`` and the pool moves of
+    ``settings.pool_people``; given, no pool moves: the first rota's repair stops at its 1-opt
+    local optimum, 0, so column generation starts at once). The better rota."""
     if found is None or not applies(master):
         return found
     seconds = settings.price_seconds
+    pool = settings.pool_people if ruin is None else 0
     ruin = settings.ruin if ruin is None else ruin
-    fixed = repair(master, people, found[0], options, price_seconds=seconds, ruin=ruin, floor=floor)
+    fixed = repair(
+        master, people, found[0], options, price_seconds=seconds, ruin=ruin, floor=floor, pool=pool,
+        pool_seconds=settings.pool_seconds,
+    )  # fmt: skip
     record[key] = round(fixed.penalty)
+    if pool > 0:
+        record["pool_moves"], record["pool_better"] = fixed.pool_moves, fixed.pool_better
     if fixed.penalty < found[1] - 1e-6:
         return list(fixed.lines), fixed.penalty
     return found

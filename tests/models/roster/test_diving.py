@@ -150,3 +150,20 @@ def test_an_open_column_generation_still_gets_a_rounding_dive_and_the_better_rot
     alone: dict = {}
     _rota_from_master(master, people, options, LinesSettings(open_dive_rounds=-1), alone, False)
     assert "dive_penalty" not in alone and alone["mip_penalty"] is not None
+
+
+@pytest.mark.slow  # 7-27 s at load 5 (the priced dive's calls); the reserve is off by default
+def test_a_dive_with_all_its_time_in_reserve_rounds_the_lp_without_pricing() -> None:
+    """``reserve`` 1: pricing ends at once, and the dive still fixes the people step by step
+    against the re-solved LP (``sure`` above 1, ``share`` 0.2: a fifth of the free people a step),
+    adding no line; its rota is legal at the penalty it reports. Without a reserve the same dive
+    prices between its steps (lines added)."""
+    inp = generate(6, 14, seed=5)
+    rm, master, people = _seeded(inp)
+    generate_columns(rm, master, SolveOptions(), max_rounds=3, people=people)
+    rounded = dive(master, people, SolveOptions(time_limit=60.0), sure=1.1, rounds=3, workers=1, reserve=1.0)
+    assert rounded is not None and rounded.lines_added == 0 and rounded.steps > 1
+    checked = check_roster(inp, _assignments(rm, rounded.lines))
+    assert checked.feasible and checked.score == round(rounded.penalty)
+    priced = dive(master, people, SolveOptions(time_limit=60.0), sure=1.1, rounds=1, workers=1)
+    assert priced is not None and priced.steps > 1 and priced.lines_added > 0
