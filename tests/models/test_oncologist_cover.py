@@ -118,6 +118,45 @@ def test_mdt_that_cannot_be_quorate_is_named_with_week_and_specialism() -> None:
     assert plan.mdt_attendance["mode"].tolist() == ["remote"]
     assert plan.workload.set_index(["oncologist_id", "week"]).at[("O1", 1), "mdt_pas"] == 0.5
     assert sum("not quorate" in s for s in plan.shortfalls) == 2
+    said = {w: next(s for s in plan.shortfalls if f"in week {w} " in s) for w in (1, 2)}
+    assert said[1].endswith("its specialists that day: O2 absent (sickness)")
+    assert said[2].endswith("its specialists that day: O1 absent (study), O2 absent (sickness)")
+
+
+def test_a_short_mdt_names_its_specialist_at_another_mdt_that_day() -> None:
+    """O1, the only lung oncologist not off sick, can attend one of Tuesday's two lung MDTs (one MDT
+    a day): the other is one short, and its message says where O1 was rather than only that a lung
+    oncologist is missing."""
+    mdts = [
+        {"mdt_id": f"LUNG-{t}", "trust_id": f"T{t}", "tumour_site_id": "lung", "weekday": "Tue", "quorum": 1,
+         "remote_counts": True}
+        for t in "AB"
+    ]  # fmt: skip
+    inst = tiny(
+        [oncologist("O1", "A1"), oncologist("O2", "B1")],
+        [("TA", 1, 2.0)],
+        absences=[absence("O2", MONDAY, MONDAY + dt.timedelta(days=4), "sickness")],
+        mdts=mdts,
+    )
+    plan = checked(inst)
+    mdts_table = plan.mdts.set_index("mdt_id")
+    attended = "LUNG-A" if mdts_table.at["LUNG-A", "quorate"] else "LUNG-B"
+    short = "LUNG-B" if attended == "LUNG-A" else "LUNG-A"
+    assert not mdts_table.at[short, "quorate"]
+    (message,) = [s for s in plan.shortfalls if "not quorate" in s]
+    assert f"MDT {short} " in message
+    assert message.endswith(
+        f"its specialists that day: O1 at {attended} (one MDT a day), O2 absent (sickness)"
+    )
+
+
+def test_a_short_mdt_whose_specialism_nobody_holds_says_so() -> None:
+    mdt = {"mdt_id": "BREAST-A", "trust_id": "TA", "tumour_site_id": "breast", "weekday": "Wed", "quorum": 1,
+           "remote_counts": True}  # fmt: skip
+    inst = tiny([oncologist("O1", "A1")], [("TA", 1, 2.0)], mdts=[mdt])
+    plan = checked(inst)
+    (message,) = [s for s in plan.shortfalls if "not quorate" in s]
+    assert message.endswith("missing specialism: Breast; no oncologist holds this specialism")
 
 
 def test_in_person_mdt_needs_a_visit() -> None:
