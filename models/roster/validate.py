@@ -1,17 +1,19 @@
 """Validation and normalisation of the rota input's tables, for :class:`~models.roster.input.RosterInput`.
 
-Every problem raises :class:`models.common.contract.ModelInputError` naming the table, the row
-(1 = first data row of the table as given) and the column.
+Problems raise :class:`models.common.contract.ModelInputError` naming the table, the row (1 = first
+data row of the table as given) and the column: every table's first problem together (:func:`validate`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
+from models.common.contract import InputProblem, ModelInputError
 from models.roster.catalogue import ALL_GROUPS, RULE_COLUMNS, RULES, WEEKDAYS
 from models.roster.columns import (
     booleans,
@@ -29,6 +31,7 @@ from models.roster.columns import (
 if TYPE_CHECKING:
     from models.roster.input import RosterInput
 
+_T = TypeVar("_T")
 
 STAFF_COLUMNS = {
     "staff_id": ...,
@@ -221,13 +224,24 @@ def _dated(inp: RosterInput, out: dict[str, pd.DataFrame], first: dt.date, in_ho
 
 
 def validate(inp: RosterInput) -> dict[str, pd.DataFrame]:
-    """The input's tables normalised, or :class:`ModelInputError` at the first problem."""
-    staff, shifts = _staff(inp), _shifts(inp)
-    for row, prefs in enumerate(staff["preferred_shifts"], start=1):
-        bad = [s for s in parse_list(prefs) if s not in set(shifts["shift_id"])]
-        if bad:
-            fail("staff", f"preferred shift {bad[0]!r} is not a shift type", row, "preferred_shifts")
-    staff_ids, shift_ids = set(staff["staff_id"]), set(shifts["shift_id"])
+    """The input's tables normalised, or :class:`ModelInputError` naming its problems.
+
+    Each table is checked on its own as far as the tables it refers to are sound: staff and
+    shift types first, then the preferred shifts, cover, rules, leave and forbidden successions
+    (each stops at its own first problem), and every problem found so far is raised together, so
+    that a coordinator does not fix one cell at a time.  Pre-assignments and the other dated
+    tables, which refer to all of these, are checked once the rest is sound.
+    """
+    problems: list[InputProblem] = []
+
+    def attempt(step: Callable[[], _T]) -> _T | None:
+        try:
+            return step()
+        except ModelInputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    staff, shifts = attempt(lambda: _staff(inp)), attempt(lambda: _shifts(inp))
     first, last = inp.first_date, inp.first_date + dt.timedelta(days=inp.days - 1)
 
     def in_horizon(frame: pd.DataFrame, name: str) -> None:
@@ -235,15 +249,29 @@ def validate(inp: RosterInput) -> dict[str, pd.DataFrame]:
             if not first <= d <= last:
                 fail(name, f"date {d} is outside the horizon {first} to {last}", row, "date")
 
-    cover = _cover(inp, shift_ids, in_horizon)
-    rules = _rules(inp, set(staff["group"]), shifts)
-    leave = normalise(inp.leave, LEAVE_COLUMNS, "leave")
-    texts(leave, "leave", "staff_id", "reason")
-    dates(leave, "leave")
-    known(leave, "staff_id", staff_ids, "leave", "staff_id")
-    leave["credit_hours"] = leave["credit_hours"].astype(float)
-    inside = pd.Series([first <= d <= last for d in leave["date"]], index=leave.index, dtype=bool)
-    leave = leave.loc[inside].drop_duplicates(["staff_id", "date"]).reset_index(drop=True)
+    cover = rules = succ = None
+    leave = attempt(lambda: _leave(inp, None if staff is None else set(staff["staff_id"]), first, last))
+    if shifts is not None:
+        shift_ids = set(shifts["shift_id"])
+        if staff is not None:
+            for row, prefs in enumerate(staff["preferred_shifts"], start=1):
+                bad = [s for s in parse_list(prefs) if s not in shift_ids]
+                if bad:
+                    problems.append(
+                        InputProblem(
+                            "staff",
+                            f"preferred shift {bad[0]!r} is not a shift type",
+                            row,
+                            "preferred_shifts",
+                        )
+                    )
+        cover = attempt(lambda: _cover(inp, shift_ids, in_horizon))
+        rules = None if staff is None else attempt(lambda: _rules(inp, set(staff["group"]), shifts))
+        succ = attempt(lambda: _successions(inp, shift_ids))
+    if problems:
+        raise ModelInputError(problems)
+    assert staff is not None and shifts is not None and leave is not None
+    assert cover is not None and rules is not None and succ is not None
     out: dict[str, pd.DataFrame] = {
         "staff": staff,
         "shifts": shifts,
@@ -271,9 +299,25 @@ def validate(inp: RosterInput) -> dict[str, pd.DataFrame]:
                 row,
                 "date",
             )
+    out["forbidden_successions"] = succ
+    return out
+
+
+def _leave(inp: RosterInput, staff_ids: set[str] | None, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Leave rows normalised, within the horizon, one a person a day; staff ids checked when known."""
+    leave = normalise(inp.leave, LEAVE_COLUMNS, "leave")
+    texts(leave, "leave", "staff_id", "reason")
+    dates(leave, "leave")
+    if staff_ids is not None:
+        known(leave, "staff_id", staff_ids, "leave", "staff_id")
+    leave["credit_hours"] = leave["credit_hours"].astype(float)
+    inside = pd.Series([first <= d <= last for d in leave["date"]], index=leave.index, dtype=bool)
+    return leave.loc[inside].drop_duplicates(["staff_id", "date"]).reset_index(drop=True)
+
+
+def _successions(inp: RosterInput, shift_ids: set[str]) -> pd.DataFrame:
     succ = normalise(inp.forbidden_successions, SUCCESSION_COLUMNS, "forbidden_successions")
     texts(succ, "forbidden_successions", "first", "second")
     known(succ, "first", shift_ids, "forbidden_successions", "shift")
     known(succ, "second", shift_ids, "forbidden_successions", "shift")
-    out["forbidden_successions"] = succ
-    return out
+    return succ

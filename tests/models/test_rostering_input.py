@@ -162,6 +162,37 @@ def test_refusals_name_table_row_and_column() -> None:
     ]
 
 
+def test_every_tables_first_problem_is_named_together() -> None:
+    """A preferred shift that is no shift type, a cover row of an unknown shift, a leave row of an
+    unknown person and a forbidden succession of an unknown shift are named in one refusal, not one
+    at a time as each is fixed (found by the user trial: an unknown preferred shift appeared only
+    after the rules and cover rows were put right)."""
+    with pytest.raises(ModelInputError) as caught:
+        base(
+            staff=pd.DataFrame(
+                [{"staff_id": "A", "preferred_shifts": "N"}, {"staff_id": "B", "group": "night"}]
+            ),
+            cover=pd.DataFrame([{"date": MONDAY, "shift_id": "X", "preferred": 1}]),
+            leave=pd.DataFrame([{"staff_id": "Z", "date": MONDAY}]),
+            forbidden_successions=pd.DataFrame([{"first": "D", "second": "Q"}]),
+        )
+    assert [(p.table, p.row, p.column) for p in caught.value.problems] == [
+        ("leave", 1, "staff_id"),
+        ("staff", 1, "preferred_shifts"),
+        ("cover", 1, "shift_id"),
+        ("forbidden_successions", 1, "second"),
+    ]
+    with pytest.raises(ModelInputError) as caught:  # no sound shift types: what depends on them waits
+        base(
+            shifts=pd.DataFrame([{"shift_id": "D", "start": "25:00", "length_minutes": 480}]),
+            leave=pd.DataFrame([{"staff_id": "Z", "date": MONDAY}]),
+        )
+    assert [(p.table, p.column) for p in caught.value.problems] == [
+        ("shifts", "start"),
+        ("leave", "staff_id"),
+    ]
+
+
 def test_every_rule_is_documented() -> None:
     for name, spec in RULES.items():
         assert spec.name == name and spec.description and spec.penalty_unit and spec.limit_unit
