@@ -37,7 +37,7 @@ How (:func:`close_sites`).  From a plan :math:`x` of the whole model (every row 
 5. *Swaps* (off unless :data:`SWAP_CANDIDATES` > 0: at 10,000 x 300 none was estimated to save),
    when the greedy pass finds no close (every site full, say): every shut site that may
    open (not forced shut, within the new-site limit, an open hub in reach) is estimated
-   (:func:`_open_gain`): the demand rows whose cost per attendance now (arc and chair) is above
+   (:func:`opening_gain`): the demand rows whose cost per attendance now (arc and chair) is above
    their arc to it move to it whole, greatest saving first, up to its most chairs; less its fixed
    cost and least chairs.  The :data:`SWAP_CANDIDATES` best are each opened in a copy of the
    plan and followed by the greedy closes of step 2 among the sites sharing a demand row with it
@@ -157,15 +157,20 @@ def close_sites(
 
 def greedy_closes(
     model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray
-) -> tuple[list[int], _State]:
+) -> tuple[list[int], CloseState]:
     """Sites to close from plan ``x``, in the order closed (steps 1-2 of the module docstring), and
     the plan with them closed."""
-    state = _State(model, a, p, x)
-    return _close_greedily(a, state, _closable(model, a, p, x))[0], state
+    state = CloseState(model, a, p, x)
+    return _close_greedily(a, state, closable_sites(model, a, p, x))[0], state
 
 
 def direct_plan(
-    model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray, state: _State, options: SolveOptions
+    model: MatrixModel,
+    a: SactArrays,
+    p: SactParameters,
+    x: np.ndarray,
+    state: CloseState,
+    options: SolveOptions,
 ) -> np.ndarray | None:
     """The plan of ``state``'s flows without a transport LP (step 3 of the module docstring): its
     sites and allocations, hubs given as fix and transport gives them, chairs rounded up to the
@@ -188,22 +193,22 @@ def direct_plan(
 
 def best_swaps(
     model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray
-) -> list[tuple[int, _State]]:
+) -> list[tuple[int, CloseState]]:
     """Swaps from plan ``x`` (step 5 of the module docstring): up to :data:`SWAP_CANDIDATES` shut
     sites, the most promising first, each opened in a copy of the plan followed by the greedy
     closes among its neighbours; those whose open and closes together save, best first, as the
     site opened and the plan so changed."""
-    state = _State(model, a, p, x)
-    closable = _closable(model, a, p, x)
+    state = CloseState(model, a, p, x)
+    closable = closable_sites(model, a, p, x)
     gains = np.full(a.num_sites, -np.inf)
-    for o in np.flatnonzero(_openable(model, a, p, x)):
-        gains[o] = _open_gain(a, state, int(o))[0]
+    for o in np.flatnonzero(openable_sites(model, a, p, x)):
+        gains[o] = opening_gain(a, state, int(o))[0]
     found = []
     for o in np.argsort(-gains, kind="stable")[:SWAP_CANDIDATES]:
         if not np.isfinite(gains[o]):
             break
         trial = state.copy()
-        gain, rows = _open_gain(a, trial, int(o))
+        gain, rows = opening_gain(a, trial, int(o))
         trial.open(a, int(o), rows)
         closes, saving = _close_greedily(a, trial, closable & _neighbours(a, state, int(o)))
         if closes and gain + saving > 0.0:
@@ -212,7 +217,7 @@ def best_swaps(
     return [(o, trial) for _, o, trial in found]
 
 
-def _neighbours(a: SactArrays, state: _State, o: int) -> np.ndarray:
+def _neighbours(a: SactArrays, state: CloseState, o: int) -> np.ndarray:
     """Sites sharing a demand row with site ``o`` (an arc of the same row)."""
     arcs = state.by_site[state.site_start[o] : state.site_start[o + 1]]
     rows = np.unique(a.arc_dem[arcs])
@@ -222,13 +227,13 @@ def _neighbours(a: SactArrays, state: _State, o: int) -> np.ndarray:
     return out
 
 
-def _closable(model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> np.ndarray:
+def closable_sites(model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> np.ndarray:
     """Open sites that may close: not forced open, not the aseptic hub of another open site."""
     y = model.variable_blocks["open"].index
     return (x[y] > 0.5) & (model.col_lower[y] < 0.5) & ~_supplies_others(model, a, p, x)
 
 
-def _openable(model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> np.ndarray:
+def openable_sites(model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> np.ndarray:
     """Shut sites that may open: not forced shut, with chairs, within the new-site limit, with an
     open hub in reach when aseptic supply is required."""
     y = model.variable_blocks["open"].index
@@ -243,7 +248,7 @@ def _openable(model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarra
     return out
 
 
-class _State:
+class CloseState:
     """A plan as the greedy passes change it: open sites, flows, loads, unit costs."""
 
     def __init__(self, model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarray) -> None:
@@ -266,8 +271,8 @@ class _State:
         self.by_site = np.argsort(a.arc_site, kind="stable")
         self.site_start = np.searchsorted(a.arc_site[self.by_site], np.arange(a.num_sites + 1))
 
-    def copy(self) -> _State:
-        out = _State.__new__(_State)
+    def copy(self) -> CloseState:
+        out = CloseState.__new__(CloseState)
         out.__dict__.update(self.__dict__)
         out.is_open, out.flow, out.load = self.is_open.copy(), self.flow.copy(), self.load.copy()
         return out
@@ -313,8 +318,8 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts + np.arange(int(lengths.sum())), owner
 
 
-def _closing(
-    a: SactArrays, state: _State, s: int
+def closing_saving(
+    a: SactArrays, state: CloseState, s: int
 ) -> tuple[float, tuple[np.ndarray, np.ndarray, float] | None]:
     """The estimated saving of closing open site ``s`` in ``state`` (its site cost less the cost of
     moving its attendances, :func:`_reroute`) and those moves; ``-inf`` and None when they find no
@@ -323,18 +328,18 @@ def _closing(
     return (-np.inf, None) if moves is None else (state.site_cost(s) - moves[2], moves)
 
 
-def _close_greedily(a: SactArrays, state: _State, closable: np.ndarray) -> tuple[list[int], float]:
+def _close_greedily(a: SactArrays, state: CloseState, closable: np.ndarray) -> tuple[list[int], float]:
     """Close greedily in ``state`` (changed in place; step 2 of the module docstring): the sites
     closed in order and their estimated saving in all."""
     saving = np.full(a.num_sites, -np.inf)
     for s in np.flatnonzero(closable & state.is_open):
-        saving[s] = _closing(a, state, int(s))[0]
+        saving[s] = closing_saving(a, state, int(s))[0]
     closes: list[int] = []
     total = 0.0
     for s in np.argsort(-saving, kind="stable"):
         if saving[s] <= CLOSE_MIN_SAVING * state.site_cost(int(s)):
             break
-        gain, moves = _closing(a, state, int(s))
+        gain, moves = closing_saving(a, state, int(s))
         if moves is None or gain <= CLOSE_MIN_SAVING * state.site_cost(int(s)):
             continue
         state.close(a, int(s), moves)
@@ -343,7 +348,7 @@ def _close_greedily(a: SactArrays, state: _State, closable: np.ndarray) -> tuple
     return closes, total
 
 
-def _open_gain(a: SactArrays, state: _State, o: int) -> tuple[float, np.ndarray]:
+def opening_gain(a: SactArrays, state: CloseState, o: int) -> tuple[float, np.ndarray]:
     """Estimated saving of opening shut site ``o`` (step 5 of the module docstring) and the arcs
     of ``o`` the demand rows it takes would use: every row whose cost per attendance now is above
     its arc to ``o`` (arc and chair cost) moves whole, greatest saving per attendance first, until
@@ -369,7 +374,7 @@ def _open_gain(a: SactArrays, state: _State, o: int) -> tuple[float, np.ndarray]
     return gain, taken
 
 
-def _reroute(a: SactArrays, st: _State, s: int) -> tuple[np.ndarray, np.ndarray, float] | None:
+def _reroute(a: SactArrays, st: CloseState, s: int) -> tuple[np.ndarray, np.ndarray, float] | None:
     """Site ``s``'s attendances moved greedily to other open sites with room (module docstring,
     step 1): the arcs taking them, the amounts and the extra arc and chair cost; None when some
     attendances find no room."""

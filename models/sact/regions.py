@@ -56,7 +56,7 @@ from dataclasses import replace
 import numpy as np
 
 from models.sact.arrays import SactArrays
-from models.sact.close import _closable, _closing, _open_gain, _openable, _State
+from models.sact.close import CloseState, closable_sites, closing_saving, openable_sites, opening_gain
 from models.sact.input import SactParameters
 from models.sact.transport import HEURISTIC_TOLERANCE, polish
 from solvers import MatrixModel, SolveOptions, solve_matrix
@@ -89,11 +89,13 @@ def seed_order(model: MatrixModel, a: SactArrays, p: SactParameters, x: np.ndarr
     """Seed sites in the order of step 4 of the module docstring: the open sites that may close,
     highest estimated saving of closing first (those whose attendances find no room last), then
     the shut sites that may open, highest estimated gain first."""
-    state = _State(model, a, p, x)
+    state = CloseState(model, a, p, x)
     closing = []
-    for s in np.flatnonzero(_closable(model, a, p, x)):
-        closing.append((-_closing(a, state, int(s))[0], int(s)))
-    opening = [(-_open_gain(a, state, int(o))[0], int(o)) for o in np.flatnonzero(_openable(model, a, p, x))]
+    for s in np.flatnonzero(closable_sites(model, a, p, x)):
+        closing.append((-closing_saving(a, state, int(s))[0], int(s)))
+    opening = [
+        (-opening_gain(a, state, int(o))[0], int(o)) for o in np.flatnonzero(openable_sites(model, a, p, x))
+    ]
     return [s for _, s in sorted(closing)] + [o for _, o in sorted(opening)]
 
 
