@@ -83,15 +83,25 @@ def _common_refusal(target: Path) -> str | None:
     return None
 
 
+def _first_refusal(target: Path, force: bool) -> tuple[bool, str | None]:
+    """The refusals every folder the engine writes shares, as (decided, reason): decided when no
+    folder may be written at ``target`` (:func:`_common_refusal`), when it does not exist yet (no
+    reason), or when it exists and ``force`` is not given."""
+    reason = _common_refusal(target)
+    if reason is not None or not target.exists():
+        return True, reason
+    if not force:
+        return True, f"{target} already exists; choose another --out or add --force to replace it"
+    return False, None
+
+
 def run_folder_refusal(target: Path, *, force: bool, instance: Path | None = None) -> str | None:
     """Why ``target`` may not become a run folder, or None.  Checked before a solve and again when
     the run is written."""
     target = Path(target)
-    reason = _common_refusal(target)
-    if reason is not None or not target.exists():
+    decided, reason = _first_refusal(target, force)
+    if decided:
         return reason
-    if not force:
-        return f"{target} already exists; choose another --out or add --force to replace it"
     absolute = target.resolve()
     if (target / INSTANCE_FILE).exists():
         return f"{target} holds an instance ({INSTANCE_FILE}); --force never replaces it"
@@ -231,11 +241,9 @@ FORCE_HELP = (
 def instance_folder_refusal(target: Path, *, force: bool) -> str | None:
     """Why ``target`` may not become a generated or imported instance folder, or None."""
     target = Path(target)
-    reason = _common_refusal(target)
-    if reason is not None or not target.exists():
+    decided, reason = _first_refusal(target, force)
+    if decided:
         return reason
-    if not force:
-        return f"{target} already exists; choose another --out or add --force to replace it"
     if not (target / INSTANCE_MARKER).is_file():
         return (
             f"{target} was not written by optimiser generate or import (it has no {INSTANCE_MARKER} "
