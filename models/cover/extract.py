@@ -290,6 +290,7 @@ def shortfall_messages(inst: CoverInstance, tables: dict[str, pd.DataFrame]) -> 
     """Every uncovered demand and non-quorate MDT meeting of a plan, in planners' words."""
     tum = _names(inst.tumour_sites, "tumour_site_id")
     trust = _names(inst.trusts, "trust_id")
+    whereabouts = _Whereabouts(inst, tables["mdt_attendance"])
     out = []
     for r in tables["mdts"][~tables["mdts"]["quorate"]].itertuples(index=False):
         out.append(
@@ -298,7 +299,7 @@ def shortfall_messages(inst: CoverInstance, tables: dict[str, pd.DataFrame]) -> 
             f"is not quorate: {count(r.shortfall, f'{tum[r.tumour_site_id]} oncologist')} "
             f"short of {r.quorum} (attending: {r.attendees or 'nobody'}); "
             f"missing specialism: {r.missing_specialism}"
-            f"{_whereabouts(inst, tables['mdt_attendance'], r.mdt_id, r.tumour_site_id, r.date)}"
+            f"{whereabouts.of(r.mdt_id, r.tumour_site_id, r.date)}"
         )
     for r in tables["cover"][tables["cover"]["gap_pas"] > EPS].itertuples(index=False):
         out.append(
@@ -308,30 +309,40 @@ def shortfall_messages(inst: CoverInstance, tables: dict[str, pd.DataFrame]) -> 
     return out
 
 
-def _whereabouts(
-    inst: CoverInstance, attendance: pd.DataFrame, mdt_id: str, tumour: str, date: object
-) -> str:
-    """Where the meeting's specialists were that day, for its shortfall message: at another MDT
-    (one MDT a day), on leave, or not attending; or that nobody holds the specialism."""
-    day = pd.Timestamp(date).date()
-    holders = inst.specialisms.loc[inst.specialisms["tumour_site_id"] == tumour, "oncologist_id"]
-    if holders.empty:
-        return "; no oncologist holds this specialism"
-    attended = attendance[pd.to_datetime(attendance["date"]).dt.date == day]
-    elsewhere = dict(zip(attended["oncologist_id"], attended["mdt_id"], strict=True))
-    a = inst.absences
-    away = a[(pd.to_datetime(a["first_day"]).dt.date <= day) & (pd.to_datetime(a["last_day"]).dt.date >= day)]
-    whole = away[away["share"] >= 1]
-    leave = dict(zip(whole["oncologist_id"], whole["kind"], strict=True))
-    said = []
-    for o in sorted(set(holders)):
-        if o in elsewhere and elsewhere[o] != mdt_id:
-            said.append(f"{o} at {elsewhere[o]} (one MDT a day)")
-        elif o in leave:
-            said.append(f"{o} absent ({str(leave[o]).replace('_', ' ')})")
-        elif o not in elsewhere:
-            said.append(f"{o} not attending")
-    return f"; its specialists that day: {', '.join(said)}" if said else ""
+class _Whereabouts:
+    """Where an MDT's specialists were on its day, for its shortfall message: the attendance,
+    whole-day absences and specialisms read once for every short meeting of a plan."""
+
+    def __init__(self, inst: CoverInstance, attendance: pd.DataFrame) -> None:
+        self.holders = inst.specialisms.groupby("tumour_site_id")["oncologist_id"].agg(
+            lambda o: sorted(set(o))
+        )
+        self.attendance = attendance.assign(day=pd.to_datetime(attendance["date"]).dt.date)
+        a = inst.absences[inst.absences["share"] >= 1]
+        self.leave = a.assign(
+            first=pd.to_datetime(a["first_day"]).dt.date, last=pd.to_datetime(a["last_day"]).dt.date
+        )
+
+    def of(self, mdt_id: str, tumour: str, date: object) -> str:
+        """At another MDT (one MDT a day), on leave, or not attending; or that nobody holds the
+        specialism."""
+        holders = self.holders.get(tumour, [])
+        if not holders:
+            return "; no oncologist holds this specialism"
+        day = pd.Timestamp(date).date()
+        attended = self.attendance[self.attendance["day"] == day]
+        elsewhere = dict(zip(attended["oncologist_id"], attended["mdt_id"], strict=True))
+        away = self.leave[(self.leave["first"] <= day) & (self.leave["last"] >= day)]
+        leave = dict(zip(away["oncologist_id"], away["kind"], strict=True))
+        said = []
+        for o in holders:
+            if o in elsewhere and elsewhere[o] != mdt_id:
+                said.append(f"{o} at {elsewhere[o]} (one MDT a day)")
+            elif o in leave:
+                said.append(f"{o} absent ({str(leave[o]).replace('_', ' ')})")
+            elif o not in elsewhere:
+                said.append(f"{o} not attending")
+        return f"; its specialists that day: {', '.join(said)}" if said else ""
 
 
 def empty_tables(inst: CoverInstance, params: CoverParameters, idx: CoverIndex) -> dict[str, pd.DataFrame]:
