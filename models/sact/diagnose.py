@@ -232,8 +232,7 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
         if least > p.budget + 1e-6:
             found.append(
                 f"serving all demand needs at least {count(math.ceil(chairs_needed - 1e-9), 'chair')}, "
-                f"which with the "
-                f"sites that must stay open cost at least £{least:,.0f} a year; the budget is "
+                f"which with the sites that must stay open cost at least £{least:,.0f} a year; the budget is "
                 f"£{p.budget:,.0f} (£{least - p.budget:,.0f} short)"
             )
     return found
@@ -267,7 +266,7 @@ def _open_limit_capacity(
     have = most * p.chair_hours_per_year
     if need_hours <= have + 1e-6:
         return []
-    limits = [f"at most {limit} site{'' if limit == 1 else 's'} open"] if limit is not None else []
+    limits = [f"at most {count(limit, 'site')} open"] if limit is not None else []
     if p.max_new_sites is not None:
         limits.append(f"at most {p.max_new_sites} new")
     named = ", ".join(str(a.site_ids[s]) for s in chosen if chairs[s] > 0)
