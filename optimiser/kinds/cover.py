@@ -35,7 +35,7 @@ from optimiser.kinds.base import (
     without_rows,
 )
 from optimiser.kinds.cover_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
-from optimiser.kinds.figures import money
+from optimiser.kinds.figures import gap_percent, money, solver_status
 
 __all__ = ["KIND", "PLAN_TABLES", "WORKBOOK", "build_input", "summary", "write_extra"]
 
@@ -226,8 +226,8 @@ HEADLINES = (
 def summary(plan: CoverPlan) -> str:
     """Headline figures first, under 25 lines; the details are in the run's files."""
     r = plan.result
-    gap = f", gap {r.gap:.2%}" if r.gap is not None else ""
-    lines = [f"Status: {r.status.value} ({plan.mode}{gap}); {_seconds(plan)}"]
+    gap = f", gap {gap_percent(r.gap)}" if r.gap is not None else ""
+    lines = [f"Status: {solver_status(r)} ({plan.mode}{gap}); {_seconds(plan)}"]
     lines += [f"  ! {note}" for note in plan.explanation[: len(plan.explanation) - _listed(plan)]]
     if not plan.found:
         lines += [f"  - {note}" for note in plan.shortfalls]

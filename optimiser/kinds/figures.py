@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from models.common.words import status_words
+
+if TYPE_CHECKING:
+    from solvers import SolveResult
 
 
 def money(value: float | None) -> str:
@@ -12,6 +17,19 @@ def money(value: float | None) -> str:
     if value is None or pd.isna(value):
         return "n/a"
     return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
+
+
+def solver_status(r: SolveResult) -> str:
+    """The result's status in the summaries' words (:func:`models.common.words.status_words`): an
+    optimal plan with its gap still open is "optimal within the <--gap> gap asked"."""
+    return status_words(r.status.value, r.gap, r.options.get("gap"))
+
+
+def gap_percent(gap: float | None) -> str:
+    """A relative gap as a percentage: two decimals, four under 0.01 % (so 0.0024 % is not 0.00 %)."""
+    if gap is None:
+        return "n/a"
+    return f"{gap:.4%}" if 0 < gap < 1e-4 else f"{gap:.2%}"
 
 
 def number_or_none(value: Any) -> float | None:

@@ -25,7 +25,7 @@ from models.ooh.input import OohInput, OohParameters
 from models.ooh.plan import OohPlan
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, ModelCase, row_numbers, without_rows
-from optimiser.kinds.figures import money
+from optimiser.kinds.figures import gap_percent, money, solver_status
 from optimiser.kinds.ooh_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 
 MAX_LISTED = 20
@@ -305,10 +305,10 @@ WIDTH = 100
 
 def _status_line(plan: OohPlan) -> str:
     r = plan.result
-    words = f"Status: {r.status.value}"
+    words = f"Status: {solver_status(r)}"
     if not plan.found:
         return words + (f" ({r.message})" if r.message else "")
-    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    gap = gap_percent(r.gap)
     seconds = sum(plan.timings.values())
     return f"{words}   objective {money(r.objective)} a year   gap {gap}   ({r.backend}, {seconds:.1f} s)"
 

@@ -19,7 +19,7 @@ from models.rollout.input import RolloutInput, RolloutParameters
 from optimiser.errors import InputError, Problem
 from optimiser.kinds import sact as sact_kind
 from optimiser.kinds.base import Kind, ModelCase
-from optimiser.kinds.figures import money
+from optimiser.kinds.figures import gap_percent, money, solver_status
 from optimiser.kinds.sact_schema import PARAMETERS as SACT_PARAMETERS
 from optimiser.kinds.sact_schema import TABLES as SACT_TABLES
 from optimiser.schema import Column, Parameter, TableSchema
@@ -134,10 +134,10 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
 
 def summary(plan: models.rollout.Plan) -> str:
     r = plan.result
-    lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
+    lines = [f"Status: {solver_status(r)}" + (f" ({r.message})" if r.message else "")]
     if not plan.found:
         return "\n".join([*lines, "No roll-out:", *[f"  - {e}" for e in plan.explanation]])
-    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    gap = gap_percent(r.gap)
     lines.append(
         f"Present value {money(r.objective)}   bound {money(r.bound)}   gap {gap}   "
         f"solve {r.solve_seconds:.1f} s"

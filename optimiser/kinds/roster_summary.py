@@ -9,6 +9,7 @@ import pandas as pd
 from models.common.words import count
 from models.roster.catalogue import WEEKDAYS
 from models.roster.plan import RosterPlan, by_rule
+from optimiser.kinds.figures import gap_percent, solver_status
 
 MAX_LISTED = 20
 MAX_STAFF_LISTED = 40
@@ -140,7 +141,7 @@ def _search_line(plan: RosterPlan) -> str:
 def summary(plan: RosterPlan) -> str:
     """The terminal summary: status and objective first, then staff, cover, penalties, changes."""
     r = plan.result
-    lines = [f"Status: {r.status.value}" + (f" ({r.message})" if r.message else "")]
+    lines = [f"Status: {solver_status(r)}" + (f" ({r.message})" if r.message else "")]
     stages = ", ".join(f"{k} {v:.2f} s" for k, v in plan.timings.items())
     lines.append(
         f"{plan.name}: {plan.staff_count} staff, {count(plan.days, 'day')}, "
@@ -155,7 +156,7 @@ def summary(plan: RosterPlan) -> str:
         else:
             lines += [f"  - {e}" for e in notes]
         return "\n".join(lines)
-    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    gap = gap_percent(r.gap)
     bound = f"{r.bound:,.0f}" if r.bound is not None else "n/a"
     lines.append(
         f"Objective {r.objective:,.0f} penalty points   bound {bound}   gap {gap}   "

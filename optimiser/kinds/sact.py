@@ -20,7 +20,7 @@ from models.sact.objectives import OBJECTIVE_UNITS
 from models.sact.solve import SactPlan
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, ModelCase, row_numbers
-from optimiser.kinds.figures import money
+from optimiser.kinds.figures import gap_percent, money, solver_status
 from optimiser.kinds.sact_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 
 MAX_LISTED = 20
@@ -248,11 +248,11 @@ def summary(plan: SactPlan) -> str:
         )
         lines += [f"  - {reason}" for reason in plan.explanation]
     lines += ["", *_site_lines(plan), _use_note(p), ""]
-    gap = f"{r.gap:.2%}" if r.gap is not None else "n/a"
+    gap = gap_percent(r.gap)
     unit = OBJECTIVE_UNITS.get(p.objective, "")
     bound = f"{r.bound:,.0f}" if r.bound is not None else "n/a"
     lines.append(
-        f"Solver: {r.status.value}, objective {r.objective:,.0f} ({unit}), bound {bound}, gap {gap}; "
+        f"Solver: {solver_status(r)}, objective {r.objective:,.0f} ({unit}), bound {bound}, gap {gap}; "
         f"build {r.build_seconds:.2f} s, solve {r.solve_seconds:.2f} s ({r.backend}, {plan.solve_path} path)"
     )
     return "\n".join(lines)

@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from models.common.words import count
+from models.common.words import count, status_words
+from optimiser.kinds.figures import gap_percent
 from optimiser.report import svgmap
 from optimiser.report.instance import run_instance, run_map_note
 from optimiser.report.maps import ooh_map, sact_map
@@ -45,9 +46,11 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs for the figures a board reads first."""
     solver = summary.get("solver") or {}
     check = summary.get("check")
-    items = [("Status", str(solver.get("status", "n/a")))]
+    options = solver.get("options") or {}
+    status = status_words(str(solver.get("status", "n/a")), solver.get("gap"), options.get("gap"))
+    items = [("Status", status)]
     if solver.get("gap") is not None:
-        items.append(("Gap to the bound", f"{solver['gap']:.2%}"))
+        items.append(("Gap to the bound", gap_percent(solver["gap"])))
     items.append(("Independent check", "passed" if check and check.get("passed") else "FAILED or not run"))
     costs = summary.get("costs")
     total = costs.get("total") if isinstance(costs, dict) else None
