@@ -66,8 +66,8 @@ def solve_cpsat(
     has_objective = model.has_objective()
     objective = float(solver.objective_value) if has_plan and has_objective else (0.0 if has_plan else None)
     bound = float(solver.best_objective_bound) if has_plan and has_objective else objective
-    if status is Status.OPTIMAL:
-        bound = objective
+    if status is Status.OPTIMAL and bound is None:
+        bound = objective  # OPTIMAL within ``relative_gap_limit`` keeps CP-SAT's own (lower) bound
     interrupted = status in (Status.FEASIBLE, Status.NO_SOLUTION) and stop_requested()
     result = SolveResult(
         status=status,

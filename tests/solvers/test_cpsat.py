@@ -31,3 +31,28 @@ def test_no_first_solution_time_without_a_solution() -> None:
     result, _ = solve_cpsat(m, SolveOptions(time_limit=10, threads=1))
     assert result.status is Status.INFEASIBLE
     assert result.first_solution_seconds is None
+
+
+def _cover_40000() -> cp_model.CpModel:
+    """300 items of weight 100-999 (seed 1), value within 50 of the weight; cover weight 40,000 at
+    least value: CP-SAT's first plans are within 2 % of its bound long before the optimum is proved."""
+    import random
+
+    rng = random.Random(1)
+    m = cp_model.CpModel()
+    weight = [rng.randint(100, 999) for _ in range(300)]
+    value = [w + rng.randint(-50, 50) for w in weight]
+    x = [m.new_bool_var(f"x{i}") for i in range(300)]
+    m.add(sum(w * v for w, v in zip(weight, x)) >= 40_000)
+    m.minimize(sum(c * v for c, v in zip(value, x)))
+    return m
+
+
+def test_optimal_within_the_gap_keeps_cp_sats_bound() -> None:
+    # CP-SAT calls a plan OPTIMAL once within relative_gap_limit; the bound used to be set to the
+    # objective, a gap of 0 that no search proved
+    result, solver = solve_cpsat(_cover_40000(), SolveOptions(time_limit=10, threads=1, gap=0.02))
+    assert result.status is Status.OPTIMAL
+    assert result.bound == solver.best_objective_bound
+    assert result.bound is not None and result.objective is not None and result.bound <= result.objective
+    assert result.gap is not None and 0 < result.gap <= 0.02
