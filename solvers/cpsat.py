@@ -8,6 +8,7 @@ from typing import Any
 from solvers.interrupt import on_stop, stop_requested, stopped_early_message
 from solvers.options import SolveOptions
 from solvers.result import SolveResult, Status, relative_gap
+from solvers.status_words import plain_words
 
 
 def solve_cpsat(
@@ -77,7 +78,7 @@ def solve_cpsat(
         build_seconds=build_seconds,
         solve_seconds=solve_seconds,
         backend="cpsat",
-        message=stopped_early_message(has_plan) if interrupted else solver.status_name(code),
+        message=stopped_early_message(has_plan) if interrupted else plain_words(solver.status_name(code)),
         options=options.as_dict(),
         interrupted=interrupted,
         first_solution_seconds=first.seconds if has_plan else None,

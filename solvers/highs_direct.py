@@ -15,6 +15,7 @@ from solvers.matrix import MatrixModel
 from solvers.options import SolveOptions
 from solvers.progress import Progress
 from solvers.result import SolveResult, Status, relative_gap
+from solvers.status_words import plain_words
 
 _BANNER_SHOWN = False
 
@@ -297,6 +298,8 @@ def _result(
         message = stopped_early_message(status.has_plan)
     elif stop.reason == "time" and message == "kInterrupt":
         message = "kTimeLimit"
+    if not interrupted:
+        message = plain_words(message)
     result = SolveResult(
         status=status,
         objective=objective,

@@ -21,6 +21,7 @@ from solvers.highs_stop import MIN_TIME_LIMIT, HighsStop
 from solvers.interrupt import INTERRUPTED_NO_PLAN, stop_requested, stopped_early_message
 from solvers.options import SolveOptions
 from solvers.result import SolveResult, Status, relative_gap
+from solvers.status_words import plain_words
 
 PYOMO_BACKENDS = ("highs", "cbc", "glpk", "scip")
 
@@ -221,7 +222,7 @@ def _solve_highs(model: Any, options: SolveOptions, build_seconds: float) -> Sol
         build_seconds=build_seconds,
         solve_seconds=solve_seconds,
         backend="pyomo-highs",
-        message=stopped_early_message(has_solution) if interrupted else str(tc).split(".")[-1],
+        message=stopped_early_message(has_solution) if interrupted else plain_words(str(tc)),
         options=options.as_dict(),
         interrupted=interrupted,
     )
@@ -302,7 +303,7 @@ def _solve_legacy(model: Any, backend: str, options: SolveOptions, build_seconds
         build_seconds=build_seconds,
         solve_seconds=solve_seconds,
         backend=f"pyomo-{backend}",
-        message=stopped_early_message(has_solution) if interrupted else str(tc),
+        message=stopped_early_message(has_solution) if interrupted else plain_words(str(tc)),
         options=options.as_dict(),
         interrupted=interrupted,
     )

@@ -255,7 +255,9 @@ def test_no_plan_is_reported_not_passed_on(monkeypatch: pytest.MonkeyPatch) -> N
     from solvers import SolveResult
 
     def no_plan(*_args: object, **_kw: object) -> tuple[SolveResult, None]:
-        return SolveResult(Status.NO_SOLUTION, None, None, None, 0.0, 0.0, "highs", "kTimeLimit"), None
+        return SolveResult(
+            Status.NO_SOLUTION, None, None, None, 0.0, 0.0, "highs", "time limit reached"
+        ), None
 
     monkeypatch.setattr(cover_solve, "solve_matrix", no_plan)
     plan = solve(maternity_case(), PARAMS)

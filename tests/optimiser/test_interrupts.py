@@ -74,7 +74,7 @@ def test_the_time_limit_is_the_deadline_of_the_whole_solve() -> None:
 
     def solve(inp: Any, params: Any, *, backend: str, options: SolveOptions, progress: Any) -> FakePlan:
         seen.append(options)
-        return _no_plan("kTimeLimit")
+        return _no_plan("time limit reached")
 
     before = time.monotonic()
     outcome = solve_loaded(_fake_loaded(solve), "highs", SolveOptions(time_limit=30.0))
@@ -87,7 +87,7 @@ def test_the_time_limit_is_the_deadline_of_the_whole_solve() -> None:
 def test_an_interrupted_solve_without_a_plan_gives_the_true_reason() -> None:
     def solve(inp: Any, params: Any, *, backend: str, options: SolveOptions, progress: Any) -> FakePlan:
         request_stop()  # as the first Ctrl-C would
-        return _no_plan("kInterrupt")
+        return _no_plan("interrupted")
 
     outcome = solve_loaded(_fake_loaded(solve), "highs", SolveOptions())
     doc = summary_document(outcome)

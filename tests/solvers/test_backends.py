@@ -164,7 +164,9 @@ def test_status_and_result() -> None:
     assert not any(
         s.has_plan for s in (Status.INFEASIBLE, Status.UNBOUNDED, Status.NO_SOLUTION, Status.ERROR)
     )
-    result = SolveResult(Status.FEASIBLE, 10.0, 9.0, 0.1, 0.123456, 2.0, "highs", "kTimeLimit", {"seed": 1})
+    result = SolveResult(
+        Status.FEASIBLE, 10.0, 9.0, 0.1, 0.123456, 2.0, "highs", "time limit reached", {"seed": 1}
+    )
     out = result.to_dict()
     assert out["status"] == "feasible"
     assert out["build_seconds"] == 0.1235

@@ -43,8 +43,8 @@ def _cover_40000() -> cp_model.CpModel:
     weight = [rng.randint(100, 999) for _ in range(300)]
     value = [w + rng.randint(-50, 50) for w in weight]
     x = [m.new_bool_var(f"x{i}") for i in range(300)]
-    m.add(sum(w * v for w, v in zip(weight, x)) >= 40_000)
-    m.minimize(sum(c * v for c, v in zip(value, x)))
+    m.add(sum(w * v for w, v in zip(weight, x, strict=True)) >= 40_000)
+    m.minimize(sum(c * v for c, v in zip(value, x, strict=True)))
     return m
 
 
