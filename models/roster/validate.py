@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
@@ -28,8 +28,37 @@ from models.roster.columns import (
     whole_numbers,
 )
 
-if TYPE_CHECKING:
-    from models.roster.input import RosterInput
+
+class RosterTables(Protocol):
+    """What :func:`validate` reads of a :class:`models.roster.input.RosterInput` (which calls it):
+    the horizon and the tables as given.  A protocol, so that this module does not import the one
+    that imports it."""
+
+    @property
+    def first_date(self) -> dt.date: ...
+    @property
+    def days(self) -> int: ...
+    @property
+    def staff(self) -> pd.DataFrame: ...
+    @property
+    def shifts(self) -> pd.DataFrame: ...
+    @property
+    def cover(self) -> pd.DataFrame: ...
+    @property
+    def rules(self) -> pd.DataFrame: ...
+    @property
+    def leave(self) -> pd.DataFrame | None: ...
+    @property
+    def forbidden_successions(self) -> pd.DataFrame | None: ...
+    @property
+    def preassigned(self) -> pd.DataFrame | None: ...
+    @property
+    def history(self) -> pd.DataFrame | None: ...
+    @property
+    def published(self) -> pd.DataFrame | None: ...
+    @property
+    def requests(self) -> pd.DataFrame | None: ...
+
 
 _T = TypeVar("_T")
 
@@ -67,7 +96,7 @@ REQUEST_COLUMNS = {"staff_id": ..., "date": ..., "shift_id": "", "kind": ..., "w
 SUCCESSION_COLUMNS = {"first": ..., "second": ...}
 
 
-def _staff(inp: RosterInput) -> pd.DataFrame:
+def _staff(inp: RosterTables) -> pd.DataFrame:
     staff = normalise(inp.staff, STAFF_COLUMNS, "staff")
     if staff.empty:
         fail("staff", "the table is empty; a rota needs at least one person")
@@ -100,7 +129,7 @@ def _staff(inp: RosterInput) -> pd.DataFrame:
     return staff
 
 
-def _shifts(inp: RosterInput) -> pd.DataFrame:
+def _shifts(inp: RosterTables) -> pd.DataFrame:
     shifts = normalise(inp.shifts, SHIFT_COLUMNS, "shifts")
     if shifts.empty:
         fail("shifts", "the table is empty; define at least one shift type")
@@ -123,7 +152,7 @@ def _shifts(inp: RosterInput) -> pd.DataFrame:
     return shifts
 
 
-def _cover(inp: RosterInput, shift_ids: set[str], in_horizon: Any) -> pd.DataFrame:
+def _cover(inp: RosterTables, shift_ids: set[str], in_horizon: Any) -> pd.DataFrame:
     cover = normalise(inp.cover, COVER_COLUMNS, "cover")
     texts(cover, "cover", "shift_id", "skill")
     dates(cover, "cover")
@@ -145,7 +174,7 @@ def _cover(inp: RosterInput, shift_ids: set[str], in_horizon: Any) -> pd.DataFra
     return cover
 
 
-def _rules(inp: RosterInput, groups: set[str], shifts: pd.DataFrame) -> pd.DataFrame:
+def _rules(inp: RosterTables, groups: set[str], shifts: pd.DataFrame) -> pd.DataFrame:
     shift_ids = set(shifts["shift_id"])
     rules = normalise(inp.rules, RULE_COLUMNS, "rules")
     texts(rules, "rules", "group", "rule", "shift")
@@ -190,7 +219,7 @@ def _rules(inp: RosterInput, groups: set[str], shifts: pd.DataFrame) -> pd.DataF
     return rules
 
 
-def _dated(inp: RosterInput, out: dict[str, pd.DataFrame], first: dt.date, in_horizon: Any) -> None:
+def _dated(inp: RosterTables, out: dict[str, pd.DataFrame], first: dt.date, in_horizon: Any) -> None:
     """The assignment-shaped tables and requests, checked against staff, shifts and the horizon."""
     staff_ids, shift_ids = set(out["staff"]["staff_id"]), set(out["shifts"]["shift_id"])
     for name, columns in (
@@ -223,7 +252,7 @@ def _dated(inp: RosterInput, out: dict[str, pd.DataFrame], first: dt.date, in_ho
             fail("requests", f"kind {kind!r} must be 'on' or 'off'", row, "kind")
 
 
-def validate(inp: RosterInput) -> dict[str, pd.DataFrame]:
+def validate(inp: RosterTables) -> dict[str, pd.DataFrame]:
     """The input's tables normalised, or :class:`ModelInputError` naming its problems.
 
     Each table is checked on its own as far as the tables it refers to are sound: staff and
@@ -303,7 +332,7 @@ def validate(inp: RosterInput) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _leave(inp: RosterInput, staff_ids: set[str] | None, first: dt.date, last: dt.date) -> pd.DataFrame:
+def _leave(inp: RosterTables, staff_ids: set[str] | None, first: dt.date, last: dt.date) -> pd.DataFrame:
     """Leave rows normalised, within the horizon, one a person a day; staff ids checked when known."""
     leave = normalise(inp.leave, LEAVE_COLUMNS, "leave")
     texts(leave, "leave", "staff_id", "reason")
@@ -315,7 +344,7 @@ def _leave(inp: RosterInput, staff_ids: set[str] | None, first: dt.date, last: d
     return leave.loc[inside].drop_duplicates(["staff_id", "date"]).reset_index(drop=True)
 
 
-def _successions(inp: RosterInput, shift_ids: set[str]) -> pd.DataFrame:
+def _successions(inp: RosterTables, shift_ids: set[str]) -> pd.DataFrame:
     succ = normalise(inp.forbidden_successions, SUCCESSION_COLUMNS, "forbidden_successions")
     texts(succ, "forbidden_successions", "first", "second")
     known(succ, "first", shift_ids, "forbidden_successions", "shift")
