@@ -1,6 +1,6 @@
 """``search: cpsat`` in two phases: first with chosen soft rules hard, then the whole model.
 
-Formulation. Phase 1 solves the model :func:`models.roster.solve.build_roster_model` builds with
+Formulation. Phase 1 solves the model :func:`models.roster.build.build_roster_model` builds with
 every penalty term of the rule families in :attr:`RosterParameters.first_hard` constrained to 0
 (``amount == 0``), so a rota of phase 1 is a rota of the instance that never breaks those rules;
 it has :attr:`RosterParameters.first_hard_share` of the budget. Phase 2 solves the whole model

@@ -1,6 +1,6 @@
 """Large-neighbourhood search (LNS) for the rota model: good rotas fast on large instances.
 
-The search runs on the model :func:`models.roster.solve.build_roster_model` builds, in three
+The search runs on the model :func:`models.roster.build.build_roster_model` builds, in three
 phases that share the caller's time limit and deadline (every CP-SAT call takes
 :meth:`SolveOptions.call_limit` and the loop ends on :meth:`SolveOptions.should_stop`):
 
@@ -38,6 +38,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from models.roster.build import build_roster_model
 from models.roster.input import RosterInput
 from models.roster.lines import person_rota_input
 from models.roster.vars import RosterModel
@@ -258,8 +259,6 @@ def first_lines(
     """A hint for every ``x[p, d, s]``: each person's best line of work found alone in
     ``seconds`` (their own rules and requests; no cover, fairness or other coupling rule).
     People without a line in the time are left out of the hint; None if the search must stop."""
-    from models.roster.solve import build_roster_model
-
     hint: dict[Any, int] = {}
     single = dataclasses.replace(options, threads=1)
     for p, staff_id in enumerate(rm.staff):

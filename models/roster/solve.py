@@ -29,15 +29,15 @@ import pandas as pd
 
 from models.common.contract import Progress
 from models.roster import horizon, long_rota
+from models.roster.build import build_roster_model
 from models.roster.first_phase import two_phase_solve
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
 from models.roster.price_and_branch import lines_solve
 from models.roster.report import diagnose, explain, extract_tables, penalty_table
-from models.roster.rules import FAMILIES
 from models.roster.search import auto_search, lns_solve
-from models.roster.vars import RosterModel, make_variables
+from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
 __all__ = ["BACKENDS", "build_roster_model", "proof_options", "solve", "solver_options", "stop_reason"]
@@ -105,17 +105,6 @@ def lns_options(
         out = out.with_deadline(float(limit) * params.wall_clock_factor)
         out = dataclasses.replace(out, time_limit=float(limit) * params.work_per_second)
     return out
-
-
-def build_roster_model(
-    inp: RosterInput, params: RosterParameters | None = None, *, elastic: bool = False
-) -> RosterModel:
-    """Build the CP-SAT model of ``inp`` (no solve). ``elastic``: hard rules become penalties."""
-    rm = make_variables(inp, params or RosterParameters(), elastic)
-    for family in FAMILIES:
-        family(rm)
-    rm.model.minimize(sum(t.weight * t.amount for t in rm.terms))
-    return rm
 
 
 def solve(
