@@ -5,14 +5,16 @@ instance, the solve, the independent check and writing the files), so the solve'
 set from the moment the process started, less a reserve for checking and writing what it found
 and for the interpreter's exit:
 
-    reserve = min(clip(share * limit, min_seconds, max_seconds) + per_row * rows, limit / 4)
+    reserve = min(clip(share * limit, min_seconds, max_seconds) + per_row * rows + exit_seconds,
+                  limit / 4)
 
 5 % of the limit (:data:`CHECK_AND_WRITE_SHARE`), at least :data:`CHECK_AND_WRITE_MIN_SECONDS`
 and at most :data:`CHECK_AND_WRITE_MAX_SECONDS`, plus :data:`CHECK_AND_WRITE_SECONDS_PER_ROW` for
 each row the plan is expected to hold (``rows``: a rota's shifts, from the kind's ``plan_rows``;
-a year's rota for 150 staff takes some 36 s to extract, check and write), and never more
-than a quarter of the limit: the solve keeps at least three quarters, so a limit too short for
-the instance's size can still be overrun by the files.
+a year's rota for 150 staff takes some 36 s to extract, check and write), plus
+:data:`EXIT_SECONDS` for the interpreter's exit, and never more than a quarter of the limit:
+the solve keeps at least three quarters, so a limit too short for the instance's size can still
+be overrun by the files.
 
 The console script marks the process start (:func:`mark_process_start`, which reads the
 kernel's record of it where there is one, so that interpreter start-up and imports count); a
@@ -38,6 +40,12 @@ CHECK_AND_WRITE_SECONDS_PER_ROW = 0.0015
 after its solve on a quiet 2-core machine, 1.46 ms a shift of cover (extracting the rota 10.6 s,
 the independent check 10.3 s, its files and 150 calendars the rest), and ran 13 s over a
 600 s limit when 0.5 ms a row was kept back."""
+
+EXIT_SECONDS = 0.5
+"""Kept back from the solve for the interpreter's exit once the files are written (seconds):
+freeing the modules took 0.25-0.35 s after the imports alone and about 0.6 s after a solve of
+lsc-sact, at load 5.5 on 2 cores; before it was kept back, lsc-sact at --time-limit 15 ended
+0.6-0.9 s late in most runs (``benchmarks/results/time_limits.md``)."""
 
 _process_started: float | None = None
 
@@ -76,4 +84,5 @@ def solve_deadline(started: float, time_limit: float | None, rows: int = 0) -> f
     limit = float(time_limit)
     reserve = max(CHECK_AND_WRITE_SHARE * limit, CHECK_AND_WRITE_MIN_SECONDS)
     reserve = min(reserve, CHECK_AND_WRITE_MAX_SECONDS) + CHECK_AND_WRITE_SECONDS_PER_ROW * max(rows, 0)
+    reserve += EXIT_SECONDS
     return started + limit - min(reserve, limit / 4)

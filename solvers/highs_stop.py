@@ -7,7 +7,10 @@ therefore sets ``time_limit`` for an LP to the time HiGHS has already counted pl
 left, and for a MILP to the seconds left.  HiGHS overruns a MILP's limit by seconds (3 s asked,
 7.5 s taken, measured on a 60,000-column facility model), so the interrupt callbacks (after
 presolve, at every branch-and-bound node, during simplex iterations) also stop the run at the
-wall-clock end of the call, and at the stop request.
+wall-clock end of the call, and at the stop request.  After its root linear program a MILP
+separates cuts in rounds that consult neither the callbacks nor, for seconds, its own limit, so
+a caller that knows the length of such a round passes it to :meth:`HighsStop.arm` as a margin
+(:data:`solvers.highs_direct.ROOT_ROUND_PER_LP_SECOND`).
 
 An interrupt is sticky in highspy 1.16: the flag a callback sets stays set in the ``Highs``
 object, so every later ``run()`` of it returns ``kInterrupt`` at once, without an iteration (a
@@ -45,12 +48,13 @@ class HighsStop:
         """Whether the call must end now: stop requested or its time spent."""
         return stop_requested() or (self.end is not None and time.monotonic() >= self.end)
 
-    def arm(self, mip: bool) -> None:
-        """Set HiGHS's ``time_limit`` for the next ``run()`` (of a MILP if ``mip``) to end with the call."""
+    def arm(self, mip: bool, margin: float = 0.0) -> None:
+        """Set HiGHS's ``time_limit`` for the next ``run()`` (of a MILP if ``mip``) to end with the
+        call, or ``margin`` seconds before its end (HiGHS checks its limit only every so often)."""
         left = self.left()
         if left is not None:
             counted = 0.0 if mip else float(self.h.getRunTime())
-            self.h.setOptionValue("time_limit", counted + max(left, MIN_TIME_LIMIT))
+            self.h.setOptionValue("time_limit", counted + max(left - max(margin, 0.0), MIN_TIME_LIMIT))
 
     def _check(self, event: Any) -> None:
         if stop_requested():

@@ -16,11 +16,13 @@ from optimiser import clock
 from optimiser.cli import main
 
 
-def test_deadline_keeps_a_reserve_for_check_and_files() -> None:
+def test_deadline_keeps_a_reserve_for_check_files_and_exit() -> None:
+    assert clock.EXIT_SECONDS == 0.5
     assert clock.solve_deadline(100.0, None) is None
-    assert clock.solve_deadline(100.0, 600) == pytest.approx(100 + 600 - 10)  # at most 10 s
-    assert clock.solve_deadline(100.0, 60) == pytest.approx(100 + 60 - 3)  # 5 %
-    assert clock.solve_deadline(100.0, 4) == pytest.approx(100 + 4 - 0.5)  # at least 0.5 s
+    assert clock.solve_deadline(100.0, 600) == pytest.approx(100 + 600 - (10 + 0.5))  # at most 10 s
+    assert clock.solve_deadline(100.0, 60) == pytest.approx(100 + 60 - (3 + 0.5))  # 5 %
+    assert clock.solve_deadline(100.0, 15) == pytest.approx(100 + 15 - (0.75 + 0.5))
+    assert clock.solve_deadline(100.0, 6) == pytest.approx(100 + 6 - (0.5 + 0.5))  # at least 0.5 s
     assert clock.solve_deadline(100.0, 1) == pytest.approx(100 + 1 - 0.25)  # at most a quarter
 
 
@@ -28,9 +30,9 @@ def test_reserve_grows_with_the_rows_to_write() -> None:
     per_row = clock.CHECK_AND_WRITE_SECONDS_PER_ROW
     assert per_row == 0.0015
     # 5 % of 60 s, plus 1.5 ms for each of 5,000 rows
-    assert clock.solve_deadline(100.0, 60, rows=5_000) == pytest.approx(100 + 60 - (3 + 7.5))
+    assert clock.solve_deadline(100.0, 60, rows=5_000) == pytest.approx(100 + 60 - (3 + 7.5 + 0.5))
     # 10 s at most before the rows: 600 s keeps back 10 + 36.6 s for a year's rota of 24,388 shifts
-    assert clock.solve_deadline(100.0, 600, rows=24_388) == pytest.approx(100 + 600 - (10 + 36.582))
+    assert clock.solve_deadline(100.0, 600, rows=24_388) == pytest.approx(100 + 600 - (10 + 36.582 + 0.5))
     # never more than a quarter of the limit: the solve keeps three quarters
     assert clock.solve_deadline(100.0, 60, rows=24_388) == pytest.approx(100 + 60 - 15)
     assert clock.solve_deadline(100.0, 60, rows=-5) == clock.solve_deadline(100.0, 60)
@@ -97,7 +99,7 @@ def test_a_rollout_keeps_back_time_for_each_of_its_years(
     CliRunner().invoke(main, ["solve", "lsc-sact-rollout", "--time-limit", "15", "--out", str(out)])
     assert asked == [10 * ROWS_PER_YEAR]
     keep = 15 + 100.0 - real(100.0, 15, rows=asked[0])
-    assert keep == pytest.approx(0.75 + 10 * ROWS_PER_YEAR * clock.CHECK_AND_WRITE_SECONDS_PER_ROW)
+    assert keep == pytest.approx(0.75 + 10 * ROWS_PER_YEAR * clock.CHECK_AND_WRITE_SECONDS_PER_ROW + 0.5)
 
 
 def test_a_cover_plans_rows_are_its_demand_mdts_and_workload() -> None:

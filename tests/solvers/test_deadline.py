@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from solvers import SolveOptions, Status, solve_cpsat, solve_matrix, solve_pyomo
@@ -122,3 +123,65 @@ def test_a_zero_time_limit_without_a_deadline_still_starts_the_backend() -> None
         skipped.status is Status.NO_SOLUTION
         and skipped.message == "time limit reached before the solve started"
     )
+
+
+def test_a_milp_with_lazy_rows_stops_its_root_round_before_the_call_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given a start, HiGHS's own time limit for the MILP ends ROOT_ROUND_PER_LP_SECOND times the
+    root cut loop's seconds before the call's end (its root rounds overrun the limit by about an
+    LP's time); without one the MILP keeps the whole call."""
+    from solvers import highs_direct
+    from solvers.highs_stop import HighsStop
+    from tests.solvers.test_matrix import _facility_model
+
+    loop = highs_direct._root_cut_loop
+
+    def slow_loop(h: object, model: object, stop: HighsStop) -> tuple[int, float | None]:
+        time.sleep(0.6)  # a root linear program of 0.6 s
+        return loop(h, model, stop)
+
+    limits: list[tuple[bool, float, float]] = []
+    arm = HighsStop.arm
+
+    def recording_arm(self: HighsStop, mip: bool, margin: float = 0.0) -> None:
+        arm(self, mip, margin)
+        left = self.left()
+        assert left is not None
+        limits.append((mip, float(self.h.getOptionValue("time_limit")[1]), left))
+
+    monkeypatch.setattr(highs_direct, "_root_cut_loop", slow_loop)
+    monkeypatch.setattr(HighsStop, "arm", recording_arm)
+    monkeypatch.setattr(highs_direct, "ROOT_ROUND_PER_LP_SECOND", 2.0)
+    model = _facility_model(True)
+    start = np.zeros(model.num_cols)
+    start[[0, 1, 2]] = 1.0  # every site open, each customer served by its first site
+    start[3 + 3 * np.arange(4)] = 1.0
+    result, x = solve_matrix(model, SolveOptions(time_limit=30.0).with_deadline(), start=start)
+    assert result.status is Status.OPTIMAL and result.objective == pytest.approx(25.0)
+    mip, limit, left = limits[-1]
+    assert mip and 24.0 < left < 29.5
+    assert left - 2.0 * 1.0 <= limit <= left - 2.0 * 0.6 + 0.05  # the loop took 0.6 s and a little more
+    limits.clear()
+    solve_matrix(model, SolveOptions(time_limit=30.0).with_deadline())  # no start: no plan to keep
+    mip, limit, left = limits[-1]
+    assert mip and left <= limit <= left + 0.05
+
+
+def test_a_milp_without_lazy_rows_keeps_the_whole_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    from solvers.highs_stop import HighsStop
+    from tests.solvers.test_matrix import _facility_model
+
+    limits: list[tuple[float, float]] = []
+    arm = HighsStop.arm
+
+    def recording_arm(self: HighsStop, mip: bool, margin: float = 0.0) -> None:
+        arm(self, mip, margin)
+        left = self.left()
+        assert left is not None
+        limits.append((float(self.h.getOptionValue("time_limit")[1]), left))
+
+    monkeypatch.setattr(HighsStop, "arm", recording_arm)
+    solve_matrix(_facility_model(False), SolveOptions(time_limit=30.0).with_deadline())
+    limit, left = limits[-1]
+    assert left <= limit <= left + 0.05
