@@ -1,5 +1,5 @@
 """``python -m optimiser``: the same command line as the ``optimiser`` script."""
 
-from optimiser.cli import console
+from optimiser.entry import console
 
 console()

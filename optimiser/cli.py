@@ -44,14 +44,6 @@ def main() -> None:
     """Optimisation engine for NHS cancer service configuration and workforce rostering."""
 
 
-def console() -> None:
-    """The ``optimiser`` console script: the run's clock starts with the process, then the CLI."""
-    from optimiser.clock import mark_process_start
-
-    mark_process_start()
-    main()
-
-
 @main.command()
 @click.argument("path")
 @click.option(
