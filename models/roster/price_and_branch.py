@@ -100,7 +100,10 @@ class LinesSettings:
         What a dive fixes: ``"lines"`` (default: whole lines, :func:`models.roster.diving.dive`)
         or ``"days"`` (person-days, :func:`models.roster.diving.day_dive`); with several
         ``dives``, a comma-separated list taken in turn (``"lines,days"``: the first dive by
-        lines, the second by days).
+        lines, the second by days). From one converged LP of Curtois & Qu Instance8 the dive by
+        days with ``dive_fix`` 0.05-0.1 gave 1403-1697 against 1616-1817 by lines (three
+        states), but at 60 s under load 5-8 the A/B was within the spread and Instance5's dive
+        by days once gave 1547 against 1148 (``benchmarks/results/roster_search.md``): off.
     dive_reserve : float
         Share of a dive's time kept for fixing without pricing (:func:`models.roster.diving.dive`'s
         ``reserve``; default 0: pricing until the deadline, then every free person fixed at once).
