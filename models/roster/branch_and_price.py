@@ -19,7 +19,7 @@ slacks of the cover and fairness rows at their least, as the model charges them)
 
 **A node's fixings** :math:`F = \{(p, d, s, v)\}` act (a) on the master: every line of person
 :math:`p` with :math:`x^l_{ds} \ne v` gets the upper bound 0 (kept, restored when the search
-leaves the node: :func:`_apply`); (b) on pricing: person :math:`p`'s model has :math:`x_{ds}`
+leaves the node: :func:`apply_fixings`); (b) on pricing: person :math:`p`'s model has :math:`x_{ds}`
 fixed at :math:`v` (:meth:`models.roster.lines.LineModel.restrict`), so every line priced at the
 node obeys the node's fixings, and a person with no legal line proves the node infeasible.
 
@@ -68,7 +68,7 @@ from models.roster.master import ARTIFICIAL, Master
 from models.roster.pricing_workers import PricingWorkers
 from solvers import SolveOptions
 
-__all__ = ["BranchSettings", "Fixing", "Tree", "branch_and_price"]
+__all__ = ["BranchSettings", "Fixing", "Tree", "apply_fixings", "branch_and_price", "integral_rota"]
 
 Fixing = tuple[int, int, str, int]
 """(person, day, shift, 0 or 1): the person does (1) or does not (0) work that shift that day."""
@@ -196,13 +196,13 @@ def branch_and_price(
                     if _rounded(node.bound, whole) >= best - TOLERANCE:
                         continue
             current = node
-            _apply(master, people, node.fixings)
+            apply_fixings(master, people, node.fixings)
             solved = _columns(master, people, options, settings, workers, best, whole, pricers)
             nodes += 1
             depth = max(depth, len(node.fixings))
             node_bound = max(node.bound, solved.bound)
             if solved.value is not None:
-                rota = _integral(master, solved.value)
+                rota = integral_rota(master, solved.value)
                 if rota is not None and solved.lp < best - TOLERANCE:
                     best_lines, best = rota, float(round(solved.lp)) if whole else solved.lp
             if not solved.finished:
@@ -221,7 +221,7 @@ def branch_and_price(
                 leaning = int((share >= 0.5) != bool(v))  # 0: the child the LP leans to
                 _push(heap, _Node((*node.fixings, (p, d, s, v)), node_bound), whole, leaning, counter)
     finally:
-        _apply(master, people, ())
+        apply_fixings(master, people, ())
     open_bounds = [entry[4].bound for entry in heap]
     if current is not None:
         open_bounds.append(current.bound)
@@ -319,7 +319,7 @@ def _pool_rota(
     limit = seconds if left is None else min(seconds, left / 4)
     if limit <= 0:
         return None
-    _apply(master, people, ())
+    apply_fixings(master, people, ())
     start = None
     if incumbent is not None:
         chosen = {(line.person, line.shifts) for line in incumbent}
@@ -347,7 +347,7 @@ def _padded(value: np.ndarray, master: Master) -> np.ndarray:
     return np.concatenate([value, np.zeros(master.columns - len(value))])
 
 
-def _apply(master: Master, people: list[LineModel], fixings: tuple[Fixing, ...]) -> None:
+def apply_fixings(master: Master, people: list[LineModel], fixings: tuple[Fixing, ...]) -> None:
     """The node's fixings on the master (lines breaking one: upper bound 0, every other line
     back to [0, 1]) and on each person's pricing model."""
     on: dict[int, set[tuple[int, str]]] = {}
@@ -390,7 +390,7 @@ def _branch(
     return min(candidates, key=lambda kv: (abs(kv[1] - 0.5), kv[0]))
 
 
-def _integral(master: Master, value: np.ndarray) -> tuple[Line, ...] | None:
+def integral_rota(master: Master, value: np.ndarray) -> tuple[Line, ...] | None:
     """One line per person at 1 in the LP (artificial columns at 0): that rota, else None."""
     if master.artificial and np.any(value[np.asarray(master.artificial)] > TOLERANCE):
         return None

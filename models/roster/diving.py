@@ -28,6 +28,23 @@ stops that share of the time earlier and steps 1-2 go on without step 3 (the LP 
 after each fixing), which loses less than fixing everyone at once. The fixings are undone
 before it returns, so the master (with every line the dive priced) serves the MIP afterwards,
 and :attr:`Dive.values` is a start for it.
+
+**A dive by days** (:func:`day_dive`) fixes person-days instead of whole lines, with the
+branching restrictions of branch-and-price (:func:`models.roster.branch_and_price.apply_fixings`:
+lines breaking a fixing get the upper bound 0, pricing obeys the fixings). For the LP's values,
+person :math:`p`'s share of day :math:`d`, shift :math:`s` is
+:math:`x^p_{ds} = \sum_l x^l_{ds} \lambda_{pl}`, and of a day off
+:math:`1 - \sum_s x^p_{ds}`. Each undecided person-day :math:`(p, d)` is offered the option
+(a shift, or off) of the person's likeliest line :math:`l^*_p`, at its share :math:`q_{pd}`;
+every person-day with :math:`q_{pd} \ge` ``sure`` is decided so, and at least the ``share`` of
+the others with the largest :math:`q_{pd}` (ranked by :math:`q_{pd} - \epsilon u` with
+``noise``): a shift as :math:`x^p_{ds} = 1`, a day off as :math:`x^p_{ds} = 0` for each of the
+person's shifts that day. A person's fixings always agree with :math:`l^*_p`, a line of the
+master, so no person is left without a line. The person keeps every line that agrees on the
+days decided so far, so the LP still chooses, and pricing still shapes, the rest of their
+lines: a step leaves more open than fixing the whole line. The dive ends when the LP is integral
+(at the latest when every person-day is decided); when time runs out, every person is fixed to
+their likeliest line at once, as the line dive does.
 """
 
 from __future__ import annotations
@@ -38,13 +55,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.roster.column_generation import price_round
+from models.roster.branch_and_price import Fixing, apply_fixings, integral_rota
+from models.roster.column_generation import TOLERANCE, price_round
 from models.roster.lines import Line, LineModel
 from models.roster.master import ARTIFICIAL, Master
 from models.roster.pricing_workers import PricingWorkers
 from solvers import SolveOptions
 
-__all__ = ["Dive", "dive"]
+__all__ = ["Dive", "day_dive", "dive"]
 
 LP_SECONDS = 5.0
 """Most seconds for one master LP in the dive, whatever time is left (the dive's last LP, with
@@ -140,6 +158,135 @@ def dive(
                     break
     finally:
         _unfix(master, fixed)
+
+
+def day_dive(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    *,
+    sure: float = 0.9,
+    share: float = 0.2,
+    rounds: int = 1,
+    price_seconds: float = 2.0,
+    pool: int = 5,
+    workers: int = 2,
+    noise: float = 0.0,
+    seed: int = 0,
+    pricers: PricingWorkers | None = None,
+) -> Dive | None:
+    """A dive by days (module docstring) from the master's current LP within ``options``' time.
+
+    ``sure``: share :math:`q_{pd}` from which a person-day is decided at once (default 0.9);
+    ``share``: least share of the undecided person-days below ``sure`` decided per step (default
+    0.2); ``rounds``, ``price_seconds``, ``pool``, ``workers``, ``noise``, ``seed``, ``pricers``
+    as :func:`dive`. Every fixing (the master's bounds and the pricing models' restrictions) is
+    undone before it returns. None: no rota (an LP infeasible with the fixings)."""
+    t0 = time.perf_counter()
+    options = options.with_deadline()
+    before = len(master.lines)
+    decided: dict[tuple[int, int], str | None] = {}  # (person, day) -> the shift, None: off
+    steps = 0
+    rng = np.random.default_rng(seed)
+    try:
+        while True:
+            apply_fixings(master, people, _day_fixings(people, decided))
+            solved = master.solve_lp(LP_SECONDS)
+            if solved is None or solved[0] >= ARTIFICIAL:
+                return None
+            value = np.asarray(master.h.getSolution().col_value)
+            rota = integral_rota(master, value)
+            if rota is None and options.should_stop():  # out of time: every person's likeliest line
+                if not _fix(master, {}, value, sure, 1.0):
+                    return None
+                solved = master.solve_lp(LP_SECONDS)
+                if solved is None or solved[0] >= ARTIFICIAL:
+                    return None
+                value = np.asarray(master.h.getSolution().col_value)
+                rota = integral_rota(master, value)
+            if rota is not None:
+                added = len(master.lines) - before
+                return Dive(rota, solved[0], value, steps, added, time.perf_counter() - t0)
+            if options.should_stop():
+                return None
+            chosen = _decide(master, people, value, decided, sure, share, noise, rng)
+            if not chosen:
+                return None
+            decided.update(chosen)
+            steps += 1
+            apply_fixings(master, people, _day_fixings(people, decided))
+            for _ in range(rounds):
+                if options.should_stop():
+                    break
+                again = master.solve_lp(LP_SECONDS)
+                if again is None:
+                    return None
+                y = again[1]
+                _, added, _ = price_round(
+                    master, people, y, y, options, price_seconds, pool, workers, pricers=pricers
+                )
+                if added == 0:
+                    break
+    finally:
+        apply_fixings(master, people, ())
+
+
+def _day_fixings(people: list[LineModel], decided: dict[tuple[int, int], str | None]) -> tuple[Fixing, ...]:
+    """The decided person-days as branch-and-price fixings: a shift worked (1), or every shift of
+    the person's that day not worked (0)."""
+    fixings: list[Fixing] = []
+    for (p, d), s in sorted(decided.items(), key=lambda item: item[0]):
+        if s is not None:
+            fixings.append((p, d, s, 1))
+        else:
+            fixings.extend((p, d, t, 0) for dd, t in sorted(people[p].x) if dd == d)
+    return tuple(fixings)
+
+
+def _decide(
+    master: Master,
+    people: list[LineModel],
+    value: np.ndarray,
+    decided: dict[tuple[int, int], str | None],
+    sure: float,
+    share: float,
+    noise: float,
+    rng: np.random.Generator,
+) -> dict[tuple[int, int], str | None]:
+    """A step of the dive by days (module docstring): the person-days to decide and their
+    options, from the LP's column values ``value``."""
+    worked: dict[tuple[int, int, str], float] = {}
+    likeliest: dict[int, tuple[float, int]] = {}  # person -> (value, index into master.lines)
+    for i, (line, col) in enumerate(zip(master.lines, master.line_cols, strict=True)):
+        v = float(value[col])
+        if v <= TOLERANCE:
+            continue
+        for d, s in line.shifts:
+            worked[(line.person, d, s)] = worked.get((line.person, d, s), 0.0) + v
+        if line.person not in likeliest or v > likeliest[line.person][0]:
+            likeliest[line.person] = (v, i)
+    offered: list[tuple[float, tuple[int, int], str | None]] = []
+    for person in people:
+        if person.p not in likeliest:
+            continue
+        on = dict(master.lines[likeliest[person.p][1]].shifts)  # day -> shift of the likeliest line
+        for d in sorted({d for d, _ in person.x}):
+            if (person.p, d) in decided:
+                continue
+            shift = on.get(d)
+            if shift is not None:
+                q = worked.get((person.p, d, shift), 0.0)
+            else:
+                q = 1.0 - sum(worked.get((person.p, d, t), 0.0) for dd, t in person.x if dd == d)
+            offered.append((q, (person.p, d), shift))
+    chosen = {key: option for q, key, option in offered if q >= sure}
+    unsure = [item for item in offered if item[0] < sure]
+    if unsure:
+        ranks = np.asarray([q for q, _, _ in unsure]) - noise * rng.random(len(unsure))
+        least = max(1, math.ceil(share * len(unsure)))
+        for j in np.argsort(-ranks, kind="stable")[:least]:
+            chosen[unsure[j][1]] = unsure[j][2]
+    return chosen
 
 
 def _fix(

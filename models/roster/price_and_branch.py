@@ -51,7 +51,7 @@ from typing import Any
 from models.roster.best_response import HARD, applies, repair
 from models.roster.branch_and_price import BranchSettings, Tree, branch_and_price
 from models.roster.column_generation import ColumnGeneration, generate_columns, rota_from_columns
-from models.roster.diving import Dive, dive
+from models.roster.diving import Dive, day_dive, dive
 from models.roster.lines import Line, LineModel, line_of_rota
 from models.roster.master import Master
 from models.roster.pricing_workers import PricingWorkers
@@ -96,6 +96,14 @@ class LinesSettings:
         Perturbation of the people's ranking in the dives after the first
         (:func:`models.roster.diving.dive`'s ``noise``; default 0.2: people the LP holds within
         about 0.2 of each other may swap places).
+    dive_by : str
+        What a dive fixes: ``"lines"`` (default: whole lines, :func:`models.roster.diving.dive`)
+        or ``"days"`` (person-days, :func:`models.roster.diving.day_dive`); with several
+        ``dives``, a comma-separated list taken in turn (``"lines,days"``: the first dive by
+        lines, the second by days). From one converged LP of Curtois & Qu Instance8 the dive by
+        days with ``dive_fix`` 0.05-0.1 gave 1403-1697 against 1616-1817 by lines (three
+        states), but at 60 s under load 5-8 the A/B was within the spread and Instance5's dive
+        by days once gave 1547 against 1148 (``benchmarks/results/roster_search.md``): off.
     dive_reserve : float
         Share of a dive's time kept for fixing without pricing (:func:`models.roster.diving.dive`'s
         ``reserve``; default 0: pricing until the deadline, then every free person fixed at once).
@@ -177,6 +185,7 @@ class LinesSettings:
     dive_rounds: int = 3
     dives: int = 1
     dive_noise: float = 0.2
+    dive_by: str = "lines"
     dive_reserve: float = 0.0
     dive_gap: float = 0.01
     open_dive_rounds: int = 0
@@ -441,6 +450,9 @@ def _dived(
     it enriched, and only when the share has at least the first dive's seconds left (a dive cut
     short fixes everyone at once: a poor rota); ``rounds``: pricing rounds after each fixing.
     ``record`` gains the best penalty and each one."""
+    kinds = [kind.strip() for kind in settings.dive_by.split(",")]
+    if not kinds or any(kind not in ("lines", "days") for kind in kinds):
+        raise ValueError(f"dive_by {settings.dive_by!r}: 'lines', 'days' or a list of them")
     left = options.remaining()
     budget = options if left is None else options.with_deadline(settings.dive_share * left)
     best: Dive | None = None
@@ -452,12 +464,16 @@ def _dived(
             break
         part = dataclasses.replace(budget, time_limit=rest)
         t = time.perf_counter()
-        dived = dive(
-            master, people, part, sure=settings.dive_sure, share=settings.dive_fix,
-            rounds=rounds, price_seconds=settings.price_seconds, pool=settings.pool,
-            workers=options.threads or 2, noise=0.0 if k == 0 else settings.dive_noise,
-            seed=options.seed + k, pricers=pricers, reserve=settings.dive_reserve,
-        )  # fmt: skip
+        common: dict[str, Any] = {
+            "sure": settings.dive_sure, "share": settings.dive_fix, "rounds": rounds,
+            "price_seconds": settings.price_seconds, "pool": settings.pool,
+            "workers": options.threads or 2, "noise": 0.0 if k == 0 else settings.dive_noise,
+            "seed": options.seed + k, "pricers": pricers,
+        }  # fmt: skip
+        if kinds[k % len(kinds)] == "days":
+            dived = day_dive(master, people, part, **common)
+        else:
+            dived = dive(master, people, part, reserve=settings.dive_reserve, **common)
         took = took or time.perf_counter() - t
         penalties.append(None if dived is None else round(dived.penalty))
         if dived is not None and (best is None or dived.penalty < best.penalty - 1e-6):

@@ -105,8 +105,9 @@ def test_instance6_dive_is_near_the_published_optimum() -> None:
 
 def test_a_perturbed_dive_gives_a_legal_rota_and_several_dives_keep_the_best() -> None:
     """``noise`` reorders the people a dive fixes (another seed, another order) and still gives a
-    legal rota at the penalty it reports; ``_dived`` with three dives records each dive's penalty
-    and returns the least of them."""
+    legal rota at the penalty it reports; ``_dived`` with three dives (``dive_by="lines,days"``:
+    by lines, by person-days, by lines again) records each dive's penalty and returns the least
+    of them; an unknown kind of dive is refused."""
     from models.roster.price_and_branch import LinesSettings, _dived
 
     inp = generate(6, 14, seed=5)
@@ -117,7 +118,7 @@ def test_a_perturbed_dive_gives_a_legal_rota_and_several_dives_keep_the_best() -
     checked = check_roster(inp, _assignments(rm, shaken.lines))
     assert checked.feasible and checked.score == round(shaken.penalty)
     record: dict = {}
-    settings = LinesSettings(dives=3, dive_share=1.0, dive_noise=0.5)
+    settings = LinesSettings(dives=3, dive_share=1.0, dive_noise=0.5, dive_by="lines,days")
     options = SolveOptions(time_limit=60.0, threads=1).with_deadline()
     best = _dived(master, people, options, settings, record, rounds=1)
     assert best is not None and len(record["dive_penalties"]) == 3
@@ -128,6 +129,8 @@ def test_a_perturbed_dive_gives_a_legal_rota_and_several_dives_keep_the_best() -
     )
     checked = check_roster(inp, _assignments(rm, best.lines))
     assert checked.feasible and checked.score == round(best.penalty)
+    with pytest.raises(ValueError, match="dive_by"):
+        _dived(master, people, options, LinesSettings(dive_by="people"), {}, rounds=1)
 
 
 def test_an_open_column_generation_still_gets_a_rounding_dive_and_the_better_rota() -> None:
@@ -167,3 +170,31 @@ def test_a_dive_with_all_its_time_in_reserve_rounds_the_lp_without_pricing() -> 
     assert checked.feasible and checked.score == round(rounded.penalty)
     priced = dive(master, people, SolveOptions(time_limit=60.0), sure=1.1, rounds=1, workers=1)
     assert priced is not None and priced.steps > 1 and priced.lines_added > 0
+
+
+@pytest.mark.slow  # 30 rounds of CP-SAT pricing, twice: 30-70 s
+def test_a_dive_by_days_reaches_a_better_rota_than_the_dive_by_lines_and_undoes_its_fixings() -> None:
+    """A generated ward (6 people, 14 days, seed 6) after 30 rounds of columns (rounds, not
+    seconds: load-proof), where the LP is fractional: the dive by whole lines ends at 30 points,
+    the dive by person-days (:func:`models.roster.diving.day_dive`) at 19, each legal at the
+    penalty it reports and at least the LP's value; afterwards every line may take any value in
+    [0, 1] again and no pricing model keeps a fixing. (On seed 5 the dive by lines finds no rota
+    at all: its fixed lines break a hard cover row; the dive by days finds one of 16.)"""
+    from models.roster.diving import day_dive
+
+    inp = generate(6, 14, seed=6)
+    found = {}
+    for kind, diver in (("lines", dive), ("days", day_dive)):
+        rm, master, people = _seeded(inp)
+        cg = generate_columns(rm, master, SolveOptions(), max_rounds=30, people=people)
+        dived = diver(master, people, SolveOptions(), workers=1, rounds=3)
+        assert dived is not None and cg.lp_value is not None
+        assert sorted(line.person for line in dived.lines) == list(range(len(rm.staff)))
+        checked = check_roster(inp, _assignments(rm, dived.lines))
+        assert checked.feasible and checked.score == round(dived.penalty) >= cg.lp_value - 1e-6
+        found[kind] = checked.score
+        lp = master.h.getLp()
+        cols = np.asarray(master.line_cols)
+        assert np.all(np.asarray(lp.col_upper_)[cols] == 1.0)
+        assert all(person.fixings == (frozenset(), frozenset()) for person in people)
+    assert found == {"lines": 30, "days": 19}
