@@ -3,8 +3,9 @@
 Every ``import`` statement counts: at module level, inside functions and under ``TYPE_CHECKING``.
 The layers (a module belongs to the first that matches):
 
-* ``commands``: ``optimiser/cli.py``, ``optimiser/__main__.py`` and ``optimiser/commands/``, the only modules that reach
-  ``instances`` and ``benchmarks``;
+* ``commands``: ``optimiser/entry.py`` (the console script), ``optimiser/cli.py``,
+  ``optimiser/__main__.py`` and ``optimiser/commands/``, the only modules that reach ``instances``
+  and ``benchmarks``;
 * ``benchmarks``, ``instances``: may use the core, ``models`` and ``solvers`` (benchmarks also
   build generated instances);
 * ``core``: the rest of ``optimiser`` (instance files, schemas, kinds, writing);
@@ -44,7 +45,9 @@ def layer(module: str) -> str | None:
     if top not in PACKAGES:
         return None
     if top == "optimiser":
-        command = module in ("optimiser.cli", "optimiser.__main__") or module.startswith("optimiser.commands")
+        command = module in ("optimiser.cli", "optimiser.__main__", "optimiser.entry") or module.startswith(
+            "optimiser.commands"
+        )
         return "commands" if command else "core"
     return top
 

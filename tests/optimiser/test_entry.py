@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from optimiser import entry
+from optimiser import clock, entry
 
 
 class _LoadingCli(types.ModuleType):
@@ -20,6 +20,8 @@ class _LoadingCli(types.ModuleType):
 def test_ctrl_c_while_the_command_line_loads_aborts_quietly(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # console() marks the process start; the tests' in-process runs must keep counting from their own
+    monkeypatch.setattr(clock, "_process_started", clock._process_started)
     monkeypatch.setitem(sys.modules, "optimiser.cli", _LoadingCli("optimiser.cli"))
     with pytest.raises(SystemExit) as stopped:
         entry.console()
