@@ -87,8 +87,11 @@ class LinesSettings:
         1855-1917) when the machine gave the run under 40 CPU s (``benchmarks/results/roster_search.md``).
     dive_sure, dive_fix, dive_rounds : float, float, int
         The dive's ``sure``, ``share`` and ``rounds`` (:func:`models.roster.diving.dive`;
-        defaults 0.9, 0.2, 3: on Curtois & Qu Instance7, from an LP of 1054, one pricing round
-        after each fixing gave a rota of 1476, three rounds 1173).
+        defaults 0.9, 0.1, 3: on Curtois & Qu Instance7, from an LP of 1054, one pricing round
+        after each fixing gave a rota of 1476, three rounds 1173; fixing a tenth of the free
+        people a step instead of a fifth, at 60 s on a quiet machine (load 0-1.5, alternated,
+        2026-12-03): Instance8 1415, 1406, 1407 against 1613, 1614, 1507; 9 543 against 871; 10
+        4745 against 4842; 11 3445 against 3451; 5 and 12 equal; 7 1068 against 1066).
     dives : int
         Most dives (:func:`_dived`; default 1). A further dive starts only when the dive's share
         has at least the first dive's seconds left.
@@ -181,7 +184,7 @@ class LinesSettings:
     pool: int = 5
     dive_share: float = 0.5
     dive_sure: float = 0.9
-    dive_fix: float = 0.2
+    dive_fix: float = 0.1
     dive_rounds: int = 3
     dives: int = 1
     dive_noise: float = 0.2
