@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,39 +124,22 @@ def dive(
     rng = np.random.default_rng(seed)
     try:
         while True:
-            solved = master.solve_lp(LP_SECONDS)
-            if solved is None or solved[0] >= ARTIFICIAL:
+            lp = _lp_point(master)
+            if lp is None:
                 return None
-            value = np.asarray(master.h.getSolution().col_value)
+            objective, value = lp
             if len(fixed) == len(people):
                 chosen = tuple(sorted((master.lines[i] for i in fixed.values()), key=lambda ln: ln.person))
                 added = len(master.lines) - before
-                return Dive(chosen, solved[0], value, steps, added, time.perf_counter() - t0)
+                return Dive(chosen, objective, value, steps, added, time.perf_counter() - t0)
             late = options.should_stop()  # out of time: every free person to their likeliest line
             if not _fix(master, fixed, value, sure, 1.0 if late else share, noise, rng):
                 return None  # a free person has no line yet
             steps += 1
-            for _ in range(rounds):
-                if len(fixed) == len(people) or pricing.should_stop():
-                    break
-                again = master.solve_lp(LP_SECONDS)
-                if again is None:
-                    return None
-                y = again[1]
-                _, added, _ = price_round(
-                    master,
-                    people,
-                    y,
-                    y,
-                    pricing,
-                    price_seconds,
-                    pool,
-                    workers,
-                    skip=set(fixed),
-                    pricers=pricers,
-                )
-                if added == 0:
-                    break
+            if len(fixed) < len(people) and not _price_rounds(
+                master, people, pricing, rounds, price_seconds, pool, workers, pricers, skip=set(fixed)
+            ):
+                return None
     finally:
         _unfix(master, fixed)
 
@@ -191,22 +175,21 @@ def day_dive(
     try:
         while True:
             apply_fixings(master, people, _day_fixings(people, decided))
-            solved = master.solve_lp(LP_SECONDS)
-            if solved is None or solved[0] >= ARTIFICIAL:
+            lp = _lp_point(master)
+            if lp is None:
                 return None
-            value = np.asarray(master.h.getSolution().col_value)
-            rota = integral_rota(master, value)
+            rota = integral_rota(master, lp[1])
             if rota is None and options.should_stop():  # out of time: every person's likeliest line
-                if not _fix(master, {}, value, sure, 1.0):
+                if not _fix(master, {}, lp[1], sure, 1.0):
                     return None
-                solved = master.solve_lp(LP_SECONDS)
-                if solved is None or solved[0] >= ARTIFICIAL:
+                lp = _lp_point(master)
+                if lp is None:
                     return None
-                value = np.asarray(master.h.getSolution().col_value)
-                rota = integral_rota(master, value)
+                rota = integral_rota(master, lp[1])
+            objective, value = lp
             if rota is not None:
                 added = len(master.lines) - before
-                return Dive(rota, solved[0], value, steps, added, time.perf_counter() - t0)
+                return Dive(rota, objective, value, steps, added, time.perf_counter() - t0)
             if options.should_stop():
                 return None
             chosen = _decide(master, people, value, decided, sure, share, noise, rng)
@@ -215,20 +198,48 @@ def day_dive(
             decided.update(chosen)
             steps += 1
             apply_fixings(master, people, _day_fixings(people, decided))
-            for _ in range(rounds):
-                if options.should_stop():
-                    break
-                again = master.solve_lp(LP_SECONDS)
-                if again is None:
-                    return None
-                y = again[1]
-                _, added, _ = price_round(
-                    master, people, y, y, options, price_seconds, pool, workers, pricers=pricers
-                )
-                if added == 0:
-                    break
+            if not _price_rounds(master, people, options, rounds, price_seconds, pool, workers, pricers):
+                return None
     finally:
         apply_fixings(master, people, ())
+
+
+def _lp_point(master: Master) -> tuple[float, np.ndarray] | None:
+    """The master's LP re-solved: its objective and column values; None when it has no solution
+    or needs an artificial column (a fixing no line meets)."""
+    solved = master.solve_lp(LP_SECONDS)
+    if solved is None or solved[0] >= ARTIFICIAL:
+        return None
+    return solved[0], np.asarray(master.h.getSolution().col_value)
+
+
+def _price_rounds(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    rounds: int,
+    price_seconds: float,
+    pool: int,
+    workers: int,
+    pricers: PricingWorkers | None,
+    skip: Collection[int] = (),
+) -> bool:
+    """After a fixing: up to ``rounds`` pricing rounds at the re-solved LP's multipliers (every
+    person but ``skip``), until a round adds no line or ``options``' time is spent; False when the
+    LP could not be re-solved."""
+    for _ in range(rounds):
+        if options.should_stop():
+            return True
+        again = master.solve_lp(LP_SECONDS)
+        if again is None:
+            return False
+        y = again[1]
+        _, added, _ = price_round(
+            master, people, y, y, options, price_seconds, pool, workers, skip=skip, pricers=pricers
+        )
+        if added == 0:
+            return True
+    return True
 
 
 def _day_fixings(people: list[LineModel], decided: dict[tuple[int, int], str | None]) -> tuple[Fixing, ...]:
