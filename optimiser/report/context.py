@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from models.common.words import count, status_words
-from optimiser.kinds.figures import gap_percent
+from optimiser.kinds.figures import gap_percent, money
 from optimiser.report import svgmap
 from optimiser.report.instance import run_instance, run_map_note
 from optimiser.report.maps import ooh_map, sact_map
@@ -34,10 +34,6 @@ def _svg_file(path: Path) -> str | None:
     return text[text.find("<svg") :]
 
 
-def _money(value: Any) -> str:
-    return "n/a" if value is None else f"£{float(value):,.0f}"
-
-
 def _percent(value: Any) -> str:
     return "n/a" if value is None else f"{float(value):.1%}"
 
@@ -56,21 +52,21 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     total = costs.get("total") if isinstance(costs, dict) else None
     cover_cost = summary.get("total_cost")
     if isinstance(total, dict):  # ooh: today's rotas against the plan's
-        items.append(("Annual cost", _money(total.get("after"))))
-        items.append(("Today", _money(total.get("before"))))
-        items.append(("Saving a year", _money(total.get("saving"))))
+        items.append(("Annual cost", money(total.get("after"))))
+        items.append(("Today", money(total.get("before"))))
+        items.append(("Saving a year", money(total.get("saving"))))
     elif total is not None:
         penalty = (costs or {}).get("unserved_penalty") or 0.0  # sact: unserved demand's price
-        items.append(("Annual cost", _money(total - penalty)))
+        items.append(("Annual cost", money(total - penalty)))
         if penalty:
-            items.append(("Unserved penalty (objective only)", _money(penalty)))
+            items.append(("Unserved penalty (objective only)", money(penalty)))
     elif isinstance(cover_cost, dict):  # cover: the plan against everyone at home
-        items.append(("Locum and travel cost", _money(cover_cost.get("plan"))))
-        items.append(("Baseline", _money(cover_cost.get("baseline"))))
+        items.append(("Locum and travel cost", money(cover_cost.get("plan"))))
+        items.append(("Baseline", money(cover_cost.get("baseline"))))
     elif summary.get("discounted_total") is not None:  # rollout: the objective, in pounds
-        items.append(("Present value of costs", _money(summary["discounted_total"])))
+        items.append(("Present value of costs", money(summary["discounted_total"])))
         if summary.get("capital_total") is not None:
-            items.append(("Capital", _money(summary["capital_total"])))
+            items.append(("Capital", money(summary["capital_total"])))
     elif solver.get("objective") is not None:
         from optimiser.report import readable
 
