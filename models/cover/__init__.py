@@ -123,9 +123,10 @@ The baseline is solved first; each week's stage 1 starts from the baseline's pla
 uncovered PA equivalents than the baseline, however short the time.
 
 Baseline: the same model with every oncologist at the home site only (no travel) and locums
-within the same availability :math:`L_{ku}` (8), solved for :math:`f_1` then :math:`f_2`
-(:func:`models.cover.stages.solve_weeks`); the plan's uncovered PAs and costs are reported
-against it.
+within the same availability :math:`L_{ku}` (8), solved for :math:`f_1` then :math:`f_2` over
+the whole horizon at once, one solve a stage (:func:`models.cover.stages.solve_weeks`: with
+nobody travelling the model is small, and one solve is several times faster than one a week);
+the plan's uncovered PAs and costs are reported against it.
 
 Backends: ``"highs"`` solves the arrays of :mod:`models.cover.matrix` with HiGHS directly,
 warm-starting each solve from the previous stage's plan; ``"pyomo-highs"``, ``"pyomo-cbc"``,

@@ -324,6 +324,13 @@ def week_slice(idx: CoverIndex, week: int) -> tuple[CoverIndex, dict[str, np.nda
     return part, {"n": xr, "y": vr, "z": vr, "l": dr, "g": dr, "a": ar, "short": mr, "c": cr}
 
 
+def horizon_slice(idx: CoverIndex) -> tuple[CoverIndex, dict[str, np.ndarray]]:
+    """The whole horizon as one part, in :func:`week_slice`'s form (each row its own)."""
+    frames = {"n": idx.x, "y": idx.v, "z": idx.v, "l": idx.dem, "g": idx.dem, "a": idx.a}
+    frames |= {"short": idx.mw, "c": idx.c}
+    return idx, {f: np.arange(len(frame)) for f, frame in frames.items()}
+
+
 def _clinic_sites(
     trip_minutes: np.ndarray, site_trust: np.ndarray, home: np.ndarray, home_trust: np.ndarray
 ) -> np.ndarray:

@@ -163,6 +163,12 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
                 else "no baseline; the weeks not planned show their demand uncovered"
             )
         )
+    base_limited = [r for r in run.rows if r["model"] == "baseline" and r["status"] != Status.OPTIMAL.value]
+    if base is not None and base_limited:
+        out.append(
+            "the baseline (everyone at home) stopped at its time limit: its figures are those of a "
+            "feasible plan, not the least uncovered demand and cost it could have"
+        )
     limited = [r for r in run.rows if r["model"] == "plan" and r["status"] != Status.OPTIMAL.value]
     if limited:
         out.append(

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from models.common.words import count
-from models.cover.index import CoverIndex, prepare, week_slice
+from models.cover.index import CoverIndex, horizon_slice, prepare, week_slice
 from models.cover.input import CoverInstance
 from models.cover.matrix import FAMILIES, build_matrix, column_vector
 from models.cover.parameters import CoverParameters
@@ -210,9 +210,13 @@ def solve_weeks(
 ) -> Solved:
     """Stages 1-2 (or the weighted weekly solve) week by week; ``baseline``: everyone at home.
 
-    Each week's first solve starts from ``start_from``'s plan of that week (the baseline's, for
-    the plan: so the plan is never worse than the baseline in stage 1), else from the plan that
-    covers nothing; weeks a stop request leaves unsolved keep that plan.
+    The baseline is solved over the whole horizon at once (one solve a stage): with nobody
+    travelling it is small, and one solve of 26 weeks took a fifth of the time of 26 weekly ones
+    (0.10 s against 0.41-0.51 s for lsc-cover), the build and hand-off of each small model being
+    most of their cost.  Each week of the plan starts from ``start_from``'s plan of that week
+    (the baseline's: so the plan is never worse than the baseline in stage 1), else from the
+    plan that covers nothing; weeks a stop request or the deadline leaves unsolved keep that
+    plan, and then a stage's objective is that of the whole plan so assembled, with no bound.
     """
     idx = prepare(inst, params, home_only=baseline)
     first = None
@@ -226,12 +230,18 @@ def solve_weeks(
     ]
     per_stage: list[list[SolveResult]] = [[] for _ in weekly]
     weeks = sorted(set(idx.dem["w"]) | set(idx.mw["w"]))
+    parts: list[int | None] = [None] if baseline else list(weeks)  # None: the whole horizon
     done, failed = 0, False
-    for w in weeks:
-        where = f"{model}, week {w + 1} of {inst.weeks}"
-        if run.stop(where) or (done and not baseline and run.out_of_time(where)):
+    for w in parts:
+        where = "the baseline" if w is None else f"{model}, week {w + 1} of {inst.weeks}"
+        label = (
+            f"{model} week {w + 1} of {inst.weeks}"
+            if w is not None
+            else f"baseline, {count(inst.weeks, 'week')}"
+        )
+        if run.stop(where) or (done and run.out_of_time(where)):
             break
-        part, part_rows = week_slice(idx, w)
+        part, part_rows = horizon_slice(idx) if w is None else week_slice(idx, w)
         fixed: list[tuple[int, float]] = []
         start: Values | None = nothing_done(part) if first is None else gather(part, part_rows, first)
         for s, (name, weights, held, claim) in enumerate(weekly):
@@ -239,43 +249,53 @@ def solve_weeks(
                 for later in assembled[s:]:
                     scatter(part_rows, start, later)  # type: ignore[arg-type]
                 break
+            claim *= len(weeks) if w is None else 1
             result, vals = solve_once(part, run, claim, weights, fixed, start)
             per_stage[s].append(result)
-            run.record(model, name, w + 1, result, claim)
+            run.record(model, name, 0 if w is None else w + 1, result, claim)
             if vals is None:
                 failed = True
                 break
             scatter(part_rows, vals, assembled[s])
             start = vals
             if held is not None:
-                fixed.append((held, hold(params, stage_value(part, params, vals, held))))
+                value = stage_value(part, params, vals, held)
+                fixed.append((held, hold(params, value, len(weeks) if w is None else 1)))
             bounds = [r.bound for r in per_stage[s]]
             run.tell(
-                f"{model} week {w + 1} of {inst.weeks}, {name}",
+                f"{label}, {name}",
                 sum(r.objective or 0.0 for r in per_stage[s]),
                 None if any(b is None for b in bounds) else sum(bounds),  # type: ignore[misc]
             )
         if failed:
             break
         done += 1
+    weeks_done = len(weeks) if baseline and done else (0 if baseline else done)
     stages: list[StageOutcome] = []
     values = None
-    for s, (name, *_) in enumerate(weekly):
+    for s, (name, weights, *_) in enumerate(weekly):
         kept = per_stage[s][:done]
         if failed and not kept:
             stages.append(StageOutcome(name, per_stage[s][-1] if per_stage[s] else combine([], run.backend)))
             break
-        res = combine(kept, run.backend)
-        if done < len(weeks) and res.has_plan:
-            res = replace(
-                res, status=Status.FEASIBLE, message=f"{res.message}; {done} of {count(len(weeks), 'week')}"
-            )
         vals = complete(idx, assembled[s]) if done else None
+        res = combine(kept, run.backend, "whole-horizon solves" if baseline else "weekly solves")
+        if done < len(parts) and res.has_plan and vals is not None:
+            objective = sum(q * stage_value(idx, params, vals, k) for k, q in weights.items())
+            res = replace(
+                res,
+                status=Status.FEASIBLE,
+                objective=objective,
+                bound=None,
+                gap=None,
+                message=f"{res.message}; {done} of {count(len(weeks), 'week')} solved, "
+                "the objective is the whole plan's",
+            )
         stages.append(
             StageOutcome(name, res, objective_values(idx, params, vals) if vals is not None else {})
         )
         values = vals if vals is not None else values
-    return Solved(idx=idx, stages=tuple(stages), values=values, weeks_done=done, weeks=len(weeks))
+    return Solved(idx=idx, stages=tuple(stages), values=values, weeks_done=weeks_done, weeks=len(weeks))
 
 
 def improve(params: CoverParameters, run: Run, solved: Solved) -> Solved:
