@@ -4,7 +4,9 @@ run's summary."""
 
 from __future__ import annotations
 
+import functools
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,16 +25,42 @@ def fail(exc: InputError) -> None:
     sys.exit(2)
 
 
+BATCH_SECONDS = 600.0
+"""Default ``--time-limit`` of a multi-solve command: the whole command's wall clock (seconds)."""
+_deadline: float | None = None
+
+
+def start_clock(time_limit: float) -> None:
+    """Set the batch's deadline on the wall clock (:func:`time.time`): the run's start (the
+    process's, :func:`optimiser.clock.run_started`) plus ``time_limit``, less the reserve
+    :func:`optimiser.clock.solve_deadline` keeps for writing the tables, the report and exiting."""
+    global _deadline
+    from optimiser.clock import run_started, solve_deadline
+
+    end = solve_deadline(run_started(), time_limit)
+    _deadline = None if end is None else time.time() + (end - time.monotonic())
+
+
 def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Options every multi-solve command shares."""
+    """Options every multi-solve command shares; the command's clock starts with it."""
+
+    @functools.wraps(f)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start_clock(kwargs["time_limit"])
+        return f(*args, **kwargs)
+
     options = [
         click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder."),
         click.option(
             "--time-limit",
             type=click.FloatRange(min=0, min_open=True),
-            default=120.0,
+            default=BATCH_SECONDS,
             show_default=True,
-            help="Seconds per solve.",
+            help=(
+                "Wall-clock seconds for the whole command, from its start: its solves share them "
+                "(each its share of the time left, never more than is left when it starts) and "
+                "the tables and report are written within them."
+            ),
         ),
         click.option(
             "--gap", type=click.FloatRange(min=0), default=1e-4, show_default=True, help="Relative gap."
@@ -52,8 +80,8 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--report/--no-report", default=True, show_default=True, help="Write report.html."),
     ]
     for option in reversed(options):
-        f = option(f)
-    return f
+        timed = option(timed)
+    return timed
 
 
 class BatchProgress:
@@ -104,19 +132,29 @@ def solve_arguments(instance: Path, backend: str | None, time_limit: float, gap:
 
 
 def run_batch(
-    jobs: list[Job], time_limit: float, memory_mb: float, workers: int, scheduler: str | None
+    jobs: list[Job],
+    time_limit: float,
+    memory_mb: float,
+    workers: int,
+    scheduler: str | None,
+    later: int = 0,
 ) -> list[JobOutcome]:
-    """Run the jobs with a progress line per finished solve; Ctrl-C keeps what finished."""
+    """Run the jobs with a progress line per finished solve; Ctrl-C keeps what finished.
+
+    The jobs, and ``later`` more the command will run after them, share the time left before the
+    command's deadline (:func:`start_clock`); without one (a caller outside the commands), each
+    solve has ``time_limit``."""
     progress = BatchProgress(jobs, workers)
-    # the whole solve's wall clock plus room to load, check and write
     try:
         return run_jobs(
             jobs,
-            wall_seconds=time_limit * 1.2 + 60,
+            wall_seconds=time_limit * 1.2 + 60,  # without a deadline: the solve plus room to load and write
             memory_mb=memory_mb,
             workers=workers,
             scheduler=scheduler,
             on_done=progress,
+            deadline=_deadline,
+            later=later,
         )
     except KeyboardInterrupt:
         click.echo("Interrupted: finished solves are kept; run the same command again to resume.", err=True)

@@ -244,7 +244,7 @@ def frontier(
     if axis == "access":
         top_args = (*args, "--set", "objective=coverage")
         ends.append(Job("top", out / "runs" / "top", top_args, {"arguments": list(top_args)}))
-    run_batch(ends, time_limit, memory_limit, min(workers, len(ends)), scheduler)
+    run_batch(ends, time_limit, memory_limit, min(workers, len(ends)), scheduler, later=points)
     if not (base.folder / "allocation.csv").is_file():
         click.echo(f"The instance has no plan without a target; see {base.folder}", err=True)
         raise SystemExit(1)
@@ -453,7 +453,7 @@ def worst_frontier(
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
     least_args = (*args, "--set", "objective=worst")
     least = Job("least-worst", out / "runs" / "least-worst", least_args, {"a": list(least_args)})
-    run_batch([base, least], time_limit, memory_limit, min(workers, 2), scheduler)
+    run_batch([base, least], time_limit, memory_limit, min(workers, 2), scheduler, later=points)
     w0, w_star = _worst(base.folder), _worst(least.folder)
     if w0 is None or w_star is None:
         which = base.folder if w0 is None else least.folder
@@ -493,7 +493,7 @@ def worst_points(
     solved: dict[float, float | None] = {}
     done: list[tuple[float, Job]] = []
     while todo:
-        jobs = _solve_levels(todo, args, out, batch)
+        jobs = _solve_levels(todo, args, out, batch, later=max(points - len(done) - len(todo), 0))
         done += list(zip(todo, jobs, strict=True))
         solved.update({level: _worst(job.folder) for level, job in zip(todo, jobs, strict=True)})
         todo = chunk_tops(candidates, solved)[: min(workers, points - len(done))]
@@ -508,8 +508,11 @@ def worst_points(
     return [level for level, _ in done], [job for _, job in done]
 
 
-def _solve_levels(levels: list[float], args: tuple[str, ...], out: Path, batch: tuple) -> list[Job]:
-    """One cost-minimal solve per bound on journeys (``max_travel_minutes``), in parallel."""
+def _solve_levels(
+    levels: list[float], args: tuple[str, ...], out: Path, batch: tuple, later: int = 0
+) -> list[Job]:
+    """One cost-minimal solve per bound on journeys (``max_travel_minutes``), in parallel;
+    ``later``: the solves still to come after these (they share the command's time)."""
     jobs = []
     for level in levels:
         extra = ("--set", f"max_travel_minutes={level!r}")
@@ -517,7 +520,7 @@ def _solve_levels(levels: list[float], args: tuple[str, ...], out: Path, batch: 
         jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
     if jobs:
         time_limit, memory_limit, workers, scheduler = batch
-        run_batch(jobs, time_limit, memory_limit, workers, scheduler)
+        run_batch(jobs, time_limit, memory_limit, workers, scheduler, later=later)
     return jobs
 
 

@@ -42,7 +42,7 @@ def response_frontier(
     """Solve the base and every cap; return the frontier table (also written by the caller)."""
     time_limit, memory, workers, scheduler = limits
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
-    run_batch([base], time_limit, memory, 1, scheduler)
+    run_batch([base], time_limit, memory, workers, scheduler, later=points - 1)
     doc = _read(base.folder)
     if not doc.get("plan_found"):
         click.echo(f"The instance has no plan without a cap; see {base.folder}", err=True)

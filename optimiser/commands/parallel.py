@@ -8,6 +8,11 @@ a crash or a runaway solve costs one job, not the batch.  A job whose run folder
 ``summary.json`` written for the same request is not run again (a rerun resumes); Ctrl-C kills
 the running jobs and keeps every finished folder.
 
+One clock covers the batch (``deadline``, on the wall clock, :func:`time.time`): each job, when it
+starts, gets as its ``--time-limit`` the ``share`` the caller gave it, never more than the time
+left before the deadline; a job that would start with less than :data:`LEAST_JOB_SECONDS` left is
+not started (status ``timeout``, with a note), so the batch ends by its deadline.
+
 A job may name another of the batch to run ``after`` and an earlier run folder to ``start`` from:
 it waits for that job (a Dask dependency, so chains of warm-started solves run in order while
 other chains run beside them) and passes ``--start FOLDER`` only if the folder then holds a plan,
@@ -17,15 +22,25 @@ so a neighbour without one leaves the job a cold solve rather than a failed one.
 from __future__ import annotations
 
 import json
+import logging
+import math
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REQUEST_FILE = "request.json"
+LEAST_JOB_SECONDS = 2.0
+"""A job is started only with at least this many seconds left before the batch's deadline: a
+solve's process takes about a second to start and read its instance, and a limit shorter than
+that would only hand back 'time limit reached before the solve started'."""
+KILL_MARGIN = (1.1, 10.0)
+"""A job's process is killed at ``1.1 x`` its ``--time-limit`` ``+ 10`` seconds (the solve keeps
+its own limit; the margin is for a runaway process only)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,18 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
     from benchmarks.suite.limits import run_limited
 
     folder = Path(payload["folder"])
-    command = [sys.executable, "-m", "optimiser", "solve", *payload["arguments"], "--out", str(folder)]
+    arguments = list(payload["arguments"])
+    wall_seconds = payload["wall_seconds"]
+    deadline = payload.get("deadline")
+    if deadline is not None:
+        limit = min(payload["share"], deadline - time.time())
+        if limit < LEAST_JOB_SECONDS:
+            note = f"not started: the batch's --time-limit had {max(limit, 0.0):.1f} s left"
+            return {"name": payload["name"], "status": "timeout", "returncode": None,
+                    "wall_seconds": 0.0, "peak_memory_mb": 0.0, "note": note}  # fmt: skip
+        arguments = with_time_limit(arguments, limit)
+        wall_seconds = limit * KILL_MARGIN[0] + KILL_MARGIN[1]
+    command = [sys.executable, "-m", "optimiser", "solve", *arguments, "--out", str(folder)]
     start = payload.get("start")
     if start and (Path(start) / "sites.csv").is_file() and (Path(start) / "allocation.csv").is_file():
         command += ["--start", str(start)]
@@ -74,7 +100,7 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
     log = Path(tempfile.mkdtemp(prefix="optimiser-job-")) / "job.log"
     limited = run_limited(
         command,
-        wall_seconds=payload["wall_seconds"],
+        wall_seconds=wall_seconds,
         memory_mb=payload["memory_mb"],
         log_file=log,
         env=dict(os.environ),
@@ -94,6 +120,24 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
     }
 
 
+def with_time_limit(arguments: Sequence[str], seconds: float) -> list[str]:
+    """``arguments`` with the value of ``--time-limit`` set to ``seconds`` (added if absent)."""
+    out = list(arguments)
+    value = f"{max(seconds, 0.0):.3f}"
+    if "--time-limit" in out[:-1]:
+        out[out.index("--time-limit") + 1] = value
+    else:
+        out += ["--time-limit", value]
+    return out
+
+
+def job_share(deadline: float, jobs: int, workers: int) -> float:
+    """Seconds each of ``jobs`` solves gets when ``workers`` run at once until ``deadline``
+    (wall clock): the time left over the rounds of solves it takes."""
+    rounds = max(math.ceil(jobs / max(workers, 1)), 1)
+    return max(deadline - time.time(), 0.0) / rounds
+
+
 def run_jobs(
     jobs: Sequence[Job],
     *,
@@ -102,8 +146,14 @@ def run_jobs(
     workers: int = 2,
     scheduler: str | None = None,
     on_done: Callable[[JobOutcome, int, int], None] | None = None,
+    deadline: float | None = None,
+    later: int = 0,
 ) -> list[JobOutcome]:
-    """Run every job not already done; return one outcome per job, in the order given."""
+    """Run every job not already done; return one outcome per job, in the order given.
+
+    With a ``deadline`` (wall clock, :func:`time.time`) the jobs to run and ``later`` more that the
+    caller will run after them share the time left (:func:`job_share`); each job's ``--time-limit``
+    is its share, at most the time left when it starts, and ``wall_seconds`` is then ignored."""
     from benchmarks.suite.limits import kill_all
 
     outcomes: dict[str, JobOutcome] = {}
@@ -118,6 +168,7 @@ def run_jobs(
         for outcome in outcomes.values():
             on_done(outcome, finished, total)
     if todo:
+        share = None if deadline is None else job_share(deadline, len(todo) + later, workers)
         client, cluster = _client(scheduler, workers)
         try:
             from dask.distributed import as_completed
@@ -133,6 +184,8 @@ def run_jobs(
                     "wall_seconds": wall_seconds,
                     "memory_mb": memory_mb,
                     "start": None if job.start is None else str(job.start),
+                    "deadline": deadline,
+                    "share": share,
                 }
                 waits = [by_name[job.after]] if job.after in by_name else []
                 future = client.submit(
@@ -160,8 +213,37 @@ def run_jobs(
     return [outcomes[job.name] for job in jobs if job.name in outcomes]
 
 
+class _ClosingNoise(logging.Filter):
+    """Drops asyncio's "Future exception was never retrieved" for a timeout: Dask's in-process
+    cluster leaves one behind at close now and then (a heartbeat cut short), and it printed a
+    traceback after a regret run that had finished without fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (
+            str(record.msg).startswith("Future exception was never retrieved")
+            and isinstance(error, TimeoutError)
+        )
+
+
+def quiet_dask() -> None:
+    """No tracebacks from Dask's own bookkeeping on the user's terminal: its loggers' output
+    below ERROR off ("Batched Comm Closed", logged at INFO with a traceback when the in-process
+    cluster closes), and :class:`_ClosingNoise` on asyncio's logger.  A job's failure is still
+    reported, by its outcome."""
+    for handler in logging.getLogger("distributed").handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setLevel(max(handler.level, logging.ERROR))
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    asyncio_log = logging.getLogger("asyncio")
+    if not any(isinstance(f, _ClosingNoise) for f in asyncio_log.filters):
+        asyncio_log.addFilter(_ClosingNoise())
+
+
 def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     from dask.distributed import Client, LocalCluster
+
+    quiet_dask()
 
     if scheduler:
         return Client(scheduler), None

@@ -66,7 +66,8 @@ def regret(
     out = claim_out(out or default_out("regret", loaded.raw.name))
     args = solve_arguments(instance, backend, time_limit, gap)
     base = Job("optimum", out / "runs" / "optimum", args, {"arguments": list(args)})
-    run_batch([base], time_limit, memory_limit, 1, scheduler)
+    candidates = len(loaded.model_input.input.sites)  # then one solve a site, forced open or closed
+    run_batch([base], time_limit, memory_limit, workers, scheduler, later=candidates)
     if not (base.folder / "sites.csv").is_file():
         click.echo(f"The instance has no plan; see {base.folder}", err=True)
         raise SystemExit(1)

@@ -1,0 +1,98 @@
+"""A multi-solve command's ``--time-limit`` is the whole command's wall clock (the brief's standard).
+
+Its solves share the time left before the command's deadline (:func:`optimiser.commands.batch.start_clock`):
+each job's ``--time-limit`` is its share, never more than the time left when it starts, and a job
+that would start with too little left is not started.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from optimiser.cli import main
+from optimiser.commands import batch
+from optimiser.commands.parallel import LEAST_JOB_SECONDS, _run_job, job_share, with_time_limit
+
+
+def test_the_time_limit_argument_is_replaced_or_added() -> None:
+    assert with_time_limit(["inst", "--time-limit", "600", "--gap", "0.01"], 12.5) == [
+        "inst", "--time-limit", "12.500", "--gap", "0.01",
+    ]  # fmt: skip
+    assert with_time_limit(["inst"], 3.0) == ["inst", "--time-limit", "3.000"]
+
+
+def test_jobs_share_the_time_left_over_their_rounds() -> None:
+    deadline = time.time() + 100.0
+    assert job_share(deadline, 5, 2) == pytest.approx(100.0 / 3, abs=0.1)  # 3 rounds of 2 at once
+    assert job_share(deadline, 1, 2) == pytest.approx(100.0, abs=0.1)
+    assert job_share(time.time() - 5.0, 4, 2) == 0.0
+
+
+def test_a_job_with_too_little_time_left_is_not_started(tmp_path: Path) -> None:
+    payload = {
+        "name": "late", "folder": str(tmp_path / "late"), "arguments": ["no-such-instance"],
+        "request": {}, "wall_seconds": 60.0, "memory_mb": None, "start": None,
+        "deadline": time.time() + LEAST_JOB_SECONDS / 2, "share": 30.0,
+    }  # fmt: skip
+    outcome = _run_job(payload)
+    assert outcome["status"] == "timeout" and outcome["returncode"] is None
+    assert outcome["note"].startswith("not started: the batch's --time-limit had")
+    assert not (tmp_path / "late").exists()
+
+
+def test_the_clock_keeps_back_the_writing_reserve() -> None:
+    batch.start_clock(100.0)
+    assert batch._deadline is not None
+    left = batch._deadline - time.time()
+    assert 80.0 < left < 100.0  # 5 % and the exit kept back for the tables and the report
+
+
+@pytest.mark.slow
+def test_scenarios_share_the_commands_time_limit(tiny_instance: Path, tmp_path: Path) -> None:
+    """Four scenarios, two at once, under a 40 s limit for the whole command: each solve is given
+    at most the time left over the two rounds (about 19 s), not the 40 s, and the command ends
+    within its limit."""
+    (tiny_instance / "scenarios.yaml").write_text(
+        "scenarios:\n  base: {}\n  no-b: {close: [B]}\n  no-a: {close: [A]}\n"
+        "  dearer-travel: {set: {travel_cost_per_minute: 2.0}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scenarios"
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        main, ["scenarios", str(tiny_instance), "--out", str(out), "--time-limit", "40", "--no-report"]
+    )
+    took = time.monotonic() - started
+    assert result.exit_code == 0, result.output
+    limits = []
+    for name in ("base", "no-b", "no-a", "dearer-travel"):
+        summary = json.loads((out / "runs" / name / "summary.json").read_text(encoding="utf-8"))
+        assert summary["plan_found"]
+        limits.append(summary["solver"]["options"]["time_limit"])
+    assert all(limit <= 40.0 / 2 for limit in limits), limits
+    assert took < 40.0
+
+
+def test_dasks_closing_noise_is_kept_off_the_terminal(caplog: pytest.LogCaptureFixture) -> None:
+    """After :func:`quiet_dask`, Dask's INFO bookkeeping and asyncio's "Future exception was never
+    retrieved" for a timeout are not logged; other asyncio errors still are."""
+    import logging
+
+    from optimiser.commands.parallel import quiet_dask
+
+    quiet_dask()
+    assert not logging.getLogger("distributed.batched").isEnabledFor(logging.INFO)
+    log = logging.getLogger("asyncio")
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        for error in (TimeoutError("Timeout"), RuntimeError("a real fault")):
+            try:
+                raise error
+            except Exception:
+                log.error("Future exception was never retrieved", exc_info=True)
+    kept = [r.exc_info[1] for r in caplog.records if r.exc_info]
+    assert len(kept) == 1 and isinstance(kept[0], RuntimeError)
