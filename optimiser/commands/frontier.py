@@ -244,7 +244,7 @@ def frontier(
     if axis == "access":
         top_args = (*args, "--set", "objective=coverage")
         ends.append(Job("top", out / "runs" / "top", top_args, {"arguments": list(top_args)}))
-    run_batch(ends, time_limit, memory_limit, min(workers, len(ends)), scheduler, later=points)
+    run_batch(ends, time_limit, memory_limit, workers, scheduler, later=points)
     if not (base.folder / "allocation.csv").is_file():
         click.echo(f"The instance has no plan without a target; see {base.folder}", err=True)
         raise SystemExit(1)
@@ -453,7 +453,7 @@ def worst_frontier(
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
     least_args = (*args, "--set", "objective=worst")
     least = Job("least-worst", out / "runs" / "least-worst", least_args, {"a": list(least_args)})
-    run_batch([base, least], time_limit, memory_limit, min(workers, 2), scheduler, later=points)
+    run_batch([base, least], time_limit, memory_limit, workers, scheduler, later=points)
     w0, w_star = _worst(base.folder), _worst(least.folder)
     if w0 is None or w_star is None:
         which = base.folder if w0 is None else least.folder

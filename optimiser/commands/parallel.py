@@ -91,6 +91,8 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
                     "wall_seconds": 0.0, "peak_memory_mb": 0.0, "note": note}  # fmt: skip
         arguments = with_time_limit(arguments, limit)
         wall_seconds = limit * KILL_MARGIN[0] + KILL_MARGIN[1]
+    if payload.get("threads", 1) > 1:  # fewer jobs than workers: each takes the idle ones' threads
+        arguments = with_option(arguments, "--threads", str(payload["threads"]))
     command = [sys.executable, "-m", "optimiser", "solve", *arguments, "--out", str(folder)]
     start = payload.get("start")
     if start and (Path(start) / "sites.csv").is_file() and (Path(start) / "allocation.csv").is_file():
@@ -120,15 +122,19 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
     }
 
 
+def with_option(arguments: Sequence[str], option: str, value: str) -> list[str]:
+    """``arguments`` with ``option``'s value set to ``value`` (the option added if absent)."""
+    out = list(arguments)
+    if option in out[:-1]:
+        out[out.index(option) + 1] = value
+    else:
+        out += [option, value]
+    return out
+
+
 def with_time_limit(arguments: Sequence[str], seconds: float) -> list[str]:
     """``arguments`` with the value of ``--time-limit`` set to ``seconds`` (added if absent)."""
-    out = list(arguments)
-    value = f"{max(seconds, 0.0):.3f}"
-    if "--time-limit" in out[:-1]:
-        out[out.index("--time-limit") + 1] = value
-    else:
-        out += ["--time-limit", value]
-    return out
+    return with_option(arguments, "--time-limit", f"{max(seconds, 0.0):.3f}")
 
 
 def job_share(deadline: float, jobs: int, workers: int) -> float:
@@ -153,7 +159,9 @@ def run_jobs(
 
     With a ``deadline`` (wall clock, :func:`time.time`) the jobs to run and ``later`` more that the
     caller will run after them share the time left (:func:`job_share`); each job's ``--time-limit``
-    is its share, at most the time left when it starts, and ``wall_seconds`` is then ignored."""
+    is its share, at most the time left when it starts, and ``wall_seconds`` is then ignored.
+    With fewer jobs to run than ``workers``, each job's ``--threads`` is ``workers // jobs`` (a
+    regret's first solve, alone, takes both of two workers' threads)."""
     from benchmarks.suite.limits import kill_all
 
     outcomes: dict[str, JobOutcome] = {}
@@ -169,6 +177,7 @@ def run_jobs(
             on_done(outcome, finished, total)
     if todo:
         share = None if deadline is None else job_share(deadline, len(todo) + later, workers)
+        threads = max(workers // len(todo), 1)
         client, cluster = _client(scheduler, workers)
         try:
             from dask.distributed import as_completed
@@ -186,6 +195,7 @@ def run_jobs(
                     "start": None if job.start is None else str(job.start),
                     "deadline": deadline,
                     "share": share,
+                    "threads": threads,
                 }
                 waits = [by_name[job.after]] if job.after in by_name else []
                 future = client.submit(

@@ -96,3 +96,30 @@ def test_dasks_closing_noise_is_kept_off_the_terminal(caplog: pytest.LogCaptureF
                 log.error("Future exception was never retrieved", exc_info=True)
     kept = [r.exc_info[1] for r in caplog.records if r.exc_info]
     assert len(kept) == 1 and isinstance(kept[0], RuntimeError)
+
+
+def test_a_lone_job_takes_the_idle_workers_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fewer jobs than workers: each job's ``--threads`` is ``workers // jobs`` (the command it runs
+    is recorded instead of run)."""
+    from optimiser.commands import parallel
+
+    seen: list[list[str]] = []
+
+    class Limited:
+        status, returncode, wall_seconds, peak_memory_mb, note = "finished", 0, 0.0, 0.0, ""
+
+    def record(command: list[str], **_: object) -> Limited:
+        seen.append(command)
+        return Limited()
+
+    monkeypatch.setattr("benchmarks.suite.limits.run_limited", record)
+    args = ("inst", "--time-limit", "600", "--threads", "1")
+    jobs = [parallel.Job(n, tmp_path / n, args, {}) for n in ("one",)]
+    parallel.run_jobs(jobs, wall_seconds=60, memory_mb=None, workers=2, deadline=time.time() + 100)
+    (command,) = seen
+    assert command[command.index("--threads") + 1] == "2"
+    assert float(command[command.index("--time-limit") + 1]) <= 100.0
+    seen.clear()
+    pair = [parallel.Job(n, tmp_path / n, args, {}) for n in ("a", "b")]
+    parallel.run_jobs(pair, wall_seconds=60, memory_mb=None, workers=2, deadline=time.time() + 100)
+    assert [c[c.index("--threads") + 1] for c in seen] == ["1", "1"]
