@@ -161,6 +161,16 @@ def run_batch(
         sys.exit(130)
 
 
+def no_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> str:
+    """What to tell a user when ``job`` left no plan: that it was not started for lack of time
+    (its outcome's note), else ``otherwise``."""
+    for outcome in outcomes:
+        unstarted = outcome.status == "timeout" and outcome.note.startswith("not started")
+        if outcome.name == job.name and unstarted:
+            return f"{job.name} was {outcome.note}: give the command a longer --time-limit"
+    return otherwise
+
+
 BATCH_MARKER = ".optimiser-batch"
 
 

@@ -55,6 +55,7 @@ from optimiser.commands.batch import (
     claim_out,
     default_out,
     fail,
+    no_plan,
     run_batch,
     solve_arguments,
     solve_seconds,
@@ -244,9 +245,10 @@ def frontier(
     if axis == "access":
         top_args = (*args, "--set", "objective=coverage")
         ends.append(Job("top", out / "runs" / "top", top_args, {"arguments": list(top_args)}))
-    run_batch(ends, time_limit, memory_limit, workers, scheduler, later=points)
+    done = run_batch(ends, time_limit, memory_limit, workers, scheduler, later=points)
     if not (base.folder / "allocation.csv").is_file():
-        click.echo(f"The instance has no plan without a target; see {base.folder}", err=True)
+        message = f"The instance has no plan without a target; see {base.folder}"
+        click.echo(no_plan(done, base, message), err=True)
         raise SystemExit(1)
     params = loaded.model_input.input.parameters
     s0 = within_standard(base.folder, params.access_minutes)[side]
@@ -453,11 +455,12 @@ def worst_frontier(
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
     least_args = (*args, "--set", "objective=worst")
     least = Job("least-worst", out / "runs" / "least-worst", least_args, {"a": list(least_args)})
-    run_batch([base, least], time_limit, memory_limit, workers, scheduler, later=points)
+    done = run_batch([base, least], time_limit, memory_limit, workers, scheduler, later=points)
     w0, w_star = _worst(base.folder), _worst(least.folder)
     if w0 is None or w_star is None:
         which = base.folder if w0 is None else least.folder
-        click.echo(f"No plan for an end of the frontier; see {which}", err=True)
+        job = base if w0 is None else least
+        click.echo(no_plan(done, job, f"No plan for an end of the frontier; see {which}"), err=True)
         raise SystemExit(1)
     candidates = candidate_levels(loaded.model_input.input, w_star, w0)
     levels, jobs = worst_points(candidates, points, args, out, batch)

@@ -18,7 +18,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from optimiser.commands.batch import run_batch
+from optimiser.commands.batch import no_plan, run_batch
 from optimiser.commands.parallel import Job
 
 
@@ -42,10 +42,11 @@ def response_frontier(
     """Solve the base and every cap; return the frontier table (also written by the caller)."""
     time_limit, memory, workers, scheduler = limits
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
-    run_batch([base], time_limit, memory, workers, scheduler, later=points - 1)
+    done = run_batch([base], time_limit, memory, workers, scheduler, later=points - 1)
     doc = _read(base.folder)
     if not doc.get("plan_found"):
-        click.echo(f"The instance has no plan without a cap; see {base.folder}", err=True)
+        message = f"The instance has no plan without a cap; see {base.folder}"
+        click.echo(no_plan(done, base, message), err=True)
         raise SystemExit(1)
     worst = float(doc["worst_response_minutes"])
     caps = np.linspace(worst, min(worst, least_cap(loaded)), points)

@@ -86,7 +86,10 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
     if deadline is not None:
         limit = min(payload["share"], deadline - time.time())
         if limit < LEAST_JOB_SECONDS:
-            note = f"not started: the batch's --time-limit had {max(limit, 0.0):.1f} s left"
+            note = (
+                f"not started: its share of the command's --time-limit was {max(limit, 0.0):.1f} s, "
+                f"under {LEAST_JOB_SECONDS:g} s"
+            )
             return {"name": payload["name"], "status": "timeout", "returncode": None,
                     "wall_seconds": 0.0, "peak_memory_mb": 0.0, "note": note}  # fmt: skip
         arguments = with_time_limit(arguments, limit)

@@ -21,6 +21,7 @@ from optimiser.commands.batch import (
     claim_out,
     default_out,
     fail,
+    no_plan,
     run_batch,
     solve_arguments,
 )
@@ -67,9 +68,9 @@ def regret(
     args = solve_arguments(instance, backend, time_limit, gap)
     base = Job("optimum", out / "runs" / "optimum", args, {"arguments": list(args)})
     candidates = len(loaded.model_input.input.sites)  # then one solve a site, forced open or closed
-    run_batch([base], time_limit, memory_limit, workers, scheduler, later=candidates)
+    done = run_batch([base], time_limit, memory_limit, workers, scheduler, later=candidates)
     if not (base.folder / "sites.csv").is_file():
-        click.echo(f"The instance has no plan; see {base.folder}", err=True)
+        click.echo(no_plan(done, base, f"The instance has no plan; see {base.folder}"), err=True)
         raise SystemExit(1)
     sites = pd.read_csv(base.folder / "sites.csv", dtype={"site_id": str})
     jobs = [base]

@@ -41,7 +41,7 @@ def test_a_job_with_too_little_time_left_is_not_started(tmp_path: Path) -> None:
     }  # fmt: skip
     outcome = _run_job(payload)
     assert outcome["status"] == "timeout" and outcome["returncode"] is None
-    assert outcome["note"].startswith("not started: the batch's --time-limit had")
+    assert outcome["note"].startswith("not started: its share of the command's --time-limit was")
     assert not (tmp_path / "late").exists()
 
 
@@ -123,3 +123,16 @@ def test_a_lone_job_takes_the_idle_workers_threads(tmp_path: Path, monkeypatch: 
     pair = [parallel.Job(n, tmp_path / n, args, {}) for n in ("a", "b")]
     parallel.run_jobs(pair, wall_seconds=60, memory_mb=None, workers=2, deadline=time.time() + 100)
     assert [c[c.index("--threads") + 1] for c in seen] == ["1", "1"]
+
+
+def test_a_limit_too_short_for_the_first_solve_says_so(tiny_instance: Path, tmp_path: Path) -> None:
+    """regret under 2 s: the first solve's share is under the least a solve is started with, so it
+    is not started, and the command says why (not "the instance has no plan") and exits 1."""
+    out = tmp_path / "regret"
+    result = CliRunner().invoke(
+        main, ["regret", str(tiny_instance), "--out", str(out), "--time-limit", "2", "--no-report"]
+    )
+    assert result.exit_code == 1
+    assert "optimum was not started: its share of the command's --time-limit was" in result.output
+    assert "give the command a longer --time-limit" in result.output
+    assert "The instance has no plan" not in result.output
