@@ -339,22 +339,11 @@ def _execute_on_cluster(
     workers: int,
     on_row: Callable[[dict[str, Any], str, int], None],
 ) -> None:
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import as_completed
 
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        # threads are enough: each only waits on its case's own process. No dashboard, and its
-        # HTTP server on a free port (not 8787, which another run may hold).
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=False,
-            dashboard_address=":0",
-            scheduler_kwargs={"dashboard": False},
-        )
-        client = Client(cluster)
+    from benchmarks.suite.cluster import dask_client
+
+    client, cluster = dask_client(scheduler, workers)
     try:
         futures = {}
         for task in todo:

@@ -22,7 +22,6 @@ so a neighbour without one leaves the job a cold solve rather than a failed one.
 from __future__ import annotations
 
 import json
-import logging
 import math
 import os
 import sys
@@ -165,6 +164,7 @@ def run_jobs(
     is its share, at most the time left when it starts, and ``wall_seconds`` is then ignored.
     With fewer jobs to run than ``workers``, each job's ``--threads`` is ``workers // jobs`` (a
     regret's first solve, alone, takes both of two workers' threads)."""
+    from benchmarks.suite.cluster import dask_client
     from benchmarks.suite.limits import kill_all
 
     outcomes: dict[str, JobOutcome] = {}
@@ -181,7 +181,7 @@ def run_jobs(
     if todo:
         share = None if deadline is None else job_share(deadline, len(todo) + later, workers)
         threads = max(workers // len(todo), 1)
-        client, cluster = _client(scheduler, workers)
+        client, cluster = dask_client(scheduler, workers)
         try:
             from dask.distributed import as_completed
 
@@ -224,47 +224,3 @@ def run_jobs(
             if cluster is not None:
                 cluster.close()
     return [outcomes[job.name] for job in jobs if job.name in outcomes]
-
-
-class _ClosingNoise(logging.Filter):
-    """Drops asyncio's "Future exception was never retrieved" for a timeout: Dask's in-process
-    cluster leaves one behind at close now and then (a heartbeat cut short), and it printed a
-    traceback after a regret run that had finished without fault."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        return not (
-            str(record.msg).startswith("Future exception was never retrieved")
-            and isinstance(error, TimeoutError)
-        )
-
-
-def quiet_dask() -> None:
-    """No tracebacks from Dask's own bookkeeping on the user's terminal: its loggers' output
-    below ERROR off ("Batched Comm Closed", logged at INFO with a traceback when the in-process
-    cluster closes), and :class:`_ClosingNoise` on asyncio's logger.  A job's failure is still
-    reported, by its outcome."""
-    for handler in logging.getLogger("distributed").handlers:
-        if isinstance(handler, logging.StreamHandler):
-            handler.setLevel(max(handler.level, logging.ERROR))
-    logging.getLogger("distributed").setLevel(logging.ERROR)
-    asyncio_log = logging.getLogger("asyncio")
-    if not any(isinstance(f, _ClosingNoise) for f in asyncio_log.filters):
-        asyncio_log.addFilter(_ClosingNoise())
-
-
-def _client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
-    from dask.distributed import Client, LocalCluster
-
-    quiet_dask()
-
-    if scheduler:
-        return Client(scheduler), None
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=False,
-        dashboard_address=":0",
-        scheduler_kwargs={"dashboard": False},
-    )
-    return Client(cluster), cluster

@@ -78,26 +78,6 @@ def test_scenarios_share_the_commands_time_limit(tiny_instance: Path, tmp_path: 
     assert took < 40.0
 
 
-def test_dasks_closing_noise_is_kept_off_the_terminal(caplog: pytest.LogCaptureFixture) -> None:
-    """After :func:`quiet_dask`, Dask's INFO bookkeeping and asyncio's "Future exception was never
-    retrieved" for a timeout are not logged; other asyncio errors still are."""
-    import logging
-
-    from optimiser.commands.parallel import quiet_dask
-
-    quiet_dask()
-    assert not logging.getLogger("distributed.batched").isEnabledFor(logging.INFO)
-    log = logging.getLogger("asyncio")
-    with caplog.at_level(logging.ERROR, logger="asyncio"):
-        for error in (TimeoutError("Timeout"), RuntimeError("a real fault")):
-            try:
-                raise error
-            except Exception:
-                log.error("Future exception was never retrieved", exc_info=True)
-    kept = [r.exc_info[1] for r in caplog.records if r.exc_info]
-    assert len(kept) == 1 and isinstance(kept[0], RuntimeError)
-
-
 def test_a_lone_job_takes_the_idle_workers_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Fewer jobs than workers: each job's ``--threads`` is ``workers // jobs`` (the command it runs
     is recorded instead of run)."""
