@@ -218,12 +218,21 @@ def _regret_chart(regret: pd.DataFrame, out: Path) -> str | None:
     ok = ok.sort_values("regret")
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(ok) + 1.2))
     colours = ["#DA291C" if f == "closed" else "#009639" for f in ok["forced"]]
-    ax.barh(
+    bars = ax.barh(
         [f"{n} ({f})" for n, f in zip(ok["name"].str[:30], ok["forced"], strict=True)],
         ok["regret"] / 1e3,
         color=colours,
     )
-    ax.set_xlabel("extra annual cost against the optimum (£ thousand)")
+    # a forced solve stopped at its limit: its cost, so its bar, is at most that (an upper bound)
+    unproven = (ok["status"] != "optimal").to_numpy() if "status" in ok.columns else [False] * len(ok)
+    for bar, open_gap in zip(bars, unproven, strict=True):
+        if open_gap:
+            bar.set_hatch("///")
+            bar.set_alpha(0.55)
+    label = "extra annual cost against the optimum (£ thousand)"
+    if any(unproven):
+        label += "\nhatched: the forced solve stopped at its limit (at most this)"
+    ax.set_xlabel(label)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     path = out / "regret.svg"

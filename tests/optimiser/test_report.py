@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -230,3 +231,22 @@ def test_a_comparison_maps_its_first_scenario_not_the_first_by_name(tmp_path: Pa
         (tmp_path / "runs" / name).mkdir(parents=True)
         (tmp_path / "runs" / name / "run.json").write_text('{"kind": "cover", "files": []}')
     assert comparison_context(tmp_path)["subtitle"] == "2 solves compared; map: base"
+
+
+def test_a_regret_bar_of_a_forced_solve_stopped_at_its_limit_is_hatched(tmp_path: Path) -> None:
+    """A forced solve that stopped ``feasible`` gives an upper bound on its site's regret: its bar
+    is hatched and the axis says why; with every forced solve optimal, nothing is hatched."""
+    from optimiser.report.context import _regret_chart
+
+    regret = pd.DataFrame(
+        {
+            "name": ["Site A", "Site B"],
+            "forced": ["open", "closed"],
+            "regret": [1200.0, 5400.0],
+            "status": ["optimal", "feasible"],
+        }
+    )
+    svg = _regret_chart(regret, tmp_path)
+    assert svg is not None and "hatch" in svg and "stopped at its limit" in svg
+    proven = _regret_chart(regret.assign(status="optimal"), tmp_path)
+    assert proven is not None and "hatch" not in proven and "stopped at its limit" not in proven
