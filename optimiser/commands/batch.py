@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pandas as pd
 
 from optimiser.commands.parallel import Job, JobOutcome, run_jobs
 from optimiser.errors import InputError
@@ -169,6 +170,22 @@ def no_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> str:
         if outcome.name == job.name and unstarted:
             return f"{job.name} was {outcome.note}: give the command a longer --time-limit"
     return otherwise
+
+
+UNPROVEN_NOTE = "hollow: stopped at its limit, a plan within its gap (frontier table)"
+
+
+def mark_unproven(ax: Any, x: Any, y: Any, status: Any) -> bool:
+    """On a frontier chart, a white hollow marker over each point whose solve stopped short of
+    optimal (its cost is a plan's, the least cost for its target at most that); True if any."""
+    unproven = (pd.Series(status).to_numpy() != "optimal") if status is not None else None
+    if unproven is None or not unproven.any():
+        return False
+    ax.scatter(
+        pd.Series(x).to_numpy()[unproven], pd.Series(y).to_numpy()[unproven],
+        s=36, facecolors="white", edgecolors="#005EB8", zorder=4,
+    )  # fmt: skip
+    return True
 
 
 BATCH_MARKER = ".optimiser-batch"

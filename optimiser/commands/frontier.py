@@ -50,11 +50,13 @@ import pandas as pd
 
 from models.sact.access import share as access_share
 from optimiser.commands.batch import (
+    UNPROVEN_NOTE,
     batch_options,
     check_word,
     claim_out,
     default_out,
     fail,
+    mark_unproven,
     no_plan,
     run_batch,
     solve_arguments,
@@ -166,11 +168,13 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     ax.scatter(
         scale * knee["achieved"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C", zorder=3
     )
+    unproven = mark_unproven(ax, scale * ok["achieved"], ok["cost"] / 1e6, ok.get("status"))
     if axis == "worst":
-        ax.set_xlabel("longest journey of any attendance (minutes)")
+        xlabel = "longest journey of any attendance (minutes)"
     else:
         label = "worst quintile's share" if axis == "worst_quintile" else "share of attendances"
-        ax.set_xlabel(f"{label} within the access standard (%)")
+        xlabel = f"{label} within the access standard (%)"
+    ax.set_xlabel(xlabel + (f"\n{UNPROVEN_NOTE}" if unproven else ""))
     ax.set_ylabel("annual cost (£ million)")
     ax.grid(alpha=0.3)
     fig.tight_layout()

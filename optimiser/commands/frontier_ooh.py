@@ -18,7 +18,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from optimiser.commands.batch import no_plan, run_batch
+from optimiser.commands.batch import UNPROVEN_NOTE, mark_unproven, no_plan, run_batch
 from optimiser.commands.parallel import Job
 
 
@@ -97,8 +97,10 @@ def response_chart(table: pd.DataFrame, out: Path) -> Path:
     ax.scatter(
         knee["worst_response_minutes"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C"
     )
+    unproven = mark_unproven(ax, ok["worst_response_minutes"], ok["cost"] / 1e6, ok.get("status"))
     ax.invert_xaxis()
-    ax.set_xlabel("worst response time of any site-service (minutes)")
+    xlabel = "worst response time of any site-service (minutes)"
+    ax.set_xlabel(xlabel + (f"\n{UNPROVEN_NOTE}" if unproven else ""))
     ax.set_ylabel("annual cost of out-of-hours cover (£ million)")
     ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -195,3 +195,24 @@ def test_a_standard_off_the_bands_reads_the_runs_within_access_standard_overall_
     quintiles.drop(columns="within_access_standard").to_csv(tmp_path / "access_by_quintile.csv", index=False)
     share, worst = within_standard(tmp_path, 40)
     assert share == pytest.approx(0.7) and math.isnan(worst)  # was the overall 0.7 under its name
+
+
+@pytest.mark.parametrize("axis", ["access", "worst"])
+def test_a_point_stopped_at_its_limit_is_drawn_hollow_and_said_to_be(axis: str, tmp_path: Path) -> None:
+    """frontier.svg marks a point whose solve stopped ``feasible`` (its cost a plan's, within its
+    gap) and says so under the axis; with every point optimal, neither mark nor words."""
+    from optimiser.commands.batch import UNPROVEN_NOTE
+    from optimiser.commands.frontier import frontier_chart
+
+    table = pd.DataFrame(
+        {
+            "achieved": [0.90, 0.93, 0.96],
+            "cost": [5.6e6, 5.8e6, 6.0e6],
+            "knee": [False, True, False],
+            "status": ["optimal", "feasible", "optimal"],
+        }
+    )
+    text = frontier_chart(table, tmp_path, axis).read_text(encoding="utf-8")
+    assert UNPROVEN_NOTE.split(",")[0] in text
+    proven = frontier_chart(table.assign(status="optimal"), tmp_path, axis).read_text(encoding="utf-8")
+    assert UNPROVEN_NOTE.split(",")[0] not in proven
