@@ -163,13 +163,12 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
                 else "no baseline; the weeks not planned show their demand uncovered"
             )
         )
-    base_limited = [r for r in run.rows if r["model"] == "baseline" and r["status"] != Status.OPTIMAL.value]
-    if base is not None and base_limited:
+    if base is not None and _at_limit(run, "baseline"):
         out.append(
             "the baseline (everyone at home) stopped at its time limit: its figures are those of a "
             "feasible plan, not the least uncovered demand and cost it could have"
         )
-    limited = [r for r in run.rows if r["model"] == "plan" and r["status"] != Status.OPTIMAL.value]
+    limited = _at_limit(run, "plan")
     if limited:
         out.append(
             f"{count(len(limited), 'solve')} stopped at {'its' if len(limited) == 1 else 'their'} "
@@ -177,6 +176,11 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
             "the plan is the best found, with the gap shown"
         )
     return tuple(out)
+
+
+def _at_limit(run: Run, model: str) -> list[dict]:
+    """The solves of ``model`` (plan or baseline) that stopped short of optimal."""
+    return [r for r in run.rows if r["model"] == model and r["status"] != Status.OPTIMAL.value]
 
 
 def _no_plan(stages: tuple[StageOutcome, ...]) -> tuple[str, ...]:

@@ -231,6 +231,7 @@ def solve_weeks(
     per_stage: list[list[SolveResult]] = [[] for _ in weekly]
     weeks = sorted(set(idx.dem["w"]) | set(idx.mw["w"]))
     parts: list[int | None] = [None] if baseline else list(weeks)  # None: the whole horizon
+    span = len(weeks) if baseline else 1  # the weeks one part holds
     done, failed = 0, False
     for w in parts:
         where = "the baseline" if w is None else f"{model}, week {w + 1} of {inst.weeks}"
@@ -249,18 +250,16 @@ def solve_weeks(
                 for later in assembled[s:]:
                     scatter(part_rows, start, later)  # type: ignore[arg-type]
                 break
-            claim *= len(weeks) if w is None else 1
-            result, vals = solve_once(part, run, claim, weights, fixed, start)
+            result, vals = solve_once(part, run, claim * span, weights, fixed, start)
             per_stage[s].append(result)
-            run.record(model, name, 0 if w is None else w + 1, result, claim)
+            run.record(model, name, 0 if w is None else w + 1, result, claim * span)
             if vals is None:
                 failed = True
                 break
             scatter(part_rows, vals, assembled[s])
             start = vals
             if held is not None:
-                value = stage_value(part, params, vals, held)
-                fixed.append((held, hold(params, value, len(weeks) if w is None else 1)))
+                fixed.append((held, hold(params, stage_value(part, params, vals, held), span)))
             bounds = [r.bound for r in per_stage[s]]
             run.tell(
                 f"{label}, {name}",
@@ -270,7 +269,6 @@ def solve_weeks(
         if failed:
             break
         done += 1
-    weeks_done = len(weeks) if baseline and done else (0 if baseline else done)
     stages: list[StageOutcome] = []
     values = None
     for s, (name, weights, *_) in enumerate(weekly):
@@ -295,7 +293,7 @@ def solve_weeks(
             StageOutcome(name, res, objective_values(idx, params, vals) if vals is not None else {})
         )
         values = vals if vals is not None else values
-    return Solved(idx=idx, stages=tuple(stages), values=values, weeks_done=weeks_done, weeks=len(weeks))
+    return Solved(idx=idx, stages=tuple(stages), values=values, weeks_done=done * span, weeks=len(weeks))
 
 
 def improve(params: CoverParameters, run: Run, solved: Solved) -> Solved:

@@ -462,9 +462,8 @@ def worst_frontier(
     done = run_batch([base, least], time_limit, memory_limit, workers, scheduler, later=points)
     w0, w_star = _worst(base.folder), _worst(least.folder)
     if w0 is None or w_star is None:
-        which = base.folder if w0 is None else least.folder
-        job = base if w0 is None else least
-        click.echo(no_plan(done, job, f"No plan for an end of the frontier; see {which}"), err=True)
+        end = base if w0 is None else least
+        click.echo(no_plan(done, end, f"No plan for an end of the frontier; see {end.folder}"), err=True)
         raise SystemExit(1)
     candidates = candidate_levels(loaded.model_input.input, w_star, w0)
     levels, jobs = worst_points(candidates, points, args, out, batch)
