@@ -101,17 +101,18 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
         command += ["--start", str(start)]
     if folder.exists():
         command.append("--force")
-    log = Path(tempfile.mkdtemp(prefix="optimiser-job-")) / "job.log"
-    limited = run_limited(
-        command,
-        wall_seconds=wall_seconds,
-        memory_mb=payload["memory_mb"],
-        log_file=log,
-        env=dict(os.environ),
-    )
-    note = limited.note
-    if limited.status == "finished" and limited.returncode == 2:
-        note = log.read_text(errors="replace")[-2000:].strip()
+    with tempfile.TemporaryDirectory(prefix="optimiser-job-") as scratch:  # removed after the job
+        log = Path(scratch) / "job.log"
+        limited = run_limited(
+            command,
+            wall_seconds=wall_seconds,
+            memory_mb=payload["memory_mb"],
+            log_file=log,
+            env=dict(os.environ),
+        )
+        note = limited.note
+        if limited.status == "finished" and limited.returncode == 2:
+            note = log.read_text(errors="replace")[-2000:].strip()
     if folder.is_dir():
         (folder / REQUEST_FILE).write_text(json.dumps(payload["request"], indent=2) + "\n", encoding="utf-8")
     return {

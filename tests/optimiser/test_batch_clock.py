@@ -45,6 +45,23 @@ def test_a_job_with_too_little_time_left_is_not_started(tmp_path: Path) -> None:
     assert not (tmp_path / "late").exists()
 
 
+def test_a_job_leaves_no_scratch_folder_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job's log lives in a scratch folder of its own, read for the note of a bad instance (exit 2)
+    and then removed: a regret of 20 sites must not leave 20 folders in the temporary directory."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr("tempfile.tempdir", None)
+    payload = {
+        "name": "bad", "folder": str(tmp_path / "bad"), "arguments": [str(tmp_path / "no-such-instance")],
+        "request": {}, "wall_seconds": 60.0, "memory_mb": None, "start": None,
+        "deadline": None, "share": None,
+    }  # fmt: skip
+    outcome = _run_job(payload)
+    assert outcome["returncode"] == 2
+    assert "no-such-instance" in outcome["note"]
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
 def test_the_clock_keeps_back_the_writing_reserve() -> None:
     batch.start_clock(100.0)
     assert batch._deadline is not None
