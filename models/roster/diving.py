@@ -18,6 +18,15 @@ branch-and-price for nurse rostering) builds the rota one group of people at a t
 3. Price the people still free for at most ``rounds`` rounds against the new multipliers
    (:func:`models.roster.column_generation.price_round`), so their lines fit the fixed ones.
 
+With ``grow`` :math:`g > 1` the step adapts when time is short: when the steps still needed at
+``share`` (each fixing :math:`\max(1, \lceil \text{share} \cdot \text{free} \rceil)`) would
+take longer, at the mean seconds of the steps so far, than the pricing time left, a step after
+one whose fixing raised the LP by at most ``flat`` points fixes :math:`g` times the share of the
+step before (at most all the free people); after a step that raised it more, or with time
+enough, the share is ``share`` again. Fixing lines the LP was already near costs little, so a
+dive short of time ends in fewer steps, each priced, instead of fixing everyone at once at the
+deadline; a dive with time enough is not changed.
+
 When everyone is fixed, the LP's value is the rota's penalty: each person's line obeys their own
 rules, and the cover and fairness slacks the LP chooses for fixed lines are the penalties the
 model charges (the least under/over and spread that satisfy the rows). The dive does not
@@ -101,6 +110,8 @@ def dive(
     seed: int = 0,
     pricers: PricingWorkers | None = None,
     reserve: float = 0.0,
+    grow: float = 1.0,
+    flat: float = 0.5,
 ) -> Dive | None:
     """Dive from the master's current LP (module docstring) within ``options``' time.
 
@@ -113,7 +124,10 @@ def dive(
     the time kept for fixing without pricing (default 0): pricing ends that much before the
     deadline and the dive goes on fixing ``share`` of the free people a step against the LP
     re-solved, so a dive short of time rounds the LP step by step instead of fixing everyone at
-    once at the deadline. None: no rota (see the module)."""
+    once at the deadline; ``grow``, ``flat``: the step's growth, when time is short, while the LP
+    stays within ``flat`` points of its value before the step (default 1: every step fixes
+    ``share``).
+    None: no rota (see the module)."""
     t0 = time.perf_counter()
     options = options.with_deadline()
     left = options.remaining()
@@ -122,6 +136,7 @@ def dive(
     fixed: dict[int, int] = {}  # person -> index into master.lines
     steps = 0
     rng = np.random.default_rng(seed)
+    step, last = share, None  # this step's share; the LP's value before the last fixing
     try:
         while True:
             lp = _lp_point(master)
@@ -132,8 +147,14 @@ def dive(
                 chosen = tuple(sorted((master.lines[i] for i in fixed.values()), key=lambda ln: ln.person))
                 added = len(master.lines) - before
                 return Dive(chosen, objective, value, steps, added, time.perf_counter() - t0)
+            if last is not None and grow > 1.0:
+                short = _short_of_time(
+                    pricing, len(people) - len(fixed), share, time.perf_counter() - t0, steps
+                )
+                step = min(step * grow, 1.0) if short and objective <= last + flat else share
+            last = objective
             late = options.should_stop()  # out of time: every free person to their likeliest line
-            if not _fix(master, fixed, value, sure, 1.0 if late else share, noise, rng):
+            if not _fix(master, fixed, value, sure, 1.0 if late else step, noise, rng):
                 return None  # a free person has no line yet
             steps += 1
             if len(fixed) < len(people) and not _price_rounds(
@@ -202,6 +223,23 @@ def day_dive(
                 return None
     finally:
         apply_fixings(master, people, ())
+
+
+def steps_to_fix(free: int, share: float) -> int:
+    """Steps a dive fixing ``max(1, ceil(share * free))`` people a step takes to fix ``free``
+    people (nobody fixed for being sure)."""
+    steps = 0
+    while free > 0:
+        free -= max(1, math.ceil(share * free))
+        steps += 1
+    return steps
+
+
+def _short_of_time(options: SolveOptions, free: int, share: float, seconds: float, steps: int) -> bool:
+    """Whether the steps still needed at ``share`` for ``free`` people, at the mean of the ``steps``
+    taken in ``seconds``, would outlast ``options``' time left (never without a limit)."""
+    left = options.remaining()
+    return left is not None and steps > 0 and steps_to_fix(free, share) * seconds / steps > left
 
 
 def _lp_point(master: Master) -> tuple[float, np.ndarray] | None:

@@ -190,6 +190,8 @@ class LinesSettings:
     dive_noise: float = 0.2
     dive_by: str = "lines"
     dive_reserve: float = 0.0
+    dive_grow: float = 1.0
+    dive_flat: float = 0.5
     dive_gap: float = 0.01
     open_dive_rounds: int = 0
     early_share: float = 0.1
@@ -460,6 +462,7 @@ def _dived(
     budget = options if left is None else options.with_deadline(settings.dive_share * left)
     best: Dive | None = None
     penalties: list[int | None] = []
+    steps: list[tuple[int, float] | None] = []  # each dive's steps and seconds
     took = 0.0
     for k in range(max(settings.dives, 1)):
         rest = budget.remaining()
@@ -476,13 +479,18 @@ def _dived(
         if kinds[k % len(kinds)] == "days":
             dived = day_dive(master, people, part, **common)
         else:
-            dived = dive(master, people, part, reserve=settings.dive_reserve, **common)
+            dived = dive(
+                master, people, part, reserve=settings.dive_reserve, grow=settings.dive_grow,
+                flat=settings.dive_flat, **common,
+            )  # fmt: skip
         took = took or time.perf_counter() - t
         penalties.append(None if dived is None else round(dived.penalty))
+        steps.append(None if dived is None else (dived.steps, round(dived.seconds, 2)))
         if dived is not None and (best is None or dived.penalty < best.penalty - 1e-6):
             best = dived
     record["dive_penalty"] = None if best is None else round(best.penalty)
     record["dive_penalties"] = penalties
+    record["dive_steps"] = steps
     return best
 
 

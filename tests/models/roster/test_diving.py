@@ -198,3 +198,43 @@ def test_a_dive_by_days_reaches_a_better_rota_than_the_dive_by_lines_and_undoes_
         assert np.all(np.asarray(lp.col_upper_)[cols] == 1.0)
         assert all(person.fixings == (frozenset(), frozenset()) for person in people)
     assert found == {"lines": 30, "days": 19}
+
+
+def test_a_growing_dive_fixes_more_people_a_step_while_short_of_time_and_the_lp_flat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``grow`` 2: when time is short, a step after one that left the LP within ``flat`` points
+    fixes twice the share of the one before. With nothing sure (``sure`` above 1), ``share`` 0.1
+    and 10 people, a dive always short of time and always flat fixes 1, 2, 3 and 4 people (4
+    steps); never flat, or with time enough (no limit), one a step, as without growth (10 steps).
+    Each rota is legal at its penalty."""
+    from models.roster import diving
+
+    assert diving.steps_to_fix(10, 0.1) == 10 and diving.steps_to_fix(10, 0.5) == 4
+    inp = generate(10, 7, seed=5)
+    steps = {}
+    cases = (("plain", 1.0, 0.5, True), ("short", 2.0, 1e9, True), ("never flat", 2.0, -1e9, True),
+             ("time enough", 2.0, 1e9, False))  # fmt: skip
+    for name, grow, flat, short in cases:
+        if short:
+            monkeypatch.setattr(diving, "_short_of_time", lambda *_: True)
+        else:
+            monkeypatch.undo()
+        rm, master, people = _seeded(inp)
+        generate_columns(rm, master, SolveOptions(), max_rounds=2, people=people)
+        dived = dive(master, people, SolveOptions(), sure=1.1, share=0.1, workers=1, grow=grow, flat=flat)
+        assert dived is not None
+        checked = check_roster(inp, _assignments(rm, dived.lines))
+        assert checked.feasible and checked.score == round(dived.penalty)
+        steps[name] = dived.steps
+    assert steps == {"plain": 10, "short": 4, "never flat": 10, "time enough": 10}
+
+
+def test_a_dive_is_short_of_time_when_its_pace_cannot_fix_everyone_in_the_time_left() -> None:
+    from models.roster.diving import _short_of_time
+
+    options = SolveOptions(time_limit=20.0).with_deadline()
+    assert not _short_of_time(options, 10, 0.1, 4.0, 4)  # 10 steps of 1 s in about 20 s left
+    assert _short_of_time(options, 10, 0.1, 8.0, 4)  # 10 steps of 2 s: 20 s, more than is left
+    assert not _short_of_time(SolveOptions(), 10, 0.1, 80.0, 4)  # no limit
+    assert not _short_of_time(options, 10, 0.1, 0.0, 0)  # no step yet: no pace
