@@ -20,7 +20,8 @@ branch-and-price for nurse rostering) builds the rota one group of people at a t
 
 With ``grow`` :math:`g > 1` the step adapts when time is short: when the steps still needed at
 ``share`` (each fixing :math:`\max(1, \lceil \text{share} \cdot \text{free} \rceil)`) would
-take longer, at the mean seconds of the steps so far, than the pricing time left, a step after
+take longer than the pricing time left, at the seconds per priced person of the steps so far
+(each step prices the people still free: the later steps are the shorter), a step after
 one whose fixing raised the LP by at most ``flat`` points fixes :math:`g` times the share of the
 step before (at most all the free people); after a step that raised it more, or with time
 enough, the share is ``share`` again. Fixing lines the LP was already near costs little, so a
@@ -137,6 +138,7 @@ def dive(
     steps = 0
     rng = np.random.default_rng(seed)
     step, last = share, None  # this step's share; the LP's value before the last fixing
+    priced = 0  # free people after each step so far, summed: the people its pricing priced
     try:
         while True:
             lp = _lp_point(master)
@@ -148,15 +150,15 @@ def dive(
                 added = len(master.lines) - before
                 return Dive(chosen, objective, value, steps, added, time.perf_counter() - t0)
             if last is not None and grow > 1.0:
-                short = _short_of_time(
-                    pricing, len(people) - len(fixed), share, time.perf_counter() - t0, steps
-                )
+                seconds = time.perf_counter() - t0
+                short = _short_of_time(pricing, len(people) - len(fixed), share, seconds, priced)
                 step = min(step * grow, 1.0) if short and objective <= last + flat else share
             last = objective
             late = options.should_stop()  # out of time: every free person to their likeliest line
             if not _fix(master, fixed, value, sure, 1.0 if late else step, noise, rng):
                 return None  # a free person has no line yet
             steps += 1
+            priced += len(people) - len(fixed)
             if len(fixed) < len(people) and not _price_rounds(
                 master, people, pricing, rounds, price_seconds, pool, workers, pricers, skip=set(fixed)
             ):
@@ -225,21 +227,23 @@ def day_dive(
         apply_fixings(master, people, ())
 
 
-def steps_to_fix(free: int, share: float) -> int:
-    """Steps a dive fixing ``max(1, ceil(share * free))`` people a step takes to fix ``free``
-    people (nobody fixed for being sure)."""
-    steps = 0
+def still_to_price(free: int, share: float) -> list[int]:
+    """The people left free after each step of a dive that fixes ``max(1, ceil(share * free))``
+    people a step (nobody fixed for being sure) until ``free`` are fixed: the people each step
+    prices (the last, 0, none)."""
+    left = []
     while free > 0:
         free -= max(1, math.ceil(share * free))
-        steps += 1
-    return steps
+        left.append(free)
+    return left
 
 
-def _short_of_time(options: SolveOptions, free: int, share: float, seconds: float, steps: int) -> bool:
-    """Whether the steps still needed at ``share`` for ``free`` people, at the mean of the ``steps``
-    taken in ``seconds``, would outlast ``options``' time left (never without a limit)."""
+def _short_of_time(options: SolveOptions, free: int, share: float, seconds: float, priced: int) -> bool:
+    """Whether the steps still needed at ``share`` for ``free`` people would outlast ``options``'
+    time left, at the pace so far: ``seconds`` for the steps that priced ``priced`` people in all
+    (a step's time is mostly its pricing, one problem a free person). Never without a limit."""
     left = options.remaining()
-    return left is not None and steps > 0 and steps_to_fix(free, share) * seconds / steps > left
+    return left is not None and priced > 0 and sum(still_to_price(free, share)) * seconds / priced > left
 
 
 def _lp_point(master: Master) -> tuple[float, np.ndarray] | None:

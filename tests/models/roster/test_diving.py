@@ -210,7 +210,8 @@ def test_a_growing_dive_fixes_more_people_a_step_while_short_of_time_and_the_lp_
     Each rota is legal at its penalty."""
     from models.roster import diving
 
-    assert diving.steps_to_fix(10, 0.1) == 10 and diving.steps_to_fix(10, 0.5) == 4
+    assert diving.still_to_price(10, 0.1) == [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]
+    assert diving.still_to_price(10, 0.5) == [5, 2, 1, 0]
     inp = generate(10, 7, seed=5)
     steps = {}
     cases = (("plain", 1.0, 0.5, True), ("short", 2.0, 1e9, True), ("never flat", 2.0, -1e9, True),
@@ -231,10 +232,11 @@ def test_a_growing_dive_fixes_more_people_a_step_while_short_of_time_and_the_lp_
 
 
 def test_a_dive_is_short_of_time_when_its_pace_cannot_fix_everyone_in_the_time_left() -> None:
+    """10 free people at a tenth a step still need 45 people priced (9 + 8 + ... + 1)."""
     from models.roster.diving import _short_of_time
 
     options = SolveOptions(time_limit=20.0).with_deadline()
-    assert not _short_of_time(options, 10, 0.1, 4.0, 4)  # 10 steps of 1 s in about 20 s left
-    assert _short_of_time(options, 10, 0.1, 8.0, 4)  # 10 steps of 2 s: 20 s, more than is left
-    assert not _short_of_time(SolveOptions(), 10, 0.1, 80.0, 4)  # no limit
-    assert not _short_of_time(options, 10, 0.1, 0.0, 0)  # no step yet: no pace
+    assert not _short_of_time(options, 10, 0.1, 4.0, 20)  # 45 people at 0.2 s: 9 s of about 20 left
+    assert _short_of_time(options, 10, 0.1, 10.0, 20)  # at 0.5 s: 22.5 s, more than is left
+    assert not _short_of_time(SolveOptions(), 10, 0.1, 80.0, 20)  # no limit
+    assert not _short_of_time(options, 10, 0.1, 0.0, 0)  # nobody priced yet: no pace
