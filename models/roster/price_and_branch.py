@@ -110,6 +110,14 @@ class LinesSettings:
     dive_reserve : float
         Share of a dive's time kept for fixing without pricing (:func:`models.roster.diving.dive`'s
         ``reserve``; default 0: pricing until the deadline, then every free person fixed at once).
+    dive_grow, dive_flat : float, float
+        The dive's ``grow`` and ``flat`` (:func:`models.roster.diving.dive`; defaults 2 and 0.5
+        points): when the dive, at its pace so far, would run out of time before everyone is
+        fixed, each step that leaves the LP within ``dive_flat`` points fixes twice the share of
+        the one before. On Curtois & Qu Instance12 at 60 s (quiet, 2026-12-04) the dive ran out
+        of time with 24-27 of 60 people free and fixed them at once (8,688-10,402 in 6 runs;
+        rota 4,880-5,462 after repair); growing, 6,864 and 7,432 (rota 4,823 and 4,601).
+        Dives with time enough (Instances 8-10) are not changed. 1: no growth.
     dive_gap : float
         Dive with ``dive_rounds`` pricing rounds only when the column generation's bound is
         within this share of its LP value (default 0.01, :func:`_closed_to`).
@@ -190,7 +198,7 @@ class LinesSettings:
     dive_noise: float = 0.2
     dive_by: str = "lines"
     dive_reserve: float = 0.0
-    dive_grow: float = 1.0
+    dive_grow: float = 2.0
     dive_flat: float = 0.5
     dive_gap: float = 0.01
     open_dive_rounds: int = 0
