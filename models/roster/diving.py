@@ -26,7 +26,10 @@ one whose fixing raised the LP by at most ``flat`` points fixes :math:`g` times 
 step before (at most all the free people); after a step that raised it more, or with time
 enough, the share is ``share`` again. Fixing lines the LP was already near costs little, so a
 dive short of time ends in fewer steps, each priced, instead of fixing everyone at once at the
-deadline; a dive with time enough is not changed.
+deadline; a dive with time enough is not changed, nor one that does not price (``rounds`` 0: its
+steps are LP re-solves, which grow longer with larger fixings; on Instance12, when column
+generation had not converged, a growing unpriced dive fixed 18 people at once and its LP
+re-solve then ended without an optimum: no rota from the dive).
 
 When everyone is fixed, the LP's value is the rota's penalty: each person's line obeys their own
 rules, and the cover and fairness slacks the LP chooses for fixed lines are the penalties the
@@ -149,7 +152,7 @@ def dive(
                 chosen = tuple(sorted((master.lines[i] for i in fixed.values()), key=lambda ln: ln.person))
                 added = len(master.lines) - before
                 return Dive(chosen, objective, value, steps, added, time.perf_counter() - t0)
-            if last is not None and grow > 1.0:
+            if last is not None and grow > 1.0 and rounds > 0:
                 seconds = time.perf_counter() - t0
                 short = _short_of_time(pricing, len(people) - len(fixed), share, seconds, priced)
                 step = min(step * grow, 1.0) if short and objective <= last + flat else share

@@ -117,7 +117,8 @@ class LinesSettings:
         the one before. On Curtois & Qu Instance12 at 60 s (quiet, 2026-12-04) the dive ran out
         of time with 24-27 of 60 people free and fixed them at once (8,688-10,402 in 6 runs;
         rota 4,880-5,462 after repair); growing, 6,864 and 7,432 (rota 4,823 and 4,601).
-        Dives with time enough (Instances 8-10) are not changed. 1: no growth.
+        Dives with time enough (Instances 8-10) are not changed, nor dives that do not price
+        (``open_dive_rounds`` 0, when column generation has not closed). 1: no growth.
     dive_gap : float
         Dive with ``dive_rounds`` pricing rounds only when the column generation's bound is
         within this share of its LP value (default 0.01, :func:`_closed_to`).

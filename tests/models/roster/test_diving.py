@@ -206,29 +206,39 @@ def test_a_growing_dive_fixes_more_people_a_step_while_short_of_time_and_the_lp_
     """``grow`` 2: when time is short, a step after one that left the LP within ``flat`` points
     fixes twice the share of the one before. With nothing sure (``sure`` above 1), ``share`` 0.1
     and 10 people, a dive always short of time and always flat fixes 1, 2, 3 and 4 people (4
-    steps); never flat, or with time enough (no limit), one a step, as without growth (10 steps).
-    Each rota is legal at its penalty."""
+    steps); never flat, with time enough (no limit) or without pricing (``rounds`` 0), one a
+    step, as without growth (10 steps). Each rota is legal at its penalty."""
     from models.roster import diving
 
     assert diving.still_to_price(10, 0.1) == [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]
     assert diving.still_to_price(10, 0.5) == [5, 2, 1, 0]
     inp = generate(10, 7, seed=5)
     steps = {}
-    cases = (("plain", 1.0, 0.5, True), ("short", 2.0, 1e9, True), ("never flat", 2.0, -1e9, True),
-             ("time enough", 2.0, 1e9, False))  # fmt: skip
-    for name, grow, flat, short in cases:
+    cases = (("plain", 1.0, 0.5, True, 1), ("short", 2.0, 1e9, True, 1), ("never flat", 2.0, -1e9, True, 1),
+             ("time enough", 2.0, 1e9, False, 1), ("unpriced", 2.0, 1e9, True, 0))  # fmt: skip
+    for name, grow, flat, short, rounds in cases:
         if short:
             monkeypatch.setattr(diving, "_short_of_time", lambda *_: True)
         else:
             monkeypatch.undo()
         rm, master, people = _seeded(inp)
         generate_columns(rm, master, SolveOptions(), max_rounds=2, people=people)
-        dived = dive(master, people, SolveOptions(), sure=1.1, share=0.1, workers=1, grow=grow, flat=flat)
+        dived = dive(
+            master,
+            people,
+            SolveOptions(),
+            sure=1.1,
+            share=0.1,
+            rounds=rounds,
+            workers=1,
+            grow=grow,
+            flat=flat,
+        )
         assert dived is not None
         checked = check_roster(inp, _assignments(rm, dived.lines))
         assert checked.feasible and checked.score == round(dived.penalty)
         steps[name] = dived.steps
-    assert steps == {"plain": 10, "short": 4, "never flat": 10, "time enough": 10}
+    assert steps == {"plain": 10, "short": 4, "never flat": 10, "time enough": 10, "unpriced": 10}
 
 
 def test_a_dive_is_short_of_time_when_its_pace_cannot_fix_everyone_in_the_time_left() -> None:
