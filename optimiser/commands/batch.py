@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 import pandas as pd
@@ -162,30 +162,33 @@ def run_batch(
         sys.exit(130)
 
 
-def no_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> str:
-    """What to tell a user when ``job`` left no plan: that it was not started for lack of time
-    (its outcome's note), else ``otherwise``."""
+def exit_without_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> NoReturn:
+    """Tell the user that ``job`` left no plan and exit 1: that it was not started for lack of
+    time (its outcome's note), else ``otherwise``."""
+    message = otherwise
     for outcome in outcomes:
         unstarted = outcome.status == "timeout" and outcome.note.startswith("not started")
         if outcome.name == job.name and unstarted:
-            return f"{job.name} was {outcome.note}: give the command a longer --time-limit"
-    return otherwise
+            message = f"{job.name} was {outcome.note}: give the command a longer --time-limit"
+    click.echo(message, err=True)
+    raise SystemExit(1)
 
 
 UNPROVEN_NOTE = "hollow: stopped at its limit, a plan within its gap (frontier table)"
 
 
-def mark_unproven(ax: Any, x: Any, y: Any, status: Any) -> bool:
+def mark_unproven(ax: Any, x: Any, y: Any, status: Any, xlabel: str) -> None:
     """On a frontier chart, a white hollow marker over each point whose solve stopped short of
-    optimal (its cost is a plan's, the least cost for its target at most that); True if any."""
+    optimal (its cost is a plan's, the least cost for its target at most that), and the axis
+    label ``xlabel``, with :data:`UNPROVEN_NOTE` below it when there is such a point."""
     unproven = (pd.Series(status).to_numpy() != "optimal") if status is not None else None
-    if unproven is None or not unproven.any():
-        return False
-    ax.scatter(
-        pd.Series(x).to_numpy()[unproven], pd.Series(y).to_numpy()[unproven],
-        s=36, facecolors="white", edgecolors="#005EB8", zorder=4,
-    )  # fmt: skip
-    return True
+    if unproven is not None and unproven.any():
+        ax.scatter(
+            pd.Series(x).to_numpy()[unproven], pd.Series(y).to_numpy()[unproven],
+            s=36, facecolors="white", edgecolors="#005EB8", zorder=4,
+        )  # fmt: skip
+        xlabel += f"\n{UNPROVEN_NOTE}"
+    ax.set_xlabel(xlabel)
 
 
 BATCH_MARKER = ".optimiser-batch"

@@ -50,14 +50,13 @@ import pandas as pd
 
 from models.sact.access import share as access_share
 from optimiser.commands.batch import (
-    UNPROVEN_NOTE,
     batch_options,
     check_word,
     claim_out,
     default_out,
+    exit_without_plan,
     fail,
     mark_unproven,
-    no_plan,
     run_batch,
     solve_arguments,
     solve_seconds,
@@ -168,13 +167,12 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     ax.scatter(
         scale * knee["achieved"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C", zorder=3
     )
-    unproven = mark_unproven(ax, scale * ok["achieved"], ok["cost"] / 1e6, ok.get("status"))
     if axis == "worst":
         xlabel = "longest journey of any attendance (minutes)"
     else:
         label = "worst quintile's share" if axis == "worst_quintile" else "share of attendances"
         xlabel = f"{label} within the access standard (%)"
-    ax.set_xlabel(xlabel + (f"\n{UNPROVEN_NOTE}" if unproven else ""))
+    mark_unproven(ax, scale * ok["achieved"], ok["cost"] / 1e6, ok.get("status"), xlabel)
     ax.set_ylabel("annual cost (£ million)")
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -251,9 +249,7 @@ def frontier(
         ends.append(Job("top", out / "runs" / "top", top_args, {"arguments": list(top_args)}))
     done = run_batch(ends, time_limit, memory_limit, workers, scheduler, later=points)
     if not (base.folder / "allocation.csv").is_file():
-        message = f"The instance has no plan without a target; see {base.folder}"
-        click.echo(no_plan(done, base, message), err=True)
-        raise SystemExit(1)
+        exit_without_plan(done, base, f"The instance has no plan without a target; see {base.folder}")
     params = loaded.model_input.input.parameters
     s0 = within_standard(base.folder, params.access_minutes)[side]
     if side == 1:  # read from access_by_quintile.csv, rounded to nearest: never ask above the plan
@@ -463,8 +459,7 @@ def worst_frontier(
     w0, w_star = _worst(base.folder), _worst(least.folder)
     if w0 is None or w_star is None:
         end = base if w0 is None else least
-        click.echo(no_plan(done, end, f"No plan for an end of the frontier; see {end.folder}"), err=True)
-        raise SystemExit(1)
+        exit_without_plan(done, end, f"No plan for an end of the frontier; see {end.folder}")
     candidates = candidate_levels(loaded.model_input.input, w_star, w0)
     levels, jobs = worst_points(candidates, points, args, out, batch)
     table = worst_frontier_table(jobs, levels)

@@ -14,11 +14,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import click
 import numpy as np
 import pandas as pd
 
-from optimiser.commands.batch import UNPROVEN_NOTE, mark_unproven, no_plan, run_batch
+from optimiser.commands.batch import exit_without_plan, mark_unproven, run_batch
 from optimiser.commands.parallel import Job
 
 
@@ -45,9 +44,7 @@ def response_frontier(
     done = run_batch([base], time_limit, memory, workers, scheduler, later=points - 1)
     doc = _read(base.folder)
     if not doc.get("plan_found"):
-        message = f"The instance has no plan without a cap; see {base.folder}"
-        click.echo(no_plan(done, base, message), err=True)
-        raise SystemExit(1)
+        exit_without_plan(done, base, f"The instance has no plan without a cap; see {base.folder}")
     worst = float(doc["worst_response_minutes"])
     caps = np.linspace(worst, min(worst, least_cap(loaded)), points)
     jobs = [base]
@@ -97,10 +94,9 @@ def response_chart(table: pd.DataFrame, out: Path) -> Path:
     ax.scatter(
         knee["worst_response_minutes"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C"
     )
-    unproven = mark_unproven(ax, ok["worst_response_minutes"], ok["cost"] / 1e6, ok.get("status"))
-    ax.invert_xaxis()
     xlabel = "worst response time of any site-service (minutes)"
-    ax.set_xlabel(xlabel + (f"\n{UNPROVEN_NOTE}" if unproven else ""))
+    mark_unproven(ax, ok["worst_response_minutes"], ok["cost"] / 1e6, ok.get("status"), xlabel)
+    ax.invert_xaxis()
     ax.set_ylabel("annual cost of out-of-hours cover (£ million)")
     ax.grid(alpha=0.3)
     fig.tight_layout()

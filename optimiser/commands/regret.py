@@ -20,8 +20,8 @@ from optimiser.commands.batch import (
     check_word,
     claim_out,
     default_out,
+    exit_without_plan,
     fail,
-    no_plan,
     run_batch,
     solve_arguments,
 )
@@ -70,8 +70,7 @@ def regret(
     candidates = len(loaded.model_input.input.sites)  # then one solve a site, forced open or closed
     done = run_batch([base], time_limit, memory_limit, workers, scheduler, later=candidates)
     if not (base.folder / "sites.csv").is_file():
-        click.echo(no_plan(done, base, f"The instance has no plan; see {base.folder}"), err=True)
-        raise SystemExit(1)
+        exit_without_plan(done, base, f"The instance has no plan; see {base.folder}")
     sites = pd.read_csv(base.folder / "sites.csv", dtype={"site_id": str})
     jobs = [base]
     for _, site in sites.iterrows():
