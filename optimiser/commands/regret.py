@@ -79,20 +79,43 @@ def regret(
         extra = (flag, str(site["site_id"]))
         jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
     run_batch(jobs[1:], time_limit, memory_limit, workers, scheduler)
-    table = regret_table(sites, jobs, within)
+    base_doc = json.loads((base.folder / "summary.json").read_text(encoding="utf-8"))
+    table = regret_table(sites, jobs, within, base_doc)
     click.echo(text_table(table.drop(columns=["scenario", "explanation"])))
     for row in table[table["explanation"].fillna("") != ""].itertuples():
         click.echo(f"{row.site_id} {row.forced}: {row.status}: {row.explanation}")
+    caveat = unproven_optimum(base_doc)
+    if caveat:
+        click.echo(caveat)
     runs = {job.name: job.folder for job in jobs}
     title = f"Site regret: {loaded.raw.name}"
     files = write_comparison(out, "sact", runs, title=title, report=report, extra={"regret": table})
     click.echo(f"Wrote {', '.join(files)} to {out}")
 
 
-def regret_table(sites: pd.DataFrame, jobs: list[Job], within: float) -> pd.DataFrame:
+def unproven_optimum(base_doc: dict[str, Any]) -> str | None:
+    """What to tell the user when the optimum's own solve (its ``summary.json``, ``base_doc``)
+    stopped short of optimal: every regret is then measured against a plan, not a proven optimum
+    (None when it is proven)."""
+    solver = base_doc.get("solver") or {}
+    if solver.get("status") == "optimal":
+        return None
+    gap = solver.get("gap")
+    within = "" if gap is None else f" (gap {100 * gap:.2f} %)"
+    return (
+        f"The optimum's own solve stopped at its limit{within}: each regret is measured against its "
+        "plan, not a proven optimum, and may be higher or lower; give the command a longer --time-limit."
+    )
+
+
+def regret_table(
+    sites: pd.DataFrame, jobs: list[Job], within: float, base_doc: dict[str, Any] | None = None
+) -> pd.DataFrame:
     """One row per site, cheapest forced change first; a forced change without a plan has no cost
-    and the run's ``explanation`` (why it is infeasible)."""
-    base_doc = json.loads((jobs[0].folder / "summary.json").read_text(encoding="utf-8"))
+    and the run's ``explanation`` (why it is infeasible). ``base_doc``: the optimum's
+    ``summary.json`` (read from the first job's folder when not given)."""
+    if base_doc is None:
+        base_doc = json.loads((jobs[0].folder / "summary.json").read_text(encoding="utf-8"))
     optimum = float(base_doc["costs"]["total"])
     base_open = set(sites.loc[sites["open"].astype(bool), "site_id"])
     rows = []

@@ -206,7 +206,9 @@ def split_access(tables: list[tuple[str, str, int]]) -> dict[str, list[tuple[str
     }
 
 
-def _regret_chart(regret: pd.DataFrame, out: Path) -> str | None:
+def _regret_chart(regret: pd.DataFrame, out: Path, optimum_proven: bool = True) -> str | None:
+    """The regret bars; ``optimum_proven`` False: the optimum's own solve stopped at its limit, so
+    each bar is a difference of two plans' costs, neither proven, and may be higher or lower."""
     ok = regret[regret["regret"].notna()] if "regret" in regret.columns else regret.iloc[0:0]
     if ok.empty:
         return None
@@ -231,7 +233,11 @@ def _regret_chart(regret: pd.DataFrame, out: Path) -> str | None:
             bar.set_alpha(0.55)
     label = "extra annual cost against the optimum (£ thousand)"
     if any(unproven):
-        label += "\nhatched: the forced solve stopped at its limit (at most this)"
+        label += "\nhatched: the forced solve stopped at its limit" + (
+            " (at most this)" if optimum_proven else ""
+        )
+    if not optimum_proven:
+        label += "\nthe optimum's own solve stopped at its limit:\neach bar may be higher or lower"
     ax.set_xlabel(label)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
@@ -263,7 +269,9 @@ def comparison_context(folder: Path) -> dict[str, Any]:
     tables = [("comparison", _table(table), len(table))]
     if (folder / "regret.csv").is_file():
         regret = pd.read_csv(folder / "regret.csv")
-        chart = _regret_chart(regret, folder)
+        optimum = table.loc[table["scenario"] == "optimum", "status"] if "scenario" in table else None
+        proven = optimum is None or optimum.empty or bool((optimum == "optimal").all())
+        chart = _regret_chart(regret, folder, proven)
         if chart:
             charts.append(("What forcing each site costs", chart))
         tables.insert(0, ("regret", _table(regret), len(regret)))

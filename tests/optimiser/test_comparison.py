@@ -55,6 +55,14 @@ def test_a_forced_change_without_a_plan_keeps_its_whole_explanation_apart(tmp_pa
     assert list(table.index) == ["B", "A"]  # cheapest first, no plan last
 
 
+def test_regret_against_an_unproven_optimum_says_so() -> None:
+    from optimiser.commands.regret import unproven_optimum
+
+    assert unproven_optimum({"solver": {"status": "optimal", "gap": 0.0}}) is None
+    note = unproven_optimum({"solver": {"status": "feasible", "gap": 0.004192}})
+    assert note is not None and "(gap 0.42 %)" in note and "may be higher or lower" in note
+
+
 def test_comparison_names_quintile_columns_by_the_quintile_number(tmp_path: Path) -> None:
     """comparison.csv's columns read quintile_1.0.within_30 (the quintile read back as a float)."""
     from optimiser.scenarios import compare_runs

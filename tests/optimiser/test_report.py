@@ -250,3 +250,18 @@ def test_a_regret_bar_of_a_forced_solve_stopped_at_its_limit_is_hatched(tmp_path
     assert svg is not None and "hatch" in svg and "stopped at its limit" in svg
     proven = _regret_chart(regret.assign(status="optimal"), tmp_path)
     assert proven is not None and "hatch" not in proven and "stopped at its limit" not in proven
+
+
+def test_regret_bars_against_an_unproven_optimum_are_not_called_upper_bounds(tmp_path: Path) -> None:
+    """When the optimum's own solve stopped at its limit, a regret is the difference of two plans'
+    costs, neither proven: the axis says a bar may be higher or lower, and no longer calls a hatched
+    bar "at most this"."""
+    from optimiser.report.context import _regret_chart
+
+    regret = pd.DataFrame(
+        {"name": ["Site A"], "forced": ["open"], "regret": [1200.0], "status": ["feasible"]}
+    )
+    proven = _regret_chart(regret, tmp_path)
+    assert proven is not None and "at most this" in proven and "higher or lower" not in proven
+    unproven = _regret_chart(regret, tmp_path, optimum_proven=False)
+    assert unproven is not None and "at most this" not in unproven and "higher or lower" in unproven
