@@ -116,7 +116,9 @@ class LinesSettings:
         fixed, each step that leaves the LP within ``dive_flat`` points fixes twice the share of
         the one before. On Curtois & Qu Instance12 at 60 s (quiet, 2026-12-04) the dive ran out
         of time with 24-27 of 60 people free and fixed them at once (8,688-10,402 in 6 runs;
-        rota 4,880-5,462 after repair); growing, 6,864 and 7,432 (rota 4,823 and 4,601).
+        rota 4,880-5,462 after repair, mean 5,239); growing, 6,864 and 7,432 in two paired runs
+        (rota 4,823 and 4,601), and over 5 runs rota 4,601-5,414, mean 4,988 (one dive grew and
+        still ran out of time: 9,850).
         Dives with time enough (Instances 8-10) are not changed, nor dives that do not price
         (``open_dive_rounds`` 0, when column generation has not closed). 1: no growth.
     dive_gap : float
