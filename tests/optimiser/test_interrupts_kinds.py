@@ -29,8 +29,9 @@ CPSAT_PLAN = re.compile(r"^#\d+\s+[\d.]+s\s+best:")
 HIGHS_STARTED = re.compile(r"Coefficient ranges|Presolving model")
 SOLVED = re.compile(r"^Solving report")
 """HiGHS's line at the end of each MIP solve."""
-BASELINE_SOLVES = 2  # the everyone-at-home baseline: one solve a stage over the whole horizon
-"""Solves of the generated 26-week cover's baseline: two lexicographic stages a week."""
+BASELINE_SOLVES = 2
+"""Solves of the generated 26-week cover's baseline (everyone at home): its two lexicographic
+stages, each one solve over the whole horizon."""
 MIP_START = re.compile(r"MIP start solution is feasible")
 """HiGHS's line on accepting a warm start: each forward roll-out step, then the whole model."""
 
