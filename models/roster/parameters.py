@@ -44,11 +44,16 @@ class RosterParameters:
         (often better rotas in the time, but two runs may differ).
     work_per_second : float
         Reproducible runs: CP-SAT deterministic time units granted per second of the time limit
-        (default 0.2). Measured on the bundled registrar rota on a busy 2-core machine, one unit
-        took about 10 s of wall-clock time, so 0.2 keeps a run within about twice its limit there
-        and inside it on a quiet machine.
+        (default 0.4). Measured at 60 s, two workers, seed 0, on a quiet 2-core machine
+        (2026-12-04): 0.2, 0.4, 0.6 and 0.8 gave ``lsc-registrar-oncall`` 790, 755, 711 and 694 in
+        15, 25, 35 and 48 s of wall clock, and ``lsc-sact-nurses`` 72, 66, 66 and 66 in 18, 29, 42
+        and 54 s; 0.4 gave the same rota on four runs of each. It leaves half the limit spare for a
+        machine twice as busy; a run the wall clock stops first is reported as such
+        (``stopped_by``) and may differ between runs.
     wall_clock_factor : float
-        Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3).
+        Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3) when the
+        caller sets no deadline; the command line's ``--time-limit`` is a deadline for the whole
+        run, which wins.
     search : str
         How the rota is searched for: ``"cpsat"`` (default: one CP-SAT solve of the whole model)
         or ``"lns"`` (large-neighbourhood search, :mod:`models.roster.search`: a first rota, then
@@ -77,7 +82,7 @@ class RosterParameters:
     hard_violation_weight: int = 1
     time_limit: float | None = None
     reproducible: bool = True
-    work_per_second: float = 0.2
+    work_per_second: float = 0.4
     wall_clock_factor: float = 3.0
     search: str = "cpsat"
     first_hard: tuple[str, ...] = ("whole_weekends",)

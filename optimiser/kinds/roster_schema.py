@@ -326,6 +326,23 @@ PARAMETERS = (
         "threads give the same rota (false: wall-clock seconds)",
     ),
     Parameter(
+        "work_per_second",
+        float,
+        RosterParameters().work_per_second,
+        "units/second",
+        "reproducible runs: CP-SAT deterministic time units granted per second of the time limit",
+        minimum=0,
+    ),
+    Parameter(
+        "wall_clock_factor",
+        float,
+        RosterParameters().wall_clock_factor,
+        "x time limit",
+        "reproducible runs: the wall-clock backstop as a multiple of the time limit (at least 1; "
+        "a deadline the command line sets still wins)",
+        minimum=1,
+    ),
+    Parameter(
         "hard_violation_weight",
         int,
         1,
@@ -377,6 +394,8 @@ MODEL_PARAMETERS = (
     "hard_violation_weight",
     "time_limit",
     "reproducible",
+    "work_per_second",
+    "wall_clock_factor",
     "search",
     "first_hard_share",
 )

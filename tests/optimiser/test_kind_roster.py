@@ -427,6 +427,26 @@ def test_ids_that_clean_to_one_file_name_get_their_own_calendars(tmp_path: Path)
     assert "TZID:Europe/Dublin" in ics and "Europe/London" not in ics
 
 
+def test_reproducible_budget_parameters_reach_the_model_and_bad_ones_exit_2(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    defaults = load_instance(folder).model_input.parameters
+    assert (defaults.work_per_second, defaults.wall_clock_factor) == (0.4, 3.0)
+    yaml = folder / "instance.yaml"
+    base = yaml.read_text()
+    yaml.write_text(base + "  work_per_second: 0.7\n  wall_clock_factor: 1.5\n")
+    parameters = load_instance(folder).model_input.parameters
+    assert (parameters.work_per_second, parameters.wall_clock_factor) == (0.7, 1.5)
+
+    for bad, message in (
+        ("work_per_second: 0", "'parameters.work_per_second': work_per_second 0.0 must be a positive number"),
+        ("wall_clock_factor: 0.5", "'parameters.wall_clock_factor'"),
+    ):
+        yaml.write_text(base + f"  {bad}\n")
+        result = run("validate", str(folder))
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert f"{yaml}, column {message}" in flat(result.output)
+
+
 def test_first_phase_parameters_reach_the_model_and_bad_ones_exit_2(tmp_path: Path) -> None:
     folder = make(tmp_path / "g")
     assert load_instance(folder).model_input.parameters.first_hard == ("whole_weekends",)

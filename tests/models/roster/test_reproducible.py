@@ -19,15 +19,15 @@ def test_options_count_deterministic_time_when_the_workers_are_named() -> None:
     params = models.roster.Parameters(time_limit=30.0)
     fixed = solver_options(params, SolveOptions(threads=2, seed=4))
     assert (fixed.time_limit, fixed.threads, fixed.seed) == (90.0, 2, 4)  # the wall-clock backstop: 3 x
-    assert fixed.extra == {  # 0.2 units a second; one full-problem subsolver, as two racing workers run
-        "max_deterministic_time": 6.0,
+    assert fixed.extra == {  # 0.4 units a second; one full-problem subsolver, as two racing workers run
+        "max_deterministic_time": 12.0,
         "interleave_search": True,
         "subsolvers": ["default_lp"],
     }
     racing = solver_options(params, SolveOptions(seed=4))  # --time-limit alone: two workers race
     assert (racing.time_limit, racing.threads, racing.extra) == (30.0, 2, {})
     one = solver_options(params, SolveOptions(threads=1))
-    assert one.extra == {"max_deterministic_time": 6.0}  # one worker is deterministic without interleaving
+    assert one.extra == {"max_deterministic_time": 12.0}  # one worker is deterministic without interleaving
     off = solver_options(models.roster.Parameters(reproducible=False), SolveOptions(time_limit=5, threads=2))
     assert (off.time_limit, off.extra) == (5, {})
 
@@ -35,7 +35,7 @@ def test_options_count_deterministic_time_when_the_workers_are_named() -> None:
 def test_two_solves_with_a_seed_and_two_workers_give_the_same_rota() -> None:
     inp = generate(5, 7, 2)  # stopped by the limit before optimality, so the search path matters
     options = SolveOptions(time_limit=5.0, threads=2, seed=7, gap=0)  # 1 unit of deterministic time
-    loose = models.roster.Parameters(wall_clock_factor=30.0)  # the backstop never cuts, however busy
+    loose = models.roster.Parameters(work_per_second=0.2, wall_clock_factor=30.0)  # never cut, however busy
     first, second = (models.roster.solve(inp, loose, options=options) for _ in range(2))
     assert first.found and second.found
     assert first.result.objective == second.result.objective
@@ -70,7 +70,7 @@ def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path)
     assert racing["reproducible"] is False and racing["deterministic_limit"] is None
     assert racing["stopped_by"] in ("wall clock", "proven optimal")
     assert (fixed["threads"], fixed["workers"], fixed["reproducible"]) == (2, 2, True)
-    assert fixed["deterministic_limit"] == 6.0  # 0.2 units a second of the limit
+    assert fixed["deterministic_limit"] == 12.0  # 0.4 units a second of the limit
     assert fixed["stopped_by"] in ("deterministic limit", "proven optimal")
 
 
