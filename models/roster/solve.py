@@ -55,6 +55,15 @@ neighbourhood searches). At 20 deterministic seconds on six rotas (bundled nurse
 registrars, a generated 30 x 28, Curtois & Qu 5, 8, 10) every rota was better (nurses 267 -> 66,
 registrars 1035 -> 914, Instance8 4196 -> 2145) and the bound lower on three (Instance10 4619 ->
 9): ``benchmarks/results/roster_encodings.md``. A caller's ``subsolvers`` option wins."""
+INTERLEAVE_BATCH = 2
+"""Tasks in each batch of the reproducible search's interleaved workers (CP-SAT's
+``interleave_batch_size``; its default, 0, chose 6 on the bundled rotas). At 24 deterministic
+units, seeds 0-4 (``benchmarks/scripts/roster_reproducible.py``, 2026-12-04), 2 gave
+``lsc-registrar-oncall`` 674, 622, 581, 653, 577 (mean 621) against 755, 562, 613, 674, 678 (656)
+and ``lsc-sact-nurses`` 67, 81, 76, 67, 61 (70) against 66, 94, 78, 90, 84 (82): better on 8 of
+10 seeds, in about 12 % more wall clock (the registrars' default batch given 28 units, the same
+wall clock, averaged 642). A batch of 1 runs one task at a time (registrars 620 on average in
+37 s: one core idle). A caller's ``interleave_batch_size`` wins."""
 WALL_MARGIN = 0.5
 """Seconds: a search ending this close to its wall-clock allowance was stopped by the wall clock."""
 DETERMINISTIC_REACHED = 0.99
@@ -76,8 +85,8 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
     ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller names
     the workers, the limit is counted in deterministic time (``work_per_second`` units a second;
     wall-clock backstop ``wall_clock_factor`` times the limit, or the caller's deadline when
-    sooner) and several workers interleave (:data:`INTERLEAVED_SUBSOLVERS`), so the same seed and
-    workers give the same rota."""
+    sooner) and several workers interleave (:data:`INTERLEAVED_SUBSOLVERS`, in batches of
+    :data:`INTERLEAVE_BATCH`), so the same seed and workers give the same rota."""
     options = options or SolveOptions()
     limit = options.time_limit if options.time_limit is not None else params.time_limit
     threads = options.threads or DEFAULT_WORKERS
@@ -89,6 +98,7 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
         if threads > 1:
             extra.setdefault("interleave_search", True)
             extra.setdefault("subsolvers", list(INTERLEAVED_SUBSOLVERS))
+            extra.setdefault("interleave_batch_size", INTERLEAVE_BATCH)
     return dataclasses.replace(options, time_limit=limit, threads=threads, extra=extra)
 
 

@@ -23,6 +23,7 @@ def test_options_count_deterministic_time_when_the_workers_are_named() -> None:
         "max_deterministic_time": 12.0,
         "interleave_search": True,
         "subsolvers": ["default_lp"],
+        "interleave_batch_size": 2,
     }
     racing = solver_options(params, SolveOptions(seed=4))  # --time-limit alone: two workers race
     assert (racing.time_limit, racing.threads, racing.extra) == (30.0, 2, {})
