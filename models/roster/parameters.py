@@ -47,9 +47,10 @@ class RosterParameters:
         (default 0.4). Measured at 60 s, two workers, seed 0, on a quiet 2-core machine
         (2026-12-04): 0.2, 0.4, 0.6 and 0.8 gave ``lsc-registrar-oncall`` 790, 755, 711 and 694 in
         15, 25, 35 and 48 s of wall clock, and ``lsc-sact-nurses`` 72, 66, 66 and 66 in 18, 29, 42
-        and 54 s; 0.4 gave the same rota on four runs of each. It leaves half the limit spare for a
-        machine twice as busy; a run the wall clock stops first is reported as such
-        (``stopped_by``) and may differ between runs.
+        and 54 s; 0.4 gave the same rota on four runs of each, and the registrars' again (674, with
+        the interleaved batches of 2 kept since) in 50.6 s beside two busy loops (the machine twice
+        as busy). A run the wall clock stops first is reported as such (``stopped_by``) and may
+        differ between runs.
     wall_clock_factor : float
         Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3) when the
         caller sets no deadline; the command line's ``--time-limit`` is a deadline for the whole
