@@ -50,7 +50,10 @@ class RosterParameters:
         and 54 s; 0.4 gave the same rota on four runs of each, and the registrars' again (674, with
         the interleaved batches of 2 kept since) in 50.6 s beside two busy loops (the machine twice
         as busy). A run the wall clock stops first is reported as such (``stopped_by``) and may
-        differ between runs.
+        differ between runs. The rate is set for two workers: one worker (``--threads 1``) does
+        fewer units a second, and at 0.4 took 45 and 41 s of a 60-s limit on the quiet machine,
+        with far worse rotas (registrars 791, nurses 510; one worker runs no neighbourhood
+        search).
     wall_clock_factor : float
         Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3) when the
         caller sets no deadline; the command line's ``--time-limit`` is a deadline for the whole
