@@ -117,3 +117,21 @@ def test_the_plan_meets_every_row_with_aseptic_supply() -> None:
     better, note = improve_by_regions(model, a, p, x, EXACT, None)
     assert model.max_violation(better) <= HEURISTIC_TOLERANCE
     assert model.objective_value(better) == pytest.approx(optimum, rel=1e-9), note
+
+
+def test_the_region_just_improved_is_not_searched_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the chain, the region seeded at C (C and B) finds the optimum; C, shut now, is the only
+    seed left and lies in that region's nearer half, whose MILP was proven with the rest of the plan
+    as it now is: searching it again (as before) could find nothing."""
+    seeds: list[int] = []
+
+    def region_of(a: SactArrays, seed: int, size: int | None = None) -> np.ndarray:
+        seeds.append(seed)
+        return sact_regions_region_of(a, seed, size)
+
+    sact_regions_region_of = sact_regions.region_of
+    monkeypatch.setattr(sact_regions, "region_of", region_of)
+    model, a, p, x = _closed_plan(_chain())
+    better, note = improve_by_regions(model, a, p, x, EXACT, None)
+    assert model.objective_value(better) == pytest.approx(320.0), note
+    assert seeds == [2] and "(1 regions, 1 better" in note
