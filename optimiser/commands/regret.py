@@ -109,13 +109,11 @@ def unproven_optimum(base_doc: dict[str, Any]) -> str | None:
 
 
 def regret_table(
-    sites: pd.DataFrame, jobs: list[Job], within: float, base_doc: dict[str, Any] | None = None
+    sites: pd.DataFrame, jobs: list[Job], within: float, base_doc: dict[str, Any]
 ) -> pd.DataFrame:
     """One row per site, cheapest forced change first; a forced change without a plan has no cost
     and the run's ``explanation`` (why it is infeasible). ``base_doc``: the optimum's
-    ``summary.json`` (read from the first job's folder when not given)."""
-    if base_doc is None:
-        base_doc = json.loads((jobs[0].folder / "summary.json").read_text(encoding="utf-8"))
+    ``summary.json`` (the first job's)."""
     optimum = float(base_doc["costs"]["total"])
     base_open = set(sites.loc[sites["open"].astype(bool), "site_id"])
     rows = []

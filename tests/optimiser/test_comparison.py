@@ -42,13 +42,14 @@ def test_a_forced_change_without_a_plan_keeps_its_whole_explanation_apart(tmp_pa
         return Job(name, folder, (), {})
 
     why = "access target: at most 92.0% of attendances can be within 30 min " + "of any site " * 30
+    optimum = {"costs": {"total": 100.0}}
     jobs = [
-        run("optimum", {"costs": {"total": 100.0}}, "AB"),
+        run("optimum", optimum, "AB"),
         run("close-A", {"solver": {"status": "infeasible"}, "explanation": [why]}, None),
         run("close-B", {"costs": {"total": 110.0}, "solver": {"status": "optimal", "gap": 0.0}}, "A"),
     ]
     sites = pd.DataFrame({"site_id": ["A", "B"], "name": ["Alpha", "Beta"], "open": [True, True]})
-    table = regret_table(sites, jobs, 0.01).set_index("site_id")
+    table = regret_table(sites, jobs, 0.01, optimum).set_index("site_id")
     assert table.loc["B", "regret"] == 10.0 and pd.isna(table.loc["B", "explanation"])
     assert table.loc["A", "explanation"] == why  # whole, not cut at 300 characters
     assert pd.isna(table.loc["A", "also_opens"])  # no longer holds the explanation
