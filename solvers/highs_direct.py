@@ -218,9 +218,10 @@ def solve_matrix(
     """Solve ``model`` with HiGHS; return the uniform result and the solution vector (or None).
 
     The call ends by ``options.call_limit()`` seconds from its start (its time limit or the
-    deadline, whichever is first), or at a stop request (:mod:`solvers.interrupt`), with the best
-    plan found; once the deadline is spent or the stop requested it returns at once without a
-    plan, unless given a ``start``, which it then returns.  ``start`` is an optional feasible plan
+    deadline, whichever is first), at a stop request (:mod:`solvers.interrupt`) or when
+    ``options.cancel`` is set, with the best plan found; once the deadline is spent, the stop
+    requested or the call cancelled it returns at once without a plan, unless given a ``start``,
+    which it then returns.  ``start`` is an optional feasible plan
     to warm-start from (full column vector).  ``stop_at`` stops a MILP as soon as a plan of at most
     that objective is found (status ``feasible``).  ``relax`` solves the linear relaxation instead
     (every integrality flag dropped).  A MILP with lazy rows and a start stops
@@ -230,11 +231,13 @@ def solve_matrix(
 
     options = options or SolveOptions()
     limit = options.call_limit()
-    if start is None and (stop_requested() or options.remaining() == 0.0):
-        return _not_started(options, build_seconds, None, "time limit reached before the solve started"), None
+    if start is None and (stop_requested() or options.cancelled() or options.remaining() == 0.0):
+        why = "called off" if options.cancelled() else "time limit reached"
+        why += " before the solve started"
+        return _not_started(options, build_seconds, None, why), None
     t0 = time.perf_counter()
     h = new_highs()
-    stop = HighsStop(h, None if limit is None else time.monotonic() + limit)
+    stop = HighsStop(h, None if limit is None else time.monotonic() + limit, options.cancel)
     _configure(h, options)
     integer = np.zeros(model.num_cols, dtype=bool) if relax else model.integer
     lazy = model.num_lazy > 0

@@ -7,7 +7,8 @@ therefore sets ``time_limit`` for an LP to the time HiGHS has already counted pl
 left, and for a MILP to the seconds left.  HiGHS overruns a MILP's limit by seconds (3 s asked,
 7.5 s taken, measured on a 60,000-column facility model), so the interrupt callbacks (after
 presolve, at every branch-and-bound node, during simplex iterations) also stop the run at the
-wall-clock end of the call, and at the stop request.  After its root linear program a MILP
+wall-clock end of the call, at the stop request, and when the call's ``cancel`` event is set
+(a search running beside another, :mod:`solvers.beside`).  After its root linear program a MILP
 separates cuts in rounds that consult neither the callbacks nor, for seconds, its own limit, so
 a caller that knows the length of such a round passes it to :meth:`HighsStop.arm` as a margin
 (:data:`solvers.highs_direct.ROOT_ROUND_PER_LP_SECOND`).
@@ -21,6 +22,7 @@ flag at every callback that does not stop the run.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -31,12 +33,17 @@ MIN_TIME_LIMIT = 1e-3
 
 
 class HighsStop:
-    """The stop rules of one ``Highs`` object for one backend call ending at ``end`` (monotonic s)."""
+    """The stop rules of one ``Highs`` object for one backend call ending at ``end`` (monotonic s),
+    or when ``cancel`` is set."""
 
-    def __init__(self, h: Any, end: float | None) -> None:
+    def __init__(self, h: Any, end: float | None, cancel: threading.Event | None = None) -> None:
         self.h = h
         self.end = end
-        self.reason: str | None = None  # "stop" or "time" once a callback has interrupted
+        self.cancel = cancel
+        # set by a caller that runs in steps (solvers.pricing): ends the current run early, as an
+        # iteration limit would, when another thread has news for the caller; never a stop
+        self.wake: threading.Event | None = None
+        self.reason: str | None = None  # "stop", "cancel", "wake" or "time" once a callback has interrupted
         for hook in (h.cbMipInterrupt, h.cbSimplexInterrupt, h.cbIpmInterrupt):
             hook.subscribe(self._check)
 
@@ -46,7 +53,11 @@ class HighsStop:
 
     def spent(self) -> bool:
         """Whether the call must end now: stop requested or its time spent."""
-        return stop_requested() or (self.end is not None and time.monotonic() >= self.end)
+        return (
+            stop_requested()
+            or (self.cancel is not None and self.cancel.is_set())
+            or (self.end is not None and time.monotonic() >= self.end)
+        )
 
     def arm(self, mip: bool, margin: float = 0.0) -> None:
         """Set HiGHS's ``time_limit`` for the next ``run()`` (of a MILP if ``mip``) to end with the
@@ -59,6 +70,12 @@ class HighsStop:
     def _check(self, event: Any) -> None:
         if stop_requested():
             self.reason = "stop"
+            event.interrupt()
+        elif self.cancel is not None and self.cancel.is_set():
+            self.reason = "cancel"
+            event.interrupt()
+        elif self.wake is not None and self.wake.is_set():
+            self.reason = "wake"
             event.interrupt()
         elif self.end is not None and time.monotonic() >= self.end:
             self.reason = "time"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,10 @@ class SolveOptions:
     deadline : float or None
         The end of the whole solve, in :func:`time.monotonic` seconds (None: no deadline).  Every
         backend call stops by it, whatever its ``time_limit``; :meth:`with_deadline` sets it.
+    cancel : threading.Event or None
+        Set by another thread to stop the calls made with these options, as a stop request stops
+        every call (:mod:`solvers.interrupt`), but for them alone: a search running beside another
+        (:mod:`solvers.beside`) is called off through it.  Not part of equality or ``repr``.
     """
 
     time_limit: float | None = None
@@ -44,6 +49,7 @@ class SolveOptions:
     verbose: bool = False
     extra: dict[str, object] = field(default_factory=dict)
     deadline: float | None = None
+    cancel: threading.Event | None = field(default=None, compare=False, repr=False)
 
     def with_deadline(self, seconds: float | None = None) -> SolveOptions:
         """These options with the deadline ``seconds`` from now (default ``time_limit``).
@@ -71,9 +77,18 @@ class SolveOptions:
             return left
         return float(self.time_limit) if left is None else min(float(self.time_limit), left)
 
+    def cancelled(self) -> bool:
+        """Whether another thread has called off the calls made with these options (``cancel``)."""
+        return self.cancel is not None and self.cancel.is_set()
+
     def should_stop(self) -> bool:
-        """Whether a model should stop now and return its best plan: deadline passed or stop requested."""
-        return stop_requested() or (self.deadline is not None and time.monotonic() >= self.deadline)
+        """Whether a model should stop now and return its best plan: deadline passed, stop requested
+        or the options' calls cancelled."""
+        return (
+            stop_requested()
+            or self.cancelled()
+            or (self.deadline is not None and time.monotonic() >= self.deadline)
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {

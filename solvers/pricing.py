@@ -27,7 +27,10 @@ a column nor a row is missing:
    optimum towards the next one, fast at first -- at 10,000 zones x 300 sites the second round's
    re-solve after 10,562 linking rows gives 99.6 % of its bound rise in 40 % of its CPU seconds
    (``benchmarks/results/sact_capacitated_10k.md``) -- so a caller holding a plan often needs no
-   more.  ``stall_rounds`` and the history count whole rounds only.
+   more.  ``stall_rounds`` and the history count whole rounds only.  With ``wake`` (an event that
+   another thread sets, e.g. a plan search running beside the pricing, :mod:`solvers.beside`) a
+   step also ends as soon as it is set, so that ``enough`` hears of the news at once; ``enough``
+   clears it.
 
 A valid lower bound at every round, converged or not (Lagrangian bound).  For any row multipliers
 :math:`\pi` and :math:`d = c - A^\top \pi` over *all* rows and columns of the model,
@@ -44,6 +47,7 @@ duals prove.  Nothing here depends on simplex tolerances: the bound is recompute
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -240,12 +244,14 @@ class PricingSession:
         check_every: int | None = None,
         check_most: int | None = None,
         pause_for_enough: bool = False,
+        wake: threading.Event | None = None,
     ) -> PricedRelaxation:
         """Price columns and separate rows under the current bounds (see :func:`price_relaxation`);
         ``widen=False``: a restricted LP that the columns in cannot solve ends the call as
         ``infeasible`` (a heuristic's fixing dropped) instead of bringing in every column.
         ``pause_for_enough``: the seconds spent in ``enough`` (a caller's plans) do not count
-        against ``time_limit`` (the end moves later by them, never past ``deadline``)."""
+        against ``time_limit`` (the end moves later by them, never past ``deadline``).  ``wake``
+        ends a step early when set (module docstring, point 5)."""
         t0 = time.perf_counter()
         lp, stop = self.lp, self.stop
         lp.widen = widen
@@ -264,7 +270,9 @@ class PricingSession:
                 rounds -= 1
                 break
             steps = check_every if (rounds > 1 and enough is not None) else None
-            failure = _solve_in_steps(lp, stop, steps, partial(state.step, lp, enough, added), check_most)
+            failure = _solve_in_steps(
+                lp, stop, steps, partial(state.step, lp, enough, added), check_most, wake
+            )
             if failure == RETRY:
                 continue
             if failure is not None:
@@ -315,9 +323,10 @@ def session_within(
     check_every: int | None = None,
     check_most: int | None = None,
     pause_for_enough: bool = False,
+    wake: threading.Event | None = None,
 ) -> tuple[PricingSession, PricedRelaxation]:
     """:func:`price_relaxation` under a run's ``options`` (``share`` of its call limit, its deadline,
-    threads and verbosity; ``enough``, ``check_every``, ``check_most`` and ``pause_for_enough`` as
+    threads and verbosity; ``enough``, ``check_every``, ``check_most``, ``pause_for_enough`` and ``wake`` as
     in :meth:`PricingSession.price`), and the session
     it priced in, kept warm for the caller: a dive or a branch changes bounds and prices again from
     its basis."""
@@ -330,6 +339,7 @@ def session_within(
         check_every=check_every,
         check_most=check_most,
         pause_for_enough=pause_for_enough,
+        wake=wake,
     )
     return session, relaxation
 
@@ -409,13 +419,15 @@ def _solve_in_steps(
     check_every: int | None,
     step: Callable[[], bool],
     check_most: int | None = None,
+    wake: threading.Event | None = None,
 ) -> str | None:
     """Solve the restricted LP, with ``check_every`` in steps of ``k * check_every`` simplex iterations
     (``k`` = 1, 2, ...: each restart of the dual simplex costs a refactorisation and its edge weights,
-    so the steps grow), each followed by ``step()`` (True: stop with ``enough``); statuses as
-    :func:`_solve_restricted_lp`."""
+    so the steps grow), each followed by ``step()`` (True: stop with ``enough``); a step also ends
+    when ``wake`` is set; statuses as :func:`_solve_restricted_lp`."""
     if check_every is None:
         return _solve_restricted_lp(lp, stop)
+    stop.wake = wake
     try:
         for steps in itertools.count(1):
             size = steps * check_every if check_most is None else min(steps * check_every, check_most)
@@ -427,6 +439,7 @@ def _solve_in_steps(
                 return "enough"
         return None  # not reached: itertools.count never ends
     finally:
+        stop.wake = None
         lp.h.setOptionValue("simplex_iteration_limit", NO_ITERATION_LIMIT)
 
 
@@ -442,6 +455,9 @@ def _solve_restricted_lp(lp: RestrictedLP, stop: HighsStop) -> str | None:
         return None
     if ms == highspy.HighsModelStatus.kIterationLimit:
         return ITERATION_LIMIT
+    if ms == highspy.HighsModelStatus.kInterrupt and stop.reason == "wake":
+        stop.reason = None
+        return ITERATION_LIMIT  # a step ended early: the caller has news (_solve_in_steps)
     if ms == highspy.HighsModelStatus.kInfeasible and lp.widen and not lp.active.all():
         # the restricted LP cannot meet the rows: bring in every column and try again
         add_columns(lp, np.flatnonzero(~lp.active))

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -170,17 +171,27 @@ def improve_by_regions(
     x: np.ndarray,
     options: SolveOptions,
     time_limit: float | None,
-    target: float | None = None,
+    target: float | Callable[[], float | None] | None = None,
 ) -> tuple[np.ndarray, str]:
     """The plan ``x`` improved region by region (the module docstring), ``x`` itself when nothing
-    helps, with a note on what was done.  ``time_limit`` in seconds bounds the whole search;
-    ``target`` is the objective at which a plan meets the asked gap (None: unknown)."""
+    helps, with a note on what was done.  ``time_limit`` in seconds bounds the whole search, and it
+    ends when ``options`` say stop (:meth:`SolveOptions.should_stop`); ``target`` is the objective
+    at which a plan meets the asked gap (None: unknown), or a function giving it as it now is (the
+    bound may rise while the search runs beside the pricing)."""
     t0 = time.perf_counter()
     blocks = model.variable_blocks
     y = blocks["open"].index
     best, best_obj = x, model.objective_value(x)
     start_obj, start_sites = best_obj, int((x[y] > 0.5).sum())
-    if p.single_source or (target is not None and best_obj <= target):
+
+    def goal() -> float | None:
+        return target() if callable(target) else target
+
+    def reached() -> bool:
+        aim = goal()
+        return aim is not None and best_obj <= aim
+
+    if p.single_source or reached():
         return x, "regions: not needed"
 
     def left() -> float:
@@ -189,7 +200,7 @@ def improve_by_regions(
     tried, gains = 0, 0
     covered = np.zeros(a.num_sites, dtype=bool)
     seeds = seed_order(model, a, p, best)
-    while seeds and tried < REGION_TRIES and left() > 1.0:
+    while seeds and tried < REGION_TRIES and left() > 1.0 and not options.should_stop():
         seed = seeds.pop(0)
         if covered[seed]:
             continue
@@ -198,7 +209,7 @@ def improve_by_regions(
         sub = region_model(model, a, p, best, region)
         limit = min(REGION_SECONDS, left())
         opts = replace(options, time_limit=limit, gap=REGION_GAP)
-        result, xs = solve_matrix(sub, opts, start=best[sub.parent_columns], stop_at=target)
+        result, xs = solve_matrix(sub, opts, start=best[sub.parent_columns], stop_at=goal())
         improved = False
         if xs is not None:
             plan = sub.expand(xs, model.num_cols)
@@ -215,7 +226,7 @@ def improve_by_regions(
             if result.status is Status.OPTIMAL:  # its optimum, all else as it now is: a rerun finds nothing
                 covered[covered_now] = True
             seeds = seed_order(model, a, p, best)
-            if target is not None and best_obj <= target:
+            if reached():
                 break
         else:
             covered[covered_now] = True

@@ -8,6 +8,7 @@ and a bound that never exceeds the true optimum.
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import replace
 from typing import Any
@@ -260,6 +261,25 @@ def test_priced_path_stops_pricing_once_a_plan_meets_the_gap(monkeypatch: pytest
     assert _pricing_rounds(late.result.message) > 2
     assert late.result.bound >= plan.result.bound  # priced further, a bound at least as high
     assert late.result.bound <= plan.result.objective * (1 + 1e-9)  # and both bounds valid
+
+
+def test_plan_tries_run_beside_the_pricing_with_two_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16: with two threads the plan tries of stage 1 run on a second thread beside the
+    pricing (:func:`models.sact.large._plans_beside`); the same instance as above reaches the gap
+    with a checked plan from such a try, and none runs beside it with one thread."""
+    assert sact_large._plans_beside(SolveOptions(threads=2)) == ((os.cpu_count() or 1) > 1)
+    assert not sact_large._plans_beside(SolveOptions(threads=1))
+    started: list[bool] = []
+    start_beside = sact_large.start_beside
+    monkeypatch.setattr(sact_large, "start_beside", lambda *args: started.append(True) or start_beside(*args))
+    monkeypatch.setattr(sact_large, "_plans_beside", lambda options: True)
+    inst = generate(zones=1000, sites=40, seed=0)
+    data = input_from_tables(get_kind("sact"), inst.tables, inst.parameters, inst.name).input
+    plan = solve_by(data, "priced", SolveOptions(time_limit=60.0, gap=0.02, threads=2))
+    assert started and "during pricing, fix-and-transport" in plan.result.message
+    assert plan.result.status is Status.OPTIMAL and plan.result.gap <= 0.02
+    assert plan.result.bound <= plan.result.objective
+    assert check_sact_plan(data, plan).violations == []
 
 
 @pytest.mark.parametrize("name", ["access", "capacity"])

@@ -36,3 +36,27 @@ def test_a_run_after_one_stopped_by_its_time_solves() -> None:
     h.run()  # highspy 1.16 kept the interrupt flag: this returned kInterrupt at once
     assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal and stop.reason is None
     assert h.getInfo().simplex_iteration_count > 0
+
+
+def test_cancel_stops_a_run_and_wake_ends_it_without_a_stop() -> None:
+    """``cancel`` (a search called off, :mod:`solvers.beside`) interrupts like a stop and counts as
+    spent; ``wake`` (news for a caller in steps) interrupts the run but is no stop."""
+    import threading
+
+    h = _covering_lp()
+    cancel = threading.Event()
+    stop = HighsStop(h, None, cancel)
+    cancel.set()
+    assert stop.spent()
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt and stop.reason == "cancel"
+    cancel.clear()
+    stop.reason = None
+    stop.wake = threading.Event()
+    stop.wake.set()
+    assert not stop.spent()
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInterrupt and stop.reason == "wake"
+    stop.wake.clear()
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal

@@ -297,3 +297,36 @@ def test_paused_enough_moves_the_end_later_by_its_own_seconds(monkeypatch: pytes
     capped = pricing._paused(lambda point: True, stop, 104.0)
     assert capped(None) is True
     assert stop.end == pytest.approx(104.0)
+
+
+def test_wake_ends_a_step_early_and_enough_hears_the_point() -> None:
+    """``wake`` (news from a search beside the pricing): with steps far longer than a round's
+    re-solve no step point is heard; with ``wake`` set, round 2's re-solve ends its step at once,
+    ``enough`` hears that unsettled point (and clears the event), and the relaxation goes on to the
+    strong LP bound as without it: a wake is not a stop."""
+    import threading
+
+    model = facility(num_customers=60, seed=0)
+    optimum = strong_lp(model)
+    priced = np.zeros(model.num_cols, bool)
+    priced[model.variable_blocks["serve"].index] = True
+    counts = []
+    for woken in (False, True):
+        wake = threading.Event()
+        if woken:
+            wake.set()
+        heard: list[RoundPoint] = []
+
+        def listen(point: RoundPoint, heard: list[RoundPoint] = heard, wake: threading.Event = wake) -> bool:
+            heard.append(point)
+            if not point.settled:
+                wake.clear()
+            return False
+
+        session = PricingSession(model, priced, nearest(model, 3))
+        r = session.price(stall_tolerance=0.0, enough=listen, check_every=10**6, wake=wake)
+        assert r.status == "optimal" and r.bound == pytest.approx(optimum, rel=1e-7)
+        assert all(p.bound <= optimum + 1e-7 for p in heard)
+        counts.append(sum(not p.settled for p in heard))
+        assert not wake.is_set()
+    assert counts == [0, 1]
