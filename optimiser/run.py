@@ -76,7 +76,8 @@ def solve_loaded(
 
 
 def summary_document(outcome: RunOutcome) -> dict[str, Any]:
-    """``summary.json``: the solver result, explanation, timings, the check and the plan's figures."""
+    """``summary.json``: the solver result, explanation, the input's notes, timings, the check and the
+    plan's figures."""
     plan = outcome.plan
     timings = {k: round(float(v), 4) for k, v in dict(plan.timings).items()}
     timings["check"] = round(outcome.check_seconds, 4)
@@ -86,6 +87,7 @@ def summary_document(outcome: RunOutcome) -> dict[str, Any]:
         "interrupted": outcome.interrupted,
         "solver": plan.result.to_dict(),
         "explanation": list(plan.explanation),
+        "input_notes": list(outcome.case.notes),
         "timings": timings,
         "check": outcome.check.to_dict() if outcome.check is not None else None,
     }
@@ -106,8 +108,9 @@ def write_outcome(outcome: RunOutcome, folder: Path) -> list[str]:
 
 
 def check_lines(outcome: RunOutcome) -> list[str]:
-    """The interruption and the independent check in the terminal summary's words."""
-    lines = interrupt_lines(outcome)
+    """The input's notes, the interruption and the independent check in the terminal summary's words."""
+    lines = [f"Note on the input: {note}" for note in outcome.case.notes]
+    lines += interrupt_lines(outcome)
     check = outcome.check
     if check is None:
         return lines

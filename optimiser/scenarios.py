@@ -82,7 +82,7 @@ def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
         out[prefix] = value
 
 
-_SKIP = {"kind", "explanation", "timings", "check", "solver", "plan_found"}
+_SKIP = {"kind", "explanation", "input_notes", "timings", "check", "solver", "plan_found"}
 
 
 def scenario_row(name: str, folder: Path) -> dict[str, Any]:

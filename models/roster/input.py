@@ -76,7 +76,8 @@ class RosterInput:
         :data:`RULES`), ``shift`` (for per-shift-type rules), ``limit``, ``hard``, ``weight``
         (per penalty unit, for soft rules).
     leave : ``staff_id``, ``date``, ``reason``, ``credit_hours`` (counted towards the contract);
-        never rostered. Dates outside the horizon are ignored.
+        never rostered. Dates outside the horizon are ignored (the shell notes them:
+        :func:`optimiser.kinds.roster.build_input`).
     preassigned : ``staff_id``, ``date``, ``shift_id``: fixed assignments.
     requests : ``staff_id``, ``date``, ``shift_id`` (blank: any shift, i.e. the whole day),
         ``kind`` (``on`` or ``off``), ``weight`` paid if the request is denied.

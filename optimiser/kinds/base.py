@@ -34,10 +34,17 @@ LATER_CHECKS = (
 
 @dataclass(frozen=True)
 class ModelCase:
-    """What ``build_input`` returns under the model contract: the model's input and parameters."""
+    """What ``build_input`` returns under the model contract: the model's input and parameters.
+
+    ``notes``: what the user should read about the input that is not an error -- rows the kind
+    read and the model will not use (a leave date outside the rota), each naming its file and
+    rows.  The shell prints them with the plan and keeps them in ``summary.json`` (``input_notes``)
+    and the report.
+    """
 
     input: Any
     parameters: Any
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     if problems:
         raise InputError(problems)
     assert first is not None and days is not None
+    notes = _leave_outside(tables.get("leave"), rows.get("leave"), files.get("leave"), first, days)
     change_from = None
     if params.get("change_from") is not None:
         change_from = date_parameter(params, "change_from", yaml_file, problems)
@@ -104,7 +105,40 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         if "cover" in tables and "cover_pattern" not in tables:
             direct["cover"] = rows["cover"]
         raise InputError([_problem(p, files, direct, yaml_file) for p in exc.problems]) from None
-    return ModelCase(data, model_params)
+    return ModelCase(data, model_params, notes)
+
+
+NEAR_ROTA_DAYS = 14
+"""A leave date outside the rota but within this many days of it is named in the note: a typo
+(2025-06-03 for 2025-03-06) more often than leave for another rota."""
+
+
+def _leave_outside(
+    leave: pd.DataFrame | None, rows: pd.Series | None, file: str | None, first: dt.date, days: int
+) -> tuple[str, ...]:
+    """The note on leave rows dated outside the rota (the model ignores them: leave files often
+    span a year), naming those within :data:`NEAR_ROTA_DAYS` days of it; none when every row is in."""
+    if leave is None or rows is None or leave.empty:
+        return ()
+    last = first + dt.timedelta(days=days - 1)
+    dates = leave["date"].dt.date
+    outside = leave.index[(dates < first) | (dates > last)]
+    if len(outside) == 0:
+        return ()
+    note = (
+        f"{file}: {len(outside)} of {len(leave)} leave rows are dated outside the rota ({first} to "
+        f"{last}) and are ignored"
+    )
+    near = [
+        idx
+        for idx in outside
+        if min(abs((dates[idx] - first).days), abs((dates[idx] - last).days)) <= NEAR_ROTA_DAYS
+    ]
+    if near:
+        named = ", ".join(f"row {int(rows[idx])} ({dates[idx]})" for idx in near[:5])
+        more = f" and {len(near) - 5} more" if len(near) > 5 else ""
+        note += f"; within {NEAR_ROTA_DAYS} days of it, so check their dates: {named}{more}"
+    return (note + ".",)
 
 
 def rule_names(text: str | None) -> tuple[str, ...]:

@@ -152,6 +152,7 @@ def run_context(
     kind = meta.get("kind", summary.get("kind", ""))
     instance = run_instance(run, instance)
     notes = [note] if (note := run_map_note(run, instance)) else []
+    notes += [f"Note on the input: {text}" for text in summary.get("input_notes") or []]
     tables = []
     for name in meta.get("files", []):
         if name.endswith(".csv") and (run / name).is_file():

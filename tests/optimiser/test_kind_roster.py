@@ -466,3 +466,25 @@ def test_first_phase_parameters_reach_the_model_and_bad_ones_exit_2(tmp_path: Pa
     out = flat(result.output)
     assert f"{yaml}, column 'parameters.first_hard': first_hard names unknown rules: whole_weekend" in out
     assert f"{yaml}, column 'parameters.first_hard_share': first_hard_share 1.0 must be >= 0 and < 1" in out
+
+
+def test_leave_dated_outside_the_rota_is_ignored_with_a_note_naming_the_near_rows(tmp_path: Path) -> None:
+    """Leave outside the rota is ignored (leave files often span a year), but never silently: the
+    run says how many rows, and names those within a fortnight of the rota (likely typos), in the
+    terminal, ``summary.json`` and nowhere as an error."""
+    folder = make(tmp_path / "g")  # 2025-01-06 to 2025-01-19
+    with (folder / "leave.csv").open("a") as file:
+        file.write("S002,2025-01-22,annual leave,7.5\nS003,2025-06-01,annual leave,7.5\n")
+    out = tmp_path / "out"
+    result = solve(folder, out)
+    assert result.exit_code == 0, result.output
+    note = (
+        f"{folder / 'leave.csv'}: 2 of 4 leave rows are dated outside the rota (2025-01-06 to "
+        "2025-01-19) and are ignored; within 14 days of it, so check their dates: row 4 (2025-01-22)."
+    )
+    assert f"Note on the input: {note}" in flat(result.output)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["input_notes"] == [note]
+
+    inside = make(tmp_path / "h")
+    assert load_instance(inside).model_input.notes == ()
