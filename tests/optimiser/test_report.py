@@ -66,6 +66,18 @@ def test_report_escapes_names_from_the_instance(sact_run: Path, tmp_path: Path) 
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
 
 
+def test_report_shows_the_notes_on_the_input(sact_run: Path, tmp_path: Path) -> None:
+    """``input_notes`` of ``summary.json`` (rows the model ignored) are shown, escaped."""
+    copy = tmp_path / "run"
+    shutil.copytree(sact_run, copy)
+    summary = json.loads((copy / "summary.json").read_text(encoding="utf-8"))
+    assert summary["input_notes"] == []
+    summary["input_notes"] = ["leave.csv: 1 of 3 leave rows <b>ignored</b>."]
+    (copy / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    html = write_report(copy).read_text(encoding="utf-8")
+    assert "Note on the input: leave.csv: 1 of 3 leave rows &lt;b&gt;ignored&lt;/b&gt;." in html
+
+
 def test_years_to_map_apply_to_a_roll_out_run_only(sact_run: Path) -> None:
     with pytest.raises(ValueError, match="years apply to a roll-out run; run is a sact run"):
         write_report(sact_run, years=[1])
