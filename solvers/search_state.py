@@ -43,7 +43,11 @@ class StagedSearch:
         return shared if own is None else own if shared is None else min(own, shared)
 
     def options_for(self, reserve: float = 0.0) -> SolveOptions | None:
-        """Options for a stage with the time left less ``reserve``; None when too little is left."""
+        """Options for a stage with the time left less ``reserve``; None when too little is left, or
+        when the search must stop (Ctrl-C, the deadline: the best plan in hand is the answer, and a
+        stage would only build its model to return it)."""
+        if self.options.should_stop():
+            return None
         rest = self.left()
         if rest is not None:
             rest -= reserve

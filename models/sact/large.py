@@ -201,7 +201,7 @@ def solve_priced(
     session, relaxation = _relax(run, a, p)
     if relaxation.status == "infeasible":
         return (*run.result(Status.INFEASIBLE), model)
-    if relaxation.x is not None and not run.gap_met():
+    if relaxation.x is not None and not run.gap_met() and not options.should_stop():
         t_h = time.perf_counter()
         rest = run.left()
         x, note = fix_and_transport(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -97,3 +98,18 @@ def test_the_priced_search_never_plans_past_the_deadline() -> None:
     assert stage is not None and stage.time_limit is not None and 3.0 < stage.time_limit <= 4.0
     assert _Search(None, SolveOptions(time_limit=10.0), 0.0, None).left() == pytest.approx(10.0, abs=0.5)  # type: ignore[arg-type]
     assert _Search(None, SolveOptions(), 0.0, None).left() is None  # type: ignore[arg-type]
+
+
+def test_the_priced_search_starts_no_stage_once_a_stop_is_requested() -> None:
+    """After Ctrl-C (or with its search called off) no stage gets options: a stage would only build
+    its model (the whole model at England's size: seconds) to hand back the plan in hand."""
+    search = _Search(None, SolveOptions(time_limit=100.0), 0.0, None)  # type: ignore[arg-type]
+    assert search.options_for() is not None
+    request_stop()
+    try:
+        assert search.options_for() is None
+    finally:
+        clear_stop()
+    cancel = threading.Event()
+    cancel.set()
+    assert _Search(None, SolveOptions(time_limit=100.0, cancel=cancel), 0.0, None).options_for() is None  # type: ignore[arg-type]
