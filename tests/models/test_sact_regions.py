@@ -3,6 +3,9 @@ instances whose optimum is proved by enumeration."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -14,7 +17,8 @@ from models.sact.input import SactInput, SactParameters
 from models.sact.matrix import build_matrix
 from models.sact.regions import improve_by_regions, region_of
 from models.sact.transport import HEURISTIC_TOLERANCE
-from solvers import MatrixModel
+from solvers import MatrixModel, request_stop
+from solvers.interrupt import clear_stop
 from tests.models.test_sact_enumeration import EXACT, enumerated_optimum, make_instance
 
 # A chain. Sites A, B, C (most chairs 3, 2, 1; a chair serves 10 attendances), five zones of 10
@@ -100,6 +104,27 @@ def test_no_search_when_the_plan_meets_the_gap() -> None:
     model, a, p, x = _closed_plan(_chain())
     same, note = improve_by_regions(model, a, p, x, EXACT, None, target=400.0)
     assert same is x and "not needed" in note
+
+
+def test_no_region_is_tried_once_the_search_must_stop() -> None:
+    """Ctrl-C, or the search called off from another thread (``options.cancel``): no region is
+    tried (each would build its MILP only to hand back the plan: a 10,000 x 300 run stopped by
+    Ctrl-C went on for a minute); the target may be a function of the bound as it rises."""
+    model, a, p, x = _closed_plan(_chain())
+    cancel = threading.Event()
+    cancel.set()
+    same, note = improve_by_regions(model, a, p, x, replace(EXACT, cancel=cancel), None)
+    assert same is x and "(0 regions, 0 better" in note
+    request_stop()
+    try:
+        same, note = improve_by_regions(model, a, p, x, EXACT, None)
+    finally:
+        clear_stop()
+    assert same is x and "(0 regions, 0 better" in note
+    same, note = improve_by_regions(model, a, p, x, EXACT, None, target=lambda: 400.0)
+    assert same is x and "not needed" in note
+    better, note = improve_by_regions(model, a, p, x, EXACT, None, target=lambda: 320.0)
+    assert model.objective_value(better) == pytest.approx(320.0, rel=1e-9), note
 
 
 def test_the_plan_meets_every_row_with_aseptic_supply() -> None:
