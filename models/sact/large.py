@@ -45,7 +45,7 @@ How (:func:`solve_priced`), four stages sharing one time limit:
    the try off. At 10,000 x 300 (seeds 0-3, ``--threads 2``, quiet) the wall clock went from 22,
    38, 41 and 71 s to 22, 27, 37 and 44 s, each plan within the gap as before and at most 0.15 %
    dearer (``benchmarks/results/sact_capacitated_10k.md``). Which point a try starts from then depends on
-   the clock, so two runs may differ; with one thread the tries run in turn and a run repeats.
+   the clock, so two runs may differ; with one thread the tries run in turn.
 2. *A plan at once: fix and transport* (:func:`models.sact.heuristic.fix_and_transport`, no
    full-size LP), with at most half the time left, unless stage 1 stopped early within the gap.
    Its plan, with its gap against the stage-1 bound, is returned as it stands when within the
