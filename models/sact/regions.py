@@ -42,8 +42,9 @@ How (:func:`improve_by_regions`).  From a plan :math:`\bar x` of the whole model
    MILP was solved to :data:`REGION_GAP` (with the rest of the plan as it now is: at 10,000 x 300,
    seed 1, the region just improved was seeded again and its 0.85-s MILP found nothing); the
    order is made again after every gain.  Stop at the time given, at
-   :data:`REGION_TRIES` regions, or once the plan costs at most ``target`` (the objective that
-   meets the asked gap).
+   :data:`REGION_TRIES` regions, once the plan costs at most ``target`` (the objective that
+   meets the asked gap; a function when the bound rises while the search runs beside the pricing),
+   or when the options say stop (Ctrl-C, the deadline, the search called off).
 
 The restricted MILP can only return a plan of the whole model that costs less; the choice of
 regions only decides where to look.
