@@ -35,7 +35,7 @@ T = TypeVar("T")
 
 
 class Beside(Generic[T]):
-    """A job running on its own thread (:func:`start_beside`)."""
+    """A job running on its own thread, started as the object is made (:func:`start_beside`)."""
 
     def __init__(
         self, job: Callable[[SolveOptions], T], options: SolveOptions, wake: threading.Event | None = None
@@ -48,6 +48,7 @@ class Beside(Generic[T]):
         self._error: BaseException | None = None
         self._finished = threading.Event()
         self._thread = threading.Thread(target=self._run, name="beside", daemon=True)
+        self._thread.start()
 
     def _run(self) -> None:
         try:
@@ -83,6 +84,4 @@ def start_beside(
 ) -> Beside[T]:
     """Start ``job`` on a second thread with ``options`` made cancellable; ``wake`` is set when it
     ends (the module docstring)."""
-    beside = Beside(job, options, wake)
-    beside._thread.start()
-    return beside
+    return Beside(job, options, wake)

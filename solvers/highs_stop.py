@@ -52,12 +52,8 @@ class HighsStop:
         return None if self.end is None else max(self.end - time.monotonic(), 0.0)
 
     def spent(self) -> bool:
-        """Whether the call must end now: stop requested or its time spent."""
-        return (
-            stop_requested()
-            or (self.cancel is not None and self.cancel.is_set())
-            or (self.end is not None and time.monotonic() >= self.end)
-        )
+        """Whether the call must end now: stop requested, the call cancelled or its time spent."""
+        return self._why() not in (None, "wake")
 
     def arm(self, mip: bool, margin: float = 0.0) -> None:
         """Set HiGHS's ``time_limit`` for the next ``run()`` (of a MILP if ``mip``) to end with the
@@ -67,18 +63,22 @@ class HighsStop:
             counted = 0.0 if mip else float(self.h.getRunTime())
             self.h.setOptionValue("time_limit", counted + max(left - max(margin, 0.0), MIN_TIME_LIMIT))
 
-    def _check(self, event: Any) -> None:
+    def _why(self) -> str | None:
+        """Why the run must be interrupted now (the ``reason`` it then records), None to go on."""
         if stop_requested():
-            self.reason = "stop"
-            event.interrupt()
-        elif self.cancel is not None and self.cancel.is_set():
-            self.reason = "cancel"
-            event.interrupt()
-        elif self.wake is not None and self.wake.is_set():
-            self.reason = "wake"
-            event.interrupt()
-        elif self.end is not None and time.monotonic() >= self.end:
-            self.reason = "time"
-            event.interrupt()
-        else:
+            return "stop"
+        if self.cancel is not None and self.cancel.is_set():
+            return "cancel"
+        if self.wake is not None and self.wake.is_set():
+            return "wake"
+        if self.end is not None and time.monotonic() >= self.end:
+            return "time"
+        return None
+
+    def _check(self, event: Any) -> None:
+        why = self._why()
+        if why is None:
             event.interrupt(False)  # an earlier run's interrupt would otherwise stop this one
+        else:
+            self.reason = why
+            event.interrupt()

@@ -326,8 +326,8 @@ def _early_plan(
 def _plans_beside(options: SolveOptions) -> bool:
     """Whether stage 1's plan tries run beside the pricing (:data:`PLANS_BESIDE_PRICING`): with
     more than one thread allowed on a machine of more than one core."""
-    threads = options.threads if options.threads is not None else os.cpu_count() or 1
-    return PLANS_BESIDE_PRICING and threads > 1 and (os.cpu_count() or 1) > 1
+    cores = os.cpu_count() or 1
+    return PLANS_BESIDE_PRICING and min(options.threads or cores, cores) > 1
 
 
 def _plan_try(

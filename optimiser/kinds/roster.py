@@ -122,19 +122,17 @@ def _leave_outside(
         return ()
     last = first + dt.timedelta(days=days - 1)
     dates = leave["date"].dt.date
-    outside = leave.index[(dates < first) | (dates > last)]
+    days_before = (pd.Timestamp(first) - leave["date"]).dt.days
+    days_after = (leave["date"] - pd.Timestamp(last)).dt.days
+    outside = leave.index[(days_before > 0) | (days_after > 0)]
     if len(outside) == 0:
         return ()
     note = (
         f"{file}: {len(outside)} of {len(leave)} leave rows are dated outside the rota ({first} to "
         f"{last}) and are ignored"
     )
-    near = [
-        idx
-        for idx in outside
-        if min(abs((dates[idx] - first).days), abs((dates[idx] - last).days)) <= NEAR_ROTA_DAYS
-    ]
-    if near:
+    near = leave.index[days_before.between(1, NEAR_ROTA_DAYS) | days_after.between(1, NEAR_ROTA_DAYS)]
+    if len(near):
         named = ", ".join(f"row {int(rows[idx])} ({dates[idx]})" for idx in near[:5])
         more = f" and {len(near) - 5} more" if len(near) > 5 else ""
         note += f"; within {NEAR_ROTA_DAYS} days of it, so check their dates: {named}{more}"
