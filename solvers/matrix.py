@@ -13,12 +13,15 @@ model they are left out of must still be a correct formulation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 
 INF = float("inf")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class MatrixModel:
         self.num_rows = 0
         self.objective_offset = 0.0
         self.parent_columns: np.ndarray | None = None  # set by :meth:`restricted`
+        self._built: dict[str, object] = {}  # matrices built once (see _once), cleared by add_*
 
     def add_variables(
         self,
@@ -73,6 +77,7 @@ class MatrixModel:
             raise ValueError(f"variable block {name!r} already exists")
         block = Block(name, self.num_cols, int(size))
         self.variable_blocks[name] = block
+        self._built.clear()
         self._cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (size,)).copy())
         self._col_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (size,)).copy())
         self._col_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (size,)).copy())
@@ -104,6 +109,7 @@ class MatrixModel:
         vals = np.broadcast_to(np.asarray(vals, dtype=float), rows.shape)
         if rows.size and (rows.min() < 0 or rows.max() >= size):
             raise ValueError(f"constraint block {name!r}: row numbers outside 0..{size}")
+        self._built.clear()
         if lazy:
             block = Block(name, self.num_lazy, int(size))
             self.lazy_blocks[name] = block
@@ -149,8 +155,31 @@ class MatrixModel:
     def row_upper(self) -> np.ndarray:
         return self._concat(self._row_upper)
 
+    def _once(self, key: str, build: Callable[[], T]) -> T:
+        """``build()``, made once and kept until the model changes, its arrays read-only.
+
+        The model is built once and then read many times (every restricted model, plan check and
+        HiGHS hand-off of a large SACT run reads the whole matrix): rebuilding it took 3.4 s of a
+        10,000 x 300 plan try.  Read-only arrays make a caller that would change the shared
+        matrix fail at once.  Two threads may build it at the same time: both get equal values."""
+        value = self._built.get(key)
+        if value is None:
+            value = build()
+            for part in value if isinstance(value, tuple) else (value,):
+                for array in (part.data, part.indices, part.indptr) if sp.issparse(part) else (part,):
+                    array.flags.writeable = False
+            self._built[key] = value
+        return value  # type: ignore[return-value]
+
     def matrix(self) -> sp.csc_matrix:
-        """The constraint matrix, column-wise, duplicates summed."""
+        """The constraint matrix, column-wise, duplicates summed (built once; read-only)."""
+        return self._once("csc", self._build_matrix)
+
+    def matrix_rows(self) -> sp.csr_matrix:
+        """The constraint matrix, row-wise (built once; read-only)."""
+        return self._once("csr", lambda: self.matrix().tocsr())
+
+    def _build_matrix(self) -> sp.csc_matrix:
         a = sp.coo_matrix(
             (
                 self._concat(self._vals),
@@ -162,7 +191,10 @@ class MatrixModel:
         return a
 
     def lazy_pool(self) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-        """The lazy rows as one CSR matrix with their lower and upper bounds."""
+        """The lazy rows as one CSR matrix with their lower and upper bounds (built once; read-only)."""
+        return self._once("lazy", self._build_lazy_pool)
+
+    def _build_lazy_pool(self) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
         if not self._lazy:
             return sp.csr_matrix((0, self.num_cols)), np.zeros(0), np.zeros(0)
         rows, cols, vals, lo, up = (np.concatenate(part) for part in zip(*self._lazy, strict=True))
@@ -211,7 +243,7 @@ class MatrixModel:
             )
             sub._integer[-1] = integer[idx].copy()
         sub.objective_offset = self.objective_offset
-        a = self.matrix().tocsr()
+        a = self.matrix_rows()
         row_lower, row_upper = self.row_lower, self.row_upper
         for name, block in self.constraint_blocks.items():
             part = a[block.start : block.start + block.size][:, np.flatnonzero(keep)].tocoo()

@@ -102,6 +102,28 @@ def test_duplicate_entries_are_summed() -> None:
     assert m.matrix().nnz == 3
 
 
+def test_matrices_are_built_once_read_only_and_rebuilt_after_a_change() -> None:
+    m = MatrixModel()
+    x = m.add_variables("x", 2)
+    m.add_constraints("c", 1, [0, 0], x, 1.0, upper=1.0)
+    m.add_constraints("cut", 1, [0], [x[0]], 1.0, upper=0.5, lazy=True)
+    a, pool = m.matrix(), m.lazy_pool()[0]
+    assert m.matrix() is a and m.lazy_pool()[0] is pool
+    assert m.matrix_rows().toarray().tolist() == [[1.0, 1.0]]
+    with pytest.raises(ValueError):
+        a.data[0] = 5.0
+    with pytest.raises(ValueError):
+        pool.data[0] = 5.0
+    m.add_constraints("d", 1, [0], [x[1]], 2.0, upper=3.0)
+    assert m.matrix().toarray().tolist() == [[1.0, 1.0], [0.0, 2.0]]
+    assert m.matrix_rows().shape == (2, 2)
+    m.add_variables("z", 1)
+    assert m.matrix().shape == (2, 3)
+    m.add_constraints("cut2", 1, [0], [x[1]], 1.0, upper=0.5, lazy=True)
+    assert m.lazy_pool()[0].shape == (2, 3)
+    assert m.max_violation(np.array([0.0, 1.0, 0.0])) == pytest.approx(0.5)
+
+
 def test_bounds_costs_and_integrality_broadcast() -> None:
     m = MatrixModel()
     m.add_variables("a", 2, lower=1.0, upper=np.array([3.0, 4.0]), cost=2.0, integer=True)
