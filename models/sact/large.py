@@ -112,7 +112,14 @@ from solvers.search_state import StagedSearch, target_objective
 
 __all__ = ["HEURISTIC_TOLERANCE", "fix_and_transport", "solve_priced", "use_priced_path"]
 
-PRICED_PATH_ARCS = 100_000  # solve_method "auto": the priced path above this many arcs
+PRICED_PATH_ARCS = 30_000
+"""``solve_method: auto`` takes the priced path above this many arcs (zone-site pairs within the
+travel limit).  Measured 2026-12-05 on generated instances at 1 % gap, one thread, priced against
+direct (``benchmarks/results/sact_capacitated_10k.md``): 14,115 arcs 31.5 s against 7.4 s and
+21,823 arcs 7.4 s against 5.1 s (direct wins); 35,013 arcs 1.6-5.5 s against 6.4-8.1 s, 58,201 arcs
+1.8 s against 10.8 s, 85,395 arcs 2.5-33.5 s against 19.9-74.9 s (priced wins, 3 seeds each at
+35,013 and 85,395).  At the default gap with 60 s the priced path ended at 0.12 % and 0.41 %
+against 0.10 % and 1.44 %."""
 NEAREST = 5  # arcs per demand row in the first restricted LP
 LP_SHARE = 0.5  # of the time limit, for stage 1
 # stage 1's plan tries (fix and transport, closes, regions) do not count against its share

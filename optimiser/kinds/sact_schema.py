@@ -287,7 +287,7 @@ PARAMETERS = (
         "",
         "HiGHS path: direct (whole model), priced (strong LP by pricing, plans from it; for large "
         "instances), radius (p-median radius formulation) or auto (radius on p-median instances, "
-        "else priced above 100,000 zone-site pairs)",
+        "else priced above 30,000 zone-site pairs)",
         choices=("auto", "direct", "priced", "radius"),
     ),
     Parameter(
