@@ -60,7 +60,7 @@ def to_pyomo(model: MatrixModel) -> tuple[Any, list[Any]]:
         for i in range(block.size):
             columns[block.start + i] = var[i]
 
-    a = model.matrix().tocsr()
+    a = model.matrix_rows()
     _add_rows(m, "", model.constraint_blocks, a, model.row_lower, model.row_upper, columns)
     if model.num_lazy:
         pool, lo, up = model.lazy_pool()

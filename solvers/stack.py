@@ -34,7 +34,7 @@ def stack(
                 f"{block_name}@{label}", block.size, lower=lower[idx], upper=upper[idx], cost=cost[idx]
             )
             out._integer[-1] = integer[idx].copy()
-        rows = part.matrix().tocsr()
+        rows = part.matrix_rows()
         _copy_rows(
             out,
             label,

@@ -208,9 +208,10 @@ def solve_priced(
     session, relaxation = _relax(run, a, p)
     if relaxation.status == "infeasible":
         return (*run.result(Status.INFEASIBLE), model)
-    if relaxation.x is not None and not run.gap_met() and not options.should_stop():
+    stage = run.options_for()  # None once the run must stop: the plan in hand is the answer
+    if relaxation.x is not None and not run.gap_met() and stage is not None:
         t_h = time.perf_counter()
-        rest = run.left()
+        rest = stage.time_limit
         x, note = fix_and_transport(
             model,
             a,
