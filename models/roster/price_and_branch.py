@@ -2,10 +2,11 @@
 
 Within the caller's time limit (shares of it, :class:`LinesSettings`):
 
-1. *First rota*: CP-SAT on the whole model for ``first_share`` (its proven bound is kept), then
-   best-response repair (:func:`models.roster.best_response.repair`, when only cover couples
-   people) to a 1-opt local optimum for at most ``early_share``; without a CP-SAT rota the repair
-   starts from each person's own best line.
+1. *First rota*: CP-SAT on the whole model for ``first_share`` of the limit, at most
+   ``first_seconds`` (its proven bound is kept), then best-response repair
+   (:func:`models.roster.best_response.repair`, when only cover couples people) to a 1-opt
+   local optimum for at most ``early_share``; without a CP-SAT rota the repair starts from each
+   person's own best line.
 2. *Bound*: column generation (:func:`models.roster.column_generation.generate_columns`) seeded
    with the first rota's lines (so the master LP is feasible at once), for ``columns_share``; it
    stops early when its bound reaches the first rota's penalty or the LP can give no more.
@@ -70,6 +71,12 @@ class LinesSettings:
         Share of the time limit for the first whole-model CP-SAT solve (default 0.05: 3 s of 60
         prove Curtois & Qu Instance1 optimal; 0.15 took time from column generation for a rota
         the later phases improve anyway).
+    first_seconds : float
+        Most seconds for that first solve, whatever the limit (default 5: the share of a 60-s
+        limit, 3 s, is under it). At 600 s the share alone gave it 30 s, and Curtois & Qu
+        Instances 2-4, which CP-SAT does not prove there, took 30-32 s against 4-5 s at 60 s
+        (``benchmarks/results/shift-lines-600``); with the cap 5.4-6.5 s (``roster_search.md``,
+        2026-12-05).
     columns_share : float
         Most share of the time limit for column generation (default 0.5).
     mip_share : float
@@ -189,6 +196,7 @@ class LinesSettings:
     """
 
     first_share: float = 0.05
+    first_seconds: float = 5.0
     columns_share: float = 0.5
     mip_share: float = 0.5
     price_seconds: float = 2.0
@@ -241,6 +249,8 @@ def lines_solve(
         return dataclasses.replace(options, time_limit=None if limit is None else fraction * limit)
 
     first = share(settings.first_share)
+    if first.time_limit is not None:
+        first = dataclasses.replace(first, time_limit=min(first.time_limit, settings.first_seconds))
     if limit is None:
         first = dataclasses.replace(first, extra={**first.extra, "stop_after_first_solution": True})
     result, solver = solve_cpsat(rm.model.clone(), first, hint=hint)
