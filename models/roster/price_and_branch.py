@@ -16,6 +16,9 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
    price-and-branch) for ``mip_share`` of the time left, started from the dive's rota if any: a
    legal rota, often close to the bound; then best-response repair with ruin and recreate of the
    better of the two for ``repair_share`` of the time left (or until it reaches the bound).
+   When the dive's rota is more than ``far_gap`` above the bound (off by default), there is no
+   MIP, the repair has ``far_repair_share`` and the polish is the large-neighbourhood search for
+   all the rest, without the tree.
 4. *Polish*: CP-SAT on the whole model for its share of the time, hinted with the better rota,
    with the column-generation bound as a constraint on the objective (valid: no rota scores
    below it), so CP-SAT stops as soon as it reaches the bound (or, ``polish: "lns"``, the
@@ -191,6 +194,20 @@ class LinesSettings:
         Re-solve the master LP by the primal simplex method after columns joined
         (:meth:`models.roster.master.Master.solve_lp`; default True; False: HiGHS's dual method
         throughout, as before).
+    far_gap : float
+        When the dive's rota is more than this share above the bound (:func:`solvers.relative_gap`),
+        no proof is taken to be near: the MIP over the lines is skipped, the repair has
+        ``far_repair_share`` of the time left and the large-neighbourhood search (``polish:
+        "lns"``) all the rest, without the tree (default ``inf``: never). On Curtois & Qu
+        Instance8 at 60 s (quiet, 2026-12-05) the rest as one search (``far_gap`` 0) gave 1,304,
+        1,306 and 1,306 (best known 1,300), the default 1,510, 1,506, 1,309 and 1,309:
+        better or equal, but the default is bimodal and seven runs do not separate them. At 0.05,
+        in an A/B over Instances 5-12, Instance6's dive (2,160 against 1,950) skipped the MIP
+        that finds 1,952 for the tree to prove 1,950, and Instance12 lost the repair's time
+        (5,659 against 5,193); Instance9 gained (445 against 544). The dive's gap does not tell
+        which instances gain (``roster_search.md``, 2026-12-05).
+    far_repair_share : float
+        Share of the time left for the repair when the dive's rota is far (default 0.1).
     bandp : BranchSettings
         The tree's figures (default :class:`models.roster.branch_and_price.BranchSettings`).
     """
@@ -225,6 +242,8 @@ class LinesSettings:
     price_processes: int = 0
     process_people: int = 25
     primal_lp: bool = True
+    far_gap: float = math.inf
+    far_repair_share: float = 0.1
     bandp: BranchSettings = BranchSettings()
 
 
@@ -305,7 +324,13 @@ def lines_solve(
         closed = _closed_to(cg, settings.dive_gap)
         found = early
         if known is None or bound is None or bound < known - 1e-9:
-            found = _rota_from_master(master, people, options, settings, record["columns"], closed, pricers)
+            found = _rota_from_master(
+                master, people, options, settings, record["columns"], closed, pricers, bound
+            )  # fmt: skip
+            if record["columns"].get("far"):  # the dive's rota far from the bound: search, no tree
+                settings = dataclasses.replace(
+                    settings, repair_share=settings.far_repair_share, polish="lns", bandp_share=0.0
+                )
             if found is not None and found is not early and settings.repair_share > 0:
                 left = options.remaining()
                 most = None if left is None else settings.repair_share * left
@@ -438,6 +463,7 @@ def _rota_from_master(
     record: dict[str, Any],
     converged: bool,
     pricers: PricingWorkers | None = None,
+    bound: float | None = None,
 ) -> tuple[list[Line], float] | None:
     """Phase 3: a rota from the generated lines, by diving (:func:`_dived`, for ``dive_share`` of
     the time left: with ``dive_rounds`` pricing rounds after each fixing when the column
@@ -445,13 +471,17 @@ def _rota_from_master(
     the LP rounded a fifth of the people at a time, in seconds) and then the MIP over every line
     (``mip_share`` of the time left after the dives), started from the best dive's rota; the
     better of the two (``record`` gains their penalties, ``dive_penalty``, ``dive_penalties``
-    and ``mip_penalty``)."""
+    and ``mip_penalty``). No MIP when the dive's rota is more than ``far_gap`` above ``bound``
+    (``record["far"]``: the caller gives the rest to the search)."""
     rounds = settings.dive_rounds if converged else settings.open_dive_rounds
     dived = None
     if settings.dive_share > 0 and rounds >= 0:
         dived = _dived(master, people, options, settings, record, rounds, pricers)
     found = None
-    if settings.mip_share > 0:
+    gap = None if dived is None else relative_gap(dived.penalty, bound)
+    if gap is not None and gap > settings.far_gap:
+        record["far"] = True  # no MIP: the rest goes to the search (lines_solve)
+    elif settings.mip_share > 0:
         left = options.remaining()
         start = None if dived is None else dived.values
         found = rota_from_columns(master, None if left is None else settings.mip_share * left, start)

@@ -31,3 +31,37 @@ def test_the_first_cpsat_solve_has_its_share_of_the_limit_at_most_first_seconds(
     result, _, _ = pab.lines_solve(rm, SolveOptions(time_limit=limit, threads=1))
     assert limits[0] == pytest.approx(first)
     assert result.objective == result.bound
+
+
+@pytest.mark.parametrize("far", [True, False])
+def test_a_dive_far_above_the_bound_skips_the_mip_over_the_lines(
+    far: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the dive's rota is more than ``far_gap`` above the bound, phase 3 returns the dive's
+    rota without the MIP and marks the record ``far`` (the caller then searches, without the
+    tree); otherwise the MIP runs as before."""
+    from models.roster.column_generation import generate_columns
+    from models.roster.lines import LineModel
+    from models.roster.master import Master
+
+    rm = build_roster_model(tiny(1))
+    master = Master.of(rm)
+    people = [LineModel(rm, p) for p in range(len(rm.staff))]
+    generate_columns(rm, master, SolveOptions(time_limit=10.0, threads=1), people=people)
+    mips: list[int] = []
+    real = pab.rota_from_columns
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        mips.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pab, "rota_from_columns", watched)
+    settings = pab.LinesSettings(far_gap=0.0) if far else pab.LinesSettings()
+    record: dict[str, Any] = {}
+    found = pab._rota_from_master(
+        master, people, SolveOptions(time_limit=10.0, threads=1), settings, record, True, None, -1000.0
+    )
+    assert found is not None and record.get("dive_penalty") is not None
+    assert record.get("far", False) is far
+    assert mips == ([] if far else [1])
+    assert found[1] <= record["dive_penalty"]
