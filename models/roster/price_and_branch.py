@@ -199,9 +199,9 @@ class LinesSettings:
         no proof is taken to be near: the MIP over the lines is skipped, the repair has
         ``far_repair_share`` of the time left and the large-neighbourhood search (``polish:
         "lns"``) all the rest, without the tree (default ``inf``: never). On Curtois & Qu
-        Instance8 at 60 s (quiet, 2026-12-05) the rest as one search (``far_gap`` 0) gave 1,304,
-        1,306 and 1,306 (best known 1,300), the default 1,510, 1,506, 1,309 and 1,309:
-        better or equal, but the default is bimodal and seven runs do not separate them. At 0.05,
+        Instance8 at 60 s (quiet, 2026-12-05) the rest as one search gave 1,304, 1,306, 1,306
+        and 1,407 (best known 1,300), the default 1,510, 1,506, 1,309 and 1,309: the default is
+        bimodal and eight runs do not separate them. At 0.05,
         in an A/B over Instances 5-12, Instance6's dive (2,160 against 1,950) skipped the MIP
         that finds 1,952 for the tree to prove 1,950, and Instance12 lost the repair's time
         (5,659 against 5,193); Instance9 gained (445 against 544). The dive's gap does not tell
