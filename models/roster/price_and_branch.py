@@ -326,7 +326,7 @@ def lines_solve(
         if known is None or bound is None or bound < known - 1e-9:
             found = _rota_from_master(
                 master, people, options, settings, record["columns"], closed, pricers, bound
-            )  # fmt: skip
+            )
             if record["columns"].get("far"):  # the dive's rota far from the bound: search, no tree
                 settings = dataclasses.replace(
                     settings, repair_share=settings.far_repair_share, polish="lns", bandp_share=0.0

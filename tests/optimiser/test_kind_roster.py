@@ -19,7 +19,9 @@ from click.testing import CliRunner, Result
 
 from instances import bundled_path
 from instances.generators.rostering import generate, lsc_registrar_oncall, lsc_sact_nurses
+from models.roster.build import build_roster_model
 from models.roster.check import check_roster
+from models.roster.first_phase import hardened_model
 from models.roster.input import RosterInput
 from optimiser.cli import main
 from optimiser.kinds import load_instance
@@ -112,9 +114,6 @@ def test_the_registrars_search_holds_fair_nights_and_weekends_hard_first() -> No
     """The registrars' instance names the first phase's rules (its README: ten seeds measured);
     each is a soft rule of that rota, so the phase hardens terms of every family. The nurses keep
     the default, which hardens nothing of theirs (one phase)."""
-    from models.roster.build import build_roster_model
-    from models.roster.first_phase import hardened_model
-
     families = ("whole_weekends", "fair_nights", "fair_weekends")
     registrars = load_instance(bundled_path("lsc-registrar-oncall")).model_input  # type: ignore[arg-type]
     assert registrars.parameters.first_hard == families

@@ -7,6 +7,9 @@ from typing import Any
 import pytest
 
 import models.roster.price_and_branch as pab
+from models.roster.column_generation import generate_columns
+from models.roster.lines import LineModel
+from models.roster.master import Master
 from models.roster.solve import build_roster_model
 from solvers import SolveOptions
 from tests.models.test_roster_bound import tiny
@@ -40,10 +43,6 @@ def test_a_dive_far_above_the_bound_skips_the_mip_over_the_lines(
     """When the dive's rota is more than ``far_gap`` above the bound, phase 3 returns the dive's
     rota without the MIP and marks the record ``far`` (the caller then searches, without the
     tree); otherwise the MIP runs as before."""
-    from models.roster.column_generation import generate_columns
-    from models.roster.lines import LineModel
-    from models.roster.master import Master
-
     rm = build_roster_model(tiny(1))
     master = Master.of(rm)
     people = [LineModel(rm, p) for p in range(len(rm.staff))]
@@ -58,9 +57,8 @@ def test_a_dive_far_above_the_bound_skips_the_mip_over_the_lines(
     monkeypatch.setattr(pab, "rota_from_columns", watched)
     settings = pab.LinesSettings(far_gap=0.0) if far else pab.LinesSettings()
     record: dict[str, Any] = {}
-    found = pab._rota_from_master(
-        master, people, SolveOptions(time_limit=10.0, threads=1), settings, record, True, None, -1000.0
-    )
+    options = SolveOptions(time_limit=10.0, threads=1)
+    found = pab._rota_from_master(master, people, options, settings, record, converged=True, bound=-1000.0)
     assert found is not None and record.get("dive_penalty") is not None
     assert record.get("far", False) is far
     assert mips == ([] if far else [1])
