@@ -24,6 +24,9 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
    below it), so CP-SAT stops as soon as it reaches the bound (or, ``polish: "lns"``, the
    large-neighbourhood search from that rota). Skipped when the rota reaches the bound already.
    It has ``1 - bandp_share`` of the time left.
+   When the rota is within ``bandp_gap`` of the bound, so that the tree follows, the repair and
+   the polish have at most ``repair_seconds`` and ``polish_seconds``: only the tree proves, and
+   at long limits their shares kept it waiting.
 5. *Branch-and-price* (:func:`models.roster.branch_and_price.branch_and_price`) for the rest,
    from the best rota so far and the bound, when the polish did not prove its rota and its gap
    is at most ``bandp_gap`` (else the polish goes on from its rota for the rest): column
@@ -149,6 +152,12 @@ class LinesSettings:
         Most share of the time left after the MIP for best-response repair of the better rota
         (:func:`models.roster.best_response.repair`, with ruin and recreate; default 0.5; 0: none).
         It ends early when its rota reaches the bound.
+    repair_seconds : float
+        Most seconds for that repair when the tree is to follow (the MIP's rota within
+        ``bandp_gap`` of the bound; :func:`_before_tree`), whatever the share (default 30: a 60-s
+        limit's share, about 10 s, is under it). At 600 s the share gave it about 290 s, in which
+        it never bettered the MIP's rota on Curtois & Qu Instance5 while the tree, which then
+        proved 1143 in 11-54 s, waited.
     ruin : int
         People taken out and put back at each ruin-and-recreate step of the repairs (default 4;
         0: stop at the first 1-opt local optimum).
@@ -162,6 +171,11 @@ class LinesSettings:
     polish : str
         The last phase: ``"cpsat"`` (default, the whole model with the bound as a cut) or ``"lns"``
         (the large-neighbourhood search from the best rota).
+    polish_seconds : float
+        Most seconds for the polish before the tree when the tree is to follow (as
+        ``repair_seconds``; default 30). With both caps Curtois & Qu Instances 5 and 6 were proven
+        at a 600-s limit in 82 and 78 s, against 483 and 469 s with the shares alone
+        (``benchmarks/results/roster_search.md``, 2026-12-05, second stop).
     bandp_share : float
         Share of the time left after the MIP for branch-and-price
         (:func:`models.roster.branch_and_price.branch_and_price`), which runs after the polish
@@ -233,9 +247,11 @@ class LinesSettings:
     early_share: float = 0.1
     repair_share: float = 0.5
     ruin: int = 4
+    repair_seconds: float = 30.0
     pool_people: int = 0
     pool_seconds: float = 1.0
     polish: str = "cpsat"
+    polish_seconds: float = 30.0
     bandp_share: float = 0.5
     bandp_gap: float = 0.01
     paths: bool = True
@@ -332,8 +348,14 @@ def lines_solve(
                     settings, repair_share=settings.far_repair_share, polish="lns", bandp_share=0.0
                 )
             if found is not None and found is not early and settings.repair_share > 0:
-                left = options.remaining()
-                most = None if left is None else settings.repair_share * left
+                most = _before_tree(
+                    settings,
+                    settings.repair_share,
+                    options.remaining(),
+                    settings.repair_seconds,
+                    found[1],
+                    bound,
+                )
                 part = dataclasses.replace(options, time_limit=most)
                 notes = record["columns"]
                 found = _repaired(master, people, found, part, settings, notes, "repair_penalty", bound)
@@ -347,8 +369,11 @@ def lines_solve(
             start = _hint_of(rm, found[0])
         elif result.has_plan:
             start = {var: int(solver.value(var)) for var in rm.x.values()}
-        left = options.remaining()
-        polishing = options if left is None else options.with_deadline((1.0 - settings.bandp_share) * left)
+        penalty = None if found is None else found[1]
+        most = _before_tree(
+            settings, 1.0 - settings.bandp_share, options.remaining(), settings.polish_seconds, penalty, bound
+        )
+        polishing = options if most is None else options.with_deadline(most)
         result, solver, bound = _polished(rm, polishing, start, bound, settings.polish, result, solver, found)
         if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
             gap = relative_gap(float(solver.objective_value), bound) if result.has_plan else None
@@ -432,6 +457,29 @@ def _branched(
     ):
         result, solver = _fixed(rm, list(tree.lines))
     return result, solver, bound
+
+
+def _before_tree(
+    settings: LinesSettings,
+    fraction: float,
+    left: float | None,
+    seconds: float,
+    penalty: float | None,
+    bound: float | None,
+) -> float | None:
+    """Seconds for a phase before the tree (the repair, the polish): ``fraction`` of the time
+    ``left`` (None: no limit), at most ``seconds`` when the tree is to follow, that is when the
+    rota so far (``penalty``) is within ``bandp_gap`` of ``bound`` (the gate of phase 5). Further
+    from the bound the phase keeps its share: the polish, not the tree, then owns the rota."""
+    if left is None:
+        return None
+    most = fraction * left
+    if settings.bandp_share <= 0 or penalty is None or bound is None:
+        return most
+    gap = relative_gap(penalty, bound)
+    if gap is not None and gap <= settings.bandp_gap:
+        return min(most, seconds)
+    return most
 
 
 def _reached(result: SolveResult, solver: Any, bound: float | None) -> bool:

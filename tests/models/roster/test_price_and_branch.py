@@ -63,3 +63,34 @@ def test_a_dive_far_above_the_bound_skips_the_mip_over_the_lines(
     assert record.get("far", False) is far
     assert mips == ([] if far else [1])
     assert found[1] <= record["dive_penalty"]
+
+
+@pytest.mark.parametrize(
+    ("left", "penalty", "bound", "bandp_share", "expected"),
+    [
+        (50.0, 1057.0, 1055.0, 0.5, 25.0),  # a 60-s run: the share is under the cap
+        (580.0, 1057.0, 1055.0, 0.5, 30.0),  # a 600-s run near the bound: the tree follows, capped
+        (580.0, 1200.0, 1055.0, 0.5, 290.0),  # far from the bound: no tree, the share stands
+        (580.0, 1057.0, 1055.0, 0.0, 290.0),  # no tree at all
+        (580.0, 1057.0, None, 0.5, 290.0),  # no bound
+        (580.0, None, 1055.0, 0.5, 290.0),  # no rota
+        (None, 1057.0, 1055.0, 0.5, None),  # no limit
+    ],
+)
+def test_a_phase_before_the_tree_is_capped_in_seconds_only_when_the_tree_follows(
+    left: float | None, penalty: float | None, bound: float | None, bandp_share: float, expected: float | None
+) -> None:
+    """The repair and the polish before the tree get their share of the time left, at most their
+    seconds when the rota is within ``bandp_gap`` of the bound (the tree's gate): at 600 s their
+    shares (about 290 s each) kept the tree from Curtois & Qu Instances 5 and 6 for 400 s."""
+    settings = pab.LinesSettings(bandp_share=bandp_share, bandp_gap=0.01)
+    most = pab._before_tree(settings, 0.5, left, 30.0, penalty, bound)
+    assert most == (None if expected is None else pytest.approx(expected))
+
+
+def test_the_repair_and_the_polish_before_the_tree_have_at_most_30_seconds_by_default() -> None:
+    """The defaults measured at 600 s (``roster_search.md``, 2026-12-05): 30 s each, above what a
+    60-s run gives either phase, so 60-s runs are unchanged."""
+    settings = pab.LinesSettings()
+    assert settings.repair_seconds == settings.polish_seconds == 30.0
+    assert pab._before_tree(settings, 0.5, 50.0, settings.polish_seconds, 1057.0, 1055.0) == 25.0
