@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -17,6 +18,7 @@ def solve_cpsat(
     *,
     build_seconds: float = 0.0,
     hint: dict[Any, int] | None = None,
+    give_up: float | None = None,
 ) -> tuple[SolveResult, Any]:
     """Solve ``model`` (a ``cp_model.CpModel``); return the result and the solver for values.
 
@@ -24,6 +26,8 @@ def solve_cpsat(
     whichever is first), and at once on a stop request (:mod:`solvers.interrupt`), with the best
     plan found. The wall-clock seconds to the first solution are recorded
     (``SolveResult.first_solution_seconds``) by a solution callback that does nothing else.
+    ``give_up``: wall-clock seconds after which a search that has found no solution yet stops
+    (status ``NO_SOLUTION``; None: never); a search with a solution by then runs on, unchanged.
     """
     from ortools.sat.python import cp_model
 
@@ -54,8 +58,22 @@ def solve_cpsat(
     if stop_requested():  # CP-SAT forgets a stop_search made before its solve: do not search at all
         params.max_time_in_seconds = 0.0
     first = _first_solution_timer(cp_model)
-    with on_stop(solver.stop_search):
-        code = solver.solve(model, first)
+    timer = None
+    if give_up is not None:
+
+        def stop_if_nothing() -> None:
+            if first.seconds is None:
+                solver.stop_search()
+
+        timer = threading.Timer(max(give_up, 0.0), stop_if_nothing)
+        timer.daemon = True
+        timer.start()
+    try:
+        with on_stop(solver.stop_search):
+            code = solver.solve(model, first)
+    finally:
+        if timer is not None:
+            timer.cancel()
     solve_seconds = time.perf_counter() - first.t0
     status = {
         cp_model.OPTIMAL: Status.OPTIMAL,

@@ -224,6 +224,7 @@ def _search(
             params.first_hard_share,
             hint=_hint(rm, start),
             build_seconds=build_seconds,
+            limit=given.time_limit if given.time_limit is not None else params.time_limit,
         )
         limit_given = options.extra.get("max_deterministic_time")
         budget = None if limit_given is None else float(str(limit_given))

@@ -56,3 +56,49 @@ def test_optimal_within_the_gap_keeps_cp_sats_bound() -> None:
     assert result.bound == solver.best_objective_bound
     assert result.bound is not None and result.objective is not None and result.bound <= result.objective
     assert result.gap is not None and 0 < result.gap <= 0.02
+
+
+def _pigeons(holes: int) -> cp_model.CpModel:
+    """``holes + 1`` pigeons, each in one of ``holes`` holes, at most one a hole: infeasible, and
+    exponential for clause learning without the LP, presolve or symmetry (the options below)."""
+    m = cp_model.CpModel()
+    x = {(p, h): m.new_bool_var(f"x{p}_{h}") for p in range(holes + 1) for h in range(holes)}
+    for p in range(holes + 1):
+        m.add_exactly_one(x[p, h] for h in range(holes))
+    for h in range(holes):
+        m.add_at_most_one(x[p, h] for p in range(holes + 1))
+    return m
+
+
+BLIND = {"linearization_level": 0, "cp_model_presolve": False, "symmetry_level": 0}
+
+
+def test_a_search_with_no_solution_gives_up_after_its_seconds() -> None:
+    """``give_up``: a search that has found nothing by then stops (no plan), long before its limit."""
+    result, _ = solve_cpsat(_pigeons(13), SolveOptions(time_limit=60, threads=1, extra=BLIND), give_up=0.5)
+    assert result.status is Status.NO_SOLUTION and not result.has_plan
+    assert 0.5 <= result.solve_seconds < 10
+
+
+def _assignment(people: int) -> cp_model.CpModel:
+    """Each of ``people`` to one of as many posts, random costs (seed 3): a plan at once, and with
+    the options above no proof of optimality in seconds at 20 people."""
+    import random
+
+    rng = random.Random(3)
+    m = cp_model.CpModel()
+    x = {(p, j): m.new_bool_var(f"x{p}_{j}") for p in range(people) for j in range(people)}
+    for p in range(people):
+        m.add_exactly_one(x[p, j] for j in range(people))
+    for j in range(people):
+        m.add_exactly_one(x[p, j] for p in range(people))
+    m.minimize(sum(rng.randint(1, 1000) * v for v in x.values()))
+    return m
+
+
+def test_a_search_with_a_solution_runs_on_after_give_up() -> None:
+    """A search with a plan by ``give_up`` is not stopped: it runs to its own limit."""
+    result, _ = solve_cpsat(_assignment(20), SolveOptions(time_limit=2, threads=1, extra=BLIND), give_up=0.2)
+    assert result.status is Status.FEASIBLE
+    assert result.first_solution_seconds is not None and result.first_solution_seconds < 0.2
+    assert result.solve_seconds >= 1.9

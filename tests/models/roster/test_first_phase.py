@@ -10,6 +10,7 @@ import pytest
 import models.roster
 from instances.generators.rostering import generate
 from models.common.contract import ModelInputError
+from models.roster import first_phase
 from models.roster.check import check_roster
 from models.roster.first_phase import hardened_model, two_phase_solve
 from models.roster.solve import build_roster_model
@@ -126,3 +127,32 @@ def test_the_better_of_the_two_phases_rotas_is_returned_with_the_whole_models_bo
         rm.model.clone(), dataclasses.replace(options, extra={"max_deterministic_time": 30.0})
     )
     assert result.bound is None or result.bound <= whole.objective + 1e-9  # a bound of the whole model
+
+
+@pytest.mark.parametrize("limit", [None, 4.0])
+def test_a_first_phase_with_no_rota_by_half_its_share_gives_up(
+    limit: float | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phase 1 gives up at :data:`GIVE_UP` of its part of the time limit when it has no rota (a
+    hardened 40 x 56 ward rota found none in its whole 80 % and left the whole model too little
+    for any); phase 2 never gives up. The phase that gave up is reported ``cut``: the wall clock,
+    not the deterministic limit, ended it. ``limit``: the user's limit, where the allowance (10 s)
+    is a backstop three times longer in reproducible runs."""
+    calls: list[tuple[float | None, float | None]] = []
+    real = first_phase.solve_cpsat
+
+    def watched(model: object, options: SolveOptions, **kwargs: object) -> object:
+        calls.append((options.time_limit, kwargs.get("give_up")))  # type: ignore[arg-type]
+        if kwargs.get("give_up") is not None:
+            return real(model, dataclasses.replace(options, time_limit=0.0), **kwargs)  # nothing found
+        return real(model, options, **kwargs)
+
+    monkeypatch.setattr(first_phase, "solve_cpsat", watched)
+    rm = build_roster_model(_weekends_soft(), LOOSE)
+    options = SolveOptions(time_limit=10.0, threads=1, seed=0, extra={"max_deterministic_time": 2.0})
+    result, _, _, cut = two_phase_solve(rm, options, ("whole_weekends",), 0.8, limit=limit)
+    (first_limit, give_up), (_, second_give_up) = calls
+    assert first_limit == pytest.approx(8.0, abs=0.1)
+    assert give_up == pytest.approx(first_phase.GIVE_UP * 0.8 * (limit or 10.0), abs=0.01)
+    assert second_give_up is None
+    assert cut and result.has_plan and "hard: no rota" in result.message
