@@ -175,7 +175,7 @@ class LinesSettings:
         Most seconds for the polish before the tree when the tree is to follow (as
         ``repair_seconds``; default 30). With both caps Curtois & Qu Instances 5 and 6 were proven
         at a 600-s limit in 82 and 78 s, against 483 and 469 s with the shares alone
-        (``benchmarks/results/roster_search.md``, 2026-12-05, second stop).
+        (``benchmarks/results/roster_search.md``, 2026-12-05 08:14-).
     bandp_share : float
         Share of the time left after the MIP for branch-and-price
         (:func:`models.roster.branch_and_price.branch_and_price`), which runs after the polish
