@@ -76,6 +76,7 @@ class Parameter:
     maximum: float | None = None
     choices: tuple[Any, ...] | None = None
     optional: bool = False  # None is an allowed value (meaning "no such limit")
+    listed: bool = False  # comma-separated text; a YAML list of text is taken as the same
 
 
 @dataclass
@@ -322,6 +323,8 @@ def validate_parameters(
                 problems.append(Problem(file, "a value is required", column=where))
             values[spec.name] = None
             continue
+        if spec.listed and isinstance(value, list) and all(isinstance(item, str) for item in value):
+            value = ", ".join(value)
         try:
             value = _typed_parameter(value, spec.kind)
         except (TypeError, ValueError, OverflowError):

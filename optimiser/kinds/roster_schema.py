@@ -376,8 +376,9 @@ PARAMETERS = (
         ",".join(RosterParameters().first_hard),
         "rule names",
         "search cpsat: soft rule families held hard in a first phase whose rota starts the whole "
-        "model, comma-separated (blank: one phase)",
+        "model, comma-separated or a list (blank: one phase)",
         optional=True,
+        listed=True,
     ),
     Parameter(
         "first_hard_share",

@@ -475,6 +475,12 @@ def test_first_phase_parameters_reach_the_model_and_bad_ones_exit_2(tmp_path: Pa
     assert parameters.first_hard == ("whole_weekends", "max_consecutive_days")
     assert parameters.first_hard_share == 0.5
 
+    yaml.write_text(base + "  first_hard: [whole_weekends, max_consecutive_days]\n")  # a YAML list too
+    assert load_instance(folder).model_input.parameters.first_hard == (
+        "whole_weekends",
+        "max_consecutive_days",
+    )
+
     yaml.write_text(base + "  first_hard: ''\n")
     assert load_instance(folder).model_input.parameters.first_hard == ()
 
@@ -484,6 +490,13 @@ def test_first_phase_parameters_reach_the_model_and_bad_ones_exit_2(tmp_path: Pa
     out = flat(result.output)
     assert f"{yaml}, column 'parameters.first_hard': first_hard names unknown rules: whole_weekend" in out
     assert f"{yaml}, column 'parameters.first_hard_share': first_hard_share 1.0 must be >= 0 and < 1" in out
+
+    yaml.write_text(base + "  first_hard: [whole_weekends, 3]\n")  # a list of anything but names is not
+    result = run("validate", str(folder))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{yaml}, column 'parameters.first_hard': '['whole_weekends', 3]' is not text" in flat(
+        result.output
+    )
 
 
 def test_leave_dated_outside_the_rota_is_ignored_with_a_note_naming_the_near_rows(tmp_path: Path) -> None:
