@@ -376,8 +376,7 @@ def lines_solve(
         polishing = options if most is None else options.with_deadline(most)
         result, solver, bound = _polished(rm, polishing, start, bound, settings.polish, result, solver, found)
         if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
-            gap = relative_gap(float(solver.objective_value), bound) if result.has_plan else None
-            if result.has_plan and (gap is None or gap > settings.bandp_gap):
+            if result.has_plan and not _near(settings, float(solver.objective_value), bound):
                 start = {var: int(solver.value(var)) for var in rm.x.values()}  # too far for the tree
                 result, solver, bound = _polished(
                     rm, options, start, bound, settings.polish, result, solver, None
@@ -474,12 +473,15 @@ def _before_tree(
     if left is None:
         return None
     most = fraction * left
-    if settings.bandp_share <= 0 or penalty is None or bound is None:
-        return most
-    gap = relative_gap(penalty, bound)
-    if gap is not None and gap <= settings.bandp_gap:
+    if settings.bandp_share > 0 and penalty is not None and _near(settings, penalty, bound):
         return min(most, seconds)
     return most
+
+
+def _near(settings: LinesSettings, penalty: float, bound: float | None) -> bool:
+    """The tree's gate: a rota of ``penalty`` is within ``bandp_gap`` of ``bound``."""
+    gap = relative_gap(penalty, bound)
+    return gap is not None and gap <= settings.bandp_gap
 
 
 def _reached(result: SolveResult, solver: Any, bound: float | None) -> bool:
