@@ -52,6 +52,24 @@ def plot_profile(times: pd.DataFrame, path: Path) -> pd.DataFrame:
     return performance_profile(times, np.array(PROFILE_TAUS))
 
 
+SIZE_AXIS = {
+    "sact": "zones x candidate sites",
+    "rollout": "zones x sites x years",
+    "ooh": "sites x services",
+    "ooh-cross-trust": "sites x services",
+    "cover": "oncologists x weeks",
+    "rostering": "staff x days",
+    "roster": "staff x days",
+}
+"""What each model's ``size_value`` counts (the families' ``Case.size_value``), for the x axis."""
+
+
+def size_axis(model: str) -> str:
+    """The x-axis label of ``model``'s time-against-size plot."""
+    meaning = SIZE_AXIS.get(model)
+    return f"size: {meaning}" if meaning else "size (see the size column)"
+
+
 def plot_scaling(frame: pd.DataFrame, model: str, path: Path) -> pd.DataFrame:
     """Log-log seconds against size for ``model``; one line per family and backend, with exponents."""
     fig = _canvas_figure()
@@ -81,7 +99,7 @@ def plot_scaling(frame: pd.DataFrame, model: str, path: Path) -> pd.DataFrame:
         )
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("size (zone-site pairs for location models; see the size column)")
+    ax.set_xlabel(size_axis(model))
     ax.set_ylabel("build + solve seconds (solved to optimality)")
     ax.set_title(f"{model}: time against size")
     ax.grid(True, which="both", alpha=0.3)
