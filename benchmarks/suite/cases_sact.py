@@ -104,13 +104,19 @@ def solve_generated(case: Case, backend: str, options: SolveOptions, context: Co
 
 def contract_result(model: Any, model_input: Any, plan: Any, key: str) -> CaseResult:
     """The plan's result of a package under the model contract, after its ``check`` accepts it,
-    with the plan's scalar figures (counts, the solve path) in ``extra``.
+    with the plan's scalar figures (counts, the solve path) in ``extra``, and those of its
+    ``solve`` section (a rota's seed, workers, deterministic time and ``stopped_by``) as
+    ``solve_<name>``.
 
     Raises ValueError when the check finds a broken rule or a figure that disagrees with the plan.
     """
     scalar = (int, float, str)
+    figures = plan.figures()
+    searched = figures.get("solve")
+    if isinstance(searched, Mapping):  # a rota's search: seed, workers, what stopped it
+        figures = {**figures, **{f"solve_{k}": v for k, v in searched.items()}}
     extra: dict[str, Any] = {
-        k: v for k, v in plan.figures().items() if isinstance(v, scalar) and not isinstance(v, bool)
+        k: v for k, v in figures.items() if isinstance(v, scalar) and not isinstance(v, bool)
     }
     if plan.found:
         check = model.check(model_input, plan)

@@ -271,6 +271,21 @@ def test_every_bundled_kind_reports_through_the_contract() -> None:
     rota = models.roster.solve(rota_input, options=SolveOptions(time_limit=20, gap=0, threads=1))
     roster = contract_result(models.roster, rota_input, rota, "generated/roster")
     assert roster.status is Status.OPTIMAL and roster.extra["check"] == "passed"
+    assert roster.extra["solve_seed"] == 0 and roster.extra["solve_workers"] == 1
+    assert roster.extra["solve_deterministic_limit"] == 8.0 and roster.extra["solve_stopped_by"]
+    assert "solve_seed" not in ooh.extra
+
+
+def test_roster_bundled_suite_runs_each_bundled_rota_five_times_reproducibly() -> None:
+    from instances import bundled_instances, bundled_path
+    from optimiser.instance_files import read_instance
+
+    suite = load_suite("roster-bundled")
+    plan = plan_suite(suite, Context(None))
+    rotas = {name for name in bundled_instances() if read_instance(bundled_path(name)).kind == "roster"}
+    assert {t.case.name for t in plan.tasks} == rotas and len(plan.tasks) == 5 * len(rotas)
+    assert all(t.backend == "cpsat" for t in plan.tasks)
+    assert suite.settings.threads == 2 and suite.settings.seed == 0 and suite.settings.time_limit == 60
 
 
 def test_an_unsolvable_kind_or_an_absent_one_is_a_note(
