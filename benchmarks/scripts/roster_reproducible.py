@@ -10,7 +10,9 @@ of :mod:`models.roster.first_phase`: ``work_per_second`` is set to ``UNITS / 60`
 limit); ``SEEDS`` a comma-separated list (``0,1,2,3,4``); ``JSON`` CP-SAT parameters laid over
 the reproducible search's (:func:`models.roster.solve.solver_options`: two interleaved workers),
 e.g. ``'{"interleave_batch_size": 2}'``; a key that names a field of
-:class:`models.roster.Parameters` (``first_hard_share``) sets that instead. The wall-clock
+:class:`models.roster.Parameters` (``first_hard_share``) sets that instead, and ``threads`` the
+workers (default 2; with 1 there is no interleaving and the CP-SAT parameters reach the one
+worker, e.g. ``'{"threads": 1, "linearization_level": 2}'``). The wall-clock
 backstop is lifted, so every run ends by its deterministic limit (or a proof) and repeats exactly.
 Columns: name, units, tag, seed, penalty, bound, wall seconds, stopped by, deterministic time.
 """
@@ -39,13 +41,14 @@ def main(argv: list[str]) -> None:
         raise SystemExit(f"{name} is not a bundled instance")
     case = load_instance(folder).model_input
     fields = {f.name for f in dataclasses.fields(case.parameters)}
+    threads = int(extra.pop("threads", 2))
     ours = {k: v for k, v in extra.items() if k in fields}
     extra = {k: v for k, v in extra.items() if k not in fields}
     params = dataclasses.replace(
         case.parameters, work_per_second=units / LIMIT, wall_clock_factor=LOOSE, **ours
     )
     for seed in seeds:
-        options = SolveOptions(time_limit=LIMIT, threads=2, seed=seed, extra=dict(extra))
+        options = SolveOptions(time_limit=LIMIT, threads=threads, seed=seed, extra=dict(extra))
         t0 = time.perf_counter()
         plan = models.roster.solve(case.input, params, options=options)
         solve = plan.figures()["solve"]
