@@ -110,20 +110,27 @@ def test_bundled_files_hold_the_generators_rotas(name: str, make_input: object) 
         pd.testing.assert_frame_equal(a, b, obj=table)
 
 
-def test_the_registrars_search_holds_fair_nights_and_weekends_hard_first() -> None:
-    """The registrars' instance names the first phase's rules (its README: ten seeds measured);
-    each is a soft rule of that rota, so the phase hardens terms of every family. The nurses keep
-    the default, which hardens nothing of theirs (one phase)."""
-    families = ("whole_weekends", "fair_nights", "fair_weekends")
-    registrars = load_instance(bundled_path("lsc-registrar-oncall")).model_input  # type: ignore[arg-type]
-    assert registrars.parameters.first_hard == families
-    rm = build_roster_model(registrars.input, registrars.parameters)
+@pytest.mark.parametrize(
+    ("name", "families"),
+    [
+        (
+            "lsc-registrar-oncall",
+            ("whole_weekends", "fair_nights", "fair_weekends", "contract_hours_tolerance"),
+        ),
+        ("lsc-sact-nurses", ("fair_weekends", "min_consecutive_days_off", "contract_hours_tolerance")),
+    ],
+)
+def test_each_bundled_rota_names_the_rules_its_first_phase_holds_hard(
+    name: str, families: tuple[str, ...]
+) -> None:
+    """Each bundled rota names its first phase's rules (its README: ten seeds measured, and the
+    rules its good rotas never break); each is a soft rule of that rota, so the phase hardens
+    terms of every family."""
+    case = load_instance(bundled_path(name)).model_input  # type: ignore[arg-type]
+    assert case.parameters.first_hard == families
+    rm = build_roster_model(case.input, case.parameters)
     for family in families:
         assert hardened_model(rm, [family])[1] > 0, family
-    nurses = load_instance(bundled_path("lsc-sact-nurses")).model_input  # type: ignore[arg-type]
-    assert nurses.parameters.first_hard == ("whole_weekends",)
-    rm = build_roster_model(nurses.input, nurses.parameters)
-    assert hardened_model(rm, nurses.parameters.first_hard)[1] == 0
 
 
 @pytest.mark.slow
