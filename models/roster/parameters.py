@@ -78,6 +78,11 @@ class RosterParameters:
         0: one phase). On ``lsc-registrar-oncall`` at 12 deterministic units, shares 0.5, 0.67,
         0.8 and 0.9 gave 834, 801, 790 and 801 (``benchmarks/results/roster_search.md``,
         2026-12-03).
+    bound_share : float
+        ``search: cpsat``: share of the time limit for a lower bound from CP-SAT's full LP after the
+        search, when the rota is not proven optimal (:mod:`models.roster.full_lp_bound`; default
+        0.05: 3 s of a minute, or 1.2 deterministic units in reproducible runs, beside the
+        search's own; 0: none). On ``lsc-sact-nurses`` it lifts the bound from 28 to 40 (optimum 45).
     """
 
     change_weight: int = 10
@@ -91,6 +96,7 @@ class RosterParameters:
     search: str = "cpsat"
     first_hard: tuple[str, ...] = ("whole_weekends",)
     first_hard_share: float = 0.8
+    bound_share: float = 0.05
 
     def __post_init__(self) -> None:
         problems = []
@@ -112,6 +118,8 @@ class RosterParameters:
             bad("wall_clock_factor", f"wall_clock_factor {self.wall_clock_factor} must be >= 1")
         if not (math.isfinite(self.first_hard_share) and 0 <= self.first_hard_share < 1):
             bad("first_hard_share", f"first_hard_share {self.first_hard_share} must be >= 0 and < 1")
+        if not (math.isfinite(self.bound_share) and 0 <= self.bound_share < 1):
+            bad("bound_share", f"bound_share {self.bound_share} must be >= 0 and < 1")
         if isinstance(self.first_hard, str) or not all(isinstance(r, str) for r in self.first_hard):
             bad("first_hard", f"first_hard {self.first_hard!r} must be a tuple of rule names")
         else:

@@ -31,6 +31,7 @@ from models.common.contract import Progress
 from models.roster import horizon, long_rota
 from models.roster.build import build_roster_model
 from models.roster.first_phase import two_phase_solve
+from models.roster.full_lp_bound import full_lp_bound, with_bound
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
@@ -216,10 +217,11 @@ def _search(
         left = run.remaining()
         cut = left is not None and left < WALL_MARGIN or short_of_budget(budget, spent)
     else:
-        allowed = options.call_limit()
+        searching = _search_options(params, options)
+        allowed = searching.call_limit()
         result, solver, spent, first_cut = two_phase_solve(
             rm,
-            options,
+            searching,
             params.first_hard,
             params.first_hard_share,
             hint=_hint(rm, start),
@@ -230,6 +232,7 @@ def _search(
         budget = None if limit_given is None else float(str(limit_given))
         cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
         cut = cut or first_cut or short_of_budget(budget, spent)
+        result = _bounded(rm, params, given, options, result, budget)
     record: dict[str, Any] = {
         "reproducible": reproducible,
         "deterministic_limit": budget,
@@ -238,6 +241,36 @@ def _search(
         "search": "lns" if params.search == "lns" else "cpsat",
     }
     return result, solver, record
+
+
+def _search_options(params: RosterParameters, options: SolveOptions) -> SolveOptions:
+    """The search's options: on the wall clock (no deterministic limit) its time limit is cut by
+    ``bound_share``, which the full LP's bound gets after it (:func:`_bounded`)."""
+    if "max_deterministic_time" in options.extra or options.time_limit is None or params.bound_share <= 0:
+        return options
+    return dataclasses.replace(options, time_limit=options.time_limit * (1 - params.bound_share))
+
+
+def _bounded(
+    rm: RosterModel,
+    params: RosterParameters,
+    given: SolveOptions,
+    options: SolveOptions,
+    result: SolveResult,
+    budget: float | None,
+) -> SolveResult:
+    """``result`` with the full LP's bound when higher (:mod:`models.roster.full_lp_bound`): for
+    ``bound_share`` of the limit, in deterministic units when the search counted them (``budget``),
+    within what is left of the wall clock; only for a rota not proven optimal and not interrupted."""
+    limit = given.time_limit if given.time_limit is not None else params.time_limit
+    if params.bound_share <= 0 or limit is None or result.status is not Status.FEASIBLE or result.interrupted:
+        return result
+    seconds = float(limit) * params.bound_share
+    units = None if budget is None else seconds * params.work_per_second
+    wall = seconds * (params.wall_clock_factor if budget is not None else 1.0)
+    t0 = time.perf_counter()
+    bound = full_lp_bound(rm, options, wall, units)
+    return replace(with_bound(result, bound), solve_seconds=result.solve_seconds + time.perf_counter() - t0)
 
 
 def _lines_search(

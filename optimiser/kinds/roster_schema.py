@@ -388,6 +388,15 @@ PARAMETERS = (
         "search cpsat: the first phase's share of the time limit, at least 0 and under 1 (0: one phase)",
         minimum=0,
     ),
+    Parameter(
+        "bound_share",
+        float,
+        RosterParameters().bound_share,
+        "share of the time limit",
+        "search cpsat: share of the time limit for a lower bound from CP-SAT's full LP after the "
+        "search, at least 0 and under 1 (0: none)",
+        minimum=0,
+    ),
 )
 MODEL_PARAMETERS = (
     "change_weight",
@@ -399,6 +408,7 @@ MODEL_PARAMETERS = (
     "wall_clock_factor",
     "search",
     "first_hard_share",
+    "bound_share",
 )
 """Instance parameters that are fields of :class:`models.roster.parameters.RosterParameters`."""
 
