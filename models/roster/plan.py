@@ -52,6 +52,9 @@ class RosterPlan:
     search : the search that ran (``cpsat``, ``lns`` or ``lines``; ``auto`` resolved to the one it
         chose; ``horizon`` when the rolling-horizon construction is the plan, ``windows`` when it was
         improved window by window, :mod:`models.roster.long_rota`; "" when none ran).
+    full_lp_bound : the bound of CP-SAT's full LP after the search
+        (:mod:`models.roster.full_lp_bound`), rounded up, when that pass ran (the result's bound
+        when it is the higher); None when it did not run or proved nothing.
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
         ``converged``, ``rounds``, ``lines``, ``seconds``, the rota of each phase that ran:
         ``early_penalty``, ``dive_penalty``, ``mip_penalty``, ``repair_penalty``, and when
@@ -82,6 +85,7 @@ class RosterPlan:
     deterministic_time: float | None = None
     stopped_by: str = ""
     search: str = ""
+    full_lp_bound: float | None = None
     columns: dict[str, Any] | None = None
 
     @classmethod
@@ -150,6 +154,7 @@ class RosterPlan:
                 "deterministic_time": self.deterministic_time,
                 "stopped_by": self.stopped_by,
                 "search": self.search,
+                "full_lp_bound": self.full_lp_bound,
             },
         }
         if self.columns is not None:

@@ -21,6 +21,7 @@ reported is the sum of the returned rota's penalties (see :func:`_rescored`).
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import replace
 from typing import Any
@@ -232,7 +233,7 @@ def _search(
         budget = None if limit_given is None else float(str(limit_given))
         cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
         cut = cut or first_cut or short_of_budget(budget, spent)
-        result = _bounded(rm, params, given, options, result, budget)
+        result, full_lp = _bounded(rm, params, given, options, result, budget)
     record: dict[str, Any] = {
         "reproducible": reproducible,
         "deterministic_limit": budget,
@@ -240,6 +241,8 @@ def _search(
         "stopped_by": stop_reason(result, budget is not None, cut),
         "search": "lns" if params.search == "lns" else "cpsat",
     }
+    if params.search != "lns":
+        record["full_lp_bound"] = full_lp
     return result, solver, record
 
 
@@ -258,19 +261,22 @@ def _bounded(
     options: SolveOptions,
     result: SolveResult,
     budget: float | None,
-) -> SolveResult:
-    """``result`` with the full LP's bound when higher (:mod:`models.roster.full_lp_bound`): for
-    ``bound_share`` of the limit, in deterministic units when the search counted them (``budget``),
-    within what is left of the wall clock; only for a rota not proven optimal and not interrupted."""
+) -> tuple[SolveResult, float | None]:
+    """``result`` with the full LP's bound when higher (:mod:`models.roster.full_lp_bound`), and that
+    bound rounded up (None when the pass did not run or proved nothing): for ``bound_share`` of the
+    limit, in deterministic units when the search counted them (``budget``), within what is left of
+    the wall clock; only for a rota not proven optimal and not interrupted."""
     limit = given.time_limit if given.time_limit is not None else params.time_limit
     if params.bound_share <= 0 or limit is None or result.status is not Status.FEASIBLE or result.interrupted:
-        return result
+        return result, None
     seconds = float(limit) * params.bound_share
     units = None if budget is None else seconds * params.work_per_second
     wall = seconds * (params.wall_clock_factor if budget is not None else 1.0)
     t0 = time.perf_counter()
     bound = full_lp_bound(rm, options, wall, units)
-    return replace(with_bound(result, bound), solve_seconds=result.solve_seconds + time.perf_counter() - t0)
+    spent = time.perf_counter() - t0
+    bounded = replace(with_bound(result, bound), solve_seconds=result.solve_seconds + spent)
+    return bounded, None if bound is None else float(math.ceil(bound - 1e-6))
 
 
 def _lines_search(

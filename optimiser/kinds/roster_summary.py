@@ -121,6 +121,13 @@ def _search_line(plan: RosterPlan) -> str:
     line = f"Search: {named}seed {solve['seed']}, {solve['workers']} workers, stopped by {stopped}"
     if plan.deterministic_limit is not None:
         line += f" ({plan.deterministic_time or 0:.1f} of {plan.deterministic_limit:.1f} deterministic s)"
+    if plan.full_lp_bound is not None and plan.result.bound is not None:
+        taken = plan.full_lp_bound >= plan.result.bound
+        line += (
+            f"; bound {plan.result.bound:g} from CP-SAT's full LP after the search"
+            if taken
+            else f"; the full LP after the search bounded it at {plan.full_lp_bound:g} only"
+        )
     if plan.stopped_by in ("deterministic limit", "proven optimal") and plan.reproducible:
         return line + ": the same seed and workers give the same rota."
     if plan.reproducible and plan.stopped_by == "wall clock":

@@ -14,6 +14,7 @@ from instances.generators.rostering import generate
 from models.common.contract import ModelInputError
 from models.roster.full_lp_bound import full_lp_bound, with_bound
 from models.roster.solve import build_roster_model, proof_options
+from optimiser.kinds.roster_summary import summary
 from solvers import SolveOptions, SolveResult, Status, solve_cpsat
 
 OPTIMUM = 239
@@ -91,6 +92,12 @@ def test_a_rota_search_takes_the_pass_bound_keeps_its_rota_and_keeps_to_its_limi
     assert on.result.objective == off.result.objective and on.result.bound == lifted
     assert on.result.gap == pytest.approx((off.result.objective - lifted) / off.result.objective)
     assert calls == [(pytest.approx(5.0 * 0.05 * 3.0), pytest.approx(5.0 * 0.05 * 0.4))]
+    assert on.full_lp_bound == lifted and on.figures()["solve"]["full_lp_bound"] == lifted
+    assert off.full_lp_bound is None and off.figures()["solve"]["full_lp_bound"] is None
+    assert f"; bound {lifted:g} from CP-SAT's full LP after the search" in summary(on)
+    assert "full LP" not in summary(off)
+    lower = dataclasses.replace(on, full_lp_bound=lifted - 20)
+    assert f"the full LP after the search bounded it at {lifted - 20:g} only" in summary(lower)
     monkeypatch.undo()
     racing = dataclasses.replace(models.roster.Parameters(), reproducible=False)
     t0 = time.perf_counter()
