@@ -121,13 +121,9 @@ def _search_line(plan: RosterPlan) -> str:
     line = f"Search: {named}seed {solve['seed']}, {solve['workers']} workers, stopped by {stopped}"
     if plan.deterministic_limit is not None:
         line += f" ({plan.deterministic_time or 0:.1f} of {plan.deterministic_limit:.1f} deterministic s)"
-    if plan.full_lp_bound is not None and plan.result.bound is not None:
-        taken = plan.full_lp_bound >= plan.result.bound
-        line += (
-            f"; bound {plan.result.bound:g} from CP-SAT's full LP after the search"
-            if taken
-            else f"; the full LP after the search bounded it at {plan.full_lp_bound:g} only"
-        )
+    bound, full_lp = plan.result.bound, plan.full_lp_bound
+    if full_lp is not None and bound is not None and full_lp >= bound:  # else the bound is the search's own
+        line += f"; bound {bound:g} from CP-SAT's full LP after the search"
     if plan.stopped_by in ("deterministic limit", "proven optimal") and plan.reproducible:
         return line + ": the same seed and workers give the same rota."
     if plan.reproducible and plan.stopped_by == "wall clock":
