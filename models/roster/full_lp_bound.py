@@ -23,7 +23,7 @@ import math
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
-__all__ = ["full_lp_bound", "with_bound"]
+__all__ = ["full_lp_bound", "whole", "with_bound"]
 
 
 def full_lp_bound(
@@ -31,8 +31,8 @@ def full_lp_bound(
 ) -> float | None:
     """CP-SAT's proven lower bound on ``rm``'s objective after at most ``seconds`` of wall clock
     (and the deadline of ``options``) and, when ``units`` is given, that many deterministic units,
-    with one worker and the full LP (seed of ``options``). None when it proves nothing (no finite
-    bound, no time left, or the run was interrupted)."""
+    with one worker and the full LP (seed of ``options``), rounded up to a whole point. None when
+    it proves nothing (no finite bound, no time left, or the run was interrupted)."""
     left = options.remaining()
     seconds = seconds if left is None else min(seconds, left)
     if seconds <= 0:
@@ -45,7 +45,13 @@ def full_lp_bound(
     if result.interrupted or result.status is Status.ERROR:
         return None
     bound = float(solver.best_objective_bound)
-    return bound if math.isfinite(bound) else None
+    return whole(bound) if math.isfinite(bound) else None
+
+
+def whole(bound: float) -> float:
+    """``bound`` rounded up to a whole point (penalties are whole points), with room for the
+    solver's rounding below a whole number."""
+    return float(math.ceil(bound - 1e-6))
 
 
 def with_bound(result: SolveResult, bound: float | None) -> SolveResult:
@@ -53,7 +59,7 @@ def with_bound(result: SolveResult, bound: float | None) -> SolveResult:
     every valid bound is), its gap recomputed; else ``result`` unchanged."""
     if bound is None or result.objective is None or result.status is not Status.FEASIBLE:
         return result
-    bound = math.ceil(bound - 1e-6)  # penalties are whole points
+    bound = whole(bound)
     if result.bound is not None and bound <= result.bound:
         return result
     if bound > result.objective + 1e-6:

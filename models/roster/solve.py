@@ -21,7 +21,6 @@ reported is the sum of the returned rota's penalties (see :func:`_rescored`).
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from dataclasses import replace
 from typing import Any
@@ -202,6 +201,7 @@ def _search(
     if params.search == "lines" or (params.search == "auto" and auto_search(rm.inp) == "lines"):
         result, solver, lined = _lines_search(rm, params, given, options, start, build_seconds)
         return result, solver, {**lined, "search": "lines"}
+    full_lp: float | None = None  # the full LP's bound after a cpsat search (_bounded)
     if params.search == "lns":
         run = lns_options(params, given, options, reproducible)
         result, solver = lns_solve(
@@ -240,9 +240,8 @@ def _search(
         "deterministic_time": None if spent is None else round(float(spent), 3),
         "stopped_by": stop_reason(result, budget is not None, cut),
         "search": "lns" if params.search == "lns" else "cpsat",
+        "full_lp_bound": full_lp,
     }
-    if params.search != "lns":
-        record["full_lp_bound"] = full_lp
     return result, solver, record
 
 
@@ -263,7 +262,7 @@ def _bounded(
     budget: float | None,
 ) -> tuple[SolveResult, float | None]:
     """``result`` with the full LP's bound when higher (:mod:`models.roster.full_lp_bound`), and that
-    bound rounded up (None when the pass did not run or proved nothing): for ``bound_share`` of the
+    bound (None when the pass did not run or proved nothing): for ``bound_share`` of the
     limit, in deterministic units when the search counted them (``budget``), within what is left of
     the wall clock; only for a rota not proven optimal and not interrupted."""
     limit = given.time_limit if given.time_limit is not None else params.time_limit
@@ -275,8 +274,7 @@ def _bounded(
     t0 = time.perf_counter()
     bound = full_lp_bound(rm, options, wall, units)
     spent = time.perf_counter() - t0
-    bounded = replace(with_bound(result, bound), solve_seconds=result.solve_seconds + spent)
-    return bounded, None if bound is None else float(math.ceil(bound - 1e-6))
+    return replace(with_bound(result, bound), solve_seconds=result.solve_seconds + spent), bound
 
 
 def _lines_search(
