@@ -147,6 +147,7 @@ class RosterPlan:
                 "days": self.days,
             },
             "solve": {
+                "time_limit": options.get("time_limit"),
                 "seed": options.get("seed"),
                 "workers": options.get("threads"),
                 "reproducible": self.reproducible,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 import models.roster
@@ -64,7 +65,7 @@ def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path)
         assert "Search: cpsat, seed 3, 2 workers, stopped by" in result.output
         meta = json.loads((out / "run.json").read_text())["solve"]
         summary = json.loads((out / "summary.json").read_text())
-        assert summary["solve"] == {k: v for k, v in meta.items() if k not in ("time_limit", "threads")}
+        assert summary["solve"] == {k: v for k, v in meta.items() if k != "threads"}
         metas[len(threads)] = meta
     racing, fixed = metas[0], metas[2]
     assert (racing["time_limit"], racing["seed"], racing["threads"], racing["workers"]) == (30.0, 3, None, 2)
@@ -73,6 +74,23 @@ def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path)
     assert (fixed["threads"], fixed["workers"], fixed["reproducible"]) == (2, 2, True)
     assert fixed["deterministic_limit"] == 12.0  # 0.4 units a second of the limit
     assert fixed["stopped_by"] in ("deterministic limit", "proven optimal")
+
+
+def test_a_rota_run_records_the_time_limit_its_instance_sets(tmp_path: Path) -> None:
+    """Without ``--time-limit`` the instance's own limit applies, and ``run.json`` names it."""
+    folder = tmp_path / "g"
+    runner = CliRunner()
+    made = runner.invoke(main, ["generate", "roster", "--staff", "4", "--days", "7", str(folder)])
+    assert made.exit_code == 0, made.output
+    yaml_file = folder / "instance.yaml"
+    yaml_file.write_text(
+        yaml_file.read_text().replace("parameters:\n", "parameters:\n  time_limit: 7.0\n", 1)
+    )
+    out = tmp_path / "run"
+    result = runner.invoke(main, ["solve", str(folder), "--threads", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "run.json").read_text())["solve"]
+    assert meta["time_limit"] == 7.0 and meta["deterministic_limit"] == pytest.approx(2.8)
 
 
 def test_a_search_short_of_its_deterministic_limit_was_stopped_by_the_wall_clock() -> None:
