@@ -110,3 +110,11 @@ def test_bundled_instances_are_solved_through_their_kind(
     assert "pyomo-highs" in family.backends_for(case)
     result = family.solve(case, "highs", SolveOptions(gap=0), Context())
     assert result.objective == pytest.approx(TINY_OPTIMUM)
+
+
+def test_the_readme_names_every_shipped_suite() -> None:
+    """The command table's `optimiser bench` row lists the suites a user can name."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `optimiser bench SUITE"))
+    missing = [name for name in suite_names() if f"`{name}`" not in row]
+    assert not missing, f"README's bench row does not name: {missing}"
