@@ -56,7 +56,8 @@ def whole(bound: float) -> float:
 
 def with_bound(result: SolveResult, bound: float | None) -> SolveResult:
     """``result`` with ``bound`` when that is higher than its own (and at most its objective, as
-    every valid bound is), its gap recomputed; else ``result`` unchanged."""
+    every valid bound is), its gap recomputed, and proven optimal when the bound reaches the
+    objective; else ``result`` unchanged."""
     if bound is None or result.objective is None or result.status is not Status.FEASIBLE:
         return result
     bound = whole(bound)
@@ -64,4 +65,10 @@ def with_bound(result: SolveResult, bound: float | None) -> SolveResult:
         return result
     if bound > result.objective + 1e-6:
         raise AssertionError(f"the full LP's bound {bound} exceeds the rota's penalty {result.objective}")
-    return dataclasses.replace(result, bound=float(bound), gap=relative_gap(result.objective, float(bound)))
+    proven = bound >= result.objective - 1e-6
+    return dataclasses.replace(
+        result,
+        status=Status.OPTIMAL if proven else result.status,
+        bound=float(bound),
+        gap=relative_gap(result.objective, float(bound)),
+    )

@@ -35,6 +35,8 @@ def test_the_bound_is_taken_only_when_higher_rounded_up_and_never_above_the_rota
     assert with_bound(proven, 40.0) is proven
     with pytest.raises(AssertionError, match="exceeds"):
         with_bound(found, 60.0)
+    closed = with_bound(found, 56.2)  # rounded up to the rota's penalty: the rota is optimal
+    assert (closed.status, closed.bound, closed.gap) == (Status.OPTIMAL, 57.0, 0.0)
 
 
 def test_the_full_lp_bound_holds_below_the_optimum_and_repeats_in_deterministic_units() -> None:
@@ -98,6 +100,10 @@ def test_a_rota_search_takes_the_pass_bound_keeps_its_rota_and_keeps_to_its_limi
     assert "full LP" not in summary(off)
     lower = dataclasses.replace(on, full_lp_bound=lifted - 20)  # the search's bound was the higher
     assert "full LP" not in summary(lower) and lower.figures()["solve"]["full_lp_bound"] == lifted - 20
+    monkeypatch.setattr(roster_solve, "full_lp_bound", lambda *args: float(off.result.objective))
+    closed = models.roster.solve(inp, models.roster.Parameters(), options=options)
+    assert closed.result.status is Status.OPTIMAL and closed.result.gap == 0.0
+    assert closed.figures()["solve"]["stopped_by"] == "proven optimal"
     monkeypatch.undo()
     racing = dataclasses.replace(models.roster.Parameters(), reproducible=False)
     t0 = time.perf_counter()
