@@ -133,6 +133,8 @@ def test_tiny_roster_case_solves_with_cpsat_parameters() -> None:
     assert result.status is Status.OPTIMAL and result.objective == result.bound
     assert result.extra["check"] == "passed" and result.extra["shifts_assigned"] > 0
     assert result.options["time_limit"] == 20
+    assert result.extra["stopped_by"] == "proven optimal" and "deterministic_time" in result.extra
+    assert result.extra["full_lp_bound"] is None  # proven by the search: no pass after it
     with pytest.raises(ValueError, match="cpsat only"):
         family.solve(case, "highs", OPTIONS, Context())
 
