@@ -89,7 +89,7 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
     sooner) and several workers interleave (:data:`INTERLEAVED_SUBSOLVERS`, in batches of
     :data:`INTERLEAVE_BATCH`), so the same seed and workers give the same rota."""
     options = options or SolveOptions()
-    limit = options.time_limit if options.time_limit is not None else params.time_limit
+    limit = _limit(options, params)
     threads = options.threads or DEFAULT_WORKERS
     extra = dict(options.extra)
     if params.reproducible and options.threads is not None:
@@ -109,7 +109,7 @@ def lns_options(
     """Options for :func:`lns_solve` with the workers :func:`solver_options` chose: the budget in
     wall-clock seconds, or when ``reproducible`` in deterministic units (``work_per_second`` a
     second, counted by :func:`lns_solve`) with a deadline ``wall_clock_factor`` times the limit."""
-    limit = given.time_limit if given.time_limit is not None else params.time_limit
+    limit = _limit(given, params)
     extra = {k: v for k, v in given.extra.items() if k not in ("max_deterministic_time", "interleave_search")}
     out = dataclasses.replace(options, time_limit=limit, extra=extra)
     if reproducible and limit is not None:
@@ -160,7 +160,7 @@ def solve(
     timings["build"] = time.perf_counter() - t0
     result, solver, record = _search(rm, params, given, options, reproducible, start, timings["build"])
     timings["solve"] = result.solve_seconds
-    limit = given.time_limit if given.time_limit is not None else params.time_limit
+    limit = _limit(given, params)
     result = replace(result, options={**result.options, "time_limit": limit})  # not the backstop
     late = (
         None
@@ -227,7 +227,7 @@ def _search(
             params.first_hard_share,
             hint=_hint(rm, start),
             build_seconds=build_seconds,
-            limit=given.time_limit if given.time_limit is not None else params.time_limit,
+            limit=_limit(given, params),
         )
         limit_given = options.extra.get("max_deterministic_time")
         budget = None if limit_given is None else float(str(limit_given))
@@ -265,7 +265,7 @@ def _bounded(
     bound (None when the pass did not run or proved nothing): for ``bound_share`` of the
     limit, in deterministic units when the search counted them (``budget``), within what is left of
     the wall clock; only for a rota not proven optimal and not interrupted."""
-    limit = given.time_limit if given.time_limit is not None else params.time_limit
+    limit = _limit(given, params)
     if params.bound_share <= 0 or limit is None or result.status is not Status.FEASIBLE or result.interrupted:
         return result, None
     seconds = float(limit) * params.bound_share
@@ -341,6 +341,11 @@ def short_of_budget(budget: float | None, spent: float | None) -> bool:
     (:data:`DETERMINISTIC_REACHED`): then something else stopped it, the wall clock on a busy
     machine, where CP-SAT's own clock and ours may differ by more than :data:`WALL_MARGIN`."""
     return budget is not None and spent is not None and spent < DETERMINISTIC_REACHED * budget
+
+
+def _limit(options: SolveOptions, params: RosterParameters) -> float | None:
+    """The time limit a search runs under: the caller's, else the instance's."""
+    return options.time_limit if options.time_limit is not None else params.time_limit
 
 
 def stop_reason(result: SolveResult, deterministic: bool, wall_clock: bool) -> str:
