@@ -26,7 +26,7 @@ from models.roster.parameters import RosterParameters
 from models.roster.solve import build_roster_model, solver_options
 from solvers import SolveOptions, solve_cpsat
 
-INTEGER_SETTINGS = ("step_workers", "linearization_level")
+INTEGER_SETTINGS = ("step_workers", "linearization_level", "aimed_every")
 
 
 def main(argv: list[str]) -> None:

@@ -15,7 +15,8 @@ phases that share the caller's time limit and deadline (every CP-SAT call takes
    in a copy of the model), hint the incumbent and re-solve for at most ``step_seconds``. A
    rota at least as good becomes the incumbent. The share of the rota relaxed adapts: it grows by
    ``grow`` when the sub-model was solved to optimality (nothing better nearby) and shrinks by
-   ``1 / grow`` when the step ran out of time.
+   ``1 / grow`` when the step ran out of time. With ``aimed_every`` > 0, every so many steps the
+   neighbourhood is aimed at a rule the incumbent breaks instead (:func:`_aimed`).
 3. *Polish* (:func:`_full_solve`): the whole model hinted with the incumbent for the last
    ``polish_share`` of the time; it may prove optimality and tightens the bound.
 
@@ -76,6 +77,10 @@ class LnsSettings:
         Most share of the time limit for all the people's first lines together (default 0.1).
     first_rota_only : bool
         End the first whole-model solve at its first rota (default False: use its whole share).
+    aimed_every : int
+        Every this many neighbourhoods one is aimed at a rule the incumbent breaks
+        (:func:`_aimed`: the person named by a broken penalty term over the whole horizon, and every
+        person over the days around its date; default 0: none, only people and windows of days).
     step_workers : int
         CP-SAT workers in each neighbourhood (default 1: small sub-models gain little from more,
         and one worker is deterministic without interleaving).
@@ -96,6 +101,7 @@ class LnsSettings:
     first_rota_only: bool = False
     linearization_level: int = 1
     step_workers: int = 1
+    aimed_every: int = 0
 
 
 @dataclass
@@ -103,6 +109,7 @@ class _Incumbent:
     values: dict[tuple[int, int, str], int]
     objective: float
     solver: Any
+    breaches: list[tuple[int, int]] | None = None  # (person, day) of each broken dated term, read once
 
 
 def lns_solve(
@@ -295,7 +302,13 @@ def _search(
         left = clock.left()
         if left is not None and left <= reserve:
             break
-        free = _neighbourhood(rm, rng, clock.steps, fraction, people)
+        aimed = settings.aimed_every > 0 and clock.steps % settings.aimed_every == settings.aimed_every - 1
+        if aimed and best.breaches is None:
+            best.breaches = _breaches(rm, best.solver)
+        if aimed and best.breaches:
+            free = _aimed(rm, rng.choice(best.breaches), fraction)
+        else:
+            free = _neighbourhood(rm, rng, clock.steps, fraction, people)
         limit = settings.step_seconds if left is None else min(settings.step_seconds, left - reserve)
         model = rm.model.clone()
         step = dataclasses.replace(
@@ -335,3 +348,25 @@ def _neighbourhood(
     width = max(2, min(days, round(fraction * days * 2)))
     first = rng.randrange(0, days - width + 1)
     return {k for k in rm.x if first <= k[1] < first + width}
+
+
+def _breaches(rm: RosterModel, solver: cp_model.CpSolver) -> list[tuple[int, int]]:
+    """``(person, day)`` of every penalty term the rota in ``solver`` breaks that names one person
+    and one date (an isolated working day, a request, a run too long), in the terms' order."""
+    person = {str(staff_id): p for p, staff_id in enumerate(rm.staff)}
+    found = []
+    for term in rm.terms:
+        if term.date is None or term.staff not in person or isinstance(term.amount, int):
+            continue
+        if solver.value(term.amount) > 0:
+            found.append((person[term.staff], (term.date - rm.inp.first_date).days))
+    return found
+
+
+def _aimed(rm: RosterModel, breach: tuple[int, int], fraction: float) -> set[tuple[int, int, str]]:
+    """The assignments relaxed to repair ``breach`` (person ``p``, day ``d``): all of ``p``'s (their
+    hours and weekends move elsewhere) and every person's within ``max(2, fraction * days / 2)``
+    days either side of ``d`` (who takes the shifts)."""
+    p, d = breach
+    half = max(2, round(fraction * rm.inp.days / 2))
+    return {k for k in rm.x if k[0] == p or abs(k[1] - d) <= half}

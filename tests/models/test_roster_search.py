@@ -3,6 +3,8 @@ small instance, and the same rota for the same seed and workers."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import models.roster
@@ -10,9 +12,9 @@ from models.common.contract import ModelInputError
 from models.roster.check import check_roster
 from models.roster.curtois_qu import read_instance, roster_from_assignments, score_roster, to_roster_input
 from models.roster.report import extract_tables
-from models.roster.search import LnsSettings, lns_solve
+from models.roster.search import LnsSettings, _aimed, _breaches, lns_solve
 from models.roster.solve import build_roster_model
-from solvers import SolveOptions, Status
+from solvers import SolveOptions, Status, solve_cpsat
 from tests.conftest import benchmark_file
 
 # Neighbourhoods from the start: the first whole-model solve ends at its first rota.
@@ -77,3 +79,38 @@ def test_same_seed_and_workers_give_the_same_rota() -> None:
 def test_unknown_search_is_refused() -> None:
     with pytest.raises(ModelInputError, match="search 'tabu' must be one of cpsat, lns"):
         models.roster.Parameters(search="tabu")
+
+
+def test_an_aimed_neighbourhood_frees_the_person_throughout_and_everyone_around_the_day() -> None:
+    rm = build_roster_model(to_roster_input(instance("Instance1")))  # 8 people, 14 days
+    free = _aimed(rm, (2, 6), 0.3)  # half-width max(2, round(0.3 * 14 / 2)) = 2: days 4-8
+    assert {k for k in rm.x if k[0] == 2} <= free
+    assert {k for k in rm.x if 4 <= k[1] <= 8} <= free
+    assert all(k[0] == 2 or 4 <= k[1] <= 8 for k in free)
+    assert {k for k in rm.x if k[0] != 2 and k[1] in (3, 9)}.isdisjoint(free)
+
+
+def test_breaches_are_the_dated_penalties_of_the_rota() -> None:
+    inp = to_roster_input(instance("Instance1"))
+    rm = build_roster_model(inp)
+    result, solver = solve_cpsat(rm.model, SolveOptions(time_limit=20.0, threads=2, seed=0))
+    assert result.has_plan
+    penalties = extract_tables(rm, solver)["penalties"]
+    person = {staff_id: p for p, staff_id in enumerate(rm.staff)}
+    dated = penalties[penalties["date"].notna() & penalties["staff"].isin(list(person))]
+    expected = sorted((person[r.staff], (r.date - inp.first_date).days) for r in dated.itertuples())
+    assert len(expected) > 0  # Instance1's optimum (607) breaks requests on given days
+    assert sorted(_breaches(rm, solver)) == expected
+
+
+def test_a_search_of_aimed_neighbourhoods_only_keeps_a_legal_rota() -> None:
+    inst = instance("Instance1")
+    inp = to_roster_input(inst)
+    rm = build_roster_model(inp)
+    settings = dataclasses.replace(EAGER, aimed_every=1, line_seconds=0)
+    options = SolveOptions(time_limit=0.2, threads=2, seed=0)  # hundreds of steps, a few seconds
+    result, solver = lns_solve(rm, options, deterministic=True, settings=settings, wall_clock_factor=LOOSE)
+    assert result.has_plan and result.objective >= 607  # the proven optimum
+    assert not result.message.startswith("large-neighbourhood search: 0 ")
+    found = check_roster(inp, extract_tables(rm, solver)["assignments"])
+    assert found.feasible and found.score == result.objective

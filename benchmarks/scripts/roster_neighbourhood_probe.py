@@ -1,0 +1,90 @@
+"""Every neighbourhood of one kind around a rota's broken rules, each solved to optimality.
+
+Usage (from the repository root)::
+
+    python benchmarks/scripts/roster_neighbourhood_probe.py NAME ASSIGNMENTS window HALF
+    python benchmarks/scripts/roster_neighbourhood_probe.py NAME ASSIGNMENTS people K
+
+``NAME`` is a bundled rota instance (``lsc-sact-nurses``), read as ``optimiser solve`` reads it;
+``ASSIGNMENTS`` a rota of it (the ``assignments.csv`` an ``optimiser solve`` run wrote). The rota's
+breaches are its broken penalty terms that name a person and a date
+(:func:`models.roster.search._breaches`). ``window``: for each breach, the person's whole line and
+every person's days within ``HALF`` days of it are relaxed (:func:`models.roster.search._aimed`'s
+shape); ``people``: for each person with a breach, their whole line with every set of ``K`` other
+people's whole lines. Everything else is fixed to the rota and each sub-model is solved by CP-SAT
+(two workers, at most 60 s). Printed: each neighbourhood that improves the rota or is not solved
+to optimality, then how many were tried. It asks how far a rota is from a better one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import sys
+import time
+from typing import Any
+
+import pandas as pd
+
+from instances import bundled_path
+from models.roster.build import build_roster_model
+from models.roster.search import _breaches
+from models.roster.vars import RosterModel
+from optimiser.kinds import load_instance
+from solvers import SolveOptions, Status, solve_cpsat
+
+
+def main(argv: list[str]) -> None:
+    name, assignments, kind, size = argv[0], argv[1], argv[2], int(argv[3])
+    folder = bundled_path(name)
+    if folder is None:
+        raise SystemExit(f"{name} is not a bundled instance")
+    case = load_instance(folder).model_input
+    rm = build_roster_model(case.input, case.parameters)
+    person = {staff_id: p for p, staff_id in enumerate(rm.staff)}
+    rota = pd.read_csv(assignments)
+    worked = {
+        (person[r.staff_id], (dt.date.fromisoformat(r.date) - rm.inp.first_date).days, r.shift_id)
+        for r in rota.itertuples()
+    }
+    values = {key: int(key in worked) for key in rm.x}
+    penalty, solver = _solve(rm, values, set())
+    breaches = sorted(set(_breaches(rm, solver)))
+    print(f"rota {penalty:g}; breaches: {', '.join(f'{rm.staff[p]} {rm.date(d)}' for p, d in breaches)}")
+    if kind == "window":
+        hoods = [
+            ({k for k in rm.x if k[0] == p or abs(k[1] - d) <= size}, f"{rm.staff[p]} {rm.date(d)}")
+            for p, d in breaches
+        ]
+    else:
+        hoods = [
+            (
+                {k for k in rm.x if k[0] == p or k[0] in others},
+                f"{rm.staff[p]} + {' '.join(rm.staff[q] for q in others)}",
+            )
+            for p in sorted({p for p, _ in breaches})
+            for others in itertools.combinations([q for q in range(len(rm.staff)) if q != p], size)
+        ]
+    t0 = time.perf_counter()
+    for free, label in hoods:
+        found, sub = _solve(rm, values, free)
+        if found < penalty or sub is None:
+            print(f"{label}: {found:g}{'' if sub is not None else ' (not solved to optimality)'}", flush=True)
+    print(f"{len(hoods)} neighbourhoods ({kind} {size}) in {time.perf_counter() - t0:.0f} s")
+
+
+def _solve(rm: RosterModel, values: dict[Any, int], free: set[Any]) -> tuple[float, Any]:
+    """The best rota with every assignment outside ``free`` fixed to ``values``: its penalty and
+    its solver (None when not solved to optimality)."""
+    model = rm.model.clone()
+    for key, var in rm.x.items():
+        if key not in free:
+            domain = model.proto.variables[var.index].domain
+            domain[0] = domain[1] = values[key]
+    hint = {var: values[key] for key, var in rm.x.items()}
+    result, solver = solve_cpsat(model, SolveOptions(time_limit=60.0, threads=2, seed=0), hint=hint)
+    return float(solver.objective_value), solver if result.status is Status.OPTIMAL else None
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
