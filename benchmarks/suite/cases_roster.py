@@ -145,8 +145,8 @@ def roster_result(inp: Any, plan: Any, key: str) -> CaseResult:
 def search_figures(plan: Any) -> dict[str, Any]:
     """The search's figures of a rota plan: ``search`` (as asked), ``first_rota_seconds``, what
     stopped it (``stopped_by``: a deterministic limit, the wall clock, a proof) with its
-    deterministic time and limit, the full LP's bound after a ``cpsat`` search
-    (``full_lp_bound``) and, when column generation ran, its bound, rounds and lines (and
+    deterministic time and limit, the full LP's and the window bound after a ``cpsat`` search
+    (``full_lp_bound``, ``window_bound``) and, when column generation ran, its bound, rounds and lines (and
     branch-and-price's bound, nodes and whether it proved its rota, when it ran)."""
     from models.roster.horizon import first_rota_seconds
 
@@ -158,6 +158,7 @@ def search_figures(plan: Any) -> dict[str, Any]:
         "deterministic_time": plan.deterministic_time,
         "deterministic_limit": plan.deterministic_limit,
         "full_lp_bound": plan.full_lp_bound,
+        "window_bound": plan.window_bound,
     }
     if plan.columns is not None:
         figures |= {f"cg_{k}": plan.columns.get(k) for k in ("bound", "rounds", "lines")}

@@ -55,6 +55,8 @@ class RosterPlan:
     full_lp_bound : the bound of CP-SAT's full LP after the search
         (:mod:`models.roster.full_lp_bound`), rounded up, when that pass ran (the result's bound
         when it is the higher); None when it did not run or proved nothing.
+    window_bound : the window bound after the search (:mod:`models.roster.window_bound`), when
+        the cover's maxima cap the hours below the contracts and that pass ran; None otherwise.
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
         ``converged``, ``rounds``, ``lines``, ``seconds``, the rota of each phase that ran:
         ``early_penalty``, ``dive_penalty``, ``mip_penalty``, ``repair_penalty``, and when
@@ -86,6 +88,7 @@ class RosterPlan:
     stopped_by: str = ""
     search: str = ""
     full_lp_bound: float | None = None
+    window_bound: float | None = None
     columns: dict[str, Any] | None = None
 
     @classmethod
@@ -156,6 +159,7 @@ class RosterPlan:
                 "stopped_by": self.stopped_by,
                 "search": self.search,
                 "full_lp_bound": self.full_lp_bound,
+                "window_bound": self.window_bound,
             },
         }
         if self.columns is not None:

@@ -42,9 +42,11 @@ a skill) and slopes :math:`g_p = \min(\theta, w_p / 60)`, no shift's net cost
 requests (at least 0), and the rows' terms count the hours the cover maxima allow against the
 contract minima. :func:`_best_rows` picks :math:`\theta` where that constant part is largest (0 when
 the cover does not cap the hours: the bound is then the local rules' alone). As every window's
-least cost is at least 0, a window left unpriced when the time runs out counts as 0 and the bound
-still holds (checked by :func:`_never_negative`). Costs are scaled by 60 so CP-SAT's objective is
-integral; the bound is rounded up (penalties are whole numbers).
+least cost is at least 0, a window left unpriced when the time runs out (or not proven feasible
+in it) counts as its floor, the least net cost of one shift a day summed over its days
+(:func:`_day_floors`: 0 when no net cost is negative), and the bound still holds. Costs are
+scaled by 60 so CP-SAT's objective is integral; the bound is rounded up (penalties are whole
+numbers).
 """
 
 from __future__ import annotations
@@ -107,10 +109,10 @@ class WindowBoundSettings:
 
 @dataclass(frozen=True)
 class WindowBound:
-    """``bound``: the lower bound rounded up (None: the time ran out before every window was
-    priced); ``rows``: the cover rows' and contract constants' part; ``pricing``: the windows'
-    part; ``proven``: every window's pricing proven optimal; ``pieces``: windows priced;
-    ``seconds``: wall-clock seconds."""
+    """``bound``: the lower bound rounded up (None only if it is not a finite number; windows not
+    priced in time count their floors); ``rows``: the cover rows' and contract constants' part;
+    ``pricing``: the windows' part; ``proven``: every window's pricing proven optimal;
+    ``pieces``: windows priced; ``seconds``: wall-clock seconds."""
 
     bound: int | None
     rows: float
@@ -118,6 +120,13 @@ class WindowBound:
     proven: bool
     pieces: int
     seconds: float
+
+
+def hours_short(inp: RosterInput) -> float:
+    """The bound's constant part (the cover rows' and contract constants' part, :func:`_best_rows`):
+    above 0 when the cover leaves the contracts short of hours and their penalty is certain."""
+    weights, lows = contract_slopes(inp)
+    return _best_rows(inp, weights, lows)[1]
 
 
 def contract_slopes(inp: RosterInput) -> tuple[list[float], list[float]]:
@@ -275,31 +284,29 @@ def window_bound(
     slopes = [min(theta, g) for g in weights]
     spans = [(start, end - start) for start, end in window_spans(inp, settings.window_days)]
 
-    anytime = _never_negative(inp, slopes, per)
+    floors = _day_floors(inp, slopes, per)
 
     def person(p: int) -> tuple[float, bool, int]:
-        if options.should_stop():
-            return (0.0 if anytime else -math.inf), False, 0
-        one = person_rota_input(inp, str(inp.staff["staff_id"].iloc[p]))
-        one = dataclasses.replace(one, rules=_local_rules(one.rules))
         total, proven, done = 0.0, True, 0
+        one: RosterInput | None = None
         for start, days in spans:
+            floor = sum(floors[p][start : start + days])
             left = options.remaining()
-            if options.should_stop() or (left is not None and left <= 0):
-                return (total if anytime else -math.inf), False, done
+            if settings.price_seconds <= 0 or options.should_stop() or (left is not None and left <= 0):
+                total, proven = total + floor, False
+                continue
+            if one is None:
+                one = person_rota_input(inp, str(inp.staff["staff_id"].iloc[p]))
+                one = dataclasses.replace(one, rules=_local_rules(one.rules))
             seconds = settings.price_seconds if left is None else min(settings.price_seconds, left)
             least, exact = _price(
                 _window(one, start, days), params, start, slopes[p], per, p, seconds, options.seed
             )
-            total += least if math.isfinite(least) or not anytime else 0.0
+            total += least if math.isfinite(least) else (floor if least < 0 else 0.0)
             proven = proven and exact
             done += 1
         return total, proven, done
 
-    if settings.price_seconds <= 0:
-        return WindowBound(
-            math.ceil(rows - 1e-6) if anytime else None, rows, 0.0, False, 0, time.perf_counter() - t0
-        )
     with ThreadPoolExecutor(max(1, settings.workers)) as pool:
         found = list(pool.map(person, range(len(inp.staff))))
     pricing = sum(f[0] for f in found)
@@ -310,14 +317,20 @@ def window_bound(
     )
 
 
-def _never_negative(inp: RosterInput, slopes: list[float], per: dict[tuple[int, int, str], float]) -> bool:
-    r"""Whether no shift has a negative net cost :math:`-(g\,paid + Y)` for anyone who might work
-    it: then every window's least cost is at least 0 (its penalties are), and a window left
-    unpriced may count as 0, so the bound holds with any subset of windows priced."""
+def _day_floors(
+    inp: RosterInput, slopes: list[float], per: dict[tuple[int, int, str], float]
+) -> list[list[float]]:
+    r"""Per person and day, :math:`\min(0, \min_s -(g\,paid + Y))` over the day's shifts with
+    cover: a window's least cost is at least the sum over its days (at most one shift a day, and
+    the penalties are at least 0), which stands in for a window left unpriced."""
     clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
-    demand = {(inp.day_index(r.date), r.shift_id) for r in inp.cover.itertuples(index=False)}
-    return all(
-        -slopes[p] * clock.paid(d, s) - per.get((p, d, s), 0.0) >= -1e-9
-        for p in range(len(inp.staff))
-        for d, s in demand
-    )
+    demand = sorted({(inp.day_index(r.date), r.shift_id) for r in inp.cover.itertuples(index=False)})
+    paid = [clock.paid(d, s) for d, s in demand]
+    floors = []
+    for p in range(len(inp.staff)):
+        day = [0.0] * inp.days
+        for (d, s), minutes in zip(demand, paid, strict=True):
+            if 0 <= d < inp.days:
+                day[d] = min(day[d], -slopes[p] * minutes - per.get((p, d, s), 0.0))
+        floors.append(day)
+    return floors

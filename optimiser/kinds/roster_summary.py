@@ -121,8 +121,15 @@ def _search_line(plan: RosterPlan) -> str:
     line = f"Search: {named}seed {solve['seed']}, {solve['workers']} workers, stopped by {stopped}"
     if plan.deterministic_limit is not None:
         line += f" ({plan.deterministic_time or 0:.1f} of {plan.deterministic_limit:.1f} deterministic s)"
-    bound, full_lp = plan.result.bound, plan.full_lp_bound
-    if full_lp is not None and bound is not None and full_lp >= bound:  # else the bound is the search's own
+    bound, full_lp, windows = plan.result.bound, plan.full_lp_bound, plan.window_bound
+    if (
+        windows is not None
+        and bound is not None
+        and windows >= bound
+        and (full_lp is None or windows > full_lp)
+    ):
+        line += f"; bound {bound:g} from the window bound (cover and contract hours) after the search"
+    elif full_lp is not None and bound is not None and full_lp >= bound:  # else the bound is the search's own
         line += f"; bound {bound:g} from CP-SAT's full LP after the search"
     if plan.stopped_by in ("deterministic limit", "proven optimal") and plan.reproducible:
         return line + ": the same seed and workers give the same rota."

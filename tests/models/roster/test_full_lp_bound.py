@@ -14,6 +14,7 @@ from instances.generators.rostering import generate
 from models.common.contract import ModelInputError
 from models.roster.full_lp_bound import full_lp_bound, with_bound
 from models.roster.solve import build_roster_model, proof_options
+from models.roster.window_bound import WindowBound, hours_short
 from optimiser.kinds.roster_summary import summary
 from solvers import SolveOptions, SolveResult, Status, solve_cpsat
 
@@ -93,7 +94,9 @@ def test_a_rota_search_takes_the_pass_bound_keeps_its_rota_and_keeps_to_its_limi
     on = models.roster.solve(inp, models.roster.Parameters(), options=options)
     assert on.result.objective == off.result.objective and on.result.bound == lifted
     assert on.result.gap == pytest.approx((off.result.objective - lifted) / off.result.objective)
-    assert calls == [(pytest.approx(5.0 * 0.05 * 3.0), pytest.approx(5.0 * 0.05 * 0.4))]
+    # the wall-clock backstop is 5 x 0.05 x 3 s less what the window bound took before it
+    assert len(calls) == 1 and 0.5 < calls[0][0] <= 5.0 * 0.05 * 3.0 and calls[0][1] == pytest.approx(0.1)
+    assert on.window_bound is None  # the 8 x 14 ward's cover leaves the contracts no hours short
     assert on.full_lp_bound == lifted and on.figures()["solve"]["full_lp_bound"] == lifted
     assert off.full_lp_bound is None and off.figures()["solve"]["full_lp_bound"] is None
     assert f"; bound {lifted:g} from CP-SAT's full LP after the search" in summary(on)
@@ -115,3 +118,36 @@ def test_a_rota_search_takes_the_pass_bound_keeps_its_rota_and_keeps_to_its_limi
 def test_a_bound_share_outside_0_to_1_is_refused(share: float) -> None:
     with pytest.raises(ModelInputError, match="bound_share"):
         models.roster.Parameters(bound_share=share)
+
+
+def test_the_window_bound_is_reported_when_it_is_the_higher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a ward whose cover caps the hours below the contracts, the pass also runs the window
+    bound (:mod:`models.roster.window_bound`); the higher of the two is the plan's bound and the
+    summary names it."""
+    roster_solve = importlib.import_module("models.roster.solve")
+    inp = generate(8, 14, 0)
+    options = SolveOptions(time_limit=5.0, threads=2, seed=0)
+    off = models.roster.solve(inp, models.roster.Parameters(bound_share=0.0), options=options)
+    assert off.result.bound is not None and off.result.objective is not None
+    monkeypatch.setattr(roster_solve, "hours_short", lambda inp: 1.0)  # as if the cover capped the hours
+    higher = off.result.bound + 7
+    monkeypatch.setattr(roster_solve, "full_lp_bound", lambda *args: off.result.bound + 3)
+    monkeypatch.setattr(
+        roster_solve, "window_bound", lambda *args: WindowBound(int(higher), higher, 0.0, True, 8, 0.1)
+    )
+    on = models.roster.solve(inp, models.roster.Parameters(), options=options)
+    assert (
+        on.result.bound == higher and on.window_bound == higher and on.full_lp_bound == off.result.bound + 3
+    )
+    assert on.figures()["solve"]["window_bound"] == higher
+    assert f"; bound {higher:g} from the window bound (cover and contract hours) after the search" in summary(
+        on
+    )
+    assert "full LP" not in summary(on)
+
+
+def test_the_window_bound_runs_where_the_cover_leaves_the_contracts_short() -> None:
+    """A generated 15 x 28 ward's cover leaves its contracts short (constant part 67.7); an 8 x 14
+    ward's does not, so the pass runs the full LP alone there."""
+    assert hours_short(generate(15, 28, 0)) == pytest.approx(67.6667, abs=1e-3)
+    assert hours_short(generate(8, 14, 0)) == 0.0
