@@ -23,7 +23,7 @@ import json
 import sys
 import time
 
-from instances import bundled_path
+from instances import bundled_folder
 from models.roster.build import build_roster_model
 from models.roster.first_phase import hardened_model
 from optimiser.kinds import load_instance
@@ -34,10 +34,7 @@ def main(argv: list[str]) -> None:
     name, units, threads = argv[0], float(argv[1]), int(argv[2])
     seeds = [int(seed) for seed in argv[3].split(",")]
     extra = json.loads(argv[4]) if len(argv) > 4 else {}
-    folder = bundled_path(name)
-    if folder is None:
-        raise SystemExit(f"{name} is not a bundled instance")
-    case = load_instance(folder).model_input
+    case = load_instance(bundled_folder(name)).model_input
     rm = build_roster_model(case.input, case.parameters)
     hard, count = hardened_model(rm, case.parameters.first_hard)
     if extra.pop("broken", False):

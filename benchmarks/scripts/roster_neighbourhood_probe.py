@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from instances import bundled_path
+from instances import bundled_folder
 from models.roster.build import build_roster_model
 from models.roster.search import _breaches
 from models.roster.vars import RosterModel
@@ -36,10 +36,7 @@ from solvers import SolveOptions, Status, solve_cpsat
 
 def main(argv: list[str]) -> None:
     name, assignments, kind, size = argv[0], argv[1], argv[2], int(argv[3])
-    folder = bundled_path(name)
-    if folder is None:
-        raise SystemExit(f"{name} is not a bundled instance")
-    case = load_instance(folder).model_input
+    case = load_instance(bundled_folder(name)).model_input
     rm = build_roster_model(case.input, case.parameters)
     person = {staff_id: p for p, staff_id in enumerate(rm.staff)}
     rota = pd.read_csv(assignments)

@@ -56,7 +56,8 @@ class RosterPlan:
         (:mod:`models.roster.full_lp_bound`), rounded up, when that pass ran (the result's bound
         when it is the higher); None when it did not run or proved nothing.
     window_bound : the window bound after the search (:mod:`models.roster.window_bound`), when
-        the cover's maxima cap the hours below the contracts and that pass ran; None otherwise.
+        the cover leaves the contracts short of hours (``hours_short`` above 0) and that pass ran;
+        None otherwise.
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
         ``converged``, ``rounds``, ``lines``, ``seconds``, the rota of each phase that ran:
         ``early_penalty``, ``dive_penalty``, ``mip_penalty``, ``repair_penalty``, and when

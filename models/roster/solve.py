@@ -272,8 +272,8 @@ def _bounded(
        :func:`models.roster.window_bound.hours_short`, is above 0), the window bound
        (:mod:`models.roster.window_bound`: the hours the cover leaves short of the contracts, and
        each person's own rules priced in four-week windows), for at most half the share's
-       seconds of wall clock; windows not priced in time count 0, so it holds whenever it stops
-       (on a busy machine it may then be lower than on a quiet one; the rota is the same).
+       seconds of wall clock; windows not priced in time count their floor, so it holds whenever
+       it stops (on a busy machine it may then be lower than on a quiet one; the rota is the same).
     2. The full LP's bound (:mod:`models.roster.full_lp_bound`), in deterministic units when the
        search counted them (``budget``: ``bound_share`` of the limit, the same bound on every run),
        within what is left of the wall clock.
