@@ -10,13 +10,17 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
 2. *Bound*: column generation (:func:`models.roster.column_generation.generate_columns`) seeded
    with the first rota's lines (so the master LP is feasible at once), for ``columns_share``; it
    stops early when its bound reaches the first rota's penalty or the LP can give no more.
-3. *A rota from the lines*: a dive (:func:`models.roster.diving.dive`: fix the people
-   whose line the LP is surest of, price the others again, repeat) for ``dive_share`` of the time
-   left, then the HiGHS MIP over every generated line (:func:`rota_from_columns`,
-   price-and-branch) for ``mip_share`` of the time left, started from the dive's rota if any: a
-   legal rota, often close to the bound; then best-response repair with ruin and recreate of the
-   better of the two for ``repair_share`` of the time left (or until it reaches the bound).
-   When the dive's rota is more than ``far_gap`` above the bound (off by default), there is no
+3. *A rota from the lines*: the relaxation-enforced neighbourhood search
+   (:func:`models.roster.rens.rens`: the assignments the LP holds at 0 or 1 fixed, CP-SAT on
+   the rest) for ``rens_share`` of the time left (done when its rota reaches the bound), then a
+   dive (:func:`models.roster.diving.dive`: fix the people whose line the LP is surest of,
+   price the others again, repeat) for ``dive_share`` of the time left, then the HiGHS MIP over
+   every generated line (:func:`rota_from_columns`, price-and-branch) for ``mip_share`` of the
+   time left, started from the dive's rota if any: a legal rota, often close to the bound; then
+   best-response repair with ruin and recreate of the best of the three for ``repair_share`` of
+   the time left (or until it reaches the bound).
+   When the better of the neighbourhood's and the dive's rota is more than ``far_gap`` above
+   the bound (off by default), there is no
    MIP, the repair has ``far_repair_share`` and the polish is the large-neighbourhood search for
    all the rest, without the tree.
 4. *Polish*: CP-SAT on the whole model for its share of the time, hinted with the better rota,
@@ -62,6 +66,7 @@ from models.roster.diving import Dive, day_dive, dive
 from models.roster.lines import Line, LineModel, line_of_rota
 from models.roster.master import Master
 from models.roster.pricing_workers import PricingWorkers
+from models.roster.rens import as_found, rens
 from models.roster.search import LnsSettings, lns_solve
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
@@ -85,6 +90,15 @@ class LinesSettings:
         2026-12-05).
     columns_share : float
         Most share of the time limit for column generation (default 0.5).
+    rens_share : float
+        Share of the time left after column generation for the relaxation-enforced neighbourhood
+        search (:func:`models.roster.rens.rens`: the assignments the LP holds at 0 or 1 fixed,
+        CP-SAT on the rest), before the dive (default 0.8; 0: none). Its rota, the dive's and
+        the MIP's: the best goes on. At 60 s on Curtois & Qu (a prototype given 15 s, 2026-12-05)
+        it found 439, 4,631 and 3,443 on Instances 9-11 (the best known) where the dive found
+        854, 4,744 and 3,652, and 4,141 on Instance12 against the dive's 9,307; on Instance5 the
+        dive was better (1,146 against 1,241), so the dive still follows. Instance12 with 0.5:
+        4,140; with 0.8: 4,041 and 4,142 (``roster_search.md``, 2026-12-05 23:26-).
     mip_share : float
         Share of the time left after column generation for the MIP over the generated lines
         (default 0.5; the rest polishes with CP-SAT). On Curtois & Qu Instance5 the MIP found a
@@ -229,6 +243,7 @@ class LinesSettings:
     first_share: float = 0.05
     first_seconds: float = 5.0
     columns_share: float = 0.5
+    rens_share: float = 0.8
     mip_share: float = 0.5
     price_seconds: float = 2.0
     pool: int = 5
@@ -515,20 +530,30 @@ def _rota_from_master(
     pricers: PricingWorkers | None = None,
     bound: float | None = None,
 ) -> tuple[list[Line], float] | None:
-    """Phase 3: a rota from the generated lines, by diving (:func:`_dived`, for ``dive_share`` of
-    the time left: with ``dive_rounds`` pricing rounds after each fixing when the column
-    generation ``converged`` within ``dive_gap``, else with ``open_dive_rounds``, by default none:
-    the LP rounded a fifth of the people at a time, in seconds) and then the MIP over every line
-    (``mip_share`` of the time left after the dives), started from the best dive's rota; the
-    better of the two (``record`` gains their penalties, ``dive_penalty``, ``dive_penalties``
-    and ``mip_penalty``). No MIP when the dive's rota is more than ``far_gap`` above ``bound``
-    (``record["far"]``: the caller gives the rest to the search)."""
+    """Phase 3: a rota from the generated lines: the relaxation-enforced neighbourhood search
+    (:func:`_relaxed`, for ``rens_share`` of the time left; its rota is returned at once when it
+    reaches ``bound``), then diving (:func:`_dived`, for ``dive_share`` of the time left: with
+    ``dive_rounds`` pricing rounds after each fixing when the column generation ``converged``
+    within ``dive_gap``, else with ``open_dive_rounds``, by default none: the LP rounded a fifth
+    of the people at a time, in seconds) and then the MIP over every line (``mip_share`` of the
+    time left after the dives), started from the best dive's rota; the best of the three
+    (``record`` gains their penalties, ``rens_penalty``, ``dive_penalty``, ``dive_penalties``
+    and ``mip_penalty``). No MIP when the better of the neighbourhood's and the dive's rota is
+    more than ``far_gap`` above ``bound`` (``record["far"]``: the caller gives the rest to the
+    search)."""
+    relaxed = _relaxed(master, options, settings, record)
+    if relaxed is not None and bound is not None and relaxed[1] <= bound + 1e-6:
+        return relaxed  # the neighbourhood's rota reaches the bound: nothing to dive for
     rounds = settings.dive_rounds if converged else settings.open_dive_rounds
     dived = None
     if settings.dive_share > 0 and rounds >= 0:
         dived = _dived(master, people, options, settings, record, rounds, pricers)
     found = None
-    gap = None if dived is None else relative_gap(dived.penalty, bound)
+    best = min(
+        (p for p in (None if dived is None else dived.penalty, _penalty(relaxed)) if p is not None),
+        default=None,
+    )
+    gap = None if best is None else relative_gap(best, bound)
     if gap is not None and gap > settings.far_gap:
         record["far"] = True  # no MIP: the rest goes to the search (lines_solve)
     elif settings.mip_share > 0:
@@ -537,7 +562,36 @@ def _rota_from_master(
         found = rota_from_columns(master, None if left is None else settings.mip_share * left, start)
         record["mip_penalty"] = None if found is None else round(found[1])
     if dived is not None and (found is None or dived.penalty < found[1] - 1e-6):
-        return list(dived.lines), dived.penalty
+        found = list(dived.lines), dived.penalty
+    if relaxed is not None and (found is None or relaxed[1] < found[1] - 1e-6):
+        found = relaxed
+    return found
+
+
+def _penalty(found: tuple[list[Line], float] | None) -> float | None:
+    return None if found is None else found[1]
+
+
+def _relaxed(
+    master: Master, options: SolveOptions, settings: LinesSettings, record: dict[str, Any]
+) -> tuple[list[Line], float] | None:
+    """The relaxation-enforced neighbourhood search (:func:`models.roster.rens.rens`) for
+    ``rens_share`` of the time left; its rota's lines join the master (the dive, the MIP and the
+    repair may then use them). ``record`` gains ``rens_penalty``, ``rens_fixed`` (the share
+    of assignments the LP held at 0 or 1) and ``rens_status`` (``OPTIMAL``: the best rota of the
+    neighbourhood)."""
+    left = options.remaining()
+    if settings.rens_share <= 0 or (left is not None and left <= 0):
+        return None
+    part = options if left is None else options.with_deadline(settings.rens_share * left)
+    rounding = rens(master, dataclasses.replace(part, time_limit=part.remaining()))
+    found = as_found(rounding)
+    record["rens_penalty"] = None if found is None else round(found[1])
+    record["rens_fixed"] = round(rounding.integral / max(rounding.assignments, 1), 3)
+    record["rens_status"] = rounding.status
+    if found is not None:
+        for line in found[0]:
+            master.add(line)
     return found
 
 

@@ -1,0 +1,109 @@
+r"""A rota from the LP over lines by relaxation-enforced neighbourhood search (RENS).
+
+After column generation the master LP (:class:`models.roster.master.Master`) holds each person's
+lines :math:`L_p` at values :math:`\lambda_l`. The LP's value of each assignment (person
+:math:`p` works shift :math:`s` on day :math:`d`) is
+
+.. math:: \bar x_{pds} = \sum_{l \in L_p} \lambda_l \, [(d, s) \in l].
+
+RENS (Berthold, *RENS: the optimal rounding*, Math. Prog. Comp. 6, 2014) searches the rounding
+neighbourhood of that LP point with the whole CP-SAT model: every assignment the LP holds
+integrally is fixed,
+
+.. math:: x_{pds} = \bar x_{pds} \quad \text{for every } (p, d, s) \text{ with }
+   \bar x_{pds} \in \{0, 1\} \text{ (within } \epsilon) \qquad \text{(R1, :func:`fix_integral`)}
+
+and CP-SAT searches the others, hinted with the rounded LP (:math:`x_{pds} = [\bar x_{pds} \ge
+\tfrac12]`, :func:`rounded_hint`). Every rule of the model holds, so any rota found is a rota of
+the whole model; the fixings only narrow the search, so its optimum is no bound. Where the LP
+is tight (its value the optimum's, as on Curtois & Qu Instances 10-12 at convergence) most
+assignments are integral (80 % on Instance12), and the neighbourhood is small enough for
+CP-SAT to search in seconds, while holding the rotas the LP deems best: on Instances 9-11 at
+60 s it found the best known rota (439, 4,631, 3,443) in the 15 s given to it, where the dive and
+the MIP over the lines gave 854, 4,744 and 3,652 (``benchmarks/results/roster_search.md``,
+2026-12-05 23:26-).
+
+Unlike a dive (:mod:`models.roster.diving`) it needs no pricing and no order of rounding: the
+LP's integral part is kept whole and CP-SAT decides the rest jointly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.roster.lines import Line, line_of_rota
+from models.roster.master import Master
+from solvers import SolveOptions, solve_cpsat
+
+TOLERANCE = 1e-6  # an LP value within this of 0 or 1 counts as integral
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """The outcome of :func:`rens`: the rota's lines and penalty (None: no rota in the time, or
+    the neighbourhood holds none), the assignments the LP held integrally and in all, and the
+    search's status (``OPTIMAL``: the best rota of the neighbourhood, not of the model)."""
+
+    lines: tuple[Line, ...] | None
+    penalty: float | None
+    integral: int
+    assignments: int
+    status: str
+
+
+def lp_assignments(master: Master) -> dict[tuple[int, int, str], float]:
+    r""":math:`\bar x_{pds}` of the master's last LP solution, for every assignment of the model."""
+    values = np.asarray(master.h.getSolution().col_value, dtype=float)
+    x = dict.fromkeys(master.rm.x, 0.0)
+    for line, col in zip(master.lines, master.line_cols, strict=True):
+        share = values[col]
+        if share > TOLERANCE:
+            for d, s in line.shifts:
+                x[(line.person, d, s)] += share
+    return x
+
+
+def fix_integral(
+    x: dict[tuple[int, int, str], float], tolerance: float = TOLERANCE
+) -> dict[tuple[int, int, str], int]:
+    """(R1) The assignments the LP holds at 0 or 1 (within ``tolerance``), at that value."""
+    return {k: int(round(v)) for k, v in x.items() if v <= tolerance or v >= 1.0 - tolerance}
+
+
+def rounded_hint(x: dict[tuple[int, int, str], float]) -> dict[tuple[int, int, str], int]:
+    """The LP rounded to the nearest whole assignment: CP-SAT's first guess."""
+    return {k: int(v >= 0.5) for k, v in x.items()}
+
+
+def rens(master: Master, options: SolveOptions) -> Rounding:
+    """Search the rounding neighbourhood of ``master``'s LP solution (the module docstring) with
+    CP-SAT within ``options`` (its time limit and deadline, threads, seed). The LP is solved
+    first (lines may have joined since its last solve); no rota if it has no optimum in time."""
+    rm = master.rm
+    if master.solve_lp(options.call_limit()) is None:
+        return Rounding(None, None, 0, len(rm.x), "NO_LP")
+    x = lp_assignments(master)
+    fixed = fix_integral(x)
+    model = rm.model.clone()
+    for key, value in fixed.items():
+        domain = model.proto.variables[rm.x[key].index].domain
+        domain[0] = domain[1] = value
+    hint = {rm.x[key]: value for key, value in rounded_hint(x).items()}
+    result, solver = solve_cpsat(model, options, hint=hint)
+    if not result.has_plan:
+        return Rounding(None, None, len(fixed), len(x), result.status.name)
+    lines = tuple(line_of_rota(rm, p, solver.value) for p in range(len(rm.staff)))
+    penalty = float(solver.objective_value)
+    return Rounding(
+        lines, penalty if math.isfinite(penalty) else None, len(fixed), len(x), result.status.name
+    )
+
+
+def as_found(rounding: Rounding) -> tuple[list[Line], float] | None:
+    """The rota as the lines search carries it (its lines and penalty), or None."""
+    if rounding.lines is None or rounding.penalty is None:
+        return None
+    return list(rounding.lines), rounding.penalty
