@@ -146,8 +146,10 @@ def search_figures(plan: Any) -> dict[str, Any]:
     """The search's figures of a rota plan: ``search`` (as asked), ``first_rota_seconds``, what
     stopped it (``stopped_by``: a deterministic limit, the wall clock, a proof) with its
     deterministic time and limit, the full LP's and the window bound after a ``cpsat`` search
-    (``full_lp_bound``, ``window_bound``) and, when column generation ran, its bound, rounds and lines (and
-    branch-and-price's bound, nodes and whether it proved its rota, when it ran)."""
+    (``full_lp_bound``, ``window_bound``) and, when column generation ran, its bound, rounds and
+    lines, the rotas of the phases from its LP that ran (the neighbourhood search's with the share
+    of assignments it fixed, the dive's, the MIP's) and branch-and-price's bound, nodes and
+    whether it proved its rota, when it ran."""
     from models.roster.horizon import first_rota_seconds
 
     first = first_rota_seconds(plan)
@@ -163,6 +165,11 @@ def search_figures(plan: Any) -> dict[str, Any]:
     if plan.columns is not None:
         figures |= {f"cg_{k}": plan.columns.get(k) for k in ("bound", "rounds", "lines")}
         figures |= {
-            k: plan.columns[k] for k in ("tree_bound", "tree_nodes", "tree_proven") if k in plan.columns
-        }
+            k: plan.columns[k]
+            for k in (
+                "rens_penalty", "rens_fixed", "dive_penalty", "mip_penalty",
+                "tree_bound", "tree_nodes", "tree_proven",
+            )
+            if k in plan.columns
+        }  # fmt: skip
     return figures

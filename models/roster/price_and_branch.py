@@ -99,6 +99,10 @@ class LinesSettings:
         854, 4,744 and 3,652, and 4,141 on Instance12 against the dive's 9,307; on Instance5 the
         dive was better (1,146 against 1,241), so the dive still follows. Instance12 with 0.5:
         4,140; with 0.8: 4,041 and 4,142 (``roster_search.md``, 2026-12-05 23:26-).
+    rens_seconds : float
+        Most seconds for that search, whatever the share (default 30: a 60-s limit's share is
+        under it), so that at long limits the tree, which proves, is not kept waiting (as
+        ``repair_seconds``). On Instance8 it gave 1,496 in 15 s and 1,397 in 120 s.
     mip_share : float
         Share of the time left after column generation for the MIP over the generated lines
         (default 0.5; the rest polishes with CP-SAT). On Curtois & Qu Instance5 the MIP found a
@@ -244,6 +248,7 @@ class LinesSettings:
     first_seconds: float = 5.0
     columns_share: float = 0.5
     rens_share: float = 0.8
+    rens_seconds: float = 30.0
     mip_share: float = 0.5
     price_seconds: float = 2.0
     pool: int = 5
@@ -541,7 +546,7 @@ def _rota_from_master(
     and ``mip_penalty``). No MIP when the better of the neighbourhood's and the dive's rota is
     more than ``far_gap`` above ``bound`` (``record["far"]``: the caller gives the rest to the
     search)."""
-    relaxed = _relaxed(master, options, settings, record)
+    relaxed = _relaxed(master, options, settings, record, bound)
     if relaxed is not None and bound is not None and relaxed[1] <= bound + 1e-6:
         return relaxed  # the neighbourhood's rota reaches the bound: nothing to dive for
     rounds = settings.dive_rounds if converged else settings.open_dive_rounds
@@ -573,18 +578,28 @@ def _penalty(found: tuple[list[Line], float] | None) -> float | None:
 
 
 def _relaxed(
-    master: Master, options: SolveOptions, settings: LinesSettings, record: dict[str, Any]
+    master: Master,
+    options: SolveOptions,
+    settings: LinesSettings,
+    record: dict[str, Any],
+    bound: float | None,
 ) -> tuple[list[Line], float] | None:
     """The relaxation-enforced neighbourhood search (:func:`models.roster.rens.rens`) for
-    ``rens_share`` of the time left; its rota's lines join the master (the dive, the MIP and the
+    ``rens_share`` of the time left, at most ``rens_seconds``, with ``bound`` as its floor (it
+    stops when its rota reaches it); its rota's lines join the master (the dive, the MIP and the
     repair may then use them). ``record`` gains ``rens_penalty``, ``rens_fixed`` (the share
     of assignments the LP held at 0 or 1) and ``rens_status`` (``OPTIMAL``: the best rota of the
     neighbourhood)."""
     left = options.remaining()
     if settings.rens_share <= 0 or (left is not None and left <= 0):
         return None
-    part = options if left is None else options.with_deadline(settings.rens_share * left)
-    rounding = rens(master, dataclasses.replace(part, time_limit=part.remaining()))
+    part = (
+        options
+        if left is None
+        else options.with_deadline(min(settings.rens_share * left, settings.rens_seconds))
+    )
+    floor = None if bound is None else math.ceil(bound - 1e-6)
+    rounding = rens(master, dataclasses.replace(part, time_limit=part.remaining()), floor)
     found = as_found(rounding)
     record["rens_penalty"] = None if found is None else round(found[1])
     record["rens_fixed"] = round(rounding.integral / max(rounding.assignments, 1), 3)

@@ -78,16 +78,22 @@ def rounded_hint(x: dict[tuple[int, int, str], float]) -> dict[tuple[int, int, s
     return {k: int(v >= 0.5) for k, v in x.items()}
 
 
-def rens(master: Master, options: SolveOptions) -> Rounding:
+def rens(master: Master, options: SolveOptions, floor: int | None = None) -> Rounding:
     """Search the rounding neighbourhood of ``master``'s LP solution (the module docstring) with
     CP-SAT within ``options`` (its time limit and deadline, threads, seed). The LP is solved
-    first (lines may have joined since its last solve); no rota if it has no optimum in time."""
+    first (lines may have joined since its last solve); no rota if it has no optimum in time.
+    ``floor``: a proven bound of the whole model, added as a constraint on the penalty (valid:
+    no rota scores below it), so the search stops as soon as its rota reaches it (on Curtois &
+    Qu Instances 10 and 11 its rota met the bound and, without it, CP-SAT went on to prove the
+    neighbourhood for the rest of its share)."""
     rm = master.rm
     if master.solve_lp(options.call_limit()) is None:
         return Rounding(None, None, 0, len(rm.x), "NO_LP")
     x = lp_assignments(master)
     fixed = fix_integral(x)
     model = rm.model.clone()
+    if floor is not None:
+        model.add(sum(t.weight * t.amount for t in rm.terms) >= floor)
     for key, value in fixed.items():
         domain = model.proto.variables[rm.x[key].index].domain
         domain[0] = domain[1] = value

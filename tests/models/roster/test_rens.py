@@ -52,6 +52,11 @@ def test_with_one_line_a_person_the_lp_is_integral_and_the_search_returns_that_r
     assert rounding.status == "OPTIMAL" and rounding.penalty == pytest.approx(penalty)
     on = {(line.person, d, s) for line in rounding.lines for d, s in line.shifts}
     assert on == {k for k, v in rm.x.items() if solver.value(v)}
+    # the floor is a constraint on the penalty: above the neighbourhood's one rota, no rota
+    at_floor = rens(master, SolveOptions(time_limit=30.0, threads=1), floor=round(penalty))
+    assert at_floor.penalty == pytest.approx(penalty)
+    above = rens(master, SolveOptions(time_limit=30.0, threads=1), floor=round(penalty) + 1)
+    assert above.lines is None and above.status == "INFEASIBLE"
 
 
 def test_the_rota_keeps_the_lps_integral_assignments_passes_the_checker_and_is_no_better_than_optimal() -> (
