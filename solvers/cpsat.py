@@ -19,6 +19,7 @@ def solve_cpsat(
     build_seconds: float = 0.0,
     hint: dict[Any, int] | None = None,
     give_up: float | None = None,
+    stop_at: float | None = None,
 ) -> tuple[SolveResult, Any]:
     """Solve ``model`` (a ``cp_model.CpModel``); return the result and the solver for values.
 
@@ -28,6 +29,9 @@ def solve_cpsat(
     (``SolveResult.first_solution_seconds``) by a solution callback that does nothing else.
     ``give_up``: wall-clock seconds after which a search that has found no solution yet stops
     (status ``NO_SOLUTION``; None: never); a search with a solution by then runs on, unchanged.
+    ``stop_at``: the search stops at its first solution of this objective or better (minimising;
+    status ``FEASIBLE``: the caller knows why it is enough, e.g. a bound proven elsewhere that a
+    search without proofs, such as local search alone, never reaches by itself).
     """
     from ortools.sat.python import cp_model
 
@@ -57,7 +61,7 @@ def solve_cpsat(
             setattr(params, key, setting)
     if stop_requested():  # CP-SAT forgets a stop_search made before its solve: do not search at all
         params.max_time_in_seconds = 0.0
-    first = _first_solution_timer(cp_model)
+    first = _first_solution_timer(cp_model, stop_at)
     timer = None
     if give_up is not None:
 
@@ -104,8 +108,9 @@ def solve_cpsat(
     return result, solver
 
 
-def _first_solution_timer(cp_model: Any) -> Any:
-    """A solution callback that notes the seconds from its creation to the first solution."""
+def _first_solution_timer(cp_model: Any, stop_at: float | None = None) -> Any:
+    """A solution callback that notes the seconds from its creation to the first solution, and
+    stops the search at a solution whose objective is ``stop_at`` or better."""
 
     class FirstSolution(cp_model.CpSolverSolutionCallback):
         def __init__(self) -> None:
@@ -116,5 +121,7 @@ def _first_solution_timer(cp_model: Any) -> Any:
         def on_solution_callback(self) -> None:
             if self.seconds is None:
                 self.seconds = time.perf_counter() - self.t0
+            if stop_at is not None and self.objective_value <= stop_at + 1e-9:
+                self.stop_search()
 
     return FirstSolution()

@@ -103,6 +103,10 @@ class LinesSettings:
         Most seconds for that search, whatever the share (default 30: a 60-s limit's share is
         under it), so that at long limits the tree, which proves, is not kept waiting (as
         ``repair_seconds``). On Instance8 it gave 1,496 in 15 s and 1,397 in 120 s.
+    rens_local_search : bool
+        That search by CP-SAT's local search alone (default True; :func:`models.roster.rens.rens`'s
+        ``local_search``: on Instance12's neighbourhood 4,040-4,041 in 20 s against 4,141-4,242 by
+        CP-SAT's portfolio; False: the portfolio).
     mip_share : float
         Share of the time left after column generation for the MIP over the generated lines
         (default 0.5; the rest polishes with CP-SAT). On Curtois & Qu Instance5 the MIP found a
@@ -249,6 +253,7 @@ class LinesSettings:
     columns_share: float = 0.5
     rens_share: float = 0.8
     rens_seconds: float = 30.0
+    rens_local_search: bool = True
     mip_share: float = 0.5
     price_seconds: float = 2.0
     pool: int = 5
@@ -599,7 +604,9 @@ def _relaxed(
         else options.with_deadline(min(settings.rens_share * left, settings.rens_seconds))
     )
     floor = None if bound is None else math.ceil(bound - 1e-6)
-    rounding = rens(master, dataclasses.replace(part, time_limit=part.remaining()), floor)
+    rounding = rens(
+        master, dataclasses.replace(part, time_limit=part.remaining()), floor, settings.rens_local_search
+    )
     found = as_found(rounding)
     record["rens_penalty"] = None if found is None else round(found[1])
     record["rens_fixed"] = round(rounding.integral / max(rounding.assignments, 1), 3)

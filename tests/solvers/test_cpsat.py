@@ -102,3 +102,17 @@ def test_a_search_with_a_solution_runs_on_after_give_up() -> None:
     assert result.status is Status.FEASIBLE
     assert result.first_solution_seconds is not None and result.first_solution_seconds < 0.2
     assert result.solve_seconds >= 1.9
+
+
+def test_stop_at_ends_the_search_at_a_good_enough_plan() -> None:
+    """``stop_at``: the search ends at its first plan of that objective or better, unproven
+    (FEASIBLE), long before its limit; a figure below the optimum stops nothing."""
+    m = _cover_40000()
+    proven, _ = solve_cpsat(m, SolveOptions(time_limit=30, threads=1))
+    assert proven.objective is not None
+    enough = proven.objective * 1.05
+    result, _ = solve_cpsat(_cover_40000(), SolveOptions(time_limit=30, threads=1), stop_at=enough)
+    assert result.status is Status.FEASIBLE and result.objective is not None
+    assert result.objective <= enough and result.solve_seconds < 10
+    below, _ = solve_cpsat(_cover_40000(), SolveOptions(time_limit=30, threads=1), stop_at=0)
+    assert below.status is proven.status and below.objective == proven.objective

@@ -79,7 +79,7 @@ def test_the_rota_keeps_the_lps_integral_assignments_passes_the_checker_and_is_n
     master.solve_lp(None)
     fixed = fix_integral(lp_assignments(master))
     assert 0 < len(fixed) < len(rm.x)  # a fractional LP: a neighbourhood to search
-    rounding = rens(master, SolveOptions(time_limit=30.0, threads=1))
+    rounding = rens(master, SolveOptions(time_limit=5.0, threads=1))  # local search: to its limit
     assert rounding.lines is not None and rounding.penalty is not None
     assert rounding.integral == len(fixed)
     on = {(line.person, d, s) for line in rounding.lines for d, s in line.shifts}
