@@ -290,9 +290,10 @@ def _columns(
 
 def _lp(master: Master, options: SolveOptions) -> tuple[float, np.ndarray] | None:
     """The node's restricted LP; when the lines allowed at the node cannot meet the rows, the
-    artificial columns come back (:meth:`Master.solve_lp` drops them again once unused). No time
-    limit: a node's LP takes milliseconds, and the tree checks the deadline between nodes."""
-    solved = master.solve_lp(None)
+    artificial columns come back (:meth:`Master.solve_lp` drops them again once unused). Within
+    the time left: a node's LP takes milliseconds on Curtois & Qu 1-11, but the root LP after the
+    MIP over Instance12's lines took long enough that a 60-s run ended 2.8 s late (2026-12-06)."""
+    solved = master.solve_lp(options.remaining())
     if solved is not None or options.should_stop():
         return solved
     if str(master.h.getModelStatus()).split(".")[-1] != "kInfeasible" or not master.artificial:
@@ -302,7 +303,7 @@ def _lp(master: Master, options: SolveOptions) -> tuple[float, np.ndarray] | Non
         master.h.changeColBounds(col, 0.0, 1.0 if k < staff else math.inf)
     master.dropped = False
     master.bounds_changed()
-    return master.solve_lp(None)
+    return master.solve_lp(options.remaining())
 
 
 def _pool_rota(
