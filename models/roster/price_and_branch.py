@@ -788,6 +788,10 @@ def _hint_of(rm: RosterModel, lines: list[Line]) -> dict[Any, int]:
     return {var: int(key in on) for key, var in rm.x.items()}
 
 
+FROM_LINES = "a rota from the lines search"
+"""The message of a rota the lines search built from lines (not a CP-SAT search of the model)."""
+
+
 def _fixed(rm: RosterModel, lines: list[Line]) -> tuple[SolveResult, Any]:
     """The whole model with every assignment fixed to ``lines``: a solver holding that rota (its
     status is FEASIBLE: fixing proves nothing about other rotas)."""
@@ -796,8 +800,8 @@ def _fixed(rm: RosterModel, lines: list[Line]) -> tuple[SolveResult, Any]:
         domain = model.proto.variables[key.index].domain
         domain[0] = domain[1] = value
     result, solver = solve_cpsat(model, SolveOptions(threads=1))
-    if result.has_plan:
-        result = dataclasses.replace(result, status=Status.FEASIBLE)
+    if result.has_plan:  # CP-SAT's "optimal" is of the fixed model: not a word for the user
+        result = dataclasses.replace(result, status=Status.FEASIBLE, message=FROM_LINES)
     return result, solver
 
 

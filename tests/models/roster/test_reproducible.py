@@ -134,3 +134,21 @@ def test_the_plan_names_the_search_auto_chose() -> None:
     )
     assert plan.search == auto_search(inp) and plan.search in ("lines", "cpsat")
     assert plan.figures()["solve"]["search"] == plan.search
+
+
+def test_a_lines_run_reports_its_own_workers_and_no_optimal_word_it_did_not_prove() -> None:
+    """A lines search through ``solve`` names the run's workers, seed and limit (not those of the
+    one-worker solve that held its rota), and a rota built from lines is not called "optimal"
+    unless its bound proves it (the summary once read "feasible (optimal; ...)" with 1 worker)."""
+    from optimiser.kinds.roster_summary import summary
+
+    params = models.roster.Parameters(search="lines")
+    plan = models.roster.solve(
+        generate(12, 28, 3), params, options=SolveOptions(time_limit=8, threads=2, seed=4)
+    )
+    solve = plan.figures()["solve"]
+    assert solve["workers"] == 2 and solve["seed"] == 4 and solve["time_limit"] == 8
+    result = plan.result
+    if result.status.name != "OPTIMAL":
+        assert "optimal" not in (result.message or "").split(";")[0]
+        assert "Status: feasible (optimal" not in summary(plan)
