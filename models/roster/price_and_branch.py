@@ -524,10 +524,8 @@ def _polish(
     last = dataclasses.replace(options, time_limit=options.remaining())
     if how == "lns":
         return lns_solve(rm, last, hint=start, settings=LnsSettings(first_share=0.1, line_seconds=0.0))
-    model = rm.model.clone()
-    if cut is not None:  # a valid cut: CP-SAT can prove optimality as soon as it reaches it
-        model.add(sum(t.weight * t.amount for t in rm.terms) >= cut)
-    return solve_cpsat(model, last, hint=start)
+    # a valid cut: CP-SAT can prove optimality as soon as it reaches it
+    return solve_cpsat(rm.narrowed(floor=cut), last, hint=start)
 
 
 def _rota_from_master(
@@ -559,11 +557,8 @@ def _rota_from_master(
     if settings.dive_share > 0 and rounds >= 0:
         dived = _dived(master, people, options, settings, record, rounds, pricers)
     found = None
-    best = min(
-        (p for p in (None if dived is None else dived.penalty, _penalty(relaxed)) if p is not None),
-        default=None,
-    )
-    gap = None if best is None else relative_gap(best, bound)
+    penalties = ([] if relaxed is None else [relaxed[1]]) + ([] if dived is None else [dived.penalty])
+    gap = relative_gap(min(penalties), bound) if penalties else None
     if gap is not None and gap > settings.far_gap:
         record["far"] = True  # no MIP: the rest goes to the search (lines_solve)
     elif settings.mip_share > 0:
@@ -576,10 +571,6 @@ def _rota_from_master(
     if relaxed is not None and (found is None or relaxed[1] < found[1] - 1e-6):
         found = relaxed
     return found
-
-
-def _penalty(found: tuple[list[Line], float] | None) -> float | None:
-    return None if found is None else found[1]
 
 
 def _relaxed(
@@ -783,9 +774,14 @@ def _record(cg: ColumnGeneration) -> dict[str, Any]:
     }
 
 
-def _hint_of(rm: RosterModel, lines: list[Line]) -> dict[Any, int]:
+def _assignments_of(rm: RosterModel, lines: list[Line]) -> dict[tuple[int, int, str], int]:
+    """Every assignment ``x[p, d, s]`` of the rota made of ``lines``: 1 worked, 0 not."""
     on = {(line.person, d, s) for line in lines for d, s in line.shifts}
-    return {var: int(key in on) for key, var in rm.x.items()}
+    return {key: int(key in on) for key in rm.x}
+
+
+def _hint_of(rm: RosterModel, lines: list[Line]) -> dict[Any, int]:
+    return {rm.x[key]: value for key, value in _assignments_of(rm, lines).items()}
 
 
 FROM_LINES = "a rota from the lines search"
@@ -795,10 +791,7 @@ FROM_LINES = "a rota from the lines search"
 def _fixed(rm: RosterModel, lines: list[Line]) -> tuple[SolveResult, Any]:
     """The whole model with every assignment fixed to ``lines``: a solver holding that rota (its
     status is FEASIBLE: fixing proves nothing about other rotas)."""
-    model = rm.model.clone()
-    for key, value in _hint_of(rm, lines).items():
-        domain = model.proto.variables[key.index].domain
-        domain[0] = domain[1] = value
+    model = rm.narrowed(_assignments_of(rm, lines))
     result, solver = solve_cpsat(model, SolveOptions(threads=1))
     if result.has_plan:  # CP-SAT's "optimal" is of the fixed model: not a word for the user
         result = dataclasses.replace(result, status=Status.FEASIBLE, message=FROM_LINES)

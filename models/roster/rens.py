@@ -98,12 +98,7 @@ def rens(
         return Rounding(None, None, 0, len(rm.x), "NO_LP")
     x = lp_assignments(master)
     fixed = fix_integral(x)
-    model = rm.model.clone()
-    if floor is not None:
-        model.add(sum(t.weight * t.amount for t in rm.terms) >= floor)
-    for key, value in fixed.items():
-        domain = model.proto.variables[rm.x[key].index].domain
-        domain[0] = domain[1] = value
+    model = rm.narrowed(fixed, floor)
     hint = {rm.x[key]: value for key, value in rounded_hint(x).items()}
     if local_search:
         options = dataclasses.replace(options, extra={**options.extra, "use_ls_only": True})

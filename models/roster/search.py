@@ -310,17 +310,12 @@ def _search(
         else:
             free = _neighbourhood(rm, rng, clock.steps, fraction, people)
         limit = settings.step_seconds if left is None else min(settings.step_seconds, left - reserve)
-        model = rm.model.clone()
+        model = rm.narrowed({key: value for key, value in best.values.items() if key not in free})
         step = dataclasses.replace(
             options,
             threads=settings.step_workers,
             extra={k: v for k, v in options.extra.items() if k != "linearization_level"},
         )
-        for key, var in rm.x.items():
-            if key not in free:
-                value = best.values[key]
-                domain = model.proto.variables[var.index].domain
-                domain[0] = domain[1] = value
         hint = {var: best.values[key] for key, var in rm.x.items()}
         result, solver = solve_cpsat(model, _call_options(step, clock, limit), hint=hint)
         clock.spend(solver)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -270,6 +270,20 @@ class RosterModel:
                 if staff is None or t.staff == staff
             )
         )
+
+    def narrowed(
+        self, fixed: Mapping[tuple[int, int, str], int] | None = None, floor: int | None = None
+    ) -> cp_model.CpModel:
+        """A copy of the model with the assignments ``fixed`` (``x[p, d, s]`` keys) held at their
+        values and, with ``floor`` (a proven bound), the penalty at least ``floor``: the
+        neighbourhoods, fixed rotas and cut polishes of the searches."""
+        model = self.model.clone()
+        if floor is not None:
+            model.add(sum(t.weight * t.amount for t in self.terms) >= floor)
+        for key, value in (fixed or {}).items():
+            domain = model.proto.variables[self.x[key].index].domain
+            domain[0] = domain[1] = value
+        return model
 
     def add_term(
         self, rule: str, p: int | None, d: int | None, detail: str, amount: Any, weight: int
