@@ -239,6 +239,7 @@ def run_suite(
     if fresh:
         for name in (RESULTS_LOG, RESULTS_CSV):
             (out / name).unlink(missing_ok=True)
+    log_path.touch()  # the folder's mark as a run's, even when every case is left out
     existing = read_rows(log_path)
     finished = {r["key"]: r for r in existing}
     finished = {k: r for k, r in finished.items() if not _to_retry(r, retry)}
