@@ -1,0 +1,121 @@
+"""How many under- and over-covered shifts a Curtois & Qu rota can have near the LP: the master
+LP's total of each kind of cover slack, the column-generation bound on either side of a split on
+that total, and whether CP-SAT finds a rota with no more under-cover than the LP.
+
+Usage (from the repository root, one JSON line per figure)::
+
+    PYTHONPATH=$PWD python benchmarks/scripts/lines_cover_split.py 8 30
+    PYTHONPATH=$PWD python benchmarks/scripts/lines_cover_split.py 7 30
+
+The ``lines`` search (``models.roster.solve``, two threads, a 600-s limit) runs to the end of its
+column generation; there, instead of the rest:
+
+1. the LP's total of the cover slacks of each kind and weight (``under@100``: shifts short of
+   their requirement, weight 100). In every rota such a total is a whole number, so the rotas
+   split into those with at most ``floor(T)`` and those with at least ``floor(T) + 1`` (when
+   ``T`` is whole: at most ``T - 1`` and at least ``T + 1`` beside exactly ``T``);
+2. for each side, the master with a row on that total and column generation again for at most
+   ``SECONDS`` (the row holds slack columns only, so pricing is unchanged): its bound, a lower
+   bound of every rota on that side (``lp``: None when the restricted LP has no solution);
+3. CP-SAT on the whole model with the under-cover at most the LP's (rounded), no objective,
+   two threads, ``SECONDS``: whether any such rota is found.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+import models.roster
+import models.roster.price_and_branch as lines_search
+from models.roster.column_generation import generate_columns
+from models.roster.curtois_qu import read_instance, to_roster_input
+from models.roster.master import Master
+from models.roster.parameters import RosterParameters
+from solvers import SolveOptions, solve_cpsat
+from tests.conftest import benchmark_file
+
+
+class _Done(Exception):
+    """Raised once the figures are printed: the lines search goes no further."""
+
+
+def _kinds(master: Master) -> dict[str, list[Any]]:
+    """The master's cover slack columns by kind and weight (``under@100``, ``over@1``)."""
+    kinds: dict[str, list[Any]] = {}
+    for box in master.box:
+        (sign,) = set(box.rows.values())
+        kinds.setdefault(f"{'under' if sign > 0 else 'over'}@{box.cost:g}", []).append(box)
+    return kinds
+
+
+def _sides(total: float) -> list[tuple[float, float]]:
+    whole = abs(total - round(total)) <= 1e-6
+    low = round(total) - 1 if whole else math.floor(total)
+    return [(-math.inf, low), (low + 1 + (1 if whole else 0), math.inf)]
+
+
+def main(argv: list[str]) -> None:
+    number, seconds = argv[0], float(argv[1])
+
+    def figures(master: Master, people: Any, *args: Any, **kwargs: Any) -> None:
+        rm = master.rm
+        lp_value, _ = master.solve_lp(None) or (None, None)
+        values = np.asarray(master.h.getSolution().col_value)
+        kinds = _kinds(master)
+        totals = {kind: float(sum(values[b.col] for b in boxes)) for kind, boxes in kinds.items()}
+        print(json.dumps({"instance": number, "lp": lp_value, "totals": totals}), flush=True)
+        row = master._row(-math.inf, math.inf)
+        for kind, boxes in kinds.items():
+            for box in boxes:
+                master.h.changeCoeff(row, box.col, 1.0)
+                box.rows[row] = 1.0
+            for lo, hi in _sides(totals[kind]):
+                master.lo[row], master.hi[row] = lo, hi
+                master.h.changeRowBounds(row, lo, hi)
+                master.bounds_changed()
+                t = time.perf_counter()
+                cg = generate_columns(rm, master, SolveOptions(time_limit=seconds, threads=2), people=people)
+                side = {"kind": kind, "at_least": lo, "at_most": hi, "lp": cg.lp_value, "bound": cg.bound}
+                side |= {"converged": cg.converged, "seconds": round(time.perf_counter() - t, 1)}
+                print(json.dumps(side), flush=True)
+            for box in boxes:
+                master.h.changeCoeff(row, box.col, 0.0)
+                del box.rows[row]
+        under = [t.amount for t in rm.terms if t.rule == "under_cover"]
+        most = sum(round(total) for kind, total in totals.items() if kind.startswith("under"))
+        model = rm.narrowed()
+        model.add(sum(under) <= most)
+        model.proto.clear_objective()
+        t = time.perf_counter()
+        result, solver = solve_cpsat(model, SolveOptions(time_limit=seconds, threads=2))
+        found = {
+            "under_at_most": most,
+            "status": result.status.name,
+            "seconds": round(time.perf_counter() - t, 1),
+        }
+        if result.has_plan:
+            found["penalty"] = rm.penalty_of(solver.value)
+        print(json.dumps(found), flush=True)
+        raise _Done
+
+    lines_search._rota_from_master = figures
+    inst = read_instance(benchmark_file("shift-scheduling", f"Instance{number}.txt"))
+    try:
+        models.roster.solve(
+            to_roster_input(inst),
+            RosterParameters(reproducible=False, search="lines"),
+            options=SolveOptions(time_limit=600.0, threads=2),
+        )
+    except _Done:
+        return
+    print(json.dumps({"instance": number, "note": "the search ended before its column generation did"}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
