@@ -31,18 +31,10 @@ from typing import Any
 
 import numpy as np
 
-import models.roster
-import models.roster.price_and_branch as lines_search
+from benchmarks.scripts.lines_master import at_master
 from models.roster.column_generation import generate_columns
-from models.roster.curtois_qu import read_instance, to_roster_input
 from models.roster.master import Master
-from models.roster.parameters import RosterParameters
 from solvers import SolveOptions, solve_cpsat
-from tests.conftest import benchmark_file
-
-
-class _Done(Exception):
-    """Raised once the figures are printed: the lines search goes no further."""
 
 
 def _kinds(master: Master) -> dict[str, list[Any]]:
@@ -60,10 +52,15 @@ def _sides(total: float) -> list[tuple[float, float]]:
     return [(-math.inf, low), (low + 1 + (1 if whole else 0), math.inf)]
 
 
+def _whole(limit: float) -> int | None:
+    """A side's limit as printed: None when there is none (strict JSON has no infinity)."""
+    return int(limit) if math.isfinite(limit) else None
+
+
 def main(argv: list[str]) -> None:
     number, seconds = argv[0], float(argv[1])
 
-    def figures(master: Master, people: Any, *args: Any, **kwargs: Any) -> None:
+    def figures(master: Master, people: Any, bound: float | None) -> None:
         rm = master.rm
         lp_value, _ = master.solve_lp(None) or (None, None)
         values = np.asarray(master.h.getSolution().col_value)
@@ -81,8 +78,9 @@ def main(argv: list[str]) -> None:
                 master.bounds_changed()
                 t = time.perf_counter()
                 cg = generate_columns(rm, master, SolveOptions(time_limit=seconds, threads=2), people=people)
-                side = {"kind": kind, "at_least": lo, "at_most": hi, "lp": cg.lp_value, "bound": cg.bound}
-                side |= {"converged": cg.converged, "seconds": round(time.perf_counter() - t, 1)}
+                side: dict[str, Any] = {"kind": kind, "at_least": _whole(lo), "at_most": _whole(hi)}
+                side |= {"lp": cg.lp_value, "bound": cg.bound, "converged": cg.converged}
+                side["seconds"] = round(time.perf_counter() - t, 1)
                 print(json.dumps(side), flush=True)
             for box in boxes:
                 master.h.changeCoeff(row, box.col, 0.0)
@@ -102,19 +100,8 @@ def main(argv: list[str]) -> None:
         if result.has_plan:
             found["penalty"] = rm.penalty_of(solver.value)
         print(json.dumps(found), flush=True)
-        raise _Done
 
-    lines_search._rota_from_master = figures
-    inst = read_instance(benchmark_file("shift-scheduling", f"Instance{number}.txt"))
-    try:
-        models.roster.solve(
-            to_roster_input(inst),
-            RosterParameters(reproducible=False, search="lines"),
-            options=SolveOptions(time_limit=600.0, threads=2),
-        )
-    except _Done:
-        return
-    print(json.dumps({"instance": number, "note": "the search ended before its column generation did"}))
+    at_master(number, figures, 600.0)
 
 
 if __name__ == "__main__":

@@ -20,17 +20,10 @@ import sys
 import time
 from typing import Any
 
-import models.roster
-import models.roster.price_and_branch as lines_search
-from models.roster.curtois_qu import read_instance, to_roster_input
-from models.roster.parameters import RosterParameters
+from benchmarks.scripts.lines_master import at_master
+from models.roster.master import Master
 from models.roster.rens import rens
 from solvers import SolveOptions
-from tests.conftest import benchmark_file
-
-
-class _Done(Exception):
-    """Raised once the searches from the LP are done: the lines search goes no further."""
 
 
 def main(argv: list[str]) -> None:
@@ -38,16 +31,7 @@ def main(argv: list[str]) -> None:
     seeds = [int(s) for s in argv[2].split(",")]
     ways = argv[3].split(",") if len(argv) > 3 else ["portfolio", "local"]
 
-    def searches(
-        master: Any,
-        people: Any,
-        options: Any,
-        settings: Any,
-        record: Any,
-        converged: bool,
-        pricers: Any = None,
-        bound: float | None = None,
-    ) -> None:
+    def searches(master: Master, people: Any, bound: float | None) -> None:
         floor = None if bound is None else round(bound)
         for seed in seeds:
             for way in ways:
@@ -65,19 +49,8 @@ def main(argv: list[str]) -> None:
                     "seconds": round(time.perf_counter() - t, 1),
                 }
                 print(json.dumps(row), flush=True)
-        raise _Done
 
-    lines_search._rota_from_master = searches
-    inst = read_instance(benchmark_file("shift-scheduling", f"Instance{number}.txt"))
-    try:
-        models.roster.solve(
-            to_roster_input(inst),
-            RosterParameters(reproducible=False, search="lines"),
-            options=SolveOptions(time_limit=120.0, threads=2),
-        )
-    except _Done:
-        return
-    print(json.dumps({"instance": number, "note": "the search ended before its column generation did"}))
+    at_master(number, searches, 120.0)
 
 
 if __name__ == "__main__":
