@@ -103,3 +103,48 @@ def test_the_lines_search_records_the_neighbourhoods_rota_and_keeps_the_best() -
         assert float(solver.objective_value) <= columns["rens_penalty"] + 1e-6
     _, _, off = lines_solve(rm, options, settings=LinesSettings(rens_share=0.0, bandp_share=0.0))
     assert "rens_penalty" not in off["columns"]
+
+
+class _Pool:
+    """The master as ``_relaxed`` uses it: lines join it."""
+
+    def __init__(self) -> None:
+        self.lines: list = []
+
+    def add(self, line) -> bool:
+        self.lines.append(line)
+        return True
+
+
+@pytest.mark.parametrize(
+    ("penalties", "tries", "seeds", "best"),
+    [
+        ((1001, 1000), 2, [7, 8], 1000),  # near the floor (0.1 %), not at it: the next seed tries again
+        ((1000,), 2, [7], 1000),  # at the floor: once
+        ((1200,), 2, [7], 1200),  # far from the floor (17 %): once
+        ((1001,), 1, [7], 1001),  # one try allowed
+        ((1001, 1002, 1001), 3, [7, 8, 9], 1001),  # no better on later tries: the first is kept
+    ],
+)
+def test_rens_searches_again_with_the_next_seed_only_while_near_the_floor(
+    monkeypatch, penalties, tries, seeds, best
+) -> None:
+    import models.roster.price_and_branch as lines_search
+    from models.roster.rens import Rounding
+
+    asked: list[int] = []
+
+    def fake_rens(master, options, floor, local_search):
+        assert floor == 1000 and options.time_limit is not None
+        asked.append(options.seed)
+        return Rounding(("line",), float(penalties[len(asked) - 1]), 8, 10, "FEASIBLE")
+
+    monkeypatch.setattr(lines_search, "rens", fake_rens)
+    record: dict = {}
+    settings = LinesSettings(rens_tries=tries)
+    found = lines_search._relaxed(
+        _Pool(), SolveOptions(time_limit=60.0, seed=7).with_deadline(), settings, record, 999.5
+    )
+    assert asked == seeds
+    assert found is not None and found[1] == best and record["rens_penalty"] == best
+    assert record["rens_tries"] == len(seeds)
