@@ -325,7 +325,7 @@ def lines_solve(
     bound = result.bound if result.has_plan else None
     record: dict[str, Any] = {}
     if result.status is Status.INFEASIBLE or options.should_stop():
-        return _finish(result, solver, bound, build_seconds, t0, record)
+        return _finish(result, solver, bound, build_seconds, t0, record, options)
     pricers = _pricers(rm, options, settings)
     try:
         master = Master.of(rm, primal=settings.primal_lp)
@@ -396,7 +396,7 @@ def lines_solve(
                 found = early
         if found is not None and bound is not None and found[1] <= bound + 1e-6:
             result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
-            return _finish(result, solver, bound, build_seconds, t0, record)
+            return _finish(result, solver, bound, build_seconds, t0, record, options)
         start = hint
         if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
             start = _hint_of(rm, found[0])
@@ -418,7 +418,7 @@ def lines_solve(
                 result, solver, bound = _branched(
                     rm, master, people, options, settings, result, solver, bound, record, pricers
                 )
-        return _finish(result, solver, bound, build_seconds, t0, record)
+        return _finish(result, solver, bound, build_seconds, t0, record, options)
     finally:
         if pricers is not None:
             pricers.close()
@@ -828,8 +828,12 @@ def _finish(
     build_seconds: float,
     t0: float,
     record: dict[str, Any],
+    run: SolveOptions,
 ) -> tuple[SolveResult, Any, dict[str, Any]]:
-    """The result with the best bound of every phase; optimal when the bound reaches the rota."""
+    """The result with the best bound of every phase; optimal when the bound reaches the rota. Its
+    options are the run's (limit, workers, seed), not those of whichever phase's solve held the
+    best rota."""
+    result = dataclasses.replace(result, options={**result.options, **run.as_dict()})
     if not result.has_plan:
         seconds = time.perf_counter() - t0
         return dataclasses.replace(result, build_seconds=build_seconds, solve_seconds=seconds), solver, record

@@ -312,8 +312,6 @@ def _lines_search(
     if run.time_limit is None:
         run = dataclasses.replace(run, time_limit=params.time_limit)
     result, solver, columns = lines_solve(rm, run, hint=_hint(rm, start), build_seconds=build_seconds)
-    # the run's limit, workers and seed, not those of whichever phase's solve held the best rota
-    result = dataclasses.replace(result, options={**result.options, **run.as_dict()})
     left = run.remaining()
     record = {
         "reproducible": False,
