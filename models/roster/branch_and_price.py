@@ -12,6 +12,9 @@ those of column generation; the tree adds branching on one person's assignment.
 A node whose LP has a fractional :math:`x^p_{ds}` is split into :math:`x^p_{ds} = 1` (the person
 works that shift that day) and :math:`x^p_{ds} = 0`; the pair :math:`(p, d, s)` is the one whose
 :math:`x^p_{ds}` is nearest 1/2 (``rule="fractional"``) or nearest 1 below 1 (``"certain"``).
+With ``rule="day"`` the split is first on a person's day, :math:`w^p_d = \sum_s x^p_{ds}`
+nearest 1/2, into "works some shift that day" and "off that day" (a fixing with the shift
+:data:`models.roster.lines.WORKS`), and on :math:`x^p_{ds}` once every :math:`w^p_d` is integral.
 The split is complete: when every :math:`x^p_{ds}` of a person is 0 or 1 every line of theirs
 with :math:`\lambda_{pl} > 0` works the same shifts, and the master holds one line per person and
 set of shifts, so :math:`\lambda` is integral and the LP's value is that rota's penalty (the
@@ -63,7 +66,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.roster.column_generation import TOLERANCE, price_round, rota_from_columns
-from models.roster.lines import Line, LineModel
+from models.roster.lines import WORKS, Line, LineModel
 from models.roster.master import ARTIFICIAL, Master
 from models.roster.pricing_workers import PricingWorkers
 from solvers import SolveOptions
@@ -71,7 +74,10 @@ from solvers import SolveOptions
 __all__ = ["BranchSettings", "Fixing", "Tree", "apply_fixings", "branch_and_price", "integral_rota"]
 
 Fixing = tuple[int, int, str, int]
-"""(person, day, shift, 0 or 1): the person does (1) or does not (0) work that shift that day."""
+"""(person, day, shift, 0 or 1): the person does (1) or does not (0) work that shift that day;
+with the shift :data:`models.roster.lines.WORKS`, some shift (1) or none (0) that day."""
+RULES = ("fractional", "certain", "day")
+"""The branching rules (:class:`BranchSettings`)."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,8 @@ class BranchSettings:
     pool : int
         Most lines one pricing call adds (default 5, as column generation).
     rule : str
-        Branching rule: ``"fractional"`` (default: :math:`x^p_{ds}` nearest 1/2) or
-        ``"certain"`` (nearest 1 below 1).
+        Branching rule (:data:`RULES`): ``"fractional"`` (default: :math:`x^p_{ds}` nearest
+        1/2), ``"certain"`` (nearest 1 below 1) or ``"day"`` (:math:`w^p_d` nearest 1/2 first).
     pool_nodes, pool_seconds : int, float
         A rota from the pool (module docstring): every ``pool_nodes`` nodes (default 0: never)
         the MIP over the lines so far, for at most ``pool_seconds`` (default 3).
@@ -357,7 +363,7 @@ def apply_fixings(master: Master, people: list[LineModel], fixings: tuple[Fixing
         (on if v else off).setdefault(p, set()).add((d, s))
     upper = np.ones(len(master.line_cols))
     for i, line in enumerate(master.lines):
-        if not on.get(line.person, set()) <= line.shifts or off.get(line.person, set()) & line.shifts:
+        if not _obeys(line.shifts, on.get(line.person, set()), off.get(line.person, set())):
             upper[i] = 0.0
     cols = np.asarray(master.line_cols, dtype=np.int32)
     if len(cols):
@@ -367,27 +373,49 @@ def apply_fixings(master: Master, people: list[LineModel], fixings: tuple[Fixing
         person.restrict(on.get(person.p, ()), off.get(person.p, ()))
 
 
+def _obeys(shifts: frozenset[tuple[int, str]], on: set[tuple[int, str]], off: set[tuple[int, str]]) -> bool:
+    """Whether a line working ``shifts`` works every (day, shift) of ``on`` and none of ``off``
+    (``(day, WORKS)``: some shift that day)."""
+    if not on and not off:
+        return True
+    days = {d for d, _ in shifts}
+    for d, s in on:
+        if (d not in days) if s == WORKS else ((d, s) not in shifts):
+            return False
+    return not any((d in days) if s == WORKS else ((d, s) in shifts) for d, s in off)
+
+
 def _branch(
     master: Master, value: np.ndarray, fixings: tuple[Fixing, ...], rule: str
 ) -> tuple[tuple[int, int, str], float] | None:
     """The (person, day, shift) to branch on and its :math:`x^p_{ds}`, by ``rule`` (module
-    docstring); None when every :math:`x^p_{ds}` is integral. Ties go to the first in
+    docstring; ``"day"``: the (person, day, WORKS) whose :math:`w^p_d` is nearest 1/2, else as
+    ``"fractional"``); None when every :math:`x^p_{ds}` is integral. Ties go to the first in
     (person, day, shift) order, so the tree does not depend on dictionary order."""
+    if rule not in RULES:
+        raise ValueError(f"unknown branching rule {rule!r}: one of {', '.join(map(repr, RULES))}")
     share: dict[tuple[int, int, str], float] = {}
+    worked: dict[tuple[int, int, str], float] = {}
     for line, col in zip(master.lines, master.line_cols, strict=True):
         v = float(value[col])
         if v > TOLERANCE:
             for d, s in line.shifts:
                 key = (line.person, d, s)
                 share[key] = share.get(key, 0.0) + v
+                day = (line.person, d, WORKS)
+                worked[day] = worked.get(day, 0.0) + v
     done = {(p, d, s) for p, d, s, _ in fixings}
-    candidates = [(k, v) for k, v in share.items() if TOLERANCE < v < 1 - TOLERANCE and k not in done]
+
+    def fractional(values: dict[tuple[int, int, str], float]) -> list[tuple[tuple[int, int, str], float]]:
+        return [(k, v) for k, v in values.items() if TOLERANCE < v < 1 - TOLERANCE and k not in done]
+
+    if rule == "day" and (days := fractional(worked)):
+        return min(days, key=lambda kv: (abs(kv[1] - 0.5), kv[0]))
+    candidates = fractional(share)
     if not candidates:
         return None
     if rule == "certain":
         return min(candidates, key=lambda kv: (1.0 - kv[1], kv[0]))
-    if rule != "fractional":
-        raise ValueError(f"unknown branching rule {rule!r}: 'fractional' or 'certain'")
     return min(candidates, key=lambda kv: (abs(kv[1] - 0.5), kv[0]))
 
 

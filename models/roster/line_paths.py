@@ -173,8 +173,10 @@ class LinePaths:
 
     # ---- the programme ---------------------------------------------------------------------
     def _allowed(self, domains: Mapping[tuple[int, str], tuple[int, int]], d: int) -> list[bool]:
-        """Which choices day ``d`` allows under the variables' domains (a fixing at 1 allows only it)."""
-        ok = [True] + [(d, s) in domains and domains[(d, s)][1] >= 1 for s in self.types]
+        """Which choices day ``d`` allows under the variables' domains (a fixing at 1 allows only it;
+        a key ``(d, "")`` at least 1, a whole-day fixing, allows no day off)."""
+        ok = [(d, "") not in domains or domains[(d, "")][0] < 1]
+        ok += [(d, s) in domains and domains[(d, s)][1] >= 1 for s in self.types]
         forced = [k + 1 for k, s in enumerate(self.types) if (d, s) in domains and domains[(d, s)][0] >= 1]
         if forced:
             ok = [k in forced for k in range(len(ok))]

@@ -40,7 +40,7 @@ from models.roster.parameters import RosterParameters
 from models.roster.rules import FAMILIES, cover, fairness, weekend_literals
 from models.roster.vars import RosterModel, make_variables
 
-__all__ = ["COUNTS", "SCALE", "Line", "LineModel", "Priced", "line_of_rota", "person_rota_input"]
+__all__ = ["COUNTS", "SCALE", "WORKS", "Line", "LineModel", "Priced", "line_of_rota", "person_rota_input"]
 
 SCALE = 1000
 """Multipliers are rounded to 1/SCALE of a penalty point (CP-SAT needs whole-number objectives)."""
@@ -49,6 +49,9 @@ LINEARIZATION = (1, 2)
 is not proven in its time switches to the full LP relaxation. The full LP proved the registrars'
 91-day pricing problems in 0.7 s each where the default did not in 10 s, but took 36 rounds
 (35.7 s) instead of 28 (24.9 s) to Curtois & Qu Instance7's bound."""
+WORKS = ""
+"""The shift of a whole-day fixing: ``(day, WORKS)`` among :meth:`LineModel.restrict`'s ``on`` means
+the line works some shift that day, among its ``off`` that it works none."""
 COUNTS = ("nights", "weekends", "on_calls", "changes")
 """The counts of a line that rules coupling people read (fairness and ``max_changes``)."""
 
@@ -140,7 +143,8 @@ class LineModel:
         self.counts = (nights, weekends, on_calls, changes)
         self.hint: Line | None = None
         self.linearization = LINEARIZATION[0]
-        self._domains: dict[tuple[int, str], tuple[int, int]] = {}  # (day, shift) -> domain before restrict
+        self._domains: dict[int, tuple[int, int]] = {}  # variable index -> domain before restrict
+        self._works: set[int] = set()  # days a fixing makes the line work (some shift)
         self._impossible = False
         self.paths = LinePaths.of(rm) if paths else None
         self._read: dict[tuple[int, str], tuple[int, int]] | None = None  # domains, as paths read them
@@ -151,26 +155,33 @@ class LineModel:
 
     def restrict(self, on: Collection[tuple[int, str]] = (), off: Collection[tuple[int, str]] = ()) -> None:
         """Price only lines that work every (day, shift) of ``on`` and none of ``off`` (a
-        branch-and-price node's fixings), until the next call; ``restrict()`` lifts every
-        restriction. The variables' domains are narrowed in place (the model is reused); a
-        fixing outside a variable's own domain (leave, a preassignment) or a (day, shift) the
-        person cannot work leaves no legal line: :meth:`price` then proves infeasibility.
-        ``fixings`` keeps them (a pricing worker process repeats them on its copy)."""
+        branch-and-price node's fixings), until the next call; ``(day, WORKS)`` in ``on``: some
+        shift that day, in ``off``: none. ``restrict()`` lifts every restriction. The variables'
+        domains are narrowed in place (the model is reused); a fixing outside a variable's own
+        domain (leave, a preassignment) or a (day, shift) the person cannot work leaves no legal
+        line: :meth:`price` then proves infeasibility. ``fixings`` keeps them (a pricing worker
+        process repeats them on its copy)."""
         proto = self.rm.model.proto
         self._read = None
         self.fixings = (frozenset(on), frozenset(off))
-        for key, (lo, hi) in self._domains.items():
-            _narrow(proto.variables[self.x[key].index].domain, lo, hi)
+        for index, (lo, hi) in self._domains.items():
+            _narrow(proto.variables[index].domain, lo, hi)
         self._domains = {}
         self._impossible = False
+        self._works = set()
+        days_off = {d for d, s in off if s == WORKS}
+        off = [k for k in off if k[1] != WORKS] + [(d, s) for d, s in self.x if d in days_off]
         for keys, value in ((on, 1), (off, 0)):
             for key in keys:
-                if key not in self.x:
-                    self._impossible = self._impossible or value == 1
+                var: Any = self.rm.work.get((0, key[0]), False) if key[1] == WORKS else self.x.get(key)
+                if var is None or isinstance(var, bool):
+                    self._impossible = self._impossible or (value == 1 and var is not True)
                     continue
-                domain = proto.variables[self.x[key].index].domain
-                self._domains.setdefault(key, (domain[0], domain[1]))
-                if not domain[0] <= value <= domain[1] or key in on and key in off:
+                if key[1] == WORKS:
+                    self._works.add(key[0])
+                domain = proto.variables[var.index].domain
+                self._domains.setdefault(var.index, (domain[0], domain[1]))
+                if not domain[0] <= value <= domain[1]:
                     self._impossible = True
                     continue
                 _narrow(domain, value, value)
@@ -246,6 +257,8 @@ class LineModel:
             for key, var in self.x.items():
                 domain = proto.variables[var.index].domain
                 self._read[key] = (int(domain[0]), int(domain[1]))
+            for d in self._works:
+                self._read[(d, WORKS)] = (1, 1)
         found, least, exact = self.paths.price(mu, self._read, SCALE, pool)
         if not exact:
             return None

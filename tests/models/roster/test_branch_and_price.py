@@ -47,12 +47,16 @@ def _start(inp: RosterInput, rounds: int | None):
     return rm, master, people, cg
 
 
+@pytest.mark.parametrize("rule", ["fractional", "day"])
 @pytest.mark.parametrize("seed", [1, 6])
-def test_the_tree_proves_the_enumerated_optimum_where_the_lp_is_below_it(seed: int) -> None:
+def test_the_tree_proves_the_enumerated_optimum_where_the_lp_is_below_it(seed: int, rule: str) -> None:
     inp = _ward(seed)
     rm, master, people, cg = _start(inp, None)
     assert cg is not None and cg.converged and cg.bound is not None and cg.bound < OPTIMUM[seed]
-    tree = branch_and_price(master, people, SolveOptions(time_limit=120.0), bound=cg.bound, workers=1)
+    settings = BranchSettings(rule=rule)
+    tree = branch_and_price(
+        master, people, SolveOptions(time_limit=120.0), bound=cg.bound, settings=settings, workers=1
+    )
     assert tree.proven and tree.nodes > 1 and tree.lines is not None
     assert tree.penalty == tree.bound == OPTIMUM[seed]
     checked = check_roster(inp, _assignments(rm, tree.lines))
@@ -63,10 +67,10 @@ def test_the_tree_proves_the_enumerated_optimum_where_the_lp_is_below_it(seed: i
     assert all(not person._domains and not person._impossible for person in people)
 
 
-@pytest.mark.parametrize("rule", ["fractional", "certain"])
+@pytest.mark.parametrize("rule", ["fractional", "certain", "day"])
 def test_branching_before_the_lp_converges_from_an_empty_master_still_proves_it(rule: str) -> None:
     """One pricing round a node, no line to start with (the artificial columns carry the first
-    LPs, come back where a node's lines cannot meet its rows): the same optimum, either rule."""
+    LPs, come back where a node's lines cannot meet its rows): the same optimum, every rule."""
     inp = _ward(1)
     rm, master, people, _ = _start(inp, 0)
     settings = BranchSettings(node_rounds=1, rule=rule)
@@ -88,14 +92,11 @@ def test_every_line_priced_at_a_node_obeys_its_fixings_and_the_bound_stays_below
 
         def call(*args, **kwargs) -> Priced:
             nonlocal priced_under_fixings
-            proto = person.rm.model.proto
-            fixed = {
-                k: proto.variables[v.index].domain[0] for k, v in person.x.items() if k in person._domains
-            }
+            on, off = person.fixings
             found = price(*args, **kwargs)
             for line in found.lines:
-                assert all((key in line.shifts) == bool(value) for key, value in fixed.items())
-            priced_under_fixings += bool(fixed)
+                assert on <= line.shifts and not off & line.shifts
+            priced_under_fixings += bool(on or off)
             return found
 
         return call

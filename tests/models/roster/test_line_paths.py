@@ -16,7 +16,7 @@ import pytest
 
 from models.roster.curtois_qu import CurtoisQuInstance, read_instance, score_roster, to_roster_input
 from models.roster.line_paths import LinePaths
-from models.roster.lines import SCALE, LineModel
+from models.roster.lines import SCALE, WORKS, LineModel
 from models.roster.solve import build_roster_model
 
 TEXT = """
@@ -113,3 +113,36 @@ def test_untracked_counts_are_checked_and_fixings_obeyed(every_line) -> None:
     assert exact and least == _least(obeying, mu)
     assert all((4, "E") in p.shifts and (5, "L") not in p.shifts for p in found)
     assert np.isfinite(least)
+
+
+@pytest.mark.parametrize("paths", [True, False])
+def test_whole_day_fixings_price_the_least_of_the_lines_obeying_them(every_line, paths: bool) -> None:
+    """``(day, WORKS)`` fixings (branching on a person's day). Every legal line of the person works
+    days 0, 1 and 4-7 and no other: "works day 4" changes nothing, "off day 4" or "works day 3"
+    leaves no line; "works day 0" with no late shift on day 1 prices the least of the lines
+    obeying both, by the programme and by CP-SAT alike."""
+    assert {frozenset(d for d, _ in shifts) for shifts, _ in every_line} == {frozenset({0, 1, 4, 5, 6, 7})}
+    rng = random.Random(7)
+    person = _person(paths)
+    assert (person.paths is not None) == paths
+    mu = {key: rng.randint(-2 * SCALE, 6 * SCALE) for key in person.x}
+    mu[(1, "L")] = 9 * SCALE  # the late shift on day 1 pays best: forbidding it costs something
+    least = _least(every_line, mu)
+
+    def priced(on: list[tuple[int, str]], off: list[tuple[int, str]]) -> float:
+        person.restrict(on=on, off=off)
+        found = person.price(mu, (0, 0, 0, 0), 30.0, pool=5)
+        assert found.optimal
+        for line in found.lines:
+            days = {d for d, _ in line.shifts}
+            assert all((d in days) if s == WORKS else ((d, s) in line.shifts) for d, s in on)
+            assert not any((d in days) if s == WORKS else ((d, s) in line.shifts) for d, s in off)
+        return found.bound * SCALE
+
+    assert priced([(4, WORKS)], []) == pytest.approx(least)
+    assert priced([], [(4, WORKS)]) == float("inf")
+    assert priced([(3, WORKS)], []) == float("inf")
+    obeying = [(shifts, cost) for shifts, cost in every_line if (1, "L") not in shifts]
+    assert _least(obeying, mu) > least
+    assert priced([(0, WORKS)], [(1, "L")]) == pytest.approx(_least(obeying, mu))
+    assert priced([], []) == pytest.approx(least)
