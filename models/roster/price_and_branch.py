@@ -35,7 +35,7 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
 5. *Branch-and-price* (:func:`models.roster.branch_and_price.branch_and_price`) for the rest,
    from the best rota so far and the bound, when the polish did not prove its rota and its gap
    is at most ``bandp_gap`` (else the polish goes on from its rota for the rest): column
-   generation at every node of a tree that branches on one person's (day, shift); its bound
+   generation at every node of a tree that branches on one person's day, then (day, shift); its bound
    (the least over its open nodes) is a proven bound of the whole model, and an exhausted tree
    proves its rota optimal.
 
