@@ -45,7 +45,9 @@ value rounded up (the LP cannot prove more), when no line prices out, or after `
 **Order.** Open nodes are kept by rounded bound, then depth (deeper first), then the child the
 LP leans to (the side of 1/2 its :math:`x^p_{ds}` lies on): with whole penalties most nodes
 share the root's rounded bound, so the search dives depth-first for a rota and turns best-bound
-first as soon as the bound can rise. The **tree's bound** is the least bound over the open nodes
+first as soon as the bound can rise. With ``order="depth"`` the bound is not looked at: deepest
+first always (a dive that backtracks), which finds rotas where the bound rises early, proves no
+sooner. The **tree's bound** is the least bound over the open nodes
 (the node being solved included) and the incumbent: every rota lies in an open node or was
 pruned against the incumbent; when no node is open the incumbent is proven optimal.
 An LP whose lines are integral updates the incumbent.
@@ -84,6 +86,8 @@ Fixing = tuple[int, int, str, int]
 with the shift :data:`models.roster.lines.WORKS`, some shift (1) or none (0) that day."""
 RULES = ("fractional", "certain", "day")
 """The branching rules (:class:`BranchSettings`)."""
+ORDERS = ("best", "depth")
+"""The orders of open nodes (:class:`BranchSettings`)."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,13 @@ class BranchSettings:
         root against the known optimum (``benchmarks/scripts/lines_tree_proof.py N OPT 150``,
         2026-12-06): Curtois & Qu Instance7 proven in 13 nodes, 3.4 s, by days, where by shifts
         559 nodes in 150 s left 23 open; Instance5 in 51 nodes, 10.3 s, against 271, 57.6 s.
+    order : str
+        Which open node is solved next (:data:`ORDERS`): ``"best"`` (default: the module
+        docstring's order) or ``"depth"`` (deepest first, the child the LP leans to first,
+        whatever the bounds: a dive with backtracking, for a rota rather than a proof). On Curtois
+        & Qu Instance8 with at most twelve short shifts as a master row (every rota with more costs
+        at least 1,391), ``"depth"`` with ``node_rounds`` 3 found 1,307 in 30 s where ``"best"``
+        left 123 nodes open with no rota in 60 s (``roster_search.md``, 2026-12-06 04:42-).
     pool_nodes, pool_seconds : int, float
         A rota from the pool (module docstring): every ``pool_nodes`` nodes (default 0: never)
         the MIP over the lines so far, for at most ``pool_seconds`` (default 3).
@@ -113,6 +124,7 @@ class BranchSettings:
     price_seconds: float = 2.0
     pool: int = 5
     rule: str = "day"
+    order: str = "best"
     pool_nodes: int = 0  # nodes between two MIPs over the lines so far (0: none; measured, not adopted)
     pool_seconds: float = 3.0  # most seconds of one such MIP (at most a quarter of the time left)
 
@@ -180,6 +192,8 @@ def branch_and_price(
     is undone before it returns, so the master and the pricing models serve the caller again."""
     t0 = time.perf_counter()
     settings = settings or BranchSettings()
+    if settings.order not in ORDERS:
+        raise ValueError(f"unknown node order {settings.order!r}: one of {', '.join(map(repr, ORDERS))}")
     options = options.with_deadline()
     workers = workers or options.threads or 2
     whole = _whole(master)
@@ -188,7 +202,7 @@ def branch_and_price(
     counter = itertools.count()
     root = _Node((), -math.inf if bound is None else bound)
     heap: list[tuple[float, int, int, int, _Node]] = []
-    _push(heap, root, whole, 0, counter)
+    _push(heap, root, whole, 0, counter, settings.order)
     nodes = depth = 0
     pooled = (0, len(master.lines))  # nodes and lines at the last rota from the pool
     pool_runs = pool_better = 0
@@ -230,12 +244,19 @@ def branch_and_price(
             split = _branch(master, solved.value, node.fixings, settings.rule)
             if split is None:  # integral: its LP is that rota; the node holds none better if exact
                 if not solved.exact:
-                    _push(heap, _Node(node.fixings, node_bound), whole, 0, counter)
+                    _push(heap, _Node(node.fixings, node_bound), whole, 0, counter, settings.order)
                 continue
             (p, d, s), share = split
             for v in (0, 1):
                 leaning = int((share >= 0.5) != bool(v))  # 0: the child the LP leans to
-                _push(heap, _Node((*node.fixings, (p, d, s, v)), node_bound), whole, leaning, counter)
+                _push(
+                    heap,
+                    _Node((*node.fixings, (p, d, s, v)), node_bound),
+                    whole,
+                    leaning,
+                    counter,
+                    settings.order,
+                )
     finally:
         apply_fixings(master, people, ())
     open_bounds = [entry[4].bound for entry in heap]
@@ -456,7 +477,9 @@ def _push(
     whole: bool,
     leaning: int,
     counter: itertools.count[int],
+    order: str = "best",
 ) -> None:
-    """Open ``node``, ordered by rounded bound, then deeper first, then the side the LP leans to
-    (``leaning`` 0), then first opened."""
-    heapq.heappush(heap, (_rounded(node.bound, whole), -len(node.fixings), leaning, next(counter), node))
+    """Open ``node``, ordered by rounded bound (``order`` "best"; "depth": not), then deeper
+    first, then the side the LP leans to (``leaning`` 0), then first opened."""
+    first = _rounded(node.bound, whole) if order == "best" else 0.0
+    heapq.heappush(heap, (first, -len(node.fixings), leaning, next(counter), node))

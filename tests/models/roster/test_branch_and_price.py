@@ -47,13 +47,15 @@ def _start(inp: RosterInput, rounds: int | None):
     return rm, master, people, cg
 
 
-@pytest.mark.parametrize("rule", ["fractional", "day"])
+@pytest.mark.parametrize("rule, order", [("fractional", "best"), ("day", "best"), ("day", "depth")])
 @pytest.mark.parametrize("seed", [1, 6])
-def test_the_tree_proves_the_enumerated_optimum_where_the_lp_is_below_it(seed: int, rule: str) -> None:
+def test_the_tree_proves_the_enumerated_optimum_where_the_lp_is_below_it(
+    seed: int, rule: str, order: str
+) -> None:
     inp = _ward(seed)
     rm, master, people, cg = _start(inp, None)
     assert cg is not None and cg.converged and cg.bound is not None and cg.bound < OPTIMUM[seed]
-    settings = BranchSettings(rule=rule)
+    settings = BranchSettings(rule=rule, order=order)
     tree = branch_and_price(
         master, people, SolveOptions(time_limit=120.0), bound=cg.bound, settings=settings, workers=1
     )
@@ -213,3 +215,13 @@ def test_every_node_lp_is_limited_by_the_time_left(monkeypatch: pytest.MonkeyPat
     tree = branch_and_price(master, people, SolveOptions(time_limit=120.0), bound=cg.bound, workers=1)
     assert tree.proven and tree.penalty == OPTIMUM[1]
     assert limits and all(seconds is not None and 0 <= seconds <= 120.0 for seconds in limits)
+
+
+def test_an_unknown_rule_or_order_is_refused() -> None:
+    _, master, people, _ = _start(_ward(1), 0)
+    with pytest.raises(ValueError, match="node order"):
+        branch_and_price(
+            master, people, SolveOptions(time_limit=5.0), settings=BranchSettings(order="widest")
+        )
+    with pytest.raises(ValueError, match="branching rule"):
+        branch_and_price(master, people, SolveOptions(time_limit=5.0), settings=BranchSettings(rule="random"))
