@@ -49,7 +49,7 @@ import numpy as np
 
 from models.roster.vars import RosterModel
 
-__all__ = ["SUPPORTED", "LinePaths", "Path"]
+__all__ = ["SUPPORTED", "WORKS", "LinePaths", "Path"]
 
 SUPPORTED = frozenset(
     {
@@ -75,6 +75,9 @@ Qu Instance10 (night shifts of 600 minutes, so paid minutes in 120-minute units;
 states) a call took 47 ms against CP-SAT's 43 ms, and column generation got 7 rounds in 30 s
 against CP-SAT's 8. Instance12's largest person has 43,890."""
 INF = math.inf
+WORKS = ""
+"""The shift of a whole-day fixing: a domain key ``(day, WORKS)`` at least 1 means the line works
+some shift that day (:meth:`models.roster.lines.LineModel.restrict`)."""
 
 
 @dataclass(frozen=True)
@@ -174,8 +177,8 @@ class LinePaths:
     # ---- the programme ---------------------------------------------------------------------
     def _allowed(self, domains: Mapping[tuple[int, str], tuple[int, int]], d: int) -> list[bool]:
         """Which choices day ``d`` allows under the variables' domains (a fixing at 1 allows only it;
-        a key ``(d, "")`` at least 1, a whole-day fixing, allows no day off)."""
-        ok = [(d, "") not in domains or domains[(d, "")][0] < 1]
+        a key ``(d, WORKS)`` at least 1, a whole-day fixing, allows no day off)."""
+        ok = [(d, WORKS) not in domains or domains[(d, WORKS)][0] < 1]
         ok += [(d, s) in domains and domains[(d, s)][1] >= 1 for s in self.types]
         forced = [k + 1 for k, s in enumerate(self.types) if (d, s) in domains and domains[(d, s)][0] >= 1]
         if forced:

@@ -35,7 +35,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from models.roster.input import RosterInput
-from models.roster.line_paths import LinePaths
+from models.roster.line_paths import WORKS, LinePaths
 from models.roster.parameters import RosterParameters
 from models.roster.rules import FAMILIES, cover, fairness, weekend_literals
 from models.roster.vars import RosterModel, make_variables
@@ -49,9 +49,6 @@ LINEARIZATION = (1, 2)
 is not proven in its time switches to the full LP relaxation. The full LP proved the registrars'
 91-day pricing problems in 0.7 s each where the default did not in 10 s, but took 36 rounds
 (35.7 s) instead of 28 (24.9 s) to Curtois & Qu Instance7's bound."""
-WORKS = ""
-"""The shift of a whole-day fixing: ``(day, WORKS)`` among :meth:`LineModel.restrict`'s ``on`` means
-the line works some shift that day, among its ``off`` that it works none."""
 COUNTS = ("nights", "weekends", "on_calls", "changes")
 """The counts of a line that rules coupling people read (fairness and ``max_changes``)."""
 
