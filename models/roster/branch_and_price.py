@@ -433,8 +433,9 @@ def _branch(
             for d, s in line.shifts:
                 key = (line.person, d, s)
                 share[key] = share.get(key, 0.0) + v
-                day = (line.person, d, WORKS)
-                worked[day] = worked.get(day, 0.0) + v
+                if rule == "day":
+                    day = (line.person, d, WORKS)
+                    worked[day] = worked.get(day, 0.0) + v
     done = {(p, d, s) for p, d, s, _ in fixings}
 
     def fractional(values: dict[tuple[int, int, str], float]) -> list[tuple[tuple[int, int, str], float]]:

@@ -596,11 +596,13 @@ def _relaxed(
     ``record`` gains ``rens_penalty`` (the best), ``rens_fixed`` (the share of assignments the LP
     held at 0 or 1), ``rens_status`` (``OPTIMAL``: the best rota of the neighbourhood) and
     ``rens_tries``."""
+    if settings.rens_share <= 0:
+        return None
     floor = None if bound is None else math.ceil(bound - 1e-6)
     best: tuple[list[Line], float] | None = None
     for attempt in range(max(settings.rens_tries, 0)):
         left = options.remaining()
-        if settings.rens_share <= 0 or (left is not None and left <= 0):
+        if left is not None and left <= 0:
             break
         if attempt > 0 and not _again(settings, best, floor):
             break
