@@ -7,8 +7,8 @@ Usage (from the repository root, one JSON line)::
     PYTHONPATH=$PWD python benchmarks/scripts/lines_cover_dive.py 8 12 60 order=best node_rounds=20
 
 The ``lines`` search (``models.roster.solve``, two threads) runs to the end of its column
-generation; there, instead of the rest, the master gets a row "at most ``MOST`` shifts short"
-on its under-cover slack columns (as ``lines_cover_split.py``'s split: pricing is unchanged)
+generation; there, instead of the rest, the master gets the row "at most ``MOST`` shifts short"
+(:meth:`models.roster.master.Master.limit_short`: pricing is unchanged)
 and :func:`models.roster.branch_and_price.branch_and_price` runs for ``SECONDS`` with no
 incumbent and the settings ``order=depth node_rounds=3`` unless ``key=value`` pairs say
 otherwise (fields of :class:`models.roster.branch_and_price.BranchSettings`). Printed: the rota
@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import sys
 import time
 from typing import Any
 
 from benchmarks.scripts.lines_bandp import settings_of
-from benchmarks.scripts.lines_cover_split import _kinds
 from benchmarks.scripts.lines_master import at_master
 from models.roster.branch_and_price import branch_and_price
 from models.roster.master import Master
@@ -38,13 +36,7 @@ def main(argv: list[str]) -> None:
     settings = settings_of(["order=depth", "node_rounds=3", *argv[3:]]).bandp
 
     def probe(master: Master, people: list[Any], bound: float | None) -> None:
-        row = master._row(-math.inf, most)
-        for kind, boxes in _kinds(master).items():
-            if kind.startswith("under"):
-                for box in boxes:
-                    master.h.changeCoeff(row, box.col, 1.0)
-                    box.rows[row] = 1.0
-        master.bounds_changed()
+        master.limit_short(most)
         t0 = time.perf_counter()
         tree = branch_and_price(
             master, people, SolveOptions(time_limit=seconds, threads=2), bound=bound, settings=settings

@@ -108,9 +108,10 @@ def _rows(master: Master) -> _Rows:
     under, over = np.zeros(len(rows)), np.zeros(len(rows))
     least, most = preferred.copy(), preferred.copy()
     for box in master.box:
-        if len(box.rows) != 1:
+        entries = {row: sign for row, sign in box.rows.items() if row != master.short_row}
+        if len(entries) != 1:  # a fairness box (the row on the shifts short counts no cover)
             continue
-        ((row, sign),) = box.rows.items()
+        ((row, sign),) = entries.items()
         if row not in index:
             continue
         i = index[row]

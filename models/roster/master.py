@@ -18,6 +18,10 @@ Variables: :math:`\lambda_{pl} \in [0, 1]` (integer in the MIP), under :math:`U_
    :math:`p \in g`, :math:`most - least - spread \le L` (hard rule: :math:`spread = 0`)
    (``_fairness_rows``).
 4. Changes: :math:`\sum_{p,l} changes_l \lambda_{pl} \le` ``max_changes`` (``_changes_row``).
+5. Shifts short, on demand: :math:`\sum_r U_r \le k` (:meth:`Master.limit_short`). In every rota
+   :math:`\sum_r U_r` is a whole number, so the rotas split into those with at most :math:`k`
+   and those with more; the row holds slack columns only, so pricing is unchanged, and every
+   bound found under it holds for that side alone. Absent unless asked for.
 
 Artificial columns at ``ARTIFICIAL`` points a unit (a line of nothing per person; cover beyond
 its hard limits) keep the restricted LP feasible before enough lines exist; they belong to no
@@ -89,6 +93,8 @@ class Master:
     dropped: bool = False  # the artificial columns are fixed at 0 (the lines alone are feasible)
     primal: bool = True
     solved_columns: int = -1  # columns at the last solve (-1: none yet)
+    under: list[int] = field(default_factory=list)  # the under-cover slacks' indices in box
+    short_row: int | None = None  # row 5, once asked for
 
     @classmethod
     def of(cls, rm: RosterModel, interior: bool = False, primal: bool = True) -> Master:
@@ -151,6 +157,7 @@ class Master:
             most = float(len(who)) if r.maximum < 0 else float(min(r.maximum, len(who)))
             row = self._row(q, q)
             self.cover_at.setdefault((d, r.shift_id), []).append((row, who))
+            self.under.append(len(self.box))
             self._box(float(r.under_weight), 0.0, max(q - r.minimum, 0.0), {row: 1.0})
             self._box(float(r.over_weight), 0.0, max(most - q, 0.0), {row: -1.0})
             self.artificial.append(self._col(ARTIFICIAL, 0.0, INF, {row: 1.0}))
@@ -188,6 +195,38 @@ class Master:
         row = self._row(-INF, float(limit))
         for p in range(len(self.rm.staff)):
             self.count_rows.setdefault((p, COUNTS.index("changes")), []).append(row)
+
+    def limit_short(self, most: float = INF) -> None:
+        """(5) At most ``most`` shifts short over every cover row (``INF``, the default: the row
+        lifted). Bounds of the LP under it hold for the rotas with at most ``most`` alone."""
+        if self.short_row is None:
+            if most == INF:
+                return
+            self.short_row = self._row(-INF, INF)
+            for i in self.under:
+                box = self.box[i]
+                self.h.changeCoeff(self.short_row, box.col, 1.0)
+                box.rows[self.short_row] = 1.0
+        self.hi[self.short_row] = most
+        self.h.changeRowBounds(self.short_row, -INF, most)
+        self.bounds_changed()
+
+    def short_total(self) -> float:
+        r""":math:`\sum_r U_r` of the last LP solution: shifts short of their preferred cover."""
+        values = np.asarray(self.h.getSolution().col_value)
+        return float(sum(values[self.box[i].col] for i in self.under))
+
+    def short_of(self, lines: list[Line] | tuple[Line, ...]) -> int:
+        r""":math:`\sum_r U_r` of the rota made of ``lines``: the shifts it leaves short of
+        their preferred cover, summed over every cover row."""
+        covered = [0] * len(self.lo)
+        for line in lines:
+            for d, s in line.shifts:
+                for row, who in self.cover_at.get((d, s), ()):
+                    covered[row] += line.person in who
+        return sum(
+            max(round(self.lo[row]) - covered[row], 0) for rows in self.cover_at.values() for row, _ in rows
+        )
 
     def add(self, line: Line) -> bool:
         """Add ``line`` as a column (False if the person has it already at no greater cost)."""

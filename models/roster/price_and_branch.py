@@ -13,8 +13,10 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
 3. *A rota from the lines*: the relaxation-enforced neighbourhood search
    (:func:`models.roster.rens.rens`: the assignments the LP holds at 0 or 1 fixed, CP-SAT on
    the rest) for ``rens_share`` of the time left (done when its rota reaches the bound; again
-   with the next seed, up to ``rens_tries``, while its rota is near the bound), then a
-   dive (:func:`models.roster.diving.dive`: fix the people whose line the LP is surest of,
+   with the next seed, up to ``rens_tries``, while its rota is near the bound); when its rota
+   is not near the bound and leaves more shifts short than the LP (rounded up), the tree depth
+   first on the LP's side of that split for ``short_share`` of the time left (:func:`_short_side`),
+   then a dive (:func:`models.roster.diving.dive`: fix the people whose line the LP is surest of,
    price the others again, repeat) for ``dive_share`` of the time left, then the HiGHS MIP over
    every generated line (:func:`rota_from_columns`, price-and-branch) for ``mip_share`` of the
    time left, started from the dive's rota if any: a legal rota, often close to the bound; then
@@ -251,6 +253,19 @@ class LinesSettings:
         which instances gain (``roster_search.md``, 2026-12-05).
     far_repair_share : float
         Share of the time left for the repair when the dive's rota is far (default 0.1).
+    short_share : float
+        Share of the time left after the relaxation-enforced neighbourhood search for a rota on
+        the LP's side of the shifts-short split (:func:`_short_side`: the tree depth first under
+        "at most the LP's shifts short, rounded up"), when the neighbourhood's rota is not within
+        ``bandp_gap`` of the bound and leaves more shifts short than that (default 0.5; 0: never).
+        On Curtois & Qu Instance8 every rota with thirteen short shifts costs at least 1,391 and
+        the LP has twelve; RENS, the dive, the MIP and the polish stopped at 1,398-1,405 with
+        thirteen, and this tree found 1,302-1,309 in 60 s (``roster_search.md``, 2026-12-06).
+    short_seconds : float
+        Most seconds for that tree, whatever the share (default 60).
+    short_rounds : int
+        Pricing rounds at each of its nodes (its ``node_rounds``; default 3: on Instance8 1,302
+        and 1,305 in 60 s, where 20 gave 1,309, and nothing in three runs of 25 s).
     bandp : BranchSettings
         The tree's figures (default :class:`models.roster.branch_and_price.BranchSettings`).
     """
@@ -293,6 +308,9 @@ class LinesSettings:
     primal_lp: bool = True
     far_gap: float = math.inf
     far_repair_share: float = 0.1
+    short_share: float = 0.5
+    short_seconds: float = 60.0
+    short_rounds: int = 3
     bandp: BranchSettings = BranchSettings()
 
 
@@ -557,9 +575,12 @@ def _rota_from_master(
     and ``mip_penalty``). No MIP when the better of the neighbourhood's and the dive's rota is
     more than ``far_gap`` above ``bound`` (``record["far"]``: the caller gives the rest to the
     search)."""
+    most = _lp_short(master, options) if settings.short_share > 0 else None
     relaxed = _relaxed(master, options, settings, record, bound)
     if relaxed is not None and bound is not None and relaxed[1] <= bound + 1e-6:
         return relaxed  # the neighbourhood's rota reaches the bound: nothing to dive for
+    if relaxed is not None and most is not None and not _near(settings, relaxed[1], bound):
+        relaxed = _short_side(master, people, options, settings, record, relaxed, most, bound, pricers)
     rounds = settings.dive_rounds if converged else settings.open_dive_rounds
     dived = None
     if settings.dive_share > 0 and rounds >= 0:
@@ -625,6 +646,61 @@ def _relaxed(
     if "rens_tries" in record:
         record["rens_penalty"] = None if best is None else round(best[1])
     return best
+
+
+def _lp_short(master: Master, options: SolveOptions) -> int | None:
+    """The shifts short in the master's LP solution, rounded up: the side of the split on the
+    shifts short (:meth:`Master.limit_short`) that holds the LP point (None: no LP in time)."""
+    if master.solve_lp(options.call_limit()) is None:
+        return None
+    return math.ceil(master.short_total() - 1e-6)
+
+
+def _short_side(
+    master: Master,
+    people: list[LineModel],
+    options: SolveOptions,
+    settings: LinesSettings,
+    record: dict[str, Any],
+    found: tuple[list[Line], float],
+    most: int,
+    bound: float | None,
+    pricers: PricingWorkers | None = None,
+) -> tuple[list[Line], float]:
+    """The tree on the LP's side of the shifts-short split, depth first, for a rota there: when
+    the rota ``found`` leaves more than ``most`` shifts short (the LP's total, rounded up), the
+    master gets the row "at most ``most`` short" (:meth:`Master.limit_short`) and
+    branch-and-price runs on it depth first (``order="depth"``, ``short_rounds`` pricing rounds
+    a node) for ``short_share`` of the time left, at most ``short_seconds``, with ``found`` as its
+    incumbent (it prunes nodes that cannot beat it); the row is lifted after. Its bound holds for
+    that side alone and is dropped; its rota is a rota of the whole model. The better of the two.
+    ``record`` gains ``short_most``, ``short_found`` (``found``'s shifts short) and, when the tree
+    ran, ``short_penalty`` (None: nothing better than ``found``), ``short_nodes`` and
+    ``short_seconds``."""
+    short = master.short_of(found[0])
+    record["short_most"], record["short_found"] = most, short
+    left = options.remaining()
+    if short <= most or (left is not None and left <= 0):
+        return found
+    seconds = settings.short_seconds
+    if left is not None:
+        seconds = min(settings.short_share * left, seconds)
+    part = options.with_deadline(seconds)
+    part = dataclasses.replace(part, time_limit=part.remaining())
+    tree_settings = dataclasses.replace(settings.bandp, order="depth", node_rounds=settings.short_rounds)
+    master.limit_short(most)
+    try:
+        tree = branch_and_price(
+            master, people, part, incumbent=found, bound=bound, settings=tree_settings, pricers=pricers
+        )
+    finally:
+        master.limit_short()
+    better = tree.lines is not None and tree.penalty is not None and tree.penalty < found[1] - 1e-6
+    record["short_penalty"] = round(tree.penalty) if better and tree.penalty is not None else None
+    record["short_nodes"], record["short_seconds"] = tree.nodes, round(tree.seconds, 2)
+    if better and tree.lines is not None and tree.penalty is not None:
+        return list(tree.lines), tree.penalty
+    return found
 
 
 def _again(settings: LinesSettings, best: tuple[list[Line], float] | None, floor: int | None) -> bool:

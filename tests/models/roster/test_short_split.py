@@ -1,0 +1,159 @@
+"""The split of the rotas on their shifts short (:meth:`models.roster.master.Master.limit_short`)
+and the lines search's tree on the LP's side of it (:func:`models.roster.price_and_branch._short_side`).
+
+The ward: ``generate(4, 3, 1)`` with two people preferred on every plain early and late shift at 4
+points a shift short, more than four people can give. Its master LP is 75.5 with 6 shifts short;
+the best rota with at most ``k`` short, by CP-SAT on the whole model with the under-cover total
+held at most ``k`` (an independent method): 80 for 6, 92 for 5, 104 for 4, none for 3; the best
+with at least 7 short costs 105."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from ortools.sat.python import cp_model
+
+from instances.generators.rostering import generate
+from models.roster.best_response import HARD, repair
+from models.roster.branch_and_price import BranchSettings, branch_and_price
+from models.roster.column_generation import generate_columns
+from models.roster.input import RosterInput
+from models.roster.lines import Line, LineModel, line_of_rota
+from models.roster.master import Master
+from models.roster.price_and_branch import LinesSettings, _short_side
+from models.roster.solve import build_roster_model
+from models.roster.vars import RosterModel
+from solvers import SolveOptions
+
+SIDES = {6: 80, 5: 92, 4: 104, 3: None}
+"""The least penalty of the ward's rotas with at most ``k`` shifts short (None: no rota)."""
+
+
+def _ward() -> RosterInput:
+    inp = generate(4, 3, 1)
+    cover = inp.cover.copy()
+    plain = (cover["skill"].astype(str) == "") & cover["shift_id"].isin(["E", "L"])
+    cover.loc[plain, ["preferred", "under_weight"]] = [2, 4]
+    return inp.replace(cover=cover)
+
+
+def _best(rm: RosterModel, least: int = 0, most: int | None = None) -> tuple[float, int, list[Line]] | None:
+    """CP-SAT's optimum of the whole model with the shifts short within ``[least, most]``: its
+    penalty, its shifts short and its lines (None: no such rota)."""
+    model = rm.model.clone()
+    short = sum(t.amount for t in rm.terms if t.rule == "under_cover")
+    model.add(short >= least)
+    if most is not None:
+        model.add(short <= most)
+    model.minimize(sum(t.weight * t.amount for t in rm.terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    code = solver.solve(model)
+    if code == cp_model.INFEASIBLE:
+        return None
+    assert code == cp_model.OPTIMAL
+    lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
+    return solver.objective_value, int(solver.value(short)), lines
+
+
+@pytest.fixture(scope="module")
+def ward() -> RosterModel:
+    return build_roster_model(_ward())
+
+
+def _converged(rm: RosterModel) -> tuple[Master, list[LineModel], float]:
+    master = Master.of(rm)
+    people = [LineModel(rm, p) for p in range(len(rm.staff))]
+    cg = generate_columns(rm, master, SolveOptions(), people=people, workers=1)
+    assert cg.converged and cg.bound is not None
+    return master, people, cg.bound
+
+
+def test_the_sides_by_cp_sat(ward: RosterModel) -> None:
+    for most, least in SIDES.items():
+        best = _best(ward, most=most)
+        assert (None if best is None else best[0]) == least
+    worse = _best(ward, least=7)
+    assert worse is not None and worse[0] == 105
+
+
+def test_the_lp_and_a_rota_count_their_shifts_short(ward: RosterModel) -> None:
+    master, _, _ = _converged(ward)
+    solved = master.solve_lp(None)
+    assert solved is not None and solved[0] == pytest.approx(75.5)
+    assert master.short_total() == pytest.approx(6.0)
+    for least in (0, 7):
+        best = _best(ward, least=least)
+        assert best is not None
+        assert master.short_of(best[2]) == best[1]
+
+
+@pytest.mark.parametrize("most", sorted(SIDES))
+def test_the_tree_under_the_row_proves_each_side_and_the_row_lifts(ward: RosterModel, most: int) -> None:
+    master, people, _ = _converged(ward)
+    master.limit_short(most)
+    tree = branch_and_price(
+        master, people, SolveOptions(time_limit=60.0), settings=BranchSettings(order="depth"), workers=1
+    )
+    master.limit_short()
+    assert tree.proven
+    assert tree.penalty == SIDES[most]
+    if SIDES[most] is None:
+        assert tree.lines is None and tree.bound == math.inf
+    else:
+        assert tree.lines is not None and master.short_of(tree.lines) <= most
+    assert master.short_row is not None and master.hi[master.short_row] == math.inf
+    lifted = master.solve_lp(None)
+    assert lifted is not None and lifted[0] == pytest.approx(75.5)
+
+
+@pytest.mark.parametrize("most", [6, 5, 3])
+def test_the_search_takes_the_lps_side_from_a_rota_on_the_other(ward: RosterModel, most: int) -> None:
+    """From the best rota with seven short (105): the side's optimum where it is better (80, 92),
+    the rota itself where the side holds none; the row lifted after."""
+    master, people, bound = _converged(ward)
+    worse = _best(ward, least=7)
+    assert worse is not None
+    record: dict[str, object] = {}
+    options = SolveOptions(time_limit=60.0, threads=1)
+    lines, penalty = _short_side(
+        master, people, options, LinesSettings(), record, (worse[2], worse[0]), most, bound
+    )
+    least = SIDES[most]
+    assert penalty == (105 if least is None else least)
+    if least is None:
+        assert master.short_of(lines) == 7
+    else:
+        assert master.short_of(lines) <= most
+    assert record["short_most"] == most and record["short_found"] == 7
+    assert record["short_penalty"] == least
+    assert master.short_row is not None and master.hi[master.short_row] == math.inf
+
+
+def test_a_rota_on_the_lps_side_already_runs_no_tree(ward: RosterModel) -> None:
+    master, people, bound = _converged(ward)
+    best = _best(ward, most=6)
+    assert best is not None
+    record: dict[str, object] = {}
+    found = (best[2], best[0])
+    options = SolveOptions(time_limit=60.0, threads=1)
+    assert _short_side(master, people, options, LinesSettings(), record, found, 6, bound) is found
+    assert record == {"short_most": 6, "short_found": best[1]} and master.short_row is None
+
+
+def test_the_repair_reads_the_cover_as_before_once_the_row_exists(ward: RosterModel) -> None:
+    """The row puts a second entry in each under-cover slack's column; the repair's view of the
+    cover (weights, hard limits) must not change with it: the same repaired rota as without the
+    row, and a legal one."""
+    worse = _best(ward, least=7)
+    assert worse is not None
+    penalties = []
+    for split in (False, True):
+        master, people, _ = _converged(ward)
+        if split:
+            master.limit_short(6)
+            master.limit_short()
+        fixed = repair(master, people, worse[2], SolveOptions(time_limit=30.0), ruin=0)
+        penalties.append(fixed.penalty)
+    assert penalties[0] == penalties[1] < HARD
