@@ -103,9 +103,12 @@ class LinesSettings:
         dive was better (1,146 against 1,241), so the dive still follows. Instance12 with 0.5:
         4,140; with 0.8: 4,041 and 4,142 (``roster_search.md``, 2026-12-05 23:26-).
     rens_seconds : float
-        Most seconds for that search, whatever the share (default 30: a 60-s limit's share is
-        under it), so that at long limits the tree, which proves, is not kept waiting (as
-        ``repair_seconds``). On Instance8 it gave 1,496 in 15 s and 1,397 in 120 s.
+        Most seconds for that search, whatever the share (default 15), so that the tree on the
+        shifts-short split (``short_share``) and, at long limits, the tree that proves are not
+        kept waiting (as ``repair_seconds``). On Instance8 it gave 1,496 in 15 s and 1,397 in
+        120 s, both with thirteen or more short shifts; with 15 instead of 30 at 60 s the tree on
+        the split had 28-29 s and found 1,309, 1,326 and 1,334 (``roster_search.md``, 2026-12-06
+        07:29-); Instances 9 and 12 kept 439 and 4,040.
     rens_local_search : bool
         That search by CP-SAT's local search alone (default True; :func:`models.roster.rens.rens`'s
         ``local_search``: on Instance12's neighbourhood 4,040-4,041 in 20 s against 4,141-4,242 by
@@ -257,15 +260,18 @@ class LinesSettings:
         Share of the time left after the relaxation-enforced neighbourhood search for a rota on
         the LP's side of the shifts-short split (:func:`_short_side`: the tree depth first under
         "at most the LP's shifts short, rounded up"), when the neighbourhood's rota is not within
-        ``bandp_gap`` of the bound and leaves more shifts short than that (default 0.5; 0: never).
+        ``bandp_gap`` of the bound and leaves more shifts short than that (default 0.8; 0: never).
         On Curtois & Qu Instance8 every rota with thirteen short shifts costs at least 1,391 and
         the LP has twelve; RENS, the dive, the MIP and the polish stopped at 1,398-1,405 with
-        thirteen, and this tree found 1,302-1,309 in 60 s (``roster_search.md``, 2026-12-06).
+        thirteen, and this tree found 1,302-1,312 in 15-25 s in four runs of five
+        (``roster_search.md``, 2026-12-06). On Instance5 (RENS 1,241-1,244, twelve short, the LP
+        eleven) it found 1,143-1,145 at 60 s.
     short_seconds : float
         Most seconds for that tree, whatever the share (default 60).
     short_rounds : int
-        Pricing rounds at each of its nodes (its ``node_rounds``; default 3: on Instance8 1,302
-        and 1,305 in 60 s, where 20 gave 1,309, and nothing in three runs of 25 s).
+        Pricing rounds at each of its nodes (its ``node_rounds``; default 1: on Instance8 a rota
+        in 2 of 2 runs of 25 s and 2 of 3 of 15 s, against 1 of 3 of 30 s with 3 rounds and none
+        of 25 s with 20).
     bandp : BranchSettings
         The tree's figures (default :class:`models.roster.branch_and_price.BranchSettings`).
     """
@@ -274,7 +280,7 @@ class LinesSettings:
     first_seconds: float = 5.0
     columns_share: float = 0.5
     rens_share: float = 0.8
-    rens_seconds: float = 30.0
+    rens_seconds: float = 15.0
     rens_local_search: bool = True
     rens_tries: int = 2
     mip_share: float = 0.5
@@ -308,9 +314,9 @@ class LinesSettings:
     primal_lp: bool = True
     far_gap: float = math.inf
     far_repair_share: float = 0.1
-    short_share: float = 0.5
+    short_share: float = 0.8
     short_seconds: float = 60.0
-    short_rounds: int = 3
+    short_rounds: int = 1
     bandp: BranchSettings = BranchSettings()
 
 
