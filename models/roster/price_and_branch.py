@@ -109,6 +109,12 @@ class LinesSettings:
         120 s, both with thirteen or more short shifts; with 15 instead of 30 at 60 s the tree on
         the split had 28-29 s and found 1,309, 1,326 and 1,334 (``roster_search.md``, 2026-12-06
         07:29-); Instances 9 and 12 kept 439 and 4,040.
+    rens_limit_share : float
+        Share of the time limit that search may have when it is more than ``rens_seconds``
+        (default 0.05: 30 s at 600 s, 3 s at 60 s, where ``rens_seconds`` rules). At 600 s with
+        15 s, RENS stopped at 4,140 on Instance12 (2.5 % above its bound, 41 short against the
+        LP's 40), the tree on the split found nothing in 60 s and the run ended at 4,140, where
+        with 30 s RENS reached 4,040 and the run was proven in 52 s.
     rens_local_search : bool
         That search by CP-SAT's local search alone (default True; :func:`models.roster.rens.rens`'s
         ``local_search``: on Instance12's neighbourhood 4,040-4,041 in 20 s against 4,141-4,242 by
@@ -281,6 +287,7 @@ class LinesSettings:
     columns_share: float = 0.5
     rens_share: float = 0.8
     rens_seconds: float = 15.0
+    rens_limit_share: float = 0.05
     rens_local_search: bool = True
     rens_tries: int = 2
     mip_share: float = 0.5
@@ -616,7 +623,7 @@ def _relaxed(
     bound: float | None,
 ) -> tuple[list[Line], float] | None:
     """The relaxation-enforced neighbourhood search (:func:`models.roster.rens.rens`) for
-    ``rens_share`` of the time left, at most ``rens_seconds``, with ``bound`` as its floor (it
+    ``rens_share`` of the time left, at most :func:`_rens_most`, with ``bound`` as its floor (it
     stops when its rota reaches it); its rota's lines join the master (the dive, the MIP and the
     repair may then use them). While its rota is within ``bandp_gap`` of the floor but not at it,
     it searches again with the next seed, as long as ``rens_tries`` allows and time is left.
@@ -636,7 +643,7 @@ def _relaxed(
         part = (
             options
             if left is None
-            else options.with_deadline(min(settings.rens_share * left, settings.rens_seconds))
+            else options.with_deadline(min(settings.rens_share * left, _rens_most(settings, options)))
         )
         part = dataclasses.replace(part, time_limit=part.remaining(), seed=options.seed + attempt)
         rounding = rens(master, part, floor, settings.rens_local_search)
@@ -707,6 +714,15 @@ def _short_side(
     if better and tree.lines is not None and tree.penalty is not None:
         return list(tree.lines), tree.penalty
     return found
+
+
+def _rens_most(settings: LinesSettings, options: SolveOptions) -> float:
+    """Most seconds of one RENS search: ``rens_seconds``, or ``rens_limit_share`` of the run's
+    time limit when that is more."""
+    limit = options.time_limit
+    if limit is None:
+        return settings.rens_seconds
+    return max(settings.rens_seconds, settings.rens_limit_share * limit)
 
 
 def _again(settings: LinesSettings, best: tuple[list[Line], float] | None, floor: int | None) -> bool:

@@ -94,3 +94,14 @@ def test_the_repair_and_the_polish_before_the_tree_have_at_most_30_seconds_by_de
     settings = pab.LinesSettings()
     assert settings.repair_seconds == settings.polish_seconds == 30.0
     assert pab._before_tree(settings, 0.5, 50.0, settings.polish_seconds, 1057.0, 1055.0) == 25.0
+
+
+@pytest.mark.parametrize(
+    "limit, most", [(None, 15.0), (60.0, 15.0), (300.0, 15.0), (600.0, 30.0), (1200.0, 60.0)]
+)
+def test_rens_has_its_seconds_or_its_share_of_the_limit_whichever_is_more(
+    limit: float | None, most: float
+) -> None:
+    settings = pab.LinesSettings()
+    assert settings.rens_seconds == 15.0 and settings.rens_limit_share == 0.05
+    assert pab._rens_most(settings, SolveOptions(time_limit=limit)) == pytest.approx(most)
