@@ -97,7 +97,12 @@ def test_two_runs_with_the_first_phase_give_the_same_rota() -> None:
     assert "first phase with whole_weekends hard" in first.result.message
     assert first.result.status is not Status.OPTIMAL or first.result.bound == first.result.objective
     assert first.result.objective == second.result.objective
-    assert first.figures()["solve"] == second.figures()["solve"]
+    # the window bound is priced after the search within the wall clock left, so under load it
+    # may price less and be lower (20 against 21 once, CI beside a benchmark): not a figure of the rota
+    figures = [
+        {k: v for k, v in run.figures()["solve"].items() if k != "window_bound"} for run in (first, second)
+    ]
+    assert figures[0] == figures[1]
     assert first.stopped_by in ("deterministic limit", "proven optimal")
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
     assert check_roster(inp, first.assignments[["staff_id", "date", "shift_id"]], LOOSE).feasible
