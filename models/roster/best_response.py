@@ -102,24 +102,21 @@ def applies(master: Master) -> bool:
 
 
 def _rows(master: Master) -> _Rows:
-    rows = sorted({row for places in master.cover_at.values() for row, _ in places})
+    """The cover rows (2) as arrays: their slacks' weights give the penalties, their bounds the
+    hard minimum and maximum."""
+    rows = master.cover_rows
     index = {row: i for i, row in enumerate(rows)}
     preferred = np.array([master.lo[row] for row in rows])
-    under, over = np.zeros(len(rows)), np.zeros(len(rows))
-    least, most = preferred.copy(), preferred.copy()
-    for box in master.box:
-        entries = {row: sign for row, sign in box.rows.items() if row != master.short_row}
-        if len(entries) != 1:  # a fairness box (the row on the shifts short counts no cover)
-            continue
-        ((row, sign),) = entries.items()
-        if row not in index:
-            continue
-        i = index[row]
-        if sign > 0:
-            under[i], least[i] = box.cost, preferred[i] - box.hi
-        else:
-            over[i], most[i] = box.cost, preferred[i] + box.hi
-    return _Rows(index, preferred, under, over, least, most)
+    under = [master.box[i] for i in master.under]
+    over = [master.box[i] for i in master.over]
+    return _Rows(
+        index,
+        preferred,
+        np.array([box.cost for box in under]),
+        np.array([box.cost for box in over]),
+        preferred - np.array([box.hi for box in under]),
+        preferred + np.array([box.hi for box in over]),
+    )
 
 
 def _places(master: Master, rows: _Rows, p: int) -> dict[tuple[int, str], list[int]]:

@@ -93,7 +93,9 @@ class Master:
     dropped: bool = False  # the artificial columns are fixed at 0 (the lines alone are feasible)
     primal: bool = True
     solved_columns: int = -1  # columns at the last solve (-1: none yet)
-    under: list[int] = field(default_factory=list)  # the under-cover slacks' indices in box
+    cover_rows: list[int] = field(default_factory=list)  # (2)'s rows, in the cover table's order
+    under: list[int] = field(default_factory=list)  # each cover row's under-cover slack (index in box)
+    over: list[int] = field(default_factory=list)  # each cover row's over-cover slack (index in box)
     short_row: int | None = None  # row 5, once asked for
 
     @classmethod
@@ -157,8 +159,10 @@ class Master:
             most = float(len(who)) if r.maximum < 0 else float(min(r.maximum, len(who)))
             row = self._row(q, q)
             self.cover_at.setdefault((d, r.shift_id), []).append((row, who))
+            self.cover_rows.append(row)
             self.under.append(len(self.box))
             self._box(float(r.under_weight), 0.0, max(q - r.minimum, 0.0), {row: 1.0})
+            self.over.append(len(self.box))
             self._box(float(r.over_weight), 0.0, max(most - q, 0.0), {row: -1.0})
             self.artificial.append(self._col(ARTIFICIAL, 0.0, INF, {row: 1.0}))
             self.artificial.append(self._col(ARTIFICIAL, 0.0, INF, {row: -1.0}))
