@@ -708,12 +708,12 @@ def _short_side(
         )
     finally:
         master.limit_short()
-    better = tree.lines is not None and tree.penalty is not None and tree.penalty < found[1] - 1e-6
-    record["short_penalty"] = round(tree.penalty) if better and tree.penalty is not None else None
     record["short_nodes"], record["short_seconds"] = tree.nodes, round(tree.seconds, 2)
-    if better and tree.lines is not None and tree.penalty is not None:
-        return list(tree.lines), tree.penalty
-    return found
+    record["short_penalty"] = None
+    if tree.lines is None or tree.penalty is None or tree.penalty >= found[1] - 1e-6:
+        return found
+    record["short_penalty"] = round(tree.penalty)
+    return list(tree.lines), tree.penalty
 
 
 def _rens_most(settings: LinesSettings, options: SolveOptions) -> float:
