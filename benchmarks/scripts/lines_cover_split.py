@@ -40,9 +40,10 @@ from solvers import SolveOptions, solve_cpsat
 def _kinds(master: Master) -> dict[str, list[Any]]:
     """The master's cover slack columns by kind and weight (``under@100``, ``over@1``)."""
     kinds: dict[str, list[Any]] = {}
-    for box in master.box:
-        (sign,) = set(box.rows.values())
-        kinds.setdefault(f"{'under' if sign > 0 else 'over'}@{box.cost:g}", []).append(box)
+    for side, slacks in (("under", master.under), ("over", master.over)):
+        for i in slacks:
+            box = master.box[i]
+            kinds.setdefault(f"{side}@{box.cost:g}", []).append(box)
     return kinds
 
 
