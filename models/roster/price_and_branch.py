@@ -15,7 +15,8 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
    the rest) for ``rens_share`` of the time left (done when its rota reaches the bound; again
    with the next seed, up to ``rens_tries``, while its rota is near the bound); when its rota
    is not near the bound and leaves more shifts short than the LP (rounded up), the tree depth
-   first on the LP's side of that split for ``short_share`` of the time left (:func:`_short_side`),
+   first on the LP's side of that split for ``short_share`` of the time left (:func:`_short_side`;
+   when it finds a better rota, that rota goes on to the repair, with no dive or MIP),
    then a dive (:func:`models.roster.diving.dive`: fix the people whose line the LP is surest of,
    price the others again, repeat) for ``dive_share`` of the time left, then the HiGHS MIP over
    every generated line (:func:`rota_from_columns`, price-and-branch) for ``mip_share`` of the
@@ -274,6 +275,14 @@ class LinesSettings:
         eleven) it found 1,143-1,145 at 60 s.
     short_seconds : float
         Most seconds for that tree, whatever the share (default 60).
+    dive_after_short : bool
+        Whether the dive and the MIP over the lines still run after that tree found a better
+        rota (default False: they search the whole LP, whose side the tree has just searched, and
+        their time goes to the repair, the polish and the proving tree). On Instance8 at 60 s
+        they gave 1,723-3,718 after the tree's 1,304-1,371 and never beat it; on Instance5 the MIP
+        at best equalled the tree's 1,143, and without them the proving tree closed the gap
+        within the minute in 2 runs of 3, against 1 of 2 with them (``roster_search.md``,
+        2026-12-06 10:20-).
     short_rounds : int
         Pricing rounds at each of its nodes (its ``node_rounds``; default 1: on Instance8 a rota
         in 2 of 2 runs of 25 s and 2 of 3 of 15 s, against 1 of 3 of 30 s with 3 rounds and none
@@ -323,6 +332,7 @@ class LinesSettings:
     far_repair_share: float = 0.1
     short_share: float = 0.8
     short_seconds: float = 60.0
+    dive_after_short: bool = False
     short_rounds: int = 1
     bandp: BranchSettings = BranchSettings()
 
@@ -579,7 +589,9 @@ def _rota_from_master(
 ) -> tuple[list[Line], float] | None:
     """Phase 3: a rota from the generated lines: the relaxation-enforced neighbourhood search
     (:func:`_relaxed`, for ``rens_share`` of the time left; its rota is returned at once when it
-    reaches ``bound``), then diving (:func:`_dived`, for ``dive_share`` of the time left: with
+    reaches ``bound``), then, when its rota leaves more shifts short than the LP, the tree on the
+    LP's side of that split (:func:`_short_side`; its better rota is returned at once unless
+    ``dive_after_short``), then diving (:func:`_dived`, for ``dive_share`` of the time left: with
     ``dive_rounds`` pricing rounds after each fixing when the column generation ``converged``
     within ``dive_gap``, else with ``open_dive_rounds``, by default none: the LP rounded a fifth
     of the people at a time, in seconds) and then the MIP over every line (``mip_share`` of the
@@ -594,6 +606,8 @@ def _rota_from_master(
         return relaxed  # the neighbourhood's rota reaches the bound: nothing to dive for
     if relaxed is not None and most is not None and not _near(settings, relaxed[1], bound):
         relaxed = _short_side(master, people, options, settings, record, relaxed, most, bound, pricers)
+        if record.get("short_penalty") is not None and not settings.dive_after_short:
+            return relaxed  # the tree's rota, on the LP's side: no dive or MIP over the whole LP
     rounds = settings.dive_rounds if converged else settings.open_dive_rounds
     dived = None
     if settings.dive_share > 0 and rounds >= 0:

@@ -14,6 +14,7 @@ import math
 import pytest
 from ortools.sat.python import cp_model
 
+import models.roster.price_and_branch as pab
 from instances.generators.rostering import generate
 from models.roster.best_response import HARD, repair
 from models.roster.branch_and_price import BranchSettings, branch_and_price
@@ -140,6 +141,35 @@ def test_a_rota_on_the_lps_side_already_runs_no_tree(ward: RosterModel) -> None:
     options = SolveOptions(time_limit=60.0, threads=1)
     assert _short_side(master, people, options, LinesSettings(), record, found, 6, bound) is found
     assert record == {"short_most": 6, "short_found": best[1]} and master.short_row is None
+
+
+@pytest.mark.parametrize("dive_after_short", [False, True])
+def test_the_trees_better_rota_goes_on_without_the_dive_and_the_mip(
+    ward: RosterModel, dive_after_short: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phase 3 from a neighbourhood rota with seven short (105): the tree on the LP's six-short
+    side finds the optimum 80, and it is returned without the dive and the MIP, which search the
+    whole LP again; with ``dive_after_short`` they run after it and the best is still 80."""
+    master, people, bound = _converged(ward)
+    worse = _best(ward, least=7)
+    assert worse is not None
+    monkeypatch.setattr(pab, "_relaxed", lambda *args, **kwargs: (worse[2], worse[0]))
+    dives: list[int] = []
+    real = pab._dived
+
+    def watched(*args: object, **kwargs: object) -> object:
+        dives.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pab, "_dived", watched)
+    record: dict[str, object] = {}
+    settings = LinesSettings(dive_after_short=dive_after_short)
+    options = SolveOptions(time_limit=60.0, threads=1)
+    found = pab._rota_from_master(master, people, options, settings, record, converged=True, bound=bound)
+    assert found is not None and found[1] == pytest.approx(SIDES[6])
+    assert record["short_most"] == 6 and record["short_penalty"] == SIDES[6]
+    assert dives == ([1] if dive_after_short else [])
+    assert ("mip_penalty" in record) is dive_after_short
 
 
 def test_the_repair_reads_the_cover_as_before_once_the_row_exists(ward: RosterModel) -> None:
