@@ -605,9 +605,10 @@ def _rota_from_master(
     if relaxed is not None and bound is not None and relaxed[1] <= bound + 1e-6:
         return relaxed  # the neighbourhood's rota reaches the bound: nothing to dive for
     if relaxed is not None and most is not None and not _near(settings, relaxed[1], bound):
-        relaxed = _short_side(master, people, options, settings, record, relaxed, most, bound, pricers)
-        if record.get("short_penalty") is not None and not settings.dive_after_short:
-            return relaxed  # the tree's rota, on the LP's side: no dive or MIP over the whole LP
+        side = _short_side(master, people, options, settings, record, relaxed, most, bound, pricers)
+        if side is not relaxed and not settings.dive_after_short:
+            return side  # the tree's better rota, on the LP's side: no dive or MIP over the whole LP
+        relaxed = side
     rounds = settings.dive_rounds if converged else settings.open_dive_rounds
     dived = None
     if settings.dive_share > 0 and rounds >= 0:
@@ -703,7 +704,7 @@ def _short_side(
     that side alone and is dropped; its rota is a rota of the whole model. The better of the two.
     ``record`` gains ``short_most``, ``short_found`` (``found``'s shifts short) and, when the tree
     ran, ``short_penalty`` (None: nothing better than ``found``), ``short_nodes`` and
-    ``short_seconds``."""
+    ``short_seconds``. ``found`` itself (the same object) when the tree found nothing better."""
     short = master.short_of(found[0])
     record["short_most"], record["short_found"] = most, short
     left = options.remaining()
