@@ -13,12 +13,14 @@ Within the caller's time limit (shares of it, :class:`LinesSettings`):
 3. *A rota from the lines*: the relaxation-enforced neighbourhood search
    (:func:`models.roster.rens.rens`: the assignments the LP holds at 0 or 1 fixed, CP-SAT on
    the rest) for ``rens_share`` of the time left (done when its rota reaches the bound; again
-   with the next seed, up to ``rens_tries``, while its rota is near the bound); when its rota
-   is not near the bound and leaves more shifts short than the LP (rounded up), the tree depth
-   first on the LP's side of that split for ``short_share`` of the time left (:func:`_short_side`;
-   when it finds a better rota, that rota goes on to the repair, with no dive or MIP),
-   then a dive (:func:`models.roster.diving.dive`: fix the people whose line the LP is surest of,
-   price the others again, repeat) for ``dive_share`` of the time left, then the HiGHS MIP over
+   with the next seed, up to ``rens_tries``, while its rota is near the bound; once more, under
+   "at most the LP's shifts short", when its rota is within ``rens_under_gap`` of the bound and
+   leaves more short, :func:`_relaxed_under`); when its rota is not near the bound and leaves
+   more shifts short than the LP (rounded up), the tree depth first on the LP's side of that
+   split for ``short_share`` of the time left (:func:`_short_side`; when it finds a better rota,
+   that rota goes on to the repair, with no dive or MIP), then a dive
+   (:func:`models.roster.diving.dive`: fix the people whose line the LP is surest of, price the
+   others again, repeat) for ``dive_share`` of the time left, then the HiGHS MIP over
    every generated line (:func:`rota_from_columns`, price-and-branch) for ``mip_share`` of the
    time left, started from the dive's rota if any: a legal rota, often close to the bound; then
    best-response repair with ruin and recreate of the best of the three for ``repair_share`` of
@@ -126,6 +128,19 @@ class LinesSettings:
         & Qu Instance12 at 60 s a first search ended at 4,041 and the second, seed 1, found
         4,040, the bound: proven in 58.6 s, where one search ended at 4,041; Instances 6 and 7
         gave 1,952 and 1,061 as in the record (``roster_search.md``, 2026-12-06).
+    rens_under_gap : float
+        When that search's rota is within this share of the bound (but not within
+        ``bandp_gap``) and leaves more shifts short than the LP (rounded up), the search runs
+        once more, with the next seed, under "at most the LP's shifts short"
+        (:func:`_relaxed_under`), before the tree on that split (default 0.06; 0: never). On
+        Curtois & Qu Instance12 (the LP forty short, 4,040) RENS alone stops at 4,140-4,243 with
+        forty-one or forty-two short (2.5-5.5 % above the bound) in about half the 60-s runs,
+        and the tree on the split never found a rota in the 11 s then left to it; from such
+        rotas RENS under the row found 4,040-4,041 in 5 of 7 probes (8-11 s each) and nothing
+        in the two 60-s runs where it ran (their column generation unconverged)
+        (``roster_search.md``, 2026-12-06 12:58-). On Instances 5 and 8 RENS's rotas are 8-16 %
+        above the bound and its neighbourhood holds no rota under the row (Instance5:
+        infeasible, proven in 13.6 s; Instance8: none in 20 s), so it does not run there.
     mip_share : float
         Share of the time left after column generation for the MIP over the generated lines
         (default 0.5; the rest polishes with CP-SAT). On Curtois & Qu Instance5 the MIP found a
@@ -299,6 +314,7 @@ class LinesSettings:
     rens_limit_share: float = 0.05
     rens_local_search: bool = True
     rens_tries: int = 2
+    rens_under_gap: float = 0.06
     mip_share: float = 0.5
     price_seconds: float = 2.0
     pool: int = 5
@@ -605,6 +621,10 @@ def _rota_from_master(
     if relaxed is not None and bound is not None and relaxed[1] <= bound + 1e-6:
         return relaxed  # the neighbourhood's rota reaches the bound: nothing to dive for
     if relaxed is not None and most is not None and not _near(settings, relaxed[1], bound):
+        relaxed = _relaxed_under(master, options, settings, record, relaxed, most, bound)
+        if bound is not None and relaxed[1] <= bound + 1e-6:
+            return relaxed
+    if relaxed is not None and most is not None and not _near(settings, relaxed[1], bound):
         side = _short_side(master, people, options, settings, record, relaxed, most, bound, pricers)
         if side is not relaxed and not settings.dive_after_short:
             return side  # the tree's better rota, on the LP's side: no dive or MIP over the whole LP
@@ -674,6 +694,50 @@ def _relaxed(
     if "rens_tries" in record:
         record["rens_penalty"] = None if best is None else round(best[1])
     return best
+
+
+def _relaxed_under(
+    master: Master,
+    options: SolveOptions,
+    settings: LinesSettings,
+    record: dict[str, Any],
+    found: tuple[list[Line], float],
+    most: int,
+    bound: float | None,
+) -> tuple[list[Line], float]:
+    """The relaxation-enforced neighbourhood search again, with the next seed, under "at most
+    ``most`` shifts short" (:func:`models.roster.rens.rens`'s ``most_short``, row R2), when the
+    rota ``found`` leaves more shifts short than that and is within ``rens_under_gap`` of
+    ``bound`` (near, but not within ``bandp_gap``, where the tree takes it); for ``rens_share``
+    of the time left, at most :func:`_rens_most`. The better of the two rotas (``found`` itself,
+    the same object, when the search found nothing better); its lines join the master.
+    ``record`` gains ``rens_under_penalty`` (None: nothing found), ``rens_under_status`` and
+    ``rens_under_seconds`` when the search ran."""
+    gap = relative_gap(found[1], bound)
+    if gap is None or gap > settings.rens_under_gap or master.short_of(found[0]) <= most:
+        return found
+    left = options.remaining()
+    if left is not None and left <= 0:
+        return found
+    part = (
+        options
+        if left is None
+        else options.with_deadline(min(settings.rens_share * left, _rens_most(settings, options)))
+    )
+    seed = options.seed + int(record.get("rens_tries", 1))
+    part = dataclasses.replace(part, time_limit=part.remaining(), seed=seed)
+    floor = None if bound is None else math.ceil(bound - 1e-6)
+    started = time.perf_counter()
+    rounding = rens(master, part, floor, settings.rens_local_search, most_short=most)
+    record["rens_under_seconds"] = round(time.perf_counter() - started, 2)
+    record["rens_under_status"] = rounding.status
+    under = as_found(rounding)
+    record["rens_under_penalty"] = None if under is None else round(under[1])
+    if under is None:
+        return found
+    for line in under[0]:
+        master.add(line)
+    return under if under[1] < found[1] - 1e-6 else found
 
 
 def _lp_short(master: Master, options: SolveOptions) -> int | None:

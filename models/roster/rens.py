@@ -14,7 +14,16 @@ integrally is fixed,
    \bar x_{pds} \in \{0, 1\} \text{ (within } \epsilon) \qquad \text{(R1, :func:`fix_integral`)}
 
 and CP-SAT searches the others, hinted with the rounded LP (:math:`x_{pds} = [\bar x_{pds} \ge
-\tfrac12]`, :func:`rounded_hint`). Every rule of the model holds, so any rota found is a rota of
+\tfrac12]`, :func:`rounded_hint`). On demand the search keeps to one side of the master's split
+on the shifts short (row 5 of :mod:`models.roster.master`): with :math:`n_r` the people a rota
+puts on cover row :math:`r` and :math:`q_r` its preferred number,
+
+.. math:: u_r \ge q_r - n_r, \quad u_r \ge 0, \quad \sum_r u_r \le k
+   \qquad \text{(R2, :func:`limit_short`)}
+
+so at most :math:`k` shifts short (:math:`\sum_r \max(q_r - n_r, 0) \le k`, as
+:meth:`models.roster.master.Master.short_of` counts them, every cover row counted, whatever its
+weight). Every rule of the model holds, so any rota found is a rota of
 the whole model; the fixings only narrow the search, so its optimum is no bound. Where the LP
 is tight (its value the optimum's, as on Curtois & Qu Instances 10-12 at convergence) most
 assignments are integral (80 % on Instance12), and the neighbourhood is small enough for
@@ -34,6 +43,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.sat.python import cp_model
 
 from models.roster.lines import Line, line_of_rota
 from models.roster.master import Master
@@ -79,8 +89,27 @@ def rounded_hint(x: dict[tuple[int, int, str], float]) -> dict[tuple[int, int, s
     return {k: int(v >= 0.5) for k, v in x.items()}
 
 
+def limit_short(model: cp_model.CpModel, master: Master, most: int) -> None:
+    """(R2) At most ``most`` shifts short over every cover row of ``master`` (its ``cover_at``:
+    the people each row counts and its preferred number), added to ``model``, a copy of the
+    whole CP-SAT model (:meth:`models.roster.vars.RosterModel.narrowed`)."""
+    x = master.rm.x
+    short = []
+    for (d, s), rows in master.cover_at.items():
+        for row, who in rows:
+            preferred = round(master.lo[row])
+            u = model.new_int_var(0, max(preferred, 0), "short")
+            model.add(u >= preferred - sum(x[(p, d, s)] for p in who))
+            short.append(u)
+    model.add(sum(short) <= most)
+
+
 def rens(
-    master: Master, options: SolveOptions, floor: int | None = None, local_search: bool = True
+    master: Master,
+    options: SolveOptions,
+    floor: int | None = None,
+    local_search: bool = True,
+    most_short: int | None = None,
 ) -> Rounding:
     """Search the rounding neighbourhood of ``master``'s LP solution (the module docstring) with
     CP-SAT within ``options`` (its time limit and deadline, threads, seed). The LP is solved
@@ -92,13 +121,16 @@ def rens(
     (``use_ls_only``; it proves nothing, so it stops at ``floor`` by a solution callback, or at its
     time): from the same LP of Curtois & Qu Instance12, 20 s, seeds 0-2, it gave 4,040, 4,041,
     4,040 against 4,141, 4,242, 4,141 by CP-SAT's default portfolio, and on Instances 5, 7, 8 and 9
-    (two seeds) the same or better (8: 1,495 and 1,496 against 1,496 and 1,595)."""
+    (two seeds) the same or better (8: 1,495 and 1,496 against 1,496 and 1,595). ``most_short``:
+    the rota leaves at most that many shifts short (R2; None: no such row)."""
     rm = master.rm
     if master.solve_lp(options.call_limit()) is None:
         return Rounding(None, None, 0, len(rm.x), "NO_LP")
     x = lp_assignments(master)
     fixed = fix_integral(x)
     model = rm.narrowed(fixed, floor)
+    if most_short is not None:
+        limit_short(model, master, most_short)
     hint = {rm.x[key]: value for key, value in rounded_hint(x).items()}
     if local_search:
         options = dataclasses.replace(options, extra={**options.extra, "use_ls_only": True})

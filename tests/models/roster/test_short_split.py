@@ -1,5 +1,6 @@
-"""The split of the rotas on their shifts short (:meth:`models.roster.master.Master.limit_short`)
-and the lines search's tree on the LP's side of it (:func:`models.roster.price_and_branch._short_side`).
+"""The split of the rotas on their shifts short (:meth:`models.roster.master.Master.limit_short`),
+the lines search's tree on the LP's side of it (:func:`models.roster.price_and_branch._short_side`)
+and RENS under the split's row (:func:`models.roster.rens.limit_short`).
 
 The ward: ``generate(4, 3, 1)`` with two people preferred on every plain early and late shift at 4
 points a shift short, more than four people can give. Its master LP is 75.5 with 6 shifts short;
@@ -23,6 +24,7 @@ from models.roster.input import RosterInput
 from models.roster.lines import Line, LineModel, line_of_rota
 from models.roster.master import Master
 from models.roster.price_and_branch import LinesSettings, _short_side
+from models.roster.rens import limit_short, rens
 from models.roster.solve import build_roster_model
 from models.roster.vars import RosterModel
 from solvers import SolveOptions
@@ -187,3 +189,65 @@ def test_the_repair_reads_the_cover_as_before_once_the_row_exists(ward: RosterMo
         fixed = repair(master, people, worse[2], SolveOptions(time_limit=30.0), ruin=0)
         penalties.append(fixed.penalty)
     assert penalties[0] == penalties[1] < HARD
+
+
+@pytest.mark.parametrize("most", sorted(SIDES))
+def test_the_row_on_the_whole_model_gives_each_sides_optimum(ward: RosterModel, most: int) -> None:
+    """Row R2 (:func:`models.roster.rens.limit_short`, built from the master's cover rows) on the
+    whole CP-SAT model gives the optimum of each side found by the under-cover terms (``_best``):
+    two ways of counting the shifts short agree."""
+    master, _, _ = _converged(ward)
+    model = ward.narrowed()
+    limit_short(model, master, most)
+    model.minimize(sum(t.weight * t.amount for t in ward.terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    code = solver.solve(model)
+    if SIDES[most] is None:
+        assert code == cp_model.INFEASIBLE
+    else:
+        assert code == cp_model.OPTIMAL and solver.objective_value == SIDES[most]
+
+
+@pytest.mark.parametrize("most", sorted(SIDES))
+def test_rens_under_the_row_keeps_to_the_lps_side(ward: RosterModel, most: int) -> None:
+    """RENS's neighbourhood (the LP's 25 integral assignments of 33 fixed) holds the side's
+    optimum 80 with six short, and no rota with fewer: without the row RENS gives that 80; under
+    "at most six" the same; under five, four or three none, proven (the whole model has 92 with
+    five, but not in this neighbourhood)."""
+    master, _, _ = _converged(ward)
+    options = SolveOptions(time_limit=60.0, threads=1)
+    free = rens(master, options, local_search=False)
+    assert free.lines is not None and free.penalty == SIDES[6] and master.short_of(free.lines) == 6
+    rounding = rens(master, options, local_search=False, most_short=most)
+    if most >= 6:
+        assert rounding.status == "OPTIMAL" and rounding.penalty == SIDES[6]
+        assert rounding.lines is not None and master.short_of(rounding.lines) <= most
+    else:
+        assert rounding.lines is None and rounding.status == "INFEASIBLE"
+
+
+@pytest.mark.parametrize("under_gap", [0.0, 1.0])
+def test_phase_3_searches_the_neighbourhood_again_under_the_row_when_asked(
+    ward: RosterModel, under_gap: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a neighbourhood rota with seven short (105) within ``rens_under_gap`` of the bound,
+    RENS runs again under "at most the LP's six": its rota has at most six short and goes on in
+    place of the 105 (the tree on the split then has nothing to do); with the gate at 0 it does
+    not run and the tree takes the 105."""
+    master, people, bound = _converged(ward)
+    worse = _best(ward, least=7)
+    assert worse is not None
+    monkeypatch.setattr(pab, "_relaxed", lambda *args, **kwargs: (worse[2], worse[0]))
+    record: dict[str, object] = {}
+    settings = LinesSettings(rens_under_gap=under_gap, rens_local_search=False)
+    options = SolveOptions(time_limit=60.0, threads=1)
+    found = pab._rota_from_master(master, people, options, settings, record, converged=True, bound=bound)
+    assert found is not None and found[1] < worse[0]
+    if under_gap:
+        under = record["rens_under_penalty"]
+        assert isinstance(under, int) and SIDES[6] <= under < worse[0]
+        assert record["short_found"] <= 6 and "short_penalty" not in record
+    else:
+        assert "rens_under_penalty" not in record
+        assert record["short_found"] == 7 and record["short_penalty"] == SIDES[6]
