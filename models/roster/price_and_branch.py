@@ -49,7 +49,8 @@ Pricing runs ``options.threads`` people at a time (each the dynamic programme of
 ``price_processes`` worker processes beside the main one (:mod:`models.roster.pricing_workers`;
 the programme holds the interpreter's lock, so threads take turns), started after the first
 CP-SAT solve and ended when the search ends, when the model has at least ``process_people``
-people and the run more than one thread (off by default); else in threads of the main process.
+people and the run more than one thread (one worker by default); else in threads of the main
+process.
 
 The bound reported is the largest of CP-SAT's, column generation's and the tree's (valid lower bounds of
 the whole model; see :mod:`models.roster.master`); when it reaches the rota's penalty the rota is
@@ -251,11 +252,16 @@ class LinesSettings:
         of 1174 in 20.4 CPU s (40 s wall, load 8-9) without.
     price_processes : int
         Worker processes pricing people beside the main process
-        (:mod:`models.roster.pricing_workers`), at most the run's threads less one (default 0:
-        pricing threads in the main process alone; 1: two threads, two processes). Off by
-        default: in the A/B of 2026-12-03 (60 s, two threads, the machine at load 5-9 from other
-        jobs) it gave no more column-generation rounds on Curtois & Qu Instances 9, 10 and 12
-        (``benchmarks/results/roster_search.md``); to measure on a quiet machine.
+        (:mod:`models.roster.pricing_workers`), at most the run's threads less one (default 1:
+        with two threads, the main process and one worker; 0: pricing threads in the main
+        process alone). The dynamic programme holds the interpreter's lock, so without a worker
+        a second core idles while it prices. On a quiet machine (2026-12-06, 60 s, two threads)
+        Curtois & Qu Instance12's column generation converged in 31 rounds in 18.0 and 20.9 s
+        against 22-31 rounds in its whole 30 s without (unconverged in 4 runs of 14), and the
+        tree on Instance8's split priced 184 nodes in 30 s against 94 in 27 s; Instances 9-11
+        (priced mostly by CP-SAT, which already runs two at once) were unchanged
+        (``roster_search.md``, 2026-12-06 12:58-). The A/B of 2026-12-03, at load 5-9 from
+        other jobs, had shown no gain.
     process_people : int
         Least people for worker processes (default 25): each worker imports the solvers and
         builds its people's pricing models (about 2 CPU s on Curtois & Qu Instance12's 60
@@ -341,7 +347,7 @@ class LinesSettings:
     bandp_share: float = 0.5
     bandp_gap: float = 0.01
     paths: bool = True
-    price_processes: int = 0
+    price_processes: int = 1
     process_people: int = 25
     primal_lp: bool = True
     far_gap: float = math.inf
