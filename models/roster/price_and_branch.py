@@ -49,8 +49,8 @@ Pricing runs ``options.threads`` people at a time (each the dynamic programme of
 ``price_processes`` worker processes beside the main one (:mod:`models.roster.pricing_workers`;
 the programme holds the interpreter's lock, so threads take turns), started after the first
 CP-SAT solve and ended when the search ends, when the model has at least ``process_people``
-people and the run more than one thread (one worker by default); else in threads of the main
-process.
+people, the programme prices at least half of them and the run has more than one thread (one
+worker by default); else in threads of the main process.
 
 The bound reported is the largest of CP-SAT's, column generation's and the tree's (valid lower bounds of
 the whole model; see :mod:`models.roster.master`); when it reaches the rota's penalty the rota is
@@ -259,9 +259,11 @@ class LinesSettings:
         Curtois & Qu Instance12's column generation converged in 31 rounds in 18.0 and 20.9 s
         against 22-31 rounds in its whole 30 s without (unconverged in 4 runs of 14), and the
         tree on Instance8's split priced 184 nodes in 30 s against 94 in 27 s; Instances 9-11
-        (priced mostly by CP-SAT, which already runs two at once) were unchanged
+        (priced partly by CP-SAT, which already runs two at once) were unchanged
         (``roster_search.md``, 2026-12-06 12:58-). The A/B of 2026-12-03, at load 5-9 from
-        other jobs, had shown no gain.
+        other jobs, had shown no gain. Only where the programme prices at least half the people
+        (:func:`_pricers`): on a generated 30 x 28 ward, all priced by CP-SAT, a worker cost
+        column generation a third of its rounds.
     process_people : int
         Least people for worker processes (default 25): each worker imports the solvers and
         builds its people's pricing models (about 2 CPU s on Curtois & Qu Instance12's 60
@@ -389,10 +391,11 @@ def lines_solve(
     record: dict[str, Any] = {}
     if result.status is Status.INFEASIBLE or options.should_stop():
         return _finish(result, solver, bound, build_seconds, t0, record, options)
-    pricers = _pricers(rm, options, settings)
+    pricers = None
     try:
         master = Master.of(rm, primal=settings.primal_lp)
         people = [LineModel(rm, p, paths=settings.paths) for p in range(len(rm.staff))]
+        pricers = _pricers(rm, options, settings, people)
         incumbent = None
         early = None  # the first rota's lines after best-response repair
         notes: dict[str, Any] = {}
@@ -487,12 +490,20 @@ def lines_solve(
             pricers.close()
 
 
-def _pricers(rm: RosterModel, options: SolveOptions, settings: LinesSettings) -> PricingWorkers | None:
+def _pricers(
+    rm: RosterModel, options: SolveOptions, settings: LinesSettings, people: list[LineModel]
+) -> PricingWorkers | None:
     """The pricing worker processes of the run (None: price in the main process): at most
     ``settings.price_processes`` and the run's threads less one, when the model has at least
-    ``settings.process_people`` people."""
+    ``settings.process_people`` people and the dynamic programme prices at least half of them
+    (``people``' ``paths``). People priced by CP-SAT are priced two at once by threads already
+    (CP-SAT releases the interpreter's lock), and there a worker, holding a fixed half of them,
+    cost rounds: on a generated 30 x 28 ward (no person priced by the programme) column
+    generation got 4-7 rounds in 15 s with it against 7-9 without."""
     processes = min(settings.price_processes, (options.threads or 1) - 1)
     if processes < 1 or len(rm.staff) < settings.process_people:
+        return None
+    if 2 * sum(person.paths is not None for person in people) < len(people):
         return None
     return PricingWorkers(rm, processes, paths=settings.paths)
 
@@ -1017,8 +1028,13 @@ def _finish(
 ) -> tuple[SolveResult, Any, dict[str, Any]]:
     """The result with the best bound of every phase; optimal when the bound reaches the rota. Its
     options are the run's (limit, workers, seed), not those of whichever phase's solve held the
-    best rota."""
+    best rota. A bound below 0 is reported as 0: every penalty term is a weight of at least 0
+    (validated) times an amount of at least 0, so no rota scores below 0, and column
+    generation's Lagrangian bound before convergence can be far below (-11,722,119 on a
+    generated 30 x 28 ward at 30 s, shown as a gap of 1,103,878 %)."""
     result = dataclasses.replace(result, options={**result.options, **run.as_dict()})
+    if bound is not None:
+        bound = max(bound, 0.0)
     if not result.has_plan:
         seconds = time.perf_counter() - t0
         return dataclasses.replace(result, build_seconds=build_seconds, solve_seconds=seconds), solver, record

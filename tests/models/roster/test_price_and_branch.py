@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -105,3 +106,17 @@ def test_rens_has_its_seconds_or_its_share_of_the_limit_whichever_is_more(
     settings = pab.LinesSettings()
     assert settings.rens_seconds == 15.0 and settings.rens_limit_share == 0.05
     assert pab._rens_most(settings, SolveOptions(time_limit=limit)) == pytest.approx(most)
+
+
+@pytest.mark.parametrize(("bound", "reported"), [(-11_722_119.0, 0.0), (3.0, 3.0), (None, None)])
+def test_a_bound_below_zero_is_reported_as_zero(bound: float | None, reported: float | None) -> None:
+    """No rota scores below 0 (every penalty a weight of at least 0 times an amount of at least 0),
+    so column generation's Lagrangian bound before convergence, which can be far below, is
+    reported as 0 with a gap of 100 %, not as a gap of a million per cent; other bounds stand."""
+    rm = build_roster_model(tiny(1))
+    result, solver = pab.solve_cpsat(rm.model.clone(), SolveOptions(time_limit=10.0, threads=1))
+    objective = float(solver.objective_value)
+    assert objective > 3.0
+    finished, _, _ = pab._finish(result, solver, bound, 0.0, time.perf_counter(), {}, SolveOptions())
+    assert finished.bound == reported
+    assert finished.gap == (None if reported is None else pytest.approx((objective - reported) / objective))

@@ -13,6 +13,7 @@ from instances.generators.rostering import generate
 from models.roster import price_and_branch
 from models.roster.branch_and_price import branch_and_price
 from models.roster.column_generation import generate_columns, price_round
+from models.roster.curtois_qu import read_instance, to_roster_input
 from models.roster.diving import dive
 from models.roster.lines import LineModel
 from models.roster.master import Master
@@ -20,6 +21,7 @@ from models.roster.price_and_branch import LinesSettings, lines_solve
 from models.roster.pricing_workers import PricingWorkers, request_of
 from models.roster.solve import build_roster_model
 from solvers import SolveOptions
+from tests.conftest import benchmark_file
 from tests.models.roster.test_branch_and_price import OPTIMUM
 from tests.models.roster.test_diving import seeded_master
 
@@ -105,9 +107,13 @@ def test_the_tree_with_a_worker_process_proves_the_enumerated_optimum(seed: int)
 @pytest.mark.slow  # 12 s: two lines searches with worker processes
 def test_no_worker_is_left_after_a_lines_search_or_after_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """``search: lines`` with a worker process (``price_processes`` 1, ``process_people`` 0, two
-    threads) on a generated ward: the workers were started, and none is alive after the run; nor after a run whose
-    column generation raises."""
-    rm = build_roster_model(generate(4, 7, seed=3))
+    threads) on Curtois & Qu Instance1 (every person priced by the programme): the workers were
+    started, and none is alive after the run; nor after a run whose column generation raises.
+    No worker by default (eight people, under ``process_people``), with one thread, or where
+    the programme prices nobody (a generated ward)."""
+    rm = build_roster_model(
+        to_roster_input(read_instance(benchmark_file("shift-scheduling", "Instance1.txt")))
+    )
     started: list[PricingWorkers] = []
     real = price_and_branch.PricingWorkers
 
@@ -131,13 +137,14 @@ def test_no_worker_is_left_after_a_lines_search_or_after_an_error(monkeypatch: p
     assert len(started) == 2 and not multiprocessing.active_children()
     monkeypatch.undo()
     monkeypatch.setattr(price_and_branch, "PricingWorkers", spied)
-    for threads, settings in (
-        (2, LinesSettings()),
-        (2, LinesSettings(price_processes=1)),
-        (1, LinesSettings(price_processes=1, process_people=0)),
+    ward = build_roster_model(generate(4, 7, seed=3))
+    for model, threads, settings in (
+        (rm, 2, LinesSettings()),
+        (rm, 1, LinesSettings(price_processes=1, process_people=0)),
+        (ward, 2, LinesSettings(price_processes=1, process_people=0)),
     ):
-        lines_solve(rm, SolveOptions(time_limit=2.0, threads=threads), settings=settings)
-    assert len(started) == 2  # off by default; too few people; one thread: no worker
+        lines_solve(model, SolveOptions(time_limit=2.0, threads=threads), settings=settings)
+    assert len(started) == 2  # too few people; one thread; nobody priced by the programme: no worker
 
 
 def test_the_masters_columns_hold_their_entries_in_row_order() -> None:
