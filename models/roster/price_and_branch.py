@@ -137,11 +137,13 @@ class LinesSettings:
         Curtois & Qu Instance12 (the LP forty short, 4,040) RENS alone stops at 4,140-4,243 with
         forty-one or forty-two short (2.5-5.5 % above the bound) in about half the 60-s runs,
         and the tree on the split never found a rota in the 11 s then left to it; from such
-        rotas RENS under the row found 4,040-4,041 in 5 of 7 probes (8-11 s each) and nothing
-        in the two 60-s runs where it ran (their column generation unconverged)
-        (``roster_search.md``, 2026-12-06 12:58-). On Instances 5 and 8 RENS's rotas are 8-16 %
-        above the bound and its neighbourhood holds no rota under the row (Instance5:
-        infeasible, proven in 13.6 s; Instance8: none in 20 s), so it does not run there.
+        rotas RENS under the row found 4,040-4,041 in 5 of 7 probes (8-11 s each), but nothing
+        in the three 60-s runs where it ran (8-15 s; two with column generation unconverged), so
+        its gain in the search is not yet shown; where it finds nothing, the tree it delays had
+        found nothing either (``roster_search.md``, 2026-12-06 12:58-). On Instances 5 and 8
+        RENS's rotas are 8-16 % above the bound and its neighbourhood holds no rota under the
+        row (Instance5: infeasible, proven in 13.6 s; Instance8: none in 20 s), so it does not
+        run there.
     mip_share : float
         Share of the time left after column generation for the MIP over the generated lines
         (default 0.5; the rest polishes with CP-SAT). On Curtois & Qu Instance5 the MIP found a
