@@ -694,12 +694,7 @@ def _relaxed(
             break
         if attempt > 0 and not _again(settings, best, floor):
             break
-        part = (
-            options
-            if left is None
-            else options.with_deadline(min(settings.rens_share * left, _rens_most(settings, options)))
-        )
-        part = dataclasses.replace(part, time_limit=part.remaining(), seed=options.seed + attempt)
+        part = _rens_part(options, settings, options.seed + attempt)
         rounding = rens(master, part, floor, settings.rens_local_search)
         found = as_found(rounding)
         record["rens_fixed"] = round(rounding.integral / max(rounding.assignments, 1), 3)
@@ -738,13 +733,7 @@ def _relaxed_under(
     left = options.remaining()
     if left is not None and left <= 0:
         return found
-    part = (
-        options
-        if left is None
-        else options.with_deadline(min(settings.rens_share * left, _rens_most(settings, options)))
-    )
-    seed = options.seed + int(record.get("rens_tries", 1))
-    part = dataclasses.replace(part, time_limit=part.remaining(), seed=seed)
+    part = _rens_part(options, settings, options.seed + int(record.get("rens_tries", 1)))
     floor = None if bound is None else math.ceil(bound - 1e-6)
     started = time.perf_counter()
     rounding = rens(master, part, floor, settings.rens_local_search, most_short=most)
@@ -812,6 +801,18 @@ def _short_side(
         return found
     record["short_penalty"] = round(tree.penalty)
     return list(tree.lines), tree.penalty
+
+
+def _rens_part(options: SolveOptions, settings: LinesSettings, seed: int) -> SolveOptions:
+    """The options of one RENS search: ``rens_share`` of the time left, at most
+    :func:`_rens_most` seconds, with ``seed``."""
+    left = options.remaining()
+    part = (
+        options
+        if left is None
+        else options.with_deadline(min(settings.rens_share * left, _rens_most(settings, options)))
+    )
+    return dataclasses.replace(part, time_limit=part.remaining(), seed=seed)
 
 
 def _rens_most(settings: LinesSettings, options: SolveOptions) -> float:
