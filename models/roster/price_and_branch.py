@@ -462,7 +462,7 @@ def lines_solve(
                 found = _repaired(master, people, found, part, settings, notes, "repair_penalty", bound)
             if early is not None and (found is None or early[1] < found[1]):
                 found = early
-        if found is not None and bound is not None and found[1] <= bound + 1e-6:
+        if found is not None and _at_bound(found[1], bound):
             result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
             return _finish(result, solver, bound, build_seconds, t0, record, options)
         start = hint
@@ -522,7 +522,7 @@ def _polished(
 ) -> tuple[SolveResult, Any, float | None]:
     """The polish (:func:`_polish`) within ``options``' deadline with ``bound`` as its cut; the
     best of its rota, ``solver``'s and the lines' rota ``found``, and the better bound."""
-    cut = None if bound is None else math.ceil(bound - 1e-6)
+    cut = _floor(bound)
     final, final_solver = _polish(rm, options, start, cut, how)
     if final.has_plan and (
         not result.has_plan or float(final_solver.objective_value) <= float(solver.objective_value)
@@ -587,6 +587,17 @@ def _before_tree(
     return most
 
 
+def _at_bound(penalty: float, bound: float | None) -> bool:
+    """A rota of ``penalty`` reaches ``bound``: proven optimal."""
+    return bound is not None and penalty <= bound + 1e-6
+
+
+def _floor(bound: float | None) -> int | None:
+    """``bound`` rounded up to a whole penalty (every rota's penalty is whole): the floor the
+    searches stop at."""
+    return None if bound is None else math.ceil(bound - 1e-6)
+
+
 def _near(settings: LinesSettings, penalty: float, bound: float | None) -> bool:
     """The tree's gate: a rota of ``penalty`` is within ``bandp_gap`` of ``bound``."""
     gap = relative_gap(penalty, bound)
@@ -624,7 +635,9 @@ def _rota_from_master(
 ) -> tuple[list[Line], float] | None:
     """Phase 3: a rota from the generated lines: the relaxation-enforced neighbourhood search
     (:func:`_relaxed`, for ``rens_share`` of the time left; its rota is returned at once when it
-    reaches ``bound``), then, when its rota leaves more shifts short than the LP, the tree on the
+    reaches ``bound``), once more under "at most the LP's shifts short" when its rota is near
+    the bound but leaves more short (:func:`_relaxed_under`), then, when its rota is not near
+    the bound and leaves more shifts short than the LP, the tree on the
     LP's side of that split (:func:`_short_side`; its better rota is returned at once unless
     ``dive_after_short``), then diving (:func:`_dived`, for ``dive_share`` of the time left: with
     ``dive_rounds`` pricing rounds after each fixing when the column generation ``converged``
@@ -637,12 +650,12 @@ def _rota_from_master(
     search)."""
     most = _lp_short(master, options) if settings.short_share > 0 else None
     relaxed = _relaxed(master, options, settings, record, bound)
-    if relaxed is not None and bound is not None and relaxed[1] <= bound + 1e-6:
+    if relaxed is not None and _at_bound(relaxed[1], bound):
         return relaxed  # the neighbourhood's rota reaches the bound: nothing to dive for
     if relaxed is not None and most is not None and not _near(settings, relaxed[1], bound):
         relaxed = _relaxed_under(master, options, settings, record, relaxed, most, bound)
-        if bound is not None and relaxed[1] <= bound + 1e-6:
-            return relaxed
+        if _at_bound(relaxed[1], bound):
+            return relaxed  # the search under the row reached the bound
     if relaxed is not None and most is not None and not _near(settings, relaxed[1], bound):
         side = _short_side(master, people, options, settings, record, relaxed, most, bound, pricers)
         if side is not relaxed and not settings.dive_after_short:
@@ -686,7 +699,7 @@ def _relaxed(
     ``rens_tries``."""
     if settings.rens_share <= 0:
         return None
-    floor = None if bound is None else math.ceil(bound - 1e-6)
+    floor = _floor(bound)
     best: tuple[list[Line], float] | None = None
     for attempt in range(max(settings.rens_tries, 0)):
         left = options.remaining()
@@ -734,7 +747,7 @@ def _relaxed_under(
     if left is not None and left <= 0:
         return found
     part = _rens_part(options, settings, options.seed + int(record.get("rens_tries", 1)))
-    floor = None if bound is None else math.ceil(bound - 1e-6)
+    floor = _floor(bound)
     started = time.perf_counter()
     rounding = rens(master, part, floor, settings.rens_local_search, most_short=most)
     record["rens_under_seconds"] = round(time.perf_counter() - started, 2)
