@@ -167,7 +167,7 @@ def search_figures(plan: Any) -> dict[str, Any]:
         figures |= {
             k: plan.columns[k]
             for k in (
-                "rens_penalty", "rens_fixed", "short_found", "short_penalty", "short_seconds",
+                "rens_penalty", "rens_fixed", "short_found", "short_penalty", "short_seconds", "short_dives",
                 "dive_penalty", "mip_penalty", "tree_bound", "tree_nodes", "tree_proven",
             )
             if k in plan.columns

@@ -47,7 +47,15 @@ LP leans to (the side of 1/2 its :math:`x^p_{ds}` lies on): with whole penalties
 share the root's rounded bound, so the search dives depth-first for a rota and turns best-bound
 first as soon as the bound can rise. With ``order="depth"`` the bound is not looked at: deepest
 first always (a dive that backtracks), which finds rotas where the bound rises early, proves no
-sooner. The **tree's bound** is the least bound over the open nodes
+sooner. With ``order="depth"`` and ``dives`` above 1, a dive that reaches a leaf (an integral
+LP below the root) starts again from the root, up to ``dives`` dives: the open nodes are dropped
+and the new dive branches on a candidate chosen at random (seeded by the dive's number) among
+those within ``spread`` of the nearest to 1/2 (:func:`_branch`), pruning against the incumbent
+so far. Backtracking in a depth-first tree stays near its first leaf; on Curtois & Qu Instance8
+under the shifts-short row the first leaf's rota was the tree's in three runs of three, and a
+second dive bettered it in three of four (1,330 -> 1,310, 1,317 -> 1,300, 1,334 -> 1,312;
+``benchmarks/results/roster_search.md``, 2026-12-06 15:41-). The bound stays valid: the last
+dive's tree, from the root, is complete by itself. The **tree's bound** is the least bound over the open nodes
 (the node being solved included) and the incumbent: every rota lies in an open node or was
 pruned against the incumbent; when no node is open the incumbent is proven optimal.
 An LP whose lines are integral updates the incumbent.
@@ -68,7 +76,9 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,6 +125,12 @@ class BranchSettings:
         & Qu Instance8 with at most twelve short shifts as a master row (every rota with more costs
         at least 1,391), ``"depth"`` with ``node_rounds`` 3 found 1,307 in 30 s where ``"best"``
         left 123 nodes open with no rota in 60 s (``roster_search.md``, 2026-12-06 04:42-).
+    dives : int
+        Most dives from the root with ``order="depth"`` (module docstring; default 1: one tree,
+        backtracking from its first leaf).
+    spread : float
+        How far from the nearest to 1/2 (or to 1, ``"certain"``) a candidate may be and still be
+        chosen by a second or later dive (default 0.1).
     pool_nodes, pool_seconds : int, float
         A rota from the pool (module docstring): every ``pool_nodes`` nodes (default 0: never)
         the MIP over the lines so far, for at most ``pool_seconds`` (default 3).
@@ -125,6 +141,8 @@ class BranchSettings:
     pool: int = 5
     rule: str = "day"
     order: str = "best"
+    dives: int = 1
+    spread: float = 0.1
     pool_nodes: int = 0  # nodes between two MIPs over the lines so far (0: none; measured, not adopted)
     pool_seconds: float = 3.0  # most seconds of one such MIP (at most a quarter of the time left)
 
@@ -139,6 +157,7 @@ class Tree:
     nodes : nodes solved; open : nodes left open; depth : deepest node solved; seconds : wall.
     pool_runs, pool_better : MIPs over the lines so far (a rota from the pool), and how many of
     them gave a better incumbent.
+    dives : dives from the root (``order="depth"``; 1 otherwise).
     """
 
     lines: tuple[Line, ...] | None
@@ -151,6 +170,7 @@ class Tree:
     seconds: float
     pool_runs: int = 0
     pool_better: int = 0
+    dives: int = 1
 
 
 @dataclass(frozen=True)
@@ -207,6 +227,8 @@ def branch_and_price(
     pooled = (0, len(master.lines))  # nodes and lines at the last rota from the pool
     pool_runs = pool_better = 0
     current: _Node | None = None
+    dive = 1
+    rng: random.Random | None = None  # a second or later dive's choice among near candidates
     try:
         while heap and not options.should_stop():
             _, _, _, _, node = heapq.heappop(heap)
@@ -235,13 +257,21 @@ def branch_and_price(
                 rota = integral_rota(master, solved.value)
                 if rota is not None and solved.lp < best - TOLERANCE:
                     best_lines, best = rota, float(round(solved.lp)) if whole else solved.lp
+                if rota is not None and node.fixings and settings.order == "depth" and dive < settings.dives:
+                    dive += 1
+                    rng = random.Random(dive)
+                    heap.clear()
+                    apply_fixings(master, people, ())
+                    current = None
+                    _push(heap, root, whole, 0, counter, settings.order)
+                    continue
             if not solved.finished:
                 current = _Node(node.fixings, node_bound)
                 break
             current = None
             if solved.value is None or _rounded(node_bound, whole) >= best - TOLERANCE:
                 continue  # infeasible, or pruned by its bound
-            split = _branch(master, solved.value, node.fixings, settings.rule)
+            split = _branch(master, solved.value, node.fixings, settings.rule, rng, settings.spread)
             if split is None:  # integral: its LP is that rota; the node holds none better if exact
                 if not solved.exact:
                     _push(heap, _Node(node.fixings, node_bound), whole, 0, counter, settings.order)
@@ -275,6 +305,7 @@ def branch_and_price(
         seconds=time.perf_counter() - t0,
         pool_runs=pool_runs,
         pool_better=pool_better,
+        dives=dive,
     )
 
 
@@ -417,12 +448,18 @@ def _obeys(shifts: frozenset[tuple[int, str]], on: set[tuple[int, str]], off: se
 
 
 def _branch(
-    master: Master, value: np.ndarray, fixings: tuple[Fixing, ...], rule: str
+    master: Master,
+    value: np.ndarray,
+    fixings: tuple[Fixing, ...],
+    rule: str,
+    rng: random.Random | None = None,
+    spread: float = 0.0,
 ) -> tuple[tuple[int, int, str], float] | None:
     """The (person, day, shift) to branch on and its :math:`x^p_{ds}`, by ``rule`` (module
     docstring; ``"day"``: the (person, day, WORKS) whose :math:`w^p_d` is nearest 1/2, else as
     ``"fractional"``); None when every :math:`x^p_{ds}` is integral. Ties go to the first in
-    (person, day, shift) order, so the tree does not depend on dictionary order."""
+    (person, day, shift) order, so the tree does not depend on dictionary order. With ``rng``,
+    one of the candidates within ``spread`` of the nearest, drawn from them in that order."""
     if rule not in RULES:
         raise ValueError(f"unknown branching rule {rule!r}: one of {', '.join(map(repr, RULES))}")
     share: dict[tuple[int, int, str], float] = {}
@@ -441,14 +478,23 @@ def _branch(
     def fractional(values: dict[tuple[int, int, str], float]) -> list[tuple[tuple[int, int, str], float]]:
         return [(k, v) for k, v in values.items() if TOLERANCE < v < 1 - TOLERANCE and k not in done]
 
+    def pick(
+        found: list[tuple[tuple[int, int, str], float]], far: Callable[[float], float]
+    ) -> tuple[tuple[int, int, str], float]:
+        if rng is None:
+            return min(found, key=lambda kv: (far(kv[1]), kv[0]))
+        least = min(far(v) for _, v in found)
+        near = sorted(kv for kv in found if far(kv[1]) <= least + spread)
+        return near[rng.randrange(len(near))]
+
     if rule == "day" and (days := fractional(worked)):
-        return min(days, key=lambda kv: (abs(kv[1] - 0.5), kv[0]))
+        return pick(days, lambda v: abs(v - 0.5))
     candidates = fractional(share)
     if not candidates:
         return None
     if rule == "certain":
-        return min(candidates, key=lambda kv: (1.0 - kv[1], kv[0]))
-    return min(candidates, key=lambda kv: (abs(kv[1] - 0.5), kv[0]))
+        return pick(candidates, lambda v: 1.0 - v)
+    return pick(candidates, lambda v: abs(v - 0.5))
 
 
 def integral_rota(master: Master, value: np.ndarray) -> tuple[Line, ...] | None:

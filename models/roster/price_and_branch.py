@@ -312,6 +312,12 @@ class LinesSettings:
         Pricing rounds at each of its nodes (its ``node_rounds``; default 1: on Instance8 a rota
         in 2 of 2 runs of 25 s and 2 of 3 of 15 s, against 1 of 3 of 30 s with 3 rounds and none
         of 25 s with 20).
+    short_dives : int
+        Most dives of that tree (its ``dives``; default 8): a dive that reaches a rota starts
+        again from the root, choosing among the near candidates at random. On Instance8 at 60 s
+        the second dive bettered the first's rota in three runs of four (1,330 -> 1,310,
+        1,317 -> 1,300, 1,334 -> 1,312), where backtracking from the first leaf had bettered it
+        in none of three (``roster_search.md``, 2026-12-06 15:41-).
     bandp : BranchSettings
         The tree's figures (default :class:`models.roster.branch_and_price.BranchSettings`).
     """
@@ -360,6 +366,7 @@ class LinesSettings:
     short_seconds: float = 60.0
     dive_after_short: bool = False
     short_rounds: int = 1
+    short_dives: int = 8
     bandp: BranchSettings = BranchSettings()
 
 
@@ -784,12 +791,13 @@ def _short_side(
     the rota ``found`` leaves more than ``most`` shifts short (the LP's total, rounded up), the
     master gets the row "at most ``most`` short" (:meth:`Master.limit_short`) and
     branch-and-price runs on it depth first (``order="depth"``, ``short_rounds`` pricing rounds
-    a node) for ``short_share`` of the time left, at most ``short_seconds``, with ``found`` as its
-    incumbent (it prunes nodes that cannot beat it); the row is lifted after. Its bound holds for
-    that side alone and is dropped; its rota is a rota of the whole model. The better of the two.
-    ``record`` gains ``short_most``, ``short_found`` (``found``'s shifts short) and, when the tree
-    ran, ``short_penalty`` (None: nothing better than ``found``), ``short_nodes`` and
-    ``short_seconds``. ``found`` itself (the same object) when the tree found nothing better."""
+    a node, up to ``short_dives`` dives from the root) for ``short_share`` of the time left, at
+    most ``short_seconds``, with ``found`` as its incumbent (it prunes nodes that cannot beat
+    it); the row is lifted after. Its bound holds for that side alone and is dropped; its rota
+    is a rota of the whole model. The better of the two. ``record`` gains ``short_most``,
+    ``short_found`` (``found``'s shifts short) and, when the tree ran, ``short_penalty`` (None:
+    nothing better than ``found``), ``short_nodes``, ``short_dives`` and ``short_seconds``.
+    ``found`` itself (the same object) when the tree found nothing better."""
     short = master.short_of(found[0])
     record["short_most"], record["short_found"] = most, short
     left = options.remaining()
@@ -800,7 +808,9 @@ def _short_side(
         seconds = min(settings.short_share * left, seconds)
     part = options.with_deadline(seconds)
     part = dataclasses.replace(part, time_limit=part.remaining())
-    tree_settings = dataclasses.replace(settings.bandp, order="depth", node_rounds=settings.short_rounds)
+    tree_settings = dataclasses.replace(
+        settings.bandp, order="depth", node_rounds=settings.short_rounds, dives=settings.short_dives
+    )
     master.limit_short(most)
     try:
         tree = branch_and_price(
@@ -809,6 +819,7 @@ def _short_side(
     finally:
         master.limit_short()
     record["short_nodes"], record["short_seconds"] = tree.nodes, round(tree.seconds, 2)
+    record["short_dives"] = tree.dives
     record["short_penalty"] = None
     if tree.lines is None or tree.penalty is None or tree.penalty >= found[1] - 1e-6:
         return found

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import random
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from instances.generators.rostering import generate
-from models.roster.branch_and_price import BranchSettings, branch_and_price
+from models.roster.branch_and_price import BranchSettings, _branch, _values, branch_and_price
 from models.roster.check import check_roster
 from models.roster.column_generation import generate_columns
 from models.roster.input import RosterInput
@@ -47,19 +48,25 @@ def _start(inp: RosterInput, rounds: int | None):
     return rm, master, people, cg
 
 
-@pytest.mark.parametrize("rule, order", [("fractional", "best"), ("day", "best"), ("day", "depth")])
+@pytest.mark.parametrize(
+    "rule, order, dives",
+    [("fractional", "best", 1), ("day", "best", 1), ("day", "depth", 1), ("day", "depth", 3)],
+)
 @pytest.mark.parametrize("seed", [1, 6])
 def test_the_tree_proves_the_enumerated_optimum_where_the_lp_is_below_it(
-    seed: int, rule: str, order: str
+    seed: int, rule: str, order: str, dives: int
 ) -> None:
+    """Every rule and order, and depth first with dives from the root again after a leaf (the
+    last dive's tree is complete by itself, so it proves too)."""
     inp = _ward(seed)
     rm, master, people, cg = _start(inp, None)
     assert cg is not None and cg.converged and cg.bound is not None and cg.bound < OPTIMUM[seed]
-    settings = BranchSettings(rule=rule, order=order)
+    settings = BranchSettings(rule=rule, order=order, dives=dives)
     tree = branch_and_price(
         master, people, SolveOptions(time_limit=120.0), bound=cg.bound, settings=settings, workers=1
     )
     assert tree.proven and tree.nodes > 1 and tree.lines is not None
+    assert tree.dives == 1 if dives == 1 else 1 < tree.dives <= dives
     assert tree.penalty == tree.bound == OPTIMUM[seed]
     checked = check_roster(inp, _assignments(rm, tree.lines))
     assert checked.feasible and checked.score == OPTIMUM[seed]
@@ -225,3 +232,28 @@ def test_an_unknown_rule_or_order_is_refused() -> None:
         )
     with pytest.raises(ValueError, match="branching rule"):
         branch_and_price(master, people, SolveOptions(time_limit=5.0), settings=BranchSettings(rule="random"))
+
+
+def test_a_later_dive_branches_on_a_near_candidate_drawn_by_its_seed() -> None:
+    """Without a generator the candidate nearest 1/2 (ties by key); with one, a candidate within
+    ``spread`` of the nearest, the same for the same seed, never a far one."""
+    inp = _ward(1)
+    _, master, _, cg = _start(inp, None)
+    assert cg is not None
+    value = _values(master)
+    plain = _branch(master, value, (), "fractional")
+    assert plain is not None
+    shares = {}
+    for line, col in zip(master.lines, master.line_cols, strict=True):
+        for d, s in line.shifts:
+            key = (line.person, d, s)
+            shares[key] = shares.get(key, 0.0) + float(value[col])
+    fractional = {k: v for k, v in shares.items() if 1e-6 < v < 1 - 1e-6}
+    nearest = min(abs(v - 0.5) for v in fractional.values())
+    assert abs(plain[1] - 0.5) == pytest.approx(nearest)
+    drawn = {_branch(master, value, (), "fractional", random.Random(seed), 1.0)[0] for seed in range(40)}
+    assert drawn == set(fractional)  # a spread of 1: any fractional one
+    for seed in range(10):
+        again = [_branch(master, value, (), "fractional", random.Random(seed), 0.0) for _ in range(2)]
+        assert again[0] == again[1] and again[0] is not None
+        assert abs(again[0][1] - 0.5) == pytest.approx(nearest)

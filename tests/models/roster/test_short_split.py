@@ -92,13 +92,17 @@ def test_the_lp_and_a_rota_count_their_shifts_short(ward: RosterModel) -> None:
         assert master.short_of(best[2]) == best[1]
 
 
+@pytest.mark.parametrize("dives", [1, 8])
 @pytest.mark.parametrize("most", sorted(SIDES))
-def test_the_tree_under_the_row_proves_each_side_and_the_row_lifts(ward: RosterModel, most: int) -> None:
+def test_the_tree_under_the_row_proves_each_side_and_the_row_lifts(
+    ward: RosterModel, most: int, dives: int
+) -> None:
+    """Depth first, one dive or several from the root (as the search runs it): each side's
+    enumerated optimum, proven."""
     master, people, _ = _converged(ward)
     master.limit_short(most)
-    tree = branch_and_price(
-        master, people, SolveOptions(time_limit=60.0), settings=BranchSettings(order="depth"), workers=1
-    )
+    settings = BranchSettings(order="depth", dives=dives)
+    tree = branch_and_price(master, people, SolveOptions(time_limit=60.0), settings=settings, workers=1)
     master.limit_short()
     assert tree.proven
     assert tree.penalty == SIDES[most]
@@ -131,6 +135,7 @@ def test_the_search_takes_the_lps_side_from_a_rota_on_the_other(ward: RosterMode
         assert master.short_of(lines) <= most
     assert record["short_most"] == most and record["short_found"] == 7
     assert record["short_penalty"] == least
+    assert 1 <= record["short_dives"] <= LinesSettings().short_dives  # type: ignore[operator]
     assert master.short_row is not None and master.hi[master.short_row] == math.inf
 
 
