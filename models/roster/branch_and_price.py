@@ -158,6 +158,8 @@ class Tree:
     pool_runs, pool_better : MIPs over the lines so far (a rota from the pool), and how many of
     them gave a better incumbent.
     dives : dives from the root (``order="depth"``; 1 otherwise).
+    rotas : each better rota the tree found, as (seconds into the tree, nodes solved, dive,
+    penalty).
     """
 
     lines: tuple[Line, ...] | None
@@ -171,6 +173,7 @@ class Tree:
     pool_runs: int = 0
     pool_better: int = 0
     dives: int = 1
+    rotas: tuple[tuple[float, int, int, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,7 @@ def branch_and_price(
     current: _Node | None = None
     dive = 1
     rng: random.Random | None = None  # a second or later dive's choice among near candidates
+    rotas: list[tuple[float, int, int, float]] = []
     try:
         while heap and not options.should_stop():
             _, _, _, _, node = heapq.heappop(heap)
@@ -245,6 +249,7 @@ def branch_and_price(
                 if found is not None and found[1] < best - TOLERANCE:
                     best_lines, best = found
                     pool_better += 1
+                    rotas.append((round(time.perf_counter() - t0, 2), nodes, dive, best))
                     if _rounded(node.bound, whole) >= best - TOLERANCE:
                         continue
             current = node
@@ -257,6 +262,7 @@ def branch_and_price(
                 rota = integral_rota(master, solved.value)
                 if rota is not None and solved.lp < best - TOLERANCE:
                     best_lines, best = rota, float(round(solved.lp)) if whole else solved.lp
+                    rotas.append((round(time.perf_counter() - t0, 2), nodes, dive, best))
                 if rota is not None and node.fixings and settings.order == "depth" and dive < settings.dives:
                     dive += 1
                     rng = random.Random(dive)
@@ -306,6 +312,7 @@ def branch_and_price(
         pool_runs=pool_runs,
         pool_better=pool_better,
         dives=dive,
+        rotas=tuple(rotas),
     )
 
 

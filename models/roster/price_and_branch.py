@@ -796,7 +796,8 @@ def _short_side(
     it); the row is lifted after. Its bound holds for that side alone and is dropped; its rota
     is a rota of the whole model. The better of the two. ``record`` gains ``short_most``,
     ``short_found`` (``found``'s shifts short) and, when the tree ran, ``short_penalty`` (None:
-    nothing better than ``found``), ``short_nodes``, ``short_dives`` and ``short_seconds``.
+    nothing better than ``found``), ``short_nodes``, ``short_dives``, ``short_rotas`` (each better
+    rota: seconds into the tree, nodes, dive, penalty) and ``short_seconds``.
     ``found`` itself (the same object) when the tree found nothing better."""
     short = master.short_of(found[0])
     record["short_most"], record["short_found"] = most, short
@@ -820,6 +821,9 @@ def _short_side(
         master.limit_short()
     record["short_nodes"], record["short_seconds"] = tree.nodes, round(tree.seconds, 2)
     record["short_dives"] = tree.dives
+    record["short_rotas"] = [
+        [seconds, nodes, dive, round(penalty, 2)] for seconds, nodes, dive, penalty in tree.rotas
+    ]
     record["short_penalty"] = None
     if tree.lines is None or tree.penalty is None or tree.penalty >= found[1] - 1e-6:
         return found

@@ -67,6 +67,9 @@ def test_the_tree_proves_the_enumerated_optimum_where_the_lp_is_below_it(
     )
     assert tree.proven and tree.nodes > 1 and tree.lines is not None
     assert tree.dives == 1 if dives == 1 else 1 < tree.dives <= dives
+    assert tree.rotas and tree.rotas[-1][3] == tree.penalty  # each better rota, the last the tree's
+    assert [r[3] for r in tree.rotas] == sorted((r[3] for r in tree.rotas), reverse=True)
+    assert all(1 <= r[2] <= tree.dives and 1 <= r[1] <= tree.nodes for r in tree.rotas)
     assert tree.penalty == tree.bound == OPTIMUM[seed]
     checked = check_roster(inp, _assignments(rm, tree.lines))
     assert checked.feasible and checked.score == OPTIMUM[seed]

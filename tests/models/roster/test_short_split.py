@@ -136,6 +136,9 @@ def test_the_search_takes_the_lps_side_from_a_rota_on_the_other(ward: RosterMode
     assert record["short_most"] == most and record["short_found"] == 7
     assert record["short_penalty"] == least
     assert 1 <= record["short_dives"] <= LinesSettings().short_dives  # type: ignore[operator]
+    rotas = record["short_rotas"]
+    assert isinstance(rotas, list)
+    assert [r[3] for r in rotas][-1:] == ([] if least is None else [least])
     assert master.short_row is not None and master.hi[master.short_row] == math.inf
 
 
