@@ -51,9 +51,9 @@ sooner. With ``order="depth"`` and ``dives`` above 1, a dive that reaches a leaf
 LP below the root) starts again from the root, up to ``dives`` dives: the open nodes are dropped
 and the new dive branches on a candidate chosen at random (seeded by the dive's number) among
 those within ``spread`` of the nearest to 1/2 (:func:`_branch`), pruning against the incumbent
-so far. Backtracking in a depth-first tree stays near its first leaf; on Curtois & Qu Instance8
-under the shifts-short row the first leaf's rota was the tree's in three runs of three, and a
-second dive bettered it in three of four (1,330 -> 1,310, 1,317 -> 1,300, 1,334 -> 1,312;
+so far. Backtracking in a depth-first tree stays near its first leaf: on Curtois & Qu Instance8
+under the shifts-short row, in 30 s, it bettered the first leaf's rota in one run of four (by 1),
+where later dives bettered it in three of four (1,321 -> 1,302, 1,315 -> 1,304, 1,324 -> 1,312;
 ``benchmarks/results/roster_search.md``, 2026-12-06 15:41-). The bound stays valid: the last
 dive's tree, from the root, is complete by itself. The **tree's bound** is the least bound over the open nodes
 (the node being solved included) and the incumbent: every rota lies in an open node or was

@@ -314,10 +314,11 @@ class LinesSettings:
         of 25 s with 20).
     short_dives : int
         Most dives of that tree (its ``dives``; default 8): a dive that reaches a rota starts
-        again from the root, choosing among the near candidates at random. On Instance8 at 60 s
-        the second dive bettered the first's rota in three runs of four (1,330 -> 1,310,
-        1,317 -> 1,300, 1,334 -> 1,312), where backtracking from the first leaf had bettered it
-        in none of three (``roster_search.md``, 2026-12-06 15:41-).
+        again from the root, choosing among the near candidates at random. On Instance8 at 60 s,
+        alternating (``lines_bandp.py 8 60 short_dives=8`` and ``=1``): 1,302, 1,304, 1,312 and
+        1,307 against 1,321, 1,331, 1,338 and 1,350; the first dive's rota was 1,308-1,350 in
+        both, later dives bettered it in three runs of four, backtracking from the first leaf
+        in one of four, by 1 (``roster_search.md``, 2026-12-06 15:41-).
     bandp : BranchSettings
         The tree's figures (default :class:`models.roster.branch_and_price.BranchSettings`).
     """
