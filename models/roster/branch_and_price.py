@@ -55,9 +55,9 @@ so far. Backtracking in a depth-first tree stays near its first leaf: on Curtois
 under the shifts-short row, in 30 s, it bettered the first leaf's rota in one run of four (by 1),
 where later dives bettered it in three of four (1,321 -> 1,302, 1,315 -> 1,304, 1,324 -> 1,312;
 ``benchmarks/results/roster_search.md``, 2026-12-06 15:41-). The bound stays valid: the last
-dive's tree, from the root, is complete by itself. The **tree's bound** is the least bound over the open nodes
-(the node being solved included) and the incumbent: every rota lies in an open node or was
-pruned against the incumbent; when no node is open the incumbent is proven optimal.
+dive's tree, from the root, is complete by itself. The **tree's bound** is the least bound over
+the open nodes (the node being solved included) and the incumbent: every rota lies in an open
+node or was pruned against the incumbent; when no node is open the incumbent is proven optimal.
 An LP whose lines are integral updates the incumbent.
 
 **A rota from the pool** (:func:`_pool_rota`): the tree rarely reaches an integral LP, and a node
