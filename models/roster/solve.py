@@ -57,6 +57,11 @@ neighbourhood searches). At 20 deterministic seconds on six rotas (bundled nurse
 registrars, a generated 30 x 28, Curtois & Qu 5, 8, 10) every rota was better (nurses 267 -> 66,
 registrars 1035 -> 914, Instance8 4196 -> 2145) and the bound lower on three (Instance10 4619 ->
 9): ``benchmarks/results/roster_encodings.md``. A caller's ``subsolvers`` option wins."""
+RESCUE_SECONDS = 10.0
+"""Most seconds for the rota built window by window (:func:`models.roster.horizon.rolling_rota`,
+one worker, so a seed repeats) that starts the whole model when the first phase found none, and
+at most a quarter of the time then left: on a generated 40 x 56 ward it took 0.7 s (a legal rota
+of 10,721 points, where the search without it ended with no rota)."""
 INTERLEAVE_BATCH = 2
 """Tasks in each batch of the reproducible search's interleaved workers (CP-SAT's
 ``interleave_batch_size``; its default, 0, chose 6 on the bundled rotas). At 24 deterministic
@@ -230,6 +235,7 @@ def _search(
             hint=_hint(rm, start),
             build_seconds=build_seconds,
             limit=_limit(given, params),
+            rescue=lambda left: _constructed(rm, params, left),
         )
         limit_given = options.extra.get("max_deterministic_time")
         budget = None if limit_given is None else float(str(limit_given))
@@ -407,6 +413,26 @@ def _rescored(result: SolveResult, score: int) -> SolveResult:
         gap=relative_gap(float(score), result.bound),
         message=result.message + note,
     )
+
+
+def _constructed(rm: RosterModel, params: RosterParameters, left: float | None) -> dict[Any, int] | None:
+    """A legal rota of ``rm`` built window by window, as a value for every variable of the model
+    (a complete hint, which CP-SAT takes as its first rota at once; hinting the assignments alone
+    left phase 2 on a generated 40 x 56 ward without a rota); None when none is found within
+    :data:`RESCUE_SECONDS`, or a quarter of the ``left`` seconds."""
+    seconds = RESCUE_SECONDS if left is None else min(RESCUE_SECONDS, left / 4)
+    run = SolveOptions(time_limit=seconds, threads=1).with_deadline()
+    rolled = horizon.rolling_rota(rm.inp, params, run)
+    on = _hint(rm, rolled.assignments)
+    if on is None:
+        return None
+    keys = {var.index: key for key, var in rm.x.items()}
+    fixed = rm.narrowed({keys[var.index]: value for var, value in on.items()})
+    result, solver = solve_cpsat(fixed, dataclasses.replace(run, time_limit=run.call_limit()))
+    if not result.has_plan:
+        return None
+    count = len(rm.model.proto.variables)
+    return {(var := rm.model.get_int_var_from_proto_index(i)): int(solver.value(var)) for i in range(count)}
 
 
 def _hint(rm: RosterModel, rota: pd.DataFrame | None) -> dict[Any, int] | None:
