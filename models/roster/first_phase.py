@@ -10,9 +10,12 @@ instance has no soft term of those families (or they are hard already) there is 
 whole model for the whole budget, exactly as before. When phase 1 finds no rota (the hardened
 model is infeasible, which CP-SAT usually proves at once, or none in :data:`GIVE_UP` of its
 part of the time limit, when it ends) phase 2 starts from the caller's hint with the rest of the
-budget, or, when the caller gave none, from the legal rota of ``rescue`` (the search's
-construction, :func:`models.roster.solve`): without it the reproducible search on a generated
-40 x 56 ward (seed 1) ended with no rota at all, phase 2's first rota arriving after its 24 s.
+budget; when the caller gave none, the legal rota of ``rescue`` (the search's construction,
+:func:`models.roster.solve`) is built first and returned when phase 2 finds no better one:
+without it the reproducible search on a generated 40 x 56 ward (seed 1) ended with no rota at
+all, phase 2's first rota arriving after its 24 s. It is not phase 2's hint: a poor start
+biases the search (the whole model hinted with it gave 8,405 on the generator's seed 0, where
+the search alone gives 1,295).
 The better of the two phases' rotas is returned (phase 2 may not reach, or keep, its hint in its
 time: a large model under load), with phase 2's bound.
 
@@ -78,7 +81,7 @@ def two_phase_solve(
     hint: dict[Any, int] | None = None,
     build_seconds: float = 0.0,
     limit: float | None = None,
-    rescue: Callable[[float | None], dict[Any, int] | None] | None = None,
+    rescue: Callable[[float | None], tuple[SolveResult, Any] | None] | None = None,
 ) -> tuple[SolveResult, Any, float, bool]:
     """Search ``rm`` in two phases (module docstring); return the result, the solver holding the
     rota (it reads ``rm``'s variables), the deterministic time of both phases, and whether phase 1
@@ -86,7 +89,8 @@ def two_phase_solve(
     as the user gave it (default ``options``' wall-clock allowance, which in reproducible runs is
     a backstop some times longer): phase 1 gives up at :data:`GIVE_UP` of ``share`` of it.
     ``rescue``: called only when phase 1 found no rota and there is no ``hint``, with the seconds
-    left (None: no deadline); a start for phase 2, or None."""
+    left (None: no deadline); a result and a solver holding a legal rota of ``rm`` (or None),
+    returned when phase 2 finds no better rota."""
     hard, count = hardened_model(rm, families) if share > 0 else (None, 0)
     if hard is None or count == 0:
         result, solver = solve_cpsat(rm.model, options, build_seconds=build_seconds, hint=hint)
@@ -118,13 +122,27 @@ def two_phase_solve(
         rest["max_deterministic_time"] = max(float(str(budget)) - used, 0.0)
     second = dataclasses.replace(options, extra=rest)
     start = {v: int(first_solver.value(v)) for v in rm.x.values()} if first_result.has_plan else hint
-    rescued = start is None and rescue is not None and (start := rescue(options.remaining())) is not None
+    fallback = rescue(options.remaining()) if start is None and rescue is not None else None
     result, solver = solve_cpsat(rm.model, second, build_seconds=build_seconds, hint=start)
     used += float(solver.deterministic_time)
     seconds = time.perf_counter() - t0
     note = f"; first phase with {', '.join(sorted(families))} hard: {_outcome(first_result)}"
-    if rescued:
-        note += ", the whole model started from a constructed rota"
+    if fallback is not None:
+        held, held_solver = fallback
+        if not result.has_plan or _score(rm, held_solver) < _score(rm, solver):
+            bound = result.bound if result.has_plan else _bound(solver)
+            objective = float(_score(rm, held_solver))
+            words = "stopped at its limit" if result.status is Status.NO_SOLUTION else result.message
+            result = dataclasses.replace(
+                result,
+                status=Status.FEASIBLE,
+                objective=objective,
+                bound=bound,
+                gap=relative_gap(objective, bound),
+                message=f"{words}; the rota is the one constructed window by window, the whole model "
+                "found none better",
+            )
+            solver = held_solver
     first_seconds = first_result.first_solution_seconds or result.first_solution_seconds
     if first_result.has_plan and (not result.has_plan or _score(rm, first_solver) < _score(rm, solver)):
         # phase 1's rota (CP-SAT did not reach or keep its hint in phase 2's time); the bound is

@@ -59,9 +59,10 @@ registrars 1035 -> 914, Instance8 4196 -> 2145) and the bound lower on three (In
 9): ``benchmarks/results/roster_encodings.md``. A caller's ``subsolvers`` option wins."""
 RESCUE_SECONDS = 10.0
 """Most seconds for the rota built window by window (:func:`models.roster.horizon.rolling_rota`,
-one worker, so a seed repeats) that starts the whole model when the first phase found none, and
-at most a quarter of the time then left: on a generated 40 x 56 ward it took 0.7 s (a legal rota
-of 10,721 points, where the search without it ended with no rota)."""
+one worker, so a seed repeats) that is returned when the first phase found no rota and the
+whole model none better, and at most a quarter of the time then left: on a generated 40 x 56
+ward it took 0.7 s (a legal rota of 10,721 points, where the search without it ended with no
+rota)."""
 INTERLEAVE_BATCH = 2
 """Tasks in each batch of the reproducible search's interleaved workers (CP-SAT's
 ``interleave_batch_size``; its default, 0, chose 6 on the bundled rotas). At 24 deterministic
@@ -415,10 +416,11 @@ def _rescored(result: SolveResult, score: int) -> SolveResult:
     )
 
 
-def _constructed(rm: RosterModel, params: RosterParameters, left: float | None) -> dict[Any, int] | None:
-    """A legal rota of ``rm`` built window by window, as a value for every variable of the model
-    (a complete hint, which CP-SAT takes as its first rota at once; hinting the assignments alone
-    left phase 2 on a generated 40 x 56 ward without a rota); None when none is found within
+def _constructed(
+    rm: RosterModel, params: RosterParameters, left: float | None
+) -> tuple[SolveResult, Any] | None:
+    """A legal rota of ``rm`` built window by window: the result and a solver holding it (the whole
+    model with every assignment fixed to it); None when none is found within
     :data:`RESCUE_SECONDS`, or a quarter of the ``left`` seconds."""
     seconds = RESCUE_SECONDS if left is None else min(RESCUE_SECONDS, left / 4)
     run = SolveOptions(time_limit=seconds, threads=1).with_deadline()
@@ -429,10 +431,7 @@ def _constructed(rm: RosterModel, params: RosterParameters, left: float | None) 
     keys = {var.index: key for key, var in rm.x.items()}
     fixed = rm.narrowed({keys[var.index]: value for var, value in on.items()})
     result, solver = solve_cpsat(fixed, dataclasses.replace(run, time_limit=run.call_limit()))
-    if not result.has_plan:
-        return None
-    count = len(rm.model.proto.variables)
-    return {(var := rm.model.get_int_var_from_proto_index(i)): int(solver.value(var)) for i in range(count)}
+    return (result, solver) if result.has_plan else None
 
 
 def _hint(rm: RosterModel, rota: pd.DataFrame | None) -> dict[Any, int] | None:
