@@ -15,7 +15,8 @@ budget; when the caller gave none, the legal rota of ``rescue`` (the search's co
 without it the reproducible search on a generated 40 x 56 ward (seed 1) ended with no rota at
 all, phase 2's first rota arriving after its 24 s. It is not phase 2's hint: a poor start
 biases the search (the whole model hinted with it gave 8,405 on the generator's seed 0, where
-the search alone gives 1,295).
+the search alone gives 1,295). A phase 1 that gave up (no rota, none proven) also hands phase 2
+the interleaved subsolvers :data:`GAVE_UP_SUBSOLVERS`, which find a first rota sooner there.
 The better of the two phases' rotas is returned (phase 2 may not reach, or keep, its hint in its
 time: a large model under load), with phase 2's bound.
 
@@ -54,6 +55,14 @@ run that gives up may differ from the next: it is reported ``cut``. On a generat
 rota with ``whole_weekends``, ``fair_nights`` and ``fair_weekends`` hard, phase 1 found no rota in
 its 80 % of 60 s twice in three runs, and phase 2 none in the 20 % left: no rota at all, where
 the whole model alone finds one."""
+GAVE_UP_SUBSOLVERS = ("no_lp",)
+"""Phase 2's interleaved subsolvers when phase 1 gave up without a rota (neither found one nor
+proved there is none), in place of the caller's. On the generated 40 x 56 ward (seed 1; 60 s,
+two threads, reproducible) phase 1 gives up at 24 s and phase 2 with ``default_lp`` found no rota
+in its 12.4 units, where with ``no_lp`` it reaches 2,907 (with both, 3,176; the constructed
+fallback 10,721; racing 1,975). Not the default throughout: in the whole search ``no_lp`` gave
+the bundled nurses 59 and registrars 572 against 57 and 552, Curtois & Qu Instance8 2,039 against
+1,835 (``benchmarks/results/roster_search.md``, 2026-12-06 17:42-)."""
 REACHED = 0.99
 """Share of its deterministic limit a phase must have spent to have stopped at it (as
 :data:`models.roster.solve.DETERMINISTIC_REACHED`)."""
@@ -120,6 +129,8 @@ def two_phase_solve(
     rest = dict(options.extra)
     if budget is not None:
         rest["max_deterministic_time"] = max(float(str(budget)) - used, 0.0)
+    if first_result.status is Status.NO_SOLUTION and rest.get("interleave_search"):
+        rest["subsolvers"] = list(GAVE_UP_SUBSOLVERS)
     second = dataclasses.replace(options, extra=rest)
     start = {v: int(first_solver.value(v)) for v in rm.x.values()} if first_result.has_plan else hint
     fallback = rescue(options.remaining()) if start is None and rescue is not None else None

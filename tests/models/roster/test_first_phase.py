@@ -214,3 +214,29 @@ def test_the_constructed_start_is_asked_for_only_when_phase_1_has_no_rota_and_th
     options = SolveOptions(threads=1, seed=0, extra={"max_deterministic_time": 2.0})
     result, _, _, _ = two_phase_solve(rm, options, ("whole_weekends",), 0.8, rescue=refused)
     assert result.has_plan and "constructed" not in result.message
+
+
+@pytest.mark.parametrize("phase_1_finds", [False, True])
+def test_phase_2_searches_without_the_lp_only_when_phase_1_gave_up(
+    phase_1_finds: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phase 1 that gave up without a rota hands phase 2 :data:`GAVE_UP_SUBSOLVERS` (its
+    ``default_lp`` tasks found no first rota of a generated 40 x 56 ward in time); a phase 1 with a
+    rota leaves the caller's subsolvers alone."""
+    real = first_phase.solve_cpsat
+    seen: list[object] = []
+
+    def watched(model: object, options: SolveOptions, **kwargs: object) -> object:
+        if kwargs.get("give_up") is not None and not phase_1_finds:
+            return real(model, dataclasses.replace(options, time_limit=0.0), **kwargs)
+        if kwargs.get("give_up") is None:
+            seen.append(options.extra.get("subsolvers"))
+        return real(model, options, **kwargs)
+
+    monkeypatch.setattr(first_phase, "solve_cpsat", watched)
+    rm = build_roster_model(_weekends_soft(), LOOSE)
+    extra = {"max_deterministic_time": 2.0, "interleave_search": True, "subsolvers": ["default_lp"]}
+    options = SolveOptions(time_limit=30.0, threads=2, seed=0, extra=extra)
+    result, _, _, _ = two_phase_solve(rm, options, ("whole_weekends",), 0.5)
+    assert result.has_plan
+    assert seen == [["default_lp"] if phase_1_finds else list(first_phase.GAVE_UP_SUBSOLVERS)]
