@@ -283,7 +283,10 @@ def _bounded(
        it stops (on a busy machine it may then be lower than on a quiet one; the rota is the same).
     2. The full LP's bound (:mod:`models.roster.full_lp_bound`), in deterministic units when the
        search counted them (``budget``: ``bound_share`` of the limit, the same bound on every run),
-       within what is left of the wall clock.
+       within what is left of the wall clock; in such runs not at all when less than that share
+       of the limit is left (a search that ran to the deadline): CP-SAT's presolve of a large
+       model does not stop at a short limit (a generated 40 x 56 ward: 5.5 s for the 4.4 s left,
+       the run 62.7 s of solve for a 60-s limit).
 
     Why both (``benchmarks/results/roster_search.md``, 2026-12-05 21:08-): on a generated 40 x 56
     ward the window bound is 429 in 4.1 s where the full LP proves 0 in 3 s (41 in 15 s), against
@@ -299,7 +302,9 @@ def _bounded(
     if hours_short(rm.inp) > 0:  # within the caller's deadline and stop requests
         found = window_bound(rm.inp, params, replace(options, time_limit=None).with_deadline(seconds / 2))
         windows = None if found.bound is None else float(found.bound)
-    bound = full_lp_bound(rm, options, max(wall - (time.perf_counter() - t0), 0.0), units)
+    left = options.remaining()
+    short = budget is not None and left is not None and left < seconds
+    bound = None if short else full_lp_bound(rm, options, max(wall - (time.perf_counter() - t0), 0.0), units)
     spent = time.perf_counter() - t0
     best = max((b for b in (bound, windows) if b is not None), default=None)
     return replace(with_bound(result, best), solve_seconds=result.solve_seconds + spent), bound, windows

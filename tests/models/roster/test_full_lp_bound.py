@@ -151,3 +151,26 @@ def test_the_window_bound_runs_where_the_cover_leaves_the_contracts_short() -> N
     ward's does not, so the pass runs the full LP alone there."""
     assert hours_short(generate(15, 28, 0)) == pytest.approx(67.6667, abs=1e-3)
     assert hours_short(generate(8, 14, 0)) == 0.0
+
+
+@pytest.mark.parametrize("left, runs", [(1.0, False), (100.0, True)])
+def test_a_reproducible_search_that_ran_to_the_deadline_gets_no_full_lp_pass(
+    left: float, runs: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In deterministic units the pass has ``bound_share`` of the limit (3 s of 60): with less
+    than that left before the deadline it does not start (CP-SAT's presolve of a 40 x 56 ward
+    took 5.5 s for the 4.4 s left, and the run overran its limit); with time left it runs."""
+    roster_solve = importlib.import_module("models.roster.solve")
+    calls: list[float] = []
+    monkeypatch.setattr(roster_solve, "hours_short", lambda inp: 0.0)
+    monkeypatch.setattr(
+        roster_solve, "full_lp_bound", lambda rm, options, seconds, units: calls.append(seconds)
+    )
+    params = models.roster.Parameters()
+    rm = build_roster_model(generate(4, 7, 2), params)
+    given = SolveOptions(time_limit=60.0, threads=2)
+    options = SolveOptions(time_limit=180.0, threads=2).with_deadline(left)
+    result, _, _ = roster_solve._bounded(
+        rm, params, given, options, _result(Status.FEASIBLE, 300.0, 200.0), 24.0
+    )
+    assert bool(calls) == runs and result.bound == 200.0
