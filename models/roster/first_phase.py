@@ -141,39 +141,37 @@ def two_phase_solve(
     if fallback is not None:
         held, held_solver = fallback
         if not result.has_plan or _score(rm, held_solver) < _score(rm, solver):
-            bound = result.bound if result.has_plan else _bound(solver)
-            objective = float(_score(rm, held_solver))
             words = "stopped at its limit" if result.status is Status.NO_SOLUTION else result.message
-            result = dataclasses.replace(
-                result,
-                status=Status.FEASIBLE,
-                objective=objective,
-                bound=bound,
-                gap=relative_gap(objective, bound),
-                message=f"{words}; the rota is the one constructed window by window, the whole model "
-                "found none better",
-            )
-            solver = held_solver
+            words += "; the rota is the one constructed window by window, the whole model found none better"
+            result, solver = _holding(rm, result, held_solver, result, solver, words), held_solver
     first_seconds = first_result.first_solution_seconds or result.first_solution_seconds
     if first_result.has_plan and (not result.has_plan or _score(rm, first_solver) < _score(rm, solver)):
         # phase 1's rota (CP-SAT did not reach or keep its hint in phase 2's time); the bound is
         # phase 2's, which holds for the whole model (phase 1's holds for the hardened one only)
-        bound = result.bound if result.has_plan else _bound(solver)
-        objective = float(_score(rm, first_solver))
-        result = dataclasses.replace(
-            first_result,
-            status=Status.FEASIBLE,
-            objective=objective,
-            bound=bound,
-            gap=relative_gap(objective, bound),
-            build_seconds=build_seconds,
-            message=f"{result.message} (the first phase's rota is better){note}",
-        )
-        solver = first_solver
+        words = f"{result.message} (the first phase's rota is better){note}"
+        result = _holding(rm, first_result, first_solver, result, solver, words)
+        result, solver = dataclasses.replace(result, build_seconds=build_seconds), first_solver
     else:
         result = dataclasses.replace(result, message=result.message + note)
     result = dataclasses.replace(result, first_solution_seconds=first_seconds)
     return dataclasses.replace(result, solve_seconds=seconds, options=options.as_dict()), solver, used, cut
+
+
+def _holding(
+    rm: RosterModel, base: SolveResult, holder: Any, whole: SolveResult, whole_solver: Any, message: str
+) -> SolveResult:
+    """``base`` for the rota ``holder`` holds (feasible, its exact penalty), with the bound of the
+    whole model's search ``whole`` (phase 2's: it holds for the whole model) and ``message``."""
+    bound = whole.bound if whole.has_plan else _bound(whole_solver)
+    objective = float(_score(rm, holder))
+    return dataclasses.replace(
+        base,
+        status=Status.FEASIBLE,
+        objective=objective,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        message=message,
+    )
 
 
 def _score(rm: RosterModel, solver: Any) -> int:
