@@ -430,16 +430,21 @@ def _constructed(
     seconds = RESCUE_SECONDS if left is None else min(RESCUE_SECONDS, left / 4)
     run = SolveOptions(time_limit=seconds, threads=1).with_deadline()
     rolled = horizon.rolling_rota(rm.inp, params, run)
-    on = _hint(rm, rolled.assignments)
-    if on is None:
+    worked = _worked(rm, rolled.assignments)
+    if worked is None:
         return None
-    keys = {var.index: key for key, var in rm.x.items()}
-    fixed = rm.narrowed({keys[var.index]: value for var, value in on.items()})
+    fixed = rm.narrowed(worked)
     result, solver = solve_cpsat(fixed, dataclasses.replace(run, time_limit=run.call_limit()))
     return (result, solver) if result.has_plan else None
 
 
 def _hint(rm: RosterModel, rota: pd.DataFrame | None) -> dict[Any, int] | None:
+    worked = _worked(rm, rota)
+    return None if worked is None else {rm.x[key]: value for key, value in worked.items()}
+
+
+def _worked(rm: RosterModel, rota: pd.DataFrame | None) -> dict[tuple[int, int, str], int] | None:
+    """Each assignment ``x[p, d, s]``'s value in ``rota`` (None: no rota, or an empty one)."""
     if rota is None or rota.empty:
         return None
     pos = {s: i for i, s in enumerate(rm.staff)}
@@ -447,7 +452,7 @@ def _hint(rm: RosterModel, rota: pd.DataFrame | None) -> dict[Any, int] | None:
     for r in rota.itertuples(index=False):
         if r.staff_id in pos:
             on.add((pos[r.staff_id], rm.inp.day_index(pd.Timestamp(r.date).date()), str(r.shift_id)))
-    return {var: int(key in on) for key, var in rm.x.items()}
+    return {key: int(key in on) for key in rm.x}
 
 
 def _explain_infeasible(
