@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from solvers.interrupt import on_stop, stop_requested, stopped_early_message
@@ -18,10 +19,18 @@ def solve_cpsat(
     *,
     build_seconds: float = 0.0,
     hint: dict[Any, int] | None = None,
+    solution: Sequence[int] | None = None,
     give_up: float | None = None,
     stop_at: float | None = None,
 ) -> tuple[SolveResult, Any]:
     """Solve ``model`` (a ``cp_model.CpModel``); return the result and the solver for values.
+
+    ``hint``: values of some variables to start from. ``solution``: a value for *every* variable
+    of ``model``, in the order of its variables (e.g. a solution of a model with the same
+    variables and more constraints); it replaces ``hint``. A complete hint that satisfies the
+    model is CP-SAT's first solution as soon as presolve ends, where a partial one (the variables
+    a caller knows) must first be completed by the search, which on a large model may not happen
+    in the time.
 
     The search ends within ``options.call_limit()`` seconds (its time limit or the deadline,
     whichever is first), and at once on a stop request (:mod:`solvers.interrupt`), with the best
@@ -37,7 +46,12 @@ def solve_cpsat(
 
     options = options or SolveOptions()
     limit = options.call_limit()
-    if hint:
+    if solution is not None:
+        model.clear_hints()
+        given = model.proto.solution_hint
+        given.vars.extend(range(len(solution)))
+        given.values.extend(int(value) for value in solution)
+    elif hint:
         model.clear_hints()
         for var, value in hint.items():
             model.add_hint(var, value)

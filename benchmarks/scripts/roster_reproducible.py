@@ -4,12 +4,13 @@ Usage (from the repository root; one line of CSV per seed)::
 
     python benchmarks/scripts/roster_reproducible.py NAME UNITS TAG SEEDS [JSON]
 
-``NAME`` is a bundled rota instance (``lsc-registrar-oncall``, ``lsc-sact-nurses``), read as
-``optimiser solve`` reads it; ``UNITS`` the deterministic limit of the whole search (both phases
-of :mod:`models.roster.first_phase`: ``work_per_second`` is set to ``UNITS / 60`` for a 60-s
-limit); ``SEEDS`` a comma-separated list (``0,1,2,3,4``); ``JSON`` CP-SAT parameters laid over
-the reproducible search's (:func:`models.roster.solve.solver_options`: two interleaved workers),
-e.g. ``'{"interleave_batch_size": 2}'``; a key that names a field of
+``NAME`` is a bundled rota instance (``lsc-registrar-oncall``, ``lsc-sact-nurses``) or an instance
+folder (``optimiser generate roster ... DIR``), read as ``optimiser solve`` reads it; ``UNITS``
+the deterministic limit of the whole search (both phases of :mod:`models.roster.first_phase`:
+``work_per_second`` is set to ``UNITS / 60`` for a 60-s limit); ``SEEDS`` a comma-separated list
+(``0,1,2,3,4``); ``JSON`` CP-SAT parameters laid over the reproducible search's
+(:func:`models.roster.solve.solver_options`: two interleaved workers), e.g.
+``'{"interleave_batch_size": 2}'``; a key that names a field of
 :class:`models.roster.Parameters` (``first_hard_share``) sets that instead, and ``threads`` the
 workers (default 2; with 1 there is no interleaving and the CP-SAT parameters reach the one
 worker, e.g. ``'{"threads": 1, "linearization_level": 2}'``). The wall-clock
@@ -23,6 +24,7 @@ import dataclasses
 import json
 import sys
 import time
+from pathlib import Path
 
 import models.roster
 from instances import bundled_path
@@ -36,9 +38,9 @@ LOOSE = 100.0  # wall-clock backstop as a multiple of the limit: never reached
 def main(argv: list[str]) -> None:
     name, units, tag, seeds = argv[0], float(argv[1]), argv[2], [int(s) for s in argv[3].split(",")]
     extra = json.loads(argv[4]) if len(argv) > 4 else {}
-    folder = bundled_path(name)
+    folder = bundled_path(name) or (Path(name) if Path(name).is_dir() else None)
     if folder is None:
-        raise SystemExit(f"{name} is not a bundled instance")
+        raise SystemExit(f"{name} is neither a bundled instance nor a folder")
     case = load_instance(folder).model_input
     fields = {f.name for f in dataclasses.fields(case.parameters)}
     threads = int(extra.pop("threads", 2))

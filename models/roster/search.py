@@ -316,8 +316,8 @@ def _search(
             threads=settings.step_workers,
             extra={k: v for k, v in options.extra.items() if k != "linearization_level"},
         )
-        hint = {var: best.values[key] for key, var in rm.x.items()}
-        result, solver = solve_cpsat(model, _call_options(step, clock, limit), hint=hint)
+        start = rm.solution(best.solver)  # every variable: the incumbent is the step's first rota at once
+        result, solver = solve_cpsat(model, _call_options(step, clock, limit), solution=start)
         clock.spend(solver)
         clock.steps += 1
         if result.has_plan and float(solver.objective_value) <= best.objective:

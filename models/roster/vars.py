@@ -271,6 +271,18 @@ class RosterModel:
             )
         )
 
+    def solution(self, solver: cp_model.CpSolver) -> list[int]:
+        """The value of every variable of :attr:`model` in the solution ``solver`` holds, in the
+        model's order: a complete hint (:func:`solvers.solve_cpsat`'s ``solution``). ``solver``
+        solved :attr:`model` or a copy of it with more constraints (a hardened or narrowed model,
+        whose variables are the model's), so this is a solution of the model and of any such copy
+        it satisfies."""
+        count = len(self.model.proto.variables)
+        values = list(solver.response_proto.solution)
+        if len(values) < count:
+            raise AssertionError(f"the solver holds {len(values)} of the model's {count} variables")
+        return values[:count]
+
     def narrowed(
         self, fixed: Mapping[tuple[int, int, str], int] | None = None, floor: int | None = None
     ) -> cp_model.CpModel:

@@ -114,3 +114,31 @@ def test_a_search_of_aimed_neighbourhoods_only_keeps_a_legal_rota() -> None:
     assert not result.message.startswith("large-neighbourhood search: 0 ")
     found = check_roster(inp, extract_tables(rm, solver)["assignments"])
     assert found.feasible and found.score == result.objective
+
+
+def test_every_neighbourhood_starts_from_the_whole_incumbent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each step is given the incumbent's value of every variable (a complete hint, a solution of
+    the step's model), not only its assignments: on a generated 30 x 28 ward (60 s, two threads)
+    that took ``search: lns`` from 211 to 158, and 15 x 28 from 161 to 127."""
+    from models.roster import search
+
+    real = search.solve_cpsat
+    steps: list[tuple[object, list[int] | None]] = []
+
+    def watched(model: object, options: SolveOptions, **kwargs: object) -> object:
+        result, solver = real(model, options, **kwargs)
+        if "solution" in kwargs:
+            steps.append((model, kwargs["solution"]))  # type: ignore[arg-type]
+        return result, solver
+
+    monkeypatch.setattr(search, "solve_cpsat", watched)
+    rm = build_roster_model(to_roster_input(instance("Instance1")))
+    options = SolveOptions(time_limit=1.0, threads=1, seed=3)
+    lns_solve(rm, options, deterministic=True, settings=EAGER, wall_clock_factor=LOOSE)
+    assert steps
+    count = len(rm.model.proto.variables)
+    for model, start in steps:
+        assert start is not None and len(start) == count
+        fixed = SolveOptions(threads=1, extra={"fix_variables_to_their_hinted_value": True})
+        held, _ = solve_cpsat(model.clone(), fixed, solution=start)  # type: ignore[attr-defined]
+        assert held.status is Status.OPTIMAL  # the start satisfies the step's model
