@@ -473,22 +473,24 @@ def lines_solve(
         if found is not None and _at_bound(found[1], bound):
             result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
             return _finish(result, solver, bound, build_seconds, t0, record, options)
-        start = hint
+        start, whole = hint, None
         if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
-            start = _hint_of(rm, found[0])
+            start, whole = _hint_of(rm, found[0]), _whole(rm, found[0])
         elif result.has_plan:
-            start = {var: int(solver.value(var)) for var in rm.x.values()}
+            start, whole = {var: int(solver.value(var)) for var in rm.x.values()}, rm.solution(solver)
         penalty = None if found is None else found[1]
         most = _before_tree(
             settings, 1.0 - settings.bandp_share, options.remaining(), settings.polish_seconds, penalty, bound
         )
         polishing = options if most is None else options.with_deadline(most)
-        result, solver, bound = _polished(rm, polishing, start, bound, settings.polish, result, solver, found)
+        result, solver, bound = _polished(
+            rm, polishing, start, bound, settings.polish, result, solver, found, whole
+        )
         if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
             if result.has_plan and not _near(settings, float(solver.objective_value), bound):
                 start = {var: int(solver.value(var)) for var in rm.x.values()}  # too far for the tree
                 result, solver, bound = _polished(
-                    rm, options, start, bound, settings.polish, result, solver, None
+                    rm, options, start, bound, settings.polish, result, solver, None, rm.solution(solver)
                 )
             else:
                 result, solver, bound = _branched(
@@ -527,11 +529,13 @@ def _polished(
     result: SolveResult,
     solver: Any,
     found: tuple[list[Line], float] | None,
+    whole: list[int] | None = None,
 ) -> tuple[SolveResult, Any, float | None]:
-    """The polish (:func:`_polish`) within ``options``' deadline with ``bound`` as its cut; the
-    best of its rota, ``solver``'s and the lines' rota ``found``, and the better bound."""
+    """The polish (:func:`_polish`) within ``options``' deadline with ``bound`` as its cut, from
+    ``start`` (or the same rota's every variable, ``whole``); the best of its rota, ``solver``'s
+    and the lines' rota ``found``, and the better bound."""
     cut = _floor(bound)
-    final, final_solver = _polish(rm, options, start, cut, how)
+    final, final_solver = _polish(rm, options, start, cut, how, whole)
     if final.has_plan and (
         not result.has_plan or float(final_solver.objective_value) <= float(solver.objective_value)
     ):
@@ -618,17 +622,24 @@ def _reached(result: SolveResult, solver: Any, bound: float | None) -> bool:
 
 
 def _polish(
-    rm: RosterModel, options: SolveOptions, start: dict[Any, int] | None, cut: int | None, how: str
+    rm: RosterModel,
+    options: SolveOptions,
+    start: dict[Any, int] | None,
+    cut: int | None,
+    how: str,
+    whole: list[int] | None = None,
 ) -> tuple[SolveResult, Any]:
     """Phase 4 for the time left, from the rota ``start``: CP-SAT on the whole model with the
     column-generation bound ``cut`` as a constraint on the objective (``how == "cpsat"``), or the
     large-neighbourhood search (``"lns"``, :func:`models.roster.search.lns_solve`: a tenth of the
-    time on the whole model, neighbourhoods, the last 15 % on the whole model again)."""
+    time on the whole model, neighbourhoods, the last 15 % on the whole model again). CP-SAT is
+    given the rota's every variable when the caller has them (``whole``: a complete hint, its first
+    solution as soon as presolve ends), else ``start``'s assignments, which it must complete."""
     last = dataclasses.replace(options, time_limit=options.remaining())
     if how == "lns":
         return lns_solve(rm, last, hint=start, settings=LnsSettings(first_share=0.1, line_seconds=0.0))
     # a valid cut: CP-SAT can prove optimality as soon as it reaches it
-    return solve_cpsat(rm.narrowed(floor=cut), last, hint=start)
+    return solve_cpsat(rm.narrowed(floor=cut), last, hint=start, solution=whole)
 
 
 def _rota_from_master(
@@ -1037,6 +1048,13 @@ def _hint_of(rm: RosterModel, lines: list[Line]) -> dict[Any, int]:
 
 FROM_LINES = "a rota from the lines search"
 """The message of a rota the lines search built from lines (not a CP-SAT search of the model)."""
+
+
+def _whole(rm: RosterModel, lines: list[Line]) -> list[int] | None:
+    """Every variable of the whole model in the rota of ``lines`` (:func:`_fixed`; None when the
+    fixed model finds none): the polish's complete hint."""
+    held, solver = _fixed(rm, lines)
+    return rm.solution(solver) if held.has_plan else None
 
 
 def _fixed(rm: RosterModel, lines: list[Line]) -> tuple[SolveResult, Any]:

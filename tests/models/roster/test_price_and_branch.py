@@ -120,3 +120,36 @@ def test_a_bound_below_zero_is_reported_as_zero(bound: float | None, reported: f
     finished, _, _ = pab._finish(result, solver, bound, 0.0, time.perf_counter(), {}, SolveOptions())
     assert finished.bound == reported
     assert finished.gap == (None if reported is None else pytest.approx((objective - reported) / objective))
+
+
+def test_the_polish_starts_from_every_variable_of_the_lines_rota(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CP-SAT polish is given the rota's every variable (``_whole``: the whole model fixed to
+    the lines), a solution of its model with the cut, not the assignments alone, which CP-SAT
+    must first complete (and at times did not reach in its time)."""
+    from models.roster.lines import line_of_rota
+    from solvers import Status, solve_cpsat
+
+    rm = build_roster_model(tiny(1))
+    found, solver = solve_cpsat(
+        rm.model, SolveOptions(threads=1, seed=0, extra={"max_deterministic_time": 1.0})
+    )
+    assert found.has_plan
+    lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
+    whole = pab._whole(rm, lines)
+    assert whole is not None and len(whole) == len(rm.model.proto.variables)
+    fixed = SolveOptions(threads=1, extra={"fix_variables_to_their_hinted_value": True})
+    cut = rm.penalty_of(solver.value)  # the rota's own penalty: the tightest cut it satisfies
+    held, held_solver = solve_cpsat(rm.narrowed(floor=cut), fixed, solution=whole)
+    assert held.status is Status.OPTIMAL and rm.penalty_of(held_solver.value) == rm.penalty_of(solver.value)
+    given: list[object] = []
+    real = pab.solve_cpsat
+
+    def watched(model: Any, options: SolveOptions, **kwargs: Any) -> Any:
+        given.append(kwargs.get("solution"))
+        return real(model, options, **kwargs)
+
+    monkeypatch.setattr(pab, "solve_cpsat", watched)
+    options = SolveOptions(time_limit=2.0, threads=1, seed=0)
+    polished, polished_solver = pab._polish(rm, options, pab._hint_of(rm, lines), cut, "cpsat", whole)
+    assert given == [whole]
+    assert polished.has_plan and rm.penalty_of(polished_solver.value) <= rm.penalty_of(solver.value)
