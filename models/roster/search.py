@@ -157,7 +157,7 @@ def lns_solve(
     best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver)
     if result.status is not Status.OPTIMAL:
         best = _search(rm, options, clock, settings, best)
-        final, solver = _full_solve(rm, options, clock, 1.0, {rm.x[k]: v for k, v in best.values.items()})
+        final, solver = _full_solve(rm, options, clock, 1.0, None, rm.solution(best.solver))
         if final.has_plan and final.bound is not None:
             bound = max(bound if bound is not None else final.bound, final.bound)
         if final.has_plan and float(solver.objective_value) <= best.objective:
@@ -225,10 +225,18 @@ def _call_options(options: SolveOptions, clock: _Clock, limit: float | None) -> 
 
 
 def _full_solve(
-    rm: RosterModel, options: SolveOptions, clock: _Clock, fraction: float, hint: dict[Any, int] | None
+    rm: RosterModel,
+    options: SolveOptions,
+    clock: _Clock,
+    fraction: float,
+    hint: dict[Any, int] | None,
+    solution: list[int] | None = None,
 ) -> tuple[SolveResult, Any]:
+    """The whole model for ``fraction`` of the budget left, from ``hint`` (assignments) or
+    ``solution`` (every variable: a complete hint)."""
     model = rm.model.clone()
-    result, solver = solve_cpsat(model, _call_options(options, clock, clock.share(fraction)), hint=hint)
+    limit = _call_options(options, clock, clock.share(fraction))
+    result, solver = solve_cpsat(model, limit, hint=hint, solution=solution)
     clock.spend(solver)
     return result, solver
 
