@@ -46,6 +46,10 @@ def solve_cpsat(
 
     options = options or SolveOptions()
     limit = options.call_limit()
+    before = None
+    if solution is not None or hint:  # the caller's model keeps its own hint (restored below)
+        held = model.proto.solution_hint
+        before = (list(held.vars), list(held.values))
     if solution is not None:
         model.clear_hints()
         given = model.proto.solution_hint
@@ -92,6 +96,10 @@ def solve_cpsat(
     finally:
         if timer is not None:
             timer.cancel()
+        if before is not None:
+            model.clear_hints()
+            model.proto.solution_hint.vars.extend(before[0])
+            model.proto.solution_hint.values.extend(before[1])
     solve_seconds = time.perf_counter() - first.t0
     status = {
         cp_model.OPTIMAL: Status.OPTIMAL,

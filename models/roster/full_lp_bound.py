@@ -7,18 +7,21 @@ worker with ``linearization_level`` 2 linearises those too and adds its cuts at 
 
 Measured on the bundled rotas (``benchmarks/results/roster_search.md``, 2026-12-05): on
 ``lsc-sact-nurses`` the search's bound is 28 after 24 deterministic units, while the full LP
-reaches **40 within one deterministic unit** (1.2 s), against the proven optimum 45; on
-``lsc-registrar-oncall`` both give 535. The pass takes only the solver's proven bound
-(``best_objective_bound``, valid for every rota whether or not the pass finds one); the rota is
-the search's. It runs for :attr:`RosterParameters.bound_share` of the limit: in reproducible runs
-that share in deterministic units (the same bound on every run), beside the search's own units;
-on the wall clock the search is given that much less, so the run keeps to its limit.
+reaches 40 within one deterministic unit (1.2 s), against the proven optimum 45 (at 1.2 units that
+held on one seed of four, 2026-12-06: the pass now has 3.6,
+:attr:`RosterParameters.bound_work_per_second`); on ``lsc-registrar-oncall`` both give 535. The
+pass takes only the solver's proven bound (``best_objective_bound``, valid for every rota whether
+or not the pass finds one); the rota is the search's. It runs for
+:attr:`RosterParameters.bound_share` of the limit: in reproducible runs that share in deterministic
+units (the same bound on every run), beside the search's own units; on the wall clock the search is
+given that much less, so the run keeps to its limit.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
@@ -27,12 +30,18 @@ __all__ = ["full_lp_bound", "whole", "with_bound"]
 
 
 def full_lp_bound(
-    rm: RosterModel, options: SolveOptions, seconds: float, units: float | None
+    rm: RosterModel,
+    options: SolveOptions,
+    seconds: float,
+    units: float | None,
+    rota: dict[Any, int] | None = None,
 ) -> float | None:
     """CP-SAT's proven lower bound on ``rm``'s objective after at most ``seconds`` of wall clock
     (and the deadline of ``options``) and, when ``units`` is given, that many deterministic units,
     with one worker and the full LP (seed of ``options``), rounded up to a whole point. None when
-    it proves nothing (no finite bound, no time left, or the run was interrupted)."""
+    it proves nothing (no finite bound, no time left, or the run was interrupted). ``rota``: the
+    search's rota (its assignments), the solve's hint: on the nurses' rota of 57 (3.6 units, seeds
+    0-3) the bound was 41-43 with it and 40, 9, 9, 39 without; with every variable hinted, 9."""
     left = options.remaining()
     seconds = seconds if left is None else min(seconds, left)
     if seconds <= 0:
@@ -41,7 +50,7 @@ def full_lp_bound(
     if units is not None:
         extra["max_deterministic_time"] = float(units)
     run = SolveOptions(time_limit=seconds, threads=1, seed=options.seed, extra=extra)
-    result, solver = solve_cpsat(rm.model, run.with_deadline())
+    result, solver = solve_cpsat(rm.model, run.with_deadline(), hint=rota)
     if result.interrupted or result.status is Status.ERROR:
         return None
     bound = float(solver.best_objective_bound)

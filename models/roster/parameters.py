@@ -81,8 +81,16 @@ class RosterParameters:
     bound_share : float
         ``search: cpsat``: share of the time limit for a lower bound from CP-SAT's full LP after the
         search, when the rota is not proven optimal (:mod:`models.roster.full_lp_bound`; default
-        0.05: 3 s of a minute, or 1.2 deterministic units in reproducible runs, beside the
-        search's own; 0: none). On ``lsc-sact-nurses`` it lifts the bound from 28 to 40 (optimum 45).
+        0.05: 3 s of a minute; 0: none). On ``lsc-sact-nurses`` it lifts the bound from 28 to
+        40-43 (optimum 45).
+    bound_work_per_second : float
+        Reproducible runs: CP-SAT deterministic units per second of ``bound_share`` for that
+        pass, beside the search's own (default 1.2: 3.6 units for the 3 s of a minute; one worker
+        with the full LP does about 1.2 units a second on this machine, where the search's rate,
+        ``work_per_second``, is set for two interleaved workers on a busy machine). On the nurses'
+        rota of 57, seeds 0-7, the pass's bound was 40-43 on all eight at 3.6 units, where the
+        1.2 units of ``work_per_second`` left it at the presolve's 9 on three of four seeds
+        (``benchmarks/results/roster_search.md``, 2026-12-06 20:19-).
     """
 
     change_weight: int = 10
@@ -97,6 +105,7 @@ class RosterParameters:
     first_hard: tuple[str, ...] = ("whole_weekends",)
     first_hard_share: float = 0.8
     bound_share: float = 0.05
+    bound_work_per_second: float = 1.2
 
     def __post_init__(self) -> None:
         problems = []
@@ -120,6 +129,11 @@ class RosterParameters:
             bad("first_hard_share", f"first_hard_share {self.first_hard_share} must be >= 0 and < 1")
         if not (math.isfinite(self.bound_share) and 0 <= self.bound_share < 1):
             bad("bound_share", f"bound_share {self.bound_share} must be >= 0 and < 1")
+        if not (math.isfinite(self.bound_work_per_second) and self.bound_work_per_second > 0):
+            bad(
+                "bound_work_per_second",
+                f"bound_work_per_second {self.bound_work_per_second} must be a positive number",
+            )
         if isinstance(self.first_hard, str) or not all(isinstance(r, str) for r in self.first_hard):
             bad("first_hard", f"first_hard {self.first_hard!r} must be a tuple of rule names")
         else:

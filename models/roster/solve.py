@@ -242,7 +242,7 @@ def _search(
         budget = None if limit_given is None else float(str(limit_given))
         cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
         cut = cut or first_cut or short_of_budget(budget, spent)
-        result, full_lp, windows = _bounded(rm, params, given, options, result, budget)
+        result, full_lp, windows = _bounded(rm, params, given, options, result, budget, solver)
     record: dict[str, Any] = {
         "reproducible": reproducible,
         "deterministic_limit": budget,
@@ -270,6 +270,7 @@ def _bounded(
     options: SolveOptions,
     result: SolveResult,
     budget: float | None,
+    solver: Any,
 ) -> tuple[SolveResult, float | None, float | None]:
     """``result`` with the best of two bounds when higher, and each of them (None when it did not
     run or proved nothing); only for a rota not proven optimal and not interrupted, within
@@ -281,9 +282,10 @@ def _bounded(
        each person's own rules priced in four-week windows), for at most half the share's
        seconds of wall clock; windows not priced in time count their floor, so it holds whenever
        it stops (on a busy machine it may then be lower than on a quiet one; the rota is the same).
-    2. The full LP's bound (:mod:`models.roster.full_lp_bound`), in deterministic units when the
-       search counted them (``budget``: ``bound_share`` of the limit, the same bound on every run),
-       within what is left of the wall clock; in such runs not at all when less than that share
+    2. The full LP's bound (:mod:`models.roster.full_lp_bound`), hinted with the search's rota,
+       in deterministic units when the search counted them (``budget``: ``bound_share`` of the
+       limit at ``bound_work_per_second``, the same bound on every run), within what is left of
+       the wall clock; in such runs not at all when less than that share
        of the limit is left (a search that ran to the deadline): CP-SAT's presolve of a large
        model does not stop at a short limit (a generated 40 x 56 ward: 5.5 s for the 4.4 s left,
        the run 62.7 s of solve for a 60-s limit).
@@ -295,7 +297,7 @@ def _bounded(
     if params.bound_share <= 0 or limit is None or result.status is not Status.FEASIBLE or result.interrupted:
         return result, None, None
     seconds = float(limit) * params.bound_share
-    units = None if budget is None else seconds * params.work_per_second
+    units = None if budget is None else seconds * params.bound_work_per_second
     wall = seconds * (params.wall_clock_factor if budget is not None else 1.0)
     t0 = time.perf_counter()
     windows: float | None = None
@@ -304,7 +306,9 @@ def _bounded(
         windows = None if found.bound is None else float(found.bound)
     left = options.remaining()
     short = budget is not None and left is not None and left < seconds
-    bound = None if short else full_lp_bound(rm, options, max(wall - (time.perf_counter() - t0), 0.0), units)
+    rota = {var: int(solver.value(var)) for var in rm.x.values()}  # the pass's hint (full_lp_bound)
+    seconds_left = max(wall - (time.perf_counter() - t0), 0.0)
+    bound = None if short else full_lp_bound(rm, options, seconds_left, units, rota)
     spent = time.perf_counter() - t0
     best = max((b for b in (bound, windows) if b is not None), default=None)
     return replace(with_bound(result, best), solve_seconds=result.solve_seconds + spent), bound, windows

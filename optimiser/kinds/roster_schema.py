@@ -397,6 +397,15 @@ PARAMETERS = (
         "search, at least 0 and under 1 (0: none)",
         minimum=0,
     ),
+    Parameter(
+        "bound_work_per_second",
+        float,
+        RosterParameters().bound_work_per_second,
+        "units/second",
+        "reproducible runs: CP-SAT deterministic time units per second of bound_share for the "
+        "full LP's bound pass",
+        minimum=0,
+    ),
 )
 MODEL_PARAMETERS = (
     "change_weight",
@@ -409,6 +418,7 @@ MODEL_PARAMETERS = (
     "search",
     "first_hard_share",
     "bound_share",
+    "bound_work_per_second",
 )
 """Instance parameters that are fields of :class:`models.roster.parameters.RosterParameters`."""
 

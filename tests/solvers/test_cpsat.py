@@ -116,3 +116,18 @@ def test_stop_at_ends_the_search_at_a_good_enough_plan() -> None:
     assert result.objective <= enough and result.solve_seconds < 10
     below, _ = solve_cpsat(_cover_40000(), SolveOptions(time_limit=30, threads=1), stop_at=0)
     assert below.status is proven.status and below.objective == proven.objective
+
+
+def test_a_hint_given_to_a_solve_is_not_left_on_the_callers_model() -> None:
+    """``hint`` and ``solution`` hold for that solve only: the model keeps the hint it had, so a
+    later solve of the same model (the rota's bound pass after its search) is not steered by it."""
+    m = _choose_five()
+    x = [m.get_int_var_from_proto_index(i) for i in range(30)]
+    m.add_hint(x[0], 1)
+    before = (list(m.proto.solution_hint.vars), list(m.proto.solution_hint.values))
+    options = SolveOptions(time_limit=10, threads=1)
+    solve_cpsat(m, options, hint={x[29]: 1, x[28]: 1})
+    assert (list(m.proto.solution_hint.vars), list(m.proto.solution_hint.values)) == before
+    result, _ = solve_cpsat(m, options, solution=[1] * 5 + [0] * 25)
+    assert result.objective == 10.0
+    assert (list(m.proto.solution_hint.vars), list(m.proto.solution_hint.values)) == before

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -79,12 +80,14 @@ def test_a_rota_search_takes_the_pass_bound_keeps_its_rota_and_keeps_to_its_limi
     inp = generate(8, 14, 0)
     options = SolveOptions(time_limit=5.0, threads=2, seed=0)
     calls: list[tuple[float, float | None]] = []
+    rotas: list[object] = []
     off = models.roster.solve(inp, models.roster.Parameters(bound_share=0.0), options=options)
     assert off.found and off.result.bound is not None and off.result.objective is not None
     lifted = off.result.bound + 10
 
-    def fake(rm: object, options: SolveOptions, seconds: float, units: float | None) -> float:
+    def fake(rm: object, options: SolveOptions, seconds: float, units: float | None, rota: object) -> float:
         calls.append((seconds, units))
+        rotas.append(rota)
         return lifted
 
     monkeypatch.setattr(roster_solve, "full_lp_bound", fake)
@@ -95,7 +98,12 @@ def test_a_rota_search_takes_the_pass_bound_keeps_its_rota_and_keeps_to_its_limi
     assert on.result.objective == off.result.objective and on.result.bound == lifted
     assert on.result.gap == pytest.approx((off.result.objective - lifted) / off.result.objective)
     # the wall-clock backstop is 5 x 0.05 x 3 s less what the window bound took before it
-    assert len(calls) == 1 and 0.5 < calls[0][0] <= 5.0 * 0.05 * 3.0 and calls[0][1] == pytest.approx(0.1)
+    # and its units are bound_work_per_second (1.2) a second of that share: 5 x 0.05 x 1.2
+    assert len(calls) == 1 and 0.5 < calls[0][0] <= 5.0 * 0.05 * 3.0 and calls[0][1] == pytest.approx(0.3)
+    worked = on.assignments[["staff_id", "date", "shift_id"]]
+    rm = build_roster_model(inp, models.roster.Parameters())
+    hinted = rotas[0]  # the pass is hinted with the search's rota: every assignment, 1 where worked
+    assert isinstance(hinted, dict) and len(hinted) == len(rm.x) and sum(hinted.values()) == len(worked)
     assert on.window_bound is None  # the 8 x 14 ward's cover leaves the contracts no hours short
     assert on.full_lp_bound == lifted and on.figures()["solve"]["full_lp_bound"] == lifted
     assert off.full_lp_bound is None and off.figures()["solve"]["full_lp_bound"] is None
@@ -118,6 +126,12 @@ def test_a_rota_search_takes_the_pass_bound_keeps_its_rota_and_keeps_to_its_limi
 def test_a_bound_share_outside_0_to_1_is_refused(share: float) -> None:
     with pytest.raises(ModelInputError, match="bound_share"):
         models.roster.Parameters(bound_share=share)
+
+
+@pytest.mark.parametrize("rate", [0.0, -1.0, float("inf"), float("nan")])
+def test_a_bound_rate_that_is_not_a_positive_number_is_refused(rate: float) -> None:
+    with pytest.raises(ModelInputError, match="bound_work_per_second"):
+        models.roster.Parameters(bound_work_per_second=rate)
 
 
 def test_the_window_bound_is_reported_when_it_is_the_higher(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,13 +178,14 @@ def test_a_reproducible_search_that_ran_to_the_deadline_gets_no_full_lp_pass(
     calls: list[float] = []
     monkeypatch.setattr(roster_solve, "hours_short", lambda inp: 0.0)
     monkeypatch.setattr(
-        roster_solve, "full_lp_bound", lambda rm, options, seconds, units: calls.append(seconds)
+        roster_solve, "full_lp_bound", lambda rm, options, seconds, units, rota: calls.append(seconds)
     )
     params = models.roster.Parameters()
     rm = build_roster_model(generate(4, 7, 2), params)
     given = SolveOptions(time_limit=60.0, threads=2)
     options = SolveOptions(time_limit=180.0, threads=2).with_deadline(left)
+    nobody = SimpleNamespace(value=lambda var: 0)  # the rota the pass is hinted with
     result, _, _ = roster_solve._bounded(
-        rm, params, given, options, _result(Status.FEASIBLE, 300.0, 200.0), 24.0
+        rm, params, given, options, _result(Status.FEASIBLE, 300.0, 200.0), 24.0, nobody
     )
     assert bool(calls) == runs and result.bound == 200.0
