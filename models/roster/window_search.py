@@ -263,11 +263,8 @@ def _improve_window(
                 if p not in group and days[0] <= d < days[1]:
                     domain = model.proto.variables[var.index].domain
                     domain[0] = domain[1] = solution[var.index]
-        model.clear_hints()
-        model.proto.solution_hint.vars.extend(range(len(solution)))
-        model.proto.solution_hint.values.extend(solution)
         step = dataclasses.replace(run, time_limit=limit, extra={**run.extra, **SEARCH_CPSAT})
-        result, solver = solve_cpsat(model, step)
+        result, solver = solve_cpsat(model, step, solution=solution)
         if result.has_plan and float(solver.objective_value) < best - 0.5:
             best, solution = float(solver.objective_value), list(solver.response_proto.solution)
     return best, solution
