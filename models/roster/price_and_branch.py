@@ -477,7 +477,7 @@ def lines_solve(
         if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
             start, whole = _hint_of(rm, found[0]), _whole(rm, found[0])
         elif result.has_plan:
-            start, whole = {var: int(solver.value(var)) for var in rm.x.values()}, rm.solution(solver)
+            start, whole = rm.hint(solver), rm.solution(solver)
         penalty = None if found is None else found[1]
         most = _before_tree(
             settings, 1.0 - settings.bandp_share, options.remaining(), settings.polish_seconds, penalty, bound
@@ -488,7 +488,7 @@ def lines_solve(
         )
         if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
             if result.has_plan and not _near(settings, float(solver.objective_value), bound):
-                start = {var: int(solver.value(var)) for var in rm.x.values()}  # too far for the tree
+                start = rm.hint(solver)  # too far for the tree
                 result, solver, bound = _polished(
                     rm, options, start, bound, settings.polish, result, solver, None, rm.solution(solver)
                 )

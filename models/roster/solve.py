@@ -306,9 +306,8 @@ def _bounded(
         windows = None if found.bound is None else float(found.bound)
     left = options.remaining()
     short = budget is not None and left is not None and left < seconds
-    rota = {var: int(solver.value(var)) for var in rm.x.values()}  # the pass's hint (full_lp_bound)
     seconds_left = max(wall - (time.perf_counter() - t0), 0.0)
-    bound = None if short else full_lp_bound(rm, options, seconds_left, units, rota)
+    bound = None if short else full_lp_bound(rm, options, seconds_left, units, rm.hint(solver))
     spent = time.perf_counter() - t0
     best = max((b for b in (bound, windows) if b is not None), default=None)
     return replace(with_bound(result, best), solve_seconds=result.solve_seconds + spent), bound, windows

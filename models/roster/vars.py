@@ -271,6 +271,12 @@ class RosterModel:
             )
         )
 
+    def hint(self, solver: cp_model.CpSolver) -> dict[cp_model.IntVar, int]:
+        """Each assignment ``x[p, d, s]`` of the rota ``solver`` holds (of :attr:`model` or a copy
+        of it with the same variables): a hint of the assignments only (:meth:`solution` gives
+        every variable)."""
+        return {var: int(solver.value(var)) for var in self.x.values()}
+
     def solution(self, solver: cp_model.CpSolver) -> list[int]:
         """The value of every variable of :attr:`model` in the solution ``solver`` holds, in the
         model's order: a complete hint (:func:`solvers.solve_cpsat`'s ``solution``). ``solver``
