@@ -7,10 +7,27 @@ import math
 from dataclasses import dataclass
 
 from models.common.contract import InputProblem, ModelInputError
-from models.roster.catalogue import RULES
+from models.roster.catalogue import COVER_AND_REQUEST_TERMS, RULES
 
 SEARCHES = ("cpsat", "lns", "lines", "auto")
 """The ways of searching for a rota (:attr:`RosterParameters.search`)."""
+SUBSOLVERS = (
+    "default_lp",
+    "max_lp",
+    "no_lp",
+    "core",
+    "pseudo_costs",
+    "reduced_costs",
+    "quick_restart",
+    "quick_restart_no_lp",
+    "lb_tree_search",
+    "probing",
+    "fixed",
+    "objective_lb_search",
+    "objective_shaving",
+)
+"""CP-SAT's full-problem subsolvers a rota's reproducible search may interleave
+(:attr:`RosterParameters.subsolvers`; CP-SAT refuses a model with any other name)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,18 @@ class RosterParameters:
         Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3) when the
         caller sets no deadline; the command line's ``--time-limit`` is a deadline for the whole
         run, which wins.
+    subsolvers : tuple of str
+        Reproducible runs with several workers: CP-SAT's full-problem subsolvers (:data:`SUBSOLVERS`)
+        that the workers interleave, beside the feasibility jump, local search and neighbourhood
+        searches CP-SAT adds (default ``("default_lp",)``). CP-SAT's own default interleaves eight
+        (core, default_lp, max_lp, no_lp, pseudo_costs, quick_restart, quick_restart_no_lp,
+        reduced_costs), which spreads two workers' time thin: at 20 deterministic units on six
+        rotas (bundled nurses and registrars, a generated 30 x 28, Curtois & Qu 5, 8, 10)
+        ``default_lp`` alone gave every rota better (nurses 267 -> 66, registrars 1035 -> 914,
+        Instance8 4196 -> 2145; ``benchmarks/results/roster_encodings.md``). ``max_lp`` adds the
+        full LP, whose cuts suit small rotas with a weak default LP (``lsc-sact-nurses`` sets
+        ``default_lp, max_lp``) and cost large ones time. A caller's CP-SAT ``subsolvers`` option
+        wins.
     search : str
         How the rota is searched for: ``"cpsat"`` (default: one CP-SAT solve of the whole model)
         or ``"lns"`` (large-neighbourhood search, :mod:`models.roster.search`: a first rota, then
@@ -72,7 +101,11 @@ class RosterParameters:
         then starts the whole model (:mod:`models.roster.first_phase`; default
         ``("whole_weekends",)``: the good registrar rotas break none, and hardening it first took
         ``lsc-registrar-oncall`` from 968 to 790 in the same 12 deterministic units; an instance
-        without such a soft rule is searched in one phase, as with ``()``).
+        without such a soft rule is searched in one phase, as with ``()``). Besides the rules
+        (:data:`models.roster.catalogue.RULES`) it may name the cover's and the requests' soft
+        terms (:data:`models.roster.catalogue.COVER_AND_REQUEST_TERMS`: ``under_cover`` and
+        ``over_cover`` hold every shift at its preferred cover, the request terms grant every
+        request).
     first_hard_share : float
         Share of the time limit (deterministic or wall-clock) for that first phase (default 0.8;
         0: one phase). On ``lsc-registrar-oncall`` at 12 deterministic units, shares 0.5, 0.67,
@@ -102,6 +135,7 @@ class RosterParameters:
     work_per_second: float = 0.4
     wall_clock_factor: float = 3.0
     search: str = "cpsat"
+    subsolvers: tuple[str, ...] = ("default_lp",)
     first_hard: tuple[str, ...] = ("whole_weekends",)
     first_hard_share: float = 0.8
     bound_share: float = 0.05
@@ -137,9 +171,21 @@ class RosterParameters:
         if isinstance(self.first_hard, str) or not all(isinstance(r, str) for r in self.first_hard):
             bad("first_hard", f"first_hard {self.first_hard!r} must be a tuple of rule names")
         else:
-            unknown = [r for r in self.first_hard if r not in RULES]
+            unknown = [r for r in self.first_hard if r not in RULES and r not in COVER_AND_REQUEST_TERMS]
             if unknown:
                 bad("first_hard", f"first_hard names unknown rules: {', '.join(unknown)}")
+        if isinstance(self.subsolvers, str) or not all(isinstance(r, str) for r in self.subsolvers):
+            bad("subsolvers", f"subsolvers {self.subsolvers!r} must be a tuple of CP-SAT subsolver names")
+        elif not self.subsolvers:
+            bad("subsolvers", "subsolvers must name at least one CP-SAT subsolver")
+        else:
+            unknown = [r for r in self.subsolvers if r not in SUBSOLVERS]
+            if unknown:
+                bad(
+                    "subsolvers",
+                    f"subsolvers names unknown CP-SAT subsolvers: {', '.join(unknown)} "
+                    f"(one of {', '.join(SUBSOLVERS)})",
+                )
         if self.search not in SEARCHES:
             bad("search", f"search {self.search!r} must be one of {', '.join(SEARCHES)}")
         if self.change_from is not None and (

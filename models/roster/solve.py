@@ -48,15 +48,6 @@ BACKENDS = ("cpsat",)
 """The rota model is solved by OR-Tools CP-SAT only."""
 DEFAULT_WORKERS = 2
 """CP-SAT workers when the options name none."""
-INTERLEAVED_SUBSOLVERS = ("default_lp",)
-"""Full-problem subsolvers of the reproducible search (workers interleaved). CP-SAT's default
-interleaves eight (core, default_lp, max_lp, no_lp, pseudo_costs, quick_restart,
-quick_restart_no_lp, reduced_costs), which spreads two workers' time thin; with ``default_lp``
-alone it runs what two racing workers run (default_lp, feasibility jump, local search and the
-neighbourhood searches). At 20 deterministic seconds on six rotas (bundled nurses and
-registrars, a generated 30 x 28, Curtois & Qu 5, 8, 10) every rota was better (nurses 267 -> 66,
-registrars 1035 -> 914, Instance8 4196 -> 2145) and the bound lower on three (Instance10 4619 ->
-9): ``benchmarks/results/roster_encodings.md``. A caller's ``subsolvers`` option wins."""
 RESCUE_SECONDS = 10.0
 """Most seconds for the rota built window by window (:func:`models.roster.horizon.rolling_rota`,
 one worker, so a seed repeats) that is returned when the first phase found no rota and the
@@ -93,7 +84,7 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
     ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller names
     the workers, the limit is counted in deterministic time (``work_per_second`` units a second;
     wall-clock backstop ``wall_clock_factor`` times the limit, or the caller's deadline when
-    sooner) and several workers interleave (:data:`INTERLEAVED_SUBSOLVERS`, in batches of
+    sooner) and several workers interleave (``params.subsolvers``, in batches of
     :data:`INTERLEAVE_BATCH`), so the same seed and workers give the same rota."""
     options = options or SolveOptions()
     limit = _limit(options, params)
@@ -105,7 +96,7 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
             limit = float(limit) * params.wall_clock_factor
         if threads > 1:
             extra.setdefault("interleave_search", True)
-            extra.setdefault("subsolvers", list(INTERLEAVED_SUBSOLVERS))
+            extra.setdefault("subsolvers", list(params.subsolvers))
             extra.setdefault("interleave_batch_size", INTERLEAVE_BATCH)
     return dataclasses.replace(options, time_limit=limit, threads=threads, extra=extra)
 

@@ -88,6 +88,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             **{k: params[k] for k in MODEL_PARAMETERS},
             change_from=change_from,
             first_hard=rule_names(params["first_hard"]),
+            subsolvers=rule_names(params["subsolvers"]),
         )
         data = RosterInput(
             staff=tables["staff"],
@@ -140,7 +141,7 @@ def _leave_outside(
 
 
 def rule_names(text: str | None) -> tuple[str, ...]:
-    """The rule families of a comma-separated parameter (``first_hard``); blank: none."""
+    """The names of a comma-separated parameter (``first_hard``, ``subsolvers``); blank: none."""
     return tuple(name.strip() for name in (text or "").split(",") if name.strip())
 
 

@@ -371,12 +371,22 @@ PARAMETERS = (
         choices=SEARCHES,
     ),
     Parameter(
+        "subsolvers",
+        str,
+        ",".join(RosterParameters().subsolvers),
+        "CP-SAT subsolver names",
+        "reproducible runs with several workers: the full-problem subsolvers CP-SAT interleaves, "
+        "comma-separated or a list (default_lp, max_lp, no_lp, core, ...)",
+        listed=True,
+    ),
+    Parameter(
         "first_hard",
         str,
         ",".join(RosterParameters().first_hard),
         "rule names",
-        "search cpsat: soft rule families held hard in a first phase whose rota starts the whole "
-        "model, comma-separated or a list (blank: one phase)",
+        "search cpsat: soft rule families (or under_cover, over_cover, shift_on_request, "
+        "shift_off_request) held hard in a first phase whose rota starts the whole model, "
+        "comma-separated or a list (blank: one phase)",
         optional=True,
         listed=True,
     ),

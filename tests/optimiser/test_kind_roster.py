@@ -117,7 +117,18 @@ def test_bundled_files_hold_the_generators_rotas(name: str, make_input: object) 
             "lsc-registrar-oncall",
             ("whole_weekends", "fair_nights", "fair_weekends", "contract_hours_tolerance"),
         ),
-        ("lsc-sact-nurses", ("fair_weekends", "min_consecutive_days_off", "contract_hours_tolerance")),
+        (
+            "lsc-sact-nurses",
+            (
+                "fair_weekends",
+                "min_consecutive_days_off",
+                "contract_hours_tolerance",
+                "under_cover",
+                "over_cover",
+                "shift_on_request",
+                "shift_off_request",
+            ),
+        ),
     ],
 )
 def test_each_bundled_rota_names_the_rules_its_first_phase_holds_hard(
@@ -128,6 +139,8 @@ def test_each_bundled_rota_names_the_rules_its_first_phase_holds_hard(
     terms of every family."""
     case = load_instance(bundled_path(name)).model_input  # type: ignore[arg-type]
     assert case.parameters.first_hard == families
+    full_lp = ("default_lp", "max_lp") if name == "lsc-sact-nurses" else ("default_lp",)
+    assert case.parameters.subsolvers == full_lp  # the nurses' README: ten seeds measured
     rm = build_roster_model(case.input, case.parameters)
     for family in families:
         assert hardened_model(rm, [family])[1] > 0, family
@@ -503,6 +516,27 @@ def test_first_phase_parameters_reach_the_model_and_bad_ones_exit_2(tmp_path: Pa
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"{yaml}, column 'parameters.first_hard': '['whole_weekends', 3]' is not text" in flat(
         result.output
+    )
+
+
+def test_subsolvers_and_cover_terms_in_the_first_phase_reach_the_model_and_bad_ones_exit_2(
+    tmp_path: Path,
+) -> None:
+    folder = make(tmp_path / "g")
+    assert load_instance(folder).model_input.parameters.subsolvers == ("default_lp",)
+    yaml = folder / "instance.yaml"
+    base = yaml.read_text()
+    yaml.write_text(base + "  subsolvers: [default_lp, max_lp]\n  first_hard: whole_weekends, under_cover\n")
+    parameters = load_instance(folder).model_input.parameters
+    assert parameters.subsolvers == ("default_lp", "max_lp")
+    assert parameters.first_hard == ("whole_weekends", "under_cover")
+
+    yaml.write_text(base + "  subsolvers: default_lp, max_pl\n")
+    result = run("validate", str(folder))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (
+        f"{yaml}, column 'parameters.subsolvers': subsolvers names unknown CP-SAT subsolvers: max_pl"
+        in flat(result.output)
     )
 
 

@@ -116,6 +116,28 @@ def test_bad_first_phase_parameters_are_refused(change: dict[str, object]) -> No
         models.roster.Parameters(**change)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    "families", [("under_cover",), ("over_cover",), ("shift_on_request", "shift_off_request")]
+)
+def test_the_cover_and_the_requests_may_be_held_at_their_wish_in_the_first_phase(
+    families: tuple[str, ...],
+) -> None:
+    """``under_cover`` and ``over_cover`` hold every shift at or within its preferred cover; the
+    request terms grant every request: the hardened model's rota breaks none of them (on this
+    ward the three at once are infeasible, which phase 1 is told at once)."""
+    inp = _weekends_soft()
+    params = models.roster.Parameters(first_hard=families)
+    rm = build_roster_model(inp, params)
+    terms = [t for t in rm.terms if t.rule in families and not isinstance(t.amount, int)]
+    hard, count = hardened_model(rm, families)
+    assert count == len(terms) > 0
+    result, solver = solve_cpsat(hard, SolveOptions(threads=1, seed=0, extra={"max_deterministic_time": 5.0}))
+    assert result.has_plan
+    checked = check_roster(inp, _rota(rm, solver), params)
+    assert checked.feasible and checked.score == _score(rm, solver)
+    assert not set(checked.penalties["rule"]) & set(families)  # the independent checker finds none broken
+
+
 @pytest.mark.slow  # a 30-unit reference search: 38-61 s
 def test_the_better_of_the_two_phases_rotas_is_returned_with_the_whole_models_bound() -> None:
     """Phase 2 left (almost) no work: the first phase's rota comes back, bound from phase 2."""

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 import models.roster
 from instances.generators.rostering import generate
+from models.common.contract import ModelInputError
 from models.roster.solve import short_of_budget, solver_options
 from optimiser.cli import main
 from solvers import SolveOptions
@@ -32,6 +33,18 @@ def test_options_count_deterministic_time_when_the_workers_are_named() -> None:
     assert one.extra == {"max_deterministic_time": 12.0}  # one worker is deterministic without interleaving
     off = solver_options(models.roster.Parameters(reproducible=False), SolveOptions(time_limit=5, threads=2))
     assert (off.time_limit, off.extra) == (5, {})
+    full_lp = models.roster.Parameters(time_limit=30.0, subsolvers=("default_lp", "max_lp"))
+    assert solver_options(full_lp, SolveOptions(threads=2)).extra["subsolvers"] == ["default_lp", "max_lp"]
+    given = SolveOptions(threads=2, extra={"subsolvers": ["no_lp"]})  # the caller's option wins
+    assert solver_options(full_lp, given).extra["subsolvers"] == ["no_lp"]
+    assert "subsolvers" not in solver_options(full_lp, SolveOptions(seed=4)).extra  # racing: CP-SAT's own
+
+
+@pytest.mark.parametrize("subsolvers", [("max_lp", "bogus"), (), "default_lp"])
+def test_subsolvers_cp_sat_would_refuse_are_refused_with_the_instance(subsolvers: object) -> None:
+    """CP-SAT answers MODEL_INVALID to an unknown subsolver: the parameters say so first."""
+    with pytest.raises(ModelInputError, match="subsolvers"):
+        models.roster.Parameters(subsolvers=subsolvers)  # type: ignore[arg-type]
 
 
 def test_two_solves_with_a_seed_and_two_workers_give_the_same_rota() -> None:
