@@ -144,10 +144,10 @@ _SPECS = (
     ),
 )
 RULES: dict[str, RuleSpec] = {s.name: s for s in _SPECS}
+"""The rule vocabulary of the rules table, by name."""
 COVER_AND_REQUEST_TERMS = ("under_cover", "over_cover", "shift_on_request", "shift_off_request")
 """Soft penalty terms that no rules table names: a shift short of or beyond its preferred cover,
 and a request for a shift or a day off refused (:mod:`models.roster.rules`)."""
-"""The rule vocabulary of the rules table, by name."""
 RULE_COLUMNS = {"group": ALL_GROUPS, "rule": ..., "shift": "", "limit": 0.0, "hard": True, "weight": 1}
 """Columns of the rules table and their defaults (``...``: required)."""
 
