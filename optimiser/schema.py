@@ -76,7 +76,7 @@ class Parameter:
     maximum: float | None = None
     choices: tuple[Any, ...] | None = None
     optional: bool = False  # None is an allowed value (meaning "no such limit")
-    listed: bool = False  # comma-separated text; a YAML list of text is taken as the same
+    listed: bool = False  # comma-separated text (choices: each item's); a YAML list of text is the same
 
 
 @dataclass
@@ -333,10 +333,12 @@ def validate_parameters(
             continue
         if spec.kind in (int, float):
             problems += _parameter_range(value, spec, given.get(spec.name), file, where)
-        if spec.choices is not None and value not in spec.choices:
-            problems.append(
-                Problem(file, f"'{value}' is not one of: {', '.join(map(str, spec.choices))}", column=where)
-            )
+        if spec.choices is not None:
+            items = [item.strip() for item in value.split(",") if item.strip()] if spec.listed else [value]
+            for item in items:
+                if item not in spec.choices:
+                    words = f"'{item}' is not one of: {', '.join(map(str, spec.choices))}"
+                    problems.append(Problem(file, words, column=where))
         values[spec.name] = value
     return values, problems
 

@@ -18,9 +18,10 @@ from typing import Any
 
 import pandas as pd
 
+from models.roster import catalogue
 from models.roster.catalogue import BANK_HOLIDAY, WEEKDAYS, weekly_cover
 from models.roster.input import RosterInput
-from models.roster.parameters import SEARCHES, RosterParameters
+from models.roster.parameters import SEARCHES, SUBSOLVERS, RosterParameters
 from optimiser.schema import Column, Parameter, TableSchema
 
 _STAFF_REF = "staff.staff_id"
@@ -376,7 +377,8 @@ PARAMETERS = (
         ",".join(RosterParameters().subsolvers),
         "CP-SAT subsolver names",
         "reproducible runs with several workers: the full-problem subsolvers CP-SAT interleaves, "
-        "comma-separated or a list (default_lp, max_lp, no_lp, core, ...)",
+        "comma-separated or a list",
+        choices=SUBSOLVERS,
         listed=True,
     ),
     Parameter(
@@ -387,6 +389,7 @@ PARAMETERS = (
         "search cpsat: soft rule families (or under_cover, over_cover, shift_on_request, "
         "shift_off_request) held hard in a first phase whose rota starts the whole model, "
         "comma-separated or a list (blank: one phase)",
+        choices=(*catalogue.RULES, *catalogue.COVER_AND_REQUEST_TERMS),
         optional=True,
         listed=True,
     ),

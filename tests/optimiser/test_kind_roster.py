@@ -508,7 +508,12 @@ def test_first_phase_parameters_reach_the_model_and_bad_ones_exit_2(tmp_path: Pa
     result = run("validate", str(folder))
     assert result.exit_code == 2 and "Traceback" not in result.output
     out = flat(result.output)
-    assert f"{yaml}, column 'parameters.first_hard': first_hard names unknown rules: whole_weekend" in out
+    assert f"{yaml}, column 'parameters.first_hard': 'whole_weekend' is not one of: min_rest_hours," in out
+    assert "the model's own rules) run once these are fixed" in out  # the share is the model's check
+    yaml.write_text(base + "  first_hard_share: 1\n")
+    result = run("validate", str(folder))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    out = flat(result.output)
     assert f"{yaml}, column 'parameters.first_hard_share': first_hard_share 1.0 must be >= 0 and < 1" in out
 
     yaml.write_text(base + "  first_hard: [whole_weekends, 3]\n")  # a list of anything but names is not
@@ -534,10 +539,17 @@ def test_subsolvers_and_cover_terms_in_the_first_phase_reach_the_model_and_bad_o
     yaml.write_text(base + "  subsolvers: default_lp, max_pl\n")
     result = run("validate", str(folder))
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert (
-        f"{yaml}, column 'parameters.subsolvers': subsolvers names unknown CP-SAT subsolvers: max_pl"
-        in flat(result.output)
+    assert f"{yaml}, column 'parameters.subsolvers': 'max_pl' is not one of: default_lp, max_lp," in flat(
+        result.output
     )
+
+    yaml.write_text(base)  # the command line's --set is named as the source, each bad item once
+    result = run("solve", str(folder), "--set", "subsolvers=no_lp,maxlp", "--set", "first_hard=over_cover,x")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    out = flat(result.output)
+    assert "--set, column 'subsolvers': 'maxlp' is not one of: default_lp," in out
+    assert "--set, column 'first_hard': 'x' is not one of:" in out
+    assert "'no_lp' is not" not in out and "'over_cover' is not" not in out
 
 
 def test_leave_dated_outside_the_rota_is_ignored_with_a_note_naming_the_near_rows(tmp_path: Path) -> None:
