@@ -473,9 +473,10 @@ def lines_solve(
         if found is not None and _at_bound(found[1], bound):
             result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
             return _finish(result, solver, bound, build_seconds, t0, record, options)
-        start, whole = hint, None
+        start, whole, held = hint, None, None
         if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
-            start, whole = _hint_of(rm, found[0]), _whole(rm, found[0])
+            held = _fixed(rm, found[0])  # the lines' rota, solved once: the polish's start and fallback
+            start, whole = _hint_of(rm, found[0]), rm.solution(held[1]) if held[0].has_plan else None
         elif result.has_plan:
             start, whole = rm.hint(solver), rm.solution(solver)
         penalty = None if found is None else found[1]
@@ -484,7 +485,7 @@ def lines_solve(
         )
         polishing = options if most is None else options.with_deadline(most)
         result, solver, bound = _polished(
-            rm, polishing, start, bound, settings.polish, result, solver, found, whole
+            rm, polishing, start, bound, settings.polish, result, solver, found, whole, held
         )
         if settings.bandp_share > 0 and not options.should_stop() and not _reached(result, solver, bound):
             if result.has_plan and not _near(settings, float(solver.objective_value), bound):
@@ -530,10 +531,12 @@ def _polished(
     solver: Any,
     found: tuple[list[Line], float] | None,
     whole: list[int] | None = None,
+    held: tuple[SolveResult, Any] | None = None,
 ) -> tuple[SolveResult, Any, float | None]:
     """The polish (:func:`_polish`) within ``options``' deadline with ``bound`` as its cut, from
     ``start`` (or the same rota's every variable, ``whole``); the best of its rota, ``solver``'s
-    and the lines' rota ``found``, and the better bound."""
+    and the lines' rota ``found`` (``held``: that rota already fixed, :func:`_fixed`), and the
+    better bound."""
     cut = _floor(bound)
     final, final_solver = _polish(rm, options, start, cut, how, whole)
     if final.has_plan and (
@@ -541,7 +544,7 @@ def _polished(
     ):
         result, solver = final, final_solver
     if found is not None and (not result.has_plan or found[1] < float(solver.objective_value) - 1e-6):
-        result, solver = _fixed(rm, found[0])  # CP-SAT did not reach the MIP's rota in its time
+        result, solver = held or _fixed(rm, found[0])  # CP-SAT did not reach the MIP's rota in its time
     if final.has_plan and final.bound is not None:
         bound = final.bound if bound is None else max(bound, final.bound)
     return result, solver, bound
@@ -1048,13 +1051,6 @@ def _hint_of(rm: RosterModel, lines: list[Line]) -> dict[Any, int]:
 
 FROM_LINES = "a rota from the lines search"
 """The message of a rota the lines search built from lines (not a CP-SAT search of the model)."""
-
-
-def _whole(rm: RosterModel, lines: list[Line]) -> list[int] | None:
-    """Every variable of the whole model in the rota of ``lines`` (:func:`_fixed`; None when the
-    fixed model finds none): the polish's complete hint."""
-    held, solver = _fixed(rm, lines)
-    return rm.solution(solver) if held.has_plan else None
 
 
 def _fixed(rm: RosterModel, lines: list[Line]) -> tuple[SolveResult, Any]:

@@ -109,6 +109,7 @@ class _Incumbent:
     values: dict[tuple[int, int, str], int]
     objective: float
     solver: Any
+    solution: list[int]  # every variable of the model (RosterModel.solution): each step's start
     breaches: list[tuple[int, int]] | None = None  # (person, day) of each broken dated term, read once
 
 
@@ -154,14 +155,14 @@ def lns_solve(
             result, solver = _full_solve(rm, options, clock, 1.0, hint)  # no rota yet: the whole model
         record = {**result.options, "deterministic_time": clock.work}
         return dataclasses.replace(result, options=record), solver
-    best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver)
+    best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver, rm.solution(solver))
     if result.status is not Status.OPTIMAL:
         best = _search(rm, options, clock, settings, best)
-        final, solver = _full_solve(rm, options, clock, 1.0, None, rm.solution(best.solver))
+        final, solver = _full_solve(rm, options, clock, 1.0, None, best.solution)
         if final.has_plan and final.bound is not None:
             bound = max(bound if bound is not None else final.bound, final.bound)
         if final.has_plan and float(solver.objective_value) <= best.objective:
-            best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver)
+            best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver, rm.solution(solver))
         status = Status.OPTIMAL if final.status is Status.OPTIMAL else Status.FEASIBLE
         if bound is not None and bound >= best.objective - 1e-9:
             status = Status.OPTIMAL
@@ -324,14 +325,14 @@ def _search(
             threads=settings.step_workers,
             extra={k: v for k, v in options.extra.items() if k != "linearization_level"},
         )
-        start = rm.solution(best.solver)  # every variable: the incumbent is the step's first rota at once
-        result, solver = solve_cpsat(model, _call_options(step, clock, limit), solution=start)
+        # every variable: the incumbent is the step's first rota at once
+        result, solver = solve_cpsat(model, _call_options(step, clock, limit), solution=best.solution)
         clock.spend(solver)
         clock.steps += 1
         if result.has_plan and float(solver.objective_value) <= best.objective:
             if float(solver.objective_value) < best.objective:
                 clock.improved += 1
-            best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver)
+            best = _Incumbent(_values(rm, solver), float(solver.objective_value), solver, rm.solution(solver))
         if result.status is Status.OPTIMAL:
             fraction = min(fraction * settings.grow, settings.max_fraction)
         else:

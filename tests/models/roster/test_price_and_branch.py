@@ -123,7 +123,7 @@ def test_a_bound_below_zero_is_reported_as_zero(bound: float | None, reported: f
 
 
 def test_the_polish_starts_from_every_variable_of_the_lines_rota(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CP-SAT polish is given the rota's every variable (``_whole``: the whole model fixed to
+    """The CP-SAT polish is given the rota's every variable (``_fixed``: the whole model fixed to
     the lines), a solution of its model with the cut, not the assignments alone, which CP-SAT
     must first complete (and at times did not reach in its time)."""
     from models.roster.lines import line_of_rota
@@ -135,7 +135,8 @@ def test_the_polish_starts_from_every_variable_of_the_lines_rota(monkeypatch: py
     )
     assert found.has_plan
     lines = [line_of_rota(rm, p, solver.value) for p in range(len(rm.staff))]
-    whole = pab._whole(rm, lines)
+    lines_fixed, lines_solver = pab._fixed(rm, lines)
+    whole = rm.solution(lines_solver) if lines_fixed.has_plan else None
     assert whole is not None and len(whole) == len(rm.model.proto.variables)
     fixed = SolveOptions(threads=1, extra={"fix_variables_to_their_hinted_value": True})
     cut = rm.penalty_of(solver.value)  # the rota's own penalty: the tightest cut it satisfies
