@@ -302,6 +302,11 @@ def check_references(
     return problems
 
 
+def listed_items(text: str | None) -> tuple[str, ...]:
+    """The items of a listed parameter's comma-separated text (``first_hard``); blank: none."""
+    return tuple(item.strip() for item in (text or "").split(",") if item.strip())
+
+
 def validate_parameters(
     given: dict[str, Any] | None, specs: tuple[Parameter, ...], file: str
 ) -> tuple[dict[str, Any], list[Problem]]:
@@ -334,7 +339,7 @@ def validate_parameters(
         if spec.kind in (int, float):
             problems += _parameter_range(value, spec, given.get(spec.name), file, where)
         if spec.choices is not None:
-            items = [item.strip() for item in value.split(",") if item.strip()] if spec.listed else [value]
+            items = listed_items(value) if spec.listed else (value,)
             for item in items:
                 if item not in spec.choices:
                     words = f"'{item}' is not one of: {', '.join(map(str, spec.choices))}"

@@ -36,6 +36,7 @@ from optimiser.kinds.base import (
 )
 from optimiser.kinds.roster_schema import ASSIGNMENT_TABLES, MODEL_PARAMETERS, PARAMETERS, TABLES
 from optimiser.kinds.roster_summary import summary
+from optimiser.schema import listed_items
 
 _COVER_KEY = ["date", "shift_id", "skill"]
 
@@ -87,8 +88,8 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         model_params = RosterParameters(
             **{k: params[k] for k in MODEL_PARAMETERS},
             change_from=change_from,
-            first_hard=rule_names(params["first_hard"]),
-            subsolvers=rule_names(params["subsolvers"]),
+            first_hard=listed_items(params["first_hard"]),
+            subsolvers=listed_items(params["subsolvers"]),
         )
         data = RosterInput(
             staff=tables["staff"],
@@ -138,11 +139,6 @@ def _leave_outside(
         more = f" and {len(near) - 5} more" if len(near) > 5 else ""
         note += f"; within {NEAR_ROTA_DAYS} days of it, so check their dates: {named}{more}"
     return (note + ".",)
-
-
-def rule_names(text: str | None) -> tuple[str, ...]:
-    """The names of a comma-separated parameter (``first_hard``, ``subsolvers``); blank: none."""
-    return tuple(name.strip() for name in (text or "").split(",") if name.strip())
 
 
 def _check_rules(
