@@ -199,9 +199,7 @@ def _edit_sact(
         Problem(ov.source, f"site '{s}' is both opened and closed", column="open") for s in sorted(both)
     ]
     sites = _set_where(sites, "site_id", ov.open, {"must_open": "true"})
-    sites = _set_where(
-        sites, "site_id", ov.close, {"must_open": "false", "min_chairs": "0", "max_chairs": "0"}
-    )
+    sites = _set_where(sites, "site_id", ov.close, {"must_open": "false", "must_close": "true"})
     if ov.remove:
         gone = set(ov.remove)
         sites = sites[~sites["site_id"].astype(str).str.strip().isin(gone)]

@@ -73,10 +73,11 @@ class RolloutInput:
         return len(self.years)
 
     def closable(self) -> set[str]:
-        """Sites that may close during the roll-out."""
-        if self.may_close is not None:
-            return set(self.may_close)
-        if not self.parameters.existing_may_close:
-            return set()
+        """Sites that may close during the roll-out; a site that must close (``must_close``) may."""
         sites = self.base.sites
-        return set(sites.index[sites["existing"].astype(bool)])
+        closed = set(sites.index[sites["must_close"].astype(bool)]) if "must_close" in sites else set()
+        if self.may_close is not None:
+            return set(self.may_close) | closed
+        if not self.parameters.existing_may_close:
+            return closed
+        return set(sites.index[sites["existing"].astype(bool)]) | closed

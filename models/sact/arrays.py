@@ -39,6 +39,7 @@ class SactArrays:
     fixed_cost: np.ndarray
     chair_cost: np.ndarray
     must_open: np.ndarray
+    must_close: np.ndarray  # may not open at all (no chairs, no pharmacy)
     is_new: np.ndarray
     is_hub: np.ndarray
     hub_capacity: np.ndarray
@@ -51,6 +52,11 @@ class SactArrays:
     # trusts with nurse limits
     nurse_trusts: np.ndarray
     nurse_chairs: np.ndarray  # most chairs the trust's nurses can staff
+
+    @property
+    def can_open(self) -> np.ndarray:
+        """Sites that may open: not closed, and their least chairs within their most."""
+        return ~self.must_close & (self.min_chairs <= self.max_chairs)
 
     @property
     def num_sites(self) -> int:
@@ -71,7 +77,7 @@ def prepare(data: SactInput) -> SactArrays:
         zone_ids=data.zones.index.to_numpy(),
         site_ids=data.sites.index.to_numpy(),
         **demand,
-        **_arcs(data, zpos, spos, demand),
+        **_arcs(data, zpos, spos, demand, sites["max_chairs"]),
         **sites,
         **_supply_links(data, spos, sites),
         **_nurse_limits(data),
@@ -97,9 +103,14 @@ def _demand_rows(data: SactInput) -> dict[str, np.ndarray]:
 
 
 def _arcs(
-    data: SactInput, zpos: pd.Series, spos: pd.Series, demand: dict[str, np.ndarray]
+    data: SactInput,
+    zpos: pd.Series,
+    spos: pd.Series,
+    demand: dict[str, np.ndarray],
+    max_chairs: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Arcs (zone, site, class) within the travel limit to a site that may treat the class: ``arc_*``."""
+    """Arcs (zone, site, class) within the travel limit to a site that may treat the class (one
+    with chairs, ``max_chairs`` above 0): ``arc_*``."""
     p, sites, travel = data.parameters, data.sites, data.travel
     dem_row = np.full((len(zpos), 2), -1, dtype=np.int64)
     dem_row[demand["dem_zone"], demand["dem_class"]] = np.arange(len(demand["dem_zone"]))
@@ -114,7 +125,7 @@ def _arcs(
     arc_k = np.concatenate([np.zeros(len(tz), np.int64), np.ones(len(tz), np.int64)])
     arc_t = np.concatenate([tm, tm])
     arc_d = dem_row[arc_z, arc_k]
-    keep = (arc_d >= 0) & ((arc_k == 0) | complex_ok[arc_s]) & (sites["max_chairs"].to_numpy()[arc_s] > 0)
+    keep = (arc_d >= 0) & ((arc_k == 0) | complex_ok[arc_s]) & (max_chairs[arc_s] > 0)
     arc_z, arc_s, arc_k, arc_t, arc_d = arc_z[keep], arc_s[keep], arc_k[keep], arc_t[keep], arc_d[keep]
     order = np.lexsort((arc_s, arc_d))
     return {
@@ -128,15 +139,18 @@ def _arcs(
 
 
 def _site_data(data: SactInput) -> dict[str, np.ndarray]:
-    """Chairs, costs and roles of each site, in site order."""
+    """Chairs, costs and roles of each site, in site order; a closed site (``must_close``) has no
+    chairs and runs no pharmacy."""
     sites = data.sites
-    is_hub = sites["is_hub"].to_numpy(bool)
+    closed = sites["must_close"].to_numpy(bool) if "must_close" in sites else np.zeros(len(sites), bool)
+    is_hub = sites["is_hub"].to_numpy(bool) & ~closed
     return {
-        "min_chairs": sites["min_chairs"].to_numpy(float),
-        "max_chairs": sites["max_chairs"].to_numpy(float),
+        "min_chairs": np.where(closed, 0.0, sites["min_chairs"].to_numpy(float)),
+        "max_chairs": np.where(closed, 0.0, sites["max_chairs"].to_numpy(float)),
         "fixed_cost": sites["fixed_cost"].to_numpy(float),
         "chair_cost": sites["chair_cost"].to_numpy(float),
         "must_open": sites["must_open"].to_numpy(bool),
+        "must_close": closed,
         "is_new": ~sites["existing"].to_numpy(bool),
         "is_hub": is_hub,
         "hub_capacity": np.where(is_hub, sites["hub_capacity"].to_numpy(float), 0.0),

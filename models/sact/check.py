@@ -36,6 +36,8 @@ RULES = (
     "travel limit",
     "complex regimens",
     "access target",
+    "must open",
+    "must close",
     "open sites",
     "budget",
     "safe volume",
@@ -296,6 +298,9 @@ def _check_sites(
     )
     must = s["must_open"].astype(bool) & ~is_open
     out.add("must open", [f"site {i} must stay open but is closed" for i in s.index[must]])
+    if "must_close" in s:
+        shut = s["must_close"].astype(bool) & is_open
+        out.add("must close", [f"site {i} must close but is open" for i in s.index[shut]])
     n_open = int(is_open.sum())
     if p.exact_open_sites is not None and n_open != p.exact_open_sites:
         out.add("open sites", [f"{count(n_open, 'site')} open, exactly {p.exact_open_sites} required"])
@@ -407,4 +412,7 @@ def rules_in_force(data: SactInput) -> tuple[str, ...]:
         off.add("nurses")
     if p.objective != "worst":
         off.add("longest journey")
+    for rule, column in (("must open", "must_open"), ("must close", "must_close")):
+        if column not in data.sites or not data.sites[column].astype(bool).any():
+            off.add(rule)
     return tuple(rule for rule in RULES if rule not in off)

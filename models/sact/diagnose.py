@@ -206,13 +206,7 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
         shut = _hubs_that_cannot_open(a, p)
         prepared = float(a.hub_capacity[~shut].sum())
         if doses > prepared + 1e-6:
-            left_out = ""
-            if (a.hub_capacity[shut] > 0).any():
-                names = ", ".join(str(a.site_ids[h]) for h in np.flatnonzero(shut & (a.hub_capacity > 0)))
-                left_out = (
-                    f" (not counting {names}: its most chairs cannot give the safe minimum of "
-                    f"{p.min_site_attendances:,.0f} attendances, so it cannot open to run its pharmacy)"
-                )
+            left_out = _hubs_left_out(data, a, shut & (a.hub_capacity > 0))
             found.append(
                 f"aseptic hubs can prepare {prepared:,.0f} doses a year{left_out}; the served demand "
                 f"needs {doses:,.0f} ({doses - prepared:,.0f} short): raise hub_capacity"
@@ -279,10 +273,28 @@ def _open_limit_capacity(
 
 def _hubs_that_cannot_open(a: SactArrays, p: SactParameters) -> np.ndarray:
     """Sites that can never open, as a mask: not must-open, and their most chairs give fewer chair
-    hours than the safe volume (``min_site_attendances``) needs, e.g. a site closed by ``--close``
-    (most chairs 0).  A hub among them prepares no doses: a hub prepares only when open."""
+    hours than the safe volume (``min_site_attendances``) needs.  A hub among them prepares no
+    doses: a hub prepares only when open.  (A closed hub, ``must_close``, is no hub in ``a``.)"""
     need = p.min_site_attendances * p.mean_chair_hours
     return ~a.must_open & (a.max_chairs * p.chair_hours_per_year < need - 1e-9)
+
+
+def _hubs_left_out(data: SactInput, a: SactArrays, small: np.ndarray) -> str:
+    """The hubs whose doses the aseptic capacity leaves out, and why: closed (``must_close``), or
+    too small to open (the mask ``small``)."""
+    sites = data.sites
+    closed = a.must_close & sites["is_hub"].to_numpy(bool) & (sites["hub_capacity"].to_numpy(float) > 0)
+    reasons = []
+    if closed.any():
+        names = ", ".join(str(s) for s in a.site_ids[closed])
+        reasons.append(f"{names}: closed (must_close, or --close)")
+    if small.any():
+        names = ", ".join(str(s) for s in a.site_ids[small])
+        reasons.append(
+            f"{names}: its most chairs cannot give the safe minimum of "
+            f"{data.parameters.min_site_attendances:,.0f} attendances, so it cannot open to run its pharmacy"
+        )
+    return f" (not counting {'; '.join(reasons)})" if reasons else ""
 
 
 def _staffable_chairs(a: SactArrays) -> float:

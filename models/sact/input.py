@@ -80,7 +80,8 @@ class SactInput:
     sites : index ``site_id``; columns ``name``, ``trust``, ``type`` (one of
         :data:`SITE_TYPES`), ``existing`` (bool), ``current_chairs``, ``min_chairs``,
         ``max_chairs``, ``fixed_cost``, ``chair_cost`` (pounds a year), ``is_hub`` (bool),
-        ``hub_capacity`` (doses a year), ``must_open`` (bool), optional ``lat``, ``lon``.
+        ``hub_capacity`` (doses a year), ``must_open`` (bool), optional ``must_close`` (bool: the
+        site may not open, not even as an aseptic hub; absent is false), ``lat``, ``lon``.
     travel : columns ``zone_id``, ``site_id``, ``minutes``; pairs beyond the travel limit may
         be left out.
     site_travel : columns ``from_site`` (hub), ``to_site``, ``minutes``: drug transport.

@@ -31,8 +31,8 @@ def build_matrix(a: SactArrays, p: SactParameters) -> MatrixModel:
     y = m.add_variables(
         "open",
         a.num_sites,
-        lower=(a.must_open | opened_by_cover(a, p)).astype(float),
-        upper=1.0,
+        lower=((a.must_open | opened_by_cover(a, p)) & a.can_open).astype(float),
+        upper=a.can_open.astype(float),
         cost=fixed_cost,
         integer=True,
     )

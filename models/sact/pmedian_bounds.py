@@ -95,7 +95,7 @@ def lagrangian_reduction(
     """
     cost = np.minimum(dense_costs(levels), 2.0 * abs(upper) + 1.0)  # no better plan has a dearer pair
     fixed = site_costs(a, p)
-    can_open = a.min_chairs <= a.max_chairs
+    can_open = a.can_open
     free = can_open & ~a.must_open
     room = count - int(a.must_open.sum())
     none = np.zeros(a.num_sites, bool)
@@ -233,7 +233,7 @@ def interchange_heuristic(
         return None
     cost = dense_costs(levels)
     fixed = site_costs(a, p)
-    can_open = a.min_chairs <= a.max_chairs
+    can_open = a.can_open
     is_open = a.must_open & can_open
     if is_open.sum() > count or can_open.sum() < count:
         return None

@@ -212,7 +212,7 @@ def branch_on_levels(
 ) -> BranchResult:
     """:func:`branch_and_bound` over the sites not ``shut`` of the (reduced) ``levels``, the sites
     that must stay open and ``held`` open; ``is_open`` and the result over every site."""
-    can_open = (a.min_chairs <= a.max_chairs) & ~shut
+    can_open = a.can_open & ~shut
     live = np.flatnonzero(can_open | a.must_open | held)
     cost = dense_costs(levels)[:, live]
     forced = (a.must_open | held)[live]

@@ -28,7 +28,7 @@ def build_radius(
     """The radius formulation of ``levels`` as a :class:`MatrixModel` (blocks ``open``, ``radius``);
     sites where ``shut`` is true stay shut, where ``fixed_open`` is true open."""
     m = MatrixModel("sact_radius")
-    upper = np.where(a.min_chairs > a.max_chairs, 0.0, 1.0)
+    upper = a.can_open.astype(float)
     if shut is not None:
         upper[shut] = 0.0
     lower = a.must_open if fixed_open is None else a.must_open | fixed_open

@@ -71,7 +71,8 @@ def _zone_demand(zones: pd.DataFrame, params: dict[str, Any], file: str, problem
 
 
 def _site_problems(sites: pd.DataFrame, file: str, problems: list[Problem]) -> None:
-    """Sites whose minimum chairs exceed their maximum, and hubs with no capacity."""
+    """Sites whose minimum chairs exceed their maximum, that must both open and close, and hubs
+    with no capacity."""
     srows = row_numbers(sites)
     for idx in sites.index[sites["min_chairs"] > sites["max_chairs"]]:
         problems.append(
@@ -81,6 +82,10 @@ def _site_problems(sites: pd.DataFrame, file: str, problems: list[Problem]) -> N
                 int(srows[idx]),
                 "min_chairs",
             )
+        )
+    for idx in sites.index[sites["must_open"].astype(bool) & sites["must_close"].astype(bool)]:
+        problems.append(
+            Problem(file, "must_open and must_close are both true", int(srows[idx]), "must_close")
         )
     for idx in sites.index[sites["is_hub"].astype(bool) & (sites["hub_capacity"] <= 0)]:
         problems.append(

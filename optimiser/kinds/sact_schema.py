@@ -78,6 +78,13 @@ SITES = TableSchema(
         Column(
             "must_open", "bool", required=False, default=False, doc="must stay open (e.g. the cancer centre)"
         ),
+        Column(
+            "must_close",
+            "bool",
+            required=False,
+            default=False,
+            doc="may not open, not even to run its aseptic pharmacy (a closure option; `--close`)",
+        ),
         Column("lat", "float", required=False, minimum=-90, maximum=90, allow_blank=True, doc="latitude"),
         Column("lon", "float", required=False, minimum=-180, maximum=180, allow_blank=True, doc="longitude"),
     ),

@@ -402,3 +402,19 @@ def test_a_closed_hub_prepares_no_doses_in_the_diagnosis() -> None:
     text = explained(replace(data, sites=sites))
     assert "aseptic hubs can prepare 10 doses a year (not counting S1" in text
     assert "needs 24 (14 short)" in text and "together" not in text
+
+
+def test_a_hub_closed_by_must_close_is_named_closed_even_without_a_safe_volume() -> None:
+    """--close RTX02 with min_site_attendances 0 left the hub open with no chairs, preparing doses
+    for three sites; the diagnosis now leaves a closed hub's doses out and says it is closed."""
+    data = reachable(require_aseptic_supply=True, min_site_attendances=0.0)
+    sites = data.sites.copy()
+    sites["must_close"] = False
+    sites.loc["S1", "must_close"] = True
+    sites.loc["S2", "is_hub"] = True
+    sites.loc["S2", "hub_capacity"] = 10.0
+    text = explained(replace(data, sites=sites))
+    assert (
+        "aseptic hubs can prepare 10 doses a year (not counting S1: closed (must_close, or --close))" in text
+    )
+    assert "needs 24 (14 short)" in text and "safe minimum" not in text

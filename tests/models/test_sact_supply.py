@@ -15,6 +15,7 @@ from instances import bundled_path
 from models.sact.input import SactInput
 from models.sact.solve import SactPlan
 from optimiser.kinds import load_instance
+from optimiser.overrides import Overrides
 from solvers import SolveOptions
 
 OPTIONS = SolveOptions(gap=0.01, threads=1)
@@ -95,3 +96,25 @@ def test_drug_transport_moves_a_link_to_a_nearer_hub() -> None:
     near = pd.to_numeric(plan.hub_links["minutes"]).mul(plan.hub_links["doses"]).sum()
     assert near < far
     assert free.costs["drug_transport"] == 0.0
+
+
+def test_a_closed_hub_neither_opens_nor_supplies() -> None:
+    """``--close RTX02`` on lsc-sact-districts with no safe volume left the hub open with no chairs
+    (its fixed cost paid) supplying three sites, and the check passed.  Closed now means shut, and
+    the check names a plan that opens a closed site."""
+    loaded = load_instance(
+        bundled_path("lsc-sact-districts"),
+        overrides=Overrides(close=("RTX02",), set={"min_site_attendances": 0}),
+    ).model_input
+    plan = models.sact.solve(loaded.input, loaded.parameters, options=OPTIONS)
+    sites = plan.sites.set_index("site_id")
+    assert not bool(sites.at["RTX02", "open"]) and sites.at["RTX02", "change"] == "closed"
+    assert "RTX02" not in set(plan.hub_links["hub_id"]) | set(plan.hub_links["site_id"])
+    report = models.sact.check(loaded.input, plan)
+    assert report.passed and "must close" in report.checked
+    opened = plan.sites.copy()
+    opened.loc[opened["site_id"] == "RTX02", "open"] = True
+    assert (
+        "must close: site RTX02 must close but is open"
+        in models.sact.check(loaded.input, replace(plan, sites=opened)).violations
+    )

@@ -121,6 +121,29 @@ def test_validate_lists_every_problem_with_file_row_column(tiny_instance: Path) 
     assert "unknown parameter 'utilisaton' (did you mean 'utilisation'?)" in out
 
 
+def test_a_site_that_must_close_stays_shut_and_the_plan_costs_what_that_leaves(
+    tiny_instance: Path, tmp_path: Path
+) -> None:
+    """B closed in the sites file: only A may open, the conftest's other plan (47,000)."""
+    sites = tiny_instance / "sites.csv"
+    lines = sites.read_text().splitlines()
+    sites.write_text("\n".join([lines[0] + ",must_close", lines[1] + ",false", lines[2] + ",true"]) + "\n")
+    result = run("solve", str(tiny_instance), "--out", str(tmp_path / "r"))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert summary["solver"]["objective"] == pytest.approx(47000.0)
+    assert "must close" in summary["check"]["checked"] and summary["check"]["passed"]
+
+
+def test_a_site_that_must_both_open_and_close_is_refused(tiny_instance: Path) -> None:
+    sites = tiny_instance / "sites.csv"
+    lines = sites.read_text().splitlines()
+    sites.write_text("\n".join([lines[0] + ",must_close", lines[1] + ",true", lines[2] + ",false"]) + "\n")
+    result = run("validate", str(tiny_instance))
+    assert result.exit_code == 2
+    assert "sites.csv, row 2, column 'must_close': must_open and must_close are both true" in result.output
+
+
 def test_validate_reports_unknown_reference_and_missing_travel(tiny_instance: Path) -> None:
     (tiny_instance / "travel.csv").write_text("zone_id,site_id,minutes\nZ1,A,10\nZ9,A,5\n")
     result = run("validate", str(tiny_instance))

@@ -62,8 +62,8 @@ def test_open_and_close_edit_the_sites_as_read(tiny_instance: Path) -> None:
         tiny_instance, overrides=Overrides(open=("B",), close=("A",))
     ).model_input.input.sites
     assert bool(table.loc["B", "must_open"]) is True
-    assert bool(table.loc["A", "must_open"]) is False
-    assert int(table.loc["A", "max_chairs"]) == 0 and int(table.loc["A", "min_chairs"]) == 0
+    assert bool(table.loc["A", "must_open"]) is False and bool(table.loc["A", "must_close"]) is True
+    assert bool(table.loc["B", "must_close"]) is False
 
 
 def test_scale_demand_multiplies_the_named_zones(tiny_instance: Path) -> None:
