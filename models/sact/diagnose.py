@@ -12,8 +12,9 @@ finding is a requirement that no plan meets, whatever the solver does:
   with the most chairs the open-site limits allow can give, against the demand's (and the
   complex regimens' at centres and hospital units);
 * aggregate capacity (only when all demand must be served, i.e. without ``allow_unserved``):
-  chair hours of every candidate at its most chairs against the demand's, the same for complex
-  regimens at centres and hospital units, the doses the aseptic hubs can prepare against the
+  chair hours of every candidate at its most chairs against the demand's, then of the candidates
+  an aseptic hub can supply within the drug-stability time (when supply is required), the same for
+  complex regimens at centres and hospital units, the doses the aseptic hubs can prepare against the
   doses the demand needs, the chairs the nurses can staff against the chairs the demand needs,
   and the budget against the least that those chairs and the must-open sites cost;
 * the access target (overall and each deprivation quintile's), when every attendance must be
@@ -181,25 +182,37 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
     usable = f"usable chair hours a year after the {p.utilisation:.0%} utilisation"
     need_hours = a.total_demand * p.mean_chair_hours
     have_hours = float(a.max_chairs.sum()) * p.chair_hours_per_year
+    chairs = _chairs_a_hub_can_supply(a, p)
+    supplied_hours = float(chairs.sum()) * p.chair_hours_per_year
     if need_hours > have_hours + 1e-6:
         found.append(
             f"demand needs {need_hours:,.0f} chair hours a year but every candidate site at its most chairs "
             f"gives {have_hours:,.0f} ({need_hours - have_hours:,.0f} short; {usable})"
         )
+    elif need_hours > supplied_hours + 1e-6:
+        cut_off = np.flatnonzero((a.max_chairs > 0) & (chairs == 0))
+        named = ", ".join(str(s) for s in a.site_ids[cut_off[:MAX_LISTED]])
+        more = f" and {len(cut_off) - MAX_LISTED} more" if len(cut_off) > MAX_LISTED else ""
+        found.append(
+            f"demand needs {need_hours:,.0f} chair hours a year but the sites an aseptic hub can supply "
+            f"within the {p.drug_stability_minutes:g}-minute drug-stability time give {supplied_hours:,.0f} "
+            f"at their most chairs ({need_hours - supplied_hours:,.0f} short; {usable}): no hub reaches "
+            f"{named}{more} in time, so they cannot open: raise drug_stability_minutes"
+        )
     complex_need = float(a.dem_amount[a.dem_class == 1].sum()) * p.mean_chair_hours
     centres = np.isin(data.sites["type"].to_numpy(), COMPLEX_SITE_TYPES)
-    complex_have = float(a.max_chairs[centres].sum()) * p.chair_hours_per_year
+    complex_have = float(chairs[centres].sum()) * p.chair_hours_per_year
     if complex_need > complex_have + 1e-6:
         found.append(
             f"complex regimens need {complex_need:,.0f} chair hours a year but the cancer centres and "
             f"hospital units at their most chairs give {complex_have:,.0f} "
             f"({complex_need - complex_have:,.0f} short)"
         )
-    if need_hours <= have_hours + 1e-6:
-        found += _open_limit_capacity(data, a, need_hours, a.max_chairs, "demand needs")
+    if need_hours <= supplied_hours + 1e-6:
+        found += _open_limit_capacity(data, a, need_hours, chairs, "demand needs")
     if complex_need <= complex_have + 1e-6:
         found += _open_limit_capacity(
-            data, a, complex_need, np.where(centres, a.max_chairs, 0.0), "complex regimens need"
+            data, a, complex_need, np.where(centres, chairs, 0.0), "complex regimens need"
         )
     if p.require_aseptic_supply:
         doses = a.total_demand * p.doses_per_attendance
@@ -269,6 +282,16 @@ def _open_limit_capacity(
         f"with the most chairs ({named or 'none'}) hold {most:,.0f} chairs, {have:,.0f} usable chair "
         f"hours ({need_hours - have:,.0f} short): raise the open-site limits or the sites' most chairs"
     ]
+
+
+def _chairs_a_hub_can_supply(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """Each site's most chairs, 0 where no aseptic hub is within the drug-stability time when every
+    open site must be supplied (``require_aseptic_supply``): such a site cannot open."""
+    if not p.require_aseptic_supply:
+        return a.max_chairs
+    supplied = np.zeros(a.num_sites, bool)
+    supplied[a.link_site] = True
+    return np.where(supplied, a.max_chairs, 0.0)
 
 
 def _hubs_that_cannot_open(a: SactArrays, p: SactParameters) -> np.ndarray:

@@ -418,3 +418,25 @@ def test_a_hub_closed_by_must_close_is_named_closed_even_without_a_safe_volume()
         "aseptic hubs can prepare 10 doses a year (not counting S1: closed (must_close, or --close))" in text
     )
     assert "needs 24 (14 short)" in text and "safe minimum" not in text
+
+
+def test_chairs_no_hub_can_supply_in_time_are_not_counted() -> None:
+    """Only S1 and S2 are within the 60-minute drug-stability time of the hub (S3 is 150 away):
+    75 chair hours needed, 90 at every site's most chairs but 60 at the two that can open.  The
+    drug-stability limit was explained as 'no single requirement is impossible on its own'."""
+    data = reachable(attendances=[25.0, 25.0, 25.0], require_aseptic_supply=True, drug_stability_minutes=60.0)
+    text = explained(data)
+    assert (
+        "demand needs 75 chair hours a year but the sites an aseptic hub can supply within the "
+        "60-minute drug-stability time give 60 at their most chairs (15 short;" in text
+    )
+    assert "no hub reaches S3 in time, so they cannot open: raise drug_stability_minutes" in text
+    assert "together" not in text
+    assert "drug-stability" not in " ".join(
+        solve_sact(
+            reachable(
+                attendances=[20.0, 20.0, 20.0], require_aseptic_supply=True, drug_stability_minutes=60.0
+            ),
+            "highs",
+        ).explanation
+    )
