@@ -10,9 +10,14 @@ attendances included) and the served allocations :math:`a` of its zones, attenda
 * ``within_<b>`` :math:`= \\sum_{a: t_a \\le b} w_a / D_G` for each band :math:`b` of
   :data:`ACCESS_BANDS` (unserved attendances count as not within), kept within [0, 1]
   (:func:`share`: summing the allocations can overshoot :math:`D_G` by a rounding error);
-* ``within_access_standard``, the same share within ``access_minutes`` (the standard :math:`T`
-  of the access target, which need not be a band), overall, per quintile and per district; per
-  district also ``unserved`` attendances :math:`D_G - \\sum_a w_a`.
+* ``within_access_standard``, the same share of all attendances within ``access_minutes`` (the
+  standard :math:`T` of the access target, which need not be a band), overall, per quintile and
+  per district; per district also ``unserved`` attendances :math:`D_G - \\sum_a w_a`;
+* ``served_within_access_standard`` :math:`= \\sum_{a: t_a \\le T} w_a / \\sum_a w_a`, the share of
+  the *served* attendances within :math:`T`: the share the access target is tested against (the
+  model's constraint 5 and the checker's ``access target`` rule), which with ``allow_unserved``
+  is over the served attendances; when every attendance is served it equals
+  ``within_access_standard``.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ DISTRICT_COLUMNS = (
     "worst_minutes",
     *(f"within_{band}" for band in ACCESS_BANDS),
     "within_access_standard",
+    "served_within_access_standard",
     "unserved",
 )
 
@@ -68,7 +74,8 @@ def access_statistics(
     minutes: np.ndarray, attendances: np.ndarray, total: float, standard: float | None = None
 ) -> dict[str, float]:
     """Mean, 95th percentile, worst travel and share within each band, weighted by attendances;
-    with ``standard`` (minutes) also ``within_access_standard``.
+    with ``standard`` (minutes) also ``within_access_standard`` (of all attendances) and
+    ``served_within_access_standard`` (of the served ones, the access target's base).
 
     ``total`` includes unserved attendances, which count as not within any band.
     """
@@ -84,7 +91,9 @@ def access_statistics(
     for band in ACCESS_BANDS:
         stats[f"within_{band}"] = share(attendances[minutes <= band].sum(), total)
     if standard is not None:
-        stats["within_access_standard"] = share(attendances[minutes <= standard].sum(), total)
+        near = attendances[minutes <= standard].sum()
+        stats["within_access_standard"] = share(near, total)
+        stats["served_within_access_standard"] = share(near, served)
     return stats
 
 
@@ -98,7 +107,8 @@ def access_by_quintile(
     """Access statistics per deprivation quintile (unserved attendances count as not within).
 
     ``dem_quintile`` and ``dem_amount`` are the quintile and attendances of every demand row;
-    with ``access_minutes``, each quintile's ``within_access_standard`` too.
+    with ``access_minutes``, each quintile's ``within_access_standard`` and
+    ``served_within_access_standard`` too.
     """
     zone_q = zones["quintile"] if "quintile" in zones else pd.Series(0, index=zones.index)
     alloc_q = alloc["zone_id"].map(zone_q).to_numpy()

@@ -68,11 +68,14 @@ AXES = {"access": "sact", "worst_quintile": "sact", "worst": "sact", "response":
 
 
 def within_standard(run: Path, minutes: float) -> tuple[float, float]:
-    """(share of all attendances, worst quintile's share) within ``minutes`` in a run folder.
+    """(share of attendances, worst quintile's share) within ``minutes`` in a run folder.
 
     Both are the run's own figures, worked out on the plan's unrounded minutes: the band
     ``within_<minutes>`` of the summary's ``access`` and of ``access_by_quintile.csv``, else
     ``within_access_standard`` when ``minutes`` is the run's standard (``access.standard_minutes``).
+    When the plan leaves attendances unserved (``allow_unserved``) and ``minutes`` is the standard,
+    the shares are of the served attendances (``served_within_access_standard``), the base the
+    access target of every point is tested on; otherwise of all attendances.
     Only a run folder without them (an older one) is summed from ``allocation.csv``, whose minutes
     are rounded to 4 decimals; its worst quintile is then unknown (NaN)."""
     summary = json.loads((run / "summary.json").read_text(encoding="utf-8"))
@@ -80,6 +83,8 @@ def within_standard(run: Path, minutes: float) -> tuple[float, float]:
     names = [f"within_{minutes:g}"]
     if access.get("standard_minutes") == minutes:
         names.append("within_access_standard")
+        if summary.get("unserved_attendances"):
+            names.insert(0, "served_within_access_standard")
     known = next((access[n] for n in names if access.get(n) is not None), None)
     if known is not None:
         share = float(known)

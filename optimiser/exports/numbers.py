@@ -7,7 +7,7 @@ figures look wrong (a share above one) though the plan is right.  Every table wr
 (:func:`optimiser.exports.workbook.write_workbook`) goes through :func:`rounded_frame` first:
 
 * shares and other fractions, :data:`SHARE_DECIMALS` (6): ``share``, ``utilisation``, ``gap``,
-  ``within_*``, ``*_share``, ``*_factor`` and a frontier's ``target`` and ``achieved``;
+  ``within_*``, ``served_within_*``, ``*_share``, ``*_factor`` and a frontier's ``target`` and ``achieved``;
   six decimals keep a frontier's targets (set to six decimals) and an access target's margin
   (0.949999 is not 0.95) exact;
 * money, :data:`MONEY_DECIMALS` (2, pounds and pence): ``cost``, ``*_cost``, ``saving``,
@@ -44,7 +44,9 @@ MONEY_DECIMALS = 2
 DEFAULT_DECIMALS = 4
 """Decimals of every other float: minutes, attendances, doses, hours, PAs, miles, seconds."""
 
-SHARE_COLUMNS = re.compile(r"^(share|utilisation|gap|target|achieved|within_\w+|\w+_share|\w+_factor)$")
+SHARE_COLUMNS = re.compile(
+    r"^(share|utilisation|gap|target|achieved|(served_)?within_\w+|\w+_share|\w+_factor)$"
+)
 MONEY_COLUMNS = re.compile(
     r"^(cost|\w+_cost|saving|penalty|\w+_penalty|recharge|total|\w+_total"
     r"|running|capital|closures|patient_travel|drug_transport)$"

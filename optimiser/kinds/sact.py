@@ -272,15 +272,26 @@ _COST_PARTS = (
 
 
 def _access_line(a: dict[str, float], p: SactParameters) -> str:
-    """Share within 30/45/60 minutes (of every attendance, unserved ones counting as not within),
-    the target if one is set, and the mean, 95th percentile and worst journey of the served."""
-    target = ""
-    if p.access_target is not None:
-        of = "served attendances" if p.allow_unserved else "attendances"
-        target = f" (target {percent(p.access_target)} of {of} within {p.access_minutes:g} min)"
+    """Share within 30/45/60 minutes (of all attendances: with ``allow_unserved`` the unserved ones
+    count as not within, and the line says so), the target if one is set with the share it is
+    tested against (with ``allow_unserved`` that of the served attendances, the model's and the
+    checker's base), and the mean, 95th percentile and worst journey of the served."""
+    of = "of all attendances (unserved counted as not within)" if p.allow_unserved else "of attendances"
+    line = (
+        f"Access: {a['within_30']:.1%} {of} within 30 min, {a['within_45']:.1%} within 45, "
+        f"{a['within_60']:.1%} within 60"
+    )
+    if p.access_target is not None and p.allow_unserved:
+        line += (
+            f"\nAccess target: {percent(a['served_within_access_standard'])} of served attendances within "
+            f"{p.access_minutes:g} min (target {percent(p.access_target)} of served attendances; "
+            f"{percent(a['within_access_standard'])} of all attendances)"
+        )
+    elif p.access_target is not None:
+        line += f" (target {percent(p.access_target)} of attendances within {p.access_minutes:g} min)"
+    served = " of served attendances" if p.allow_unserved else ""
     return (
-        f"Access: {a['within_30']:.1%} of attendances within 30 min, {a['within_45']:.1%} within 45, "
-        f"{a['within_60']:.1%} within 60{target}\nJourneys: mean {a['mean_minutes']:.1f} min, "
+        f"{line}\nJourneys{served}: mean {a['mean_minutes']:.1f} min, "
         f"95th percentile {a['p95_minutes']:.1f} min, worst {a['worst_minutes']:.1f} min"
     )
 

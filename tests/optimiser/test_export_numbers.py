@@ -25,8 +25,8 @@ from optimiser.exports.workbook import write_workbook
 # The documented precision (README, "Numbers in the output tables"): written here again, not
 # imported, so that the test states the contract rather than echoing the code.
 SHARE_DECIMALS, MONEY_DECIMALS, OTHER_DECIMALS = 6, 2, 4
-SHARE = re.compile(r"^(share|utilisation|gap|target|achieved|within_\w+|\w+_share|\w+_factor)$")
-BOUNDED = re.compile(r"^(share|within_\w+|\w+_share)$")  # shares of a whole: never outside [0, 1]
+SHARE = re.compile(r"^(share|utilisation|gap|target|achieved|(served_)?within_\w+|\w+_share|\w+_factor)$")
+BOUNDED = re.compile(r"^(share|(served_)?within_\w+|\w+_share)$")  # shares of a whole: never outside [0, 1]
 MONEY = re.compile(
     r"^(cost|\w+_cost|saving|penalty|\w+_penalty|recharge|total|\w+_total"
     r"|running|capital|closures|patient_travel|drug_transport)$"
@@ -81,6 +81,7 @@ def test_solve_writes_every_number_to_its_columns_decimals(instance: str, tmp_pa
         ("share", 6),
         ("within_30", 6),
         ("within_access_standard", 6),
+        ("served_within_access_standard", 6),
         ("utilisation", 6),
         ("discount_factor", 6),
         ("quintile_1.within_45", 6),

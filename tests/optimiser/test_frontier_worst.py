@@ -197,6 +197,41 @@ def test_a_standard_off_the_bands_reads_the_runs_within_access_standard_overall_
     assert share == pytest.approx(0.7) and math.isnan(worst)  # was the overall 0.7 under its name
 
 
+def test_with_unserved_demand_the_share_within_the_standard_is_of_the_served_attendances(
+    tmp_path: Path,
+) -> None:
+    """With ``allow_unserved`` a point's ``access_target`` is a share of the served attendances, so
+    its achieved share is too: 60 of the 80 served within 30 minutes is 0.75 (0.6 of all 100),
+    and the worst quintile's the least of the served shares."""
+    import json
+
+    from optimiser.commands.frontier import within_standard
+
+    pd.DataFrame({"zone_id": ["a", "b"], "attendances": [60.0, 20.0], "minutes": [25.0, 40.0]}).to_csv(
+        tmp_path / "allocation.csv", index=False
+    )
+    access = {
+        "attendances": 100.0,
+        "within_30": 0.6,
+        "within_access_standard": 0.6,
+        "served_within_access_standard": 0.75,
+        "standard_minutes": 30.0,
+    }
+    (tmp_path / "summary.json").write_text(json.dumps({"access": access, "unserved_attendances": 20.0}))
+    quintiles = pd.DataFrame(
+        {
+            "quintile": [1, 2],
+            "within_30": [0.5, 0.7],
+            "within_access_standard": [0.5, 0.7],
+            "served_within_access_standard": [0.625, 0.875],
+        }
+    )
+    quintiles.to_csv(tmp_path / "access_by_quintile.csv", index=False)
+    assert within_standard(tmp_path, 30) == (0.75, 0.625)
+    (tmp_path / "summary.json").write_text(json.dumps({"access": access, "unserved_attendances": 0.0}))
+    assert within_standard(tmp_path, 30) == (0.6, 0.5)  # every attendance served: the same base
+
+
 @pytest.mark.parametrize("axis", ["access", "worst"])
 def test_a_point_stopped_at_its_limit_is_drawn_hollow_and_said_to_be(axis: str, tmp_path: Path) -> None:
     """frontier.svg marks a point whose solve stopped ``feasible`` (its cost a plan's, within its
