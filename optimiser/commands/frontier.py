@@ -387,10 +387,15 @@ def access_jobs(
 
 def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: str) -> pd.DataFrame:
     """One row per point: target, share reached, cost, status, gap, check, whether it was
-    warm-started from its neighbour's plan, solve seconds, monotone, knee."""
+    warm-started from its neighbour's plan, solve seconds, monotone, knee.
+
+    The target is the one the point was solved with (:func:`floor_target`, as
+    :func:`overall_target` and :func:`quintile_targets` pass it), not the unrounded share it was
+    spread from: rounded to nearest, 0.9796409 read 0.979641 beside a plan solved at 0.979640
+    reaching 0.97964, a target seemingly missed."""
     rows = []
     for i, (job, target) in enumerate(zip(jobs, targets, strict=True)):
-        row: dict[str, Any] = {"point": i, "target": round(float(target), 6)}
+        row: dict[str, Any] = {"point": i, "target": floor_target(float(target))}
         summary = job.folder / "summary.json"
         doc = json.loads(summary.read_text(encoding="utf-8")) if summary.is_file() else {}
         solver = doc.get("solver") or {}

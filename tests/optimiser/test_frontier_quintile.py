@@ -7,12 +7,14 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from optimiser.cli import main
-from optimiser.commands.frontier import chair_ceiling, quintile_targets
+from optimiser.commands.frontier import chair_ceiling, frontier_table, overall_target, quintile_targets
+from optimiser.commands.parallel import Job
 from optimiser.kinds import load_instance
 
 
@@ -28,6 +30,18 @@ def test_a_worst_quintile_point_sets_every_quintile_and_keeps_the_overall_target
         "access_target_q5": "0.500000",
     }
     assert not any(s.startswith(("access_target=", "access_by_quintile")) for s in settings)
+
+
+def test_a_points_recorded_target_is_the_one_it_was_solved_with(tmp_path: Path) -> None:
+    """lsc-sact-districts' top point was spread at 0.9796409, solved with access_target=0.979640
+    and reached 0.97964; frontier.csv read 'target 0.979641', a target seemingly missed."""
+    targets = np.array([0.9796409, 0.95])
+    assert overall_target(0.9796409) == ("--set", "access_target=0.979640")
+    assert quintile_targets({})(0.9796409)[1] == "access_target_q1=0.979640"
+    jobs = [Job(f"point-{i:02d}", tmp_path / f"point-{i:02d}", (), {}) for i in range(2)]
+    table = frontier_table(jobs, targets, 30.0, "access")
+    assert table["target"].tolist() == [0.97964, 0.95]
+    assert table["status"].tolist() == ["not run", "not run"]
 
 
 @pytest.mark.slow
