@@ -58,3 +58,66 @@ def test_first_command_solves_the_default_instance(tmp_path: Path) -> None:
     # The LSOA-level default's recorded optimum (instances/lsc-sact/README.md), at the default gap.
     assert summary["costs"]["total"] == pytest.approx(5_631_616.34, rel=1e-4)
     assert summary["sites_open"] == 6
+
+
+SACT_IN_WORDS = {
+    "chair_hours_per_day",
+    "days_per_week",
+    "weeks_per_year",
+    "mean_chair_hours",
+    "complex_share",
+    "demand_growth",
+    "access_target_q2",
+    "access_target_q3",
+    "access_target_q4",
+    "single_source",
+    "unserved_penalty",
+    "max_new_sites",
+    "min_site_attendances",
+    "require_aseptic_supply",
+    "drug_stability_minutes",
+    "doses_per_attendance",
+    "transport_cost_per_minute",
+    "chairs_per_nurse",
+    "travel_cost_per_minute",
+    "trips_per_attendance",
+}
+IN_WORDS = {
+    "sact": SACT_IN_WORDS,
+    "rollout": SACT_IN_WORDS,
+    "ooh": {
+        "allow_cross_trust",
+        "max_attendances_per_night",
+        "nights_per_year",
+        "weekend_days_per_year",
+        "travel_cost_per_minute",
+        "trips_per_attendance",
+        "cost_per_change",
+        "non_resident_mobilisation_minutes",
+    },
+    "cover": {
+        "cost_per_mile",
+        "minutes_per_pa",
+        "travel_pa_step",
+        "pas_per_trip",
+        "max_trips_per_site",
+        "max_trip_minutes",
+        "mdt_pas",
+        "mdt_shortfall_penalty",
+    },
+    "roster": set(),
+}
+"""Parameters the README's parameter lists describe in words with their default ("chair hours a
+day (10)") rather than by name; every other parameter must be named there in backticks."""
+
+
+@pytest.mark.parametrize("kind", sorted(IN_WORDS))
+def test_every_parameter_is_named_in_the_readme_or_described_in_words(kind: str) -> None:
+    """A parameter added without a README entry fails here (sact's lazy_linking, ooh's
+    response_cap_minutes and cover's run_stage3, stage3_polish, weighted_stage1/3 and pa_step had
+    none); one described in words is listed in :data:`IN_WORDS`."""
+    from optimiser.kinds import KINDS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = {p.name for p in KINDS[kind].parameters}
+    assert {n for n in names if f"`{n}`" not in readme} == IN_WORDS[kind]
