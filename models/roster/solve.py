@@ -29,7 +29,7 @@ import pandas as pd
 
 from models.common.contract import Progress
 from models.roster import horizon, long_rota
-from models.roster.build import build_roster_model
+from models.roster.build import BuildStopped, build_roster_model
 from models.roster.first_phase import two_phase_solve
 from models.roster.full_lp_bound import full_lp_bound, with_bound
 from models.roster.input import RosterInput
@@ -154,7 +154,11 @@ def solve(
         if early is not None:
             return early
     t0 = time.perf_counter()
-    rm = build_roster_model(inp, params)
+    try:
+        rm = build_roster_model(inp, params, deadline=options.deadline)
+    except BuildStopped:
+        timings["build"] = time.perf_counter() - t0
+        return _unbuilt(inp, params, options, _limit(given, params), timings)
     timings["build"] = time.perf_counter() - t0
     result, solver, record = _search(rm, params, given, options, reproducible, start, timings["build"])
     timings["solve"] = result.solve_seconds
@@ -183,6 +187,27 @@ def _diagnosed(
     )  # fmt: skip
     plan = _no_plan(inp, params, result, problems, penalty_table([]), timings)
     return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, False, False))
+
+
+def _unbuilt(
+    inp: RosterInput,
+    params: RosterParameters,
+    options: SolveOptions,
+    limit: float | None,
+    timings: dict[str, float],
+) -> RosterPlan:
+    """The plan without a rota when the run's deadline came while the model was built."""
+    result = SolveResult(
+        Status.NO_SOLUTION, None, None, None, timings["build"], 0.0, "cpsat",
+        "the time limit came while the model was built", {**options.as_dict(), "time_limit": limit},
+    )  # fmt: skip
+    why = (
+        f"no rota was found within the time limit of {limit:g} s; allow more time"
+        if limit
+        else result.message
+    )
+    plan = _no_plan(inp, params, result, (why,), penalty_table([]), timings)
+    return replace(plan, reproducible=False, stopped_by="wall clock")
 
 
 def _search(

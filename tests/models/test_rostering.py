@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pandas as pd
 import pytest
 
 import models.roster
+from models.roster.build import BuildStopped
 from models.roster.check import check_roster
 from models.roster.input import RosterInput, RosterParameters, rules_table
 from models.roster.plan import RosterPlan
@@ -282,6 +284,19 @@ def test_elastic_model_is_buildable_alone() -> None:
     inp = make(1, 7, [DAY], [(d, "D", 1, 1, 0, 1) for d in range(7)], {"max_consecutive_days": (5, True, 1)})
     rm = build_roster_model(inp, elastic=True)
     assert {t.rule for t in rm.terms} == {"max_consecutive_days", "cover_minimum"}
+
+
+def test_a_build_that_reaches_the_deadline_stops_and_says_so() -> None:
+    """A 60 x 364 rota with a 15-s limit built its whole model for 7.7 s after the rolling horizon
+    found nothing, then ran CP-SAT past the deadline: 19 s in all.  The build now stops there."""
+    inp = make(1, 7, [DAY], [(d, "D", 1, 1, 0, 1) for d in range(7)])
+    with pytest.raises(BuildStopped):
+        build_roster_model(inp, deadline=time.monotonic() - 1.0)
+    assert build_roster_model(inp, deadline=time.monotonic() + 60.0).x
+    plan = solve_roster(inp, SolveOptions(time_limit=5.0, threads=1).with_deadline(0.0))
+    assert plan.result.status is Status.NO_SOLUTION and not plan.found
+    assert plan.explanation == ("no rota was found within the time limit of 5 s; allow more time",)
+    assert plan.stopped_by == "wall clock" and plan.result.options["time_limit"] == 5.0
 
 
 # --------------------------------------------------------------------------- outputs
