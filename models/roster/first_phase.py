@@ -20,6 +20,9 @@ all, phase 2's first rota arriving after its 24 s. It is not phase 2's hint: a p
 biases the search (the whole model hinted with it gave 8,405 on the generator's seed 0, where
 the search alone gives 1,295). A phase 1 that gave up (no rota, none proven) also hands phase 2
 the interleaved subsolvers :data:`GAVE_UP_SUBSOLVERS`, which find a first rota sooner there.
+When both phases of a reproducible search spend their deterministic budget without a rota (a
+short limit) and the wall clock has time left, the whole model is searched again by the wall
+clock alone until the deadline (:data:`LAST_TRY_SECONDS`), reported ``cut``.
 The better of the two phases' rotas is returned (phase 2 may not reach, or keep, its hint in its
 time: a large model under load), with phase 2's bound.
 
@@ -47,7 +50,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from models.roster.vars import RosterModel
-from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
+from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat, stop_requested
 
 __all__ = ["hardened_model", "two_phase_solve"]
 
@@ -66,6 +69,11 @@ in its 12.4 units, where with ``no_lp`` it reaches 2,907 (with both, 3,176; the 
 fallback 10,721; racing 1,975). Not the default throughout: in the whole search ``no_lp`` gave
 the bundled nurses 59 and registrars 572 against 57 and 552, Curtois & Qu Instance8 2,039 against
 1,835 (``benchmarks/results/roster_search.md``, 2026-12-06 17:42-)."""
+LAST_TRY_SECONDS = 0.5
+"""Wall-clock seconds that must be left for the whole model to be searched again, by the wall
+clock alone, when a reproducible search spent its deterministic budget without a rota: on
+``lsc-sact-nurses`` with one worker and a 5-s limit both phases spent their 2 units in 1.4 s and
+the run ended with no rota, where the whole model alone finds one in about 3 s."""
 REACHED = 0.99
 """Share of its deterministic limit a phase must have spent to have stopped at it (as
 :data:`models.roster.solve.DETERMINISTIC_REACHED`)."""
@@ -139,6 +147,12 @@ def two_phase_solve(
     fallback = rescue(options.remaining()) if whole is None and hint is None and rescue is not None else None
     result, solver = solve_cpsat(rm.model, second, build_seconds=build_seconds, hint=hint, solution=whole)
     used += float(solver.deterministic_time)
+    if fallback is None and budget is not None and _spent_without_rota(result, second):
+        result, solver = solve_cpsat(
+            rm.model, _wall_clock_only(second), build_seconds=build_seconds, hint=hint
+        )
+        used += float(solver.deterministic_time)
+        cut = True  # the rota, if any, is the wall clock's: it may differ from run to run
     seconds = time.perf_counter() - t0
     note = f"; first phase with {', '.join(sorted(families))} hard: {_outcome(first_result)}"
     if fallback is not None:
@@ -158,6 +172,24 @@ def two_phase_solve(
         result = dataclasses.replace(result, message=result.message + note)
     result = dataclasses.replace(result, first_solution_seconds=first_seconds)
     return dataclasses.replace(result, solve_seconds=seconds, options=options.as_dict()), solver, used, cut
+
+
+def _spent_without_rota(result: SolveResult, options: SolveOptions) -> bool:
+    """Whether a reproducible search spent its deterministic budget with no rota while at least
+    :data:`LAST_TRY_SECONDS` of the wall clock are left (and no stop was asked for)."""
+    left = options.remaining()
+    return (
+        result.status is Status.NO_SOLUTION
+        and not stop_requested()
+        and not (options.cancel is not None and options.cancel.is_set())
+        and (left is None or left >= LAST_TRY_SECONDS)
+    )
+
+
+def _wall_clock_only(options: SolveOptions) -> SolveOptions:
+    """``options`` without their deterministic limit: the call runs to the deadline."""
+    extra = {k: v for k, v in options.extra.items() if k != "max_deterministic_time"}
+    return dataclasses.replace(options, time_limit=None, extra=extra)
 
 
 def _holding(

@@ -304,3 +304,34 @@ def test_a_whole_solution_is_taken_in_a_budget_where_the_rotas_assignments_alone
     partial, _ = solve_cpsat(rm.model, short, hint=assignments)
     assert found.has_plan and whole.has_plan and whole.objective <= found.objective
     assert not partial.has_plan
+
+
+@pytest.mark.parametrize("seconds_left", [30.0, 0.0])
+def test_a_budget_spent_without_a_rota_is_followed_by_the_wall_clock_while_time_is_left(
+    seconds_left: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both phases spend their deterministic budget with no rota (``lsc-sact-nurses`` with one
+    worker and a 5-s limit spent its 2 units in 1.4 s and ended with no rota): the whole model is
+    searched again by the wall clock alone, without the budget, while time is left, and the run is
+    reported ``cut`` (its rota is the wall clock's). With no time left nothing more is tried."""
+    real = first_phase.solve_cpsat
+    budgets: list[object] = []
+
+    def watched(model: object, options: SolveOptions, **kwargs: object) -> object:
+        budgets.append(options.extra.get("max_deterministic_time"))
+        if options.extra.get("max_deterministic_time") is not None:  # both phases: nothing found
+            return real(model, dataclasses.replace(options, time_limit=0.0), **kwargs)
+        return real(model, options, **kwargs)
+
+    monkeypatch.setattr(first_phase, "solve_cpsat", watched)
+    inp = _weekends_soft()
+    rm = build_roster_model(inp, LOOSE)
+    options = SolveOptions(time_limit=30.0, threads=1, seed=0, extra={"max_deterministic_time": 2.0})
+    result, solver, _, cut = two_phase_solve(
+        rm, options.with_deadline(seconds_left), ("whole_weekends",), 0.8, rescue=lambda left: None
+    )
+    if seconds_left:
+        assert budgets[2:] == [None] and cut
+        assert result.has_plan and check_roster(inp, _rota(rm, solver), LOOSE).feasible
+    else:
+        assert len(budgets) == 2 and not result.has_plan
