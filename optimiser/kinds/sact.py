@@ -55,7 +55,8 @@ def _zone_demand(zones: pd.DataFrame, params: dict[str, Any], file: str, problem
     """Fill ``zones`` attendances (estimated from population where blank, grown) and quintiles."""
     att = zones["attendances"].astype(float)
     estimated = att.isna()
-    att = att.where(~estimated, zones["population"].astype(float) * params["attendances_per_1000"] / 1000.0)
+    population = zones["population"].astype(float)
+    att = att.where(~estimated, population * params["attendances_per_1000"] / 1000.0)
     zones["attendances"] = att * (1.0 + params["demand_growth"])
     zones["quintile"] = zones["quintile"].fillna(0).astype(int)
     if len(zones) and not (att > 0).any():
@@ -67,6 +68,29 @@ def _zone_demand(zones: pd.DataFrame, params: dict[str, Any], file: str, problem
                 "(estimated from attendances_per_1000)",
                 column=missing,
             )
+        )
+    else:
+        _no_demand_figure(zones, estimated & population.isna(), file, problems)
+
+
+def _no_demand_figure(zones: pd.DataFrame, blank: pd.Series, file: str, problems: list[Problem]) -> None:
+    """Zones whose attendances and population are both blank: such a zone has no demand figure,
+    and reading it as none would silently drop its patients."""
+    rows = row_numbers(zones)
+    for idx in zones.index[blank][:MAX_LISTED]:
+        problems.append(
+            Problem(
+                file,
+                "population is blank and so is attendances: give one "
+                "(attendances blank: population x attendances_per_1000 / 1000)",
+                int(rows[idx]),
+                "population",
+            )
+        )
+    if blank.sum() > MAX_LISTED:
+        more = count(int(blank.sum()) - MAX_LISTED, "more zone")
+        problems.append(
+            Problem(file, f"... and {more} with neither population nor attendances", column="population")
         )
 
 

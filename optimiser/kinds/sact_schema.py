@@ -18,7 +18,14 @@ ZONES = TableSchema(
             default="",
             doc="local authority district of the zone, for access by district; blank: none",
         ),
-        Column("population", "float", required=False, default=0.0, minimum=0, doc="residents"),
+        Column(
+            "population",
+            "float",
+            required=False,
+            minimum=0,
+            allow_blank=True,
+            doc="residents; may be blank only where attendances is given",
+        ),
         Column(
             "attendances",
             "float",

@@ -1,0 +1,74 @@
+"""``kind: sact`` input: a zone's demand figure (attendances, else population) is never read as none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from click.testing import CliRunner
+
+from optimiser.cli import main
+
+NEITHER = (
+    "population is blank and so is attendances: give one "
+    "(attendances blank: population x attendances_per_1000 / 1000)"
+)
+
+
+def validate(folder: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def write_zones(folder: Path, rows: str) -> None:
+    (folder / "zones.csv").write_text(
+        "zone_id,name,population,attendances,quintile\n" + rows, encoding="utf-8"
+    )
+
+
+def test_a_zone_with_blank_population_and_attendances_is_refused(tiny_instance: Path) -> None:
+    write_zones(tiny_instance, "Z1,North,1000,,1\nZ2,Middle,,,2\nZ3,South,1000,500,3\n")
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert f"zones.csv, row 3, column 'population': {NEITHER}" in out
+
+
+def test_population_may_be_blank_where_attendances_is_given(tiny_instance: Path) -> None:
+    write_zones(tiny_instance, "Z1,North,,600,1\nZ2,Middle,1000,,2\nZ3,South,0,500,3\n")
+    code, out = validate(tiny_instance)
+    assert code == 0, out
+
+
+def test_a_zone_without_attendances_needs_the_population_column(tiny_instance: Path) -> None:
+    (tiny_instance / "zones.csv").write_text(
+        "zone_id,name,attendances\nZ1,North,600\nZ2,Middle,\nZ3,South,500\n", encoding="utf-8"
+    )
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert f"zones.csv, row 3, column 'population': {NEITHER}" in out
+
+
+def test_a_workbook_formula_without_a_stored_value_is_not_read_as_no_demand(
+    tiny_instance: Path, tmp_path: Path
+) -> None:
+    """openpyxl writes a formula without its result, as a script or a web export does: read as blank."""
+    book = tmp_path / "wb"
+    book.mkdir()
+    (book / "instance.yaml").write_text((tiny_instance / "instance.yaml").read_text())
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for table in ("zones", "sites", "travel"):
+        frame = pd.read_csv(tiny_instance / f"{table}.csv", dtype=str, keep_default_na=False)
+        if table == "zones":
+            frame["attendances"] = ""
+            frame.loc[1, "population"] = "=2*500"
+        sheet = workbook.create_sheet(table)
+        sheet.append(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            sheet.append(list(row))
+    workbook.save(book / "tables.xlsx")
+    code, out = validate(book)
+    assert code == 2
+    assert f"tables.xlsx[zones], row 3, column 'population': {NEITHER}" in out
