@@ -21,7 +21,7 @@ def generate() -> None:
 @generate.command("sact")
 @click.option("--zones", type=click.IntRange(min=1), required=True, help="Demand zones.")
 @click.option("--sites", type=click.IntRange(min=1), required=True, help="Candidate sites.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> None:
@@ -41,7 +41,7 @@ def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> 
 @generate.command("ooh")
 @click.option("--sites", type=click.IntRange(min=1), required=True, help="Hospital sites.")
 @click.option("--services", type=click.IntRange(min=1), required=True, help="Out-of-hours services.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -> None:
@@ -68,7 +68,7 @@ def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -
 @generate.command("roster")
 @click.option("--staff", type=click.IntRange(min=2), required=True, help="People on the rota.")
 @click.option("--days", type=click.IntRange(min=1), required=True, help="Days in the rota.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
     "--first-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -111,7 +111,7 @@ def generate_roster(
     "--tumour-sites", type=click.IntRange(min=1, max=10), required=True, help="Tumour sites (1-10)."
 )
 @click.option("--weeks", type=click.IntRange(min=1, max=104), required=True, help="Weeks in the horizon.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
 def generate_cover(

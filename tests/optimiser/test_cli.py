@@ -322,3 +322,19 @@ def test_generate_names_one_zone_and_one_day_in_the_singular(tmp_path: Path) -> 
     assert made.exit_code == 0 and "(1 zone x 1 site, seed 1)" in made.output
     made = run("generate", "roster", "--staff", "3", "--days", "1", "--seed", "1", str(tmp_path / "r"))
     assert made.exit_code == 0 and "(3 staff x 1 day, seed 1)" in made.output
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        ["sact", "--zones", "5", "--sites", "3"],
+        ["ooh", "--sites", "3", "--services", "2"],
+        ["roster", "--staff", "3", "--days", "7"],
+        ["cover", "--oncologists", "3", "--trusts", "2", "--tumour-sites", "2", "--weeks", "2"],
+    ],
+)
+def test_generate_refuses_a_negative_seed_with_a_usage_message(sizes: list[str], tmp_path: Path) -> None:
+    made = CliRunner().invoke(main, ["generate", *sizes, "--seed", "-1", str(tmp_path / "g")])
+    assert made.exit_code == 2
+    assert "Invalid value for '--seed': -1 is not in the range x>=0." in made.output
+    assert not (tmp_path / "g").exists()
