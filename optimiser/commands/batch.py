@@ -5,15 +5,17 @@ run's summary."""
 from __future__ import annotations
 
 import functools
+import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 import pandas as pd
 
+from models.common.words import count
 from optimiser.commands.parallel import Job, JobOutcome, run_jobs
 from optimiser.errors import InputError
 
@@ -95,8 +97,6 @@ class BatchProgress:
         self.best: tuple[float, str] | None = None
 
     def _objective(self, name: str) -> float | None:
-        import json
-
         summary = self.folders[name] / "summary.json"
         if not summary.is_file():
             return None
@@ -171,6 +171,42 @@ def exit_without_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> N
         if outcome.name == job.name and unstarted:
             message = f"{job.name} was {outcome.note}: give the command a longer --time-limit"
     click.echo(message, err=True)
+    raise SystemExit(1)
+
+
+NO_ANSWER = {"no_solution": "stopped before any plan was found", "error": "the solver failed"}
+"""Solver statuses of a run that answer neither way (``infeasible`` is an answer: no plan exists)."""
+
+
+def unanswered(runs: Mapping[str, Path]) -> dict[str, str]:
+    """The runs (name: folder) that left no plan and no proof that none exists, with why: not run
+    (no ``summary.json``: not started in the time left, stopped or crashed), or a status of
+    :data:`NO_ANSWER`."""
+    missing: dict[str, str] = {}
+    for name, folder in runs.items():
+        summary = folder / "summary.json"
+        if not summary.is_file():
+            missing[name] = "not run"
+            continue
+        status = (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
+        if status in NO_ANSWER:
+            missing[name] = NO_ANSWER[status]
+    return missing
+
+
+def exit_if_unanswered(runs: Mapping[str, Path], noun: str) -> None:
+    """When any run left no answer (:func:`unanswered`), name each with why and exit 1, as a solve
+    without a plan found in time does; the tables already written stay, marked ``not run``."""
+    missing = unanswered(runs)
+    if not missing:
+        return
+    click.echo(
+        f"No plan found in time for {len(missing)} of {count(len(runs), noun)}: "
+        "give the command a longer --time-limit (run again, it keeps the finished solves):",
+        err=True,
+    )
+    for name, why in missing.items():
+        click.echo(f"  - {name}: {why}", err=True)
     raise SystemExit(1)
 
 

@@ -54,6 +54,7 @@ from optimiser.commands.batch import (
     check_word,
     claim_out,
     default_out,
+    exit_if_unanswered,
     exit_without_plan,
     fail,
     mark_unproven,
@@ -245,6 +246,7 @@ def frontier(
         title = f"Cost against the worst response: {loaded.raw.name}"
         files = write_comparison(out, "ooh", runs, title=title, report=report, extra={"frontier": table})
         click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
+        exit_if_unanswered(runs, "point")
         return
     side = 1 if axis == "worst_quintile" else 0
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
@@ -280,6 +282,7 @@ def frontier(
     title = f"Cost against access: {loaded.raw.name}"
     files = write_comparison(out, "sact", runs, title=title, report=report, extra={"frontier": table})
     click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
+    exit_if_unanswered(runs, "point")
 
 
 TARGET_STEP = 1e-6  # targets are passed to the solves to 6 decimals
@@ -479,6 +482,7 @@ def worst_frontier(
     title = f"Cost against the longest journey: {loaded.raw.name}"
     files = write_comparison(out, "sact", runs, title=title, report=report, extra={"frontier": table})
     click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
+    exit_if_unanswered(runs, "point")
     return table
 
 

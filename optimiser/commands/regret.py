@@ -20,6 +20,7 @@ from optimiser.commands.batch import (
     check_word,
     claim_out,
     default_out,
+    exit_if_unanswered,
     exit_without_plan,
     fail,
     run_batch,
@@ -91,6 +92,7 @@ def regret(
     title = f"Site regret: {loaded.raw.name}"
     files = write_comparison(out, "sact", runs, title=title, report=report, extra={"regret": table})
     click.echo(f"Wrote {', '.join(files)} to {out}")
+    exit_if_unanswered(runs, "solve")
 
 
 def unproven_optimum(base_doc: dict[str, Any]) -> str | None:

@@ -17,7 +17,15 @@ from pathlib import Path
 
 import click
 
-from optimiser.commands.batch import batch_options, claim_out, default_out, fail, run_batch, solve_arguments
+from optimiser.commands.batch import (
+    batch_options,
+    claim_out,
+    default_out,
+    exit_if_unanswered,
+    fail,
+    run_batch,
+    solve_arguments,
+)
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 
@@ -75,3 +83,4 @@ def scenarios(
         out, first.kind.name, runs, title=f"Scenarios of {first.raw.name}", report=report
     )
     click.echo(f"Wrote {', '.join(files)} to {out}")
+    exit_if_unanswered(runs, "scenario")

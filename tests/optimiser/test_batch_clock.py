@@ -133,3 +133,33 @@ def test_a_limit_too_short_for_the_first_solve_says_so(tiny_instance: Path, tmp_
     assert "optimum was not started: its share of the command's --time-limit was" in result.output
     assert "give the command a longer --time-limit" in result.output
     assert "The instance has no plan" not in result.output
+
+
+def test_scenarios_none_of_which_ran_exit_1_and_say_so(tiny_instance: Path, tmp_path: Path) -> None:
+    """Under 2 s no scenario is started: the comparison lists them 'not run', and the command says
+    no plan was found in time and exits 1 (as a solve does), never 0."""
+    (tiny_instance / "scenarios.yaml").write_text("scenarios:\n  base: {}\n  no-b: {close: [B]}\n")
+    out = tmp_path / "scenarios"
+    result = CliRunner().invoke(
+        main, ["scenarios", str(tiny_instance), "--out", str(out), "--time-limit", "1", "--no-report"]
+    )
+    assert result.exit_code == 1, result.output
+    assert (
+        "No plan found in time for 2 of 2 scenarios: give the command a longer --time-limit "
+        "(run again, it keeps the finished solves):\n  - base: not run\n  - no-b: not run\n"
+    ) in result.output
+    assert (out / "comparison.csv").is_file()
+
+
+def test_unanswered_runs_are_those_without_a_plan_or_a_proof_there_is_none(tmp_path: Path) -> None:
+    runs = {name: tmp_path / name for name in ("optimal", "infeasible", "stopped", "failed", "missing")}
+    for name, folder in runs.items():
+        if name != "missing":
+            status = {"stopped": "no_solution", "failed": "error"}.get(name, name)
+            folder.mkdir()
+            (folder / "summary.json").write_text(json.dumps({"solver": {"status": status}}))
+    assert batch.unanswered(runs) == {
+        "stopped": "stopped before any plan was found",
+        "failed": "the solver failed",
+        "missing": "not run",
+    }
