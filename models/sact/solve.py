@@ -312,11 +312,11 @@ def _sites_table(
     sites["chairs"] = chairs
     sites["chair_change"] = chairs - sites["current_chairs"].to_numpy(int)
     sites["change"] = _change_labels(sites)
-    sites["attendances"] = np.round(site_att, 3)
-    sites["chair_hours_used"] = np.round(hours_used, 3)
-    sites["chair_hours_available"] = np.round(hours_avail, 3)
-    sites["utilisation"] = np.round(
-        np.divide(hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0), 4
+    sites["attendances"] = site_att  # full precision: the export rounds (optimiser/exports/numbers.py)
+    sites["chair_hours_used"] = hours_used
+    sites["chair_hours_available"] = hours_avail
+    sites["utilisation"] = np.divide(
+        hours_used, hours_avail, out=np.zeros_like(hours_used), where=hours_avail > 0
     )
     return sites
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -102,3 +103,19 @@ def test_bad_choices_raise_model_input_errors() -> None:
     with pytest.raises(ModelInputError) as caught:
         models.sact.solve(data, replace(data.parameters, solve_method="fastest", objective="speed"))
     assert {p.column for p in caught.value.problems} == {"solve_method", "objective"}
+
+
+def test_the_sites_table_keeps_full_precision_for_the_export_to_round(tiny_instance: Path) -> None:
+    """Site A serves Z1's 601.2345 attendances with one chair of 1,000: utilisation 0.6012345, not
+    0.6012 (the export gives shares 6 decimals, attendances and hours 4)."""
+    from optimiser.kinds import load_instance
+
+    zones = tiny_instance / "zones.csv"
+    zones.write_text(zones.read_text().replace("Z1,North,1000,600,1", "Z1,North,1000,601.2345,1"))
+    case = load_instance(tiny_instance).model_input
+    plan = models.sact.solve(case.input, case.parameters, options=EXACT)
+    a = plan.sites.set_index("site_id").loc["A"]
+    assert a["chairs"] == 1
+    assert a["attendances"] == pytest.approx(601.2345, abs=1e-9)
+    assert a["chair_hours_used"] == pytest.approx(1202.469, abs=1e-9)
+    assert a["utilisation"] == pytest.approx(0.6012345, abs=1e-9)
