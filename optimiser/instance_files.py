@@ -201,7 +201,8 @@ def _read_tables(
             problems.append(outside)
             continue
         try:
-            tables[name] = pd.read_csv(csv, dtype=str, keep_default_na=False, skipinitialspace=True)
+            raw = pd.read_csv(csv, dtype=str, keep_default_na=False, skipinitialspace=True, header=None)
+            tables[name] = named_by_first_row(raw)
         except pd.errors.EmptyDataError:
             tables[name] = pd.DataFrame()
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -209,6 +210,16 @@ def _read_tables(
             continue
         files[name] = str(csv)
     return tables, files, problems
+
+
+def named_by_first_row(raw: pd.DataFrame) -> pd.DataFrame:
+    """A table read without a header (``header=None``), its first row made the column names as
+    written: pandas' own header reading renames a repeated name (``lat``, ``lat.1``), which would
+    hide the repetition from validation.  A blank name is ``Unnamed: <position>``, as pandas names it."""
+    if raw.empty:
+        return pd.DataFrame()
+    names = [str(cell) if str(cell).strip() else f"Unnamed: {i}" for i, cell in enumerate(raw.iloc[0])]
+    return raw.iloc[1:].set_axis(names, axis=1).reset_index(drop=True)
 
 
 def _find_workbook(folder: Path, workbook: Any, shown_yaml: str) -> tuple[Path | None, list[Problem]]:
@@ -250,10 +261,12 @@ def _read_workbook(book: Path) -> tuple[dict[str, pd.DataFrame], Problem | None]
             dtype=str,
             keep_default_na=False,
             engine="openpyxl",
-            nrows=MAX_SHEET_ROWS + 1,
+            header=None,
+            nrows=MAX_SHEET_ROWS + 2,  # the header row and one row too many
         )
     except Exception as exc:  # openpyxl raises many types for a damaged file
         return {}, Problem(str(book), f"cannot be read as an Excel workbook ({exc.__class__.__name__})")
+    sheets = {sheet: named_by_first_row(frame) for sheet, frame in sheets.items()}
     for sheet, frame in sheets.items():
         if len(frame) > MAX_SHEET_ROWS:
             return {}, Problem(

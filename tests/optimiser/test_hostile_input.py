@@ -163,6 +163,37 @@ def test_header_repeated_up_to_spaces(tiny_instance: Path) -> None:
     )
 
 
+def test_header_repeated_exactly(tiny_instance: Path) -> None:
+    """pandas reads a repeated name as 'zone_id.1'; validation must still see it repeated."""
+    zones = tiny_instance / "zones.csv"
+    lines = zones.read_text().splitlines()
+    zones.write_text("\n".join([lines[0] + ",zone_id", *(line + ",Zx" for line in lines[1:])]) + "\n")
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert (
+        "zones.csv, column 'zone_id': column 'zone_id' appears twice (columns 1 and 6, spaces trimmed)" in out
+    )
+    assert "zone_id.1" not in out
+
+
+def test_header_repeated_exactly_in_a_workbook_sheet(tiny_instance: Path, tmp_path: Path) -> None:
+    book = tmp_path / "wb"
+    book.mkdir()
+    (book / "instance.yaml").write_text((tiny_instance / "instance.yaml").read_text())
+    with pd.ExcelWriter(book / "tables.xlsx") as writer:
+        for table in ("zones", "sites", "travel"):
+            frame = pd.read_csv(tiny_instance / f"{table}.csv", dtype=str, header=None)
+            if table == "travel":
+                frame[len(frame.columns)] = ["minutes", *["1"] * (len(frame) - 1)]
+            frame.to_excel(writer, sheet_name=table, index=False, header=False)
+    code, out = validate(book)
+    assert code == 2
+    assert (
+        "tables.xlsx[travel], column 'minutes': column 'minutes' appears twice (columns 3 and 4, spaces trimmed)"
+        in out
+    )
+
+
 def test_required_table_with_only_a_header(tiny_instance: Path) -> None:
     zones = tiny_instance / "zones.csv"
     zones.write_text(zones.read_text().splitlines()[0] + "\n")
