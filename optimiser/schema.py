@@ -231,7 +231,8 @@ def _check_column(
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 continue
             if value in first_row:
-                message = f"duplicate id '{value}' (first at row {first_row[value]})"
+                shown = f"{value:%Y-%m-%d}" if column.kind == "date" else value
+                message = f"duplicate id '{shown}' (first at row {first_row[value]})"
                 problems.append(Problem(file, message, int(rows[position]), column.name))
             else:
                 first_row[value] = int(rows[position])

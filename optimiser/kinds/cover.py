@@ -152,11 +152,12 @@ def _duplicates(
 def _check_absences(a: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:
     for idx in a.index[a["share"] <= 0]:
         problems.append(Problem(file, "share must be above 0 (1 = fully absent)", int(rows[idx]), "share"))
-    for idx in a.index[pd.to_datetime(a["last_day"]) < pd.to_datetime(a["first_day"])]:
+    first_day, last_day = pd.to_datetime(a["first_day"]), pd.to_datetime(a["last_day"])
+    for idx in a.index[last_day < first_day]:
         problems.append(
             Problem(
                 file,
-                f"last_day {a.at[idx, 'last_day']} is before first_day {a.at[idx, 'first_day']}",
+                f"last_day {last_day[idx]:%Y-%m-%d} is before first_day {first_day[idx]:%Y-%m-%d}",
                 int(rows[idx]),
                 "last_day",
             )

@@ -161,7 +161,7 @@ def test_folder_and_model_agree_with_and_without_travel_table(tiny: Path) -> Non
             "2026-01-05,2026-01-09",
             "2026-01-09,2026-01-05",
             "absences.csv, row 2, column 'last_day'",
-            "before first_day",
+            ": last_day 2026-01-05 is before first_day 2026-01-09",  # dates, not timestamps
         ),
         ("absences.csv", "maternity,1", "maternity,0", "absences.csv, row 2, column 'share'", "above 0"),
         ("absences.csv", "maternity,1", "holiday,1", "absences.csv, row 2, column 'kind'", "'holiday'"),
@@ -326,7 +326,8 @@ def test_holidays_table_is_read_and_a_bad_date_named(tiny: Path, tmp_path: Path)
         "date,name,closed\n2026-01-06,trust closure,yes\n2026-01-06,again,no\n"
     )
     result = run("validate", str(tiny))
-    assert result.exit_code == 2 and "holidays.csv, row 3, column 'date'" in result.output
+    assert result.exit_code == 2
+    assert "holidays.csv, row 3, column 'date': duplicate id '2026-01-06' (first at row 2)" in result.output
 
 
 def test_a_rule_only_the_model_checks_names_file_row_and_column(
