@@ -71,6 +71,9 @@ def unserved_reasons(data: SactInput, a: SactArrays) -> list[str]:
     ]
 
 
+TENTHS_BELOW_MINUTES = 10.0  # minutes over the travel limit below which the nearest site's are to 0.1
+
+
 def _reach(data: SactInput, a: SactArrays) -> list[str]:
     """Zone/regimen pairs with no site within the travel limit."""
     p = data.parameters
@@ -89,7 +92,8 @@ def _reach(data: SactInput, a: SactArrays) -> list[str]:
         if len(pairs):
             best = pairs.loc[pairs["minutes"].idxmin()]
             over = float(best["minutes"]) - p.max_travel_minutes
-            nearest = f"nearest {best['site_id']} at {best['minutes']:.0f} min, {over:.0f} min over"
+            spec = ".1f" if over < TENTHS_BELOW_MINUTES else ".0f"
+            nearest = f"nearest {best['site_id']} at {best['minutes']:{spec}} min, {over:{spec}} min over"
         else:
             nearest = "no travel time to any such site is given"
         found.append(

@@ -123,6 +123,12 @@ def test_zone_beyond_travel_limit_names_zone_and_minutes_over() -> None:
         assert f"zone {zone}" not in text
 
 
+def test_a_zone_just_beyond_the_travel_limit_is_told_to_the_tenth_of_a_minute() -> None:
+    """S1 is 100 minutes from Z4: 0.16 over a 99.84-minute limit, which whole minutes hid as 0."""
+    text = explained(instance(max_travel_minutes=99.84))
+    assert "(nearest S1 at 100.0 min, 0.2 min over)" in text
+
+
 def test_zone_beyond_limit_is_served_when_unserved_is_allowed() -> None:
     data = instance(max_travel_minutes=90.0, allow_unserved=True, unserved_penalty=50.0)
     plan = solve_sact(data)
