@@ -284,6 +284,8 @@ def summary(plan: SactPlan) -> str:
         f"Solver: {solver_status(r)}, objective {r.objective:,.0f} ({unit}), bound {bound}, gap {gap}; "
         f"build {r.build_seconds:.2f} s, solve {r.solve_seconds:.2f} s ({r.backend}, {plan.solve_path} path)"
     )
+    if plan.warm_start:  # --start: used, or ignored and why (also summary.json's warm_start)
+        lines.append(f"{plan.warm_start[0].upper()}{plan.warm_start[1:]} (--start).")
     return "\n".join(lines)
 
 

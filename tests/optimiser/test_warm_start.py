@@ -27,6 +27,18 @@ def test_solve_starts_from_an_earlier_run(tiny_instance: Path, tmp_path: Path) -
     assert doc["costs"]["total"] == TINY_OPTIMUM and doc["check"]["passed"]
 
 
+def test_an_ignored_start_is_said_on_the_terminal_too(tiny_instance: Path, tmp_path: Path) -> None:
+    """The start opens B, which --close B forbids: the start is ignored, and the terminal says so
+    as well as summary.json."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run("solve", str(tiny_instance), "--out", str(first)).exit_code == 0
+    result = run("solve", str(tiny_instance), "--out", str(second), "--close", "B", "--start", str(first))
+    assert result.exit_code == 0, result.output
+    why = "its sites break the instance's limits at B"
+    assert json.loads((second / "summary.json").read_text())["warm_start"] == f"warm start ignored: {why}"
+    assert f"\nWarm start ignored: {why} (--start).\n" in result.output
+
+
 def test_a_start_without_a_plan_is_refused(tiny_instance: Path, tmp_path: Path) -> None:
     result = run("solve", str(tiny_instance), "--out", str(tmp_path / "x"), "--start", str(tmp_path))
     assert result.exit_code == 2
