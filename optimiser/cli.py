@@ -63,7 +63,7 @@ def main() -> None:
     "--gap", type=click.FloatRange(min=0), default=1e-4, show_default=True, help="Relative gap to stop at."
 )
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="Solver threads.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Solver random seed.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Solver random seed.")
 @click.option(
     "--out",
     "out",
@@ -175,10 +175,19 @@ def solve(
         seed=seed,
         log_file=log_file,
         verbose=verbose,
-        deadline=solve_deadline(started, time_limit, _plan_rows(loaded)),
+        deadline=solve_deadline(started, _run_limit(time_limit, loaded), _plan_rows(loaded)),
     )
     click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
     _solve_contract(loaded, folder, backend, options, out, force, verbose, start)
+
+
+def _run_limit(time_limit: float | None, loaded: Any) -> float | None:
+    """The whole run's wall clock: ``--time-limit``, else the instance's own ``time_limit`` (a
+    rota's; it ran some seconds past it, the solve's backstop never counted from the start)."""
+    if time_limit is not None:
+        return time_limit
+    own = loaded.parameters.get("time_limit")
+    return None if own is None else float(own)
 
 
 def _plan_rows(loaded: Any) -> int:

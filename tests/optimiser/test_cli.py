@@ -338,3 +338,22 @@ def test_generate_refuses_a_negative_seed_with_a_usage_message(sizes: list[str],
     assert made.exit_code == 2
     assert "Invalid value for '--seed': -1 is not in the range x>=0." in made.output
     assert not (tmp_path / "g").exists()
+
+
+def test_the_instances_own_time_limit_is_the_runs_wall_clock_when_the_command_line_gives_none() -> None:
+    """`--set time_limit=5` on a rota ran 6-10 s: the instance's limit reached the search but not
+    the run's deadline, which only `--time-limit` set."""
+    from instances import bundled_path
+    from optimiser.cli import _run_limit
+    from optimiser.kinds import load_instance
+    from optimiser.overrides import Overrides
+
+    nurses = bundled_path("lsc-sact-nurses")
+    assert _run_limit(None, load_instance(nurses)) == 60.0
+    assert _run_limit(None, load_instance(nurses, overrides=Overrides(set={"time_limit": 5}))) == 5.0
+    assert _run_limit(12.0, load_instance(nurses)) == 12.0
+
+
+def test_a_negative_seed_is_a_usage_error() -> None:
+    result = run("solve", "lsc-sact", "--seed", "-1")
+    assert result.exit_code == 2 and "Traceback" not in result.output
