@@ -18,6 +18,8 @@ sheet at most :data:`MAX_SHEET_ROWS` rows.
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,7 @@ INSTANCE_FILE = "instance.yaml"
 MAX_YAML_BYTES = 1_000_000  # bytes of instance.yaml
 MAX_WORKBOOK_BYTES = 128 * 1024 * 1024  # bytes of a workbook's contents once uncompressed (128 MiB)
 MAX_SHEET_ROWS = 1_000_000  # data rows of one workbook sheet
+MAX_ROWS_LISTED = 5  # rows named one by one for a problem that repeats on many rows
 _TOP_KEYS = {"kind", "name", "description", "workbook", "parameters", "source", "licence", "travel"}
 
 
@@ -200,14 +203,11 @@ def _read_tables(
         if (outside := _outside_problem(folder, csv, str(csv))) is not None:
             problems.append(outside)
             continue
-        try:
-            raw = pd.read_csv(csv, dtype=str, keep_default_na=False, skipinitialspace=True, header=None)
-            tables[name] = named_by_first_row(raw)
-        except pd.errors.EmptyDataError:
-            tables[name] = pd.DataFrame()
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(csv), f"cannot be read as CSV: {str(exc).strip()}"))
+        frame, found = read_csv_table(csv)
+        problems += found
+        if frame is None:
             continue
+        tables[name] = frame
         files[name] = str(csv)
     return tables, files, problems
 
@@ -220,6 +220,53 @@ def named_by_first_row(raw: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     names = [str(cell) if str(cell).strip() else f"Unnamed: {i}" for i, cell in enumerate(raw.iloc[0])]
     return raw.iloc[1:].set_axis(names, axis=1).reset_index(drop=True)
+
+
+def read_csv_table(csv: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The CSV file ``csv`` as text cells, or None with the problems that stop it being read.
+
+    A row with more fields than the header (a comma at the end of the line, as some exports
+    write) is refused by its row: read as it is, pandas would take the first column for an index
+    and shift every other one, or drop the extra cells unseen.
+    """
+    shown = str(csv)
+    try:
+        text = csv.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, f"cannot be read as CSV: {exc}")]
+    records = csv_module.reader(io.StringIO(text, newline=""), skipinitialspace=True)
+    header: list[str] | None = None
+    long_rows: list[Problem] = []
+    try:
+        for record in records:
+            if header is None:
+                header = record
+            elif len(record) > len(header):
+                long_rows.append(
+                    Problem(
+                        shown,
+                        f"{len(record)} fields, but the header has {len(header)}; remove the extra "
+                        "cells (a comma at the end of the line?)",
+                        records.line_num,
+                    )
+                )
+    except csv_module.Error as exc:
+        return None, [Problem(shown, f"cannot be read as CSV: {exc}", records.line_num)]
+    if long_rows:
+        shown_rows = long_rows[:MAX_ROWS_LISTED]
+        if len(long_rows) > MAX_ROWS_LISTED:
+            more = len(long_rows) - MAX_ROWS_LISTED
+            shown_rows.append(Problem(shown, f"{more} more rows have more fields than the header"))
+        return None, shown_rows
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True, header=None
+        )
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(), []
+    except pd.errors.ParserError as exc:
+        return None, [Problem(shown, f"cannot be read as CSV: {str(exc).strip()}")]
+    return named_by_first_row(raw), []
 
 
 def _find_workbook(folder: Path, workbook: Any, shown_yaml: str) -> tuple[Path | None, list[Problem]]:

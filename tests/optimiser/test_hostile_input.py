@@ -278,3 +278,44 @@ def test_a_key_given_twice_is_refused(tiny_instance: Path) -> None:
         if "utilisation: 0.8" in line
     )
     assert f"instance.yaml, row {row}, column 'utilisation': key 'utilisation' is given twice" in out
+
+
+# --------------------------------------------------------------------------- rows longer than the header
+
+
+def comma_at_line_ends(csv: Path, lines: range | None = None) -> None:
+    """A comma at the end of data lines (every one by default), as some spreadsheet exports write."""
+    text = csv.read_text().splitlines()
+    chosen = lines if lines is not None else range(2, len(text) + 1)
+    csv.write_text("\n".join(line + "," if i in chosen else line for i, line in enumerate(text, 1)) + "\n")
+
+
+def test_a_comma_at_the_end_of_every_leave_row(nurses: Path) -> None:
+    comma_at_line_ends(nurses / "leave.csv")
+    rows = len((nurses / "leave.csv").read_text().splitlines()) - 1
+    code, out = validate(nurses)
+    assert code == 2
+    extra = "5 fields, but the header has 4; remove the extra cells (a comma at the end of the line?)"
+    for row in range(2, 7):
+        assert f"leave.csv, row {row}: {extra}" in out
+    assert f"leave.csv: {rows - 5} more rows have more fields than the header" in out
+    assert "The instance has problems (6):" in out
+
+
+@pytest.mark.parametrize(("table", "fields"), [("staff", 7), ("rules", 6)])
+def test_a_comma_at_the_end_of_one_row_is_named_alone(nurses: Path, table: str, fields: int) -> None:
+    """Read as it was, the row's extra cell made the first column an index: every column shifted."""
+    comma_at_line_ends(nurses / f"{table}.csv", range(2, 3))
+    code, out = validate(nurses)
+    assert code == 2
+    assert out.splitlines()[1:] == [
+        f"  {nurses / f'{table}.csv'}, row 2: {fields + 1} fields, but the header has {fields}; "
+        "remove the extra cells (a comma at the end of the line?)"
+    ]
+
+
+def test_a_row_longer_than_the_header_in_a_sact_table(tiny_instance: Path) -> None:
+    comma_at_line_ends(tiny_instance / "zones.csv", range(3, 4))
+    code, out = validate(tiny_instance)
+    assert code == 2
+    assert "zones.csv, row 3: 6 fields, but the header has 5; remove the extra cells" in out
