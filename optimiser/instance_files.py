@@ -52,6 +52,25 @@ class RawInstance:
     travel: Any = None  # ``{graph: FILE}``: travel minutes from a road graph in the folder
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, but a date that does not exist (2025-02-30) stays text, so that the
+    parameter's own check names it, where YAML's timestamp would raise ValueError."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def load_yaml(text: str) -> Any:
+    """The value of the YAML ``text`` as the safe loader reads it, impossible dates kept as text."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """The mapping in the YAML file ``path``; anchors and aliases are refused, not expanded."""
     shown = str(path)
@@ -63,7 +82,7 @@ def read_yaml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
         _refuse_aliases(text, shown)
         _refuse_repeated_keys(yaml.compose(text, Loader=yaml.SafeLoader), shown)
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None

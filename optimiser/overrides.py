@@ -32,7 +32,7 @@ import pandas as pd
 import yaml
 
 from optimiser.errors import InputError, Problem
-from optimiser.instance_files import RawInstance
+from optimiser.instance_files import RawInstance, load_yaml
 from optimiser.schema import Parameter, validate_parameters
 
 KEYS = ("set", "open", "close", "scale_demand", "remove")
@@ -86,7 +86,7 @@ def parse_assignments(items: Iterable[str], source: str = "--set") -> dict[str, 
             problems.append(Problem(source, f"'{item}' is not NAME=VALUE", column=key or None))
             continue
         try:
-            values[key] = yaml.safe_load(text) if text.strip() else None
+            values[key] = load_yaml(text) if text.strip() else None
         except yaml.YAMLError:
             values[key] = text
     if problems:

@@ -141,6 +141,18 @@ def test_first_date_far_in_the_future(nurses: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("value", ["2025-02-30", "2025-13-01", "2025-03-03 25:00:00"])
+def test_first_date_that_does_not_exist(nurses: Path, value: str) -> None:
+    """YAML reads an unquoted date itself; one that does not exist was a ValueError traceback."""
+    yaml = nurses / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("first_date: '2025-03-03'", f"first_date: {value}", 1))
+    code, out = validate(nurses)
+    assert code == 2
+    assert out.splitlines()[1:] == [
+        f"  {yaml}, column 'parameters.first_date': '{value}' is not a date (YYYY-MM-DD)"
+    ]
+
+
 @pytest.mark.parametrize("value", ["-1253", "0001-01-01", "2999-01-01"])
 def test_leave_date_out_of_range(nurses: Path, value: str) -> None:
     set_cell(nurses / "leave.csv", 2, "date", value)

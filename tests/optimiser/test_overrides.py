@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,14 @@ def test_assignments_are_typed_as_yaml_scalars() -> None:
         "demand_growth": 0.68,
         "single_source": True,
         "name": "x=y",
+    }
+
+
+def test_an_impossible_date_stays_text_for_the_parameter_check() -> None:
+    """YAML's own date reading raised ValueError (day is out of range for month)."""
+    assert parse_assignments(["first_date=2025-02-30", "last=2025-03-03"]) == {
+        "first_date": "2025-02-30",
+        "last": dt.date(2025, 3, 3),
     }
 
 
