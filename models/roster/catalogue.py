@@ -145,6 +145,34 @@ _SPECS = (
 )
 RULES: dict[str, RuleSpec] = {s.name: s for s in _SPECS}
 """The rule vocabulary of the rules table, by name."""
+MAX_DAYS = 731
+"""The longest rota, in days (two years, one of them a leap year)."""
+LIMIT_MAXIMA = {
+    "days": MAX_DAYS,
+    "nights": MAX_DAYS,
+    "shifts": MAX_DAYS,
+    "weekends": MAX_DAYS // 7 + 1,
+    "hours": MAX_DAYS * 24,
+    "hours a week": 7 * 24,
+}
+"""The largest ``limit`` of a rule, by its ``limit_unit``: what the longest rota can hold (one
+shift a day; 105 weekends; 17,544 hours; 168 hours a week).  A larger limit says nothing more and
+overflowed the dates and arithmetic the model builds from it. Rules without a unit (``-``) do
+not read their limit."""
+
+
+def limit_beyond_maximum(rule: str, limit: float) -> str | None:
+    """Why ``limit`` is too large for the known ``rule`` (:data:`LIMIT_MAXIMA`), else None."""
+    unit = RULES[rule].limit_unit
+    maximum = LIMIT_MAXIMA.get(unit)
+    if maximum is None or limit <= maximum:
+        return None
+    return (
+        f"{limit:g} is above the maximum {maximum:,} {unit} for {rule} "
+        f"(all that the longest rota, {MAX_DAYS} days, holds)"
+    )
+
+
 COVER_AND_REQUEST_TERMS = ("under_cover", "over_cover", "shift_on_request", "shift_off_request")
 """Soft penalty terms that no rules table names: a shift short of or beyond its preferred cover,
 and a request for a shift or a day off refused (:mod:`models.roster.rules`)."""

@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 import pandas as pd
 
 from models.common.contract import InputProblem, ModelInputError
-from models.roster.catalogue import ALL_GROUPS, RULE_COLUMNS, RULES, WEEKDAYS
+from models.roster.catalogue import ALL_GROUPS, RULE_COLUMNS, RULES, WEEKDAYS, limit_beyond_maximum
 from models.roster.columns import (
     booleans,
     dates,
@@ -202,6 +202,8 @@ def _rules(inp: RosterTables, groups: set[str], shifts: pd.DataFrame) -> pd.Data
             fail("rules", f"limit {r.limit!r} is not a number", row, "limit")
         if not math.isfinite(limit) or limit < 0:
             fail("rules", f"limit {r.limit!r} must be a number >= 0", row, "limit")
+        if (beyond := limit_beyond_maximum(r.rule, limit)) is not None:
+            fail("rules", beyond, row, "limit")
     rules["limit"] = rules["limit"].astype(float)
     dup = first_duplicate(rules, ["group", "rule", "shift"])
     if dup:

@@ -21,7 +21,7 @@ import pandas as pd
 import models.roster
 from models.common.calendar import bank_holidays
 from models.common.contract import ModelInputError
-from models.roster.catalogue import ALL_GROUPS, RULES, weekly_cover
+from models.roster.catalogue import ALL_GROUPS, RULES, limit_beyond_maximum, weekly_cover
 from models.roster.input import RosterInput, RosterParameters, parse_time
 from models.roster.plan import RosterPlan, cover_export
 from optimiser.errors import InputError, Problem
@@ -154,6 +154,8 @@ def _check_rules(
             extra = f" (did you mean '{hint[0]}'?)" if hint else f"; known rules: {', '.join(RULES)}"
             problems.append(Problem(file, f"unknown rule '{r['rule']}'{extra}", row, "rule"))
             continue
+        if (beyond := limit_beyond_maximum(r["rule"], float(r["limit"]))) is not None:
+            problems.append(Problem(file, beyond, row, "limit"))
         if r["group"] != ALL_GROUPS and r["group"] not in groups:
             hint = difflib.get_close_matches(r["group"], sorted(groups), n=1)
             extra = f" (did you mean '{hint[0]}'?)" if hint else ""

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from models.roster import catalogue
-from models.roster.catalogue import BANK_HOLIDAY, WEEKDAYS, weekly_cover
+from models.roster.catalogue import BANK_HOLIDAY, MAX_DAYS, WEEKDAYS, weekly_cover
 from models.roster.input import RosterInput
 from models.roster.parameters import SEARCHES, SUBSOLVERS, RosterParameters
 from optimiser.schema import Column, Parameter, TableSchema
@@ -291,7 +291,9 @@ ASSIGNMENT_TABLES = ("preassigned", "history", "published")
 
 PARAMETERS = (
     Parameter("first_date", str, None, "date", "first day of the rota, YYYY-MM-DD (required)"),
-    Parameter("days", int, None, "days", "length of the rota in days (required)", minimum=1, maximum=731),
+    Parameter(
+        "days", int, None, "days", "length of the rota in days (required)", minimum=1, maximum=MAX_DAYS
+    ),
     Parameter(
         "change_weight",
         int,

@@ -114,6 +114,14 @@ BAD = [
     ({"rules": rules_table("day", {"max_weekends": (1, True, 1)})}, "group 'day' has no staff"),
     ({"rules": rules_table("*", [("max_shifts_of_type", "", 1, True, 1)])}, "needs a known shift type"),
     ({"rules": rules_table("*", {"max_weekends": (-1, True, 1)})}, "limit -1 must be a number >= 0"),
+    (
+        {"rules": rules_table("*", {"max_consecutive_days": (1e9, True, 1)})},
+        "is above the maximum 731 days for max_consecutive_days",
+    ),
+    (
+        {"rules": rules_table("*", {"max_weekends": (106, True, 1)})},
+        "106 is above the maximum 105 weekends for max_weekends",
+    ),
     ({"rules": pd.concat([rules_table("*", {"max_weekends": (1, True, 1)})] * 2)}, "appears more than once"),
     (
         {"leave": pd.DataFrame([{"staff_id": "Z", "date": MONDAY}])},

@@ -1,0 +1,50 @@
+"""``kind: roster`` input the schema lets through but the rota cannot use: exit 2 naming file, row
+and column (the user trial's findings), never a traceback nor a silent change of the rota."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from instances import bundled_path
+from optimiser.cli import main
+
+
+@pytest.fixture
+def nurses(tmp_path: Path) -> Path:
+    folder = tmp_path / "n"
+    shutil.copytree(bundled_path("lsc-sact-nurses"), folder)
+    return folder
+
+
+def run(*args: str) -> tuple[int, list[str]]:
+    """The exit code and the lines printed (the problems indented under their count)."""
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output.splitlines()
+
+
+def edit(folder: Path, file: str, old: str, new: str) -> None:
+    path = folder / file
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_rule_limit_beyond_the_longest_rota_is_refused(nurses: Path) -> None:
+    """1e9 consecutive days passed validation, then overflowed the dates of the solve's windows."""
+    edit(nurses, "rules.csv", "*,max_consecutive_days,,5.0", "*,max_consecutive_days,,1000000000")
+    edit(nurses, "rules.csv", "*,max_hours_7_days,,48.0", "*,max_hours_7_days,,1e11")
+    edit(nurses, "rules.csv", "*,max_weekends,,4.0", "*,max_weekends,,105")  # the most allowed
+    code, lines = run("validate", str(nurses))
+    assert code == 2
+    rules = nurses / "rules.csv"
+    assert lines[1:] == [
+        f"  {rules}, row 3, column 'limit': 1e+09 is above the maximum 731 days for max_consecutive_days "
+        "(all that the longest rota, 731 days, holds)",
+        f"  {rules}, row 4, column 'limit': 1e+11 is above the maximum 17,544 hours for max_hours_7_days "
+        "(all that the longest rota, 731 days, holds)",
+    ]
