@@ -335,15 +335,19 @@ def validate(inp: RosterTables) -> dict[str, pd.DataFrame]:
 
 
 def _leave(inp: RosterTables, staff_ids: set[str] | None, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """Leave rows normalised, within the horizon, one a person a day; staff ids checked when known."""
+    """Leave rows normalised, within the horizon; one a person a day (a second is refused: its credit
+    would be lost); staff ids checked when known."""
     leave = normalise(inp.leave, LEAVE_COLUMNS, "leave")
     texts(leave, "leave", "staff_id", "reason")
     dates(leave, "leave")
     if staff_ids is not None:
         known(leave, "staff_id", staff_ids, "leave", "staff_id")
     leave["credit_hours"] = leave["credit_hours"].astype(float)
+    dup = first_duplicate(leave, ["staff_id", "date"])
+    if dup:
+        fail("leave", f"{dup[1]} has leave twice on one day (one row a person a day)", dup[0], "date")
     inside = pd.Series([first <= d <= last for d in leave["date"]], index=leave.index, dtype=bool)
-    return leave.loc[inside].drop_duplicates(["staff_id", "date"]).reset_index(drop=True)
+    return leave.loc[inside].reset_index(drop=True)
 
 
 def _successions(inp: RosterTables, shift_ids: set[str]) -> pd.DataFrame:

@@ -67,6 +67,8 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             problems.append(Problem(files["shifts"], str(exc), int(rows["shifts"][idx]), "start"))
     shifts["paid_minutes"] = shifts["paid_minutes"].fillna(-1).astype(int)
     _check_rules(tables, rows["rules"], files["rules"], problems)
+    if "leave" in tables:
+        _check_leave_once_a_day(tables["leave"], rows["leave"], files["leave"], problems)
     if "requests" in tables:
         tables["requests"]["shift_id"] = tables["requests"]["shift_id"].fillna("")
     if first is not None and days is not None:
@@ -175,6 +177,21 @@ def _check_rules(
     key = rules[["group", "rule", "shift"]].astype(str).apply("/".join, axis=1)
     for idx in rules.index[key.duplicated()]:
         problems.append(Problem(file, f"rule {key[idx]} is listed twice", int(rows[idx]), "rule"))
+
+
+def _check_leave_once_a_day(leave: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:
+    """One leave row a person a day: the model would keep one and lose the other's credit hours."""
+    first_row: dict[tuple[str, dt.date], int] = {}
+    for idx, who, day in zip(leave.index, leave["staff_id"], leave["date"].dt.date, strict=True):
+        row = int(rows[idx])
+        if (who, day) in first_row:
+            message = (
+                f"{who} already has leave on {day} (row {first_row[who, day]}); give one row a day, "
+                "its credit_hours the day's total"
+            )
+            problems.append(Problem(file, message, row, "date"))
+        else:
+            first_row[who, day] = row
 
 
 def _check_dates(

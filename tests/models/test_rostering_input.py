@@ -129,6 +129,10 @@ BAD = [
     ),
     ({"leave": pd.DataFrame([{"staff_id": "A", "date": "not a date"}])}, "is not a date"),
     (
+        {"leave": pd.DataFrame([{"staff_id": "A", "date": MONDAY, "credit_hours": h} for h in (3.75, 3.75)])},
+        "leave row 2 column date: A/2025-03-03 has leave twice on one day",
+    ),
+    (
         {
             "leave": pd.DataFrame([{"staff_id": "A", "date": MONDAY, "reason": "annual leave"}]),
             "preassigned": pd.DataFrame([{"staff_id": "A", "date": MONDAY, "shift_id": "D"}]),

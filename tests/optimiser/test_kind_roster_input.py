@@ -48,3 +48,16 @@ def test_a_rule_limit_beyond_the_longest_rota_is_refused(nurses: Path) -> None:
         f"  {rules}, row 4, column 'limit': 1e+11 is above the maximum 17,544 hours for max_hours_7_days "
         "(all that the longest rota, 731 days, holds)",
     ]
+
+
+def test_a_second_leave_row_for_the_same_day_is_refused(nurses: Path) -> None:
+    """The model kept one of the two rows: the other's credit hours were lost from the contract."""
+    with (nurses / "leave.csv").open("a") as leave:
+        leave.write("N02,2025-03-11,annual leave,3.75\nN02,2025-03-11,study,3.75\n")
+    rows = len((nurses / "leave.csv").read_text().splitlines())
+    code, lines = run("validate", str(nurses))
+    assert code == 2
+    assert lines[1:] == [
+        f"  {nurses / 'leave.csv'}, row {rows}, column 'date': N02 already has leave on 2025-03-11 "
+        f"(row {rows - 1}); give one row a day, its credit_hours the day's total"
+    ]
