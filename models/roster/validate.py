@@ -139,6 +139,11 @@ def _shifts(inp: RosterTables) -> pd.DataFrame:
         fail("shifts", f"shift_id {dup[1]!r} appears more than once", dup[0], "shift_id")
     whole_numbers(shifts, "length_minutes", "shifts", minimum=1)
     whole_numbers(shifts, "paid_minutes", "shifts", minimum=-1)
+    for row, (paid, length) in enumerate(
+        zip(shifts["paid_minutes"], shifts["length_minutes"], strict=True), 1
+    ):
+        if paid > length:
+            fail("shifts", paid_beyond_length(paid, length), row, "paid_minutes")
     shifts["paid_minutes"] = [
         lm if p < 0 else p for p, lm in zip(shifts["paid_minutes"], shifts["length_minutes"], strict=True)
     ]
@@ -150,6 +155,11 @@ def _shifts(inp: RosterTables) -> pd.DataFrame:
         except ValueError as exc:
             fail("shifts", str(exc), row, "start")
     return shifts
+
+
+def paid_beyond_length(paid: int, length: int) -> str:
+    """Why ``paid`` minutes cannot be paid for a shift of ``length`` minutes."""
+    return f"{paid} paid minutes are more than the shift's {length} (paid: the length less unpaid breaks)"
 
 
 def _cover(inp: RosterTables, shift_ids: set[str], in_horizon: Any) -> pd.DataFrame:

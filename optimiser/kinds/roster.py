@@ -24,6 +24,7 @@ from models.common.contract import ModelInputError
 from models.roster.catalogue import ALL_GROUPS, RULES, limit_beyond_maximum, weekly_cover
 from models.roster.input import RosterInput, RosterParameters, parse_time
 from models.roster.plan import RosterPlan, cover_export
+from models.roster.validate import paid_beyond_length
 from optimiser.errors import InputError, Problem
 from optimiser.exports.rota import run_timestamp, write_rota_calendars, write_rota_workbook
 from optimiser.kinds.base import (
@@ -66,6 +67,11 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         except ValueError as exc:
             problems.append(Problem(files["shifts"], str(exc), int(rows["shifts"][idx]), "start"))
     shifts["paid_minutes"] = shifts["paid_minutes"].fillna(-1).astype(int)
+    for idx in shifts.index[shifts["paid_minutes"] > shifts["length_minutes"]]:
+        message = paid_beyond_length(
+            int(shifts.at[idx, "paid_minutes"]), int(shifts.at[idx, "length_minutes"])
+        )
+        problems.append(Problem(files["shifts"], message, int(rows["shifts"][idx]), "paid_minutes"))
     _check_rules(tables, rows["rules"], files["rules"], problems)
     if "leave" in tables:
         _check_leave_once_a_day(tables["leave"], rows["leave"], files["leave"], problems)

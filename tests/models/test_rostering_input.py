@@ -87,6 +87,14 @@ BAD = [
     ),
     ({"shifts": pd.DataFrame([{"shift_id": "D", "length_minutes": 480}])}, "needs every shift's start time"),
     (
+        {
+            "shifts": pd.DataFrame(
+                [{"shift_id": "D", "start": "09:00", "length_minutes": 480, "paid_minutes": 481}]
+            )
+        },
+        "shifts row 1 column paid_minutes: 481 paid minutes are more than the shift's 480",
+    ),
+    (
         {"cover": pd.DataFrame([{"date": MONDAY, "shift_id": "X", "preferred": 1}])},
         "cover row 1 column shift_id: unknown shift 'X'",
     ),

@@ -61,3 +61,14 @@ def test_a_second_leave_row_for_the_same_day_is_refused(nurses: Path) -> None:
         f"  {nurses / 'leave.csv'}, row {rows}, column 'date': N02 already has leave on 2025-03-11 "
         f"(row {rows - 1}); give one row a day, its credit_hours the day's total"
     ]
+
+
+def test_paid_minutes_beyond_the_shifts_length_are_refused(nurses: Path) -> None:
+    edit(nurses, "shifts.csv", "E,early,07:30,480,450", "E,early,07:30,480,490")
+    edit(nurses, "shifts.csv", "LD,long day,07:30,750,690", "LD,long day,07:30,750,750")  # all paid: fine
+    code, lines = run("validate", str(nurses))
+    assert code == 2
+    assert lines[1:] == [
+        f"  {nurses / 'shifts.csv'}, row 2, column 'paid_minutes': 490 paid minutes are more than the "
+        "shift's 480 (paid: the length less unpaid breaks)"
+    ]
