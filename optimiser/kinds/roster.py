@@ -22,6 +22,7 @@ import models.roster
 from models.common.calendar import bank_holidays
 from models.common.contract import ModelInputError
 from models.roster.catalogue import ALL_GROUPS, RULES, limit_beyond_maximum, weekly_cover
+from models.roster.columns import parse_list
 from models.roster.input import RosterInput, RosterParameters, parse_time
 from models.roster.plan import RosterPlan, cover_export
 from models.roster.validate import paid_beyond_length
@@ -82,6 +83,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         for name in (*ASSIGNMENT_TABLES, "requests", "cover"):
             if name in tables:
                 _check_dates(tables[name], rows[name], files[name], name, first, last, problems)
+    _check_skills(tables, rows, files, problems)
     cover = _cover(tables, rows, files, first, days, problems)
     if problems:
         raise InputError(problems)
@@ -183,6 +185,45 @@ def _check_rules(
     key = rules[["group", "rule", "shift"]].astype(str).apply("/".join, axis=1)
     for idx in rules.index[key.duplicated()]:
         problems.append(Problem(file, f"rule {key[idx]} is listed twice", int(rows[idx]), "rule"))
+
+
+SKILL_SEPARATOR = "|"
+"""What separates the skills of a staff member's ``skills`` cell (``charge|PICC``)."""
+OTHER_SEPARATORS = ",;"
+"""Separators a spreadsheet user may write in place of :data:`SKILL_SEPARATOR`."""
+
+
+def _check_skills(
+    tables: dict[str, pd.DataFrame],
+    rows: dict[str, pd.Series],
+    files: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """Staff skills separated by ``|``, and every cover row's skill held by some staff member: a
+    skill nobody has was only found at solve time, as cover that "0 of 0" staff can work."""
+    staff = tables["staff"]
+    held: set[str] = set()
+    for idx, cell in staff["skills"].items():
+        for skill in parse_list(cell):
+            held.add(skill)
+            other = next((c for c in OTHER_SEPARATORS if c in skill), None)
+            if other is not None:
+                message = (
+                    f"skill '{skill}' holds '{other}': separate skills with {SKILL_SEPARATOR} (charge|PICC)"
+                )
+                problems.append(Problem(files["staff"], message, int(rows["staff"][idx]), "skills"))
+    for name in ("cover", "cover_pattern"):
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        for idx, skill in frame["skill"].items():
+            if skill is None or skill == "" or skill in held:
+                continue
+            hint = difflib.get_close_matches(str(skill), sorted(held), n=1)
+            extra = f" (did you mean '{hint[0]}'?)" if hint else ""
+            known = f"skills held: {', '.join(sorted(held))}" if held else "no staff member has any skill"
+            message = f"no staff member has skill '{skill}'{extra}; {known} (staff column skills)"
+            problems.append(Problem(files[name], message, int(rows[name][idx]), "skill"))
 
 
 def _check_leave_once_a_day(leave: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:

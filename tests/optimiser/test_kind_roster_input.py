@@ -72,3 +72,20 @@ def test_paid_minutes_beyond_the_shifts_length_are_refused(nurses: Path) -> None
         f"  {nurses / 'shifts.csv'}, row 2, column 'paid_minutes': 490 paid minutes are more than the "
         "shift's 480 (paid: the length less unpaid breaks)"
     ]
+
+
+def test_skills_nobody_holds_and_skills_run_together_are_refused(nurses: Path) -> None:
+    """Both passed validation, and the solve then said the cover's skill had "0 of 0" staff."""
+    edit(nurses, "cover_pattern.csv", "Mon,E,PICC,", "Mon,E,PIC,")
+    edit(nurses, "cover_pattern.csv", "Tue,E,PICC,", "Tue,E,venepuncture,")
+    edit(nurses, "staff.csv", "N02,Ben Hughes,band6,charge|PICC", "N02,Ben Hughes,band6,charge;PICC")
+    code, lines = run("validate", str(nurses))
+    assert code == 2
+    held = "skills held: PICC, charge, charge;PICC (staff column skills)"
+    cover = nurses / "cover_pattern.csv"
+    assert lines[1:] == [
+        f"  {nurses / 'staff.csv'}, row 3, column 'skills': skill 'charge;PICC' holds ';': separate skills "
+        "with | (charge|PICC)",
+        f"  {cover}, row 7, column 'skill': no staff member has skill 'PIC' (did you mean 'PICC'?); {held}",
+        f"  {cover}, row 14, column 'skill': no staff member has skill 'venepuncture'; {held}",
+    ]
