@@ -21,7 +21,7 @@ import pandas as pd
 import models.roster
 from models.common.calendar import bank_holidays
 from models.common.contract import ModelInputError
-from models.roster.catalogue import ALL_GROUPS, RULES, limit_beyond_maximum, weekly_cover
+from models.roster.catalogue import ALL_GROUPS, RULES, WEEKDAYS, limit_beyond_maximum, weekly_cover
 from models.roster.columns import parse_list
 from models.roster.input import RosterInput, RosterParameters, parse_time
 from models.roster.plan import RosterPlan, cover_export
@@ -84,6 +84,8 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             if name in tables:
                 _check_dates(tables[name], rows[name], files[name], name, first, last, problems)
     _check_skills(tables, rows, files, problems)
+    if "requests" in tables:
+        _check_requests_to_work_when_off(tables, rows["requests"], files["requests"], problems)
     cover = _cover(tables, rows, files, first, days, problems)
     if problems:
         raise InputError(problems)
@@ -224,6 +226,36 @@ def _check_skills(
             known = f"skills held: {', '.join(sorted(held))}" if held else "no staff member has any skill"
             message = f"no staff member has skill '{skill}'{extra}; {known} (staff column skills)"
             problems.append(Problem(files[name], message, int(rows[name][idx]), "skill"))
+
+
+def _check_requests_to_work_when_off(
+    tables: dict[str, pd.DataFrame], rows: pd.Series, file: str, problems: list[Problem]
+) -> None:
+    """A request to work on a leave day or a fixed day off, refused as a pre-assignment there is:
+    it could never be granted, and was counted denied on every rota."""
+    requests = tables["requests"]
+    leave = tables.get("leave")
+    away: dict[tuple[str, dt.date], str] = {}
+    if leave is not None:
+        away = dict(
+            zip(zip(leave["staff_id"], leave["date"].dt.date, strict=True), leave["reason"], strict=True)
+        )
+    fixed_off = {
+        who: parse_list(off)
+        for who, off in zip(tables["staff"]["staff_id"], tables["staff"]["fixed_days_off"], strict=True)
+    }
+    on = requests[requests["kind"] == "on"]
+    for idx, who, day, shift in zip(
+        on.index, on["staff_id"], on["date"].dt.date, on["shift_id"], strict=True
+    ):
+        what = f"{who} asks to work {f'shift {shift}' if shift else 'a shift'} on {day}"
+        if (who, day) in away:
+            problems.append(
+                Problem(file, f"{what} but is on {away[who, day]} that day", int(rows[idx]), "date")
+            )
+        elif WEEKDAYS[day.weekday()] in fixed_off.get(who, ()):
+            message = f"{what}, a {day:%A}: one of their fixed days off"
+            problems.append(Problem(file, message, int(rows[idx]), "date"))
 
 
 def _check_leave_once_a_day(leave: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:

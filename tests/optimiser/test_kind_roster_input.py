@@ -89,3 +89,18 @@ def test_skills_nobody_holds_and_skills_run_together_are_refused(nurses: Path) -
         f"  {cover}, row 7, column 'skill': no staff member has skill 'PIC' (did you mean 'PICC'?); {held}",
         f"  {cover}, row 14, column 'skill': no staff member has skill 'venepuncture'; {held}",
     ]
+
+
+def test_a_request_to_work_on_a_leave_day_or_a_fixed_day_off_is_refused(nurses: Path) -> None:
+    """As a pre-assignment there is: it could never be granted, and was counted denied every time."""
+    with (nurses / "requests.csv").open("a") as requests:
+        requests.write("N08,2025-03-10,E,on,4\nN01,2025-03-17,,on,4\nN01,2025-03-18,,off,4\n")
+    code, lines = run("validate", str(nurses))
+    assert code == 2
+    file = nurses / "requests.csv"
+    assert lines[1:] == [
+        f"  {file}, row 10, column 'date': N08 asks to work shift E on 2025-03-10, a Monday: one of their "
+        "fixed days off",
+        f"  {file}, row 11, column 'date': N01 asks to work a shift on 2025-03-17 but is on annual leave "
+        "that day",
+    ]
