@@ -10,7 +10,9 @@ from pathlib import Path
 import click
 
 from models.common.words import count
+from models.roster.catalogue import MAX_DAYS
 from optimiser.outputs import FORCE_HELP, OutputExistsError
+from optimiser.schema import FIRST_DATE, LAST_DATE
 
 
 @click.group()
@@ -67,7 +69,12 @@ def generate_ooh(sites: int, services: int, seed: int, force: bool, out: Path) -
 
 @generate.command("roster")
 @click.option("--staff", type=click.IntRange(min=2), required=True, help="People on the rota.")
-@click.option("--days", type=click.IntRange(min=1), required=True, help="Days in the rota.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1, max=MAX_DAYS),
+    required=True,
+    help=f"Days in the rota (1-{MAX_DAYS}, as an instance's days).",
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
     "--first-date",
@@ -87,7 +94,14 @@ def generate_roster(
     from optimiser.instance_files import write_instance
     from optimiser.kinds.roster_schema import tables_of
 
-    inst = make(staff, days, seed, first_date=first_date.date())
+    first, last = first_date.date(), first_date.date() + dt.timedelta(days=days - 1)
+    if first < FIRST_DATE or last > LAST_DATE:
+        raise click.BadParameter(
+            f"the rota {first} to {last} is outside the dates an instance allows "
+            f"({FIRST_DATE} to {LAST_DATE})",
+            param_hint="'--first-date'",
+        )
+    inst = make(staff, days, seed, first_date=first)
     tables, parameters = tables_of(inst)
     description = (
         f"ILLUSTRATIVE generated rota: {staff} staff, {count(days, 'day')} from {first_date.date()}, "

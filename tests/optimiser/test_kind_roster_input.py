@@ -104,3 +104,31 @@ def test_a_request_to_work_on_a_leave_day_or_a_fixed_day_off_is_refused(nurses: 
         f"  {file}, row 11, column 'date': N01 asks to work a shift on 2025-03-17 but is on annual leave "
         "that day",
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--days", "732"], "Invalid value for '--days': 732 is not in the range 1<=x<=731."),
+        (
+            ["--days", "3", "--first-date", "2200-12-30"],
+            "Invalid value for '--first-date': the rota 2200-12-30 to 2201-01-01 is outside the dates an "
+            "instance allows (1900-01-01 to 2200-12-31)",
+        ),
+        (["--days", "3", "--seed", "-1"], "Invalid value for '--seed': -1 is not in the range x>=0."),
+    ],
+)
+def test_generate_refuses_what_validate_would_refuse(tmp_path: Path, args: list[str], message: str) -> None:
+    """It wrote 800 days (validate allows 731) and leave past 2200-12-31, exit 0; seed -1 was a traceback."""
+    code, lines = run("generate", "roster", "--staff", "5", *args, str(tmp_path / "g"))
+    assert code == 2
+    assert lines[-1] == f"Error: {message}"
+    assert not (tmp_path / "g").exists()
+
+
+def test_generate_writes_the_latest_rota_validate_accepts(tmp_path: Path) -> None:
+    code, _ = run(
+        "generate", "roster", "--staff", "2", "--days", "2", "--first-date", "2200-12-30", str(tmp_path / "g")
+    )
+    assert code == 0
+    assert run("validate", str(tmp_path / "g")) == (0, ["generated-2x2-seed0: a valid 'roster' instance"])
