@@ -221,7 +221,14 @@ def _overrides(
         result = scenarios[scenario]
     elif scenario_file is not None:
         raise InputError([Problem("--scenarios", "name the scenario to solve with --scenario NAME")])
-    given = Overrides(source="--set", set=parse_assignments(assignments), open=open_sites, close=close_sites)
+    options = {key: f"--{key}" for key, given in (("open", open_sites), ("close", close_sites)) if given}
+    given = Overrides(
+        source="--set",
+        set=parse_assignments(assignments),
+        open=open_sites,
+        close=close_sites,
+        options=options,
+    )
     return result.merged(given) if not given.empty else result
 
 

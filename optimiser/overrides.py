@@ -49,6 +49,14 @@ class Overrides:
     close: tuple[str, ...] = ()
     scale_demand: Mapping[str, float] = field(default_factory=dict)
     remove: tuple[str, ...] = ()
+    options: Mapping[str, str] = field(default_factory=dict)
+    """Keys given by a command-line option of their own (``{"open": "--open"}``): named by it."""
+
+    def where(self, key: str) -> tuple[str, str | None]:
+        """The source and column naming ``key`` in a problem: ``--open`` alone, else the source
+        (``--set``, a scenario) and the key."""
+        option = self.options.get(key)
+        return (option, None) if option is not None else (self.source, key)
 
     @property
     def empty(self) -> bool:
@@ -72,6 +80,7 @@ class Overrides:
             close=(*self.close, *other.close),
             scale_demand={**self.scale_demand, **other.scale_demand},
             remove=(*self.remove, *other.remove),
+            options={**self.options, **other.options},
         )
 
 
@@ -142,14 +151,13 @@ def apply_overrides(raw: RawInstance, specs: tuple[Parameter, ...], overrides: O
     problems = _check_parameters(overrides, specs)
     tables = dict(raw.tables)
     edit = _EDITS.get(raw.kind)
-    if (overrides.open or overrides.close or overrides.scale_demand or overrides.remove) and edit is None:
-        problems.append(
-            Problem(
-                overrides.source,
-                f"open, close, scale_demand and remove do not apply to '{raw.kind}' instances",
-            )
-        )
-    elif edit is not None:
+    if edit is None:
+        for key in ("open", "close", "scale_demand", "remove"):
+            if getattr(overrides, key):
+                source, column = overrides.where(key)
+                words = f"does not apply to '{raw.kind}' instances (only to {', '.join(_EDITS)})"
+                problems.append(Problem(source, words, column=column))
+    else:
         tables = edit(tables, overrides, problems)
     if problems:
         raise InputError(problems)
@@ -173,8 +181,9 @@ def _ids(frame: pd.DataFrame, column: str) -> set[str]:
     return set(frame[column].astype(str).str.strip()) if column in frame.columns else set()
 
 
-def _unknown(ids: Iterable[str], known: set[str], key: str, what: str, source: str) -> list[Problem]:
-    return [Problem(source, f"unknown {what} '{i}'", column=key) for i in ids if i not in known]
+def _unknown(ids: Iterable[str], known: set[str], key: str, what: str, ov: Overrides) -> list[Problem]:
+    source, column = ov.where(key)
+    return [Problem(source, f"unknown {what} '{i}'", column=column) for i in ids if i not in known]
 
 
 def _set_where(frame: pd.DataFrame, key: str, ids: Iterable[str], values: Mapping[str, str]) -> pd.DataFrame:
@@ -193,7 +202,7 @@ def _edit_sact(
     sites = tables.get("sites", pd.DataFrame())
     known = _ids(sites, "site_id")
     for key in ("open", "close", "remove"):
-        problems += _unknown(getattr(ov, key), known, key, "site", ov.source)
+        problems += _unknown(getattr(ov, key), known, key, "site", ov)
     both = set(ov.open) & (set(ov.close) | set(ov.remove))
     problems += [
         Problem(ov.source, f"site '{s}' is both opened and closed", column="open") for s in sorted(both)
@@ -250,7 +259,7 @@ def _edit_ooh(
     sites = tables.get("sites", pd.DataFrame())
     known = _ids(sites, "site_id")
     for key in ("open", "close"):
-        problems += _unknown(getattr(ov, key), known, key, "site", ov.source)
+        problems += _unknown(getattr(ov, key), known, key, "site", ov)
     if ov.scale_demand or ov.remove:
         problems.append(Problem(ov.source, "scale_demand and remove do not apply to 'ooh' instances"))
     tables["sites"] = _set_where(sites, "site_id", ov.open, {"keeps_own_rota": "true"})

@@ -147,12 +147,27 @@ def load_instance(
         raw = raw_with_graph_travel(raw)
     tables, parameters, problems = validate_instance(raw, kind)
     if problems:
-        raise InputError(problems, later=LATER_CHECKS)
+        raise InputError(by_override(problems, overrides), later=LATER_CHECKS)
     files = {
         name: raw.files.get(name, str(raw.path / f"{name}.csv")) for name in (t.name for t in kind.tables)
     }
-    model_input = kind.build_input(tables, parameters, files)
+    try:
+        model_input = kind.build_input(tables, parameters, files)
+    except InputError as exc:
+        raise InputError(by_override(exc.problems, overrides), later=exc.later) from None
     return LoadedInstance(raw=raw, kind=kind, parameters=parameters, model_input=model_input)
+
+
+def by_override(problems: list[Problem], overrides: Overrides | None) -> list[Problem]:
+    """``problems`` with those of an overridden parameter named by the override (``--set``, a
+    scenario), not by instance.yaml, whose value it replaced (a date, a time zone, a model's range)."""
+    if overrides is None or not overrides.set:
+        return problems
+    keys = {f"parameters.{key}": key for key in overrides.set}
+    return [
+        Problem(overrides.source, p.message, column=keys[p.column]) if p.column in keys else p
+        for p in problems
+    ]
 
 
 def input_from_tables(

@@ -132,3 +132,29 @@ def test_generate_writes_the_latest_rota_validate_accepts(tmp_path: Path) -> Non
     )
     assert code == 0
     assert run("validate", str(tmp_path / "g")) == (0, ["generated-2x2-seed0: a valid 'roster' instance"])
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("first_date=2025-02-30", "'2025-02-30' is not a date (YYYY-MM-DD)"),
+        ("timezone=Mars/Base", "unknown time zone 'Mars/Base'"),
+        ("time_limit=0", "time_limit 0.0 must be a positive number of seconds"),
+        ("first_hard_share=1", "first_hard_share 1.0 must be >= 0 and < 1"),
+        ("bound_share=1", "bound_share 1.0 must be >= 0 and < 1"),
+        ("work_per_second=0", "work_per_second 0.0 must be a positive number"),
+    ],
+)
+def test_a_bad_set_value_is_named_by_set(nurses: Path, assignment: str, message: str) -> None:
+    """These are checked once the instance is read (the model's ranges, dates, time zones), and were
+    blamed on instance.yaml, which the user had not touched."""
+    code, lines = run("solve", str(nurses), "--set", assignment, "--out", str(nurses.parent / "run"))
+    assert code == 2
+    assert lines[-1] == f"  --set, column '{assignment.split('=')[0]}': {message}"
+    assert not (nurses.parent / "run").exists()
+
+
+def test_open_on_a_rota_is_named_by_open(nurses: Path) -> None:
+    code, lines = run("solve", str(nurses), "--open", "X", "--out", str(nurses.parent / "run"))
+    assert code == 2
+    assert lines[1:] == ["  --open: does not apply to 'roster' instances (only to sact, rollout, ooh)"]

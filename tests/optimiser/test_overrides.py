@@ -85,8 +85,34 @@ def test_scale_demand_multiplies_the_named_zones(tiny_instance: Path) -> None:
 def test_open_close_do_not_apply_to_rotas() -> None:
     from optimiser.cli import resolve_instance
 
-    with pytest.raises(InputError, match="do not apply to 'roster' instances"):
+    with pytest.raises(InputError) as caught:
         load_instance(resolve_instance("lsc-sact-nurses"), overrides=Overrides(open=("X",)))
+    assert [str(p) for p in caught.value.problems] == [
+        "command line, column 'open': does not apply to 'roster' instances (only to sact, rollout, ooh)"
+    ]
+
+
+def test_keys_given_by_an_option_of_their_own_are_named_by_it(tiny_instance: Path) -> None:
+    """``--open X`` was named ``--set``, the option the user had not used."""
+    from optimiser.cli import resolve_instance
+
+    given = Overrides(
+        source="--set", open=("X",), close=("Y",), options={"open": "--open", "close": "--close"}
+    )
+    with pytest.raises(InputError) as caught:
+        load_instance(resolve_instance("lsc-sact-nurses"), overrides=given)
+    assert [str(p) for p in caught.value.problems] == [
+        "--open: does not apply to 'roster' instances (only to sact, rollout, ooh)",
+        "--close: does not apply to 'roster' instances (only to sact, rollout, ooh)",
+    ]
+    with pytest.raises(InputError) as caught:
+        load_instance(
+            tiny_instance, overrides=Overrides(source="scn", set={"utilisation": 0.5}).merged(given)
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "--open: unknown site 'X'",
+        "--close: unknown site 'Y'",
+    ]
 
 
 def test_scenario_file_is_read_in_order(tmp_path: Path) -> None:
