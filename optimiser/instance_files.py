@@ -249,10 +249,17 @@ def read_csv_table(csv: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     and shift every other one, or drop the extra cells unseen.
     """
     shown = str(csv)
+    data = csv.read_bytes()
     try:
-        text = csv.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem(shown, f"cannot be read as CSV: {exc}")]
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        message = (
+            f"not UTF-8 text (byte 0x{byte}, perhaps an accented letter saved in another encoding); "
+            "save it as 'CSV UTF-8 (Comma delimited)'"
+        )
+        return None, [Problem(shown, message, line)]
     records = csv_module.reader(io.StringIO(text, newline=""), skipinitialspace=True)
     header: list[str] | None = None
     long_rows: list[Problem] = []

@@ -331,3 +331,22 @@ def test_a_row_longer_than_the_header_in_a_sact_table(tiny_instance: Path) -> No
     code, out = validate(tiny_instance)
     assert code == 2
     assert "zones.csv, row 3: 6 fields, but the header has 5; remove the extra cells" in out
+
+
+def test_a_csv_saved_in_windows_1252_is_named_by_its_line(nurses: Path) -> None:
+    """Excel's plain 'CSV' is Windows-1252: the message was Python's, with a byte position, no row."""
+    staff = nurses / "staff.csv"
+    staff.write_text(staff.read_text().replace("Ben Hughes", "Bén Hughes"), encoding="cp1252")
+    code, out = validate(nurses)
+    assert code == 2
+    assert out.splitlines()[1:] == [
+        f"  {staff}, row 3: not UTF-8 text (byte 0xe9, perhaps an accented letter saved in another "
+        "encoding); save it as 'CSV UTF-8 (Comma delimited)'"
+    ]
+
+
+def test_a_csv_with_a_byte_order_mark_is_read(nurses: Path) -> None:
+    """Excel's 'CSV UTF-8' starts with one: it is not part of the first header."""
+    staff = nurses / "staff.csv"
+    staff.write_text(staff.read_text().replace("Ben Hughes", "Bén Hughes"), encoding="utf-8-sig")
+    assert validate(nurses) == (0, "lsc-sact-nurses: a valid 'roster' instance\n")
