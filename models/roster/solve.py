@@ -143,7 +143,7 @@ def solve(
     problems = diagnose(inp, params)
     timings["diagnose"] = time.perf_counter() - t0
     if problems:
-        return _diagnosed(inp, params, tuple(problems), options, timings, reproducible)
+        return _diagnosed(inp, params, tuple(problems), options, _limit(given, params), timings, reproducible)
     start = hint if hint is not None else inp.published
     rolled = None
     if (start is None or start.empty) and horizon.applies(inp):  # long: a legal rota first (horizon.py)
@@ -177,13 +177,16 @@ def _diagnosed(
     params: RosterParameters,
     problems: tuple[str, ...],
     options: SolveOptions,
+    limit: float | None,
     timings: dict[str, float],
     reproducible: bool,
 ) -> RosterPlan:
-    """The plan without a rota when :func:`diagnose` finds ``problems`` before solving."""
+    """The plan without a rota when :func:`diagnose` finds ``problems`` before solving; its options
+    record the run's time ``limit``, not the wall-clock backstop of a reproducible search (as a
+    solved plan's do)."""
     result = SolveResult(
         Status.INFEASIBLE, None, None, None, timings["diagnose"], 0.0, "cpsat",
-        "diagnosed before solving", options.as_dict(),
+        "diagnosed before solving", {**options.as_dict(), "time_limit": limit},
     )  # fmt: skip
     plan = _no_plan(inp, params, result, problems, penalty_table([]), timings)
     return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, False, False))

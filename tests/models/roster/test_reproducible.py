@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import models.roster
+from instances import bundled_path
 from instances.generators.rostering import generate
 from models.common.contract import ModelInputError
 from models.roster.solve import short_of_budget, solver_options
@@ -104,6 +106,24 @@ def test_a_rota_run_records_the_time_limit_its_instance_sets(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     meta = json.loads((out / "run.json").read_text())["solve"]
     assert meta["time_limit"] == 7.0 and meta["deterministic_limit"] == pytest.approx(2.8)
+
+
+def test_a_rota_run_diagnosed_before_solving_records_the_limit_it_had(tmp_path: Path) -> None:
+    """Three charge nurses on leave leave Friday's cover short before any search: the run records
+    its own 15 s, not the 45 s wall-clock backstop of the deterministic search it never ran."""
+    folder = tmp_path / "n"
+    shutil.copytree(bundled_path("lsc-sact-nurses"), folder)
+    with (folder / "leave.csv").open("a") as leave:
+        leave.writelines(f"{s},2025-03-14,annual leave,7.5\n" for s in ("N01", "N02", "N03"))
+    out = tmp_path / "run"
+    args = ["solve", str(folder), "--time-limit", "15", "--threads", "1", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["solver"]["message"] == "diagnosed before solving"
+    assert summary["solver"]["options"]["time_limit"] == 15.0
+    assert summary["solve"]["time_limit"] == 15.0
+    assert json.loads((out / "run.json").read_text())["solve"]["time_limit"] == 15.0
 
 
 def test_a_search_short_of_its_deterministic_limit_was_stopped_by_the_wall_clock() -> None:
