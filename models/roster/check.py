@@ -24,7 +24,8 @@ COLUMNS = ["rule", "staff", "date", "detail", "amount", "weight", "cost"]
 @dataclass(frozen=True)
 class RosterCheck:
     """``hard``: every hard requirement broken (rule, staff, date, detail, amount);
-    ``penalties``: every soft penalty paid, in the plan's penalties layout; ``score`` their cost."""
+    ``penalties``: every soft penalty paid (and each soft rule or request of weight 0 broken, at
+    cost 0), in the plan's penalties layout; ``score`` their cost."""
 
     hard: pd.DataFrame
     penalties: pd.DataFrame
@@ -160,9 +161,24 @@ def _check_changes(rota: Rota, params: RosterParameters, found: Findings) -> Non
                 found.add("change_before_change_from", s, rota.date_of(d), f"was off, now {now}", 1, True)
 
 
+UNLISTED_AT_WEIGHT_0 = frozenset({"under_cover", "over_cover", "change"})
+"""Soft breaches not listed when their weight is 0: a cover row's distance from its preferred
+cover (``cover.csv`` shows it; ``over_weight`` 0, the default, says more staff are welcome) and a
+change from the published rota (``changes.csv`` lists every one)."""
+
+
 def _report(found: Findings) -> RosterCheck:
-    """The hard breaches and the soft penalties (weight > 0) found, with the score."""
+    """The hard breaches and the soft penalties found, with the score: every soft breach that
+    costs, and each broken rule (of the rules table) or denied request of weight 0, at cost 0,
+    so a rule that costs nothing is still seen to be broken (:data:`UNLISTED_AT_WEIGHT_0` aside)."""
     rows = found.rows
     hard = pd.DataFrame([f[:5] for f in rows if f[5]], columns=COLUMNS[:5])
-    soft = pd.DataFrame([(*f[:5], f[6], f[4] * f[6]) for f in rows if not f[5] and f[6] > 0], columns=COLUMNS)
+    soft = pd.DataFrame(
+        [
+            (*f[:5], f[6], f[4] * f[6])
+            for f in rows
+            if not f[5] and (f[6] > 0 or f[0] not in UNLISTED_AT_WEIGHT_0)
+        ],
+        columns=COLUMNS,
+    )
     return RosterCheck(hard=hard, penalties=soft, score=int(soft["cost"].sum()) if len(soft) else 0)

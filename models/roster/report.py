@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from models.common.words import count
+from models.roster.check import check_roster
 from models.roster.clock import ShiftClock
 from models.roster.input import RULES, WEEKDAYS, RosterInput, parse_list, parse_time
 from models.roster.parameters import RosterParameters
@@ -209,12 +210,37 @@ def penalty_table(pairs: list[tuple[Any, int]]) -> pd.DataFrame:
         for t, v in pairs
         if v
     ]
-    frame = pd.DataFrame(rows, columns=PENALTY_COLUMNS)
+    return costliest_first(pd.DataFrame(rows, columns=PENALTY_COLUMNS))
+
+
+def costliest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """A penalties table sorted by cost (highest first), then rule, staff and date."""
     if frame.empty:
         return frame
+    frame = frame.copy()
     frame["_d"] = frame["date"].map(lambda d: d or dt.date.min)
     frame = frame.sort_values(["cost", "rule", "staff", "_d"], ascending=[False, True, True, True])
     return frame.drop(columns="_d").reset_index(drop=True)
+
+
+def has_weight_0(inp: RosterInput) -> bool:
+    """Whether the input has a soft rule or a request of weight 0 (the model has no term for them)."""
+    rules = inp.rules
+    soft_free = rules is not None and bool(((~rules["hard"].astype(bool)) & (rules["weight"] <= 0)).any())
+    return soft_free or bool((inp.requests["weight"] <= 0).any())
+
+
+def unweighted_breaches(
+    inp: RosterInput, assignments: pd.DataFrame, params: RosterParameters
+) -> pd.DataFrame:
+    """Each breach of a soft rule or request of weight 0 in ``assignments``, at cost 0, in the
+    penalties layout. They cost nothing, so the model keeps no term for them
+    (:meth:`models.roster.vars.RosterModel.add_term`); the independent checker, which recomputes
+    every rule, finds them, and runs only when the input has such a rule or request."""
+    if not has_weight_0(inp):
+        return pd.DataFrame(columns=PENALTY_COLUMNS)
+    found = check_roster(inp, assignments, params).penalties
+    return found[found["weight"] == 0].reset_index(drop=True)
 
 
 def explain(violations: pd.DataFrame, most: int = 25) -> list[str]:
@@ -248,12 +274,17 @@ def extract_tables(rm: Any, solver: Any, inp: RosterInput | None = None) -> dict
     on = [(rm.staff[p], rm.date(d), s) for (p, d, s), var in rm.x.items() if solver.value(var)]
     assignments = pd.DataFrame(sorted(on), columns=ASSIGNMENT_COLUMNS)
     values = [(t, t.amount if isinstance(t.amount, int) else solver.value(t.amount)) for t in rm.terms]
+    penalties = penalty_table(values)
+    free = unweighted_breaches(inp, assignments, rm.params)
+    if not free.empty:
+        both = pd.concat([penalties, free], ignore_index=True) if len(penalties) else free
+        penalties = costliest_first(both)
     return {
         "assignments": assignments,
         "rota": rota_table(inp, assignments),
-        "penalties": penalty_table(values),
+        "penalties": penalties,
         "cover": cover_table(inp, assignments),
-        "staff_summary": staff_summary(inp, assignments, penalty_table(values)),
+        "staff_summary": staff_summary(inp, assignments, penalties),
         "changes": change_table(inp, assignments),
     }
 

@@ -88,6 +88,9 @@ def _penalty_lines(penalties: pd.DataFrame, objective: float) -> list[str]:
     for rule, r in rules.head(10).iterrows():
         share = r.cost / objective if objective else 0.0
         lines.append(f"  {str(rule):28} {int(r.units):>6} {int(r.cost):>8} {share:>6.0%}")
+    free = [str(rule) for rule, r in rules.iterrows() if r.cost == 0]
+    if free:
+        lines.append(f"  Broken at no cost (weight 0): {', '.join(free)} (each in penalties.csv).")
     return lines
 
 

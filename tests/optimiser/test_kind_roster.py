@@ -182,6 +182,39 @@ def test_bundled_rota_is_found_and_legal(name: str, tmp_path: Path) -> None:
     assert len(list((out / "calendars").glob("*.ics"))) == plan["staff_id"].nunique()
 
 
+def test_a_soft_rule_of_weight_0_broken_is_listed_never_called_met(tmp_path: Path) -> None:
+    """Ann works Saturday's late and Sunday's early across the spring clock change: 8 h of rest
+    against a soft 11 h of weight 0. It costs nothing, and is listed at cost 0."""
+    folder = tmp_path / "w0"
+    folder.mkdir()
+    (folder / "instance.yaml").write_text(
+        "kind: roster\nname: w0\nparameters:\n  first_date: '2025-03-29'\n  days: 2\n"
+    )
+    (folder / "staff.csv").write_text(
+        "staff_id,name,group,skills,contract_hours_week,fixed_days_off,preferred_shifts\nA,Ann,staff,,0,,\n"
+    )
+    (folder / "shifts.csv").write_text(
+        "shift_id,name,start,length_minutes,paid_minutes,night,on_call\n"
+        "E,early,07:00,480,,False,False\nL,late,14:00,480,,False,False\n"
+    )
+    (folder / "cover_pattern.csv").write_text(
+        "weekday,shift_id,skill,minimum,preferred,maximum,under_weight,over_weight\n"
+        "Sat,L,,1,1,1,0,0\nSun,E,,1,1,1,0,0\n"
+    )
+    (folder / "rules.csv").write_text("group,rule,shift,limit,hard,weight\n*,min_rest_hours,,11,False,0\n")
+    out = tmp_path / "run"
+    result = solve(folder, out, limit="10")
+    assert result.exit_code == 0, result.output
+    assert "every soft rule" not in result.output
+    assert "Broken at no cost (weight 0): min_rest_hours (each in penalties.csv)." in result.output
+    penalties = pd.read_csv(out / "penalties.csv", dtype=str)
+    assert penalties.values.tolist() == [["min_rest_hours", "A", "2025-03-29", "L then E", "1", "0", "0"]]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["solver"]["objective"] == 0
+    assert summary["objective_by_rule"] == {"min_rest_hours": {"units": 1, "items": 1, "cost": 0}}
+    assert summary["check"]["passed"] and summary["check"]["figures"] == {"score": 0, "hard_breaches": 0}
+
+
 # --------------------------------------------------------------------------- generate and exports
 
 
