@@ -79,7 +79,11 @@ def main() -> None:
     "holding an instance, the instance's parents, or the working folder and its parents.",
 )
 @click.option(
-    "--log", "log_file", type=click.Path(path_type=Path), default=None, help="Write the solver's log here."
+    "--log",
+    "log_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the solver's log here (started afresh; CP-SAT: every call of the run, one after another).",
 )
 @click.option("--verbose", is_flag=True, help="Stream the solver's log.")
 @click.option(
@@ -168,6 +172,8 @@ def solve(
     if refusal is not None:
         click.echo(refusal, err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if log_file is not None:
+        _start_log(log_file)
     options = SolveOptions(
         time_limit=time_limit,
         gap=gap,
@@ -188,6 +194,16 @@ def _run_limit(time_limit: float | None, loaded: Any) -> float | None:
         return time_limit
     own = loaded.parameters.get("time_limit")
     return None if own is None else float(own)
+
+
+def _start_log(log_file: Path) -> None:
+    """An empty ``--log`` file, before any solver writes to it (CP-SAT appends each call of the
+    run: :func:`solvers.cpsat.solve_cpsat`); one that cannot be written exits 2 before solving."""
+    try:
+        log_file.write_text("", encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"--log {log_file}: cannot be written ({exc.strerror or exc})", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def _plan_rows(loaded: Any) -> int:

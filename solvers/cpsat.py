@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from solvers.interrupt import on_stop, stop_requested, stopped_early_message
@@ -41,6 +43,8 @@ def solve_cpsat(
     ``stop_at``: the search stops at its first solution of this objective or better (minimising;
     status ``FEASIBLE``: the caller knows why it is enough, e.g. a bound proven elsewhere that a
     search without proofs, such as local search alone, never reaches by itself).
+    ``options.log_file``: CP-SAT's search log is appended to it (:func:`_logged`), and shown
+    on the terminal only with ``options.verbose``.
     """
     from ortools.sat.python import cp_model
 
@@ -66,7 +70,8 @@ def solve_cpsat(
     params.relative_gap_limit = float(options.gap)
     params.num_workers = int(options.threads) if options.threads else 2
     params.random_seed = int(options.seed)
-    params.log_search_progress = bool(options.verbose)
+    params.log_search_progress = bool(options.verbose or options.log_file)
+    params.log_to_stdout = bool(options.verbose)
     # Ctrl-C is this process's stop request (solvers.interrupt), not CP-SAT's: its own handler
     # would replace ours during the search, and the run could not tell it was interrupted.
     params.catch_sigint_signal = False
@@ -91,7 +96,7 @@ def solve_cpsat(
         timer.daemon = True
         timer.start()
     try:
-        with on_stop(solver.stop_search):
+        with _logged(solver, options.log_file), on_stop(solver.stop_search):
             code = solver.solve(model, first)
     finally:
         if timer is not None:
@@ -128,6 +133,23 @@ def solve_cpsat(
         first_solution_seconds=first.seconds if has_plan else None,
     )
     return result, solver
+
+
+@contextmanager
+def _logged(solver: Any, path: Path | None) -> Iterator[None]:
+    """With ``path`` (``--log``), CP-SAT's search log appended to it, line by line, through the
+    solver's ``log_callback``, while the solve runs: every CP-SAT call of a run, each starting
+    with CP-SAT's own ``Starting CP-SAT solver`` line. Without ``path``, nothing."""
+    if path is None:
+        yield
+        return
+    with Path(path).open("a", encoding="utf-8") as handle:
+
+        def write(line: str) -> None:
+            handle.write(line + "\n")
+
+        solver.log_callback = write
+        yield
 
 
 def _first_solution_timer(cp_model: Any, stop_at: float | None = None) -> Any:

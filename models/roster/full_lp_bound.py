@@ -49,7 +49,9 @@ def full_lp_bound(
     extra: dict[str, object] = {"linearization_level": 2}
     if units is not None:
         extra["max_deterministic_time"] = float(units)
-    run = SolveOptions(time_limit=seconds, threads=1, seed=options.seed, extra=extra)
+    run = SolveOptions(
+        time_limit=seconds, threads=1, seed=options.seed, log_file=options.log_file, extra=extra
+    )
     result, solver = solve_cpsat(rm.model, run.with_deadline(), hint=rota)
     if result.interrupted or result.status is Status.ERROR:
         return None

@@ -64,6 +64,7 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from models.roster.best_response import HARD, applies, repair
@@ -471,11 +472,13 @@ def lines_solve(
             if early is not None and (found is None or early[1] < found[1]):
                 found = early
         if found is not None and _at_bound(found[1], bound):
-            result, solver = _fixed(rm, found[0])  # the rota from the lines reaches the bound: optimal
+            # the rota from the lines reaches the bound: optimal
+            result, solver = _fixed(rm, found[0], options.log_file)
             return _finish(result, solver, bound, build_seconds, t0, record, options)
         start, whole, held = hint, None, None
         if found is not None and (incumbent is None or found[1] < incumbent - 1e-9):
-            held = _fixed(rm, found[0])  # the lines' rota, solved once: the polish's start and fallback
+            # the lines' rota, solved once: the polish's start and fallback
+            held = _fixed(rm, found[0], options.log_file)
             start, whole = _hint_of(rm, found[0]), rm.solution(held[1]) if held[0].has_plan else None
         elif result.has_plan:
             start, whole = rm.hint(solver), rm.solution(solver)
@@ -544,7 +547,8 @@ def _polished(
     ):
         result, solver = final, final_solver
     if found is not None and (not result.has_plan or found[1] < float(solver.objective_value) - 1e-6):
-        result, solver = held or _fixed(rm, found[0])  # CP-SAT did not reach the MIP's rota in its time
+        # CP-SAT did not reach the MIP's rota in its time
+        result, solver = held or _fixed(rm, found[0], options.log_file)
     if final.has_plan and final.bound is not None:
         bound = final.bound if bound is None else max(bound, final.bound)
     return result, solver, bound
@@ -578,7 +582,7 @@ def _branched(
         and tree.penalty is not None
         and (best is None or tree.penalty < best[1] - 1e-6)
     ):
-        result, solver = _fixed(rm, list(tree.lines))
+        result, solver = _fixed(rm, list(tree.lines), options.log_file)
     return result, solver, bound
 
 
@@ -1053,11 +1057,11 @@ FROM_LINES = "a rota from the lines search"
 """The message of a rota the lines search built from lines (not a CP-SAT search of the model)."""
 
 
-def _fixed(rm: RosterModel, lines: list[Line]) -> tuple[SolveResult, Any]:
+def _fixed(rm: RosterModel, lines: list[Line], log_file: Path | None = None) -> tuple[SolveResult, Any]:
     """The whole model with every assignment fixed to ``lines``: a solver holding that rota (its
-    status is FEASIBLE: fixing proves nothing about other rotas)."""
+    status is FEASIBLE: fixing proves nothing about other rotas; its log appended to ``log_file``)."""
     model = rm.narrowed(_assignments_of(rm, lines))
-    result, solver = solve_cpsat(model, SolveOptions(threads=1))
+    result, solver = solve_cpsat(model, SolveOptions(threads=1, log_file=log_file))
     if result.has_plan:  # CP-SAT's "optimal" is of the fixed model: not a word for the user
         result = dataclasses.replace(result, status=Status.FEASIBLE, message=FROM_LINES)
     return result, solver

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -255,7 +256,7 @@ def _search(
             hint=_hint(rm, start),
             build_seconds=build_seconds,
             limit=_limit(given, params),
-            rescue=lambda left: _constructed(rm, params, left),
+            rescue=lambda left: _constructed(rm, params, left, options.log_file),
         )
         limit_given = options.extra.get("max_deterministic_time")
         budget = None if limit_given is None else float(str(limit_given))
@@ -444,13 +445,13 @@ def _rescored(result: SolveResult, score: int) -> SolveResult:
 
 
 def _constructed(
-    rm: RosterModel, params: RosterParameters, left: float | None
+    rm: RosterModel, params: RosterParameters, left: float | None, log_file: Path | None = None
 ) -> tuple[SolveResult, Any] | None:
     """A legal rota of ``rm`` built window by window: the result and a solver holding it (the whole
     model with every assignment fixed to it); None when none is found within
     :data:`RESCUE_SECONDS`, or a quarter of the ``left`` seconds."""
     seconds = RESCUE_SECONDS if left is None else min(RESCUE_SECONDS, left / 4)
-    run = SolveOptions(time_limit=seconds, threads=1).with_deadline()
+    run = SolveOptions(time_limit=seconds, threads=1, log_file=log_file).with_deadline()
     rolled = horizon.rolling_rota(rm.inp, params, run)
     worked = _worked(rm, rolled.assignments)
     if worked is None:

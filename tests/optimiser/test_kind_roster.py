@@ -260,6 +260,25 @@ def test_night_across_the_october_clock_change_has_local_times(tmp_path: Path) -
     assert f"UID:{who}-2025-10-25-N@" in (out / "rota.ics").read_text()
 
 
+def test_log_holds_cp_sats_search_log_of_the_run_and_starts_afresh(tmp_path: Path) -> None:
+    folder = make(tmp_path / "g")
+    log = tmp_path / "my.log"
+    log.write_text("an earlier run's log\n")
+    out = tmp_path / "run"
+    args = ["--time-limit", "10", "--threads", "1", "--log", str(log), "--out", str(out)]
+    result = run("solve", str(folder), *args)
+    assert result.exit_code == 0, result.output
+    text = log.read_text()
+    assert "an earlier run's log" not in text
+    calls = text.count("Starting CP-SAT solver")
+    assert calls >= 1 and text.count("CpSolverResponse summary:") == calls
+    assert "Starting CP-SAT" not in result.output  # not --verbose: the log goes to the file alone
+    refused = run(
+        "solve", str(folder), "--log", str(tmp_path / "no" / "such.log"), "--out", str(out), "--force"
+    )
+    assert refused.exit_code == 2 and "--log" in refused.output and not (tmp_path / "no").exists()
+
+
 def test_formula_in_a_name_is_exported_as_text(tmp_path: Path) -> None:
     folder = make(tmp_path / "g")
     evil = '=HYPERLINK("http://example.com/x","click")'

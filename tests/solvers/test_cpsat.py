@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import ortools
+import pytest
 from ortools.sat.python import cp_model
 
 from solvers import SolveOptions, Status, solve_cpsat
@@ -131,3 +135,26 @@ def test_a_hint_given_to_a_solve_is_not_left_on_the_callers_model() -> None:
     result, _ = solve_cpsat(m, options, solution=[1] * 5 + [0] * 25)
     assert result.objective == 10.0
     assert (list(m.proto.solution_hint.vars), list(m.proto.solution_hint.values)) == before
+
+
+def test_the_log_file_gets_every_calls_search_log_appended_and_the_terminal_none(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "cpsat.log"
+    log.write_text("kept\n")
+    options = SolveOptions(time_limit=10, threads=1, log_file=log)
+    for _ in range(2):
+        result, _ = solve_cpsat(_choose_five(), options)
+        assert result.status is Status.OPTIMAL
+    lines = log.read_text().splitlines()
+    assert lines[0] == "kept"
+    assert [line for line in lines if line.startswith("Starting CP-SAT solver")] == [
+        f"Starting CP-SAT solver v{ortools.__version__}"
+    ] * 2
+    assert lines.count("status: OPTIMAL") == 2
+    assert "CP-SAT" not in capfd.readouterr().out  # not verbose: nothing on the terminal
+
+
+def test_without_a_log_file_nothing_is_logged(capfd: pytest.CaptureFixture[str]) -> None:
+    solve_cpsat(_choose_five(), SolveOptions(time_limit=10, threads=1))
+    assert "CP-SAT" not in capfd.readouterr().out
