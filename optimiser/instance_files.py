@@ -8,6 +8,9 @@ An instance folder holds
   workbook in the folder) with one sheet per table.
 
 Cells are read as text and typed by the kind's schema, so a bad cell is reported, not guessed.
+A CSV cell the engine wrote formula-safe (``'+B``: :mod:`optimiser.exports.safe`) is read as it
+was (``+B``), so a run's tables can be given back as input (``assignments.csv`` as
+``published.csv``).
 
 Hostile input is refused with a problem, never followed: every file must resolve (symbolic links
 followed) inside the instance folder; ``instance.yaml`` may not use YAML anchors or aliases (``&``,
@@ -29,6 +32,7 @@ import pandas as pd
 import yaml
 
 from optimiser.errors import InputError, Problem
+from optimiser.exports.safe import plain_frame
 
 INSTANCE_FILE = "instance.yaml"
 MAX_YAML_BYTES = 1_000_000  # bytes of instance.yaml
@@ -292,7 +296,7 @@ def read_csv_table(csv: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
         return pd.DataFrame(), []
     except pd.errors.ParserError as exc:
         return None, [Problem(shown, f"cannot be read as CSV: {str(exc).strip()}")]
-    return named_by_first_row(raw), []
+    return plain_frame(named_by_first_row(raw)), []
 
 
 def _find_workbook(folder: Path, workbook: Any, shown_yaml: str) -> tuple[Path | None, list[Problem]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimiser.errors import InputError, Problem
+from optimiser.exports.safe import plain_text
 
 START_KINDS = ("sact",)  # the kinds whose model takes a warm start
 
@@ -30,4 +31,5 @@ def read_start(folder: Path) -> pd.DataFrame:
     if missing:
         raise InputError([Problem(str(sites), "no column " + ", ".join(missing), column=missing[0])])
     is_open = frame["open"].astype(str).str.lower().isin(("true", "1", "1.0"))
-    return pd.DataFrame({"site_id": frame["site_id"], "open": is_open, "chairs": frame["chairs"].fillna(0)})
+    site_ids = frame["site_id"].map(plain_text)  # the run wrote '+X for a site +X
+    return pd.DataFrame({"site_id": site_ids, "open": is_open, "chairs": frame["chairs"].fillna(0)})

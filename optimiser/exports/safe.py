@@ -2,7 +2,9 @@
 
 A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return can be run as
 a formula by Excel, LibreOffice or Google Sheets when a CSV is opened (CSV or formula injection).
-Such text is prefixed with an apostrophe, which spreadsheets show as plain text.  Numbers are
+Such text is prefixed with an apostrophe, which spreadsheets show as plain text; reading a CSV
+back as input (:func:`plain_text`, e.g. a run's ``assignments.csv`` as ``published.csv``) takes
+that one apostrophe off again, so the engine's files round-trip.  Numbers are
 left as numbers; :func:`write_csv` writes each float to its column's fixed decimals
 (:mod:`optimiser.exports.numbers`: shares 6, money 2, everything else 4).
 """
@@ -18,11 +20,39 @@ from optimiser.exports.numbers import rounded_frame
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _quoted_formula(value: Any) -> bool:
+    """Whether ``value`` is text of apostrophes (none or more) and then a formula start."""
+    return isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def safe_text(value: Any) -> Any:
-    """``value`` unchanged unless it is text a spreadsheet could run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """``value`` unchanged unless it is text a spreadsheet could run as a formula, or such text
+    after apostrophes (``'=x`` -> ``''=x``, so :func:`plain_text` gives back exactly ``'=x``)."""
+    if _quoted_formula(value):
         return "'" + value
     return value
+
+
+def plain_text(value: Any) -> Any:
+    """The text :func:`safe_text` made safe, as it was: one leading apostrophe taken off when what
+    follows is apostrophes and a formula start (``'+B`` -> ``+B``); any other value unchanged
+    (``'Ann`` stays)."""
+    if _quoted_formula(value) and value.startswith("'"):
+        return value[1:]
+    return value
+
+
+def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` (read as text) with every cell and column name as :func:`plain_text` reads it."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            quoted = values.str.startswith("'", na=False)
+            if quoted.any():  # only those cells are looked at again: large tables have none
+                out[column] = values.where(~quoted, values[quoted].map(plain_text))
+    out.columns = [plain_text(str(c)) for c in frame.columns]
+    return out
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from optimiser.exports.rota import write_rota_calendars, write_rota_csv, write_rota_workbook
-from optimiser.exports.safe import safe_frame, safe_text, write_csv
+from optimiser.exports.safe import plain_frame, plain_text, safe_frame, safe_text, write_csv
 from optimiser.exports.workbook import write_workbook
 
 LONDON = "Europe/London"
@@ -59,6 +59,22 @@ def test_plain_text_and_numbers_untouched() -> None:
     frame = safe_frame(pd.DataFrame({"name": ["=cmd", "ok"], "n": [-1, 2]}))
     assert frame["name"].tolist() == ["'=cmd", "ok"]
     assert frame["n"].tolist() == [-1, 2]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+B", "-2", "@SUM(A1)", "\tx", "\rx", "'=x", "Ann", "'Ann", "'"])
+def test_plain_text_reads_back_what_safe_text_wrote(text: str) -> None:
+    assert plain_text(safe_text(text)) == text
+
+
+def test_plain_text_takes_off_only_the_apostrophe_the_engine_adds() -> None:
+    assert plain_text("'+B") == "+B"
+    assert plain_text("''+B") == "'+B"  # one apostrophe, not every one
+    assert safe_text("'=x") == "''=x"  # a user's own apostrophe before a formula start is kept
+    assert plain_text("'Ann") == "'Ann"  # not before a formula start: the user's own
+    assert plain_text(3) == 3
+    frame = plain_frame(pd.DataFrame({"'=id": ["'+B", "'O'Neil", "x"], "n": ["'-1", "2", ""]}))
+    assert list(frame.columns) == ["=id", "n"]
+    assert frame.values.tolist() == [["+B", "-1"], ["'O'Neil", "2"], ["x", ""]]
 
 
 def test_csv_is_safe(tmp_path: Path) -> None:

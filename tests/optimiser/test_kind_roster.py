@@ -482,6 +482,34 @@ def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: P
 # --------------------------------------------------------------------------- ids, names and calendars (issue 17)
 
 
+def test_an_id_that_starts_like_a_formula_round_trips_through_published_csv(tmp_path: Path) -> None:
+    """Staff ``+B`` and ``B``: assignments.csv writes ``'+B`` (formula-safe), which the instance
+    reads back as ``+B`` when the README's re-rostering step copies it to published.csv; the
+    workbook holds the text ``+B`` itself."""
+    folder = make(tmp_path / "g", staff=6, days=7)
+    for file in folder.glob("*.csv"):
+        file.write_text(file.read_text().replace("S001", "+B").replace("S002", "B"))
+    first = tmp_path / "first"
+    assert solve(folder, first, limit="10").exit_code == 0
+    written = pd.read_csv(first / "assignments.csv", dtype=str)
+    assert {"'+B", "B"} <= set(written["staff_id"]) and "+B" not in set(written["staff_id"])
+    book = openpyxl.load_workbook(first / "rota.xlsx")
+    ids = {c.value: c.data_type for c in book["Rota"]["A"][1:]}
+    assert ids["+B"] == "s" and ids["B"] == "s" and "'+B" not in ids
+    for sheet in book.worksheets:  # text cells, never an apostrophe shown nor a formula
+        for row in sheet.iter_rows():
+            assert all(c.value != "'+B" and c.data_type != "f" for c in row), sheet.title
+    shutil.copy(first / "assignments.csv", folder / "published.csv")
+    again = tmp_path / "again"
+    result = solve(folder, again, limit="10")
+    assert result.exit_code == 0, result.output
+    assert data_of(folder).published["staff_id"].tolist() == [
+        s.removeprefix("'") for s in written["staff_id"]
+    ]
+    changes = pd.read_csv(again / "changes.csv", dtype=str, keep_default_na=False)
+    assert json.loads((again / "summary.json").read_text())["counts"]["changes"] == len(changes)
+
+
 def test_control_characters_in_ids_and_names_exit_2_naming_the_cell(tmp_path: Path) -> None:
     folder = make(tmp_path / "g")
     staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)

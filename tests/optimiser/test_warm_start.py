@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from optimiser.cli import main
+from optimiser.warm_start import read_start
 from tests.conftest import TINY_OPTIMUM, with_clinic
 
 
@@ -74,3 +75,13 @@ def test_a_cold_frontier_starts_no_point(tiny_instance: Path, tmp_path: Path) ->
     table = pd.read_csv(out / "frontier.csv")
     assert not table["warm_started"].any()
     assert table["cost"].tolist() == pytest.approx([37000.0, 59000.0, 59000.0])
+
+
+def test_a_start_reads_site_ids_back_as_they_were_before_the_run_made_them_formula_safe(
+    tmp_path: Path,
+) -> None:
+    sites = pd.DataFrame({"site_id": ["'+S1", "S2"], "open": ["True", "False"], "chairs": [4, 0]})
+    sites.to_csv(tmp_path / "sites.csv", index=False)
+    (tmp_path / "allocation.csv").write_text("zone_id,site_id\n")
+    start = read_start(tmp_path)
+    assert start.values.tolist() == [["+S1", True, 4], ["S2", False, 0]]
