@@ -43,24 +43,45 @@ FOLD_OCTETS = 75
 _END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
+FILE_NAME_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
+"""Characters of a staff id kept as they are in its calendar's file name (a ``.`` not first)."""
+
+
 def calendar_file_names(staff_ids: list[str]) -> dict[str, str]:
-    """``calendars/<name>.ics`` per staff id, unique: ids that clean to the same name (``S 005``
-    and ``S_005``) get numbered suffixes (``S_005.ics``, ``S_005-2.ics``) in the ids' sorted order."""
+    """``calendars/<name>.ics`` per staff id: the id itself where every character is a letter, a
+    digit, ``_``, ``-`` or a ``.`` not first, and any other character spelled ``~`` and the hex of
+    its UTF-8 bytes (``+B`` -> ``~2BB.ics``, ``S 005`` -> ``S~20005.ics``). A name reads back as
+    one id only (:func:`staff_id_of_file`), so no two ids share one, and an id's name never depends
+    on the others, except on a file system that ignores case: of ids differing only in case
+    (``B``, ``b``), the first in sorted order keeps its name and the others have every character
+    spelled (``b`` -> ``~62.ics``)."""
     out: dict[str, str] = {}
     taken: set[str] = set()
     for staff_id in sorted(dict.fromkeys(staff_ids)):
-        base = _file_name(staff_id)
-        name, n = base, 1
-        while name.lower() in taken:  # case-insensitive file systems
-            n += 1
-            name = f"{base}-{n}"
+        name = _file_name(staff_id)
+        if name.lower() in taken:  # case-insensitive file systems
+            name = _file_name(staff_id, spell_all=True)
         taken.add(name.lower())
         out[staff_id] = f"calendars/{name}.ics"
     return out
 
 
-def _file_name(staff_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", staff_id).strip("._") or "staff"
+def _file_name(staff_id: str, spell_all: bool = False) -> str:
+    return "".join(
+        c
+        if not spell_all and c in FILE_NAME_CHARACTERS and not (c == "." and i == 0)
+        else "".join(f"~{b:02X}" for b in c.encode("utf-8"))
+        for i, c in enumerate(staff_id)
+    )
+
+
+def staff_id_of_file(name: str) -> str:
+    """The staff id whose calendar is ``name`` (``~2BB.ics`` -> ``+B``): the inverse of
+    :func:`calendar_file_names`, for scripts that read the calendars."""
+    stem = name.removesuffix(".ics")
+    return re.sub(
+        r"(?:~[0-9A-F]{2})+", lambda m: bytes.fromhex(m.group(0).replace("~", "")).decode("utf-8"), stem
+    )
 
 
 def write_rota_calendars(

@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from optimiser.exports.calendars import calendar_file_names, staff_id_of_file
 from optimiser.exports.rota import write_rota_calendars, write_rota_csv, write_rota_workbook
 from optimiser.exports.safe import plain_frame, plain_text, safe_frame, safe_text, write_csv
 from optimiser.exports.workbook import write_workbook
@@ -75,6 +76,28 @@ def test_plain_text_takes_off_only_the_apostrophe_the_engine_adds() -> None:
     frame = plain_frame(pd.DataFrame({"'=id": ["'+B", "'O'Neil", "x"], "n": ["'-1", "2", ""]}))
     assert list(frame.columns) == ["=id", "n"]
     assert frame.values.tolist() == [["+B", "-1"], ["'O'Neil", "2"], ["x", ""]]
+
+
+def test_calendar_file_names_are_the_ids_made_safe_and_read_back_as_them() -> None:
+    ids = ["+B", "B", "b", "S 005", "S_005", ".x", "a~b", "Zoë", "N-2", "J.Smith"]
+    files = calendar_file_names(ids)
+    assert files == {
+        "+B": "calendars/~2BB.ics",
+        "B": "calendars/B.ics",
+        "b": "calendars/~62.ics",  # beside B: a file system that ignores case holds both
+        "S 005": "calendars/S~20005.ics",
+        "S_005": "calendars/S_005.ics",
+        ".x": "calendars/~2Ex.ics",  # never a hidden file
+        "a~b": "calendars/a~7Eb.ics",
+        "Zoë": "calendars/Zo~C3~AB.ics",
+        "N-2": "calendars/N-2.ics",
+        "J.Smith": "calendars/J.Smith.ics",
+    }
+    assert {staff_id_of_file(f.removeprefix("calendars/")): s for s, f in files.items()} == {
+        s: s for s in ids
+    }
+    assert calendar_file_names(["B"]) == {"B": "calendars/B.ics"}  # the same without +B
+    assert calendar_file_names(["b"]) == {"b": "calendars/b.ics"}
 
 
 def test_csv_is_safe(tmp_path: Path) -> None:
@@ -157,17 +180,17 @@ def test_calendars_keep_local_times_across_clock_changes(rota: pd.DataFrame, tmp
 
 
 def test_calendar_names_are_unique_text_escaped_and_zoned(rota: pd.DataFrame, tmp_path: Path) -> None:
-    # "S 005" and "S_005" clean to the same file name; each keeps its own calendar.
+    # "S 005" and "S_005" each keep their own calendar, named after the id alone: S_005's is S_005.ics.
     odd = rota.assign(staff=["S 005", "S 005", "S_005"], name=["Lee, Ann; RN\nline two", "x", "y"])
     stamp = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     written = write_rota_calendars(odd, tmp_path, "ward", timezone="Europe/Dublin", stamp=stamp)
-    assert written == ["rota.ics", "calendars/S_005.ics", "calendars/S_005-2.ics"]
+    assert written == ["rota.ics", "calendars/S~20005.ics", "calendars/S_005.ics"]
     assert len(set(written)) == len(written) and len(list((tmp_path / "calendars").iterdir())) == 2
-    first = icalendar.Calendar.from_ical((tmp_path / "calendars" / "S_005.ics").read_bytes())
+    first = icalendar.Calendar.from_ical((tmp_path / "calendars" / "S~20005.ics").read_bytes())
     events = first.walk("VEVENT")
     assert {str(e["uid"]).split("-")[0] for e in events} == {"S 005"}
     assert str(events[0]["summary"]) == "N shift (Lee, Ann; RN\nline two)"  # escaped and read back whole
-    raw = (tmp_path / "calendars" / "S_005.ics").read_text()
+    raw = (tmp_path / "calendars" / "S~20005.ics").read_text()
     assert "Lee\\, Ann\\; RN\\nline two" in raw and "TZID=Europe/Dublin" in raw and "Europe/London" not in raw
     assert first.walk("VTIMEZONE")[0]["TZID"] == "Europe/Dublin"
     assert {e.decoded("dtstamp") for e in events} == {stamp}

@@ -24,6 +24,7 @@ from models.roster.check import check_roster
 from models.roster.first_phase import hardened_model
 from models.roster.input import RosterInput
 from optimiser.cli import main
+from optimiser.exports.safe import safe_text
 from optimiser.kinds import load_instance
 
 PLAN_FILES = {
@@ -485,7 +486,7 @@ def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: P
 def test_an_id_that_starts_like_a_formula_round_trips_through_published_csv(tmp_path: Path) -> None:
     """Staff ``+B`` and ``B``: assignments.csv writes ``'+B`` (formula-safe), which the instance
     reads back as ``+B`` when the README's re-rostering step copies it to published.csv; the
-    workbook holds the text ``+B`` itself."""
+    workbook holds the text ``+B`` itself; B's calendar is B.ics and +B's ``~2BB.ics``."""
     folder = make(tmp_path / "g", staff=6, days=7)
     for file in folder.glob("*.csv"):
         file.write_text(file.read_text().replace("S001", "+B").replace("S002", "B"))
@@ -499,6 +500,12 @@ def test_an_id_that_starts_like_a_formula_round_trips_through_published_csv(tmp_
     for sheet in book.worksheets:  # text cells, never an apostrophe shown nor a formula
         for row in sheet.iter_rows():
             assert all(c.value != "'+B" and c.data_type != "f" for c in row), sheet.title
+    for staff_id, file in (("+B", "~2BB.ics"), ("B", "B.ics")):
+        ics = (first / "calendars" / file).read_text()
+        assert (
+            f"UID:{staff_id}-2025-01-" in ics
+            and ics.count("BEGIN:VEVENT") == (written["staff_id"] == safe_text(staff_id)).sum()
+        )
     shutil.copy(first / "assignments.csv", folder / "published.csv")
     again = tmp_path / "again"
     result = solve(folder, again, limit="10")
@@ -533,11 +540,11 @@ def test_ids_that_clean_to_one_file_name_get_their_own_calendars(tmp_path: Path)
     files = json.loads((out / "run.json").read_text())["files"]
     assert len(files) == len(set(files))
     calendars = sorted(f for f in files if f.startswith("calendars/"))
-    assert {"calendars/S_005.ics", "calendars/S_005-2.ics"} <= set(calendars)
+    assert {"calendars/S~20005.ics", "calendars/S_005.ics"} <= set(calendars)
     assert sorted(f"calendars/{p.name}" for p in (out / "calendars").iterdir()) == calendars
     uids = {
         line.split(":", 1)[1].split("@")[0].rsplit("-", 4)[0]
-        for line in (out / "calendars" / "S_005-2.ics").read_text().splitlines()
+        for line in (out / "calendars" / "S_005.ics").read_text().splitlines()
         if line.startswith("UID:")
     }
     assert uids == {"S_005"}
