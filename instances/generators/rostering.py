@@ -214,12 +214,7 @@ def generate(
     ids = people["staff_id"]
     history = _random_history(rng, ids, first_date, history_days)
     leave = _random_leave(rng, ids, first_date, days)
-    away = {(row["staff_id"], row["date"]) for row in leave}
-    requests = [  # one to work on a leave day could never be granted: the model refuses it
-        r
-        for r in _random_requests(rng, ids, first_date, days)
-        if r["kind"] == "off" or (r["staff_id"], r["date"]) not in away
-    ]
+    requests = _random_requests(rng, ids, first_date, days)
     return RosterInput(
         staff=people,
         shifts=_ward_shifts(),

@@ -84,13 +84,13 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
             if name in tables:
                 _check_dates(tables[name], rows[name], files[name], name, first, last, problems)
     _check_skills(tables, rows, files, problems)
-    if "requests" in tables:
-        _check_requests_to_work_when_off(tables, rows["requests"], files["requests"], problems)
     cover = _cover(tables, rows, files, first, days, problems)
     if problems:
         raise InputError(problems)
     assert first is not None and days is not None
     notes = _leave_outside(tables.get("leave"), rows.get("leave"), files.get("leave"), first, days)
+    if "requests" in tables:
+        notes += _requests_to_work_when_off(tables, rows["requests"], files["requests"])
     change_from = None
     if params.get("change_from") is not None:
         change_from = date_parameter(params, "change_from", yaml_file, problems)
@@ -123,6 +123,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
 
 
 NEAR_ROTA_DAYS = 14
+MAX_NOTED = 5  # rows named one by one in a note; the rest are counted
 """A leave date outside the rota but within this many days of it is named in the note: a typo
 (2025-06-03 for 2025-03-06) more often than leave for another rota."""
 
@@ -228,11 +229,13 @@ def _check_skills(
             problems.append(Problem(files[name], message, int(rows[name][idx]), "skill"))
 
 
-def _check_requests_to_work_when_off(
-    tables: dict[str, pd.DataFrame], rows: pd.Series, file: str, problems: list[Problem]
-) -> None:
-    """A request to work on a leave day or a fixed day off, refused as a pre-assignment there is:
-    it could never be granted, and was counted denied on every rota."""
+def _requests_to_work_when_off(
+    tables: dict[str, pd.DataFrame], rows: pd.Series, file: str
+) -> tuple[str, ...]:
+    """The note on requests to work on a leave day or a fixed day off: none can be granted, so each
+    is denied on every rota, a constant in the penalty. A note, not a refusal (as a pre-assignment
+    there is): a request is a wish, often exported from another system before the leave was
+    booked, and the rota can still be made."""
     requests = tables["requests"]
     leave = tables.get("leave")
     away: dict[tuple[str, dt.date], str] = {}
@@ -245,17 +248,23 @@ def _check_requests_to_work_when_off(
         for who, off in zip(tables["staff"]["staff_id"], tables["staff"]["fixed_days_off"], strict=True)
     }
     on = requests[requests["kind"] == "on"]
+    found = []
     for idx, who, day, shift in zip(
         on.index, on["staff_id"], on["date"].dt.date, on["shift_id"], strict=True
     ):
-        what = f"{who} asks to work {f'shift {shift}' if shift else 'a shift'} on {day}"
+        what = f"row {int(rows[idx])} ({who} asks to work {f'shift {shift}' if shift else 'a shift'} on {day}"
         if (who, day) in away:
-            problems.append(
-                Problem(file, f"{what} but is on {away[who, day]} that day", int(rows[idx]), "date")
-            )
+            found.append(f"{what}, on {away[who, day]})")
         elif WEEKDAYS[day.weekday()] in fixed_off.get(who, ()):
-            message = f"{what}, a {day:%A}: one of their fixed days off"
-            problems.append(Problem(file, message, int(rows[idx]), "date"))
+            found.append(f"{what}, a {day:%A}: a fixed day off)")
+    if not found:
+        return ()
+    more = f" and {len(found) - MAX_NOTED} more" if len(found) > MAX_NOTED else ""
+    named = "; ".join(found[:MAX_NOTED])
+    return (
+        f"{file}: {len(found)} requests to work fall on the person's leave or fixed day off and are "
+        f"denied on every rota (their weight is in every rota's penalty): {named}{more}.",
+    )
 
 
 def _check_leave_once_a_day(leave: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:
