@@ -45,12 +45,12 @@ def plain_text(value: Any) -> Any:
 def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` (read as text) with every cell and column name as :func:`plain_text` reads it."""
     out = frame.copy()
-    for column in out.columns:
-        values = out[column]
+    for i in range(out.shape[1]):  # by position: a name may be repeated (validation reports it)
+        values = out.iloc[:, i]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
             quoted = values.str.startswith("'", na=False)
             if quoted.any():  # only those cells are looked at again: large tables have none
-                out[column] = values.where(~quoted, values[quoted].map(plain_text))
+                out.iloc[:, i] = values.where(~quoted, values[quoted].map(plain_text))
     out.columns = [plain_text(str(c)) for c in frame.columns]
     return out
 
