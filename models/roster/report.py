@@ -54,6 +54,37 @@ def _too_long(rules: dict, minutes: int) -> bool:
     return r is not None and r.hard and minutes > r.limit * 60 + 1e-9
 
 
+def _why_not(
+    fit: list[Any],
+    date: dt.date,
+    shift_id: str,
+    lasts: float,
+    away: dict[tuple[str, dt.date], str],
+    pre: dict[tuple[str, dt.date], str],
+) -> str:
+    """Why each of ``fit`` (the people with the skill) cannot work ``shift_id`` on ``date``, each
+    person counted once, under the first reason that holds: on leave, a fixed day off,
+    pre-assigned another shift, not allowed this shift, the shift too long for their rules. (The
+    message said "3 on leave or unavailable" when the fourth had her fixed day off.)"""
+    counts = dict.fromkeys(("on leave", "fixed day off", "pre-assigned another shift", "may not work it"), 0)
+    long = 0
+    for row, _skills, fixed_off, rules, able in fit:
+        if (row.staff_id, date) in away:
+            counts["on leave"] += 1
+        elif WEEKDAYS[date.weekday()] in fixed_off:
+            counts["fixed day off"] += 1
+        elif pre.get((row.staff_id, date), shift_id) != shift_id:
+            counts["pre-assigned another shift"] += 1
+        elif shift_id not in able:
+            counts["may not work it"] += 1
+        elif _too_long(rules, lasts):
+            long += 1
+    words = [f"{n} {reason}" for reason, n in counts.items() if n]
+    if long:
+        words.append(f"the shift lasts {lasts / 60:g} h that day, longer than {long} may work")
+    return "; ".join(words) or "none is kept away"
+
+
 def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[str]:
     """Requirements that cannot be met whatever the rota (cover minima above the people available,
     pre-assignments above a cover maximum, hard minimum hours or shifts above what the days allow,
@@ -86,13 +117,7 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
             ]
             if len(free) < r.minimum:
                 reported.add((r.date, r.skill or ""))
-                gone = sum((p[0].staff_id, r.date) in away for p in fit)
-                long = sum(_too_long(p[3], lasts) for p in fit)
-                why = f"{gone} on leave or unavailable" + (
-                    f"; the shift lasts {lasts / 60:g} h that day, longer than {long} may work"
-                    if long
-                    else ""
-                )
+                why = _why_not(fit, r.date, r.shift_id, lasts, away, pre)
                 problems.append(
                     f"cover {r.shift_id} on {day}: needs at least {r.minimum} staff{who} but only "
                     f"{len(free)} of {len(fit)} can work it ({why})"

@@ -267,6 +267,23 @@ def test_cover_minimum_above_available_staff_is_named_before_solving() -> None:
     assert "needs at least 2" in plan.explanation[0] and "1 on leave" in plan.explanation[0]
 
 
+def test_each_person_kept_from_a_cover_row_is_counted_under_their_own_reason() -> None:
+    """Four people, a Tuesday needing three: P1 on leave, P2's fixed day off, P3 pre-assigned the
+    early shift. It read '1 on leave or unavailable' for all three kept away."""
+    staff = [{"staff_id": f"P{i}", "fixed_days_off": "Tue" if i == 2 else ""} for i in range(1, 5)]
+    leave = pd.DataFrame([{"staff_id": "P1", "date": day(1), "reason": "annual leave"}])
+    pre = pd.DataFrame([{"staff_id": "P3", "date": day(1), "shift_id": "E"}])
+    inp = make(
+        staff, 2, [DAY, EARLY], [(1, "D", 3, 1, 0, 3), (1, "E", 0, 1, 0, 0)], leave=leave, preassigned=pre
+    )
+    plan = solve_roster(inp, OPTIONS)
+    assert not plan.found
+    assert plan.explanation[0] == (
+        "cover D on Tue 2025-03-04: needs at least 3 staff but only 1 of 4 can work it "
+        "(1 on leave; 1 fixed day off; 1 pre-assigned another shift)"
+    )
+
+
 def test_conflicting_hard_rules_are_explained_by_the_elastic_model() -> None:
     # One person must cover 7 days running but may work at most 5 in a row. Working all 7 breaks the
     # run rule twice (days 6 and 7); leaving one middle day uncovered breaks the cover minimum once.
