@@ -333,9 +333,9 @@ def _supply_links(
         {
             "site_id": a.site_ids[a.link_site[chosen]],
             "hub_id": a.site_ids[a.link_hub[chosen]],
-            "minutes": np.round(a.link_minutes[chosen], 2),
-            "doses": np.round(doses, 3),
-            "transport_cost": np.round(p.transport_cost_per_minute * a.link_minutes[chosen] * doses, 2),
+            "minutes": a.link_minutes[chosen],
+            "doses": doses,
+            "transport_cost": p.transport_cost_per_minute * a.link_minutes[chosen] * doses,
         }
     )
     return links, float((a.link_minutes * values["doses"]).sum())
