@@ -42,6 +42,7 @@ from optimiser.errors import InputError, Problem
 from optimiser.importers.deprivation import msoa_quintiles, read_lsoas
 from optimiser.importers.sites import candidate_sites, zones_beyond_reach
 from optimiser.importers.tables import ImportedInstance
+from optimiser.instance_files import read_csv_table
 from optimiser.kinds.sact_schema import PARAMETERS
 from optimiser.schema import Column, TableSchema, validate_table
 
@@ -179,15 +180,17 @@ def msoa_districts(pop: pd.DataFrame) -> np.ndarray:
 def _read(path: Path, schema: TableSchema) -> tuple[pd.DataFrame, list[Problem]]:
     """The columns of ``schema`` from the CSV at ``path``, typed; other columns are ignored."""
     shown = str(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except FileNotFoundError:
+    if not path.is_file():
         return pd.DataFrame(), [Problem(shown, "file not found")]
-    except pd.errors.EmptyDataError:
+    raw, problems = read_csv_table(path)  # as instance tables are read: rows and headers as written
+    if raw is None:
+        return pd.DataFrame(), problems
+    if raw.empty and not len(raw.columns):
         return pd.DataFrame(), [Problem(shown, "the file is empty")]
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        return pd.DataFrame(), [Problem(shown, f"cannot be read as CSV: {str(exc).strip()}")]
     raw.columns = [str(c).strip() for c in raw.columns]
+    repeated = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    if repeated:
+        return pd.DataFrame(), [Problem(shown, f"column '{c}' appears twice", column=c) for c in repeated]
     known = [c.name for c in schema.columns]
     frame, problems = validate_table(raw[[c for c in raw.columns if c in known]], schema, shown)
     return frame, problems

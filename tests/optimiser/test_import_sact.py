@@ -147,6 +147,17 @@ def test_missing_column_and_unreadable_file(tmp_path: Path) -> None:
     assert any("sites.csv: cannot be read as CSV" in m for m in messages)
 
 
+def test_a_column_repeated_in_an_imported_file_is_named(tmp_path: Path) -> None:
+    """pandas read a second 'lat' as 'lat.1' and the import used the first silently."""
+    pop, sites = _small_files(tmp_path, "", GOOD_SITES)
+    pop.write_text(
+        POP_HEADER.rstrip("\n") + ",lat\n" + "E1,Town 001,Town,53.80,-2.70,8000,54.0\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:
+        import_sact(pop, sites)
+    assert [str(p) for p in caught.value.problems] == [f"{pop}, column 'lat': column 'lat' appears twice"]
+
+
 IMD_HEADER = (
     "\ufeffLSOA code (2011),LSOA name (2011),Local Authority District code (2019),"
     "Local Authority District name (2019),Index of Multiple Deprivation (IMD) Rank,"
