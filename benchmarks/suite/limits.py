@@ -113,6 +113,16 @@ def run_limited(
     return Limited(status, code, wall, peak / 2**20, note)
 
 
+def interrupt_all() -> None:
+    """Ask every limited command still running in this process to stop: SIGINT to its process
+    group, as Ctrl-C would (an ``optimiser solve`` then keeps its best plan and writes it)."""
+    with _LOCK:
+        live = list(_LIVE.values())
+    for popen in live:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(popen.pid, signal.SIGINT)
+
+
 def kill_all() -> None:
     """Kill every limited command still running in this process (after an interruption)."""
     with _LOCK:

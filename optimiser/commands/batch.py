@@ -109,7 +109,7 @@ class BatchProgress:
 
     def __call__(self, outcome: JobOutcome, done: int, total: int) -> None:
         ok = outcome.status in ("finished", "resumed") and outcome.returncode in (0, None)
-        if not ok and outcome.returncode != 1:
+        if not ok and outcome.returncode != 1 and outcome.status != "stopped":
             self.failed += 1
         running = min(self.workers, total - done)
         text = (

@@ -5,8 +5,12 @@ instance and keep each run folder".  Every job is ``python -m optimiser solve ..
 wall-clock and memory limit (:func:`benchmarks.suite.limits.run_limited`, the benchmark suite's)
 on a Dask cluster (an embedded local one by default, ``--scheduler ADDRESS`` for a real one), so
 a crash or a runaway solve costs one job, not the batch.  A job whose run folder already holds a
-``summary.json`` written for the same request is not run again (a rerun resumes); Ctrl-C kills
-the running jobs and keeps every finished folder.
+``summary.json`` written for the same request is not run again (a rerun resumes).  The first
+Ctrl-C or SIGTERM stops the batch as it stops a solve: every running solve is asked to stop
+(SIGINT to its process, so it keeps its best plan and writes it), no further job starts (status
+``stopped``), and the command writes its tables from what there is; a second one kills the
+running jobs and keeps every finished folder.  (Without this, SIGTERM ended the command at once
+and left its solves running on their own; Ctrl-C killed them and kept nothing of theirs.)
 
 One clock covers the batch (``deadline``, on the wall clock, :func:`time.time`): each job, when it
 starts, gets as its ``--time-limit`` the ``share`` the caller gave it, never more than the time
@@ -32,7 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from solvers.interrupt import stop_requested
+
 REQUEST_FILE = "request.json"
+STOPPED_NOTE = "not started: the command was stopped (Ctrl-C or SIGTERM)"
 LEAST_JOB_SECONDS = 2.0
 """A job is started only with at least this many seconds left before the batch's deadline: a
 solve's process takes about a second to start and read its instance, and a limit shorter than
@@ -66,7 +73,7 @@ class Job:
 @dataclass(frozen=True)
 class JobOutcome:
     name: str
-    status: str  # finished, timeout, killed, error, resumed
+    status: str  # finished, timeout, killed, error, resumed, stopped
     returncode: int | None
     wall_seconds: float
     peak_memory_mb: float
@@ -82,6 +89,9 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
     arguments = list(payload["arguments"])
     wall_seconds = payload["wall_seconds"]
     deadline = payload.get("deadline")
+    if stop_requested():  # the command was stopped before this job started
+        return {"name": payload["name"], "status": "stopped", "returncode": None,
+                "wall_seconds": 0.0, "peak_memory_mb": 0.0, "note": STOPPED_NOTE}  # fmt: skip
     if deadline is not None:
         limit = min(payload["share"], deadline - time.time())
         if limit < LEAST_JOB_SECONDS:
@@ -147,6 +157,13 @@ def job_share(deadline: float, jobs: int, workers: int) -> float:
     return max(deadline - time.time(), 0.0) / rounds
 
 
+def _say_stopping(_: str) -> None:
+    sys.stderr.write(
+        "\nStopping: the running solves keep their best plans, no more start; a second Ctrl-C kills them.\n"
+    )
+    sys.stderr.flush()
+
+
 def run_jobs(
     jobs: Sequence[Job],
     *,
@@ -166,7 +183,8 @@ def run_jobs(
     With fewer jobs to run than ``workers``, each job's ``--threads`` is ``workers // jobs`` (a
     regret's first solve, alone, takes both of two workers' threads)."""
     from benchmarks.suite.cluster import dask_client
-    from benchmarks.suite.limits import kill_all
+    from benchmarks.suite.limits import interrupt_all, kill_all
+    from solvers.interrupt import on_stop, stop_on_signals
 
     outcomes: dict[str, JobOutcome] = {}
     todo = []
@@ -207,16 +225,17 @@ def run_jobs(
                 )
                 futures[future] = job
                 by_name[job.name] = future
-            for future in as_completed(futures):
-                try:
-                    outcome = JobOutcome(**future.result())
-                except Exception as exc:  # the harness failed on this job: keep it as a row
-                    note = f"{type(exc).__name__}: {exc}"
-                    outcome = JobOutcome(futures[future].name, "error", None, 0.0, 0.0, note)
-                outcomes[outcome.name] = outcome
-                finished += 1
-                if on_done is not None:
-                    on_done(outcome, finished, total)
+            with stop_on_signals(notify=_say_stopping), on_stop(interrupt_all):
+                for future in as_completed(futures):
+                    try:
+                        outcome = JobOutcome(**future.result())
+                    except Exception as exc:  # the harness failed on this job: keep it as a row
+                        note = f"{type(exc).__name__}: {exc}"
+                        outcome = JobOutcome(futures[future].name, "error", None, 0.0, 0.0, note)
+                    outcomes[outcome.name] = outcome
+                    finished += 1
+                    if on_done is not None:
+                        on_done(outcome, finished, total)
         except BaseException:
             kill_all()
             raise

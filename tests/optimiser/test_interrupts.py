@@ -230,3 +230,48 @@ def test_progress_line_names_the_stage_and_the_stop() -> None:
         assert progress._text().startswith("stopping, keeping the best plan [plan week 3 of 26] ...")
     finally:
         clear_stop()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_batch_stops_its_solves_keeps_their_plans_and_writes_its_tables(
+    sig: int, tmp_path: Path
+) -> None:
+    """SIGTERM ended `optimiser scenarios` at once and left its solves running on their own;
+    Ctrl-C killed them (tracebacks, nothing of theirs kept). Now both stop the batch as a solve
+    is stopped: the running solves are stopped as Ctrl-C stops a solve (each keeps its best plan, if
+    it has one by then, and writes its summary), no further solve starts, the comparison is
+    written from what there is, and no solve is left behind."""
+    import psutil
+
+    out = tmp_path / "batch"
+    command = [
+        *CLI,
+        "scenarios",
+        "lsc-sact-rollout",
+        "--workers",
+        "2",
+        "--time-limit",
+        "120",
+        "--out",
+        str(out),
+    ]
+    with subprocess.Popen(
+        command, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as proc:
+        batch = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 120
+        while len([c for c in batch.children() if "solve" in c.cmdline()]) < 2:
+            assert time.monotonic() < deadline and proc.poll() is None, "two solves never started"
+            time.sleep(0.2)
+        solves = [c for c in batch.children() if "solve" in c.cmdline()]
+        time.sleep(3.0)  # into their searches
+        proc.send_signal(sig)
+        output, _ = proc.communicate(timeout=STOPPED_WITHIN)
+    assert "Traceback" not in output and "Stopping:" in output, output[-3000:]
+    assert not any(s.is_running() and s.status() != psutil.STATUS_ZOMBIE for s in solves)
+    assert "growth-90 stopped (not started: the command was stopped" in output
+    assert (out / "comparison.csv").is_file()
+    for name in ("growth-40", "growth-68"):  # each stopped as a solve is, and wrote what it had
+        assert _strict_json(out / "runs" / name / "summary.json")["interrupted"] is True
+    assert proc.returncode == 1 and "growth-90: not run" in output
