@@ -19,6 +19,7 @@ import pandas as pd
 from models.common.words import count
 from optimiser.outputs import list_in_run, owned_by_run, replacing
 from optimiser.report.context import comparison_context, run_context
+from optimiser.report.instance import instance_mismatch
 
 REPORT_FILE = "report.html"
 GENERATOR = '<meta name="generator" content="nhs-cancer-optimiser">'
@@ -53,6 +54,8 @@ def write_report(
             raise ValueError("--years and --instance apply to a run folder, not to a comparison")
         context = comparison_context(folder)
     elif (folder / "run.json").is_file():
+        if instance is not None and (wrong := instance_mismatch(folder, instance)) is not None:
+            raise ValueError(wrong)
         context = run_context(folder, years, instance)
     else:
         raise FileNotFoundError(f"{folder} holds neither a run (run.json) nor a comparison (comparison.csv)")

@@ -59,6 +59,25 @@ def run_instance(run: Path, instance: Path | None = None) -> Path:
     return Path(meta.get("instance", ""))
 
 
+def instance_mismatch(run: Path, instance: Path) -> str | None:
+    """Why ``instance`` (``--instance``) is not the one the run folder ``run`` was solved from:
+    another kind or another name than ``run.json`` records (None when it matches, or cannot be
+    read: :func:`map_note` says that). Another kind's instance crashed the report; another
+    region's drew its zones under the run's plan without a word."""
+    meta_file = run / "run.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    loaded = loaded_instance(instance)
+    if loaded is None:
+        return None
+    kind, name = loaded.kind.name, loaded.raw.name
+    if kind == meta.get("kind", kind) and name == meta.get("name", name):
+        return None
+    return (
+        f"--instance {instance} is the {kind} instance '{name}', but {run} was solved from the "
+        f"{meta.get('kind')} instance '{meta.get('name')}'"
+    )
+
+
 def run_map_note(run: Path, instance: Path | None = None) -> str | None:
     """Why the report of the run folder ``run`` has no map (None when it has one or needs none)."""
     meta_file = run / "run.json"

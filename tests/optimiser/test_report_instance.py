@@ -54,3 +54,20 @@ def test_instance_option_is_for_a_run_not_a_comparison(tmp_path: Path, moved_run
     result = CliRunner().invoke(main, ["report", str(tmp_path), "--instance", str(moved_run[1])])
     assert result.exit_code == 2
     assert "apply to a run folder" in result.output
+
+
+@pytest.mark.parametrize("other", ["lsc-ooh", "lsc-sact"])
+def test_an_instance_that_is_not_the_runs_is_refused(moved_run: tuple[Path, Path], other: str) -> None:
+    """Another kind's instance crashed the report (a traceback); another instance of the same
+    kind drew its zones under the run's plan without a word."""
+    from instances import bundled_path
+
+    run, _ = moved_run
+    instance = bundled_path(other)
+    result = CliRunner().invoke(main, ["report", str(run), "--instance", str(instance)])
+    assert result.exit_code == 2, result.output
+    kind = "ooh" if other == "lsc-ooh" else "sact"
+    assert f"--instance {instance} is the {kind} instance '{other}', but {run} was solved from the sact" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
