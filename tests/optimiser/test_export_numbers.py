@@ -35,7 +35,7 @@ DECIMAL = re.compile(r"^-?\d+\.(\d+)$")
 
 
 def allowed_decimals(column: str) -> int:
-    name = column.rsplit(".", 1)[-1]
+    name = [part for part in column.split(".") if not part.isdigit()][-1]  # not a year
     if SHARE.match(name):
         return SHARE_DECIMALS
     if MONEY.match(name):
@@ -85,6 +85,8 @@ def test_solve_writes_every_number_to_its_columns_decimals(instance: str, tmp_pa
         ("utilisation", 6),
         ("discount_factor", 6),
         ("quintile_1.within_45", 6),
+        ("within_30_by_year.2026", 6),  # judged by its name, not its year (was 4)
+        ("chairs_by_year.2026", 4),
         ("target", 6),
         ("transport_cost", 2),
         ("costs.total", 2),
