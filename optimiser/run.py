@@ -85,7 +85,7 @@ def summary_document(outcome: RunOutcome) -> dict[str, Any]:
         "kind": outcome.kind.name,
         "plan_found": outcome.found,
         "interrupted": outcome.interrupted,
-        "solver": plan.result.to_dict(),
+        "solver": {**plan.result.to_dict(), "interrupted": outcome.interrupted},  # one answer, the run's
         "explanation": list(plan.explanation),
         "input_notes": list(outcome.case.notes),
         "timings": timings,

@@ -92,6 +92,7 @@ def test_an_interrupted_solve_without_a_plan_gives_the_true_reason() -> None:
     outcome = solve_loaded(_fake_loaded(solve), "highs", SolveOptions())
     doc = summary_document(outcome)
     assert outcome.interrupted and doc["interrupted"] is True and doc["plan_found"] is False
+    assert doc["solver"]["interrupted"] is True  # the backend's result did not say so (was false)
     assert doc["explanation"] == ["interrupted before any plan was found"]
     assert json.loads(json.dumps(doc, allow_nan=False))["plans"] == 0
     assert check_lines(outcome) == []  # the kind's summary prints the explanation
