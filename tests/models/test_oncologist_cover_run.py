@@ -205,3 +205,18 @@ def test_a_baseline_stopped_at_its_limit_is_said_to_be(monkeypatch: pytest.Monke
     )
     quiet = solve(two_weeks(), PARAMS)
     assert not any("the baseline (everyone at home) stopped" in line for line in quiet.explanation)
+
+
+def test_the_run_message_counts_every_stopped_solve_by_stage() -> None:
+    """It named stage 2's weekly solves alone ('7 optimal, 9 stopped'), where stage 1 had
+    stopped at its limit in two weeks too."""
+    from models.cover.solve import _solves_said
+
+    rows = [
+        {"stage": "stage 1: uncovered demand", "status": "feasible"},
+        {"stage": "stage 1: uncovered demand", "status": "optimal"},
+        {"stage": "stage 2: locum and travel cost", "status": "feasible"},
+        {"stage": "stage 2: locum and travel cost", "status": "feasible"},
+    ]
+    assert _solves_said(rows) == "4 solves of the plan, 3 stopped at a limit (stage 1 1, stage 2 2)"
+    assert _solves_said(rows[1:2]) == "1 solve of the plan, every one optimal"
