@@ -31,15 +31,17 @@ def fail(exc: InputError) -> None:
 BATCH_SECONDS = 600.0
 """Default ``--time-limit`` of a multi-solve command: the whole command's wall clock (seconds)."""
 _deadline: float | None = None
+_least: tuple[float, str] | None = None  # the command's least cost so far, over all its batches
 
 
 def start_clock(time_limit: float) -> None:
     """Set the batch's deadline on the wall clock (:func:`time.time`): the run's start (the
     process's, :func:`optimiser.clock.run_started`) plus ``time_limit``, less the reserve
     :func:`optimiser.clock.solve_deadline` keeps for writing the tables, the report and exiting."""
-    global _deadline
+    global _deadline, _least
     from optimiser.clock import run_started, solve_deadline
 
+    _least = None
     end = solve_deadline(run_started(), time_limit)
     _deadline = None if end is None else time.time() + (end - time.monotonic())
 
@@ -94,7 +96,6 @@ class BatchProgress:
         self.folders = {job.name: job.folder for job in jobs}
         self.workers = workers
         self.failed = 0
-        self.best: tuple[float, str] | None = None
 
     def _objective(self, name: str) -> float | None:
         summary = self.folders[name] / "summary.json"
@@ -117,11 +118,12 @@ class BatchProgress:
         )
         if outcome.note and not ok:
             text += f" ({outcome.note.splitlines()[-1][:120]})"
+        global _least
         value = self._objective(outcome.name) if outcome.name in self.folders else None
-        if value is not None and (self.best is None or value < self.best[0]):
-            self.best = (value, outcome.name)
-        if self.best is not None:
-            text += f"; least cost so far {self.best[0]:,.0f} ({self.best[1]})"
+        if value is not None and (_least is None or value < _least[0]):
+            _least = (value, outcome.name)
+        if _least is not None:  # over the command's batches (a frontier's ends, then its points)
+            text += f"; least cost so far {_least[0]:,.0f} ({_least[1]})"
         click.echo(text, err=True)
 
 

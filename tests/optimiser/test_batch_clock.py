@@ -163,3 +163,25 @@ def test_unanswered_runs_are_those_without_a_plan_or_a_proof_there_is_none(tmp_p
         "failed": "the solver failed",
         "missing": "not run",
     }
+
+
+def test_the_least_cost_so_far_is_the_commands_over_all_its_batches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A frontier runs its ends, then its points, each a batch: the points' progress said 'least
+    cost so far 3,050,208 (point-01)' after the base had given 1,494,461."""
+    from optimiser.commands.batch import BatchProgress, start_clock
+    from optimiser.commands.parallel import Job, JobOutcome
+
+    def job(name: str, total: float) -> Job:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "summary.json").write_text(json.dumps({"costs": {"total": {"after": total}}}))
+        return Job(name, folder, ())
+
+    start_clock(600.0)
+    base, point = job("base", 1494461.0), job("point-01", 3050208.0)
+    BatchProgress([base], 2)(JobOutcome("base", "finished", 0, 1.0, 1.0), 1, 1)
+    BatchProgress([point], 2)(JobOutcome("point-01", "finished", 0, 1.0, 1.0), 1, 1)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-1].endswith("least cost so far 1,494,461 (base)")
