@@ -198,6 +198,9 @@ def run_context(
         "new_site_label": "new since today" if kind == "rollout" else "new site",
         # the grey marks: an OOH site whose rotas are all based elsewhere, a SACT candidate left shut
         "unused_site_label": "no rota based here" if kind == "ooh" else "candidate not used",
+        "link_label": "rota cover (from a rota base to a site it covers)"
+        if kind == "ooh"
+        else "aseptic supply",
         "charts": charts,
         **split_access(tables),
         "version": meta.get("version", ""),
@@ -308,8 +311,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         maps = [_map_section(m.title, m.svg, m.figures) for m in year_maps if m.svg]
     return {
         "title": f"{folder.name}",
-        "subtitle": f"{count(len(table), 'solve')} compared"
-        + (f"; map: {first.name}" if first is not None else ""),
+        "subtitle": f"{count(len(table), 'solve')} compared" + (f"; map: {first.name}" if maps else ""),
         "headline": [
             ("Solves", str(len(table))),
             ("Checked", str(int((table["check"] == "passed").sum()) if "check" in table else 0)),

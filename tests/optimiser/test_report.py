@@ -138,6 +138,10 @@ def test_report_of_an_ooh_run_shows_today_the_plan_and_the_saving(tmp_path: Path
     assert f"{rotas['before']} -&gt; {rotas['after']}" in html
     # the grey marks of sites covered from elsewhere are in the legend
     assert 'class="site site-not open"' in html and "no rota based here</span>" in html
+    assert (
+        "rota cover (from a rota base to a site it covers)</span>" in html
+        and "aseptic supply</span>" not in html
+    )
 
 
 def test_headline_of_a_cover_run_gives_its_cost_uncovered_pas_and_mdts() -> None:
@@ -233,8 +237,9 @@ def test_solve_force_leaves_no_report_of_the_replaced_plan(tiny_instance: Path, 
 
 
 def test_a_comparison_maps_its_first_scenario_not_the_first_by_name(tmp_path: Path) -> None:
-    """scenarios' report mapped 'access-90' (first by name) beside a table led by 'base'."""
-    from optimiser.report.context import comparison_context
+    """scenarios' report mapped 'access-90' (first by name) beside a table led by 'base'; a kind
+    with no map names none ('map: base' stood over an OOH or cover comparison with no map)."""
+    from optimiser.report.context import _first_run, comparison_context
 
     (tmp_path / "comparison.csv").write_text(
         "scenario,status,check\nbase,optimal,passed\naccess-90,optimal,passed\n"
@@ -242,7 +247,9 @@ def test_a_comparison_maps_its_first_scenario_not_the_first_by_name(tmp_path: Pa
     for name in ("base", "access-90"):
         (tmp_path / "runs" / name).mkdir(parents=True)
         (tmp_path / "runs" / name / "run.json").write_text('{"kind": "cover", "files": []}')
-    assert comparison_context(tmp_path)["subtitle"] == "2 solves compared; map: base"
+    table = pd.read_csv(tmp_path / "comparison.csv")
+    assert _first_run(tmp_path, table) == tmp_path / "runs" / "base"
+    assert comparison_context(tmp_path)["subtitle"] == "2 solves compared"
 
 
 def test_a_regret_bar_of_a_forced_solve_stopped_at_its_limit_is_hatched(tmp_path: Path) -> None:
