@@ -17,8 +17,9 @@ figures look wrong (a share above one) though the plan is right.  Every table wr
   PAs, miles, seconds, objectives.
 
 A dotted column name (``costs.total``, ``quintile_1.within_30`` of a comparison) is judged by its
-last part that is not a number (``within_30_by_year.2026`` by ``within_30_by_year``).  Integer and boolean columns, text and dates are left as they are; a float cell in a
-column of mixed cells is rounded like a float column.  A float is written as the shortest text
+last part that is not a number (``within_30_by_year.2026`` by ``within_30_by_year``).  Integer
+and boolean columns, text and dates are left as they are; a float cell in a column of mixed cells
+is rounded like a float column.  A float is written as the shortest text
 that reads back as the rounded value, so a whole number stays ``3.0``, not ``3.0000``, and the
 cell never has more decimals than its column's precision; ``-0.0`` is written as ``0.0``.
 
