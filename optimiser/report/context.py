@@ -13,7 +13,7 @@ from models.common.words import count, status_words
 from models.sact.access import percent
 from optimiser.kinds.figures import gap_percent, money
 from optimiser.report import svgmap
-from optimiser.report.instance import run_instance, run_map_note
+from optimiser.report.instance import loaded_instance, run_instance, run_map_note
 from optimiser.report.maps import ooh_map, sact_map
 
 
@@ -119,8 +119,29 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
 SHIFT_COLOURS = ("#41B6E6", "#FFB81C", "#330072", "#009639", "#ED8B00", "#AE2573", "#768692", "#00A499")
 
 
-def rota_grid(run: Path) -> str | None:
-    """The rota as a staff x date grid, one colour per shift type (escaped HTML)."""
+LEAVE_CELL = '<td class="leave" title="{reason}" style="background:#E8EDEE;color:#425563">lv</td>'
+"""A day of leave in the grid: grey, ``lv``, its reason on hover (shift ids are the staff's own)."""
+
+
+def _leave_days(instance: Path | None) -> dict[tuple[str, str], str]:
+    """(staff_id, ISO date): reason, from the rota instance the run was solved from (empty when it
+    cannot be read: the grid then shows the shifts alone)."""
+    if instance is None:
+        return {}
+    loaded = loaded_instance(instance)
+    leave = getattr(getattr(loaded, "model_input", None), "input", None)
+    leave = getattr(leave, "leave", None)
+    if leave is None or leave.empty:
+        return {}
+    return {
+        (str(r.staff_id), pd.Timestamp(r.date).date().isoformat()): str(r.reason or "leave")
+        for r in leave.itertuples(index=False)
+    }
+
+
+def rota_grid(run: Path, instance: Path | None = None) -> str | None:
+    """The rota as a staff x date grid, one colour per shift type, each day of leave grey
+    (:data:`LEAVE_CELL`; read from ``instance``) (escaped HTML)."""
     import html
 
     path = run / "assignments.csv"
@@ -133,6 +154,7 @@ def rota_grid(run: Path) -> str | None:
         s: SHIFT_COLOURS[i % len(SHIFT_COLOURS)] for i, s in enumerate(sorted(shifts["shift_id"].unique()))
     }
     grid = shifts.pivot_table(index="staff_id", columns="date", values="shift_id", aggfunc="first")
+    away = _leave_days(instance)
     dates = sorted(grid.columns)
     head = "".join(f"<th>{html.escape(pd.Timestamp(d).strftime('%a %d %b'))}</th>" for d in dates)
     rows = []
@@ -142,6 +164,8 @@ def rota_grid(run: Path) -> str | None:
             shift = row.get(d)
             if isinstance(shift, str):
                 cells.append(f'<td style="background:{colour[shift]};color:#fff">{html.escape(shift)}</td>')
+            elif (reason := away.get((str(staff), str(d)))) is not None:
+                cells.append(LEAVE_CELL.format(reason=html.escape(reason)))
             else:
                 cells.append("<td></td>")
         rows.append(f"<tr><th>{html.escape(str(staff))}</th>{''.join(cells)}</tr>")
@@ -171,7 +195,10 @@ def run_context(
         if name.endswith(".csv") and (run / name).is_file():
             frame = pd.read_csv(run / name)
             tables.append((name.removesuffix(".csv").replace("_", " "), _table(frame), len(frame)))
-    charts: list[tuple[str, str]] = [("Rota", grid)] if (grid := rota_grid(run)) else []
+    grid = rota_grid(run, instance if kind == "roster" else None)
+    charts: list[tuple[str, str]] = (
+        [("Rota (lv: leave)" if kind == "roster" else "Rota", grid)] if grid else []
+    )
     if years is not None and kind != "rollout":
         raise ValueError(f"years apply to a roll-out run; {run.name} is a {kind or 'unknown'} run")
     if kind == "rollout":
@@ -311,7 +338,8 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         maps = [_map_section(m.title, m.svg, m.figures) for m in year_maps if m.svg]
     return {
         "title": f"{folder.name}",
-        "subtitle": f"{count(len(table), 'solve')} compared" + (f"; map: {first.name}" if maps else ""),
+        "subtitle": f"{count(len(table), 'solve')} compared"
+        + (f"; map: {first.name}" if maps and first is not None else ""),
         "headline": [
             ("Solves", str(len(table))),
             ("Checked", str(int((table["check"] == "passed").sum()) if "check" in table else 0)),

@@ -284,3 +284,19 @@ def test_regret_bars_against_an_unproven_optimum_are_not_called_upper_bounds(tmp
     assert proven is not None and "at most this" in proven and "higher or lower" not in proven
     unproven = _regret_chart(regret, tmp_path, optimum_proven=False)
     assert unproven is not None and "at most this" not in unproven and "higher or lower" in unproven
+
+
+def test_a_rota_grid_shows_each_day_of_leave(tmp_path: Path) -> None:
+    """Leave was a blank cell, like a day off: it is grey, 'lv', its reason on hover."""
+    from instances import bundled_path
+    from optimiser.report.context import rota_grid
+
+    (tmp_path / "assignments.csv").write_text(
+        "staff_id,date,shift_id\nN01,2025-03-04,L\nN02,2025-03-17,E\n", encoding="utf-8"
+    )
+    grid = rota_grid(tmp_path, bundled_path("lsc-sact-nurses"))
+    assert grid is not None
+    n01 = grid.split("<tr><th>N01</th>")[1].split("</tr>")[0]
+    assert n01.count("<td") == 2 and 'class="leave" title="annual leave"' in n01  # 17 March
+    assert "lv</td>" not in grid.split("<tr><th>N02</th>")[1]
+    assert 'class="leave"' not in (rota_grid(tmp_path) or "")  # no instance: the shifts alone
