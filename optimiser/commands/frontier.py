@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -239,10 +239,7 @@ def frontier(
         table = response_frontier(loaded, args, out, points, (time_limit, memory_limit, workers, scheduler))
         click.echo(text_table(table))
         response_chart(table, out)
-        runs = {
-            "base" if i == 0 else f"point-{i:02d}": out / "runs" / ("base" if i == 0 else f"point-{i:02d}")
-            for i in range(len(table))
-        }
+        runs = {name: out / "runs" / name for name in table["run"]}
         title = f"Cost against the worst response: {loaded.raw.name}"
         files = write_comparison(out, "ooh", runs, title=title, report=report, extra={"frontier": table})
         click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
@@ -501,22 +498,48 @@ def chunk_tops(candidates: np.ndarray, solved: dict[float, float | None]) -> lis
 def worst_points(
     candidates: np.ndarray, points: int, args: tuple[str, ...], out: Path, batch: tuple
 ) -> tuple[list[float], list[Job]]:
-    """Solve at most ``points`` bounds: both ends first, then rounds of at most ``workers`` at the
-    tops of the unsettled runs; the (bound, job) pairs from the largest bound down."""
+    """``--x worst``'s bounds on journeys (``max_travel_minutes``), settled by :func:`settle_levels`."""
+    return settle_levels(candidates, points, args, out, batch, Bound("max_travel_minutes", "within", _worst))
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The bound a level sets (an instance parameter, its run folders' prefix) and how the level a
+    plan reaches is read from its run folder (None without a plan)."""
+
+    parameter: str
+    prefix: str
+    reached: Callable[[Path], float | None]
+    words: str = "travel times"
+
+
+def settle_levels(
+    candidates: np.ndarray,
+    points: int,
+    args: tuple[str, ...],
+    out: Path,
+    batch: tuple,
+    bound: Bound,
+    solved: dict[float, float | None] | None = None,
+) -> tuple[list[float], list[Job]]:
+    """Solve at most ``points`` bounds: both ends of what ``solved`` (bound: level reached) leaves
+    unsettled first, then rounds of at most ``workers`` at the tops of the unsettled runs; the
+    (bound, job) pairs from the largest bound down (those of ``solved`` not among them)."""
     workers = batch[2]
-    todo = spread(candidates, min(2, points))
-    solved: dict[float, float | None] = {}
+    solved = dict(solved or {})
+    todo = spread(uncovered(candidates, solved), min(2, points))
     done: list[tuple[float, Job]] = []
     while todo:
-        jobs = _solve_levels(todo, args, out, batch, later=max(points - len(done) - len(todo), 0))
+        later = max(points - len(done) - len(todo), 0)
+        jobs = _solve_levels(todo, args, out, batch, bound, later=later)
         done += list(zip(todo, jobs, strict=True))
-        solved.update({level: _worst(job.folder) for level, job in zip(todo, jobs, strict=True)})
+        solved.update({level: bound.reached(job.folder) for level, job in zip(todo, jobs, strict=True)})
         todo = chunk_tops(candidates, solved)[: min(workers, points - len(done))]
     left = len(uncovered(candidates, solved))
     click.echo(
-        "The frontier is complete: every travel time between its ends is settled."
+        f"The frontier is complete: every one of the {bound.words} between its ends is settled."
         if left == 0
-        else f"{left} travel times between the ends are not settled (more --points would settle them).",
+        else f"{left} {bound.words} between the ends are not settled (more --points would settle them).",
         err=True,
     )
     done.sort(key=lambda pair: -pair[0])
@@ -524,14 +547,14 @@ def worst_points(
 
 
 def _solve_levels(
-    levels: list[float], args: tuple[str, ...], out: Path, batch: tuple, later: int = 0
+    levels: list[float], args: tuple[str, ...], out: Path, batch: tuple, bound: Bound, later: int = 0
 ) -> list[Job]:
-    """One cost-minimal solve per bound on journeys (``max_travel_minutes``), in parallel;
-    ``later``: the solves still to come after these (they share the command's time)."""
+    """One cost-minimal solve per level of ``bound``, in parallel; ``later``: the solves still to
+    come after these (they share the command's time)."""
     jobs = []
     for level in levels:
-        extra = ("--set", f"max_travel_minutes={level!r}")
-        name = f"within-{level:.4f}"
+        extra = ("--set", f"{bound.parameter}={level!r}")
+        name = f"{bound.prefix}-{level:.4f}"
         jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
     if jobs:
         time_limit, memory_limit, workers, scheduler = batch

@@ -1,9 +1,14 @@
 """``optimiser frontier --x response`` for out-of-hours rotas: annual cost against the worst response.
 
 Epsilon-constraint on ``response_cap_minutes`` (a cap on every service's response time): the
-least-cost plan has some worst response ``w0``; the cap is stepped from ``w0`` down to the least
-any plan could meet (every site-service's nearest eligible host, its own site included), each
-point solved to the stated gap and independently checked.  Tighter caps cost more (fewer merged
+least-cost plan has some worst response ``w0``; caps are tried among the instance's own response
+times between the least any plan could meet (every site-service's nearest eligible host, its own
+site included) and ``w0``, each just below a plan already known
+(:func:`optimiser.commands.frontier.settle_levels`, as ``--x worst`` does with journeys): a plan
+solved at cap ``e`` reaching worst ``a`` is the least-cost plan for every cap in ``[a, e]``, so
+no two points repeat a plan and none between is missed. (Caps evenly spaced between the ends gave
+the same plan three times and missed the one at 27.9 minutes.) Each point is solved to the stated
+gap and independently checked.  Tighter caps cost more (fewer merged
 rotas, more temporary staff); a point where the cost falls is flagged, as is a knee (the cost of
 one minute less at least doubles).
 """
@@ -18,16 +23,32 @@ import numpy as np
 import pandas as pd
 
 from optimiser.commands.batch import exit_without_plan, mark_unproven, run_batch
+from optimiser.commands.frontier import Bound, settle_levels
 from optimiser.commands.parallel import Job
 
 
 def least_cap(loaded: Any) -> float:
     """The smallest response cap some plan might meet: every site-service's nearest host."""
+    return float(_responses(loaded).groupby(["service_id", "site_id"])["response"].min().max())
+
+
+def cap_levels(loaded: Any, low: float, high: float) -> np.ndarray:
+    """The instance's distinct response minutes in ``[low, high]``, ascending (only these can be a
+    plan's worst response)."""
+    minutes = np.unique(_responses(loaded)["response"].to_numpy(float))
+    return minutes[(minutes >= low - 1e-9) & (minutes <= high + 1e-9)]
+
+
+def _responses(loaded: Any) -> pd.DataFrame:
     from models.ooh.sets import response_minutes
 
     case = loaded.model_input
-    pairs = response_minutes(case.input, case.parameters)
-    return float(pairs.groupby(["service_id", "site_id"])["response"].min().max())
+    return response_minutes(case.input, case.parameters)
+
+
+def _worst_response(folder: Path) -> float | None:
+    doc = _read(folder)
+    return float(doc["worst_response_minutes"]) if doc.get("plan_found") else None
 
 
 def _read(folder: Path) -> dict[str, Any]:
@@ -46,13 +67,11 @@ def response_frontier(
     if not doc.get("plan_found"):
         exit_without_plan(done, base, f"The instance has no plan without a cap; see {base.folder}")
     worst = float(doc["worst_response_minutes"])
-    caps = np.linspace(worst, min(worst, least_cap(loaded)), points)
-    jobs = [base]
-    for i, cap in enumerate(caps[1:], start=1):
-        extra = ("--set", f"response_cap_minutes={cap:.4f}")
-        name = f"point-{i:02d}"
-        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
-    run_batch(jobs[1:], time_limit, memory, workers, scheduler)
+    candidates = cap_levels(loaded, min(worst, least_cap(loaded)), worst)
+    bound = Bound("response_cap_minutes", "cap", _worst_response, "response times")
+    levels, solved = settle_levels(candidates, points - 1, args, out, limits, bound, {worst: worst})
+    jobs = [base, *solved]
+    caps = [worst, *levels]
     rows = []
     for i, (job, cap) in enumerate(zip(jobs, caps, strict=True)):
         d = _read(job.folder)
@@ -61,6 +80,7 @@ def response_frontier(
         rows.append(
             {
                 "point": i,
+                "run": job.name,
                 "cap_minutes": None if i == 0 else round(float(cap), 2),
                 "worst_response_minutes": d.get("worst_response_minutes") if found else None,
                 "cost": ((d.get("costs") or {}).get("total") or {}).get("after") if found else None,

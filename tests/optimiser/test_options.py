@@ -108,7 +108,7 @@ def test_scenarios_compare_and_resume(tiny_instance: Path, tmp_path: Path) -> No
 
 def test_ooh_frontier_trades_cost_against_the_worst_response(tmp_path: Path) -> None:
     out = tmp_path / "ooh"
-    result = run("frontier", "lsc-ooh", "--x", "response", "--points", "3", "--out", str(out), "--no-report")
+    result = run("frontier", "lsc-ooh", "--x", "response", "--points", "5", "--out", str(out), "--no-report")
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "frontier.csv")
     assert table.loc[0, "cost"] == pytest.approx(1_494_460.56, abs=0.01)  # the recorded optimum
@@ -116,6 +116,11 @@ def test_ooh_frontier_trades_cost_against_the_worst_response(tmp_path: Path) -> 
     assert table["worst_response_minutes"].iloc[-1] == 0.0  # every site its own rota
     assert (table["worst_response_minutes"].iloc[1:] <= table["cap_minutes"].iloc[1:] + 1e-6).all()
     assert set(table["check"]) == {"passed"}
+    # each cap just below a known plan: no plan twice, and the 27.9-minute plan that caps evenly
+    # spaced between the ends (38.5, 25.7, 12.8, 0) missed while solving the all-local plan thrice
+    assert table["worst_response_minutes"].is_unique
+    assert table["worst_response_minutes"].tolist() == [51.3, 49.6, 32.4, 27.9, 0.0]
+    assert table.loc[3, "cost"] == pytest.approx(4_071_022.1, abs=0.01)
 
 
 def test_a_response_cap_of_zero_keeps_every_site_on_its_own_rota() -> None:
