@@ -264,6 +264,24 @@ def read_csv_table(csv: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
             "save it as 'CSV UTF-8 (Comma delimited)'"
         )
         return None, [Problem(shown, message, line)]
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True, header=None
+        )
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(), []
+    except pd.errors.ParserError as exc:  # rows longer than the header, named one by one
+        return None, _long_rows(text, shown) or [Problem(shown, f"cannot be read as CSV: {str(exc).strip()}")]
+    frame = named_by_first_row(raw)
+    return (
+        plain_frame(frame) if "'" in text else frame
+    ), []  # a file without a quote has nothing to read back
+
+
+def _long_rows(text: str, shown: str) -> list[Problem]:
+    """Each row of ``text`` with more fields than its header (the first :data:`MAX_ROWS_LISTED`,
+    then how many more), or the reason it cannot be read as CSV; read only when pandas refused
+    the file, so a good file is read once, by pandas."""
     records = csv_module.reader(io.StringIO(text, newline=""), skipinitialspace=True)
     header: list[str] | None = None
     long_rows: list[Problem] = []
@@ -281,22 +299,12 @@ def read_csv_table(csv: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
                     )
                 )
     except csv_module.Error as exc:
-        return None, [Problem(shown, f"cannot be read as CSV: {exc}", records.line_num)]
-    if long_rows:
-        shown_rows = long_rows[:MAX_ROWS_LISTED]
-        if len(long_rows) > MAX_ROWS_LISTED:
-            more = len(long_rows) - MAX_ROWS_LISTED
-            shown_rows.append(Problem(shown, f"{more} more rows have more fields than the header"))
-        return None, shown_rows
-    try:
-        raw = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True, header=None
-        )
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame(), []
-    except pd.errors.ParserError as exc:
-        return None, [Problem(shown, f"cannot be read as CSV: {str(exc).strip()}")]
-    return plain_frame(named_by_first_row(raw)), []
+        return [Problem(shown, f"cannot be read as CSV: {exc}", records.line_num)]
+    if len(long_rows) > MAX_ROWS_LISTED:
+        more = len(long_rows) - MAX_ROWS_LISTED
+        long_rows = long_rows[:MAX_ROWS_LISTED]
+        long_rows.append(Problem(shown, f"{more} more rows have more fields than the header"))
+    return long_rows
 
 
 def _find_workbook(folder: Path, workbook: Any, shown_yaml: str) -> tuple[Path | None, list[Problem]]:
