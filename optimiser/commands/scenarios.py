@@ -13,7 +13,9 @@ with ``--report``, one self-contained HTML report.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,6 +30,21 @@ from optimiser.commands.batch import (
 )
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
+
+
+def _every_scenario_loaded(instance: Path, named: dict[str, Any], load: Callable[..., Any]) -> dict[str, Any]:
+    """Each scenario's instance, loaded; InputError with every scenario's problems at once, each
+    once (they were reported a scenario at a time: fix one, run again, meet the next)."""
+    loaded: dict[str, Any] = {}
+    problems: list[Any] = []
+    for name, overrides in named.items():
+        try:
+            loaded[name] = load(instance, overrides=overrides)
+        except InputError as exc:
+            problems += [p for p in exc.problems if str(p) not in {str(q) for q in problems}]
+    if problems:
+        raise InputError(problems)
+    return loaded
 
 
 @click.command("scenarios")
@@ -62,7 +79,7 @@ def scenarios(
     try:
         file = find_scenario_file(instance, scenario_file)
         named = read_scenarios(file)
-        loaded = {name: load_instance(instance, overrides=ov) for name, ov in named.items()}
+        loaded = _every_scenario_loaded(instance, named, load_instance)
     except InputError as exc:
         fail(exc)
     first = next(iter(loaded.values()))

@@ -185,3 +185,16 @@ def test_the_least_cost_so_far_is_the_commands_over_all_its_batches(
     BatchProgress([point], 2)(JobOutcome("point-01", "finished", 0, 1.0, 1.0), 1, 1)
     lines = capsys.readouterr().err.splitlines()
     assert lines[-1].endswith("least cost so far 1,494,461 (base)")
+
+
+def test_every_scenarios_problems_are_reported_at_once(tiny_instance: Path, tmp_path: Path) -> None:
+    """Two scenarios each with a problem: they were named one at a time (fix one, run again,
+    meet the next); now together, and nothing is solved."""
+    (tiny_instance / "scenarios.yaml").write_text(
+        "scenarios:\n  a: {close: [NOPE]}\n  b: {set: {utilisation: 7}}\n  c: {}\n"
+    )
+    result = CliRunner().invoke(main, ["scenarios", str(tiny_instance), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2, result.output
+    assert "unknown site 'NOPE'" in result.output and "utilisation" in result.output
+    assert "above the maximum" in result.output
+    assert not (tmp_path / "s").exists()
