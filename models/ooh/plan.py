@@ -291,7 +291,9 @@ def current_assignment(inp: OohInput) -> pd.DataFrame:
 
 def _costs(before: pd.Series, after: pd.Series | None) -> pd.DataFrame:
     frame = pd.DataFrame({"before": before, "after": after if after is not None else math.nan})
-    frame["saving"] = frame["before"] - frame["after"]
+    # pounds and pence: the saving is the difference of the two as written, so each row adds up
+    # (before - after to full precision, each rounded on its own, was a penny off: -169,336.05)
+    frame["saving"] = frame["before"].round(2) - frame["after"].round(2)
     return frame
 
 

@@ -89,6 +89,10 @@ def test_solve_lsc_ooh_gives_the_model_optimum(reference: OohPlan, tmp_path: Pat
     assert len(pd.read_csv(out / "rotas.csv")) == len(reference.rotas)
     costs = pd.read_csv(out / "costs.csv").set_index("component")
     assert costs.loc["total", "saving"] == pytest.approx(reference.costs.loc["total", "saving"], abs=0.01)
+    # every row adds up as written, to the penny (travel's saving read -169,336.05 beside
+    # 30,084.52 and 199,420.56: each figure had been rounded on its own)
+    in_pence = (costs[["before", "after", "saving"]] * 100).round().astype(int)
+    assert (in_pence["before"] - in_pence["after"] == in_pence["saving"]).all()
     text = result.output
     assert "Status: optimal" in text and "Annual cost" in text and "Independent check: passed" in text
     assert "Westmorland General Hospital (RTXBW), AO2: 0.0 -> 51.3 min" in text
