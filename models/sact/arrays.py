@@ -59,6 +59,13 @@ class SactArrays:
         return ~self.must_close & (self.min_chairs <= self.max_chairs)
 
     @property
+    def suppliable(self) -> np.ndarray:
+        """Sites an aseptic hub can supply within the drug-stability time (a hub itself included)."""
+        out = np.zeros(self.num_sites, dtype=bool)
+        out[self.link_site] = True
+        return out
+
+    @property
     def num_sites(self) -> int:
         return len(self.site_ids)
 

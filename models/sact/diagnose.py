@@ -111,9 +111,7 @@ def _must_open(data: SactInput, a: SactArrays) -> list[str]:
     p = data.parameters
     found = []
     if p.require_aseptic_supply:
-        supplied = np.zeros(a.num_sites, bool)
-        supplied[a.link_site] = True
-        for s in np.flatnonzero(a.must_open & ~supplied):
+        for s in np.flatnonzero(a.must_open & ~a.suppliable):
             found.append(
                 f"site {a.site_ids[s]} must stay open but no aseptic hub is within the "
                 f"{p.drug_stability_minutes:g}-minute drug-stability transport time"
@@ -293,9 +291,7 @@ def _chairs_a_hub_can_supply(a: SactArrays, p: SactParameters) -> np.ndarray:
     open site must be supplied (``require_aseptic_supply``): such a site cannot open."""
     if not p.require_aseptic_supply:
         return a.max_chairs
-    supplied = np.zeros(a.num_sites, bool)
-    supplied[a.link_site] = True
-    return np.where(supplied, a.max_chairs, 0.0)
+    return np.where(a.suppliable, a.max_chairs, 0.0)
 
 
 def _hubs_that_cannot_open(a: SactArrays, p: SactParameters) -> np.ndarray:

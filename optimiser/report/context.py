@@ -126,11 +126,8 @@ LEAVE_CELL = '<td class="leave" title="{reason}" style="background:#E8EDEE;color
 def _leave_days(instance: Path | None) -> dict[tuple[str, str], str]:
     """(staff_id, ISO date): reason, from the rota instance the run was solved from (empty when it
     cannot be read: the grid then shows the shifts alone)."""
-    if instance is None:
-        return {}
-    loaded = loaded_instance(instance)
-    leave = getattr(getattr(loaded, "model_input", None), "input", None)
-    leave = getattr(leave, "leave", None)
+    loaded = None if instance is None else loaded_instance(instance)
+    leave = None if loaded is None else loaded.model_input.input.leave
     if leave is None or leave.empty:
         return {}
     return {

@@ -50,13 +50,15 @@ MAPPED_KINDS = ("sact", "rollout", "ooh")
 """Kinds of run whose report draws a map from the run's instance."""
 
 
+def run_meta(run: Path) -> dict[str, Any]:
+    """The run folder's ``run.json`` (empty when it has none)."""
+    meta_file = run / "run.json"
+    return json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+
+
 def run_instance(run: Path, instance: Path | None = None) -> Path:
     """Where the run's instance is: ``instance`` when given, else the folder ``run.json`` names."""
-    if instance is not None:
-        return instance
-    meta_file = run / "run.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
-    return Path(meta.get("instance", ""))
+    return instance if instance is not None else Path(run_meta(run).get("instance", ""))
 
 
 def instance_mismatch(run: Path, instance: Path) -> str | None:
@@ -64,8 +66,7 @@ def instance_mismatch(run: Path, instance: Path) -> str | None:
     another kind or another name than ``run.json`` records (None when it matches, or cannot be
     read: :func:`map_note` says that). Another kind's instance crashed the report; another
     region's drew its zones under the run's plan without a word."""
-    meta_file = run / "run.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    meta = run_meta(run)
     loaded = loaded_instance(instance)
     if loaded is None:
         return None
@@ -80,8 +81,5 @@ def instance_mismatch(run: Path, instance: Path) -> str | None:
 
 def run_map_note(run: Path, instance: Path | None = None) -> str | None:
     """Why the report of the run folder ``run`` has no map (None when it has one or needs none)."""
-    meta_file = run / "run.json"
-    if not meta_file.is_file():
-        return None
-    kind = json.loads(meta_file.read_text(encoding="utf-8")).get("kind", "")
+    kind = run_meta(run).get("kind", "")
     return map_note(run_instance(run, instance)) if kind in MAPPED_KINDS else None
