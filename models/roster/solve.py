@@ -185,10 +185,7 @@ def _diagnosed(
     """The plan without a rota when :func:`diagnose` finds ``problems`` before solving; its options
     record the run's time ``limit``, not the wall-clock backstop of a reproducible search (as a
     solved plan's do)."""
-    result = SolveResult(
-        Status.INFEASIBLE, None, None, None, timings["diagnose"], 0.0, "cpsat",
-        "diagnosed before solving", {**options.as_dict(), "time_limit": limit},
-    )  # fmt: skip
+    result = _unsolved(Status.INFEASIBLE, timings["diagnose"], "diagnosed before solving", options, limit)
     plan = _no_plan(inp, params, result, problems, penalty_table([]), timings)
     return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, False, False))
 
@@ -201,17 +198,29 @@ def _unbuilt(
     timings: dict[str, float],
 ) -> RosterPlan:
     """The plan without a rota when the run's deadline came while the model was built."""
-    result = SolveResult(
-        Status.NO_SOLUTION, None, None, None, timings["build"], 0.0, "cpsat",
-        "the time limit came while the model was built", {**options.as_dict(), "time_limit": limit},
-    )  # fmt: skip
-    why = (
-        f"no rota was found within the time limit of {limit:g} s; allow more time"
-        if limit
-        else result.message
-    )
-    plan = _no_plan(inp, params, result, (why,), penalty_table([]), timings)
+    message = "the time limit came while the model was built"
+    result = _unsolved(Status.NO_SOLUTION, timings["build"], message, options, limit)
+    plan = _no_plan(inp, params, result, (_out_of_time(limit, message),), penalty_table([]), timings)
     return replace(plan, reproducible=False, stopped_by="wall clock")
+
+
+def _unsolved(
+    status: Status, seconds: float, message: str, options: SolveOptions, limit: float | None
+) -> SolveResult:
+    """The result of a run that never searched (``seconds`` of diagnosis or build); its options
+    record the run's time ``limit``, not the wall-clock backstop of a reproducible search."""
+    return SolveResult(
+        status, None, None, None, seconds, 0.0, "cpsat", message, {**options.as_dict(), "time_limit": limit}
+    )
+
+
+def _out_of_time(limit: float | None, otherwise: str) -> str:
+    """Why there is no rota when the time ran out: the limit, else ``otherwise``."""
+    return (
+        f"no rota was found within the time limit of {limit:g} s; allow more time"
+        if limit is not None
+        else otherwise
+    )
 
 
 def _search(
@@ -380,11 +389,7 @@ def _outcome(
         lines, violations = _explain_infeasible(inp, params, options)
         timings["explain"] = time.perf_counter() - t0
         return _no_plan(inp, params, result, lines, violations, timings)
-    why = (
-        f"no rota was found within the time limit of {limit:g} s; allow more time"
-        if limit is not None
-        else f"the solver stopped without a rota ({result.message})"
-    )
+    why = _out_of_time(limit, f"the solver stopped without a rota ({result.message})")
     return _no_plan(inp, params, result, (why,), penalty_table([]), timings)
 
 
