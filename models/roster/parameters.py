@@ -68,16 +68,17 @@ class RosterParameters:
         the interleaved batches of 2 kept since) in 50.6 s beside two busy loops (the machine twice
         as busy). A run the wall clock stops first is reported as such (``stopped_by``) and may
         differ between runs. The rate is set for two workers: one worker (``--threads 1``) does
-        fewer units a second, and at 0.4 took 45 and 41 s of a 60-s limit on the quiet machine,
-        with far worse rotas (registrars 791, nurses 510; one worker runs no neighbourhood
-        search).
+        fewer units a second, and at 0.4 took 45 and 41 s of a 60-s limit on the quiet machine.
+        One worker interleaves the ``subsolvers`` as two do (in batches of one task), so it runs
+        CP-SAT's neighbourhood searches too: without them its nurse rotas were 626, 815 and 625
+        on seeds 0-2 (interleaved: 62, 63, 51; ``benchmarks/results/roster_search.md``, 2026-12-07).
     wall_clock_factor : float
         Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3) when the
         caller sets no deadline; the command line's ``--time-limit`` is a deadline for the whole
         run, which wins.
     subsolvers : tuple of str
-        Reproducible runs with several workers: CP-SAT's full-problem subsolvers (:data:`SUBSOLVERS`)
-        that the workers interleave, beside the feasibility jump, local search and neighbourhood
+        Reproducible runs: CP-SAT's full-problem subsolvers (:data:`SUBSOLVERS`)
+        that the workers (one or more) interleave, beside the feasibility jump, local search and neighbourhood
         searches CP-SAT adds (default ``("default_lp",)``). CP-SAT's own default interleaves eight
         (core, default_lp, max_lp, no_lp, pseudo_costs, quick_restart, quick_restart_no_lp,
         reduced_costs), which spreads two workers' time thin: at 20 deterministic units on six

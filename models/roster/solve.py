@@ -63,7 +63,8 @@ units, seeds 0-4 (``benchmarks/scripts/roster_reproducible.py``, 2026-12-04), 2 
 and ``lsc-sact-nurses`` 67, 81, 76, 67, 61 (70) against 66, 94, 78, 90, 84 (82): better on 8 of
 10 seeds, in about 12 % more wall clock (the registrars' default batch given 28 units, the same
 wall clock, averaged 642). A batch of 1 runs one task at a time (registrars 620 on average in
-37 s: one core idle). A caller's ``interleave_batch_size`` wins."""
+37 s: one core idle); one worker takes one task at a time (batches of 2 gave the nurses 82, 63, 68
+on seeds 0-2 against 62, 63, 51, 2026-12-07). A caller's ``interleave_batch_size`` wins."""
 WALL_MARGIN = 0.5
 """Seconds: a search ending this close to its wall-clock allowance was stopped by the wall clock."""
 DETERMINISTIC_REACHED = 0.99
@@ -85,8 +86,9 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
     ``DEFAULT_WORKERS`` when none are named. When ``params.reproducible`` and the caller names
     the workers, the limit is counted in deterministic time (``work_per_second`` units a second;
     wall-clock backstop ``wall_clock_factor`` times the limit, or the caller's deadline when
-    sooner) and several workers interleave (``params.subsolvers``, in batches of
-    :data:`INTERLEAVE_BATCH`), so the same seed and workers give the same rota."""
+    sooner) and the workers, one or several, interleave (``params.subsolvers``, in batches of
+    :data:`INTERLEAVE_BATCH`, or of one task for one worker), so the same seed and workers give
+    the same rota."""
     options = options or SolveOptions()
     limit = _limit(options, params)
     threads = options.threads or DEFAULT_WORKERS
@@ -95,10 +97,9 @@ def solver_options(params: RosterParameters, options: SolveOptions | None) -> So
         if limit is not None:
             extra.setdefault("max_deterministic_time", float(limit) * params.work_per_second)
             limit = float(limit) * params.wall_clock_factor
-        if threads > 1:
-            extra.setdefault("interleave_search", True)
-            extra.setdefault("subsolvers", list(params.subsolvers))
-            extra.setdefault("interleave_batch_size", INTERLEAVE_BATCH)
+        extra.setdefault("interleave_search", True)
+        extra.setdefault("subsolvers", list(params.subsolvers))
+        extra.setdefault("interleave_batch_size", min(INTERLEAVE_BATCH, threads))
     return dataclasses.replace(options, time_limit=limit, threads=threads, extra=extra)
 
 
@@ -491,7 +492,8 @@ def _explain_infeasible(
     One worker with the full LP relaxation (as :func:`proof_options`): the smallest set of breaches
     must be proven, and one worker is deterministic without interleaving."""
     rm = build_roster_model(inp, params, elastic=True)
-    extra = {k: v for k, v in options.extra.items() if k != "interleave_search"}
+    interleaving = ("interleave_search", "subsolvers", "interleave_batch_size")
+    extra = {k: v for k, v in options.extra.items() if k not in interleaving}
     proof = dataclasses.replace(options, threads=1, extra={**extra, "linearization_level": 2})
     result, solver = solve_cpsat(rm.model, proof)
     if not result.has_plan:

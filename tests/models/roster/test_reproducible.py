@@ -31,8 +31,13 @@ def test_options_count_deterministic_time_when_the_workers_are_named() -> None:
     }
     racing = solver_options(params, SolveOptions(seed=4))  # --time-limit alone: two workers race
     assert (racing.time_limit, racing.threads, racing.extra) == (30.0, 2, {})
-    one = solver_options(params, SolveOptions(threads=1))
-    assert one.extra == {"max_deterministic_time": 12.0}  # one worker is deterministic without interleaving
+    one = solver_options(params, SolveOptions(threads=1))  # one worker interleaves too, a task at a time
+    assert one.extra == {
+        "max_deterministic_time": 12.0,
+        "interleave_search": True,
+        "subsolvers": ["default_lp"],
+        "interleave_batch_size": 1,
+    }
     off = solver_options(models.roster.Parameters(reproducible=False), SolveOptions(time_limit=5, threads=2))
     assert (off.time_limit, off.extra) == (5, {})
     full_lp = models.roster.Parameters(time_limit=30.0, subsolvers=("default_lp", "max_lp"))
@@ -49,16 +54,17 @@ def test_subsolvers_cp_sat_would_refuse_are_refused_with_the_instance(subsolvers
         models.roster.Parameters(subsolvers=subsolvers)  # type: ignore[arg-type]
 
 
-def test_two_solves_with_a_seed_and_two_workers_give_the_same_rota() -> None:
+@pytest.mark.parametrize("workers", [2, 1])
+def test_two_solves_with_a_seed_and_the_same_workers_give_the_same_rota(workers: int) -> None:
     inp = generate(5, 7, 2)  # stopped by the limit before optimality, so the search path matters
-    options = SolveOptions(time_limit=5.0, threads=2, seed=7, gap=0)  # 1 unit of deterministic time
+    options = SolveOptions(time_limit=5.0, threads=workers, seed=7, gap=0)  # 1 unit of deterministic time
     loose = models.roster.Parameters(work_per_second=0.2, wall_clock_factor=30.0)  # never cut, however busy
     first, second = (models.roster.solve(inp, loose, options=options) for _ in range(2))
     assert first.found and second.found
     assert first.result.objective == second.result.objective
     solve = first.figures()["solve"]
     assert {k: solve[k] for k in ("seed", "workers", "reproducible", "deterministic_limit")} == {
-        "seed": 7, "workers": 2, "reproducible": True, "deterministic_limit": 1.0,
+        "seed": 7, "workers": workers, "reproducible": True, "deterministic_limit": 1.0,
     }  # fmt: skip
     assert solve["stopped_by"] in ("deterministic limit", "proven optimal")
     assert 0 < solve["deterministic_time"] < 2  # CP-SAT checks the limit between batches of work
