@@ -33,7 +33,7 @@ class RosterPlan:
         ``maximum``, ``assigned``, ``under``, ``over``.
     staff_summary : per person: ``staff_id``, ``name``, ``group``, ``shifts``, ``hours``,
         ``nights``, ``weekends``, ``on_calls``, ``leave_days``, ``contract_hours`` (over the
-        horizon, less leave credit), ``requests_denied``.
+        horizon, less leave credit; 0 without a contract), ``requests_denied``.
     changes : ``staff_id``, ``date``, ``published``, ``new`` ("" = off) against the published rota.
     violations : when infeasible, the hard rules the elastic model had to break (columns as
         ``penalties``); empty otherwise.

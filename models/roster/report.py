@@ -398,11 +398,17 @@ def staff_summary(inp: RosterInput, assignments: pd.DataFrame, penalties: pd.Dat
                 "weekends": len(weekend_days),
                 "on_calls": int(kinds["on_call"].sum()),
                 "leave_days": int(leave_days.get(s.staff_id, 0)),
-                "contract_hours": s.contract_hours_week * inp.days / 7 - float(credit.get(s.staff_id, 0.0)),
+                "contract_hours": contract_hours(s.contract_hours_week, inp.days, credit.get(s.staff_id, 0)),
                 "requests_denied": int(denied.get(s.staff_id, 0)),
             }
         )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def contract_hours(per_week: float, days: int, credit: float) -> float:
+    """Contracted hours over ``days`` less the leave ``credit``; 0 without a contract (0 hours a
+    week: no contract band), whose leave credits nothing (it read -7.5 for a day of leave)."""
+    return per_week * days / 7 - float(credit) if per_week > 0 else 0.0
 
 
 def change_table(inp: RosterInput, assignments: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from models.roster.build import BuildStopped
 from models.roster.check import check_roster
 from models.roster.input import RosterInput, RosterParameters, rules_table
 from models.roster.plan import RosterPlan
+from models.roster.report import PENALTY_COLUMNS, staff_summary
 from models.roster.solve import build_roster_model
 from solvers import SolveOptions, Status
 
@@ -170,6 +171,16 @@ def test_hours_in_seven_days_and_contract_band_with_leave_credit() -> None:
     assert plan.result.objective == 6
     assert len(plan.assignments) == 2
     assert plan.staff_summary.loc[0, "contract_hours"] == pytest.approx(16.0)
+
+
+def test_staff_without_a_contract_have_0_contract_hours_whatever_their_leave() -> None:
+    # Contract 0 is no contract band: a day of leave credited 7.5 h read -7.5 contract hours.
+    staff = [{"staff_id": "P1", "contract_hours_week": 0.0}, {"staff_id": "P2", "contract_hours_week": 35.0}]
+    leave = pd.DataFrame([{"staff_id": s, "date": day(0), "credit_hours": 7.5} for s in ("P1", "P2")])
+    inp = make(staff, 14, [DAY], [(d, "D", 1, 3, 0) for d in range(14)], leave=leave)
+    rota = pd.DataFrame([{"staff_id": "P1", "date": day(1), "shift_id": "D"}])
+    table = staff_summary(inp, rota, pd.DataFrame(columns=PENALTY_COLUMNS)).set_index("staff_id")
+    assert table["contract_hours"].to_dict() == {"P1": 0.0, "P2": pytest.approx(62.5)}
 
 
 def test_weekends_limit_and_whole_weekends() -> None:
