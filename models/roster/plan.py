@@ -35,8 +35,8 @@ class RosterPlan:
         ``nights``, ``weekends``, ``on_calls``, ``leave_days``, ``contract_hours`` (over the
         horizon, less leave credit; 0 without a contract), ``requests_denied``.
     changes : ``staff_id``, ``date``, ``published``, ``new`` ("" = off) against the published rota.
-    violations : when infeasible, the hard rules the elastic model had to break (columns as
-        ``penalties``); empty otherwise.
+    violations : when infeasible, the hard rules the elastic model had to break, or each
+        requirement diagnosed unmeetable before solving (columns as ``penalties``); empty otherwise.
     parameters : the parameters solved with (the checker reads them).
     explanation : when there is no plan, why, in planners' words.
     timings : seconds per stage.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import math
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -85,11 +86,41 @@ def _why_not(
     return "; ".join(words) or "none is kept away"
 
 
+class Problem(NamedTuple):
+    """A requirement that cannot be met whatever the rota: its sentence, and its row of
+    ``violations.csv`` (the rule, whom, when, what and by how much, as the elastic model names them)."""
+
+    text: str
+    rule: str
+    staff: str
+    date: dt.date | None
+    detail: str
+    amount: int
+
+
 def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[str]:
+    """The sentence of each requirement :func:`diagnosis` finds unmeetable."""
+    return [p.text for p in diagnosis(inp, params)]
+
+
+def diagnosed_violations(problems: list[Problem], weight: int) -> pd.DataFrame:
+    """The violations table of a rota diagnosed before solving: one row per problem, each unit at
+    ``weight`` (``hard_violation_weight``), so ``violations.csv`` names what the explanation does."""
+    rows = [
+        {"rule": p.rule, "staff": p.staff, "date": p.date, "detail": p.detail, "amount": p.amount}
+        for p in problems
+    ]
+    frame = pd.DataFrame(rows, columns=PENALTY_COLUMNS[:5])
+    frame["weight"] = weight
+    frame["cost"] = frame["amount"] * weight
+    return frame[PENALTY_COLUMNS]
+
+
+def diagnosis(inp: RosterInput, params: RosterParameters | None = None) -> list[Problem]:
     """Requirements that cannot be met whatever the rota (cover minima above the people available,
     pre-assignments above a cover maximum, hard minimum hours or shifts above what the days allow,
     a first changeable date after a published shift the new leave takes away)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
     shifts = inp.shifts.set_index("shift_id", drop=False)
     away = {(r.staff_id, r.date): r.reason for r in inp.leave.itertuples(index=False)}
@@ -103,6 +134,7 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
     for r in inp.cover.itertuples(index=False):
         day = f"{WEEKDAYS[r.date.weekday()]} {r.date}"
         who = f" with skill {r.skill}" if r.skill else ""
+        detail = r.shift_id + (f" ({r.skill})" if r.skill else "")
         fit = [p for p in people if not r.skill or r.skill in p[1]]
         if r.minimum > 0:
             lasts = clock.elapsed(inp.day_index(r.date), r.shift_id)
@@ -118,17 +150,19 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
             if len(free) < r.minimum:
                 reported.add((r.date, r.skill or ""))
                 why = _why_not(fit, r.date, r.shift_id, lasts, away, pre)
-                problems.append(
+                text = (
                     f"cover {r.shift_id} on {day}: needs at least {r.minimum} staff{who} but only "
                     f"{len(free)} of {len(fit)} can work it ({why})"
                 )
+                problems.append(Problem(text, "cover_minimum", "", r.date, detail, r.minimum - len(free)))
         if r.maximum >= 0:
             fixed = sum(pre.get((p[0].staff_id, r.date)) == r.shift_id for p in fit)
             if fixed > r.maximum:
-                problems.append(
+                text = (
                     f"cover {r.shift_id} on {day}: {fixed} staff{who} are pre-assigned but at most "
                     f"{r.maximum} may work it"
                 )
+                problems.append(Problem(text, "cover_maximum", "", r.date, detail, fixed - r.maximum))
     problems += _day_minimums(inp, clock, people, away, pre, reported)
     problems += _frozen_clashes(inp, params or RosterParameters(), away, pre)
     for row, _skills, fixed_off, rules, able in people:
@@ -137,17 +171,23 @@ def diagnose(inp: RosterInput, params: RosterParameters | None = None) -> list[s
         ]
         longest = max((int(shifts.loc[s, "paid_minutes"]) for s in able), default=0)
         r = rules.get(("min_total_hours", ""))
-        if r is not None and r.hard and len(free_days) * longest < round(r.limit * 60):
-            problems.append(
+        most = len(free_days) * longest
+        if r is not None and r.hard and most < round(r.limit * 60):
+            text = (
                 f"{row.staff_id} must work at least {r.limit:g} h but can work at most "
-                f"{len(free_days) * longest / 60:g} h in {count(len(free_days), 'available day')}"
+                f"{most / 60:g} h in {count(len(free_days), 'available day')}"
             )
+            short = math.ceil((round(r.limit * 60) - most) / 60)
+            problems.append(Problem(text, "min_total_hours", row.staff_id, None, "", short))
         for (name, s), r in rules.items():
+            available = len(free_days) if s in able else 0
             if name == "min_shifts_of_type" and r.hard and (len(free_days) < r.limit or s not in able):
-                problems.append(
+                text = (
                     f"{row.staff_id} must work at least {count(r.limit, f'{s} shift', spec='g')} but has "
-                    f"{count(len(free_days) if s in able else 0, 'day')} available for them"
+                    f"{count(available, 'day')} available for them"
                 )
+                short = math.ceil(r.limit - available)
+                problems.append(Problem(text, "min_shifts_of_type", row.staff_id, None, s, short))
     return problems
 
 
@@ -158,7 +198,7 @@ def _day_minimums(
     away: dict,
     pre: dict,
     reported: set[tuple[dt.date, str]],
-) -> list[str]:
+) -> list[Problem]:
     """Dates whose shifts' cover minima (for one skill, or anyone) add up to more staff than can
     work that day: each person works one shift a day, so a day with early 3, late 3 and long day 1
     needs 7 different people, whatever each shift alone allows."""
@@ -185,15 +225,17 @@ def _day_minimums(
         if len(free) < need:
             who = f" with skill {skill}" if skill else ""
             minima = ", ".join(f"{r.shift_id} {r.minimum}" for r in rows.itertuples(index=False))
-            out.append(
+            text = (
                 f"cover on {WEEKDAYS[date.weekday()]} {date}: the shifts' minimums ({minima}) need "
                 f"{need} different staff{who} (one shift a day each) but only {len(free)} can work "
                 f"that day ({need - len(free)} short)"
             )
+            detail = minima + (f" ({skill})" if skill else "")
+            out.append(Problem(text, "cover_minimum", "", date, detail, need - len(free)))
     return out
 
 
-def _frozen_clashes(inp: RosterInput, params: RosterParameters, away: dict, pre: dict) -> list[str]:
+def _frozen_clashes(inp: RosterInput, params: RosterParameters, away: dict, pre: dict) -> list[Problem]:
     """Published shifts before the first changeable date that cannot stay: on leave, on a fixed day
     off, or pre-assigned differently."""
     first = inp.first_changeable(params.change_from)
@@ -213,10 +255,11 @@ def _frozen_clashes(inp: RosterInput, params: RosterParameters, away: dict, pre:
             why = f"is pre-assigned {pre[(r.staff_id, r.date)]}"
         else:
             continue
-        out.append(
+        text = (
             f"{r.staff_id} is published on {r.shift_id} on {day}, before the first changeable date "
             f"{first} (change_from), but {why}; move change_from to {r.date} or earlier"
         )
+        out.append(Problem(text, "change_before_change_from", r.staff_id, r.date, f"was {r.shift_id}", 1))
     return out
 
 

@@ -37,7 +37,14 @@ from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
 from models.roster.price_and_branch import lines_solve
-from models.roster.report import diagnose, explain, extract_tables, penalty_table
+from models.roster.report import (
+    Problem,
+    diagnosed_violations,
+    diagnosis,
+    explain,
+    extract_tables,
+    penalty_table,
+)
 from models.roster.search import auto_search, lns_solve
 from models.roster.vars import RosterModel
 from models.roster.window_bound import hours_short, window_bound
@@ -142,10 +149,10 @@ def solve(
     options = solver_options(params, options)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    problems = diagnose(inp, params)
+    problems = diagnosis(inp, params)
     timings["diagnose"] = time.perf_counter() - t0
     if problems:
-        return _diagnosed(inp, params, tuple(problems), options, _limit(given, params), timings, reproducible)
+        return _diagnosed(inp, params, problems, options, _limit(given, params), timings, reproducible)
     start = hint if hint is not None else inp.published
     rolled = None
     if (start is None or start.empty) and horizon.applies(inp):  # long: a legal rota first (horizon.py)
@@ -177,17 +184,19 @@ def solve(
 def _diagnosed(
     inp: RosterInput,
     params: RosterParameters,
-    problems: tuple[str, ...],
+    problems: list[Problem],
     options: SolveOptions,
     limit: float | None,
     timings: dict[str, float],
     reproducible: bool,
 ) -> RosterPlan:
-    """The plan without a rota when :func:`diagnose` finds ``problems`` before solving; its options
-    record the run's time ``limit``, not the wall-clock backstop of a reproducible search (as a
-    solved plan's do)."""
+    """The plan without a rota when :func:`diagnosis` finds ``problems`` before solving, each a row
+    of its violations; its options record the run's time ``limit``, not the wall-clock backstop of
+    a reproducible search (as a solved plan's do)."""
     result = _unsolved(Status.INFEASIBLE, timings["diagnose"], "diagnosed before solving", options, limit)
-    plan = _no_plan(inp, params, result, problems, penalty_table([]), timings)
+    explanation = tuple(p.text for p in problems)
+    violations = diagnosed_violations(problems, params.hard_violation_weight)
+    plan = _no_plan(inp, params, result, explanation, violations, timings)
     return replace(plan, reproducible=reproducible, stopped_by=stop_reason(result, False, False))
 
 

@@ -400,6 +400,27 @@ def test_cover_minimum_above_the_staff_exits_1_explained(tmp_path: Path) -> None
     assert "cover E on Wed 2025-01-08: needs at least 7" in summary["explanation"][0]
 
 
+def test_a_rota_diagnosed_before_solving_names_each_problem_in_violations_csv(tmp_path: Path) -> None:
+    # violations.csv had its header alone and summary.json "violations": 0 beside the explanation.
+    folder = make(tmp_path / "g")
+    (folder / "cover.csv").write_text("date,shift_id,minimum,preferred\n2025-01-08,E,7,7\n")
+    out = tmp_path / "run"
+    assert solve(folder, out).exit_code == 1
+    violations = pd.read_csv(out / "violations.csv", keep_default_na=False)
+    assert violations.to_dict("records") == [
+        {
+            "rule": "cover_minimum",
+            "staff": "",
+            "date": "2025-01-08",
+            "detail": "E",
+            "amount": 1,
+            "weight": 1,
+            "cost": 1,
+        }
+    ]
+    assert json.loads((out / "summary.json").read_text())["violations"] == 1
+
+
 def test_conflicting_hard_rules_list_the_breaches(tmp_path: Path) -> None:
     # Nights need one person every night, but nobody may work a night: the elastic model names them.
     folder = make(tmp_path / "g")
