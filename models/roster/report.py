@@ -181,7 +181,7 @@ def diagnosis(inp: RosterInput, params: RosterParameters | None = None) -> list[
             problems.append(Problem(text, "min_total_hours", row.staff_id, None, "", short))
         for (name, s), r in rules.items():
             available = len(free_days) if s in able else 0
-            if name == "min_shifts_of_type" and r.hard and (len(free_days) < r.limit or s not in able):
+            if name == "min_shifts_of_type" and r.hard and available < r.limit:
                 text = (
                     f"{row.staff_id} must work at least {count(r.limit, f'{s} shift', spec='g')} but has "
                     f"{count(available, 'day')} available for them"

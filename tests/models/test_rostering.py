@@ -13,7 +13,7 @@ from models.roster.build import BuildStopped
 from models.roster.check import check_roster
 from models.roster.input import RosterInput, RosterParameters, rules_table
 from models.roster.plan import RosterPlan
-from models.roster.report import PENALTY_COLUMNS, staff_summary
+from models.roster.report import PENALTY_COLUMNS, diagnose, staff_summary
 from models.roster.solve import build_roster_model
 from solvers import SolveOptions, Status
 
@@ -181,6 +181,16 @@ def test_staff_without_a_contract_have_0_contract_hours_whatever_their_leave() -
     rota = pd.DataFrame([{"staff_id": "P1", "date": day(1), "shift_id": "D"}])
     table = staff_summary(inp, rota, pd.DataFrame(columns=PENALTY_COLUMNS)).set_index("staff_id")
     assert table["contract_hours"].to_dict() == {"P1": 0.0, "P2": pytest.approx(62.5)}
+
+
+def test_a_minimum_of_0_shifts_of_a_type_nobody_may_work_is_met() -> None:
+    # Diagnosed "P1 must work at least 0 N shifts but has 0 days available for them": no rota.
+    rules = [("max_shifts_of_type", "N", 0, True, 1), ("min_shifts_of_type", "N", 0, True, 1)]
+    inp = make(1, 7, [DAY, NIGHT], [(d, "D", 1, 3, 0) for d in range(7)], rules)
+    assert diagnose(inp) == []
+    assert diagnose(
+        inp.replace(rules=rules_table("*", [*rules[:1], ("min_shifts_of_type", "N", 1, True, 1)]))
+    )
 
 
 def test_weekends_limit_and_whole_weekends() -> None:
