@@ -193,6 +193,23 @@ def test_a_minimum_of_0_shifts_of_a_type_nobody_may_work_is_met() -> None:
     )
 
 
+def test_a_preassigned_day_too_soon_after_the_historys_night_is_named_before_solving() -> None:
+    # The night before the rota ends at 07:00, the pre-assigned day starts at 09:00: no rota can
+    # rest 11 h between them. The elastic re-solve named it beside unrelated cover breaches.
+    history = pd.DataFrame([{"staff_id": "P1", "date": day(-1), "shift_id": "N"}])
+    pre = pd.DataFrame([{"staff_id": "P1", "date": day(0), "shift_id": "D"}])
+    cover = [(d, "D", 1, 3, 0) for d in range(7)]
+    rules = {"min_rest_hours": (11, True, 1)}
+    plan = solve_roster(make(2, 7, [DAY, NIGHT], cover, rules, history=history, preassigned=pre))
+    assert not plan.found and plan.result.message == "diagnosed before solving"
+    rows = plan.violations[["rule", "staff", "date", "detail", "amount"]].to_numpy().tolist()
+    assert rows == [["min_rest_hours", "P1", day(-1), "N then D", 1]]
+    assert plan.explanation == (
+        "the fixed shifts (pre-assigned, published, history) break min_rest_hours for P1 on Sun "
+        "2025-03-02 (N then D): 1 x pair of shifts too close",
+    )
+
+
 def test_weekends_limit_and_whole_weekends() -> None:
     # 14 days from a Monday: two weekends wanted; one person may work one weekend, and only whole ones.
     cover = [(d, "D", 1, 5, 0) if d in (5, 6, 12, 13) else (d, "D", 0, 0, 1) for d in range(14)]
