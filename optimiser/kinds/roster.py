@@ -91,6 +91,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     notes = _leave_outside(tables.get("leave"), rows.get("leave"), files.get("leave"), first, days)
     if "requests" in tables:
         notes += _requests_to_work_when_off(tables, rows["requests"], files["requests"])
+    notes += _re_rostering_without_published(params, tables)
     change_from = None
     if params.get("change_from") is not None:
         change_from = date_parameter(params, "change_from", yaml_file, problems)
@@ -264,6 +265,25 @@ def _requests_to_work_when_off(
     return (
         f"{file}: {len(found)} requests to work fall on the person's leave or fixed day off and are "
         f"denied on every rota (their weight is in every rota's penalty): {named}{more}.",
+    )
+
+
+def _re_rostering_without_published(
+    params: dict[str, Any], tables: dict[str, pd.DataFrame]
+) -> tuple[str, ...]:
+    """The note on re-rostering parameters (``max_changes``, ``change_from``) given without a
+    published rota to hold them against: the rota is made afresh, and a forgotten or misnamed
+    ``published.csv`` went unseen (no changes counted, none capped)."""
+    published = tables.get("published")
+    if published is not None and not published.empty:
+        return ()
+    given = [name for name in ("max_changes", "change_from") if params.get(name) is not None]
+    if not given:
+        return ()
+    named = f"the parameters {' and '.join(given)} are" if len(given) > 1 else f"the parameter {given[0]} is"
+    return (
+        f"{named} given but there is no published rota (published.csv, a run's assignments.csv) to "
+        "re-roster against: the rota is made afresh and no change is counted or capped.",
     )
 
 

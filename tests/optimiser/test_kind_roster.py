@@ -441,6 +441,21 @@ def test_conflicting_hard_rules_list_the_breaches(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- re-rostering
 
 
+def test_re_rostering_parameters_without_a_published_rota_are_noted(tmp_path: Path) -> None:
+    # max_changes: 3 with published.csv forgotten (or misnamed) made a new rota without a word.
+    folder = make(tmp_path / "g")
+    edit(folder, "instance.yaml", "max_changes: null", "max_changes: 3")
+    notes = load_instance(folder).model_input.notes
+    assert any(
+        "the parameter max_changes is given but there is no published rota" in note for note in notes
+    ), notes
+    person = pd.read_csv(folder / "staff.csv")["staff_id"].iloc[0]
+    shift = pd.read_csv(folder / "shifts.csv")["shift_id"].iloc[0]
+    (folder / "published.csv").write_text(f"staff_id,date,shift_id\n{person},2025-01-07,{shift}\n")
+    notes = load_instance(folder).model_input.notes
+    assert not any("no published rota" in note for note in notes), notes
+
+
 @pytest.mark.slow
 def test_reroster_after_a_week_of_sickness_changes_only_what_it_must(tmp_path: Path) -> None:
     folder = make(tmp_path / "g", staff=8, days=14, seed=3)
