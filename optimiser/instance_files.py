@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv as csv_module
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,8 @@ MAX_YAML_BYTES = 1_000_000  # bytes of instance.yaml
 MAX_WORKBOOK_BYTES = 128 * 1024 * 1024  # bytes of a workbook's contents once uncompressed (128 MiB)
 MAX_SHEET_ROWS = 1_000_000  # data rows of one workbook sheet
 MAX_ROWS_LISTED = 5  # rows named one by one for a problem that repeats on many rows
+BLANK_LINE = re.compile(r"^[ \t,]*\r?$", re.MULTILINE)
+"""A line of nothing but commas and spaces (an empty line, or an Excel row of empty cells)."""
 _TOP_KEYS = {"kind", "name", "description", "workbook", "parameters", "source", "licence", "travel"}
 
 
@@ -264,18 +267,37 @@ def read_csv_table(csv: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
             "save it as 'CSV UTF-8 (Comma delimited)'"
         )
         return None, [Problem(shown, message, line)]
+    blank_lines = BLANK_LINE.search(text.rstrip("\r\n")) is not None
     try:
         raw = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True, header=None
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+            header=None,
+            skip_blank_lines=not blank_lines,
         )
     except pd.errors.EmptyDataError:
         return pd.DataFrame(), []
     except pd.errors.ParserError as exc:  # rows longer than the header, named one by one
         return None, _long_rows(text, shown) or [Problem(shown, f"cannot be read as CSV: {str(exc).strip()}")]
-    frame = named_by_first_row(raw)
+    frame = _without_blank_rows(raw) if blank_lines else named_by_first_row(raw)
     return (
         plain_frame(frame) if "'" in text else frame
     ), []  # a file without a quote has nothing to read back
+
+
+def _without_blank_rows(raw: pd.DataFrame) -> pd.DataFrame:
+    """``raw`` (read with its blank lines, header=None) without the rows whose every cell is blank
+    (a workbook's empty rows after its table are dropped alike), named by its first row;
+    ``attrs["rows"]`` holds each record's row in the file (header = row 1), so a problem after a
+    blank line names the row an editor or spreadsheet shows, not one row above it (an Excel row
+    of empty cells, ``,,,``, was refused as missing values)."""
+    blank = raw.fillna("").apply(lambda column: column.str.strip() == "").all(axis=1).to_numpy()
+    kept = raw[~blank]
+    frame = named_by_first_row(kept)
+    frame.attrs["rows"] = (kept.index[1:] + 1).to_numpy()
+    return frame
 
 
 def _long_rows(text: str, shown: str) -> list[Problem]:

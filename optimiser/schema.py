@@ -244,10 +244,10 @@ def _check_column(
 def validate_table(raw: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Check one raw table (all cells as read) against ``schema``; return typed frame and problems."""
     problems = _header_problems(raw, schema, file)
+    rows = raw.attrs.get("rows", np.arange(len(raw)) + FIRST_DATA_ROW)  # as the file numbers them
     raw = raw.set_axis([str(c).strip() for c in raw.columns], axis=1)
     if raw.columns.duplicated().any():
         return pd.DataFrame(index=raw.index), problems
-    rows = np.arange(len(raw)) + FIRST_DATA_ROW
     columns: dict[str, Any] = {}
     for column in schema.columns:
         if column.name not in raw.columns:

@@ -350,3 +350,26 @@ def test_a_csv_with_a_byte_order_mark_is_read(nurses: Path) -> None:
     staff = nurses / "staff.csv"
     staff.write_text(staff.read_text().replace("Ben Hughes", "Bén Hughes"), encoding="utf-8-sig")
     assert validate(nurses) == (0, "lsc-sact-nurses: a valid 'roster' instance\n")
+
+
+# --------------------------------------------------------------------------- blank lines and rows
+
+
+def test_rows_of_empty_cells_after_the_table_are_read_as_none(nurses: Path) -> None:
+    """Excel writes a row it once held as ',,,': each was refused cell by cell as missing values."""
+    leave = nurses / "leave.csv"
+    leave.write_text(leave.read_text() + ",,,\n, ,,\n\n")
+    assert validate(nurses) == (0, "lsc-sact-nurses: a valid 'roster' instance\n")
+
+
+def test_a_problem_after_a_blank_line_names_the_files_row(nurses: Path) -> None:
+    """A blank line was skipped uncounted, so every problem below it named the row above it."""
+    leave = nurses / "leave.csv"
+    lines = leave.read_text().splitlines()
+    lines[3:3] = ["", ",,,"]  # rows 4 and 5 of the file
+    lines[10] = lines[10].replace("2025-", "2025x", 1)  # row 11
+    leave.write_text("\n".join(lines) + "\n")
+    code, out = validate(nurses)
+    assert code == 2
+    assert f"{leave}, row 11, column 'date': '{lines[10].split(',')[1]}' is not a date" in out
+    assert out.startswith("The instance has problems (1):")
