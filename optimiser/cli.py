@@ -29,6 +29,13 @@ from optimiser.overrides import Overrides
 EXIT_PLAN, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
 
 
+START_ELSEWHERE = {
+    "roster": "; to start from a run's rota, copy its assignments.csv into the instance as "
+    "published.csv (re-rostering, README)",
+}
+"""What a kind without ``--start`` starts from instead, said when ``--start`` is given for it."""
+
+
 def _fail_input(exc: InputError, what: str = "The instance has problems") -> None:
     click.echo(f"{what} ({len(exc.problems)}):", err=True)
     for problem in exc.problems:
@@ -152,13 +159,17 @@ def solve(
     try:
         overrides = _overrides(folder, assignments, open_sites, close_sites, scenario_file, scenario)
         loaded = load_instance(folder, overrides=overrides)
-        start = None if start_run is None else read_start(start_run)
     except InputError as exc:
         _fail_input(exc)
     kind = loaded.kind
-    if start is not None and kind.name not in START_KINDS:
-        click.echo(f"--start is for {', '.join(START_KINDS)} instances, not '{kind.name}'", err=True)
+    if start_run is not None and kind.name not in START_KINDS:
+        hint = START_ELSEWHERE.get(kind.name, "")
+        click.echo(f"--start is for {', '.join(START_KINDS)} instances, not '{kind.name}'{hint}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    try:
+        start = None if start_run is None else read_start(start_run)
+    except InputError as exc:
+        _fail_input(exc)
     backend = backend or kind.backend_names[0]
     if backend not in kind.backend_names:
         click.echo(

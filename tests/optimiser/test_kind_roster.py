@@ -441,6 +441,22 @@ def test_conflicting_hard_rules_list_the_breaches(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- re-rostering
 
 
+def test_start_from_a_rota_run_says_it_is_for_sact_and_names_published_csv(tmp_path: Path) -> None:
+    # A rota run folder was refused as "not a run folder with a plan (no sites.csv and
+    # allocation.csv)": the coordinator was sent looking for a plan the folder has.
+    folder = make(tmp_path / "g")
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "assignments.csv").write_text("staff_id,date,shift_id\n")
+    result = CliRunner().invoke(
+        main, ["solve", str(folder), "--start", str(first), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2
+    text = flat(result.output)
+    assert "--start is for sact instances, not 'roster'" in text and "as published.csv" in text
+    assert "sites.csv" not in text
+
+
 def test_re_rostering_parameters_without_a_published_rota_are_noted(tmp_path: Path) -> None:
     # max_changes: 3 with published.csv forgotten (or misnamed) made a new rota without a word.
     folder = make(tmp_path / "g")
