@@ -39,6 +39,14 @@ def _percent(value: Any) -> str:
     return "n/a" if value is None else f"{float(value):.1%}"
 
 
+def check_words(check: dict[str, Any] | None) -> str:
+    """The independent check in a word: it runs on every plan, so none means no plan to check
+    (the headline said "FAILED or not run" of an infeasible rota, as of a plan that broke a rule)."""
+    if not check:
+        return "not run: no plan"
+    return "passed" if check.get("passed") else "FAILED"
+
+
 def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs for the figures a board reads first."""
     solver = summary.get("solver") or {}
@@ -48,7 +56,7 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     items = [("Status", status)]
     if solver.get("gap") is not None:
         items.append(("Gap to the bound", gap_percent(solver["gap"])))
-    items.append(("Independent check", "passed" if check and check.get("passed") else "FAILED or not run"))
+    items.append(("Independent check", check_words(check)))
     costs = summary.get("costs")
     total = costs.get("total") if isinstance(costs, dict) else None
     cover_cost = summary.get("total_cost")

@@ -300,3 +300,15 @@ def test_a_rota_grid_shows_each_day_of_leave(tmp_path: Path) -> None:
     assert n01.count("<td") == 2 and 'class="leave" title="annual leave"' in n01  # 17 March
     assert "lv</td>" not in grid.split("<tr><th>N02</th>")[1]
     assert 'class="leave"' not in (rota_grid(tmp_path) or "")  # no instance: the shifts alone
+
+
+def test_headline_says_the_check_failed_only_of_a_plan_that_failed_it() -> None:
+    """A rota diagnosed infeasible has no plan to check: its headline read "FAILED or not run"."""
+    from optimiser.report.context import headline
+
+    summary: dict = {"solver": {"status": "infeasible"}, "check": None}
+    assert dict(headline(summary))["Independent check"] == "not run: no plan"
+    summary["check"] = {"passed": False, "violations": [{"rule": "leave"}]}
+    assert dict(headline(summary))["Independent check"] == "FAILED"
+    summary["check"] = {"passed": True}
+    assert dict(headline(summary))["Independent check"] == "passed"
