@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -323,6 +323,19 @@ def _forbidden_successions(rota: Rota, p: Person, found: Findings) -> None:
             found.add(
                 "forbidden_succession", p.staff_id, rota.date_of(d), f"{seq[d]} then {seq[d + 1]}", 1, True
             )
+
+
+def check_hard_rules(rota: Rota, p: Person, rules: dict, names: Collection[str], found: Findings) -> None:
+    """Record ``p``'s breaches of the hard ``rules`` (their group's, :meth:`RosterInput.rules_for`)
+    named in ``names``, and of the forbidden successions when ``forbidden_succession`` is named:
+    the check of a part of a rota, such as its fixed shifts."""
+    if "forbidden_succession" in names:
+        _forbidden_successions(rota, p, found)
+    for (name, shift), rule in rules.items():
+        check = RULE_CHECKS.get(name)
+        if rule.hard and name in names and check is not None:
+            for date, detail, amount in check(rota, p, rule.limit, shift):
+                found.add(name, p.staff_id, date, detail, amount, True, rule.weight)
 
 
 def check_person(rota: Rota, p: Person, found: Findings) -> None:
