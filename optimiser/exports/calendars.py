@@ -89,6 +89,7 @@ def write_rota_calendars(
     folder: Path,
     name: str,
     *,
+    staff: Iterable[str] = (),
     timezone: str = TIMEZONE,
     stamp: dt.datetime | None = None,
 ) -> list[str]:
@@ -96,7 +97,10 @@ def write_rota_calendars(
 
     Times are in ``timezone`` (the instance's, with its VTIMEZONE); DTSTAMP is ``stamp`` (default
     :func:`~optimiser.exports.stamp.run_timestamp`). People come in the sorted order of their ids,
-    each person's shifts in the rota's order.
+    each person's shifts in the rota's order. Everyone in ``staff`` (the instance's staff list)
+    gets a calendar, an empty one without shifts: a calendar app subscribed to the file of someone
+    rostered off for the whole rota (sick, re-rostered) then drops their old shifts, where with no
+    file it kept showing them.
     """
     stamp = stamp or run_timestamp()
     events = event_texts(rota, stamp, timezone)
@@ -105,11 +109,13 @@ def write_rota_calendars(
     codes, staff_ids = pd.factorize(rota["staff"], sort=True)  # rows without a staff id: code -1, dropped
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(staff_ids) + 1))
-    files = calendar_file_names([str(s) for s in staff_ids])
+    shifts = {str(s): [events[i] for i in order[bounds[k] : bounds[k + 1]]] for k, s in enumerate(staff_ids)}
+    everyone = sorted(set(shifts) | {str(s) for s in staff})
+    files = calendar_file_names(everyone)
     written, whole = [], []
-    for k, staff_id in enumerate(staff_ids):
-        person = [events[i] for i in order[bounds[k] : bounds[k + 1]]]
-        file = files[str(staff_id)]
+    for staff_id in everyone:
+        person = shifts.get(staff_id, [])
+        file = files[staff_id]
         (folder / file).write_bytes(_calendar(f"{name}: {staff_id}", timezone, zones, person))
         written.append(file)
         whole += person

@@ -427,7 +427,10 @@ def write_extra(plan: RosterPlan, case: ModelCase, folder: Path) -> list[str]:
         created=stamp,
     )
     timed = plan.rota[plan.rota["start"].notna()]
-    return ["rota.xlsx", *write_rota_calendars(timed, folder, data.name, timezone=data.timezone, stamp=stamp)]
+    everyone = data.staff["staff_id"].astype(str)
+    zone = data.timezone
+    calendars = write_rota_calendars(timed, folder, data.name, staff=everyone, timezone=zone, stamp=stamp)
+    return ["rota.xlsx", *calendars]
 
 
 def plan_rows(data: RosterInput) -> int:

@@ -165,3 +165,19 @@ def test_lines_fold_exactly_where_icalendar_folds(length: int, char: str) -> Non
     whole = event.to_ical()
     expected = whole[len(b"BEGIN:VEVENT\r\n") : -len(b"END:VEVENT\r\n")]
     assert content_line("summary", text) == expected
+
+
+def test_everyone_on_the_staff_list_gets_a_calendar_an_empty_one_without_shifts(tmp_path: Path) -> None:
+    """A subscribed calendar of someone rostered off throughout (sick, re-rostered) must lose its
+    old shifts: their file is written, with no event, and nobody's file name moves."""
+    rota = odd_rota("Europe/London")
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "listed").mkdir()
+    alone = write_rota_calendars(rota, tmp_path / "alone", "ward", stamp=STAMP)
+    listed = write_rota_calendars(rota, tmp_path / "listed", "ward", staff=["B0", "A 1", "+B"], stamp=STAMP)
+    assert sorted(set(listed) - set(alone)) == ["calendars/B0.ics", "calendars/~2BB.ics"]
+    for file in alone:
+        assert (tmp_path / "listed" / file).read_bytes() == (tmp_path / "alone" / file).read_bytes(), file
+    empty = icalendar.Calendar.from_ical((tmp_path / "listed" / "calendars" / "B0.ics").read_bytes())
+    assert str(empty["X-WR-CALNAME"]) == "ward: B0"
+    assert empty.walk("VEVENT") == [] and empty.walk("VTIMEZONE") == []
