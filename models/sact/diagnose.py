@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 
 from models.common.words import count
 from models.sact.access import percent
@@ -351,7 +352,7 @@ def _access(data: SactInput, a: SactArrays) -> list[str]:
     p = data.parameters
     found = []
     within = np.zeros(len(a.dem_amount), bool)
-    within[a.arc_dem[a.arc_minutes <= p.access_minutes]] = True
+    within[standard_pairs(data, a, past_travel_limit=True)[0]] = True
     for q, target in p.access_targets().items():
         label = "all zones" if q == 0 else f"deprivation quintile {q}"
         mask = np.ones(len(a.dem_amount), bool) if q == 0 else a.dem_quintile == q
@@ -369,19 +370,22 @@ def _access(data: SactInput, a: SactArrays) -> list[str]:
     return found
 
 
-def access_ceiling(data: SactInput, a: SactArrays, mask: np.ndarray) -> tuple[float, np.ndarray]:
+def access_ceiling(
+    data: SactInput, a: SactArrays, mask: np.ndarray, *, past_travel_limit: bool = False
+) -> tuple[float, np.ndarray]:
     """Most attendances a year of the demand rows in ``mask`` that any plan treats within the
     access standard, and the sites within the standard of any of them (indices).
 
     Those attendances live within the standard of a candidate, and are treated at one of those
     sites, which at their most chairs treat (most chairs x usable chair hours / chair hours an
-    attendance) a year between them: the lesser of the two.
+    attendance) a year between them: the lesser of the two.  ``past_travel_limit``: as
+    :func:`standard_pairs` counts them.
     """
     p = data.parameters
-    near = a.arc_minutes <= p.access_minutes
-    sites = np.unique(a.arc_site[near & mask[a.arc_dem]])
+    dem, site = standard_pairs(data, a, past_travel_limit=past_travel_limit)
+    sites = np.unique(site[mask[dem]])
     within = np.zeros(len(a.dem_amount), bool)
-    within[a.arc_dem[near]] = True
+    within[dem] = True
     if p.mean_chair_hours <= 0:  # attendances take no chair time: chairs hold none back
         return float(a.dem_amount[mask & within].sum()), sites
     chairs = float(a.max_chairs[sites].sum()) * p.chair_hours_per_year / p.mean_chair_hours
@@ -395,7 +399,7 @@ def _access_capacity(
     standard of any of them: every attendance counted within it is treated at one of those sites,
     so they hold at most (their most chairs x usable chair hours / chair hours an attendance)."""
     p = data.parameters
-    can, sites = access_ceiling(data, a, mask)
+    can, sites = access_ceiling(data, a, mask, past_travel_limit=True)
     total = float(a.dem_amount[mask].sum())
     if can >= target * total - 1e-6:
         return []
@@ -407,3 +411,36 @@ def _access_capacity(
         f"at most {chairs}, which treat at most {can:,.0f} of its {total:,.0f} attendances a year "
         f"({can / total:.1%}), below the target {percent(target)}"
     ]
+
+
+def standard_pairs(
+    data: SactInput, a: SactArrays, *, past_travel_limit: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """(demand row, site) pairs within the access standard, a site that may treat the row's class.
+
+    The arcs within the standard; with ``past_travel_limit``, for the rows no site within the
+    travel limit reaches (which :func:`_reach` names) the travel table's pairs within the standard
+    too: an access finding then holds whatever the travel limit, and never blames the target for
+    attendances the travel limit alone keeps from every site.
+    """
+    p = data.parameters
+    near = a.arc_minutes <= p.access_minutes
+    dem, site = a.arc_dem[near], a.arc_site[near]
+    if not past_travel_limit:
+        return dem, site
+    reached = np.zeros(len(a.dem_amount), bool)
+    reached[a.arc_dem] = True
+    row_of = np.full((len(a.zone_ids), len(CLASSES)), -1, dtype=np.int64)
+    row_of[a.dem_zone, a.dem_class] = np.arange(len(a.dem_amount))
+    travel = data.travel[data.travel["minutes"].to_numpy(float) <= p.access_minutes]
+    tz = pd.Index(a.zone_ids).get_indexer(travel["zone_id"])
+    ts = pd.Index(a.site_ids).get_indexer(travel["site_id"])
+    known = (tz >= 0) & (ts >= 0)
+    tz, ts = tz[known], ts[known]
+    complex_ok = data.sites["type"].isin(COMPLEX_SITE_TYPES).to_numpy()
+    for klass in range(len(CLASSES)):
+        rows = row_of[tz, klass]
+        keep = (rows >= 0) & (a.max_chairs[ts] > 0) & (complex_ok[ts] | (CLASSES[klass] != "complex"))
+        keep[keep] = ~reached[rows[keep]]
+        dem, site = np.r_[dem, rows[keep]], np.r_[site, ts[keep]]
+    return dem, site

@@ -446,3 +446,14 @@ def test_chairs_no_hub_can_supply_in_time_are_not_counted() -> None:
             "highs",
         ).explanation
     )
+
+
+def test_a_travel_limit_below_the_standard_is_not_blamed_on_the_access_target() -> None:
+    """Z2 and Z3 live 15 and 20 minutes from a site: within the 20-minute standard, beyond the
+    12-minute travel limit. The travel limit is the cause, named by zone; the explanation said too
+    that at most 33.3 % of attendances could be within 20 minutes of any candidate site (100 % can)."""
+    data = reachable(max_travel_minutes=12.0, access_minutes=20.0, access_target=0.9)
+    text = explained(data)
+    assert "zone Z2" in text and "zone Z3" in text
+    assert "access target" not in text
+    assert solve_sact(replace(data, parameters=replace(data.parameters, max_travel_minutes=20.0))).found
