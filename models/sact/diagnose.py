@@ -82,13 +82,16 @@ def _reach(data: SactInput, a: SactArrays) -> list[str]:
     has_arc[a.arc_dem] = True
     found = []
     travel = data.travel
+    most_chairs = pd.Series(a.max_chairs, index=a.site_ids)  # 0 at a closed site
+    closed_sites = pd.Series(a.must_close, index=a.site_ids)
     for row in np.flatnonzero(~has_arc)[:MAX_LISTED]:
         zone = a.zone_ids[a.dem_zone[row]]
         klass = CLASSES[a.dem_class[row]]
         pairs = travel[travel["zone_id"] == zone]
         if klass == "complex":
             pairs = pairs[pairs["site_id"].map(data.sites["type"]).isin(COMPLEX_SITE_TYPES)]
-        pairs = pairs[pairs["site_id"].map(data.sites["max_chairs"]) > 0]
+        closed = pairs[pairs["site_id"].map(closed_sites).fillna(False).astype(bool)]
+        pairs = pairs[pairs["site_id"].map(most_chairs) > 0]
         what = "centre or hospital unit" if klass == "complex" else "site"
         if len(pairs):
             best = pairs.loc[pairs["minutes"].idxmin()]
@@ -96,7 +99,8 @@ def _reach(data: SactInput, a: SactArrays) -> list[str]:
             spec = ".1f" if over < TENTHS_BELOW_MINUTES else ".0f"
             nearest = f"nearest {best['site_id']} at {best['minutes']:{spec}} min, {over:{spec}} min over"
         else:
-            nearest = "no travel time to any such site is given"
+            nearest = "no travel time to any such site that may open is given"
+        nearest += _closed_nearer(closed, float(pairs["minutes"].min()) if len(pairs) else math.inf)
         found.append(
             f"zone {zone}: no {what} within the {p.max_travel_minutes:g}-minute travel limit for its "
             f"{a.dem_amount[row]:.0f} {klass} attendances a year ({nearest})"
@@ -105,6 +109,19 @@ def _reach(data: SactInput, a: SactArrays) -> list[str]:
     if missing > MAX_LISTED:
         found.append(f"... and {missing - MAX_LISTED} more zone/regimen pairs with no site within reach")
     return found
+
+
+def _closed_nearer(closed: pd.DataFrame, minutes: float) -> str:
+    """The closed sites (``must_close``, or --close) nearer than ``minutes``, nearest first, as a
+    clause: the reach finding names the nearest site that may open, and these beside it."""
+    nearer = closed[closed["minutes"] < minutes].sort_values("minutes", kind="stable")
+    if nearer.empty:
+        return ""
+    named = ", ".join(
+        f"{site} at {minutes:.1f} min"
+        for site, minutes in nearer[["site_id", "minutes"]].itertuples(index=False)
+    )
+    return f"; closed (must_close, or --close): {named}"
 
 
 def _must_open(data: SactInput, a: SactArrays) -> list[str]:

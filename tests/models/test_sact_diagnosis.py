@@ -457,3 +457,14 @@ def test_a_travel_limit_below_the_standard_is_not_blamed_on_the_access_target() 
     assert "zone Z2" in text and "zone Z3" in text
     assert "access target" not in text
     assert solve_sact(replace(data, parameters=replace(data.parameters, max_travel_minutes=20.0))).found
+
+
+def test_a_zone_beyond_the_travel_limit_is_told_its_nearest_site_that_may_open() -> None:
+    """--close RXR20 with a 20-minute limit on lsc-sact-districts named 'nearest RXR20 at 6.9 min,
+    -13.1 min over' for Blackburn: the closed site. S1, 100 minutes from Z4, is closed here."""
+    data = instance(max_travel_minutes=90.0)
+    sites = data.sites.copy()
+    sites["must_close"] = False
+    sites.loc["S1", "must_close"] = True
+    text = explained(replace(data, sites=sites))
+    assert "(nearest S2 at 110 min, 20 min over; closed (must_close, or --close): S1 at 100.0 min)" in text
