@@ -161,7 +161,7 @@ def check_cover_plan(inst: CoverInstance, params: CoverParameters, plan: Any) ->
     _check_trips_cover_away(params, away, travel.trips, bad)
     mdt_pas = _check_mdt_attendance(inst, params, facts, plan.mdt_attendance, travel.trips, bad)
     clinical = rota.groupby(["oncologist_id", "week"])["pas"].sum()
-    _check_weekly_limits(facts, clinical, away, travel.travel_pas, mdt_pas, bad)
+    _check_weekly_limits(facts, clinical, away, travel, mdt_pas, bad)
 
     costs, found = _cover(inst, params.pa_step, facts.scale, plan.cover, rota, bad, "plan")
     quorum = _quorum(inst, facts.open_days, plan.mdts, plan.mdt_attendance, bad, found)
@@ -215,6 +215,8 @@ def _check_trips(params: CoverParameters, facts: _Facts, visits: pd.DataFrame, b
     travel_cost = miles = 0.0
     for (o, w, s), n in trips.items():
         minutes, m = facts.journeys[(facts.onc.at[o, "home_site"], s)]
+        if minutes > params.max_trip_minutes + TOL:
+            bad.append(f"{o} week {w}: a visit to {s}, {minutes:g} minutes from home, over the limit")
         travel_pas[(o, w)] += n * _trip_pas(minutes, params)
         travel_cost += n * 2.0 * m * params.cost_per_mile
         miles += n * 2.0 * m
@@ -277,22 +279,30 @@ def _check_weekly_limits(
     facts: _Facts,
     clinical: pd.Series,
     away: pd.DataFrame,
-    travel_pas: dict[tuple[str, int], float],
+    travel: _Travel,
     mdt_pas: dict[tuple[str, int], float],
     bad: list[str],
 ) -> None:
-    """Each (oncologist, week): PAs used within capacity, away PAs and sites within their limits."""
-    onc = facts.onc
+    """Each (oncologist, week): PAs used within capacity, away PAs and sites within their limits.
+
+    The sites of a week are the home site and every site worked or visited away (a visit for an
+    in-person MDT alone counts, as in the model's site limit)."""
+    onc, travel_pas = facts.onc, travel.travel_pas
     away_pas = away.groupby(["oncologist_id", "week"])["pas"].sum()
-    away_sites = away.groupby(["oncologist_id", "week"])["site_id"].nunique()
+    away_sites: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for o, w, s in away[["oncologist_id", "week", "site_id"]].itertuples(index=False):
+        away_sites[(o, w)].add(s)
+    for o, w, s in travel.trips:
+        away_sites[(o, w)].add(s)
     for o, w in set(clinical.index) | set(travel_pas) | set(mdt_pas):
         used = clinical.get((o, w), 0.0) + travel_pas.get((o, w), 0.0) + mdt_pas.get((o, w), 0.0)
         if used > facts.capacity(o, w) + TOL:
             bad.append(f"{o} week {w}: {used:g} PAs used, capacity net of absence {facts.capacity(o, w):g}")
         if away_pas.get((o, w), 0.0) > onc.at[o, "max_away_pas"] + TOL:
             bad.append(f"{o} week {w}: {away_pas[(o, w)]:g} PAs away, over {onc.at[o, 'max_away_pas']:g}")
-        if away_sites.get((o, w), 0) + 1 > onc.at[o, "max_sites"]:
-            bad.append(f"{o} week {w}: {away_sites[(o, w)] + 1} sites, over {onc.at[o, 'max_sites']}")
+        sites = len(away_sites.get((o, w), ())) + 1
+        if sites > onc.at[o, "max_sites"]:
+            bad.append(f"{o} week {w}: {sites} sites, over {onc.at[o, 'max_sites']}")
 
 
 def _cover(

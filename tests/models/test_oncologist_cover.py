@@ -181,6 +181,23 @@ def test_in_person_mdt_needs_a_visit() -> None:
     assert set(alone.rota["site_id"]) == {"A1"} and alone.visits["site_id"].tolist() == ["B1"]
 
 
+def test_the_checker_counts_a_visit_for_an_mdt_alone_against_the_limits() -> None:
+    """O1's visit to B1 for the in-person MDT alone (no rota row there) is a second site that
+    week, 30 minutes from home: checked against one site a week, or a 20-minute journey limit,
+    the plan breaks the model's site limit and journey limit (constraint 7 and the visits' reach),
+    which the checker passed, counting sites and journeys from the rota rows only."""
+    mdt = {"mdt_id": "LUNG-B", "trust_id": "TB", "tumour_site_id": "lung", "weekday": "Wed", "quorum": 1,
+           "remote_counts": False}  # fmt: skip
+    plan = checked(tiny([oncologist("O1", "A1")], [("TA", 1, 2.0)], mdts=[mdt]))
+    one_site = tiny([oncologist("O1", "A1", max_sites=1)], [("TA", 1, 2.0)], mdts=[mdt])
+    assert "O1 week 1: 2 sites, over 1" in check_cover_plan(one_site, PARAMS, plan).violations
+    near = dataclasses.replace(PARAMS, max_trip_minutes=20.0)
+    inst = tiny([oncologist("O1", "A1")], [("TA", 1, 2.0)], mdts=[mdt])
+    assert "O1 week 1: a visit to B1, 30 minutes from home, over the limit" in (
+        check_cover_plan(inst, near, plan).violations
+    )
+
+
 @pytest.mark.parametrize(
     ("fairness", "continuity", "f3", "split"),
     [(1.0, 0.0, 2.25, True), (0.0, 1.0, 1.0, False), (1.0, 1.0, 4.25, True)],
