@@ -14,6 +14,17 @@ from models.roster.catalogue import MAX_DAYS
 from optimiser.outputs import FORCE_HELP, OutputExistsError
 from optimiser.schema import FIRST_DATE, LAST_DATE
 
+MAX_SACT_ZONES = 1_000_000
+"""Most zones of a generated SACT instance: the rows a sheet may hold (England has 33,755 LSOAs)."""
+MAX_SACT_SITES = 10_000
+"""Most candidate sites of a generated SACT instance (every site's minutes to every hub are
+computed at once: a million sites wanted 466 GiB)."""
+MAX_OOH_SITES = 2_000
+"""Most sites of a generated OOH instance: its travel table holds every pair, 4,000,000 rows."""
+MAX_COVER_TRUSTS = 500
+"""Most trusts of a generated cover instance (England has about 200): up to 1,500 sites, whose
+travel table holds every pair."""
+
 
 @click.group()
 def generate() -> None:
@@ -21,8 +32,10 @@ def generate() -> None:
 
 
 @generate.command("sact")
-@click.option("--zones", type=click.IntRange(min=1), required=True, help="Demand zones.")
-@click.option("--sites", type=click.IntRange(min=1), required=True, help="Candidate sites.")
+@click.option("--zones", type=click.IntRange(min=1, max=MAX_SACT_ZONES), required=True, help="Demand zones.")
+@click.option(
+    "--sites", type=click.IntRange(min=1, max=MAX_SACT_SITES), required=True, help="Candidate sites."
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.argument("out", type=click.Path(path_type=Path))
@@ -41,7 +54,7 @@ def generate_sact(zones: int, sites: int, seed: int, force: bool, out: Path) -> 
 
 
 @generate.command("ooh")
-@click.option("--sites", type=click.IntRange(min=1), required=True, help="Hospital sites.")
+@click.option("--sites", type=click.IntRange(min=1, max=MAX_OOH_SITES), required=True, help="Hospital sites.")
 @click.option("--services", type=click.IntRange(min=1), required=True, help="Out-of-hours services.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--force", is_flag=True, help=FORCE_HELP)
@@ -120,7 +133,12 @@ def generate_roster(
 
 @generate.command("cover")
 @click.option("--oncologists", type=click.IntRange(min=1), required=True, help="Consultant oncologists.")
-@click.option("--trusts", type=click.IntRange(min=1), required=True, help="Trusts (a site or two each).")
+@click.option(
+    "--trusts",
+    type=click.IntRange(min=1, max=MAX_COVER_TRUSTS),
+    required=True,
+    help="Trusts (a site or two each).",
+)
 @click.option(
     "--tumour-sites", type=click.IntRange(min=1, max=10), required=True, help="Tumour sites (1-10)."
 )

@@ -357,3 +357,29 @@ def test_the_instances_own_time_limit_is_the_runs_wall_clock_when_the_command_li
 def test_a_negative_seed_is_a_usage_error() -> None:
     result = run("solve", "lsc-sact", "--seed", "-1")
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        (
+            ["sact", "--zones", "1000001", "--sites", "3"],
+            "'--zones': 1000001 is not in the range 1<=x<=1000000",
+        ),
+        (["sact", "--zones", "5", "--sites", "10001"], "'--sites': 10001 is not in the range 1<=x<=10000"),
+        (["ooh", "--sites", "2001", "--services", "2"], "'--sites': 2001 is not in the range 1<=x<=2000"),
+        (
+            ["cover", "--oncologists", "3", "--trusts", "501", "--tumour-sites", "2", "--weeks", "2"],
+            "'--trusts': 501 is not in the range 1<=x<=500",
+        ),
+    ],
+)
+def test_generate_refuses_a_size_it_cannot_hold_with_a_usage_message(
+    sizes: list[str], message: str, tmp_path: Path
+) -> None:
+    """generate ooh --sites 100000 and cover --trusts 100000 ended in numpy's MemoryError traceback
+    (every pair of sites' minutes at once), as did sact --sites 1000000 (every site's to every hub)."""
+    made = CliRunner().invoke(main, ["generate", *sizes, str(tmp_path / "g")])
+    assert made.exit_code == 2
+    assert message in made.output
+    assert not (tmp_path / "g").exists()
