@@ -301,9 +301,19 @@ def _parameters(
         nearest_complex[start : start + 2_000] = minutes(part, complex_sites).min(axis=1)
         nearest_any[start : start + 2_000] = minutes(part, site_xy).min(axis=1)
     nearest_hub = minutes(site_xy, hubs).min(axis=1)
-    max_travel = max(_DEFAULTS.max_travel_minutes, math.ceil(nearest_complex.max() + 10.0))
     stability = max(_DEFAULTS.drug_stability_minutes, math.ceil(nearest_hub.max() + 10.0))
-    best = float(attendances[nearest_any <= _DEFAULTS.access_minutes].sum() / attendances.sum())
+    # a site too small to be safe; never above what the must-open centre can reach
+    min_site = float(min(MIN_SITE_ATTENDANCES, math.floor(0.5 * attendances.sum())))
+    centre = site_xy[sites["type"].to_numpy() == "cancer_centre"]
+    to_centre = minutes(zone_xy, centre).min(axis=1)
+    near_centre = to_centre <= _DEFAULTS.access_minutes
+    # every zone reaches a centre or hospital unit, and the centre its safe volume (1 zone x 300
+    # sites had its centre beyond the travel limit of the zone: no plan)
+    order = np.argsort(to_centre, kind="stable")
+    safe_volume_minutes = to_centre[order][np.searchsorted(np.cumsum(attendances[order]), min_site)]
+    reach = max(float(nearest_complex.max()), float(safe_volume_minutes))
+    max_travel = max(_DEFAULTS.max_travel_minutes, math.ceil(reach + 10.0))
+    best = _best_access(attendances, nearest_any, nearest_complex, near_centre, min_site)
     target = math.floor(min(0.85, best - ACCESS_MARGIN) * 100) / 100
     return {
         "attendances_per_1000": ATTENDANCES_PER_1000,
@@ -311,6 +321,26 @@ def _parameters(
         "access_minutes": _DEFAULTS.access_minutes,
         "access_target": target if target >= 0.3 else None,
         "drug_stability_minutes": float(stability),
-        # a site too small to be safe; never above what the must-open centre can reach
-        "min_site_attendances": float(min(MIN_SITE_ATTENDANCES, math.floor(0.5 * attendances.sum()))),
+        "min_site_attendances": min_site,
     }
+
+
+def _best_access(
+    attendances: np.ndarray,
+    nearest_any: np.ndarray,
+    nearest_complex: np.ndarray,
+    near_centre: np.ndarray,
+    min_site: float,
+) -> float:
+    """At most the share of attendances any plan treats within the access standard: the
+    standard ones of zones within it of any site, the complex ones of zones within it of a centre
+    or hospital unit; less the safe volume of the must-open centre it must draw from zones beyond
+    its standard, as far as those would otherwise be within (1 zone x 40 sites asked for 85 %
+    where the centre's 125 of 251 attendances left at most 50 %)."""
+    standard = _DEFAULTS.access_minutes
+    share = _DEFAULTS.complex_share
+    within = attendances * ((1.0 - share) * (nearest_any <= standard) + share * (nearest_complex <= standard))
+    total = float(attendances.sum())
+    short = max(0.0, min_site - float(attendances[near_centre].sum()))
+    not_within = total - float(within.sum())
+    return (float(within.sum()) - max(0.0, short - not_within)) / total

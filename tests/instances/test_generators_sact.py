@@ -85,7 +85,7 @@ def test_large_instance_is_travel_limited_sparse() -> None:
     assert inst.parameters["access_target"] is not None
 
 
-@pytest.mark.parametrize(("zones", "sites", "seed"), [(1, 1, 0), (30, 6, 0), (50, 10, 1)])
+@pytest.mark.parametrize(("zones", "sites", "seed"), [(1, 1, 0), (30, 6, 0), (50, 10, 1), (1, 40, 1)])
 def test_small_instances_solve_to_optimality(tmp_path: Path, zones: int, sites: int, seed: int) -> None:
     data = _load(generate(zones, sites, seed), tmp_path / "g").model_input.input
     plan = solve_sact(data, options=SolveOptions(time_limit=60))
@@ -124,3 +124,13 @@ def test_generator_defaults_are_the_sact_kinds_defaults() -> None:
         "drug_stability_minutes",
     ):
         assert getattr(gen._DEFAULTS, name) == defaults[name], name
+
+
+def test_one_zone_reaches_the_must_open_centre_within_the_travel_limit(tmp_path: Path) -> None:
+    """generate sact --zones 1 --sites 300 --seed 1 put the centre about 223 minutes from the zone, over
+    the 90-minute limit: the centre, which must stay open, could take no attendances at all."""
+    from models.sact.arrays import prepare
+    from models.sact.diagnose import diagnose
+
+    data = _load(generate(1, 300, 1), tmp_path / "g").model_input.input
+    assert not [f for f in diagnose(data, prepare(data)) if "must stay open" in f]
