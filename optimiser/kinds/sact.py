@@ -6,6 +6,7 @@ independently and writes its tables through :mod:`optimiser.run`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -67,6 +68,15 @@ def _zone_demand(zones: pd.DataFrame, params: dict[str, Any], file: str, problem
                 "no zone has any demand: give attendances, or population with attendances left blank "
                 "(estimated from attendances_per_1000)",
                 column=missing,
+            )
+        )
+    elif not (zones["attendances"] > 0).any():
+        problems.append(
+            Problem(
+                str(Path(file).parent / "instance.yaml"),
+                f"{params['demand_growth']:g} leaves every zone without demand (-1 is -100 %): "
+                "give a growth above -1",
+                column="parameters.demand_growth",
             )
         )
     else:

@@ -72,3 +72,16 @@ def test_a_workbook_formula_without_a_stored_value_is_not_read_as_no_demand(
     code, out = validate(book)
     assert code == 2
     assert f"tables.xlsx[zones], row 3, column 'population': {NEITHER}" in out
+
+
+def test_a_growth_that_leaves_no_demand_is_refused_naming_it(tiny_instance: Path) -> None:
+    """--set demand_growth=-1 (-100 %) was solved: with a safe volume the must-open centre was said
+    to have 0 attendances within reach; without one the plan printed 'Access: nan% of attendances'.
+    attendances_per_1000=0, which leaves no demand the same way, was already refused."""
+    result = CliRunner().invoke(
+        main, ["solve", str(tiny_instance), "--set", "demand_growth=-1", "--out", str(tiny_instance / "run")]
+    )
+    assert result.exit_code == 2
+    assert (
+        "--set, column 'demand_growth': -1 leaves every zone without demand (-1 is -100 %)" in result.output
+    )
