@@ -6,6 +6,7 @@ independently and writes its tables through :mod:`optimiser.run`.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -317,7 +318,11 @@ def _access_line(a: dict[str, float], p: SactParameters) -> str:
         f"Access: {a['within_30']:.1%} {of} within 30 min, {a['within_45']:.1%} within 45, "
         f"{a['within_60']:.1%} within 60"
     )
-    if p.access_target is not None and p.allow_unserved:
+    none_served = math.isnan(a["mean_minutes"])  # the mean journey of no served attendance
+    if p.access_target is not None and p.allow_unserved and none_served:
+        target = percent(p.access_target)
+        line += f"\nAccess target: no attendance is served (target {target} of served attendances)"
+    elif p.access_target is not None and p.allow_unserved:
         line += (
             f"\nAccess target: {percent(a['served_within_access_standard'])} of served attendances within "
             f"{p.access_minutes:g} min (target {percent(p.access_target)} of served attendances; "
@@ -326,6 +331,8 @@ def _access_line(a: dict[str, float], p: SactParameters) -> str:
     elif p.access_target is not None:
         line += f" (target {percent(p.access_target)} of attendances within {p.access_minutes:g} min)"
     served = " of served attendances" if p.allow_unserved else ""
+    if none_served:
+        return f"{line}\nJourneys{served}: none, no attendance is served"
     return (
         f"{line}\nJourneys{served}: mean {a['mean_minutes']:.1f} min, "
         f"95th percentile {a['p95_minutes']:.1f} min, worst {a['worst_minutes']:.1f} min"

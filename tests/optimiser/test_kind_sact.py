@@ -85,3 +85,23 @@ def test_a_growth_that_leaves_no_demand_is_refused_naming_it(tiny_instance: Path
     assert (
         "--set, column 'demand_growth': -1 leaves every zone without demand (-1 is -100 %)" in result.output
     )
+
+
+def test_a_plan_serving_no_one_says_so_not_nan() -> None:
+    """allow_unserved with unserved_penalty 0 left every attendance unserved, and the terminal read
+    'Access target: nan% of served attendances' and 'Journeys of served attendances: mean nan min'."""
+    from models.sact.input import SactParameters
+    from optimiser.kinds.sact import _access_line
+
+    nan = float("nan")
+    access = {"within_30": 0.0, "within_45": 0.0, "within_60": 0.0, "within_access_standard": 0.0}
+    access |= {
+        "served_within_access_standard": nan,
+        "mean_minutes": nan,
+        "p95_minutes": nan,
+        "worst_minutes": nan,
+    }
+    line = _access_line(access, SactParameters(allow_unserved=True, access_target=0.0))
+    assert "nan" not in line
+    assert "Access target: no attendance is served (target 0% of served attendances)" in line
+    assert line.endswith("Journeys of served attendances: none, no attendance is served")
