@@ -84,7 +84,8 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     if access:
         unserved = bool(summary.get("unserved_attendances"))
         served = " of served attendances" if unserved else ""
-        items.append((f"Mean travel{served}", f"{access.get('mean_minutes', 0):.1f} min"))
+        mean = access.get("mean_minutes")  # None (null): no attendance is served
+        items.append((f"Mean travel{served}", "none served" if mean is None else f"{mean:.1f} min"))
         within = "Within 30 / 45 / 60 min" + (
             " (of all attendances, unserved not within)" if unserved else ""
         )

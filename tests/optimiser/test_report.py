@@ -312,3 +312,20 @@ def test_headline_says_the_check_failed_only_of_a_plan_that_failed_it() -> None:
     assert dict(headline(summary))["Independent check"] == "FAILED"
     summary["check"] = {"passed": True}
     assert dict(headline(summary))["Independent check"] == "passed"
+
+
+def test_headline_of_a_sact_run_serving_no_one_says_so() -> None:
+    """allow_unserved with unserved_penalty 0 served no one: summary.json's mean journey is null,
+    and optimiser report ended in a TypeError traceback formatting it."""
+    from optimiser.report.context import headline
+
+    summary = {
+        "solver": {"status": "optimal", "gap": 0.0},
+        "check": {"passed": True},
+        "costs": {"total": 936000.0, "unserved_penalty": 0.0},
+        "unserved_attendances": 84355.9,
+        "access": {"attendances": 84355.9, "mean_minutes": None, "within_30": 0.0, "within_45": 0.0,
+                   "within_60": 0.0, "served_within_access_standard": None, "standard_minutes": 30.0},
+    }  # fmt: skip
+    items = dict(headline(summary))
+    assert items["Mean travel of served attendances"] == "none served"
