@@ -375,13 +375,19 @@ def _typed_parameter(value: Any, kind: type) -> Any:
     return number
 
 
+LONGEST_SHOWN = 24
+"""Characters of a typed parameter value a message shows; a longer one is shown as written
+(--set weeks=1e300 read as a whole number of 301 digits)."""
+
+
 def _parameter_range(value: float, spec: Parameter, given: Any, file: str, where: str) -> list[Problem]:
     """The parameter's declared range, else +-NUMBER_LIMIT (then shown as the user wrote it)."""
     sane = f"(numbers are limited to +-{NUMBER_LIMIT:g})"
+    shown = given if given is not None and len(str(value)) > LONGEST_SHOWN else value
     if spec.minimum is not None and value < spec.minimum:
-        return [Problem(file, f"{value} is below the minimum {spec.minimum}", column=where)]
+        return [Problem(file, f"{shown} is below the minimum {spec.minimum}", column=where)]
     if spec.maximum is not None and value > spec.maximum:
-        return [Problem(file, f"{value} is above the maximum {spec.maximum}", column=where)]
+        return [Problem(file, f"{shown} is above the maximum {spec.maximum}", column=where)]
     if spec.minimum is None and value < -NUMBER_LIMIT:
         return [Problem(file, f"{given} is below the minimum {-NUMBER_LIMIT:g} {sane}", column=where)]
     if spec.maximum is None and value > NUMBER_LIMIT:

@@ -350,3 +350,12 @@ def test_a_rule_only_the_model_checks_names_file_row_and_column(
     assert result.exit_code == 2
     assert "oncologists.csv, row 3, column 'dcc_pas': too busy" in result.output
     assert "instance.yaml, column 'parameters.weeks': bad" in result.output
+
+
+def test_a_huge_whole_number_parameter_is_named_as_written(tmp_path: Path) -> None:
+    """--set weeks=1e300 was refused as a 301-digit number (1000...0160 is above the maximum 104)."""
+    result = run(
+        "solve", str(bundled_path("lsc-cover")), "--set", "weeks=1e300", "--out", str(tmp_path / "r")
+    )
+    assert result.exit_code == 2
+    assert "--set, column 'weeks': 1e300 is above the maximum 104" in result.output
