@@ -132,6 +132,12 @@ def _reach_reasons(
     if response > limit + 1e-9:
         over = response - limit
         where = "its own site" if s == h else f"{response:.0f} min away"
+        mobilise = params.non_resident_mobilisation_minutes if service.tier == "non-resident" else 0.0
+        if mobilise > 0 and s == h:
+            where = f"its own site ({mobilise:g} min mobilisation)"
+        elif mobilise > 0:
+            parts = f"{response - mobilise:.0f} min travel and {mobilise:g} min mobilisation"
+            where = f"a {response:.0f}-minute response ({parts})"
         reasons.append(
             ("response", over, f"{where}, {over:.0f} min over the {limit:.0f}-minute response time")
         )

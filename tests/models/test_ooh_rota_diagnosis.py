@@ -175,3 +175,20 @@ def test_no_site_within_reach_even_of_itself_is_explained_not_crashed() -> None:
     found = {(f.site_id, f.service_id): f.requirement for f in plan.findings}
     assert found["RXN02", "AO2"] == "response" and ("RXN02", "ONC1") not in found  # ONC1 is resident
     assert set(plan.tables()) == {"findings"}
+
+
+def test_a_response_time_broken_by_mobilisation_says_so() -> None:
+    """With 61 minutes to set off, Lancaster's rota was said to be '110 min away' from Blackpool,
+    49 minutes by road: the response, not the distance, and the mobilisation the cause."""
+    plan = ooh.solve(lsc_ooh(), OohParameters(non_resident_mobilisation_minutes=61))
+    found = {(f.site_id, f.service_id): f.message for f in plan.findings}
+    lancaster = found["RTX02", "AO2"]
+    assert (
+        "Its own rota: its own site (61 min mobilisation), 1 min over the 60-minute response time"
+        in lancaster
+    )
+    assert (
+        "A rota at Blackpool Victoria Hospital: a 110-minute response (49 min travel and 61 min "
+        "mobilisation), 50 min over the 60-minute response time"
+    ) in lancaster
+    assert "min away" not in lancaster
