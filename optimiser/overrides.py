@@ -204,8 +204,9 @@ def _edit_sact(
     for key in ("open", "close", "remove"):
         problems += _unknown(getattr(ov, key), known, key, "site", ov)
     both = set(ov.open) & (set(ov.close) | set(ov.remove))
+    source, column = ov.where("open")
     problems += [
-        Problem(ov.source, f"site '{s}' is both opened and closed", column="open") for s in sorted(both)
+        Problem(source, f"site '{s}' is both opened and closed", column=column) for s in sorted(both)
     ]
     sites = _set_where(sites, "site_id", ov.open, {"must_open": "true"})
     sites = _set_where(sites, "site_id", ov.close, {"must_open": "false", "must_close": "true"})

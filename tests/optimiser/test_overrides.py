@@ -113,6 +113,12 @@ def test_keys_given_by_an_option_of_their_own_are_named_by_it(tiny_instance: Pat
         "--open: unknown site 'X'",
         "--close: unknown site 'Y'",
     ]
+    both = Overrides(
+        source="--set", open=("B",), close=("B",), options={"open": "--open", "close": "--close"}
+    )
+    with pytest.raises(InputError) as caught:  # --open B --close B was named --set, column 'open'
+        load_instance(tiny_instance, overrides=both)
+    assert [str(p) for p in caught.value.problems] == ["--open: site 'B' is both opened and closed"]
 
 
 def test_scenario_file_is_read_in_order(tmp_path: Path) -> None:
