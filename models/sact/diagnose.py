@@ -143,7 +143,10 @@ def _must_open(data: SactInput, a: SactArrays) -> list[str]:
         reachable = np.zeros(a.num_sites)
         first = np.unique(np.c_[a.arc_site, a.arc_dem], axis=0) if len(a.arc_dem) else np.zeros((0, 2), int)
         np.add.at(reachable, first[:, 0], a.dem_amount[first[:, 1]])
-        for s in np.flatnonzero(a.must_open & (reachable < p.min_site_attendances - 1e-9)):
+        # a site with no chairs has no arcs: its own finding below says why, not its reach
+        for s in np.flatnonzero(
+            a.must_open & (a.max_chairs > 0) & (reachable < p.min_site_attendances - 1e-9)
+        ):
             found.append(
                 f"site {a.site_ids[s]} must stay open but only {reachable[s]:,.0f} attendances a year live "
                 f"within reach of it, below the safe minimum of {p.min_site_attendances:,.0f} "

@@ -468,3 +468,14 @@ def test_a_zone_beyond_the_travel_limit_is_told_its_nearest_site_that_may_open()
     sites.loc["S1", "must_close"] = True
     text = explained(replace(data, sites=sites))
     assert "(nearest S2 at 110 min, 20 min over; closed (must_close, or --close): S1 at 100.0 min)" in text
+
+
+def test_a_must_open_site_without_chairs_is_not_said_to_have_no_one_within_reach() -> None:
+    """Clitheroe forced open with no chairs and a safe volume was said to have '0 attendances a year
+    within reach' as well as too few chairs: zones do live within reach of it; its chairs are the cause."""
+    data = must_open(reachable(min_site_attendances=5.0), "S3")
+    sites = data.sites.copy()
+    sites.loc["S3", "max_chairs"] = 0
+    text = explained(replace(data, sites=sites))
+    assert "site S3 must stay open and give at least 5 attendances a year (the safe minimum)" in text
+    assert "within reach" not in text
