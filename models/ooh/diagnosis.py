@@ -196,7 +196,7 @@ def _finding(inp: OohInput, s: str, k: str, ruled_out: list[tuple[str, list[Reas
         head += " The site must keep its own rota."
     if not ruled_out:
         if inp.sites.set_index("site_id").loc[s, "keeps_own_rota"]:
-            message = f"{head} But it may not host a rota of this service (can_host is false)."
+            message = f"{head} But it may not host a rota of this service (can_host is false, or --close)."
             return Finding(s, k, "own_rota", math.nan, message)
         message = f"{head} No site that can host this service has a travel time to it."
         return Finding(s, k, "cover", math.nan, message)

@@ -113,6 +113,8 @@ def test_site_without_any_host_is_named() -> None:
     # Preston must keep its own rota but may not host one.
     assert found["RXN02", "ONC1"].requirement == "own_rota"
     assert "may not host a rota of this service" in found["RXN02", "ONC1"].message
+    # --close RXN02 sets can_host false, so the message names the option too (it named only can_host)
+    assert "(can_host is false, or --close)" in found["RXN02", "ONC1"].message
 
 
 def three_small_sites() -> OohInput:
