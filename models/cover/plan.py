@@ -135,6 +135,8 @@ TABLES = (
 """The tables of a plan, in the order a run writes them (as CSV files and workbook sheets)."""
 DECIMALS = 4
 """Float columns are written to 4 decimals (pence, a ten-thousandth of a PA)."""
+MONEY_DECIMALS = 2
+"""Decimals of pounds (pence), as the shell writes every money column."""
 
 
 def grid(plan: CoverPlan) -> pd.DataFrame:
@@ -185,12 +187,17 @@ def _holidays_per_week(plan: CoverPlan, starts: pd.Series) -> np.ndarray:
 
 
 def plan_tables(plan: CoverPlan) -> dict[str, pd.DataFrame]:
-    """Every table of :data:`TABLES`, float columns rounded to :data:`DECIMALS`."""
+    """Every table of :data:`TABLES`, float columns rounded to :data:`DECIMALS`; the pounds of
+    ``costs`` (its GBP rows) to :data:`MONEY_DECIMALS`."""
     out = {}
     for name in TABLES:
         frame = grid(plan) if name == "grid" else getattr(plan, name)
         floats = frame.select_dtypes("float").columns
         out[name] = frame.assign(**{c: frame[c].round(DECIMALS) for c in floats})
+    costs = out["costs"]
+    pounds = costs["unit"] == "GBP"
+    for column in costs.select_dtypes("float").columns:
+        costs.loc[pounds, column] = costs.loc[pounds, column].round(MONEY_DECIMALS)
     return out
 
 

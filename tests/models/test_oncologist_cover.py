@@ -310,3 +310,17 @@ def test_allocations_come_in_steps_of_pa_step(pa_step: float, covered: float) ->
 def test_pa_step_must_be_positive() -> None:
     with pytest.raises(ModelInputError, match="pa_step"):
         dataclasses.replace(PARAMS, pa_step=0.0)
+
+
+def test_the_costs_table_gives_pounds_and_pence() -> None:
+    """lsc-cover's costs.csv read 'travel_cost,GBP,7195.776': its GBP rows went to 4 decimals,
+    as its PAs and miles rows do; every other money figure the engine writes is in pence."""
+    from models.cover.plan import plan_tables
+
+    plan = solve(maternity_case(), PARAMS)
+    costs = plan.costs.copy()
+    costs.loc[costs["metric"] == "travel_cost", "plan"] = 7195.776
+    costs.loc[costs["metric"] == "travel_miles", "plan"] = 12849.6123
+    table = plan_tables(dataclasses.replace(plan, costs=costs))["costs"].set_index("metric")
+    assert table.at["travel_cost", "plan"] == 7195.78
+    assert table.at["travel_miles", "plan"] == 12849.6123
