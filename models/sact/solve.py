@@ -198,7 +198,7 @@ def jointly_infeasible(p: SactParameters) -> str:
     """Why the solver found no plan when no single requirement is impossible: the requirements in
     force that could be relaxed, never a setting that is already on."""
     levers = []
-    targets = p.access_targets()
+    targets = {q: t for q, t in p.access_targets().items() if t > 0}  # a 0 target asks nothing
     if targets:
         named = [
             f"{percent(t)} of {'all attendances' if q == 0 else f'quintile {q}'}" for q, t in targets.items()
@@ -211,6 +211,8 @@ def jointly_infeasible(p: SactParameters) -> str:
         levers.append("the open-site limits")
     if p.min_site_attendances > 0:
         levers.append(f"the safe-volume minimum ({p.min_site_attendances:,.0f} attendances)")
+    if p.single_source:
+        levers.append("single sourcing (single_source: each zone's regimen class at one site)")
     if p.require_aseptic_supply:
         levers.append(f"hub capacity or the {p.drug_stability_minutes:g}-minute drug-stability time")
     levers.append("the chairs, nurses or must-open sites")

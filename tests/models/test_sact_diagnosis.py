@@ -479,3 +479,15 @@ def test_a_must_open_site_without_chairs_is_not_said_to_have_no_one_within_reach
     text = explained(replace(data, sites=sites))
     assert "site S3 must stay open and give at least 5 attendances a year (the safe minimum)" in text
     assert "within reach" not in text
+
+
+def test_jointly_infeasible_names_single_sourcing_and_never_a_zero_target() -> None:
+    """lsc-sact-districts with demand_growth 1.44, single_source, no aseptic supply, no safe volume
+    and access_target 0 has no plan, and has one without single sourcing: the explanation told the
+    user to relax 'the access target (0% of all attendances within 30 min)' and never named single
+    sourcing."""
+    text = jointly_infeasible(
+        SactParameters(single_source=True, access_target=0.0, require_aseptic_supply=False)
+    )
+    assert "single sourcing (single_source" in text
+    assert "access target" not in text
