@@ -213,6 +213,10 @@ def jointly_infeasible(p: SactParameters) -> str:
         levers.append(f"the safe-volume minimum ({p.min_site_attendances:,.0f} attendances)")
     if p.single_source:
         levers.append("single sourcing (single_source: each zone's regimen class at one site)")
+    levers.append(f"the {p.max_travel_minutes:g}-minute travel limit")
+    if p.complex_share > 0:
+        share = percent(p.complex_share)
+        levers.append(f"the complex regimens ({share} of attendances) kept at centres and hospital units")
     if p.require_aseptic_supply:
         levers.append(f"hub capacity or the {p.drug_stability_minutes:g}-minute drug-stability time")
     levers.append("the chairs, nurses or must-open sites")

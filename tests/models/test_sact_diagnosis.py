@@ -491,3 +491,15 @@ def test_jointly_infeasible_names_single_sourcing_and_never_a_zero_target() -> N
     )
     assert "single sourcing (single_source" in text
     assert "access target" not in text
+
+
+def test_jointly_infeasible_names_the_travel_limit_and_the_complex_regimens() -> None:
+    """lsc-sact-districts with growth 0.8, a 36-minute travel limit and neither aseptic supply, safe
+    volume nor access target has no plan, and has one at 40 minutes: the explanation named only
+    'the chairs, nurses or must-open sites'."""
+    text = jointly_infeasible(
+        SactParameters(max_travel_minutes=36.0, access_target=0.0, require_aseptic_supply=False)
+    )
+    assert "the 36-minute travel limit" in text
+    assert "the complex regimens (30% of attendances) kept at centres and hospital units" in text
+    assert "complex regimens" not in jointly_infeasible(SactParameters(complex_share=0.0))
