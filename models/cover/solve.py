@@ -124,7 +124,7 @@ def _result(run: Run, solved: Solved, found: bool) -> SolveResult:
         status = Status.FEASIBLE  # a limit was reached, a stage has no bound, or the run was stopped
     else:
         status = Status.OPTIMAL
-    main = stages[1].result if len(stages) > 1 and stages[1].name.startswith("stage 2") else stages[-1].result
+    main = _main_result(stages)
     plan_rows = [r for r in run.rows if r["model"] == "plan"]
     objective = main.objective if found else None
     bound = main.bound if found else None
@@ -140,6 +140,11 @@ def _result(run: Run, solved: Solved, found: bool) -> SolveResult:
         options=run.options.as_dict() | {"time_budget": run.budget},
         interrupted=run.interrupted is not None,
     )
+
+
+def _main_result(stages: tuple[StageOutcome, ...]) -> SolveResult:
+    """The stage whose objective and bound are the run's: stage 2 (pounds), else the last."""
+    return stages[1].result if len(stages) > 1 and stages[1].name.startswith("stage 2") else stages[-1].result
 
 
 def _solves_said(rows: list[dict[str, Any]]) -> str:
@@ -186,10 +191,12 @@ def _notes(run: Run, solved: Solved, base: Solved | None) -> tuple[str, ...]:
         )
     limited = _at_limit(run, "plan")
     if limited:
+        main = _main_result(solved.stages) if solved.stages else None
+        known = main is not None and relative_gap(main.objective, main.bound) is not None
         out.append(
             f"{count(len(limited), 'solve')} stopped at {'its' if len(limited) == 1 else 'their'} "
-            f"time limit (budget {run.budget:g} s); "
-            "the plan is the best found, with the gap shown"
+            f"time limit (budget {run.budget:g} s); the plan is the best found, "
+            + ("with the gap shown" if known else "with no bound, so its gap is unknown")
         )
     return tuple(out)
 
