@@ -194,3 +194,19 @@ def test_a_response_time_broken_by_mobilisation_says_so() -> None:
         "mobilisation), 50 min over the 60-minute response time"
     ) in lancaster
     assert "min away" not in lancaster
+
+
+def test_a_hub_in_another_trust_is_not_also_said_to_be_too_small() -> None:
+    """Haematology at 1-in-12: Blackpool's rota (7) for Lancaster (4) was '1 short of the 12',
+    counted within Blackpool's trust, where with cross-trust rotas it also takes Chorley (2), 13:
+    the trust rule alone rules it out (allowed, Lancaster is covered)."""
+    inp = lsc_with(services={"HAEM": {"min_rota_size": 12}})
+    lancaster = {(f.site_id, f.service_id): f.message for f in diagnose(inp, OohParameters())}[
+        "RTX02", "HAEM"
+    ]
+    assert (
+        "A rota at Blackpool Victoria Hospital: in another trust (Blackpool Teaching Hospitals), and "
+        "cross-trust rotas are not allowed."
+    ) in lancaster
+    across = {(f.site_id, f.service_id) for f in diagnose(inp, OohParameters(allow_cross_trust=True))}
+    assert ("RTX02", "HAEM") not in across
