@@ -213,14 +213,11 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
             f"gives {have_hours:,.0f} ({need_hours - have_hours:,.0f} short; {usable})"
         )
     elif need_hours > supplied_hours + 1e-6:
-        cut_off = np.flatnonzero((a.max_chairs > 0) & (chairs == 0))
-        named = ", ".join(str(s) for s in a.site_ids[cut_off[:MAX_LISTED]])
-        more = f" and {len(cut_off) - MAX_LISTED} more" if len(cut_off) > MAX_LISTED else ""
         found.append(
             f"demand needs {need_hours:,.0f} chair hours a year but the sites an aseptic hub can supply "
             f"within the {p.drug_stability_minutes:g}-minute drug-stability time give {supplied_hours:,.0f} "
-            f"at their most chairs ({need_hours - supplied_hours:,.0f} short; {usable}): no hub reaches "
-            f"{named}{more} in time, so they cannot open: raise drug_stability_minutes"
+            f"at their most chairs ({need_hours - supplied_hours:,.0f} short; {usable}): "
+            + _why_unsupplied(data, a, chairs)
         )
     complex_need = float(a.dem_amount[a.dem_class == 1].sum()) * p.mean_chair_hours
     centres = np.isin(data.sites["type"].to_numpy(), COMPLEX_SITE_TYPES)
@@ -315,6 +312,25 @@ def _chairs_a_hub_can_supply(a: SactArrays, p: SactParameters) -> np.ndarray:
     return np.where(a.suppliable, a.max_chairs, 0.0)
 
 
+def _why_unsupplied(data: SactInput, a: SactArrays, chairs: np.ndarray) -> str:
+    """Why sites with chairs cannot be supplied (``chairs`` 0 where no hub reaches them): no hub
+    may open at all (each closed or too small, named), or the hubs that may open are too far."""
+    p = data.parameters
+    shut = _hubs_that_cannot_open(a, p)
+    if not (a.is_hub & ~shut).any():
+        reasons = _hub_reasons(data, a, shut & a.is_hub)
+        named = data.sites["is_hub"].to_numpy(bool).any()
+        why = f" ({'; '.join(reasons)})" if reasons else ("" if named else " (no site is one: is_hub)")
+        return (
+            f"no aseptic hub can open{why}, so no site can be supplied: open a hub, "
+            "or set require_aseptic_supply false"
+        )
+    cut_off = np.flatnonzero((a.max_chairs > 0) & (chairs == 0))
+    named = ", ".join(str(s) for s in a.site_ids[cut_off[:MAX_LISTED]])
+    more = f" and {len(cut_off) - MAX_LISTED} more" if len(cut_off) > MAX_LISTED else ""
+    return f"no hub reaches {named}{more} in time, so they cannot open: raise drug_stability_minutes"
+
+
 def _hubs_that_cannot_open(a: SactArrays, p: SactParameters) -> np.ndarray:
     """Sites that can never open, as a mask: not must-open, and their most chairs give fewer chair
     hours than the safe volume (``min_site_attendances``) needs.  A hub among them prepares no
@@ -325,6 +341,13 @@ def _hubs_that_cannot_open(a: SactArrays, p: SactParameters) -> np.ndarray:
 
 def _hubs_left_out(data: SactInput, a: SactArrays, small: np.ndarray) -> str:
     """The hubs whose doses the aseptic capacity leaves out, and why: closed (``must_close``), or
+    too small to open (the mask ``small``)."""
+    reasons = _hub_reasons(data, a, small)
+    return f" (not counting {'; '.join(reasons)})" if reasons else ""
+
+
+def _hub_reasons(data: SactInput, a: SactArrays, small: np.ndarray) -> list[str]:
+    """Why hubs may not open, one reason each for the closed hubs (``must_close``) and the hubs
     too small to open (the mask ``small``)."""
     sites = data.sites
     closed = a.must_close & sites["is_hub"].to_numpy(bool) & (sites["hub_capacity"].to_numpy(float) > 0)
@@ -338,7 +361,7 @@ def _hubs_left_out(data: SactInput, a: SactArrays, small: np.ndarray) -> str:
             f"{names}: its most chairs cannot give the safe minimum of "
             f"{data.parameters.min_site_attendances:,.0f} attendances, so it cannot open to run its pharmacy"
         )
-    return f" (not counting {'; '.join(reasons)})" if reasons else ""
+    return reasons
 
 
 def _staffable_chairs(a: SactArrays) -> float:

@@ -503,3 +503,19 @@ def test_jointly_infeasible_names_the_travel_limit_and_the_complex_regimens() ->
     assert "the 36-minute travel limit" in text
     assert "the complex regimens (30% of attendances) kept at centres and hospital units" in text
     assert "complex regimens" not in jointly_infeasible(SactParameters(complex_share=0.0))
+
+
+def test_closing_the_only_hub_is_not_blamed_on_the_drug_stability_time() -> None:
+    """regret on an imported ICB forced its only hub (Royal Preston) closed and was told 'no hub
+    reaches BB23HH, FY38NR, LA144LF, LA14RP in time, so they cannot open: raise
+    drug_stability_minutes': no stability time helps when no hub may open at all."""
+    data = reachable(require_aseptic_supply=True, min_site_attendances=0.0)
+    sites = data.sites.copy()
+    sites["must_close"] = False
+    sites.loc["S1", "must_close"] = True
+    text = explained(replace(data, sites=sites))
+    assert (
+        "no aseptic hub can open (S1: closed (must_close, or --close)), so no site can be supplied: "
+        "open a hub, or set require_aseptic_supply false" in text
+    )
+    assert "raise drug_stability_minutes" not in text
