@@ -85,6 +85,12 @@ def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
 _SKIP = {"kind", "explanation", "input_notes", "timings", "check", "solver", "plan_found"}
 
 
+def explanation_text(doc: Mapping[str, Any]) -> str:
+    """A run's explanation (its ``summary.json``, ``doc``) as one cell: each finding whole, set
+    apart by '; ' (they are clauses without a full stop, so a space ran one into the next)."""
+    return "; ".join(doc.get("explanation") or [])
+
+
 def scenario_row(name: str, folder: Path) -> dict[str, Any]:
     """One comparison row from a run folder: status, gap, the check and every headline figure."""
     row: dict[str, Any] = {"scenario": name}
@@ -102,7 +108,7 @@ def scenario_row(name: str, folder: Path) -> dict[str, Any]:
         solve_seconds=solver.get("solve_seconds"),
         check="passed" if check.get("passed") else ("failed" if check else "not run"),
         interrupted=bool(doc.get("interrupted", False)),
-        explanation=" ".join(doc.get("explanation") or [])[:500],
+        explanation=explanation_text(doc),
     )
     figures: dict[str, Any] = {}
     _flatten("", {k: v for k, v in doc.items() if k not in _SKIP and k not in row}, figures)

@@ -28,6 +28,7 @@ from optimiser.commands.batch import (
 )
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
+from optimiser.scenarios import explanation_text
 
 
 @click.command("regret")
@@ -148,7 +149,7 @@ def regret_table(
             row["near_optimal"] = row["regret_share"] <= within
         else:
             row.update(cost=None, regret=None, status=(doc.get("solver") or {}).get("status", "no plan"))
-            row["explanation"] = " ".join(doc.get("explanation") or [])
+            row["explanation"] = explanation_text(doc)
         rows.append(row)
     table = pd.DataFrame(rows)
     if "explanation" not in table:

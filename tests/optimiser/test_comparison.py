@@ -96,3 +96,18 @@ def test_a_scenarios_annual_cost_leaves_out_the_unserved_penalty(tmp_path: Path)
     assert row["annual_cost"] == 7_376_172.0
     assert HEADLINE.index("annual_cost") < HEADLINE.index("costs.unserved_penalty")
     assert "costs.total" not in HEADLINE
+
+
+def test_an_infeasible_runs_findings_stay_apart_and_whole_in_the_tables(tmp_path: Path) -> None:
+    """regret's close-PR29HT row read '... raise drug_stability_minutes complex regimens need ...':
+    the findings, clauses without a full stop, were joined by a space; the scenarios' comparison
+    also cut them at 500 characters, mid-word."""
+    first = "no aseptic hub can open (PR29HT: closed), so no site can be supplied " + "x" * 400
+    second = "complex regimens need 63,813 chair hours a year"
+    doc = {"solver": {"status": "infeasible"}, "explanation": [first, second]}
+    (tmp_path / "summary.json").write_text(json.dumps(doc))
+    assert scenario_row("close-PR29HT", tmp_path)["explanation"] == f"{first}; {second}"
+    sites = pd.DataFrame({"site_id": ["A"], "name": ["Alpha"], "open": [True]})
+    jobs = [Job("optimum", tmp_path / "none", (), {}), Job("close-A", tmp_path, (), {})]
+    table = regret_table(sites, jobs, 0.01, {"costs": {"total": 100.0}})
+    assert table.loc[0, "explanation"] == f"{first}; {second}"
