@@ -186,6 +186,17 @@ def _unknown(ids: Iterable[str], known: set[str], key: str, what: str, ov: Overr
     return [Problem(source, f"unknown {what} '{i}'", column=column) for i in ids if i not in known]
 
 
+def _opened_and_closed(ov: Overrides, site: str) -> Problem:
+    """A site both opened and closed (or removed), named by what gave each: ``--open and --close``
+    on the command line (they were blamed on --set, column 'open'), else the source and key."""
+    opened = ov.where("open")
+    closed = ov.where("close" if site in ov.close else "remove")
+    words = f"site '{site}' is both opened and closed"
+    if opened[1] is None and closed[1] is None:
+        return Problem(f"{opened[0]} and {closed[0]}", words)
+    return Problem(ov.source, words, column="open")
+
+
 def _set_where(frame: pd.DataFrame, key: str, ids: Iterable[str], values: Mapping[str, str]) -> pd.DataFrame:
     frame = frame.copy()
     rows = frame[key].astype(str).str.strip().isin(set(ids))
@@ -204,10 +215,7 @@ def _edit_sact(
     for key in ("open", "close", "remove"):
         problems += _unknown(getattr(ov, key), known, key, "site", ov)
     both = set(ov.open) & (set(ov.close) | set(ov.remove))
-    source, column = ov.where("open")
-    problems += [
-        Problem(source, f"site '{s}' is both opened and closed", column=column) for s in sorted(both)
-    ]
+    problems += [_opened_and_closed(ov, s) for s in sorted(both)]
     sites = _set_where(sites, "site_id", ov.open, {"must_open": "true"})
     sites = _set_where(sites, "site_id", ov.close, {"must_open": "false", "must_close": "true"})
     if ov.remove:
