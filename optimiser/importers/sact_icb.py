@@ -250,6 +250,10 @@ def _attendances(table: pd.DataFrame, pop: np.ndarray, weights: dict[str, float]
         )
     bands = table[list(AGE_BANDS)].to_numpy(float)
     w = np.array([weights.get(b, 1.0) for b in AGE_BANDS])
+    if not (w > 0).any():
+        raise InputError(
+            [Problem("--age-weights", f"at least one band needs a weight above 0 (got {weights})")]
+        )
     people = bands.sum(axis=1)
     mean_w = np.where(people > 0, bands @ w / np.where(people > 0, people, 1.0), w.mean())
     region = float((bands @ w).sum() / max(bands.sum(), 1.0))

