@@ -11,15 +11,15 @@ import pandas as pd
 
 from models.common.words import count
 from optimiser.report import svgmap
-from optimiser.report.instance import loaded_instance
+from optimiser.report.instance import run_instance_loaded
 
 
 def sact_map(run: Path, instance: Path, colour_by: str = "travel") -> str | None:
     """The SVG map of a SACT run: zones by attendance-weighted travel minutes, sites, hub links."""
     if not (run / "sites.csv").is_file():
         return None
-    loaded = loaded_instance(instance)
-    if loaded is None:  # the instance moved or changed since the run: see map_note
+    loaded = run_instance_loaded(run, instance)
+    if loaded is None:  # the instance moved or changed since the run: see run_map_note
         return None
     data = loaded.model_input.input
     allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
@@ -78,8 +78,8 @@ def ooh_map(run: Path, instance: Path) -> str | None:
     coverage = run / "coverage.csv"
     if not coverage.is_file():
         return None
-    loaded = loaded_instance(instance)
-    if loaded is None:  # the instance moved or changed since the run: see map_note
+    loaded = run_instance_loaded(run, instance)
+    if loaded is None:  # the instance moved or changed since the run: see run_map_note
         return None
     raw_sites = loaded.raw.tables["sites"]
     cover = pd.read_csv(coverage, dtype=str)

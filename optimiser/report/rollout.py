@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimiser.report.instance import loaded_instance
+from optimiser.report.instance import run_instance_loaded
 from optimiser.report.maps import network_map
 
 EVENT_MARKS = {"opens": "new", "closes": "closed", "grows": "+", "shrinks": "-"}
@@ -163,8 +163,8 @@ def rollout_views(
             timeline(schedule),
         )
     ]
-    loaded = loaded_instance(instance)
-    if loaded is None:  # the instance moved or changed since the run: see map_note
+    loaded = run_instance_loaded(run, instance)
+    if loaded is None:  # the instance moved or changed since the run: see run_map_note
         return [], charts
     data = loaded.model_input.input.base
     allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from pathlib import Path
@@ -71,3 +72,37 @@ def test_an_instance_that_is_not_the_runs_is_refused(moved_run: tuple[Path, Path
         result.output
     )
     assert "Traceback" not in result.output
+
+
+def _renamed_sites(instance: Path) -> None:
+    """The instance's sites under other ids (S1 -> X1, ...), its name and zones kept."""
+    sites = instance / "sites.csv"
+    lines = sites.read_text(encoding="utf-8").splitlines()
+    sites.write_text("\n".join([lines[0], *("X" + line[1:] for line in lines[1:])]) + "\n", encoding="utf-8")
+
+
+def test_an_instance_of_the_same_name_without_the_plans_sites_draws_no_map(tmp_path: Path) -> None:
+    """An ICB imported again (--sites: ODS codes in place of postcodes) keeps its name: the report
+    drew the zones with none of the plan's sites, and said nothing; --instance took it too."""
+    runner = CliRunner()
+    inst, run, other = tmp_path / "inst", tmp_path / "run", tmp_path / "other"
+    made = runner.invoke(
+        main, ["generate", "sact", "--zones", "30", "--sites", "5", "--seed", "4", str(inst)]
+    )
+    assert made.exit_code == 0, made.output
+    solved = runner.invoke(main, ["solve", str(inst), "--out", str(run), "--time-limit", "30"])
+    assert solved.exit_code == 0, solved.output
+    shutil.copytree(inst, other)
+    _renamed_sites(other)
+    result = runner.invoke(main, ["report", str(run), "--instance", str(other)])
+    assert result.exit_code == 2, result.output
+    assert f"--instance {other} does not hold the sites of {run}'s plan (S1, S2, S3, S4, S5)" in result.output
+    _renamed_sites(inst)
+    result = runner.invoke(main, ["report", str(run)])
+    assert result.exit_code == 0, result.output
+    page = html.unescape((run / "report.html").read_text(encoding="utf-8"))
+    assert "<circle" not in page
+    assert (
+        f"No map: the instance at {inst.resolve()} does not hold the plan's sites (S1, S2, S3, S4, S5)"
+        in page
+    )
