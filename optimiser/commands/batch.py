@@ -166,8 +166,17 @@ def run_batch(
 
 def exit_without_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> NoReturn:
     """Tell the user that ``job`` left no plan and exit 1: that it was not started for lack of
-    time (its outcome's note), else ``otherwise``."""
+    time (its outcome's note), or stopped at its time limit before a plan (or the solver failed),
+    else ``otherwise`` (the instance has no plan: its solve proved it infeasible)."""
     message = otherwise
+    why = unanswered({job.name: job.folder}).get(job.name)
+    if why == NO_ANSWER["no_solution"]:  # out of its time: the instance may well have a plan
+        message = (
+            f"{job.name} {why} in its share of the time: give the command a longer --time-limit "
+            f"(see {job.folder})"
+        )
+    elif why == NO_ANSWER["error"]:
+        message = f"{job.name}: {why}; see {job.folder}"
     for outcome in outcomes:
         unstarted = outcome.status == "timeout" and outcome.note.startswith("not started")
         if outcome.name == job.name and unstarted:

@@ -198,3 +198,30 @@ def test_every_scenarios_problems_are_reported_at_once(tiny_instance: Path, tmp_
     assert "unknown site 'NOPE'" in result.output and "utilisation" in result.output
     assert "above the maximum" in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_a_first_solve_stopped_before_a_plan_is_not_called_a_plan_less_instance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """frontier --points 5 --time-limit 30 on an LSOA-level ICB gave its base solve 3.7 s, which
+    ended in the root relaxation without a plan; the command said 'The instance has no plan
+    without a target', where a 20-s solve finds one in 2.4 s."""
+    from optimiser.commands.parallel import Job, JobOutcome
+
+    otherwise = "The instance has no plan without a target"
+    for status, said in (
+        ("no_solution", "base stopped before any plan was found in its share of the time: give the "
+         "command a longer --time-limit"),
+        ("error", "base: the solver failed; see"),
+        ("infeasible", otherwise),
+    ):  # fmt: skip
+        folder = tmp_path / status
+        folder.mkdir()
+        (folder / "summary.json").write_text(json.dumps({"solver": {"status": status}}))
+        done = [JobOutcome("base", "finished", 0, 4.0, 100.0)]
+        with pytest.raises(SystemExit) as stopped:
+            batch.exit_without_plan(done, Job("base", folder, (), {}), otherwise)
+        assert stopped.value.code == 1
+        message = capsys.readouterr().err
+        assert said in message
+        assert (otherwise in message) == (status == "infeasible")
