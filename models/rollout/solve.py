@@ -14,7 +14,7 @@ from models.rollout.build import RolloutModel, YearModel, build
 from models.rollout.diagnose import capital_shortfalls
 from models.rollout.input import RolloutInput, RolloutParameters
 from models.rollout.large import solve_priced, use_priced_path
-from models.sact.diagnose import diagnose
+from models.sact.diagnose import diagnose, unserved_reasons
 from models.sact.solve import SactPlan, extract
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_model
 
@@ -60,6 +60,9 @@ class RolloutPlan:
             for label, plan in zip(self.labels, self.years, strict=True)
             if len(plan.access_by_district)
         ]
+        unserved = pd.concat(
+            [plan.unserved.assign(year=label) for label, plan in zip(self.labels, self.years, strict=True)]
+        )
         return {
             "schedule": self.schedule,
             "costs_by_year": self.costs,
@@ -67,6 +70,7 @@ class RolloutPlan:
             **({"access_by_district": _year_first(pd.concat(by_district))} if by_district else {}),
             "allocation": allocation,
             "hub_links": hub_links,
+            "unserved": unserved,
         }
 
     def figures(self) -> dict[str, Any]:
@@ -86,6 +90,9 @@ class RolloutPlan:
             "within_30_by_year": {
                 str(lab): finite_or_none(p.access.get("within_30"))
                 for lab, p in zip(self.labels, self.years, strict=True)
+            },
+            "unserved_by_year": {
+                str(lab): unserved_attendances(p) for lab, p in zip(self.labels, self.years, strict=True)
             },
             "openings": {str(r.site_id): str(r.year) for r in opened.itertuples()},
             "closures": {str(r.site_id): str(r.year) for r in closed.itertuples()},
@@ -155,10 +162,27 @@ def read_plan(
         schedule,
         costs,
         _access(built.years, plans),
-        (),
+        _unserved_explained(built.years, plans),
         timings,
         data.parameters,
     )
+
+
+def unserved_attendances(plan: SactPlan) -> float:
+    """The attendances a year's plan leaves unserved (``allow_unserved``)."""
+    return float(plan.unserved["attendances"].sum()) if len(plan.unserved) else 0.0
+
+
+def _unserved_explained(years: tuple[YearModel, ...], plans: list[SactPlan]) -> tuple[str, ...]:
+    """Each year that leaves demand unserved, with its attendances and why (as a SACT plan says
+    it): a roll-out that left thousands unserved said nothing but a penalty in its costs."""
+    out: list[str] = []
+    for year, plan in zip(years, plans, strict=True):
+        lost = unserved_attendances(plan)
+        if lost > 1e-6:
+            reasons = unserved_reasons(year.data, year.arrays)
+            out += [f"year {year.label}: {lost:,.0f} attendances left unserved: {why}" for why in reasons]
+    return tuple(out)
 
 
 def _tightened(result: SolveResult, cost: float) -> SolveResult:

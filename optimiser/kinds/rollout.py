@@ -160,11 +160,28 @@ def summary(plan: models.rollout.Plan) -> str:
             f"{money(cost['capital']):>11} {money(cost['total']):>12} {year_plan.access['within_30']:>9.1%}  "
             f"{text[:60]}{'...' if len(text) > 60 else ''}"
         )
+    lines += _unserved_lines(plan)
     lines.append("")
     lines.append(
         "Schedule by site and year in schedule.csv; costs in costs_by_year.csv; access in access_by_year.csv."
     )
     return "\n".join(lines)
+
+
+def _unserved_lines(plan: models.rollout.Plan) -> list[str]:
+    """The years that leave demand unserved (``allow_unserved``), their attendances and why: the
+    Cost column holds their penalty, which is no money spent."""
+    lost = {year: n for year, n in plan.figures()["unserved_by_year"].items() if n > 1e-6}
+    if not lost:
+        return []
+    years = ", ".join(f"{n:,.0f} in {year}" for year, n in lost.items())
+    penalty = money(float(plan.costs["unserved_penalty"].sum()))
+    return [
+        "",
+        f"Unserved attendances: {years} (unserved.csv); the Cost column includes their penalty, "
+        f"{penalty} over the years undiscounted, which is no money spent",
+        *[f"  - {reason}" for reason in plan.explanation],
+    ]
 
 
 ROWS_PER_YEAR = 150

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -163,3 +164,27 @@ def test_capital_enough_for_the_chairs_is_not_named(tiny_base: sact.Input) -> No
     params = rollout.Parameters(discount_rate=0.0, capital_per_chair=500.0, total_capital_budget=500.0)
     data = rollout.Input(base=tiny_base, years=years(2, demand=[1.0, 2.0]), parameters=params)
     assert rollout.solve(data, options=EXACT).result.status is Status.OPTIMAL
+
+
+def test_a_rollout_that_leaves_demand_unserved_says_so_by_year(tiny_instance: Path, tmp_path: Path) -> None:
+    """lsc-sact-rollout with demand_growth 0.3 and allow_unserved left 3,349 attendances unserved
+    in 2026 and 5,267 in 2035: only costs_by_year.csv's penalty showed it; summary.json, the
+    terminal and the explanation said nothing, and no unserved.csv was written."""
+    (tiny_instance / "instance.yaml").write_text(
+        (tiny_instance / "instance.yaml").read_text().replace("kind: sact", "kind: rollout")
+        + "  allow_unserved: true\n  unserved_penalty: 1\n",
+        encoding="utf-8",
+    )
+    years(2).to_csv(tiny_instance / "years.csv", index=False)
+    run = tmp_path / "run"
+    result = CliRunner().invoke(main, ["solve", str(tiny_instance), "--out", str(run)])
+    assert result.exit_code == 0, result.output
+    assert "Unserved attendances: 1,400 in 2026, 1,400 in 2027 (unserved.csv)" in result.output
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["unserved_by_year"] == {"2026": pytest.approx(1400.0), "2027": pytest.approx(1400.0)}
+    assert summary["explanation"][0].startswith("year 2026: 1,400 attendances left unserved: ")
+    unserved = pd.read_csv(run / "unserved.csv")
+    assert unserved.groupby("year")["attendances"].sum().to_dict() == {
+        2026: pytest.approx(1400.0),
+        2027: pytest.approx(1400.0),
+    }
