@@ -169,7 +169,9 @@ def plan_differences(kind: str, runs: Mapping[str, Path]) -> pd.DataFrame:
 def _plan_table(path: Path, keys: tuple[str, ...], values: tuple[str, ...]) -> pd.DataFrame | None:
     if not path.is_file():
         return None
-    frame = pd.read_csv(path, dtype={k: str for k in keys})
+    # as text: a row only one plan has leaves a blank, and the other values stay as written
+    # (chairs 29, not the 29.0 of the float column a blank made of them)
+    frame = pd.read_csv(path, dtype=str)
     present = [v for v in values if v in frame.columns]
     return frame.set_index(list(keys))[present]
 

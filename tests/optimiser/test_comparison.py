@@ -111,3 +111,18 @@ def test_an_infeasible_runs_findings_stay_apart_and_whole_in_the_tables(tmp_path
     jobs = [Job("optimum", tmp_path / "none", (), {}), Job("close-A", tmp_path, (), {})]
     table = regret_table(sites, jobs, 0.01, {"costs": {"total": 100.0}})
     assert table.loc[0, "explanation"] == f"{first}; {second}"
+
+
+def test_plan_differences_keep_chairs_whole_when_a_scenario_removes_a_site(tmp_path: Path) -> None:
+    """A scenario with remove: [LA144LF] has no row for it: the outer join made every chair count
+    of that scenario a float, and differences.csv read 'BB23HH chairs 31 -> 29.0'."""
+    from optimiser.scenarios import plan_differences
+
+    for name, rows in (("base", "A,True,31\nB,True,10\n"), ("no-b", "A,True,29\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "sites.csv").write_text("site_id,open,chairs\n" + rows)
+    table = plan_differences("sact", {n: tmp_path / n for n in ("base", "no-b")})
+    written = tmp_path / "differences.csv"
+    table.to_csv(written, index=False)
+    assert "no-b,base,A,chairs,31,29\n" in written.read_text()
+    assert "no-b,base,B,chairs,10,\n" in written.read_text()
