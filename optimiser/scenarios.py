@@ -135,6 +135,7 @@ def compare_runs(runs: Mapping[str, Path]) -> pd.DataFrame:
 
 PLAN_KEYS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "sact": ("sites.csv", ("site_id",), ("open", "chairs")),
+    "rollout": ("schedule.csv", ("site_id", "year"), ("open", "chairs")),
     "ooh": ("coverage.csv", ("site_id", "service_id"), ("hub_after",)),
 }
 """Per kind: the plan table, its key columns and the columns whose change is a plan difference."""

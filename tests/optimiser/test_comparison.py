@@ -126,3 +126,24 @@ def test_plan_differences_keep_chairs_whole_when_a_scenario_removes_a_site(tmp_p
     table.to_csv(written, index=False)
     assert "no-b,base,A,chairs,31,29\n" in written.read_text()
     assert "no-b,base,B,chairs,10,\n" in written.read_text()
+
+
+def test_roll_out_scenarios_name_their_plan_differences_by_site_and_year(tmp_path: Path) -> None:
+    """lsc-sact-rollout's growth scenarios open different sites in different years, and their
+    differences.csv was empty: a roll-out had no plan table to compare."""
+    from optimiser.scenarios import plan_differences
+
+    header = "site_id,name,year,open,chairs,chairs_added,chairs_removed,event\n"
+    plans = {
+        "growth-40": "A,Alpha,2026,True,8,0,0,\nB,Beta,2026,False,0,0,0,\nB,Beta,2027,False,0,0,0,\n",
+        "growth-90": "A,Alpha,2026,True,9,1,0,grows\nB,Beta,2026,False,0,0,0,\nB,Beta,2027,True,4,4,0,opens\n",
+    }
+    for name, rows in plans.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "schedule.csv").write_text(header + rows)
+    table = plan_differences("rollout", {n: tmp_path / n for n in plans})
+    assert table[["key", "what", "reference_value", "scenario_value"]].values.tolist() == [
+        ["A|2026", "chairs", "8", "9"],
+        ["B|2027", "open", "False", "True"],
+        ["B|2027", "chairs", "0", "4"],
+    ]
