@@ -92,6 +92,7 @@ def import_sact(
     out: Path,
 ) -> None:
     """Write a SACT instance to OUT from public data files."""
+    _refuse_options_that_do_not_apply(icb, sites_file, candidates, centres, year, age_weights)
     try:
         if icb:
             inst = _icb(
@@ -109,6 +110,37 @@ def import_sact(
             click.echo(f"  {problem}", err=True)
         sys.exit(2)
     _write(inst, out, force)
+
+
+def _refuse_options_that_do_not_apply(
+    icb: str | None,
+    sites_file: Path | None,
+    candidates: Path | None,
+    centres: tuple[str, ...],
+    year: int | None,
+    age_weights: str | None,
+) -> None:
+    """A usage error (exit 2) for options the import would drop without a word: --candidates is
+    taken as it is (no --sites, no --centre: its own is_hub says which sites are hubs), and
+    --candidates, --year and --age-weights build only an --icb instance."""
+    if icb is None:
+        given = [
+            name
+            for name, value in (
+                ("--candidates", candidates),
+                ("--year", year),
+                ("--age-weights", age_weights),
+            )
+            if value is not None
+        ]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} apply only with --icb")
+    elif candidates is not None and (sites_file is not None or centres):
+        dropped = " and ".join(n for n, v in (("--sites", sites_file), ("--centre", centres)) if v)
+        raise click.UsageError(
+            f"--candidates is taken as it is: {dropped} cannot be used with it "
+            "(its is_hub column names the hubs)"
+        )
 
 
 def _msoa(

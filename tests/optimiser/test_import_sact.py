@@ -244,3 +244,18 @@ def test_staffordshire_import_reports_what_was_silent(shared_dir: Path) -> None:
     zones = inst.tables["zones"]
     assert set(zones["quintile"]) == {1, 2, 3, 4, 5}
     assert not any("no complex-capable site" in f for f in inst.findings)
+
+
+def test_options_the_import_would_drop_are_refused(tmp_path: Path) -> None:
+    """--candidates with --centre RTX02 (or --sites) imported the candidates as they were, the
+    centre and list dropped without a word; without --icb, --year and --age-weights were too."""
+    pop, sites = _small_files(tmp_path, GOOD_POP, GOOD_SITES)
+    result = run("import", "sact", "--icb", "Town", "--deprivation", str(tmp_path), "--candidates",
+                 str(sites), "--centre", "RTX02", "--sites", str(sites), str(tmp_path / "a"))  # fmt: skip
+    assert result.exit_code == 2
+    assert "--candidates is taken as it is: --sites and --centre cannot be used with it" in result.output
+    result = run("import", "sact", "--population", str(pop), "--sites", str(sites), "--year", "2022",
+                 "--age-weights", "60+=4", str(tmp_path / "b"))  # fmt: skip
+    assert result.exit_code == 2
+    assert "--year, --age-weights apply only with --icb" in result.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
