@@ -519,3 +519,19 @@ def test_closing_the_only_hub_is_not_blamed_on_the_drug_stability_time() -> None
         "open a hub, or set require_aseptic_supply false" in text
     )
     assert "raise drug_stability_minutes" not in text
+
+
+def test_a_zone_whose_only_site_is_closed_is_not_told_minutes_over_the_limit() -> None:
+    """regret on the Shropshire ICB (one candidate, TF16TF) forced it closed and was told 'zone
+    E01014102: no site within the 90-minute travel limit ... (nearest TF16TF at 10.1 min, -79.9
+    min over)': the closed site was taken for the nearest, its minutes under the limit as over."""
+    data = reachable()
+    sites = data.sites.copy()
+    sites["must_close"] = [True, True, True]
+    text = explained(replace(data, sites=sites))
+    assert "zone Z1: no site within the 90-minute travel limit" in text
+    assert (
+        "(no travel time to any such site that may open is given; closed (must_close, or --close): S1 at 10.0"
+        in text
+    )
+    assert "min over" not in text
