@@ -25,6 +25,8 @@ so a neighbour without one leaves the job a cold solve rather than a failed one.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
 import os
@@ -62,12 +64,46 @@ class Job:
     after: str | None = None
     start: Path | None = None
 
-    def done(self) -> bool:
-        """Finished before with the same request (so a rerun skips it)."""
+    def done(self, request: dict[str, Any] | None = None) -> bool:
+        """Finished before with the same request (so a rerun skips it): ``request``, else the job's."""
         marker = self.folder / REQUEST_FILE
         if not (self.folder / "summary.json").is_file() or not marker.is_file():
             return False
-        return json.loads(marker.read_text(encoding="utf-8")) == self.request
+        return json.loads(marker.read_text(encoding="utf-8")) == (
+            self.request if request is None else request
+        )
+
+
+INSTANCE_SUFFIXES = (".csv", ".xlsx")
+"""An instance folder's table files (beside ``instance.yaml``), whose content a resumed job's must match."""
+
+
+def instance_fingerprint(instance: str) -> str:
+    """The SHA-256 of the instance folder's own files by name and content (``instance.yaml`` and
+    its tables; not ``scenarios.yaml``, its runs or notes), or '' when ``instance`` is no folder:
+    a rerun resumes only the solves of the instance as it is now."""
+    folder = Path(instance)
+    if not folder.is_dir():
+        return ""
+    digest = hashlib.sha256()
+    for file in sorted(folder.iterdir()):
+        if file.is_file() and (file.name == "instance.yaml" or file.suffix.lower() in INSTANCE_SUFFIXES):
+            digest.update(file.name.encode("utf-8") + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def with_instance(jobs: Sequence[Job]) -> list[Job]:
+    """The jobs with their instance's fingerprint (:func:`instance_fingerprint`) in their request:
+    a rerun after the instance changed (re-imported, a cost edited) resumed every solve of the old
+    one, and the comparison gave its numbers for the new."""
+    prints: dict[str, str] = {}
+    out = []
+    for job in jobs:
+        path = job.arguments[0] if job.arguments else ""
+        if path not in prints:
+            prints[path] = instance_fingerprint(path)
+        out.append(dataclasses.replace(job, request={**job.request, "instance_files": prints[path]}))
+    return out
 
 
 @dataclass(frozen=True)
@@ -188,7 +224,7 @@ def run_jobs(
 
     outcomes: dict[str, JobOutcome] = {}
     todo = []
-    for job in jobs:
+    for job in with_instance(jobs):
         if job.done():
             outcomes[job.name] = JobOutcome(job.name, "resumed", 0, 0.0, 0.0)
         else:

@@ -225,3 +225,24 @@ def test_a_first_solve_stopped_before_a_plan_is_not_called_a_plan_less_instance(
         message = capsys.readouterr().err
         assert said in message
         assert (otherwise in message) == (status == "infeasible")
+
+
+def test_a_rerun_after_the_instance_changed_solves_again(tiny_instance: Path, tmp_path: Path) -> None:
+    """A rerun resumed every solve of the same arguments: an instance edited (or imported again
+    with --force) since gave the old instance's costs in the new comparison, each 'resumed'."""
+    import pandas as pd
+
+    (tiny_instance / "scenarios.yaml").write_text("scenarios:\n  base: {}\n")
+    out = tmp_path / "scenarios"
+    args = ["scenarios", str(tiny_instance), "--out", str(out), "--time-limit", "30", "--no-report"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("travel_cost_per_minute: 1.0", "travel_cost_per_minute: 2.0"))
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "resumed" not in again.output
+    # twice the travel cost: 37,000 + 13,000 more travel (6,000 + 4,500 + 2,500 at 1.0 a minute)
+    assert pd.read_csv(out / "comparison.csv")["costs.total"].item() == pytest.approx(50_000.0)
+    (tiny_instance / "notes.txt").write_text("a note of the user's")
+    assert "resumed" in CliRunner().invoke(main, args).output  # the instance itself is unchanged
