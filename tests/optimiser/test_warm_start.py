@@ -46,6 +46,20 @@ def test_a_start_without_a_plan_is_refused(tiny_instance: Path, tmp_path: Path) 
     assert "is not a run folder with a plan" in result.output
 
 
+def test_a_start_for_a_roll_out_is_refused_for_its_kind(tiny_instance: Path, tmp_path: Path) -> None:
+    """solve lsc-sact-rollout --start with a roll-out's own run said 'is not a run folder with a
+    plan': the folder was read before the kind, which takes no warm start, was looked at."""
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text().replace("kind: sact", "kind: rollout"))
+    (tiny_instance / "years.csv").write_text("year,demand_factor\n2026,1.0\n")
+    first = tmp_path / "first"
+    assert run("solve", str(tiny_instance), "--out", str(first)).exit_code == 0
+    result = run("solve", str(tiny_instance), "--out", str(tmp_path / "x"), "--start", str(first))
+    assert result.exit_code == 2
+    assert "--start is for sact instances, not 'rollout'" in result.output
+    assert "not a run folder" not in result.output
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("workers", "warm"), [("1", [True, True, True]), ("2", [True, False, True])])
 def test_frontier_warm_starts_each_point_from_the_next_higher(
