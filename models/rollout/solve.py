@@ -128,8 +128,7 @@ def solve_rollout(
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if x is None:
         why = {
-            Status.INFEASIBLE: "no roll-out meets every year's requirements: relax a year's access target, "
-            "capital budget or growth, or allow unserved demand (allow_unserved)",
+            Status.INFEASIBLE: jointly_infeasible(data),
             Status.NO_SOLUTION: "no roll-out was found within the time limit; allow more time (--time-limit)",
         }.get(result.status, f"the solver stopped: {result.message}")
         return _empty(result, labels, (why,), data)
@@ -141,6 +140,25 @@ def _empty(
 ) -> RolloutPlan:
     empty = pd.DataFrame()
     return RolloutPlan(result, (), labels, empty, empty, empty, why, {}, data.parameters)
+
+
+def jointly_infeasible(data: RolloutInput) -> str:
+    """Why the solver found no roll-out when no single year's requirement is impossible: what could
+    be relaxed, the sites that must open or close named (an --open of a new site the first year's
+    capital cannot pay for was not), and allow_unserved only when it is not already on."""
+    sites = data.base.sites
+    levers = "a year's access target, capital budget or growth"
+    forced = [
+        f"{word} ({', '.join(map(str, sites.index[sites[column].astype(bool)]))})"
+        for column, word in (("must_open", "open"), ("must_close", "close"))
+        if column in sites and sites[column].astype(bool).any()
+    ]
+    if forced:
+        levers += f", or the sites that must {' or '.join(forced)}"
+    text = f"no roll-out meets every year's requirements: relax {levers}"
+    if data.base.parameters.allow_unserved:
+        return text + " (unserved demand is already allowed)"
+    return text + ", or allow unserved demand (allow_unserved)"
 
 
 def read_plan(

@@ -188,3 +188,19 @@ def test_a_rollout_that_leaves_demand_unserved_says_so_by_year(tiny_instance: Pa
         2026: pytest.approx(1400.0),
         2027: pytest.approx(1400.0),
     }
+
+
+def test_a_forced_site_the_capital_cannot_pay_for_is_named(tiny_base: sact.Input) -> None:
+    """--open of a new site with no capital in its first year: the roll-out was told to 'allow
+    unserved demand (allow_unserved)', already on, and the forced site was not named."""
+    sites = tiny_base.sites.copy()
+    sites.loc["B", "must_open"] = True
+    base = replace(tiny_base, sites=sites, parameters=replace(tiny_base.parameters, allow_unserved=True))
+    params = rollout.Parameters(discount_rate=0.0, capital_per_new_site=1000.0)
+    data = rollout.Input(base=base, years=years(2, budget=[0.0, np.nan]), parameters=params)
+    plan = rollout.solve(data, options=EXACT)
+    assert plan.result.status is Status.INFEASIBLE
+    assert plan.explanation == (
+        "no roll-out meets every year's requirements: relax a year's access target, capital budget or "
+        "growth, or the sites that must open (A, B) (unserved demand is already allowed)",
+    )
