@@ -142,7 +142,8 @@ PLAN_KEYS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 
 
 def plan_differences(kind: str, runs: Mapping[str, Path]) -> pd.DataFrame:
-    """What differs between each scenario's plan and the first scenario's (the reference)."""
+    """What differs between each scenario's plan and the first scenario's with a plan (the
+    reference)."""
     spec = PLAN_KEYS.get(kind)
     names = list(runs)
     columns = ["scenario", "reference", "key", "what", "reference_value", "scenario_value"]
@@ -150,12 +151,13 @@ def plan_differences(kind: str, runs: Mapping[str, Path]) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     table, keys, values = spec
     frames = {n: _plan_table(runs[n] / table, keys, values) for n in names}
-    reference = names[0]
+    # the first scenario with a plan: an infeasible first one left the whole table empty
+    reference = next((n for n in names if frames[n] is not None), names[0])
     base = frames[reference]
     rows = []
-    for name in names[1:]:
+    for name in names:
         other = frames[name]
-        if base is None or other is None:
+        if name == reference or base is None or other is None:
             continue
         joined = base.join(other, how="outer", lsuffix="_ref", rsuffix="_new")
         for key, record in joined.iterrows():

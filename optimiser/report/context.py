@@ -298,13 +298,14 @@ def _regret_chart(regret: pd.DataFrame, out: Path, optimum_proven: bool = True) 
 
 
 def _first_run(folder: Path, table: pd.DataFrame) -> Path | None:
-    """The run folder of the comparison's first row (the reference its differences are taken
-    against: ``base`` of a scenarios file, a frontier's cost-optimal plan, regret's optimum), else
-    the first run folder by name."""
+    """The run folder of the comparison's first row with a plan (the reference its differences are
+    taken against: ``base`` of a scenarios file, a frontier's cost-optimal plan, regret's optimum),
+    else the first run folder by name."""
     if "scenario" in table.columns and len(table):
-        named = folder / "runs" / str(table["scenario"].iloc[0])
-        if (named / "run.json").is_file():
-            return named
+        for scenario in table["scenario"].astype(str):  # the first with a plan: it has a map
+            named = folder / "runs" / scenario
+            if (named / "run.json").is_file() and _json(named / "summary.json").get("plan_found", True):
+                return named
     runs = sorted((folder / "runs").glob("*/run.json"))
     return runs[0].parent if runs else None
 

@@ -147,3 +147,24 @@ def test_roll_out_scenarios_name_their_plan_differences_by_site_and_year(tmp_pat
         ["B|2027", "open", "False", "True"],
         ["B|2027", "chairs", "0", "4"],
     ]
+
+
+def test_a_first_scenario_without_a_plan_leaves_the_next_as_reference_and_map(tmp_path: Path) -> None:
+    """scenarios whose first (blackpool-up) was infeasible wrote an empty differences.csv and a
+    report with no map, though base and the rest had plans: nothing was compared or drawn."""
+    from optimiser.report.context import _first_run
+    from optimiser.scenarios import plan_differences
+
+    runs = {name: tmp_path / "runs" / name for name in ("growth", "base", "keep-b")}
+    for name, rows in (("base", "A,True,3\nB,False,0\n"), ("keep-b", "A,True,2\nB,True,1\n")):
+        runs[name].mkdir(parents=True)
+        (runs[name] / "sites.csv").write_text("site_id,open,chairs\n" + rows)
+    runs["growth"].mkdir(parents=True)
+    (runs["growth"] / "summary.json").write_text(json.dumps({"plan_found": False}))
+    for folder in runs.values():
+        (folder / "run.json").write_text(json.dumps({"kind": "sact"}))
+    table = plan_differences("sact", runs)
+    assert set(table["reference"]) == {"base"} and set(table["scenario"]) == {"keep-b"}
+    assert len(table) == 3  # A's chairs, B open, B's chairs
+    comparison = pd.DataFrame({"scenario": list(runs)})
+    assert _first_run(tmp_path, comparison) == runs["base"]
