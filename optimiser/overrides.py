@@ -216,7 +216,9 @@ def _edit_sact(
         problems += _unknown(getattr(ov, key), known, key, "site", ov)
     both = set(ov.open) & (set(ov.close) | set(ov.remove))
     problems += [_opened_and_closed(ov, s) for s in sorted(both)]
-    sites = _set_where(sites, "site_id", ov.open, {"must_open": "true"})
+    # the option wins over the sites table both ways: --close a must_open site, --open a
+    # must_close one (refused as 'must_open and must_close are both true' in sites.csv's row)
+    sites = _set_where(sites, "site_id", ov.open, {"must_open": "true", "must_close": "false"})
     sites = _set_where(sites, "site_id", ov.close, {"must_open": "false", "must_close": "true"})
     if ov.remove:
         gone = set(ov.remove)

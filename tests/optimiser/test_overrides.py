@@ -164,3 +164,15 @@ def test_a_site_given_to_open_and_close_is_named_by_both_options(tiny_instance: 
     assert [str(p) for p in caught.value.problems] == [
         "--open and --close: site 'B' is both opened and closed"
     ]
+
+
+def test_open_wins_over_must_close_as_close_wins_over_must_open(tiny_instance: Path) -> None:
+    """--open of a site sites.csv closes was refused as 'sites.csv, row 3: must_open and
+    must_close are both true', a row the user had not written so; regret forcing it open failed."""
+    sites = tiny_instance / "sites.csv"
+    lines = sites.read_text().splitlines()
+    sites.write_text("\n".join([lines[0] + ",must_close", lines[1] + ",false", lines[2] + ",true"]) + "\n")
+    table = load_instance(tiny_instance, overrides=Overrides(open=("B",))).model_input.input.sites
+    assert bool(table.loc["B", "must_open"]) is True and bool(table.loc["B", "must_close"]) is False
+    table = load_instance(tiny_instance, overrides=Overrides(close=("A",))).model_input.input.sites
+    assert bool(table.loc["A", "must_open"]) is False and bool(table.loc["A", "must_close"]) is True
