@@ -108,6 +108,14 @@ def within_standard(run: Path, minutes: float) -> tuple[float, float]:
     return share, float("nan") if column is None else float(ranked[column].min())
 
 
+def has_quintiles(sact_input: Any) -> bool:
+    """Whether any zone has a deprivation quintile (1-5): without one, a worst-quintile target
+    binds no zone, and every point came out the least-cost plan, 'optimal' and checked, below the
+    target it was said to meet."""
+    zones = sact_input.zones
+    return "quintile" in zones and bool((pd.to_numeric(zones["quintile"], errors="coerce") > 0).any())
+
+
 def reachable_share(sact_input: Any) -> tuple[float, float]:
     """(share, worst quintile's share) of attendances that some candidate able to treat them can
     serve within the standard (complex regimens only at centres and hospital units): no plan can
@@ -227,6 +235,13 @@ def frontier(
         fail(exc)
     if loaded.kind.name != AXES[axis]:
         click.echo(f"frontier --x {axis} is for {AXES[axis]} instances, not '{loaded.kind.name}'", err=True)
+        raise SystemExit(2)
+    if axis == "worst_quintile" and not has_quintiles(loaded.model_input.input):
+        click.echo(
+            f"frontier --x worst_quintile needs the zones' deprivation quintiles (1-5): the zones of "
+            f"'{loaded.raw.name}' have none (its points would each target no zone)",
+            err=True,
+        )
         raise SystemExit(2)
     out = claim_out(out or default_out("frontier", loaded.raw.name))
     args = solve_arguments(instance, backend, time_limit, gap)
