@@ -175,11 +175,14 @@ def _unserved_lines(plan: models.rollout.Plan) -> list[str]:
     if not lost:
         return []
     years = ", ".join(f"{n:,.0f} in {year}" for year, n in lost.items())
-    penalty = money(float(plan.costs["unserved_penalty"].sum()))
+    costs = plan.costs
+    penalty = float((costs["unserved_penalty"] * costs["discount_factor"]).sum())
+    spent = float(costs["discounted_total"].sum()) - penalty
     return [
         "",
-        f"Unserved attendances: {years} (unserved.csv); the Cost column includes their penalty, "
-        f"{penalty} over the years undiscounted, which is no money spent",
+        f"Unserved attendances: {years} (unserved.csv); the Cost column and the present value include "
+        f"their penalty ({money(penalty)} discounted), which is no money spent: the present value "
+        f"without it is {money(spent)}",
         *[f"  - {reason}" for reason in plan.explanation],
     ]
 

@@ -180,6 +180,9 @@ def test_a_rollout_that_leaves_demand_unserved_says_so_by_year(tiny_instance: Pa
     result = CliRunner().invoke(main, ["solve", str(tiny_instance), "--out", str(run)])
     assert result.exit_code == 0, result.output
     assert "Unserved attendances: 1,400 in 2026, 1,400 in 2027 (unserved.csv)" in result.output
+    # the penalty, 1 an attendance (2,800 undiscounted, 1,400 + 1,400 / 1.035 discounted), is no money spent
+    penalty = 1400 + 1400 / 1.035
+    assert f"their penalty (£{penalty:,.0f} discounted)" in result.output
     summary = json.loads((run / "summary.json").read_text())
     assert summary["unserved_by_year"] == {"2026": pytest.approx(1400.0), "2027": pytest.approx(1400.0)}
     assert summary["explanation"][0].startswith("year 2026: 1,400 attendances left unserved: ")
