@@ -151,7 +151,13 @@ def regret_table(
             row.update(cost=None, regret=None, status=(doc.get("solver") or {}).get("status", "no plan"))
             row["explanation"] = explanation_text(doc)
         rows.append(row)
-    table = pd.DataFrame(rows)
-    if "explanation" not in table:
-        table["explanation"] = None
+    table = pd.DataFrame(rows, columns=REGRET_COLUMNS)
     return table.sort_values("regret", na_position="last").reset_index(drop=True)
+
+
+REGRET_COLUMNS = (
+    "site_id", "name", "optimum", "forced", "scenario", "cost", "regret", "regret_share",
+    "also_opens", "also_closes", "status", "gap", "check", "near_optimal", "explanation",
+)  # fmt: skip
+"""regret.csv's columns, in one order: they followed the first site's row, so an infeasible
+first site (Weston Park, syb-sact) moved status and explanation before regret_share."""

@@ -168,3 +168,31 @@ def test_a_first_scenario_without_a_plan_leaves_the_next_as_reference_and_map(tm
     assert len(table) == 3  # A's chairs, B open, B's chairs
     comparison = pd.DataFrame({"scenario": list(runs)})
     assert _first_run(tmp_path, comparison) == runs["base"]
+
+
+def test_regret_columns_keep_their_order_when_the_first_site_has_no_plan(tmp_path: Path) -> None:
+    """syb-sact's first site, Weston Park, cannot close: its row (no cost, an explanation) came
+    first and moved status and explanation before regret_share in regret.csv."""
+
+    def run(name: str, doc: dict[str, object], open_sites: str | None) -> Job:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "summary.json").write_text(json.dumps(doc))
+        if open_sites is not None:
+            pd.DataFrame({"site_id": ["A", "B"], "open": [s in open_sites for s in "AB"]}).to_csv(
+                folder / "sites.csv", index=False
+            )
+        return Job(name, folder, (), {})
+
+    optimum = {"costs": {"total": 100.0}}
+    jobs = [
+        run("optimum", optimum, "AB"),
+        run("close-A", {"solver": {"status": "infeasible"}, "explanation": ["no hub"]}, None),
+        run("close-B", {"costs": {"total": 110.0}, "solver": {"status": "optimal", "gap": 0.0}}, "A"),
+    ]
+    sites = pd.DataFrame({"site_id": ["A", "B"], "name": ["Alpha", "Beta"], "open": [True, True]})
+    table = regret_table(sites, jobs, 0.01, optimum)
+    assert list(table.columns) == [
+        "site_id", "name", "optimum", "forced", "scenario", "cost", "regret", "regret_share",
+        "also_opens", "also_closes", "status", "gap", "check", "near_optimal", "explanation",
+    ]  # fmt: skip
