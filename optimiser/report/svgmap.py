@@ -21,6 +21,9 @@ BANDS: tuple[tuple[float, str, str], ...] = (
 )
 """Travel-time bands: upper limit (minutes), colour, legend label."""
 
+UNSERVED_COLOUR = "#bdbdbd"
+"""A zone none of whose attendances is served (``allow_unserved``), or with no travel of its own."""
+
 QUINTILE_COLOURS = ("#bdbdbd", "#d73027", "#fc8d59", "#fee08b", "#91bfdb", "#4575b4")
 """Deprivation quintile 0 (unknown), 1 (most deprived) .. 5."""
 
@@ -63,7 +66,7 @@ class Site:
 
 def band_colour(minutes: float | None) -> str:
     if minutes is None or math.isnan(minutes):
-        return "#bdbdbd"
+        return UNSERVED_COLOUR
     return next(colour for limit, colour, _ in BANDS if minutes < limit)
 
 
@@ -164,7 +167,7 @@ def draw_map(
 
 def legend(colour_by: str = "travel") -> list[tuple[str, str]]:
     """(colour, label) pairs for the zone colours."""
-    if colour_by == "travel":
-        return [(colour, label) for _, colour, label in BANDS]
+    if colour_by == "travel":  # grey zones were drawn with no key: a plan leaving demand unserved
+        return [(colour, label) for _, colour, label in BANDS] + [(UNSERVED_COLOUR, "unserved")]
     labels = ["unknown", "1 (most deprived)", "2", "3", "4", "5 (least deprived)"]
     return list(zip(QUINTILE_COLOURS, labels, strict=True))

@@ -32,3 +32,11 @@ def test_a_label_at_the_east_edge_is_drawn_to_the_left_of_its_site() -> None:
         left, right = (x, x + extent) if anchor == "start" else (x - extent, x)
         assert left >= 0 and right <= width, (text, left, right, width)
     assert labels[1][1] == "end" and labels[0][1] == "start"
+
+
+def test_the_travel_legend_keys_the_grey_of_unserved_zones() -> None:
+    """A plan leaving demand unserved drew those zones grey with no key for grey in the legend."""
+    from optimiser.report import svgmap
+
+    assert svgmap.band_colour(None) == "#bdbdbd"
+    assert ("#bdbdbd", "unserved") in svgmap.legend("travel")
