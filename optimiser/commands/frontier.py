@@ -551,14 +551,34 @@ def settle_levels(
         solved.update({level: bound.reached(job.folder) for level, job in zip(todo, jobs, strict=True)})
         todo = chunk_tops(candidates, solved)[: min(workers, points - len(done))]
     left = len(uncovered(candidates, solved))
-    click.echo(
-        f"The frontier is complete: every one of the {bound.words} between its ends is settled."
-        if left == 0
-        else f"{left} {bound.words} between the ends are not settled (more --points would settle them).",
-        err=True,
-    )
+    stopped = [job.name for _, job in done if _status(job.folder) != "optimal"]
+    click.echo(completeness_line(left, stopped, bound.words), err=True)
     done.sort(key=lambda pair: -pair[0])
     return [level for level, _ in done], [job for _, job in done]
+
+
+def _status(run: Path) -> str | None:
+    """The solver status in a run folder's ``summary.json`` (None without one)."""
+    summary = run / "summary.json"
+    if not summary.is_file():
+        return None
+    return (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
+
+
+def completeness_line(left: int, stopped: list[str], words: str) -> str:
+    """Whether the frontier is complete: ``left`` levels unsettled, and the points whose solves
+    stopped short of a proven optimum (``stopped``), whose bound settles nothing: 'complete' stood
+    over points solved only to a feasible plan, where a bound between may cost less than shown."""
+    if left:
+        return f"{left} {words} between the ends are not settled (more --points would settle them)."
+    if stopped:
+        named = ", ".join(stopped[:5]) + (f" and {len(stopped) - 5} more" if len(stopped) > 5 else "")
+        return (
+            f"Every one of the {words} between the ends has a point, but {len(stopped)} of their solves "
+            f"stopped short of a proven optimum ({named}): a bound between may cost less than shown "
+            "(give the command a longer --time-limit)."
+        )
+    return f"The frontier is complete: every one of the {words} between its ends is settled."
 
 
 def _solve_levels(

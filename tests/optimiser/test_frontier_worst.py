@@ -251,3 +251,34 @@ def test_a_point_stopped_at_its_limit_is_drawn_hollow_and_said_to_be(axis: str, 
     assert UNPROVEN_NOTE.split(",")[0] in text
     proven = frontier_chart(table.assign(status="optimal"), tmp_path, axis).read_text(encoding="utf-8")
     assert UNPROVEN_NOTE.split(",")[0] not in proven
+
+
+def test_a_frontier_of_unproven_points_is_not_called_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every level had a point, each solve stopped at its limit with a feasible plan only: 'The
+    frontier is complete: every one of the travel times between its ends is settled' was said,
+    though an unproven plan settles nothing (a bound between may cost less)."""
+    import json
+
+    from optimiser.commands import frontier
+    from optimiser.commands.parallel import Job
+
+    def solve(
+        levels: list[float], args: tuple, out: Path, batch: tuple, bound: object, later: int = 0
+    ) -> list:
+        jobs = []
+        for level in levels:
+            folder = out / "runs" / f"within-{level:.4f}"
+            folder.mkdir(parents=True)
+            (folder / "summary.json").write_text(json.dumps({"solver": {"status": "feasible"}}))
+            (folder / "reached").write_text(str(level))
+            jobs.append(Job(folder.name, folder, (), {}))
+        return jobs
+
+    monkeypatch.setattr(frontier, "_solve_levels", solve)
+    bound = frontier.Bound("max_travel_minutes", "within", lambda f: float((f / "reached").read_text()))
+    frontier.settle_levels(np.array([10.0, 20.0]), 2, (), tmp_path, (30.0, 100.0, 1, None), bound)
+    said = capsys.readouterr().err
+    assert "is complete" not in said
+    assert "2 of their solves stopped short of a proven optimum (within-20.0000, within-10.0000)" in said
