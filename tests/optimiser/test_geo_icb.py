@@ -52,6 +52,21 @@ def test_population_grows_at_its_msoa_rate_to_the_chosen_year(tmp_path: Path) ->
         scale_population(_lsoas(), None, 2022, findings)
 
 
+def test_an_msoa_split_by_the_icb_grows_at_its_whole_rate(tmp_path: Path) -> None:
+    """Hart 008E, the one LSOA of Hart 008 in Hampshire and Isle of Wight, had 9,069 people (all
+    of Hart 008's in 2020) in place of 1,535. Here Town 001 (4,000 in 2015 over L1 and L2, 4,400
+    in 2020) has only L1 in the ICB: L1 grows 1.1 times, not 4.4."""
+    msoa = tmp_path / "msoa.csv"
+    msoa.write_text(
+        "msoa11cd,msoa11nm,lad11_name,lat,lon,population_mid2020\nE1,Town 001,Town,53,-2,4400\n",
+        encoding="utf-8",
+    )
+    every = _lsoas()
+    in_icb = every.loc[["L1", "L3"]]
+    totals = every.groupby("msoa_name")["population_2015"].sum()
+    assert scale_population(in_icb, msoa, None, [], totals) == pytest.approx([1100, 2000])
+
+
 def test_age_weights_shift_attendances_to_older_areas_and_keep_the_total() -> None:
     pop = np.array([1000.0, 3000.0, 2000.0])
     assert np.isnan(_attendances(_lsoas(), pop, None)).all()
