@@ -286,7 +286,7 @@ def _sites(
     hosp: pd.DataFrame, sites_file: Path | None, centres: tuple[str, ...], findings: list[str]
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Candidate sites and, by row, the matrix postcode whose minutes they take (None: none)."""
-    wanted = {c.strip().upper() for c in centres if c.strip()}
+    wanted = {c.replace(" ", "").upper() for c in centres if c.strip()}  # 'PR2 9HT' is PR29HT
     acute = _with_defaults(_acute(hosp))
     sites = acute
     if sites_file is not None:

@@ -246,6 +246,8 @@ def test_a_centre_named_by_postcode_with_a_site_list_is_the_hub(shared_dir: Path
     assert sites.loc["RTX02", "type"] == "cancer_centre" and sites.loc["RTX02", "is_hub"]
     assert sites.loc["RXN02", "type"] == "hospital_unit" and not sites.loc["RXN02", "is_hub"]
     assert sites.loc["RXN02", "max_chairs"] == sites.loc["RXR20", "max_chairs"]  # a unit's, not a centre's
+    written = import_icb("Lancashire and South Cumbria", data / "deprivation", centres=("la1 4rp",))
+    assert written.tables["sites"].set_index("site_id").loc["LA14RP", "is_hub"]  # as a postcode is written
     with pytest.raises(InputError, match="'PR29HT' is no candidate site of the ICB") as caught:
         import_icb("Shropshire", data / "deprivation", centres=("PR29HT",))
     assert caught.value.problems[0].file == "--centre"
