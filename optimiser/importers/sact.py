@@ -40,7 +40,7 @@ from models.common.travel import minutes_matrix
 from models.common.words import count
 from optimiser.errors import InputError, Problem
 from optimiser.importers.deprivation import msoa_quintiles, read_lsoas
-from optimiser.importers.sites import candidate_sites, zones_beyond_reach
+from optimiser.importers.sites import candidate_sites, size_hubs, zones_beyond_reach
 from optimiser.importers.tables import ImportedInstance
 from optimiser.instance_files import read_csv_table
 from optimiser.kinds.sact_schema import PARAMETERS
@@ -123,8 +123,7 @@ def import_sact(
         }
     )
     doses = float(zones["population"].sum()) * _RATE / 1000.0
-    centre = sites["type"] == "cancer_centre"
-    sites.loc[centre, "hub_capacity"] = float(np.ceil(doses / 1000.0) * 1000.0)
+    size_hubs(sites, sites["type"] == "cancer_centre", doses, findings)
     minutes = minutes_matrix(
         zones["lat"].to_numpy(float), zones["lon"].to_numpy(float),
         sites["lat"].to_numpy(float), sites["lon"].to_numpy(float),

@@ -61,6 +61,7 @@ from optimiser.importers.sites import (
     candidate_sites,
     reach_limit,
     size_acute_chairs,
+    size_hubs,
     zones_beyond_reach,
 )
 from optimiser.importers.tables import ImportedInstance
@@ -144,7 +145,7 @@ def import_icb(
     if len(hub_site):
         tables["site_travel"] = hub_site
     if candidates is None:
-        sites.loc[hubs, "hub_capacity"] = float(np.ceil(_doses(zones) / 1000.0) * 1000.0)
+        size_hubs(sites, pd.Series(hubs, index=sites.index), _doses(zones), findings)
         size_acute_chairs(sites, _doses(zones), findings)
     findings += zones_beyond_reach(zones, sites, minutes, MAX_TRAVEL)
     parameters.update(reach_limit(sites, minutes, MAX_TRAVEL, findings))

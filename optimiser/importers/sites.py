@@ -266,6 +266,22 @@ def size_acute_chairs(sites: pd.DataFrame, attendances: float, findings: list[st
         )
 
 
+def size_hubs(sites: pd.DataFrame, hubs: pd.Series, doses: float, findings: list[str]) -> None:
+    """Give each hub (the mask ``hubs``) the region's doses a year, to the thousand above, and say
+    so: with one hub that is no room for growth (lsc at +2 % was infeasible on hub doses, which the
+    import had not said), with two each could supply the region alone."""
+    if not hubs.any():
+        return
+    capacity = float(np.ceil(doses / 1000.0) * 1000.0)
+    sites.loc[hubs, "hub_capacity"] = capacity
+    spare = capacity * int(hubs.sum()) / doses - 1.0 if doses > 0 else 0.0
+    findings.append(
+        f"hub_capacity set to {capacity:,.0f} doses a year at {count(int(hubs.sum()), 'aseptic hub')} "
+        f"({', '.join(map(str, sites.loc[hubs, 'site_id']))}), the region's {doses:,.0f} today: "
+        f"{spare:.0%} to spare for growth (ILLUSTRATIVE; raise hub_capacity for growth scenarios)"
+    )
+
+
 def reach_limit(
     sites: pd.DataFrame, minutes: np.ndarray, limit: float, findings: list[str]
 ) -> dict[str, float]:

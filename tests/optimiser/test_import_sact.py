@@ -259,3 +259,17 @@ def test_options_the_import_would_drop_are_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--year, --age-weights apply only with --icb" in result.output
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_the_hubs_doses_a_year_are_said_with_the_room_they_leave(tmp_path: Path) -> None:
+    """Each hub gets the region's doses a year, to the thousand above, without a word: an import
+    with one hub had no room for growth (lsc at +2 % infeasible on hub doses), one with two hubs
+    twice the region's doses."""
+    pop, sites = _small_files(tmp_path, GOOD_POP, GOOD_SITES)
+    inst = import_sact(pop, sites, region="town", centres=("RAA01",))
+    # 14,000 residents at 50 attendances per 1,000: 700 doses a year, a hub of 1,000
+    assert inst.tables["sites"].set_index("site_id").loc["RAA01", "hub_capacity"] == 1000.0
+    assert (
+        "hub_capacity set to 1,000 doses a year at 1 aseptic hub (RAA01), the region's 700 today: 43% to "
+        "spare for growth (ILLUSTRATIVE; raise hub_capacity for growth scenarios)"
+    ) in inst.findings
