@@ -186,6 +186,11 @@ def read_plan(
     )
 
 
+UNSERVED_SHOWN = 0.5
+"""Attendances a year left unserved below which a year is not named: they round to none ('0
+attendances left unserved' was said of a year with solver noise); ``unserved_by_year`` keeps them."""
+
+
 def unserved_attendances(plan: SactPlan) -> float:
     """The attendances a year's plan leaves unserved (``allow_unserved``)."""
     return float(plan.unserved["attendances"].sum()) if len(plan.unserved) else 0.0
@@ -197,7 +202,7 @@ def _unserved_explained(years: tuple[YearModel, ...], plans: list[SactPlan]) -> 
     out: list[str] = []
     for year, plan in zip(years, plans, strict=True):
         lost = unserved_attendances(plan)
-        if lost > 1e-6:
+        if lost >= UNSERVED_SHOWN:
             reasons = unserved_reasons(year.data, year.arrays)
             out += [f"year {year.label}: {lost:,.0f} attendances left unserved: {why}" for why in reasons]
     return tuple(out)

@@ -16,6 +16,7 @@ import pandas as pd
 import models.rollout
 from models.common.contract import ModelInputError
 from models.rollout.input import RolloutInput, RolloutParameters
+from models.rollout.solve import UNSERVED_SHOWN
 from optimiser.errors import InputError, Problem
 from optimiser.kinds import sact as sact_kind
 from optimiser.kinds.base import Kind, ModelCase
@@ -171,7 +172,7 @@ def summary(plan: models.rollout.Plan) -> str:
 def _unserved_lines(plan: models.rollout.Plan) -> list[str]:
     """The years that leave demand unserved (``allow_unserved``), their attendances and why: the
     Cost column holds their penalty, which is no money spent."""
-    lost = {year: n for year, n in plan.figures()["unserved_by_year"].items() if n > 1e-6}
+    lost = {year: n for year, n in plan.figures()["unserved_by_year"].items() if n >= UNSERVED_SHOWN}
     if not lost:
         return []
     years = ", ".join(f"{n:,.0f} in {year}" for year, n in lost.items())

@@ -207,3 +207,20 @@ def test_a_forced_site_the_capital_cannot_pay_for_is_named(tiny_base: sact.Input
         "no roll-out meets every year's requirements: relax a year's access target, capital budget or "
         "growth, or the sites that must open (A, B) (unserved demand is already allowed)",
     )
+
+
+def test_a_year_with_under_half_an_attendance_unserved_is_not_named() -> None:
+    """lsc-sact-rollout with RXN01 closed left 0.13 attendances unserved in 2028: the terminal
+    read '0 in 2028' beside the years that left thousands."""
+    from types import SimpleNamespace
+
+    from optimiser.kinds.rollout import _unserved_lines
+
+    costs = pd.DataFrame(
+        {"unserved_penalty": [34_632.0, 1.3], "discount_factor": [1.0, 0.9], "discounted_total": [9e4, 8e4]}
+    )
+    plan = SimpleNamespace(
+        figures=lambda: {"unserved_by_year": {"2026": 3463.2, "2028": 0.13}}, costs=costs, explanation=()
+    )
+    lines = _unserved_lines(plan)  # type: ignore[arg-type]
+    assert lines[1].startswith("Unserved attendances: 3,463 in 2026 (unserved.csv);")
