@@ -30,16 +30,22 @@ def test_a_terminal_table_has_no_exponents_and_cuts_long_text() -> None:
     assert "True" in text and "False" in text
 
 
+def run_folder_of(tmp_path: Path, name: str, doc: dict[str, object], open_sites: str | None) -> Job:
+    """A finished run of sites A and B: its ``summary.json`` ``doc`` and, with a plan, ``sites.csv``
+    opening those in ``open_sites``."""
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "summary.json").write_text(json.dumps(doc))
+    if open_sites is not None:
+        pd.DataFrame({"site_id": ["A", "B"], "open": [s in open_sites for s in "AB"]}).to_csv(
+            folder / "sites.csv", index=False
+        )
+    return Job(name, folder, (), {})
+
+
 def test_a_forced_change_without_a_plan_keeps_its_whole_explanation_apart(tmp_path: Path) -> None:
     def run(name: str, doc: dict[str, object], open_sites: str | None) -> Job:
-        folder = tmp_path / name
-        folder.mkdir()
-        (folder / "summary.json").write_text(json.dumps(doc))
-        if open_sites is not None:
-            pd.DataFrame({"site_id": ["A", "B"], "open": [s in open_sites for s in "AB"]}).to_csv(
-                folder / "sites.csv", index=False
-            )
-        return Job(name, folder, (), {})
+        return run_folder_of(tmp_path, name, doc, open_sites)
 
     why = "access target: at most 92.0% of attendances can be within 30 min " + "of any site " * 30
     optimum = {"costs": {"total": 100.0}}
@@ -175,14 +181,7 @@ def test_regret_columns_keep_their_order_when_the_first_site_has_no_plan(tmp_pat
     first and moved status and explanation before regret_share in regret.csv."""
 
     def run(name: str, doc: dict[str, object], open_sites: str | None) -> Job:
-        folder = tmp_path / name
-        folder.mkdir()
-        (folder / "summary.json").write_text(json.dumps(doc))
-        if open_sites is not None:
-            pd.DataFrame({"site_id": ["A", "B"], "open": [s in open_sites for s in "AB"]}).to_csv(
-                folder / "sites.csv", index=False
-            )
-        return Job(name, folder, (), {})
+        return run_folder_of(tmp_path, name, doc, open_sites)
 
     optimum = {"costs": {"total": 100.0}}
     jobs = [
