@@ -121,7 +121,7 @@ def _search_line(plan: RosterPlan) -> str:
     solve = plan.figures()["solve"]
     named = f"{plan.search}, " if plan.search else ""
     stopped = plan.stopped_by or "n/a"
-    line = f"Search: {named}seed {solve['seed']}, {solve['workers']} workers, stopped by {stopped}"
+    line = f"Search: {named}seed {solve['seed']}, {count(solve['workers'], 'worker')}, stopped by {stopped}"
     if plan.deterministic_limit is not None:
         line += f" ({plan.deterministic_time or 0:.1f} of {plan.deterministic_limit:.1f} deterministic s)"
     bound, full_lp, windows = plan.result.bound, plan.full_lp_bound, plan.window_bound

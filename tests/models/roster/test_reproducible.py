@@ -95,6 +95,9 @@ def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path)
     assert (fixed["threads"], fixed["workers"], fixed["reproducible"]) == (2, 2, True)
     assert fixed["deterministic_limit"] == 12.0  # 0.4 units a second of the limit
     assert fixed["stopped_by"] in ("deterministic limit", "proven optimal")
+    args = ["solve", str(folder), "--time-limit", "30", "--threads", "1", "--out", str(tmp_path / "one")]
+    one = runner.invoke(main, args)
+    assert one.exit_code == 0 and "seed 0, 1 worker, stopped by" in one.output  # "1 workers" before
 
 
 def test_a_rota_run_records_the_time_limit_its_instance_sets(tmp_path: Path) -> None:
