@@ -71,7 +71,9 @@ class RosterParameters:
         fewer units a second, and at 0.4 took 45 and 41 s of a 60-s limit on the quiet machine.
         One worker interleaves the ``subsolvers`` as two do (in batches of one task), so it runs
         CP-SAT's neighbourhood searches too: without them its nurse rotas were 626, 815 and 625
-        on seeds 0-2 (interleaved: 62, 63, 51; ``benchmarks/results/roster_search.md``, 2026-12-07).
+        on seeds 0-2 and the registrars' 935, 680 and 728 (interleaved, machine nearly quiet:
+        nurses 47, 47, 56, 51, 51 on seeds 0-4, as good as two workers' 53, 47, 48, 48, 52;
+        registrars 572, 552, 572; ``benchmarks/results/roster_search.md``, 2026-12-07).
     wall_clock_factor : float
         Reproducible runs: wall-clock backstop as a multiple of the time limit (default 3) when the
         caller sets no deadline; the command line's ``--time-limit`` is a deadline for the whole
