@@ -14,7 +14,7 @@ from models.rollout.build import RolloutModel, YearModel, build
 from models.rollout.diagnose import capital_shortfalls
 from models.rollout.input import RolloutInput, RolloutParameters
 from models.rollout.large import solve_priced, use_priced_path
-from models.sact.diagnose import diagnose, unserved_reasons
+from models.sact.diagnose import diagnose, unproven_gap, unserved_reasons
 from models.sact.solve import SactPlan, extract
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_model
 
@@ -180,7 +180,7 @@ def read_plan(
         schedule,
         costs,
         _access(built.years, plans),
-        _unserved_explained(built.years, plans),
+        _unserved_explained(built.years, plans, unproven_gap(result)),
         timings,
         data.parameters,
     )
@@ -196,14 +196,17 @@ def unserved_attendances(plan: SactPlan) -> float:
     return float(plan.unserved["attendances"].sum()) if len(plan.unserved) else 0.0
 
 
-def _unserved_explained(years: tuple[YearModel, ...], plans: list[SactPlan]) -> tuple[str, ...]:
+def _unserved_explained(
+    years: tuple[YearModel, ...], plans: list[SactPlan], gap: float | None
+) -> tuple[str, ...]:
     """Each year that leaves demand unserved, with its attendances and why (as a SACT plan says
-    it): a roll-out that left thousands unserved said nothing but a penalty in its costs."""
+    it): a roll-out that left thousands unserved said nothing but a penalty in its costs. ``gap``:
+    the roll-out's, when it was not proven optimal (:func:`~models.sact.diagnose.unproven_gap`)."""
     out: list[str] = []
     for year, plan in zip(years, plans, strict=True):
         lost = unserved_attendances(plan)
         if lost >= UNSERVED_SHOWN:
-            reasons = unserved_reasons(year.data, year.arrays)
+            reasons = unserved_reasons(year.data, year.arrays, gap)
             out += [f"year {year.label}: {lost:,.0f} attendances left unserved: {why}" for why in reasons]
     return tuple(out)
 

@@ -37,6 +37,7 @@ from models.common.words import count
 from models.sact.access import percent
 from models.sact.arrays import SactArrays
 from models.sact.input import CLASSES, COMPLEX_SITE_TYPES, SactInput, SactParameters
+from solvers import SolveResult, Status
 
 MAX_LISTED = 20  # zone/regimen pairs named one by one; the rest are counted
 
@@ -56,20 +57,35 @@ def diagnose(data: SactInput, a: SactArrays) -> list[str]:
     return found
 
 
-def unserved_reasons(data: SactInput, a: SactArrays) -> list[str]:
+def unserved_reasons(data: SactInput, a: SactArrays, unproven_gap: float | None = None) -> list[str]:
     """Why a plan with ``allow_unserved`` leaves demand unserved: the tests :func:`diagnose` makes
     when all demand must be served (reach, chair hours, hub doses, nurses, budget), whose
     shortfalls no plan can serve; when none fails, the unserved demand is a choice of cost or of
-    requirements together, and the one line returned says so."""
+    requirements together, and the one line returned says so. ``unproven_gap``: the plan's gap
+    when its solve stopped before proving it optimal, when a plan serving more may also exist
+    (not found in the time): the line says that too, where it gave cost or requirements as the
+    only causes of a 13 %-gap roll-out's unserved attendances."""
     found = _reach(data, a) + _capacity(data, a)
     if found:
         return found
     p = data.parameters
-    return [
+    line = (
         "no limit on its own leaves demand unserved: serving it would cost more than its penalty "
         f"(unserved_penalty, {p.unserved_penalty:,.0f} an attendance) or break the requirements "
         "together (access target, safe volume, open-site limits, budget)"
-    ]
+    )
+    if unproven_gap is not None:
+        gap = "unknown" if math.isinf(unproven_gap) else f"{unproven_gap:.2%}"
+        line += f", or the solve stopped before finding a plan that serves it (gap {gap}: allow more time)"
+    return [line]
+
+
+def unproven_gap(result: SolveResult) -> float | None:
+    """The gap of a plan whose solve stopped before proving it optimal (None when proven: optimal,
+    or optimal within the gap asked)."""
+    if result.status is Status.OPTIMAL:
+        return None
+    return result.gap if result.gap is not None else math.inf
 
 
 TENTHS_BELOW_MINUTES = 10.0  # minutes over the travel limit below which the nearest site's are to 0.1

@@ -17,7 +17,7 @@ import pandas as pd
 from models.common.contract import finite_or_none
 from models.sact.access import access_by_district, access_by_quintile, access_statistics, percent
 from models.sact.arrays import SactArrays, prepare
-from models.sact.diagnose import diagnose, unserved_reasons
+from models.sact.diagnose import diagnose, unproven_gap, unserved_reasons
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
 from models.sact.matrix import build_matrix
@@ -184,7 +184,8 @@ def solve_sact(
         return replace(_empty_plan(data, result, explanation, timings, path), warm_start=note)
     plan = extract(data, arrays, values, result, timings)
     if len(plan.unserved) and float(plan.unserved["attendances"].sum()) > 1e-6:
-        why = tuple(f"demand left unserved: {reason}" for reason in unserved_reasons(data, arrays))
+        reasons = unserved_reasons(data, arrays, unproven_gap(result))
+        why = tuple(f"demand left unserved: {reason}" for reason in reasons)
         plan = replace(plan, explanation=plan.explanation + why)
     return replace(plan, solve_path=path, warm_start=note)
 

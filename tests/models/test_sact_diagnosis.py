@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from models.sact.arrays import prepare
 from models.sact.check import check_sact_plan
+from models.sact.diagnose import unproven_gap, unserved_reasons
 from models.sact.input import SactInput, SactParameters
 from models.sact.solve import jointly_infeasible, solve_sact
-from solvers import SolveOptions, Status, available_backends
+from solvers import SolveOptions, SolveResult, Status, available_backends
 
 BACKENDS = available_backends()
 
@@ -390,6 +392,27 @@ def test_unserved_demand_without_a_limit_is_said_to_be_a_choice() -> None:
     plan = solve_sact(data)
     assert "Z4" in plan.unserved["zone_id"].tolist()
     assert len(plan.explanation) == 1 and "cost more than its penalty" in plan.explanation[0]
+    assert "stopped before" not in plan.explanation[0]  # proven optimal: cost is the reason
+
+
+def test_unserved_demand_of_an_unproven_plan_may_be_the_time_not_a_choice() -> None:
+    """lsc-sact-rollout at +30 % with allow_unserved stopped at 40 s with a 13 % gap and said its
+    3,369 unserved attendances would cost more than their penalty to serve: a plan serving them
+    may exist that the solve did not reach."""
+    data = instance(max_travel_minutes=200.0, allow_unserved=True, unserved_penalty=10.0)
+    arrays = prepare(data)
+    (choice,) = unserved_reasons(data, arrays, None)
+    (stopped,) = unserved_reasons(data, arrays, 0.1334)
+    assert (
+        stopped
+        == choice
+        + ", or the solve stopped before finding a plan that serves it (gap 13.34%: allow more time)"
+    )
+    (unbounded,) = unserved_reasons(
+        data, arrays, unproven_gap(SolveResult(Status.FEASIBLE, 5.0, None, None, 0.0, 1.0, "highs"))
+    )
+    assert unbounded.endswith("(gap unknown: allow more time)")
+    assert unproven_gap(SolveResult(Status.OPTIMAL, 5.0, 5.0, 0.0, 0.0, 1.0, "highs")) is None
 
 
 def test_a_plan_serving_everyone_has_no_explanation() -> None:
