@@ -18,6 +18,7 @@ import pandas as pd
 from models.common.words import count
 from optimiser.commands.parallel import Job, JobOutcome, run_jobs
 from optimiser.errors import InputError
+from optimiser.outputs import run_folder_refusal
 
 
 def fail(exc: InputError) -> None:
@@ -147,6 +148,7 @@ def run_batch(
     The jobs, and ``later`` more the command will run after them, share the time left before the
     command's deadline (:func:`start_clock`); without one (a caller outside the commands), each
     solve has ``time_limit``."""
+    refuse_run_folders_of_yours(jobs)
     progress = BatchProgress(jobs, workers)
     try:
         return run_jobs(
@@ -162,6 +164,17 @@ def run_batch(
     except KeyboardInterrupt:
         click.echo("Interrupted: finished solves are kept; run the same command again to resume.", err=True)
         sys.exit(130)
+
+
+def refuse_run_folders_of_yours(jobs: list[Job]) -> None:
+    """Exit 2, before anything is solved, when a job's run folder exists and optimiser may not
+    replace it (no run marker: a folder of the user's, a symbolic link, a file): its solve would be
+    refused, its folder written into, and the command would blame the time limit."""
+    refusals = [why for job in jobs if (why := run_folder_refusal(job.folder, force=True)) is not None]
+    if refusals:
+        click.echo("\n".join(refusals), err=True)
+        click.echo("Nothing was solved: move them, or choose another --out.", err=True)
+        sys.exit(2)
 
 
 def exit_without_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> NoReturn:

@@ -316,3 +316,21 @@ def test_generate_force_keeps_the_files_you_added(tmp_path: Path) -> None:
     assert (inst / "scenarios.yaml").read_text(encoding="utf-8") == "scenarios:\n  base: {}\n"
     assert (inst / "runs" / "first" / "sites.csv").read_text(encoding="utf-8") == "kept"
     assert CliRunner().invoke(main, ["validate", str(inst)]).exit_code == 0
+
+
+def test_a_batch_refuses_a_run_folder_of_yours_before_solving(tiny_instance: Path, tmp_path: Path) -> None:
+    """A batch folder whose runs/base the user made (notes of theirs in it): the base solve was
+    refused, request.json was written into the user's folder, and the command said 'No plan found
+    in time ... give the command a longer --time-limit', 'base: not run'.  Now exit 2 naming the
+    folder, before anything is solved, and the user's folder is left as it was."""
+    out = tmp_path / "s"
+    mine = out / "runs" / "base"
+    mine.mkdir(parents=True)
+    (out / ".optimiser-batch").write_text("", encoding="utf-8")
+    (mine / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    (tiny_instance / "scenarios.yaml").write_text("scenarios:\n  base: {}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["scenarios", str(tiny_instance), "--out", str(out), "--no-report"])
+    assert result.exit_code == 2, result.output
+    assert str(mine) in result.output and "longer --time-limit" not in result.output
+    assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+    assert not (out / "comparison.csv").exists()
