@@ -90,7 +90,8 @@ def main() -> None:
     "log_file",
     type=click.Path(path_type=Path),
     default=None,
-    help="Write the solver's log here (started afresh; CP-SAT: every call of the run, one after another).",
+    help="Write the solver's log here (started afresh; CP-SAT: every call of the run, one after another); "
+    "never a file in the instance folder.",
 )
 @click.option("--verbose", is_flag=True, help="Stream the solver's log.")
 @click.option(
@@ -184,7 +185,7 @@ def solve(
         click.echo(refusal, err=True)
         sys.exit(EXIT_BAD_INPUT)
     if log_file is not None:
-        _start_log(log_file)
+        _start_log(log_file, folder)
     options = SolveOptions(
         time_limit=time_limit,
         gap=gap,
@@ -207,9 +208,14 @@ def _run_limit(time_limit: float | None, loaded: Any) -> float | None:
     return None if own is None else float(own)
 
 
-def _start_log(log_file: Path) -> None:
+def _start_log(log_file: Path, instance: Path) -> None:
     """An empty ``--log`` file, before any solver writes to it (CP-SAT appends each call of the
-    run: :func:`solvers.cpsat.solve_cpsat`); one that cannot be written exits 2 before solving."""
+    run: :func:`solvers.cpsat.solve_cpsat`); one that cannot be written, or that lies in the
+    instance folder (``--log inst/zones.csv`` emptied the table and filled it with the log), exits
+    2 before solving."""
+    if instance.resolve() in log_file.resolve().parents:
+        click.echo(f"--log {log_file}: lies in the instance folder {instance}; write it elsewhere", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     try:
         log_file.write_text("", encoding="utf-8")
     except OSError as exc:

@@ -334,3 +334,16 @@ def test_a_batch_refuses_a_run_folder_of_yours_before_solving(tiny_instance: Pat
     assert str(mine) in result.output and "longer --time-limit" not in result.output
     assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
     assert not (out / "comparison.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["zones.csv", "instance.yaml", "solver.log"])
+def test_log_never_writes_into_the_instance(tiny_instance: Path, tmp_path: Path, name: str) -> None:
+    """solve --log inst/zones.csv emptied the instance's own table and filled it with the solver's
+    log (the run read it first, so only the next run failed, its data gone); any file in the
+    instance folder is refused, exit 2, before anything is solved or written."""
+    before = {p.name: p.read_bytes() for p in tiny_instance.iterdir()}
+    result = solve(tiny_instance, tmp_path / "run", "--log", str(tiny_instance / name))
+    assert result.exit_code == 2, result.output
+    assert "--log" in result.output and "instance" in result.output
+    assert {p.name: p.read_bytes() for p in tiny_instance.iterdir()} == before
+    assert not (tmp_path / "run").exists()
