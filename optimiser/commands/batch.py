@@ -18,7 +18,7 @@ import pandas as pd
 from models.common.words import count
 from optimiser.commands.parallel import Job, JobOutcome, run_jobs
 from optimiser.errors import InputError
-from optimiser.outputs import run_folder_refusal
+from optimiser.outputs import replacing, run_folder_refusal
 
 
 def fail(exc: InputError) -> None:
@@ -254,18 +254,33 @@ def mark_unproven(ax: Any, x: Any, y: Any, status: Any, xlabel: str) -> None:
 BATCH_MARKER = ".optimiser-batch"
 
 
-def claim_out(out: Path) -> Path:
-    """``out`` for a batch: new, empty, or one an earlier batch wrote (its marker), so a rerun resumes;
-    any other existing folder is refused (exit 2), never written into."""
+def claim_out(out: Path, command: str) -> Path:
+    """``out`` for a batch ``command``: new, empty, or one an earlier run of the same command wrote
+    (its marker names it), so a rerun resumes; any other existing folder, another batch command's
+    included (its comparison and report would be replaced), is refused (exit 2), never written into."""
     if out.exists() and not out.is_dir():
         click.echo(f"{out} exists and is not a folder; choose another --out", err=True)
         sys.exit(2)
-    if out.is_dir() and any(out.iterdir()) and not (out / BATCH_MARKER).is_file():
+    marker = out / BATCH_MARKER
+    if out.is_dir() and any(out.iterdir()) and not marker.is_file():
         click.echo(f"{out} holds files optimiser did not write; choose another --out", err=True)
         sys.exit(2)
+    if (other := _batch_command(marker)) not in (None, command):
+        click.echo(f"{out} holds the results of optimiser {other}; choose another --out", err=True)
+        sys.exit(2)
     out.mkdir(parents=True, exist_ok=True)
-    (out / BATCH_MARKER).write_text("written by optimiser scenarios / frontier / regret\n", encoding="utf-8")
+    with replacing(marker) as tmp:
+        tmp.write_text(f"written by optimiser {command}\n", encoding="utf-8")
     return out
+
+
+def _batch_command(marker: Path) -> str | None:
+    """The batch command a folder's marker names, or None (no marker, or one written before the
+    marker named its command)."""
+    if not marker.is_file():
+        return None
+    words = marker.read_text(encoding="utf-8", errors="replace").split()
+    return words[3] if len(words) == 4 and words[:3] == ["written", "by", "optimiser"] else None
 
 
 def default_out(prefix: str, instance_name: str) -> Path:

@@ -243,7 +243,7 @@ def frontier(
             err=True,
         )
         raise SystemExit(2)
-    out = claim_out(out or default_out("frontier", loaded.raw.name))
+    out = claim_out(out or default_out("frontier", loaded.raw.name), "frontier")
     args = solve_arguments(instance, backend, time_limit, gap)
     if axis == "worst":
         worst_frontier(loaded, args, out, points, (time_limit, memory_limit, workers, scheduler), report)

@@ -66,7 +66,7 @@ def regret(
     if loaded.kind.name != "sact":
         click.echo(f"regret is for sact instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)
-    out = claim_out(out or default_out("regret", loaded.raw.name))
+    out = claim_out(out or default_out("regret", loaded.raw.name), "regret")
     args = solve_arguments(instance, backend, time_limit, gap)
     base = Job("optimum", out / "runs" / "optimum", args, {"arguments": list(args)})
     candidates = len(loaded.model_input.input.sites)  # then one solve a site, forced open or closed

@@ -83,7 +83,7 @@ def scenarios(
     except InputError as exc:
         fail(exc)
     first = next(iter(loaded.values()))
-    out = claim_out(out or default_out("scenarios", first.raw.name))
+    out = claim_out(out or default_out("scenarios", first.raw.name), "scenarios")
     base_args = solve_arguments(instance, backend, time_limit, gap)
     jobs = [
         Job(

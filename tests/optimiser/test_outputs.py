@@ -347,3 +347,21 @@ def test_log_never_writes_into_the_instance(tiny_instance: Path, tmp_path: Path,
     assert "--log" in result.output and "instance" in result.output
     assert {p.name: p.read_bytes() for p in tiny_instance.iterdir()} == before
     assert not (tmp_path / "run").exists()
+
+
+def test_a_batch_folder_is_never_taken_over_by_another_command(tmp_path: Path) -> None:
+    """regret --out a folder scenarios wrote replaced its comparison.csv, .xlsx, .md and report
+    with the regret table and mixed the site runs in with the scenarios': one command's folder
+    is refused to another, exit 2, and a rerun of the same command still resumes there."""
+    from optimiser.commands.batch import BATCH_MARKER, claim_out
+
+    out = tmp_path / "study"
+    assert claim_out(out, "scenarios") == out
+    (out / "comparison.csv").write_text("scenario\nbase\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as refused:
+        claim_out(out, "regret")
+    assert refused.value.code == 2
+    assert (out / "comparison.csv").read_text(encoding="utf-8") == "scenario\nbase\n"
+    assert claim_out(out, "scenarios") == out
+    (out / BATCH_MARKER).write_text("written by optimiser scenarios / frontier / regret\n", encoding="utf-8")
+    assert claim_out(out, "regret") == out  # a folder marked before the marker named its command
