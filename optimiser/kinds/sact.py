@@ -137,8 +137,8 @@ def _travel_tables(
     problems: list[Problem],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Minutes of every zone-site pair and of every hub-site pair (given, else from coordinates)."""
-    zone_xy = _coordinates(zones, "zone_id", files["zones"], row_numbers(zones))
-    site_xy = _coordinates(sites, "site_id", files["sites"], row_numbers(sites))
+    zone_xy = _coordinates(zones, "zone_id", files["zones"], problems)
+    site_xy = _coordinates(sites, "site_id", files["sites"], problems)
     kw = {k: params[k] for k in ("road_factor", "speed_kmh", "overhead_minutes")}
     site_ids = sites["site_id"].to_numpy()
     travel = _complete_pairs(
@@ -171,11 +171,26 @@ def _nurse_problems(
         )
 
 
-def _coordinates(frame: pd.DataFrame, key: str, file: str, rows: pd.Series) -> pd.DataFrame | None:
-    """lat/lon by id when every row has both; None when coordinates are absent."""
+def _coordinates(frame: pd.DataFrame, key: str, file: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """lat/lon by id; None when coordinates are absent.  A row with one of the two (a column
+    dropped or misspelt, a cell left blank) is a problem naming it, not a place to estimate from."""
     if frame["lat"].isna().all() and frame["lon"].isna().all():
         return None
+    _half_coordinates(frame, file, problems)
     return frame.set_index(key)[["lat", "lon"]].astype(float)
+
+
+def _half_coordinates(frame: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    """Each row (up to :data:`MAX_LISTED`) with lat and no lon, or lon and no lat."""
+    no_lat, no_lon = frame["lat"].isna(), frame["lon"].isna()
+    half = frame.index[no_lat != no_lon]
+    rows = row_numbers(frame)
+    for idx in half[:MAX_LISTED]:
+        blank, given = ("lat", "lon") if no_lat[idx] else ("lon", "lat")
+        problems.append(Problem(file, f"no {blank} beside its {given}", int(rows[idx]), blank))
+    if len(half) > MAX_LISTED:
+        more = len(half) - MAX_LISTED
+        problems.append(Problem(file, f"... and {more} more rows with only one of lat and lon"))
 
 
 def _complete_pairs(

@@ -373,3 +373,19 @@ def test_a_problem_after_a_blank_line_names_the_files_row(nurses: Path) -> None:
     assert code == 2
     assert f"{leave}, row 11, column 'date': '{lines[10].split(',')[1]}' is not a date" in out
     assert out.startswith("The instance has problems (1):")
+
+
+def test_a_zone_with_lat_and_no_lon_is_named_by_its_row(tmp_path: Path) -> None:
+    """lsc-sact-districts (no travel table) with its zones' lon column dropped named a travel.csv it
+    does not have, 'travel minutes missing ... and no coordinates to compute them', and never
+    zones.csv nor lon; a row with one of lat and lon is named by file, row and column."""
+    folder = tmp_path / "districts"
+    shutil.copytree(bundled_path("lsc-sact-districts"), folder)
+    zones = folder / "zones.csv"
+    pd.read_csv(zones, dtype=str, keep_default_na=False).drop(columns="lon").to_csv(zones, index=False)
+    code, output = validate(folder)
+    assert code == 2
+    assert f"{zones}, row 2, column 'lon': no lon beside its lat" in output
+    set_cell(folder / "sites.csv", 3, "lat", "")
+    code, output = validate(folder)
+    assert f"{folder / 'sites.csv'}, row 3, column 'lat': no lat beside its lon" in output
