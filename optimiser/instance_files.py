@@ -235,7 +235,18 @@ def _read_tables(
             continue
         tables[name] = frame
         files[name] = str(csv)
+    problems += _tables_not_read(folder)
     return tables, files, problems
+
+
+def _tables_not_read(folder: Path) -> list[Problem]:
+    """A file ending .CSV or .Csv (as Windows, which ignores case, lets it be): passed over as a
+    table, it left only 'required table ... is missing' beside the file the user can see."""
+    return [
+        Problem(str(path), f"not read: a table's file name ends in .csv; rename it {path.stem}.csv")
+        for path in sorted(folder.iterdir())
+        if path.suffix.lower() == ".csv" and path.suffix != ".csv"
+    ]
 
 
 def named_by_first_row(raw: pd.DataFrame) -> pd.DataFrame:

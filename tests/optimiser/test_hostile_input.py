@@ -389,3 +389,15 @@ def test_a_zone_with_lat_and_no_lon_is_named_by_its_row(tmp_path: Path) -> None:
     set_cell(folder / "sites.csv", 3, "lat", "")
     code, output = validate(folder)
     assert f"{folder / 'sites.csv'}, row 3, column 'lat': no lat beside its lon" in output
+
+
+@pytest.mark.parametrize("name", ["zones.CSV", "zones.Csv"])
+def test_a_table_saved_with_a_capital_extension_is_named(tiny_instance: Path, name: str) -> None:
+    """zones.CSV (as Windows, which ignores case, lets it be) was passed over: 'zones.csv: required
+    table 'zones' is missing', beside the file the user can see; it is named, with what to do."""
+    (tiny_instance / "zones.csv").rename(tiny_instance / name)
+    code, output = validate(tiny_instance)
+    assert code == 2
+    assert (
+        f"{tiny_instance / name}: not read: a table's file name ends in .csv; rename it zones.csv" in output
+    )
