@@ -28,6 +28,7 @@ from optimiser.commands.batch import (
 )
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
+from optimiser.exports.calendars import file_name_of
 from optimiser.scenarios import explanation_text
 
 
@@ -79,7 +80,8 @@ def regret(
         flag = "--close" if bool(site["open"]) else "--open"
         name = f"{'close' if flag == '--close' else 'open'}-{site['site_id']}"
         extra = (flag, str(site["site_id"]))
-        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
+        folder = out / "runs" / file_name_of(name)  # a site id is free text: 'q/../x' stays inside
+        jobs.append(Job(name, folder, (*args, *extra), {"a": [*args, *extra]}))
     run_batch(jobs[1:], time_limit, memory_limit, workers, scheduler)
     base_doc = json.loads((base.folder / "summary.json").read_text(encoding="utf-8"))
     table = regret_table(sites, jobs, within, base_doc)

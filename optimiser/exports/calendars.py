@@ -58,15 +58,17 @@ def calendar_file_names(staff_ids: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     taken: set[str] = set()
     for staff_id in sorted(dict.fromkeys(staff_ids)):
-        name = _file_name(staff_id)
+        name = file_name_of(staff_id)
         if name.lower() in taken:  # case-insensitive file systems
-            name = _file_name(staff_id, spell_all=True)
+            name = file_name_of(staff_id, spell_all=True)
         taken.add(name.lower())
         out[staff_id] = f"calendars/{name}.ics"
     return out
 
 
-def _file_name(staff_id: str, spell_all: bool = False) -> str:
+def file_name_of(staff_id: str, spell_all: bool = False) -> str:
+    """``staff_id`` (or any id) as one file or folder name, spelled as :func:`calendar_file_names`
+    says: it never names another folder (``q/..`` -> ``q~2F..``) and reads back as the id."""
     return "".join(
         c
         if not spell_all and c in FILE_NAME_CHARACTERS and not (c == "." and i == 0)

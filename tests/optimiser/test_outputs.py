@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -365,3 +366,26 @@ def test_a_batch_folder_is_never_taken_over_by_another_command(tmp_path: Path) -
     assert claim_out(out, "scenarios") == out
     (out / BATCH_MARKER).write_text("written by optimiser scenarios / frontier / regret\n", encoding="utf-8")
     assert claim_out(out, "regret") == out  # a folder marked before the marker named its command
+
+
+def test_regret_keeps_every_run_inside_its_out_folder(tiny_instance: Path, tmp_path: Path) -> None:
+    """A site id 'q/../../../pwn' (site ids are free text) made regret write its forced run at
+    <out>/../../pwn, outside --out, and then call it 'not run' ('give the command a longer
+    --time-limit'); each run's folder is the site id made a safe name, and the row keeps the id."""
+    site = "q/../../../pwn"
+    for table in ("sites.csv", "travel.csv"):
+        path = tiny_instance / table
+        path.write_text(path.read_text().replace("\nB,", f"\n{site},").replace(",B,", f",{site},"))
+    out = tmp_path / "deep" / "er" / "reg"
+    result = CliRunner().invoke(
+        main, ["regret", str(tiny_instance), "--out", str(out), "--workers", "1", "--no-report"]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deep", "tiny"]
+    assert sorted(p.name for p in (out / "runs").iterdir()) == [
+        "close-A",
+        "close-q~2F..~2F..~2F..~2Fpwn",
+        "optimum",
+    ]
+    regret = pd.read_csv(out / "regret.csv", dtype=str)
+    assert site in set(regret["site_id"])
