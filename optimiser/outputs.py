@@ -83,23 +83,30 @@ def _common_refusal(target: Path) -> str | None:
     return None
 
 
-def _first_refusal(target: Path, force: bool) -> tuple[bool, str | None]:
+def _first_refusal(target: Path, force: bool, marker: str) -> tuple[bool, str | None]:
     """The refusals every folder the engine writes shares, as (decided, reason): decided when no
-    folder may be written at ``target`` (:func:`_common_refusal`), when it does not exist yet (no
-    reason), or when it exists and ``force`` is not given."""
+    folder may be written at ``target`` (:func:`_common_refusal`), when it does not exist yet or is
+    an empty folder (no reason: a folder made for the output holds nothing to lose), or when it
+    exists and ``force`` is not given (``--force`` advised only where the folder carries
+    ``marker``, the one folder it would replace)."""
     reason = _common_refusal(target)
-    if reason is not None or not target.exists():
+    if reason is not None or not target.exists() or not any(target.iterdir()):
         return True, reason
-    if not force:
+    if force:
+        return False, None
+    if (target / marker).is_file():
         return True, f"{target} already exists; choose another --out or add --force to replace it"
-    return False, None
+    return (
+        True,
+        f"{target} already exists and was not written by optimiser (it has no {marker} file); choose another",
+    )
 
 
 def run_folder_refusal(target: Path, *, force: bool, instance: Path | None = None) -> str | None:
     """Why ``target`` may not become a run folder, or None.  Checked before a solve and again when
     the run is written."""
     target = Path(target)
-    decided, reason = _first_refusal(target, force)
+    decided, reason = _first_refusal(target, force, RUN_MARKER)
     if decided:
         return reason
     absolute = target.resolve()
@@ -241,7 +248,7 @@ FORCE_HELP = (
 def instance_folder_refusal(target: Path, *, force: bool) -> str | None:
     """Why ``target`` may not become a generated or imported instance folder, or None."""
     target = Path(target)
-    decided, reason = _first_refusal(target, force)
+    decided, reason = _first_refusal(target, force, INSTANCE_MARKER)
     if decided:
         return reason
     if not (target / INSTANCE_MARKER).is_file():

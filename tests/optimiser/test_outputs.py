@@ -389,3 +389,29 @@ def test_regret_keeps_every_run_inside_its_out_folder(tiny_instance: Path, tmp_p
     ]
     regret = pd.read_csv(out / "regret.csv", dtype=str)
     assert site in set(regret["site_id"])
+
+
+def test_an_empty_folder_made_for_the_run_is_used(tiny_instance: Path, tmp_path: Path) -> None:
+    """mkdir results, then solve --out results: refused, 'already exists; ... add --force to
+    replace it', and with --force refused again as not written by optimiser, a circle with
+    nothing in the folder to lose; an empty folder is used as a new one, as a batch's is."""
+    out = tmp_path / "results"
+    out.mkdir()
+    result = solve(tiny_instance, out)
+    assert result.exit_code == 0, result.output
+    assert (out / "summary.json").is_file() and (out / RUN_MARKER).is_file()
+
+
+def test_force_is_advised_only_where_it_would_replace(tiny_instance: Path, tmp_path: Path) -> None:
+    """A folder of the user's was refused with 'add --force to replace it', which --force then
+    refused too; --force is advised only for a folder optimiser wrote."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.docx").write_text("years of work")
+    result = solve(tiny_instance, mine)
+    assert result.exit_code == 2 and "already exists" in result.output
+    assert "--force" not in result.output and f"has no {RUN_MARKER} file" in result.output
+    ours = tmp_path / "run"
+    assert solve(tiny_instance, ours).exit_code == 0
+    result = solve(tiny_instance, ours)
+    assert result.exit_code == 2 and "add --force to replace it" in result.output
