@@ -401,3 +401,16 @@ def test_a_table_saved_with_a_capital_extension_is_named(tiny_instance: Path, na
     assert (
         f"{tiny_instance / name}: not read: a table's file name ends in .csv; rename it zones.csv" in output
     )
+
+
+@pytest.mark.parametrize("line", ["sep=,", "sep=;", "SEP=,"])
+def test_excels_sep_line_before_the_header_is_named(tiny_instance: Path, line: str) -> None:
+    """A CSV beginning with Excel's 'sep=,' line was read with 'sep=' as its header: every row was
+    '... fields, but the header has 2; remove the extra cells (a comma at the end of the line?)',
+    advice that would have broken every row; the line is named, row 1, with what to do."""
+    zones = tiny_instance / "zones.csv"
+    zones.write_text(f"{line}\n{zones.read_text()}", encoding="utf-8")
+    code, output = validate(tiny_instance)
+    assert code == 2
+    assert f"{zones}, row 1: Excel's '{line}' line comes before the header; delete it" in output
+    assert "a comma at the end of the line" not in output
