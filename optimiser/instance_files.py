@@ -283,6 +283,9 @@ def read_csv_table(csv: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     if (sep := SEP_LINE.match(text)) is not None:
         message = f"Excel's '{sep.group(0)}' line comes before the header; delete it (the header comes first)"
         return None, [Problem(shown, message, 1)]
+    if (separator := _other_separator(text)) is not None:
+        message = f"cells separated by {separator!r}, not commas; save it as 'CSV UTF-8 (Comma delimited)'"
+        return None, [Problem(shown, message, 1)]
     blank_lines = BLANK_LINE.search(text.rstrip("\r\n")) is not None
     try:
         raw = pd.read_csv(
@@ -301,6 +304,15 @@ def read_csv_table(csv: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     return (
         plain_frame(frame) if "'" in text else frame
     ), []  # a file without a quote has nothing to read back
+
+
+def _other_separator(text: str) -> str | None:
+    """``;`` or a tab when the header holds one and no comma (Excel in many languages saves its
+    'CSV' so: read with commas, the header was one unknown column and every column 'missing')."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return None
+    return next((s for s in (";", "\t") if s in header), None)
 
 
 def _without_blank_rows(raw: pd.DataFrame) -> pd.DataFrame:

@@ -414,3 +414,15 @@ def test_excels_sep_line_before_the_header_is_named(tiny_instance: Path, line: s
     assert code == 2
     assert f"{zones}, row 1: Excel's '{line}' line comes before the header; delete it" in output
     assert "a comma at the end of the line" not in output
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_csv_separated_by_semicolons_or_tabs_is_named(tiny_instance: Path, separator: str) -> None:
+    """Excel in many languages saves 'CSV' with ';' between cells: the whole header was one unknown
+    column 'zone_id;name;...' and every column was 'missing'; the separator is named, with what to do."""
+    zones = tiny_instance / "zones.csv"
+    zones.write_text(zones.read_text().replace(",", separator), encoding="utf-8")
+    code, output = validate(tiny_instance)
+    assert code == 2
+    assert f"{zones}, row 1: cells separated by {separator!r}, not commas" in output
+    assert "required column is missing" not in output
