@@ -182,6 +182,7 @@ def read_instance(path: str | Path, table_names: tuple[str, ...] | None = None) 
                     shown, f"unknown key '{key}'; expected: {', '.join(sorted(_TOP_KEYS))}", column=str(key)
                 )
             )
+    problems += _not_text(meta, shown)
     kind = meta.get("kind")
     if not isinstance(kind, str) or not kind:
         problems.append(Problem(shown, "the instance's kind is missing", column="kind"))
@@ -203,6 +204,20 @@ def read_instance(path: str | Path, table_names: tuple[str, ...] | None = None) 
         files=files,
         travel=meta.get("travel"),
     )
+
+
+_TEXT_KEYS = ("name", "description", "source", "licence", "workbook")
+"""Top keys of ``instance.yaml`` holding text (a number, as ``name: 2026``, is read as its text)."""
+
+
+def _not_text(meta: dict[str, Any], shown: str) -> list[Problem]:
+    """A text key given a list or a mapping: ``name: [a]`` was read as the text "['a']"."""
+    shapes: dict[type, str] = {list: "a list", dict: "a mapping"}
+    return [
+        Problem(shown, f"{key} must be text, not {shapes[type(meta[key])]}", column=key)
+        for key in _TEXT_KEYS
+        if type(meta.get(key)) in shapes
+    ]
 
 
 def _read_tables(

@@ -426,3 +426,15 @@ def test_a_csv_separated_by_semicolons_or_tabs_is_named(tiny_instance: Path, sep
     assert code == 2
     assert f"{zones}, row 1: cells separated by {separator!r}, not commas" in output
     assert "required column is missing" not in output
+
+
+@pytest.mark.parametrize("key", ["name", "description", "source", "licence", "workbook"])
+def test_a_text_key_given_a_list_or_mapping_is_refused(tiny_instance: Path, key: str) -> None:
+    """name: [a] was taken as the text "['a']" (run folders, reports and comparisons named so),
+    and workbook: [a, b] was 'not found beside it'; each text key is named when not text."""
+    yaml = tiny_instance / "instance.yaml"
+    lines = [line for line in yaml.read_text().splitlines() if not line.startswith(f"{key}:")]
+    yaml.write_text("\n".join([f"{key}: [a, b]", *lines]) + "\n")
+    code, output = validate(tiny_instance)
+    assert code == 2
+    assert f"{yaml}, column '{key}': {key} must be text, not a list" in output
