@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,11 +132,31 @@ def _bad_cell_message(cell: Any, column: Column) -> str:
             number = None
         if number is not None and not math.isfinite(number):
             return f"'{text}' is not a finite number"
+        if (advice := _number_as_shown(text)) is not None:
+            return f"'{text}' is not a number: {advice}"
     if column.kind == "date":
         parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
         if not pd.isna(parsed):
             return f"'{text}' is outside the dates allowed ({FIRST_DATE} to {LAST_DATE})"
     return f"'{text}' is not {_KIND_WORDS[column.kind]}"
+
+
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+CURRENCY = re.compile(r"[£$€]")
+
+
+def _number_as_shown(text: str) -> str | None:
+    """How to write a number Excel exported as it shows it ('1,234', '£1234', '2,5'), or None."""
+    if CURRENCY.search(text):
+        plain = CURRENCY.sub("", text)
+        rest = _number_as_shown(plain)
+        return rest if rest is not None else f"write it without the currency sign ({plain})"
+    if THOUSANDS.fullmatch(text):
+        return f"write it without thousands separators ({text.replace(',', '')})"
+    if DECIMAL_COMMA.fullmatch(text):
+        return f"write it with a decimal point ({text.replace(',', '.')})"
+    return None
 
 
 _KIND_WORDS = {

@@ -438,3 +438,23 @@ def test_a_text_key_given_a_list_or_mapping_is_refused(tiny_instance: Path, key:
     code, output = validate(tiny_instance)
     assert code == 2
     assert f"{yaml}, column '{key}': {key} must be text, not a list" in output
+
+
+@pytest.mark.parametrize(
+    ("cell", "advice"),
+    [
+        ("1,234", "'1,234' is not a number: write it without thousands separators (1234)"),
+        ("1,234.5", "'1,234.5' is not a number: write it without thousands separators (1234.5)"),
+        ("2,5", "'2,5' is not a number: write it with a decimal point (2.5)"),
+        ("£1234", "'£1234' is not a number: write it without the currency sign (1234)"),
+    ],
+)
+def test_a_number_as_excel_shows_it_is_named_with_how_to_write_it(
+    tiny_instance: Path, cell: str, advice: str
+) -> None:
+    """Excel exports numbers as shown ("1,234", "£1,234", a decimal comma): each was only 'is not a
+    number', leaving the user to guess what was wrong with a number they can see."""
+    set_cell(tiny_instance / "zones.csv", 2, "population", cell)
+    code, output = validate(tiny_instance)
+    assert code == 2
+    assert f"row 2, column 'population': {advice}" in output
