@@ -44,6 +44,29 @@ def solve_times(table: pd.DataFrame) -> pd.DataFrame:
     return rows.pivot_table(index="problem", columns="backend", values="t", aggfunc="median")
 
 
+def compared_problems(times: pd.DataFrame) -> pd.DataFrame:
+    """The backends a profile compares and the problems they all attempted.
+
+    Of the sets of two or more backends that attempted a problem together, the one sharing the
+    most problems (then the larger set): a suite whose one case runs on its own backend (smoke's
+    rota on ``cpsat``) still compares the backends that share the rest.  Empty when no two
+    backends share a problem.
+    """
+    if times.empty:
+        return times
+    attempted = times.notna()
+    together = {frozenset(times.columns[row]) for row in attempted.to_numpy()}
+    candidates = [s for s in together if len(s) >= 2]
+    if not candidates:
+        return times.iloc[0:0, 0:0]
+
+    def problems(backends: frozenset[str]) -> pd.Series:
+        return attempted[sorted(backends)].all(axis=1)
+
+    chosen = max(candidates, key=lambda s: (int(problems(s).sum()), len(s), sorted(s)))
+    return times.loc[problems(chosen), sorted(chosen)]
+
+
 def performance_ratios(times: pd.DataFrame) -> pd.DataFrame:
     """:math:`r_{p,s}` for the problems every backend attempted (inf where not solved)."""
     complete = times.dropna(how="any")

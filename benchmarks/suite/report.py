@@ -27,7 +27,7 @@ import pandas as pd
 
 from benchmarks.suite.overrun import overrun_lines
 from benchmarks.suite.plots import PROFILE_TAUS, plot_profile, plot_scaling
-from benchmarks.suite.profile import case_seconds, solve_times
+from benchmarks.suite.profile import case_seconds, compared_problems, solve_times
 
 __all__ = [
     "PROFILE_TAUS",
@@ -255,19 +255,20 @@ def _side_by_side_lines(frame: pd.DataFrame) -> list[str]:
 def _profile_lines(frame: pd.DataFrame, out: Path) -> tuple[list[str], list[Path]]:
     """The performance-profile section and ``profile.png`` (when two or more backends share problems)."""
     times = solve_times(frame)
-    complete = times.dropna(how="any") if not times.empty else times
+    complete = compared_problems(times)
     lines = ["## Performance profile", ""]
-    if times.shape[1] < 2 or not len(complete):
+    if complete.shape[1] < 2 or not len(complete):
         return lines + ["(needs two or more backends on the same problems)", ""], []
     path = out / "profile.png"
-    at = plot_profile(times, path)
+    at = plot_profile(complete, path)
     shown = at.reset_index()
     shown["tau"] = [f"{t:g}" for t in shown["tau"]]
     lines += [
         f"![performance profile]({path.name})",
         "",
-        f"Share of the {len(complete)} problems every backend attempted that each solved to "
-        "optimality within tau times the fastest backend's seconds (tau = inf: solved at all).",
+        f"Share of the {len(complete)} problems {', '.join(complete.columns)} all attempted that "
+        "each solved to optimality within tau times the fastest backend's seconds (tau = inf: "
+        "solved at all).",
         "",
         _markdown(shown, {c: ".2f" for c in at.columns}),
         "",

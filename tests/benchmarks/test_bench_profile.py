@@ -127,3 +127,15 @@ def test_report_of_cases_without_a_size_writes_no_fit(tmp_path: Path) -> None:
     files = write_report(table, tmp_path, title="Sizes unknown")
     assert (tmp_path / "report.md") in files
     assert "## Every row" in (tmp_path / "report.md").read_text()
+
+
+def test_a_backend_with_a_case_of_its_own_leaves_the_others_compared(tmp_path: Path) -> None:
+    """smoke's rota runs on cpsat alone: the profile still compares the backends sharing the rest."""
+    rota = pd.DataFrame([_row("rota", "C", "optimal", 1.0)], columns=list(COLUMNS))
+    table = pd.concat([HAND_TABLE, rota], ignore_index=True)
+    files = write_report(table, tmp_path, title="With a backend of its own")
+    assert tmp_path / "profile.png" in files
+    text = (tmp_path / "report.md").read_text()
+    assert "needs two or more backends" not in text
+    assert "Share of the 4 problems A, B all attempted" in text
+    assert "| 1     | 0.50" in text  # rho_A(1), as without the rota
