@@ -74,17 +74,45 @@ class Settings:
         unknown = sorted(set(overrides) - known)
         if unknown:
             raise ValueError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        values = {k: v for k, v in overrides.items() if v is not None}
-        for name in ("time_limit", "gap", "wall_limit", "memory_limit_mb"):
-            if name in values:
-                values[name] = float(values[name])
-        for name in ("threads", "seed", "repeat"):
-            if name in values:
-                values[name] = int(values[name])
+        values: dict[str, Any] = {k: _setting(k, v) for k, v in overrides.items() if v is not None}
         return replace(self, **values)
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# The least each setting may be, and whether the least itself is allowed.
+SETTING_MINIMUM: dict[str, tuple[float, bool]] = {
+    "time_limit": (0.0, False),
+    "gap": (0.0, True),
+    "wall_limit": (0.0, False),
+    "memory_limit_mb": (0.0, False),
+    "threads": (1, True),
+    "seed": (0, True),
+    "repeat": (1, True),
+}
+WHOLE_SETTINGS = ("threads", "seed", "repeat")
+
+
+def _setting(name: str, value: Any) -> float | int:
+    """``value`` of setting ``name`` as its number; ValueError naming it when not one or too small."""
+    whole = name in WHOLE_SETTINGS
+    kind = "a whole number" if whole else "a number"
+    least, allowed = SETTING_MINIMUM[name]
+    try:
+        number: float | int = float(value)
+        if whole:
+            if number != int(number):
+                raise ValueError
+            number = int(number)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"setting {name}: {value!r} is not {kind}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"setting {name}: {value!r} is not {kind}")
+    if number < least or (number == least and not allowed):
+        bound = f"at least {least:g}" if allowed else f"above {least:g}"
+        raise ValueError(f"setting {name}: {value!r} must be {bound}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -142,6 +170,16 @@ def _backends(value: Any, where: str) -> tuple[str, ...] | None:
     return tuple(str(v) for v in value)
 
 
+def _merged(settings: Settings, overrides: Any, where: str) -> Settings:
+    """``settings`` with a suite file's ``overrides``; ValueError prefixed with ``where``."""
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ValueError(f"{where} must be a mapping of setting: value")
+    try:
+        return settings.merged(overrides)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+
+
 def parse_suite(data: Mapping[str, Any], name: str, path: Path | None = None) -> Suite:
     """A :class:`Suite` from the mapping of a suite file; raises ValueError on a malformed file."""
     from benchmarks.suite.registry import families
@@ -152,7 +190,7 @@ def parse_suite(data: Mapping[str, Any], name: str, path: Path | None = None) ->
     unknown = sorted(set(data) - {"name", "description", "settings", "backends", "cases"})
     if unknown:
         raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}")
-    settings = Settings().merged(data.get("settings") or {})
+    settings = _merged(Settings(), data.get("settings"), f"{where}: settings")
     default_backends = _backends(data.get("backends", ["highs"]), where)
     entries = []
     known = families()
@@ -164,7 +202,8 @@ def parse_suite(data: Mapping[str, Any], name: str, path: Path | None = None) ->
             raise ValueError(f"{where}: cases item {i}: unknown family {family!r}; known: {', '.join(known)}")
         spec = {k: v for k, v in raw.items() if k not in ("family", "backends", "settings")}
         backends = _backends(raw["backends"], where) if "backends" in raw else default_backends
-        entries.append(Entry(family, spec, backends, settings.merged(raw.get("settings") or {})))
+        own = _merged(settings, raw.get("settings"), f"{where}: cases item {i}: settings")
+        entries.append(Entry(family, spec, backends, own))
     return Suite(
         name=str(data.get("name", name)),
         description=str(data.get("description", "")),
@@ -187,5 +226,17 @@ def load_suite(name_or_path: str | Path) -> Suite:
     if not path.is_file():
         raise ValueError(f"no suite {str(name_or_path)!r}; shipped suites: {', '.join(suite_names())}")
     with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        try:
+            data = yaml.safe_load(fh)
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not a readable YAML suite file: {_yaml_problem(exc)}") from None
     return parse_suite(data, path.stem, path)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """The parser's problem and where, 1-based as an editor counts lines and columns."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return str(problem)
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"

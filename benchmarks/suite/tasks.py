@@ -100,6 +100,10 @@ class Task:
         )
 
 
+class SuiteEntryError(ValueError):
+    """A suite entry whose family's keys cannot be read (a size not NxM, seeds not a list)."""
+
+
 @dataclass(frozen=True)
 class SuitePlan:
     """Tasks to run, ``skipped`` rows for backends not installed, and notes for absent cases."""
@@ -115,7 +119,7 @@ def plan_suite(suite: Suite, context: Context) -> SuitePlan:
     skipped: list[dict[str, Any]] = []
     notes: list[str] = []
     seen: set[str] = set()
-    for entry in suite.entries:
+    for number, entry in enumerate(suite.entries, start=1):
         family = get_family(entry.family)
         try:
             cases = family.expand(entry.spec, context)
@@ -125,6 +129,9 @@ def plan_suite(suite: Suite, context: Context) -> SuitePlan:
         except CasesUnavailable as exc:
             notes.append(f"{exc} (cases skipped)")
             continue
+        except (ValueError, TypeError, KeyError) as exc:
+            where = f"{suite.path or suite.name}: cases item {number} ({family.name})"
+            raise SuiteEntryError(f"{where}: {exc}") from None
         for case in cases:
             usable = family.backends_for(case)
             if entry.backends is None:

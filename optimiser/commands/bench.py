@@ -92,6 +92,7 @@ def bench(
     from benchmarks.suite import PublishedValueMismatch, SettingsChanged, load_suite, run_suite
     from benchmarks.suite.backends import KNOWN_BACKENDS
     from benchmarks.suite.registry import Context, default_data_dir
+    from benchmarks.suite.tasks import SuiteEntryError
 
     try:
         chosen = load_suite(suite)
@@ -114,7 +115,11 @@ def bench(
     )
     context = Context(data if data is not None else default_data_dir())
     if list_only:
-        _list_tasks(chosen, context)
+        try:
+            _list_tasks(chosen, context)
+        except SuiteEntryError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_BAD_INPUT)
         return
     out = out or Path("benchmarks") / "results" / chosen.name
     if (refusal := out_refusal(out)) is not None:
@@ -131,7 +136,7 @@ def bench(
             retry=tuple(r.strip() for r in retry.split(",") if r.strip()),
             echo=lambda text: click.echo(text, err=True),
         )
-    except SettingsChanged as exc:
+    except (SettingsChanged, SuiteEntryError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
     except PublishedValueMismatch as exc:

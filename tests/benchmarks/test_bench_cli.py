@@ -120,3 +120,40 @@ def test_a_run_with_every_case_left_out_can_be_run_again(tmp_path: Path) -> None
     assert first.exit_code == 0 and "0 tasks run now" in first.output
     again = invoke(*args)
     assert again.exit_code == 0, again.output
+
+
+def _suite_file(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD_SUITE = """\
+name: tiny
+settings: {time_limit: 10, threads: 1}
+backends: [highs]
+cases:
+  - family: sact-generated
+    sizes: [20x4]
+    seeds: [0]
+"""
+
+
+def test_a_suite_file_that_cannot_be_read_is_exit_2_naming_file_and_key(tmp_path: Path) -> None:
+    """Bad YAML, a size not NxM, seeds not a list, a setting not a number or not above 0: no traceback."""
+    broken = {
+        "bad-yaml": ("name: bad\ncases: [\n  - family: x\n", "(line 3, column 3)"),
+        "bad-size": (GOOD_SUITE.replace("20x4", "20y4"), "cases item 1 (sact-generated): size '20y4'"),
+        "scalar-seeds": (GOOD_SUITE.replace("seeds: [0]", "seeds: 0"), "cases item 1 (sact-generated)"),
+        "word-limit": (GOOD_SUITE.replace("time_limit: 10", "time_limit: ten"), "time_limit: 'ten' is not"),
+        "negative-limit": (GOOD_SUITE.replace("time_limit: 10", "time_limit: -3"), "time_limit: -3 must be"),
+        "no-repeats": (GOOD_SUITE.replace("threads: 1", "repeat: 0"), "repeat: 0 must be at least 1"),
+        "half-thread": (GOOD_SUITE.replace("threads: 1", "threads: 1.5"), "threads: 1.5 is not a whole"),
+    }
+    for name, (text, said) in broken.items():
+        path = _suite_file(tmp_path, name, text)
+        for args in (["--list"], ["--out", str(tmp_path / f"out-{name}")]):
+            result = CliRunner().invoke(bench, [str(path), *args])
+            assert result.exit_code == EXIT_BAD_INPUT, (name, result.output, result.exception)
+            assert str(path) in result.output and said in result.output, (name, result.output)
+        assert not (tmp_path / f"out-{name}").exists()
