@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +104,39 @@ class SuiteEntryError(ValueError):
     """A suite entry whose family's keys cannot be read (a size not NxM, seeds not a list)."""
 
 
+class ReadKeys(Mapping[str, Any]):
+    """A suite entry's own keys, remembering which of them its family read."""
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        self._spec = spec
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return self._spec[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spec)
+
+    def __len__(self) -> int:
+        return len(self._spec)
+
+
+def _refuse_unread(spec: ReadKeys, cases: list[Case], where: str) -> None:
+    """SuiteEntryError for an entry that makes no case, or has a key its family never read.
+
+    A misspelt key (``size:`` for ``sizes:``, ``seed:`` for ``seeds:``) would otherwise run
+    nothing, or the family's default, and say nothing.
+    """
+    if not cases:
+        given = ", ".join(sorted(spec)) or "none"
+        raise SuiteEntryError(f"{where}: makes no case (its keys: {given})")
+    unread = sorted(set(spec) - spec.read)
+    if unread:
+        known = ", ".join(sorted(spec.read)) or "none"
+        raise SuiteEntryError(f"{where}: unknown key(s) {', '.join(unread)} (read: {known})")
+
+
 @dataclass(frozen=True)
 class SuitePlan:
     """Tasks to run, ``skipped`` rows for backends not installed, and notes for absent cases."""
@@ -121,8 +154,11 @@ def plan_suite(suite: Suite, context: Context) -> SuitePlan:
     seen: set[str] = set()
     for number, entry in enumerate(suite.entries, start=1):
         family = get_family(entry.family)
+        spec = ReadKeys(entry.spec)
+        where = f"{suite.path or suite.name}: cases item {number} ({family.name})"
         try:
-            cases = family.expand(entry.spec, context)
+            cases = family.expand(spec, context)
+            _refuse_unread(spec, cases, where)
         except PartlyUnavailable as exc:
             notes.append(f"{exc} (skipped)")
             cases = exc.cases
@@ -130,7 +166,6 @@ def plan_suite(suite: Suite, context: Context) -> SuitePlan:
             notes.append(f"{exc} (cases skipped)")
             continue
         except (ValueError, TypeError, KeyError) as exc:
-            where = f"{suite.path or suite.name}: cases item {number} ({family.name})"
             raise SuiteEntryError(f"{where}: {exc}") from None
         for case in cases:
             usable = family.backends_for(case)

@@ -149,6 +149,11 @@ def test_a_suite_file_that_cannot_be_read_is_exit_2_naming_file_and_key(tmp_path
         "negative-limit": (GOOD_SUITE.replace("time_limit: 10", "time_limit: -3"), "time_limit: -3 must be"),
         "no-repeats": (GOOD_SUITE.replace("threads: 1", "repeat: 0"), "repeat: 0 must be at least 1"),
         "half-thread": (GOOD_SUITE.replace("threads: 1", "threads: 1.5"), "threads: 1.5 is not a whole"),
+        "misspelt-sizes": (
+            GOOD_SUITE.replace("sizes:", "size:"),
+            "cases item 1 (sact-generated): makes no case",
+        ),
+        "misspelt-seeds": (GOOD_SUITE.replace("seeds:", "seed:"), "unknown key(s) seed (read: seeds, sizes)"),
     }
     for name, (text, said) in broken.items():
         path = _suite_file(tmp_path, name, text)
