@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks.suite.backends import KNOWN_BACKENDS
 from solvers import SolveOptions
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "suites"
@@ -167,7 +168,12 @@ def _backends(value: Any, where: str) -> tuple[str, ...] | None:
         value = [v.strip() for v in value.split(",") if v.strip()]
     if not isinstance(value, list) or not value:
         raise ValueError(f"{where}: backends must be 'all' or a list of backend names")
-    return tuple(str(v) for v in value)
+    names = tuple(str(v) for v in value)
+    unknown = [n for n in names if n not in KNOWN_BACKENDS]
+    if unknown:
+        known = ", ".join(KNOWN_BACKENDS)
+        raise ValueError(f"{where}: unknown backend(s) {', '.join(unknown)}; known: {known}")
+    return names
 
 
 def _merged(settings: Settings, overrides: Any, where: str) -> Settings:
@@ -201,7 +207,8 @@ def parse_suite(data: Mapping[str, Any], name: str, path: Path | None = None) ->
         if family not in known:
             raise ValueError(f"{where}: cases item {i}: unknown family {family!r}; known: {', '.join(known)}")
         spec = {k: v for k, v in raw.items() if k not in ("family", "backends", "settings")}
-        backends = _backends(raw["backends"], where) if "backends" in raw else default_backends
+        item = f"{where}: cases item {i}"
+        backends = _backends(raw["backends"], item) if "backends" in raw else default_backends
         own = _merged(settings, raw.get("settings"), f"{where}: cases item {i}: settings")
         entries.append(Entry(family, spec, backends, own))
     return Suite(

@@ -153,6 +153,10 @@ def test_a_suite_file_that_cannot_be_read_is_exit_2_naming_file_and_key(tmp_path
             GOOD_SUITE.replace("sizes:", "size:"),
             "cases item 1 (sact-generated): makes no case",
         ),
+        "misspelt-backend": (
+            GOOD_SUITE.replace("[highs]", "[hihgs]"),
+            "unknown backend(s) hihgs; known: highs",
+        ),
         "misspelt-seeds": (GOOD_SUITE.replace("seeds:", "seed:"), "unknown key(s) seed (read: seeds, sizes)"),
     }
     for name, (text, said) in broken.items():
