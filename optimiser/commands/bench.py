@@ -1,6 +1,8 @@
 """``optimiser bench SUITE``: run a benchmark suite, resumably, and write its results and report.
 
-Exit codes: 0 the suite ran (cases may have timed out: see the report), 2 bad usage (unknown
+Exit codes: 0 the suite ran (cases may have timed out: see the report), 1 interrupted (Ctrl-C
+or SIGTERM: the running cases are stopped, the finished ones written to ``results.csv`` and the
+report, and the same command runs the rest), 2 bad usage (unknown
 suite or backend, settings that differ from the finished tasks in ``--out``), 3 a result
 contradicts a published optimum (the cases are named), 4 with ``--against``: a task proven
 optimal in the recorded run is not reproduced (another optimum, or no longer proven).
@@ -21,8 +23,9 @@ if TYPE_CHECKING:
 
     from benchmarks.suite import Suite
     from benchmarks.suite.registry import Context
+    from benchmarks.suite.runner import BenchOutcome
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED = 0, 2, 3, 4
+EXIT_OK, EXIT_INTERRUPTED, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED = 0, 1, 2, 3, 4
 
 
 @click.command("bench")
@@ -92,6 +95,7 @@ def bench(
     from benchmarks.suite import PublishedValueMismatch, SettingsChanged, load_suite, run_suite
     from benchmarks.suite.backends import KNOWN_BACKENDS
     from benchmarks.suite.registry import Context, default_data_dir
+    from benchmarks.suite.runner import BenchInterrupted
     from benchmarks.suite.tasks import SuiteEntryError
 
     try:
@@ -139,6 +143,9 @@ def bench(
     except (SettingsChanged, SuiteEntryError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except BenchInterrupted as exc:
+        _say_interrupted(exc.outcome)
+        sys.exit(EXIT_INTERRUPTED)
     except PublishedValueMismatch as exc:
         click.echo(f"FAILED: {exc}", err=True)
         if exc.outcome is not None:
@@ -154,6 +161,15 @@ def bench(
     click.echo(f"Wrote {', '.join(str(p) for p in outcome.files)}")
     if against is not None:
         _compare(rows[rows["status"] != "skipped"], against)
+
+
+def _say_interrupted(outcome: BenchOutcome) -> None:
+    finished = int((outcome.rows["status"] != "skipped").sum())
+    click.echo(
+        f"Interrupted: {count(finished, 'task')} finished, written to "
+        f"{', '.join(str(p) for p in outcome.files)}; the same command runs the rest.",
+        err=True,
+    )
 
 
 def out_refusal(out: Path) -> str | None:
