@@ -383,3 +383,18 @@ def test_generate_refuses_a_size_it_cannot_hold_with_a_usage_message(
     assert made.exit_code == 2
     assert message in made.output
     assert not (tmp_path / "g").exists()
+
+
+def test_a_site_with_lat_and_no_lon_is_named_in_sites_csv(tmp_path: Path) -> None:
+    """Half a coordinate is named at its row, not only as the travel minutes it leaves missing."""
+    import shutil
+
+    folder = tmp_path / "districts"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "instances" / "lsc-sact-districts", folder)
+    sites = folder / "sites.csv"
+    sites.write_text(sites.read_text().replace("53.66609,-2.63645", "53.66609,"))
+    result = run("validate", str(folder))
+    assert result.exit_code == 2
+    assert (
+        "sites.csv, row 3, column 'lon': no lon beside its lat" in result.output
+    )
