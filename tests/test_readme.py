@@ -121,3 +121,13 @@ def test_every_parameter_is_named_in_the_readme_or_described_in_words(kind: str)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     names = {p.name for p in KINDS[kind].parameters}
     assert {n for n in names if f"`{n}`" not in readme} == IN_WORDS[kind]
+
+
+def test_every_command_row_is_in_a_table() -> None:
+    """A command row after a paragraph renders as that paragraph's text, pipes and all (the
+    `optimiser report` row followed the time-limit paragraph, out of the commands table)."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines[1:], start=2):
+        if line.startswith("| `optimiser "):
+            above = lines[number - 2]
+            assert above.startswith("|"), f"README.md line {number} is a table row after {above[:60]!r}"
