@@ -88,10 +88,17 @@ def describe(comparison: pd.DataFrame) -> str:
     for row in comparison[comparison["verdict"] != "same"].itertuples(index=False):
         lines.append(
             f"  {row.case} {row.backend}#{row.repeat}: {row.verdict} "
-            f"(recorded {row.status_recorded} {_number(row.objective_recorded)}, "
-            f"now {row.status_new} {_number(row.objective_new)})"
+            f"(recorded {_result(row.status_recorded, row.objective_recorded, 'nothing')}, "
+            f"now {_result(row.status_new, row.objective_new, 'not run')})"
         )
     return "\n".join(lines)
+
+
+def _result(status: Any, objective: Any, absent: str) -> str:
+    """``optimal 1,234`` or, for a task one run does not hold (its status NaN), ``absent``."""
+    if not isinstance(status, str):
+        return absent
+    return f"{status} {_number(objective)}"
 
 
 def _number(value: Any) -> str:

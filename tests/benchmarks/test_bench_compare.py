@@ -60,3 +60,11 @@ def test_every_verdict() -> None:
     assert "changed highs#0: changed (recorded optimal 100, now optimal 101)" in text
     assert "limited highs#0: time-limited (recorded feasible 120, now no_solution -)" in text
     assert "  same highs#0" not in text
+
+
+def test_a_task_one_run_does_not_hold_is_said_so_not_nan() -> None:
+    """`--against` a run of another suite listed every other task as 'now nan -'."""
+    text = describe(compare_runs(run([("dropped", "optimal", 1.0)]), run([("added", "optimal", 2.0)])))
+    assert "dropped highs#0: only recorded (recorded optimal 1, now not run)" in text
+    assert "added highs#0: only new (recorded nothing, now optimal 2)" in text
+    assert "nan" not in text
