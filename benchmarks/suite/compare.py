@@ -29,9 +29,20 @@ FAILURES = ("changed", "no longer optimal")
 
 
 def read_results(path: Path) -> pd.DataFrame:
-    """A run's ``results.csv``, from the file or the results folder that holds it."""
+    """A run's ``results.csv``, from the file or the results folder that holds it.
+
+    ValueError naming the file when it cannot be read or lacks a column the comparison needs.
+    """
     path = Path(path)
-    return pd.read_csv(path / "results.csv" if path.is_dir() else path)
+    file = path / "results.csv" if path.is_dir() else path
+    try:
+        table = pd.read_csv(file)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{file}: not a recorded run's results.csv ({exc})") from None
+    missing = [c for c in (*KEY, "status", "objective", "bound") if c not in table.columns]
+    if missing:
+        raise ValueError(f"{file}: not a recorded run's results.csv: no column(s) {', '.join(missing)}")
+    return table
 
 
 def compare_runs(recorded: pd.DataFrame, new: pd.DataFrame, rel_tol: float = 1e-6) -> pd.DataFrame:

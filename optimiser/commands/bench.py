@@ -94,6 +94,7 @@ def bench(
     """Run benchmark SUITE (a shipped suite name, e.g. smoke, pmed, cap, or a suite YAML file)."""
     from benchmarks.suite import PublishedValueMismatch, SettingsChanged, load_suite, run_suite
     from benchmarks.suite.backends import KNOWN_BACKENDS
+    from benchmarks.suite.compare import read_results
     from benchmarks.suite.registry import Context, default_data_dir
     from benchmarks.suite.runner import BenchInterrupted
     from benchmarks.suite.tasks import SuiteEntryError
@@ -118,6 +119,13 @@ def bench(
         settings={"time_limit": time_limit, "repeat": repeat},
     )
     context = Context(data if data is not None else default_data_dir())
+    recorded = None
+    if against is not None:
+        try:
+            recorded = read_results(against)
+        except ValueError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_BAD_INPUT)
     if list_only:
         try:
             _list_tasks(chosen, context)
@@ -159,8 +167,8 @@ def bench(
         f"{int((ran['check'] == 'ok').sum())} matched a published optimum"
     )
     click.echo(f"Wrote {', '.join(str(p) for p in outcome.files)}")
-    if against is not None:
-        _compare(rows[rows["status"] != "skipped"], against)
+    if recorded is not None:
+        _compare(rows[rows["status"] != "skipped"], recorded)
 
 
 def _say_interrupted(outcome: BenchOutcome) -> None:
@@ -203,11 +211,11 @@ def _list_tasks(chosen: Suite, context: Context) -> None:
         click.echo(f"note: {note}", err=True)
 
 
-def _compare(rows: pd.DataFrame, against: Path) -> None:
+def _compare(rows: pd.DataFrame, recorded: pd.DataFrame) -> None:
     """Say task by task whether ``rows`` reproduce the recorded run; exit 4 if an optimum is not."""
-    from benchmarks.suite.compare import FAILURES, compare_runs, describe, read_results
+    from benchmarks.suite.compare import FAILURES, compare_runs, describe
 
-    comparison = compare_runs(read_results(against), rows)
+    comparison = compare_runs(recorded, rows)
     click.echo(describe(comparison))
     if comparison["verdict"].isin(FAILURES).any():
         sys.exit(EXIT_NOT_REPRODUCED)

@@ -166,3 +166,17 @@ def test_a_suite_file_that_cannot_be_read_is_exit_2_naming_file_and_key(tmp_path
             assert result.exit_code == EXIT_BAD_INPUT, (name, result.output, result.exception)
             assert str(path) in result.output and said in result.output, (name, result.output)
         assert not (tmp_path / f"out-{name}").exists()
+
+
+def test_against_a_file_that_is_no_recorded_run_is_exit_2_before_running(tmp_path: Path) -> None:
+    """It ran the whole suite, then ended in pandas' KeyError traceback (exit 1)."""
+    junk = tmp_path / "notes.csv"
+    junk.write_text("a,b\n1,2\n", encoding="utf-8")
+    suite = _suite_file(tmp_path, "tiny", GOOD_SUITE)
+    for against, said in ((junk, "no column(s) case, backend, repeat"), (tmp_path, "results.csv")):
+        result = CliRunner().invoke(
+            bench, [str(suite), "--out", str(tmp_path / "out"), "--against", str(against)]
+        )
+        assert result.exit_code == EXIT_BAD_INPUT, (result.output, result.exception)
+        assert "not a recorded run's results.csv" in result.output and said in result.output
+        assert not (tmp_path / "out").exists()
