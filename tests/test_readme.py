@@ -131,3 +131,17 @@ def test_every_command_row_is_in_a_table() -> None:
         if line.startswith("| `optimiser "):
             above = lines[number - 2]
             assert above.startswith("|"), f"README.md line {number} is a table row after {above[:60]!r}"
+
+
+def test_the_bench_row_gives_every_exit_code_of_bench() -> None:
+    """A CI job running ``optimiser bench`` reads its exit codes in the README: 3 was missing."""
+    from optimiser.commands import bench
+
+    row = next(
+        line
+        for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `optimiser bench ")
+    )
+    codes = {bench.EXIT_INTERRUPTED, bench.EXIT_BAD_INPUT, bench.EXIT_MISMATCH, bench.EXIT_NOT_REPRODUCED}
+    for code in codes - {bench.EXIT_BAD_INPUT}:  # 2, bad input, is every command's
+        assert f"exit {code}" in row, code
