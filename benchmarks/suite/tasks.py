@@ -15,6 +15,7 @@ from typing import Any
 from benchmarks.suite.backends import installed_backends, unavailable_reason
 from benchmarks.suite.definition import Settings, Suite
 from benchmarks.suite.registry import Case, CasesUnavailable, Context, PartlyUnavailable, get_family
+from solvers import Status
 
 COLUMNS = (
     "key",
@@ -53,6 +54,10 @@ seconds the case's solve ran past its time limit (:mod:`benchmarks.suite.overrun
 
 NOT_RUN = ("skipped",)
 """Statuses of rows that do not count as finished (a later run tries them again)."""
+
+RETRY_STATUSES = (*(s.value for s in Status), "timeout", "killed", "mismatch")
+"""What ``--retry`` may name: a solve's statuses, the harness's (a case past its wall-clock or
+memory limit), and ``mismatch`` (a result that contradicted a published optimum)."""
 
 
 class PublishedValueMismatch(Exception):

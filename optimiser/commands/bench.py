@@ -97,12 +97,19 @@ def bench(
     from benchmarks.suite.compare import read_results
     from benchmarks.suite.registry import Context, default_data_dir
     from benchmarks.suite.runner import BenchInterrupted
-    from benchmarks.suite.tasks import SuiteEntryError
+    from benchmarks.suite.tasks import RETRY_STATUSES, SuiteEntryError
 
     try:
         chosen = load_suite(suite)
     except ValueError as exc:
         click.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    retried = tuple(r.strip() for r in retry.split(",") if r.strip())
+    if unknown_statuses := [r for r in retried if r not in RETRY_STATUSES]:
+        click.echo(
+            f"--retry: unknown status(es) {', '.join(unknown_statuses)}; known: {', '.join(RETRY_STATUSES)}",
+            err=True,
+        )
         sys.exit(EXIT_BAD_INPUT)
     names = None
     if backends and backends != "all":
@@ -145,7 +152,7 @@ def bench(
             scheduler=scheduler,
             workers=workers,
             fresh=fresh,
-            retry=tuple(r.strip() for r in retry.split(",") if r.strip()),
+            retry=retried,
             echo=lambda text: click.echo(text, err=True),
         )
     except (SettingsChanged, SuiteEntryError) as exc:

@@ -180,3 +180,11 @@ def test_against_a_file_that_is_no_recorded_run_is_exit_2_before_running(tmp_pat
         assert result.exit_code == EXIT_BAD_INPUT, (result.output, result.exception)
         assert "not a recorded run's results.csv" in result.output and said in result.output
         assert not (tmp_path / "out").exists()
+
+
+def test_retry_of_a_status_no_task_can_have_is_exit_2(tmp_path: Path) -> None:
+    """--retry tiemout retried nothing and said '0 tasks run now', as if none had timed out."""
+    result = invoke("smoke", "--retry", "tiemout,killed", "--out", str(tmp_path / "out"))
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "--retry: unknown status(es) tiemout; known: " in result.output and "timeout" in result.output
+    assert not (tmp_path / "out").exists()
