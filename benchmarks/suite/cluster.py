@@ -33,6 +33,10 @@ def quiet_dask() -> None:
         asyncio_log.addFilter(_ClosingNoise())
 
 
+class SchedulerUnreachable(Exception):
+    """``--scheduler`` names no running Dask scheduler (nothing answers, or not an address)."""
+
+
 def dask_client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
     """A client of the scheduler at ``scheduler``, else of a new embedded cluster of ``workers``
     threads (no dashboard, and its HTTP server on a free port, not 8787, which another run may
@@ -41,7 +45,12 @@ def dask_client(scheduler: str | None, workers: int) -> tuple[Any, Any]:
 
     quiet_dask()
     if scheduler:
-        return Client(scheduler), None
+        try:
+            return Client(scheduler), None
+        except (OSError, ValueError) as exc:  # nothing answers there, or not an address
+            raise SchedulerUnreachable(
+                f"--scheduler {scheduler}: no Dask scheduler answers there ({exc})"
+            ) from None
     cluster = LocalCluster(
         n_workers=workers,
         threads_per_worker=1,

@@ -149,6 +149,9 @@ def run_batch(
     command's deadline (:func:`start_clock`); without one (a caller outside the commands), each
     solve has ``time_limit``."""
     refuse_run_folders_of_yours(jobs)
+
+    from benchmarks.suite.cluster import SchedulerUnreachable
+
     progress = BatchProgress(jobs, workers)
     try:
         return run_jobs(
@@ -164,6 +167,9 @@ def run_batch(
     except KeyboardInterrupt:
         click.echo("Interrupted: finished solves are kept; run the same command again to resume.", err=True)
         sys.exit(130)
+    except SchedulerUnreachable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
 
 
 def refuse_run_folders_of_yours(jobs: list[Job]) -> None:

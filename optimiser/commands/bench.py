@@ -94,6 +94,7 @@ def bench(
     """Run benchmark SUITE (a shipped suite name, e.g. smoke, pmed, cap, or a suite YAML file)."""
     from benchmarks.suite import PublishedValueMismatch, SettingsChanged, load_suite, run_suite
     from benchmarks.suite.backends import KNOWN_BACKENDS
+    from benchmarks.suite.cluster import SchedulerUnreachable
     from benchmarks.suite.compare import read_results
     from benchmarks.suite.registry import Context, default_data_dir
     from benchmarks.suite.runner import BenchInterrupted
@@ -155,7 +156,7 @@ def bench(
             retry=retried,
             echo=lambda text: click.echo(text, err=True),
         )
-    except (SettingsChanged, SuiteEntryError) as exc:
+    except (SettingsChanged, SuiteEntryError, SchedulerUnreachable) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
     except BenchInterrupted as exc:

@@ -188,3 +188,11 @@ def test_retry_of_a_status_no_task_can_have_is_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == EXIT_BAD_INPUT
     assert "--retry: unknown status(es) tiemout; known: " in result.output and "timeout" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_scheduler_address_nothing_answers_is_exit_2_naming_it(tmp_path: Path) -> None:
+    """--scheduler with a wrong address ended in dask's OSError or ValueError traceback."""
+    suite = _suite_file(tmp_path, "tiny", GOOD_SUITE)
+    result = invoke(str(suite), "--out", str(tmp_path / "out"), "--scheduler", "notaproto://x")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "--scheduler notaproto://x: no Dask scheduler answers there" in result.output

@@ -246,3 +246,12 @@ def test_a_rerun_after_the_instance_changed_solves_again(tiny_instance: Path, tm
     assert pd.read_csv(out / "comparison.csv")["costs.total"].item() == pytest.approx(50_000.0)
     (tiny_instance / "notes.txt").write_text("a note of the user's")
     assert "resumed" in CliRunner().invoke(main, args).output  # the instance itself is unchanged
+
+
+def test_a_scheduler_address_nothing_answers_is_exit_2_naming_it(tiny_instance: Path, tmp_path: Path) -> None:
+    """--scheduler with a wrong address ended in dask's OSError or ValueError traceback."""
+    (tiny_instance / "scenarios.yaml").write_text("scenarios:\n  base: {}\n", encoding="utf-8")
+    args = ["scenarios", str(tiny_instance), "--out", str(tmp_path / "s"), "--scheduler", "notaproto://x"]
+    result = CliRunner().invoke(main, [*args, "--time-limit", "30", "--no-report"])
+    assert result.exit_code == 2, result.output
+    assert "--scheduler notaproto://x: no Dask scheduler answers there" in result.output
