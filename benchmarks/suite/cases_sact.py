@@ -14,8 +14,9 @@ Families
     An instance of a kind this version cannot solve, and a kind asked for that no bundled
     instance has, are left out with a note; the other instances still run.
 
-    Sizes: zones x sites (``sact``), sites x services (``ooh``), staff x days (``roster``),
-    oncologists x weeks (``cover``); for any other kind, the rows of its tables. Results: an
+    Sizes: zones x sites (``sact``), zones x sites x years (``rollout``, as ``rollout-scale``
+    sizes its cases), sites x services (``ooh``), staff x days (``roster``), oncologists x weeks
+    (``cover``); for any other kind, the rows of its tables. Results: an
     ``ooh`` plan, a ``roster`` rota and a ``cover`` plan are checked and reported exactly as the
     generated families do (:mod:`benchmarks.suite.cases_ooh`, :mod:`~benchmarks.suite.cases_roster`,
     :mod:`~benchmarks.suite.cases_cover`: for ``cover`` the last stage's objective, bound and
@@ -181,6 +182,9 @@ def _bundled_size(kind: str, tables: Mapping[str, Any], parameters: Mapping[str,
     if kind in pairs and all(t in tables for t in pairs[kind]):
         first, second = (len(tables[t]) for t in pairs[kind])
         return f"{first}x{second}", float(first * second)
+    if kind == "rollout" and all(t in tables for t in ("zones", "sites", "years")):
+        zones, sites, years = (len(tables[t]) for t in ("zones", "sites", "years"))
+        return f"{zones}x{sites}x{years}", float(zones * sites * years)
     days = _whole(parameters.get("days"))
     if kind == "roster" and "staff" in tables and days is not None:
         staff = len(tables["staff"])

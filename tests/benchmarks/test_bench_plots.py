@@ -45,3 +45,15 @@ def test_a_rota_plot_is_labelled_staff_by_days(tmp_path: Path, monkeypatch: pyte
     assert (tmp_path / "scaling-rostering.png").stat().st_size > 0
     assert labels == ["size: staff x days"]
     assert fits.loc[0, "sizes"] == 3
+
+
+def test_the_bundled_roll_out_is_sized_as_its_axis_says() -> None:
+    """lsc-sact-rollout was '47 rows' (16 zones + 21 sites + 10 years), plotted at 47 on the
+    roll-out's 'zones x sites x years' axis where rollout-scale's cases stand at 1058 x 21 x 10."""
+    from benchmarks.suite.cases_sact import expand_bundled
+    from benchmarks.suite.registry import Context
+
+    cases = {c.name: c for c in expand_bundled({"kinds": ["rollout"]}, Context(None))}
+    roll_out = cases["lsc-sact-rollout"]
+    assert roll_out.size == "16x21x10" and roll_out.size_value == 16 * 21 * 10
+    assert SIZE_AXIS["rollout"] == "zones x sites x years"
