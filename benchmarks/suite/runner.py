@@ -58,6 +58,19 @@ class SettingsChanged(Exception):
     """``OUT`` holds finished tasks run with other settings; resuming would mix them."""
 
 
+class OtherSuite(SettingsChanged):
+    """``OUT`` holds another suite's results; this suite's results.csv and report would hold them."""
+
+
+def _check_suite(rows: Iterable[dict[str, Any]], suite: str, out: Path) -> None:
+    others = sorted({str(r.get("suite")) for r in rows if r.get("suite") not in (None, suite)})
+    if others:
+        raise OtherSuite(
+            f"{out} holds the results of suite {', '.join(repr(o) for o in others)}, not {suite!r}: "
+            "choose another --out, or start again with --fresh"
+        )
+
+
 @dataclass(frozen=True)
 class BenchOutcome:
     """What a run left: the table of every task in ``out``, and what happened now.
@@ -251,6 +264,7 @@ def run_suite(
             (out / name).unlink(missing_ok=True)
     log_path.touch()  # the folder's mark as a run's, even when every case is left out
     existing = read_rows(log_path)
+    _check_suite(existing, suite.name, out)
     finished = {r["key"]: r for r in existing}
     finished = {k: r for k, r in finished.items() if not _to_retry(r, retry)}
     _check_settings(plan.tasks, finished)

@@ -226,3 +226,19 @@ def test_terminating_the_runner_kills_its_cases(tmp_path: Path) -> None:
     finally:
         if runner.poll() is None:
             runner.kill()
+
+
+def test_a_folder_of_another_suites_results_is_refused(probes: None, make_suite, tmp_path: Path) -> None:
+    """Suite 'other' run into smoke's folder titled its report 'other' over smoke's 16 rows too,
+    and said '17 of 17 optimal; 5 matched a published optimum' of a suite with no published value."""
+    from benchmarks.suite.runner import OtherSuite
+
+    out = tmp_path / "out"
+    run_suite(
+        make_suite(probe_suite([{"name": "a"}]), name="first"), out, context=Context(None), report=False
+    )
+    second = make_suite(probe_suite([{"name": "b"}]), name="second")
+    with pytest.raises(OtherSuite, match="holds the results of suite 'first', not 'second'"):
+        run_suite(second, out, context=Context(None), report=False)
+    fresh = run_suite(second, out, context=Context(None), fresh=True, report=False)
+    assert fresh.rows["case"].tolist() == ["b"]
