@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from models.common.words import count
 from optimiser import __version__
 from optimiser.commands.instance_path import resolve_instance
 from optimiser.errors import InputError
@@ -361,11 +362,31 @@ def validate(path: str) -> None:
     """Check the instance at PATH and list every problem (file, row, column)."""
     from optimiser.kinds import load_instance
 
+    folder = resolve_instance(path)
     try:
-        loaded = load_instance(resolve_instance(path))
+        loaded = load_instance(folder)
     except InputError as exc:
         _fail_input(exc)
     click.echo(f"{loaded.raw.name}: a valid '{loaded.kind.name}' instance")
+    _validate_scenarios(folder)
+
+
+def _validate_scenarios(folder: Path) -> None:
+    """The folder's own ``scenarios.yaml``, which ``solve --scenario`` and ``scenarios`` read
+    without being told: every scenario loaded, its problems listed, exit 2 (a folder whose
+    scenario file named an unknown site or parameter was called valid)."""
+    from optimiser.commands.scenarios import every_scenario_loaded
+    from optimiser.kinds import load_instance
+    from optimiser.scenarios import SCENARIO_FILE, read_scenarios
+
+    file = folder / SCENARIO_FILE
+    if not file.is_file():
+        return
+    try:
+        named = every_scenario_loaded(folder, read_scenarios(file), load_instance)
+    except InputError as exc:
+        _fail_input(exc, f"Its {SCENARIO_FILE} has problems")
+    click.echo(f"{SCENARIO_FILE}: {count(len(named), 'scenario')}, each a valid instance")
 
 
 @main.command("report")

@@ -32,7 +32,7 @@ from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 
 
-def _every_scenario_loaded(instance: Path, named: dict[str, Any], load: Callable[..., Any]) -> dict[str, Any]:
+def every_scenario_loaded(instance: Path, named: dict[str, Any], load: Callable[..., Any]) -> dict[str, Any]:
     """Each scenario's instance, loaded; InputError with every scenario's problems at once, each
     once (they were reported a scenario at a time: fix one, run again, meet the next)."""
     loaded: dict[str, Any] = {}
@@ -79,7 +79,7 @@ def scenarios(
     try:
         file = find_scenario_file(instance, scenario_file)
         named = read_scenarios(file)
-        loaded = _every_scenario_loaded(instance, named, load_instance)
+        loaded = every_scenario_loaded(instance, named, load_instance)
     except InputError as exc:
         fail(exc)
     first = next(iter(loaded.values()))

@@ -398,3 +398,17 @@ def test_a_site_with_lat_and_no_lon_is_named_in_sites_csv(tmp_path: Path) -> Non
     assert (
         "sites.csv, row 3, column 'lon': no lon beside its lat" in result.output
     )
+
+
+def test_validate_checks_the_folders_own_scenario_file(tiny_instance: Path) -> None:
+    """scenarios.yaml, read by solve --scenario and scenarios without being named, is checked too:
+    a folder whose scenario opened an unknown site was called valid, exit 0."""
+    scenarios = tiny_instance / "scenarios.yaml"
+    scenarios.write_text("scenarios:\n  base: {}\n  no-b: {close: [B]}\n", encoding="utf-8")
+    good = run("validate", str(tiny_instance))
+    assert good.exit_code == 0 and "scenarios.yaml: 2 scenarios, each a valid instance" in good.output
+    scenarios.write_text("scenarios:\n  base: {}\n  typo: {open: [NOPE]}\n", encoding="utf-8")
+    bad = run("validate", str(tiny_instance))
+    assert bad.exit_code == 2
+    assert "Its scenarios.yaml has problems (1)" in bad.output
+    assert "scenarios.yaml: scenario 'typo', column 'open': unknown site 'NOPE'" in bad.output
