@@ -395,9 +395,7 @@ def test_a_site_with_lat_and_no_lon_is_named_in_sites_csv(tmp_path: Path) -> Non
     sites.write_text(sites.read_text().replace("53.66609,-2.63645", "53.66609,"))
     result = run("validate", str(folder))
     assert result.exit_code == 2
-    assert (
-        "sites.csv, row 3, column 'lon': no lon beside its lat" in result.output
-    )
+    assert "sites.csv, row 3, column 'lon': no lon beside its lat" in result.output
 
 
 def test_validate_checks_the_folders_own_scenario_file(tiny_instance: Path) -> None:
