@@ -257,7 +257,7 @@ def _capacity(data: SactInput, a: SactArrays) -> list[str]:
         if doses > prepared + 1e-6:
             left_out = _hubs_left_out(data, a, shut & (a.hub_capacity > 0))
             found.append(
-                f"aseptic hubs can prepare {prepared:,.0f} doses a year{left_out}; the served demand "
+                f"aseptic hubs can prepare {prepared:,.0f} doses a year{left_out}; the demand "
                 f"needs {doses:,.0f} ({doses - prepared:,.0f} short): raise hub_capacity"
                 + ("" if p.allow_unserved else " or allow unserved demand (allow_unserved)")
             )

@@ -380,7 +380,7 @@ def test_a_plan_with_unserved_demand_says_why() -> None:
     assert plan.result.status is Status.OPTIMAL
     assert plan.unserved["attendances"].sum() == pytest.approx(4.0)
     assert list(plan.explanation) == [
-        "demand left unserved: aseptic hubs can prepare 20 doses a year; the served demand needs 24 "
+        "demand left unserved: aseptic hubs can prepare 20 doses a year; the demand needs 24 "
         "(4 short): raise hub_capacity"
     ]
 

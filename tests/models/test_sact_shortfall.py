@@ -48,7 +48,7 @@ def test_hub_doses_short_names_both_figures_and_unserved_takes_the_rest() -> Non
     hubs.loc["S1", "hub_capacity"] = 20.0
     data = replace(data, sites=hubs)
     assert explanation(data) == (
-        "aseptic hubs can prepare 20 doses a year; the served demand needs 24 (4 short): raise "
+        "aseptic hubs can prepare 20 doses a year; the demand needs 24 (4 short): raise "
         "hub_capacity or allow unserved demand (allow_unserved)",
     )
     plan = solved_with_unserved(data)
@@ -140,7 +140,7 @@ def test_lsc_growth_names_the_hub_shortfall_and_solves_with_unserved_allowed() -
     ).model_input
     plan = models.sact.solve(case.input, case.parameters, options=OPTIONS)
     assert plan.explanation == (
-        "aseptic hubs can prepare 115,000 doses a year; the served demand needs 141,718 (26,718 short): "
+        "aseptic hubs can prepare 115,000 doses a year; the demand needs 141,718 (26,718 short): "
         "raise hub_capacity or allow unserved demand (allow_unserved)",
     )
     params = replace(case.parameters, allow_unserved=True)
