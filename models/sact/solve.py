@@ -8,6 +8,7 @@ or any pyomo backend through :mod:`solvers.pyomo_matrix`) -> extract the plan.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -178,7 +179,7 @@ def solve_sact(
     if values is None:
         explanation = []
         if result.status is Status.INFEASIBLE:
-            explanation = [jointly_infeasible(p)]
+            explanation = [jointly_infeasible(p, closed_sites(data))]
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
         return replace(_empty_plan(data, result, explanation, timings, path), warm_start=note)
@@ -195,9 +196,11 @@ def _start_note(message: str) -> str:
     return next((part for part in message.split("; ") if part.startswith("warm start")), "")
 
 
-def jointly_infeasible(p: SactParameters) -> str:
+def jointly_infeasible(p: SactParameters, closed: Sequence[str] = ()) -> str:
     """Why the solver found no plan when no single requirement is impossible: the requirements in
-    force that could be relaxed, never a setting that is already on."""
+    force that could be relaxed, never a setting that is already on; ``closed``, the sites that
+    must close (``must_close``, ``--close``), named among them (a plan ruled out by closing sites
+    was told to relax everything but the closures)."""
     levers = []
     targets = {q: t for q, t in p.access_targets().items() if t > 0}  # a 0 target asks nothing
     if targets:
@@ -221,10 +224,20 @@ def jointly_infeasible(p: SactParameters) -> str:
     if p.require_aseptic_supply:
         levers.append(f"hub capacity or the {p.drug_stability_minutes:g}-minute drug-stability time")
     levers.append("the chairs, nurses or must-open sites")
+    if closed:
+        levers.append(f"the closed sites ({', '.join(closed)}: must_close or --close)")
     text = "no single requirement is impossible on its own, but together they are: relax " + ", ".join(levers)
     if p.allow_unserved:
         return text + " (unserved demand is already allowed: what cannot be met is fixed by the sites)"
     return text + ", or allow unserved demand (allow_unserved) to see where demand is left over"
+
+
+def closed_sites(data: SactInput) -> list[str]:
+    """The ids of the sites that must close (``must_close``, set by ``--close``)."""
+    sites = data.sites
+    if "must_close" not in sites:
+        return []
+    return [str(site) for site in sites.index[sites["must_close"].fillna(False).astype(bool)]]
 
 
 def _empty_plan(

@@ -13,7 +13,7 @@ from models.sact.arrays import prepare
 from models.sact.check import check_sact_plan
 from models.sact.diagnose import unproven_gap, unserved_reasons
 from models.sact.input import SactInput, SactParameters
-from models.sact.solve import jointly_infeasible, solve_sact
+from models.sact.solve import closed_sites, jointly_infeasible, solve_sact
 from solvers import SolveOptions, SolveResult, Status, available_backends
 
 BACKENDS = available_backends()
@@ -558,3 +558,15 @@ def test_a_zone_whose_only_site_is_closed_is_not_told_minutes_over_the_limit() -
         in text
     )
     assert "min over" not in text
+
+
+def test_jointly_infeasible_names_the_closed_sites() -> None:
+    """A plan ruled out with sites closed (--close) was told to relax everything but the closures."""
+    data = reachable()
+    sites = data.sites.copy()
+    sites["must_close"] = [False, True, True]
+    closed = closed_sites(replace(data, sites=sites))
+    assert closed == ["S2", "S3"] and closed_sites(data) == []
+    text = jointly_infeasible(SactParameters(), closed)
+    assert "the closed sites (S2, S3: must_close or --close)" in text
+    assert "closed sites" not in jointly_infeasible(SactParameters())
