@@ -317,7 +317,7 @@ def _solve_contract(
     lines = check_lines(outcome)
     if lines:
         click.echo("\n".join(["", *lines]))
-    click.echo(f"\nWrote {written_listing(written)} to {out}")
+    click.echo(f"\nWrote {written_listing([*written, 'run.json'])} to {out}")
     sys.exit(EXIT_PLAN if outcome.usable else EXIT_NO_PLAN)
 
 

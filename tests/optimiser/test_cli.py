@@ -37,6 +37,7 @@ def test_solve_writes_plan_and_summary(tiny_instance: Path, tmp_path: Path) -> N
     assert "B,Community" in sites
     assert {p.name for p in out.iterdir()} >= {"sites.csv", "allocation.csv", "summary.json", "run.json"}
     assert "Annual cost" in result.output
+    assert "summary.json, run.json to " in result.output  # every file written is named, run.json too
 
 
 @pytest.mark.parametrize("method", ["direct", "priced"])
