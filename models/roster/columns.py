@@ -42,16 +42,23 @@ def parse_list(text: object) -> tuple[str, ...]:
     return tuple(p.strip() for p in str(text).split("|") if p.strip())
 
 
+CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::00)?")
+"""A start time as written: ``07:30`` or ``7:30`` (Excel's), with ``:00`` seconds at most. ``7:5``
+read as 07:05, and ``07:30:45`` as 07:30, where a typing slip is the likelier reading."""
+
+
 def parse_time(text: object) -> int | None:
     """``"HH:MM"`` -> minutes after midnight; blank -> None (start unknown)."""
     if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() == "":
         return None
     if isinstance(text, dt.time):
+        if text.second or text.microsecond:
+            raise ValueError(f"shift start {text.isoformat()!r} is not a time HH:MM (it has seconds)")
         return text.hour * 60 + text.minute
-    parts = str(text).strip().split(":")
-    if len(parts) < 2 or not all(p.isdigit() for p in parts[:2]):
+    written = CLOCK_TIME.fullmatch(str(text).strip())
+    if written is None:
         raise ValueError(f"shift start {text!r} is not a time HH:MM")
-    hours, minutes = int(parts[0]), int(parts[1])
+    hours, minutes = int(written.group(1)), int(written.group(2))
     if not (0 <= hours < 24 and 0 <= minutes < 60):
         raise ValueError(f"shift start {text!r} is not a time of day")
     return hours * 60 + minutes

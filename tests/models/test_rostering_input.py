@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from models.common.contract import InputProblem, ModelInputError
-from models.roster.columns import first_duplicate
+from models.roster.columns import first_duplicate, parse_time
 from models.roster.input import RULES, RosterInput, RosterParameters, rules_table, weekly_cover
 
 MONDAY = dt.date(2025, 3, 3)
@@ -225,3 +225,18 @@ def test_first_duplicate_names_the_first_repeated_key_and_compares_whole_cells()
     assert first_duplicate(frame, ["staff_id", "date"]) == (4, "a/b/c")  # not row 2: "a/b" + "c"
     assert first_duplicate(frame.iloc[:3], ["staff_id", "date"]) is None
     assert first_duplicate(frame.iloc[:0], ["staff_id"]) is None
+
+
+@pytest.mark.parametrize("written", ["7:5", "07:3", "07:30:45", "0730", "07:30:00:00", "7.30"])
+def test_a_start_time_not_written_hh_mm_is_refused(written: str) -> None:
+    """'7:5' was read as 07:05 and '07:30:45' as 07:30: a slip is refused, not guessed."""
+    with pytest.raises(ValueError, match="is not a time HH:MM"):
+        parse_time(written)
+
+
+@pytest.mark.parametrize(
+    ("written", "minutes"), [("07:30", 450), ("7:30", 450), ("07:30:00", 450), ("23:59", 1439)]
+)
+def test_a_start_time_as_excel_or_people_write_it_is_read(written: str, minutes: int) -> None:
+    assert parse_time(written) == minutes
+    assert parse_time(dt.time(7, 30)) == 450
