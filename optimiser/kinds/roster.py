@@ -21,6 +21,7 @@ import pandas as pd
 import models.roster
 from models.common.calendar import bank_holidays
 from models.common.contract import ModelInputError
+from models.common.words import count
 from models.roster.catalogue import ALL_GROUPS, RULES, WEEKDAYS, limit_beyond_maximum, weekly_cover
 from models.roster.columns import parse_list
 from models.roster.input import RosterInput, RosterParameters, parse_time
@@ -91,6 +92,7 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     notes = _leave_outside(tables.get("leave"), rows.get("leave"), files.get("leave"), first, days)
     if "requests" in tables:
         notes += _requests_to_work_when_off(tables, rows["requests"], files["requests"])
+        notes += _repeated_requests(tables["requests"], rows["requests"], files["requests"])
     notes += _re_rostering_without_published(params, tables)
     change_from = None
     if params.get("change_from") is not None:
@@ -265,6 +267,32 @@ def _requests_to_work_when_off(
     return (
         f"{file}: {len(found)} requests to work fall on the person's leave or fixed day off and are "
         f"denied on every rota (their weight is in every rota's penalty): {named}{more}.",
+    )
+
+
+def _repeated_requests(requests: pd.DataFrame, rows: pd.Series, file: str) -> tuple[str, ...]:
+    """The note on a request listed more than once (person, date, shift, kind): each row counts as
+    a request of its own, so its weight is paid, and a denial reported, once a row. A note, not a
+    refusal: the generator's wards draw such repeats (on the recorded benchmarks), and a repeat may
+    be meant as more weight; it went unsaid."""
+    key = ["staff_id", "date", "shift_id", "kind"]
+    repeats = requests[requests.duplicated(key, keep=False)]
+    if repeats.empty:
+        return ()
+    groups = [
+        (who, day, shift, kind, ", ".join(str(int(rows[i])) for i in group.index))
+        for (who, day, shift, kind), group in repeats.groupby(key, sort=False)
+    ]
+    named = "; ".join(
+        f"rows {where} ({who} asks {'to work' if kind == 'on' else 'not to work'}"
+        f"{f' shift {shift}' if shift else ''} on {day:%Y-%m-%d})"
+        for who, day, shift, kind, where in groups[:MAX_NOTED]
+    )
+    more = f" and {len(groups) - MAX_NOTED} more" if len(groups) > MAX_NOTED else ""
+    verb = "is" if len(groups) == 1 else "are"
+    return (
+        f"{file}: {count(len(groups), 'request')} {verb} listed more than once, and each row counts as a "
+        f"request of its own (its weight paid, and a denial reported, once a row): {named}{more}.",
     )
 
 

@@ -104,3 +104,16 @@ def test_a_request_to_work_on_a_leave_day_or_a_fixed_day_off_is_noted(nurses: Pa
         "rota (their weight is in every rota's penalty): row 10 (N08 asks to work shift E on 2025-03-10, "
         "a Monday: a fixed day off); row 11 (N01 asks to work a shift on 2025-03-17, on annual leave).",
     )
+
+
+def test_a_request_listed_twice_is_noted(nurses: Path) -> None:
+    """Each row counts (its weight twice, and two denials): the run says so, naming the rows; a
+    refusal would turn away the generator's wards, which draw such repeats."""
+    with (nurses / "requests.csv").open("a") as requests:
+        requests.write("N03,2025-03-19,,off,4\nN03,2025-03-19,,off,4\nN05,2025-03-20,L,on,2\n")
+    notes = load_instance(nurses).model_input.notes
+    assert notes == (
+        f"{nurses / 'requests.csv'}: 1 request is listed more than once, and each row counts as a "
+        "request of its own (its weight paid, and a denial reported, once a row): rows 10, 11 (N03 asks "
+        "not to work on 2025-03-19).",
+    )
