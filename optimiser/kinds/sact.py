@@ -50,7 +50,21 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         parameters=model_params,
         nurses=None if nurses is None else nurses.reset_index(drop=True),
     )
-    return ModelCase(data, model_params)
+    return ModelCase(data, model_params, _vacant_quintile_targets(zones, model_params, files))
+
+
+def _vacant_quintile_targets(
+    zones: pd.DataFrame, p: SactParameters, files: dict[str, str]
+) -> tuple[str, ...]:
+    """The note on a quintile's own access target (``access_target_q<k>``) where no zone is in that
+    quintile: it binds nothing, and the plan meeting it said nothing of why."""
+    held = set(zones["quintile"].dropna().astype(int)) if "quintile" in zones else set()
+    vacant = [q for q in range(1, 6) if getattr(p, f"access_target_q{q}") is not None and q not in held]
+    return tuple(
+        f"access_target_q{q} ({percent(float(getattr(p, f'access_target_q{q}')))}) binds nothing: no zone "
+        f"of {files['zones']} is in deprivation quintile {q}"
+        for q in vacant
+    )
 
 
 def _zone_demand(zones: pd.DataFrame, params: dict[str, Any], file: str, problems: list[Problem]) -> None:

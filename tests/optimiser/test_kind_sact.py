@@ -105,3 +105,17 @@ def test_a_plan_serving_no_one_says_so_not_nan() -> None:
     assert "nan" not in line
     assert "Access target: no attendance is served (target 0% of served attendances)" in line
     assert line.endswith("Journeys of served attendances: none, no attendance is served")
+
+
+def test_a_quintile_target_of_a_quintile_no_zone_is_in_is_noted(tiny_instance: Path) -> None:
+    """--set access_target_q5=0.99 on zones of quintiles 1-3 bound nothing and nothing said so."""
+    from optimiser.kinds import load_instance
+    from optimiser.overrides import Overrides
+
+    given = Overrides(source="--set", set={"access_target_q5": 0.99, "access_target_q2": 0.5})
+    notes = load_instance(tiny_instance, overrides=given).model_input.notes
+    assert notes == (
+        f"access_target_q5 (99%) binds nothing: no zone of {tiny_instance / 'zones.csv'} is in "
+        "deprivation quintile 5",
+    )
+    assert load_instance(tiny_instance).model_input.notes == ()
