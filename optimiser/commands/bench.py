@@ -1,11 +1,11 @@
 """``optimiser bench SUITE``: run a benchmark suite, resumably, and write its results and report.
 
-Exit codes: 0 the suite ran (cases may have timed out: see the report), 2 bad usage (unknown
+Exit codes: 0 the suite ran (cases may have timed out: see the report), 1 interrupted (Ctrl-C
+or SIGTERM: the running cases are stopped, the finished ones written to ``results.csv`` and the
+report, and the same command runs the rest), 2 bad usage (unknown
 suite or backend, settings that differ from the finished tasks in ``--out``), 3 a result
 contradicts a published optimum (the cases are named), 4 with ``--against``: a task proven
-optimal in the recorded run is not reproduced (another optimum, or no longer proven), 130
-interrupted (Ctrl-C or SIGTERM: the running cases are stopped, the finished ones written to
-``results.csv`` and the report, and the same command runs the rest), as ``scenarios`` exits.
+optimal in the recorded run is not reproduced (another optimum, or no longer proven).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from benchmarks.suite.registry import Context
     from benchmarks.suite.runner import BenchOutcome
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED, EXIT_INTERRUPTED = 0, 2, 3, 4, 130
+EXIT_OK, EXIT_INTERRUPTED, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED = 0, 1, 2, 3, 4
 
 
 @click.command("bench")
