@@ -90,15 +90,6 @@ class BenchOutcome:
     files: tuple[Path, ...]
 
 
-class BenchInterrupted(Exception):
-    """Ctrl-C or SIGTERM stopped a run before every task finished; the finished ones are written
-    (``results.csv``, the report) and a rerun of the same suite into ``out`` runs the rest."""
-
-    def __init__(self, outcome: BenchOutcome) -> None:
-        super().__init__(f"interrupted: {outcome.ran} task(s) finished now, kept in {outcome.out}")
-        self.outcome = outcome
-
-
 def _safe(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", key)
 
@@ -251,8 +242,7 @@ def run_suite(
 
     Raises :class:`PublishedValueMismatch` (after writing every file) when a result contradicts
     a published optimum, and :class:`SettingsChanged` before running anything when ``out``
-    holds the same tasks finished under other settings, and :class:`BenchInterrupted` (after
-    writing the finished tasks' files) on Ctrl-C or SIGTERM.
+    holds the same tasks finished under other settings.
     """
     echo = echo or (lambda _text: None)
     context = context or Context(default_data_dir())
@@ -280,23 +270,16 @@ def run_suite(
             _append(log_path, row)
     _write_run_file(out, suite, context, workers, scheduler)
 
-    ran: list[str] = []
-
     def on_row(row: dict[str, Any], log_text: str, done: int) -> None:
         _append(log_path, row)
-        ran.append(row["key"])
         if log_text:
             log_file = out / "logs" / f"{_safe(row['key'])}.log"
             log_file.parent.mkdir(exist_ok=True)
             log_file.write_text(log_text, encoding="utf-8")
         echo(_progress_line(row, done, len(todo)))
 
-    stopped: BaseException | None = None
     if todo:
-        try:
-            _execute(todo, context, scheduler, workers or _default_workers(todo), on_row)
-        except (KeyboardInterrupt, SystemExit) as exc:  # Ctrl-C, or SIGTERM as SystemExit
-            stopped = exc
+        _execute(todo, context, scheduler, workers or _default_workers(todo), on_row)
     order = [t.key for t in plan.tasks] + [r["key"] for r in plan.skipped]
     table = final_table(read_rows(log_path), order)
     files = [out / RESULTS_CSV]
@@ -306,9 +289,7 @@ def run_suite(
         from benchmarks.suite.report import write_report
 
         files += write_report(table, out, title=f"Benchmark suite '{suite.name}'", notes=plan.notes)
-    outcome = BenchOutcome(out, table, len(ran), resumed, plan.notes, mismatches, tuple(files))
-    if stopped is not None:
-        raise BenchInterrupted(outcome) from stopped
+    outcome = BenchOutcome(out, table, len(todo), resumed, plan.notes, mismatches, tuple(files))
     if mismatches:
         raise PublishedValueMismatch(list(mismatches), outcome)
     return outcome

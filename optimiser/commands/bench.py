@@ -1,8 +1,6 @@
 """``optimiser bench SUITE``: run a benchmark suite, resumably, and write its results and report.
 
-Exit codes: 0 the suite ran (cases may have timed out: see the report), 1 interrupted (Ctrl-C
-or SIGTERM: the running cases are stopped, the finished ones written to ``results.csv`` and the
-report, and the same command runs the rest), 2 bad usage (unknown
+Exit codes: 0 the suite ran (cases may have timed out: see the report), 2 bad usage (unknown
 suite or backend, settings that differ from the finished tasks in ``--out``), 3 a result
 contradicts a published optimum (the cases are named), 4 with ``--against``: a task proven
 optimal in the recorded run is not reproduced (another optimum, or no longer proven).
@@ -23,9 +21,8 @@ if TYPE_CHECKING:
 
     from benchmarks.suite import Suite
     from benchmarks.suite.registry import Context
-    from benchmarks.suite.runner import BenchOutcome
 
-EXIT_OK, EXIT_INTERRUPTED, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED = 0, 2, 3, 4
 
 
 @click.command("bench")
@@ -97,7 +94,6 @@ def bench(
     from benchmarks.suite.cluster import SchedulerUnreachable
     from benchmarks.suite.compare import read_results
     from benchmarks.suite.registry import Context, default_data_dir
-    from benchmarks.suite.runner import BenchInterrupted
     from benchmarks.suite.tasks import RETRY_STATUSES, SuiteEntryError
 
     try:
@@ -159,9 +155,6 @@ def bench(
     except (SettingsChanged, SuiteEntryError, SchedulerUnreachable) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
-    except BenchInterrupted as exc:
-        _say_interrupted(exc.outcome)
-        sys.exit(EXIT_INTERRUPTED)
     except PublishedValueMismatch as exc:
         click.echo(f"FAILED: {exc}", err=True)
         if exc.outcome is not None:
@@ -177,15 +170,6 @@ def bench(
     click.echo(f"Wrote {', '.join(str(p) for p in outcome.files)}")
     if recorded is not None:
         _compare(rows[rows["status"] != "skipped"], recorded)
-
-
-def _say_interrupted(outcome: BenchOutcome) -> None:
-    finished = int((outcome.rows["status"] != "skipped").sum())
-    click.echo(
-        f"Interrupted: {count(finished, 'task')} finished, written to "
-        f"{', '.join(str(p) for p in outcome.files)}; the same command runs the rest.",
-        err=True,
-    )
 
 
 def out_refusal(out: Path) -> str | None:
