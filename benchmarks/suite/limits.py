@@ -7,7 +7,10 @@ sampled with psutil every :data:`POLL_SECONDS`; above the limit the group is kil
 the larger of the sampled peak and what the case reports of itself (``ru_maxrss``), which also
 catches a peak shorter than the sampling interval.
 
-Processes still running when the caller is interrupted are killed by :func:`kill_all`.
+Processes still running when the caller is interrupted are killed by :func:`kill_all`, and a
+command whose turn comes after that (a Dask worker thread starting the next task while the run
+shuts down) is killed as soon as it starts, until :func:`allow_starts`: a bench interrupted just
+as one case ended started the next, a 120-s case, and its cluster waited for it to end.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ POLL_SECONDS = 0.1
 
 _LIVE: dict[int, subprocess.Popen[bytes]] = {}
 _LOCK = threading.Lock()
+_STOPPING = threading.Event()
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,13 @@ def run_limited(
             env=env,
         )
         with _LOCK:
-            _LIVE[popen.pid] = popen
+            stopping = _STOPPING.is_set()
+            if not stopping:
+                _LIVE[popen.pid] = popen
+        if stopping:  # started after kill_all: killed at once, as the ones running then were
+            _kill_group(popen)
+            note = "killed: the run was interrupted as it started"
+            return Limited("killed", None, time.perf_counter() - t0, 0.0, note)
         try:
             proc = psutil.Process(popen.pid)
             peak = 0
@@ -123,9 +133,16 @@ def interrupt_all() -> None:
             os.killpg(popen.pid, signal.SIGINT)
 
 
+def allow_starts() -> None:
+    """Let limited commands run again (a new run in this process, after :func:`kill_all`)."""
+    _STOPPING.clear()
+
+
 def kill_all() -> None:
-    """Kill every limited command still running in this process (after an interruption)."""
+    """Kill every limited command still running in this process (after an interruption), and each
+    one that starts from now until :func:`allow_starts`."""
     with _LOCK:
+        _STOPPING.set()
         live = list(_LIVE.values())
     for popen in live:
         _kill_group(popen)

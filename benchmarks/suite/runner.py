@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.suite.definition import Suite
-from benchmarks.suite.limits import kill_all, run_limited
+from benchmarks.suite.limits import allow_starts, kill_all, run_limited
 from benchmarks.suite.overrun import overrun_seconds
 from benchmarks.suite.registry import REPO_ROOT, Context, default_data_dir
 from benchmarks.suite.tasks import (
@@ -358,6 +358,7 @@ def _execute_on_cluster(
 
     from benchmarks.suite.cluster import dask_client
 
+    allow_starts()
     client, cluster = dask_client(scheduler, workers)
     try:
         futures = {}

@@ -219,7 +219,7 @@ def run_jobs(
     With fewer jobs to run than ``workers``, each job's ``--threads`` is ``workers // jobs`` (a
     regret's first solve, alone, takes both of two workers' threads)."""
     from benchmarks.suite.cluster import dask_client
-    from benchmarks.suite.limits import interrupt_all, kill_all
+    from benchmarks.suite.limits import allow_starts, interrupt_all, kill_all
     from solvers.interrupt import on_stop, stop_on_signals
 
     outcomes: dict[str, JobOutcome] = {}
@@ -236,6 +236,7 @@ def run_jobs(
     if todo:
         share = None if deadline is None else job_share(deadline, len(todo) + later, workers)
         threads = max(workers // len(todo), 1)
+        allow_starts()
         client, cluster = dask_client(scheduler, workers)
         try:
             from dask.distributed import as_completed
