@@ -41,9 +41,9 @@ MAX_WORKBOOK_BYTES = 128 * 1024 * 1024  # bytes of a workbook's contents once un
 MAX_SHEET_ROWS = 1_000_000  # data rows of one workbook sheet
 MAX_ROWS_LISTED = 5  # rows named one by one for a problem that repeats on many rows
 BLANK_LINE = re.compile(r"^[ \t,]*\r?$", re.MULTILINE)
+"""A line of nothing but commas and spaces (an empty line, or an Excel row of empty cells)."""
 SEP_LINE = re.compile(r"sep=[^\r\n]?(?=\r?\n|$)", re.IGNORECASE)
 """Excel's separator hint, a first line such as ``sep=,`` (read, it would be taken for the header)."""
-"""A line of nothing but commas and spaces (an empty line, or an Excel row of empty cells)."""
 _TOP_KEYS = {"kind", "name", "description", "workbook", "parameters", "source", "licence", "travel"}
 
 

@@ -179,7 +179,7 @@ def solve_sact(
     if values is None:
         explanation = []
         if result.status is Status.INFEASIBLE:
-            explanation = [jointly_infeasible(p, closed_sites(data))]
+            explanation = [jointly_infeasible(p, closed_sites(arrays))]
         elif result.status is Status.NO_SOLUTION:
             explanation = ["no plan was found within the time limit; allow more time (--time-limit)"]
         return replace(_empty_plan(data, result, explanation, timings, path), warm_start=note)
@@ -232,12 +232,9 @@ def jointly_infeasible(p: SactParameters, closed: Sequence[str] = ()) -> str:
     return text + ", or allow unserved demand (allow_unserved) to see where demand is left over"
 
 
-def closed_sites(data: SactInput) -> list[str]:
+def closed_sites(a: SactArrays) -> list[str]:
     """The ids of the sites that must close (``must_close``, set by ``--close``)."""
-    sites = data.sites
-    if "must_close" not in sites:
-        return []
-    return [str(site) for site in sites.index[sites["must_close"].fillna(False).astype(bool)]]
+    return [str(site) for site in a.site_ids[a.must_close]]
 
 
 def _empty_plan(

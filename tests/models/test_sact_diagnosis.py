@@ -565,8 +565,8 @@ def test_jointly_infeasible_names_the_closed_sites() -> None:
     data = reachable()
     sites = data.sites.copy()
     sites["must_close"] = [False, True, True]
-    closed = closed_sites(replace(data, sites=sites))
-    assert closed == ["S2", "S3"] and closed_sites(data) == []
+    closed = closed_sites(prepare(replace(data, sites=sites)))
+    assert closed == ["S2", "S3"] and closed_sites(prepare(data)) == []
     text = jointly_infeasible(SactParameters(), closed)
     assert "the closed sites (S2, S3: must_close or --close)" in text
     assert "closed sites" not in jointly_infeasible(SactParameters())
