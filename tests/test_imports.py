@@ -5,7 +5,8 @@ The layers (a module belongs to the first that matches):
 
 * ``commands``: ``optimiser/entry.py`` (the console script), ``optimiser/cli.py``,
   ``optimiser/__main__.py`` and ``optimiser/commands/``, the only modules that reach ``instances``
-  and ``benchmarks``;
+  and ``benchmarks`` (of them only ``optimiser bench``'s, :data:`BENCH_COMMAND`: the batch commands
+  run their solves with ``optimiser.processes``, which the suite uses too);
 * ``benchmarks``, ``instances``: may use the core, ``models`` and ``solvers`` (benchmarks also
   build generated instances);
 * ``core``: the rest of ``optimiser`` (instance files, schemas, kinds, writing);
@@ -35,6 +36,7 @@ ALLOWED = {
     "solvers": set(),
 }
 KIND_PACKAGES = ("sact", "ooh", "cover", "roster")
+BENCH_COMMAND = "optimiser.commands.bench"
 # Known wrong-way edges, (importer, imported), each to be removed when fixed: none left.
 KNOWN: set[tuple[str, str]] = set()
 
@@ -111,6 +113,8 @@ def wrong_way(all_edges: list[tuple[str, str, str]]) -> list[str]:
         if a != b and b not in ALLOWED[a] and (where, b) not in seen:  # type: ignore[index]
             seen.add((where, b))
             bad.append(f"{where}: {source} ({a}) imports {target} ({b})")
+        elif a == "commands" and b == "benchmarks" and source != BENCH_COMMAND:
+            bad.append(f"{where}: {source} imports {target}; only {BENCH_COMMAND} runs the benchmark suite")
         ka, kb = kind_package(source), kind_package(target)
         if ka and kb and ka != kb:
             bad.append(f"{where}: models.{ka} imports models.{kb}; share it through models.common")
@@ -164,6 +168,11 @@ def test_the_allowed_layers_have_no_cycle() -> None:
             "share it through models.common",
         ),
         ("models.cover", "from ..roster import input", "share it through models.common"),
+        (
+            "optimiser.commands.batch",
+            "from benchmarks.suite.cluster import dask_client",
+            "only optimiser.commands.bench",
+        ),
     ],
 )
 def test_a_wrong_way_import_is_caught(source: str, code: str, expected: str) -> None:

@@ -32,7 +32,6 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.suite.definition import Suite
-from benchmarks.suite.limits import allow_starts, kill_all, run_limited
 from benchmarks.suite.overrun import overrun_seconds
 from benchmarks.suite.registry import REPO_ROOT, Context, default_data_dir
 from benchmarks.suite.tasks import (
@@ -44,6 +43,7 @@ from benchmarks.suite.tasks import (
     check_published,
     plan_suite,
 )
+from optimiser.processes.limits import allow_starts, kill_all, run_limited
 
 RESULTS_LOG = "results.jsonl"
 RESULTS_CSV = "results.csv"
@@ -356,7 +356,7 @@ def _execute_on_cluster(
 ) -> None:
     from dask.distributed import as_completed
 
-    from benchmarks.suite.cluster import dask_client
+    from optimiser.processes.cluster import dask_client
 
     allow_starts()
     client, cluster = dask_client(scheduler, workers)

@@ -150,7 +150,7 @@ def run_batch(
     solve has ``time_limit``."""
     refuse_run_folders_of_yours(jobs)
 
-    from benchmarks.suite.cluster import SchedulerUnreachable
+    from optimiser.processes.cluster import SchedulerUnreachable
 
     progress = BatchProgress(jobs, workers)
     try:

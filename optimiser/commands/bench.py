@@ -91,10 +91,10 @@ def bench(
     """Run benchmark SUITE (a shipped suite name, e.g. smoke, pmed, cap, or a suite YAML file)."""
     from benchmarks.suite import PublishedValueMismatch, SettingsChanged, load_suite, run_suite
     from benchmarks.suite.backends import KNOWN_BACKENDS
-    from benchmarks.suite.cluster import SchedulerUnreachable
     from benchmarks.suite.compare import read_results
     from benchmarks.suite.registry import Context, default_data_dir
     from benchmarks.suite.tasks import RETRY_STATUSES, SuiteEntryError
+    from optimiser.processes.cluster import SchedulerUnreachable
 
     try:
         chosen = load_suite(suite)

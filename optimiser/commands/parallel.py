@@ -1,16 +1,17 @@
 """Solve many variants of one instance at once: each a CLI solve in its own limited process.
 
 The scenario, frontier and regret commands all come down to "solve these overrides of this
-instance and keep each run folder".  Every job is ``python -m optimiser solve ...`` run under a
-wall-clock and memory limit (:func:`benchmarks.suite.limits.run_limited`, the benchmark suite's)
-on a Dask cluster (an embedded local one by default, ``--scheduler ADDRESS`` for a real one), so
-a crash or a runaway solve costs one job, not the batch.  A job whose run folder already holds a
-``summary.json`` written for the same request is not run again (a rerun resumes).  The first
-Ctrl-C or SIGTERM stops the batch as it stops a solve: every running solve is asked to stop
-(SIGINT to its process, so it keeps its best plan and writes it), no further job starts (status
-``stopped``), and the command writes its tables from what there is; a second one kills the
-running jobs and keeps every finished folder.  (Without this, SIGTERM ended the command at once
-and left its solves running on their own; Ctrl-C killed them and kept nothing of theirs.)
+instance and keep each run folder". Every job is ``python -m optimiser solve ...`` run under a
+wall-clock and memory limit (:func:`optimiser.processes.limits.run_limited`, as the benchmark
+suite's cases are) on a Dask cluster (an embedded local one by default, ``--scheduler ADDRESS``
+for a real one), so a crash or a runaway solve costs one job, not the batch. A job whose run
+folder already holds a ``summary.json`` written for the same request is not run again (a rerun
+resumes). The first Ctrl-C or SIGTERM stops the batch as it stops a solve: every running solve
+is asked to stop (SIGINT to its process, so it keeps its best plan and writes it), no further
+job starts (status ``stopped``), and the command writes its tables from what there is; a second
+one kills the running jobs and keeps every finished folder. (Without this, SIGTERM ended the
+command at once and left its solves running on their own; Ctrl-C killed them and kept nothing of
+theirs.)
 
 One clock covers the batch (``deadline``, on the wall clock, :func:`time.time`): each job, when it
 starts, gets as its ``--time-limit`` the ``share`` the caller gave it, never more than the time
@@ -119,7 +120,7 @@ class JobOutcome:
 def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
     """Run one job in its own process under its limits (on a Dask worker thread); ``after`` are
     the outcomes of the jobs it waited for (unused: the dependency is the point)."""
-    from benchmarks.suite.limits import run_limited
+    from optimiser.processes.limits import run_limited
 
     folder = Path(payload["folder"])
     arguments = list(payload["arguments"])
@@ -218,8 +219,8 @@ def run_jobs(
     is its share, at most the time left when it starts, and ``wall_seconds`` is then ignored.
     With fewer jobs to run than ``workers``, each job's ``--threads`` is ``workers // jobs`` (a
     regret's first solve, alone, takes both of two workers' threads)."""
-    from benchmarks.suite.cluster import dask_client
-    from benchmarks.suite.limits import allow_starts, interrupt_all, kill_all
+    from optimiser.processes.cluster import dask_client
+    from optimiser.processes.limits import allow_starts, interrupt_all, kill_all
     from solvers.interrupt import on_stop, stop_on_signals
 
     outcomes: dict[str, JobOutcome] = {}

@@ -109,7 +109,7 @@ def test_a_lone_job_takes_the_idle_workers_threads(tmp_path: Path, monkeypatch: 
         seen.append(command)
         return Limited()
 
-    monkeypatch.setattr("benchmarks.suite.limits.run_limited", record)
+    monkeypatch.setattr("optimiser.processes.limits.run_limited", record)
     args = ("inst", "--time-limit", "600", "--threads", "1")
     jobs = [parallel.Job(n, tmp_path / n, args, {}) for n in ("one",)]
     parallel.run_jobs(jobs, wall_seconds=60, memory_mb=None, workers=2, deadline=time.time() + 100)

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.suite.limits import allow_starts, kill_all, run_limited
+from optimiser.processes.limits import allow_starts, kill_all, run_limited
 
 
 def test_a_command_starting_after_kill_all_is_killed_until_starts_are_allowed(tmp_path: Path) -> None:

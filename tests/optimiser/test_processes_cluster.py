@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from benchmarks.suite.cluster import quiet_dask
+from optimiser.processes.cluster import quiet_dask
 
 
 def test_dasks_closing_noise_is_kept_off_the_terminal(caplog: pytest.LogCaptureFixture) -> None:
