@@ -9,6 +9,7 @@ import pandas as pd
 from models.common.words import count
 from models.roster.catalogue import WEEKDAYS
 from models.roster.plan import RosterPlan, by_rule
+from models.roster.solve import short_of_budget
 from optimiser.kinds.figures import gap_percent, solver_status
 
 MAX_LISTED = 20
@@ -137,10 +138,16 @@ def _search_line(plan: RosterPlan) -> str:
     if plan.stopped_by in ("deterministic limit", "proven optimal") and plan.reproducible:
         return line + ": the same seed and workers give the same rota."
     if plan.reproducible and plan.stopped_by == "wall clock":
-        return line + (
-            ": the time ran out before the deterministic limit (a busy machine or a short limit);"
-            " a rerun may give another rota (allow more time)."
+        spent = plan.deterministic_limit is not None and not short_of_budget(
+            plan.deterministic_limit, plan.deterministic_time
         )
+        why = (
+            "the deterministic limit was spent, but part of the search ran by the wall clock (a first rota"
+            " sought by the clock: a short limit or a busy machine)"
+            if spent
+            else "the time ran out before the deterministic limit (a busy machine or a short limit)"
+        )
+        return line + f": {why}; a rerun may give another rota (allow more time)."
     if plan.search in WALL_CLOCK_SEARCHES and plan.stopped_by != "proven optimal":
         return (
             line

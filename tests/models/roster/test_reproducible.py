@@ -168,6 +168,23 @@ def test_the_summary_never_promises_the_same_rota_from_column_generation() -> No
     assert "workers raced the clock; name --threads for the same rota" in summary(cpsat)
 
 
+def test_the_summary_names_a_wall_clock_search_after_the_deterministic_limit_was_spent() -> None:
+    """The registrars at --time-limit 8: both phases spent their 3.2 units with no rota, a search
+    by the wall clock found one, and the summary said "the time ran out before the deterministic
+    limit" beside "3.2 of 3.2 deterministic s"."""
+    from dataclasses import replace
+
+    from optimiser.kinds.roster_summary import summary
+
+    plan = models.roster.solve(generate(4, 7, 0), options=SolveOptions(time_limit=20, threads=2, seed=0))
+    assert plan.reproducible and plan.deterministic_limit is not None
+    spent = replace(plan, stopped_by="wall clock", deterministic_time=plan.deterministic_limit)
+    assert "the deterministic limit was spent, but part of the search ran by the wall clock" in summary(spent)
+    assert "ran out before the deterministic limit" not in summary(spent)
+    short = replace(spent, deterministic_time=plan.deterministic_limit / 2)
+    assert "the time ran out before the deterministic limit" in summary(short)
+
+
 def test_the_plan_names_the_search_auto_chose() -> None:
     from models.roster.search import auto_search
 
