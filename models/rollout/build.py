@@ -1,20 +1,19 @@
 """The roll-out MILP: the single-period SACT model once per year, stacked, and the linking rows.
 
 Every constraint of a year is built by :func:`models.sact.matrix.build_matrix` from that year's
-data (:func:`year_input`), so the SACT formulation is written once, with its valid inequalities
-(constraints (7)-(9) of :mod:`models.rollout`: the SACT cuts 14-16 on that year's demand); this
-module adds only the linking variables and rows (numbered as in :mod:`models.rollout`) and the
-discounting.
+data (:func:`models.rollout.input.year_input`, which the checker reads too), so the SACT
+formulation is written once, with its valid inequalities (constraints (7)-(9) of
+:mod:`models.rollout`: the SACT cuts 14-16 on that year's demand); this module adds only the
+linking variables and rows (numbered as in :mod:`models.rollout`) and the discounting.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from models.rollout.input import RolloutInput
+from models.rollout.input import RolloutInput, year_input
 from models.sact.arrays import SactArrays, prepare
 from models.sact.input import SactInput
 from models.sact.matrix import build_matrix
@@ -46,38 +45,6 @@ class YearModel:
 class RolloutModel:
     model: MatrixModel
     years: tuple[YearModel, ...]
-
-
-def _factor(value: object, default: float = 1.0) -> float:
-    number = float(value) if value is not None else math.nan  # type: ignore[arg-type]
-    return default if math.isnan(number) else number
-
-
-def year_input(data: RolloutInput, t: int) -> SactInput:
-    """The SACT instance of year ``t`` (0-based): demand, nurses and hub capacity scaled, that
-    year's access target."""
-    row = data.years.iloc[t]
-    base = data.base
-    zones = base.zones.copy()
-    zones["attendances"] = zones["attendances"] * _factor(row["demand_factor"])
-    sites = base.sites.copy()
-    sites["hub_capacity"] = sites["hub_capacity"] * _factor(row["hub_capacity_factor"])
-    nurses = None
-    if base.nurses is not None:
-        nurses = base.nurses.copy()
-        nurses["nurses"] = nurses["nurses"] * _factor(row["nurse_factor"])
-    target = row["access_target"]
-    params = base.parameters
-    if target is not None and not math.isnan(float(target)):
-        params = replace(params, access_target=float(target))
-    return replace(
-        base,
-        zones=zones,
-        sites=sites,
-        nurses=nurses,
-        parameters=params,
-        name=f"{base.name} {data.years['year'].iloc[t]}",
-    )
 
 
 def build(data: RolloutInput) -> RolloutModel:

@@ -15,8 +15,7 @@ import math
 import numpy as np
 
 from models.common.contract import CheckReport
-from models.rollout.build import year_input
-from models.rollout.input import RolloutInput
+from models.rollout.input import RolloutInput, year_input
 from models.rollout.solve import RolloutPlan
 from models.sact.check import check_plan as check_year
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -81,3 +82,35 @@ class RolloutInput:
         if not self.parameters.existing_may_close:
             return closed
         return set(sites.index[sites["existing"].astype(bool)]) | closed
+
+
+def _factor(value: object, default: float = 1.0) -> float:
+    number = float(value) if value is not None else math.nan  # type: ignore[arg-type]
+    return default if math.isnan(number) else number
+
+
+def year_input(data: RolloutInput, t: int) -> SactInput:
+    """The SACT instance of year ``t`` (0-based): demand, nurses and hub capacity scaled, that
+    year's access target."""
+    row = data.years.iloc[t]
+    base = data.base
+    zones = base.zones.copy()
+    zones["attendances"] = zones["attendances"] * _factor(row["demand_factor"])
+    sites = base.sites.copy()
+    sites["hub_capacity"] = sites["hub_capacity"] * _factor(row["hub_capacity_factor"])
+    nurses = None
+    if base.nurses is not None:
+        nurses = base.nurses.copy()
+        nurses["nurses"] = nurses["nurses"] * _factor(row["nurse_factor"])
+    target = row["access_target"]
+    params = base.parameters
+    if target is not None and not math.isnan(float(target)):
+        params = replace(params, access_target=float(target))
+    return replace(
+        base,
+        zones=zones,
+        sites=sites,
+        nurses=nurses,
+        parameters=params,
+        name=f"{base.name} {data.years['year'].iloc[t]}",
+    )
