@@ -52,8 +52,11 @@ Constraints by family (hard: as written; soft: each violation unit paid at weigh
    with :math:`b_{d+k,b} - e_{da} < 60L` (``rest_after_nights_hours``) (``night_blocks``).
 6. Paid minutes :math:`h_{pd} = \sum_s \pi_{ds} x_{pds}` (elapsed): every 7 consecutive known days
    touching the horizon :math:`\le 60L` (``max_hours_7_days``); :math:`\sum_d h_{pd} \le 60 L H/7`
-   (``max_average_weekly_hours``); :math:`|\sum_d h_{pd} + 60\,\text{credit}_p - 60 c_p H/7| \le
-   60 L H / 7` for contract :math:`c_p > 0` (``contract_hours_tolerance``); :math:`\sum_d h_{pd}`
+   (``max_average_weekly_hours``), or when the horizon is longer than the reference period of
+   :math:`R = 7\,` ``reference_weeks`` days, :math:`H_{p,d+R} - H_{pd} \le 60 L R / 7` for every
+   start :math:`d`, with the running total :math:`H_{p,d+1} = H_{pd} + h_{pd}`, :math:`H_{p0} = 0`;
+   :math:`|\sum_d h_{pd} + 60\,\text{credit}_p - 60 c_p H/7| \le 60 L H / 7` for contract
+   :math:`c_p > 0` (``contract_hours_tolerance``); :math:`\sum_d h_{pd}`
    within ``min_total_hours``/``max_total_hours``. Soft: per started hour outside (``paid_hours``).
 7. Weekends: :math:`\sum_w v_{pw} \le L` (``max_weekends``); :math:`y_{p,sat} = y_{p,sun}`
    (``whole_weekends``) (``weekends``).

@@ -72,7 +72,8 @@ _SPECS = (
         "hours a week",
         "started hour beyond the limit",
         False,
-        "most paid hours a week on average over the horizon",
+        "most paid hours a week on average over each reference period of reference_weeks weeks "
+        "(rolling; over the horizon when it is no longer)",
     ),
     RuleSpec(
         "contract_hours_tolerance",

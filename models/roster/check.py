@@ -42,7 +42,7 @@ def check_roster(
     """Check ``assignments`` (``staff_id``, ``date``, ``shift_id``) against ``inp`` under ``params``."""
     params = params or RosterParameters()
     found = Findings()
-    rota = Rota(inp, assignments, found)
+    rota = Rota(inp, assignments, found, params.reference_weeks)
     _check_leave_and_preassigned(rota, found)
     _check_cover_rows(rota, params, found)
     _check_cover(rota, found)

@@ -10,12 +10,14 @@ model's build code; :func:`check_person` runs them for one person.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Callable, Collection
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from models.common.words import count
 from models.roster.input import WEEKDAYS, RosterInput, parse_list, parse_time
 
 Amount = tuple[object, str, int]
@@ -52,8 +54,11 @@ class Rota:
     ``past[staff][day]`` the previous rota's (negative days); reading the assignments records the
     invalid and doubled ones in ``found``."""
 
-    def __init__(self, inp: RosterInput, assignments: pd.DataFrame, found: Findings) -> None:
+    def __init__(
+        self, inp: RosterInput, assignments: pd.DataFrame, found: Findings, reference_weeks: int = 17
+    ) -> None:
         self.inp, self.first_date, self.days = inp, inp.first_date, inp.days
+        self.reference_weeks = reference_weeks  # of max_average_weekly_hours
         self.shifts = {r.shift_id: r for r in inp.shifts.itertuples(index=False)}
         self.tz = ZoneInfo(inp.timezone)
         assert inp.forbidden_successions is not None and inp.history is not None  # filled by RosterInput
@@ -234,9 +239,22 @@ def _total_minutes(rota: Rota, p: Person) -> float:
 
 
 def _average_weekly_hours(rota: Rota, p: Person, limit: float, shift: str) -> list[Amount]:
-    """Paid hours over ``limit`` a week on average over the horizon."""
-    total = _total_minutes(rota, p)
-    return [(None, "", _ceil_hours(total - math.floor(limit * 60 * rota.days / 7 + 1e-6)))]
+    """Paid hours over ``limit`` a week on average over each reference period of
+    ``rota.reference_weeks`` weeks (every run of that many consecutive days of the horizon, by
+    its first date), or over the horizon when it is no longer than one."""
+    period = 7 * rota.reference_weeks
+    if rota.days <= period:
+        total = _total_minutes(rota, p)
+        return [(None, "", _ceil_hours(total - math.floor(limit * 60 * rota.days / 7 + 1e-6)))]
+    before = [0, *itertools.accumulate(rota.paid(d, x) if (x := p.shift[d]) else 0 for d in range(rota.days))]
+    cap = math.floor(limit * 60 * period / 7 + 1e-6)
+    detail = f"{count(rota.reference_weeks, 'week')} from this date"
+    out: list[Amount] = []
+    for start in range(rota.days - period + 1):
+        minutes = before[start + period] - before[start]
+        if minutes > cap:
+            out.append((rota.date_of(start), detail, _ceil_hours(minutes - cap)))
+    return out
 
 
 def _contract_hours(rota: Rota, p: Person, limit: float, shift: str) -> list[Amount]:

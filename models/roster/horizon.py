@@ -18,7 +18,10 @@ rota instance of its own (:func:`window_input`):
   ``min_total_hours``, ``min/max_shifts_of_type``) is scaled to the window's share of the days,
   rounded so that the windows together keep it: a maximum down, a minimum up. Weekly averages
   (``max_average_weekly_hours``, ``contract_hours_tolerance``) held in every window hold over the
-  horizon.
+  horizon; on a horizon longer than the reference period (``reference_weeks``) each window holds
+  ``max_average_weekly_hours`` over every period it reaches, the days built before it counted at
+  their minutes (:func:`reference_days`) and the days after it at none, so every period is held
+  whole by the last window it reaches;
 
 * when the cover's maxima hold fewer paid hours than the contracts' lower limits and an extra
   shift's over-cover weight is below the contract hours it saves (:func:`over_staffed`, the
@@ -57,7 +60,7 @@ from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
 from models.roster.report import change_table, cover_table, penalty_table, rota_table, staff_summary
 from models.roster.rules import FAMILIES
-from models.roster.vars import make_variables
+from models.roster.vars import ReferenceDays, make_variables
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
 
 __all__ = [
@@ -217,6 +220,24 @@ def window_input(
     )
 
 
+def reference_days(
+    inp: RosterInput, params: RosterParameters, rota: pd.DataFrame, lo: int, hi: int
+) -> ReferenceDays | None:
+    """Where a model of days ``lo .. hi - 1`` stands in the horizon for the reference periods of
+    ``max_average_weekly_hours``, with ``rota``'s paid minutes on the horizon's other days; None
+    when no period is shorter than the horizon (or no one has the rule)."""
+    if inp.days <= 7 * params.reference_weeks or not (inp.rules["rule"] == "max_average_weekly_hours").any():
+        return None
+    clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
+    person = {s: p for p, s in enumerate(inp.staff["staff_id"])}
+    minutes: dict[int, dict[int, int]] = {}
+    for r in rota.itertuples(index=False):
+        d = inp.day_index(r.date)
+        if 0 <= d < inp.days and not lo <= d < hi:
+            minutes.setdefault(person[r.staff_id], {})[d] = clock.paid(d, str(r.shift_id))
+    return ReferenceDays(lo, inp.days, minutes)
+
+
 def _window_rules(rules: pd.DataFrame, share: float, harden: tuple[str, ...] = ()) -> pd.DataFrame:
     """The hard rules and the soft ones named in ``harden`` made hard, with horizon-wide limits
     scaled by ``share`` (maxima down, minima up)."""
@@ -272,6 +293,7 @@ def rolling_rota(
         if left is not None and left <= 0:  # past the deadline: building the window would overrun it
             return HorizonRota(None, time.perf_counter() - t0, i)
         window = window_input(inp, start, end - start, history, keep)
+        reference = reference_days(inp, params, history, start, inp.days)
         tries: list[tuple[RosterInput, list[int | None] | None]] = []
         if fill:
             floors = contract_floors(inp, start, end - start)
@@ -292,7 +314,7 @@ def rolling_rota(
                     continue
             else:
                 limit = max(left / (len(spans) - i), 0.1)
-            rota = _solve_window(model, params, options, limit, caps)
+            rota = _solve_window(model, params, options, limit, caps, reference)
             if rota is not None:
                 tightest += k == 0
                 break
@@ -345,10 +367,13 @@ def _solve_window(
     options: SolveOptions,
     limit: float | None,
     caps: list[int | None] | None = None,
+    reference: ReferenceDays | None = None,
 ) -> pd.DataFrame | None:
     """The first rota CP-SAT finds for ``window`` within ``limit`` seconds (None: none found), with
-    each person's paid minutes in the window at most their ``caps`` (None: no cap)."""
+    each person's paid minutes in the window at most their ``caps`` (None: no cap) and the
+    reference periods ``reference`` places the window in."""
     rm = make_variables(window, params, False)
+    rm.reference = reference
     for family in FAMILIES:
         family(rm)
     if caps is not None:

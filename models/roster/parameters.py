@@ -48,6 +48,11 @@ class RosterParameters:
     hard_violation_weight : int
         Weight of one unit of a hard rule's violation in the elastic re-solve that explains an
         infeasible instance (default 1; every hard rule counts alike).
+    reference_weeks : int
+        Weeks of the reference period of ``max_average_weekly_hours`` (default 17, the Working Time
+        Regulations' default; the 2016 doctors' contract uses 26): on a rota longer than it, every
+        run of that many consecutive weeks (rolling, from each day) averages at most the limit; a
+        rota no longer than it is averaged over its own days.
     time_limit : float or None
         Seconds allowed to the solver when the caller's options give none (default None: no limit;
         instances set 60).
@@ -133,6 +138,7 @@ class RosterParameters:
     max_changes: int | None = None
     change_from: dt.date | None = None
     hard_violation_weight: int = 1
+    reference_weeks: int = 17
     time_limit: float | None = None
     reproducible: bool = True
     work_per_second: float = 0.4
@@ -156,6 +162,15 @@ class RosterParameters:
             bad("max_changes", f"max_changes {self.max_changes} must be >= 0")
         if self.hard_violation_weight < 1:
             bad("hard_violation_weight", f"hard_violation_weight {self.hard_violation_weight} must be >= 1")
+        if (
+            isinstance(self.reference_weeks, bool)
+            or not isinstance(self.reference_weeks, int)
+            or self.reference_weeks < 1
+        ):
+            bad(
+                "reference_weeks",
+                f"reference_weeks {self.reference_weeks!r} must be a whole number of weeks, 1 or more",
+            )
         if self.time_limit is not None and not (math.isfinite(self.time_limit) and self.time_limit > 0):
             bad("time_limit", f"time_limit {self.time_limit} must be a positive number of seconds")
         if not (math.isfinite(self.work_per_second) and self.work_per_second > 0):

@@ -305,9 +305,9 @@ def _fixed_breaches(inp: RosterInput, params: RosterParameters) -> list[Problem]
         return []
     people = sorted(set(fixed["staff_id"]))
     keys = ["rule", "staff", "date", "detail"]
-    new = _hard_breaches(inp, fixed, people)
+    new = _hard_breaches(inp, fixed, people, params.reference_weeks)
     if inp.history is not None and not inp.history.empty:
-        alone = _hard_breaches(inp, fixed.iloc[:0], people)
+        alone = _hard_breaches(inp, fixed.iloc[:0], people, params.reference_weeks)
         new = new.merge(alone[keys], on=keys, how="left", indicator=True)
         new = new[new["_merge"] == "left_only"].drop(columns="_merge").reset_index(drop=True)
     lines = explain(new.assign(weight=1, cost=new["amount"]), most=len(new))
@@ -317,12 +317,14 @@ def _fixed_breaches(inp: RosterInput, params: RosterParameters) -> list[Problem]
     ]
 
 
-def _hard_breaches(inp: RosterInput, assignments: pd.DataFrame, people: list[str]) -> pd.DataFrame:
+def _hard_breaches(
+    inp: RosterInput, assignments: pd.DataFrame, people: list[str], reference_weeks: int
+) -> pd.DataFrame:
     """The breaches of :data:`MORE_SHIFTS_BREAK_FURTHER`'s hard rules in ``assignments`` by
     ``people`` (each group's rules read once: a year's re-rostering of 150 staff checked every rule
     of everyone twice, 3 s before solving)."""
     found = Findings()
-    rota = Rota(inp, assignments, found)
+    rota = Rota(inp, assignments, found, reference_weeks)
     rules: dict[str, dict] = {}
     for s in people:
         row = rota.staff.loc[s]

@@ -7,8 +7,12 @@ constraints or named penalty terms (:meth:`RosterModel.pattern`, :meth:`RosterMo
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from models.roster.input import parse_list
+from ortools.sat.python import cp_model
+
+from models.common.words import count as counted
+from models.roster.input import Rule, parse_list
 from models.roster.vars import BIG, RosterModel
 
 
@@ -229,7 +233,8 @@ def paid_hours(rm: RosterModel) -> None:
     """(6) Paid minutes ``h[p, d] = sum_s paid_s x[p, d, s]``: every 7-day window ``<= 60 L``
     (``max_hours_7_days``, history included; a window whose longest possible shifts stay within
     the limit is left out); horizon total ``<= 60 L D / 7``
-    (``max_average_weekly_hours``), within ``60 (c D / 7 - credit) ± 60 t D / 7``
+    (``max_average_weekly_hours``; on a horizon longer than ``reference_weeks``, every reference
+    period instead: :func:`_reference_periods`), within ``60 (c D / 7 - credit) ± 60 t D / 7``
     (``contract_hours_tolerance``), within ``max_total_hours``/``min_total_hours``. A model of some of
     the horizon's days (``rm.outside``) adds the rota's minutes outside them to the total, and reads
     ``D`` and the credit of the whole horizon."""
@@ -262,7 +267,7 @@ def paid_hours(rm: RosterModel) -> None:
                 )
         horizon = days if out is None else out.days
         rule = rm.rule(p, "max_average_weekly_hours")
-        if rule is not None:
+        if rule is not None and not _reference_periods(rm, p, rule):
             hi = math.floor(rule.limit * 60 * horizon / 7 + 1e-6)
             rm.limit(rm.mode(rule), "max_average_weekly_hours", p, None, "", total, hi=hi, unit=60)
         rule = rm.rule(p, "contract_hours_tolerance")
@@ -277,6 +282,64 @@ def paid_hours(rm: RosterModel) -> None:
             rule = rm.rule(p, name)
             if rule is not None:
                 rm.limit(rm.mode(rule), name, p, None, "", total, unit=60, **{side: _minutes(rule.limit)})
+
+
+def _reference_periods(rm: RosterModel, p: int, rule: Rule) -> bool:
+    r"""``max_average_weekly_hours`` over every reference period of :math:`R` = 7
+    ``reference_weeks`` consecutive days of the horizon (rolling): paid minutes :math:`\le 60 L R / 7`,
+    through the running total :math:`H_{pd} = \sum_{d' < d} h_{pd'}` (:func:`_running_minutes`: two
+    terms a period, not :math:`R`); the horizon days outside a model of some of them add their known
+    minutes (``rm.reference``); a period that cannot exceed the limit is left out. False (nothing
+    built) when the horizon is no longer than :math:`R`: then its own days are the period."""
+    period = 7 * rm.params.reference_weeks
+    ref = rm.reference
+    offset, horizon = (0, rm.inp.days) if ref is None else (ref.offset, ref.horizon_days)
+    if horizon <= period:
+        return False
+    days = rm.inp.days
+    known = [0] * (horizon + 1)  # known[h]: minutes outside the model on horizon days before h
+    for h in range(horizon):
+        inside = offset <= h < offset + days
+        known[h + 1] = known[h] + (0 if inside or ref is None else ref.minutes.get(p, {}).get(h, 0))
+    most = [0] * (days + 1)  # most[d]: the most paid minutes of model days before d
+    for d in range(days):
+        most[d + 1] = most[d] + max(rm.paid_terms(p, d)[1], default=0)
+    hi = math.floor(rule.limit * 60 * period / 7 + 1e-6)
+    running: list[Any] | None = None
+    for start in range(horizon - period + 1):
+        first, stop = max(start - offset, 0), min(start + period - offset, days)
+        if first >= stop:
+            continue  # wholly outside the model: constants, checked where they were rostered
+        constant = known[start + period] - known[start]
+        if constant + most[stop] - most[first] <= hi:
+            continue
+        running = running or _running_minutes(rm, p, most)
+        rm.limit(
+            rm.mode(rule),
+            "max_average_weekly_hours",
+            p,
+            start - offset,
+            f"{counted(rm.params.reference_weeks, 'week')} from this date",
+            running[stop] - running[first] + constant,
+            hi=hi,
+            unit=60,
+        )
+    return True
+
+
+def _running_minutes(rm: RosterModel, p: int, most: list[int]) -> list[Any]:
+    r""":math:`H_{pd}` for d = 0 .. days: person p's paid minutes before model day d (0 at d = 0; a
+    day without a shift to work carries the total over)."""
+    running: list[Any] = [0]
+    for d in range(rm.inp.days):
+        lits, minutes = rm.paid_terms(p, d)
+        if not lits:
+            running.append(running[-1])
+            continue
+        total = rm.model.new_int_var(0, most[d + 1], f"paid_before[{rm.staff[p]},{d + 1}]")
+        rm.model.add(total == running[-1] + cp_model.LinearExpr.weighted_sum(lits, minutes))
+        running.append(total)
+    return running
 
 
 def _outside(rm: RosterModel, what: str, p: int) -> int:

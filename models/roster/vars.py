@@ -68,6 +68,19 @@ class Outside:
     on_calls: dict[int, int]
 
 
+@dataclass(frozen=True)
+class ReferenceDays:
+    """Where a model of some of the horizon's days stands in it, for the reference periods of
+    ``max_average_weekly_hours`` (:func:`models.roster.rules.paid_hours`): the horizon day of the
+    model's day 0, the horizon's days, and per person the paid minutes of the horizon days outside
+    the model that are known (the rest of a rota being improved, or the days already built of one
+    being built in turn; days not listed count 0)."""
+
+    offset: int
+    horizon_days: int
+    minutes: dict[int, dict[int, int]]
+
+
 @dataclass
 class RosterModel:
     """A built (not solved) rota model: ``model`` plus the handles needed to read a solution."""
@@ -90,6 +103,7 @@ class RosterModel:
     and_cache: dict[tuple[int, ...], Any] = field(default_factory=dict)
     paid_cache: dict[tuple[int, int], tuple[list[Any], list[int]]] = field(default_factory=dict)
     outside: Outside | None = None
+    reference: ReferenceDays | None = None
 
     @functools.cached_property
     def first_known_day(self) -> int:

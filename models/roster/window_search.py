@@ -42,7 +42,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from models.roster.clock import ShiftClock
-from models.roster.horizon import window_input, window_spans
+from models.roster.horizon import reference_days, window_input, window_spans
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.rules import FAMILIES
@@ -150,6 +150,7 @@ def window_model(
     sub = window_input(inp, lo, stop - lo, history, settings.history_days, rules=inp.rules)
     sub_rm = make_variables(sub, params, False)
     sub_rm.outside = _outside(inp, rota, lo, stop, ShiftClock(inp.first_date, inp.timezone, inp.shifts))
+    sub_rm.reference = reference_days(inp, params, rota, lo, stop)
     for family in FAMILIES:
         family(sub_rm)
     sub_rm.model.minimize(

@@ -321,6 +321,16 @@ PARAMETERS = (
         optional=True,
     ),
     Parameter(
+        "reference_weeks",
+        int,
+        RosterParameters().reference_weeks,
+        "weeks",
+        "reference period of max_average_weekly_hours: on a longer rota every run of this many "
+        "consecutive weeks averages at most the limit (17: the Working Time Regulations' default; "
+        "26: the 2016 doctors' contract)",
+        minimum=1,
+    ),
+    Parameter(
         "reproducible",
         bool,
         True,
@@ -426,6 +436,7 @@ MODEL_PARAMETERS = (
     "change_weight",
     "max_changes",
     "hard_violation_weight",
+    "reference_weeks",
     "time_limit",
     "reproducible",
     "work_per_second",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 
@@ -71,6 +72,30 @@ def test_the_windows_together_are_legal_across_every_seam_and_the_history() -> N
     scored = check_roster(inp, rolled.assignments)
     assert scored.feasible, scored.hard.head().to_string()
     assert scored.score > 0  # soft rules were left out of the windows: the rota pays for some
+
+
+def test_the_windows_together_keep_every_reference_period() -> None:
+    """``max_average_weekly_hours`` hard at 40 h over two-week reference periods: the windows of
+    two weeks each hold the periods they reach, the days built before counted, so the rota keeps
+    every one (without the rule its fortnights reach 96 h while its eight weeks average under 35)."""
+    plain = generate(8, 56, 3, history_days=7)
+    row = {
+        "group": "*",
+        "rule": "max_average_weekly_hours",
+        "shift": "",
+        "limit": 40.0,
+        "hard": True,
+        "weight": 1,
+    }
+    inp = dataclasses.replace(plain, rules=pd.concat([plain.rules, pd.DataFrame([row])], ignore_index=True))
+    params = models.roster.Parameters(reference_weeks=2)
+    rolled = rolling_rota(inp, params, SolveOptions(threads=2), SMALL)
+    assert rolled.assignments is not None
+    scored = check_roster(inp, rolled.assignments, params)
+    assert scored.feasible, scored.hard.head().to_string()
+    unchecked = rolling_rota(plain, params, SolveOptions(threads=2), SMALL)
+    assert unchecked.assignments is not None
+    assert not check_roster(inp, unchecked.assignments, params).feasible  # the periods bind
 
 
 @pytest.mark.slow

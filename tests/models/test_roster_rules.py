@@ -20,6 +20,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models.roster import rules
+from models.roster.check import check_roster
 from models.roster.input import RosterInput, RosterParameters, rules_table
 from models.roster.vars import RosterModel, make_variables
 
@@ -250,6 +251,53 @@ def test_max_average_weekly_hours_and_totals() -> None:
     assert cost(most, rules.paid_hours, {"P1": "DDD"}) is INFEASIBLE
     least = tiny([("min_total_hours", "", 20, False, 1)], days=3)
     assert cost(least, rules.paid_hours, {"P1": "DD-"}) == 4
+
+
+def test_max_average_weekly_hours_over_each_reference_period() -> None:
+    """On a rota longer than the reference period every run of that many weeks, from each day,
+    averages at most the limit: six 8-hour days in the first week are 48 h in a one-week period
+    (40 h), though the fortnight's 80 h average 40 a week."""
+    hard = tiny([("max_average_weekly_hours", "", 40, True, 1)], days=14)
+    one_week, two_weeks = RosterParameters(reference_weeks=1), RosterParameters(reference_weeks=2)
+    front_loaded = {"P1": "DDDDDD--DDDD--"}
+    assert cost(hard, rules.paid_hours, front_loaded) == 0  # 17 weeks: the rota's own two weeks
+    assert cost(hard, rules.paid_hours, front_loaded, two_weeks) == 0
+    assert cost(hard, rules.paid_hours, front_loaded, one_week) is INFEASIBLE
+    assert cost(hard, rules.paid_hours, {"P1": "DDDDD--DDDDD--"}, one_week) == 0  # any 7 days: 40 h
+    assert cost(hard, rules.paid_hours, {"P1": "--DDDDDD------"}, one_week) is INFEASIBLE  # days 2-8
+    soft = tiny([("max_average_weekly_hours", "", 40, False, 3)], days=14)
+    assert cost(soft, rules.paid_hours, front_loaded, one_week) == 8 * 3  # days 0-6: 8 h over
+
+
+def test_the_checker_counts_each_reference_period_as_the_model_does() -> None:
+    soft = tiny([("max_average_weekly_hours", "", 40, False, 3)], days=14)
+    worked = [(0, 1, 2, 3, 4, 5, 8, 9, 10, 11), (0, 1, 2, 3, 4, 5, 6)]
+    rota = pd.DataFrame(
+        [
+            {"staff_id": f"P{i + 1}", "date": day(d), "shift_id": "D"}
+            for i, days in enumerate(worked)
+            for d in days
+        ]
+    )
+    checked = check_roster(soft, rota, RosterParameters(reference_weeks=1))
+    rows = checked.penalties[checked.penalties["rule"] == "max_average_weekly_hours"]
+    # P1: days 0-6 hold 48 h; P2: days 0-6 hold 56 h and days 1-7, 2-8, ... 48, 40, ...
+    assert rows[["staff", "date", "detail", "amount"]].values.tolist() == [
+        ["P1", day(0), "1 week from this date", 8],
+        ["P2", day(0), "1 week from this date", 16],
+        ["P2", day(1), "1 week from this date", 8],
+    ]
+    assert checked.score == (8 + 16 + 8) * 3
+    assert (
+        cost(
+            soft,
+            rules.paid_hours,
+            {"P1": "DDDDDD--DDDD--", "P2": "DDDDDDD-------"},
+            RosterParameters(reference_weeks=1),
+        )
+        == checked.score
+    )
+    assert check_roster(soft, rota).score == 0  # 17 weeks: the fortnight's average, 40 and 28 h a week
 
 
 def test_contract_hours_tolerance_with_leave_credit() -> None:

@@ -38,7 +38,30 @@ def test_the_sub_model_prices_a_window_change_as_the_checker_does() -> None:
     the horizon's counts outside the sub-model (contract hours, weekends, fairness) and the seams
     are the whole model's."""
     inp, rota = constructed(8, 42, 1)
-    params = RosterParameters()
+    _prices_as_the_checker(inp, rota, RosterParameters())
+
+
+def test_the_sub_model_prices_reference_periods_across_its_edges_as_the_checker_does() -> None:
+    """The same with ``max_average_weekly_hours`` soft at 30 h over two-week reference periods, of
+    which the six weeks hold 29, most reaching past the window's sub-model on one side or both:
+    the minutes outside it count as the checker counts them."""
+    inp, rota = constructed(8, 42, 1)
+    row = {
+        "group": "*",
+        "rule": "max_average_weekly_hours",
+        "shift": "",
+        "limit": 30.0,
+        "hard": False,
+        "weight": 2,
+    }
+    inp = dataclasses.replace(inp, rules=pd.concat([inp.rules, pd.DataFrame([row])], ignore_index=True))
+    params = RosterParameters(reference_weeks=2)
+    paid = check_roster(inp, rota, params).penalties
+    assert (paid["rule"] == "max_average_weekly_hours").sum() > 5  # the periods bind
+    _prices_as_the_checker(inp, rota, params)
+
+
+def _prices_as_the_checker(inp: object, rota: pd.DataFrame, params: RosterParameters) -> None:
     built = window_model(inp, params, rota, 14, 28, WEEKS)
     assert built is not None
     rm, values, lo = built
