@@ -55,7 +55,7 @@ class Rota:
     invalid and doubled ones in ``found``."""
 
     def __init__(
-        self, inp: RosterInput, assignments: pd.DataFrame, found: Findings, reference_weeks: int = 17
+        self, inp: RosterInput, assignments: pd.DataFrame, found: Findings, reference_weeks: int
     ) -> None:
         self.inp, self.first_date, self.days = inp, inp.first_date, inp.days
         self.reference_weeks = reference_weeks  # of max_average_weekly_hours
