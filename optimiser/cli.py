@@ -197,7 +197,27 @@ def solve(
         deadline=solve_deadline(started, _run_limit(time_limit, loaded), _plan_rows(loaded)),
     )
     click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
-    _solve_contract(loaded, folder, backend, options, out, force, verbose, start)
+    request = _request_meta(folder, backend, gap, overrides, scenario, start_run)
+    _solve_contract(loaded, folder, backend, options, out, force, verbose, start, request)
+
+
+def _request_meta(
+    folder: Path, backend: str, gap: float, overrides: Overrides, scenario: str | None, start_run: Path | None
+) -> dict[str, Any]:
+    """What the run was asked beyond its time limit, seed and threads: the solver and gap, the
+    scenario and the overrides (``--set``, ``--open``, ``--close``, the scenario's own, as one
+    scenario entry), the warm start, and the SHA-256 of the instance's files as they were read, so
+    that a plan taken to a board can be traced to exactly what produced it and solved again."""
+    from optimiser.commands.parallel import instance_fingerprint
+
+    return {
+        "solver": backend,
+        "gap": gap,
+        "scenario": scenario,
+        "overrides": overrides.to_dict(),
+        "start": None if start_run is None else str(start_run.resolve()),
+        "instance_sha256": instance_fingerprint(str(folder)),
+    }
 
 
 def _run_limit(time_limit: float | None, loaded: Any) -> float | None:
@@ -267,7 +287,12 @@ def _overrides(
 
 
 def _run_meta(
-    folder: Path, loaded: Any, written: list[str], run_id: str, solve: dict[str, Any] | None = None
+    folder: Path,
+    loaded: Any,
+    written: list[str],
+    run_id: str,
+    solve: dict[str, Any] | None = None,
+    request: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "run_id": run_id,
@@ -276,6 +301,7 @@ def _run_meta(
         "kind": loaded.kind.name,
         "version": __version__,
         "solve": solve,
+        "request": request,
         "files": written,
     }
 
@@ -297,6 +323,7 @@ def _solve_contract(
     force: bool,
     verbose: bool,
     start: Any = None,
+    request: dict[str, Any] | None = None,
 ) -> None:
     """Solve, check, write and summarise under the model contract; exits."""
     from optimiser.progress import SolveProgress
@@ -308,7 +335,7 @@ def _solve_contract(
     try:
         with run_folder(out, run_id, force=force, instance=folder) as tmp:
             written = write_outcome(outcome, tmp)
-            meta = _run_meta(folder, loaded, written, run_id, _solve_meta(options, outcome.plan))
+            meta = _run_meta(folder, loaded, written, run_id, _solve_meta(options, outcome.plan), request)
             write_json(tmp / "run.json", meta)
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)

@@ -42,6 +42,30 @@ def test_every_run_folder_is_marked_with_its_run_id(tiny_instance: Path, tmp_pat
     assert "summary.json" in meta["files"] and "sites.csv" in meta["files"]
 
 
+def test_run_json_records_what_the_run_was_asked(tiny_instance: Path, tmp_path: Path) -> None:
+    """A plan taken to a board traces to what produced it: run.json held the time limit, seed and
+    threads, but not ``--set``, ``--open``/``--close``, the solver or the instance's contents, so a
+    run with ``--set budget=...`` could not be told from, or solved again as, the base run."""
+    out = tmp_path / "run"
+    args = ("--set", "max_travel_minutes=45", "--open", "B", "--solver", "highs", "--gap", "0.01")
+    assert solve(tiny_instance, out, *args).exit_code == 0
+    request = json.loads((out / "run.json").read_text())["request"]
+    assert request["solver"] == "highs" and request["gap"] == 0.01 and request["scenario"] is None
+    assert request["overrides"] == {"set": {"max_travel_minutes": 45}, "open": ["B"]}
+    assert request["start"] is None and len(request["instance_sha256"]) == 64
+    again = tmp_path / "again"
+    assert solve(tiny_instance, again).exit_code == 0
+    plain = json.loads((again / "run.json").read_text())["request"]
+    assert plain["overrides"] == {} and plain["instance_sha256"] == request["instance_sha256"]
+    (tiny_instance / "zones.csv").write_text((tiny_instance / "zones.csv").read_text().replace("600", "601"))
+    edited = tmp_path / "edited"
+    assert solve(tiny_instance, edited).exit_code == 0
+    assert (
+        json.loads((edited / "run.json").read_text())["request"]["instance_sha256"]
+        != plain["instance_sha256"]
+    )
+
+
 def test_force_replaces_the_runs_files_and_keeps_the_users(tiny_instance: Path, tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert solve(tiny_instance, out).exit_code == 0
