@@ -184,6 +184,30 @@ def _map_section(title: str, svg: str | None, figures: Sequence[tuple[str, str]]
     return {"title": title, "figures": list(figures), "svg": svg}
 
 
+def asked(request: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The headline's line of what the run was asked (``run.json``'s ``request``): the scenario
+    and overrides, the solver, and the start of the SHA-256 of the instance's files, so that a
+    board reading the plan knows which variant of the instance it is; none for an older run."""
+    if not request:
+        return []
+    overrides = request.get("overrides") or {}
+    parts = [f"scenario {request['scenario']}"] if request.get("scenario") else []
+    if overrides.get("set"):
+        parts.append("--set " + ", ".join(f"{k}={v}" for k, v in overrides["set"].items()))
+    for key in ("open", "close"):
+        if overrides.get(key):
+            parts.append(f"--{key} " + ", ".join(map(str, overrides[key])))
+    if overrides.get("scale_demand"):
+        parts.append("demand scaled " + ", ".join(f"{k} x{v}" for k, v in overrides["scale_demand"].items()))
+    if overrides.get("remove"):
+        parts.append("removed " + ", ".join(map(str, overrides["remove"])))
+    words = "; ".join(parts) if parts else "the instance as it is"
+    sha = str(request.get("instance_sha256") or "")
+    extra = [str(request["solver"])] if request.get("solver") else []
+    extra += [f"instance files {sha[:12]}"] if sha else []
+    return [("Solved with", words + (f" ({', '.join(extra)})" if extra else ""))]
+
+
 def run_context(
     run: Path, years: Sequence[int] | None = None, instance: Path | None = None
 ) -> dict[str, Any]:
@@ -221,7 +245,7 @@ def run_context(
     return {
         "title": f"{meta.get('name', run.name)}: {kind} plan",
         "subtitle": f"Run folder {run.name}",
-        "headline": headline(summary),
+        "headline": [*headline(summary), *asked(meta.get("request"))],
         "explanation": summary.get("explanation") or [],
         "notes": notes,
         "check": summary.get("check"),

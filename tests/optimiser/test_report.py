@@ -329,3 +329,31 @@ def test_headline_of_a_sact_run_serving_no_one_says_so() -> None:
     }  # fmt: skip
     items = dict(headline(summary))
     assert items["Mean travel of served attendances"] == "none served"
+
+
+def test_the_headline_says_what_the_run_was_asked() -> None:
+    """A board reading a plan solved with ``--set`` or a scenario saw nothing of it in the report."""
+    from optimiser.report.context import asked
+
+    request = {
+        "solver": "highs",
+        "scenario": "growth",
+        "overrides": {"set": {"budget": 1e9}, "close": ["RXN02"], "scale_demand": {"Z1": 1.1}},
+        "instance_sha256": "97366a33ec4b518607d5",
+    }
+    assert asked(request) == [
+        ("Solved with", "scenario growth; --set budget=1000000000.0; --close RXN02; demand scaled Z1 x1.1 "
+         "(highs, instance files 97366a33ec4b)")
+    ]  # fmt: skip
+    plain = {"solver": "cpsat", "overrides": {}, "instance_sha256": ""}
+    assert asked(plain) == [("Solved with", "the instance as it is (cpsat)")]
+    assert asked(None) == []  # a run written before run.json recorded its request
+
+
+def test_a_reports_headline_names_the_overrides_of_its_run(tiny_instance: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    args = ["solve", str(tiny_instance), "--out", str(run), "--open", "B"]
+    assert CliRunner().invoke(main, args, catch_exceptions=False).exit_code == 0
+    assert CliRunner().invoke(main, ["report", str(run)], catch_exceptions=False).exit_code == 0
+    assert "Solved with" in (html := (run / "report.html").read_text(encoding="utf-8"))
+    assert "--open B (highs, instance files" in html
