@@ -16,7 +16,7 @@ import click
 from models.common.words import count
 from optimiser import __version__
 from optimiser.commands.instance_path import resolve_instance
-from optimiser.errors import InputError
+from optimiser.errors import PROBLEMS_SHOWN, InputError, problem_lines
 from optimiser.outputs import (
     OutputExistsError,
     new_run_id,
@@ -37,10 +37,14 @@ START_ELSEWHERE = {
 """What a kind without ``--start`` starts from instead, said when ``--start`` is given for it."""
 
 
-def _fail_input(exc: InputError, what: str = "The instance has problems") -> None:
-    click.echo(f"{what} ({len(exc.problems)}):", err=True)
-    for problem in exc.problems:
-        click.echo(f"  {problem}", err=True)
+def _fail_input(
+    exc: InputError, what: str = "The instance has problems", path: str | None = None, every: bool = False
+) -> None:
+    """The problems (the first :data:`PROBLEMS_SHOWN`, ``every`` for all) on stderr, exit 2;
+    ``path`` names the instance in the command that lists them all."""
+    rest = f": optimiser validate {path} --all lists them all" if path else ""
+    for line in problem_lines(exc.problems, what, every, rest):
+        click.echo(line, err=True)
     if exc.later:
         click.echo(f"Not yet checked: {exc.later}.", err=True)
     sys.exit(EXIT_BAD_INPUT)
@@ -162,7 +166,7 @@ def solve(
         overrides = _overrides(folder, assignments, open_sites, close_sites, scenario_file, scenario)
         loaded = load_instance(folder, overrides=overrides)
     except InputError as exc:
-        _fail_input(exc)
+        _fail_input(exc, path=path)
     kind = loaded.kind
     if start_run is not None and kind.name not in START_KINDS:
         hint = START_ELSEWHERE.get(kind.name, "")
@@ -385,20 +389,26 @@ def _default_out(name: str) -> Path:
 
 @main.command()
 @click.argument("path")
-def validate(path: str) -> None:
-    """Check the instance at PATH and list every problem (file, row, column)."""
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help=f"List every problem; by default the first {PROBLEMS_SHOWN} and how many more.",
+)
+def validate(path: str, every: bool) -> None:
+    """Check the instance at PATH and list its problems (file, row, column)."""
     from optimiser.kinds import load_instance
 
     folder = resolve_instance(path)
     try:
         loaded = load_instance(folder)
     except InputError as exc:
-        _fail_input(exc)
+        _fail_input(exc, path=None if every else path, every=every)
     click.echo(f"{loaded.raw.name}: a valid '{loaded.kind.name}' instance")
-    _validate_scenarios(folder)
+    _validate_scenarios(folder, path, every)
 
 
-def _validate_scenarios(folder: Path) -> None:
+def _validate_scenarios(folder: Path, path: str, every: bool) -> None:
     """The folder's own ``scenarios.yaml``, which ``solve --scenario`` and ``scenarios`` read
     without being told: every scenario loaded, its problems listed, exit 2 (a folder whose
     scenario file named an unknown site or parameter was called valid)."""
@@ -412,7 +422,7 @@ def _validate_scenarios(folder: Path) -> None:
     try:
         named = every_scenario_loaded(folder, read_scenarios(file), load_instance)
     except InputError as exc:
-        _fail_input(exc, f"Its {SCENARIO_FILE} has problems")
+        _fail_input(exc, f"Its {SCENARIO_FILE} has problems", None if every else path, every)
     click.echo(f"{SCENARIO_FILE}: {count(len(named), 'scenario')}, each a valid instance")
 
 

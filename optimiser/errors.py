@@ -41,5 +41,20 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+PROBLEMS_SHOWN = 50
+"""Problems listed on the terminal before the rest are counted (hundreds of lines of one broken
+column bury the first and the summary); ``optimiser validate --all`` lists every one."""
+
+
+def problem_lines(problems: list[Problem], heading: str, every: bool = False, rest: str = "") -> list[str]:
+    """The heading with the count, the first :data:`PROBLEMS_SHOWN` problems (all with
+    ``every``) and how many more there are, then ``rest``: how to list them all."""
+    shown = problems if every else problems[:PROBLEMS_SHOWN]
+    lines = [f"{heading} ({len(problems)}):", *(f"  {p}" for p in shown)]
+    if len(shown) < len(problems):
+        lines.append(f"  ... and {len(problems) - len(shown)} more{rest}")
+    return lines
+
+
 class NoPlanError(Exception):
     """A solve that ended without a plan, with the explanation shown to the user."""

@@ -17,15 +17,16 @@ import pandas as pd
 
 from models.common.words import count
 from optimiser.commands.parallel import Job, JobOutcome, run_jobs
-from optimiser.errors import InputError
+from optimiser.errors import InputError, problem_lines
 from optimiser.outputs import replacing, run_folder_refusal
 
 
-def fail(exc: InputError) -> None:
-    """Every problem of a bad request on stderr, then exit 2."""
-    click.echo(f"The request has problems ({len(exc.problems)}):", err=True)
-    for problem in exc.problems:
-        click.echo(f"  {problem}", err=True)
+def fail(exc: InputError, path: str | None = None) -> None:
+    """The problems of a bad request on stderr (the first :data:`PROBLEMS_SHOWN`, with how
+    many more and, given the instance's ``path``, the command that lists them all), exit 2."""
+    rest = f": optimiser validate {path} --all lists them all" if path else ""
+    for line in problem_lines(exc.problems, "The request has problems", rest=rest):
+        click.echo(line, err=True)
     sys.exit(2)
 
 

@@ -232,7 +232,7 @@ def frontier(
     try:
         loaded = load_instance(instance)
     except InputError as exc:
-        fail(exc)
+        fail(exc, path)
     if loaded.kind.name != AXES[axis]:
         click.echo(f"frontier --x {axis} is for {AXES[axis]} instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)

@@ -63,7 +63,7 @@ def regret(
     try:
         loaded = load_instance(instance)
     except InputError as exc:
-        fail(exc)
+        fail(exc, path)
     if loaded.kind.name != "sact":
         click.echo(f"regret is for sact instances, not '{loaded.kind.name}'", err=True)
         raise SystemExit(2)

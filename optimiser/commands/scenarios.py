@@ -81,7 +81,7 @@ def scenarios(
         named = read_scenarios(file)
         loaded = every_scenario_loaded(instance, named, load_instance)
     except InputError as exc:
-        fail(exc)
+        fail(exc, path if scenario_file is None else None)  # validate reads the folder's own
     first = next(iter(loaded.values()))
     out = claim_out(out or default_out("scenarios", first.raw.name), "scenarios")
     base_args = solve_arguments(instance, backend, time_limit, gap)

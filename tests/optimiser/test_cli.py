@@ -145,6 +145,33 @@ def test_a_site_that_must_both_open_and_close_is_refused(tiny_instance: Path) ->
     assert "sites.csv, row 2, column 'must_close': must_open and must_close are both true" in result.output
 
 
+def test_validate_and_solve_list_the_first_problems_and_count_the_rest(
+    tiny_instance: Path, tmp_path: Path
+) -> None:
+    """A column broken all the way down is listed to the first 50 problems and the rest counted,
+    by validate and solve alike, where hundreds of lines were printed; validate --all lists all."""
+    from optimiser.errors import PROBLEMS_SHOWN
+
+    rows = "".join(f"Z{i},A,x\n" for i in range(PROBLEMS_SHOWN + 30))
+    (tiny_instance / "travel.csv").write_text("zone_id,site_id,minutes\n" + rows)
+    every = run("validate", str(tiny_instance), "--all").output
+    listed = [line for line in every.splitlines() if line.startswith("  ") and "travel.csv" in line]
+    assert len(listed) > PROBLEMS_SHOWN + 20 and f"has problems ({len(listed)})" in every
+    for command in (
+        ["validate", str(tiny_instance)],
+        ["solve", str(tiny_instance), "--out", str(tmp_path / "r")],
+    ):
+        result = run(*command)
+        assert result.exit_code == 2
+        lines = result.output.splitlines()
+        assert [line for line in lines if line.startswith("  ") and "travel.csv" in line] == listed[
+            :PROBLEMS_SHOWN
+        ]
+        more = len(listed) - PROBLEMS_SHOWN
+        assert f"  ... and {more} more: optimiser validate {tiny_instance} --all lists them all" in lines
+    assert not (tmp_path / "r").exists()
+
+
 def test_validate_reports_unknown_reference_and_missing_travel(tiny_instance: Path) -> None:
     (tiny_instance / "travel.csv").write_text("zone_id,site_id,minutes\nZ1,A,10\nZ9,A,5\n")
     result = run("validate", str(tiny_instance))
