@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from optimiser.errors import InputError, Problem
+from optimiser.exports.safe import read_written_csv
 from optimiser.instance_files import read_yaml
 from optimiser.overrides import Overrides, overrides_from_mapping
 
@@ -174,7 +175,7 @@ def _plan_table(path: Path, keys: tuple[str, ...], values: tuple[str, ...]) -> p
         return None
     # as text: a row only one plan has leaves a blank, and the other values stay as written
     # (chairs 29, not the 29.0 of the float column a blank made of them)
-    frame = pd.read_csv(path, dtype=str)
+    frame = read_written_csv(path, dtype=str)
     present = [v for v in values if v in frame.columns]
     return frame.set_index(list(keys))[present]
 

@@ -29,6 +29,7 @@ from optimiser.commands.batch import (
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 from optimiser.exports.calendars import file_name_of
+from optimiser.exports.safe import read_written_csv
 from optimiser.scenarios import explanation_text
 
 
@@ -74,7 +75,7 @@ def regret(
     done = run_batch([base], time_limit, memory_limit, workers, scheduler, later=candidates)
     if not (base.folder / "sites.csv").is_file():
         exit_without_plan(done, base, f"The instance has no plan; see {base.folder}")
-    sites = pd.read_csv(base.folder / "sites.csv", dtype={"site_id": str})
+    sites = read_written_csv(base.folder / "sites.csv", dtype={"site_id": str})
     jobs = [base]
     for _, site in sites.iterrows():
         flag = "--close" if bool(site["open"]) else "--open"
@@ -135,7 +136,7 @@ def regret_table(
         forced_sites = job.folder / "sites.csv"
         if forced_sites.is_file() and doc.get("costs"):
             cost = float(doc["costs"]["total"])
-            other = pd.read_csv(forced_sites, dtype={"site_id": str})
+            other = read_written_csv(forced_sites, dtype={"site_id": str})
             now_open = set(other.loc[other["open"].astype(bool), "site_id"]) - {site["site_id"]}
             was_open = base_open - {site["site_id"]}
             row.update(

@@ -3,8 +3,9 @@
 A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return can be run as
 a formula by Excel, LibreOffice or Google Sheets when a CSV is opened (CSV or formula injection).
 Such text is prefixed with an apostrophe, which spreadsheets show as plain text; reading a CSV
-back as input (:func:`plain_text`, e.g. a run's ``assignments.csv`` as ``published.csv``) takes
-that one apostrophe off again, so the engine's files round-trip.  Numbers are
+back as input (:func:`plain_text`, e.g. a run's ``assignments.csv`` as ``published.csv``) or as
+the engine's own (:func:`read_written_csv`) takes that one apostrophe off again, so the engine's
+files round-trip.  Numbers are
 left as numbers; :func:`write_csv` writes each float to its column's fixed decimals
 (:mod:`optimiser.exports.numbers`: shares 6, money 2, everything else 4).
 """
@@ -53,6 +54,14 @@ def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
                 out.iloc[:, i] = values.where(~quoted, values[quoted].map(plain_text))
     out.columns = [plain_text(str(c)) for c in frame.columns]
     return out
+
+
+def read_written_csv(path: Any, **options: Any) -> pd.DataFrame:
+    """A CSV the engine wrote with :func:`write_csv` (a run's plan, a comparison's tables), read
+    with pandas' ``options`` and every text cell as it was before it was made safe: a site ``=B``
+    written ``'=B`` is ``=B`` again, so it matches the instance (regret's forced runs, a
+    scenario's differences, a report's tables)."""
+    return plain_frame(pd.read_csv(path, **options))
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

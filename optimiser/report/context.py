@@ -11,6 +11,7 @@ import pandas as pd
 
 from models.common.words import count, status_words
 from models.sact.access import percent
+from optimiser.exports.safe import read_written_csv
 from optimiser.kinds.figures import gap_percent, money
 from optimiser.report import svgmap
 from optimiser.report.instance import loaded_instance, run_instance, run_map_note
@@ -153,7 +154,7 @@ def rota_grid(run: Path, instance: Path | None = None) -> str | None:
     path = run / "assignments.csv"
     if not path.is_file():
         return None
-    shifts = pd.read_csv(path, dtype=str)
+    shifts = read_written_csv(path, dtype=str)
     if shifts.empty:
         return None
     colour = {
@@ -223,7 +224,7 @@ def run_context(
     tables = []
     for name in meta.get("files", []):
         if name.endswith(".csv") and (run / name).is_file():
-            frame = pd.read_csv(run / name)
+            frame = read_written_csv(run / name)
             tables.append((name.removesuffix(".csv").replace("_", " "), _table(frame), len(frame)))
     grid = rota_grid(run, instance if kind == "roster" else None)
     charts: list[tuple[str, str]] = (
@@ -336,14 +337,14 @@ def _first_run(folder: Path, table: pd.DataFrame) -> Path | None:
 
 def comparison_context(folder: Path) -> dict[str, Any]:
     """A comparison (scenarios, frontier or regret): the table, charts, and the first plan's map."""
-    table = pd.read_csv(folder / "comparison.csv")
+    table = read_written_csv(folder / "comparison.csv")
     charts = []
     frontier_svg = _svg_file(folder / "frontier.svg")
     if frontier_svg:
         charts.append(("Trade-off frontier (points in the frontier table below)", frontier_svg))
     tables = [("comparison", _table(table), len(table))]
     if (folder / "regret.csv").is_file():
-        regret = pd.read_csv(folder / "regret.csv")
+        regret = read_written_csv(folder / "regret.csv")
         optimum = table.loc[table["scenario"] == "optimum", "status"] if "scenario" in table else None
         proven = optimum is None or optimum.empty or bool((optimum == "optimal").all())
         chart = _regret_chart(regret, folder, proven)
@@ -351,9 +352,11 @@ def comparison_context(folder: Path) -> dict[str, Any]:
             charts.append(("What forcing each site costs", chart))
         tables.insert(0, ("regret", _table(regret), len(regret)))
     if (folder / "frontier.csv").is_file():
-        frontier = pd.read_csv(folder / "frontier.csv")
+        frontier = read_written_csv(folder / "frontier.csv")
         tables.insert(0, ("frontier", _table(frontier), len(frontier)))
-    differences = pd.read_csv(folder / "differences.csv") if (folder / "differences.csv").is_file() else None
+    differences = (
+        read_written_csv(folder / "differences.csv") if (folder / "differences.csv").is_file() else None
+    )
     if differences is not None and len(differences):
         tables.append(("plan differences against the first", _table(differences), len(differences)))
     first = _first_run(folder, table)

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from models.common.words import count
+from optimiser.exports.safe import read_written_csv
 from optimiser.report import svgmap
 from optimiser.report.instance import run_instance_loaded
 
@@ -22,10 +23,10 @@ def sact_map(run: Path, instance: Path, colour_by: str = "travel") -> str | None
     if loaded is None:  # the instance moved or changed since the run: see run_map_note
         return None
     data = loaded.model_input.input
-    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
-    plan = pd.read_csv(run / "sites.csv", dtype={"site_id": str})
+    allocation = read_written_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
+    plan = read_written_csv(run / "sites.csv", dtype={"site_id": str})
     hub = run / "hub_links.csv"
-    links = pd.read_csv(hub, dtype={"site_id": str, "hub_id": str}) if hub.is_file() else None
+    links = read_written_csv(hub, dtype={"site_id": str, "hub_id": str}) if hub.is_file() else None
     return network_map(data, allocation, plan, links, colour_by)
 
 
@@ -82,7 +83,7 @@ def ooh_map(run: Path, instance: Path) -> str | None:
     if loaded is None:  # the instance moved or changed since the run: see run_map_note
         return None
     raw_sites = loaded.raw.tables["sites"]
-    cover = pd.read_csv(coverage, dtype=str)
+    cover = read_written_csv(coverage, dtype=str)
     hub_column = next((c for c in cover.columns if re.fullmatch(r"hub(_after|_id)?", c)), None)
     hubs = set(cover[hub_column]) if hub_column else set()
     sites = [

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimiser.exports.safe import read_written_csv
 from optimiser.report.instance import run_instance_loaded
 from optimiser.report.maps import network_map
 
@@ -154,7 +155,7 @@ def rollout_views(
     schedule_file = run / "schedule.csv"
     if not schedule_file.is_file():
         return [], []
-    schedule = pd.read_csv(schedule_file, dtype={"site_id": str})
+    schedule = read_written_csv(schedule_file, dtype={"site_id": str})
     labels = list(dict.fromkeys(schedule["year"].tolist()))
     chosen = choose_years(labels, years)
     charts = [
@@ -167,8 +168,8 @@ def rollout_views(
     if loaded is None:  # the instance moved or changed since the run: see run_map_note
         return [], charts
     data = loaded.model_input.input.base
-    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
-    links = pd.read_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
+    allocation = read_written_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
+    links = read_written_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
     access_file = run / "access_by_year.csv"
     access = pd.read_csv(access_file) if access_file.is_file() else None
     maps = []

@@ -12,7 +12,7 @@ import pytest
 
 from optimiser.exports.calendars import calendar_file_names, staff_id_of_file
 from optimiser.exports.rota import write_rota_calendars, write_rota_csv, write_rota_workbook
-from optimiser.exports.safe import plain_frame, plain_text, safe_frame, safe_text, write_csv
+from optimiser.exports.safe import plain_frame, plain_text, read_written_csv, safe_frame, safe_text, write_csv
 from optimiser.exports.workbook import write_workbook
 
 LONDON = "Europe/London"
@@ -76,6 +76,16 @@ def test_plain_text_takes_off_only_the_apostrophe_the_engine_adds() -> None:
     frame = plain_frame(pd.DataFrame({"'=id": ["'+B", "'O'Neil", "x"], "n": ["'-1", "2", ""]}))
     assert list(frame.columns) == ["=id", "n"]
     assert frame.values.tolist() == [["+B", "-1"], ["'O'Neil", "2"], ["x", ""]]
+
+
+def test_a_csv_the_engine_wrote_reads_back_exactly(tmp_path: Path) -> None:
+    """write_csv then read_written_csv gives every id as it was: '=B', '+44', '@x', '-3' as text,
+    a user's own '\'=x' and 'Ann', and numbers untouched."""
+    frame = pd.DataFrame({"site_id": ["=B", "+44", "@x", "-3", "'=x", "Ann"], "chairs": [1, 2, 3, 4, 5, -6]})
+    write_csv(frame, tmp_path / "sites.csv")
+    assert "'=B" in (tmp_path / "sites.csv").read_text(encoding="utf-8")
+    back = read_written_csv(tmp_path / "sites.csv", dtype={"site_id": str})
+    pd.testing.assert_frame_equal(back, frame)
 
 
 def test_calendar_file_names_are_the_ids_made_safe_and_read_back_as_them() -> None:

@@ -415,6 +415,24 @@ def test_regret_keeps_every_run_inside_its_out_folder(tiny_instance: Path, tmp_p
     assert site in set(regret["site_id"])
 
 
+def test_regret_matches_a_site_whose_id_begins_as_a_formula(tiny_instance: Path, tmp_path: Path) -> None:
+    """Site '=B' is written '\'=B' to the plan's sites.csv (formula-safe); regret read it back as
+    '\'=B', forced --close '\'=B' (unknown site: 'not run') and differences.csv quoted it twice."""
+    from optimiser.exports.safe import read_written_csv
+
+    for table in ("sites.csv", "travel.csv"):
+        path = tiny_instance / table
+        path.write_text(path.read_text().replace("\nB,", "\n=B,").replace(",B,", ",=B,"))
+    out = tmp_path / "reg"
+    result = CliRunner().invoke(main, ["regret", str(tiny_instance), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    regret = read_written_csv(out / "regret.csv", dtype={"site_id": str}).set_index("site_id")
+    assert regret.loc["=B", "status"] == "optimal" and regret.loc["=B", "regret"] == pytest.approx(10000.0)
+    differences = read_written_csv(out / "differences.csv", dtype=str)
+    assert set(differences["key"]) == {"A", "=B"}
+    assert "&#x27;=B" not in (out / "report.html").read_text(encoding="utf-8")
+
+
 def test_an_empty_folder_made_for_the_run_is_used(tiny_instance: Path, tmp_path: Path) -> None:
     """mkdir results, then solve --out results: refused, 'already exists; ... add --force to
     replace it', and with --force refused again as not written by optimiser, a circle with
