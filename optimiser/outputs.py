@@ -78,9 +78,15 @@ def _common_refusal(target: Path) -> str | None:
         if not parent.is_dir():
             return f"{target} cannot be made: {parent} is not a folder"
     absolute = target.resolve()
-    if target.exists() and _is_within(Path.cwd().resolve(), absolute):
-        return f"{target} is the working folder or holds it; it is never replaced"
+    if target.exists() and _is_within(Path.cwd().resolve(), absolute) and not _empty_working_folder(target):
+        return f"{target} is the working folder or holds it; it is never replaced (an empty one is used)"
     return None
+
+
+def _empty_working_folder(target: Path) -> bool:
+    """Whether ``target`` is the working folder and empty: a folder made for the output (mkdir
+    results; cd results; --out .), used as the batch commands use it, the files moved into it."""
+    return target.is_dir() and target.resolve() == Path.cwd().resolve() and not any(target.iterdir())
 
 
 def _first_refusal(target: Path, force: bool, marker: str) -> tuple[bool, str | None]:
@@ -224,7 +230,13 @@ def _keep_user_files(old: Path, new: Path, owned: set[str]) -> None:
 
 
 def _swap(target: Path, tmp: Path) -> None:
-    """``tmp`` becomes ``target``; an old ``target`` (only engine files left in it) is deleted after."""
+    """``tmp`` becomes ``target``; an old ``target`` (only engine files left in it) is deleted after.
+    The empty working folder is kept (a shell is in it) and the files moved into it."""
+    if _empty_working_folder(target):
+        for entry in sorted(os.listdir(tmp)):
+            os.rename(tmp / entry, target / entry)
+        tmp.rmdir()
+        return
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))

@@ -132,6 +132,29 @@ def test_out_dot_without_force_is_refused_cleanly(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny"]
 
 
+def test_an_empty_working_folder_is_used_as_the_batch_commands_use_it(
+    tiny_instance: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mkdir results; cd results; --out .: scenarios, frontier, regret and bench wrote into it,
+    solve and generate refused it as 'the working folder ... never replaced', with nothing in it;
+    the files are moved into it (a shell stays in the folder), and a full one is still refused."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = CliRunner().invoke(main, ["solve", str(tiny_instance), "--out", "."])
+    assert result.exit_code == 0, result.output
+    assert {"sites.csv", "summary.json", RUN_MARKER} <= {p.name for p in work.iterdir()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny", "work"]  # no temporary folder left
+    again = CliRunner().invoke(main, ["solve", str(tiny_instance), "--out", ".", "--force"])
+    assert again.exit_code == 2 and "working folder" in again.output
+    generated = tmp_path / "generated"
+    generated.mkdir()
+    monkeypatch.chdir(generated)
+    result = CliRunner().invoke(main, ["generate", "sact", "--zones", "3", "--sites", "2", "."])
+    assert result.exit_code == 0, result.output
+    assert (generated / "instance.yaml").is_file()
+
+
 @pytest.mark.parametrize("force", [False, True])
 def test_out_naming_a_file_is_refused_before_the_solve(
     tiny_instance: Path, tmp_path: Path, force: bool
