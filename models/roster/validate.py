@@ -318,7 +318,7 @@ def validate(inp: RosterTables) -> dict[str, pd.DataFrame]:
         "shifts": shifts,
         "cover": cover,
         "rules": rules,
-        "leave": leave,
+        "leave": credit_within_contract(leave, staff, first, inp.days),
     }
     _dated(inp, out, first, in_horizon)
     clash = out["preassigned"].reset_index().merge(leave, on=["staff_id", "date"])
@@ -358,6 +358,45 @@ def _leave(inp: RosterTables, staff_ids: set[str] | None, first: dt.date, last: 
         fail("leave", f"{dup[1]} has leave twice on one day (one row a person a day)", dup[0], "date")
     inside = pd.Series([first <= d <= last for d in leave["date"]], index=leave.index, dtype=bool)
     return leave.loc[inside].reset_index(drop=True)
+
+
+def leave_beyond_contract(
+    leave: pd.DataFrame, staff: pd.DataFrame, first: dt.date, days: int
+) -> pd.DataFrame:
+    """The rota weeks (7 days from ``first``, the last perhaps shorter) in which a person's leave
+    credits more hours than their contract gives the week: ``staff_id``, ``week`` (its first
+    date), ``credit`` and ``contract`` (the week's contracted hours); people without a contract
+    are left out (no contract hours are held against them)."""
+    offset = (pd.to_datetime(leave["date"]) - pd.Timestamp(first)).dt.days
+    inside = leave.assign(week=offset // 7, credit=leave["credit_hours"].astype(float))[
+        offset.between(0, days - 1)
+    ]
+    weekly = inside.groupby(["staff_id", "week"], as_index=False)["credit"].sum()
+    hours = dict(zip(staff["staff_id"], staff["contract_hours_week"].astype(float), strict=True))
+    weekly["contract"] = [
+        hours.get(who, 0.0) * min(7, days - 7 * week) / 7
+        for who, week in zip(weekly["staff_id"], weekly["week"], strict=True)
+    ]
+    over = weekly[(weekly["contract"] > 0) & (weekly["credit"] > weekly["contract"] + 1e-9)].copy()
+    over["week"] = [first + dt.timedelta(days=7 * int(w)) for w in over["week"]]
+    return over.reset_index(drop=True)[["staff_id", "week", "credit", "contract"]]
+
+
+def credit_within_contract(
+    leave: pd.DataFrame, staff: pd.DataFrame, first: dt.date, days: int
+) -> pd.DataFrame:
+    """``leave`` with each rota week's credit held to the week's contracted hours, its days' credit
+    scaled alike: three weeks of leave credited 37.5 h for a 22.5-h contract left the person owing
+    -22.5 h, a contract-hours breach no rota could avoid (a hard rule: no rota at all)."""
+    over = leave_beyond_contract(leave, staff, first, days)
+    if over.empty:
+        return leave
+    out = leave.copy()
+    week = [first + dt.timedelta(days=7 * ((d - first).days // 7)) for d in out["date"]]
+    scale = {(r.staff_id, r.week): r.contract / r.credit for r in over.itertuples(index=False)}
+    factor = [scale.get(key, 1.0) for key in zip(out["staff_id"], week, strict=True)]
+    out["credit_hours"] = out["credit_hours"] * factor
+    return out
 
 
 def _successions(inp: RosterTables, shift_ids: set[str]) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from models.roster.catalogue import ALL_GROUPS, RULES, WEEKDAYS, limit_beyond_ma
 from models.roster.columns import parse_list
 from models.roster.input import RosterInput, RosterParameters, parse_time
 from models.roster.plan import RosterPlan, cover_export
-from models.roster.validate import paid_beyond_length
+from models.roster.validate import leave_beyond_contract, paid_beyond_length
 from optimiser.errors import InputError, Problem
 from optimiser.exports.rota import run_timestamp, write_rota_calendars, write_rota_workbook
 from optimiser.kinds.base import (
@@ -90,6 +90,8 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         raise InputError(problems)
     assert first is not None and days is not None
     notes = _leave_outside(tables.get("leave"), rows.get("leave"), files.get("leave"), first, days)
+    if "leave" in tables:
+        notes += _leave_beyond_contract(tables["leave"], tables["staff"], files["leave"], first, days)
     if "requests" in tables:
         notes += _requests_to_work_when_off(tables, rows["requests"], files["requests"])
         notes += _repeated_requests(tables["requests"], rows["requests"], files["requests"])
@@ -155,6 +157,34 @@ def _leave_outside(
         more = f" and {len(near) - 5} more" if len(near) > 5 else ""
         note += f"; within {NEAR_ROTA_DAYS} days of it, so check their dates: {named}{more}"
     return (note + ".",)
+
+
+def _leave_beyond_contract(
+    leave: pd.DataFrame, staff: pd.DataFrame, file: str, first: dt.date, days: int
+) -> tuple[str, ...]:
+    """The note on weeks whose leave credits more hours than the person's contract (37.5 h a week
+    of leave for a 22.5-h contract): counted as the contract's hours, as the model holds them
+    (:func:`models.roster.validate.credit_within_contract`), where the excess made a contract-hours
+    breach no rota could avoid, explained as the rota's own."""
+    contracts = staff.assign(contract_hours_week=staff["contract_hours_week"].fillna(0.0).astype(float))
+    over = leave_beyond_contract(leave.dropna(subset=["date"]), contracts, first, days)
+    if over.empty:
+        return ()
+    names = dict(zip(staff["staff_id"], staff["name"], strict=True)) if "name" in staff else {}
+    people = [
+        f"{who}{f' ({names[who]})' if names.get(who) else ''}: "
+        + ", ".join(
+            f"week of {r.week} ({r.credit:g} h of leave, {r.contract:g} h contracted)"
+            for r in weeks.itertuples()
+        )
+        for who, weeks in over.groupby("staff_id", sort=False)
+    ]
+    more = f" and {len(people) - MAX_NOTED} more" if len(people) > MAX_NOTED else ""
+    return (
+        f"{file}: leave credits more hours than the contract in {count(len(over), 'week')}, each counted as "
+        f"the week's contracted hours (its days' credit_hours scaled down), so no hours are owed back: "
+        f"{'; '.join(people[:MAX_NOTED])}{more}.",
+    )
 
 
 def _check_rules(

@@ -173,6 +173,26 @@ def test_hours_in_seven_days_and_contract_band_with_leave_credit() -> None:
     assert plan.staff_summary.loc[0, "contract_hours"] == pytest.approx(16.0)
 
 
+def test_leave_credits_at_most_the_weeks_contracted_hours() -> None:
+    # Contract 16 h a week, hard to the hour: a week of leave credited 5 x 8 h left -8 h owed over
+    # 14 days (no rota, the hard rule broken whatever was rostered); counted as 16 h, the days off
+    # leave are worked to the second week's 16 h (2 shifts of 8 h), as the check and summary agree.
+    staff = [{"staff_id": "P1", "contract_hours_week": 16.0}]
+    leave = pd.DataFrame([{"staff_id": "P1", "date": day(d), "credit_hours": 8.0} for d in range(5)])
+    inp = make(
+        staff,
+        14,
+        [DAY],
+        [(d, "D", 0, 0, 0) for d in range(14)],
+        {"contract_hours_tolerance": (0, True, 1)},
+        leave=leave,
+    )
+    assert inp.leave["credit_hours"].sum() == pytest.approx(16.0)
+    plan = solved(inp)
+    assert len(plan.assignments) == 2 and min(plan.assignments["date"]) >= day(5)
+    assert plan.staff_summary.loc[0, "contract_hours"] == pytest.approx(16.0)
+
+
 def test_staff_without_a_contract_have_0_contract_hours_whatever_their_leave() -> None:
     # Contract 0 is no contract band: a day of leave credited 7.5 h read -7.5 contract hours.
     staff = [{"staff_id": "P1", "contract_hours_week": 0.0}, {"staff_id": "P2", "contract_hours_week": 35.0}]

@@ -117,3 +117,22 @@ def test_a_request_listed_twice_is_noted(nurses: Path) -> None:
         "request of its own (its weight paid, and a denial reported, once a row): rows 10, 11 (N03 asks "
         "not to work on 2025-03-19).",
     )
+
+
+def test_leave_credited_beyond_the_contract_is_noted_by_person_and_week(nurses: Path) -> None:
+    """Three weeks of leave at 7.5 h a day for Hannah Booth's 22.5-h contract: 37.5 h a week held
+    against 22.5 left her owing hours back, an unavoidable contract-hours penalty put down to the
+    rota; each week counts its contracted hours and the run names the person and the weeks."""
+    with (nurses / "leave.csv").open("a") as leave:
+        leave.writelines(
+            f"N08,2025-03-{3 + 7 * w + d:02d},annual leave,7.5\n" for w in range(3) for d in range(5)
+        )
+    loaded = load_instance(nurses)
+    credit = loaded.model_input.input.leave.query("staff_id == 'N08'")["credit_hours"]
+    assert credit.sum() == pytest.approx(3 * 22.5)
+    assert loaded.model_input.notes == (
+        f"{nurses / 'leave.csv'}: leave credits more hours than the contract in 3 weeks, each counted as "
+        "the week's contracted hours (its days' credit_hours scaled down), so no hours are owed back: "
+        "N08 (Hannah Booth): week of 2025-03-03 (37.5 h of leave, 22.5 h contracted), week of 2025-03-10 "
+        "(37.5 h of leave, 22.5 h contracted), week of 2025-03-17 (37.5 h of leave, 22.5 h contracted).",
+    )
