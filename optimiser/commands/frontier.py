@@ -153,6 +153,29 @@ def chair_ceiling(sact_input: Any) -> float:
     return min(shares) if shares else 1.0
 
 
+def with_monotone(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (points from the loosest target to the tightest: ``cost``, ``status``, ``gap``)
+    with ``monotone``: the point's plan is proven (optimal within its gap) and its cost neither
+    falls below an earlier point's nor rises above a later one's, beyond their gaps; and
+    ``dominated``: a tighter target's plan costs less, so this plan is not its target's least.
+    A point stopped at its limit, or without a plan, is never monotone: at short time limits a
+    stopped point cheaper than the one before it, or a point with no plan, was labelled True."""
+    cost = table["cost"].astype(float)
+    gap = table["gap"].astype(float)
+    proven = table["status"].eq("optimal") & cost.notna()
+    lowest = (
+        cost * (1 - gap.fillna(0.0).where(proven, 1.0)) - 1e-6
+    )  # the least each target's optimum may cost
+    earlier = lowest.cummax().ffill().shift(1)  # over the points with a plan before
+    later = cost[::-1].cummin().ffill()[::-1].shift(-1)  # and after
+    keeps_up = ~(cost < earlier).fillna(False)
+    below_later = ~(later < lowest).fillna(False)
+    out = table.copy()
+    out["monotone"] = proven & keeps_up & below_later
+    out["dominated"] = (later < cost * (1 - 1e-9)).fillna(False) & cost.notna()
+    return out
+
+
 def knees(frontier: pd.DataFrame, x: str = "achieved", per: float = 100.0) -> list[int]:
     """Points after which the marginal cost of the axis ``x`` (per ``per`` of it: a percentage
     point of a share, or one minute) at least doubles."""
@@ -428,10 +451,7 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
             solve_seconds=solve_seconds(doc),
         )
         rows.append(row)
-    table = pd.DataFrame(rows)
-    costs = table["cost"].astype(float)
-    gaps = table["gap"].astype(float).fillna(0.0)
-    table["monotone"] = ~(costs < costs.shift(1) * (1 - gaps - 1e-9)).fillna(False)
+    table = with_monotone(pd.DataFrame(rows))
     table["knee"] = table["point"].isin(knees(table))
     return table
 
@@ -619,10 +639,7 @@ def worst_frontier_table(jobs: list[Job], levels: list[float]) -> pd.DataFrame:
                 "chairs": doc.get("chairs"),
             }
         )
-    table = pd.DataFrame(rows)
-    costs = table["cost"].astype(float)
-    gaps = table["gap"].astype(float).fillna(0.0)
-    table["monotone"] = ~(costs < costs.shift(1) * (1 - gaps - 1e-9)).fillna(False)
+    table = with_monotone(pd.DataFrame(rows))
     table["minutes_saved"] = levels[0] - table["achieved"].astype(float)
     table["knee"] = table["point"].isin(knees(table, x="minutes_saved", per=1.0))
     return table

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from optimiser.commands.batch import exit_without_plan, mark_unproven, run_batch
-from optimiser.commands.frontier import Bound, settle_levels
+from optimiser.commands.frontier import Bound, settle_levels, with_monotone
 from optimiser.commands.parallel import Job
 
 
@@ -91,10 +91,8 @@ def response_frontier(
                 "check": "no plan" if not check else ("passed" if check.get("passed") else "FAILED"),
             }
         )
-    table = pd.DataFrame(rows)
+    table = with_monotone(pd.DataFrame(rows))
     cost = table["cost"].astype(float)
-    gaps = table["gap"].astype(float).fillna(0.0)
-    table["monotone"] = ~(cost < cost.shift(1) * (1 - gaps - 1e-9)).fillna(False)
     slope = cost.diff() / (-table["worst_response_minutes"].astype(float).diff()).replace(0, np.nan)
     table["knee"] = (slope.shift(-1) >= 2 * slope) & (slope > 0)
     return table

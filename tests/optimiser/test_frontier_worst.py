@@ -32,7 +32,7 @@ from click.testing import CliRunner
 
 import models.sact as sact
 from optimiser.cli import main
-from optimiser.commands.frontier import chunk_tops, spread, uncovered
+from optimiser.commands.frontier import chunk_tops, spread, uncovered, with_monotone
 from optimiser.kinds import load_instance
 from optimiser.overrides import Overrides
 
@@ -82,6 +82,23 @@ def test_spread_keeps_both_ends_largest_first() -> None:
     assert spread(levels, 15) == [50.0, 40.0, 30.0, 20.0, 10.0]
     assert spread(levels, 3) == [50.0, 30.0, 10.0]
     assert spread(levels, 2) == [50.0, 10.0]
+
+
+def test_only_proven_points_in_cost_order_are_called_monotone() -> None:
+    """A frontier at short time limits (lsc-sact, 6 points in 25 s): every point stopped at its
+    limit and two without a plan, each labelled monotone True; now a point is monotone only when
+    proven and in cost order with every other point (beyond their gaps), and a point a tighter
+    target beats on cost is marked dominated."""
+    table = pd.DataFrame(
+        {
+            "cost": [100.0, 130.0, None, 120.0, 140.0, 150.0, 150.01],
+            "status": ["optimal", "optimal", "no_solution", "optimal", "feasible", "optimal", "optimal"],
+            "gap": [0.0, 0.0, None, 0.0, 0.05, 1e-4, 1e-4],
+        }
+    )
+    marked = with_monotone(table)
+    assert marked["monotone"].tolist() == [True, False, False, False, False, True, True]
+    assert marked["dominated"].tolist() == [False, True, False, False, False, False, False]
 
 
 def test_each_round_solves_the_top_of_every_unsettled_run() -> None:
