@@ -321,12 +321,32 @@ def summary(plan: SactPlan) -> str:
     unit = OBJECTIVE_UNITS.get(p.objective, "")
     bound = f"{r.bound:,.0f}" if r.bound is not None else "n/a"
     lines.append(
-        f"Solver: {solver_status(r)}, objective {r.objective:,.0f} ({unit}), bound {bound}, gap {gap}; "
+        f"Solver: {solver_status(r)}, objective {r.objective:,.0f} ({unit}), bound {bound}, gap {gap}"
+        f"{_decided_gap_words(plan)}; "
         f"build {r.build_seconds:.2f} s, solve {r.solve_seconds:.2f} s ({r.backend}, {plan.solve_path} path)"
     )
     if plan.warm_start:  # --start: used, or ignored and why (also summary.json's warm_start)
         lines.append(f"{plan.warm_start[0].upper()}{plan.warm_start[1:]} (--start).")
     return "\n".join(lines)
+
+
+def _decided_gap_words(plan: SactPlan) -> str:
+    """The gap of the cost the plan decides beside the solver's gap of the whole cost, when they
+    read differently (summary.json's ``decided_gap``): the must-open sites' fixed cost, paid by
+    every plan, hides the gap of the rest."""
+    decided = plan.decided_gap()
+    if (
+        decided is None
+        or decided["gap"] is None
+        or gap_percent(decided["gap"]) == gap_percent(plan.result.gap)
+    ):
+        return ""
+    fixed = plan.costs.get("fixed_in_every_plan", 0.0)
+    return (
+        f" of the whole cost: {money(decided['absolute'])}, {gap_percent(decided['gap'])} of the "
+        f"{money(decided['decided_cost'])} the plan decides (the must-open sites' fixed {money(fixed)} "
+        "is in every plan)"
+    )
 
 
 _COST_PARTS = (

@@ -119,3 +119,31 @@ def test_a_quintile_target_of_a_quintile_no_zone_is_in_is_noted(tiny_instance: P
         "deprivation quintile 5",
     )
     assert load_instance(tiny_instance).model_input.notes == ()
+
+
+def test_the_gap_is_given_of_the_cost_the_plan_decides_beside_a_huge_must_open_cost(
+    tiny_instance: Path,
+) -> None:
+    """Centre A must open at a fixed £1e12: a plan stopped with £500 open read 'gap 0.0000%', the
+    gap of the whole cost; the terminal and summary.json give £500 and its share of the £27,000
+    the plan decides (the tiny optimum 37,000 less A's fixed £10,000, now in every plan)."""
+    from dataclasses import replace
+
+    from optimiser.kinds import load_instance
+    from optimiser.kinds.sact import summary
+    from solvers import SolveOptions
+
+    sites = tiny_instance / "sites.csv"
+    sites.write_text(sites.read_text().replace(",10000,5000,true", ",1000000000000,5000,true"))
+    loaded = load_instance(tiny_instance)
+    plan = loaded.kind.model.solve(loaded.model_input.input, options=SolveOptions(time_limit=20))
+    objective = plan.result.objective
+    stopped = replace(plan, result=replace(plan.result, bound=objective - 500.0, gap=500.0 / objective))
+    assert stopped.costs["fixed_in_every_plan"] == 1e12
+    assert stopped.figures()["decided_gap"] == {
+        "absolute": 500.0,
+        "decided_cost": 27000.0,
+        "gap": 500 / 27000,
+    }
+    assert "gap 0.0000% of the whole cost: £500, 1.85% of the £27,000 the plan decides" in summary(stopped)
+    assert "the plan decides" not in summary(plan)  # proven: both gaps 0.00 %
