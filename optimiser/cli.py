@@ -405,6 +405,8 @@ def validate(path: str, every: bool) -> None:
     except InputError as exc:
         _fail_input(exc, path=None if every else path, every=every)
     click.echo(f"{loaded.raw.name}: a valid '{loaded.kind.name}' instance")
+    for note in loaded.model_input.notes:  # as solve prints them: leave outside the rota, ...
+        click.echo(f"Note on the input: {note}")
     _validate_scenarios(folder, path, every)
 
 

@@ -136,3 +136,15 @@ def test_leave_credited_beyond_the_contract_is_noted_by_person_and_week(nurses: 
         "N08 (Hannah Booth): week of 2025-03-03 (37.5 h of leave, 22.5 h contracted), week of 2025-03-10 "
         "(37.5 h of leave, 22.5 h contracted), week of 2025-03-17 (37.5 h of leave, 22.5 h contracted).",
     )
+
+
+def test_validate_prints_the_notes_on_the_input_as_solve_does(nurses: Path) -> None:
+    """validate said only 'a valid roster instance' of a leave file solve then noted (rows outside
+    the rota, ignored), so a coordinator checking the files first never saw it."""
+    with (nurses / "leave.csv").open("a") as leave:
+        leave.write("N03,2025-06-02,annual leave,7.5\n")
+    code, lines = run("validate", str(nurses))
+    assert code == 0
+    assert lines[1].startswith(
+        f"Note on the input: {nurses / 'leave.csv'}: 1 of 34 leave rows are dated outside"
+    )
