@@ -101,7 +101,7 @@ from models.sact.arrays import SactArrays
 from models.sact.dive import dive_sites
 from models.sact.heuristic import FIX_TOLERANCE, fix_and_transport
 from models.sact.input import SactParameters
-from models.sact.matrix import build_matrix
+from models.sact.matrix import build_matrix, fixed_in_every_plan
 from models.sact.regions import improve_by_regions
 from models.sact.start import start_point
 from models.sact.transport import HEURISTIC_TOLERANCE
@@ -198,10 +198,10 @@ def solve_priced(
     returned model (None without a plan) and that model (:func:`models.sact.matrix.build_matrix`).
     """
     t_build = time.perf_counter()
-    model = build_matrix(a, p)
+    model = build_matrix(a, p, without_constant=True)  # solve_sact adds the constant back
     run = StagedSearch(model, options, build_seconds + time.perf_counter() - t_build, progress)
     if start is not None:
-        x0, note = start_point(model, a, start, options)
+        x0, note = start_point(model, a, start, options, fixed_in_every_plan(a, p))
         run.notes.append(note)
         if x0 is not None:
             run.offer(x0)

@@ -21,7 +21,7 @@ from models.sact.arrays import SactArrays, prepare
 from models.sact.diagnose import diagnose, unproven_gap, unserved_reasons
 from models.sact.input import CLASSES, SactInput, SactParameters
 from models.sact.large import solve_priced, use_priced_path
-from models.sact.matrix import build_matrix
+from models.sact.matrix import build_matrix, fixed_in_every_plan
 from models.sact.objectives import objective_figures, objective_terms
 from models.sact.radius import solve_radius, use_radius_path
 from models.sact.start import start_point
@@ -168,6 +168,7 @@ def solve_sact(
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
     start_seconds = 0.0  # completing the start on the direct and pyomo paths (the priced path times its own)
     note = ""
+    constant = 0.0
     if use_radius_path(arrays, p, backend):
         path = "radius"
         result, values = solve_radius(
@@ -175,24 +176,27 @@ def solve_sact(
         )
     elif backend == "highs" and use_priced_path(arrays, p, p.solve_method):
         path = "priced"
+        constant = fixed_in_every_plan(arrays, p)
         result, x, model = solve_priced(
-            arrays, p, options, build_seconds=prepare_seconds, progress=progress, start=start
+            arrays, p, options, build_seconds=prepare_seconds, progress=_plus(progress, constant), start=start
         )
         note = _start_note(result.message)
         values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     else:
         path = "direct" if backend == "highs" else "pyomo"
+        constant = fixed_in_every_plan(arrays, p)
         t1 = time.perf_counter()
-        model = build_matrix(arrays, p)
+        model = build_matrix(arrays, p, without_constant=True)
         build_seconds = prepare_seconds + time.perf_counter() - t1
         t2 = time.perf_counter()
-        x0, note = (None, "") if start is None else start_point(model, arrays, start, options)
+        x0, note = (None, "") if start is None else start_point(model, arrays, start, options, constant)
         start_seconds = time.perf_counter() - t2
         result, x = solve_model(
-            model, backend, options, build_seconds=build_seconds, progress=progress, start=x0
+            model, backend, options, build_seconds=build_seconds, progress=_plus(progress, constant), start=x0
         )
         result = replace(result, message="; ".join(m for m in (note, result.message) if m))
         values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
+    result = _with_constant(result, constant)
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if start is not None and path != "priced":  # the priced path counts it in its solve
         timings["warm_start"] = start_seconds
@@ -209,6 +213,35 @@ def solve_sact(
         why = tuple(f"demand left unserved: {reason}" for reason in reasons)
         plan = replace(plan, explanation=plan.explanation + why)
     return replace(plan, solve_path=path, warm_start=note)
+
+
+def _plus(progress: Any, constant: float) -> Any:
+    """``progress`` hearing of plans and bounds with ``constant`` added (the must-open sites'
+    fixed cost the solve leaves out: :func:`models.sact.matrix.fixed_in_every_plan`)."""
+    if progress is None or constant == 0.0:
+        return progress
+
+    def heard(seconds: float, best: float | None, bound: float | None, **kw: Any) -> None:
+        progress(
+            seconds,
+            None if best is None else best + constant,
+            None if bound is None else bound + constant,
+            **kw,
+        )
+
+    return heard
+
+
+def _with_constant(result: SolveResult, constant: float) -> SolveResult:
+    """``result`` with ``constant`` added to its objective and bound; its gap stays the solver's,
+    of the cost the plan decides."""
+    if constant == 0.0:
+        return result
+    return replace(
+        result,
+        objective=None if result.objective is None else result.objective + constant,
+        bound=None if result.bound is None else result.bound + constant,
+    )
 
 
 def _start_note(message: str) -> str:

@@ -75,9 +75,11 @@ def start_point(
     a: SactArrays,
     start: Mapping[str, int] | pd.DataFrame,
     options: SolveOptions,
+    constant: float = 0.0,
 ) -> tuple[np.ndarray | None, str]:
     """A full point of ``model`` completing the plan ``start`` (see the module docstring), or None;
-    and a note in words saying which (for the result's message and the plan's figures)."""
+    and a note in words saying which (for the result's message and the plan's figures), its
+    objective with ``constant`` (what ``model`` leaves out: the must-open sites' fixed cost)."""
     chairs = start_chairs(start)
     lower, upper, why = fixed_bounds(model, a, chairs)
     if why:
@@ -96,4 +98,5 @@ def start_point(
     if violation > START_TOLERANCE:
         return None, f"warm start ignored: its completion breaks a row by {violation:.2g}"
     opened = int((lower[model.variable_blocks["open"].index] > 0.5).sum())
-    return x, f"warm start used: {opened} sites and their chairs, objective {model.objective_value(x):,.2f}"
+    objective = model.objective_value(x) + constant
+    return x, f"warm start used: {opened} sites and their chairs, objective {objective:,.2f}"

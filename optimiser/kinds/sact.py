@@ -331,21 +331,16 @@ def summary(plan: SactPlan) -> str:
 
 
 def _decided_gap_words(plan: SactPlan) -> str:
-    """The gap of the cost the plan decides beside the solver's gap of the whole cost, when they
-    read differently (summary.json's ``decided_gap``): the must-open sites' fixed cost, paid by
-    every plan, hides the gap of the rest."""
+    """The gap in pounds beside its share when must-open sites' fixed cost, in every plan, is
+    left out of the share (summary.json's ``decided_gap``): the share is of the cost the plan
+    decides, not of the objective printed beside it."""
     decided = plan.decided_gap()
-    if (
-        decided is None
-        or decided["gap"] is None
-        or gap_percent(decided["gap"]) == gap_percent(plan.result.gap)
-    ):
-        return ""
     fixed = plan.costs.get("fixed_in_every_plan", 0.0)
+    if decided is None or fixed <= 0 or (decided["absolute"] or 0.0) < 0.005:
+        return ""
     return (
-        f" of the whole cost: {money(decided['absolute'])}, {gap_percent(decided['gap'])} of the "
-        f"{money(decided['decided_cost'])} the plan decides (the must-open sites' fixed {money(fixed)} "
-        "is in every plan)"
+        f" ({money(decided['absolute'])} of the {money(decided['decided_cost'])} the plan decides; "
+        f"the must-open sites' fixed {money(fixed)} is in every plan)"
     )
 
 
