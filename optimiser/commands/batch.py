@@ -18,7 +18,7 @@ import pandas as pd
 from models.common.words import count
 from optimiser.commands.parallel import Job, JobOutcome, run_jobs
 from optimiser.errors import InputError, problem_lines
-from optimiser.outputs import replacing, run_folder_refusal
+from optimiser.outputs import RUN_MARKER, replacing, run_folder_refusal
 
 
 def fail(exc: InputError, path: str | None = None) -> None:
@@ -269,6 +269,9 @@ def claim_out(out: Path, command: str) -> Path:
         click.echo(f"{out} exists and is not a folder; choose another --out", err=True)
         sys.exit(2)
     marker = out / BATCH_MARKER
+    if (out / RUN_MARKER).is_file() and not marker.is_file():
+        click.echo(f"{out} holds a run of optimiser solve; choose another --out", err=True)
+        sys.exit(2)
     if out.is_dir() and any(out.iterdir()) and not marker.is_file():
         click.echo(f"{out} holds files optimiser did not write; choose another --out", err=True)
         sys.exit(2)

@@ -155,6 +155,17 @@ def test_an_empty_working_folder_is_used_as_the_batch_commands_use_it(
     assert (generated / "instance.yaml").is_file()
 
 
+def test_a_batch_into_a_solves_run_folder_names_it(tiny_instance: Path, tmp_path: Path) -> None:
+    """scenarios --out a folder solve wrote was refused as holding 'files optimiser did not write'."""
+    run_folder = tmp_path / "run"
+    assert CliRunner().invoke(main, ["solve", str(tiny_instance), "--out", str(run_folder)]).exit_code == 0
+    before = sorted(p.name for p in run_folder.iterdir())
+    (tiny_instance / "scenarios.yaml").write_text("scenarios:\n  base: {}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["scenarios", str(tiny_instance), "--out", str(run_folder)])
+    assert result.exit_code == 2 and f"{run_folder} holds a run of optimiser solve" in result.output
+    assert sorted(p.name for p in run_folder.iterdir()) == before
+
+
 @pytest.mark.parametrize("force", [False, True])
 def test_out_naming_a_file_is_refused_before_the_solve(
     tiny_instance: Path, tmp_path: Path, force: bool
