@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ from optimiser.commands.batch import (
     solve_arguments,
     solve_seconds,
 )
+from optimiser.commands.frontier_points import Bound, settle_levels, with_monotone
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 
@@ -151,29 +152,6 @@ def chair_ceiling(sact_input: Any) -> float:
         if q > 0 and a.dem_amount[a.dem_quintile == q].sum() > 0
     ]
     return min(shares) if shares else 1.0
-
-
-def with_monotone(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` (points from the loosest target to the tightest: ``cost``, ``status``, ``gap``)
-    with ``monotone``: the point's plan is proven (optimal within its gap) and its cost neither
-    falls below an earlier point's nor rises above a later one's, beyond their gaps; and
-    ``dominated``: a tighter target's plan costs less, so this plan is not its target's least.
-    A point stopped at its limit, or without a plan, is never monotone: at short time limits a
-    stopped point cheaper than the one before it, or a point with no plan, was labelled True."""
-    cost = table["cost"].astype(float)
-    gap = table["gap"].astype(float)
-    proven = table["status"].eq("optimal") & cost.notna()
-    lowest = (
-        cost * (1 - gap.fillna(0.0).where(proven, 1.0)) - 1e-6
-    )  # the least each target's optimum may cost
-    earlier = lowest.cummax().ffill().shift(1)  # over the points with a plan before
-    later = cost[::-1].cummin().ffill()[::-1].shift(-1)  # and after
-    keeps_up = ~(cost < earlier).fillna(False)
-    below_later = ~(later < lowest).fillna(False)
-    out = table.copy()
-    out["monotone"] = proven & keeps_up & below_later
-    out["dominated"] = (later < cost * (1 - 1e-9)).fillna(False) & cost.notna()
-    return out
 
 
 def knees(frontier: pd.DataFrame, x: str = "achieved", per: float = 100.0) -> list[int]:
@@ -456,29 +434,11 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
     return table
 
 
-def spread(values: np.ndarray, k: int) -> list[float]:
-    """At most ``k`` of the sorted ``values``, evenly spread by rank, first and last kept; largest
-    first."""
-    if len(values) == 0 or k <= 0:
-        return []
-    picks = np.unique(np.round(np.linspace(0, len(values) - 1, min(k, len(values)))).astype(int))
-    return [float(v) for v in values[picks][::-1]]
-
-
 def candidate_levels(sact_input: Any, low: float, high: float) -> np.ndarray:
     """The instance's distinct travel minutes in ``[low, high]``, ascending (only these can be a
     plan's longest journey)."""
     minutes = np.unique(sact_input.travel["minutes"].to_numpy(float))
     return minutes[(minutes >= low - 1e-9) & (minutes <= high + 1e-9)]
-
-
-def uncovered(candidates: np.ndarray, solved: dict[float, float | None]) -> np.ndarray:
-    """The candidate levels no solved point settles.  The plan solved at bound ``e`` with longest
-    journey ``a`` is the least-cost plan for every bound in ``[a, e]`` too (it keeps to the tighter
-    bound, and the tighter bound cannot be cheaper), so those levels need no solve."""
-    known = [(a, e) for e, a in solved.items() if a is not None]
-    keep = [v for v in candidates if v not in solved and not any(a - 1e-9 <= v <= e + 1e-9 for a, e in known)]
-    return np.array(keep, dtype=float)
 
 
 def _worst(run: Path) -> float | None:
@@ -518,103 +478,11 @@ def worst_frontier(
     return table
 
 
-def chunk_tops(candidates: np.ndarray, solved: dict[float, float | None]) -> list[float]:
-    """The top level of every run of :func:`uncovered` levels, longest run first: solving there
-    gives a plan no solved point has (its bound is below every settled interval above it)."""
-    rest = uncovered(candidates, solved)
-    if len(rest) == 0:
-        return []
-    where = np.searchsorted(candidates, rest)
-    runs = np.split(rest, np.flatnonzero(np.diff(where) > 1) + 1)
-    runs.sort(key=len, reverse=True)
-    return [float(run[-1]) for run in runs]
-
-
 def worst_points(
     candidates: np.ndarray, points: int, args: tuple[str, ...], out: Path, batch: tuple
 ) -> tuple[list[float], list[Job]]:
     """``--x worst``'s bounds on journeys (``max_travel_minutes``), settled by :func:`settle_levels`."""
     return settle_levels(candidates, points, args, out, batch, Bound("max_travel_minutes", "within", _worst))
-
-
-@dataclass(frozen=True)
-class Bound:
-    """The bound a level sets (an instance parameter, its run folders' prefix) and how the level a
-    plan reaches is read from its run folder (None without a plan)."""
-
-    parameter: str
-    prefix: str
-    reached: Callable[[Path], float | None]
-    words: str = "travel times"
-
-
-def settle_levels(
-    candidates: np.ndarray,
-    points: int,
-    args: tuple[str, ...],
-    out: Path,
-    batch: tuple,
-    bound: Bound,
-    solved: dict[float, float | None] | None = None,
-) -> tuple[list[float], list[Job]]:
-    """Solve at most ``points`` bounds: both ends of what ``solved`` (bound: level reached) leaves
-    unsettled first, then rounds of at most ``workers`` at the tops of the unsettled runs; the
-    (bound, job) pairs from the largest bound down (those of ``solved`` not among them)."""
-    workers = batch[2]
-    solved = dict(solved or {})
-    todo = spread(uncovered(candidates, solved), min(2, points))
-    done: list[tuple[float, Job]] = []
-    while todo:
-        later = max(points - len(done) - len(todo), 0)
-        jobs = _solve_levels(todo, args, out, batch, bound, later=later)
-        done += list(zip(todo, jobs, strict=True))
-        solved.update({level: bound.reached(job.folder) for level, job in zip(todo, jobs, strict=True)})
-        todo = chunk_tops(candidates, solved)[: min(workers, points - len(done))]
-    left = len(uncovered(candidates, solved))
-    stopped = [job.name for _, job in done if _status(job.folder) != "optimal"]
-    click.echo(completeness_line(left, stopped, bound.words), err=True)
-    done.sort(key=lambda pair: -pair[0])
-    return [level for level, _ in done], [job for _, job in done]
-
-
-def _status(run: Path) -> str | None:
-    """The solver status in a run folder's ``summary.json`` (None without one)."""
-    summary = run / "summary.json"
-    if not summary.is_file():
-        return None
-    return (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
-
-
-def completeness_line(left: int, stopped: list[str], words: str) -> str:
-    """Whether the frontier is complete: ``left`` levels unsettled, and the points whose solves
-    stopped short of a proven optimum (``stopped``), whose bound settles nothing: 'complete' stood
-    over points solved only to a feasible plan, where a bound between may cost less than shown."""
-    if left:
-        return f"{left} {words} between the ends are not settled (more --points would settle them)."
-    if stopped:
-        named = ", ".join(stopped[:5]) + (f" and {len(stopped) - 5} more" if len(stopped) > 5 else "")
-        return (
-            f"Every one of the {words} between the ends has a point, but {len(stopped)} of their solves "
-            f"stopped short of a proven optimum ({named}): a bound between may cost less than shown "
-            "(give the command a longer --time-limit)."
-        )
-    return f"The frontier is complete: every one of the {words} between its ends is settled."
-
-
-def _solve_levels(
-    levels: list[float], args: tuple[str, ...], out: Path, batch: tuple, bound: Bound, later: int = 0
-) -> list[Job]:
-    """One cost-minimal solve per level of ``bound``, in parallel; ``later``: the solves still to
-    come after these (they share the command's time)."""
-    jobs = []
-    for level in levels:
-        extra = ("--set", f"{bound.parameter}={level!r}")
-        name = f"{bound.prefix}-{level:.4f}"
-        jobs.append(Job(name, out / "runs" / name, (*args, *extra), {"a": [*args, *extra]}))
-    if jobs:
-        time_limit, memory_limit, workers, scheduler = batch
-        run_batch(jobs, time_limit, memory_limit, workers, scheduler, later=later)
-    return jobs
 
 
 def worst_frontier_table(jobs: list[Job], levels: list[float]) -> pd.DataFrame:

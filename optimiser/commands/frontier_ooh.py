@@ -4,7 +4,7 @@ Epsilon-constraint on ``response_cap_minutes`` (a cap on every service's respons
 least-cost plan has some worst response ``w0``; caps are tried among the instance's own response
 times between the least any plan could meet (every site-service's nearest eligible host, its own
 site included) and ``w0``, each just below a plan already known
-(:func:`optimiser.commands.frontier.settle_levels`, as ``--x worst`` does with journeys): a plan
+(:func:`optimiser.commands.frontier_points.settle_levels`, as ``--x worst`` does with journeys): a plan
 solved at cap ``e`` reaching worst ``a`` is the least-cost plan for every cap in ``[a, e]``, so
 no two points repeat a plan and none between is missed. (Caps evenly spaced between the ends gave
 the same plan three times and missed the one at 27.9 minutes.) Each point is solved to the stated
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from optimiser.commands.batch import exit_without_plan, mark_unproven, run_batch
-from optimiser.commands.frontier import Bound, settle_levels, with_monotone
+from optimiser.commands.frontier_points import Bound, settle_levels, with_monotone
 from optimiser.commands.parallel import Job
 
 

@@ -32,7 +32,7 @@ from click.testing import CliRunner
 
 import models.sact as sact
 from optimiser.cli import main
-from optimiser.commands.frontier import chunk_tops, spread, uncovered, with_monotone
+from optimiser.commands.frontier_points import chunk_tops, spread, uncovered, with_monotone
 from optimiser.kinds import load_instance
 from optimiser.overrides import Overrides
 
@@ -278,7 +278,7 @@ def test_a_frontier_of_unproven_points_is_not_called_complete(
     though an unproven plan settles nothing (a bound between may cost less)."""
     import json
 
-    from optimiser.commands import frontier
+    from optimiser.commands import frontier_points as frontier
     from optimiser.commands.parallel import Job
 
     def solve(
