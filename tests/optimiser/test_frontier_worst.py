@@ -278,7 +278,7 @@ def test_a_frontier_of_unproven_points_is_not_called_complete(
     though an unproven plan settles nothing (a bound between may cost less)."""
     import json
 
-    from optimiser.commands import frontier_points as frontier
+    from optimiser.commands import frontier_points
     from optimiser.commands.parallel import Job
 
     def solve(
@@ -293,9 +293,11 @@ def test_a_frontier_of_unproven_points_is_not_called_complete(
             jobs.append(Job(folder.name, folder, (), {}))
         return jobs
 
-    monkeypatch.setattr(frontier, "_solve_levels", solve)
-    bound = frontier.Bound("max_travel_minutes", "within", lambda f: float((f / "reached").read_text()))
-    frontier.settle_levels(np.array([10.0, 20.0]), 2, (), tmp_path, (30.0, 100.0, 1, None), bound)
+    monkeypatch.setattr(frontier_points, "_solve_levels", solve)
+    bound = frontier_points.Bound(
+        "max_travel_minutes", "within", lambda f: float((f / "reached").read_text())
+    )
+    frontier_points.settle_levels(np.array([10.0, 20.0]), 2, (), tmp_path, (30.0, 100.0, 1, None), bound)
     said = capsys.readouterr().err
     assert "is complete" not in said
     assert "2 of their solves stopped short of a proven optimum (within-20.0000, within-10.0000)" in said
