@@ -38,8 +38,10 @@ def test_bound_is_at_most_the_enumerated_optimum_and_above_cpsats_first_bound(se
     master = Master.of(rm)
     cg = generate_columns(rm, master, SolveOptions(time_limit=30.0))
     assert cg.bound is not None and cg.lp_value == pytest.approx(cg.bound)  # stopped: LP reached
-    # the LP over lines is tight on both (optima found by enumeration: 26 and 156)
-    assert cg.bound == optimum == {1: 26, 2: 156}[seed]
+    # the LP over lines is tight on both (optima found by enumeration: 26 and 148; 156 while
+    # S001's two days of leave credited 15 h against the 10.7 h her contract gives the two-day
+    # rota, before 34fe7c4 held leave to the contract)
+    assert cg.bound == optimum == {1: 26, 2: 148}[seed]
     assert first.bound is not None and first.bound < cg.bound
     found = rota_from_columns(master, 10.0)
     assert found is not None
@@ -73,9 +75,9 @@ def test_an_early_stop_still_gives_a_valid_bound(interior: bool) -> None:
     rm = build_roster_model(inp)
     cg = generate_columns(rm, Master.of(rm, interior=interior), SolveOptions(time_limit=30.0), max_rounds=1)
     assert cg.rounds == 1 and not cg.converged
-    assert cg.bound is not None and cg.bound <= 156  # the optimum, enumerated in the test above
+    assert cg.bound is not None and cg.bound <= 148  # the optimum, enumerated in the test above
     full = generate_columns(rm, Master.of(rm, interior=interior), SolveOptions(time_limit=30.0))
-    assert full.bound == 156
+    assert full.bound == 148
 
 
 def test_a_round_that_skips_a_person_gives_no_bound() -> None:
@@ -93,7 +95,7 @@ def test_a_round_that_skips_a_person_gives_no_bound() -> None:
     assert least is not None and least[0] == -math.inf and all(math.isfinite(v) for v in least[1:])
     assert master.lagrangian(y, least) == -math.inf
     everyone, _, _ = price_round(master, people, y, y, options, 2.0, 5)
-    assert everyone is not None and master.lagrangian(y, everyone) <= 156  # the enumerated optimum
+    assert everyone is not None and master.lagrangian(y, everyone) <= 148  # the enumerated optimum
 
 
 def test_a_line_read_from_a_rota_costs_what_its_person_model_says() -> None:
