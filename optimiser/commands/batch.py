@@ -16,7 +16,7 @@ import click
 import pandas as pd
 
 from models.common.words import count
-from optimiser.commands.parallel import Job, JobOutcome, run_jobs
+from optimiser.commands.parallel import Job, JobOutcome, run_jobs, start_command
 from optimiser.errors import InputError, problem_lines
 from optimiser.outputs import RUN_MARKER, replacing, run_folder_refusal
 
@@ -39,10 +39,12 @@ _least: tuple[float, str] | None = None  # the command's least cost so far, over
 def start_clock(time_limit: float) -> None:
     """Set the batch's deadline on the wall clock (:func:`time.time`): the run's start (the
     process's, :func:`optimiser.clock.run_started`) plus ``time_limit``, less the reserve
-    :func:`optimiser.clock.solve_deadline` keeps for writing the tables, the report and exiting."""
+    :func:`optimiser.clock.solve_deadline` keeps for writing the tables, the report and exiting;
+    and no batch of the command has been stopped yet (:func:`optimiser.commands.parallel.start_command`)."""
     global _deadline, _least
     from optimiser.clock import run_started, solve_deadline
 
+    start_command()
     _least = None
     end = solve_deadline(run_started(), time_limit)
     _deadline = None if end is None else time.time() + (end - time.monotonic())

@@ -8,10 +8,11 @@ for a real one), so a crash or a runaway solve costs one job, not the batch. A j
 folder already holds a ``summary.json`` written for the same request is not run again (a rerun
 resumes). The first Ctrl-C or SIGTERM stops the batch as it stops a solve: every running solve
 is asked to stop (SIGINT to its process, so it keeps its best plan and writes it), no further
-job starts (status ``stopped``), and the command writes its tables from what there is; a second
-one kills the running jobs and keeps every finished folder. (Without this, SIGTERM ended the
-command at once and left its solves running on their own; Ctrl-C killed them and kept nothing of
-theirs.)
+job starts (status ``stopped``), in this batch or a later one of the same command (a regret's site
+solves after its optimum's, a frontier's points after its ends), and the command writes its tables
+from what there is; a second one kills the running jobs and keeps every finished folder.
+(Without this, SIGTERM ended the command at once and left its solves running on their own; Ctrl-C
+killed them and kept nothing of theirs.)
 
 One clock covers the batch (``deadline``, on the wall clock, :func:`time.time`): each job, when it
 starts, gets as its ``--time-limit`` the ``share`` the caller gave it, never more than the time
@@ -33,6 +34,7 @@ import math
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +49,10 @@ LEAST_JOB_SECONDS = 2.0
 """A job is started only with at least this many seconds left before the batch's deadline: a
 solve's process takes about a second to start and read its instance, and a limit shorter than
 that would only hand back 'time limit reached before the solve started'."""
+_COMMAND_STOPPED = threading.Event()
+"""Set when a batch of the command was stopped (Ctrl-C or SIGTERM): its later batches start no
+solve (a regret stopped during its optimum's solve went on to solve every candidate site, a minute
+more, and a frontier its points after its ends)."""
 KILL_MARGIN = (1.1, 10.0)
 """A job's process is killed at ``1.1 x`` its ``--time-limit`` ``+ 10`` seconds (the solve keeps
 its own limit; the margin is for a runaway process only)."""
@@ -115,6 +121,16 @@ class JobOutcome:
     wall_seconds: float
     peak_memory_mb: float
     note: str = ""
+
+
+def start_command() -> None:
+    """A new command starts: none of its batches has been stopped yet."""
+    _COMMAND_STOPPED.clear()
+
+
+def command_stopped() -> bool:
+    """Whether a batch of this command was stopped (Ctrl-C or SIGTERM) since :func:`start_command`."""
+    return _COMMAND_STOPPED.is_set()
 
 
 def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
@@ -228,6 +244,8 @@ def run_jobs(
     for job in with_instance(jobs):
         if job.done():
             outcomes[job.name] = JobOutcome(job.name, "resumed", 0, 0.0, 0.0)
+        elif command_stopped():  # an earlier batch of the command was stopped: start no more
+            outcomes[job.name] = JobOutcome(job.name, "stopped", None, 0.0, 0.0, STOPPED_NOTE)
         else:
             todo.append(job)
     total, finished = len(jobs), len(outcomes)
@@ -274,6 +292,8 @@ def run_jobs(
                     finished += 1
                     if on_done is not None:
                         on_done(outcome, finished, total)
+                if stop_requested():
+                    _COMMAND_STOPPED.set()
         except BaseException:
             kill_all()
             raise

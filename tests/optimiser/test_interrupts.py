@@ -276,3 +276,40 @@ def test_a_stopped_batch_stops_its_solves_keeps_their_plans_and_writes_its_table
     for name in ("growth-40", "growth-68"):  # each stopped as a solve is, and wrote what it had
         assert _strict_json(out / "runs" / name / "summary.json")["interrupted"] is True
     assert proc.returncode == 1 and "growth-90: not run" in output
+
+
+def test_a_command_stopped_in_its_first_batch_starts_no_later_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """regret stopped (Ctrl-C) during its optimum's solve went on to solve every candidate site, a
+    minute more, and exited 0: the stop was forgotten between its two batches. A later batch of a
+    stopped command starts nothing (each of its solves ``stopped``), until the next command."""
+    from optimiser.commands import parallel
+
+    started: list[str] = []
+    ctrl_c = [True]
+
+    class Limited:
+        status, returncode, wall_seconds, peak_memory_mb, note = "finished", 0, 0.0, 0.0, ""
+
+    def stopped_while_solving(command: list[str], **_: object) -> Limited:
+        started.append(command[command.index("--out") + 1])
+        if ctrl_c[0]:
+            request_stop()  # Ctrl-C while the solve runs
+        return Limited()
+
+    monkeypatch.setattr("optimiser.processes.limits.run_limited", stopped_while_solving)
+    parallel.start_command()
+    args = ("inst", "--time-limit", "60")
+    first = [parallel.Job("optimum", tmp_path / "optimum", args, {})]
+    parallel.run_jobs(first, wall_seconds=60, memory_mb=None, workers=1)
+    later = [parallel.Job(n, tmp_path / n, args, {}) for n in ("close-A", "open-B")]
+    outcomes = parallel.run_jobs(later, wall_seconds=60, memory_mb=None, workers=1)
+    assert started == [str(tmp_path / "optimum")]
+    assert [(o.name, o.status, o.note) for o in outcomes] == [
+        (name, "stopped", parallel.STOPPED_NOTE) for name in ("close-A", "open-B")
+    ]
+    parallel.start_command()  # the next command runs its solves
+    ctrl_c[0] = False
+    rerun = parallel.run_jobs(later, wall_seconds=60, memory_mb=None, workers=1)
+    assert [o.status for o in rerun] == ["finished", "finished"]
