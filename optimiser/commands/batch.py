@@ -16,7 +16,7 @@ import click
 import pandas as pd
 
 from models.common.words import count
-from optimiser.commands.parallel import Job, JobOutcome, run_jobs, start_command
+from optimiser.commands.parallel import Job, JobOutcome, command_stopped, run_jobs, start_command
 from optimiser.errors import InputError, problem_lines
 from optimiser.outputs import RUN_MARKER, replacing, run_folder_refusal
 
@@ -203,6 +203,8 @@ def exit_without_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> N
         unstarted = outcome.status == "timeout" and outcome.note.startswith("not started")
         if outcome.name == job.name and unstarted:
             message = f"{job.name} was {outcome.note}: give the command a longer --time-limit"
+    if command_stopped() and why is not None:  # the user stopped it, not the time limit
+        message = f"{job.name} was stopped (Ctrl-C or SIGTERM) before any plan was found: {AGAIN}"
     click.echo(message, err=True)
     raise SystemExit(1)
 
@@ -227,17 +229,27 @@ def unanswered(runs: Mapping[str, Path]) -> dict[str, str]:
     return missing
 
 
+AGAIN = "run the same command again to finish (it keeps the finished solves)"
+"""What to do after a batch command was stopped: a rerun resumes it."""
+
+
 def exit_if_unanswered(runs: Mapping[str, Path], noun: str) -> None:
     """When any run left no answer (:func:`unanswered`), name each with why and exit 1, as a solve
-    without a plan found in time does; the tables already written stay, marked ``not run``."""
+    without a plan found in time does; the tables already written stay, marked ``not run``. When
+    the command was stopped (Ctrl-C or SIGTERM) it says so: the time limit was not the reason."""
     missing = unanswered(runs)
     if not missing:
         return
-    click.echo(
-        f"No plan found in time for {len(missing)} of {count(len(runs), noun)}: "
-        "give the command a longer --time-limit (run again, it keeps the finished solves):",
-        err=True,
-    )
+    if command_stopped():
+        headline = (
+            f"Stopped (Ctrl-C or SIGTERM), no plan for {len(missing)} of {count(len(runs), noun)}: {AGAIN}:"
+        )
+    else:
+        headline = (
+            f"No plan found in time for {len(missing)} of {count(len(runs), noun)}: "
+            "give the command a longer --time-limit (run again, it keeps the finished solves):"
+        )
+    click.echo(headline, err=True)
     for name, why in missing.items():
         click.echo(f"  - {name}: {why}", err=True)
     raise SystemExit(1)

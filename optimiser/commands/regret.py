@@ -108,9 +108,12 @@ def unproven_optimum(base_doc: dict[str, Any]) -> str | None:
         return None
     gap = solver.get("gap")
     within = "" if gap is None else f" (gap {100 * gap:.2f} %)"
+    why, then = "stopped at its limit", "give the command a longer --time-limit"
+    if base_doc.get("interrupted"):
+        why, then = "was stopped (Ctrl-C or SIGTERM)", "run the same command again to solve it in full"
     return (
-        f"The optimum's own solve stopped at its limit{within}: each regret is measured against its "
-        "plan, not a proven optimum, and may be higher or lower; give the command a longer --time-limit."
+        f"The optimum's own solve {why}{within}: each regret is measured against its "
+        f"plan, not a proven optimum, and may be higher or lower; {then}."
     )
 
 

@@ -313,3 +313,28 @@ def test_a_command_stopped_in_its_first_batch_starts_no_later_one(
     ctrl_c[0] = False
     rerun = parallel.run_jobs(later, wall_seconds=60, memory_mb=None, workers=1)
     assert [o.status for o in rerun] == ["finished", "finished"]
+
+
+def test_a_stopped_command_blames_the_stop_not_the_time_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After Ctrl-C a regret said 'No plan found in time for 21 of 22 solves: give the command a
+    longer --time-limit' and 'The optimum's own solve stopped at its limit': the user had stopped
+    it, and a longer limit would change nothing."""
+    from optimiser.commands import batch, parallel
+    from optimiser.commands.regret import unproven_optimum
+
+    parallel.start_command()
+    parallel._COMMAND_STOPPED.set()  # as run_jobs leaves it after a Ctrl-C
+    try:
+        with pytest.raises(SystemExit) as exited:
+            batch.exit_if_unanswered({"close-A": tmp_path / "close-A"}, "solve")
+    finally:
+        parallel.start_command()
+    said = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert "Stopped (Ctrl-C or SIGTERM)" in said and "  - close-A: not run" in said
+    assert "--time-limit" not in said
+    doc = {"interrupted": True, "solver": {"status": "feasible", "gap": 0.0042}}
+    caveat = unproven_optimum(doc) or ""
+    assert "was stopped (Ctrl-C or SIGTERM) (gap 0.42 %)" in caveat and "--time-limit" not in caveat
