@@ -15,6 +15,7 @@ import click
 
 from models.common.words import count
 from optimiser import __version__
+from optimiser.commands.finite import FiniteFloatRange
 from optimiser.commands.instance_path import resolve_instance
 from optimiser.errors import PROBLEMS_SHOWN, InputError, problem_lines
 from optimiser.outputs import (
@@ -67,12 +68,12 @@ def main() -> None:
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloatRange(min=0, min_open=True),
     default=None,
     help="Seconds; the best plan found by then is returned with its gap.",
 )
 @click.option(
-    "--gap", type=click.FloatRange(min=0), default=1e-4, show_default=True, help="Relative gap to stop at."
+    "--gap", type=FiniteFloatRange(min=0), default=1e-4, show_default=True, help="Relative gap to stop at."
 )
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="Solver threads.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Solver random seed.")

@@ -16,6 +16,7 @@ import click
 import pandas as pd
 
 from models.common.words import count
+from optimiser.commands.finite import FiniteFloatRange
 from optimiser.commands.parallel import Job, JobOutcome, command_stopped, run_jobs, start_command
 from optimiser.errors import InputError, problem_lines
 from optimiser.outputs import RUN_MARKER, replacing, run_folder_refusal
@@ -62,7 +63,7 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder."),
         click.option(
             "--time-limit",
-            type=click.FloatRange(min=0, min_open=True),
+            type=FiniteFloatRange(min=0, min_open=True),
             default=BATCH_SECONDS,
             show_default=True,
             help=(
@@ -72,7 +73,7 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
             ),
         ),
         click.option(
-            "--gap", type=click.FloatRange(min=0), default=1e-4, show_default=True, help="Relative gap."
+            "--gap", type=FiniteFloatRange(min=0), default=1e-4, show_default=True, help="Relative gap."
         ),
         click.option("--solver", "backend", default=None, help="Backend (default: the kind's first)."),
         click.option(
@@ -81,7 +82,7 @@ def batch_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--scheduler", default=None, help="Address of a running Dask scheduler."),
         click.option(
             "--memory-limit",
-            type=click.FloatRange(min=100),
+            type=FiniteFloatRange(min=100),
             default=8000.0,
             show_default=True,
             help="MB per solve; above it the solve is stopped.",

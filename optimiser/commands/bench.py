@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from models.common.words import count
+from optimiser.commands.finite import FiniteFloatRange
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,7 +36,7 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED = 0, 2, 3, 4
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
+    type=FiniteFloatRange(min=0, min_open=True),
     default=None,
     help="Solver seconds per case (overrides the suite).",
 )

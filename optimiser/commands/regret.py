@@ -26,6 +26,7 @@ from optimiser.commands.batch import (
     run_batch,
     solve_arguments,
 )
+from optimiser.commands.finite import FiniteFloatRange
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 from optimiser.exports.calendars import file_name_of
@@ -37,7 +38,7 @@ from optimiser.scenarios import explanation_text
 @click.argument("path")
 @click.option(
     "--within",
-    type=click.FloatRange(min=0),
+    type=FiniteFloatRange(min=0),
     default=0.01,
     show_default=True,
     help="Share of the optimum within which a forced plan counts as a near-optimal alternative.",

@@ -141,3 +141,21 @@ def test_a_command_run_in_process_counts_from_its_own_start(tmp_path: Path) -> N
     )
     assert result.exit_code == 0, result.output
     assert json.loads((out / "summary.json").read_text())["plan_found"] is True
+
+
+@pytest.mark.parametrize("command", ["solve", "scenarios", "frontier", "regret", "bench"])
+@pytest.mark.parametrize("value", ["nan", "inf", "NaN"])
+def test_a_time_limit_that_is_no_finite_number_is_refused(command: str, value: str) -> None:
+    """--time-limit nan ran with no limit at all (an lsc-sact scenarios run took 172 s, its
+    summaries saying time_limit null), as did inf: click's range lets both through."""
+    result = CliRunner().invoke(main, [command, "lsc-sact", "--time-limit", value])
+    assert result.exit_code == 2, result.output
+    assert "--time-limit" in result.output and "is not a finite number" in result.output
+
+
+@pytest.mark.parametrize("option", [("solve", "--gap"), ("scenarios", "--gap"), ("regret", "--within")])
+def test_a_gap_that_is_no_finite_number_is_refused(option: tuple[str, str]) -> None:
+    """--gap nan stopped an lsc-sact solve at a gap of 3.8 %, its summary's gap null."""
+    command, name = option
+    result = CliRunner().invoke(main, [command, "lsc-sact", name, "nan"])
+    assert result.exit_code == 2 and "is not a finite number" in result.output, result.output
