@@ -330,18 +330,25 @@ def _solve_contract(
     start: Any = None,
     request: dict[str, Any] | None = None,
 ) -> None:
-    """Solve, check, write and summarise under the model contract; exits."""
+    """Solve, check, write and summarise under the model contract; exits.
+
+    Ctrl-C or SIGTERM while the plan is checked or its files written is the first signal of the
+    solve's :func:`solvers.stop_on_signals` block, which covers them too: the plan found is kept
+    and written (SIGTERM there killed the run, losing the plan and leaving the hidden temporary
+    folder of a half-written run; Ctrl-C ended in 'Aborted!'); a second still quits at once."""
     from optimiser.progress import SolveProgress
     from optimiser.run import check_lines, solve_loaded, write_outcome
+    from solvers import stop_on_signals
 
-    with SolveProgress(enabled=not verbose) as progress:
-        outcome = solve_loaded(loaded, backend, options, progress.update, start)
     run_id = new_run_id()
     try:
-        with run_folder(out, run_id, force=force, instance=folder) as tmp:
-            written = write_outcome(outcome, tmp)
-            meta = _run_meta(folder, loaded, written, run_id, _solve_meta(options, outcome.plan), request)
-            write_json(tmp / "run.json", meta)
+        with stop_on_signals():
+            with SolveProgress(enabled=not verbose) as progress:
+                outcome = solve_loaded(loaded, backend, options, progress.update, start)
+            with run_folder(out, run_id, force=force, instance=folder) as tmp:
+                written = write_outcome(outcome, tmp)
+                meta = _run_meta(folder, loaded, written, run_id, _solve_meta(options, outcome.plan), request)
+                write_json(tmp / "run.json", meta)
     except OutputExistsError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -354,3 +354,38 @@ def test_a_rerun_solves_again_the_solves_a_stop_cut_short(tmp_path: Path) -> Non
         (folder / "summary.json").write_text(json.dumps({"interrupted": interrupted}), encoding="utf-8")
     assert not Job("stopped", tmp_path / "stopped", ("inst",), request).done()
     assert Job("finished", tmp_path / "finished", ("inst",), request).done()
+
+
+WRITING_SIGNALLED = """
+import os, signal, sys
+import optimiser.run as run
+plain = run.write_outcome
+def signalled(outcome, folder):
+    os.kill(os.getpid(), signal.{sig})  # as the run's files are being written
+    return plain(outcome, folder)
+run.write_outcome = signalled
+from optimiser.cli import main
+sys.argv = ["optimiser", "solve", sys.argv[1], "--out", sys.argv[2], "--time-limit", "30"]
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_a_signal_while_the_files_are_written_keeps_the_plan(
+    sig: str, tiny_instance: Path, tmp_path: Path
+) -> None:
+    """SIGTERM while a 40 x 56 rota's files were written killed the run (exit 143): the rota was
+    lost and a half-written hidden folder (.wr40.p5mcgvqo) left beside the run folder; Ctrl-C there
+    ended in 'Aborted!'. The check and the files are covered as the solve is: the plan is written."""
+    out = tmp_path / "run"
+    script = WRITING_SIGNALLED.replace("{sig}", sig)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tiny_instance), str(out)],
+        env=_environment(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert _strict_json(out / "summary.json")["plan_found"] is True
+    assert (out / "allocation.csv").is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
