@@ -155,7 +155,7 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
         limit = min(payload["share"], deadline - time.time())
         if limit < LEAST_JOB_SECONDS:
             note = (
-                f"not started: its share of the command's --time-limit was {max(limit, 0.0):.1f} s, "
+                f"not started: its share of the command's --time-limit was {_tenths_below(limit)} s, "
                 f"under {LEAST_JOB_SECONDS:g} s"
             )
             return {"name": payload["name"], "status": "timeout", "returncode": None,
@@ -192,6 +192,12 @@ def _run_job(payload: dict[str, Any], *after: Any) -> dict[str, Any]:
         "peak_memory_mb": limited.peak_memory_mb,
         "note": note,
     }
+
+
+def _tenths_below(seconds: float) -> str:
+    """``seconds`` (at least 0) to the tenth below: 1.96 s is '1.9', where '2.0 s, under 2 s' read
+    as a contradiction."""
+    return f"{math.floor(max(seconds, 0.0) * 10) / 10:.1f}"
 
 
 def with_option(arguments: Sequence[str], option: str, value: str) -> list[str]:

@@ -45,6 +45,18 @@ def test_a_job_with_too_little_time_left_is_not_started(tmp_path: Path) -> None:
     assert not (tmp_path / "late").exists()
 
 
+def test_a_share_just_under_the_least_is_not_said_to_be_the_least(tmp_path: Path) -> None:
+    """A frontier at --time-limit 8 said its base 'was not started: its share ... was 2.0 s, under
+    2 s': 1.96 s shown rounded up to the very least it fell short of."""
+    payload = {
+        "name": "base", "folder": str(tmp_path / "base"), "arguments": ["no-such-instance"],
+        "request": {}, "wall_seconds": 60.0, "memory_mb": None, "start": None,
+        "deadline": time.time() + 60.0, "share": LEAST_JOB_SECONDS - 0.04,
+    }  # fmt: skip
+    note = _run_job(payload)["note"]
+    assert f"was {LEAST_JOB_SECONDS - 0.1:.1f} s, under {LEAST_JOB_SECONDS:g} s" in note, note
+
+
 def test_a_job_leaves_no_scratch_folder_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A job's log lives in a scratch folder of its own, read for the note of a bad instance (exit 2)
     and then removed: a regret of 20 sites must not leave 20 folders in the temporary directory."""
