@@ -261,9 +261,9 @@ def run_jobs(
         else:
             todo.append(job)
     total, finished = len(jobs), len(outcomes)
-    if on_done is not None:
-        for outcome in outcomes.values():
-            on_done(outcome, finished, total)
+    if on_done is not None:  # each counted in turn: two resumed solves both read '[2/3] done'
+        for done, outcome in enumerate(outcomes.values(), start=1):
+            on_done(outcome, done, total)
     if todo:
         share = None if deadline is None else job_share(deadline, len(todo) + later, workers)
         threads = max(workers // len(todo), 1)

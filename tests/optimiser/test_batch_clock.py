@@ -267,3 +267,23 @@ def test_a_scheduler_address_nothing_answers_is_exit_2_naming_it(tiny_instance: 
     result = CliRunner().invoke(main, [*args, "--time-limit", "30", "--no-report"])
     assert result.exit_code == 2, result.output
     assert "--scheduler notaproto://x: no Dask scheduler answers there" in result.output
+
+
+def test_resumed_solves_are_counted_one_by_one(tmp_path: Path) -> None:
+    """A rerun of lsc-sact-rollout's three scenarios printed '[2/3] done ... growth-40 resumed' and
+    '[2/3] done ... growth-68 resumed': every resumed solve was given the count of them all."""
+    from optimiser.commands import parallel
+
+    jobs = [parallel.Job(n, tmp_path / n, ("inst",), {}) for n in ("growth-40", "growth-68")]
+    for job in parallel.with_instance(jobs):
+        job.folder.mkdir()
+        (job.folder / "summary.json").write_text("{}", encoding="utf-8")
+        (job.folder / parallel.REQUEST_FILE).write_text(json.dumps(job.request), encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    parallel.run_jobs(
+        jobs,
+        wall_seconds=60,
+        memory_mb=None,
+        on_done=lambda o, done, total: seen.append((o.name, done, total)),
+    )
+    assert seen == [("growth-40", 1, 2), ("growth-68", 2, 2)]
