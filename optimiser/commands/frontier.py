@@ -265,7 +265,7 @@ def frontier(
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
     ends = [base]
     if axis == "access":
-        top_args = (*args, "--set", "objective=coverage")
+        top_args = (*args, "--set", "objective=coverage", *WHOLE_MODEL)
         ends.append(Job("top", out / "runs" / "top", top_args, {"arguments": list(top_args)}))
     done = run_batch(ends, time_limit, memory_limit, workers, scheduler, later=points)
     if not (base.folder / "allocation.csv").is_file():
@@ -298,6 +298,11 @@ def frontier(
     exit_if_unanswered(runs, "point")
 
 
+WHOLE_MODEL = ("--set", "solve_method=auto")
+"""Beside ``objective=coverage`` or ``worst`` (the frontier's top and least-worst ends): the priced
+path solves only cost and travel, so an instance that sets ``solve_method: priced`` (lsc-sact)
+refused both, and ``--x worst`` ended 'No plan for an end of the frontier' naming a folder that
+was never written (``--x access`` went on without its top); ``auto`` solves them whole."""
 TARGET_STEP = 1e-6  # targets are passed to the solves to 6 decimals
 CSV_SHARE_ROUNDING = 5e-7
 """Most a share in a CSV table (6 decimals, rounded to nearest) may lie above the plan's own: the
@@ -458,7 +463,7 @@ def worst_frontier(
     time_limit, memory_limit, workers, scheduler = batch
     args = (*args, "--set", "objective=cost")  # whatever the instance's own objective
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
-    least_args = (*args, "--set", "objective=worst")
+    least_args = (*args, "--set", "objective=worst", *WHOLE_MODEL)
     least = Job("least-worst", out / "runs" / "least-worst", least_args, {"a": list(least_args)})
     done = run_batch([base, least], time_limit, memory_limit, workers, scheduler, later=points)
     w0, w_star = _worst(base.folder), _worst(least.folder)

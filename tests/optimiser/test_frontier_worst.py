@@ -152,6 +152,21 @@ def test_frontier_worst_command_writes_the_hand_frontier(worst_tiny: Path, tmp_p
     assert (out / "frontier.svg").is_file()
 
 
+@pytest.mark.slow
+def test_frontier_worst_of_an_instance_on_the_priced_path(worst_tiny: Path, tmp_path: Path) -> None:
+    """lsc-sact sets solve_method: priced, which solves cost and travel only: its least-worst end
+    (objective=worst) was refused in a traceback and the frontier ended 'No plan for an end of the
+    frontier' naming a folder never written. The ends solve whole; the points stay priced."""
+    yaml = worst_tiny / "instance.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8") + "  solve_method: priced\n", encoding="utf-8")
+    out = tmp_path / "frontier"
+    args = ["frontier", str(worst_tiny), "--x", "worst", "--points", "5", "--out", str(out), "--no-report"]
+    result = CliRunner().invoke(main, [*args, "--time-limit", "30"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert table["cost"].tolist() == pytest.approx([cost for cost, _ in BY_HAND.values()])
+
+
 def test_the_share_within_the_standard_counts_unserved_demand_once(tmp_path: Path) -> None:
     """A run's summary counts every attendance, unserved ones included, in ``access.attendances``:
     60 of 100 within 30 minutes is 0.6 when 20 are unserved (was 60 / 120 = 0.5)."""
