@@ -337,14 +337,14 @@ def _solve_contract(
     and written (SIGTERM there killed the run, losing the plan and leaving the hidden temporary
     folder of a half-written run; Ctrl-C ended in 'Aborted!'); a second still quits at once."""
     from optimiser.progress import SolveProgress
-    from optimiser.run import check_lines, solve_loaded, write_outcome
+    from optimiser.run import check_lines, write_outcome
     from solvers import stop_on_signals
 
     run_id = new_run_id()
     try:
         with stop_on_signals():
             with SolveProgress(enabled=not verbose) as progress:
-                outcome = solve_loaded(loaded, backend, options, progress.update, start)
+                outcome = _solved(loaded, backend, options, progress.update, start)
             with run_folder(out, run_id, force=force, instance=folder) as tmp:
                 written = write_outcome(outcome, tmp)
                 meta = _run_meta(folder, loaded, written, run_id, _solve_meta(options, outcome.plan), request)
@@ -358,6 +358,21 @@ def _solve_contract(
         click.echo("\n".join(["", *lines]))
     click.echo(f"\nWrote {written_listing([*written, 'run.json'])} to {out}")
     sys.exit(EXIT_PLAN if outcome.usable else EXIT_NO_PLAN)
+
+
+def _solved(loaded: Any, backend: str, options: Any, progress: Any, start: Any) -> Any:
+    """The run's outcome; exit 2 naming the parameters when the model refuses them (lsc-sact, which
+    sets solve_method: priced, with --set objective=worst ended in a ModelInputError traceback)."""
+    from models.common.contract import ModelInputError
+    from optimiser.run import solve_loaded
+
+    try:
+        return solve_loaded(loaded, backend, options, progress, start)
+    except ModelInputError as exc:
+        click.echo(f"The request has problems ({len(exc.problems)}):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def written_listing(names: list[str]) -> str:

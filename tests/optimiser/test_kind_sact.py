@@ -152,3 +152,15 @@ def test_the_gap_is_of_the_cost_the_plan_decides_beside_a_huge_must_open_cost(
         "gap": 500 / 27000,
     }
     assert "gap 1.85% (£500 of the £27,000 the plan decides; the must-open sites' fixed" in summary(stopped)
+
+
+def test_parameters_the_model_refuses_are_exit_2_not_a_traceback(tiny_instance: Path, tmp_path: Path) -> None:
+    """lsc-sact (solve_method: priced) with --set objective=worst ended in a ModelInputError
+    traceback, exit 1: the priced path solves cost and travel only."""
+    out = tmp_path / "run"
+    args = ["solve", str(tiny_instance), "--set", "solve_method=priced", "--set", "objective=worst"]
+    result = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "solve_method: the priced path solves cost and travel, not worst" in result.output
+    assert not out.exists()
