@@ -49,7 +49,10 @@ def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for i in range(out.shape[1]):  # by position: a name may be repeated (validation reports it)
         values = out.iloc[:, i]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
-            quoted = values.str.startswith("'", na=False)
+            try:
+                quoted = values.str.startswith("'", na=False)
+            except AttributeError:  # no text at all: booleans beside blanks ('True', '', 'False')
+                continue
             if quoted.any():  # only those cells are looked at again: large tables have none
                 out.iloc[:, i] = values.where(~quoted, values[quoted].map(plain_text))
     out.columns = [plain_text(str(c)) for c in frame.columns]

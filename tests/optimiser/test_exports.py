@@ -88,6 +88,17 @@ def test_a_csv_the_engine_wrote_reads_back_exactly(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(back, frame)
 
 
+def test_a_written_csv_with_a_column_of_booleans_and_blanks_reads_back(tmp_path: Path) -> None:
+    """A comparison's ``plan_found`` column, True beside a blank for a stopped scenario, is read
+    as objects that are booleans, not text: reading it back ended a stopped batch in a traceback
+    (pandas' text accessor refuses such a column) instead of its report."""
+    frame = pd.DataFrame({"scenario": ["base", "=growth"], "plan_found": [True, None], "cost": [1.5, None]})
+    write_csv(frame, tmp_path / "comparison.csv")
+    back = read_written_csv(tmp_path / "comparison.csv")
+    assert back["scenario"].tolist() == ["base", "=growth"]
+    assert back["plan_found"].tolist()[0] is True and pd.isna(back["plan_found"].tolist()[1])
+
+
 def test_calendar_file_names_are_the_ids_made_safe_and_read_back_as_them() -> None:
     ids = ["+B", "B", "b", "S 005", "S_005", ".x", "a~b", "Zoë", "N-2", "J.Smith"]
     files = calendar_file_names(ids)
