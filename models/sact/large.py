@@ -457,8 +457,15 @@ def _restricted_stage(run: StagedSearch, a: SactArrays, relaxation: PricedRelaxa
     model = run.model
     y_lp = relaxation.x[model.variable_blocks["open"].index]
     small = model.variable_blocks["serve"].size <= FULL_MODEL_ARCS
+    first_lp = relaxation.history[0][0] if relaxation.history else None
     for fixed in (True, False):
         rest = run.left()
+        if rest is not None and first_lp is not None and rest < first_lp:
+            run.notes.append(
+                f"restricted MILP not started: {rest:.1f} s left, under the {first_lp:.1f} s of the "
+                "relaxation's first LP (HiGHS's presolve and root LP do not stop at the deadline)"
+            )
+            return
         opts = run.options_for(0.25 * rest if (small and rest is not None and WHOLE_MODEL_STAGE) else 0.0)
         if opts is None:
             return
