@@ -279,7 +279,11 @@ BATCH_MARKER = ".optimiser-batch"
 def claim_out(out: Path, command: str) -> Path:
     """``out`` for a batch ``command``: new, empty, or one an earlier run of the same command wrote
     (its marker names it), so a rerun resumes; any other existing folder, another batch command's
-    included (its comparison and report would be replaced), is refused (exit 2), never written into."""
+    included (its comparison and report would be replaced), is refused (exit 2), never written into;
+    so is a symbolic link, as ``solve`` refuses one (a link to an empty folder was written through)."""
+    if out.is_symlink():
+        click.echo(f"{out} is a symbolic link; give the folder itself as --out", err=True)
+        sys.exit(2)
     if out.exists() and not out.is_dir():
         click.echo(f"{out} exists and is not a folder; choose another --out", err=True)
         sys.exit(2)

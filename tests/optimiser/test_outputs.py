@@ -426,6 +426,20 @@ def test_a_batch_folder_is_never_taken_over_by_another_command(tmp_path: Path) -
     assert claim_out(out, "regret") == out  # a folder marked before the marker named its command
 
 
+def test_a_batch_out_that_is_a_symbolic_link_is_refused_as_solve_refuses_it(tmp_path: Path) -> None:
+    """A batch's --out linked to an empty folder elsewhere was written through the link, where
+    solve refuses any link: both refuse it, exit 2, and nothing is written behind it."""
+    from optimiser.commands.batch import claim_out
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "study"
+    link.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(SystemExit) as refused:
+        claim_out(link, "scenarios")
+    assert refused.value.code == 2 and list(elsewhere.iterdir()) == []
+
+
 def test_regret_keeps_every_run_inside_its_out_folder(tiny_instance: Path, tmp_path: Path) -> None:
     """A site id 'q/../../../pwn' (site ids are free text) made regret write its forced run at
     <out>/../../pwn, outside --out, and then call it 'not run' ('give the command a longer
