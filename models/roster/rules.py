@@ -6,6 +6,7 @@ constraints or named penalty terms (:meth:`RosterModel.pattern`, :meth:`RosterMo
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -297,13 +298,16 @@ def _reference_periods(rm: RosterModel, p: int, rule: Rule) -> bool:
     if horizon <= period:
         return False
     days = rm.inp.days
-    known = [0] * (horizon + 1)  # known[h]: minutes outside the model on horizon days before h
-    for h in range(horizon):
-        inside = offset <= h < offset + days
-        known[h + 1] = known[h] + (0 if inside or ref is None else ref.minutes.get(p, {}).get(h, 0))
-    most = [0] * (days + 1)  # most[d]: the most paid minutes of model days before d
-    for d in range(days):
-        most[d + 1] = most[d] + max(rm.paid_terms(p, d)[1], default=0)
+    outside = {} if ref is None else ref.minutes.get(p, {})
+    # known[h]: minutes outside the model on horizon days before h; most[d]: the most paid
+    # minutes of model days before d
+    known = [
+        0,
+        *itertools.accumulate(
+            0 if offset <= h < offset + days else outside.get(h, 0) for h in range(horizon)
+        ),
+    ]
+    most = [0, *itertools.accumulate(max(rm.paid_terms(p, d)[1], default=0) for d in range(days))]
     hi = math.floor(rule.limit * 60 * period / 7 + 1e-6)
     running: list[Any] | None = None
     for start in range(horizon - period + 1):
