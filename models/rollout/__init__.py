@@ -70,7 +70,9 @@ Objective (pounds, present value)
 where :math:`\text{cost}^{sact}_t` is the SACT objective of year :math:`t` (running cost of sites
 and chairs, patient travel, unserved penalty).  With :math:`T = 1` and no capital or closure
 cost the roll-out is the single-period model exactly; with no growth and no capital limit the
-year-1 network is kept unchanged (both tested).
+year-1 network is kept unchanged (both tested).  The must-open sites' fixed cost, in every plan,
+is left out while solving and added back to the objective and bound reported
+(:mod:`models.common.constant`), so the gap the solve stops at is of the cost the plan decides.
 """
 
 from __future__ import annotations

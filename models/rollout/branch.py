@@ -166,8 +166,9 @@ def _child(
     if relaxation.bound is None or relaxation.x is None:
         return _UNFINISHED
     bound = max(parent.bound, relaxation.bound)
+    reported = bound + built.constant  # as the roll-out reports it: with what its model leaves out
     run.notes.append(
-        f"branch {what}: bound {bound:,.0f} ({relaxation.status}, {time.perf_counter() - t0:.0f} s)"
+        f"branch {what}: bound {reported:,.0f} ({relaxation.status}, {time.perf_counter() - t0:.0f} s)"
     )
     return Leaf(bound, order, fixings, relaxation.x)
 

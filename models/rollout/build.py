@@ -16,7 +16,7 @@ import numpy as np
 from models.rollout.input import RolloutInput, year_input
 from models.sact.arrays import SactArrays, prepare
 from models.sact.input import SactInput
-from models.sact.matrix import build_matrix
+from models.sact.matrix import build_matrix, fixed_in_every_plan
 from solvers.matrix import MatrixModel
 from solvers.stack import scale_costs, stack
 
@@ -43,27 +43,36 @@ class YearModel:
 
 @dataclass(frozen=True)
 class RolloutModel:
+    """The stacked model and its years; ``constant``: the present value of the must-open sites'
+    fixed cost that ``model``'s objective leaves out (0 unless built ``without_constant``)."""
+
     model: MatrixModel
     years: tuple[YearModel, ...]
+    constant: float = 0.0
 
 
-def build(data: RolloutInput) -> RolloutModel:
-    """The stacked model: every year's SACT rows and cuts (0, 7-9), the links (1)-(6), discounted costs."""
+def build(data: RolloutInput, *, without_constant: bool = False) -> RolloutModel:
+    """The stacked model: every year's SACT rows and cuts (0, 7-9), the links (1)-(6), discounted
+    costs; ``without_constant``: every year's must-open sites' fixed cost left out of the objective
+    (:func:`models.sact.matrix.build_matrix`), its present value kept as ``constant``, so that the
+    solver's relative gap is of the cost the roll-out decides."""
     r = data.parameters.discount_rate
     parts, years = [], []
+    constant = 0.0
     for t in range(data.num_years):
         year_data = year_input(data, t)
         arrays = prepare(year_data)
-        parts.append(
-            (str(data.years["year"].iloc[t]), arrays, year_data, build_matrix(arrays, year_data.parameters))
-        )
+        model = build_matrix(arrays, year_data.parameters, without_constant=without_constant)
+        parts.append((str(data.years["year"].iloc[t]), arrays, year_data, model))
     m, offsets = stack([(label, model) for label, _, _, model in parts], name="sact_rollout")
     for t, (label, arrays, year_data, model) in enumerate(parts):
         discount = 1.0 / (1.0 + r) ** t
         years.append(YearModel(label, year_data, arrays, model, offsets[label], discount))
         scale_costs(m, np.arange(offsets[label], offsets[label] + model.num_cols), discount)
+        if without_constant:
+            constant += discount * fixed_in_every_plan(arrays, year_data.parameters)
     linking(m, data, tuple(years))
-    return RolloutModel(m, tuple(years))
+    return RolloutModel(m, tuple(years), constant)
 
 
 def linking(m: MatrixModel, data: RolloutInput, years: tuple[YearModel, ...]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.common.constant import decided_gap, progress_plus, with_constant
 from models.common.contract import finite_or_none
 from models.rollout.build import RolloutModel, YearModel, build
 from models.rollout.diagnose import capital_shortfalls
@@ -73,15 +74,33 @@ class RolloutPlan:
             "unserved": unserved,
         }
 
+    def fixed_in_every_plan(self) -> float:
+        """The present value of the must-open sites' fixed cost, which every roll-out pays (each
+        year's ``fixed_in_every_plan``, discounted)."""
+        discount = self.costs["discount_factor"].to_numpy(float)
+        fixed = [plan.costs.get("fixed_in_every_plan", 0.0) for plan in self.years]
+        return float(np.dot(discount, fixed))
+
+    def decided_gap(self) -> dict[str, float | None] | None:
+        """The gap in pounds and of the present value the roll-out decides, the must-open sites'
+        fixed cost left out (:func:`models.common.constant.decided_gap`); None without a plan or
+        under an objective other than cost."""
+        if not self.found or self.years[0].parameters.objective != "cost":
+            return None
+        return decided_gap(self.result, self.fixed_in_every_plan())
+
     def figures(self) -> dict[str, Any]:
         if not self.found:
             return {"years": len(self.labels)}
         last = self.years[-1]
         opened = self.schedule.loc[self.schedule["event"] == "opens", ["site_id", "year"]]
         closed = self.schedule.loc[self.schedule["event"] == "closes", ["site_id", "year"]]
+        decided = self.decided_gap()
         return {
             "years": len(self.labels),
             "discounted_total": finite_or_none(self.costs["discounted_total"].sum()),
+            "fixed_in_every_plan": self.fixed_in_every_plan(),
+            **({"decided_gap": decided} if decided is not None else {}),
             "capital_total": finite_or_none(self.costs["capital"].sum()),
             "sites_open_final_year": int(last.sites["open"].sum()),
             "chairs_by_year": {
@@ -105,7 +124,7 @@ def solve_rollout(
     """Build the stacked model, solve it, and read every year's plan."""
     options = options or SolveOptions()
     t0 = time.perf_counter()
-    built = build(data)
+    built = build(data, without_constant=True)  # the constant is added back to the result
     build_seconds = time.perf_counter() - t0
     labels = tuple(y.year for y in built.years)
     problems = [f"year {y.label}: {text}" for y in built.years for text in diagnose(y.data, y.arrays)]
@@ -115,16 +134,18 @@ def solve_rollout(
             Status.INFEASIBLE, None, None, None, build_seconds, 0.0, backend, "diagnosed before solving"
         )
         return _empty(result, labels, tuple(problems), data)
+    heard = progress_plus(progress, built.constant)
     if backend == "highs" and use_priced_path(built, data.base.parameters.solve_method):
-        result, x = solve_priced(built, options, build_seconds=build_seconds, progress=progress)
+        result, x = solve_priced(built, options, build_seconds=build_seconds, progress=heard)
     else:
         start = None
         if backend == "highs" and data.num_years > 1:
             start = forward_plan(data, built, options)
         kwargs: dict[str, Any] = {"start": start} if start is not None else {}
         result, x = solve_model(
-            built.model, backend, options, build_seconds=build_seconds, progress=progress, **kwargs
+            built.model, backend, options, build_seconds=build_seconds, progress=heard, **kwargs
         )
+    result = with_constant(result, built.constant)
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if x is None:
         why = {
@@ -172,7 +193,7 @@ def read_plan(
         plans.append(extract(year.data, year.arrays, values, result, timings))
     schedule = _schedule(data, built.years, plans)
     costs = _costs(data, built.years, plans, schedule)
-    result = _tightened(result, float(costs["discounted_total"].sum()))
+    result = _tightened(result, float(costs["discounted_total"].sum()), built.constant)
     return RolloutPlan(
         result,
         tuple(plans),
@@ -211,19 +232,22 @@ def _unserved_explained(
     return tuple(out)
 
 
-def _tightened(result: SolveResult, cost: float) -> SolveResult:
+def _tightened(result: SolveResult, cost: float, constant: float) -> SolveResult:
     """The result with the plan's own cost as its objective when it is lower than the solver's.
 
     A plan found before optimality can carry slack in the linking variables (a site "opened"
     twice, chairs added and removed in one year) that the solver's objective pays for; the
     schedule read from the years' networks has none, is feasible (budgets only loosen), and costs
-    what the tables say, so that is the objective reported and checked.
+    what the tables say, so that is the objective reported and checked.  Its gap is, as the
+    solver's, of the cost the plan decides: ``constant`` (the must-open sites' fixed cost, in
+    every plan) left out.
     """
     from dataclasses import replace
 
     if result.objective is None or cost >= result.objective - 1e-6:
         return result
-    return replace(result, objective=cost, gap=relative_gap(cost, result.bound))
+    bound = None if result.bound is None else result.bound - constant
+    return replace(result, objective=cost, gap=relative_gap(cost - constant, bound))
 
 
 def _schedule(data: RolloutInput, years: tuple[YearModel, ...], plans: list[SactPlan]) -> pd.DataFrame:
@@ -325,7 +349,7 @@ def forward_plan(data: RolloutInput, built: RolloutModel, options: SolveOptions)
         if options.should_stop():
             return None  # deadline passed or Ctrl-C: a part roll-out is no warm start
         prefix = replace(data, years=data.years.iloc[:t].reset_index(drop=True))
-        part = build(prefix).model
+        part = build(prefix, without_constant=True).model  # as the whole model it starts
         lower, upper = part.col_lower, part.col_upper
         if fixed is not None:
             done = built.years[t - 2].offset + built.years[t - 2].model.num_cols

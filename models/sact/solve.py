@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from models.common.constant import decided_gap, progress_plus, with_constant
 from models.common.contract import finite_or_none
 from models.sact.access import access_by_district, access_by_quintile, access_statistics, percent
 from models.sact.arrays import SactArrays, prepare
@@ -121,16 +122,9 @@ class SactPlan:
         sites' fixed cost every plan pays): a must-open site costing 1e12 made the relative gap of
         the whole cost 0.00 % beside £498,304 open on £5.4M decided.  None without a bound or under
         an objective other than cost."""
-        r = self.result
-        if not self.found or self.parameters.objective != "cost" or r.objective is None or r.bound is None:
+        if not self.found or self.parameters.objective != "cost":
             return None
-        absolute = max(0.0, float(r.objective) - float(r.bound))
-        decided = float(r.objective) - self.costs.get("fixed_in_every_plan", 0.0)
-        return {
-            "absolute": absolute,
-            "decided_cost": decided,
-            "gap": absolute / decided if decided > 1e-9 else None,
-        }
+        return decided_gap(self.result, self.costs.get("fixed_in_every_plan", 0.0))
 
 
 def solve_sact(
@@ -178,7 +172,12 @@ def solve_sact(
         path = "priced"
         constant = fixed_in_every_plan(arrays, p)
         result, x, model = solve_priced(
-            arrays, p, options, build_seconds=prepare_seconds, progress=_plus(progress, constant), start=start
+            arrays,
+            p,
+            options,
+            build_seconds=prepare_seconds,
+            progress=progress_plus(progress, constant),
+            start=start,
         )
         note = _start_note(result.message)
         values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
@@ -192,11 +191,16 @@ def solve_sact(
         x0, note = (None, "") if start is None else start_point(model, arrays, start, options, constant)
         start_seconds = time.perf_counter() - t2
         result, x = solve_model(
-            model, backend, options, build_seconds=build_seconds, progress=_plus(progress, constant), start=x0
+            model,
+            backend,
+            options,
+            build_seconds=build_seconds,
+            progress=progress_plus(progress, constant),
+            start=x0,
         )
         result = replace(result, message="; ".join(m for m in (note, result.message) if m))
         values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
-    result = _with_constant(result, constant)
+    result = with_constant(result, constant)
     timings = {"build": result.build_seconds, "solve": result.solve_seconds}
     if start is not None and path != "priced":  # the priced path counts it in its solve
         timings["warm_start"] = start_seconds
@@ -213,35 +217,6 @@ def solve_sact(
         why = tuple(f"demand left unserved: {reason}" for reason in reasons)
         plan = replace(plan, explanation=plan.explanation + why)
     return replace(plan, solve_path=path, warm_start=note)
-
-
-def _plus(progress: Any, constant: float) -> Any:
-    """``progress`` hearing of plans and bounds with ``constant`` added (the must-open sites'
-    fixed cost the solve leaves out: :func:`models.sact.matrix.fixed_in_every_plan`)."""
-    if progress is None or constant == 0.0:
-        return progress
-
-    def heard(seconds: float, best: float | None, bound: float | None, **kw: Any) -> None:
-        progress(
-            seconds,
-            None if best is None else best + constant,
-            None if bound is None else bound + constant,
-            **kw,
-        )
-
-    return heard
-
-
-def _with_constant(result: SolveResult, constant: float) -> SolveResult:
-    """``result`` with ``constant`` added to its objective and bound; its gap stays the solver's,
-    of the cost the plan decides."""
-    if constant == 0.0:
-        return result
-    return replace(
-        result,
-        objective=None if result.objective is None else result.objective + constant,
-        bound=None if result.bound is None else result.bound + constant,
-    )
 
 
 def _start_note(message: str) -> str:

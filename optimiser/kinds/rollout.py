@@ -20,7 +20,7 @@ from models.rollout.solve import UNSERVED_SHOWN
 from optimiser.errors import InputError, Problem
 from optimiser.kinds import sact as sact_kind
 from optimiser.kinds.base import Kind, ModelCase
-from optimiser.kinds.figures import gap_percent, money, solver_status
+from optimiser.kinds.figures import decided_gap_words, gap_percent, money, solver_status
 from optimiser.kinds.sact_schema import PARAMETERS as SACT_PARAMETERS
 from optimiser.kinds.sact_schema import TABLES as SACT_TABLES
 from optimiser.schema import Column, Parameter, TableSchema
@@ -140,7 +140,8 @@ def summary(plan: models.rollout.Plan) -> str:
         return "\n".join([*lines, "No roll-out:", *[f"  - {e}" for e in plan.explanation]])
     gap = gap_percent(r.gap)
     lines.append(
-        f"Present value {money(r.objective)}   bound {money(r.bound)}   gap {gap}   "
+        f"Present value {money(r.objective)}   bound {money(r.bound)}   gap {gap}"
+        f"{decided_gap_words(plan.decided_gap(), plan.fixed_in_every_plan())}   "
         f"solve {r.solve_seconds:.1f} s"
     )
     lines.append("")

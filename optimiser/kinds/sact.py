@@ -22,7 +22,7 @@ from models.sact.objectives import OBJECTIVE_UNITS
 from models.sact.solve import SactPlan
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, ModelCase, row_numbers
-from optimiser.kinds.figures import gap_percent, money, solver_status
+from optimiser.kinds.figures import decided_gap_words, gap_percent, money, solver_status
 from optimiser.kinds.sact_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 
 MAX_LISTED = 20
@@ -322,26 +322,12 @@ def summary(plan: SactPlan) -> str:
     bound = f"{r.bound:,.0f}" if r.bound is not None else "n/a"
     lines.append(
         f"Solver: {solver_status(r)}, objective {r.objective:,.0f} ({unit}), bound {bound}, gap {gap}"
-        f"{_decided_gap_words(plan)}; "
+        f"{decided_gap_words(plan.decided_gap(), plan.costs.get('fixed_in_every_plan', 0.0))}; "
         f"build {r.build_seconds:.2f} s, solve {r.solve_seconds:.2f} s ({r.backend}, {plan.solve_path} path)"
     )
     if plan.warm_start:  # --start: used, or ignored and why (also summary.json's warm_start)
         lines.append(f"{plan.warm_start[0].upper()}{plan.warm_start[1:]} (--start).")
     return "\n".join(lines)
-
-
-def _decided_gap_words(plan: SactPlan) -> str:
-    """The gap in pounds beside its share when must-open sites' fixed cost, in every plan, is
-    left out of the share (summary.json's ``decided_gap``): the share is of the cost the plan
-    decides, not of the objective printed beside it."""
-    decided = plan.decided_gap()
-    fixed = plan.costs.get("fixed_in_every_plan", 0.0)
-    if decided is None or fixed <= 0 or (decided["absolute"] or 0.0) < 0.005:
-        return ""
-    return (
-        f" ({money(decided['absolute'])} of the {money(decided['decided_cost'])} the plan decides; "
-        f"the must-open sites' fixed {money(fixed)} is in every plan)"
-    )
 
 
 _COST_PARTS = (

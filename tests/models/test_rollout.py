@@ -224,3 +224,42 @@ def test_a_year_with_under_half_an_attendance_unserved_is_not_named() -> None:
     )
     lines = _unserved_lines(plan)  # type: ignore[arg-type]
     assert lines[1].startswith("Unserved attendances: 3,463 in 2026 (unserved.csv);")
+
+
+def test_the_gap_is_of_the_cost_the_plan_decides_beside_a_huge_must_open_cost(tiny_base: sact.Input) -> None:
+    """Centre A must open at a fixed £1e12 in both years: the roll-out's relative gap was of the
+    whole present value, the constant included, so a roll-out with thousands of pounds open read
+    'gap 0.0000%'. The solve leaves the constant out (present value £1e12 x (1 + 1/1.035)) and adds
+    it back: the objective is the one of the whole model, and a roll-out stopped with £500 open
+    reads its gap of the cost it decides, in pounds too (as a SACT plan does)."""
+    from models.rollout.build import build
+    from optimiser.kinds.rollout import summary
+
+    data = rollout.Input(base=tiny_base, years=years(2))
+    ordinary = rollout.solve(data, options=EXACT).result.objective
+    sites = tiny_base.sites.copy()
+    sites.loc["A", "fixed_cost"] = 1e12
+    huge = rollout.Input(base=replace(tiny_base, sites=sites), years=years(2))
+    fixed = 1e12 * (1.0 + 1.0 / 1.035)
+    built = build(huge, without_constant=True)
+    assert built.constant == pytest.approx(fixed, rel=1e-15)
+    assert built.model.cost[built.years[0].columns("open")].tolist() == [0.0, 4000.0]  # A's in every plan
+    plan = rollout.solve(huge, options=EXACT)
+    assert plan.result.status is Status.OPTIMAL
+    assert plan.result.objective == pytest.approx(ordinary + fixed - 10000.0 * (1.0 + 1.0 / 1.035), abs=0.01)
+    assert plan.figures()["fixed_in_every_plan"] == pytest.approx(fixed, rel=1e-15)
+    assert rollout.check(huge, plan).passed
+    decided = plan.result.objective - plan.figures()["fixed_in_every_plan"]
+    objective = plan.result.objective
+    stopped = replace(plan, result=replace(plan.result, bound=objective - 500.0, gap=500.0 / decided))
+    assert stopped.figures()["decided_gap"] == {
+        "absolute": pytest.approx(500.0, abs=1e-3),
+        "decided_cost": pytest.approx(decided, abs=1e-3),
+        "gap": pytest.approx(500.0 / decided, rel=1e-6),
+    }
+    assert "the plan decides; the must-open sites' fixed £1,966,183,574,879 is in every plan)" in summary(
+        stopped
+    )
+    assert f"gap {500.0 / decided:.2%} (£500 of the {'£' + format(round(decided), ',')} the plan" in summary(
+        stopped
+    )
