@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-import pandas as pd
 
 from models.common.words import count
 from optimiser.commands.finite import FiniteFloatRange
@@ -254,23 +253,6 @@ def exit_if_unanswered(runs: Mapping[str, Path], noun: str) -> None:
     for name, why in missing.items():
         click.echo(f"  - {name}: {why}", err=True)
     raise SystemExit(1)
-
-
-UNPROVEN_NOTE = "hollow: stopped at its limit, a plan within its gap (frontier table)"
-
-
-def mark_unproven(ax: Any, x: Any, y: Any, status: Any, xlabel: str) -> None:
-    """On a frontier chart, a white hollow marker over each point whose solve stopped short of
-    optimal (its cost is a plan's, the least cost for its target at most that), and the axis
-    label ``xlabel``, with :data:`UNPROVEN_NOTE` below it when there is such a point."""
-    unproven = (pd.Series(status).to_numpy() != "optimal") if status is not None else None
-    if unproven is not None and unproven.any():
-        ax.scatter(
-            pd.Series(x).to_numpy()[unproven], pd.Series(y).to_numpy()[unproven],
-            s=36, facecolors="white", edgecolors="#005EB8", zorder=4,
-        )  # fmt: skip
-        xlabel += f"\n{UNPROVEN_NOTE}"
-    ax.set_xlabel(xlabel)
 
 
 BATCH_MARKER = ".optimiser-batch"

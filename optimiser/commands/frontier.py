@@ -57,12 +57,11 @@ from optimiser.commands.batch import (
     exit_if_unanswered,
     exit_without_plan,
     fail,
-    mark_unproven,
     run_batch,
     solve_arguments,
     solve_seconds,
 )
-from optimiser.commands.frontier_points import Bound, settle_levels, with_monotone
+from optimiser.commands.frontier_points import Bound, draw_frontier, settle_levels, with_monotone
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 
@@ -168,7 +167,9 @@ def knees(frontier: pd.DataFrame, x: str = "achieved", per: float = 100.0) -> li
 
 
 def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
-    """frontier.svg: annual cost against the share within the standard; knees marked."""
+    """frontier.svg: annual cost against the share within the standard (or the longest journey),
+    the line through the proven points no tighter target beats, the others apart
+    (:func:`~optimiser.commands.frontier_points.draw_frontier`); knees marked."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -177,7 +178,6 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     ok = frontier[frontier["cost"].notna()]
     scale = 1.0 if axis == "worst" else 100.0
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.plot(scale * ok["achieved"], ok["cost"] / 1e6, marker="o", color="#005EB8")
     knee = ok[ok["knee"]]
     ax.scatter(
         scale * knee["achieved"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C", zorder=3
@@ -187,7 +187,7 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     else:
         label = "worst quintile's share" if axis == "worst_quintile" else "share of attendances"
         xlabel = f"{label} within the access standard (%)"
-    mark_unproven(ax, scale * ok["achieved"], ok["cost"] / 1e6, ok.get("status"), xlabel)
+    draw_frontier(ax, scale * ok["achieved"], ok["cost"] / 1e6, ok, xlabel)
     ax.set_ylabel("annual cost (£ million)")
     ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from optimiser.commands.batch import exit_without_plan, mark_unproven, run_batch
-from optimiser.commands.frontier_points import Bound, settle_levels, with_monotone
+from optimiser.commands.batch import exit_without_plan, run_batch
+from optimiser.commands.frontier_points import Bound, draw_frontier, settle_levels, with_monotone
 from optimiser.commands.parallel import Job
 
 
@@ -99,7 +99,8 @@ def response_frontier(
 
 
 def response_chart(table: pd.DataFrame, out: Path) -> Path:
-    """frontier.svg: annual cost against the worst response time."""
+    """frontier.svg: annual cost against the worst response time, the line through the proven
+    points no tighter cap beats (:func:`~optimiser.commands.frontier_points.draw_frontier`)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -107,13 +108,12 @@ def response_chart(table: pd.DataFrame, out: Path) -> Path:
 
     ok = table[table["cost"].notna()]
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.plot(ok["worst_response_minutes"], ok["cost"] / 1e6, marker="o", color="#005EB8")
     knee = ok[ok["knee"]]
     ax.scatter(
         knee["worst_response_minutes"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C"
     )
     xlabel = "worst response time of any site-service (minutes)"
-    mark_unproven(ax, ok["worst_response_minutes"], ok["cost"] / 1e6, ok.get("status"), xlabel)
+    draw_frontier(ax, ok["worst_response_minutes"], ok["cost"] / 1e6, ok, xlabel)
     ax.invert_xaxis()
     ax.set_ylabel("annual cost of out-of-hours cover (£ million)")
     ax.grid(alpha=0.3)

@@ -5,8 +5,9 @@ least-cost plan at each level. :func:`settle_levels` chooses the levels: both en
 top of every run of levels no solved point settles (:func:`uncovered`: the plan solved at bound
 ``e`` reaching ``a`` is the least-cost plan for every bound in ``[a, e]``), until ``points`` are
 solved; :func:`completeness_line` says whether every level is settled, and by proven solves.
-:func:`with_monotone` labels the solved points. The SACT frontiers (:mod:`optimiser.commands.frontier`)
-and the OOH response frontier (:mod:`optimiser.commands.frontier_ooh`) share them.
+:func:`with_monotone` labels the solved points, and :func:`draw_frontier` draws them. The SACT
+frontiers (:mod:`optimiser.commands.frontier`) and the OOH response frontier
+(:mod:`optimiser.commands.frontier_ooh`) share them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 import numpy as np
@@ -45,6 +47,39 @@ def with_monotone(table: pd.DataFrame) -> pd.DataFrame:
     out["monotone"] = proven & keeps_up & below_later
     out["dominated"] = (later < cost * (1 - 1e-9)).fillna(False) & cost.notna()
     return out
+
+
+FRONTIER_BLUE = "#005EB8"
+UNPROVEN_LABEL = "stopped at its limit, not proven optimal: off the line (its gap in frontier.csv)"
+DOMINATED_LABEL = "dominated: a tighter target's plan costs less, off the line"
+
+
+def draw_frontier(ax: Any, x: Any, y: Any, points: pd.DataFrame, xlabel: str) -> None:
+    """On a frontier chart, the line through the ``points`` (rows of a :func:`with_monotone` table
+    with a plan, ``x`` and ``y`` theirs) that are proven optimal and not ``dominated``; a point
+    stopped at its limit as a hollow marker and a dominated one as a cross, off the line, each
+    named in the legend (none when every point is on the line); and the axis label ``xlabel``.
+    The line drew every point with a plan, though frontier.csv marked some unproven or
+    dominated: a frontier with a dip where a stopped plan cost less than its neighbours."""
+    x, y = pd.Series(x).to_numpy(float), pd.Series(y).to_numpy(float)
+    status = points["status"] if "status" in points else pd.Series("optimal", index=points.index)
+    unproven = status.to_numpy() != "optimal"
+    dominated = points["dominated"].to_numpy(bool) if "dominated" in points else np.zeros(len(x), bool)
+    line = ~unproven & ~dominated
+    ax.plot(x[line], y[line], marker="o", color=FRONTIER_BLUE, gid="frontier-line")
+    if unproven.any():
+        ax.scatter(
+            x[unproven], y[unproven], s=36, facecolors="white", edgecolors=FRONTIER_BLUE, zorder=4,
+            label=UNPROVEN_LABEL, gid="frontier-unproven",
+        )  # fmt: skip
+    if dominated.any():
+        ax.scatter(
+            x[dominated], y[dominated], s=44, marker="x", color="#768692", zorder=5,
+            label=DOMINATED_LABEL, gid="frontier-dominated",
+        )  # fmt: skip
+    if not line.all():
+        ax.legend(loc="best", fontsize="small")
+    ax.set_xlabel(xlabel)
 
 
 def spread(values: np.ndarray, k: int) -> list[float]:

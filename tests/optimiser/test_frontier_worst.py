@@ -268,8 +268,8 @@ def test_with_unserved_demand_the_share_within_the_standard_is_of_the_served_att
 def test_a_point_stopped_at_its_limit_is_drawn_hollow_and_said_to_be(axis: str, tmp_path: Path) -> None:
     """frontier.svg marks a point whose solve stopped ``feasible`` (its cost a plan's, within its
     gap) and says so under the axis; with every point optimal, neither mark nor words."""
-    from optimiser.commands.batch import UNPROVEN_NOTE
     from optimiser.commands.frontier import frontier_chart
+    from optimiser.commands.frontier_points import UNPROVEN_LABEL
 
     table = pd.DataFrame(
         {
@@ -280,9 +280,48 @@ def test_a_point_stopped_at_its_limit_is_drawn_hollow_and_said_to_be(axis: str, 
         }
     )
     text = frontier_chart(table, tmp_path, axis).read_text(encoding="utf-8")
-    assert UNPROVEN_NOTE.split(",")[0] in text
+    assert UNPROVEN_LABEL.split(",")[0] in text
     proven = frontier_chart(table.assign(status="optimal"), tmp_path, axis).read_text(encoding="utf-8")
-    assert UNPROVEN_NOTE.split(",")[0] not in proven
+    assert UNPROVEN_LABEL.split(",")[0] not in proven
+
+
+def frontier_line_points(svg: str) -> list[int]:
+    """The number of points of each line drawn in the frontier's blue (#005EB8) in ``svg``."""
+    import re
+
+    lines = re.finditer(r'<g id="[^"]+">\s*<path d="([^"]*)"[^>]*style="([^"]*)"', svg)
+    blue = [m for m in lines if "fill: none; stroke: #005eb8" in m.group(2)]
+    return [len(re.findall(r"[ML] ", m.group(1))) for m in blue]
+
+
+@pytest.mark.parametrize("axis", ["access", "worst"])
+def test_the_frontier_line_joins_only_proven_points_no_tighter_target_beats(
+    axis: str, tmp_path: Path
+) -> None:
+    """frontier.svg drew its line through every point with a plan, a dominated one (a tighter
+    target's plan costs less) and one stopped at its limit among them, though frontier.csv marks
+    them: the line now joins the proven, non-dominated points alone, and the others are markers of
+    their own, each named in the legend."""
+    from optimiser.commands.frontier import frontier_chart
+
+    table = pd.DataFrame(
+        {
+            "achieved": [0.90, 0.92, 0.94, 0.96, 0.98],
+            "cost": [5.6e6, 6.1e6, 5.9e6, 6.3e6, 6.5e6],
+            "knee": [False] * 5,
+            "status": ["optimal", "optimal", "optimal", "feasible", "optimal"],
+            "dominated": [False, True, False, False, False],
+        }
+    )
+    text = frontier_chart(table, tmp_path, axis).read_text(encoding="utf-8")
+    assert frontier_line_points(text) == [3]  # 5.6, 5.9 and 6.5 million only
+    assert '<g id="frontier-unproven">' in text and '<g id="frontier-dominated">' in text
+    assert "stopped at its limit, not proven optimal" in text
+    assert "dominated: a tighter target's plan costs less" in text
+    proven = frontier_chart(table.assign(status="optimal", dominated=False), tmp_path, axis)
+    plain = proven.read_text(encoding="utf-8")
+    assert frontier_line_points(plain) == [5]
+    assert "dominated:" not in plain and "legend" not in plain
 
 
 def test_a_frontier_of_unproven_points_is_not_called_complete(
