@@ -195,7 +195,8 @@ def window_input(
 ) -> RosterInput:
     """The rota instance of days ``start .. start + days - 1`` with ``history`` (assignments before
     ``start``, the rota so far) as its history: ``rules``, by default the hard rules only with
-    horizon-wide limits scaled."""
+    horizon-wide limits scaled; its leave credited as the whole rota's weeks credit it
+    (``RosterInput.contract_weeks``)."""
     first = inp.first_date + dt.timedelta(days=start)
     last = first + dt.timedelta(days=days - 1)
     since = first - dt.timedelta(days=history_days)
@@ -217,6 +218,7 @@ def window_input(
         requests=within(inp.requests, first, last),
         history=past,
         name=f"{inp.name}-{first.isoformat()}",
+        contract_weeks=inp.contract_weeks or (inp.first_date, inp.days),  # the leave credited as the rota's
     )
 
 

@@ -90,6 +90,12 @@ class RosterInput:
     timezone : IANA name of the time zone of the shift times (default Europe/London); rest,
         shift lengths and hours are measured in elapsed (UTC) time across clock changes.
     name : the instance's name (files, calendars).
+    contract_weeks : the first date and days of the rota whose weeks hold each week's leave credit
+        to the contracted hours (:func:`models.roster.validate.credit_within_contract`); None: this
+        rota's own. A window of a longer rota (:func:`models.roster.horizon.window_input`) is
+        given the whole rota's, so it credits leave as the whole model and the checker do: held
+        to its own weeks, a window from a Monday of a rota from a Wednesday cut a Monday-to-Friday
+        week of leave the rota's weeks credit in full.
     """
 
     staff: pd.DataFrame
@@ -106,6 +112,7 @@ class RosterInput:
     published: pd.DataFrame | None = None
     timezone: str = "Europe/London"
     name: str = "roster"
+    contract_weeks: tuple[dt.date, int] | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.first_date, dt.datetime) or not isinstance(self.first_date, dt.date):

@@ -58,6 +58,8 @@ class RosterTables(Protocol):
     def published(self) -> pd.DataFrame | None: ...
     @property
     def requests(self) -> pd.DataFrame | None: ...
+    @property
+    def contract_weeks(self) -> tuple[dt.date, int] | None: ...
 
 
 _T = TypeVar("_T")
@@ -318,7 +320,7 @@ def validate(inp: RosterTables) -> dict[str, pd.DataFrame]:
         "shifts": shifts,
         "cover": cover,
         "rules": rules,
-        "leave": credit_within_contract(leave, staff, first, inp.days),
+        "leave": credit_within_contract(leave, staff, *(inp.contract_weeks or (first, inp.days))),
     }
     _dated(inp, out, first, in_horizon)
     clash = out["preassigned"].reset_index().merge(leave, on=["staff_id", "date"])

@@ -237,6 +237,7 @@ def _window(one: RosterInput, start: int, days: int) -> RosterInput:
         requests=within(one.requests),
         history=one.history if start == 0 else None,
         name=f"{one.name}-{first.isoformat()}",
+        contract_weeks=one.contract_weeks or (one.first_date, one.days),  # leave credited as the rota's
     )
 
 

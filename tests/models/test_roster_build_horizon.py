@@ -20,6 +20,7 @@ from models.roster.window_search import WindowSettings
 from solvers import SolveOptions
 
 SMALL = HorizonSettings(window_days=14, min_person_days=0)
+WEEK = dt.timedelta(days=7)
 
 
 def test_windows_after_the_first_start_on_mondays_and_a_short_tail_joins_the_last() -> None:
@@ -52,6 +53,32 @@ def test_a_window_keeps_hard_rules_and_scales_horizon_limits_so_the_windows_keep
     assert limits == {"max_weekends": 1, "min_total_hours": 25, "max_consecutive_days": 6}  # 4/4 down, 25 up
     assert (w.first_date, w.days) == (inp.first_date + dt.timedelta(days=14), 14)
     assert w.cover["date"].min() == w.first_date and w.cover["date"].max() == w.last_date
+
+
+def test_a_window_credits_leave_as_the_whole_rota_does() -> None:
+    """A rota from a Wednesday, S001 (30 h a week) on leave Monday to Friday at 10 h a day: the
+    rota's weeks (Wednesday to Tuesday) credit 20 h and 30 h, within the contract, but the window
+    from the Monday re-held them to its own weeks, 30 h in all, so it asked S001 for 20 h more
+    than the whole model and the checker: with the contract hard at 2 h a week the windows' rota
+    broke it by 10 h. Each window now keeps the whole rota's credits."""
+    inp = generate(4, 70, 0, first_date=dt.date(2025, 1, 8))  # a Wednesday
+    rules = inp.rules.copy()
+    rules.loc[rules["rule"] == "contract_hours_tolerance", ["limit", "hard"]] = [2.0, True]
+    dates = [inp.first_date + dt.timedelta(days=d) for d in range(33, 38)]  # Monday to Friday
+    leave = pd.DataFrame({"staff_id": "S001", "date": dates, "reason": "annual", "credit_hours": 10.0})
+    inp = inp.replace(rules=rules, leave=leave)
+    assert window_starts(inp, 28)[1] == 33 and inp.leave["credit_hours"].sum() == 50.0
+    empty = pd.DataFrame(columns=["staff_id", "date", "shift_id"])
+    assert window_input(inp, 33, 28, empty, 14).leave["credit_hours"].tolist() == [10.0] * 5
+    # the first window's last week is short (Wednesday to Sunday): 30 h of leave is the rota
+    # week's contract, not the 21.4 h of five days of it
+    short = inp.replace(leave=leave.iloc[2:].assign(date=[d - WEEK for d in dates[2:]]))
+    assert window_input(short, 0, 33, empty, 14).leave["credit_hours"].sum() == 30.0
+    settings = HorizonSettings(window_days=28, min_person_days=0)
+    rolled = rolling_rota(inp, models.roster.Parameters(), SolveOptions(threads=1, time_limit=60), settings)
+    assert rolled.assignments is not None
+    scored = check_roster(inp, rolled.assignments)
+    assert scored.feasible, scored.hard.to_string()
 
 
 def test_applies_only_to_long_rotas_without_hard_fairness() -> None:
