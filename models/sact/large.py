@@ -101,7 +101,7 @@ from models.sact.arrays import SactArrays
 from models.sact.dive import dive_sites
 from models.sact.heuristic import FIX_TOLERANCE, fix_and_transport
 from models.sact.input import SactParameters
-from models.sact.matrix import build_matrix, fixed_in_every_plan
+from models.sact.matrix import build_matrix
 from models.sact.regions import improve_by_regions
 from models.sact.start import start_point
 from models.sact.transport import HEURISTIC_TOLERANCE
@@ -187,12 +187,16 @@ def solve_priced(
     p: SactParameters,
     options: SolveOptions,
     *,
+    constant: float,
     build_seconds: float = 0.0,
     progress: Any = None,
     start: Any = None,
 ) -> tuple[SolveResult, np.ndarray | None, MatrixModel]:
     """Solve the model of ``a`` by the four stages of the module docstring; ``start`` (a plan's sites
     and chairs, :mod:`models.sact.start`) completed first, when given, is the first plan offered.
+    The model leaves out ``constant``, the must-open sites' fixed cost
+    (:func:`models.sact.matrix.fixed_in_every_plan`), which the caller adds back to the result;
+    the start's note gives its objective with it.
 
     Returns the result (bound valid for the whole model), the plan as a full column vector of the
     returned model (None without a plan) and that model (:func:`models.sact.matrix.build_matrix`).
@@ -201,7 +205,7 @@ def solve_priced(
     model = build_matrix(a, p, without_constant=True)  # solve_sact adds the constant back
     run = StagedSearch(model, options, build_seconds + time.perf_counter() - t_build, progress)
     if start is not None:
-        x0, note = start_point(model, a, start, options, fixed_in_every_plan(a, p))
+        x0, note = start_point(model, a, start, options, constant)
         run.notes.append(note)
         if x0 is not None:
             run.offer(x0)

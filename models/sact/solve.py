@@ -162,19 +162,20 @@ def solve_sact(
         return _empty_plan(data, result, problems, {"prepare": prepare_seconds}, "diagnosed")
     start_seconds = 0.0  # completing the start on the direct and pyomo paths (the priced path times its own)
     note = ""
-    constant = 0.0
-    if use_radius_path(arrays, p, backend):
+    radius = use_radius_path(arrays, p, backend)
+    constant = 0.0 if radius else fixed_in_every_plan(arrays, p)  # the other paths' models leave it out
+    if radius:
         path = "radius"
         result, values = solve_radius(
             arrays, p, backend, options, build_seconds=prepare_seconds, progress=progress
         )
     elif backend == "highs" and use_priced_path(arrays, p, p.solve_method):
         path = "priced"
-        constant = fixed_in_every_plan(arrays, p)
         result, x, model = solve_priced(
             arrays,
             p,
             options,
+            constant=constant,
             build_seconds=prepare_seconds,
             progress=progress_plus(progress, constant),
             start=start,
@@ -183,7 +184,6 @@ def solve_sact(
         values = None if x is None else {name: model.values(x, name) for name in model.variable_blocks}
     else:
         path = "direct" if backend == "highs" else "pyomo"
-        constant = fixed_in_every_plan(arrays, p)
         t1 = time.perf_counter()
         model = build_matrix(arrays, p, without_constant=True)
         build_seconds = prepare_seconds + time.perf_counter() - t1
