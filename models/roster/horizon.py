@@ -222,13 +222,21 @@ def window_input(
     )
 
 
+def has_reference_periods(inp: RosterInput, params: RosterParameters) -> bool:
+    """Whether ``max_average_weekly_hours`` is someone's rule and its reference periods are shorter
+    than the horizon, so a model of some of its days needs :class:`ReferenceDays`."""
+    return inp.days > 7 * params.reference_weeks and bool(
+        (inp.rules["rule"] == "max_average_weekly_hours").any()
+    )
+
+
 def reference_days(
     inp: RosterInput, params: RosterParameters, rota: pd.DataFrame, lo: int, hi: int
 ) -> ReferenceDays | None:
     """Where a model of days ``lo .. hi - 1`` stands in the horizon for the reference periods of
     ``max_average_weekly_hours``, with ``rota``'s paid minutes on the horizon's other days; None
     when no period is shorter than the horizon (or no one has the rule)."""
-    if inp.days <= 7 * params.reference_weeks or not (inp.rules["rule"] == "max_average_weekly_hours").any():
+    if not has_reference_periods(inp, params):
         return None
     clock = ShiftClock(inp.first_date, inp.timezone, inp.shifts)
     person = {s: p for p, s in enumerate(inp.staff["staff_id"])}

@@ -42,11 +42,11 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from models.roster.clock import ShiftClock
-from models.roster.horizon import reference_days, window_input, window_spans
+from models.roster.horizon import has_reference_periods, window_input, window_spans
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.rules import FAMILIES
-from models.roster.vars import Outside, RosterModel, make_variables
+from models.roster.vars import Outside, ReferenceDays, RosterModel, make_variables
 from solvers import SolveOptions, solve_cpsat
 
 __all__ = ["WindowSearch", "WindowSettings", "improve_by_windows", "window_model"]
@@ -103,33 +103,36 @@ class WindowSearch:
     seconds: float
 
 
-def _outside(inp: RosterInput, rota: pd.DataFrame, lo: int, hi: int, clock: ShiftClock) -> Outside:
-    """The rota's per-person counts on the horizon's days outside ``lo .. hi - 1``."""
+def _outside(
+    inp: RosterInput, rota: pd.DataFrame, lo: int, hi: int, clock: ShiftClock
+) -> tuple[Outside, dict[int, dict[int, int]]]:
+    """The rota's per-person counts on the horizon's days outside ``lo .. hi - 1``, and its paid
+    minutes on each of those days (for :class:`~models.roster.vars.ReferenceDays`), in one pass."""
     pos = {s: i for i, s in enumerate(inp.staff["staff_id"])}
     shifts = inp.shifts.set_index("shift_id")
-    minutes: dict[int, int] = {}
+    by_day: dict[int, dict[int, int]] = {}
     counts: dict[tuple[int, str], int] = {}
     nights: dict[int, int] = {}
     on_calls: dict[int, int] = {}
-    worked: dict[int, set[int]] = {}
     for r in rota.itertuples(index=False):
         d = inp.day_index(r.date)
         if lo <= d < hi or d < 0 or d >= inp.days:
             continue
         p, s = pos[r.staff_id], str(r.shift_id)
-        minutes[p] = minutes.get(p, 0) + clock.paid(d, s)
+        days = by_day.setdefault(p, {})
+        days[d] = days.get(d, 0) + clock.paid(d, s)
         counts[(p, s)] = counts.get((p, s), 0) + 1
         nights[p] = nights.get(p, 0) + int(bool(shifts.at[s, "night"]))
         on_calls[p] = on_calls.get(p, 0) + int(bool(shifts.at[s, "on_call"]))
-        worked.setdefault(p, set()).add(d)
+    minutes = {p: sum(days.values()) for p, days in by_day.items()}
     weekends: dict[int, int] = {}
-    for p, days in worked.items():
+    for p, days in by_day.items():
         for sat, sun in inp.weekends():
-            if {sat, sun} & days:
+            if {sat, sun} & days.keys():
                 weekends[p] = weekends.get(p, 0) + 1
     assert inp.leave is not None  # validated: an empty table when none is given
     credit: dict[str, float] = inp.leave.groupby("staff_id")["credit_hours"].sum().to_dict()
-    return Outside(inp.days, credit, minutes, weekends, counts, nights, on_calls)
+    return Outside(inp.days, credit, minutes, weekends, counts, nights, on_calls), by_day
 
 
 def window_model(
@@ -149,8 +152,10 @@ def window_model(
     history = rota if inp.history is None else pd.concat([inp.history, rota], ignore_index=True)
     sub = window_input(inp, lo, stop - lo, history, settings.history_days, rules=inp.rules)
     sub_rm = make_variables(sub, params, False)
-    sub_rm.outside = _outside(inp, rota, lo, stop, ShiftClock(inp.first_date, inp.timezone, inp.shifts))
-    sub_rm.reference = reference_days(inp, params, rota, lo, stop)
+    sub_rm.outside, by_day = _outside(
+        inp, rota, lo, stop, ShiftClock(inp.first_date, inp.timezone, inp.shifts)
+    )
+    sub_rm.reference = ReferenceDays(lo, inp.days, by_day) if has_reference_periods(inp, params) else None
     for family in FAMILIES:
         family(sub_rm)
     sub_rm.model.minimize(
