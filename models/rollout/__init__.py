@@ -70,9 +70,13 @@ Objective (pounds, present value)
 where :math:`\text{cost}^{sact}_t` is the SACT objective of year :math:`t` (running cost of sites
 and chairs, patient travel, unserved penalty).  With :math:`T = 1` and no capital or closure
 cost the roll-out is the single-period model exactly; with no growth and no capital limit the
-year-1 network is kept unchanged (both tested).  The must-open sites' fixed cost, in every plan,
-is left out while solving and added back to the objective and bound reported
-(:mod:`models.common.constant`), so the gap the solve stops at is of the cost the plan decides.
+year-1 network is kept unchanged (both tested).  What every plan pays is left out while solving
+and added back to the objective and bound reported (:mod:`models.common.constant`), so the gap
+the solve stops at is of the cost the plan decides: the must-open sites' fixed cost, and
+:math:`K^o o_{s1}` of a must-open site not delivering today (open in year 1, so (1) gives
+:math:`o_{s1} = 1` and (3) no later opening) and :math:`K^w w_{s1}` of a must-close site delivering
+today (shut in year 1, so (2) gives :math:`w_{s1} = 1`)
+(:func:`models.rollout.build.first_year_in_every_plan`).
 """
 
 from __future__ import annotations

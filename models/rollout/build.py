@@ -43,19 +43,23 @@ class YearModel:
 
 @dataclass(frozen=True)
 class RolloutModel:
-    """The stacked model and its years; ``constant``: the present value of the must-open sites'
-    fixed cost that ``model``'s objective leaves out (0 unless built ``without_constant``)."""
+    """The stacked model and its years; ``constant``: the present value of what every roll-out
+    pays and ``model``'s objective leaves out (0 unless built ``without_constant``): the must-open
+    sites' fixed cost, and ``first_year``, the capital and closures of year 1 that every roll-out
+    pays (:func:`first_year_in_every_plan`)."""
 
     model: MatrixModel
     years: tuple[YearModel, ...]
     constant: float = 0.0
+    first_year: float = 0.0
 
 
 def build(data: RolloutInput, *, without_constant: bool = False) -> RolloutModel:
     """The stacked model: every year's SACT rows and cuts (0, 7-9), the links (1)-(6), discounted
     costs; ``without_constant``: every year's must-open sites' fixed cost left out of the objective
-    (:func:`models.sact.matrix.build_matrix`), its present value kept as ``constant``, so that the
-    solver's relative gap is of the cost the roll-out decides."""
+    (:func:`models.sact.matrix.build_matrix`), and year 1's capital of the new must-open sites and
+    closure of the must-close ones (:func:`first_year_in_every_plan`), their present value kept
+    as ``constant``, so that the solver's relative gap is of the cost the roll-out decides."""
     r = data.parameters.discount_rate
     parts, years = [], []
     constant = 0.0
@@ -71,12 +75,28 @@ def build(data: RolloutInput, *, without_constant: bool = False) -> RolloutModel
         scale_costs(m, np.arange(offsets[label], offsets[label] + model.num_cols), discount)
         if without_constant:
             constant += discount * fixed_in_every_plan(arrays, year_data.parameters)
-    linking(m, data, tuple(years))
-    return RolloutModel(m, tuple(years), constant)
+    first_year = linking(m, data, tuple(years), without_constant=without_constant)
+    return RolloutModel(m, tuple(years), constant + first_year, first_year)
 
 
-def linking(m: MatrixModel, data: RolloutInput, years: tuple[YearModel, ...]) -> None:
-    """Opening, closing, chair changes and capital: (R1)-(R6).
+def first_year_in_every_plan(data: RolloutInput, first: YearModel) -> tuple[np.ndarray, np.ndarray]:
+    """The sites every roll-out opens and closes in its first year, by site: a must-open site not
+    delivering SACT today (open in every year, so (1) opens it in year 1 and (3) never again) and
+    a site delivering today that may not open (``must_close``) and may close ((2) closes it in
+    year 1; one that may not close has no roll-out).  Their capital and closure cost, at year 1's
+    discount, is a constant of the objective."""
+    existing = data.base.sites["existing"].to_numpy(bool)
+    closable = np.isin(data.base.sites.index.to_numpy(), list(data.closable()))
+    a = first.arrays
+    return a.must_open & a.can_open & ~existing, ~a.can_open & existing & closable
+
+
+def linking(
+    m: MatrixModel, data: RolloutInput, years: tuple[YearModel, ...], *, without_constant: bool = False
+) -> float:
+    """Opening, closing, chair changes and capital: (R1)-(R6); ``without_constant``: the capital and
+    closures of year 1 that every roll-out pays (:func:`first_year_in_every_plan`) left out of
+    the objective.  Returns what is left out (0 without ``without_constant``).
 
     The linking variables are continuous: with every year's :math:`y, n` integer, the least
     :math:`o, w, a, b` meeting (R1)-(R4) are whole numbers and only loosen (R3), (R5), (R6), so
@@ -90,20 +110,20 @@ def linking(m: MatrixModel, data: RolloutInput, years: tuple[YearModel, ...]) ->
     p = data.parameters
     discount = np.array([y.discount for y in years])
     size = num_sites * num_years
+    opening_cost = np.repeat(discount, num_sites) * p.capital_per_new_site
+    closing_cost = np.repeat(discount, num_sites) * p.closure_cost
+    left_out = 0.0
+    if without_constant:  # year 1's columns come first
+        opens, closes = first_year_in_every_plan(data, years[0])
+        left_out = float(opening_cost[:num_sites][opens].sum() + closing_cost[:num_sites][closes].sum())
+        opening_cost[:num_sites][opens] = 0.0
+        closing_cost[:num_sites][closes] = 0.0
     # opening o[s,t]: only sites not delivering today; closing w[s,t]: only closable sites
     o = m.add_variables(
-        "opening",
-        size,
-        upper=np.tile(1.0 - existing, num_years),
-        cost=np.repeat(discount, num_sites) * p.capital_per_new_site,
-        integer=False,
+        "opening", size, upper=np.tile(1.0 - existing, num_years), cost=opening_cost, integer=False
     )
     w = m.add_variables(
-        "closing",
-        size,
-        upper=np.tile(closable.astype(float), num_years),
-        cost=np.repeat(discount, num_sites) * p.closure_cost,
-        integer=False,
+        "closing", size, upper=np.tile(closable.astype(float), num_years), cost=closing_cost, integer=False
     )
     most = sites["max_chairs"].to_numpy(float)
     add = m.add_variables(
@@ -123,6 +143,7 @@ def linking(m: MatrixModel, data: RolloutInput, years: tuple[YearModel, ...]) ->
     chair_changes(m, n, add[grid], rem[grid], today_chairs)
     opened_at_most_once(m, o[grid], w[grid])
     capital_budgets(m, data, o[grid], add[grid])
+    return left_out
 
 
 def opening_and_closing(

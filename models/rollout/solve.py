@@ -42,6 +42,7 @@ class RolloutPlan:
     explanation: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     parameters: RolloutParameters = field(default_factory=RolloutParameters)
+    first_year_in_every_plan: float = 0.0  # year 1's capital and closures every roll-out pays
 
     @property
     def found(self) -> bool:
@@ -75,16 +76,18 @@ class RolloutPlan:
         }
 
     def fixed_in_every_plan(self) -> float:
-        """The present value of the must-open sites' fixed cost, which every roll-out pays (each
-        year's ``fixed_in_every_plan``, discounted)."""
+        """The present value of what every roll-out pays: the must-open sites' fixed cost (each
+        year's ``fixed_in_every_plan``, discounted) and ``first_year_in_every_plan``, the capital
+        of the must-open sites not delivering today and the closure of the must-close ones, in
+        year 1 (:func:`models.rollout.build.first_year_in_every_plan`)."""
         discount = self.costs["discount_factor"].to_numpy(float)
         fixed = [plan.costs.get("fixed_in_every_plan", 0.0) for plan in self.years]
-        return float(np.dot(discount, fixed))
+        return float(np.dot(discount, fixed)) + self.first_year_in_every_plan
 
     def decided_gap(self) -> dict[str, float | None] | None:
-        """The gap in pounds and of the present value the roll-out decides, the must-open sites'
-        fixed cost left out (:func:`models.common.constant.decided_gap`); None without a plan or
-        under an objective other than cost."""
+        """The gap in pounds and of the present value the roll-out decides, what every roll-out
+        pays left out (:meth:`fixed_in_every_plan`, :func:`models.common.constant.decided_gap`);
+        None without a plan or under an objective other than cost."""
         if not self.found or self.years[0].parameters.objective != "cost":
             return None
         return decided_gap(self.result, self.fixed_in_every_plan())
@@ -204,6 +207,7 @@ def read_plan(
         _unserved_explained(built.years, plans, unproven_gap(result)),
         timings,
         data.parameters,
+        built.first_year,
     )
 
 
@@ -239,8 +243,8 @@ def _tightened(result: SolveResult, cost: float, constant: float) -> SolveResult
     twice, chairs added and removed in one year) that the solver's objective pays for; the
     schedule read from the years' networks has none, is feasible (budgets only loosen), and costs
     what the tables say, so that is the objective reported and checked.  Its gap is, as the
-    solver's, of the cost the plan decides: ``constant`` (the must-open sites' fixed cost, in
-    every plan) left out.
+    solver's, of the cost the plan decides: ``constant`` (what every plan pays:
+    :class:`~models.rollout.build.RolloutModel`) left out.
     """
     from dataclasses import replace
 

@@ -133,6 +133,17 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     return ModelCase(data, rollout)
 
 
+def _in_every_plan(plan: models.rollout.Plan) -> str | None:
+    """What every roll-out pays, in words, when year 1's capital and closures are in it (None:
+    only the must-open sites' fixed cost, said as a SACT plan says it)."""
+    if plan.first_year_in_every_plan <= 0:
+        return None
+    return (
+        f"{money(plan.fixed_in_every_plan())} is in every plan: the must-open sites' fixed cost and, "
+        f"in year 1, the capital of those not open today and the closure of the must-close sites"
+    )
+
+
 def summary(plan: models.rollout.Plan) -> str:
     r = plan.result
     lines = [f"Status: {solver_status(r)}" + (f" ({r.message})" if r.message else "")]
@@ -141,7 +152,7 @@ def summary(plan: models.rollout.Plan) -> str:
     gap = gap_percent(r.gap)
     lines.append(
         f"Present value {money(r.objective)}   bound {money(r.bound)}   gap {gap}"
-        f"{decided_gap_words(plan.decided_gap(), plan.fixed_in_every_plan())}   "
+        f"{decided_gap_words(plan.decided_gap(), plan.fixed_in_every_plan(), _in_every_plan(plan))}   "
         f"solve {r.solve_seconds:.1f} s"
     )
     lines.append("")

@@ -263,3 +263,43 @@ def test_the_gap_is_of_the_cost_the_plan_decides_beside_a_huge_must_open_cost(ti
     assert f"gap {500.0 / decided:.2%} (£500 of the {'£' + format(round(decided), ',')} the plan" in summary(
         stopped
     )
+
+
+def test_year_one_capital_and_closures_every_roll_out_pays_are_left_out_while_solving(
+    tiny_base: sact.Input,
+) -> None:
+    """B (new) must open and C (delivering today) must close: every roll-out opens B in 2026 at
+    £1,000 of capital and closes C in 2026 at £300, as every one pays A's and B's fixed cost. The
+    solve left the £1,300 in, so the gap it stopped at was of a cost that held it; now it is left
+    out with the fixed cost, counted in fixed_in_every_plan, and the present value reported is
+    the whole model's (37,000 a year, both years B and A open, + 1,300)."""
+    from models.rollout.build import build
+    from solvers import solve_model
+
+    sites = tiny_base.sites.copy()
+    sites.attrs = {}  # the file's row numbers, for its messages: none for a site added here
+    sites.loc["C"] = sites.loc["B"]
+    sites.loc["C", ["name", "existing", "current_chairs", "must_close"]] = ["Closing", True, 1, True]
+    sites.loc["B", "must_open"] = True
+    params = rollout.Parameters(capital_per_new_site=1000.0, closure_cost=300.0)
+    data = rollout.Input(base=replace(tiny_base, sites=sites), years=years(2), parameters=params)
+    built = build(data, without_constant=True)
+    discounted = 1.0 + 1.0 / 1.035
+    assert built.constant == pytest.approx(14_000.0 * discounted + 1300.0)
+    whole = build(data)
+    assert whole.constant == 0.0
+    in_the_model = solve_model(whole.model, "highs", EXACT)[0].objective
+    plan = rollout.solve(data, options=EXACT)
+    assert plan.result.status is Status.OPTIMAL
+    assert plan.result.objective == pytest.approx(in_the_model, abs=0.01)
+    assert plan.result.objective == pytest.approx(37_000.0 * discounted + 1300.0, abs=0.01)
+    assert plan.figures()["fixed_in_every_plan"] == pytest.approx(14_000.0 * discounted + 1300.0)
+    assert plan.figures()["closures"] == {"C": "2026"} and plan.figures()["openings"] == {"B": "2026"}
+    assert rollout.check(data, plan).passed
+    from optimiser.kinds.rollout import summary
+
+    stopped = replace(plan, result=replace(plan.result, bound=plan.result.objective - 500.0))
+    assert (
+        "the plan decides; £28,827 is in every plan: the must-open sites' fixed cost and, in year 1, "
+        "the capital of those not open today and the closure of the must-close sites)"
+    ) in summary(stopped)
