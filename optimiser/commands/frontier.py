@@ -11,8 +11,9 @@ tie-break; run beside the cost-minimal plan as ``runs/top``): ``s_top = s_max`` 
 reaches every reachable attendance, and no point is spent on a target no plan meets.  Under
 ``--x worst_quintile`` no such objective exists, so the top stays ``s_max`` and a target above what
 any plan reaches is reported as such.  Costs must not fall as the target rises; a point
-that does (possible only within the gap) is flagged.  A knee is a point after which the cost of
-one more percentage point at least doubles.  ``--x worst_quintile`` applies the target in every
+that does (possible only within the gap) is flagged.  A knee is a point of the chart's line (proven
+optimal, no tighter target's plan cheaper) after which the cost of one more percentage point at
+least doubles.  ``--x worst_quintile`` applies the target in every
 deprivation quintile (``access_target_q1`` .. ``access_target_q5``, a quintile's own higher
 target kept) beside the instance's overall ``access_target``, so the frontier prices the
 worst-served quintile's access under the instance's other rules.  A plan that meets a target
@@ -32,8 +33,8 @@ plan for every bound in ``[a, e]`` (it keeps to them, and a tighter bound is nev
 those need no solve: after both ends, each round (at most ``--workers`` solves at once) takes the
 top of each run of travel times still unsettled, the next frontier point below a known one.  With
 enough points every travel time between the ends is settled and the frontier is complete (the
-command says whether it is).  Costs must not fall as the bound tightens; a knee is a point after
-which the cost of one more minute saved at least doubles.
+command says whether it is).  Costs must not fall as the bound tightens; a knee is a point of the
+line after which the cost of one more minute saved at least doubles.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ from optimiser.commands.batch import (
     solve_arguments,
     solve_seconds,
 )
-from optimiser.commands.frontier_points import Bound, draw_frontier, settle_levels, with_monotone
+from optimiser.commands.frontier_points import Bound, draw_frontier, knees, settle_levels, with_monotone
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 
@@ -151,19 +152,6 @@ def chair_ceiling(sact_input: Any) -> float:
         if q > 0 and a.dem_amount[a.dem_quintile == q].sum() > 0
     ]
     return min(shares) if shares else 1.0
-
-
-def knees(frontier: pd.DataFrame, x: str = "achieved", per: float = 100.0) -> list[int]:
-    """Points after which the marginal cost of the axis ``x`` (per ``per`` of it: a percentage
-    point of a share, or one minute) at least doubles."""
-    ok = frontier[frontier["cost"].notna()].reset_index(drop=True)
-    slope = ok["cost"].diff() / (per * ok[x].diff()).replace(0, np.nan)
-    marks = []
-    for i in range(1, len(ok) - 1):
-        before, after = slope.iloc[i], slope.iloc[i + 1]
-        if pd.notna(before) and pd.notna(after) and before > 0 and after >= 2 * before:
-            marks.append(int(ok.loc[i, "point"]))
-    return marks
 
 
 def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:

@@ -9,8 +9,9 @@ solved at cap ``e`` reaching worst ``a`` is the least-cost plan for every cap in
 no two points repeat a plan and none between is missed. (Caps evenly spaced between the ends gave
 the same plan three times and missed the one at 27.9 minutes.) Each point is solved to the stated
 gap and independently checked.  Tighter caps cost more (fewer merged
-rotas, more temporary staff); a point where the cost falls is flagged, as is a knee (the cost of
-one minute less at least doubles).
+rotas, more temporary staff); a point where the cost falls is flagged, as is a knee (a point of
+the chart's line, proven and not dominated, after which the cost of one minute less at least
+doubles).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from optimiser.commands.batch import exit_without_plan, run_batch
-from optimiser.commands.frontier_points import Bound, draw_frontier, settle_levels, with_monotone
+from optimiser.commands.frontier_points import Bound, draw_frontier, knees, settle_levels, with_monotone
 from optimiser.commands.parallel import Job
 
 
@@ -91,10 +92,15 @@ def response_frontier(
                 "check": "no plan" if not check else ("passed" if check.get("passed") else "FAILED"),
             }
         )
+    return response_table(rows)
+
+
+def response_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The frontier table of the points' ``rows``, loosest cap first: ``monotone``, ``dominated``
+    (:func:`~optimiser.commands.frontier_points.with_monotone`) and ``knee``, on the chart's line
+    (:func:`~optimiser.commands.frontier_points.knees`, per minute less)."""
     table = with_monotone(pd.DataFrame(rows))
-    cost = table["cost"].astype(float)
-    slope = cost.diff() / (-table["worst_response_minutes"].astype(float).diff()).replace(0, np.nan)
-    table["knee"] = (slope.shift(-1) >= 2 * slope) & (slope > 0)
+    table["knee"] = table["point"].isin(knees(table, x="worst_response_minutes", per=-1.0))
     return table
 
 

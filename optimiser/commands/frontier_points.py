@@ -5,7 +5,8 @@ least-cost plan at each level. :func:`settle_levels` chooses the levels: both en
 top of every run of levels no solved point settles (:func:`uncovered`: the plan solved at bound
 ``e`` reaching ``a`` is the least-cost plan for every bound in ``[a, e]``), until ``points`` are
 solved; :func:`completeness_line` says whether every level is settled, and by proven solves.
-:func:`with_monotone` labels the solved points, and :func:`draw_frontier` draws them. The SACT
+:func:`with_monotone` labels the solved points, :func:`draw_frontier` draws them, and
+:func:`knees` marks the bends of the line they draw. The SACT
 frontiers (:mod:`optimiser.commands.frontier`) and the OOH response frontier
 (:mod:`optimiser.commands.frontier_ooh`) share them.
 """
@@ -62,9 +63,7 @@ def draw_frontier(ax: Any, x: Any, y: Any, points: pd.DataFrame, xlabel: str) ->
     The line drew every point with a plan, though frontier.csv marked some unproven or
     dominated: a frontier with a dip where a stopped plan cost less than its neighbours."""
     x, y = pd.Series(x).to_numpy(float), pd.Series(y).to_numpy(float)
-    status = points["status"] if "status" in points else pd.Series("optimal", index=points.index)
-    unproven = status.to_numpy() != "optimal"
-    dominated = points["dominated"].to_numpy(bool) if "dominated" in points else np.zeros(len(x), bool)
+    unproven, dominated = _unproven(points), _dominated(points)
     line = ~unproven & ~dominated
     ax.plot(x[line], y[line], marker="o", color=FRONTIER_BLUE, gid="frontier-line")
     if unproven.any():
@@ -80,6 +79,39 @@ def draw_frontier(ax: Any, x: Any, y: Any, points: pd.DataFrame, xlabel: str) ->
     if not line.all():
         ax.legend(loc="best", fontsize="small")
     ax.set_xlabel(xlabel)
+
+
+def _unproven(points: pd.DataFrame) -> np.ndarray:
+    """Whether each point's solve stopped short of a proven optimum (none without ``status``)."""
+    status = points["status"] if "status" in points else pd.Series("optimal", index=points.index)
+    return status.to_numpy() != "optimal"
+
+
+def _dominated(points: pd.DataFrame) -> np.ndarray:
+    """Whether a tighter target's plan costs less than each point's (none without ``dominated``)."""
+    return points["dominated"].to_numpy(bool) if "dominated" in points else np.zeros(len(points), bool)
+
+
+def on_the_line(points: pd.DataFrame) -> pd.Series:
+    """Whether each point is on the frontier's line (:func:`draw_frontier`): a plan, proven optimal,
+    and no tighter target's plan costs less."""
+    return points["cost"].notna() & ~_unproven(points) & ~_dominated(points)
+
+
+def knees(frontier: pd.DataFrame, x: str = "achieved", per: float = 100.0) -> list[int]:
+    """The ``point`` of each knee: a point of the line (:func:`on_the_line`) after which the
+    marginal cost of the axis ``x`` (per ``per`` of it: a percentage point of a share, or one
+    minute; -1: one minute less) at least doubles, from the line's point before to the one after.
+    A knee was marked among every point with a plan, so on a point stopped at its limit or
+    dominated, which the chart draws off the line, and a bend of the line could go unmarked."""
+    ok = frontier[on_the_line(frontier)].reset_index(drop=True)
+    slope = ok["cost"].astype(float).diff() / (per * ok[x].astype(float).diff()).replace(0, np.nan)
+    marks = []
+    for i in range(1, len(ok) - 1):
+        before, after = slope.iloc[i], slope.iloc[i + 1]
+        if pd.notna(before) and pd.notna(after) and before > 0 and after >= 2 * before:
+            marks.append(int(ok.loc[i, "point"]))
+    return marks
 
 
 def spread(values: np.ndarray, k: int) -> list[float]:

@@ -101,6 +101,31 @@ def test_only_proven_points_in_cost_order_are_called_monotone() -> None:
     assert marked["dominated"].tolist() == [False, True, False, False, False, False, False]
 
 
+def test_a_knee_is_marked_among_the_points_on_the_line_only() -> None:
+    """Knees were found among every point with a plan: a plan stopped at its limit, cheap, made a
+    knee of itself (£0.05M, then £0.2M a point), drawn off the line; and a dominated one hid the
+    bend of the line (£0.1M a point to 94 %, then £0.3M). Now they are found on the line's points
+    alone (proven, not dominated), the points frontier.svg joins."""
+    from optimiser.commands.frontier import knees
+
+    achieved = [0.90, 0.92, 0.94, 0.96]
+    stopped = pd.DataFrame(
+        {
+            "point": range(4),
+            "achieved": achieved,
+            "cost": [5.6e6, 5.7e6, 6.1e6, 6.5e6],
+            "status": ["optimal", "feasible", "optimal", "optimal"],
+            "gap": [0.0, 0.05, 0.0, 0.0],
+        }
+    )
+    assert knees(with_monotone(stopped)) == []  # £0.125M then £0.2M a point on the line
+    dominated = with_monotone(stopped.assign(cost=[5.6e6, 6.2e6, 6.0e6, 6.6e6], status="optimal", gap=0.0))
+    assert dominated["dominated"].tolist() == [False, True, False, False]
+    assert knees(dominated) == [2]
+    saved = dominated.assign(minutes_saved=[0.0, 10.0, 20.0, 30.0])
+    assert knees(saved, x="minutes_saved", per=1.0) == [2]
+
+
 def test_each_round_solves_the_top_of_every_unsettled_run() -> None:
     """60 reached 45 (settles 45, 60), 30 reached 25 (settles 25), 10 reached 10: the runs left
     are 35-40 and 20, longest first; a plan at 40 reaching 20 settles both."""
