@@ -5,6 +5,10 @@ The whole command on lsc-ooh is tested (slow) in ``tests/optimiser/test_options.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from optimiser.commands.frontier_ooh import response_table
 
 
@@ -30,3 +34,38 @@ def test_a_knee_of_the_response_frontier_is_a_point_of_its_line() -> None:
     assert dominated["knee"].tolist() == [False, False, True, False]
     plain = response_table(points([1.0e6, 1.1e6, 1.5e6, 1.9e6], optimal))
     assert plain["knee"].tolist() == [False, True, False, False]  # £10,000 then £40,000: on the line
+
+
+def test_the_response_frontier_line_joins_only_proven_points_no_tighter_cap_beats(tmp_path: Path) -> None:
+    """The OOH frontier's chart (frontier.svg), as the SACT one: its line joins the points proven
+    optimal that no tighter cap beats on cost; a cap's plan stopped at its limit is a hollow marker
+    and a dominated one a cross, off the line, each named in the legend; a cap with no plan is not
+    drawn. With every point proven and in cost order, one line through them all and no legend."""
+    from optimiser.commands.frontier_ooh import response_chart
+    from optimiser.commands.frontier_points import DOMINATED_LABEL, UNPROVEN_LABEL, with_monotone
+    from tests.optimiser.test_frontier_worst import frontier_line_points
+
+    table = with_monotone(
+        pd.DataFrame(
+            {
+                "point": range(6),
+                "worst_response_minutes": [51.3, 49.6, 32.4, 27.9, 20.0, None],
+                "cost": [1.49e6, 2.2e6, 2.0e6, 3.0e6, 4.07e6, None],
+                "status": ["optimal", "optimal", "optimal", "feasible", "optimal", "infeasible"],
+                "gap": [0.0, 0.0, 0.0, 0.05, 0.0, None],
+            }
+        )
+    ).assign(knee=False)
+    assert table["dominated"].tolist() == [False, True, False, False, False, False]
+    text = response_chart(table, tmp_path).read_text(encoding="utf-8")
+    assert frontier_line_points(text) == [3]  # 51.3, 32.4 and 20 minutes only
+    assert '<g id="frontier-unproven">' in text and '<g id="frontier-dominated">' in text
+    assert UNPROVEN_LABEL.split(":")[0] in text and DOMINATED_LABEL.split(",")[0] in text
+    proven = table.assign(
+        status=["optimal"] * 5 + ["infeasible"], cost=[1.49e6, 1.7e6, 2.0e6, 3.0e6, 4.07e6, None]
+    )
+    plain = response_chart(with_monotone(proven.drop(columns="dominated")), tmp_path).read_text(
+        encoding="utf-8"
+    )
+    assert frontier_line_points(plain) == [5]
+    assert "frontier-unproven" not in plain and "frontier-dominated" not in plain and "legend" not in plain
