@@ -5,6 +5,8 @@ Usage (from the repository root)::
     python benchmarks/scripts/roster_neighbourhood_probe.py NAME ASSIGNMENTS window HALF
     python benchmarks/scripts/roster_neighbourhood_probe.py NAME ASSIGNMENTS people K
     python benchmarks/scripts/roster_neighbourhood_probe.py NAME ASSIGNMENTS window HALF descend
+    python benchmarks/scripts/roster_neighbourhood_probe.py NAME ASSIGNMENTS everyone K
+    python benchmarks/scripts/roster_neighbourhood_probe.py NAME ASSIGNMENTS days HALF descend
 
 ``NAME`` is a bundled rota instance (``lsc-sact-nurses``), read as ``optimiser solve`` reads it;
 ``ASSIGNMENTS`` a rota of it (the ``assignments.csv`` an ``optimiser solve`` run wrote). The rota's
@@ -12,8 +14,11 @@ breaches are its broken penalty terms that name a person and a date
 (:func:`models.roster.search._breaches`). ``window``: for each breach, the person's whole line and
 every person's days within ``HALF`` days of it are relaxed (:func:`models.roster.search._aimed`'s
 shape); ``people``: for each person with a breach, their whole line with every set of ``K`` other
-people's whole lines. Everything else is fixed to the rota and each sub-model is solved by CP-SAT
-(two workers, at most 60 s). Printed: each neighbourhood that improves the rota or is not solved
+people's whole lines; ``everyone``: every set of ``K`` people's whole lines, breaches or not (a
+rota's penalties need not name a person: over-cover and fairness do not); ``days``: every
+person's days within ``HALF`` days of every ``HALF``-th day (the shape of
+:mod:`models.roster.polish`). Everything else is fixed to the rota and each sub-model is solved by
+CP-SAT (two workers, at most 60 s). Printed: each neighbourhood that improves the rota or is not solved
 to optimality, then how many were tried. It asks how far a rota is from a better one. With
 ``descend``, the first improving neighbourhood is taken and the breaches read again from the
 better rota, until no neighbourhood improves it: each improvement is printed with the seconds
@@ -84,6 +89,15 @@ def _neighbourhoods(
         return [
             ({k for k in rm.x if k[0] == p or abs(k[1] - d) <= size}, f"{rm.staff[p]} {rm.date(d)}")
             for p, d in breaches
+        ]
+    if kind == "days":
+        return [
+            ({k for k in rm.x if abs(k[1] - d) <= size}, str(rm.date(d))) for d in range(0, rm.inp.days, size)
+        ]
+    if kind == "everyone":
+        return [
+            ({k for k in rm.x if k[0] in people}, " + ".join(rm.staff[q] for q in people))
+            for people in itertools.combinations(range(len(rm.staff)), size)
         ]
     return [
         (
