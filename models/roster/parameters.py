@@ -132,6 +132,19 @@ class RosterParameters:
         rota of 57, seeds 0-7, the pass's bound was 40-43 on all eight at 3.6 units, where the
         1.2 units of ``work_per_second`` left it at the presolve's 9 on three of four seeds
         (``benchmarks/results/roster_search.md``, 2026-12-06 20:19-).
+    polish_share : float
+        ``search: cpsat``: share of the time limit for re-solving every person's days a window at a
+        time after the search, the rest of the rota fixed, when the rota is not proven optimal
+        (:mod:`models.roster.polish`; default 0.2: 12 s of a minute; 0: none). In reproducible
+        runs it is counted in deterministic units (``polish_work_per_second``) beside the
+        search's own; on the wall clock the search is given that much less.
+    polish_work_per_second : float
+        Reproducible runs: CP-SAT deterministic units per second of ``polish_share`` (default
+        1.0: 12 units for the 12 s of a minute; the windows' two interleaved workers do about one
+        unit a second on this machine).
+    polish_half_days : int
+        Days either side of a polish window's centre (default 7: windows of 15 days, a centre
+        every 7 days).
     """
 
     change_weight: int = 10
@@ -149,6 +162,9 @@ class RosterParameters:
     first_hard_share: float = 0.8
     bound_share: float = 0.05
     bound_work_per_second: float = 1.2
+    polish_share: float = 0.2
+    polish_work_per_second: float = 1.0
+    polish_half_days: int = 7
 
     def __post_init__(self) -> None:
         problems = []
@@ -185,6 +201,28 @@ class RosterParameters:
             bad(
                 "bound_work_per_second",
                 f"bound_work_per_second {self.bound_work_per_second} must be a positive number",
+            )
+        if not (math.isfinite(self.polish_share) and 0 <= self.polish_share < 1):
+            bad("polish_share", f"polish_share {self.polish_share} must be >= 0 and < 1")
+        elif self.bound_share + self.polish_share >= 1:
+            bad(
+                "polish_share",
+                f"polish_share {self.polish_share} and bound_share {self.bound_share} must leave the "
+                "search part of the time limit (their sum under 1)",
+            )
+        if not (math.isfinite(self.polish_work_per_second) and self.polish_work_per_second > 0):
+            bad(
+                "polish_work_per_second",
+                f"polish_work_per_second {self.polish_work_per_second} must be a positive number",
+            )
+        if (
+            isinstance(self.polish_half_days, bool)
+            or not isinstance(self.polish_half_days, int)
+            or (self.polish_half_days < 1)
+        ):
+            bad(
+                "polish_half_days",
+                f"polish_half_days {self.polish_half_days!r} must be a whole number of days, 1 or more",
             )
         if isinstance(self.first_hard, str) or not all(isinstance(r, str) for r in self.first_hard):
             bad("first_hard", f"first_hard {self.first_hard!r} must be a tuple of rule names")

@@ -58,6 +58,10 @@ class RosterPlan:
     window_bound : the window bound after the search (:mod:`models.roster.window_bound`), when
         the cover leaves the contracts short of hours (``hours_short`` above 0) and that pass ran;
         None otherwise.
+    polish : the window polish after a ``cpsat`` search (:mod:`models.roster.polish`), when it
+        ran: the rota's penalty before and after (``from``, ``to``), ``windows`` solved,
+        ``improved``, ``sweeps``, ``units`` spent (deterministic, or seconds on the wall clock) and
+        ``ended_by`` (``converged``, ``units`` or ``stopped``); None otherwise.
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
         ``converged``, ``rounds``, ``lines``, ``seconds``, the rota of each phase that ran:
         ``early_penalty``, ``dive_penalty``, ``mip_penalty``, ``repair_penalty``, and when
@@ -90,6 +94,7 @@ class RosterPlan:
     search: str = ""
     full_lp_bound: float | None = None
     window_bound: float | None = None
+    polish: dict[str, Any] | None = None
     columns: dict[str, Any] | None = None
 
     @classmethod
@@ -161,6 +166,7 @@ class RosterPlan:
                 "search": self.search,
                 "full_lp_bound": self.full_lp_bound,
                 "window_bound": self.window_bound,
+                "polish": self.polish,
             },
         }
         if self.columns is not None:

@@ -36,6 +36,7 @@ from models.roster.full_lp_bound import full_lp_bound, with_bound
 from models.roster.input import RosterInput
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
+from models.roster.polish import Polish, polish_by_windows
 from models.roster.price_and_branch import lines_solve
 from models.roster.report import (
     Problem,
@@ -247,6 +248,7 @@ def _search(
     if params.search == "lines" or (params.search == "auto" and auto_search(rm.inp) == "lines"):
         result, solver, lined = _lines_search(rm, params, given, options, start, build_seconds)
         return result, solver, {**lined, "search": "lines"}
+    polish_record: dict[str, Any] | None = None  # the window polish after a cpsat search (_polished)
     full_lp: float | None = None  # the full LP's bound after a cpsat search (_bounded)
     windows: float | None = None  # the window bound after it (_bounded)
     if params.search == "lns":
@@ -266,6 +268,7 @@ def _search(
         cut = left is not None and left < WALL_MARGIN or short_of_budget(budget, spent)
     else:
         searching = _search_options(params, options)
+        polishing = _polish_budget(params, given, options)
         allowed = searching.call_limit()
         result, solver, spent, first_cut = two_phase_solve(
             rm,
@@ -277,11 +280,29 @@ def _search(
             limit=_limit(given, params),
             rescue=lambda left: _constructed(rm, params, left, options.log_file),
         )
+        searched = rm.hint(solver) if result.has_plan else None  # the full LP's hint (_bounded)
+        result, solver, polished = _polished(rm, params, searching, result, solver, polishing)
+        if polished is not None:
+            polish_record = {
+                "from": polished.start,
+                "to": polished.objective,
+                "windows": polished.windows,
+                "improved": polished.improved,
+                "sweeps": polished.sweeps,
+                "units": round(polished.units, 3),
+                "ended_by": polished.ended_by,
+            }
+        deterministic = "max_deterministic_time" in searching.extra
+        spent = spent + polished.units if polished is not None and deterministic else spent
         limit_given = options.extra.get("max_deterministic_time")
-        budget = None if limit_given is None else float(str(limit_given))
+        budget = None if limit_given is None else float(str(limit_given)) + polishing
         cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
-        cut = cut or first_cut or short_of_budget(budget, spent)
-        result, full_lp, windows = _bounded(rm, params, given, options, result, budget, solver)
+        # a polish that no window improves, or with too few units for one, ends before its units
+        # are spent, as every run does: not a cut
+        finished = polished is not None and polished.ended_by != "stopped"
+        ended = polishing - polished.units if polished is not None and finished else 0.0
+        cut = cut or first_cut or short_of_budget(budget, None if spent is None else spent + ended)
+        result, full_lp, windows = _bounded(rm, params, given, options, result, budget, searched)
     record: dict[str, Any] = {
         "reproducible": reproducible,
         "deterministic_limit": budget,
@@ -290,16 +311,67 @@ def _search(
         "search": "lns" if params.search == "lns" else "cpsat",
         "full_lp_bound": full_lp,
         "window_bound": windows,
+        "polish": polish_record,
     }
     return result, solver, record
 
 
 def _search_options(params: RosterParameters, options: SolveOptions) -> SolveOptions:
     """The search's options: on the wall clock (no deterministic limit) its time limit is cut by
-    ``bound_share``, which the full LP's bound gets after it (:func:`_bounded`)."""
-    if "max_deterministic_time" in options.extra or options.time_limit is None or params.bound_share <= 0:
+    ``bound_share`` and ``polish_share``, which the polish (:func:`_polished`) and the full LP's
+    bound (:func:`_bounded`) get after it."""
+    after = params.bound_share + params.polish_share
+    if "max_deterministic_time" in options.extra or options.time_limit is None or after <= 0:
         return options
-    return dataclasses.replace(options, time_limit=options.time_limit * (1 - params.bound_share))
+    return dataclasses.replace(options, time_limit=options.time_limit * (1 - after))
+
+
+def _polish_budget(params: RosterParameters, given: SolveOptions, options: SolveOptions) -> float:
+    """The polish's budget (:func:`_polished`): ``polish_share`` of the time limit, in
+    deterministic units at ``polish_work_per_second`` beside the search's own when the search
+    counts them (the same rota on every run), else in wall-clock seconds, which the search is
+    given that much less of (:func:`_search_options`); 0 with no limit."""
+    limit = _limit(given, params)
+    if params.polish_share <= 0 or limit is None:
+        return 0.0
+    seconds = float(limit) * params.polish_share
+    return seconds * params.polish_work_per_second if "max_deterministic_time" in options.extra else seconds
+
+
+def _polished(
+    rm: RosterModel,
+    params: RosterParameters,
+    options: SolveOptions,
+    result: SolveResult,
+    solver: Any,
+    budget: float,
+) -> tuple[SolveResult, Any, Polish | None]:
+    """``result`` and its solver after :func:`models.roster.polish.polish_by_windows` within
+    ``budget`` (deterministic units when ``options`` count them, else seconds), when the search's
+    rota is not proven optimal and the run was not interrupted; the bound stays the search's. The
+    polish's outcome is returned too (None: it did not run)."""
+    if budget <= 0 or result.status is not Status.FEASIBLE or result.interrupted:
+        return result, solver, None
+    t0 = time.perf_counter()
+    deterministic = "max_deterministic_time" in options.extra
+    start = float(rm.penalty_of(solver.value))
+    found = polish_by_windows(
+        rm, rm.solution(solver), start, options, budget, params.polish_half_days, deterministic
+    )
+    seconds = time.perf_counter() - t0
+    ending = "; no window improves it further" if found.converged else ""
+    message = (
+        f"{result.message}; polished window by window: {found.improved} of {found.windows} windows "
+        f"improved the rota from {start:g} to {found.objective:g}{ending}"
+    )
+    polished = replace(
+        result,
+        objective=found.objective,
+        gap=relative_gap(found.objective, result.bound),
+        message=message,
+        solve_seconds=result.solve_seconds + seconds,
+    )
+    return polished, found.solver or solver, found
 
 
 def _bounded(
@@ -309,7 +381,7 @@ def _bounded(
     options: SolveOptions,
     result: SolveResult,
     budget: float | None,
-    solver: Any,
+    hint: dict[Any, int] | None,
 ) -> tuple[SolveResult, float | None, float | None]:
     """``result`` with the best of two bounds when higher, and each of them (None when it did not
     run or proved nothing); only for a rota not proven optimal and not interrupted, within
@@ -321,7 +393,10 @@ def _bounded(
        each person's own rules priced in four-week windows), for at most half the share's
        seconds of wall clock; windows not priced in time count their floor, so it holds whenever
        it stops (on a busy machine it may then be lower than on a quiet one; the rota is the same).
-    2. The full LP's bound (:mod:`models.roster.full_lp_bound`), hinted with the search's rota,
+    2. The full LP's bound (:mod:`models.roster.full_lp_bound`), hinted with the search's rota
+       (``hint``: the search's, not the polish's: on ``lsc-registrar-oncall`` the polished 557
+       as hint left the pass at 2 in its 3.6 units, seeds 0 and 1, where the search's 577 gives
+       539 at seed 0, ``benchmarks/results/roster_search.md``, 2026-12-07 (09:44-)),
        in deterministic units when the search counted them (``budget``: ``bound_share`` of the
        limit at ``bound_work_per_second``, the same bound on every run), within what is left of
        the wall clock; in such runs not at all when less than that share
@@ -346,7 +421,7 @@ def _bounded(
     left = options.remaining()
     short = budget is not None and left is not None and left < seconds
     seconds_left = max(wall - (time.perf_counter() - t0), 0.0)
-    bound = None if short else full_lp_bound(rm, options, seconds_left, units, rm.hint(solver))
+    bound = None if short else full_lp_bound(rm, options, seconds_left, units, hint)
     spent = time.perf_counter() - t0
     best = max((b for b in (bound, windows) if b is not None), default=None)
     return replace(with_bound(result, best), solve_seconds=result.solve_seconds + spent), bound, windows

@@ -431,6 +431,32 @@ PARAMETERS = (
         "full LP's bound pass",
         minimum=0,
     ),
+    Parameter(
+        "polish_share",
+        float,
+        RosterParameters().polish_share,
+        "share of the time limit",
+        "search cpsat: share of the time limit for re-solving every person's days a window at a "
+        "time after the search, the rest of the rota fixed, at least 0 and under 1 (0: none)",
+        minimum=0,
+    ),
+    Parameter(
+        "polish_work_per_second",
+        float,
+        RosterParameters().polish_work_per_second,
+        "units/second",
+        "reproducible runs: CP-SAT deterministic time units per second of polish_share for the window polish",
+        minimum=0,
+    ),
+    Parameter(
+        "polish_half_days",
+        int,
+        RosterParameters().polish_half_days,
+        "days",
+        "search cpsat: days either side of a polish window's centre (a window of 2 x this + 1 "
+        "days, a centre every this many days)",
+        minimum=1,
+    ),
 )
 MODEL_PARAMETERS = (
     "change_weight",
@@ -445,6 +471,9 @@ MODEL_PARAMETERS = (
     "first_hard_share",
     "bound_share",
     "bound_work_per_second",
+    "polish_share",
+    "polish_work_per_second",
+    "polish_half_days",
 )
 """Instance parameters that are fields of :class:`models.roster.parameters.RosterParameters`."""
 
