@@ -3,8 +3,10 @@
 A frontier sweeps one bound (a target share, a longest journey, a response time) and solves the
 least-cost plan at each level. :func:`settle_levels` chooses the levels: both ends first, then the
 top of every run of levels no solved point settles (:func:`uncovered`: the plan solved at bound
-``e`` reaching ``a`` is the least-cost plan for every bound in ``[a, e]``), until ``points`` are
-solved; :func:`completeness_line` says whether every level is settled, and by proven solves.
+``e`` reaching ``a`` is the least-cost plan for every bound in ``[a, e]``, and a bound proven
+infeasible leaves every tighter one without a plan too), until ``points`` are solved;
+:func:`completeness_line` says whether every level is settled, by proven solves, and which bounds
+no plan meets.
 :func:`with_monotone` labels the solved points, :func:`draw_frontier` draws them, and
 :func:`knees` marks the bends of the line they draw. The SACT
 frontiers (:mod:`optimiser.commands.frontier`) and the OOH response frontier
@@ -126,7 +128,8 @@ def spread(values: np.ndarray, k: int) -> list[float]:
 def uncovered(candidates: np.ndarray, solved: dict[float, float | None]) -> np.ndarray:
     """The candidate levels no solved point settles.  The plan solved at bound ``e`` with longest
     journey ``a`` is the least-cost plan for every bound in ``[a, e]`` too (it keeps to the tighter
-    bound, and the tighter bound cannot be cheaper), so those levels need no solve."""
+    bound, and the tighter bound cannot be cheaper), so those levels need no solve.  A bound proven
+    infeasible (``a`` is ``-inf``, :data:`NO_PLAN_BELOW`) settles every tighter one: none has a plan."""
     known = [(a, e) for e, a in solved.items() if a is not None]
     keep = [v for v in candidates if v not in solved and not any(a - 1e-9 <= v <= e + 1e-9 for a, e in known)]
     return np.array(keep, dtype=float)
@@ -155,6 +158,12 @@ class Bound:
     words: str = "travel times"
 
 
+NO_PLAN_BELOW = -np.inf
+"""The level a bound proven infeasible settles down to: every tighter bound has no plan either (it
+allows fewer plans), so none needs a solve; an infeasible bound settled nothing, so the levels
+below a 7.1-minute response cap no plan meets were solved again, and called stopped."""
+
+
 def settle_levels(
     candidates: np.ndarray,
     points: int,
@@ -175,13 +184,25 @@ def settle_levels(
         later = max(points - len(done) - len(todo), 0)
         jobs = _solve_levels(todo, args, out, batch, bound, later=later)
         done += list(zip(todo, jobs, strict=True))
-        solved.update({level: bound.reached(job.folder) for level, job in zip(todo, jobs, strict=True)})
+        solved.update(
+            {level: _settles_down_to(job.folder, bound) for level, job in zip(todo, jobs, strict=True)}
+        )
         todo = chunk_tops(candidates, solved)[: min(workers, points - len(done))]
     left = len(uncovered(candidates, solved))
-    stopped = [job.name for _, job in done if _status(job.folder) != "optimal"]
-    click.echo(completeness_line(left, stopped, bound.words), err=True)
+    status = {job.name: _status(job.folder) for _, job in done}
+    infeasible = [name for name, word in status.items() if word == "infeasible"]
+    stopped = [name for name, word in status.items() if word not in ("optimal", "infeasible")]
+    click.echo(completeness_line(left, stopped, bound.words, infeasible), err=True)
     done.sort(key=lambda pair: -pair[0])
     return [level for level, _ in done], [job for _, job in done]
+
+
+def _settles_down_to(run: Path, bound: Bound) -> float | None:
+    """The least level the solve in ``run`` settles: the level its plan reaches,
+    :data:`NO_PLAN_BELOW` when it proved that no plan meets its bound, None when it has neither."""
+    if _status(run) == "infeasible":
+        return NO_PLAN_BELOW
+    return bound.reached(run)
 
 
 def _status(run: Path) -> str | None:
@@ -192,20 +213,37 @@ def _status(run: Path) -> str | None:
     return (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
 
 
-def completeness_line(left: int, stopped: list[str], words: str) -> str:
-    """Whether the frontier is complete: ``left`` levels unsettled, and the points whose solves
+def completeness_line(left: int, stopped: list[str], words: str, infeasible: list[str] | None = None) -> str:
+    """Whether the frontier is complete: ``left`` levels unsettled, the points whose solves
     stopped short of a proven optimum (``stopped``), whose bound settles nothing: 'complete' stood
-    over points solved only to a feasible plan, where a bound between may cost less than shown."""
+    over points solved only to a feasible plan, where a bound between may cost less than shown;
+    and the points proven to have no plan (``infeasible``), an answer more time does not change:
+    they were called stopped short and given the advice of a longer --time-limit."""
+    none = _no_plan_words(infeasible or [])
     if left:
-        return f"{left} {words} between the ends are not settled (more --points would settle them)."
+        return f"{left} {words} between the ends are not settled (more --points would settle them).{none}"
     if stopped:
-        named = ", ".join(stopped[:5]) + (f" and {len(stopped) - 5} more" if len(stopped) > 5 else "")
         return (
             f"Every one of the {words} between the ends has a point, but {len(stopped)} of their solves "
-            f"stopped short of a proven optimum ({named}): a bound between may cost less than shown "
-            "(give the command a longer --time-limit)."
+            f"stopped short of a proven optimum ({_named(stopped)}): a bound between may cost less than "
+            f"shown (give the command a longer --time-limit).{none}"
         )
-    return f"The frontier is complete: every one of the {words} between its ends is settled."
+    return f"The frontier is complete: every one of the {words} between its ends is settled.{none}"
+
+
+def _no_plan_words(infeasible: list[str]) -> str:
+    """The sentence naming the points whose solves proved no plan meets their bound ('' if none)."""
+    if not infeasible:
+        return ""
+    return (
+        f" Proven infeasible ({_named(infeasible)}): no plan meets their bound, nor any tighter one "
+        "(more time would not change that)."
+    )
+
+
+def _named(names: list[str]) -> str:
+    """The first five ``names``, then how many more."""
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _solve_levels(

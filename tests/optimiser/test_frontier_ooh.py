@@ -69,3 +69,32 @@ def test_the_response_frontier_line_joins_only_proven_points_no_tighter_cap_beat
     )
     assert frontier_line_points(plain) == [5]
     assert "frontier-unproven" not in plain and "frontier-dominated" not in plain and "legend" not in plain
+
+
+def test_caps_proven_infeasible_are_said_to_have_no_plan_not_to_need_more_time(tmp_path: Path) -> None:
+    """A generated 6-site instance: no plan meets a 7.1-minute cap (two haematology rotas are
+    short of clinicians and 8.9 minutes from a host), nor a 0-minute one; both solves proved it.
+    The command said both 'stopped short of a proven optimum ... give the command a longer
+    --time-limit', though more time changes nothing."""
+    from click.testing import CliRunner
+
+    from optimiser.cli import main
+
+    instance, out = tmp_path / "ooh6", tmp_path / "frontier"
+    runner = CliRunner()
+    made = runner.invoke(
+        main, ["generate", "ooh", "--sites", "6", "--services", "2", "--seed", "1", str(instance)]
+    )
+    assert made.exit_code == 0, made.output
+    args = ["frontier", str(instance), "--x", "response", "--points", "4", "--time-limit", "20"]
+    result = runner.invoke(main, [*args, "--workers", "1", "--out", str(out), "--no-report"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert table["status"].tolist() == ["optimal", "infeasible", "infeasible"]
+    assert table["cap_minutes"].tolist()[1:] == [7.1, 0.0]
+    assert "stopped short" not in result.stderr and "--time-limit" not in result.stderr
+    assert "The frontier is complete" in result.stderr
+    assert (
+        "Proven infeasible (cap-7.1000, cap-0.0000): no plan meets their bound, nor any tighter one"
+        in result.stderr
+    )

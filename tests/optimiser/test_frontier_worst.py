@@ -380,3 +380,44 @@ def test_a_frontier_of_unproven_points_is_not_called_complete(
     said = capsys.readouterr().err
     assert "is complete" not in said
     assert "2 of their solves stopped short of a proven optimum (within-20.0000, within-10.0000)" in said
+
+
+def test_a_bound_proven_infeasible_settles_every_tighter_one_and_is_not_called_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No plan meets 20 (proven infeasible), so none meets 15 or 10 either: 15 was solved again
+    (the solve was wasted) and both were said to have 'stopped short of a proven optimum ... give
+    the command a longer --time-limit', though more time changes nothing."""
+    import json
+
+    from optimiser.commands import frontier_points
+    from optimiser.commands.parallel import Job
+
+    asked: list[float] = []
+
+    def solve(
+        levels: list[float], args: tuple, out: Path, batch: tuple, bound: object, later: int = 0
+    ) -> list:
+        asked.extend(levels)
+        jobs = []
+        for level in levels:
+            folder = out / "runs" / f"within-{level:.4f}"
+            folder.mkdir(parents=True)
+            (folder / "summary.json").write_text(json.dumps({"solver": {"status": "infeasible"}}))
+            jobs.append(Job(folder.name, folder, (), {}))
+        return jobs
+
+    monkeypatch.setattr(frontier_points, "_solve_levels", solve)
+    bound = frontier_points.Bound("max_travel_minutes", "within", lambda f: None)
+    levels, _ = frontier_points.settle_levels(
+        np.array([10.0, 15.0, 20.0, 30.0]), 3, (), tmp_path, (30.0, 100.0, 1, None), bound, {30.0: 30.0}
+    )
+    said = capsys.readouterr().err
+    assert asked == levels == [20.0, 10.0]
+    assert uncovered(np.array([10.0, 15.0, 20.0]), {20.0: -np.inf}).tolist() == []
+    assert "stopped short" not in said and "--time-limit" not in said
+    assert "The frontier is complete" in said
+    assert (
+        "Proven infeasible (within-20.0000, within-10.0000): no plan meets their bound, nor any tighter"
+        in said
+    )
