@@ -62,7 +62,15 @@ from optimiser.commands.batch import (
     solve_arguments,
     solve_seconds,
 )
-from optimiser.commands.frontier_points import Bound, draw_frontier, knees, settle_levels, with_monotone
+from optimiser.commands.frontier_points import (
+    Bound,
+    draw_frontier,
+    knees,
+    loosest_without_plan,
+    mark_no_plan,
+    settle_levels,
+    with_monotone,
+)
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 
@@ -157,7 +165,8 @@ def chair_ceiling(sact_input: Any) -> float:
 def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     """frontier.svg: annual cost against the share within the standard (or the longest journey),
     the line through the proven points no tighter target beats, the others apart
-    (:func:`~optimiser.commands.frontier_points.draw_frontier`); knees marked."""
+    (:func:`~optimiser.commands.frontier_points.draw_frontier`); knees marked; the loosest target
+    proven to have no plan, if any, a dashed line (:func:`no_plan_mark`)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -176,6 +185,9 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
         label = "worst quintile's share" if axis == "worst_quintile" else "share of attendances"
         xlabel = f"{label} within the access standard (%)"
     draw_frontier(ax, scale * ok["achieved"], ok["cost"] / 1e6, ok, xlabel)
+    mark = no_plan_mark(frontier, axis)
+    if mark is not None:
+        mark_no_plan(ax, *mark)
     ax.set_ylabel("annual cost (£ million)")
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -183,6 +195,21 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     fig.savefig(path)
     plt.close(fig)
     return path
+
+
+def no_plan_mark(frontier: pd.DataFrame, axis: str) -> tuple[float, str] | None:
+    """Where on the chart's axis the loosest target proven infeasible lies and its legend's words
+    (None when no point was proven infeasible): a longest journey, else a share in per cent."""
+    if axis == "worst":
+        at = loosest_without_plan(frontier, "max_travel_minutes")
+        if at is None:
+            return None
+        return at, f"no plan keeps every journey to {at:g} minutes or less (proven infeasible)"
+    at = loosest_without_plan(frontier, "target", higher_is_tighter=True)
+    if at is None:
+        return None
+    whose = "the worst quintile's share" if axis == "worst_quintile" else "a share"
+    return 100.0 * at, f"no plan reaches {whose} of {100.0 * at:.2f} % or more (proven infeasible)"
 
 
 @click.command("frontier")

@@ -24,7 +24,15 @@ import numpy as np
 import pandas as pd
 
 from optimiser.commands.batch import exit_without_plan, run_batch
-from optimiser.commands.frontier_points import Bound, draw_frontier, knees, settle_levels, with_monotone
+from optimiser.commands.frontier_points import (
+    Bound,
+    draw_frontier,
+    knees,
+    loosest_without_plan,
+    mark_no_plan,
+    settle_levels,
+    with_monotone,
+)
 from optimiser.commands.parallel import Job
 
 
@@ -106,7 +114,8 @@ def response_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def response_chart(table: pd.DataFrame, out: Path) -> Path:
     """frontier.svg: annual cost against the worst response time, the line through the proven
-    points no tighter cap beats (:func:`~optimiser.commands.frontier_points.draw_frontier`)."""
+    points no tighter cap beats (:func:`~optimiser.commands.frontier_points.draw_frontier`), and
+    the loosest cap proven to have no plan, if any, a dashed line."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -120,6 +129,9 @@ def response_chart(table: pd.DataFrame, out: Path) -> Path:
     )
     xlabel = "worst response time of any site-service (minutes)"
     draw_frontier(ax, ok["worst_response_minutes"], ok["cost"] / 1e6, ok, xlabel)
+    no_plan = loosest_without_plan(table, "cap_minutes")
+    if no_plan is not None:
+        mark_no_plan(ax, no_plan, f"no plan meets a cap of {no_plan:g} minutes or less (proven infeasible)")
     ax.invert_xaxis()
     ax.set_ylabel("annual cost of out-of-hours cover (£ million)")
     ax.grid(alpha=0.3)

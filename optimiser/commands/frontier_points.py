@@ -83,6 +83,28 @@ def draw_frontier(ax: Any, x: Any, y: Any, points: pd.DataFrame, xlabel: str) ->
     ax.set_xlabel(xlabel)
 
 
+NO_PLAN_RED = "#DA291C"
+
+
+def loosest_without_plan(table: pd.DataFrame, level: str, higher_is_tighter: bool = False) -> float | None:
+    """The loosest bound (column ``level``) among the points proven infeasible: no plan meets it or
+    any tighter one (None when no point was proven infeasible, or the table has no ``level``)."""
+    if level not in table or "status" not in table:
+        return None
+    levels = table.loc[table["status"].eq("infeasible"), level].dropna().astype(float)
+    if levels.empty:
+        return None
+    return float(levels.min() if higher_is_tighter else levels.max())
+
+
+def mark_no_plan(ax: Any, at: float, label: str) -> None:
+    """On a frontier chart, a dashed line at ``at``, the loosest bound proven to have no plan, named
+    ``label`` in the legend: the chart drew nothing of such points, as though they were never
+    solved, and nothing told them from a point stopped at its limit before a plan."""
+    ax.axvline(at, color=NO_PLAN_RED, linestyle="--", linewidth=1, label=label, gid="frontier-no-plan")
+    ax.legend(loc="best", fontsize="small")
+
+
 def _unproven(points: pd.DataFrame) -> np.ndarray:
     """Whether each point's solve stopped short of a proven optimum (none without ``status``)."""
     status = points["status"] if "status" in points else pd.Series("optimal", index=points.index)

@@ -98,3 +98,23 @@ def test_caps_proven_infeasible_are_said_to_have_no_plan_not_to_need_more_time(t
         "Proven infeasible (cap-7.1000, cap-0.0000): no plan meets their bound, nor any tighter one"
         in result.stderr
     )
+
+
+def test_the_response_chart_marks_the_loosest_cap_proven_to_have_no_plan(tmp_path: Path) -> None:
+    """frontier.svg drew nothing of the caps no plan meets (7.1 and 0 minutes, proven infeasible),
+    as though never solved: a dashed line at the loosest, named in the legend; a cap stopped at its
+    limit before any plan (no_solution) is no proof, and draws none."""
+    from optimiser.commands.frontier_ooh import response_chart
+
+    caps, worst, cost = [None, 7.1, 0.0], [8.9, None, None], [584_905.2, None, None]
+    status = ["optimal", "infeasible", "infeasible"]
+    rows = zip(range(3), caps, worst, cost, status, strict=True)
+    names = ("point", "cap_minutes", "worst_response_minutes", "cost", "status")
+    table = response_table([{**dict(zip(names, row, strict=True)), "gap": 0.0} for row in rows])
+    text = response_chart(table, tmp_path).read_text(encoding="utf-8")
+    assert '<g id="frontier-no-plan">' in text
+    assert "no plan meets a cap of 7.1 minutes or less (proven infeasible)" in text
+    stopped = response_chart(table.assign(status=["optimal", "no_solution", "infeasible"]), tmp_path)
+    assert "a cap of 0 minutes or less" in stopped.read_text(encoding="utf-8")
+    unproven = response_chart(table.assign(status=["optimal", "no_solution", "no_solution"]), tmp_path)
+    assert "frontier-no-plan" not in unproven.read_text(encoding="utf-8")

@@ -421,3 +421,34 @@ def test_a_bound_proven_infeasible_settles_every_tighter_one_and_is_not_called_s
         "Proven infeasible (within-20.0000, within-10.0000): no plan meets their bound, nor any tighter"
         in said
     )
+
+
+@pytest.mark.parametrize(
+    ("axis", "level", "words"),
+    [
+        ("worst", "max_travel_minutes", "no plan keeps every journey to 20 minutes or less"),
+        ("access", "target", "no plan reaches a share of 97.00 % or more"),
+        ("worst_quintile", "target", "no plan reaches the worst quintile's share of 97.00 % or more"),
+    ],
+)
+def test_the_frontier_chart_marks_the_loosest_target_proven_to_have_no_plan(
+    axis: str, level: str, words: str, tmp_path: Path
+) -> None:
+    """frontier.svg drew nothing of a point proven infeasible, as though never solved: a dashed line
+    at the loosest target no plan meets (the least share, the longest journey bound), named."""
+    from optimiser.commands.frontier import frontier_chart
+
+    bounds = [30.0, 25.0, 20.0, 10.0] if axis == "worst" else [0.90, 0.95, 0.98, 0.97]
+    table = pd.DataFrame(
+        {
+            level: bounds,
+            "achieved": [0.90, 0.95, None, None] if axis != "worst" else [30.0, 25.0, None, None],
+            "cost": [5.6e6, 5.8e6, None, None],
+            "knee": [False] * 4,
+            "status": ["optimal", "optimal", "infeasible", "infeasible"],
+        }
+    )
+    text = frontier_chart(table, tmp_path, axis).read_text(encoding="utf-8")
+    assert '<g id="frontier-no-plan">' in text and f"{words} (proven infeasible)" in text
+    proven = frontier_chart(table.assign(status="optimal"), tmp_path, axis).read_text(encoding="utf-8")
+    assert "frontier-no-plan" not in proven
