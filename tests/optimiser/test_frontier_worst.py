@@ -452,3 +452,39 @@ def test_the_frontier_chart_marks_the_loosest_target_proven_to_have_no_plan(
     assert '<g id="frontier-no-plan">' in text and f"{words} (proven infeasible)" in text
     proven = frontier_chart(table.assign(status="optimal"), tmp_path, axis).read_text(encoding="utf-8")
     assert "frontier-no-plan" not in proven
+
+
+def test_a_bound_with_no_plan_is_not_said_to_have_failed_its_check(tmp_path: Path) -> None:
+    """frontier.csv of --x worst read 'failed or none' in the check column of a bound proven
+    infeasible, as of a plan that broke a rule; --x access and regret say 'no plan' (check_word),
+    and 'FAILED' only of a plan the independent check failed."""
+    import json
+
+    from optimiser.commands.frontier import worst_frontier_table
+    from optimiser.commands.parallel import Job
+
+    docs = {
+        "within-30.0000": {
+            "plan_found": True,
+            "access": {"worst_minutes": 30.0},
+            "costs": {"total": 5.6e6},
+            "solver": {"status": "optimal", "gap": 0.0},
+            "check": {"passed": True},
+        },
+        "within-25.0000": {
+            "plan_found": True,
+            "access": {"worst_minutes": 25.0},
+            "costs": {"total": 5.8e6},
+            "solver": {"status": "optimal", "gap": 0.0},
+            "check": {"passed": False},
+        },
+        "within-20.0000": {"plan_found": False, "solver": {"status": "infeasible"}, "check": None},
+    }
+    jobs = []
+    for name, doc in docs.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "summary.json").write_text(json.dumps(doc))
+        jobs.append(Job(name, tmp_path / name, (), {}))
+    table = worst_frontier_table(jobs, [30.0, 25.0, 20.0])
+    assert table["check"].tolist() == ["passed", "FAILED", "no plan"]
+    assert table["status"].tolist() == ["optimal", "optimal", "infeasible"]
