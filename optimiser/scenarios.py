@@ -92,6 +92,16 @@ def explanation_text(doc: Mapping[str, Any]) -> str:
     return "; ".join(doc.get("explanation") or [])
 
 
+def check_word(summary: Mapping[str, Any]) -> str:
+    """The independent check of a run in one word: passed, FAILED or no plan (the check runs on
+    every plan), the same in comparison.csv as in frontier.csv and regret.csv: the comparison read
+    'not run' of a plan-less run and 'failed' of a plan that broke a rule."""
+    check = summary.get("check")
+    if not check:
+        return "no plan"
+    return "passed" if check.get("passed") else "FAILED"
+
+
 def scenario_row(name: str, folder: Path) -> dict[str, Any]:
     """One comparison row from a run folder: status, gap, the check and every headline figure."""
     row: dict[str, Any] = {"scenario": name}
@@ -101,13 +111,12 @@ def scenario_row(name: str, folder: Path) -> dict[str, Any]:
         return row
     doc = json.loads(summary_file.read_text(encoding="utf-8"))
     solver = doc.get("solver") or {}
-    check = doc.get("check") or {}
     row.update(
         status=solver.get("status"),
         objective=solver.get("objective"),
         gap=solver.get("gap"),
         solve_seconds=solver.get("solve_seconds"),
-        check="passed" if check.get("passed") else ("failed" if check else "not run"),
+        check=check_word(doc),
         interrupted=bool(doc.get("interrupted", False)),
         explanation=explanation_text(doc),
     )

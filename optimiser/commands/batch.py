@@ -309,11 +309,3 @@ def solve_seconds(summary: dict[str, Any]) -> float | None:
     if "solve" not in timings:
         return None
     return round(float(timings["solve"]) + float(timings.get("warm_start", 0.0)), 4)
-
-
-def check_word(summary: dict[str, Any]) -> str:
-    """The independent check of a run in one word: passed, FAILED or no plan."""
-    check = summary.get("check")
-    if not check:
-        return "no plan"
-    return "passed" if check.get("passed") else "FAILED"

@@ -52,7 +52,6 @@ import pandas as pd
 from models.sact.access import share as access_share
 from optimiser.commands.batch import (
     batch_options,
-    check_word,
     claim_out,
     default_out,
     exit_if_unanswered,
@@ -73,6 +72,7 @@ from optimiser.commands.frontier_points import (
 )
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
+from optimiser.scenarios import check_word
 
 AXES = {"access": "sact", "worst_quintile": "sact", "worst": "sact", "response": "ooh"}
 

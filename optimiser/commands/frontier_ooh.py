@@ -34,6 +34,7 @@ from optimiser.commands.frontier_points import (
     with_monotone,
 )
 from optimiser.commands.parallel import Job
+from optimiser.scenarios import check_word
 
 
 def least_cap(loaded: Any) -> float:
@@ -85,7 +86,6 @@ def response_frontier(
     for i, (job, cap) in enumerate(zip(jobs, caps, strict=True)):
         d = _read(job.folder)
         found = bool(d.get("plan_found"))
-        check = d.get("check")
         rows.append(
             {
                 "point": i,
@@ -97,7 +97,7 @@ def response_frontier(
                 "temporary_slots": (d.get("temporary_slots") or {}).get("after") if found else None,
                 "status": (d.get("solver") or {}).get("status", "not run"),
                 "gap": (d.get("solver") or {}).get("gap"),
-                "check": "no plan" if not check else ("passed" if check.get("passed") else "FAILED"),
+                "check": check_word(d),
             }
         )
     return response_table(rows)

@@ -17,7 +17,6 @@ import pandas as pd
 
 from optimiser.commands.batch import (
     batch_options,
-    check_word,
     claim_out,
     default_out,
     exit_if_unanswered,
@@ -31,7 +30,7 @@ from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
 from optimiser.exports.calendars import file_name_of
 from optimiser.exports.safe import read_written_csv
-from optimiser.scenarios import explanation_text
+from optimiser.scenarios import check_word, explanation_text
 
 
 @click.command("regret")

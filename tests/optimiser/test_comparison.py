@@ -195,3 +195,20 @@ def test_regret_columns_keep_their_order_when_the_first_site_has_no_plan(tmp_pat
         "site_id", "name", "optimum", "forced", "scenario", "cost", "regret", "regret_share",
         "also_opens", "also_closes", "status", "gap", "check", "near_optimal", "explanation",
     ]  # fmt: skip
+
+
+def test_the_comparison_checks_in_the_words_of_the_frontier_and_regret_tables(tmp_path: Path) -> None:
+    """comparison.csv read 'not run' in the check column of a cap proven infeasible, where
+    frontier.csv, in the same folder, reads 'no plan' (and regret.csv); and 'failed' where they read
+    'FAILED' of a plan that broke a rule: one vocabulary (check_word) for the three tables."""
+    from optimiser.scenarios import check_word
+
+    checks = {"infeasible": None, "passed": {"passed": True}, "broken": {"passed": False}}
+    words = {}
+    for name, check in checks.items():
+        doc = {"solver": {"status": "infeasible" if check is None else "optimal"}, "check": check}
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "summary.json").write_text(json.dumps(doc))
+        words[name] = scenario_row(name, tmp_path / name)["check"]
+        assert words[name] == check_word(doc)
+    assert words == {"infeasible": "no plan", "passed": "passed", "broken": "FAILED"}
