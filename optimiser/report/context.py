@@ -335,6 +335,28 @@ def _first_run(folder: Path, table: pd.DataFrame) -> Path | None:
     return runs[0].parent if runs else None
 
 
+STOPPED_SHORT = ("feasible", "no_solution", "error")
+"""Statuses of a solve that ended without a proven answer: a plan not proven optimal, no plan and
+no proof that none exists, or a solver that failed."""
+
+
+def comparison_headline(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """The solves compared and checked, then how many were proven to have no plan (an answer), how
+    many stopped short of a proven answer and how many were not run, each only when any: 'Solves 3,
+    Checked 1' left a frontier's two caps no plan meets unexplained, alike with stopped solves."""
+    status = table["status"] if "status" in table else pd.Series([], dtype=object)
+    items = [
+        ("Solves", str(len(table))),
+        ("Checked", str(int((table["check"] == "passed").sum()) if "check" in table else 0)),
+    ]
+    counts = {
+        "No plan exists (proven infeasible)": status.eq("infeasible").sum(),
+        "Stopped short of a proven answer": status.isin(STOPPED_SHORT).sum(),
+        "Not run": status.eq("not run").sum(),
+    }
+    return items + [(label, str(int(n))) for label, n in counts.items() if n]
+
+
 def comparison_context(folder: Path) -> dict[str, Any]:
     """A comparison (scenarios, frontier or regret): the table, charts, and the first plan's map."""
     table = read_written_csv(folder / "comparison.csv")
@@ -374,10 +396,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         "title": f"{folder.name}",
         "subtitle": f"{count(len(table), 'solve')} compared"
         + (f"; map: {first.name}" if maps and first is not None else ""),
-        "headline": [
-            ("Solves", str(len(table))),
-            ("Checked", str(int((table["check"] == "passed").sum()) if "check" in table else 0)),
-        ],
+        "headline": comparison_headline(table),
         "explanation": [],
         "notes": [note] if first is not None and (note := run_map_note(first)) else [],
         "check": None,

@@ -357,3 +357,27 @@ def test_a_reports_headline_names_the_overrides_of_its_run(tiny_instance: Path, 
     assert CliRunner().invoke(main, ["report", str(run)], catch_exceptions=False).exit_code == 0
     assert "Solved with" in (html := (run / "report.html").read_text(encoding="utf-8"))
     assert "--open B (highs, instance files" in html
+
+
+def test_a_comparisons_headline_tells_solves_proven_infeasible_from_those_stopped(tmp_path: Path) -> None:
+    """The headline of frontier --x response's report (generate ooh --sites 6 --services 2 --seed 1)
+    read 'Solves 3, Checked 1' and left the two caps no plan meets unexplained, alike with solves
+    stopped before a plan: it counts the solves proven to have no plan apart from those stopped
+    short of an answer, and says neither when there is none."""
+    from optimiser.report.context import comparison_context
+
+    (tmp_path / "comparison.csv").write_text(
+        "scenario,status,check\nbase,optimal,passed\ncap-7.1000,infeasible,no plan\n"
+        "cap-0.0000,infeasible,no plan\ncap-3.0000,no_solution,no plan\ncap-5.0000,feasible,passed\n"
+        "cap-6.0000,not run,\n"
+    )
+    headline = dict(comparison_context(tmp_path)["headline"])
+    assert headline == {
+        "Solves": "6",
+        "Checked": "2",
+        "No plan exists (proven infeasible)": "2",
+        "Stopped short of a proven answer": "2",
+        "Not run": "1",
+    }
+    (tmp_path / "comparison.csv").write_text("scenario,status,check\nbase,optimal,passed\n")
+    assert dict(comparison_context(tmp_path)["headline"]) == {"Solves": "1", "Checked": "1"}
