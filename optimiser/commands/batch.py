@@ -120,6 +120,8 @@ class BatchProgress:
         text = (
             f"[{done}/{total}] done, {running} running, {self.failed} failed: {outcome.name} {outcome.status}"
         )
+        if outcome.name in self.folders and (ended := _ended_with(self.folders[outcome.name])):
+            text += f", {ended}"
         if outcome.note and not ok:
             text += f" ({outcome.note.splitlines()[-1][:120]})"
         global _least
@@ -129,6 +131,17 @@ class BatchProgress:
         if _least is not None:  # over the command's batches (a frontier's ends, then its points)
             text += f"; least cost so far {_least[0]:,.0f} ({_least[1]})"
         click.echo(text, err=True)
+
+
+def _ended_with(run: Path) -> str | None:
+    """What a solve in ``run`` ended with, when not a proven optimum (:data:`ENDED_WITH`; None
+    without a summary): the progress line said 'finished' alike of a plan proven optimal, a
+    scenario proven to have no plan and a solve stopped before any plan."""
+    summary = run / "summary.json"
+    if not summary.is_file():
+        return None
+    status = (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
+    return ENDED_WITH.get(str(status))
 
 
 def solve_arguments(instance: Path, backend: str | None, time_limit: float, gap: float) -> tuple[str, ...]:
@@ -211,6 +224,12 @@ def exit_without_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> N
 
 NO_ANSWER = {"no_solution": "stopped before any plan was found", "error": "the solver failed"}
 """Solver statuses of a run that answer neither way (``infeasible`` is an answer: no plan exists)."""
+ENDED_WITH = {
+    **NO_ANSWER,
+    "infeasible": "no plan exists (proven infeasible)",
+    "feasible": "stopped short of a proven optimum",
+}
+"""A solve's status in the progress line's words, when not ``optimal``."""
 
 
 def unanswered(runs: Mapping[str, Path]) -> dict[str, str]:

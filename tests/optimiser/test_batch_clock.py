@@ -287,3 +287,31 @@ def test_resumed_solves_are_counted_one_by_one(tmp_path: Path) -> None:
         on_done=lambda o, done, total: seen.append((o.name, done, total)),
     )
     assert seen == [("growth-40", 1, 2), ("growth-68", 2, 2)]
+
+
+def test_the_progress_line_says_what_a_solve_without_a_proven_optimum_ended_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """scenarios on generate ooh --sites 6 --services 2 --seed 1 with a 7.1-minute cap read
+    '[3/3] done, 0 running, 0 failed: cap-7 finished', as of a solve with a plan: it says a
+    scenario proven infeasible has no plan, apart from one stopped at its limit, and nothing more
+    of one solved to optimality."""
+    from optimiser.commands.batch import BatchProgress
+    from optimiser.commands.parallel import Job, JobOutcome
+
+    said = {}
+    for name, status, code in [
+        ("base", "optimal", 0),
+        ("cap-7", "infeasible", 1),
+        ("cap-5", "no_solution", 1),
+        ("cap-8", "feasible", 0),
+    ]:
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "summary.json").write_text(json.dumps({"solver": {"status": status}}))
+        BatchProgress([Job(name, folder, ())], 2)(JobOutcome(name, "finished", code, 1.0, 1.0), 1, 1)
+        said[name] = capsys.readouterr().err.splitlines()[-1]
+    assert said["base"].endswith(": base finished")
+    assert said["cap-7"].endswith(": cap-7 finished, no plan exists (proven infeasible)")
+    assert said["cap-5"].endswith(": cap-5 finished, stopped before any plan was found")
+    assert said["cap-8"].endswith(": cap-8 finished, stopped short of a proven optimum")
