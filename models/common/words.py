@@ -51,6 +51,13 @@ def count(n: float, noun: str, plural_form: str | None = None, spec: str = "") -
     return f"{text} {noun if one else (plural_form or plural(noun))}"
 
 
+def minutes(value: float) -> str:
+    """Minutes to the hundredth, without trailing zeros (49.6, 45, 0.05): whole minutes said a site
+    49.6 minutes away from a rota under a 49.5-minute cap was '50 min away, 0 min over the
+    50-minute response time' (an out-of-hours finding)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def status_words(status: str, gap: float | None, asked: object = None) -> str:
     """``status`` ("optimal", "feasible", ...) as the summaries print it: an optimal plan whose
     relative ``gap`` to its bound is still open reads "optimal within the <asked> gap asked" (the

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.common.contract import CheckReport
-from models.common.words import count
+from models.common.words import count, minutes
 from models.ooh.input import OohInput, OohParameters
 
 TOLERANCE = 1e-6
@@ -203,7 +203,7 @@ def _check_rota_sites(
         response = look.travel(h, s) + mobilise
         limit = params.response_limit(svc.max_response_minutes)
         if response > limit + TOLERANCE:
-            bad.append(f"{label}: {s} is {response:.1f} min away, over {limit:.0f}")
+            bad.append(f"{label}: {s} is {minutes(response)} min away, over {minutes(limit)}")
         if look.sites[s].trust != look.sites[h].trust and not params.allow_cross_trust:
             bad.append(f"{label}: {s} is in another trust")
         if look.sites[s].keeps_own_rota and s != h:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from models.common.words import count
+from models.common.words import count, minutes
 from models.ooh.input import OohInput, OohParameters
 from models.ooh.sets import candidate_arcs, response_minutes
 
@@ -131,16 +131,15 @@ def _reach_reasons(
     limit = params.response_limit(service.max_response_minutes)
     if response > limit + 1e-9:
         over = response - limit
-        where = "its own site" if s == h else f"{response:.0f} min away"
+        where = "its own site" if s == h else f"{minutes(response)} min away"
         mobilise = params.non_resident_mobilisation_minutes if service.tier == "non-resident" else 0.0
         if mobilise > 0 and s == h:
             where = f"its own site ({mobilise:g} min mobilisation)"
         elif mobilise > 0:
-            parts = f"{response - mobilise:.0f} min travel and {mobilise:g} min mobilisation"
-            where = f"a {response:.0f}-minute response ({parts})"
-        reasons.append(
-            ("response", over, f"{where}, {over:.0f} min over the {limit:.0f}-minute response time")
-        )
+            parts = f"{minutes(response - mobilise)} min travel and {mobilise:g} min mobilisation"
+            where = f"a {minutes(response)}-minute response ({parts})"
+        phrase = f"{where}, {minutes(over)} min over the {minutes(limit)}-minute response time"
+        reasons.append(("response", over, phrase))
     trust = inp.sites.set_index("site_id")["trust"]
     if not params.allow_cross_trust and trust[s] != trust[h]:
         phrase = f"in another trust ({trust[h]}), and cross-trust rotas are not allowed"

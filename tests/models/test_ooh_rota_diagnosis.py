@@ -55,7 +55,7 @@ def test_response_time_and_rota_size_shortfall_are_named() -> None:
     for words in (
         "Furness General Hospital (RTXBU), Acute oncology second on-call (consultant): no rota can cover it.",
         "Its own rota: could gather at most 3 clinicians, 5 short of the 8 that 1-in-8 needs.",
-        "A rota at Royal Lancaster Infirmary: 50 min away, 5 min over the 45-minute response time",
+        "A rota at Royal Lancaster Infirmary: 49.6 min away, 4.6 min over the 45-minute response time",
     ):
         assert words in furness.message
     # Today's state is still described; there is nothing after.
@@ -163,7 +163,7 @@ def test_builders_refuse_a_site_service_without_candidates() -> None:
     found = {(f.site_id, f.service_id): f for f in diagnose(inp, OohParameters())}
     assert found["RXN01", "ONC1"].requirement == "response"
     assert (
-        "A rota at Royal Preston Hospital: 28 min away, 8 min over the 20-minute"
+        "A rota at Royal Preston Hospital: 27.9 min away, 7.9 min over the 20-minute"
         in found["RXN01", "ONC1"].message
     )
     with pytest.raises(ValueError, match="no candidate rota can cover"):
@@ -190,8 +190,8 @@ def test_a_response_time_broken_by_mobilisation_says_so() -> None:
         in lancaster
     )
     assert (
-        "A rota at Blackpool Victoria Hospital: a 110-minute response (49 min travel and 61 min "
-        "mobilisation), 50 min over the 60-minute response time"
+        "A rota at Blackpool Victoria Hospital: a 110.4-minute response (49.4 min travel and 61 min "
+        "mobilisation), 50.4 min over the 60-minute response time"
     ) in lancaster
     assert "min away" not in lancaster
 
@@ -210,3 +210,16 @@ def test_a_hub_in_another_trust_is_not_also_said_to_be_too_small() -> None:
     ) in lancaster
     across = {(f.site_id, f.service_id) for f in diagnose(inp, OohParameters(allow_cross_trust=True))}
     assert ("RTX02", "HAEM") not in across
+
+
+def test_a_response_time_a_fraction_of_a_minute_over_is_said_so_not_0_min_over() -> None:
+    """A response cap of 49.5 minutes (a frontier's caps are the instance's response times, to a
+    tenth of a minute): Furness is 49.6 minutes from Lancaster, and the finding read '50 min away,
+    0 min over the 50-minute response time', no reason at all; the minutes keep their tenths."""
+    params = OohParameters(response_cap_minutes=49.5)
+    found = {(f.site_id, f.service_id): f.message for f in diagnose(lsc_with(), params)}
+    assert (
+        "A rota at Royal Lancaster Infirmary: 49.6 min away, 0.1 min over the 49.5-minute response time"
+        in found["RTXBU", "AO2"]
+    )
+    assert "0 min over" not in " ".join(found.values())

@@ -180,7 +180,10 @@ def test_infeasible_instance_exits_1_naming_site_service_and_shortfall(lsc: Path
         "Westmorland General Hospital (RTXBW), Acute oncology second on-call (consultant): no rota can cover it"
         in text
     )
-    assert "A rota at Royal Lancaster Infirmary: 51 min away, 31 min over the 20-minute response time" in text
+    assert (
+        "A rota at Royal Lancaster Infirmary: 51.3 min away, 31.3 min over the 20-minute response time"
+        in text
+    )
     assert {p.name for p in out.iterdir() if p.name != ".optimiser-run"} == {
         "findings.csv",
         "summary.json",
