@@ -9,11 +9,17 @@ A task is matched by ``(case, backend, repeat)``. Its verdict:
   the instance changed: a regression unless the change is by design, and then the recorded run
   is stale);
 - ``now optimal`` / ``no longer optimal``: one run proved it and the other did not;
+- an infeasible task: ``same`` when both runs proved it infeasible, ``changed`` when one proved
+  it infeasible and the other solved it to optimality (they contradict each other), ``now proven
+  infeasible`` / ``no longer proven infeasible`` when one proved it and the other did not (a
+  proof of infeasibility is a result: both read ``time-limited``, and a plan found where none was
+  proven to exist ``now optimal``);
 - ``time-limited``: proven in neither (objectives of time-limited runs are not expected to agree;
   both are shown);
 - ``only recorded`` / ``only new``: the task is in one run only (a case added or dropped).
 
-Only ``changed`` and ``no longer optimal`` are failures of reproduction.
+Only ``changed``, ``no longer optimal`` and ``no longer proven infeasible`` are failures of
+reproduction.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from typing import Any
 import pandas as pd
 
 KEY = ["case", "backend", "repeat"]
-FAILURES = ("changed", "no longer optimal")
+FAILURES = ("changed", "no longer optimal", "no longer proven infeasible")
+INFEASIBLE = "infeasible"
 
 
 def read_results(path: Path) -> pd.DataFrame:
@@ -67,8 +74,11 @@ def _verdict(row: Any, rel_tol: float) -> str:
         return "only recorded"
     if where == "right_only":
         return "only new"
+    old_none, new_none = row.status_recorded == INFEASIBLE, row.status_new == INFEASIBLE
     old_optimal = row.status_recorded == "optimal"
     new_optimal = row.status_new == "optimal"
+    if old_none or new_none:
+        return _infeasible_verdict(old_none, new_none, old_optimal or new_optimal)
     if old_optimal and new_optimal:
         a, b = float(row.objective_recorded), float(row.objective_new)
         if math.isclose(a, b, rel_tol=rel_tol, abs_tol=rel_tol):
@@ -81,6 +91,16 @@ def _verdict(row: Any, rel_tol: float) -> str:
     if new_optimal:
         return "now optimal"
     return "time-limited"
+
+
+def _infeasible_verdict(old_none: bool, new_none: bool, other_optimal: bool) -> str:
+    """The verdict of a task one run at least proved infeasible (``old_none``, ``new_none``);
+    ``other_optimal``: the other run solved it to optimality."""
+    if old_none and new_none:
+        return "same"
+    if other_optimal:
+        return "changed"
+    return "no longer proven infeasible" if old_none else "now proven infeasible"
 
 
 def _bound(value: Any, objective: float) -> float:

@@ -205,7 +205,8 @@ def _list_tasks(chosen: Suite, context: Context) -> None:
 
 
 def _compare(rows: pd.DataFrame, recorded: pd.DataFrame) -> None:
-    """Say task by task whether ``rows`` reproduce the recorded run; exit 4 if an optimum is not."""
+    """Say task by task whether ``rows`` reproduce the recorded run; exit 4 if an optimum, or a
+    proof that a task has no plan, is not."""
     from benchmarks.suite.compare import FAILURES, compare_runs, describe
 
     comparison = compare_runs(recorded, rows)

@@ -68,3 +68,39 @@ def test_a_task_one_run_does_not_hold_is_said_so_not_nan() -> None:
     assert "dropped highs#0: only recorded (recorded optimal 1, now not run)" in text
     assert "added highs#0: only new (recorded nothing, now optimal 2)" in text
     assert "nan" not in text
+
+
+def test_a_proof_of_infeasibility_is_a_result_reproduced_or_contradicted() -> None:
+    """An infeasible task proven so in both runs was 'time-limited', as though neither answered; a
+    task recorded infeasible that a rerun solves to optimality (or the reverse) contradicts it,
+    yet read 'now optimal' (not a failure: exit 0); and a proof of infeasibility lost was
+    'time-limited' too, not a failure of reproduction as a lost optimum is."""
+    recorded = run(
+        [
+            ("none", "infeasible", None),
+            ("appeared", "infeasible", None),
+            ("vanished", "optimal", 100.0),
+            ("lost-proof", "infeasible", None),
+            ("new-proof", "no_solution", None),
+        ]
+    )
+    new = run(
+        [
+            ("none", "infeasible", None),
+            ("appeared", "optimal", 100.0),
+            ("vanished", "infeasible", None),
+            ("lost-proof", "no_solution", None),
+            ("new-proof", "infeasible", None),
+        ]
+    )
+    verdicts = dict(compare_runs(recorded, new)[["case", "verdict"]].itertuples(index=False))
+    assert verdicts == {
+        "none": "same",
+        "appeared": "changed",
+        "vanished": "changed",
+        "lost-proof": "no longer proven infeasible",
+        "new-proof": "now proven infeasible",
+    }
+    assert {v for v in verdicts.values() if v in FAILURES} == {"changed", "no longer proven infeasible"}
+    text = describe(compare_runs(recorded, new))
+    assert "appeared highs#0: changed (recorded infeasible -, now optimal 100)" in text
