@@ -120,7 +120,8 @@ class BatchProgress:
         text = (
             f"[{done}/{total}] done, {running} running, {self.failed} failed: {outcome.name} {outcome.status}"
         )
-        if outcome.name in self.folders and (ended := _ended_with(self.folders[outcome.name])):
+        answered = outcome.status in ("finished", "resumed") and outcome.name in self.folders
+        if answered and (ended := _ended_with(self.folders[outcome.name])):
             text += f", {ended}"
         if outcome.note and not ok:
             text += f" ({outcome.note.splitlines()[-1][:120]})"

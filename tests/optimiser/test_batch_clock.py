@@ -315,3 +315,15 @@ def test_the_progress_line_says_what_a_solve_without_a_proven_optimum_ended_with
     assert said["cap-7"].endswith(": cap-7 finished, no plan exists (proven infeasible)")
     assert said["cap-5"].endswith(": cap-5 finished, stopped before any plan was found")
     assert said["cap-8"].endswith(": cap-8 finished, stopped short of a proven optimum")
+
+
+def test_a_solve_stopped_by_the_user_is_not_said_to_have_stopped_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during a solve: its outcome says 'stopped'; the solve's status is not added to it."""
+    from optimiser.commands.batch import BatchProgress
+    from optimiser.commands.parallel import Job, JobOutcome
+
+    (tmp_path / "summary.json").write_text(json.dumps({"solver": {"status": "no_solution"}}))
+    BatchProgress([Job("p1", tmp_path, ())], 2)(JobOutcome("p1", "stopped", None, 1.0, 1.0), 1, 1)
+    assert capsys.readouterr().err.splitlines()[-1].endswith(": p1 stopped")
