@@ -257,8 +257,9 @@ def _no_plan_words(infeasible: list[str]) -> str:
     """The sentence naming the points whose solves proved no plan meets their bound ('' if none)."""
     if not infeasible:
         return ""
+    whose = "its" if len(infeasible) == 1 else "their"
     return (
-        f" Proven infeasible ({_named(infeasible)}): no plan meets their bound, nor any tighter one "
+        f" Proven infeasible ({_named(infeasible)}): no plan meets {whose} bound, nor any tighter one "
         "(more time would not change that)."
     )
 

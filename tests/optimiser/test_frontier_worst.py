@@ -417,6 +417,8 @@ def test_a_bound_proven_infeasible_settles_every_tighter_one_and_is_not_called_s
     assert uncovered(np.array([10.0, 15.0, 20.0]), {20.0: -np.inf}).tolist() == []
     assert "stopped short" not in said and "--time-limit" not in said
     assert "The frontier is complete" in said
+    one = frontier_points.completeness_line(0, [], "travel times", ["within-20.0000"])
+    assert "Proven infeasible (within-20.0000): no plan meets its bound, nor any tighter one" in one
     assert (
         "Proven infeasible (within-20.0000, within-10.0000): no plan meets their bound, nor any tighter"
         in said
