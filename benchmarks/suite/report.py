@@ -123,7 +123,8 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
                 "tasks": len(ran),
                 "optimal": len(solved),
                 "feasible": int((ran["status"] == "feasible").sum()),
-                "no plan": int(ran["status"].isin(["no_solution", "infeasible", "unbounded"]).sum()),
+                "infeasible": int((ran["status"] == "infeasible").sum()),  # proven: an answer
+                "no plan": int(ran["status"].isin(["no_solution", "unbounded"]).sum()),
                 "timeout/killed/error": int(ran["status"].isin(["timeout", "killed", "error"]).sum()),
                 "skipped": int((g["status"] == "skipped").sum()),
                 "total s": ran["seconds"].sum(),

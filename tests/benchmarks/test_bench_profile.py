@@ -139,3 +139,20 @@ def test_a_backend_with_a_case_of_its_own_leaves_the_others_compared(tmp_path: P
     assert "needs two or more backends" not in text
     assert "Share of the 4 problems A, B all attempted" in text
     assert "| 1     | 0.50" in text  # rho_A(1), as without the rota
+
+
+def test_the_summary_counts_tasks_proven_infeasible_apart_from_those_without_a_plan_in_time() -> None:
+    """The summary's 'no plan' counted a task proven infeasible with one stopped before any plan:
+    the first is an answer, the second not."""
+    from benchmarks.suite.report import summary_table
+
+    table = pd.DataFrame(
+        [
+            _row("p1", "A", "infeasible", 0.1),
+            _row("p2", "A", "no_solution", 9.0),
+            _row("p3", "A", "optimal", 1.0),
+        ],
+        columns=list(COLUMNS),
+    )
+    row = summary_table(table).iloc[0]
+    assert (row["optimal"], row["infeasible"], row["no plan"]) == (1, 1, 1)
