@@ -1,7 +1,8 @@
 r"""Numbers the report draws: Dolan-Moré performance profiles and growth exponents.
 
 Performance profile (Dolan & Moré 2002).  With :math:`t_{p,s}` the time backend :math:`s` takes
-to solve problem :math:`p` to proven optimality (:math:`\infty` when it does not),
+to solve problem :math:`p` to proven optimality, or to prove it infeasible (:math:`\infty` when it
+does neither),
 
 .. math:: r_{p,s} = \frac{t_{p,s}}{\min_{s'} t_{p,s'}}, \qquad
           \rho_s(\tau) = \frac{|\{p : r_{p,s} \le \tau\}|}{|P|},
@@ -19,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-SOLVED = "optimal"
+SOLVED = ("optimal", "infeasible")
+"""The statuses of a solved task: proven optimal, or proven to have no plan (an answer as well)."""
 
 
 def case_seconds(table: pd.DataFrame) -> pd.Series:
@@ -30,7 +32,7 @@ def case_seconds(table: pd.DataFrame) -> pd.Series:
 
 
 def solve_times(table: pd.DataFrame) -> pd.DataFrame:
-    """Problems x backends: median seconds over repeats when solved to optimality, else inf.
+    """Problems x backends: median seconds over repeats when solved (:data:`SOLVED`), else inf.
 
     Rows are ``family/case``; backends that did not attempt a problem leave NaN (rows ``skipped``
     count as not attempted).
@@ -40,7 +42,7 @@ def solve_times(table: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     rows["problem"] = rows["family"].astype(str) + "/" + rows["case"].astype(str)
     seconds = case_seconds(rows)
-    rows["t"] = np.where(rows["status"] == SOLVED, seconds, np.inf)
+    rows["t"] = np.where(rows["status"].isin(SOLVED), seconds, np.inf)
     return rows.pivot_table(index="problem", columns="backend", values="t", aggfunc="median")
 
 

@@ -268,8 +268,8 @@ def _profile_lines(frame: pd.DataFrame, out: Path) -> tuple[list[str], list[Path
         f"![performance profile]({path.name})",
         "",
         f"Share of the {len(complete)} problems {', '.join(complete.columns)} all attempted that "
-        "each solved to optimality within tau times the fastest backend's seconds (tau = inf: "
-        "solved at all).",
+        "each solved (to optimality, or proved infeasible) within tau times the fastest backend's "
+        "seconds (tau = inf: solved at all).",
         "",
         _markdown(shown, {c: ".2f" for c in at.columns}),
         "",

@@ -156,3 +156,13 @@ def test_the_summary_counts_tasks_proven_infeasible_apart_from_those_without_a_p
     )
     row = summary_table(table).iloc[0]
     assert (row["optimal"], row["infeasible"], row["no plan"]) == (1, 1, 1)
+
+
+def test_a_backend_that_proves_a_task_infeasible_has_solved_it_in_the_profile() -> None:
+    """A proof of infeasibility is the task's answer: its time enters the performance profile as a
+    proven optimum's does; it was infinite, as a solve stopped at its limit."""
+    table = pd.DataFrame(
+        [_row("p1", "A", "infeasible", 2.0), _row("p1", "B", "no_solution", 9.0)], columns=list(COLUMNS)
+    )
+    times = solve_times(table)
+    assert times.loc["f/p1", "A"] == 2.0 and times.loc["f/p1", "B"] == np.inf
