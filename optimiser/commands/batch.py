@@ -34,6 +34,7 @@ BATCH_SECONDS = 600.0
 """Default ``--time-limit`` of a multi-solve command: the whole command's wall clock (seconds)."""
 _deadline: float | None = None
 _least: tuple[float, str] | None = None  # the command's least cost so far, over all its batches
+_outcomes: dict[str, JobOutcome] = {}  # the command's jobs' outcomes, by name: why one left no summary
 
 
 def start_clock(time_limit: float) -> None:
@@ -46,6 +47,7 @@ def start_clock(time_limit: float) -> None:
 
     start_command()
     _least = None
+    _outcomes.clear()
     end = solve_deadline(run_started(), time_limit)
     _deadline = None if end is None else time.time() + (end - time.monotonic())
 
@@ -113,6 +115,7 @@ class BatchProgress:
         return None if value is None else float(value)
 
     def __call__(self, outcome: JobOutcome, done: int, total: int) -> None:
+        _outcomes[outcome.name] = outcome
         ok = outcome.status in ("finished", "resumed") and outcome.returncode in (0, None)
         if not ok and outcome.returncode != 1 and outcome.status != "stopped":
             self.failed += 1
@@ -203,10 +206,15 @@ def refuse_run_folders_of_yours(jobs: list[Job]) -> None:
 def exit_without_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> NoReturn:
     """Tell the user that ``job`` left no plan and exit 1: that it was not started for lack of
     time (its outcome's note), or stopped at its time limit before a plan (or the solver failed),
-    else ``otherwise`` (the instance has no plan: its solve proved it infeasible)."""
+    or killed above the memory limit or past its wall clock (:func:`why_not_run`), else
+    ``otherwise`` (the instance has no plan: its solve proved it infeasible). A solve killed above
+    the memory limit was told as ``otherwise``: 'The instance has no plan', of a folder never written."""
     message = otherwise
     why = unanswered({job.name: job.folder}).get(job.name)
-    if why == NO_ANSWER["no_solution"]:  # out of its time: the instance may well have a plan
+    ended = next((o for o in outcomes if o.name == job.name), None)
+    if not (job.folder / "summary.json").is_file() and ended is not None and ended.status in CUT_SHORT:
+        message = f"{job.name} left no plan: {why_not_run(ended)}"
+    elif why == NO_ANSWER["no_solution"]:  # out of its time: the instance may well have a plan
         message = (
             f"{job.name} {why} in its share of the time: give the command a longer --time-limit "
             f"(see {job.folder})"
@@ -233,15 +241,36 @@ ENDED_WITH = {
 """A solve's status in the progress line's words, when not ``optimal``."""
 
 
+CUT_SHORT = ("killed", "error")
+"""Outcomes of a job whose process ended before its solve wrote a summary, for a reason of its own."""
+
+
+def why_not_run(outcome: JobOutcome | None) -> str:
+    """Why a job left no ``summary.json``: its process killed (above the memory limit, with what to
+    change, or past its wall clock) or failed, from its ``outcome``; else 'not run' (not started in
+    the time left, or stopped). A job killed above the memory limit was 'not run', under advice of
+    a longer --time-limit."""
+    if outcome is None or outcome.status not in CUT_SHORT:
+        return "not run"
+    lines = outcome.note.strip().splitlines()
+    last = lines[-1][:200] if lines else outcome.status
+    if outcome.status == "error":
+        return f"failed: {last}"
+    if "memory" in last:
+        return f"{last}: give the command a larger --memory-limit"
+    if "wall-clock" in last:
+        return f"{last}: give the command a longer --time-limit"
+    return last
+
+
 def unanswered(runs: Mapping[str, Path]) -> dict[str, str]:
-    """The runs (name: folder) that left no plan and no proof that none exists, with why: not run
-    (no ``summary.json``: not started in the time left, stopped or crashed), or a status of
-    :data:`NO_ANSWER`."""
+    """The runs (name: folder) that left no plan and no proof that none exists, with why: no
+    ``summary.json`` (:func:`why_not_run`), or a status of :data:`NO_ANSWER`."""
     missing: dict[str, str] = {}
     for name, folder in runs.items():
         summary = folder / "summary.json"
         if not summary.is_file():
-            missing[name] = "not run"
+            missing[name] = why_not_run(_outcomes.get(name))
             continue
         status = (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
         if status in NO_ANSWER:
@@ -263,6 +292,11 @@ def exit_if_unanswered(runs: Mapping[str, Path], noun: str) -> None:
     if command_stopped():
         headline = (
             f"Stopped (Ctrl-C or SIGTERM), no plan for {len(missing)} of {count(len(runs), noun)}: {AGAIN}:"
+        )
+    elif all("--memory-limit" in why for why in missing.values()):
+        headline = (
+            f"No plan for {len(missing)} of {count(len(runs), noun)}, killed above the memory limit: "
+            "give the command a larger --memory-limit (run again, it keeps the finished solves):"
         )
     else:
         headline = (

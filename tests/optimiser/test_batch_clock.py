@@ -327,3 +327,48 @@ def test_a_solve_stopped_by_the_user_is_not_said_to_have_stopped_twice(
     (tmp_path / "summary.json").write_text(json.dumps({"solver": {"status": "no_solution"}}))
     BatchProgress([Job("p1", tmp_path, ())], 2)(JobOutcome("p1", "stopped", None, 1.0, 1.0), 1, 1)
     assert capsys.readouterr().err.splitlines()[-1].endswith(": p1 stopped")
+
+
+MEMORY_NOTE = "killed: resident memory 103 MB above the limit of 100 MB"
+
+
+def test_an_end_killed_above_the_memory_limit_is_not_said_to_have_no_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """frontier --x response --memory-limit 100 on generate ooh --sites 6 --services 2 --seed 1:
+    its base was killed above the memory limit before writing anything, and the command said 'The
+    instance has no plan without a cap', naming a folder never written."""
+    from optimiser.commands.batch import exit_without_plan
+    from optimiser.commands.parallel import Job, JobOutcome
+
+    base = Job("base", tmp_path / "runs" / "base", ())
+    killed = JobOutcome("base", "killed", None, 1.0, 103.0, MEMORY_NOTE)
+    with pytest.raises(SystemExit) as exited:
+        exit_without_plan([killed], base, "The instance has no plan without a cap")
+    said = capsys.readouterr().err
+    assert exited.value.code == 1 and "has no plan" not in said
+    assert f"base left no plan: {MEMORY_NOTE}: give the command a larger --memory-limit" in said
+
+
+def test_scenarios_killed_above_the_memory_limit_are_not_said_to_need_more_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """scenarios --memory-limit 100: every solve killed above it, and the command said 'No plan
+    found in time for 3 of 3 scenarios: give the command a longer --time-limit', each 'not run'."""
+    from optimiser.commands.batch import BatchProgress, exit_if_unanswered, start_clock
+    from optimiser.commands.parallel import Job, JobOutcome
+
+    start_clock(600.0)
+    jobs = [Job(name, tmp_path / name, ()) for name in ("base", "cap-7")]
+    for job in jobs:
+        BatchProgress(jobs, 1)(JobOutcome(job.name, "killed", None, 1.0, 103.0, MEMORY_NOTE), 1, 2)
+    with pytest.raises(SystemExit):
+        exit_if_unanswered({job.name: job.folder for job in jobs}, "scenario")
+    said = capsys.readouterr().err
+    assert "--time-limit" not in said
+    assert "No plan for 2 of 2 scenarios, killed above the memory limit: give the command a larger" in said
+    assert f"  - cap-7: {MEMORY_NOTE}: give the command a larger --memory-limit" in said
+    start_clock(600.0)  # the next command's outcomes are its own
+    with pytest.raises(SystemExit):
+        exit_if_unanswered({"base": tmp_path / "base"}, "scenario")
+    assert "  - base: not run" in capsys.readouterr().err
