@@ -49,7 +49,7 @@ from models.roster.report import (
 from models.roster.search import auto_search, lns_solve
 from models.roster.vars import RosterModel
 from models.roster.window_bound import hours_short, window_bound
-from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat
+from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat, stop_requested
 
 __all__ = ["BACKENDS", "build_roster_model", "proof_options", "solve", "solver_options", "stop_reason"]
 
@@ -348,8 +348,9 @@ def _polished(
 ) -> tuple[SolveResult, Any, Polish | None]:
     """``result`` and its solver after :func:`models.roster.polish.polish_by_windows` within
     ``budget`` (deterministic units when ``options`` count them, else seconds), when the search's
-    rota is not proven optimal and the run was not interrupted; the bound stays the search's. The
-    polish's outcome is returned too (None: it did not run)."""
+    rota is not proven optimal and the run was not interrupted; the bound stays the search's. A
+    stop asked for during the polish (Ctrl-C) keeps its best rota and marks the result
+    interrupted. The polish's outcome is returned too (None: it did not run)."""
     if budget <= 0 or result.status is not Status.FEASIBLE or result.interrupted:
         return result, solver, None
     t0 = time.perf_counter()
@@ -370,6 +371,7 @@ def _polished(
         gap=relative_gap(found.objective, result.bound),
         message=message,
         solve_seconds=result.solve_seconds + seconds,
+        interrupted=found.ended_by == "stopped" and stop_requested(),
     )
     return polished, found.solver or solver, found
 

@@ -15,7 +15,8 @@ from models.roster.check import check_roster
 from models.roster.parameters import RosterParameters
 from models.roster.polish import fixed_outside, polish_by_windows, sweep_offset, window_centres
 from models.roster.solve import proof_options
-from solvers import SolveOptions, Status, solve_cpsat
+from solvers import SolveOptions, Status, request_stop, solve_cpsat
+from solvers.interrupt import clear_stop
 
 REPRODUCIBLE = {"interleave_search": True, "subsolvers": ["default_lp"], "interleave_batch_size": 2}
 
@@ -116,3 +117,28 @@ def test_a_polish_share_outside_0_to_1_is_refused(share: float) -> None:
 def test_polish_half_days_must_be_a_whole_number_of_days(half: object) -> None:
     with pytest.raises(ModelInputError, match="polish_half_days"):
         RosterParameters(polish_half_days=half)  # type: ignore[arg-type]
+
+
+def test_a_stop_asked_for_during_the_polish_keeps_its_best_rota_and_says_interrupted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C while the polish runs: the window being solved stops, the best rota so far is the
+    plan (legal, scored exactly) and the run says it was interrupted, not stopped by a limit."""
+    import models.roster.polish as polish
+
+    solved = polish.solve_cpsat
+
+    def stop_after_one(*args: Any, **kwargs: Any) -> Any:
+        found = solved(*args, **kwargs)
+        request_stop()
+        return found
+
+    monkeypatch.setattr(polish, "solve_cpsat", stop_after_one)
+    try:
+        plan = _solved(0.5)
+    finally:
+        clear_stop()
+    assert plan.found and plan.result.interrupted and plan.stopped_by == "interrupted"
+    assert plan.polish is not None and (plan.polish["windows"], plan.polish["ended_by"]) == (1, "stopped")
+    check = check_roster(generate(6, 28, 1), plan.assignments, RosterParameters())
+    assert check.feasible and check.score == plan.result.objective
