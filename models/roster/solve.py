@@ -267,8 +267,8 @@ def _search(
         left = run.remaining()
         cut = left is not None and left < WALL_MARGIN or short_of_budget(budget, spent)
     else:
-        searching = _search_options(params, options)
-        polishing = _polish_budget(params, given, options)
+        searching = _search_options(rm.inp, params, options)
+        polishing = _polish_budget(rm.inp, params, given, options)
         allowed = searching.call_limit()
         result, solver, spent, first_cut = two_phase_solve(
             rm,
@@ -316,26 +316,38 @@ def _search(
     return result, solver, record
 
 
-def _search_options(params: RosterParameters, options: SolveOptions) -> SolveOptions:
+def _search_options(inp: RosterInput, params: RosterParameters, options: SolveOptions) -> SolveOptions:
     """The search's options: on the wall clock (no deterministic limit) its time limit is cut by
-    ``bound_share`` and ``polish_share``, which the polish (:func:`_polished`) and the full LP's
-    bound (:func:`_bounded`) get after it."""
-    after = params.bound_share + params.polish_share
+    ``bound_share`` and, when the rota is polished (:func:`polishes`), ``polish_share``, which the
+    polish (:func:`_polished`) and the full LP's bound (:func:`_bounded`) get after it."""
+    after = params.bound_share + (params.polish_share if polishes(inp, params) else 0.0)
     if "max_deterministic_time" in options.extra or options.time_limit is None or after <= 0:
         return options
     return dataclasses.replace(options, time_limit=options.time_limit * (1 - after))
 
 
-def _polish_budget(params: RosterParameters, given: SolveOptions, options: SolveOptions) -> float:
+def _polish_budget(
+    inp: RosterInput, params: RosterParameters, given: SolveOptions, options: SolveOptions
+) -> float:
     """The polish's budget (:func:`_polished`): ``polish_share`` of the time limit, in
     deterministic units at ``polish_work_per_second`` beside the search's own when the search
     counts them (the same rota on every run), else in wall-clock seconds, which the search is
-    given that much less of (:func:`_search_options`); 0 with no limit."""
+    given that much less of (:func:`_search_options`); 0 with no limit, and 0 for a rota no
+    longer than one window (:func:`polishes`)."""
     limit = _limit(given, params)
-    if params.polish_share <= 0 or limit is None:
+    if not polishes(inp, params) or limit is None:
         return 0.0
     seconds = float(limit) * params.polish_share
     return seconds * params.polish_work_per_second if "max_deterministic_time" in options.extra else seconds
+
+
+def polishes(inp: RosterInput, params: RosterParameters) -> bool:
+    """Whether a ``cpsat`` search is polished: ``polish_share`` above 0 and the rota longer than a
+    window (``2 polish_half_days + 1`` days). A window as long as the rota is the whole model
+    searched again, which the search does better with the time: with it, Curtois & Qu Instance3
+    (20 staff x 14 days), proven optimal at 60 s by the search alone, stopped at 1,003 for 1,001
+    (``benchmarks/results/roster_search.md``, 2026-12-07 (09:44-))."""
+    return params.polish_share > 0 and inp.days > 2 * params.polish_half_days + 1
 
 
 def _polished(

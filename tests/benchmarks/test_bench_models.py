@@ -274,9 +274,7 @@ def test_every_bundled_kind_reports_through_the_contract() -> None:
     roster = contract_result(models.roster, rota_input, rota, "generated/roster")
     assert roster.status is Status.OPTIMAL and roster.extra["check"] == "passed"
     assert roster.extra["solve_seed"] == 0 and roster.extra["solve_workers"] == 1
-    assert (
-        roster.extra["solve_deterministic_limit"] == 12.0 and roster.extra["solve_stopped_by"]
-    )  # 8 + 4 to polish
+    assert roster.extra["solve_deterministic_limit"] == 8.0 and roster.extra["solve_stopped_by"]
     assert "solve_seed" not in ooh.extra
 
 

@@ -58,17 +58,17 @@ def test_subsolvers_cp_sat_would_refuse_are_refused_with_the_instance(subsolvers
 @pytest.mark.parametrize("workers", [2, 1])
 def test_two_solves_with_a_seed_and_the_same_workers_give_the_same_rota(workers: int) -> None:
     inp = generate(5, 7, 2)  # stopped by the limit before optimality, so the search path matters
-    options = SolveOptions(time_limit=5.0, threads=workers, seed=7, gap=0)  # 1 unit of search, 1 of polish
+    options = SolveOptions(time_limit=5.0, threads=workers, seed=7, gap=0)  # 1 unit of deterministic time
     loose = models.roster.Parameters(work_per_second=0.2, wall_clock_factor=30.0)  # never cut, however busy
     first, second = (models.roster.solve(inp, loose, options=options) for _ in range(2))
     assert first.found and second.found
     assert first.result.objective == second.result.objective
     solve = first.figures()["solve"]
     assert {k: solve[k] for k in ("seed", "workers", "reproducible", "deterministic_limit")} == {
-        "seed": 7, "workers": workers, "reproducible": True, "deterministic_limit": 2.0,
+        "seed": 7, "workers": workers, "reproducible": True, "deterministic_limit": 1.0,
     }  # fmt: skip
     assert solve["stopped_by"] in ("deterministic limit", "proven optimal")
-    assert 0 < solve["deterministic_time"] < 3  # CP-SAT checks the limit between batches of work
+    assert 0 < solve["deterministic_time"] < 2  # CP-SAT checks the limit between batches of work
     assert second.figures()["solve"] == solve
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
 
@@ -94,7 +94,7 @@ def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path)
     assert racing["reproducible"] is False and racing["deterministic_limit"] is None
     assert racing["stopped_by"] in ("wall clock", "proven optimal")
     assert (fixed["threads"], fixed["workers"], fixed["reproducible"]) == (2, 2, True)
-    assert fixed["deterministic_limit"] == 18.0  # 0.4 units a second of the limit, and 6 to polish
+    assert fixed["deterministic_limit"] == 12.0  # 0.4 units a second of the limit
     assert fixed["stopped_by"] in ("deterministic limit", "proven optimal")
     args = ["solve", str(folder), "--time-limit", "30", "--threads", "1", "--out", str(tmp_path / "one")]
     one = runner.invoke(main, args)
@@ -115,9 +115,7 @@ def test_a_rota_run_records_the_time_limit_its_instance_sets(tmp_path: Path) -> 
     result = runner.invoke(main, ["solve", str(folder), "--threads", "2", "--out", str(out)])
     assert result.exit_code == 0, result.output
     meta = json.loads((out / "run.json").read_text())["solve"]
-    assert meta["time_limit"] == 7.0 and meta["deterministic_limit"] == pytest.approx(
-        2.8 + 1.4
-    )  # search, polish
+    assert meta["time_limit"] == 7.0 and meta["deterministic_limit"] == pytest.approx(2.8)
 
 
 def test_a_rota_run_diagnosed_before_solving_records_the_limit_it_had(tmp_path: Path) -> None:
