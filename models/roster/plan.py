@@ -60,7 +60,7 @@ class RosterPlan:
         None otherwise.
     polish : the window polish after a ``cpsat`` search (:mod:`models.roster.polish`), when it
         ran: the rota's penalty before and after (``from``, ``to``), ``windows`` solved,
-        ``improved``, ``sweeps``, ``units`` spent (deterministic, or seconds on the wall clock) and
+        ``improved``, ``sweeps``, ``units`` spent (deterministic) and
         ``ended_by`` (``converged``, ``units`` or ``stopped``); None otherwise.
     columns : ``search: lines`` only: the column-generation record (``bound``, ``lp_value``,
         ``converged``, ``rounds``, ``lines``, ``seconds``, the rota of each phase that ran:

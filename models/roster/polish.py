@@ -39,15 +39,15 @@ from solvers import SolveOptions, Status, solve_cpsat, stop_requested
 __all__ = ["Polish", "fixed_outside", "polish_by_windows", "sweep_offset", "window_centres"]
 
 MIN_SHARE = 0.01
-"""Fewest units (or seconds) worth a window's solve: with less left the polish ends."""
+"""Fewest deterministic units worth a window's solve: with less left the polish ends."""
 
 
 @dataclass(frozen=True)
 class Polish:
     """The outcome of :func:`polish_by_windows`: the best solution (every variable of the whole
     model) and its objective, the solver that found it (None: none better than the start), the
-    windows solved, those that improved the rota, full sweeps, the units spent (deterministic, or
-    seconds), and why it ended: ``"converged"`` (no window of any sweep's offset improved the rota:
+    windows solved, those that improved the rota, full sweeps, the deterministic units spent, and
+    why it ended: ``"converged"`` (no window of any sweep's offset improved the rota:
     a local optimum for windows of that size), ``"units"`` (too few left for a window, less than
     :data:`MIN_SHARE` each) or ``"stopped"`` (the deadline, a stop request or an interruption).
     The first two end every run alike; the last may not. ``start``: the rota's penalty before."""
@@ -92,13 +92,11 @@ def polish_by_windows(
     options: SolveOptions,
     units: float,
     half: int,
-    deterministic: bool = True,
 ) -> Polish:
     """Re-solve windows of every person's days around the rota ``solution`` of ``objective``
-    (module docstring) within ``units`` in all (deterministic units, or with ``deterministic``
-    False wall-clock seconds) and ``options``' deadline; each window gets what is left spread over
-    the windows left in the sweep. ``options``: the search's (workers, seed, interleaving); their
-    own limits are replaced."""
+    (module docstring) within ``units`` deterministic units in all and ``options``' deadline; each
+    window gets the units left spread over the windows left in the sweep. ``options``: the
+    search's (workers, seed, interleaving); their own limits are replaced."""
     best, held, start = list(solution), None, objective
     windows = improved = sweeps = idle = 0
     spent = 0.0
@@ -113,10 +111,10 @@ def polish_by_windows(
                 return Polish(best, objective, held, windows, improved, sweeps, spent, "stopped", start)
             if share < MIN_SHARE:
                 return Polish(best, objective, held, windows, improved, sweeps, spent, "units", start)
-            run = _window_options(options, share, deterministic)
+            run = _window_options(options, share)
             result, solver = solve_cpsat(fixed_outside(rm, best, centre, half), run, solution=best)
             windows += 1
-            spent += float(solver.deterministic_time) if deterministic else result.solve_seconds
+            spent += float(solver.deterministic_time)
             if result.interrupted:
                 return Polish(best, objective, held, windows, improved, sweeps, spent, "stopped", start)
             if result.status in (Status.OPTIMAL, Status.FEASIBLE):
@@ -138,10 +136,8 @@ def sweep_offset(sweep: int, half: int) -> int:
     return (sweep * -(-half // 2)) % max(half, 1)
 
 
-def _window_options(options: SolveOptions, share: float, deterministic: bool) -> SolveOptions:
-    """A window's options: ``share`` deterministic units (the wall clock bounded by the deadline
-    only), or ``share`` seconds of wall clock."""
-    extra = {k: v for k, v in options.extra.items() if k != "max_deterministic_time"}
-    if deterministic:
-        return dataclasses.replace(options, time_limit=None, extra={**extra, "max_deterministic_time": share})
-    return dataclasses.replace(options, time_limit=share, extra=extra)
+def _window_options(options: SolveOptions, share: float) -> SolveOptions:
+    """A window's options: ``share`` deterministic units, the wall clock bounded by the deadline
+    only."""
+    extra = {**options.extra, "max_deterministic_time": share}
+    return dataclasses.replace(options, time_limit=None, extra=extra)

@@ -267,7 +267,7 @@ def _search(
         left = run.remaining()
         cut = left is not None and left < WALL_MARGIN or short_of_budget(budget, spent)
     else:
-        searching = _search_options(rm.inp, params, options)
+        searching = _search_options(params, options)
         polishing = _polish_budget(rm.inp, params, given, options)
         allowed = searching.call_limit()
         result, solver, spent, first_cut = two_phase_solve(
@@ -292,8 +292,7 @@ def _search(
                 "units": round(polished.units, 3),
                 "ended_by": polished.ended_by,
             }
-        deterministic = "max_deterministic_time" in searching.extra
-        spent = spent + polished.units if polished is not None and deterministic else spent
+        spent = spent + polished.units if polished is not None else spent
         limit_given = options.extra.get("max_deterministic_time")
         budget = None if limit_given is None else float(str(limit_given)) + polishing
         cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
@@ -316,29 +315,29 @@ def _search(
     return result, solver, record
 
 
-def _search_options(inp: RosterInput, params: RosterParameters, options: SolveOptions) -> SolveOptions:
+def _search_options(params: RosterParameters, options: SolveOptions) -> SolveOptions:
     """The search's options: on the wall clock (no deterministic limit) its time limit is cut by
-    ``bound_share`` and, when the rota is polished (:func:`polishes`), ``polish_share``, which the
-    polish (:func:`_polished`) and the full LP's bound (:func:`_bounded`) get after it."""
-    after = params.bound_share + (params.polish_share if polishes(inp, params) else 0.0)
-    if "max_deterministic_time" in options.extra or options.time_limit is None or after <= 0:
+    ``bound_share``, which the full LP's bound gets after it (:func:`_bounded`)."""
+    if "max_deterministic_time" in options.extra or options.time_limit is None or params.bound_share <= 0:
         return options
-    return dataclasses.replace(options, time_limit=options.time_limit * (1 - after))
+    return dataclasses.replace(options, time_limit=options.time_limit * (1 - params.bound_share))
 
 
 def _polish_budget(
     inp: RosterInput, params: RosterParameters, given: SolveOptions, options: SolveOptions
 ) -> float:
-    """The polish's budget (:func:`_polished`): ``polish_share`` of the time limit, in
-    deterministic units at ``polish_work_per_second`` beside the search's own when the search
-    counts them (the same rota on every run), else in wall-clock seconds, which the search is
-    given that much less of (:func:`_search_options`); 0 with no limit, and 0 for a rota no
-    longer than one window (:func:`polishes`)."""
+    """The polish's budget (:func:`_polished`) in reproducible runs: ``polish_share`` of the time
+    limit in deterministic units at ``polish_work_per_second``, beside the search's own (the same
+    rota on every run); 0 with no limit, for a rota no longer than one window (:func:`polishes`),
+    and on the wall clock, where its share would be taken from the search: Curtois & Qu
+    Instance4-12 at 60 s (``optimiser bench shift-cpsat``) then gave rotas better on four (7, 8,
+    10, 12: Instance12 5,950 -> 5,716) and worse on four (5, 6, 9, 11: Instance11 3,795 -> 3,890),
+    and the shorter search's own bound fell on Instance10 from 4,170 to 9 and on Instance12 from
+    1,021 to 34 (``benchmarks/results/roster_search.md``, 2026-12-07 (09:44-))."""
     limit = _limit(given, params)
-    if not polishes(inp, params) or limit is None:
+    if not polishes(inp, params) or limit is None or "max_deterministic_time" not in options.extra:
         return 0.0
-    seconds = float(limit) * params.polish_share
-    return seconds * params.polish_work_per_second if "max_deterministic_time" in options.extra else seconds
+    return float(limit) * params.polish_share * params.polish_work_per_second
 
 
 def polishes(inp: RosterInput, params: RosterParameters) -> bool:
@@ -359,18 +358,15 @@ def _polished(
     budget: float,
 ) -> tuple[SolveResult, Any, Polish | None]:
     """``result`` and its solver after :func:`models.roster.polish.polish_by_windows` within
-    ``budget`` (deterministic units when ``options`` count them, else seconds), when the search's
+    ``budget`` deterministic units (:func:`_polish_budget`), when the search's
     rota is not proven optimal and the run was not interrupted; the bound stays the search's. A
     stop asked for during the polish (Ctrl-C) keeps its best rota and marks the result
     interrupted. The polish's outcome is returned too (None: it did not run)."""
     if budget <= 0 or result.status is not Status.FEASIBLE or result.interrupted:
         return result, solver, None
     t0 = time.perf_counter()
-    deterministic = "max_deterministic_time" in options.extra
     start = float(rm.penalty_of(solver.value))
-    found = polish_by_windows(
-        rm, rm.solution(solver), start, options, budget, params.polish_half_days, deterministic
-    )
+    found = polish_by_windows(rm, rm.solution(solver), start, options, budget, params.polish_half_days)
     seconds = time.perf_counter() - t0
     ending = "; no window improves it further" if found.converged else ""
     message = (

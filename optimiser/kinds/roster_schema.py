@@ -436,8 +436,9 @@ PARAMETERS = (
         float,
         RosterParameters().polish_share,
         "share of the time limit",
-        "search cpsat: share of the time limit for re-solving every person's days a window at a "
-        "time after the search, the rest of the rota fixed, at least 0 and under 1 (0: none)",
+        "search cpsat, reproducible runs (--threads): share of the time limit for re-solving every "
+        "person's days a window at a time after the search, the rest of the rota fixed, at least 0 "
+        "and under 1 (0: none)",
         minimum=0,
     ),
     Parameter(
