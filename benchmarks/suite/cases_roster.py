@@ -146,8 +146,7 @@ def search_figures(plan: Any) -> dict[str, Any]:
     """The search's figures of a rota plan: ``search`` (as asked), ``first_rota_seconds``, what
     stopped it (``stopped_by``: a deterministic limit, the wall clock, a proof) with its
     deterministic time and limit, the full LP's and the window bound after a ``cpsat`` search
-    (``full_lp_bound``, ``window_bound``), the window polish's rota before and after
-    (``polish_from``, ``polish_to``) and, when column generation ran, its bound, rounds and
+    (``full_lp_bound``, ``window_bound``) and, when column generation ran, its bound, rounds and
     lines, the rotas of the phases from its LP that ran (the neighbourhood search's with the share
     of assignments it fixed, the dive's, the MIP's) and branch-and-price's bound, nodes and
     whether it proved its rota, when it ran."""
@@ -162,8 +161,6 @@ def search_figures(plan: Any) -> dict[str, Any]:
         "deterministic_limit": plan.deterministic_limit,
         "full_lp_bound": plan.full_lp_bound,
         "window_bound": plan.window_bound,
-        "polish_from": None if plan.polish is None else plan.polish["from"],
-        "polish_to": None if plan.polish is None else plan.polish["to"],
     }
     if plan.columns is not None:
         figures |= {f"cg_{k}": plan.columns.get(k) for k in ("bound", "rounds", "lines")}

@@ -107,7 +107,7 @@ def contract_result(model: Any, model_input: Any, plan: Any, key: str) -> CaseRe
     """The plan's result of a package under the model contract, after its ``check`` accepts it,
     with the plan's scalar figures (counts, the solve path) in ``extra``, and those of its
     ``solve`` section (a rota's seed, workers, deterministic time and ``stopped_by``) as
-    ``solve_<name>``.
+    ``solve_<name>``, a record within it (a rota's ``polish``) as ``solve_<name>_<field>``.
 
     Raises ValueError when the check finds a broken rule or a figure that disagrees with the plan.
     """
@@ -116,6 +116,9 @@ def contract_result(model: Any, model_input: Any, plan: Any, key: str) -> CaseRe
     searched = figures.get("solve")
     if isinstance(searched, Mapping):  # a rota's search: seed, workers, what stopped it
         figures = {**figures, **{f"solve_{k}": v for k, v in searched.items()}}
+        for name, record in searched.items():  # e.g. the polish: solve_polish_from, solve_polish_to
+            if isinstance(record, Mapping):
+                figures |= {f"solve_{name}_{k}": v for k, v in record.items()}
     extra: dict[str, Any] = {
         k: v for k, v in figures.items() if isinstance(v, scalar) and not isinstance(v, bool)
     }

@@ -1,4 +1,4 @@
-r"""Polish a rota fortnight by fortnight: every person's days in a window re-solved to optimality.
+r"""Polish a rota fortnight by fortnight: every person's days in a window re-solved, the rest fixed.
 
 After the search (:mod:`models.roster.first_phase`) the rota may sit in a deep local optimum that
 the search's own neighbourhoods do not leave in their time: on ``lsc-registrar-oncall`` seed 0

@@ -278,6 +278,21 @@ def test_every_bundled_kind_reports_through_the_contract() -> None:
     assert "solve_seed" not in ooh.extra
 
 
+def test_a_record_in_a_plans_solve_section_reaches_extra_field_by_field() -> None:
+    """A rota's ``polish`` (a record, not a scalar) is kept as ``solve_polish_<field>``: the
+    roster-bundled report showed no polish at all while every run was polished 577 -> 557."""
+    from types import SimpleNamespace
+
+    from benchmarks.suite.cases_sact import contract_result
+
+    result = SolveResult(Status.FEASIBLE, 557.0, 539.0, 0.03, 0.1, 45.0, "cpsat", "")
+    solve = {"seed": 0, "polish": {"from": 577.0, "to": 557.0, "ended_by": "units"}}
+    plan = SimpleNamespace(result=result, found=False, figures=lambda: {"name": "r", "solve": solve})
+    extra = contract_result(None, None, plan, "bundled/r").extra
+    assert (extra["solve_seed"], extra["solve_polish_from"], extra["solve_polish_to"]) == (0, 577.0, 557.0)
+    assert extra["solve_polish_ended_by"] == "units" and "solve_polish" not in extra
+
+
 def test_roster_bundled_suite_runs_each_bundled_rota_five_times_reproducibly() -> None:
     from instances import bundled_instances, bundled_path
     from optimiser.instance_files import read_instance
