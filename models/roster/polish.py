@@ -66,6 +66,18 @@ class Polish:
     def converged(self) -> bool:
         return self.ended_by == "converged"
 
+    def record(self) -> dict[str, Any]:
+        """What a plan records of the polish (:attr:`models.roster.plan.RosterPlan.polish`)."""
+        return {
+            "from": self.start,
+            "to": self.objective,
+            "windows": self.windows,
+            "improved": self.improved,
+            "sweeps": self.sweeps,
+            "units": round(self.units, 3),
+            "ended_by": self.ended_by,
+        }
+
 
 def window_centres(days: int, half: int, offset: int = 0) -> list[int]:
     """The windows' centres: every ``half``-th day from day ``offset`` (so the windows of
@@ -101,6 +113,10 @@ def polish_by_windows(
     windows = improved = sweeps = idle = 0
     spent = 0.0
     options = options.with_deadline()
+
+    def ended(why: str) -> Polish:
+        return Polish(best, objective, held, windows, improved, sweeps, spent, why, start)
+
     offsets = 1 if half >= rm.inp.days - 1 else half  # one window frees the whole rota: one offset
     while idle < offsets:
         centres = window_centres(rm.inp.days, half, sweep_offset(sweeps, half))
@@ -108,15 +124,15 @@ def polish_by_windows(
         for k, centre in enumerate(centres):
             share = (units - spent) / (len(centres) - k)
             if options.should_stop() or stop_requested():
-                return Polish(best, objective, held, windows, improved, sweeps, spent, "stopped", start)
+                return ended("stopped")
             if share < MIN_SHARE:
-                return Polish(best, objective, held, windows, improved, sweeps, spent, "units", start)
+                return ended("units")
             run = _window_options(options, share)
             result, solver = solve_cpsat(fixed_outside(rm, best, centre, half), run, solution=best)
             windows += 1
             spent += float(solver.deterministic_time)
             if result.interrupted:
-                return Polish(best, objective, held, windows, improved, sweeps, spent, "stopped", start)
+                return ended("stopped")
             if result.status in (Status.OPTIMAL, Status.FEASIBLE):
                 found = float(rm.penalty_of(solver.value))
                 if found < objective - 0.5:
@@ -125,7 +141,7 @@ def polish_by_windows(
                     gained = True
         sweeps += 1
         idle = 0 if gained else idle + 1
-    return Polish(best, objective, held, windows, improved, sweeps, spent, "converged", start)
+    return ended("converged")
 
 
 def sweep_offset(sweep: int, half: int) -> int:

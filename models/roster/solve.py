@@ -282,25 +282,14 @@ def _search(
         )
         searched = rm.hint(solver) if result.has_plan else None  # the full LP's hint (_bounded)
         result, solver, polished = _polished(rm, params, searching, result, solver, polishing)
+        unspent = 0.0  # of a polish that ended before its units as every run does: not a cut
         if polished is not None:
-            polish_record = {
-                "from": polished.start,
-                "to": polished.objective,
-                "windows": polished.windows,
-                "improved": polished.improved,
-                "sweeps": polished.sweeps,
-                "units": round(polished.units, 3),
-                "ended_by": polished.ended_by,
-            }
-        spent = spent + polished.units if polished is not None else spent
+            polish_record, spent = polished.record(), spent + polished.units
+            unspent = polishing - polished.units if polished.ended_by != "stopped" else 0.0
         limit_given = options.extra.get("max_deterministic_time")
         budget = None if limit_given is None else float(str(limit_given)) + polishing
         cut = allowed is not None and result.solve_seconds >= allowed - WALL_MARGIN
-        # a polish that no window improves, or with too few units for one, ends before its units
-        # are spent, as every run does: not a cut
-        finished = polished is not None and polished.ended_by != "stopped"
-        ended = polishing - polished.units if polished is not None and finished else 0.0
-        cut = cut or first_cut or short_of_budget(budget, None if spent is None else spent + ended)
+        cut = cut or first_cut or short_of_budget(budget, spent + unspent)
         result, full_lp, windows = _bounded(rm, params, given, options, result, budget, searched)
     record: dict[str, Any] = {
         "reproducible": reproducible,
