@@ -137,15 +137,20 @@ class BatchProgress:
         click.echo(text, err=True)
 
 
+def run_status(run: Path) -> str | None:
+    """The solver status in a run folder's ``summary.json`` (None without one)."""
+    summary = run / "summary.json"
+    if not summary.is_file():
+        return None
+    return (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
+
+
 def _ended_with(run: Path) -> str | None:
     """What a solve in ``run`` ended with, when not a proven optimum (:data:`ENDED_WITH`; None
     without a summary): the progress line said 'finished' alike of a plan proven optimal, a
     scenario proven to have no plan and a solve stopped before any plan."""
-    summary = run / "summary.json"
-    if not summary.is_file():
-        return None
-    status = (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
-    return ENDED_WITH.get(str(status))
+    status = run_status(run)
+    return None if status is None else ENDED_WITH.get(str(status))
 
 
 def solve_arguments(instance: Path, backend: str | None, time_limit: float, gap: float) -> tuple[str, ...]:
@@ -268,11 +273,10 @@ def unanswered(runs: Mapping[str, Path]) -> dict[str, str]:
     ``summary.json`` (:func:`why_not_run`), or a status of :data:`NO_ANSWER`."""
     missing: dict[str, str] = {}
     for name, folder in runs.items():
-        summary = folder / "summary.json"
-        if not summary.is_file():
+        if not (folder / "summary.json").is_file():
             missing[name] = why_not_run(_outcomes.get(name))
             continue
-        status = (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
+        status = run_status(folder)
         if status in NO_ANSWER:
             missing[name] = NO_ANSWER[status]
     return missing

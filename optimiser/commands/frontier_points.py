@@ -15,7 +15,6 @@ frontiers (:mod:`optimiser.commands.frontier`) and the OOH response frontier
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from optimiser.commands.batch import run_batch
+from optimiser.commands.batch import run_batch, run_status
 from optimiser.commands.parallel import Job
 
 
@@ -211,7 +210,7 @@ def settle_levels(
         )
         todo = chunk_tops(candidates, solved)[: min(workers, points - len(done))]
     left = len(uncovered(candidates, solved))
-    status = {job.name: _status(job.folder) for _, job in done}
+    status = {job.name: run_status(job.folder) for _, job in done}
     infeasible = [name for name, word in status.items() if word == "infeasible"]
     stopped = [name for name, word in status.items() if word not in ("optimal", "infeasible")]
     click.echo(completeness_line(left, stopped, bound.words, infeasible), err=True)
@@ -222,17 +221,9 @@ def settle_levels(
 def _settles_down_to(run: Path, bound: Bound) -> float | None:
     """The least level the solve in ``run`` settles: the level its plan reaches,
     :data:`NO_PLAN_BELOW` when it proved that no plan meets its bound, None when it has neither."""
-    if _status(run) == "infeasible":
+    if run_status(run) == "infeasible":
         return NO_PLAN_BELOW
     return bound.reached(run)
-
-
-def _status(run: Path) -> str | None:
-    """The solver status in a run folder's ``summary.json`` (None without one)."""
-    summary = run / "summary.json"
-    if not summary.is_file():
-        return None
-    return (json.loads(summary.read_text(encoding="utf-8")).get("solver") or {}).get("status")
 
 
 def completeness_line(left: int, stopped: list[str], words: str, infeasible: list[str] | None = None) -> str:
