@@ -77,10 +77,13 @@ def write_comparison(
     title: str,
     report: bool = True,
     extra: Mapping[str, pd.DataFrame] | None = None,
+    unsolved: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """comparison.csv/.xlsx/.md and differences.csv (and report.html) in ``out``; the names written."""
+    """comparison.csv/.xlsx/.md and differences.csv (and report.html) in ``out``; the names written.
+    ``unsolved``: the status of each run that wrote no ``summary.json`` (else 'not run'): a solve
+    killed above the memory limit read 'not run' in the table, 'killed' on the terminal."""
     out.mkdir(parents=True, exist_ok=True)
-    table = ordered(compare_runs(runs))
+    table = ordered(compare_runs(runs, unsolved))
     differences = plan_differences(kind, runs)
     # each file replaces its old self in one rename: a symbolic link there is never followed
     for name, frame in {"comparison": table, "differences": differences, **dict(extra or {})}.items():

@@ -102,12 +102,22 @@ def check_word(summary: Mapping[str, Any]) -> str:
     return "passed" if check.get("passed") else "FAILED"
 
 
-def scenario_row(name: str, folder: Path) -> dict[str, Any]:
-    """One comparison row from a run folder: status, gap, the check and every headline figure."""
+NOT_RUN = "not run"
+KILLED_ABOVE_MEMORY = "killed above the memory limit"
+KILLED_PAST_CLOCK = "killed past its wall-clock limit"
+RUN_FAILED = "failed"
+WITHOUT_SUMMARY = (NOT_RUN, KILLED_ABOVE_MEMORY, KILLED_PAST_CLOCK, RUN_FAILED)
+"""The status of a run whose solve wrote no ``summary.json``: not run (not started in the time
+left, or stopped), its process killed above ``--memory-limit`` or past its wall clock, or failed."""
+
+
+def scenario_row(name: str, folder: Path, without_summary: str = NOT_RUN) -> dict[str, Any]:
+    """One comparison row from a run folder: status, gap, the check and every headline figure;
+    the status ``without_summary`` (one of :data:`WITHOUT_SUMMARY`) when the run wrote none."""
     row: dict[str, Any] = {"scenario": name}
     summary_file = folder / "summary.json"
     if not summary_file.is_file():
-        row["status"] = "not run"
+        row["status"] = without_summary
         return row
     doc = json.loads(summary_file.read_text(encoding="utf-8"))
     solver = doc.get("solver") or {}
@@ -137,9 +147,11 @@ def scenario_row(name: str, folder: Path) -> dict[str, Any]:
     return row
 
 
-def compare_runs(runs: Mapping[str, Path]) -> pd.DataFrame:
-    """One row per scenario (in the order given), one column per figure any run reports."""
-    rows = [scenario_row(name, folder) for name, folder in runs.items()]
+def compare_runs(runs: Mapping[str, Path], unsolved: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per scenario (in the order given), one column per figure any run reports;
+    ``unsolved``: the status of a run without a ``summary.json`` (:data:`NOT_RUN` if not given)."""
+    unsolved = unsolved or {}
+    rows = [scenario_row(name, folder, unsolved.get(name, NOT_RUN)) for name, folder in runs.items()]
     return pd.DataFrame(rows)
 
 

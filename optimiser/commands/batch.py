@@ -19,6 +19,7 @@ from optimiser.commands.finite import FiniteFloatRange
 from optimiser.commands.parallel import Job, JobOutcome, command_stopped, run_jobs, start_command
 from optimiser.errors import InputError, problem_lines
 from optimiser.outputs import RUN_MARKER, replacing, run_folder_refusal
+from optimiser.scenarios import KILLED_ABOVE_MEMORY, KILLED_PAST_CLOCK, NOT_RUN, RUN_FAILED
 
 
 def fail(exc: InputError, path: str | None = None) -> None:
@@ -268,6 +269,32 @@ def why_not_run(outcome: JobOutcome | None) -> str:
     return last
 
 
+def status_without_summary(name: str) -> str:
+    """The status a table gives the job ``name`` of this command when it wrote no ``summary.json``
+    (:data:`~optimiser.scenarios.WITHOUT_SUMMARY`), from its outcome: killed above the memory limit,
+    killed past its wall clock, failed, else not run. The tables said 'not run' of a solve the
+    progress line had just called killed above the memory limit."""
+    outcome = _outcomes.get(name)
+    if outcome is None or outcome.status not in CUT_SHORT:
+        return NOT_RUN
+    if outcome.status == "error":
+        return RUN_FAILED
+    if "memory" in outcome.note:
+        return KILLED_ABOVE_MEMORY
+    if "wall-clock" in outcome.note:
+        return KILLED_PAST_CLOCK
+    return NOT_RUN
+
+
+def unsolved_statuses(runs: Mapping[str, Path]) -> dict[str, str]:
+    """:func:`status_without_summary` of each run (name: folder) that wrote no ``summary.json``."""
+    return {
+        name: status_without_summary(name)
+        for name, folder in runs.items()
+        if not (folder / "summary.json").is_file()
+    }
+
+
 def unanswered(runs: Mapping[str, Path]) -> dict[str, str]:
     """The runs (name: folder) that left no plan and no proof that none exists, with why: no
     ``summary.json`` (:func:`why_not_run`), or a status of :data:`NO_ANSWER`."""
@@ -288,7 +315,8 @@ AGAIN = "run the same command again to finish (it keeps the finished solves)"
 
 def exit_if_unanswered(runs: Mapping[str, Path], noun: str) -> None:
     """When any run left no answer (:func:`unanswered`), name each with why and exit 1, as a solve
-    without a plan found in time does; the tables already written stay, marked ``not run``. When
+    without a plan found in time does; the tables already written stay, each such run marked
+    :func:`status_without_summary` (not run, killed above the memory limit, ...). When
     the command was stopped (Ctrl-C or SIGTERM) it says so: the time limit was not the reason."""
     missing = unanswered(runs)
     if not missing:

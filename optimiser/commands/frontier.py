@@ -60,6 +60,8 @@ from optimiser.commands.batch import (
     run_batch,
     solve_arguments,
     solve_seconds,
+    status_without_summary,
+    unsolved_statuses,
 )
 from optimiser.commands.frontier_points import (
     Bound,
@@ -272,7 +274,15 @@ def frontier(
         response_chart(table, out)
         runs = {name: out / "runs" / name for name in table["run"]}
         title = f"Cost against the worst response: {loaded.raw.name}"
-        files = write_comparison(out, "ooh", runs, title=title, report=report, extra={"frontier": table})
+        files = write_comparison(
+            out,
+            "ooh",
+            runs,
+            title=title,
+            report=report,
+            extra={"frontier": table},
+            unsolved=unsolved_statuses(runs),
+        )
         click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
         exit_if_unanswered(runs, "point")
         return
@@ -308,7 +318,15 @@ def frontier(
     frontier_chart(table, out, axis)
     runs = {job.name: job.folder for job in jobs}
     title = f"Cost against access: {loaded.raw.name}"
-    files = write_comparison(out, "sact", runs, title=title, report=report, extra={"frontier": table})
+    files = write_comparison(
+        out,
+        "sact",
+        runs,
+        title=title,
+        report=report,
+        extra={"frontier": table},
+        unsolved=unsolved_statuses(runs),
+    )
     click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
     exit_if_unanswered(runs, "point")
 
@@ -440,7 +458,7 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
         row.update(
             achieved=share[1 if axis == "worst_quintile" else 0],
             cost=(doc.get("costs") or {}).get("total") if found else None,
-            status=solver.get("status", "not run"),
+            status=solver.get("status", status_without_summary(job.name)),
             gap=solver.get("gap"),
             check=check_word(doc),
             sites_open=doc.get("sites_open"),
@@ -492,7 +510,15 @@ def worst_frontier(
     frontier_chart(table, out, "worst")
     runs = {job.name: job.folder for job in jobs}
     title = f"Cost against the longest journey: {loaded.raw.name}"
-    files = write_comparison(out, "sact", runs, title=title, report=report, extra={"frontier": table})
+    files = write_comparison(
+        out,
+        "sact",
+        runs,
+        title=title,
+        report=report,
+        extra={"frontier": table},
+        unsolved=unsolved_statuses(runs),
+    )
     click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
     exit_if_unanswered(runs, "point")
     return table
@@ -520,7 +546,7 @@ def worst_frontier_table(jobs: list[Job], levels: list[float]) -> pd.DataFrame:
                 "max_travel_minutes": level,
                 "achieved": _worst(job.folder) if found else None,
                 "cost": (doc.get("costs") or {}).get("total") if found else None,
-                "status": solver.get("status", "not run"),
+                "status": solver.get("status", status_without_summary(job.name)),
                 "gap": solver.get("gap"),
                 "check": check_word(doc),
                 "sites_open": doc.get("sites_open"),

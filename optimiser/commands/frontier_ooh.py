@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from optimiser.commands.batch import exit_without_plan, run_batch
+from optimiser.commands.batch import exit_without_plan, run_batch, status_without_summary
 from optimiser.commands.frontier_points import (
     Bound,
     draw_frontier,
@@ -95,7 +95,7 @@ def response_frontier(
                 "cost": ((d.get("costs") or {}).get("total") or {}).get("after") if found else None,
                 "rotas": (d.get("rotas") or {}).get("after") if found else None,
                 "temporary_slots": (d.get("temporary_slots") or {}).get("after") if found else None,
-                "status": (d.get("solver") or {}).get("status", "not run"),
+                "status": (d.get("solver") or {}).get("status", status_without_summary(job.name)),
                 "gap": (d.get("solver") or {}).get("gap"),
                 "check": check_word(d),
             }

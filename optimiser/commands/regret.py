@@ -24,6 +24,8 @@ from optimiser.commands.batch import (
     fail,
     run_batch,
     solve_arguments,
+    status_without_summary,
+    unsolved_statuses,
 )
 from optimiser.commands.finite import FiniteFloatRange
 from optimiser.commands.parallel import Job
@@ -94,7 +96,15 @@ def regret(
         click.echo(caveat)
     runs = {job.name: job.folder for job in jobs}
     title = f"Site regret: {loaded.raw.name}"
-    files = write_comparison(out, "sact", runs, title=title, report=report, extra={"regret": table})
+    files = write_comparison(
+        out,
+        "sact",
+        runs,
+        title=title,
+        report=report,
+        extra={"regret": table},
+        unsolved=unsolved_statuses(runs),
+    )
     click.echo(f"Wrote {', '.join(files)} to {out}")
     exit_if_unanswered(runs, "solve")
 
@@ -154,7 +164,11 @@ def regret_table(
             )
             row["near_optimal"] = row["regret_share"] <= within
         else:
-            row.update(cost=None, regret=None, status=(doc.get("solver") or {}).get("status", "no plan"))
+            row.update(
+                cost=None,
+                regret=None,
+                status=(doc.get("solver") or {}).get("status", status_without_summary(job.name)),
+            )
             row["explanation"] = explanation_text(doc)
         rows.append(row)
     table = pd.DataFrame(rows, columns=REGRET_COLUMNS)

@@ -27,6 +27,7 @@ from optimiser.commands.batch import (
     fail,
     run_batch,
     solve_arguments,
+    unsolved_statuses,
 )
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
@@ -97,7 +98,12 @@ def scenarios(
     run_batch(jobs, time_limit, memory_limit, workers, scheduler)
     runs = {job.name: job.folder for job in jobs}
     files = write_comparison(
-        out, first.kind.name, runs, title=f"Scenarios of {first.raw.name}", report=report
+        out,
+        first.kind.name,
+        runs,
+        title=f"Scenarios of {first.raw.name}",
+        report=report,
+        unsolved=unsolved_statuses(runs),
     )
     click.echo(f"Wrote {', '.join(files)} to {out}")
     exit_if_unanswered(runs, "scenario")

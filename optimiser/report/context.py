@@ -16,6 +16,7 @@ from optimiser.kinds.figures import gap_percent, money
 from optimiser.report import svgmap
 from optimiser.report.instance import loaded_instance, run_instance, run_map_note
 from optimiser.report.maps import ooh_map, sact_map
+from optimiser.scenarios import WITHOUT_SUMMARY
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -342,7 +343,8 @@ no proof that none exists, or a solver that failed."""
 
 def comparison_headline(table: pd.DataFrame) -> list[tuple[str, str]]:
     """The solves compared and checked, then how many were proven to have no plan (an answer), how
-    many stopped short of a proven answer and how many were not run, each only when any: 'Solves 3,
+    many stopped short of a proven answer and how many were not run, killed or failed (each word of
+    :data:`~optimiser.scenarios.WITHOUT_SUMMARY`), each only when any: 'Solves 3,
     Checked 1' left a frontier's two caps no plan meets unexplained, alike with stopped solves."""
     status = table["status"] if "status" in table else pd.Series([], dtype=object)
     items = [
@@ -352,7 +354,7 @@ def comparison_headline(table: pd.DataFrame) -> list[tuple[str, str]]:
     counts = {
         "No plan exists (proven infeasible)": status.eq("infeasible").sum(),
         "Stopped short of a proven answer": status.isin(STOPPED_SHORT).sum(),
-        "Not run": status.eq("not run").sum(),
+        **{word.capitalize(): status.eq(word).sum() for word in WITHOUT_SUMMARY},
     }
     return items + [(label, str(int(n))) for label, n in counts.items() if n]
 

@@ -11,6 +11,8 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -372,3 +374,31 @@ def test_scenarios_killed_above_the_memory_limit_are_not_said_to_need_more_time(
     with pytest.raises(SystemExit):
         exit_if_unanswered({"base": tmp_path / "base"}, "scenario")
     assert "  - base: not run" in capsys.readouterr().err
+
+
+def test_tables_say_a_solve_was_killed_above_the_memory_limit_not_that_it_was_not_run(tmp_path: Path) -> None:
+    """frontier lsc-sact --x access --points 3 --memory-limit 300: point-01 was 'killed (killed:
+    resident memory 304 MB above the limit of 300 MB)' on the terminal, and frontier.csv,
+    comparison.csv and the report's headline said it was 'not run'."""
+    from optimiser.commands.batch import BatchProgress, start_clock, unsolved_statuses
+    from optimiser.commands.frontier import frontier_table, worst_frontier_table
+    from optimiser.commands.parallel import Job, JobOutcome
+    from optimiser.comparison import write_comparison
+    from optimiser.report.context import comparison_headline
+
+    start_clock(600.0)
+    jobs = [Job(name, tmp_path / "runs" / name, ()) for name in ("point-00", "point-01")]
+    progress = BatchProgress(jobs, 1)
+    progress(JobOutcome("point-00", "timeout", None, 0.0, 0.0, "not started: its share was 1.2 s"), 1, 2)
+    progress(JobOutcome("point-01", "killed", None, 1.0, 304.0, MEMORY_NOTE), 2, 2)
+    killed = "killed above the memory limit"
+    access = frontier_table(jobs, np.array([0.9, 0.94]), 30.0, "access")
+    worst = worst_frontier_table(jobs, [30.0, 25.0])
+    assert list(access["status"]) == list(worst["status"]) == ["not run", killed]
+    runs = {job.name: job.folder for job in jobs}
+    write_comparison(tmp_path, "sact", runs, title="t", report=False, unsolved=unsolved_statuses(runs))
+    comparison = pd.read_csv(tmp_path / "comparison.csv")
+    assert list(comparison["status"]) == ["not run", killed]
+    assert ("Killed above the memory limit", "1") in comparison_headline(comparison)
+    assert ("Not run", "1") in comparison_headline(comparison)
+    start_clock(600.0)  # the next command's outcomes are its own
