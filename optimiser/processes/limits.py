@@ -47,6 +47,16 @@ class Limited:
     note: str = ""
 
 
+def memory_note(resident_mb: float, limit_mb: float) -> str:
+    """Why a command using ``resident_mb`` above its limit of ``limit_mb`` was killed, the two
+    figures never contradicting: to the tenth of a MB, or 'reached' when that rounds to the limit
+    or below ('resident memory 100 MB above the limit of 100 MB')."""
+    shown = f"{resident_mb:.1f}"
+    if float(shown) <= limit_mb:
+        return f"killed: resident memory reached the limit of {limit_mb:g} MB"
+    return f"killed: resident memory {shown} MB above the limit of {limit_mb:g} MB"
+
+
 def _tree_rss(proc: psutil.Process) -> int:
     total = 0
     try:
@@ -103,7 +113,7 @@ def run_limited(
                 elapsed = time.perf_counter() - t0
                 if memory_mb is not None and rss > memory_mb * 2**20:
                     status = "killed"
-                    note = f"killed: resident memory {rss / 2**20:.0f} MB above the limit of {memory_mb:g} MB"
+                    note = memory_note(rss / 2**20, memory_mb)
                     _kill_group(popen)
                     break
                 if elapsed > wall_seconds:

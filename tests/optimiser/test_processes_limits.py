@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from optimiser.processes.limits import allow_starts, kill_all, run_limited
+from optimiser.processes.limits import allow_starts, kill_all, memory_note, run_limited
 
 
 def test_a_command_starting_after_kill_all_is_killed_until_starts_are_allowed(tmp_path: Path) -> None:
@@ -23,3 +23,12 @@ def test_a_command_starting_after_kill_all_is_killed_until_starts_are_allowed(tm
     quick = [sys.executable, "-c", "pass"]
     again = run_limited(quick, wall_seconds=60, memory_mb=None, log_file=tmp_path / "again.log")
     assert (again.status, again.returncode) == ("finished", 0)
+
+
+def test_the_memory_note_never_says_a_figure_is_above_an_equal_limit() -> None:
+    """scenarios lsc-sact --memory-limit 100: 'killed: resident memory 100 MB above the limit of
+    100 MB' (100.3 MB rounded to the MB)."""
+    assert memory_note(100.3, 100) == "killed: resident memory 100.3 MB above the limit of 100 MB"
+    assert memory_note(100.04, 100) == "killed: resident memory reached the limit of 100 MB"
+    assert memory_note(150.56, 150.55) == "killed: resident memory 150.6 MB above the limit of 150.55 MB"
+    assert memory_note(150.549, 150.545) == "killed: resident memory reached the limit of 150.545 MB"
