@@ -43,6 +43,7 @@ from benchmarks.suite.tasks import (
     check_published,
     plan_suite,
 )
+from models.common.words import count
 from optimiser.processes.limits import allow_starts, kill_all, run_limited
 
 RESULTS_LOG = "results.jsonl"
@@ -270,17 +271,25 @@ def run_suite(
             _append(log_path, row)
     _write_run_file(out, suite, context, workers, scheduler)
 
+    ran: list[str] = []  # the tasks this run finished, as logged
+
     def on_row(row: dict[str, Any], log_text: str, done: int) -> None:
         _append(log_path, row)
+        ran.append(row["key"])
         if log_text:
             log_file = out / "logs" / f"{_safe(row['key'])}.log"
             log_file.parent.mkdir(exist_ok=True)
             log_file.write_text(log_text, encoding="utf-8")
         echo(_progress_line(row, done, len(todo)))
 
-    if todo:
-        _execute(todo, context, scheduler, workers or _default_workers(todo), on_row)
     order = [t.key for t in plan.tasks] + [r["key"] for r in plan.skipped]
+    if todo:
+        try:
+            _execute(todo, context, scheduler, workers or _default_workers(todo), on_row)
+        except (KeyboardInterrupt, SystemExit):
+            _write_interrupted(out, order, todo)
+            echo(_interrupted_line(len(ran), len(todo), out))
+            raise
     table = final_table(read_rows(log_path), order)
     files = [out / RESULTS_CSV]
     table.to_csv(files[0], index=False)
@@ -293,6 +302,33 @@ def run_suite(
     if mismatches:
         raise PublishedValueMismatch(list(mismatches), outcome)
     return outcome
+
+
+INTERRUPTED = "interrupted"
+"""results.csv's status of a task the run was stopped before it finished (never logged: a rerun
+runs it)."""
+
+
+def _write_interrupted(out: Path, order: list[str], todo: list[Task]) -> None:
+    """results.csv of a run stopped (Ctrl-C or SIGTERM) part way: the last logged row of every
+    task, this run's and earlier runs', and each task of ``todo`` never logged as
+    :data:`INTERRUPTED`. An interrupted run left results.csv as the run before had written it (none
+    on a first run), without the tasks this run finished, and said only 'Aborted!'."""
+    rows = read_rows(out / RESULTS_LOG)
+    logged = {row["key"] for row in rows}
+    note = "the run was stopped before this task finished: the same command runs it"
+    left = [task for task in todo if task.key not in logged]
+    rows += [base_row(task) | {"status": INTERRUPTED, "note": note, "finished_at": None} for task in left]
+    final_table(rows, order).to_csv(out / RESULTS_CSV, index=False)
+
+
+def _interrupted_line(finished: int, total: int, out: Path) -> str:
+    """What an interrupted run kept: ``finished`` of its ``total`` tasks, and how to run the rest."""
+    return (
+        f"Stopped (Ctrl-C or SIGTERM): {finished} of {count(total, 'task')} finished, kept in "
+        f"{out / RESULTS_LOG} and {out / RESULTS_CSV} (a task never finished reads '{INTERRUPTED}'): "
+        "run the same command again to run the rest"
+    )
 
 
 def _to_retry(row: dict[str, Any], retry: tuple[str, ...]) -> bool:

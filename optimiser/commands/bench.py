@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from benchmarks.suite.registry import Context
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_MISMATCH, EXIT_NOT_REPRODUCED = 0, 2, 3, 4
+EXIT_INTERRUPTED = 130
+"""Exit of a run stopped by Ctrl-C, as SIGTERM's is 143 (128 + the signal)."""
 
 
 @click.command("bench")
@@ -156,6 +158,8 @@ def bench(
     except (SettingsChanged, SuiteEntryError, SchedulerUnreachable) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:  # run_suite said what it kept; click said only 'Aborted!', exit 1
+        sys.exit(EXIT_INTERRUPTED)
     except PublishedValueMismatch as exc:
         click.echo(f"FAILED: {exc}", err=True)
         if exc.outcome is not None:

@@ -242,3 +242,46 @@ def test_a_folder_of_another_suites_results_is_refused(probes: None, make_suite,
         run_suite(second, out, context=Context(None), report=False)
     fresh = run_suite(second, out, context=Context(None), fresh=True, report=False)
     assert fresh.rows["case"].tolist() == ["b"]
+
+
+def test_ctrl_c_keeps_every_finished_task_in_results_csv_and_marks_the_rest_interrupted(
+    probes: None, make_suite, tmp_path: Path
+) -> None:
+    """bench SUITE interrupted by Ctrl-C part way: it said 'Aborted!' (exit 1) and left
+    results.csv as the run before had written it (none on a first run), without the tasks it had
+    just finished, and nothing said which tasks were left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import yaml
+
+    from benchmarks.suite.registry import MODULES_ENV, REPO_ROOT
+
+    out = tmp_path / "out"
+    earlier = run_suite(make_suite(probe_suite([{"name": "a"}])), out, context=Context(None), report=False)
+    suite = tmp_path / "test.yaml"
+    probes_now = [{"name": "a"}, {"name": "b"}, {"name": "sleeper", "seconds": 120}]
+    suite.write_text(yaml.safe_dump(probe_suite(probes_now, wall_limit=200)), encoding="utf-8")
+    command = [sys.executable, "-m", "optimiser", "bench", str(suite), "--out", str(out), "--workers", "2"]
+    env = dict(os.environ, **{MODULES_ENV: "tests.benchmarks.probe_families"})
+    bench = subprocess.Popen(
+        command, cwd=REPO_ROOT, env=env, start_new_session=True, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(r["case"] == "b" for r in read_rows(out / RESULTS_LOG)):
+            time.sleep(0.5)
+        os.killpg(bench.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole process group
+        _, said = bench.communicate(timeout=60)
+    finally:
+        if bench.poll() is None:
+            bench.kill()
+    assert bench.returncode == 130, said
+    assert "Stopped (Ctrl-C or SIGTERM): 1 of 2 tasks finished" in said and "Aborted!" not in said
+    table = pd.read_csv(out / "results.csv").set_index("case")
+    assert dict(table["status"]) == {"a": "optimal", "b": "optimal", "sleeper": "interrupted"}
+    assert table.loc["a", "finished_at"] == earlier.rows.set_index("case").loc["a", "finished_at"]
+    assert "the same command runs it" in table.loc["sleeper", "note"]
