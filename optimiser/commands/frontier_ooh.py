@@ -3,7 +3,8 @@
 Epsilon-constraint on ``response_cap_minutes`` (a cap on every service's response time): the
 least-cost plan has some worst response ``w0``; caps are tried among the instance's own response
 times between the least any plan could meet (every site-service's nearest eligible host, its own
-site included) and ``w0``, each just below a plan already known
+site included; or the loosest the instance's diagnosis already proves none meets,
+:func:`loosest_diagnosed`) and ``w0``, each just below a plan already known
 (:func:`optimiser.commands.frontier_points.settle_levels`, as ``--x worst`` does with journeys): a plan
 solved at cap ``e`` reaching worst ``a`` is the least-cost plan for every cap in ``[a, e]``, so
 no two points repeat a plan and none between is missed. (Caps evenly spaced between the ends gave
@@ -17,6 +18,7 @@ doubles).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,27 @@ from optimiser.scenarios import check_word
 def least_cap(loaded: Any) -> float:
     """The smallest response cap some plan might meet: every site-service's nearest host."""
     return float(_responses(loaded).groupby(["service_id", "site_id"])["response"].min().max())
+
+
+def loosest_diagnosed(loaded: Any, levels: np.ndarray) -> float | None:
+    """The loosest of the ascending ``levels`` (caps) that :func:`models.ooh.diagnosis.diagnose`
+    proves no plan meets, before any solve (a site-service no rota within the cap can cover), by
+    bisection (the diagnosis fails at every cap below one it fails at); None when it fails at none.
+    Solved, this cap settles every tighter one (none has a plan either), so no tighter cap need
+    be solved: the frontier of generate ooh --sites 6 --services 2 --seed 1 spent one of its four
+    points on a 0-minute cap, beside the 7.1-minute one no plan meets."""
+    from models.ooh.diagnosis import diagnose
+
+    case = loaded.model_input
+    low, high = 0, len(levels)  # levels[:low] are diagnosed infeasible; levels[high:] are not
+    while low < high:
+        mid = (low + high) // 2
+        capped = replace(case.parameters, response_cap_minutes=float(levels[mid]))
+        if diagnose(case.input, capped):
+            low = mid + 1
+        else:
+            high = mid
+    return float(levels[low - 1]) if low > 0 else None
 
 
 def cap_levels(loaded: Any, low: float, high: float) -> np.ndarray:
@@ -78,6 +101,9 @@ def response_frontier(
         exit_without_plan(done, base, f"The instance has no plan without a cap; see {base.folder}")
     worst = float(doc["worst_response_minutes"])
     candidates = cap_levels(loaded, min(worst, least_cap(loaded)), worst)
+    diagnosed = loosest_diagnosed(loaded, candidates)
+    if diagnosed is not None:  # the tightest cap worth a solve: it settles every tighter one
+        candidates = candidates[candidates >= diagnosed - 1e-9]
     bound = Bound("response_cap_minutes", "cap", _worst_response, "response times")
     levels, solved = settle_levels(candidates, points - 1, args, out, limits, bound, {worst: worst})
     jobs = [base, *solved]

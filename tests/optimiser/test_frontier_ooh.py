@@ -73,9 +73,10 @@ def test_the_response_frontier_line_joins_only_proven_points_no_tighter_cap_beat
 
 def test_caps_proven_infeasible_are_said_to_have_no_plan_not_to_need_more_time(tmp_path: Path) -> None:
     """A generated 6-site instance: no plan meets a 7.1-minute cap (two haematology rotas are
-    short of clinicians and 8.9 minutes from a host), nor a 0-minute one; both solves proved it.
-    The command said both 'stopped short of a proven optimum ... give the command a longer
-    --time-limit', though more time changes nothing."""
+    short of clinicians and 8.9 minutes from a host), nor so any tighter one; its solve proved it.
+    The command said 'stopped short of a proven optimum ... give the command a longer
+    --time-limit', though more time changes nothing; and it spent a point on a 0-minute cap
+    besides, which the 7.1-minute cap already settles (the diagnosis proves both before a solve)."""
     from click.testing import CliRunner
 
     from optimiser.cli import main
@@ -90,14 +91,35 @@ def test_caps_proven_infeasible_are_said_to_have_no_plan_not_to_need_more_time(t
     result = runner.invoke(main, [*args, "--workers", "1", "--out", str(out), "--no-report"])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "frontier.csv")
-    assert table["status"].tolist() == ["optimal", "infeasible", "infeasible"]
-    assert table["cap_minutes"].tolist()[1:] == [7.1, 0.0]
+    assert table["status"].tolist() == ["optimal", "infeasible"]
+    assert table["cap_minutes"].tolist()[1:] == [7.1]
     assert "stopped short" not in result.stderr and "--time-limit" not in result.stderr
     assert "The frontier is complete" in result.stderr
-    assert (
-        "Proven infeasible (cap-7.1000, cap-0.0000): no plan meets their bound, nor any tighter one"
-        in result.stderr
+    assert "Proven infeasible (cap-7.1000): no plan meets its bound, nor any tighter one" in result.stderr
+
+
+def test_the_tightest_cap_solved_is_the_loosest_the_diagnosis_proves_no_plan_meets(tmp_path: Path) -> None:
+    """Caps 0, 7.1 and 8.9 minutes of generate ooh --sites 6 --services 2 --seed 1: the diagnosis
+    proves no plan meets 0 or 7.1 (rotas short of clinicians within reach), and 8.9 is its base
+    plan's worst response; bundled lsc-ooh has a plan at a 0-minute cap, every site its own rota."""
+    import numpy as np
+    from click.testing import CliRunner
+
+    from optimiser.cli import main
+    from optimiser.commands.frontier_ooh import loosest_diagnosed
+    from optimiser.commands.instance_path import resolve_instance
+    from optimiser.kinds import load_instance
+
+    instance = tmp_path / "ooh6"
+    made = CliRunner().invoke(
+        main, ["generate", "ooh", "--sites", "6", "--services", "2", "--seed", "1", str(instance)]
     )
+    assert made.exit_code == 0, made.output
+    loaded = load_instance(instance)
+    assert loosest_diagnosed(loaded, np.array([0.0, 7.1, 8.9])) == 7.1
+    assert loosest_diagnosed(loaded, np.array([0.0])) == 0.0
+    assert loosest_diagnosed(loaded, np.array([8.9, 9.0])) is None
+    assert loosest_diagnosed(load_instance(resolve_instance("lsc-ooh")), np.array([0.0, 27.9])) is None
 
 
 def test_the_response_chart_marks_the_loosest_cap_proven_to_have_no_plan(tmp_path: Path) -> None:
