@@ -196,19 +196,25 @@ def settle_levels(
 ) -> tuple[list[float], list[Job]]:
     """Solve at most ``points`` bounds: both ends of what ``solved`` (bound: level reached) leaves
     unsettled first, then rounds of at most ``workers`` at the tops of the unsettled runs; the
-    (bound, job) pairs from the largest bound down (those of ``solved`` not among them)."""
+    (bound, job) pairs from the largest bound down (those of ``solved`` not among them).
+
+    With one worker the ends are solved one after the other, the looser first, and the tighter
+    only if the looser leaves it unsettled: both were solved, though a looser end proven
+    infeasible settles the tighter (a wasted solve, and a point spent on it)."""
     workers = batch[2]
     solved = dict(solved or {})
     todo = spread(uncovered(candidates, solved), min(2, points))
     done: list[tuple[float, Job]] = []
     while todo:
-        later = max(points - len(done) - len(todo), 0)
-        jobs = _solve_levels(todo, args, out, batch, bound, later=later)
-        done += list(zip(todo, jobs, strict=True))
-        solved.update(
-            {level: _settles_down_to(job.folder, bound) for level, job in zip(todo, jobs, strict=True)}
-        )
-        todo = chunk_tops(candidates, solved)[: min(workers, points - len(done))]
+        now, waiting = todo[:workers], todo[workers:]
+        later = max(points - len(done) - len(now), 0)
+        jobs = _solve_levels(now, args, out, batch, bound, later=later)
+        done += list(zip(now, jobs, strict=True))
+        solved.update({level: _settles_down_to(job.folder, bound) for level, job in done[-len(now) :]})
+        unsettled = set(uncovered(candidates, solved).tolist())
+        waiting = [level for level in waiting if level in unsettled]
+        tops = dict.fromkeys([*waiting, *chunk_tops(candidates, solved)])
+        todo = list(tops)[: min(workers, points - len(done))]
     left = len(uncovered(candidates, solved))
     status = {job.name: run_status(job.folder) for _, job in done}
     infeasible = [name for name, word in status.items() if word == "infeasible"]

@@ -410,8 +410,8 @@ def test_a_bound_proven_infeasible_settles_every_tighter_one_and_is_not_called_s
     monkeypatch.setattr(frontier_points, "_solve_levels", solve)
     bound = frontier_points.Bound("max_travel_minutes", "within", lambda f: None)
     levels, _ = frontier_points.settle_levels(
-        np.array([10.0, 15.0, 20.0, 30.0]), 3, (), tmp_path, (30.0, 100.0, 1, None), bound, {30.0: 30.0}
-    )
+        np.array([10.0, 15.0, 20.0, 30.0]), 3, (), tmp_path, (30.0, 100.0, 2, None), bound, {30.0: 30.0}
+    )  # two workers solve both ends at once
     said = capsys.readouterr().err
     assert asked == levels == [20.0, 10.0]
     assert uncovered(np.array([10.0, 15.0, 20.0]), {20.0: -np.inf}).tolist() == []
@@ -490,3 +490,50 @@ def test_a_bound_with_no_plan_is_not_said_to_have_failed_its_check(tmp_path: Pat
     table = worst_frontier_table(jobs, [30.0, 25.0, 20.0])
     assert table["check"].tolist() == ["passed", "FAILED", "no plan"]
     assert table["status"].tolist() == ["optimal", "optimal", "infeasible"]
+
+
+def test_with_one_worker_a_looser_end_proven_infeasible_settles_the_tighter_without_a_solve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """frontier --x response --workers 1 on generate ooh --sites 10 --services 2 --seed 2: both
+    ends, 20.5 and 0 minutes, were solved one after the other and both proven infeasible, though
+    the first settles the second (no plan meets a tighter cap); with one worker the ends are solved
+    in turn, the looser first, and the tighter only while unsettled."""
+    import json
+
+    from optimiser.commands import frontier_points
+    from optimiser.commands.parallel import Job
+
+    asked: list[list[float]] = []
+    reach: dict[float, float | None] = {20.0: None, 30.0: 25.0, 0.0: 0.0}  # None: infeasible
+
+    def solve(
+        levels: list[float], args: tuple, out: Path, batch: tuple, bound: object, later: int = 0
+    ) -> list:
+        asked.append(list(levels))
+        jobs = []
+        for level in levels:
+            folder = out / "runs" / f"within-{level:.4f}"
+            folder.mkdir(parents=True)
+            status = "infeasible" if reach[level] is None else "optimal"
+            (folder / "summary.json").write_text(json.dumps({"solver": {"status": status}}))
+            (folder / "reached").write_text(json.dumps(reach[level]))
+            jobs.append(Job(folder.name, folder, (), {}))
+        return jobs
+
+    monkeypatch.setattr(frontier_points, "_solve_levels", solve)
+    bound = frontier_points.Bound(
+        "max_travel_minutes", "within", lambda f: json.loads((f / "reached").read_text())
+    )
+    one = (30.0, 100.0, 1, None)
+    levels, _ = frontier_points.settle_levels(
+        np.array([0.0, 10.0, 20.0, 30.0]), 3, (), tmp_path, one, bound, {30.0: 30.0}
+    )
+    assert asked == [[20.0]] and levels == [20.0]
+    assert "Proven infeasible (within-20.0000): no plan meets its bound" in capsys.readouterr().err
+    asked.clear()
+    reach[20.0] = 20.0  # a looser end with a plan leaves the tighter end to solve, still next
+    levels, _ = frontier_points.settle_levels(
+        np.array([0.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0]), 3, (), tmp_path / "b", one, bound, {40.0: 40.0}
+    )
+    assert asked == [[30.0], [0.0], [20.0]] and levels == [30.0, 20.0, 0.0]
