@@ -24,8 +24,10 @@ import click
 import numpy as np
 import pandas as pd
 
-from optimiser.commands.batch import run_batch, run_status
+from models.common.words import count
+from optimiser.commands.batch import run_batch, run_status, status_without_summary
 from optimiser.commands.parallel import Job
+from optimiser.scenarios import KILLED_ABOVE_MEMORY
 
 
 def with_monotone(table: pd.DataFrame) -> pd.DataFrame:
@@ -219,7 +221,8 @@ def settle_levels(
     status = {job.name: run_status(job.folder) for _, job in done}
     infeasible = [name for name, word in status.items() if word == "infeasible"]
     stopped = [name for name, word in status.items() if word not in ("optimal", "infeasible")]
-    click.echo(completeness_line(left, stopped, bound.words, infeasible), err=True)
+    killed = [name for name in stopped if status_without_summary(name) == KILLED_ABOVE_MEMORY]
+    click.echo(completeness_line(left, stopped, bound.words, infeasible, killed), err=True)
     done.sort(key=lambda pair: -pair[0])
     return [level for level, _ in done], [job for _, job in done]
 
@@ -232,22 +235,44 @@ def _settles_down_to(run: Path, bound: Bound) -> float | None:
     return bound.reached(run)
 
 
-def completeness_line(left: int, stopped: list[str], words: str, infeasible: list[str] | None = None) -> str:
+def completeness_line(
+    left: int,
+    stopped: list[str],
+    words: str,
+    infeasible: list[str] | None = None,
+    killed: list[str] | None = None,
+) -> str:
     """Whether the frontier is complete: ``left`` levels unsettled, the points whose solves
     stopped short of a proven optimum (``stopped``), whose bound settles nothing: 'complete' stood
     over points solved only to a feasible plan, where a bound between may cost less than shown;
-    and the points proven to have no plan (``infeasible``), an answer more time does not change:
-    they were called stopped short and given the advice of a longer --time-limit."""
-    none = _no_plan_words(infeasible or [])
+    the points proven to have no plan (``infeasible``), an answer more time does not change:
+    they were called stopped short and given the advice of a longer --time-limit; and those of
+    ``stopped`` killed above the memory limit (``killed``), which more time does not answer either."""
+    killed = killed or []
+    short = [name for name in stopped if name not in killed]
+    after = _no_plan_words(infeasible or []) + _killed_words(killed)
     if left:
-        return f"{left} {words} between the ends are not settled (more --points would settle them).{none}"
-    if stopped:
+        return f"{left} {words} between the ends are not settled (more --points would settle them).{after}"
+    if short:
         return (
-            f"Every one of the {words} between the ends has a point, but {len(stopped)} of their solves "
-            f"stopped short of a proven optimum ({_named(stopped)}): a bound between may cost less than "
-            f"shown (give the command a longer --time-limit).{none}"
+            f"Every one of the {words} between the ends has a point, but {len(short)} of their solves "
+            f"stopped short of a proven optimum ({_named(short)}): a bound between may cost less than "
+            f"shown (give the command a longer --time-limit).{after}"
         )
-    return f"The frontier is complete: every one of the {words} between its ends is settled.{none}"
+    if killed:
+        return f"The frontier is not complete: {count(len(killed), 'solve')} left no answer.{after}"
+    return f"The frontier is complete: every one of the {words} between its ends is settled.{after}"
+
+
+def _killed_words(killed: list[str]) -> str:
+    """The sentence naming the points whose solves were killed above the memory limit ('' if none)."""
+    if not killed:
+        return ""
+    whose = "its" if len(killed) == 1 else "their"
+    return (
+        f" Killed above the memory limit ({_named(killed)}): {whose} bound is not settled "
+        "(give the command a larger --memory-limit)."
+    )
 
 
 def _no_plan_words(infeasible: list[str]) -> str:

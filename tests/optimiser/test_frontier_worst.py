@@ -537,3 +537,42 @@ def test_with_one_worker_a_looser_end_proven_infeasible_settles_the_tighter_with
         np.array([0.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0]), 3, (), tmp_path / "b", one, bound, {40.0: 40.0}
     )
     assert asked == [[30.0], [0.0], [20.0]] and levels == [30.0, 20.0, 0.0]
+
+
+def test_a_point_killed_above_the_memory_limit_is_not_said_to_need_more_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A frontier whose 10-minute point was killed above --memory-limit (no summary.json): the
+    completeness line called it 'stopped short of a proven optimum ... (give the command a longer
+    --time-limit)', just before the command's last lines said to give it a larger --memory-limit."""
+    import json
+
+    from optimiser.commands import frontier_points
+    from optimiser.commands.batch import BatchProgress, start_clock
+    from optimiser.commands.parallel import Job, JobOutcome
+
+    def solve(
+        levels: list[float], args: tuple, out: Path, batch: tuple, bound: object, later: int = 0
+    ) -> list:
+        jobs = []
+        for level in levels:
+            folder = out / "runs" / f"within-{level:.4f}"
+            folder.mkdir(parents=True)
+            job = Job(folder.name, folder, (), {})
+            if level == 10.0:
+                note = "killed: resident memory 304.2 MB above the limit of 300 MB"
+                BatchProgress([job], 1)(JobOutcome(job.name, "killed", None, 1.0, 304.2, note), 1, 1)
+            else:
+                (folder / "summary.json").write_text(json.dumps({"solver": {"status": "optimal"}}))
+            jobs.append(job)
+        return jobs
+
+    start_clock(600.0)
+    monkeypatch.setattr(frontier_points, "_solve_levels", solve)
+    bound = frontier_points.Bound("max_travel_minutes", "within", lambda f: 20.0 if "20" in f.name else None)
+    frontier_points.settle_levels(np.array([10.0, 20.0]), 2, (), tmp_path, (30.0, 300.0, 2, None), bound)
+    said = capsys.readouterr().err
+    assert "--time-limit" not in said and "stopped short" not in said and "is complete" not in said
+    assert "Killed above the memory limit (within-10.0000): its bound is not settled" in said
+    assert "give the command a larger --memory-limit" in said
+    start_clock(600.0)  # the next command's outcomes are its own
