@@ -218,7 +218,7 @@ def exit_without_plan(outcomes: list[JobOutcome], job: Job, otherwise: str) -> N
     message = otherwise
     why = unanswered({job.name: job.folder}).get(job.name)
     ended = next((o for o in outcomes if o.name == job.name), None)
-    if not (job.folder / "summary.json").is_file() and ended is not None and ended.status in CUT_SHORT:
+    if not (job.folder / "summary.json").is_file() and cut_short(ended):
         message = f"{job.name} left no plan: {why_not_run(ended)}"
     elif why == NO_ANSWER["no_solution"]:  # out of its time: the instance may well have a plan
         message = (
@@ -251,12 +251,22 @@ CUT_SHORT = ("killed", "error")
 """Outcomes of a job whose process ended before its solve wrote a summary, for a reason of its own."""
 
 
+def cut_short(outcome: JobOutcome | None) -> bool:
+    """Whether ``outcome`` is of a process that ended before its solve wrote a summary: killed above
+    the memory limit, failed, or killed past its wall clock (status ``timeout``, as a job not
+    started for lack of time is: a hung solve killed so was said to prove 'The instance has no
+    plan', of a folder never written)."""
+    if outcome is None:
+        return False
+    return outcome.status in CUT_SHORT or (outcome.status == "timeout" and outcome.note.startswith("killed"))
+
+
 def why_not_run(outcome: JobOutcome | None) -> str:
     """Why a job left no ``summary.json``: its process killed (above the memory limit, with what to
     change, or past its wall clock) or failed, from its ``outcome``; else 'not run' (not started in
     the time left, or stopped). A job killed above the memory limit was 'not run', under advice of
     a longer --time-limit."""
-    if outcome is None or outcome.status not in CUT_SHORT:
+    if outcome is None or not cut_short(outcome):
         return "not run"
     lines = outcome.note.strip().splitlines()
     last = lines[-1][:200] if lines else outcome.status
@@ -275,7 +285,7 @@ def status_without_summary(name: str) -> str:
     killed past its wall clock, failed, else not run. The tables said 'not run' of a solve the
     progress line had just called killed above the memory limit."""
     outcome = _outcomes.get(name)
-    if outcome is None or outcome.status not in CUT_SHORT:
+    if outcome is None or not cut_short(outcome):
         return NOT_RUN
     if outcome.status == "error":
         return RUN_FAILED

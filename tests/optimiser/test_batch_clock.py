@@ -402,3 +402,29 @@ def test_tables_say_a_solve_was_killed_above_the_memory_limit_not_that_it_was_no
     assert ("Killed above the memory limit", "1") in comparison_headline(comparison)
     assert ("Not run", "1") in comparison_headline(comparison)
     start_clock(600.0)  # the next command's outcomes are its own
+
+
+CLOCK_NOTE = "killed: still running after the wall-clock limit of 14.7682 s"
+
+
+def test_an_end_killed_past_its_wall_clock_is_not_said_to_have_no_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """frontier --x response --time-limit 20 on generate ooh --sites 6 --services 2 --seed 1, its
+    base solve hung (SIGSTOP) and killed past its wall clock: the command said 'The instance has no
+    plan without a cap', naming a folder never written, and a table called such a solve 'not run'
+    (the outcome of a wall-clock kill is 'timeout', which only a memory kill's 'killed' was read as)."""
+    from optimiser.commands.batch import BatchProgress, exit_without_plan, start_clock, unsolved_statuses
+    from optimiser.commands.parallel import Job, JobOutcome
+
+    start_clock(600.0)
+    base = Job("base", tmp_path / "runs" / "base", ())
+    hung = JobOutcome("base", "timeout", None, 14.8, 90.0, CLOCK_NOTE)
+    BatchProgress([base], 1)(hung, 1, 1)
+    assert unsolved_statuses({"base": base.folder}) == {"base": "killed past its wall-clock limit"}
+    with pytest.raises(SystemExit) as exited:
+        exit_without_plan([hung], base, "The instance has no plan without a cap")
+    said = capsys.readouterr().err
+    assert exited.value.code == 1 and "has no plan" not in said
+    assert f"base left no plan: {CLOCK_NOTE}: give the command a longer --time-limit" in said
+    start_clock(600.0)  # the next command's outcomes are its own
