@@ -1,7 +1,8 @@
 """An objective's constant left out while solving and added back to what the solve reports.
 
-Every plan pays the must-open sites' fixed cost, so a solver's relative gap of the whole cost
-reads smaller than the gap of the cost the plan decides: a must-open site at a fixed £1e12 made
+Every plan pays the fixed cost and least chairs of the sites every plan opens (must-open, or
+forced open: :func:`models.sact.matrix.open_in_every_plan`), so a solver's relative gap of the
+whole cost reads smaller than the gap of the cost the plan decides: a must-open site at a fixed £1e12 made
 £498,304 open on £5.4M decided a gap of 0.00 %, 'optimal'.  The SACT solve and the roll-out leave
 such a constant out of the model they solve (so the solver stops at the asked gap of the cost the
 plan decides), hear of plans and bounds with it (:func:`progress_plus`), report the objective and

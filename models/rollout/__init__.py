@@ -72,9 +72,11 @@ and chairs, patient travel, unserved penalty).  With :math:`T = 1` and no capita
 cost the roll-out is the single-period model exactly; with no growth and no capital limit the
 year-1 network is kept unchanged (both tested).  What every plan pays is left out while solving
 and added back to the objective and bound reported (:mod:`models.common.constant`), so the gap
-the solve stops at is of the cost the plan decides: the must-open sites' fixed cost, and
-:math:`K^o o_{s1}` of a must-open site not delivering today (open in year 1, so (1) gives
-:math:`o_{s1} = 1` and (3) no later opening) and :math:`K^w w_{s1}` of a must-close site delivering
+the solve stops at is of the cost the plan decides: the fixed cost and least chairs of the sites
+every plan opens (:func:`models.sact.matrix.fixed_in_every_plan`), and
+:math:`K^o o_{s1}` of such a site not delivering today (open in year 1, so (1) gives
+:math:`o_{s1} = 1` and (3) no later opening), :math:`K^c` of the chairs it needs beyond today's
+to reach its least (4), and :math:`K^w w_{s1}` of a must-close site delivering
 today (shut in year 1, so (2) gives :math:`w_{s1} = 1`)
 (:func:`models.rollout.build.first_year_in_every_plan`).
 """

@@ -16,7 +16,7 @@ import numpy as np
 from models.rollout.input import RolloutInput, year_input
 from models.sact.arrays import SactArrays, prepare
 from models.sact.input import SactInput
-from models.sact.matrix import build_matrix, fixed_in_every_plan
+from models.sact.matrix import build_matrix, fixed_in_every_plan, open_in_every_plan
 from solvers.matrix import MatrixModel
 from solvers.stack import scale_costs, stack
 
@@ -44,9 +44,9 @@ class YearModel:
 @dataclass(frozen=True)
 class RolloutModel:
     """The stacked model and its years; ``constant``: the present value of what every roll-out
-    pays and ``model``'s objective leaves out (0 unless built ``without_constant``): the must-open
-    sites' fixed cost, and ``first_year``, the capital and closures of year 1 that every roll-out
-    pays (:func:`first_year_in_every_plan`)."""
+    pays and ``model``'s objective leaves out (0 unless built ``without_constant``): the fixed
+    cost and least chairs of the sites every plan opens, and ``first_year``, the capital and
+    closures of year 1 that every roll-out pays (:func:`first_year_in_every_plan`)."""
 
     model: MatrixModel
     years: tuple[YearModel, ...]
@@ -56,10 +56,11 @@ class RolloutModel:
 
 def build(data: RolloutInput, *, without_constant: bool = False) -> RolloutModel:
     """The stacked model: every year's SACT rows and cuts (0, 7-9), the links (1)-(6), discounted
-    costs; ``without_constant``: every year's must-open sites' fixed cost left out of the objective
-    (:func:`models.sact.matrix.build_matrix`), and year 1's capital of the new must-open sites and
-    closure of the must-close ones (:func:`first_year_in_every_plan`), their present value kept
-    as ``constant``, so that the solver's relative gap is of the cost the roll-out decides."""
+    costs; ``without_constant``: every year's fixed cost and least chairs of the sites every plan
+    opens left out of the objective (:func:`models.sact.matrix.build_matrix`), and year 1's capital
+    of those sites and chairs not there today and closure of the must-close ones
+    (:func:`first_year_in_every_plan`), their present value kept as ``constant``, so that the
+    solver's relative gap is of the cost the roll-out decides."""
     r = data.parameters.discount_rate
     parts, years = [], []
     constant = 0.0
@@ -69,26 +70,37 @@ def build(data: RolloutInput, *, without_constant: bool = False) -> RolloutModel
         model = build_matrix(arrays, year_data.parameters, without_constant=without_constant)
         parts.append((str(data.years["year"].iloc[t]), arrays, year_data, model))
     m, offsets = stack([(label, model) for label, _, _, model in parts], name="sact_rollout")
+    m.objective_offset = 0.0  # each year's offset (its least chairs' cost left out) at its discount
     for t, (label, arrays, year_data, model) in enumerate(parts):
         discount = 1.0 / (1.0 + r) ** t
         years.append(YearModel(label, year_data, arrays, model, offsets[label], discount))
         scale_costs(m, np.arange(offsets[label], offsets[label] + model.num_cols), discount)
+        m.objective_offset += discount * model.objective_offset
         if without_constant:
             constant += discount * fixed_in_every_plan(arrays, year_data.parameters)
     first_year = linking(m, data, tuple(years), without_constant=without_constant)
     return RolloutModel(m, tuple(years), constant + first_year, first_year)
 
 
-def first_year_in_every_plan(data: RolloutInput, first: YearModel) -> tuple[np.ndarray, np.ndarray]:
-    """The sites every roll-out opens and closes in its first year, by site: a must-open site not
-    delivering SACT today (open in every year, so (1) opens it in year 1 and (3) never again) and
-    a site delivering today that may not open (``must_close``) and may close ((2) closes it in
-    year 1; one that may not close has no roll-out).  Their capital and closure cost, at year 1's
+def first_year_in_every_plan(
+    data: RolloutInput, first: YearModel
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sites every roll-out opens and closes in its first year, and the chairs it adds there,
+    by site: a site every year-1 plan opens (:func:`models.sact.matrix.open_in_every_plan`: a
+    must-open site, one fixed open by a cover, the only site a zone reaches) not delivering SACT
+    today ((1) opens it in year 1), a site delivering today that may not open (``must_close``)
+    and may close ((2) closes it in year 1; one that may not close has no roll-out), and the
+    chairs such an open site needs to reach its least chairs from today's ((4) adds at least
+    min_chairs - today's chairs in year 1).  Their capital and closure cost, at year 1's
     discount, is a constant of the objective."""
-    existing = data.base.sites["existing"].to_numpy(bool)
-    closable = np.isin(data.base.sites.index.to_numpy(), list(data.closable()))
+    sites = data.base.sites
+    existing = sites["existing"].to_numpy(bool)
+    closable = np.isin(sites.index.to_numpy(), list(data.closable()))
     a = first.arrays
-    return a.must_open & a.can_open & ~existing, ~a.can_open & existing & closable
+    every = open_in_every_plan(a, first.data.parameters)
+    today = np.where(existing, sites["current_chairs"].to_numpy(float), 0.0)
+    added = np.where(every, np.maximum(a.min_chairs - today, 0.0), 0.0)
+    return every & ~existing, ~a.can_open & existing & closable, added
 
 
 def linking(
@@ -114,10 +126,13 @@ def linking(
     closing_cost = np.repeat(discount, num_sites) * p.closure_cost
     left_out = 0.0
     if without_constant:  # year 1's columns come first
-        opens, closes = first_year_in_every_plan(data, years[0])
+        opens, closes, added = first_year_in_every_plan(data, years[0])
+        chairs_added = float(p.capital_per_chair * added.sum())  # as an offset: a[s,1] may exceed it
         left_out = float(opening_cost[:num_sites][opens].sum() + closing_cost[:num_sites][closes].sum())
+        left_out += chairs_added
         opening_cost[:num_sites][opens] = 0.0
         closing_cost[:num_sites][closes] = 0.0
+        m.objective_offset -= chairs_added
     # opening o[s,t]: only sites not delivering today; closing w[s,t]: only closable sites
     o = m.add_variables(
         "opening", size, upper=np.tile(1.0 - existing, num_years), cost=opening_cost, integer=False

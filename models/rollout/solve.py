@@ -42,7 +42,7 @@ class RolloutPlan:
     explanation: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     parameters: RolloutParameters = field(default_factory=RolloutParameters)
-    first_year_in_every_plan: float = 0.0  # year 1's capital and closures every roll-out pays
+    first_year_in_every_plan: float = 0.0  # year 1's capital (sites, chairs) and closures every roll-out pays
 
     @property
     def found(self) -> bool:
@@ -76,10 +76,11 @@ class RolloutPlan:
         }
 
     def fixed_in_every_plan(self) -> float:
-        """The present value of what every roll-out pays: the must-open sites' fixed cost (each
-        year's ``fixed_in_every_plan``, discounted) and ``first_year_in_every_plan``, the capital
-        of the must-open sites not delivering today and the closure of the must-close ones, in
-        year 1 (:func:`models.rollout.build.first_year_in_every_plan`)."""
+        """The present value of what every roll-out pays: the fixed cost and least chairs of the
+        sites every plan opens (each year's ``fixed_in_every_plan``, discounted) and
+        ``first_year_in_every_plan``, the capital of those sites and chairs not there today and
+        the closure of the must-close ones, in year 1
+        (:func:`models.rollout.build.first_year_in_every_plan`)."""
         discount = self.costs["discount_factor"].to_numpy(float)
         fixed = [plan.costs.get("fixed_in_every_plan", 0.0) for plan in self.years]
         return float(np.dot(discount, fixed)) + self.first_year_in_every_plan

@@ -30,6 +30,13 @@ keeps every optimum and can only raise the bound of the linear relaxation.  Symb
     :math:`S^C` for the complex attendances: constraint 14 with constraint 2
     (:math:`n_s \le \overline n_s y_s`).  Sites without which the rest cannot hold the chairs
     needed are fixed open as in 15.
+17. Sites every plan opens (:func:`models.sact.matrix.open_in_every_plan`), fixed open: the
+    must-open sites, those of 15 and 16, and, when all demand must be served, a site that is the
+    only one some demand row reaches (:func:`reached_by_one_site`: every arc of the row goes to
+    it): constraint 1 with :math:`u = 0` sends the row there and constraint 4 opens it.  Each
+    such site has at least :math:`\underline n_s` chairs (constraint 2 with :math:`y_s = 1`), so
+    its fixed cost and :math:`c_s \underline n_s` are paid by every plan: constants of the
+    objective (:func:`models.sact.matrix.fixed_in_every_plan`).
 """
 
 from __future__ import annotations
@@ -102,3 +109,17 @@ def opened_by_cover(a: SactArrays, p: SactParameters) -> np.ndarray:
         short = (weight > 0) & (float(weight.sum()) - weight < need * (1.0 - 1e-9))
         opened[sites[short]] = True
     return opened
+
+
+def reached_by_one_site(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """(17) Mask of the sites that are the only site some demand row reaches, when all demand must
+    be served (none with ``allow_unserved``: the row may be left unserved instead)."""
+    reached = np.zeros(a.num_sites, dtype=bool)
+    if p.allow_unserved or len(a.arc_dem) == 0:
+        return reached
+    first = np.full(len(a.dem_amount), a.num_sites)
+    last = np.full(len(a.dem_amount), -1)
+    np.minimum.at(first, a.arc_dem, a.arc_site)
+    np.maximum.at(last, a.arc_dem, a.arc_site)
+    reached[first[first == last]] = True
+    return reached

@@ -194,7 +194,7 @@ def solve_priced(
 ) -> tuple[SolveResult, np.ndarray | None, MatrixModel]:
     """Solve the model of ``a`` by the four stages of the module docstring; ``start`` (a plan's sites
     and chairs, :mod:`models.sact.start`) completed first, when given, is the first plan offered.
-    The model leaves out ``constant``, the must-open sites' fixed cost
+    The model leaves out ``constant``, what every plan pays of the site costs
     (:func:`models.sact.matrix.fixed_in_every_plan`), which the caller adds back to the result;
     the start's note gives its objective with it.
 

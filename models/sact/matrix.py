@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.sact.arrays import SactArrays
-from models.sact.cuts import chair_rounding, cover_rows, opened_by_cover
+from models.sact.cuts import chair_rounding, cover_rows, opened_by_cover, reached_by_one_site
 from models.sact.input import SactParameters
 from models.sact.objectives import (
     arc_objective,
@@ -25,25 +25,46 @@ INF = float("inf")
 
 
 def fixed_in_every_plan(a: SactArrays, p: SactParameters) -> float:
-    """The fixed cost, as the objective weighs it, of the sites every plan opens (must-open): a
-    constant of the objective, which :func:`build_matrix` leaves out with ``without_constant``."""
-    fixed_cost, _ = site_objective(a, p)
-    return float(np.sum(np.broadcast_to(fixed_cost, (a.num_sites,))[a.must_open & a.can_open]))
+    """What every plan pays of the site costs, as the objective weighs them: the fixed cost and the
+    least chairs' cost (fixed cost + chair cost x min_chairs) of the sites every plan opens
+    (:func:`open_in_every_plan`).  A constant of the objective, which :func:`build_matrix` leaves
+    out with ``without_constant``."""
+    fixed, chairs = _in_every_plan(a, p)
+    return float(fixed.sum() + chairs.sum())
+
+
+def open_in_every_plan(a: SactArrays, p: SactParameters) -> np.ndarray:
+    """(17 of :mod:`models.sact.cuts`) Mask of the sites every plan opens: must-open, fixed open by
+    a cover (15, 16), or the only site some demand row reaches; never one that may not open."""
+    return (a.must_open | opened_by_cover(a, p) | reached_by_one_site(a, p)) & a.can_open
+
+
+def _in_every_plan(a: SactArrays, p: SactParameters) -> tuple[np.ndarray, np.ndarray]:
+    """By site, the weighted fixed cost and least chairs' cost every plan pays (0 elsewhere)."""
+    fixed_cost, chair_cost = site_objective(a, p)
+    every = open_in_every_plan(a, p)
+    fixed = np.where(every, np.broadcast_to(fixed_cost, (a.num_sites,)), 0.0)
+    chairs = np.where(every, np.broadcast_to(chair_cost, (a.num_sites,)) * a.min_chairs, 0.0)
+    return fixed, chairs
 
 
 def build_matrix(a: SactArrays, p: SactParameters, *, without_constant: bool = False) -> MatrixModel:
-    """The whole model as a :class:`MatrixModel`; ``without_constant``: the must-open sites' fixed
-    cost left out of the objective (:func:`fixed_in_every_plan`), so that the solver's relative
-    gap is of the cost the plan decides (a must-open site at a fixed £1e12 made a gap of £498,304
-    on £5.4M decided 0.00 % of the whole, 'optimal')."""
+    """The whole model as a :class:`MatrixModel`; ``without_constant``: what every plan pays of the
+    site costs left out of the objective (:func:`fixed_in_every_plan`: the fixed cost of the sites
+    every plan opens, and their least chairs' cost as a negative offset), so that the solver's
+    relative gap is of the cost the plan decides (a must-open site at a fixed £1e12 made a gap of
+    £498,304 on £5.4M decided 0.00 % of the whole, 'optimal')."""
     m = MatrixModel("sact_location")
     fixed_cost, chair_cost = site_objective(a, p)
+    every = open_in_every_plan(a, p)
     if without_constant:
-        fixed_cost = np.where(a.must_open & a.can_open, 0.0, fixed_cost)
+        fixed, chairs = _in_every_plan(a, p)
+        fixed_cost = fixed_cost - fixed
+        m.objective_offset = -float(chairs.sum())
     y = m.add_variables(
         "open",
         a.num_sites,
-        lower=((a.must_open | opened_by_cover(a, p)) & a.can_open).astype(float),
+        lower=every.astype(float),
         upper=a.can_open.astype(float),
         cost=fixed_cost,
         integer=True,
@@ -51,7 +72,7 @@ def build_matrix(a: SactArrays, p: SactParameters, *, without_constant: bool = F
     n = m.add_variables(
         "chairs",
         a.num_sites,
-        lower=0.0,
+        lower=np.where(every, a.min_chairs, 0.0),
         upper=a.max_chairs,
         cost=chair_cost,
         integer=True,

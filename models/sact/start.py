@@ -79,7 +79,8 @@ def start_point(
 ) -> tuple[np.ndarray | None, str]:
     """A full point of ``model`` completing the plan ``start`` (see the module docstring), or None;
     and a note in words saying which (for the result's message and the plan's figures), its
-    objective with ``constant`` (what ``model`` leaves out: the must-open sites' fixed cost)."""
+    objective with ``constant`` (what ``model`` leaves out:
+    :func:`models.sact.matrix.fixed_in_every_plan`)."""
     chairs = start_chairs(start)
     lower, upper, why = fixed_bounds(model, a, chairs)
     if why:

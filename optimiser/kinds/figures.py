@@ -46,12 +46,14 @@ def rounded_floats(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
 def decided_gap_words(
     decided: dict[str, float | None] | None, fixed: float, in_every_plan: str | None = None
 ) -> str:
-    """The gap in pounds beside its share when a constant every plan pays, ``fixed`` (the
-    must-open sites' fixed cost), is left out of the share (summary.json's ``decided_gap``,
-    :func:`models.common.constant.decided_gap`): the share is of the cost the plan decides, not
-    of the objective printed beside it.  ``in_every_plan``: the words that say what ``fixed`` is
-    (by default the must-open sites' fixed cost)."""
+    """The gap in pounds beside its share when a constant every plan pays, ``fixed`` (the fixed
+    cost and least chairs of the sites every plan opens), is left out of the share
+    (summary.json's ``decided_gap``, :func:`models.common.constant.decided_gap`): the share is of
+    the cost the plan decides, not of the objective printed beside it.  ``in_every_plan``: the
+    words that say what ``fixed`` is (by default the SACT plan's words)."""
     if decided is None or fixed <= 0 or (decided["absolute"] or 0.0) < 0.005:
         return ""
-    said = in_every_plan or f"the must-open sites' fixed {money(fixed)} is in every plan"
+    said = in_every_plan or (
+        f"{money(fixed)} is in every plan: the fixed cost and least chairs of the sites every plan opens"
+    )
     return f" ({money(decided['absolute'])} of the {money(decided['decided_cost'])} the plan decides; {said})"

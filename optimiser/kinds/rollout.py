@@ -135,12 +135,13 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
 
 def _in_every_plan(plan: models.rollout.Plan) -> str | None:
     """What every roll-out pays, in words, when year 1's capital and closures are in it (None:
-    only the must-open sites' fixed cost, said as a SACT plan says it)."""
+    only the site costs of the sites every plan opens, said as a SACT plan says it)."""
     if plan.first_year_in_every_plan <= 0:
         return None
     return (
-        f"{money(plan.fixed_in_every_plan())} is in every plan: the must-open sites' fixed cost and, "
-        f"in year 1, the capital of those not open today and the closure of the must-close sites"
+        f"{money(plan.fixed_in_every_plan())} is in every plan: the fixed cost and least chairs of the "
+        "sites every plan opens and, in year 1, the capital of those sites and chairs not there today "
+        "and the closure of the must-close sites"
     )
 
 

@@ -231,7 +231,8 @@ def test_the_gap_is_of_the_cost_the_plan_decides_beside_a_huge_must_open_cost(ti
     whole present value, the constant included, so a roll-out with thousands of pounds open read
     'gap 0.0000%'. The solve leaves the constant out (present value £1e12 x (1 + 1/1.035)) and adds
     it back: the objective is the one of the whole model, and a roll-out stopped with £500 open
-    reads its gap of the cost it decides, in pounds too (as a SACT plan does)."""
+    reads its gap of the cost it decides, in pounds too (as a SACT plan does); A's least chair,
+    £5,000 a year, is in every plan too."""
     from models.rollout.build import build
     from optimiser.kinds.rollout import summary
 
@@ -240,13 +241,13 @@ def test_the_gap_is_of_the_cost_the_plan_decides_beside_a_huge_must_open_cost(ti
     sites = tiny_base.sites.copy()
     sites.loc["A", "fixed_cost"] = 1e12
     huge = rollout.Input(base=replace(tiny_base, sites=sites), years=years(2))
-    fixed = 1e12 * (1.0 + 1.0 / 1.035)
+    fixed = (1e12 + 5000.0) * (1.0 + 1.0 / 1.035)  # A's fixed cost and least chair, both years
     built = build(huge, without_constant=True)
     assert built.constant == pytest.approx(fixed, rel=1e-15)
     assert built.model.cost[built.years[0].columns("open")].tolist() == [0.0, 4000.0]  # A's in every plan
     plan = rollout.solve(huge, options=EXACT)
     assert plan.result.status is Status.OPTIMAL
-    assert plan.result.objective == pytest.approx(ordinary + fixed - 10000.0 * (1.0 + 1.0 / 1.035), abs=0.01)
+    assert plan.result.objective == pytest.approx(ordinary + fixed - 15000.0 * (1.0 + 1.0 / 1.035), abs=0.01)
     assert plan.figures()["fixed_in_every_plan"] == pytest.approx(fixed, rel=1e-15)
     assert rollout.check(huge, plan).passed
     decided = plan.result.objective - plan.figures()["fixed_in_every_plan"]
@@ -257,9 +258,10 @@ def test_the_gap_is_of_the_cost_the_plan_decides_beside_a_huge_must_open_cost(ti
         "decided_cost": pytest.approx(decided, abs=1e-3),
         "gap": pytest.approx(500.0 / decided, rel=1e-6),
     }
-    assert "the plan decides; the must-open sites' fixed £1,966,183,574,879 is in every plan)" in summary(
-        stopped
-    )
+    assert (
+        "the plan decides; £1,966,183,584,710 is in every plan: the fixed cost and least chairs of the "
+        "sites every plan opens)"
+    ) in summary(stopped)
     assert f"gap {500.0 / decided:.2%} (£500 of the {'£' + format(round(decided), ',')} the plan" in summary(
         stopped
     )
@@ -269,10 +271,11 @@ def test_year_one_capital_and_closures_every_roll_out_pays_are_left_out_while_so
     tiny_base: sact.Input,
 ) -> None:
     """B (new) must open and C (delivering today) must close: every roll-out opens B in 2026 at
-    £1,000 of capital and closes C in 2026 at £300, as every one pays A's and B's fixed cost. The
-    solve left the £1,300 in, so the gap it stopped at was of a cost that held it; now it is left
-    out with the fixed cost, counted in fixed_in_every_plan, and the present value reported is
-    the whole model's (37,000 a year, both years B and A open, + 1,300)."""
+    £1,000 of capital and closes C in 2026 at £300, as every one pays A's and B's fixed cost and
+    least chair (£24,000 a year). The solve left the £1,300 in, so the gap it stopped at was of a
+    cost that held it; now it is left out with the site costs, counted in fixed_in_every_plan, and
+    the present value reported is the whole model's (37,000 a year, both years B and A open,
+    + 1,300)."""
     from models.rollout.build import build
     from solvers import solve_model
 
@@ -285,7 +288,7 @@ def test_year_one_capital_and_closures_every_roll_out_pays_are_left_out_while_so
     data = rollout.Input(base=replace(tiny_base, sites=sites), years=years(2), parameters=params)
     built = build(data, without_constant=True)
     discounted = 1.0 + 1.0 / 1.035
-    assert built.constant == pytest.approx(14_000.0 * discounted + 1300.0)
+    assert built.constant == pytest.approx(24_000.0 * discounted + 1300.0)
     whole = build(data)
     assert whole.constant == 0.0
     in_the_model = solve_model(whole.model, "highs", EXACT)[0].objective
@@ -293,13 +296,44 @@ def test_year_one_capital_and_closures_every_roll_out_pays_are_left_out_while_so
     assert plan.result.status is Status.OPTIMAL
     assert plan.result.objective == pytest.approx(in_the_model, abs=0.01)
     assert plan.result.objective == pytest.approx(37_000.0 * discounted + 1300.0, abs=0.01)
-    assert plan.figures()["fixed_in_every_plan"] == pytest.approx(14_000.0 * discounted + 1300.0)
+    assert plan.figures()["fixed_in_every_plan"] == pytest.approx(24_000.0 * discounted + 1300.0)
     assert plan.figures()["closures"] == {"C": "2026"} and plan.figures()["openings"] == {"B": "2026"}
     assert rollout.check(data, plan).passed
     from optimiser.kinds.rollout import summary
 
     stopped = replace(plan, result=replace(plan.result, bound=plan.result.objective - 500.0))
     assert (
-        "the plan decides; £28,827 is in every plan: the must-open sites' fixed cost and, in year 1, "
-        "the capital of those not open today and the closure of the must-close sites)"
+        "the plan decides; £48,488 is in every plan: the fixed cost and least chairs of the sites every "
+        "plan opens and, in year 1, the capital of those sites and chairs not there today and the "
+        "closure of the must-close sites)"
     ) in summary(stopped)
+
+
+def test_a_site_every_roll_out_opens_and_its_least_chairs_are_in_every_plan(tiny_instance: Path) -> None:
+    """With a 25-minute travel limit South (Z3) reaches only B, so every year of every roll-out
+    opens B (new) as it opens the must-open A, each with at least one chair: £24,000 a year, and
+    in 2026 B's £1,000 of capital and its first chair's £200.  fixed_in_every_plan counted A's
+    £10,000 a year only (£19,662), so the £13,000 a year the roll-out decides (the travel) read
+    as £54,287 of present value, not £25,560, and its gap half of what it is.  The objective
+    reported is still the whole model's (37,000 a year + 1,200): the least chairs' cost, left
+    out as an offset of each year's model, is discounted as the year is."""
+    from models.rollout.build import build
+    from solvers import solve_model
+
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text() + "  max_travel_minutes: 25\n")
+    base = load_instance(tiny_instance).model_input.input
+    params = rollout.Parameters(capital_per_new_site=1000.0, capital_per_chair=200.0)
+    data = rollout.Input(base=base, years=years(2), parameters=params)
+    discounted = 1.0 + 1.0 / 1.035
+    every = 24_000.0 * discounted + 1200.0
+    built = build(data, without_constant=True)
+    assert built.constant == pytest.approx(every) and built.first_year == pytest.approx(1200.0)
+    in_the_model = solve_model(build(data).model, "highs", EXACT)[0].objective
+    plan = rollout.solve(data, options=EXACT)
+    assert plan.result.status is Status.OPTIMAL
+    assert plan.result.objective == pytest.approx(in_the_model, abs=0.01)
+    assert plan.result.objective == pytest.approx(37_000.0 * discounted + 1200.0, abs=0.01)
+    assert plan.figures()["fixed_in_every_plan"] == pytest.approx(every)
+    assert plan.decided_gap()["decided_cost"] == pytest.approx(13_000.0 * discounted, abs=0.01)
+    assert rollout.check(data, plan).passed

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from optimiser.cli import main
@@ -126,8 +127,9 @@ def test_the_gap_is_of_the_cost_the_plan_decides_beside_a_huge_must_open_cost(
 ) -> None:
     """Centre A must open at a fixed £1e12: the solver's relative gap was of the whole cost, so
     lsc-sact so changed stopped 'optimal' with £498,304 open on the £5.4M the plan decides (gap
-    0.0000%). The solve leaves the constant out (the tiny optimum: A's £1e12 and the £27,000
-    decided), and a plan stopped with £500 open reads its gap of the £27,000, in pounds too."""
+    0.0000%). The solve leaves the constant out (the tiny optimum: A's £1e12 and its least chair's
+    £5,000 in every plan, £22,000 decided), and a plan stopped with £500 open reads its gap of the
+    £22,000, in pounds too."""
     from dataclasses import replace
 
     from models.sact.arrays import prepare
@@ -144,14 +146,56 @@ def test_the_gap_is_of_the_cost_the_plan_decides_beside_a_huge_must_open_cost(
     assert model.cost[model.variable_blocks["open"].index].tolist() == [0.0, 4000.0]  # A's in every plan
     plan = loaded.kind.model.solve(data, options=SolveOptions(time_limit=20))
     assert plan.result.status is Status.OPTIMAL and plan.result.objective == 1e12 + 27000.0
-    assert plan.costs["fixed_in_every_plan"] == 1e12 and plan.costs["total"] == 1e12 + 27000.0
-    stopped = replace(plan, result=replace(plan.result, bound=1e12 + 26500.0, gap=500.0 / 27000.0))
+    assert plan.costs["fixed_in_every_plan"] == 1e12 + 5000.0 and plan.costs["total"] == 1e12 + 27000.0
+    stopped = replace(plan, result=replace(plan.result, bound=1e12 + 26500.0, gap=500.0 / 22000.0))
     assert stopped.figures()["decided_gap"] == {
         "absolute": 500.0,
-        "decided_cost": 27000.0,
-        "gap": 500 / 27000,
+        "decided_cost": 22000.0,
+        "gap": 500 / 22000,
     }
-    assert "gap 1.85% (£500 of the £27,000 the plan decides; the must-open sites' fixed" in summary(stopped)
+    assert "gap 2.27% (£500 of the £22,000 the plan decides; £1,000,000,005,000 is in every plan" in summary(
+        stopped
+    )
+
+
+def test_the_cost_every_plan_pays_counts_forced_sites_and_least_chairs(tiny_instance: Path) -> None:
+    """With a 25-minute travel limit South (Z3) reaches only B (5 min; A is 30), so every plan
+    opens B as it opens the must-open A, each with at least its one chair: £10,000 + £5,000 and
+    £4,000 + £5,000, £24,000 in every plan.  fixed_in_every_plan counted A's £10,000 only, so the
+    £13,000 the plan decides (the travel: 6,000 + 4,500 + 2,500) read as £27,000 and a plan
+    stopped £500 short read its gap of the £27,000 (1.85 %, not 3.85 %).  With unserved demand
+    allowed South may go unserved, so B is not forced: A's £15,000 only."""
+    from dataclasses import replace
+
+    from models.sact.arrays import prepare
+    from models.sact.matrix import build_matrix, fixed_in_every_plan
+    from optimiser.kinds import load_instance
+    from optimiser.kinds.sact import summary
+    from solvers import SolveOptions, Status
+
+    yaml = tiny_instance / "instance.yaml"
+    yaml.write_text(yaml.read_text() + "  max_travel_minutes: 25\n")
+    loaded = load_instance(tiny_instance)
+    data = loaded.model_input.input
+    model = build_matrix(prepare(data), data.parameters, without_constant=True)
+    assert model.cost[model.variable_blocks["open"].index].tolist() == [0.0, 0.0]  # both in every plan
+    assert model.col_lower[model.variable_blocks["chairs"].index].tolist() == [1.0, 1.0]
+    assert model.objective_offset == -10_000.0  # the two least chairs, left out with the fixed costs
+    plan = loaded.kind.model.solve(data, options=SolveOptions(time_limit=20, gap=0.0))
+    assert plan.result.status is Status.OPTIMAL and plan.result.objective == pytest.approx(37_000.0)
+    assert plan.costs["fixed_in_every_plan"] == 24_000.0
+    stopped = replace(plan, result=replace(plan.result, bound=36_500.0, gap=500.0 / 13_000.0))
+    assert stopped.figures()["decided_gap"] == {
+        "absolute": pytest.approx(500.0),
+        "decided_cost": pytest.approx(13_000.0),
+        "gap": pytest.approx(500.0 / 13_000.0),
+    }
+    assert (
+        "gap 3.85% (£500 of the £13,000 the plan decides; £24,000 is in every plan: the fixed cost "
+        "and least chairs of the sites every plan opens)"
+    ) in summary(stopped)
+    unserved = replace(data.parameters, allow_unserved=True)
+    assert fixed_in_every_plan(prepare(replace(data, parameters=unserved)), unserved) == 15_000.0
 
 
 def test_parameters_the_model_refuses_are_exit_2_not_a_traceback(tiny_instance: Path, tmp_path: Path) -> None:
