@@ -16,15 +16,15 @@ from click.testing import CliRunner
 from optimiser.cli import main
 from tests.conftest import TINY_OPTIMUM, with_clinic
 
-pytestmark = pytest.mark.slow
-
 
 def run(*args: str) -> object:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def test_regret_ranks_every_site_against_solves_by_hand(tiny_instance: Path, tmp_path: Path) -> None:
-    """Optimum: A and B open (37,000). Forcing A closed leaves B alone with 2 chairs:
+    """In the quick suite (about 4 s), as :func:`test_the_frontier_prices_access_in_the_quick_suite`
+    is: the rest of this module is slow, so the quick suite ran no regret or cost-access frontier.
+    Optimum: A and B open (37,000). Forcing A closed leaves B alone with 2 chairs:
     4,000 + 2 x 5,000 + 600 x 40 + 300 x 15 + 500 x 5 = 45,000 (regret 8,000); forcing B closed
     leaves A alone: 47,000 (regret 10,000)."""
     out = tmp_path / "regret"
@@ -43,6 +43,24 @@ def test_regret_ranks_every_site_against_solves_by_hand(tiny_instance: Path, tmp
     assert set(comparison["check"]) == {"passed"}
 
 
+def test_the_frontier_prices_access_in_the_quick_suite(tiny_instance: Path, tmp_path: Path) -> None:
+    """The two ends of :func:`test_frontier_prices_access_point_by_point`, without the report: the
+    least-cost plan, 37,000 with 1,100 of 1,400 attendances within 12 minutes, and full access
+    with C, 59,000; each point proven optimal and passing the independent check."""
+    with_clinic(tiny_instance)
+    out = tmp_path / "frontier"
+    args = ["frontier", str(tiny_instance), "--points", "2", "--out", str(out), "--no-report"]
+    result = run(*args, "--time-limit", "20")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "frontier.csv")
+    assert table["target"].tolist() == pytest.approx([1100 / 1400, 1.0], abs=1e-6)
+    assert table["cost"].tolist() == pytest.approx([37000.0, 59000.0])
+    assert table["achieved"].tolist() == pytest.approx([1100 / 1400, 1.0])
+    assert table["status"].tolist() == ["optimal", "optimal"]
+    assert table["monotone"].all() and table["check"].tolist() == ["passed", "passed"]
+
+
+@pytest.mark.slow
 def test_frontier_prices_access_point_by_point(tiny_instance: Path, tmp_path: Path) -> None:
     """Standard 12 minutes. A third site C next to Z2 (5 min) costs 20,000 + a chair: the optimum
     leaves Z2 at 15 minutes from B (1,100 of 1,400 within 12: 78.6 %). Full access needs C:
@@ -60,6 +78,7 @@ def test_frontier_prices_access_point_by_point(tiny_instance: Path, tmp_path: Pa
     assert (out / "frontier.svg").is_file() and (out / "report.html").is_file()
 
 
+@pytest.mark.slow
 def test_the_frontier_ends_at_the_most_any_plan_reaches_not_at_the_reachable_share(
     tiny_instance: Path, tmp_path: Path
 ) -> None:
@@ -85,6 +104,7 @@ def test_the_frontier_ends_at_the_most_any_plan_reaches_not_at_the_reachable_sha
     assert set(table["check"]) == {"passed"}
 
 
+@pytest.mark.slow
 def test_scenarios_compare_and_resume(tiny_instance: Path, tmp_path: Path) -> None:
     (tiny_instance / "scenarios.yaml").write_text(
         "scenarios:\n  base: {}\n  no-b: {close: [B]}\n  dearer-travel: {set: {travel_cost_per_minute: 2.0}}\n",
@@ -106,6 +126,7 @@ def test_scenarios_compare_and_resume(tiny_instance: Path, tmp_path: Path) -> No
     assert again.exit_code == 0 and again.output.count("resumed") == 3
 
 
+@pytest.mark.slow
 def test_ooh_frontier_trades_cost_against_the_worst_response(tmp_path: Path) -> None:
     out = tmp_path / "ooh"
     result = run("frontier", "lsc-ooh", "--x", "response", "--points", "5", "--out", str(out), "--no-report")
@@ -123,6 +144,7 @@ def test_ooh_frontier_trades_cost_against_the_worst_response(tmp_path: Path) -> 
     assert table.loc[3, "cost"] == pytest.approx(4_071_022.1, abs=0.01)
 
 
+@pytest.mark.slow
 def test_a_response_cap_of_zero_keeps_every_site_on_its_own_rota() -> None:
     from dataclasses import replace
 
@@ -136,6 +158,7 @@ def test_a_response_cap_of_zero_keeps_every_site_on_its_own_rota() -> None:
     assert models.ooh.check(case.input, plan).passed
 
 
+@pytest.mark.slow
 def test_a_batch_never_writes_into_a_users_folder(tiny_instance: Path, tmp_path: Path) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
