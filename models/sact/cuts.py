@@ -33,10 +33,13 @@ keeps every optimum and can only raise the bound of the linear relaxation.  Symb
 17. Sites every plan opens (:func:`models.sact.matrix.open_in_every_plan`), fixed open: the
     must-open sites, those of 15 and 16, and, when all demand must be served, a site that is the
     only one some demand row reaches (:func:`reached_by_one_site`: every arc of the row goes to
-    it): constraint 1 with :math:`u = 0` sends the row there and constraint 4 opens it.  Each
-    such site has at least :math:`\underline n_s` chairs (constraint 2 with :math:`y_s = 1`), so
-    its fixed cost and :math:`c_s \underline n_s` are paid by every plan: constants of the
-    objective (:func:`models.sact.matrix.fixed_in_every_plan`).
+    it): constraint 1 with :math:`u = 0` sends the row there and constraint 4 opens it.  With
+    aseptic supply, so is the only hub within the drug-stability time of any of them
+    (:func:`only_hub_of`: constraint 10 gives :math:`v_{sh} = y_s = 1` and :math:`v_{sh} \le
+    y_h`; a hub supplies itself, 10', so this adds no further site).  Each such site has at least
+    :math:`\underline n_s` chairs (constraint 2 with :math:`y_s = 1`), so its fixed cost and
+    :math:`c_s \underline n_s` are paid by every plan: constants of the objective
+    (:func:`models.sact.matrix.fixed_in_every_plan`).
 """
 
 from __future__ import annotations
@@ -123,3 +126,15 @@ def reached_by_one_site(a: SactArrays, p: SactParameters) -> np.ndarray:
     np.maximum.at(last, a.arc_dem, a.arc_site)
     reached[first[first == last]] = True
     return reached
+
+
+def only_hub_of(a: SactArrays, p: SactParameters, opened: np.ndarray) -> np.ndarray:
+    """(17) Mask of the hubs that are the only hub within the drug-stability time of a site in
+    ``opened``, when every open site must be supplied (``require_aseptic_supply``)."""
+    hubs = np.zeros(a.num_sites, dtype=bool)
+    if not p.require_aseptic_supply or len(a.link_site) == 0:
+        return hubs
+    suppliers = np.bincount(a.link_site, minlength=a.num_sites)
+    sole = (suppliers[a.link_site] == 1) & opened[a.link_site]
+    hubs[a.link_hub[sole]] = True
+    return hubs

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.sact.arrays import SactArrays
-from models.sact.cuts import chair_rounding, cover_rows, opened_by_cover, reached_by_one_site
+from models.sact.cuts import chair_rounding, cover_rows, only_hub_of, opened_by_cover, reached_by_one_site
 from models.sact.input import SactParameters
 from models.sact.objectives import (
     arc_objective,
@@ -35,8 +35,10 @@ def fixed_in_every_plan(a: SactArrays, p: SactParameters) -> float:
 
 def open_in_every_plan(a: SactArrays, p: SactParameters) -> np.ndarray:
     """(17 of :mod:`models.sact.cuts`) Mask of the sites every plan opens: must-open, fixed open by
-    a cover (15, 16), or the only site some demand row reaches; never one that may not open."""
-    return (a.must_open | opened_by_cover(a, p) | reached_by_one_site(a, p)) & a.can_open
+    a cover (15, 16), the only site some demand row reaches, and the only hub that can supply one
+    of these; never one that may not open."""
+    opened = (a.must_open | opened_by_cover(a, p) | reached_by_one_site(a, p)) & a.can_open
+    return opened | (only_hub_of(a, p, opened) & a.can_open)
 
 
 def _in_every_plan(a: SactArrays, p: SactParameters) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ import pytest
 
 import models.sact.matrix as sact_matrix
 from models.sact.arrays import prepare
-from models.sact.cuts import least_chairs, opened_by_cover
+from models.sact.cuts import least_chairs, only_hub_of, opened_by_cover, reached_by_one_site
 from models.sact.input import SactInput
 from solvers import MatrixModel, Status, solve_matrix
 from tests.models.test_sact_enumeration import EXACT, enumerated_optimum, geometry, make_instance, with_params
@@ -123,6 +123,55 @@ def test_no_cut_when_demand_may_go_unserved() -> None:
     model = build(data)
     assert not {"chairs_total", "hub_cover", "chair_cover"} & set(model.constraint_blocks)
     assert not opened_by_cover(prepare(data), data.parameters).any()
+
+
+def constant_left_out(data: SactInput) -> tuple[float, float]:
+    """The optimum of the model without what every plan pays, plus it, and the whole model's."""
+    a, p = prepare(data), data.parameters
+    without, _ = solve_matrix(sact_matrix.build_matrix(a, p, without_constant=True), EXACT)
+    whole, _ = solve_matrix(sact_matrix.build_matrix(a, p), EXACT)
+    assert without.status is Status.OPTIMAL and whole.status is Status.OPTIMAL
+    return float(without.objective) + sact_matrix.fixed_in_every_plan(a, p), float(whole.objective)
+
+
+def test_the_only_site_a_zone_reaches_is_open_in_every_plan() -> None:
+    """(17) Within 35 minutes Z2 reaches S2 alone (S1 is 40): S2 opens in every plan, with its
+    least chair: 100 + 10 of fixed cost and chair in every plan, left out while solving and added
+    back to the same optimum.  With unserved demand allowed Z2 may go unserved: nothing is forced."""
+    data = two_sites([6.0, 7.0], sites={"min_chairs": [1, 1]}, max_travel_minutes=35.0)
+    assert reached_by_one_site(prepare(data), data.parameters).tolist() == [False, True]
+    assert sact_matrix.open_in_every_plan(prepare(data), data.parameters).tolist() == [False, True]
+    assert sact_matrix.fixed_in_every_plan(prepare(data), data.parameters) == 110.0
+    with_constant, whole = constant_left_out(data)
+    assert with_constant == pytest.approx(whole) and whole == pytest.approx(enumerated_optimum(data))
+    unserved = with_params(data, allow_unserved=True, unserved_penalty=1000.0)
+    assert not reached_by_one_site(prepare(unserved), unserved.parameters).any()
+
+
+def test_the_only_hub_that_can_supply_a_must_open_site_is_open_in_every_plan() -> None:
+    """(17) S1 must open and only S2, a hub, can supply it: S2 opens in every plan, unserved demand
+    allowed or not (the hub cover, 15, needs all demand served, so it is off here).  Every plan
+    pays 100 + 10 (S1 and its chair) + 400 + 10 (S2 and its chair) = 520."""
+    data = two_sites(
+        [6.0, 7.0],
+        sites={
+            "is_hub": [False, True],
+            "hub_capacity": [0.0, 20.0],
+            "must_open": [True, False],
+            "min_chairs": [1, 1],
+            "fixed_cost": [100.0, 400.0],
+        },
+        require_aseptic_supply=True,
+        allow_unserved=True,
+        unserved_penalty=1000.0,
+    )
+    a = prepare(data)
+    assert not opened_by_cover(a, data.parameters).any()
+    assert only_hub_of(a, data.parameters, a.must_open).tolist() == [False, True]
+    assert sact_matrix.open_in_every_plan(a, data.parameters).tolist() == [True, True]
+    assert sact_matrix.fixed_in_every_plan(a, data.parameters) == 520.0
+    with_constant, whole = constant_left_out(data)
+    assert with_constant == pytest.approx(whole)
 
 
 @pytest.mark.parametrize("seed", range(4))
