@@ -71,7 +71,7 @@ Constraints (each built by the one function of :mod:`models.sact.matrix` named)
 11. Nurses (when a nurses table is given): :math:`\sum_{s \in S_r} n_s \le \kappa N_r`
     (``nurse_staffing``).
 
-Constraints 12 and 13 belong to the objectives below; 14-16 are valid inequalities that only
+Constraints 12 and 13 belong to the objectives below; 14-17 are valid inequalities that only
 strengthen the relaxation (:mod:`models.sact.cuts`, with their proofs):
 
 14. Chair rounding: :math:`\sum_s n_s \ge \lceil \eta D / C \rceil`, and over :math:`S^C` for the
@@ -80,8 +80,14 @@ strengthen the relaxation (:mod:`models.sact.cuts`, with their proofs):
     fixed open (``cover_rows``, ``opened_by_cover``).
 16. Chair cover: :math:`\sum_s \overline n_s y_s \ge \lceil \eta D / C \rceil`, and over
     :math:`S^C`; sites fixed open likewise (``cover_rows``, ``opened_by_cover``).
+17. Sites every plan opens, fixed open (``open_in_every_plan``): the must-open sites, those of
+    15 and 16, the only site some demand row reaches (all demand served), and the only hub that
+    can supply one of these.  Their fixed cost and least chairs' cost are constants of the
+    objective (``fixed_in_every_plan``), left out while solving and added back to the objective
+    and bound reported, so the gap the solve stops at is of the cost the plan decides.
 
-All three need every attendance served (not with ``allow_unserved``).
+14-16, and 17's site that some demand row reaches alone, need every attendance served (not with
+``allow_unserved``).
 
 Objectives (``objective``; vectors and rows built by :mod:`models.sact.objectives`)
 
