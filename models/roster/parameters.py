@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from models.common.contract import InputProblem, ModelInputError
 from models.roster.catalogue import COVER_AND_REQUEST_TERMS, RULES
 
-SEARCHES = ("cpsat", "lns", "lines", "auto")
+SEARCHES = ("cpsat", "lns", "lines", "mip", "auto")
 """The ways of searching for a rota (:attr:`RosterParameters.search`)."""
 SUBSOLVERS = (
     "default_lp",
@@ -101,7 +101,9 @@ class RosterParameters:
         re-solving a few people or a window of days at a time with the rest fixed) or ``"lines"``
         (:mod:`models.roster.price_and_branch`: a bound from column generation over each person's
         lines of work, and a rota from the best combination of those lines as CP-SAT's start)
-        or ``"auto"`` (``lines`` when the input's cover is soft throughout and the rota small
+        or ``"mip"`` (:mod:`models.roster.mip_search`: the same model as a MILP for HiGHS's branch
+        and cut, its bound the MILP's, CP-SAT completing and valuing its rota; on the wall clock
+        only) or ``"auto"`` (``lines`` when the input's cover is soft throughout and the rota small
         enough for column generation to converge in the time, else ``cpsat``:
         :func:`models.roster.search.auto_search`).
     first_hard : tuple of str
@@ -146,6 +148,11 @@ class RosterParameters:
     polish_half_days : int
         Days either side of a polish window's centre (default 7: windows of 15 days, a centre
         every 7 days).
+    mip_heuristic_effort : float
+        ``search: mip``: HiGHS's ``mip_heuristic_effort``, the share of its work on primal
+        heuristics, from 0 to 1 (default 0.2, HiGHS's own 0.05: on ``lsc-sact-nurses`` at 60 s,
+        seed 0, 0.05 gave 48, 0.2 the optimum 45 after 43-48 s, 0.5 gave 46;
+        ``benchmarks/results/roster_search.md``, 2026-12-07 (12:33-)).
     """
 
     change_weight: int = 10
@@ -166,6 +173,7 @@ class RosterParameters:
     polish_share: float = 0.2
     polish_work_per_second: float = 1.0
     polish_half_days: int = 7
+    mip_heuristic_effort: float = 0.2
 
     def __post_init__(self) -> None:
         problems = []
@@ -202,6 +210,11 @@ class RosterParameters:
             bad(
                 "bound_work_per_second",
                 f"bound_work_per_second {self.bound_work_per_second} must be a positive number",
+            )
+        if not (math.isfinite(self.mip_heuristic_effort) and 0 <= self.mip_heuristic_effort <= 1):
+            bad(
+                "mip_heuristic_effort",
+                f"mip_heuristic_effort {self.mip_heuristic_effort} must be >= 0 and <= 1",
             )
         if not (math.isfinite(self.polish_share) and 0 <= self.polish_share < 1):
             bad("polish_share", f"polish_share {self.polish_share} must be >= 0 and < 1")

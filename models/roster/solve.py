@@ -34,6 +34,7 @@ from models.roster.build import BuildStopped, build_roster_model
 from models.roster.first_phase import two_phase_solve
 from models.roster.full_lp_bound import full_lp_bound, with_bound
 from models.roster.input import RosterInput
+from models.roster.mip_search import mip_solve
 from models.roster.parameters import RosterParameters
 from models.roster.plan import RosterPlan
 from models.roster.polish import Polish, polish_by_windows
@@ -248,6 +249,8 @@ def _search(
     if params.search == "lines" or (params.search == "auto" and auto_search(rm.inp) == "lines"):
         result, solver, lined = _lines_search(rm, params, given, options, start, build_seconds)
         return result, solver, {**lined, "search": "lines"}
+    if params.search == "mip":
+        return _mip_search(rm, params, given, options, start, build_seconds)
     polish_record: dict[str, Any] | None = None  # the window polish after a cpsat search (_polished)
     full_lp: float | None = None  # the full LP's bound after a cpsat search (_bounded)
     windows: float | None = None  # the window bound after it (_bounded)
@@ -300,6 +303,34 @@ def _search(
         "full_lp_bound": full_lp,
         "window_bound": windows,
         "polish": polish_record,
+    }
+    return result, solver, record
+
+
+def _mip_search(
+    rm: RosterModel,
+    params: RosterParameters,
+    given: SolveOptions,
+    options: SolveOptions,
+    start: pd.DataFrame | None,
+    build_seconds: float,
+) -> tuple[SolveResult, Any, dict[str, Any]]:
+    """``search: mip`` (:mod:`models.roster.mip_search`) on the wall clock for the run's limit, with
+    its workers and seed: HiGHS has no deterministic limit, so a run is reproducible only when it
+    ends by a proof."""
+    run = dataclasses.replace(options, time_limit=_limit(given, params), deadline=given.deadline)
+    result, solver = mip_solve(
+        rm, run, params.mip_heuristic_effort, hint=_worked(rm, start), build_seconds=build_seconds
+    )
+    record: dict[str, Any] = {
+        "reproducible": False,
+        "deterministic_limit": None,
+        "deterministic_time": None,
+        "stopped_by": stop_reason(result, False, True),
+        "search": "mip",
+        "full_lp_bound": None,
+        "window_bound": None,
+        "polish": None,
     }
     return result, solver, record
 

@@ -379,8 +379,9 @@ PARAMETERS = (
         RosterParameters().search,
         "",
         "how the rota is searched for: cpsat (one solve of the whole model), lns "
-        "(large-neighbourhood search: a few people or days re-solved at a time) or lines "
-        "(each person's lines of work combined: a proven bound, and a rota from the lines)",
+        "(large-neighbourhood search: a few people or days re-solved at a time), lines "
+        "(each person's lines of work combined: a proven bound, and a rota from the lines) or mip "
+        "(the same model as a MILP for HiGHS, on the wall clock: its bound, and CP-SAT completing its rota)",
         choices=SEARCHES,
     ),
     Parameter(
@@ -458,6 +459,15 @@ PARAMETERS = (
         "days, a centre every this many days)",
         minimum=1,
     ),
+    Parameter(
+        "mip_heuristic_effort",
+        float,
+        RosterParameters().mip_heuristic_effort,
+        "share of HiGHS's work",
+        "search mip: HiGHS's share of its work on primal heuristics, 0 to 1",
+        minimum=0,
+        maximum=1,
+    ),
 )
 MODEL_PARAMETERS = (
     "change_weight",
@@ -475,6 +485,7 @@ MODEL_PARAMETERS = (
     "polish_share",
     "polish_work_per_second",
     "polish_half_days",
+    "mip_heuristic_effort",
 )
 """Instance parameters that are fields of :class:`models.roster.parameters.RosterParameters`."""
 
