@@ -13,9 +13,10 @@ its penalty CP-SAT's. A start rota (a re-rostering's published rota, or the call
 completed the same way first and handed to HiGHS as its first solution.
 
 Why (``benchmarks/results/roster_search.md``, 2026-12-07 (12:33-)): on ``lsc-sact-nurses`` the
-LP relaxation with HiGHS's cuts bounds the rota at 43 within 11 s and its heuristics reach the
-optimum, 45, after 43-48 s (seed 0, ``mip_heuristic_effort`` 0.2), where CP-SAT's reproducible
-search stops at 53 and proves 45 only after 513 s of one worker; HiGHS proves 45 in 72 s.
+LP relaxation with HiGHS's cuts bounds the rota at 43 within 11 s, 44 on some seeds by 53 s,
+and HiGHS proves the optimum, 45, in 72 s (seed 0), where CP-SAT's one full-LP worker took
+513 s; within 53 s its rotas (seeds 0-4: 45, 48, 48, 48, 56) are no better on average than
+CP-SAT's reproducible search's (53, 47, 48, 48, 52), so it is a choice, not the default.
 
 Reproducibility. HiGHS's search is deterministic for a seed and thread count, but it has no
 deterministic time limit: the rota is the one standing when the wall clock ends the search, the

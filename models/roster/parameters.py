@@ -150,9 +150,9 @@ class RosterParameters:
         every 7 days).
     mip_heuristic_effort : float
         ``search: mip``: HiGHS's ``mip_heuristic_effort``, the share of its work on primal
-        heuristics, from 0 to 1 (default 0.2, HiGHS's own 0.05: on ``lsc-sact-nurses`` at 60 s,
-        seed 0, 0.05 gave 48, 0.2 the optimum 45 after 43-48 s, 0.5 gave 46;
-        ``benchmarks/results/roster_search.md``, 2026-12-07 (12:33-)).
+        heuristics, from 0 to 1 (default 0.05, HiGHS's own: on ``lsc-sact-nurses`` with 53 s,
+        seeds 0-4, 0.05 gave 45, 48, 48, 48, 56 (mean 49.0), 0.2 gave 45, 53, 52, 54, 50 and 0.3
+        45, 55, 48, 54, 48; ``benchmarks/results/roster_search.md``, 2026-12-07 (12:33-)).
     """
 
     change_weight: int = 10
@@ -173,7 +173,7 @@ class RosterParameters:
     polish_share: float = 0.2
     polish_work_per_second: float = 1.0
     polish_half_days: int = 7
-    mip_heuristic_effort: float = 0.2
+    mip_heuristic_effort: float = 0.05
 
     def __post_init__(self) -> None:
         problems = []
