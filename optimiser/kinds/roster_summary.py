@@ -113,7 +113,7 @@ WALL_CLOCK_SEARCHES = {
     "lines": "column generation",
     "horizon": "the window-by-window construction",
     "windows": "the window-by-window search",
-    "mip": "HiGHS's branch and cut (the same path for a seed and workers, but ended by the clock)",
+    "mip": "HiGHS's branch and cut",
 }
 """Searches that run on the wall clock whatever --threads says (no promise of the same rota)."""
 

@@ -166,6 +166,9 @@ def test_the_summary_never_promises_the_same_rota_from_column_generation() -> No
     assert "name --threads" not in summary(windows)
     cpsat = replace(raced, parameters=models.roster.Parameters(), search="cpsat")
     assert "workers raced the clock; name --threads for the same rota" in summary(cpsat)
+    mip = replace(raced, search="mip")  # HiGHS has no deterministic limit, whatever --threads says
+    assert "HiGHS's branch and cut runs on the wall clock; a rerun may give another rota." in summary(mip)
+    assert "name --threads" not in summary(mip)
 
 
 def test_the_summary_names_a_wall_clock_search_after_the_deterministic_limit_was_spent() -> None:
