@@ -24,6 +24,7 @@ def solve_cpsat(
     solution: Sequence[int] | None = None,
     give_up: float | None = None,
     stop_at: float | None = None,
+    despite_stop: bool = False,
 ) -> tuple[SolveResult, Any]:
     """Solve ``model`` (a ``cp_model.CpModel``); return the result and the solver for values.
 
@@ -43,6 +44,9 @@ def solve_cpsat(
     ``stop_at``: the search stops at its first solution of this objective or better (minimising;
     status ``FEASIBLE``: the caller knows why it is enough, e.g. a bound proven elsewhere that a
     search without proofs, such as local search alone, never reaches by itself).
+    ``despite_stop``: a stop request neither prevents nor ends this solve (still within its
+    limit): for valuing a plan whose every decision the model fixes, which a caller keeps after
+    Ctrl-C; CP-SAT with no time finds not even that plan.
     ``options.log_file``: CP-SAT's search log is appended to it (:func:`_logged`), and shown
     on the terminal only with ``options.verbose``.
     """
@@ -82,7 +86,7 @@ def solve_cpsat(
             field.extend(setting)
         else:
             setattr(params, key, setting)
-    if stop_requested():  # CP-SAT forgets a stop_search made before its solve: do not search at all
+    if stop_requested() and not despite_stop:  # CP-SAT forgets a stop_search made before its solve
         params.max_time_in_seconds = 0.0
     first = _first_solution_timer(cp_model, stop_at)
     timer = None
@@ -96,7 +100,7 @@ def solve_cpsat(
         timer.daemon = True
         timer.start()
     try:
-        with _logged(solver, options.log_file), on_stop(solver.stop_search):
+        with _logged(solver, options.log_file), on_stop(solver.stop_search if not despite_stop else _ignore):
             code = solver.solve(model, first)
     finally:
         if timer is not None:
@@ -118,7 +122,7 @@ def solve_cpsat(
     bound = float(solver.best_objective_bound) if has_plan and has_objective else objective
     if status is Status.OPTIMAL and bound is None:
         bound = objective  # OPTIMAL within ``relative_gap_limit`` keeps CP-SAT's own (lower) bound
-    interrupted = status in (Status.FEASIBLE, Status.NO_SOLUTION) and stop_requested()
+    interrupted = status in (Status.FEASIBLE, Status.NO_SOLUTION) and stop_requested() and not despite_stop
     result = SolveResult(
         status=status,
         objective=objective,
@@ -133,6 +137,10 @@ def solve_cpsat(
         first_solution_seconds=first.seconds if has_plan else None,
     )
     return result, solver
+
+
+def _ignore() -> None:
+    """A stop request's action for a solve that finishes despite it (``despite_stop``)."""
 
 
 @contextmanager

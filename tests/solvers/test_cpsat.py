@@ -158,3 +158,28 @@ def test_the_log_file_gets_every_calls_search_log_appended_and_the_terminal_none
 def test_without_a_log_file_nothing_is_logged(capfd: pytest.CaptureFixture[str]) -> None:
     solve_cpsat(_choose_five(), SolveOptions(time_limit=10, threads=1))
     assert "CP-SAT" not in capfd.readouterr().out
+
+
+def test_a_fixed_model_is_valued_despite_a_stop_request() -> None:
+    """After Ctrl-C a caller values a plan whose every decision the model fixes: given no time
+    CP-SAT finds not even that plan, so ``despite_stop`` lets the solve run (not 'interrupted')."""
+    from solvers import request_stop
+    from solvers.interrupt import clear_stop
+
+    m = cp_model.CpModel()
+    x = [m.new_bool_var(f"x{i}") for i in range(30)]
+    for i in range(29):
+        m.add_bool_or([x[i], x[i + 1]])
+    m.add(sum(x) == 15)
+    m.minimize(sum((i % 7) * v for i, v in enumerate(x)))
+    for i, v in enumerate(x):
+        m.add(v == i % 2)
+    request_stop()
+    try:
+        stopped, _ = solve_cpsat(m, SolveOptions(threads=1))
+        valued, solver = solve_cpsat(m, SolveOptions(threads=1), despite_stop=True)
+    finally:
+        clear_stop()
+    assert not stopped.has_plan and stopped.interrupted
+    assert valued.status is Status.OPTIMAL and not valued.interrupted
+    assert [solver.value(v) for v in x] == [i % 2 for i in range(30)]

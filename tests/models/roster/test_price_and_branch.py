@@ -154,3 +154,36 @@ def test_the_polish_starts_from_every_variable_of_the_lines_rota(monkeypatch: py
     polished, polished_solver = pab._polish(rm, options, pab._hint_of(rm, lines), cut, "cpsat", whole)
     assert given == [whole]
     assert polished.has_plan and rm.penalty_of(polished_solver.value) <= rm.penalty_of(solver.value)
+
+
+def test_a_stop_as_the_lines_rota_is_valued_keeps_it_and_says_interrupted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C just before the rota built from lines is valued (the whole model with every assignment
+    fixed): CP-SAT given no time found not even that rota, so the search ended 'interrupted before
+    any plan was found' (a generated 10 x 28 ward stopped at 3 s and at 6 s). Now the rota is
+    kept, legal, and the run says it was interrupted."""
+    import models.roster
+    from instances.generators.rostering import generate
+    from models.roster.check import check_roster
+    from models.roster.parameters import RosterParameters
+    from solvers import request_stop
+    from solvers.interrupt import clear_stop
+
+    valued = pab._fixed
+
+    def stop_first(*args: Any, **kwargs: Any) -> Any:
+        request_stop()
+        return valued(*args, **kwargs)
+
+    monkeypatch.setattr(pab, "_fixed", stop_first)
+    inp = generate(6, 14, 1)
+    try:
+        plan = models.roster.solve(
+            inp, RosterParameters(search="lines"), options=SolveOptions(time_limit=3, threads=2)
+        )
+    finally:
+        clear_stop()
+    assert plan.found and plan.result.interrupted and plan.stopped_by == "interrupted"
+    check = check_roster(inp, plan.assignments, RosterParameters())
+    assert check.feasible and check.score == plan.result.objective
