@@ -72,8 +72,13 @@ def mip_solve(
         return _without_rota(found, bound, time.perf_counter() - t0), None
     fixed = {key: int(round(values[var.index])) for key, var in rm.x.items()}
     completion = dataclasses.replace(options, time_limit=None, threads=1, extra={})
+    if found.interrupted or options.remaining() == 0.0:  # Ctrl-C or the deadline: value it anyway
+        completion = dataclasses.replace(completion, deadline=None, time_limit=COMPLETION_SECONDS)
     result, solver = solve_cpsat(
-        rm.narrowed(fixed), completion, solution=[int(round(v)) for v in values[: milp.num_cols]]
+        rm.narrowed(fixed),
+        completion,
+        solution=[int(round(v)) for v in values[: milp.num_cols]],
+        despite_stop=True,
     )
     seconds = time.perf_counter() - t0
     if not result.has_plan:

@@ -91,3 +91,29 @@ def test_no_rota_is_proven_infeasible_and_explained() -> None:
 def test_a_heuristic_effort_outside_0_to_1_is_refused(effort: float) -> None:
     with pytest.raises(ModelInputError, match="mip_heuristic_effort"):
         dataclasses.replace(MIP, mip_heuristic_effort=effort)
+
+
+def test_a_stop_during_highs_keeps_its_rota_and_says_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while HiGHS searches: its best rota is still completed and valued by CP-SAT (which,
+    given no time, found not even a rota fixed whole, so the plan was lost) and the run says it
+    was interrupted."""
+    import models.roster.mip_search as mip_search
+    from solvers import request_stop
+    from solvers.interrupt import clear_stop
+
+    searched = mip_search.solve_matrix
+
+    def stopped(*args: object, **kwargs: object) -> object:
+        found, values = searched(*args, **kwargs)  # type: ignore[arg-type]
+        request_stop()
+        return dataclasses.replace(found, interrupted=True), values
+
+    monkeypatch.setattr(mip_search, "solve_matrix", stopped)
+    inp = generate(6, 28, 2)
+    try:
+        plan = models.roster.solve(inp, MIP, options=SolveOptions(time_limit=3, threads=1))
+    finally:
+        clear_stop()
+    assert plan.found and plan.result.interrupted and plan.stopped_by == "interrupted"
+    check = check_roster(inp, plan.assignments, RosterParameters())
+    assert check.feasible and check.score == plan.result.objective
