@@ -8,9 +8,9 @@ import functools
 import json
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -20,6 +20,9 @@ from optimiser.commands.parallel import Job, JobOutcome, command_stopped, run_jo
 from optimiser.errors import InputError, problem_lines
 from optimiser.outputs import RUN_MARKER, replacing, run_folder_refusal
 from optimiser.scenarios import KILLED_ABOVE_MEMORY, KILLED_PAST_CLOCK, NOT_RUN, RUN_FAILED
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def fail(exc: InputError, path: str | None = None) -> None:
@@ -321,6 +324,30 @@ def unanswered(runs: Mapping[str, Path]) -> dict[str, str]:
 
 AGAIN = "run the same command again to finish (it keeps the finished solves)"
 """What to do after a batch command was stopped: a rerun resumes it."""
+
+
+def write_and_close(
+    out: Path,
+    kind: str,
+    runs: Mapping[str, Path],
+    noun: str,
+    *,
+    title: str,
+    report: bool,
+    extra: Mapping[str, pd.DataFrame] | None = None,
+    also: Sequence[str] = (),
+) -> list[str]:
+    """A batch's last step: its comparison written (:func:`optimiser.comparison.write_comparison`,
+    each run without ``summary.json`` named by :func:`unsolved_statuses`), the files named (``also``
+    first: a chart the command wrote itself), and :func:`exit_if_unanswered` of its ``noun``."""
+    from optimiser.comparison import write_comparison  # pandas: loaded when a batch has run
+
+    files = write_comparison(
+        out, kind, runs, title=title, report=report, extra=extra, unsolved=unsolved_statuses(runs)
+    )
+    click.echo(f"Wrote {', '.join([*also, *files])} to {out}")
+    exit_if_unanswered(runs, noun)
+    return files
 
 
 def exit_if_unanswered(runs: Mapping[str, Path], noun: str) -> None:

@@ -54,14 +54,13 @@ from optimiser.commands.batch import (
     batch_options,
     claim_out,
     default_out,
-    exit_if_unanswered,
     exit_without_plan,
     fail,
     run_batch,
     solve_arguments,
     solve_seconds,
     status_without_summary,
-    unsolved_statuses,
+    write_and_close,
 )
 from optimiser.commands.frontier_points import (
     Bound,
@@ -77,6 +76,9 @@ from optimiser.errors import InputError
 from optimiser.scenarios import check_word
 
 AXES = {"access": "sact", "worst_quintile": "sact", "worst": "sact", "response": "ooh"}
+
+CHART = ("frontier.svg",)
+"""The chart a frontier writes beside its comparison (:func:`frontier_chart`)."""
 
 
 def within_standard(run: Path, minutes: float) -> tuple[float, float]:
@@ -243,7 +245,7 @@ def frontier(
     (sact; --x worst) or against the worst response time (ooh; --x response): every point the
     least-cost plan for its target, checked."""
     from optimiser.commands.instance_path import resolve_instance
-    from optimiser.comparison import text_table, write_comparison
+    from optimiser.comparison import text_table
     from optimiser.kinds import load_instance
 
     instance = resolve_instance(path)
@@ -274,17 +276,16 @@ def frontier(
         response_chart(table, out)
         runs = {name: out / "runs" / name for name in table["run"]}
         title = f"Cost against the worst response: {loaded.raw.name}"
-        files = write_comparison(
+        write_and_close(
             out,
             "ooh",
             runs,
+            "point",
             title=title,
             report=report,
             extra={"frontier": table},
-            unsolved=unsolved_statuses(runs),
+            also=["frontier.svg"],
         )
-        click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
-        exit_if_unanswered(runs, "point")
         return
     side = 1 if axis == "worst_quintile" else 0
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
@@ -318,17 +319,16 @@ def frontier(
     frontier_chart(table, out, axis)
     runs = {job.name: job.folder for job in jobs}
     title = f"Cost against access: {loaded.raw.name}"
-    files = write_comparison(
+    write_and_close(
         out,
         "sact",
         runs,
+        "point",
         title=title,
         report=report,
         extra={"frontier": table},
-        unsolved=unsolved_statuses(runs),
+        also=["frontier.svg"],
     )
-    click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
-    exit_if_unanswered(runs, "point")
 
 
 WHOLE_MODEL = ("--set", "solve_method=auto")
@@ -491,7 +491,7 @@ def worst_frontier(
     loaded: Any, args: tuple[str, ...], out: Path, points: int, batch: tuple, report: bool
 ) -> pd.DataFrame:
     """``--x worst``: the cost-minimal plan, the least longest journey, and the points between."""
-    from optimiser.comparison import text_table, write_comparison
+    from optimiser.comparison import text_table
 
     time_limit, memory_limit, workers, scheduler = batch
     args = (*args, "--set", "objective=cost")  # whatever the instance's own objective
@@ -510,17 +510,16 @@ def worst_frontier(
     frontier_chart(table, out, "worst")
     runs = {job.name: job.folder for job in jobs}
     title = f"Cost against the longest journey: {loaded.raw.name}"
-    files = write_comparison(
+    write_and_close(
         out,
         "sact",
         runs,
+        "point",
         title=title,
         report=report,
         extra={"frontier": table},
-        unsolved=unsolved_statuses(runs),
+        also=["frontier.svg"],
     )
-    click.echo(f"Wrote frontier.svg, {', '.join(files)} to {out}")
-    exit_if_unanswered(runs, "point")
     return table
 
 

@@ -19,13 +19,12 @@ from optimiser.commands.batch import (
     batch_options,
     claim_out,
     default_out,
-    exit_if_unanswered,
     exit_without_plan,
     fail,
     run_batch,
     solve_arguments,
     status_without_summary,
-    unsolved_statuses,
+    write_and_close,
 )
 from optimiser.commands.finite import FiniteFloatRange
 from optimiser.commands.parallel import Job
@@ -59,7 +58,7 @@ def regret(
 ) -> None:
     """For every candidate site: the cost of forcing it open or closed, and what else changes."""
     from optimiser.commands.instance_path import resolve_instance
-    from optimiser.comparison import text_table, write_comparison
+    from optimiser.comparison import text_table
     from optimiser.kinds import load_instance
 
     instance = resolve_instance(path)
@@ -96,17 +95,7 @@ def regret(
         click.echo(caveat)
     runs = {job.name: job.folder for job in jobs}
     title = f"Site regret: {loaded.raw.name}"
-    files = write_comparison(
-        out,
-        "sact",
-        runs,
-        title=title,
-        report=report,
-        extra={"regret": table},
-        unsolved=unsolved_statuses(runs),
-    )
-    click.echo(f"Wrote {', '.join(files)} to {out}")
-    exit_if_unanswered(runs, "solve")
+    write_and_close(out, "sact", runs, "solve", title=title, report=report, extra={"regret": table})
 
 
 def unproven_optimum(base_doc: dict[str, Any]) -> str | None:

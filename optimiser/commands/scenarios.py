@@ -23,11 +23,10 @@ from optimiser.commands.batch import (
     batch_options,
     claim_out,
     default_out,
-    exit_if_unanswered,
     fail,
     run_batch,
     solve_arguments,
-    unsolved_statuses,
+    write_and_close,
 )
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
@@ -72,7 +71,6 @@ def scenarios(
 ) -> None:
     """Solve every scenario of a scenario file and compare them (CSV, XLSX, Markdown, report)."""
     from optimiser.commands.instance_path import resolve_instance
-    from optimiser.comparison import write_comparison
     from optimiser.kinds import load_instance
     from optimiser.scenarios import find_scenario_file, read_scenarios
 
@@ -97,13 +95,6 @@ def scenarios(
     ]
     run_batch(jobs, time_limit, memory_limit, workers, scheduler)
     runs = {job.name: job.folder for job in jobs}
-    files = write_comparison(
-        out,
-        first.kind.name,
-        runs,
-        title=f"Scenarios of {first.raw.name}",
-        report=report,
-        unsolved=unsolved_statuses(runs),
+    write_and_close(
+        out, first.kind.name, runs, "scenario", title=f"Scenarios of {first.raw.name}", report=report
     )
-    click.echo(f"Wrote {', '.join(files)} to {out}")
-    exit_if_unanswered(runs, "scenario")
