@@ -118,7 +118,7 @@ def run_limited(
                     break
                 if elapsed > wall_seconds:
                     status = "timeout"
-                    note = f"killed: still running after the wall-clock limit of {wall_seconds:g} s"
+                    note = f"killed: still running after the wall-clock limit of {round(wall_seconds, 1):g} s"
                     _kill_group(popen)
                     break
                 time.sleep(POLL_SECONDS)

@@ -32,3 +32,12 @@ def test_the_memory_note_never_says_a_figure_is_above_an_equal_limit() -> None:
     assert memory_note(100.04, 100) == "killed: resident memory reached the limit of 100 MB"
     assert memory_note(150.56, 150.55) == "killed: resident memory 150.6 MB above the limit of 150.55 MB"
     assert memory_note(150.549, 150.545) == "killed: resident memory reached the limit of 150.545 MB"
+
+
+def test_the_wall_clock_kill_names_its_limit_to_the_tenth_of_a_second(tmp_path: Path) -> None:
+    """A frontier point's limit is its share of the command's: the note read 'the wall-clock limit
+    of 14.7582 s'."""
+    sleeper = [sys.executable, "-c", "import time; time.sleep(30)"]
+    killed = run_limited(sleeper, wall_seconds=0.7582, memory_mb=None, log_file=tmp_path / "slow.log")
+    assert killed.status == "timeout"
+    assert killed.note == "killed: still running after the wall-clock limit of 0.8 s"
