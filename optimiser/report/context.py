@@ -359,6 +359,15 @@ def comparison_headline(table: pd.DataFrame) -> list[tuple[str, str]]:
     return items + [(label, str(int(n))) for label, n in counts.items() if n]
 
 
+def comparison_title(folder: Path) -> str:
+    """The comparison's own title, the heading of its ``comparison.md`` ("Scenarios of lsc-sact",
+    "Cost against access: lsc-sact"), else the folder's name (the report was titled "s2", the
+    folder, over a table its markdown called "Scenarios of lsc-sact")."""
+    path = folder / "comparison.md"
+    first = path.read_text(encoding="utf-8").split("\n", 1)[0] if path.is_file() else ""
+    return first[2:].strip() if first.startswith("# ") and first[2:].strip() else folder.name
+
+
 def comparison_context(folder: Path) -> dict[str, Any]:
     """A comparison (scenarios, frontier or regret): the table, charts, and the first plan's map."""
     table = read_written_csv(folder / "comparison.csv")
@@ -395,7 +404,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         year_maps, _ = rollout_views(first, Path(meta.get("instance", "")))
         maps = [_map_section(m.title, m.svg, m.figures) for m in year_maps if m.svg]
     return {
-        "title": f"{folder.name}",
+        "title": comparison_title(folder),
         "subtitle": f"{count(len(table), 'solve')} compared"
         + (f"; map: {first.name}" if maps and first is not None else ""),
         "headline": comparison_headline(table),

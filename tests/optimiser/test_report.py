@@ -250,6 +250,9 @@ def test_a_comparison_maps_its_first_scenario_not_the_first_by_name(tmp_path: Pa
     table = pd.read_csv(tmp_path / "comparison.csv")
     assert _first_run(tmp_path, table) == tmp_path / "runs" / "base"
     assert comparison_context(tmp_path)["subtitle"] == "2 solves compared"
+    assert comparison_context(tmp_path)["title"] == tmp_path.name  # no comparison.md: the folder
+    (tmp_path / "comparison.md").write_text("# Scenarios of lsc-cover\n\n| scenario |\n", encoding="utf-8")
+    assert comparison_context(tmp_path)["title"] == "Scenarios of lsc-cover"  # the markdown's heading
 
 
 def test_a_regret_bar_of_a_forced_solve_stopped_at_its_limit_is_hatched(tmp_path: Path) -> None:
