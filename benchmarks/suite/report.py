@@ -126,6 +126,7 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
                 "infeasible": int((ran["status"] == "infeasible").sum()),  # proven: an answer
                 "no plan": int(ran["status"].isin(["no_solution", "unbounded"]).sum()),
                 "timeout/killed/error": int(ran["status"].isin(["timeout", "killed", "error"]).sum()),
+                "interrupted": int((ran["status"] == "interrupted").sum()),  # Ctrl-C: a rerun runs them
                 "skipped": int((g["status"] == "skipped").sum()),
                 "total s": ran["seconds"].sum(),
                 "total s (optimal)": solved["seconds"].sum(),

@@ -287,7 +287,11 @@ def run_suite(
         try:
             _execute(todo, context, scheduler, workers or _default_workers(todo), on_row)
         except (KeyboardInterrupt, SystemExit):
-            _write_interrupted(out, order, todo)
+            stopped = _write_interrupted(out, order, todo)
+            if report:  # report.md and the plots of this results.csv, not the run before's
+                from benchmarks.suite.report import write_report
+
+                write_report(stopped, out, title=f"Benchmark suite '{suite.name}'", notes=plan.notes)
             echo(_interrupted_line(len(ran), len(todo), out))
             raise
     table = final_table(read_rows(log_path), order)
@@ -309,17 +313,20 @@ INTERRUPTED = "interrupted"
 runs it)."""
 
 
-def _write_interrupted(out: Path, order: list[str], todo: list[Task]) -> None:
+def _write_interrupted(out: Path, order: list[str], todo: list[Task]) -> pd.DataFrame:
     """results.csv of a run stopped (Ctrl-C or SIGTERM) part way: the last logged row of every
     task, this run's and earlier runs', and each task of ``todo`` never logged as
-    :data:`INTERRUPTED`. An interrupted run left results.csv as the run before had written it (none
-    on a first run), without the tasks this run finished, and said only 'Aborted!'."""
+    :data:`INTERRUPTED` (returned). An interrupted run left results.csv as the run before had
+    written it (none on a first run), without the tasks this run finished, and said only 'Aborted!';
+    its report.md and plots stayed the run before's."""
     rows = read_rows(out / RESULTS_LOG)
     logged = {row["key"] for row in rows}
     note = "the run was stopped before this task finished: the same command runs it"
     left = [task for task in todo if task.key not in logged]
     rows += [base_row(task) | {"status": INTERRUPTED, "note": note, "finished_at": None} for task in left]
-    final_table(rows, order).to_csv(out / RESULTS_CSV, index=False)
+    table = final_table(rows, order)
+    table.to_csv(out / RESULTS_CSV, index=False)
+    return table
 
 
 def _interrupted_line(finished: int, total: int, out: Path) -> str:

@@ -285,3 +285,10 @@ def test_ctrl_c_keeps_every_finished_task_in_results_csv_and_marks_the_rest_inte
     assert dict(table["status"]) == {"a": "optimal", "b": "optimal", "sleeper": "interrupted"}
     assert table.loc["a", "finished_at"] == earlier.rows.set_index("case").loc["a", "finished_at"]
     assert "the same command runs it" in table.loc["sleeper", "note"]
+    report = (out / "report.md").read_text(encoding="utf-8")  # this run's, not none or the last one's
+    summary = report.split("## Summary by family and backend")[1].split("##")[0]
+    header, _, row = (line for line in summary.strip().splitlines() if line.startswith("|"))
+    cells = dict(
+        zip((c.strip() for c in header.split("|")), (c.strip() for c in row.split("|")), strict=True)
+    )
+    assert (cells["tasks"], cells["optimal"], cells["interrupted"]) == ("3", "2", "1")
