@@ -16,7 +16,10 @@ A task is matched by ``(case, backend, repeat)``. Its verdict:
   proven to exist ``now optimal``);
 - ``time-limited``: proven in neither (objectives of time-limited runs are not expected to agree;
   both are shown);
-- ``only recorded`` / ``only new``: the task is in one run only (a case added or dropped).
+- ``only recorded`` / ``only new``: the task is in one run only (a case added or dropped);
+- ``unfinished before`` / ``unfinished now``: the task was ``interrupted`` in that run (a bench
+  stopped by Ctrl-C keeps its unfinished tasks so), which proves nothing either way: a task
+  recorded optimal and interrupted now read ``no longer optimal``, a failure of reproduction.
 
 Only ``changed``, ``no longer optimal`` and ``no longer proven infeasible`` are failures of
 reproduction.
@@ -33,6 +36,7 @@ import pandas as pd
 KEY = ["case", "backend", "repeat"]
 FAILURES = ("changed", "no longer optimal", "no longer proven infeasible")
 INFEASIBLE = "infeasible"
+INTERRUPTED = "interrupted"  # results.csv's status of a task a stopped run never finished
 
 
 def read_results(path: Path) -> pd.DataFrame:
@@ -74,6 +78,10 @@ def _verdict(row: Any, rel_tol: float) -> str:
         return "only recorded"
     if where == "right_only":
         return "only new"
+    if row.status_new == INTERRUPTED:
+        return "unfinished now"
+    if row.status_recorded == INTERRUPTED:
+        return "unfinished before"
     old_none, new_none = row.status_recorded == INFEASIBLE, row.status_new == INFEASIBLE
     old_optimal = row.status_recorded == "optimal"
     new_optimal = row.status_new == "optimal"

@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.suite import compare
 from benchmarks.suite.definition import Suite
 from benchmarks.suite.overrun import overrun_seconds
 from benchmarks.suite.registry import REPO_ROOT, Context, default_data_dir
@@ -308,7 +309,7 @@ def run_suite(
     return outcome
 
 
-INTERRUPTED = "interrupted"
+INTERRUPTED = compare.INTERRUPTED
 """results.csv's status of a task the run was stopped before it finished (never logged: a rerun
 runs it)."""
 

@@ -104,3 +104,14 @@ def test_a_proof_of_infeasibility_is_a_result_reproduced_or_contradicted() -> No
     assert {v for v in verdicts.values() if v in FAILURES} == {"changed", "no longer proven infeasible"}
     text = describe(compare_runs(recorded, new))
     assert "appeared highs#0: changed (recorded infeasible -, now optimal 100)" in text
+
+
+def test_a_task_a_stopped_run_never_finished_is_neither_lost_nor_gained() -> None:
+    """A bench stopped by Ctrl-C writes its unfinished tasks 'interrupted': one recorded optimal
+    and unfinished now read 'no longer optimal' (a failure, exit 4), one unfinished in the record
+    and optimal now 'now optimal'."""
+    recorded = run([("stopped-now", "optimal", 100.0), ("stopped-before", "interrupted", None)])
+    new = run([("stopped-now", "interrupted", None), ("stopped-before", "optimal", 100.0)])
+    verdicts = dict(compare_runs(recorded, new)[["case", "verdict"]].itertuples(index=False))
+    assert verdicts == {"stopped-now": "unfinished now", "stopped-before": "unfinished before"}
+    assert not set(verdicts.values()) & set(FAILURES)
