@@ -35,7 +35,7 @@ import numpy as np
 
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat, solve_matrix
-from solvers.cpsat_mip import linear_model
+from solvers.cpsat_mip import LinearisationStopped, linear_model
 
 __all__ = ["COMPLETION_SECONDS", "mip_solve"]
 
@@ -58,7 +58,13 @@ def mip_solve(
     holding the rota (None without one). ``hint``: assignments ``x[p, d, s]`` to start from."""
     t0 = time.perf_counter()
     options = options.with_deadline()
-    milp = linear_model(rm.model.proto, "roster")
+    try:
+        milp = linear_model(rm.model.proto, "roster", options.deadline)
+    except LinearisationStopped as stopped:
+        message = f"the time limit came while the MILP was written ({stopped})"
+        seconds = time.perf_counter() - t0
+        unsolved = SolveResult(Status.NO_SOLUTION, None, None, None, build_seconds, seconds, "highs", message)
+        return dataclasses.replace(unsolved, options=options.as_dict()), None
     start = _completed(rm, hint, options) if hint else None
     left = options.call_limit()
     run = dataclasses.replace(

@@ -10,7 +10,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from solvers import SolveOptions, Status, solve_cpsat, solve_matrix
-from solvers.cpsat_mip import UnsupportedConstraint, linear_model
+from solvers.cpsat_mip import LinearisationStopped, UnsupportedConstraint, linear_model
 
 
 def _random_model(seed: int) -> cp_model.CpModel:
@@ -117,3 +117,14 @@ def test_the_objective_offset_is_kept() -> None:
 
 def _variables(m: cp_model.CpModel) -> list[object]:
     return [m.get_int_var_from_proto_index(i) for i in range(len(m.proto.variables))]
+
+
+def test_the_rows_stop_at_the_deadline() -> None:
+    """A year's rota for 150 people holds millions of constraints, written one by one: the run's
+    deadline is looked at as they are, not only once HiGHS starts."""
+    import time
+
+    m = _random_model(0)
+    with pytest.raises(LinearisationStopped, match="after 0 of"):
+        linear_model(m.proto, deadline=time.monotonic() - 1.0)
+    assert linear_model(m.proto, deadline=time.monotonic() + 60.0).num_rows > 0

@@ -87,6 +87,17 @@ def test_no_rota_is_proven_infeasible_and_explained() -> None:
     assert "max_consecutive_days" in " ".join(plan.explanation) or len(plan.tables()["violations"]) > 0
 
 
+def test_a_deadline_passed_while_the_milp_is_written_ends_without_a_rota_and_says_why() -> None:
+    import time
+
+    rm = build_roster_model(generate(4, 10, 3), RosterParameters())
+    late = SolveOptions(time_limit=10, threads=1, deadline=time.monotonic() - 1.0)
+    found, holder = mip_solve(rm, late, 0.05)
+    assert holder is None and found.status is Status.NO_SOLUTION
+    assert "the time limit came while the MILP was written" in found.message
+    assert found.options["time_limit"] == 10
+
+
 @pytest.mark.parametrize("effort", [-0.1, 1.5, float("nan")])
 def test_a_heuristic_effort_outside_0_to_1_is_refused(effort: float) -> None:
     with pytest.raises(ModelInputError, match="mip_heuristic_effort"):
