@@ -77,9 +77,6 @@ from optimiser.scenarios import check_word
 
 AXES = {"access": "sact", "worst_quintile": "sact", "worst": "sact", "response": "ooh"}
 
-CHART = ("frontier.svg",)
-"""The chart a frontier writes beside its comparison (:func:`frontier_chart`)."""
-
 
 def within_standard(run: Path, minutes: float) -> tuple[float, float]:
     """(share of attendances, worst quintile's share) within ``minutes`` in a run folder.
@@ -245,7 +242,6 @@ def frontier(
     (sact; --x worst) or against the worst response time (ooh; --x response): every point the
     least-cost plan for its target, checked."""
     from optimiser.commands.instance_path import resolve_instance
-    from optimiser.comparison import text_table
     from optimiser.kinds import load_instance
 
     instance = resolve_instance(path)
@@ -272,20 +268,9 @@ def frontier(
         from optimiser.commands.frontier_ooh import response_chart, response_frontier
 
         table = response_frontier(loaded, args, out, points, (time_limit, memory_limit, workers, scheduler))
-        click.echo(text_table(table))
-        response_chart(table, out)
         runs = {name: out / "runs" / name for name in table["run"]}
         title = f"Cost against the worst response: {loaded.raw.name}"
-        write_and_close(
-            out,
-            "ooh",
-            runs,
-            "point",
-            title=title,
-            report=report,
-            extra={"frontier": table},
-            also=["frontier.svg"],
-        )
+        _finish(out, "ooh", table, runs, title, report, lambda: response_chart(table, out))
         return
     side = 1 if axis == "worst_quintile" else 0
     base = Job("base", out / "runs" / "base", args, {"arguments": list(args)})
@@ -315,20 +300,28 @@ def frontier(
         jobs[-1] = replace(jobs[-1], start=top.folder)  # the top plan meets the highest target
     run_batch(jobs[::-1], time_limit, memory_limit, workers, scheduler)  # highest target first
     table = frontier_table(jobs, targets, params.access_minutes, axis)
-    click.echo(text_table(table))
-    frontier_chart(table, out, axis)
     runs = {job.name: job.folder for job in jobs}
     title = f"Cost against access: {loaded.raw.name}"
-    write_and_close(
-        out,
-        "sact",
-        runs,
-        "point",
-        title=title,
-        report=report,
-        extra={"frontier": table},
-        also=["frontier.svg"],
-    )
+    _finish(out, "sact", table, runs, title, report, lambda: frontier_chart(table, out, axis))
+
+
+def _finish(
+    out: Path,
+    kind: str,
+    table: pd.DataFrame,
+    runs: dict[str, Path],
+    title: str,
+    report: bool,
+    chart: Callable[[], object],
+) -> None:
+    """A frontier's last step, whatever its axis: its table printed, ``frontier.svg`` drawn by
+    ``chart``, and :func:`write_and_close` with the table beside the comparison."""
+    from optimiser.comparison import text_table
+
+    click.echo(text_table(table))
+    chart()
+    extra = {"frontier": table}
+    write_and_close(out, kind, runs, "point", title=title, report=report, extra=extra, also=["frontier.svg"])
 
 
 WHOLE_MODEL = ("--set", "solve_method=auto")
@@ -491,7 +484,6 @@ def worst_frontier(
     loaded: Any, args: tuple[str, ...], out: Path, points: int, batch: tuple, report: bool
 ) -> pd.DataFrame:
     """``--x worst``: the cost-minimal plan, the least longest journey, and the points between."""
-    from optimiser.comparison import text_table
 
     time_limit, memory_limit, workers, scheduler = batch
     args = (*args, "--set", "objective=cost")  # whatever the instance's own objective
@@ -506,20 +498,9 @@ def worst_frontier(
     candidates = candidate_levels(loaded.model_input.input, w_star, w0)
     levels, jobs = worst_points(candidates, points, args, out, batch)
     table = worst_frontier_table(jobs, levels)
-    click.echo(text_table(table))
-    frontier_chart(table, out, "worst")
     runs = {job.name: job.folder for job in jobs}
     title = f"Cost against the longest journey: {loaded.raw.name}"
-    write_and_close(
-        out,
-        "sact",
-        runs,
-        "point",
-        title=title,
-        report=report,
-        extra={"frontier": table},
-        also=["frontier.svg"],
-    )
+    _finish(out, "sact", table, runs, title, report, lambda: frontier_chart(table, out, "worst"))
     return table
 
 
