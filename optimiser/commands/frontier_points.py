@@ -266,24 +266,28 @@ def completeness_line(
 
 def _killed_words(killed: list[str]) -> str:
     """The sentence naming the points whose solves were killed above the memory limit ('' if none)."""
-    if not killed:
-        return ""
-    whose = "its" if len(killed) == 1 else "their"
-    return (
-        f" Killed above the memory limit ({_named(killed)}): {whose} bound is not settled "
-        "(give the command a larger --memory-limit)."
+    return _points_words(
+        killed,
+        "Killed above the memory limit",
+        "{whose} bound is not settled (give the command a larger --memory-limit).",
     )
 
 
 def _no_plan_words(infeasible: list[str]) -> str:
     """The sentence naming the points whose solves proved no plan meets their bound ('' if none)."""
-    if not infeasible:
-        return ""
-    whose = "its" if len(infeasible) == 1 else "their"
-    return (
-        f" Proven infeasible ({_named(infeasible)}): no plan meets {whose} bound, nor any tighter one "
-        "(more time would not change that)."
+    return _points_words(
+        infeasible,
+        "Proven infeasible",
+        "no plan meets {whose} bound, nor any tighter one (more time would not change that).",
     )
+
+
+def _points_words(names: list[str], heading: str, what: str) -> str:
+    """' Heading (the names): what', with ``{whose}`` in ``what`` 'its' or 'their' ('' if none)."""
+    if not names:
+        return ""
+    whose = "its" if len(names) == 1 else "their"
+    return f" {heading} ({_named(names)}): {what.format(whose=whose)}"
 
 
 def _named(names: list[str]) -> str:
