@@ -39,9 +39,9 @@ def main(argv: list[str]) -> None:
     if folder is None:
         raise SystemExit(f"{name} is neither a bundled instance nor a folder")
     case = load_instance(folder).model_input
+    rm = build_roster_model(case.input, case.parameters)  # mip_solve solves copies: built once
     for effort in efforts:
         for seed in seeds:
-            rm = build_roster_model(case.input, case.parameters)
             t0 = time.perf_counter()
             options = SolveOptions(time_limit=seconds, threads=threads, seed=seed)
             found, _ = mip_solve(rm, options, effort)
