@@ -201,7 +201,9 @@ def solve(
         verbose=verbose,
         deadline=solve_deadline(started, _run_limit(time_limit, loaded), _plan_rows(loaded)),
     )
-    click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend} ...", err=True)
+    search = getattr(loaded.model_input.parameters, "search", None)  # a rota's: which search runs
+    searched = f", search {search}" if search and search != "cpsat" else ""
+    click.echo(f"Solving {loaded.raw.name} ({kind.name}) with {backend}{searched} ...", err=True)
     request = _request_meta(folder, backend, gap, overrides, scenario, start_run)
     _solve_contract(loaded, folder, backend, options, out, force, verbose, start, request)
 

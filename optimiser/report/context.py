@@ -186,10 +186,12 @@ def _map_section(title: str, svg: str | None, figures: Sequence[tuple[str, str]]
     return {"title": title, "figures": list(figures), "svg": svg}
 
 
-def asked(request: dict[str, Any] | None) -> list[tuple[str, str]]:
+def asked(request: dict[str, Any] | None, solved: str | None = None) -> list[tuple[str, str]]:
     """The headline's line of what the run was asked (``run.json``'s ``request``): the scenario
     and overrides, the solver, and the start of the SHA-256 of the instance's files, so that a
-    board reading the plan knows which variant of the instance it is; none for an older run."""
+    board reading the plan knows which variant of the instance it is; none for an older run.
+    ``solved``: the backend that solved it (``summary.json``'s), named beside the one asked where
+    they differ (a rota's ``search: mip`` is solved by HiGHS though the run asked ``cpsat``)."""
     if not request:
         return []
     overrides = request.get("overrides") or {}
@@ -205,7 +207,11 @@ def asked(request: dict[str, Any] | None) -> list[tuple[str, str]]:
         parts.append("removed " + ", ".join(map(str, overrides["remove"])))
     words = "; ".join(parts) if parts else "the instance as it is"
     sha = str(request.get("instance_sha256") or "")
-    extra = [str(request["solver"])] if request.get("solver") else []
+    requested = str(request.get("solver") or "")
+    if solved and requested and solved != requested:  # e.g. the rota's ``search: mip``: HiGHS
+        extra = [f"solved by {solved}, asked {requested}"]
+    else:
+        extra = [solved or requested] if solved or requested else []
     extra += [f"instance files {sha[:12]}"] if sha else []
     return [("Solved with", words + (f" ({', '.join(extra)})" if extra else ""))]
 
@@ -244,10 +250,11 @@ def run_context(
             sact_map(run, instance) if kind == "sact" else ooh_map(run, instance) if kind == "ooh" else None
         )
         maps = [_map_section("Map", map_svg)] if map_svg else []
+    solved = (summary.get("solver") or {}).get("backend")
     return {
         "title": f"{meta.get('name', run.name)}: {kind} plan",
         "subtitle": f"Run folder {run.name}",
-        "headline": [*headline(summary), *asked(meta.get("request"))],
+        "headline": [*headline(summary), *asked(meta.get("request"), solved)],
         "explanation": summary.get("explanation") or [],
         "notes": notes,
         "check": summary.get("check"),

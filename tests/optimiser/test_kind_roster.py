@@ -711,3 +711,16 @@ def test_leave_dated_outside_the_rota_is_ignored_with_a_note_naming_the_near_row
 
     inside = make(tmp_path / "h")
     assert load_instance(inside).model_input.notes == ()
+
+
+def test_a_mip_search_says_so_as_it_starts_and_its_report_names_highs(tmp_path: Path) -> None:
+    """``--set search=mip`` printed "Solving ... with cpsat" and its report "(cpsat, ...)", though
+    HiGHS searched; a run of the default search names no search."""
+    folder, out = make(tmp_path / "g"), tmp_path / "run"
+    result = run("solve", str(folder), "--set", "search=mip", "--time-limit", "4", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "(roster) with cpsat, search mip ...\n" in result.output
+    assert run("report", str(out)).exit_code == 0
+    assert "(solved by highs, asked cpsat, instance files" in (out / "report.html").read_text()
+    plain = solve(folder, tmp_path / "plain", "2")
+    assert "(roster) with cpsat ...\n" in plain.output

@@ -353,6 +353,16 @@ def test_the_headline_says_what_the_run_was_asked() -> None:
     assert asked(None) == []  # a run written before run.json recorded its request
 
 
+def test_the_headline_names_the_backend_that_solved_where_it_is_not_the_one_asked() -> None:
+    """A rota searched by ``search: mip`` (HiGHS) read "(cpsat, ...)": the run asked ``cpsat``."""
+    from optimiser.report.context import asked
+
+    request = {"solver": "cpsat", "overrides": {"set": {"search": "mip"}}, "instance_sha256": ""}
+    assert asked(request, "highs") == [("Solved with", "--set search=mip (solved by highs, asked cpsat)")]
+    assert asked(request, "cpsat") == [("Solved with", "--set search=mip (cpsat)")]
+    assert asked({**request, "solver": ""}, "highs") == [("Solved with", "--set search=mip (highs)")]
+
+
 def test_a_reports_headline_names_the_overrides_of_its_run(tiny_instance: Path, tmp_path: Path) -> None:
     run = tmp_path / "run"
     args = ["solve", str(tiny_instance), "--out", str(run), "--open", "B"]
