@@ -76,6 +76,7 @@ from models.roster.master import Master
 from models.roster.pricing_workers import PricingWorkers
 from models.roster.rens import as_found, rens
 from models.roster.search import LnsSettings, lns_solve
+from models.roster.valued import value_rota
 from models.roster.vars import RosterModel
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat, stop_requested
 from solvers.interrupt import stopped_early_message
@@ -1063,8 +1064,7 @@ def _fixed(rm: RosterModel, lines: list[Line], log_file: Path | None = None) -> 
     status is FEASIBLE: fixing proves nothing about other rotas; its log appended to ``log_file``),
     valued even after a stop request (CP-SAT given no time finds not even a rota fixed whole, and
     the search's rota was lost on Ctrl-C: ``interrupted before any plan was found``)."""
-    model = rm.narrowed(_assignments_of(rm, lines))
-    result, solver = solve_cpsat(model, SolveOptions(threads=1, log_file=log_file), despite_stop=True)
+    result, solver = value_rota(rm, _assignments_of(rm, lines), SolveOptions(threads=1, log_file=log_file))
     if result.has_plan:  # CP-SAT's "optimal" is of the fixed model: not a word for the user
         stopped = stop_requested()  # valued despite a stop (Ctrl-C), which the run reports
         message = stopped_early_message(True) if stopped else FROM_LINES

@@ -48,6 +48,7 @@ from models.roster.report import (
     penalty_table,
 )
 from models.roster.search import auto_search, lns_solve
+from models.roster.valued import value_rota
 from models.roster.vars import RosterModel
 from models.roster.window_bound import hours_short, window_bound
 from solvers import SolveOptions, SolveResult, Status, relative_gap, solve_cpsat, stop_requested
@@ -576,8 +577,7 @@ def _constructed(
     worked = _worked(rm, rolled.assignments)
     if worked is None:
         return None
-    fixed = rm.narrowed(worked)
-    result, solver = solve_cpsat(fixed, dataclasses.replace(run, time_limit=run.call_limit()))
+    result, solver = value_rota(rm, worked, dataclasses.replace(run, time_limit=run.call_limit()))
     return (result, solver) if result.has_plan else None
 
 

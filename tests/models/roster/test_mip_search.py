@@ -39,7 +39,7 @@ def test_a_small_ward_is_solved_to_the_optimum_cp_sat_proves() -> None:
 
 def test_stopped_by_the_clock_the_rota_is_legal_and_the_bound_below_its_penalty() -> None:
     inp = generate(8, 28, 1)
-    plan = models.roster.solve(inp, MIP, options=SolveOptions(time_limit=4, threads=1))
+    plan = models.roster.solve(inp, MIP, options=SolveOptions(time_limit=8, threads=1))
     assert plan.found and plan.stopped_by in ("wall clock", "proven optimal")
     assert plan.result.bound is not None and plan.result.bound <= plan.result.objective
     assert plan.result.bound == int(plan.result.bound)  # whole points
@@ -114,17 +114,44 @@ def test_a_stop_during_highs_keeps_its_rota_and_says_interrupted(monkeypatch: py
 
     searched = mip_search.solve_matrix
 
-    def stopped(*args: object, **kwargs: object) -> object:
-        found, values = searched(*args, **kwargs)  # type: ignore[arg-type]
+    def stopped(model: object, options: SolveOptions, **kwargs: object) -> object:
+        first = dataclasses.replace(options, extra={**options.extra, "mip_max_improving_sols": 1})
+        found, values = searched(model, first, **kwargs)  # type: ignore[arg-type]
+        assert values is not None  # HiGHS's first rota, however busy the machine (not the clock)
         request_stop()
         return dataclasses.replace(found, interrupted=True), values
 
     monkeypatch.setattr(mip_search, "solve_matrix", stopped)
     inp = generate(6, 28, 2)
     try:
-        plan = models.roster.solve(inp, MIP, options=SolveOptions(time_limit=3, threads=1))
+        plan = models.roster.solve(inp, MIP, options=SolveOptions(time_limit=60, threads=1))
     finally:
         clear_stop()
     assert plan.found and plan.result.interrupted and plan.stopped_by == "interrupted"
     check = check_roster(inp, plan.assignments, RosterParameters())
     assert check.feasible and check.score == plan.result.objective
+
+
+def test_a_start_rota_is_completed_with_at_least_the_completion_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tenth of a short limit (0.23 s of 2.3 s) was too little to complete the start on a busy
+    machine, and HiGHS, left without it, ended without a rota: the completion has at least
+    ``COMPLETION_SECONDS``, at most half of the time left, and a tenth of a long limit."""
+    import models.roster.mip_search as mip_search
+
+    given: list[float | None] = []
+    value_rota = mip_search.value_rota
+
+    def valued(rm: object, hint: object, options: SolveOptions, **kwargs: object) -> object:
+        given.append(options.time_limit)
+        return value_rota(rm, hint, options, **kwargs)  # type: ignore[arg-type]
+
+    inp = generate(4, 10, 3)
+    rm = build_roster_model(inp, RosterParameters())
+    proof, solver = solve_cpsat(rm.model, SolveOptions(time_limit=10, threads=1))
+    hint = {key: int(solver.value(var)) for key, var in rm.x.items()}
+    monkeypatch.setattr(mip_search, "value_rota", valued)
+    for limit in (2.3, 5.0, 60.0):
+        assert mip_search._completed(rm, hint, SolveOptions(time_limit=limit, threads=1)) is not None
+    assert given == pytest.approx([1.15, mip_search.COMPLETION_SECONDS, 6.0], abs=0.05)
