@@ -28,9 +28,11 @@ class RolloutPlan:
         ``chairs_removed``, ``event`` (opens / closes / grows / shrinks / blank).
     costs : one row per year: running (sites and chairs), patient travel, unserved penalty,
         capital (chairs and new sites), closures, total, discount factor, discounted total.
-    access : one row per year (and deprivation quintile, 0 = all): mean minutes and shares within
-        30, 45 and 60 minutes. Each year's plan also holds its ``access_by_district``; ``tables()``
-        gives them together as ``access_by_district`` (year first) when the zones name districts.
+    access : one row per year for all zones (``quintile`` ``all``) and one per year and deprivation
+        quintile present (1-5; 0 = zones of unknown quintile, as in ``zones.csv``): mean minutes and
+        shares within 30, 45 and 60 minutes. Each year's plan also holds its
+        ``access_by_district``; ``tables()`` gives them together as ``access_by_district`` (year
+        first) when the zones name districts.
     """
 
     result: SolveResult
@@ -323,10 +325,15 @@ def _costs(
     return pd.DataFrame(rows)
 
 
+ALL_ZONES = "all"
+"""``quintile`` of a year's row for all its zones in ``access_by_year``: 0 is the zones of unknown
+quintile (``zones.csv``), whose row the all-zones row, once also 0, shared a year with."""
+
+
 def _access(years: tuple[YearModel, ...], plans: list[SactPlan]) -> pd.DataFrame:
-    rows = []
+    rows: list[dict[str, object]] = []
     for year, plan in zip(years, plans, strict=True):
-        rows.append({"year": year.year, "quintile": 0, **plan.access})
+        rows.append({"year": year.year, "quintile": ALL_ZONES, **plan.access})
         for _, q in plan.access_by_quintile.iterrows():
             # a row of the quintile table is a float Series: the quintile is made whole again
             rows.append({"year": year.year, **q.to_dict(), "quintile": int(q["quintile"])})

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.rollout.solve import ALL_ZONES
 from optimiser.exports.safe import read_written_csv
 from optimiser.report.instance import run_instance_loaded
 from optimiser.report.maps import network_map
@@ -92,6 +93,13 @@ def timeline(schedule: pd.DataFrame) -> str:
         label = f"{site['name'].iloc[0]} ({site_id})"
         rows.append(f"<tr><th>{html.escape(label)}</th>{''.join(cells)}</tr>")
     return f'<table class="data grid"><tr><th>site</th>{head}</tr>{"".join(rows)}</table>'
+
+
+def all_zones_access(year_access: pd.DataFrame) -> pd.DataFrame:
+    """A year's row for all its zones in ``access_by_year.csv`` (``quintile`` read as text): ``all``;
+    in a run written before it was so named, the first row of quintile 0."""
+    named = year_access[year_access["quintile"] == ALL_ZONES]
+    return named if len(named) else year_access[year_access["quintile"] == "0"].head(1)
 
 
 def year_figures(
@@ -171,13 +179,13 @@ def rollout_views(
     allocation = read_written_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
     links = read_written_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
     access_file = run / "access_by_year.csv"
-    access = pd.read_csv(access_file) if access_file.is_file() else None
+    access = pd.read_csv(access_file, dtype={"quintile": str}) if access_file.is_file() else None
     maps = []
     for label in chosen:
         year = schedule[schedule["year"] == label]
         year_access = None
         if access is not None:
-            year_access = access[(access["year"] == label) & (access["quintile"] == 0)]
+            year_access = all_zones_access(access[access["year"] == label])
         figures = year_figures(year, year_access, float(data.parameters.access_minutes))
         svg = network_map(
             data,

@@ -173,8 +173,21 @@ def test_the_rollouts_access_by_year_gives_whole_quintiles(with_districts: model
     ).assign(nurse_factor=1.0, hub_capacity_factor=1.0)
     plan = models.rollout.solve(models.rollout.Input(base=with_districts, years=years), options=EXACT)
     table = plan.tables()["access_by_year"]
-    assert pd.api.types.is_integer_dtype(table["quintile"])
-    assert table["quintile"].tolist() == [0, 1, 2, 3]
+    assert table["quintile"].tolist() == ["all", 1, 2, 3]
+
+
+def test_the_rollouts_all_zones_row_is_not_the_unknown_quintiles(tiny_instance: Path) -> None:
+    """Z1 of unknown quintile (0): its year's row and the all-zones row were both quintile 0."""
+    (tiny_instance / "zones.csv").write_text(DISTRICTS.replace("600,1", "600,0"), encoding="utf-8")
+    base = load_instance(tiny_instance).model_input.input
+    years = pd.DataFrame(
+        {"year": [2026], "demand_factor": [1.0], "capital_budget": np.nan, "access_target": np.nan}
+    ).assign(nurse_factor=1.0, hub_capacity_factor=1.0)
+    plan = models.rollout.solve(models.rollout.Input(base=base, years=years), options=EXACT)
+    table = plan.tables()["access_by_year"].set_index("quintile")
+    assert not table.index.duplicated().any()
+    assert table.loc["all", "attendances"] == pytest.approx(1400.0)
+    assert table.loc[0, "attendances"] == pytest.approx(600.0)
 
 
 def test_the_rollout_gives_access_by_district_for_every_year(with_districts: models.sact.Input) -> None:
