@@ -27,28 +27,59 @@ def sact_map(run: Path, instance: Path, colour_by: str = "travel") -> str | None
     plan = read_written_csv(run / "sites.csv", dtype={"site_id": str})
     hub = run / "hub_links.csv"
     links = read_written_csv(hub, dtype={"site_id": str, "hub_id": str}) if hub.is_file() else None
-    return network_map(data, allocation, plan, links, colour_by)
+    return network_map(data, allocation, read_unserved(run), plan, links, colour_by)
+
+
+def read_unserved(run: Path) -> pd.DataFrame | None:
+    """The run's ``unserved.csv`` (zone_id, attendances; a roll-out's with its year), or None."""
+    file = run / "unserved.csv"
+    return read_written_csv(file, dtype={"zone_id": str}) if file.is_file() else None
+
+
+def zone_attendances(allocation: pd.DataFrame, unserved: pd.DataFrame | None) -> pd.Series:
+    """Each zone's attendances a year in the plan, served and unserved, by ``zone_id``: the run's
+    demand, with its ``demand_growth``, ``scale_demand`` or roll-out year's growth, which the
+    instance's zones table does not hold."""
+    parts = [allocation[["zone_id", "attendances"]]]
+    if unserved is not None and len(unserved):
+        parts.append(unserved[["zone_id", "attendances"]])
+    return pd.concat(parts).groupby("zone_id")["attendances"].sum()
+
+
+def _zone(zone_id: str, row: pd.Series, attendances: float, minutes: float | None) -> svgmap.Zone:
+    """One zone of the map: sized by its ``attendances`` in the plan, coloured by its mean
+    ``minutes`` of travel (None: none of it served)."""
+    if minutes is not None and pd.isna(minutes):
+        minutes = None
+    return svgmap.Zone(
+        lat=float(row["lat"]),
+        lon=float(row["lon"]),
+        weight=attendances,
+        minutes=minutes,
+        quintile=int(row.get("quintile", 0) or 0),
+        label=f"{row.get('name', zone_id)} ({zone_id}): {attendances:,.0f} attendances a year, "
+        + ("unserved" if minutes is None else f"{minutes:.0f} min mean travel"),
+    )
 
 
 def network_map(
-    data: Any, allocation: pd.DataFrame, plan: pd.DataFrame, hub_links: pd.DataFrame | None, colour_by: str
+    data: Any,
+    allocation: pd.DataFrame,
+    unserved: pd.DataFrame | None,
+    plan: pd.DataFrame,
+    hub_links: pd.DataFrame | None,
+    colour_by: str,
 ) -> str | None:
-    """The map of one SACT network: ``plan`` has site_id, open, chairs, current_chairs, change."""
+    """The map of one SACT network: ``plan`` has site_id, open, chairs, current_chairs, change;
+    each zone is sized and labelled by its attendances in ``allocation`` and ``unserved``."""
     zones_in = data.zones
     if not {"lat", "lon"} <= set(zones_in.columns):
         return None
+    demand = zone_attendances(allocation, unserved)
     weighted = allocation.assign(w=allocation["attendances"] * allocation["minutes"]).groupby("zone_id")
     minutes = weighted["w"].sum() / weighted["attendances"].sum().where(lambda s: s > 0)
     zones = [
-        svgmap.Zone(
-            lat=float(row["lat"]),
-            lon=float(row["lon"]),
-            weight=float(row["attendances"]),
-            minutes=None if zone_id not in minutes.index else float(minutes[zone_id]),
-            quintile=int(row.get("quintile", 0) or 0),
-            label=f"{row.get('name', zone_id)} ({zone_id}): {row['attendances']:,.0f} attendances a year, "
-            + (f"{minutes[zone_id]:.0f} min mean travel" if zone_id in minutes.index else "unserved"),
-        )
+        _zone(str(zone_id), row, float(demand.get(zone_id, 0.0)), minutes.get(zone_id))
         for zone_id, row in zones_in.iterrows()
         if pd.notna(row["lat"]) and pd.notna(row["lon"])
     ]

@@ -20,7 +20,7 @@ import pandas as pd
 from models.rollout.solve import ALL_ZONES
 from optimiser.exports.safe import read_written_csv
 from optimiser.report.instance import run_instance_loaded
-from optimiser.report.maps import network_map
+from optimiser.report.maps import network_map, read_unserved
 
 EVENT_MARKS = {"opens": "new", "closes": "closed", "grows": "+", "shrinks": "-"}
 
@@ -178,6 +178,7 @@ def rollout_views(
     data = loaded.model_input.input.base
     allocation = read_written_csv(run / "allocation.csv", dtype={"zone_id": str, "site_id": str})
     links = read_written_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
+    unserved = read_unserved(run)
     access_file = run / "access_by_year.csv"
     access = pd.read_csv(access_file, dtype={"quintile": str}) if access_file.is_file() else None
     maps = []
@@ -190,6 +191,7 @@ def rollout_views(
         svg = network_map(
             data,
             allocation[allocation["year"] == label],
+            None if unserved is None else unserved[unserved["year"] == label],
             map_states(year, data.sites),
             links[links["year"] == label],
             "travel",

@@ -394,3 +394,24 @@ def test_a_comparisons_headline_tells_solves_proven_infeasible_from_those_stoppe
     }
     (tmp_path / "comparison.csv").write_text("scenario,status,check\nbase,optimal,passed\n")
     assert dict(comparison_context(tmp_path)["headline"]) == {"Solves": "1", "Checked": "1"}
+
+
+def test_a_maps_zones_give_the_runs_attendances_not_the_instances(tmp_path: Path) -> None:
+    """Solved with demand doubled (--set demand_growth=1.0): the map's zones read the instance's
+    attendances, half the run's, beside tables giving the run's."""
+    runner = CliRunner()
+    args = ["generate", "sact", "--zones", "12", "--sites", "4", "--seed", "3", str(tmp_path / "inst")]
+    assert runner.invoke(main, args).exit_code == 0
+    run = tmp_path / "run"
+    args = ["solve", str(tmp_path / "inst"), "--out", str(run), "--set", "demand_growth=1.0"]
+    args += ["--set", "allow_unserved=true", "--time-limit", "30"]
+    assert runner.invoke(main, args, catch_exceptions=False).exit_code == 0
+    html = write_report(run).read_text(encoding="utf-8")
+    allocation = pd.read_csv(run / "allocation.csv", dtype={"zone_id": str})
+    unserved = pd.read_csv(run / "unserved.csv", dtype={"zone_id": str})
+    planned = pd.concat([allocation, unserved]).groupby("zone_id")["attendances"].sum()
+    shown = {
+        z: float(a.replace(",", "")) for z, a in re.findall(r"\((\w+)\): ([\d,]+) attendances a year", html)
+    }
+    assert shown and set(shown) == set(planned.index)
+    assert all(shown[z] == pytest.approx(planned[z], abs=0.5) for z in shown)

@@ -70,6 +70,16 @@ def test_by_default_the_first_middle_and_last_years_are_mapped(rollout_run: Path
         assert "new since today</span>" in section and "new site</span>" not in section
 
 
+def test_each_years_map_gives_that_years_attendances(rollout_run: Path) -> None:
+    """Demand 2.2 times 2026's in 2029: every year's zones read the instance's 2026 attendances."""
+    sections = map_sections(write_report(rollout_run).read_text(encoding="utf-8"))
+    totals = [
+        sum(float(a.replace(",", "")) for a in re.findall(r"\): ([\d,]+) attendances a year", section))
+        for section in sections
+    ]
+    assert totals[2] / totals[0] == pytest.approx(2.2, rel=0.01)
+
+
 def test_the_years_asked_are_mapped_with_their_own_sites(rollout_run: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     result = CliRunner().invoke(main, ["report", str(rollout_run), "--years", "2027,1"])
