@@ -325,6 +325,14 @@ def replacing(path: Path) -> Iterator[Path]:
         raise
 
 
+def save_figure(figure: Any, path: Path) -> None:
+    """A matplotlib ``figure`` saved as ``path`` (its format from the suffix) through
+    :func:`replacing`: a symbolic link there is replaced, never written through (``optimiser
+    report`` once drew regret.svg over the file such a link pointed to)."""
+    with replacing(path) as tmp:
+        figure.savefig(tmp, format=path.suffix.lstrip("."))
+
+
 def list_in_run(folder: Path, name: str) -> None:
     """Add ``name`` to the files the run folder ``folder``'s ``run.json`` lists (when it has one),
     so that ``solve --force`` over the folder replaces it with the run's other files."""

@@ -73,6 +73,7 @@ from optimiser.commands.frontier_points import (
 )
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
+from optimiser.outputs import save_figure
 from optimiser.scenarios import check_word
 
 AXES = {"access": "sact", "worst_quintile": "sact", "worst": "sact", "response": "ooh"}
@@ -193,7 +194,7 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     path = out / "frontier.svg"
-    fig.savefig(path)
+    save_figure(fig, path)
     plt.close(fig)
     return path
 

@@ -36,6 +36,7 @@ from optimiser.commands.frontier_points import (
     with_monotone,
 )
 from optimiser.commands.parallel import Job
+from optimiser.outputs import save_figure
 from optimiser.scenarios import check_word
 
 
@@ -163,6 +164,6 @@ def response_chart(table: pd.DataFrame, out: Path) -> Path:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     path = out / "frontier.svg"
-    fig.savefig(path)
+    save_figure(fig, path)
     plt.close(fig)
     return path

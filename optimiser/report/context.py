@@ -13,6 +13,7 @@ from models.common.words import count, status_words
 from models.sact.access import percent
 from optimiser.exports.safe import read_written_csv
 from optimiser.kinds.figures import gap_percent, money
+from optimiser.outputs import save_figure
 from optimiser.report import svgmap
 from optimiser.report.instance import loaded_instance, run_instance, run_map_note
 from optimiser.report.maps import ooh_map, sact_map
@@ -325,7 +326,7 @@ def _regret_chart(regret: pd.DataFrame, out: Path, optimum_proven: bool = True) 
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     path = out / "regret.svg"
-    fig.savefig(path)
+    save_figure(fig, path)
     plt.close(fig)
     return _svg_file(path)
 

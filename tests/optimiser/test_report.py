@@ -274,6 +274,20 @@ def test_a_regret_bar_of_a_forced_solve_stopped_at_its_limit_is_hatched(tmp_path
     assert proven is not None and "hatch" not in proven and "stopped at its limit" not in proven
 
 
+def test_a_regret_chart_never_writes_through_a_symbolic_link(tmp_path: Path) -> None:
+    """``optimiser report`` of a regret folder whose regret.svg was a link drew the chart over the
+    file it pointed to, a user's, anywhere."""
+    from optimiser.report.context import _regret_chart
+
+    users = tmp_path / "board-paper.txt"
+    users.write_text("my own work", encoding="utf-8")
+    (tmp_path / "regret.svg").symlink_to(users)
+    regret = pd.DataFrame({"name": ["Site A"], "forced": ["open"], "regret": [1200.0], "status": ["optimal"]})
+    assert _regret_chart(regret, tmp_path) is not None
+    assert users.read_text(encoding="utf-8") == "my own work"
+    assert not (tmp_path / "regret.svg").is_symlink()
+
+
 def test_regret_bars_against_an_unproven_optimum_are_not_called_upper_bounds(tmp_path: Path) -> None:
     """When the optimum's own solve stopped at its limit, a regret is the difference of two plans'
     costs, neither proven: the axis says a bar may be higher or lower, and no longer calls a hatched
