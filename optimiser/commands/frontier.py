@@ -290,7 +290,8 @@ def frontier(
     ceiling = chair_ceiling(loaded.model_input.input) if axis == "worst_quintile" else 1.0
     top = ends[-1] if axis == "access" else None
     s_top, proven = top_share(top.folder, params.access_minutes) if top is not None else (None, False)
-    click.echo(top_line(s0, s_max, s_top, proven, params.access_minutes, axis, ceiling))
+    base_proven = proven_optimal(base.folder)
+    click.echo(top_line(s0, s_max, s_top, proven, params.access_minutes, axis, ceiling, base_proven))
     if ceiling < s_max - TARGET_STEP:
         s_max = max(s0, floor_target(ceiling))
     high = max(s0, s_max if s_top is None else min(s_max, s_top))
@@ -349,8 +350,13 @@ def top_share(folder: Path, minutes: float) -> tuple[float | None, bool]:
     whether that plan was proven to reach the most (its solve optimal)."""
     if not (folder / "allocation.csv").is_file():
         return None, False
+    return within_standard(folder, minutes)[0], proven_optimal(folder)
+
+
+def proven_optimal(folder: Path) -> bool:
+    """Whether the run in ``folder`` was solved to optimality (``summary.json``'s solver status)."""
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    return within_standard(folder, minutes)[0], (summary.get("solver") or {}).get("status") == "optimal"
+    return bool((summary.get("solver") or {}).get("status") == "optimal")
 
 
 def top_line(
@@ -361,12 +367,19 @@ def top_line(
     minutes: float,
     axis: str = "access",
     ceiling: float = 1.0,
+    base_proven: bool = True,
 ) -> str:
-    """What the frontier's ends are, in one line for the terminal (``ceiling``: :func:`chair_ceiling`)."""
+    """What the frontier's ends are, in one line for the terminal (``ceiling``: :func:`chair_ceiling`;
+    ``base_proven`` False: the cost-optimal solve stopped at its limit, its plan not proven least-cost)."""
     whose = (
         "the worst-served deprivation quintile's attendances" if axis == "worst_quintile" else "attendances"
     )
-    first = f"The least-cost plan has {s0:.2%} of {whose} within {minutes:g} minutes"
+    plan = (
+        "The least-cost plan"
+        if base_proven
+        else "The cheapest plan found in the time (not proven least-cost)"
+    )
+    first = f"{plan} has {s0:.2%} of {whose} within {minutes:g} minutes"
     if s_top is None and ceiling < s_max - TARGET_STEP:
         return (
             f"{first}; {s_max:.2%} have a candidate site within it, but the chairs of those sites treat "

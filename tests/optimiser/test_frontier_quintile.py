@@ -117,3 +117,15 @@ def test_a_worst_quintile_frontier_of_zones_without_quintiles_is_refused(tmp_pat
     assert result.exit_code == 2, result.output
     assert "frontier --x worst_quintile needs the zones' deprivation quintiles (1-5)" in result.output
     assert not out.exists()
+
+
+def test_the_frontiers_first_line_calls_an_unproven_base_no_least_cost_plan(tmp_path: Path) -> None:
+    """lsc-sact at --time-limit 40: the cost-optimal solve stopped 'feasible' (5,890,465, and a
+    point at its own target found 5,866,217), yet the line read 'The least-cost plan has 90.00%'."""
+    from optimiser.commands.frontier import proven_optimal, top_line
+
+    (tmp_path / "summary.json").write_text('{"solver": {"status": "feasible"}}', encoding="utf-8")
+    assert not proven_optimal(tmp_path)
+    line = top_line(0.9, 0.979, None, False, 30.0, base_proven=proven_optimal(tmp_path))
+    assert line.startswith("The cheapest plan found in the time (not proven least-cost) has 90.00%")
+    assert top_line(0.9, 0.979, None, False, 30.0).startswith("The least-cost plan has 90.00%")
