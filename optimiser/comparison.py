@@ -104,5 +104,8 @@ def write_comparison(
     if report:
         from optimiser.report import write_report
 
-        files.append(write_report(out).name)
+        written = write_report(out).name
+        if "regret" in (extra or {}) and (out / "regret.svg").is_file():  # the report draws it
+            files.append("regret.svg")
+        files.append(written)
     return files

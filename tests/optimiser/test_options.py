@@ -22,14 +22,16 @@ def run(*args: str) -> object:
 
 
 def test_regret_ranks_every_site_against_solves_by_hand(tiny_instance: Path, tmp_path: Path) -> None:
-    """In the quick suite (about 4 s), as :func:`test_the_frontier_prices_access_in_the_quick_suite`
+    """In the quick suite (seconds, report included), as :func:`test_the_frontier_prices_access_in_the_quick_suite`
     is: the rest of this module is slow, so the quick suite ran no regret or cost-access frontier.
     Optimum: A and B open (37,000). Forcing A closed leaves B alone with 2 chairs:
     4,000 + 2 x 5,000 + 600 x 40 + 300 x 15 + 500 x 5 = 45,000 (regret 8,000); forcing B closed
     leaves A alone: 47,000 (regret 10,000)."""
     out = tmp_path / "regret"
-    result = run("regret", str(tiny_instance), "--out", str(out), "--time-limit", "30", "--no-report")
+    result = run("regret", str(tiny_instance), "--out", str(out), "--time-limit", "30")
     assert result.exit_code == 0, result.output
+    wrote = next(line for line in result.output.splitlines() if line.startswith("Wrote "))
+    assert "regret.svg, report.html" in wrote and (out / "regret.svg").is_file()  # the report draws it
     table = pd.read_csv(out / "regret.csv")
     assert table["site_id"].tolist() == ["A", "B"]
     assert table["regret"].tolist() == pytest.approx([8000.0, 10000.0])
