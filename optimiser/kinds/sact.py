@@ -299,6 +299,7 @@ def summary(plan: SactPlan) -> str:
         + " + ".join(f"{label} {money(c[key])}" for key, label in _COST_PARTS)
         + f" = {money(cost)}",
         _access_line(a, p),
+        *_quintile_target_lines(plan.access_by_quintile, p),
     ]
     own = f["objective_figures"]
     if own["objective"] == "coverage":
@@ -367,6 +368,27 @@ def _access_line(a: dict[str, float], p: SactParameters) -> str:
         f"{line}\nJourneys{served}: mean {a['mean_minutes']:.1f} min, "
         f"95th percentile {a['p95_minutes']:.1f} min, worst {a['worst_minutes']:.1f} min"
     )
+
+
+def _quintile_target_lines(by_quintile: pd.DataFrame, p: SactParameters) -> list[str]:
+    """One line for the deprivation quintiles' own access targets (``access_target_q<k>``, or
+    ``access_target`` in each under ``access_by_quintile``): each quintile's share within
+    ``access_minutes`` beside its target, of the attendances the model and the checker test it
+    against (the served ones with ``allow_unserved``). None without such a target: a planner who
+    asked 97 % for the most deprived quintile read only the overall share."""
+    targets = {q: t for q, t in p.access_targets().items() if q > 0}
+    if not targets or by_quintile.empty:
+        return []
+    column = "served_within_access_standard" if p.allow_unserved else "within_access_standard"
+    quintiles = pd.to_numeric(by_quintile["quintile"], errors="coerce")
+    shares = dict(zip(quintiles, by_quintile[column], strict=True))
+    words = [
+        f"quintile {q} {percent(shares[q])} (target {percent(t)})"
+        for q, t in sorted(targets.items())
+        if q in shares and not math.isnan(shares[q])
+    ]
+    base = "of served attendances" if p.allow_unserved else "of attendances"
+    return [f"Quintile targets, {base} within {p.access_minutes:g} min: " + ", ".join(words)] if words else []
 
 
 def _site_lines(plan: SactPlan) -> list[str]:

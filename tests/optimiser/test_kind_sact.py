@@ -108,6 +108,32 @@ def test_a_plan_serving_no_one_says_so_not_nan() -> None:
     assert line.endswith("Journeys of served attendances: none, no attendance is served")
 
 
+def test_each_quintiles_own_target_is_printed_beside_its_share() -> None:
+    """``--set access_target_q1=0.97`` was checked but the terminal showed only the overall share
+    and target; the quintile's own share is of the attendances the checker tests (the served ones
+    with allow_unserved), and a quintile without a target or without zones is left out."""
+    from models.sact.input import SactParameters
+    from optimiser.kinds.sact import _quintile_target_lines
+
+    by_quintile = pd.DataFrame(
+        {
+            "quintile": [1, 2, 3],
+            "within_access_standard": [0.9712, 0.5, 0.8],
+            "served_within_access_standard": [0.99, 0.6, float("nan")],
+        }
+    )
+    own = SactParameters(access_target_q1=0.97, access_target_q5=0.9)
+    assert _quintile_target_lines(by_quintile, own) == [
+        "Quintile targets, of attendances within 30 min: quintile 1 97.12% (target 97%)"
+    ]
+    every = SactParameters(access_target=0.8, access_by_quintile=True, allow_unserved=True, access_minutes=45)
+    assert _quintile_target_lines(by_quintile, every) == [
+        "Quintile targets, of served attendances within 45 min: quintile 1 99% (target 80%), "
+        "quintile 2 60% (target 80%)"
+    ]
+    assert _quintile_target_lines(by_quintile, SactParameters(access_target=0.95)) == []
+
+
 def test_a_quintile_target_of_a_quintile_no_zone_is_in_is_noted(tiny_instance: Path) -> None:
     """--set access_target_q5=0.99 on zones of quintiles 1-3 bound nothing and nothing said so."""
     from optimiser.kinds import load_instance
