@@ -271,6 +271,7 @@ def _edit_ooh(
     known = _ids(sites, "site_id")
     for key in ("open", "close"):
         problems += _unknown(getattr(ov, key), known, key, "site", ov)
+    problems += [_opened_and_closed(ov, s) for s in sorted(set(ov.open) & set(ov.close))]
     if ov.scale_demand or ov.remove:
         problems.append(Problem(ov.source, "scale_demand and remove do not apply to 'ooh' instances"))
     tables["sites"] = _set_where(sites, "site_id", ov.open, {"keeps_own_rota": "true"})

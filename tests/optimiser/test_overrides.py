@@ -176,3 +176,19 @@ def test_open_wins_over_must_close_as_close_wins_over_must_open(tiny_instance: P
     assert bool(table.loc["B", "must_open"]) is True and bool(table.loc["B", "must_close"]) is False
     table = load_instance(tiny_instance, overrides=Overrides(close=("A",))).model_input.input.sites
     assert bool(table.loc["A", "must_open"]) is False and bool(table.loc["A", "must_close"]) is True
+
+
+def test_an_ooh_site_given_to_open_and_close_is_bad_input() -> None:
+    """``--open RTXBW --close RTXBW`` on lsc-ooh was solved as asked, a site that must keep its own
+    rota and may host none, and reported as an infeasible plan (exit 1) where sact refuses the
+    same contradiction as bad input (exit 2)."""
+    from instances import bundled_folder
+
+    given = Overrides(
+        source="--set", open=("RTXBW",), close=("RTXBW",), options={"open": "--open", "close": "--close"}
+    )
+    with pytest.raises(InputError) as caught:
+        load_instance(bundled_folder("lsc-ooh"), overrides=given)
+    assert [str(p) for p in caught.value.problems] == [
+        "--open and --close: site 'RTXBW' is both opened and closed"
+    ]
