@@ -148,9 +148,22 @@ def _leave_days(instance: Path | None) -> dict[tuple[str, str], str]:
     }
 
 
+def _rota_staff(run: Path) -> set[str]:
+    """Everyone on the run's rota (``staff_summary.csv``), those with no shift too; empty without it."""
+    path = run / "staff_summary.csv"
+    return set(read_written_csv(path, dtype=str)["staff_id"]) if path.is_file() else set()
+
+
+def _horizon(run: Path) -> tuple[str, str]:
+    """The run's first and last ISO dates (``summary.json``); the widest range without them."""
+    horizon = _json(run / "summary.json").get("horizon") or {}
+    return str(horizon.get("first_date") or "0000-00-00"), str(horizon.get("last_date") or "9999-99-99")
+
+
 def rota_grid(run: Path, instance: Path | None = None) -> str | None:
     """The rota as a staff x date grid, one colour per shift type, each day of leave grey
-    (:data:`LEAVE_CELL`; read from ``instance``) (escaped HTML)."""
+    (:data:`LEAVE_CELL`; read from ``instance``) (escaped HTML): a row for everyone on the rota,
+    a column for each day someone works or is on leave."""
     import html
 
     path = run / "assignments.csv"
@@ -163,8 +176,11 @@ def rota_grid(run: Path, instance: Path | None = None) -> str | None:
         s: SHIFT_COLOURS[i % len(SHIFT_COLOURS)] for i, s in enumerate(sorted(shifts["shift_id"].unique()))
     }
     grid = shifts.pivot_table(index="staff_id", columns="date", values="shift_id", aggfunc="first")
-    away = _leave_days(instance)
-    dates = sorted(grid.columns)
+    staff = sorted(set(grid.index) | _rota_staff(run))
+    first, last = _horizon(run)
+    away = {(p, d): why for (p, d), why in _leave_days(instance).items() if p in staff and first <= d <= last}
+    dates = sorted(set(grid.columns) | {d for _, d in away})
+    grid = grid.reindex(index=staff, columns=dates)
     head = "".join(f"<th>{html.escape(pd.Timestamp(d).strftime('%a %d %b'))}</th>" for d in dates)
     rows = []
     for staff, row in grid.iterrows():

@@ -314,7 +314,7 @@ def test_a_rota_grid_shows_each_day_of_leave(tmp_path: Path) -> None:
     grid = rota_grid(tmp_path, bundled_path("lsc-sact-nurses"))
     assert grid is not None
     n01 = grid.split("<tr><th>N01</th>")[1].split("</tr>")[0]
-    assert n01.count("<td") == 2 and 'class="leave" title="annual leave"' in n01  # 17 March
+    assert n01.count("<td") == 6 and n01.count('class="leave" title="annual leave"') == 5  # 17-21 March
     assert "lv</td>" not in grid.split("<tr><th>N02</th>")[1]
     assert 'class="leave"' not in (rota_grid(tmp_path) or "")  # no instance: the shifts alone
 
@@ -429,3 +429,28 @@ def test_a_maps_zones_give_the_runs_attendances_not_the_instances(tmp_path: Path
     }
     assert shown and set(shown) == set(planned.index)
     assert all(shown[z] == pytest.approx(planned[z], abs=0.5) for z in shown)
+
+
+def test_a_rota_grid_keeps_leave_on_days_nobody_works_and_staff_without_shifts(tmp_path: Path) -> None:
+    """The grid's columns were the days someone works and its rows the staff with a shift: N11's
+    bank holiday on Good Friday (no shift that day), N04 (on leave all week, no shift) and N13 (no
+    shift) were missing from the report, where rota.xlsx shows them."""
+    from instances import bundled_path
+    from optimiser.report.context import rota_grid
+
+    (tmp_path / "assignments.csv").write_text(
+        "staff_id,date,shift_id\nN01,2025-04-17,E\nN11,2025-04-17,L\n", encoding="utf-8"
+    )
+    (tmp_path / "staff_summary.csv").write_text(
+        "staff_id,name\nN01,a\nN04,b\nN11,c\nN13,d\n", encoding="utf-8"
+    )
+    (tmp_path / "summary.json").write_text(
+        '{"horizon": {"first_date": "2025-04-14", "last_date": "2025-04-19"}}', encoding="utf-8"
+    )
+    grid = rota_grid(tmp_path, bundled_path("lsc-sact-nurses"))
+    assert grid is not None and "<th>Fri 18 Apr</th>" in grid and "<th>Mon 21 Apr</th>" not in grid
+    n04 = grid.split("<tr><th>N04</th>")[1].split("</tr>")[0]
+    n11 = grid.split("<tr><th>N11</th>")[1].split("</tr>")[0]
+    assert n04.count('title="annual leave"') == 5 and 'title="bank holiday"' in n11
+    columns = grid.split("</tr>")[0].count("<th>") - 1  # Mon 14 to Wed 16 April (N04's leave) and 17-18
+    assert columns == 5 and f"<tr><th>N13</th>{'<td></td>' * columns}</tr>" in grid
