@@ -71,7 +71,25 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         )
     except ModelInputError as exc:  # a rule checked only by the model: report it against its file
         raise InputError(_model_problems(exc, rows, files)) from None
-    return ModelCase(data, OohParameters(**{k: params[k] for k in MODEL_PARAMETERS}))
+    notes = _estimated_travel_note(tables.get("travel"), travel, files["travel"], params)
+    return ModelCase(data, OohParameters(**{k: params[k] for k in MODEL_PARAMETERS}), notes)
+
+
+def _estimated_travel_note(
+    given: pd.DataFrame | None, travel: pd.DataFrame, file: str, params: dict[str, Any]
+) -> tuple[str, ...]:
+    """A note naming the travel pairs the plan reads that ``file`` leaves out (estimated from the
+    sites' coordinates), so a pair deleted or never given is not taken for the user's own figure."""
+    estimated = travel.iloc[0 if given is None else len(given) :]
+    if estimated.empty:
+        return ()
+    pairs = [f"{r.from_site} -> {r.to_site} {r.minutes:.1f} min" for r in estimated.head(5).itertuples()]
+    more = f" and {len(estimated) - 5} more" if len(estimated) > 5 else ""
+    return (
+        f"{file}: travel minutes of {count(len(estimated), 'needed pair')} not in the file, estimated "
+        f"from coordinates (straight-line km x {params['road_factor']:g} at {params['speed_kmh']:g} km/h "
+        f"+ {params['overhead_minutes']:g} min): {', '.join(pairs)}{more}.",
+    )
 
 
 def _check_bands(bands: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> None:

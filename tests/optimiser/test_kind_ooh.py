@@ -162,6 +162,22 @@ def test_missing_travel_is_estimated_from_coordinates_or_named(lsc: Path) -> Non
     assert "Traceback" not in result.output
 
 
+def test_a_travel_pair_left_out_is_named_as_estimated(lsc: Path, tmp_path: Path) -> None:
+    """A needed pair deleted from travel.csv was estimated from coordinates in silence: the plan
+    read 27.92 minutes from Preston to Chorley as if the user had given it."""
+    edit(lsc, "travel.csv", "RXN02,RXN01,27.9\n", "")
+    note = (
+        f"Note on the input: {lsc / 'travel.csv'}: travel minutes of 1 needed pair not in the file, "
+        "estimated from coordinates (straight-line km x 1.3 at 50 km/h + 5 min): RXN02 -> RXN01 27.9 min."
+    )
+    assert note in flat(run("validate", str(lsc)).output)
+    result = run("solve", str(lsc), "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0 and note in flat(result.output)
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["input_notes"] == [note.removeprefix("Note on the input: ")]
+    assert "Note on the input" not in run("validate", str(LSC)).output  # the bundled file gives every pair
+
+
 def test_infeasible_instance_exits_1_naming_site_service_and_shortfall(lsc: Path, tmp_path: Path) -> None:
     # 20 minutes from Westmorland to its rota's hub, and Westmorland may not host acute oncology
     edit(lsc, "services.csv", "(consultant),non-resident,60,", "(consultant),non-resident,20,")
