@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,7 @@ def main() -> None:
     type=click.Path(path_type=Path),
     default=None,
     help="Write the solver's log here (started afresh; CP-SAT: every call of the run, one after another); "
-    "never a file in the instance folder.",
+    "never a file in an instance folder (one holding instance.yaml).",
 )
 @click.option("--verbose", is_flag=True, help="Stream the solver's log.")
 @click.option(
@@ -239,16 +240,24 @@ def _run_limit(time_limit: float | None, loaded: Any) -> float | None:
 def _start_log(log_file: Path, instance: Path) -> None:
     """An empty ``--log`` file, before any solver writes to it (CP-SAT appends each call of the
     run: :func:`solvers.cpsat.solve_cpsat`); one that cannot be written, or that lies in the
-    instance folder (``--log inst/zones.csv`` emptied the table and filled it with the log), exits
-    2 before solving."""
-    if instance.resolve() in log_file.resolve().parents:
-        click.echo(f"--log {log_file}: lies in the instance folder {instance}; write it elsewhere", err=True)
+    instance folder (``--log inst/zones.csv`` emptied the table and filled it with the log), or in
+    any other instance's folder (one holding ``instance.yaml``: solving one instance with ``--log
+    other/demand.csv`` emptied the other's table), exits 2 before solving."""
+    parents = log_file.resolve().parents
+    held = instance.resolve() if instance.resolve() in parents else _instance_holding(parents)
+    if held is not None:
+        click.echo(f"--log {log_file}: lies in the instance folder {held}; write it elsewhere", err=True)
         sys.exit(EXIT_BAD_INPUT)
     try:
         log_file.write_text("", encoding="utf-8")
     except OSError as exc:
         click.echo(f"--log {log_file}: cannot be written ({exc.strerror or exc})", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _instance_holding(folders: Sequence[Path]) -> Path | None:
+    """The first of ``folders`` that is an instance's (it holds ``instance.yaml``), or None."""
+    return next((folder for folder in folders if (folder / "instance.yaml").is_file()), None)
 
 
 def _plan_rows(loaded: Any) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -405,6 +406,19 @@ def test_log_never_writes_into_the_instance(tiny_instance: Path, tmp_path: Path,
     assert result.exit_code == 2, result.output
     assert "--log" in result.output and "instance" in result.output
     assert {p.name: p.read_bytes() for p in tiny_instance.iterdir()} == before
+    assert not (tmp_path / "run").exists()
+
+
+def test_log_never_writes_into_another_instance(tiny_instance: Path, tmp_path: Path) -> None:
+    """solve lsc-ooh --log ../lsc-cover/demand.csv emptied the other instance's table: only the
+    folder of the instance being solved was refused. A file in any folder holding instance.yaml
+    is refused, exit 2, before anything is solved or written."""
+    other = Path(shutil.copytree(tiny_instance, tmp_path / "other"))
+    before = {p.name: p.read_bytes() for p in other.iterdir()}
+    result = solve(tiny_instance, tmp_path / "run", "--log", str(other / "zones.csv"))
+    assert result.exit_code == 2, result.output
+    assert f"--log {other / 'zones.csv'}: lies in the instance folder {other}" in result.output
+    assert {p.name: p.read_bytes() for p in other.iterdir()} == before
     assert not (tmp_path / "run").exists()
 
 
