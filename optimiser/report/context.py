@@ -176,11 +176,13 @@ def rota_grid(run: Path, instance: Path | None = None) -> str | None:
         s: SHIFT_COLOURS[i % len(SHIFT_COLOURS)] for i, s in enumerate(sorted(shifts["shift_id"].unique()))
     }
     grid = shifts.pivot_table(index="staff_id", columns="date", values="shift_id", aggfunc="first")
-    staff = sorted(set(grid.index) | _rota_staff(run))
+    people = sorted(set(grid.index) | _rota_staff(run))
     first, last = _horizon(run)
-    away = {(p, d): why for (p, d), why in _leave_days(instance).items() if p in staff and first <= d <= last}
+    away = {
+        (p, d): why for (p, d), why in _leave_days(instance).items() if p in people and first <= d <= last
+    }
     dates = sorted(set(grid.columns) | {d for _, d in away})
-    grid = grid.reindex(index=staff, columns=dates)
+    grid = grid.reindex(index=people, columns=dates)
     head = "".join(f"<th>{html.escape(pd.Timestamp(d).strftime('%a %d %b'))}</th>" for d in dates)
     rows = []
     for staff, row in grid.iterrows():
