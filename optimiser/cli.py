@@ -478,16 +478,16 @@ def _validate_scenarios(folder: Path, path: str, every: bool) -> None:
 )
 def report(folder: Path, years: str | None, instance: Path | None) -> None:
     """Write report.html for a run folder or a comparison (scenarios, frontier, regret) folder."""
-    from optimiser.report import write_report
+    from optimiser.report import write_report_files
     from optimiser.report.instance import run_map_note
     from optimiser.report.rollout import parse_years
 
     try:
-        path = write_report(folder, years=parse_years(years), instance=instance)
+        *drawn, path = write_report_files(folder, years=parse_years(years), instance=instance)
     except (FileNotFoundError, ValueError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"Wrote {path}")
+    click.echo(f"Wrote {path}" + "".join(f" and {chart.name}" for chart in drawn))
     if (note := run_map_note(folder, instance)) is not None:
         click.echo(note, err=True)
 

@@ -102,10 +102,7 @@ def write_comparison(
     files = ["comparison.csv", "comparison.xlsx", "comparison.md", "differences.csv"]
     files += [f"{name}.csv" for name in extra or {}]
     if report:
-        from optimiser.report import write_report
+        from optimiser.report import write_report_files
 
-        written = write_report(out).name
-        if "regret" in (extra or {}) and (out / "regret.svg").is_file():  # the report draws it
-            files.append("regret.svg")
-        files.append(written)
+        files += [path.name for path in write_report_files(out)]
     return files

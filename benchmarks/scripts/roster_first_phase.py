@@ -23,10 +23,9 @@ import json
 import sys
 import time
 
-from instances import bundled_folder
+from benchmarks.scripts.instance_argument import loaded_instance
 from models.roster.build import build_roster_model
 from models.roster.first_phase import hardened_model
-from optimiser.kinds import load_instance
 from solvers import SolveOptions, solve_cpsat
 
 
@@ -34,7 +33,7 @@ def main(argv: list[str]) -> None:
     name, units, threads = argv[0], float(argv[1]), int(argv[2])
     seeds = [int(seed) for seed in argv[3].split(",")]
     extra = json.loads(argv[4]) if len(argv) > 4 else {}
-    case = load_instance(bundled_folder(name)).model_input
+    case = loaded_instance(name).model_input
     rm = build_roster_model(case.input, case.parameters)
     hard, count = hardened_model(rm, case.parameters.first_hard)
     if extra.pop("broken", False):

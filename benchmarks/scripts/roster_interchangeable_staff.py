@@ -20,10 +20,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from instances import bundled_path
+from benchmarks.scripts.instance_argument import instance_folder, loaded_instance
 from models.roster.curtois_qu import read_instance, to_roster_input
 from models.roster.input import RosterInput
-from optimiser.kinds import load_instance
 
 PER_PERSON = ("leave", "preassigned", "requests", "history", "published")
 
@@ -55,10 +54,9 @@ def rota_input(argument: str) -> RosterInput:
     """The rota of a bundled name, an instance folder or a Curtois & Qu file."""
     if argument.endswith(".txt"):
         return to_roster_input(read_instance(argument))
-    folder = Path(argument) if Path(argument).is_dir() else bundled_path(argument)
-    if folder is None:
+    if instance_folder(argument) is None:
         raise SystemExit(f"{argument}: not a bundled rota, an instance folder or an Instance*.txt")
-    return load_instance(folder).model_input.input
+    return loaded_instance(argument).model_input.input
 
 
 def main(argv: list[str]) -> None:

@@ -24,10 +24,9 @@ import time
 
 import pandas as pd
 
-from instances import bundled_path
+from benchmarks.scripts.instance_argument import loaded_instance
 from models.roster.build import build_roster_model
 from models.roster.search import LnsSettings, lns_solve
-from optimiser.kinds import load_instance
 from solvers import SolveOptions
 
 
@@ -37,10 +36,7 @@ def main(argv: list[str]) -> None:
     overrides = {
         key: type(getattr(default, key))(text) for key, text in (pair.split("=", 1) for pair in argv[3:])
     }
-    folder = bundled_path(name)
-    if folder is None:
-        raise SystemExit(f"{name} is not a bundled instance")
-    case = load_instance(folder).model_input
+    case = loaded_instance(name).model_input
     rm = build_roster_model(case.input, case.parameters)
     rota = pd.read_csv(assignments)
     person = {staff_id: p for p, staff_id in enumerate(rm.staff)}

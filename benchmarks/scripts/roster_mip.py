@@ -21,12 +21,10 @@ from __future__ import annotations
 import math
 import sys
 import time
-from pathlib import Path
 
-from instances import bundled_path
+from benchmarks.scripts.instance_argument import loaded_instance
 from models.roster.build import build_roster_model
 from models.roster.mip_search import mip_solve
-from optimiser.kinds import load_instance
 from solvers import SolveOptions
 
 
@@ -35,10 +33,7 @@ def main(argv: list[str]) -> None:
     efforts = [float(e) for e in argv[2].split(",")]
     seeds = [int(s) for s in argv[3].split(",")]
     threads = int(argv[4]) if len(argv) > 4 else 2
-    folder = bundled_path(name) or (Path(name) if Path(name).is_dir() else None)
-    if folder is None:
-        raise SystemExit(f"{name} is neither a bundled instance nor a folder")
-    case = load_instance(folder).model_input
+    case = loaded_instance(name).model_input
     rm = build_roster_model(case.input, case.parameters)  # mip_solve solves copies: built once
     for effort in efforts:
         for seed in seeds:

@@ -35,17 +35,16 @@ from typing import Any
 
 import pandas as pd
 
-from instances import bundled_folder
+from benchmarks.scripts.instance_argument import loaded_instance
 from models.roster.build import build_roster_model
 from models.roster.search import _breaches
 from models.roster.vars import RosterModel
-from optimiser.kinds import load_instance
 from solvers import SolveOptions, Status, solve_cpsat
 
 
 def main(argv: list[str]) -> None:
     name, assignments, kind, size = argv[0], argv[1], argv[2], int(argv[3])
-    case = load_instance(bundled_folder(name)).model_input
+    case = loaded_instance(name).model_input
     rm = build_roster_model(case.input, case.parameters)
     person = {staff_id: p for p, staff_id in enumerate(rm.staff)}
     rota = pd.read_csv(assignments)

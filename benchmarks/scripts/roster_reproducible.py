@@ -24,11 +24,9 @@ import dataclasses
 import json
 import sys
 import time
-from pathlib import Path
 
 import models.roster
-from instances import bundled_path
-from optimiser.kinds import load_instance
+from benchmarks.scripts.instance_argument import loaded_instance
 from solvers import SolveOptions
 
 LIMIT = 60.0  # seconds of the notional time limit the units are spread over
@@ -38,10 +36,7 @@ LOOSE = 100.0  # wall-clock backstop as a multiple of the limit: never reached
 def main(argv: list[str]) -> None:
     name, units, tag, seeds = argv[0], float(argv[1]), argv[2], [int(s) for s in argv[3].split(",")]
     extra = json.loads(argv[4]) if len(argv) > 4 else {}
-    folder = bundled_path(name) or (Path(name) if Path(name).is_dir() else None)
-    if folder is None:
-        raise SystemExit(f"{name} is neither a bundled instance nor a folder")
-    case = load_instance(folder).model_input
+    case = loaded_instance(name).model_input
     fields = {f.name for f in dataclasses.fields(case.parameters)}
     threads = int(extra.pop("threads", 2))
     ours = {k: v for k, v in extra.items() if k in fields}

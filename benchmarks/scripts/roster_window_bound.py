@@ -16,18 +16,16 @@ import sys
 import time
 
 import models.roster
-from instances import bundled_path
+from benchmarks.scripts.instance_argument import instance_folder, loaded_instance
 from instances.generators.rostering import generate
 from models.roster.window_bound import window_bound
-from optimiser.kinds import load_instance
 from solvers import SolveOptions
 
 
 def main(argv: list[str]) -> None:
     for spec in argv:
-        folder = bundled_path(spec)
-        if folder is not None:
-            case = load_instance(folder).model_input
+        if instance_folder(spec) is not None:
+            case = loaded_instance(spec).model_input
             inp, params = case.input, case.parameters
         else:
             staff, days = (int(n) for n in spec.split("x"))

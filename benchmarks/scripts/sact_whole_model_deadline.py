@@ -21,15 +21,13 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import models.sact.large as large
 import solvers.highs_direct as highs_direct
-from instances import bundled_path
-from optimiser.kinds import load_instance
+from benchmarks.scripts.instance_argument import loaded_instance
 from solvers import SolveOptions, solve_matrix
 from solvers.search_state import StagedSearch
 
@@ -85,7 +83,7 @@ def main() -> None:
     large._whole_model_stage = experiment(
         [float(x) for x in limits.split(",")], [float(x) for x in factors.split(",")]
     )
-    loaded = load_instance(bundled_path(name) or Path(name))
+    loaded = loaded_instance(name)
     case = loaded.model_input
     assert loaded.kind.model is not None
     loaded.kind.model.solve(

@@ -20,12 +20,10 @@ import argparse
 import json
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 import models.sact.large as large
-from instances import bundled_path
-from optimiser.kinds import load_instance
+from benchmarks.scripts.instance_argument import loaded_instance
 from solvers import SolveOptions
 
 
@@ -44,7 +42,7 @@ def _value(text: str) -> Any:
 
 def run(name: str, seconds: float) -> dict[str, Any]:
     """One solve of instance ``name`` with a deadline ``seconds`` from its start."""
-    loaded = load_instance(bundled_path(name) or Path(name))
+    loaded = loaded_instance(name)
     case = loaded.model_input
     model = loaded.kind.model
     assert model is not None

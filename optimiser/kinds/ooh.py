@@ -56,7 +56,9 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         )
     _check_bands(bands, rows["bands"], files["bands"], problems)
     rotas = _check_rotas(tables["rotas"], clinicians, rows, files, problems)
-    travel = _complete_travel(tables.get("travel"), rows.get("travel"), sites, rotas, params, files, problems)
+    travel, estimated = _complete_travel(
+        tables.get("travel"), rows.get("travel"), sites, rotas, params, files, problems
+    )
     if problems:
         raise InputError(problems)
     try:
@@ -71,16 +73,13 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
         )
     except ModelInputError as exc:  # a rule checked only by the model: report it against its file
         raise InputError(_model_problems(exc, rows, files)) from None
-    notes = _estimated_travel_note(tables.get("travel"), travel, files["travel"], params)
+    notes = _estimated_travel_note(estimated, files["travel"], params)
     return ModelCase(data, OohParameters(**{k: params[k] for k in MODEL_PARAMETERS}), notes)
 
 
-def _estimated_travel_note(
-    given: pd.DataFrame | None, travel: pd.DataFrame, file: str, params: dict[str, Any]
-) -> tuple[str, ...]:
-    """A note naming the travel pairs the plan reads that ``file`` leaves out (estimated from the
-    sites' coordinates), so a pair deleted or never given is not taken for the user's own figure."""
-    estimated = travel.iloc[0 if given is None else len(given) :]
+def _estimated_travel_note(estimated: pd.DataFrame, file: str, params: dict[str, Any]) -> tuple[str, ...]:
+    """A note naming the travel pairs the plan reads that ``file`` leaves out (``estimated``, from
+    the sites' coordinates), so a pair deleted or never given is not taken for the user's own figure."""
     if estimated.empty:
         return ()
     pairs = [f"{r.from_site} -> {r.to_site} {r.minutes:.1f} min" for r in estimated.head(5).itertuples()]
@@ -261,18 +260,20 @@ def _complete_travel(
     params: dict[str, Any],
     files: dict[str, str],
     problems: list[Problem],
-) -> pd.DataFrame:
-    """The user's travel minutes plus every needed pair left out, estimated from coordinates."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The user's travel minutes plus every needed pair left out, estimated from coordinates; and
+    the estimated pairs alone (named in a note, so they are not taken for the user's figures)."""
     file = files["travel"]
     columns = ["from_site", "to_site", "minutes"]
-    given = pd.DataFrame(columns=columns) if given is None else given[columns]
+    none = pd.DataFrame(columns=columns)
+    given = none if given is None else given[columns]
     dup = given.duplicated(["from_site", "to_site"])
     for idx in given.index[dup]:
         pair = f"{given.at[idx, 'from_site']} -> {given.at[idx, 'to_site']}"
         problems.append(Problem(file, f"pair {pair} is listed twice", _row(rows, idx), "to_site"))
     given = given.loc[~dup]
     if rotas.empty or problems:
-        return given
+        return given, none
     pairs = _needed_pairs(sites, rotas, bool(params["allow_cross_trust"]))
     known = pd.MultiIndex.from_frame(given[["from_site", "to_site"]])
     missing = pairs[~pd.MultiIndex.from_frame(pairs[["hub_id", "site_id"]]).isin(known)]
@@ -296,9 +297,10 @@ def _complete_travel(
         )
     if len(lacking) > MAX_LISTED:
         problems.append(Problem(file, f"... and {len(lacking) - MAX_LISTED} more pairs missing"))
+    estimated = estimated.reset_index(drop=True)
     if given.empty:
-        return estimated.reset_index(drop=True)
-    return pd.concat([given, estimated], ignore_index=True) if len(estimated) else given
+        return estimated, estimated
+    return (pd.concat([given, estimated], ignore_index=True) if len(estimated) else given), estimated
 
 
 def _model_problems(exc: ModelInputError, rows: dict[str, pd.Series], files: dict[str, str]) -> list[Problem]:

@@ -42,12 +42,22 @@ def _environment() -> jinja2.Environment:
 def write_report(
     folder: Path, out: Path | None = None, years: Sequence[int] | None = None, instance: Path | None = None
 ) -> Path:
-    """Write ``report.html`` for the run or comparison folder ``folder``; return its path.
+    """Write ``report.html`` for the run or comparison folder ``folder``; return its path (and the
+    charts it drew beside it: :func:`write_report_files`).
 
     ``years``: the years of a roll-out run to map, each a year or a position 1..T (None: the
     first, middle and last).  Raises ValueError for years of another kind of run or not in it.
     ``instance``: where a run's instance is now, when it has moved since the run.
     """
+    return write_report_files(folder, out, years, instance)[-1]
+
+
+def write_report_files(
+    folder: Path, out: Path | None = None, years: Sequence[int] | None = None, instance: Path | None = None
+) -> list[Path]:
+    """:func:`write_report`, returning every file it wrote: the charts drawn for it into
+    ``folder`` (a regret's ``regret.svg``), then the report itself, so that no caller has to guess
+    which charts a report adds."""
     folder = Path(folder)
     if (folder / "comparison.csv").is_file():
         if years is not None or instance is not None:
@@ -59,6 +69,7 @@ def write_report(
         context = run_context(folder, years, instance)
     else:
         raise FileNotFoundError(f"{folder} holds neither a run (run.json) nor a comparison (comparison.csv)")
+    drawn: list[Path] = context.pop("drawn", [])
     html = _environment().get_template("report.html.j2").render(**context)
     path = out or folder / REPORT_FILE
     if out is None:
@@ -67,7 +78,7 @@ def write_report(
         tmp.write_text(html, encoding="utf-8")
     if out is None:
         list_in_run(folder, REPORT_FILE)
-    return path
+    return [*drawn, path]
 
 
 def _refuse_a_report_of_yours(folder: Path, path: Path) -> None:

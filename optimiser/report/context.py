@@ -402,6 +402,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
     if frontier_svg:
         charts.append(("Trade-off frontier (points in the frontier table below)", frontier_svg))
     tables = [("comparison", _table(table), len(table))]
+    drawn: list[Path] = []
     if (folder / "regret.csv").is_file():
         regret = read_written_csv(folder / "regret.csv")
         optimum = table.loc[table["scenario"] == "optimum", "status"] if "scenario" in table else None
@@ -409,6 +410,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         chart = _regret_chart(regret, folder, proven)
         if chart:
             charts.append(("What forcing each site costs", chart))
+            drawn.append(folder / "regret.svg")
         tables.insert(0, ("regret", _table(regret), len(regret)))
     if (folder / "frontier.csv").is_file():
         frontier = read_written_csv(folder / "frontier.csv")
@@ -443,4 +445,5 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         "charts": charts,
         "tables": tables,
         "version": meta.get("version", ""),
+        "drawn": drawn,  # the chart files drawn into the folder: write_report lists them
     }

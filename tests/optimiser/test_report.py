@@ -454,3 +454,24 @@ def test_a_rota_grid_keeps_leave_on_days_nobody_works_and_staff_without_shifts(t
     assert n04.count('title="annual leave"') == 5 and 'title="bank holiday"' in n11
     columns = grid.split("</tr>")[0].count("<th>") - 1  # Mon 14 to Wed 16 April (N04's leave) and 17-18
     assert columns == 5 and f"<tr><th>N13</th>{'<td></td>' * columns}</tr>" in grid
+
+
+def test_a_report_returns_every_file_it_wrote_and_the_command_names_them(tmp_path: Path) -> None:
+    """A regret comparison's report draws regret.svg beside report.html: the report's writer lists
+    both (comparison's "Wrote" line had guessed at the chart from the folder), ``optimiser
+    report`` names both, and a comparison without a regret draws no chart."""
+    from click.testing import CliRunner
+
+    from optimiser.cli import main
+    from optimiser.report import write_report_files
+
+    table = pd.DataFrame({"scenario": ["optimum", "open-A"], "status": ["optimal"] * 2, "cost": [1e6, 1.2e6]})
+    table.to_csv(tmp_path / "comparison.csv", index=False)
+    assert write_report_files(tmp_path) == [tmp_path / "report.html"]
+    assert not (tmp_path / "regret.svg").exists()
+    regret = pd.DataFrame({"name": ["Site A"], "forced": ["open"], "regret": [2e5], "status": ["optimal"]})
+    regret.to_csv(tmp_path / "regret.csv", index=False)
+    assert write_report_files(tmp_path) == [tmp_path / "regret.svg", tmp_path / "report.html"]
+    result = CliRunner().invoke(main, ["report", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"Wrote {tmp_path / 'report.html'} and regret.svg"

@@ -20,6 +20,7 @@ from models.roster.mip_search import mip_solve
 from models.roster.parameters import RosterParameters
 from models.roster.solve import proof_options
 from solvers import SolveOptions, Status, solve_cpsat
+from tests.models.roster.quick_rota import quick_rota
 
 MIP = RosterParameters(search="mip")
 
@@ -53,10 +54,7 @@ def test_a_start_rota_is_highs_first_solution() -> None:
     start: the hint was completed by CP-SAT and handed over whole."""
     inp = generate(6, 28, 2)
     rm = build_roster_model(inp, RosterParameters())
-    quick = SolveOptions(time_limit=10, threads=1, seed=0, extra={"max_deterministic_time": 1.0})
-    start, solver = solve_cpsat(rm.model, quick)
-    assert start.has_plan
-    hint = {key: int(solver.value(var)) for key, var in rm.x.items()}
+    start, hint = quick_rota(rm)
     options = SolveOptions(time_limit=2.3, threads=1, extra={})
     found, holder = mip_solve(rm, options, 0.2, hint=hint)
     assert found.has_plan and holder is not None

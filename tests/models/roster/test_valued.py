@@ -8,6 +8,7 @@ from models.roster.parameters import RosterParameters
 from models.roster.valued import value_rota
 from solvers import SolveOptions, request_stop, solve_cpsat
 from solvers.interrupt import clear_stop
+from tests.models.roster.quick_rota import quick_rota
 
 
 def test_a_rota_is_valued_at_its_penalty_even_after_a_stop_request() -> None:
@@ -16,10 +17,7 @@ def test_a_rota_is_valued_at_its_penalty_even_after_a_stop_request() -> None:
     ``despite_stop``, so a stop then ended the run without it)."""
     inp = generate(5, 14, 4)
     rm = build_roster_model(inp, RosterParameters())
-    quick = SolveOptions(time_limit=10, threads=1, seed=0, extra={"max_deterministic_time": 1.0})
-    found, solver = solve_cpsat(rm.model, quick)
-    assert found.has_plan
-    rota = {key: int(solver.value(var)) for key, var in rm.x.items()}
+    found, rota = quick_rota(rm)
     request_stop()
     try:
         stopped, _ = solve_cpsat(rm.narrowed(rota), SolveOptions(threads=1))
