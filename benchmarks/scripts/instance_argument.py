@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from optimiser.commands.instance_path import resolve_instance
+from instances import bundled_path
 from optimiser.kinds import load_instance
 from optimiser.kinds.base import LoadedInstance
 
 
 def instance_folder(argument: str) -> Path | None:
     """The folder of ``argument``, a bundled instance's name or an instance folder; else None."""
-    folder = resolve_instance(argument)
-    return folder if folder.is_dir() else None
+    folder = Path(argument) if Path(argument).is_dir() else bundled_path(argument)
+    return folder if folder is not None and folder.is_dir() else None
 
 
 def loaded_instance(argument: str) -> LoadedInstance:

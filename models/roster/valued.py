@@ -15,11 +15,12 @@ lost its rota on a 10 x 28 ward stopped at 3 s before this solve ran despite the
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from models.roster.vars import RosterModel
-from solvers import SolveOptions, SolveResult, solve_cpsat
+from solvers import SolveOptions, SolveResult, relative_gap, solve_cpsat
 
 __all__ = ["value_rota"]
 
@@ -35,5 +36,17 @@ def value_rota(
     ``options`` (its time limit and deadline) even after a stop request: the result (CP-SAT's
     status is of the fixed model: OPTIMAL says nothing of other rotas) and a solver holding every
     variable's value. ``solution``: every variable's value, when the caller has them (a complete
-    hint, CP-SAT's first solution as soon as presolve ends)."""
-    return solve_cpsat(rm.narrowed(assignments), options, solution=solution, despite_stop=True)
+    hint, CP-SAT's first solution as soon as presolve ends).
+
+    The objective is the rota's exact penalty (:meth:`RosterModel.penalty_of`), not CP-SAT's: a
+    completion stopped before it is proven optimal may report its presolved objective, whose
+    penalty variables sit above their true values (HiGHS's rota on a busy machine was reported a
+    point above the penalty of the rota returned)."""
+    result, solver = solve_cpsat(rm.narrowed(assignments), options, solution=solution, despite_stop=True)
+    if not result.has_plan:
+        return result, solver
+    score = float(rm.penalty_of(solver.value))
+    if result.objective == score:
+        return result, solver
+    bound = None if result.bound is None else min(result.bound, score)
+    return dataclasses.replace(result, objective=score, bound=bound, gap=relative_gap(score, bound)), solver

@@ -179,6 +179,7 @@ def test_a_plan_the_checker_rejects_is_an_error(monkeypatch: pytest.MonkeyPatch)
             family.solve(case, "highs", OPTIONS, Context())
 
 
+@pytest.mark.slow
 def test_model_families_through_the_runner(make_suite, tmp_path: Path) -> None:
     suite = make_suite(
         {

@@ -244,6 +244,7 @@ def test_a_folder_of_another_suites_results_is_refused(probes: None, make_suite,
     assert fresh.rows["case"].tolist() == ["b"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_every_finished_task_in_results_csv_and_marks_the_rest_interrupted(
     probes: None, make_suite, tmp_path: Path
 ) -> None:

@@ -70,6 +70,7 @@ def test_generate_refuses_nonsense() -> None:
 @given(
     staff=st.integers(3, 5), days=st.integers(5, 10), seed=st.integers(0, 10_000), history=st.integers(0, 3)
 )
+@pytest.mark.slow
 def test_any_rota_found_is_legal_and_scored_exactly(staff: int, days: int, seed: int, history: int) -> None:
     # Starts on a Saturday, with a random previous rota: rules across the horizon's edges are exercised.
     inp = generate(staff, days, seed, first_date=dt.date(2025, 1, 4), history_days=history)

@@ -547,6 +547,7 @@ def small_instances(draw: st.DrawFn) -> SactInput:
     database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+@pytest.mark.slow
 @given(small_instances())
 def test_builds_agree_with_each_other_and_enumeration(data: SactInput) -> None:
     """highs (direct) and pyomo-highs (the same matrix through pyomo) reach the enumerated optimum."""

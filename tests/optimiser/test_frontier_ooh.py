@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from optimiser.commands.frontier_ooh import response_table
 
@@ -71,6 +72,7 @@ def test_the_response_frontier_line_joins_only_proven_points_no_tighter_cap_beat
     assert "frontier-unproven" not in plain and "frontier-dominated" not in plain and "legend" not in plain
 
 
+@pytest.mark.slow
 def test_caps_proven_infeasible_are_said_to_have_no_plan_not_to_need_more_time(tmp_path: Path) -> None:
     """A generated 6-site instance: no plan meets a 7.1-minute cap (two haematology rotas are
     short of clinicians and 8.9 minutes from a host), nor so any tighter one; its solve proved it.
@@ -87,7 +89,9 @@ def test_caps_proven_infeasible_are_said_to_have_no_plan_not_to_need_more_time(t
         main, ["generate", "ooh", "--sites", "6", "--services", "2", "--seed", "1", str(instance)]
     )
     assert made.exit_code == 0, made.output
-    args = ["frontier", str(instance), "--x", "response", "--points", "4", "--time-limit", "20"]
+    # the base's share of a 20-s limit (5 s) found no plan in CI beside other tests: the limit is
+    # a ceiling, and every solve here ends in about a second
+    args = ["frontier", str(instance), "--x", "response", "--points", "4", "--time-limit", "60"]
     result = runner.invoke(main, [*args, "--workers", "1", "--out", str(out), "--no-report"])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "frontier.csv")

@@ -261,6 +261,7 @@ def test_night_across_the_october_clock_change_has_local_times(tmp_path: Path) -
     assert f"UID:{who}-2025-10-25-N@" in (out / "rota.ics").read_text()
 
 
+@pytest.mark.slow
 def test_log_holds_cp_sats_search_log_of_the_run_and_starts_afresh(tmp_path: Path) -> None:
     folder = make(tmp_path / "g")
     log = tmp_path / "my.log"

@@ -454,6 +454,7 @@ def test_a_batch_out_that_is_a_symbolic_link_is_refused_as_solve_refuses_it(tmp_
     assert refused.value.code == 2 and list(elsewhere.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_regret_keeps_every_run_inside_its_out_folder(tiny_instance: Path, tmp_path: Path) -> None:
     """A site id 'q/../../../pwn' (site ids are free text) made regret write its forced run at
     <out>/../../pwn, outside --out, and then call it 'not run' ('give the command a longer
@@ -477,6 +478,7 @@ def test_regret_keeps_every_run_inside_its_out_folder(tiny_instance: Path, tmp_p
     assert site in set(regret["site_id"])
 
 
+@pytest.mark.slow
 def test_regret_matches_a_site_whose_id_begins_as_a_formula(tiny_instance: Path, tmp_path: Path) -> None:
     """Site '=B' is written '\'=B' to the plan's sites.csv (formula-safe); regret read it back as
     '\'=B', forced --close '\'=B' (unknown site: 'not run') and differences.csv quoted it twice."""

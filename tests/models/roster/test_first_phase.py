@@ -78,6 +78,7 @@ def test_the_two_phase_rota_passes_the_checker_and_reports_the_whole_models_boun
     assert result.bound is not None and result.bound <= whole.bound + 1e-9 <= whole.objective + 1e-9
 
 
+@pytest.mark.slow
 def test_an_instance_without_the_soft_rule_is_searched_in_one_phase_as_before() -> None:
     inp = _weekends_soft()
     inp = inp.replace(rules=inp.rules[inp.rules["rule"] != "whole_weekends"].reset_index(drop=True))
@@ -89,6 +90,7 @@ def test_an_instance_without_the_soft_rule_is_searched_in_one_phase_as_before() 
     pd.testing.assert_frame_equal(default.assignments, one.assignments)
 
 
+@pytest.mark.slow
 def test_two_runs_with_the_first_phase_give_the_same_rota() -> None:
     inp = _weekends_soft()
     options = SolveOptions(time_limit=4.0, threads=2, seed=5, gap=0)  # 0.8 deterministic units
@@ -119,6 +121,7 @@ def test_bad_first_phase_parameters_are_refused(change: dict[str, object]) -> No
 @pytest.mark.parametrize(
     "families", [("under_cover",), ("over_cover",), ("shift_on_request", "shift_off_request")]
 )
+@pytest.mark.slow
 def test_the_cover_and_the_requests_may_be_held_at_their_wish_in_the_first_phase(
     families: tuple[str, ...],
 ) -> None:
@@ -264,6 +267,7 @@ def test_phase_2_searches_without_the_lp_only_when_phase_1_gave_up(
     assert seen == [["default_lp"] if phase_1_finds else list(first_phase.GAVE_UP_SUBSOLVERS)]
 
 
+@pytest.mark.slow
 def test_phase_2_starts_from_every_variable_of_phase_1s_rota() -> None:
     """Phase 2's hint is phase 1's whole solution (auxiliary variables too), a solution of the
     whole model: fixed to it, the whole model has phase 1's rota and penalty."""
@@ -306,7 +310,7 @@ def test_a_whole_solution_is_taken_in_a_budget_where_the_rotas_assignments_alone
     assert not partial.has_plan
 
 
-@pytest.mark.parametrize("seconds_left", [30.0, 0.0])
+@pytest.mark.parametrize("seconds_left", [pytest.param(30.0, marks=pytest.mark.slow), 0.0])
 def test_a_budget_spent_without_a_rota_is_followed_by_the_wall_clock_while_time_is_left(
     seconds_left: float, monkeypatch: pytest.MonkeyPatch
 ) -> None:

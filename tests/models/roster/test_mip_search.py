@@ -25,6 +25,7 @@ from tests.models.roster.quick_rota import quick_rota
 MIP = RosterParameters(search="mip")
 
 
+@pytest.mark.slow
 def test_a_small_ward_is_solved_to_the_optimum_cp_sat_proves() -> None:
     inp = generate(4, 10, 3)
     rm = build_roster_model(inp, RosterParameters())
@@ -38,6 +39,7 @@ def test_a_small_ward_is_solved_to_the_optimum_cp_sat_proves() -> None:
     assert check.feasible and check.score == plan.result.objective
 
 
+@pytest.mark.slow
 def test_stopped_by_the_clock_the_rota_is_legal_and_the_bound_below_its_penalty() -> None:
     inp = generate(8, 28, 1)
     plan = models.roster.solve(inp, MIP, options=SolveOptions(time_limit=8, threads=1))
@@ -49,6 +51,7 @@ def test_stopped_by_the_clock_the_rota_is_legal_and_the_bound_below_its_penalty(
     assert int(plan.tables()["penalties"]["cost"].sum()) == plan.result.objective
 
 
+@pytest.mark.slow
 def test_a_start_rota_is_highs_first_solution() -> None:
     """With no time for HiGHS to search beyond its start, the rota returned is no worse than the
     start: the hint was completed by CP-SAT and handed over whole."""
@@ -130,6 +133,7 @@ def test_a_stop_during_highs_keeps_its_rota_and_says_interrupted(monkeypatch: py
     assert check.feasible and check.score == plan.result.objective
 
 
+@pytest.mark.slow
 def test_a_start_rota_is_completed_with_at_least_the_completion_seconds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -89,6 +89,7 @@ def test_the_rota_keeps_the_lps_integral_assignments_passes_the_checker_and_is_n
     assert rounding.penalty >= float(proof.objective_value) - 1e-6 >= cg.bound - 1e-6
 
 
+@pytest.mark.slow
 def test_the_lines_search_records_the_neighbourhoods_rota_and_keeps_the_best() -> None:
     """The lines search with and without the neighbourhood search: the record names its penalty
     only when it ran, and the rota returned is no worse than it."""

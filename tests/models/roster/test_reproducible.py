@@ -55,6 +55,7 @@ def test_subsolvers_cp_sat_would_refuse_are_refused_with_the_instance(subsolvers
         models.roster.Parameters(subsolvers=subsolvers)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [2, 1])
 def test_two_solves_with_a_seed_and_the_same_workers_give_the_same_rota(workers: int) -> None:
     inp = generate(5, 7, 2)  # stopped by the limit before optimality, so the search path matters
@@ -73,6 +74,7 @@ def test_two_solves_with_a_seed_and_the_same_workers_give_the_same_rota(workers:
     pd.testing.assert_frame_equal(first.assignments, second.assignments)
 
 
+@pytest.mark.slow
 def test_a_rota_run_records_its_seed_workers_and_what_stopped_it(tmp_path: Path) -> None:
     folder = tmp_path / "g"
     runner = CliRunner()
@@ -150,6 +152,7 @@ def test_a_search_short_of_its_deterministic_limit_was_stopped_by_the_wall_clock
     assert solve["stopped_by"] in ("wall clock", "proven optimal")
 
 
+@pytest.mark.slow
 def test_the_summary_never_promises_the_same_rota_from_column_generation() -> None:
     from dataclasses import replace
 
@@ -199,6 +202,7 @@ def test_the_plan_names_the_search_auto_chose() -> None:
     assert plan.figures()["solve"]["search"] == plan.search
 
 
+@pytest.mark.slow
 def test_a_lines_run_reports_its_own_workers_and_no_optimal_word_it_did_not_prove() -> None:
     """A lines search through ``solve`` names the run's workers, seed and limit (not those of the
     one-worker solve that held its rota), and a rota built from lines is not called "optimal"

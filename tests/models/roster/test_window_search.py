@@ -41,6 +41,7 @@ def test_the_sub_model_prices_a_window_change_as_the_checker_does() -> None:
     _prices_as_the_checker(inp, rota, RosterParameters())
 
 
+@pytest.mark.slow
 def test_the_sub_model_prices_reference_periods_across_its_edges_as_the_checker_does() -> None:
     """The same with ``max_average_weekly_hours`` soft at 30 h over two-week reference periods, of
     which the six weeks hold 29, most reaching past the window's sub-model on one side or both:
