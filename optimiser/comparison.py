@@ -45,7 +45,8 @@ def markdown(table: pd.DataFrame, columns: int = len(HEADLINE)) -> str:
 
     shown = table.iloc[:, :columns].copy()
     for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
+        values = shown[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             shown[column] = shown[column].map(readable)
     return shown.to_markdown(index=False, disable_numparse=True)
 

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from optimiser.errors import InputError, Problem
+from optimiser.exports.numbers import table_of_rows
 from optimiser.exports.safe import read_written_csv
 from optimiser.instance_files import read_yaml
 from optimiser.overrides import Overrides, overrides_from_mapping
@@ -152,7 +153,7 @@ def compare_runs(runs: Mapping[str, Path], unsolved: Mapping[str, str] | None = 
     ``unsolved``: the status of a run without a ``summary.json`` (:data:`NOT_RUN` if not given)."""
     unsolved = unsolved or {}
     rows = [scenario_row(name, folder, unsolved.get(name, NOT_RUN)) for name, folder in runs.items()]
-    return pd.DataFrame(rows)
+    return table_of_rows(rows)
 
 
 PLAN_KEYS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {

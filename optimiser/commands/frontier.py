@@ -73,6 +73,7 @@ from optimiser.commands.frontier_points import (
 )
 from optimiser.commands.parallel import Job
 from optimiser.errors import InputError
+from optimiser.exports.numbers import table_of_rows
 from optimiser.outputs import save_figure
 from optimiser.scenarios import check_word
 
@@ -474,7 +475,7 @@ def frontier_table(jobs: list[Job], targets: np.ndarray, minutes: float, axis: s
             solve_seconds=solve_seconds(doc),
         )
         rows.append(row)
-    table = with_monotone(pd.DataFrame(rows))
+    table = with_monotone(table_of_rows(rows))
     table["knee"] = table["point"].isin(knees(table))
     return table
 
@@ -547,7 +548,7 @@ def worst_frontier_table(jobs: list[Job], levels: list[float]) -> pd.DataFrame:
                 "chairs": doc.get("chairs"),
             }
         )
-    table = with_monotone(pd.DataFrame(rows))
+    table = with_monotone(table_of_rows(rows))
     table["minutes_saved"] = levels[0] - table["achieved"].astype(float)
     table["knee"] = table["point"].isin(knees(table, x="minutes_saved", per=1.0))
     return table

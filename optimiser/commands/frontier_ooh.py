@@ -36,6 +36,7 @@ from optimiser.commands.frontier_points import (
     with_monotone,
 )
 from optimiser.commands.parallel import Job
+from optimiser.exports.numbers import table_of_rows
 from optimiser.outputs import save_figure
 from optimiser.scenarios import check_word
 
@@ -134,7 +135,7 @@ def response_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The frontier table of the points' ``rows``, loosest cap first: ``monotone``, ``dominated``
     (:func:`~optimiser.commands.frontier_points.with_monotone`) and ``knee``, on the chart's line
     (:func:`~optimiser.commands.frontier_points.knees`, per minute less)."""
-    table = with_monotone(pd.DataFrame(rows))
+    table = with_monotone(table_of_rows(rows))
     table["knee"] = table["point"].isin(knees(table, x="worst_response_minutes", per=-1.0))
     return table
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -79,6 +80,23 @@ def _round_cell(value: Any, decimals: int) -> Any:
     if isinstance(value, float | np.floating) and math.isfinite(value):
         return float(round(float(value), decimals)) + 0.0
     return value
+
+
+def table_of_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """``rows`` as a table in which a column whose every given value is a whole number stays whole
+    (pandas' nullable ``Int64``) where some row has none: a comparison with a run without a plan
+    wrote its sites and chairs as ``11.0`` and ``102.0``."""
+    table = pd.DataFrame(list(rows), columns=None if columns is None else list(columns))
+    whole = [column for column in table.columns if _whole_numbers([row.get(column) for row in rows])]
+    return table.astype({column: "Int64" for column in whole})
+
+
+def _whole_numbers(values: list[Any]) -> bool:
+    """Whether the values given (None and NaN are none) are all integers, and there are some."""
+    given = [value for value in values if value is not None and not pd.isna(value)]
+    return bool(given) and all(
+        isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_) for value in given
+    )
 
 
 def rounded_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -212,3 +212,26 @@ def test_the_comparison_checks_in_the_words_of_the_frontier_and_regret_tables(tm
         words[name] = scenario_row(name, tmp_path / name)["check"]
         assert words[name] == check_word(doc)
     assert words == {"infeasible": "no plan", "passed": "passed", "broken": "FAILED"}
+
+
+def test_counts_stay_whole_numbers_when_a_run_has_no_plan(tmp_path: Path) -> None:
+    """A frontier point without a plan made comparison.csv read sites_open 11.0 and chairs 102.0
+    (a blank in a column of whole numbers made it a float column); frontier.csv the same."""
+    from optimiser.commands.frontier import worst_frontier_table
+    from optimiser.comparison import write_comparison
+
+    doc = {"solver": {"status": "optimal", "gap": 0.0}, "check": {"passed": True}, "plan_found": True}
+    doc |= {"costs": {"total": 1500.5}, "sites_open": 11, "chairs": 102, "access": {"worst_minutes": 30.0}}
+    plan, none = run_folder_of(tmp_path, "plan", doc, "AB"), run_folder_of(tmp_path, "none", {}, None)
+    runs = {"plan": plan.folder, "none": none.folder}
+    write_comparison(tmp_path / "out", "sact", runs, title="Counts", report=False)
+    written = pd.read_csv(tmp_path / "out" / "comparison.csv", dtype=str, keep_default_na=False)
+    assert written.loc[0, ["sites_open", "chairs"]].tolist() == ["11", "102"]
+    assert written.loc[1, ["sites_open", "chairs"]].tolist() == ["", ""]
+    markdown = (tmp_path / "out" / "comparison.md").read_text()
+    assert "| 11 " in markdown and "102" in markdown and "102.0" not in markdown and "<NA>" not in markdown
+    sheet = pd.read_excel(tmp_path / "out" / "comparison.xlsx", sheet_name="comparison")
+    assert sheet.loc[0, "chairs"] == 102 and pd.isna(sheet.loc[1, "chairs"])
+    frontier = worst_frontier_table([plan, none], [40.0, 20.0])
+    frontier.to_csv(tmp_path / "frontier.csv", index=False)
+    assert "11,102" in (tmp_path / "frontier.csv").read_text()
