@@ -19,6 +19,14 @@ def money(value: float | None) -> str:
     return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
 
 
+def saving_words(saving: float | None) -> tuple[str, str]:
+    """A plan's saving on today as a reader says it: ``("Saving", "£1,200")``, or ``("Extra
+    cost", "£1,200")`` when the plan costs more than today (it read "Saving -£1,672,262")."""
+    if saving is not None and not pd.isna(saving) and saving < -0.5:
+        return "Extra cost", money(-saving)
+    return "Saving", money(saving)
+
+
 def solver_status(r: SolveResult) -> str:
     """The result's status in the summaries' words (:func:`models.common.words.status_words`): an
     optimal plan with its gap still open is "optimal within the <--gap> gap asked"."""

@@ -25,7 +25,7 @@ from models.ooh.input import OohInput, OohParameters
 from models.ooh.plan import OohPlan
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, ModelCase, row_numbers, without_rows
-from optimiser.kinds.figures import gap_percent, money, solver_status
+from optimiser.kinds.figures import gap_percent, money, saving_words, solver_status
 from optimiser.kinds.ooh_schema import MODEL_PARAMETERS, PARAMETERS, TABLES
 
 MAX_LISTED = 20
@@ -336,11 +336,12 @@ def _status_line(plan: OohPlan) -> str:
 def _headline(plan: OohPlan) -> list[str]:
     """Saving, rotas and locum slots, and the longest response: the figures a reader wants first."""
     total = plan.costs.loc["total"]
-    share = f" ({total['saving'] / total['before']:.1%})" if total["before"] else ""
+    label, amount = saving_words(total["saving"])
+    share = f" ({abs(total['saving']) / total['before']:.1%})" if total["before"] else ""
     moved = int(plan.coverage["changed"].sum())
     locums = (int(plan.rotas_before["temporary_slots"].sum()), int(plan.rotas["temporary_slots"].sum()))
     lines = [
-        f"Saving {money(total['saving'])} a year{share}: {money(total['before'])} today -> "
+        f"{label} {amount} a year{share}: {money(total['before'])} today -> "
         f"{money(total['after'])} in the plan",
         f"Rotas: {len(plan.rotas_before)} today -> {len(plan.rotas)}; locum slots {locums[0]} -> "
         f"{locums[1]}; {moved} of {len(plan.coverage)} site-services move to another rota",

@@ -12,7 +12,7 @@ import pandas as pd
 from models.common.words import count, status_words
 from models.sact.access import percent
 from optimiser.exports.safe import read_written_csv
-from optimiser.kinds.figures import gap_percent, money
+from optimiser.kinds.figures import gap_percent, money, saving_words
 from optimiser.outputs import save_figure
 from optimiser.report import svgmap
 from optimiser.report.instance import loaded_instance, run_instance, run_map_note
@@ -66,7 +66,8 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     if isinstance(total, dict):  # ooh: today's rotas against the plan's
         items.append(("Annual cost", money(total.get("after"))))
         items.append(("Today", money(total.get("before"))))
-        items.append(("Saving a year", money(total.get("saving"))))
+        label, amount = saving_words(total.get("saving"))
+        items.append((f"{label} a year", amount))
     elif total is not None:
         penalty = (costs or {}).get("unserved_penalty") or 0.0  # sact: unserved demand's price
         items.append(("Annual cost", money(total - penalty)))

@@ -293,6 +293,23 @@ def test_model_input_problems_name_file_row_and_column(lsc: Path) -> None:
     )
 
 
+def test_a_plan_dearer_than_today_is_an_extra_cost_not_a_negative_saving() -> None:
+    """--set travel_cost_per_minute=100 makes lsc-ooh's plan cost more than today: the summary read
+    "Saving -£153,718 a year (-3.2%)" and the report "Saving a year -£153,718"."""
+    from optimiser.kinds.ooh import summary
+    from optimiser.report.context import headline
+
+    plan = ooh.solve(lsc_ooh(), OohParameters(travel_cost_per_minute=100.0))
+    extra = plan.costs.loc["total", "after"] - plan.costs.loc["total", "before"]
+    assert extra > 0
+    line = summary(plan).splitlines()[1]
+    assert line.startswith(f"Extra cost £{extra:,.0f} a year (") and "-" not in line.split(":")[0]
+    doc = {"costs": {"total": {"before": 100.0, "after": 150.0, "saving": -50.0}}}
+    assert ("Extra cost a year", "£50") in headline(doc)
+    doc = {"costs": {"total": {"before": 100.0, "after": 60.0, "saving": 40.0}}}
+    assert ("Saving a year", "£40") in headline(doc)
+
+
 def test_summary_puts_headline_figures_first_in_under_25_lines(reference: OohPlan) -> None:
     from optimiser.kinds.ooh import summary
 
