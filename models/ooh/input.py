@@ -178,7 +178,8 @@ class OohInput:
         Today: one row per site and service that needs cover: ``site_id, service_id``,
         ``clinicians`` (members the site contributes; optional when ``clinicians`` is given),
         ``calls_per_night, attendances_per_night, calls_per_weekend_day,
-        attendances_per_weekend_day`` (expected numbers); optional ``current_hub`` (site whose
+        attendances_per_weekend_day`` (expected numbers; an attendance is a call the clinician
+        goes in for, so never more attendances than calls); optional ``current_hub`` (site whose
         rota covers it today; default the site itself), ``can_host`` (whether a rota of this
         service may be based here; default True) and ``vacancies`` (slots of today's rota the
         site funds but has no substantive clinician for, filled by temporary staff today; whole
@@ -246,6 +247,7 @@ class OohInput:
         _check_references(sites, services, rotas, travel, problems)
         _check_services(services, bands, problems)
         if not problems:
+            _check_attendances(rotas, problems)
             _check_current(rotas, travel, problems)
             _check_vacancies(rotas, services, problems)
         if problems:
@@ -377,6 +379,27 @@ def _check_current(rotas: pd.DataFrame, travel: pd.DataFrame, problems: Problems
         if (row["current_hub"], row["site_id"]) not in known:
             message = f"no travel time from {row['current_hub']} to {row['site_id']}, which it covers today"
             problems.append(InputProblem("travel", message, None, "minutes"))
+
+
+ATTENDED_CALLS = {
+    "attendances_per_night": "calls_per_night",
+    "attendances_per_weekend_day": "calls_per_weekend_day",
+}
+"""Each attendance column and the calls it is part of: an attendance is a call the on-call
+clinician goes in for, so a site-service never has more attendances than calls."""
+
+
+def _check_attendances(rotas: pd.DataFrame, problems: Problems) -> None:
+    """No more attendances than calls, a night and a weekend day (:data:`ATTENDED_CALLS`)."""
+    for attended, calls in ATTENDED_CALLS.items():
+        when = attended.removeprefix("attendances_per_").replace("_", " ")
+        for label in rotas.index[rotas[attended].astype(float) > rotas[calls].astype(float) + 1e-9]:
+            message = (
+                f"{rotas.at[label, attended]:g} attendances a {when}, more than the "
+                f"{rotas.at[label, calls]:g} calls ({calls}): an attendance is a call the clinician "
+                "goes in for"
+            )
+            problems.append(InputProblem("rotas", message, _row(rotas, label), attended))
 
 
 def _check_vacancies(rotas: pd.DataFrame, services: pd.DataFrame, problems: Problems) -> None:

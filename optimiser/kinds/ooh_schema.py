@@ -93,9 +93,20 @@ ROTAS = TableSchema(
             doc="members the site contributes (blank: counted from the clinicians table)",
         ),
         Column("calls_per_night", "float", minimum=0, doc="expected calls a night"),
-        Column("attendances_per_night", "float", minimum=0, doc="expected attendances a night"),
+        Column(
+            "attendances_per_night",
+            "float",
+            minimum=0,
+            doc="expected attendances a night: calls the clinician goes in for (at most calls_per_night)",
+        ),
         Column("calls_per_weekend_day", "float", minimum=0, doc="expected calls a weekend day"),
-        Column("attendances_per_weekend_day", "float", minimum=0, doc="expected attendances a weekend day"),
+        Column(
+            "attendances_per_weekend_day",
+            "float",
+            minimum=0,
+            doc="expected attendances a weekend day: calls the clinician goes in for "
+            "(at most calls_per_weekend_day)",
+        ),
         Column(
             "current_hub",
             "str",

@@ -40,7 +40,7 @@ def tiny(max_rota_size: float = 5, max_sites: float = 2) -> OohInput:
             "site_id": ids,
             "service_id": "K",
             "clinicians": [2, 2, 1],
-            "calls_per_night": 0.0,
+            "calls_per_night": [2.0, 1.0, 5.0],
             "attendances_per_night": [1.0, 0.5, 2.5],
             "calls_per_weekend_day": 0.0,
             "attendances_per_weekend_day": 0.0,

@@ -225,6 +225,11 @@ def random_tiny(seed: int) -> tuple[OohInput, OohParameters]:
         attendances_per_weekend_day=rng.uniform(0.0, 1.0, n).round(2),
         can_host=rng.random(n) < 0.85,
     )
+    # an attendance is a call the clinician goes in for: never more attendances than calls
+    rotas = rotas.assign(
+        calls_per_night=3 * rotas["attendances_per_night"],
+        calls_per_weekend_day=4 * rotas["attendances_per_weekend_day"],
+    )
     params = OohParameters(
         allow_cross_trust=bool(rng.random() < 0.7),
         cost_per_change=float(rng.choice([0.0, 20_000.0])),

@@ -59,6 +59,10 @@ def _bad_tier(t: dict) -> None:
     t["services"].loc[0, "tier"] = "sometimes"
 
 
+def _more_attendances_than_calls(t: dict) -> None:
+    t["rotas"].loc[1, "attendances_per_weekend_day"] = t["rotas"].loc[1, "calls_per_weekend_day"] + 1
+
+
 def _max_below_min(t: dict) -> None:
     t["services"].loc[t["services"]["service_id"] == "ONC1", "max_rota_size"] = 4
 
@@ -76,6 +80,7 @@ def _max_below_min(t: dict) -> None:
         (_no_rotas, ("rotas", None, None), "the table is empty"),
         (_half_clinician, ("rotas", 1, "clinicians"), "2.5 is not whole"),
         (_max_below_min, ("services", 3, "max_rota_size"), "service ONC1: max_rota_size 4.0 < min_rota_size"),
+        (_more_attendances_than_calls, ("rotas", 2, "attendances_per_weekend_day"), "more than the"),
     ],
 )
 def test_invalid_input_is_refused_naming_table_row_and_column(

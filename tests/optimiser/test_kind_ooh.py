@@ -310,6 +310,18 @@ def test_a_plan_dearer_than_today_is_an_extra_cost_not_a_negative_saving() -> No
     assert ("Saving a year", "£40") in headline(doc)
 
 
+def test_more_attendances_than_calls_is_refused_naming_file_row_and_column(lsc: Path) -> None:
+    """An attendance is a call the on-call clinician goes in for: 4.0 attendances a night of 1.0
+    calls was taken as valid (and solved)."""
+    edit(lsc, "rotas.csv", "RTXBU,AO2,3,1.0,0.4,", "RTXBU,AO2,3,1.0,4.0,")
+    result = run("validate", str(lsc))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (
+        f"{lsc / 'rotas.csv'}, row 3, column 'attendances_per_night': 4 attendances a night, more than "
+        "the 1 calls (calls_per_night)" in result.output
+    )
+
+
 def test_summary_puts_headline_figures_first_in_under_25_lines(reference: OohPlan) -> None:
     from optimiser.kinds.ooh import summary
 
