@@ -18,6 +18,7 @@ import pandas as pd
 
 from models.common.calendar import bank_holidays
 from models.common.contract import InputProblem, ModelInputError
+from models.common.weekdays import SPELLINGS, weekday
 from models.cover.parameters import CoverParameters
 
 __all__ = ["ABSENCE_KINDS", "COLUMNS", "WEEKDAYS", "CoverInstance", "CoverParameters"]
@@ -206,27 +207,18 @@ def _to_bool(s: pd.Series) -> np.ndarray:
 
 
 def _normalise_weekdays(mdts: pd.DataFrame) -> pd.DataFrame:
-    names = {d.lower(): d for d in WEEKDAYS}
-    names.update(
-        {
-            full: d
-            for full, d in zip(
-                ("monday", "tuesday", "wednesday", "thursday", "friday"), WEEKDAYS, strict=True
-            )
-        }
-    )
-    text = mdts["weekday"].astype(str).str.strip().str.lower()
-    bad = ~text.isin(list(names))
+    days = mdts["weekday"].map(weekday)
+    bad = ~days.isin(WEEKDAYS)
     if bad.any():
         _fail(
             "mdts",
-            f"'weekday': {sorted(set(mdts['weekday'][bad]))[:3]} are not weekdays "
-            f"Mon..Fri (MDT(s) {list(mdts['mdt_id'][bad])[:5]})",
+            f"'weekday': {sorted(set(mdts['weekday'][bad].astype(str)))[:3]} are not weekdays "
+            f"Mon..Fri, {SPELLINGS} (MDT(s) {list(mdts['mdt_id'][bad])[:5]})",
             _first(bad),
             "weekday",
         )
     out = mdts.copy()
-    out["weekday"] = text.map(names).to_numpy(dtype=object)
+    out["weekday"] = days.to_numpy(dtype=object)
     return out
 
 

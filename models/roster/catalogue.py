@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+from models.common.weekdays import WEEK
+
+WEEKDAYS = WEEK
 ALL_GROUPS = "*"
 
 

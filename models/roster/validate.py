@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 import pandas as pd
 
 from models.common.contract import InputProblem, ModelInputError
+from models.common.weekdays import SPELLINGS, weekday
 from models.roster.catalogue import ALL_GROUPS, RULE_COLUMNS, RULES, WEEKDAYS, limit_beyond_maximum
 from models.roster.columns import (
     booleans,
@@ -98,6 +99,12 @@ REQUEST_COLUMNS = {"staff_id": ..., "date": ..., "shift_id": "", "kind": ..., "w
 SUCCESSION_COLUMNS = {"first": ..., "second": ...}
 
 
+def fixed_days_off(days: object) -> str:
+    """A person's fixed days off as stored, ``Sat|Sun``, however each day was spelt ("saturday|SUN");
+    a day :func:`~models.common.weekdays.weekday` does not know is kept as written."""
+    return "|".join(weekday(d) or d for d in parse_list(days))
+
+
 def _staff(inp: RosterTables) -> pd.DataFrame:
     staff = normalise(inp.staff, STAFF_COLUMNS, "staff")
     if staff.empty:
@@ -119,15 +126,11 @@ def _staff(inp: RosterTables) -> pd.DataFrame:
             ok = False
         if not ok:
             fail("staff", f"contract_hours_week {c!r} must be a number >= 0", row, "contract_hours_week")
-        bad = [d for d in parse_list(days) if d not in WEEKDAYS]
+        bad = [d for d in parse_list(days) if weekday(d) is None]
         if bad:
-            fail(
-                "staff",
-                f"fixed_days_off {bad[0]!r} is not one of {', '.join(WEEKDAYS)}",
-                row,
-                "fixed_days_off",
-            )
+            fail("staff", f"fixed_days_off {bad[0]!r} is not a weekday: {SPELLINGS}", row, "fixed_days_off")
     staff["contract_hours_week"] = staff["contract_hours_week"].astype(float)
+    staff["fixed_days_off"] = [fixed_days_off(days) for days in staff["fixed_days_off"]]
     return staff
 
 

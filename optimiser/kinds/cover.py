@@ -20,6 +20,7 @@ import pandas as pd
 import models.cover
 from models.common.contract import ModelInputError
 from models.common.travel import great_circle_km, road_minutes
+from models.common.weekdays import SPELLINGS, weekday
 from models.common.words import count
 from models.cover.input import WEEKDAYS, CoverInstance, CoverParameters
 from models.cover.plan import TABLES as PLAN_TABLES
@@ -43,10 +44,6 @@ KM_PER_MILE = 1.609344
 MAX_LISTED = 5
 """Shortfalls named in the terminal summary; every one is in cover.csv, mdts.csv and summary.json."""
 WORKBOOK = "cover.xlsx"
-_DAY_NAMES = {d.lower(): d for d in WEEKDAYS} | {
-    full: d
-    for full, d in zip(("monday", "tuesday", "wednesday", "thursday", "friday"), WEEKDAYS, strict=True)
-}
 _KEYS = {
     "specialisms": ["oncologist_id", "tumour_site_id"],
     "demand": ["trust_id", "tumour_site_id", "week"],
@@ -165,12 +162,14 @@ def _check_absences(a: pd.DataFrame, rows: pd.Series, file: str, problems: list[
 
 
 def _weekdays(mdts: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> pd.DataFrame:
-    text = mdts["weekday"].astype(str).str.strip().str.lower()
-    for idx in mdts.index[~text.isin(list(_DAY_NAMES))]:
-        problems.append(
-            Problem(file, f"'{mdts.at[idx, 'weekday']}' is not a weekday Mon..Fri", int(rows[idx]), "weekday")
-        )
-    return mdts.assign(weekday=text.map(_DAY_NAMES).fillna(mdts["weekday"]))
+    """Each MDT's day as ``Mon`` .. ``Fri`` (:func:`~models.common.weekdays.weekday`, as a rota's
+    fixed days off); a problem naming the row of any other."""
+    days = mdts["weekday"].map(weekday)
+    meets = days.isin(WEEKDAYS)
+    for idx in mdts.index[~meets]:
+        message = f"'{mdts.at[idx, 'weekday']}' is not a weekday Mon..Fri: {SPELLINGS}"
+        problems.append(Problem(file, message, int(rows[idx]), "weekday"))
+    return mdts.assign(weekday=days.where(meets, mdts["weekday"]))
 
 
 def _complete_travel(

@@ -117,7 +117,11 @@ MDTS = TableSchema(
         _id("mdt_id", "MDT id", unique=True),
         _trust(),
         _tumour(),
-        Column("weekday", "str", doc="day of the weekly meeting, Mon..Fri"),
+        Column(
+            "weekday",
+            "str",
+            doc="day of the weekly meeting, Mon..Fri (full names or three letters, any case)",
+        ),
         Column("quorum", "int", minimum=1, doc="oncologists of the tumour site needed for quoracy"),
         Column(
             "remote_counts",

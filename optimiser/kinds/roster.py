@@ -26,7 +26,7 @@ from models.roster.catalogue import ALL_GROUPS, RULES, WEEKDAYS, limit_beyond_ma
 from models.roster.columns import parse_list
 from models.roster.input import RosterInput, RosterParameters, parse_time
 from models.roster.plan import RosterPlan, cover_export
-from models.roster.validate import leave_beyond_contract, paid_beyond_length
+from models.roster.validate import fixed_days_off, leave_beyond_contract, paid_beyond_length
 from optimiser.errors import InputError, Problem
 from optimiser.exports.rota import run_timestamp, write_rota_calendars, write_rota_workbook
 from optimiser.kinds.base import (
@@ -277,7 +277,7 @@ def _requests_to_work_when_off(
             zip(zip(leave["staff_id"], leave["date"].dt.date, strict=True), leave["reason"], strict=True)
         )
     fixed_off = {
-        who: parse_list(off)
+        who: tuple(fixed_days_off(off).split("|"))
         for who, off in zip(tables["staff"]["staff_id"], tables["staff"]["fixed_days_off"], strict=True)
     }
     on = requests[requests["kind"] == "on"]

@@ -67,7 +67,7 @@ STAFF = TableSchema(
             "str",
             required=False,
             default="",
-            doc="weekdays never rostered, separated by | (e.g. Sat|Sun)",
+            doc="weekdays never rostered, separated by | (e.g. Sat|Sun; full names or Mon..Sun, any case)",
         ),
         Column(
             "preferred_shifts",

@@ -76,7 +76,7 @@ BAD = [
     ({"staff": pd.DataFrame([{"staff_id": "A"}, {"staff_id": "A"}])}, "staff_id 'A' appears more than once"),
     ({"staff": pd.DataFrame([{"name": "no id"}])}, "staff column staff_id: missing required column"),
     ({"staff": pd.DataFrame([{"staff_id": "A", "contract_hours_week": -3}])}, "contract_hours_week -3"),
-    ({"staff": pd.DataFrame([{"staff_id": "A", "fixed_days_off": "Sunday"}])}, "fixed_days_off 'Sunday'"),
+    ({"staff": pd.DataFrame([{"staff_id": "A", "fixed_days_off": "Sundays"}])}, "fixed_days_off 'Sundays'"),
     (
         {"shifts": pd.DataFrame([{"shift_id": "D", "start": "25:00", "length_minutes": 480}])},
         "not a time of day",

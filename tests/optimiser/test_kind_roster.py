@@ -340,14 +340,29 @@ def test_validate_names_file_row_and_column(tmp_path: Path) -> None:
 def test_model_refusals_name_table_row_and_column(tmp_path: Path) -> None:
     folder = make(tmp_path / "g")
     staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
-    staff.loc[2, "fixed_days_off"] = "Sunday"
+    staff.loc[2, "fixed_days_off"] = "Sundays"
     staff.to_csv(folder / "staff.csv", index=False)
     result = run("validate", str(folder))
     assert result.exit_code == 2
     assert (
-        f"{folder / 'staff.csv'}, row 4, column 'fixed_days_off': fixed_days_off 'Sunday' is not one of"
+        f"{folder / 'staff.csv'}, row 4, column 'fixed_days_off': fixed_days_off 'Sundays' is not a "
+        "weekday: a weekday's full name or its first three letters (Monday or Mon), any case"
         in (result.output)
     )
+
+
+def test_fixed_days_off_take_the_spellings_an_mdts_weekday_takes(tmp_path: Path) -> None:
+    """lsc-cover took an MDT on "Tuesday" while a rota refused a fixed day off on "Wednesday": one
+    reader (models.common.weekdays) for both, full names or three letters, any case."""
+    folder = make(tmp_path / "g")
+    staff = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    staff.loc[2, "fixed_days_off"] = "Wednesday| sun"
+    staff.loc[3, "fixed_days_off"] = "SAT"
+    staff.to_csv(folder / "staff.csv", index=False)
+    result = run("validate", str(folder))
+    assert result.exit_code == 0, result.output
+    stored = load_instance(folder).model_input.input.staff["fixed_days_off"].tolist()
+    assert stored[2:4] == ["Wed|Sun", "Sat"]
 
 
 def test_horizon_and_cover_problems_are_all_listed(tmp_path: Path) -> None:
