@@ -165,10 +165,7 @@ def summary(plan: models.rollout.Plan) -> str:
         happened = (
             events[events["year"] == int(label)] if str(label).isdigit() else events[events["year"] == label]
         )
-        text = ", ".join(
-            f"{e.site_id} {e.event}" + (f" +{e.chairs_added}" if e.chairs_added else "")
-            for e in happened.itertuples()
-        )
+        text = ", ".join(change_words(e) for e in happened.itertuples())
         lines.append(
             f"{label!s:6} {int(year_plan.sites['open'].sum()):>5} {int(year_plan.sites['chairs'].sum()):>6} "
             f"{money(cost['capital']):>11} {money(cost['total']):>12} {year_plan.access['within_30']:>9.1%}  "
@@ -180,6 +177,18 @@ def summary(plan: models.rollout.Plan) -> str:
         "Schedule by site and year in schedule.csv; costs in costs_by_year.csv; access in access_by_year.csv."
     )
     return "\n".join(lines)
+
+
+def change_words(change: Any) -> str:
+    """A site's change in a year, with the chairs it gains or loses: "RXL01 grows +2", "RXN02
+    shrinks -1", "RXN10 opens +5", "RXR60 closes" (a shrinking site read only "RXN02 shrinks").
+    ``change``: a row of the schedule (``site_id``, ``event``, ``chairs_added``, ``chairs_removed``)."""
+    words = f"{change.site_id} {change.event}"
+    if change.chairs_added:
+        return f"{words} +{change.chairs_added}"
+    if change.chairs_removed and change.event == "shrinks":
+        return f"{words} -{change.chairs_removed}"
+    return words
 
 
 def _unserved_lines(plan: models.rollout.Plan) -> list[str]:

@@ -101,6 +101,19 @@ def test_the_checker_catches_a_new_site_that_closes(tiny_base: sact.Input) -> No
     assert any("B closes but may not close" in v for v in report.violations)
 
 
+def test_the_summary_counts_the_chairs_a_shrinking_site_loses(tiny_base: sact.Input) -> None:
+    """lsc-sact-rollout's summary read "RXN02 shrinks" beside "RXL01 grows +2": how many chairs?"""
+    from optimiser.kinds.rollout import summary
+
+    data = rollout.Input(base=tiny_base, years=years(2), parameters=rollout.Parameters(discount_rate=0.0))
+    plan = rollout.solve(data, options=EXACT)
+    schedule = plan.schedule.copy()
+    later = (schedule["site_id"] == "A") & (schedule["year"] == 2027)
+    schedule.loc[later, ["chairs", "chairs_added", "chairs_removed", "event"]] = [1, 0, 2, "shrinks"]
+    line = next(ln for ln in summary(replace(plan, schedule=schedule)).splitlines() if ln.startswith("2027"))
+    assert line.endswith("A shrinks -2"), line
+
+
 def test_bad_years_are_named() -> None:
     from models.common.contract import ModelInputError
 
