@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -68,6 +69,7 @@ def test_mismatch_exits_3_naming_the_case(probes: None, tmp_path: Path) -> None:
     assert "off-by-one with highs: proven optimal objective 8" in result.output
 
 
+@pytest.mark.slow
 def test_against_a_recorded_run_names_what_is_not_reproduced(probes: None, tmp_path: Path) -> None:
     recorded = tmp_path / "recorded"
     assert (

@@ -40,6 +40,7 @@ def test_cases_over_ten_percent_and_two_seconds_are_listed() -> None:
     assert "No case ran past its allowance." in "\n".join(overrun_lines(frame.iloc[:2]))
 
 
+@pytest.mark.slow
 def test_the_runner_records_a_fake_cases_overrun(probes: None, make_suite, tmp_path: Path) -> None:
     """A probe sleeping 4 s against a 1 s limit overran by about 3 s (> 0.1 + 2 s); one that returns at once by 0."""
     settings = {"time_limit": 1, "gap": 0, "threads": 1, "wall_limit": 60, "memory_limit_mb": 1500}

@@ -59,6 +59,7 @@ def test_rows_with_every_column_from_a_local_cluster(probes: None, make_suite, t
     assert json.loads((out / "run.json").read_text())["suite"] == "test"
 
 
+@pytest.mark.slow
 def test_resume_skips_finished_tasks(probes: None, make_suite, tmp_path: Path) -> None:
     suite = make_suite(probe_suite([{"name": "a"}, {"name": "b"}]))
     out = tmp_path / "out"
@@ -152,6 +153,7 @@ def test_all_backends_means_the_installed_ones_and_notes_the_rest(probes: None, 
     assert list(plan.notes) == [unavailable_reason(b) for b in usable if unavailable_reason(b)]
 
 
+@pytest.mark.slow
 def test_wall_clock_and_memory_limits_kill_the_case(probes: None, make_suite, tmp_path: Path) -> None:
     suite = make_suite(
         probe_suite(

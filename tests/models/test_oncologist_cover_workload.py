@@ -54,6 +54,7 @@ def test_home_mdt_takes_no_spare_pa_and_another_trusts_takes_half() -> None:
 
 
 @pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.slow
 def test_spare_is_never_negative_and_adds_up(seed: int) -> None:
     """Every oncologist-week of a generated plan: spare = capacity - clinical - travel - other MDT PAs."""
     inst = generate(10, 3, 3, 3, seed=seed)

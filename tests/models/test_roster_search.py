@@ -103,6 +103,7 @@ def test_breaches_are_the_dated_penalties_of_the_rota() -> None:
     assert sorted(_breaches(rm, solver)) == expected
 
 
+@pytest.mark.slow
 def test_a_search_of_aimed_neighbourhoods_only_keeps_a_legal_rota() -> None:
     inst = instance("Instance1")
     inp = to_roster_input(inst)

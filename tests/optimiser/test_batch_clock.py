@@ -241,6 +241,7 @@ def test_a_first_solve_stopped_before_a_plan_is_not_called_a_plan_less_instance(
         assert (otherwise in message) == (status == "infeasible")
 
 
+@pytest.mark.slow
 def test_a_rerun_after_the_instance_changed_solves_again(tiny_instance: Path, tmp_path: Path) -> None:
     """A rerun resumed every solve of the same arguments: an instance edited (or imported again
     with --force) since gave the old instance's costs in the new comparison, each 'resumed'."""

@@ -56,6 +56,7 @@ def test_a_rotas_rows_are_its_shifts_of_cover() -> None:
     assert plan_rows(SimpleNamespace(cover=cover.iloc[:0])) == 0
 
 
+@pytest.mark.slow
 def test_solve_keeps_back_time_for_the_rotas_shifts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``optimiser solve`` passes the kind's expected rows to the deadline (a rota: its shifts)."""
     from optimiser.kinds import load_instance

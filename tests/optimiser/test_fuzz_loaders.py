@@ -30,7 +30,7 @@ from optimiser.errors import InputError
 from optimiser.kinds import load_instance
 
 KINDS = ("lsc-sact-districts", "lsc-ooh", "lsc-cover", "lsc-sact-nurses")
-QUICK_EXAMPLES = 60
+QUICK_EXAMPLES = 25  # about 2 s a kind; the slow suite runs CI_EXAMPLES
 CI_EXAMPLES = 200
 SLOW_EXAMPLES = 1000
 SMALLER = {"lsc-sact-nurses": {"days": 14}}  # a shorter rota: the same tables, quicker to load

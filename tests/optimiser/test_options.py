@@ -21,6 +21,7 @@ def run(*args: str) -> object:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_regret_ranks_every_site_against_solves_by_hand(tiny_instance: Path, tmp_path: Path) -> None:
     """In the quick suite (seconds, report included), as :func:`test_the_frontier_prices_access_in_the_quick_suite`
     is: the rest of this module is slow, so the quick suite ran no regret or cost-access frontier.

@@ -200,6 +200,7 @@ def test_a_dive_by_days_reaches_a_better_rota_than_the_dive_by_lines_and_undoes_
     assert found == {"lines": 30, "days": 19}
 
 
+@pytest.mark.slow
 def test_a_growing_dive_fixes_more_people_a_step_while_short_of_time_and_the_lp_flat(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

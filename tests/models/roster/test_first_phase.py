@@ -160,6 +160,7 @@ def test_the_better_of_the_two_phases_rotas_is_returned_with_the_whole_models_bo
 
 
 @pytest.mark.parametrize("limit", [None, 4.0])
+@pytest.mark.slow
 def test_a_first_phase_with_no_rota_by_half_its_share_gives_up(
     limit: float | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -189,6 +190,7 @@ def test_a_first_phase_with_no_rota_by_half_its_share_gives_up(
 
 
 @pytest.mark.parametrize("whole_model_finds", [False, True])
+@pytest.mark.slow
 def test_a_first_phase_with_no_rota_and_no_hint_falls_back_on_a_constructed_rota(
     whole_model_finds: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -229,6 +231,7 @@ def test_a_first_phase_with_no_rota_and_no_hint_falls_back_on_a_constructed_rota
     assert check_roster(inp, _rota(rm, solver), LOOSE).feasible
 
 
+@pytest.mark.slow
 def test_the_constructed_start_is_asked_for_only_when_phase_1_has_no_rota_and_there_is_no_hint() -> None:
     """A phase 1 with a rota (or a caller's hint) never builds the construction."""
 
@@ -242,6 +245,7 @@ def test_the_constructed_start_is_asked_for_only_when_phase_1_has_no_rota_and_th
 
 
 @pytest.mark.parametrize("phase_1_finds", [False, True])
+@pytest.mark.slow
 def test_phase_2_searches_without_the_lp_only_when_phase_1_gave_up(
     phase_1_finds: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:

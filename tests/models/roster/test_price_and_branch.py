@@ -156,6 +156,7 @@ def test_the_polish_starts_from_every_variable_of_the_lines_rota(monkeypatch: py
     assert polished.has_plan and rm.penalty_of(polished_solver.value) <= rm.penalty_of(solver.value)
 
 
+@pytest.mark.slow
 def test_a_stop_as_the_lines_rota_is_valued_keeps_it_and_says_interrupted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

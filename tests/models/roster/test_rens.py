@@ -59,6 +59,7 @@ def test_with_one_line_a_person_the_lp_is_integral_and_the_search_returns_that_r
     assert above.lines is None and above.status == "INFEASIBLE"
 
 
+@pytest.mark.slow
 def test_the_rota_keeps_the_lps_integral_assignments_passes_the_checker_and_is_no_better_than_optimal() -> (
     None
 ):
