@@ -21,8 +21,16 @@ import pandas as pd
 import models.roster
 from models.common.calendar import bank_holidays
 from models.common.contract import ModelInputError
+from models.common.weekdays import SPELLINGS, weekday
 from models.common.words import count
-from models.roster.catalogue import ALL_GROUPS, RULES, WEEKDAYS, limit_beyond_maximum, weekly_cover
+from models.roster.catalogue import (
+    ALL_GROUPS,
+    BANK_HOLIDAY,
+    RULES,
+    WEEKDAYS,
+    limit_beyond_maximum,
+    weekly_cover,
+)
 from models.roster.columns import parse_list
 from models.roster.input import RosterInput, RosterParameters, parse_time
 from models.roster.plan import RosterPlan, cover_export
@@ -396,6 +404,10 @@ def _cover(
             Problem(files["cover"], "no cover: give cover.csv (per date) or cover_pattern.csv (per weekday)")
         )
         return pd.DataFrame()
+    if (pattern := tables.get("cover_pattern")) is not None:
+        tables["cover_pattern"] = _pattern_days(
+            pattern, rows["cover_pattern"], files["cover_pattern"], problems
+        )
     for name, key in (("cover", _COVER_KEY), ("cover_pattern", ["weekday", "shift_id", "skill"])):
         frame = tables.get(name)
         if frame is None:
@@ -432,6 +444,19 @@ def _cover(
     keep = ~pd.MultiIndex.from_frame(expanded[_COVER_KEY]).isin(pd.MultiIndex.from_frame(dated[_COVER_KEY]))
     both = pd.concat([expanded[keep], dated[expanded.columns]], ignore_index=True)
     return both.sort_values(["date"], kind="stable").reset_index(drop=True)
+
+
+def _pattern_days(pattern: pd.DataFrame, rows: pd.Series, file: str, problems: list[Problem]) -> pd.DataFrame:
+    """Each pattern row's day as ``Mon`` .. ``Sun`` (:func:`~models.common.weekdays.weekday`, as
+    fixed days off and an MDT's day are read) or ``bank_holiday``, any case; a problem naming the
+    row of any other (the pattern took only ``Mon`` .. ``Sun`` where fixed days off took
+    ``Wednesday``), and that row left out, so the other checks and the expansion still run."""
+    text = pattern["weekday"].astype(str).str.strip()
+    days = text.map(lambda day: BANK_HOLIDAY if day.lower() == BANK_HOLIDAY else weekday(day))
+    for idx in pattern.index[days.isna()]:
+        message = f"'{pattern.at[idx, 'weekday']}' is not a weekday ({SPELLINGS}) nor {BANK_HOLIDAY}"
+        problems.append(Problem(file, message, int(rows[idx]), "weekday"))
+    return pattern.assign(weekday=days)[days.notna()]
 
 
 def holidays_of(changes: pd.DataFrame | None, first: dt.date, days: int) -> dict[dt.date, str]:

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from models.roster import catalogue
-from models.roster.catalogue import BANK_HOLIDAY, MAX_DAYS, WEEKDAYS, weekly_cover
+from models.roster.catalogue import MAX_DAYS, WEEKDAYS, weekly_cover
 from models.roster.input import RosterInput
 from models.roster.parameters import SEARCHES, SUBSOLVERS, RosterParameters
 from optimiser.schema import Column, Parameter, TableSchema
@@ -151,8 +151,8 @@ COVER_PATTERN = TableSchema(
         Column(
             "weekday",
             "str",
-            choices=(*WEEKDAYS, BANK_HOLIDAY),
-            doc="Mon .. Sun, or bank_holiday: rows that replace the weekday's on bank holidays",
+            doc="Mon .. Sun (full names or three letters, any case), or bank_holiday: rows that "
+            "replace the weekday's on bank holidays",
         ),
         *_COVER_COLUMNS,
     ),

@@ -365,6 +365,26 @@ def test_fixed_days_off_take_the_spellings_an_mdts_weekday_takes(tmp_path: Path)
     assert stored[2:4] == ["Wed|Sun", "Sat"]
 
 
+def test_a_cover_patterns_weekday_takes_the_spellings_fixed_days_off_take(tmp_path: Path) -> None:
+    """cover_pattern.csv took only Mon .. Sun where fixed days off took "Wednesday": the same
+    reader for both, bank_holiday in any case, and a bad day named by file, row and column."""
+    folder = make(tmp_path / "g")
+    path = folder / "cover_pattern.csv"
+    pattern = pd.read_csv(path, dtype=str, keep_default_na=False)
+    expected = load_instance(folder).model_input.input.cover
+    spelt = {"Mon": "monday", "Tue": "TUESDAY", "Wed": " wed "}
+    pattern["weekday"] = pattern["weekday"].replace(spelt)
+    pattern.to_csv(path, index=False)
+    result = run("validate", str(folder))
+    assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(load_instance(folder).model_input.input.cover, expected)
+    pattern.loc[1, "weekday"] = "Weds"
+    pattern.to_csv(path, index=False)
+    result = run("validate", str(folder))
+    assert result.exit_code == 2
+    assert f"{path}, row 3, column 'weekday': 'Weds' is not a weekday" in result.output
+
+
 def test_horizon_and_cover_problems_are_all_listed(tmp_path: Path) -> None:
     folder = make(tmp_path / "g")
     edit(folder, "instance.yaml", "  days: 14\n", "")
