@@ -246,7 +246,6 @@ def test_a_folder_of_another_suites_results_is_refused(probes: None, make_suite,
     assert fresh.rows["case"].tolist() == ["b"]
 
 
-@pytest.mark.slow
 def test_ctrl_c_keeps_every_finished_task_in_results_csv_and_marks_the_rest_interrupted(
     probes: None, make_suite, tmp_path: Path
 ) -> None:
@@ -278,7 +277,7 @@ def test_ctrl_c_keeps_every_finished_task_in_results_csv_and_marks_the_rest_inte
         while time.monotonic() < deadline and not any(r["case"] == "b" for r in read_rows(out / RESULTS_LOG)):
             time.sleep(0.5)
         os.killpg(bench.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole process group
-        _, said = bench.communicate(timeout=60)
+        _, said = bench.communicate(timeout=180)  # a ceiling: dask's workers shut down slowly under load
     finally:
         if bench.poll() is None:
             bench.kill()

@@ -266,7 +266,11 @@ def test_a_stopped_batch_stops_its_solves_keeps_their_plans_and_writes_its_table
             assert time.monotonic() < deadline and proc.poll() is None, "two solves never started"
             time.sleep(0.2)
         solves = [c for c in batch.children() if "solve" in c.cmdline()]
-        time.sleep(3.0)  # into their searches
+        # into their searches: a solve says "Solving ..." after about 2 s of its own CPU; 3 s of
+        # wall clock left one still importing in CI's busy slow suite, which then wrote nothing
+        while min(sum(s.cpu_times()[:2]) for s in solves) < 3.0:
+            assert time.monotonic() < deadline and proc.poll() is None, "the solves never got going"
+            time.sleep(0.2)
         proc.send_signal(sig)
         output, _ = proc.communicate(timeout=STOPPED_WITHIN)
     assert "Traceback" not in output and "Stopping:" in output, output[-3000:]
