@@ -188,8 +188,24 @@ def plan_differences(kind: str, runs: Mapping[str, Path]) -> pd.DataFrame:
                 a, b = record.get(f"{value}_ref"), record.get(f"{value}_new")
                 if not _same(a, b):
                     label = "|".join(map(str, key)) if isinstance(key, tuple) else str(key)
-                    rows.append([name, reference, label, value, a, b])
-    return pd.DataFrame(rows, columns=columns)
+                    rows.append([name, reference, label, value, _cell(a), _cell(b)])
+    return pd.DataFrame(rows, columns=columns, dtype=object)  # a blank beside 29 keeps it 29, not 29.0
+
+
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+"""A number as a plan table writes one: no leading zero (a site id "001" stays text)."""
+
+
+def _cell(text: Any) -> Any:
+    """A plan value read as text, as a number where it is written as one (chairs 29), so the
+    workbook's differences sheet holds numbers a spreadsheet can sum (it held the text "29");
+    else the text, or None for a blank."""
+    if text is None or pd.isna(text):
+        return None
+    written = str(text).strip()
+    if not _NUMBER.fullmatch(written):
+        return text
+    return float(written) if "." in written else int(written)
 
 
 def _plan_table(path: Path, keys: tuple[str, ...], values: tuple[str, ...]) -> pd.DataFrame | None:

@@ -134,6 +134,24 @@ def test_plan_differences_keep_chairs_whole_when_a_scenario_removes_a_site(tmp_p
     assert "no-b,base,B,chairs,10,\n" in written.read_text()
 
 
+def test_the_differences_sheet_holds_numbers_and_ids_stay_as_written(tmp_path: Path) -> None:
+    """comparison.xlsx's differences sheet held chairs as text ("31"), which a spreadsheet does
+    not sum: numbers are numbers there, and an id that only looks like one ("007") stays text."""
+    from openpyxl import load_workbook
+
+    from optimiser.exports.workbook import write_workbook
+    from optimiser.scenarios import plan_differences
+
+    for name, rows in (("base", "A,True,31\nB,True,10.5\n"), ("no-b", "A,True,29\nB,False,007\n")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "sites.csv").write_text("site_id,open,chairs\n" + rows)
+    table = plan_differences("sact", {n: tmp_path / n for n in ("base", "no-b")})
+    write_workbook(tmp_path / "c.xlsx", {"differences": table})
+    sheet = load_workbook(tmp_path / "c.xlsx")["differences"]
+    cells = [[cell.value for cell in row[2:]] for row in sheet.iter_rows(min_row=2)]
+    assert cells == [["A", "chairs", 31, 29], ["B", "open", "True", "False"], ["B", "chairs", 10.5, "007"]]
+
+
 def test_roll_out_scenarios_name_their_plan_differences_by_site_and_year(tmp_path: Path) -> None:
     """lsc-sact-rollout's growth scenarios open different sites in different years, and their
     differences.csv was empty: a roll-out had no plan table to compare."""
@@ -149,9 +167,9 @@ def test_roll_out_scenarios_name_their_plan_differences_by_site_and_year(tmp_pat
         (tmp_path / name / "schedule.csv").write_text(header + rows)
     table = plan_differences("rollout", {n: tmp_path / n for n in plans})
     assert table[["key", "what", "reference_value", "scenario_value"]].values.tolist() == [
-        ["A|2026", "chairs", "8", "9"],
+        ["A|2026", "chairs", 8, 9],
         ["B|2027", "open", "False", "True"],
-        ["B|2027", "chairs", "0", "4"],
+        ["B|2027", "chairs", 0, 4],
     ]
 
 
