@@ -77,13 +77,18 @@ def build_input(tables: dict[str, pd.DataFrame], params: dict[str, Any], files: 
     return ModelCase(data, OohParameters(**{k: params[k] for k in MODEL_PARAMETERS}), notes)
 
 
+ESTIMATED_SHOWN = 5
+"""Estimated travel pairs named in the input note (the note counts the rest)."""
+
+
 def _estimated_travel_note(estimated: pd.DataFrame, file: str, params: dict[str, Any]) -> tuple[str, ...]:
     """A note naming the travel pairs the plan reads that ``file`` leaves out (``estimated``, from
     the sites' coordinates), so a pair deleted or never given is not taken for the user's own figure."""
     if estimated.empty:
         return ()
-    pairs = [f"{r.from_site} -> {r.to_site} {r.minutes:.1f} min" for r in estimated.head(5).itertuples()]
-    more = f" and {len(estimated) - 5} more" if len(estimated) > 5 else ""
+    shown = estimated.head(ESTIMATED_SHOWN).itertuples()
+    pairs = [f"{r.from_site} -> {r.to_site} {r.minutes:.1f} min" for r in shown]
+    more = f" and {len(estimated) - ESTIMATED_SHOWN} more" if len(estimated) > ESTIMATED_SHOWN else ""
     return (
         f"{file}: travel minutes of {count(len(estimated), 'needed pair')} not in the file, estimated "
         f"from coordinates (straight-line km x {params['road_factor']:g} at {params['speed_kmh']:g} km/h "

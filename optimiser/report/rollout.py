@@ -180,7 +180,7 @@ def rollout_views(
     links = read_written_csv(run / "hub_links.csv", dtype={"site_id": str, "hub_id": str})
     unserved = read_unserved(run)
     access_file = run / "access_by_year.csv"
-    access = pd.read_csv(access_file, dtype={"quintile": str}) if access_file.is_file() else None
+    access = read_written_csv(access_file, dtype={"quintile": str}) if access_file.is_file() else None
     maps = []
     for label in chosen:
         year = schedule[schedule["year"] == label]
