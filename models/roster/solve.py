@@ -389,11 +389,7 @@ def _polished(
     start = float(rm.penalty_of(solver.value))
     found = polish_by_windows(rm, rm.solution(solver), start, options, budget, params.polish_half_days)
     seconds = time.perf_counter() - t0
-    ending = "; no window improves it further" if found.converged else ""
-    message = (
-        f"{result.message}; polished window by window: {found.improved} of {found.windows} windows "
-        f"improved the rota from {start:g} to {found.objective:g}{ending}"
-    )
+    message = f"{result.message}; {polish_words(found)}"
     polished = replace(
         result,
         objective=found.objective,
@@ -403,6 +399,19 @@ def _polished(
         interrupted=found.ended_by == "stopped" and stop_requested(),
     )
     return polished, found.solver or solver, found
+
+
+def polish_words(found: Polish) -> str:
+    """What the window polish did, for the result's message: the windows that improved the rota
+    and from what to what, or why no window was solved (no time, or too few units, left)."""
+    if found.windows == 0:
+        why = "no time was left" if found.ended_by == "stopped" else "too few units were left"
+        return f"not polished window by window: {why} for a window"
+    ending = "; no window improves it further" if found.converged else ""
+    return (
+        f"polished window by window: {found.improved} of {found.windows} windows "
+        f"improved the rota from {found.start:g} to {found.objective:g}{ending}"
+    )
 
 
 def _bounded(

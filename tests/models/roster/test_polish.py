@@ -13,8 +13,8 @@ from models.common.contract import ModelInputError
 from models.roster.build import build_roster_model
 from models.roster.check import check_roster
 from models.roster.parameters import RosterParameters
-from models.roster.polish import fixed_outside, polish_by_windows, sweep_offset, window_centres
-from models.roster.solve import proof_options
+from models.roster.polish import Polish, fixed_outside, polish_by_windows, sweep_offset, window_centres
+from models.roster.solve import polish_words, proof_options
 from solvers import SolveOptions, Status, request_stop, solve_cpsat
 from solvers.interrupt import clear_stop
 
@@ -165,3 +165,20 @@ def test_no_polish_on_the_wall_clock_nor_for_a_rota_no_longer_than_one_window() 
     assert short.found and short.polish is None and short.deterministic_limit == pytest.approx(0.5)
     longer = models.roster.solve(generate(6, 16, 1), params, options=SolveOptions(time_limit=10, threads=2))
     assert longer.deterministic_limit == pytest.approx(0.5 + 0.2)  # a 16-day rota is polished
+
+
+def test_the_message_says_why_no_window_was_polished() -> None:
+    """A short run's polish that solved no window said "0 of 0 windows improved the rota from 2037
+    to 2037" (``optimiser solve lsc-registrar-oncall --time-limit 15 --threads 2``)."""
+
+    def polish(windows: int, improved: int, objective: float, ended_by: str) -> Polish:
+        return Polish([], objective, None, windows, improved, 1, 0.0, ended_by, 2037)
+
+    assert polish_words(polish(0, 0, 2037, "stopped")) == (
+        "not polished window by window: no time was left for a window"
+    )
+    assert "too few units were left" in polish_words(polish(0, 0, 2037, "units"))
+    assert polish_words(polish(4, 1, 2001, "converged")) == (
+        "polished window by window: 1 of 4 windows improved the rota from 2037 to 2001; "
+        "no window improves it further"
+    )
