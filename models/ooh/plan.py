@@ -34,6 +34,7 @@ ROTA_COLUMNS = [
     "temporary_slots",
     "slots",
     "frequency",
+    "min_rota_size",
     "band",
     "calls_per_night",
     "attendances_per_night",
@@ -148,7 +149,9 @@ class OohPlan:
         ``costs``: ``{component: {before, after, saving}}`` (GBP a year; after and saving None
         without a plan); ``rotas`` and ``temporary_slots`` (slots filled by locum or agency
         staff): ``{before, after}``; ``site_services`` and
-        ``site_services_moved``; ``responses_worse`` (site-services whose response time grows),
+        ``site_services_moved``; ``rotas_below_min_size`` ``{before, after}``: rotas with fewer
+        slots than their service's ``min_rota_size`` (on call more often than 1-in-N_k; today's
+        may be, the plan's never are); ``responses_worse`` (site-services whose response time grows),
         ``largest_response_increase_minutes`` and ``worst_response_minutes`` (after); without a
         plan, ``findings``: one ``{site_id, service_id, requirement, shortfall}`` per finding.
         """
@@ -164,6 +167,10 @@ class OohPlan:
                 "after": int(self.rotas["temporary_slots"].sum()) if self.found else None,
             },
             "site_services": len(self.coverage) if self.found else None,
+            "rotas_below_min_size": {
+                "before": len(below_min_size(self.rotas_before)),
+                "after": len(below_min_size(self.rotas)) if self.found else None,
+            },
         }
         if self.found:
             worse = self.response_worse["response_change"]
@@ -262,6 +269,7 @@ def rota_summary(
     out["temporary_slots"] = temporary.astype(int)
     out["slots"] = out["members"] + out["temporary_slots"]
     out["frequency"] = out["slots"].map(lambda n: f"1-in-{n}")
+    out["min_rota_size"] = out["service_id"].map(services["min_rota_size"]).astype(int)
     bands = bands_of(inp, out["service_id"].map(services["supplement_category"]), out["slots"])
     out["band"] = bands["band"].to_numpy()
     share = bands["salary_share"].to_numpy(float)
@@ -270,6 +278,17 @@ def rota_summary(
     out["temporary_staff_cost"] = (premium.fillna(0.0) * nights).where(out["temporary_slots"] > 0, 0.0)
     out["cover_cost"] = out["service_id"].map(services["cost_per_night"]) * params.nights_per_year
     return out[ROTA_COLUMNS]
+
+
+def below_min_size(rotas: pd.DataFrame) -> pd.DataFrame:
+    """The rotas (``ROTA_COLUMNS``) with fewer slots than their service's least rota size, most
+    slots short first: today's rotas may run so (the plan's are brought up to it, at a cost)."""
+    short = rotas[rotas["slots"] < rotas["min_rota_size"]]
+    return (
+        short.assign(_short=short["min_rota_size"] - short["slots"])
+        .sort_values(["_short", "rota_id"], ascending=[False, True])
+        .drop(columns="_short")
+    )
 
 
 def cost_components(inp: OohInput, params: OohParameters, rotas: pd.DataFrame, changes: int) -> pd.Series:

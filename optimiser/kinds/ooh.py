@@ -22,7 +22,7 @@ from models.common.contract import ModelInputError
 from models.common.travel import great_circle_km, road_minutes
 from models.common.words import count
 from models.ooh.input import OohInput, OohParameters
-from models.ooh.plan import OohPlan
+from models.ooh.plan import OohPlan, below_min_size
 from optimiser.errors import InputError, Problem
 from optimiser.kinds.base import Kind, ModelCase, row_numbers, without_rows
 from optimiser.kinds.figures import gap_percent, money, saving_words, solver_status
@@ -362,6 +362,22 @@ def _headline(plan: OohPlan) -> list[str]:
     ]
 
 
+def _below_standard_lines(plan: OohPlan) -> list[str]:
+    """Today's rotas on call more often than their service's least rota size allows: the plan is
+    brought up to it, so its cost (and a saving or extra cost against today) includes that."""
+    below = below_min_size(plan.rotas_before)
+    if below.empty:
+        return []
+    row = below.iloc[0]
+    text = (
+        f"Today {len(below)} of {count(len(plan.rotas_before), 'rota')} have fewer slots than their "
+        f"service's least rota size, so are on call more often (most short: {row['service_id']} at "
+        f"{row['hub_name']}, {row['frequency']} where 1-in-{int(row['min_rota_size'])} is the least); "
+        "every rota of the plan meets it, and its cost includes that (rotas_before.csv)."
+    )
+    return textwrap.wrap(text, WIDTH)
+
+
 def _cost_lines(costs: pd.DataFrame) -> list[str]:
     lines = [f"{'Annual cost':16} {'Today':>12} {'Plan':>12} {'Saving':>12}"]
     for component, row in costs.iterrows():
@@ -399,7 +415,8 @@ def summary(plan: OohPlan) -> str:
     lines = [_status_line(plan)]
     if not plan.found:
         return "\n".join(lines + _no_plan_lines(plan))
-    lines += [*plan.explanation, *_headline(plan), "", *_cost_lines(plan.costs), "", *_merged_lines(plan)]
+    lines += [*plan.explanation, *_headline(plan), *_below_standard_lines(plan)]
+    lines += ["", *_cost_lines(plan.costs), "", *_merged_lines(plan)]
     lines.append(
         "Details: rotas.csv, rotas_before.csv, coverage.csv, response_worse.csv, clinicians.csv, costs.csv"
     )

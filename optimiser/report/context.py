@@ -111,6 +111,7 @@ def headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     for key, label in (
         ("rotas", "Rotas (today -> plan)"),
         ("temporary_slots", "Locum slots (today -> plan)"),
+        ("rotas_below_min_size", "Rotas below their least size (today -> plan)"),
     ):
         if isinstance(summary.get(key), dict):  # ooh
             items.append((label, f"{summary[key].get('before')} -> {summary[key].get('after')}"))

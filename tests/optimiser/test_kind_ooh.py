@@ -19,7 +19,7 @@ import models.ooh as ooh
 from instances import bundled_path
 from instances.generators.ooh import generate, lsc_ooh
 from models.ooh.input import OohParameters
-from models.ooh.plan import OohPlan
+from models.ooh.plan import OohPlan, below_min_size
 from optimiser.cli import main
 from optimiser.kinds import load_instance
 
@@ -308,6 +308,27 @@ def test_a_plan_dearer_than_today_is_an_extra_cost_not_a_negative_saving() -> No
     assert ("Extra cost a year", "£50") in headline(doc)
     doc = {"costs": {"total": {"before": 100.0, "after": 60.0, "saving": 40.0}}}
     assert ("Saving a year", "£40") in headline(doc)
+
+
+def test_todays_rotas_below_their_least_size_are_named_beside_the_saving() -> None:
+    """--set travel_cost_per_minute=100: the optimal plan cost £153,718 a year more than today and
+    nothing said why: 20 of today's 26 rotas have fewer slots than their service's
+    ``min_rota_size`` (AO2 at Westmorland runs 1-in-3 where 1-in-8 is the least), a baseline no
+    plan may copy."""
+    from optimiser.kinds.ooh import summary
+    from optimiser.report.context import headline
+
+    plan = ooh.solve(lsc_ooh(), OohParameters(travel_cost_per_minute=100.0))
+    below = below_min_size(plan.rotas_before)
+    counted = {"AO2": 6, "HAEM": 5, "ONC1": 2, "PALL": 7}  # by hand from rotas_before and services
+    assert below["service_id"].value_counts().to_dict() == counted
+    assert below.iloc[0][["rota_id", "slots", "min_rota_size"]].tolist() == ["AO2@RTXBW", 3, 8]
+    assert below_min_size(plan.rotas).empty
+    assert plan.figures()["rotas_below_min_size"] == {"before": 20, "after": 0}
+    text = flat(summary(plan))
+    assert "Today 20 of 26 rotas have fewer slots than their service's least rota size" in text
+    assert "(most short: AO2 at Westmorland General Hospital, 1-in-3 where 1-in-8 is the least)" in text
+    assert ("Rotas below their least size (today -> plan)", "20 -> 0") in headline(plan.figures())
 
 
 def test_more_attendances_than_calls_is_refused_naming_file_row_and_column(lsc: Path) -> None:
