@@ -44,9 +44,11 @@ Data (units)
   a week (the home site always counts).
 * :math:`\tau_{os}` one-way minutes and :math:`\mu_{os}` one-way miles from :math:`h(o)` to
   :math:`s`.  A trip is a return journey: :math:`\pi_{os}` = 2 :math:`\tau_{os}` / ``minutes_per_pa``
-  PAs rounded up to ``travel_pa_step``, and :math:`2\mu_{os}\kappa` pounds (:math:`\kappa` =
-  ``cost_per_mile``).  :math:`P` = ``pas_per_trip`` clinical PAs one trip covers (a day's
-  sessions); :math:`T` = ``max_trips_per_site`` a week; :math:`T^{max}` = ``max_trip_minutes``.
+  PAs rounded up to ``travel_pa_step``, and :math:`2\mu_{os}\kappa` pounds to the penny
+  (:math:`\kappa` = ``cost_per_mile``; a visit of several trips costs that many times it, so
+  the costs per oncologist and in total are sums of visits.csv's rows).  :math:`P` =
+  ``pas_per_trip`` clinical PAs one trip covers (a day's sessions); :math:`T` =
+  ``max_trips_per_site`` a week; :math:`T^{max}` = ``max_trip_minutes``.
 * :math:`d_{kuw}` PAs demanded: the demand table's PAs times :math:`\lambda_w`, to the nearest
   :math:`\delta` PAs (:math:`\delta` = ``pa_step``, the unit of an allocation, 0.5 by default);
   :math:`L_{ku}` locum PAs available a week (0 where the locums table has no row) at

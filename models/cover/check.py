@@ -218,7 +218,7 @@ def _check_trips(params: CoverParameters, facts: _Facts, visits: pd.DataFrame, b
         if minutes > params.max_trip_minutes + TOL:
             bad.append(f"{o} week {w}: a visit to {s}, {minutes:g} minutes from home, over the limit")
         travel_pas[(o, w)] += n * _trip_pas(minutes, params)
-        travel_cost += n * 2.0 * m * params.cost_per_mile
+        travel_cost += n * float(params.trip_cost(m))
         miles += n * 2.0 * m
         if not 1 <= n <= params.max_trips_per_site:
             bad.append(f"{o} week {w}: {n} trips to {s}, outside 1..{params.max_trips_per_site}")

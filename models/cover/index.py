@@ -272,9 +272,9 @@ def _visit_rows(
     step = params.travel_pa_step
     trip_pas = 2.0 * trip_minutes[vo, vs] / params.minutes_per_pa
     v["trip_pas"] = np.ceil(trip_pas / step - 1e-9) * step if step > 0 else trip_pas
-    v["trip_cost"] = 2.0 * trip_miles[vo, vs] * params.cost_per_mile
+    v["trip_cost"] = params.trip_cost(trip_miles[vo, vs])
     v["miles"] = 2.0 * trip_miles[vo, vs]
-    v["hours"] = 2.0 * trip_minutes[vo, vs] / 60.0
+    v["hours"] = params.trip_hours(trip_minutes[vo, vs])
     return v
 
 

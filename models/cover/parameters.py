@@ -9,6 +9,11 @@ import numpy as np
 
 from models.common.contract import InputProblem, ModelInputError
 
+PENCE = 2
+"""Decimals of a trip's travel cost: pounds and pence (:meth:`CoverParameters.trip_cost`)."""
+HOUR_DECIMALS = 4
+"""Decimals of a trip's hours on the road (under a second), as the tables write hours."""
+
 
 @dataclass(frozen=True)
 class CoverParameters:
@@ -101,6 +106,18 @@ class CoverParameters:
     weighted_stage3: float = 10.0
     time_limit_per_solve: float = 10.0
     time_budget: float = 40.0
+
+    def trip_cost(self, miles_one_way: np.ndarray | float) -> np.ndarray:
+        """Pounds of one return trip of ``miles_one_way``, to the penny: the one rounding of
+        travel cost, so a visit's cost (trips x this) and every total summed from visits agree
+        with the rows of visits.csv a planner adds up."""
+        return np.round(2.0 * np.asarray(miles_one_way, dtype=float) * self.cost_per_mile, PENCE)
+
+    @staticmethod
+    def trip_hours(minutes_one_way: np.ndarray | float) -> np.ndarray:
+        """Hours on the road of one return trip, to :data:`HOUR_DECIMALS`: the one rounding of
+        travel hours, so the hours per oncologist are the sum of their visits' rows."""
+        return np.round(2.0 * np.asarray(minutes_one_way, dtype=float) / 60.0, HOUR_DECIMALS)
 
     def __post_init__(self) -> None:
         problems = []

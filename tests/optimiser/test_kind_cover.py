@@ -359,3 +359,33 @@ def test_a_huge_whole_number_parameter_is_named_as_written(tmp_path: Path) -> No
     )
     assert result.exit_code == 2
     assert "--set, column 'weeks': 1e300 is above the maximum 104" in result.output
+
+
+def test_visits_rows_add_up_to_the_travel_reported(tiny: Path, tmp_path: Path) -> None:
+    """A planner adding visits.csv's rows gets travel.csv's figure per oncologist and the total of
+    summary.json and costs.csv, to the penny and to the hours written.  Three weeks of two
+    return trips of 20.3 miles at 56p: 22.736 pounds a trip, 45.472 a week unrounded, which
+    visits.csv wrote as 45.47 (136.41 over three weeks) beside a total of 136.42 (136.416)."""
+    edit(tiny, "instance.yaml", "weeks: 1\n  cost_per_mile: 0.5", "weeks: 3\n  cost_per_mile: 0.56")
+    edit(tiny, "absences.csv", "2026-01-09", "2026-01-23")
+    edit(
+        tiny,
+        "demand.csv",
+        "TB,lung,1,3\n",
+        "TB,lung,1,3\nTA,lung,2,2\nTB,lung,2,3\nTA,lung,3,2\nTB,lung,3,3\n",
+    )
+    edit(tiny, "travel.csv", "A1,B1,30,20", "A1,B1,37.1,20.3")
+    out = tmp_path / "run"
+    assert run("solve", str(tiny), "--out", str(out)).exit_code == 0
+    visits = pd.read_csv(out / "visits.csv")
+    assert len(visits) == 3 and set(visits["trips"]) == {2}
+    summed = visits.groupby("oncologist_id")[["travel_cost", "hours", "miles"]].sum().round(4)
+    travel = pd.read_csv(out / "travel.csv").set_index("oncologist_id").loc[summed.index]
+    pd.testing.assert_frame_equal(summed, travel[["travel_cost", "hours", "miles"]], check_exact=True)
+    assert summed.at["O1", "travel_cost"] == 136.44  # 22.74 a trip, to the penny, x 6 trips
+    summary = json.loads((out / "summary.json").read_text())
+    costs = pd.read_csv(out / "costs.csv").set_index("metric")
+    total = round(float(visits["travel_cost"].sum()), 2)
+    assert summary["travel_cost"]["plan"] == total == costs.at["travel_cost", "plan"]
+    assert round(float(visits["hours"].sum()), 4) == costs.at["travel_hours", "plan"]
+    assert summary["check"]["passed"]
