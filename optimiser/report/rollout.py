@@ -22,7 +22,7 @@ from optimiser.exports.safe import read_written_csv
 from optimiser.report.instance import run_instance_loaded
 from optimiser.report.maps import network_map, read_unserved
 
-EVENT_MARKS = {"opens": "new", "closes": "closed", "grows": "+", "shrinks": "-"}
+EVENT_MARKS = {"opens": "new", "closes": "closed"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,9 @@ def parse_years(text: str | None) -> list[int] | None:
 
 
 def timeline(schedule: pd.DataFrame) -> str:
-    """Chairs by site (rows, sites ever open) and year (columns) as an escaped HTML table."""
+    """Chairs by site (rows, sites ever open) and year (columns) as an escaped HTML table: each
+    open site-year its chairs and the year's change (``new``, ``+6``, ``-10``), a closed one
+    ``closed``; the last row each year's sites open and chairs in all."""
     years = list(dict.fromkeys(schedule["year"]))
     head = "".join(f"<th>{html.escape(str(y))}</th>" for y in years)
     rows = []
@@ -86,13 +88,35 @@ def timeline(schedule: pd.DataFrame) -> str:
             continue
         cells = []
         for _, r in site.iterrows():
-            mark = EVENT_MARKS.get(str(r["event"]), "")
+            mark = change_mark(r)
             text = f"{int(r['chairs'])} {mark}".strip() if r["open"] else mark
             style = "background:#005EB8;color:#fff" if r["open"] else "color:#DA291C"
             cells.append(f'<td style="{style}">{html.escape(text)}</td>')
         label = f"{site['name'].iloc[0]} ({site_id})"
         rows.append(f"<tr><th>{html.escape(label)}</th>{''.join(cells)}</tr>")
+    rows.append(f"<tr><th>all sites: chairs (sites open)</th>{_totals(schedule, years)}</tr>")
     return f'<table class="data grid"><tr><th>site</th>{head}</tr>{"".join(rows)}</table>'
+
+
+def change_mark(row: pd.Series) -> str:
+    """A site-year's change in the timeline: ``new``, ``closed``, or the chairs added (``+6``) or
+    removed (``-10``) that year; blank when none (a run written without the chairs added or
+    removed shows ``+`` or ``-``)."""
+    event = str(row["event"])
+    if event in ("grows", "shrinks"):
+        column, sign = ("chairs_added", "+") if event == "grows" else ("chairs_removed", "-")
+        amount = row.get(column)
+        return f"{sign}{int(amount)}" if amount is not None and pd.notna(amount) else sign
+    return EVENT_MARKS.get(event, "")
+
+
+def _totals(schedule: pd.DataFrame, years: Sequence[object]) -> str:
+    """Each year's chairs and sites open in all, as table cells."""
+    cells = []
+    for year in years:
+        plan = schedule[(schedule["year"] == year) & schedule["open"].astype(bool)]
+        cells.append(f"<td><b>{int(plan['chairs'].sum()):,}</b> ({len(plan)})</td>")
+    return "".join(cells)
 
 
 def all_zones_access(year_access: pd.DataFrame) -> pd.DataFrame:
@@ -168,7 +192,7 @@ def rollout_views(
     chosen = choose_years(labels, years)
     charts = [
         (
-            "Roll-out: chairs by site and year (new: opens; +/-: chairs added or removed)",
+            "Roll-out: chairs by site and year (new: opens; +6 / -10: chairs added or removed that year)",
             timeline(schedule),
         )
     ]

@@ -11,7 +11,14 @@ from click.testing import CliRunner
 
 from optimiser.cli import main
 from optimiser.report import write_report
-from optimiser.report.rollout import choose_years, default_years, parse_years, year_figures, year_title
+from optimiser.report.rollout import (
+    choose_years,
+    default_years,
+    parse_years,
+    timeline,
+    year_figures,
+    year_title,
+)
 
 # Access targets rising from 90 % to 98 %: the third site is needed from 2026, a fourth (S5, the
 # only one £100,000 a year buys) from 2027 on.
@@ -139,3 +146,29 @@ def test_a_year_with_one_site_and_one_chair_is_titled_in_the_singular() -> None:
     assert (
         year_title(2027, 2, 2, figures) == "2027 (year 2 of 2): 2 sites open, 12 chairs, 80.0% within 30 min"
     )
+
+
+def test_the_timeline_gives_each_years_chairs_and_change_and_the_totals() -> None:
+    """A board reads from the timeline how many chairs each site has each year, how many were
+    added or removed (it showed '+' and '-' without the number) and the network's chairs and
+    sites open each year (it had no totals)."""
+    schedule = pd.DataFrame(
+        {
+            "site_id": ["A", "A", "B", "B", "C", "C"],
+            "name": ["Alpha", "Alpha", "Beta", "Beta", "Gamma", "Gamma"],
+            "year": [2026, 2027] * 3,
+            "open": [True, True, True, False, False, True],
+            "chairs": [20, 26, 10, 0, 0, 5],
+            "chairs_added": [0, 6, 0, 0, 0, 5],
+            "chairs_removed": [4, 0, 0, 10, 0, 0],
+            "event": ["shrinks", "grows", "", "closes", "", "opens"],
+        }
+    )
+    rows = re.findall(r"<tr><th>([^<]*)</th>(.*?)</tr>", timeline(schedule))
+    cells = {name: re.findall(r"<td[^>]*>(.*?)</td>", row) for name, row in rows if name != "site"}
+    assert cells == {
+        "Alpha (A)": ["20 -4", "26 +6"],
+        "Beta (B)": ["10", "closed"],
+        "Gamma (C)": ["", "5 new"],
+        "all sites: chairs (sites open)": ["<b>30</b> (2)", "<b>31</b> (2)"],
+    }
