@@ -8,6 +8,7 @@ autoescaping, so names from the instance cannot inject markup).
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,13 +100,35 @@ def _refuse_a_report_of_yours(folder: Path, path: Path) -> None:
         )
 
 
+LONG_TEXT = 80
+"""Characters of a text cell shown in a report's table; a longer text is cut at a word before it,
+ends with an ellipsis and carries the whole text as its tooltip (``title``), so one scenario's
+long note does not stretch its row over a screen."""
+
+
 def table_html(frame: pd.DataFrame, limit: int = 200) -> str:
-    """A plain HTML table (escaped), numbers formatted for reading."""
+    """A plain HTML table (escaped), numbers formatted for reading, long texts shortened
+    (:data:`LONG_TEXT`)."""
     shown = frame.head(limit).copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(readable)
-    return shown.to_html(index=False, escape=True, border=0, classes="data", na_rep="")
+        shown[column] = shown[column].map(text_cell)
+    shown.columns = [html.escape(str(column)) for column in shown.columns]
+    return shown.to_html(index=False, escape=False, border=0, classes="data", na_rep="")
+
+
+def text_cell(value: Any) -> Any:
+    """A cell as escaped HTML: a text over :data:`LONG_TEXT` characters shortened, whole in its
+    ``title``; a missing value left missing (written blank)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return value
+    text = str(value)
+    if len(text) <= LONG_TEXT:
+        return html.escape(text)
+    cut = text[: LONG_TEXT - 1]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut[LONG_TEXT // 2 :] else cut
+    return f'<span title="{html.escape(text)}">{html.escape(cut.rstrip(" ,;:"))}\u2026</span>'
 
 
 def readable(value: float) -> str:

@@ -475,3 +475,26 @@ def test_a_report_returns_every_file_it_wrote_and_the_command_names_them(tmp_pat
     result = CliRunner().invoke(main, ["report", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"Wrote {tmp_path / 'report.html'} and regret.svg"
+
+
+def test_a_long_text_cell_is_shortened_with_the_whole_text_as_its_tooltip(tmp_path: Path) -> None:
+    """The scenarios report of lsc-sact drew growth-68's row many lines tall: one text cell of
+    hundreds of characters.  A text over LONG_TEXT characters is cut at a word, ends with an
+    ellipsis and carries the whole text, escaped, as its title; short texts and the figures are
+    as they were."""
+    from optimiser.report import LONG_TEXT
+
+    note = "unserved <attendances> at " + ", ".join(f"zone E{n:04d} (12.5 a week)" for n in range(40))
+    (tmp_path / "comparison.csv").write_text(
+        f'scenario,status,check,note,cost\nbase,optimal,passed,,1234.5\ngrowth-68,optimal,passed,"{note}",2.25\n'
+    )
+    page = write_report(tmp_path).read_text(encoding="utf-8")
+    cells = re.findall(r"<td>(.*?)</td>", page)
+    shown = next(cell for cell in cells if "unserved" in cell)
+    title = re.fullmatch(r'<span title="([^"]*)">([^<]*)</span>', shown)
+    assert title is not None, shown
+    assert title.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'") == note
+    visible = title.group(2).replace("&lt;", "<").replace("&gt;", ">")
+    assert visible.endswith("\u2026") and len(visible) <= LONG_TEXT and note.startswith(visible[:-1])
+    assert "<attendances>" not in page
+    assert cells[:5] == ["base", "optimal", "passed", "", "1,234"] and cells[9] == "2.25"
