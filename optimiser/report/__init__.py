@@ -18,6 +18,7 @@ import jinja2
 import pandas as pd
 
 from models.common.words import count
+from optimiser.exports.numbers import MONEY_DECIMALS, column_decimals
 from optimiser.outputs import list_in_run, owned_by_run, replacing
 from optimiser.report.context import comparison_context, run_context
 from optimiser.report.instance import instance_mismatch
@@ -112,7 +113,8 @@ def table_html(frame: pd.DataFrame, limit: int = 200) -> str:
     shown = frame.head(limit).copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(readable)
+            money = column_decimals(column) == MONEY_DECIMALS
+            shown[column] = shown[column].map(readable_money if money else readable)
         shown[column] = shown[column].map(text_cell)
     shown.columns = [html.escape(str(column)) for column in shown.columns]
     return shown.to_html(index=False, escape=False, border=0, classes="data", na_rep="")
@@ -138,6 +140,15 @@ def readable(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.4g}"
+
+
+def readable_money(value: float) -> str:
+    """Pounds as the CSV holds them, to the penny (``305.98``, not ``306``), thousands separated;
+    whole pounds without pence (``10,260``), so a planner can add up the rows the report shows."""
+    if pd.isna(value):
+        return ""
+    pence = round(float(value), MONEY_DECIMALS)
+    return f"{pence:,.0f}" if pence == round(pence) else f"{pence:,.2f}"
 
 
 def read_json(path: Path) -> dict[str, Any]:

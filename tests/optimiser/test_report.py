@@ -497,4 +497,24 @@ def test_a_long_text_cell_is_shortened_with_the_whole_text_as_its_tooltip(tmp_pa
     visible = title.group(2).replace("&lt;", "<").replace("&gt;", ">")
     assert visible.endswith("\u2026") and len(visible) <= LONG_TEXT and note.startswith(visible[:-1])
     assert "<attendances>" not in page
-    assert cells[:5] == ["base", "optimal", "passed", "", "1,234"] and cells[9] == "2.25"
+    assert cells[:5] == ["base", "optimal", "passed", "", "1,234.50"] and cells[9] == "2.25"
+
+
+def test_money_in_a_reports_table_is_shown_to_the_penny() -> None:
+    """The cover report's travel table showed ONC02's £305.98 as 306 and ONC01's £375.09 as
+    375.1 (four significant figures), so its rows did not add up to the figures of the CSV
+    files: money columns show pounds and pence, whole pounds without them; other figures as
+    they were."""
+    from optimiser.report import table_html
+
+    frame = pd.DataFrame(
+        {
+            "travel_cost": [305.98, 375.09, 10260.0, 1234.5],
+            "recharge": [0.1, 2.0, 3.0, 4.0],
+            "hours": [20.2667] * 4,
+        }
+    )
+    cells = re.findall(r"<td>(.*?)</td>", table_html(frame))
+    assert cells[0::3] == ["305.98", "375.09", "10,260", "1,234.50"]
+    assert cells[1::3] == ["0.10", "2", "3", "4"]
+    assert cells[2::3] == ["20.27"] * 4
