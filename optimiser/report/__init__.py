@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import numpy as np
 import pandas as pd
 
 from models.common.words import count
@@ -134,12 +135,14 @@ def text_cell(value: Any) -> Any:
 
 
 def readable(value: float) -> str:
-    """A number as a reader wants it: thousands separated, four significant figures below 1,000."""
+    """A number as a reader wants it: thousands separated, four significant figures below 1,000,
+    written out in decimals (``0.00008064``, not ``8.064e-05``)."""
     if pd.isna(value):
         return ""
     if abs(value) >= 1000:
         return f"{value:,.0f}"
-    return f"{value:.4g}"
+    # never in scientific notation: a board read a gap of 8.1e-05
+    return str(np.format_float_positional(value, precision=4, fractional=False, trim="-"))
 
 
 def readable_money(value: float) -> str:

@@ -497,6 +497,7 @@ def test_a_long_text_cell_is_shortened_with_the_whole_text_as_its_tooltip(tmp_pa
     visible = title.group(2).replace("&lt;", "<").replace("&gt;", ">")
     assert visible.endswith("\u2026") and len(visible) <= LONG_TEXT and note.startswith(visible[:-1])
     assert "<attendances>" not in page
+    assert "table.data td { border-top: 1px solid #e8edee; padding: 3px 6px; white-space: nowrap; }" in page
     assert cells[:5] == ["base", "optimal", "passed", "", "1,234.50"] and cells[9] == "2.25"
 
 
@@ -518,3 +519,14 @@ def test_money_in_a_reports_table_is_shown_to_the_penny() -> None:
     assert cells[0::3] == ["305.98", "375.09", "10,260", "1,234.50"]
     assert cells[1::3] == ["0.10", "2", "3", "4"]
     assert cells[2::3] == ["20.27"] * 4
+
+
+def test_a_small_figure_in_a_reports_table_is_written_out_in_decimals() -> None:
+    """The scenarios report of lsc-sact showed keep-blackpool's gap as 8.1e-05, which a board
+    does not read: figures below 1,000 keep four significant figures, in decimals."""
+    from optimiser.report import table_html
+
+    frame = pd.DataFrame({"gap": [8.064e-05, 0.000327, 0.0, 1.0], "minutes": [21.054, 999.96, 3.0, -2.5e-7]})
+    cells = re.findall(r"<td>(.*?)</td>", table_html(frame))
+    assert cells[0::2] == ["0.00008064", "0.000327", "0", "1"]
+    assert cells[1::2] == ["21.05", "1000", "3", "-0.00000025"]
