@@ -88,7 +88,8 @@ Objective (GBP a year, minimised)
     sum_(k,h) in R  F_k x_khh                                 cover
   + sum_(k,h,b)     sigma_b S_k w_khb                         availability supplements
   + sum_(k,h) in R  e_k u_kh                                  temporary staffing
-  + sum_(k,s,h) in A  q_ks r t_hs tau x_ksh                   expected attendance travel (0 if h = s)
+  + sum_(k,s,h) in A  q_ks r t_hs tau x_ksh                   expected attendance travel (0 if h = s;
+                                                              each q_ks r t_hs tau to the penny)
   + sum_(k,s) in C  gamma (1 - x_ks(o_ks))                    changes against today (x = 0 if no arc)
 
 Structure: no constraint links two services and the objective is a sum over services, so the

@@ -214,9 +214,7 @@ def _check_rota_sites(
                 r.attendances_per_night * params.nights_per_year
                 + r.attendances_per_weekend_day * params.weekend_days_per_year
             )
-            costs["travel"] += (
-                yearly * params.trips_per_attendance * look.travel(h, s) * params.travel_cost_per_minute
-            )
+            costs["travel"] += float(params.travel_cost(yearly, look.travel(h, s)))
 
 
 def _compare_row(

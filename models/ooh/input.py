@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,8 @@ from models.common.contract import InputProblem, ModelInputError
 from models.common.words import count
 
 TIERS = ("resident", "non-resident")
+TRAVEL_COST_DECIMALS = 2
+"""Pounds and pence: a site's annual travel cost is rounded to them (:meth:`OohParameters.travel_cost`)."""
 
 # Columns each table must have, and optional columns with the default they take when absent.
 _REQUIRED = {
@@ -96,6 +99,13 @@ class OohParameters:
     cost_per_change: float = 0.0
     non_resident_mobilisation_minutes: float = 0.0
     response_cap_minutes: float | None = None
+
+    def travel_cost(self, attendances_a_year: Any, minutes: Any) -> Any:
+        """Pounds a year of attending a site ``minutes`` from its hub ``attendances_a_year`` times,
+        to the penny: the one rounding of travel cost (model, plan and check), so a rota's
+        travel in rotas.csv is the sum of its sites' and the total the sum of rotas.csv's rows."""
+        cost = np.asarray(attendances_a_year, dtype=float) * self.trips_per_attendance * minutes
+        return np.round(cost * self.travel_cost_per_minute, TRAVEL_COST_DECIMALS)
 
     def response_limit(self, service_limit: float) -> float:
         """The response time allowed for a service whose own limit is ``service_limit``."""

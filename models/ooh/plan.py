@@ -234,10 +234,9 @@ def rota_summary(
     away = a["site_id"] != a["hub_id"]
     a["travel_cost"] = np.where(
         away,
-        yearly.loc[list(zip(a["site_id"], a["service_id"], strict=True))].to_numpy()
-        * params.trips_per_attendance
-        * minutes
-        * params.travel_cost_per_minute,
+        params.travel_cost(
+            yearly.loc[list(zip(a["site_id"], a["service_id"], strict=True))].to_numpy(), np.asarray(minutes)
+        ),
         0.0,
     )
     names = inp.sites.set_index("site_id")["name"]

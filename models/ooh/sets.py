@@ -64,7 +64,7 @@ def candidate_arcs(inp: OohInput, params: OohParameters) -> pd.DataFrame:
     arcs = arcs.merge(selfs, on=["service_id", "hub_id"])
     yearly = annual_attendances(inp, params).rename("yearly").reset_index()
     arcs = arcs.merge(yearly, on=["site_id", "service_id"])
-    cost = arcs["yearly"] * params.trips_per_attendance * arcs["minutes"] * params.travel_cost_per_minute
+    cost = pd.Series(params.travel_cost(arcs["yearly"], arcs["minutes"].to_numpy(float)), index=arcs.index)
     arcs = arcs.assign(travel_cost=cost.where(arcs["site_id"] != arcs["hub_id"], 0.0)).drop(columns="yearly")
     return arcs.sort_values(["service_id", "site_id", "hub_id"]).reset_index(drop=True)
 

@@ -93,6 +93,16 @@ def test_solve_lsc_ooh_gives_the_model_optimum(reference: OohPlan, tmp_path: Pat
     # 30,084.52 and 199,420.56: each figure had been rounded on its own)
     in_pence = (costs[["before", "after", "saving"]] * 100).round().astype(int)
     assert (in_pence["before"] - in_pence["after"] == in_pence["saving"]).all()
+    # and each cost is the sum of the rota rows a planner adds up: rotas.csv's travel summed to
+    # 199,420.55 beside 199,420.56, each rota's travel rounded from an unrounded sum
+    for file, column in (("rotas_before.csv", "before"), ("rotas.csv", "after")):
+        rows = pd.read_csv(out / file)
+        for component in ("cover", "supplement", "temporary_staff", "travel"):
+            summed = round(float(rows[f"{component}_cost"].sum()), 2)
+            assert summed == costs.at[component.replace("supplement", "supplements"), column], (
+                file,
+                component,
+            )
     text = result.output
     assert "Status: optimal" in text and "Annual cost" in text and "Independent check: passed" in text
     assert "Westmorland General Hospital (RTXBW), AO2: 0.0 -> 51.3 min" in text
