@@ -104,7 +104,7 @@ class RolloutPlan:
         decided = self.decided_gap()
         return {
             "years": len(self.labels),
-            "discounted_total": finite_or_none(self.costs["discounted_total"].sum()),
+            "discounted_total": finite_or_none(round(float(self.costs["discounted_total"].sum()), PENCE)),
             "fixed_in_every_plan": self.fixed_in_every_plan(),
             **({"decided_gap": decided} if decided is not None else {}),
             "capital_total": finite_or_none(self.costs["capital"].sum()),
@@ -199,7 +199,7 @@ def read_plan(
         plans.append(extract(year.data, year.arrays, values, result, timings))
     schedule = _schedule(data, built.years, plans)
     costs = _costs(data, built.years, plans, schedule)
-    result = _tightened(result, float(costs["discounted_total"].sum()), built.constant)
+    result = _tightened(result, round(float(costs["discounted_total"].sum()), PENCE), built.constant)
     return RolloutPlan(
         result,
         tuple(plans),
@@ -214,6 +214,9 @@ def read_plan(
     )
 
 
+PENNY = 0.01
+"""Pounds below the solver's objective a plan's own cost must be to replace it (its tables are
+to the penny)."""
 UNSERVED_SHOWN = 0.5
 """Attendances a year left unserved below which a year is not named: they round to none ('0
 attendances left unserved' was said of a year with solver noise); ``unserved_by_year`` keeps them."""
@@ -251,7 +254,7 @@ def _tightened(result: SolveResult, cost: float, constant: float) -> SolveResult
     """
     from dataclasses import replace
 
-    if result.objective is None or cost >= result.objective - 1e-6:
+    if result.objective is None or cost >= result.objective - PENNY:  # the tables are to the penny
         return result
     bound = None if result.bound is None else result.bound - constant
     return replace(result, objective=cost, gap=relative_gap(cost - constant, bound))
@@ -292,6 +295,12 @@ def _schedule(data: RolloutInput, years: tuple[YearModel, ...], plans: list[Sact
     return pd.DataFrame(rows)
 
 
+PENCE = 2
+"""Decimals of costs_by_year.csv's pounds: each cost is rounded to the penny once, where the year's
+costs are read, so its components add up to its total, its total times its discount factor to
+its discounted total, and the discounted totals to the present value reported."""
+
+
 def _costs(
     data: RolloutInput, years: tuple[YearModel, ...], plans: list[SactPlan], schedule: pd.DataFrame
 ) -> pd.DataFrame:
@@ -305,21 +314,23 @@ def _costs(
         )
         closures = p.closure_cost * (events["event"] == "closes").sum()
         c = plan.costs
-        running = c["fixed"] + c["chairs"]
-        transport = c.get("drug_transport", 0.0)
-        total = running + c["patient_travel"] + transport + c["unserved_penalty"] + capital + closures
+        parts = {
+            "running": c["fixed"] + c["chairs"],
+            "patient_travel": c["patient_travel"],
+            "drug_transport": c.get("drug_transport", 0.0),
+            "unserved_penalty": c["unserved_penalty"],
+            "capital": capital,
+            "closures": closures,
+        }
+        pence = {name: round(float(value), PENCE) for name, value in parts.items()}
+        total = round(sum(pence.values()), PENCE)
         rows.append(
             {
                 "year": year.year,
-                "running": running,
-                "patient_travel": c["patient_travel"],
-                "drug_transport": transport,
-                "unserved_penalty": c["unserved_penalty"],
-                "capital": capital,
-                "closures": closures,
+                **pence,
                 "total": total,
                 "discount_factor": year.discount,
-                "discounted_total": total * year.discount,
+                "discounted_total": round(total * year.discount, PENCE),
             }
         )
     return pd.DataFrame(rows)

@@ -350,3 +350,27 @@ def test_a_site_every_roll_out_opens_and_its_least_chairs_are_in_every_plan(tiny
     assert plan.figures()["fixed_in_every_plan"] == pytest.approx(every)
     assert plan.decided_gap()["decided_cost"] == pytest.approx(13_000.0 * discounted, abs=0.01)
     assert rollout.check(data, plan).passed
+
+
+def test_costs_by_year_add_up_to_the_penny_as_written(tiny_instance: Path, tmp_path: Path) -> None:
+    """costs_by_year.csv of lsc-sact-rollout had 2026's components add up to 7,054,826.93 beside a
+    total of 7,054,826.94, and a total times its discount factor a penny off its discounted total:
+    each figure was rounded on its own when written.  Every figure is now rounded once, to the
+    penny, and the rest summed from those: the rows add up, and so does the present value."""
+    (tiny_instance / "instance.yaml").write_text(
+        (tiny_instance / "instance.yaml").read_text().replace("kind: sact", "kind: rollout")
+        + "  discount_rate: 0.035\n  capital_per_new_site: 1000.37\n",
+        encoding="utf-8",
+    )
+    demand = [1.0, 1.113, 1.237, 1.391, 1.517, 1.663, 1.771, 1.899]
+    years(8, demand=demand).to_csv(tiny_instance / "years.csv", index=False)
+    result = CliRunner().invoke(main, ["solve", str(tiny_instance), "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    costs = pd.read_csv(tmp_path / "run" / "costs_by_year.csv")
+    pence = (costs.drop(columns=["year", "discount_factor"]) * 100).round().astype(int)
+    parts = ["running", "patient_travel", "drug_transport", "unserved_penalty", "capital", "closures"]
+    assert (pence[parts].sum(axis=1) == pence["total"]).all()
+    discounted = (costs["total"] * costs["discount_factor"] * 100).round().astype(int)
+    assert (discounted == pence["discounted_total"]).all()
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert round(summary["discounted_total"] * 100) == pence["discounted_total"].sum()
