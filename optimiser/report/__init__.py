@@ -102,15 +102,19 @@ def _refuse_a_report_of_yours(folder: Path, path: Path) -> None:
         )
 
 
-LONG_TEXT = 80
-"""Characters of a text cell shown in a report's table; a longer text is cut at a word before it,
-ends with an ellipsis and carries the whole text as its tooltip (``title``), so one scenario's
-long note does not stretch its row over a screen."""
+WRAP_TEXT = 80
+"""Characters of a text cell shown on one line in a report's table; a longer text (a cover
+grid's week, an OOH rota's sites, a scenario's explanation) wraps in a column of its own width
+(``class="wrap"`` in the report's style), so it neither stretches its row many lines tall in a
+narrow column nor the table across screens."""
+LONG_TEXT = 300
+"""Characters of a text cell shown at most; a longer text is cut at a word before it, ends with an
+ellipsis and carries the whole text as its tooltip (``title``); the CSV file holds it whole."""
 
 
 def table_html(frame: pd.DataFrame, limit: int = 200) -> str:
-    """A plain HTML table (escaped), numbers formatted for reading, long texts shortened
-    (:data:`LONG_TEXT`)."""
+    """A plain HTML table (escaped), numbers formatted for reading, long texts wrapped or shortened
+    (:func:`text_cell`)."""
     shown = frame.head(limit).copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
@@ -122,16 +126,20 @@ def table_html(frame: pd.DataFrame, limit: int = 200) -> str:
 
 
 def text_cell(value: Any) -> Any:
-    """A cell as escaped HTML: a text over :data:`LONG_TEXT` characters shortened, whole in its
-    ``title``; a missing value left missing (written blank)."""
+    """A cell as escaped HTML: a text over :data:`WRAP_TEXT` characters in a wrapping span, one
+    over :data:`LONG_TEXT` also shortened, whole in its ``title``; a missing value left missing
+    (written blank)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return value
     text = str(value)
-    if len(text) <= LONG_TEXT:
+    if len(text) <= WRAP_TEXT:
         return html.escape(text)
+    if len(text) <= LONG_TEXT:
+        return f'<span class="wrap">{html.escape(text)}</span>'
     cut = text[: LONG_TEXT - 1]
     cut = cut.rsplit(" ", 1)[0] if " " in cut[LONG_TEXT // 2 :] else cut
-    return f'<span title="{html.escape(text)}">{html.escape(cut.rstrip(" ,;:"))}\u2026</span>'
+    shown = html.escape(cut.rstrip(" ,;:")) + "\u2026"
+    return f'<span class="wrap" title="{html.escape(text)}">{shown}</span>'
 
 
 def readable(value: float) -> str:

@@ -477,28 +477,39 @@ def test_a_report_returns_every_file_it_wrote_and_the_command_names_them(tmp_pat
     assert result.stdout.strip() == f"Wrote {tmp_path / 'report.html'} and regret.svg"
 
 
-def test_a_long_text_cell_is_shortened_with_the_whole_text_as_its_tooltip(tmp_path: Path) -> None:
-    """The scenarios report of lsc-sact drew growth-68's row many lines tall: one text cell of
-    hundreds of characters.  A text over LONG_TEXT characters is cut at a word, ends with an
-    ellipsis and carries the whole text, escaped, as its title; short texts and the figures are
-    as they were."""
-    from optimiser.report import LONG_TEXT
+def test_a_long_text_cell_wraps_in_its_own_width_and_a_very_long_one_is_shortened(tmp_path: Path) -> None:
+    """The scenarios report of lsc-sact drew growth-68's row four lines tall: its explanation (128
+    characters) wrapped in a column as narrow as the figures' ('growth-68' broke at its hyphen
+    too).  Cells do not wrap; a text over WRAP_TEXT characters wraps in a span of its own width;
+    one over LONG_TEXT is cut at a word, ends with an ellipsis and carries the whole text, escaped,
+    as its title; short texts and the figures are as they were."""
+    from optimiser.report import LONG_TEXT, WRAP_TEXT
 
+    explanation = (
+        "demand left unserved: aseptic hubs can prepare 115,000 doses a year; the demand needs 142,941"
+    )
     note = "unserved <attendances> at " + ", ".join(f"zone E{n:04d} (12.5 a week)" for n in range(40))
+    assert WRAP_TEXT < len(explanation) <= LONG_TEXT < len(note)
     (tmp_path / "comparison.csv").write_text(
-        f'scenario,status,check,note,cost\nbase,optimal,passed,,1234.5\ngrowth-68,optimal,passed,"{note}",2.25\n'
+        "scenario,status,check,note,cost\nbase,optimal,passed,,1234.5\n"
+        f'growth-68,optimal,passed,"{explanation}",2.25\nbig,optimal,passed,"{note}",3\n'
     )
     page = write_report(tmp_path).read_text(encoding="utf-8")
     cells = re.findall(r"<td>(.*?)</td>", page)
-    shown = next(cell for cell in cells if "unserved" in cell)
-    title = re.fullmatch(r'<span title="([^"]*)">([^<]*)</span>', shown)
-    assert title is not None, shown
+    assert cells[:5] == ["base", "optimal", "passed", "", "1,234.50"] and cells[9] == "2.25"
+    assert cells[8] == f'<span class="wrap">{explanation}</span>'
+    title = re.fullmatch(r'<span class="wrap" title="([^"]*)">([^<]*)</span>', cells[13])
+    assert title is not None, cells[13]
     assert title.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'") == note
     visible = title.group(2).replace("&lt;", "<").replace("&gt;", ">")
     assert visible.endswith("\u2026") and len(visible) <= LONG_TEXT and note.startswith(visible[:-1])
     assert "<attendances>" not in page
-    assert "table.data td { border-top: 1px solid #e8edee; padding: 3px 6px; white-space: nowrap; }" in page
-    assert cells[:5] == ["base", "optimal", "passed", "", "1,234.50"] and cells[9] == "2.25"
+    style = re.search(r"<style>(.*?)</style>", page, re.S)
+    assert style is not None
+    assert (
+        "table.data td { border-top: 1px solid #e8edee; padding: 3px 6px; white-space: nowrap; }" in style[1]
+    )
+    assert "table.data td .wrap { display: inline-block; white-space: normal; width: 36em; }" in style[1]
 
 
 def test_money_in_a_reports_table_is_shown_to_the_penny() -> None:
