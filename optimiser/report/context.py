@@ -237,6 +237,23 @@ def asked(request: dict[str, Any] | None, solved: str | None = None) -> list[tup
     return [("Solved with", words + (f" ({', '.join(extra)})" if extra else ""))]
 
 
+HEADLINE_FINDINGS = 10
+"""Findings of a run's explanation (shortfalls, what cannot be met) listed under its headline
+figures; when there are more, every one is listed in a section of its own (after the maps and charts), so
+the headline stays on the first screen (lsc-cover's ran to some seventy lines above any figure)."""
+
+
+def explanation_parts(findings: Sequence[str]) -> dict[str, Any]:
+    """The report's ``explanation`` (the first :data:`HEADLINE_FINDINGS`), ``more_findings`` (how
+    many are left out of it) and ``all_findings`` (every one, when some are left out; else none)."""
+    more = max(len(findings) - HEADLINE_FINDINGS, 0)
+    return {
+        "explanation": list(findings[:HEADLINE_FINDINGS]),
+        "more_findings": more,
+        "all_findings": list(findings) if more else [],
+    }
+
+
 def run_context(
     run: Path, years: Sequence[int] | None = None, instance: Path | None = None
 ) -> dict[str, Any]:
@@ -276,7 +293,7 @@ def run_context(
         "title": f"{meta.get('name', run.name)}: {kind} plan",
         "subtitle": f"Run folder {run.name}",
         "headline": [*headline(summary), *asked(meta.get("request"), solved)],
-        "explanation": summary.get("explanation") or [],
+        **explanation_parts(summary.get("explanation") or []),
         "notes": notes,
         "check": summary.get("check"),
         "maps": maps,
@@ -438,7 +455,7 @@ def comparison_context(folder: Path) -> dict[str, Any]:
         "subtitle": f"{count(len(table), 'solve')} compared"
         + (f"; map: {first.name}" if maps and first is not None else ""),
         "headline": comparison_headline(table),
-        "explanation": [],
+        **explanation_parts([]),
         "notes": [note] if first is not None and (note := run_map_note(first)) else [],
         "check": None,
         "maps": maps,

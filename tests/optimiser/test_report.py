@@ -541,3 +541,26 @@ def test_a_small_figure_in_a_reports_table_is_written_out_in_decimals() -> None:
     cells = re.findall(r"<td>(.*?)</td>", table_html(frame))
     assert cells[0::2] == ["0.00008064", "0.000327", "0", "1"]
     assert cells[1::2] == ["21.05", "1000", "3", "-0.00000025"]
+
+
+def test_a_runs_headline_lists_ten_findings_and_a_section_lists_every_one(tmp_path: Path) -> None:
+    """lsc-cover's report listed some seventy shortfalls under its headline figures, pushing every
+    table and chart off the first screens (the terminal shows five and how many more): the
+    headline lists the first ten and says how many more, and a section lists every one."""
+    from optimiser.report.context import HEADLINE_FINDINGS
+
+    findings = [f"Trust {n}, Breast, week {n}: 1 of 5 PAs uncovered" for n in range(1, 26)]
+    (tmp_path / "run.json").write_text(json.dumps({"kind": "cover", "name": "many", "files": []}))
+    (tmp_path / "summary.json").write_text(json.dumps({"kind": "cover", "explanation": findings}))
+    page = write_report(tmp_path).read_text(encoding="utf-8")
+    headline = page.split('<section id="headline">', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r"<li>(.*?)</li>", headline) == findings[:HEADLINE_FINDINGS]
+    assert f"... and {25 - HEADLINE_FINDINGS} more" in headline
+    section = page.split('<section id="findings">', 1)[1].split("</section>", 1)[0]
+    assert "Every finding (25 findings)" in section
+    assert re.findall(r"<li>(.*?)</li>", section) == findings
+    (tmp_path / "summary.json").write_text(json.dumps({"kind": "cover", "explanation": findings[:3]}))
+    (tmp_path / "report.html").unlink()
+    page = write_report(tmp_path).read_text(encoding="utf-8")
+    assert 'id="findings"' not in page and "more:" not in page
+    assert re.findall(r"<li>(.*?)</li>", page) == findings[:3]
