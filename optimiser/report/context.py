@@ -327,6 +327,26 @@ def split_access(tables: list[tuple[str, str, int]]) -> dict[str, list[tuple[str
     }
 
 
+CHART_NAME = 30
+"""Characters of a site's name on the regret chart's axis; a longer name is cut at a word and ends
+with an ellipsis."""
+
+
+def regret_label(row: dict[str, Any]) -> str:
+    """A regret bar's label: the site's name (cut at a word past :data:`CHART_NAME` characters), its
+    id and what was forced, ``"Royal Blackburn Teaching... (RXR20, closed)"``.  The name cut
+    mid-word alone ('Royal Blackburn Teaching Hospi') drew two sites whose names share their
+    first 30 characters as one bar."""
+    name = str(row.get("name", ""))
+    if len(name) > CHART_NAME:
+        cut = name[:CHART_NAME]
+        name = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:(") + "\u2026"
+    site = row.get("site_id")
+    return (
+        f"{name} ({site}, {row['forced']})" if isinstance(site, str) and site else f"{name} ({row['forced']})"
+    )
+
+
 def _regret_chart(regret: pd.DataFrame, out: Path, optimum_proven: bool = True) -> str | None:
     """The regret bars; ``optimum_proven`` False: the optimum's own solve stopped at its limit, so
     each bar is a difference of two plans' costs, neither proven, and may be higher or lower."""
@@ -342,7 +362,7 @@ def _regret_chart(regret: pd.DataFrame, out: Path, optimum_proven: bool = True) 
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(ok) + 1.2))
     colours = ["#DA291C" if f == "closed" else "#009639" for f in ok["forced"]]
     bars = ax.barh(
-        [f"{n} ({f})" for n, f in zip(ok["name"].str[:30], ok["forced"], strict=True)],
+        [regret_label(r) for r in ok.to_dict("records")],
         ok["regret"] / 1e3,
         color=colours,
     )

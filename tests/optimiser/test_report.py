@@ -564,3 +564,28 @@ def test_a_runs_headline_lists_ten_findings_and_a_section_lists_every_one(tmp_pa
     page = write_report(tmp_path).read_text(encoding="utf-8")
     assert 'id="findings"' not in page and "more:" not in page
     assert re.findall(r"<li>(.*?)</li>", page) == findings[:3]
+
+
+def test_regret_bars_of_sites_whose_names_begin_alike_are_told_apart(tmp_path: Path) -> None:
+    """The regret chart labelled each bar with the site's name cut at 30 characters ('Royal
+    Blackburn Teaching Hospi (closed)' on lsc-sact-districts), so two sites whose names share
+    their first 30 characters drew one bar over the other under one label: each label is the
+    name cut at a word, with an ellipsis, the site's id and what was forced."""
+    from optimiser.report.context import _regret_chart
+
+    regret = pd.DataFrame(
+        {
+            "site_id": ["RXR20", "RXR21"],
+            "name": ["Royal Blackburn Teaching Hospital", "Royal Blackburn Teaching Hospital Annexe"],
+            "forced": ["open", "open"],
+            "regret": [1200.0, 5400.0],
+            "status": ["optimal", "optimal"],
+        }
+    )
+    svg = _regret_chart(regret, tmp_path)
+    assert svg is not None
+    labels = re.findall(r"<!-- (Royal[^<]*?) -->", svg)
+    assert sorted(labels) == [
+        "Royal Blackburn Teaching\u2026 (RXR20, open)",
+        "Royal Blackburn Teaching\u2026 (RXR21, open)",
+    ]
