@@ -359,7 +359,7 @@ def _regret_chart(regret: pd.DataFrame, out: Path, optimum_proven: bool = True) 
     import matplotlib.pyplot as plt
 
     ok = ok.sort_values("regret")
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(ok) + 1.2))
+    fig, ax = plt.subplots(figsize=(8.5, 0.35 * len(ok) + 1.2))  # wide enough for its axis label
     colours = ["#DA291C" if f == "closed" else "#009639" for f in ok["forced"]]
     bars = ax.barh(
         [regret_label(r) for r in ok.to_dict("records")],
