@@ -229,7 +229,7 @@ def plan_figures(plan: CoverPlan) -> dict[str, Any]:
     for name in ("uncovered_pas", "locum_cost", "travel_cost", "total_cost", "locum_pas"):
         out[name] = {col: finite_or_none(plan.metric(name, col)) for col in ("plan", "baseline")}
     base, cost = plan.metric("total_cost", "baseline"), plan.metric("total_cost")
-    out["saving"] = finite_or_none(base - cost)
+    out["saving"] = finite_or_none(round(base - cost, MONEY_DECIMALS))  # not 3511.4800000000105
     quorate = plan.mdts["quorate"].to_numpy(bool)
     out["mdts"] = {
         "meetings": len(quorate),

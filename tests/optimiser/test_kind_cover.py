@@ -375,6 +375,7 @@ def test_visits_rows_add_up_to_the_travel_reported(tiny: Path, tmp_path: Path) -
         "TB,lung,1,3\nTA,lung,2,2\nTB,lung,2,3\nTA,lung,3,2\nTB,lung,3,3\n",
     )
     edit(tiny, "travel.csv", "A1,B1,30,20", "A1,B1,37.1,20.3")
+    edit(tiny, "locums.csv", "TB,lung,1,600", "TB,lung,1,600.03")
     out = tmp_path / "run"
     assert run("solve", str(tiny), "--out", str(out)).exit_code == 0
     visits = pd.read_csv(out / "visits.csv")
@@ -389,3 +390,6 @@ def test_visits_rows_add_up_to_the_travel_reported(tiny: Path, tmp_path: Path) -
     assert summary["travel_cost"]["plan"] == total == costs.at["travel_cost", "plan"]
     assert round(float(visits["hours"].sum()), 4) == costs.at["travel_hours", "plan"]
     assert summary["check"]["passed"]
+    # the saving is the difference of the two costs to the penny: it read 1663.6499999999999
+    assert summary["total_cost"] == {"plan": 136.44, "baseline": 1800.09}
+    assert summary["saving"] == 1663.65
