@@ -67,6 +67,7 @@ from optimiser.commands.frontier_points import (
     draw_frontier,
     knees,
     loosest_without_plan,
+    mark_knees,
     mark_no_plan,
     settle_levels,
     with_monotone,
@@ -178,16 +179,14 @@ def frontier_chart(frontier: pd.DataFrame, out: Path, axis: str) -> Path:
     ok = frontier[frontier["cost"].notna()]
     scale = 1.0 if axis == "worst" else 100.0
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    knee = ok[ok["knee"]]
-    ax.scatter(
-        scale * knee["achieved"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C", zorder=3
-    )
     if axis == "worst":
         xlabel = "longest journey of any attendance (minutes)"
     else:
         label = "worst quintile's share" if axis == "worst_quintile" else "share of attendances"
         xlabel = f"{label} within the access standard (%)"
     draw_frontier(ax, scale * ok["achieved"], ok["cost"] / 1e6, ok, xlabel)
+    knee = ok[ok["knee"]]
+    mark_knees(ax, scale * knee["achieved"], knee["cost"] / 1e6)
     mark = no_plan_mark(frontier, axis)
     if mark is not None:
         mark_no_plan(ax, *mark)

@@ -31,6 +31,7 @@ from optimiser.commands.frontier_points import (
     draw_frontier,
     knees,
     loosest_without_plan,
+    mark_knees,
     mark_no_plan,
     settle_levels,
     with_monotone,
@@ -151,12 +152,10 @@ def response_chart(table: pd.DataFrame, out: Path) -> Path:
 
     ok = table[table["cost"].notna()]
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    knee = ok[ok["knee"]]
-    ax.scatter(
-        knee["worst_response_minutes"], knee["cost"] / 1e6, s=140, facecolors="none", edgecolors="#DA291C"
-    )
     xlabel = "worst response time of any site-service (minutes)"
     draw_frontier(ax, ok["worst_response_minutes"], ok["cost"] / 1e6, ok, xlabel)
+    knee = ok[ok["knee"]]
+    mark_knees(ax, knee["worst_response_minutes"], knee["cost"] / 1e6)
     no_plan = loosest_without_plan(table, "cap_minutes")
     if no_plan is not None:
         mark_no_plan(ax, no_plan, f"no plan meets a cap of {no_plan:g} minutes or less (proven infeasible)")

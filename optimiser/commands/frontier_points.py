@@ -85,6 +85,26 @@ def draw_frontier(ax: Any, x: Any, y: Any, points: pd.DataFrame, xlabel: str) ->
 
 
 NO_PLAN_RED = "#DA291C"
+KNEE_LABEL = "knee: past it, each step further costs at least twice as much a step (frontier.csv)"
+
+
+def mark_knees(ax: Any, x: Any, y: Any) -> None:
+    """On a frontier chart, a red ring round each knee (``x``, ``y``: theirs), named in the legend:
+    the chart ringed them with nothing to say what a ring meant."""
+    x, y = pd.Series(x).to_numpy(float), pd.Series(y).to_numpy(float)
+    if not len(x):
+        return
+    ax.scatter(
+        x,
+        y,
+        s=140,
+        facecolors="none",
+        edgecolors=NO_PLAN_RED,
+        zorder=3,
+        label=KNEE_LABEL,
+        gid="frontier-knee",
+    )
+    ax.legend(loc="best", fontsize="small")
 
 
 def loosest_without_plan(table: pd.DataFrame, level: str, higher_is_tighter: bool = False) -> float | None:

@@ -576,3 +576,25 @@ def test_a_point_killed_above_the_memory_limit_is_not_said_to_need_more_time(
     assert "Killed above the memory limit (within-10.0000): its bound is not settled" in said
     assert "give the command a larger --memory-limit" in said
     start_clock(600.0)  # the next command's outcomes are its own
+
+
+@pytest.mark.parametrize("axis", ["access", "worst"])
+def test_a_knee_is_ringed_and_the_legend_says_what_the_ring_is(axis: str, tmp_path: Path) -> None:
+    """lsc-sact-districts' frontier (--points 4) ringed point 1, its knee, in red with no legend:
+    nothing on the chart said what the ring meant.  A knee's ring is named in the legend; a
+    frontier without a knee draws neither."""
+    from optimiser.commands.frontier import frontier_chart
+    from optimiser.commands.frontier_points import KNEE_LABEL
+
+    table = pd.DataFrame(
+        {
+            "achieved": [0.9523, 0.9648, 0.9709, 0.9796],
+            "cost": [6.269014e6, 6.276237e6, 6.317354e6, 6.363571e6],
+            "knee": [False, True, False, False],
+            "status": ["optimal"] * 4,
+        }
+    )
+    text = frontier_chart(table, tmp_path, axis).read_text(encoding="utf-8")
+    assert '<g id="frontier-knee">' in text and KNEE_LABEL.split(",")[1] in text and "legend" in text
+    plain = frontier_chart(table.assign(knee=False), tmp_path, axis).read_text(encoding="utf-8")
+    assert "frontier-knee" not in plain and "legend" not in plain
