@@ -273,7 +273,7 @@ def _visit_rows(
     trip_pas = 2.0 * trip_minutes[vo, vs] / params.minutes_per_pa
     v["trip_pas"] = np.ceil(trip_pas / step - 1e-9) * step if step > 0 else trip_pas
     v["trip_cost"] = params.trip_cost(trip_miles[vo, vs])
-    v["miles"] = 2.0 * trip_miles[vo, vs]
+    v["miles"] = params.trip_miles(trip_miles[vo, vs])
     v["hours"] = params.trip_hours(trip_minutes[vo, vs])
     return v
 

@@ -13,6 +13,8 @@ PENCE = 2
 """Decimals of a trip's travel cost: pounds and pence (:meth:`CoverParameters.trip_cost`)."""
 HOUR_DECIMALS = 4
 """Decimals of a trip's hours on the road (under a second), as the tables write hours."""
+MILE_DECIMALS = 4
+"""Decimals of a trip's miles, as the tables write miles (estimated miles have many more)."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,13 @@ class CoverParameters:
         """Hours on the road of one return trip, to :data:`HOUR_DECIMALS`: the one rounding of
         travel hours, so the hours per oncologist are the sum of their visits' rows."""
         return np.round(2.0 * np.asarray(minutes_one_way, dtype=float) / 60.0, HOUR_DECIMALS)
+
+    @staticmethod
+    def trip_miles(miles_one_way: np.ndarray | float) -> np.ndarray:
+        """Miles of one return trip, to :data:`MILE_DECIMALS`: the one rounding of travel miles, so
+        the miles per oncologist are the sum of their visits' rows (the cost is priced on the
+        miles as given, :meth:`trip_cost`)."""
+        return np.round(2.0 * np.asarray(miles_one_way, dtype=float), MILE_DECIMALS)
 
     def __post_init__(self) -> None:
         problems = []

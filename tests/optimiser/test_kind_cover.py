@@ -393,3 +393,27 @@ def test_visits_rows_add_up_to_the_travel_reported(tiny: Path, tmp_path: Path) -
     # the saving is the difference of the two costs to the penny: it read 1663.6499999999999
     assert summary["total_cost"] == {"plan": 136.44, "baseline": 1800.09}
     assert summary["saving"] == 1663.65
+
+
+def test_visits_estimated_miles_add_up_to_the_miles_reported(tiny: Path, tmp_path: Path) -> None:
+    """Miles estimated from coordinates have many decimals: a generated instance without its
+    travel table (24 oncologists, 6 weeks, seed 2) had 4 oncologists whose visits.csv miles
+    summed 0.0001 off travel.csv's.  Three weeks of two return trips of 20.31234 miles: 40.62468
+    a trip, 81.24936 a week, written 81.2494, three summing to 243.7482 beside 243.7481."""
+    edit(tiny, "instance.yaml", "weeks: 1", "weeks: 3")
+    edit(tiny, "absences.csv", "2026-01-09", "2026-01-23")
+    edit(
+        tiny,
+        "demand.csv",
+        "TB,lung,1,3\n",
+        "TB,lung,1,3\nTA,lung,2,2\nTB,lung,2,3\nTA,lung,3,2\nTB,lung,3,3\n",
+    )
+    edit(tiny, "travel.csv", "A1,B1,30,20", "A1,B1,30,20.31234")
+    out = tmp_path / "run"
+    assert run("solve", str(tiny), "--out", str(out)).exit_code == 0
+    visits = pd.read_csv(out / "visits.csv")
+    assert len(visits) == 3 and set(visits["trips"]) == {2}
+    travel = pd.read_csv(out / "travel.csv").set_index("oncologist_id")
+    assert round(float(visits["miles"].sum()), 4) == travel.at["O1", "miles"] == 243.7482
+    costs = pd.read_csv(out / "costs.csv").set_index("metric")
+    assert costs.at["travel_miles", "plan"] == 243.7482
