@@ -214,9 +214,6 @@ def read_plan(
     )
 
 
-PENNY = 0.01
-"""Pounds below the solver's objective a plan's own cost must be to replace it (its tables are
-to the penny)."""
 UNSERVED_SHOWN = 0.5
 """Attendances a year left unserved below which a year is not named: they round to none ('0
 attendances left unserved' was said of a year with solver noise); ``unserved_by_year`` keeps them."""
@@ -254,7 +251,9 @@ def _tightened(result: SolveResult, cost: float, constant: float) -> SolveResult
     """
     from dataclasses import replace
 
-    if result.objective is None or cost >= result.objective - PENNY:  # the tables are to the penny
+    if (
+        result.objective is None or cost >= result.objective - 10.0**-PENCE
+    ):  # a penny: the tables are to the penny
         return result
     bound = None if result.bound is None else result.bound - constant
     return replace(result, objective=cost, gap=relative_gap(cost - constant, bound))

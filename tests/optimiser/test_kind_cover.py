@@ -361,12 +361,10 @@ def test_a_huge_whole_number_parameter_is_named_as_written(tmp_path: Path) -> No
     assert "--set, column 'weeks': 1e300 is above the maximum 104" in result.output
 
 
-def test_visits_rows_add_up_to_the_travel_reported(tiny: Path, tmp_path: Path) -> None:
-    """A planner adding visits.csv's rows gets travel.csv's figure per oncologist and the total of
-    summary.json and costs.csv, to the penny and to the hours written.  Three weeks of two
-    return trips of 20.3 miles at 56p: 22.736 pounds a trip, 45.472 a week unrounded, which
-    visits.csv wrote as 45.47 (136.41 over three weeks) beside a total of 136.42 (136.416)."""
-    edit(tiny, "instance.yaml", "weeks: 1\n  cost_per_mile: 0.5", "weeks: 3\n  cost_per_mile: 0.56")
+def three_weeks_of_visits(tiny: Path) -> None:
+    """The tiny folder over three weeks, the absence and the demand that make O1 visit B1 each
+    week (two return trips a week)."""
+    edit(tiny, "instance.yaml", "weeks: 1", "weeks: 3")
     edit(tiny, "absences.csv", "2026-01-09", "2026-01-23")
     edit(
         tiny,
@@ -374,6 +372,15 @@ def test_visits_rows_add_up_to_the_travel_reported(tiny: Path, tmp_path: Path) -
         "TB,lung,1,3\n",
         "TB,lung,1,3\nTA,lung,2,2\nTB,lung,2,3\nTA,lung,3,2\nTB,lung,3,3\n",
     )
+
+
+def test_visits_rows_add_up_to_the_travel_reported(tiny: Path, tmp_path: Path) -> None:
+    """A planner adding visits.csv's rows gets travel.csv's figure per oncologist and the total of
+    summary.json and costs.csv, to the penny and to the hours written.  Three weeks of two
+    return trips of 20.3 miles at 56p: 22.736 pounds a trip, 45.472 a week unrounded, which
+    visits.csv wrote as 45.47 (136.41 over three weeks) beside a total of 136.42 (136.416)."""
+    three_weeks_of_visits(tiny)
+    edit(tiny, "instance.yaml", "cost_per_mile: 0.5", "cost_per_mile: 0.56")
     edit(tiny, "travel.csv", "A1,B1,30,20", "A1,B1,37.1,20.3")
     edit(tiny, "locums.csv", "TB,lung,1,600", "TB,lung,1,600.03")
     out = tmp_path / "run"
@@ -400,14 +407,7 @@ def test_visits_estimated_miles_add_up_to_the_miles_reported(tiny: Path, tmp_pat
     travel table (24 oncologists, 6 weeks, seed 2) had 4 oncologists whose visits.csv miles
     summed 0.0001 off travel.csv's.  Three weeks of two return trips of 20.31234 miles: 40.62468
     a trip, 81.24936 a week, written 81.2494, three summing to 243.7482 beside 243.7481."""
-    edit(tiny, "instance.yaml", "weeks: 1", "weeks: 3")
-    edit(tiny, "absences.csv", "2026-01-09", "2026-01-23")
-    edit(
-        tiny,
-        "demand.csv",
-        "TB,lung,1,3\n",
-        "TB,lung,1,3\nTA,lung,2,2\nTB,lung,2,3\nTA,lung,3,2\nTB,lung,3,3\n",
-    )
+    three_weeks_of_visits(tiny)
     edit(tiny, "travel.csv", "A1,B1,30,20", "A1,B1,30,20.31234")
     out = tmp_path / "run"
     assert run("solve", str(tiny), "--out", str(out)).exit_code == 0
